@@ -1,0 +1,99 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const DOM_GLOBALS = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'location',
+  'history',
+  'HTMLElement',
+  'Element',
+  'Node',
+  'Event',
+  'CustomEvent',
+  'requestAnimationFrame',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+];
+
+const PKI_LIBRARIES = ['pkijs', 'asn1js', '@peculiar/*', 'reflect-metadata', 'pvtsutils'];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/', 'node_modules/', 'test-results/', '.tmp/', 'fixtures/', 'coverage/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
+  },
+  // The pure core: no Svelte, no DOM, no network. It runs unchanged in the browser, in Node and in tests.
+  {
+    files: ['src/lib/**/*.ts'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...DOM_GLOBALS.map((name) => ({ name, message: 'src/lib is the pure core: no DOM or browser globals.' })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'], message: 'src/lib must not depend on Svelte or the app.' },
+            { group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'], message: 'src/lib must run in the browser: no Node built-ins.' },
+            { group: PKI_LIBRARIES, message: 'Only src/lib/pki/parse.ts and src/lib/pki/adapter/ may touch the certificate libraries.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/pki/parse.ts', 'src/lib/pki/adapter/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'], message: 'src/lib must not depend on Svelte or the app.' },
+            { group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'], message: 'src/lib must run in the browser: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The app never reaches the network: everything the user drops stays in the browser.
+  {
+    files: ['src/app/**/*.{ts,svelte}', 'src/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'The app makes no network calls.' },
+        { name: 'XMLHttpRequest', message: 'The app makes no network calls.' },
+        { name: 'WebSocket', message: 'The app makes no network calls.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: PKI_LIBRARIES, message: 'Certificate libraries load lazily through src/lib/pki.' }] },
+      ],
+    },
+  },
+);
