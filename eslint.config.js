@@ -52,15 +52,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...DOM_GLOBALS.map((name) => ({ name, message: 'src/lib is the pure core: no DOM or browser globals.' })),
+        ...DOM_GLOBALS.map((name) => ({
+          name,
+          message: 'src/lib is the pure core: no DOM or browser globals.',
+        })),
       ],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'], message: 'src/lib must not depend on Svelte or the app.' },
-            { group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'], message: 'src/lib must run in the browser: no Node built-ins.' },
-            { group: PKI_LIBRARIES, message: 'Only src/lib/pki/parse.ts and src/lib/pki/adapter/ may touch the certificate libraries.' },
+            {
+              group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
+              message: 'src/lib must not depend on Svelte or the app.',
+            },
+            {
+              group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
+              message: 'src/lib must run in the browser: no Node built-ins.',
+            },
+            {
+              group: PKI_LIBRARIES,
+              message:
+                'Only src/lib/pki/parse.ts and src/lib/pki/adapter/ may touch the certificate libraries.',
+            },
           ],
         },
       ],
@@ -73,8 +86,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'], message: 'src/lib must not depend on Svelte or the app.' },
-            { group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'], message: 'src/lib must run in the browser: no Node built-ins.' },
+            {
+              group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
+              message: 'src/lib must not depend on Svelte or the app.',
+            },
+            {
+              group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
+              message: 'src/lib must run in the browser: no Node built-ins.',
+            },
           ],
         },
       ],
@@ -92,7 +111,11 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: PKI_LIBRARIES, message: 'Certificate libraries load lazily through src/lib/pki.' }] },
+        {
+          patterns: [
+            { group: PKI_LIBRARIES, message: 'Certificate libraries load lazily through src/lib/pki.' },
+          ],
+        },
       ],
     },
   },

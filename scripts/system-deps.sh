@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the system programs the tests run against, when they are missing: Debian's Chromium (end-to-end
+# tests), PostgreSQL (sslmode oracle tests: the real server and psql/libpq) and OpenSSL (interop and chain
+# oracles). Runs before `npm test`. Only apt-get, only what is missing; as root it installs, otherwise it
+# says exactly what to run.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/nonexistent}" ] || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+id postgres >/dev/null 2>&1 || missing+=(postgresql)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+# De-duplicate.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "system-deps: missing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system-deps: run as root once: apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" ca-certificates
+# Debian's postgresql package starts a cluster on port 5432; the tests start their own on free ports.
+echo "system-deps: installed ${missing[*]}"

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+// The pure core (src/lib) must run in the browser, in Node and in tests alike. The lint rule is the
+// guard; these tests prove it bites, so a config change cannot silently switch it off.
+const eslint = new ESLint();
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('the core purity rule', () => {
+  it('rejects Svelte, Node built-ins, DOM globals and the certificate libraries in src/lib', async () => {
+    const messages = await ruleIds(
+      [
+        "import { mount } from 'svelte';",
+        "import { readFileSync } from 'node:fs';",
+        "import * as pkijs from 'pkijs';",
+        "import { X509Certificate } from '@peculiar/x509';",
+        'export const used = [mount, readFileSync, pkijs, X509Certificate, window.location, document.title];',
+      ].join('\n'),
+      'src/lib/tls12/probe.ts',
+    );
+    expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(4);
+    expect(messages.filter((m) => m.startsWith('no-restricted-globals'))).toHaveLength(2);
+  });
+
+  it('lets the PKI adapter, and only it, import the certificate libraries', async () => {
+    const code = "import * as pkijs from 'pkijs';\nexport const used = pkijs;\n";
+    expect(await ruleIds(code, 'src/lib/pki/parse.ts')).toEqual([]);
+    expect(await ruleIds(code, 'src/lib/pki/adapter/x509.ts')).toEqual([]);
+    expect(await ruleIds(code, 'src/lib/pki/paths/build.ts')).toHaveLength(1);
+  });
+
+  it('keeps the app free of network calls', async () => {
+    const messages = await ruleIds("export const r = fetch('/x');\n", 'src/app/state/probe.svelte.ts');
+    expect(messages.some((m) => m.startsWith('no-restricted-globals'))).toBe(true);
+  });
+});
