@@ -1,0 +1,31 @@
+/**
+ * Byte-level helpers shared by the wire layer: strict hex, a span-recording Reader, a Writer with nested
+ * length prefixes, typed decode errors.
+ */
+export {
+  DecodeError,
+  displayField,
+  isDecodeError,
+  tryDecode,
+  type DecodeErrorKind,
+  type DecodeResult,
+} from './errors.ts';
+export { bytesEqual, concatBytes, fromHex, toHex } from './hex.ts';
+export {
+  Reader,
+  showBytes,
+  type FieldOptions,
+  type LengthBits,
+  type ListOptions,
+  type VectorOptions,
+} from './reader.ts';
+export {
+  leafSpans,
+  normaliseFieldId,
+  shiftSpans,
+  spanAt,
+  SpanRecorder,
+  walkSpans,
+  type Span,
+} from './spans.ts';
+export { build, Writer } from './writer.ts';

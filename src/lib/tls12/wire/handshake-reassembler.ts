@@ -1,0 +1,107 @@
+/**
+ * RFC 5246 §6.2.1: "multiple client messages of the same ContentType MAY be coalesced into a single
+ * TLSPlaintext record, or a single message MAY be fragmented across several records". The reassembler
+ * takes handshake record fragments in order and yields whole handshake messages (header + body), each with
+ * the stream positions its bytes came from.
+ */
+import { concatBytes, Reader } from '../../bytes/index.ts';
+import { HANDSHAKE_HEADER_LENGTH, MAX_HANDSHAKE_BODY_LENGTH } from './handshake-header.ts';
+
+/** A run of bytes of a message in the stream: `length` bytes at stream offset `offset`. */
+export interface Piece {
+  offset: number;
+  length: number;
+}
+
+export interface ReassembledMessage {
+  msgType: number;
+  /** The whole message, header included: the transcript input. */
+  bytes: Uint8Array;
+  /** Where its bytes were (one piece per record it spans); empty when no offsets were given. */
+  pieces: Piece[];
+}
+
+export interface ReassemblerOptions {
+  /** Largest body accepted (default 2^24-1, the uint24 limit). A larger declared length throws. */
+  maxMessageLength?: number;
+}
+
+export class HandshakeReassembler {
+  readonly #max: number;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #pieces: Piece[] = [];
+  /** Message-stream offset of #buffer[0] (for error offsets). */
+  #consumed = 0;
+
+  constructor(options: ReassemblerOptions = {}) {
+    this.#max = options.maxMessageLength ?? MAX_HANDSHAKE_BODY_LENGTH;
+  }
+
+  /** True while part of a message is buffered (a ChangeCipherSpec must not arrive now). */
+  get hasPartial(): boolean {
+    return this.#buffer.length > 0;
+  }
+
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  /**
+   * Adds one handshake fragment. `origin` is the stream offset of `fragment[0]` (e.g. record offset + 5),
+   * used only to report pieces. Returns the messages completed by this fragment.
+   */
+  push(fragment: Uint8Array, origin?: number): ReassembledMessage[] {
+    if (fragment.length > 0) {
+      this.#buffer = this.#buffer.length === 0 ? fragment.slice() : concatBytes(this.#buffer, fragment);
+      if (origin !== undefined) this.#pieces.push({ offset: origin, length: fragment.length });
+    }
+    const out: ReassembledMessage[] = [];
+    while (this.#buffer.length >= HANDSHAKE_HEADER_LENGTH) {
+      const msgType = this.#buffer[0]!;
+      const length = (this.#buffer[1]! << 16) | (this.#buffer[2]! << 8) | this.#buffer[3]!;
+      if (length > this.#max) {
+        new Reader(this.#buffer, { base: this.#consumed }).fail(
+          'invalid-value',
+          'handshake.header.length',
+          `message length ${length} exceeds the limit ${this.#max}`,
+          this.#consumed + 1,
+        );
+      }
+      const total = HANDSHAKE_HEADER_LENGTH + length;
+      if (this.#buffer.length < total) break;
+      out.push({ msgType, bytes: this.#buffer.slice(0, total), pieces: this.#takePieces(total) });
+      this.#buffer = this.#buffer.slice(total);
+      this.#consumed += total;
+    }
+    return out;
+  }
+
+  #takePieces(total: number): Piece[] {
+    const taken: Piece[] = [];
+    let need = total;
+    while (need > 0 && this.#pieces.length > 0) {
+      const first = this.#pieces[0]!;
+      if (first.length <= need) {
+        taken.push(first);
+        this.#pieces.shift();
+        need -= first.length;
+      } else {
+        taken.push({ offset: first.offset, length: need });
+        this.#pieces[0] = { offset: first.offset + need, length: first.length - need };
+        need = 0;
+      }
+    }
+    return taken;
+  }
+
+  /** Call when no more handshake data will come: throws `truncated` if a partial message is left. */
+  end(): void {
+    if (this.#buffer.length > 0) {
+      new Reader(this.#buffer, { base: this.#consumed }).fail(
+        'truncated',
+        'handshake',
+        `handshake stream ended inside a message (${this.#buffer.length} bytes pending)`,
+      );
+    }
+  }
+}

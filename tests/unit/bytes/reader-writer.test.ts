@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { DecodeError, fromHex, leafSpans, Reader, toHex, Writer } from '../../../src/lib/bytes/index.ts';
+
+function decodeError(fn: () => unknown): DecodeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DecodeError) return e;
+    throw new Error(`expected a DecodeError, got ${String(e)}`);
+  }
+  throw new Error('expected a DecodeError, nothing was thrown');
+}
+
+describe('hex', () => {
+  it('round-trips and accepts either case', () => {
+    expect(toHex(fromHex('00ff10AB'))).toBe('00ff10ab');
+    expect(toHex(fromHex('16 03 01', { allowWhitespace: true }), ' ')).toBe('16 03 01');
+  });
+
+  it('rejects odd length and non-hex characters with their position', () => {
+    expect(() => fromHex('abc')).toThrow(/even number of hex digits, got 3/);
+    expect(() => fromHex('0g')).toThrow(/invalid hex character "g" at index 1/);
+    expect(() => fromHex('0 11')).toThrow(/invalid hex character " " at index 1/);
+  });
+});
+
+describe('Reader', () => {
+  it('reads big-endian integers and records a span per field with absolute offsets', () => {
+    const r = new Reader(fromHex('01 0203 040506 0708090a'.replace(/ /g, '')), { base: 10 });
+    expect([r.u8('a'), r.u16('b'), r.u24('c'), r.u32('d')]).toEqual([1, 0x0203, 0x040506, 0x0708090a]);
+    expect(r.spans.map((s) => [s.id, s.start, s.end])).toEqual([
+      ['a', 10, 11],
+      ['b', 11, 13],
+      ['c', 13, 16],
+      ['d', 16, 20],
+    ]);
+  });
+
+  it('reports a truncated top-level read with field, offset and sizes', () => {
+    const e = decodeError(() => {
+      const r = new Reader(fromHex('0102'));
+      r.u8('client_hello.x');
+      r.u16('client_hello.cipher_suites.length');
+    });
+    expect(e.kind).toBe('truncated');
+    expect(e.offset).toBe(1);
+    expect(e.message).toBe('ClientHello.cipher_suites.length: needs 2 bytes, only 1 left (offset 1)');
+  });
+
+  it('reports an odd u16 list length as in the RFC example', () => {
+    const bytes = new Uint8Array(50);
+    bytes[41] = 0;
+    bytes[42] = 7;
+    const r = new Reader(bytes);
+    r.bytes(41, 'before');
+    const e = decodeError(() =>
+      r.list(16, 'client_hello.cipher_suites', (s, id) => s.u16(id), { elementSize: 2 }),
+    );
+    expect(e.message).toBe('ClientHello.cipher_suites.length: length 7 is odd (offset 41)');
+    expect(e.kind).toBe('invalid-value');
+  });
+
+  it('reports an inner length overrunning its enclosing length as length-mismatch', () => {
+    // outer vec16 of 3 bytes holding an inner vec8 that claims 5
+    const r = new Reader(fromHex('0003' + '05aabb'));
+    const e = decodeError(() => r.lengthPrefixed(16, 'outer', (sub) => sub.vec8('outer.inner')));
+    expect(e.kind).toBe('length-mismatch');
+    expect(e.message).toBe('Outer.inner: needs 5 bytes but only 2 remain inside outer (offset 3)');
+  });
+
+  it('reports bytes left inside a length as length-mismatch and at top level as trailing-data', () => {
+    const inner = decodeError(() =>
+      new Reader(fromHex('0002aabb')).lengthPrefixed(16, 'x', (sub) => sub.u8('x.a')),
+    );
+    expect(inner.kind).toBe('length-mismatch');
+    const r = new Reader(fromHex('aabb'));
+    r.u8('a');
+    const top = decodeError(() => r.expectEnd('msg'));
+    expect(top.kind).toBe('trailing-data');
+    expect(top.message).toBe('Msg: 1 unexpected byte after the end (offset 1)');
+  });
+
+  it('enforces vector minimum and maximum lengths', () => {
+    expect(decodeError(() => new Reader(fromHex('00')).vec8('v', { min: 1 })).reason).toBe(
+      'length 0 is below the minimum 1',
+    );
+    expect(decodeError(() => new Reader(fromHex('21' + '00'.repeat(33))).vec8('v', { max: 32 })).reason).toBe(
+      'length 33 exceeds the maximum 32',
+    );
+  });
+
+  it('nests spans: list node > length leaf + item leaves, empty fields leave no span', () => {
+    const r = new Reader(fromHex('0004c02fc030' + '00'));
+    r.list(16, 'l', (s, id) => s.u16(id), { elementSize: 2 });
+    r.vec8('empty');
+    expect(r.spans).toEqual([
+      {
+        id: 'l',
+        start: 0,
+        end: 6,
+        children: [
+          { id: 'l.length', start: 0, end: 2, value: 4 },
+          { id: 'l[0]', start: 2, end: 4, value: 0xc02f },
+          { id: 'l[1]', start: 4, end: 6, value: 0xc030 },
+        ],
+      },
+      { id: 'empty', start: 6, end: 7, children: [{ id: 'empty.length', start: 6, end: 7, value: 0 }] },
+    ]);
+    expect(leafSpans(r.spans).map((s) => s.id)).toEqual(['l.length', 'l[0]', 'l[1]', 'empty.length']);
+  });
+});
+
+describe('Writer', () => {
+  it('nests length prefixes like cryptobyte builders', () => {
+    const w = new Writer(1);
+    w.u8(1).lengthPrefixed(24, (body) => {
+      body.u16(0x0303);
+      body.lengthPrefixed(16, (list) => list.u16(0xc02f).u16(0xc030));
+      body.vec8(new Uint8Array([9]));
+    });
+    expect(toHex(w.finish())).toBe('01' + '00000a' + '0303' + '0004c02fc030' + '0109');
+  });
+
+  it('refuses values that do not fit', () => {
+    expect(() => new Writer().u8(256)).toThrow(RangeError);
+    expect(() => new Writer().u16(-1)).toThrow(/\[0, 65535\], got -1/);
+    expect(() => new Writer().vec8(new Uint8Array(256))).toThrow(/256 bytes exceeds 255/);
+  });
+});
