@@ -24,7 +24,11 @@
  * Handshake framing (handshake-header.ts, handshake-reassembler.ts, handshake.ts)
  *   new HandshakeReassembler().push(fragment, origin?) -> {msgType, bytes, pieces}[]   (.hasPartial, .end())
  *   decodeHandshake(bytes, {keyExchange?}) -> { message: HandshakeMessage (union on `type`), spans }
- *   encodeHandshake(message: HandshakeMessage) -> Uint8Array
+ *   decodeHandshakes(bytes, opts) -> several whole messages back to back; encodeHandshake(message) -> Uint8Array
+ *   keyExchangeOf(cipherSuite) -> 'ecdhe' | 'rsa' | 'dhe' | undefined
+ * Display (record-content.ts)
+ *   annotateRecord(bytes, {encrypted?, keyExchange?}) -> { message: {record, content?, contentError?}, spans }
+ *   with the decoded handshake/alert/CCS spans nested under `record.fragment` (offsets from record start).
  * Messages (one file each; decodeX/encodeX on whole messages)
  *   ClientHello, ServerHello, Certificate, ServerKeyExchange (ECDHE; `params` = raw ServerECDHParams bytes
  *   for the signature input, see ecdheParamsBytes), CertificateRequest, ServerHelloDone, ClientKeyExchange
@@ -34,23 +38,41 @@
  *   signature_algorithms, alpn, extended_master_secret, session_ticket, renegotiation_info; everything
  *   else `{ kind: 'unknown', type, data }`. `extensionType(ext)`, `findExtension(list, kind)`.
  */
+export * from './alert.ts';
+export * from './certificate-request.ts';
+export * from './certificate-verify.ts';
+export * from './certificate.ts';
+export * from './change-cipher-spec.ts';
+export * from './client-hello.ts';
+export * from './client-key-exchange.ts';
 export * from './code-points.ts';
 export * from './decoded.ts';
+export * from './digitally-signed.ts';
+export * from './empty-messages.ts';
 export * from './extensions.ts';
+export * from './field-ids.ts';
+export * from './finished.ts';
 export * from './handshake-header.ts';
 export * from './handshake-reassembler.ts';
+export * from './handshake.ts';
+export * from './key-exchange.ts';
+export * from './new-session-ticket.ts';
 export * from './open-enum.ts';
 export * from './random.ts';
+export * from './record-content.ts';
 export * from './record.ts';
-export * from './client-hello.ts';
 export * from './server-hello.ts';
+export * from './server-key-exchange.ts';
 export {
   DecodeError,
   fromHex,
-  shiftSpans,
+  isDecodeError,
   normaliseFieldId,
+  shiftSpans,
+  spanAt,
   toHex,
   tryDecode,
   type DecodeErrorKind,
+  type DecodeResult,
   type Span,
 } from '../../bytes/index.ts';

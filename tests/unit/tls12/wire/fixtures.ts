@@ -17,6 +17,8 @@ export interface ExpectedValues {
   client_ephemeral_public: string;
   server_ephemeral_public: string;
   cipher_suite: string;
+  client_verify_data: string;
+  server_verify_data: string;
 }
 
 export const expected: ExpectedValues = JSON.parse(readFileSync(`${DIR}expected-values.json`, 'utf8'));
