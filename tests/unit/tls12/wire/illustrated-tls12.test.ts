@@ -3,6 +3,7 @@
  * (syncsynchalt/illustrated-tls12, MIT; copied to fixtures/tls12-vectors/illustrated-tls12), with key
  * fields checked against expected-values.json and keys/server.crt from the same source.
  */
+import { createVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +126,23 @@ describe('Illustrated TLS 1.2 server flight', () => {
     expect(toHex(message.params)).toBe(toHex(fragment.subarray(4, 4 + 1 + 2 + 1 + 32)));
     expect(toHex(ecdheParamsBytes(message.namedCurve, message.publicKey))).toBe(toHex(message.params));
     expect(toHex(encodeServerKeyExchange(message))).toBe(toHex(fragment));
+  });
+
+  it('ServerKeyExchange signature verifies over client_random + server_random + the raw params (RFC 5246 §7.4.3)', () => {
+    const { message } = decodeServerKeyExchange(fragmentOf('serverkeyexchange'), 'ecdhe');
+    if (message.kind !== 'ecdhe') throw new Error('expected ECDHE');
+    const pem = readFileSync(
+      fileURLToPath(
+        new URL('../../../../fixtures/tls12-vectors/illustrated-tls12/keys/server.crt', import.meta.url),
+      ),
+      'utf8',
+    );
+    const signed = Buffer.concat([
+      fromHex(expected.client_random),
+      fromHex(expected.server_random),
+      message.params,
+    ]);
+    expect(createVerify('sha256').update(signed).verify(pem, message.signature)).toBe(true);
   });
 
   it('ServerKeyExchange without the key exchange stays opaque and still round-trips', () => {
