@@ -29,3 +29,4 @@ export {
   type Span,
 } from './spans.ts';
 export { build, Writer } from './writer.ts';
+export { ByteQueue } from './byte-queue.ts';

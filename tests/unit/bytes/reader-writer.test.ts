@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError, fromHex, leafSpans, Reader, toHex, Writer } from '../../../src/lib/bytes/index.ts';
+import {
+  ByteQueue,
+  DecodeError,
+  fromHex,
+  leafSpans,
+  Reader,
+  toHex,
+  Writer,
+} from '../../../src/lib/bytes/index.ts';
 
 function decodeError(fn: () => unknown): DecodeError {
   try {
@@ -125,5 +133,22 @@ describe('Writer', () => {
     expect(() => new Writer().u8(256)).toThrow(RangeError);
     expect(() => new Writer().u16(-1)).toThrow(/\[0, 65535\], got -1/);
     expect(() => new Writer().vec8(new Uint8Array(256))).toThrow(/256 bytes exceeds 255/);
+  });
+});
+
+describe('ByteQueue', () => {
+  it('peeks and takes across chunk boundaries in FIFO order', () => {
+    const q = new ByteQueue();
+    q.push(fromHex('0102'));
+    q.push(new Uint8Array(0));
+    q.push(fromHex('030405'));
+    expect(q.size).toBe(5);
+    expect(toHex(q.peek(3))).toBe('010203');
+    expect(toHex(q.take(1))).toBe('01');
+    expect(toHex(q.take(3))).toBe('020304');
+    q.push(fromHex('06'));
+    expect(toHex(q.take(2))).toBe('0506');
+    expect(q.size).toBe(0);
+    expect(() => q.take(1)).toThrow(RangeError);
   });
 });

@@ -4,7 +4,7 @@
  * takes handshake record fragments in order and yields whole handshake messages (header + body), each with
  * the stream positions its bytes came from.
  */
-import { concatBytes, Reader } from '../../bytes/index.ts';
+import { ByteQueue, Reader } from '../../bytes/index.ts';
 import { HANDSHAKE_HEADER_LENGTH, MAX_HANDSHAKE_BODY_LENGTH } from './handshake-header.ts';
 
 /** A run of bytes of a message in the stream: `length` bytes at stream offset `offset`. */
@@ -28,9 +28,9 @@ export interface ReassemblerOptions {
 
 export class HandshakeReassembler {
   readonly #max: number;
-  #buffer: Uint8Array = new Uint8Array(0);
+  readonly #queue = new ByteQueue();
   #pieces: Piece[] = [];
-  /** Message-stream offset of #buffer[0] (for error offsets). */
+  /** Offset, in the handshake message stream, of the first queued byte (for error offsets). */
   #consumed = 0;
 
   constructor(options: ReassemblerOptions = {}) {
@@ -39,11 +39,11 @@ export class HandshakeReassembler {
 
   /** True while part of a message is buffered (a ChangeCipherSpec must not arrive now). */
   get hasPartial(): boolean {
-    return this.#buffer.length > 0;
+    return this.#queue.size > 0;
   }
 
   get pending(): number {
-    return this.#buffer.length;
+    return this.#queue.size;
   }
 
   /**
@@ -52,15 +52,16 @@ export class HandshakeReassembler {
    */
   push(fragment: Uint8Array, origin?: number): ReassembledMessage[] {
     if (fragment.length > 0) {
-      this.#buffer = this.#buffer.length === 0 ? fragment.slice() : concatBytes(this.#buffer, fragment);
+      this.#queue.push(fragment);
       if (origin !== undefined) this.#pieces.push({ offset: origin, length: fragment.length });
     }
     const out: ReassembledMessage[] = [];
-    while (this.#buffer.length >= HANDSHAKE_HEADER_LENGTH) {
-      const msgType = this.#buffer[0]!;
-      const length = (this.#buffer[1]! << 16) | (this.#buffer[2]! << 8) | this.#buffer[3]!;
+    while (this.#queue.size >= HANDSHAKE_HEADER_LENGTH) {
+      const head = this.#queue.peek(HANDSHAKE_HEADER_LENGTH);
+      const msgType = head[0]!;
+      const length = (head[1]! << 16) | (head[2]! << 8) | head[3]!;
       if (length > this.#max) {
-        new Reader(this.#buffer, { base: this.#consumed }).fail(
+        new Reader(head, { base: this.#consumed }).fail(
           'invalid-value',
           'handshake.header.length',
           `message length ${length} exceeds the limit ${this.#max}`,
@@ -68,9 +69,8 @@ export class HandshakeReassembler {
         );
       }
       const total = HANDSHAKE_HEADER_LENGTH + length;
-      if (this.#buffer.length < total) break;
-      out.push({ msgType, bytes: this.#buffer.slice(0, total), pieces: this.#takePieces(total) });
-      this.#buffer = this.#buffer.slice(total);
+      if (this.#queue.size < total) break;
+      out.push({ msgType, bytes: this.#queue.take(total), pieces: this.#takePieces(total) });
       this.#consumed += total;
     }
     return out;
@@ -96,11 +96,11 @@ export class HandshakeReassembler {
 
   /** Call when no more handshake data will come: throws `truncated` if a partial message is left. */
   end(): void {
-    if (this.#buffer.length > 0) {
-      new Reader(this.#buffer, { base: this.#consumed }).fail(
+    if (this.#queue.size > 0) {
+      new Reader(new Uint8Array(0), { base: this.#consumed }).fail(
         'truncated',
         'handshake',
-        `handshake stream ended inside a message (${this.#buffer.length} bytes pending)`,
+        `handshake stream ended inside a message (${this.#queue.size} bytes pending)`,
       );
     }
   }

@@ -11,7 +11,7 @@
  * The same 5-byte header frames TLSCompressed and TLSCiphertext (§6.2.2, §6.2.3); only the limits differ:
  * plaintext fragments are at most 2^14 bytes, ciphertext fragments at most 2^14 + 2048.
  */
-import { concatBytes, Reader, Writer } from '../../bytes/index.ts';
+import { ByteQueue, Reader, Writer } from '../../bytes/index.ts';
 import { ContentType, ProtocolVersion } from './code-points.ts';
 import type { Decoded } from './decoded.ts';
 
@@ -155,8 +155,8 @@ export interface SplitRecord {
  */
 export class RecordSplitter {
   readonly #options: RecordOptions;
-  #buffer: Uint8Array = new Uint8Array(0);
-  /** Stream offset of #buffer[0]. */
+  readonly #queue = new ByteQueue();
+  /** Stream offset of the first queued byte. */
   #offset = 0;
   #failed = false;
 
@@ -166,7 +166,7 @@ export class RecordSplitter {
 
   /** Bytes received but not yet part of a complete record. */
   get pending(): number {
-    return this.#buffer.length;
+    return this.#queue.size;
   }
 
   /** Total bytes consumed into complete records. */
@@ -176,45 +176,43 @@ export class RecordSplitter {
 
   push(chunk: Uint8Array): SplitRecord[] {
     if (this.#failed) throw new Error('RecordSplitter: the stream already failed to decode');
-    this.#buffer = this.#buffer.length === 0 ? chunk.slice() : concatBytes(this.#buffer, chunk);
+    this.#queue.push(chunk);
     const out: SplitRecord[] = [];
-    let at = 0;
-    try {
-      while (this.#buffer.length - at >= RECORD_HEADER_LENGTH) {
-        const header = readRecordHeader(
-          new Reader(this.#buffer.subarray(at, at + RECORD_HEADER_LENGTH), { base: this.#offset + at }),
+    while (this.#queue.size >= RECORD_HEADER_LENGTH) {
+      let header: ReturnType<typeof readRecordHeader>;
+      try {
+        header = readRecordHeader(
+          new Reader(this.#queue.peek(RECORD_HEADER_LENGTH), { base: this.#offset }),
           this.#options,
         );
-        const total = RECORD_HEADER_LENGTH + header.length;
-        if (this.#buffer.length - at < total) break;
-        const bytes = this.#buffer.slice(at, at + total);
-        out.push({
-          record: {
-            contentType: header.contentType,
-            version: header.version,
-            fragment: bytes.slice(RECORD_HEADER_LENGTH),
-          },
-          bytes,
-          offset: this.#offset + at,
-        });
-        at += total;
+      } catch (e) {
+        this.#failed = true;
+        throw e;
       }
-    } catch (e) {
-      this.#failed = true;
-      throw e;
+      const total = RECORD_HEADER_LENGTH + header.length;
+      if (this.#queue.size < total) break;
+      const bytes = this.#queue.take(total);
+      out.push({
+        record: {
+          contentType: header.contentType,
+          version: header.version,
+          fragment: bytes.slice(RECORD_HEADER_LENGTH),
+        },
+        bytes,
+        offset: this.#offset,
+      });
+      this.#offset += total;
     }
-    this.#buffer = this.#buffer.slice(at);
-    this.#offset += at;
     return out;
   }
 
   /** Call at end of stream: throws `truncated` if a partial record is left. */
   end(): void {
-    if (this.#buffer.length > 0) {
-      new Reader(this.#buffer, { base: this.#offset }).fail(
+    if (this.#queue.size > 0) {
+      new Reader(new Uint8Array(0), { base: this.#offset }).fail(
         'truncated',
         'record',
-        `stream ended inside a record (${this.#buffer.length} bytes pending)`,
+        `stream ended inside a record (${this.#queue.size} bytes pending)`,
       );
     }
   }
