@@ -143,7 +143,8 @@ export interface CertView {
   readonly basicConstraints: BasicConstraints | null;
   readonly nameConstraints: NameConstraints | null;
   readonly policies: readonly PolicyInformation[] | null;
-  readonly policyMappings: readonly { readonly issuerDomainPolicy: string; readonly subjectDomainPolicy: string }[] | null;
+  readonly policyMappings:
+    readonly { readonly issuerDomainPolicy: string; readonly subjectDomainPolicy: string }[] | null;
   readonly policyConstraints: PolicyConstraints | null;
   readonly inhibitAnyPolicy: number | null;
   /** Authority key identifier's keyIdentifier, hex. */
@@ -174,6 +175,28 @@ export interface CrlView {
   readonly nextUpdate?: string;
   readonly revokedSerials: readonly string[];
   readonly der: Uint8Array;
+  /** SHA-256 of the DER, lower-case hex. */
+  readonly id?: string;
+  readonly signatureAlgorithm?: AlgorithmView;
+  /** Every revoked entry with its date and reasonCode (RFC 5280 §5.3.1) when present. */
+  readonly revoked?: readonly RevokedEntry[];
+  /** crlExtensions (RFC 5280 §5.2), with `known` false for all: the engine decides what it processes. */
+  readonly extensions?: readonly ExtensionView[];
+  /** Authority key identifier's keyIdentifier, hex, when the CRL carries one. */
+  readonly authorityKeyId?: string | null;
+  /** cRLNumber as hex (RFC 5280 §5.2.3), when present. */
+  readonly crlNumberHex?: string;
+}
+
+export interface RevokedEntry {
+  /** Lower-case hex, as encoded. */
+  readonly serialHex: string;
+  /** ISO 8601, UTC. */
+  readonly revocationDate: string;
+  /** reasonCode name ("keyCompromise", "cACompromise" ...) when the entry has one. */
+  readonly reason?: string;
+  /** Entry extension OIDs present (e.g. certificateIssuer 2.5.29.29 for indirect CRLs). */
+  readonly entryExtensionOids?: readonly string[];
 }
 
 export interface ParseProblem {
@@ -190,6 +213,8 @@ export interface ParsedBlock {
   /** ids of the certificates this block produced. */
   readonly certificateIds: readonly string[];
   readonly problem?: string;
+  /** Information that is not a failure, e.g. "duplicate of a certificate in block 1 (not listed twice)". */
+  readonly note?: string;
 }
 
 export interface ParseReport {

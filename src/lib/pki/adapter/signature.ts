@@ -1,0 +1,142 @@
+/**
+ * Signature verification of certificates and CRLs with WebCrypto (globalThis.crypto.subtle), so it runs in
+ * Node 20 and browsers alike; Ed25519 falls back to @noble/curves where WebCrypto lacks it.
+ * RFC 5280 §6.1.3 (a)(1), with the algorithms of RFC 3279, RFC 4055 (PSS), RFC 5758 (ECDSA), RFC 8410.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import type { PublicKeyView } from '../types.ts';
+import { bitStringBytes, childrenOf, contents, DerError, readTlv, Tag, expectUniversal } from './der.ts';
+import { pssHash, type SignedParts } from './certificate.ts';
+import { SIGNATURE_ALGORITHMS } from './oids.ts';
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+const WEBCRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
+
+function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (s === undefined) throw new Error('WebCrypto (crypto.subtle) is not available in this environment');
+  return s;
+}
+
+/** X9.62 ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the fixed-width r||s WebCrypto expects. */
+function ecdsaDerToRaw(sig: Uint8Array, fieldBytes: number): Uint8Array {
+  const seq = expectUniversal(readTlv(sig, 0, sig.length), Tag.SEQUENCE, 'the ECDSA signature', 0);
+  if (seq.end !== sig.length) throw new DerError(seq.end, 'the ECDSA signature has trailing bytes');
+  const [r, s, extra] = childrenOf(sig, seq);
+  if (extra !== undefined) throw new DerError(extra.start, 'the ECDSA signature has more than two integers');
+  const out = new Uint8Array(fieldBytes * 2);
+  [r, s].forEach((t, k) => {
+    const int = expectUniversal(t, Tag.INTEGER, k === 0 ? 'r' : 's', seq.start);
+    let v = contents(sig, int);
+    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    if (v.length > fieldBytes)
+      throw new DerError(int.start, `${k === 0 ? 'r' : 's'} is longer than the curve order`);
+    out.set(v, k * fieldBytes + fieldBytes - v.length);
+  });
+  return out;
+}
+
+function copy(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+/** Verifies `signed` (a certificate's or CRL's TBS and signature) with the issuer's public key. */
+export async function verifySigned(signed: SignedParts, key: PublicKeyView): Promise<VerifyResult> {
+  const alg = SIGNATURE_ALGORITHMS[signed.algorithmOid];
+  if (alg === undefined)
+    return { ok: false, reason: `the signature algorithm ${signed.algorithmOid} is not supported` };
+  const needs = alg.keyType === 'RSA-PSS' ? 'RSA' : alg.keyType;
+  if (key.algorithm !== needs) {
+    return { ok: false, reason: `the signature is ${alg.name} but the issuer's key is ${key.algorithm}` };
+  }
+  try {
+    switch (alg.keyType) {
+      case 'RSA': {
+        if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash)) {
+          return {
+            ok: false,
+            reason: `${alg.name} is not supported (WebCrypto has no ${alg.hash ?? 'such'} hash)`,
+          };
+        }
+        const k = await subtle().importKey(
+          'spki',
+          copy(key.spkiDer),
+          { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash },
+          false,
+          ['verify'],
+        );
+        const ok = await subtle().verify('RSASSA-PKCS1-v1_5', k, copy(signed.signature), copy(signed.tbs));
+        return ok
+          ? { ok: true }
+          : { ok: false, reason: `the ${alg.name} signature does not verify with the issuer's RSA key` };
+      }
+      case 'RSA-PSS': {
+        const { hash, saltLength } = pssHash(signed.algorithmParams);
+        if (!WEBCRYPTO_HASHES.has(hash))
+          return { ok: false, reason: `RSASSA-PSS with ${hash} is not supported` };
+        const k = await subtle().importKey('spki', copy(key.spkiDer), { name: 'RSA-PSS', hash }, false, [
+          'verify',
+        ]);
+        const ok = await subtle().verify(
+          { name: 'RSA-PSS', saltLength },
+          k,
+          copy(signed.signature),
+          copy(signed.tbs),
+        );
+        return ok
+          ? { ok: true }
+          : {
+              ok: false,
+              reason: `the RSASSA-PSS (${hash}, salt ${saltLength}) signature does not verify with the issuer's RSA key`,
+            };
+      }
+      case 'EC': {
+        const curve = key.curve ?? '';
+        if (!['P-256', 'P-384', 'P-521'].includes(curve))
+          return { ok: false, reason: `ECDSA on curve ${curve} is not supported` };
+        if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash))
+          return { ok: false, reason: `${alg.name} is not supported` };
+        const raw = ecdsaDerToRaw(signed.signature, Math.ceil(key.bits / 8));
+        const k = await subtle().importKey(
+          'spki',
+          copy(key.spkiDer),
+          { name: 'ECDSA', namedCurve: curve },
+          false,
+          ['verify'],
+        );
+        const ok = await subtle().verify({ name: 'ECDSA', hash: alg.hash }, k, copy(raw), copy(signed.tbs));
+        return ok
+          ? { ok: true }
+          : { ok: false, reason: `the ${alg.name} signature does not verify with the issuer's ${curve} key` };
+      }
+      case 'Ed25519': {
+        const ok = await verifyEd25519(signed, key);
+        return ok
+          ? { ok: true }
+          : { ok: false, reason: "the Ed25519 signature does not verify with the issuer's key" };
+      }
+      case 'Ed448':
+        return { ok: false, reason: 'Ed448 signatures are not supported' };
+      case 'DSA':
+        return { ok: false, reason: `${alg.name}: DSA signatures are not supported (WebCrypto has no DSA)` };
+    }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: `the ${alg.name} signature could not be checked: ${why}` };
+  }
+}
+
+async function verifyEd25519(signed: SignedParts, key: PublicKeyView): Promise<boolean> {
+  try {
+    const k = await subtle().importKey('spki', copy(key.spkiDer), { name: 'Ed25519' }, false, ['verify']);
+    return await subtle().verify({ name: 'Ed25519' }, k, copy(signed.signature), copy(signed.tbs));
+  } catch {
+    // Browsers without WebCrypto Ed25519: verify with @noble/curves (RFC 8032 §5.1.7).
+    const spki = key.spkiDer;
+    const seq = readTlv(spki, 0, spki.length);
+    const [, bits] = childrenOf(spki, seq);
+    const pub = bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, 'the Ed25519 key', 0)).bytes;
+    return ed25519.verify(signed.signature, signed.tbs, pub);
+  }
+}

@@ -1,0 +1,508 @@
+/**
+ * The certificate engine's entrance: anything a person pastes or drops (PEM in text, DER, PKCS#7,
+ * PKCS#12, CRLs, OpenSSL TRUSTED CERTIFICATE) becomes a ParseReport of plain data (types.ts). Private
+ * keys are recognised, counted and dropped. Every failing block says what it was, where and why.
+ *
+ * This module and ./adapter/ are the only places that touch pkijs / asn1js.
+ */
+import type { CertView, CrlView, ParsedBlock, ParseProblem, ParseReport } from './types.ts';
+import { decodeCertificate, signedParts } from './adapter/certificate.ts';
+import { decodeCrl } from './adapter/crl.ts';
+import { DerError, readTlv, type Tlv } from './adapter/der.ts';
+import { derKind, type DerKind } from './adapter/der-kind.ts';
+import { readPkcs12 } from './adapter/pkcs12.ts';
+import { readPkcs7 } from './adapter/pkcs7.ts';
+import { verifySigned, type VerifyResult } from './adapter/signature.ts';
+import { decodeBase64 } from './input/base64.ts';
+import { scanPem, type PemBlock } from './input/pem.ts';
+
+export type { VerifyResult } from './adapter/signature.ts';
+
+export interface ParseOptions {
+  /** PKCS#12 password. */
+  readonly password?: string;
+  /** Largest input accepted, in bytes (default 10 MB). */
+  readonly maxBytes?: number;
+  /** Most certificates kept (default 5,000). */
+  readonly maxCertificates?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_CERTIFICATES = 5000;
+
+const PRIVATE_KEY_KIND = 'private key (discarded)';
+
+/** PEM labels (RFC 7468 §5-§11 and OpenSSL's) grouped by what the parser does with them. */
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE']);
+const CRL_LABELS = new Set(['X509 CRL', 'CRL']);
+const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS', 'CERTIFICATE CHAIN']);
+const PKCS12_LABELS = new Set(['PKCS12']);
+
+function isPrivateKeyLabel(label: string): boolean {
+  return label.endsWith('PRIVATE KEY');
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof DerError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function byteSpan(start: number, end: number): string {
+  return `bytes ${start}-${Math.max(start, end - 1)}`;
+}
+
+/** Collects the report while blocks are processed. */
+class ReportBuilder {
+  readonly certificates: CertView[] = [];
+  readonly crls: CrlView[] = [];
+  readonly blocks: ParsedBlock[] = [];
+  readonly problems: ParseProblem[] = [];
+  discardedPrivateKeys = 0;
+  needsPassword = false;
+  #certIndex = new Map<string, string>();
+  #crlIds = new Set<string>();
+  #limitReported = false;
+
+  constructor(readonly maxCertificates: number) {}
+
+  block(kind: string, where: string, certificateIds: string[], problem?: string, note?: string): void {
+    this.blocks.push({
+      kind,
+      where,
+      certificateIds,
+      ...(problem !== undefined ? { problem } : {}),
+      ...(note !== undefined ? { note } : {}),
+    });
+    if (problem !== undefined)
+      this.problems.push({ where: `block ${this.blocks.length} (${kind}, ${where})`, message: problem });
+  }
+
+  problem(where: string, message: string): void {
+    this.problems.push({ where, message });
+  }
+
+  /** Adds a decoded certificate; returns its id and whether it was a duplicate, or undefined over the limit. */
+  addCertificate(view: CertView, where: string): { id: string; duplicateOf?: string } | undefined {
+    const seen = this.#certIndex.get(view.id);
+    if (seen !== undefined) return { id: view.id, duplicateOf: seen };
+    if (this.certificates.length >= this.maxCertificates) {
+      if (!this.#limitReported) {
+        this.#limitReported = true;
+        this.problem(
+          where,
+          `more than ${this.maxCertificates} certificates: the rest of the input was not read`,
+        );
+      }
+      return undefined;
+    }
+    this.#certIndex.set(view.id, where);
+    this.certificates.push(view);
+    return { id: view.id };
+  }
+
+  addCrl(view: CrlView): boolean {
+    const id = view.id ?? '';
+    if (this.#crlIds.has(id)) return false;
+    this.#crlIds.add(id);
+    this.crls.push(view);
+    return true;
+  }
+
+  get full(): boolean {
+    return this.certificates.length >= this.maxCertificates;
+  }
+
+  finish(): ParseReport {
+    return {
+      certificates: this.certificates,
+      crls: this.crls,
+      blocks: this.blocks,
+      problems: this.problems,
+      discardedPrivateKeys: this.discardedPrivateKeys,
+      ...(this.needsPassword ? { needsPassword: true } : {}),
+    };
+  }
+}
+
+/**
+ * Parses certificates (and CRLs) from text or bytes. Never throws for bad input: every failure is a
+ * ParseProblem. Private keys are counted in `discardedPrivateKeys`; none of their bytes are kept.
+ */
+export async function parseCertificates(
+  input: string | Uint8Array,
+  options: ParseOptions = {},
+): Promise<ParseReport> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const r = new ReportBuilder(options.maxCertificates ?? DEFAULT_MAX_CERTIFICATES);
+  const size = typeof input === 'string' ? input.length : input.length;
+  if (size > maxBytes) {
+    r.problem(
+      'input',
+      `the input is ${size} ${typeof input === 'string' ? 'characters' : 'bytes'}, over the limit of ${maxBytes} bytes: nothing was parsed`,
+    );
+    return r.finish();
+  }
+  if (size === 0) {
+    r.problem('input', 'the input is empty');
+    return r.finish();
+  }
+  try {
+    if (typeof input !== 'string' && looksLikeDer(input)) {
+      await parseDerStream(input, r, options.password);
+    } else {
+      const text =
+        typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
+      await parseText(text, r, options.password);
+    }
+  } catch (err) {
+    // Defensive: a bug must not become an exception for the caller.
+    r.problem('input', `internal error while parsing: ${describeError(err)}`);
+  }
+  return r.finish();
+}
+
+function looksLikeDer(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x30;
+}
+
+async function parseText(text: string, r: ReportBuilder, password: string | undefined): Promise<void> {
+  const scan = scanPem(text);
+  if (scan.blocks.length === 0) {
+    // A bare base64 blob of DER (no BEGIN/END lines) is accepted too.
+    const compact = text.replace(/^\uFEFF/u, '').replace(/\s+/gu, '');
+    if (/^MI[A-Za-z0-9+/]+={0,2}$/u.test(compact)) {
+      const decoded = decodeBase64(compact);
+      if (decoded.ok) {
+        await parseDerStream(decoded.bytes, r, password, 'base64 text (no PEM lines)');
+        return;
+      }
+    }
+    r.problem('input', 'no PEM block ("-----BEGIN ...-----") was found and the input is not DER');
+    return;
+  }
+  for (const block of scan.blocks) {
+    if (r.full) break;
+    await parsePemBlock(block, r, password);
+  }
+}
+
+async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string | undefined): Promise<void> {
+  const kind = `PEM ${block.label}`;
+  const where = `lines ${block.startLine}-${block.endLine}`;
+  const blockName = `block ${block.index} (${kind}, ${where})`;
+  if (isPrivateKeyLabel(block.label)) {
+    if (block.result.ok) block.result.der.fill(0);
+    r.discardedPrivateKeys++;
+    r.block(PRIVATE_KEY_KIND, where, [], undefined, `${kind}: recognised and dropped, never stored`);
+    return;
+  }
+  if (!block.result.ok) {
+    r.blocks.push({ kind, where, certificateIds: [], problem: block.result.reason });
+    r.problem(blockName, block.result.reason);
+    return;
+  }
+  const der = block.result.der;
+  const label = block.label;
+  if (label === 'TRUSTED CERTIFICATE') {
+    // OpenSSL's X509_AUX form: the certificate followed by trust settings; the certificate is the first element.
+    try {
+      const first = readTlv(der, 0, der.length);
+      handleCertificate(der.subarray(0, first.end), r, kind, where, blockName);
+    } catch (err) {
+      r.blocks.push({ kind, where, certificateIds: [], problem: describeError(err) });
+      r.problem(blockName, describeError(err));
+    }
+    return;
+  }
+  let expected: DerKind | undefined;
+  if (CERT_LABELS.has(label)) expected = 'certificate';
+  else if (CRL_LABELS.has(label)) expected = 'crl';
+  else if (PKCS7_LABELS.has(label)) expected = 'pkcs7';
+  else if (PKCS12_LABELS.has(label)) expected = 'pkcs12';
+  if (expected === undefined) {
+    const why = `a ${kind} block is not a certificate, CRL, PKCS#7 or PKCS#12; it was skipped`;
+    r.blocks.push({ kind, where, certificateIds: [], problem: why });
+    r.problem(blockName, why);
+    return;
+  }
+  await parseDerElementOrFail(der, r, kind, where, blockName, password, expected);
+}
+
+/** One DER object that must fill `der` exactly (a PEM block's contents). */
+async function parseDerElementOrFail(
+  der: Uint8Array,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+  password: string | undefined,
+  expected: DerKind | undefined,
+): Promise<void> {
+  let top: Tlv;
+  try {
+    top = readTlv(der, 0, der.length);
+    if (top.end !== der.length)
+      throw new DerError(top.end, `${der.length - top.end} bytes follow the end of the DER element`);
+  } catch (err) {
+    const why = describeError(err);
+    r.blocks.push({ kind, where, certificateIds: [], problem: why });
+    r.problem(blockName, why);
+    return;
+  }
+  const actual = derKind(der, top);
+  // The label decides, except that a mislabelled private key is still dropped and a certificate/CRL mix-up is forgiven.
+  const forgiven =
+    (expected === 'certificate' && actual === 'crl') || (expected === 'crl' && actual === 'certificate');
+  const isKey = actual === 'private-key' || actual === 'encrypted-private-key';
+  const chosen = isKey || forgiven ? actual : (expected ?? actual);
+  await dispatch(chosen, der, top, r, kind, where, blockName, password);
+}
+
+async function dispatch(
+  k: DerKind,
+  der: Uint8Array,
+  top: Tlv,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+  password: string | undefined,
+): Promise<void> {
+  const element = der.subarray(top.start, top.end);
+  switch (k) {
+    case 'certificate':
+      handleCertificate(element, r, kind, where, blockName);
+      return;
+    case 'crl':
+      handleCrl(element, r, kind, where, blockName);
+      return;
+    case 'pkcs7':
+      handlePkcs7(element, r, kind, where, blockName);
+      return;
+    case 'pkcs12':
+      await handlePkcs12(element, r, kind, where, blockName, password);
+      return;
+    case 'private-key':
+    case 'encrypted-private-key':
+      // The caller's buffer is not ours to wipe; nothing of it is kept.
+      r.discardedPrivateKeys++;
+      r.block(PRIVATE_KEY_KIND, where, [], undefined, `${kind}: recognised and dropped, never stored`);
+      return;
+    case 'public-key': {
+      const why = 'a bare public key (SubjectPublicKeyInfo) is not a certificate; it was skipped';
+      r.blocks.push({ kind, where, certificateIds: [], problem: why });
+      r.problem(blockName, why);
+      return;
+    }
+    case 'unknown': {
+      const why = 'the DER element is not a certificate, CRL, PKCS#7, PKCS#12 or private key';
+      r.blocks.push({ kind, where, certificateIds: [], problem: why });
+      r.problem(blockName, why);
+    }
+  }
+}
+
+function handleCertificate(
+  der: Uint8Array,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+): void {
+  let view: CertView;
+  try {
+    view = decodeCertificate(der);
+  } catch (err) {
+    const why = `not a valid certificate: ${describeError(err)}`;
+    r.blocks.push({ kind, where, certificateIds: [], problem: why });
+    r.problem(blockName, why);
+    return;
+  }
+  const added = r.addCertificate(view, blockName);
+  if (added === undefined) return;
+  r.block(
+    kind,
+    where,
+    [added.id],
+    undefined,
+    added.duplicateOf !== undefined
+      ? `duplicate of the certificate in ${added.duplicateOf} (listed once)`
+      : undefined,
+  );
+}
+
+function handleCrl(der: Uint8Array, r: ReportBuilder, kind: string, where: string, blockName: string): void {
+  try {
+    const crl = decodeCrl(der);
+    const isNew = r.addCrl(crl);
+    r.block(
+      kind === 'DER' ? 'DER CRL' : kind,
+      where,
+      [],
+      undefined,
+      isNew ? undefined : 'duplicate CRL (listed once)',
+    );
+  } catch (err) {
+    const why = `not a valid CRL: ${describeError(err)}`;
+    r.blocks.push({ kind, where, certificateIds: [], problem: why });
+    r.problem(blockName, why);
+  }
+}
+
+function handlePkcs7(
+  der: Uint8Array,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+): void {
+  const k = kind.startsWith('PEM') ? kind : 'PKCS#7';
+  let contents;
+  try {
+    contents = readPkcs7(der, readTlv(der, 0, der.length));
+  } catch (err) {
+    const why = `not a valid PKCS#7 SignedData: ${describeError(err)}`;
+    r.blocks.push({ kind: k, where, certificateIds: [], problem: why });
+    r.problem(blockName, why);
+    return;
+  }
+  const ids: string[] = [];
+  const notes: string[] = [];
+  contents.certificates.forEach((item, n) => {
+    const itemWhere = `${blockName}, certificate ${n + 1} (${byteSpan(item.start, item.end)} of the PKCS#7)`;
+    try {
+      const view = decodeCertificate(item.der);
+      const added = r.addCertificate(view, itemWhere);
+      if (added !== undefined) {
+        ids.push(added.id);
+        if (added.duplicateOf !== undefined)
+          notes.push(`certificate ${n + 1} duplicates ${added.duplicateOf}`);
+      }
+    } catch (err) {
+      r.problem(itemWhere, `not a valid certificate: ${describeError(err)}`);
+    }
+  });
+  contents.crls.forEach((item, n) => {
+    try {
+      r.addCrl(decodeCrl(item.der));
+    } catch (err) {
+      r.problem(
+        `${blockName}, CRL ${n + 1} (${byteSpan(item.start, item.end)} of the PKCS#7)`,
+        `not a valid CRL: ${describeError(err)}`,
+      );
+    }
+  });
+  if (contents.skipped > 0) notes.push(`${contents.skipped} non-X.509 entries skipped`);
+  const empty =
+    contents.certificates.length === 0 && contents.crls.length === 0
+      ? 'the PKCS#7 holds no certificates'
+      : undefined;
+  r.block(k, where, ids, empty, notes.length > 0 ? notes.join('; ') : undefined);
+}
+
+async function handlePkcs12(
+  der: Uint8Array,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+  password: string | undefined,
+): Promise<void> {
+  const result = await readPkcs12(der, password);
+  if (!result.ok) {
+    if (result.needsPassword) r.needsPassword = true;
+    r.blocks.push({ kind: 'PKCS#12', where, certificateIds: [], problem: result.reason });
+    r.problem(blockName, result.reason);
+    return;
+  }
+  const ids: string[] = [];
+  result.certificates.forEach((certDer, n) => {
+    const itemWhere = `${blockName}, certificate bag ${n + 1}`;
+    try {
+      const added = r.addCertificate(decodeCertificate(certDer), itemWhere);
+      if (added !== undefined) ids.push(added.id);
+    } catch (err) {
+      r.problem(itemWhere, `not a valid certificate: ${describeError(err)}`);
+    }
+  });
+  r.discardedPrivateKeys += result.privateKeys;
+  const notes: string[] = [];
+  if (result.privateKeys > 0)
+    notes.push(`${result.privateKeys} private key bag(s) dropped, never decrypted or stored`);
+  if (result.skippedBags > 0) notes.push(`${result.skippedBags} other bag(s) skipped`);
+  r.block(
+    kind === 'DER' ? 'PKCS#12' : kind,
+    where,
+    ids,
+    undefined,
+    notes.length > 0 ? notes.join('; ') : undefined,
+  );
+}
+
+/** Binary input: one or more concatenated DER elements. */
+async function parseDerStream(
+  bytes: Uint8Array,
+  r: ReportBuilder,
+  password: string | undefined,
+  origin?: string,
+): Promise<void> {
+  let p = 0;
+  while (p < bytes.length && !r.full) {
+    let top: Tlv;
+    try {
+      top = readTlv(bytes, p, bytes.length);
+    } catch (err) {
+      const reason = err instanceof DerError ? err.reason : describeError(err);
+      const where = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(p, bytes.length)}`;
+      r.blocks.push({ kind: 'DER', where, certificateIds: [], problem: reason });
+      r.problem(where, reason);
+      return;
+    }
+    const where = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(top.start, top.end)}`;
+    const k = derKind(bytes, top);
+    const kind =
+      k === 'certificate'
+        ? 'DER certificate'
+        : k === 'crl'
+          ? 'DER CRL'
+          : k === 'pkcs7'
+            ? 'PKCS#7'
+            : k === 'pkcs12'
+              ? 'PKCS#12'
+              : 'DER';
+    // Spans inside one element are reported relative to the element; prefix its position.
+    await dispatch(k, bytes, top, r, kind, where, where, password);
+    p = top.end;
+  }
+}
+
+/** RFC 5280 §6.1.3 (a)(1): is `child`'s signature made by `issuer`'s key? */
+export async function verifyCertificateSignature(child: CertView, issuer: CertView): Promise<VerifyResult> {
+  let parts;
+  try {
+    parts = signedParts(child.der, 'certificate');
+  } catch (err) {
+    return {
+      ok: false,
+      reason: `the certificate could not be read for its signature: ${describeError(err)}`,
+    };
+  }
+  const result = await verifySigned(parts, issuer.publicKey);
+  return result.ok
+    ? result
+    : { ok: false, reason: `${result.reason} (issuer candidate ${issuer.subject.rfc4514})` };
+}
+
+/** RFC 5280 §6.3.3 (f): is the CRL signed by `issuer`'s key? */
+export async function verifyCrlSignature(crl: CrlView, issuer: CertView): Promise<VerifyResult> {
+  let parts;
+  try {
+    parts = signedParts(crl.der, 'CRL');
+  } catch (err) {
+    return { ok: false, reason: `the CRL could not be read for its signature: ${describeError(err)}` };
+  }
+  const result = await verifySigned(parts, issuer.publicKey);
+  return result.ok
+    ? result
+    : { ok: false, reason: `${result.reason} (CRL issuer candidate ${issuer.subject.rfc4514})` };
+}
