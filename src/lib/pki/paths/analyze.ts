@@ -1,0 +1,179 @@
+/**
+ * The pure analysis over parsed certificates: issuer graph, every path, RFC 5280 checks per path, and the
+ * chosen profile's verdict. `analyzeChain` (../index.ts) parses its input and calls this; tests and the PKITS
+ * harness call it directly with CertViews, CRLs and policy inputs.
+ */
+import type { CertView, CrlView, ParseProblem } from '../types.ts';
+import { IssuerGraph, type VerifySignature } from './graph.ts';
+import { buildPaths, type BuildOptions } from './build-paths.ts';
+import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './validate.ts';
+import { label } from './reasons.ts';
+import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
+import type { ProfileName, ProfileVerdict, ProfileInput } from '../profiles/types.ts';
+import { rfc5280 } from '../profiles/rfc5280.ts';
+import { openssl } from '../profiles/openssl.ts';
+import { go } from '../profiles/go.ts';
+import { webpki } from '../profiles/webpki.ts';
+
+export interface AnalyzeViewsInput {
+  /** As the peer sent them, leaf first. */
+  readonly served: readonly CertView[];
+  readonly anchors: readonly CertView[];
+  readonly verify: VerifySignature;
+  /** Milliseconds since the epoch (the clock is injected: no default here). */
+  readonly time: number;
+  readonly hostname?: string;
+  readonly purpose?: Purpose;
+  readonly profile?: ProfileName;
+  /** Also run every other profile and return their verdicts. */
+  readonly allProfiles?: boolean;
+  readonly maxChainDepth?: number;
+  readonly budget?: BuildOptions;
+  /** Feature flag: minimal revocation checking (revocation.ts); sets notSupported 'crl-processing'. */
+  readonly crls?: readonly CrlView[];
+  readonly policy?: PolicyInputs;
+  readonly problems?: readonly ParseProblem[];
+}
+
+export function pathDisplay(certs: readonly CertView[]): string {
+  return certs.map((c) => c.subject.rfc4514).join(' -> ');
+}
+
+export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainAnalysis> {
+  const purpose = input.purpose ?? 'serverAuth';
+  const profile = input.profile ?? 'rfc5280';
+  const maxChainDepth = input.maxChainDepth ?? input.budget?.maxChainDepth ?? 10;
+  const leaf = input.served[0] ?? null;
+  const graph = new IssuerGraph(input.served, input.anchors, input.verify);
+  const notSupported = new Set<string>();
+  if (input.crls) notSupported.add('crl-processing');
+
+  const paths: AnalyzedPath[] = [];
+  let built: Awaited<ReturnType<typeof buildPaths>> | null = null;
+  if (leaf) {
+    built = await buildPaths(leaf, graph, { ...input.budget, maxChainDepth });
+    for (const certs of built.paths) {
+      const reasons = validatePath(certs, {
+        time: input.time,
+        purpose,
+        ...(input.hostname ? { hostname: input.hostname } : {}),
+        ...(input.crls ? { crls: input.crls } : {}),
+        ...(input.policy ? { policy: input.policy } : {}),
+      });
+      for (const r of reasons)
+        if (r.code === 'not-supported-policy-processing') notSupported.add('policy-processing');
+      const unsupported = reasons.some((r) => r.severity === 'unsupported');
+      const valid = isValidPath(reasons);
+      paths.push({
+        certificates: certs.map((c) => c.id),
+        display: pathDisplay(certs),
+        valid,
+        status: valid
+          ? 'valid'
+          : unsupported && reasons.every((r) => r.severity !== 'error')
+            ? 'unsupported'
+            : 'invalid',
+        reasons,
+      });
+    }
+  }
+
+  const noPath = leaf && built ? explainNoPath(leaf, built.deadEnds, graph) : null;
+  const profileInput: ProfileInput = {
+    served: input.served,
+    anchors: input.anchors,
+    graph,
+    time: input.time,
+    ...(input.hostname ? { hostname: input.hostname } : {}),
+    purpose,
+    maxChainDepth,
+  };
+  const run = async (name: ProfileName): Promise<ProfileVerdict> => {
+    switch (name) {
+      case 'rfc5280':
+        return rfc5280(paths, noPath);
+      case 'openssl-3':
+        return openssl(profileInput, '3');
+      case 'openssl-1.0.2':
+        return openssl(profileInput, '1.0.2');
+      case 'go':
+        return go(profileInput);
+      case 'webpki':
+        return webpki(profileInput);
+    }
+  };
+  const chosen = await run(profile);
+  const others: ProfileVerdict[] = [];
+  if (input.allProfiles) {
+    for (const name of ['rfc5280', 'openssl-3', 'openssl-1.0.2', 'go', 'webpki'] as const) {
+      others.push(name === profile ? chosen : await run(name));
+    }
+  }
+  const graphData = graph.toData();
+  const usedAnchorIds = new Set(graphData.edges.map((e) => e.issuer));
+  const anchors = input.anchors.filter(
+    (a) => usedAnchorIds.has(a.id) || input.served.some((s) => s.id === a.id),
+  );
+  const keep = new Set([...input.served.map((c) => c.id), ...anchors.map((a) => a.id)]);
+  return {
+    leaf,
+    certificates: [...input.served],
+    anchors,
+    paths,
+    verdict: {
+      valid: chosen.valid,
+      profile,
+      ...(chosen.path ? { path: chosen.path } : {}),
+      ...(chosen.error ? { error: chosen.error } : {}),
+      trace: chosen.trace,
+    },
+    ...(input.allProfiles ? { profiles: others } : {}),
+    truncated: built?.truncated ?? false,
+    ...(built?.truncation ? { truncation: built.truncation } : {}),
+    graph: {
+      nodes: graphData.nodes.filter((n) => keep.has(n.id)),
+      edges: graphData.edges.filter((e) => keep.has(e.child) && keep.has(e.issuer)),
+      identities: graphData.identities
+        .map((i) => ({ ...i, certificateIds: i.certificateIds.filter((id) => keep.has(id)) }))
+        .filter((i) => i.certificateIds.length > 0),
+    },
+    deadEnds: (built?.deadEnds ?? []).map((d) => ({
+      certificates: d.certificates.map((c) => c.id),
+      why: d.why,
+    })),
+    notSupported: [...notSupported],
+    problems: input.problems ?? [],
+    time: new Date(input.time).toISOString(),
+    signatureChecks: graph.signatureChecks,
+  };
+}
+
+function explainNoPath(
+  leaf: CertView,
+  deadEnds: readonly { certificates: readonly CertView[]; why: string }[],
+  graph: IssuerGraph,
+): { code: string; message: string } {
+  const end = deadEnds[0];
+  if (!end) return { code: 'unknown-issuer', message: `no path from ${label(leaf)} to a trust anchor` };
+  const top = end.certificates[end.certificates.length - 1] as CertView;
+  if (end.why === 'bad-signature') {
+    const bad = graph
+      .candidates(top)
+      .map((c) => ({ c, r: graph.known(top, c.cert) }))
+      .find((x) => x.r && !x.r.ok);
+    const why = bad?.r && !bad.r.ok ? bad.r.reason : 'the signature does not verify';
+    return {
+      code: 'bad-signature',
+      message: `${label(top)} names ${top.issuer.rfc4514} as issuer, but ${bad ? label(bad.c.cert) : 'that certificate'} did not sign it: ${why}`,
+    };
+  }
+  if (end.why === 'depth')
+    return {
+      code: 'chain-too-long',
+      message: `the path from ${label(leaf)} exceeds the maximum depth before reaching a trust anchor`,
+    };
+  return {
+    code: 'unknown-issuer',
+    message: `no path from ${label(leaf)} to a trust anchor: ${label(top)} was issued by ${top.issuer.rfc4514}, which was neither sent nor trusted`,
+  };
+}

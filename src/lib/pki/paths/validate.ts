@@ -1,0 +1,392 @@
+/**
+ * RFC 5280 §6.1 path validation of ONE path (leaf first, trust anchor last) at a given time.
+ *
+ * The signature of every edge was verified while building (§6.1.3 (a)(1)); this module runs the rest, in spec
+ * order, and returns every problem found (not just the first) so the UI can show all of them. Client profiles
+ * switch individual rules through `ValidationRules` and map the reasons to their own error text.
+ *
+ * Not implemented, and reported as `unsupported` (never as a pass):
+ * - certificate policy processing (§6.1.3 (d)-(f), §6.1.4 (a)-(b), (g)-(j), §6.1.5 (a)-(b), (g)): when a
+ *   certificate carries requireExplicitPolicy or policyMappings, or the caller sets non-default policy inputs.
+ *   With the default inputs (any-policy, no explicit policy, mapping and anyPolicy allowed) and neither of those
+ *   extensions, policy processing cannot change the outcome, so no flag is raised.
+ * - CRL validation beyond "a CRL from the certificate's issuer lists its serial" (revocation.ts).
+ */
+import type { CertView, CrlView } from '../types.ts';
+import { type HostnameOptions, matchHostname } from './hostname.ts';
+import { checkNameConstraints, namesOf, unsupportedConstraints } from './name-constraints.ts';
+import { type Reason, label, makeReason, type Severity } from './reasons.ts';
+import { checkRevocation } from './revocation.ts';
+
+export type Purpose = 'serverAuth' | 'clientAuth' | 'any';
+
+export const EKU_OID: Record<Exclude<Purpose, 'any'>, string> = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+};
+export const ANY_EKU = '2.5.29.37.0';
+
+export interface PolicyInputs {
+  readonly initialPolicySet?: readonly string[];
+  readonly initialExplicitPolicy?: boolean;
+  readonly initialPolicyMappingInhibit?: boolean;
+  readonly initialInhibitAnyPolicy?: boolean;
+}
+
+/** Rule switches; defaults are the rfc5280 profile's. */
+export interface ValidationRules {
+  /** Check the trust anchor certificate's own validity period (RFC 5280 does not; OpenSSL does). */
+  readonly anchorValidity?: boolean;
+  /** Apply the anchor certificate's basicConstraints/keyUsage/EKU/critical-extension checks. */
+  readonly anchorChecks?: boolean;
+  /** Apply the anchor certificate's pathLenConstraint and name constraints (OpenSSL, Go; RFC 5937 optional). */
+  readonly anchorConstraints?: boolean;
+  /** CAs must assert keyCertSign when they have keyUsage (RFC 5280 §6.1.4 (n)); Go skips this. */
+  readonly caKeyUsage?: boolean;
+  /** Self-issued intermediates count against pathLenConstraint (Go does; RFC 5280 §6.1.4 (l) does not). */
+  readonly pathLenCountsSelfIssued?: boolean;
+  /** CA certificates' EKU must allow the purpose ("EKU chaining": OpenSSL, Go, webpki; not RFC 5280). */
+  readonly ekuChaining?: boolean;
+  /** anyExtendedKeyUsage satisfies the purpose on the leaf / on CAs. */
+  readonly anyEkuLeaf?: boolean;
+  readonly anyEkuCa?: boolean;
+  /** A leaf EKU extension that is absent passes (true everywhere except strict profiles). */
+  readonly checkCommonNameAsDns?: boolean;
+  readonly hostname?: HostnameOptions;
+  /** How SHA-1/MD5 signatures and small RSA keys are reported. */
+  readonly weakAlgorithms?: 'warning' | 'error' | 'ignore';
+  readonly minRsaBits?: number;
+  /** The leaf must not be a CA (webpki CaUsedAsEndEntity). */
+  readonly leafMustNotBeCa?: boolean;
+}
+
+export interface ValidationInput {
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly purpose?: Purpose;
+  readonly hostname?: string;
+  readonly rules?: ValidationRules;
+  readonly crls?: readonly CrlView[];
+  readonly policy?: PolicyInputs;
+}
+
+export const RFC5280_RULES: Required<Omit<ValidationRules, 'hostname'>> & { hostname: HostnameOptions } = {
+  anchorValidity: true,
+  anchorChecks: false,
+  anchorConstraints: true,
+  caKeyUsage: true,
+  pathLenCountsSelfIssued: false,
+  ekuChaining: true,
+  anyEkuLeaf: true,
+  anyEkuCa: true,
+  checkCommonNameAsDns: true,
+  hostname: { partialWildcards: false, commonName: 'never' },
+  weakAlgorithms: 'warning',
+  minRsaBits: 2048,
+  leafMustNotBeCa: false,
+};
+
+const PURPOSE_NAME: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  [ANY_EKU]: 'anyExtendedKeyUsage',
+};
+
+export function ekuNames(oids: readonly string[]): string {
+  return oids.map((o) => PURPOSE_NAME[o] ?? o).join(', ');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** True when the certificate's EKU (if any) allows the purpose. */
+export function ekuAllows(cert: CertView, purpose: Purpose, allowAny: boolean): boolean {
+  if (purpose === 'any' || cert.extKeyUsage === null) return true;
+  return cert.extKeyUsage.includes(EKU_OID[purpose]) || (allowAny && cert.extKeyUsage.includes(ANY_EKU));
+}
+
+export function isWeakSignature(cert: CertView): boolean {
+  const h = (cert.signatureAlgorithm.hash ?? '').toUpperCase();
+  const n = cert.signatureAlgorithm.name.toLowerCase();
+  return h === 'SHA-1' || h === 'MD5' || h === 'MD2' || /md5|md2|sha1with|sha1-|-sha1$/.test(n);
+}
+
+/** RFC 5280 §6.1: every problem of the path. `path[0]` is the leaf, `path[path.length - 1]` the anchor. */
+export function validatePath(path: readonly CertView[], input: ValidationInput): Reason[] {
+  const rules = { ...RFC5280_RULES, ...input.rules };
+  const purpose = input.purpose ?? 'serverAuth';
+  const reasons: Reason[] = [];
+  const n = path.length;
+  const anchorDepth = n - 1;
+  const weakSeverity: Severity = rules.weakAlgorithms === 'error' ? 'error' : 'warning';
+
+  // §6.1.2 (d), (i)-(k): the anchor's own limits when anchorConstraints is on.
+  let maxPathLength = Number.POSITIVE_INFINITY;
+  let maxPathSetter: { cert: CertView; depth: number; pathLen: number } | null = null;
+
+  for (let depth = anchorDepth; depth >= 0; depth--) {
+    const cert = path[depth] as CertView;
+    const isAnchor = depth === anchorDepth;
+    const isLeaf = depth === 0;
+    const isCa = !isLeaf;
+
+    // §6.1.3 (a)(2): validity period.
+    if (!isAnchor || rules.anchorValidity) {
+      if (input.time < cert.validity.notBeforeMs) {
+        reasons.push(
+          makeReason(
+            'not-yet-valid',
+            cert,
+            depth,
+            'RFC 5280 §6.1.3 (a)(2)',
+            `${label(cert)} is not valid until ${cert.validity.notBefore} (checked at ${iso(input.time)})`,
+          ),
+        );
+      } else if (input.time > cert.validity.notAfterMs) {
+        reasons.push(
+          makeReason(
+            'expired',
+            cert,
+            depth,
+            'RFC 5280 §6.1.3 (a)(2)',
+            `${label(cert)} expired at ${cert.validity.notAfter} (checked at ${iso(input.time)})`,
+          ),
+        );
+      }
+    }
+
+    // §6.1.3 (a)(3): revocation, only as far as revocation.ts goes.
+    if (!isAnchor && input.crls) reasons.push(...checkRevocation(cert, depth, input.crls, input.time));
+
+    // §6.1.3 (b)-(c): name constraints of every CA above apply to this certificate, unless it is a
+    // self-issued intermediate.
+    if (!isAnchor && (isLeaf || !cert.selfIssued)) {
+      const names = namesOf(cert, isLeaf, rules.checkCommonNameAsDns);
+      for (let up = depth + 1; up <= anchorDepth; up++) {
+        const ca = path[up] as CertView;
+        if (!ca.nameConstraints || (up === anchorDepth && !rules.anchorConstraints)) continue;
+        for (const v of checkNameConstraints(names, ca.nameConstraints)) {
+          const what =
+            v.name.source === 'subject-cn'
+              ? `subject CN ${v.name.value}`
+              : v.name.source === 'subject'
+                ? `subject ${v.name.value}`
+                : `${v.name.kind} name ${v.name.value}`;
+          reasons.push(
+            v.kind === 'excluded'
+              ? makeReason(
+                  'name-constraint-excluded',
+                  cert,
+                  depth,
+                  'RFC 5280 §4.2.1.10',
+                  `${label(cert)}: ${what} is inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
+                )
+              : makeReason(
+                  'name-constraint-permitted',
+                  cert,
+                  depth,
+                  'RFC 5280 §4.2.1.10',
+                  `${label(cert)}: ${what} is outside the permitted subtrees (${v.subtrees.join(', ')}) of ${label(ca)}`,
+                ),
+          );
+        }
+        for (const s of unsupportedConstraints(cert, ca.nameConstraints)) {
+          reasons.push(
+            makeReason(
+              'name-constraint-unsupported',
+              cert,
+              depth,
+              'RFC 5280 §4.2.1.10',
+              `not supported: name constraint ${s} of ${label(ca)} on otherName SANs`,
+              'unsupported',
+            ),
+          );
+        }
+      }
+    }
+
+    // §6.1.4 (k)-(n): preparation for the next certificate, for every CA.
+    if (isCa && (!isAnchor || rules.anchorChecks)) {
+      const bc = cert.basicConstraints;
+      if (!bc?.ca) {
+        reasons.push(
+          makeReason(
+            'not-a-ca',
+            cert,
+            depth,
+            'RFC 5280 §6.1.4 (k)',
+            `${label(cert)} issued ${label(path[depth - 1] as CertView)} but is not a CA: ${bc ? 'basicConstraints cA is FALSE' : 'it has no basicConstraints extension'}`,
+          ),
+        );
+      }
+      if (rules.caKeyUsage && cert.keyUsage !== null && !cert.keyUsage.includes('keyCertSign')) {
+        reasons.push(
+          makeReason(
+            'key-usage-no-cert-sign',
+            cert,
+            depth,
+            'RFC 5280 §6.1.4 (n)',
+            `${label(cert)} has a keyUsage extension without keyCertSign (${cert.keyUsage.join(', ') || 'no bits'}), so it may not sign certificates`,
+          ),
+        );
+      }
+    }
+    if (isCa && (!isAnchor || rules.anchorConstraints)) {
+      // (l) every non-self-issued intermediate consumes one unit; (m) pathLenConstraint lowers the limit.
+      if (!isAnchor && (!cert.selfIssued || rules.pathLenCountsSelfIssued)) {
+        if (maxPathLength <= 0 && maxPathSetter) {
+          const s = maxPathSetter;
+          reasons.push(
+            makeReason(
+              'path-length-exceeded',
+              s.cert,
+              s.depth,
+              'RFC 5280 §4.2.1.9',
+              `${label(s.cert)} has pathLenConstraint ${s.pathLen}, but ${label(cert)} is one more intermediate CA below it than that allows`,
+            ),
+          );
+        }
+        maxPathLength--;
+      }
+      const pathLen = cert.basicConstraints?.ca ? cert.basicConstraints.pathLen : undefined;
+      if (pathLen !== undefined && pathLen < maxPathLength) {
+        maxPathLength = pathLen;
+        maxPathSetter = { cert, depth, pathLen };
+      }
+    }
+
+    // §6.1.4 (o) / §6.1.5 (c): unrecognised critical extensions.
+    if (!isAnchor || rules.anchorChecks) {
+      for (const ext of cert.extensions) {
+        if (ext.critical && !ext.known) {
+          reasons.push(
+            makeReason(
+              'unknown-critical-extension',
+              cert,
+              depth,
+              'RFC 5280 §4.2',
+              `${label(cert)} has a critical extension this validator does not recognise (${ext.name ?? ext.oid})`,
+            ),
+          );
+        }
+      }
+    }
+
+    // Extended key usage: leaf per §4.2.1.12, CAs by EKU chaining.
+    if (purpose !== 'any' && cert.extKeyUsage !== null && (!isAnchor || rules.anchorChecks)) {
+      if (isLeaf && !ekuAllows(cert, purpose, rules.anyEkuLeaf)) {
+        reasons.push(
+          makeReason(
+            'eku-mismatch',
+            cert,
+            depth,
+            'RFC 5280 §4.2.1.12',
+            `${label(cert)} is for ${ekuNames(cert.extKeyUsage)}, not ${purpose}`,
+          ),
+        );
+      } else if (isCa && rules.ekuChaining && !ekuAllows(cert, purpose, rules.anyEkuCa)) {
+        reasons.push(
+          makeReason(
+            'ca-eku-mismatch',
+            cert,
+            depth,
+            'CA/B BR §7.1.2.2 (EKU chaining)',
+            `CA ${label(cert)} restricts its subtree to ${ekuNames(cert.extKeyUsage)}, which excludes ${purpose}`,
+          ),
+        );
+      }
+    }
+    if (isLeaf && rules.leafMustNotBeCa && cert.basicConstraints?.ca) {
+      reasons.push(
+        makeReason(
+          'ca-used-as-end-entity',
+          cert,
+          depth,
+          'RFC 5280 §4.2.1.9',
+          `${label(cert)} is a CA certificate used as the end-entity certificate`,
+        ),
+      );
+    }
+
+    // Weak algorithms: signatures below the anchor, keys everywhere.
+    if (rules.weakAlgorithms !== 'ignore') {
+      if (!isAnchor && isWeakSignature(cert)) {
+        reasons.push(
+          makeReason(
+            'weak-signature-algorithm',
+            cert,
+            depth,
+            'RFC 6194 / CA/B BR §7.1.3',
+            `${label(cert)} is signed with ${cert.signatureAlgorithm.name}, a broken hash for signatures`,
+            weakSeverity,
+          ),
+        );
+      }
+      if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits < rules.minRsaBits) {
+        reasons.push(
+          makeReason(
+            'weak-key',
+            cert,
+            depth,
+            'NIST SP 800-131A / CA/B BR §6.1.5',
+            `${label(cert)} has a ${cert.publicKey.bits}-bit RSA key (< ${rules.minRsaBits})`,
+            weakSeverity,
+          ),
+        );
+      }
+    }
+  }
+
+  // Host name (RFC 6125), on the leaf.
+  const leaf = path[0] as CertView;
+  if (input.hostname !== undefined && input.hostname !== '') {
+    const m = matchHostname(leaf, input.hostname, rules.hostname);
+    if (!m.matched) {
+      reasons.push(
+        makeReason(
+          'hostname-mismatch',
+          leaf,
+          0,
+          'RFC 6125 §6.4',
+          `${label(leaf)} is not valid for ${input.hostname}: ${m.detail}`,
+        ),
+      );
+    }
+  }
+
+  // Certificate policies: see the module comment for when this matters.
+  const policy = input.policy ?? {};
+  const nonDefaultInputs =
+    (policy.initialPolicySet !== undefined &&
+      !(policy.initialPolicySet.length === 1 && policy.initialPolicySet[0] === '2.5.29.32.0')) ||
+    policy.initialExplicitPolicy === true ||
+    policy.initialPolicyMappingInhibit === true ||
+    policy.initialInhibitAnyPolicy === true;
+  const policyCert = path.find(
+    (c) => c.policyConstraints?.requireExplicitPolicy !== undefined || (c.policyMappings?.length ?? 0) > 0,
+  );
+  if (nonDefaultInputs || policyCert) {
+    const cert = policyCert ?? leaf;
+    reasons.push(
+      makeReason(
+        'not-supported-policy-processing',
+        cert,
+        path.indexOf(cert),
+        'RFC 5280 §6.1.3 (d)-(f), §6.1.4, §6.1.5',
+        `not supported: policy processing (${policyCert ? `${label(cert)} carries ${policyCert.policyMappings?.length ? 'policyMappings' : 'requireExplicitPolicy'}` : 'non-default initial policy inputs'}), so this path's outcome is unknown`,
+        'unsupported',
+      ),
+    );
+  }
+  return reasons;
+}
+
+/** A path is valid when it has no error and no unsupported check. */
+export function isValidPath(reasons: readonly Reason[]): boolean {
+  return reasons.every((r) => r.severity === 'warning');
+}

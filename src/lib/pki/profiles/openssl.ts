@@ -1,0 +1,449 @@
+/**
+ * OpenSSL's X509_verify_cert, as `openssl verify -CAfile anchors -untrusted served -purpose sslserver` and a
+ * TLS client with the default verify callback run it. Facts from OpenSSL crypto/x509/x509_vfy.c (3.0:
+ * build_chain, check_extensions, check_id, internal_verify, check_name_constraints; 1.0.2: X509_verify_cert)
+ * and x509_txt.c; see docs/client-profiles.md.
+ *
+ * One chain is built, then checked; the first error is the verdict (the default callback stops there).
+ * - 3.0 (`trustedFirst`): at every step the trust store is searched first; only when it has no issuer is the
+ *   first acceptable certificate from the peer's list taken (`get0_best_issuer_sk`: the first whose validity
+ *   period covers the time, else the one expiring last). No backtracking across untrusted alternatives.
+ * - 1.0.2: the peer's list is followed first as far as it goes, then the store; an "alternative chain" is tried
+ *   only when the built chain does not end in a trusted certificate — an expired root is NOT a reason to look
+ *   again (the Let's Encrypt / DST Root CA X3 failure of 2021-09-30).
+ * - "issued by" is name match + key-identifier consistency (`ossl_x509_likely_issued`); signatures are checked
+ *   only after the chain is built (internal_verify, top down, with validity periods, the root's included).
+ * - A store certificate is a trust anchor when it is self-signed (no auxiliary trust in a PEM CAfile).
+ */
+import type { CertView } from '../types.ts';
+import { matchHostname } from '../paths/hostname.ts';
+import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
+import { certRef, label } from '../paths/reasons.ts';
+import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
+import { parseIp } from '../paths/names.ts';
+import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
+
+export type OpenSslVersion = '3' | '1.0.2';
+
+/** X509_V_ERR_* numbers and their texts (3.0 x509_txt.c; 1.0.2 differs where noted). */
+const ERRORS = {
+  2: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate'],
+  7: ['X509_V_ERR_CERT_SIGNATURE_FAILURE', 'certificate signature failure'],
+  9: ['X509_V_ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid'],
+  10: ['X509_V_ERR_CERT_HAS_EXPIRED', 'certificate has expired'],
+  18: ['X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'],
+  19: ['X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'],
+  20: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate'],
+  21: ['X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
+  22: ['X509_V_ERR_CERT_CHAIN_TOO_LONG', 'certificate chain too long'],
+  24: ['X509_V_ERR_INVALID_CA', 'invalid CA certificate'],
+  25: ['X509_V_ERR_PATH_LENGTH_EXCEEDED', 'path length constraint exceeded'],
+  26: ['X509_V_ERR_INVALID_PURPOSE', 'unsuitable certificate purpose'],
+  32: ['X509_V_ERR_KEYUSAGE_NO_CERTSIGN', 'key usage does not include certificate signing'],
+  34: ['X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION', 'unhandled critical extension'],
+  47: ['X509_V_ERR_PERMITTED_VIOLATION', 'permitted subtree violation'],
+  48: ['X509_V_ERR_EXCLUDED_VIOLATION', 'excluded subtree violation'],
+  62: ['X509_V_ERR_HOSTNAME_MISMATCH', 'hostname mismatch'],
+  64: ['X509_V_ERR_IP_ADDRESS_MISMATCH', 'IP address mismatch'],
+} as const satisfies Record<number, readonly [string, string]>;
+
+/** OpenSSL 1.0.2's x509_txt.c wording where it differs from 3.0. */
+const TEXT_102: Partial<Record<keyof typeof ERRORS, string>> = {
+  18: 'self signed certificate',
+  19: 'self signed certificate in certificate chain',
+  26: 'unsupported certificate purpose',
+  62: 'Hostname mismatch',
+};
+
+type ErrNo = keyof typeof ERRORS;
+
+class Failure {
+  constructor(
+    readonly errno: ErrNo,
+    readonly depth: number,
+    readonly cert: CertView,
+  ) {}
+}
+
+const SERVER_KU = ['digitalSignature', 'keyEncipherment', 'keyAgreement'];
+const CLIENT_KU = ['digitalSignature', 'keyAgreement'];
+
+/** ossl_x509_likely_issued without the signature: names equal, AKID consistent with the issuer's SKID. */
+function checkIssued(child: CertView, issuer: CertView): boolean {
+  if (child.issuer.key !== issuer.subject.key) return false;
+  if (
+    child.authorityKeyId &&
+    issuer.subjectKeyId &&
+    child.authorityKeyId.toLowerCase() !== issuer.subjectKeyId.toLowerCase()
+  )
+    return false;
+  return true;
+}
+
+/** EXFLAG_SS: self-issued, AKID (if any) matches its SKID, and keyUsage (if any) allows keyCertSign. */
+function selfSignedFlag(cert: CertView): boolean {
+  return checkIssued(cert, cert) && (cert.keyUsage === null || cert.keyUsage.includes('keyCertSign'));
+}
+
+function timeOk(cert: CertView, time: number): boolean {
+  return time >= cert.validity.notBeforeMs && time <= cert.validity.notAfterMs;
+}
+
+/** get0_best_issuer_sk / X509_STORE_CTX_get1_issuer: first valid-now match, else the match expiring last. */
+function bestIssuer(
+  list: readonly CertView[],
+  x: CertView,
+  time: number,
+  exclude: readonly CertView[] = [],
+): CertView | null {
+  let best: CertView | null = null;
+  for (const c of list) {
+    if (exclude.some((e) => e.id === c.id)) continue;
+    if (!checkIssued(x, c)) continue;
+    if (timeOk(c, time)) return c;
+    if (best === null || c.validity.notAfterMs > best.validity.notAfterMs) best = c;
+  }
+  return best;
+}
+
+/** X509_check_ca: 1 = basicConstraints cA; 3 = v1 self-signed; 4 = keyUsage keyCertSign without basicConstraints; 0 = not a CA. */
+function checkCa(cert: CertView): number {
+  if (cert.basicConstraints) return cert.basicConstraints.ca ? 1 : 0;
+  if (cert.version === 1 && selfSignedFlag(cert)) return 3;
+  if (cert.keyUsage?.includes('keyCertSign')) return 4;
+  return 0;
+}
+
+export async function openssl(input: ProfileInput, version: OpenSslVersion): Promise<ProfileVerdict> {
+  const profile = version === '3' ? 'openssl-3' : 'openssl-1.0.2';
+  const trace: string[] = [];
+  const { time, graph } = input;
+  const store = [...input.anchors];
+  const leaf = input.served[0];
+  if (!leaf) return { profile, valid: false, trace: ['no certificate to verify'] };
+  const untrusted = dedupe(input.served.slice(1)).filter((c) => c.id !== leaf.id);
+
+  const built =
+    version === '3'
+      ? buildChain3(leaf, untrusted, store, time, trace)
+      : buildChain102(leaf, untrusted, store, time, trace);
+  const chain = built.chain;
+  const ids = chain.map((c) => c.id);
+  const fail = (f: Failure): ProfileVerdict => {
+    const [code, text3] = ERRORS[f.errno];
+    const message = version === '1.0.2' ? (TEXT_102[f.errno] ?? text3) : text3;
+    const error: ProfileError = {
+      code,
+      message,
+      number: f.errno,
+      depth: f.depth,
+      certificate: certRef(f.cert),
+    };
+    trace.push(`error ${f.errno} at ${f.depth} depth lookup: ${message} (${label(f.cert)})`);
+    return { profile, valid: false, path: ids, error, trace };
+  };
+  if (built.failure) return fail(built.failure);
+
+  const checks: (() => Promise<Failure | null> | Failure | null)[] = [
+    () => checkExtensions(chain, built.numUntrusted, input),
+    ...(version === '3'
+      ? [() => checkId(chain, input), () => internalVerify(chain, input, graph), () => checkNames(chain)]
+      : [() => checkNames(chain), () => checkId(chain, input), () => internalVerify(chain, input, graph)]),
+  ];
+  for (const check of checks) {
+    const f = await check();
+    if (f) return fail(f);
+  }
+  trace.push(`verified: ${chain.map(label).join(' -> ')}`);
+  return { profile, valid: true, path: ids, trace };
+}
+
+function dedupe(list: readonly CertView[]): CertView[] {
+  const seen = new Set<string>();
+  return list.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
+}
+
+interface Built {
+  readonly chain: CertView[];
+  readonly numUntrusted: number;
+  readonly failure?: Failure;
+}
+
+/** OpenSSL 3.0 build_chain (trusted first, alternate chains only without trusted-first). */
+function buildChain3(
+  leaf: CertView,
+  untrustedIn: readonly CertView[],
+  store: readonly CertView[],
+  time: number,
+  trace: string[],
+): Built {
+  const U = 1;
+  const T = 2;
+  const chain: CertView[] = [leaf];
+  let numUntrusted = 1;
+  const sk = [...untrustedIn];
+  let search = sk.length > 0 ? U : 0;
+  search |= T; // trusted-first is the default in 3.0
+  let trusted = false;
+  const maxDepth = 100 + 1;
+  while (search !== 0) {
+    let num = chain.length;
+    if (search & T) {
+      const curr = chain[num - 1] as CertView;
+      const issuer = num > maxDepth ? null : bestIssuer(store, curr, time);
+      if (issuer) {
+        const ss = selfSignedFlag(curr);
+        let ok = true;
+        let topSelfSigned = ss;
+        if (!ss) {
+          chain.push(issuer);
+          topSelfSigned = selfSignedFlag(issuer);
+          trace.push(`trust store has an issuer for ${label(curr)}: ${label(issuer)}`);
+        } else if (curr.id !== issuer.id) {
+          ok = false;
+          trace.push(
+            `${label(curr)} is self-signed; the store has a different certificate with its name (not accepted)`,
+          );
+        } else {
+          chain[num - 1] = issuer;
+          numUntrusted = --num;
+          trace.push(`${label(curr)} is itself in the trust store`);
+        }
+        if (ok) {
+          search &= ~U;
+          if (checkTrust(chain, numUntrusted)) {
+            trusted = true;
+            break;
+          }
+          if (!topSelfSigned) continue;
+        }
+      }
+      if ((search & U) === 0) break;
+    }
+    if (search & U) {
+      num = chain.length;
+      const curr = chain[num - 1] as CertView;
+      const issuer =
+        selfSignedFlag(curr) || num > maxDepth
+          ? null
+          : bestIssuer(sk, curr, time, chain.length === 1 && curr.selfIssued ? [] : chain);
+      if (!issuer) {
+        search &= ~U;
+        search |= T;
+        trace.push(`no issuer for ${label(curr)} among the certificates the peer sent`);
+        continue;
+      }
+      sk.splice(sk.indexOf(issuer), 1);
+      chain.push(issuer);
+      numUntrusted++;
+      trace.push(
+        `took ${label(issuer)} from the peer's list (position ${untrustedIn.indexOf(issuer) + 1}) as issuer of ${label(curr)}`,
+      );
+      // 3.0 looks in the store again before the next untrusted step (trusted-first).
+    }
+  }
+  return finish(chain, numUntrusted, trusted);
+}
+
+/** OpenSSL 1.0.2 X509_verify_cert chain building (untrusted first, alternative chains on untrusted tops only). */
+function buildChain102(
+  leaf: CertView,
+  untrustedIn: readonly CertView[],
+  store: readonly CertView[],
+  time: number,
+  trace: string[],
+): Built {
+  let chain: CertView[] = [leaf];
+  const sk = [...untrustedIn];
+  let x = leaf;
+  while (!selfSignedFlag(x)) {
+    const issuer = findIssuer102(sk, x, time);
+    if (!issuer) break;
+    sk.splice(sk.indexOf(issuer), 1);
+    chain.push(issuer);
+    trace.push(`followed the peer's list: ${label(issuer)} issued ${label(x)}`);
+    x = issuer;
+  }
+  let j = chain.length;
+  let lastUntrusted = chain.length;
+  let chainSs: CertView | null = null;
+  let retry: boolean;
+  do {
+    retry = false;
+    x = chain[chain.length - 1] as CertView;
+    if (selfSignedFlag(x)) {
+      if (chain.length === 1) {
+        const match = store.find((s) => s.id === x.id);
+        if (!match) return { chain, numUntrusted: 1, failure: new Failure(18, 0, x) };
+        lastUntrusted = 0;
+        trace.push(`${label(x)} is itself in the trust store`);
+      } else {
+        chainSs = chain.pop() as CertView;
+        lastUntrusted--;
+        j--;
+        x = chain[chain.length - 1] as CertView;
+      }
+    }
+    while (!selfSignedFlag(x)) {
+      const issuer = bestIssuer(store, x, time);
+      if (!issuer) break;
+      chain.push(issuer);
+      trace.push(`trust store has an issuer for ${label(x)}: ${label(issuer)}`);
+      x = issuer;
+    }
+    const top = chain[chain.length - 1] as CertView;
+    const trusted = lastUntrusted < chain.length && selfSignedFlag(top);
+    if (!trusted) {
+      while (j-- > 1) {
+        const mid = chain[j - 1] as CertView;
+        if (bestIssuer(store, mid, time)) {
+          chain = chain.slice(0, j);
+          lastUntrusted = chain.length;
+          trace.push(
+            `alternative chain: the store has an issuer for ${label(mid)}; dropped the peer's certificates above it`,
+          );
+          retry = true;
+          break;
+        }
+      }
+    }
+  } while (retry);
+  x = chain[chain.length - 1] as CertView;
+  if (!selfSignedFlag(x)) {
+    if (chainSs === null || !checkIssued(x, chainSs)) {
+      const errno: ErrNo = lastUntrusted >= chain.length ? 20 : 2;
+      return { chain, numUntrusted: lastUntrusted, failure: new Failure(errno, chain.length - 1, x) };
+    }
+    chain.push(chainSs);
+    return { chain, numUntrusted: chain.length, failure: new Failure(19, chain.length - 1, chainSs) };
+  }
+  if (lastUntrusted >= chain.length) {
+    return {
+      chain,
+      numUntrusted: lastUntrusted,
+      failure: new Failure(chain.length === 1 ? 18 : 19, chain.length - 1, x),
+    };
+  }
+  return { chain, numUntrusted: lastUntrusted };
+}
+
+/** 1.0.2 find_issuer: the first valid-now match, else the LAST match. */
+function findIssuer102(list: readonly CertView[], x: CertView, time: number): CertView | null {
+  let rv: CertView | null = null;
+  for (const c of list) {
+    if (!checkIssued(x, c)) continue;
+    rv = c;
+    if (timeOk(c, time)) break;
+  }
+  return rv;
+}
+
+/** check_trust: some store certificate in the chain is self-signed (PEM CAfile: no auxiliary trust). */
+function checkTrust(chain: readonly CertView[], numUntrusted: number): boolean {
+  return chain.slice(numUntrusted).some(selfSignedFlag);
+}
+
+function finish(chain: CertView[], numUntrusted: number, trusted: boolean): Built {
+  if (trusted) return { chain, numUntrusted };
+  const num = chain.length;
+  const top = chain[num - 1] as CertView;
+  if (selfSignedFlag(top))
+    return { chain, numUntrusted, failure: new Failure(num === 1 ? 18 : 19, num - 1, top) };
+  return { chain, numUntrusted, failure: new Failure(numUntrusted < num ? 2 : 20, num - 1, top) };
+}
+
+/** check_extensions: per certificate from the leaf up: critical extensions, CA-ness, purpose, path length. */
+function checkExtensions(
+  chain: readonly CertView[],
+  numUntrusted: number,
+  input: ProfileInput,
+): Failure | null {
+  let plen = 0;
+  const num = chain.length;
+  for (let i = 0; i < num; i++) {
+    const x = chain[i] as CertView;
+    if (x.extensions.some((e) => e.critical && !e.known)) return new Failure(34, i, x);
+    if (i > 0) {
+      const ret = checkCa(x);
+      if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(24, i, x);
+    }
+    if (!purposeOk(x, i, input.purpose)) return new Failure(26, i, x);
+    void numUntrusted;
+    const pathLen = x.basicConstraints?.ca ? x.basicConstraints.pathLen : undefined;
+    if (i > 1 && pathLen !== undefined && plen > pathLen + 1) return new Failure(25, i, x);
+    if (!x.selfIssued) plen++;
+  }
+  return null;
+}
+
+/** X509_check_purpose(sslserver / sslclient): EKU (anyExtendedKeyUsage does not count), leaf keyUsage. */
+function purposeOk(x: CertView, depth: number, purpose: ProfileInput['purpose']): boolean {
+  if (purpose === 'any') return true;
+  if (x.extKeyUsage !== null && !x.extKeyUsage.includes(EKU_OID[purpose])) {
+    // Netscape SGC OIDs count for sslserver; anyExtendedKeyUsage does not.
+    if (!(
+      purpose === 'serverAuth' &&
+      x.extKeyUsage.some((o) => o === '2.16.840.1.113730.4.1' || o === '1.3.6.1.4.1.311.10.3.3')
+    ))
+      return false;
+  }
+  void ANY_EKU;
+  if (depth === 0 && x.keyUsage !== null) {
+    const need = purpose === 'serverAuth' ? SERVER_KU : CLIENT_KU;
+    if (!x.keyUsage.some((k) => need.includes(k))) return false;
+  }
+  return true;
+}
+
+/** check_id: X509_check_host (CN consulted when no DNS SAN; partial wildcards allowed) or X509_check_ip. */
+function checkId(chain: readonly CertView[], input: ProfileInput): Failure | null {
+  const host = input.hostname;
+  const leaf = chain[0] as CertView;
+  if (!host) return null;
+  const m = matchHostname(leaf, host, { partialWildcards: true, commonName: 'if-no-dns-san' });
+  if (m.matched) return null;
+  return new Failure(parseIp(host) ? 64 : 62, 0, leaf);
+}
+
+/** internal_verify: from the top down, the issuer's keyUsage, the signature, then the validity period. */
+async function internalVerify(
+  chain: readonly CertView[],
+  input: ProfileInput,
+  graph: ProfileInput['graph'],
+): Promise<Failure | null> {
+  let n = chain.length - 1;
+  let xi = chain[n] as CertView;
+  let xs = xi;
+  if (!checkIssued(xi, xi)) {
+    if (n <= 0) return new Failure(21, 0, xi);
+    n--;
+    xs = chain[n] as CertView;
+  }
+  for (;;) {
+    if (xs !== xi) {
+      if (xi.keyUsage !== null && !xi.keyUsage.includes('keyCertSign')) return new Failure(32, n + 1, xi);
+      if (!(await graph.verifyEdge(xs, xi)).ok) return new Failure(7, n, xs);
+    }
+    if (input.time < xs.validity.notBeforeMs) return new Failure(9, n, xs);
+    if (input.time > xs.validity.notAfterMs) return new Failure(10, n, xs);
+    if (--n < 0) return null;
+    xi = xs;
+    xs = chain[n] as CertView;
+  }
+}
+
+/** check_name_constraints: every certificate (self-issued intermediates skipped) against every CA above it. */
+function checkNames(chain: readonly CertView[]): Failure | null {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const x = chain[i] as CertView;
+    if (i !== 0 && x.selfIssued) continue;
+    const names = namesOf(x, i === 0, true);
+    for (let j = chain.length - 1; j > i; j--) {
+      const nc = (chain[j] as CertView).nameConstraints;
+      if (!nc) continue;
+      const v = checkNameConstraints(names, nc)[0];
+      if (v) return new Failure(v.kind === 'excluded' ? 48 : 47, i, x);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,52 @@
+/**
+ * A client profile: given what the peer sent, the trust store, the time and the host, choose a path and a
+ * verdict the way one real client does, with that client's own error text and a short trace of its choices.
+ */
+import type { CertView } from '../types.ts';
+import type { IssuerGraph } from '../paths/graph.ts';
+import type { CertRef } from '../paths/reasons.ts';
+import type { Purpose } from '../paths/validate.ts';
+
+export type ProfileName = 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
+
+export const PROFILE_NAMES: readonly ProfileName[] = [
+  'rfc5280',
+  'openssl-3',
+  'openssl-1.0.2',
+  'go',
+  'webpki',
+];
+
+export interface ProfileInput {
+  /** As the peer sent them, leaf first. */
+  readonly served: readonly CertView[];
+  readonly anchors: readonly CertView[];
+  /** Shared issuer graph (memoised signatures), name matching by RFC 5280 key. */
+  readonly graph: IssuerGraph;
+  readonly time: number;
+  readonly hostname?: string;
+  readonly purpose: Purpose;
+  readonly maxChainDepth: number;
+}
+
+export interface ProfileError {
+  /** The client's own identifier: "X509_V_ERR_CERT_HAS_EXPIRED", "CertExpired", "x509.CertificateInvalidError" … */
+  readonly code: string;
+  /** The client's exact error text. */
+  readonly message: string;
+  /** OpenSSL's numeric code, when the client is OpenSSL. */
+  readonly number?: number;
+  /** OpenSSL's error depth (0 = leaf). */
+  readonly depth?: number;
+  readonly certificate?: CertRef;
+}
+
+export interface ProfileVerdict {
+  readonly profile: ProfileName;
+  readonly valid: boolean;
+  /** The chain the client built or settled on (leaf first), ids; may be partial when it failed to build one. */
+  readonly path?: readonly string[];
+  readonly error?: ProfileError;
+  /** How the client chose: one line per decision. */
+  readonly trace: readonly string[];
+}
