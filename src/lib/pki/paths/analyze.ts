@@ -7,7 +7,7 @@ import type { CertView, CrlView, ParseProblem } from '../types.ts';
 import { IssuerGraph, type VerifySignature } from './graph.ts';
 import { buildPaths, type BuildOptions } from './build-paths.ts';
 import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './validate.ts';
-import { label } from './reasons.ts';
+import { label, makeReason } from './reasons.ts';
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
 import type { ProfileName, ProfileVerdict, ProfileInput } from '../profiles/types.ts';
 import { rfc5280 } from '../profiles/rfc5280.ts';
@@ -60,6 +60,24 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
         ...(input.crls ? { crls: input.crls } : {}),
         ...(input.policy ? { policy: input.policy } : {}),
       });
+      // Edges whose signature could not be checked (unsupported algorithm): the path's outcome is unknown.
+      for (let i = 0; i + 1 < certs.length; i++) {
+        const child = certs[i] as CertView;
+        const edge = graph.known(child, certs[i + 1] as CertView);
+        if (edge && !edge.ok && edge.unsupported) {
+          notSupported.add('signature-algorithm');
+          reasons.unshift(
+            makeReason(
+              'not-supported-signature-algorithm',
+              child,
+              i,
+              'RFC 5280 §6.1.3 (a)(1)',
+              `not supported: the signature on ${label(child)} could not be checked (${edge.reason})`,
+              'unsupported',
+            ),
+          );
+        }
+      }
       for (const r of reasons)
         if (r.code === 'not-supported-policy-processing') notSupported.add('policy-processing');
       const unsupported = reasons.some((r) => r.severity === 'unsupported');

@@ -108,7 +108,7 @@ export async function buildPaths(
         return;
       }
       const edge = await graph.verifyEdge(current, candidate.cert);
-      if (!edge.ok) {
+      if (!edge.ok && !edge.unsupported) {
         sawBadSignature = true;
         continue;
       }

@@ -38,7 +38,7 @@ export interface GraphEdge {
   readonly issuer: string;
   readonly keyId: KeyIdMatch;
   /** 'unchecked' when the signature budget ran out before this edge was needed. */
-  readonly signature: 'valid' | 'invalid' | 'unchecked';
+  readonly signature: 'valid' | 'invalid' | 'unsupported' | 'unchecked';
   readonly reason?: string;
 }
 
@@ -61,7 +61,16 @@ export interface Candidate {
   readonly trusted: boolean;
 }
 
-export type EdgeResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * `unsupported` marks a signature this engine cannot check (e.g. DSA: WebCrypto has none): the edge is
+ * followed, and paths through it are reported "not supported", never valid and never silently invalid.
+ */
+export type EdgeResult =
+  { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly unsupported?: boolean };
+
+function isUnsupported(reason: string): boolean {
+  return /not supported|unsupported/i.test(reason);
+}
 
 export function identityKey(cert: CertView): string {
   return `${cert.subject.key}|${cert.fingerprints.spkiSha256}`;
@@ -160,7 +169,10 @@ export class IssuerGraph {
     if (pending) return pending;
     this.signatureChecks++;
     const p = this.#verify(child, issuer).then(
-      (r): EdgeResult => (r.ok ? { ok: true } : { ok: false, reason: r.reason }),
+      (r): EdgeResult =>
+        r.ok
+          ? { ok: true }
+          : { ok: false, reason: r.reason, ...(isUnsupported(r.reason) ? { unsupported: true } : {}) },
       (e: unknown): EdgeResult => ({ ok: false, reason: `signature check failed: ${String(e)}` }),
     );
     this.#pending.set(key, p);
@@ -206,7 +218,8 @@ export class IssuerGraph {
           child: cert.id,
           issuer: cand.cert.id,
           keyId: cand.keyId,
-          signature: r === undefined ? 'unchecked' : r.ok ? 'valid' : 'invalid',
+          signature:
+            r === undefined ? 'unchecked' : r.ok ? 'valid' : r.unsupported ? 'unsupported' : 'invalid',
           ...(r && !r.ok ? { reason: r.reason } : {}),
         });
       }

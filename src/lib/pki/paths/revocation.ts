@@ -11,11 +11,8 @@ import type { CertView, CrlView } from '../types.ts';
 import { type Reason, label, makeReason } from './reasons.ts';
 
 function serialKey(hex: string): string {
-  const h = hex
-    .toLowerCase()
-    .replace(/[^0-9a-f]/g, '')
-    .replace(/^0+/, '');
-  return h === '' ? '0' : h;
+  // Compared as encoded: 00ff (255) and ff (-1) are different serial numbers (PKITS 4.4.14/4.4.15).
+  return hex.toLowerCase().replace(/[^0-9a-f]/g, '');
 }
 
 export function checkRevocation(
