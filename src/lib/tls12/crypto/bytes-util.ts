@@ -1,0 +1,88 @@
+/**
+ * Small byte helpers for the crypto layer (kept local so this layer depends on nothing but noble and
+ * WebCrypto). Internal: not re-exported from index.ts except `concatBytes`, `toHex`, `fromHex`.
+ */
+import { bytesToHex, concatBytes as nobleConcat, hexToBytes } from '@noble/hashes/utils.js';
+
+/** Concatenates byte strings (TLS's `+` on opaque values). */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return nobleConcat(...parts);
+}
+
+/** Lower-case hex, no separators. */
+export function toHex(bytes: Uint8Array): string {
+  return bytesToHex(bytes);
+}
+
+/** Parses an even-length hex string (either case). @throws Error on odd length or a non-hex digit. */
+export function fromHex(hex: string): Uint8Array {
+  return hexToBytes(hex);
+}
+
+/** ASCII bytes of a label such as "master secret" (RFC 5246 §5: labels are ASCII, no length byte, no NUL). */
+export function asciiBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) throw new RangeError(`asciiBytes: non-ASCII character at index ${i}`);
+    out[i] = code;
+  }
+  return out;
+}
+
+/**
+ * Copies into a fresh ArrayBuffer-backed view: WebCrypto's BufferSource type refuses views that may sit
+ * on a SharedArrayBuffer, and a copy also protects callers' buffers from aliasing.
+ */
+export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  out.set(bytes);
+  return out;
+}
+
+/** Equality that looks at every byte whatever the first difference (no early exit). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Big-endian uint64 (a TLS sequence number, RFC 5246 §6.1 `uint64 seq_num`). */
+export function uint64Bytes(value: bigint): Uint8Array {
+  if (value < 0n || value > 0xffff_ffff_ffff_ffffn) {
+    throw new RangeError(`uint64Bytes: ${value} is outside 0..2^64-1`);
+  }
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, value);
+  return out;
+}
+
+/** Big-endian uint16. */
+export function uint16Bytes(value: number): Uint8Array {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+    throw new RangeError(`uint16Bytes: ${value} is outside 0..65535`);
+  }
+  return Uint8Array.of(value >> 8, value & 0xff);
+}
+
+/** Unsigned big-endian bytes -> bigint. */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt('0x' + bytesToHex(bytes));
+}
+
+/** bigint -> unsigned big-endian bytes of exactly `length` bytes. @throws RangeError if it does not fit. */
+export function bigIntToBytes(value: bigint, length: number): Uint8Array {
+  if (value < 0n) throw new RangeError('bigIntToBytes: negative value');
+  let hex = value.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  if (hex.length / 2 > length) throw new RangeError(`bigIntToBytes: value needs more than ${length} bytes`);
+  return hexToBytes(hex.padStart(length * 2, '0'));
+}
+
+/** base64url without padding (JWK fields). */
+export function base64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

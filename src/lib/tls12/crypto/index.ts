@@ -1,0 +1,54 @@
+/**
+ * TLS 1.2 cryptography: one provider seam, the PRF, the key schedule, record protection, key logs.
+ * Pure TypeScript over WebCrypto + noble; takes and returns Uint8Array; runs in Node 20 and browsers.
+ * Everything async is async because WebCrypto is.
+ *
+ * Provider (provider.ts): all cryptography goes through a CryptoProvider.
+ *   createCryptoProvider({ random?, subtle? }) -> CryptoProvider      random: (n) => Uint8Array
+ *   countingRandom(start = 0) -> RandomSource (00 01 02 …, Illustrated-TLS style), systemRandom(n)
+ *   provider.random(n) | digest(hash, data) | hmac(hash, key, data)
+ *   provider.aesGcmSeal/aesGcmOpen(key, nonce12, aad, data)          seal -> ciphertext||tag
+ *   provider.chacha20Poly1305Seal/Open(key32, nonce12, aad, data)    open throws CryptoError 'bad-record-mac'
+ *   provider.aesCbcEncrypt/aesCbcDecrypt(key, iv16, blocks)          raw CBC, no padding either way
+ *   provider.generateEcdhKeyPair(group) | importEcdhPrivateKey(group, scalar) -> EcdhKeyPair {group, publicKey}
+ *   provider.ecdh(keyPair, peerPublicKey) -> shared secret (= ECDHE pre_master_secret)
+ *     groups: 'x25519' | 'secp256r1' | 'secp384r1' (NAMED_GROUP_CODE); NIST points uncompressed 04||X||Y
+ *   provider.importPrivateKey(pkcs8) -> PrivateKey | importPublicKey(spki) -> PublicKey  ({description})
+ *   provider.sign(scheme, privateKey, data) -> signature (ECDSA in DER, as on the wire)
+ *   provider.verify(scheme, publicKey, data, signature) -> boolean
+ *     schemes (signature-schemes.ts): rsa_pkcs1_sha256/384/512, rsa_pss_rsae_sha256/384/512,
+ *     ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384; signatureScheme(nameOrCode) -> {code, hash, …}
+ *   provider.rsaPkcs1Encrypt(publicKey, pms) / rsaPkcs1Decrypt(privateKey, c)  RSAES-PKCS1-v1_5
+ *   provider.rsaDecryptPreMasterSecret(privateKey, encrypted, clientVersion) -> 48 bytes, never throws
+ *     on bad padding (RFC 5246 §7.4.7.1)
+ *   provider.generateKeyPair('rsa-2048' | 'p256' | 'p384') -> {description, pkcs8, spki}
+ *   Keys (keys.ts): pemToDer(pem, 'PRIVATE KEY'), wrapRsaPrivateKeyInPkcs8(pkcs1), parseSpki, parsePkcs8.
+ *
+ * PRF (prf.ts): pHash(provider, hash, secret, seed, len), prf(provider, hash, secret, label, seed, len);
+ *   labels MASTER_SECRET_LABEL, EXTENDED_MASTER_SECRET_LABEL, KEY_EXPANSION_LABEL,
+ *   CLIENT_FINISHED_LABEL, SERVER_FINISHED_LABEL.
+ * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {keyExchange, authentication, cipher, cipherType,
+ *   keyLength, fixedIvLength, recordIvLength, macKeyLength, macHash, tagLength, prfHash, verifyDataLength};
+ *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D.
+ * Key schedule (key-schedule.ts), every value as a Derivation {name, value, inputs, formula, source}:
+ *   computeMasterSecret(provider, {prfHash, preMasterSecret, clientRandom, serverRandom, sessionHash?})
+ *   computeKeyBlock(provider, suite, masterSecret, clientRandom, serverRandom) -> {keys, derivations}
+ *     keys: {client,server}Write{MacKey,Key,Iv} (empty when the suite has none)
+ *   deriveSessionKeys(provider, {suite, preMasterSecret, clientRandom, serverRandom, sessionHash?})
+ *     -> {masterSecret, keys, derivations}
+ *   handshakeHash(provider, suite, transcriptBytes); computeVerifyData(provider, suite, masterSecret,
+ *     'client' | 'server', handshakeHash) -> Derivation ('client_verify_data', 12 bytes)
+ *
+ * Errors (errors.ts): CryptoError {kind, alert, message}; kinds 'bad-record-mac' | 'record-overflow' |
+ *   'invalid-input' | 'unsupported' | 'invalid-shared-secret' | 'sequence-overflow'.
+ */
+export * from './derivation.ts';
+export * from './errors.ts';
+export * from './key-schedule.ts';
+export * from './keys.ts';
+export * from './prf.ts';
+export * from './provider.ts';
+export * from './signature-schemes.ts';
+export * from './suites.ts';
+export { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
+export { concatBytes, fromHex, toHex } from './bytes-util.ts';

@@ -1,0 +1,607 @@
+/**
+ * The one seam through which TLS Lab does cryptography (noble-ciphers' webcrypto.ts pattern): everything
+ * else in src/lib/tls12 takes a `CryptoProvider` and never touches `crypto.subtle` or noble directly.
+ *
+ * createCryptoProvider({ random? }) builds the standard provider:
+ * - randomness comes from the injected `random(n)` (default: crypto.getRandomValues). It feeds every
+ *   random value this layer chooses: ECDH private keys, RSA PKCS#1 padding, RSA blinding and the
+ *   Bleichenbacher substitute pre-master. Not covered (chosen inside WebCrypto): RSA/EC key generation,
+ *   ECDSA nonces and RSA-PSS salts.
+ * - digests, HMAC, AES-GCM, AES-CBC, ECDH P-256/P-384, RSA and ECDSA signatures: WebCrypto.
+ * - X25519 and ChaCha20-Poly1305: @noble/curves and @noble/ciphers (WebCrypto X25519 is not in every
+ *   browser yet, ChaCha20-Poly1305 is in none).
+ * - RSAES-PKCS1-v1_5: our bigint code (rsa-pkcs1.ts).
+ * Keys imported into WebCrypto are non-extractable. Private-key handles keep the PKCS#8 bytes (WebCrypto
+ * binds a hash to an RSA key at import, so each scheme needs its own import; RSA decryption needs the
+ * CRT components in JS).
+ */
+import { x25519 } from '@noble/curves/ed25519.js';
+import { p256, p384 } from '@noble/curves/nist.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { CryptoError } from './errors.ts';
+import { base64Url, ownedBytes } from './bytes-util.ts';
+import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
+import {
+  parsePkcs8,
+  parseSpki,
+  type EcCurve,
+  type KeyDescription,
+  type RsaPrivateComponents,
+  type RsaPublicComponents,
+} from './keys.ts';
+import { decryptPreMasterSecret, rsaesPkcs1Decrypt, rsaesPkcs1Encrypt } from './rsa-pkcs1.ts';
+import {
+  WEBCRYPTO_HASH,
+  signatureScheme,
+  type HashName,
+  type SignatureSchemeInfo,
+  type SignatureSchemeName,
+} from './signature-schemes.ts';
+
+/** Fills `length` bytes. Injected so that runs can be reproducible (see countingRandom). */
+export type RandomSource = (length: number) => Uint8Array;
+
+/** The ECDHE groups (RFC 8422 §5.1.1 NamedCurve / RFC 7919 NamedGroup names). */
+export type NamedGroupName = 'x25519' | 'secp256r1' | 'secp384r1';
+
+/** TLS NamedGroup code points. */
+export const NAMED_GROUP_CODE: Record<NamedGroupName, number> = { secp256r1: 23, secp384r1: 24, x25519: 29 };
+
+/** An ephemeral ECDH key pair; `publicKey` is what goes on the wire (RFC 8422 §5.4: uncompressed point, or the 32-byte X25519 u-coordinate). */
+export interface EcdhKeyPair {
+  readonly group: NamedGroupName;
+  readonly publicKey: Uint8Array;
+}
+
+export interface PrivateKey {
+  readonly description: KeyDescription;
+}
+
+export interface PublicKey {
+  readonly description: KeyDescription;
+  /** The SubjectPublicKeyInfo DER it was imported from. */
+  readonly spki: Uint8Array;
+}
+
+export type KeyGenerationKind = 'rsa-2048' | 'p256' | 'p384';
+
+export interface GeneratedKeyPair {
+  description: KeyDescription;
+  /** PrivateKeyInfo DER (RFC 5208). */
+  pkcs8: Uint8Array;
+  /** SubjectPublicKeyInfo DER (RFC 5280). */
+  spki: Uint8Array;
+}
+
+export interface CryptoProvider {
+  /** `length` random bytes from the injected source. */
+  random(length: number): Uint8Array;
+  digest(hash: HashName, data: Uint8Array): Promise<Uint8Array>;
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+
+  /** AES-GCM (key 16 or 32 bytes, nonce 12, tag 16): returns ciphertext || tag. */
+  aesGcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** @throws CryptoError('bad-record-mac') when the tag does not verify. */
+  aesGcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array>;
+  /** ChaCha20-Poly1305 (RFC 8439; key 32, nonce 12, tag 16): returns ciphertext || tag. */
+  chacha20Poly1305Seal(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+  ): Promise<Uint8Array>;
+  /** @throws CryptoError('bad-record-mac') when the tag does not verify. */
+  chacha20Poly1305Open(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+  ): Promise<Uint8Array>;
+  /** Raw AES-CBC, no padding added or removed: `data` must be a whole number of 16-byte blocks. */
+  aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+
+  /** A fresh ephemeral key pair whose private key is drawn from `random`. */
+  generateEcdhKeyPair(group: NamedGroupName): Promise<EcdhKeyPair>;
+  /** A key pair from a known private key (fixtures: X25519 32-byte scalar, P-256/P-384 big-endian scalar). */
+  importEcdhPrivateKey(group: NamedGroupName, privateKey: Uint8Array): Promise<EcdhKeyPair>;
+  /**
+   * The ECDH shared secret: X25519 output (RFC 7748 §5) or the x-coordinate of the shared point, left-padded
+   * to the field size (RFC 8422 §5.10). @throws CryptoError('invalid-input') for a malformed or off-curve peer
+   * key, CryptoError('invalid-shared-secret') for an all-zero X25519 result (RFC 8422 §5.11).
+   */
+  ecdh(keyPair: EcdhKeyPair, peerPublicKey: Uint8Array): Promise<Uint8Array>;
+
+  /** Imports a PKCS#8 private key (RSA, EC P-256/P-384). */
+  importPrivateKey(pkcs8: Uint8Array): Promise<PrivateKey>;
+  /** Imports a SubjectPublicKeyInfo (RSA, EC P-256/P-384), e.g. from a certificate. */
+  importPublicKey(spki: Uint8Array): Promise<PublicKey>;
+  /** Signs `data` (the hash is applied inside). ECDSA signatures are returned in DER, as TLS sends them. */
+  sign(scheme: SignatureSchemeName, key: PrivateKey, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Verifies a TLS signature (ECDSA: DER). Returns false for a wrong or malformed signature.
+   * @throws CryptoError('invalid-input') when the key type does not fit the scheme.
+   */
+  verify(
+    scheme: SignatureSchemeName,
+    key: PublicKey,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean>;
+
+  /** RSAES-PKCS1-v1_5 encryption (client side of TLS_RSA_*: the 48-byte pre-master secret). */
+  rsaPkcs1Encrypt(key: PublicKey, message: Uint8Array): Promise<Uint8Array>;
+  /** RSAES-PKCS1-v1_5 decryption that throws on bad padding. Not for TLS servers: see rsaDecryptPreMasterSecret. */
+  rsaPkcs1Decrypt(key: PrivateKey, ciphertext: Uint8Array): Promise<Uint8Array>;
+  /** RFC 5246 §7.4.7.1 server side: always 48 bytes, a random pre-master on any failure, never throws on padding. */
+  rsaDecryptPreMasterSecret(
+    key: PrivateKey,
+    encrypted: Uint8Array,
+    clientVersion: number,
+  ): Promise<Uint8Array>;
+
+  /** Test/demo keys, exported as PKCS#8 and SPKI DER (these keys are extractable by nature). */
+  generateKeyPair(kind: KeyGenerationKind): Promise<GeneratedKeyPair>;
+}
+
+export interface CryptoProviderOptions {
+  /** Randomness source; defaults to crypto.getRandomValues. */
+  random?: RandomSource;
+  /** WebCrypto implementation; defaults to globalThis.crypto.subtle. */
+  subtle?: SubtleCrypto;
+}
+
+/** The default randomness: crypto.getRandomValues in 64 KiB chunks (its per-call limit). */
+export function systemRandom(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i += 65536)
+    globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+  return out;
+}
+
+/**
+ * A reproducible source that counts bytes: 00 01 02 … ff 00 01 … from `start`, as in The Illustrated TLS
+ * Connection, so that readers can recognise where each random value went. For demos and tests only.
+ */
+export function countingRandom(start = 0): RandomSource {
+  let next = start & 0xff;
+  return (length) => {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      out[i] = next;
+      next = (next + 1) & 0xff;
+    }
+    return out;
+  };
+}
+
+// --- Handles -----------------------------------------------------------------------------------------
+
+const GROUP_INFO = {
+  x25519: { bytes: 32, curve: undefined },
+  secp256r1: { bytes: 32, curve: 'P-256' as EcCurve },
+  secp384r1: { bytes: 48, curve: 'P-384' as EcCurve },
+} as const;
+
+const NOBLE_EC = { 'P-256': p256, 'P-384': p384 } as const;
+const FIELD_BYTES: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48 };
+
+class WebCryptoEcdhKeyPair implements EcdhKeyPair {
+  constructor(
+    readonly group: NamedGroupName,
+    readonly publicKey: Uint8Array,
+    /** X25519: the scalar bytes; NIST curves: a non-extractable ECDH CryptoKey. */
+    readonly secret: Uint8Array | CryptoKey,
+  ) {}
+}
+
+class WebCryptoPrivateKey implements PrivateKey {
+  readonly cache = new Map<string, Promise<CryptoKey>>();
+  constructor(
+    readonly description: KeyDescription,
+    readonly pkcs8: Uint8Array,
+    readonly rsa: RsaPrivateComponents | undefined,
+  ) {}
+}
+
+class WebCryptoPublicKey implements PublicKey {
+  readonly cache = new Map<string, Promise<CryptoKey>>();
+  constructor(
+    readonly description: KeyDescription,
+    readonly spki: Uint8Array,
+    readonly rsa: RsaPublicComponents | undefined,
+  ) {}
+}
+
+function checkLength(what: string, bytes: Uint8Array, ...allowed: number[]): void {
+  if (!allowed.includes(bytes.length)) {
+    throw new CryptoError(
+      'invalid-input',
+      `${what}: expected ${allowed.join(' or ')} bytes, got ${bytes.length}`,
+    );
+  }
+}
+
+function privateHandle(key: PrivateKey): WebCryptoPrivateKey {
+  if (!(key instanceof WebCryptoPrivateKey))
+    throw new CryptoError('invalid-input', 'private key was not imported by this provider');
+  return key;
+}
+
+function publicHandle(key: PublicKey): WebCryptoPublicKey {
+  if (!(key instanceof WebCryptoPublicKey))
+    throw new CryptoError('invalid-input', 'public key was not imported by this provider');
+  return key;
+}
+
+function schemeInfo(scheme: SignatureSchemeName, description: KeyDescription): SignatureSchemeInfo {
+  const info = signatureScheme(scheme);
+  if (!info) throw new CryptoError('unsupported', `signature scheme ${String(scheme)} is not implemented`);
+  if (info.keyType !== description.type) {
+    throw new CryptoError(
+      'invalid-input',
+      `signature scheme ${scheme} needs an ${info.keyType.toUpperCase()} key, got ${description.type.toUpperCase()}`,
+    );
+  }
+  return info;
+}
+
+/** WebCrypto algorithm parameters for importing and using a key under a scheme. */
+function signatureAlgorithms(info: SignatureSchemeInfo, description: KeyDescription) {
+  const hash = WEBCRYPTO_HASH[info.hash];
+  if (description.type === 'ec') {
+    return {
+      importParams: { name: 'ECDSA', namedCurve: description.curve },
+      signParams: { name: 'ECDSA', hash },
+    };
+  }
+  if (info.padding === 'pss') {
+    const saltLength = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[info.hash];
+    return { importParams: { name: 'RSA-PSS', hash }, signParams: { name: 'RSA-PSS', saltLength } };
+  }
+  return { importParams: { name: 'RSASSA-PKCS1-v1_5', hash }, signParams: { name: 'RSASSA-PKCS1-v1_5' } };
+}
+
+// --- The provider --------------------------------------------------------------------------------------
+
+export function createCryptoProvider(options: CryptoProviderOptions = {}): CryptoProvider {
+  const random = options.random ?? systemRandom;
+  const subtle = (): SubtleCrypto => {
+    const s = options.subtle ?? globalThis.crypto?.subtle;
+    if (!s)
+      throw new CryptoError(
+        'unsupported',
+        'WebCrypto (crypto.subtle) is not available: a secure context is required',
+      );
+    return s;
+  };
+
+  const importAes = (name: 'AES-GCM' | 'AES-CBC', key: Uint8Array): Promise<CryptoKey> => {
+    checkLength(`${name} key`, key, 16, 32);
+    return subtle().importKey('raw', ownedBytes(key), { name }, false, ['encrypt', 'decrypt']);
+  };
+
+  const importNistEcdh = async (curve: EcCurve, scalar: Uint8Array): Promise<WebCryptoEcdhKeyPair> => {
+    const noble = NOBLE_EC[curve];
+    const size = FIELD_BYTES[curve];
+    checkLength(`${curve} private key`, scalar, size);
+    if (!noble.utils.isValidSecretKey(scalar))
+      throw new CryptoError('invalid-input', `${curve} private key is not in [1, n-1]`);
+    const publicKey = noble.getPublicKey(scalar, false);
+    const jwk: JsonWebKey = {
+      kty: 'EC',
+      crv: curve,
+      x: base64Url(publicKey.subarray(1, 1 + size)),
+      y: base64Url(publicKey.subarray(1 + size)),
+      d: base64Url(scalar),
+    };
+    const key = await subtle().importKey('jwk', jwk, { name: 'ECDH', namedCurve: curve }, false, [
+      'deriveBits',
+    ]);
+    return new WebCryptoEcdhKeyPair(curve === 'P-256' ? 'secp256r1' : 'secp384r1', publicKey, key);
+  };
+
+  const cachedImport = (
+    cache: Map<string, Promise<CryptoKey>>,
+    cacheKey: string,
+    make: () => Promise<CryptoKey>,
+  ): Promise<CryptoKey> => {
+    let key = cache.get(cacheKey);
+    if (!key) {
+      key = make();
+      cache.set(cacheKey, key);
+    }
+    return key;
+  };
+
+  const provider: CryptoProvider = {
+    random(length) {
+      if (!Number.isInteger(length) || length < 0) throw new RangeError(`random: bad length ${length}`);
+      const out = random(length);
+      if (out.length !== length)
+        throw new CryptoError(
+          'invalid-input',
+          `random source returned ${out.length} bytes, ${length} requested`,
+        );
+      return out;
+    },
+
+    async digest(hash, data) {
+      return new Uint8Array(await subtle().digest(WEBCRYPTO_HASH[hash], ownedBytes(data)));
+    },
+
+    async hmac(hash, key, data) {
+      // RFC 2104; WebCrypto rejects an empty HMAC key, which TLS never uses (MAC keys are 20+ bytes).
+      const k = await subtle().importKey(
+        'raw',
+        ownedBytes(key),
+        { name: 'HMAC', hash: WEBCRYPTO_HASH[hash] },
+        false,
+        ['sign'],
+      );
+      return new Uint8Array(await subtle().sign('HMAC', k, ownedBytes(data)));
+    },
+
+    async aesGcmSeal(key, nonce, aad, plaintext) {
+      checkLength('AES-GCM nonce', nonce, 12);
+      const k = await importAes('AES-GCM', key);
+      const params = {
+        name: 'AES-GCM',
+        iv: ownedBytes(nonce),
+        additionalData: ownedBytes(aad),
+        tagLength: 128,
+      };
+      return new Uint8Array(await subtle().encrypt(params, k, ownedBytes(plaintext)));
+    },
+
+    async aesGcmOpen(key, nonce, aad, sealed) {
+      checkLength('AES-GCM nonce', nonce, 12);
+      const k = await importAes('AES-GCM', key);
+      if (sealed.length < 16)
+        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
+      const params = {
+        name: 'AES-GCM',
+        iv: ownedBytes(nonce),
+        additionalData: ownedBytes(aad),
+        tagLength: 128,
+      };
+      try {
+        return new Uint8Array(await subtle().decrypt(params, k, ownedBytes(sealed)));
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+
+    async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
+      checkLength('ChaCha20-Poly1305 key', key, 32);
+      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
+      return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
+    },
+
+    async chacha20Poly1305Open(key, nonce, aad, sealed) {
+      checkLength('ChaCha20-Poly1305 key', key, 32);
+      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
+      if (sealed.length < 16)
+        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
+      try {
+        return chacha20poly1305(key, nonce, aad).decrypt(sealed);
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+
+    async aesCbcEncrypt(key, iv, data) {
+      checkLength('AES-CBC IV', iv, 16);
+      if (data.length % 16)
+        throw new CryptoError(
+          'invalid-input',
+          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
+        );
+      const k = await importAes('AES-CBC', key);
+      // WebCrypto always appends PKCS#7 padding: a whole extra block here, which we drop.
+      const out = new Uint8Array(
+        await subtle().encrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, ownedBytes(data)),
+      );
+      return out.slice(0, data.length);
+    },
+
+    async aesCbcDecrypt(key, iv, data) {
+      checkLength('AES-CBC IV', iv, 16);
+      if (data.length % 16)
+        throw new CryptoError(
+          'invalid-input',
+          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
+        );
+      if (data.length === 0) return new Uint8Array(0);
+      const k = await importAes('AES-CBC', key);
+      // WebCrypto insists on removing PKCS#7 padding. Append the block that CBC would produce for a full
+      // padding block (16 × 0x10) after our last ciphertext block: E(pad XOR C_last), obtained by
+      // encrypting `pad` with IV = C_last. Decryption then strips exactly that block.
+      const last = data.slice(data.length - 16);
+      const padBlock = new Uint8Array(16).fill(16);
+      const extra = new Uint8Array(
+        await subtle().encrypt({ name: 'AES-CBC', iv: last }, k, padBlock),
+      ).subarray(0, 16);
+      const joined = new Uint8Array(data.length + 16);
+      joined.set(data);
+      joined.set(extra, data.length);
+      return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, joined));
+    },
+
+    async generateEcdhKeyPair(group) {
+      const info = GROUP_INFO[group];
+      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
+      if (group === 'x25519') return provider.importEcdhPrivateKey(group, provider.random(32));
+      // Rejection sampling for a scalar in [1, n-1] (FIPS 186-5 A.4.2); P-256/P-384 rarely reject.
+      for (;;) {
+        const scalar = provider.random(info.bytes);
+        if (NOBLE_EC[info.curve!].utils.isValidSecretKey(scalar))
+          return provider.importEcdhPrivateKey(group, scalar);
+      }
+    },
+
+    async importEcdhPrivateKey(group, privateKey) {
+      if (group === 'x25519') {
+        checkLength('X25519 private key', privateKey, 32);
+        const scalar = Uint8Array.from(privateKey);
+        return new WebCryptoEcdhKeyPair(group, x25519.getPublicKey(scalar), scalar);
+      }
+      const info = GROUP_INFO[group];
+      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
+      return importNistEcdh(info.curve!, privateKey);
+    },
+
+    async ecdh(keyPair, peerPublicKey) {
+      if (!(keyPair instanceof WebCryptoEcdhKeyPair))
+        throw new CryptoError('invalid-input', 'ECDH key pair was not made by this provider');
+      const { group, secret } = keyPair;
+      if (group === 'x25519') {
+        checkLength('X25519 peer public key', peerPublicKey, 32);
+        let shared: Uint8Array;
+        try {
+          shared = x25519.getSharedSecret(secret as Uint8Array, peerPublicKey);
+        } catch (cause) {
+          throw new CryptoError(
+            'invalid-shared-secret',
+            'X25519: the shared secret is all zeros (low-order peer key)',
+            { cause },
+          );
+        }
+        if (shared.every((b) => b === 0))
+          throw new CryptoError(
+            'invalid-shared-secret',
+            'X25519: the shared secret is all zeros (low-order peer key)',
+          );
+        return shared;
+      }
+      const info = GROUP_INFO[group];
+      const size = info.bytes;
+      // RFC 8422 §5.4.1: uncompressed points only (04 || X || Y).
+      if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
+        throw new CryptoError(
+          'invalid-input',
+          `${group} peer public key: expected an uncompressed point of ${1 + 2 * size} bytes starting 04, got ${peerPublicKey.length} bytes`,
+        );
+      }
+      let peer: CryptoKey;
+      try {
+        peer = await subtle().importKey(
+          'raw',
+          ownedBytes(peerPublicKey),
+          { name: 'ECDH', namedCurve: info.curve! },
+          false,
+          [],
+        );
+      } catch (cause) {
+        throw new CryptoError('invalid-input', `${group} peer public key is not a point on the curve`, {
+          cause,
+        });
+      }
+      const bits = await subtle().deriveBits({ name: 'ECDH', public: peer }, secret as CryptoKey, size * 8);
+      return new Uint8Array(bits);
+    },
+
+    async importPrivateKey(pkcs8) {
+      const parsed = parsePkcs8(pkcs8);
+      const handle = new WebCryptoPrivateKey(parsed.description, Uint8Array.from(pkcs8), parsed.rsa);
+      // Import once now so that a key WebCrypto rejects fails here, not at first use.
+      const probe: SignatureSchemeName =
+        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
+      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
+      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+        subtle().importKey('pkcs8', ownedBytes(pkcs8), importParams, false, ['sign']),
+      );
+      return handle;
+    },
+
+    async importPublicKey(spki) {
+      const parsed = parseSpki(spki);
+      const handle = new WebCryptoPublicKey(parsed.description, Uint8Array.from(spki), parsed.rsa);
+      const probe: SignatureSchemeName =
+        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
+      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
+      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+        subtle().importKey('spki', ownedBytes(spki), importParams, false, ['verify']),
+      );
+      return handle;
+    },
+
+    async sign(scheme, key, data) {
+      const handle = privateHandle(key);
+      const info = schemeInfo(scheme, handle.description);
+      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
+      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+        subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign']),
+      );
+      const signature = new Uint8Array(await subtle().sign(signParams, k, ownedBytes(data)));
+      if (handle.description.type === 'ec')
+        return ecdsaRawToDer(signature, FIELD_BYTES[handle.description.curve]);
+      return signature;
+    },
+
+    async verify(scheme, key, data, signature) {
+      const handle = publicHandle(key);
+      const info = schemeInfo(scheme, handle.description);
+      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
+      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+        subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
+      );
+      let sig = signature;
+      if (handle.description.type === 'ec') {
+        try {
+          sig = ecdsaDerToRaw(signature, FIELD_BYTES[handle.description.curve]);
+        } catch {
+          return false; // malformed DER is simply not a valid signature
+        }
+      }
+      return subtle().verify(signParams, k, ownedBytes(sig), ownedBytes(data));
+    },
+
+    async rsaPkcs1Encrypt(key, message) {
+      const handle = publicHandle(key);
+      if (!handle.rsa)
+        throw new CryptoError(
+          'invalid-input',
+          `RSA encryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
+        );
+      return rsaesPkcs1Encrypt(handle.rsa, message, provider.random);
+    },
+
+    async rsaPkcs1Decrypt(key, ciphertext) {
+      const handle = privateHandle(key);
+      if (!handle.rsa)
+        throw new CryptoError(
+          'invalid-input',
+          `RSA decryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
+        );
+      return rsaesPkcs1Decrypt(handle.rsa, ciphertext, provider.random);
+    },
+
+    async rsaDecryptPreMasterSecret(key, encrypted, clientVersion) {
+      const handle = privateHandle(key);
+      if (!handle.rsa)
+        throw new CryptoError(
+          'invalid-input',
+          `RSA key exchange needs an RSA key, got ${handle.description.type.toUpperCase()}`,
+        );
+      return decryptPreMasterSecret(handle.rsa, encrypted, clientVersion, provider.random);
+    },
+
+    async generateKeyPair(kind) {
+      const params =
+        kind === 'rsa-2048'
+          ? {
+              name: 'RSASSA-PKCS1-v1_5',
+              modulusLength: 2048,
+              publicExponent: Uint8Array.of(1, 0, 1),
+              hash: 'SHA-256',
+            }
+          : { name: 'ECDSA', namedCurve: kind === 'p256' ? 'P-256' : 'P-384' };
+      const pair = (await subtle().generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const pkcs8 = new Uint8Array(await subtle().exportKey('pkcs8', pair.privateKey));
+      const spki = new Uint8Array(await subtle().exportKey('spki', pair.publicKey));
+      return { description: parseSpki(spki).description, pkcs8, spki };
+    },
+  };
+  return provider;
+}
