@@ -1,0 +1,424 @@
+/**
+ * The TLS 1.2 client (RFC 5246 §7.3 full handshake, ECDHE per RFC 8422, RSA key transport), in spec order:
+ *
+ *   ClientHello  ->
+ *                <-  ServerHello, Certificate, ServerKeyExchange*, CertificateRequest*, ServerHelloDone
+ *   Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished  ->
+ *                <-  [ChangeCipherSpec], Finished
+ */
+import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme } from '../wire/code-points.ts';
+import { findExtension, type Extension } from '../wire/extensions.ts';
+import type { HandshakeMessage } from '../wire/handshake.ts';
+import { parseCertificate, parsePkcs8, type CertificateInfo } from './adapter/certificate-info.ts';
+import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { rsaEncryptPkcs1 } from './adapter/rsa.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
+import { suiteInfo } from './adapter/suites.ts';
+import { TlsAlert } from './alerts.ts';
+import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
+import { closeNotify, establishKeys, established, onAlert, summarise, unexpected } from './common.ts';
+import { Connection, type Received } from './connection.ts';
+import { finishedVerifyData } from './key-schedule.ts';
+import type { ClientState, Input, Keys, Negotiated, StepResult } from './states.ts';
+
+const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
+
+export function newClient(config: ClientConfig): ClientState {
+  const resolved = resolveCommon(config);
+  return {
+    side: 'client',
+    name: 'ClientStart',
+    conn: new Connection('client', resolved.random, config.tamper),
+    config,
+    resolved,
+  };
+}
+
+export async function clientStep(state: ClientState, input: Input): Promise<StepResult<ClientState>> {
+  const conn = state.conn;
+  let next: ClientState = state;
+  try {
+    next = await handleInput(state, input);
+  } catch (e) {
+    conn.fail(e);
+    next = { ...base(state), name: 'Closed', reason: e instanceof Error ? e.message : String(e) };
+  }
+  return { state: next, events: conn.drain() };
+}
+
+function base(s: ClientState) {
+  return { side: 'client' as const, conn: s.conn, config: s.config, resolved: s.resolved };
+}
+
+async function handleInput(state: ClientState, input: Input): Promise<ClientState> {
+  switch (input.kind) {
+    case 'start':
+      if (state.name !== 'ClientStart')
+        throw new Error(`start: the client already started (state ${state.name})`);
+      return sendClientHello(state);
+    case 'application-data':
+      if (state.name !== 'Established')
+        throw new Error(`cannot send application data in state ${state.name}`);
+      state.conn.sendApplicationData(input.data);
+      return state;
+    case 'close':
+      closeNotify(state.conn);
+      return state.name === 'Closed'
+        ? state
+        : { ...base(state), name: 'Closed', reason: 'we sent close_notify' };
+    case 'bytes': {
+      let s = state;
+      for (const item of state.conn.receive(input.data)) {
+        if (s.name === 'Closed') {
+          if (item.kind === 'alert') onAlert(s.conn, item);
+          continue;
+        }
+        s = await handleItem(s, item);
+      }
+      return s;
+    }
+  }
+}
+
+/** RFC 5246 §7.4.1.2 ClientHello, with the extensions the brief names. */
+function sendClientHello(state: Extract<ClientState, { name: 'ClientStart' }>): ClientState {
+  const { config, resolved, conn } = state;
+  const clientRandom = resolved.random(32);
+  const extensions: Extension[] = [];
+  const serverName = config.serverName;
+  if (serverName && !/^[\d.]+$/.test(serverName) && !serverName.includes(':')) {
+    extensions.push({ kind: 'server_name', names: [{ nameType: 0, hostName: serverName }] }); // RFC 6066 §3
+  }
+  if (config.statusRequest) {
+    extensions.push({
+      kind: 'status_request',
+      request: { statusType: 1, responderIds: [], requestExtensions: new Uint8Array(0) },
+    });
+  }
+  extensions.push({ kind: 'supported_groups', groups: resolved.groups }); // RFC 8422 §5.1.1
+  extensions.push({ kind: 'ec_point_formats', formats: [0] }); // RFC 8422 §5.1.2: uncompressed
+  extensions.push({ kind: 'signature_algorithms', schemes: resolved.signatureSchemes }); // RFC 5246 §7.4.1.4.1
+  if (resolved.alpn.length > 0) extensions.push({ kind: 'alpn', protocols: resolved.alpn }); // RFC 7301
+  if (resolved.extendedMasterSecret) extensions.push({ kind: 'extended_master_secret' }); // RFC 7627
+  if (config.sessionTicket !== false) extensions.push({ kind: 'session_ticket', ticket: new Uint8Array(0) }); // RFC 5077
+  const scsv = config.renegotiationSignal === 'scsv';
+  if (!scsv) extensions.push({ kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) }); // RFC 5746
+  const hello: HandshakeMessage = {
+    type: 'client_hello',
+    clientVersion: Math.min(resolved.maxVersion, TLS12),
+    random: clientRandom,
+    sessionId: new Uint8Array(0),
+    cipherSuites: scsv ? [...resolved.suites, SCSV] : resolved.suites,
+    compressionMethods: [0],
+    extensions,
+  };
+  conn.sendHandshake(hello);
+  conn.recordVersion = TLS12;
+  return {
+    ...base(state),
+    name: 'ExpectServerHello',
+    clientRandom,
+    offeredExtensions: new Set(extensions.map((e) => e.kind)),
+  };
+}
+
+async function handleItem(state: ClientState, item: Received): Promise<ClientState> {
+  if (item.kind === 'alert') {
+    const reason = onAlert(state.conn, item);
+    return { ...base(state), name: 'Closed', reason };
+  }
+  // Hash(handshake_messages) covers every message; a Finished joins it only after it is checked.
+  if (
+    item.kind === 'handshake' &&
+    item.message.type !== 'finished' &&
+    item.message.type !== 'hello_request'
+  ) {
+    state.conn.handshakeMessages.push(item.bytes);
+  }
+  switch (state.name) {
+    case 'ClientStart':
+      throw unexpected('nothing before ClientHello', item);
+    case 'ExpectServerHello':
+      return onServerHello(state, expectHandshake(item, 'server_hello', 'ServerHello'));
+    case 'ExpectCertificate':
+      return onCertificate(state, expectHandshake(item, 'certificate', 'Certificate'));
+    case 'ExpectServerKeyExchange':
+      return onServerKeyExchange(state, expectHandshake(item, 'server_key_exchange', 'ServerKeyExchange'));
+    case 'ExpectServerHelloDoneOrCertificateRequest': {
+      if (item.kind === 'handshake' && item.message.type === 'certificate_request') {
+        return {
+          ...base(state),
+          name: 'ExpectServerHelloDone',
+          hs: state.hs,
+          leaf: state.leaf,
+          ...(state.serverPublic ? { serverPublic: state.serverPublic } : {}),
+          certificateRequest: { signatureSchemes: item.message.signatureSchemes },
+        };
+      }
+      expectHandshake(item, 'server_hello_done', 'ServerHelloDone or CertificateRequest');
+      return onServerHelloDone(state, undefined);
+    }
+    case 'ExpectServerHelloDone':
+      expectHandshake(item, 'server_hello_done', 'ServerHelloDone');
+      return onServerHelloDone(state, state.certificateRequest);
+    case 'ExpectNewSessionTicket':
+      // RFC 5077 §3.3: we keep no session cache, so the ticket is shown but not stored.
+      expectHandshake(item, 'new_session_ticket', 'NewSessionTicket');
+      return { ...base(state), name: 'ExpectChangeCipherSpec', hs: state.hs, keys: state.keys };
+    case 'ExpectChangeCipherSpec':
+      if (item.kind !== 'change_cipher_spec') throw unexpected('ChangeCipherSpec', item);
+      state.conn.activateRead(state.keys.serverWrite);
+      return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
+    case 'ExpectFinished': {
+      const m = expectHandshake(item, 'finished', 'Finished');
+      const expected = finishedVerifyData(
+        'client',
+        'server',
+        state.hs.suite,
+        state.keys.master,
+        state.conn.transcriptHash(state.hs.suite.prfHash),
+      );
+      state.conn.emit(expected.entry);
+      if (!bytesEqual(expected.verifyData, m.verifyData)) {
+        throw new TlsAlert(
+          'decrypt_error',
+          'the server Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
+        );
+      }
+      state.conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      state.conn.emit({
+        kind: 'handshake_complete',
+        from: 'client',
+        summary: summarise(state.hs, state.keys),
+      });
+      return { ...base(state), name: 'Established', hs: state.hs, keys: state.keys };
+    }
+    case 'Established': {
+      const r = established(state.conn, item);
+      return r === 'open' ? state : { ...base(state), name: 'Closed', reason: r };
+    }
+    case 'Closed':
+      return state;
+  }
+}
+
+/** Checks the item is the handshake message we expect; adds it to the transcript unless `deferTranscript`. */
+function expectHandshake<T extends HandshakeMessage['type']>(
+  item: Received,
+  type: T,
+  expected: string,
+): Extract<HandshakeMessage, { type: T }> {
+  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
+  return item.message as Extract<HandshakeMessage, { type: T }>;
+}
+
+/** RFC 5246 §7.4.1.3 ServerHello. */
+function onServerHello(
+  state: Extract<ClientState, { name: 'ExpectServerHello' }>,
+  m: Extract<HandshakeMessage, { type: 'server_hello' }>,
+): ClientState {
+  const { resolved, conn } = state;
+  if (
+    m.serverVersion !== TLS12 ||
+    m.serverVersion < resolved.minVersion ||
+    m.serverVersion > resolved.maxVersion
+  ) {
+    throw new TlsAlert(
+      'protocol_version',
+      `the server chose ${ProtocolVersion.format(m.serverVersion)}; we speak TLS 1.2 only (configured ${ProtocolVersion.format(resolved.minVersion)}..${ProtocolVersion.format(resolved.maxVersion)})`,
+    );
+  }
+  const suite = suiteInfo(m.cipherSuite);
+  if (!suite || !resolved.suites.includes(m.cipherSuite)) {
+    throw new TlsAlert(
+      'illegal_parameter',
+      `the server chose ${CipherSuite.format(m.cipherSuite)}, which we did not offer`,
+    );
+  }
+  if (m.compressionMethod !== 0)
+    throw new TlsAlert('illegal_parameter', `compression method ${m.compressionMethod} was not offered`);
+  const exts = m.extensions ?? [];
+  for (const e of exts) {
+    if (e.kind === 'unknown' || !state.offeredExtensions.has(e.kind)) {
+      if (
+        !(e.kind === 'renegotiation_info' && state.config.renegotiationSignal === 'scsv') &&
+        !(e.kind === 'server_name')
+      ) {
+        throw new TlsAlert(
+          'unsupported_extension',
+          `the server sent extension ${e.kind === 'unknown' ? e.type : e.kind}, which we did not offer`,
+        );
+      }
+    }
+  }
+  const reneg = findExtension(exts, 'renegotiation_info');
+  if (reneg && reneg.renegotiatedConnection.length !== 0) {
+    throw new TlsAlert(
+      'handshake_failure',
+      'renegotiation_info must be empty on an initial handshake (RFC 5746 §3.4)',
+    );
+  }
+  const ems = findExtension(exts, 'extended_master_secret') !== undefined;
+  const alpn = findExtension(exts, 'alpn');
+  conn.keyExchange = suite.keyExchange;
+  const hs: Negotiated = {
+    clientRandom: state.clientRandom,
+    serverRandom: m.random,
+    suite,
+    version: m.serverVersion,
+    extendedMasterSecret: ems && resolved.extendedMasterSecret,
+    ...(alpn?.protocols[0] !== undefined ? { alpn: alpn.protocols[0] } : {}),
+    ...(state.config.serverName ? { serverName: state.config.serverName } : {}),
+    serverCertificates: [],
+    clientCertificates: [],
+    ...(findExtension(exts, 'session_ticket') ? { ticketExpected: true } : {}),
+  };
+  return { ...base(state), name: 'ExpectCertificate', hs };
+}
+
+/** RFC 5246 §7.4.2 server Certificate, checked by the injected verifier. */
+async function onCertificate(
+  state: Extract<ClientState, { name: 'ExpectCertificate' }>,
+  m: Extract<HandshakeMessage, { type: 'certificate' }>,
+): Promise<ClientState> {
+  if (m.certificates.length === 0)
+    throw new TlsAlert('bad_certificate', 'the server sent an empty certificate list');
+  let leaf: CertificateInfo;
+  try {
+    leaf = parseCertificate(m.certificates[0]!);
+  } catch (e) {
+    throw new TlsAlert('bad_certificate', `cannot parse the server certificate: ${(e as Error).message}`);
+  }
+  const verdict = await state.config.verifier({
+    chain: m.certificates,
+    ...(state.config.serverName ? { serverName: state.config.serverName } : {}),
+    now: state.resolved.now(),
+  });
+  if (!verdict.ok) throw new TlsAlert(verdict.alert, verdict.reason);
+  if (leaf.publicKey.kind !== state.hs.suite.auth) {
+    throw new TlsAlert(
+      'illegal_parameter',
+      `${state.hs.suite.name} needs an ${state.hs.suite.auth.toUpperCase()} certificate, the server sent ${leaf.publicKey.kind}`,
+    );
+  }
+  const hs = { ...state.hs, serverCertificates: m.certificates };
+  if (hs.suite.keyExchange === 'ecdhe') return { ...base(state), name: 'ExpectServerKeyExchange', hs, leaf };
+  return { ...base(state), name: 'ExpectServerHelloDoneOrCertificateRequest', hs, leaf };
+}
+
+/** RFC 8422 §5.4 ServerKeyExchange: signature over client_random + server_random + ServerECDHParams. */
+function onServerKeyExchange(
+  state: Extract<ClientState, { name: 'ExpectServerKeyExchange' }>,
+  m: Extract<HandshakeMessage, { type: 'server_key_exchange' }>,
+): ClientState {
+  if (m.kind !== 'ecdhe') throw new TlsAlert('decode_error', 'ServerKeyExchange is not ECDHE');
+  if (!state.resolved.groups.includes(m.namedCurve)) {
+    throw new TlsAlert(
+      'illegal_parameter',
+      `the server chose ${NamedGroup.format(m.namedCurve)}, which we did not offer`,
+    );
+  }
+  if (
+    !state.resolved.signatureSchemes.includes(m.signatureScheme) ||
+    !keyMatchesScheme(state.leaf.publicKey, m.signatureScheme)
+  ) {
+    throw new TlsAlert(
+      'illegal_parameter',
+      `the server signed with ${SignatureScheme.format(m.signatureScheme)}, which we did not offer for its key`,
+    );
+  }
+  const signed = concatBytes(state.hs.clientRandom, state.hs.serverRandom, m.params);
+  if (!verifyWithScheme(state.leaf.publicKey, m.signatureScheme, signed, m.signature)) {
+    throw new TlsAlert(
+      'decrypt_error',
+      `the ServerKeyExchange ${SignatureScheme.format(m.signatureScheme)} signature does not verify with the certificate key`,
+    );
+  }
+  return {
+    ...base(state),
+    name: 'ExpectServerHelloDoneOrCertificateRequest',
+    hs: { ...state.hs, group: m.namedCurve, signatureScheme: m.signatureScheme },
+    leaf: state.leaf,
+    serverPublic: m.publicKey,
+  };
+}
+
+/** RFC 5246 §7.4.5-§7.4.9: our second flight. */
+function onServerHelloDone(
+  state: Extract<
+    ClientState,
+    { name: 'ExpectServerHelloDoneOrCertificateRequest' | 'ExpectServerHelloDone' }
+  >,
+  certificateRequest: { signatureSchemes: number[] } | undefined,
+): ClientState {
+  const { conn, config, resolved } = state;
+  let hs = state.hs;
+  // Client Certificate (§7.4.6): an empty list when we have none.
+  const chain = config.certificateChain ?? [];
+  if (certificateRequest) {
+    conn.sendHandshake({ type: 'certificate', certificates: chain });
+    hs = { ...hs, clientCertificates: chain };
+  }
+  // ClientKeyExchange (§7.4.7).
+  let preMaster: Uint8Array;
+  if (hs.suite.keyExchange === 'ecdhe') {
+    if (!state.serverPublic || hs.group === undefined)
+      throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
+    const eph = generateEphemeral(hs.group, resolved.random);
+    try {
+      preMaster = sharedSecret(eph, state.serverPublic);
+    } catch (e) {
+      throw new TlsAlert('illegal_parameter', `bad server ECDH public key: ${(e as Error).message}`);
+    }
+    conn.sendHandshake({ type: 'client_key_exchange', kind: 'ecdhe', publicKey: eph.publicKey });
+  } else {
+    const key = state.leaf.publicKey;
+    if (key.kind !== 'rsa')
+      throw new TlsAlert('illegal_parameter', 'RSA key exchange needs an RSA certificate');
+    preMaster = concatBytes(new Uint8Array([0x03, 0x03]), resolved.random(46));
+    conn.sendHandshake({
+      type: 'client_key_exchange',
+      kind: 'rsa',
+      encryptedPreMasterSecret: rsaEncryptPkcs1(key, preMaster, resolved.random),
+    });
+  }
+  const keys = establishKeys(conn, hs, preMaster);
+  // CertificateVerify (§7.4.8): a signature over all handshake messages so far.
+  if (certificateRequest && chain.length > 0 && config.privateKey) {
+    const key = parsePkcs8(config.privateKey);
+    const scheme = resolved.signatureSchemes.find(
+      (s) => certificateRequest.signatureSchemes.includes(s) && keyMatchesScheme(key, s),
+    );
+    if (scheme === undefined)
+      throw new TlsAlert(
+        'handshake_failure',
+        'no signature scheme in CertificateRequest fits our client key',
+      );
+    const signature = signWithScheme(key, scheme, concatBytes(...conn.handshakeMessages), resolved.random);
+    conn.sendHandshake({ type: 'certificate_verify', signatureScheme: scheme, signature });
+  }
+  return sendFinished(state, hs, keys);
+}
+
+function sendFinished(state: ClientState, hs: Negotiated, keys: Keys): ClientState {
+  const { conn, config } = state;
+  if (config.misbehave !== 'omit-change-cipher-spec') conn.sendChangeCipherSpec(keys.clientWrite);
+  const { verifyData, entry } = finishedVerifyData(
+    'client',
+    'client',
+    hs.suite,
+    keys.master,
+    conn.transcriptHash(hs.suite.prfHash),
+  );
+  conn.emit(entry);
+  const sent = verifyData.slice();
+  if (conn.tamperFinished) sent[0]! ^= 0x01;
+  conn.sendHandshake({ type: 'finished', verifyData: sent });
+  return {
+    ...base(state),
+    name: hs.ticketExpected ? 'ExpectNewSessionTicket' : 'ExpectChangeCipherSpec',
+    hs,
+    keys,
+  };
+}

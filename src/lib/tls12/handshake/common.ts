@@ -1,0 +1,122 @@
+/** Pieces both state machines share: alert handling, key activation, the completion summary. */
+import {
+  AlertDescription,
+  AlertLevel,
+  CipherSuite,
+  NamedGroup,
+  SignatureScheme,
+} from '../wire/code-points.ts';
+import { RecordProtection } from './adapter/record-protection.ts';
+import { TlsAlert } from './alerts.ts';
+import type { Connection, Received } from './connection.ts';
+import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
+import type { Keys, Negotiated } from './states.ts';
+import type { HandshakeSummary } from './transcript.ts';
+
+/** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
+export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {
+  const name = AlertDescription.format(item.description);
+  if (item.description === AlertDescription.values.close_notify) {
+    if (!conn.closed) conn.sendAlert(AlertLevel.values.warning, 0, 'close_notify');
+    conn.closed = true;
+    conn.emit({ kind: 'closed', from: conn.peer, reason: 'peer sent close_notify' });
+    return 'peer sent close_notify';
+  }
+  conn.closed = true;
+  const reason = `received ${AlertLevel.format(item.level)} alert ${name} (${item.description}) from the ${conn.peer}`;
+  conn.emit({ kind: 'closed', from: conn.peer, reason });
+  return reason;
+}
+
+export function unexpected(expected: string, got: Received): TlsAlert {
+  const what = got.kind === 'handshake' ? got.message.type : got.kind;
+  return new TlsAlert('unexpected_message', `expected ${expected}, got ${what}`);
+}
+
+export function establishKeys(conn: Connection, hs: Negotiated, preMaster: Uint8Array): Keys {
+  conn.emit({
+    kind: 'secret',
+    from: conn.role,
+    name: 'pre_master_secret',
+    value: preMaster,
+    formula:
+      hs.suite.keyExchange === 'ecdhe'
+        ? 'ECDH(own ephemeral private key, peer ephemeral public key), x-coordinate  (RFC 8422 §5.10)'
+        : 'client_version(2) + random(46), RSA-encrypted to the server key  (RFC 5246 §7.4.7.1)',
+    inputs: {},
+  });
+  const sessionHash = hs.extendedMasterSecret ? conn.transcriptHash(hs.suite.prfHash) : undefined;
+  const { master, entry } = deriveMasterSecret(
+    conn.role,
+    hs.suite,
+    preMaster,
+    hs.clientRandom,
+    hs.serverRandom,
+    sessionHash,
+  );
+  conn.emit(entry);
+  const keys = deriveKeys(conn.role, hs.suite, master, hs.clientRandom, hs.serverRandom);
+  for (const e of keys.entries) conn.emit(e);
+  return {
+    master,
+    clientWrite: new RecordProtection(hs.suite, keys.client),
+    serverWrite: new RecordProtection(hs.suite, keys.server),
+  };
+}
+
+export function summarise(hs: Negotiated, keys: Keys): HandshakeSummary {
+  return {
+    version: hs.version,
+    cipherSuite: hs.suite.code,
+    cipherSuiteName: CipherSuite.format(hs.suite.code),
+    ...(hs.group !== undefined ? { group: hs.group, groupName: NamedGroup.format(hs.group) } : {}),
+    ...(hs.signatureScheme !== undefined
+      ? {
+          signatureScheme: hs.signatureScheme,
+          signatureSchemeName: SignatureScheme.format(hs.signatureScheme),
+        }
+      : {}),
+    extendedMasterSecret: hs.extendedMasterSecret,
+    ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}),
+    ...(hs.serverName !== undefined ? { serverName: hs.serverName } : {}),
+    serverCertificates: hs.serverCertificates,
+    clientCertificates: hs.clientCertificates,
+    clientRandom: hs.clientRandom,
+    masterSecret: keys.master,
+  };
+}
+
+/** Input handling once Established: application data both ways, close_notify. */
+export function established(conn: Connection, item: Received): 'open' | string {
+  switch (item.kind) {
+    case 'application_data':
+      return 'open';
+    case 'alert':
+      return onAlert(conn, item);
+    case 'handshake':
+      // RFC 5746: we do not renegotiate; a HelloRequest gets a no_renegotiation warning, anything else is fatal.
+      if (item.message.type === 'hello_request') {
+        conn.sendAlert(
+          AlertLevel.values.warning,
+          AlertDescription.values.no_renegotiation,
+          'no_renegotiation',
+        );
+        return 'open';
+      }
+      throw unexpected('application data', item);
+    case 'change_cipher_spec':
+      throw unexpected('application data', item);
+  }
+}
+
+export function closeNotify(conn: Connection): void {
+  if (conn.closed) return;
+  conn.sendAlert(
+    AlertLevel.values.warning,
+    AlertDescription.values.close_notify,
+    'close_notify',
+    'we are done sending',
+  );
+  conn.closed = true;
+  conn.emit({ kind: 'closed', from: conn.role, reason: 'sent close_notify' });
+}

@@ -1,0 +1,290 @@
+/**
+ * The record layer shared by client and server (RFC 5246 §6): splits the byte stream into records, opens
+ * protected ones, reassembles handshake messages, keeps the handshake transcript, and turns what we send into
+ * records and events. No I/O: bytes come in through `receive`, bytes to send go out as events.
+ */
+import { concatBytes, isDecodeError } from '../../bytes/index.ts';
+import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
+import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
+import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
+import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
+import type { KeyExchange } from '../wire/key-exchange.ts';
+import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../wire/record.ts';
+import { BadRecordMac, RecordProtection } from './adapter/record-protection.ts';
+import { hash, type HashName } from './adapter/hashes.ts';
+import { TlsAlert } from './alerts.ts';
+import type { RandomSource, Tamper } from './config.ts';
+import type { Role, TranscriptEntry } from './transcript.ts';
+
+/** What the engine reports after each step. */
+export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | TranscriptEntry;
+
+export type Received =
+  | { kind: 'handshake'; message: HandshakeMessage; bytes: Uint8Array }
+  | { kind: 'change_cipher_spec' }
+  | { kind: 'alert'; level: number; description: number }
+  | { kind: 'application_data'; data: Uint8Array };
+
+export class Connection {
+  readonly peer: Role;
+  events: EngineEvent[] = [];
+  /** Version written in record headers: 0x0301 for the first ClientHello (as OpenSSL does), then 0x0303. */
+  recordVersion: number;
+  /** Handshake messages so far, for Hash(handshake_messages). */
+  readonly handshakeMessages: Uint8Array[] = [];
+  keyExchange: KeyExchange | undefined;
+  #read: RecordProtection | undefined;
+  #write: RecordProtection | undefined;
+  #readSeq = 0n;
+  #writeSeq = 0n;
+  readonly #splitter = new RecordSplitter();
+  readonly #reassembler = new HandshakeReassembler();
+  #tamper: Tamper | undefined;
+  closed = false;
+
+  constructor(
+    readonly role: Role,
+    readonly random: RandomSource,
+    tamper: Tamper | undefined,
+  ) {
+    this.peer = role === 'client' ? 'server' : 'client';
+    this.recordVersion = role === 'client' ? 0x0301 : 0x0303;
+    this.#tamper = tamper;
+  }
+
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+  }
+
+  drain(): EngineEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  get writeProtected(): boolean {
+    return this.#write !== undefined;
+  }
+
+  transcriptHash(name: HashName): Uint8Array {
+    return hash(name, concatBytes(...this.handshakeMessages));
+  }
+
+  /** Sends one record (fragmenting if needed), protected when a write cipher is active. */
+  #sendRecord(contentType: number, content: Uint8Array, tamper = false): void {
+    for (let at = 0; at < Math.max(content.length, 1); at += MAX_PLAINTEXT_LENGTH) {
+      const plaintext = content.subarray(at, at + MAX_PLAINTEXT_LENGTH);
+      const seq = this.#writeSeq++;
+      let bytes: Uint8Array;
+      let extra: { plaintext?: Uint8Array; nonce?: Uint8Array; aad?: Uint8Array } = {};
+      if (this.#write) {
+        const sealed = this.#write.seal(seq, contentType, this.recordVersion, plaintext, this.random);
+        const fragment = sealed.fragment.slice();
+        if (tamper) fragment[fragment.length - 1]! ^= 0x01;
+        bytes = encodeRecord({ contentType, version: this.recordVersion, fragment });
+        extra = { plaintext, nonce: sealed.nonce, aad: sealed.aad };
+      } else {
+        bytes = encodeRecord({ contentType, version: this.recordVersion, fragment: plaintext });
+      }
+      this.emit({
+        kind: 'record',
+        from: this.role,
+        seq: seq.toString(),
+        bytes,
+        contentType,
+        version: this.recordVersion,
+        spans: decodeRecord(bytes).spans,
+        encrypted: this.#write !== undefined,
+        ...extra,
+        ...(tamper ? { tampered: true } : {}),
+      });
+      this.emit({ kind: 'send', bytes });
+    }
+  }
+
+  /** Encodes, records in the transcript and sends one handshake message. */
+  sendHandshake(message: HandshakeMessage, options: { tamperedMessage?: boolean } = {}): Uint8Array {
+    const bytes = encodeHandshake(message);
+    if (!options.tamperedMessage) this.handshakeMessages.push(bytes);
+    const decoded = decodeHandshake(bytes, { keyExchange: this.keyExchange });
+    this.emit({
+      kind: 'message',
+      from: this.role,
+      msgType: bytes[0]!,
+      name: HandshakeType.format(bytes[0]!),
+      bytes,
+      spans: decoded.spans,
+      message,
+      encrypted: this.writeProtected,
+      ...(options.tamperedMessage ? { tampered: true } : {}),
+    });
+    const tamperRecord = message.type === 'finished' && this.#tamper === 'finished-record';
+    this.#sendRecord(ContentType.values.handshake, bytes, tamperRecord);
+    return bytes;
+  }
+
+  /** Sends ChangeCipherSpec and switches the write side to `protection` (RFC 5246 §7.1). */
+  sendChangeCipherSpec(protection: RecordProtection): void {
+    this.emit({ kind: 'change_cipher_spec', from: this.role });
+    this.#sendRecord(ContentType.values.change_cipher_spec, new Uint8Array([1]));
+    this.#write = protection;
+    this.#writeSeq = 0n;
+  }
+
+  activateRead(protection: RecordProtection): void {
+    this.#read = protection;
+    this.#readSeq = 0n;
+  }
+
+  sendAlert(level: number, description: number, name: string, reason?: string): void {
+    this.emit({ kind: 'alert', from: this.role, level, description, name, ...(reason ? { reason } : {}) });
+    this.#sendRecord(ContentType.values.alert, encodeAlert({ level, description }));
+  }
+
+  sendApplicationData(data: Uint8Array): void {
+    this.emit({ kind: 'application_data', from: this.role, data });
+    const tamper = this.#tamper === 'application-data-record';
+    if (tamper) this.#tamper = undefined;
+    this.#sendRecord(ContentType.values.application_data, data, tamper);
+  }
+
+  /** Whether a scenario asked us to flip our Finished verify_data. */
+  get tamperFinished(): boolean {
+    return this.#tamper === 'finished';
+  }
+
+  /**
+   * Parses incoming bytes one item at a time. A generator, so that a ChangeCipherSpec handled by the state
+   * machine switches keys before the next record in the same chunk is opened.
+   */
+  *receive(bytes: Uint8Array): Generator<Received> {
+    let records;
+    try {
+      records = this.#splitter.push(bytes);
+    } catch (e) {
+      throw new TlsAlert(
+        isDecodeError(e) ? 'record_overflow' : 'decode_error',
+        `bad record header: ${(e as Error).message}`,
+      );
+    }
+    for (const { record, bytes: raw } of records) {
+      const seq = this.#readSeq++;
+      let content = record.fragment;
+      const entry = {
+        kind: 'record' as const,
+        from: this.peer,
+        seq: seq.toString(),
+        bytes: raw,
+        contentType: record.contentType,
+        version: record.version,
+        spans: decodeRecord(raw).spans,
+        encrypted: this.#read !== undefined,
+      };
+      if (this.#read) {
+        try {
+          const opened = this.#read.open(seq, record.contentType, record.version, record.fragment);
+          content = opened.plaintext;
+          this.emit({ ...entry, plaintext: opened.plaintext, nonce: opened.nonce, aad: opened.aad });
+        } catch (e) {
+          const reason = e instanceof BadRecordMac ? e.message : String(e);
+          this.emit({ ...entry, error: reason });
+          throw new TlsAlert(
+            'bad_record_mac',
+            `cannot open ${ContentType.format(record.contentType)} record ${seq}: ${reason}`,
+          );
+        }
+      } else {
+        this.emit(entry);
+      }
+      yield* this.#dispatch(record.contentType, content);
+    }
+  }
+
+  *#dispatch(contentType: number, content: Uint8Array): Generator<Received> {
+    const T = ContentType.values;
+    switch (contentType) {
+      case T.handshake: {
+        for (const m of this.#reassembler.push(content)) {
+          let message: HandshakeMessage;
+          try {
+            message = decodeHandshake(m.bytes, { keyExchange: this.keyExchange }).message;
+          } catch (e) {
+            throw new TlsAlert(
+              'decode_error',
+              `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
+            );
+          }
+          const decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
+          this.emit({
+            kind: 'message',
+            from: this.peer,
+            msgType: m.msgType,
+            name: HandshakeType.format(m.msgType),
+            bytes: m.bytes,
+            spans: decoded.spans,
+            message,
+            encrypted: this.#read !== undefined,
+          });
+          yield { kind: 'handshake', message, bytes: m.bytes };
+        }
+        return;
+      }
+      case T.change_cipher_spec:
+        if (content.length !== 1 || content[0] !== 1)
+          throw new TlsAlert('decode_error', 'ChangeCipherSpec must be the single byte 01');
+        if (this.#reassembler.hasPartial) {
+          throw new TlsAlert(
+            'unexpected_message',
+            'ChangeCipherSpec arrived in the middle of a handshake message',
+          );
+        }
+        this.emit({ kind: 'change_cipher_spec', from: this.peer });
+        yield { kind: 'change_cipher_spec' };
+        return;
+      case T.alert: {
+        let alert;
+        try {
+          alert = decodeAlert(content).message;
+        } catch (e) {
+          throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
+        }
+        this.emit({
+          kind: 'alert',
+          from: this.peer,
+          level: alert.level,
+          description: alert.description,
+          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+        });
+        yield { kind: 'alert', level: alert.level, description: alert.description };
+        return;
+      }
+      case T.application_data:
+        if (!this.#read)
+          throw new TlsAlert(
+            'unexpected_message',
+            'application data before the handshake protected the connection',
+          );
+        this.emit({ kind: 'application_data', from: this.peer, data: content });
+        yield { kind: 'application_data', data: content };
+        return;
+      default:
+        throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+    }
+  }
+
+  /** Ends the connection with a fatal alert (encrypted when our write side is protected). */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    const alert =
+      error instanceof TlsAlert
+        ? error
+        : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
+    this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
+    this.closed = true;
+    this.emit({
+      kind: 'closed',
+      from: this.role,
+      reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * TLS 1.2 handshake engine: rustls-style typed states, no I/O.
+ *
+ *   newClient(config) / newServer(config) -> state
+ *   clientStep(state, input) / serverStep(state, input) -> Promise<{ state, events }>
+ *     input:  { kind: 'start' } | { kind: 'bytes', data } | { kind: 'application-data', data } | { kind: 'close' }
+ *     events: { kind: 'send', bytes } plus transcript entries (record, message, change_cipher_spec, secret,
+ *             alert, application_data, handshake_complete, closed)
+ *   runHandshake(scenario) -> { transcript, ok, summary, alert, ... }   (both sides in memory)
+ *   defaultVerifier({ anchors }) / acceptAnyCertificate: CertificateVerifier
+ *   transcriptToJson / transcriptFromJson, nssKeyLogLine, deterministicRandom
+ */
+export * from './alerts.ts';
+export { clientStep, newClient } from './client.ts';
+export { serverStep, newServer } from './server.ts';
+export * from './config.ts';
+export type { EngineEvent, Received } from './connection.ts';
+export { deterministicRandom } from './deterministic-random.ts';
+export { nssKeyLogLine } from './key-schedule.ts';
+export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
+export type * from './states.ts';
+export * from './transcript.ts';
+export { acceptAnyCertificate, defaultVerifier, type DefaultVerifierOptions } from './verifier.ts';
+export { parseCertificate, pemToDer, type CertificateInfo } from './adapter/certificate-info.ts';
+export { SUITES, DEFAULT_SUITES, type SuiteInfo } from './adapter/suites.ts';

@@ -1,0 +1,124 @@
+/**
+ * `runHandshake(scenario)`: our client and our server pumped against each other in memory, the full
+ * transcript back. With a seed and a clock in the scenario, two runs produce identical transcripts.
+ */
+import type { ClientConfig, ServerConfig } from './config.ts';
+import { clientStep, newClient } from './client.ts';
+import type { EngineEvent } from './connection.ts';
+import { deterministicRandom } from './deterministic-random.ts';
+import { newServer, serverStep } from './server.ts';
+import type { ClientState, ServerState } from './states.ts';
+import type { AlertEntry, HandshakeSummary, Role, Transcript } from './transcript.ts';
+
+export interface Scenario {
+  client: Omit<ClientConfig, 'random' | 'now'>;
+  server: Omit<ServerConfig, 'random' | 'now'>;
+  /** Seed for both sides' randomness (each side gets its own stream); omit for real randomness. */
+  seed?: string;
+  /** Fixed time (ms since the epoch) for certificate validity; default: now. */
+  now?: number;
+  /** Application data each side sends once established (e.g. a request and a response). */
+  clientData?: Uint8Array;
+  serverData?: Uint8Array;
+}
+
+export interface HandshakeRun {
+  transcript: Transcript;
+  ok: boolean;
+  clientState: ClientState['name'];
+  serverState: ServerState['name'];
+  summary?: HandshakeSummary;
+  /** The fatal alert that ended a failed run, with who sent it and why. */
+  alert?: AlertEntry;
+  /** Application data each side received. */
+  received: { client: Uint8Array[]; server: Uint8Array[] };
+}
+
+export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
+  const now = scenario.now ?? Date.now();
+  const clock = () => now;
+  const rng = (side: Role) =>
+    scenario.seed !== undefined ? { random: deterministicRandom(`${scenario.seed}/${side}`) } : {};
+  let client = newClient({ ...scenario.client, now: clock, ...rng('client') });
+  let server = newServer({ ...scenario.server, now: clock, ...rng('server') });
+
+  const transcript: Transcript = [];
+  const seenSecrets = new Set<string>();
+  const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
+  const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
+  let summary: HandshakeSummary | undefined;
+
+  const take = (producer: Role, events: EngineEvent[]) => {
+    for (const e of events) {
+      if (e.kind === 'send') {
+        queues[producer === 'client' ? 'server' : 'client'].push(e.bytes);
+        continue;
+      }
+      if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);
+      if (e.kind === 'secret') {
+        if (seenSecrets.has(e.name)) continue;
+        seenSecrets.add(e.name);
+        transcript.push(e);
+        continue;
+      }
+      if (e.kind === 'handshake_complete') {
+        if (producer === 'client') summary = e.summary;
+        transcript.push(e);
+        continue;
+      }
+      // Each record, message and alert appears once, as its sender produced it (with plaintext and reason).
+      if (e.from === producer) transcript.push(e);
+    }
+  };
+
+  let r1 = await clientStep(client, { kind: 'start' });
+  client = r1.state;
+  take('client', r1.events);
+  let sentClientData = false;
+  let sentServerData = false;
+  for (let rounds = 0; rounds < 64; rounds++) {
+    if (queues.server.length > 0) {
+      const r = await serverStep(server, { kind: 'bytes', data: queues.server.shift()! });
+      server = r.state;
+      take('server', r.events);
+      continue;
+    }
+    if (queues.client.length > 0) {
+      r1 = await clientStep(client, { kind: 'bytes', data: queues.client.shift()! });
+      client = r1.state;
+      take('client', r1.events);
+      continue;
+    }
+    if (client.name === 'Established' && server.name === 'Established') {
+      if (scenario.clientData && !sentClientData) {
+        sentClientData = true;
+        r1 = await clientStep(client, { kind: 'application-data', data: scenario.clientData });
+        client = r1.state;
+        take('client', r1.events);
+        continue;
+      }
+      if (scenario.serverData && !sentServerData) {
+        sentServerData = true;
+        const r = await serverStep(server, { kind: 'application-data', data: scenario.serverData });
+        server = r.state;
+        take('server', r.events);
+        continue;
+      }
+      r1 = await clientStep(client, { kind: 'close' });
+      client = r1.state;
+      take('client', r1.events);
+      continue;
+    }
+    break;
+  }
+  const alert = transcript.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+  return {
+    transcript,
+    ok: summary !== undefined && alert === undefined,
+    clientState: client.name,
+    serverState: server.name,
+    ...(summary ? { summary } : {}),
+    ...(alert ? { alert } : {}),
+    received,
+  };
+}

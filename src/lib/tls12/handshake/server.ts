@@ -1,0 +1,380 @@
+/**
+ * The TLS 1.2 server (RFC 5246 §7.3), in spec order:
+ *
+ *   <- ClientHello
+ *   ServerHello, Certificate, ServerKeyExchange*, CertificateRequest*, ServerHelloDone ->
+ *   <- Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished
+ *   [ChangeCipherSpec], Finished ->
+ */
+import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import {
+  ClientCertificateType,
+  CipherSuite,
+  NamedGroup,
+  ProtocolVersion,
+  SignatureScheme,
+} from '../wire/code-points.ts';
+import { findExtension, type Extension } from '../wire/extensions.ts';
+import type { HandshakeMessage } from '../wire/handshake.ts';
+import { ecdheParamsBytes } from '../wire/server-key-exchange.ts';
+import { parseCertificate, parsePkcs8 } from './adapter/certificate-info.ts';
+import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { rsaDecryptPkcs1 } from './adapter/rsa.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
+import { suiteInfo } from './adapter/suites.ts';
+import { TlsAlert } from './alerts.ts';
+import { closeNotify, establishKeys, established, onAlert, summarise, unexpected } from './common.ts';
+import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
+import { Connection, type Received } from './connection.ts';
+import { finishedVerifyData } from './key-schedule.ts';
+import type { Input, Negotiated, ServerState, StepResult } from './states.ts';
+
+const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
+const SHA1_SCHEMES = [SignatureScheme.values.rsa_pkcs1_sha1, SignatureScheme.values.ecdsa_sha1];
+
+export function newServer(config: ServerConfig): ServerState {
+  const resolved = resolveCommon(config);
+  return {
+    side: 'server',
+    name: 'ExpectClientHello',
+    conn: new Connection('server', resolved.random, config.tamper),
+    config,
+    resolved,
+    key: parsePkcs8(config.privateKey),
+  };
+}
+
+export async function serverStep(state: ServerState, input: Input): Promise<StepResult<ServerState>> {
+  const conn = state.conn;
+  let next: ServerState = state;
+  try {
+    next = await handleInput(state, input);
+  } catch (e) {
+    conn.fail(e);
+    next = { ...base(state), name: 'Closed', reason: e instanceof Error ? e.message : String(e) };
+  }
+  return { state: next, events: conn.drain() };
+}
+
+function base(s: ServerState) {
+  return { side: 'server' as const, conn: s.conn, config: s.config, resolved: s.resolved, key: s.key };
+}
+
+async function handleInput(state: ServerState, input: Input): Promise<ServerState> {
+  switch (input.kind) {
+    case 'start':
+      return state; // the server waits for a ClientHello
+    case 'application-data':
+      if (state.name !== 'Established')
+        throw new Error(`cannot send application data in state ${state.name}`);
+      state.conn.sendApplicationData(input.data);
+      return state;
+    case 'close':
+      closeNotify(state.conn);
+      return state.name === 'Closed'
+        ? state
+        : { ...base(state), name: 'Closed', reason: 'we sent close_notify' };
+    case 'bytes': {
+      let s = state;
+      for (const item of state.conn.receive(input.data)) {
+        if (s.name === 'Closed') {
+          if (item.kind === 'alert') onAlert(s.conn, item);
+          continue;
+        }
+        s = await handleItem(s, item);
+      }
+      return s;
+    }
+  }
+}
+
+function expectHandshake<T extends HandshakeMessage['type']>(
+  item: Received,
+  type: T,
+  expected: string,
+): Extract<HandshakeMessage, { type: T }> {
+  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
+  return item.message as Extract<HandshakeMessage, { type: T }>;
+}
+
+async function handleItem(state: ServerState, item: Received): Promise<ServerState> {
+  if (item.kind === 'alert') {
+    const reason = onAlert(state.conn, item);
+    return { ...base(state), name: 'Closed', reason };
+  }
+  const conn = state.conn;
+  // Finished and CertificateVerify are checked against the transcript before they join it.
+  const deferred =
+    item.kind === 'handshake' &&
+    (item.message.type === 'finished' || item.message.type === 'certificate_verify');
+  if (item.kind === 'handshake' && !deferred) conn.handshakeMessages.push(item.bytes);
+  switch (state.name) {
+    case 'ExpectClientHello':
+      return onClientHello(state, expectHandshake(item, 'client_hello', 'ClientHello'));
+    case 'ExpectCertificate': {
+      const m = expectHandshake(item, 'certificate', 'client Certificate');
+      if (m.certificates.length > 0 && state.config.clientVerifier) {
+        const v = await state.config.clientVerifier({ chain: m.certificates, now: state.resolved.now() });
+        if (!v.ok) throw new TlsAlert(v.alert, v.reason);
+      }
+      return {
+        ...base(state),
+        name: 'ExpectClientKeyExchange',
+        hs: { ...state.hs, clientCertificates: m.certificates },
+        ...(state.ephemeral ? { ephemeral: state.ephemeral } : {}),
+        clientVersion: state.clientVersion,
+      };
+    }
+    case 'ExpectClientKeyExchange':
+      return onClientKeyExchange(state, expectHandshake(item, 'client_key_exchange', 'ClientKeyExchange'));
+    case 'ExpectCertificateVerify': {
+      const m = expectHandshake(item, 'certificate_verify', 'CertificateVerify');
+      const leaf = parseCertificate(state.hs.clientCertificates[0]!);
+      if (
+        !verifyWithScheme(
+          leaf.publicKey,
+          m.signatureScheme,
+          concatBytes(...conn.handshakeMessages),
+          m.signature,
+        )
+      ) {
+        throw new TlsAlert(
+          'decrypt_error',
+          `the client CertificateVerify (${SignatureScheme.format(m.signatureScheme)}) does not verify`,
+        );
+      }
+      conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      return { ...base(state), name: 'ExpectChangeCipherSpec', hs: state.hs, keys: state.keys };
+    }
+    case 'ExpectChangeCipherSpec':
+      if (item.kind !== 'change_cipher_spec') throw unexpected('ChangeCipherSpec', item);
+      conn.activateRead(state.keys.clientWrite);
+      return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
+    case 'ExpectFinished': {
+      const m = expectHandshake(item, 'finished', 'Finished');
+      const { hs, keys } = state;
+      const expected = finishedVerifyData(
+        'server',
+        'client',
+        hs.suite,
+        keys.master,
+        conn.transcriptHash(hs.suite.prfHash),
+      );
+      conn.emit(expected.entry);
+      if (!bytesEqual(expected.verifyData, m.verifyData)) {
+        throw new TlsAlert(
+          'decrypt_error',
+          'the client Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
+        );
+      }
+      conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      conn.sendChangeCipherSpec(keys.serverWrite);
+      const ours = finishedVerifyData(
+        'server',
+        'server',
+        hs.suite,
+        keys.master,
+        conn.transcriptHash(hs.suite.prfHash),
+      );
+      conn.emit(ours.entry);
+      const sent = ours.verifyData.slice();
+      if (conn.tamperFinished) sent[0]! ^= 0x01;
+      conn.sendHandshake({ type: 'finished', verifyData: sent });
+      conn.emit({ kind: 'handshake_complete', from: 'server', summary: summarise(hs, keys) });
+      return { ...base(state), name: 'Established', hs, keys };
+    }
+    case 'Established': {
+      const r = established(conn, item);
+      return r === 'open' ? state : { ...base(state), name: 'Closed', reason: r };
+    }
+    case 'Closed':
+      return state;
+  }
+}
+
+/** RFC 5246 §7.4.1.2-§7.4.1.4: negotiate version, suite, group, signature scheme and extensions. */
+function onClientHello(
+  state: Extract<ServerState, { name: 'ExpectClientHello' }>,
+  hello: Extract<HandshakeMessage, { type: 'client_hello' }>,
+): ServerState {
+  const { conn, config, resolved, key } = state;
+  // Version (Appendix E.1): we negotiate TLS 1.2 only, within the configured range.
+  if (resolved.minVersion > TLS12) {
+    throw new TlsAlert(
+      'protocol_version',
+      `the client offers at most ${ProtocolVersion.format(hello.clientVersion)} (no supported_versions), we require ${ProtocolVersion.format(resolved.minVersion)} or later`,
+    );
+  }
+  if (hello.clientVersion < resolved.minVersion || hello.clientVersion < TLS12) {
+    throw new TlsAlert(
+      'protocol_version',
+      `the client offers at most ${ProtocolVersion.format(hello.clientVersion)}, we require ${ProtocolVersion.format(Math.max(resolved.minVersion, TLS12))}`,
+    );
+  }
+  if (!hello.compressionMethods.includes(0))
+    throw new TlsAlert('illegal_parameter', 'the client does not offer null compression');
+  const exts = hello.extensions ?? [];
+  const clientGroups = findExtension(exts, 'supported_groups')?.groups;
+  const clientSchemes = findExtension(exts, 'signature_algorithms')?.schemes ?? SHA1_SCHEMES;
+  // RFC 8422 §5.1: without supported_groups, any curve; ECDHE suites need a common group.
+  const group = resolved.groups.find((g) => clientGroups === undefined || clientGroups.includes(g));
+  const scheme = (auth: 'rsa' | 'ec') =>
+    [...resolved.signatureSchemes, ...SHA1_SCHEMES].find(
+      (s) => clientSchemes.includes(s) && keyMatchesScheme(key, s) && auth === key.kind,
+    );
+  // RFC 8422 §5.1: an ECDSA certificate's curve must be one the client listed.
+  const certCurve =
+    key.kind === 'ec'
+      ? key.curve === 'P-256'
+        ? NamedGroup.values.secp256r1
+        : NamedGroup.values.secp384r1
+      : undefined;
+  const certCurveOk =
+    certCurve === undefined || clientGroups === undefined || clientGroups.includes(certCurve);
+  const code = resolved.suites.find((s) => {
+    const info = suiteInfo(s);
+    if (!info || !hello.cipherSuites.includes(s) || info.auth !== key.kind || !certCurveOk) return false;
+    if (info.keyExchange === 'ecdhe') return group !== undefined && scheme(info.auth) !== undefined;
+    return true;
+  });
+  if (code === undefined) {
+    const offered = hello.cipherSuites.map((s) => CipherSuite.format(s)).join(', ');
+    throw new TlsAlert(
+      'handshake_failure',
+      `no cipher suite in common for a ${key.kind.toUpperCase()} certificate (client offered ${offered}${group === undefined ? '; no common group' : ''}${certCurveOk ? '' : '; our ECDSA certificate curve is not in its supported_groups'})`,
+    );
+  }
+  const suite = suiteInfo(code)!;
+  conn.keyExchange = suite.keyExchange;
+  // Secure renegotiation (RFC 5746 §3.6).
+  const reneg = findExtension(exts, 'renegotiation_info');
+  if (reneg && reneg.renegotiatedConnection.length !== 0) {
+    throw new TlsAlert(
+      'handshake_failure',
+      'renegotiation_info must be empty in an initial ClientHello (RFC 5746 §3.6)',
+    );
+  }
+  const secureReneg = reneg !== undefined || hello.cipherSuites.includes(SCSV);
+  const ems = resolved.extendedMasterSecret && findExtension(exts, 'extended_master_secret') !== undefined;
+  const clientAlpn = findExtension(exts, 'alpn')?.protocols;
+  let alpn: string | undefined;
+  if (clientAlpn && resolved.alpn.length > 0) {
+    alpn = resolved.alpn.find((p) => clientAlpn.includes(p));
+    if (alpn === undefined)
+      throw new TlsAlert(
+        'no_application_protocol',
+        `no ALPN protocol in common (client offered ${clientAlpn.join(', ')})`,
+      );
+  }
+  const sni = findExtension(exts, 'server_name')?.names[0]?.hostName;
+
+  const serverRandom = resolved.random(32);
+  const extensions: Extension[] = [];
+  if (secureReneg) extensions.push({ kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
+  if (ems) extensions.push({ kind: 'extended_master_secret' });
+  if (suite.keyExchange === 'ecdhe' && findExtension(exts, 'ec_point_formats'))
+    extensions.push({ kind: 'ec_point_formats', formats: [0] });
+  if (alpn !== undefined) extensions.push({ kind: 'alpn', protocols: [alpn] });
+  conn.sendHandshake({
+    type: 'server_hello',
+    serverVersion: TLS12,
+    random: serverRandom,
+    sessionId: new Uint8Array(0),
+    cipherSuite: code,
+    compressionMethod: 0,
+    extensions,
+  });
+  conn.sendHandshake({ type: 'certificate', certificates: config.certificateChain });
+  let hs: Negotiated = {
+    clientRandom: hello.random,
+    serverRandom,
+    suite,
+    version: TLS12,
+    extendedMasterSecret: ems,
+    ...(alpn !== undefined ? { alpn } : {}),
+    ...(sni !== undefined ? { serverName: sni } : {}),
+    serverCertificates: config.certificateChain,
+    clientCertificates: [],
+  };
+  let ephemeral;
+  if (suite.keyExchange === 'ecdhe') {
+    // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
+    ephemeral = generateEphemeral(group!, resolved.random);
+    const signatureScheme = scheme(suite.auth)!;
+    const params = ecdheParamsBytes(group!, ephemeral.publicKey);
+    const signature = signWithScheme(
+      key,
+      signatureScheme,
+      concatBytes(hello.random, serverRandom, params),
+      resolved.random,
+    );
+    hs = { ...hs, group: group!, signatureScheme };
+    if (config.misbehave !== 'omit-server-key-exchange') {
+      conn.sendHandshake({
+        type: 'server_key_exchange',
+        kind: 'ecdhe',
+        curveType: 3,
+        namedCurve: group!,
+        publicKey: ephemeral.publicKey,
+        params,
+        signatureScheme,
+        signature,
+      });
+    }
+  }
+  if (config.requestClientCertificate) {
+    conn.sendHandshake({
+      type: 'certificate_request',
+      certificateTypes: [ClientCertificateType.values.rsa_sign, ClientCertificateType.values.ecdsa_sign],
+      signatureSchemes: resolved.signatureSchemes,
+      certificateAuthorities: [],
+    });
+  }
+  conn.sendHandshake({ type: 'server_hello_done' });
+  const next = {
+    ...base(state),
+    hs,
+    ...(ephemeral ? { ephemeral } : {}),
+    clientVersion: hello.clientVersion,
+  };
+  return config.requestClientCertificate
+    ? { ...next, name: 'ExpectCertificate' }
+    : { ...next, name: 'ExpectClientKeyExchange' };
+}
+
+/** RFC 5246 §7.4.7 ClientKeyExchange -> pre-master, master secret, keys. */
+function onClientKeyExchange(
+  state: Extract<ServerState, { name: 'ExpectClientKeyExchange' }>,
+  m: Extract<HandshakeMessage, { type: 'client_key_exchange' }>,
+): ServerState {
+  const { conn, resolved, key, hs } = state;
+  let preMaster: Uint8Array;
+  if (m.kind === 'ecdhe') {
+    if (!state.ephemeral)
+      throw new TlsAlert('unexpected_message', 'ECDHE ClientKeyExchange without our ServerKeyExchange');
+    try {
+      preMaster = sharedSecret(state.ephemeral, m.publicKey);
+    } catch (e) {
+      throw new TlsAlert('illegal_parameter', `bad client ECDH public key: ${(e as Error).message}`);
+    }
+  } else if (m.kind === 'rsa') {
+    if (key.kind !== 'rsa') throw new TlsAlert('handshake_failure', 'RSA key exchange with a non-RSA key');
+    // RFC 5246 §7.4.7.1: on any failure continue with a random pre-master secret (Bleichenbacher).
+    const fallback = concatBytes(
+      new Uint8Array([state.clientVersion >> 8, state.clientVersion & 0xff]),
+      resolved.random(46),
+    );
+    const decrypted = rsaDecryptPkcs1(key, m.encryptedPreMasterSecret);
+    const ok =
+      decrypted !== undefined &&
+      decrypted.length === 48 &&
+      decrypted[0] === state.clientVersion >> 8 &&
+      decrypted[1] === (state.clientVersion & 0xff);
+    preMaster = ok ? decrypted : fallback;
+  } else {
+    throw new TlsAlert('decode_error', 'unparseable ClientKeyExchange');
+  }
+  const keys = establishKeys(conn, hs, preMaster);
+  if (hs.clientCertificates.length > 0) return { ...base(state), name: 'ExpectCertificateVerify', hs, keys };
+  return { ...base(state), name: 'ExpectChangeCipherSpec', hs, keys };
+}

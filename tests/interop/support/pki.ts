@@ -1,0 +1,144 @@
+/**
+ * The interop test PKI, generated at test time with WebCrypto + @peculiar/x509: a test CA (ECDSA P-256),
+ * an RSA-2048 and an ECDSA P-256 server certificate for localhost/127.0.0.1, an expired one, one for the wrong
+ * host name, one from an untrusted CA, and a client certificate.
+ */
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+export interface Issued {
+  certDer: Uint8Array;
+  certPem: string;
+  keyDer: Uint8Array;
+  keyPem: string;
+}
+
+export interface TestPki {
+  ca: Issued;
+  rsa: Issued;
+  ecdsa: Issued;
+  expired: Issued;
+  wrongHost: Issued;
+  untrusted: Issued;
+  untrustedCa: Issued;
+  client: Issued;
+}
+
+const RSA: RsaHashedKeyGenParams = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+};
+const EC: EcKeyGenParams & { hash: string } = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+function pem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+async function keys(kind: 'rsa' | 'ec'): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(kind === 'rsa' ? RSA : EC, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+}
+
+async function finish(cert: x509.X509Certificate, pair: CryptoKeyPair): Promise<Issued> {
+  const certDer = new Uint8Array(cert.rawData);
+  const keyDer = new Uint8Array(
+    await webcrypto.subtle.exportKey('pkcs8', pair.privateKey as webcrypto.CryptoKey),
+  );
+  return { certDer, certPem: pem('CERTIFICATE', certDer), keyDer, keyPem: pem('PRIVATE KEY', keyDer) };
+}
+
+const DAY = 86_400_000;
+
+async function makeCa(name: string): Promise<{ issued: Issued; pair: CryptoKeyPair; name: string }> {
+  const pair = await keys('ec');
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name,
+    keys: pair,
+    serialNumber: '01',
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 365 * DAY),
+    signingAlgorithm: EC,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(pair.publicKey),
+    ],
+  });
+  return { issued: await finish(cert, pair), pair, name };
+}
+
+async function issue(
+  ca: { pair: CryptoKeyPair; name: string },
+  subject: string,
+  kind: 'rsa' | 'ec',
+  options: {
+    names?: { type: 'dns' | 'ip'; value: string }[];
+    notBefore?: Date;
+    notAfter?: Date;
+    serial: string;
+  } = {
+    serial: '10',
+  },
+): Promise<Issued> {
+  const pair = await keys(kind);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: options.serial,
+    subject,
+    issuer: ca.name,
+    notBefore: options.notBefore ?? new Date(Date.now() - DAY),
+    notAfter: options.notAfter ?? new Date(Date.now() + 30 * DAY),
+    signingAlgorithm: EC,
+    publicKey: pair.publicKey,
+    signingKey: ca.pair.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false),
+      new x509.SubjectAlternativeNameExtension(
+        options.names ?? [
+          { type: 'dns', value: 'localhost' },
+          { type: 'ip', value: '127.0.0.1' },
+        ],
+      ),
+    ],
+  });
+  return finish(cert, pair);
+}
+
+let cached: Promise<TestPki> | undefined;
+
+export function testPki(): Promise<TestPki> {
+  cached ??= (async () => {
+    const ca = await makeCa('CN=TLS Lab Test CA, O=TLS Lab');
+    const other = await makeCa('CN=Untrusted Test CA, O=Elsewhere');
+    return {
+      ca: ca.issued,
+      rsa: await issue(ca, 'CN=localhost, O=TLS Lab RSA', 'rsa', { serial: '11' }),
+      ecdsa: await issue(ca, 'CN=localhost, O=TLS Lab ECDSA', 'ec', { serial: '12' }),
+      expired: await issue(ca, 'CN=localhost, O=TLS Lab expired', 'ec', {
+        serial: '13',
+        notBefore: new Date(Date.now() - 60 * DAY),
+        notAfter: new Date(Date.now() - 30 * DAY),
+      }),
+      wrongHost: await issue(ca, 'CN=wrong.example, O=TLS Lab wrong host', 'ec', {
+        serial: '14',
+        names: [{ type: 'dns', value: 'wrong.example' }],
+      }),
+      untrusted: await issue(other, 'CN=localhost, O=Untrusted', 'ec', { serial: '15' }),
+      untrustedCa: other.issued,
+      client: await issue(ca, 'CN=tls-lab client', 'ec', {
+        serial: '16',
+        names: [{ type: 'dns', value: 'client.test' }],
+      }),
+    };
+  })();
+  return cached;
+}
