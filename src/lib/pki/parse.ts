@@ -86,18 +86,19 @@ class ReportBuilder {
     const seen = this.#certIndex.get(view.id);
     if (seen !== undefined) return { id: view.id, duplicateOf: seen };
     if (this.certificates.length >= this.maxCertificates) {
-      if (!this.#limitReported) {
-        this.#limitReported = true;
-        this.problem(
-          where,
-          `more than ${this.maxCertificates} certificates: the rest of the input was not read`,
-        );
-      }
+      this.limitReached(where);
       return undefined;
     }
     this.#certIndex.set(view.id, where);
     this.certificates.push(view);
     return { id: view.id };
+  }
+
+  /** Reports (once) that the certificate limit stopped the parse at `where`. */
+  limitReached(where: string): void {
+    if (this.#limitReported) return;
+    this.#limitReported = true;
+    this.problem(where, `more than ${this.maxCertificates} certificates: the rest of the input was not read`);
   }
 
   addCrl(view: CrlView): boolean {
@@ -181,7 +182,10 @@ async function parseText(text: string, r: ReportBuilder, password: string | unde
     return;
   }
   for (const block of scan.blocks) {
-    if (r.full) break;
+    if (r.full) {
+      r.limitReached(`block ${block.index} (PEM ${block.label}, lines ${block.startLine}-${block.endLine})`);
+      break;
+    }
     await parsePemBlock(block, r, password);
   }
 }
@@ -447,7 +451,11 @@ async function parseDerStream(
   origin?: string,
 ): Promise<void> {
   let p = 0;
-  while (p < bytes.length && !r.full) {
+  while (p < bytes.length) {
+    if (r.full) {
+      r.limitReached(`${origin !== undefined ? `${origin}, ` : ''}byte ${p}`);
+      break;
+    }
     let top: Tlv;
     try {
       top = readTlv(bytes, p, bytes.length);
