@@ -17,6 +17,9 @@ export function memoryDuplexPair(): [Duplex, Duplex] {
         cb();
       },
     });
-  ends.push(make(() => ends[1]!), make(() => ends[0]!));
+  ends.push(
+    make(() => ends[1]!),
+    make(() => ends[0]!),
+  );
   return [ends[0]!, ends[1]!];
 }
