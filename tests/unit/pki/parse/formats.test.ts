@@ -360,7 +360,7 @@ function expectNoSecret(report: ParseReport, secret: Uint8Array): void {
   };
   walk(clone);
   for (let i = 0; i + 16 <= secret.length; i += 4) {
-    const window = secret.subarray(i, i + 16);
+    const window = Buffer.from(secret.subarray(i, i + 16));
     expect(json.includes(hex(window))).toBe(false);
     expect(plain.includes(hex(window))).toBe(false);
     for (const a of arrays) expect(Buffer.from(a).includes(window)).toBe(false);
