@@ -27,7 +27,12 @@ const SUITES = [0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0xc013, 0x009c];
 const GROUPS = [29, 23, 24];
 const label = (suite: number, group: number | undefined) =>
   `${CipherSuite.format(suite)}${group === undefined ? ' (RSA key transport)' : ` over ${NamedGroup.format(group)}`}`;
-const cases = SUITES.flatMap((suite) =>
+interface Case {
+  suite: number;
+  group: number | undefined;
+  name: string;
+}
+const cases: Case[] = SUITES.flatMap((suite): Case[] =>
   suite === 0x009c
     ? [{ suite, group: undefined, name: label(suite, undefined) }]
     : GROUPS.map((group) => ({ suite, group, name: label(suite, group) })),
