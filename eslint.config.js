@@ -44,6 +44,11 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
+    rules: {
+      // Flags every local Map/Set/Date temporary; our reactive state is always $state/$derived, and
+      // temporaries built inside a function or $derived are not meant to be reactive.
+      'svelte/prefer-svelte-reactivity': 'off',
+    },
   },
   // The pure core: no Svelte, no DOM, no network. It runs unchanged in the browser, in Node and in tests.
   {

@@ -14,10 +14,13 @@ export interface RouteDef {
 }
 
 const comingSoon = () => import('./views/ComingSoon.svelte');
+const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
+  chain: () => import('./views/chain/ChainLab.svelte'),
+};
 
 export const routes: readonly RouteDef[] = [
   { id: 'home', title: 'TLS Lab', load: () => import('./views/Home.svelte') },
-  ...labs.map((lab) => ({ id: lab.id, title: `${lab.title} · TLS Lab`, load: comingSoon })),
+  ...labs.map((lab) => ({ id: lab.id, title: `${lab.title} · TLS Lab`, load: views[lab.id] ?? comingSoon })),
 ];
 
 export function findRoute(path: readonly string[]): RouteDef | undefined {

@@ -27,7 +27,16 @@ export function svgToString(svg: SVGSVGElement): string {
     const style = getComputedStyle(el);
     const out = target[i] as SVGElement | undefined;
     if (!out) return;
-    for (const prop of ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'color']) {
+    for (const prop of [
+      'fill',
+      'stroke',
+      'stroke-width',
+      'stroke-dasharray',
+      'opacity',
+      'font-size',
+      'font-weight',
+      'color',
+    ]) {
       out.style.setProperty(prop, style.getPropertyValue(prop));
     }
   });

@@ -40,7 +40,6 @@ export class Router {
 
   setParams<S extends ParamSchema>(schema: S, values: Partial<ParamValues<S>>): void {
     // A throw-away copy that becomes a string at once; the reactive value is #location.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const params = writeParams(schema, values, new URLSearchParams(this.#location.params));
     const hash = formatHash(this.#location.path, params);
     this.win.history.replaceState(this.win.history.state, '', hash);

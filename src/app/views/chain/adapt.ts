@@ -1,0 +1,55 @@
+import type { CertView, ChainAnalysis } from '../../../lib/pki/index';
+import { shortName, type ChainVM } from './view-model';
+
+/** The engine's ChainAnalysis as the Chain Lab draws it. */
+export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
+  const certificates = new Map<string, CertView>();
+  for (const c of [...analysis.certificates, ...analysis.anchors]) certificates.set(c.id, c);
+  const paths = analysis.paths.map((p, index) => ({
+    index,
+    certificateIds: p.certificates,
+    valid: p.valid,
+    reasons: p.reasons.map((r) => ({
+      code: r.code,
+      message: r.message,
+      rule: r.rule,
+      severity: r.severity,
+      certificateId: r.certificate.id,
+    })),
+  }));
+  const chosen = analysis.verdict.path;
+  const pathIndex = chosen
+    ? paths.findIndex(
+        (p) =>
+          p.certificateIds.length === chosen.length && p.certificateIds.every((id, i) => id === chosen[i]),
+      )
+    : -1;
+  return {
+    certificates,
+    paths,
+    truncated: analysis.truncated,
+    verdict: {
+      valid: analysis.verdict.valid,
+      ...(pathIndex >= 0 ? { pathIndex } : {}),
+      ...(analysis.verdict.error
+        ? { error: { code: analysis.verdict.error.code, message: analysis.verdict.error.message } }
+        : {}),
+      trace: analysis.verdict.trace,
+    },
+    nodes: analysis.graph.nodes.map((n) => ({
+      id: n.id,
+      label: shortName(certificates.get(n.id)) || n.subject,
+      trusted: n.trusted,
+      served: n.servedIndex !== undefined,
+      identity: n.identity,
+    })),
+    edges: analysis.graph.edges
+      .filter((e) => e.signature !== 'unchecked')
+      .map((e) => ({
+        child: e.child,
+        issuer: e.issuer,
+        valid: e.signature === 'valid',
+        ...(e.reason ? { reason: e.reason } : {}),
+      })),
+  };
+}

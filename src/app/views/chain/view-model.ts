@@ -1,0 +1,55 @@
+import type { CertView } from '../../../lib/pki/types';
+
+/** What the Chain Lab's components draw, derived from the engine's ChainAnalysis (see adapt.ts). */
+export interface ReasonVM {
+  readonly code: string;
+  readonly message: string;
+  readonly rule?: string;
+  readonly severity?: string;
+  readonly certificateId?: string;
+}
+
+export interface PathVM {
+  readonly index: number;
+  readonly certificateIds: readonly string[];
+  readonly valid: boolean;
+  readonly reasons: readonly ReasonVM[];
+}
+
+export interface VerdictVM {
+  readonly valid: boolean;
+  readonly pathIndex?: number;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly trace: readonly string[];
+}
+
+export interface GraphNodeVM {
+  readonly id: string;
+  readonly label: string;
+  readonly trusted: boolean;
+  readonly served: boolean;
+  /** Certificates sharing subject and key (cross-signed faces of one CA) share this. */
+  readonly identity: string;
+}
+
+export interface GraphEdgeVM {
+  readonly child: string;
+  readonly issuer: string;
+  readonly valid: boolean;
+  readonly reason?: string;
+}
+
+export interface ChainVM {
+  readonly certificates: ReadonlyMap<string, CertView>;
+  readonly paths: readonly PathVM[];
+  readonly verdict: VerdictVM;
+  readonly truncated: boolean;
+  readonly nodes: readonly GraphNodeVM[];
+  readonly edges: readonly GraphEdgeVM[];
+}
+
+export function shortName(cert: CertView | undefined): string {
+  if (!cert) return '(unknown certificate)';
+  const cn = cert.subject.rdns.flat().find((a) => a.type === 'CN')?.value;
+  return cn ?? cert.subject.rfc4514;
+}

@@ -1,0 +1,139 @@
+import type {
+  AlertEntry,
+  MessageEntry,
+  PostgresEntry,
+  RecordEntry,
+  SecretEntry,
+  Transcript,
+  HandshakeSummary,
+  Role,
+} from '../../../lib/tls12/handshake/transcript';
+import type { DiagramStep } from '../../components/SequenceDiagram';
+
+/**
+ * One step of the Handshake Lab: what crossed the wire at once (a record, or a PostgreSQL preamble
+ * message), the handshake messages it carried, and the secrets that became known right after it.
+ */
+export interface LabStep {
+  readonly index: number;
+  readonly from: Role;
+  readonly title: string;
+  readonly record?: RecordEntry;
+  readonly postgres?: PostgresEntry;
+  readonly messages: readonly MessageEntry[];
+  readonly alert?: AlertEntry;
+  /** Secrets derived (by either side) after this step and before the next one. */
+  readonly secrets: readonly SecretEntry[];
+  readonly applicationData?: Uint8Array;
+}
+
+const CONTENT_TITLES: Record<number, string> = {
+  20: 'ChangeCipherSpec',
+  21: 'Alert',
+  22: 'Handshake',
+  23: 'Application data',
+};
+
+const MESSAGE_TITLES: Record<string, string> = {
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  certificate: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  client_key_exchange: 'ClientKeyExchange',
+  certificate_verify: 'CertificateVerify',
+  finished: 'Finished',
+  new_session_ticket: 'NewSessionTicket',
+  hello_request: 'HelloRequest',
+};
+
+export function messageTitle(name: string): string {
+  return MESSAGE_TITLES[name] ?? name;
+}
+
+export function buildSteps(transcript: Transcript): {
+  steps: LabStep[];
+  summary?: HandshakeSummary;
+  preSecrets: SecretEntry[];
+} {
+  const steps: LabStep[] = [];
+  const preSecrets: SecretEntry[] = [];
+  let summary: HandshakeSummary | undefined;
+  type Mutable = { -readonly [K in keyof LabStep]: LabStep[K] } & {
+    messages: MessageEntry[];
+    secrets: SecretEntry[];
+  };
+  let current: Mutable | undefined;
+
+  const push = (step: Omit<Mutable, 'index' | 'messages' | 'secrets'>) => {
+    current = { index: steps.length, messages: [], secrets: [], ...step } as Mutable;
+    steps.push(current);
+  };
+
+  for (const entry of transcript) {
+    switch (entry.kind) {
+      case 'record':
+        push({
+          from: entry.from,
+          title: CONTENT_TITLES[entry.contentType] ?? `Record type ${entry.contentType}`,
+          record: entry,
+        });
+        break;
+      case 'postgres':
+        if (!entry.inTunnel) push({ from: entry.from, title: entry.label, postgres: entry });
+        else if (current) current.postgres = entry;
+        break;
+      case 'message':
+        if (current) {
+          current.messages.push(entry);
+          current.title = current.messages.map((m) => messageTitle(m.name)).join(' + ');
+        }
+        break;
+      case 'alert':
+        if (current && current.record?.contentType === 21 && current.from === entry.from) {
+          current.alert = entry;
+          current.title = `Alert: ${entry.name}`;
+        } else if (current) {
+          current.alert ??= entry;
+        }
+        break;
+      case 'application_data':
+        if (current && current.record?.contentType === 23) {
+          current.applicationData = entry.data;
+          if (current.postgres) current.title = `Application data: ${current.postgres.label}`;
+        }
+        break;
+      case 'secret':
+        if (current) current.secrets.push(entry);
+        else preSecrets.push(entry);
+        break;
+      case 'handshake_complete':
+        summary ??= entry.summary;
+        break;
+      default:
+        break;
+    }
+  }
+  return { steps, summary, preSecrets };
+}
+
+export function diagramSteps(steps: readonly LabStep[]): DiagramStep[] {
+  return steps.map((s) => ({
+    from: s.from,
+    title: s.title,
+    note: s.record
+      ? `${s.record.bytes.length} bytes${s.record.encrypted ? ', encrypted' : ''}${s.record.tampered ? ', tampered' : ''}`
+      : s.postgres
+        ? `${s.postgres.bytes.length} byte${s.postgres.bytes.length === 1 ? '' : 's'}, PostgreSQL, in clear`
+        : undefined,
+    tone:
+      s.alert && s.record?.contentType === 21
+        ? 'alert'
+        : s.postgres && !s.record
+          ? 'preamble'
+          : s.record?.encrypted
+            ? 'secret'
+            : 'normal',
+  }));
+}

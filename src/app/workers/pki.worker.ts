@@ -1,0 +1,17 @@
+/**
+ * The certificate engine, off the main thread: parsing a 1,000-certificate bundle or building paths against
+ * the Mozilla roots never blocks the page. The heavy libraries (pkijs, @peculiar/x509) load here only.
+ */
+import { serveRpc } from './rpc';
+import { analyzeChain, parseCertificates } from '../../lib/pki/index';
+import { getTrustStore } from '../../lib/pki/trust-stores/index';
+
+export const pkiMethods = {
+  parseCertificates,
+  analyzeChain,
+  getTrustStore,
+};
+
+export type PkiMethods = typeof pkiMethods;
+
+serveRpc(self as unknown as Parameters<typeof serveRpc>[0], pkiMethods);
