@@ -36,7 +36,7 @@ const ERRORS = {
   20: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate'],
   21: ['X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
   22: ['X509_V_ERR_CERT_CHAIN_TOO_LONG', 'certificate chain too long'],
-  24: ['X509_V_ERR_INVALID_CA', 'invalid CA certificate'],
+  79: ['X509_V_ERR_INVALID_CA', 'invalid CA certificate'],
   25: ['X509_V_ERR_PATH_LENGTH_EXCEEDED', 'path length constraint exceeded'],
   26: ['X509_V_ERR_INVALID_PURPOSE', 'unsuitable certificate purpose'],
   32: ['X509_V_ERR_KEYUSAGE_NO_CERTSIGN', 'key usage does not include certificate signing'],
@@ -46,6 +46,9 @@ const ERRORS = {
   62: ['X509_V_ERR_HOSTNAME_MISMATCH', 'hostname mismatch'],
   64: ['X509_V_ERR_IP_ADDRESS_MISMATCH', 'IP address mismatch'],
 } as const satisfies Record<number, readonly [string, string]>;
+
+/** OpenSSL 1.0.2's numbers where 3.0 renumbered (3.0 x509_vfy.h: INVALID_CA is 79, 24 became NO_ISSUER_PUBLIC_KEY). */
+const NUMBER_102: Partial<Record<keyof typeof ERRORS, number>> = { 79: 24 };
 
 /** OpenSSL 1.0.2's x509_txt.c wording where it differs from 3.0. */
 const TEXT_102: Partial<Record<keyof typeof ERRORS, string>> = {
@@ -80,9 +83,9 @@ function checkIssued(child: CertView, issuer: CertView): boolean {
   return true;
 }
 
-/** EXFLAG_SS: self-issued, AKID (if any) matches its SKID, and keyUsage (if any) allows keyCertSign. */
+/** EXFLAG_SS (ossl_x509v3_cache_extensions): self-issued and its AKID (if any) matches its own SKID. */
 function selfSignedFlag(cert: CertView): boolean {
-  return checkIssued(cert, cert) && (cert.keyUsage === null || cert.keyUsage.includes('keyCertSign'));
+  return checkIssued(cert, cert);
 }
 
 function timeOk(cert: CertView, time: number): boolean {
@@ -108,6 +111,8 @@ function bestIssuer(
 
 /** X509_check_ca: 1 = basicConstraints cA; 3 = v1 self-signed; 4 = keyUsage keyCertSign without basicConstraints; 0 = not a CA. */
 function checkCa(cert: CertView): number {
+  // check_ca: a keyUsage extension must allow certificate signing.
+  if (cert.keyUsage !== null && !cert.keyUsage.includes('keyCertSign')) return 0;
   if (cert.basicConstraints) return cert.basicConstraints.ca ? 1 : 0;
   if (cert.version === 1 && selfSignedFlag(cert)) return 3;
   if (cert.keyUsage?.includes('keyCertSign')) return 4;
@@ -365,7 +370,7 @@ function checkExtensions(
     if (x.extensions.some((e) => e.critical && !e.known)) return new Failure(34, i, x);
     if (i > 0) {
       const ret = checkCa(x);
-      if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(24, i, x);
+      if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(79, i, x);
     }
     if (!purposeOk(x, i, input.purpose)) return new Failure(26, i, x);
     void numUntrusted;
