@@ -137,14 +137,15 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   const fail = (f: Failure): ProfileVerdict => {
     const [code, text3] = ERRORS[f.errno];
     const message = version === '1.0.2' ? (TEXT_102[f.errno] ?? text3) : text3;
+    const number = version === '1.0.2' ? (NUMBER_102[f.errno] ?? f.errno) : f.errno;
     const error: ProfileError = {
       code,
       message,
-      number: f.errno,
+      number,
       depth: f.depth,
       certificate: certRef(f.cert),
     };
-    trace.push(`error ${f.errno} at ${f.depth} depth lookup: ${message} (${label(f.cert)})`);
+    trace.push(`error ${number} at ${f.depth} depth lookup: ${message} (${label(f.cert)})`);
     return { profile, valid: false, path: ids, error, trace };
   };
   if (built.failure) return fail(built.failure);
