@@ -39,6 +39,20 @@
  *   handshakeHash(provider, suite, transcriptBytes); computeVerifyData(provider, suite, masterSecret,
  *     'client' | 'server', handshakeHash) -> Derivation ('client_verify_data', 12 bytes)
  *
+ * Record protection (record-protection.ts), RFC 5246 §6.2.3:
+ *   directionKeys(keys, 'client' | 'server') -> DirectionKeys {key, iv, macKey}
+ *   sealRecord(provider, suite, dirKeys, {contentType, version, plaintext, sequenceNumber, explicitIv?,
+ *     paddingLength?}) -> {fragment, record (with 5-byte header), derivations}
+ *   openRecord(provider, suite, dirKeys, {contentType, version, fragment, sequenceNumber})
+ *     -> {plaintext, derivations}; any tag/padding/MAC failure -> CryptoError 'bad-record-mac' (one error)
+ *   new RecordProtection(provider, suite, dirKeys): .seal(type, version, plaintext, opts?) / .open(type,
+ *     version, fragment), each using and then incrementing .sequenceNumber (starts at 0).
+ *   GCM nonce_explicit defaults to seq_num; CBC IV defaults to provider.random(16).
+ *   Derivations: nonce, additional_data, GenericAEADCipher | MAC, padding, IV, GenericBlockCipher.
+ * Key log (keylog.ts): formatKeyLogLine(clientRandom, masterSecret) -> 'CLIENT_RANDOM <hex> <hex>';
+ *   parseKeyLog(text) -> {label, clientRandom, secret, line}[] (throws KeyLogParseError with the line);
+ *   findMasterSecret(entries, clientRandom).
+ *
  * Errors (errors.ts): CryptoError {kind, alert, message}; kinds 'bad-record-mac' | 'record-overflow' |
  *   'invalid-input' | 'unsupported' | 'invalid-shared-secret' | 'sequence-overflow'.
  */
@@ -47,7 +61,9 @@ export * from './errors.ts';
 export * from './key-schedule.ts';
 export * from './keys.ts';
 export * from './prf.ts';
+export * from './keylog.ts';
 export * from './provider.ts';
+export * from './record-protection.ts';
 export * from './signature-schemes.ts';
 export * from './suites.ts';
 export { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';

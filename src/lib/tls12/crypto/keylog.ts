@@ -1,0 +1,76 @@
+/**
+ * NSS key log format (the SSLKEYLOGFILE that Wireshark, curl, Firefox and OpenSSL's keylog callback use):
+ * one secret per line, `<label> <client_random hex> <secret hex>`; lines starting with '#' are comments.
+ * For TLS 1.2 the label is CLIENT_RANDOM and the secret the 48-byte master secret.
+ * Reference: https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/index.html
+ */
+import { fromHex, toHex } from './bytes-util.ts';
+
+export const CLIENT_RANDOM_LABEL = 'CLIENT_RANDOM';
+
+/** `CLIENT_RANDOM <client_random hex> <master_secret hex>` (no newline). */
+export function formatKeyLogLine(clientRandom: Uint8Array, masterSecret: Uint8Array): string {
+  if (clientRandom.length !== 32)
+    throw new RangeError(`key log: client_random must be 32 bytes, got ${clientRandom.length}`);
+  if (masterSecret.length !== 48)
+    throw new RangeError(`key log: master_secret must be 48 bytes, got ${masterSecret.length}`);
+  return `${CLIENT_RANDOM_LABEL} ${toHex(clientRandom)} ${toHex(masterSecret)}`;
+}
+
+export interface KeyLogEntry {
+  /** CLIENT_RANDOM, or a TLS 1.3 label such as CLIENT_TRAFFIC_SECRET_0 (kept, not interpreted). */
+  label: string;
+  clientRandom: Uint8Array;
+  secret: Uint8Array;
+  /** 1-based line number in the input. */
+  line: number;
+}
+
+export class KeyLogParseError extends Error {
+  override readonly name = 'KeyLogParseError';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`key log line ${line}: ${reason}`);
+  }
+}
+
+/**
+ * Parses a key log. Blank lines and '#' comments are skipped; every other line must be three
+ * space-separated fields with a 32-byte client random (and, for CLIENT_RANDOM, a 48-byte secret).
+ * @throws KeyLogParseError with the line number and what is wrong.
+ */
+export function parseKeyLog(text: string): KeyLogEntry[] {
+  const entries: KeyLogEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const fields = trimmed.split(/\s+/);
+    if (fields.length !== 3)
+      throw new KeyLogParseError(
+        line,
+        `expected "<label> <client_random> <secret>", got ${fields.length} fields`,
+      );
+    const [label, randomHex, secretHex] = fields as [string, string, string];
+    if (!/^[A-Z0-9_]+$/.test(label)) throw new KeyLogParseError(line, `bad label "${label}"`);
+    const hex = (what: string, value: string, length?: number): Uint8Array => {
+      if (!/^(?:[0-9a-fA-F]{2})+$/.test(value)) throw new KeyLogParseError(line, `${what} is not hex`);
+      const bytes = fromHex(value);
+      if (length !== undefined && bytes.length !== length)
+        throw new KeyLogParseError(line, `${what} must be ${length} bytes, got ${bytes.length}`);
+      return bytes;
+    };
+    const clientRandom = hex('client_random', randomHex, 32);
+    const secret = hex('secret', secretHex, label === CLIENT_RANDOM_LABEL ? 48 : undefined);
+    entries.push({ label, clientRandom, secret, line });
+  });
+  return entries;
+}
+
+/** The TLS 1.2 master secret logged for this client random, if any. */
+export function findMasterSecret(entries: KeyLogEntry[], clientRandom: Uint8Array): Uint8Array | undefined {
+  const wanted = toHex(clientRandom);
+  return entries.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.clientRandom) === wanted)?.secret;
+}
