@@ -1,0 +1,230 @@
+/**
+ * The troubleshooter: an error text in, what it means, the likely causes ranked, and a scenario that
+ * reproduces it with explainConnection(). Patterns are data; each names the rule that produces the text.
+ */
+
+import { RULES, type RuleId } from './rules.ts';
+import type { Driver, Scenario } from './types.ts';
+
+export interface Diagnosis {
+  /** The pattern id that matched, or 'unknown'. */
+  readonly id: string;
+  readonly driver: Driver | 'unknown';
+  readonly meaning: string;
+  /** Most likely first. */
+  readonly causes: readonly string[];
+  readonly rule?: { readonly id: string; readonly source: string };
+  /** A scenario whose explainConnection() outcome carries this error (null when none applies). */
+  readonly reproduce: Scenario | null;
+}
+
+const HBA = ['hostssl all all 127.0.0.1/32 trust'];
+const HBA_ANY = ['host all all 127.0.0.1/32 trust'];
+const CHAIN_PLACEHOLDER = 'server.certificateChain: the server certificate (leaf first) you use';
+
+interface Pattern {
+  readonly id: string;
+  readonly test: RegExp;
+  readonly driver: Driver | 'unknown';
+  readonly meaning: string;
+  readonly causes: readonly string[];
+  readonly rule: RuleId;
+  readonly reproduce: (m: RegExpExecArray) => Scenario | null;
+}
+
+const libpq = (conninfo: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
+  client: { driver: 'libpq', version: '17', conninfo, ...(files ? { files } : {}) },
+  server,
+});
+
+const PATTERNS: readonly Pattern[] = [
+  {
+    id: 'libpq-ssl-required',
+    test: /server does not support SSL, but SSL was required/,
+    driver: 'libpq',
+    meaning:
+      'The client insisted on TLS (sslmode require, verify-ca or verify-full) and the server answered N to the SSLRequest.',
+    causes: [
+      'The server has ssl = off (the default) in postgresql.conf.',
+      'A proxy or pooler (pgbouncer without client TLS) sits in front of the server.',
+      'sslmode was set from PGSSLMODE or the URL without the server being configured for TLS.',
+    ],
+    rule: 'libpq.ssl-response.n',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require user=app dbname=app', { ssl: false, hba: HBA_ANY }),
+  },
+  {
+    id: 'libpq-root-missing',
+    test: /root certificate file "([^"]+)" does not exist/,
+    driver: 'libpq',
+    meaning:
+      'sslmode verify-ca or verify-full needs a CA file to check the server against, and the file is not there.',
+    causes: [
+      'No sslrootcert= given and ~/.postgresql/root.crt does not exist for the user running the client.',
+      'sslrootcert points to a wrong path (relative paths are relative to the working directory).',
+      'On PG 15, sslrootcert=system is just a file name ("system") — use 16+ or a real file.',
+    ],
+    rule: 'libpq.rootcert',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app', {
+        ssl: true,
+        certificateChain: CHAIN_PLACEHOLDER,
+        hba: HBA,
+      }),
+  },
+  {
+    id: 'libpq-verify-failed',
+    test: /SSL error: certificate verify failed/,
+    driver: 'libpq',
+    meaning:
+      'OpenSSL could not build a trusted, valid chain from the server certificate to a CA in the root file.',
+    causes: [
+      'The root file holds a different CA than the one that issued the server certificate.',
+      'The server certificate (or an intermediate) has expired or is not yet valid.',
+      'The server does not send its intermediate and the root file has only the root.',
+      'The server certificate is self-signed and not in the root file.',
+      'With sslmode=require/prefer: a ~/.postgresql/root.crt you forgot about turned on verification.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () => null,
+  },
+  {
+    id: 'libpq-hostname',
+    test: /server certificate for "([^"]+)"(?: \(and \d+ other names?\))? does not match host name "([^"]+)"/,
+    driver: 'libpq',
+    meaning:
+      "verify-full: the host= name is not among the certificate's names (SAN dNSName/iPAddress, or CN when no SAN of that kind).",
+    causes: [
+      'Connecting by IP address while the certificate only has DNS names (add an iPAddress SAN, or use host=<name> hostaddr=<ip>).',
+      'Connecting by an alias (CNAME, load balancer name) that the certificate does not list.',
+      'A wildcard certificate *.example.com does not cover example.com or a.b.example.com.',
+    ],
+    rule: 'libpq.hostname',
+    reproduce: () => null,
+  },
+  {
+    id: 'libpq-hostaddr-verify',
+    test: /host name must be specified for a verified SSL connection/,
+    driver: 'libpq',
+    meaning: 'verify-full with hostaddr= but no host=: libpq has no name to check the certificate against.',
+    causes: ['Add host=<name in the certificate> next to hostaddr=.'],
+    rule: 'libpq.hostname',
+    reproduce: () => null,
+  },
+  {
+    id: 'server-no-hba',
+    test: /no pg_hba\.conf entry for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption)/,
+    driver: 'unknown',
+    meaning: 'The server found no pg_hba.conf line for this address, user, database and encryption state.',
+    causes: [
+      '"no encryption": the server only has hostssl lines (or Azure require_secure_transport / RDS rds.force_ssl), and the client connected in plaintext — often a prefer fallback after a TLS failure.',
+      '"SSL encryption": only hostnossl lines match, or no line covers this client address.',
+      'The user or database name is not listed (check spelling and quoting).',
+    ],
+    rule: 'server.hba',
+    reproduce: (m) =>
+      libpq(
+        `host=127.0.0.1 sslmode=${m[4] === 'no encryption' ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`,
+        {
+          ssl: true,
+          certificateChain: CHAIN_PLACEHOLDER,
+          hba: m[4] === 'no encryption' ? HBA : ['hostnossl all all 127.0.0.1/32 trust'],
+        },
+      ),
+  },
+  {
+    id: 'server-password',
+    test: /password authentication failed for user "([^"]+)"/,
+    driver: 'unknown',
+    meaning: 'The password (or the role) is wrong for a scram-sha-256/md5/password pg_hba line.',
+    causes: [
+      'Wrong password, or the role has no password set.',
+      'If it appears twice with libpq sslmode=prefer: the same failure over SSL and then over the plaintext retry.',
+      'A clientcert=verify-full CN mismatch also reports this generic text.',
+    ],
+    rule: 'server.auth',
+    reproduce: (m) =>
+      libpq(`host=127.0.0.1 user=${m[1]} dbname=postgres password=wrong`, {
+        ssl: false,
+        hba: ['host all all 127.0.0.1/32 scram-sha-256'],
+        users: { [m[1] ?? 'app']: 'right' },
+      }),
+  },
+  {
+    id: 'libpq-protocol-range',
+    test: /This may indicate that the server does not support any SSL protocol version between (\S+) and (\S+)\./,
+    driver: 'libpq',
+    meaning: 'Client and server TLS version ranges do not overlap.',
+    causes: [
+      "Server ssl_min_protocol_version is above the client ssl_max_protocol_version (or the client library's maximum).",
+      'An old client library that lacks TLS 1.2/1.3 against a server with the default minimum TLSv1.2.',
+    ],
+    rule: 'libpq.tls.protocol',
+    reproduce: () => null,
+  },
+  {
+    id: 'node-ssl-unsupported',
+    test: /The server does not support SSL connections/,
+    driver: 'node-postgres',
+    meaning:
+      'node-postgres had ssl on and the server answered N; node-postgres never falls back to plaintext.',
+    causes: [
+      'ssl = off on the server.',
+      'Any sslmode in the URL (even prefer/allow) turns ssl on in node-postgres.',
+    ],
+    rule: 'node.ssl.response',
+    reproduce: () => ({
+      client: { driver: 'node-postgres', conninfo: 'postgres://app@127.0.0.1/app?sslmode=prefer' },
+      server: { ssl: false, hba: HBA_ANY },
+    }),
+  },
+  {
+    id: 'node-self-signed-chain',
+    test: /self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to verify the first certificate|^self[- ]signed certificate$/,
+    driver: 'node-postgres',
+    meaning:
+      "Node's OpenSSL could not chain the server certificate to a trusted CA (Node's bundled public CAs unless sslrootcert/ca is given).",
+    causes: [
+      'The server uses a private CA and the URL has sslmode=require/prefer without sslrootcert (node-postgres treats those as verify-full).',
+      'sslrootcert points to a different CA.',
+      'For libpq-like behaviour use uselibpqcompat=true&sslmode=require (no verification) — weaker.',
+    ],
+    rule: 'node.tls.verify',
+    reproduce: () => null,
+  },
+  {
+    id: 'node-altname',
+    test: /Hostname\/IP does not match certificate's altnames/,
+    driver: 'node-postgres',
+    meaning: "Node's checkServerIdentity rejected the certificate for the host it connected to.",
+    causes: [
+      'The certificate lacks the host name or IP used in the URL.',
+      'pg <= 8.23.0 checked IP hosts against "localhost".',
+    ],
+    rule: 'node.tls.servername',
+    reproduce: () => null,
+  },
+];
+
+export function diagnoseError(text: string): Diagnosis {
+  const clean = text.replace(/^psql: error: /, '');
+  for (const p of PATTERNS) {
+    const m = p.test.exec(clean);
+    if (!m) continue;
+    return {
+      id: p.id,
+      driver: p.driver,
+      meaning: p.meaning,
+      causes: p.causes,
+      rule: { id: p.rule, source: RULES[p.rule].source },
+      reproduce: p.reproduce(m),
+    };
+  }
+  return {
+    id: 'unknown',
+    driver: 'unknown',
+    meaning: 'Not a text this troubleshooter knows.',
+    causes: ['Paste the complete message, including every "connection to server at ..." line.'],
+    reproduce: null,
+  };
+}

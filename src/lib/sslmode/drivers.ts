@@ -1,0 +1,556 @@
+/**
+ * pgJDBC, Npgsql and pgx as rule tables: per sslmode, which attempts are made in which order, what is verified,
+ * and when the driver falls back. No real client of these drivers runs in this project's tests (no JVM, .NET or
+ * Go toolchain); every row cites the source it was read from, and texts not read in source are marked UNVERIFIED
+ * (see docs/sslmode-rules.md).
+ */
+
+import { parseKeyValue } from './conninfo.ts';
+import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
+import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
+import { StepLog, protectionFor } from './steps.ts';
+import type { ConnectionOutcome, Driver, Scenario } from './types.ts';
+import { readLeaf, verifyServerChain } from './verify.ts';
+
+export type Attempt = 'ssl' | 'plain';
+
+export interface ModeRule {
+  readonly attempts: readonly Attempt[];
+  /** 'never': no check; 'if-root': chain-only when a root file exists; 'always': chain required. */
+  readonly chain: 'never' | 'if-root' | 'always';
+  readonly hostname: boolean;
+  /** A root file must exist (else a driver error); false: falls back to the platform trust store. */
+  readonly rootRequired: boolean;
+  readonly source: string;
+}
+
+export interface FallbackRule {
+  /** Server answers N to SSLRequest while a plaintext attempt remains: continue on the same socket? */
+  readonly nContinuesPlaintext: boolean;
+  /** A failed TLS handshake moves on to the next attempt? */
+  readonly retryAfterTlsError: boolean;
+  /** Server errors that move on to the next attempt: a SQLSTATE list, or 'any except' a list. */
+  readonly retryServerErrors:
+    { readonly only: readonly string[] } | { readonly anyExcept: readonly string[] };
+  readonly source: string;
+}
+
+export interface DriverRuleTable {
+  readonly driver: Exclude<Driver, 'libpq' | 'node-postgres'>;
+  readonly version: string;
+  readonly usedBy: readonly string[];
+  readonly defaultMode: string;
+  readonly modes: Readonly<Record<string, ModeRule>>;
+  readonly fallback: FallbackRule;
+  readonly texts: {
+    readonly sslNotSupported: string;
+    readonly rootMissing: (path: string) => string;
+    readonly chainFailed: string;
+    readonly hostMismatch: (host: string) => string;
+    readonly serverError: (severity: string, message: string, sqlstate: string) => string;
+    /** Texts that were not read in the driver's or platform's source. */
+    readonly unverified: readonly string[];
+  };
+  readonly sources: readonly string[];
+}
+
+const PGJDBC: DriverRuleTable = {
+  driver: 'pgjdbc',
+  version: '42.7',
+  usedBy: [
+    'Java/JVM applications via JDBC: Spring, Hibernate, Flyway, Liquibase, DBeaver, Kotlin/Scala clients',
+  ],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc SslMode.java of()',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc ConnectionFactoryImpl.openConnectionImpl()',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc LibPQFactory (NonValidatingTM unless verifyCertificate())',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc LibPQFactory; D: docs ssl.md "In this mode we will accept all server certificates."',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: true,
+      source: 'S: pgjdbc LibPQFactory constructor (sslrootcert, default ~/.postgresql/root.crt)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: true,
+      source: 'S: pgjdbc MakeSSL.verifyPeerName(), PGjdbcHostnameVerifier',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { only: ['28000'] },
+    source:
+      'S: pgjdbc ConnectionFactoryImpl.openConnectionImpl() / enableSSL() / tryConnectWithoutSsl() (42.7.x)',
+  },
+  texts: {
+    sslNotSupported: 'The server does not support SSL.',
+    rootMissing: (path) => `Could not open SSL root certificate file ${path}.`,
+    chainFailed:
+      'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+    hostMismatch: (host) =>
+      `The hostname ${host} could not be verified by hostnameverifier PgjdbcHostnameVerifier.`,
+    serverError: (severity, message) => `${severity}: ${message}`,
+    unverified: ['chainFailed (JDK text)', 'serverError (PSQLException/ServerErrorMessage layout)'],
+  },
+  sources: [
+    'pgjdbc/pgjdbc SslMode.java, PGProperty.java, ssl/LibPQFactory.java, ssl/MakeSSL.java, core/v3/ConnectionFactoryImpl.java',
+    'pgjdbc docs/content/documentation/ssl.md',
+  ],
+};
+
+const NPGSQL: DriverRuleTable = {
+  driver: 'npgsql',
+  version: '8',
+  usedBy: ['.NET applications: ADO.NET, Entity Framework Core (Npgsql provider), Dapper'],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.SetupEncryption()',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.OpenCore() (any exception while unencrypted -> Require)',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.OpenCore(), SslTrustServerValidation',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql SslTrustServerValidation (v8+: Require never validates)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql SslVerifyCAValidation, SslRootValidation() (root file, else OS store)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: false,
+      source: 'S: Npgsql SslVerifyFullValidation',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { anyExcept: [] },
+    source:
+      'S: Npgsql NpgsqlConnector.OpenCore(): Prefer retries with Disable only after SSL was established (IsSslEncrypted)',
+  },
+  texts: {
+    sslNotSupported: 'SSL connection requested. No SSL enabled connection from this host is configured.',
+    rootMissing: (path) => `Could not find file '${path}'.`,
+    chainFailed: 'Exception while performing SSL handshake',
+    hostMismatch: () => 'Exception while performing SSL handshake',
+    serverError: (_severity, message, sqlstate) => `${sqlstate}: ${message}`,
+    unverified: [
+      'rootMissing (.NET FileNotFoundException text)',
+      'serverError (PostgresException.Message layout)',
+    ],
+  },
+  sources: [
+    'npgsql/npgsql src/Npgsql/NpgsqlConnectionStringBuilder.cs, src/Npgsql/Internal/NpgsqlConnector.cs, src/Npgsql/PostgresEnvironment.cs',
+  ],
+};
+
+const PGX: DriverRuleTable = {
+  driver: 'pgx',
+  version: '5',
+  usedBy: [
+    'Go applications using github.com/jackc/pgx/v5 (pgxpool, database/sql via stdlib), sqlc, GORM (pgx driver)',
+  ],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx pgconn/config.go configTLS() [nil]',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() [nil, tls] InsecureSkipVerify',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() [tls, nil] InsecureSkipVerify even with root.crt',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'if-root',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: pgx configTLS() (sslrootcert set -> VerifyPeerCertificate chain only); defaults.go (root.crt default)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() (sslrootcert or Go system pool)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: false,
+      source: 'S: pgx configTLS() ServerName=host',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: false,
+    retryAfterTlsError: true,
+    retryServerErrors: { anyExcept: ['28P01', '3D000', '42501'] },
+    source:
+      'S: pgx pgconn/pgconn.go connectPreferred(): every (address x TLS config) is tried; 28P01, 3D000, 42501 stop',
+  },
+  texts: {
+    sslNotSupported: 'tls error: server refused TLS connection',
+    rootMissing: (path) => `unable to read CA file: open ${path}: no such file or directory`,
+    chainFailed:
+      'failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    hostMismatch: (host) =>
+      `failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate is not valid for ${host}`,
+    serverError: (severity, message, sqlstate) =>
+      `server error: ${severity}: ${message} (SQLSTATE ${sqlstate})`,
+    unverified: [
+      'chainFailed / hostMismatch (Go crypto/tls and x509 texts)',
+      'rootMissing (Go os error text)',
+    ],
+  },
+  sources: [
+    'jackc/pgx pgconn/config.go, pgconn/defaults.go, pgconn/pgconn.go, pgconn/errors.go (ConnectError, PgError.Error())',
+  ],
+};
+
+export const DRIVER_RULES: Readonly<Record<'pgjdbc' | 'npgsql' | 'pgx', DriverRuleTable>> = {
+  pgjdbc: PGJDBC,
+  npgsql: NPGSQL,
+  pgx: PGX,
+};
+
+interface DriverSettings {
+  host: string;
+  port: string;
+  user: string;
+  database: string;
+  password: string | undefined;
+  sslmode: string;
+  sslrootcert: string | undefined;
+}
+
+/** Each driver's own connection-string syntax, reduced to the settings the model needs. */
+export function parseDriverSettings(
+  driver: 'pgjdbc' | 'npgsql' | 'pgx',
+  s: Scenario,
+): DriverSettings | { error: string } {
+  const text = s.client.conninfo;
+  const env = s.client.env ?? {};
+  const fallbackUser = s.client.osUser ?? 'postgres';
+  if (driver === 'pgjdbc') {
+    // jdbc:postgresql://host:port/db?user=..&password=..&ssl=..&sslmode=..&sslrootcert=..
+    const m = /^jdbc:postgresql:\/\/([^/:?]*)(?::(\d+))?\/([^?]*)(?:\?(.*))?$/.exec(text);
+    if (!m) return { error: `The engine expects a jdbc:postgresql://host:port/database URL, got: ${text}` };
+    const q = new URLSearchParams(m[4] ?? '');
+    let sslmode = q.get('sslmode');
+    const ssl = q.get('ssl');
+    // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer.
+    if (sslmode === null) sslmode = ssl !== null && (ssl === '' || ssl === 'true') ? 'verify-full' : 'prefer';
+    if (!(sslmode in PGJDBC.modes)) return { error: `Invalid sslmode value: ${sslmode}` };
+    const user = q.get('user') ?? fallbackUser;
+    return {
+      host: m[1] || 'localhost',
+      port: m[2] ?? '5432',
+      user,
+      database: m[3] || user,
+      password: q.get('password') ?? undefined,
+      sslmode,
+      sslrootcert: q.get('sslrootcert') ?? undefined,
+    };
+  }
+  if (driver === 'npgsql') {
+    const kv = new Map<string, string>();
+    for (const part of text.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq === -1) continue;
+      kv.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ''), part.slice(eq + 1).trim());
+    }
+    const modeText = kv.get('sslmode') ?? 'Prefer';
+    const sslmode = {
+      disable: 'disable',
+      allow: 'allow',
+      prefer: 'prefer',
+      require: 'require',
+      verifyca: 'verify-ca',
+      verifyfull: 'verify-full',
+    }[modeText.toLowerCase().replace(/[-_]/g, '')];
+    if (!sslmode) return { error: `Requested value '${modeText}' was not found.` };
+    const user = kv.get('username') ?? kv.get('userid') ?? kv.get('user') ?? fallbackUser;
+    return {
+      host: kv.get('host') ?? kv.get('server') ?? 'localhost',
+      port: kv.get('port') ?? '5432',
+      user,
+      database: kv.get('database') ?? kv.get('db') ?? user,
+      password: kv.get('password'),
+      sslmode,
+      sslrootcert: kv.get('rootcertificate') ?? env['PGSSLROOTCERT'],
+    };
+  }
+  // pgx: libpq-style key=value or URL.
+  let opts: ReadonlyMap<string, string>;
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    const url = new URL(text.replace(/^postgres(ql)?:\/\//, 'http://'));
+    const m = new Map<string, string>();
+    if (url.hostname) m.set('host', url.hostname);
+    if (url.port) m.set('port', url.port);
+    if (url.username) m.set('user', decodeURIComponent(url.username));
+    if (url.password) m.set('password', decodeURIComponent(url.password));
+    if (url.pathname.length > 1) m.set('dbname', decodeURIComponent(url.pathname.slice(1)));
+    for (const [k, v] of url.searchParams) m.set(k, v);
+    // parse_url.go: ssl=true becomes sslmode=require.
+    if (m.get('ssl') === 'true' && !m.has('sslmode')) m.set('sslmode', 'require');
+    opts = m;
+  } else {
+    const parsed = parseKeyValue(text);
+    if (!parsed.ok)
+      return { error: `cannot parse \`${text}\`: failed to parse as keyword/value (${parsed.error})` };
+    opts = parsed.options;
+  }
+  const get = (k: string, e: string): string | undefined => opts.get(k) ?? env[e];
+  let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
+  const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
+  if (sslrootcert === 'system') sslmode = 'verify-full';
+  if (!(sslmode in PGX.modes))
+    return { error: `cannot parse \`${text}\`: failed to configure TLS (sslmode is invalid)` };
+  const user = get('user', 'PGUSER') ?? fallbackUser;
+  return {
+    host: get('host', 'PGHOST') ?? 'localhost',
+    port: get('port', 'PGPORT') ?? '5432',
+    user,
+    database: get('dbname', 'PGDATABASE') ?? user,
+    password: get('password', 'PGPASSWORD'),
+    sslmode,
+    sslrootcert,
+  };
+}
+
+export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<ConnectionOutcome> {
+  const driver = s.client.driver as 'pgjdbc' | 'npgsql' | 'pgx';
+  const table = DRIVER_RULES[driver];
+  const log = new StepLog();
+  const base = {
+    driver,
+    version: s.client.version ?? table.version,
+    usedBy: table.usedBy,
+    warnings: [] as string[],
+  };
+  const failed = (error: string, sslmode: string, fix: string): ConnectionOutcome => ({
+    ...base,
+    connected: false,
+    encrypted: false,
+    error,
+    sslmode,
+    chainVerified: false,
+    hostnameVerified: false,
+    steps: log.steps,
+    protection: protectionFor(false, false, false, false),
+    fix,
+  });
+  const cfg = parseDriverSettings(driver, s);
+  if ('error' in cfg) {
+    log.push(0, 'parse', 'fail', cfg.error, 'libpq.options.parse');
+    return failed(cfg.error, 'unknown', 'Fix the connection string.');
+  }
+  const mode = table.modes[cfg.sslmode]!;
+  log.push(
+    0,
+    'parse',
+    'info',
+    `${driver} sslmode=${cfg.sslmode}: attempts ${mode.attempts.join(' then ')}; chain ${mode.chain}; host name ${mode.hostname ? 'checked' : 'not checked'} (${mode.source}).`,
+    'libpq.order',
+  );
+  const files = s.client.files ?? {};
+  const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
+  const rootKey = cfg.sslrootcert ?? '~/.postgresql/root.crt';
+  const rootPem =
+    files[rootKey] ?? (cfg.sslrootcert === undefined ? files[`${home}/.postgresql/root.crt`] : undefined);
+  const rootPath = cfg.sslrootcert ?? `${home}/.postgresql/root.crt`;
+  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const address = isIpLiteral(cfg.host)
+    ? cfg.host
+    : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[
+        cfg.host
+      ]?.[0];
+  const hba = effectiveHba(s.server);
+  if (!hba.ok) throw new Error(hba.error);
+  if (!address || !listen.includes(address))
+    return failed(`connection refused (${cfg.host}:${cfg.port})`, cfg.sslmode, 'Check host and port.');
+
+  const errors: string[] = [];
+  const wrap = (e: string): string => (driver === 'pgx' ? `${address}:${cfg.port} (${cfg.host}): ${e}` : e);
+  for (let i = 0; i < mode.attempts.length; i++) {
+    const attempt = i + 1;
+    let encrypted = mode.attempts[i] === 'ssl';
+    let chainOk = false;
+    let hostOk = false;
+    let protocol: string | undefined;
+    const last = i === mode.attempts.length - 1;
+    if (encrypted) {
+      if (!s.server.ssl) {
+        log.push(attempt, 'ssl-response', 'fail', 'Server answered N.', 'server.ssl-response');
+        if (!last && table.fallback.nContinuesPlaintext) {
+          log.push(
+            attempt,
+            'ssl-response',
+            'info',
+            `N: continue in plaintext on the same connection (${table.fallback.source}).`,
+            'libpq.ssl-response.n',
+          );
+          encrypted = false;
+          i = mode.attempts.length - 1;
+        } else {
+          errors.push(wrap(table.texts.sslNotSupported));
+          if (!last) continue;
+          break;
+        }
+      } else {
+        const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
+        const wantsChain = mode.chain === 'always' || (mode.chain === 'if-root' && rootPem !== undefined);
+        let tlsError: string | null = null;
+        if (version === null)
+          tlsError = 'TLS handshake failed: no common protocol version (driver text not modelled)';
+        else if (wantsChain && rootPem === undefined && mode.rootRequired)
+          tlsError = table.texts.rootMissing(rootPath);
+        else if (wantsChain) {
+          // Without a root file, verify-* use the platform store (JDK cacerts / OS store / Go system pool): empty here.
+          const check = await verifyServerChain({
+            chainPem: s.server.certificateChain ?? '',
+            rootsPem: rootPem ?? '',
+            time: now,
+          });
+          if (!check.trusted) tlsError = table.texts.chainFailed;
+          else {
+            chainOk = true;
+            if (mode.hostname) {
+              const leaf = await readLeaf(s.server.certificateChain ?? '');
+              const res = leaf ? libpqHostnameCheck(cfg.host, leaf) : { ok: false as const, error: '' };
+              if (!res.ok) tlsError = table.texts.hostMismatch(cfg.host);
+              else hostOk = true;
+            }
+          }
+        }
+        if (tlsError !== null) {
+          log.push(attempt, 'tls', 'fail', tlsError, 'libpq.tls.chain');
+          errors.push(wrap(tlsError));
+          if (!last && table.fallback.retryAfterTlsError) continue;
+          break;
+        }
+        protocol = version ?? undefined;
+        log.push(
+          attempt,
+          'tls',
+          'ok',
+          `TLS ${version}; chain ${chainOk ? 'verified' : 'not checked'}; host name ${hostOk ? 'verified' : 'not checked'}.`,
+          'libpq.tls.chain',
+        );
+      }
+    }
+    const result = serverStartup(s.server, hba.lines, {
+      ssl: encrypted,
+      user: cfg.user,
+      database: cfg.database,
+      password: cfg.password,
+      clientAddress: address,
+      serverAddresses: listen,
+      clientCertificate: false,
+    });
+    if (result.ok) {
+      log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
+      return {
+        ...base,
+        connected: true,
+        encrypted,
+        ...(encrypted && protocol ? { protocol } : {}),
+        sslmode: cfg.sslmode,
+        chainVerified: chainOk,
+        hostnameVerified: hostOk,
+        steps: log.steps,
+        protection: protectionFor(encrypted, chainOk, hostOk, mode.attempts.includes('plain')),
+      };
+    }
+    log.push(attempt, 'pg_hba', 'fail', result.detail, 'server.auth');
+    errors.push(
+      wrap(
+        result.kind === 'fatal'
+          ? table.texts.serverError('FATAL', result.message, result.sqlstate ?? '')
+          : result.message,
+      ),
+    );
+    const code = result.sqlstate ?? '';
+    const rule = table.fallback.retryServerErrors;
+    const retry = 'only' in rule ? rule.only.includes(code) : !rule.anyExcept.includes(code);
+    // Npgsql's Prefer retries only when SSL had been established.
+    const npgsqlOk = driver !== 'npgsql' || cfg.sslmode !== 'prefer' || encrypted;
+    if (last || !retry || !npgsqlOk) break;
+  }
+  const error =
+    driver === 'pgx'
+      ? `failed to connect to \`user=${cfg.user} database=${cfg.database}\`:${errors.length > 1 ? '\n\t' + errors.join('\n\t') : ' ' + (errors[0] ?? '')}`
+      : (errors[errors.length - 1] ?? 'connection failed');
+  return failed(error, cfg.sslmode, 'See the steps: the rule that failed is cited.');
+}

@@ -1,0 +1,38 @@
+/**
+ * The sslmode engine's stable API: `explainConnection(scenario)` predicts whether a PostgreSQL client connects,
+ * whether the connection is encrypted, what was verified, and the client's exact error text, step by step with
+ * the rule and source behind each step. `diagnoseError(text)` goes the other way.
+ */
+
+import { explainLibpq } from './libpq.ts';
+import { explainNodePostgres } from './node-postgres.ts';
+import { explainRuleTableDriver } from './drivers.ts';
+import type { ConnectionOutcome, Scenario } from './types.ts';
+
+export type * from './types.ts';
+export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
+export { parseHba, matchHba } from './hba.ts';
+export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
+export { RULES } from './rules.ts';
+export { DRIVER_RULES } from './drivers.ts';
+export { diagnoseError, type Diagnosis } from './diagnose.ts';
+
+/** The clock is read here, at the boundary, only when the scenario does not fix it. */
+export async function explainConnection(
+  scenario: Scenario,
+  now: Date = new Date(),
+): Promise<ConnectionOutcome> {
+  const time = scenario.time === undefined ? now : new Date(scenario.time);
+  switch (scenario.client.driver) {
+    case 'libpq':
+      return explainLibpq(scenario, time);
+    case 'node-postgres':
+      return explainNodePostgres(scenario, time);
+    case 'pgjdbc':
+    case 'npgsql':
+    case 'pgx':
+      return explainRuleTableDriver(scenario, time);
+    default:
+      throw new Error(`unknown driver "${String((scenario.client as { driver: unknown }).driver)}"`);
+  }
+}

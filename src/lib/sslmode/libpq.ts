@@ -1,0 +1,555 @@
+/**
+ * libpq 15-18 (psql, psycopg2, psycopg 3, Ruby pg, PHP pgsql/pdo_pgsql, ...): from a connection string to
+ * the exact PQerrorMessage text, attempt by attempt.
+ *
+ * The algorithm follows PQconnectPoll() (PG15/16) and init_allowed_encryption_methods() /
+ * select_next_encryption_method() (PG17/18) in src/interfaces/libpq/fe-connect.c; TLS setup follows
+ * initialize_SSL() / open_client_SSL() in fe-secure-openssl.c. Each decision is a Step citing a rule in rules.ts.
+ */
+
+import { parseConninfo } from './conninfo.ts';
+import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
+import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange, tlsVersion } from './server.ts';
+import { StepLog, protectionFor } from './steps.ts';
+import type { ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
+import { readLeaf, readPem, verifyServerChain } from './verify.ts';
+
+export const LIBPQ_USERS = [
+  'psql and the other PostgreSQL command-line tools',
+  'psycopg2 and psycopg 3 (Python)',
+  'Ruby pg',
+  'PHP pgsql / pdo_pgsql',
+  'R RPostgres, Perl DBD::Pg, ODBC psqlODBC',
+];
+
+const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+type SslMode = (typeof SSLMODES)[number];
+
+export function libpqMajor(version: string | undefined): number {
+  const major = Number((version ?? '17').split('.')[0]);
+  return Number.isInteger(major) && major >= 15 && major <= 18 ? major : 17;
+}
+
+const REFUSED = 'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?';
+
+function rootMissingHint(major: number): string {
+  return major >= 16
+    ? "Either provide the file, use the system's trusted roots with sslrootcert=system, or change sslmode to disable server certificate verification."
+    : 'Either provide the file or change sslmode to disable server certificate verification.';
+}
+
+interface Resolved {
+  readonly major: number;
+  readonly sslmode: SslMode;
+  readonly hosts: { host: string | undefined; hostaddr: string | undefined; port: string }[];
+  readonly user: string;
+  readonly database: string;
+  readonly password: string | undefined;
+  readonly sslrootcert: string | undefined;
+  readonly minVersion: TlsVersion;
+  readonly maxVersion: TlsVersion | undefined;
+  readonly direct: boolean;
+}
+
+/** conninfo_add_defaults() + connectOptions2(): values, environment, defaults and validation, in libpq's order. */
+function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string } {
+  const major = libpqMajor(s.client.version);
+  const parsed = parseConninfo(s.client.conninfo, major);
+  if (!parsed.ok) return { error: parsed.error };
+  const env = s.client.env ?? {};
+  const get = (key: string, envVar?: string): string | undefined => {
+    const v = parsed.options.get(key);
+    if (v !== undefined && v !== '') return v;
+    const e = envVar ? env[envVar] : undefined;
+    return e !== undefined && e !== '' ? e : undefined;
+  };
+  const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
+  let sslmodeText = get('sslmode', 'PGSSLMODE');
+  if (sslmodeText === undefined) {
+    if (major >= 16 && sslrootcert === 'system') sslmodeText = 'verify-full';
+    else if (get('requiressl', 'PGREQUIRESSL') === '1') sslmodeText = 'require';
+    else sslmodeText = 'prefer';
+    log.push(0, 'parse', 'info', `sslmode not set: the default is ${sslmodeText}.`, 'libpq.sslmode.default');
+  }
+
+  const hostList = (get('host', 'PGHOST') ?? '').split(',');
+  const addrText = get('hostaddr', 'PGHOSTADDR');
+  const addrList = addrText === undefined ? [] : addrText.split(',');
+  if (
+    addrList.length > 0 &&
+    addrList.length !== hostList.length &&
+    !(hostList.length === 1 && hostList[0] === '')
+  ) {
+    return { error: `could not match ${hostList.length} host names to ${addrList.length} hostaddr values` };
+  }
+  const count = Math.max(hostList.length, addrList.length);
+  const portList = (get('port', 'PGPORT') ?? '').split(',');
+  if (portList.length > 1 && portList.length !== count) {
+    return { error: `could not match ${portList.length} port numbers to ${count} hosts` };
+  }
+  const hosts = Array.from({ length: count }, (_, i) => ({
+    host: hostList[i] === '' ? undefined : hostList[i],
+    hostaddr: addrList[i] === '' ? undefined : addrList[i],
+    port: (portList.length === 1 ? portList[0] : portList[i]) || '5432',
+  }));
+
+  if (!(SSLMODES as readonly string[]).includes(sslmodeText))
+    return { error: `invalid sslmode value: "${sslmodeText}"` };
+  const sslmode = sslmodeText as SslMode;
+
+  const minText = get('ssl_min_protocol_version', 'PGSSLMINPROTOCOLVERSION');
+  const maxText = get('ssl_max_protocol_version', 'PGSSLMAXPROTOCOLVERSION');
+  const minVersion = minText === undefined ? 'TLSv1.2' : tlsVersion(minText);
+  if (minVersion === null) return { error: `invalid ssl_min_protocol_version value: "${minText}"` };
+  const maxVersion = maxText === undefined ? undefined : tlsVersion(maxText);
+  if (maxVersion === null) return { error: `invalid ssl_max_protocol_version value: "${maxText}"` };
+  if (maxVersion !== undefined && TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)) {
+    return { error: 'invalid SSL protocol version range' };
+  }
+
+  if (major >= 16 && sslrootcert === 'system' && sslmode !== 'verify-full') {
+    return { error: `weak sslmode "${sslmode}" may not be used with sslrootcert=system (use "verify-full")` };
+  }
+  let direct = false;
+  if (major >= 17) {
+    const neg = get('sslnegotiation', 'PGSSLNEGOTIATION') ?? 'postgres';
+    if (neg !== 'postgres' && neg !== 'direct') return { error: `invalid sslnegotiation value: "${neg}"` };
+    direct = neg === 'direct';
+    if (direct && (sslmode === 'disable' || sslmode === 'allow' || sslmode === 'prefer')) {
+      return {
+        error: `weak sslmode "${sslmode}" may not be used with sslnegotiation=direct (use "require", "verify-ca", or "verify-full")`,
+      };
+    }
+  }
+  for (const h of hosts) {
+    if (!/^\d+$/.test(h.port))
+      return { error: `invalid integer value "${h.port}" for connection option "port"` };
+  }
+  const user = get('user', 'PGUSER') ?? s.client.osUser ?? 'postgres';
+  return {
+    major,
+    sslmode,
+    hosts,
+    user,
+    database: get('dbname', 'PGDATABASE') ?? user,
+    password: get('password', 'PGPASSWORD'),
+    sslrootcert,
+    minVersion,
+    maxVersion,
+    direct,
+  };
+}
+
+const TLS_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+type Method = 'ssl' | 'plain';
+
+export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOutcome> {
+  const log = new StepLog();
+  const base = {
+    driver: 'libpq' as const,
+    version: String(libpqMajor(s.client.version)),
+    usedBy: LIBPQ_USERS,
+    warnings: [],
+  };
+  const opts = resolveOptions(s, log);
+  if ('error' in opts) {
+    log.push(0, 'parse', 'fail', opts.error, 'libpq.options.parse');
+    return {
+      ...base,
+      connected: false,
+      encrypted: false,
+      error: opts.error,
+      sslmode: 'unknown',
+      chainVerified: false,
+      hostnameVerified: false,
+      steps: log.steps,
+      protection: protectionFor(false, false, false, false),
+      fix: 'Fix the connection string: libpq rejects it before any connection attempt.',
+    };
+  }
+  const { major, sslmode } = opts;
+  const files = s.client.files ?? {};
+  const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
+  const hba = effectiveHba(s.server);
+  const lines: string[] = [];
+  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const serverRange = serverTlsRange(s.server);
+  const clientRange = { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' };
+  let attempt = 0;
+  let everVerifiedChain = false;
+
+  // The root CA file (initialize_SSL): sslrootcert, else ~/.postgresql/root.crt.
+  const rootIsSystem = major >= 16 && opts.sslrootcert === 'system';
+  const rootPath = opts.sslrootcert ?? `${home}/.postgresql/root.crt`;
+  const rootKey = opts.sslrootcert ?? '~/.postgresql/root.crt';
+  const rootPem = rootIsSystem ? files['system'] : (files[rootKey] ?? files[rootPath]);
+  const haveRootCert = rootIsSystem || rootPem !== undefined;
+
+  if (!hba.ok) throw new Error(hba.error);
+
+  for (const h of opts.hosts) {
+    // Unix-domain socket: no host, or a host that is a directory.
+    if (h.hostaddr === undefined && (h.host === undefined || h.host.startsWith('/'))) {
+      const dir = h.host ?? '/var/run/postgresql';
+      attempt++;
+      log.push(
+        attempt,
+        'tcp',
+        'fail',
+        `Unix-domain socket ${dir}: sslmode is ignored there; the engine models TCP servers only.`,
+        'libpq.socket',
+      );
+      lines.push(
+        `connection to server on socket "${dir}/.s.PGSQL.${h.port}" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
+      );
+      continue;
+    }
+    let addresses: readonly string[];
+    if (h.hostaddr !== undefined) addresses = [h.hostaddr];
+    else if (isIpLiteral(h.host!)) addresses = [h.host!];
+    else {
+      const table = { localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>;
+      const found = table[h.host!];
+      if (!found || found.length === 0) {
+        lines.push(`could not translate host name "${h.host}" to address: Name or service not known`);
+        log.push(attempt, 'tcp', 'fail', `Host name "${h.host}" does not resolve.`, 'libpq.host.resolve');
+        continue;
+      }
+      addresses = found;
+    }
+    for (const address of addresses) {
+      // emitHostIdentityInfo(): hostaddr wins the display; "(addr)" only when the host name differs from it.
+      const displayed = h.hostaddr ?? h.host!;
+      const prefix =
+        h.hostaddr === undefined && displayed !== address
+          ? `connection to server at "${displayed}" (${address}), port ${h.port} failed: `
+          : `connection to server at "${displayed}", port ${h.port} failed: `;
+      const methods: Method[] =
+        sslmode === 'disable'
+          ? ['plain']
+          : sslmode === 'allow'
+            ? ['plain', 'ssl']
+            : sslmode === 'prefer'
+              ? ['ssl', 'plain']
+              : ['ssl'];
+      let idx = 0;
+      attempts: while (idx < methods.length) {
+        attempt++;
+        let method = methods[idx]!;
+        const reachable =
+          listen.includes(address) && (s.server.port === undefined || String(s.server.port) === h.port);
+        if (!reachable) {
+          log.push(
+            attempt,
+            'tcp',
+            'fail',
+            `TCP connect to ${address} port ${h.port}: connection refused.`,
+            'libpq.host.resolve',
+          );
+          lines.push(prefix + REFUSED);
+          break attempts;
+        }
+        log.push(
+          attempt,
+          'tcp',
+          'ok',
+          `TCP connection to ${address} port ${h.port} (${method === 'ssl' ? 'SSL attempt' : 'plaintext attempt'}).`,
+          'libpq.order',
+        );
+        let encrypted = false;
+        let protocol: TlsVersion | undefined;
+        let chainVerified = false;
+        let hostVerified = false;
+        const failSsl = (text: string): 'retry' | 'stop' => {
+          lines.push(prefix + text);
+          if (sslmode === 'prefer') {
+            log.push(
+              attempt,
+              'result',
+              'info',
+              'prefer: the failed SSL attempt is retried without SSL on a new connection.',
+              'libpq.prefer.retry',
+            );
+            idx++;
+            return 'retry';
+          }
+          return 'stop';
+        };
+        if (method === 'ssl') {
+          if (opts.direct) {
+            log.push(
+              attempt,
+              'ssl-request',
+              'info',
+              'sslnegotiation=direct: TLS ClientHello (ALPN "postgresql") right after TCP connect, no SSLRequest.',
+              'libpq.sslnegotiation.direct',
+            );
+          } else {
+            log.push(
+              attempt,
+              'ssl-request',
+              'ok',
+              'Sent SSLRequest (8 bytes, code 80877103).',
+              'libpq.order',
+            );
+          }
+          if (!s.server.ssl) {
+            if (opts.direct) {
+              lines.push(prefix + 'SSL SYSCALL error: EOF detected');
+              log.push(
+                attempt,
+                'ssl-response',
+                'fail',
+                'ssl=off: the server closes a direct-TLS connection (client text UNVERIFIED).',
+                'libpq.sslnegotiation.direct',
+              );
+              break attempts;
+            }
+            log.push(
+              attempt,
+              'ssl-response',
+              'fail',
+              'Server answered N: ssl is off.',
+              'server.ssl-response',
+            );
+            if (sslmode === 'prefer' || (sslmode === 'allow' && major <= 16)) {
+              log.push(
+                attempt,
+                'ssl-response',
+                'info',
+                `${sslmode}: continue in plaintext on the same socket.`,
+                'libpq.ssl-response.n',
+              );
+              method = 'plain';
+              idx = methods.length - 1;
+              if (sslmode === 'allow') idx = methods.length; // allow (15/16): this was the last method
+            } else {
+              lines.push(prefix + 'server does not support SSL, but SSL was required');
+              log.push(
+                attempt,
+                'result',
+                'fail',
+                `sslmode=${sslmode} needs SSL and the server has none.`,
+                'libpq.ssl-response.n',
+              );
+              break attempts;
+            }
+          } else {
+            if (!opts.direct)
+              log.push(attempt, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
+            // initialize_SSL(): the root CA file.
+            if (!haveRootCert && (sslmode === 'verify-ca' || sslmode === 'verify-full')) {
+              const text = `root certificate file "${rootPath}" does not exist\n${rootMissingHint(major)}`;
+              log.push(
+                attempt,
+                'chain',
+                'fail',
+                `${sslmode} needs a root CA file and ${rootPath} does not exist.`,
+                'libpq.rootcert',
+              );
+              lines.push(prefix + text);
+              break attempts;
+            }
+            if (haveRootCert && !rootIsSystem) {
+              const pem = await readPem(rootPem!);
+              if (pem.certificates === 0) {
+                // UNVERIFIED: the OpenSSL reason after the colon depends on what the file holds.
+                const r = failSsl(
+                  `could not read root certificate file "${rootPath}": no certificate or crl found`,
+                );
+                log.push(attempt, 'chain', 'fail', `${rootPath} holds no certificate.`, 'libpq.rootcert');
+                if (r === 'retry') continue attempts;
+                break attempts;
+              }
+            }
+            const version = negotiateVersion(clientRange, serverRange);
+            if (version === null) {
+              const low = opts.minVersion;
+              const high = opts.maxVersion ?? 'TLSv1.3';
+              log.push(
+                attempt,
+                'tls',
+                'fail',
+                `No common TLS version: client ${clientRange.min}-${clientRange.max}, server ${serverRange.min}-${serverRange.max}.`,
+                'libpq.tls.protocol',
+              );
+              const r = failSsl(
+                `SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between ${low} and ${high}.`,
+              );
+              if (r === 'retry') continue attempts;
+              break attempts;
+            }
+            protocol = version;
+            const chainPem = s.server.certificateChain ?? '';
+            if (haveRootCert) {
+              const check = await verifyServerChain({ chainPem, rootsPem: rootPem ?? '', time: now });
+              if (!check.trusted) {
+                const why = check.error ? `${check.error.message} (${check.error.code})` : 'untrusted';
+                log.push(
+                  attempt,
+                  'chain',
+                  'fail',
+                  `OpenSSL rejects the server chain against ${rootPath}: ${why}.`,
+                  'libpq.tls.chain',
+                );
+                const text =
+                  rootIsSystem && check.error?.code === 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+                    ? `SSL error: certificate verify failed: ${check.error.message}`
+                    : 'SSL error: certificate verify failed';
+                const r = failSsl(text);
+                if (r === 'retry') continue attempts;
+                break attempts;
+              }
+              chainVerified = true;
+              log.push(
+                attempt,
+                'chain',
+                'ok',
+                `Chain verified against ${rootPath}: ${check.path.join(' -> ')}.`,
+                'libpq.rootcert',
+              );
+            } else {
+              log.push(
+                attempt,
+                'chain',
+                'skip',
+                `No root CA file (${rootPath}): the server certificate is not checked at all.`,
+                'libpq.rootcert',
+              );
+            }
+            if (sslmode === 'verify-full') {
+              const leaf = await readLeaf(chainPem);
+              const res = leaf
+                ? libpqHostnameCheck(h.host, leaf)
+                : { ok: false as const, error: "could not get server's host name from server certificate" };
+              if (!res.ok) {
+                log.push(attempt, 'hostname', 'fail', res.error, 'libpq.hostname');
+                lines.push(prefix + res.error);
+                break attempts;
+              }
+              hostVerified = true;
+              log.push(
+                attempt,
+                'hostname',
+                'ok',
+                `Host "${h.host}" matches ${res.matched}.`,
+                'libpq.hostname',
+              );
+            } else {
+              log.push(
+                attempt,
+                'hostname',
+                'skip',
+                `sslmode=${sslmode}: the host name is not checked.`,
+                'libpq.hostname',
+              );
+            }
+            encrypted = true;
+            everVerifiedChain ||= chainVerified;
+            log.push(attempt, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol');
+          }
+        }
+        // StartupMessage, pg_hba.conf, authentication.
+        const clientAddress = address;
+        const result = serverStartup(s.server, hba.lines, {
+          ssl: encrypted,
+          user: opts.user,
+          database: opts.database,
+          password: opts.password,
+          clientAddress,
+          serverAddresses: listen,
+          clientCertificate: false,
+        });
+        if (result.ok) {
+          log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
+          log.push(
+            attempt,
+            'result',
+            'ok',
+            `Connected ${encrypted ? `with ${protocol}` : 'without encryption'}.`,
+            'libpq.host.resolve',
+          );
+          return {
+            ...base,
+            connected: true,
+            encrypted,
+            ...(protocol && encrypted ? { protocol } : {}),
+            sslmode,
+            chainVerified,
+            hostnameVerified: hostVerified,
+            steps: log.steps,
+            protection: protectionFor(
+              encrypted,
+              chainVerified,
+              hostVerified,
+              sslmode === 'allow' || sslmode === 'prefer' || sslmode === 'disable',
+            ),
+            fix: fixFor(sslmode, encrypted, chainVerified, hostVerified),
+          };
+        }
+        log.push(attempt, result.kind === 'client' ? 'auth' : 'pg_hba', 'fail', result.detail, 'server.auth');
+        const text = result.kind === 'fatal' ? `FATAL:  ${result.message}` : result.message;
+        lines.push(prefix + text);
+        if (result.kind === 'client') break attempts;
+        idx++;
+        if (idx < methods.length) {
+          const rule = sslmode === 'allow' ? 'libpq.allow.retry' : 'libpq.prefer.retry';
+          log.push(
+            attempt,
+            'result',
+            'info',
+            `${sslmode}: the server error is retried ${methods[idx] === 'ssl' ? 'with' : 'without'} SSL on a new connection.`,
+            rule,
+          );
+        }
+      }
+    }
+  }
+  const error = lines.join('\n');
+  log.push(attempt, 'result', 'fail', 'Every attempt failed.', 'libpq.host.resolve');
+  return {
+    ...base,
+    connected: false,
+    encrypted: false,
+    error,
+    sslmode,
+    chainVerified: everVerifiedChain,
+    hostnameVerified: false,
+    steps: log.steps,
+    protection: protectionFor(false, false, false, false),
+    fix: fixForError(error, sslmode),
+  };
+}
+
+function fixFor(sslmode: SslMode, encrypted: boolean, chain: boolean, host: boolean): string | undefined {
+  if (!encrypted) {
+    return sslmode === 'disable'
+      ? 'Traffic is plaintext by request. Use sslmode=verify-full with the server CA in sslrootcert once the server has ssl=on.'
+      : 'Connected without encryption: an active attacker could have forced this. Turn ssl=on on the server and use sslmode=verify-full.';
+  }
+  if (!chain)
+    return 'Encrypted but the server is not authenticated: put the server CA in sslrootcert and use sslmode=verify-full.';
+  if (!host) return 'The chain is checked but not the host name: use sslmode=verify-full.';
+  return undefined;
+}
+
+function fixForError(error: string, sslmode: SslMode): string {
+  if (error.includes('does not support SSL'))
+    return 'Set ssl=on (with ssl_cert_file/ssl_key_file) on the server and reload, or lower sslmode if plaintext is acceptable.';
+  if (error.includes('root certificate file'))
+    return `Give the server's CA in sslrootcert=<file> (or ~/.postgresql/root.crt).`;
+  if (error.includes('certificate verify failed'))
+    return 'The root file does not anchor the server chain (wrong CA, expired or self-signed certificate): fix the file or the server certificate.';
+  if (error.includes('does not match host name'))
+    return 'Connect with host= set to a name in the certificate (hostaddr= may carry the IP), or reissue the certificate with that name.';
+  if (error.includes('no pg_hba.conf entry'))
+    return 'Add a pg_hba.conf line for this user/database/address and encryption (hostssl needs SSL, hostnossl needs plaintext), then reload.';
+  if (error.includes('protocol version'))
+    return 'Align ssl_min_protocol_version / ssl_max_protocol_version between client and server.';
+  if (error.includes('password authentication failed'))
+    return `Check the password${sslmode === 'prefer' ? ' (prefer retries without SSL, which is why it appears twice)' : ''}.`;
+  if (error.includes('Connection refused'))
+    return 'Nothing listens there: check host/port and listen_addresses.';
+  return 'See the steps for the rule that failed.';
+}

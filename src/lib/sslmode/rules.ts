@@ -1,0 +1,156 @@
+/**
+ * The rules the engine applies, as data: every step of an outcome names one of these, and each carries where
+ * it comes from (S = read in source, D = official documentation). Paths are PostgreSQL's unless a repository
+ * is named. Rule text is a paraphrase of the fact; no code is copied.
+ */
+
+export interface Rule {
+  readonly id: string;
+  readonly summary: string;
+  readonly source: string;
+}
+
+const r = (id: string, summary: string, source: string): Rule => ({ id, summary, source });
+
+export const RULES = {
+  // ---- libpq option handling
+  'libpq.options.parse': r(
+    'libpq.options.parse',
+    'key=value and URI connection strings are parsed before any connection attempt; errors carry no "connection to server" prefix.',
+    'S: src/interfaces/libpq/fe-connect.c conninfo_parse(), conninfo_uri_parse_options(), connectOptions2() (PG15-18)',
+  ),
+  'libpq.sslmode.default': r(
+    'libpq.sslmode.default',
+    'sslmode defaults to PGSSLMODE, else verify-full when sslrootcert=system (16+), else prefer.',
+    'S: fe-connect.c conninfo_add_defaults(); D: libpq-connect.html#LIBPQ-CONNECT-SSLMODE',
+  ),
+  'libpq.sslrootcert.system': r(
+    'libpq.sslrootcert.system',
+    'sslrootcert=system (16+) uses OpenSSL default roots and allows only sslmode=verify-full.',
+    'S: PG16-18 fe-connect.c connectOptions2() "weak sslmode"; fe-secure-openssl.c initialize_SSL()',
+  ),
+  'libpq.sslnegotiation.direct': r(
+    'libpq.sslnegotiation.direct',
+    'sslnegotiation=direct (17+) skips SSLRequest, needs sslmode require or stronger and ALPN "postgresql".',
+    'S: PG17/18 fe-connect.c pqConnectOptions2(); fe-secure-openssl.c open_client_SSL()',
+  ),
+  'libpq.host.identity': r(
+    'libpq.host.identity',
+    'Each attempt starts with "connection to server at "<host>" (<addr>), port <p> failed: "; hostaddr is shown instead of host when given.',
+    'S: fe-connect.c emitHostIdentityInfo() (PG15-18)',
+  ),
+  'libpq.host.resolve': r(
+    'libpq.host.resolve',
+    'Every address of every host is tried in order; errors pile up and are discarded when a later attempt succeeds.',
+    'S: fe-connect.c PQconnectPoll() CONNECTION_NEEDED, pqClearConnErrorState()',
+  ),
+  'libpq.socket': r(
+    'libpq.socket',
+    'Over a Unix-domain socket no SSLRequest is sent: sslmode is ignored.',
+    'S: PG15 PQconnectPoll (allow_ssl_try=false for AF_UNIX); PG17 init_allowed_encryption_methods(); D: libpq-connect-sslmode',
+  ),
+  'libpq.order': r(
+    'libpq.order',
+    'disable: plaintext only; allow: plaintext then SSL; prefer: SSL then plaintext; require/verify-*: SSL only.',
+    'S: PG15/16 PQconnectPoll (allow_ssl_try/wait_ssl_try); PG17/18 init_allowed_encryption_methods(), select_next_encryption_method()',
+  ),
+  'libpq.ssl-response.n': r(
+    'libpq.ssl-response.n',
+    'Server answers N: require and stronger fail; prefer (and allow on 15/16) carry on in plaintext on the same socket.',
+    'S: fe-connect.c PQconnectPoll CONNECTION_SSL_STARTUP; D: protocol-flow.html#PROTOCOL-FLOW-SSL',
+  ),
+  'libpq.rootcert': r(
+    'libpq.rootcert',
+    'If the root CA file (sslrootcert or ~/.postgresql/root.crt) exists, the chain is verified in EVERY sslmode; verify-ca/verify-full require it.',
+    'S: fe-secure-openssl.c initialize_SSL() "if (have_rootcert) SSL_set_verify(...)"; D: libpq-ssl.html note on require',
+  ),
+  'libpq.tls.protocol': r(
+    'libpq.tls.protocol',
+    'Client ssl_min_protocol_version defaults to TLSv1.2; with no overlap the handshake fails with a hint naming the client range.',
+    'S: fe-secure-openssl.c initialize_SSL(), open_client_SSL(); fe-connect.c PQconninfoOptions[]',
+  ),
+  'libpq.tls.chain': r(
+    'libpq.tls.chain',
+    'OpenSSL verifies the served chain against the root file with default checks (no partial chains); any failure is "SSL error: certificate verify failed".',
+    'S: fe-secure-openssl.c verify_cb(), open_client_SSL() -> SSLerrmessage()',
+  ),
+  'libpq.hostname': r(
+    'libpq.hostname',
+    'verify-full: host (never hostaddr) vs SAN dNSName/iPAddress; CN only when no SAN of that kind; leading "*." wildcard of one label.',
+    'S: fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts(); fe-secure-common.c',
+  ),
+  'libpq.prefer.retry': r(
+    'libpq.prefer.retry',
+    'prefer: a failed SSL attempt (TLS failure or server error over SSL) is retried once in plaintext on a new connection.',
+    'S: PG15/16 PQconnectPoll "if sslmode is prefer then do a non-SSL retry"; PG17/18 CONNECTION_FAILED() -> select_next_encryption_method()',
+  ),
+  'libpq.allow.retry': r(
+    'libpq.allow.retry',
+    'allow: a server error on the plaintext attempt is retried once with SSL on a new connection.',
+    'S: PG15/16 PQconnectPoll (wait_ssl_try); PG17/18 select_next_encryption_method()',
+  ),
+  'libpq.error.format': r(
+    'libpq.error.format',
+    'A server ErrorResponse is shown as "FATAL:  message" (two spaces).',
+    'S: fe-protocol3.c pqBuildErrorMessage3()',
+  ),
+  'libpq.auth.nopassword': r(
+    'libpq.auth.nopassword',
+    'A password request with no password available fails on the client with "fe_sendauth: no password supplied" (no retry).',
+    'S: fe-auth.c pg_fe_sendauth(); fe-connect.c PQconnectPoll CONNECTION_AWAITING_RESPONSE',
+  ),
+  // ---- server
+  'server.ssl-response': r(
+    'server.ssl-response',
+    'The server answers SSLRequest with S when ssl=on (TCP), else N.',
+    'S: PG15/16 postmaster.c ProcessStartupPacket(); PG17/18 tcop/backend_startup.c',
+  ),
+  'server.tls.protocol': r(
+    'server.tls.protocol',
+    'Server ssl_min_protocol_version defaults to TLSv1.2, ssl_max_protocol_version to no limit.',
+    'S: guc_tables.c (PG16-18), guc.c (PG15); D: runtime-config-connection.html',
+  ),
+  'server.hba': r(
+    'server.hba',
+    'The first pg_hba.conf line matching connection type, database, user and address decides; hostssl needs SSL, hostnossl needs plaintext; no match is an implicit reject.',
+    'S: src/backend/libpq/hba.c check_hba(); D: auth-pg-hba-conf.html',
+  ),
+  'server.auth': r(
+    'server.auth',
+    'trust accepts; reject and no-match send FATAL 28000; password methods send 28P01 on a wrong password; clientcert/cert need a client certificate.',
+    'S: src/backend/libpq/auth.c ClientAuthentication(), auth_failed()',
+  ),
+  'server.preset.azure': r(
+    'server.preset.azure',
+    'Azure Flexible Server require_secure_transport=on (default) rejects non-TLS connections with the stock "no pg_hba.conf entry ... no encryption"; TLS 1.2+ only.',
+    'D: learn.microsoft.com azure/postgresql/flexible-server/how-to-connect-tls-ssl; enforcement mechanism vendor-internal (UNVERIFIED)',
+  ),
+  'server.preset.rds': r(
+    'server.preset.rds',
+    'AWS RDS rds.force_ssl=1 (default for PG15+) turns host rules into hostssl, so plaintext gets "no pg_hba.conf entry ... no encryption".',
+    'D: docs.aws.amazon.com AmazonRDS PostgreSQL.Concepts.General.SSL; exact rules vendor-internal (UNVERIFIED)',
+  ),
+  // ---- node-postgres
+  'node.ssl.config': r(
+    'node.ssl.config',
+    'No ssl by default; URL sslmode disable -> off, no-verify -> no checks, any other value (even prefer/allow) -> full verification unless uselibpqcompat=true.',
+    'S: brianc/node-postgres packages/pg-connection-string/index.js parse(); packages/pg/lib/connection-parameters.js',
+  ),
+  'node.ssl.response': r(
+    'node.ssl.response',
+    'With ssl on, N is an error ("The server does not support SSL connections"); node-postgres never falls back to plaintext.',
+    'S: brianc/node-postgres packages/pg/lib/connection.js connect()',
+  ),
+  'node.tls.verify': r(
+    'node.tls.verify',
+    "Node tls.connect verifies the chain with OpenSSL (rejectUnauthorized defaults true) against Node's bundled CAs or sslrootcert as ca, then checkServerIdentity.",
+    'D: nodejs.org/api/tls.html tls.connect(); S: nodejs/node lib/_tls_wrap.js onConnectSecure()',
+  ),
+  'node.tls.servername': r(
+    'node.tls.servername',
+    'servername is passed only for a non-IP host; pg 8.23.1+ also passes host, so an IP host is checked against iPAddress SANs (pg <= 8.23.0: Node checked "localhost").',
+    'S: brianc/node-postgres packages/pg/lib/connection.js upgradeToSSL() (8.23.1); nodejs/node lib/_tls_wrap.js onConnectSecure()',
+  ),
+} as const satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,179 @@
+/**
+ * The PostgreSQL server's side of a connection, shared by every client model: the SSLRequest answer, the TLS
+ * version range, managed-service presets, pg_hba.conf and authentication with the server's FATAL texts.
+ *
+ * Sources: postmaster.c / backend_startup.c ProcessStartupPacket(); hba.c check_hba(); auth.c
+ * ClientAuthentication(), auth_failed(); guc_tables.c (ssl_min_protocol_version default TLSv1.2).
+ */
+
+import { encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
+import type { ServerSpec, TlsVersion } from './types.ts';
+
+export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Case-insensitive TLS version name (libpq and the server accept any case), or null. */
+export function tlsVersion(text: string | undefined): TlsVersion | null {
+  if (text === undefined) return null;
+  return TLS_VERSIONS.find((v) => v.toLowerCase() === text.toLowerCase()) ?? null;
+}
+
+/** Highest version both ranges allow, or null: OpenSSL picks the highest common version. */
+export function negotiateVersion(
+  client: { min: TlsVersion; max: TlsVersion },
+  server: { min: TlsVersion; max: TlsVersion },
+): TlsVersion | null {
+  const lo = Math.max(TLS_VERSIONS.indexOf(client.min), TLS_VERSIONS.indexOf(server.min));
+  const hi = Math.min(TLS_VERSIONS.indexOf(client.max), TLS_VERSIONS.indexOf(server.max));
+  return lo <= hi ? (TLS_VERSIONS[hi] ?? null) : null;
+}
+
+export function serverTlsRange(server: ServerSpec): { min: TlsVersion; max: TlsVersion } {
+  let min = tlsVersion(server.minProtocol) ?? 'TLSv1.2';
+  const max = tlsVersion(server.maxProtocol) ?? 'TLSv1.3';
+  // Azure Flexible Server refuses TLS 1.0/1.1 (D: learn.microsoft.com ... how-to-connect-tls-ssl).
+  if (server.preset === 'azure-flexible' && TLS_VERSIONS.indexOf(min) < TLS_VERSIONS.indexOf('TLSv1.2'))
+    min = 'TLSv1.2';
+  return { min, max };
+}
+
+/**
+ * pg_hba lines after a managed-service preset: with Azure require_secure_transport=on or RDS rds.force_ssl=1,
+ * `host` lines act as `hostssl` (the observed symptom; the vendors' exact mechanism is not public).
+ */
+export function effectiveHba(
+  server: ServerSpec,
+): { ok: true; lines: HbaLine[] } | { ok: false; error: string } {
+  const hbaText =
+    server.hba.length > 0 || !server.preset
+      ? server.hba
+      : ['host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256'];
+  const parsed = parseHba(hbaText);
+  if (!parsed.ok) return { ok: false, error: `pg_hba.conf line ${parsed.line}: ${parsed.error}` };
+  const forceSsl =
+    (server.preset === 'azure-flexible' && server.requireSecureTransport !== false) ||
+    (server.preset === 'aws-rds' && server.rdsForceSsl !== false);
+  const lines = forceSsl
+    ? parsed.lines.map((l) => (l.type === 'host' ? { ...l, type: 'hostssl' as const } : l))
+    : parsed.lines;
+  return { ok: true, lines };
+}
+
+export type StartupResult =
+  | { readonly ok: true; readonly line: HbaLine; readonly detail: string }
+  | {
+      readonly ok: false;
+      /** 'fatal': the server's ErrorResponse; 'client': the client gave up (no password). */
+      readonly kind: 'fatal' | 'client';
+      readonly message: string;
+      readonly sqlstate?: string;
+      readonly line?: HbaLine;
+      readonly detail: string;
+    };
+
+export interface StartupRequest {
+  readonly ssl: boolean;
+  readonly user: string;
+  readonly database: string;
+  readonly password: string | undefined;
+  readonly clientAddress: string;
+  readonly serverAddresses: readonly string[];
+  /** The client presents a certificate the server accepts (not modelled beyond presence). */
+  readonly clientCertificate: boolean;
+}
+
+/** auth.c ClientAuthentication() then InitPostgres(): what the server answers a StartupMessage with. */
+export function serverStartup(
+  server: ServerSpec,
+  hba: readonly HbaLine[],
+  req: StartupRequest,
+): StartupResult {
+  const enc = encryptionLabel(req.ssl);
+  const line = matchHba(hba, { ...req, serverSsl: server.ssl });
+  if (!line) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      message: `no pg_hba.conf entry for host "${req.clientAddress}", user "${req.user}", database "${req.database}", ${enc}`,
+      detail:
+        'No pg_hba.conf line matches this connection type, database, user and address (implicit reject).',
+    };
+  }
+  const at = `pg_hba.conf line ${line.line} (${line.text})`;
+  if (line.method === 'reject') {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      line,
+      message: `pg_hba.conf rejects connection for host "${req.clientAddress}", user "${req.user}", database "${req.database}", ${enc}`,
+      detail: `${at} matched and its method is reject.`,
+    };
+  }
+  // auth.c: a clientcert option (or the cert method) needs a verified client certificate first.
+  if ((line.options['clientcert'] !== undefined || line.method === 'cert') && !req.clientCertificate) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      line,
+      message: 'connection requires a valid client certificate',
+      detail: `${at} needs a client certificate and none was presented.`,
+    };
+  }
+  const users = server.users;
+  const roleExists = users === undefined || Object.prototype.hasOwnProperty.call(users, req.user);
+  if (line.method === 'scram-sha-256' || line.method === 'md5' || line.method === 'password') {
+    if (req.password === undefined) {
+      return {
+        ok: false,
+        kind: 'client',
+        line,
+        message: 'fe_sendauth: no password supplied',
+        detail: `${at} asks for a password (${line.method}) and the client has none.`,
+      };
+    }
+    const stored = users?.[req.user];
+    const right = users === undefined || (roleExists && stored !== null && stored === req.password);
+    if (!right) {
+      return {
+        ok: false,
+        kind: 'fatal',
+        sqlstate: '28P01',
+        line,
+        message: `password authentication failed for user "${req.user}"`,
+        detail: `${at} uses ${line.method}; the password (or the role) is wrong.`,
+      };
+    }
+  } else if (line.method !== 'trust' && line.method !== 'cert') {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      line,
+      message: `authentication method "${line.method}" is not modelled by this engine`,
+      detail: `${at} uses a method the engine does not simulate.`,
+    };
+  }
+  if (!roleExists) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      line,
+      message: `role "${req.user}" does not exist`,
+      detail: `${at} accepted the connection, but there is no role "${req.user}".`,
+    };
+  }
+  if (server.databases !== undefined && !server.databases.includes(req.database)) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '3D000',
+      line,
+      message: `database "${req.database}" does not exist`,
+      detail: `Authenticated, but there is no database "${req.database}".`,
+    };
+  }
+  return { ok: true, line, detail: `${at} matched; ${line.method} authentication succeeded.` };
+}

@@ -1,0 +1,141 @@
+/**
+ * The sslmode engine's plain-data model: a scenario (client settings + server settings + certificates) in,
+ * a ConnectionOutcome (connected? encrypted? exact error text? every step with its rule and source) out.
+ * Everything here survives `structuredClone` and `JSON.stringify`.
+ */
+
+export type Driver = 'libpq' | 'node-postgres' | 'pgjdbc' | 'npgsql' | 'pgx';
+
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+export interface ClientSpec {
+  readonly driver: Driver;
+  /** Driver version: libpq "15".."18" (default "17"); node-postgres "8.23"; pgjdbc "42.7"; npgsql "8".."10"; pgx "5". */
+  readonly version?: string;
+  /** libpq key=value or postgres:// URI (node-postgres: URL; pgJDBC: jdbc:postgresql:// URL or key=value; Npgsql: Key=Value;...). */
+  readonly conninfo: string;
+  /**
+   * Files the client can see: a path as written in conninfo, or `~/.postgresql/<name>`, mapped to its PEM
+   * text. A path that is absent here does not exist.
+   */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Environment variables the driver reads (PGSSLMODE, PGSSLROOTCERT, ...). Default: none set. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The operating-system user, libpq's default `user` (default "postgres"). */
+  readonly osUser?: string;
+  /** $HOME, used to print `~/.postgresql/root.crt` as libpq does (default /home/<osUser>). */
+  readonly home?: string;
+}
+
+export type AuthMethod = 'trust' | 'reject' | 'scram-sha-256' | 'md5' | 'password' | 'cert';
+
+export type ServerPreset = 'azure-flexible' | 'aws-rds';
+
+export interface ServerSpec {
+  /** postgresql.conf `ssl`. */
+  readonly ssl: boolean;
+  /** The server's certificate file (ssl_cert_file): the leaf first, then any intermediates, as PEM. */
+  readonly certificateChain?: string;
+  /** The server key's algorithm, for display ("RSA 2048", "EC P-256"); derived from the leaf when absent. */
+  readonly keyType?: string;
+  /** ssl_min_protocol_version (default TLSv1.2) and ssl_max_protocol_version (default: no limit). */
+  readonly minProtocol?: string;
+  readonly maxProtocol?: string;
+  /** pg_hba.conf lines, in order. Comment and blank lines are ignored. */
+  readonly hba: readonly string[];
+  /** Roles and their passwords (null: no password set). Absent: every role exists and any password is right. */
+  readonly users?: Readonly<Record<string, string | null>>;
+  /** Databases that exist. Absent: every database exists. */
+  readonly databases?: readonly string[];
+  /** Addresses the server listens on (listen_addresses); default 127.0.0.1 and ::1. */
+  readonly listen?: readonly string[];
+  /** The server's port (default: whatever the client asks for). */
+  readonly port?: number;
+  /** PostgreSQL server major version (affects only the hba HINT text); default 17. */
+  readonly version?: string;
+  /** Managed-service preset whose documented settings are applied on top of `hba` (see presets.ts). */
+  readonly preset?: ServerPreset;
+  /** Azure Flexible Server `require_secure_transport` (default on under the azure preset). */
+  readonly requireSecureTransport?: boolean;
+  /** AWS RDS `rds.force_ssl` (default 1 for PG15+ under the aws preset). */
+  readonly rdsForceSsl?: boolean;
+}
+
+export interface Scenario {
+  readonly client: ClientSpec;
+  readonly server: ServerSpec;
+  /** Name resolution the client sees: host name -> addresses in order (default localhost -> 127.0.0.1). */
+  readonly resolve?: Readonly<Record<string, readonly string[]>>;
+  /** The clock for certificate validity (default: now, taken at the outer API). */
+  readonly time?: string | Date;
+}
+
+export type StepKind =
+  | 'parse'
+  | 'tcp'
+  | 'ssl-request'
+  | 'ssl-response'
+  | 'tls'
+  | 'chain'
+  | 'hostname'
+  | 'startup'
+  | 'pg_hba'
+  | 'auth'
+  | 'result';
+
+export type StepStatus = 'ok' | 'fail' | 'skip' | 'info';
+
+export interface Step {
+  /** 1-based connection attempt this step belongs to (0 for option parsing). */
+  readonly attempt: number;
+  readonly kind: StepKind;
+  readonly status: StepStatus;
+  /** What happened, in one sentence. */
+  readonly detail: string;
+  /** The rule id (see rules.ts) that decided this step. */
+  readonly rule: string;
+  /** Where the rule comes from: file and function, or the doc page. */
+  readonly source: string;
+}
+
+export type MitmProtection = 'none' | 'chain-only' | 'full';
+
+export interface Protection {
+  /** Traffic is encrypted, so a passive eavesdropper learns nothing. */
+  readonly eavesdropping: boolean;
+  /**
+   * 'full': chain and host name checked; 'chain-only': chain checked but not the name (any certificate from the
+   * same CA passes); 'none': an active attacker can present any certificate (or strip TLS).
+   */
+  readonly mitm: MitmProtection;
+  /** Could an active attacker force plaintext (answer N, break the handshake) and still get a connection? */
+  readonly downgradePossible: boolean;
+  readonly explanation: string;
+}
+
+export interface ConnectionOutcome {
+  readonly driver: Driver;
+  /** The version whose rules were applied. */
+  readonly version: string;
+  readonly connected: boolean;
+  readonly encrypted: boolean;
+  /** Negotiated TLS version of the connection that succeeded. */
+  readonly protocol?: string;
+  /**
+   * The client's error text exactly: for libpq what PQerrorMessage returns (lines joined with \n) without its
+   * final newline, i.e. what psql prints after `psql: error: `. Absent when connected.
+   */
+  readonly error?: string;
+  /** The effective sslmode after defaults and environment. */
+  readonly sslmode: string;
+  readonly chainVerified: boolean;
+  readonly hostnameVerified: boolean;
+  readonly steps: readonly Step[];
+  readonly protection: Protection;
+  /** What to change, in one or two sentences. */
+  readonly fix?: string;
+  /** Tools that use this client's rules (psql, psycopg, Ruby pg ...). */
+  readonly usedBy: readonly string[];
+  /** Warnings the client prints without failing (node-postgres's SECURITY WARNING ...). */
+  readonly warnings: readonly string[];
+}

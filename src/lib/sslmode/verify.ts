@@ -1,0 +1,69 @@
+/**
+ * The one seam between the sslmode engine and the certificate engine (src/lib/pki). Chain verification is
+ * real: `analyzeChain` with the 'openssl-3' profile (libpq and Node both verify with OpenSSL 3), purpose
+ * serverAuth (OpenSSL's client default purpose "sslserver"). Host-name rules are the clients' own and live in
+ * hostname.ts.
+ */
+
+import { analyzeChain, parseCertificates } from '../pki/index.ts';
+import { leafNamesOf, type LeafNames } from './hostname.ts';
+
+export interface ChainCheck {
+  readonly trusted: boolean;
+  /** OpenSSL's identifier and exact X509_verify_cert_error_string() text when not trusted. */
+  readonly error?: { readonly code: string; readonly message: string; readonly depth?: number };
+  /** Subjects of the chain OpenSSL settled on, leaf first (may be partial on failure). */
+  readonly path: readonly string[];
+  readonly trace: readonly string[];
+}
+
+export interface PemContents {
+  readonly certificates: number;
+  readonly problems: readonly string[];
+}
+
+/** How many certificates a PEM file holds (libpq fails to load a root file with none). */
+export async function readPem(pem: string): Promise<PemContents> {
+  const report = await parseCertificates(pem);
+  return {
+    certificates: report.certificates.length,
+    problems: report.problems.map((p) => `${p.where}: ${p.message}`),
+  };
+}
+
+/** The leaf of a served chain (the first certificate), or null when none parses. */
+export async function readLeaf(chainPem: string): Promise<LeafNames | null> {
+  const report = await parseCertificates(chainPem);
+  const leaf = report.certificates[0];
+  return leaf ? leafNamesOf(leaf) : null;
+}
+
+/** OpenSSL 3 chain verification of what the server sent against the client's trust store. */
+export async function verifyServerChain(input: {
+  readonly chainPem: string;
+  readonly rootsPem: string;
+  readonly time: Date;
+}): Promise<ChainCheck> {
+  const analysis = await analyzeChain({
+    certificates: input.chainPem,
+    trustAnchors: input.rootsPem,
+    time: input.time,
+    purpose: 'serverAuth',
+    profile: 'openssl-3',
+  });
+  const subjectOf = new Map(
+    [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),
+  );
+  const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
+  const e = analysis.verdict.error;
+  return {
+    trusted: analysis.verdict.valid,
+    ...(analysis.verdict.valid || !e
+      ? {}
+      : {
+          error: { code: e.code, message: e.message, ...(e.depth !== undefined ? { depth: e.depth } : {}) },
+        }),
+    path,
+    trace: analysis.verdict.trace,
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * Oracle: the real psql (its libpq) against a real PostgreSQL on 127.0.0.1, cell by cell, and
+ * explainConnection() must predict connected, encrypted, protocol and the error text EXACTLY.
+ *
+ * Matrix (each block reuses one server setup; pg_hba has one user per line type, so hba never reloads):
+ *   A  sslmode(6) x setup(off, good, noip, mismatch, expired, selfsigned, cross) x root(none, ~/.postgresql/root.crt,
+ *      sslrootcert=path, wrong root) with host=localhost and a `host` line
+ *   B  sslmode(6) x setup(off, good, mismatch) x root(none, home) x user(hostssl-only, hostnossl-only, no line)
+ *   C  sslmode(require, verify-ca, verify-full) x setup(good, noip, mismatch) x host form(localhost, 127.0.0.1,
+ *      hostaddr only, host=localhost + hostaddr)
+ *   D  server ssl_min_protocol_version=TLSv1.3 x client ssl_max_protocol_version(unset, TLSv1.2) x sslmode
+ *   E  scram user: right / wrong / no password x sslmode(allow, prefer, require)
+ *   F  connection strings libpq rejects before connecting
+ */
+import { appendFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainConnection } from '../../src/lib/sslmode/index.ts';
+import type { Scenario, ServerSpec } from '../../src/lib/sslmode/types.ts';
+import { makeOraclePki, type OraclePki } from './support/postgres-pki.ts';
+import { PgOracleServer, findPostgres, type PsqlResult, type ServerTls } from './support/postgres.ts';
+
+const HBA = [
+  'host all anyuser 127.0.0.1/32 trust',
+  'hostssl all ssluser 127.0.0.1/32 trust',
+  'hostnossl all plainuser 127.0.0.1/32 trust',
+  'host all pwuser 127.0.0.1/32 scram-sha-256',
+];
+const ROLES =
+  "create role anyuser login; create role ssluser login; create role plainuser login; create role pwuser login password 'right-pw';";
+const USERS = { anyuser: null, ssluser: null, plainuser: null, pwuser: 'right-pw', postgres: null };
+const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+
+type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'tls13';
+type RootForm = 'none' | 'home' | 'path' | 'wrong';
+
+interface Cell {
+  readonly name: string;
+  readonly conninfo: string;
+  readonly root: RootForm;
+  readonly password?: string;
+}
+
+let pg: PgOracleServer;
+let pki: OraclePki;
+let localhostAddrs: string[];
+const major = findPostgres().major;
+
+function setupTls(name: SetupName): ServerTls {
+  if (name === 'off') return { name, ssl: false };
+  const cred = name === 'tls13' ? pki.servers.good : pki.servers[name];
+  return {
+    name,
+    ssl: true,
+    chainPem: cred.chainPem,
+    keyPem: cred.keyPem,
+    ...(name === 'tls13' ? { minProtocol: 'TLSv1.3' } : {}),
+  };
+}
+
+function serverSpec(tls: ServerTls): ServerSpec {
+  return {
+    ssl: tls.ssl,
+    ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
+    ...(tls.minProtocol ? { minProtocol: tls.minProtocol } : {}),
+    hba: HBA,
+    users: USERS,
+    listen: ['127.0.0.1'],
+    port: pg.port,
+  };
+}
+
+/** The root file a cell uses: on disk for psql, in `files` for the engine. */
+function rootFiles(root: RootForm): { home: string; files: Record<string, string>; extra: string } {
+  if (root === 'home')
+    return {
+      home: pg.home({ 'root.crt': pki.rootA }),
+      files: { '~/.postgresql/root.crt': pki.rootA },
+      extra: '',
+    };
+  if (root === 'wrong')
+    return {
+      home: pg.home({ 'root.crt': pki.rootB }),
+      files: { '~/.postgresql/root.crt': pki.rootB },
+      extra: '',
+    };
+  if (root === 'path') {
+    const path = pg.clientFile('root-a.crt', pki.rootA);
+    return { home: pg.home({}), files: { [path]: pki.rootA }, extra: ` sslrootcert=${path}` };
+  }
+  return { home: pg.home({}), files: {}, extra: '' };
+}
+
+interface Compared {
+  readonly cell: string;
+  readonly real: PsqlResult;
+  readonly predicted: { connected: boolean; encrypted: boolean; protocol?: string; error?: string };
+}
+
+async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
+  const rf = rootFiles(cell.root);
+  const conninfo = `${cell.conninfo} port=${pg.port}${rf.extra}`;
+  const real = await pg.psql(conninfo, {
+    home: rf.home,
+    ...(cell.password !== undefined ? { password: cell.password } : {}),
+  });
+  const scenario: Scenario = {
+    client: {
+      driver: 'libpq',
+      version: String(major),
+      conninfo,
+      files: rf.files,
+      home: rf.home,
+      ...(cell.password !== undefined ? { env: { PGPASSWORD: cell.password } } : {}),
+    },
+    server: serverSpec(setup),
+    resolve: { localhost: localhostAddrs },
+  };
+  const out = await explainConnection(scenario);
+  return {
+    cell: `${setup.name}: ${cell.name}`,
+    real: real,
+    predicted: {
+      connected: out.connected,
+      encrypted: out.encrypted,
+      ...(out.protocol ? { protocol: out.protocol } : {}),
+      ...(out.error !== undefined ? { error: out.error } : {}),
+    },
+  };
+}
+
+/** Runs cells two at a time (2 shared cores). */
+async function runAll(setup: SetupName, cells: readonly Cell[]): Promise<Compared[]> {
+  const tls = setupTls(setup);
+  await pg.configure(tls);
+  const out: Compared[] = [];
+  for (let i = 0; i < cells.length; i += 2) {
+    out.push(...(await Promise.all(cells.slice(i, i + 2).map((c) => runCell(tls, c)))));
+  }
+  return out;
+}
+
+function expectAgreement(results: readonly Compared[]): void {
+  const mismatches = results
+    .map((r) => ({
+      cell: r.cell,
+      real: {
+        connected: r.real.connected,
+        encrypted: r.real.encrypted,
+        ...(r.real.protocol ? { protocol: r.real.protocol } : {}),
+        ...(r.real.error !== undefined ? { error: r.real.error } : {}),
+      },
+      predicted: r.predicted,
+    }))
+    .filter((r) => JSON.stringify(r.real) !== JSON.stringify(r.predicted));
+  if (process.env.SSLMODE_ORACLE_DUMP) {
+    appendFileSync(
+      process.env.SSLMODE_ORACLE_DUMP,
+      results.map((r) => JSON.stringify({ cell: r.cell, real: r.real, predicted: r.predicted })).join('\n') +
+        '\n',
+    );
+  }
+  expect(mismatches).toEqual([]);
+  expect(results.length).toBeGreaterThan(0);
+}
+
+beforeAll(async () => {
+  pki = await makeOraclePki();
+  pg = await PgOracleServer.start(HBA, ROLES);
+  localhostAddrs = (await lookup('localhost', { all: true })).map((a) => a.address);
+});
+
+afterAll(() => {
+  pg?.stop();
+});
+
+describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConnection predicts psql exactly`, () => {
+  const setupsA: SetupName[] = ['off', 'good', 'noip', 'mismatch', 'expired', 'selfsigned', 'cross'];
+  for (const setup of setupsA) {
+    it(`A: every sslmode x root file with host=localhost, server setup "${setup}"`, async () => {
+      const cells: Cell[] = [];
+      for (const mode of MODES)
+        for (const root of ['none', 'home', 'path', 'wrong'] as const) {
+          // The cross-signed setup is the one where Root B alone must anchor the chain.
+          const r: RootForm = setup === 'cross' && root === 'wrong' ? 'wrong' : root;
+          cells.push({
+            name: `sslmode=${mode} root=${r}`,
+            conninfo: `host=localhost user=anyuser dbname=postgres sslmode=${mode}`,
+            root: r,
+          });
+        }
+      expectAgreement(await runAll(setup, cells));
+    });
+  }
+
+  for (const setup of ['off', 'good', 'mismatch'] as const) {
+    it(`B: hostssl-only, hostnossl-only and unlisted users, server setup "${setup}"`, async () => {
+      const cells: Cell[] = [];
+      for (const mode of MODES)
+        for (const root of ['none', 'home'] as const)
+          for (const user of ['ssluser', 'plainuser', 'nosuchuser'])
+            cells.push({
+              name: `sslmode=${mode} root=${root} user=${user}`,
+              conninfo: `host=127.0.0.1 user=${user} dbname=postgres sslmode=${mode}`,
+              root,
+            });
+      expectAgreement(await runAll(setup, cells));
+    });
+  }
+
+  for (const setup of ['good', 'noip', 'mismatch'] as const) {
+    it(`C: host forms (name, IP, hostaddr only, host+hostaddr), server setup "${setup}"`, async () => {
+      const cells: Cell[] = [];
+      const forms = [
+        'host=localhost',
+        'host=127.0.0.1',
+        'hostaddr=127.0.0.1',
+        'host=localhost hostaddr=127.0.0.1',
+        'host=db.example.test hostaddr=127.0.0.1',
+      ];
+      for (const mode of ['require', 'verify-ca', 'verify-full'] as const)
+        for (const form of forms)
+          cells.push({
+            name: `sslmode=${mode} ${form}`,
+            conninfo: `${form} user=anyuser dbname=postgres sslmode=${mode}`,
+            root: 'path',
+          });
+      expectAgreement(await runAll(setup, cells));
+    });
+  }
+
+  it('D: server ssl_min_protocol_version=TLSv1.3 vs client ssl_max_protocol_version', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['prefer', 'require', 'verify-full'] as const)
+      for (const max of ['', ' ssl_max_protocol_version=TLSv1.2', ' ssl_min_protocol_version=TLSv1.3'])
+        for (const user of ['anyuser', 'ssluser'])
+          cells.push({
+            name: `sslmode=${mode}${max} user=${user}`,
+            conninfo: `host=localhost user=${user} dbname=postgres sslmode=${mode}${max}`,
+            root: 'home',
+          });
+    expectAgreement(await runAll('tls13', cells));
+  });
+
+  it('E: scram user with right, wrong and missing password', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['allow', 'prefer', 'require'] as const)
+      for (const password of ['right-pw', 'wrong-pw', undefined])
+        cells.push({
+          name: `sslmode=${mode} password=${password ?? '(none)'}`,
+          conninfo: `host=127.0.0.1 user=pwuser dbname=postgres sslmode=${mode}`,
+          root: 'none',
+          ...(password !== undefined ? { password } : {}),
+        });
+    expectAgreement(await runAll('good', cells));
+  });
+
+  it('F: connection strings libpq rejects before connecting', async () => {
+    const bad = [
+      'host=localhost sslmode=foo',
+      'host=localhost ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2',
+      'host=localhost ssl_min_protocol_version=tls1',
+      "host='localhost",
+      'host=localhost bogus=1',
+      'host=localhost sslmode',
+      'host=localhost,127.0.0.1 hostaddr=127.0.0.1',
+      'host=localhost port=abc',
+      ...(major < 17 ? ['host=localhost sslnegotiation=direct'] : []),
+    ];
+    const uris = [
+      'postgresql://localhost?sslmode=verify-all',
+      'postgresql://[::1',
+      'postgresql://localhost?sslmode',
+      'postgresql://localhost?a=b=c',
+      'postgresql://localhost/%zz',
+      'postgresql://localhost?nosuch=1',
+      'postgresql://local%00host',
+    ];
+    const results: Compared[] = [];
+    const tls = setupTls('good');
+    await pg.configure(tls);
+    for (const conninfo of bad) {
+      const real = await pg.psql(conninfo, { home: pg.home({}) });
+      const out = await explainConnection({
+        client: { driver: 'libpq', version: String(major), conninfo },
+        server: serverSpec(tls),
+      });
+      results.push({
+        cell: conninfo,
+        real,
+        predicted: {
+          connected: out.connected,
+          encrypted: out.encrypted,
+          ...(out.error !== undefined ? { error: out.error } : {}),
+        },
+      });
+    }
+    for (const conninfo of uris) {
+      const real = await pg.psql(conninfo, { home: pg.home({}) });
+      const out = await explainConnection({
+        client: { driver: 'libpq', version: String(major), conninfo },
+        server: serverSpec(tls),
+      });
+      results.push({
+        cell: conninfo,
+        real,
+        predicted: {
+          connected: out.connected,
+          encrypted: out.encrypted,
+          ...(out.error !== undefined ? { error: out.error } : {}),
+        },
+      });
+    }
+    expectAgreement(results);
+  });
+});

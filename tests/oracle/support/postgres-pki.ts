@@ -1,0 +1,190 @@
+/**
+ * A throw-away PKI for the PostgreSQL oracle, generated fresh with WebCrypto + @peculiar/x509 (ECDSA P-256):
+ *
+ *   Root A ──> Intermediate (issued by A) ─┬─> leaf "good"     SAN DNS:db.example.test, DNS:localhost, IP:127.0.0.1
+ *   Root B ──> Intermediate (cross-signed, │   leaf "noip"     SAN DNS:localhost only, CN localhost
+ *              same subject and key)       ├─> leaf "mismatch" SAN DNS:other.example.test
+ *                                          └─> leaf "expired"  like good, notAfter in the past
+ *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1.
+ */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY = 86_400_000;
+
+export interface ServerCredential {
+  /** Leaf first, then intermediates, as the server sends them (ssl_cert_file). */
+  readonly chainPem: string;
+  /** PKCS#8 PEM (ssl_key_file). */
+  readonly keyPem: string;
+}
+
+export interface OraclePki {
+  readonly rootA: string;
+  readonly rootB: string;
+  readonly intermediateFromA: string;
+  readonly intermediateFromB: string;
+  readonly servers: Readonly<
+    Record<'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross', ServerCredential>
+  >;
+}
+
+function toPem(der: ArrayBuffer, label: string): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+}
+
+async function keyPair(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+let serial = 0x1000;
+
+async function issue(args: {
+  subject: string;
+  issuer: string;
+  publicKey: CryptoKey;
+  signingKey: CryptoKey;
+  issuerPublicKey: CryptoKey;
+  ca: boolean;
+  san?: { type: 'dns' | 'ip'; value: string }[];
+  notBefore?: Date;
+  notAfter?: Date;
+}): Promise<string> {
+  const now = Date.now();
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(args.ca, undefined, true),
+    new x509.KeyUsagesExtension(
+      args.ca
+        ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
+        : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
+    await x509.SubjectKeyIdentifierExtension.create(args.publicKey, false, webcrypto as unknown as Crypto),
+    await x509.AuthorityKeyIdentifierExtension.create(
+      args.issuerPublicKey,
+      false,
+      webcrypto as unknown as Crypto,
+    ),
+  ];
+  if (!args.ca) extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
+  if (args.san) extensions.push(new x509.SubjectAlternativeNameExtension(args.san));
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: (serial++).toString(16),
+      subject: args.subject,
+      issuer: args.issuer,
+      notBefore: args.notBefore ?? new Date(now - 2 * DAY),
+      notAfter: args.notAfter ?? new Date(now + 365 * DAY),
+      signingAlgorithm: ALG,
+      publicKey: args.publicKey,
+      signingKey: args.signingKey,
+      extensions,
+    },
+    webcrypto as unknown as Crypto,
+  );
+  return cert.toString('pem') + '\n';
+}
+
+export async function makeOraclePki(): Promise<OraclePki> {
+  const [ka, kb, ki] = await Promise.all([keyPair(), keyPair(), keyPair()]);
+  const rootA = await issue({
+    subject: 'CN=TLS Lab Root A',
+    issuer: 'CN=TLS Lab Root A',
+    publicKey: ka.publicKey,
+    signingKey: ka.privateKey,
+    issuerPublicKey: ka.publicKey,
+    ca: true,
+  });
+  const rootB = await issue({
+    subject: 'CN=TLS Lab Root B',
+    issuer: 'CN=TLS Lab Root B',
+    publicKey: kb.publicKey,
+    signingKey: kb.privateKey,
+    issuerPublicKey: kb.publicKey,
+    ca: true,
+  });
+  const interName = 'CN=TLS Lab Intermediate';
+  const intermediateFromA = await issue({
+    subject: interName,
+    issuer: 'CN=TLS Lab Root A',
+    publicKey: ki.publicKey,
+    signingKey: ka.privateKey,
+    issuerPublicKey: ka.publicKey,
+    ca: true,
+  });
+  const intermediateFromB = await issue({
+    subject: interName,
+    issuer: 'CN=TLS Lab Root B',
+    publicKey: ki.publicKey,
+    signingKey: kb.privateKey,
+    issuerPublicKey: kb.publicKey,
+    ca: true,
+  });
+
+  const leaf = async (
+    subject: string,
+    san: { type: 'dns' | 'ip'; value: string }[],
+    validity?: { notBefore: Date; notAfter: Date },
+  ): Promise<ServerCredential & { leafPem: string }> => {
+    const k = await keyPair();
+    const leafPem = await issue({
+      subject,
+      issuer: interName,
+      publicKey: k.publicKey,
+      signingKey: ki.privateKey,
+      issuerPublicKey: ki.publicKey,
+      ca: false,
+      san,
+      ...validity,
+    });
+    const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', k.privateKey), 'PRIVATE KEY');
+    return { leafPem, chainPem: leafPem + intermediateFromA, keyPem };
+  };
+  const goodSan = [
+    { type: 'dns' as const, value: 'db.example.test' },
+    { type: 'dns' as const, value: 'localhost' },
+    { type: 'ip' as const, value: '127.0.0.1' },
+  ];
+  const good = await leaf('CN=db.example.test', goodSan);
+  const noip = await leaf('CN=localhost', [{ type: 'dns', value: 'localhost' }]);
+  const mismatch = await leaf('CN=other.example.test', [{ type: 'dns', value: 'other.example.test' }]);
+  const expired = await leaf('CN=db.example.test', goodSan, {
+    notBefore: new Date(Date.now() - 30 * DAY),
+    notAfter: new Date(Date.now() - 2 * DAY),
+  });
+  const ks = await keyPair();
+  const selfPem = await issue({
+    subject: 'CN=localhost',
+    issuer: 'CN=localhost',
+    publicKey: ks.publicKey,
+    signingKey: ks.privateKey,
+    issuerPublicKey: ks.publicKey,
+    ca: false,
+    san: [
+      { type: 'dns', value: 'localhost' },
+      { type: 'ip', value: '127.0.0.1' },
+    ],
+  });
+  const selfsigned = {
+    chainPem: selfPem,
+    keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', ks.privateKey), 'PRIVATE KEY'),
+  };
+  return {
+    rootA,
+    rootB,
+    intermediateFromA,
+    intermediateFromB,
+    servers: {
+      good: { chainPem: good.chainPem, keyPem: good.keyPem },
+      noip: { chainPem: noip.chainPem, keyPem: noip.keyPem },
+      mismatch: { chainPem: mismatch.chainPem, keyPem: mismatch.keyPem },
+      expired: { chainPem: expired.chainPem, keyPem: expired.keyPem },
+      selfsigned,
+      // The server sends both intermediates: a client trusting only Root B must find the cross-signed one.
+      cross: { chainPem: good.leafPem + intermediateFromA + intermediateFromB, keyPem: good.keyPem },
+    },
+  };
+}
