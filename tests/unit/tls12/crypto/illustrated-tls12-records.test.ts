@@ -184,11 +184,11 @@ describe('Illustrated TLS 1.2 encrypted records (AES-128-CBC + HMAC-SHA1)', () =
     // Plaintext: ping(4) MAC(20) padding(8 × 07), one block each of 16: MAC ends in block 1 at offset 23.
     const flipAt = (plainOffset: number) => {
       const f = fragment.slice();
-      f[plainOffset] ^= 0x01; // fragment offset = IV(16) + plainOffset - 16
+      f[plainOffset] = f[plainOffset]! ^ 0x01; // fragment offset = IV(16) + plainOffset - 16
       return f;
     };
     const flipIv = fragment.slice();
-    flipIv[0] ^= 0x01; // IV byte 0 flips plaintext byte 0 only: "ping" -> "qing", MAC mismatch
+    flipIv[0] = flipIv[0]! ^ 0x01; // IV byte 0 flips plaintext byte 0 only: "ping" -> "qing", MAC mismatch
     await attempt(flipIv, 1n);
     await attempt(flipAt(20), 1n); // ciphertext block 0 byte 4: garbles block 0, flips plaintext byte 20 (MAC)
     await attempt(flipAt(26), 1n); // padding byte (plaintext 26)
