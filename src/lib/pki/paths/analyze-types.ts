@@ -46,5 +46,6 @@ export interface ChainAnalysis {
   readonly problems: readonly ParseProblem[];
   /** The validation time, ISO 8601. */
   readonly time: string;
+  /** Fresh signature verifications made by the path search (the budgeted number). */
   readonly signatureChecks: number;
 }

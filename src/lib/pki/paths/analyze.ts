@@ -162,7 +162,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
     notSupported: [...notSupported],
     problems: input.problems ?? [],
     time: new Date(input.time).toISOString(),
-    signatureChecks: graph.signatureChecks,
+    signatureChecks: built?.signatureChecks ?? 0,
   };
 }
 
