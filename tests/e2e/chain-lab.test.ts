@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { serveStatic, type StaticServer } from './support/static-server';
+import {
+  describeViolations,
+  launchBrowser,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from './support/browser';
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic('dist');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const verdict = (page: Page) => page.locator('#verdict-title');
+const pathsTitle = (page: Page) => page.locator('#paths-title');
+const AZURE = 'fixtures/public-ca/azure';
+
+describe('Chain Lab', () => {
+  it('shows both paths of the Azure cross-signed intermediate and the OpenSSL 3 verdict', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verified');
+    expect(await page.locator('.paths > li.valid').count()).toBe(2);
+    await screenshot(page, 'chain-azure');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('analyses real files uploaded through the file input against a trust preset', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/chain?trust=azure-postgresql&host=www.microsoft.com&at=2024-01-15');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toMatch(/Every path/);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([
+        `${AZURE}/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem`,
+        `${AZURE}/int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem`,
+        `${AZURE}/int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem`,
+      ]);
+    await expect.poll(() => page.getByText('Found 3 certificates.').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    expect(await page.locator('.paths > li.valid').count()).toBe(2);
+    // The user's certificates never go into the URL.
+    expect(page.url()).not.toMatch(/BEGIN|MII/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("flips the OpenSSL 1.0.2 verdict when the date slider crosses 2021-09-30 (Let's Encrypt)", async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/chain?sample=letsencrypt-2021&at=2021-09-29');
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 20_000 })
+      .toBe('OpenSSL 1.0.2 (old clients): verified');
+    const slider = page.locator('#at-slider');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.url()).toMatch(/at=2021-10-01/);
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 20_000 })
+      .toBe('OpenSSL 1.0.2 (old clients): verification fails');
+    expect(await page.locator('.verdict code').textContent()).toBe('certificate has expired');
+    // OpenSSL 3 looks in its trust store first and stops at the self-signed ISRG Root X1.
+    await page.locator('select').filter({ hasText: 'OpenSSL 3' }).selectOption('openssl-3');
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 20_000 })
+      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('explains junk clearly, discards a private key, and keeps working', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    const junk = '-----BEGIN CERTIFICATE-----\nthis is not base64 at all!!\n-----END CERTIFICATE-----\n';
+    const key = readFileSync('fixtures/demo-pki/server-ecdsa.key', 'utf8');
+    await page.locator('#paste').fill(`hello\n${junk}\n${key}`);
+    await page.getByRole('button', { name: 'Add pasted text' }).click();
+    const problems = page.locator('.problems');
+    await expect.poll(() => problems.textContent(), { timeout: 20_000 }).toMatch(/pasted text: .*line/);
+    await expect.poll(() => page.getByText(/private key was found and discarded/).count()).toBe(1);
+    expect(await page.locator('main').textContent()).not.toContain(key.split('\n')[1]);
+    // The lab still works: a sample can be loaded again.
+    await page.locator('select').first().selectOption('expired-leaf');
+    await expect
+      .poll(() => page.locator('.verdict code').textContent(), { timeout: 20_000 })
+      .toBe('certificate has expired');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('can be driven by keyboard alone and passes axe in light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
+      await page.goto(server.url + '#/chain');
+      await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+      // Tab to the second path and select it with the keyboard.
+      const second = page.getByRole('button', { name: /Path 2:/ });
+      let guard = 0;
+      while (!(await second.evaluate((el) => el === document.activeElement)) && guard++ < 80)
+        await page.keyboard.press('Tab');
+      expect(guard).toBeLessThan(80);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.url()).toMatch(/path=1/);
+      expect(await second.getAttribute('aria-pressed')).toBe('true');
+      const violations = await seriousAxeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await screenshot(page, `chain-${scheme}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+});
