@@ -43,6 +43,14 @@ export async function verifyServerChain(input: {
   readonly chainPem: string;
   readonly rootsPem: string;
   readonly time: Date;
+  /**
+   * Node's OpenSSL verify callback always returns 1 ("failure is handled in TLSWrap::VerifyError"), so
+   * X509_verify_cert goes on past a chain-building error and the error Node reports is the LAST one set:
+   * internal_verify() checks each certificate's validity period from the top down to the leaf.
+   * S: nodejs/node src/crypto/crypto_context.cc VerifyCallback(); openssl crypto/x509/x509_vfy.c internal_verify().
+   * libpq's verify_cb returns OpenSSL's verdict, so the first error stands there (false, the default).
+   */
+  readonly continueOnError?: boolean;
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
@@ -55,7 +63,20 @@ export async function verifyServerChain(input: {
     [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),
   );
   const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
-  const e = analysis.verdict.error;
+  let e = analysis.verdict.error;
+  if (input.continueOnError && e && !analysis.verdict.valid) {
+    const byId = new Map([...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c] as const));
+    const chain = (analysis.verdict.path ?? []).map((id) => byId.get(id)).filter((c) => c !== undefined);
+    const ms = input.time.getTime();
+    for (let depth = chain.length - 1; depth >= 0; depth--) {
+      const c = chain[depth]!;
+      if (ms > c.validity.notAfterMs)
+        e = { code: 'X509_V_ERR_CERT_HAS_EXPIRED', message: 'certificate has expired', depth };
+      else if (ms < c.validity.notBeforeMs) {
+        e = { code: 'X509_V_ERR_CERT_NOT_YET_VALID', message: 'certificate is not yet valid', depth };
+      }
+    }
+  }
   return {
     trusted: analysis.verdict.valid,
     ...(analysis.verdict.valid || !e

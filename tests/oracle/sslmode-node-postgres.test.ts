@@ -1,0 +1,176 @@
+/**
+ * Oracle: the real `pg` package (node-postgres, with its pg-connection-string) on this Node against a real
+ * PostgreSQL on 127.0.0.1; explainConnection() must predict connected, encrypted, protocol and err.message.
+ * Default URL semantics and uselibpqcompat=true, over server setups, root files and host forms.
+ */
+import { lookup } from 'node:dns/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainConnection } from '../../src/lib/sslmode/index.ts';
+import type { ServerSpec } from '../../src/lib/sslmode/types.ts';
+import { makeOraclePki, type OraclePki } from './support/postgres-pki.ts';
+import { PgOracleServer, type ServerTls } from './support/postgres.ts';
+
+const HBA = [
+  'host all anyuser 127.0.0.1/32 trust',
+  'hostssl all ssluser 127.0.0.1/32 trust',
+  'hostnossl all plainuser 127.0.0.1/32 trust',
+];
+const ROLES = 'create role anyuser login; create role ssluser login; create role plainuser login;';
+const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null };
+const PG_VERSION = (await import('pg/package.json', { with: { type: 'json' } })).default.version as string;
+
+type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned';
+
+let server: PgOracleServer;
+let pki: OraclePki;
+let localhostAddrs: string[];
+
+function setupTls(name: SetupName): ServerTls {
+  if (name === 'off') return { name, ssl: false };
+  return { name, ssl: true, chainPem: pki.servers[name].chainPem, keyPem: pki.servers[name].keyPem };
+}
+
+function serverSpec(tls: ServerTls): ServerSpec {
+  return {
+    ssl: tls.ssl,
+    ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
+    hba: HBA,
+    users: USERS,
+    listen: ['127.0.0.1'],
+    port: server.port,
+  };
+}
+
+interface Observed {
+  connected: boolean;
+  encrypted: boolean;
+  protocol?: string;
+  error?: string;
+}
+
+async function realPg(url: string): Promise<Observed> {
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  } catch (e) {
+    return { connected: false, encrypted: false, error: (e as Error).message };
+  }
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const r = await client.query<{ ssl: boolean; version: string | null }>(
+      'select ssl, version from pg_stat_ssl where pid = pg_backend_pid()',
+    );
+    const row = r.rows[0]!;
+    return { connected: true, encrypted: row.ssl, ...(row.version ? { protocol: row.version } : {}) };
+  } catch (e) {
+    return { connected: false, encrypted: false, error: (e as Error).message };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function cell(
+  tls: ServerTls,
+  url: string,
+  files: Record<string, string>,
+): Promise<{ url: string; real: Observed; predicted: Observed }> {
+  const real = await realPg(url);
+  const out = await explainConnection({
+    client: { driver: 'node-postgres', version: PG_VERSION, conninfo: url, files },
+    server: serverSpec(tls),
+    resolve: { localhost: localhostAddrs },
+  });
+  const predicted: Observed = {
+    connected: out.connected,
+    encrypted: out.encrypted,
+    ...(out.protocol ? { protocol: out.protocol } : {}),
+    ...(out.error !== undefined ? { error: out.error } : {}),
+  };
+  return { url, real, predicted };
+}
+
+async function runSetup(
+  setup: SetupName,
+  urls: readonly { url: string; files: Record<string, string> }[],
+): Promise<void> {
+  const tls = setupTls(setup);
+  await server.configure(tls);
+  const results = [];
+  for (const u of urls) results.push(await cell(tls, u.url, u.files));
+  const mismatches = results.filter((r) => JSON.stringify(r.real) !== JSON.stringify(r.predicted));
+  expect(mismatches).toEqual([]);
+  expect(results.length).toBe(urls.length);
+}
+
+beforeAll(async () => {
+  for (const k of Object.keys(process.env)) if (k.startsWith('PG')) delete process.env[k];
+  pki = await makeOraclePki();
+  server = await PgOracleServer.start(HBA, ROLES);
+  localhostAddrs = (await lookup('localhost', { all: true })).map((a) => a.address);
+  // node-postgres prints its deprecation warning through process.emitWarning; keep test output quiet.
+  process.removeAllListeners('warning');
+  process.on('warning', () => undefined);
+});
+
+afterAll(() => {
+  server?.stop();
+});
+
+const MODES = [
+  '',
+  'sslmode=disable',
+  'sslmode=allow',
+  'sslmode=prefer',
+  'sslmode=require',
+  'sslmode=verify-ca',
+  'sslmode=verify-full',
+  'sslmode=no-verify',
+  'ssl=true',
+];
+
+describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a real server`, () => {
+  for (const setup of ['off', 'good', 'mismatch', 'expired', 'selfsigned'] as const) {
+    it(`every URL sslmode x uselibpqcompat x sslrootcert, host=localhost, setup "${setup}"`, async () => {
+      const rootA = server.clientFile('node-root-a.crt', pki.rootA);
+      const rootB = server.clientFile('node-root-b.crt', pki.rootB);
+      const urls: { url: string; files: Record<string, string> }[] = [];
+      for (const mode of MODES)
+        for (const compat of [false, true])
+          for (const root of [null, rootA, rootB]) {
+            const params = [mode, compat ? 'uselibpqcompat=true' : '', root ? `sslrootcert=${root}` : '']
+              .filter(Boolean)
+              .join('&');
+            const files: Record<string, string> = root
+              ? { [root]: root === rootA ? pki.rootA : pki.rootB }
+              : {};
+            urls.push({
+              url: `postgres://anyuser@localhost:${server.port}/postgres${params ? `?${params}` : ''}`,
+              files,
+            });
+          }
+      await runSetup(setup, urls);
+    });
+  }
+
+  for (const setup of ['good', 'noip'] as const) {
+    it(`IP host 127.0.0.1 and hostssl/hostnossl users, setup "${setup}"`, async () => {
+      const rootA = server.clientFile('node-root-a.crt', pki.rootA);
+      const urls: { url: string; files: Record<string, string> }[] = [];
+      for (const mode of ['', 'sslmode=require', 'sslmode=verify-full', 'sslmode=no-verify'])
+        for (const compat of [false, true])
+          for (const user of ['anyuser', 'ssluser', 'plainuser'])
+            for (const host of ['127.0.0.1', 'localhost']) {
+              const params = [mode, compat ? 'uselibpqcompat=true' : '', `sslrootcert=${rootA}`]
+                .filter(Boolean)
+                .join('&');
+              urls.push({
+                url: `postgres://${user}@${host}:${server.port}/postgres?${params}`,
+                files: { [rootA]: pki.rootA },
+              });
+            }
+      await runSetup(setup, urls);
+    });
+  }
+});
