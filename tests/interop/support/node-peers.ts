@@ -67,6 +67,7 @@ export function openSslToOurServer(
     socket.on('secureConnect', () => resolve());
     void error.then(reject);
   });
+  connected.catch(() => undefined); // tests that expect a failure await `error` instead
   return { ours, socket, keylog, connected, error };
 }
 
