@@ -1,0 +1,157 @@
+/**
+ * pgJDBC, Npgsql and pgx rule tables. No JVM, .NET or Go client runs in this project (see docs/sslmode-rules.md),
+ * so these tests pin the rules as read in each driver's source (cited in DRIVER_RULES and below) against the same
+ * generated PKI the PostgreSQL oracle uses; chain checks go through the real certificate engine.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DRIVER_RULES, explainConnection } from '../../../src/lib/sslmode/index.ts';
+import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+import { makeOraclePki, type OraclePki } from '../../oracle/support/postgres-pki.ts';
+
+let pki: OraclePki;
+beforeAll(async () => {
+  pki = await makeOraclePki();
+});
+
+const server = (over: Partial<Scenario['server']> = {}): Scenario['server'] => ({
+  ssl: true,
+  certificateChain: pki.servers.good.chainPem,
+  hba: ['host all all 127.0.0.1/32 trust'],
+  ...over,
+});
+
+describe('every rule-table row cites its source', () => {
+  it.each(Object.values(DRIVER_RULES))('$driver', (table) => {
+    for (const mode of ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']) {
+      expect(table.modes[mode]?.source).toMatch(/^[SD]: /);
+    }
+    expect(table.fallback.source).toMatch(/^S: /);
+    expect(table.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.java)', () => {
+  const jdbc = (
+    url: string,
+    files: Record<string, string> = {},
+    s = server(),
+  ): Promise<ReturnType<typeof explainConnection> extends Promise<infer T> ? T : never> =>
+    explainConnection({ client: { driver: 'pgjdbc', conninfo: url, files, home: '/home/app' }, server: s });
+  it('ssl=true without sslmode means verify-full', async () => {
+    const out = await jdbc('jdbc:postgresql://localhost:5432/app?user=app&ssl=true');
+    expect(out.sslmode).toBe('verify-full');
+    expect(out.error).toBe('Could not open SSL root certificate file /home/app/.postgresql/root.crt.');
+  });
+  it('ssl=false without sslmode means prefer, not disable', async () => {
+    const out = await jdbc('jdbc:postgresql://localhost:5432/app?user=app&ssl=false');
+    expect(out.sslmode).toBe('prefer');
+    expect(out.encrypted).toBe(true);
+  });
+  it('require never validates, even with a root.crt for another CA (unlike libpq)', async () => {
+    const out = await jdbc('jdbc:postgresql://localhost:5432/app?user=app&sslmode=require', {
+      '~/.postgresql/root.crt': pki.rootB,
+    });
+    expect(out.connected && out.encrypted && !out.chainVerified).toBe(true);
+  });
+  it('verify-full checks the chain and the host name', async () => {
+    const ok = await jdbc('jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full', {
+      '~/.postgresql/root.crt': pki.rootA,
+    });
+    expect(ok.hostnameVerified).toBe(true);
+    const bad = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full',
+      { '~/.postgresql/root.crt': pki.rootA },
+      server({ certificateChain: pki.servers.mismatch.chainPem }),
+    );
+    expect(bad.error).toBe(
+      'The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.',
+    );
+  });
+  it('prefer retries in plaintext only on SQLSTATE 28000, not on a wrong password', async () => {
+    const hba = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app',
+      {},
+      server({ hba: ['hostnossl all all 127.0.0.1/32 trust'] }),
+    );
+    expect(hba.connected && !hba.encrypted).toBe(true);
+    const pw = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&password=bad',
+      {},
+      server({ hba: ['host all all 127.0.0.1/32 scram-sha-256'], users: { app: 'good' } }),
+    );
+    expect(pw.error).toBe('FATAL: password authentication failed for user "app"');
+    expect(pw.steps.filter((s) => s.kind === 'pg_hba').length).toBe(1);
+  });
+  it('rejects an unknown sslmode with its own message', async () => {
+    expect((await jdbc('jdbc:postgresql://localhost:5432/app?sslmode=bogus')).error).toBe(
+      'Invalid sslmode value: bogus',
+    );
+  });
+});
+
+describe('Npgsql (NpgsqlConnector.cs, NpgsqlConnectionStringBuilder.cs)', () => {
+  const npg = (cs: string, s = server()) =>
+    explainConnection({
+      client: { driver: 'npgsql', conninfo: cs, files: { '~/.postgresql/root.crt': pki.rootB } },
+      server: s,
+    });
+  it('Require does not validate even with a root certificate for another CA', async () => {
+    const out = await npg('Host=localhost;Username=app;SSL Mode=Require');
+    expect(out.connected && out.encrypted && !out.chainVerified).toBe(true);
+  });
+  it("Require against ssl=off fails with Npgsql's text", async () => {
+    expect((await npg('Host=localhost;Username=app;SslMode=Require', server({ ssl: false }))).error).toBe(
+      'SSL connection requested. No SSL enabled connection from this host is configured.',
+    );
+  });
+  it('Prefer goes plaintext on N and after a failure once SSL was established', async () => {
+    expect((await npg('Host=localhost;Username=app', server({ ssl: false }))).encrypted).toBe(false);
+    const out = await npg(
+      'Host=localhost;Username=app',
+      server({ hba: ['hostnossl all all 127.0.0.1/32 trust'] }),
+    );
+    expect(out.connected && !out.encrypted).toBe(true);
+  });
+});
+
+describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors.go)', () => {
+  const pgx = (conninfo: string, files: Record<string, string>, s = server()) =>
+    explainConnection({ client: { driver: 'pgx', conninfo, files }, server: s });
+  it('prefer never validates, even with ~/.postgresql/root.crt', async () => {
+    const out = await pgx('host=localhost user=app', { '~/.postgresql/root.crt': pki.rootB });
+    expect(out.connected && out.encrypted && !out.chainVerified).toBe(true);
+  });
+  it('require verifies the chain when root.crt exists (the sslrootcert default), and says so in ConnectError form', async () => {
+    const out = await pgx('host=localhost user=app sslmode=require', { '~/.postgresql/root.crt': pki.rootB });
+    expect(out.error).toBe(
+      'failed to connect to `user=app database=app`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    );
+  });
+  it('sslrootcert=system forces verify-full whatever sslmode says', async () => {
+    expect((await pgx('host=localhost user=app sslmode=disable sslrootcert=system', {})).sslmode).toBe(
+      'verify-full',
+    );
+  });
+  it('prefer falls back to plaintext after a TLS error, joining errors only when every attempt fails', async () => {
+    const out = await pgx(
+      'host=localhost user=app sslmode=prefer',
+      {},
+      server({ hba: ['hostnossl all all 127.0.0.1/32 trust'] }),
+    );
+    expect(out.connected && !out.encrypted).toBe(true);
+    const both = await pgx('host=localhost user=app sslmode=prefer', {}, server({ hba: [] }));
+    expect(both.error).toBe(
+      'failed to connect to `user=app database=app`:\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption (SQLSTATE 28000)\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption (SQLSTATE 28000)',
+    );
+  });
+  it('a wrong password (28P01) stops without the plaintext retry', async () => {
+    const out = await pgx(
+      'host=localhost user=app password=bad',
+      {},
+      server({ hba: ['host all all 127.0.0.1/32 scram-sha-256'], users: { app: 'good' } }),
+    );
+    expect(out.error).toBe(
+      'failed to connect to `user=app database=app`: 127.0.0.1:5432 (localhost): server error: FATAL: password authentication failed for user "app" (SQLSTATE 28P01)',
+    );
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * libpq rules that differ by version or cannot be exercised by the installed psql (PostgreSQL 15 only here).
+ * Facts: /work/shared reference sslmode spec §1.4-§1.6 and §4.2, read in fe-connect.c / fe-secure-openssl.c of
+ * PG15.15, PG16.13, PG17.4, PG18.3. The PG15 cases are also run against real psql in the oracle.
+ */
+import { describe, expect, it } from 'vitest';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+
+const HOST = 'connection to server at "127.0.0.1", port 5432 failed: ';
+const scenario = (version: string, conninfo: string, server: Partial<Scenario['server']> = {}): Scenario => ({
+  client: { driver: 'libpq', version, conninfo, home: '/home/app' },
+  server: { ssl: false, hba: ['host all all 127.0.0.1/32 trust'], ...server },
+});
+
+describe('libpq version differences', () => {
+  it('PG15 hints only at providing the file; PG16+ also at sslrootcert=system', async () => {
+    const server = { ssl: true, certificateChain: '' };
+    const v15 = await explainConnection(scenario('15', 'host=127.0.0.1 sslmode=verify-ca', server));
+    const v16 = await explainConnection(scenario('16', 'host=127.0.0.1 sslmode=verify-ca', server));
+    expect(v15.error).toBe(
+      `${HOST}root certificate file "/home/app/.postgresql/root.crt" does not exist\nEither provide the file or change sslmode to disable server certificate verification.`,
+    );
+    expect(v16.error).toBe(
+      `${HOST}root certificate file "/home/app/.postgresql/root.crt" does not exist\nEither provide the file, use the system's trusted roots with sslrootcert=system, or change sslmode to disable server certificate verification.`,
+    );
+  });
+
+  it('sslrootcert=system (16+) makes verify-full the default and rejects weaker explicit modes before connecting', async () => {
+    const weak = await explainConnection(scenario('16', 'host=127.0.0.1 sslrootcert=system sslmode=require'));
+    expect(weak.error).toBe(
+      'weak sslmode "require" may not be used with sslrootcert=system (use "verify-full")',
+    );
+    const dflt = await explainConnection(scenario('17', 'host=127.0.0.1 sslrootcert=system'));
+    expect(dflt.sslmode).toBe('verify-full');
+    expect(dflt.error).toBe(`${HOST}server does not support SSL, but SSL was required`);
+  });
+
+  it('on PG15 "system" is just a file name', async () => {
+    const out = await explainConnection(
+      scenario('15', 'host=127.0.0.1 sslrootcert=system sslmode=verify-full', {
+        ssl: true,
+        certificateChain: '',
+      }),
+    );
+    expect(out.error).toBe(
+      `${HOST}root certificate file "system" does not exist\nEither provide the file or change sslmode to disable server certificate verification.`,
+    );
+  });
+
+  it('sslnegotiation=direct (17+) needs sslmode require or stronger; 15/16 do not know the keyword', async () => {
+    expect((await explainConnection(scenario('17', 'host=127.0.0.1 sslnegotiation=direct'))).error).toBe(
+      'weak sslmode "prefer" may not be used with sslnegotiation=direct (use "require", "verify-ca", or "verify-full")',
+    );
+    expect((await explainConnection(scenario('16', 'host=127.0.0.1 sslnegotiation=direct'))).error).toBe(
+      'invalid connection option "sslnegotiation"',
+    );
+  });
+
+  it('allow, plaintext rejected, SSL retry answered N: 15/16 resend in plaintext and repeat the error, 17/18 say SSL was required', async () => {
+    const server = { ssl: false, hba: ['hostssl all all 127.0.0.1/32 trust'] };
+    const reject = `${HOST}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption`;
+    const v15 = await explainConnection(scenario('15', 'host=127.0.0.1 user=app sslmode=allow', server));
+    const v17 = await explainConnection(scenario('17', 'host=127.0.0.1 user=app sslmode=allow', server));
+    expect(v15.error).toBe(`${reject}\n${reject}`);
+    expect(v17.error).toBe(`${reject}\n${HOST}server does not support SSL, but SSL was required`);
+  });
+
+  it('ignores sslmode over a Unix-domain socket (no host): the engine reports the socket it would use', async () => {
+    const out = await explainConnection(scenario('17', 'sslmode=require'));
+    expect(out.error).toBe(
+      'connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?',
+    );
+    expect(out.steps.some((s) => s.rule === 'libpq.socket')).toBe(true);
+  });
+
+  it('reads PGSSLMODE when the connection string has no sslmode', async () => {
+    const out = await explainConnection({
+      ...scenario('17', 'host=127.0.0.1'),
+      client: { driver: 'libpq', conninfo: 'host=127.0.0.1', env: { PGSSLMODE: 'require' } },
+    });
+    expect(out.sslmode).toBe('require');
+    expect(out.error).toBe(`${HOST}server does not support SSL, but SSL was required`);
+  });
+});
+
+describe('managed-service presets', () => {
+  it('Azure require_secure_transport and RDS rds.force_ssl reject plaintext with the stock pg_hba text', async () => {
+    for (const preset of ['azure-flexible', 'aws-rds'] as const) {
+      const out = await explainConnection(
+        scenario('17', 'host=127.0.0.1 user=app password=pw sslmode=disable', { ssl: true, hba: [], preset }),
+      );
+      expect(out.error).toBe(
+        `${HOST}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption`,
+      );
+    }
+  });
+  it('turning the setting off lets plaintext reach authentication', async () => {
+    const out = await explainConnection(
+      scenario('17', 'host=127.0.0.1 user=app password=pw sslmode=disable', {
+        ssl: true,
+        hba: [],
+        preset: 'aws-rds',
+        rdsForceSsl: false,
+      }),
+    );
+    expect(out.connected).toBe(true);
+    expect(out.encrypted).toBe(false);
+  });
+});
