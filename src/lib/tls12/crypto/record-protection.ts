@@ -225,10 +225,16 @@ async function aeadOpen(
   const { nonce } = aeadNonce(suite, keys, args.sequenceNumber, explicit);
   const aad = additionalData(args.sequenceNumber, args.contentType, args.version, plaintextLength);
   const sealed = args.fragment.subarray(suite.recordIvLength);
-  const plaintext =
-    suite.cipher === 'CHACHA20_POLY1305'
-      ? await provider.chacha20Poly1305Open(keys.key, nonce.value, aad.value, sealed)
-      : await provider.aesGcmOpen(keys.key, nonce.value, aad.value, sealed);
+  let plaintext: Uint8Array;
+  try {
+    plaintext =
+      suite.cipher === 'CHACHA20_POLY1305'
+        ? await provider.chacha20Poly1305Open(keys.key, nonce.value, aad.value, sealed)
+        : await provider.aesGcmOpen(keys.key, nonce.value, aad.value, sealed);
+  } catch (cause) {
+    if (cause instanceof CryptoError && cause.kind === 'bad-record-mac') throw bad();
+    throw cause;
+  }
   return { plaintext, derivations: [nonce, aad] };
 }
 
