@@ -16,6 +16,7 @@ export interface RouteDef {
 const comingSoon = () => import('./views/ComingSoon.svelte');
 const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
   chain: () => import('./views/chain/ChainLab.svelte'),
+  handshake: () => import('./views/handshake/HandshakeLab.svelte'),
 };
 
 export const routes: readonly RouteDef[] = [

@@ -71,38 +71,48 @@ export function buildSteps(transcript: Transcript): {
     steps.push(current);
   };
 
+  // The engine reports a message (or alert, or application data) as it produces it, then the record that
+  // carries it; so content waits here until its sender's next record of the matching type.
+  const pending: Record<Role, { messages: MessageEntry[]; alert?: AlertEntry; data?: Uint8Array }> = {
+    client: { messages: [] },
+    server: { messages: [] },
+  };
   for (const entry of transcript) {
     switch (entry.kind) {
-      case 'record':
+      case 'record': {
         push({
           from: entry.from,
           title: CONTENT_TITLES[entry.contentType] ?? `Record type ${entry.contentType}`,
           record: entry,
         });
+        const waiting = pending[entry.from];
+        const step = current as Mutable;
+        if (entry.contentType === 22 && waiting.messages.length > 0) {
+          step.messages.push(...waiting.messages);
+          waiting.messages = [];
+          step.title = step.messages.map((m) => messageTitle(m.name)).join(' + ');
+        } else if (entry.contentType === 21 && waiting.alert) {
+          step.alert = waiting.alert;
+          step.title = `Alert: ${waiting.alert.name}`;
+          delete waiting.alert;
+        } else if (entry.contentType === 23 && waiting.data) {
+          step.applicationData = waiting.data;
+          delete waiting.data;
+        }
         break;
+      }
       case 'postgres':
         if (!entry.inTunnel) push({ from: entry.from, title: entry.label, postgres: entry });
         else if (current) current.postgres = entry;
         break;
       case 'message':
-        if (current) {
-          current.messages.push(entry);
-          current.title = current.messages.map((m) => messageTitle(m.name)).join(' + ');
-        }
+        pending[entry.from].messages.push(entry);
         break;
       case 'alert':
-        if (current && current.record?.contentType === 21 && current.from === entry.from) {
-          current.alert = entry;
-          current.title = `Alert: ${entry.name}`;
-        } else if (current) {
-          current.alert ??= entry;
-        }
+        pending[entry.from].alert = entry;
         break;
       case 'application_data':
-        if (current && current.record?.contentType === 23) {
-          current.applicationData = entry.data;
-          if (current.postgres) current.title = `Application data: ${current.postgres.label}`;
-        }
+        pending[entry.from].data = entry.data;
         break;
       case 'secret':
         if (current) current.secrets.push(entry);
