@@ -3,6 +3,13 @@
  * reproduces it with explainConnection(). Patterns are data; each names the rule that produces the text.
  */
 
+import {
+  SAMPLE_LEAF_GOOD,
+  SAMPLE_LEAF_SELF_SIGNED,
+  SAMPLE_ROOT_A,
+  SAMPLE_ROOT_B,
+} from '../../content/sslmode/sample-pki.ts';
+import { isIpLiteral } from './hostname.ts';
 import { RULES, type RuleId } from './rules.ts';
 import type { Driver, Scenario } from './types.ts';
 
@@ -20,7 +27,10 @@ export interface Diagnosis {
 
 const HBA = ['hostssl all all 127.0.0.1/32 trust'];
 const HBA_ANY = ['host all all 127.0.0.1/32 trust'];
-const CHAIN_PLACEHOLDER = 'server.certificateChain: the server certificate (leaf first) you use';
+/** Reproductions use the sample PKI at a fixed time, so they give the same text every day. */
+const TIME = '2026-01-01T00:00:00Z';
+const GOOD = { ssl: true, certificateChain: SAMPLE_LEAF_GOOD, hba: HBA_ANY, listen: ['127.0.0.1'] };
+const ROOT_A = { '~/.postgresql/root.crt': SAMPLE_ROOT_A };
 
 interface Pattern {
   readonly id: string;
@@ -33,8 +43,14 @@ interface Pattern {
 }
 
 const libpq = (conninfo: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
-  client: { driver: 'libpq', version: '17', conninfo, ...(files ? { files } : {}) },
+  client: { driver: 'libpq', version: '17', conninfo, home: '/home/app', ...(files ? { files } : {}) },
   server,
+  time: TIME,
+});
+const node = (url: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
+  client: { driver: 'node-postgres', conninfo: url, ...(files ? { files } : {}) },
+  server,
+  time: TIME,
 });
 
 const PATTERNS: readonly Pattern[] = [
@@ -65,12 +81,7 @@ const PATTERNS: readonly Pattern[] = [
       'On PG 15, sslrootcert=system is just a file name ("system") — use 16+ or a real file.',
     ],
     rule: 'libpq.rootcert',
-    reproduce: () =>
-      libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app', {
-        ssl: true,
-        certificateChain: CHAIN_PLACEHOLDER,
-        hba: HBA,
-      }),
+    reproduce: () => libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app', GOOD),
   },
   {
     id: 'libpq-verify-failed',
@@ -86,7 +97,10 @@ const PATTERNS: readonly Pattern[] = [
       'With sslmode=require/prefer: a ~/.postgresql/root.crt you forgot about turned on verification.',
     ],
     rule: 'libpq.tls.chain',
-    reproduce: () => null,
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require user=app dbname=app', GOOD, {
+        '~/.postgresql/root.crt': SAMPLE_ROOT_B,
+      }),
   },
   {
     id: 'libpq-hostname',
@@ -100,7 +114,12 @@ const PATTERNS: readonly Pattern[] = [
       'A wildcard certificate *.example.com does not cover example.com or a.b.example.com.',
     ],
     rule: 'libpq.hostname',
-    reproduce: () => null,
+    reproduce: (m) => {
+      const host = m[2] ?? 'other.example.test';
+      return isIpLiteral(host)
+        ? libpq(`host=${host} sslmode=verify-full user=app dbname=app`, { ...GOOD, listen: [host] }, ROOT_A)
+        : libpq(`host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`, GOOD, ROOT_A);
+    },
   },
   {
     id: 'libpq-hostaddr-verify',
@@ -109,7 +128,7 @@ const PATTERNS: readonly Pattern[] = [
     meaning: 'verify-full with hostaddr= but no host=: libpq has no name to check the certificate against.',
     causes: ['Add host=<name in the certificate> next to hostaddr=.'],
     rule: 'libpq.hostname',
-    reproduce: () => null,
+    reproduce: () => libpq('hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app', GOOD, ROOT_A),
   },
   {
     id: 'server-no-hba',
@@ -126,8 +145,7 @@ const PATTERNS: readonly Pattern[] = [
       libpq(
         `host=127.0.0.1 sslmode=${m[4] === 'no encryption' ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`,
         {
-          ssl: true,
-          certificateChain: CHAIN_PLACEHOLDER,
+          ...GOOD,
           hba: m[4] === 'no encryption' ? HBA : ['hostnossl all all 127.0.0.1/32 trust'],
         },
       ),
@@ -160,7 +178,11 @@ const PATTERNS: readonly Pattern[] = [
       'An old client library that lacks TLS 1.2/1.3 against a server with the default minimum TLSv1.2.',
     ],
     rule: 'libpq.tls.protocol',
-    reproduce: () => null,
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require ssl_max_protocol_version=TLSv1.2 user=app', {
+        ...GOOD,
+        minProtocol: 'TLSv1.3',
+      }),
   },
   {
     id: 'node-ssl-unsupported',
@@ -173,10 +195,7 @@ const PATTERNS: readonly Pattern[] = [
       'Any sslmode in the URL (even prefer/allow) turns ssl on in node-postgres.',
     ],
     rule: 'node.ssl.response',
-    reproduce: () => ({
-      client: { driver: 'node-postgres', conninfo: 'postgres://app@127.0.0.1/app?sslmode=prefer' },
-      server: { ssl: false, hba: HBA_ANY },
-    }),
+    reproduce: () => node('postgres://app@127.0.0.1/app?sslmode=prefer', { ssl: false, hba: HBA_ANY }),
   },
   {
     id: 'node-self-signed-chain',
@@ -190,7 +209,15 @@ const PATTERNS: readonly Pattern[] = [
       'For libpq-like behaviour use uselibpqcompat=true&sslmode=require (no verification) — weaker.',
     ],
     rule: 'node.tls.verify',
-    reproduce: () => null,
+    reproduce: (m) => {
+      const url = 'postgres://app@127.0.0.1/app?sslmode=require';
+      if (/in certificate chain/.test(m[0]))
+        return node(url, { ...GOOD, certificateChain: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A });
+      if (/first certificate/.test(m[0])) return node(url, GOOD);
+      if (/^self[- ]signed certificate$/.test(m[0]))
+        return node(url, { ...GOOD, certificateChain: SAMPLE_LEAF_SELF_SIGNED });
+      return null;
+    },
   },
   {
     id: 'node-altname',
@@ -202,7 +229,10 @@ const PATTERNS: readonly Pattern[] = [
       'pg <= 8.23.0 checked IP hosts against "localhost".',
     ],
     rule: 'node.tls.servername',
-    reproduce: () => null,
+    reproduce: () =>
+      node('postgres://app@localhost/app?sslmode=verify-full&sslrootcert=/ca.pem', GOOD, {
+        '/ca.pem': SAMPLE_ROOT_A,
+      }),
   },
 ];
 

@@ -1,0 +1,79 @@
+/**
+ * The troubleshooter round-trips: for each known error text, diagnoseError() gives a scenario, and
+ * explainConnection() on that scenario produces a text that diagnoseError() maps back to the same meaning.
+ * The input texts are real client outputs (psql 15.18 and pg 8.23.1 in this project's oracles; spec §1.8).
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnoseError, explainConnection } from '../../../src/lib/sslmode/index.ts';
+
+const TEXTS: [string, string][] = [
+  [
+    'libpq-ssl-required',
+    'psql: error: connection to server at "127.0.0.1", port 5432 failed: server does not support SSL, but SSL was required',
+  ],
+  [
+    'libpq-root-missing',
+    'connection to server at "db" (10.0.0.5), port 5432 failed: root certificate file "/home/app/.postgresql/root.crt" does not exist',
+  ],
+  [
+    'libpq-verify-failed',
+    'connection to server at "127.0.0.1", port 5432 failed: SSL error: certificate verify failed',
+  ],
+  [
+    'libpq-hostname',
+    'server certificate for "db.example.test" (and 1 other name) does not match host name "other.example.test"',
+  ],
+  [
+    'libpq-hostname',
+    'server certificate for "db.example.test" (and 1 other name) does not match host name "127.0.0.2"',
+  ],
+  ['libpq-hostaddr-verify', 'host name must be specified for a verified SSL connection'],
+  [
+    'server-no-hba',
+    'FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
+  ],
+  [
+    'server-no-hba',
+    'FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption',
+  ],
+  ['server-password', 'FATAL:  password authentication failed for user "app"'],
+  [
+    'libpq-protocol-range',
+    'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
+  ],
+  ['node-ssl-unsupported', 'The server does not support SSL connections'],
+  ['node-self-signed-chain', 'self-signed certificate in certificate chain'],
+  ['node-self-signed-chain', 'unable to verify the first certificate'],
+  ['node-self-signed-chain', 'self-signed certificate'],
+  [
+    'node-altname',
+    "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:db.example.test",
+  ],
+];
+
+describe('diagnoseError', () => {
+  it.each(TEXTS)('%s: explains the text, ranks causes and reproduces it', async (id, text) => {
+    const d = diagnoseError(text);
+    expect(d.id).toBe(id);
+    expect(d.causes.length).toBeGreaterThan(0);
+    expect(d.rule?.source).toMatch(/^[SD]: /);
+    expect(d.reproduce).not.toBeNull();
+    const out = await explainConnection(d.reproduce!);
+    expect(out.connected).toBe(false);
+    expect(diagnoseError(out.error ?? '').id).toBe(id);
+  });
+
+  it('reproduces the host name from the message', async () => {
+    const d = diagnoseError(
+      'server certificate for "db.example.test" (and 1 other name) does not match host name "other.example.test"',
+    );
+    const out = await explainConnection(d.reproduce!);
+    expect(out.error).toBe(
+      'connection to server at "127.0.0.1", port 5432 failed: server certificate for "db.example.test" (and 1 other name) does not match host name "other.example.test"',
+    );
+  });
+
+  it('says so when it does not know a text', () => {
+    expect(diagnoseError('something else entirely')).toMatchObject({ id: 'unknown', reproduce: null });
+  });
+});
