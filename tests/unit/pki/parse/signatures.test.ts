@@ -1,0 +1,209 @@
+/**
+ * verifyCertificateSignature for every algorithm the path builder meets, on certificates OpenSSL signs
+ * here and now (the oracle: `openssl verify` agrees on each pair): RSA PKCS#1 v1.5 with SHA-1/256/384/512,
+ * RSASSA-PSS, ECDSA P-256/P-384/P-521, Ed25519; DSA is reported unsupported with a reason.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseCertificates, verifyCertificateSignature } from '../../../../src/lib/pki/parse.ts';
+import type { CertView } from '../../../../src/lib/pki/types.ts';
+import { openssl, tempDir } from './helpers.ts';
+
+interface Case {
+  name: string;
+  keygen: string[];
+  sign: string[];
+  expected: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'RSA PKCS#1 v1.5 SHA-1',
+    keygen: ['-newkey', 'rsa:2048'],
+    sign: ['-sha1'],
+    expected: 'sha1WithRSAEncryption',
+  },
+  {
+    name: 'RSA PKCS#1 v1.5 SHA-256',
+    keygen: ['-newkey', 'rsa:2048'],
+    sign: ['-sha256'],
+    expected: 'sha256WithRSAEncryption',
+  },
+  {
+    name: 'RSA PKCS#1 v1.5 SHA-384',
+    keygen: ['-newkey', 'rsa:3072'],
+    sign: ['-sha384'],
+    expected: 'sha384WithRSAEncryption',
+  },
+  {
+    name: 'RSA PKCS#1 v1.5 SHA-512',
+    keygen: ['-newkey', 'rsa:2048'],
+    sign: ['-sha512'],
+    expected: 'sha512WithRSAEncryption',
+  },
+  {
+    name: 'RSASSA-PSS SHA-256',
+    keygen: ['-newkey', 'rsa:2048'],
+    sign: ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
+    expected: 'rsassa-pss',
+  },
+  {
+    name: 'RSASSA-PSS SHA-384',
+    keygen: ['-newkey', 'rsa:2048'],
+    sign: ['-sha384', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:48'],
+    expected: 'rsassa-pss',
+  },
+  {
+    name: 'ECDSA P-256',
+    keygen: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+    sign: ['-sha256'],
+    expected: 'ecdsa-with-SHA256',
+  },
+  {
+    name: 'ECDSA P-384',
+    keygen: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+    sign: ['-sha384'],
+    expected: 'ecdsa-with-SHA384',
+  },
+  {
+    name: 'ECDSA P-521',
+    keygen: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+    sign: ['-sha512'],
+    expected: 'ecdsa-with-SHA512',
+  },
+  { name: 'Ed25519', keygen: ['-newkey', 'ed25519'], sign: [], expected: 'ed25519' },
+];
+
+let dir = '';
+const issued = new Map<string, { root: CertView; leaf: CertView }>();
+
+async function load(file: string): Promise<CertView> {
+  const r = await parseCertificates(readFileSync(file, 'utf8'));
+  expect(r.problems).toEqual([]);
+  return r.certificates[0]!;
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  for (const [i, c] of CASES.entries()) {
+    const root = join(dir, `root${i}`);
+    const leaf = join(dir, `leaf${i}`);
+    openssl([
+      'req',
+      '-x509',
+      ...c.keygen,
+      '-nodes',
+      '-keyout',
+      `${root}.key`,
+      '-out',
+      `${root}.pem`,
+      '-subj',
+      `/CN=Root ${i}`,
+      '-days',
+      '2',
+      ...c.sign,
+    ]);
+    openssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${leaf}.key`,
+      '-out',
+      `${leaf}.csr`,
+      '-subj',
+      `/CN=Leaf ${i}`,
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${leaf}.csr`,
+      '-CA',
+      `${root}.pem`,
+      '-CAkey',
+      `${root}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${leaf}.pem`,
+      '-days',
+      '1',
+      ...c.sign,
+    ]);
+    // The oracle: OpenSSL itself accepts this signature.
+    expect(openssl(['verify', '-CAfile', `${root}.pem`, `${leaf}.pem`]).toString()).toContain('OK');
+    issued.set(c.name, { root: await load(`${root}.pem`), leaf: await load(`${leaf}.pem`) });
+  }
+}, 120_000);
+
+describe('verifyCertificateSignature', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s: verifies with the issuer, fails with another key and when tampered',
+    async (name, c) => {
+      const { root, leaf } = issued.get(name)!;
+      expect(leaf.signatureAlgorithm.name).toBe(c.expected);
+      expect(await verifyCertificateSignature(leaf, root)).toEqual({ ok: true });
+      expect(await verifyCertificateSignature(root, root)).toEqual({ ok: true }); // self-signed
+      const other = issued.get(name === 'ECDSA P-256' ? 'ECDSA P-384' : 'ECDSA P-256')!.root;
+      const wrong = await verifyCertificateSignature(leaf, other);
+      expect(wrong.ok).toBe(false);
+      if (!wrong.ok) expect(wrong.reason).toMatch(/does not verify|issuer's key is|could not be checked/);
+      const der = leaf.der.slice();
+      const subjectNode = leaf.asn1.children[0]!.children.find((n) => n.id === 'cert.tbs.subject')!;
+      const at = subjectNode.start + subjectNode.headerLength + 12;
+      der[at] = der[at]! ^ 0x01;
+      const tampered = await verifyCertificateSignature({ ...leaf, der }, root);
+      expect(tampered.ok).toBe(false);
+    },
+  );
+
+  it('PSS carries its hash in the algorithm parameters', () => {
+    expect(issued.get('RSASSA-PSS SHA-384')!.leaf.signatureAlgorithm).toEqual({
+      oid: '1.2.840.113549.1.1.10',
+      name: 'rsassa-pss',
+      hash: 'SHA-384',
+    });
+  });
+
+  it('DSA is reported as unsupported, with a reason', async () => {
+    const root = join(dir, 'dsa');
+    openssl([
+      'genpkey',
+      '-genparam',
+      '-algorithm',
+      'DSA',
+      '-pkeyopt',
+      'dsa_paramgen_bits:2048',
+      '-out',
+      `${root}.param`,
+    ]);
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      `dsa:${root}.param`,
+      '-nodes',
+      '-keyout',
+      `${root}.key`,
+      '-out',
+      `${root}.pem`,
+      '-subj',
+      '/CN=DSA',
+      '-days',
+      '1',
+      '-sha256',
+    ]);
+    const cert = await load(`${root}.pem`);
+    expect(cert.publicKey).toMatchObject({ algorithm: 'DSA', bits: 2048 });
+    const r = await verifyCertificateSignature(cert, cert);
+    expect(r).toEqual({
+      ok: false,
+      reason:
+        'dsa-with-SHA256: DSA signatures are not supported (WebCrypto has no DSA) (issuer candidate CN=DSA)',
+    });
+  }, 60_000);
+});
