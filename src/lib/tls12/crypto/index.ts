@@ -47,10 +47,11 @@
  *     -> {plaintext, derivations}; any tag/padding/MAC failure -> CryptoError 'bad-record-mac' (one error)
  *   new RecordProtection(provider, suite, dirKeys): .seal(type, version, plaintext, opts?) / .open(type,
  *     version, fragment), each using and then incrementing .sequenceNumber (starts at 0).
- *   GCM nonce_explicit defaults to seq_num; CBC IV defaults to provider.random(16).
+ *   GCM nonce_explicit defaults to seq_num (OpenSSL 3.0 uses a random-start counter: both are valid);
+ *   CBC IV defaults to provider.random(16).
  *   Derivations: nonce, additional_data, GenericAEADCipher | MAC, padding, IV, GenericBlockCipher.
  * Key log (keylog.ts): formatKeyLogLine(clientRandom, masterSecret) -> 'CLIENT_RANDOM <hex> <hex>';
- *   parseKeyLog(text) -> {label, clientRandom, secret, line}[] (throws KeyLogParseError with the line);
+ *   parseKeyLog(text) -> {label, identifier, secret, line}[] (throws KeyLogParseError with the line);
  *   findMasterSecret(entries, clientRandom).
  *
  * Errors (errors.ts): CryptoError {kind, alert, message}; kinds 'bad-record-mac' | 'record-overflow' |

@@ -1,12 +1,14 @@
 /**
  * NSS key log format (the SSLKEYLOGFILE that Wireshark, curl, Firefox and OpenSSL's keylog callback use):
  * one secret per line, `<label> <client_random hex> <secret hex>`; lines starting with '#' are comments.
- * For TLS 1.2 the label is CLIENT_RANDOM and the secret the 48-byte master secret.
+ * For TLS 1.2 the label is CLIENT_RANDOM and the secret the 48-byte master secret. OpenSSL also writes,
+ * for the RSA key exchange, `RSA <first 8 bytes of EncryptedPreMasterSecret hex> <pre_master_secret hex>`.
  * Reference: https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/index.html
  */
 import { fromHex, toHex } from './bytes-util.ts';
 
 export const CLIENT_RANDOM_LABEL = 'CLIENT_RANDOM';
+export const RSA_LABEL = 'RSA';
 
 /** `CLIENT_RANDOM <client_random hex> <master_secret hex>` (no newline). */
 export function formatKeyLogLine(clientRandom: Uint8Array, masterSecret: Uint8Array): string {
@@ -18,9 +20,14 @@ export function formatKeyLogLine(clientRandom: Uint8Array, masterSecret: Uint8Ar
 }
 
 export interface KeyLogEntry {
-  /** CLIENT_RANDOM, or a TLS 1.3 label such as CLIENT_TRAFFIC_SECRET_0 (kept, not interpreted). */
+  /** CLIENT_RANDOM, RSA, or a TLS 1.3 label such as CLIENT_TRAFFIC_SECRET_0 (kept, not interpreted). */
   label: string;
-  clientRandom: Uint8Array;
+  /**
+   * What the secret belongs to: the 32-byte client random, or for RSA lines the first 8 bytes of the
+   * EncryptedPreMasterSecret.
+   */
+  identifier: Uint8Array;
+  /** The master secret (CLIENT_RANDOM), the pre-master secret (RSA), or the labelled TLS 1.3 secret. */
   secret: Uint8Array;
   /** 1-based line number in the input. */
   line: number;
@@ -38,7 +45,8 @@ export class KeyLogParseError extends Error {
 
 /**
  * Parses a key log. Blank lines and '#' comments are skipped; every other line must be three
- * space-separated fields with a 32-byte client random (and, for CLIENT_RANDOM, a 48-byte secret).
+ * space-separated fields: a 32-byte client random (RSA lines: 8 bytes) and, for CLIENT_RANDOM and RSA,
+ * a 48-byte secret.
  * @throws KeyLogParseError with the line number and what is wrong.
  */
 export function parseKeyLog(text: string): KeyLogEntry[] {
@@ -53,7 +61,7 @@ export function parseKeyLog(text: string): KeyLogEntry[] {
         line,
         `expected "<label> <client_random> <secret>", got ${fields.length} fields`,
       );
-    const [label, randomHex, secretHex] = fields as [string, string, string];
+    const [label, identifierHex, secretHex] = fields as [string, string, string];
     if (!/^[A-Z0-9_]+$/.test(label)) throw new KeyLogParseError(line, `bad label "${label}"`);
     const hex = (what: string, value: string, length?: number): Uint8Array => {
       if (!/^(?:[0-9a-fA-F]{2})+$/.test(value)) throw new KeyLogParseError(line, `${what} is not hex`);
@@ -62,9 +70,14 @@ export function parseKeyLog(text: string): KeyLogEntry[] {
         throw new KeyLogParseError(line, `${what} must be ${length} bytes, got ${bytes.length}`);
       return bytes;
     };
-    const clientRandom = hex('client_random', randomHex, 32);
-    const secret = hex('secret', secretHex, label === CLIENT_RANDOM_LABEL ? 48 : undefined);
-    entries.push({ label, clientRandom, secret, line });
+    const isRsa = label === RSA_LABEL;
+    const identifier = hex(
+      isRsa ? 'encrypted pre-master prefix' : 'client_random',
+      identifierHex,
+      isRsa ? 8 : 32,
+    );
+    const secret = hex('secret', secretHex, label === CLIENT_RANDOM_LABEL || isRsa ? 48 : undefined);
+    entries.push({ label, identifier, secret, line });
   });
   return entries;
 }
@@ -72,5 +85,5 @@ export function parseKeyLog(text: string): KeyLogEntry[] {
 /** The TLS 1.2 master secret logged for this client random, if any. */
 export function findMasterSecret(entries: KeyLogEntry[], clientRandom: Uint8Array): Uint8Array | undefined {
   const wanted = toHex(clientRandom);
-  return entries.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.clientRandom) === wanted)?.secret;
+  return entries.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted)?.secret;
 }

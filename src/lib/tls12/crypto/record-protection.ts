@@ -5,7 +5,9 @@
  *   TLSCompressed.length (13 bytes).
  *   - AES-GCM (RFC 5288 §3): nonce = salt (client/server_write_IV, 4 bytes) + nonce_explicit (8 bytes,
  *     sent in front of the ciphertext). We use the sequence number as nonce_explicit by default, which
- *     RFC 5288 §3 allows and which makes it unique per key.
+ *     RFC 5288 §3 allows and which makes it unique per key. (OpenSSL 3.0 instead starts a per-direction
+ *     counter at a random value and adds one per record, as node-tls-extended-master-secret.test.ts
+ *     observes; a receiver takes whatever is on the wire.)
  *   - ChaCha20-Poly1305 (RFC 7905 §2): nonce = write_IV (12 bytes) XOR (4 zero bytes + seq_num); nothing
  *     explicit on the wire.
  * - CBC with HMAC-SHA1 (RFC 5246 §6.2.3.2): fragment = IV + E(content + MAC + padding + padding_length),

@@ -23,14 +23,16 @@ describe('NSS key log', () => {
     expect(findMasterSecret(entries, new Uint8Array(32))).toBeUndefined();
   });
 
-  it('round-trips, skips comments and blank lines, keeps other labels', () => {
+  it("round-trips, skips comments and blank lines, reads OpenSSL's RSA lines and keeps TLS 1.3 labels", () => {
     const r = new Uint8Array(32).fill(0xab);
-    const text = `# comment\n\n${formatKeyLogLine(r, new Uint8Array(48).fill(1))}\r\nCLIENT_TRAFFIC_SECRET_0 ${'cd'.repeat(32)} ${'ef'.repeat(32)}\n`;
+    const text = `# comment\n\n${formatKeyLogLine(r, new Uint8Array(48).fill(1))}\r\nCLIENT_TRAFFIC_SECRET_0 ${'cd'.repeat(32)} ${'ef'.repeat(32)}\nRSA ${'12'.repeat(8)} ${'03'.repeat(48)}\n`;
     const entries = parseKeyLog(text);
     expect(entries.map((e) => [e.label, e.line, e.secret.length])).toEqual([
       ['CLIENT_RANDOM', 3, 48],
       ['CLIENT_TRAFFIC_SECRET_0', 4, 32],
+      ['RSA', 5, 48],
     ]);
+    expect(entries.map((e) => e.identifier.length)).toEqual([32, 32, 8]);
   });
 
   it('rejects malformed lines with the line number and the reason', () => {
