@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveStatic, type StaticServer } from './support/static-server';
+import {
+  describeViolations,
+  launchBrowser,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from './support/browser';
+import { faultPresets } from '../../src/content/handshake/faults';
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic('dist');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const outcome = (page: Page) => page.locator('#outcome-title');
+const position = (page: Page) => page.locator('.stepper .position');
+
+async function stepTitles(page: Page): Promise<string[]> {
+  return (await page.locator('.step-list button').allTextContents()).map((t) =>
+    t.replace(/\s+/g, ' ').trim(),
+  );
+}
+
+describe('Handshake Lab', () => {
+  it('steps through every message of the default handshake, with the keys as they become known', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/handshake');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const titles = await stepTitles(page);
+    expect(titles.slice(0, 10)).toEqual([
+      'C→S ClientHello',
+      'S→C ServerHello',
+      'S→C Certificate',
+      'S→C ServerKeyExchange',
+      'S→C ServerHelloDone',
+      'C→S ClientKeyExchange',
+      'C→S ChangeCipherSpec',
+      'C→S Finished',
+      'S→C ChangeCipherSpec',
+      'S→C Finished',
+    ]);
+    // Walk with the keyboard: every step shows its own title and bytes.
+    await page.locator('h1').click();
+    for (let i = 0; i < titles.length; i++) {
+      await expect.poll(() => position(page).textContent()).toBe(`Step ${i + 1} of ${titles.length}`);
+      expect(await page.locator('#step-title').textContent()).toContain(titles[i]!.slice(4));
+      expect(await page.locator('.byte-view .cell').count()).toBeGreaterThan(0);
+      if (i === 0)
+        expect(await page.locator('#secrets-title').textContent()).toBe('Secrets known so far (0)');
+      await page.keyboard.press('ArrowRight');
+    }
+    expect(page.url()).toMatch(new RegExp(`step=${titles.length - 1}`));
+    expect(await page.locator('.secrets dt').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^master_secret/),
+        expect.stringMatching(/^pre_master_secret/),
+      ]),
+    );
+    await screenshot(page, 'handshake-default');
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  for (const fault of faultPresets.filter((f) => f.id !== 'none')) {
+    it(`ends the "${fault.title}" fault in the ${fault.alert} alert and shows what a client prints`, async () => {
+      const { page, context, errors } = await openWatchedPage(browser, server.url);
+      await page.goto(server.url + `#/handshake?fault=${fault.id}`);
+      await expect
+        .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+        .toBe(`Handshake failed: ${fault.alert}`);
+      const titles = await stepTitles(page);
+      expect(titles.some((t) => t.includes(`Alert: ${fault.alert}`))).toBe(true);
+      // Jump to the alert: the byte that carries it is shown.
+      const index = titles.findIndex((t) => t.includes(`Alert: ${fault.alert}`));
+      await page.locator('.step-list button').nth(index).click();
+      await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
+      if (fault.libpq) expect(await page.locator('.libpq').textContent()).toBe(fault.libpq);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('restores its state from the URL and shows what an eavesdropper sees', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/handshake?cert=ecdsa&offer=c02b&accept=c02b&step=7&eve=1');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect(await page.locator('.outcome p').first().textContent()).toContain(
+      'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    );
+    expect(await position(page).textContent()).toMatch(/^Step 8 of/);
+    expect(await page.locator('.step-detail .note').textContent()).toContain(
+      'An eavesdropper sees only this',
+    );
+    expect(await page.getByLabel('What an eavesdropper sees').isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('exports a transcript and opens it again as a capture', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/handshake?offer=cca8&accept=cca8');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Transcript (JSON)' }).click(),
+    ]);
+    const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-')), 'capture.json');
+    await download.saveAs(file);
+    expect(readFileSync(file, 'utf8')).toContain('"kind": "record"');
+    await page.goto(server.url + '#/handshake');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    await page.locator('input[type=file]').setInputFiles(file);
+    await expect.poll(() => page.getByText('Showing capture.json').count()).toBe(1);
+    expect(await page.locator('.outcome p').first().textContent()).toContain('CHACHA20_POLY1305');
+    // A file that is not a capture gets a clear error and the lab keeps working.
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'junk.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"hello": 1}'),
+      });
+    await expect
+      .poll(() => page.locator('.side .error').textContent())
+      .toMatch(/^junk.json is not a tls-lab capture/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('passes axe in light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
+      await page.goto(server.url + '#/handshake?step=3');
+      await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+      const violations = await seriousAxeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await screenshot(page, `handshake-${scheme}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+});
