@@ -185,7 +185,12 @@ export function pemToDer(pem: string, label: string): Uint8Array {
   const end = pem.indexOf(`-----END ${label}-----`, start + begin.length);
   if (start < 0 || end < 0) throw new CryptoError('invalid-input', `PEM: no "${label}" block`);
   const body = pem.slice(start + begin.length, end).replace(/\s+/g, '');
-  const binary = atob(body);
+  let binary: string;
+  try {
+    binary = atob(body);
+  } catch (cause) {
+    throw new CryptoError('invalid-input', `PEM: the "${label}" block is not valid base64`, { cause });
+  }
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
