@@ -1,0 +1,387 @@
+/**
+ * `tls-lab handshake --connect HOST:PORT`: a real TLS 1.2 handshake over a TCP socket with OUR client engine,
+ * optionally inside PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage
+ * in the tunnel. Prints a readable summary, or the transcript with --json.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { parseArgs } from 'node:util';
+import {
+  acceptAnyCertificate,
+  defaultVerifier,
+  nssKeyLogLine,
+  parseCertificate,
+  pemToDer,
+  transcriptToJson,
+  type AlertEntry,
+  type HandshakeSummary,
+  type TranscriptEntry,
+} from '../lib/tls12/handshake/index.ts';
+import {
+  BackendMessageSplitter,
+  decodeBackendMessage,
+  decodeSslRequest,
+  decodeSslResponse,
+  decodeStartupMessage,
+  describeBackendMessage,
+  encodeSslRequest,
+  encodeStartupMessage,
+  POSTGRES_ALPN,
+  type BackendMessage,
+} from '../lib/tls12/postgres/index.ts';
+import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
+import { EngineSocket } from './engine-socket.ts';
+
+export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
+
+A real TLS 1.2 handshake with TLS Lab's own client engine.
+
+Options:
+  --connect HOST:PORT     where to connect (required)
+  --starttls postgres     send PostgreSQL's SSLRequest first, expect 'S', then TLS
+  --direct-postgres       PostgreSQL 17 direct TLS: no SSLRequest, ALPN "postgresql"
+  --servername NAME       SNI and the name the certificate must match (default: HOST unless an IP)
+  --ca FILE               PEM file of trusted certificates; without it the chain is NOT verified
+  --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)
+  --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
+  --pg-database NAME      database for the StartupMessage (default: the user name)
+  --keylog FILE           append the NSS key log line (CLIENT_RANDOM ...) for Wireshark
+  --json                  print the transcript as JSON (bytes as {"$hex": ...})
+  --timeout MS            give up after MS milliseconds (default 10000)
+
+Exit status: 0 success; 1 usage or connection error; 2 TLS alert (sent or received);
+3 PostgreSQL refused (SSLRequest answered 'N', or ErrorResponse to the StartupMessage).`;
+
+interface Options {
+  host: string;
+  port: number;
+  starttls?: 'postgres';
+  directPostgres: boolean;
+  serverName?: string;
+  ca?: string;
+  suites?: number[];
+  pgUser?: string;
+  pgDatabase?: string;
+  keylog?: string;
+  json: boolean;
+  timeout: number;
+}
+
+class UsageError extends Error {}
+
+function parseSuite(s: string): number {
+  const t = s.trim();
+  if (/^0x[0-9a-f]{1,4}$/i.test(t)) return Number.parseInt(t, 16);
+  const v = (CipherSuite.values as Record<string, number>)[t];
+  if (v === undefined) throw new UsageError(`unknown cipher suite "${t}" (use 0xc02f or an IANA name)`);
+  return v;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      connect: { type: 'string' },
+      starttls: { type: 'string' },
+      'direct-postgres': { type: 'boolean', default: false },
+      servername: { type: 'string' },
+      ca: { type: 'string' },
+      suites: { type: 'string' },
+      'pg-user': { type: 'string' },
+      'pg-database': { type: 'string' },
+      keylog: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.connect) throw new UsageError('--connect HOST:PORT is required');
+  const m = /^(.*):(\d+)$/.exec(values.connect);
+  if (!m) throw new UsageError(`--connect must be HOST:PORT, got "${values.connect}"`);
+  if (values.starttls !== undefined && values.starttls !== 'postgres') {
+    throw new UsageError(`--starttls supports only "postgres", got "${values.starttls}"`);
+  }
+  if (values.starttls && values['direct-postgres'])
+    throw new UsageError('--starttls postgres and --direct-postgres exclude each other');
+  const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
+  return {
+    host,
+    port: Number(m[2]),
+    ...(values.starttls ? { starttls: 'postgres' as const } : {}),
+    directPostgres: values['direct-postgres'] ?? false,
+    ...(values.servername ? { serverName: values.servername } : net.isIP(host) ? {} : { serverName: host }),
+    ...(values.ca ? { ca: values.ca } : {}),
+    ...(values.suites ? { suites: values.suites.split(',').map(parseSuite) } : {}),
+    ...(values['pg-user'] ? { pgUser: values['pg-user'] } : {}),
+    ...(values['pg-database'] ? { pgDatabase: values['pg-database'] } : {}),
+    ...(values.keylog ? { keylog: values.keylog } : {}),
+    json: values.json ?? false,
+    timeout: values.timeout ? Number(values.timeout) : 10_000,
+  };
+}
+
+function connect(host: string, port: number, timeout: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connection to ${host}:${port} timed out after ${timeout} ms`));
+    }, timeout);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot connect to ${host}:${port}: ${e.message}`));
+    });
+  });
+}
+
+function readBytes(socket: net.Socket, n: number, timeout: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    let got = Buffer.alloc(0);
+    const timer = setTimeout(() => finish(new Error(`no answer within ${timeout} ms`)), timeout);
+    const onData = (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= n) {
+        if (got.length > n) socket.unshift(got.subarray(n));
+        finish(undefined);
+      }
+    };
+    const onEnd = () => finish(new Error('the server closed the connection'));
+    const finish = (e: Error | undefined) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      if (e) reject(e);
+      else resolve(new Uint8Array(got.subarray(0, n)));
+    };
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+  });
+}
+
+interface Result {
+  entries: TranscriptEntry[];
+  summary?: HandshakeSummary;
+  alert?: AlertEntry;
+  pgReply?: BackendMessage;
+  refused?: string;
+}
+
+export async function handshake(o: Options): Promise<Result> {
+  const pre: TranscriptEntry[] = [];
+  const socket = await connect(o.host, o.port, o.timeout);
+  try {
+    if (o.starttls === 'postgres') {
+      const request = encodeSslRequest();
+      pre.push({
+        kind: 'postgres',
+        from: 'client',
+        label: 'SSLRequest',
+        bytes: request,
+        spans: decodeSslRequest(request).spans,
+        inTunnel: false,
+      });
+      socket.write(request);
+      const answer = await readBytes(socket, 1, o.timeout);
+      const { response, spans } = decodeSslResponse(answer);
+      pre.push({
+        kind: 'postgres',
+        from: 'server',
+        label: `SSL response '${response}'`,
+        bytes: answer,
+        spans,
+        inTunnel: false,
+      });
+      if (response !== 'S') {
+        return {
+          entries: pre,
+          refused:
+            response === 'N'
+              ? "the server answered 'N': it does not accept TLS (ssl = off)"
+              : 'the server answered with an error to SSLRequest',
+        };
+      }
+    }
+    const anchors = o.ca ? pemToDer(readFileSync(o.ca, 'utf8'), 'CERTIFICATE') : [];
+    if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
+    const ours = EngineSocket.client(socket, {
+      ...(o.serverName ? { serverName: o.serverName } : {}),
+      verifier: o.ca ? defaultVerifier({ anchors }) : acceptAnyCertificate,
+      ...(o.suites ? { suites: o.suites } : {}),
+      ...(o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {}),
+    });
+    const outcome = await Promise.race([
+      ours.settled(o.timeout),
+      ours.ended(o.timeout).then(() => 'ended' as const),
+    ]);
+    await ours.idle();
+    const result: Result = { entries: [...pre, ...ours.transcript] };
+    const alert = ours.transcript.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+    if (alert) result.alert = alert;
+    if (outcome !== 'complete') {
+      if (!alert)
+        throw new Error(`the connection ended during the handshake (state ${ours.state}) without an alert`);
+      return result;
+    }
+    const complete = ours.transcript.find((e) => e.kind === 'handshake_complete');
+    if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
+    if (o.keylog && result.summary) {
+      appendFileSync(
+        o.keylog,
+        nssKeyLogLine(result.summary.clientRandom, result.summary.masterSecret) + '\n',
+      );
+    }
+    if (o.pgUser) {
+      const startup = encodeStartupMessage({
+        user: o.pgUser,
+        database: o.pgDatabase ?? o.pgUser,
+        application_name: 'tls-lab',
+      });
+      const before = ours.transcript.length;
+      await ours.send(startup);
+      const splitter = new BackendMessageSplitter();
+      let seen = before;
+      let reply: BackendMessage | undefined;
+      const tunnel: TranscriptEntry[] = [
+        {
+          kind: 'postgres',
+          from: 'client',
+          label: 'StartupMessage',
+          bytes: startup,
+          spans: decodeStartupMessage(startup).spans,
+          inTunnel: true,
+        },
+      ];
+      while (!reply) {
+        await ours.waitFor(
+          (e) =>
+            ours.transcript.indexOf(e) >= seen &&
+            ((e.kind === 'application_data' && e.from === 'server') || e.kind === 'closed'),
+          o.timeout,
+        );
+        for (const e of ours.transcript.slice(seen)) {
+          if (e.kind === 'closed' && !reply)
+            throw new Error(
+              `the server closed the connection before answering the StartupMessage (${e.reason})`,
+            );
+          if (e.kind !== 'application_data' || e.from !== 'server') continue;
+          for (const bytes of splitter.push(e.data)) {
+            const { message, spans } = decodeBackendMessage(bytes);
+            tunnel.push({
+              kind: 'postgres',
+              from: 'server',
+              label: describeBackendMessage(message).split('\n')[0]!,
+              bytes,
+              spans,
+              inTunnel: true,
+            });
+            if (!reply && (message.type === 'authentication' || message.type === 'error')) reply = message;
+          }
+        }
+        seen = ours.transcript.length;
+      }
+      result.pgReply = reply;
+      result.entries.push(...tunnel);
+    }
+    await ours.close();
+    result.entries = [
+      ...pre,
+      ...ours.transcript,
+      ...result.entries.filter((e) => e.kind === 'postgres' && e.inTunnel),
+    ];
+    return result;
+  } finally {
+    socket.end();
+    socket.destroy();
+  }
+}
+
+function arrow(from: string): string {
+  return from === 'client' ? 'C -> S' : 'S -> C';
+}
+
+export function formatSummary(o: Options, r: Result): string {
+  const lines: string[] = [];
+  lines.push(
+    `Connected to ${o.host}:${o.port}${o.starttls ? ' (PostgreSQL SSLRequest)' : o.directPostgres ? ' (PostgreSQL direct TLS, ALPN postgresql)' : ''}`,
+  );
+  for (const e of r.entries) {
+    if (e.kind === 'message')
+      lines.push(
+        `  ${arrow(e.from)}  ${e.name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`,
+      );
+    if (e.kind === 'change_cipher_spec') lines.push(`  ${arrow(e.from)}  ChangeCipherSpec`);
+    if (e.kind === 'postgres')
+      lines.push(`  ${arrow(e.from)}  PostgreSQL ${e.label}${e.inTunnel ? ' [in TLS]' : ''}`);
+    if (e.kind === 'alert')
+      lines.push(`  ${arrow(e.from)}  alert ${e.name} (${e.description})${e.reason ? `: ${e.reason}` : ''}`);
+  }
+  const s = r.summary;
+  if (s) {
+    lines.push('');
+    lines.push(`Protocol:          ${ProtocolVersion.format(s.version)}`);
+    lines.push(`Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`);
+    if (s.groupName) lines.push(`Key exchange:      ECDHE ${s.groupName}`);
+    else lines.push('Key exchange:      RSA (no forward secrecy)');
+    if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
+    lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
+    if (s.alpn) lines.push(`ALPN:              ${s.alpn}`);
+    lines.push(`Certificate chain sent by the server (${s.serverCertificates.length}):`);
+    s.serverCertificates.forEach((der, i) => {
+      try {
+        const c = parseCertificate(der);
+        lines.push(`  ${i}: subject ${c.subject}`);
+        lines.push(`     issuer  ${c.issuer}`);
+      } catch (e) {
+        lines.push(`  ${i}: (unparseable: ${(e as Error).message})`);
+      }
+    });
+    lines.push(
+      o.ca
+        ? `Certificate verified against ${o.ca}${o.serverName ? ` for ${o.serverName}` : ''}`
+        : 'Certificate NOT verified (no --ca given)',
+    );
+  }
+  if (r.pgReply) lines.push('', `PostgreSQL replied: ${describeBackendMessage(r.pgReply)}`);
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseOptions(argv);
+  } catch (e) {
+    console.error(`tls-lab handshake: ${(e as Error).message}\n\n${usage}`);
+    return 1;
+  }
+  let r: Result;
+  try {
+    r = await handshake(o);
+  } catch (e) {
+    console.error(`tls-lab handshake: ${(e as Error).message}`);
+    return 1;
+  }
+  if (o.json) console.log(transcriptToJson(r.entries, 2));
+  else console.log(formatSummary(o, r));
+  if (r.refused) {
+    console.error(`tls-lab handshake: PostgreSQL refused TLS: ${r.refused}`);
+    return 3;
+  }
+  if (r.alert) {
+    const who = r.alert.from === 'client' ? 'we sent' : 'the server sent';
+    console.error(
+      `tls-lab handshake: failed: ${who} fatal alert ${r.alert.name} (${r.alert.description})${r.alert.reason ? `: ${r.alert.reason}` : ''}`,
+    );
+    return 2;
+  }
+  if (r.pgReply?.type === 'error') {
+    console.error(
+      `tls-lab handshake: PostgreSQL refused the StartupMessage: ${describeBackendMessage(r.pgReply)}`,
+    );
+    return 3;
+  }
+  return 0;
+}
