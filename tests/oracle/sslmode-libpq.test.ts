@@ -25,10 +25,21 @@ const HBA = [
   'hostssl all ssluser 127.0.0.1/32 trust',
   'hostnossl all plainuser 127.0.0.1/32 trust',
   'host all pwuser 127.0.0.1/32 scram-sha-256',
+  'host all rejectuser 127.0.0.1/32 reject',
+  'host all ghost 127.0.0.1/32 trust',
 ];
 const ROLES =
-  "create role anyuser login; create role ssluser login; create role plainuser login; create role pwuser login password 'right-pw';";
-const USERS = { anyuser: null, ssluser: null, plainuser: null, pwuser: 'right-pw', postgres: null };
+  "create role anyuser login; create role ssluser login; create role plainuser login; create role pwuser login password 'right-pw'; create role rejectuser login;";
+// "ghost" has a trust line but no role.
+const USERS = {
+  anyuser: null,
+  ssluser: null,
+  plainuser: null,
+  pwuser: 'right-pw',
+  rejectuser: null,
+  postgres: null,
+};
+const DATABASES = ['postgres', 'template0', 'template1'];
 const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'tls13';
@@ -65,6 +76,7 @@ function serverSpec(tls: ServerTls): ServerSpec {
     ...(tls.minProtocol ? { minProtocol: tls.minProtocol } : {}),
     hba: HBA,
     users: USERS,
+    databases: DATABASES,
     listen: ['127.0.0.1'],
     port: pg.port,
   };
@@ -99,7 +111,9 @@ interface Compared {
 
 async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
   const rf = rootFiles(cell.root);
-  const conninfo = `${cell.conninfo} port=${pg.port}${rf.extra}`;
+  const conninfo = cell.conninfo.includes('port=')
+    ? `${cell.conninfo}${rf.extra}`
+    : `${cell.conninfo} port=${pg.port}${rf.extra}`;
   const real = await pg.psql(conninfo, {
     home: rf.home,
     ...(cell.password !== undefined ? { password: cell.password } : {}),
@@ -252,6 +266,43 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
           root: 'none',
           ...(password !== undefined ? { password } : {}),
         });
+    expectAgreement(await runAll('good', cells));
+  });
+
+  it('G: pg_hba reject, missing role, missing database, several hosts and ports', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['disable', 'allow', 'prefer', 'require'] as const) {
+      cells.push({
+        name: `sslmode=${mode} reject line`,
+        conninfo: `host=127.0.0.1 user=rejectuser dbname=postgres sslmode=${mode}`,
+        root: 'none',
+      });
+      cells.push({
+        name: `sslmode=${mode} no such role`,
+        conninfo: `host=127.0.0.1 user=ghost dbname=postgres sslmode=${mode}`,
+        root: 'none',
+      });
+      cells.push({
+        name: `sslmode=${mode} no such database`,
+        conninfo: `host=127.0.0.1 user=anyuser dbname=nosuchdb sslmode=${mode}`,
+        root: 'none',
+      });
+      cells.push({
+        name: `sslmode=${mode} two hosts, hostssl user`,
+        conninfo: `host=localhost,127.0.0.1 user=ssluser dbname=postgres sslmode=${mode}`,
+        root: 'none',
+      });
+      cells.push({
+        name: `sslmode=${mode} first port closed`,
+        conninfo: `host=127.0.0.1,localhost port=1,${pg.port} user=anyuser dbname=postgres sslmode=${mode}`,
+        root: 'none',
+      });
+      cells.push({
+        name: `sslmode=${mode} every port closed`,
+        conninfo: `host=127.0.0.1,localhost port=1 user=anyuser dbname=postgres sslmode=${mode}`,
+        root: 'none',
+      });
+    }
     expectAgreement(await runAll('good', cells));
   });
 

@@ -188,7 +188,9 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
 
   if (!hba.ok) throw new Error(hba.error);
 
-  for (const h of opts.hosts) {
+  // Only a failed TCP connect (or an unresolvable name) moves on to the next address or host; any other
+  // failure ends the whole connection attempt (PQconnectPoll: error_return, not try_next_addr/host).
+  hosts: for (const h of opts.hosts) {
     // Unix-domain socket: no host, or a host that is a directory.
     if (h.hostaddr === undefined && (h.host === undefined || h.host.startsWith('/'))) {
       const dir = h.host ?? '/var/run/postgresql';
@@ -234,6 +236,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               ? ['ssl', 'plain']
               : ['ssl'];
       let idx = 0;
+      let terminal = true;
       attempts: while (idx < methods.length) {
         attempt++;
         let method = methods[idx]!;
@@ -248,6 +251,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
             'libpq.host.resolve',
           );
           lines.push(prefix + REFUSED);
+          terminal = false;
           break attempts;
         }
         log.push(
@@ -492,6 +496,16 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
         const text = result.kind === 'fatal' ? `FATAL:  ${result.message}` : result.message;
         lines.push(prefix + text);
         if (result.kind === 'client') break attempts;
+        if (result.afterAuthOk) {
+          log.push(
+            attempt,
+            'result',
+            'info',
+            'The error came after AuthenticationOk: libpq does not retry it in any sslmode.',
+            'libpq.error.after-auth',
+          );
+          break attempts;
+        }
         idx++;
         if (idx < methods.length) {
           const rule = sslmode === 'allow' ? 'libpq.allow.retry' : 'libpq.prefer.retry';
@@ -503,6 +517,18 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
             rule,
           );
         }
+      }
+      if (terminal) {
+        if (opts.hosts.length > 1 || addresses.length > 1) {
+          log.push(
+            attempt,
+            'result',
+            'info',
+            'This failure is not a TCP connect failure: the remaining hosts/addresses are not tried.',
+            'libpq.hosts.stop',
+          );
+        }
+        break hosts;
       }
     }
   }

@@ -89,6 +89,16 @@ export const RULES = {
     'allow: a server error on the plaintext attempt is retried once with SSL on a new connection.',
     'S: PG15/16 PQconnectPoll (wait_ssl_try); PG17/18 select_next_encryption_method()',
   ),
+  'libpq.error.after-auth': r(
+    'libpq.error.after-auth',
+    'An ErrorResponse after AuthenticationOk (role or database missing) is never retried, in any sslmode.',
+    'S: PG15 fe-connect.c PQconnectPoll CONNECTION_AUTH_OK (goto error_return); PG17/18 same state',
+  ),
+  'libpq.hosts.stop': r(
+    'libpq.hosts.stop',
+    'Only a failed TCP connect moves on to the next address or host; a TLS or server error ends the attempt ("If a connection is established successfully, but authentication fails, the remaining hosts in the list are not tried").',
+    'S: fe-connect.c PQconnectPoll (try_next_addr/try_next_host vs error_return); D: libpq-connect.html#LIBPQ-MULTIPLE-HOSTS',
+  ),
   'libpq.error.format': r(
     'libpq.error.format',
     'A server ErrorResponse is shown as "FATAL:  message" (two spaces).',

@@ -68,6 +68,8 @@ export type StartupResult =
       readonly sqlstate?: string;
       readonly line?: HbaLine;
       readonly detail: string;
+      /** The server had already sent AuthenticationOk (role or database missing): libpq never retries these. */
+      readonly afterAuthOk?: boolean;
     };
 
 export interface StartupRequest {
@@ -162,6 +164,7 @@ export function serverStartup(
       sqlstate: '28000',
       line,
       message: `role "${req.user}" does not exist`,
+      afterAuthOk: true,
       detail: `${at} accepted the connection, but there is no role "${req.user}".`,
     };
   }
@@ -172,6 +175,7 @@ export function serverStartup(
       sqlstate: '3D000',
       line,
       message: `database "${req.database}" does not exist`,
+      afterAuthOk: true,
       detail: `Authenticated, but there is no database "${req.database}".`,
     };
   }
