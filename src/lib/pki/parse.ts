@@ -12,6 +12,7 @@ import { DerError, readTlv, type Tlv } from './adapter/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
 import { readPkcs12 } from './adapter/pkcs12.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
+import { readBerPkcs7 } from './adapter/pkcs7-ber.ts';
 import { verifySigned, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from './input/base64.ts';
 import { scanPem, type PemBlock } from './input/pem.ts';
@@ -40,6 +41,10 @@ const PKCS12_LABELS = new Set(['PKCS12']);
 
 function isPrivateKeyLabel(label: string): boolean {
   return label.endsWith('PRIVATE KEY');
+}
+
+function isIndefinite(err: unknown): boolean {
+  return err instanceof DerError && err.reason.startsWith('indefinite length');
 }
 
 function describeError(err: unknown): string {
@@ -249,6 +254,7 @@ async function parseDerElementOrFail(
       throw new DerError(top.end, `${der.length - top.end} bytes follow the end of the DER element`);
   } catch (err) {
     const why = describeError(err);
+    if (isIndefinite(err) && (await handleIndefinite(der, why, r, kind, where, blockName, password))) return;
     r.blocks.push({ kind, where, certificateIds: [], problem: why });
     r.problem(blockName, why);
     return;
@@ -370,13 +376,36 @@ function handlePkcs7(
     r.problem(blockName, why);
     return;
   }
+  addPkcs7Contents(
+    contents.certificates.map((item) => ({
+      der: item.der,
+      span: `${byteSpan(item.start, item.end)} of the PKCS#7`,
+    })),
+    contents.crls.map((item) => ({ der: item.der, span: `${byteSpan(item.start, item.end)} of the PKCS#7` })),
+    contents.skipped,
+    r,
+    k,
+    where,
+    blockName,
+  );
+}
+
+function addPkcs7Contents(
+  certificates: readonly { der: Uint8Array; span?: string }[],
+  crls: readonly { der: Uint8Array; span?: string }[],
+  skipped: number,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+  extraNote?: string,
+): void {
   const ids: string[] = [];
-  const notes: string[] = [];
-  contents.certificates.forEach((item, n) => {
-    const itemWhere = `${blockName}, certificate ${n + 1} (${byteSpan(item.start, item.end)} of the PKCS#7)`;
+  const notes: string[] = extraNote !== undefined ? [extraNote] : [];
+  certificates.forEach((item, n) => {
+    const itemWhere = `${blockName}, certificate ${n + 1}${item.span !== undefined ? ` (${item.span})` : ''}`;
     try {
-      const view = decodeCertificate(item.der);
-      const added = r.addCertificate(view, itemWhere);
+      const added = r.addCertificate(decodeCertificate(item.der), itemWhere);
       if (added !== undefined) {
         ids.push(added.id);
         if (added.duplicateOf !== undefined)
@@ -386,22 +415,54 @@ function handlePkcs7(
       r.problem(itemWhere, `not a valid certificate: ${describeError(err)}`);
     }
   });
-  contents.crls.forEach((item, n) => {
+  crls.forEach((item, n) => {
     try {
       r.addCrl(decodeCrl(item.der));
     } catch (err) {
       r.problem(
-        `${blockName}, CRL ${n + 1} (${byteSpan(item.start, item.end)} of the PKCS#7)`,
+        `${blockName}, CRL ${n + 1}${item.span !== undefined ? ` (${item.span})` : ''}`,
         `not a valid CRL: ${describeError(err)}`,
       );
     }
   });
-  if (contents.skipped > 0) notes.push(`${contents.skipped} non-X.509 entries skipped`);
+  if (skipped > 0) notes.push(`${skipped} non-X.509 entries skipped`);
   const empty =
-    contents.certificates.length === 0 && contents.crls.length === 0
-      ? 'the PKCS#7 holds no certificates'
-      : undefined;
-  r.block(k, where, ids, empty, notes.length > 0 ? notes.join('; ') : undefined);
+    certificates.length === 0 && crls.length === 0 ? 'the PKCS#7 holds no certificates' : undefined;
+  r.block(kind, where, ids, empty, notes.length > 0 ? notes.join('; ') : undefined);
+}
+
+/**
+ * Indefinite-length BER at the top level: PKCS#12 (RFC 7292 allows BER; pkijs reads it) or PKCS#7 as
+ * streamed by `openssl cms -stream`. Anything else keeps the strict reader's explanation.
+ */
+async function handleIndefinite(
+  bytes: Uint8Array,
+  derError: string,
+  r: ReportBuilder,
+  kind: string,
+  where: string,
+  blockName: string,
+  password: string | undefined,
+): Promise<boolean> {
+  // PFX ::= SEQUENCE { version INTEGER (3), ... } starts 30 80 02 01 03.
+  if (bytes[0] === 0x30 && bytes[1] === 0x80 && bytes[2] === 0x02 && bytes[3] === 0x01 && bytes[4] === 0x03) {
+    await handlePkcs12(bytes, r, kind, where, blockName, password);
+    return true;
+  }
+  const ber = readBerPkcs7(bytes);
+  if (!ber.ok) return false;
+  const k = kind.startsWith('PEM') ? kind : 'PKCS#7';
+  addPkcs7Contents(
+    ber.certificates.map((der) => ({ der })),
+    ber.crls.map((der) => ({ der })),
+    0,
+    r,
+    k,
+    where,
+    blockName,
+    `BER with indefinite lengths (read leniently; ${derError})`,
+  );
+  return true;
 }
 
 async function handlePkcs12(
@@ -461,6 +522,10 @@ async function parseDerStream(
       top = readTlv(bytes, p, bytes.length);
     } catch (err) {
       const reason = err instanceof DerError ? err.reason : describeError(err);
+      if (isIndefinite(err)) {
+        const at = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(p, bytes.length)}`;
+        if (await handleIndefinite(bytes.subarray(p), describeError(err), r, 'DER', at, at, password)) return;
+      }
       const where = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(p, bytes.length)}`;
       r.blocks.push({ kind: 'DER', where, certificateIds: [], problem: reason });
       r.problem(where, reason);

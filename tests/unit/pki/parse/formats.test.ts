@@ -273,6 +273,36 @@ describe('binary formats', () => {
     }
   });
 
+  it('reads BER PKCS#7 with indefinite lengths (openssl cms -sign -stream), DER and PEM', async () => {
+    writeFileSync(join(dir, 'msg.txt'), 'hello');
+    for (const outform of ['DER', 'PEM']) {
+      const p7 = openssl([
+        'cms',
+        '-sign',
+        '-in',
+        join(dir, 'msg.txt'),
+        '-signer',
+        join(dir, 'leaf.pem'),
+        '-inkey',
+        join(dir, 'leaf.key'),
+        '-certfile',
+        join(dir, 'ca.pem'),
+        '-outform',
+        outform,
+        '-stream',
+        '-nodetach',
+      ]);
+      if (outform === 'DER') expect([p7[0], p7[1]]).toEqual([0x30, 0x80]); // really indefinite-length BER
+      const report = await parseCertificates(outform === 'PEM' ? p7.toString() : new Uint8Array(p7));
+      expect(report.problems).toEqual([]);
+      expect(report.certificates.map((c) => c.subject.rfc4514).sort()).toEqual([
+        'CN=Format Test Root',
+        'CN=localhost',
+      ]);
+      expect(report.blocks[0]!.note).toMatch(/^BER with indefinite lengths/);
+    }
+  });
+
   describe('PKCS#12 from openssl pkcs12 -export', () => {
     let p12: Uint8Array;
     beforeAll(() => {

@@ -4,7 +4,7 @@
  * failure must be a problem that says where and why.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
@@ -170,7 +170,7 @@ describe('hostile input never throws, never hangs, always explains', () => {
     );
   });
 
-  it('mutated PKCS#12 and PKCS#7 (made by openssl) with bytes flipped or truncated', async () => {
+  it('mutated PKCS#12, PKCS#7 and BER PKCS#7 (made by openssl) with bytes flipped or truncated', async () => {
     const dir = tempDir();
     openssl([
       'req',
@@ -204,9 +204,26 @@ describe('hostile input never throws, never hangs, always explains', () => {
     const p7 = new Uint8Array(
       openssl(['crl2pkcs7', '-nocrl', '-certfile', join(dir, 'c.pem'), '-outform', 'DER']),
     );
+    writeFileSync(join(dir, 'm.txt'), 'x');
+    const ber = new Uint8Array(
+      openssl([
+        'cms',
+        '-sign',
+        '-in',
+        join(dir, 'm.txt'),
+        '-signer',
+        join(dir, 'c.pem'),
+        '-inkey',
+        join(dir, 'k.pem'),
+        '-outform',
+        'DER',
+        '-stream',
+        '-nodetach',
+      ]),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(p12, p7),
+        fc.constantFrom(p12, p7, ber),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 4 }),
         fc.nat(),
         async (base, flips, cut) => {
@@ -219,7 +236,7 @@ describe('hostile input never throws, never hangs, always explains', () => {
           expect(structuredClone(report)).toEqual(report);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
