@@ -1,0 +1,76 @@
+/**
+ * `tls-lab handshake --starttls postgres` against a real PostgreSQL 15 with ssl=on, started by the test on
+ * 127.0.0.1: SSLRequest -> 'S' -> our TLS 1.2 handshake -> StartupMessage in the tunnel -> the server's first
+ * reply (AuthenticationOk, AuthenticationSASL, or FATAL: no pg_hba.conf entry ...).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transcriptFromJson } from '../../src/lib/tls12/handshake/index.ts';
+import { tempFiles } from './support/openssl-cli.ts';
+import { testPki } from './support/pki.ts';
+import { startPostgres, type Postgres } from './support/postgres.ts';
+import { runCli } from './support/run-cli.ts';
+
+let pg: Postgres;
+let ca: string;
+
+beforeAll(async () => {
+  const pki = await testPki();
+  ca = tempFiles({ 'ca.pem': pki.ca.certPem })['ca.pem']!;
+  pg = await startPostgres(pki.rsa.certPem, pki.rsa.keyPem);
+});
+
+afterAll(() => pg?.stop());
+
+const base = () => [
+  'handshake',
+  '--connect',
+  `127.0.0.1:${pg.port}`,
+  '--starttls',
+  'postgres',
+  '--servername',
+  'localhost',
+  '--ca',
+  ca,
+];
+
+describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
+  it('a trusted user gets AuthenticationOk inside TLS 1.2', async () => {
+    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres']);
+    expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
+    expect(r.stdout).toContain("PostgreSQL SSL response 'S'");
+    expect(r.stdout).toContain('Protocol:          TLSv1_2');
+    expect(r.stdout).toContain('PostgreSQL replied: AuthenticationOk');
+  });
+
+  it('a scram user is asked for SASL (SCRAM-SHA-256)', async () => {
+    const r = await runCli([...base(), '--pg-user', 'bob', '--pg-database', 'postgres']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PostgreSQL replied: AuthenticationSASL \(SCRAM-SHA-256/);
+  });
+
+  it('a user without a pg_hba.conf entry gets the FATAL text and exit 3', async () => {
+    const r = await runCli([...base(), '--pg-user', 'mallory', '--pg-database', 'postgres']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      'PostgreSQL replied: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "mallory", database "postgres", SSL encryption',
+    );
+    expect(r.stdout).toContain('SQLSTATE 28000');
+  });
+
+  it('--json shows the SSLRequest bytes, the S byte and the StartupMessage in the tunnel', async () => {
+    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = transcriptFromJson(r.stdout);
+    const pgEntries = t.filter((e) => e.kind === 'postgres');
+    expect(pgEntries[0]?.kind === 'postgres' && Buffer.from(pgEntries[0].bytes).toString('hex')).toBe(
+      '0000000804d2162f',
+    );
+    expect(pgEntries[1]?.kind === 'postgres' && pgEntries[1].label).toBe("SSL response 'S'");
+    const startup = pgEntries.find((e) => e.kind === 'postgres' && e.label === 'StartupMessage');
+    expect(startup?.kind === 'postgres' && startup.inTunnel).toBe(true);
+    // The StartupMessage travelled as encrypted application data.
+    expect(
+      t.some((e) => e.kind === 'record' && e.from === 'client' && e.contentType === 23 && e.encrypted),
+    ).toBe(true);
+  });
+});
