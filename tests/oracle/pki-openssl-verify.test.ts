@@ -161,6 +161,13 @@ const SCENARIOS: Scenario[] = [
     desc: chain({ leaf: (t) => (t.dns = ['*.example.com']) }),
     host: 'a.b.example.com',
   },
+  { name: 'CN-only leaf, host equals the CN', desc: chain({ leaf: (t) => (t.dns = []) }), host: 'leaf' },
+  {
+    name: 'partial-label wildcard f*.example.com',
+    desc: chain({ leaf: (t) => (t.dns = ['f*.example.com']) }),
+    host: 'foo.example.com',
+  },
+  { name: 'IP SAN vs IP host', desc: chain({ leaf: (t) => (t.ips = ['192.0.2.7']) }), host: '192.0.2.8' },
   { name: 'expired leaf', desc: chain({ leaf: expire }) },
   { name: 'expired intermediate', desc: chain({ inter: expire }) },
   { name: 'intermediate not yet valid', desc: chain({ inter: future }) },

@@ -1,21 +1,21 @@
 /**
- * Go crypto/x509 `Certificate.Verify` (verify.go, cert_pool.go), with VerifyOptions{DNSName, Roots,
- * Intermediates, CurrentTime, KeyUsages: [purpose]}:
- * 1. the leaf: unhandled critical extensions, validity period ("x509: certificate has expired or is not yet
- *    valid: current time … is after …"), then the host name (`HostnameError`, SANs only, never the CN);
- * 2. `buildChains`: depth-first over candidates (roots, then intermediates, each ranked by AKID/SKID; names
+ * Go crypto/x509 `Certificate.Verify` (src/crypto/x509/verify.go as of Go 1.24+, read at golang/go tip), with
+ * VerifyOptions{DNSName, Roots, Intermediates, CurrentTime, KeyUsages: [purpose]}:
+ * 1. `isValid(leaf)`: unhandled critical extensions, validity period ("x509: certificate has expired or is not
+ *    yet valid: current time … is after …"), EKU (a certificate with EKUs must list the purpose or
+ *    anyExtendedKeyUsage, else IncompatibleUsage); then `VerifyHostname` (SANs only; the CN is never used);
+ * 2. `buildChains`: depth-first over candidates (Roots, then Intermediates, each ranked by AKID/SKID; names
  *    compared byte for byte), skipping certificates already in the chain (same subject, key and SANs), at most
- *    100 signature checks; each candidate must verify the signature and pass `isValid` (validity period,
- *    CA-ness, pathLen counting ALL intermediates, leaf SANs within its name constraints) or it becomes the
- *    "hint" of the final UnknownAuthorityError; keyUsage keyCertSign is NOT checked;
- * 3. EKU: some chain must allow the purpose through every certificate that has an EKU extension
- *    (anyExtendedKeyUsage passes), else "x509: certificate specifies an incompatible key usage".
+ *    100 signature checks. A candidate whose signature fails (SHA-1 signatures always do: "insecure algorithm")
+ *    becomes the hint of UnknownAuthorityError; a candidate failing `isValid` (time, EKU, name constraints on the
+ *    leaf's SANs, intermediates must be CAs, pathLen counting every intermediate) sets the returned error
+ *    directly (the last one wins). keyUsage is ignored entirely.
  * Go returns every chain; the verdict path here is the first one found.
  */
 import type { CertView } from '../types.ts';
 import { IssuerGraph } from '../paths/graph.ts';
 import { alreadyInChain } from '../paths/build-paths.ts';
-import { matchHostname } from '../paths/hostname.ts';
+import { matchDnsPattern, matchHostname } from '../paths/hostname.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
@@ -47,6 +47,7 @@ function isValid(
   kind: 'leaf' | 'intermediate' | 'root',
   chain: readonly CertView[],
   time: number,
+  purpose: ProfileInput['purpose'],
 ): { code: string; message: string } | null {
   if (cert.extensions.some((e) => e.critical && !e.known))
     return { code: 'x509.UnhandledCriticalExtension', message: 'x509: unhandled critical extension' };
@@ -62,23 +63,46 @@ function isValid(
       'Expired',
       `current time ${rfc3339(time)} is after ${rfc3339(cert.validity.notAfterMs)}`,
     );
-  if (kind === 'leaf') return null;
-  if (cert.nameConstraints) {
+  if (purpose !== 'any' && cert.extKeyUsage !== null && cert.extKeyUsage.length > 0) {
+    if (!cert.extKeyUsage.includes(ANY_EKU) && !cert.extKeyUsage.includes(EKU_OID[purpose]))
+      return invalid(cert, 'IncompatibleUsage');
+  }
+  if (kind !== 'leaf' && cert.nameConstraints) {
     const leaf = chain[0] as CertView;
     const sanNames = namesOf(leaf, true, false).filter((n) => n.source === 'san' && n.kind !== 'dn');
     const v = checkNameConstraints(sanNames, cert.nameConstraints)[0];
     if (v) {
+      const type = {
+        dns: 'DNS name',
+        email: 'email address',
+        uri: 'URI',
+        ip: 'IP address',
+        dn: 'directory name',
+      }[v.name.kind];
       const what =
         v.kind === 'excluded'
-          ? `${v.name.kind} "${v.name.value}" is excluded by constraint "${v.subtrees[0]}"`
-          : `${v.name.kind} "${v.name.value}" is not permitted by any constraint`;
+          ? `${type} ${JSON.stringify(v.name.value)} is excluded by constraint ${JSON.stringify(v.subtrees[0])}`
+          : `${type} ${JSON.stringify(v.name.value)} is not permitted by any constraint`;
       return invalid(cert, 'CANotAuthorizedForThisName', what);
     }
   }
-  if (!cert.basicConstraints?.ca) return invalid(cert, 'NotAuthorizedToSign');
-  const pathLen = cert.basicConstraints.pathLen;
-  if (pathLen !== undefined && chain.length - 1 > pathLen) return invalid(cert, 'TooManyIntermediates');
+  if (kind === 'intermediate' && !cert.basicConstraints?.ca) return invalid(cert, 'NotAuthorizedToSign');
+  const pathLen = cert.basicConstraints?.ca ? cert.basicConstraints.pathLen : undefined;
+  if (kind !== 'leaf' && pathLen !== undefined && chain.length - 1 > pathLen)
+    return invalid(cert, 'TooManyIntermediates');
   return null;
+}
+
+/** Go refuses SHA-1 signatures in CheckSignatureFrom (InsecureAlgorithmError). */
+function insecureAlgorithm(child: CertView): string | null {
+  const h = (child.signatureAlgorithm.hash ?? '').toUpperCase();
+  if (h !== 'SHA-1' && h !== 'MD5' && h !== 'MD2') return null;
+  const goName = child.signatureAlgorithm.name.toLowerCase().includes('ecdsa')
+    ? 'ECDSA-SHA1'
+    : h === 'SHA-1'
+      ? 'SHA1-RSA'
+      : `${h}-RSA`;
+  return `x509: cannot verify signature: insecure algorithm ${goName}${h === 'SHA-1' ? ' (temporarily override with GODEBUG x509sha1=1)' : ''}`;
 }
 
 function commonNameOrSubject(cert: CertView): string {
@@ -94,23 +118,12 @@ function hostnameError(leaf: CertView, host: string): string | null {
       return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
     return `x509: certificate is valid for ${leaf.san?.ip.join(', ')}, not ${host}`;
   }
+  const hasSanExtension = leaf.extensions.some((e) => e.oid === '2.5.29.17');
+  if (!hasSanExtension && m.commonName !== null && matchDnsPattern(m.commonName, host))
+    return 'x509: certificate relies on legacy Common Name field, use SANs instead';
   const dns = leaf.san?.dns ?? [];
-  if (dns.length === 0) {
-    if (m.commonName !== null)
-      return 'x509: certificate relies on legacy Common Name field, use SANs instead';
-    return `x509: certificate is not valid for any names, but wanted to match ${host}`;
-  }
+  if (dns.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${host}`;
   return `x509: certificate is valid for ${dns.join(', ')}, not ${host}`;
-}
-
-function ekuChainOk(chain: readonly CertView[], purpose: ProfileInput['purpose']): boolean {
-  if (purpose === 'any') return true;
-  const want = EKU_OID[purpose];
-  for (const c of chain) {
-    if (c.extKeyUsage === null || c.extKeyUsage.includes(ANY_EKU)) continue;
-    if (!c.extKeyUsage.includes(want)) return false;
-  }
-  return true;
 }
 
 export async function go(input: ProfileInput): Promise<ProfileVerdict> {
@@ -132,85 +145,87 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
       trace,
     };
   };
-  const leafErr = isValid(leaf, 'leaf', [leaf], input.time);
+  const leafErr = isValid(leaf, 'leaf', [leaf], input.time, input.purpose);
   if (leafErr) return fail(leafErr.code, leafErr.message, leaf, [leaf]);
   if (input.hostname) {
     const h = hostnameError(leaf, input.hostname);
     if (h) return fail('x509.HostnameError', h, leaf, [leaf]);
   }
-  // Go compares RawSubject/RawIssuer bytes: a graph of its own, sharing nothing but the verifier.
+  // Go compares RawSubject/RawIssuer bytes: a graph of its own, sharing the memoised verifier.
   const graph = new IssuerGraph(
     input.served.slice(1),
     input.anchors,
     (c, i) => input.graph.verifyEdge(c, i),
-    { nameMatch: 'der' },
+    {
+      nameMatch: 'der',
+    },
   );
-  const chains: CertView[][] = [];
-  let hint: { err: string; cert: CertView } | null = null;
-  let sigChecks = 0;
-  let limit = false;
   if (graph.isTrusted(leaf)) {
-    chains.push([leaf]);
     trace.push('the leaf itself is in Roots');
-  } else {
-    const build = async (chain: CertView[]): Promise<void> => {
-      const cert = chain[chain.length - 1] as CertView;
-      const roots = graph.candidates(cert, 'trusted');
-      const inters = graph.candidates(cert, 'untrusted');
-      for (const cand of [...roots, ...inters]) {
-        if (limit) return;
-        if (alreadyInChain(cand.cert, chain)) continue;
-        if (sigChecks >= MAX_SIGNATURE_CHECKS) {
-          limit = true;
-          return;
-        }
-        sigChecks++;
-        const sig = await graph.verifyEdge(cert, cand.cert);
-        if (!sig.ok) {
-          hint ??= { err: sig.reason, cert: cand.cert };
-          trace.push(`rejected candidate ${label(cand.cert)}: ${sig.reason}`);
-          continue;
-        }
-        const kind = cand.trusted ? 'root' : 'intermediate';
-        const err = isValid(cand.cert, kind, chain, input.time);
-        if (err) {
-          hint ??= { err: err.message, cert: cand.cert };
-          trace.push(`rejected candidate ${label(cand.cert)}: ${err.message}`);
-          continue;
-        }
-        if (kind === 'root') {
-          chains.push([...chain, cand.cert]);
-          trace.push(`chain: ${[...chain, cand.cert].map(label).join(' -> ')}`);
-        } else {
-          await build([...chain, cand.cert]);
-        }
+    return { profile: 'go', valid: true, path: [leaf.id], trace };
+  }
+  const sigChecks = { n: 0 };
+  type GoErr = { code: string; message: string; cert: CertView };
+  const build = async (chain: CertView[]): Promise<{ chains: CertView[][]; err: GoErr | null }> => {
+    const cert = chain[chain.length - 1] as CertView;
+    const chains: CertView[][] = [];
+    let err: GoErr | null = null;
+    let hint: { err: string; cert: CertView } | null = null;
+    const candidates = [...graph.candidates(cert, 'trusted'), ...graph.candidates(cert, 'untrusted')];
+    for (const cand of candidates) {
+      if (alreadyInChain(cand.cert, chain)) continue;
+      if (++sigChecks.n > MAX_SIGNATURE_CHECKS) {
+        err = {
+          code: 'x509.errSignatureLimit',
+          message: 'x509: signature check attempts limit reached while verifying certificate chain',
+          cert,
+        };
+        continue;
       }
-    };
-    await build([leaf]);
+      const insecure = insecureAlgorithm(cert);
+      const sig = insecure
+        ? { ok: false as const, reason: insecure }
+        : await graph.verifyEdge(cert, cand.cert);
+      if (!sig.ok) {
+        hint ??= { err: sig.reason, cert: cand.cert };
+        trace.push(`rejected candidate ${label(cand.cert)}: ${sig.reason}`);
+        continue;
+      }
+      const kind = cand.trusted ? 'root' : 'intermediate';
+      const invalidErr = isValid(cand.cert, kind, chain, input.time, input.purpose);
+      if (invalidErr) {
+        err = { ...invalidErr, cert: cand.cert };
+        trace.push(`rejected candidate ${label(cand.cert)}: ${invalidErr.message}`);
+        continue;
+      }
+      if (kind === 'root') {
+        chains.push([...chain, cand.cert]);
+        trace.push(`chain: ${[...chain, cand.cert].map(label).join(' -> ')}`);
+      } else {
+        const child = await build([...chain, cand.cert]);
+        chains.push(...child.chains);
+        err = child.err;
+      }
+    }
+    if (chains.length > 0) return { chains, err: null };
+    if (err === null) {
+      const h = hint as { err: string; cert: CertView } | null;
+      const suffix = h
+        ? ` (possibly because of ${JSON.stringify(h.err)} while trying to verify candidate authority certificate ${JSON.stringify(commonNameOrSubject(h.cert))})`
+        : '';
+      err = {
+        code: 'x509.UnknownAuthorityError',
+        message: `x509: certificate signed by unknown authority${suffix}`,
+        cert,
+      };
+    }
+    return { chains, err };
+  };
+  const result = await build([leaf]);
+  if (result.chains.length === 0) {
+    const e = result.err as GoErr;
+    return fail(e.code, e.message, e.cert, [leaf]);
   }
-  if (chains.length === 0) {
-    if (limit)
-      return fail(
-        'x509.errSignatureLimit',
-        'x509: signature check attempts limit reached while verifying certificate chain',
-        leaf,
-      );
-    const h = hint as { err: string; cert: CertView } | null;
-    const suffix = h
-      ? ` (possibly because of ${JSON.stringify(h.err)} while trying to verify candidate authority certificate ${JSON.stringify(commonNameOrSubject(h.cert))})`
-      : '';
-    return fail(
-      'x509.UnknownAuthorityError',
-      `x509: certificate signed by unknown authority${suffix}`,
-      leaf,
-      [leaf],
-    );
-  }
-  const good = chains.filter((c) => ekuChainOk(c, input.purpose));
-  if (good.length === 0) {
-    const e = invalid(leaf, 'IncompatibleUsage');
-    return fail(e.code, e.message, leaf, chains[0]);
-  }
-  trace.push(`${good.length} chain(s) verified; the first is reported`);
-  return { profile: 'go', valid: true, path: (good[0] as CertView[]).map((c) => c.id), trace };
+  trace.push(`${result.chains.length} chain(s) verified; the first is reported`);
+  return { profile: 'go', valid: true, path: (result.chains[0] as CertView[]).map((c) => c.id), trace };
 }

@@ -20,7 +20,7 @@ import { matchHostname } from '../paths/hostname.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
-import { parseIp } from '../paths/names.ts';
+import { commonNames, parseIp } from '../paths/names.ts';
 import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
 
 export type OpenSslVersion = '3' | '1.0.2';
@@ -406,9 +406,15 @@ function checkId(chain: readonly CertView[], input: ProfileInput): Failure | nul
   const host = input.hostname;
   const leaf = chain[0] as CertView;
   if (!host) return null;
+  // X509_VERIFY_PARAM_set1_host (`-verify_hostname`, what libpq-style callers set): the host is a DNS name even
+  // when it looks like an IP address (then only a dNSName/CN spelled the same matches). Callers that use
+  // X509_VERIFY_PARAM_set1_ip_asc instead get error 64 "IP address mismatch"; not modelled here.
+  if (parseIp(host)) {
+    const names = leaf.san?.dns.length ? leaf.san.dns : (commonNames(leaf).slice(-1) as string[]);
+    return names.some((n) => n.toLowerCase() === host.toLowerCase()) ? null : new Failure(62, 0, leaf);
+  }
   const m = matchHostname(leaf, host, { partialWildcards: true, commonName: 'if-no-dns-san' });
-  if (m.matched) return null;
-  return new Failure(parseIp(host) ? 64 : 62, 0, leaf);
+  return m.matched ? null : new Failure(62, 0, leaf);
 }
 
 /** internal_verify: from the top down, the issuer's keyUsage, the signature, then the validity period. */
