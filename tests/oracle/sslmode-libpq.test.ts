@@ -42,7 +42,8 @@ const USERS = {
 const DATABASES = ['postgres', 'template0', 'template1'];
 const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
-type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'tls13';
+type SetupName =
+  'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'tls13' | 'tls12';
 type RootForm = 'none' | 'home' | 'path' | 'wrong';
 
 interface Cell {
@@ -59,13 +60,14 @@ const major = findPostgres().major;
 
 function setupTls(name: SetupName): ServerTls {
   if (name === 'off') return { name, ssl: false };
-  const cred = name === 'tls13' ? pki.servers.good : pki.servers[name];
+  const cred = name === 'tls13' || name === 'tls12' ? pki.servers.good : pki.servers[name];
   return {
     name,
     ssl: true,
     chainPem: cred.chainPem,
     keyPem: cred.keyPem,
     ...(name === 'tls13' ? { minProtocol: 'TLSv1.3' } : {}),
+    ...(name === 'tls12' ? { maxProtocol: 'TLSv1.2' } : {}),
   };
 }
 
@@ -74,6 +76,7 @@ function serverSpec(tls: ServerTls): ServerSpec {
     ssl: tls.ssl,
     ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
     ...(tls.minProtocol ? { minProtocol: tls.minProtocol } : {}),
+    ...(tls.maxProtocol ? { maxProtocol: tls.maxProtocol } : {}),
     hba: HBA,
     users: USERS,
     databases: DATABASES,
@@ -254,6 +257,19 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
             root: 'home',
           });
     expectAgreement(await runAll('tls13', cells));
+  });
+
+  it('D2: server ssl_max_protocol_version=TLSv1.2 vs client ssl_min_protocol_version', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['prefer', 'require', 'verify-full'] as const)
+      for (const min of ['', ' ssl_min_protocol_version=TLSv1.3'])
+        for (const user of ['anyuser', 'ssluser'])
+          cells.push({
+            name: `sslmode=${mode}${min} user=${user}`,
+            conninfo: `host=localhost user=${user} dbname=postgres sslmode=${mode}${min}`,
+            root: 'home',
+          });
+    expectAgreement(await runAll('tls12', cells));
   });
 
   it('E: scram user with right, wrong and missing password', async () => {

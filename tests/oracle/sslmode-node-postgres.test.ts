@@ -3,6 +3,7 @@
  * PostgreSQL on 127.0.0.1; explainConnection() must predict connected, encrypted, protocol and err.message.
  * Default URL semantics and uselibpqcompat=true, over server setups, root files and host forms.
  */
+import { execFileSync } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +132,48 @@ const MODES = [
 ];
 
 describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a real server`, () => {
+  it.each(['prefer', 'require', 'verify-ca'])(
+    'predicts the SECURITY WARNING pg-connection-string prints for sslmode=%s',
+    async (mode) => {
+      const url = `postgres://anyuser@localhost:${server.port}/postgres?sslmode=${mode}`;
+      // Exit non-zero on purpose so execFileSync hands back stderr, where Node prints process warnings.
+      const run = (): string => {
+        try {
+          execFileSync(
+            process.execPath,
+            ['-e', `require('pg-connection-string').parse(${JSON.stringify(url)}); process.exitCode = 3`],
+            {
+              cwd: process.cwd(),
+              encoding: 'utf8',
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          );
+          return '';
+        } catch (e) {
+          return String((e as { stderr: string }).stderr);
+        }
+      };
+      const printed = run()
+        .replace(/^\(node:\d+\) Warning: /, '')
+        .replace(/\n\(Use `node --trace-warnings[^\n]*\n?$/, '');
+      const out = await explainConnection({
+        client: { driver: 'node-postgres', conninfo: url },
+        server: serverSpec(setupTls('off')),
+      });
+      expect(out.warnings).toEqual([printed]);
+    },
+  );
+
+  it('prints no warning for verify-full and disable', async () => {
+    for (const mode of ['verify-full', 'disable']) {
+      const out = await explainConnection({
+        client: { driver: 'node-postgres', conninfo: `postgres://a@localhost/p?sslmode=${mode}` },
+        server: serverSpec(setupTls('off')),
+      });
+      expect(out.warnings).toEqual([]);
+    }
+  });
+
   for (const setup of ['off', 'good', 'mismatch', 'expired', 'selfsigned'] as const) {
     it(`every URL sslmode x uselibpqcompat x sslrootcert, host=localhost, setup "${setup}"`, async () => {
       const rootA = server.clientFile('node-root-a.crt', pki.rootA);
