@@ -17,6 +17,7 @@ const comingSoon = () => import('./views/ComingSoon.svelte');
 const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
   chain: () => import('./views/chain/ChainLab.svelte'),
   handshake: () => import('./views/handshake/HandshakeLab.svelte'),
+  sslmode: () => import('./views/sslmode/SslmodeLab.svelte'),
 };
 
 export const routes: readonly RouteDef[] = [

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { serveStatic, type StaticServer } from './support/static-server';
+import {
+  describeViolations,
+  launchBrowser,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from './support/browser';
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic('dist');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('sslmode Lab', () => {
+  it('explains the default libpq prefer connection step by step, and the root-file rule when a root is added', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/sslmode');
+    const heading = page.locator('.outcome h2').first();
+    await expect
+      .poll(() => heading.textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    expect(await page.locator('.timeline li').count()).toBeGreaterThan(4);
+    // A wrong root file makes even sslmode=prefer verify the chain: libpq fails, then retries in plaintext.
+    await page.getByLabel('Root certificate').selectOption('root-b');
+    await expect.poll(() => heading.textContent()).toBe('What happens: Connected, NOT encrypted');
+    expect(page.url()).toContain('root=root-b');
+    // verify-full with the right root.
+    await page.getByLabel('Root certificate').selectOption('root-a');
+    await page
+      .getByLabel('Connection string')
+      .fill('host=db.example.test dbname=app user=app password=secret sslmode=verify-full');
+    await expect.poll(() => heading.textContent()).toBe('What happens: Connected, encrypted (TLSv1.3)');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    await screenshot(page, 'sslmode-trace');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('prints the exact libpq error for a bad sslmode value', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(
+      server.url + '#/sslmode?conninfo=' + encodeURIComponent('host=db.example.test sslmode=bogus'),
+    );
+    await expect
+      .poll(() => page.locator('.error-text').first().textContent(), { timeout: 20_000 })
+      .toBe('invalid sslmode value: "bogus"');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows what an attacker on the path gets', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/sslmode?attacker=1');
+    await expect.poll(() => page.locator('#attacker-title').count(), { timeout: 20_000 }).toBe(1);
+    const headings = await page.locator('.attacker-results .outcome h2').allTextContents();
+    expect(headings).toEqual([
+      'Attacker strips TLS: Connected, NOT encrypted',
+      'Attacker presents its own certificate: Connected, encrypted (TLSv1.3)',
+    ]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('draws every sslmode by every driver as a grid', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/sslmode?view=matrix&root=root-a');
+    await expect.poll(() => page.locator('.matrix tbody td').count(), { timeout: 20_000 }).toBe(30);
+    const libpqRow = await page.locator('.matrix tbody tr').first().locator('td').allTextContents();
+    expect(libpqRow.map((t) => t.trim())).toEqual([
+      'plaintext',
+      'plaintext',
+      'chain only',
+      'chain only',
+      'chain only',
+      'verified',
+    ]);
+    const nodeRow = await page.locator('.matrix tbody tr').nth(1).locator('td').allTextContents();
+    expect(nodeRow[0]!.trim()).toBe('plaintext');
+    expect(nodeRow.slice(1).every((t) => t.trim() === 'fails')).toBe(true);
+    await screenshot(page, 'sslmode-matrix');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('troubleshoots a pasted error and reproduces it', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/sslmode?view=troubleshoot');
+    await page
+      .locator('#error-text')
+      .fill(
+        'psql: error: connection to server at "10.0.0.5", port 5432 failed: SSL error: certificate verify failed',
+      );
+    await page.getByRole('button', { name: 'Explain it' }).click();
+    await expect.poll(() => page.locator('.diagnosis h3').first().textContent()).toBe('What it means');
+    expect(await page.locator('.diagnosis ol li').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.diagnosis .error-text').textContent())
+      .toContain('SSL error: certificate verify failed');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('passes axe in light and dark, in every view', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const view of ['trace', 'matrix'] as const) {
+        const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
+        await page.goto(server.url + `#/sslmode?view=${view}&attacker=1`);
+        await expect
+          .poll(() => page.locator(view === 'matrix' ? '.matrix tbody td' : '.outcome').count(), {
+            timeout: 20_000,
+          })
+          .toBeGreaterThan(0);
+        const violations = await seriousAxeViolations(page);
+        expect(violations, describeViolations(violations)).toEqual([]);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    }
+  });
+});
