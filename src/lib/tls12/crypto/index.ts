@@ -12,7 +12,8 @@
  *   provider.aesCbcEncrypt/aesCbcDecrypt(key, iv16, blocks)          raw CBC, no padding either way
  *   provider.generateEcdhKeyPair(group) | importEcdhPrivateKey(group, scalar) -> EcdhKeyPair {group, publicKey}
  *   provider.ecdh(keyPair, peerPublicKey) -> shared secret (= ECDHE pre_master_secret)
- *     groups: 'x25519' | 'secp256r1' | 'secp384r1' (NAMED_GROUP_CODE); NIST points uncompressed 04||X||Y
+ *     groups: 'x25519' | 'secp256r1' | 'secp384r1' (NAMED_GROUP_CODE, namedGroupByCode(29) -> 'x25519');
+ *     NIST points uncompressed 04||X||Y
  *   provider.importPrivateKey(pkcs8) -> PrivateKey | importPublicKey(spki) -> PublicKey  ({description})
  *   provider.sign(scheme, privateKey, data) -> signature (ECDSA in DER, as on the wire)
  *   provider.verify(scheme, publicKey, data, signature) -> boolean

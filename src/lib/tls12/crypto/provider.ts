@@ -47,6 +47,11 @@ export type NamedGroupName = 'x25519' | 'secp256r1' | 'secp384r1';
 /** TLS NamedGroup code points. */
 export const NAMED_GROUP_CODE: Record<NamedGroupName, number> = { secp256r1: 23, secp384r1: 24, x25519: 29 };
 
+/** The group with this NamedGroup code point, or undefined when we do not implement it. */
+export function namedGroupByCode(code: number): NamedGroupName | undefined {
+  return (Object.keys(NAMED_GROUP_CODE) as NamedGroupName[]).find((name) => NAMED_GROUP_CODE[name] === code);
+}
+
 /** An ephemeral ECDH key pair; `publicKey` is what goes on the wire (RFC 8422 §5.4: uncompressed point, or the 32-byte X25519 u-coordinate). */
 export interface EcdhKeyPair {
   readonly group: NamedGroupName;

@@ -18,11 +18,13 @@ import {
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  NAMED_GROUP_CODE,
   SIGNATURE_SCHEMES,
   countingRandom,
   createCryptoProvider,
   ecdsaDerToRaw,
   ecdsaRawToDer,
+  namedGroupByCode,
   type SignatureSchemeInfo,
 } from '../../../../src/lib/tls12/crypto/index.ts';
 
@@ -80,6 +82,11 @@ describe('ECDH against node:crypto (OpenSSL)', () => {
       }
     });
   }
+
+  it('maps NamedGroup code points both ways (RFC 8422 §5.1.1, RFC 7748)', () => {
+    expect([23, 24, 29, 30].map(namedGroupByCode)).toEqual(['secp256r1', 'secp384r1', 'x25519', undefined]);
+    expect(NAMED_GROUP_CODE).toEqual({ secp256r1: 23, secp384r1: 24, x25519: 29 });
+  });
 
   it('ephemeral private keys come from the injected random source (same source, same key pair)', async () => {
     for (const group of ['x25519', 'secp256r1', 'secp384r1'] as const) {
