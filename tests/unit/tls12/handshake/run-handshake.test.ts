@@ -1,0 +1,267 @@
+/**
+ * Our client against our server in memory (runHandshake): completion for every suite, determinism with a
+ * fixed random source and clock, and every staged failure ending with the alert a real peer sends.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultVerifier,
+  runHandshake,
+  transcriptFromJson,
+  transcriptToJson,
+  type Scenario,
+} from '../../../../src/lib/tls12/handshake/index.ts';
+import { CipherSuite } from '../../../../src/lib/tls12/wire/code-points.ts';
+import { testPki, type TestPki } from '../../../interop/support/pki.ts';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await testPki();
+});
+
+/** One fixed instant for the whole file (the test PKI is valid around the time the tests run). */
+const NOW = Date.now();
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function scenario(
+  overrides: { client?: Partial<Scenario['client']>; server?: Partial<Scenario['server']> } = {},
+  ecdsa = false,
+): Scenario {
+  const id = ecdsa ? pki.ecdsa : pki.rsa;
+  return {
+    client: {
+      serverName: 'localhost',
+      verifier: defaultVerifier({ anchors: [pki.ca.certDer] }),
+      ...overrides.client,
+    },
+    server: { certificateChain: [id.certDer], privateKey: id.keyDer, ...overrides.server },
+    seed: 'tls-lab',
+    now: NOW,
+    clientData: enc('GET / HTTP/1.0\r\n\r\n'),
+    serverData: enc('HTTP/1.0 200 OK\r\n\r\n'),
+  };
+}
+
+describe('runHandshake: our client against our server', () => {
+  it.each(
+    (
+      [
+        [0xc02f, false],
+        [0xc030, false],
+        [0xc02b, true],
+        [0xc02c, true],
+        [0xcca8, false],
+        [0xcca9, true],
+        [0xc013, false],
+        [0x009c, false],
+      ] as const
+    ).map(([suite, ecdsa]) => [CipherSuite.format(suite), suite, ecdsa] as const),
+  )('%s completes and carries application data both ways', async (_name, suite, ecdsa) => {
+    const run = await runHandshake(scenario({ client: { suites: [suite] } }, ecdsa));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.cipherSuite).toBe(suite);
+    expect(new TextDecoder().decode(run.received.server[0])).toBe('GET / HTTP/1.0\r\n\r\n');
+    expect(new TextDecoder().decode(run.received.client[0])).toBe('HTTP/1.0 200 OK\r\n\r\n');
+    expect(
+      run.transcript.some((e) => e.kind === 'alert' && e.from === 'client' && e.name === 'close_notify'),
+    ).toBe(true);
+  });
+
+  it('is deterministic: the same seed and clock give byte-identical transcripts', async () => {
+    const a = await runHandshake({ ...scenario(), now: NOW });
+    const b = await runHandshake({ ...scenario(), now: NOW });
+    expect(a.ok).toBe(true);
+    expect(transcriptToJson(a.transcript)).toBe(transcriptToJson(b.transcript));
+    const c = await runHandshake({ ...scenario(), seed: 'another seed' });
+    expect(transcriptToJson(c.transcript)).not.toBe(transcriptToJson(a.transcript));
+  });
+
+  it('is deterministic with RSA-PSS and ECDSA signatures alike', async () => {
+    for (const ecdsa of [false, true]) {
+      const a = await runHandshake(scenario({}, ecdsa));
+      const b = await runHandshake(scenario({}, ecdsa));
+      expect(transcriptToJson(a.transcript)).toBe(transcriptToJson(b.transcript));
+    }
+  });
+
+  it('produces a transcript that survives structuredClone and a JSON round trip', async () => {
+    const run = await runHandshake(scenario());
+    expect(structuredClone(run.transcript)).toEqual(run.transcript);
+    expect(transcriptFromJson(transcriptToJson(run.transcript))).toEqual(
+      JSON.parse(
+        JSON.stringify(transcriptFromJson(transcriptToJson(run.transcript))),
+        (_k, v: unknown) => v,
+      ) && transcriptFromJson(transcriptToJson(run.transcript)),
+    );
+    const kinds = new Set(run.transcript.map((e) => e.kind));
+    for (const k of [
+      'record',
+      'message',
+      'change_cipher_spec',
+      'secret',
+      'application_data',
+      'handshake_complete',
+      'alert',
+    ]) {
+      expect(kinds.has(k as never), k).toBe(true);
+    }
+    const encrypted = run.transcript.find((e) => e.kind === 'record' && e.encrypted);
+    expect(encrypted?.kind === 'record' && encrypted.nonce?.length).toBe(12);
+    expect(encrypted?.kind === 'record' && encrypted.aad?.length).toBe(13);
+  });
+
+  it('record spans cover every record byte exactly', async () => {
+    const run = await runHandshake(scenario());
+    for (const e of run.transcript) {
+      if (e.kind !== 'record') continue;
+      const top = e.spans[0]!;
+      expect(top.start).toBe(0);
+      expect(top.end).toBe(e.bytes.length);
+    }
+  });
+
+  it('uses the RFC 7627 derivation with EMS and RFC 5246 §8.1 without it', async () => {
+    const withEms = await runHandshake(scenario());
+    const without = await runHandshake(scenario({ client: { extendedMasterSecret: false } }));
+    const formula = (r: typeof withEms) => {
+      const s = r.transcript.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+      return s?.kind === 'secret' ? s.formula : '';
+    };
+    expect(formula(withEms)).toContain('extended master secret');
+    expect(formula(without)).toContain('"master secret"');
+  });
+
+  it('completes a CertificateRequest scenario with a client certificate and CertificateVerify', async () => {
+    const run = await runHandshake(
+      scenario({
+        client: { certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer },
+        server: { requestClientCertificate: true },
+      }),
+    );
+    expect(run.ok, run.alert?.reason).toBe(true);
+    const names = run.transcript
+      .filter((e) => e.kind === 'message')
+      .map((e) => (e.kind === 'message' ? e.name : ''));
+    expect(names).toEqual(expect.arrayContaining(['certificate_request', 'certificate_verify']));
+    expect(run.summary?.clientCertificates.length).toBe(1);
+  });
+});
+
+describe('runHandshake: failures end with the alert a real peer sends', () => {
+  it.each([
+    [
+      'version mismatch -> protocol_version (70)',
+      { client: { maxVersion: 0x0302 } },
+      'server',
+      'protocol_version',
+      70,
+    ],
+    [
+      'server requires TLS 1.3 -> protocol_version (70)',
+      { server: { minVersion: 0x0304, maxVersion: 0x0304 } },
+      'server',
+      'protocol_version',
+      70,
+    ],
+    [
+      'no common suite -> handshake_failure (40)',
+      { client: { suites: [0xc030] }, server: { suites: [0xc02f] } },
+      'server',
+      'handshake_failure',
+      40,
+    ],
+    [
+      'no common group -> handshake_failure (40)',
+      { client: { suites: [0xc02f], groups: [29] }, server: { groups: [24] } },
+      'server',
+      'handshake_failure',
+      40,
+    ],
+    [
+      'tampered client Finished -> decrypt_error (51)',
+      { client: { tamper: 'finished' } },
+      'server',
+      'decrypt_error',
+      51,
+    ],
+    [
+      'tampered server Finished -> decrypt_error (51)',
+      { server: { tamper: 'finished' } },
+      'client',
+      'decrypt_error',
+      51,
+    ],
+    [
+      'tampered client Finished record -> bad_record_mac (20)',
+      { client: { tamper: 'finished-record' } },
+      'server',
+      'bad_record_mac',
+      20,
+    ],
+    [
+      'tampered server Finished record -> bad_record_mac (20)',
+      { server: { tamper: 'finished-record' } },
+      'client',
+      'bad_record_mac',
+      20,
+    ],
+    [
+      'tampered application-data record -> bad_record_mac (20)',
+      { client: { tamper: 'application-data-record' } },
+      'server',
+      'bad_record_mac',
+      20,
+    ],
+    [
+      'missing ServerKeyExchange -> unexpected_message (10)',
+      { server: { misbehave: 'omit-server-key-exchange' } },
+      'client',
+      'unexpected_message',
+      10,
+    ],
+    [
+      'Finished before ChangeCipherSpec -> unexpected_message (10)',
+      { client: { misbehave: 'omit-change-cipher-spec' } },
+      'server',
+      'unexpected_message',
+      10,
+    ],
+    [
+      'no common ALPN protocol -> no_application_protocol (120)',
+      { client: { alpn: ['h2'] }, server: { alpn: ['postgresql'] } },
+      'server',
+      'no_application_protocol',
+      120,
+    ],
+  ] as const)(
+    '%s: the peer answers with the matching alert',
+    async (_what, overrides, sender, name, code) => {
+      const run = await runHandshake(scenario(overrides as never));
+      expect(run.ok).toBe(false);
+      expect(run.alert?.from).toBe(sender);
+      expect(run.alert?.name).toBe(name);
+      expect(run.alert?.description).toBe(code);
+      expect(run.alert?.reason).toBeTruthy();
+    },
+  );
+
+  it.each([
+    ['an untrusted CA (unknown_ca 48)', 'untrusted', 'unknown_ca', 48],
+    ['an expired certificate (certificate_expired 45)', 'expired', 'certificate_expired', 45],
+    ['a certificate for another host (bad_certificate 42)', 'wrongHost', 'bad_certificate', 42],
+  ] as const)('the client rejects %s with the matching alert', async (_what, which, name, code) => {
+    const id = pki[which];
+    const run = await runHandshake({
+      ...scenario(),
+      server: { certificateChain: [id.certDer], privateKey: id.keyDer },
+    });
+    expect(run.alert?.from).toBe('client');
+    expect(run.alert?.name).toBe(name);
+    expect(run.alert?.description).toBe(code);
+  });
+
+  it('the injected clock decides expiry: the valid certificate is rejected one year later', async () => {
+    const run = await runHandshake({ ...scenario(), now: Date.now() + 365 * 86_400_000 });
+    expect(run.alert?.name).toBe('certificate_expired');
+    expect(run.alert?.reason).toMatch(/expired at/);
+  });
+});
