@@ -63,6 +63,12 @@ export function formatOutcome(o: ConnectionOutcome): string {
   const out: string[] = [];
   out.push(`${o.driver} ${o.version} — sslmode ${o.sslmode}`);
   out.push(`  used by: ${o.usedBy.join('; ')}`);
+  if (o.serverCertificate) {
+    const c = o.serverCertificate;
+    out.push(
+      `  server certificate: ${c.subject} (${c.keyType}), names ${c.names.join(', ')}, valid until ${c.notAfter}`,
+    );
+  }
   out.push(
     o.connected
       ? `RESULT: connected, ${o.encrypted ? `encrypted (${o.protocol ?? 'TLS'})` : 'NOT encrypted'}; chain ${o.chainVerified ? 'verified' : 'not verified'}; host name ${o.hostnameVerified ? 'verified' : 'not verified'}`

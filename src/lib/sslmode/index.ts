@@ -7,7 +7,8 @@
 import { explainLibpq } from './libpq.ts';
 import { explainNodePostgres } from './node-postgres.ts';
 import { explainRuleTableDriver } from './drivers.ts';
-import type { ConnectionOutcome, Scenario } from './types.ts';
+import type { ConnectionOutcome, Scenario, ServerCertificateInfo } from './types.ts';
+import { readLeaf } from './verify.ts';
 
 export type * from './types.ts';
 export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
@@ -23,6 +24,12 @@ export async function explainConnection(
   now: Date = new Date(),
 ): Promise<ConnectionOutcome> {
   const time = scenario.time === undefined ? now : new Date(scenario.time);
+  const outcome = await explainDriver(scenario, time);
+  const info = await serverCertificateInfo(scenario);
+  return info ? { ...outcome, serverCertificate: info } : outcome;
+}
+
+function explainDriver(scenario: Scenario, time: Date): Promise<ConnectionOutcome> {
   switch (scenario.client.driver) {
     case 'libpq':
       return explainLibpq(scenario, time);
@@ -35,4 +42,20 @@ export async function explainConnection(
     default:
       throw new Error(`unknown driver "${String((scenario.client as { driver: unknown }).driver)}"`);
   }
+}
+
+async function serverCertificateInfo(scenario: Scenario): Promise<ServerCertificateInfo | null> {
+  const chain = scenario.server.certificateChain;
+  if (!scenario.server.ssl || !chain) return null;
+  const leaf = await readLeaf(chain);
+  if (!leaf) return null;
+  return {
+    subject: leaf.subject,
+    keyType: scenario.server.keyType ?? leaf.keyType,
+    notAfter: leaf.notAfter,
+    names: [
+      ...leaf.san.map((n) => `${n.kind === 'dns' ? 'DNS' : 'IP'}:${n.value}`),
+      ...leaf.commonNames.map((cn) => `CN=${cn}`),
+    ],
+  };
 }

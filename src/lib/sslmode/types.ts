@@ -138,4 +138,15 @@ export interface ConnectionOutcome {
   readonly usedBy: readonly string[];
   /** Warnings the client prints without failing (node-postgres's SECURITY WARNING ...). */
   readonly warnings: readonly string[];
+  /** The server's leaf certificate as the scenario gives it (absent when ssl is off or no chain is given). */
+  readonly serverCertificate?: ServerCertificateInfo;
+}
+
+export interface ServerCertificateInfo {
+  readonly subject: string;
+  /** server.keyType when given, else the leaf's key: "EC P-256", "RSA 2048" ... */
+  readonly keyType: string;
+  readonly notAfter: string;
+  /** SAN entries in wire order ("DNS:db.example.test", "IP:127.0.0.1"), then "CN=..." */
+  readonly names: readonly string[];
 }

@@ -72,3 +72,20 @@ describe('tls-lab sslmode', () => {
     expect(await main(['sslmode', '/no/such/file.json'])).toBe(2);
   });
 });
+
+describe('explainConnection reports the server certificate it reasoned about', () => {
+  it('names, key type and expiry of the leaf', async () => {
+    const { explainConnection } = await import('../../../src/lib/sslmode/index.ts');
+    const out = await explainConnection({
+      client: { driver: 'libpq', conninfo: 'host=127.0.0.1 sslmode=require' },
+      server: { ssl: true, certificateChain: SAMPLE_LEAF_GOOD, hba: ['host all all 127.0.0.1/32 trust'] },
+      time: '2026-01-01T00:00:00Z',
+    });
+    expect(out.serverCertificate).toEqual({
+      subject: 'CN=db.example.test',
+      keyType: 'EC P-256',
+      notAfter: '2124-01-01T00:00:00.000Z',
+      names: ['DNS:db.example.test', 'IP:127.0.0.1', 'CN=db.example.test'],
+    });
+  });
+});
