@@ -10,9 +10,7 @@ import { decodeCertificate, signedParts } from './adapter/certificate.ts';
 import { decodeCrl } from './adapter/crl.ts';
 import { DerError, readTlv, type Tlv } from './adapter/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
-import { readPkcs12 } from './adapter/pkcs12.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
-import { readBerPkcs7 } from './adapter/pkcs7-ber.ts';
 import { verifySigned, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from './input/base64.ts';
 import { scanPem, type PemBlock } from './input/pem.ts';
@@ -449,6 +447,7 @@ async function handleIndefinite(
     await handlePkcs12(bytes, r, kind, where, blockName, password);
     return true;
   }
+  const { readBerPkcs7 } = await import('./adapter/pkcs7-ber.ts');
   const ber = readBerPkcs7(bytes);
   if (!ber.ok) return false;
   const k = kind.startsWith('PEM') ? kind : 'PKCS#7';
@@ -473,6 +472,8 @@ async function handlePkcs12(
   blockName: string,
   password: string | undefined,
 ): Promise<void> {
+  // pkijs is loaded only when a PKCS#12 file shows up, keeping it out of the main bundle.
+  const { readPkcs12 } = await import('./adapter/pkcs12.ts');
   const result = await readPkcs12(der, password);
   if (!result.ok) {
     if (result.needsPassword) r.needsPassword = true;

@@ -4,6 +4,7 @@
  * RFC 5280 §6.1.3 (a)(1), with the algorithms of RFC 3279, RFC 4055 (PSS), RFC 5758 (ECDSA), RFC 8410.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
 import type { PublicKeyView } from '../types.ts';
 import { bitStringBytes, childrenOf, contents, DerError, readTlv, Tag, expectUniversal } from './der.ts';
 import { pssHash, type SignedParts } from './certificate.ts';
@@ -111,13 +112,17 @@ export async function verifySigned(signed: SignedParts, key: PublicKeyView): Pro
           : { ok: false, reason: `the ${alg.name} signature does not verify with the issuer's ${curve} key` };
       }
       case 'Ed25519': {
-        const ok = await verifyEd25519(signed, key);
+        const ok = await verifyEdDsa('Ed25519', signed, key);
         return ok
           ? { ok: true }
           : { ok: false, reason: "the Ed25519 signature does not verify with the issuer's key" };
       }
-      case 'Ed448':
-        return { ok: false, reason: 'Ed448 signatures are not supported' };
+      case 'Ed448': {
+        const ok = await verifyEdDsa('Ed448', signed, key);
+        return ok
+          ? { ok: true }
+          : { ok: false, reason: "the Ed448 signature does not verify with the issuer's key" };
+      }
       case 'DSA':
         return { ok: false, reason: `${alg.name}: DSA signatures are not supported (WebCrypto has no DSA)` };
     }
@@ -127,16 +132,20 @@ export async function verifySigned(signed: SignedParts, key: PublicKeyView): Pro
   }
 }
 
-async function verifyEd25519(signed: SignedParts, key: PublicKeyView): Promise<boolean> {
+/** RFC 8410 EdDSA: WebCrypto when it has the curve, else @noble/curves (RFC 8032 §5.1.7 / §5.2.7). */
+async function verifyEdDsa(
+  name: 'Ed25519' | 'Ed448',
+  signed: SignedParts,
+  key: PublicKeyView,
+): Promise<boolean> {
   try {
-    const k = await subtle().importKey('spki', copy(key.spkiDer), { name: 'Ed25519' }, false, ['verify']);
-    return await subtle().verify({ name: 'Ed25519' }, k, copy(signed.signature), copy(signed.tbs));
+    const k = await subtle().importKey('spki', copy(key.spkiDer), { name }, false, ['verify']);
+    return await subtle().verify({ name }, k, copy(signed.signature), copy(signed.tbs));
   } catch {
-    // Browsers without WebCrypto Ed25519: verify with @noble/curves (RFC 8032 §5.1.7).
     const spki = key.spkiDer;
     const seq = readTlv(spki, 0, spki.length);
     const [, bits] = childrenOf(spki, seq);
-    const pub = bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, 'the Ed25519 key', 0)).bytes;
-    return ed25519.verify(signed.signature, signed.tbs, pub);
+    const pub = bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, `the ${name} key`, 0)).bytes;
+    return (name === 'Ed25519' ? ed25519 : ed448).verify(signed.signature, signed.tbs, pub);
   }
 }

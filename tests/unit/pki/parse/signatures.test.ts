@@ -1,10 +1,10 @@
 /**
  * verifyCertificateSignature for every algorithm the path builder meets, on certificates OpenSSL signs
  * here and now (the oracle: `openssl verify` agrees on each pair): RSA PKCS#1 v1.5 with SHA-1/256/384/512,
- * RSASSA-PSS, ECDSA P-256/P-384/P-521, Ed25519; DSA is reported unsupported with a reason.
+ * RSASSA-PSS, ECDSA P-256/P-384/P-521, Ed25519, Ed448; DSA is reported unsupported with a reason.
  */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseCertificates, verifyCertificateSignature } from '../../../../src/lib/pki/parse.ts';
 import type { CertView } from '../../../../src/lib/pki/types.ts';
@@ -73,6 +73,7 @@ const CASES: Case[] = [
     expected: 'ecdsa-with-SHA512',
   },
   { name: 'Ed25519', keygen: ['-newkey', 'ed25519'], sign: [], expected: 'ed25519' },
+  { name: 'Ed448', keygen: ['-newkey', 'ed448'], sign: [], expected: 'ed448' },
 ];
 
 let dir = '';
@@ -160,6 +161,31 @@ describe('verifyCertificateSignature', () => {
       expect(tampered.ok).toBe(false);
     },
   );
+
+  it('EdDSA falls back to @noble/curves where WebCrypto lacks the curve (older browsers)', async () => {
+    const real = globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle);
+    const spy = vi.spyOn(globalThis.crypto.subtle, 'importKey').mockImplementation(((
+      ...args: Parameters<SubtleCrypto['importKey']>
+    ) => {
+      const alg = args[2] as { name?: string } | string;
+      const name = typeof alg === 'string' ? alg : alg.name;
+      if (name === 'Ed25519' || name === 'Ed448')
+        return Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'));
+      return real(...args);
+    }) as SubtleCrypto['importKey']);
+    try {
+      for (const name of ['Ed25519', 'Ed448']) {
+        const { root, leaf } = issued.get(name)!;
+        expect(await verifyCertificateSignature(leaf, root), name).toEqual({ ok: true });
+        const der = leaf.der.slice();
+        der[40] = der[40]! ^ 0x01;
+        expect((await verifyCertificateSignature({ ...leaf, der }, root)).ok, name).toBe(false);
+      }
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it('PSS carries its hash in the algorithm parameters', () => {
     expect(issued.get('RSASSA-PSS SHA-384')!.leaf.signatureAlgorithm).toEqual({
