@@ -3,6 +3,7 @@
  * one bad_record_mac error; key/signature parsers throw only CryptoError on arbitrary bytes; ECDSA
  * signature encodings round-trip.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -55,6 +56,27 @@ describe('record protection properties', () => {
         });
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('RSA pre-master decryption property (RFC 5246 §7.4.7.1)', () => {
+  it('never throws on arbitrary ciphertexts and always yields client_version + 46 bytes', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const key = await provider.importPrivateKey(
+      new Uint8Array(rsa.privateKey.export({ format: 'der', type: 'pkcs8' })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 0, maxLength: 300 }),
+        fc.constantFrom(0x0303, 0x0302),
+        async (ciphertext, version) => {
+          const out = await provider.rsaDecryptPreMasterSecret(key, ciphertext, version);
+          expect(out.length).toBe(48);
+          expect((out[0]! << 8) | out[1]!).toBe(version);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });
