@@ -155,7 +155,6 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     sslmode: string,
     warnings: readonly string[],
     fix: string,
-    encrypted = false,
   ): ConnectionOutcome => ({
     ...base,
     warnings,
@@ -166,7 +165,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     chainVerified: false,
     hostnameVerified: false,
     steps: log.steps,
-    protection: protectionFor(encrypted, false, false, false),
+    protection: protectionFor(false, false, false, false),
     fix,
   });
   if ('error' in cfg) {
@@ -270,7 +269,6 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
           cfg.sslmode,
           cfg.warnings,
           'Pass the server CA with sslrootcert=<file> (it becomes tls ca), or fix the server chain.',
-          true,
         );
       }
       chainVerified = true;
@@ -302,7 +300,6 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
             cfg.sslmode,
             cfg.warnings,
             'Connect by a host name the certificate lists (or put the IP in an iPAddress SAN).',
-            true,
           );
         }
         hostVerified = true;
@@ -355,7 +352,6 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       cfg.sslmode,
       cfg.warnings,
       'Fix pg_hba.conf or the credentials; node-postgres never retries another way.',
-      ssl.on,
     );
   }
   log.push(1, 'pg_hba', 'ok', result.detail, 'server.hba');
