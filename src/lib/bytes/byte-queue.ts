@@ -1,9 +1,16 @@
 /**
- * A FIFO of byte chunks for stream reassembly: pushing is O(1) and bytes are copied once, when taken, so
- * feeding a large message in many small pieces stays linear (no re-concatenation on every push).
+ * A FIFO of bytes for stream reassembly. Pushing never re-copies what is already queued: small pushes are
+ * packed into shared blocks (allocating a typed array per 1-byte fragment is what makes naive queues slow)
+ * and large ones are kept as their own chunk, so feeding a message in many tiny pieces stays linear.
  */
+
+const BLOCK = 16 * 1024;
+
 export class ByteQueue {
+  /** Chunks in order; the last one may be an open block with only `#openUsed` bytes filled. */
   readonly #chunks: Uint8Array[] = [];
+  #open: Uint8Array | undefined;
+  #openUsed = 0;
   /** Bytes of #chunks[0] already taken. */
   #head = 0;
   #size = 0;
@@ -12,11 +19,36 @@ export class ByteQueue {
     return this.#size;
   }
 
+  #length(index: number): number {
+    const chunk = this.#chunks[index]!;
+    return chunk === this.#open ? this.#openUsed : chunk.length;
+  }
+
+  /** Closes the open block: it stays queued, trimmed to the bytes written. */
+  #seal(): void {
+    if (!this.#open) return;
+    const last = this.#chunks.length - 1;
+    if (this.#chunks[last] === this.#open) this.#chunks[last] = this.#open.subarray(0, this.#openUsed);
+    this.#open = undefined;
+  }
+
   /** Appends a copy of `bytes`. */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.#chunks.push(bytes.slice());
     this.#size += bytes.length;
+    if (bytes.length >= BLOCK / 4) {
+      this.#seal();
+      this.#chunks.push(bytes.slice());
+      return;
+    }
+    if (!this.#open || this.#openUsed + bytes.length > this.#open.length) {
+      this.#seal();
+      this.#open = new Uint8Array(BLOCK);
+      this.#openUsed = 0;
+      this.#chunks.push(this.#open);
+    }
+    this.#open.set(bytes, this.#openUsed);
+    this.#openUsed += bytes.length;
   }
 
   #copy(n: number, consume: boolean): Uint8Array {
@@ -29,17 +61,19 @@ export class ByteQueue {
     let head = this.#head;
     while (written < n) {
       const chunk = this.#chunks[index]!;
-      const count = Math.min(chunk.length - head, n - written);
+      const length = this.#length(index);
+      const count = Math.min(length - head, n - written);
       out.set(chunk.subarray(head, head + count), written);
       written += count;
       head += count;
-      if (head === chunk.length) {
+      if (head === length) {
         index++;
         head = 0;
       }
     }
     if (consume) {
       this.#chunks.splice(0, index);
+      if (this.#open && this.#chunks[this.#chunks.length - 1] !== this.#open) this.#open = undefined;
       this.#head = head;
       this.#size -= n;
     }

@@ -32,6 +32,8 @@ export class HandshakeReassembler {
   #pieces: Piece[] = [];
   /** Offset, in the handshake message stream, of the first queued byte (for error offsets). */
   #consumed = 0;
+  /** Header of the message being collected, once its 4 bytes are in. */
+  #current: { msgType: number; total: number } | undefined;
 
   constructor(options: ReassemblerOptions = {}) {
     this.#max = options.maxMessageLength ?? MAX_HANDSHAKE_BODY_LENGTH;
@@ -56,22 +58,26 @@ export class HandshakeReassembler {
       if (origin !== undefined) this.#pieces.push({ offset: origin, length: fragment.length });
     }
     const out: ReassembledMessage[] = [];
-    while (this.#queue.size >= HANDSHAKE_HEADER_LENGTH) {
-      const head = this.#queue.peek(HANDSHAKE_HEADER_LENGTH);
-      const msgType = head[0]!;
-      const length = (head[1]! << 16) | (head[2]! << 8) | head[3]!;
-      if (length > this.#max) {
-        new Reader(head, { base: this.#consumed }).fail(
-          'invalid-value',
-          'handshake.header.length',
-          `message length ${length} exceeds the limit ${this.#max}`,
-          this.#consumed + 1,
-        );
+    for (;;) {
+      if (!this.#current) {
+        if (this.#queue.size < HANDSHAKE_HEADER_LENGTH) break;
+        const head = this.#queue.peek(HANDSHAKE_HEADER_LENGTH);
+        const length = (head[1]! << 16) | (head[2]! << 8) | head[3]!;
+        if (length > this.#max) {
+          new Reader(head, { base: this.#consumed }).fail(
+            'invalid-value',
+            'handshake.header.length',
+            `message length ${length} exceeds the limit ${this.#max}`,
+            this.#consumed + 1,
+          );
+        }
+        this.#current = { msgType: head[0]!, total: HANDSHAKE_HEADER_LENGTH + length };
       }
-      const total = HANDSHAKE_HEADER_LENGTH + length;
+      const { msgType, total } = this.#current;
       if (this.#queue.size < total) break;
       out.push({ msgType, bytes: this.#queue.take(total), pieces: this.#takePieces(total) });
       this.#consumed += total;
+      this.#current = undefined;
     }
     return out;
   }

@@ -159,6 +159,8 @@ export class RecordSplitter {
   /** Stream offset of the first queued byte. */
   #offset = 0;
   #failed = false;
+  /** Header of the record being collected, once its 5 bytes are in. */
+  #current: { contentType: number; version: number; length: number } | undefined;
 
   constructor(options: RecordOptions = {}) {
     this.#options = options;
@@ -178,17 +180,18 @@ export class RecordSplitter {
     if (this.#failed) throw new Error('RecordSplitter: the stream already failed to decode');
     this.#queue.push(chunk);
     const out: SplitRecord[] = [];
-    while (this.#queue.size >= RECORD_HEADER_LENGTH) {
-      let header: ReturnType<typeof readRecordHeader>;
-      try {
-        header = readRecordHeader(
-          new Reader(this.#queue.peek(RECORD_HEADER_LENGTH), { base: this.#offset }),
-          this.#options,
-        );
-      } catch (e) {
-        this.#failed = true;
-        throw e;
+    for (;;) {
+      if (!this.#current) {
+        if (this.#queue.size < RECORD_HEADER_LENGTH) break;
+        try {
+          const head = new Reader(this.#queue.peek(RECORD_HEADER_LENGTH), { base: this.#offset });
+          this.#current = readRecordHeader(head, this.#options);
+        } catch (e) {
+          this.#failed = true;
+          throw e;
+        }
       }
+      const header = this.#current;
       const total = RECORD_HEADER_LENGTH + header.length;
       if (this.#queue.size < total) break;
       const bytes = this.#queue.take(total);
@@ -202,6 +205,7 @@ export class RecordSplitter {
         offset: this.#offset,
       });
       this.#offset += total;
+      this.#current = undefined;
     }
     return out;
   }
