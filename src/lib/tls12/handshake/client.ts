@@ -366,6 +366,14 @@ function onServerHelloDone(
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
     const eph = generateEphemeral(hs.group, resolved.random);
+    conn.emit({
+      kind: 'secret',
+      from: 'client',
+      name: 'client_ecdhe_private_key',
+      value: eph.secret,
+      formula: `random scalar for ${NamedGroup.format(hs.group)}; public key = scalar x G  (RFC 8422 §5.7)`,
+      inputs: { public_key: eph.publicKey },
+    });
     try {
       preMaster = sharedSecret(eph, state.serverPublic);
     } catch (e) {

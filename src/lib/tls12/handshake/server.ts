@@ -300,6 +300,14 @@ function onClientHello(
   if (suite.keyExchange === 'ecdhe') {
     // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
     ephemeral = generateEphemeral(group!, resolved.random);
+    conn.emit({
+      kind: 'secret',
+      from: 'server',
+      name: 'server_ecdhe_private_key',
+      value: ephemeral.secret,
+      formula: `random scalar for ${NamedGroup.format(group!)}; public key = scalar x G  (RFC 8422 §5.4)`,
+      inputs: { public_key: ephemeral.publicKey },
+    });
     const signatureScheme = scheme(suite.auth)!;
     const params = ecdheParamsBytes(group!, ephemeral.publicKey);
     const signature = signWithScheme(

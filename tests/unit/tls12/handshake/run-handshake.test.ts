@@ -104,6 +104,19 @@ describe('runHandshake: our client against our server', () => {
     ]) {
       expect(kinds.has(k as never), k).toBe(true);
     }
+    const secrets = run.transcript.flatMap((e) => (e.kind === 'secret' ? [e.name] : []));
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'server_ecdhe_private_key',
+        'client_ecdhe_private_key',
+        'pre_master_secret',
+        'master_secret',
+        'client_write_key',
+        'server_write_IV',
+        'client_verify_data',
+        'server_verify_data',
+      ]),
+    );
     const encrypted = run.transcript.find((e) => e.kind === 'record' && e.encrypted);
     expect(encrypted?.kind === 'record' && encrypted.nonce?.length).toBe(12);
     expect(encrypted?.kind === 'record' && encrypted.aad?.length).toBe(13);
