@@ -375,8 +375,14 @@ export function parseDriverSettings(
   let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
   if (sslrootcert === 'system') sslmode = 'verify-full';
-  if (!(sslmode in PGX.modes))
-    return { error: `cannot parse \`${text}\`: failed to configure TLS (sslmode is invalid)` };
+  if (!(sslmode in PGX.modes)) {
+    // pgconn errors.go ParseConfigError: the connection string with passwords masked (redactPW).
+    const redacted = text
+      .replace(/password='[^']*'/g, 'password=xxxxx')
+      .replace(/password=[^ ]*/g, 'password=xxxxx')
+      .replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:xxxxx@');
+    return { error: `cannot parse \`${redacted}\`: failed to configure TLS (sslmode is invalid)` };
+  }
   const user = get('user', 'PGUSER') ?? fallbackUser;
   return {
     host: get('host', 'PGHOST') ?? 'localhost',

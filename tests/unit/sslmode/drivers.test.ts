@@ -155,3 +155,15 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
     );
   });
 });
+
+describe('pgx parse errors (pgconn errors.go ParseConfigError, redactPW)', () => {
+  it('rejects an unknown sslmode and masks the password', async () => {
+    const out = await explainConnection({
+      client: { driver: 'pgx', conninfo: 'host=127.0.0.1 user=cgrates password=secret sslmode=disabled' },
+      server: { ssl: false, hba: [] },
+    });
+    expect(out.error).toBe(
+      'cannot parse `host=127.0.0.1 user=cgrates password=xxxxx sslmode=disabled`: failed to configure TLS (sslmode is invalid)',
+    );
+  });
+});
