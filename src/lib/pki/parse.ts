@@ -10,6 +10,7 @@ import { decodeCertificate, signedParts } from './adapter/certificate.ts';
 import { decodeCrl } from './adapter/crl.ts';
 import { DerError, readTlv, type Tlv } from './adapter/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
+import { sha256Hex } from './adapter/digest.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
 import { verifySigned, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from './input/base64.ts';
@@ -28,6 +29,10 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_CERTIFICATES = 5000;
+/** Problems reported before the parse stops: past this the input is junk, not a certificate bundle. */
+export const MAX_PROBLEMS = 1000;
+/** Blocks (keys, duplicates, skipped types) allowed beyond the certificate limit. */
+const MAX_EXTRA_BLOCKS = 5000;
 
 const PRIVATE_KEY_KIND = 'private key (discarded)';
 
@@ -97,11 +102,22 @@ class ReportBuilder {
     return { id: view.id };
   }
 
-  /** Reports (once) that the certificate limit stopped the parse at `where`. */
+  /** Reports (once) that a limit stopped the parse at `where`. */
   limitReached(where: string): void {
     if (this.#limitReported) return;
     this.#limitReported = true;
-    this.problem(where, `more than ${this.maxCertificates} certificates: the rest of the input was not read`);
+    const why =
+      this.certificates.length >= this.maxCertificates
+        ? `more than ${this.maxCertificates} certificates`
+        : this.problems.length >= MAX_PROBLEMS
+          ? `more than ${MAX_PROBLEMS} problems`
+          : `more than ${this.blocks.length} blocks`;
+    this.problems.push({ where, message: `${why}: the rest of the input was not read` });
+  }
+
+  /** Where a certificate with this id was first seen, if it was. */
+  seenAt(id: string): string | undefined {
+    return this.#certIndex.get(id);
   }
 
   addCrl(view: CrlView): boolean {
@@ -112,8 +128,13 @@ class ReportBuilder {
     return true;
   }
 
+  /** True once a limit is reached: certificates, problems, or blocks (so junk cannot grow the report without bound). */
   get full(): boolean {
-    return this.certificates.length >= this.maxCertificates;
+    return (
+      this.certificates.length >= this.maxCertificates ||
+      this.problems.length >= MAX_PROBLEMS ||
+      this.blocks.length >= this.maxCertificates + MAX_EXTRA_BLOCKS
+    );
   }
 
   finish(): ParseReport {
@@ -317,6 +338,13 @@ function handleCertificate(
   where: string,
   blockName: string,
 ): void {
+  // A duplicate is recognised by its hash before any decoding: bundles that repeat a certificate stay cheap.
+  const id = sha256Hex(der);
+  const seen = r.seenAt(id);
+  if (seen !== undefined) {
+    r.block(kind, where, [id], undefined, `duplicate of the certificate in ${seen} (listed once)`);
+    return;
+  }
   let view: CertView;
   try {
     view = decodeCertificate(der);

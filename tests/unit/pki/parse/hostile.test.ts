@@ -258,6 +258,38 @@ describe('hostile input never throws, never hangs, always explains', () => {
     );
   });
 
+  it('junk that would make millions of blocks stops after 1,000 problems with a clear message', async () => {
+    const emptySequences = new Uint8Array(10 * 1024 * 1024).map((_, i) => (i % 2 === 0 ? 0x30 : 0x00));
+    const t0 = performance.now();
+    const report = await parseCertificates(emptySequences);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(report.problems).toHaveLength(1001);
+    expect(report.problems[1000]).toEqual({
+      where: 'byte 2000',
+      message: 'more than 1000 problems: the rest of the input was not read',
+    });
+    const badPem = '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n'.repeat(100_000);
+    const r2 = await parseCertificates(badPem);
+    expect(r2.problems).toHaveLength(1001);
+    expect(r2.problems[1000]!.message).toBe('more than 1000 problems: the rest of the input was not read');
+  });
+
+  it('a 10 MB DER stream repeating one certificate is recognised as duplicates quickly', async () => {
+    const der = (await parseCertificates(PEM_R10)).certificates[0]!.der;
+    const copies = Math.floor((10 * 1024 * 1024) / der.length);
+    expect(copies).toBeLessThan(10_000); // under the block limit (5,000 certificates + 5,000 other blocks)
+    const stream = new Uint8Array(copies * der.length);
+    for (let i = 0; i < copies; i++) stream.set(der, i * der.length);
+    const t0 = performance.now();
+    const report = await parseCertificates(stream);
+    const ms = performance.now() - t0;
+    expect(report.certificates).toHaveLength(1);
+    expect(report.problems).toEqual([]);
+    expect(report.blocks).toHaveLength(copies);
+    expect(ms).toBeLessThan(10_000);
+    console.info(`${copies} duplicate DER certificates (10 MB): ${ms.toFixed(0)} ms`);
+  });
+
   it('a 5 MB bundle of 3,000 PEM blocks parses within budget', async () => {
     const big = PEM_R10.repeat(3000);
     const t0 = performance.now();
