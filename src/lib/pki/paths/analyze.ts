@@ -8,6 +8,12 @@ import { IssuerGraph, type VerifySignature } from './graph.ts';
 import { buildPaths, type BuildOptions } from './build-paths.ts';
 import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './validate.ts';
 import { label, makeReason } from './reasons.ts';
+import { checkRevocation, type VerifyCrl } from './revocation.ts';
+
+const noCrlVerifier: VerifyCrl = async () => ({
+  ok: false,
+  reason: 'no CRL signature verifier was supplied',
+});
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
 import type { ProfileName, ProfileVerdict, ProfileInput } from '../profiles/types.ts';
 import { rfc5280 } from '../profiles/rfc5280.ts';
@@ -29,8 +35,10 @@ export interface AnalyzeViewsInput {
   readonly allProfiles?: boolean;
   readonly maxChainDepth?: number;
   readonly budget?: BuildOptions;
-  /** Feature flag: minimal revocation checking (revocation.ts); sets notSupported 'crl-processing'. */
+  /** Feature flag: CRL revocation checking (revocation.ts); sets notSupported 'crl-processing'. */
   readonly crls?: readonly CrlView[];
+  /** Verifies a CRL's signature with a certificate's key (parse.ts verifyCrlSignature). */
+  readonly verifyCrl?: VerifyCrl;
   readonly policy?: PolicyInputs;
   readonly problems?: readonly ParseProblem[];
 }
@@ -57,9 +65,23 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
         time: input.time,
         purpose,
         ...(input.hostname ? { hostname: input.hostname } : {}),
-        ...(input.crls ? { crls: input.crls } : {}),
         ...(input.policy ? { policy: input.policy } : {}),
       });
+      if (input.crls) {
+        for (let d = 0; d + 1 < certs.length; d++) {
+          const others = [...input.served, ...input.anchors].filter((c) => !certs.includes(c));
+          const rev = await checkRevocation(
+            certs[d] as CertView,
+            d,
+            certs,
+            others,
+            input.crls,
+            input.time,
+            input.verifyCrl ?? noCrlVerifier,
+          );
+          reasons.push(...rev);
+        }
+      }
       // Edges whose signature could not be checked (unsupported algorithm): the path's outcome is unknown.
       for (let i = 0; i + 1 < certs.length; i++) {
         const child = certs[i] as CertView;

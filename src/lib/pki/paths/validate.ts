@@ -12,11 +12,10 @@
  *   extensions, policy processing cannot change the outcome, so no flag is raised.
  * - CRL validation beyond "a CRL from the certificate's issuer lists its serial" (revocation.ts).
  */
-import type { CertView, CrlView } from '../types.ts';
+import type { CertView } from '../types.ts';
 import { type HostnameOptions, matchHostname } from './hostname.ts';
 import { checkNameConstraints, namesOf, unsupportedConstraints } from './name-constraints.ts';
 import { type Reason, label, makeReason, type Severity } from './reasons.ts';
-import { checkRevocation } from './revocation.ts';
 
 export type Purpose = 'serverAuth' | 'clientAuth' | 'any';
 
@@ -66,7 +65,6 @@ export interface ValidationInput {
   readonly purpose?: Purpose;
   readonly hostname?: string;
   readonly rules?: ValidationRules;
-  readonly crls?: readonly CrlView[];
   readonly policy?: PolicyInputs;
 }
 
@@ -160,8 +158,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
       }
     }
 
-    // §6.1.3 (a)(3): revocation, only as far as revocation.ts goes.
-    if (!isAnchor && input.crls) reasons.push(...checkRevocation(cert, depth, input.crls, input.time));
+    // §6.1.3 (a)(3): revocation runs in analyze.ts (it needs the asynchronous CRL signature check).
 
     // §6.1.3 (b)-(c): name constraints of every CA above apply to this certificate, unless it is a
     // self-issued intermediate.
