@@ -47,6 +47,11 @@ export interface CommonConfig {
   extendedMasterSecret?: boolean;
   alpn?: string[];
   random?: RandomSource;
+  /**
+   * Where randomness comes from when `random` is not given: any object with `random(n)`, e.g. the crypto
+   * layer's CryptoProvider (src/lib/tls12/crypto), so one injected source feeds both layers.
+   */
+  provider?: { random(length: number): Uint8Array };
   now?: Clock;
   tamper?: Tamper;
   misbehave?: Misbehaviour;
@@ -103,7 +108,7 @@ export function resolveCommon(c: CommonConfig): Resolved {
     signatureSchemes: c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
     extendedMasterSecret: c.extendedMasterSecret ?? true,
     alpn: c.alpn ?? [],
-    random: c.random ?? defaultRandom,
+    random: c.random ?? (c.provider ? (n: number) => c.provider!.random(n) : defaultRandom),
     now: c.now ?? (() => Date.now()),
   };
 }

@@ -3,8 +3,11 @@
  * fixed random source and clock, and every staged failure ending with the alert a real peer sends.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countingRandom, createCryptoProvider } from '../../../../src/lib/tls12/crypto/index.ts';
 import {
+  clientStep,
   defaultVerifier,
+  newClient,
   runHandshake,
   transcriptFromJson,
   transcriptToJson,
@@ -276,5 +279,17 @@ describe('runHandshake: failures end with the alert a real peer sends', () => {
     const run = await runHandshake({ ...scenario(), now: Date.now() + 365 * 86_400_000 });
     expect(run.alert?.name).toBe('certificate_expired');
     expect(run.alert?.reason).toMatch(/expired at/);
+  });
+});
+
+describe('randomness through the crypto layer', () => {
+  it('takes its random bytes from an injected CryptoProvider: the client random is the provider counter', async () => {
+    const provider = createCryptoProvider({ random: countingRandom(0) });
+    const client = newClient({ verifier: defaultVerifier({ anchors: [] }), provider });
+    const { events } = await clientStep(client, { kind: 'start' });
+    const hello = events.find((e) => e.kind === 'message' && e.name === 'client_hello');
+    const random =
+      hello?.kind === 'message' && hello.message.type === 'client_hello' ? hello.message.random : undefined;
+    expect(Array.from(random ?? [])).toEqual(Array.from({ length: 32 }, (_, i) => i));
   });
 });
