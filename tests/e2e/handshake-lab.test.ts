@@ -95,6 +95,25 @@ describe('Handshake Lab', () => {
     });
   }
 
+  it("shows PostgreSQL's SSLRequest preamble, the StartupMessage in the tunnel, and direct TLS with ALPN", async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/handshake?pg=sslrequest');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const titles = await stepTitles(page);
+    expect(titles.slice(0, 3)).toEqual(['C→S SSLRequest', "S→C Server answers 'S'", 'C→S ClientHello']);
+    expect(titles).toContain('C→S Application data: StartupMessage');
+    const hex = (await page.locator('.byte-view .cell').allTextContents()).join(' ');
+    expect(hex).toBe('00 00 00 08 04 d2 16 2f');
+    await page.goto(server.url + '#/handshake?pg=direct');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect((await stepTitles(page))[0]).toBe('C→S ClientHello');
+    expect(await page.locator('[role=tree] [role=treeitem]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('postgresql')]),
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('restores its state from the URL and shows what an eavesdropper sees', async () => {
     const { page, context, errors } = await openWatchedPage(browser, server.url);
     await page.goto(server.url + '#/handshake?cert=ecdsa&offer=c02b&accept=c02b&step=7&eve=1');
@@ -128,13 +147,11 @@ describe('Handshake Lab', () => {
     await expect.poll(() => page.getByText('Showing capture.json').count()).toBe(1);
     expect(await page.locator('.outcome p').first().textContent()).toContain('CHACHA20_POLY1305');
     // A file that is not a capture gets a clear error and the lab keeps working.
-    await page
-      .locator('input[type=file]')
-      .setInputFiles({
-        name: 'junk.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from('{"hello": 1}'),
-      });
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'junk.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"hello": 1}'),
+    });
     await expect
       .poll(() => page.locator('.side .error').textContent())
       .toMatch(/^junk.json is not a tls-lab capture/);

@@ -4,17 +4,80 @@
  * certificate engine (OpenSSL 3 rules), so certificate faults end in the alert OpenSSL sends.
  */
 import { serveRpc } from './rpc';
-import { pemToDer, runHandshake, type HandshakeRun } from '../../lib/tls12/handshake/index';
+import {
+  pemToDer,
+  runHandshake,
+  type HandshakeRun,
+  type PostgresEntry,
+  type Transcript,
+} from '../../lib/tls12/handshake/index';
+import {
+  decodeBackendMessage,
+  decodeSslRequest,
+  decodeSslResponse,
+  decodeStartupMessage,
+  encodeSslRequest,
+  encodeStartupMessage,
+} from '../../lib/tls12/postgres/index';
 import { pkiVerifier } from '../../lib/tls12/pki-verifier';
 import type { LabScenario } from '../views/handshake/scenario';
 
 const encoder = new TextEncoder();
 
+/** AuthenticationOk then ReadyForQuery (idle): what a trust-authenticated server answers a StartupMessage with. */
+const AUTH_OK_READY = new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]);
+
+function pgEntry(
+  from: 'client' | 'server',
+  label: string,
+  bytes: Uint8Array,
+  spans: PostgresEntry['spans'],
+  inTunnel: boolean,
+): PostgresEntry {
+  return { kind: 'postgres', from, label, bytes, spans, inTunnel };
+}
+
+/**
+ * PostgreSQL framing around the TLS run: the SSLRequest and the server's 'S' in clear before the handshake
+ * (not for PostgreSQL 17 direct TLS), and the StartupMessage / AuthenticationOk carried as the first
+ * application data of each side.
+ */
+function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup: Uint8Array): HandshakeRun {
+  if (mode === 'none') return run;
+  const transcript: Transcript = [];
+  if (mode === 'sslrequest') {
+    const request = encodeSslRequest();
+    const answer = new Uint8Array([0x53]);
+    transcript.push(pgEntry('client', 'SSLRequest', request, decodeSslRequest(request).spans, false));
+    transcript.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
+  }
+  const tunnelled: Record<'client' | 'server', PostgresEntry> = {
+    client: pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true),
+    server: pgEntry(
+      'server',
+      'AuthenticationOk',
+      AUTH_OK_READY.subarray(0, 9),
+      decodeBackendMessage(AUTH_OK_READY.subarray(0, 9)).spans,
+      true,
+    ),
+  };
+  for (const entry of run.transcript) {
+    transcript.push(entry);
+    if (entry.kind === 'record' && entry.contentType === 23 && tunnelled[entry.from]) {
+      transcript.push(tunnelled[entry.from]);
+      delete (tunnelled as Partial<typeof tunnelled>)[entry.from];
+    }
+  }
+  return { ...run, transcript };
+}
+
 export async function runLab(s: LabScenario): Promise<HandshakeRun> {
   const [privateKey] = pemToDer(s.serverKeyPem, 'PRIVATE KEY');
   if (!privateKey) throw new Error('The demo server key is missing from the scenario');
   const alpn = s.alpn ? { alpn: s.alpn } : {};
-  return runHandshake({
+  const postgres = s.postgres !== 'none';
+  const startup = encodeStartupMessage({ user: 'app', database: 'app', application_name: 'tls-lab' });
+  const run = await runHandshake({
     client: {
       suites: s.offer,
       groups: s.groups,
@@ -38,9 +101,10 @@ export async function runLab(s: LabScenario): Promise<HandshakeRun> {
     },
     ...(s.seed !== undefined ? { seed: s.seed } : {}),
     now: s.now,
-    clientData: encoder.encode('GET / HTTP/1.1\r\nHost: db.example.com\r\n\r\n'),
-    serverData: encoder.encode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
+    clientData: postgres ? startup : encoder.encode('GET / HTTP/1.1\r\nHost: db.example.com\r\n\r\n'),
+    serverData: postgres ? AUTH_OK_READY : encoder.encode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
   });
+  return withPostgres(run, s.postgres, startup);
 }
 
 export const tlsMethods = { runLab };

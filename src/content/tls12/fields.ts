@@ -193,14 +193,42 @@ export const fieldExplanations: Record<string, string> = {
   'alert.description':
     'What happened: 0 close_notify, 10 unexpected_message, 20 bad_record_mac, 40 handshake_failure, 42 bad_certificate, 45 certificate_expired, 48 unknown_ca, 51 decrypt_error, 70 protocol_version, 80 internal_error…',
 
-  // PostgreSQL preamble
-  ssl_request: 'The SSLRequest packet.',
-  'ssl_request.length': 'Message length including itself: always 8.',
-  'ssl_request.code':
+  // PostgreSQL framing (PostgreSQL protocol, "Message Formats" and "SSL Session Encryption")
+  'pg.ssl_request':
+    'The SSLRequest packet: a PostgreSQL client asks, in clear, whether the server will speak TLS.',
+  'pg.ssl_request.length': 'Message length including itself: always 8.',
+  'pg.ssl_request.code':
     'The SSLRequest code 80877103 (04 D2 16 2F): 1234 in the high 16 bits, 5679 in the low 16.',
-  ssl_response: "The server's one-byte answer.",
-  'ssl_response.answer':
-    'S: the server will do TLS; N: it will not (ssl = off). Anything else is a protocol error.',
+  'pg.ssl_response':
+    "The server's one-byte answer: S, it will do TLS; N, it will not (ssl = off); E, an error follows. libpq with sslmode=prefer or allow carries on in plaintext after N.",
+  'pg.startup': 'StartupMessage: the first PostgreSQL message, here inside the TLS tunnel.',
+  'pg.startup.length': 'Length of the StartupMessage including itself.',
+  'pg.startup.protocol': 'Protocol version 3.0 (196608 = 3 << 16).',
+  'pg.startup.parameter[]': 'One connection parameter: a name and a value, each NUL-terminated.',
+  'pg.startup.parameter[].name': 'A parameter name: user, database, application_name…',
+  'pg.startup.parameter[].value': 'The parameter value.',
+  'pg.parameter.name': 'A run-time parameter the server reports (ParameterStatus): its name.',
+  'pg.parameter.value': 'The parameter value.',
+  'pg.startup.terminator': 'A final NUL ends the parameter list.',
+  'pg.message': 'A backend message: a type byte, a 4-byte length, and the body.',
+  'pg.message.type':
+    'The message type: R authentication, E error, S parameter status, K backend key, Z ready for query.',
+  'pg.message.length': 'Length of the message without the type byte.',
+  'pg.message.body': 'The message body.',
+  'pg.message.data': 'Message contents this lab shows as raw bytes.',
+  'pg.auth.code':
+    'Authentication request code: 0 AuthenticationOk, 3 cleartext password, 5 MD5, 10 SASL (SCRAM-SHA-256)…',
+  'pg.auth.data': 'Data for the authentication exchange (SASL).',
+  'pg.auth.salt': 'The 4-byte salt for MD5 password authentication.',
+  'pg.auth.mechanism[]': 'A SASL mechanism the server offers, e.g. SCRAM-SHA-256.',
+  'pg.auth.terminator': 'A final NUL ends the mechanism list.',
+  'pg.error.field[]': 'One field of an ErrorResponse: a code byte and a NUL-terminated value.',
+  'pg.error.field[].code': 'The field code: S severity, C SQLSTATE, M message, D detail, H hint…',
+  'pg.error.field[].value': 'The field value, e.g. the message "no pg_hba.conf entry for host …".',
+  'pg.error.terminator': 'A final NUL ends the error fields.',
+  'pg.backend_key.process_id': 'The backend process id, needed to cancel a query.',
+  'pg.backend_key.secret': 'The secret key, needed to cancel a query.',
+  'pg.ready.status': 'Transaction status: I idle, T in a transaction, E in a failed transaction.',
 };
 
 function label(id: string): string {

@@ -22,3 +22,22 @@ describe('TLS field explanations', () => {
     expect(explainField('no_such_message.field')).toBeUndefined();
   });
 });
+
+describe('PostgreSQL field explanations', () => {
+  it('explain every field of the framing the Handshake Lab shows', async () => {
+    const pg = await import('../../../src/lib/tls12/postgres/index');
+    const { walkSpans } = await import('../../../src/lib/bytes/spans');
+    const startup = pg.encodeStartupMessage({ user: 'app', database: 'app', application_name: 'tls-lab' });
+    const samples = [
+      pg.decodeSslRequest(pg.encodeSslRequest()).spans,
+      pg.decodeSslResponse(new Uint8Array([0x53])).spans,
+      pg.decodeStartupMessage(startup).spans,
+      pg.decodeBackendMessage(new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 0])).spans,
+      pg.decodeBackendMessage(new Uint8Array([0x5a, 0, 0, 0, 5, 0x49])).spans,
+    ];
+    const ids = new Set<string>();
+    for (const spans of samples) walkSpans(spans, (s) => ids.add(s.id));
+    expect(ids.size).toBeGreaterThan(8);
+    expect([...ids].filter((id) => !explainField(id))).toEqual([]);
+  });
+});

@@ -103,7 +103,10 @@ export function buildSteps(transcript: Transcript): {
       }
       case 'postgres':
         if (!entry.inTunnel) push({ from: entry.from, title: entry.label, postgres: entry });
-        else if (current) current.postgres = entry;
+        else if (current) {
+          current.postgres = entry;
+          current.title = `Application data: ${entry.label}`;
+        }
         break;
       case 'message':
         pending[entry.from].messages.push(entry);
