@@ -271,3 +271,50 @@ describe('buildPaths over generated trust graphs', () => {
     );
   });
 });
+
+describe('weak algorithms and unsupported policy processing', () => {
+  it('warns (without invalidating) about a SHA-1 signature and a 1024-bit RSA key', async () => {
+    const g = await generate({
+      roots: ['root'],
+      leaf: 'leaf',
+      rsa: { leaf: 1024 },
+      graph: [
+        { issuer: 'root', subject: 'inter' },
+        { issuer: 'inter', subject: 'leaf', mutate: (t) => (t.sha1 = true) },
+      ],
+    });
+    const a = await analyze(g);
+    expect(a.paths[0]?.valid).toBe(true);
+    expect(a.paths[0]?.reasons.map((r) => [r.code, r.severity])).toEqual([
+      ['weak-signature-algorithm', 'warning'],
+      ['weak-key', 'warning'],
+    ]);
+    expect(a.paths[0]?.reasons[1]?.message).toBe('"leaf" has a 1024-bit RSA key (< 2048)');
+    // Go refuses SHA-1 signatures outright.
+    const go = (await analyze(g, { profile: 'go' })).verdict;
+    expect(go.error?.message).toMatch(/insecure algorithm ECDSA-SHA1/);
+  });
+
+  it('reports a path with requireExplicitPolicy as "not supported: policy processing", never valid', async () => {
+    // PolicyConstraints ::= SEQUENCE { requireExplicitPolicy [0] SkipCerts } with SkipCerts 0 (RFC 5280 §4.2.1.11)
+    const policyConstraints = new x509.Extension(
+      '2.5.29.36',
+      true,
+      new Uint8Array([0x30, 0x03, 0x80, 0x01, 0x00]).buffer,
+    );
+    const g = await generate({
+      roots: ['root'],
+      leaf: 'leaf',
+      graph: [
+        { issuer: 'root', subject: 'inter', mutate: (t) => (t.extra = [policyConstraints]) },
+        { issuer: 'inter', subject: 'leaf' },
+      ],
+    });
+    const a = await analyze(g);
+    expect(a.paths[0]?.status).toBe('unsupported');
+    expect(a.paths[0]?.valid).toBe(false);
+    expect(a.paths[0]?.reasons.map((r) => r.code)).toEqual(['not-supported-policy-processing']);
+    expect(a.notSupported).toContain('policy-processing');
+    expect(a.verdict.valid).toBe(false);
+  });
+});

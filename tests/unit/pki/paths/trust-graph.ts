@@ -36,6 +36,8 @@ export interface Template {
   signWith?: string;
   /** Omit AKI/SKI. */
   noKeyIds?: boolean;
+  /** Sign with SHA-1 instead of SHA-256. */
+  sha1?: boolean;
 }
 
 export interface Edge {
@@ -50,6 +52,8 @@ export interface TrustGraphDescription {
   graph: Edge[];
   /** Mutations of root self-signed certificates. */
   mutateRoot?: Record<string, (t: Template) => void>;
+  /** Identities with RSA keys of these sizes (default: ECDSA P-256). */
+  rsa?: Record<string, number>;
 }
 
 export interface GeneratedGraph {
@@ -68,11 +72,27 @@ export interface GeneratedGraph {
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const keyCache = new Map<string, Promise<CryptoKeyPair>>();
+/** Identities that get an RSA key of the given size instead of P-256 (set by `generate`). */
+let rsaBits: Record<string, number> = {};
 
 function keysFor(name: string): Promise<CryptoKeyPair> {
   let k = keyCache.get(name);
   if (!k) {
-    k = globalThis.crypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+    const bits = rsaBits[name];
+    k = (
+      bits
+        ? globalThis.crypto.subtle.generateKey(
+            {
+              name: 'RSASSA-PKCS1-v1_5',
+              modulusLength: bits,
+              publicExponent: new Uint8Array([1, 0, 1]),
+              hash: 'SHA-256',
+            },
+            true,
+            ['sign', 'verify'],
+          )
+        : globalThis.crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])
+    ) as Promise<CryptoKeyPair>;
     keyCache.set(name, k);
   }
   return k;
@@ -149,7 +169,10 @@ async function issue(subject: string, issuer: string, t: Template): Promise<stri
     issuer: `CN=${issuer}`,
     notBefore: t.notBefore,
     notAfter: t.notAfter,
-    signingAlgorithm: ALG,
+    signingAlgorithm:
+      signer.privateKey.algorithm.name === 'ECDSA'
+        ? { ...ALG, hash: t.sha1 ? 'SHA-1' : 'SHA-256' }
+        : { name: 'RSASSA-PKCS1-v1_5', hash: t.sha1 ? 'SHA-1' : 'SHA-256' },
     publicKey: subjectKeys.publicKey,
     signingKey: signer.privateKey,
     extensions: ext,
@@ -186,6 +209,7 @@ async function view(pem: string): Promise<CertView> {
 
 export async function generate(desc: TrustGraphDescription): Promise<GeneratedGraph> {
   resetKeys();
+  rsaBits = desc.rsa ?? {};
   const pem = new Map<string, string>();
   const rootPems: string[] = [];
   const roots: CertView[] = [];
