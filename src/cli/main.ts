@@ -26,9 +26,14 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (command.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
     console.log(command.usage);
     return 0;
   }
-  return command.run(rest);
+  const run = command.run ?? command.main;
+  if (!run) {
+    console.error(`tls-lab: command "${name}" exports neither run() nor main()`);
+    return 1;
+  }
+  return run(rest);
 }
