@@ -13,6 +13,16 @@ const BAG = {
   x509Certificate: '1.2.840.113549.1.9.22.1',
 } as const;
 
+/** RFC 7292 Appendix C PBE algorithms (PKCS#12 KDF + RC2/RC4/3DES), which pkijs does not implement. */
+const LEGACY_PBE: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.12.1.1': 'pbeWithSHAAnd128BitRC4',
+  '1.2.840.113549.1.12.1.2': 'pbeWithSHAAnd40BitRC4',
+  '1.2.840.113549.1.12.1.3': 'pbeWithSHAAnd3-KeyTripleDES-CBC',
+  '1.2.840.113549.1.12.1.4': 'pbeWithSHAAnd2-KeyTripleDES-CBC',
+  '1.2.840.113549.1.12.1.5': 'pbeWithSHAAnd128BitRC2-CBC',
+  '1.2.840.113549.1.12.1.6': 'pbeWithSHAAnd40BitRC2-CBC',
+};
+
 /** More MAC iterations than this is treated as hostile (OpenSSL uses 2048). */
 const MAX_MAC_ITERATIONS = 1_000_000;
 
@@ -72,6 +82,18 @@ export async function readPkcs12(der: Uint8Array, password: string | undefined):
     await authSafe.parseInternalValues({ safeContents: authSafe.safeContents.map(() => ({ password: pw })) });
   } catch (err) {
     const why = message(err);
+    const legacy = /contentEncryptionAlgorithm"?: ?([\d.]+)/.exec(why)?.[1];
+    const legacyName = legacy === undefined ? undefined : LEGACY_PBE[legacy];
+    if (legacyName !== undefined) {
+      return {
+        ok: false,
+        needsPassword: false,
+        reason:
+          `the PKCS#12 certificates are encrypted with ${legacyName} (RFC 7292 Appendix C legacy PBE, the ` +
+          'OpenSSL 1.x and Windows default), which this tool cannot decrypt; extract them with ' +
+          '`openssl pkcs12 -in FILE -nokeys -legacy` and paste the PEM instead',
+      };
+    }
     const wrong = /decrypt|password|operation-specific/i.test(why);
     return {
       ok: false,

@@ -347,6 +347,53 @@ describe('binary formats', () => {
       expect(report.problems[0]!.message).toBe('the PKCS#12 password is wrong (the MAC does not verify)');
     });
 
+    it('legacy PBE (openssl -legacy: RC2-40 certificates): a clear, actionable refusal', async () => {
+      const legacy = new Uint8Array(
+        openssl([
+          'pkcs12',
+          '-export',
+          '-legacy',
+          '-in',
+          join(dir, 'leaf.pem'),
+          '-inkey',
+          join(dir, 'leaf.key'),
+          '-passout',
+          'pass:pw',
+        ]),
+      );
+      const report = await parseCertificates(legacy, { password: 'pw' });
+      expect(report.certificates).toEqual([]);
+      expect(report.needsPassword).toBeUndefined();
+      expect(report.problems[0]!.message).toMatch(
+        /^the PKCS#12 certificates are encrypted with pbeWithSHAAnd40BitRC2-CBC .* `openssl pkcs12 -in FILE -nokeys -legacy`/,
+      );
+    });
+
+    it('unencrypted, without MAC (-certpbe NONE -keypbe NONE -nomac): read without a password', async () => {
+      const plain = new Uint8Array(
+        openssl([
+          'pkcs12',
+          '-export',
+          '-certpbe',
+          'NONE',
+          '-keypbe',
+          'NONE',
+          '-nomac',
+          '-in',
+          join(dir, 'leaf.pem'),
+          '-inkey',
+          join(dir, 'leaf.key'),
+          '-passout',
+          'pass:',
+        ]),
+      );
+      const report = await parseCertificates(plain);
+      expect(report.problems).toEqual([]);
+      expect(report.certificates.map((c) => c.subject.rfc4514)).toEqual(['CN=localhost']);
+      expect(report.discardedPrivateKeys).toBe(1);
+      expectNoSecret(report, ecPrivateScalar(join(dir, 'leaf.key')));
+    });
+
     it('without a password: needsPassword', async () => {
       const report = await parseCertificates(p12);
       expect(report.needsPassword).toBe(true);
