@@ -245,6 +245,19 @@ const SCENARIOS: Scenario[] = [
     desc: twoIssuers(false),
     anchors: (g) => [g.rootPems[0] as string],
   },
+  {
+    name: "Let's Encrypt 2021 shape: intermediate root cross-signed by an expired root, both roots trusted",
+    desc: {
+      roots: ['isrg', 'dst'],
+      leaf: 'leaf',
+      mutateRoot: { dst: expire },
+      graph: [
+        { issuer: 'dst', subject: 'isrg' },
+        { issuer: 'isrg', subject: 'r3' },
+        { issuer: 'r3', subject: 'leaf' },
+      ],
+    },
+  },
   { name: 'forged leaf signature', desc: chain({ leaf: (t) => (t.signWith = 'mallory') }) },
 ];
 

@@ -136,4 +136,24 @@ describe('client profiles disagree the way the real clients do', () => {
     expect(v.go).toBe('x509: certificate relies on legacy Common Name field, use SANs instead');
     expect(v.webpki).toBe('CertNotValidForName');
   });
+
+  it("Let's Encrypt 2021 shape: only openssl-1.0.2 follows the served cross-sign to the expired root", async () => {
+    const v = await verdicts({
+      roots: ['isrg', 'dst'],
+      leaf: 'leaf',
+      mutateRoot: { dst: expire },
+      graph: [
+        { issuer: 'dst', subject: 'isrg' },
+        { issuer: 'isrg', subject: 'r3' },
+        { issuer: 'r3', subject: 'leaf' },
+      ],
+    });
+    expect(v).toEqual({
+      rfc5280: 'ok',
+      'openssl-3': 'ok',
+      'openssl-1.0.2': 'certificate has expired',
+      go: 'ok',
+      webpki: 'ok',
+    });
+  });
 });
