@@ -43,7 +43,7 @@ const DATABASES = ['postgres', 'template0', 'template1'];
 const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 type SetupName =
-  'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'tls13' | 'tls12';
+  'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'leafonly' | 'tls13' | 'tls12';
 type RootForm = 'none' | 'home' | 'path' | 'wrong';
 
 interface Cell {
@@ -192,7 +192,16 @@ afterAll(() => {
 });
 
 describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConnection predicts psql exactly`, () => {
-  const setupsA: SetupName[] = ['off', 'good', 'noip', 'mismatch', 'expired', 'selfsigned', 'cross'];
+  const setupsA: SetupName[] = [
+    'off',
+    'good',
+    'noip',
+    'mismatch',
+    'expired',
+    'selfsigned',
+    'cross',
+    'leafonly',
+  ];
   for (const setup of setupsA) {
     it(`A: every sslmode x root file with host=localhost, server setup "${setup}"`, async () => {
       const cells: Cell[] = [];

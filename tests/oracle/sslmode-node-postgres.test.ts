@@ -21,7 +21,7 @@ const ROLES = 'create role anyuser login; create role ssluser login; create role
 const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null };
 const PG_VERSION = (await import('pg/package.json', { with: { type: 'json' } })).default.version as string;
 
-type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned';
+type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'leafonly';
 
 let server: PgOracleServer;
 let pki: OraclePki;
@@ -174,7 +174,7 @@ describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a 
     }
   });
 
-  for (const setup of ['off', 'good', 'mismatch', 'expired', 'selfsigned'] as const) {
+  for (const setup of ['off', 'good', 'mismatch', 'expired', 'selfsigned', 'leafonly'] as const) {
     it(`every URL sslmode x uselibpqcompat x sslrootcert, host=localhost, setup "${setup}"`, async () => {
       const rootA = server.clientFile('node-root-a.crt', pki.rootA);
       const rootB = server.clientFile('node-root-b.crt', pki.rootB);

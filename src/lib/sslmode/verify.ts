@@ -68,7 +68,20 @@ export async function verifyServerChain(input: {
     const byId = new Map([...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c] as const));
     const chain = (analysis.verdict.path ?? []).map((id) => byId.get(id)).filter((c) => c !== undefined);
     const ms = input.time.getTime();
-    for (let depth = chain.length - 1; depth >= 0; depth--) {
+    // internal_verify(): an untrusted top that is not self-issued is skipped; when it is also the leaf (a
+    // one-certificate chain) OpenSSL sets UNABLE_TO_VERIFY_LEAF_SIGNATURE and still checks the leaf's dates.
+    const top = chain[chain.length - 1];
+    let start = chain.length - 1;
+    if (top && !top.selfIssued) {
+      if (chain.length === 1) {
+        e = {
+          code: 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+          message: 'unable to verify the first certificate',
+          depth: 0,
+        };
+      } else start = chain.length - 2;
+    }
+    for (let depth = start; depth >= 0; depth--) {
       const c = chain[depth]!;
       if (ms > c.validity.notAfterMs)
         e = { code: 'X509_V_ERR_CERT_HAS_EXPIRED', message: 'certificate has expired', depth };

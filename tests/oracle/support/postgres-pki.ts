@@ -6,6 +6,7 @@
  *              same subject and key)       ├─> leaf "mismatch" SAN DNS:other.example.test
  *                                          └─> leaf "expired"  like good, notAfter in the past
  *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1.
+ *   "leafonly": the good leaf sent without its intermediate.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -27,7 +28,7 @@ export interface OraclePki {
   readonly intermediateFromA: string;
   readonly intermediateFromB: string;
   readonly servers: Readonly<
-    Record<'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross', ServerCredential>
+    Record<'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'leafonly', ServerCredential>
   >;
 }
 
@@ -183,6 +184,8 @@ export async function makeOraclePki(): Promise<OraclePki> {
       mismatch: { chainPem: mismatch.chainPem, keyPem: mismatch.keyPem },
       expired: { chainPem: expired.chainPem, keyPem: expired.keyPem },
       selfsigned,
+      // The server forgets its intermediate.
+      leafonly: { chainPem: good.leafPem, keyPem: good.keyPem },
       // The server sends both intermediates: a client trusting only Root B must find the cross-signed one.
       cross: { chainPem: good.leafPem + intermediateFromA + intermediateFromB, keyPem: good.keyPem },
     },

@@ -1,0 +1,58 @@
+/**
+ * node-postgres settings the oracle does not drive: PGSSLMODE (connection-parameters.js
+ * readSSLConfigFromEnvironment, used only when the URL sets no ssl key), a missing sslrootcert file
+ * (fs.readFileSync in pg-connection-string parse()), verify-ca under uselibpqcompat without a CA, and the
+ * pre-8.23.1 "localhost" check for IP hosts (spec §3.3, seen on pg 8.23.0).
+ */
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+
+const server: Scenario['server'] = {
+  ssl: true,
+  certificateChain: SAMPLE_LEAF_GOOD,
+  hba: ['host all all 127.0.0.1/32 trust'],
+};
+const run = (conninfo: string, extra: Partial<Scenario['client']> = {}) =>
+  explainConnection({
+    client: { driver: 'node-postgres', conninfo, ...extra },
+    server,
+    time: '2026-01-01T00:00:00Z',
+  });
+
+describe('node-postgres configuration', () => {
+  it('PGSSLMODE=require turns on full verification when the URL has no ssl setting', async () => {
+    const out = await run('postgres://app@127.0.0.1/app', { env: { PGSSLMODE: 'require' } });
+    expect(out.error).toBe('unable to verify the first certificate');
+  });
+  it('PGSSLMODE=allow (or anything unknown) leaves TLS off', async () => {
+    const out = await run('postgres://app@127.0.0.1/app', { env: { PGSSLMODE: 'allow' } });
+    expect(out.connected && !out.encrypted).toBe(true);
+  });
+  it('a URL sslmode wins over PGSSLMODE', async () => {
+    const out = await run('postgres://app@127.0.0.1/app?sslmode=disable', {
+      env: { PGSSLMODE: 'verify-full' },
+    });
+    expect(out.encrypted).toBe(false);
+  });
+  it('a missing sslrootcert file is an fs error at parse time', async () => {
+    expect((await run('postgres://app@127.0.0.1/app?sslrootcert=/nope.pem')).error).toBe(
+      "ENOENT: no such file or directory, open '/nope.pem'",
+    );
+  });
+  it('uselibpqcompat verify-ca without sslrootcert throws the SECURITY WARNING error', async () => {
+    expect((await run('postgres://app@127.0.0.1/app?uselibpqcompat=true&sslmode=verify-ca')).error).toMatch(
+      /^SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert\./,
+    );
+  });
+  it('pg 8.23.0 checked an IP host against "localhost"; 8.23.1 checks the IP', async () => {
+    const url = 'postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=/ca.pem';
+    const files = { '/ca.pem': SAMPLE_ROOT_A };
+    const old = await run(url, { version: '8.23.0', files });
+    expect(old.error).toBe(
+      "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:db.example.test, IP Address:127.0.0.1",
+    );
+    expect((await run(url, { version: '8.23.1', files })).hostnameVerified).toBe(true);
+  });
+});
