@@ -25,6 +25,8 @@ export interface TestPki {
   untrusted: Issued;
   untrustedCa: Issued;
   client: Issued;
+  /** CN=localhost and no subjectAltName. */
+  cnOnly: Issued;
 }
 
 const RSA: RsaHashedKeyGenParams = {
@@ -119,12 +121,17 @@ async function issueOnce(
     signingKey: ca.pair.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false),
-      new x509.SubjectAlternativeNameExtension(
-        options.names ?? [
-          { type: 'dns', value: 'localhost' },
-          { type: 'ip', value: '127.0.0.1' },
-        ],
-      ),
+      // An empty `names` list means no subjectAltName extension at all (a CN-only certificate).
+      ...(options.names?.length === 0
+        ? []
+        : [
+            new x509.SubjectAlternativeNameExtension(
+              options.names ?? [
+                { type: 'dns', value: 'localhost' },
+                { type: 'ip', value: '127.0.0.1' },
+              ],
+            ),
+          ]),
     ],
   });
   return finish(cert, pair);
@@ -155,6 +162,7 @@ export function testPki(): Promise<TestPki> {
         serial: '16',
         names: [{ type: 'dns', value: 'client.test' }],
       }),
+      cnOnly: await issue(ca, 'CN=localhost, O=TLS Lab CN only', 'ec', { serial: '17', names: [] }),
     };
   })();
   return cached;

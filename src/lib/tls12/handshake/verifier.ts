@@ -2,7 +2,7 @@
  * The default certificate verifier until the certificate engine plugs in: the leaf is an exact-match trusted
  * certificate, or the chain links by issuer name + signature to a given anchor; every certificate on the path
  * must be within its validity at the injected time; the leaf must name the server (subjectAltName dNSName /
- * iPAddress, RFC 6125 §6.4 with a left-most wildcard).
+ * iPAddress, RFC 6125 §6.4 with a left-most wildcard; the subject CN only when there is no subjectAltName).
  */
 import { bytesEqual } from '../../bytes/index.ts';
 import { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
@@ -123,12 +123,14 @@ export function defaultVerifier(options: DefaultVerifierOptions): CertificateVer
       if (!v.ok) return v;
     }
     if (serverName && options.checkHostName !== false) {
-      const names = [...leaf.dnsNames, ...leaf.ipAddresses];
+      // Without a subjectAltName extension the subject CN is the host name, as libpq and OpenSSL's
+      // X509_check_host fall back to; with one, CN is ignored (RFC 6125 §6.4.4).
+      const names = leaf.hasSubjectAltName ? [...leaf.dnsNames, ...leaf.ipAddresses] : leaf.commonNames;
       if (!names.some((n) => hostMatches(n, serverName))) {
         return {
           ok: false,
           alert: 'bad_certificate',
-          reason: `certificate is valid for ${names.join(', ') || '(no subjectAltName)'}, not ${serverName}`,
+          reason: `certificate is valid for ${names.join(', ') || '(no names)'}${leaf.hasSubjectAltName ? '' : ' (subject CN; no subjectAltName)'}, not ${serverName}`,
         };
       }
     }

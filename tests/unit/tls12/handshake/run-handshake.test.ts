@@ -275,6 +275,19 @@ describe('runHandshake: failures end with the alert a real peer sends', () => {
     expect(run.alert?.description).toBe(code);
   });
 
+  it('checks the subject CN only when the certificate has no subjectAltName (as libpq does)', async () => {
+    const id = pki.cnOnly;
+    const server = { certificateChain: [id.certDer], privateKey: id.keyDer };
+    expect((await runHandshake({ ...scenario(), server })).ok).toBe(true);
+    const wrong = await runHandshake({ ...scenario({ client: { serverName: 'db.example' } }), server });
+    expect(wrong.alert?.name).toBe('bad_certificate');
+    expect(wrong.alert?.reason).toBe(
+      'certificate is valid for localhost (subject CN; no subjectAltName), not db.example',
+    );
+    const sanCert = await runHandshake(scenario({ client: { serverName: 'db.example' } }));
+    expect(sanCert.alert?.reason).toBe('certificate is valid for localhost, 127.0.0.1, not db.example');
+  });
+
   it('the injected clock decides expiry: the valid certificate is rejected one year later', async () => {
     const run = await runHandshake({ ...scenario(), now: Date.now() + 365 * 86_400_000 });
     expect(run.alert?.name).toBe('certificate_expired');

@@ -25,6 +25,10 @@ export interface CertificateInfo {
   publicKey: PublicKey;
   dnsNames: string[];
   ipAddresses: string[];
+  /** Whether a subjectAltName extension is present (then the subject CN is not a host name). */
+  hasSubjectAltName: boolean;
+  /** The subject's commonName values. */
+  commonNames: string[];
 }
 
 const OID_RSA = '1.2.840.113549.1.1.1';
@@ -95,11 +99,21 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     throw new Error('certificate: truncated tbsCertificate');
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
+  let hasSubjectAltName = false;
+  const commonNames: string[] = [];
+  for (const rdn of children(subject)) {
+    for (const atv of children(rdn)) {
+      const [type, value] = children(atv);
+      if (type && value && decodeOid(type.content) === '2.5.4.3')
+        commonNames.push(new TextDecoder().decode(value.content));
+    }
+  }
   for (const f of fields.slice(i)) {
     if (f.tag !== 0xa3) continue;
     for (const ext of children(readDer(f.content))) {
       const parts = children(ext);
       if (decodeOid(parts[0]!.content) !== '2.5.29.17') continue;
+      hasSubjectAltName = true;
       const value = parts[parts.length - 1]!;
       for (const gn of children(readDer(value.content))) {
         if (gn.tag === 0x82) dnsNames.push(new TextDecoder().decode(gn.content));
@@ -124,6 +138,8 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     publicKey: parseSpki(spki),
     dnsNames,
     ipAddresses,
+    hasSubjectAltName,
+    commonNames,
   };
 }
 
