@@ -186,8 +186,17 @@ export async function parseCertificates(
   return r.finish();
 }
 
+const PEM_MARKER = new TextEncoder().encode('-----BEGIN ');
+
+/** DER starts with a SEQUENCE (0x30); a text file that happens to start with "0" still has PEM markers. */
 function looksLikeDer(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x30;
+  if (bytes[0] !== 0x30) return false;
+  const first = PEM_MARKER[0] as number;
+  outer: for (let i = bytes.indexOf(first); i >= 0; i = bytes.indexOf(first, i + 1)) {
+    for (let k = 1; k < PEM_MARKER.length; k++) if (bytes[i + k] !== PEM_MARKER[k]) continue outer;
+    return false;
+  }
+  return true;
 }
 
 async function parseText(text: string, r: ReportBuilder, password: string | undefined): Promise<void> {

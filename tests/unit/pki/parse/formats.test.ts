@@ -159,6 +159,12 @@ describe('PEM text', () => {
     }
   });
 
+  it('reads PEM from bytes even when the text starts with "0" (as DER would)', async () => {
+    const report = await parseCertificates(new TextEncoder().encode(`0 s:CN = R10\n${R10}`));
+    expect(report.problems).toEqual([]);
+    expect(report.certificates.map((c) => c.id)).toEqual([fingerprint(R10)]);
+  });
+
   it('accepts a certificate quoted in an e-mail reply ("> " and "> > ")', async () => {
     const quoted = `On Monday Bob wrote:\n${R10.split('\n')
       .map((l) => `> > ${l}`)
