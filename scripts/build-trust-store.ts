@@ -104,6 +104,8 @@ writeModule(
   { count: le.count },
   le.pem,
 );
+// Format like the rest of the tree so a re-run reproduces the committed files byte for byte.
+execFileSync('npx', ['prettier', '--write', join(OUT, '*.pem.ts')], { cwd: ROOT, stdio: 'ignore' });
 console.log(
   `mozilla: ${mozilla.count} (ca-certificates ${version}); azure-postgresql: ${azure.count}; letsencrypt: ${le.count}`,
 );
