@@ -487,6 +487,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
           const check = await verifyServerChain({
             chainPem: s.server.certificateChain ?? '',
             rootsPem: rootPem ?? '',
+            profile: driver === 'pgx' ? 'go' : 'rfc5280',
             time: now,
           });
           if (!check.trusted) tlsError = table.texts.chainFailed;

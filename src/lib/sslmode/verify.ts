@@ -51,13 +51,15 @@ export async function verifyServerChain(input: {
    * libpq's verify_cb returns OpenSSL's verdict, so the first error stands there (false, the default).
    */
   readonly continueOnError?: boolean;
+  /** 'openssl-3' for libpq and Node (default); 'go' for pgx (crypto/x509); 'rfc5280' for the JDK and .NET. */
+  readonly profile?: 'openssl-3' | 'go' | 'rfc5280';
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
     trustAnchors: input.rootsPem,
     time: input.time,
     purpose: 'serverAuth',
-    profile: 'openssl-3',
+    profile: input.profile ?? 'openssl-3',
   });
   const subjectOf = new Map(
     [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),
