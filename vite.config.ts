@@ -38,10 +38,32 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Offline and install: links the web app manifest (public/manifest.webmanifest) and writes dist/precache.json,
+ * the list of built files public/sw.js caches on install (source maps and Vite's own manifest left out).
+ */
+function offline(): Plugin {
+  return {
+    name: 'tls-lab:offline',
+    enforce: 'post',
+    transformIndexHtml: () => [
+      { tag: 'link', attrs: { rel: 'manifest', href: 'manifest.webmanifest' }, injectTo: 'head' },
+    ],
+    generateBundle(_options, bundle) {
+      if (this.environment.config.command !== 'build') return;
+      const files = new Set(['index.html', 'manifest.webmanifest', 'icon.svg']);
+      for (const name of Object.keys(bundle)) {
+        if (!name.endsWith('.map') && !name.startsWith('.vite/')) files.add(name);
+      }
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify([...files].sort()) });
+    },
+  };
+}
+
 export default defineConfig({
   // Deploy under any path: BASE=/tools/tls-lab/ npm run build. Hash routing keeps deep links working.
   base: process.env.BASE ?? './',
-  plugins: [svelte(), contentSecurityPolicy()],
+  plugins: [svelte(), contentSecurityPolicy(), offline()],
   build: {
     target: 'es2022',
     sourcemap: true,

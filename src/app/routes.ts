@@ -18,6 +18,7 @@ const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
   chain: () => import('./views/chain/ChainLab.svelte'),
   handshake: () => import('./views/handshake/HandshakeLab.svelte'),
   sslmode: () => import('./views/sslmode/SslmodeLab.svelte'),
+  lessons: () => import('./views/lessons/Lessons.svelte'),
 };
 
 export const routes: readonly RouteDef[] = [

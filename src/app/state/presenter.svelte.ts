@@ -1,0 +1,46 @@
+/**
+ * Presenter mode: the presenting window and its speaker-notes window keep in step over a BroadcastChannel.
+ * Each side posts where it is; the other follows. Messages are validated: anything else on the channel is ignored.
+ */
+
+export const PRESENTER_CHANNEL = 'tls-lab-presenter';
+
+export interface PresenterPosition {
+  readonly type: 'tls-lab:step';
+  readonly lesson: string;
+  readonly step: string;
+}
+
+export function isPosition(data: unknown): data is PresenterPosition {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return d.type === 'tls-lab:step' && typeof d.lesson === 'string' && typeof d.step === 'string';
+}
+
+export class PresenterSync {
+  #channel: BroadcastChannel | null = null;
+  #last = '';
+
+  constructor(onPosition: (p: PresenterPosition) => void) {
+    if (typeof BroadcastChannel === 'undefined') return;
+    this.#channel = new BroadcastChannel(PRESENTER_CHANNEL);
+    this.#channel.onmessage = (e: MessageEvent) => {
+      if (!isPosition(e.data)) return;
+      this.#last = `${e.data.lesson}/${e.data.step}`;
+      onPosition(e.data);
+    };
+  }
+
+  /** Announce the current step (not echoed back when it is the one just received). */
+  announce(lesson: string, step: string): void {
+    const key = `${lesson}/${step}`;
+    if (key === this.#last) return;
+    this.#last = key;
+    this.#channel?.postMessage({ type: 'tls-lab:step', lesson, step } satisfies PresenterPosition);
+  }
+
+  close(): void {
+    this.#channel?.close();
+    this.#channel = null;
+  }
+}

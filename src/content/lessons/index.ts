@@ -1,0 +1,29 @@
+/** Every lesson, in teaching order. The lessons view is lazy, so this content never weighs on the first page. */
+import type { Lesson, Step } from './types';
+import { handshakeLesson } from './handshake';
+import { chainsLesson } from './chains';
+import { crossSigningLesson } from './cross-signing';
+import { sslmodeLesson } from './sslmode';
+import { troubleshootingLesson } from './troubleshooting';
+import { forwardSecrecyLesson } from './forward-secrecy';
+
+export type { Checkpoint, Lesson, LessonLab, Step } from './types';
+
+export const lessons: readonly Lesson[] = [
+  handshakeLesson,
+  chainsLesson,
+  crossSigningLesson,
+  sslmodeLesson,
+  troubleshootingLesson,
+  forwardSecrecyLesson,
+];
+
+export function findLesson(id: string | undefined): Lesson | undefined {
+  return lessons.find((l) => l.id === id);
+}
+
+export function findStep(lesson: Lesson, id: string | undefined): { step: Step; index: number } | undefined {
+  const index = lesson.steps.findIndex((s) => s.id === id);
+  const step = lesson.steps[index];
+  return step ? { step, index } : undefined;
+}
