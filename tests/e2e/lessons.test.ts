@@ -1,0 +1,322 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serveStatic, type StaticServer } from './support/static-server';
+import {
+  describeViolations,
+  launchBrowser,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from './support/browser';
+import { lessons } from '../../src/content/lessons/index';
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic('dist');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const h1 = (page: Page) => page.locator('h1').first().textContent();
+const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+
+/** Tab until the focused element matches, at most `max` presses. */
+async function tabTo(page: Page, test: () => Promise<boolean>, max = 15): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await test()) return;
+  }
+  throw new Error('the element was not reached with Tab');
+}
+
+const focusedRadioValue = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el instanceof HTMLInputElement && el.type === 'radio' ? el.value : '';
+  });
+
+describe('lessons', () => {
+  it('a lesson can be completed with the keyboard only, with right and wrong predictions', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    const fs = lessons.find((l) => l.id === 'forward-secrecy')!;
+    await page.goto(`${server.url}#/lessons/forward-secrecy/${fs.steps[0]!.id}?eve=1`);
+    await expect.poll(() => h1(page)).toBe(fs.steps[0]!.title);
+    await expect
+      .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
+      .toBe('Handshake Lab');
+
+    // → moves to the next step (and not the embedded handshake's own step).
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => h1(page)).toBe(fs.steps[1]!.title);
+    expect(page.url()).toContain('#/lessons/forward-secrecy/static-rsa?offer=009c&eve=1');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-title');
+    // Predict first: the lab is hidden until answered.
+    expect(await page.locator('.lesson-lab .hidden-result').count()).toBe(1);
+    expect(await page.locator('.lesson-lab h1').count()).toBe(0);
+
+    // The right answer ('yes'), chosen with Tab, Space and Enter.
+    await tabTo(page, async () => (await focusedRadioValue(page)) !== '');
+    for (let i = 0; i < 3 && (await focusedRadioValue(page)) !== 'yes'; i++)
+      await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await tabTo(page, async () => (await focusedText(page)) === 'Check my answer');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="feedback"] strong').textContent()).toBe('Right.');
+    expect(await page.locator('[data-testid="feedback"]').textContent()).toContain('no forward secrecy');
+    await expect
+      .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
+      .toBe('Handshake Lab');
+
+    // Next step: a wrong answer ('yes' again; the answer is 'no').
+    await page.locator('#step-title').focus();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => h1(page)).toBe(fs.steps[2]!.title);
+    await tabTo(page, async () => (await focusedRadioValue(page)) !== '');
+    for (let i = 0; i < 3 && (await focusedRadioValue(page)) !== 'yes'; i++)
+      await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await tabTo(page, async () => (await focusedText(page)) === 'Check my answer');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="feedback"] strong').textContent()).toBe('Not quite.');
+    const feedback = await page.locator('[data-testid="feedback"]').textContent();
+    expect(feedback).toContain('The answer is “No: the pre-master secret came from ephemeral keys');
+    expect(feedback).toContain('forward secrecy');
+    await screenshot(page, 'lessons-feedback-wrong');
+
+    // ← goes back and keeps the first answer; → → reaches the last step and finishes the lesson.
+    await page.locator('#step-title').focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => h1(page)).toBe(fs.steps[1]!.title);
+    await expect.poll(() => page.locator('[data-testid="feedback"] strong').textContent()).toBe('Right.');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => h1(page)).toBe(fs.steps[2]!.title);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => h1(page)).toBe(fs.steps[3]!.title);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('#lesson-done').textContent()).toContain('Lesson complete');
+    expect(await page.locator('#lesson-done').textContent()).toContain(
+      'You predicted 1 of 2 outcomes right.',
+    );
+
+    // The score is kept (versioned key) and shown on the list.
+    const stored = JSON.parse(
+      (await page.evaluate(() => localStorage.getItem('tls-lab.lessons.v1'))) ?? '{}',
+    );
+    expect(stored.lessons['forward-secrecy'].completed).toBe(true);
+    await page.goto(`${server.url}#/lessons`);
+    await expect.poll(() => h1(page)).toBe('Lessons');
+    const card = page.locator('.card', { hasText: fs.title });
+    await expect.poll(() => card.textContent()).toContain('completed');
+    expect(await card.textContent()).toContain('1 of 2 predicted right');
+
+    // A corrupted score entry is ignored, never a crash.
+    await page.evaluate(() => localStorage.setItem('tls-lab.lessons.v1', '{"version":1,"lessons":{"x":'));
+    await page.reload();
+    await expect.poll(() => h1(page)).toBe('Lessons');
+    expect(await page.locator('.card').count()).toBe(lessons.length);
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('presenter mode: no chrome, keys navigate, the notes window follows over BroadcastChannel', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    const cs = lessons.find((l) => l.id === 'cross-signing')!;
+    await page.goto(
+      `${server.url}#/lessons/cross-signing/${cs.steps[0]!.id}?sample=azure-cross-sign&present=1`,
+    );
+    await expect.poll(() => h1(page)).toBe(cs.steps[0]!.title);
+    expect(await page.locator('.site-header').count()).toBe(0);
+    expect(await page.locator('.site-footer').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.hasAttribute('data-present'))).toBe(true);
+    expect(await page.locator('.lesson-step progress').getAttribute('value')).toBe('1');
+    expect(await page.locator('.lesson-step [role="status"]').first().textContent()).toBe(
+      `Step 1 of ${cs.steps.length}`,
+    );
+
+    // The "Open speaker notes" button opens the notes page in a window of its own.
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: 'Open speaker notes' }).click(),
+    ]);
+    await popup.waitForLoadState();
+    expect(popup.url()).toContain(`#/lessons/cross-signing/${cs.steps[0]!.id}`);
+    expect(popup.url()).toContain('notes=1');
+    await expect.poll(() => popup.locator('#notes-title').textContent()).toBe(cs.steps[0]!.title);
+    expect(await popup.locator('.note').textContent()).toBe(cs.steps[0]!.notes);
+
+    // A second notes page, opened by hand in the same context, follows too.
+    const notes = await context.newPage();
+    await notes.goto(`${server.url}#/lessons/cross-signing/${cs.steps[0]!.id}?notes=1`);
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[0]!.title);
+
+    await page.locator('#step-title').focus();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => h1(page)).toBe(cs.steps[1]!.title);
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[1]!.title);
+    await expect.poll(() => popup.locator('#notes-title').textContent()).toBe(cs.steps[1]!.title);
+    expect(page.url()).toContain('present=1');
+    expect(notes.url()).toContain('notes=1');
+
+    await page.keyboard.press('Space');
+    await expect.poll(() => h1(page)).toBe(cs.steps[2]!.title);
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[2]!.title);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[3]!.title);
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[2]!.title);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => h1(page)).toBe(cs.steps[1]!.title);
+    await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[1]!.title);
+    expect(await page.locator('.lesson-step progress').getAttribute('value')).toBe('2');
+
+    // The notes window can lead as well.
+    await notes.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(() => h1(page)).toBe(cs.steps[2]!.title);
+    await screenshot(page, 'lessons-presenter');
+    await screenshot(notes, 'lessons-notes');
+
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('embed mode hides the chrome and reports its height to the parent page', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    const src = `${server.url}#/handshake?fault=expired-certificate&embed=1`;
+    await page.setContent(`<!doctype html><html lang="en"><head><title>Host</title></head><body>
+      <h1>A tutorial</h1>
+      <iframe id="lab" title="TLS Lab" src="${src}" style="width:100%;border:0"></iframe>
+      <script>
+        window.heights = [];
+        window.addEventListener('message', (e) => {
+          if (e.data && e.data.type === 'tls-lab:height') {
+            window.heights.push(e.data.height);
+            document.getElementById('lab').style.height = e.data.height + 'px';
+          }
+        });
+      </script></body></html>`);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { heights: number[] }).heights.length), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    const frame = page.frames().find((f) => f.url().includes('embed=1'))!;
+    await expect
+      .poll(() => frame.locator('h1').first().textContent(), { timeout: 20_000 })
+      .toBe('Handshake Lab');
+    expect(await frame.locator('.site-header').count()).toBe(0);
+    expect(await frame.locator('.site-footer').count()).toBe(0);
+    // The reported height follows the content (it grows as the lab renders) and the iframe is sized to it.
+    await expect
+      .poll(
+        async () => {
+          const heights = await page.evaluate(() => (window as unknown as { heights: number[] }).heights);
+          const content = await frame.evaluate(() =>
+            Math.ceil(document.getElementById('app')!.getBoundingClientRect().height),
+          );
+          return heights.at(-1) === content && content > 300;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    const iframeHeight = await page.evaluate(
+      () => document.getElementById('lab')!.getBoundingClientRect().height,
+    );
+    expect(iframeHeight).toBeGreaterThan(300);
+    await screenshot(page, 'lessons-embed-host');
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('works offline after one visit (service worker), and ships an installable manifest', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    await page.goto(`${server.url}#/lessons/cross-signing/le-after`);
+    await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((ok) =>
+          navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }),
+        );
+      }
+    });
+    const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifest = await page.evaluate(async (href) => (await fetch(href!)).json(), manifestHref);
+    expect(manifest).toMatchObject({ name: 'TLS Lab', display: 'standalone' });
+    expect(manifest.icons[0].type).toBe('image/svg+xml');
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
+    // Lazy chunks (the labs) come from the cache as well.
+    await page.goto(`${server.url}#/sslmode?attacker=1`);
+    await expect.poll(() => h1(page), { timeout: 20_000 }).toBe('sslmode Lab');
+    await page.goto(`${server.url}#/lessons/cross-signing/azure-two-roots`);
+    await expect
+      .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
+      .toBe('Chain Lab');
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  describe('axe-core, light and dark', () => {
+    const pages = [
+      { name: 'list', hash: '#/lessons', heading: 'Lessons' },
+      {
+        name: 'exercise',
+        hash: '#/lessons/sslmode-protections/prefer',
+        heading: lessons[3]!.steps[1]!.title,
+      },
+      {
+        name: 'step-with-lab',
+        hash: `#/lessons/troubleshooting/host-mismatch?${new URLSearchParams(lessons[4]!.steps[2]!.state).toString()}`,
+        heading: lessons[4]!.steps[2]!.title,
+        lab: 'sslmode Lab',
+      },
+      {
+        name: 'presenter',
+        hash: `#/lessons/tls12-handshake/client-hello?step=0&present=1`,
+        heading: lessons[0]!.steps[0]!.title,
+        lab: 'Handshake Lab',
+      },
+      {
+        name: 'notes',
+        hash: '#/lessons/certificates-and-chains/expired?notes=1',
+        heading: lessons[1]!.steps[2]!.title,
+      },
+    ];
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const p of pages) {
+        it(`${p.name} (${scheme})`, async () => {
+          const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url, {
+            colorScheme: scheme,
+          });
+          await page.goto(server.url + p.hash);
+          await expect.poll(() => h1(page)).toBe(p.heading);
+          if (p.lab) {
+            await expect
+              .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
+              .toBe(p.lab);
+            await page.waitForTimeout(500);
+          }
+          const violations = await seriousAxeViolations(page);
+          expect(violations, describeViolations(violations)).toEqual([]);
+          await screenshot(page, `lessons-${p.name}-${scheme}`);
+          expect(errors).toEqual([]);
+          expect(foreignRequests).toEqual([]);
+          await context.close();
+        });
+      }
+    }
+  });
+});
