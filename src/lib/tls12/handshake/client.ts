@@ -308,10 +308,10 @@ async function onCertificate(
 }
 
 /** RFC 8422 §5.4 ServerKeyExchange: signature over client_random + server_random + ServerECDHParams. */
-function onServerKeyExchange(
+async function onServerKeyExchange(
   state: Extract<ClientState, { name: 'ExpectServerKeyExchange' }>,
   m: Extract<HandshakeMessage, { type: 'server_key_exchange' }>,
-): ClientState {
+): Promise<ClientState> {
   if (m.kind !== 'ecdhe') throw new TlsAlert('decode_error', 'ServerKeyExchange is not ECDHE');
   if (!state.resolved.groups.includes(m.namedCurve)) {
     throw new TlsAlert(
@@ -329,7 +329,7 @@ function onServerKeyExchange(
     );
   }
   const signed = concatBytes(state.hs.clientRandom, state.hs.serverRandom, m.params);
-  if (!verifyWithScheme(state.leaf.publicKey, m.signatureScheme, signed, m.signature)) {
+  if (!(await verifyWithScheme(state.leaf.publicKey, m.signatureScheme, signed, m.signature))) {
     throw new TlsAlert(
       'decrypt_error',
       `the ServerKeyExchange ${SignatureScheme.format(m.signatureScheme)} signature does not verify with the certificate key`,
@@ -345,13 +345,13 @@ function onServerKeyExchange(
 }
 
 /** RFC 5246 §7.4.5-§7.4.9: our second flight. */
-function onServerHelloDone(
+async function onServerHelloDone(
   state: Extract<
     ClientState,
     { name: 'ExpectServerHelloDoneOrCertificateRequest' | 'ExpectServerHelloDone' }
   >,
   certificateRequest: { signatureSchemes: number[] } | undefined,
-): ClientState {
+): Promise<ClientState> {
   const { conn, config, resolved } = state;
   let hs = state.hs;
   // Client Certificate (§7.4.6): an empty list when we have none.
@@ -403,7 +403,13 @@ function onServerHelloDone(
         'handshake_failure',
         'no signature scheme in CertificateRequest fits our client key',
       );
-    const signature = signWithScheme(key, scheme, concatBytes(...conn.handshakeMessages), resolved.random);
+    const signature = await signWithScheme(
+      key,
+      scheme,
+      concatBytes(...conn.handshakeMessages),
+      resolved.random,
+      resolved.deterministic,
+    );
     conn.sendHandshake({ type: 'certificate_verify', signatureScheme: scheme, signature });
   }
   return sendFinished(state, hs, keys);

@@ -96,6 +96,11 @@ export interface Resolved {
   extendedMasterSecret: boolean;
   alpn: string[];
   random: RandomSource;
+  /**
+   * Randomness was injected (`random` or `provider`, e.g. runHandshake with a seed): signatures must then be
+   * reproducible, so RSA-PSS and ECDSA signing stay on the JS path (see adapter/signatures.ts).
+   */
+  deterministic: boolean;
   now: Clock;
 }
 
@@ -109,6 +114,7 @@ export function resolveCommon(c: CommonConfig): Resolved {
     extendedMasterSecret: c.extendedMasterSecret ?? true,
     alpn: c.alpn ?? [],
     random: c.random ?? (c.provider ? (n: number) => c.provider!.random(n) : defaultRandom),
+    deterministic: c.random !== undefined || c.provider !== undefined,
     now: c.now ?? (() => Date.now()),
   };
 }

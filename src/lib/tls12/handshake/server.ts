@@ -131,12 +131,12 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
       const m = expectHandshake(item, 'certificate_verify', 'CertificateVerify');
       const leaf = parseCertificate(state.hs.clientCertificates[0]!);
       if (
-        !verifyWithScheme(
+        !(await verifyWithScheme(
           leaf.publicKey,
           m.signatureScheme,
           concatBytes(...conn.handshakeMessages),
           m.signature,
-        )
+        ))
       ) {
         throw new TlsAlert(
           'decrypt_error',
@@ -193,10 +193,10 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
 }
 
 /** RFC 5246 §7.4.1.2-§7.4.1.4: negotiate version, suite, group, signature scheme and extensions. */
-function onClientHello(
+async function onClientHello(
   state: Extract<ServerState, { name: 'ExpectClientHello' }>,
   hello: Extract<HandshakeMessage, { type: 'client_hello' }>,
-): ServerState {
+): Promise<ServerState> {
   const { conn, config, resolved, key } = state;
   // Version (Appendix E.1): we negotiate TLS 1.2 only, within the configured range.
   if (resolved.minVersion > TLS12) {
@@ -310,11 +310,12 @@ function onClientHello(
     });
     const signatureScheme = scheme(suite.auth)!;
     const params = ecdheParamsBytes(group!, ephemeral.publicKey);
-    const signature = signWithScheme(
+    const signature = await signWithScheme(
       key,
       signatureScheme,
       concatBytes(hello.random, serverRandom, params),
       resolved.random,
+      resolved.deterministic,
     );
     hs = { ...hs, group: group!, signatureScheme };
     if (config.misbehave !== 'omit-server-key-exchange') {

@@ -73,12 +73,12 @@ export function defaultVerifier(options: DefaultVerifierOptions): CertificateVer
         const anchor = anchors.find((a) => bytesEqual(a.subjectRaw, current.issuerRaw));
         if (anchor) {
           if (
-            !verifyCertificateSignature(
+            !(await verifyCertificateSignature(
               anchor.publicKey,
               current.signatureAlgorithm,
               current.tbs,
               current.signature,
-            )
+            ))
           ) {
             return {
               ok: false,
@@ -93,12 +93,12 @@ export function defaultVerifier(options: DefaultVerifierOptions): CertificateVer
         const next = certs.find((c) => c !== current && bytesEqual(c.subjectRaw, current.issuerRaw));
         if (!next) break;
         if (
-          !verifyCertificateSignature(
+          !(await verifyCertificateSignature(
             next.publicKey,
             current.signatureAlgorithm,
             current.tbs,
             current.signature,
-          )
+          ))
         ) {
           return {
             ok: false,

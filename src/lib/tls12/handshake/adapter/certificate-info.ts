@@ -6,8 +6,8 @@ import { toHex } from '../../../bytes/index.ts';
 import { child, children, decodeOid, derBigInt, derTime, readDer, type DerNode } from './der.ts';
 
 export type PublicKey =
-  | { kind: 'rsa'; n: bigint; e: bigint; bits: number }
-  | { kind: 'ec'; curve: 'P-256' | 'P-384'; point: Uint8Array }
+  | { kind: 'rsa'; n: bigint; e: bigint; bits: number; spki?: Uint8Array }
+  | { kind: 'ec'; curve: 'P-256' | 'P-384'; point: Uint8Array; spki?: Uint8Array }
   | { kind: 'unsupported'; algorithm: string };
 
 export interface CertificateInfo {
@@ -70,13 +70,13 @@ export function parseSpki(spki: DerNode): PublicKey {
     const key = readDer(bits);
     const n = derBigInt(child(key, 0, 'modulus').content);
     const e = derBigInt(child(key, 1, 'publicExponent').content);
-    return { kind: 'rsa', n, e, bits: n.toString(2).length };
+    return { kind: 'rsa', n, e, bits: n.toString(2).length, spki: spki.raw };
   }
   if (oid === OID_EC) {
     const curve = CURVES[decodeOid(child(algorithm, 1, 'namedCurve').content)];
     if (!curve)
       return { kind: 'unsupported', algorithm: `EC ${decodeOid(child(algorithm, 1, 'curve').content)}` };
-    return { kind: 'ec', curve, point: bits };
+    return { kind: 'ec', curve, point: bits, spki: spki.raw };
   }
   return { kind: 'unsupported', algorithm: oid };
 }
@@ -143,9 +143,11 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   };
 }
 
+/** `pkcs8` is the PrivateKeyInfo DER it was parsed from (what WebCrypto imports). */
 export type PrivateKey =
   | {
       kind: 'rsa';
+      pkcs8?: Uint8Array;
       n: bigint;
       e: bigint;
       d: bigint;
@@ -155,7 +157,7 @@ export type PrivateKey =
       dq: bigint;
       qinv: bigint;
     }
-  | { kind: 'ec'; curve: 'P-256' | 'P-384'; scalar: Uint8Array };
+  | { kind: 'ec'; curve: 'P-256' | 'P-384'; scalar: Uint8Array; pkcs8?: Uint8Array };
 
 /** PKCS#8 PrivateKeyInfo (RFC 5208) holding an RSAPrivateKey (RFC 8017 A.1.2) or ECPrivateKey (RFC 5915). */
 export function parsePkcs8(der: Uint8Array): PrivateKey {
@@ -167,7 +169,7 @@ export function parsePkcs8(der: Uint8Array): PrivateKey {
     const v = children(inner).map((n) => derBigInt(n.content));
     const [, n, e, d, p, q, dp, dq, qinv] = v;
     if (qinv === undefined) throw new Error('PKCS#8: truncated RSAPrivateKey');
-    return { kind: 'rsa', n: n!, e: e!, d: d!, p: p!, q: q!, dp: dp!, dq: dq!, qinv };
+    return { kind: 'rsa', n: n!, e: e!, d: d!, p: p!, q: q!, dp: dp!, dq: dq!, qinv, pkcs8: der };
   }
   if (oid === OID_EC) {
     const curve = CURVES[decodeOid(child(algorithm, 1, 'namedCurve').content)];
@@ -176,7 +178,7 @@ export function parsePkcs8(der: Uint8Array): PrivateKey {
     const size = curve === 'P-256' ? 32 : 48;
     const padded = new Uint8Array(size);
     padded.set(scalar, size - scalar.length);
-    return { kind: 'ec', curve, scalar: padded };
+    return { kind: 'ec', curve, scalar: padded, pkcs8: der };
   }
   throw new Error(`PKCS#8: unsupported key algorithm ${oid}`);
 }

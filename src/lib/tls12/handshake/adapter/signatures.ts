@@ -1,8 +1,25 @@
 /**
  * Signature schemes (RFC 5246 §7.4.1.4.1 as SignatureScheme, RFC 8446 §4.2.3) for ServerKeyExchange and
  * CertificateVerify, and certificate signature algorithms (RFC 4055, RFC 5758) for the default verifier.
+ *
+ * Signing and verification go through the crypto layer's CryptoProvider (WebCrypto: ~1 ms for an RSA-2048
+ * signature, ~0.2 ms for a P-256 verification, against ~7 ms and ~5 ms for the bigint / noble code).
+ * Only two cases stay in JS, both because WebCrypto cannot reproduce them byte for byte:
+ * - deterministic runs (a seed or an injected random source) that sign with RSA-PSS: the salt must come
+ *   from the injected randomness, so the bigint signer in rsa.ts is used (RSA PKCS#1 v1.5 is deterministic
+ *   by construction and still goes through WebCrypto);
+ * - deterministic runs that sign with ECDSA: RFC 6979 nonces via noble, so that two runs compare equal.
+ * Schemes the provider does not implement (SHA-1, ecdsa_secp521r1_sha512) also keep the JS path.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
+import {
+  createCryptoProvider,
+  signatureScheme,
+  type CryptoProvider,
+  type PrivateKey as ProviderPrivateKey,
+  type PublicKey as ProviderPublicKey,
+  type SignatureSchemeName,
+} from '../../crypto/index.ts';
 import { SignatureScheme } from '../../wire/code-points.ts';
 import type { PrivateKey, PublicKey } from './certificate-info.ts';
 import { hash, type HashName } from './hashes.ts';
@@ -50,15 +67,62 @@ export function keyMatchesScheme(key: PrivateKey | PublicKey, scheme: number): b
   return info !== undefined && info.key === key.kind;
 }
 
-export function signWithScheme(
+let sharedProvider: CryptoProvider | undefined;
+/** Sign/verify use no randomness from the provider (WebCrypto draws PSS salts and ECDSA nonces itself). */
+function provider(): CryptoProvider {
+  sharedProvider ??= createCryptoProvider();
+  return sharedProvider;
+}
+
+// Imported WebCrypto handles, keyed by the DER bytes object (a server config or a verifier's anchors are
+// reused across handshakes; a fresh certificate from the wire is imported once per handshake).
+const privateKeys = new WeakMap<Uint8Array, Promise<ProviderPrivateKey>>();
+const publicKeys = new WeakMap<Uint8Array, Promise<ProviderPublicKey>>();
+
+function importPrivate(pkcs8: Uint8Array): Promise<ProviderPrivateKey> {
+  let key = privateKeys.get(pkcs8);
+  if (!key) {
+    key = provider().importPrivateKey(pkcs8);
+    privateKeys.set(pkcs8, key);
+    key.catch(() => privateKeys.delete(pkcs8));
+  }
+  return key;
+}
+
+function importPublic(spki: Uint8Array): Promise<ProviderPublicKey> {
+  let key = publicKeys.get(spki);
+  if (!key) {
+    key = provider().importPublicKey(spki);
+    publicKeys.set(spki, key);
+    key.catch(() => publicKeys.delete(spki));
+  }
+  return key;
+}
+
+/** The provider's name for a scheme, when it implements it. */
+function providerScheme(scheme: number): SignatureSchemeName | undefined {
+  return signatureScheme(scheme)?.name;
+}
+
+/**
+ * Signs with `scheme`. `deterministic` (a seeded / injected random source) keeps RSA-PSS on the bigint
+ * signer with a salt from `random`, and ECDSA on noble's RFC 6979 nonces; everything else is WebCrypto.
+ */
+export async function signWithScheme(
   key: PrivateKey,
   scheme: number,
   message: Uint8Array,
   random: (n: number) => Uint8Array,
-): Uint8Array {
+  deterministic = false,
+): Promise<Uint8Array> {
   const info = SCHEMES.get(scheme);
   if (!info || info.key !== key.kind)
     throw new Error(`cannot sign ${SignatureScheme.format(scheme)} with a ${key.kind} key`);
+  const name = providerScheme(scheme);
+  const needsJs = deterministic && (key.kind === 'ec' || info.padding === 'pss');
+  if (name && key.pkcs8 && !needsJs) {
+    return provider().sign(name, await importPrivate(key.pkcs8), message);
+  }
   if (key.kind === 'rsa') return rsaSign(key, info.padding!, info.hash, message, random);
   // RFC 6979 deterministic k: same key + message -> same signature.
   return curveOf(key.curve).sign(hash(info.hash, message), key.scalar, {
@@ -68,14 +132,22 @@ export function signWithScheme(
   });
 }
 
-export function verifyWithScheme(
+export async function verifyWithScheme(
   key: PublicKey,
   scheme: number,
   message: Uint8Array,
   signature: Uint8Array,
-): boolean {
+): Promise<boolean> {
   const info = SCHEMES.get(scheme);
   if (!info || info.key !== key.kind) return false;
+  const name = providerScheme(scheme);
+  if (name && key.spki) {
+    try {
+      return await provider().verify(name, await importPublic(key.spki), message, signature);
+    } catch {
+      return false;
+    }
+  }
   try {
     if (key.kind === 'rsa') return rsaVerify(key, info.padding!, info.hash, message, signature);
     if (key.kind === 'ec') {
@@ -91,6 +163,18 @@ export function verifyWithScheme(
   return false;
 }
 
+/**
+ * Certificate signature algorithms the provider verifies, as the TLS scheme with the same padding and hash
+ * (TLS 1.2 ecdsa_* schemes take the curve from the key, so ecdsa-with-SHA256 under a P-384 key works too).
+ */
+const CERT_SCHEMES: Record<string, SignatureSchemeName> = {
+  '1.2.840.113549.1.1.11': 'rsa_pkcs1_sha256',
+  '1.2.840.113549.1.1.12': 'rsa_pkcs1_sha384',
+  '1.2.840.113549.1.1.13': 'rsa_pkcs1_sha512',
+  '1.2.840.10045.4.3.2': 'ecdsa_secp256r1_sha256',
+  '1.2.840.10045.4.3.3': 'ecdsa_secp384r1_sha384',
+};
+
 /** Certificate signatureAlgorithm OIDs (RFC 4055 §5, RFC 5758 §3.2) as a scheme-like description. */
 const CERT_ALGORITHMS: Record<string, SchemeInfo> = {
   '1.2.840.113549.1.1.5': { key: 'rsa', padding: 'pkcs1', hash: 'sha1' },
@@ -102,14 +186,22 @@ const CERT_ALGORITHMS: Record<string, SchemeInfo> = {
   '1.2.840.10045.4.3.4': { key: 'ec', hash: 'sha512' },
 };
 
-export function verifyCertificateSignature(
+export async function verifyCertificateSignature(
   issuerKey: PublicKey,
   algorithmOid: string,
   tbs: Uint8Array,
   signature: Uint8Array,
-): boolean {
+): Promise<boolean> {
   const info = CERT_ALGORITHMS[algorithmOid];
   if (!info || info.key !== issuerKey.kind) return false;
+  const name = CERT_SCHEMES[algorithmOid];
+  if (name && issuerKey.spki) {
+    try {
+      return await provider().verify(name, await importPublic(issuerKey.spki), tbs, signature);
+    } catch {
+      return false;
+    }
+  }
   try {
     if (issuerKey.kind === 'rsa') return rsaVerify(issuerKey, info.padding!, info.hash, tbs, signature);
     if (issuerKey.kind === 'ec') {
