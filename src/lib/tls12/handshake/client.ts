@@ -172,7 +172,7 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
       return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
     case 'ExpectFinished': {
       const m = expectHandshake(item, 'finished', 'Finished');
-      const expected = finishedVerifyData(
+      const expected = await finishedVerifyData(
         'client',
         'server',
         state.hs.suite,
@@ -391,7 +391,7 @@ async function onServerHelloDone(
       encryptedPreMasterSecret: rsaEncryptPkcs1(key, preMaster, resolved.random),
     });
   }
-  const keys = establishKeys(conn, hs, preMaster);
+  const keys = await establishKeys(conn, hs, preMaster);
   // CertificateVerify (§7.4.8): a signature over all handshake messages so far.
   if (certificateRequest && chain.length > 0 && config.privateKey) {
     const key = parsePkcs8(config.privateKey);
@@ -415,10 +415,10 @@ async function onServerHelloDone(
   return sendFinished(state, hs, keys);
 }
 
-function sendFinished(state: ClientState, hs: Negotiated, keys: Keys): ClientState {
+async function sendFinished(state: ClientState, hs: Negotiated, keys: Keys): Promise<ClientState> {
   const { conn, config } = state;
   if (config.misbehave !== 'omit-change-cipher-spec') conn.sendChangeCipherSpec(keys.clientWrite);
-  const { verifyData, entry } = finishedVerifyData(
+  const { verifyData, entry } = await finishedVerifyData(
     'client',
     'client',
     hs.suite,

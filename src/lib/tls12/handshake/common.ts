@@ -33,7 +33,7 @@ export function unexpected(expected: string, got: Received): TlsAlert {
   return new TlsAlert('unexpected_message', `expected ${expected}, got ${what}`);
 }
 
-export function establishKeys(conn: Connection, hs: Negotiated, preMaster: Uint8Array): Keys {
+export async function establishKeys(conn: Connection, hs: Negotiated, preMaster: Uint8Array): Promise<Keys> {
   conn.emit({
     kind: 'secret',
     from: conn.role,
@@ -46,7 +46,7 @@ export function establishKeys(conn: Connection, hs: Negotiated, preMaster: Uint8
     inputs: {},
   });
   const sessionHash = hs.extendedMasterSecret ? conn.transcriptHash(hs.suite.prfHash) : undefined;
-  const { master, entry } = deriveMasterSecret(
+  const { master, entry } = await deriveMasterSecret(
     conn.role,
     hs.suite,
     preMaster,
@@ -55,7 +55,7 @@ export function establishKeys(conn: Connection, hs: Negotiated, preMaster: Uint8
     sessionHash,
   );
   conn.emit(entry);
-  const keys = deriveKeys(conn.role, hs.suite, master, hs.clientRandom, hs.serverRandom);
+  const keys = await deriveKeys(conn.role, hs.suite, master, hs.clientRandom, hs.serverRandom);
   for (const e of keys.entries) conn.emit(e);
   return {
     master,

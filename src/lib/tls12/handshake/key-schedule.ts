@@ -6,28 +6,36 @@ import { concatBytes } from '../../bytes/index.ts';
 import {
   CLIENT_FINISHED_LABEL,
   EXTENDED_MASTER_SECRET_LABEL,
-  FINISHED_VERIFY_LENGTH,
   KEY_EXPANSION_LABEL,
   MASTER_SECRET_LABEL,
-  MASTER_SECRET_LENGTH,
-  prf,
+  prf as cryptoPrf,
   SERVER_FINISHED_LABEL,
-} from './adapter/prf.ts';
+} from '../crypto/prf.ts';
+import type { HashName } from '../crypto/signature-schemes.ts';
+import { engineProvider } from './adapter/provider.ts';
 import type { DirectionKeys } from './adapter/record-protection.ts';
 import type { SuiteInfo } from './adapter/suites.ts';
 import type { Role, SecretEntry } from './transcript.ts';
 
-export function deriveMasterSecret(
+const MASTER_SECRET_LENGTH = 48;
+const FINISHED_VERIFY_LENGTH = 12;
+
+/** The RFC 5246 §5 PRF of the crypto layer (HMAC through the CryptoProvider). */
+function prf(hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number) {
+  return cryptoPrf(engineProvider(), hash, secret, label, seed, length);
+}
+
+export async function deriveMasterSecret(
   from: Role,
   suite: SuiteInfo,
   preMaster: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
   sessionHash: Uint8Array | undefined,
-): { master: Uint8Array; entry: SecretEntry } {
+): Promise<{ master: Uint8Array; entry: SecretEntry }> {
   const prfName = `PRF_${suite.prfHash.toUpperCase()}`;
   if (sessionHash) {
-    const master = prf(
+    const master = await prf(
       suite.prfHash,
       preMaster,
       EXTENDED_MASTER_SECRET_LABEL,
@@ -46,7 +54,7 @@ export function deriveMasterSecret(
       },
     };
   }
-  const master = prf(
+  const master = await prf(
     suite.prfHash,
     preMaster,
     MASTER_SECRET_LABEL,
@@ -66,17 +74,17 @@ export function deriveMasterSecret(
   };
 }
 
-export function deriveKeys(
+export async function deriveKeys(
   from: Role,
   suite: SuiteInfo,
   master: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
-): { client: DirectionKeys; server: DirectionKeys; entries: SecretEntry[] } {
+): Promise<{ client: DirectionKeys; server: DirectionKeys; entries: SecretEntry[] }> {
   const mac = suite.macLength;
   const key = suite.keyLength;
   const iv = suite.ivLength;
-  const block = prf(
+  const block = await prf(
     suite.prfHash,
     master,
     KEY_EXPANSION_LABEL,
@@ -131,15 +139,15 @@ export function deriveKeys(
   };
 }
 
-export function finishedVerifyData(
+export async function finishedVerifyData(
   from: Role,
   sender: Role,
   suite: SuiteInfo,
   master: Uint8Array,
   handshakeHash: Uint8Array,
-): { verifyData: Uint8Array; entry: SecretEntry } {
+): Promise<{ verifyData: Uint8Array; entry: SecretEntry }> {
   const label = sender === 'client' ? CLIENT_FINISHED_LABEL : SERVER_FINISHED_LABEL;
-  const verifyData = prf(suite.prfHash, master, label, handshakeHash, FINISHED_VERIFY_LENGTH);
+  const verifyData = await prf(suite.prfHash, master, label, handshakeHash, FINISHED_VERIFY_LENGTH);
   return {
     verifyData,
     entry: {

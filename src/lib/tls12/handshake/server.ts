@@ -153,7 +153,7 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
     case 'ExpectFinished': {
       const m = expectHandshake(item, 'finished', 'Finished');
       const { hs, keys } = state;
-      const expected = finishedVerifyData(
+      const expected = await finishedVerifyData(
         'server',
         'client',
         hs.suite,
@@ -169,7 +169,7 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
       }
       conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
       conn.sendChangeCipherSpec(keys.serverWrite);
-      const ours = finishedVerifyData(
+      const ours = await finishedVerifyData(
         'server',
         'server',
         hs.suite,
@@ -352,10 +352,10 @@ async function onClientHello(
 }
 
 /** RFC 5246 §7.4.7 ClientKeyExchange -> pre-master, master secret, keys. */
-function onClientKeyExchange(
+async function onClientKeyExchange(
   state: Extract<ServerState, { name: 'ExpectClientKeyExchange' }>,
   m: Extract<HandshakeMessage, { type: 'client_key_exchange' }>,
-): ServerState {
+): Promise<ServerState> {
   const { conn, resolved, key, hs } = state;
   let preMaster: Uint8Array;
   if (m.kind === 'ecdhe') {
@@ -383,7 +383,7 @@ function onClientKeyExchange(
   } else {
     throw new TlsAlert('decode_error', 'unparseable ClientKeyExchange');
   }
-  const keys = establishKeys(conn, hs, preMaster);
+  const keys = await establishKeys(conn, hs, preMaster);
   if (hs.clientCertificates.length > 0) return { ...base(state), name: 'ExpectCertificateVerify', hs, keys };
   return { ...base(state), name: 'ExpectChangeCipherSpec', hs, keys };
 }

@@ -13,14 +13,13 @@
  */
 import { p256, p384 } from '@noble/curves/nist.js';
 import {
-  createCryptoProvider,
   signatureScheme,
-  type CryptoProvider,
   type PrivateKey as ProviderPrivateKey,
   type PublicKey as ProviderPublicKey,
   type SignatureSchemeName,
 } from '../../crypto/index.ts';
 import { SignatureScheme } from '../../wire/code-points.ts';
+import { engineProvider } from './provider.ts';
 import type { PrivateKey, PublicKey } from './certificate-info.ts';
 import { hash, type HashName } from './hashes.ts';
 import { rsaSign, rsaVerify } from './rsa.ts';
@@ -67,12 +66,8 @@ export function keyMatchesScheme(key: PrivateKey | PublicKey, scheme: number): b
   return info !== undefined && info.key === key.kind;
 }
 
-let sharedProvider: CryptoProvider | undefined;
 /** Sign/verify use no randomness from the provider (WebCrypto draws PSS salts and ECDSA nonces itself). */
-function provider(): CryptoProvider {
-  sharedProvider ??= createCryptoProvider();
-  return sharedProvider;
-}
+const provider = engineProvider;
 
 // Imported WebCrypto handles, keyed by the DER bytes object (a server config or a verifier's anchors are
 // reused across handshakes; a fresh certificate from the wire is imported once per handshake).

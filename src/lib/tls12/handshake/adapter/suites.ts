@@ -1,4 +1,9 @@
-/** The TLS 1.2 cipher suites the engine implements (RFC 5289, RFC 5288, RFC 7905, RFC 8422). */
+/**
+ * The TLS 1.2 cipher suites the engine implements (RFC 5289, RFC 5288, RFC 7905, RFC 8422), in the engine's
+ * shape. The parameters come from the crypto layer's table (src/lib/tls12/crypto/suites.ts), so that the two
+ * cannot disagree; this module only picks the engine's suites and its preference order.
+ */
+import { cipherSuite, type CipherSuiteInfo } from '../../crypto/suites.ts';
 import { CipherSuite } from '../../wire/code-points.ts';
 import type { HashName } from './hashes.ts';
 
@@ -18,96 +23,43 @@ export interface SuiteInfo {
 }
 
 const C = CipherSuite.values;
-const table: Omit<SuiteInfo, 'name'>[] = [
-  {
-    code: C.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    keyExchange: 'ecdhe',
-    auth: 'ec',
-    cipher: 'aes-gcm',
-    keyLength: 16,
-    ivLength: 4,
-    macLength: 0,
-    prfHash: 'sha256',
-  },
-  {
-    code: C.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    keyExchange: 'ecdhe',
-    auth: 'rsa',
-    cipher: 'aes-gcm',
-    keyLength: 16,
-    ivLength: 4,
-    macLength: 0,
-    prfHash: 'sha256',
-  },
-  {
-    code: C.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    keyExchange: 'ecdhe',
-    auth: 'ec',
-    cipher: 'aes-gcm',
-    keyLength: 32,
-    ivLength: 4,
-    macLength: 0,
-    prfHash: 'sha384',
-  },
-  {
-    code: C.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    keyExchange: 'ecdhe',
-    auth: 'rsa',
-    cipher: 'aes-gcm',
-    keyLength: 32,
-    ivLength: 4,
-    macLength: 0,
-    prfHash: 'sha384',
-  },
-  {
-    code: C.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    keyExchange: 'ecdhe',
-    auth: 'ec',
-    cipher: 'chacha20-poly1305',
-    keyLength: 32,
-    ivLength: 12,
-    macLength: 0,
-    prfHash: 'sha256',
-  },
-  {
-    code: C.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    keyExchange: 'ecdhe',
-    auth: 'rsa',
-    cipher: 'chacha20-poly1305',
-    keyLength: 32,
-    ivLength: 12,
-    macLength: 0,
-    prfHash: 'sha256',
-  },
-  {
-    code: C.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-    keyExchange: 'ecdhe',
-    auth: 'rsa',
-    cipher: 'aes-cbc',
-    keyLength: 16,
-    ivLength: 16,
-    macHash: 'sha1',
-    macLength: 20,
-    prfHash: 'sha256',
-  },
-  {
-    code: C.TLS_RSA_WITH_AES_128_GCM_SHA256,
-    keyExchange: 'rsa',
-    auth: 'rsa',
-    cipher: 'aes-gcm',
-    keyLength: 16,
-    ivLength: 4,
-    macLength: 0,
-    prfHash: 'sha256',
-  },
+/** Our default preference order: AEAD with forward secrecy first, the RSA key exchange last. */
+const ORDER: number[] = [
+  C.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+  C.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+  C.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+  C.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+  C.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+  C.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+  C.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+  C.TLS_RSA_WITH_AES_128_GCM_SHA256,
 ];
 
+function toEngine(s: CipherSuiteInfo): SuiteInfo {
+  const cbc = s.cipherType === 'block';
+  return {
+    code: s.code,
+    keyExchange: s.keyExchange === 'ECDHE' ? 'ecdhe' : 'rsa',
+    auth: s.authentication === 'ECDSA' ? 'ec' : 'rsa',
+    cipher: cbc ? 'aes-cbc' : s.cipher === 'CHACHA20_POLY1305' ? 'chacha20-poly1305' : 'aes-gcm',
+    keyLength: s.keyLength,
+    ivLength: cbc ? 16 : s.fixedIvLength,
+    ...(cbc && s.macHash ? { macHash: s.macHash } : {}),
+    macLength: s.macKeyLength,
+    prfHash: s.prfHash,
+    name: CipherSuite.format(s.code),
+  };
+}
+
 export const SUITES = new Map<number, SuiteInfo>(
-  table.map((s) => [s.code, { ...s, name: CipherSuite.format(s.code) }]),
+  ORDER.map((code) => {
+    const info = cipherSuite(code);
+    if (!info) throw new Error(`crypto layer lacks suite 0x${code.toString(16)}`);
+    return [code, toEngine(info)];
+  }),
 );
 
-/** Our default preference order: AEAD with forward secrecy first, the RSA key exchange last. */
-export const DEFAULT_SUITES: number[] = table.map((s) => s.code);
+export const DEFAULT_SUITES: number[] = [...ORDER];
 
 export function suiteInfo(code: number): SuiteInfo | undefined {
   return SUITES.get(code);
