@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serveStatic, type StaticServer } from './support/static-server';
 import {
   describeViolations,
@@ -124,5 +126,29 @@ describe('Chain Lab', () => {
       expect(errors).toEqual([]);
       await context.close();
     }
+  });
+});
+
+describe('Chain Lab with a large bundle', () => {
+  it('parses a 1,000-certificate bundle in the worker and sends the page only what it draws', async () => {
+    // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key).
+    const { generateBulkPem } = await import('./support/bulk-certificates');
+    const pem = await generateBulkPem(1000);
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    // A real file on disk: the browser reads it itself.
+    const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-bulk-')), 'bulk.pem');
+    writeFileSync(file, pem);
+    await page.locator('input[type=file]').setInputFiles(file);
+    await expect.poll(() => page.getByText('Found 1000 certificates.').count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 60_000 })
+      .toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
+    // Only the leaf's part of the pool is drawn: the other 999 unrelated certificates stay in the worker.
+    expect(await page.locator('.graph .node').count()).toBe(1);
+    expect(await page.locator('.verdict code').textContent()).toBe('self-signed certificate');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -1,10 +1,10 @@
-import type { ParseReport } from '../../lib/pki/types';
 import type { ChainAnalysis } from '../../lib/pki/index';
 import { chainSamples, findSample, type Profile, type Purpose } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
 import type { RpcClient } from '../workers/rpc';
 import type { PkiMethods } from '../workers/pki.worker';
+import type { ChainSessionResult, PoolEntry } from '../workers/chain-session';
 
 export const PROFILES: readonly { id: Profile; label: string }[] = [
   { id: 'openssl-3', label: 'OpenSSL 3 (libpq, psql, Node)' },
@@ -53,8 +53,8 @@ export interface UserInput {
  */
 export class ChainLab {
   userInputs = $state.raw<UserInput[]>([]);
-  report = $state.raw<ParseReport | null>(null);
-  anchorReport = $state.raw<ParseReport | null>(null);
+  report = $state.raw<ChainSessionResult['report'] | null>(null);
+  pool = $state.raw<readonly PoolEntry[]>([]);
   analysis = $state.raw<ChainAnalysis | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
@@ -109,33 +109,28 @@ export class ChainLab {
     await this.refresh();
   }
 
-  /** Parse the pool and the anchors, then analyse. Stale results from an older call are dropped. */
+  /** Parse, resolve the anchors and analyse, all in the worker. Stale results from an older call are dropped. */
   async refresh(): Promise<void> {
     const generation = ++this.#generation;
     this.busy = true;
     this.error = null;
     try {
-      const pool = await this.#parsePool();
-      if (generation !== this.#generation) return;
-      this.report = pool;
-      const anchors = await this.#anchorsPem(pool);
-      const anchorReport = await this.#pki.call('parseCertificates', anchors);
-      if (generation !== this.#generation) return;
-      this.anchorReport = anchorReport;
-      if (pool.certificates.length === 0) {
-        this.analysis = null;
-        return;
-      }
-      const analysis = await this.#pki.call('analyzeChain', {
-        certificates: pool.certificates.map((c) => c.der),
-        trustAnchors: anchorReport.certificates.map((c) => c.der),
+      const result = await this.#pki.call('runChainSession', {
+        inputs: this.userInputs,
+        sampleServed: this.sample?.served ?? '',
+        sampleAnchors: this.sample?.anchors ?? '',
+        trust: this.controls.trust,
+        ticked: this.controls.ticked,
+        ...(this.password ? { password: this.password } : {}),
         time: new Date(`${this.at}T12:00:00Z`),
-        hostname: this.host || undefined,
+        ...(this.host ? { hostname: this.host } : {}),
         purpose: this.purpose,
         profile: this.profile,
       });
       if (generation !== this.#generation) return;
-      this.analysis = analysis;
+      this.report = result.report;
+      this.pool = result.pool;
+      this.analysis = result.analysis;
     } catch (error) {
       if (generation === this.#generation)
         this.error = error instanceof Error ? error.message : String(error);
@@ -143,53 +138,6 @@ export class ChainLab {
       if (generation === this.#generation) this.busy = false;
     }
   }
-
-  async #parsePool(): Promise<ParseReport> {
-    if (this.userInputs.length === 0) {
-      return this.#pki.call('parseCertificates', this.sample?.served ?? '');
-    }
-    // Each input is parsed on its own so problems name the file; the pool keeps the order given.
-    const reports = await Promise.all(
-      this.userInputs.map((input) =>
-        this.#pki.call('parseCertificates', input.content, { password: this.password || undefined }),
-      ),
-    );
-    return mergeReports(
-      reports,
-      this.userInputs.map((i) => i.name),
-    );
-  }
-
-  async #anchorsPem(pool: ParseReport): Promise<string> {
-    const trust = this.controls.trust;
-    if (trust === 'sample') return this.sample?.anchors ?? '';
-    if (trust === 'custom') {
-      const ticked = new Set(this.controls.ticked);
-      return pool.certificates
-        .filter((c) => ticked.has(c.id.slice(0, 16)))
-        .map((c) => toPem(c.der))
-        .join('\n');
-    }
-    const store = await this.#pki.call(
-      'getTrustStore',
-      trust as 'mozilla' | 'azure-postgresql' | 'letsencrypt',
-    );
-    return store.pem;
-  }
-}
-
-export function mergeReports(reports: ParseReport[], names: string[]): ParseReport {
-  const seen = new Set<string>();
-  return {
-    certificates: reports
-      .flatMap((r) => r.certificates)
-      .filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true))),
-    crls: reports.flatMap((r) => r.crls),
-    blocks: reports.flatMap((r, i) => r.blocks.map((b) => ({ ...b, where: `${names[i]}: ${b.where}` }))),
-    problems: reports.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: `${names[i]}: ${p.where}` }))),
-    discardedPrivateKeys: reports.reduce((n, r) => n + r.discardedPrivateKeys, 0),
-    needsPassword: reports.some((r) => r.needsPassword),
-  };
 }
 
 export function toPem(der: Uint8Array): string {

@@ -5,11 +5,13 @@
 import { serveRpc } from './rpc';
 import { analyzeChain, parseCertificates } from '../../lib/pki/index';
 import { getTrustStore } from '../../lib/pki/trust-stores/index';
+import { runChainSession } from './chain-session';
 
 export const pkiMethods = {
   parseCertificates,
   analyzeChain,
   getTrustStore,
+  runChainSession,
 };
 
 export type PkiMethods = typeof pkiMethods;

@@ -1,0 +1,135 @@
+/**
+ * One Chain Lab analysis, done entirely inside the worker: parse the user's inputs (or a sample), resolve the
+ * trust anchors, analyse, and send back only what the page draws. A 1,000-certificate bundle stays in the
+ * worker; the page receives a count, the problems, a light list of the pool, and the certificates that take
+ * part in the graph.
+ */
+import { analyzeChain, parseCertificates, type ChainAnalysis } from '../../lib/pki/index';
+import type { CertView, ParseReport } from '../../lib/pki/types';
+import { getTrustStore, isTrustStoreName } from '../../lib/pki/trust-stores/index';
+
+export interface ChainSessionInput {
+  readonly name: string;
+  readonly content: string | Uint8Array;
+}
+
+export interface ChainSessionRequest {
+  /** The user's files and pasted texts, in order; empty means the sample's served chain. */
+  readonly inputs: readonly ChainSessionInput[];
+  readonly sampleServed: string;
+  readonly sampleAnchors: string;
+  /** 'sample', a preset name, or 'custom' (the pool's certificates whose id starts with a ticked prefix). */
+  readonly trust: string;
+  readonly ticked: readonly string[];
+  readonly password?: string;
+  readonly time: Date;
+  readonly hostname?: string;
+  readonly purpose: 'serverAuth' | 'clientAuth' | 'any';
+  readonly profile: 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
+}
+
+/** A pool certificate as the page lists it (for custom trust), without its DER or ASN.1 tree. */
+export interface PoolEntry {
+  readonly id: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly selfIssued: boolean;
+}
+
+export interface ChainSessionResult {
+  readonly report: Omit<ParseReport, 'certificates' | 'crls'> & {
+    readonly certificateCount: number;
+    readonly crlCount: number;
+  };
+  readonly pool: readonly PoolEntry[];
+  /** The analysis, with `certificates` trimmed to those in the graph or on a path. */
+  readonly analysis: ChainAnalysis | null;
+}
+
+function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
+  const seen = new Set<string>();
+  return {
+    certificates: reports
+      .flatMap((r) => r.certificates)
+      .filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true))),
+    crls: reports.flatMap((r) => r.crls),
+    blocks: reports.flatMap((r, i) => r.blocks.map((b) => ({ ...b, where: `${names[i]}: ${b.where}` }))),
+    problems: reports.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: `${names[i]}: ${p.where}` }))),
+    discardedPrivateKeys: reports.reduce((n, r) => n + r.discardedPrivateKeys, 0),
+    needsPassword: reports.some((r) => r.needsPassword),
+  };
+}
+
+async function anchorsFor(
+  req: ChainSessionRequest,
+  pool: readonly CertView[],
+): Promise<string | Uint8Array[]> {
+  if (req.trust === 'sample') return req.sampleAnchors;
+  if (req.trust === 'custom') {
+    const ticked = new Set(req.ticked);
+    return pool.filter((c) => ticked.has(c.id.slice(0, 16))).map((c) => c.der);
+  }
+  if (!isTrustStoreName(req.trust)) throw new Error(`Unknown trust store "${req.trust}"`);
+  return (await getTrustStore(req.trust)).pem;
+}
+
+export async function runChainSession(req: ChainSessionRequest): Promise<ChainSessionResult> {
+  const options = req.password ? { password: req.password } : undefined;
+  const parsed =
+    req.inputs.length === 0
+      ? await parseCertificates(req.sampleServed)
+      : merge(
+          await Promise.all(req.inputs.map((i) => parseCertificates(i.content, options))),
+          req.inputs.map((i) => i.name),
+        );
+  const { certificates, crls, ...rest } = parsed;
+  const report = { ...rest, certificateCount: certificates.length, crlCount: crls.length };
+  const pool = certificates.map((c) => ({
+    id: c.id,
+    subject: c.subject.rfc4514,
+    issuer: c.issuer.rfc4514,
+    selfIssued: c.selfIssued,
+  }));
+  if (certificates.length === 0) return { report, pool, analysis: null };
+  const analysis = await analyzeChain({
+    certificates: certificates.map((c) => c.der),
+    trustAnchors: await anchorsFor(req, certificates),
+    time: req.time,
+    ...(req.hostname ? { hostname: req.hostname } : {}),
+    purpose: req.purpose,
+    profile: req.profile,
+  });
+  return { report, pool, analysis: trimForPage(analysis) };
+}
+
+/** Up to this many certificates the graph shows every one the peer sent, related to the leaf or not. */
+export const SHOW_ALL_UP_TO = 50;
+
+/**
+ * What the page draws: the certificates reachable from the leaf through candidate-issuer edges (plus, for a
+ * small pool, every certificate sent, so extra certificates are visible). A bundle of 1,000 unrelated
+ * certificates is not sent to the page nor laid out as a graph.
+ */
+export function trimForPage(analysis: ChainAnalysis): ChainAnalysis {
+  const keep = new Set<string>();
+  const stack = analysis.leaf ? [analysis.leaf.id] : [];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    for (const e of analysis.graph.edges) if (e.child === id) stack.push(e.issuer);
+  }
+  for (const p of analysis.paths) for (const id of p.certificates) keep.add(id);
+  if (analysis.certificates.length <= SHOW_ALL_UP_TO) for (const c of analysis.certificates) keep.add(c.id);
+  return {
+    ...analysis,
+    certificates: analysis.certificates.filter((c) => keep.has(c.id)),
+    graph: {
+      nodes: analysis.graph.nodes.filter((n) => keep.has(n.id)),
+      edges: analysis.graph.edges.filter((e) => keep.has(e.child) && keep.has(e.issuer)),
+      identities: analysis.graph.identities
+        .map((i) => ({ ...i, certificateIds: i.certificateIds.filter((id) => keep.has(id)) }))
+        .filter((i) => i.certificateIds.length > 0),
+    },
+  };
+}

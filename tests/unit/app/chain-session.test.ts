@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runChainSession } from '../../../src/app/workers/chain-session';
+
+const A = 'fixtures/public-ca/azure';
+const read = (f: string) => readFileSync(`${A}/${f}`, 'utf8');
+const served = [
+  read('leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem'),
+  read('int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem'),
+  read('int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem'),
+].join('\n');
+const base = {
+  sampleServed: '',
+  sampleAnchors: '',
+  ticked: [],
+  time: new Date('2024-01-15T12:00:00Z'),
+  purpose: 'serverAuth' as const,
+  profile: 'openssl-3' as const,
+};
+
+describe('the Chain Lab worker session', () => {
+  it('parses, resolves a preset and analyses in one call, sending the page only light data', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [{ name: 'served.pem', content: served }],
+      trust: 'azure-postgresql',
+    });
+    expect(result.report.certificateCount).toBe(3);
+    expect(result.pool.map((p) => p.subject.split(',')[0])).toEqual([
+      'CN=www.microsoft.com',
+      'CN=Microsoft Azure RSA TLS Issuing CA 07',
+      'CN=Microsoft Azure RSA TLS Issuing CA 07',
+    ]);
+    expect(result.analysis?.paths.filter((p) => p.valid)).toHaveLength(2);
+    expect('certificates' in result.report).toBe(false);
+  });
+
+  it('shows every certificate of a small pool, related to the leaf or not (large pools: see the e2e bulk test)', async () => {
+    // Four PKITS certificates after an unrelated leaf: none of them can issue it.
+    const pkits = readFileSync('fixtures/pkits/certs/GoodCACert.crt');
+    const others = ['ValidCertificatePathTest1EE.crt', 'GoodsubCACert.crt', 'DSACACert.crt'].map((f) =>
+      readFileSync(`fixtures/pkits/certs/${f}`),
+    );
+    const leaf = read('leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem');
+    const inputs = [
+      { name: 'leaf.pem', content: leaf },
+      ...[pkits, ...others].map((b, i) => ({ name: `c${i}.crt`, content: new Uint8Array(b) })),
+    ];
+    const small = await runChainSession({ ...base, inputs, trust: 'azure-postgresql' });
+    // A small pool is shown whole (extra certificates are part of the lesson).
+    expect(small.analysis?.certificates).toHaveLength(5);
+    expect(small.pool).toHaveLength(5);
+  });
+
+  it('reports a clear problem and no analysis for input without certificates', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [{ name: 'junk.txt', content: 'hello' }],
+      trust: 'sample',
+    });
+    expect(result.analysis).toBeNull();
+    expect(result.report.certificateCount).toBe(0);
+  });
+});
