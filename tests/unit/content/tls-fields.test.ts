@@ -9,7 +9,9 @@ describe('TLS field explanations', () => {
   });
 
   it('resolve raw ids with list indices to their pattern', () => {
-    expect(explainField('client_hello.cipher_suites[3]')).toBe(fieldExplanations['client_hello.cipher_suites[]']);
+    expect(explainField('client_hello.cipher_suites[3]')).toBe(
+      fieldExplanations['client_hello.cipher_suites[]'],
+    );
   });
 
   it('explain length prefixes and vector contents through their parent', () => {
