@@ -34,15 +34,21 @@ async function issue(opts: {
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(opts.ca, opts.pathLen, true),
     new x509.KeyUsagesExtension(
-      opts.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature,
+      opts.ca
+        ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
+        : x509.KeyUsageFlags.digitalSignature,
       true,
     ),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
-  if (opts.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(opts.issuer.keys.publicKey));
+  if (opts.issuer)
+    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(opts.issuer.keys.publicKey));
   if (!opts.ca) {
     extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
-    const names = [...(opts.dns ?? []).map((value) => ({ type: 'dns' as const, value })), ...(opts.ip ?? []).map((value) => ({ type: 'ip' as const, value }))];
+    const names = [
+      ...(opts.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+      ...(opts.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ];
     if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
   }
   const cert = await x509.X509CertificateGenerator.create({
@@ -61,20 +67,99 @@ async function issue(opts: {
 
 const pem = (...certs: Issued[]) => certs.map((c) => c.cert.toString('pem')).join('\n') + '\n';
 
-const root = await issue({ subject: 'CN=TLS Lab Sample Root CA,O=TLS Lab', ca: true, from: '2024-01-01T00:00:00Z', to: '2044-01-01T00:00:00Z' });
-const inter = await issue({ subject: 'CN=TLS Lab Sample Issuing CA,O=TLS Lab', issuer: root, ca: true, pathLen: 0, from: '2024-01-01T00:00:00Z', to: '2034-01-01T00:00:00Z' });
-const leaf = await issue({ subject: 'CN=db.example.com', issuer: inter, ca: false, from: '2025-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z', dns: ['db.example.com'], ip: ['127.0.0.1'] });
-const expired = await issue({ subject: 'CN=db.example.com', issuer: inter, ca: false, from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z', dns: ['db.example.com'] });
-const otherHost = await issue({ subject: 'CN=other.example.com', issuer: inter, ca: false, from: '2025-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z', dns: ['other.example.com'] });
-const selfSigned = await issue({ subject: 'CN=db.example.com', ca: false, from: '2025-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z', dns: ['db.example.com'] });
+const root = await issue({
+  subject: 'CN=TLS Lab Sample Root CA,O=TLS Lab',
+  ca: true,
+  from: '2024-01-01T00:00:00Z',
+  to: '2044-01-01T00:00:00Z',
+});
+const inter = await issue({
+  subject: 'CN=TLS Lab Sample Issuing CA,O=TLS Lab',
+  issuer: root,
+  ca: true,
+  pathLen: 0,
+  from: '2024-01-01T00:00:00Z',
+  to: '2034-01-01T00:00:00Z',
+});
+const leaf = await issue({
+  subject: 'CN=db.example.com',
+  issuer: inter,
+  ca: false,
+  from: '2025-01-01T00:00:00Z',
+  to: '2027-12-31T00:00:00Z',
+  dns: ['db.example.com'],
+  ip: ['127.0.0.1'],
+});
+const expired = await issue({
+  subject: 'CN=db.example.com',
+  issuer: inter,
+  ca: false,
+  from: '2024-01-01T00:00:00Z',
+  to: '2025-01-01T00:00:00Z',
+  dns: ['db.example.com'],
+});
+const otherHost = await issue({
+  subject: 'CN=other.example.com',
+  issuer: inter,
+  ca: false,
+  from: '2025-01-01T00:00:00Z',
+  to: '2027-12-31T00:00:00Z',
+  dns: ['other.example.com'],
+});
+const selfSigned = await issue({
+  subject: 'CN=db.example.com',
+  ca: false,
+  from: '2025-01-01T00:00:00Z',
+  to: '2027-12-31T00:00:00Z',
+  dns: ['db.example.com'],
+});
 // pathLen violation: the issuing CA has pathLenConstraint 0, yet it signed another CA.
-const subCa = await issue({ subject: 'CN=TLS Lab Sample Sub CA,O=TLS Lab', issuer: inter, ca: true, from: '2024-06-01T00:00:00Z', to: '2030-01-01T00:00:00Z' });
-const deepLeaf = await issue({ subject: 'CN=db.example.com', issuer: subCa, ca: false, from: '2025-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z', dns: ['db.example.com'] });
+const subCa = await issue({
+  subject: 'CN=TLS Lab Sample Sub CA,O=TLS Lab',
+  issuer: inter,
+  ca: true,
+  from: '2024-06-01T00:00:00Z',
+  to: '2030-01-01T00:00:00Z',
+});
+const deepLeaf = await issue({
+  subject: 'CN=db.example.com',
+  issuer: subCa,
+  ca: false,
+  from: '2025-01-01T00:00:00Z',
+  to: '2027-12-31T00:00:00Z',
+  dns: ['db.example.com'],
+});
 // Wrong order: a two-level chain (root -> level 1 -> level 2 -> leaf) served as leaf, level 1, level 2.
-const level1 = await issue({ subject: 'CN=TLS Lab Sample Policy CA,O=TLS Lab', issuer: root, ca: true, pathLen: 1, from: '2024-01-01T00:00:00Z', to: '2034-01-01T00:00:00Z' });
-const level2 = await issue({ subject: 'CN=TLS Lab Sample Server CA,O=TLS Lab', issuer: level1, ca: true, pathLen: 0, from: '2024-01-01T00:00:00Z', to: '2034-01-01T00:00:00Z' });
-const orderLeaf = await issue({ subject: 'CN=db.example.com', issuer: level2, ca: false, from: '2025-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z', dns: ['db.example.com'] });
-const unrelatedRoot = await issue({ subject: 'CN=Unrelated Example Root,O=Elsewhere', ca: true, from: '2024-01-01T00:00:00Z', to: '2044-01-01T00:00:00Z' });
+const level1 = await issue({
+  subject: 'CN=TLS Lab Sample Policy CA,O=TLS Lab',
+  issuer: root,
+  ca: true,
+  pathLen: 1,
+  from: '2024-01-01T00:00:00Z',
+  to: '2034-01-01T00:00:00Z',
+});
+const level2 = await issue({
+  subject: 'CN=TLS Lab Sample Server CA,O=TLS Lab',
+  issuer: level1,
+  ca: true,
+  pathLen: 0,
+  from: '2024-01-01T00:00:00Z',
+  to: '2034-01-01T00:00:00Z',
+});
+const orderLeaf = await issue({
+  subject: 'CN=db.example.com',
+  issuer: level2,
+  ca: false,
+  from: '2025-01-01T00:00:00Z',
+  to: '2027-12-31T00:00:00Z',
+  dns: ['db.example.com'],
+});
+const unrelatedRoot = await issue({
+  subject: 'CN=Unrelated Example Root,O=Elsewhere',
+  ca: true,
+  from: '2024-01-01T00:00:00Z',
+  to: '2044-01-01T00:00:00Z',
+});
 
 const files: Record<string, string> = {
   'root.pem': pem(root),
