@@ -365,7 +365,7 @@ async function onServerHelloDone(
   if (hs.suite.keyExchange === 'ecdhe') {
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
-    const eph = generateEphemeral(hs.group, resolved.random);
+    const eph = await generateEphemeral(hs.group, resolved.random);
     conn.emit({
       kind: 'secret',
       from: 'client',
@@ -375,7 +375,7 @@ async function onServerHelloDone(
       inputs: { public_key: eph.publicKey },
     });
     try {
-      preMaster = sharedSecret(eph, state.serverPublic);
+      preMaster = await sharedSecret(eph, state.serverPublic);
     } catch (e) {
       throw new TlsAlert('illegal_parameter', `bad server ECDH public key: ${(e as Error).message}`);
     }

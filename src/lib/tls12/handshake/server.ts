@@ -299,7 +299,7 @@ async function onClientHello(
   let ephemeral;
   if (suite.keyExchange === 'ecdhe') {
     // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
-    ephemeral = generateEphemeral(group!, resolved.random);
+    ephemeral = await generateEphemeral(group!, resolved.random);
     conn.emit({
       kind: 'secret',
       from: 'server',
@@ -362,7 +362,7 @@ async function onClientKeyExchange(
     if (!state.ephemeral)
       throw new TlsAlert('unexpected_message', 'ECDHE ClientKeyExchange without our ServerKeyExchange');
     try {
-      preMaster = sharedSecret(state.ephemeral, m.publicKey);
+      preMaster = await sharedSecret(state.ephemeral, m.publicKey);
     } catch (e) {
       throw new TlsAlert('illegal_parameter', `bad client ECDH public key: ${(e as Error).message}`);
     }

@@ -1,13 +1,21 @@
-/** ECDHE for TLS 1.2 (RFC 8422 §5.10, RFC 7748 §6.1 for x25519): key pairs from injected randomness. */
-import { x25519 } from '@noble/curves/ed25519.js';
+/**
+ * ECDHE for TLS 1.2 (RFC 8422 §5.10, RFC 7748 §6.1 for x25519): key pairs from injected randomness, the
+ * public key and the shared secret computed by the crypto layer's CryptoProvider (WebCrypto X25519 / ECDH
+ * where available). The private scalar is still drawn here from the engine's random source, as before, so
+ * seeded runs keep their values and the transcript can show it.
+ */
 import { p256, p384 } from '@noble/curves/nist.js';
+import { CryptoError, namedGroupByCode, type EcdhKeyPair } from '../../crypto/index.ts';
 import { NamedGroup } from '../../wire/code-points.ts';
+import { engineProvider } from './provider.ts';
 
 export interface EphemeralKey {
   group: number;
   secret: Uint8Array;
   /** The ECPoint as sent: 32 bytes for x25519, uncompressed 0x04||X||Y for NIST curves. */
   publicKey: Uint8Array;
+  /** The provider's handle for the same key. */
+  pair: EcdhKeyPair;
 }
 
 export const SUPPORTED_GROUPS: number[] = [
@@ -22,24 +30,30 @@ function nist(group: number) {
   return undefined;
 }
 
-export function generateEphemeral(group: number, random: (n: number) => Uint8Array): EphemeralKey {
+export async function generateEphemeral(
+  group: number,
+  random: (n: number) => Uint8Array,
+): Promise<EphemeralKey> {
+  const name = namedGroupByCode(group);
+  let secret: Uint8Array;
   if (group === NamedGroup.values.x25519) {
-    const secret = random(32);
-    return { group, secret, publicKey: x25519.getPublicKey(secret) };
+    secret = random(32);
+  } else {
+    const curve = nist(group);
+    if (!curve || !name) throw new Error(`unsupported group ${NamedGroup.format(group)}`);
+    secret = curve.utils.randomSecretKey(random(curve.lengths.seed!));
   }
-  const curve = nist(group);
-  if (!curve) throw new Error(`unsupported group ${NamedGroup.format(group)}`);
-  const secret = curve.utils.randomSecretKey(random(curve.lengths.seed!));
-  return { group, secret, publicKey: curve.getPublicKey(secret, false) };
+  const pair = await engineProvider().importEcdhPrivateKey(name!, secret);
+  return { group, secret, publicKey: pair.publicKey, pair };
 }
 
 /** The pre-master secret: the x25519 output, or the X coordinate of the shared point (RFC 8422 §5.10). */
-export function sharedSecret(key: EphemeralKey, peerPublic: Uint8Array): Uint8Array {
-  if (key.group === NamedGroup.values.x25519) {
-    const out = x25519.getSharedSecret(key.secret, peerPublic);
-    if (out.every((b) => b === 0)) throw new Error('x25519: all-zero shared secret');
-    return out;
+export async function sharedSecret(key: EphemeralKey, peerPublic: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await engineProvider().ecdh(key.pair, peerPublic);
+  } catch (e) {
+    if (e instanceof CryptoError && e.kind === 'invalid-shared-secret')
+      throw new Error('x25519: all-zero shared secret');
+    throw e;
   }
-  const curve = nist(key.group)!;
-  return curve.getSharedSecret(key.secret, peerPublic, true).slice(1);
 }
