@@ -1,0 +1,76 @@
+/**
+ * The engine signs and verifies through the crypto layer's WebCrypto provider, except for seeded runs, where
+ * RSA-PSS (salt from the injected randomness) and ECDSA (RFC 6979) stay in JS so transcripts reproduce.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  parsePkcs8,
+  parseCertificate,
+} from '../../../../src/lib/tls12/handshake/adapter/certificate-info.ts';
+import { rsaSign } from '../../../../src/lib/tls12/handshake/adapter/rsa.ts';
+import {
+  signWithScheme,
+  verifyCertificateSignature,
+  verifyWithScheme,
+} from '../../../../src/lib/tls12/handshake/adapter/signatures.ts';
+import { deterministicRandom } from '../../../../src/lib/tls12/handshake/index.ts';
+import { SignatureScheme } from '../../../../src/lib/tls12/wire/code-points.ts';
+import { testPki, type TestPki } from '../../../interop/support/pki.ts';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await testPki();
+});
+
+const S = SignatureScheme.values;
+const message = new TextEncoder().encode('client_random + server_random + params');
+
+describe('engine signatures over the CryptoProvider', () => {
+  it('RSA-PSS: WebCrypto signatures are randomised and verify; seeded ones repeat byte for byte', async () => {
+    const key = parsePkcs8(pki.rsa.keyDer);
+    const leaf = parseCertificate(pki.rsa.certDer).publicKey;
+    const a = await signWithScheme(key, S.rsa_pss_rsae_sha256, message, deterministicRandom('x'));
+    const b = await signWithScheme(key, S.rsa_pss_rsae_sha256, message, deterministicRandom('x'));
+    expect(a).not.toEqual(b); // WebCrypto draws its own salt
+    expect(await verifyWithScheme(leaf, S.rsa_pss_rsae_sha256, message, a)).toBe(true);
+    const c = await signWithScheme(key, S.rsa_pss_rsae_sha256, message, deterministicRandom('x'), true);
+    const d = await signWithScheme(key, S.rsa_pss_rsae_sha256, message, deterministicRandom('x'), true);
+    expect(c).toEqual(d);
+    expect(await verifyWithScheme(leaf, S.rsa_pss_rsae_sha256, message, c)).toBe(true);
+  });
+
+  it('RSA PKCS#1 v1.5 through WebCrypto equals the bigint signer (deterministic by construction)', async () => {
+    const key = parsePkcs8(pki.rsa.keyDer);
+    const ours = await signWithScheme(key, S.rsa_pkcs1_sha256, message, deterministicRandom('x'), true);
+    if (key.kind !== 'rsa') throw new Error('expected an RSA key');
+    expect(ours).toEqual(rsaSign(key, 'pkcs1', 'sha256', message, deterministicRandom('x')));
+  });
+
+  it('ECDSA: seeded signatures repeat (RFC 6979), WebCrypto ones verify; a flipped bit does not', async () => {
+    const key = parsePkcs8(pki.ecdsa.keyDer);
+    const leaf = parseCertificate(pki.ecdsa.certDer).publicKey;
+    const r = deterministicRandom('x');
+    const a = await signWithScheme(key, S.ecdsa_secp256r1_sha256, message, r, true);
+    expect(await signWithScheme(key, S.ecdsa_secp256r1_sha256, message, r, true)).toEqual(a);
+    const w = await signWithScheme(key, S.ecdsa_secp256r1_sha256, message, r);
+    expect(await verifyWithScheme(leaf, S.ecdsa_secp256r1_sha256, message, w)).toBe(true);
+    const bad = w.slice();
+    bad[bad.length - 1]! ^= 1;
+    expect(await verifyWithScheme(leaf, S.ecdsa_secp256r1_sha256, message, bad)).toBe(false);
+  });
+
+  it('certificate signatures verify with the issuer key and fail on a changed tbsCertificate', async () => {
+    const ca = parseCertificate(pki.ca.certDer);
+    for (const der of [pki.rsa.certDer, pki.ecdsa.certDer]) {
+      const cert = parseCertificate(der);
+      expect(
+        await verifyCertificateSignature(ca.publicKey, cert.signatureAlgorithm, cert.tbs, cert.signature),
+      ).toBe(true);
+      const tbs = cert.tbs.slice();
+      tbs[tbs.length - 1]! ^= 1;
+      expect(
+        await verifyCertificateSignature(ca.publicKey, cert.signatureAlgorithm, tbs, cert.signature),
+      ).toBe(false);
+    }
+  });
+});
