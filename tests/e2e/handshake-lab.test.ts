@@ -114,6 +114,27 @@ describe('Handshake Lab', () => {
     await context.close();
   });
 
+  it('decrypts a recorded static-RSA session once the server key leaks, and not an ECDHE one', async () => {
+    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    await page.goto(server.url + '#/handshake?offer=009c&accept=009c&eve=1');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    await page.getByRole('button', { name: 'Decrypt the recording with the leaked key' }).click();
+    await expect
+      .poll(() => page.locator('.leak .result strong').textContent(), { timeout: 30_000 })
+      .toBe('Everything.');
+    expect(await page.locator('.leak .records').textContent()).toContain('GET / HTTP/1.1');
+    await page.goto(server.url + '#/handshake?eve=1');
+    await expect
+      .poll(() => page.locator('.outcome p').first().textContent(), { timeout: 30_000 })
+      .toContain('ECDHE');
+    await page.getByRole('button', { name: 'Decrypt the recording with the leaked key' }).click();
+    await expect
+      .poll(() => page.locator('.leak .result strong').textContent(), { timeout: 30_000 })
+      .toBe('Nothing.');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('restores its state from the URL and shows what an eavesdropper sees', async () => {
     const { page, context, errors } = await openWatchedPage(browser, server.url);
     await page.goto(server.url + '#/handshake?cert=ecdsa&offer=c02b&accept=c02b&step=7&eve=1');

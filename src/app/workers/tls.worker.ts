@@ -20,6 +20,7 @@ import {
   encodeStartupMessage,
 } from '../../lib/tls12/postgres/index';
 import { pkiVerifier } from '../../lib/tls12/pki-verifier';
+import { attackRecording, type RecordingAttack } from '../../lib/tls12/recording';
 import type { LabScenario } from '../views/handshake/scenario';
 
 const encoder = new TextEncoder();
@@ -107,7 +108,17 @@ export async function runLab(s: LabScenario): Promise<HandshakeRun> {
   return withPostgres(run, s.postgres, startup);
 }
 
-export const tlsMethods = { runLab };
+/** The recording attack of the forward-secrecy story: the server key leaks after the fact. */
+export async function attackWithLeakedKey(
+  transcript: Transcript,
+  serverKeyPem: string,
+): Promise<RecordingAttack> {
+  const [key] = pemToDer(serverKeyPem, 'PRIVATE KEY');
+  if (!key) throw new Error('The demo server key is missing');
+  return attackRecording(transcript, key);
+}
+
+export const tlsMethods = { runLab, attackWithLeakedKey };
 export type TlsMethods = typeof tlsMethods;
 
 serveRpc(self as unknown as Parameters<typeof serveRpc>[0], tlsMethods);
