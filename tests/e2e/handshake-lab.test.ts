@@ -167,6 +167,16 @@ describe('Handshake Lab', () => {
     await page.locator('input[type=file]').setInputFiles(file);
     await expect.poll(() => page.getByText('Showing capture.json').count()).toBe(1);
     expect(await page.locator('.outcome p').first().textContent()).toContain('CHACHA20_POLY1305');
+    // Drag and drop works too.
+    await page.locator('button', { hasText: 'Back to the live handshake' }).click();
+    const json = readFileSync(file, 'utf8');
+    const drop = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      return dt;
+    }, json);
+    await page.locator('.capture').dispatchEvent('drop', { dataTransfer: drop });
+    await expect.poll(() => page.getByText('Showing dropped.json').count()).toBe(1);
     // A file that is not a capture gets a clear error and the lab keeps working.
     await page.locator('input[type=file]').setInputFiles({
       name: 'junk.json',
