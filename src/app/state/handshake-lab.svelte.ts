@@ -57,6 +57,8 @@ export class HandshakeLab {
     const generation = ++this.#generation;
     this.busy = true;
     this.error = null;
+    // A changed scenario is a different handshake: never show the old one's steps as if they were the new one's.
+    this.run = null;
     try {
       const run = await this.#tls.call('runLab', buildScenario(this.controls));
       if (generation !== this.#generation) return;

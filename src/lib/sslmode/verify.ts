@@ -23,8 +23,29 @@ export interface PemContents {
 }
 
 /** How many certificates a PEM file holds (libpq fails to load a root file with none). */
+/**
+ * Parsing and chain checks are pure functions of their inputs, and a matrix of 30 scenarios (or a user typing in
+ * the connection string box) asks the same question again and again: keep the last answers.
+ */
+const MEMO_SIZE = 64;
+function memo<A, R>(fn: (a: A) => Promise<R>, key: (a: A) => string): (a: A) => Promise<R> {
+  const cache = new Map<string, Promise<R>>();
+  return (a: A) => {
+    const k = key(a);
+    const hit = cache.get(k);
+    if (hit) return hit;
+    const result = fn(a);
+    cache.set(k, result);
+    result.catch(() => cache.delete(k));
+    if (cache.size > MEMO_SIZE) cache.delete(cache.keys().next().value as string);
+    return result;
+  };
+}
+
+const parsePem = memo(parseCertificates, (pem: string) => pem);
+
 export async function readPem(pem: string): Promise<PemContents> {
-  const report = await parseCertificates(pem);
+  const report = await parsePem(pem);
   return {
     certificates: report.certificates.length,
     problems: report.problems.map((p) => `${p.where}: ${p.message}`),
@@ -33,7 +54,7 @@ export async function readPem(pem: string): Promise<PemContents> {
 
 /** The leaf of a served chain (the first certificate), or null when none parses. */
 export async function readLeaf(chainPem: string): Promise<LeafNames | null> {
-  const report = await parseCertificates(chainPem);
+  const report = await parsePem(chainPem);
   const leaf = report.certificates[0];
   return leaf ? leafNamesOf(leaf) : null;
 }
