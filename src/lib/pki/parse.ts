@@ -12,7 +12,7 @@ import { DerError, readTlv, type Tlv } from './adapter/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
 import { sha256Hex } from './adapter/digest.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
-import { verifySigned, type VerifyResult } from './adapter/signature.ts';
+import { inheritedDsaParams, verifySigned, type IssuersOf, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from './input/base64.ts';
 import { scanPem, type PemBlock } from './input/pem.ts';
 
@@ -587,8 +587,15 @@ async function parseDerStream(
   }
 }
 
-/** RFC 5280 §6.1.3 (a)(1): is `child`'s signature made by `issuer`'s key? */
-export async function verifyCertificateSignature(child: CertView, issuer: CertView): Promise<VerifyResult> {
+/**
+ * RFC 5280 §6.1.3 (a)(1): is `child`'s signature made by `issuer`'s key? `issuersOf` (optional) finds the
+ * issuer's own issuers, from which a DSA key without parameters inherits them (RFC 3279 §2.3.2).
+ */
+export async function verifyCertificateSignature(
+  child: CertView,
+  issuer: CertView,
+  issuersOf?: IssuersOf,
+): Promise<VerifyResult> {
   let parts;
   try {
     parts = signedParts(child.der, 'certificate');
@@ -598,21 +605,29 @@ export async function verifyCertificateSignature(child: CertView, issuer: CertVi
       reason: `the certificate could not be read for its signature: ${describeError(err)}`,
     };
   }
-  const result = await verifySigned(parts, issuer.publicKey);
+  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
   return result.ok
     ? result
     : { ok: false, reason: `${result.reason} (issuer candidate ${issuer.subject.rfc4514})` };
 }
 
-/** RFC 5280 §6.3.3 (f): is the CRL signed by `issuer`'s key? */
-export async function verifyCrlSignature(crl: CrlView, issuer: CertView): Promise<VerifyResult> {
+function inheritFrom(issuer: CertView, issuersOf: IssuersOf | undefined) {
+  return issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
+}
+
+/** RFC 5280 §6.3.3 (f): is the CRL signed by `issuer`'s key? `issuersOf` as for verifyCertificateSignature. */
+export async function verifyCrlSignature(
+  crl: CrlView,
+  issuer: CertView,
+  issuersOf?: IssuersOf,
+): Promise<VerifyResult> {
   let parts;
   try {
     parts = signedParts(crl.der, 'CRL');
   } catch (err) {
     return { ok: false, reason: `the CRL could not be read for its signature: ${describeError(err)}` };
   }
-  const result = await verifySigned(parts, issuer.publicKey);
+  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
   return result.ok
     ? result
     : { ok: false, reason: `${result.reason} (CRL issuer candidate ${issuer.subject.rfc4514})` };

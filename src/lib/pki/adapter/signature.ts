@@ -1,16 +1,31 @@
 /**
  * Signature verification of certificates and CRLs with WebCrypto (globalThis.crypto.subtle), so it runs in
  * Node 20 and browsers alike; Ed25519 falls back to @noble/curves where WebCrypto lacks it.
- * RFC 5280 §6.1.3 (a)(1), with the algorithms of RFC 3279, RFC 4055 (PSS), RFC 5758 (ECDSA), RFC 8410.
+ * DSA is verified with bigint arithmetic (dsa.ts; WebCrypto has no DSA), with parameters inherited from the
+ * issuer's issuer when the key omits them (RFC 3279 §2.3.2, RFC 5280 §6.1.4 (e)-(f)).
+ * RFC 5280 §6.1.3 (a)(1), with the algorithms of RFC 3279, RFC 4055 (PSS), RFC 5758 (ECDSA, DSA), RFC 8410.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import type { PublicKeyView } from '../types.ts';
+import type { CertView, PublicKeyView } from '../types.ts';
 import { bitStringBytes, childrenOf, contents, DerError, readTlv, Tag, expectUniversal } from './der.ts';
-import { pssHash, type SignedParts } from './certificate.ts';
+import { pssHash, signedParts, type SignedParts } from './certificate.ts';
+import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/**
+ * The candidate issuers of a certificate, best first: the issuer graph's candidates, or the next certificate of
+ * a path. Used only to find the DSA parameters a key without them inherits.
+ */
+export type IssuersOf = (cert: CertView) => readonly CertView[];
+
+/** Supplies inherited DSA parameters (RFC 5280 working_public_key_parameters) when the key has none. */
+export type InheritDsaParams = () => Promise<DsaParams | undefined>;
+
+/** How far up a chain of parameter-less DSA keys the inheritance walk goes. */
+const MAX_INHERITANCE_DEPTH = 8;
 
 const WEBCRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
@@ -42,8 +57,15 @@ function copy(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
-/** Verifies `signed` (a certificate's or CRL's TBS and signature) with the issuer's public key. */
-export async function verifySigned(signed: SignedParts, key: PublicKeyView): Promise<VerifyResult> {
+/**
+ * Verifies `signed` (a certificate's or CRL's TBS and signature) with the issuer's public key. `inherit` supplies
+ * the DSA parameters when the issuer's DSA key omits them (see `inheritedDsaParams`).
+ */
+export async function verifySigned(
+  signed: SignedParts,
+  key: PublicKeyView,
+  inherit?: InheritDsaParams,
+): Promise<VerifyResult> {
   const alg = SIGNATURE_ALGORITHMS[signed.algorithmOid];
   if (alg === undefined)
     return { ok: false, reason: `the signature algorithm ${signed.algorithmOid} is not supported` };
@@ -123,13 +145,71 @@ export async function verifySigned(signed: SignedParts, key: PublicKeyView): Pro
           ? { ok: true }
           : { ok: false, reason: "the Ed448 signature does not verify with the issuer's key" };
       }
-      case 'DSA':
-        return { ok: false, reason: `${alg.name}: DSA signatures are not supported (WebCrypto has no DSA)` };
+      case 'DSA': {
+        if (alg.hash === undefined) return { ok: false, reason: `${alg.name} has no hash` };
+        // RFC 3279 §2.2.2, RFC 5758 §3.1: the DSA signature AlgorithmIdentifiers have absent parameters.
+        if (signed.algorithmParams !== undefined)
+          return {
+            ok: false,
+            reason: `the ${alg.name} AlgorithmIdentifier has parameters (they must be absent)`,
+          };
+        const pub = parseDsaPublicKey(key.spkiDer);
+        const params = pub.params ?? (inherit ? await inherit() : undefined);
+        if (params === undefined) {
+          return {
+            ok: false,
+            reason:
+              "the issuer's DSA key has no parameters (p, q, g) and none could be inherited from a DSA key that signed it (RFC 3279 §2.3.2)",
+          };
+        }
+        const ok = verifyDsa(alg.hash, signed.tbs, signed.signature, pub.y, params);
+        return ok
+          ? { ok: true }
+          : {
+              ok: false,
+              reason: `the ${alg.name} signature does not verify with the issuer's DSA key${pub.params ? '' : ' (parameters inherited)'}`,
+            };
+      }
     }
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, reason: `the ${alg.name} signature could not be checked: ${why}` };
   }
+}
+
+/**
+ * The DSA parameters `cert`'s key inherits when its SubjectPublicKeyInfo omits them (RFC 3279 §2.3.2; RFC 5280
+ * §6.1.4 (e)-(f) working_public_key_parameters): those of the first candidate issuer (in `issuersOf` order) whose
+ * key is DSA, has parameters (its own or, recursively, inherited) and verifies `cert`'s signature with them.
+ * Undefined when `cert`'s key is not DSA, has its own parameters, or no such issuer is found.
+ */
+export async function inheritedDsaParams(
+  cert: CertView,
+  issuersOf: IssuersOf,
+  depth = 0,
+): Promise<DsaParams | undefined> {
+  if (cert.publicKey.algorithm !== 'DSA' || depth >= MAX_INHERITANCE_DEPTH) return undefined;
+  let parts: SignedParts;
+  try {
+    if (parseDsaPublicKey(cert.publicKey.spkiDer).params !== undefined) return undefined;
+    parts = signedParts(cert.der, 'certificate');
+  } catch {
+    return undefined;
+  }
+  for (const parent of issuersOf(cert)) {
+    if (parent.id === cert.id || parent.publicKey.algorithm !== 'DSA') continue;
+    let params: DsaParams | undefined;
+    try {
+      params = parseDsaPublicKey(parent.publicKey.spkiDer).params;
+    } catch {
+      continue;
+    }
+    params ??= await inheritedDsaParams(parent, issuersOf, depth + 1);
+    if (params === undefined) continue;
+    const found = params;
+    if ((await verifySigned(parts, parent.publicKey, () => Promise.resolve(found))).ok) return found;
+  }
+  return undefined;
 }
 
 /** RFC 8410 EdDSA: WebCrypto when it has the curve, else @noble/curves (RFC 8032 §5.1.7 / §5.2.7). */

@@ -12,9 +12,14 @@
  */
 import type { CertView } from '../types.ts';
 
+/**
+ * parse.ts verifyCertificateSignature. `issuersOf` gives the issuer's own candidate issuers, from which a DSA key
+ * without parameters inherits them (RFC 5280 §6.1.4 (e)-(f)); verifiers that ignore it still fit.
+ */
 export type VerifySignature = (
   child: CertView,
   issuer: CertView,
+  issuersOf?: (cert: CertView) => readonly CertView[],
 ) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 export type KeyIdMatch = 'match' | 'one-missing' | 'mismatch';
@@ -168,7 +173,7 @@ export class IssuerGraph {
     const pending = this.#pending.get(key);
     if (pending) return pending;
     this.signatureChecks++;
-    const p = this.#verify(child, issuer).then(
+    const p = this.#verify(child, issuer, (c) => this.candidates(c).map((x) => x.cert)).then(
       (r): EdgeResult =>
         r.ok
           ? { ok: true }

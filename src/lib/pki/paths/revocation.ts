@@ -21,9 +21,11 @@
 import type { CertView, CrlView } from '../types.ts';
 import { type Reason, label, makeReason } from './reasons.ts';
 
+/** parse.ts verifyCrlSignature; `issuersOf` as for graph.ts VerifySignature (DSA parameter inheritance). */
 export type VerifyCrl = (
   crl: CrlView,
   issuer: CertView,
+  issuersOf?: (cert: CertView) => readonly CertView[],
 ) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 const PROCESSED_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35', '2.5.29.28']);
@@ -117,16 +119,21 @@ export async function checkRevocation(
   const outside = others.filter(
     (c) => c.subject.key === cert.issuer.key && !inPath.some((p) => p.id === c.id),
   );
+  // A DSA key without parameters inherits them from the next certificate of this path (RFC 5280 §6.1.4 (f)).
+  const issuersOf = (c: CertView): CertView[] => {
+    const k = path.findIndex((x) => x.id === c.id);
+    return k >= 0 && k + 1 < path.length ? [path[k + 1] as CertView] : [];
+  };
   for (const crl of named) {
     let signer: CertView | null = null;
     for (const candidate of inPath) {
-      if ((await verifyCrl(crl, candidate)).ok) {
+      if ((await verifyCrl(crl, candidate, issuersOf)).ok) {
         signer = candidate;
         break;
       }
     }
     if (signer === null) {
-      const why = inPath.length > 0 ? await verifyCrl(crl, inPath[0] as CertView) : null;
+      const why = inPath.length > 0 ? await verifyCrl(crl, inPath[0] as CertView, issuersOf) : null;
       if (why && !why.ok && /not supported|unsupported/i.test(why.reason)) {
         unsupported = true;
         problems.push(`the CRL's signature could not be checked (${why.reason})`);

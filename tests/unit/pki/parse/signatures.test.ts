@@ -1,12 +1,14 @@
 /**
  * verifyCertificateSignature for every algorithm the path builder meets, on certificates OpenSSL signs
  * here and now (the oracle: `openssl verify` agrees on each pair): RSA PKCS#1 v1.5 with SHA-1/256/384/512,
- * RSASSA-PSS, ECDSA P-256/P-384/P-521, Ed25519, Ed448; DSA is reported unsupported with a reason.
+ * RSASSA-PSS, ECDSA P-256/P-384/P-521, Ed25519, Ed448, DSA (bigint, dsa.ts; checked against node:crypto too).
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseCertificates, verifyCertificateSignature } from '../../../../src/lib/pki/parse.ts';
+import { parseDsaPublicKey, verifyDsa } from '../../../../src/lib/pki/adapter/dsa.ts';
 import type { CertView } from '../../../../src/lib/pki/types.ts';
 import { openssl, tempDir } from './helpers.ts';
 
@@ -195,7 +197,7 @@ describe('verifyCertificateSignature', () => {
     });
   });
 
-  it('DSA is reported as unsupported, with a reason', async () => {
+  it('DSA (dsa-with-SHA256, 2048/256) verifies like `openssl verify`; tampered TBS or signature fails', async () => {
     const root = join(dir, 'dsa');
     openssl([
       'genpkey',
@@ -223,13 +225,83 @@ describe('verifyCertificateSignature', () => {
       '1',
       '-sha256',
     ]);
+    expect(openssl(['verify', '-CAfile', `${root}.pem`, `${root}.pem`]).toString()).toContain('OK');
     const cert = await load(`${root}.pem`);
     expect(cert.publicKey).toMatchObject({ algorithm: 'DSA', bits: 2048 });
-    const r = await verifyCertificateSignature(cert, cert);
-    expect(r).toEqual({
+    expect(cert.signatureAlgorithm.name).toBe('dsa-with-SHA256');
+    expect(await verifyCertificateSignature(cert, cert)).toEqual({ ok: true });
+    const tbs = cert.der.slice();
+    tbs[40] = tbs[40]! ^ 0x01;
+    expect(await verifyCertificateSignature({ ...cert, der: tbs }, cert)).toEqual({
       ok: false,
       reason:
-        'dsa-with-SHA256: DSA signatures are not supported (WebCrypto has no DSA) (issuer candidate CN=DSA)',
+        "the dsa-with-SHA256 signature does not verify with the issuer's DSA key (issuer candidate CN=DSA)",
     });
+    // The last byte of the DER is the last byte of s.
+    const sig = cert.der.slice();
+    sig[sig.length - 1] = sig[sig.length - 1]! ^ 0x01;
+    expect((await verifyCertificateSignature({ ...cert, der: sig }, cert)).ok).toBe(false);
   }, 60_000);
+});
+
+describe('dsa.ts (FIPS 186-4 §4.7)', () => {
+  // 2048/224 with SHA-256 and SHA-512: the digest is truncated to its leftmost N = 224 bits.
+  const { publicKey, privateKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 224 });
+  const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+  const { y, params } = parseDsaPublicKey(spki);
+  const msg = new TextEncoder().encode('TLS Lab DSA');
+
+  it('agrees with OpenSSL (node:crypto) on SHA-1/224/256/384/512, digest truncated to N bits', () => {
+    expect(params).toBeDefined();
+    expect(params!.q.toString(2)).toHaveLength(224);
+    for (const [ours, node] of [
+      ['SHA-1', 'sha1'],
+      ['SHA-224', 'sha224'],
+      ['SHA-256', 'sha256'],
+      ['SHA-384', 'sha384'],
+      ['SHA-512', 'sha512'],
+    ] as const) {
+      const signature = new Uint8Array(sign(node, msg, { key: privateKey, dsaEncoding: 'der' }));
+      expect(verifyDsa(ours, msg, signature, y, params!), ours).toBe(true);
+      expect(verifyDsa(ours, msg.subarray(1), signature, y, params!), ours).toBe(false);
+      expect(verifyDsa(ours === 'SHA-1' ? 'SHA-256' : 'SHA-1', msg, signature, y, params!), ours).toBe(false);
+    }
+  });
+
+  it('r and s outside (0, q) do not verify; malformed keys, parameters and signatures throw clearly', () => {
+    const { q } = params!;
+    const der = (r: bigint, s2: bigint): Uint8Array => {
+      const int = (v: bigint): number[] => {
+        let h = v.toString(16);
+        if (h.length % 2) h = `0${h}`;
+        const b = [...Buffer.from(h, 'hex')];
+        if (b[0]! & 0x80) b.unshift(0);
+        return [0x02, b.length, ...b];
+      };
+      const body = [...int(r), ...int(s2)];
+      return new Uint8Array([0x30, body.length, ...body]);
+    };
+    expect(verifyDsa('SHA-256', msg, der(0n, 1n), y, params!)).toBe(false);
+    expect(verifyDsa('SHA-256', msg, der(1n, q), y, params!)).toBe(false);
+    expect(verifyDsa('SHA-256', msg, der(q, 1n), y, params!)).toBe(false);
+    expect(() =>
+      verifyDsa('SHA-256', msg, new Uint8Array([0x30, 0x06, 2, 1, 0xff, 2, 1, 1]), y, params!),
+    ).toThrow('the DSA signature r is negative');
+    expect(() =>
+      verifyDsa('SHA-256', msg, new Uint8Array([0x30, 0x07, 2, 2, 0, 1, 2, 1, 1]), y, params!),
+    ).toThrow('not minimally encoded');
+    expect(() => verifyDsa('SHA-256', msg, new Uint8Array([...der(1n, 1n), 0]), y, params!)).toThrow(
+      'the DSA signature has trailing bytes',
+    );
+    expect(() => verifyDsa('MD5', msg, der(1n, 1n), y, params!)).toThrow('DSA with MD5 is not supported');
+    expect(() => verifyDsa('SHA-256', msg, der(1n, 1n), params!.p, params!)).toThrow('1 < y < p');
+    expect(() => verifyDsa('SHA-256', msg, der(1n, 1n), y, { ...params!, g: 1n })).toThrow('1 < g < p');
+    expect(() => verifyDsa('SHA-256', msg, der(1n, 1n), y, { ...params!, q: params!.q + 2n })).toThrow(
+      'q does not divide p - 1',
+    );
+    expect(() => verifyDsa('SHA-256', msg, der(1n, 1n), y, { ...params!, p: 2n ** 511n + 1n })).toThrow(
+      'the DSA prime p has 512 bits',
+    );
+    expect(() => parseDsaPublicKey(spki.subarray(0, spki.length - 1))).toThrow();
+  });
 });
