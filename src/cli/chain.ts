@@ -122,6 +122,17 @@ export function formatText(a: ChainAnalysis): string {
   const name = (id: string) => cn(byId.get(id)?.subject.rfc4514 ?? id.slice(0, 16));
   lines.push(`leaf: ${a.leaf?.subject.rfc4514 ?? '(none)'}   at ${a.time}`);
   lines.push(
+    `certificates sent (${a.certificates.length}), then trust anchors in the graph (${a.anchors.length}):`,
+  );
+  for (const [i, c] of [...a.certificates, ...a.anchors].entries()) {
+    const role = i < a.certificates.length ? `#${i}` : 'anchor';
+    lines.push(`  ${role.padEnd(6)} ${c.subject.rfc4514}`);
+    lines.push(`         issuer ${c.issuer.rfc4514}`);
+    lines.push(
+      `         valid ${c.validity.notBefore} .. ${c.validity.notAfter}  sha256 ${c.fingerprints.sha256.slice(0, 16)}…  spki ${c.fingerprints.spkiSha256.slice(0, 16)}…`,
+    );
+  }
+  lines.push(
     `paths to a trust anchor: ${a.paths.length}${a.truncated ? ` (search truncated: ${a.truncation})` : ''}`,
   );
   a.paths.forEach((p, i) => {

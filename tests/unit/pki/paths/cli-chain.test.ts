@@ -37,6 +37,13 @@ describe('tls-lab chain', () => {
       '1. [valid] www.microsoft.com -> Microsoft Azure RSA TLS Issuing CA 07 -> Microsoft RSA Root Certificate Authority 2017',
     );
     expect(io.out()).toMatch(/\* rfc5280 +OK/);
+    // Every certificate, sent and anchor, with its issuer, validity and fingerprints.
+    expect(io.out()).toContain('certificates sent (2), then trust anchors in the graph (1):');
+    expect(io.out()).toMatch(/#1 +CN=Microsoft Azure RSA TLS Issuing CA 07/);
+    expect(io.out()).toMatch(/anchor CN=Microsoft RSA Root Certificate Authority 2017/);
+    expect(io.out()).toContain(
+      'valid 2023-09-14T17:24:20.000Z .. 2024-09-08T17:24:20.000Z  sha256 f34825e71ce7fea1',
+    );
   });
 
   it('exits 1 with the chosen profile’s error text when the chain fails', async () => {
