@@ -1,29 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveStatic, type StaticServer } from './support/static-server';
-import {
-  describeViolations,
-  launchBrowser,
-  openWatchedPage,
-  screenshot,
-  seriousAxeViolations,
-} from './support/browser';
+import { useBuiltApp } from './support/app';
+import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic('dist');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useBuiltApp();
 
 const verdict = (page: Page) => page.locator('#verdict-title');
 const pathsTitle = (page: Page) => page.locator('#paths-title');
@@ -31,8 +14,8 @@ const AZURE = 'fixtures/public-ca/azure';
 
 describe('Chain Lab', () => {
   it('shows both paths of the Azure cross-signed intermediate and the OpenSSL 3 verdict', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/chain');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
     expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verified');
     expect(await page.locator('.paths > li.valid').count()).toBe(2);
@@ -42,8 +25,8 @@ describe('Chain Lab', () => {
   });
 
   it('analyses real files uploaded through the file input against a trust preset', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/chain?trust=azure-postgresql&host=www.microsoft.com&at=2024-01-15');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?trust=azure-postgresql&host=www.microsoft.com&at=2024-01-15');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toMatch(/Every path/);
     await page
       .locator('input[type=file]')
@@ -62,8 +45,8 @@ describe('Chain Lab', () => {
   });
 
   it("flips the OpenSSL 1.0.2 verdict when the date slider crosses 2021-09-30 (Let's Encrypt)", async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/chain?sample=letsencrypt-2021&at=2021-09-29');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?sample=letsencrypt-2021&at=2021-09-29');
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 20_000 })
       .toBe('OpenSSL 1.0.2 (old clients): verified');
@@ -86,8 +69,8 @@ describe('Chain Lab', () => {
   });
 
   it('explains junk clearly, discards a private key, and keeps working', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/chain');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
     const junk = '-----BEGIN CERTIFICATE-----\nthis is not base64 at all!!\n-----END CERTIFICATE-----\n';
     const key = readFileSync('fixtures/demo-pki/server-ecdsa.key', 'utf8');
@@ -108,8 +91,8 @@ describe('Chain Lab', () => {
 
   it('can be driven by keyboard alone and passes axe in light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
-      await page.goto(server.url + '#/chain');
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: scheme });
+      await page.goto(app.url + '#/chain');
       await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
       // Tab to the second path and select it with the keyboard.
       const second = page.getByRole('button', { name: /Path 2:/ });
@@ -134,8 +117,8 @@ describe('Chain Lab with a large bundle', () => {
     // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key).
     const { generateBulkPem } = await import('./support/bulk-certificates');
     const pem = await generateBulkPem(1000);
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/chain');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
     // A real file on disk: the browser reads it itself.
     const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-bulk-')), 'bulk.pem');

@@ -1,30 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveStatic, type StaticServer } from './support/static-server';
-import {
-  describeViolations,
-  launchBrowser,
-  openWatchedPage,
-  screenshot,
-  seriousAxeViolations,
-} from './support/browser';
+import { useBuiltApp } from './support/app';
+import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 import { faultPresets } from '../../src/content/handshake/faults';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic('dist');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useBuiltApp();
 
 const outcome = (page: Page) => page.locator('#outcome-title');
 const position = (page: Page) => page.locator('.stepper .position');
@@ -37,8 +20,8 @@ async function stepTitles(page: Page): Promise<string[]> {
 
 describe('Handshake Lab', () => {
   it('steps through every message of the default handshake, with the keys as they become known', async () => {
-    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/handshake');
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     const titles = await stepTitles(page);
     expect(titles.slice(0, 10)).toEqual([
@@ -78,8 +61,8 @@ describe('Handshake Lab', () => {
 
   for (const fault of faultPresets.filter((f) => f.id !== 'none')) {
     it(`ends the "${fault.title}" fault in the ${fault.alert} alert and shows what a client prints`, async () => {
-      const { page, context, errors } = await openWatchedPage(browser, server.url);
-      await page.goto(server.url + `#/handshake?fault=${fault.id}`);
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+      await page.goto(app.url + `#/handshake?fault=${fault.id}`);
       await expect
         .poll(() => outcome(page).textContent(), { timeout: 30_000 })
         .toBe(`Handshake failed: ${fault.alert}`);
@@ -96,15 +79,15 @@ describe('Handshake Lab', () => {
   }
 
   it("shows PostgreSQL's SSLRequest preamble, the StartupMessage in the tunnel, and direct TLS with ALPN", async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/handshake?pg=sslrequest');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?pg=sslrequest');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     const titles = await stepTitles(page);
     expect(titles.slice(0, 3)).toEqual(['C→S SSLRequest', "S→C Server answers 'S'", 'C→S ClientHello']);
     expect(titles).toContain('C→S Application data: StartupMessage');
     const hex = (await page.locator('.byte-view .cell').allTextContents()).join(' ');
     expect(hex).toBe('00 00 00 08 04 d2 16 2f');
-    await page.goto(server.url + '#/handshake?pg=direct');
+    await page.goto(app.url + '#/handshake?pg=direct');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     expect((await stepTitles(page))[0]).toBe('C→S ClientHello');
     expect(await page.locator('[role=tree] [role=treeitem]').allTextContents()).toEqual(
@@ -115,15 +98,15 @@ describe('Handshake Lab', () => {
   });
 
   it('decrypts a recorded static-RSA session once the server key leaks, and not an ECDHE one', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/handshake?offer=009c&accept=009c&eve=1');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?offer=009c&accept=009c&eve=1');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     await page.getByRole('button', { name: 'Decrypt the recording with the leaked key' }).click();
     await expect
       .poll(() => page.locator('.leak .result strong').textContent(), { timeout: 30_000 })
       .toBe('Everything.');
     expect(await page.locator('.leak .records').textContent()).toContain('GET / HTTP/1.1');
-    await page.goto(server.url + '#/handshake?eve=1');
+    await page.goto(app.url + '#/handshake?eve=1');
     await expect
       .poll(() => page.locator('.outcome p').first().textContent(), { timeout: 30_000 })
       .toContain('ECDHE');
@@ -136,8 +119,8 @@ describe('Handshake Lab', () => {
   });
 
   it('restores its state from the URL and shows what an eavesdropper sees', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/handshake?cert=ecdsa&offer=c02b&accept=c02b&step=7&eve=1');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?cert=ecdsa&offer=c02b&accept=c02b&step=7&eve=1');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     expect(await page.locator('.outcome p').first().textContent()).toContain(
       'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
@@ -152,8 +135,8 @@ describe('Handshake Lab', () => {
   });
 
   it('exports a transcript and opens it again as a capture', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/handshake?offer=cca8&accept=cca8');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?offer=cca8&accept=cca8');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -162,7 +145,7 @@ describe('Handshake Lab', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-')), 'capture.json');
     await download.saveAs(file);
     expect(readFileSync(file, 'utf8')).toContain('"kind": "record"');
-    await page.goto(server.url + '#/handshake');
+    await page.goto(app.url + '#/handshake');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     await page.locator('input[type=file]').setInputFiles(file);
     await expect.poll(() => page.getByText('Showing capture.json').count()).toBe(1);
@@ -192,8 +175,8 @@ describe('Handshake Lab', () => {
 
   it('passes axe in light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
-      await page.goto(server.url + '#/handshake?step=3');
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: scheme });
+      await page.goto(app.url + '#/handshake?step=3');
       await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
       const violations = await seriousAxeViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);

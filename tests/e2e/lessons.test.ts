@@ -1,27 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { serveStatic, type StaticServer } from './support/static-server';
-import {
-  describeViolations,
-  launchBrowser,
-  openWatchedPage,
-  screenshot,
-  seriousAxeViolations,
-} from './support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBuiltApp } from './support/app';
+import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 import { lessons } from '../../src/content/lessons/index';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic('dist');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useBuiltApp();
 
 const h1 = (page: Page) => page.locator('h1').first().textContent();
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
@@ -43,9 +26,9 @@ const focusedRadioValue = (page: Page) =>
 
 describe('lessons', () => {
   it('a lesson can be completed with the keyboard only, with right and wrong predictions', async () => {
-    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     const fs = lessons.find((l) => l.id === 'forward-secrecy')!;
-    await page.goto(`${server.url}#/lessons/forward-secrecy/${fs.steps[0]!.id}?eve=1`);
+    await page.goto(`${app.url}#/lessons/forward-secrecy/${fs.steps[0]!.id}?eve=1`);
     await expect.poll(() => h1(page)).toBe(fs.steps[0]!.title);
     await expect
       .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
@@ -109,7 +92,7 @@ describe('lessons', () => {
       (await page.evaluate(() => localStorage.getItem('tls-lab.lessons.v1'))) ?? '{}',
     );
     expect(stored.lessons['forward-secrecy'].completed).toBe(true);
-    await page.goto(`${server.url}#/lessons`);
+    await page.goto(`${app.url}#/lessons`);
     await expect.poll(() => h1(page)).toBe('Lessons');
     const card = page.locator('.card', { hasText: fs.title });
     await expect.poll(() => card.textContent()).toContain('completed');
@@ -126,11 +109,9 @@ describe('lessons', () => {
   });
 
   it('presenter mode: no chrome, keys navigate, the notes window follows over BroadcastChannel', async () => {
-    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     const cs = lessons.find((l) => l.id === 'cross-signing')!;
-    await page.goto(
-      `${server.url}#/lessons/cross-signing/${cs.steps[0]!.id}?sample=azure-cross-sign&present=1`,
-    );
+    await page.goto(`${app.url}#/lessons/cross-signing/${cs.steps[0]!.id}?sample=azure-cross-sign&present=1`);
     await expect.poll(() => h1(page)).toBe(cs.steps[0]!.title);
     expect(await page.locator('.site-header').count()).toBe(0);
     expect(await page.locator('.site-footer').count()).toBe(0);
@@ -153,7 +134,7 @@ describe('lessons', () => {
 
     // A second notes page, opened by hand in the same context, follows too.
     const notes = await context.newPage();
-    await notes.goto(`${server.url}#/lessons/cross-signing/${cs.steps[0]!.id}?notes=1`);
+    await notes.goto(`${app.url}#/lessons/cross-signing/${cs.steps[0]!.id}?notes=1`);
     await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[0]!.title);
 
     await page.locator('#step-title').focus();
@@ -188,8 +169,8 @@ describe('lessons', () => {
   });
 
   it('embed mode hides the chrome and reports its height to the parent page', async () => {
-    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
-    const src = `${server.url}#/handshake?fault=expired-certificate&embed=1`;
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
+    const src = `${app.url}#/handshake?fault=expired-certificate&embed=1`;
     await page.setContent(`<!doctype html><html lang="en"><head><title>Host</title></head><body>
       <h1>A tutorial</h1>
       <iframe id="lab" title="TLS Lab" src="${src}" style="width:100%;border:0"></iframe>
@@ -237,8 +218,8 @@ describe('lessons', () => {
   });
 
   it('works offline after one visit (service worker), and ships an installable manifest', async () => {
-    const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url);
-    await page.goto(`${server.url}#/lessons/cross-signing/le-after`);
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
+    await page.goto(`${app.url}#/lessons/cross-signing/le-after`);
     await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
@@ -257,9 +238,9 @@ describe('lessons', () => {
     await page.reload();
     await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
     // Lazy chunks (the labs) come from the cache as well.
-    await page.goto(`${server.url}#/sslmode?attacker=1`);
+    await page.goto(`${app.url}#/sslmode?attacker=1`);
     await expect.poll(() => h1(page), { timeout: 20_000 }).toBe('sslmode Lab');
-    await page.goto(`${server.url}#/lessons/cross-signing/azure-two-roots`);
+    await page.goto(`${app.url}#/lessons/cross-signing/azure-two-roots`);
     await expect
       .poll(() => page.locator('.lesson-lab h1').textContent(), { timeout: 20_000 })
       .toBe('Chain Lab');
@@ -298,10 +279,10 @@ describe('lessons', () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const p of pages) {
         it(`${p.name} (${scheme})`, async () => {
-          const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url, {
+          const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url, {
             colorScheme: scheme,
           });
-          await page.goto(server.url + p.hash);
+          await page.goto(app.url + p.hash);
           await expect.poll(() => h1(page)).toBe(p.heading);
           if (p.lab) {
             await expect

@@ -1,27 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { serveStatic, type StaticServer } from './support/static-server';
-import {
-  describeViolations,
-  launchBrowser,
-  openWatchedPage,
-  screenshot,
-  seriousAxeViolations,
-} from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from './support/app';
+import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 import { labs } from '../../src/content/site';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic('dist');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useBuiltApp();
 
 const ROUTES = [
   { hash: '#/', heading: 'TLS Lab', name: 'home' },
@@ -33,10 +15,10 @@ describe('every route, light and dark', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const route of ROUTES) {
       it(`${route.name} renders its heading, passes axe (${scheme}), logs no error and calls no other origin`, async () => {
-        const { page, context, errors, foreignRequests } = await openWatchedPage(browser, server.url, {
+        const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url, {
           colorScheme: scheme,
         });
-        await page.goto(server.url + route.hash);
+        await page.goto(app.url + route.hash);
         await expect.poll(() => page.locator('h1').first().textContent()).toBe(route.heading);
         expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
         const violations = await seriousAxeViolations(page);
@@ -52,8 +34,8 @@ describe('every route, light and dark', () => {
 
 describe('the shell', () => {
   it('ships a Content-Security-Policy that allows no other origin', async () => {
-    const { page, context } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url);
+    const { page, context } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("default-src 'self'");
@@ -73,8 +55,8 @@ describe('the shell', () => {
   });
 
   it('can be used with the keyboard alone: skip link, lab links, theme toggle', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url);
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
@@ -112,8 +94,8 @@ describe('the shell', () => {
   });
 
   it('restores the view from the URL, and Back returns to the previous view', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/sslmode');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode');
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('sslmode Lab');
     await page.getByRole('link', { name: 'Handshake Lab' }).first().click();
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Handshake Lab');
@@ -124,11 +106,11 @@ describe('the shell', () => {
   });
 
   it('fits a phone screen without horizontal scrolling and honours reduced motion', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url, {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
       viewport: { width: 360, height: 740 },
       reducedMotion: 'reduce',
     });
-    await page.goto(server.url);
+    await page.goto(app.url);
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('TLS Lab');
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -1,31 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { serveStatic, type StaticServer } from './support/static-server';
-import {
-  describeViolations,
-  launchBrowser,
-  openWatchedPage,
-  screenshot,
-  seriousAxeViolations,
-} from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from './support/app';
+import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic('dist');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useBuiltApp();
 
 describe('sslmode Lab', () => {
   it('explains the default libpq prefer connection step by step, and the root-file rule when a root is added', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/sslmode');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode');
     const heading = page.locator('.outcome h2').first();
     await expect
       .poll(() => heading.textContent(), { timeout: 20_000 })
@@ -48,9 +30,9 @@ describe('sslmode Lab', () => {
   });
 
   it('prints the exact libpq error for a bad sslmode value', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(
-      server.url + '#/sslmode?conninfo=' + encodeURIComponent('host=db.example.test sslmode=bogus'),
+      app.url + '#/sslmode?conninfo=' + encodeURIComponent('host=db.example.test sslmode=bogus'),
     );
     await expect
       .poll(() => page.locator('.error-text').first().textContent(), { timeout: 20_000 })
@@ -60,8 +42,8 @@ describe('sslmode Lab', () => {
   });
 
   it('shows what an attacker on the path gets', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/sslmode?attacker=1');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode?attacker=1');
     await expect.poll(() => page.locator('#attacker-title').count(), { timeout: 20_000 }).toBe(1);
     const headings = await page.locator('.attacker-results .outcome h2').allTextContents();
     expect(headings).toEqual([
@@ -73,8 +55,8 @@ describe('sslmode Lab', () => {
   });
 
   it('draws every sslmode by every driver as a grid', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/sslmode?view=matrix&root=root-a');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode?view=matrix&root=root-a');
     await expect.poll(() => page.locator('.matrix tbody td').count(), { timeout: 20_000 }).toBe(30);
     const libpqRow = await page.locator('.matrix tbody tr').first().locator('td').allTextContents();
     expect(libpqRow.map((t) => t.trim())).toEqual([
@@ -94,8 +76,8 @@ describe('sslmode Lab', () => {
   });
 
   it('troubleshoots a pasted error and reproduces it', async () => {
-    const { page, context, errors } = await openWatchedPage(browser, server.url);
-    await page.goto(server.url + '#/sslmode?view=troubleshoot');
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode?view=troubleshoot');
     await page
       .locator('#error-text')
       .fill(
@@ -114,8 +96,10 @@ describe('sslmode Lab', () => {
   it('passes axe in light and dark, in every view', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const view of ['trace', 'matrix'] as const) {
-        const { page, context, errors } = await openWatchedPage(browser, server.url, { colorScheme: scheme });
-        await page.goto(server.url + `#/sslmode?view=${view}&attacker=1`);
+        const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+          colorScheme: scheme,
+        });
+        await page.goto(app.url + `#/sslmode?view=${view}&attacker=1`);
         await expect
           .poll(() => page.locator(view === 'matrix' ? '.matrix tbody td' : '.outcome').count(), {
             timeout: 20_000,
