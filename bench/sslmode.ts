@@ -35,11 +35,12 @@ export default {
         keyPem: pki.servers.good.keyPem,
       });
       const home = pg.home({ 'root.crt': pki.rootA });
+      const major = String(findPostgres().major);
       const conninfo = `host=localhost port=${pg.port} user=anyuser dbname=postgres sslmode=verify-full`;
       const scenario = (driver: Scenario['client']['driver'], info: string): Scenario => ({
         client: {
           driver,
-          version: String(findPostgres().major),
+          version: major,
           conninfo: info,
           files: { '~/.postgresql/root.crt': pki.rootA },
           home,
