@@ -53,6 +53,10 @@ describe('Handshake Lab', () => {
         expect.stringMatching(/^pre_master_secret/),
       ]),
     );
+    // Each PRF output comes with the openssl command that recomputes it (tested against openssl in the unit tests).
+    expect(await page.locator('.secrets .cmd code').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^openssl kdf -keylen 48 .* TLS1-PRF$/)]),
+    );
     await screenshot(page, 'handshake-default');
     expect(errors).toEqual([]);
     expect(foreignRequests).toEqual([]);

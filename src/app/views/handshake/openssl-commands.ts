@@ -1,0 +1,32 @@
+/**
+ * The `openssl` command that recomputes a secret of the key schedule, so a reader can check our numbers with
+ * another implementation: `openssl kdf ... TLS1-PRF` (OpenSSL 3) takes the PRF's secret and its seed (label +
+ * seed bytes) in hex and prints the output as colon-separated hex. Built from the transcript entry's formula
+ * (which names the PRF hash and the label) and its inputs.
+ */
+import { toHex } from '../../../lib/bytes/index';
+import type { SecretEntry } from '../../../lib/tls12/handshake/transcript';
+
+const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
+  'extended master secret': { secret: 'pre_master_secret', seed: ['session_hash'] },
+  'master secret': { secret: 'pre_master_secret', seed: ['client_random', 'server_random'] },
+  'key expansion': { secret: 'master_secret', seed: ['server_random', 'client_random'] },
+  'client finished': { secret: 'master_secret', seed: ['handshake_hash'] },
+  'server finished': { secret: 'master_secret', seed: ['handshake_hash'] },
+};
+
+export function opensslCommandFor(secret: SecretEntry): string | undefined {
+  const label = /"([a-z ]+)"/.exec(secret.formula)?.[1];
+  const hash = /PRF_(SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
+  const recipe = label ? SEEDS[label] : undefined;
+  if (!label || !hash || !recipe) return undefined;
+  const bytes = (name: string) => {
+    const v = secret.inputs[name];
+    return v instanceof Uint8Array ? v : undefined;
+  };
+  const key = bytes(recipe.secret);
+  const seedParts = recipe.seed.map(bytes);
+  if (!key || seedParts.some((p) => p === undefined)) return undefined;
+  const seed = toHex(new TextEncoder().encode(label)) + seedParts.map((p) => toHex(p as Uint8Array)).join('');
+  return `openssl kdf -keylen ${secret.value.length} -kdfopt digest:${hash} -kdfopt hexsecret:${toHex(key)} -kdfopt hexseed:${seed} TLS1-PRF`;
+}

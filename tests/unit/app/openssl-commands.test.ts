@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands';
+import {
+  acceptAnyCertificate,
+  pemToDer,
+  runHandshake,
+  type SecretEntry,
+} from '../../../src/lib/tls12/handshake/index';
+
+const cert = pemToDer(readFileSync('fixtures/demo-pki/server-rsa.crt', 'utf8'), 'CERTIFICATE');
+const key = pemToDer(readFileSync('fixtures/demo-pki/server-rsa.key', 'utf8'), 'PRIVATE KEY')[0]!;
+
+async function secrets(suite: number, extendedMasterSecret: boolean): Promise<SecretEntry[]> {
+  const run = await runHandshake({
+    client: { suites: [suite], extendedMasterSecret, verifier: acceptAnyCertificate },
+    server: { suites: [suite], extendedMasterSecret, certificateChain: cert, privateKey: key },
+    seed: 'openssl-commands',
+    now: Date.UTC(2026, 0, 1),
+  });
+  expect(run.ok).toBe(true);
+  return run.transcript.filter((e): e is SecretEntry => e.kind === 'secret');
+}
+
+/** Runs the command line with the real openssl and returns its output as plain lower-case hex. */
+function run(command: string): string {
+  const [program, ...args] = command.split(' ');
+  expect(program).toBe('openssl');
+  return execFileSync('openssl', args, { encoding: 'utf8' }).trim().replace(/:/g, '').toLowerCase();
+}
+
+describe('the openssl commands shown beside the secrets', () => {
+  for (const [suite, ems, names] of [
+    [0xc02f, true, ['master_secret', 'key_block', 'client_verify_data', 'server_verify_data']],
+    [0xc030, false, ['master_secret', 'key_block', 'client_verify_data', 'server_verify_data']],
+  ] as const) {
+    it(`recompute ${names.join(', ')} with the real openssl (suite 0x${suite.toString(16)}, EMS ${ems ? 'on' : 'off'})`, async () => {
+      const all = await secrets(suite, ems);
+      for (const name of names) {
+        const secret = all.find((s) => s.name === name);
+        expect(secret, name).toBeDefined();
+        const command = opensslCommandFor(secret!);
+        expect(command, name).toBeDefined();
+        expect(run(command!), name).toBe(Buffer.from(secret!.value).toString('hex'));
+      }
+    });
+  }
+
+  it('offers no command for a value openssl kdf cannot recompute', async () => {
+    const all = await secrets(0xc02f, true);
+    expect(opensslCommandFor(all.find((s) => s.name === 'client_write_key')!)).toBeUndefined();
+  });
+});
