@@ -13,8 +13,7 @@ export interface RouteDef {
   readonly load: () => Promise<{ default: Component<any> }>;
 }
 
-const comingSoon = () => import('./views/ComingSoon.svelte');
-const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
+const views: Record<LabId, RouteDef['load']> = {
   chain: () => import('./views/chain/ChainLab.svelte'),
   handshake: () => import('./views/handshake/HandshakeLab.svelte'),
   sslmode: () => import('./views/sslmode/SslmodeLab.svelte'),
@@ -23,7 +22,7 @@ const views: Partial<Record<RouteDef['id'], RouteDef['load']>> = {
 
 export const routes: readonly RouteDef[] = [
   { id: 'home', title: 'TLS Lab', load: () => import('./views/Home.svelte') },
-  ...labs.map((lab) => ({ id: lab.id, title: `${lab.title} · TLS Lab`, load: views[lab.id] ?? comingSoon })),
+  ...labs.map((lab) => ({ id: lab.id, title: `${lab.title} · TLS Lab`, load: views[lab.id] })),
 ];
 
 export function findRoute(path: readonly string[]): RouteDef | undefined {

@@ -17,8 +17,6 @@ export interface LabDescription {
   readonly title: string;
   readonly short: string;
   readonly points: readonly string[];
-  /** What the finished lab will do, shown on its page while it is being built. */
-  readonly coming: string;
 }
 
 export const labs: readonly LabDescription[] = [
@@ -31,8 +29,6 @@ export const labs: readonly LabDescription[] = [
       'Break it on purpose: version mismatch, no shared suite, untrusted or expired certificate, tampered record',
       "PostgreSQL's SSLRequest and direct TLS with ALPN postgresql",
     ],
-    coming:
-      'The Handshake Lab will run a real TLS 1.2 handshake between a client and a server written in TypeScript, show every record as annotated bytes, and end every fault in the alert a real peer sends.',
   },
   {
     id: 'chain',
@@ -43,8 +39,6 @@ export const labs: readonly LabDescription[] = [
       'Cross-signing drawn as a graph, every path judged by RFC 5280',
       'How OpenSSL 3, OpenSSL 1.0.2, Go and rustls choose a path, at any date',
     ],
-    coming:
-      'The Chain Lab will parse whatever you paste or drop, build every path to a trust anchor, draw cross-signing as a graph and show the verdict of each real client at any date.',
   },
   {
     id: 'sslmode',
@@ -55,8 +49,6 @@ export const labs: readonly LabDescription[] = [
       'Whether a connection succeeds, whether it is encrypted, what was verified',
       'The exact error text the real client prints, and the fix',
     ],
-    coming:
-      'The sslmode Lab will predict, for libpq and the common drivers, whether a connection succeeds, whether it is encrypted, what was verified, and the exact error text the client prints.',
   },
   {
     id: 'lessons',
@@ -67,7 +59,5 @@ export const labs: readonly LabDescription[] = [
       'Presenter mode for team training sessions',
       'An embed mode for tutorials',
     ],
-    coming:
-      'Lessons will guide you through the handshake, certificate chains, cross-signing, sslmode and forward secrecy, with exercises, a presenter mode and an embed mode.',
   },
 ];
