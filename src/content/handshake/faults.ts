@@ -1,7 +1,8 @@
 /**
  * The Handshake Lab's fault presets: what is broken, which side notices, the alert a real peer sends, and
- * what a PostgreSQL user would read. libpq texts are from docs/sslmode-rules.md (libpq fe-secure-openssl.c
- * and OpenSSL's reason strings), and are checked against the real psql by the sslmode oracle tests.
+ * what a PostgreSQL user would read. libpq prints `SSL error: <OpenSSL reason>` (fe-secure-openssl.c); the
+ * reasons for received alerts are checked against OpenSSL's own table (`openssl errstr`) by
+ * tests/unit/content/faults.test.ts, and the certificate texts against the real psql by the sslmode oracle.
  */
 export type FaultId =
   | 'none'
@@ -87,6 +88,9 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Tampered Finished',
     setup: 'The client flips a bit of its verify_data before encrypting it.',
     alert: 'decrypt_error',
+    libpq: 'SSL error: tlsv1 alert decrypt error',
+    libpqContext:
+      "the server rejects the client's Finished; libpq prints OpenSSL's reason for the alert it received",
     explanation:
       "The record decrypts fine (the tag is computed over the tampered plaintext), but verify_data does not match the server's own PRF over the handshake hash: decrypt_error (RFC 5246 §7.4.9).",
   },
@@ -95,6 +99,9 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Tampered record',
     setup: 'A byte of the encrypted Finished record is flipped on the wire.',
     alert: 'bad_record_mac',
+    libpq: 'SSL error: sslv3 alert bad record mac',
+    libpqContext:
+      "a record from the client was altered on the way; libpq prints OpenSSL's reason for the alert it received",
     explanation:
       'The AEAD tag no longer verifies: the server cannot tell what was changed, only that something was, and sends bad_record_mac.',
   },
