@@ -40,7 +40,7 @@ describe('Handshake Lab', () => {
     await page.locator('h1').click();
     for (let i = 0; i < titles.length; i++) {
       await expect.poll(() => position(page).textContent()).toBe(`Step ${i + 1} of ${titles.length}`);
-      expect(await page.locator('#step-title').textContent()).toContain(titles[i]!.slice(4));
+      expect(await page.locator('#hs-step-title').textContent()).toContain(titles[i]!.slice(4));
       expect(await page.locator('.byte-view .cell').count()).toBeGreaterThan(0);
       if (i === 0)
         expect(await page.locator('#secrets-title').textContent()).toBe('Secrets known so far (0)');

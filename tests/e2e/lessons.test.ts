@@ -108,6 +108,25 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it("a link to a lesson without its step or lab state still shows the lab in that step's state", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(`${app.url}#/lessons/forward-secrecy`);
+    await expect
+      .poll(() => page.url(), { timeout: 20_000 })
+      .toMatch(/#\/lessons\/forward-secrecy\/[a-z0-9-]+\?.*eve=1/);
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: 'What an eavesdropper sees' }).isChecked(), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    // The learner may still change the lab: the step's state is applied once, on arrival.
+    await page.getByRole('checkbox', { name: 'What an eavesdropper sees' }).uncheck();
+    await expect.poll(() => page.url()).not.toMatch(/eve=1/);
+    expect(await page.getByRole('checkbox', { name: 'What an eavesdropper sees' }).isChecked()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('presenter mode: no chrome, keys navigate, the notes window follows over BroadcastChannel', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     const cs = lessons.find((l) => l.id === 'cross-signing')!;

@@ -34,6 +34,13 @@ export class Router {
     this.win.location.hash = formatHash(path, params);
   }
 
+  /** Replace the current entry (no new history entry, no hashchange), e.g. to complete a partial link. */
+  replace(path: readonly string[], params?: URLSearchParams): void {
+    const hash = formatHash(path, params);
+    this.win.history.replaceState(this.win.history.state, '', hash);
+    this.#location = parseHash(hash);
+  }
+
   read<S extends ParamSchema>(schema: S): ParamValues<S> {
     return readParams(schema, this.#location.params);
   }
