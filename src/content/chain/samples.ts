@@ -56,7 +56,7 @@ export const chainSamples: readonly ChainSample[] = [
     id: 'azure-cross-sign',
     title: 'Azure: one intermediate, two roots',
     story:
-      "www.microsoft.com's certificate is issued by Microsoft Azure RSA TLS Issuing CA 07, which exists twice with the same key: once signed by DigiCert Global Root G2 and once by Microsoft RSA Root Certificate Authority 2017. With both roots trusted there are exactly two valid paths; untick one root and one path remains. This is the Azure Database for PostgreSQL root migration.",
+      "www.microsoft.com's certificate is issued by Microsoft Azure RSA TLS Issuing CA 07, which exists twice with the same key: once signed by DigiCert Global Root G2 and once by Microsoft RSA Root Certificate Authority 2017. With both roots trusted there are exactly two valid paths; a client that trusts only one of them has one path left. This is the Azure Database for PostgreSQL root migration.",
     served: [msLeaf, ca07Xsign, ca07Ms].join('\n'),
     anchors: [digicertG2, msRoot2017].join('\n'),
     host: 'www.microsoft.com',
