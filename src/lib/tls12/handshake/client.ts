@@ -17,7 +17,7 @@ import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/si
 import { suiteInfo } from './adapter/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
-import { closeNotify, establishKeys, established, onAlert, summarise, unexpected } from './common.ts';
+import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
 import { Connection, type Received } from './connection.ts';
 import { finishedVerifyData } from './key-schedule.ts';
 import type { ClientState, Input, Keys, Negotiated, StepResult } from './states.ts';
@@ -35,50 +35,22 @@ export function newClient(config: ClientConfig): ClientState {
   };
 }
 
-export async function clientStep(state: ClientState, input: Input): Promise<StepResult<ClientState>> {
-  const conn = state.conn;
-  let next: ClientState = state;
-  try {
-    next = await handleInput(state, input);
-  } catch (e) {
-    conn.fail(e);
-    next = { ...base(state), name: 'Closed', reason: e instanceof Error ? e.message : String(e) };
-  }
-  return { state: next, events: conn.drain() };
+export function clientStep(state: ClientState, input: Input): Promise<StepResult<ClientState>> {
+  return stepSide(state, input, SIDE);
 }
+
+const SIDE: Side<ClientState> = {
+  start(state) {
+    if (state.name !== 'ClientStart')
+      throw new Error(`start: the client already started (state ${state.name})`);
+    return sendClientHello(state);
+  },
+  closed: (state, reason) => ({ ...base(state), name: 'Closed', reason }),
+  handleItem,
+};
 
 function base(s: ClientState) {
   return { side: 'client' as const, conn: s.conn, config: s.config, resolved: s.resolved };
-}
-
-async function handleInput(state: ClientState, input: Input): Promise<ClientState> {
-  switch (input.kind) {
-    case 'start':
-      if (state.name !== 'ClientStart')
-        throw new Error(`start: the client already started (state ${state.name})`);
-      return sendClientHello(state);
-    case 'application-data':
-      if (state.name !== 'Established')
-        throw new Error(`cannot send application data in state ${state.name}`);
-      state.conn.sendApplicationData(input.data);
-      return state;
-    case 'close':
-      closeNotify(state.conn);
-      return state.name === 'Closed'
-        ? state
-        : { ...base(state), name: 'Closed', reason: 'we sent close_notify' };
-    case 'bytes': {
-      let s = state;
-      for (const item of state.conn.receive(input.data)) {
-        if (s.name === 'Closed') {
-          if (item.kind === 'alert') onAlert(s.conn, item);
-          continue;
-        }
-        s = await handleItem(s, item);
-      }
-      return s;
-    }
-  }
 }
 
 /** RFC 5246 §7.4.1.2 ClientHello, with the extensions the brief names. */

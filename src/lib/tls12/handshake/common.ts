@@ -9,6 +9,7 @@ import {
 import { RecordProtection } from './adapter/record-protection.ts';
 import { TlsAlert } from './alerts.ts';
 import type { Connection, Received } from './connection.ts';
+import type { Input, StepResult } from './states.ts';
 import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
 import type { Keys, Negotiated } from './states.ts';
 import type { HandshakeSummary } from './transcript.ts';
@@ -119,4 +120,63 @@ export function closeNotify(conn: Connection): void {
   );
   conn.closed = true;
   conn.emit({ kind: 'closed', from: conn.role, reason: 'sent close_notify' });
+}
+
+/** What differs between the client and the server when driving one `step`. */
+export interface Side<S extends { name: string; conn: Connection }> {
+  /** The `start` input: the client sends its ClientHello; the server waits. */
+  start(state: S): S | Promise<S>;
+  /** The same side, closed for `reason`. */
+  closed(state: S, reason: string): S;
+  /** One received item (handshake message, alert, CCS, application data) in the state that expects it. */
+  handleItem(state: S, item: Received): Promise<S>;
+}
+
+/**
+ * One engine step, the same for both sides: apply the input, turn any failure into a sent alert and a Closed
+ * state, and hand back the events the connection queued. The engine does no I/O.
+ */
+export async function stepSide<S extends { name: string; conn: Connection }>(
+  state: S,
+  input: Input,
+  side: Side<S>,
+): Promise<StepResult<S>> {
+  let next = state;
+  try {
+    next = await applyInput(state, input, side);
+  } catch (e) {
+    state.conn.fail(e);
+    next = side.closed(state, e instanceof Error ? e.message : String(e));
+  }
+  return { state: next, events: state.conn.drain() };
+}
+
+async function applyInput<S extends { name: string; conn: Connection }>(
+  state: S,
+  input: Input,
+  side: Side<S>,
+): Promise<S> {
+  switch (input.kind) {
+    case 'start':
+      return side.start(state);
+    case 'application-data':
+      if (state.name !== 'Established')
+        throw new Error(`cannot send application data in state ${state.name}`);
+      state.conn.sendApplicationData(input.data);
+      return state;
+    case 'close':
+      closeNotify(state.conn);
+      return state.name === 'Closed' ? state : side.closed(state, 'we sent close_notify');
+    case 'bytes': {
+      let s = state;
+      for (const item of state.conn.receive(input.data)) {
+        if (s.name === 'Closed') {
+          if (item.kind === 'alert') onAlert(s.conn, item);
+          continue;
+        }
+        s = await side.handleItem(s, item);
+      }
+      return s;
+    }
+  }
 }

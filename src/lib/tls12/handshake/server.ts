@@ -23,7 +23,7 @@ import { rsaDecryptPkcs1 } from './adapter/rsa.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
 import { suiteInfo } from './adapter/suites.ts';
 import { TlsAlert } from './alerts.ts';
-import { closeNotify, establishKeys, established, onAlert, summarise, unexpected } from './common.ts';
+import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
 import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
 import { Connection, type Received } from './connection.ts';
 import { finishedVerifyData } from './key-schedule.ts';
@@ -44,48 +44,20 @@ export function newServer(config: ServerConfig): ServerState {
   };
 }
 
-export async function serverStep(state: ServerState, input: Input): Promise<StepResult<ServerState>> {
-  const conn = state.conn;
-  let next: ServerState = state;
-  try {
-    next = await handleInput(state, input);
-  } catch (e) {
-    conn.fail(e);
-    next = { ...base(state), name: 'Closed', reason: e instanceof Error ? e.message : String(e) };
-  }
-  return { state: next, events: conn.drain() };
+export function serverStep(state: ServerState, input: Input): Promise<StepResult<ServerState>> {
+  return stepSide(state, input, SIDE);
 }
+
+const SIDE: Side<ServerState> = {
+  start(state) {
+    return state; // the server waits for a ClientHello
+  },
+  closed: (state, reason) => ({ ...base(state), name: 'Closed', reason }),
+  handleItem,
+};
 
 function base(s: ServerState) {
   return { side: 'server' as const, conn: s.conn, config: s.config, resolved: s.resolved, key: s.key };
-}
-
-async function handleInput(state: ServerState, input: Input): Promise<ServerState> {
-  switch (input.kind) {
-    case 'start':
-      return state; // the server waits for a ClientHello
-    case 'application-data':
-      if (state.name !== 'Established')
-        throw new Error(`cannot send application data in state ${state.name}`);
-      state.conn.sendApplicationData(input.data);
-      return state;
-    case 'close':
-      closeNotify(state.conn);
-      return state.name === 'Closed'
-        ? state
-        : { ...base(state), name: 'Closed', reason: 'we sent close_notify' };
-    case 'bytes': {
-      let s = state;
-      for (const item of state.conn.receive(input.data)) {
-        if (s.name === 'Closed') {
-          if (item.kind === 'alert') onAlert(s.conn, item);
-          continue;
-        }
-        s = await handleItem(s, item);
-      }
-      return s;
-    }
-  }
 }
 
 function expectHandshake<T extends HandshakeMessage['type']>(
