@@ -11,6 +11,10 @@
  *   D  server ssl_min_protocol_version=TLSv1.3 x client ssl_max_protocol_version(unset, TLSv1.2) x sslmode
  *   E  scram user: right / wrong / no password x sslmode(allow, prefer, require)
  *   F  connection strings libpq rejects before connecting
+ *   H  client certificates: sslmode(allow, prefer, require, verify-full) x client cert (none, right CN in ~/.postgresql,
+ *      right CN by sslcert/sslkey, wrong CN, expired, untrusted CA, cert without key, key of another cert, sslcert
+ *      naming a missing file) x pg_hba line (hostssl trust, + clientcert=verify-ca, + clientcert=verify-full, cert,
+ *      cert clientname=DN), server with ssl_ca_file; and the clientcert lines on a server without ssl_ca_file
  */
 import { appendFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
@@ -27,9 +31,16 @@ const HBA = [
   'host all pwuser 127.0.0.1/32 scram-sha-256',
   'host all rejectuser 127.0.0.1/32 reject',
   'host all ghost 127.0.0.1/32 trust',
+  // Block H: one database per client-certificate rule, all for the role the right client certificate names.
+  'hostssl cert_trust certuser 127.0.0.1/32 trust',
+  'hostssl cert_ca certuser 127.0.0.1/32 trust clientcert=verify-ca',
+  'hostssl cert_full certuser 127.0.0.1/32 trust clientcert=verify-full',
+  'hostssl cert_method certuser 127.0.0.1/32 cert',
+  'hostssl cert_dn certuser 127.0.0.1/32 cert clientname=DN',
 ];
+const CERT_DATABASES = ['cert_trust', 'cert_ca', 'cert_full', 'cert_method', 'cert_dn'] as const;
 const ROLES =
-  "create role anyuser login; create role ssluser login; create role plainuser login; create role pwuser login password 'right-pw'; create role rejectuser login;";
+  "create role anyuser login; create role ssluser login; create role plainuser login; create role pwuser login password 'right-pw'; create role rejectuser login; create role certuser login;";
 // "ghost" has a trust line but no role.
 const USERS = {
   anyuser: null,
@@ -38,12 +49,24 @@ const USERS = {
   pwuser: 'right-pw',
   rejectuser: null,
   postgres: null,
+  certuser: null,
 };
-const DATABASES = ['postgres', 'template0', 'template1'];
+const DATABASES = ['postgres', 'template0', 'template1', ...CERT_DATABASES];
 const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 type SetupName =
-  'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'leafonly' | 'tls13' | 'tls12';
+  | 'off'
+  | 'good'
+  | 'noip'
+  | 'mismatch'
+  | 'expired'
+  | 'selfsigned'
+  | 'cross'
+  | 'leafonly'
+  | 'tls13'
+  | 'tls12'
+  | 'clientca'
+  | 'clientca12';
 type RootForm = 'none' | 'home' | 'path' | 'wrong';
 
 interface Cell {
@@ -51,6 +74,14 @@ interface Cell {
   readonly conninfo: string;
   readonly root: RootForm;
   readonly password?: string;
+  /** Client certificate files: what psql's HOME/.postgresql holds and extra conninfo, and the engine's `files`. */
+  readonly client?: ClientFiles;
+}
+
+interface ClientFiles {
+  readonly homeFiles: Record<string, string>;
+  readonly files: Record<string, string>;
+  readonly extra: string;
 }
 
 let pg: PgOracleServer;
@@ -60,14 +91,18 @@ const major = findPostgres().major;
 
 function setupTls(name: SetupName): ServerTls {
   if (name === 'off') return { name, ssl: false };
-  const cred = name === 'tls13' || name === 'tls12' ? pki.servers.good : pki.servers[name];
+  const cred =
+    name === 'tls13' || name === 'tls12' || name === 'clientca' || name === 'clientca12'
+      ? pki.servers.good
+      : pki.servers[name];
   return {
     name,
     ssl: true,
     chainPem: cred.chainPem,
     keyPem: cred.keyPem,
+    ...(name === 'clientca' || name === 'clientca12' ? { caPem: pki.clients.ca } : {}),
+    ...(name === 'tls12' || name === 'clientca12' ? { maxProtocol: 'TLSv1.2' } : {}),
     ...(name === 'tls13' ? { minProtocol: 'TLSv1.3' } : {}),
-    ...(name === 'tls12' ? { maxProtocol: 'TLSv1.2' } : {}),
   };
 }
 
@@ -77,6 +112,7 @@ function serverSpec(tls: ServerTls): ServerSpec {
     ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
     ...(tls.minProtocol ? { minProtocol: tls.minProtocol } : {}),
     ...(tls.maxProtocol ? { maxProtocol: tls.maxProtocol } : {}),
+    ...(tls.caPem ? { caFile: tls.caPem } : {}),
     hba: HBA,
     users: USERS,
     databases: DATABASES,
@@ -86,7 +122,18 @@ function serverSpec(tls: ServerTls): ServerSpec {
 }
 
 /** The root file a cell uses: on disk for psql, in `files` for the engine. */
-function rootFiles(root: RootForm): { home: string; files: Record<string, string>; extra: string } {
+function rootFiles(
+  root: RootForm,
+  client?: ClientFiles,
+): { home: string; files: Record<string, string>; extra: string } {
+  if (client) {
+    const path = pg.clientFile('root-a.crt', pki.rootA);
+    return {
+      home: pg.home(client.homeFiles),
+      files: { [path]: pki.rootA, ...client.files },
+      extra: ` sslrootcert=${path}${client.extra}`,
+    };
+  }
   if (root === 'home')
     return {
       home: pg.home({ 'root.crt': pki.rootA }),
@@ -113,7 +160,7 @@ interface Compared {
 }
 
 async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
-  const rf = rootFiles(cell.root);
+  const rf = rootFiles(cell.root, cell.client);
   const conninfo = cell.conninfo.includes('port=')
     ? `${cell.conninfo}${rf.extra}`
     : `${cell.conninfo} port=${pg.port}${rf.extra}`;
@@ -182,8 +229,9 @@ function expectAgreement(results: readonly Compared[]): void {
 }
 
 beforeAll(async () => {
-  pki = await makeOraclePki();
+  pki = await makeOraclePki('certuser');
   pg = await PgOracleServer.start(HBA, ROLES);
+  for (const db of CERT_DATABASES) pg.admin(`create database ${db}`);
   localhostAddrs = (await lookup('localhost', { all: true })).map((a) => a.address);
 });
 
@@ -329,6 +377,85 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
       });
     }
     expectAgreement(await runAll('good', cells));
+  });
+
+  /** Block H's client-certificate variants: files in HOME, conninfo paths, and what the engine is given. */
+  function clientVariants(): { name: string; client: ClientFiles }[] {
+    const c = pki.clients.certs;
+    const inHome = (crt: string, key?: string): ClientFiles => {
+      const homeFiles: Record<string, string> = { 'postgresql.crt': crt };
+      const files: Record<string, string> = { '~/.postgresql/postgresql.crt': crt };
+      if (key !== undefined) {
+        homeFiles['postgresql.key'] = key;
+        files['~/.postgresql/postgresql.key'] = key;
+      }
+      return { homeFiles, files, extra: '' };
+    };
+    const crtPath = pg.clientFile('right.crt', c.right.certPem);
+    const keyPath = pg.clientFile('right.key', c.right.keyPem);
+    const missing = pg.missingClientFile('nothing.crt');
+    return [
+      { name: 'no client certificate', client: { homeFiles: {}, files: {}, extra: '' } },
+      { name: 'right CN in ~/.postgresql', client: inHome(c.right.certPem, c.right.keyPem) },
+      {
+        name: 'right CN by sslcert/sslkey',
+        client: {
+          homeFiles: {},
+          files: { [crtPath]: c.right.certPem, [keyPath]: c.right.keyPem },
+          extra: ` sslcert=${crtPath} sslkey=${keyPath}`,
+        },
+      },
+      { name: 'wrong CN', client: inHome(c.wrong.certPem, c.wrong.keyPem) },
+      { name: 'expired', client: inHome(c.expired.certPem, c.expired.keyPem) },
+      { name: 'untrusted CA', client: inHome(c.untrusted.certPem, c.untrusted.keyPem) },
+      { name: 'certificate without key file', client: inHome(c.right.certPem) },
+      { name: 'key of another certificate', client: inHome(c.right.certPem, c.wrong.keyPem) },
+      {
+        name: 'sslcert names a missing file',
+        client: { homeFiles: {}, files: {}, extra: ` sslcert=${missing}` },
+      },
+    ];
+  }
+
+  for (const mode of ['allow', 'prefer', 'require', 'verify-full'] as const) {
+    it(`H: client certificates x pg_hba clientcert/cert lines, sslmode=${mode}, server with ssl_ca_file`, async () => {
+      const cells: Cell[] = [];
+      for (const v of clientVariants())
+        for (const db of CERT_DATABASES)
+          cells.push({
+            name: `sslmode=${mode} ${v.name} db=${db}`,
+            conninfo: `host=localhost user=certuser dbname=${db} sslmode=${mode}`,
+            root: 'path',
+            client: v.client,
+          });
+      expectAgreement(await runAll('clientca', cells));
+    });
+  }
+
+  it('H2: clientcert/cert lines on a server without ssl_ca_file', async () => {
+    const cells: Cell[] = [];
+    for (const v of clientVariants().slice(0, 2))
+      for (const db of CERT_DATABASES)
+        cells.push({
+          name: `sslmode=require ${v.name} db=${db}`,
+          conninfo: `host=localhost user=certuser dbname=${db} sslmode=require`,
+          root: 'path',
+          client: v.client,
+        });
+    expectAgreement(await runAll('good', cells));
+  });
+
+  it('H3: a rejected client certificate under TLS 1.2 (the alert ends the handshake itself)', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['prefer', 'require'] as const)
+      for (const v of clientVariants().filter((x) => /right CN in|expired|untrusted|wrong/.test(x.name)))
+        cells.push({
+          name: `sslmode=${mode} ${v.name} db=cert_full`,
+          conninfo: `host=localhost user=certuser dbname=cert_full sslmode=${mode}`,
+          root: 'path',
+          client: v.client,
+        });
+    expectAgreement(await runAll('clientca12', cells));
   });
 
   it('F: connection strings libpq rejects before connecting', async () => {

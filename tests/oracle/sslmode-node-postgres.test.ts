@@ -1,9 +1,11 @@
 /**
  * Oracle: the real `pg` package (node-postgres, with its pg-connection-string) on this Node against a real
  * PostgreSQL on 127.0.0.1; explainConnection() must predict connected, encrypted, protocol and err.message.
- * Default URL semantics and uselibpqcompat=true, over server setups, root files and host forms.
+ * Default URL semantics and uselibpqcompat=true, over server setups, root files and host forms; and client
+ * certificates (sslcert/sslkey in the URL) against a server with ssl_ca_file and clientcert/cert pg_hba lines.
  */
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +18,18 @@ const HBA = [
   'host all anyuser 127.0.0.1/32 trust',
   'hostssl all ssluser 127.0.0.1/32 trust',
   'hostnossl all plainuser 127.0.0.1/32 trust',
+  'hostssl cert_trust certuser 127.0.0.1/32 trust',
+  'hostssl cert_ca certuser 127.0.0.1/32 trust clientcert=verify-ca',
+  'hostssl cert_full certuser 127.0.0.1/32 trust clientcert=verify-full',
+  'hostssl cert_method certuser 127.0.0.1/32 cert',
 ];
-const ROLES = 'create role anyuser login; create role ssluser login; create role plainuser login;';
-const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null };
+const CERT_DATABASES = ['cert_trust', 'cert_ca', 'cert_full', 'cert_method'] as const;
+const ROLES =
+  'create role anyuser login; create role ssluser login; create role plainuser login; create role certuser login;';
+const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null, certuser: null };
 const PG_VERSION = (await import('pg/package.json', { with: { type: 'json' } })).default.version as string;
 
-type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'leafonly';
+type SetupName = 'off' | 'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'leafonly' | 'clientca';
 
 let server: PgOracleServer;
 let pki: OraclePki;
@@ -29,6 +37,10 @@ let localhostAddrs: string[];
 
 function setupTls(name: SetupName): ServerTls {
   if (name === 'off') return { name, ssl: false };
+  if (name === 'clientca') {
+    const good = pki.servers.good;
+    return { name, ssl: true, chainPem: good.chainPem, keyPem: good.keyPem, caPem: pki.clients.ca };
+  }
   return { name, ssl: true, chainPem: pki.servers[name].chainPem, keyPem: pki.servers[name].keyPem };
 }
 
@@ -36,6 +48,7 @@ function serverSpec(tls: ServerTls): ServerSpec {
   return {
     ssl: tls.ssl,
     ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
+    ...(tls.caPem ? { caFile: tls.caPem } : {}),
     hba: HBA,
     users: USERS,
     listen: ['127.0.0.1'],
@@ -66,7 +79,10 @@ async function realPg(url: string): Promise<Observed> {
     const row = r.rows[0]!;
     return { connected: true, encrypted: row.ssl, ...(row.version ? { protocol: row.version } : {}) };
   } catch (e) {
-    return { connected: false, encrypted: false, error: (e as Error).message };
+    // OpenSSL 3 starts its error strings with the thread id ("80DC41393D7F0000:error:..."), which differs per
+    // process: drop it; the rest of the text is compared exactly.
+    const message = (e as Error).message.replace(/^[0-9A-F]+:(?=error:)/, '');
+    return { connected: false, encrypted: false, error: message };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -101,14 +117,18 @@ async function runSetup(
   const results = [];
   for (const u of urls) results.push(await cell(tls, u.url, u.files));
   const mismatches = results.filter((r) => JSON.stringify(r.real) !== JSON.stringify(r.predicted));
+  if (process.env.SSLMODE_ORACLE_DUMP) {
+    appendFileSync(process.env.SSLMODE_ORACLE_DUMP, results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
   expect(mismatches).toEqual([]);
   expect(results.length).toBe(urls.length);
 }
 
 beforeAll(async () => {
   for (const k of Object.keys(process.env)) if (k.startsWith('PG')) delete process.env[k];
-  pki = await makeOraclePki();
+  pki = await makeOraclePki('certuser');
   server = await PgOracleServer.start(HBA, ROLES);
+  for (const db of CERT_DATABASES) server.admin(`create database ${db}`);
   localhostAddrs = (await lookup('localhost', { all: true })).map((a) => a.address);
   // node-postgres prints its deprecation warning through process.emitWarning; keep test output quiet.
   process.removeAllListeners('warning');
@@ -216,4 +236,47 @@ describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a 
       await runSetup(setup, urls);
     });
   }
+
+  it('client certificates (sslcert/sslkey) x clientcert/cert pg_hba lines, server with ssl_ca_file', async () => {
+    const rootA = server.clientFile('node-root-a.crt', pki.rootA);
+    const c = pki.clients.certs;
+    const file = (name: string, text: string): [string, string] => [server.clientFile(name, text), text];
+    const right = file('node-right.crt', c.right.certPem);
+    const rightKey = file('node-right.key', c.right.keyPem);
+    const wrong = file('node-wrong.crt', c.wrong.certPem);
+    const wrongKey = file('node-wrong.key', c.wrong.keyPem);
+    const expired = file('node-expired.crt', c.expired.certPem);
+    const expiredKey = file('node-expired.key', c.expired.keyPem);
+    const untrusted = file('node-untrusted.crt', c.untrusted.certPem);
+    const untrustedKey = file('node-untrusted.key', c.untrusted.keyPem);
+    const missingKey = server.missingClientFile('node-nothing.key');
+    const variants: { name: string; cert?: [string, string]; key?: [string, string] | string }[] = [
+      { name: 'none' },
+      { name: 'right', cert: right, key: rightKey },
+      { name: 'wrong CN', cert: wrong, key: wrongKey },
+      { name: 'expired', cert: expired, key: expiredKey },
+      { name: 'untrusted CA', cert: untrusted, key: untrustedKey },
+      { name: 'cert without sslkey', cert: right },
+      { name: 'sslkey names a missing file', cert: right, key: missingKey },
+      { name: 'key of another certificate', cert: right, key: wrongKey },
+    ];
+    const urls: { url: string; files: Record<string, string> }[] = [];
+    for (const mode of ['sslmode=verify-full', 'sslmode=no-verify'])
+      for (const v of variants)
+        for (const db of CERT_DATABASES) {
+          const files: Record<string, string> = { [rootA]: pki.rootA };
+          const params = [mode, `sslrootcert=${rootA}`];
+          if (v.cert) {
+            params.push(`sslcert=${v.cert[0]}`);
+            files[v.cert[0]] = v.cert[1];
+          }
+          if (typeof v.key === 'string') params.push(`sslkey=${v.key}`);
+          else if (v.key) {
+            params.push(`sslkey=${v.key[0]}`);
+            files[v.key[0]] = v.key[1];
+          }
+          urls.push({ url: `postgres://certuser@localhost:${server.port}/${db}?${params.join('&')}`, files });
+        }
+    await runSetup('clientca', urls);
+  });
 });

@@ -524,7 +524,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
       password: cfg.password,
       clientAddress: address,
       serverAddresses: listen,
-      clientCertificate: false,
+      clientCertificate: null,
     });
     if (result.ok) {
       log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');

@@ -2,7 +2,8 @@
  * pg_hba.conf as the server reads it for a TCP connection: the first line whose connection type, database,
  * user and address all match decides; nothing falls through after an authentication failure.
  *
- * Source: PostgreSQL `src/backend/libpq/hba.c` `parse_hba_line()`, `check_hba()` (PG15-18);
+ * Source: PostgreSQL `src/backend/libpq/hba.c` `parse_hba_line()`, `parse_hba_auth_opt()` (clientcert,
+ * clientname), `check_hba()` (PG15-18);
  * D: client-auth.sgml "The pg_hba.conf File" (https://www.postgresql.org/docs/17/auth-pg-hba-conf.html).
  */
 
@@ -79,8 +80,26 @@ export function parseHba(lines: readonly string[]): HbaParse {
       }
       options[opt.slice(0, eq)] = opt.slice(eq + 1);
     }
+    if (method === 'cert' && type !== 'hostssl') {
+      return {
+        ok: false,
+        line: n + 1,
+        error: 'cert authentication is only supported on hostssl connections',
+      };
+    }
     if (options['clientcert'] !== undefined && type !== 'hostssl') {
       return { ok: false, line: n + 1, error: 'clientcert can only be configured for "hostssl" rows' };
+    }
+    const clientcert = options['clientcert'];
+    if (clientcert !== undefined && clientcert !== 'verify-ca' && clientcert !== 'verify-full') {
+      return { ok: false, line: n + 1, error: `invalid value for clientcert: "${clientcert}"` };
+    }
+    const clientname = options['clientname'];
+    if (clientname !== undefined && type !== 'hostssl') {
+      return { ok: false, line: n + 1, error: 'clientname can only be configured for "hostssl" rows' };
+    }
+    if (clientname !== undefined && clientname !== 'CN' && clientname !== 'DN') {
+      return { ok: false, line: n + 1, error: `invalid value for clientname: "${clientname}"` };
     }
     if (method === 'cert' && options['clientcert'] === 'verify-ca') {
       return {

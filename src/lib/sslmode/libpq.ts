@@ -11,6 +11,7 @@ import { parseConninfo } from './conninfo.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange, tlsVersion } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
+import { loadLibpqClientCert, serverJudgesClientCert, type ClientCertJudgement } from './clientcert.ts';
 import type { ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, readPem, verifyServerChain } from './verify.ts';
 
@@ -46,6 +47,10 @@ interface Resolved {
   readonly database: string;
   readonly password: string | undefined;
   readonly sslrootcert: string | undefined;
+  readonly sslcert: string | undefined;
+  readonly sslkey: string | undefined;
+  /** sslcertmode (16+): "disable" never sends a certificate. */
+  readonly sslcertmode: string | undefined;
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
@@ -134,6 +139,9 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
     database: get('dbname', 'PGDATABASE') ?? user,
     password: get('password', 'PGPASSWORD'),
     sslrootcert,
+    sslcert: get('sslcert', 'PGSSLCERT'),
+    sslkey: get('sslkey', 'PGSSLKEY'),
+    sslcertmode: major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined,
     minVersion,
     maxVersion,
     direct,
@@ -187,6 +195,15 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const haveRootCert = rootIsSystem || rootPem !== undefined;
 
   if (!hba.ok) throw new Error(hba.error);
+
+  // The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files.
+  const clientCert = await loadLibpqClientCert({
+    sslcert: opts.sslcert,
+    sslkey: opts.sslkey,
+    sslcertmode: opts.sslcertmode,
+    home,
+    files,
+  });
 
   // Only a failed TCP connect (or an unresolvable name) moves on to the next address or host; any other
   // failure ends the whole connection attempt (PQconnectPoll: error_return, not try_next_addr/host).
@@ -262,6 +279,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
           'libpq.order',
         );
         let encrypted = false;
+        let judgement: ClientCertJudgement = { kind: 'not-requested', detail: '' };
         let protocol: TlsVersion | undefined;
         let chainVerified = false;
         let hostVerified = false;
@@ -367,6 +385,13 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
                 break attempts;
               }
             }
+            if (clientCert.kind === 'error') {
+              log.push(attempt, 'client-cert', 'fail', clientCert.detail, 'libpq.clientcert.files');
+              const r = failSsl(clientCert.text);
+              if (r === 'retry') continue attempts;
+              break attempts;
+            }
+            log.push(attempt, 'client-cert', 'info', clientCert.detail, 'libpq.clientcert.files');
             const version = negotiateVersion(clientRange, serverRange);
             if (version === null) {
               const low = opts.minVersion;
@@ -422,6 +447,20 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
                 'libpq.rootcert',
               );
             }
+            // The server's verdict on the client certificate: inside the handshake under TLS 1.2 (before the
+            // client's host-name check); under TLS 1.3 the client's Certificate follows its Finished, so
+            // libpq has completed the handshake (and checked the host name) when the alert arrives.
+            judgement = await serverJudgesClientCert(
+              s.server.caFile,
+              clientCert.kind === 'loaded' ? clientCert : null,
+              now,
+            );
+            if (judgement.kind === 'rejected' && version !== 'TLSv1.3') {
+              log.push(attempt, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+              const r = failSsl(`SSL error: ${judgement.reason}`);
+              if (r === 'retry') continue attempts;
+              break attempts;
+            }
             if (sslmode === 'verify-full') {
               const leaf = await readLeaf(chainPem);
               const res = leaf
@@ -452,6 +491,25 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
             encrypted = true;
             everVerifiedChain ||= chainVerified;
             log.push(attempt, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol');
+            if (judgement.kind === 'rejected') {
+              log.push(attempt, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+              lines.push(prefix + `SSL error: ${judgement.reason}`);
+              log.push(
+                attempt,
+                'result',
+                'info',
+                'The alert arrived after libpq had finished the TLS 1.3 handshake: the connection fails without a retry.',
+                'libpq.clientcert.alert',
+              );
+              break attempts;
+            }
+            log.push(
+              attempt,
+              'client-cert',
+              judgement.kind === 'accepted' ? 'ok' : 'info',
+              judgement.detail,
+              'server.clientcert.request',
+            );
           }
         }
         // StartupMessage, pg_hba.conf, authentication.
@@ -463,7 +521,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
           password: opts.password,
           clientAddress,
           serverAddresses: listen,
-          clientCertificate: false,
+          clientCertificate: encrypted && judgement.kind === 'accepted' ? judgement.peer : null,
         });
         if (result.ok) {
           log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');

@@ -8,6 +8,16 @@
  * checkServerIdentity against servername || 'localhost'), lib/tls.js checkServerIdentity().
  */
 
+import {
+  matchKeyToCert,
+  nodeAlertMessage,
+  peerOf,
+  readClientCertFile,
+  serverJudgesClientCert,
+  type ClientCertFile,
+  type ClientCertJudgement,
+  type PeerCertificate,
+} from './clientcert.ts';
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
@@ -56,6 +66,9 @@ interface NodeConfig {
   readonly ssl: NodeSsl;
   readonly sslmode: string;
   readonly warnings: string[];
+  /** tls cert / key from sslcert / sslkey (PEM text), when given. */
+  readonly certPem?: string;
+  readonly keyPem?: string;
 }
 
 function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
@@ -96,12 +109,16 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
   if (q.get('sslcert') !== null || q.get('sslkey') !== null || rootPath !== null || mode !== null) ssl = full;
   if (q.get('sslnegotiation') === 'direct' && ssl === undefined) ssl = full;
   let ca: string | undefined;
+  let certPem: string | undefined;
+  let keyPem: string | undefined;
   for (const key of ['sslcert', 'sslkey', 'sslrootcert']) {
     const path = q.get(key);
     if (path === null) continue;
     const r = readFile(path);
     if (typeof r !== 'string') return r;
     if (key === 'sslrootcert') ca = r;
+    else if (key === 'sslcert') certPem = r;
+    else keyPem = r;
   }
   if (ssl?.on && ca) ssl = { ...ssl, ca };
   if (mode !== null) sslmode = mode;
@@ -139,6 +156,8 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
     ssl,
     sslmode,
     warnings,
+    ...(certPem !== undefined ? { certPem } : {}),
+    ...(keyPem !== undefined ? { keyPem } : {}),
   };
 }
 
@@ -209,6 +228,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
   }
   log.push(1, 'tcp', 'ok', `TCP connection to ${address} port ${cfg.port}.`, 'node.ssl.config');
   let protocol: string | undefined;
+  let peer: PeerCertificate | null = null;
   let chainVerified = false;
   let hostVerified = false;
   if (ssl.on) {
@@ -229,6 +249,60 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       );
     }
     log.push(1, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
+    // tls.connect builds a secure context from cert/key first: Node refuses a key that is not the cert's.
+    let offered: { file: ClientCertFile; peer: PeerCertificate } | null = null;
+    if (cfg.certPem !== undefined && cfg.keyPem !== undefined) {
+      const file = await readClientCertFile(cfg.certPem);
+      if ('error' in file) {
+        log.push(
+          1,
+          'client-cert',
+          'fail',
+          `sslcert holds no certificate (${file.error}).`,
+          'node.clientcert',
+        );
+        // UNVERIFIED: Node's text for a cert file without a certificate.
+        return fail(
+          'error:0480006C:PEM routines::no start line',
+          cfg.sslmode,
+          cfg.warnings,
+          'Point sslcert at a PEM certificate.',
+        );
+      }
+      const match = await matchKeyToCert(cfg.keyPem, file.cert);
+      if (match.kind === 'mismatch') {
+        log.push(
+          1,
+          'client-cert',
+          'fail',
+          `sslkey is not the key of ${file.cert.subject.rfc4514}: Node's secure context refuses the pair.`,
+          'node.clientcert',
+        );
+        return fail(
+          'error:05800074:x509 certificate routines::key values mismatch',
+          cfg.sslmode,
+          cfg.warnings,
+          'Give sslkey the private key that belongs to the sslcert certificate.',
+        );
+      }
+      offered = { file, peer: peerOf(file.cert) };
+      log.push(
+        1,
+        'client-cert',
+        'info',
+        `Client certificate ${file.cert.subject.rfc4514} with its key (tls cert/key).${match.kind === 'unknown' ? ` The engine could not compare the key (${match.why}); assumed to match.` : ''}`,
+        'node.clientcert',
+      );
+    } else if (cfg.certPem !== undefined || cfg.keyPem !== undefined) {
+      log.push(
+        1,
+        'client-cert',
+        'info',
+        `Only ${cfg.certPem !== undefined ? 'sslcert' : 'sslkey'} is given: OpenSSL sends no client certificate without both.`,
+        'node.clientcert',
+      );
+    }
+    const judgement = await serverJudgesClientCert(s.server.caFile, offered, now);
     const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
     if (version === null) {
       log.push(
@@ -246,6 +320,17 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       );
     }
     protocol = version;
+    const alertFail = (j: ClientCertJudgement & { kind: 'rejected' }): ConnectionOutcome => {
+      log.push(1, 'client-cert', 'fail', j.detail, 'server.clientcert.request');
+      return fail(
+        nodeAlertMessage(j.alert),
+        cfg.sslmode,
+        cfg.warnings,
+        "Use a client certificate issued by a CA in the server's ssl_ca_file, within its validity period.",
+      );
+    };
+    // TLS 1.2: the server's alert ends the handshake before Node looks at the server certificate.
+    if (judgement.kind === 'rejected' && version !== 'TLSv1.3') return alertFail(judgement);
     const chainPem = s.server.certificateChain ?? '';
     if (ssl.rejectUnauthorized) {
       // No ca: Node's bundled Mozilla roots. The engine has no public roots, so a private CA is untrusted.
@@ -329,6 +414,16 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       );
     }
     log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify');
+    // TLS 1.3: the client's Certificate follows its Finished; the alert arrives on the first read.
+    if (judgement.kind === 'rejected') return alertFail(judgement);
+    log.push(
+      1,
+      'client-cert',
+      judgement.kind === 'accepted' ? 'ok' : 'info',
+      judgement.detail,
+      'server.clientcert.request',
+    );
+    peer = judgement.kind === 'accepted' ? judgement.peer : null;
   }
   const hba = effectiveHba(s.server);
   if (!hba.ok) throw new Error(hba.error);
@@ -339,7 +434,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     password: cfg.password,
     clientAddress: address,
     serverAddresses: listen,
-    clientCertificate: false,
+    clientCertificate: peer,
   });
   if (!result.ok) {
     log.push(1, 'pg_hba', 'fail', result.detail, 'server.auth');

@@ -79,6 +79,16 @@ export const RULES = {
     'verify-full: host (never hostaddr) vs SAN dNSName/iPAddress; CN only when no SAN of that kind; leading "*." wildcard of one label.',
     'S: fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts(); fe-secure-common.c',
   ),
+  'libpq.clientcert.files': r(
+    'libpq.clientcert.files',
+    'The client certificate is sslcert (PGSSLCERT), else ~/.postgresql/postgresql.crt; a missing file means no certificate is sent, silently, even when sslcert names it. With a certificate, the key is sslkey (PGSSLKEY), else ~/.postgresql/postgresql.key, and must exist and belong to the certificate.',
+    'S: src/interfaces/libpq/fe-secure-openssl.c initialize_SSL() ("certificate present, but not private key file", SSL_use_PrivateKey_file -> X509_check_private_key "key values mismatch", SSL_check_private_key)',
+  ),
+  'libpq.clientcert.alert': r(
+    'libpq.clientcert.alert',
+    'A client certificate the server rejects earns an alert; libpq prints "SSL error: <alert>". Under TLS 1.3 the client has finished its handshake when the alert arrives, so prefer does not retry; under TLS 1.2 the handshake itself fails.',
+    'S: fe-secure-openssl.c open_client_SSL() / pgtls_read() SSL_ERROR_SSL -> "SSL error: %s"; RFC 8446 §4.4.2.4; openssl ssl/statem/statem_lib.c ssl_x509err2alert()',
+  ),
   'libpq.prefer.retry': r(
     'libpq.prefer.retry',
     'prefer: a failed SSL attempt (TLS failure or server error over SSL) is retried once in plaintext on a new connection.',
@@ -130,6 +140,16 @@ export const RULES = {
     'trust accepts; reject and no-match send FATAL 28000; password methods send 28P01 on a wrong password; clientcert/cert need a client certificate.',
     'S: src/backend/libpq/auth.c ClientAuthentication(), auth_failed()',
   ),
+  'server.clientcert.request': r(
+    'server.clientcert.request',
+    'With ssl_ca_file set the server sends a CertificateRequest (SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, not FAIL_IF_NO_PEER_CERT): a client without a certificate still connects at the TLS level; a certificate it sends is verified against ssl_ca_file (purpose sslclient) whatever pg_hba says.',
+    'S: src/backend/libpq/be-secure-openssl.c be_tls_init() (SSL_CTX_load_verify_locations, SSL_CTX_set_verify, SSL_CTX_set_client_CA_list), verify_cb()',
+  ),
+  'server.clientcert.hba': r(
+    'server.clientcert.hba',
+    'clientcert=verify-ca needs a verified client certificate; clientcert=verify-full and the cert method (which implies verify-full) also need its CN (or RFC 2253 DN with clientname=DN) to equal the user name; without ssl_ca_file every such line fails with "client certificates can only be checked if a root certificate store is available".',
+    'S: src/backend/libpq/auth.c ClientAuthentication(), CheckCertAuth(), auth_failed(); hba.c parse_hba_line(), parse_hba_auth_opt(); D: auth-cert.html, auth-pg-hba-conf.html',
+  ),
   'server.preset.azure': r(
     'server.preset.azure',
     'Azure Flexible Server require_secure_transport=on (default) rejects non-TLS connections with the stock "no pg_hba.conf entry ... no encryption"; TLS 1.2+ only.',
@@ -155,6 +175,11 @@ export const RULES = {
     'node.tls.verify',
     "Node tls.connect verifies the chain with OpenSSL (rejectUnauthorized defaults true) against Node's bundled CAs or sslrootcert as ca, then checkServerIdentity.",
     'D: nodejs.org/api/tls.html tls.connect(); S: nodejs/node lib/_tls_wrap.js onConnectSecure()',
+  ),
+  'node.clientcert': r(
+    'node.clientcert',
+    'pg reads sslcert and sslkey with fs.readFileSync into tls cert/key (a missing file is ENOENT); Node checks the pair when it builds the secure context ("key values mismatch"); a cert without a key is never sent.',
+    'S: brianc/node-postgres packages/pg-connection-string/index.js parse(); nodejs/node lib/internal/tls/secure-context.js configSecureContext() (setCert, setKey)',
   ),
   'node.tls.servername': r(
     'node.tls.servername',

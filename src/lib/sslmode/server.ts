@@ -6,6 +6,7 @@
  * ClientAuthentication(), auth_failed(); guc_tables.c (ssl_min_protocol_version default TLSv1.2).
  */
 
+import type { PeerCertificate } from './clientcert.ts';
 import { encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
 import type { ServerSpec, TlsVersion } from './types.ts';
 
@@ -79,8 +80,44 @@ export interface StartupRequest {
   readonly password: string | undefined;
   readonly clientAddress: string;
   readonly serverAddresses: readonly string[];
-  /** The client presents a certificate the server accepts (not modelled beyond presence). */
-  readonly clientCertificate: boolean;
+  /**
+   * The certificate the client presented and the server verified against ssl_ca_file (port->peer_cert_valid),
+   * or null. A certificate the server rejected never gets here: the handshake failed.
+   */
+  readonly clientCertificate: PeerCertificate | null;
+}
+
+/** auth.c auth_failed(): the FATAL text for a failed method (trust and cert fail only on the certificate check). */
+function authFailedText(method: string, user: string): { message: string; sqlstate: string } {
+  switch (method) {
+    case 'trust':
+      return { message: `"trust" authentication failed for user "${user}"`, sqlstate: '28000' };
+    case 'cert':
+      return { message: `certificate authentication failed for user "${user}"`, sqlstate: '28000' };
+    case 'password':
+    case 'md5':
+    case 'scram-sha-256':
+      return { message: `password authentication failed for user "${user}"`, sqlstate: '28P01' };
+    default:
+      return { message: `authentication failed for user "${user}"`, sqlstate: '28000' };
+  }
+}
+
+/**
+ * auth.c CheckCertAuth(): the certificate's CN (or its RFC 2253 DN with clientname=DN) must equal the user
+ * name, compared exactly (check_usermap() without a map). Returns null when it matches, else why not.
+ */
+export function certNameMismatch(line: HbaLine, user: string, peer: PeerCertificate): string | null {
+  const useDn = line.options['clientname'] === 'DN';
+  const name = useDn ? peer.dn : peer.cn;
+  if (line.options['map'] !== undefined) {
+    // pg_ident.conf maps are not modelled: the engine compares the name directly and says so.
+    if (name !== null && name === user) return null;
+    return `map=${line.options['map']} is not modelled (pg_ident.conf); compared the ${useDn ? 'DN' : 'CN'} "${name ?? ''}" with "${user}" directly and they differ`;
+  }
+  if (name === null || name === '') return 'the client certificate contains no user name (no CN)';
+  if (name === user) return null;
+  return `${useDn ? 'DN' : 'CN'} mismatch: the certificate says "${name}", the user is "${user}"`;
 }
 
 /** auth.c ClientAuthentication() then InitPostgres(): what the server answers a StartupMessage with. */
@@ -112,16 +149,30 @@ export function serverStartup(
       detail: `${at} matched and its method is reject.`,
     };
   }
-  // auth.c: a clientcert option (or the cert method) needs a verified client certificate first.
-  if ((line.options['clientcert'] !== undefined || line.method === 'cert') && !req.clientCertificate) {
-    return {
-      ok: false,
-      kind: 'fatal',
-      sqlstate: '28000',
-      line,
-      message: 'connection requires a valid client certificate',
-      detail: `${at} needs a client certificate and none was presented.`,
-    };
+  // auth.c ClientAuthentication(): a clientcert option (the cert method implies clientcert=verify-full) needs
+  // the server's root store (ssl_ca_file), then a verified client certificate, before any method runs.
+  const clientcert = line.method === 'cert' ? 'verify-full' : line.options['clientcert'];
+  if (clientcert !== undefined) {
+    if (!server.caFile) {
+      return {
+        ok: false,
+        kind: 'fatal',
+        sqlstate: 'F0000',
+        line,
+        message: 'client certificates can only be checked if a root certificate store is available',
+        detail: `${at} checks client certificates, but the server has no ssl_ca_file.`,
+      };
+    }
+    if (!req.clientCertificate) {
+      return {
+        ok: false,
+        kind: 'fatal',
+        sqlstate: '28000',
+        line,
+        message: 'connection requires a valid client certificate',
+        detail: `${at} needs a client certificate (clientcert=${clientcert}) and none was presented.`,
+      };
+    }
   }
   const users = server.users;
   const roleExists = users === undefined || Object.prototype.hasOwnProperty.call(users, req.user);
@@ -157,6 +208,21 @@ export function serverStartup(
       detail: `${at} uses a method the engine does not simulate.`,
     };
   }
+  // auth.c: after the method succeeded, clientcert=verify-full (and cert) compare the certificate's name.
+  if (clientcert === 'verify-full' && req.clientCertificate) {
+    const why = certNameMismatch(line, req.user, req.clientCertificate);
+    if (why !== null) {
+      const f = authFailedText(line.method, req.user);
+      return {
+        ok: false,
+        kind: 'fatal',
+        sqlstate: f.sqlstate,
+        line,
+        message: f.message,
+        detail: `${at}: certificate check failed (${why}).`,
+      };
+    }
+  }
   if (!roleExists) {
     return {
       ok: false,
@@ -179,5 +245,15 @@ export function serverStartup(
       detail: `Authenticated, but there is no database "${req.database}".`,
     };
   }
-  return { ok: true, line, detail: `${at} matched; ${line.method} authentication succeeded.` };
+  const certNote =
+    clientcert === undefined
+      ? ''
+      : clientcert === 'verify-full'
+        ? ` The client certificate verified and its ${line.options['clientname'] === 'DN' ? 'DN' : 'CN'} equals the user name (clientcert=verify-full).`
+        : ' The client certificate verified (clientcert=verify-ca).';
+  return {
+    ok: true,
+    line,
+    detail: `${at} matched; ${line.method} authentication succeeded.${certNote}`,
+  };
 }

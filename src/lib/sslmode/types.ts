@@ -36,6 +36,11 @@ export interface ServerSpec {
   readonly ssl: boolean;
   /** The server's certificate file (ssl_cert_file): the leaf first, then any intermediates, as PEM. */
   readonly certificateChain?: string;
+  /**
+   * ssl_ca_file: PEM of the CAs the server trusts for client certificates. When set, the server sends a
+   * CertificateRequest and verifies what the client sends (a bad certificate fails the handshake).
+   */
+  readonly caFile?: string;
   /** The server key's algorithm, for display ("RSA 2048", "EC P-256"); derived from the leaf when absent. */
   readonly keyType?: string;
   /** ssl_min_protocol_version (default TLSv1.2) and ssl_max_protocol_version (default: no limit). */
@@ -78,6 +83,7 @@ export type StepKind =
   | 'tls'
   | 'chain'
   | 'hostname'
+  | 'client-cert'
   | 'startup'
   | 'pg_hba'
   | 'auth'

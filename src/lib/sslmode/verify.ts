@@ -28,7 +28,7 @@ export interface PemContents {
  * the connection string box) asks the same question again and again: keep the last answers.
  */
 const MEMO_SIZE = 64;
-function memo<A, R>(fn: (a: A) => Promise<R>, key: (a: A) => string): (a: A) => Promise<R> {
+export function memo<A, R>(fn: (a: A) => Promise<R>, key: (a: A) => string): (a: A) => Promise<R> {
   const cache = new Map<string, Promise<R>>();
   return (a: A) => {
     const k = key(a);

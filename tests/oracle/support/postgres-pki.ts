@@ -7,6 +7,13 @@
  *                                          └─> leaf "expired"  like good, notAfter in the past
  *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1.
  *   "leafonly": the good leaf sent without its intermediate.
+ *
+ * Client certificates (for ssl_ca_file, clientcert= and the cert method), EKU clientAuth:
+ *   Client CA (the server's ssl_ca_file) ─┬─> "right"   CN=<role>            (the role the oracle connects as)
+ *                                         ├─> "wrong"   CN=someone-else
+ *                                         └─> "expired" CN=<role>, notAfter in the past
+ *   Untrusted CA (not in ssl_ca_file) ────> "untrusted" CN=<role>
+ *   Each comes with its PKCS#8 key.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -22,7 +29,21 @@ export interface ServerCredential {
   readonly keyPem: string;
 }
 
+export interface ClientCredential {
+  readonly certPem: string;
+  /** PKCS#8 PEM, the file sslkey names (or ~/.postgresql/postgresql.key). */
+  readonly keyPem: string;
+}
+
+export interface OracleClientPki {
+  /** The server's ssl_ca_file. */
+  readonly ca: string;
+  readonly untrustedCa: string;
+  readonly certs: Readonly<Record<'right' | 'wrong' | 'expired' | 'untrusted', ClientCredential>>;
+}
+
 export interface OraclePki {
+  readonly clients: OracleClientPki;
   readonly rootA: string;
   readonly rootB: string;
   readonly intermediateFromA: string;
@@ -50,6 +71,8 @@ async function issue(args: {
   signingKey: CryptoKey;
   issuerPublicKey: CryptoKey;
   ca: boolean;
+  /** Extended key usage of a leaf (default serverAuth). */
+  eku?: 'serverAuth' | 'clientAuth';
   san?: { type: 'dns' | 'ip'; value: string }[];
   notBefore?: Date;
   notAfter?: Date;
@@ -70,7 +93,8 @@ async function issue(args: {
       webcrypto as unknown as Crypto,
     ),
   ];
-  if (!args.ca) extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
+  if (!args.ca)
+    extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage[args.eku ?? 'serverAuth']]));
   if (args.san) extensions.push(new x509.SubjectAlternativeNameExtension(args.san));
   const cert = await x509.X509CertificateGenerator.create(
     {
@@ -89,7 +113,56 @@ async function issue(args: {
   return cert.toString('pem') + '\n';
 }
 
-export async function makeOraclePki(): Promise<OraclePki> {
+/** Client CA, an untrusted CA and client leaves whose CN is `role` (or someone-else), with their keys. */
+async function makeClientPki(role: string): Promise<OracleClientPki> {
+  const [kc, ku] = await Promise.all([keyPair(), keyPair()]);
+  const root = (subject: string, k: CryptoKeyPair): Promise<string> =>
+    issue({
+      subject,
+      issuer: subject,
+      publicKey: k.publicKey,
+      signingKey: k.privateKey,
+      issuerPublicKey: k.publicKey,
+      ca: true,
+    });
+  const ca = await root('CN=TLS Lab Client CA', kc);
+  const untrustedCa = await root('CN=TLS Lab Untrusted Client CA', ku);
+  const leaf = async (
+    cn: string,
+    issuer: { name: string; key: CryptoKeyPair },
+    validity?: { notBefore: Date; notAfter: Date },
+  ): Promise<ClientCredential> => {
+    const k = await keyPair();
+    const certPem = await issue({
+      subject: `CN=${cn}`,
+      issuer: issuer.name,
+      publicKey: k.publicKey,
+      signingKey: issuer.key.privateKey,
+      issuerPublicKey: issuer.key.publicKey,
+      ca: false,
+      eku: 'clientAuth',
+      ...validity,
+    });
+    return { certPem, keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', k.privateKey), 'PRIVATE KEY') };
+  };
+  const trusted = { name: 'CN=TLS Lab Client CA', key: kc };
+  return {
+    ca,
+    untrustedCa,
+    certs: {
+      right: await leaf(role, trusted),
+      wrong: await leaf('someone-else', trusted),
+      expired: await leaf(role, trusted, {
+        notBefore: new Date(Date.now() - 30 * DAY),
+        notAfter: new Date(Date.now() - 2 * DAY),
+      }),
+      untrusted: await leaf(role, { name: 'CN=TLS Lab Untrusted Client CA', key: ku }),
+    },
+  };
+}
+
+/** `clientRole`: the CN of the client certificates that should match (the role the oracle connects as). */
+export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki> {
   const [ka, kb, ki] = await Promise.all([keyPair(), keyPair(), keyPair()]);
   const rootA = await issue({
     subject: 'CN=TLS Lab Root A',
@@ -174,6 +247,7 @@ export async function makeOraclePki(): Promise<OraclePki> {
     keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', ks.privateKey), 'PRIVATE KEY'),
   };
   return {
+    clients: await makeClientPki(clientRole),
     rootA,
     rootB,
     intermediateFromA,

@@ -67,6 +67,8 @@ export interface ServerTls {
   readonly keyPem?: string;
   readonly minProtocol?: string;
   readonly maxProtocol?: string;
+  /** ssl_ca_file: the CAs the server trusts for client certificates (the server then sends CertificateRequest). */
+  readonly caPem?: string;
 }
 
 export interface PsqlResult {
@@ -176,6 +178,12 @@ export class PgOracleServer {
       this.own(key);
       conf.push("ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'");
     }
+    if (tls.caPem) {
+      const ca = join(this.data, 'client-ca.crt');
+      writeFileSync(ca, tls.caPem);
+      this.own(ca);
+      conf.push("ssl_ca_file = 'client-ca.crt'");
+    }
     conf.push(`ssl_min_protocol_version = '${tls.minProtocol ?? 'TLSv1.2'}'`);
     conf.push(`ssl_max_protocol_version = '${tls.maxProtocol ?? ''}'`);
     const path = join(this.data, 'postgresql.auto.conf');
@@ -212,24 +220,37 @@ export class PgOracleServer {
     throw new Error(`server did not pick up setup ${tls.name}; see ${join(this.dir, 'server.log')}`);
   }
 
-  /** A fresh HOME with the given ~/.postgresql files (cached per content). */
+  /**
+   * A fresh HOME with the given ~/.postgresql files (cached per content). Key files (*.key) are written 0600,
+   * owned by the user psql runs as (this process), as libpq's permission check wants.
+   */
   home(files: Readonly<Record<string, string>>): string {
     const key = JSON.stringify(files);
     const cached = this.homes.get(key);
     if (cached) return cached;
     const home = join(this.dir, `home${this.homeCounter++}`);
     mkdirSync(join(home, '.postgresql'), { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(home, '.postgresql', name), text);
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(home, '.postgresql', name);
+      writeFileSync(path, text, { mode: name.endsWith('.key') ? 0o600 : 0o644 });
+      if (name.endsWith('.key')) chmodSync(path, 0o600);
+    }
     this.homes.set(key, home);
     return home;
   }
 
-  /** Writes a file the client can name in conninfo (sslrootcert=...). */
+  /** Writes a file the client can name in conninfo (sslrootcert=..., sslcert=...; *.key files 0600). */
   clientFile(name: string, text: string): string {
     const path = join(this.dir, 'client-files', name);
     mkdirSync(join(this.dir, 'client-files'), { recursive: true });
-    writeFileSync(path, text);
+    writeFileSync(path, text, { mode: name.endsWith('.key') ? 0o600 : 0o644 });
+    if (name.endsWith('.key')) chmodSync(path, 0o600);
     return path;
+  }
+
+  /** A path under the client-files directory that does not exist (for sslcert/sslkey naming a missing file). */
+  missingClientFile(name: string): string {
+    return join(this.dir, 'client-files', 'missing', name);
   }
 
   /** psql with a controlled environment; reports connected/encrypted/protocol from pg_stat_ssl. */

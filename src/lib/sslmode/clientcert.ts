@@ -1,0 +1,343 @@
+/**
+ * Client certificates, both ends: what the client loads (certificate file, key file, do they belong together),
+ * what the server does with it when it has ssl_ca_file (CertificateRequest, OpenSSL verification with purpose
+ * sslclient, the alert a rejected certificate earns), and the names pg_hba's clientcert=verify-full / cert
+ * compare with the user name.
+ *
+ * S: src/interfaces/libpq/fe-secure-openssl.c initialize_SSL() (client files); src/backend/libpq/
+ * be-secure-openssl.c be_tls_init() (ssl_ca_file -> SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE), be_tls_open_server()
+ * (peer_cn, peer_dn in RFC 2253 form, peer_cert_valid); openssl ssl/statem/statem_lib.c ssl_x509err2alert().
+ * Key matching reads the key's public half (PKCS#8 or PKCS#1 RSA) and compares it with the certificate's
+ * SubjectPublicKeyInfo, as X509_check_private_key does; no secret is kept.
+ */
+
+import { analyzeChain, parseCertificates, type CertView } from '../pki/index.ts';
+import { memo } from './verify.ts';
+import {
+  parsePkcs8,
+  parseSpki,
+  pemToDer,
+  wrapRsaPrivateKeyInPkcs8,
+  type EcCurve,
+} from '../tls12/crypto/keys.ts';
+
+/** A client certificate as the server sees it after a successful handshake. */
+export interface PeerCertificate {
+  /** port->peer_cn: the subject's first CN, or null when it has none. */
+  readonly cn: string | null;
+  /** port->peer_dn: the subject in RFC 2253 form ("CN=alice,O=Example"). */
+  readonly dn: string;
+}
+
+export interface ClientCertFile {
+  readonly cert: CertView;
+  /** Every certificate of the file, leaf first (libpq sends them all: SSL_CTX_use_certificate_chain_file). */
+  readonly pem: string;
+}
+
+/** The certificate file's first certificate, or an explanation when it has none. */
+export async function readClientCertFile(pem: string): Promise<ClientCertFile | { error: string }> {
+  const report = await parseCertificates(pem);
+  const cert = report.certificates[0];
+  if (!cert) {
+    const why = report.problems[0]?.message ?? 'no certificate in the file';
+    return { error: why };
+  }
+  return { cert, pem };
+}
+
+export function peerOf(cert: CertView): PeerCertificate {
+  let cn: string | null = null;
+  for (const rdn of cert.subject.rdns)
+    for (const a of rdn) if (a.oid === '2.5.4.3' && cn === null) cn = a.value;
+  return { cn, dn: cert.subject.rfc4514 };
+}
+
+export type KeyMatch =
+  | { readonly kind: 'match' }
+  | { readonly kind: 'mismatch' }
+  /** Not a key the engine reads (encrypted, SEC1 EC, Ed25519 ...): the engine cannot tell, and says so. */
+  | { readonly kind: 'unknown'; readonly why: string }
+  | { readonly kind: 'unreadable'; readonly why: string };
+
+const LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'] as const;
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function ecPublicOfPkcs8(der: Uint8Array, curve: EcCurve): Promise<{ x: string; y: string }> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) throw new Error('WebCrypto (crypto.subtle) is not available in this environment');
+  const bytes = new Uint8Array(der); // a plain ArrayBuffer-backed copy, as importKey's BufferSource wants
+  const key = await subtle.importKey('pkcs8', bytes, { name: 'ECDSA', namedCurve: curve }, true, ['sign']);
+  const jwk = await subtle.exportKey('jwk', key);
+  return { x: jwk.x ?? '', y: jwk.y ?? '' };
+}
+
+/** Does the key file hold the private half of the certificate's public key? (X509_check_private_key) */
+export async function matchKeyToCert(keyPem: string, cert: CertView): Promise<KeyMatch> {
+  const label = LABELS.find((l) => keyPem.includes(`-----BEGIN ${l}-----`));
+  if (label === undefined) return { kind: 'unreadable', why: 'no PEM private key block in the file' };
+  if (label === 'ENCRYPTED PRIVATE KEY')
+    return { kind: 'unknown', why: 'the key is encrypted (sslpassword is not modelled)' };
+  if (label === 'EC PRIVATE KEY')
+    return { kind: 'unknown', why: 'SEC1 "EC PRIVATE KEY" files are not read by the engine' };
+  let pkcs8: Uint8Array;
+  try {
+    const der = pemToDer(keyPem, label);
+    pkcs8 = label === 'RSA PRIVATE KEY' ? wrapRsaPrivateKeyInPkcs8(der) : der;
+  } catch (e) {
+    return { kind: 'unreadable', why: (e as Error).message };
+  }
+  let spki: ReturnType<typeof parseSpki>;
+  let key: ReturnType<typeof parsePkcs8>;
+  try {
+    spki = parseSpki(cert.publicKey.spkiDer);
+  } catch (e) {
+    return { kind: 'unknown', why: `certificate key: ${(e as Error).message}` };
+  }
+  try {
+    key = parsePkcs8(pkcs8);
+  } catch (e) {
+    return { kind: 'unknown', why: `private key: ${(e as Error).message}` };
+  }
+  if (spki.description.type !== key.description.type) return { kind: 'mismatch' };
+  if (spki.rsa && key.rsa)
+    return spki.rsa.n === key.rsa.n && spki.rsa.e === key.rsa.e ? { kind: 'match' } : { kind: 'mismatch' };
+  if (spki.description.type === 'ec' && key.description.type === 'ec') {
+    if (spki.description.curve !== key.description.curve) return { kind: 'mismatch' };
+    const point = spki.ecPoint;
+    if (!point || point[0] !== 4) return { kind: 'unknown', why: 'compressed EC point in the certificate' };
+    const size = (point.length - 1) / 2;
+    try {
+      const pub = await ecPublicOfPkcs8(pkcs8, key.description.curve);
+      const same =
+        pub.x === toBase64Url(point.subarray(1, 1 + size)) && pub.y === toBase64Url(point.subarray(1 + size));
+      return same ? { kind: 'match' } : { kind: 'mismatch' };
+    } catch (e) {
+      return { kind: 'unreadable', why: (e as Error).message };
+    }
+  }
+  return { kind: 'unknown', why: 'key type not compared by the engine' };
+}
+
+/**
+ * OpenSSL's verify error -> the alert the server sends (ssl_x509err2alert, OpenSSL 3.0), with the reason text
+ * the client's OpenSSL prints for that alert (ssl/ssl_err.c: "SSL alert number" reasons 1000 + alert).
+ */
+const ALERT_OF_ERROR: Readonly<Record<string, number>> = {
+  X509_V_ERR_CERT_HAS_EXPIRED: 45,
+  X509_V_ERR_CRL_HAS_EXPIRED: 45,
+  X509_V_ERR_CERT_REVOKED: 44,
+  X509_V_ERR_INVALID_PURPOSE: 43,
+  X509_V_ERR_CERT_SIGNATURE_FAILURE: 51,
+  X509_V_ERR_CRL_SIGNATURE_FAILURE: 51,
+  X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE: 51,
+  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: 48,
+  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 48,
+  X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: 48,
+  X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: 48,
+  X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: 48,
+  X509_V_ERR_INVALID_CA: 48,
+  X509_V_ERR_PATH_LENGTH_EXCEEDED: 48,
+  X509_V_ERR_CERT_CHAIN_TOO_LONG: 48,
+};
+
+export const ALERT_REASONS: Readonly<Record<number, string>> = {
+  42: 'sslv3 alert bad certificate',
+  43: 'sslv3 alert unsupported certificate',
+  44: 'sslv3 alert certificate revoked',
+  45: 'sslv3 alert certificate expired',
+  48: 'tlsv1 alert unknown ca',
+  51: 'tlsv1 alert decrypt error',
+};
+
+export interface ClientChainVerdict {
+  readonly trusted: boolean;
+  readonly error?: { readonly code: string; readonly message: string };
+  /** TLS alert number the server sends when it rejects the certificate. */
+  readonly alert?: number;
+  /** OpenSSL's reason text for that alert, as the client prints it. */
+  readonly alertReason?: string;
+  readonly path: readonly string[];
+}
+
+/** The server's OpenSSL verifying the client's certificate file against ssl_ca_file (purpose sslclient). */
+export async function verifyClientChain(input: {
+  readonly chainPem: string;
+  readonly caPem: string;
+  readonly time: Date;
+}): Promise<ClientChainVerdict> {
+  const analysis = await analyzeChain({
+    certificates: input.chainPem,
+    trustAnchors: input.caPem,
+    time: input.time,
+    purpose: 'clientAuth',
+    profile: 'openssl-3',
+  });
+  const subjectOf = new Map(
+    [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),
+  );
+  const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
+  if (analysis.verdict.valid) return { trusted: true, path };
+  const e = analysis.verdict.error;
+  const alert = (e && ALERT_OF_ERROR[e.code]) ?? 42;
+  return {
+    trusted: false,
+    ...(e ? { error: { code: e.code, message: e.message } } : {}),
+    alert,
+    alertReason: ALERT_REASONS[alert] ?? `SSL alert number ${alert}`,
+    path,
+  };
+}
+
+/**
+ * Node's err.message for an alert the peer sent, without the leading thread id OpenSSL 3 puts there
+ * ("80DC41393D7F0000:"): ERR_error_string_n() of SSL reason 1000 + alert, raised in ssl3_read_bytes() of the
+ * OpenSSL Node 20 bundles (rec_layer_s3.c line 1601), then "SSL alert number N" and a newline.
+ */
+export function nodeAlertMessage(alert: number): string {
+  const reason = ALERT_REASONS[alert] ?? `ssl alert ${alert}`;
+  const code = (0x0a000000 + 1000 + alert).toString(16).toUpperCase().padStart(8, '0');
+  return `error:${code}:SSL routines:ssl3_read_bytes:${reason}:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number ${alert}\n`;
+}
+
+/** What the client will offer when the server asks (libpq initialize_SSL(), before the handshake). */
+export type LoadedClientCert =
+  | { readonly kind: 'none'; readonly detail: string }
+  | { readonly kind: 'error'; readonly text: string; readonly detail: string }
+  | {
+      readonly kind: 'loaded';
+      readonly file: ClientCertFile;
+      readonly peer: PeerCertificate;
+      readonly detail: string;
+    };
+
+const lookupFile = (
+  files: Readonly<Record<string, string>>,
+  asWritten: string,
+  full: string,
+): string | undefined => files[asWritten] ?? files[full];
+
+/**
+ * libpq initialize_SSL(): the certificate file, then the key file, then whether they belong together.
+ * `home` prints the default paths the way libpq does (the expanded HOME).
+ */
+export async function loadLibpqClientCert(input: {
+  readonly sslcert: string | undefined;
+  readonly sslkey: string | undefined;
+  readonly sslcertmode: string | undefined;
+  readonly home: string;
+  readonly files: Readonly<Record<string, string>>;
+}): Promise<LoadedClientCert> {
+  if (input.sslcertmode === 'disable')
+    return { kind: 'none', detail: 'sslcertmode=disable: no client certificate is sent.' };
+  const certPath = input.sslcert ?? `${input.home}/.postgresql/postgresql.crt`;
+  const certPem = lookupFile(input.files, input.sslcert ?? '~/.postgresql/postgresql.crt', certPath);
+  if (certPem === undefined) {
+    return {
+      kind: 'none',
+      detail: `No client certificate file ${certPath}: libpq goes on without one (no error${input.sslcert ? ', even though sslcert names it' : ''}).`,
+    };
+  }
+  const file = await readClientCertFile(certPem);
+  if ('error' in file) {
+    // UNVERIFIED: the OpenSSL reason after the colon depends on what the file holds.
+    return {
+      kind: 'error',
+      text: `could not read certificate file "${certPath}": no start line`,
+      detail: `${certPath} holds no certificate (${file.error}).`,
+    };
+  }
+  const keyPath = input.sslkey ?? `${input.home}/.postgresql/postgresql.key`;
+  const keyPem = lookupFile(input.files, input.sslkey ?? '~/.postgresql/postgresql.key', keyPath);
+  if (keyPem === undefined) {
+    return {
+      kind: 'error',
+      text: `certificate present, but not private key file "${keyPath}"`,
+      detail: `The certificate ${certPath} is there but its key file ${keyPath} is not.`,
+    };
+  }
+  const match = await matchKeyToCert(keyPem, file.cert);
+  const subject = file.cert.subject.rfc4514;
+  if (match.kind === 'mismatch') {
+    return {
+      kind: 'error',
+      text: `could not load private key file "${keyPath}": key values mismatch`,
+      detail: `${keyPath} is not the key of the certificate ${subject} (OpenSSL X509_check_private_key while loading it).`,
+    };
+  }
+  if (match.kind === 'unreadable') {
+    // UNVERIFIED: the OpenSSL reason for a file without a readable key.
+    return {
+      kind: 'error',
+      text: `could not load private key file "${keyPath}": unsupported`,
+      detail: `${keyPath} holds no readable private key (${match.why}).`,
+    };
+  }
+  const caveat =
+    match.kind === 'unknown' ? ` The engine could not compare the key (${match.why}); assumed to match.` : '';
+  return {
+    kind: 'loaded',
+    file,
+    peer: peerOf(file.cert),
+    detail: `Client certificate ${subject} (${certPath}) with its key ${keyPath}.${caveat}`,
+  };
+}
+
+export type ClientCertJudgement =
+  | { readonly kind: 'not-requested'; readonly detail: string }
+  | { readonly kind: 'none-sent'; readonly detail: string }
+  | { readonly kind: 'accepted'; readonly peer: PeerCertificate; readonly detail: string }
+  | {
+      readonly kind: 'rejected';
+      readonly alert: number;
+      readonly reason: string;
+      readonly detail: string;
+    };
+
+const verifyMemo = memo(
+  (a: { chainPem: string; caPem: string; time: Date }) => verifyClientChain(a),
+  (a) => `${a.time.getTime()}\u0000${a.caPem}\u0000${a.chainPem}`,
+);
+
+/** The server's side of the client certificate (be-secure-openssl.c): request, verify, alert. */
+export async function serverJudgesClientCert(
+  caFile: string | undefined,
+  cert: { readonly file: ClientCertFile; readonly peer: PeerCertificate } | null,
+  time: Date,
+): Promise<ClientCertJudgement> {
+  if (!caFile) {
+    return {
+      kind: 'not-requested',
+      detail: cert
+        ? 'The server has no ssl_ca_file, so it sends no CertificateRequest: the client certificate stays unsent.'
+        : 'The server has no ssl_ca_file: no CertificateRequest.',
+    };
+  }
+  if (!cert) {
+    return {
+      kind: 'none-sent',
+      detail:
+        'CertificateRequest received (ssl_ca_file is set); the client has no certificate and sends an empty one. The server accepts that at the TLS level.',
+    };
+  }
+  const v = await verifyMemo({ chainPem: cert.file.pem, caPem: caFile, time });
+  if (v.trusted) {
+    return {
+      kind: 'accepted',
+      peer: cert.peer,
+      detail: `CertificateRequest received; sent ${cert.file.cert.subject.rfc4514}; the server verified it against ssl_ca_file: ${v.path.join(' -> ')}.`,
+    };
+  }
+  const why = v.error ? `${v.error.message} (${v.error.code})` : 'untrusted';
+  return {
+    kind: 'rejected',
+    alert: v.alert ?? 42,
+    reason: v.alertReason ?? 'sslv3 alert bad certificate',
+    detail: `CertificateRequest received; sent ${cert.file.cert.subject.rfc4514}; the server's OpenSSL rejects it (${why}) and sends the alert "${v.alertReason}".`,
+  };
+}
