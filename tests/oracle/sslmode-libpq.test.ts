@@ -66,7 +66,8 @@ type SetupName =
   | 'tls13'
   | 'tls12'
   | 'clientca'
-  | 'clientca12';
+  | 'clientca12'
+  | 'clientcaA';
 type RootForm = 'none' | 'home' | 'path' | 'wrong';
 
 interface Cell {
@@ -92,7 +93,11 @@ const major = findPostgres().major;
 function setupTls(name: SetupName): ServerTls {
   if (name === 'off') return { name, ssl: false };
   const cred =
-    name === 'tls13' || name === 'tls12' || name === 'clientca' || name === 'clientca12'
+    name === 'tls13' ||
+    name === 'tls12' ||
+    name === 'clientca' ||
+    name === 'clientca12' ||
+    name === 'clientcaA'
       ? pki.servers.good
       : pki.servers[name];
   return {
@@ -101,6 +106,7 @@ function setupTls(name: SetupName): ServerTls {
     chainPem: cred.chainPem,
     keyPem: cred.keyPem,
     ...(name === 'clientca' || name === 'clientca12' ? { caPem: pki.clients.ca } : {}),
+    ...(name === 'clientcaA' ? { caPem: pki.clients.ca + pki.rootA } : {}),
     ...(name === 'tls12' || name === 'clientca12' ? { maxProtocol: 'TLSv1.2' } : {}),
     ...(name === 'tls13' ? { minProtocol: 'TLSv1.3' } : {}),
   };
@@ -456,6 +462,23 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
           client: v.client,
         });
     expectAgreement(await runAll('clientca12', cells));
+  });
+
+  it('H4: a chain file (leaf + intermediate) whose leaf is for servers only (EKU serverAuth)', async () => {
+    // ssl_ca_file trusts Root A too, so the chain builds; OpenSSL's sslclient purpose check refuses the leaf.
+    const good = pki.servers.good;
+    const client: ClientFiles = {
+      homeFiles: { 'postgresql.crt': good.chainPem, 'postgresql.key': good.keyPem },
+      files: { '~/.postgresql/postgresql.crt': good.chainPem, '~/.postgresql/postgresql.key': good.keyPem },
+      extra: '',
+    };
+    const cells: Cell[] = ['prefer', 'require'].map((mode) => ({
+      name: `sslmode=${mode} serverAuth-only client leaf db=cert_trust`,
+      conninfo: `host=localhost user=certuser dbname=cert_trust sslmode=${mode}`,
+      root: 'path',
+      client,
+    }));
+    expectAgreement(await runAll('clientcaA', cells));
   });
 
   it('F: connection strings libpq rejects before connecting', async () => {
