@@ -17,7 +17,7 @@ const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
 
 export function opensslCommandFor(secret: SecretEntry): string | undefined {
   const label = /"([a-z ]+)"/.exec(secret.formula)?.[1];
-  const hash = /PRF_(SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
+  const hash = /PRF[-_](SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
   const recipe = label ? SEEDS[label] : undefined;
   if (!label || !hash || !recipe) return undefined;
   const bytes = (name: string) => {

@@ -55,6 +55,8 @@ export interface ParsedSpki {
 export interface ParsedPkcs8 {
   description: KeyDescription;
   rsa?: RsaPrivateComponents;
+  /** EC: the private scalar (ECPrivateKey.privateKey, RFC 5915 §3), left-padded to the field size. */
+  ecPrivateKey?: Uint8Array;
 }
 
 function bitLength(n: bigint): number {
@@ -154,12 +156,15 @@ export function parsePkcs8(der: Uint8Array): ParsedPkcs8 {
     return { description: { type: 'rsa', modulusBits: bitLength(rsa.n) }, rsa };
   }
   if (oid === OID_EC_PUBLIC_KEY) {
-    return {
-      description: {
-        type: 'ec',
-        curve: curveOf(oidText(expectTag(params, TAG_OID, 'ECParameters.namedCurve'))),
-      },
-    };
+    const curve = curveOf(oidText(expectTag(params, TAG_OID, 'ECParameters.namedCurve')));
+    const [, scalarEl] = readChildren(readSingle(key, TAG_SEQUENCE, 'ECPrivateKey').value);
+    const size = curve === 'P-256' ? 32 : 48;
+    const scalar = expectTag(scalarEl, TAG_OCTET_STRING, 'ECPrivateKey.privateKey').value;
+    if (scalar.length > size)
+      throw new CryptoError('invalid-input', `ECPrivateKey: ${scalar.length}-byte scalar for ${curve}`);
+    const ecPrivateKey = new Uint8Array(size);
+    ecPrivateKey.set(scalar, size - scalar.length);
+    return { description: { type: 'ec', curve }, ecPrivateKey };
   }
   throw new CryptoError(
     'unsupported',

@@ -12,7 +12,7 @@ import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
 import { parseCertificate, parsePkcs8, type CertificateInfo } from './adapter/certificate-info.ts';
 import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
-import { rsaEncryptPkcs1 } from './adapter/rsa.ts';
+import { rsaesPkcs1Encrypt } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
 import { suiteInfo } from './adapter/suites.ts';
 import { TlsAlert } from './alerts.ts';
@@ -337,7 +337,7 @@ async function onServerHelloDone(
   if (hs.suite.keyExchange === 'ecdhe') {
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
-    const eph = await generateEphemeral(hs.group, resolved.random);
+    const eph = await generateEphemeral(hs.group, resolved.random, resolved.deterministic);
     conn.emit({
       kind: 'secret',
       from: 'client',
@@ -360,7 +360,7 @@ async function onServerHelloDone(
     conn.sendHandshake({
       type: 'client_key_exchange',
       kind: 'rsa',
-      encryptedPreMasterSecret: rsaEncryptPkcs1(key, preMaster, resolved.random),
+      encryptedPreMasterSecret: rsaesPkcs1Encrypt(key.rsa, preMaster, resolved.random),
     });
   }
   const keys = await establishKeys(conn, hs, preMaster);

@@ -6,7 +6,6 @@ import {
   NamedGroup,
   SignatureScheme,
 } from '../wire/code-points.ts';
-import { RecordProtection } from './adapter/record-protection.ts';
 import { TlsAlert } from './alerts.ts';
 import type { Connection, Received } from './connection.ts';
 import type { Input, StepResult } from './states.ts';
@@ -60,8 +59,8 @@ export async function establishKeys(conn: Connection, hs: Negotiated, preMaster:
   for (const e of keys.entries) conn.emit(e);
   return {
     master,
-    clientWrite: new RecordProtection(hs.suite, keys.client),
-    serverWrite: new RecordProtection(hs.suite, keys.server),
+    clientWrite: { suite: hs.suite.params, keys: keys.client },
+    serverWrite: { suite: hs.suite.params, keys: keys.server },
   };
 }
 
@@ -148,7 +147,7 @@ export async function stepSide<S extends { name: string; conn: Connection }>(
     state.conn.fail(e);
     next = side.closed(state, e instanceof Error ? e.message : String(e));
   }
-  return { state: next, events: state.conn.drain() };
+  return { state: next, events: await state.conn.drain() };
 }
 
 async function applyInput<S extends { name: string; conn: Connection }>(
@@ -169,7 +168,7 @@ async function applyInput<S extends { name: string; conn: Connection }>(
       return state.name === 'Closed' ? state : side.closed(state, 'we sent close_notify');
     case 'bytes': {
       let s = state;
-      for (const item of state.conn.receive(input.data)) {
+      for await (const item of state.conn.receive(input.data)) {
         if (s.name === 'Closed') {
           if (item.kind === 'alert') onAlert(s.conn, item);
           continue;

@@ -2,6 +2,10 @@
  * The record layer shared by client and server (RFC 5246 §6): splits the byte stream into records, opens
  * protected ones, reassembles handshake messages, keeps the handshake transcript, and turns what we send into
  * records and events. No I/O: bytes come in through `receive`, bytes to send go out as events.
+ *
+ * Protection is the crypto layer's (`sealRecord` / `openRecord` over the CryptoProvider), which is async.
+ * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
+ * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
 import { concatBytes, isDecodeError } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
@@ -10,14 +14,27 @@ import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire
 import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
 import type { KeyExchange } from '../wire/key-exchange.ts';
 import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../wire/record.ts';
-import { BadRecordMac, RecordProtection } from './adapter/record-protection.ts';
-import { hash, type HashName } from './adapter/hashes.ts';
+import {
+  CryptoError,
+  openRecord,
+  sealRecord,
+  type CipherSuiteInfo,
+  type DirectionKeys,
+} from '../crypto/index.ts';
+import { hashSync, type HashName } from '../crypto/hash.ts';
+import { engineProvider } from './adapter/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
 import type { Role, TranscriptEntry } from './transcript.ts';
 
 /** What the engine reports after each step. */
 export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | TranscriptEntry;
+
+/** One direction's protection after ChangeCipherSpec: the suite (crypto layer's table) and that direction's keys. */
+export interface RecordKeys {
+  readonly suite: CipherSuiteInfo;
+  readonly keys: DirectionKeys;
+}
 
 export type Received =
   | { kind: 'handshake'; message: HandshakeMessage; bytes: Uint8Array }
@@ -27,14 +44,15 @@ export type Received =
 
 export class Connection {
   readonly peer: Role;
-  events: EngineEvent[] = [];
+  /** Events in order; a sealed record's events are a promise until its encryption finishes. */
+  #queue: (EngineEvent | Promise<EngineEvent[]>)[] = [];
   /** Version written in record headers: 0x0301 for the first ClientHello (as OpenSSL does), then 0x0303. */
   recordVersion: number;
   /** Handshake messages so far, for Hash(handshake_messages). */
   readonly handshakeMessages: Uint8Array[] = [];
   keyExchange: KeyExchange | undefined;
-  #read: RecordProtection | undefined;
-  #write: RecordProtection | undefined;
+  #read: RecordKeys | undefined;
+  #write: RecordKeys | undefined;
   #readSeq = 0n;
   #writeSeq = 0n;
   readonly #splitter = new RecordSplitter();
@@ -53,12 +71,18 @@ export class Connection {
   }
 
   emit(event: EngineEvent): void {
-    this.events.push(event);
+    this.#queue.push(event);
   }
 
-  drain(): EngineEvent[] {
-    const out = this.events;
-    this.events = [];
+  /** Everything emitted since the last drain, in order, once every record queued so far is sealed. */
+  async drain(): Promise<EngineEvent[]> {
+    const queued = this.#queue;
+    this.#queue = [];
+    const out: EngineEvent[] = [];
+    for (const item of queued) {
+      if (item instanceof Promise) out.push(...(await item));
+      else out.push(item);
+    }
     return out;
   }
 
@@ -67,7 +91,7 @@ export class Connection {
   }
 
   transcriptHash(name: HashName): Uint8Array {
-    return hash(name, concatBytes(...this.handshakeMessages));
+    return hashSync(name, concatBytes(...this.handshakeMessages));
   }
 
   /** Sends one record (fragmenting if needed), protected when a write cipher is active. */
@@ -75,31 +99,60 @@ export class Connection {
     for (let at = 0; at < Math.max(content.length, 1); at += MAX_PLAINTEXT_LENGTH) {
       const plaintext = content.subarray(at, at + MAX_PLAINTEXT_LENGTH);
       const seq = this.#writeSeq++;
-      let bytes: Uint8Array;
-      let extra: { plaintext?: Uint8Array; nonce?: Uint8Array; aad?: Uint8Array } = {};
-      if (this.#write) {
-        const sealed = this.#write.seal(seq, contentType, this.recordVersion, plaintext, this.random);
+      const version = this.recordVersion;
+      const write = this.#write;
+      if (!write) {
+        this.#queue.push(...this.#recordEvents(seq, contentType, version, plaintext, undefined, tamper));
+        continue;
+      }
+      // RFC 5246 §6.2.3.2: a CBC record's explicit IV comes from our random source (seeded runs repeat);
+      // AES-GCM's nonce_explicit is the sequence number (RFC 5288 §3), ChaCha20 has none (RFC 7905 §2).
+      const explicitIv = write.suite.cipherType === 'block' ? this.random(16) : undefined;
+      const sealing = sealRecord(engineProvider(), write.suite, write.keys, {
+        contentType,
+        version,
+        plaintext,
+        sequenceNumber: seq,
+        explicitIv,
+      }).then((sealed) => {
         const fragment = sealed.fragment.slice();
         if (tamper) fragment[fragment.length - 1]! ^= 0x01;
-        bytes = encodeRecord({ contentType, version: this.recordVersion, fragment });
-        extra = { plaintext, nonce: sealed.nonce, aad: sealed.aad };
-      } else {
-        bytes = encodeRecord({ contentType, version: this.recordVersion, fragment: plaintext });
-      }
-      this.emit({
-        kind: 'record',
-        from: this.role,
-        seq: seq.toString(),
-        bytes,
-        contentType,
-        version: this.recordVersion,
-        spans: decodeRecord(bytes).spans,
-        encrypted: this.#write !== undefined,
-        ...extra,
-        ...(tamper ? { tampered: true } : {}),
+        return this.#recordEvents(
+          seq,
+          contentType,
+          version,
+          fragment,
+          { plaintext, ...nonceAndAad(sealed) },
+          tamper,
+        );
       });
-      this.emit({ kind: 'send', bytes });
+      this.#queue.push(sealing);
     }
+  }
+
+  /** The transcript entry for one record we send, and the bytes to send. */
+  #recordEvents(
+    seq: bigint,
+    contentType: number,
+    version: number,
+    fragment: Uint8Array,
+    sealed: { plaintext: Uint8Array; nonce?: Uint8Array; aad?: Uint8Array } | undefined,
+    tamper: boolean,
+  ): EngineEvent[] {
+    const bytes = encodeRecord({ contentType, version, fragment });
+    const record: EngineEvent = {
+      kind: 'record',
+      from: this.role,
+      seq: seq.toString(),
+      bytes,
+      contentType,
+      version,
+      spans: decodeRecord(bytes).spans,
+      encrypted: sealed !== undefined,
+      ...(sealed ?? {}),
+      ...(tamper ? { tampered: true } : {}),
+    };
+    return [record, { kind: 'send', bytes }];
   }
 
   /** Encodes, records in the transcript and sends one handshake message. */
@@ -124,14 +177,14 @@ export class Connection {
   }
 
   /** Sends ChangeCipherSpec and switches the write side to `protection` (RFC 5246 §7.1). */
-  sendChangeCipherSpec(protection: RecordProtection): void {
+  sendChangeCipherSpec(protection: RecordKeys): void {
     this.emit({ kind: 'change_cipher_spec', from: this.role });
     this.#sendRecord(ContentType.values.change_cipher_spec, new Uint8Array([1]));
     this.#write = protection;
     this.#writeSeq = 0n;
   }
 
-  activateRead(protection: RecordProtection): void {
+  activateRead(protection: RecordKeys): void {
     this.#read = protection;
     this.#readSeq = 0n;
   }
@@ -157,7 +210,7 @@ export class Connection {
    * Parses incoming bytes one item at a time. A generator, so that a ChangeCipherSpec handled by the state
    * machine switches keys before the next record in the same chunk is opened.
    */
-  *receive(bytes: Uint8Array): Generator<Received> {
+  async *receive(bytes: Uint8Array): AsyncGenerator<Received> {
     let records;
     try {
       records = this.#splitter.push(bytes);
@@ -182,11 +235,16 @@ export class Connection {
       };
       if (this.#read) {
         try {
-          const opened = this.#read.open(seq, record.contentType, record.version, record.fragment);
+          const opened = await openRecord(engineProvider(), this.#read.suite, this.#read.keys, {
+            contentType: record.contentType,
+            version: record.version,
+            fragment: record.fragment,
+            sequenceNumber: seq,
+          });
           content = opened.plaintext;
-          this.emit({ ...entry, plaintext: opened.plaintext, nonce: opened.nonce, aad: opened.aad });
+          this.emit({ ...entry, plaintext: opened.plaintext, ...nonceAndAad(opened) });
         } catch (e) {
-          const reason = e instanceof BadRecordMac ? e.message : String(e);
+          const reason = e instanceof CryptoError ? e.message : String(e);
           this.emit({ ...entry, error: reason });
           throw new TlsAlert(
             'bad_record_mac',
@@ -287,4 +345,14 @@ export class Connection {
       reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
     });
   }
+}
+
+/** The record's nonce (AEAD) or IV (CBC) and its additional data, from the crypto layer's derivations. */
+function nonceAndAad(result: { derivations: readonly { name: string; value: Uint8Array }[] }): {
+  nonce?: Uint8Array;
+  aad?: Uint8Array;
+} {
+  const nonce = result.derivations.find((d) => d.name === 'nonce' || d.name === 'IV')?.value;
+  const aad = result.derivations.find((d) => d.name === 'additional_data')?.value;
+  return { ...(nonce ? { nonce } : {}), ...(aad ? { aad } : {}) };
 }

@@ -19,7 +19,7 @@ import type { HandshakeMessage } from '../wire/handshake.ts';
 import { ecdheParamsBytes } from '../wire/server-key-exchange.ts';
 import { parseCertificate, parsePkcs8 } from './adapter/certificate-info.ts';
 import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
-import { rsaDecryptPkcs1 } from './adapter/rsa.ts';
+import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
 import { suiteInfo } from './adapter/suites.ts';
 import { TlsAlert } from './alerts.ts';
@@ -271,7 +271,7 @@ async function onClientHello(
   let ephemeral;
   if (suite.keyExchange === 'ecdhe') {
     // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
-    ephemeral = await generateEphemeral(group!, resolved.random);
+    ephemeral = await generateEphemeral(group!, resolved.random, resolved.deterministic);
     conn.emit({
       kind: 'secret',
       from: 'server',
@@ -340,18 +340,14 @@ async function onClientKeyExchange(
     }
   } else if (m.kind === 'rsa') {
     if (key.kind !== 'rsa') throw new TlsAlert('handshake_failure', 'RSA key exchange with a non-RSA key');
-    // RFC 5246 §7.4.7.1: on any failure continue with a random pre-master secret (Bleichenbacher).
-    const fallback = concatBytes(
-      new Uint8Array([state.clientVersion >> 8, state.clientVersion & 0xff]),
-      resolved.random(46),
+    // RFC 5246 §7.4.7.1: on any failure continue with a random pre-master secret (Bleichenbacher); the
+    // crypto layer never says which (bad padding, wrong length, wrong version).
+    preMaster = decryptPreMasterSecret(
+      key.rsa,
+      m.encryptedPreMasterSecret,
+      state.clientVersion,
+      resolved.random,
     );
-    const decrypted = rsaDecryptPkcs1(key, m.encryptedPreMasterSecret);
-    const ok =
-      decrypted !== undefined &&
-      decrypted.length === 48 &&
-      decrypted[0] === state.clientVersion >> 8 &&
-      decrypted[1] === (state.clientVersion & 0xff);
-    preMaster = ok ? decrypted : fallback;
   } else {
     throw new TlsAlert('decode_error', 'unparseable ClientKeyExchange');
   }

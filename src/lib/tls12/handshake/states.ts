@@ -7,7 +7,7 @@ import type { CertificateInfo } from './adapter/certificate-info.ts';
 import type { EphemeralKey } from './adapter/key-exchange.ts';
 import type { PrivateKey } from './adapter/certificate-info.ts';
 import type { SuiteInfo } from './adapter/suites.ts';
-import type { RecordProtection } from './adapter/record-protection.ts';
+import type { RecordKeys } from './connection.ts';
 import type { ClientConfig, Resolved, ServerConfig } from './config.ts';
 import type { Connection, EngineEvent } from './connection.ts';
 
@@ -46,8 +46,8 @@ export interface Negotiated {
 
 export interface Keys {
   master: Uint8Array;
-  clientWrite: RecordProtection;
-  serverWrite: RecordProtection;
+  clientWrite: RecordKeys;
+  serverWrite: RecordKeys;
 }
 
 interface ClientBase {

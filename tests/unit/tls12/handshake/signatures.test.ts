@@ -7,7 +7,7 @@ import {
   parsePkcs8,
   parseCertificate,
 } from '../../../../src/lib/tls12/handshake/adapter/certificate-info.ts';
-import { rsaSign } from '../../../../src/lib/tls12/handshake/adapter/rsa.ts';
+import { rsaSign } from '../../../../src/lib/tls12/crypto/rsa-signature.ts';
 import {
   signWithScheme,
   verifyCertificateSignature,
@@ -43,7 +43,7 @@ describe('engine signatures over the CryptoProvider', () => {
     const key = parsePkcs8(pki.rsa.keyDer);
     const ours = await signWithScheme(key, S.rsa_pkcs1_sha256, message, deterministicRandom('x'), true);
     if (key.kind !== 'rsa') throw new Error('expected an RSA key');
-    expect(ours).toEqual(rsaSign(key, 'pkcs1', 'sha256', message, deterministicRandom('x')));
+    expect(ours).toEqual(rsaSign(key.rsa, 'pkcs1', 'sha256', message, deterministicRandom('x')));
   });
 
   it('ECDSA: seeded signatures repeat (RFC 6979), WebCrypto ones verify; a flipped bit does not', async () => {

@@ -1,8 +1,8 @@
 /**
- * ECDHE for TLS 1.2 (RFC 8422 §5.10, RFC 7748 §6.1 for x25519): key pairs from injected randomness, the
- * public key and the shared secret computed by the crypto layer's CryptoProvider (WebCrypto X25519 / ECDH
- * where available). The private scalar is still drawn here from the engine's random source, as before, so
- * seeded runs keep their values and the transcript can show it.
+ * ECDHE for TLS 1.2 (RFC 8422 §5.10, RFC 7748 §6.1 for x25519) through the crypto layer's CryptoProvider
+ * (WebCrypto X25519 / ECDH where available). Deterministic runs draw the private scalar from the engine's
+ * injected random source so that seeded runs repeat; fresh runs let the provider generate the pair. Either
+ * way the transcript shows the scalar.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
 import { CryptoError, namedGroupByCode, type EcdhKeyPair } from '../../crypto/index.ts';
@@ -33,17 +33,24 @@ function nist(group: number) {
 export async function generateEphemeral(
   group: number,
   random: (n: number) => Uint8Array,
+  deterministic: boolean,
 ): Promise<EphemeralKey> {
   const name = namedGroupByCode(group);
+  if (!name) throw new Error(`unsupported group ${NamedGroup.format(group)}`);
+  if (!deterministic) {
+    // Fresh randomness: let the provider make the pair (WebCrypto generateKey where it can).
+    const pair = await engineProvider().generateEcdhKeyPair(name);
+    return { group, secret: pair.privateKey, publicKey: pair.publicKey, pair };
+  }
   let secret: Uint8Array;
   if (group === NamedGroup.values.x25519) {
     secret = random(32);
   } else {
     const curve = nist(group);
-    if (!curve || !name) throw new Error(`unsupported group ${NamedGroup.format(group)}`);
+    if (!curve) throw new Error(`unsupported group ${NamedGroup.format(group)}`);
     secret = curve.utils.randomSecretKey(random(curve.lengths.seed!));
   }
-  const pair = await engineProvider().importEcdhPrivateKey(name!, secret);
+  const pair = await engineProvider().importEcdhPrivateKey(name, secret);
   return { group, secret, publicKey: pair.publicKey, pair };
 }
 

@@ -21,8 +21,8 @@ import {
 import { SignatureScheme } from '../../wire/code-points.ts';
 import { engineProvider } from './provider.ts';
 import type { PrivateKey, PublicKey } from './certificate-info.ts';
-import { hash, type HashName } from './hashes.ts';
-import { rsaSign, rsaVerify } from './rsa.ts';
+import { hashSync as hash, type HashName } from '../../crypto/hash.ts';
+import { rsaSign, rsaVerify } from '../../crypto/rsa-signature.ts';
 
 export interface SchemeInfo {
   key: 'rsa' | 'ec';
@@ -118,7 +118,7 @@ export async function signWithScheme(
   if (name && key.pkcs8 && !needsJs) {
     return provider().sign(name, await importPrivate(key.pkcs8), message);
   }
-  if (key.kind === 'rsa') return rsaSign(key, info.padding!, info.hash, message, random);
+  if (key.kind === 'rsa') return rsaSign(key.rsa, info.padding!, info.hash, message, random);
   // RFC 6979 deterministic k: same key + message -> same signature.
   return curveOf(key.curve).sign(hash(info.hash, message), key.scalar, {
     prehash: false,
@@ -144,7 +144,7 @@ export async function verifyWithScheme(
     }
   }
   try {
-    if (key.kind === 'rsa') return rsaVerify(key, info.padding!, info.hash, message, signature);
+    if (key.kind === 'rsa') return rsaVerify(key.rsa, info.padding!, info.hash, message, signature);
     if (key.kind === 'ec') {
       return curveOf(key.curve).verify(signature, hash(info.hash, message), key.point, {
         prehash: false,
@@ -198,7 +198,7 @@ export async function verifyCertificateSignature(
     }
   }
   try {
-    if (issuerKey.kind === 'rsa') return rsaVerify(issuerKey, info.padding!, info.hash, tbs, signature);
+    if (issuerKey.kind === 'rsa') return rsaVerify(issuerKey.rsa, info.padding!, info.hash, tbs, signature);
     if (issuerKey.kind === 'ec') {
       return curveOf(issuerKey.curve).verify(signature, hash(info.hash, tbs), issuerKey.point, {
         prehash: false,

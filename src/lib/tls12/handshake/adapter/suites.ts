@@ -5,7 +5,7 @@
  */
 import { cipherSuite, type CipherSuiteInfo } from '../../crypto/suites.ts';
 import { CipherSuite } from '../../wire/code-points.ts';
-import type { HashName } from './hashes.ts';
+import type { HashName } from '../../crypto/hash.ts';
 
 export interface SuiteInfo {
   code: number;
@@ -13,13 +13,9 @@ export interface SuiteInfo {
   keyExchange: 'ecdhe' | 'rsa';
   /** The certificate key type the suite needs. */
   auth: 'rsa' | 'ec';
-  cipher: 'aes-gcm' | 'chacha20-poly1305' | 'aes-cbc';
-  keyLength: number;
-  /** fixed_iv_length (GCM salt 4, ChaCha20 12) or the CBC block size. */
-  ivLength: number;
-  macHash?: HashName;
-  macLength: number;
   prfHash: HashName;
+  /** The crypto layer's row for this suite: what record protection and the key schedule read. */
+  params: CipherSuiteInfo;
 }
 
 const C = CipherSuite.values;
@@ -36,18 +32,13 @@ const ORDER: number[] = [
 ];
 
 function toEngine(s: CipherSuiteInfo): SuiteInfo {
-  const cbc = s.cipherType === 'block';
   return {
     code: s.code,
+    name: CipherSuite.format(s.code),
     keyExchange: s.keyExchange === 'ECDHE' ? 'ecdhe' : 'rsa',
     auth: s.authentication === 'ECDSA' ? 'ec' : 'rsa',
-    cipher: cbc ? 'aes-cbc' : s.cipher === 'CHACHA20_POLY1305' ? 'chacha20-poly1305' : 'aes-gcm',
-    keyLength: s.keyLength,
-    ivLength: cbc ? 16 : s.fixedIvLength,
-    ...(cbc && s.macHash ? { macHash: s.macHash } : {}),
-    macLength: s.macKeyLength,
     prfHash: s.prfHash,
-    name: CipherSuite.format(s.code),
+    params: s,
   };
 }
 

@@ -1,0 +1,26 @@
+/**
+ * Synchronous hashes and HMAC (noble) for the places where an async WebCrypto call per use would dominate:
+ * the running handshake hash, and the PRF's few dozen HMACs over short inputs (see handshake/adapter/provider.ts).
+ * Same bytes as the provider's `digest` / `hmac`.
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import type { HashName } from './signature-schemes.ts';
+
+export type { HashName };
+
+const HASHES = { sha1, sha256, sha384, sha512 } as const;
+
+export function hashSync(name: HashName, data: Uint8Array): Uint8Array {
+  return HASHES[name](data);
+}
+
+/** Output length in bytes. */
+export function hashLength(name: HashName): number {
+  return HASHES[name].outputLen;
+}
+
+export function hmacSync(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
+  return hmac(HASHES[name], key, data);
+}
