@@ -341,3 +341,18 @@ export async function serverJudgesClientCert(
     detail: `CertificateRequest received; sent ${cert.file.cert.subject.rfc4514}; the server's OpenSSL rejects it (${why}) and sends the alert "${v.alertReason}".`,
   };
 }
+
+/** A fix for the client-certificate failures, or null when the error is about something else. */
+export function clientCertFix(error: string): string | null {
+  if (error.includes('client certificates can only be checked'))
+    return 'Set ssl_ca_file on the server (the CA that issues client certificates) and reload, or drop clientcert=/cert from the pg_hba.conf line.';
+  if (error.includes('connection requires a valid client certificate'))
+    return "Give the client a certificate from a CA in the server's ssl_ca_file: sslcert=/sslkey= (or ~/.postgresql/postgresql.crt and postgresql.key).";
+  if (error.includes('certificate authentication failed') || error.includes('"trust" authentication failed'))
+    return "The certificate's CN (or DN with clientname=DN) must equal the user name: connect as that user, reissue the certificate, or map names with pg_ident.conf (map=).";
+  if (error.includes('private key file'))
+    return 'Put the private key that belongs to the certificate next to it (sslkey=, or ~/.postgresql/postgresql.key, mode 0600).';
+  if (/alert (unknown ca|certificate expired|bad certificate|unsupported certificate)/.test(error))
+    return "The server rejected the client certificate: it must chain to a CA in the server's ssl_ca_file, be within its validity period and allow client authentication (EKU clientAuth).";
+  return null;
+}

@@ -11,7 +11,12 @@ import { parseConninfo } from './conninfo.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange, tlsVersion } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
-import { loadLibpqClientCert, serverJudgesClientCert, type ClientCertJudgement } from './clientcert.ts';
+import {
+  clientCertFix,
+  loadLibpqClientCert,
+  serverJudgesClientCert,
+  type ClientCertJudgement,
+} from './clientcert.ts';
 import type { ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, readPem, verifyServerChain } from './verify.ts';
 
@@ -546,6 +551,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               chainVerified,
               hostVerified,
               sslmode === 'allow' || sslmode === 'prefer' || sslmode === 'disable',
+              encrypted && judgement.kind === 'accepted',
             ),
             fix: fixFor(sslmode, encrypted, chainVerified, hostVerified),
           };
@@ -619,6 +625,9 @@ function fixFor(sslmode: SslMode, encrypted: boolean, chain: boolean, host: bool
 }
 
 function fixForError(error: string, sslmode: SslMode): string {
+  // A client-certificate failure is the root cause even when prefer's plaintext retry adds a pg_hba line.
+  const cert = clientCertFix(error);
+  if (cert) return cert;
   if (error.includes('does not support SSL'))
     return 'Set ssl=on (with ssl_cert_file/ssl_key_file) on the server and reload, or lower sslmode if plaintext is acceptable.';
   if (error.includes('root certificate file'))

@@ -9,6 +9,7 @@
  */
 
 import {
+  clientCertFix,
   matchKeyToCert,
   nodeAlertMessage,
   peerOf,
@@ -446,7 +447,8 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       error,
       cfg.sslmode,
       cfg.warnings,
-      'Fix pg_hba.conf or the credentials; node-postgres never retries another way.',
+      clientCertFix(result.message) ??
+        'Fix pg_hba.conf or the credentials; node-postgres never retries another way.',
     );
   }
   log.push(1, 'pg_hba', 'ok', result.detail, 'server.hba');
@@ -467,7 +469,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     chainVerified,
     hostnameVerified: hostVerified,
     steps: log.steps,
-    protection: protectionFor(ssl.on, chainVerified, hostVerified, false),
+    protection: protectionFor(ssl.on, chainVerified, hostVerified, false, peer !== null),
     ...(ssl.on && chainVerified && hostVerified
       ? {}
       : {

@@ -20,6 +20,23 @@ export function protectionFor(
   chain: boolean,
   host: boolean,
   downgradable: boolean,
+  /** The server verified a client certificate (mutual TLS). */
+  clientCertVerified = false,
+): Protection {
+  const p = protectionWithoutClientCert(encrypted, chain, host, downgradable);
+  return encrypted && clientCertVerified
+    ? {
+        ...p,
+        explanation: `${p.explanation} The client proved its identity too: the server verified its certificate against ssl_ca_file (mutual TLS), so a stolen password alone would not do.`,
+      }
+    : p;
+}
+
+function protectionWithoutClientCert(
+  encrypted: boolean,
+  chain: boolean,
+  host: boolean,
+  downgradable: boolean,
 ): Protection {
   if (!encrypted) {
     return {

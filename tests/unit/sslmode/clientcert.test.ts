@@ -283,6 +283,13 @@ describe('whole scenarios', () => {
       ['info', 'libpq.clientcert.files'],
       ['ok', 'server.clientcert.request'],
     ]);
+    expect(out.protection.explanation).toContain('mutual TLS');
+    const none = await libpq({}, '', {
+      ...server,
+      hba: ['hostssl all all 127.0.0.1/32 trust clientcert=verify-ca'],
+    });
+    expect(none.protection.explanation).not.toContain('mutual TLS');
+    expect(none.fix).toContain('ssl_ca_file');
   });
   it('libpq under TLS 1.3 does not retry a rejected certificate in prefer; under TLS 1.2 it does', async () => {
     const files = home(SAMPLE_CLIENT_EXPIRED_CERT, SAMPLE_CLIENT_EXPIRED_KEY);
