@@ -29,6 +29,38 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('models client certificates: ssl_ca_file, the cert method, and a certificate from the wrong CA', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/sslmode');
+    const heading = page.locator('.outcome h2').first();
+    await expect
+      .poll(() => heading.textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    const hba = page.getByLabel('pg_hba.conf');
+    await hba.fill('hostssl all all 0.0.0.0/0 cert');
+    await hba.blur();
+    await page.getByLabel('ssl_ca_file').selectOption('client-ca');
+    // No certificate yet: the cert line refuses, and prefer's plaintext retry finds no line.
+    await expect.poll(() => heading.textContent()).toBe('What happens: Connection fails');
+    expect(await page.locator('.outcome .error-text').first().textContent()).toContain(
+      'FATAL:  connection requires a valid client certificate',
+    );
+    await page.getByLabel('Client certificate').selectOption('app');
+    await expect.poll(() => heading.textContent()).toBe('What happens: Connected, encrypted (TLSv1.3)');
+    expect(await page.locator('.outcome').first().textContent()).toContain('mutual TLS');
+    expect(page.url()).toContain('ccert=app');
+    expect(page.url()).toContain('sca=client-ca');
+    await page.getByLabel('Client certificate').selectOption('untrusted');
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent())
+      .toBe(
+        'connection to server at "db.example.test" (127.0.0.1), port 5432 failed: SSL error: tlsv1 alert unknown ca',
+      );
+    expect(await page.locator('.timeline li .kind').allTextContents()).toContain('attempt 1 · client-cert');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('prints the exact libpq error for a bad sslmode value', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(
@@ -99,7 +131,7 @@ describe('sslmode Lab', () => {
         const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
           colorScheme: scheme,
         });
-        await page.goto(app.url + `#/sslmode?view=${view}&attacker=1`);
+        await page.goto(app.url + `#/sslmode?view=${view}&attacker=1&ccert=app&sca=client-ca`);
         await expect
           .poll(() => page.locator(view === 'matrix' ? '.matrix tbody td' : '.outcome').count(), {
             timeout: 20_000,

@@ -1,7 +1,8 @@
 /**
  * The sslmode Lab's controls (all in the URL) and how they become an engine scenario. Certificates come
  * from the sample PKI (src/content/sslmode/sample-pki.ts): Root A issues db.example.test (SAN DNS and
- * IP 127.0.0.1); Root B is unrelated.
+ * IP 127.0.0.1); Root B is unrelated. Client certificates come from the sample client PKI
+ * (src/content/sslmode/sample-client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
  */
 import {
   SAMPLE_LEAF_EXPIRED,
@@ -10,6 +11,17 @@ import {
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
 } from '../../../content/sslmode/sample-pki';
+import {
+  SAMPLE_CLIENT_APP_CERT,
+  SAMPLE_CLIENT_APP_KEY,
+  SAMPLE_CLIENT_CA,
+  SAMPLE_CLIENT_EXPIRED_CERT,
+  SAMPLE_CLIENT_EXPIRED_KEY,
+  SAMPLE_CLIENT_OTHER_CERT,
+  SAMPLE_CLIENT_OTHER_KEY,
+  SAMPLE_CLIENT_UNTRUSTED_CERT,
+  SAMPLE_CLIENT_UNTRUSTED_KEY,
+} from '../../../content/sslmode/sample-client-pki';
 import type { Driver, Scenario } from '../../../lib/sslmode/index';
 import { param, type ParamValues } from '../../url/hash';
 
@@ -35,6 +47,48 @@ export const ROOT_FILES = {
   'root-b': { label: '~/.postgresql/root.crt = Root B (a wrong CA)' },
 } as const;
 
+/**
+ * The client's certificate and key. libpq finds them as ~/.postgresql/postgresql.crt and .key; the same files
+ * are also at client.crt / client.key for a connection string that names them (sslcert=client.crt&sslkey=...).
+ */
+export const CLIENT_CERTS = {
+  none: { label: 'No client certificate' },
+  app: {
+    label: 'CN=app from the Sample Client CA, with its key',
+    cert: SAMPLE_CLIENT_APP_CERT,
+    key: SAMPLE_CLIENT_APP_KEY,
+  },
+  other: {
+    label: 'CN=someone-else from the Sample Client CA, with its key',
+    cert: SAMPLE_CLIENT_OTHER_CERT,
+    key: SAMPLE_CLIENT_OTHER_KEY,
+  },
+  expired: {
+    label: 'CN=app from the Sample Client CA, expired',
+    cert: SAMPLE_CLIENT_EXPIRED_CERT,
+    key: SAMPLE_CLIENT_EXPIRED_KEY,
+  },
+  untrusted: {
+    label: 'CN=app from another CA the server does not trust',
+    cert: SAMPLE_CLIENT_UNTRUSTED_CERT,
+    key: SAMPLE_CLIENT_UNTRUSTED_KEY,
+  },
+  'no-key': { label: 'CN=app, but the key file is missing', cert: SAMPLE_CLIENT_APP_CERT },
+  'wrong-key': {
+    label: "CN=app with someone else's key",
+    cert: SAMPLE_CLIENT_APP_CERT,
+    key: SAMPLE_CLIENT_OTHER_KEY,
+  },
+} as const satisfies Record<string, { label: string; cert?: string; key?: string }>;
+
+export const SERVER_CA_FILES = {
+  none: { label: 'Not set: the server asks the client for nothing' },
+  'client-ca': {
+    label: 'Sample Client CA: the server asks the client to prove who it is',
+    pem: SAMPLE_CLIENT_CA,
+  },
+} as const;
+
 export const DEFAULT_HBA = [
   'hostssl all all 0.0.0.0/0 scram-sha-256',
   'host all all 0.0.0.0/0 scram-sha-256',
@@ -50,6 +104,8 @@ export const sslmodeSchema = {
   root: param.oneOf(Object.keys(ROOT_FILES) as (keyof typeof ROOT_FILES)[], 'none'),
   ssl: param.boolean(true),
   cert: param.oneOf(Object.keys(SERVER_CERTS) as (keyof typeof SERVER_CERTS)[], 'good'),
+  ccert: param.oneOf(Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[], 'none'),
+  sca: param.oneOf(Object.keys(SERVER_CA_FILES) as (keyof typeof SERVER_CA_FILES)[], 'none'),
   smin: param.oneOf(['TLSv1.2', 'TLSv1.3'] as const, 'TLSv1.2'),
   preset: param.oneOf(['none', 'azure-flexible', 'aws-rds'] as const, 'none'),
   hba: param.list(DEFAULT_HBA),
@@ -69,11 +125,22 @@ export function buildScenario(
   const files: Record<string, string> = {};
   if (c.root === 'root-a') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_A;
   if (c.root === 'root-b') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_B;
+  const client: { label: string; cert?: string; key?: string } = CLIENT_CERTS[c.ccert];
+  if (client.cert !== undefined) {
+    files['~/.postgresql/postgresql.crt'] = client.cert;
+    files['client.crt'] = client.cert;
+  }
+  if (client.key !== undefined) {
+    files['~/.postgresql/postgresql.key'] = client.key;
+    files['client.key'] = client.key;
+  }
+  const ca: { label: string; pem?: string } = SERVER_CA_FILES[c.sca];
   return {
     client: { driver, ...(driver === 'libpq' ? { version: c.version } : {}), conninfo, files },
     server: {
       ssl: c.ssl,
       certificateChain: SERVER_CERTS[c.cert].pem,
+      ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
       hba: c.hba.filter((l) => l.trim() !== ''),
       users: { app: 'secret', postgres: null },
