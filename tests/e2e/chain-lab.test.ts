@@ -113,7 +113,7 @@ describe('Chain Lab', () => {
 });
 
 describe('Chain Lab with a large bundle', () => {
-  it('parses a 1,000-certificate bundle in the worker and sends the page only what it draws', async () => {
+  it('parses a 1,000-certificate bundle in the worker, sends the page only what it draws, and still answers input', async () => {
     // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key).
     const { generateBulkPem } = await import('./support/bulk-certificates');
     const pem = await generateBulkPem(1000);
@@ -131,6 +131,25 @@ describe('Chain Lab with a large bundle', () => {
     // Only the leaf's part of the pool is drawn: the other 999 unrelated certificates stay in the worker.
     expect(await page.locator('.graph .node').count()).toBe(1);
     expect(await page.locator('.verdict code').textContent()).toBe('self-signed certificate');
+
+    // The page still answers input: custom trust lists the pool a page at a time, with a filter.
+    await page.getByLabel('Trust store').selectOption('custom');
+    const trustList = page.getByRole('group', { name: 'Trust these certificates' });
+    await expect.poll(() => trustList.getByRole('checkbox').count(), { timeout: 60_000 }).toBe(50);
+    expect(await trustList.getByText('Showing 50 of 1000.').count()).toBe(1);
+    await trustList.getByRole('button', { name: 'Show 50 more' }).click();
+    expect(await trustList.getByRole('checkbox').count()).toBe(100);
+    await trustList.getByLabel('Filter by name').fill('Bulk certificate 0');
+    expect(await trustList.getByRole('checkbox').count()).toBe(1);
+    // Trusting the leaf itself (a self-signed certificate) makes it its own trust anchor.
+    await trustList.getByRole('checkbox').check();
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 60_000 })
+      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+    await trustList.getByLabel('Filter by name').fill('no such name');
+    expect(await trustList.textContent()).toContain(
+      "No certificate's subject or issuer contains “no such name”.",
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

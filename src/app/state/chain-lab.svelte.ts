@@ -44,7 +44,8 @@ export const chainSchema = {
 
 export interface UserInput {
   readonly name: string;
-  readonly content: string | Uint8Array;
+  /** Pasted text, or the File itself (read in the worker, never on the page). */
+  readonly content: string | Uint8Array | Blob;
 }
 
 /**
@@ -60,6 +61,8 @@ export class ChainLab {
   error = $state<string | null>(null);
   password = $state('');
   #generation = 0;
+  /** The analysis in flight, so that one change asking twice (URL effect + caller) makes one worker call. */
+  #inflight: { inputs: readonly UserInput[]; key: string; done: Promise<void> } | null = null;
 
   readonly #router: Router;
   readonly #pki: RpcClient<PkiMethods>;
@@ -109,24 +112,42 @@ export class ChainLab {
     await this.refresh();
   }
 
-  /** Parse, resolve the anchors and analyse, all in the worker. Stale results from an older call are dropped. */
-  async refresh(): Promise<void> {
+  /**
+   * Parse, resolve the anchors and analyse, all in the worker. Stale results from an older call are dropped; a
+   * call that asks for exactly what is already in flight (adding files changes the URL, whose effect refreshes,
+   * and addInputs refreshes too) joins it instead of parsing the same bundle twice.
+   */
+  refresh(): Promise<void> {
+    const inputs = this.userInputs;
+    const request = {
+      sampleServed: this.sample?.served ?? '',
+      sampleAnchors: this.sample?.anchors ?? '',
+      trust: this.controls.trust,
+      ticked: this.controls.ticked,
+      ...(this.password ? { password: this.password } : {}),
+      time: new Date(`${this.at}T12:00:00Z`),
+      ...(this.host ? { hostname: this.host } : {}),
+      purpose: this.purpose,
+      profile: this.profile,
+    };
+    const key = JSON.stringify(request);
+    const inflight = this.#inflight;
+    if (inflight && inflight.inputs === inputs && inflight.key === key) return inflight.done;
+    const done = this.#run({ ...request, inputs });
+    const entry = { inputs, key, done };
+    this.#inflight = entry;
+    void done.finally(() => {
+      if (this.#inflight === entry) this.#inflight = null;
+    });
+    return done;
+  }
+
+  async #run(request: Parameters<PkiMethods['runChainSession']>[0]): Promise<void> {
     const generation = ++this.#generation;
     this.busy = true;
     this.error = null;
     try {
-      const result = await this.#pki.call('runChainSession', {
-        inputs: this.userInputs,
-        sampleServed: this.sample?.served ?? '',
-        sampleAnchors: this.sample?.anchors ?? '',
-        trust: this.controls.trust,
-        ticked: this.controls.ticked,
-        ...(this.password ? { password: this.password } : {}),
-        time: new Date(`${this.at}T12:00:00Z`),
-        ...(this.host ? { hostname: this.host } : {}),
-        purpose: this.purpose,
-        profile: this.profile,
-      });
+      const result = await this.#pki.call('runChainSession', request);
       if (generation !== this.#generation) return;
       this.report = result.report;
       this.pool = result.pool;

@@ -10,7 +10,11 @@ import { getTrustStore, isTrustStoreName } from '../../lib/pki/trust-stores/inde
 
 export interface ChainSessionInput {
   readonly name: string;
-  readonly content: string | Uint8Array;
+  /**
+   * Pasted text, bytes, or a File (a Blob) as the page received it: a File crosses to the worker by
+   * structured clone as a handle, and is read here, so the page never reads nor copies the user's files.
+   */
+  readonly content: string | Uint8Array | Blob;
 }
 
 export interface ChainSessionRequest {
@@ -73,13 +77,24 @@ async function anchorsFor(
   return (await getTrustStore(req.trust)).pem;
 }
 
+/** The input's bytes or text; a File is read here (in the worker). */
+async function contentOf(input: ChainSessionInput): Promise<string | Uint8Array> {
+  if (typeof input.content === 'string' || input.content instanceof Uint8Array) return input.content;
+  try {
+    return new Uint8Array(await input.content.arrayBuffer());
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`${input.name}: the file could not be read (${why}); choose it again`);
+  }
+}
+
 export async function runChainSession(req: ChainSessionRequest): Promise<ChainSessionResult> {
   const options = req.password ? { password: req.password } : undefined;
   const parsed =
     req.inputs.length === 0
       ? await parseCertificates(req.sampleServed)
       : merge(
-          await Promise.all(req.inputs.map((i) => parseCertificates(i.content, options))),
+          await Promise.all(req.inputs.map(async (i) => parseCertificates(await contentOf(i), options))),
           req.inputs.map((i) => i.name),
         );
   const { certificates, crls, ...rest } = parsed;

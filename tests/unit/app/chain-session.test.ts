@@ -61,4 +61,27 @@ describe('the Chain Lab worker session', () => {
     expect(result.analysis).toBeNull();
     expect(result.report.certificateCount).toBe(0);
   });
+
+  it('reads a File (a Blob) itself, so the page hands over the file without reading it', async () => {
+    const file = new Blob([served], { type: 'application/x-pem-file' });
+    const result = await runChainSession({
+      ...base,
+      inputs: [{ name: 'served.pem', content: file }],
+      trust: 'azure-postgresql',
+    });
+    expect(result.report.certificateCount).toBe(3);
+    expect(result.report.blocks.every((b) => b.where.startsWith('served.pem: '))).toBe(true);
+    expect(result.analysis?.paths.filter((p) => p.valid)).toHaveLength(2);
+  });
+
+  it('says which file could not be read, and why', async () => {
+    // A File whose underlying file was deleted or changed after it was chosen: reading it rejects.
+    const gone = new Blob(['x']);
+    gone.arrayBuffer = () => Promise.reject(new Error('NotReadableError: the file changed on disk'));
+    await expect(
+      runChainSession({ ...base, inputs: [{ name: 'bundle.pem', content: gone }], trust: 'sample' }),
+    ).rejects.toThrow(
+      'bundle.pem: the file could not be read (NotReadableError: the file changed on disk); choose it again',
+    );
+  });
 });
