@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -39,8 +41,10 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Offline and install: links the web app manifest (public/manifest.webmanifest) and writes dist/precache.json,
- * the list of built files public/sw.js caches on install (source maps and Vite's own manifest left out).
+ * Offline and install: links the web app manifest (public/manifest.webmanifest) and writes dist/sw.js from
+ * src/service-worker.js with the list of built files to precache (source maps and Vite's own manifest left out)
+ * and a cache name made from that list's hash: hashed file names change with their content, so each build gets
+ * its own cache and the previous one is deleted when the new worker activates.
  */
 function offline(): Plugin {
   return {
@@ -55,7 +59,12 @@ function offline(): Plugin {
       for (const name of Object.keys(bundle)) {
         if (!name.endsWith('.map') && !name.startsWith('.vite/')) files.add(name);
       }
-      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify([...files].sort()) });
+      const list = [...files].sort();
+      const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16);
+      const source = readFileSync(new URL('./src/service-worker.js', import.meta.url), 'utf8')
+        .replace('= __CACHE_NAME__;', `= ${JSON.stringify(`tls-lab-${version}`)};`)
+        .replace('= __PRECACHE_FILES__;', `= ${JSON.stringify(list)};`);
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
   };
 }

@@ -1,15 +1,17 @@
-/* TLS Lab service worker: precaches the built site (precache.json, written at build time) so it works
- * offline. Same-origin GETs only; page loads go to the network first (so a new build is picked up) and fall
- * back to the cache; hashed assets come from the cache first. It never talks to another origin. */
-const CACHE = 'tls-lab-v1';
+/* global __CACHE_NAME__, __PRECACHE_FILES__ -- filled in by the build (vite.config.ts, offline()) */
+/* TLS Lab service worker (template: the build writes it to dist/sw.js with the two constants filled in, see
+ * vite.config.ts). Precaches the built site so it works offline. Same-origin GETs only; page loads go to the
+ * network first (so a new build is picked up) and fall back to the cache; hashed assets come from the cache
+ * first. It never talks to another origin. Each build has its own cache name, so a new deploy changes this
+ * file's bytes, the browser installs the new worker, and `activate` deletes the previous build's cache. */
+const CACHE = __CACHE_NAME__;
+const PRECACHE = __PRECACHE_FILES__;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      const response = await fetch('precache.json', { cache: 'no-cache' });
-      const files = response.ok ? await response.json() : [];
-      await cache.addAll(['./', ...files.filter((f) => typeof f === 'string')]);
+      await cache.addAll(['./', ...PRECACHE]);
       await self.skipWaiting();
     })(),
   );
@@ -18,7 +20,8 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+      for (const key of await caches.keys())
+        if (key.startsWith('tls-lab-') && key !== CACHE) await caches.delete(key);
       await self.clients.claim();
     })(),
   );
