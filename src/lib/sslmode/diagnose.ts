@@ -9,6 +9,16 @@ import {
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
 } from '../../content/sslmode/sample-pki.ts';
+import {
+  SAMPLE_CLIENT_APP_CERT,
+  SAMPLE_CLIENT_CA,
+  SAMPLE_CLIENT_EXPIRED_CERT,
+  SAMPLE_CLIENT_EXPIRED_KEY,
+  SAMPLE_CLIENT_OTHER_CERT,
+  SAMPLE_CLIENT_OTHER_KEY,
+  SAMPLE_CLIENT_UNTRUSTED_CERT,
+  SAMPLE_CLIENT_UNTRUSTED_KEY,
+} from '../../content/sslmode/sample-client-pki.ts';
 import { isIpLiteral } from './hostname.ts';
 import { RULES, type RuleId } from './rules.ts';
 import type { Driver, Scenario } from './types.ts';
@@ -31,6 +41,12 @@ const HBA_ANY = ['host all all 127.0.0.1/32 trust'];
 const TIME = '2026-01-01T00:00:00Z';
 const GOOD = { ssl: true, certificateChain: SAMPLE_LEAF_GOOD, hba: HBA_ANY, listen: ['127.0.0.1'] };
 const ROOT_A = { '~/.postgresql/root.crt': SAMPLE_ROOT_A };
+/** A server that asks for client certificates (ssl_ca_file) and authenticates with them (cert). */
+const MTLS = { ...GOOD, caFile: SAMPLE_CLIENT_CA, hba: ['hostssl all all 127.0.0.1/32 cert'] };
+const clientFiles = (cert: string, key?: string): Record<string, string> => ({
+  '~/.postgresql/postgresql.crt': cert,
+  ...(key !== undefined ? { '~/.postgresql/postgresql.key': key } : {}),
+});
 
 interface Pattern {
   readonly id: string;
@@ -54,6 +70,104 @@ const node = (url: string, server: Scenario['server'], files?: Record<string, st
 });
 
 const PATTERNS: readonly Pattern[] = [
+  // Client certificates first: with prefer their line comes before a pg_hba line from the plaintext retry.
+  {
+    id: 'server-clientcert-no-ca',
+    test: /client certificates can only be checked if a root certificate store is available/,
+    driver: 'unknown',
+    meaning:
+      'The matching pg_hba.conf line has clientcert= or the cert method, and the server has no ssl_ca_file to check a client certificate against.',
+    causes: [
+      'ssl_ca_file is not set in postgresql.conf (or the server was not reloaded after setting it).',
+      'A hostssl line copied from another server that does use client certificates.',
+    ],
+    rule: 'server.clientcert.hba',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require user=app dbname=app', { ...MTLS, caFile: undefined }),
+  },
+  {
+    id: 'server-clientcert-required',
+    test: /connection requires a valid client certificate/,
+    driver: 'unknown',
+    meaning:
+      'The matching pg_hba.conf line (clientcert=verify-ca/verify-full, or cert) needs a client certificate, and the client sent none.',
+    causes: [
+      'No client certificate: libpq looks for ~/.postgresql/postgresql.crt unless sslcert= is given, and silently sends nothing when the file is missing (even a wrong sslcert= path).',
+      'node-postgres: sslcert= without sslkey= sends no certificate.',
+      'With libpq sslmode=prefer the same line appears again with "no pg_hba.conf entry ... no encryption" from the plaintext retry.',
+    ],
+    rule: 'server.clientcert.hba',
+    reproduce: () => libpq('host=127.0.0.1 sslmode=require user=app dbname=app', MTLS),
+  },
+  {
+    id: 'server-cert-name',
+    test: /(?:certificate|"trust") authentication failed for user "([^"]+)"/,
+    driver: 'unknown',
+    meaning:
+      'The client certificate is valid, but its CN (or its DN with clientname=DN) is not the user name: the check of the cert method or of clientcert=verify-full failed.',
+    causes: [
+      'The certificate was issued for another user: connect as the user its CN names, or reissue it.',
+      'clientname=DN compares the whole RFC 2253 DN ("CN=app,O=Example"), never a bare user name — use a pg_ident.conf map (map=).',
+      'The names differ in case: the comparison is exact.',
+    ],
+    rule: 'server.clientcert.hba',
+    reproduce: (m) =>
+      libpq(`host=127.0.0.1 sslmode=require user=${m[1] ?? 'app'} dbname=app`, MTLS, {
+        ...clientFiles(SAMPLE_CLIENT_OTHER_CERT, SAMPLE_CLIENT_OTHER_KEY),
+      }),
+  },
+  {
+    id: 'libpq-clientkey-missing',
+    test: /certificate present, but not private key file "([^"]+)"/,
+    driver: 'libpq',
+    meaning: 'libpq found a client certificate file but not the key file that goes with it.',
+    causes: [
+      'sslkey= is not given and ~/.postgresql/postgresql.key does not exist (the key is looked up separately from sslcert=).',
+      'sslkey= points to a wrong path.',
+    ],
+    rule: 'libpq.clientcert.files',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require user=app dbname=app', MTLS, clientFiles(SAMPLE_CLIENT_APP_CERT)),
+  },
+  {
+    id: 'client-key-mismatch',
+    test: /key values mismatch/,
+    driver: 'unknown',
+    meaning:
+      'The private key file is not the key of the client certificate: OpenSSL refuses the pair before connecting.',
+    causes: [
+      'sslcert= and sslkey= (or the ~/.postgresql defaults) come from different certificates, e.g. after a renewal that replaced only one file.',
+    ],
+    rule: 'libpq.clientcert.files',
+    reproduce: () =>
+      libpq(
+        'host=127.0.0.1 sslmode=require user=app dbname=app',
+        MTLS,
+        clientFiles(SAMPLE_CLIENT_APP_CERT, SAMPLE_CLIENT_OTHER_KEY),
+      ),
+  },
+  {
+    id: 'client-cert-rejected',
+    test: /alert (unknown ca|certificate expired|bad certificate|unsupported certificate)/,
+    driver: 'unknown',
+    meaning:
+      'The SERVER sent this alert: it rejected the client certificate while verifying it against its ssl_ca_file (any certificate the client sends is checked, whatever pg_hba.conf says).',
+    causes: [
+      "unknown ca: the client certificate was not issued by a CA in the server's ssl_ca_file (or an intermediate is missing from the client's certificate file).",
+      'certificate expired: the client certificate (or a CA above it) is past its notAfter.',
+      'unsupported certificate: the certificate does not allow client authentication (EKU without clientAuth).',
+      'Under TLS 1.3 libpq sslmode=prefer does not retry after this alert; under TLS 1.2 it retries without SSL.',
+    ],
+    rule: 'server.clientcert.request',
+    reproduce: (m) =>
+      libpq(
+        'host=127.0.0.1 sslmode=require user=app dbname=app',
+        MTLS,
+        m[1] === 'certificate expired'
+          ? clientFiles(SAMPLE_CLIENT_EXPIRED_CERT, SAMPLE_CLIENT_EXPIRED_KEY)
+          : clientFiles(SAMPLE_CLIENT_UNTRUSTED_CERT, SAMPLE_CLIENT_UNTRUSTED_KEY),
+      ),
+  },
   {
     id: 'libpq-ssl-required',
     test: /server does not support SSL, but SSL was required/,

@@ -42,6 +42,29 @@ const TEXTS: [string, string][] = [
     'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
   ],
   ['node-ssl-unsupported', 'The server does not support SSL connections'],
+  [
+    'server-clientcert-no-ca',
+    'FATAL:  client certificates can only be checked if a root certificate store is available',
+  ],
+  ['server-clientcert-required', 'FATAL:  connection requires a valid client certificate'],
+  ['server-cert-name', 'FATAL:  certificate authentication failed for user "app"'],
+  ['server-cert-name', 'FATAL:  "trust" authentication failed for user "certuser"'],
+  [
+    'libpq-clientkey-missing',
+    'certificate present, but not private key file "/home/app/.postgresql/postgresql.key"',
+  ],
+  [
+    'client-key-mismatch',
+    'could not load private key file "/home/app/.postgresql/postgresql.key": key values mismatch',
+  ],
+  ['client-key-mismatch', 'error:05800074:x509 certificate routines::key values mismatch'],
+  ['client-cert-rejected', 'SSL error: tlsv1 alert unknown ca'],
+  ['client-cert-rejected', 'SSL error: sslv3 alert certificate expired'],
+  [
+    'server-clientcert-required',
+    'connection to server at "localhost" (127.0.0.1), port 5432 failed: FATAL:  connection requires a valid client certificate\n' +
+      'connection to server at "localhost" (127.0.0.1), port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
+  ],
   ['node-self-signed-chain', 'self-signed certificate in certificate chain'],
   ['node-self-signed-chain', 'unable to verify the first certificate'],
   ['node-self-signed-chain', 'self-signed certificate'],
