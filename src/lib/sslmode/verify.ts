@@ -1,5 +1,6 @@
 /**
- * The one seam between the sslmode engine and the certificate engine (src/lib/pki). Chain verification is
+ * The seam between the sslmode engine and the certificate engine (src/lib/pki) for the server chain (clientcert.ts
+ * does the same for client certificates, purpose clientAuth). Chain verification is
  * real: `analyzeChain` with the 'openssl-3' profile (libpq and Node both verify with OpenSSL 3), purpose
  * serverAuth (OpenSSL's client default purpose "sslserver"). Host-name rules are the clients' own and live in
  * hostname.ts.
