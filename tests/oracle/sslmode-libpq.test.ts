@@ -67,7 +67,9 @@ type SetupName =
   | 'tls12'
   | 'clientca'
   | 'clientca12'
-  | 'clientcaA';
+  | 'clientcaA'
+  | 'mismatchca'
+  | 'mismatchca12';
 type RootForm = 'none' | 'home' | 'path' | 'wrong';
 
 interface Cell {
@@ -92,22 +94,27 @@ const major = findPostgres().major;
 
 function setupTls(name: SetupName): ServerTls {
   if (name === 'off') return { name, ssl: false };
+  const client: Partial<Record<SetupName, { base: keyof OraclePki['servers']; ca: string; tls12?: true }>> = {
+    clientca: { base: 'good', ca: pki.clients.ca },
+    clientca12: { base: 'good', ca: pki.clients.ca, tls12: true },
+    clientcaA: { base: 'good', ca: pki.clients.ca + pki.rootA },
+    mismatchca: { base: 'mismatch', ca: pki.clients.ca },
+    mismatchca12: { base: 'mismatch', ca: pki.clients.ca, tls12: true },
+  };
+  const c = client[name];
   const cred =
-    name === 'tls13' ||
-    name === 'tls12' ||
-    name === 'clientca' ||
-    name === 'clientca12' ||
-    name === 'clientcaA'
+    name === 'tls13' || name === 'tls12'
       ? pki.servers.good
-      : pki.servers[name];
+      : c
+        ? pki.servers[c.base]
+        : pki.servers[name as keyof OraclePki['servers']];
   return {
     name,
     ssl: true,
     chainPem: cred.chainPem,
     keyPem: cred.keyPem,
-    ...(name === 'clientca' || name === 'clientca12' ? { caPem: pki.clients.ca } : {}),
-    ...(name === 'clientcaA' ? { caPem: pki.clients.ca + pki.rootA } : {}),
-    ...(name === 'tls12' || name === 'clientca12' ? { maxProtocol: 'TLSv1.2' } : {}),
+    ...(c ? { caPem: c.ca } : {}),
+    ...(name === 'tls12' || c?.tls12 ? { maxProtocol: 'TLSv1.2' } : {}),
     ...(name === 'tls13' ? { minProtocol: 'TLSv1.3' } : {}),
   };
 }
@@ -480,6 +487,22 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
     }));
     expectAgreement(await runAll('clientcaA', cells));
   });
+
+  for (const setup of ['mismatchca', 'mismatchca12'] as const) {
+    it(`H5: verify-full host-name failure vs a rejected client certificate, setup "${setup}"`, async () => {
+      // TLS 1.2: the server's alert ends the handshake before libpq checks the name; TLS 1.3: the name check
+      // runs when libpq's handshake is done, before the alert arrives.
+      const cells: Cell[] = [];
+      for (const v of clientVariants().filter((x) => /right CN in|expired|untrusted/.test(x.name)))
+        cells.push({
+          name: `sslmode=verify-full ${v.name} db=cert_trust`,
+          conninfo: 'host=localhost user=certuser dbname=cert_trust sslmode=verify-full',
+          root: 'path',
+          client: v.client,
+        });
+      expectAgreement(await runAll(setup, cells));
+    });
+  }
 
   it('F: connection strings libpq rejects before connecting', async () => {
     const bad = [

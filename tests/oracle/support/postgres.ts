@@ -14,6 +14,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -89,6 +90,7 @@ export class PgOracleServer {
   readonly socketDir: string;
   readonly bins: PgBinaries;
   private readonly homes = new Map<string, string>();
+  private readonly clientFiles = new Map<string, string>();
   private homeCounter = 0;
 
   private constructor(bins: PgBinaries, dir: string, port: number) {
@@ -239,12 +241,20 @@ export class PgOracleServer {
     return home;
   }
 
-  /** Writes a file the client can name in conninfo (sslrootcert=..., sslcert=...; *.key files 0600). */
+  /**
+   * Writes a file the client can name in conninfo (sslrootcert=..., sslcert=...; *.key files 0600). Cells run two
+   * at a time and ask for the same file again: an unchanged file is left alone, and a changed one is replaced
+   * atomically (write aside, rename), so a psql running meanwhile never reads a half-written file.
+   */
   clientFile(name: string, text: string): string {
     const path = join(this.dir, 'client-files', name);
+    if (this.clientFiles.get(path) === text) return path;
     mkdirSync(join(this.dir, 'client-files'), { recursive: true });
-    writeFileSync(path, text, { mode: name.endsWith('.key') ? 0o600 : 0o644 });
-    if (name.endsWith('.key')) chmodSync(path, 0o600);
+    const aside = `${path}.${this.homeCounter++}.tmp`;
+    writeFileSync(aside, text, { mode: name.endsWith('.key') ? 0o600 : 0o644 });
+    if (name.endsWith('.key')) chmodSync(aside, 0o600);
+    renameSync(aside, path);
+    this.clientFiles.set(path, text);
     return path;
   }
 
