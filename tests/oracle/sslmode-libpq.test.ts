@@ -504,6 +504,36 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
     });
   }
 
+  it('H6: a certificate file without a certificate, a key file without a key', async () => {
+    const c = pki.clients.certs;
+    const text = 'this is not PEM\n';
+    const variants: { name: string; client: ClientFiles }[] = [
+      {
+        name: 'certificate file holds no certificate',
+        client: {
+          homeFiles: { 'postgresql.crt': text, 'postgresql.key': c.right.keyPem },
+          files: { '~/.postgresql/postgresql.crt': text, '~/.postgresql/postgresql.key': c.right.keyPem },
+          extra: '',
+        },
+      },
+      {
+        name: 'key file holds no key',
+        client: {
+          homeFiles: { 'postgresql.crt': c.right.certPem, 'postgresql.key': text },
+          files: { '~/.postgresql/postgresql.crt': c.right.certPem, '~/.postgresql/postgresql.key': text },
+          extra: '',
+        },
+      },
+    ];
+    const cells: Cell[] = variants.map((v) => ({
+      name: `sslmode=require ${v.name} db=cert_trust`,
+      conninfo: 'host=localhost user=certuser dbname=cert_trust sslmode=require',
+      root: 'path',
+      client: v.client,
+    }));
+    expectAgreement(await runAll('clientca', cells));
+  });
+
   it('F: connection strings libpq rejects before connecting', async () => {
     const bad = [
       'host=localhost sslmode=foo',

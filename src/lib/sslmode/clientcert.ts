@@ -245,7 +245,7 @@ export async function loadLibpqClientCert(input: {
   }
   const file = await readClientCertFile(certPem);
   if ('error' in file) {
-    // UNVERIFIED: the OpenSSL reason after the colon depends on what the file holds.
+    // Oracle H6 (OpenSSL 3.0) for a file that is not PEM; other contents may give another OpenSSL reason.
     return {
       kind: 'error',
       text: `could not read certificate file "${certPath}": no start line`,
@@ -271,7 +271,7 @@ export async function loadLibpqClientCert(input: {
     };
   }
   if (match.kind === 'unreadable') {
-    // UNVERIFIED: the OpenSSL reason for a file without a readable key.
+    // Oracle H6 (OpenSSL 3.0) for a file that is not PEM; other contents may give another OpenSSL reason.
     return {
       kind: 'error',
       text: `could not load private key file "${keyPath}": unsupported`,
