@@ -14,7 +14,9 @@
  *   H  client certificates: sslmode(allow, prefer, require, verify-full) x client cert (none, right CN in ~/.postgresql,
  *      right CN by sslcert/sslkey, wrong CN, expired, untrusted CA, cert without key, key of another cert, sslcert
  *      naming a missing file) x pg_hba line (hostssl trust, + clientcert=verify-ca, + clientcert=verify-full, cert,
- *      cert clientname=DN), server with ssl_ca_file; and the clientcert lines on a server without ssl_ca_file
+ *      cert clientname=DN), server with ssl_ca_file; H2 the same lines on a server without ssl_ca_file; H3 rejected
+ *      certificates under TLS 1.2; H4 a serverAuth-only leaf + intermediate; H5 verify-full name failure vs a rejected
+ *      certificate (TLS 1.3 / 1.2); H6 certificate and key files that are not PEM
  */
 import { appendFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
