@@ -48,6 +48,9 @@ describe('sslmode Lab', () => {
     await page.getByLabel('Client certificate').selectOption('app');
     await expect.poll(() => heading.textContent()).toBe('What happens: Connected, encrypted (TLSv1.3)');
     expect(await page.locator('.outcome').first().textContent()).toContain('mutual TLS');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain(
+      'Client certificate: CN=app, verified by the server',
+    );
     expect(page.url()).toContain('ccert=app');
     expect(page.url()).toContain('sca=client-ca');
     await page.getByLabel('Client certificate').selectOption('untrusted');

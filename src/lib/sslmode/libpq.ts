@@ -17,7 +17,7 @@ import {
   serverJudgesClientCert,
   type ClientCertJudgement,
 } from './clientcert.ts';
-import type { ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
+import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, readPem, verifyServerChain } from './verify.ts';
 
 export const LIBPQ_USERS = [
@@ -191,6 +191,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const clientRange = { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' };
   let attempt = 0;
   let everVerifiedChain = false;
+  let certVerdict: ClientCertificateInfo['verdict'];
 
   // The root CA file (initialize_SSL): sslrootcert, else ~/.postgresql/root.crt.
   const rootIsSystem = major >= 16 && opts.sslrootcert === 'system';
@@ -209,6 +210,16 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
     home,
     files,
   });
+
+  const clientCertInfo = (): { clientCertificate?: ClientCertificateInfo } =>
+    clientCert.kind === 'loaded'
+      ? {
+          clientCertificate: {
+            subject: clientCert.file.cert.subject.rfc4514,
+            ...(certVerdict !== undefined ? { verdict: certVerdict } : {}),
+          },
+        }
+      : {};
 
   // Only a failed TCP connect (or an unresolvable name) moves on to the next address or host; any other
   // failure ends the whole connection attempt (PQconnectPoll: error_return, not try_next_addr/host).
@@ -460,6 +471,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               clientCert.kind === 'loaded' ? clientCert : null,
               now,
             );
+            if (judgement.kind !== 'none-sent') certVerdict = judgement.kind;
             if (judgement.kind === 'rejected' && version !== 'TLSv1.3') {
               log.push(attempt, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
               const r = failSsl(`SSL error: ${judgement.reason}`);
@@ -554,6 +566,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               encrypted && judgement.kind === 'accepted',
             ),
             fix: fixFor(sslmode, encrypted, chainVerified, hostVerified),
+            ...clientCertInfo(),
           };
         }
         log.push(attempt, result.kind === 'client' ? 'auth' : 'pg_hba', 'fail', result.detail, 'server.auth');
@@ -609,6 +622,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
     steps: log.steps,
     protection: protectionFor(false, false, false, false),
     fix: fixForError(error, sslmode),
+    ...clientCertInfo(),
   };
 }
 

@@ -22,7 +22,7 @@ import {
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
-import type { ConnectionOutcome, Scenario } from './types.ts';
+import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
 
 /** pg 8.23.1 started passing `host` to tls.connect. */
@@ -170,6 +170,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     usedBy: NODE_USERS,
   };
   const cfg = parseNodeUrl(s);
+  let certInfo: ClientCertificateInfo | undefined;
   const fail = (
     error: string,
     sslmode: string,
@@ -187,6 +188,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     steps: log.steps,
     protection: protectionFor(false, false, false, false),
     fix,
+    ...(certInfo ? { clientCertificate: certInfo } : {}),
   });
   if ('error' in cfg) {
     log.push(0, 'parse', 'fail', cfg.error, 'node.ssl.config');
@@ -287,6 +289,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
         );
       }
       offered = { file, peer: peerOf(file.cert) };
+      certInfo = { subject: file.cert.subject.rfc4514 };
       log.push(
         1,
         'client-cert',
@@ -304,6 +307,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       );
     }
     const judgement = await serverJudgesClientCert(s.server.caFile, offered, now);
+    if (certInfo && judgement.kind !== 'none-sent') certInfo = { ...certInfo, verdict: judgement.kind };
     const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
     if (version === null) {
       log.push(
@@ -470,6 +474,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     hostnameVerified: hostVerified,
     steps: log.steps,
     protection: protectionFor(ssl.on, chainVerified, hostVerified, false, peer !== null),
+    ...(certInfo ? { clientCertificate: certInfo } : {}),
     ...(ssl.on && chainVerified && hostVerified
       ? {}
       : {

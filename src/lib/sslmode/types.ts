@@ -146,6 +146,19 @@ export interface ConnectionOutcome {
   readonly warnings: readonly string[];
   /** The server's leaf certificate as the scenario gives it (absent when ssl is off or no chain is given). */
   readonly serverCertificate?: ServerCertificateInfo;
+  /** The client certificate the client had loaded (absent when it had none, or its files failed to load). */
+  readonly clientCertificate?: ClientCertificateInfo;
+}
+
+export interface ClientCertificateInfo {
+  /** Its subject, RFC 4514 ("CN=app"). */
+  readonly subject: string;
+  /**
+   * What the server made of it in the last TLS handshake that got that far: 'accepted' (verified against
+   * ssl_ca_file), 'rejected' (an alert), 'not-requested' (no ssl_ca_file, so it was never sent). Absent when no
+   * handshake got that far.
+   */
+  readonly verdict?: 'accepted' | 'rejected' | 'not-requested';
 }
 
 export interface ServerCertificateInfo {

@@ -284,6 +284,7 @@ describe('whole scenarios', () => {
       ['ok', 'server.clientcert.request'],
     ]);
     expect(out.protection.explanation).toContain('mutual TLS');
+    expect(out.clientCertificate).toEqual({ subject: 'CN=app', verdict: 'accepted' });
     const none = await libpq({}, '', {
       ...server,
       hba: ['hostssl all all 127.0.0.1/32 trust clientcert=verify-ca'],
@@ -335,9 +336,9 @@ describe('whole scenarios', () => {
     expect((await node(SAMPLE_CLIENT_APP_CERT, SAMPLE_CLIENT_OTHER_KEY)).error).toBe(
       'error:05800074:x509 certificate routines::key values mismatch',
     );
-    expect((await node(SAMPLE_CLIENT_UNTRUSTED_CERT, SAMPLE_CLIENT_UNTRUSTED_KEY)).error).toBe(
-      nodeAlertMessage(48),
-    );
+    const untrusted = await node(SAMPLE_CLIENT_UNTRUSTED_CERT, SAMPLE_CLIENT_UNTRUSTED_KEY);
+    expect(untrusted.error).toBe(nodeAlertMessage(48));
+    expect(untrusted.clientCertificate).toEqual({ subject: 'CN=app', verdict: 'rejected' });
     expect((await node(SAMPLE_CLIENT_OTHER_CERT, SAMPLE_CLIENT_OTHER_KEY)).error).toBe(
       'certificate authentication failed for user "app"',
     );
