@@ -16,6 +16,7 @@ import {
   type SslmodeControls,
 } from '../views/sslmode/scenario';
 import type { ParamValues } from '../url/hash';
+import { chainHandoff } from './chain-handoff.svelte';
 import type { Router } from './router.svelte';
 
 export interface MatrixCell {
@@ -57,7 +58,7 @@ export class SslmodeLab {
     const generation = ++this.#generation;
     const c = this.controls;
     try {
-      const outcome = await explainConnection(buildScenario(c));
+      const outcome = await explainConnection(buildScenario(c, c.conninfo, c.driver, chainHandoff.chain));
       const attacker = c.attacker ? await this.#attack(c) : null;
       const matrix = c.view === 'matrix' ? await this.#matrix(c) : null;
       if (generation !== this.#generation) return;
@@ -66,13 +67,17 @@ export class SslmodeLab {
       this.matrix = matrix;
       this.error = null;
     } catch (error) {
-      if (generation === this.#generation)
-        this.error = error instanceof Error ? error.message : String(error);
+      if (generation !== this.#generation) return;
+      // No stale verdict next to an error.
+      this.outcome = null;
+      this.attacker = null;
+      this.matrix = null;
+      this.error = error instanceof Error ? error.message : String(error);
     }
   }
 
   async #attack(c: SslmodeControls): Promise<AttackerView> {
-    const { strip, impersonate } = attackerScenarios(c);
+    const { strip, impersonate } = attackerScenarios(c, c.conninfo, c.driver, chainHandoff.chain);
     return { strip: await explainConnection(strip), impersonate: await explainConnection(impersonate) };
   }
 
@@ -90,7 +95,7 @@ export class SslmodeLab {
     const cells: MatrixCell[] = [];
     for (const { id: driver } of DRIVERS) {
       for (const sslmode of SSLMODES) {
-        const scenario = buildScenario(c, conninfoFor(driver, endpoint, sslmode), driver);
+        const scenario = buildScenario(c, conninfoFor(driver, endpoint, sslmode), driver, chainHandoff.chain);
         cells.push({ driver, sslmode, outcome: await explainConnection(scenario) });
       }
     }

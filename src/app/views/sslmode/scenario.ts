@@ -22,7 +22,8 @@ import {
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
 } from '../../../content/sslmode/sample-client-pki';
-import type { Driver, Scenario } from '../../../lib/sslmode/index';
+import { parseConninfo, type Driver, type Scenario } from '../../../lib/sslmode/index';
+import type { HandoffChain } from '../../state/chain-handoff.svelte';
 import { param, type ParamValues } from '../../url/hash';
 
 export const DRIVERS: readonly { id: Driver; label: string }[] = [
@@ -46,6 +47,9 @@ export const ROOT_FILES = {
   'root-a': { label: '~/.postgresql/root.crt = Root A (the right CA)' },
   'root-b': { label: '~/.postgresql/root.crt = Root B (a wrong CA)' },
 } as const;
+
+/** The value of `cert=` and `root=` that takes the chain (and its anchor) from the Chain Lab in this tab. */
+export const FROM_CHAIN_LAB = 'chain-lab';
 
 /**
  * The client's certificate and key. libpq finds them as ~/.postgresql/postgresql.crt and .key; the same files
@@ -101,9 +105,12 @@ export const sslmodeSchema = {
   ),
   version: param.oneOf(['15', '16', '17', '18'] as const, '17'),
   conninfo: param.string('host=db.example.test dbname=app user=app password=secret sslmode=prefer'),
-  root: param.oneOf(Object.keys(ROOT_FILES) as (keyof typeof ROOT_FILES)[], 'none'),
+  root: param.oneOf([...(Object.keys(ROOT_FILES) as (keyof typeof ROOT_FILES)[]), FROM_CHAIN_LAB], 'none'),
   ssl: param.boolean(true),
-  cert: param.oneOf(Object.keys(SERVER_CERTS) as (keyof typeof SERVER_CERTS)[], 'good'),
+  cert: param.oneOf(
+    [...(Object.keys(SERVER_CERTS) as (keyof typeof SERVER_CERTS)[]), FROM_CHAIN_LAB],
+    'good',
+  ),
   ccert: param.oneOf(Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[], 'none'),
   sca: param.oneOf(Object.keys(SERVER_CA_FILES) as (keyof typeof SERVER_CA_FILES)[], 'none'),
   smin: param.oneOf(['TLSv1.2', 'TLSv1.3'] as const, 'TLSv1.2'),
@@ -117,14 +124,42 @@ export type SslmodeControls = ParamValues<typeof sslmodeSchema>;
 /** A fixed date inside every sample certificate's validity but the expired one's, so verdicts never drift. */
 export const LAB_TIME = '2026-01-01T00:00:00Z';
 
+/**
+ * What the controls need from the Chain Lab, with the reason when it cannot be had: the Chain Lab holds no
+ * certificates in this tab (a fresh page or a shared link), or its chain reached no trust anchor.
+ */
+export function chainLabProblem(c: SslmodeControls, handoff: HandoffChain | null): string | null {
+  if (c.cert !== FROM_CHAIN_LAB && c.root !== FROM_CHAIN_LAB) return null;
+  if (!handoff)
+    return 'The Chain Lab holds no certificates in this tab: open it, drop or paste your chain, then come back. Your certificates stay in this tab and are never put in the address.';
+  if (c.root === FROM_CHAIN_LAB && !handoff.anchor)
+    return `The Chain Lab found no trust anchor for ${handoff.leaf}, so there is no root certificate to give the client: pick a trust store there, or choose another root file here.`;
+  return null;
+}
+
+/** Every host name of a libpq conninfo or URL (IP addresses included; the engine tells them apart). */
+function hostNames(conninfo: string): string[] {
+  const parsed = parseConninfo(conninfo);
+  const hosts = parsed.ok ? (parsed.options.get('host') ?? '') : '';
+  return hosts
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '' && !h.startsWith('/'));
+}
+
 export function buildScenario(
   c: SslmodeControls,
   conninfo = c.conninfo,
   driver: Driver = c.driver,
+  handoff: HandoffChain | null = null,
 ): Scenario {
+  const problem = chainLabProblem(c, handoff);
+  if (problem) throw new Error(problem);
+  const fromChainLab = handoff !== null && (c.cert === FROM_CHAIN_LAB || c.root === FROM_CHAIN_LAB);
   const files: Record<string, string> = {};
   if (c.root === 'root-a') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_A;
   if (c.root === 'root-b') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_B;
+  if (c.root === FROM_CHAIN_LAB && handoff?.anchor) files['~/.postgresql/root.crt'] = handoff.anchor.pem;
   const client: { label: string; cert?: string; key?: string } = CLIENT_CERTS[c.ccert];
   if (client.cert !== undefined) {
     files['~/.postgresql/postgresql.crt'] = client.cert;
@@ -139,15 +174,24 @@ export function buildScenario(
     client: { driver, ...(driver === 'libpq' ? { version: c.version } : {}), conninfo, files },
     server: {
       ssl: c.ssl,
-      certificateChain: SERVER_CERTS[c.cert].pem,
+      certificateChain:
+        c.cert === FROM_CHAIN_LAB ? (handoff as HandoffChain).chainPem : SERVER_CERTS[c.cert].pem,
       ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
       hba: c.hba.filter((l) => l.trim() !== ''),
       users: { app: 'secret', postgres: null },
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
     },
-    resolve: { 'db.example.test': ['127.0.0.1'], localhost: ['127.0.0.1'] },
-    time: LAB_TIME,
+    // Every name the connection string uses reaches the lab's one server (a real name the user typed, too).
+    resolve: {
+      ...Object.fromEntries(
+        [...hostNames(c.conninfo), ...hostNames(conninfo)].map((h) => [h, ['127.0.0.1']]),
+      ),
+      'db.example.test': ['127.0.0.1'],
+      localhost: ['127.0.0.1'],
+    },
+    // The samples are judged at a fixed date; a chain from the Chain Lab at the date the Chain Lab uses.
+    time: fromChainLab ? (handoff as HandoffChain).time : LAB_TIME,
   };
 }
 
@@ -159,8 +203,9 @@ export function attackerScenarios(
   c: SslmodeControls,
   conninfo = c.conninfo,
   driver: Driver = c.driver,
+  handoff: HandoffChain | null = null,
 ): { strip: Scenario; impersonate: Scenario } {
-  const base = buildScenario(c, conninfo, driver);
+  const base = buildScenario(c, conninfo, driver, handoff);
   const open = { hba: ['host all all 0.0.0.0/0 trust'], users: undefined, preset: undefined };
   return {
     strip: { ...base, server: { ...base.server, ...open, ssl: false } },
