@@ -113,10 +113,13 @@ describe('Chain Lab', () => {
 });
 
 describe('Chain Lab with a large bundle', () => {
+  // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key), once for both tests.
+  let bulk: Promise<string> | undefined;
+  const bulkPem = () =>
+    (bulk ??= import('./support/bulk-certificates').then(({ generateBulkPem }) => generateBulkPem(1000)));
+
   it('parses a 1,000-certificate bundle in the worker, sends the page only what it draws, and still answers input', async () => {
-    // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key).
-    const { generateBulkPem } = await import('./support/bulk-certificates');
-    const pem = await generateBulkPem(1000);
+    const pem = await bulkPem();
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
@@ -150,6 +153,36 @@ describe('Chain Lab with a large bundle', () => {
     expect(await trustList.textContent()).toContain(
       "No certificate's subject or issuer contains “no such name”.",
     );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('takes a 1,000-certificate paste straight to the worker, not into the box', async () => {
+    const pem = await bulkPem();
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(app.url).origin,
+    });
+    await page.goto(app.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    // The system clipboard holds the bundle; Ctrl+V in the paste box, as a user does.
+    await page.evaluate((text) => navigator.clipboard.writeText(text), pem);
+    await page.locator('#paste').focus();
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => page.getByText('Found 1000 certificates.').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('#paste').inputValue()).toBe('');
+    expect(await page.getByText('added directly').textContent()).toBe(
+      `Pasted text of ${Math.round(pem.length / 1024)} kB added directly, without showing it in the box.`,
+    );
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 60_000 })
+      .toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
+    // A small paste still lands in the box, to be read or edited before it is added.
+    const small = '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n';
+    await page.evaluate((text) => navigator.clipboard.writeText(text), small);
+    await page.locator('#paste').focus();
+    await page.keyboard.press('Control+V');
+    expect(await page.locator('#paste').inputValue()).toBe(small);
     expect(errors).toEqual([]);
     await context.close();
   });
