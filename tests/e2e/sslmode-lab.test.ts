@@ -3,8 +3,60 @@ import { useBuiltApp } from './support/app';
 import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 
 const app = useBuiltApp();
+const AZURE = 'fixtures/public-ca/azure';
 
 describe('sslmode Lab', () => {
+  it("takes the Chain Lab's uploaded chain as the server certificate and its anchor as root.crt, in memory only", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?trust=azure-postgresql&host=www.microsoft.com&at=2024-01-15');
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([
+        `${AZURE}/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem`,
+        `${AZURE}/int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem`,
+      ]);
+    const link = page.getByRole('link', {
+      name: 'What would psql and the other PostgreSQL clients do with this chain?',
+    });
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
+    await link.click();
+    const heading = page.locator('.outcome h2').first();
+    await expect
+      .poll(() => heading.textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    const server = page.getByLabel('Server certificate');
+    expect(await server.locator('option:checked').textContent()).toMatch(
+      /^From the Chain Lab: www\.microsoft\.com \+ 1 more$/,
+    );
+    expect(await page.getByLabel('Root certificate').locator('option:checked').textContent()).toContain(
+      "~/.postgresql/root.crt = DigiCert Global Root G2 (the Chain Lab's anchor)",
+    );
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    // A host the certificate does not name: the real name check fails, with libpq's text.
+    await page
+      .getByLabel('Connection string')
+      .fill('host=pg.example.net dbname=app user=app password=secret sslmode=verify-full');
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent())
+      .toBe(
+        'connection to server at "pg.example.net" (127.0.0.1), port 5432 failed: server certificate for "wwwqa.microsoft.com" (and 6 other names) does not match host name "pg.example.net"',
+      );
+    // The certificates never went into the address, and the Chain Lab still holds them after the visit.
+    expect(page.url()).not.toMatch(/BEGIN|MII/);
+    await page.getByRole('navigation').getByRole('link', { name: 'Chain Lab' }).click();
+    await expect.poll(() => page.getByText('Found 2 certificates.').count(), { timeout: 20_000 }).toBe(1);
+    // A shared link without the certificates says what to do instead of guessing.
+    const fresh = await openWatchedPage(app.browser, app.url);
+    await fresh.page.goto(app.url + '#/sslmode?cert=chain-lab');
+    await expect
+      .poll(() => fresh.page.locator('.error[role=alert]').textContent(), { timeout: 20_000 })
+      .toContain('The Chain Lab holds no certificates in this tab');
+    expect(fresh.errors).toEqual([]);
+    await fresh.context.close();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('explains the default libpq prefer connection step by step, and the root-file rule when a root is added', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/sslmode');

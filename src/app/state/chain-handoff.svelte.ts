@@ -6,12 +6,12 @@
  */
 
 export interface HandoffChain {
-  /** The leaf's subject (RFC 4514), for labels. */
+  /** The leaf's name for labels: its CN, else its subject. */
   readonly leaf: string;
   /** The certificates as the Chain Lab holds them, leaf first, as concatenated PEM. */
   readonly chainPem: string;
   readonly count: number;
-  /** The trust anchor of the Chain Lab's chosen path (subject and PEM), when it found one. */
+  /** The trust anchor of the Chain Lab's chosen path (its CN or subject, and its PEM), when it found one. */
   readonly anchor?: { readonly subject: string; readonly pem: string };
   /** The Chain Lab's validation time (ISO 8601), so that both labs judge at the same moment. */
   readonly time: string;

@@ -2,6 +2,8 @@ import type { ChainAnalysis } from '../../lib/pki/index';
 import { chainSamples, findSample, type Profile, type Purpose } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
+import { chainHandoff, type HandoffChain } from './chain-handoff.svelte';
+import { shortName } from '../views/chain/view-model';
 import type { RpcClient } from '../workers/rpc';
 import type { PkiMethods } from '../workers/pki.worker';
 import type { ChainSessionResult, PoolEntry } from '../workers/chain-session';
@@ -70,6 +72,8 @@ export class ChainLab {
   constructor(router: Router, pki: RpcClient<PkiMethods>) {
     this.#router = router;
     this.#pki = pki;
+    // The user's inputs outlive a visit to another lab (this tab's memory only).
+    this.userInputs = [...chainHandoff.inputs];
   }
 
   /** The URL's controls, typed; reading them in a template or $derived tracks the URL. */
@@ -101,12 +105,14 @@ export class ChainLab {
 
   async addInputs(inputs: UserInput[]): Promise<void> {
     this.userInputs = [...this.userInputs, ...inputs];
+    chainHandoff.inputs = this.userInputs;
     this.set({ sample: '', path: 0, cert: '' });
     await this.refresh();
   }
 
   async clearInputs(): Promise<void> {
     this.userInputs = [];
+    chainHandoff.inputs = [];
     this.report = null;
     this.analysis = null;
     await this.refresh();
@@ -152,6 +158,7 @@ export class ChainLab {
       this.report = result.report;
       this.pool = result.pool;
       this.analysis = result.analysis;
+      chainHandoff.chain = handoffOf(result.analysis);
     } catch (error) {
       if (generation === this.#generation)
         this.error = error instanceof Error ? error.message : String(error);
@@ -159,6 +166,24 @@ export class ChainLab {
       if (generation === this.#generation) this.busy = false;
     }
   }
+}
+
+/**
+ * What the sslmode Lab can use: the certificates as shown (a server's ssl_cert_file), and the anchor of the
+ * path the profile chose, else of the first path (a client's root.crt).
+ */
+function handoffOf(analysis: ChainAnalysis | null): HandoffChain | null {
+  if (!analysis?.leaf) return null;
+  const anchors = new Map(analysis.anchors.map((a) => [a.id, a]));
+  const ends = [analysis.verdict.path, ...analysis.paths.map((p) => p.certificates)];
+  const anchor = ends.map((ids) => (ids ? anchors.get(ids[ids.length - 1] ?? '') : undefined)).find(Boolean);
+  return {
+    leaf: shortName(analysis.leaf),
+    chainPem: analysis.certificates.map((c) => toPem(c.der)).join(''),
+    count: analysis.certificates.length,
+    ...(anchor ? { anchor: { subject: shortName(anchor), pem: toPem(anchor.der) } } : {}),
+    time: analysis.time,
+  };
 }
 
 export function toPem(der: Uint8Array): string {
