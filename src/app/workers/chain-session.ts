@@ -64,17 +64,54 @@ function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
   };
 }
 
-async function anchorsFor(
-  req: ChainSessionRequest,
-  pool: readonly CertView[],
-): Promise<string | Uint8Array[]> {
-  if (req.trust === 'sample') return req.sampleAnchors;
+/**
+ * Parsed inputs, kept while the worker lives, so that moving the date slider or changing the host re-runs the
+ * analysis without parsing a 1,000-certificate bundle again. Keyed by the text itself, or by a File's name,
+ * size and modification time (a File handle arrives as a new object on every call); bytes and plain Blobs,
+ * which have no such identity, are parsed every time. Small: the last few inputs only.
+ */
+const parsed = new Map<string, Promise<ParseReport>>();
+const PARSED_KEEP = 8;
+
+function cacheKey(name: string, content: string | Uint8Array | Blob, password: string): string | null {
+  if (typeof content === 'string') return `text\u0000${password}\u0000${content}`;
+  if (typeof File !== 'undefined' && content instanceof File)
+    return `file\u0000${password}\u0000${name}\u0000${content.size}\u0000${content.lastModified}`;
+  return null;
+}
+
+function parseCached(
+  name: string,
+  content: string | Uint8Array | Blob,
+  password: string,
+  parse: () => Promise<ParseReport>,
+): Promise<ParseReport> {
+  const key = cacheKey(name, content, password);
+  if (key === null) return parse();
+  let report = parsed.get(key);
+  if (report) {
+    parsed.delete(key); // most recently used last
+  } else {
+    report = parse();
+    report.catch(() => parsed.delete(key as string));
+  }
+  parsed.set(key, report);
+  while (parsed.size > PARSED_KEEP) parsed.delete(parsed.keys().next().value as string);
+  return report;
+}
+
+async function anchorsFor(req: ChainSessionRequest, pool: readonly CertView[]): Promise<readonly CertView[]> {
+  if (req.trust === 'sample')
+    return (
+      await parseCached('sample anchors', req.sampleAnchors, '', () => parseCertificates(req.sampleAnchors))
+    ).certificates;
   if (req.trust === 'custom') {
     const ticked = new Set(req.ticked);
-    return pool.filter((c) => ticked.has(c.id.slice(0, 16))).map((c) => c.der);
+    return pool.filter((c) => ticked.has(c.id.slice(0, 16)));
   }
   if (!isTrustStoreName(req.trust)) throw new Error(`Unknown trust store "${req.trust}"`);
-  return (await getTrustStore(req.trust)).pem;
+  const { pem } = await getTrustStore(req.trust);
+  return (await parseCached(`trust store ${req.trust}`, pem, '', () => parseCertificates(pem))).certificates;
 }
 
 /** The input's bytes or text; a File is read here (in the worker). */
@@ -90,14 +127,21 @@ async function contentOf(input: ChainSessionInput): Promise<string | Uint8Array>
 
 export async function runChainSession(req: ChainSessionRequest): Promise<ChainSessionResult> {
   const options = req.password ? { password: req.password } : undefined;
-  const parsed =
+  const password = req.password ?? '';
+  const report0 =
     req.inputs.length === 0
-      ? await parseCertificates(req.sampleServed)
+      ? await parseCached('sample', req.sampleServed, '', () => parseCertificates(req.sampleServed))
       : merge(
-          await Promise.all(req.inputs.map(async (i) => parseCertificates(await contentOf(i), options))),
+          await Promise.all(
+            req.inputs.map((i) =>
+              parseCached(i.name, i.content, password, async () =>
+                parseCertificates(await contentOf(i), options),
+              ),
+            ),
+          ),
           req.inputs.map((i) => i.name),
         );
-  const { certificates, crls, ...rest } = parsed;
+  const { certificates, crls, ...rest } = report0;
   const report = { ...rest, certificateCount: certificates.length, crlCount: crls.length };
   const pool = certificates.map((c) => ({
     id: c.id,
@@ -107,7 +151,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   }));
   if (certificates.length === 0) return { report, pool, analysis: null };
   const analysis = await analyzeChain({
-    certificates: certificates.map((c) => c.der),
+    certificates,
     trustAnchors: await anchorsFor(req, certificates),
     time: req.time,
     ...(req.hostname ? { hostname: req.hostname } : {}),

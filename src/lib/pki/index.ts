@@ -26,10 +26,13 @@ export { matchHostname, matchDnsPattern } from './paths/hostname.ts';
 export { commonNames } from './paths/names.ts';
 export { analyzeCertViews } from './paths/analyze.ts';
 
+/** Certificates as PEM text (many), one DER per element, or already parsed (parseCertificates' CertViews). */
+export type CertificatesInput = string | readonly Uint8Array[] | readonly CertView[];
+
 export interface AnalyzeChainInput {
-  /** The pool as the peer sent it, leaf first: PEM text of many certificates, or one DER per element. */
-  readonly certificates: string | Uint8Array[];
-  readonly trustAnchors: string | Uint8Array[];
+  /** The pool as the peer sent it, leaf first. */
+  readonly certificates: CertificatesInput;
+  readonly trustAnchors: CertificatesInput;
   readonly time?: Date;
   readonly hostname?: string;
   readonly purpose?: 'serverAuth' | 'clientAuth' | 'any';
@@ -38,10 +41,12 @@ export interface AnalyzeChainInput {
 }
 
 async function parseAll(
-  input: string | Uint8Array[],
+  input: CertificatesInput,
   what: string,
 ): Promise<{ certs: CertView[]; problems: ParseProblem[] }> {
-  const parts = typeof input === 'string' ? [input] : input;
+  if (typeof input !== 'string' && input.every((c) => !(c instanceof Uint8Array)))
+    return { certs: [...(input as readonly CertView[])], problems: [] };
+  const parts = typeof input === 'string' ? [input] : (input as readonly Uint8Array[]);
   const certs: CertView[] = [];
   const problems: ParseProblem[] = [];
   for (const [i, part] of parts.entries()) {

@@ -84,4 +84,29 @@ describe('the Chain Lab worker session', () => {
       'bundle.pem: the file could not be read (NotReadableError: the file changed on disk); choose it again',
     );
   });
+
+  it('re-analyses a kept parse at another date and host, and parses a changed input again', async () => {
+    const input = [{ name: 'served.pem', content: served }];
+    const before = await runChainSession({ ...base, inputs: input, trust: 'azure-postgresql' });
+    // The same text again (as the page sends it on every control change), after the leaf expired:
+    const after = await runChainSession({
+      ...base,
+      time: new Date('2024-10-01T12:00:00Z'),
+      hostname: 'www.microsoft.com',
+      inputs: [{ name: 'served.pem', content: `${served}` }],
+      trust: 'azure-postgresql',
+    });
+    expect(before.analysis?.verdict.valid).toBe(true);
+    expect(after.analysis?.verdict.valid).toBe(false);
+    expect(after.analysis?.verdict.error?.message).toBe('certificate has expired');
+    expect(after.report.certificateCount).toBe(3);
+    // Another text under the same name is another input: parsed afresh, not served from the kept parse.
+    const leafOnly = served.slice(0, served.indexOf('-----END CERTIFICATE-----') + 25);
+    const changed = await runChainSession({
+      ...base,
+      inputs: [{ name: 'served.pem', content: leafOnly }],
+      trust: 'azure-postgresql',
+    });
+    expect(changed.report.certificateCount).toBe(1);
+  });
 });
