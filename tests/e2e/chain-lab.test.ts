@@ -89,6 +89,24 @@ describe('Chain Lab', () => {
     await context.close();
   });
 
+  it('refuses a file over 10 MB by name and still reads the other files of the same pick', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    const big = join(mkdtempSync(join(tmpdir(), 'tls-lab-big-')), 'huge-bundle.pem');
+    writeFileSync(big, Buffer.alloc(11 * 1024 * 1024, 0x41));
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([big, `${AZURE}/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem`]);
+    await expect.poll(() => page.getByText('Found 1 certificate.').count(), { timeout: 20_000 }).toBe(1);
+    // The other file's analysis does not wipe the refusal.
+    expect(await page.getByRole('alert', { name: 'Files not read' }).textContent()).toBe(
+      'huge-bundle.pem is 11.0 MB; the limit is 10 MB per file',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('can be driven by keyboard alone and passes axe in light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: scheme });

@@ -110,6 +110,12 @@ export class ChainLab {
     await this.refresh();
   }
 
+  /** Drops the user's inputs (a sample was picked), here and in the tab's memory. */
+  forgetInputs(): void {
+    this.userInputs = [];
+    chainHandoff.inputs = [];
+  }
+
   async clearInputs(): Promise<void> {
     this.userInputs = [];
     chainHandoff.inputs = [];
