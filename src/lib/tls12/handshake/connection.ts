@@ -126,6 +126,8 @@ export class Connection {
           tamper,
         );
       });
+      // drain() awaits it and sees any failure; until then it must not count as an unhandled rejection.
+      sealing.catch(() => undefined);
       this.#queue.push(sealing);
     }
   }

@@ -127,23 +127,20 @@ export async function signWithScheme(
   });
 }
 
-export async function verifyWithScheme(
+/**
+ * Verifies with the provider when it implements the scheme (`name`), else in JS (bigint RSA, noble ECDSA).
+ * Any failure, malformed input included, is simply "does not verify".
+ */
+async function verifyWith(
   key: PublicKey,
-  scheme: number,
+  info: SchemeInfo,
+  name: SignatureSchemeName | undefined,
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const info = SCHEMES.get(scheme);
-  if (!info || info.key !== key.kind) return false;
-  const name = providerScheme(scheme);
-  if (name && key.spki) {
-    try {
-      return await provider().verify(name, await importPublic(key.spki), message, signature);
-    } catch {
-      return false;
-    }
-  }
+  if (info.key !== key.kind) return false;
   try {
+    if (name) return await provider().verify(name, await importPublic(key.spki), message, signature);
     if (key.kind === 'rsa') return rsaVerify(key.rsa, info.padding!, info.hash, message, signature);
     if (key.kind === 'ec') {
       return curveOf(key.curve).verify(signature, hash(info.hash, message), key.point, {
@@ -156,6 +153,16 @@ export async function verifyWithScheme(
     return false;
   }
   return false;
+}
+
+export async function verifyWithScheme(
+  key: PublicKey,
+  scheme: number,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const info = SCHEMES.get(scheme);
+  return info ? verifyWith(key, info, providerScheme(scheme), message, signature) : false;
 }
 
 /**
@@ -188,26 +195,5 @@ export async function verifyCertificateSignature(
   signature: Uint8Array,
 ): Promise<boolean> {
   const info = CERT_ALGORITHMS[algorithmOid];
-  if (!info || info.key !== issuerKey.kind) return false;
-  const name = CERT_SCHEMES[algorithmOid];
-  if (name && issuerKey.spki) {
-    try {
-      return await provider().verify(name, await importPublic(issuerKey.spki), tbs, signature);
-    } catch {
-      return false;
-    }
-  }
-  try {
-    if (issuerKey.kind === 'rsa') return rsaVerify(issuerKey.rsa, info.padding!, info.hash, tbs, signature);
-    if (issuerKey.kind === 'ec') {
-      return curveOf(issuerKey.curve).verify(signature, hash(info.hash, tbs), issuerKey.point, {
-        prehash: false,
-        format: 'der',
-        lowS: false,
-      });
-    }
-  } catch {
-    return false;
-  }
-  return false;
+  return info ? verifyWith(issuerKey, info, CERT_SCHEMES[algorithmOid], tbs, signature) : false;
 }
