@@ -358,9 +358,10 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
   // generateKey, exported once as a JWK for the scalar and the public key: ~0.4 ms against ~1.3 ms for
   // importing a scalar we drew (a PKCS#8 import plus a base-point multiplication). With injected randomness
   // the scalar must come from that source, so the import path stays.
-  let nativeGenerate: boolean | undefined = options.random === undefined ? undefined : false;
+  // Per group: a browser may have ECDH on P-256 but no X25519 in WebCrypto.
+  const nativeGenerate = new Map<NamedGroupName, boolean>();
   const generateNative = async (group: NamedGroupName): Promise<WebCryptoEcdhKeyPair | undefined> => {
-    if (nativeGenerate === false) return undefined;
+    if (options.random !== undefined || nativeGenerate.get(group) === false) return undefined;
     const info = GROUP_INFO[group];
     const algorithm = group === 'x25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: info.curve! };
     try {
@@ -371,11 +372,11 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       const publicKey = group === 'x25519' ? x : concatBytes(Uint8Array.of(4), x, fromBase64Url(jwk.y!));
       if (scalar.length !== info.bytes || publicKey.length !== (group === 'x25519' ? 32 : 1 + 2 * info.bytes))
         throw new CryptoError('invalid-input', `${group}: WebCrypto exported a key of an unexpected size`);
-      nativeGenerate = true;
+      nativeGenerate.set(group, true);
       return new WebCryptoEcdhKeyPair(group, publicKey, pair.privateKey, scalar);
     } catch (e) {
-      if (nativeGenerate === true) throw e;
-      nativeGenerate = false;
+      if (nativeGenerate.get(group) === true) throw e;
+      nativeGenerate.set(group, false);
       return undefined;
     }
   };

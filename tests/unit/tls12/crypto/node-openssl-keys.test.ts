@@ -35,6 +35,18 @@ function der(key: KeyObject, type: 'pkcs8' | 'spki'): Uint8Array {
 }
 
 describe('ECDH against node:crypto (OpenSSL)', () => {
+  it('a fresh pair (WebCrypto generateKey) shows the private scalar that belongs to its public key', async () => {
+    for (const group of ['x25519', 'secp256r1', 'secp384r1'] as const) {
+      const fresh = await provider.generateEcdhKeyPair(group);
+      // Importing the shown scalar on a seeded provider (the import path) gives the same public key.
+      const again = await createCryptoProvider({ random: countingRandom() }).importEcdhPrivateKey(
+        group,
+        fresh.privateKey,
+      );
+      expect(again.publicKey, group).toEqual(fresh.publicKey);
+    }
+  });
+
   it('x25519: both sides agree', async () => {
     const theirs = generateKeyPairSync('x25519');
     const theirRaw = der(theirs.publicKey, 'spki').subarray(-32); // SPKI = 12-byte prefix + 32-byte u
