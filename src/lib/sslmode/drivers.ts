@@ -1,7 +1,7 @@
 /**
- * pgJDBC, Npgsql and pgx as rule tables: per sslmode, which attempts are made in which order, what is verified,
+ * pgJDBC, Npgsql, pgx and asyncpg as rule tables: per sslmode, which attempts are made in which order, what is verified,
  * and when the driver falls back. No real client of these drivers runs in this project's tests (no JVM, .NET or
- * Go toolchain); every row cites the source it was read from, and texts not read in source are marked UNVERIFIED
+ * Go toolchain; asyncpg is not installed by the project either); every row cites the source it was read from, and texts not read in source are marked UNVERIFIED
  * (see docs/sslmode-rules.md).
  */
 
@@ -36,16 +36,26 @@ export interface FallbackRule {
 }
 
 export interface DriverRuleTable {
-  readonly driver: Exclude<Driver, 'libpq' | 'node-postgres'>;
+  readonly driver: RuleTableDriver;
   readonly version: string;
+  /**
+   * asyncpg: root files are loaded while the settings are parsed, before any socket is opened, so a missing one
+   * fails even when the server would answer N. An explicitly named file (sslrootcert / PGSSLROOTCERT) must exist
+   * in every mode that loads one; the default ~/.postgresql/root.crt only where the mode requires a root.
+   */
+  readonly rootLoadedAtParse?: boolean;
   readonly usedBy: readonly string[];
   readonly defaultMode: string;
   readonly modes: Readonly<Record<string, ModeRule>>;
   readonly fallback: FallbackRule;
   readonly texts: {
-    readonly sslNotSupported: string;
+    /** A function when the text names the target (asyncpg: host and port as given). */
+    readonly sslNotSupported: string | ((host: string, port: string) => string);
     readonly rootMissing: (path: string) => string;
-    readonly chainFailed: string;
+    /** With rootLoadedAtParse: the text when an explicitly named root file is absent. */
+    readonly rootMissingExplicit?: (path: string) => string;
+    /** A function when the text carries OpenSSL's verify reason (X509_verify_cert_error_string). */
+    readonly chainFailed: string | ((reason: string) => string);
     readonly hostMismatch: (host: string) => string;
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
     /** Texts that were not read in the driver's or platform's source. */
@@ -278,10 +288,105 @@ const PGX: DriverRuleTable = {
   ],
 };
 
-export const DRIVER_RULES: Readonly<Record<'pgjdbc' | 'npgsql' | 'pgx', DriverRuleTable>> = {
+/** CPython's ssl error suffix, as seen with CPython 3.11.7 / OpenSSL 3.0.19: the line differs per CPython build. */
+const CPYTHON_SSL_LINE = '(_ssl.c:1006)';
+const cpythonVerifyFailed = (reason: string): string =>
+  `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${reason} ${CPYTHON_SSL_LINE}`;
+
+const ASYNCPG: DriverRuleTable = {
+  driver: 'asyncpg',
+  version: '0.31',
+  usedBy: [
+    'Python asyncio applications: asyncpg directly, SQLAlchemy (postgresql+asyncpg), Tortoise ORM, Piccolo, Gino, databases',
+  ],
+  defaultMode: 'prefer',
+  rootLoadedAtParse: true,
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslmode < allow: ssl=False)',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _connect_addr() (first attempt ssl=None) and _parse_connect_dsn_and_args() (CERT_NONE)',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslmode < require: CERT_NONE, check_hostname False, even with root.crt)',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'if-root',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslrootcert / PGSSLROOTCERT / ~/.postgresql/root.crt -> CERT_REQUIRED, else CERT_NONE)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: true,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (no root file -> ClientConfigurationError; no system store)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: true,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (check_hostname = sslmode >= verify_full); _create_ssl_connection() server_hostname=host',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { only: ['28000', '28P01'] },
+    source:
+      'S: asyncpg connect_utils.py TLSUpgradeProto.data_received() (prefer + CERT_NONE: N -> plaintext on the same socket), __connect_addr() (InvalidAuthorizationSpecificationError and its subclass InvalidPasswordError retry once: prefer after SSL, allow after plaintext; TLS errors are raised)',
+  },
+  texts: {
+    sslNotSupported: (host, port) => `PostgreSQL server at "${host}:${port}" rejected SSL upgrade`,
+    rootMissing: (path) =>
+      `root certificate file "${path}" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "${path}" exists and is readable.`,
+    rootMissingExplicit: () => '[Errno 2] No such file or directory',
+    chainFailed: cpythonVerifyFailed,
+    hostMismatch: (host) =>
+      cpythonVerifyFailed(
+        `${isIpLiteral(host) ? 'IP address' : 'Hostname'} mismatch, certificate is not valid for '${host}'.`,
+      ),
+    // str(PostgresError): the message, then DETAIL/HINT lines when the server sent them (it sends none for
+    // pg_hba rejects and failed passwords).
+    serverError: (_severity, message) => message,
+    unverified: [
+      'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (checked by hand with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15.18); other CPython builds print another line, and uvloop may surface TLS errors differently',
+      'hostMismatch order: OpenSSL reports a host-name mismatch before an expired certificate; the engine checks the chain first',
+    ],
+  },
+  sources: [
+    'MagicStack/asyncpg asyncpg/connect_utils.py (SSLMode, _parse_connect_dsn_and_args, TLSUpgradeProto, _create_ssl_connection, _connect_addr, __connect_addr, _connect), asyncpg/exceptions/_base.py (PostgresError.__str__, InterfaceMessage.__str__), asyncpg/exceptions/__init__.py (28000, 28P01)',
+  ],
+};
+
+export type RuleTableDriver = Exclude<Driver, 'libpq' | 'node-postgres'>;
+
+export const DRIVER_RULES: Readonly<Record<RuleTableDriver, DriverRuleTable>> = {
   pgjdbc: PGJDBC,
   npgsql: NPGSQL,
   pgx: PGX,
+  asyncpg: ASYNCPG,
 };
 
 interface DriverSettings {
@@ -296,7 +401,7 @@ interface DriverSettings {
 
 /** Each driver's own connection-string syntax, reduced to the settings the model needs. */
 export function parseDriverSettings(
-  driver: 'pgjdbc' | 'npgsql' | 'pgx',
+  driver: RuleTableDriver,
   s: Scenario,
 ): DriverSettings | { error: string } {
   const text = s.client.conninfo;
@@ -351,6 +456,7 @@ export function parseDriverSettings(
       sslrootcert: kv.get('rootcertificate') ?? env['PGSSLROOTCERT'],
     };
   }
+  if (driver === 'asyncpg') return parseAsyncpgDsn(text, env, fallbackUser);
   // pgx: libpq-style key=value or URL.
   let opts: ReadonlyMap<string, string>;
   if (/^postgres(ql)?:\/\//.test(text)) {
@@ -395,8 +501,57 @@ export function parseDriverSettings(
   };
 }
 
+const ASYNCPG_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/**
+ * asyncpg's DSN: a postgres:// or postgresql:// URL only (connect_utils.py _parse_connect_dsn_and_args()).
+ * Query parameters override nothing given as keyword arguments (none here); PG* variables fill the gaps.
+ */
+function parseAsyncpgDsn(
+  text: string,
+  env: Readonly<Record<string, string>>,
+  fallbackUser: string,
+): DriverSettings | { error: string } {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase() ?? '';
+  if (scheme !== 'postgres' && scheme !== 'postgresql')
+    return {
+      error: `invalid DSN: scheme is expected to be either "postgresql" or "postgres", got '${scheme}'`,
+    };
+  let url: URL;
+  try {
+    url = new URL(text.replace(/^[^:]*:/, 'http:'));
+  } catch {
+    return {
+      error: `The engine could not read this DSN as a single-host URL (asyncpg's multi-host lists are not modelled): ${text}`,
+    };
+  }
+  const q = url.searchParams;
+  // SSLMode.parse(): the value with '-' replaced by '_' must name a member, so verify_full is accepted too.
+  const modeText = q.get('sslmode') ?? env['PGSSLMODE'] ?? 'prefer';
+  const sslmode = modeText.replace(/_/g, '-');
+  if (!ASYNCPG_MODES.includes(sslmode))
+    return { error: `\`sslmode\` parameter must be one of: ${ASYNCPG_MODES.join(', ')}` };
+  const user =
+    (url.username ? decodeURIComponent(url.username) : null) ??
+    q.get('user') ??
+    (env['PGUSER'] || fallbackUser);
+  const dbname = url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : null;
+  const rootText = q.get('sslrootcert') ?? env['PGSSLROOTCERT'];
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || env['PGHOST'] || 'localhost',
+    port: url.port || env['PGPORT'] || '5432',
+    user,
+    database: dbname ?? q.get('database') ?? env['PGDATABASE'] ?? user,
+    password:
+      (url.password ? decodeURIComponent(url.password) : null) ?? q.get('password') ?? env['PGPASSWORD'],
+    sslmode,
+    // `if sslrootcert:` - an empty value means the default file.
+    sslrootcert: rootText ? rootText : undefined,
+  };
+}
+
 export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<ConnectionOutcome> {
-  const driver = s.client.driver as 'pgjdbc' | 'npgsql' | 'pgx';
+  const driver = s.client.driver as RuleTableDriver;
   const table = DRIVER_RULES[driver];
   const log = new StepLog();
   const base = {
@@ -428,7 +583,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
     'parse',
     'info',
     `${driver} sslmode=${cfg.sslmode}: attempts ${mode.attempts.join(' then ')}; chain ${mode.chain}; host name ${mode.hostname ? 'checked' : 'not checked'} (${mode.source}).`,
-    'libpq.order',
+    driver === 'asyncpg' ? 'asyncpg.ssl.config' : 'libpq.order',
   );
   const files = s.client.files ?? {};
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
@@ -436,6 +591,17 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
   const rootPem =
     files[rootKey] ?? (cfg.sslrootcert === undefined ? files[`${home}/.postgresql/root.crt`] : undefined);
   const rootPath = cfg.sslrootcert ?? `${home}/.postgresql/root.crt`;
+  if (table.rootLoadedAtParse && mode.chain !== 'never' && rootPem === undefined) {
+    const explicit = cfg.sslrootcert !== undefined;
+    if (explicit || mode.rootRequired) {
+      const error =
+        explicit && table.texts.rootMissingExplicit
+          ? table.texts.rootMissingExplicit(rootPath)
+          : table.texts.rootMissing(rootPath);
+      log.push(0, 'parse', 'fail', error, 'asyncpg.rootcert');
+      return failed(error, cfg.sslmode, `Provide the root CA file ${rootPath}, or point sslrootcert at it.`);
+    }
+  }
   const listen = s.server.listen ?? ['127.0.0.1', '::1'];
   const address = isIpLiteral(cfg.host)
     ? cfg.host
@@ -465,12 +631,13 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
             'ssl-response',
             'info',
             `N: continue in plaintext on the same connection (${table.fallback.source}).`,
-            'libpq.ssl-response.n',
+            driver === 'asyncpg' ? 'asyncpg.fallback' : 'libpq.ssl-response.n',
           );
           encrypted = false;
           i = mode.attempts.length - 1;
         } else {
-          errors.push(wrap(table.texts.sslNotSupported));
+          const text = table.texts.sslNotSupported;
+          errors.push(wrap(typeof text === 'string' ? text : text(cfg.host, cfg.port)));
           if (!last) continue;
           break;
         }
@@ -487,10 +654,16 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
           const check = await verifyServerChain({
             chainPem: s.server.certificateChain ?? '',
             rootsPem: rootPem ?? '',
-            profile: driver === 'pgx' ? 'go' : 'rfc5280',
+            // asyncpg: CPython's ssl module is OpenSSL with no verify callback, so the first error stands.
+            profile: driver === 'pgx' ? 'go' : driver === 'asyncpg' ? 'openssl-3' : 'rfc5280',
             time: now,
           });
-          if (!check.trusted) tlsError = table.texts.chainFailed;
+          const chainText = table.texts.chainFailed;
+          if (!check.trusted)
+            tlsError =
+              typeof chainText === 'string'
+                ? chainText
+                : chainText(check.error?.message ?? 'certificate verify failed');
           else {
             chainOk = true;
             if (mode.hostname) {

@@ -38,6 +38,7 @@ function explainDriver(scenario: Scenario, time: Date): Promise<ConnectionOutcom
     case 'pgjdbc':
     case 'npgsql':
     case 'pgx':
+    case 'asyncpg':
       return explainRuleTableDriver(scenario, time);
     default:
       throw new Error(`unknown driver "${String((scenario.client as { driver: unknown }).driver)}"`);

@@ -186,6 +186,22 @@ export const RULES = {
     'servername is passed only for a non-IP host; pg 8.23.1+ also passes host, so an IP host is checked against iPAddress SANs (pg <= 8.23.0: Node checked "localhost").',
     'S: brianc/node-postgres packages/pg/lib/connection.js upgradeToSSL() (8.23.1); nodejs/node lib/_tls_wrap.js onConnectSecure()',
   ),
+  // ---- asyncpg
+  'asyncpg.ssl.config': r(
+    'asyncpg.ssl.config',
+    'The DSN (postgres:// URL) sslmode, else PGSSLMODE, else prefer over TCP; disable -> no SSL, allow/prefer -> CERT_NONE without host name check, require -> chain only when a root file exists, verify-ca/verify-full -> a root file is required (no system store).',
+    'S: MagicStack/asyncpg asyncpg/connect_utils.py _parse_connect_dsn_and_args()',
+  ),
+  'asyncpg.rootcert': r(
+    'asyncpg.rootcert',
+    'Root files are loaded while the DSN is parsed, before any connection: an explicit sslrootcert/PGSSLROOTCERT that is absent raises FileNotFoundError in require and stronger; a missing ~/.postgresql/root.crt raises ClientConfigurationError for verify-ca/verify-full only.',
+    'S: MagicStack/asyncpg asyncpg/connect_utils.py _parse_connect_dsn_and_args() (load_verify_locations, _dot_postgresql_path)',
+  ),
+  'asyncpg.fallback': r(
+    'asyncpg.fallback',
+    'prefer: N -> plaintext on the same socket; 28000/28P01 after an SSL connection -> one retry without SSL. allow: the same errors after plaintext -> one retry with SSL. TLS handshake errors are raised.',
+    'S: MagicStack/asyncpg asyncpg/connect_utils.py TLSUpgradeProto.data_received(), _connect_addr(), __connect_addr()',
+  ),
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

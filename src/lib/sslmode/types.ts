@@ -4,13 +4,13 @@
  * Everything here survives `structuredClone` and `JSON.stringify`.
  */
 
-export type Driver = 'libpq' | 'node-postgres' | 'pgjdbc' | 'npgsql' | 'pgx';
+export type Driver = 'libpq' | 'node-postgres' | 'pgjdbc' | 'npgsql' | 'pgx' | 'asyncpg';
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 export interface ClientSpec {
   readonly driver: Driver;
-  /** Driver version: libpq "15".."18" (default "17"); node-postgres "8.23"; pgjdbc "42.7"; npgsql "8".."10"; pgx "5". */
+  /** Driver version: libpq "15".."18" (default "17"); node-postgres "8.23"; pgjdbc "42.7"; npgsql "8".."10"; pgx "5"; asyncpg "0.31". */
   readonly version?: string;
   /** libpq key=value or postgres:// URI (node-postgres: URL; pgJDBC: jdbc:postgresql:// URL or key=value; Npgsql: Key=Value;...). */
   readonly conninfo: string;
