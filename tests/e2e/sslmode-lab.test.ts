@@ -144,7 +144,7 @@ describe('sslmode Lab', () => {
   it('draws every sslmode by every driver as a grid', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/sslmode?view=matrix&root=root-a');
-    await expect.poll(() => page.locator('.matrix tbody td').count(), { timeout: 20_000 }).toBe(30);
+    await expect.poll(() => page.locator('.matrix tbody td').count(), { timeout: 20_000 }).toBe(36);
     const libpqRow = await page.locator('.matrix tbody tr').first().locator('td').allTextContents();
     expect(libpqRow.map((t) => t.trim())).toEqual([
       'plaintext',
@@ -157,6 +157,16 @@ describe('sslmode Lab', () => {
     const nodeRow = await page.locator('.matrix tbody tr').nth(1).locator('td').allTextContents();
     expect(nodeRow[0]!.trim()).toBe('plaintext');
     expect(nodeRow.slice(1).every((t) => t.trim() === 'fails')).toBe(true);
+    // asyncpg, the sixth row: like libpq except prefer, which never verifies even with a root file.
+    const asyncpgRow = await page.locator('.matrix tbody tr').nth(5).locator('td').allTextContents();
+    expect(asyncpgRow.map((t) => t.trim())).toEqual([
+      'plaintext',
+      'plaintext',
+      'encrypted, unverified',
+      'chain only',
+      'chain only',
+      'verified',
+    ]);
     await screenshot(page, 'sslmode-matrix');
     expect(errors).toEqual([]);
     await context.close();

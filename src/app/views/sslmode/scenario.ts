@@ -32,6 +32,7 @@ export const DRIVERS: readonly { id: Driver; label: string }[] = [
   { id: 'pgjdbc', label: 'pgJDBC (Java)' },
   { id: 'npgsql', label: 'Npgsql (.NET)' },
   { id: 'pgx', label: 'pgx (Go)' },
+  { id: 'asyncpg', label: 'asyncpg (Python)' },
 ];
 
 export const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -232,6 +233,7 @@ export function conninfoFor(driver: Driver, e: Endpoint, sslmode: string): strin
       return `host=${e.host} port=${e.port} dbname=${e.dbname} user=${e.user}${e.password ? ` password=${e.password}` : ''} sslmode=${sslmode}`;
     case 'node-postgres':
     case 'pgx':
+    case 'asyncpg':
       return `postgres://${encodeURIComponent(e.user)}${pw}@${e.host}:${e.port}/${e.dbname}?sslmode=${sslmode}`;
     case 'pgjdbc':
       return `jdbc:postgresql://${e.host}:${e.port}/${e.dbname}?user=${e.user}${e.password ? `&password=${e.password}` : ''}&sslmode=${sslmode}`;
