@@ -69,7 +69,97 @@ const node = (url: string, server: Scenario['server'], files?: Record<string, st
   time: TIME,
 });
 
+const asyncpg = (
+  dsn: string,
+  server: Scenario['server'],
+  files?: Record<string, string>,
+  extra: Partial<Scenario> = {},
+): Scenario => ({
+  client: { driver: 'asyncpg', conninfo: dsn, home: '/home/app', ...(files ? { files } : {}) },
+  server,
+  time: TIME,
+  ...extra,
+});
+
+/** asyncpg's own texts (asyncpg connect_utils.py) and CPython's ssl texts: distinctive, so they go first. */
+const ASYNCPG_PATTERNS: readonly Pattern[] = [
+  {
+    id: 'asyncpg-ssl-rejected',
+    test: /PostgreSQL server at "(.+):(\d+)" rejected SSL upgrade/,
+    driver: 'asyncpg',
+    meaning:
+      'asyncpg sent SSLRequest with sslmode require or stronger (or on the SSL retry of allow) and the server answered N.',
+    causes: [
+      'ssl = off on the server.',
+      'A connection pooler or proxy in front of PostgreSQL that does not speak TLS.',
+      'With sslmode=prefer asyncpg would have gone on in plaintext instead.',
+    ],
+    rule: 'asyncpg.fallback',
+    reproduce: (m) =>
+      asyncpg(
+        `postgres://app@${m[1]}:${m[2]}/app?sslmode=require`,
+        { ssl: false, hba: HBA_ANY, listen: ['127.0.0.1'] },
+        undefined,
+        { resolve: { [m[1] ?? 'localhost']: ['127.0.0.1'] } },
+      ),
+  },
+  {
+    id: 'asyncpg-root-missing',
+    test: /root certificate file "([^"]+)" does not exist or cannot be accessed/,
+    driver: 'asyncpg',
+    meaning:
+      'asyncpg with sslmode verify-ca or verify-full found no ~/.postgresql/root.crt; it checks before connecting and never falls back to the system trust store.',
+    causes: [
+      'No sslrootcert in the DSN (or PGSSLROOTCERT) and no ~/.postgresql/root.crt for the user the program runs as (check HOME in containers and services).',
+      'The file exists but is not readable by that user.',
+      'For a public CA, point sslrootcert at the system bundle (for example /etc/ssl/certs/ca-certificates.crt).',
+    ],
+    rule: 'asyncpg.rootcert',
+    reproduce: (m) => {
+      const home = (m[1] ?? '').replace(/\/\.postgresql\/root\.crt$/, '');
+      const s = asyncpg('postgres://app@localhost/app?sslmode=verify-ca', GOOD);
+      return home.startsWith('/') ? { ...s, client: { ...s.client, home } } : s;
+    },
+  },
+  {
+    id: 'asyncpg-cert-verify',
+    test: /\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (.*?) \(_ssl\.c:\d+\)/,
+    driver: 'asyncpg',
+    meaning:
+      'Python\'s ssl module (asyncpg, and other Python clients that do TLS themselves) rejected the server certificate: the OpenSSL reason follows "certificate verify failed:".',
+    causes: [
+      'Hostname/IP address mismatch: sslmode=verify-full and the certificate does not name the host in the DSN.',
+      'unable to get local issuer certificate / self-signed certificate: the root file (sslrootcert, PGSSLROOTCERT or ~/.postgresql/root.crt) is not the CA that issued the server certificate. With asyncpg, sslmode=require verifies the chain as soon as such a file exists.',
+      'certificate has expired: the server certificate (or an intermediate) is out of date.',
+    ],
+    rule: 'asyncpg.ssl.config',
+    reproduce: (m) => {
+      const reason = m[1] ?? '';
+      const host = /not valid for '([^']+)'/.exec(reason)?.[1];
+      if (host !== undefined && /^(Hostname|IP address) mismatch/.test(reason)) {
+        const ip = isIpLiteral(host);
+        return asyncpg(
+          `postgres://app@${host.includes(':') ? `[${host}]` : host}/app?sslmode=verify-full`,
+          { ...GOOD, listen: [ip ? host : '127.0.0.1'] },
+          ROOT_A,
+          ip ? {} : { resolve: { [host]: ['127.0.0.1'] } },
+        );
+      }
+      if (/self[- ]signed certificate/.test(reason))
+        return asyncpg(
+          'postgres://app@localhost/app?sslmode=require',
+          { ...GOOD, certificateChain: SAMPLE_LEAF_SELF_SIGNED },
+          ROOT_A,
+        );
+      return asyncpg('postgres://app@localhost/app?sslmode=require', GOOD, {
+        '~/.postgresql/root.crt': SAMPLE_ROOT_B,
+      });
+    },
+  },
+];
+
 const PATTERNS: readonly Pattern[] = [
+  ...ASYNCPG_PATTERNS,
   // Client certificates first: with prefer their line comes before a pg_hba line from the plaintext retry.
   {
     id: 'server-clientcert-no-ca',

@@ -72,6 +72,24 @@ const TEXTS: [string, string][] = [
     'node-altname',
     "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:db.example.test",
   ],
+  // asyncpg 0.31.0 on CPython 3.11.7 against PostgreSQL 15.18 (run by hand; see docs/sslmode-rules.md).
+  ['asyncpg-ssl-rejected', 'PostgreSQL server at "localhost:45432" rejected SSL upgrade'],
+  [
+    'asyncpg-root-missing',
+    'root certificate file "/tmp/h12/empty/.postgresql/root.crt" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "/tmp/h12/empty/.postgresql/root.crt" exists and is readable.',
+  ],
+  [
+    'asyncpg-cert-verify',
+    '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+  ],
+  [
+    'asyncpg-cert-verify',
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'localhost'. (_ssl.c:1006)",
+  ],
+  [
+    'asyncpg-cert-verify',
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.2'. (_ssl.c:1006)",
+  ],
 ];
 
 describe('diagnoseError', () => {
@@ -94,6 +112,18 @@ describe('diagnoseError', () => {
     expect(out.error).toBe(
       'connection to server at "127.0.0.1", port 5432 failed: server certificate for "db.example.test" (and 1 other name) does not match host name "other.example.test"',
     );
+  });
+
+  it('reproduces asyncpg texts exactly, host and port included', async () => {
+    for (const text of [
+      'PostgreSQL server at "db.internal:6432" rejected SSL upgrade',
+      "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'db.internal'. (_ssl.c:1006)",
+      "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.2'. (_ssl.c:1006)",
+      'root certificate file "/srv/app/.postgresql/root.crt" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "/srv/app/.postgresql/root.crt" exists and is readable.',
+    ]) {
+      const out = await explainConnection(diagnoseError(text).reproduce!);
+      expect(out.error).toBe(text);
+    }
   });
 
   it('says so when it does not know a text', () => {
