@@ -168,6 +168,21 @@ describe('sslmode Lab', () => {
       'verified',
     ]);
     await screenshot(page, 'sslmode-matrix');
+    expect(await page.getByRole('heading', { name: 'How the drivers differ from libpq' }).count()).toBe(1);
+    // A cell opens its own trace, by keyboard: node-postgres with sslmode=prefer verifies, against Node's CAs,
+    // which do not hold the lab's Root A.
+    const cell = page.getByRole('button', { name: /^node-postgres \(pg\), sslmode prefer: fails\./ });
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('.outcome h2').first().textContent())
+      .toBe('What happens: Connection fails');
+    expect(page.url()).not.toContain('view=matrix');
+    expect(page.url()).toContain('driver=node-postgres');
+    expect(await page.getByLabel('Connection string').inputValue()).toContain('sslmode=prefer');
+    expect(await page.locator('.outcome .error-text').first().textContent()).toBe(
+      'unable to verify the first certificate',
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -22,6 +22,8 @@ import type { Router } from './router.svelte';
 export interface MatrixCell {
   readonly driver: Driver;
   readonly sslmode: string;
+  /** The connection string this cell used, in the driver's own syntax (to open the cell's trace). */
+  readonly conninfo: string;
   readonly outcome: ConnectionOutcome;
 }
 
@@ -95,8 +97,9 @@ export class SslmodeLab {
     const cells: MatrixCell[] = [];
     for (const { id: driver } of DRIVERS) {
       for (const sslmode of SSLMODES) {
-        const scenario = buildScenario(c, conninfoFor(driver, endpoint, sslmode), driver, chainHandoff.chain);
-        cells.push({ driver, sslmode, outcome: await explainConnection(scenario) });
+        const conninfo = conninfoFor(driver, endpoint, sslmode);
+        const scenario = buildScenario(c, conninfo, driver, chainHandoff.chain);
+        cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
       }
     }
     return cells;

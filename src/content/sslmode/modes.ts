@@ -4,6 +4,8 @@
  * (D: libpq-ssl.html "Protection Provided in Different Modes"), plus the one-line differences of other drivers.
  */
 
+import type { Driver } from '../../lib/sslmode/index';
+
 export type LibpqSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
 export interface ModeText {
@@ -56,7 +58,7 @@ export const SSLMODE_TEXT: Readonly<Record<LibpqSslMode, ModeText>> = {
 };
 
 /** How other drivers differ from libpq, one line each (sources in src/lib/sslmode/drivers.ts and node-postgres.ts). */
-export const DRIVER_DIFFERENCES: Readonly<Record<'node-postgres' | 'pgjdbc' | 'npgsql' | 'pgx', string>> = {
+export const DRIVER_DIFFERENCES: Readonly<Record<Exclude<Driver, 'libpq'>, string>> = {
   'node-postgres':
     'No TLS unless the URL asks; any sslmode except disable/no-verify means full verification and never falls back (uselibpqcompat=true for libpq meanings).',
   pgjdbc:
@@ -64,4 +66,6 @@ export const DRIVER_DIFFERENCES: Readonly<Record<'node-postgres' | 'pgjdbc' | 'n
   npgsql:
     'Require never validates (v8+); VerifyCA/VerifyFull fall back to the OS store without a root certificate.',
   pgx: 'prefer never validates; require validates the chain when ~/.postgresql/root.crt exists; sslrootcert=system forces verify-full.',
+  asyncpg:
+    'prefer never validates, even with root.crt; verify-ca/verify-full need a root file (no system store) and fail before connecting; a wrong password is retried without SSL.',
 };
