@@ -117,8 +117,7 @@ export class ChainLab {
   }
 
   async clearInputs(): Promise<void> {
-    this.userInputs = [];
-    chainHandoff.inputs = [];
+    this.forgetInputs();
     this.report = null;
     this.analysis = null;
     await this.refresh();
