@@ -125,6 +125,7 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
           hs: state.hs,
           leaf: state.leaf,
           ...(state.serverPublic ? { serverPublic: state.serverPublic } : {}),
+          ...(state.ephemeral ? { ephemeral: state.ephemeral } : {}),
           certificateRequest: { signatureSchemes: item.message.signatureSchemes },
         };
       }
@@ -301,6 +302,13 @@ async function onServerKeyExchange(
     );
   }
   const signed = concatBytes(state.hs.clientRandom, state.hs.serverRandom, m.params);
+  // A fresh run makes its ECDHE key pair while the signature is checked (two WebCrypto jobs at once); a seeded
+  // run keeps drawing its randomness in message order, so it makes the pair at ClientKeyExchange as before.
+  const { resolved } = state;
+  const ephemeral = resolved.deterministic
+    ? undefined
+    : generateEphemeral(m.namedCurve, resolved.random, false);
+  ephemeral?.catch(() => undefined); // awaited later, or dropped when the handshake fails first
   if (!(await verifyWithScheme(state.leaf.publicKey, m.signatureScheme, signed, m.signature))) {
     throw new TlsAlert(
       'decrypt_error',
@@ -313,6 +321,7 @@ async function onServerKeyExchange(
     hs: { ...state.hs, group: m.namedCurve, signatureScheme: m.signatureScheme },
     leaf: state.leaf,
     serverPublic: m.publicKey,
+    ...(ephemeral ? { ephemeral } : {}),
   };
 }
 
@@ -337,7 +346,8 @@ async function onServerHelloDone(
   if (hs.suite.keyExchange === 'ecdhe') {
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
-    const eph = await generateEphemeral(hs.group, resolved.random, resolved.deterministic);
+    const eph = await (state.ephemeral ??
+      generateEphemeral(hs.group, resolved.random, resolved.deterministic));
     conn.emit({
       kind: 'secret',
       from: 'client',

@@ -67,12 +67,15 @@ export type ClientState =
       hs: Negotiated;
       leaf: CertificateInfo;
       serverPublic?: Uint8Array;
+      /** Our ECDHE key pair, started while the ServerKeyExchange signature was checked (fresh runs). */
+      ephemeral?: Promise<EphemeralKey>;
     })
   | (ClientBase & {
       name: 'ExpectServerHelloDone';
       hs: Negotiated;
       leaf: CertificateInfo;
       serverPublic?: Uint8Array;
+      ephemeral?: Promise<EphemeralKey>;
       certificateRequest: { signatureSchemes: number[] };
     })
   | (ClientBase & { name: 'ExpectNewSessionTicket'; hs: Negotiated; keys: Keys })

@@ -18,6 +18,7 @@ import {
   type PublicKey as ProviderPublicKey,
   type SignatureSchemeName,
 } from '../../crypto/index.ts';
+import { toHex } from '../../../bytes/index.ts';
 import { SignatureScheme } from '../../wire/code-points.ts';
 import { engineProvider } from './provider.ts';
 import type { PrivateKey, PublicKey } from './certificate-info.ts';
@@ -69,10 +70,12 @@ export function keyMatchesScheme(key: PrivateKey | PublicKey, scheme: number): b
 /** Sign/verify use no randomness from the provider (WebCrypto draws PSS salts and ECDSA nonces itself). */
 const provider = engineProvider;
 
-// Imported WebCrypto handles, keyed by the DER bytes object (a server config or a verifier's anchors are
-// reused across handshakes; a fresh certificate from the wire is imported once per handshake).
+// Imported WebCrypto handles. Private keys by the DER bytes object (a server or client config is reused across
+// handshakes). Public keys by their content: a certificate from the wire is a new bytes object every handshake,
+// but the same server sends the same key, so the last few imports are kept (a bounded cache of public data).
 const privateKeys = new WeakMap<Uint8Array, Promise<ProviderPrivateKey>>();
-const publicKeys = new WeakMap<Uint8Array, Promise<ProviderPublicKey>>();
+const publicKeys = new Map<string, Promise<ProviderPublicKey>>();
+const PUBLIC_KEYS_KEPT = 64;
 
 function importPrivate(pkcs8: Uint8Array): Promise<ProviderPrivateKey> {
   let key = privateKeys.get(pkcs8);
@@ -85,12 +88,16 @@ function importPrivate(pkcs8: Uint8Array): Promise<ProviderPrivateKey> {
 }
 
 function importPublic(spki: Uint8Array): Promise<ProviderPublicKey> {
-  let key = publicKeys.get(spki);
-  if (!key) {
+  const id = toHex(spki);
+  let key = publicKeys.get(id);
+  if (key) {
+    publicKeys.delete(id); // most recently used last
+  } else {
     key = provider().importPublicKey(spki);
-    publicKeys.set(spki, key);
-    key.catch(() => publicKeys.delete(spki));
+    key.catch(() => publicKeys.delete(id));
   }
+  publicKeys.set(id, key);
+  if (publicKeys.size > PUBLIC_KEYS_KEPT) publicKeys.delete(publicKeys.keys().next().value as string);
   return key;
 }
 
