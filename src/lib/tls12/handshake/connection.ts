@@ -265,16 +265,16 @@ export class Connection {
     switch (contentType) {
       case T.handshake: {
         for (const m of this.#reassembler.push(content)) {
-          let message: HandshakeMessage;
+          let decoded: ReturnType<typeof decodeHandshake>;
           try {
-            message = decodeHandshake(m.bytes, { keyExchange: this.keyExchange }).message;
+            decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
           } catch (e) {
             throw new TlsAlert(
               'decode_error',
               `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
             );
           }
-          const decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
+          const message: HandshakeMessage = decoded.message;
           this.emit({
             kind: 'message',
             from: this.peer,
