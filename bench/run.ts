@@ -3,7 +3,10 @@
  * measures ours and a peer in the same process and returns `{ ours_ms, peer_ms, ratio, ... }`), then prints a
  * readable table and the JSON. Benchmarks report ratios against a peer measured in the same run, never
  * absolute timings to assert on. `npm run bench -- chain` runs only benchmarks whose file name contains "chain".
+ * Each module runs in a process of its own (this file again, with `--module <file>`), so that one benchmark's heap,
+ * JIT state and thread pool do not weigh on the next one's measurement.
  */
+import { execFileSync } from 'node:child_process';
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -24,6 +27,25 @@ export interface Benchmark {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+const RESULT_MARK = '@@bench-result@@';
+
+// Child mode: run one module and print its results on one marked line.
+if (process.argv[2] === '--module') {
+  const file = process.argv[3] as string;
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default?: Benchmark };
+  const bench = mod.default;
+  if (!bench || typeof bench.run !== 'function')
+    throw new Error(`bench/${file}: no default export { name, run }`);
+  const out = await bench.run();
+  const results = (Array.isArray(out) ? out : [out]).map((result) => ({
+    name: String(result.name ?? bench.name),
+    peer: bench.peer,
+    result,
+  }));
+  process.stdout.write(`${RESULT_MARK}${JSON.stringify(results)}\n`);
+  process.exit(0);
+}
+
 const filter = process.argv[2];
 const files = (await readdir(here))
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
@@ -32,18 +54,30 @@ const files = (await readdir(here))
 
 const results: { name: string; peer?: string; result: BenchResult }[] = [];
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default?: Benchmark };
-  const bench = mod.default;
-  if (!bench || typeof bench.run !== 'function') {
-    console.error(`bench/${file}: no default export { name, run }`);
+  process.stderr.write(`running bench/${file} …\n`);
+  let stdout: string;
+  try {
+    stdout = execFileSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--module', file],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    console.error(`bench/${file} failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
     continue;
   }
-  process.stderr.write(`running ${bench.name} …\n`);
-  const out = await bench.run();
-  for (const result of Array.isArray(out) ? out : [out]) {
-    results.push({ name: String(result.name ?? bench.name), peer: bench.peer, result });
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (!line) {
+    console.error(`bench/${file}: printed no result`);
+    process.exitCode = 1;
+    continue;
   }
+  results.push(...(JSON.parse(line.slice(RESULT_MARK.length)) as typeof results));
 }
 
 if (results.length === 0) {
