@@ -7,7 +7,7 @@
  * S: src/interfaces/libpq/fe-secure-openssl.c initialize_SSL() (client files); src/backend/libpq/
  * be-secure-openssl.c be_tls_init() (ssl_ca_file -> SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE), be_tls_open_server()
  * (peer_cn, peer_dn in RFC 2253 form, peer_cert_valid); openssl ssl/statem/statem_lib.c ssl_x509err2alert().
- * Key matching reads the key's public half (PKCS#8 or PKCS#1 RSA) and compares it with the certificate's
+ * Key matching reads the key's public half (PKCS#8 or PKCS#1 RSA; EC from its scalar) and compares it with the certificate's
  * SubjectPublicKeyInfo, as X509_check_private_key does; no secret is kept.
  */
 
@@ -20,6 +20,8 @@ import {
   wrapRsaPrivateKeyInPkcs8,
   type EcCurve,
 } from '../tls12/crypto/keys.ts';
+import { createCryptoProvider } from '../tls12/crypto/provider.ts';
+import { bytesEqual } from '../bytes/index.ts';
 
 /** A client certificate as the server sees it after a successful handshake. */
 export interface PeerCertificate {
@@ -62,19 +64,12 @@ export type KeyMatch =
 
 const LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'] as const;
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-async function ecPublicOfPkcs8(der: Uint8Array, curve: EcCurve): Promise<{ x: string; y: string }> {
-  const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined) throw new Error('WebCrypto (crypto.subtle) is not available in this environment');
-  const bytes = new Uint8Array(der); // a plain ArrayBuffer-backed copy, as importKey's BufferSource wants
-  const key = await subtle.importKey('pkcs8', bytes, { name: 'ECDSA', namedCurve: curve }, true, ['sign']);
-  const jwk = await subtle.exportKey('jwk', key);
-  return { x: jwk.x ?? '', y: jwk.y ?? '' };
+// The crypto layer computes an EC key's public point from its scalar (the same point ECDH would send).
+let ecProvider: ReturnType<typeof createCryptoProvider> | undefined;
+async function ecPublicPoint(curve: EcCurve, scalar: Uint8Array): Promise<Uint8Array> {
+  ecProvider ??= createCryptoProvider();
+  const group = curve === 'P-256' ? 'secp256r1' : 'secp384r1';
+  return (await ecProvider.importEcdhPrivateKey(group, scalar)).publicKey;
 }
 
 /** Does the key file hold the private half of the certificate's public key? (X509_check_private_key) */
@@ -111,12 +106,10 @@ export async function matchKeyToCert(keyPem: string, cert: CertView): Promise<Ke
     if (spki.description.curve !== key.description.curve) return { kind: 'mismatch' };
     const point = spki.ecPoint;
     if (!point || point[0] !== 4) return { kind: 'unknown', why: 'compressed EC point in the certificate' };
-    const size = (point.length - 1) / 2;
+    if (!key.ecPrivateKey) return { kind: 'unreadable', why: 'ECPrivateKey without its scalar' };
     try {
-      const pub = await ecPublicOfPkcs8(pkcs8, key.description.curve);
-      const same =
-        pub.x === toBase64Url(point.subarray(1, 1 + size)) && pub.y === toBase64Url(point.subarray(1 + size));
-      return same ? { kind: 'match' } : { kind: 'mismatch' };
+      const pub = await ecPublicPoint(key.description.curve, key.ecPrivateKey);
+      return bytesEqual(pub, point) ? { kind: 'match' } : { kind: 'mismatch' };
     } catch (e) {
       return { kind: 'unreadable', why: (e as Error).message };
     }
