@@ -124,4 +124,43 @@ export default tseslint.config(
       ],
     },
   },
+  // Unit tests are pure: a program (OpenSSL, PostgreSQL, Chromium), a socket or the machine's own CA bundle
+  // belongs in tests/interop, tests/oracle or tests/e2e.
+  {
+    files: ['tests/unit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'node:os', importNames: ['homedir'], message: 'Unit tests never read $HOME.' }],
+          patterns: [
+            {
+              group: [
+                'node:child_process',
+                'child_process',
+                'node:net',
+                'net',
+                'node:tls',
+                'tls',
+                'node:http',
+              ],
+              message:
+                'Unit tests are pure: tests that run programs or open sockets go in tests/interop or tests/oracle.',
+            },
+            {
+              group: ['playwright-core', 'pg', 'esbuild'],
+              message: 'Unit tests are pure: browser and database tests go in tests/e2e or tests/oracle.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^\\/(etc\\/ssl\\/certs|usr\\/share\\/ca-certificates)/]',
+          message: "Unit tests never read the machine's CA bundle: pin a copy in fixtures/.",
+        },
+      ],
+    },
+  },
 );

@@ -85,9 +85,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Pure tests: no OpenSSL, PostgreSQL, Chromium or other program, no network, no machine state.
           name: 'unit',
           environment: 'node',
-          include: ['tests/unit/**/*.test.ts', 'tests/interop/**/*.test.ts', 'tests/oracle/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Against real programs: OpenSSL (interop), openssl verify, PKITS, psql, pg, libpq (oracle).
+          name: 'interop',
+          environment: 'node',
+          include: ['tests/interop/**/*.test.ts', 'tests/oracle/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -38,3 +38,27 @@ describe('the core purity rule', () => {
     expect(messages.some((m) => m.startsWith('no-restricted-globals'))).toBe(true);
   });
 });
+
+describe('the unit-test purity rule', () => {
+  it('rejects programs, sockets, browsers, databases and the system CA bundle in tests/unit', async () => {
+    const messages = await ruleIds(
+      [
+        "import { execFileSync } from 'node:child_process';",
+        "import tls from 'node:tls';",
+        "import { chromium } from 'playwright-core';",
+        "import pg from 'pg';",
+        "import { homedir } from 'node:os';",
+        "import { readFileSync } from 'node:fs';",
+        "export const used = [execFileSync, tls, chromium, pg, homedir, readFileSync('/etc/ssl/certs/ca-certificates.crt')];",
+      ].join('\n'),
+      'tests/unit/pki/probe.test.ts',
+    );
+    expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(5);
+    expect(messages.filter((m) => m.startsWith('no-restricted-syntax'))).toHaveLength(1);
+  });
+
+  it('lets interop tests run programs', async () => {
+    const code = "import { execFileSync } from 'node:child_process';\nexport const used = execFileSync;\n";
+    expect(await ruleIds(code, 'tests/interop/pki/probe.test.ts')).toEqual([]);
+  });
+});

@@ -25,7 +25,7 @@ import {
   serverCertPem,
   serverKeyPem,
 } from './openssl-capture.ts';
-import { spanProblems } from './span-check.ts';
+import { spanProblems } from '../../../unit/tls12/wire/span-check.ts';
 
 interface Flight {
   messages: HandshakeMessage[];
