@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MOZILLA_META } from '../../src/lib/pki/trust-stores/mozilla.meta.ts';
 import { useBuiltApp } from './support/app';
 import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
 
@@ -40,6 +41,32 @@ describe('Chain Lab', () => {
     expect(await page.locator('.paths > li.valid').count()).toBe(2);
     // The user's certificates never go into the URL.
     expect(page.url()).not.toMatch(/BEGIN|MII/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('names the Mozilla set it trusts, and says when a root has left it', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?trust=mozilla');
+    const picker = page.getByLabel('Trust store');
+    await expect
+      .poll(() => picker.locator('option:checked').textContent(), { timeout: 20_000 })
+      .toBe(
+        `Mozilla roots, Debian ca-certificates ${MOZILLA_META.debianPackageVersion} (${MOZILLA_META.date})`,
+      );
+    // Comodo's AAA Certificate Services root: in the 20230311+deb12u1 set, gone from today's.
+    await page
+      .locator('input[type=file]')
+      .setInputFiles(['fixtures/public-ca/comodo/root_aaa-certificate-services.pem']);
+    await expect.poll(() => page.getByText('Found 1 certificate.').count(), { timeout: 20_000 }).toBe(1);
+    const note = page.locator('.former-root');
+    await expect.poll(() => note.count(), { timeout: 20_000 }).toBe(1);
+    expect((await note.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      "CN=AAA Certificate Services,O=Comodo CA Limited,L=Salford,ST=Greater Manchester,C=GB was in Mozilla's root " +
+        `store until Debian ca-certificates 20230311+deb12u1 (${MOZILLA_META.removed.find((r) => r.subject.startsWith('CN=AAA'))?.lastDate}); ` +
+        `the preset's ca-certificates ${MOZILLA_META.debianPackageVersion} no longer has it, so a path that ends there is not trusted with this store.`,
+    );
+    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,4 +1,5 @@
 import type { ChainAnalysis } from '../../lib/pki/index';
+import { TRUST_STORE_PRESETS, type FormerRoot } from '../../lib/pki/trust-stores/index';
 import { chainSamples, findSample, type Profile, type Purpose } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
@@ -18,7 +19,7 @@ export const PROFILES: readonly { id: Profile; label: string }[] = [
 
 export const TRUST_PRESETS = [
   { id: 'sample', label: "The sample's roots" },
-  { id: 'mozilla', label: 'Mozilla / Debian roots' },
+  { id: 'mozilla', label: TRUST_STORE_PRESETS.find((p) => p.name === 'mozilla')?.title ?? 'Mozilla roots' },
   { id: 'azure-postgresql', label: 'Azure Database for PostgreSQL (three roots)' },
   { id: 'letsencrypt', label: "Let's Encrypt roots (ISRG X1, X2)" },
   { id: 'custom', label: 'Custom: the certificates you tick' },
@@ -59,6 +60,7 @@ export class ChainLab {
   report = $state.raw<ChainSessionResult['report'] | null>(null);
   pool = $state.raw<readonly PoolEntry[]>([]);
   analysis = $state.raw<ChainAnalysis | null>(null);
+  formerRoots = $state.raw<readonly FormerRoot[]>([]);
   busy = $state(false);
   error = $state<string | null>(null);
   password = $state('');
@@ -120,6 +122,7 @@ export class ChainLab {
     this.forgetInputs();
     this.report = null;
     this.analysis = null;
+    this.formerRoots = [];
     await this.refresh();
   }
 
@@ -163,6 +166,7 @@ export class ChainLab {
       this.report = result.report;
       this.pool = result.pool;
       this.analysis = result.analysis;
+      this.formerRoots = result.formerRoots;
       chainHandoff.chain = handoffOf(result.analysis);
     } catch (error) {
       if (generation === this.#generation)

@@ -6,7 +6,12 @@
  */
 import { analyzeChain, parseCertificates, type ChainAnalysis } from '../../lib/pki/index';
 import type { CertView, ParseReport } from '../../lib/pki/types';
-import { getTrustStore, isTrustStoreName } from '../../lib/pki/trust-stores/index';
+import {
+  formerRootsFor,
+  getTrustStore,
+  isTrustStoreName,
+  type FormerRoot,
+} from '../../lib/pki/trust-stores/index';
 
 export interface ChainSessionInput {
   readonly name: string;
@@ -48,6 +53,8 @@ export interface ChainSessionResult {
   readonly pool: readonly PoolEntry[];
   /** The analysis, with `certificates` trimmed to those in the graph or on a path. */
   readonly analysis: ChainAnalysis | null;
+  /** Roots the chosen preset once had and no longer has, that this input contains or names as an issuer. */
+  readonly formerRoots: readonly FormerRoot[];
 }
 
 function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
@@ -149,7 +156,17 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     issuer: c.issuer.rfc4514,
     selfIssued: c.selfIssued,
   }));
-  if (certificates.length === 0) return { report, pool, analysis: null };
+  if (certificates.length === 0) return { report, pool, analysis: null, formerRoots: [] };
+  const formerRoots = isTrustStoreName(req.trust)
+    ? formerRootsFor(
+        req.trust,
+        certificates.map((c) => ({
+          sha256: c.fingerprints.sha256,
+          subject: c.subject.rfc4514,
+          issuer: c.issuer.rfc4514,
+        })),
+      )
+    : [];
   const analysis = await analyzeChain({
     certificates,
     trustAnchors: await anchorsFor(req, certificates),
@@ -158,7 +175,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     purpose: req.purpose,
     profile: req.profile,
   });
-  return { report, pool, analysis: trimForPage(analysis) };
+  return { report, pool, analysis: trimForPage(analysis), formerRoots };
 }
 
 /** Up to this many certificates the graph shows every one the peer sent, related to the leaf or not. */
