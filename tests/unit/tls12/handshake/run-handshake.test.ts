@@ -44,6 +44,31 @@ function scenario(
   };
 }
 
+/** The exact reason each failing peer gives with its alert (what the Handshake Lab shows). */
+const ALERT_REASONS: Record<string, string> = {
+  'version mismatch -> protocol_version (70)': 'the client offers at most TLSv1_1, we require TLSv1_2',
+  'server requires TLS 1.3 -> protocol_version (70)':
+    'the client offers at most TLSv1_2 (no supported_versions), we require TLSv1_3 or later',
+  'no common suite -> handshake_failure (40)':
+    'no cipher suite in common for a RSA certificate (client offered TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)',
+  'no common group -> handshake_failure (40)':
+    'no cipher suite in common for a RSA certificate (client offered TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; no common group)',
+  'tampered client Finished -> decrypt_error (51)':
+    'the client Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
+  'tampered server Finished -> decrypt_error (51)':
+    'the server Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
+  'tampered client Finished record -> bad_record_mac (20)':
+    'cannot open handshake record 0: record authentication failed (bad_record_mac)',
+  'tampered server Finished record -> bad_record_mac (20)':
+    'cannot open handshake record 0: record authentication failed (bad_record_mac)',
+  'tampered application-data record -> bad_record_mac (20)':
+    'cannot open application_data record 1: record authentication failed (bad_record_mac)',
+  'missing ServerKeyExchange -> unexpected_message (10)': 'expected ServerKeyExchange, got server_hello_done',
+  'Finished before ChangeCipherSpec -> unexpected_message (10)': 'expected ChangeCipherSpec, got finished',
+  'no common ALPN protocol -> no_application_protocol (120)':
+    'no ALPN protocol in common (client offered h2)',
+};
+
 describe('runHandshake: our client against our server', () => {
   it.each(
     (
@@ -256,7 +281,7 @@ describe('runHandshake: failures end with the alert a real peer sends', () => {
       expect(run.alert?.from).toBe(sender);
       expect(run.alert?.name).toBe(name);
       expect(run.alert?.description).toBe(code);
-      expect(run.alert?.reason).toBeTruthy();
+      expect(run.alert?.reason).toBe(ALERT_REASONS[_what]);
     },
   );
 
