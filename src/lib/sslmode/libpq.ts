@@ -17,6 +17,7 @@ import {
   serverJudgesClientCert,
   type ClientCertJudgement,
 } from './clientcert.ts';
+import { parseRequireAuth, refusedAuthOk, refusedRequest, type RequireAuth } from './require-auth.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, readPem, verifyServerChain } from './verify.ts';
 
@@ -34,6 +35,38 @@ type SslMode = (typeof SSLMODES)[number];
 export function libpqMajor(version: string | undefined): number {
   const major = Number((version ?? '17').split('.')[0]);
   return Number.isInteger(major) && major >= 15 && major <= 18 ? major : 17;
+}
+
+/**
+ * The client OpenSSL builds libpq's texts were proven with (tests/oracle): where builds differ, the outcome names
+ * the one its text assumes (`opensslBuild`). libpq 15-17: Debian 12's OpenSSL 3.0, as Debian's psql links it;
+ * libpq 18: the OpenSSL 3.5 that psycopg's binary wheel bundles with its libpq 18.
+ */
+export const OPENSSL_DEBIAN = "Debian 12's OpenSSL 3.0 (as Debian's psql 15 links it)";
+export const OPENSSL_WHEEL = "OpenSSL 3.5 as bundled with libpq 18 in psycopg's binary wheel";
+
+function assumedOpenssl(major: number): string {
+  return major >= 18 ? OPENSSL_WHEEL : OPENSSL_DEBIAN;
+}
+
+/** The server's major version when the scenario does not say (see ServerSpec.majorVersion). */
+export const DEFAULT_SERVER_MAJOR = 17;
+
+function serverMajorVersion(given: number | undefined): number {
+  if (given === undefined) return DEFAULT_SERVER_MAJOR;
+  if (!Number.isInteger(given) || given < 10 || given > 99)
+    throw new Error(
+      `server.majorVersion: expected a PostgreSQL major version such as 15 or 17 (an integer from 10), got ${JSON.stringify(given)}`,
+    );
+  return given;
+}
+
+/**
+ * `invalid %s value: "%s"` for the protocol-version options became `invalid "%s" value: "%s"` (the option name
+ * quoted) in libpq 17 (present in 17.4, absent in 16.13); the other options kept the unquoted form through 18.
+ */
+function invalidProtocolOption(major: number, name: string, value: string): string {
+  return major >= 17 ? `invalid "${name}" value: "${value}"` : `invalid ${name} value: "${value}"`;
 }
 
 const REFUSED = 'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?';
@@ -54,8 +87,10 @@ interface Resolved {
   readonly sslrootcert: string | undefined;
   readonly sslcert: string | undefined;
   readonly sslkey: string | undefined;
-  /** sslcertmode (16+): "disable" never sends a certificate. */
+  /** sslcertmode (16+): "disable" never sends a certificate; "require" needs the server to ask for one. */
   readonly sslcertmode: string | undefined;
+  /** require_auth (16+). */
+  readonly requireAuth: RequireAuth | undefined;
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
@@ -103,23 +138,19 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
     port: (portList.length === 1 ? portList[0] : portList[i]) || '5432',
   }));
 
+  // pqConnectOptions2()'s order: require_auth (16+), sslmode, sslnegotiation (17+), sslrootcert=system (16+),
+  // ssl_min/max_protocol_version and their range, sslcertmode (16+).
+  let requireAuth: RequireAuth | undefined;
+  const requireAuthText = major >= 16 ? get('require_auth', 'PGREQUIREAUTH') : undefined;
+  if (requireAuthText !== undefined) {
+    const parsedAuth = parseRequireAuth(requireAuthText);
+    if ('error' in parsedAuth) return parsedAuth;
+    requireAuth = parsedAuth;
+  }
   if (!(SSLMODES as readonly string[]).includes(sslmodeText))
     return { error: `invalid sslmode value: "${sslmodeText}"` };
   const sslmode = sslmodeText as SslMode;
 
-  const minText = get('ssl_min_protocol_version', 'PGSSLMINPROTOCOLVERSION');
-  const maxText = get('ssl_max_protocol_version', 'PGSSLMAXPROTOCOLVERSION');
-  const minVersion = minText === undefined ? 'TLSv1.2' : tlsVersion(minText);
-  if (minVersion === null) return { error: `invalid ssl_min_protocol_version value: "${minText}"` };
-  const maxVersion = maxText === undefined ? undefined : tlsVersion(maxText);
-  if (maxVersion === null) return { error: `invalid ssl_max_protocol_version value: "${maxText}"` };
-  if (maxVersion !== undefined && TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)) {
-    return { error: 'invalid SSL protocol version range' };
-  }
-
-  if (major >= 16 && sslrootcert === 'system' && sslmode !== 'verify-full') {
-    return { error: `weak sslmode "${sslmode}" may not be used with sslrootcert=system (use "verify-full")` };
-  }
   let direct = false;
   if (major >= 17) {
     const neg = get('sslnegotiation', 'PGSSLNEGOTIATION') ?? 'postgres';
@@ -131,6 +162,24 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
       };
     }
   }
+  if (major >= 16 && sslrootcert === 'system' && sslmode !== 'verify-full') {
+    return { error: `weak sslmode "${sslmode}" may not be used with sslrootcert=system (use "verify-full")` };
+  }
+
+  const minText = get('ssl_min_protocol_version', 'PGSSLMINPROTOCOLVERSION');
+  const maxText = get('ssl_max_protocol_version', 'PGSSLMAXPROTOCOLVERSION');
+  const minVersion = minText === undefined ? 'TLSv1.2' : tlsVersion(minText);
+  if (minVersion === null)
+    return { error: invalidProtocolOption(major, 'ssl_min_protocol_version', minText!) };
+  const maxVersion = maxText === undefined ? undefined : tlsVersion(maxText);
+  if (maxVersion === null)
+    return { error: invalidProtocolOption(major, 'ssl_max_protocol_version', maxText!) };
+  if (maxVersion !== undefined && TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)) {
+    return { error: 'invalid SSL protocol version range' };
+  }
+  const sslcertmode = major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined;
+  if (sslcertmode !== undefined && !['disable', 'allow', 'require'].includes(sslcertmode))
+    return { error: `invalid sslcertmode value: "${sslcertmode}"` };
   for (const h of hosts) {
     if (!/^\d+$/.test(h.port))
       return { error: `invalid integer value "${h.port}" for connection option "port"` };
@@ -146,7 +195,8 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
     sslrootcert,
     sslcert: get('sslcert', 'PGSSLCERT'),
     sslkey: get('sslkey', 'PGSSLKEY'),
-    sslcertmode: major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined,
+    sslcertmode,
+    requireAuth,
     minVersion,
     maxVersion,
     direct,
@@ -164,7 +214,9 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
     version: String(libpqMajor(s.client.version)),
     usedBy: LIBPQ_USERS,
     warnings: [],
+    opensslBuild: assumedOpenssl(libpqMajor(s.client.version)),
   };
+  const serverMajor = serverMajorVersion(s.server.majorVersion);
   const opts = resolveOptions(s, log);
   if ('error' in opts) {
     log.push(0, 'parse', 'fail', opts.error, 'libpq.options.parse');
@@ -332,18 +384,30 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               'libpq.order',
             );
           }
+          if (opts.direct && (serverMajor < 17 || !s.server.ssl)) {
+            // A server before 17 reads the ClientHello as a startup packet of absurd length and closes the
+            // connection; a 17+ server with ssl off closes it too. OpenSSL 3 reports the EOF in the handshake as
+            // SSL_R_UNEXPECTED_EOF_WHILE_READING (OpenSSL 1.1.1 would give libpq's "SSL SYSCALL error: EOF detected").
+            log.push(
+              attempt,
+              'ssl-response',
+              'fail',
+              serverMajor < 17
+                ? `The server is PostgreSQL ${serverMajor}: before 17 it does not accept TLS first, takes the ClientHello for an invalid startup packet and closes the connection.`
+                : 'ssl=off: the server closes a direct-TLS connection.',
+              'libpq.sslnegotiation.direct',
+            );
+            log.push(
+              attempt,
+              'tls',
+              'info',
+              `The text assumes the client's OpenSSL is ${base.opensslBuild} (OpenSSL 3 reports this EOF as "unexpected eof while reading"; OpenSSL 1.1.1 as libpq's "SSL SYSCALL error: EOF detected").`,
+              'libpq.openssl.build',
+            );
+            lines.push(prefix + 'SSL error: unexpected eof while reading');
+            break attempts;
+          }
           if (!s.server.ssl) {
-            if (opts.direct) {
-              lines.push(prefix + 'SSL SYSCALL error: EOF detected');
-              log.push(
-                attempt,
-                'ssl-response',
-                'fail',
-                'ssl=off: the server closes a direct-TLS connection (client text UNVERIFIED).',
-                'libpq.sslnegotiation.direct',
-              );
-              break attempts;
-            }
             log.push(
               attempt,
               'ssl-response',
@@ -408,7 +472,12 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               break attempts;
             }
             log.push(attempt, 'client-cert', 'info', clientCert.detail, 'libpq.clientcert.files');
-            const version = negotiateVersion(clientRange, serverRange);
+            // A client limited to TLS 1.0-1.1: the client's OpenSSL build decides. psycopg's wheel (OpenSSL 3.5)
+            // refuses locally ("no protocols available"); Debian 12's OpenSSL 3.0 offers them and the server answers
+            // with a protocol_version alert.
+            const legacyOnly = TLS_ORDER.indexOf(clientRange.max) < TLS_ORDER.indexOf('TLSv1.2');
+            const refusedLocally = legacyOnly && base.opensslBuild === OPENSSL_WHEEL;
+            const version = refusedLocally ? null : negotiateVersion(clientRange, serverRange);
             if (version === null) {
               const low = opts.minVersion;
               const high = opts.maxVersion ?? 'TLSv1.3';
@@ -416,11 +485,21 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
                 attempt,
                 'tls',
                 'fail',
-                `No common TLS version: client ${clientRange.min}-${clientRange.max}, server ${serverRange.min}-${serverRange.max}.`,
+                refusedLocally
+                  ? `The client allows only ${clientRange.min}-${clientRange.max} and its OpenSSL enables no protocol in that range: no ClientHello is sent.`
+                  : `No common TLS version: client ${clientRange.min}-${clientRange.max}, server ${serverRange.min}-${serverRange.max}.`,
                 'libpq.tls.protocol',
               );
+              if (legacyOnly)
+                log.push(
+                  attempt,
+                  'tls',
+                  'info',
+                  `The text assumes the client's OpenSSL is ${base.opensslBuild}. With a client limited to TLS 1.0-1.1 the build decides: psycopg's wheel (OpenSSL 3.5) says "no protocols available" itself, Debian 12's OpenSSL 3.0 sends the ClientHello and gets the server's "tlsv1 alert protocol version".`,
+                  'libpq.openssl.build',
+                );
               const r = failSsl(
-                `SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between ${low} and ${high}.`,
+                `SSL error: ${refusedLocally ? 'no protocols available' : 'tlsv1 alert protocol version'}\nThis may indicate that the server does not support any SSL protocol version between ${low} and ${high}.`,
               );
               if (r === 'retry') continue attempts;
               break attempts;
@@ -438,11 +517,9 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
                   `OpenSSL rejects the server chain against ${rootPath}: ${why}.`,
                   'libpq.tls.chain',
                 );
-                const text =
-                  rootIsSystem && check.error?.code === 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
-                    ? `SSL error: certificate verify failed: ${check.error.message}`
-                    : 'SSL error: certificate verify failed';
-                const r = failSsl(text);
+                // Also with sslrootcert=system: the PG16+ text with the verify reason is only for a failure OpenSSL
+                // reports as SSL_ERROR_SYSCALL, not for an ordinary verify failure.
+                const r = failSsl('SSL error: certificate verify failed');
                 if (r === 'retry') continue attempts;
                 break attempts;
               }
@@ -540,6 +617,32 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
           serverAddresses: listen,
           clientCertificate: encrypted && judgement.kind === 'accepted' ? judgement.peer : null,
         });
+        // libpq 16+ checks each authentication message against require_auth and sslcertmode=require
+        // (check_expected_areq()): a refusal is the client's own error and is never retried.
+        const refused =
+          result.authRequest === undefined
+            ? null
+            : (refusedRequest(result.authRequest, opts.requireAuth) ??
+              (result.ok || result.afterAuthOk
+                ? refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
+                    requested: judgement.kind !== 'not-requested',
+                    sent: judgement.kind === 'accepted',
+                  })
+                : null));
+        if (refused !== null) {
+          const byCertmode = !refused.startsWith('authentication method requirement');
+          log.push(
+            attempt,
+            'auth',
+            'fail',
+            byCertmode
+              ? `sslcertmode=require: ${refused}; libpq gives up.`
+              : `require_auth=${opts.requireAuth?.text}: the server's authentication is not one the client allows; libpq gives up.`,
+            byCertmode ? 'libpq.sslcertmode' : 'libpq.require_auth',
+          );
+          lines.push(prefix + refused);
+          break attempts;
+        }
         if (result.ok) {
           log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
           log.push(

@@ -34,6 +34,21 @@ export const RULES = {
     'sslnegotiation=direct (17+) skips SSLRequest, needs sslmode require or stronger and ALPN "postgresql".',
     'S: PG17/18 fe-connect.c pqConnectOptions2(); fe-secure-openssl.c open_client_SSL()',
   ),
+  'libpq.require_auth': r(
+    'libpq.require_auth',
+    'require_auth (16+) lists the authentication methods the client accepts (or, with "!", refuses); "none" allows a server that asks for none (trust, cert). A request outside the list, or AuthenticationOk without a required exchange, fails on the client side, without a retry.',
+    'S: PG16-18 fe-connect.c pqConnectOptions2(); fe-auth.c check_expected_areq(), auth_method_description(); proven with libpq 18 (fixtures/libpq18)',
+  ),
+  'libpq.sslcertmode': r(
+    'libpq.sslcertmode',
+    'sslcertmode (16+): disable never sends a client certificate, allow (the default) sends one when asked, require fails at AuthenticationOk when the server did not ask for one or got none.',
+    'S: PG16-18 fe-auth.c check_expected_areq(); fe-secure-openssl.c cert_cb(); proven with libpq 18 (fixtures/libpq18)',
+  ),
+  'libpq.openssl.build': r(
+    'libpq.openssl.build',
+    "Some of libpq's TLS texts come from the client's OpenSSL build, not from libpq: the outcome names the build its text assumes (opensslBuild).",
+    "S: fe-secure-openssl.c open_client_SSL() prints OpenSSL's reason; compared: Debian 12 psql 15 (OpenSSL 3.0) and psycopg's wheel (libpq 18, OpenSSL 3.5)",
+  ),
   'libpq.host.identity': r(
     'libpq.host.identity',
     'Each attempt starts with "connection to server at "<host>" (<addr>), port <p> failed: "; hostaddr is shown instead of host when given.',

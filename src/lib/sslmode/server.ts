@@ -59,8 +59,15 @@ export function effectiveHba(
   return { ok: true, lines };
 }
 
+/**
+ * The first authentication message the server sent: AuthenticationOk without an exchange (trust, cert), a
+ * cleartext-password request, or SASL (SCRAM). Passwords are taken as stored as SCRAM verifiers (password_encryption
+ * defaults to scram-sha-256 since PG14), so an md5 line runs SCRAM too (auth.c CheckPWChallengeAuth()).
+ */
+export type AuthRequest = 'ok' | 'cleartext' | 'sasl';
+
 export type StartupResult =
-  | { readonly ok: true; readonly line: HbaLine; readonly detail: string }
+  | { readonly ok: true; readonly line: HbaLine; readonly detail: string; readonly authRequest: AuthRequest }
   | {
       readonly ok: false;
       /** 'fatal': the server's ErrorResponse; 'client': the client gave up (no password). */
@@ -71,6 +78,8 @@ export type StartupResult =
       readonly detail: string;
       /** The server had already sent AuthenticationOk (role or database missing): libpq never retries these. */
       readonly afterAuthOk?: boolean;
+      /** Absent when the server failed the connection before any authentication message. */
+      readonly authRequest?: AuthRequest;
     };
 
 export interface StartupRequest {
@@ -176,11 +185,18 @@ export function serverStartup(
   }
   const users = server.users;
   const roleExists = users === undefined || Object.prototype.hasOwnProperty.call(users, req.user);
+  const authRequest: AuthRequest =
+    line.method === 'password'
+      ? 'cleartext'
+      : line.method === 'scram-sha-256' || line.method === 'md5'
+        ? 'sasl'
+        : 'ok';
   if (line.method === 'scram-sha-256' || line.method === 'md5' || line.method === 'password') {
     if (req.password === undefined) {
       return {
         ok: false,
         kind: 'client',
+        authRequest,
         line,
         message: 'fe_sendauth: no password supplied',
         detail: `${at} asks for a password (${line.method}) and the client has none.`,
@@ -193,6 +209,7 @@ export function serverStartup(
         ok: false,
         kind: 'fatal',
         sqlstate: '28P01',
+        authRequest,
         line,
         message: `password authentication failed for user "${req.user}"`,
         detail: `${at} uses ${line.method}; the password (or the role) is wrong.`,
@@ -231,6 +248,7 @@ export function serverStartup(
       line,
       message: `role "${req.user}" does not exist`,
       afterAuthOk: true,
+      authRequest,
       detail: `${at} accepted the connection, but there is no role "${req.user}".`,
     };
   }
@@ -242,6 +260,7 @@ export function serverStartup(
       line,
       message: `database "${req.database}" does not exist`,
       afterAuthOk: true,
+      authRequest,
       detail: `Authenticated, but there is no database "${req.database}".`,
     };
   }
@@ -254,6 +273,7 @@ export function serverStartup(
   return {
     ok: true,
     line,
+    authRequest,
     detail: `${at} matched; ${line.method} authentication succeeded.${certNote}`,
   };
 }

@@ -56,8 +56,11 @@ export interface ServerSpec {
   readonly listen?: readonly string[];
   /** The server's port (default: whatever the client asks for). */
   readonly port?: number;
-  /** PostgreSQL server major version (affects only the hba HINT text); default 17. */
-  readonly version?: string;
+  /**
+   * The server's PostgreSQL major version (default 17). A server before 17 does not speak TLS first: it reads
+   * libpq's direct-TLS ClientHello (`sslnegotiation=direct`) as a malformed startup packet and closes the connection.
+   */
+  readonly majorVersion?: number;
   /** Managed-service preset whose documented settings are applied on top of `hba` (see presets.ts). */
   readonly preset?: ServerPreset;
   /** Azure Flexible Server `require_secure_transport` (default on under the azure preset). */
@@ -142,6 +145,12 @@ export interface ConnectionOutcome {
   readonly fix?: string;
   /** Tools that use this client's rules (psql, psycopg, Ruby pg ...). */
   readonly usedBy: readonly string[];
+  /**
+   * libpq: the client OpenSSL build its TLS error texts assume, where builds word the same failure differently
+   * (a client limited to TLS 1.0-1.1; direct TLS to a server that closes). Steps of rule `libpq.openssl.build` say
+   * what another build would print.
+   */
+  readonly opensslBuild?: string;
   /** Warnings the client prints without failing (node-postgres's SECURITY WARNING ...). */
   readonly warnings: readonly string[];
   /** The server's leaf certificate as the scenario gives it (absent when ssl is off or no chain is given). */

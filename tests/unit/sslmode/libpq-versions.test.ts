@@ -84,6 +84,76 @@ describe('libpq version differences', () => {
   });
 });
 
+describe('libpq 16-18 differences proven with libpq 18 and read in the 16 and 17 sources', () => {
+  const tls = { ssl: true, certificateChain: '' };
+
+  it('17 quoted the option name in the protocol-version errors; 16 and 15 did not; sslmode never', async () => {
+    const text = async (v: string, c: string) =>
+      (await explainConnection(scenario(v, `host=127.0.0.1 ${c}`))).error;
+    expect(await text('16', 'ssl_min_protocol_version=TLSv1.4')).toBe(
+      'invalid ssl_min_protocol_version value: "TLSv1.4"',
+    );
+    expect(await text('17', 'ssl_max_protocol_version=x')).toBe(
+      'invalid "ssl_max_protocol_version" value: "x"',
+    );
+    expect(await text('18', 'sslmode=x')).toBe('invalid sslmode value: "x"');
+    expect(await text('16', 'sslcertmode=x')).toBe('invalid sslcertmode value: "x"');
+    expect(await text('15', 'sslcertmode=x')).toBe('invalid connection option "sslcertmode"');
+  });
+
+  it('pqConnectOptions2() order: require_auth, sslmode, sslnegotiation, sslrootcert=system, protocol versions', async () => {
+    const text = async (c: string) => (await explainConnection(scenario('18', `host=127.0.0.1 ${c}`))).error;
+    expect(await text('require_auth=x sslmode=x')).toBe('invalid require_auth value: "x"');
+    expect(await text('sslrootcert=system sslmode=require ssl_min_protocol_version=x')).toBe(
+      'weak sslmode "require" may not be used with sslrootcert=system (use "verify-full")',
+    );
+    expect(await text('sslnegotiation=direct sslrootcert=system sslmode=prefer')).toBe(
+      'weak sslmode "prefer" may not be used with sslnegotiation=direct (use "require", "verify-ca", or "verify-full")',
+    );
+  });
+
+  it('require_auth lists are all plain or all negated, each method once (source-read texts)', async () => {
+    const text = async (v: string) =>
+      (await explainConnection(scenario('16', `host=127.0.0.1 require_auth=${v}`))).error;
+    expect(await text('password,!md5')).toBe(
+      'negative require_auth method "!md5" cannot be mixed with non-negative methods',
+    );
+    expect(await text('!password,md5')).toBe(
+      'require_auth method "md5" cannot be mixed with negative methods',
+    );
+    expect(await text('md5,md5')).toBe('require_auth method "md5" is specified more than once');
+    expect(await text('none,none')).toBe('require_auth method "none" is specified more than once');
+  });
+
+  it('direct TLS needs a 17+ server: an older one closes the connection (server.majorVersion, default 17)', async () => {
+    const conninfo = 'host=127.0.0.1 sslmode=require sslnegotiation=direct';
+    const v17 = await explainConnection(scenario('17', conninfo, { ...tls, majorVersion: 17 }));
+    const dflt = await explainConnection(scenario('18', conninfo, tls));
+    const v16 = await explainConnection(scenario('17', conninfo, { ...tls, majorVersion: 16 }));
+    expect(v17.connected).toBe(true);
+    expect(dflt.connected).toBe(true);
+    expect(v16.error).toBe(`${HOST}SSL error: unexpected eof while reading`);
+    expect(v16.steps.some((s) => s.rule === 'libpq.openssl.build')).toBe(true);
+    await expect(explainConnection(scenario('17', conninfo, { ...tls, majorVersion: 9.6 }))).rejects.toThrow(
+      'server.majorVersion: expected a PostgreSQL major version such as 15 or 17 (an integer from 10), got 9.6',
+    );
+  });
+
+  it('a client limited to TLS 1.0-1.1: the OpenSSL build decides, and the outcome names the one assumed', async () => {
+    const conninfo =
+      'host=127.0.0.1 sslmode=require ssl_min_protocol_version=TLSv1 ssl_max_protocol_version=TLSv1.1';
+    const hint =
+      '\nThis may indicate that the server does not support any SSL protocol version between TLSv1 and TLSv1.1.';
+    const v17 = await explainConnection(scenario('17', conninfo, tls));
+    const v18 = await explainConnection(scenario('18', conninfo, tls));
+    expect(v17.error).toBe(`${HOST}SSL error: tlsv1 alert protocol version${hint}`);
+    expect(v17.opensslBuild).toMatch(/Debian 12's OpenSSL 3\.0/);
+    expect(v18.error).toBe(`${HOST}SSL error: no protocols available${hint}`);
+    expect(v18.opensslBuild).toMatch(/psycopg's binary wheel/);
+    for (const out of [v17, v18]) expect(out.steps.some((s) => s.rule === 'libpq.openssl.build')).toBe(true);
+  });
+});
+
 describe('managed-service presets', () => {
   it('Azure require_secure_transport and RDS rds.force_ssl reject plaintext with the stock pg_hba text', async () => {
     for (const preset of ['azure-flexible', 'aws-rds'] as const) {
