@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests run against, when they are missing: Debian's Chromium (end-to-end
-# tests), PostgreSQL (sslmode oracle tests: the real server and psql/libpq) and OpenSSL (interop and chain
-# oracles). Runs before `npm test`. Only apt-get, only what is missing; as root it installs, otherwise it
+# tests), PostgreSQL (sslmode oracle tests: the real server and psql/libpq), OpenSSL (interop and chain
+# oracles) and python3 with its venv module (the libpq 18 oracle installs psycopg's binary wheel, which bundles
+# libpq 18, into a virtual environment). Runs before `npm test`. Only apt-get, only what is missing; as root it installs, otherwise it
 # says exactly what to run.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 id postgres >/dev/null 2>&1 || missing+=(postgresql)
+# The libpq 18 oracle makes a virtual environment for psycopg's binary wheel (libpq 18).
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

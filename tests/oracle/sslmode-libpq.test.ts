@@ -133,6 +133,7 @@ function serverSpec(tls: ServerTls): ServerSpec {
     databases: DATABASES,
     listen: ['127.0.0.1'],
     port: pg.port,
+    majorVersion: major,
   };
 }
 

@@ -389,6 +389,63 @@ const PATTERNS: readonly Pattern[] = [
       }),
   },
   {
+    id: 'libpq-direct-eof',
+    test: /SSL error: unexpected eof while reading/,
+    driver: 'libpq',
+    meaning:
+      'The server closed the connection during the TLS handshake (OpenSSL 3 wording; OpenSSL 1.1.1 builds print "SSL SYSCALL error: EOF detected").',
+    causes: [
+      'sslnegotiation=direct against a server before PostgreSQL 17: it takes the TLS ClientHello for a broken startup packet and closes. Use sslnegotiation=postgres (the default) or upgrade the server.',
+      'sslnegotiation=direct against a 17+ server with ssl = off.',
+      'A proxy or connection pooler in front of PostgreSQL that does not accept TLS first.',
+    ],
+    rule: 'libpq.sslnegotiation.direct',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require sslnegotiation=direct user=app', { ...GOOD, majorVersion: 16 }),
+  },
+  {
+    id: 'libpq-require-auth',
+    test: /authentication method requirement "([^"]*)" failed: (server requested a cleartext password|server requested SASL authentication|server did not complete authentication)/,
+    driver: 'libpq',
+    meaning:
+      'libpq 16+ refused the authentication the server asked for (or its absence): require_auth does not allow it. The client gives up without sending a password.',
+    causes: [
+      'The pg_hba.conf line uses another method than require_auth allows (trust or cert send no request at all, so "none" must be allowed for them).',
+      'An attacker on the path (or a misconfigured proxy) asks for a weaker method, for example a cleartext password: this is what require_auth is for.',
+    ],
+    rule: 'libpq.require_auth',
+    reproduce: (m) => {
+      const method = m[2]!.includes('cleartext')
+        ? 'password'
+        : m[2]!.includes('SASL')
+          ? 'scram-sha-256'
+          : 'trust';
+      return libpq(`host=127.0.0.1 user=app password=pw sslmode=require require_auth=${m[1]}`, {
+        ...GOOD,
+        hba: [`host all all 127.0.0.1/32 ${method}`],
+        users: { app: 'pw' },
+      });
+    },
+  },
+  {
+    id: 'libpq-sslcertmode-require',
+    test: /server (did not request an SSL certificate|accepted connection without a valid SSL certificate)/,
+    driver: 'libpq',
+    meaning:
+      'sslcertmode=require (libpq 16+): the server must ask for a client certificate and the client must send one; this connection got to AuthenticationOk without.',
+    causes: [
+      'The server has no ssl_ca_file, so it never asks for a client certificate ("did not request").',
+      'The client has no certificate to send: no ~/.postgresql/postgresql.crt and no sslcert= ("without a valid SSL certificate").',
+      'The connection is not encrypted (sslmode allow or prefer fell back to plaintext).',
+    ],
+    rule: 'libpq.sslcertmode',
+    reproduce: (m) =>
+      libpq(
+        'host=127.0.0.1 user=app sslmode=require sslcertmode=require',
+        m[1]!.startsWith('did not') ? GOOD : { ...GOOD, caFile: SAMPLE_CLIENT_CA },
+      ),
+  },
+  {
     id: 'node-ssl-unsupported',
     test: /The server does not support SSL connections/,
     driver: 'node-postgres',

@@ -72,6 +72,18 @@ export interface ServerTls {
   readonly caPem?: string;
 }
 
+/**
+ * The client program the oracle runs in psql's place: it takes psql's arguments (`-X -w -At -c SQL CONNINFO`) and
+ * prints `psql: error: ` + PQerrorMessage as psql does (scripts/libpq18/psql-shim.py over another libpq).
+ */
+export interface PsqlProgram {
+  readonly command: string;
+  /** Arguments before psql's own (the shim's path). */
+  readonly args: readonly string[];
+  /** Extra environment (SSL_CERT_FILE for sslrootcert=system). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface PsqlResult {
   readonly connected: boolean;
   readonly encrypted: boolean;
@@ -263,8 +275,14 @@ export class PgOracleServer {
     return join(this.dir, 'client-files', 'missing', name);
   }
 
-  /** psql with a controlled environment; reports connected/encrypted/protocol from pg_stat_ssl. */
-  psql(conninfo: string, opts: { home: string; password?: string }): Promise<PsqlResult> {
+  /**
+   * psql (or `opts.program`, a stand-in taking psql's arguments) with a controlled environment; reports
+   * connected/encrypted/protocol from pg_stat_ssl.
+   */
+  psql(
+    conninfo: string,
+    opts: { home: string; password?: string; program?: PsqlProgram },
+  ): Promise<PsqlResult> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: opts.home,
@@ -274,11 +292,12 @@ export class PgOracleServer {
       LC_ALL: 'C',
     };
     if (opts.password !== undefined) env.PGPASSWORD = opts.password;
+    Object.assign(env, opts.program?.env ?? {});
     const sql = 'select ssl, version from pg_stat_ssl where pid = pg_backend_pid()';
     return new Promise((resolve) => {
       execFile(
-        join(this.bins.bin, 'psql'),
-        ['-X', '-w', '-At', '-c', sql, conninfo],
+        opts.program?.command ?? join(this.bins.bin, 'psql'),
+        [...(opts.program?.args ?? []), '-X', '-w', '-At', '-c', sql, conninfo],
         { env, encoding: 'utf8', timeout: 30_000 },
         (err, stdout, stderr) => {
           if (!err) {

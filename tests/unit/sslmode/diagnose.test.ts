@@ -41,6 +41,25 @@ const TEXTS: [string, string][] = [
     'libpq-protocol-range',
     'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
   ],
+  // libpq 18.6 (psycopg's binary wheel) against PostgreSQL 15.18 (fixtures/libpq18).
+  [
+    'libpq-direct-eof',
+    'connection to server at "127.0.0.1", port 5432 failed: SSL error: unexpected eof while reading',
+  ],
+  [
+    'libpq-require-auth',
+    'authentication method requirement "scram-sha-256" failed: server requested a cleartext password',
+  ],
+  [
+    'libpq-require-auth',
+    'authentication method requirement "!none" failed: server did not complete authentication',
+  ],
+  [
+    'libpq-require-auth',
+    'authentication method requirement "none" failed: server requested SASL authentication',
+  ],
+  ['libpq-sslcertmode-require', 'server did not request an SSL certificate'],
+  ['libpq-sslcertmode-require', 'server accepted connection without a valid SSL certificate'],
   ['node-ssl-unsupported', 'The server does not support SSL connections'],
   [
     'server-clientcert-no-ca',
