@@ -11,11 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineSocket } from '../../src/cli/engine-socket.ts';
-import {
-  defaultVerifier,
-  type AlertEntry,
-  type CertificateVerifier,
-} from '../../src/lib/tls12/handshake/index.ts';
+import { type AlertEntry, type CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
+import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
 import { openSslToOurServer, ourClientToOpenSsl } from './support/node-peers.ts';
 import { connectOurs, sClientAgainstOurServer, startSServer, tempFiles } from './support/openssl-cli.ts';
 import { requireProgram } from './support/programs.ts';
@@ -25,7 +22,7 @@ let pki: TestPki;
 let verifier: CertificateVerifier;
 beforeAll(async () => {
   pki = await testPki();
-  verifier = defaultVerifier({ anchors: [pki.ca.certDer] });
+  verifier = pkiVerifier({ anchors: [pki.ca.certDer] });
 });
 
 const isAlert = (from: 'client' | 'server') => (e: { kind: string; from?: string }) =>

@@ -11,7 +11,7 @@
  * SubjectPublicKeyInfo, as X509_check_private_key does; no secret is kept.
  */
 
-import { analyzeChain, parseCertificates, type CertView } from '../pki/index.ts';
+import { analyzeChain, opensslVerifyAlert, parseCertificates, type CertView } from '../pki/index.ts';
 import { memo } from './verify.ts';
 import {
   parsePkcs8,
@@ -118,34 +118,19 @@ export async function matchKeyToCert(keyPem: string, cert: CertView): Promise<Ke
 }
 
 /**
- * OpenSSL's verify error -> the alert the server sends (ssl_x509err2alert, OpenSSL 3.0), with the reason text
- * the client's OpenSSL prints for that alert (ssl/ssl_err.c: "SSL alert number" reasons 1000 + alert).
+ * The reason text the client's OpenSSL prints for the alert the server sends (ssl/ssl_err.c: the "SSL alert
+ * number" reasons 1000 + alert). The alert itself comes from pki's copy of ssl_x509err2alert.
  */
-const ALERT_OF_ERROR: Readonly<Record<string, number>> = {
-  X509_V_ERR_CERT_HAS_EXPIRED: 45,
-  X509_V_ERR_CRL_HAS_EXPIRED: 45,
-  X509_V_ERR_CERT_REVOKED: 44,
-  X509_V_ERR_INVALID_PURPOSE: 43,
-  X509_V_ERR_CERT_SIGNATURE_FAILURE: 51,
-  X509_V_ERR_CRL_SIGNATURE_FAILURE: 51,
-  X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE: 51,
-  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: 48,
-  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 48,
-  X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: 48,
-  X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: 48,
-  X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: 48,
-  X509_V_ERR_INVALID_CA: 48,
-  X509_V_ERR_PATH_LENGTH_EXCEEDED: 48,
-  X509_V_ERR_CERT_CHAIN_TOO_LONG: 48,
-};
-
 export const ALERT_REASONS: Readonly<Record<number, string>> = {
+  40: 'sslv3 alert handshake failure',
   42: 'sslv3 alert bad certificate',
   43: 'sslv3 alert unsupported certificate',
   44: 'sslv3 alert certificate revoked',
   45: 'sslv3 alert certificate expired',
+  46: 'sslv3 alert certificate unknown',
   48: 'tlsv1 alert unknown ca',
   51: 'tlsv1 alert decrypt error',
+  80: 'tlsv1 alert internal error',
 };
 
 export interface ClientChainVerdict {
@@ -177,7 +162,7 @@ export async function verifyClientChain(input: {
   const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
   if (analysis.verdict.valid) return { trusted: true, path };
   const e = analysis.verdict.error;
-  const alert = (e && ALERT_OF_ERROR[e.code]) ?? 42;
+  const alert = opensslVerifyAlert(e?.code).number;
   return {
     trusted: false,
     ...(e ? { error: { code: e.code, message: e.message } } : {}),
