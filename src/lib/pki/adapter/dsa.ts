@@ -18,7 +18,7 @@ import {
   readTlv,
   Tag,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
 
 /** id-dsa, RFC 3279 §2.3.2. */
 export const ID_DSA = '1.2.840.10040.4.1';

@@ -20,5 +20,6 @@ export { nssKeyLogLine } from './key-schedule.ts';
 export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
 export type * from './states.ts';
 export * from './transcript.ts';
-export { parseCertificate, pemToDer, type CertificateInfo } from './adapter/certificate-info.ts';
+export { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
+export { pemToDer } from '../../bytes/pem.ts';
 export { SUITES, DEFAULT_SUITES, type SuiteInfo } from './adapter/suites.ts';
