@@ -8,7 +8,6 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
   acceptAnyCertificate,
-  defaultVerifier,
   nssKeyLogLine,
   parseCertificate,
   pemToDer,
@@ -30,6 +29,7 @@ import {
   type BackendMessage,
 } from '../lib/tls12/postgres/index.ts';
 import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
+import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import { EngineSocket } from './engine-socket.ts';
 
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
@@ -209,7 +209,7 @@ export async function handshake(o: Options): Promise<Result> {
     if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
     const ours = EngineSocket.client(socket, {
       ...(o.serverName ? { serverName: o.serverName } : {}),
-      verifier: o.ca ? defaultVerifier({ anchors }) : acceptAnyCertificate,
+      verifier: o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
       ...(o.suites ? { suites: o.suites } : {}),
       ...(o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {}),
     });

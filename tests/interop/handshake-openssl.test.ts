@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
-import { defaultVerifier, type CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
+import { type CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
+import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
 import { ECDSA_SUITES, OPENSSL_GROUP, OPENSSL_SUITE } from './support/openssl-names.ts';
 import {
   hex,
@@ -20,7 +21,7 @@ let pki: TestPki;
 let verifier: CertificateVerifier;
 beforeAll(async () => {
   pki = await testPki();
-  verifier = defaultVerifier({ anchors: [pki.ca.certDer] });
+  verifier = pkiVerifier({ anchors: [pki.ca.certDer] });
 });
 
 const SUITES = [0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0xc013, 0x009c];

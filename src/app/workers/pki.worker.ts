@@ -1,6 +1,6 @@
 /**
  * The certificate engine, off the main thread: parsing a 1,000-certificate bundle or building paths against
- * the Mozilla roots never blocks the page. The heavy libraries (pkijs, @peculiar/x509) load here only.
+ * the Mozilla roots never blocks the page. The heavy library (pkijs, for PKCS#12) loads here only.
  */
 import { serveRpc } from './rpc';
 import { analyzeChain, parseCertificates } from '../../lib/pki/index';

@@ -47,11 +47,12 @@ export function fromHex(hex: string, options: { allowWhitespace?: boolean } = {}
   return out;
 }
 
-/** Byte-wise equality. */
+/** Byte-wise equality that looks at every byte whatever the first difference (no early exit: MACs, Finished). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
 
 /** Concatenates byte arrays into a new one. */

@@ -25,6 +25,8 @@ export { parseCertificates, verifyCertificateSignature } from './parse.ts';
 export { matchHostname, matchDnsPattern } from './paths/hostname.ts';
 export { commonNames } from './paths/names.ts';
 export { analyzeCertViews } from './paths/analyze.ts';
+export { matchKeyToCert, type KeyMatch } from './key-match.ts';
+export { opensslVerifyAlert, VERIFY_ALERT_NUMBERS, type VerifyAlertName } from './openssl-alerts.ts';
 
 /** Certificates as PEM text (many), one DER per element, or already parsed (parseCertificates' CertViews). */
 export type CertificatesInput = string | readonly Uint8Array[] | readonly CertView[];

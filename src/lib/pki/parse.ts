@@ -8,13 +8,13 @@
 import type { CertView, CrlView, ParsedBlock, ParseProblem, ParseReport } from './types.ts';
 import { decodeCertificate, signedParts } from './adapter/certificate.ts';
 import { decodeCrl } from './adapter/crl.ts';
-import { DerError, readTlv, type Tlv } from './adapter/der.ts';
+import { DerError, readTlv, type Tlv } from '../bytes/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
 import { sha256Hex } from './adapter/digest.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
 import { inheritedDsaParams, verifySigned, type IssuersOf, type VerifyResult } from './adapter/signature.ts';
-import { decodeBase64 } from './input/base64.ts';
-import { scanPem, type PemBlock } from './input/pem.ts';
+import { decodeBase64 } from '../bytes/base64.ts';
+import { scanPem, type PemBlock } from '../bytes/pem.ts';
 
 export type { VerifyResult } from './adapter/signature.ts';
 

@@ -2,7 +2,7 @@
  * The certificate engine's plain-data model. Every type here survives `structuredClone` (it crosses the
  * Web Worker boundary) and `JSON.stringify` apart from the `Uint8Array` fields, which the CLI hex-encodes.
  *
- * `parse.ts` (the only module that touches pkijs / @peculiar/x509) produces these; the path builder, the
+ * `parse.ts` (with `adapter/`, the only code that touches pkijs / asn1js) produces these; the path builder, the
  * RFC 5280 checks and the client profiles consume them and never see a library object.
  */
 

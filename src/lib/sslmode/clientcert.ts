@@ -7,21 +7,17 @@
  * S: src/interfaces/libpq/fe-secure-openssl.c initialize_SSL() (client files); src/backend/libpq/
  * be-secure-openssl.c be_tls_init() (ssl_ca_file -> SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE), be_tls_open_server()
  * (peer_cn, peer_dn in RFC 2253 form, peer_cert_valid); openssl ssl/statem/statem_lib.c ssl_x509err2alert().
- * Key matching reads the key's public half (PKCS#8 or PKCS#1 RSA; EC from its scalar) and compares it with the certificate's
- * SubjectPublicKeyInfo, as X509_check_private_key does; no secret is kept.
+ * Key matching is pki's matchKeyToCert (X509_check_private_key); no secret is kept.
  */
 
-import { analyzeChain, parseCertificates, type CertView } from '../pki/index.ts';
-import { memo } from './verify.ts';
 import {
-  parsePkcs8,
-  parseSpki,
-  pemToDer,
-  wrapRsaPrivateKeyInPkcs8,
-  type EcCurve,
-} from '../tls12/crypto/keys.ts';
-import { createCryptoProvider } from '../tls12/crypto/provider.ts';
-import { bytesEqual } from '../bytes/index.ts';
+  analyzeChain,
+  matchKeyToCert,
+  opensslVerifyAlert,
+  parseCertificates,
+  type CertView,
+} from '../pki/index.ts';
+import { memo } from './verify.ts';
 
 /** A client certificate as the server sees it after a successful handshake. */
 export interface PeerCertificate {
@@ -55,97 +51,20 @@ export function peerOf(cert: CertView): PeerCertificate {
   return { cn, dn: cert.subject.rfc4514 };
 }
 
-export type KeyMatch =
-  | { readonly kind: 'match' }
-  | { readonly kind: 'mismatch' }
-  /** Not a key the engine reads (encrypted, SEC1 EC, Ed25519 ...): the engine cannot tell, and says so. */
-  | { readonly kind: 'unknown'; readonly why: string }
-  | { readonly kind: 'unreadable'; readonly why: string };
-
-const LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'] as const;
-
-// The crypto layer computes an EC key's public point from its scalar (the same point ECDH would send).
-let ecProvider: ReturnType<typeof createCryptoProvider> | undefined;
-async function ecPublicPoint(curve: EcCurve, scalar: Uint8Array): Promise<Uint8Array> {
-  ecProvider ??= createCryptoProvider();
-  const group = curve === 'P-256' ? 'secp256r1' : 'secp384r1';
-  return (await ecProvider.importEcdhPrivateKey(group, scalar)).publicKey;
-}
-
-/** Does the key file hold the private half of the certificate's public key? (X509_check_private_key) */
-export async function matchKeyToCert(keyPem: string, cert: CertView): Promise<KeyMatch> {
-  const label = LABELS.find((l) => keyPem.includes(`-----BEGIN ${l}-----`));
-  if (label === undefined) return { kind: 'unreadable', why: 'no PEM private key block in the file' };
-  if (label === 'ENCRYPTED PRIVATE KEY')
-    return { kind: 'unknown', why: 'the key is encrypted (sslpassword is not modelled)' };
-  if (label === 'EC PRIVATE KEY')
-    return { kind: 'unknown', why: 'SEC1 "EC PRIVATE KEY" files are not read by the engine' };
-  let pkcs8: Uint8Array;
-  try {
-    const der = pemToDer(keyPem, label);
-    pkcs8 = label === 'RSA PRIVATE KEY' ? wrapRsaPrivateKeyInPkcs8(der) : der;
-  } catch (e) {
-    return { kind: 'unreadable', why: (e as Error).message };
-  }
-  let spki: ReturnType<typeof parseSpki>;
-  let key: ReturnType<typeof parsePkcs8>;
-  try {
-    spki = parseSpki(cert.publicKey.spkiDer);
-  } catch (e) {
-    return { kind: 'unknown', why: `certificate key: ${(e as Error).message}` };
-  }
-  try {
-    key = parsePkcs8(pkcs8);
-  } catch (e) {
-    return { kind: 'unknown', why: `private key: ${(e as Error).message}` };
-  }
-  if (spki.description.type !== key.description.type) return { kind: 'mismatch' };
-  if (spki.rsa && key.rsa)
-    return spki.rsa.n === key.rsa.n && spki.rsa.e === key.rsa.e ? { kind: 'match' } : { kind: 'mismatch' };
-  if (spki.description.type === 'ec' && key.description.type === 'ec') {
-    if (spki.description.curve !== key.description.curve) return { kind: 'mismatch' };
-    const point = spki.ecPoint;
-    if (!point || point[0] !== 4) return { kind: 'unknown', why: 'compressed EC point in the certificate' };
-    if (!key.ecPrivateKey) return { kind: 'unreadable', why: 'ECPrivateKey without its scalar' };
-    try {
-      const pub = await ecPublicPoint(key.description.curve, key.ecPrivateKey);
-      return bytesEqual(pub, point) ? { kind: 'match' } : { kind: 'mismatch' };
-    } catch (e) {
-      return { kind: 'unreadable', why: (e as Error).message };
-    }
-  }
-  return { kind: 'unknown', why: 'key type not compared by the engine' };
-}
-
 /**
- * OpenSSL's verify error -> the alert the server sends (ssl_x509err2alert, OpenSSL 3.0), with the reason text
- * the client's OpenSSL prints for that alert (ssl/ssl_err.c: "SSL alert number" reasons 1000 + alert).
+ * The reason text the client's OpenSSL prints for the alert the server sends (ssl/ssl_err.c: the "SSL alert
+ * number" reasons 1000 + alert). The alert itself comes from pki's copy of ssl_x509err2alert.
  */
-const ALERT_OF_ERROR: Readonly<Record<string, number>> = {
-  X509_V_ERR_CERT_HAS_EXPIRED: 45,
-  X509_V_ERR_CRL_HAS_EXPIRED: 45,
-  X509_V_ERR_CERT_REVOKED: 44,
-  X509_V_ERR_INVALID_PURPOSE: 43,
-  X509_V_ERR_CERT_SIGNATURE_FAILURE: 51,
-  X509_V_ERR_CRL_SIGNATURE_FAILURE: 51,
-  X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE: 51,
-  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: 48,
-  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 48,
-  X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: 48,
-  X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: 48,
-  X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: 48,
-  X509_V_ERR_INVALID_CA: 48,
-  X509_V_ERR_PATH_LENGTH_EXCEEDED: 48,
-  X509_V_ERR_CERT_CHAIN_TOO_LONG: 48,
-};
-
 export const ALERT_REASONS: Readonly<Record<number, string>> = {
+  40: 'sslv3 alert handshake failure',
   42: 'sslv3 alert bad certificate',
   43: 'sslv3 alert unsupported certificate',
   44: 'sslv3 alert certificate revoked',
   45: 'sslv3 alert certificate expired',
+  46: 'sslv3 alert certificate unknown',
   48: 'tlsv1 alert unknown ca',
   51: 'tlsv1 alert decrypt error',
+  80: 'tlsv1 alert internal error',
 };
 
 export interface ClientChainVerdict {
@@ -177,7 +96,7 @@ export async function verifyClientChain(input: {
   const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
   if (analysis.verdict.valid) return { trusted: true, path };
   const e = analysis.verdict.error;
-  const alert = (e && ALERT_OF_ERROR[e.code]) ?? 42;
+  const alert = opensslVerifyAlert(e?.code).number;
   return {
     trusted: false,
     ...(e ? { error: { code: e.code, message: e.message } } : {}),

@@ -8,9 +8,9 @@
  * checkServerIdentity against servername || 'localhost'), lib/tls.js checkServerIdentity().
  */
 
+import { matchKeyToCert } from '../pki/index.ts';
 import {
   clientCertFix,
-  matchKeyToCert,
   nodeAlertMessage,
   peerOf,
   readClientCertFile,

@@ -22,12 +22,12 @@ import {
 } from '../../../src/content/sslmode/sample-client-pki.ts';
 import {
   loadLibpqClientCert,
-  matchKeyToCert,
   nodeAlertMessage,
   readClientCertFile,
   verifyClientChain,
 } from '../../../src/lib/sslmode/clientcert.ts';
 import { parseHba } from '../../../src/lib/sslmode/hba.ts';
+import { matchKeyToCert } from '../../../src/lib/pki/index.ts';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import { serverStartup } from '../../../src/lib/sslmode/server.ts';
 import type { Scenario, ServerSpec } from '../../../src/lib/sslmode/types.ts';

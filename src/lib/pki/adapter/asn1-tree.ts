@@ -4,7 +4,7 @@
  * strict reader. Main fields get stable ids and labels from a naming schema; others get index paths.
  */
 import type { Asn1Node } from '../types.ts';
-import { childrenOf, tagName, type Tlv } from './der.ts';
+import { childrenOf, tagName, type Tlv } from '../../bytes/der.ts';
 
 /** A naming schema: the label for this node and names for its children by index. */
 export interface NodeNames {

@@ -3,7 +3,8 @@
  * der.ts; failures throw DerError with the byte offset inside the certificate.
  */
 import type { AlgorithmView, CertView, ExtensionView, PublicKeyView } from '../types.ts';
-import { encodeBase64 } from '../input/base64.ts';
+import { encodeBase64 } from '../../bytes/base64.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { buildTree, CERTIFICATE_NAMES } from './asn1-tree.ts';
 import {
   bitStringBytes,
@@ -18,10 +19,9 @@ import {
   readTime,
   readTlv,
   Tag,
-  toHex,
   whole,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
 import { sha1Hex, sha256Bytes, sha256Hex } from './digest.ts';
 import * as ext from './extensions.ts';
 import { decodeName } from './name.ts';

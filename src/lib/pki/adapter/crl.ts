@@ -10,9 +10,9 @@ import {
   readOid,
   readTime,
   Tag,
-  toHex,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { readSigned } from './certificate.ts';
 import { sha256Hex } from './digest.ts';
 import { decodeAuthorityKeyId } from './extensions.ts';

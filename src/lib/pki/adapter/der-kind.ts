@@ -4,7 +4,16 @@
  * PKCS#8 PrivateKeyInfo / EncryptedPrivateKeyInfo (RFC 5208), PKCS#1 RSAPrivateKey (RFC 8017 A.1.2),
  * SEC1 ECPrivateKey (RFC 5915).
  */
-import { childrenOf, decodeOid, contents, isContext, isUniversal, Tag, TagClass, type Tlv } from './der.ts';
+import {
+  childrenOf,
+  decodeOid,
+  contents,
+  isContext,
+  isUniversal,
+  Tag,
+  TagClass,
+  type Tlv,
+} from '../../bytes/der.ts';
 import { OID } from './oids.ts';
 
 export type DerKind =

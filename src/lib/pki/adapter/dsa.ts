@@ -6,6 +6,8 @@
  * §2.3.2, RFC 5280 §6.1.4 (e)-(f) working_public_key_parameters). `parseDsaPublicKey` reports them absent;
  * the caller supplies the inherited ones.
  */
+import { invert as modInverse, pow as modPow } from '@noble/curves/abstract/modular.js';
+import { bitLen as bitLength } from '@noble/curves/utils.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import {
@@ -18,7 +20,7 @@ import {
   readTlv,
   Tag,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
 
 /** id-dsa, RFC 3279 §2.3.2. */
 export const ID_DSA = '1.2.840.10040.4.1';
@@ -51,10 +53,6 @@ const HASHES: Readonly<Record<string, (m: Uint8Array) => Uint8Array>> = {
   'SHA-512': (m) => sha512(m),
 };
 
-export function bitLength(v: bigint): number {
-  return v <= 0n ? 0 : v.toString(2).length;
-}
-
 function bytesToBigInt(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
@@ -72,32 +70,6 @@ function readPositive(buf: Uint8Array, t: Tlv | undefined, what: string, at: num
     throw new DerError(int.start, `${what} is not minimally encoded (a redundant leading zero byte)`);
   if (c.length > MAX_P_BITS / 8 + 1) throw new DerError(int.start, `${what} is too large`);
   return bytesToBigInt(c);
-}
-
-/** (base ^ exp) mod m, square-and-multiply; m > 1, exp >= 0. */
-export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
-  let result = 1n;
-  let b = base % m;
-  let e = exp;
-  while (e > 0n) {
-    if ((e & 1n) === 1n) result = (result * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return result;
-}
-
-/** a^-1 mod m (extended Euclid); throws when a is not invertible. */
-export function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const quotient = oldR / r;
-    [oldR, r] = [r, oldR - quotient * r];
-    [oldS, s] = [s, oldS - quotient * s];
-  }
-  if (oldR !== 1n) throw new Error('the value has no inverse modulo q');
-  return ((oldS % m) + m) % m;
 }
 
 /** Dss-Parms, checked: p and q of FIPS 186-4 sizes, q divides p - 1, 1 < g < p and g has order q. */

@@ -20,9 +20,9 @@ import {
   readSmallInteger,
   readTlv,
   Tag,
-  toHex,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { decodeGeneralName, decodeGeneralNames } from './general-names.ts';
 import { OID } from './oids.ts';
 

@@ -1,6 +1,7 @@
 /** GeneralName (RFC 5280 §4.2.1.6) decoding, shared by SAN, name constraints, AIA and CRL DPs. */
 import type { GeneralName } from '../types.ts';
-import { childrenOf, contents, decodeOid, DerError, TagClass, toHex, type Tlv } from './der.ts';
+import { childrenOf, contents, decodeOid, DerError, TagClass, type Tlv } from '../../bytes/der.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { decodeName } from './name.ts';
 
 function ia5(buf: Uint8Array, t: Tlv): string {

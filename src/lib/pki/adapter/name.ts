@@ -11,10 +11,10 @@ import {
   readOid,
   Tag,
   TagClass,
-  toHex,
   whole,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { ATTRIBUTE_NAMES } from './oids.ts';
 
 const STRING_TAGS = new Set<number>([

@@ -12,7 +12,7 @@ import {
   Tag,
   whole,
   type Tlv,
-} from './der.ts';
+} from '../../bytes/der.ts';
 import { OID } from './oids.ts';
 
 export interface Pkcs7Item {

@@ -8,7 +8,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { CertView, PublicKeyView } from '../types.ts';
-import { bitStringBytes, childrenOf, contents, DerError, readTlv, Tag, expectUniversal } from './der.ts';
+import { bitStringBytes, childrenOf, ecdsaSigToRaw, readTlv, Tag, expectUniversal } from '../../bytes/der.ts';
 import { pssHash, signedParts, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
@@ -33,24 +33,6 @@ function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   if (s === undefined) throw new Error('WebCrypto (crypto.subtle) is not available in this environment');
   return s;
-}
-
-/** X9.62 ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the fixed-width r||s WebCrypto expects. */
-function ecdsaDerToRaw(sig: Uint8Array, fieldBytes: number): Uint8Array {
-  const seq = expectUniversal(readTlv(sig, 0, sig.length), Tag.SEQUENCE, 'the ECDSA signature', 0);
-  if (seq.end !== sig.length) throw new DerError(seq.end, 'the ECDSA signature has trailing bytes');
-  const [r, s, extra] = childrenOf(sig, seq);
-  if (extra !== undefined) throw new DerError(extra.start, 'the ECDSA signature has more than two integers');
-  const out = new Uint8Array(fieldBytes * 2);
-  [r, s].forEach((t, k) => {
-    const int = expectUniversal(t, Tag.INTEGER, k === 0 ? 'r' : 's', seq.start);
-    let v = contents(sig, int);
-    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
-    if (v.length > fieldBytes)
-      throw new DerError(int.start, `${k === 0 ? 'r' : 's'} is longer than the curve order`);
-    out.set(v, k * fieldBytes + fieldBytes - v.length);
-  });
-  return out;
 }
 
 function copy(bytes: Uint8Array): ArrayBuffer {
@@ -120,7 +102,7 @@ export async function verifySigned(
           return { ok: false, reason: `ECDSA on curve ${curve} is not supported` };
         if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash))
           return { ok: false, reason: `${alg.name} is not supported` };
-        const raw = ecdsaDerToRaw(signed.signature, Math.ceil(key.bits / 8));
+        const raw = ecdsaSigToRaw(signed.signature, Math.ceil(key.bits / 8));
         const k = await subtle().importKey(
           'spki',
           copy(key.spkiDer),

@@ -1,23 +1,11 @@
 /**
- * Small byte helpers for the crypto layer (kept local so this layer depends on nothing but noble and
- * WebCrypto). Internal: not re-exported from index.ts except `concatBytes`, `toHex`, `fromHex`.
+ * Byte helpers for the crypto layer: hex, equality and concatenation are src/lib/bytes/hex.ts's (re-exported);
+ * the TLS-specific ones (ASCII labels, uint encodings, bigint <-> bytes, base64url) live here. Internal: not
+ * re-exported from index.ts except `concatBytes`, `toHex`, `fromHex`.
  */
-import { bytesToHex, concatBytes as nobleConcat, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
-/** Concatenates byte strings (TLS's `+` on opaque values). */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  return nobleConcat(...parts);
-}
-
-/** Lower-case hex, no separators. */
-export function toHex(bytes: Uint8Array): string {
-  return bytesToHex(bytes);
-}
-
-/** Parses an even-length hex string (either case). @throws Error on odd length or a non-hex digit. */
-export function fromHex(hex: string): Uint8Array {
-  return hexToBytes(hex);
-}
+export { bytesEqual, concatBytes, fromHex, toHex } from '../../bytes/hex.ts';
 
 /** ASCII bytes of a label such as "master secret" (RFC 5246 §5: labels are ASCII, no length byte, no NUL). */
 export function asciiBytes(text: string): Uint8Array {
@@ -38,14 +26,6 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(new ArrayBuffer(bytes.length));
   out.set(bytes);
   return out;
-}
-
-/** Equality that looks at every byte whatever the first difference (no early exit). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /** Big-endian uint64 (a TLS sequence number, RFC 5246 §6.1 `uint64 seq_num`). */

@@ -23,7 +23,8 @@
  *   provider.rsaDecryptPreMasterSecret(privateKey, encrypted, clientVersion) -> 48 bytes, never throws
  *     on bad padding (RFC 5246 §7.4.7.1)
  *   provider.generateKeyPair('rsa-2048' | 'p256' | 'p384') -> {description, pkcs8, spki}
- *   Keys (keys.ts): pemToDer(pem, 'PRIVATE KEY'), wrapRsaPrivateKeyInPkcs8(pkcs1), parseSpki, parsePkcs8.
+ *   Keys (keys.ts, the CryptoError view of src/lib/bytes/keys.ts): wrapRsaPrivateKeyInPkcs8(pkcs1), parseSpki,
+ *   parsePkcs8. PEM: src/lib/bytes/pem.ts pemToDer(text, label) -> every block's DER.
  *
  * PRF (prf.ts): pHash(provider, hash, secret, seed, len), prf(provider, hash, secret, label, seed, len);
  *   labels MASTER_SECRET_LABEL, EXTENDED_MASTER_SECRET_LABEL, KEY_EXPANSION_LABEL,

@@ -7,37 +7,12 @@
  * a teaching implementation, not a hardened one. TLS servers must use decryptPreMasterSecret, which never
  * reveals whether the padding was good (Bleichenbacher countermeasure, RFC 5246 §7.4.7.1).
  */
+import { invert as modInverse, pow as modPow } from '@noble/curves/abstract/modular.js';
 import { CryptoError } from './errors.ts';
 import { bigIntToBytes, bytesToBigInt, concatBytes } from './bytes-util.ts';
 import type { RsaPrivateComponents, RsaPublicComponents } from './keys.ts';
 
 type Random = (length: number) => Uint8Array;
-
-/** x^e mod m by left-to-right square-and-multiply. */
-export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  if (modulus === 1n) return 0n;
-  let result = 1n;
-  let b = base % modulus;
-  if (b < 0n) b += modulus;
-  for (const bit of exponent.toString(2)) {
-    result = (result * result) % modulus;
-    if (bit === '1') result = (result * b) % modulus;
-  }
-  return result;
-}
-
-/** a^-1 mod m (extended Euclid). @throws CryptoError if not invertible. */
-export function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new CryptoError('invalid-input', 'modInverse: value is not invertible');
-  return ((oldS % m) + m) % m;
-}
 
 /** Nonzero random octets (the PS string of RFC 8017 §7.2.1 step 2.a). */
 function nonZeroRandom(length: number, random: Random): Uint8Array {

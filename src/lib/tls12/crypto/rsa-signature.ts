@@ -6,7 +6,8 @@
 import { bigIntToBytes, bytesToBigInt, bytesEqual, concatBytes, fromHex } from './bytes-util.ts';
 import { hashLength, hashSync, type HashName } from './hash.ts';
 import type { RsaPrivateComponents, RsaPublicComponents } from './keys.ts';
-import { modPow } from './rsa-pkcs1.ts';
+import { pow as modPow } from '@noble/curves/abstract/modular.js';
+import { bitLen as bitLength } from '@noble/curves/utils.js';
 
 export type RsaSignaturePadding = 'pkcs1' | 'pss';
 
@@ -80,8 +81,6 @@ function emsaPssVerify(hash: HashName, message: Uint8Array, em: Uint8Array, emBi
   const salt = db.subarray(psLength + 1);
   return bytesEqual(hashSync(hash, concatBytes(new Uint8Array(8), hashSync(hash, message), salt)), h);
 }
-
-const bitLength = (n: bigint): number => n.toString(2).length;
 
 /** RSASSA-PKCS1-v1_5-SIGN (§8.2.1) or RSASSA-PSS-SIGN (§8.1.1) with a salt drawn from `random`. */
 export function rsaSign(

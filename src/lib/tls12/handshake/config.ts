@@ -1,6 +1,7 @@
 /**
  * Engine configuration: everything a scenario can vary, injected (randomness, clock, verifier, keys).
  */
+import type { VerifyAlertName } from '../../pki/openssl-alerts.ts';
 import { ProtocolVersion } from '../wire/code-points.ts';
 import { DEFAULT_SIGNATURE_SCHEMES } from './adapter/signatures.ts';
 import { DEFAULT_SUITES } from './adapter/suites.ts';
@@ -9,7 +10,8 @@ import { SUPPORTED_GROUPS } from './adapter/key-exchange.ts';
 export type RandomSource = (length: number) => Uint8Array;
 export type Clock = () => number;
 
-export type VerifyAlert = 'unknown_ca' | 'certificate_expired' | 'bad_certificate';
+/** The alerts a certificate verifier may ask for: those of OpenSSL's ssl_x509err2alert table. */
+export type VerifyAlert = VerifyAlertName;
 export type VerifyResult = { ok: true; note?: string } | { ok: false; alert: VerifyAlert; reason: string };
 
 /** Certificate verifier hook (the certificate engine plugs in here). */
@@ -20,6 +22,9 @@ export type CertificateVerifier = (input: {
   /** Milliseconds since the epoch, from the injected clock. */
   now: number;
 }) => Promise<VerifyResult>;
+
+/** Accepts any chain (the CLI without --ca): the summary says it was not verified. */
+export const acceptAnyCertificate: CertificateVerifier = async () => ({ ok: true, note: 'not verified' });
 
 /** Misbehaviour a scenario can stage. */
 export type Tamper =

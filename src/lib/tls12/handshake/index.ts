@@ -7,7 +7,7 @@
  *     events: { kind: 'send', bytes } plus transcript entries (record, message, change_cipher_spec, secret,
  *             alert, application_data, handshake_complete, closed)
  *   runHandshake(scenario) -> { transcript, ok, summary, alert, ... }   (both sides in memory)
- *   defaultVerifier({ anchors }) / acceptAnyCertificate: CertificateVerifier
+ *   acceptAnyCertificate: CertificateVerifier (the verifier that checks is tls12/pki-verifier.ts)
  *   transcriptToJson / transcriptFromJson, nssKeyLogLine, deterministicRandom
  */
 export * from './alerts.ts';
@@ -20,6 +20,6 @@ export { nssKeyLogLine } from './key-schedule.ts';
 export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
 export type * from './states.ts';
 export * from './transcript.ts';
-export { acceptAnyCertificate, defaultVerifier, type DefaultVerifierOptions } from './verifier.ts';
-export { parseCertificate, pemToDer, type CertificateInfo } from './adapter/certificate-info.ts';
+export { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
+export { pemToDer } from '../../bytes/pem.ts';
 export { SUITES, DEFAULT_SUITES, type SuiteInfo } from './adapter/suites.ts';

@@ -25,11 +25,11 @@ import {
   findMasterSecret,
   openRecord,
   parseKeyLog,
-  pemToDer,
   toHex,
   type CryptoProvider,
   type PrivateKey,
 } from '../../../../src/lib/tls12/crypto/index.ts';
+import { pemToDer } from '../../../../src/lib/bytes/pem.ts';
 
 interface Captured {
   client: Buffer[];
@@ -174,7 +174,7 @@ describe('RFC 7627 extended master secret against OpenSSL (node:tls), TLS_RSA ke
     cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
     key = readFileSync(join(dir, 'key.pem'), 'utf8');
     provider = createCryptoProvider();
-    serverKey = await provider.importPrivateKey(pemToDer(key, 'PRIVATE KEY'));
+    serverKey = await provider.importPrivateKey(pemToDer(key, 'PRIVATE KEY')[0]!);
   });
 
   afterAll(() => {

@@ -6,11 +6,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  createCryptoProvider,
-  pemToDer,
-  type SignatureSchemeName,
-} from '../../../../src/lib/tls12/crypto/index.ts';
+import { createCryptoProvider, type SignatureSchemeName } from '../../../../src/lib/tls12/crypto/index.ts';
+import { pemToDer } from '../../../../src/lib/bytes/pem.ts';
 
 const DIR = fileURLToPath(new URL('../../../../fixtures/demo-pki/', import.meta.url));
 const provider = createCryptoProvider();
@@ -25,7 +22,7 @@ describe('fixtures/demo-pki keys', () => {
   ]) {
     it(`${name}.key signs so that ${name}.crt's public key verifies`, async () => {
       const key = await provider.importPrivateKey(
-        pemToDer(readFileSync(`${DIR}${name}.key`, 'utf8'), 'PRIVATE KEY'),
+        pemToDer(readFileSync(`${DIR}${name}.key`, 'utf8'), 'PRIVATE KEY')[0]!,
       );
       const cert = new X509Certificate(readFileSync(`${DIR}${name}.crt`));
       const publicKey = await provider.importPublicKey(

@@ -13,9 +13,9 @@ import {
   handshakeHash,
   createCryptoProvider,
   deriveSessionKeys,
-  pemToDer,
   toHex,
 } from '../../../../src/lib/tls12/crypto/index.ts';
+import { pemToDer } from '../../../../src/lib/bytes/pem.ts';
 import { cap, hexValue, keyFile, keylogText, values } from './illustrated-fixture.ts';
 
 const provider = createCryptoProvider();
@@ -47,8 +47,8 @@ describe('Illustrated TLS 1.2 key schedule (0xC013, x25519)', () => {
 
   it('the private keys in keys/*.key (PKCS#8 PEM) are the published scalars', () => {
     // id-X25519 PrivateKeyInfo: the last 32 bytes are the scalar (RFC 8410 §7).
-    const client = pemToDer(keyFile('client-ephemeral-private.key'), 'PRIVATE KEY');
-    const server = pemToDer(keyFile('server-ephemeral-private.key'), 'PRIVATE KEY');
+    const client = pemToDer(keyFile('client-ephemeral-private.key'), 'PRIVATE KEY')[0]!;
+    const server = pemToDer(keyFile('server-ephemeral-private.key'), 'PRIVATE KEY')[0]!;
     expect(toHex(client.subarray(-32))).toBe(values.client_ephemeral_private_x25519);
     expect(toHex(server.subarray(-32))).toBe(values.server_ephemeral_private_x25519);
   });

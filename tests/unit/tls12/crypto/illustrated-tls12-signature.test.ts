@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import {
   concatBytes,
   createCryptoProvider,
-  pemToDer,
   signatureScheme,
   toHex,
   wrapRsaPrivateKeyInPkcs8,
 } from '../../../../src/lib/tls12/crypto/index.ts';
+import { pemToDer } from '../../../../src/lib/bytes/pem.ts';
 import { cap, hexValue, keyFile } from './illustrated-fixture.ts';
 
 const provider = createCryptoProvider();
@@ -49,7 +49,7 @@ describe('Illustrated TLS 1.2 ServerKeyExchange signature', () => {
   });
 
   it('signing again with keys/server.key (PKCS#1, wrapped in PKCS#8) reproduces the captured signature', async () => {
-    const pkcs8 = wrapRsaPrivateKeyInPkcs8(pemToDer(keyFile('server.key'), 'RSA PRIVATE KEY'));
+    const pkcs8 = wrapRsaPrivateKeyInPkcs8(pemToDer(keyFile('server.key'), 'RSA PRIVATE KEY')[0]!);
     const privateKey = await provider.importPrivateKey(pkcs8);
     expect(toHex(await provider.sign('rsa_pkcs1_sha256', privateKey, signed))).toBe(toHex(ske.signature));
   });

@@ -1,6 +1,6 @@
 /**
  * Signature schemes (RFC 5246 §7.4.1.4.1 as SignatureScheme, RFC 8446 §4.2.3) for ServerKeyExchange and
- * CertificateVerify, and certificate signature algorithms (RFC 4055, RFC 5758) for the default verifier.
+ * CertificateVerify. (Certificate signatures are checked by the certificate engine: pki/adapter/signature.ts.)
  *
  * Signing and verification go through the crypto layer's CryptoProvider (WebCrypto: ~1 ms for an RSA-2048
  * signature, ~0.2 ms for a P-256 verification, against ~7 ms and ~5 ms for the bigint / noble code).
@@ -170,37 +170,4 @@ export async function verifyWithScheme(
 ): Promise<boolean> {
   const info = SCHEMES.get(scheme);
   return info ? verifyWith(key, info, providerScheme(scheme), message, signature) : false;
-}
-
-/**
- * Certificate signature algorithms the provider verifies, as the TLS scheme with the same padding and hash
- * (TLS 1.2 ecdsa_* schemes take the curve from the key, so ecdsa-with-SHA256 under a P-384 key works too).
- */
-const CERT_SCHEMES: Record<string, SignatureSchemeName> = {
-  '1.2.840.113549.1.1.11': 'rsa_pkcs1_sha256',
-  '1.2.840.113549.1.1.12': 'rsa_pkcs1_sha384',
-  '1.2.840.113549.1.1.13': 'rsa_pkcs1_sha512',
-  '1.2.840.10045.4.3.2': 'ecdsa_secp256r1_sha256',
-  '1.2.840.10045.4.3.3': 'ecdsa_secp384r1_sha384',
-};
-
-/** Certificate signatureAlgorithm OIDs (RFC 4055 §5, RFC 5758 §3.2) as a scheme-like description. */
-const CERT_ALGORITHMS: Record<string, SchemeInfo> = {
-  '1.2.840.113549.1.1.5': { key: 'rsa', padding: 'pkcs1', hash: 'sha1' },
-  '1.2.840.113549.1.1.11': { key: 'rsa', padding: 'pkcs1', hash: 'sha256' },
-  '1.2.840.113549.1.1.12': { key: 'rsa', padding: 'pkcs1', hash: 'sha384' },
-  '1.2.840.113549.1.1.13': { key: 'rsa', padding: 'pkcs1', hash: 'sha512' },
-  '1.2.840.10045.4.3.2': { key: 'ec', hash: 'sha256' },
-  '1.2.840.10045.4.3.3': { key: 'ec', hash: 'sha384' },
-  '1.2.840.10045.4.3.4': { key: 'ec', hash: 'sha512' },
-};
-
-export async function verifyCertificateSignature(
-  issuerKey: PublicKey,
-  algorithmOid: string,
-  tbs: Uint8Array,
-  signature: Uint8Array,
-): Promise<boolean> {
-  const info = CERT_ALGORITHMS[algorithmOid];
-  return info ? verifyWith(issuerKey, info, CERT_SCHEMES[algorithmOid], tbs, signature) : false;
 }

@@ -1,7 +1,14 @@
 /**
- * A strict, bounded DER reader (X.690 §8.1, §10): every element carries its byte span so the UI can map
- * fields to bytes, and every failure says where (byte offset) and why. No recursion without a depth bound,
- * no allocation proportional to a claimed length: hostile input cannot make it hang or blow the heap.
+ * The project's one DER layer (X.690 §8.1, §10), used by the certificate engine (pki), the TLS engine's keys and
+ * signatures (tls12/crypto) and, through pki, sslmode. Every element carries its byte span (`Tlv`: start, header,
+ * contents, end) so the UI can map fields to bytes, and every failure is a `DerError` that says where (byte
+ * offset) and why. No recursion without a depth bound, no allocation proportional to a claimed length: hostile
+ * input cannot make it hang or blow the heap.
+ *
+ * One strictness policy, OpenSSL's (what `d2i_*` loads): definite lengths only (indefinite BER is refused), a
+ * long-form length is accepted even when a shorter form would do, and an INTEGER must be minimally encoded
+ * (OpenSSL's c2i_ibuf refuses "illegal padding"). What DER forbids but OpenSSL loads is reported by the decoders
+ * above this layer as a problem on the certificate, not refused here.
  */
 
 /** Tag classes, X.690 §8.1.2.2. */
@@ -204,14 +211,6 @@ export function readOid(buf: Uint8Array, t: Tlv | undefined, what: string, at: n
   return decodeOid(contents(buf, o), o.start);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += HEX[b];
-  return s;
-}
-
 /** X.690 §8.6: a BIT STRING's contents without the unused-bits octet. */
 export function bitStringBytes(buf: Uint8Array, t: Tlv): { bytes: Uint8Array; unusedBits: number } {
   if (t.length === 0) throw new DerError(t.start, 'a BIT STRING has no unused-bits octet');
@@ -288,4 +287,92 @@ export function readTime(buf: Uint8Array, t: Tlv | undefined, what: string, at: 
   const ms = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? '0'));
   if (!Number.isFinite(ms)) throw new DerError(t.start, `${what} is not a real date`);
   return ms;
+}
+
+/** Reads a whole buffer that must be exactly one element with the given universal tag. */
+export function readWhole(buf: Uint8Array, tagNumber: number, what: string): Tlv {
+  const t = expectUniversal(readTlv(buf, 0, buf.length), tagNumber, what, 0);
+  if (t.end !== buf.length)
+    throw new DerError(t.end, `${buf.length - t.end} trailing bytes after the end of the ${what}`);
+  return t;
+}
+
+/**
+ * A non-negative INTEGER (a key component, an ECDSA r or s) as bigint. Refuses an empty, negative or non-minimal
+ * encoding (X.690 §8.3.2; OpenSSL c2i_ibuf "illegal padding").
+ */
+export function readUnsignedInteger(buf: Uint8Array, t: Tlv | undefined, what: string, at: number): bigint {
+  const int = expectUniversal(t, Tag.INTEGER, what, at);
+  const c = contents(buf, int);
+  if (c.length === 0) throw new DerError(int.start, `${what} is an empty INTEGER`);
+  if (((c[0] as number) & 0x80) !== 0) throw new DerError(int.start, `${what} is negative`);
+  if (c.length > 1 && c[0] === 0 && ((c[1] as number) & 0x80) === 0)
+    throw new DerError(int.start, `${what} is not minimally encoded (a leading zero octet too many)`);
+  let v = 0n;
+  for (const b of c) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+// --- Writing -------------------------------------------------------------------------------------------
+
+function lengthOctets(length: number): number[] {
+  if (length < 0x80) return [length];
+  const out: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) out.unshift(n & 0xff);
+  return [0x80 | out.length, ...out];
+}
+
+/** One element: identifier octet `tag` (e.g. 0x30 for SEQUENCE), minimal length, `content`. */
+export function encodeTlv(tag: number, content: Uint8Array): Uint8Array {
+  const head = [tag, ...lengthOctets(content.length)];
+  const out = new Uint8Array(head.length + content.length);
+  out.set(head, 0);
+  out.set(content, head.length);
+  return out;
+}
+
+/** A minimal DER INTEGER from unsigned big-endian magnitude bytes. */
+export function encodeUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  const body = magnitude.length === 0 ? Uint8Array.of(0) : magnitude.subarray(start);
+  if (((body[0] as number) & 0x80) === 0) return encodeTlv(0x02, body);
+  const padded = new Uint8Array(body.length + 1);
+  padded.set(body, 1);
+  return encodeTlv(0x02, padded);
+}
+
+// --- ECDSA-Sig-Value ----------------------------------------------------------------------------------
+
+/**
+ * X9.62 ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }, RFC 3279 §2.2.3, RFC 8422 §5.4) to the fixed-width
+ * r || s that WebCrypto uses (each half `fieldBytes` long).
+ */
+export function ecdsaSigToRaw(sig: Uint8Array, fieldBytes: number): Uint8Array {
+  const seq = readWhole(sig, Tag.SEQUENCE, 'ECDSA signature');
+  const [r, s, extra] = childrenOf(sig, seq);
+  if (extra !== undefined) throw new DerError(extra.start, 'the ECDSA signature has more than two integers');
+  const out = new Uint8Array(fieldBytes * 2);
+  [r, s].forEach((t, k) => {
+    const name = k === 0 ? 'r' : 's';
+    readUnsignedInteger(sig, t, `the ECDSA signature's ${name}`, seq.end);
+    let v = contents(sig, t as Tlv);
+    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    if (v.length > fieldBytes)
+      throw new DerError((t as Tlv).start, `the ECDSA signature's ${name} is longer than the curve order`);
+    out.set(v, k * fieldBytes + fieldBytes - v.length);
+  });
+  return out;
+}
+
+/** r || s (each `fieldBytes` long) to a DER ECDSA-Sig-Value. */
+export function ecdsaRawToSig(raw: Uint8Array, fieldBytes: number): Uint8Array {
+  if (raw.length !== 2 * fieldBytes)
+    throw new DerError(0, `an ECDSA raw signature must be ${2 * fieldBytes} bytes, not ${raw.length}`);
+  const r = encodeUnsignedInteger(raw.subarray(0, fieldBytes));
+  const s = encodeUnsignedInteger(raw.subarray(fieldBytes));
+  const body = new Uint8Array(r.length + s.length);
+  body.set(r, 0);
+  body.set(s, r.length);
+  return encodeTlv(0x30, body);
 }

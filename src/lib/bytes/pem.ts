@@ -110,3 +110,28 @@ export function scanPem(text: string): PemScan {
   }
   return { blocks, lineCount: lines.length };
 }
+
+/** A PEM block that cannot be decoded, with the line it starts on and why. */
+export class PemError extends Error {
+  override readonly name = 'PemError';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`PEM line ${line}: ${reason}`);
+  }
+}
+
+/**
+ * The DER of every block labelled `label` ("CERTIFICATE", "PRIVATE KEY"), in order, read by the same tolerant
+ * scanner as everything else. @throws PemError naming the line when such a block does not decode.
+ */
+export function pemToDer(text: string, label: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const block of scanPem(text).blocks) {
+    if (block.label !== label) continue;
+    if (!block.result.ok) throw new PemError(block.startLine, `the "${label}" block: ${block.result.reason}`);
+    out.push(block.result.der);
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * The Handshake Lab's engine (served off the main thread by tls.worker.ts): our TLS 1.2 client and server run
+ * against each other in memory and the whole transcript comes back before the first step is shown. The
+ * client's verifier is the one the CLI uses too (tls12/pki-verifier.ts: the certificate engine with OpenSSL 3
+ * rules), so certificate faults end in the alert OpenSSL sends.
+ */
+import {
+  pemToDer,
+  runHandshake,
+  type HandshakeRun,
+  type PostgresEntry,
+  type Transcript,
+} from '../../lib/tls12/handshake/index';
+import {
+  decodeBackendMessage,
+  decodeSslRequest,
+  decodeSslResponse,
+  decodeStartupMessage,
+  encodeSslRequest,
+  encodeStartupMessage,
+} from '../../lib/tls12/postgres/index';
+import { pkiVerifier } from '../../lib/tls12/pki-verifier';
+import { attackRecording, type RecordingAttack } from '../../lib/tls12/recording';
+import type { LabScenario } from '../views/handshake/scenario';
+
+const encoder = new TextEncoder();
+
+/** AuthenticationOk then ReadyForQuery (idle): what a trust-authenticated server answers a StartupMessage with. */
+const AUTH_OK_READY = new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]);
+
+function pgEntry(
+  from: 'client' | 'server',
+  label: string,
+  bytes: Uint8Array,
+  spans: PostgresEntry['spans'],
+  inTunnel: boolean,
+): PostgresEntry {
+  return { kind: 'postgres', from, label, bytes, spans, inTunnel };
+}
+
+/**
+ * PostgreSQL framing around the TLS run: the SSLRequest and the server's 'S' in clear before the handshake
+ * (not for PostgreSQL 17 direct TLS), and the StartupMessage / AuthenticationOk carried as the first
+ * application data of each side.
+ */
+function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup: Uint8Array): HandshakeRun {
+  if (mode === 'none') return run;
+  const transcript: Transcript = [];
+  if (mode === 'sslrequest') {
+    const request = encodeSslRequest();
+    const answer = new Uint8Array([0x53]);
+    transcript.push(pgEntry('client', 'SSLRequest', request, decodeSslRequest(request).spans, false));
+    transcript.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
+  }
+  const tunnelled: Record<'client' | 'server', PostgresEntry> = {
+    client: pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true),
+    server: pgEntry(
+      'server',
+      'AuthenticationOk',
+      AUTH_OK_READY.subarray(0, 9),
+      decodeBackendMessage(AUTH_OK_READY.subarray(0, 9)).spans,
+      true,
+    ),
+  };
+  for (const entry of run.transcript) {
+    transcript.push(entry);
+    if (entry.kind === 'record' && entry.contentType === 23 && tunnelled[entry.from]) {
+      transcript.push(tunnelled[entry.from]);
+      delete (tunnelled as Partial<typeof tunnelled>)[entry.from];
+    }
+  }
+  return { ...run, transcript };
+}
+
+export async function runLab(s: LabScenario): Promise<HandshakeRun> {
+  const [privateKey] = pemToDer(s.serverKeyPem, 'PRIVATE KEY');
+  if (!privateKey) throw new Error('The demo server key is missing from the scenario');
+  const alpn = s.alpn ? { alpn: s.alpn } : {};
+  const postgres = s.postgres !== 'none';
+  const startup = encodeStartupMessage({ user: 'app', database: 'app', application_name: 'tls-lab' });
+  const run = await runHandshake({
+    client: {
+      suites: s.offer,
+      groups: s.groups,
+      minVersion: s.clientVersions[0],
+      maxVersion: s.clientVersions[1],
+      extendedMasterSecret: s.ems,
+      ...(s.serverName ? { serverName: s.serverName } : {}),
+      ...alpn,
+      verifier: pkiVerifier({ anchors: pemToDer(s.trustedRootPem, 'CERTIFICATE') }),
+      ...(s.tamper ? { tamper: s.tamper } : {}),
+    },
+    server: {
+      suites: s.accept,
+      groups: s.groups,
+      minVersion: s.serverVersions[0],
+      maxVersion: s.serverVersions[1],
+      extendedMasterSecret: s.ems,
+      ...alpn,
+      certificateChain: pemToDer(s.serverCertPem, 'CERTIFICATE'),
+      privateKey,
+    },
+    ...(s.seed !== undefined ? { seed: s.seed } : {}),
+    now: s.now,
+    clientData: postgres ? startup : encoder.encode('GET / HTTP/1.1\r\nHost: db.example.com\r\n\r\n'),
+    serverData: postgres ? AUTH_OK_READY : encoder.encode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
+  });
+  return withPostgres(run, s.postgres, startup);
+}
+
+/** The recording attack of the forward-secrecy story: the server key leaks after the fact. */
+export async function attackWithLeakedKey(
+  transcript: Transcript,
+  serverKeyPem: string,
+): Promise<RecordingAttack> {
+  const [key] = pemToDer(serverKeyPem, 'PRIVATE KEY');
+  if (!key) throw new Error('The demo server key is missing');
+  return attackRecording(transcript, key);
+}
+
+export const tlsMethods = { runLab, attackWithLeakedKey };
+export type TlsMethods = typeof tlsMethods;
