@@ -14,8 +14,15 @@
  */
 import type { CertView } from '../types.ts';
 import { type HostnameOptions, matchHostname } from './hostname.ts';
-import { checkNameConstraints, namesOf, unsupportedConstraints } from './name-constraints.ts';
+import {
+  type ComparisonBudget,
+  checkNameConstraints,
+  malformedIpSubtrees,
+  namesOf,
+  unsupportedConstraints,
+} from './name-constraints.ts';
 import { type Reason, label, makeReason, type Severity } from './reasons.ts';
+import { isWeakSignature, keyDescription } from './algorithms.ts';
 
 export type Purpose = 'serverAuth' | 'clientAuth' | 'any';
 
@@ -66,6 +73,8 @@ export interface ValidationInput {
   readonly hostname?: string;
   readonly rules?: ValidationRules;
   readonly policy?: PolicyInputs;
+  /** Name-constraint comparisons allowed (shared by every path of one analysis); running out is an error. */
+  readonly budget?: ComparisonBudget;
 }
 
 export const RFC5280_RULES: Required<Omit<ValidationRules, 'hostname'>> & { hostname: HostnameOptions } = {
@@ -106,12 +115,6 @@ function iso(ms: number): string {
 export function ekuAllows(cert: CertView, purpose: Purpose, allowAny: boolean): boolean {
   if (purpose === 'any' || cert.extKeyUsage === null) return true;
   return cert.extKeyUsage.includes(EKU_OID[purpose]) || (allowAny && cert.extKeyUsage.includes(ANY_EKU));
-}
-
-export function isWeakSignature(cert: CertView): boolean {
-  const h = (cert.signatureAlgorithm.hash ?? '').toUpperCase();
-  const n = cert.signatureAlgorithm.name.toLowerCase();
-  return h === 'SHA-1' || h === 'MD5' || h === 'MD2' || /md5|md2|sha1with|sha1-|-sha1$/.test(n);
 }
 
 /** RFC 5280 §6.1: every problem of the path. `path[0]` is the leaf, `path[path.length - 1]` the anchor. */
@@ -167,13 +170,27 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
       for (let up = depth + 1; up <= anchorDepth; up++) {
         const ca = path[up] as CertView;
         if (!ca.nameConstraints || (up === anchorDepth && !rules.anchorConstraints)) continue;
-        for (const v of checkNameConstraints(names, ca.nameConstraints)) {
+        const options = input.budget ? { wildcards: 'set' as const, budget: input.budget } : {};
+        for (const v of checkNameConstraints(names, ca.nameConstraints, options)) {
           const what =
             v.name.source === 'subject-cn'
               ? `subject CN ${v.name.value}`
               : v.name.source === 'subject'
                 ? `subject ${v.name.value}`
                 : `${v.name.kind} name ${v.name.value}`;
+          if (v.kind === 'budget') {
+            reasons.push(
+              makeReason(
+                'name-constraint-budget',
+                cert,
+                depth,
+                'RFC 5280 §4.2.1.10 (cost limit, as Go and rustls-webpki apply one)',
+                `gave up: checking the names of ${label(cert)} against the name constraints of ${label(ca)} needs more than ${input.budget?.limit ?? 0} comparisons in this analysis, so the path is not accepted`,
+              ),
+            );
+            continue;
+          }
+          if (v.kind === 'malformed') continue; // reported once per CA below
           reasons.push(
             v.kind === 'excluded'
               ? makeReason(
@@ -181,7 +198,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
                   cert,
                   depth,
                   'RFC 5280 §4.2.1.10',
-                  `${label(cert)}: ${what} is inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
+                  `${label(cert)}: ${what} ${v.name.value.startsWith('*.') && v.name.kind === 'dns' ? 'can match a name' : 'is'} inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
                 )
               : makeReason(
                   'name-constraint-permitted',
@@ -204,6 +221,21 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
             ),
           );
         }
+      }
+    }
+
+    // §4.2.1.10: an iPAddress subtree is an address and a mask (8 or 32 octets, the mask a prefix).
+    if (cert.nameConstraints && (!isAnchor || rules.anchorConstraints)) {
+      for (const why of malformedIpSubtrees(cert.nameConstraints)) {
+        reasons.push(
+          makeReason(
+            'name-constraint-malformed',
+            cert,
+            depth,
+            'RFC 5280 §4.2.1.10',
+            `${label(cert)} has a malformed name constraint: ${why}`,
+          ),
+        );
       }
     }
 
@@ -324,14 +356,18 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
           ),
         );
       }
-      if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits < rules.minRsaBits) {
+      const key = cert.publicKey;
+      const weakKey =
+        ((key.algorithm === 'RSA' || key.algorithm === 'DSA') && key.bits < rules.minRsaBits) ||
+        (key.algorithm === 'EC' && key.bits < 224);
+      if (weakKey) {
         reasons.push(
           makeReason(
             'weak-key',
             cert,
             depth,
             'NIST SP 800-131A / CA/B BR §6.1.5',
-            `${label(cert)} has a ${cert.publicKey.bits}-bit RSA key (< ${rules.minRsaBits})`,
+            `${label(cert)} has a ${keyDescription(key)} key (RSA/DSA below ${rules.minRsaBits} bits and EC below 224 bits give less than 112 bits of security)`,
             weakSeverity,
           ),
         );
