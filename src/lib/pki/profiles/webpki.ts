@@ -60,8 +60,7 @@ export function webpkiAlgorithmError(
   const k = key.publicKey;
   if (k.algorithm === 'EC' && k.curve !== 'P-256' && k.curve !== 'P-384')
     return 'UnsupportedSignatureAlgorithmForPublicKey';
-  if (k.algorithm === 'DSA')
-    return signed ? 'UnsupportedSignatureAlgorithm' : 'UnsupportedSignatureAlgorithmForPublicKey';
+  if (k.algorithm === 'DSA') return 'UnsupportedSignatureAlgorithmForPublicKey';
   if (k.algorithm === 'RSA' && (k.bits < 2048 || k.bits > 8192)) return 'InvalidSignatureForPublicKey';
   return null;
 }
