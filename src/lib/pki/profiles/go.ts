@@ -26,6 +26,7 @@ import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
 import { parseIp } from '../paths/names.ts';
 import { signatureHash } from '../paths/algorithms.ts';
+import { unhandledCritical } from './critical.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
 const MAX_SIGNATURE_CHECKS = 100;
@@ -88,7 +89,7 @@ function isValid(
   time: number,
   purpose: ProfileInput['purpose'],
 ): { code: string; message: string } | null {
-  if (cert.extensions.some((e) => e.critical && !e.known))
+  if (unhandledCritical(cert, 'go'))
     return { code: 'x509.UnhandledCriticalExtension', message: 'x509: unhandled critical extension' };
   if (time < cert.validity.notBeforeMs)
     return invalid(

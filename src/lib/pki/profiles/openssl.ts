@@ -17,6 +17,7 @@
  */
 import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
+import { unhandledCritical } from './critical.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
@@ -392,7 +393,7 @@ function checkExtensions(
   const num = chain.length;
   for (let i = 0; i < num; i++) {
     const x = chain[i] as CertView;
-    if (x.extensions.some((e) => e.critical && !e.known)) return new Failure(34, i, x);
+    if (unhandledCritical(x, 'openssl')) return new Failure(34, i, x);
     if (i > 0) {
       const ret = checkCa(x);
       if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(79, i, x);

@@ -19,6 +19,7 @@ import { ComparisonBudget, checkNameConstraints, namesOf } from '../paths/name-c
 import { certRef, label } from '../paths/reasons.ts';
 import { EKU_OID } from '../paths/validate.ts';
 import { signatureHash } from '../paths/algorithms.ts';
+import { unhandledCritical } from './critical.ts';
 import { parseIp } from '../paths/names.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -126,8 +127,7 @@ function independent(
   subCaCount: number,
   input: ProfileInput,
 ): Failure | null {
-  if (cert.extensions.some((e) => e.critical && !e.known))
-    return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
+  if (unhandledCritical(cert, 'webpki')) return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
   if (input.time < cert.validity.notBeforeMs)
     return {
       error: 'CertNotValidYet',
@@ -164,7 +164,7 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
   // rustls' RootCertStore::add_parsable_certificates then skips it. Nothing else of the root is looked at
   // (no validity, basicConstraints, keyUsage): a trust anchor is a subject, a key and name constraints.
   const anchors = input.anchors.filter((a) => {
-    const bad = a.extensions.some((e) => e.critical && !e.known);
+    const bad = unhandledCritical(a, 'webpki') !== null;
     if (bad) trace.push(`${label(a)} is not a trust anchor: UnsupportedCriticalExtension when loading it`);
     return !bad;
   });
