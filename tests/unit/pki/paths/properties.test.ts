@@ -123,7 +123,7 @@ describe('verdict properties', () => {
         },
       ),
       // Every atom alone is an example, so each documented difference is exercised whatever the seed draws.
-      { numRuns: 40, seed: 13, examples: ATOMS.map((a) => [[a], undefined]) },
+      { numRuns: 40, seed: 13, examples: ATOMS.map((a): [Atom[], string | undefined] => [[a], undefined]) },
     );
   });
 
