@@ -201,7 +201,10 @@ describe('buildPaths over generated trust graphs', () => {
         { issuer: 'inter', subject: 'leaf' },
       ],
     });
-    expect((await analyze(notCa)).paths[0]?.reasons.map((r) => r.code)).toEqual(['not-a-ca']);
+    expect((await analyze(notCa)).paths[0]?.reasons.map((r) => r.code)).toEqual([
+      'not-a-ca',
+      'key-cert-sign-not-ca',
+    ]);
   });
 
   it('rejects an unknown critical extension', async () => {
