@@ -2,7 +2,10 @@
  * Chain analysis timings, ours vs PKI.js's CertificateChainValidationEngine in the same process:
  * 1. the Azure www.microsoft.com chain (leaf + both CA 07 versions) against the full Mozilla preset, from PEM
  *    text to verdict (both sides parse the PEM; ours also enumerates every path and runs all five profiles);
- * 2. the 8-CA cross-signed mesh (57 generated CA certificates): our budgeted search vs PKI.js on the same input.
+ * 2. the 8-CA cross-signed mesh (57 generated CA certificates): our budgeted search vs PKI.js on the same input;
+ * 3. a name-constraint-heavy chain (a leaf with 1,100 dNSName SANs under an intermediate with 1,100 permitted
+ *    dNSName subtrees): from PEM to verdict, where every profile must end in its budget error well under a
+ *    second (the issue-13 denial of service took 3-9 s and ended "valid").
  * Ratios only; medians of several runs.
  */
 import 'reflect-metadata';
@@ -122,7 +125,53 @@ export default {
     );
     const mesh_peer = peerMesh.ms;
 
+    // Many names x many constraints.
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `n${i}.example.com`);
+    const nc = await generate({
+      roots: ['root'],
+      leaf: 'leaf',
+      graph: [
+        { issuer: 'root', subject: 'inter', mutate: (t) => (t.permittedDns = many(1100)) },
+        { issuer: 'inter', subject: 'leaf', mutate: (t) => (t.dns = many(1100)) },
+      ],
+    });
+    const ncServed = nc.leafPem + nc.intermediatePems.join('');
+    const ncAnchors = nc.rootPems.join('');
+    let ncError = '';
+    const nc_ours = await median(5, async () => {
+      const a = await analyzeChain({ certificates: ncServed, trustAnchors: ncAnchors, time: T0 });
+      ncError = a.verdict.valid ? 'VALID (wrong)' : (a.verdict.error?.code ?? '?');
+    });
+    let ncAll: string[] = [];
+    const nc_all_profiles = await median(3, async () => {
+      const a = await analyzeChain({
+        certificates: ncServed,
+        trustAnchors: ncAnchors,
+        time: T0,
+        compareProfiles: true,
+      });
+      ncAll = (a.profiles ?? []).map((p) => `${p.profile}: ${p.valid ? 'VALID' : (p.error?.message ?? '?')}`);
+    });
+    const nc_peer = await median(3, async () => {
+      const engine = new pkijs.CertificateChainValidationEngine({
+        trustedCerts: pemBlocks(ncAnchors).map(pkiCert),
+        certs: pemBlocks(ncServed).map(pkiCert),
+        checkDate: T0,
+      });
+      await engine.verify();
+    });
+
     return [
+      {
+        name: 'chain: name-constraint-heavy (1,100 SANs x 1,100 subtrees), PEM to verdict',
+        ours_ms: nc_ours,
+        peer_ms: nc_peer,
+        ratio: nc_ours / nc_peer,
+        ours_error: ncError,
+        ours_all_five_profiles_ms: nc_all_profiles,
+        all_profiles: ncAll,
+        under_one_second: nc_all_profiles < 1000,
+      },
       {
         name: `chain: Azure leaf vs Mozilla preset (${anchors} roots), PEM to verdict`,
         ours_ms,

@@ -176,9 +176,14 @@ export async function main(argv: string[]): Promise<number> {
       time: args.at ?? new Date(),
       profile: args.profile,
       purpose: args.purpose,
+      compareProfiles: true,
       ...(args.host !== undefined ? { hostname: args.host } : {}),
       ...(args.maxDepth !== undefined ? { maxChainDepth: args.maxDepth } : {}),
     });
+    if (!a.leaf && a.verdict.error?.code === 'unparseable-leaf') {
+      process.stderr.write(`tls-lab chain: ${a.verdict.error.message}\n`);
+      return 1;
+    }
     if (!a.leaf) {
       process.stderr.write(`tls-lab chain: no certificate found in ${args.files.join(', ')}\n`);
       for (const p of a.problems) process.stderr.write(`  ${p.where}: ${p.message}\n`);

@@ -1,16 +1,14 @@
 /**
  * The openssl-3 profile against the REAL `openssl verify` (OpenSSL 3.0 CLI at /usr/bin/openssl):
- *   openssl verify -no-CApath -no-CAstore -CAfile anchors -untrusted served -attime EPOCH [-verify_hostname H] -purpose sslserver leaf
+ *   openssl verify -no-CApath -no-CAstore -CAfile anchors -untrusted served -attime EPOCH
+ *     [-verify_hostname H | -verify_ip IP] -purpose sslserver leaf
+ * (without -auth_level: tests/oracle/pki-openssl-auth-level.test.ts runs Debian's level 2)
  * on generated scenarios (including two versions of one intermediate in both orders) and on real public CA
  * chains. Same pass/fail, same first error number, text and depth. Fails (does not skip) without openssl.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeChain } from '../../src/lib/pki/index.ts';
 import {
   DAY,
   generate,
@@ -19,76 +17,31 @@ import {
   type Template,
   type TrustGraphDescription,
 } from '../unit/pki/paths/trust-graph.ts';
+import { opensslProfile, opensslVerify, scratch, type Outcome } from './support/openssl-verify.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'tls-lab-verify-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratch();
+afterAll(work.dispose);
 
-interface Outcome {
-  valid: boolean;
-  number?: number;
-  depth?: number;
-  message?: string;
-}
-
-function opensslVerify(leaf: string, served: string[], anchors: string[], at: Date, host?: string): Outcome {
-  const f = (name: string, text: string) => {
-    const p = join(work, name);
-    writeFileSync(p, text);
-    return p;
-  };
-  // -no-CApath / -no-CAstore: otherwise the system store (/etc/ssl/certs) is trusted as well.
-  const args = [
-    'verify',
-    '-no-CApath',
-    '-no-CAstore',
-    '-CAfile',
-    f('anchors.pem', anchors.join('')),
-    '-attime',
-    String(Math.floor(at.getTime() / 1000)),
-    '-purpose',
-    'sslserver',
-  ];
-  if (served.length) args.push('-untrusted', f('served.pem', served.join('')));
-  if (host) args.push('-verify_hostname', host);
-  args.push(f('leaf.pem', leaf));
-  let out: string;
-  try {
-    out = execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; code?: string };
-    if (err.code === 'ENOENT')
-      throw new Error('openssl CLI not found: this oracle test needs /usr/bin/openssl');
-    out = `${err.stdout ?? ''}\n${err.stderr ?? ''}`;
-  }
-  const m = /error (\d+) at (\d+) depth lookup: (.*)/.exec(out);
-  if (m) return { valid: false, number: Number(m[1]), depth: Number(m[2]), message: m[3]?.trim() };
-  if (/: OK\s*$/m.test(out)) return { valid: true };
-  throw new Error(`unexpected openssl output: ${out}`);
-}
-
-async function ours(
+// An IP literal host goes to `-verify_ip`, as an IP peer name does in a TLS client.
+function opensslVerifyCli(
   leaf: string,
   served: string[],
   anchors: string[],
   at: Date,
   host?: string,
-): Promise<Outcome> {
-  const a = await analyzeChain({
-    certificates: leaf + served.join(''),
-    trustAnchors: anchors.join(''),
-    time: at,
-    profile: 'openssl-3',
-    ...(host ? { hostname: host } : {}),
+): Outcome {
+  return opensslVerify(work.dir, {
+    leaf,
+    served,
+    anchors,
+    at,
+    ipAsVerifyIp: true,
+    ...(host ? { host } : {}),
   });
-  const e = a.verdict.error;
-  return a.verdict.valid
-    ? { valid: true }
-    : {
-        valid: false,
-        ...(e?.number !== undefined ? { number: e.number } : {}),
-        ...(e?.depth !== undefined ? { depth: e.depth } : {}),
-        ...(e ? { message: e.message } : {}),
-      };
+}
+
+function ours(leaf: string, served: string[], anchors: string[], at: Date, host?: string): Promise<Outcome> {
+  return opensslProfile({ leaf, served, anchors, at, ...(host ? { host } : {}) });
 }
 
 const expire = (t: Template) => {
@@ -271,7 +224,7 @@ describe('openssl-3 profile agrees with `openssl verify` (OpenSSL 3.0)', () => {
         (await generate({ roots: ['other'], leaf: 'x', graph: [{ issuer: 'other', subject: 'x' }] }))
           .rootPems[0] as string,
       ];
-    const real = opensslVerify(g.leafPem, served, anchors, T0, s.host);
+    const real = opensslVerifyCli(g.leafPem, served, anchors, T0, s.host);
     const mine = await ours(g.leafPem, served, anchors, T0, s.host);
     expect(mine).toEqual(real);
   });
@@ -314,7 +267,7 @@ describe('openssl-3 profile agrees with `openssl verify` on real public CA chain
   ];
   it.each(cases)('%s', async (_name, leaf, served, anchors, at, host) => {
     expect(await ours(leaf, served, anchors, at, host)).toEqual(
-      opensslVerify(leaf, served, anchors, at, host),
+      opensslVerifyCli(leaf, served, anchors, at, host),
     );
   });
 });

@@ -4,7 +4,7 @@
  * worker; the page receives a count, the problems, a light list of the pool, and the certificates that take
  * part in the graph.
  */
-import { analyzeChain, parseCertificates, type ChainAnalysis } from '../../lib/pki/index';
+import { analyzeChain, leafProblemOf, parseCertificates, type ChainAnalysis } from '../../lib/pki/index';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
   formerRootsFor,
@@ -167,6 +167,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
         })),
       )
     : [];
+  const leafProblem = leafProblemOf(report0);
   const analysis = await analyzeChain({
     certificates,
     trustAnchors: await anchorsFor(req, certificates),
@@ -174,6 +175,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     ...(req.hostname ? { hostname: req.hostname } : {}),
     purpose: req.purpose,
     profile: req.profile,
+    ...(leafProblem ? { firstCertificateProblem: leafProblem } : {}),
   });
   return { report, pool, analysis: trimForPage(analysis), formerRoots };
 }

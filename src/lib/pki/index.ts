@@ -6,7 +6,7 @@
  * profile ('rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki') for its verdict with that client's own
  * error text. The result is plain data (structuredClone-safe). The clock is read only here, at the boundary.
  */
-import type { CertView, ParseProblem } from './types.ts';
+import type { CertView, ParseProblem, ParseReport } from './types.ts';
 import { parseCertificates, verifyCertificateSignature } from './parse.ts';
 import { analyzeCertViews } from './paths/analyze.ts';
 import type { ChainAnalysis } from './paths/analyze-types.ts';
@@ -40,24 +40,62 @@ export interface AnalyzeChainInput {
   readonly purpose?: 'serverAuth' | 'clientAuth' | 'any';
   readonly profile?: 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
   readonly maxChainDepth?: number;
+  /**
+   * Also compute every other profile's verdict (`ChainAnalysis.profiles`, for side-by-side comparison, as
+   * `tls-lab chain` prints them). Off by default: only `profile` is computed.
+   */
+  readonly compareProfiles?: boolean;
+  /**
+   * With already-parsed CertViews: the problem of the first certificate the peer sent when it did not parse
+   * (`leafProblemOf(report)`), so the verdict names it instead of judging the next certificate.
+   */
+  readonly firstCertificateProblem?: ParseProblem;
+}
+
+/** Blocks that are not meant to be certificates (keys, CRLs): their problems never stand for the leaf. */
+const NOT_A_CERTIFICATE = /private key|CRL|parameters/i;
+
+/**
+ * The problem of the input's first certificate-like block when that block produced no certificate (the leaf
+ * the peer meant could not be read); undefined when the first such block parsed. For callers that run
+ * `parseCertificates` themselves and pass CertViews to `analyzeChain` (as `firstCertificateProblem`).
+ */
+export function leafProblemOf(report: ParseReport, where = 'input'): ParseProblem | undefined {
+  const block = report.blocks.find((b) => !NOT_A_CERTIFICATE.test(b.kind));
+  if (block && block.certificateIds.length === 0 && block.problem !== undefined)
+    return { where: `${where}, ${block.kind}, ${block.where}`, message: block.problem };
+  if (!block && report.certificates.length === 0 && report.problems[0])
+    return { where: `${where}, ${report.problems[0].where}`, message: report.problems[0].message };
+  return undefined;
 }
 
 async function parseAll(
   input: CertificatesInput,
   what: string,
-): Promise<{ certs: CertView[]; problems: ParseProblem[] }> {
+): Promise<{ certs: CertView[]; problems: ParseProblem[]; firstProblem?: ParseProblem }> {
   if (typeof input !== 'string' && input.every((c) => !(c instanceof Uint8Array)))
     return { certs: [...(input as readonly CertView[])], problems: [] };
   const parts = typeof input === 'string' ? [input] : (input as readonly Uint8Array[]);
   const certs: CertView[] = [];
   const problems: ParseProblem[] = [];
+  // The first certificate-like block (or DER element) decides what the leaf is: when it produced no
+  // certificate, its problem is kept so the analysis names it instead of judging the next certificate.
+  let firstProblem: ParseProblem | undefined;
+  let decided = false;
   for (const [i, part] of parts.entries()) {
     const report = await parseCertificates(part);
     certs.push(...report.certificates);
     const where = typeof input === 'string' ? what : `${what} #${i + 1}`;
-    problems.push(...report.problems.map((p) => ({ where: `${where}, ${p.where}`, message: p.message })));
+    const located = report.problems.map((p) => ({ where: `${where}, ${p.where}`, message: p.message }));
+    problems.push(...located);
+    if (decided) continue;
+    firstProblem = leafProblemOf(report, where);
+    decided =
+      firstProblem !== undefined ||
+      report.certificates.length > 0 ||
+      report.blocks.some((b) => !NOT_A_CERTIFICATE.test(b.kind));
   }
-  return { certs, problems };
+  return { certs, problems, ...(firstProblem ? { firstProblem } : {}) };
 }
 
 export async function analyzeChain(input: AnalyzeChainInput): Promise<ChainAnalysis> {
@@ -72,7 +110,10 @@ export async function analyzeChain(input: AnalyzeChainInput): Promise<ChainAnaly
     ...(input.hostname !== undefined ? { hostname: input.hostname } : {}),
     purpose: (input.purpose ?? 'serverAuth') as Purpose,
     profile: (input.profile ?? 'rfc5280') as ProfileName,
-    allProfiles: true,
+    ...(input.compareProfiles ? { allProfiles: true } : {}),
+    ...(served.firstProblem || input.firstCertificateProblem
+      ? { leafProblem: (served.firstProblem ?? input.firstCertificateProblem) as ParseProblem }
+      : {}),
     ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}),
     problems: [...served.problems, ...anchors.problems],
   });

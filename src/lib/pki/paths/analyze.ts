@@ -9,13 +9,19 @@ import { buildPaths, type BuildOptions } from './build-paths.ts';
 import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './validate.ts';
 import { label, makeReason } from './reasons.ts';
 import { checkRevocation, type VerifyCrl } from './revocation.ts';
+import { ComparisonBudget } from './name-constraints.ts';
 
 const noCrlVerifier: VerifyCrl = async () => ({
   ok: false,
   reason: 'no CRL signature verifier was supplied',
 });
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
-import type { ProfileName, ProfileVerdict, ProfileInput } from '../profiles/types.ts';
+import {
+  PROFILE_NAMES,
+  type ProfileName,
+  type ProfileVerdict,
+  type ProfileInput,
+} from '../profiles/types.ts';
 import { rfc5280 } from '../profiles/rfc5280.ts';
 import { openssl } from '../profiles/openssl.ts';
 import { go } from '../profiles/go.ts';
@@ -31,8 +37,15 @@ export interface AnalyzeViewsInput {
   readonly hostname?: string;
   readonly purpose?: Purpose;
   readonly profile?: ProfileName;
-  /** Also run every other profile and return their verdicts. */
+  /** Also run every other profile and return their verdicts (`profiles`); otherwise only `profile` runs. */
   readonly allProfiles?: boolean;
+  /**
+   * The first certificate the peer sent could not be parsed (where, why). Then nothing is judged: the verdict
+   * of every profile is an error naming that certificate, never a verdict about the certificate after it.
+   */
+  readonly leafProblem?: ParseProblem;
+  /** Name-constraint comparisons allowed across every path of this analysis (default 1,000,000). */
+  readonly maxConstraintComparisons?: number;
   readonly maxChainDepth?: number;
   readonly budget?: BuildOptions;
   /** Feature flag: CRL revocation checking (revocation.ts); sets notSupported 'crl-processing'. */
@@ -47,7 +60,11 @@ export function pathDisplay(certs: readonly CertView[]): string {
   return certs.map((c) => c.subject.rfc4514).join(' -> ');
 }
 
+/** RFC 5280 name-constraint comparisons allowed per analysis (all paths together): well under a second. */
+export const MAX_CONSTRAINT_COMPARISONS = 1_000_000;
+
 export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainAnalysis> {
+  if (input.leafProblem) return unparseableLeaf(input, input.leafProblem);
   const purpose = input.purpose ?? 'serverAuth';
   const profile = input.profile ?? 'rfc5280';
   const maxChainDepth = input.maxChainDepth ?? input.budget?.maxChainDepth ?? 10;
@@ -57,6 +74,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
   if (input.crls) notSupported.add('crl-processing');
 
   const paths: AnalyzedPath[] = [];
+  const budget = new ComparisonBudget(input.maxConstraintComparisons ?? MAX_CONSTRAINT_COMPARISONS);
   let built: Awaited<ReturnType<typeof buildPaths>> | null = null;
   if (leaf) {
     built = await buildPaths(leaf, graph, { ...input.budget, maxChainDepth });
@@ -66,6 +84,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
         purpose,
         ...(input.hostname ? { hostname: input.hostname } : {}),
         ...(input.policy ? { policy: input.policy } : {}),
+        budget,
       });
       if (input.crls) {
         for (let d = 0; d + 1 < certs.length; d++) {
@@ -145,9 +164,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
   const chosen = await run(profile);
   const others: ProfileVerdict[] = [];
   if (input.allProfiles) {
-    for (const name of ['rfc5280', 'openssl-3', 'openssl-1.0.2', 'go', 'webpki'] as const) {
-      others.push(name === profile ? chosen : await run(name));
-    }
+    for (const name of PROFILE_NAMES) others.push(name === profile ? chosen : await run(name));
   }
   const graphData = graph.toData();
   const usedAnchorIds = new Set(graphData.edges.map((e) => e.issuer));
@@ -185,6 +202,34 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
     problems: input.problems ?? [],
     time: new Date(input.time).toISOString(),
     signatureChecks: built?.signatureChecks ?? 0,
+  };
+}
+
+/** The peer's first certificate did not parse: every profile fails, naming it; no other certificate is judged. */
+function unparseableLeaf(input: AnalyzeViewsInput, problem: ParseProblem): ChainAnalysis {
+  const profile = input.profile ?? 'rfc5280';
+  const message = `the first certificate the peer sent (${problem.where}) could not be parsed: ${problem.message}; no verdict is given about the other certificates`;
+  const verdictOf = (name: ProfileName): ProfileVerdict => ({
+    profile: name,
+    valid: false,
+    error: { code: 'unparseable-leaf', message },
+    trace: [message],
+  });
+  const chosen = verdictOf(profile);
+  return {
+    leaf: null,
+    certificates: [...input.served],
+    anchors: [],
+    paths: [],
+    verdict: { valid: false, profile, error: chosen.error as ProfileVerdict['error'], trace: chosen.trace },
+    ...(input.allProfiles ? { profiles: PROFILE_NAMES.map(verdictOf) } : {}),
+    truncated: false,
+    graph: { nodes: [], edges: [], identities: [] },
+    deadEnds: [],
+    notSupported: [],
+    problems: input.problems ?? [problem],
+    time: new Date(input.time).toISOString(),
+    signatureChecks: 0,
   };
 }
 

@@ -14,11 +14,30 @@
  *   dNSName SAN (OpenSSL 3 default, libpq); Go ≥ 1.15 and webpki never read it.
  */
 import type { CertView } from '../types.ts';
-import { commonNames, parseIp, sameBytes } from './names.ts';
+import { commonNames, type IpSyntax, parseIp, sameBytes } from './names.ts';
 
 export interface HostnameOptions {
   readonly partialWildcards?: boolean;
   readonly commonName?: 'never' | 'if-no-dns-san';
+  /** How the client reads an IP literal host (leading zeros); a host that is not an IP is a DNS name. */
+  readonly ipSyntax?: IpSyntax;
+  /**
+   * An IPv4 address equals its IPv4-mapped IPv6 form (::ffff:a.b.c.d): Go's `net.IP.Equal`, used by
+   * `Certificate.VerifyHostname`. OpenSSL `X509_check_ip` and webpki compare the bytes, lengths included.
+   */
+  readonly ipv4Mapped?: boolean;
+}
+
+const V4_MAPPED = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+
+/** The IPv4 address an IPv4-mapped IPv6 address carries, else the address itself. */
+function unmapped(ip: Uint8Array): Uint8Array {
+  return ip.length === 16 && V4_MAPPED.every((b, i) => ip[i] === b) ? ip.subarray(12) : ip;
+}
+
+/** IP addresses compared as addresses (bytes), optionally with IPv4-mapped IPv6 equal to IPv4 (Go). */
+export function sameIp(a: Uint8Array, b: Uint8Array, ipv4Mapped = false): boolean {
+  return ipv4Mapped ? sameBytes(unmapped(a), unmapped(b)) : sameBytes(a, b);
 }
 
 export interface HostnameMatch {
@@ -69,12 +88,12 @@ export function matchHostname(cert: CertView, host: string, options: HostnameOpt
   const commonName = commonNames(cert).at(-1) ?? null;
   const dnsSans = cert.san?.dns ?? [];
   const ipSans = cert.san?.ip ?? [];
-  const ip = parseIp(host);
+  const ip = parseIp(host, options.ipSyntax ?? {});
   if (ip) {
     const validFor = [...dnsSans, ...ipSans];
     const hit = ipSans.find((s) => {
       const b = parseIp(s);
-      return b !== null && sameBytes(b, ip);
+      return b !== null && sameIp(b, ip, options.ipv4Mapped ?? false);
     });
     return {
       matched: hit !== undefined,

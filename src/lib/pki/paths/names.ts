@@ -46,10 +46,21 @@ export function subjectEmails(cert: CertView): string[] {
   return attributeValues(cert.subject, OID_EMAIL);
 }
 
+export interface IpSyntax {
+  /**
+   * Dotted-quad parts with leading zeros ("127.000.000.001") are read as decimal. OpenSSL's `a2i_ipadd`
+   * (crypto/x509/v3_utl.c `ipv4_from_asc`, sscanf "%d.%d.%d.%d") does; Go's `net.ParseIP` (since Go 1.17) and
+   * Rust's `Ipv4Addr::from_str` (rustls `ServerName`) refuse them, so there the text is not an IP address.
+   */
+  readonly leadingZeros?: boolean;
+}
+
 /** Parses dotted IPv4 or RFC 4291 IPv6 text into bytes; null when it is neither. */
-export function parseIp(text: string): Uint8Array | null {
+export function parseIp(text: string, syntax: IpSyntax = {}): Uint8Array | null {
   const t = text.trim().replace(/^\[|\]$/g, '');
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(t)) {
+    if (syntax.leadingZeros === false && t.split('.').some((p) => p.length > 1 && p.startsWith('0')))
+      return null;
     const parts = t.split('.').map(Number);
     if (parts.some((p) => p > 255)) return null;
     return Uint8Array.from(parts);
@@ -60,7 +71,7 @@ export function parseIp(text: string): Uint8Array | null {
   const lastColon = t.lastIndexOf(':');
   const maybeV4 = t.slice(lastColon + 1);
   if (maybeV4.includes('.')) {
-    const v4 = parseIp(maybeV4);
+    const v4 = parseIp(maybeV4, syntax);
     if (!v4 || v4.length !== 4) return null;
     tailV4 = [...v4];
     head = t.slice(0, lastColon + 1) + '0:0';

@@ -14,8 +14,15 @@
  */
 import type { CertView } from '../types.ts';
 import { type HostnameOptions, matchHostname } from './hostname.ts';
-import { checkNameConstraints, namesOf, unsupportedConstraints } from './name-constraints.ts';
+import {
+  type ComparisonBudget,
+  checkNameConstraints,
+  malformedIpSubtrees,
+  namesOf,
+  unsupportedConstraints,
+} from './name-constraints.ts';
 import { type Reason, label, makeReason, type Severity } from './reasons.ts';
+import { isWeakSignature, keyDescription } from './algorithms.ts';
 
 export type Purpose = 'serverAuth' | 'clientAuth' | 'any';
 
@@ -57,6 +64,8 @@ export interface ValidationRules {
   readonly minRsaBits?: number;
   /** The leaf must not be a CA (webpki CaUsedAsEndEntity). */
   readonly leafMustNotBeCa?: boolean;
+  /** RFC 5280's certificate profile rules (§4.1, §4.2): the rfc5280 profile only; clients check what they check. */
+  readonly profileRules?: boolean;
 }
 
 export interface ValidationInput {
@@ -66,6 +75,8 @@ export interface ValidationInput {
   readonly hostname?: string;
   readonly rules?: ValidationRules;
   readonly policy?: PolicyInputs;
+  /** Name-constraint comparisons allowed (shared by every path of one analysis); running out is an error. */
+  readonly budget?: ComparisonBudget;
 }
 
 export const RFC5280_RULES: Required<Omit<ValidationRules, 'hostname'>> & { hostname: HostnameOptions } = {
@@ -82,6 +93,7 @@ export const RFC5280_RULES: Required<Omit<ValidationRules, 'hostname'>> & { host
   weakAlgorithms: 'warning',
   minRsaBits: 2048,
   leafMustNotBeCa: false,
+  profileRules: true,
 };
 
 const PURPOSE_NAME: Record<string, string> = {
@@ -106,12 +118,6 @@ function iso(ms: number): string {
 export function ekuAllows(cert: CertView, purpose: Purpose, allowAny: boolean): boolean {
   if (purpose === 'any' || cert.extKeyUsage === null) return true;
   return cert.extKeyUsage.includes(EKU_OID[purpose]) || (allowAny && cert.extKeyUsage.includes(ANY_EKU));
-}
-
-export function isWeakSignature(cert: CertView): boolean {
-  const h = (cert.signatureAlgorithm.hash ?? '').toUpperCase();
-  const n = cert.signatureAlgorithm.name.toLowerCase();
-  return h === 'SHA-1' || h === 'MD5' || h === 'MD2' || /md5|md2|sha1with|sha1-|-sha1$/.test(n);
 }
 
 /** RFC 5280 §6.1: every problem of the path. `path[0]` is the leaf, `path[path.length - 1]` the anchor. */
@@ -167,13 +173,27 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
       for (let up = depth + 1; up <= anchorDepth; up++) {
         const ca = path[up] as CertView;
         if (!ca.nameConstraints || (up === anchorDepth && !rules.anchorConstraints)) continue;
-        for (const v of checkNameConstraints(names, ca.nameConstraints)) {
+        const options = input.budget ? { wildcards: 'set' as const, budget: input.budget } : {};
+        for (const v of checkNameConstraints(names, ca.nameConstraints, options)) {
           const what =
             v.name.source === 'subject-cn'
               ? `subject CN ${v.name.value}`
               : v.name.source === 'subject'
                 ? `subject ${v.name.value}`
                 : `${v.name.kind} name ${v.name.value}`;
+          if (v.kind === 'budget') {
+            reasons.push(
+              makeReason(
+                'name-constraint-budget',
+                cert,
+                depth,
+                'RFC 5280 §4.2.1.10 (cost limit, as Go and rustls-webpki apply one)',
+                `gave up: checking the names of ${label(cert)} against the name constraints of ${label(ca)} needs more than ${input.budget?.limit ?? 0} comparisons in this analysis, so the path is not accepted`,
+              ),
+            );
+            continue;
+          }
+          if (v.kind === 'malformed') continue; // reported once per CA below
           reasons.push(
             v.kind === 'excluded'
               ? makeReason(
@@ -181,7 +201,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
                   cert,
                   depth,
                   'RFC 5280 §4.2.1.10',
-                  `${label(cert)}: ${what} is inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
+                  `${label(cert)}: ${what} ${v.name.value.startsWith('*.') && v.name.kind === 'dns' ? 'can match a name' : 'is'} inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
                 )
               : makeReason(
                   'name-constraint-permitted',
@@ -204,6 +224,21 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
             ),
           );
         }
+      }
+    }
+
+    // §4.2.1.10: an iPAddress subtree is an address and a mask (8 or 32 octets, the mask a prefix).
+    if (cert.nameConstraints && (!isAnchor || rules.anchorConstraints)) {
+      for (const why of malformedIpSubtrees(cert.nameConstraints)) {
+        reasons.push(
+          makeReason(
+            'name-constraint-malformed',
+            cert,
+            depth,
+            'RFC 5280 §4.2.1.10',
+            `${label(cert)} has a malformed name constraint: ${why}`,
+          ),
+        );
       }
     }
 
@@ -324,19 +359,28 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
           ),
         );
       }
-      if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits < rules.minRsaBits) {
+      const key = cert.publicKey;
+      const weakKey =
+        ((key.algorithm === 'RSA' || key.algorithm === 'DSA') && key.bits < rules.minRsaBits) ||
+        (key.algorithm === 'EC' && key.bits < 224);
+      if (weakKey) {
         reasons.push(
           makeReason(
             'weak-key',
             cert,
             depth,
             'NIST SP 800-131A / CA/B BR §6.1.5',
-            `${label(cert)} has a ${cert.publicKey.bits}-bit RSA key (< ${rules.minRsaBits})`,
+            `${label(cert)} has a ${keyDescription(key)} key (RSA/DSA below ${rules.minRsaBits} bits and EC below 224 bits give less than 112 bits of security)`,
             weakSeverity,
           ),
         );
       }
     }
+  }
+
+  if (rules.profileRules) {
+    for (let depth = 0; depth < anchorDepth; depth++)
+      reasons.push(...profileProblems(path[depth] as CertView, depth));
   }
 
   // Host name (RFC 6125), on the leaf.
@@ -381,6 +425,94 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
     );
   }
   return reasons;
+}
+
+const OID_AKI = '2.5.29.35';
+const OID_SKI = '2.5.29.14';
+const OID_SAN = '2.5.29.17';
+
+/**
+ * RFC 5280's rules for what a conforming CA issues (the certificate profile, §4), checked on every certificate of
+ * the path but the trust anchor (which RFC 5280 §6.1.1 (d) takes as given data). Errors, as RFC 5280 states them
+ * with MUST; the client profiles do not apply them (OpenSSL only under X509_V_FLAG_X509_STRICT, which libpq does
+ * not set — tests/oracle/pki-openssl-auth-level.test.ts shows the real CLI accepting odd serials and missing key
+ * identifiers).
+ */
+export function profileProblems(cert: CertView, depth: number): Reason[] {
+  const out: Reason[] = [];
+  const add = (code: string, rule: string, message: string) =>
+    out.push(makeReason(code, cert, depth, rule, `${label(cert)} ${message}`));
+  const isCa = cert.basicConstraints?.ca === true;
+  const ext = (oid: string) => cert.extensions.filter((e) => e.oid === oid);
+
+  // §4.1.2.2: a positive integer of at most 20 octets.
+  const serial = cert.serialHex.toLowerCase();
+  if (/^0*$/.test(serial))
+    add('serial-not-positive', 'RFC 5280 §4.1.2.2', 'has serial number 0 (it MUST be positive)');
+  else if (parseInt(serial.slice(0, 2), 16) >= 0x80)
+    add('serial-not-positive', 'RFC 5280 §4.1.2.2', `has a negative serial number (0x${serial})`);
+  if (serial.length > 40)
+    add(
+      'serial-too-long',
+      'RFC 5280 §4.1.2.2',
+      `has a serial number of ${serial.length / 2} octets (at most 20)`,
+    );
+
+  // §4.2: at most one instance of each extension.
+  const seen = new Set<string>();
+  for (const e of cert.extensions) {
+    if (seen.has(e.oid))
+      add('duplicate-extension', 'RFC 5280 §4.2', `carries the extension ${e.name ?? e.oid} more than once`);
+    seen.add(e.oid);
+  }
+
+  // §4.2.1.1: AKI in every certificate but a self-signed one, never critical.
+  const aki = ext(OID_AKI);
+  const selfSigned = cert.selfIssued && (!cert.authorityKeyId || cert.authorityKeyId === cert.subjectKeyId);
+  if (aki.length === 0 && !selfSigned)
+    add(
+      'aki-missing',
+      'RFC 5280 §4.2.1.1',
+      'has no authority key identifier (MUST, except in a self-signed CA)',
+    );
+  if (aki.some((e) => e.critical))
+    add('aki-critical', 'RFC 5280 §4.2.1.1', 'marks the authority key identifier critical (MUST NOT)');
+  // §4.2.1.2: SKI in every CA certificate, never critical.
+  const ski = ext(OID_SKI);
+  if (ski.length === 0 && isCa)
+    add('ski-missing', 'RFC 5280 §4.2.1.2', 'is a CA certificate without a subject key identifier (MUST)');
+  if (ski.some((e) => e.critical))
+    add('ski-critical', 'RFC 5280 §4.2.1.2', 'marks the subject key identifier critical (MUST NOT)');
+
+  // §4.1.2.6: a CA's subject is not empty; an empty subject needs a critical SAN (§4.2.1.6).
+  const emptySubject = cert.subject.rdns.length === 0;
+  if (emptySubject && isCa)
+    add(
+      'ca-empty-subject',
+      'RFC 5280 §4.1.2.6',
+      'is a CA certificate with an empty subject (MUST be non-empty)',
+    );
+  if (emptySubject && !ext(OID_SAN).some((e) => e.critical))
+    add(
+      'san-not-critical',
+      'RFC 5280 §4.2.1.6',
+      'has an empty subject, so its subjectAltName MUST be present and critical',
+    );
+
+  // §4.2.1.3: keyCertSign only with cA TRUE. §4.2.1.10: name constraints only in a CA certificate.
+  if (!isCa && cert.keyUsage?.includes('keyCertSign'))
+    add(
+      'key-cert-sign-not-ca',
+      'RFC 5280 §4.2.1.3',
+      'asserts keyCertSign but is not a CA (basicConstraints cA is not TRUE)',
+    );
+  if (!isCa && cert.nameConstraints)
+    add(
+      'name-constraints-not-ca',
+      'RFC 5280 §4.2.1.10',
+      'carries name constraints but is not a CA certificate',
+    );
+  return out;
 }
 
 /** A path is valid when it has no error and no unsupported check. */

@@ -16,14 +16,54 @@ import type { CertView } from '../types.ts';
 import { IssuerGraph } from '../paths/graph.ts';
 import { alreadyInChain } from '../paths/build-paths.ts';
 import { matchDnsPattern, matchHostname } from '../paths/hostname.ts';
-import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
+import {
+  ComparisonBudget,
+  checkNameConstraints,
+  namesOf,
+  parseIpSubtree,
+} from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
 import { parseIp } from '../paths/names.ts';
+import { signatureHash } from '../paths/algorithms.ts';
+import { unhandledCritical } from './critical.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
 const MAX_SIGNATURE_CHECKS = 100;
+/** verify.go isValid: `maxConstraintComparisons = 250000` when VerifyOptions.MaxConstraintComparisions is 0. */
+const MAX_CONSTRAINT_COMPARISONS = 250_000;
+/** crypto/x509 parser.go namedCurveFromOID: the only curves Go parses (others: "x509: unsupported elliptic curve"). */
+const GO_CURVES = new Set(['P-224', 'P-256', 'P-384', 'P-521']);
+/** Go's IP / name parsing: net.ParseIP refuses IPv4 parts with leading zeros (Go 1.17+). */
+const GO_IP = { leadingZeros: false } as const;
 
+/**
+ * Why crypto/x509 ParseCertificate (parser.go) refuses a certificate this engine parsed, else null: an EC key on
+ * a curve Go does not implement, an iPAddress name constraint that is not address + contiguous mask
+ * (parseNameConstraintsExtension). A Go TLS client fails the handshake on such a peer certificate; a root that
+ * does not parse is skipped by CertPool.AppendCertsFromPEM.
+ */
+export function goParseError(cert: CertView): string | null {
+  if (cert.publicKey.algorithm === 'EC' && !GO_CURVES.has(cert.publicKey.curve ?? ''))
+    return 'x509: unsupported elliptic curve';
+  const nc = cert.nameConstraints;
+  if (nc) {
+    for (const g of [...nc.permitted, ...nc.excluded]) {
+      if (g.kind !== 'ip') continue;
+      const sub = parseIpSubtree(g.value);
+      if (sub.malformed && sub.net) return `x509: IP constraint contained value of length ${sub.net.length}`;
+      if (!sub.contiguous && sub.mask)
+        return `x509: IP constraint contained invalid mask ${[...sub.mask].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    }
+  }
+  return null;
+}
+
+/** domainToReverseLabels (verify.go): no empty label (so no trailing dot), every byte printable ASCII 33-126. */
+function goDomainOk(name: string): boolean {
+  if (name === '') return true;
+  return name.split('.').every((l) => l.length > 0 && [...l].every((c) => c >= '!' && c <= '~'));
+}
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -49,7 +89,7 @@ function isValid(
   time: number,
   purpose: ProfileInput['purpose'],
 ): { code: string; message: string } | null {
-  if (cert.extensions.some((e) => e.critical && !e.known))
+  if (unhandledCritical(cert, 'go'))
     return { code: 'x509.UnhandledCriticalExtension', message: 'x509: unhandled critical extension' };
   if (time < cert.validity.notBeforeMs)
     return invalid(
@@ -68,22 +108,37 @@ function isValid(
       return invalid(cert, 'IncompatibleUsage');
   }
   if (kind !== 'leaf' && cert.nameConstraints) {
-    const leaf = chain[0] as CertView;
-    const sanNames = namesOf(leaf, true, false).filter((n) => n.source === 'san' && n.kind !== 'dn');
-    const v = checkNameConstraints(sanNames, cert.nameConstraints)[0];
-    if (v) {
-      const type = {
-        dns: 'DNS name',
-        email: 'email address',
-        uri: 'URI',
-        ip: 'IP address',
-        dn: 'directory name',
-      }[v.name.kind];
-      const what =
-        v.kind === 'excluded'
-          ? `${type} ${JSON.stringify(v.name.value)} is excluded by constraint ${JSON.stringify(v.subtrees[0])}`
-          : `${type} ${JSON.stringify(v.name.value)} is not permitted by any constraint`;
-      return invalid(cert, 'CANotAuthorizedForThisName', what);
+    // Every SAN of the leaf and of the constraining certificate itself (verify.go isValid `toCheck`), with a
+    // budget of 250,000 comparisons per isValid call; a wildcard DNS SAN meets an excluded subtree when any name
+    // it matches does (CVE-2025-61727, Go 1.24.11 / 1.25.5).
+    const budget = new ComparisonBudget(MAX_CONSTRAINT_COMPARISONS);
+    for (const sanCert of [chain[0] as CertView, cert]) {
+      if (!sanCert.extensions.some((e) => e.oid === '2.5.29.17')) continue;
+      const sanNames = namesOf(sanCert, true, false).filter((n) => n.source === 'san' && n.kind !== 'dn');
+      for (const n of sanNames) {
+        if (n.kind === 'dns' && !goDomainOk(n.value))
+          return {
+            code: 'x509.CertificateInvalidError',
+            message: `x509: cannot parse dnsName ${JSON.stringify(n.value)}`,
+          };
+        const v = checkNameConstraints([n], cert.nameConstraints, { wildcards: 'set', budget })[0];
+        if (!v) continue;
+        // verify.go: CertificateInvalidError{c, TooManyConstraints, ""}; Error() has no case for that reason.
+        if (v.kind === 'budget')
+          return { code: 'x509.CertificateInvalidError(TooManyConstraints)', message: 'x509: unknown error' };
+        const type = {
+          dns: 'DNS name',
+          email: 'email address',
+          uri: 'URI',
+          ip: 'IP address',
+          dn: 'directory name',
+        }[v.name.kind];
+        const what =
+          v.kind === 'excluded'
+            ? `${type} ${JSON.stringify(v.name.value)} is excluded by constraint ${JSON.stringify(v.subtrees[0])}`
+            : `${type} ${JSON.stringify(v.name.value)} is not permitted by any constraint`;
+        return invalid(cert, 'CANotAuthorizedForThisName', what);
+      }
     }
   }
   if (kind === 'intermediate' && !cert.basicConstraints?.ca) return invalid(cert, 'NotAuthorizedToSign');
@@ -93,16 +148,30 @@ function isValid(
   return null;
 }
 
-/** Go refuses SHA-1 signatures in CheckSignatureFrom (InsecureAlgorithmError). */
-function insecureAlgorithm(child: CertView): string | null {
-  const h = (child.signatureAlgorithm.hash ?? '').toUpperCase();
-  if (h !== 'SHA-1' && h !== 'MD5' && h !== 'MD2') return null;
-  const goName = child.signatureAlgorithm.name.toLowerCase().includes('ecdsa')
-    ? 'ECDSA-SHA1'
-    : h === 'SHA-1'
-      ? 'SHA1-RSA'
-      : `${h}-RSA`;
-  return `x509: cannot verify signature: insecure algorithm ${goName}${h === 'SHA-1' ? ' (temporarily override with GODEBUG x509sha1=1)' : ''}`;
+/**
+ * CheckSignatureFrom's refusals before any arithmetic (x509.go checkSignature): MD5/SHA-1 signatures are an
+ * InsecureAlgorithmError; a DSA issuer key has no verifier ("algorithm unimplemented"); crypto/rsa refuses keys
+ * below 1024 bits (Go 1.24 `checkKeySize`, GODEBUG rsa1024min).
+ */
+function goSignatureRefusal(child: CertView, issuer: CertView): string | null {
+  const h = signatureHash(child);
+  const n = child.signatureAlgorithm.name.toLowerCase();
+  if (h === 'SHA-1' || h === 'MD5' || h === 'MD2') {
+    const goName = n.includes('ecdsa')
+      ? 'ECDSA-SHA1'
+      : n.includes('dsa') && !n.includes('rsa')
+        ? 'DSA-SHA1'
+        : `${h === 'SHA-1' ? 'SHA1' : h}-RSA`;
+    const override =
+      goName === 'SHA1-RSA' || goName === 'ECDSA-SHA1'
+        ? ' (temporarily override with GODEBUG x509sha1=1)'
+        : '';
+    return `x509: cannot verify signature: insecure algorithm ${goName}${override}`;
+  }
+  if (issuer.publicKey.algorithm === 'DSA') return 'x509: cannot verify signature: algorithm unimplemented';
+  if (issuer.publicKey.algorithm === 'RSA' && issuer.publicKey.bits < 1024)
+    return `crypto/rsa: ${issuer.publicKey.bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`;
+  return null;
 }
 
 function commonNameOrSubject(cert: CertView): string {
@@ -111,9 +180,14 @@ function commonNameOrSubject(cert: CertView): string {
 
 /** Go HostnameError.Error(). */
 function hostnameError(leaf: CertView, host: string): string | null {
-  const m = matchHostname(leaf, host, { commonName: 'never', partialWildcards: false });
+  const m = matchHostname(leaf, host, {
+    commonName: 'never',
+    partialWildcards: false,
+    ipSyntax: GO_IP,
+    ipv4Mapped: true,
+  });
   if (m.matched) return null;
-  if (parseIp(host)) {
+  if (parseIp(host, GO_IP)) {
     if ((leaf.san?.ip.length ?? 0) === 0)
       return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
     return `x509: certificate is valid for ${leaf.san?.ip.join(', ')}, not ${host}`;
@@ -145,6 +219,17 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
       trace,
     };
   };
+  // crypto/tls parses every certificate the server sent before anything else (handshake_client.go).
+  for (const c of input.served) {
+    const perr = goParseError(c);
+    if (perr)
+      return fail('x509.ParseError', `tls: failed to parse certificate from server: ${perr}`, c, [leaf]);
+  }
+  const roots = input.anchors.filter((a) => {
+    const perr = goParseError(a);
+    if (perr) trace.push(`${label(a)} is not in Roots: Go does not parse it (${perr})`);
+    return perr === null;
+  });
   const leafErr = isValid(leaf, 'leaf', [leaf], input.time, input.purpose);
   if (leafErr) return fail(leafErr.code, leafErr.message, leaf, [leaf]);
   if (input.hostname) {
@@ -152,14 +237,9 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
     if (h) return fail('x509.HostnameError', h, leaf, [leaf]);
   }
   // Go compares RawSubject/RawIssuer bytes: a graph of its own, sharing the memoised verifier.
-  const graph = new IssuerGraph(
-    input.served.slice(1),
-    input.anchors,
-    (c, i) => input.graph.verifyEdge(c, i),
-    {
-      nameMatch: 'der',
-    },
-  );
+  const graph = new IssuerGraph(input.served.slice(1), roots, (c, i) => input.graph.verifyEdge(c, i), {
+    nameMatch: 'der',
+  });
   if (graph.isTrusted(leaf)) {
     trace.push('the leaf itself is in Roots');
     return { profile: 'go', valid: true, path: [leaf.id], trace };
@@ -182,7 +262,7 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
         };
         continue;
       }
-      const insecure = insecureAlgorithm(cert);
+      const insecure = goSignatureRefusal(cert, cand.cert);
       const sig = insecure
         ? { ok: false as const, reason: insecure }
         : await graph.verifyEdge(cert, cand.cert);
@@ -227,5 +307,14 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
     return fail(e.code, e.message, e.cert, [leaf]);
   }
   trace.push(`${result.chains.length} chain(s) verified; the first is reported`);
+  // Verify does not look at the leaf's own key; the handshake does (crypto/tls key_agreement.go verifies the
+  // ServerKeyExchange signature with it, and crypto/rsa refuses keys below 1024 bits).
+  if (leaf.publicKey.algorithm === 'RSA' && leaf.publicKey.bits < 1024)
+    return fail(
+      'tls.invalidSignature',
+      `tls: invalid signature by the server certificate: crypto/rsa: ${leaf.publicKey.bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`,
+      leaf,
+      result.chains[0] as CertView[],
+    );
   return { profile: 'go', valid: true, path: (result.chains[0] as CertView[]).map((c) => c.id), trace };
 }

@@ -17,16 +17,24 @@
  */
 import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
+import { unhandledCritical } from './critical.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
-import { commonNames, parseIp } from '../paths/names.ts';
+import { opensslKeySecurityBits, opensslMinBits, opensslSignatureSecurityBits } from '../paths/algorithms.ts';
 import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
 
 export type OpenSslVersion = '3' | '1.0.2';
 
+/**
+ * The security level (`auth_level`) of the openssl-3 profile: 2, what Debian's openssl.cnf (`SECLEVEL=2`) gives
+ * every TLS context, libpq's included (`openssl verify -auth_level 2`). 1.0.2 has no security levels.
+ */
+export const OPENSSL3_AUTH_LEVEL = 2;
+
 /** X509_V_ERR_* numbers and their texts (3.0 x509_txt.c; 1.0.2 differs where noted). */
 const ERRORS = {
+  1: ['X509_V_ERR_UNSPECIFIED', 'unspecified certificate verification error'],
   2: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate'],
   7: ['X509_V_ERR_CERT_SIGNATURE_FAILURE', 'certificate signature failure'],
   9: ['X509_V_ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid'],
@@ -44,7 +52,11 @@ const ERRORS = {
   47: ['X509_V_ERR_PERMITTED_VIOLATION', 'permitted subtree violation'],
   48: ['X509_V_ERR_EXCLUDED_VIOLATION', 'excluded subtree violation'],
   62: ['X509_V_ERR_HOSTNAME_MISMATCH', 'hostname mismatch'],
+  53: ['X509_V_ERR_UNSUPPORTED_NAME_SYNTAX', 'unsupported or invalid name syntax'],
   64: ['X509_V_ERR_IP_ADDRESS_MISMATCH', 'IP address mismatch'],
+  66: ['X509_V_ERR_EE_KEY_TOO_SMALL', 'EE certificate key too weak'],
+  67: ['X509_V_ERR_CA_KEY_TOO_SMALL', 'CA certificate key too weak'],
+  68: ['X509_V_ERR_CA_MD_TOO_WEAK', 'CA signature digest algorithm too weak'],
 } as const satisfies Record<number, readonly [string, string]>;
 
 /** OpenSSL 1.0.2's numbers where 3.0 renumbered (3.0 x509_vfy.h: INVALID_CA is 79, 24 became NO_ISSUER_PUBLIC_KEY). */
@@ -127,6 +139,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   const leaf = input.served[0];
   if (!leaf) return { profile, valid: false, trace: ['no certificate to verify'] };
   const untrusted = dedupe(input.served.slice(1)).filter((c) => c.id !== leaf.id);
+  const authLevel = version === '3' ? OPENSSL3_AUTH_LEVEL : 0;
 
   const built =
     version === '3'
@@ -148,12 +161,24 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
     trace.push(`error ${number} at ${f.depth} depth lookup: ${message} (${label(f.cert)})`);
     return { profile, valid: false, path: ids, error, trace };
   };
+  // X509_verify_cert (3.0): "If the peer's public key is too weak, we can stop early" — before the chain is built.
+  if (!keyLevelOk(leaf, authLevel)) {
+    trace.push(
+      `the leaf's key gives fewer than ${opensslMinBits(authLevel)} bits of security (auth_level ${authLevel})`,
+    );
+    return fail(new Failure(66, 0, leaf));
+  }
   if (built.failure) return fail(built.failure);
 
   const checks: (() => Promise<Failure | null> | Failure | null)[] = [
     () => checkExtensions(chain, built.numUntrusted, input),
     ...(version === '3'
-      ? [() => checkId(chain, input), () => internalVerify(chain, input, graph), () => checkNames(chain)]
+      ? [
+          () => checkAuthLevel(chain, authLevel),
+          () => checkId(chain, input),
+          () => internalVerify(chain, input, graph),
+          () => checkNames(chain),
+        ]
       : [() => checkNames(chain), () => checkId(chain, input), () => internalVerify(chain, input, graph)]),
   ];
   for (const check of checks) {
@@ -368,7 +393,7 @@ function checkExtensions(
   const num = chain.length;
   for (let i = 0; i < num; i++) {
     const x = chain[i] as CertView;
-    if (x.extensions.some((e) => e.critical && !e.known)) return new Failure(34, i, x);
+    if (unhandledCritical(x, 'openssl')) return new Failure(34, i, x);
     if (i > 0) {
       const ret = checkCa(x);
       if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(79, i, x);
@@ -401,20 +426,45 @@ function purposeOk(x: CertView, depth: number, purpose: ProfileInput['purpose'])
   return true;
 }
 
-/** check_id: X509_check_host (CN consulted when no DNS SAN; partial wildcards allowed) or X509_check_ip. */
+/**
+ * check_id: an IP literal host is checked as `-verify_ip` / X509_VERIFY_PARAM_set1_ip_asc sets it
+ * (X509_check_ip: iPAddress SANs byte for byte, the CN never; error 64; `a2i_ipadd` reads "127.000.000.001" as
+ * 127.0.0.1), any other host as `-verify_hostname` (X509_check_host: the CN only when there is no dNSName SAN,
+ * partial wildcards allowed; error 62).
+ */
 function checkId(chain: readonly CertView[], input: ProfileInput): Failure | null {
   const host = input.hostname;
   const leaf = chain[0] as CertView;
   if (!host) return null;
-  // X509_VERIFY_PARAM_set1_host (`-verify_hostname`, what libpq-style callers set): the host is a DNS name even
-  // when it looks like an IP address (then only a dNSName/CN spelled the same matches). Callers that use
-  // X509_VERIFY_PARAM_set1_ip_asc instead get error 64 "IP address mismatch"; not modelled here.
-  if (parseIp(host)) {
-    const names = leaf.san?.dns.length ? leaf.san.dns : (commonNames(leaf).slice(-1) as string[]);
-    return names.some((n) => n.toLowerCase() === host.toLowerCase()) ? null : new Failure(62, 0, leaf);
+  const m = matchHostname(leaf, host, {
+    partialWildcards: true,
+    commonName: 'if-no-dns-san',
+    ipSyntax: { leadingZeros: true },
+  });
+  if (m.matched) return null;
+  return new Failure(m.hostKind === 'ip' ? 64 : 62, 0, leaf);
+}
+
+/** check_key_level: the key's security bits reach the level's minimum (an unknown key type fails). */
+function keyLevelOk(cert: CertView, level: number): boolean {
+  if (level <= 0) return true;
+  return opensslKeySecurityBits(cert.publicKey) >= opensslMinBits(level);
+}
+
+/**
+ * check_auth_level (3.0, after check_extensions): every issuer's key (67), then every signature but the trust
+ * anchor's own (68: SHA-1 counts 63 bits, MD5 39).
+ */
+function checkAuthLevel(chain: readonly CertView[], level: number): Failure | null {
+  if (level <= 0) return null;
+  const num = chain.length;
+  for (let i = 0; i < num; i++) {
+    const cert = chain[i] as CertView;
+    if (i > 0 && !keyLevelOk(cert, level)) return new Failure(67, i, cert);
+    if (i < num - 1 && opensslSignatureSecurityBits(cert) < opensslMinBits(level))
+      return new Failure(68, i, cert);
   }
-  const m = matchHostname(leaf, host, { partialWildcards: true, commonName: 'if-no-dns-san' });
-  return m.matched ? null : new Failure(62, 0, leaf);
+  return null;
 }
 
 /** internal_verify: from the top down, the issuer's keyUsage, the signature, then the validity period. */
@@ -444,17 +494,34 @@ async function internalVerify(
   }
 }
 
-/** check_name_constraints: every certificate (self-issued intermediates skipped) against every CA above it. */
+/** NAME_CONSTRAINTS_check's cost guard (v3_ncons.c NAME_CHECK_MAX): names x constraints above 2^20 is error 1. */
+const NAME_CHECK_MAX = 1 << 20;
+
+/**
+ * check_name_constraints: every certificate (self-issued intermediates skipped) against every CA above it,
+ * the anchor included. NAME_CONSTRAINTS_check (v3_ncons.c): the cost guard, then the subject, its
+ * emailAddress attributes and every SAN (`nc_match`: permitted subtrees first, then excluded; `nc_dns`
+ * compares a wildcard SAN as text; `nc_ip` refuses a constraint that is not 8 or 32 octets: error 53), then the
+ * CN as a DNS name for the leaf without a dNSName SAN (NAME_CONSTRAINTS_check_CN).
+ */
 function checkNames(chain: readonly CertView[]): Failure | null {
   for (let i = chain.length - 1; i >= 0; i--) {
     const x = chain[i] as CertView;
     if (i !== 0 && x.selfIssued) continue;
     const names = namesOf(x, i === 0, true);
+    const nameCount = x.subject.rdns.reduce((n, rdn) => n + rdn.length, 0) + (x.san?.all.length ?? 0);
     for (let j = chain.length - 1; j > i; j--) {
       const nc = (chain[j] as CertView).nameConstraints;
       if (!nc) continue;
-      const v = checkNameConstraints(names, nc)[0];
-      if (v) return new Failure(v.kind === 'excluded' ? 48 : 47, i, x);
+      const constraintCount = nc.permitted.length + nc.excluded.length;
+      if (nameCount > 0 && constraintCount > Math.floor(NAME_CHECK_MAX / nameCount))
+        return new Failure(1, i, x);
+      const v = checkNameConstraints(names, nc, {
+        wildcards: 'literal',
+        permittedFirst: true,
+        contiguousMasks: false,
+      })[0];
+      if (v) return new Failure(v.kind === 'excluded' ? 48 : v.kind === 'malformed' ? 53 : 47, i, x);
     }
   }
   return null;

@@ -15,14 +15,64 @@
  */
 import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
-import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
+import { ComparisonBudget, checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
 import { EKU_OID } from '../paths/validate.ts';
+import { signatureHash } from '../paths/algorithms.ts';
+import { unhandledCritical } from './critical.ts';
+import { parseIp } from '../paths/names.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
 const MAX_SUB_CA_COUNT = 6;
 const MAX_SIGNATURE_CHECKS = 100;
+/** verify_cert.rs `Budget::default()`: name_constraint_comparisons 250_000 per verification. */
+const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
+/** Rust's Ipv4Addr parser (rustls ServerName) refuses leading zeros; IPv4 and IPv6 SANs never compare equal. */
+const RUST_IP = { leadingZeros: false } as const;
 
+/**
+ * Whether rustls-webpki's algorithm list (rustls' default `ALL_VERIFICATION_ALGS`: ECDSA P-256/P-384 with
+ * SHA-256/384, Ed25519, RSA PKCS#1 / PSS 2048-8192 bits with SHA-256/384/512) can verify a signature by this
+ * key with this algorithm (signed_data.rs `verify_signed_data`): no algorithm with that identifier
+ * (SHA-1, MD5, DSA) is UnsupportedSignatureAlgorithm; an identifier whose key type differs (an EC key on P-192,
+ * P-224, secp256k1) is UnsupportedSignatureAlgorithmForPublicKey; an RSA key outside 2048-8192 bits fails the
+ * verification itself (InvalidSignatureForPublicKey).
+ */
+export function webpkiAlgorithmError(
+  signed: CertView | null,
+  key: CertView,
+):
+  | 'UnsupportedSignatureAlgorithm'
+  | 'UnsupportedSignatureAlgorithmForPublicKey'
+  | 'InvalidSignatureForPublicKey'
+  | null {
+  if (signed) {
+    const h = signatureHash(signed);
+    const n = signed.signatureAlgorithm.name.toLowerCase();
+    if (
+      h === 'SHA-1' ||
+      h === 'MD5' ||
+      h === 'MD2' ||
+      h === 'SHA-224' ||
+      (n.includes('dsa') && !n.includes('ecdsa'))
+    )
+      return 'UnsupportedSignatureAlgorithm';
+  }
+  const k = key.publicKey;
+  if (k.algorithm === 'EC' && k.curve !== 'P-256' && k.curve !== 'P-384')
+    return 'UnsupportedSignatureAlgorithmForPublicKey';
+  if (k.algorithm === 'DSA') return 'UnsupportedSignatureAlgorithmForPublicKey';
+  if (k.algorithm === 'RSA' && (k.bits < 2048 || k.bits > 8192)) return 'InvalidSignatureForPublicKey';
+  return null;
+}
+
+/** is_valid_dns_id (Presented role, wildcards allowed): LDH labels (underscore tolerated), `*` alone and left-most. */
+function webpkiDnsIdOk(name: string): boolean {
+  if (name.length === 0 || name.length > 253 || name.endsWith('.')) return false;
+  return name
+    .split('.')
+    .every((l, i) => (i === 0 && l === '*') || /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(l));
+}
 type WebpkiError =
   | 'UnknownIssuer'
   | 'CertExpired'
@@ -36,6 +86,11 @@ type WebpkiError =
   | 'NameConstraintViolation'
   | 'MaximumPathDepthExceeded'
   | 'MaximumSignatureChecksExceeded'
+  | 'MaximumNameConstraintComparisonsExceeded'
+  | 'UnsupportedSignatureAlgorithm'
+  | 'UnsupportedSignatureAlgorithmForPublicKey'
+  | 'InvalidNetworkMaskConstraint'
+  | 'MalformedDnsIdentifier'
   | 'CertNotValidForName';
 
 /** Higher is more specific (kept when several candidate paths fail). */
@@ -43,6 +98,11 @@ const RANK: Record<WebpkiError, number> = {
   UnknownIssuer: 0,
   CertNotValidForName: 1,
   InvalidSignatureForPublicKey: 2,
+  UnsupportedSignatureAlgorithm: 2,
+  UnsupportedSignatureAlgorithmForPublicKey: 2,
+  InvalidNetworkMaskConstraint: 5,
+  MalformedDnsIdentifier: 5,
+  MaximumNameConstraintComparisonsExceeded: 9,
   RequiredEkuNotFound: 3,
   EndEntityUsedAsCa: 4,
   CaUsedAsEndEntity: 4,
@@ -67,8 +127,7 @@ function independent(
   subCaCount: number,
   input: ProfileInput,
 ): Failure | null {
-  if (cert.extensions.some((e) => e.critical && !e.known))
-    return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
+  if (unhandledCritical(cert, 'webpki')) return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
   if (input.time < cert.validity.notBeforeMs)
     return {
       error: 'CertNotValidYet',
@@ -101,6 +160,15 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
   const leaf = input.served[0];
   if (!leaf) return { profile: 'webpki', valid: false, trace: ['no certificate to verify'] };
   const intermediates = input.served.slice(1);
+  // anchor_from_trusted_cert parses the root with Cert::from_der, which refuses an unknown critical extension;
+  // rustls' RootCertStore::add_parsable_certificates then skips it. Nothing else of the root is looked at
+  // (no validity, basicConstraints, keyUsage): a trust anchor is a subject, a key and name constraints.
+  const anchors = input.anchors.filter((a) => {
+    const bad = unhandledCritical(a, 'webpki') !== null;
+    if (bad) trace.push(`${label(a)} is not a trust anchor: UnsupportedCriticalExtension when loading it`);
+    return !bad;
+  });
+  const ncBudget = new ComparisonBudget(MAX_NAME_CONSTRAINT_COMPARISONS);
   let best: Failure | null = null;
   let sigChecks = 0;
   const note = (f: Failure) => {
@@ -113,21 +181,24 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
   else {
     const build = async (chain: CertView[], subCaCount: number): Promise<boolean> => {
       const cert = chain[chain.length - 1] as CertView;
-      for (const anchor of input.anchors) {
+      for (const anchor of anchors) {
         if (anchor.subject.derHex !== cert.issuer.derHex) continue;
         if (++sigChecks > MAX_SIGNATURE_CHECKS) {
           note({ error: 'MaximumSignatureChecksExceeded', cert, detail: '' });
           return false;
         }
-        const sig = await input.graph.verifyEdge(cert, anchor);
+        const algErr = webpkiAlgorithmError(cert, anchor);
+        const sig = algErr
+          ? { ok: false as const, reason: algErr }
+          : await input.graph.verifyEdge(cert, anchor);
         if (!sig.ok) {
-          note({ error: 'InvalidSignatureForPublicKey', cert, detail: sig.reason });
+          note({ error: algErr ?? 'InvalidSignatureForPublicKey', cert, detail: sig.reason });
           continue;
         }
-        const nc = [anchor, ...chain.slice(1)].map((c) => c.nameConstraints).filter((x) => x !== null);
-        const names = namesOf(leaf, true, false).filter((n) => n.source === 'san');
-        if (nc.some((c) => checkNameConstraints(names, c).length > 0)) {
-          note({ error: 'NameConstraintViolation', cert: leaf, detail: '' });
+        const ncErr = nameConstraintError([anchor, ...chain.slice(1)], leaf, ncBudget);
+        if (ncErr) {
+          note({ error: ncErr, cert: leaf, detail: '' });
+          if (ncErr === 'MaximumNameConstraintComparisonsExceeded') return false;
           continue;
         }
         found = [...chain, anchor];
@@ -158,9 +229,12 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
           note({ error: 'MaximumSignatureChecksExceeded', cert, detail: '' });
           return false;
         }
-        const sig = await input.graph.verifyEdge(cert, inter);
+        const algErr = webpkiAlgorithmError(cert, inter);
+        const sig = algErr
+          ? { ok: false as const, reason: algErr }
+          : await input.graph.verifyEdge(cert, inter);
         if (!sig.ok) {
-          note({ error: 'InvalidSignatureForPublicKey', cert, detail: sig.reason });
+          note({ error: algErr ?? 'InvalidSignatureForPublicKey', cert, detail: sig.reason });
           continue;
         }
         trace.push(`took intermediate ${label(inter)} for ${label(cert)}`);
@@ -172,12 +246,22 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
     await build([leaf], 0);
   }
   const path = found as CertView[] | null;
+  if (path) best = null;
   if (path && input.hostname) {
-    const m = matchHostname(leaf, input.hostname, { commonName: 'never', partialWildcards: false });
-    if (!m.matched) {
-      best = { error: 'CertNotValidForName', cert: leaf, detail: m.detail };
-    } else best = null;
-  } else if (path) best = null;
+    const m = matchHostname(leaf, input.hostname, {
+      commonName: 'never',
+      partialWildcards: false,
+      ipSyntax: RUST_IP,
+    });
+    if (!m.matched) best = { error: 'CertNotValidForName', cert: leaf, detail: m.detail };
+  }
+  // rustls then verifies the handshake signature with the leaf's key through the same algorithm list
+  // (webpki EndEntityCert::verify_signature): a key it cannot use ends the connection there.
+  const leafKeyErr = path && !best ? webpkiAlgorithmError(null, leaf) : null;
+  if (leafKeyErr) {
+    trace.push(`the chain verifies, but rustls cannot verify a handshake signature by the leaf's key`);
+    best = { error: leafKeyErr, cert: leaf, detail: '' };
+  }
   if (best) {
     const f = best as Failure;
     const message =
@@ -194,4 +278,32 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
     };
   }
   return { profile: 'webpki', valid: true, path: (path as CertView[]).map((c) => c.id), trace };
+}
+
+/**
+ * The leaf's SANs against the name constraints of the trust anchor and every intermediate on the path
+ * (verify_cert.rs `check_name_constraints`; subject_name/mod.rs). Wildcard SANs as the set of names they match
+ * (RUSTSEC-2026-0099); an iPAddress constraint that is not address + mask is InvalidNetworkMaskConstraint; a
+ * dNSName that is not a valid DNS-ID is MalformedDnsIdentifier; every comparison counts against the budget.
+ */
+function nameConstraintError(
+  cas: readonly CertView[],
+  leaf: CertView,
+  budget: ComparisonBudget,
+): WebpkiError | null {
+  const constraints = cas.map((c) => c.nameConstraints).filter((x) => x !== null);
+  if (constraints.length === 0) return null;
+  const names = namesOf(leaf, true, false).filter((n) => n.source === 'san' && n.kind !== 'dn');
+  for (const n of names) {
+    if (n.kind === 'dns' && !webpkiDnsIdOk(n.value)) return 'MalformedDnsIdentifier';
+    if (n.kind === 'ip' && parseIp(n.value) === null) return 'MalformedDnsIdentifier';
+  }
+  for (const nc of constraints) {
+    const v = checkNameConstraints(names, nc, { wildcards: 'set', budget })[0];
+    if (!v) continue;
+    if (v.kind === 'budget') return 'MaximumNameConstraintComparisonsExceeded';
+    if (v.kind === 'malformed') return 'InvalidNetworkMaskConstraint';
+    return 'NameConstraintViolation';
+  }
+  return null;
 }

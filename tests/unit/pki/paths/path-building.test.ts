@@ -201,7 +201,10 @@ describe('buildPaths over generated trust graphs', () => {
         { issuer: 'inter', subject: 'leaf' },
       ],
     });
-    expect((await analyze(notCa)).paths[0]?.reasons.map((r) => r.code)).toEqual(['not-a-ca']);
+    expect((await analyze(notCa)).paths[0]?.reasons.map((r) => r.code)).toEqual([
+      'not-a-ca',
+      'key-cert-sign-not-ca',
+    ]);
   });
 
   it('rejects an unknown critical extension', async () => {
@@ -289,7 +292,9 @@ describe('weak algorithms and unsupported policy processing', () => {
       ['weak-signature-algorithm', 'warning'],
       ['weak-key', 'warning'],
     ]);
-    expect(a.paths[0]?.reasons[1]?.message).toBe('"leaf" has a 1024-bit RSA key (< 2048)');
+    expect(a.paths[0]?.reasons[1]?.message).toBe(
+      '"leaf" has a RSA 1024 key (RSA/DSA below 2048 bits and EC below 224 bits give less than 112 bits of security)',
+    );
     // Go refuses SHA-1 signatures outright.
     const go = (await analyze(g, { profile: 'go' })).verdict;
     expect(go.error?.message).toMatch(/insecure algorithm ECDSA-SHA1/);

@@ -31,6 +31,7 @@ describe('Azure www.microsoft.com with both versions of Issuing CA 07 in the poo
       trustAnchors: G2 + MS2017,
       time: AT,
       hostname: 'www.microsoft.com',
+      compareProfiles: true,
     });
     expect(a.paths.filter((p) => p.valid).map((p) => p.display.split(' -> ')[2])).toEqual([
       'CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US',
@@ -61,6 +62,7 @@ describe('Azure www.microsoft.com with both versions of Issuing CA 07 in the poo
       certificates: LEAF + CA07_XSIGN + CA07_MS,
       trustAnchors: MS2017,
       time: AT,
+      compareProfiles: true,
     });
     const byProfile = Object.fromEntries(
       (a.profiles ?? []).map((p) => [p.profile, p.error?.message ?? 'ok']),
@@ -83,6 +85,7 @@ describe('Azure www.microsoft.com with both versions of Issuing CA 07 in the poo
       certificates: LEAF + CA07_MS,
       trustAnchors: MS2017,
       time: new Date('2025-01-01T00:00:00Z'),
+      compareProfiles: true,
     });
     const byProfile = Object.fromEntries((a.profiles ?? []).map((p) => [p.profile, p.error?.message]));
     expect(byProfile).toEqual({
@@ -100,6 +103,7 @@ describe('Azure www.microsoft.com with both versions of Issuing CA 07 in the poo
       trustAnchors: MS2017,
       time: AT,
       hostname: 'example.org',
+      compareProfiles: true,
     });
     const byProfile = Object.fromEntries(
       (a.profiles ?? []).map((p) => [p.profile, p.error?.message ?? 'ok']),

@@ -38,6 +38,12 @@ export interface Template {
   noKeyIds?: boolean;
   /** Sign with SHA-1 instead of SHA-256. */
   sha1?: boolean;
+  /** Serial number as hex (default: a counter). */
+  serial?: string;
+  /** Mark the SKI and AKI extensions critical (RFC 5280 §4.2.1.1/§4.2.1.2: MUST NOT). */
+  criticalKeyIds?: boolean;
+  /** Omit basicConstraints altogether. */
+  noBasicConstraints?: boolean;
 }
 
 export interface Edge {
@@ -148,7 +154,9 @@ async function issue(subject: string, issuer: string, t: Template): Promise<stri
   const subjectKeys = await keysFor(subject);
   const signer = await keysFor(t.signWith ?? issuer);
   const issuerKeys = await keysFor(issuer);
-  const ext: x509.Extension[] = [new x509.BasicConstraintsExtension(t.ca, t.pathLen, true)];
+  const ext: x509.Extension[] = t.noBasicConstraints
+    ? []
+    : [new x509.BasicConstraintsExtension(t.ca, t.pathLen, true)];
   if (t.keyUsage !== undefined) ext.push(new x509.KeyUsagesExtension(t.keyUsage, true));
   if (t.eku) ext.push(new x509.ExtendedKeyUsageExtension(t.eku, false));
   const san = [
@@ -159,12 +167,13 @@ async function issue(subject: string, issuer: string, t: Template): Promise<stri
   const nc = nameConstraints(t);
   if (nc) ext.push(nc);
   if (!t.noKeyIds) {
-    ext.push(await x509.SubjectKeyIdentifierExtension.create(subjectKeys.publicKey));
-    ext.push(await x509.AuthorityKeyIdentifierExtension.create(issuerKeys.publicKey));
+    const critical = t.criticalKeyIds ?? false;
+    ext.push(await x509.SubjectKeyIdentifierExtension.create(subjectKeys.publicKey, critical));
+    ext.push(await x509.AuthorityKeyIdentifierExtension.create(issuerKeys.publicKey, critical));
   }
   ext.push(...(t.extra ?? []));
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: (serial++).toString(16).padStart(4, '0'),
+    serialNumber: t.serial ?? (serial++).toString(16).padStart(4, '0'),
     subject: `CN=${subject}`,
     issuer: `CN=${issuer}`,
     notBefore: t.notBefore,
