@@ -25,6 +25,9 @@ export { parseCertificates, verifyCertificateSignature } from './parse.ts';
 export { matchHostname, matchDnsPattern } from './paths/hostname.ts';
 export { commonNames } from './paths/names.ts';
 export { analyzeCertViews } from './paths/analyze.ts';
+export { label as certificateLabel } from './paths/reasons.ts';
+export { whatWouldPass } from './remedies.ts';
+export type { Remedy, RemedyKind, RemedyCandidate, PoolEntry } from './remedies.ts';
 
 /** Certificates as PEM text (many), one DER per element, or already parsed (parseCertificates' CertViews). */
 export type CertificatesInput = string | readonly Uint8Array[] | readonly CertView[];
