@@ -143,8 +143,9 @@ async function loadCertificates(bytes: Uint8Array, source: string): Promise<Load
   const report = await parseCertificates(bytes);
   const problems = report.problems.map((p) => ({ where: `${source}, ${p.where}`, message: p.message }));
   if (report.certificates.length === 0) {
-    const why = problems[0] ? `${problems[0].where}: ${problems[0].message}` : 'the input is empty';
-    throw new InputError(`${source} holds no certificate (${why})`);
+    const first = report.problems[0];
+    const why = first ? `${first.where}: ${first.message}` : 'it is empty';
+    throw new InputError(`${source} holds no certificate: ${why}`);
   }
   return { certificates: report.certificates, problems };
 }
@@ -153,9 +154,18 @@ function presetSource(name: string): string {
   return `the ${name} preset`;
 }
 
-async function loadPreset(name: Parameters<typeof getTrustStore>[0]): Promise<Loaded> {
-  const store = await getTrustStore(name);
-  return loadCertificates(new TextEncoder().encode(store.pem), presetSource(name));
+const presetCache = new Map<string, Promise<Loaded>>();
+
+/** A preset's certificates, parsed once per process (the remedies look in every preset). */
+function loadPreset(name: Parameters<typeof getTrustStore>[0]): Promise<Loaded> {
+  let loaded = presetCache.get(name);
+  if (!loaded) {
+    loaded = getTrustStore(name).then((store) =>
+      loadCertificates(new TextEncoder().encode(store.pem), presetSource(name)),
+    );
+    presetCache.set(name, loaded);
+  }
+  return loaded;
 }
 
 /** What the command computed: the analysis plus what only the CLI knows (files, every loaded anchor). */
