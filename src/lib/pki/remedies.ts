@@ -85,13 +85,17 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
   const validPaths = analysis.paths.filter((p) => p.valid);
 
   // Certificates whose issuer was looked for and not found: the top of the profile's partial path, or (when
-  // no path is valid at all) the top of every dead end.
+  // no path is valid at all) the top of every dead end. A self-signed top that is not trusted is its own issuer.
   const tops: CertView[] = [];
   const verdictTop = analysis.verdict.path?.at(-1);
-  if (verdictTop && error && NO_ISSUER.test(error.code)) tops.push(byId.get(verdictTop)!);
+  const top0 = verdictTop === undefined ? undefined : byId.get(verdictTop);
+  if (top0 && ((error && NO_ISSUER.test(error.code)) || (top0.selfIssued && !anchorIds.has(top0.id))))
+    tops.push(top0);
   if (validPaths.length === 0)
-    for (const d of analysis.deadEnds)
-      if (d.why === 'no-issuer') tops.push(byId.get(d.certificates.at(-1)!)!);
+    for (const d of analysis.deadEnds) {
+      const top = byId.get(d.certificates.at(-1)!);
+      if (top && (d.why === 'no-issuer' || (d.why === 'loop' && top.selfIssued))) tops.push(top);
+    }
   const known = [...analysis.certificates, ...analysis.anchors];
   for (const top of tops) {
     // The engine had an issuer for it (the failure is elsewhere on the path): nothing is missing here.
