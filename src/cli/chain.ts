@@ -22,7 +22,13 @@ import {
   type ProfileName,
   type Remedy,
 } from '../lib/pki/index.ts';
-import { getTrustStore, isTrustStoreName, TRUST_STORE_PRESETS } from '../lib/pki/trust-stores/index.ts';
+import {
+  formerRootsFor,
+  getTrustStore,
+  isTrustStoreName,
+  TRUST_STORE_PRESETS,
+  type FormerRoot,
+} from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 
 const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
@@ -176,6 +182,8 @@ export interface ChainReport {
   /** Every trust anchor loaded, in load order. */
   readonly loadedAnchors: readonly CertView[];
   readonly remedies: readonly Remedy[];
+  /** Roots that a loaded preset no longer has, among the sent certificates or named as their issuer. */
+  readonly formerRoots: readonly (FormerRoot & { readonly preset: string })[];
   /** The chosen profile's error as the real client prints it. */
   readonly clientError?: string;
   readonly host?: string;
@@ -245,12 +253,23 @@ export async function analyze(args: Args): Promise<ChainReport> {
     }
     remedies = whatWouldPass(analysis, [...pool, ...extra]);
   }
+  const formerRoots = trustSpecs.filter(isTrustStoreName).flatMap((preset) =>
+    formerRootsFor(
+      preset,
+      sent.map((c) => ({
+        sha256: c.fingerprints.sha256,
+        subject: c.subject.rfc4514,
+        issuer: c.issuer.rfc4514,
+      })),
+    ).map((r) => ({ ...r, preset })),
+  );
   const clientError = clientErrorText(analysis.verdict.profile, analysis.verdict.error);
   return {
     analysis,
     sources: Object.fromEntries(sources),
     loadedAnchors: anchors,
     remedies,
+    formerRoots,
     ...(clientError !== undefined ? { clientError } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
     purpose: args.purpose,
@@ -264,6 +283,7 @@ export function toJson(r: ChainReport): string {
       ...r.analysis,
       ...(r.clientError !== undefined ? { clientError: r.clientError } : {}),
       remedies: r.remedies,
+      formerRoots: r.formerRoots,
       sources: r.sources,
       anchorsLoaded: r.loadedAnchors.length,
     },
@@ -318,6 +338,10 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
     lines.push(paint('bold', 'To make it pass:'));
     for (const m of r.remedies) lines.push(`  - ${m.message}`);
   }
+  for (const f of r.formerRoots)
+    lines.push(
+      `  note: ${f.subject} was in the ${f.preset} store until Debian ca-certificates ${f.lastVersion} (${f.lastDate}); the preset no longer has it`,
+    );
 
   lines.push(
     paint(

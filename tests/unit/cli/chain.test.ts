@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { colorWanted, memoryIo } from '../../../src/cli/io.ts';
+import { MOZILLA_META } from '../../../src/lib/pki/trust-stores/mozilla.meta.ts';
+
+/** The pinned Mozilla preset's size (148 roots in ca-certificates 20250419~deb12u2). */
+const MOZ = MOZILLA_META.count;
 
 const AZ = fileURLToPath(new URL('../../../fixtures/public-ca/azure/', import.meta.url));
 const LE = fileURLToPath(new URL('../../../fixtures/public-ca/letsencrypt/', import.meta.url));
@@ -64,7 +68,7 @@ describe('tls-lab chain: the answer first', () => {
         '      issuer CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US; 2023-06-08T00:00:00Z .. 2026-08-25T23:59:59Z; sha256 724247794951c93f…',
         '  #2  CN=Microsoft Azure RSA TLS Issuing CA 07,O=Microsoft Corporation,C=US',
         '      issuer CN=Microsoft RSA Root Certificate Authority 2017,O=Microsoft Corporation,C=US; 2023-05-25T23:49:30Z .. 2028-05-25T23:49:30Z; sha256 fbb7926a451badf5…',
-        'Trust anchors on a path or named as an issuer (2 of 142 loaded; --verbose lists all):',
+        `Trust anchors on a path or named as an issuer (2 of ${MOZ} loaded; --verbose lists all):`,
         '  ta  CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US',
         '      issuer (itself); 2013-08-01T12:00:00Z .. 2038-01-15T12:00:00Z; sha256 cb3ccbb76031e5e0…',
         '  ta  CN=Microsoft RSA Root Certificate Authority 2017,O=Microsoft Corporation,C=US',
@@ -77,8 +81,8 @@ describe('tls-lab chain: the answer first', () => {
   it('--verbose lists every anchor of the store', async () => {
     const r = await chain([...EXAMPLE, '--verbose']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Trust anchors loaded (142):');
-    expect(r.lines.filter((l) => l.startsWith('  ta  '))).toHaveLength(142);
+    expect(r.out).toContain(`Trust anchors loaded (${MOZ}):`);
+    expect(r.lines.filter((l) => l.startsWith('  ta  '))).toHaveLength(MOZ);
     expect(r.lines[0]).toMatch(/^VALID for openssl-3: /);
   });
 
@@ -101,7 +105,7 @@ describe('tls-lab chain: the answer first', () => {
     );
     expect(r.out).toContain('  go             NOT VALID  x509: certificate signed by unknown authority');
     expect(r.out).toContain('  webpki         NOT VALID  UnknownIssuer');
-    expect(r.out).toContain('(0 of 142 loaded; --verbose lists all)');
+    expect(r.out).toContain(`(0 of ${MOZ} loaded; --verbose lists all)`);
   });
 
   it('a missing root: the anchor to add, found in a preset that was not loaded', async () => {
@@ -122,6 +126,21 @@ describe('tls-lab chain: the answer first', () => {
     expect(r.out).toContain(
       '  - add the root CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US to the trust anchors: "DigiCert Global Root G2" from the mozilla preset (--trust mozilla)',
     );
+  });
+
+  it('a root the Mozilla preset dropped: the remedy and when it left the store', async () => {
+    const comodo = fileURLToPath(
+      new URL('../../../fixtures/public-ca/comodo/root_aaa-certificate-services.pem', import.meta.url),
+    );
+    const gone = MOZILLA_META.removed.find((x) => x.subject.startsWith('CN=AAA Certificate Services'));
+    const r = await chain([comodo, '--at', '2024-01-15', '--profile', 'openssl-3']);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toBe('NOT VALID for openssl-3: error 18 at 0 depth lookup: self-signed certificate');
+    expect(r.lines.slice(3, 6)).toEqual([
+      'To make it pass:',
+      '  - trust "AAA Certificate Services" (it was sent, self-signed, and is not among the trust anchors): add it to the anchors only if you trust it',
+      `  note: CN=AAA Certificate Services,O=Comodo CA Limited,L=Salford,ST=Greater Manchester,C=GB was in the mozilla store until Debian ca-certificates 20230311+deb12u1 (${gone?.lastDate}); the preset no longer has it`,
+    ]);
   });
 
   it('an expired leaf: the dates at which the path is valid', async () => {
@@ -205,7 +224,8 @@ describe('tls-lab chain: the answer first', () => {
     expect(j.profiles).toHaveLength(5);
     expect(j.remedies[0].kind).toBe('send-issuer');
     expect(j.remedies[0].caIssuers[0]).toMatch(/^http:\/\/www\.microsoft\.com\/pkiops\/certs\//);
-    expect(j.anchorsLoaded).toBe(142);
+    expect(j.anchorsLoaded).toBe(MOZ);
+    expect(j.formerRoots).toEqual([]);
     expect(j.anchors.length).toBeGreaterThan(0);
     expect(j.sources[j.leaf.id]).toEqual([LEAF]);
     expect(j.leaf.der).toMatch(/^30/);
