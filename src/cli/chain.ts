@@ -1,22 +1,59 @@
 /**
  * `npx tls-lab chain FILE... [--trust FILE|PRESET]... [--host NAME] [--at ISO-DATE] [--profile NAME]
- *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--json]`
+ *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--verbose] [--json]`
  *
  * Builds every path from the first certificate of FILE... (the chain as the peer sent it, leaf first; PEM,
  * DER, PKCS#7 …) to the trust anchors (files, or a preset: mozilla | azure-postgresql | letsencrypt; default
- * mozilla), validates each per RFC 5280 and prints every profile's verdict. Exit status: 0 when the chosen
- * profile accepts the chain, 1 when it rejects it, 2 on a usage or input error.
+ * mozilla), validates each per RFC 5280 and asks every client profile for its verdict. The text report leads
+ * with the chosen profile's verdict and the error text that client prints, then what would make a failing
+ * chain pass, the paths, the other profiles, and the certificates involved (every anchor with --verbose).
  */
-import { readFile } from 'node:fs/promises';
-import { analyzeChain, PROFILE_NAMES, type ChainAnalysis, type ProfileName } from '../lib/pki/index.ts';
-import { getTrustStore, isTrustStoreName } from '../lib/pki/trust-stores/index.ts';
+import {
+  analyzeChain,
+  leafProblemOf,
+  certificateLabel,
+  parseCertificates,
+  PROFILE_NAMES,
+  whatWouldPass,
+  type CertView,
+  type ChainAnalysis,
+  type ParseProblem,
+  type PoolEntry,
+  type ProfileError,
+  type ProfileName,
+  type Remedy,
+} from '../lib/pki/index.ts';
+import {
+  formerRootsFor,
+  getTrustStore,
+  isTrustStoreName,
+  TRUST_STORE_PRESETS,
+  type FormerRoot,
+} from '../lib/pki/trust-stores/index.ts';
+import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 
-const USAGE = `usage: tls-lab chain FILE... [--trust FILE|PRESET]... [--host NAME] [--at ISO-DATE]
-                      [--profile ${PROFILE_NAMES.join('|')}] [--purpose serverAuth|clientAuth|any]
-                      [--max-depth N] [--json]
-  FILE...   the certificates as the peer sent them, leaf first (PEM, DER, PKCS#7)
-  --trust   trust anchors: a file or a preset (mozilla, azure-postgresql, letsencrypt); default mozilla
-  --at      validation time (default: now)`;
+const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
+
+export const usage = `Usage: tls-lab chain FILE... [options]
+
+Every path from a certificate chain to the trust anchors, and how each client judges it.
+The report starts with the chosen profile's verdict and the error text that client prints.
+
+  FILE...              the certificates as the peer sent them, leaf first (PEM, DER, PKCS#7)
+  --trust FILE|PRESET  trust anchors: a file or a preset (${PRESETS.join(', ')}); repeatable;
+                       default mozilla
+  --host NAME          the host name (or IP address) the leaf must match
+  --at DATE            validation time, ISO 8601, UTC unless an offset is given (default: now)
+  --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default rfc5280)
+  --purpose P          serverAuth (default), clientAuth or any
+  --max-depth N        longest path to build (a positive integer)
+  --verbose, -v        list every trust anchor loaded, not only those on a path or named as an issuer
+  --json               the whole analysis as JSON (bytes as hex), with the remedies and each file's name
+
+Colours only on a terminal; NO_COLOR=1 turns them off.
+
+Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid;
+2 bad input (an unknown option, an unreadable or unparseable file, a bad date).`;
 
 interface Args {
   files: string[];
@@ -27,18 +64,32 @@ interface Args {
   purpose: 'serverAuth' | 'clientAuth' | 'any';
   maxDepth?: number;
   json: boolean;
+  verbose: boolean;
 }
 
-class UsageError extends Error {}
+const VALUE_FLAGS = new Set(['--trust', '--host', '--at', '--profile', '--purpose', '--max-depth']);
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { files: [], trust: [], profile: 'rfc5280', purpose: 'serverAuth', json: false };
+  const args: Args = {
+    files: [],
+    trust: [],
+    profile: 'rfc5280',
+    purpose: 'serverAuth',
+    json: false,
+    verbose: false,
+  };
   const rest = argv[0] === 'chain' ? argv.slice(1) : [...argv];
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
+    let a = rest[i] as string;
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 2 && VALUE_FLAGS.has(a.slice(0, eq))) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
     const value = (): string => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      const v = inline ?? rest[++i];
+      if (v === undefined || v === '') throw new InputError(`${a} needs a value`);
       return v;
     };
     switch (a) {
@@ -48,61 +99,203 @@ function parseArgs(argv: readonly string[]): Args {
       case '--host':
         args.host = value();
         break;
-      case '--at': {
-        const v = value();
-        const d = new Date(v);
-        if (Number.isNaN(d.getTime())) throw new UsageError(`--at ${v} is not an ISO 8601 date`);
-        args.at = d;
+      case '--at':
+        args.at = parseIsoDate(value(), '--at');
         break;
-      }
       case '--profile': {
         const v = value();
         if (!(PROFILE_NAMES as readonly string[]).includes(v))
-          throw new UsageError(`unknown profile ${v} (one of ${PROFILE_NAMES.join(', ')})`);
+          throw new InputError(`unknown profile "${v}" (one of ${PROFILE_NAMES.join(', ')})`);
         args.profile = v as ProfileName;
         break;
       }
       case '--purpose': {
         const v = value();
         if (v !== 'serverAuth' && v !== 'clientAuth' && v !== 'any')
-          throw new UsageError(`unknown purpose ${v}`);
+          throw new InputError(`unknown purpose "${v}" (one of serverAuth, clientAuth, any)`);
         args.purpose = v;
         break;
       }
       case '--max-depth': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--max-depth needs a positive integer');
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1)
+          throw new InputError(`--max-depth needs a positive integer, got "${v}"`);
         args.maxDepth = n;
         break;
       }
       case '--json':
         args.json = true;
         break;
-      case '-h':
-      case '--help':
-        throw new UsageError('');
+      case '-v':
+      case '--verbose':
+        args.verbose = true;
+        break;
       default:
-        if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+        if (a.startsWith('-') && a !== '-') throw new InputError(`unknown option "${a}"`);
         args.files.push(a);
     }
   }
-  if (args.files.length === 0) throw new UsageError('no certificate file given');
+  if (args.files.length === 0) throw new InputError('no certificate file given');
   return args;
 }
 
-async function loadTrust(specs: readonly string[]): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
-  for (const spec of specs.length ? specs : ['mozilla']) {
-    if (isTrustStoreName(spec)) out.push(new TextEncoder().encode((await getTrustStore(spec)).pem));
-    else out.push(new Uint8Array(await readFile(spec)));
-  }
-  return out;
+interface Loaded {
+  certificates: CertView[];
+  problems: ParseProblem[];
+  /** The input's first certificate block when it produced no certificate (see leafProblemOf). */
+  leafProblem?: ParseProblem;
 }
 
-/** JSON with byte fields as hex and the DER trees left out. */
-export function toJson(a: ChainAnalysis): string {
+/** Parses one input; a file that holds no certificate at all is an input error naming its first problem. */
+async function loadCertificates(bytes: Uint8Array, source: string): Promise<Loaded> {
+  const report = await parseCertificates(bytes);
+  const problems = report.problems.map((p) => ({ where: `${source}, ${p.where}`, message: p.message }));
+  if (report.certificates.length === 0) {
+    const first = report.problems[0];
+    const why = first ? `${first.where}: ${first.message}` : 'it is empty';
+    throw new InputError(`${source} holds no certificate: ${why}`);
+  }
+  const leafProblem = leafProblemOf(report, source);
+  return { certificates: report.certificates, problems, ...(leafProblem ? { leafProblem } : {}) };
+}
+
+function presetSource(name: string): string {
+  return `the ${name} preset`;
+}
+
+const presetCache = new Map<string, Promise<Loaded>>();
+
+/** A preset's certificates, parsed once per process (the remedies look in every preset). */
+function loadPreset(name: Parameters<typeof getTrustStore>[0]): Promise<Loaded> {
+  let loaded = presetCache.get(name);
+  if (!loaded) {
+    loaded = getTrustStore(name).then((store) =>
+      loadCertificates(new TextEncoder().encode(store.pem), presetSource(name)),
+    );
+    presetCache.set(name, loaded);
+  }
+  return loaded;
+}
+
+/** What the command computed: the analysis plus what only the CLI knows (files, every loaded anchor). */
+export interface ChainReport {
+  readonly analysis: ChainAnalysis;
+  /** Certificate id -> the files (or presets) it was loaded from. */
+  readonly sources: Readonly<Record<string, readonly string[]>>;
+  /** Every trust anchor loaded, in load order. */
+  readonly loadedAnchors: readonly CertView[];
+  readonly remedies: readonly Remedy[];
+  /** Roots that a loaded preset no longer has, among the sent certificates or named as their issuer. */
+  readonly formerRoots: readonly (FormerRoot & { readonly preset: string })[];
+  /** The chosen profile's error as the real client prints it. */
+  readonly clientError?: string;
+  readonly host?: string;
+  readonly purpose: Args['purpose'];
+}
+
+/**
+ * The error line as the client prints it. OpenSSL's `openssl verify` (apps/verify.c callback): 3.x writes
+ * "error N at D depth lookup: TEXT"; 1.0.2 wrote "error N at D depth lookup:TEXT" (no space). Go, rustls-webpki
+ * and the RFC 5280 profile: the message itself (Go's err.Error(), webpki's Debug form).
+ */
+export function clientErrorText(profile: ProfileName, error: ProfileError | undefined): string | undefined {
+  if (!error) return undefined;
+  if ((profile === 'openssl-3' || profile === 'openssl-1.0.2') && error.number !== undefined) {
+    const sep = profile === 'openssl-3' ? ' ' : '';
+    return `error ${error.number} at ${error.depth ?? 0} depth lookup:${sep}${error.message}`;
+  }
+  return error.message;
+}
+
+export async function analyze(args: Args): Promise<ChainReport> {
+  const sources = new Map<string, string[]>();
+  const pool: PoolEntry[] = [];
+  const note = (loaded: Loaded, source: string) => {
+    for (const c of loaded.certificates) {
+      const list = sources.get(c.id) ?? [];
+      if (!list.includes(source)) list.push(source);
+      sources.set(c.id, list);
+      pool.push({ certificate: c, source });
+    }
+  };
+  const sent: CertView[] = [];
+  const anchors: CertView[] = [];
+  const problems: ParseProblem[] = [];
+  let leafProblem: ParseProblem | undefined;
+  for (const [i, file] of args.files.entries()) {
+    const loaded = await loadCertificates(await readInputFile(file, 'certificate file'), file);
+    // The first file's first block is the leaf: when it did not parse, the verdict names it (never the next one).
+    if (i === 0) leafProblem = loaded.leafProblem;
+    note(loaded, file);
+    sent.push(...loaded.certificates);
+    problems.push(...loaded.problems);
+  }
+  const trustSpecs = args.trust.length ? args.trust : ['mozilla'];
+  for (const spec of trustSpecs) {
+    const loaded = isTrustStoreName(spec)
+      ? await loadPreset(spec)
+      : await loadCertificates(await readInputFile(spec, 'trust anchor file'), spec);
+    note(loaded, isTrustStoreName(spec) ? presetSource(spec) : spec);
+    anchors.push(...loaded.certificates);
+    problems.push(...loaded.problems);
+  }
+  const result = await analyzeChain({
+    certificates: sent,
+    trustAnchors: anchors,
+    time: args.at ?? new Date(),
+    profile: args.profile,
+    purpose: args.purpose,
+    compareProfiles: true,
+    ...(leafProblem ? { firstCertificateProblem: leafProblem } : {}),
+    ...(args.host !== undefined ? { hostname: args.host } : {}),
+    ...(args.maxDepth !== undefined ? { maxChainDepth: args.maxDepth } : {}),
+  });
+  const analysis: ChainAnalysis = { ...result, problems: [...problems, ...result.problems] };
+  let remedies: Remedy[] = [];
+  if (!analysis.verdict.valid) {
+    // A missing root may be in a preset the user did not load: look there too, and say which.
+    const extra: PoolEntry[] = [];
+    for (const name of PRESETS.filter((p) => !trustSpecs.includes(p))) {
+      for (const c of (await loadPreset(name)).certificates)
+        extra.push({ certificate: c, source: `${presetSource(name)} (--trust ${name})` });
+    }
+    remedies = whatWouldPass(analysis, [...pool, ...extra]);
+  }
+  const formerRoots = trustSpecs.filter(isTrustStoreName).flatMap((preset) =>
+    formerRootsFor(
+      preset,
+      sent.map((c) => ({
+        sha256: c.fingerprints.sha256,
+        subject: c.subject.rfc4514,
+        issuer: c.issuer.rfc4514,
+      })),
+    ).map((r) => ({ ...r, preset })),
+  );
+  const clientError = clientErrorText(analysis.verdict.profile, analysis.verdict.error);
+  return {
+    analysis,
+    sources: Object.fromEntries(sources),
+    loadedAnchors: anchors,
+    remedies,
+    formerRoots,
+    ...(clientError !== undefined ? { clientError } : {}),
+    ...(args.host !== undefined ? { host: args.host } : {}),
+    purpose: args.purpose,
+  };
+}
+
+/** JSON with byte fields as hex and the DER trees left out: the analysis plus the CLI's own findings. */
+export function toJson(r: ChainReport): string {
   return JSON.stringify(
-    a,
+    {
+      ...r.analysis,
+      ...(r.clientError !== undefined ? { clientError: r.clientError } : {}),
+      remedies: r.remedies,
+      formerRoots: r.formerRoots,
+      sources: r.sources,
+      anchorsLoaded: r.loadedAnchors.length,
+    },
     (key, value: unknown) => {
       if (key === 'asn1') return undefined;
       if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
@@ -112,87 +305,121 @@ export function toJson(a: ChainAnalysis): string {
   );
 }
 
-function cn(subject: string): string {
-  return /(?:^|,)CN=([^,]*)/.exec(subject)?.[1] ?? subject;
+function seconds(iso: string): string {
+  return iso.replace(/\.000Z$/, 'Z');
 }
 
-export function formatText(a: ChainAnalysis): string {
+export interface TextOptions {
+  readonly verbose?: boolean;
+  readonly color?: boolean;
+}
+
+/** The report, outcome first. */
+export function formatText(r: ChainReport, options: TextOptions = {}): string {
+  const a = r.analysis;
+  const paint = painter(options.color === true);
   const lines: string[] = [];
-  const byId = new Map([...a.certificates, ...a.anchors].map((c) => [c.id, c]));
-  const name = (id: string) => cn(byId.get(id)?.subject.rfc4514 ?? id.slice(0, 16));
-  lines.push(`leaf: ${a.leaf?.subject.rfc4514 ?? '(none)'}   at ${a.time}`);
-  lines.push(
-    `certificates sent (${a.certificates.length}), then trust anchors in the graph (${a.anchors.length}):`,
-  );
-  for (const [i, c] of [...a.certificates, ...a.anchors].entries()) {
-    const role = i < a.certificates.length ? `#${i}` : 'anchor';
-    lines.push(`  ${role.padEnd(6)} ${c.subject.rfc4514}`);
-    lines.push(`         issuer ${c.issuer.rfc4514}`);
+  const byId = new Map([...a.certificates, ...r.loadedAnchors, ...a.anchors].map((c) => [c.id, c]));
+  const name = (id: string) => {
+    const c = byId.get(id);
+    return c ? certificateLabel(c).replace(/^"(.*)"$/, '$1') : id.slice(0, 16);
+  };
+  const chosen = a.verdict;
+  if (chosen.valid) {
     lines.push(
-      `         valid ${c.validity.notBefore} .. ${c.validity.notAfter}  sha256 ${c.fingerprints.sha256.slice(0, 16)}…  spki ${c.fingerprints.spkiSha256.slice(0, 16)}…`,
+      `${paint('green', paint('bold', 'VALID'))} for ${chosen.profile}: ${(chosen.path ?? []).map(name).join(' -> ')}`,
     );
+  } else {
+    lines.push(
+      `${paint('red', paint('bold', 'NOT VALID'))} for ${chosen.profile}: ${r.clientError ?? 'no verdict'}`,
+    );
+    const at = chosen.error?.certificate;
+    if (at)
+      lines.push(
+        `  at ${chosen.error?.depth !== undefined ? `depth ${chosen.error.depth}, ` : ''}${at.subject}`,
+      );
   }
   lines.push(
-    `paths to a trust anchor: ${a.paths.length}${a.truncated ? ` (search truncated: ${a.truncation})` : ''}`,
+    `  checked ${r.host !== undefined ? `for host ${r.host}, ` : 'with no host name, '}purpose ${r.purpose}, at ${seconds(a.time)}`,
+  );
+
+  if (r.remedies.length) {
+    lines.push(paint('bold', 'To make it pass:'));
+    for (const m of r.remedies) lines.push(`  - ${m.message}`);
+  }
+  for (const f of r.formerRoots)
+    lines.push(
+      `  note: ${f.subject} was in the ${f.preset} store until Debian ca-certificates ${f.lastVersion} (${f.lastDate}); the preset no longer has it`,
+    );
+
+  lines.push(
+    paint(
+      'bold',
+      `Paths to a trust anchor (${a.paths.length})${a.truncated ? `, search truncated: ${a.truncation}` : ''}:`,
+    ),
   );
   a.paths.forEach((p, i) => {
     lines.push(`  ${i + 1}. [${p.status}] ${p.certificates.map(name).join(' -> ')}`);
-    for (const r of p.reasons) lines.push(`       ${r.severity}: ${r.message} (${r.rule})`);
+    for (const reason of p.reasons)
+      lines.push(`       ${reason.severity}: ${reason.message} (${reason.rule})`);
   });
   for (const d of a.deadEnds) lines.push(`  dead end (${d.why}): ${d.certificates.map(name).join(' -> ')}`);
-  const bad = a.graph.edges.filter((e) => e.signature === 'invalid' || e.signature === 'unsupported');
-  for (const e of bad)
-    lines.push(`  ${e.signature} edge: ${name(e.child)} <- ${name(e.issuer)}: ${e.reason ?? ''}`);
-  if (a.notSupported.length) lines.push(`not supported here: ${a.notSupported.join(', ')}`);
-  lines.push('profiles:');
-  for (const p of a.profiles ?? []) {
-    const mark = p.profile === a.verdict.profile ? '*' : ' ';
-    lines.push(
-      `${mark} ${p.profile.padEnd(14)} ${p.valid ? 'OK' : `FAIL ${p.error?.number !== undefined ? `${p.error.number} ` : ''}${p.error?.message ?? ''}`}`,
-    );
+  for (const e of a.graph.edges.filter((x) => x.signature === 'invalid' || x.signature === 'unsupported'))
+    lines.push(`  ${e.signature} signature: ${name(e.child)} <- ${name(e.issuer)}: ${e.reason ?? ''}`);
+
+  const others = (a.profiles ?? []).filter((p) => p.profile !== chosen.profile);
+  if (others.length) {
+    lines.push(paint('bold', 'Other profiles:'));
+    const width = Math.max(...others.map((p) => p.profile.length));
+    for (const p of others)
+      lines.push(
+        `  ${p.profile.padEnd(width)}  ${p.valid ? paint('green', 'valid') : `${paint('red', 'NOT VALID')}  ${clientErrorText(p.profile, p.error) ?? ''}`}`,
+      );
   }
-  for (const p of a.problems) lines.push(`input problem: ${p.where}: ${p.message}`);
+
+  const describe = (c: CertView, tag: string) => {
+    lines.push(`  ${tag.padEnd(3)} ${c.subject.rfc4514}`);
+    lines.push(
+      `      issuer ${c.selfIssued ? '(itself)' : c.issuer.rfc4514}; ${seconds(c.validity.notBefore)} .. ${seconds(c.validity.notAfter)}; sha256 ${c.fingerprints.sha256.slice(0, 16)}…`,
+    );
+  };
+  lines.push(paint('bold', `Certificates sent (${a.certificates.length}):`));
+  a.certificates.forEach((c, i) => describe(c, `#${i}`));
+
+  const onPath = new Set([...a.paths.flatMap((p) => p.certificates), ...(chosen.path ?? [])]);
+  const lookedFor = new Set(
+    [...a.certificates, ...a.anchors.filter((c) => onPath.has(c.id))].map((c) => c.issuer.key),
+  );
+  const sentIds = new Set(a.certificates.map((c) => c.id));
+  const anchors = options.verbose
+    ? r.loadedAnchors
+    : r.loadedAnchors.filter((c) => onPath.has(c.id) || lookedFor.has(c.subject.key));
+  const shown = anchors.filter((c, i) => !sentIds.has(c.id) && anchors.findIndex((x) => x.id === c.id) === i);
+  lines.push(
+    paint(
+      'bold',
+      options.verbose
+        ? `Trust anchors loaded (${r.loadedAnchors.length}):`
+        : `Trust anchors on a path or named as an issuer (${shown.length} of ${r.loadedAnchors.length} loaded; --verbose lists all):`,
+    ),
+  );
+  for (const c of shown) describe(c, 'ta');
+  if (a.notSupported.length) lines.push(`Not checked here: ${a.notSupported.join(', ')}`);
+  for (const p of a.problems) lines.push(`Input problem: ${p.where}: ${p.message}`);
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let args: Args;
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
-    args = parseArgs(argv);
+    const args = parseArgs(argv);
+    const report = await analyze(args);
+    io.out(
+      `${args.json ? toJson(report) : formatText(report, { verbose: args.verbose, color: io.color })}\n`,
+    );
+    return report.analysis.verdict.valid ? 0 : 1;
   } catch (e) {
-    if (e instanceof UsageError) {
-      if (e.message) process.stderr.write(`tls-lab chain: ${e.message}\n`);
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  try {
-    const certificates = await Promise.all(args.files.map(async (f) => new Uint8Array(await readFile(f))));
-    const trustAnchors = await loadTrust(args.trust);
-    const a = await analyzeChain({
-      certificates,
-      trustAnchors,
-      time: args.at ?? new Date(),
-      profile: args.profile,
-      purpose: args.purpose,
-      compareProfiles: true,
-      ...(args.host !== undefined ? { hostname: args.host } : {}),
-      ...(args.maxDepth !== undefined ? { maxChainDepth: args.maxDepth } : {}),
-    });
-    if (!a.leaf && a.verdict.error?.code === 'unparseable-leaf') {
-      process.stderr.write(`tls-lab chain: ${a.verdict.error.message}\n`);
-      return 1;
-    }
-    if (!a.leaf) {
-      process.stderr.write(`tls-lab chain: no certificate found in ${args.files.join(', ')}\n`);
-      for (const p of a.problems) process.stderr.write(`  ${p.where}: ${p.message}\n`);
-      return 2;
-    }
-    process.stdout.write(`${args.json ? toJson(a) : formatText(a)}\n`);
-    return a.verdict.valid ? 0 : 1;
-  } catch (e) {
-    process.stderr.write(`tls-lab chain: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`tls-lab chain: ${messageOf(e)}\n`);
+    if (e instanceof InputError) io.err('Run `tls-lab chain --help` for the options.\n');
     return 2;
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The CLI's subcommands. To add one, add an entry here whose `load` imports a module exporting
- * `run(argv)` or `main(argv)` (resolving to the exit code) and, optionally, `usage` (printed for --help;
- * without it --help is passed to the command itself).
+ * `run(argv, io)` or `main(argv, io)` (resolving to the exit code; `io` is where it writes, see io.ts) and,
+ * optionally, `usage` (printed for --help; without it --help is passed to the command itself).
  */
+import type { CliIo } from './io.ts';
+
 export interface CommandModule {
-  run?: (argv: string[]) => Promise<number>;
-  main?: (argv: string[]) => Promise<number>;
+  run?: (argv: string[], io: CliIo) => Promise<number>;
+  main?: (argv: string[], io: CliIo) => Promise<number>;
   usage?: string;
 }
 
@@ -20,7 +22,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./handshake.ts'),
   },
   chain: {
-    summary: 'every path from a certificate chain to the trust anchors, with each profile’s verdict',
+    summary: 'the verdict on a certificate chain, every path to the trust anchors, and what would fix it',
     load: () => import('./chain.ts'),
   },
   sslmode: {

@@ -31,6 +31,7 @@ import {
 import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import { EngineSocket } from './engine-socket.ts';
+import { messageOf, painter, processIo, type CliIo } from './io.ts';
 
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
 
@@ -303,8 +304,33 @@ function arrow(from: string): string {
   return from === 'client' ? 'C -> S' : 'S -> C';
 }
 
-export function formatSummary(o: Options, r: Result): string {
-  const lines: string[] = [];
+function alertText(alert: AlertEntry): string {
+  const who = alert.from === 'client' ? 'we sent' : 'the server sent';
+  return `${who} fatal alert ${alert.name} (${alert.description})${alert.reason ? `: ${alert.reason}` : ''}`;
+}
+
+/** The first line of the report: how the handshake ended. */
+export function outcomeLine(o: Options, r: Result, color = false): string {
+  const paint = painter(color);
+  const bad = (word: string) => paint('red', paint('bold', word));
+  if (r.refused) return `${bad('REFUSED')}: PostgreSQL refused TLS: ${r.refused}`;
+  if (r.alert) return `${bad('HANDSHAKE FAILED')}: ${alertText(r.alert)}`;
+  if (r.pgReply?.type === 'error')
+    return `${bad('REFUSED')} by PostgreSQL after the handshake: ${describeBackendMessage(r.pgReply).split('\n')[0]}`;
+  const s = r.summary;
+  const what = s
+    ? `${ProtocolVersion.format(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`
+    : 'TLS';
+  const verified = o.ca
+    ? `certificate verified against ${o.ca}${o.serverName ? ` for ${o.serverName}` : ''}`
+    : `certificate ${paint('yellow', 'NOT verified')} (no --ca given)`;
+  return `${paint('green', paint('bold', 'HANDSHAKE COMPLETE'))}: ${what}; ${verified}`;
+}
+
+export function formatSummary(o: Options, r: Result, color = false): string {
+  const lines: string[] = [outcomeLine(o, r, color)];
+  if (r.pgReply) lines.push(`PostgreSQL replied: ${describeBackendMessage(r.pgReply)}`);
+  lines.push('');
   lines.push(
     `Connected to ${o.host}:${o.port}${o.starttls ? ' (PostgreSQL SSLRequest)' : o.directPostgres ? ' (PostgreSQL direct TLS, ALPN postgresql)' : ''}`,
   );
@@ -345,41 +371,36 @@ export function formatSummary(o: Options, r: Result): string {
         : 'Certificate NOT verified (no --ca given)',
     );
   }
-  if (r.pgReply) lines.push('', `PostgreSQL replied: ${describeBackendMessage(r.pgReply)}`);
   return lines.join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   let o: Options;
   try {
     o = parseOptions(argv);
   } catch (e) {
-    console.error(`tls-lab handshake: ${(e as Error).message}\n\n${usage}`);
+    io.err(`tls-lab handshake: ${messageOf(e)}\n\n${usage}\n`);
     return 1;
   }
   let r: Result;
   try {
     r = await handshake(o);
   } catch (e) {
-    console.error(`tls-lab handshake: ${(e as Error).message}`);
+    io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return 1;
   }
-  if (o.json) console.log(transcriptToJson(r.entries, 2));
-  else console.log(formatSummary(o, r));
+  io.out(`${o.json ? transcriptToJson(r.entries, 2) : formatSummary(o, r, io.color)}\n`);
   if (r.refused) {
-    console.error(`tls-lab handshake: PostgreSQL refused TLS: ${r.refused}`);
+    io.err(`tls-lab handshake: PostgreSQL refused TLS: ${r.refused}\n`);
     return 3;
   }
   if (r.alert) {
-    const who = r.alert.from === 'client' ? 'we sent' : 'the server sent';
-    console.error(
-      `tls-lab handshake: failed: ${who} fatal alert ${r.alert.name} (${r.alert.description})${r.alert.reason ? `: ${r.alert.reason}` : ''}`,
-    );
+    io.err(`tls-lab handshake: failed: ${alertText(r.alert)}\n`);
     return 2;
   }
   if (r.pgReply?.type === 'error') {
-    console.error(
-      `tls-lab handshake: PostgreSQL refused the StartupMessage: ${describeBackendMessage(r.pgReply)}`,
+    io.err(
+      `tls-lab handshake: PostgreSQL refused the StartupMessage: ${describeBackendMessage(r.pgReply)}\n`,
     );
     return 3;
   }

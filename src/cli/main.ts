@@ -1,5 +1,6 @@
 /** CLI entry: `tls-lab <command> [options]`, `tls-lab --help`. */
 import { COMMANDS } from './commands.ts';
+import { messageOf, processIo, type CliIo } from './io.ts';
 
 export function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -10,30 +11,36 @@ export function help(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `tls-lab <command> --help` for the options of a command.',
+    'Run `tls-lab <command> --help` for the options and exit status of a command.',
   ].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
-    return name === undefined ? 1 : 0;
+    io.out(`${help()}\n`);
+    return name === undefined ? 2 : 0;
   }
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    console.error(`tls-lab: unknown command "${name}"\n\n${help()}`);
-    return 1;
+    io.err(`tls-lab: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
   }
   const command = await entry.load();
   if (command.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
-    console.log(command.usage);
+    io.out(`${command.usage}\n`);
     return 0;
   }
   const run = command.run ?? command.main;
   if (!run) {
-    console.error(`tls-lab: command "${name}" exports neither run() nor main()`);
-    return 1;
+    io.err(`tls-lab: command "${name}" exports neither run() nor main()\n`);
+    return 2;
   }
-  return run(rest);
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    // Commands answer their own errors; this is the last guard against a stack trace.
+    io.err(`tls-lab ${name}: ${messageOf(e)}\n`);
+    return 2;
+  }
 }

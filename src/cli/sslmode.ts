@@ -2,125 +2,244 @@
  * `npx tls-lab sslmode SCENARIO.json [--json]` — predict a PostgreSQL client's connection outcome.
  * `npx tls-lab sslmode --diagnose "ERROR TEXT" [--json]` — explain an error text and print a scenario that reproduces it.
  *
- * SCENARIO.json is the `Scenario` of src/lib/sslmode/types.ts. Any PEM-valued field (`client.files` values,
- * `server.certificateChain`) may be written "@path" to read the file, relative to the scenario file.
- * Exit status: 0 when the predicted connection succeeds (or a diagnosis was found), 1 when it fails (or the text
- * is unknown), 2 on a usage or input error.
+ * SCENARIO.json is the `Scenario` of src/lib/sslmode/types.ts, checked field by field before the engine sees
+ * it. Any PEM-valued field (`client.files` values, `server.certificateChain`, `server.caFile`) may be written
+ * "@path" to read the file, relative to the scenario file. The text report leads with the outcome and the
+ * client's exact error text.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   diagnoseError,
   explainConnection,
   type ConnectionOutcome,
+  type Driver,
   type Scenario,
+  type ServerPreset,
 } from '../lib/sslmode/index.ts';
+import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 
-const USAGE = `usage: tls-lab sslmode SCENARIO.json [--json]
+export const usage = `Usage: tls-lab sslmode SCENARIO.json [--json]
        tls-lab sslmode --diagnose "ERROR TEXT" [--json]
-  SCENARIO.json  { client: { driver, version?, conninfo, files? }, server: { ssl, certificateChain?, hba, ... }, time? }
-                 PEM values may be "@file" (relative to the scenario file)`;
 
-class UsageError extends Error {}
+Predicts what a PostgreSQL client (libpq, node-postgres, pgJDBC, Npgsql, pgx, asyncpg) does with a server
+you describe: connected or not, the client's exact error text, then protection, the fix and every step.
 
-async function inline(text: string | undefined, base: string): Promise<string | undefined> {
-  if (text === undefined || !text.startsWith('@')) return text;
-  return readFile(resolve(base, text.slice(1)), 'utf8');
+  SCENARIO.json  { "client": { "driver", "version"?, "conninfo", "files"?, "env"? },
+                   "server": { "ssl", "certificateChain"?, "caFile"?, "hba": [...], ... }, "time"? }
+                 PEM values may be "@file" (relative to the scenario file)
+  --diagnose     explain an error text a client printed, with a scenario that reproduces it
+  --json         the whole outcome (or diagnosis) as JSON
+
+Colours only on a terminal; NO_COLOR=1 turns them off.
+
+Exit status: 0 the predicted connection succeeds (or the text was recognised); 1 it fails (or the
+text is unknown); 2 bad input (an unknown option, an unreadable file, a malformed scenario).`;
+
+const DRIVERS: Readonly<Record<Driver, true>> = {
+  libpq: true,
+  'node-postgres': true,
+  pgjdbc: true,
+  npgsql: true,
+  pgx: true,
+  asyncpg: true,
+};
+const PRESETS: Readonly<Record<ServerPreset, true>> = { 'azure-flexible': true, 'aws-rds': true };
+
+type Json = unknown;
+
+/** Field-by-field checks of untrusted JSON, each failure naming the field and what it should be. */
+class Fields {
+  constructor(readonly file: string) {}
+  fail(where: string, want: string, got: Json): never {
+    const shown = got === undefined ? 'nothing' : JSON.stringify(got).slice(0, 60);
+    throw new InputError(`${this.file}: ${where} must be ${want}, got ${shown}`);
+  }
+  object(v: Json, where: string): Record<string, Json> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(where, 'an object', v);
+    return v as Record<string, Json>;
+  }
+  string(v: Json, where: string): string {
+    if (typeof v !== 'string') this.fail(where, 'a string', v);
+    return v;
+  }
+  optString(v: Json, where: string): string | undefined {
+    return v === undefined ? undefined : this.string(v, where);
+  }
+  optBoolean(v: Json, where: string): boolean | undefined {
+    if (v !== undefined && typeof v !== 'boolean') this.fail(where, 'true or false', v);
+    return v as boolean | undefined;
+  }
+  strings(v: Json, where: string): string[] {
+    if (!Array.isArray(v)) this.fail(where, 'an array of strings', v);
+    return v.map((x, i) => this.string(x, `${where}[${i}]`));
+  }
+  stringMap(v: Json, where: string, nullable = false): Record<string, string | null> {
+    const o = this.object(v, where);
+    for (const [k, x] of Object.entries(o))
+      if (!(typeof x === 'string' || (nullable && x === null)))
+        this.fail(`${where}["${k}"]`, nullable ? 'a string or null' : 'a string', x);
+    return o as Record<string, string | null>;
+  }
 }
 
-async function loadScenario(path: string): Promise<Scenario> {
-  let raw: unknown;
+function put<T>(target: Record<string, unknown>, key: string, value: T | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+async function inline(text: string | undefined, base: string, where: string): Promise<string | undefined> {
+  if (text === undefined || !text.startsWith('@')) return text;
+  const bytes = await readInputFile(resolve(base, text.slice(1)), `${where} file`);
+  return new TextDecoder().decode(bytes);
+}
+
+/** Reads and checks a scenario file; every problem is an InputError naming the file and the field. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  const text = new TextDecoder().decode(await readInputFile(path, 'scenario'));
+  let raw: Json;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`cannot read scenario ${path}: ${(e as Error).message}`);
+    throw new InputError(`${path} is not JSON: ${messageOf(e)}`);
   }
-  const s = raw as Scenario;
-  if (
-    !s ||
-    typeof s !== 'object' ||
-    !s.client ||
-    !s.server ||
-    typeof s.client.conninfo !== 'string' ||
-    !Array.isArray(s.server.hba)
-  ) {
-    throw new UsageError(
-      `${path}: a scenario needs client.conninfo (string), client.driver and server.ssl / server.hba (array)`,
+  const f = new Fields(path);
+  const base = dirname(path);
+  const root = f.object(raw, 'the scenario');
+  const c = f.object(root.client, 'client');
+  const s = f.object(root.server, 'server');
+
+  const driver = f.string(c.driver, 'client.driver');
+  if (!Object.hasOwn(DRIVERS, driver))
+    f.fail('client.driver', `one of ${Object.keys(DRIVERS).join(', ')}`, driver);
+  const client: Record<string, unknown> = { driver, conninfo: f.string(c.conninfo, 'client.conninfo') };
+  put(client, 'version', f.optString(c.version, 'client.version'));
+  put(client, 'osUser', f.optString(c.osUser, 'client.osUser'));
+  put(client, 'home', f.optString(c.home, 'client.home'));
+  if (c.env !== undefined) client.env = f.stringMap(c.env, 'client.env');
+  if (c.files !== undefined) {
+    const files: Record<string, string> = {};
+    for (const [k, v] of Object.entries(f.stringMap(c.files, 'client.files')))
+      files[k] = (await inline(v as string, base, `client.files["${k}"]`)) as string;
+    client.files = files;
+  }
+
+  if (typeof s.ssl !== 'boolean') f.fail('server.ssl', 'true or false', s.ssl);
+  const server: Record<string, unknown> = { ssl: s.ssl, hba: f.strings(s.hba, 'server.hba') };
+  for (const key of ['certificateChain', 'caFile'] as const)
+    put(server, key, await inline(f.optString(s[key], `server.${key}`), base, `server.${key}`));
+  for (const key of ['keyType', 'minProtocol', 'maxProtocol', 'version'] as const)
+    put(server, key, f.optString(s[key], `server.${key}`));
+  for (const key of ['requireSecureTransport', 'rdsForceSsl'] as const)
+    put(server, key, f.optBoolean(s[key], `server.${key}`));
+  if (s.users !== undefined) server.users = f.stringMap(s.users, 'server.users', true);
+  if (s.databases !== undefined) server.databases = f.strings(s.databases, 'server.databases');
+  if (s.listen !== undefined) server.listen = f.strings(s.listen, 'server.listen');
+  if (s.port !== undefined) {
+    if (typeof s.port !== 'number' || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535)
+      f.fail('server.port', 'a port number (1-65535)', s.port);
+    server.port = s.port;
+  }
+  if (s.preset !== undefined) {
+    const preset = f.string(s.preset, 'server.preset');
+    if (!Object.hasOwn(PRESETS, preset))
+      f.fail('server.preset', `one of ${Object.keys(PRESETS).join(', ')}`, preset);
+    server.preset = preset;
+  }
+
+  const scenario: Record<string, unknown> = { client, server };
+  if (root.resolve !== undefined) {
+    const r = f.object(root.resolve, 'resolve');
+    scenario.resolve = Object.fromEntries(
+      Object.entries(r).map(([host, addrs]) => [host, f.strings(addrs, `resolve["${host}"]`)]),
     );
   }
-  const base = dirname(path);
-  const files: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s.client.files ?? {})) files[k] = (await inline(v, base)) ?? v;
-  const chain = await inline(s.server.certificateChain, base);
-  return {
-    ...s,
-    client: { ...s.client, files },
-    server: { ...s.server, ...(chain !== undefined ? { certificateChain: chain } : {}) },
-  };
+  if (root.time !== undefined)
+    scenario.time = parseIsoDate(f.string(root.time, 'time'), `${path}: time`).toISOString();
+  return scenario as unknown as Scenario;
 }
 
-export function formatOutcome(o: ConnectionOutcome): string {
+/** The outcome first (connected or the exact error), then protection, the fix, and every step. */
+export function formatOutcome(o: ConnectionOutcome, color = false): string {
+  const paint = painter(color);
   const out: string[] = [];
-  out.push(`${o.driver} ${o.version} — sslmode ${o.sslmode}`);
-  out.push(`  used by: ${o.usedBy.join('; ')}`);
+  const who = `${o.driver} ${o.version}, sslmode ${o.sslmode}`;
+  if (o.connected) {
+    const how = o.encrypted
+      ? `encrypted (${o.protocol ?? 'TLS'}); chain ${o.chainVerified ? 'verified' : 'NOT verified'}; host name ${o.hostnameVerified ? 'verified' : 'NOT verified'}`
+      : paint('yellow', 'NOT encrypted');
+    out.push(`${paint('green', paint('bold', 'CONNECTED'))}, ${how} (${who})`);
+  } else {
+    out.push(`${paint('red', paint('bold', 'FAILS'))} (${who})${o.error === undefined ? '' : ':'}`);
+    for (const line of (o.error ?? '').split('\n')) if (line) out.push(`  ${line}`);
+  }
+  for (const w of o.warnings)
+    out.push(`${paint('yellow', 'Warning')} (printed by the client):`, ...w.split('\n').map((l) => `  ${l}`));
+  if (o.fix) out.push(`${paint('bold', 'Fix:')} ${o.fix}`);
+  out.push(
+    `${paint('bold', 'Protection:')} eavesdropping ${o.protection.eavesdropping ? 'protected' : 'EXPOSED'}; MITM ${o.protection.mitm}${o.protection.downgradePossible ? '; downgrade possible' : ''}`,
+  );
+  out.push(`  ${o.protection.explanation}`);
   if (o.serverCertificate) {
     const c = o.serverCertificate;
     out.push(
-      `  server certificate: ${c.subject} (${c.keyType}), names ${c.names.join(', ')}, valid until ${c.notAfter}`,
+      `${paint('bold', 'Server certificate:')} ${c.subject} (${c.keyType}), names ${c.names.join(', ')}, valid until ${c.notAfter}`,
     );
   }
-  out.push(
-    o.connected
-      ? `RESULT: connected, ${o.encrypted ? `encrypted (${o.protocol ?? 'TLS'})` : 'NOT encrypted'}; chain ${o.chainVerified ? 'verified' : 'not verified'}; host name ${o.hostnameVerified ? 'verified' : 'not verified'}`
-      : 'RESULT: connection fails',
-  );
-  if (o.error !== undefined) {
-    out.push('ERROR (exact client text):');
-    for (const line of o.error.split('\n')) out.push(`  ${line}`);
-  }
-  out.push(
-    `PROTECTION: eavesdropping ${o.protection.eavesdropping ? 'protected' : 'EXPOSED'}; MITM ${o.protection.mitm}${o.protection.downgradePossible ? '; downgrade possible' : ''}`,
-  );
-  out.push(`  ${o.protection.explanation}`);
-  out.push('STEPS:');
+  if (o.clientCertificate)
+    out.push(
+      `${paint('bold', 'Client certificate:')} ${o.clientCertificate.subject}${o.clientCertificate.verdict ? ` (${o.clientCertificate.verdict})` : ''}`,
+    );
+  out.push(paint('bold', 'Steps:'));
   for (const s of o.steps) {
     out.push(`  [${s.attempt}] ${s.kind.padEnd(12)} ${s.status.padEnd(4)} ${s.detail}`);
     out.push(`      rule ${s.rule} — ${s.source}`);
   }
-  for (const w of o.warnings) out.push(`WARNING (printed by the client):\n  ${w.split('\n').join('\n  ')}`);
-  if (o.fix) out.push(`FIX: ${o.fix}`);
+  out.push(`Used by: ${o.usedBy.join('; ')}`);
   return out.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function diagnose(text: string, json: boolean, io: CliIo): Promise<number> {
+  const d = diagnoseError(text);
+  if (json) io.out(JSON.stringify(d, null, 2) + '\n');
+  else {
+    const paint = painter(io.color);
+    const lines = [
+      `${paint('bold', d.id === 'unknown' ? 'NOT RECOGNISED' : 'MEANING')}: ${d.meaning}`,
+      'Likely causes:',
+      ...d.causes.map((c, i) => `  ${i + 1}. ${c}`),
+    ];
+    if (d.rule) lines.push(`Rule: ${d.rule.id} — ${d.rule.source}`);
+    if (d.reproduce) lines.push('Reproduce (scenario JSON):', JSON.stringify(d.reproduce, null, 2));
+    io.out(lines.join('\n') + '\n');
+  }
+  return d.id === 'unknown' ? 1 : 0;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const args = argv[0] === 'sslmode' ? argv.slice(1) : [...argv];
   const json = args.includes('--json');
   const rest = args.filter((a) => a !== '--json');
   try {
     if (rest[0] === '--diagnose') {
       const text = rest.slice(1).join(' ');
-      if (!text) throw new UsageError('--diagnose needs the error text');
-      const d = diagnoseError(text);
-      if (json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
-      else {
-        const lines = [
-          `MEANING: ${d.meaning}`,
-          'LIKELY CAUSES:',
-          ...d.causes.map((c, i) => `  ${i + 1}. ${c}`),
-        ];
-        if (d.rule) lines.push(`RULE: ${d.rule.id} — ${d.rule.source}`);
-        if (d.reproduce) lines.push('REPRODUCE (scenario JSON):', JSON.stringify(d.reproduce, null, 2));
-        process.stdout.write(lines.join('\n') + '\n');
-      }
-      return d.id === 'unknown' ? 1 : 0;
+      if (!text.trim()) throw new InputError('--diagnose needs the error text');
+      return await diagnose(text, json, io);
     }
-    if (rest.length !== 1 || rest[0]!.startsWith('--')) throw new UsageError(USAGE);
+    const option = rest.find((a) => a.startsWith('-') && a !== '-');
+    if (option !== undefined) throw new InputError(`unknown option "${option}"`);
+    if (rest.length !== 1)
+      throw new InputError(rest.length ? 'one scenario file at a time' : 'no scenario file given');
     const scenario = await loadScenario(rest[0]!);
-    const outcome = await explainConnection(scenario);
-    process.stdout.write((json ? JSON.stringify(outcome, null, 2) : formatOutcome(outcome)) + '\n');
+    let outcome: ConnectionOutcome;
+    try {
+      outcome = await explainConnection(scenario);
+    } catch (e) {
+      throw new Error(`the engine could not evaluate ${rest[0]}: ${messageOf(e)}`);
+    }
+    io.out((json ? JSON.stringify(outcome, null, 2) : formatOutcome(outcome, io.color)) + '\n');
     return outcome.connected ? 0 : 1;
   } catch (e) {
-    process.stderr.write(`${e instanceof UsageError ? '' : 'tls-lab sslmode: '}${(e as Error).message}\n`);
+    io.err(`tls-lab sslmode: ${messageOf(e)}\n`);
+    if (e instanceof InputError) io.err('Run `tls-lab sslmode --help` for the scenario format.\n');
     return 2;
   }
 }

@@ -37,6 +37,8 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
   it('a trusted user gets AuthenticationOk inside TLS 1.2', async () => {
     const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres']);
     expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, /);
+    expect(r.stdout.split('\n')[1]).toBe('PostgreSQL replied: AuthenticationOk');
     expect(r.stdout).toContain("PostgreSQL SSL response 'S'");
     expect(r.stdout).toContain('Protocol:          TLSv1_2');
     expect(r.stdout).toContain('PostgreSQL replied: AuthenticationOk');
@@ -51,6 +53,9 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
   it('a user without a pg_hba.conf entry gets the FATAL text and exit 3', async () => {
     const r = await runCli([...base(), '--pg-user', 'mallory', '--pg-database', 'postgres']);
     expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'REFUSED by PostgreSQL after the handshake: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "mallory", database "postgres", SSL encryption (SQLSTATE 28000)',
+    );
     expect(r.stdout).toContain(
       'PostgreSQL replied: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "mallory", database "postgres", SSL encryption',
     );

@@ -1,0 +1,111 @@
+/**
+ * What every `tls-lab` command shares: where it writes (injected, so tests run a command in-process), whether
+ * it may colour its output, and the checks that turn bad input into one clear sentence and exit status 2.
+ */
+import { readFile } from 'node:fs/promises';
+
+export interface CliIo {
+  /** Standard output (the report, or JSON). */
+  readonly out: (text: string) => void;
+  /** Standard error (usage and input errors). */
+  readonly err: (text: string) => void;
+  /** ANSI colours on standard output: only on a terminal, and never when NO_COLOR is set. */
+  readonly color: boolean;
+}
+
+/**
+ * Colours follow https://no-color.org: a non-empty NO_COLOR turns them off; so does a stream that is not a
+ * terminal (a pipe, a file) and TERM=dumb.
+ */
+export function colorWanted(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (!isTTY) return false;
+  if ((env.NO_COLOR ?? '') !== '') return false;
+  return env.TERM !== 'dumb';
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    color: colorWanted(process.stdout.isTTY === true, process.env),
+  };
+}
+
+/** Collects what a command writes: for tests and for callers that want the text. */
+export function memoryIo(color = false): CliIo & { stdout: () => string; stderr: () => string } {
+  let stdout = '';
+  let stderr = '';
+  return {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+    color,
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
+
+const SGR = { bold: '1', red: '31', green: '32', yellow: '33', dim: '2' } as const;
+export type Style = keyof typeof SGR;
+
+/** `paint('red', text)` wraps text in ANSI codes when colour is on, and returns it unchanged otherwise. */
+export function painter(color: boolean): (style: Style, text: string) => string {
+  return (style, text) => (color ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text);
+}
+
+/** Bad input from the user (flags, files, dates): the message is printed as is, and the exit status is 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * An ISO 8601 date or date-time, UTC unless it carries an offset ("2024-01-15", "2024-01-15T10:00:00Z",
+ * "2024-01-15T12:00+02:00"). Impossible calendar dates (2024-02-30) are refused, not rolled over.
+ */
+export function parseIsoDate(text: string, what: string): Date {
+  const m = ISO_DATE.exec(text.trim());
+  const fail = () =>
+    new InputError(
+      `${what} "${text}" is not an ISO 8601 date (for example 2024-01-15 or 2024-01-15T10:00:00Z)`,
+    );
+  if (!m) throw fail();
+  const [, y, mo, d, h = '00', mi = '00', s = '00', , zone] = m;
+  const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (
+    calendar.getUTCFullYear() !== Number(y) ||
+    calendar.getUTCMonth() !== Number(mo) - 1 ||
+    calendar.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  )
+    throw fail();
+  const date = new Date(zone || !m[4] ? text.trim() : `${text.trim()}Z`);
+  if (Number.isNaN(date.getTime())) throw fail();
+  return date;
+}
+
+/** Reads a file the user named; a missing, unreadable or directory path is an InputError naming it. */
+export async function readInputFile(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (e as Error).message;
+    throw new InputError(`cannot read ${what} ${path}: ${why}`);
+  }
+}
+
+/** The message of anything thrown, for the one line a command prints instead of a stack trace. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

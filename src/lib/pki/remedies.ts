@@ -1,0 +1,201 @@
+/**
+ * What would make a failing chain pass, computed from a finished analysis (no new path search, no clock):
+ * the issuer that is missing and which loaded certificate could serve as it, the anchor to add, the dates at
+ * which a path that fails only on time would be valid, the names a host-name failure would accept, and the
+ * sent certificate a client's choice trips over while another path is valid.
+ *
+ * Pure and structuredClone-safe, for the CLI and the Chain Lab alike. `pool` is every certificate the user
+ * loaded, each with where it came from (a file name, "mozilla preset" …): the candidates are looked up there.
+ */
+import type { CertView } from './types.ts';
+import type { ChainAnalysis } from './paths/analyze-types.ts';
+import { commonNames } from './paths/names.ts';
+import { certRef, label, type CertRef } from './paths/reasons.ts';
+
+export interface RemedyCandidate {
+  readonly id: string;
+  readonly subject: string;
+  /** Where it was loaded from. */
+  readonly source: string;
+  /** Self-signed: it would serve as a trust anchor rather than as a sent intermediate. */
+  readonly selfSigned: boolean;
+}
+
+export type RemedyKind =
+  'send-issuer' | 'add-anchor' | 'validity-window' | 'use-listed-name' | 'stop-sending';
+
+export interface Remedy {
+  readonly kind: RemedyKind;
+  /** One sentence a person can act on. */
+  readonly message: string;
+  /** The certificate the remedy is about (whose issuer is missing, the root to trust, the one to stop sending). */
+  readonly certificate?: CertRef;
+  /** send-issuer / add-anchor: the issuer's name that was looked for. */
+  readonly issuer?: string;
+  /** send-issuer / add-anchor: loaded certificates whose subject (and key identifier) fit. */
+  readonly candidates?: readonly RemedyCandidate[];
+  /** send-issuer: where the certificate says its issuer can be downloaded (AIA caIssuers). */
+  readonly caIssuers?: readonly string[];
+  /** validity-window: the path (index into analysis.paths) and the dates every certificate on it is valid. */
+  readonly path?: number;
+  readonly window?: { readonly notBefore: string; readonly notAfter: string };
+  /** use-listed-name: the names the leaf holds. */
+  readonly names?: readonly string[];
+}
+
+export interface PoolEntry {
+  readonly certificate: CertView;
+  readonly source: string;
+}
+
+const TIME_CODES = new Set(['expired', 'not-yet-valid']);
+const NO_ISSUER = /ISSUER|UNABLE_TO_VERIFY_LEAF|UnknownAuthority|unknown-issuer/i;
+const HOST = /HOSTNAME|IP_ADDRESS_MISMATCH|HostnameError|NotValidForName|hostname-mismatch/i;
+
+function fitsAsIssuer(child: CertView, issuer: CertView): boolean {
+  if (issuer.id === child.id || issuer.subject.key !== child.issuer.key) return false;
+  const akid = child.authorityKeyId?.toLowerCase();
+  const skid = issuer.subjectKeyId?.toLowerCase();
+  return !akid || !skid || akid === skid;
+}
+
+function leafNames(leaf: CertView): string[] {
+  const san = leaf.san;
+  if (san && (san.dns.length || san.ip.length))
+    return [...san.dns.map((d) => `DNS:${d}`), ...san.ip.map((i) => `IP:${i}`)];
+  return commonNames(leaf).map((n) => `CN=${n}`);
+}
+
+/** The remedies for the analysis's verdict (empty when the chosen profile accepts the chain). */
+export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[] = []): Remedy[] {
+  if (analysis.verdict.valid || !analysis.leaf) return [];
+  const byId = new Map<string, CertView>();
+  for (const c of [...analysis.certificates, ...analysis.anchors]) byId.set(c.id, c);
+  for (const p of pool) if (!byId.has(p.certificate.id)) byId.set(p.certificate.id, p.certificate);
+  const anchorIds = new Set(analysis.anchors.map((a) => a.id));
+  const sentIds = new Set(analysis.certificates.map((c) => c.id));
+  const out: Remedy[] = [];
+  const seen = new Set<string>();
+  const push = (key: string, r: Remedy) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(r);
+  };
+  const error = analysis.verdict.error;
+  const validPaths = analysis.paths.filter((p) => p.valid);
+
+  // Certificates whose issuer was looked for and not found: the top of the profile's partial path, or (when
+  // no path is valid at all) the top of every dead end. A self-signed top that is not trusted is its own issuer.
+  const tops: CertView[] = [];
+  const verdictTop = analysis.verdict.path?.at(-1);
+  const top0 = verdictTop === undefined ? undefined : byId.get(verdictTop);
+  if (top0 && ((error && NO_ISSUER.test(error.code)) || (top0.selfIssued && !anchorIds.has(top0.id))))
+    tops.push(top0);
+  if (validPaths.length === 0)
+    for (const d of analysis.deadEnds) {
+      const top = byId.get(d.certificates.at(-1)!);
+      if (top && (d.why === 'no-issuer' || (d.why === 'loop' && top.selfIssued))) tops.push(top);
+    }
+  const known = [...analysis.certificates, ...analysis.anchors];
+  for (const top of tops) {
+    // The engine had an issuer for it (the failure is elsewhere on the path): nothing is missing here.
+    if (!top || known.some((c) => fitsAsIssuer(top, c))) continue;
+    if (top.selfIssued && !anchorIds.has(top.id)) {
+      push(`anchor:${top.id}`, {
+        kind: 'add-anchor',
+        message: `trust ${label(top)} (it was sent, self-signed, and is not among the trust anchors): add it to the anchors only if you trust it`,
+        certificate: certRef(top),
+        issuer: top.subject.rfc4514,
+        candidates: [],
+      });
+      continue;
+    }
+    const candidates = pool
+      .filter((p) => fitsAsIssuer(top, p.certificate))
+      .map((p) => ({
+        id: p.certificate.id,
+        subject: p.certificate.subject.rfc4514,
+        source: p.source,
+        selfSigned: p.certificate.selfIssued,
+      }));
+    const caIssuers = top.aia?.caIssuers ?? [];
+    const roots = candidates.filter((c) => c.selfSigned);
+    const from = (cs: readonly RemedyCandidate[]) =>
+      cs.map((c) => `${label(byId.get(c.id)!)} from ${c.source}`).join(', ');
+    if (roots.length) {
+      push(`anchor:${top.issuer.key}`, {
+        kind: 'add-anchor',
+        message: `add the root ${top.issuer.rfc4514} to the trust anchors: ${from(roots)}`,
+        certificate: certRef(top),
+        issuer: top.issuer.rfc4514,
+        candidates: roots,
+      });
+    }
+    const intermediates = candidates.filter((c) => !c.selfSigned);
+    if (intermediates.length || !roots.length) {
+      const where = intermediates.length
+        ? `; it is in ${from(intermediates)}`
+        : caIssuers.length
+          ? `; no loaded file holds it, the certificate says it is at ${caIssuers.join(', ')}`
+          : '; no loaded file holds it';
+      push(`issuer:${top.id}`, {
+        kind: 'send-issuer',
+        message: `the issuer of ${label(top)} is missing: send ${top.issuer.rfc4514} after it${where}`,
+        certificate: certRef(top),
+        issuer: top.issuer.rfc4514,
+        candidates: intermediates,
+        caIssuers,
+      });
+    }
+  }
+
+  // A path that fails only on time: the dates at which every certificate on it is valid.
+  analysis.paths.forEach((p, i) => {
+    // Host-name errors have their own remedy below; any other error means dates alone would not do.
+    const errors = p.reasons.filter((r) => r.severity !== 'warning' && r.code !== 'hostname-mismatch');
+    if (!errors.length || !errors.every((r) => TIME_CODES.has(r.code))) return;
+    const certs = p.certificates.map((id) => byId.get(id)).filter((c): c is CertView => !!c);
+    const from = Math.max(...certs.map((c) => c.validity.notBeforeMs));
+    const to = Math.min(...certs.map((c) => c.validity.notAfterMs));
+    if (from > to) return;
+    const window = { notBefore: new Date(from).toISOString(), notAfter: new Date(to).toISOString() };
+    push(`window:${i}`, {
+      kind: 'validity-window',
+      message: `path ${i + 1} is valid from ${window.notBefore} to ${window.notAfter} (every certificate on it is within its dates then); at ${analysis.time} it is not`,
+      path: i,
+      window,
+    });
+  });
+
+  // A host-name failure: the names the leaf would be accepted for.
+  const hostFailure =
+    (error && HOST.test(error.code)) ||
+    analysis.paths.some((p) => p.reasons.some((r) => r.code === 'hostname-mismatch'));
+  if (hostFailure) {
+    const names = leafNames(analysis.leaf);
+    push('host', {
+      kind: 'use-listed-name',
+      message: names.length
+        ? `connect with a name the certificate holds (${names.join(', ')}), or have it reissued with the host's name`
+        : 'the certificate holds no host name: have it reissued with the host’s name in subjectAltName',
+      certificate: certRef(analysis.leaf),
+      names,
+    });
+  }
+
+  // The profile settled on a path through a sent certificate that no valid path needs.
+  if (validPaths.length && analysis.verdict.path) {
+    const needed = new Set(validPaths.flatMap((p) => p.certificates));
+    analysis.verdict.path.forEach((id, depth) => {
+      if (depth === 0 || !sentIds.has(id) || needed.has(id)) return;
+      const c = byId.get(id)!;
+      const position = analysis.certificates.findIndex((s) => s.id === id);
+      push(`drop:${id}`, {
+        kind: 'stop-sending',
+        message: `stop sending #${position} ${label(c)}: ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid) does not need it`,
+        certificate: certRef(c),
+      });
+    });
+  }
+  return out;
+}

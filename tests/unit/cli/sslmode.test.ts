@@ -1,0 +1,167 @@
+/**
+ * `tls-lab sslmode` run in-process with an in-memory CliIo: scenario files with "@file" PEMs, the outcome and
+ * the client's exact error first, --json, --diagnose, --help, and exit status 2 with one sentence naming the
+ * field for a malformed scenario.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../../src/cli/io.ts';
+import { main } from '../../../src/cli/main.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+
+async function sslmode(args: string[]) {
+  const io = memoryIo();
+  const code = await main(['sslmode', ...args], io);
+  return { code, out: io.stdout(), err: io.stderr(), lines: io.stdout().trimEnd().split('\n') };
+}
+
+function scenarioFile(conninfo: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sslmode-cli-'));
+  writeFileSync(join(dir, 'leaf.pem'), SAMPLE_LEAF_GOOD);
+  writeFileSync(join(dir, 'root.pem'), SAMPLE_ROOT_A);
+  const path = join(dir, 'scenario.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      client: { driver: 'libpq', version: '17', conninfo, files: { '/etc/ca.pem': '@root.pem' } },
+      server: { ssl: true, certificateChain: '@leaf.pem', hba: ['hostssl all all 127.0.0.1/32 trust'] },
+      time: '2026-01-01T00:00:00Z',
+    }),
+  );
+  return path;
+}
+
+function rawFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sslmode-cli-')), 'scenario.json');
+  writeFileSync(path, text);
+  return path;
+}
+
+const GOOD = {
+  client: { driver: 'libpq', conninfo: 'host=127.0.0.1 sslmode=require' },
+  server: { ssl: true, hba: ['host all all 127.0.0.1/32 trust'] },
+};
+
+describe('tls-lab sslmode', () => {
+  it('leads with CONNECTED and how, exit 0, when the predicted connection succeeds', async () => {
+    const r = await sslmode([
+      scenarioFile('host=127.0.0.1 user=app sslmode=verify-full sslrootcert=/etc/ca.pem'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toBe(
+      'CONNECTED, encrypted (TLSv1.3); chain verified; host name verified (libpq 17, sslmode verify-full)',
+    );
+    expect(r.out).toContain('\nSteps:\n');
+  });
+  it('leads with FAILS and the exact client error, exit 1; --json gives the ConnectionOutcome', async () => {
+    const text = await sslmode([scenarioFile('host=127.0.0.1 user=app sslmode=verify-full')]);
+    expect(text.code).toBe(1);
+    expect(text.lines[0]).toBe('FAILS (libpq 17, sslmode verify-full):');
+    expect(text.lines[1]).toMatch(
+      /^ {2}connection to server at "127.0.0.1", port 5432 failed: root certificate file ".*\/.postgresql\/root.crt" does not exist$/,
+    );
+    const r = await sslmode([scenarioFile('host=127.0.0.1 user=app sslmode=verify-full'), '--json']);
+    expect(r.code).toBe(1);
+    const outcome = JSON.parse(r.out);
+    expect(outcome.error).toMatch(
+      /^connection to server at "127.0.0.1", port 5432 failed: root certificate file ".*\/.postgresql\/root.crt" does not exist\n/,
+    );
+  });
+  it('diagnoses an error text', async () => {
+    const r = await sslmode(['--diagnose', 'server does not support SSL, but SSL was required']);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatch(/^MEANING: /);
+  });
+  it('--help documents the exit status', async () => {
+    const r = await sslmode(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Exit status: 0 the predicted connection succeeds');
+    expect(r.out).toContain('2 bad input');
+  });
+});
+
+describe('tls-lab sslmode: bad input exits 2 with one sentence naming the file and field', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['no file', () => [], /no scenario file given/],
+    ['an unknown option', () => ['--frobnicate'], /unknown option "--frobnicate"/],
+    ['an empty --diagnose', () => ['--diagnose', ' '], /--diagnose needs the error text/],
+    [
+      'a missing file',
+      () => ['/no/such/file.json'],
+      /cannot read scenario \/no\/such\/file\.json: no such file/,
+    ],
+    ['not JSON', () => [rawFile('{"hello":')], /scenario\.json is not JSON: /],
+    [
+      'JSON that is not a scenario',
+      () => [rawFile('{"hello":1}')],
+      /scenario\.json: client must be an object, got nothing/,
+    ],
+    ['an array', () => [rawFile('[1,2]')], /the scenario must be an object, got \[1,2\]/],
+    [
+      'an unknown driver',
+      () => [rawFile(JSON.stringify({ ...GOOD, client: { ...GOOD.client, driver: 'jdbc' } }))],
+      /client\.driver must be one of libpq, node-postgres, pgjdbc, npgsql, pgx, asyncpg, got "jdbc"/,
+    ],
+    [
+      'a number for conninfo',
+      () => [rawFile(JSON.stringify({ ...GOOD, client: { ...GOOD.client, conninfo: 5 } }))],
+      /client\.conninfo must be a string, got 5/,
+    ],
+    [
+      'a string for ssl',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, ssl: 'on' } }))],
+      /server\.ssl must be true or false, got "on"/,
+    ],
+    [
+      'a non-string hba line',
+      () => [
+        rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, hba: ['host all all all trust', 7] } })),
+      ],
+      /server\.hba\[1\] must be a string, got 7/,
+    ],
+    [
+      'a bad time',
+      () => [rawFile(JSON.stringify({ ...GOOD, time: 'next tuesday' }))],
+      /scenario\.json: time "next tuesday" is not an ISO 8601 date/,
+    ],
+    [
+      'a bad port',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, port: 70000 } }))],
+      /server\.port must be a port number \(1-65535\), got 70000/,
+    ],
+    [
+      'a missing @file',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, certificateChain: '@nope.pem' } }))],
+      /cannot read server\.certificateChain file .*nope\.pem: no such file/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await sslmode(args());
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^tls-lab sslmode: /);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    });
+  }
+});
+
+describe('explainConnection reports the server certificate it reasoned about', () => {
+  it('names, key type and expiry of the leaf', async () => {
+    const { explainConnection } = await import('../../../src/lib/sslmode/index.ts');
+    const out = await explainConnection({
+      client: { driver: 'libpq', conninfo: 'host=127.0.0.1 sslmode=require' },
+      server: { ssl: true, certificateChain: SAMPLE_LEAF_GOOD, hba: ['host all all 127.0.0.1/32 trust'] },
+      time: '2026-01-01T00:00:00Z',
+    });
+    expect(out.serverCertificate).toEqual({
+      subject: 'CN=db.example.test',
+      keyType: 'EC P-256',
+      notAfter: '2124-01-01T00:00:00.000Z',
+      names: ['DNS:db.example.test', 'IP:127.0.0.1', 'CN=db.example.test'],
+    });
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * whatWouldPass (src/lib/pki/remedies.ts): what would make a failing chain pass, from the analysis alone,
+ * on real public CA chains (fixtures/public-ca): the missing intermediate and which loaded file holds it, the
+ * root to add, the dates a path is valid, the names the leaf holds, the cross-sign to stop sending.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeChain,
+  parseCertificates,
+  whatWouldPass,
+  type AnalyzeChainInput,
+  type PoolEntry,
+} from '../../../src/lib/pki/index.ts';
+
+const fixture = (path: string) =>
+  readFileSync(new URL(`../../../fixtures/public-ca/${path}`, import.meta.url), 'utf8');
+const LEAF = fixture('azure/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem');
+const CA07_MS = fixture('azure/int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem');
+const CA07_XSIGN = fixture('azure/int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem');
+const MS_ROOT = fixture('azure/root_microsoft-rsa-root-ca-2017.pem');
+const G2 = fixture('azure/root_digicert-global-root-g2.pem');
+const AT = new Date('2024-01-15T00:00:00Z');
+
+async function pool(files: Record<string, string>): Promise<PoolEntry[]> {
+  const out: PoolEntry[] = [];
+  for (const [source, pem] of Object.entries(files))
+    for (const certificate of (await parseCertificates(pem)).certificates) out.push({ certificate, source });
+  return out;
+}
+
+async function remedies(
+  input: Omit<AnalyzeChainInput, 'time'> & { time?: Date },
+  loaded: Record<string, string> = {},
+) {
+  const analysis = await analyzeChain({ time: AT, ...input });
+  return { analysis, remedies: whatWouldPass(analysis, await pool(loaded)) };
+}
+
+describe('whatWouldPass', () => {
+  it('has nothing to say about a valid chain', async () => {
+    const r = await remedies({ certificates: LEAF + CA07_MS, trustAnchors: MS_ROOT, profile: 'openssl-3' });
+    expect(r.analysis.verdict.valid).toBe(true);
+    expect(r.remedies).toEqual([]);
+  });
+
+  it('a missing intermediate: the issuer to send, the loaded file that holds it, and the AIA URL', async () => {
+    const r = await remedies(
+      { certificates: LEAF, trustAnchors: MS_ROOT, profile: 'openssl-3' },
+      { 'ca07.pem': CA07_MS, 'other-root.pem': G2 },
+    );
+    expect(r.remedies).toHaveLength(1);
+    const [m] = r.remedies;
+    expect(m?.kind).toBe('send-issuer');
+    expect(m?.certificate?.subject).toBe('CN=www.microsoft.com,O=Microsoft Corporation,L=Redmond,ST=WA,C=US');
+    expect(m?.issuer).toBe('CN=Microsoft Azure RSA TLS Issuing CA 07,O=Microsoft Corporation,C=US');
+    expect(m?.candidates?.map((c) => [c.source, c.selfSigned])).toEqual([['ca07.pem', false]]);
+    expect(m?.caIssuers).toEqual([
+      'http://www.microsoft.com/pkiops/certs/Microsoft%20Azure%20RSA%20TLS%20Issuing%20CA%2007%20-%20xsign.crt',
+    ]);
+    expect(m?.message).toContain('it is in "Microsoft Azure RSA TLS Issuing CA 07" from ca07.pem');
+  });
+
+  it('a missing root: the anchor to add, from the loaded file that holds it', async () => {
+    const r = await remedies(
+      { certificates: LEAF + CA07_XSIGN, trustAnchors: MS_ROOT, profile: 'go' },
+      { 'g2.pem': G2, 'ms.pem': MS_ROOT },
+    );
+    expect(r.remedies.map((m) => m.kind)).toEqual(['add-anchor']);
+    expect(r.remedies[0]?.candidates?.map((c) => c.source)).toEqual(['g2.pem']);
+    expect(r.remedies[0]?.message).toBe(
+      'add the root CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US to the trust anchors: "DigiCert Global Root G2" from g2.pem',
+    );
+  });
+
+  it('a self-signed certificate that was sent but is not trusted: trust it (only if you do)', async () => {
+    const r = await remedies({ certificates: MS_ROOT, trustAnchors: G2, profile: 'openssl-3' });
+    expect(r.analysis.verdict.error?.number).toBe(18);
+    expect(r.remedies.map((m) => [m.kind, m.certificate?.subject])).toEqual([
+      ['add-anchor', 'CN=Microsoft RSA Root Certificate Authority 2017,O=Microsoft Corporation,C=US'],
+    ]);
+  });
+
+  it('an expired leaf: the window in which every certificate on the path is valid', async () => {
+    const r = await remedies({
+      certificates: LEAF + CA07_MS,
+      trustAnchors: MS_ROOT,
+      profile: 'webpki',
+      time: new Date('2025-01-15T00:00:00Z'),
+    });
+    expect(r.remedies).toEqual([
+      expect.objectContaining({
+        kind: 'validity-window',
+        path: 0,
+        window: { notBefore: '2023-09-14T17:24:20.000Z', notAfter: '2024-09-08T17:24:20.000Z' },
+      }),
+    ]);
+  });
+
+  it('a host-name mismatch: the names the leaf holds (and the window when it is expired too)', async () => {
+    const r = await remedies({
+      certificates: LEAF + CA07_MS,
+      trustAnchors: MS_ROOT,
+      hostname: 'example.org',
+      profile: 'openssl-3',
+      time: new Date('2025-01-15T00:00:00Z'),
+    });
+    expect(r.remedies.map((m) => m.kind)).toEqual(['validity-window', 'use-listed-name']);
+    expect(r.remedies[1]?.names).toContain('DNS:www.microsoft.com');
+  });
+
+  it('Let’s Encrypt 2021 under OpenSSL 1.0.2: stop sending the cross-signed ISRG Root X1', async () => {
+    const le = (f: string) => fixture(`letsencrypt/${f}`);
+    const r = await remedies({
+      certificates:
+        le('int_r3_by-isrg-root-x1.pem') + le('int_isrg-root-x1_by-dst-root-ca-x3_crosssigned.pem'),
+      trustAnchors: le('root_isrg-root-x1_selfsigned.pem') + le('root_dst-root-ca-x3_expired-2021.pem'),
+      purpose: 'any',
+      profile: 'openssl-1.0.2',
+      time: new Date('2021-10-15T00:00:00Z'),
+    });
+    expect(r.analysis.verdict.valid).toBe(false);
+    const drop = r.remedies.find((m) => m.kind === 'stop-sending');
+    expect(drop?.certificate?.subject).toBe('CN=ISRG Root X1,O=Internet Security Research Group,C=US');
+    expect(drop?.message).toMatch(
+      /^stop sending #1 "ISRG Root X1": openssl-1\.0\.2 builds its chain through it/,
+    );
+    // Plain data: crosses the worker boundary.
+    expect(structuredClone(r.remedies)).toEqual(r.remedies);
+  });
+});
