@@ -12,7 +12,19 @@ import {
   type RsaPrivateComponents,
   type RsaPublicComponents,
 } from '../../crypto/index.ts';
-import { oidText, readChildren, readElement, type DerElement } from '../../crypto/der.ts';
+import {
+  TAG_BIT_STRING,
+  TAG_INTEGER,
+  TAG_OCTET_STRING,
+  TAG_OID,
+  TAG_SEQUENCE,
+  expectTag,
+  oidText,
+  readChildren,
+  readElement,
+  readSingle,
+  type DerElement,
+} from '../../crypto/der.ts';
 
 export type PublicKey =
   | { kind: 'rsa'; bits: number; rsa: RsaPublicComponents; spki: Uint8Array }
@@ -78,25 +90,21 @@ function nameToString(name: DerElement): string {
     .join(', ');
 }
 
-/** UTCTime / GeneralizedTime (RFC 5280 §4.1.2.5) to milliseconds since the epoch. */
-function derTime(el: DerElement): number {
+/** UTCTime / GeneralizedTime (RFC 5280 §4.1.2.5: YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ) to milliseconds since the epoch. */
+function derTime(el: DerElement | undefined, what: string): number {
+  if (!el) throw new CryptoError('invalid-input', `DER: ${what} is missing`);
   const s = text(el.value);
-  let year: number;
-  let rest: string;
-  if (el.tag === 0x17) {
-    const yy = Number(s.slice(0, 2));
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    rest = s.slice(2);
-  } else if (el.tag === 0x18) {
-    year = Number(s.slice(0, 4));
-    rest = s.slice(4);
-  } else {
+  const m =
+    el.tag === 0x17 ? /^(\d\d)(\d{10})Z$/.exec(s) : el.tag === 0x18 ? /^(\d{4})(\d{10})Z$/.exec(s) : null;
+  if (!m) {
     throw new CryptoError(
       'invalid-input',
-      `DER: expected a time at offset ${el.offset}, got tag 0x${el.tag.toString(16)}`,
+      `DER: ${what}: expected a UTCTime or GeneralizedTime at offset ${el.offset}, got tag 0x${el.tag.toString(16)} ${JSON.stringify(s.slice(0, 20))}`,
     );
   }
-  const n = (i: number) => Number(rest.slice(i, i + 2));
+  const yy = Number(m[1]);
+  const year = m[1]!.length === 2 ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
+  const n = (i: number) => Number(m[2]!.slice(i, i + 2));
   return Date.UTC(year, n(0) - 1, n(2), n(4), n(6), n(8));
 }
 
@@ -121,21 +129,23 @@ export function parseSpki(spki: Uint8Array): PublicKey {
 }
 
 export function parseCertificate(der: Uint8Array): CertificateInfo {
-  const cert = readElement(der, 0);
+  const cert = readSingle(der, TAG_SEQUENCE, 'Certificate');
   const [tbs, algorithm, signatureValue] = readChildren(cert.value);
-  if (!tbs || !algorithm || !signatureValue) throw new CryptoError('invalid-input', 'certificate: truncated');
-  const signatureAlgorithm = oidText(readChildren(algorithm.value)[0]!);
-  const fields = readChildren(tbs.value);
+  expectTag(tbs, TAG_SEQUENCE, 'Certificate.tbsCertificate');
+  expectTag(algorithm, TAG_SEQUENCE, 'Certificate.signatureAlgorithm');
+  expectTag(signatureValue, TAG_BIT_STRING, 'Certificate.signatureValue');
+  const signatureAlgorithm = oidText(
+    expectTag(readChildren(algorithm!.value)[0], TAG_OID, 'Certificate.signatureAlgorithm.algorithm'),
+  );
+  const fields = readChildren(tbs!.value);
   // version [0] EXPLICIT is optional
   let i = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const serial = fields[i++];
+  const serial = expectTag(fields[i++], TAG_INTEGER, 'tbsCertificate.serialNumber');
   i++; // signature AlgorithmIdentifier
-  const issuer = fields[i++];
-  const validity = fields[i++];
-  const subject = fields[i++];
-  const spki = fields[i++];
-  if (!serial || !issuer || !validity || !subject || !spki)
-    throw new CryptoError('invalid-input', 'certificate: truncated tbsCertificate');
+  const issuer = expectTag(fields[i++], TAG_SEQUENCE, 'tbsCertificate.issuer');
+  const validity = expectTag(fields[i++], TAG_SEQUENCE, 'tbsCertificate.validity');
+  const subject = expectTag(fields[i++], TAG_SEQUENCE, 'tbsCertificate.subject');
+  const spki = expectTag(fields[i++], TAG_SEQUENCE, 'tbsCertificate.subjectPublicKeyInfo');
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   let hasSubjectAltName = false;
@@ -143,9 +153,9 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     if (f.tag !== 0xa3) continue;
     for (const ext of readChildren(readElement(f.value, 0).value)) {
       const parts = readChildren(ext.value);
-      if (oidText(parts[0]!) !== OID_SUBJECT_ALT_NAME) continue;
+      if (oidText(expectTag(parts[0], TAG_OID, 'Extension.extnID')) !== OID_SUBJECT_ALT_NAME) continue;
       hasSubjectAltName = true;
-      const value = parts[parts.length - 1]!;
+      const value = expectTag(parts[parts.length - 1], TAG_OCTET_STRING, 'subjectAltName.extnValue');
       for (const gn of readChildren(readElement(value.value, 0).value)) {
         if (gn.tag === 0x82) dnsNames.push(text(gn.value));
         if (gn.tag === 0x87)
@@ -153,20 +163,20 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
       }
     }
   }
-  const times = readChildren(validity.value);
+  const [notBefore, notAfter] = readChildren(validity.value);
   return {
     der,
-    tbs: raw(cert.value, tbs),
+    tbs: raw(cert.value, tbs!),
     signatureAlgorithm,
-    signature: signatureValue.value.subarray(1),
+    signature: signatureValue!.value.subarray(1),
     serialHex: toHex(serial.value),
-    issuerRaw: raw(tbs.value, issuer),
-    subjectRaw: raw(tbs.value, subject),
+    issuerRaw: raw(tbs!.value, issuer),
+    subjectRaw: raw(tbs!.value, subject),
     issuer: nameToString(issuer),
     subject: nameToString(subject),
-    notBefore: derTime(times[0]!),
-    notAfter: derTime(times[1]!),
-    publicKey: parseSpki(raw(tbs.value, spki)),
+    notBefore: derTime(notBefore, 'tbsCertificate.validity.notBefore'),
+    notAfter: derTime(notAfter, 'tbsCertificate.validity.notAfter'),
+    publicKey: parseSpki(raw(tbs!.value, spki)),
     dnsNames,
     ipAddresses,
     hasSubjectAltName,
