@@ -6,6 +6,9 @@
  */
 
 import { parseKeyValue } from './conninfo.ts';
+import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from './go-url.ts';
+import { ipBytes } from './hba.ts';
+import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from './py-url.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
@@ -457,20 +460,12 @@ export function parseDriverSettings(
     };
   }
   if (driver === 'asyncpg') return parseAsyncpgDsn(text, env, fallbackUser);
-  // pgx: libpq-style key=value or URL.
+  // pgx: libpq-style key=value or URL (pgconn/config.go ParseConfigWithOptions()).
   let opts: ReadonlyMap<string, string>;
   if (/^postgres(ql)?:\/\//.test(text)) {
-    const url = new URL(text.replace(/^postgres(ql)?:\/\//, 'http://'));
-    const m = new Map<string, string>();
-    if (url.hostname) m.set('host', url.hostname);
-    if (url.port) m.set('port', url.port);
-    if (url.username) m.set('user', decodeURIComponent(url.username));
-    if (url.password) m.set('password', decodeURIComponent(url.password));
-    if (url.pathname.length > 1) m.set('dbname', decodeURIComponent(url.pathname.slice(1)));
-    for (const [k, v] of url.searchParams) m.set(k, v);
-    // parse_url.go: ssl=true becomes sslmode=require.
-    if (m.get('ssl') === 'true' && !m.has('sslmode')) m.set('sslmode', 'require');
-    opts = m;
+    const parsed = pgxUrlSettings(text);
+    if ('error' in parsed) return parsed;
+    opts = parsed;
   } else {
     const parsed = parseKeyValue(text);
     if (!parsed.ok)
@@ -478,21 +473,26 @@ export function parseDriverSettings(
     opts = parsed.options;
   }
   const get = (k: string, e: string): string | undefined => opts.get(k) ?? env[e];
+  // Every host is paired with its port (or the first one) and each port parsed before TLS is configured.
+  const hostCount = (get('host', 'PGHOST') ?? 'localhost').split(',').length;
+  const ports = (get('port', 'PGPORT') ?? '5432').split(',');
+  for (let i = 0; i < hostCount; i++) {
+    const portError = goPortError(ports[i] ?? ports[0]!);
+    if (portError)
+      return { error: `cannot parse \`${redactPgxPassword(text)}\`: invalid port (${portError})` };
+  }
   let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
   if (sslrootcert === 'system') sslmode = 'verify-full';
   if (!(sslmode in PGX.modes)) {
-    // pgconn errors.go ParseConfigError: the connection string with passwords masked (redactPW).
-    const redacted = text
-      .replace(/password='[^']*'/g, 'password=xxxxx')
-      .replace(/password=[^ ]*/g, 'password=xxxxx')
-      .replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:xxxxx@');
-    return { error: `cannot parse \`${redacted}\`: failed to configure TLS (sslmode is invalid)` };
+    return {
+      error: `cannot parse \`${redactPgxPassword(text)}\`: failed to configure TLS (sslmode is invalid)`,
+    };
   }
   const user = get('user', 'PGUSER') ?? fallbackUser;
   return {
-    host: get('host', 'PGHOST') ?? 'localhost',
-    port: get('port', 'PGPORT') ?? '5432',
+    host: (get('host', 'PGHOST') ?? 'localhost').split(',')[0]!,
+    port: ports[0]!,
     user,
     database: get('dbname', 'PGDATABASE') ?? user,
     password: get('password', 'PGPASSWORD'),
@@ -501,53 +501,204 @@ export function parseDriverSettings(
   };
 }
 
+/**
+ * pgconn/config.go parseURLSettings() (v5.10): Go's url.Parse, then each comma-separated host[:port] of the
+ * authority split with net.SplitHostPort unless it is an IP or has no colon (isIPOnly); query keys override,
+ * dbname as database. Settings keyed as the model reads them (dbname).
+ */
+function pgxUrlSettings(text: string): Map<string, string> | { error: string } {
+  const parsed = parseGoUrl(text);
+  if (!parsed.ok)
+    return { error: `cannot parse \`${redactPgxPassword(text)}\`: failed to parse as URL (${parsed.error})` };
+  const url = parsed.url;
+  const m = new Map<string, string>();
+  if (url.user?.username) m.set('user', url.user.username);
+  if (url.user?.password !== undefined) m.set('password', url.user.password);
+  const hosts: string[] = [];
+  const ports: string[] = [];
+  for (const hostport of url.host.split(',')) {
+    if (hostport === '') continue;
+    const bare = hostport.replace(/^\[+|\]+$/g, '');
+    if (ipBytes(bare) !== null || !hostport.includes(':')) {
+      hosts.push(bare);
+      continue;
+    }
+    const split = goSplitHostPort(hostport);
+    if (!split.ok)
+      return {
+        error: `cannot parse \`${redactPgxPassword(text)}\`: failed to parse as URL (failed to split host:port in '${hostport}', err: ${split.error})`,
+      };
+    if (split.host !== '') hosts.push(split.host);
+    if (split.port !== '') ports.push(split.port);
+  }
+  if (hosts.length > 0) m.set('host', hosts.join(','));
+  if (ports.length > 0) m.set('port', ports.join(','));
+  const database = url.path.replace(/^\/+/, '');
+  if (database !== '') m.set('dbname', database);
+  for (const [k, v] of goQuery(url.rawQuery)) m.set(k === 'database' ? 'dbname' : k, v[0]!);
+  // parse_url.go: ssl=true becomes sslmode=require.
+  if (m.get('ssl') === 'true' && !m.has('sslmode')) m.set('sslmode', 'require');
+  return m;
+}
+
+/** pgconn/config.go parsePort(): strconv.ParseUint(s, 10, 16)'s error text, or "outside range" for 0. */
+function goPortError(port: string): string | null {
+  if (!/^[0-9]+$/.test(port)) return `strconv.ParseUint: parsing ${JSON.stringify(port)}: invalid syntax`;
+  if (Number(port) > 65535) return `strconv.ParseUint: parsing ${JSON.stringify(port)}: value out of range`;
+  return Number(port) < 1 ? 'outside range' : null;
+}
+
+/**
+ * pgconn/errors.go redactPW(): a URL that url.Parse reads is printed back by (*URL).String() with the password
+ * as xxxxx; anything else has password=... values and a ":...@" userinfo masked by pattern.
+ */
+function redactPgxPassword(text: string): string {
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    const parsed = parseGoUrl(text);
+    if (parsed.ok) {
+      const u = parsed.url;
+      return goUrlString(
+        u.user?.password !== undefined ? { ...u, user: { username: u.user.username, password: 'xxxxx' } } : u,
+      );
+    }
+  }
+  return text
+    .replace(/password='[^']*'/g, 'password=xxxxx')
+    .replace(/password=[^ ]*/g, 'password=xxxxx')
+    .replace(/:[^:@]+?@/g, ':xxxxxx@');
+}
+
 const ASYNCPG_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 
 /**
- * asyncpg's DSN: a postgres:// or postgresql:// URL only (connect_utils.py _parse_connect_dsn_and_args()).
- * Query parameters override nothing given as keyword arguments (none here); PG* variables fill the gaps.
+ * asyncpg's DSN: a postgres:// or postgresql:// URL only (connect_utils.py _parse_connect_dsn_and_args(),
+ * _parse_hostlist(), _validate_port_spec(), v0.31), read with CPython's urllib.parse. What it raises (its own
+ * ClientConfigurationError, or a ValueError / IndexError from Python itself) is the error text. No keyword
+ * arguments are modelled, so the DSN and then PG* variables decide; the first host and its port are used.
  */
 function parseAsyncpgDsn(
   text: string,
   env: Readonly<Record<string, string>>,
   fallbackUser: string,
 ): DriverSettings | { error: string } {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase() ?? '';
-  if (scheme !== 'postgres' && scheme !== 'postgresql')
-    return {
-      error: `invalid DSN: scheme is expected to be either "postgresql" or "postgres", got '${scheme}'`,
-    };
-  let url: URL;
-  try {
-    url = new URL(text.replace(/^[^:]*:/, 'http:'));
-  } catch {
-    return {
-      error: `The engine could not read this DSN as a single-host URL (asyncpg's multi-host lists are not modelled): ${text}`,
-    };
+  const split = pyUrlsplit(text);
+  if (!split.ok) return { error: split.error };
+  const parsed = split.url;
+  let query = new Map<string, string>();
+  if (parsed.query) {
+    const q = pyParseQsStrict(parsed.query);
+    if (!q.ok) return { error: q.error };
+    query = q.values;
   }
-  const q = url.searchParams;
+  if (parsed.scheme !== 'postgres' && parsed.scheme !== 'postgresql')
+    return {
+      error: `invalid DSN: scheme is expected to be either "postgresql" or "postgres", got ${pyRepr(parsed.scheme)}`,
+    };
+  const at = parsed.netloc.indexOf('@');
+  const auth = at === -1 ? '' : parsed.netloc.slice(0, at);
+  const hostspec = at === -1 ? parsed.netloc : parsed.netloc.slice(at + 1);
+  const colon = auth.indexOf(':');
+  const dsnUser = colon === -1 ? auth : auth.slice(0, colon);
+  const dsnPassword = colon === -1 ? '' : auth.slice(colon + 1);
+  let hosts: string[] = [];
+  let ports: number[] = [];
+  if (hostspec) {
+    const list = asyncpgHostlist(hostspec, ports, true, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
+  let database: string | undefined;
+  if (parsed.path) database = pyUnquote(parsed.path.replace(/^\//, ''));
+  let user = dsnUser ? pyUnquote(dsnUser) : undefined;
+  let password = dsnPassword ? pyUnquote(dsnPassword) : undefined;
+  const portText = query.get('port');
+  if (portText && ports.length === 0) {
+    for (const p of portText.split(',')) {
+      const n = pyInt(p);
+      if (!n.ok) return { error: n.error };
+      ports.push(n.value);
+    }
+  }
+  const hostText = query.get('host');
+  if (hostText && hosts.length === 0) {
+    const list = asyncpgHostlist(hostText, ports, false, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
+  database ??= query.get('dbname') ?? query.get('database');
+  user ??= query.get('user');
+  password ??= query.get('password');
+  if (hosts.length === 0 && env['PGHOST']) {
+    const list = asyncpgHostlist(env['PGHOST'], ports, false, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
   // SSLMode.parse(): the value with '-' replaced by '_' must name a member, so verify_full is accepted too.
-  const modeText = q.get('sslmode') ?? env['PGSSLMODE'] ?? 'prefer';
+  const modeText = query.get('sslmode') ?? env['PGSSLMODE'] ?? 'prefer';
   const sslmode = modeText.replace(/_/g, '-');
   if (!ASYNCPG_MODES.includes(sslmode))
     return { error: `\`sslmode\` parameter must be one of: ${ASYNCPG_MODES.join(', ')}` };
-  const user =
-    (url.username ? decodeURIComponent(url.username) : null) ??
-    q.get('user') ??
-    (env['PGUSER'] || fallbackUser);
-  const dbname = url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : null;
-  const rootText = q.get('sslrootcert') ?? env['PGSSLROOTCERT'];
+  user ??= env['PGUSER'] || fallbackUser;
+  const rootText = query.get('sslrootcert') ?? env['PGSSLROOTCERT'];
   return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || env['PGHOST'] || 'localhost',
-    port: url.port || env['PGPORT'] || '5432',
+    host: hosts[0] ?? 'localhost',
+    port: String(ports[0] ?? (env['PGPORT'] || '5432')),
     user,
-    database: dbname ?? q.get('database') ?? env['PGDATABASE'] ?? user,
-    password:
-      (url.password ? decodeURIComponent(url.password) : null) ?? q.get('password') ?? env['PGPASSWORD'],
+    database: database || env['PGDATABASE'] || user,
+    password: password ?? env['PGPASSWORD'],
     sslmode,
     // `if sslrootcert:` - an empty value means the default file.
     sslrootcert: rootText ? rootText : undefined,
   };
+}
+
+/** connect_utils.py _parse_hostlist() with _validate_port_spec(): hosts and one port per host. */
+function asyncpgHostlist(
+  hostlist: string,
+  port: readonly number[],
+  unquote: boolean,
+  env: Readonly<Record<string, string>>,
+): { hosts: string[]; ports: number[] } | { error: string } {
+  const specs = hostlist.split(',');
+  let defaults: number[] = [];
+  const given = port.length > 0;
+  const portSpec = given ? null : env['PGPORT'];
+  const parsedDefault: number[] = [];
+  for (const p of portSpec ? portSpec.split(',') : given ? port.map(String) : ['5432']) {
+    const n = pyInt(p);
+    if (!n.ok) return { error: n.error };
+    parsedDefault.push(n.value);
+  }
+  const isList = given ? true : (portSpec ?? '').includes(',');
+  if (isList && parsedDefault.length !== specs.length)
+    return { error: `could not match ${parsedDefault.length} port numbers to ${specs.length} hosts` };
+  defaults = isList ? parsedDefault : specs.map(() => parsedDefault[0]!);
+  const hosts: string[] = [];
+  const ports: number[] = [];
+  for (const [i, spec] of specs.entries()) {
+    let addr: string;
+    let specPort = '';
+    if (spec === '') return { error: 'string index out of range' };
+    if (spec.startsWith('/')) addr = spec;
+    else if (spec.startsWith('[')) {
+      const m = /^\[([^\]]+)\](?::([0-9]+))?/.exec(spec);
+      if (!m) return { error: `invalid IPv6 address in the connection URI: ${pyRepr(spec)}` };
+      addr = m[1]!;
+      specPort = m[2] ?? '';
+    } else {
+      const c = spec.indexOf(':');
+      addr = c === -1 ? spec : spec.slice(0, c);
+      specPort = c === -1 ? '' : spec.slice(c + 1);
+    }
+    hosts.push(unquote ? pyUnquote(addr) : addr);
+    if (given) continue;
+    if (specPort) {
+      const n = pyInt(unquote ? pyUnquote(specPort) : specPort);
+      if (!n.ok) return { error: n.error };
+      ports.push(n.value);
+    } else ports.push(defaults[i]!);
+  }
+  return { hosts, ports: given ? defaults : ports };
 }
 
 export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<ConnectionOutcome> {

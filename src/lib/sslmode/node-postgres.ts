@@ -20,6 +20,7 @@ import {
   type PeerCertificate,
 } from './clientcert.ts';
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
+import { parsePgConnectionString } from './pg-connection-string.ts';
 import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
@@ -73,14 +74,10 @@ interface NodeConfig {
 }
 
 function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
-  const text = s.client.conninfo;
-  let url: URL;
-  try {
-    url = new URL(text.replace(/^postgres(ql)?:\/\//, 'http://'));
-  } catch {
-    return { error: `Invalid URL: ${text} (the engine models node-postgres connection URLs only)` };
-  }
-  const q = url.searchParams;
+  const parsed = parsePgConnectionString(s.client.conninfo);
+  if (!parsed.ok) return { error: parsed.error };
+  const url = parsed.config;
+  const q = { get: (key: string): string | null => url.params.get(key) ?? null };
   const files = s.client.files ?? {};
   const env = s.client.env ?? {};
   const warnings: string[] = [];
@@ -147,13 +144,13 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
           ? { on: true, rejectUnauthorized: false, checkHost: false }
           : { ...full, on: false };
   }
-  const user = decodeURIComponent(url.username) || env['PGUSER'] || s.client.osUser || 'postgres';
+  const user = url.user || env['PGUSER'] || s.client.osUser || 'postgres';
   return {
-    host: url.hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    host: url.host || 'localhost',
     port: url.port || '5432',
     user,
-    database: decodeURIComponent(url.pathname.slice(1)) || user,
-    password: url.password ? decodeURIComponent(url.password) : env['PGPASSWORD'],
+    database: url.database || user,
+    password: url.password || env['PGPASSWORD'],
     ssl,
     sslmode,
     warnings,
