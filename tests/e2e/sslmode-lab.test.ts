@@ -31,7 +31,9 @@ describe('sslmode Lab', () => {
     expect(await page.getByLabel('Root certificate').locator('option:checked').textContent()).toContain(
       "~/.postgresql/root.crt = DigiCert Global Root G2 (the Chain Lab's anchor)",
     );
-    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain(
+      'Host name in the certificate: verified',
+    );
     // A host the certificate does not name: the real name check fails, with libpq's text.
     await page
       .getByLabel('Connection string')
@@ -75,7 +77,9 @@ describe('sslmode Lab', () => {
       .getByLabel('Connection string')
       .fill('host=db.example.test dbname=app user=app password=secret sslmode=verify-full');
     await expect.poll(() => heading.textContent()).toBe('What happens: Connected, encrypted (TLSv1.3)');
-    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain(
+      'Host name in the certificate: verified',
+    );
     await screenshot(page, 'sslmode-trace');
     expect(errors).toEqual([]);
     await context.close();
@@ -128,15 +132,92 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
-  it('shows what an attacker on the path gets', async () => {
+  it('shows what an attacker on the path gets: red when it gets the session, green "refused" with no fix', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
-    await page.goto(app.url + '#/sslmode?attacker=1');
-    await expect.poll(() => page.locator('#attacker-title').count(), { timeout: 20_000 }).toBe(1);
-    const headings = await page.locator('.attacker-results .outcome h2').allTextContents();
-    expect(headings).toEqual([
-      'Attacker strips TLS: Connected, NOT encrypted',
-      'Attacker presents its own certificate: Connected, encrypted (TLSv1.3)',
+    // The issue's link: Azure preset, prefer, no root file. Every attacker gets the session.
+    await page.goto(app.url + '#/sslmode?preset=azure-flexible&attacker=1');
+    const cards = page.locator('.attacker-results .attack');
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
+    expect(await cards.locator('h3').allTextContents()).toEqual([
+      'Attacker strips TLS: The attacker reads everything',
+      'Attacker presents its own certificate: Encrypted, to the attacker',
+      'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
     ]);
+    expect(await page.locator('.attacker-results .attack.ok').count()).toBe(0);
+    expect(await cards.nth(2).textContent()).toContain('www.example.org from the same public issuing CA');
+    // verify-ca with the public root: stripping and the self-signed certificate are refused (green, no fix);
+    // the certificate for another name from the same CA gets through.
+    const conninfo = 'host=mydb.postgres.database.azure.com dbname=app user=app password=secret';
+    await page.goto(
+      app.url +
+        `#/sslmode?preset=azure-flexible&attacker=1&root=public-root&conninfo=${encodeURIComponent(`${conninfo} sslmode=verify-ca`)}`,
+    );
+    await expect
+      .poll(() => cards.locator('h3').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        'Attacker strips TLS: Refused: safe',
+        'Attacker presents its own certificate: Refused: safe',
+        'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
+      ]);
+    expect(await page.locator('.attacker-results .attack.ok').count()).toBe(2);
+    for (const i of [0, 1]) {
+      const text = await cards.nth(i).textContent();
+      expect(text).not.toContain('What would have stopped it');
+      expect(text).not.toMatch(/lower sslmode|anyone on the path/);
+    }
+    expect(await cards.nth(2).textContent()).toContain('verify-ca accepts any certificate the CA issued');
+    // verify-full refuses all three; the third fails on the name.
+    await page.getByLabel('Connection string').fill(`${conninfo} sslmode=verify-full`);
+    await expect.poll(() => page.locator('.attacker-results .attack.ok').count()).toBe(3);
+    expect(await cards.nth(2).locator('.error-text').textContent()).toBe(
+      'connection to server at "mydb.postgres.database.azure.com" (127.0.0.1), port 5432 failed: server certificate for "www.example.org" does not match host name "mydb.postgres.database.azure.com"',
+    );
+    expect(await page.locator('.outcome h2').first().textContent()).toBe(
+      'What happens: Connected, encrypted (TLSv1.3)',
+    );
+    await screenshot(page, 'sslmode-attacker');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('gives the same verdicts in the sslmode lesson', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/lessons/sslmode-protections/verify-ca');
+    const cards = page.locator('.lesson-lab .attacker-results .attack');
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
+    expect(await cards.locator('h3').allTextContents()).toEqual([
+      'Attacker strips TLS: Refused: safe',
+      'Attacker presents its own certificate: Refused: safe',
+      'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
+    ]);
+    // sslmode=disable: every attacker gets the session, and no card is green.
+    await page.goto(app.url + '#/lessons/sslmode-protections/disable');
+    await expect
+      .poll(() => cards.locator('h3').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        'Attacker strips TLS: The attacker reads everything',
+        'Attacker presents its own certificate: The attacker reads everything',
+        'Attacker presents a valid certificate for another name, from the same CA: The attacker reads everything',
+      ]);
+    expect(await page.locator('.lesson-lab .attacker-results .attack.ok').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('sums up a failed connection from its steps: chain verified, name failed, nothing sent', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(
+      app.url +
+        `#/sslmode?root=root-a&conninfo=${encodeURIComponent('host=pg.example.net dbname=app user=app password=secret sslmode=verify-full')}`,
+    );
+    const facts = page.locator('.outcome .facts').first();
+    await expect
+      .poll(() => facts.textContent(), { timeout: 20_000 })
+      .toContain('Server certificate chain: verified');
+    const text = (await page.locator('.outcome').first().textContent()) ?? '';
+    expect(text).toContain('Host name in the certificate: failed');
+    expect(text).toContain('Sent unencrypted: nothing: the connection failed before any user name');
+    expect(text).not.toMatch(/password exchange|anyone on the path can read/);
     expect(errors).toEqual([]);
     await context.close();
   });

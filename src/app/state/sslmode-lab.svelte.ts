@@ -1,7 +1,8 @@
 import {
+  attackVerdict,
   diagnoseError,
   explainConnection,
-  parseConninfo,
+  type AttackVerdict,
   type ConnectionOutcome,
   type Diagnosis,
   type Driver,
@@ -9,9 +10,8 @@ import {
 import {
   attackerScenarios,
   buildScenario,
-  conninfoFor,
-  DRIVERS,
-  SSLMODES,
+  type Attack,
+  matrixScenarios,
   sslmodeSchema,
   type SslmodeControls,
 } from '../views/sslmode/scenario';
@@ -27,15 +27,17 @@ export interface MatrixCell {
   readonly outcome: ConnectionOutcome;
 }
 
-export interface AttackerView {
-  readonly strip: ConnectionOutcome;
-  readonly impersonate: ConnectionOutcome;
+/** One attack and what came of it (no outcome when the attack cannot be built for this server). */
+export interface AttackResult {
+  readonly attack: Attack;
+  readonly outcome: ConnectionOutcome | null;
+  readonly verdict: AttackVerdict | null;
 }
 
 /** The sslmode Lab's state: controls in the URL; outcomes recomputed by the engine when they change. */
 export class SslmodeLab {
   outcome = $state.raw<ConnectionOutcome | null>(null);
-  attacker = $state.raw<AttackerView | null>(null);
+  attacker = $state.raw<AttackResult[] | null>(null);
   matrix = $state.raw<MatrixCell[] | null>(null);
   diagnosis = $state.raw<Diagnosis | null>(null);
   reproduction = $state.raw<ConnectionOutcome | null>(null);
@@ -78,30 +80,20 @@ export class SslmodeLab {
     }
   }
 
-  async #attack(c: SslmodeControls): Promise<AttackerView> {
-    const { strip, impersonate } = attackerScenarios(c, c.conninfo, c.driver, chainHandoff.chain);
-    return { strip: await explainConnection(strip), impersonate: await explainConnection(impersonate) };
+  async #attack(c: SslmodeControls): Promise<AttackResult[]> {
+    const results: AttackResult[] = [];
+    for (const attack of attackerScenarios(c, c.conninfo, c.driver, chainHandoff.chain)) {
+      const outcome = attack.scenario ? await explainConnection(attack.scenario) : null;
+      results.push({ attack, outcome, verdict: outcome ? attackVerdict(attack.kind, outcome) : null });
+    }
+    return results;
   }
 
   /** Every sslmode by every driver, for the same target and server. */
   async #matrix(c: SslmodeControls): Promise<MatrixCell[]> {
-    const parsed = parseConninfo(c.conninfo);
-    const o = parsed.ok ? parsed.options : new Map<string, string>();
-    const endpoint = {
-      host: o.get('host') ?? 'db.example.test',
-      port: o.get('port') ?? '5432',
-      user: o.get('user') ?? 'app',
-      dbname: o.get('dbname') ?? o.get('user') ?? 'app',
-      ...(o.get('password') ? { password: o.get('password') as string } : {}),
-    };
     const cells: MatrixCell[] = [];
-    for (const { id: driver } of DRIVERS) {
-      for (const sslmode of SSLMODES) {
-        const conninfo = conninfoFor(driver, endpoint, sslmode);
-        const scenario = buildScenario(c, conninfo, driver, chainHandoff.chain);
-        cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
-      }
-    }
+    for (const { driver, sslmode, conninfo, scenario } of matrixScenarios(c, chainHandoff.chain))
+      cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
     return cells;
   }
 

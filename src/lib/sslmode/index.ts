@@ -17,6 +17,16 @@ export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from 
 export { RULES } from './rules.ts';
 export { DRIVER_RULES } from './drivers.ts';
 export { diagnoseError, type Diagnosis } from './diagnose.ts';
+export {
+  attackVerdict,
+  outcomeFacts,
+  protectionText,
+  summaryLines,
+  type AttackKind,
+  type AttackVerdict,
+  type OutcomeFacts,
+  type SummaryLine,
+} from './summary.ts';
 
 /** The clock is read here, at the boundary, only when the scenario does not fix it. */
 export async function explainConnection(
