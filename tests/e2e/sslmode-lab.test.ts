@@ -120,6 +120,38 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('rewrites the connection string when the driver changes, and says what it left out', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(
+      app.url +
+        `#/sslmode?root=root-a&conninfo=${encodeURIComponent('host=db.example.test dbname=app user=app password=secret sslmode=verify-full sslnegotiation=direct')}`,
+    );
+    const heading = page.locator('.outcome h2').first();
+    await expect.poll(() => heading.textContent(), { timeout: 20_000 }).toContain('What happens');
+    await page.getByLabel('Driver').selectOption('pgjdbc');
+    await expect
+      .poll(() => page.getByLabel('Connection string').inputValue())
+      .toBe('jdbc:postgresql://db.example.test/app?user=app&password=secret&sslmode=verify-full');
+    expect(await page.locator('.translation').textContent()).toBe(
+      'Connection string rewritten for pgJDBC (Java). Not carried over (pgJDBC (Java) has no such setting): sslnegotiation=direct.',
+    );
+    await expect.poll(() => heading.textContent()).not.toMatch(/Connection fails/);
+    for (const [driver, start] of [
+      ['node-postgres', 'postgres://app:secret@db.example.test/app?sslmode=verify-full'],
+      ['npgsql', 'Host=db.example.test;Database=app;Username=app;Password=secret;SSL Mode=VerifyFull'],
+      ['asyncpg', 'postgres://app:secret@db.example.test/app?sslmode=verify-full'],
+      ['libpq', 'host=db.example.test dbname=app user=app password=secret sslmode=verify-full'],
+    ] as const) {
+      await page.getByLabel('Driver').selectOption(driver);
+      await expect.poll(() => page.getByLabel('Connection string').inputValue()).toBe(start);
+      await expect.poll(() => page.locator('.outcome .facts').first().textContent()).toContain(`(${driver} `);
+      const error = (await page.locator('.outcome .error-text').allTextContents()).join('');
+      expect(error, driver).not.toMatch(/Invalid URL|expects a jdbc|invalid DSN|connection refused/);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('prints the exact libpq error for a bad sslmode value', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(

@@ -2,6 +2,7 @@ import {
   attackVerdict,
   diagnoseError,
   explainConnection,
+  translateConninfo,
   type AttackVerdict,
   type ConnectionOutcome,
   type Diagnosis,
@@ -11,6 +12,7 @@ import {
   attackerScenarios,
   buildScenario,
   type Attack,
+  DRIVERS,
   matrixScenarios,
   sslmodeSchema,
   type SslmodeControls,
@@ -42,6 +44,8 @@ export class SslmodeLab {
   diagnosis = $state.raw<Diagnosis | null>(null);
   reproduction = $state.raw<ConnectionOutcome | null>(null);
   errorText = $state('');
+  /** What the last driver switch did to the connection string (this tab only, not in the URL). */
+  translationNote = $state<string | null>(null);
   error = $state<string | null>(null);
   #generation = 0;
   readonly #router: Router;
@@ -56,6 +60,25 @@ export class SslmodeLab {
 
   set(values: Partial<ParamValues<typeof sslmodeSchema>>): void {
     this.#router.setParams(sslmodeSchema, values);
+  }
+
+  /** Switch driver and rewrite the connection string in that driver's syntax, saying what was left out. */
+  chooseDriver(driver: Driver): void {
+    const c = this.controls;
+    if (driver === c.driver) return;
+    const label = DRIVERS.find((d) => d.id === driver)?.label ?? driver;
+    const t = translateConninfo(c.conninfo, driver);
+    if (!t) {
+      this.translationNote = `The connection string could not be read, so it was kept as it is: write it the way ${label} takes it.`;
+      this.set({ driver });
+      return;
+    }
+    this.translationNote = `Connection string rewritten for ${label}.${
+      t.dropped.length
+        ? ` Not carried over (${label} has no such setting): ${t.dropped.join(', ')}.`
+        : ' Everything was carried over.'
+    }`;
+    this.set({ driver, conninfo: t.conninfo });
   }
 
   async compute(): Promise<void> {

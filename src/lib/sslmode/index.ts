@@ -17,6 +17,7 @@ export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from 
 export { RULES } from './rules.ts';
 export { DRIVER_RULES } from './drivers.ts';
 export { diagnoseError, type Diagnosis } from './diagnose.ts';
+export { readSettings, translateConninfo, writeSettings, type Translation } from './translate.ts';
 export {
   attackVerdict,
   outcomeFacts,

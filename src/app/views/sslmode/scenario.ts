@@ -26,7 +26,13 @@ import {
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
 } from '../../../content/sslmode/sample-client-pki';
-import { parseConninfo, type AttackKind, type Driver, type Scenario } from '../../../lib/sslmode/index';
+import {
+  parseConninfo,
+  writeSettings,
+  type AttackKind,
+  type Driver,
+  type Scenario,
+} from '../../../lib/sslmode/index';
 import type { HandoffChain } from '../../state/chain-handoff.svelte';
 import { param, readParams, type ParamValues } from '../../url/hash';
 
@@ -299,23 +305,15 @@ interface Endpoint {
 
 /** The same target written the way each driver takes it, with one sslmode: for the matrix. */
 export function conninfoFor(driver: Driver, e: Endpoint, sslmode: string): string {
-  const pw = e.password ? `:${encodeURIComponent(e.password)}` : '';
-  switch (driver) {
-    case 'libpq':
-      return `host=${e.host} port=${e.port} dbname=${e.dbname} user=${e.user}${e.password ? ` password=${e.password}` : ''} sslmode=${sslmode}`;
-    case 'node-postgres':
-    case 'pgx':
-    case 'asyncpg':
-      return `postgres://${encodeURIComponent(e.user)}${pw}@${e.host}:${e.port}/${e.dbname}?sslmode=${sslmode}`;
-    case 'pgjdbc':
-      return `jdbc:postgresql://${e.host}:${e.port}/${e.dbname}?user=${e.user}${e.password ? `&password=${e.password}` : ''}&sslmode=${sslmode}`;
-    case 'npgsql': {
-      const mode =
-        { 'verify-ca': 'VerifyCA', 'verify-full': 'VerifyFull' }[sslmode] ??
-        sslmode[0]!.toUpperCase() + sslmode.slice(1);
-      return `Host=${e.host};Port=${e.port};Database=${e.dbname};Username=${e.user}${e.password ? `;Password=${e.password}` : ''};SSL Mode=${mode}`;
-    }
-  }
+  const settings = new Map([
+    ['host', e.host],
+    ['port', e.port],
+    ['dbname', e.dbname],
+    ['user', e.user],
+    ...(e.password ? [['password', e.password] as [string, string]] : []),
+    ['sslmode', sslmode],
+  ]);
+  return writeSettings(driver, settings).conninfo;
 }
 
 export interface MatrixEntry {
