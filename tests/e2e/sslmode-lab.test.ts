@@ -152,6 +152,38 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('node-postgres reads root files as Node does, and explains a chain that includes its root', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const url = (root: string) =>
+      app.url +
+      `#/sslmode?driver=node-postgres&root=root-a&conninfo=${encodeURIComponent(`postgres://app:secret@db.example.test/app?sslmode=verify-full&sslrootcert=${root}`)}`;
+    await page.goto(url('~/.postgresql/root.crt'));
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toBe("ENOENT: no such file or directory, open '~/.postgresql/root.crt'");
+    for (const root of ['root.crt', '/home/postgres/.postgresql/root.crt']) {
+      await page.goto(url(root));
+      await expect
+        .poll(() => page.locator('.outcome h2').first().textContent(), { timeout: 20_000 })
+        .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    }
+    await page.goto(
+      app.url +
+        `#/sslmode?driver=node-postgres&cert=with-root&conninfo=${encodeURIComponent('postgres://app:secret@db.example.test/app?sslmode=require')}`,
+    );
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toBe('self-signed certificate in certificate chain');
+    expect(await page.locator('.outcome').first().textContent()).toContain(
+      '"in certificate chain": the server sent a self-signed certificate (its root CA) along with its own',
+    );
+    expect(await page.getByLabel('Server certificate').locator('option:checked').textContent()).toBe(
+      'Issued by Root A, sent together with Root A itself',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('prints the exact libpq error for a bad sslmode value', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(

@@ -196,6 +196,9 @@ export function buildScenario(
   if (c.root === 'root-b') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_B;
   if (c.root === 'public-root') files['~/.postgresql/root.crt'] = SAMPLE_PUBLIC_ROOT;
   if (c.root === FROM_CHAIN_LAB && handoff?.anchor) files['~/.postgresql/root.crt'] = handoff.anchor.pem;
+  // The client process runs in $HOME (/home/postgres), where the same root file is also root.crt.
+  const root = files['~/.postgresql/root.crt'];
+  if (root !== undefined) files['root.crt'] = root;
   const client: { label: string; cert?: string; key?: string } = CLIENT_CERTS[c.ccert];
   if (client.cert !== undefined) {
     files['~/.postgresql/postgresql.crt'] = client.cert;
