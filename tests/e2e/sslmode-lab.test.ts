@@ -346,6 +346,77 @@ describe('sslmode Lab', () => {
     await expect
       .poll(() => page.locator('.diagnosis .error-text').textContent())
       .toContain('SSL error: certificate verify failed');
+    // The pasted text is in the address: the diagnosis is a link.
+    expect(new URLSearchParams(page.url().split('?')[1]).get('error')).toBe(
+      'psql: error: connection to server at "10.0.0.5", port 5432 failed: SSL error: certificate verify failed',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reproduces what was pasted, or says it cannot; opens the reproduction in the lab', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const open = (text: string) =>
+      page.goto(app.url + `#/sslmode?view=troubleshoot&error=${encodeURIComponent(text)}`);
+    // The issue's case: a host-name failure used to "reproduce" as a green, successful connection.
+    await open(
+      'connection to server at "127.0.0.1", port 5432 failed: server certificate for "db.example.test" (and 1 other name) does not match host name "127.0.0.1"',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis .outcome h2').textContent(), { timeout: 20_000 })
+      .toBe('Reproduction: Connection fails');
+    expect(await page.locator('.diagnosis .match').textContent()).toBe(
+      'It prints your text (host names, ports and paths aside).',
+    );
+    expect(await page.locator('#error-text').inputValue()).toContain('(and 1 other name)');
+    // prefer's two lines: the root file that switched verification on is the first cause.
+    await open(
+      'connection to server at "db.internal" (10.0.0.7), port 5432 failed: SSL error: certificate verify failed\nconnection to server at "db.internal" (10.0.0.7), port 5432 failed: FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis ol li').first().textContent(), { timeout: 20_000 })
+      .toMatch(/^A root certificate file switched on verification although sslmode is prefer/);
+    const link = page.getByRole('link', { name: 'Open this scenario in the lab' });
+    await expect.poll(() => link.count()).toBe(1);
+    await link.click();
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toContain('no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption');
+    expect(await page.locator('.timeline li').count()).toBeGreaterThan(4);
+    // The protocol-version alert alone, and with the connection prefix: known, reproduced as "and more".
+    for (const text of [
+      'SSL error: tlsv1 alert protocol version',
+      'psql: error: connection to server at "db.internal" (10.0.0.7), port 5432 failed: SSL error: tlsv1 alert protocol version',
+    ]) {
+      await open(text);
+      await expect
+        .poll(() => page.locator('.diagnosis p').first().textContent(), { timeout: 20_000 })
+        .toMatch(/^The TLS handshake failed on the protocol version/);
+      expect(await page.locator('.diagnosis .match').textContent()).toMatch(
+        /^It prints every line you pasted, and more/,
+      );
+    }
+    // Too many names to reproduce with the lab's certificates: said, not faked.
+    await open(
+      'connection to server at "pg.example.net" (10.0.0.7), port 5432 failed: server certificate for "*.example.com" (and 5 other names) does not match host name "pg.example.net"',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis .match').textContent(), { timeout: 20_000 })
+      .toMatch(/^The lab cannot reproduce this exact text/);
+    expect(await page.locator('.diagnosis .outcome').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the Handshake Lab's fault card opens the troubleshooter on its text", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?fault=version-mismatch');
+    const link = page.getByRole('link', { name: 'The full story in the sslmode Lab' });
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
+    await link.click();
+    await expect
+      .poll(() => page.locator('.diagnosis .match').textContent(), { timeout: 20_000 })
+      .toBe('It prints your text (host names, ports and paths aside).');
     expect(errors).toEqual([]);
     await context.close();
   });

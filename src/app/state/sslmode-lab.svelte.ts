@@ -1,16 +1,18 @@
 import {
   attackVerdict,
-  diagnoseError,
+  troubleshoot,
   explainConnection,
   translateConninfo,
   type AttackVerdict,
   type ConnectionOutcome,
-  type Diagnosis,
+  type Troubleshooting,
   type Driver,
 } from '../../lib/sslmode/index';
 import {
   attackerScenarios,
   buildScenario,
+  labStateFor,
+  sslmodeHref,
   type Attack,
   DRIVERS,
   matrixScenarios,
@@ -41,8 +43,11 @@ export class SslmodeLab {
   outcome = $state.raw<ConnectionOutcome | null>(null);
   attacker = $state.raw<AttackResult[] | null>(null);
   matrix = $state.raw<MatrixCell[] | null>(null);
-  diagnosis = $state.raw<Diagnosis | null>(null);
-  reproduction = $state.raw<ConnectionOutcome | null>(null);
+  /** The troubleshooter's answer for the URL's `error` text, with its checked reproduction. */
+  troubleshooting = $state.raw<Troubleshooting | null>(null);
+  /** The reproduction as a lab state, when the lab's own controls give the same error. */
+  reproductionHref = $state<string | null>(null);
+  /** The troubleshooter's textarea (written to the URL's `error` when the user asks for an explanation). */
   errorText = $state('');
   /** What the last driver switch did to the connection string (this tab only, not in the URL). */
   translationNote = $state<string | null>(null);
@@ -88,7 +93,11 @@ export class SslmodeLab {
       const outcome = await explainConnection(buildScenario(c, c.conninfo, c.driver, chainHandoff.chain));
       const attacker = c.attacker ? await this.#attack(c) : null;
       const matrix = c.view === 'matrix' ? await this.#matrix(c) : null;
+      const troubleshooting =
+        c.view === 'troubleshoot' && c.error.trim() ? await this.#troubleshoot(c.error) : null;
       if (generation !== this.#generation) return;
+      this.troubleshooting = troubleshooting?.result ?? null;
+      this.reproductionHref = troubleshooting?.href ?? null;
       this.outcome = outcome;
       this.attacker = attacker;
       this.matrix = matrix;
@@ -120,9 +129,14 @@ export class SslmodeLab {
     return cells;
   }
 
-  async diagnose(): Promise<void> {
-    const diagnosis = diagnoseError(this.errorText);
-    this.diagnosis = diagnosis;
-    this.reproduction = diagnosis.reproduce ? await explainConnection(diagnosis.reproduce) : null;
+  /** Explain the textarea's text: it goes into the URL, which recomputes. */
+  diagnose(): void {
+    this.set({ error: this.errorText });
+  }
+
+  async #troubleshoot(text: string): Promise<{ result: Troubleshooting; href: string | null }> {
+    const result = await troubleshoot(text);
+    const values = await labStateFor(result);
+    return { result, href: values ? sslmodeHref(values) : null };
   }
 }

@@ -5,6 +5,7 @@
 
 import {
   SAMPLE_LEAF_GOOD,
+  SAMPLE_LEAF_OTHER_NAME,
   SAMPLE_LEAF_SELF_SIGNED,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
@@ -285,7 +286,36 @@ const PATTERNS: readonly Pattern[] = [
       'On PG 15, sslrootcert=system is just a file name ("system") — use 16+ or a real file.',
     ],
     rule: 'libpq.rootcert',
-    reproduce: () => libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app', GOOD),
+    reproduce: (m) => {
+      const path = m[1] ?? '';
+      // libpq 16 added "use the system's trusted roots with sslrootcert=system" to the hint; 15 has the short one.
+      const version = /Either provide the file or change sslmode/.test(m.input) ? '15' : '17';
+      const inHome = /^(\/.*)\/\.postgresql\/root\.crt$/.exec(path);
+      const s = libpq(
+        `host=127.0.0.1 sslmode=verify-full user=app dbname=app${inHome ? '' : ` sslrootcert=${path}`}`,
+        GOOD,
+      );
+      return { ...s, client: { ...s.client, version, home: inHome?.[1] ?? '/home/app' } };
+    },
+  },
+  {
+    id: 'libpq-prefer-verify-then-plaintext',
+    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", no encryption/,
+    driver: 'libpq',
+    meaning:
+      'Two attempts: sslmode=prefer tried TLS, the certificate check failed, so libpq retried without TLS, and the server refused the plaintext connection (its pg_hba.conf has only hostssl lines for you).',
+    causes: [
+      'A root certificate file switched on verification although sslmode is prefer: ~/.postgresql/root.crt (or sslrootcert / PGSSLROOTCERT) exists and is not the CA of this server. Remove it, or put the right CA in it.',
+      'The server certificate is expired or otherwise invalid, and a root file made prefer check it.',
+      'With sslmode=require the second line would not appear: require does not fall back to plaintext.',
+    ],
+    rule: 'libpq.prefer.retry',
+    reproduce: (m) =>
+      libpq(
+        `host=127.0.0.1 sslmode=prefer user=${m[1] ?? 'app'} dbname=${m[2] ?? 'app'}`,
+        { ...GOOD, hba: HBA },
+        { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
+      ),
   },
   {
     id: 'libpq-verify-failed',
@@ -308,7 +338,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'libpq-hostname',
-    test: /server certificate for "([^"]+)"(?: \(and \d+ other names?\))? does not match host name "([^"]+)"/,
+    test: /server certificate for "([^"]+)"(?: \(and (\d+) other names?\))? does not match host name "([^"]+)"/,
     driver: 'libpq',
     meaning:
       "verify-full: the host= name is not among the certificate's names (SAN dNSName/iPAddress, or CN when no SAN of that kind).",
@@ -319,10 +349,23 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.hostname',
     reproduce: (m) => {
-      const host = m[2] ?? 'other.example.test';
-      return isIpLiteral(host)
-        ? libpq(`host=${host} sslmode=verify-full user=app dbname=app`, { ...GOOD, listen: [host] }, ROOT_A)
-        : libpq(`host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`, GOOD, ROOT_A);
+      // A sample certificate with as many names as the pasted one (1 or 2), and a DNS host it does not name
+      // (libpq counts the CN as well when an IP host meets a certificate without IP SANs).
+      const others = Number(m[2] ?? '0');
+      if (others > 1) return null;
+      const chain = others === 0 ? SAMPLE_LEAF_OTHER_NAME : SAMPLE_LEAF_GOOD;
+      const named = others === 0 ? ['shop.example.test'] : ['db.example.test'];
+      const pasted = m[3] ?? '';
+      const host =
+        named.includes(pasted) || isIpLiteral(pasted) || pasted === '' ? 'other.example.test' : pasted;
+      return libpq(
+        `host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`,
+        {
+          ...GOOD,
+          certificateChain: chain,
+        },
+        ROOT_A,
+      );
     },
   },
   {
@@ -380,6 +423,24 @@ const PATTERNS: readonly Pattern[] = [
     causes: [
       "Server ssl_min_protocol_version is above the client ssl_max_protocol_version (or the client library's maximum).",
       'An old client library that lacks TLS 1.2/1.3 against a server with the default minimum TLSv1.2.',
+    ],
+    rule: 'libpq.tls.protocol',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require ssl_max_protocol_version=TLSv1.2 user=app', {
+        ...GOOD,
+        minProtocol: 'TLSv1.3',
+      }),
+  },
+  {
+    id: 'tls-protocol-version-alert',
+    test: /SSL error: tlsv1 alert protocol version|alert protocol version|unsupported protocol/,
+    driver: 'libpq',
+    meaning:
+      'The TLS handshake failed on the protocol version: one side offered only versions the other refuses (the peer answered with a protocol_version alert). libpq 13 and later print a second line with the range it tried ("This may indicate that the server does not support any SSL protocol version between ...").',
+    causes: [
+      "The server's ssl_min_protocol_version (default TLSv1.2; TLSv1.3 on some managed services) is above what the client offers: the client's ssl_max_protocol_version, or an old client library limited to TLS 1.0/1.1.",
+      'An old client (TLS 1.0 or 1.1 only) against a server or OpenSSL build that refuses them: TLS 1.0 and 1.1 are deprecated (RFC 8996, 2021), and Azure and RDS refuse them.',
+      'With sslmode=prefer the client then retries in plaintext, which a hostssl-only server refuses with "no pg_hba.conf entry ... no encryption".',
     ],
     rule: 'libpq.tls.protocol',
     reproduce: () =>
@@ -461,4 +522,44 @@ export function diagnoseError(text: string): Diagnosis {
     causes: ['Paste the complete message, including every "connection to server at ..." line.'],
     reproduce: null,
   };
+}
+
+/** The pattern ids, in the order they are tried (for tests: every pattern has a sample that reproduces). */
+export const PATTERN_IDS: readonly string[] = PATTERNS.map((p) => p.id);
+
+/**
+ * An error text with the parts a user's setup names differently from a reproduction left out or replaced by
+ * placeholders: libpq's "connection to server at <host> (<address>), port <port> failed: " prefix, host
+ * names and addresses, socket and file paths, the certificate's names. What is left (the words, the
+ * number of lines, user and database names) must be the same for a reproduction to count as one.
+ */
+export function normalizeErrorText(text: string): string {
+  return (
+    text
+      .replace(/^psql: error: /gm, '')
+      // libpq's per-attempt prefix names only the host and port (and people often paste without it).
+      .replace(/^connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed: /gm, '')
+      .replace(/^connection to server on socket "[^"]*" failed: /gm, '')
+      .replace(/server certificate for "[^"]*"/g, 'server certificate for "NAME"')
+      .replace(/host name "[^"]*"/g, 'host name "HOST"')
+      .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
+      .replace(/(["'])(?:~|\/|[A-Za-z]:\\)[^"'\n]*\1/g, '$1PATH$1')
+      .replace(/\(_ssl\.c:\d+\)/g, '(_ssl.c:N)')
+      .replace(/[ \t]+$/gm, '')
+      .trim()
+  );
+}
+
+/**
+ * Does a reproduction print what was pasted? 'exact': the same text modulo host, port and paths; 'partial': the
+ * pasted lines are all there, and the client prints more (a line the user left out); 'different': it does not.
+ */
+export function reproductionMatch(pasted: string, reproduced: string): 'exact' | 'partial' | 'different' {
+  const a = normalizeErrorText(pasted);
+  const b = normalizeErrorText(reproduced);
+  if (a === b) return 'exact';
+  const lines = b.split('\n');
+  const want = a.split('\n');
+  const from = lines.indexOf(want[0] ?? '');
+  return from !== -1 && want.every((l, i) => lines[from + i] === l) ? 'partial' : 'different';
 }

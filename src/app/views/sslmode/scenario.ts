@@ -29,12 +29,15 @@ import {
 import {
   parseConninfo,
   writeSettings,
+  explainConnection,
+  reproductionMatch,
   type AttackKind,
   type Driver,
   type Scenario,
+  type Troubleshooting,
 } from '../../../lib/sslmode/index';
 import type { HandoffChain } from '../../state/chain-handoff.svelte';
-import { param, readParams, type ParamValues } from '../../url/hash';
+import { formatHash, param, readParams, writeParams, type ParamValues } from '../../url/hash';
 
 export const DRIVERS: readonly { id: Driver; label: string }[] = [
   { id: 'libpq', label: 'libpq (psql, psycopg, Ruby pg, PHP)' },
@@ -148,6 +151,8 @@ export const sslmodeSchema = {
   hba: param.list(DEFAULT_HBA),
   attacker: param.boolean(false),
   view: param.oneOf(['trace', 'matrix', 'troubleshoot'] as const, 'trace'),
+  /** The error text pasted into the troubleshooter (so a diagnosis is a link). */
+  error: param.string(''),
 };
 export type SslmodeControls = ParamValues<typeof sslmodeSchema>;
 
@@ -344,4 +349,71 @@ export function matrixScenarios(c: SslmodeControls, handoff: HandoffChain | null
       return { driver, sslmode, conninfo, scenario: buildScenario(c, conninfo, driver, handoff) };
     }),
   );
+}
+
+/**
+ * The lab's controls for an engine scenario (a troubleshooter's reproduction), when the lab can express it:
+ * its driver, connection string, server certificate, root file, client certificate, ssl_ca_file, minimum TLS
+ * version and pg_hba lines. null when some certificate is not one of the lab's samples. The caller checks that
+ * the lab's own scenario then gives the same error (home, users and addresses are the lab's own).
+ */
+export function controlsForScenario(s: Scenario): Partial<SslmodeControls> | null {
+  const files = s.client.files ?? {};
+  const byPem = <K extends string>(table: Record<K, object>, pem: string | undefined) =>
+    (Object.keys(table) as K[]).find((k) => (table[k] as { pem?: string }).pem === pem);
+  const cert =
+    s.server.certificateChain === undefined ? 'good' : byPem(SERVER_CERTS, s.server.certificateChain);
+  const rootPem = files['~/.postgresql/root.crt'];
+  const root =
+    rootPem === undefined
+      ? 'none'
+      : (
+          {
+            [SAMPLE_ROOT_A]: 'root-a',
+            [SAMPLE_ROOT_B]: 'root-b',
+            [SAMPLE_PUBLIC_ROOT]: 'public-root',
+          } as const
+        )[rootPem];
+  const certFile = files['~/.postgresql/postgresql.crt'];
+  const keyFile = files['~/.postgresql/postgresql.key'];
+  const ccert = (Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[]).find((k) => {
+    const c = CLIENT_CERTS[k] as { cert?: string; key?: string };
+    return c.cert === certFile && c.key === keyFile;
+  });
+  const sca = byPem(SERVER_CA_FILES, s.server.caFile);
+  const smin = s.server.minProtocol ?? 'TLSv1.2';
+  if (!cert || !root || !ccert || !sca || (smin !== 'TLSv1.2' && smin !== 'TLSv1.3')) return null;
+  return {
+    driver: s.client.driver,
+    ...(s.client.driver === 'libpq' && s.client.version ? { version: s.client.version as '17' } : {}),
+    conninfo: s.client.conninfo,
+    ssl: s.server.ssl,
+    cert,
+    root,
+    ccert,
+    sca,
+    smin,
+    hba: [...s.server.hba],
+    view: 'trace',
+  };
+}
+
+/** The lab's link for some controls (the rest at their defaults). */
+export function sslmodeHref(values: Partial<SslmodeControls>): string {
+  return formatHash(['sslmode'], writeParams(sslmodeSchema, values));
+}
+
+/**
+ * The lab state that shows a troubleshooter's reproduction: only when it reproduces the pasted text and the
+ * lab's own scenario for those controls prints the same error (modulo host, port and paths).
+ */
+export async function labStateFor(t: Troubleshooting): Promise<Partial<SslmodeControls> | null> {
+  if ((t.match !== 'exact' && t.match !== 'partial') || !t.diagnosis.reproduce || !t.outcome?.error)
+    return null;
+  const values = controlsForScenario(t.diagnosis.reproduce);
+  if (!values) return null;
+  const inLab = await explainConnection(buildScenario(sslmodeControls(values)));
+  return inLab.error !== undefined && reproductionMatch(t.outcome.error, inLab.error) === 'exact'
+    ? values
+    : null;
 }
