@@ -34,6 +34,8 @@ export interface Diagnosis {
   readonly rule?: { readonly id: string; readonly source: string };
   /** A scenario whose explainConnection() outcome carries this error (null when none applies). */
   readonly reproduce: Scenario | null;
+  /** Not an sslmode matter at all (a dropped connection, a shared TLS session, a peer that is not PostgreSQL). */
+  readonly notSslmode?: boolean;
 }
 
 const HBA = ['hostssl all all 127.0.0.1/32 trust'];
@@ -57,6 +59,7 @@ interface Pattern {
   readonly causes: readonly string[];
   readonly rule: RuleId;
   readonly reproduce: (m: RegExpExecArray) => Scenario | null;
+  readonly notSslmode?: boolean;
 }
 
 const libpq = (conninfo: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
@@ -69,6 +72,28 @@ const node = (url: string, server: Scenario['server'], files?: Record<string, st
   server,
   time: TIME,
 });
+
+const ruleDriver = (
+  driver: 'pgjdbc' | 'pgx',
+  conninfo: string,
+  server: Scenario['server'],
+  files?: Record<string, string>,
+): Scenario => ({
+  client: { driver, conninfo, home: '/home/app', ...(files ? { files } : {}) },
+  server,
+  time: TIME,
+});
+
+/** A text this troubleshooter explains but that no scenario of the engine produces. */
+const explained = (
+  id: string,
+  test: RegExp,
+  driver: Driver | 'unknown',
+  rule: RuleId,
+  meaning: string,
+  causes: readonly string[],
+  notSslmode = false,
+): Pattern => ({ id, test, driver, rule, meaning, causes, reproduce: () => null, notSslmode });
 
 const asyncpg = (
   dsn: string,
@@ -161,6 +186,17 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
 
 const PATTERNS: readonly Pattern[] = [
   ...ASYNCPG_PATTERNS,
+  // Prisma wraps OpenSSL's reasons in its own words: before the node-postgres patterns that match the reasons.
+  explained(
+    'prisma-tls',
+    /Error opening a TLS connection/,
+    'unknown',
+    'libpq.tls.chain',
+    "Prisma's own TLS stack rejected the server certificate: it verifies with sslmode=require, unlike libpq.",
+    [
+      "Give the server's CA with sslcert=<file> in Prisma's URL, or its sslaccept setting as documented by Prisma.",
+    ],
+  ),
   // Client certificates first: with prefer their line comes before a pg_hba line from the plaintext retry.
   {
     id: 'server-clientcert-no-ca',
@@ -379,7 +415,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'server-no-hba',
-    test: /no pg_hba\.conf entry for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption)/,
+    test: /no pg_hba\.conf entry for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption|SSL off|SSL on)/,
     driver: 'unknown',
     meaning: 'The server found no pg_hba.conf line for this address, user, database and encryption state.',
     causes: [
@@ -499,6 +535,254 @@ const PATTERNS: readonly Pattern[] = [
         '/ca.pem': SAMPLE_ROOT_A,
       }),
   },
+  {
+    id: 'pgx-refused-tls',
+    test: /server refused TLS connection/,
+    driver: 'pgx',
+    meaning:
+      'pgx (Go) sent SSLRequest with sslmode require or stronger and the server answered N: it does not do TLS on this port.',
+    causes: [
+      'ssl = off on the server, or a pooler/proxy in front of it without TLS.',
+      'With sslmode=prefer (the pgx default) pgx would have gone on without TLS instead.',
+    ],
+    rule: 'server.ssl-response',
+    reproduce: () =>
+      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=require', { ssl: false, hba: HBA_ANY }),
+  },
+  {
+    id: 'pgx-unknown-authority',
+    test: /x509: certificate signed by unknown authority/,
+    driver: 'pgx',
+    meaning:
+      "Go's x509 verifier found no path from the server certificate to a root in sslrootcert (or the system pool when none is given).",
+    causes: [
+      'sslrootcert is not the CA of this server, or is missing and the system pool lacks a private CA.',
+      'A ~/.postgresql/root.crt on disk turns require into chain verification in pgx.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=verify-ca&sslrootcert=/etc/ca.pem', GOOD, {
+        '/etc/ca.pem': SAMPLE_ROOT_B,
+      }),
+  },
+  {
+    id: 'pgjdbc-root-missing',
+    test: /Could not open SSL root certificate file/,
+    driver: 'pgjdbc',
+    meaning:
+      "pgJDBC is verifying (sslmode verify-ca/verify-full, or ssl=true, which means verify-full) and looks for root.crt where libpq keeps it; it does not use Java's cacerts by default.",
+    causes: [
+      'ssl=true (or an empty ssl=) in the URL switched pgJDBC to verify-full; the default sslmode is prefer.',
+      'No sslrootcert and no root.crt in ~/.postgresql (%APPDATA%\\postgresql on Windows).',
+    ],
+    rule: 'libpq.rootcert',
+    reproduce: () => ruleDriver('pgjdbc', 'jdbc:postgresql://127.0.0.1:5432/app?user=app&ssl=true', GOOD),
+  },
+  {
+    id: 'pgjdbc-pkix',
+    test: /PKIX path (?:building|validation) failed/,
+    driver: 'pgjdbc',
+    meaning:
+      "Java's PKIX path builder could not reach a trust anchor in the root file from the server certificate.",
+    causes: [
+      'The root file holds another CA, or the server does not send its intermediate (Java fetches none by default).',
+      'A provider rotated its CA and the root file was not updated.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver(
+        'pgjdbc',
+        'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=verify-ca&sslrootcert=/etc/ca.pem',
+        GOOD,
+        { '/etc/ca.pem': SAMPLE_ROOT_B },
+      ),
+  },
+  {
+    id: 'pgjdbc-hostname',
+    test: /could not be verified by hostnameverifier/,
+    driver: 'pgjdbc',
+    meaning: 'pgJDBC verify-full: the host in the URL is not a name (or IP SAN) of the server certificate.',
+    causes: [
+      'Connecting by IP or by an alias the certificate does not list.',
+      'Since 2018 pgJDBC checks the name even with NonValidatingFactory.',
+    ],
+    rule: 'libpq.hostname',
+    reproduce: () =>
+      ruleDriver(
+        'pgjdbc',
+        'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=verify-full&sslrootcert=/etc/ca.pem',
+        { ...GOOD, certificateChain: SAMPLE_LEAF_OTHER_NAME },
+        { '/etc/ca.pem': SAMPLE_ROOT_A },
+      ),
+  },
+  {
+    id: 'libpq-invalid-sslmode',
+    test: /invalid sslmode value: "([^"]*)"/,
+    driver: 'libpq',
+    meaning: 'libpq knows six sslmode values: disable, allow, prefer, require, verify-ca, verify-full.',
+    causes: [
+      'A typo or another tool\'s spelling ("required", "verify", "verify_ca", "true").',
+      'PGSSLMODE set to something else in the environment.',
+    ],
+    rule: 'libpq.options.parse',
+    reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'bogus'}`, GOOD),
+  },
+  {
+    id: 'libpq-direct-weak',
+    test: /weak sslmode "([a-z-]+)" may not be used with sslnegotiation=direct/,
+    driver: 'libpq',
+    meaning:
+      'libpq 17+ refuses sslnegotiation=direct with an sslmode that would accept plaintext: direct TLS skips SSLRequest and cannot fall back.',
+    causes: ['Use sslmode=require, verify-ca or verify-full with sslnegotiation=direct (or drop direct).'],
+    rule: 'libpq.sslnegotiation.direct',
+    reproduce: (m) =>
+      libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'prefer'} sslnegotiation=direct`, GOOD),
+  },
+  explained(
+    'node-security-warning',
+    /SECURITY WARNING: The SSL modes/,
+    'node-postgres',
+    'node.ssl.config',
+    "A warning, not an error: pg-connection-string treats prefer, require and verify-ca as verify-full today, and says they will take libpq's meanings in its next major version.",
+    [
+      'Nothing is at risk today: these modes already verify fully.',
+      'Write sslmode=verify-full to keep full verification after the change, or uselibpqcompat=true to opt into libpq semantics now.',
+    ],
+  ),
+  explained(
+    'go-ip-san',
+    /doesn't contain any IP SANs|relies on legacy Common Name field/,
+    'pgx',
+    'libpq.hostname',
+    "Go's x509: an IP host needs an iPAddress SAN, and since Go 1.15 the Common Name is never used as a host name.",
+    [
+      'Connect by a DNS name the certificate lists, or reissue it with the IP (or the name) as a SAN.',
+      'CN-only certificates (old private CAs) fail in Go whatever the name.',
+    ],
+  ),
+  explained(
+    'npgsql-validation',
+    /RemoteCertificateValidationCallback|RemoteCertificateChainErrors|remote certificate is invalid|please use VerifyFull or VerifyCA instead of Require|cannot be used in conjunction with UserCertificateValidationCallback/,
+    'npgsql',
+    'libpq.tls.chain',
+    '.NET rejected the server certificate while Npgsql validated it (or Npgsql refused a combination of settings).',
+    [
+      'Npgsql before 6.0 validated with Require, unlike libpq; from 8 on Require does not, and VerifyCA/VerifyFull do.',
+      "The provider's CA is not in the operating system store: give it with Root Certificate=<file>.",
+      'A validation callback together with VerifyCA/VerifyFull or Root Certificate is refused by design.',
+    ],
+  ),
+  explained(
+    'ssl-syscall',
+    /SSL SYSCALL error/,
+    'libpq',
+    'libpq.error.format',
+    'The connection was cut under TLS (EOF or a reset): usually not a certificate or sslmode problem.',
+    [
+      'An idle pooled connection was dropped by a load balancer, NAT or firewall timeout, or the server restarted: use keepalives or check connections before use.',
+      'A proxy that routes on SNI, meeting a libpq older than 14 that sends none.',
+    ],
+    true,
+  ),
+  explained(
+    'bad-record-mac',
+    /decryption failed or bad record mac/,
+    'libpq',
+    'libpq.error.format',
+    'Two processes used one TLS connection: after fork() both write with the same keys and sequence numbers, and the peer rejects the records. Not a certificate or sslmode problem.',
+    [
+      'A connection opened before fork() (multiprocessing, Celery prefork, uWSGI without lazy-apps) and used in the children: open connections after the fork.',
+    ],
+    true,
+  ),
+  explained(
+    'server-log-noise',
+    /could not accept SSL connection: (?:sslv3 alert handshake failure|EOF detected|unexpected eof while reading)/,
+    'unknown',
+    'server.ssl-response',
+    "A server log line: something opened a TLS connection and dropped it, typically a port scanner or a load balancer's health check. OpenSSL 3 logs an unclean shutdown as an error.",
+    ['Nothing to fix in sslmode; find the source address of those connections.'],
+    true,
+  ),
+  explained(
+    'not-postgres-peer',
+    /1234\.5679/,
+    'unknown',
+    'server.ssl-response',
+    'Protocol "1234.5679" is the SSLRequest code (80877103) read as a protocol version: the peer did not understand SSLRequest, so it is not PostgreSQL (or a proxy that does not speak the PostgreSQL protocol).',
+    [
+      'Something else listens on that port, or a TCP/TLS proxy in the path expects to see TLS (or plain PostgreSQL) first.',
+    ],
+    true,
+  ),
+  explained(
+    'unexpected-eof',
+    /unexpected eof while reading/,
+    'libpq',
+    'libpq.sslnegotiation.direct',
+    'The peer closed the connection in the middle of the TLS handshake.',
+    [
+      'sslnegotiation=direct against a server before PostgreSQL 17: it does not expect TLS without SSLRequest and hangs up.',
+      'A proxy or health check that closes TLS connections abruptly; on the server side this is mostly log noise.',
+    ],
+  ),
+  explained(
+    'sni-endpoint',
+    /Endpoint ID is not specified|SNI is missing|connection is insecure \(try using/,
+    'libpq',
+    'libpq.tls.protocol',
+    'A proxy in front of the database routes connections by the TLS SNI host name, and this client sent none (libpq sends SNI since 14) or did not use TLS.',
+    [
+      'Upgrade the libpq the tool bundles (14 or later), or pass the endpoint in options= as the provider documents.',
+      'Use sslmode=require or stronger: the proxy refuses plaintext.',
+    ],
+  ),
+  explained(
+    'libpq-no-ssl-support',
+    /invalid when SSL support is not compiled in/,
+    'libpq',
+    'libpq.options.parse',
+    'The client library was built without OpenSSL: it cannot do TLS at all, whatever the server allows.',
+    ['Install a libpq (or the tool) built with SSL support.'],
+  ),
+  explained(
+    'key-permissions',
+    /has group or world access/,
+    'unknown',
+    'libpq.clientcert.files',
+    'A private key file is readable by other users, and libpq (or the server, for its own key) refuses to use it.',
+    [
+      'chmod 0600 the key (0640 when owned by root); mounted secrets and Windows file systems often give 0644 or 0777.',
+    ],
+  ),
+  explained(
+    'rustls-webpki',
+    /UnknownIssuer|UnsupportedCertVersion/,
+    'unknown',
+    'libpq.tls.chain',
+    'A rustls-based client rejected the server certificate: webpki found no path to its roots, or refuses a version 1 certificate.',
+    [
+      'The server sends only its leaf and the intermediate is not in the client roots (OpenSSL-based psql can find it in the root file, webpki needs it sent).',
+      'A v1 certificate (no extensions) from an old private CA.',
+    ],
+  ),
+  explained(
+    'tls-state-machine',
+    /unexpected_message|ccs received early/,
+    'unknown',
+    'libpq.tls.protocol',
+    'The two TLS stacks disagreed on the order of handshake messages: a TLS implementation issue, not sslmode.',
+    ['Update the JDK or OpenSSL on either side.'],
+    true,
+  ),
+  explained(
+    'channel-binding',
+    /channel_binding/,
+    'unknown',
+    'server.auth',
+    'channel_binding is a client setting (SCRAM-SHA-256-PLUS binds the login to the TLS connection); a client that forwards it to the server as a run-time parameter makes the server refuse it.',
+    ['Use a driver version that handles channel_binding itself, or leave it out of the startup options.'],
+  ),
 ];
 
 export function diagnoseError(text: string): Diagnosis {
@@ -513,6 +797,7 @@ export function diagnoseError(text: string): Diagnosis {
       causes: p.causes,
       rule: { id: p.rule, source: RULES[p.rule].source },
       reproduce: p.reproduce(m),
+      ...(p.notSslmode ? { notSslmode: true } : {}),
     };
   }
   return {
@@ -540,6 +825,10 @@ export function normalizeErrorText(text: string): string {
       // libpq's per-attempt prefix names only the host and port (and people often paste without it).
       .replace(/^connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed: /gm, '')
       .replace(/^connection to server on socket "[^"]*" failed: /gm, '')
+      // pgx: failed to connect to `user=... database=...`: host:port (address): ...
+      .replace(/^(failed to connect to `[^`]*`:) \S+:\d+ \([^)]*\):/gm, '$1 HOST:')
+      .replace(/The hostname \S+ could not be verified/g, 'The hostname HOST could not be verified')
+      .replace(/(certificate file) (?:\/|[A-Za-z]:\\)\S*?(\.?)$/gm, '$1 PATH$2')
       .replace(/server certificate for "[^"]*"/g, 'server certificate for "NAME"')
       .replace(/host name "[^"]*"/g, 'host name "HOST"')
       .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
