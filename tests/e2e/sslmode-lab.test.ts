@@ -268,6 +268,26 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('the lesson "Common claims, tested" shows each claim tested live, with a link to the lab state', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/lessons/common-claims/default-no-verification');
+    await expect
+      .poll(() => page.locator('.lesson-lab .outcome h2').first().textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, NOT encrypted');
+    const href = await page
+      .getByRole('link', { name: 'Open this state in the full lab' })
+      .getAttribute('href');
+    expect(href).toContain('root=root-b');
+    await page.goto(app.url + '#/lessons/common-claims/jdbc-default');
+    await expect
+      .poll(() => page.locator('.lesson-lab .outcome .facts').first().textContent(), { timeout: 20_000 })
+      .toContain('Effective sslmode: prefer (pgjdbc');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('sums up a failed connection from its steps: chain verified, name failed, nothing sent', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(
