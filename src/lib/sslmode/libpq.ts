@@ -332,6 +332,19 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               'libpq.order',
             );
           }
+          const serverMajor = s.server.majorVersion;
+          if (opts.direct && serverMajor !== undefined && serverMajor < 17) {
+            // Before 17 the server reads the ClientHello as a startup packet, rejects it and hangs up.
+            lines.push(prefix + 'SSL error: unexpected eof while reading');
+            log.push(
+              attempt,
+              'ssl-response',
+              'fail',
+              `PostgreSQL ${serverMajor} does not accept TLS without SSLRequest: it reads the ClientHello as a startup packet and closes the connection (direct TLS needs 17 or later).`,
+              'libpq.sslnegotiation.direct',
+            );
+            break attempts;
+          }
           if (!s.server.ssl) {
             if (opts.direct) {
               lines.push(prefix + 'SSL SYSCALL error: EOF detected');

@@ -60,6 +60,11 @@ export interface ServerSpec {
   readonly port?: number;
   /** PostgreSQL server major version (affects only the hba HINT text); default 17. */
   readonly version?: string;
+  /**
+   * The server's PostgreSQL major version. Absent: a server that accepts everything the client does. Used for
+   * sslnegotiation=direct, which servers before 17 do not understand.
+   */
+  readonly majorVersion?: number;
   /** Managed-service preset whose documented settings are applied on top of `hba` (see presets.ts). */
   readonly preset?: ServerPreset;
   /** Azure Flexible Server `require_secure_transport` (default on under the azure preset). */

@@ -126,6 +126,8 @@ export const SERVER_CA_FILES = {
   },
 } as const;
 
+export const SERVER_VERSIONS = ['13', '14', '15', '16', '17', '18'] as const;
+
 export const DEFAULT_HBA = [
   'hostssl all all 0.0.0.0/0 scram-sha-256',
   'host all all 0.0.0.0/0 scram-sha-256',
@@ -147,6 +149,8 @@ export const sslmodeSchema = {
   ccert: param.oneOf(Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[], 'none'),
   sca: param.oneOf(Object.keys(SERVER_CA_FILES) as (keyof typeof SERVER_CA_FILES)[], 'none'),
   smin: param.oneOf(['TLSv1.2', 'TLSv1.3'] as const, 'TLSv1.2'),
+  /** The server's PostgreSQL major version. */
+  pgver: param.oneOf(SERVER_VERSIONS, '17'),
   preset: param.oneOf(['none', 'azure-flexible', 'aws-rds'] as const, 'none'),
   hba: param.list(DEFAULT_HBA),
   attacker: param.boolean(false),
@@ -221,6 +225,7 @@ export function buildScenario(
       certificateChain: serverChainPem(serverCertId(c), handoff),
       ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
+      majorVersion: Number(c.pgver),
       hba: c.hba.filter((l) => l.trim() !== ''),
       users: { app: 'secret', postgres: null },
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
