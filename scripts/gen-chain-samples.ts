@@ -3,67 +3,11 @@
  * `npx tsx scripts/gen-chain-samples.ts`). ECDSA P-256 keys made here and thrown away: only certificates are
  * written. Validity is fixed (not relative to today) so each sample's verdict at its stated date never changes.
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { issue, type Issued } from './issue-ec.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const OUT = join(import.meta.dirname, '..', 'fixtures', 'generated-chains');
-const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-let serial = 0x1000;
-
-interface Issued {
-  cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
-  name: string;
-}
-
-async function issue(opts: {
-  subject: string;
-  issuer?: Issued;
-  ca: boolean;
-  pathLen?: number;
-  from: string;
-  to: string;
-  dns?: string[];
-  ip?: string[];
-}): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(opts.ca, opts.pathLen, true),
-    new x509.KeyUsagesExtension(
-      opts.ca
-        ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
-        : x509.KeyUsageFlags.digitalSignature,
-      true,
-    ),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-  ];
-  if (opts.issuer)
-    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(opts.issuer.keys.publicKey));
-  if (!opts.ca) {
-    extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
-    const names = [
-      ...(opts.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
-      ...(opts.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
-    ];
-    if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: (serial++).toString(16).padStart(4, '0'),
-    subject: opts.subject,
-    issuer: opts.issuer ? opts.issuer.cert.subject : opts.subject,
-    notBefore: new Date(opts.from),
-    notAfter: new Date(opts.to),
-    signingAlgorithm: alg,
-    publicKey: keys.publicKey,
-    signingKey: opts.issuer ? opts.issuer.keys.privateKey : keys.privateKey,
-    extensions,
-  });
-  return { cert, keys, name: opts.subject };
-}
 
 const pem = (...certs: Issued[]) => certs.map((c) => c.cert.toString('pem')).join('\n') + '\n';
 

@@ -31,7 +31,9 @@ describe('sslmode Lab', () => {
     expect(await page.getByLabel('Root certificate').locator('option:checked').textContent()).toContain(
       "~/.postgresql/root.crt = DigiCert Global Root G2 (the Chain Lab's anchor)",
     );
-    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain(
+      'Host name in the certificate: verified',
+    );
     // A host the certificate does not name: the real name check fails, with libpq's text.
     await page
       .getByLabel('Connection string')
@@ -75,7 +77,9 @@ describe('sslmode Lab', () => {
       .getByLabel('Connection string')
       .fill('host=db.example.test dbname=app user=app password=secret sslmode=verify-full');
     await expect.poll(() => heading.textContent()).toBe('What happens: Connected, encrypted (TLSv1.3)');
-    expect(await page.locator('.outcome .facts').first().textContent()).toContain('host name verified: yes');
+    expect(await page.locator('.outcome .facts').first().textContent()).toContain(
+      'Host name in the certificate: verified',
+    );
     await screenshot(page, 'sslmode-trace');
     expect(errors).toEqual([]);
     await context.close();
@@ -116,6 +120,70 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('rewrites the connection string when the driver changes, and says what it left out', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(
+      app.url +
+        `#/sslmode?root=root-a&conninfo=${encodeURIComponent('host=db.example.test dbname=app user=app password=secret sslmode=verify-full sslnegotiation=direct')}`,
+    );
+    const heading = page.locator('.outcome h2').first();
+    await expect.poll(() => heading.textContent(), { timeout: 20_000 }).toContain('What happens');
+    await page.getByLabel('Driver').selectOption('pgjdbc');
+    await expect
+      .poll(() => page.getByLabel('Connection string').inputValue())
+      .toBe('jdbc:postgresql://db.example.test/app?user=app&password=secret&sslmode=verify-full');
+    expect(await page.locator('.translation').textContent()).toBe(
+      'Connection string rewritten for pgJDBC (Java). Not carried over (pgJDBC (Java) has no such setting): sslnegotiation=direct.',
+    );
+    await expect.poll(() => heading.textContent()).not.toMatch(/Connection fails/);
+    for (const [driver, start] of [
+      ['node-postgres', 'postgres://app:secret@db.example.test/app?sslmode=verify-full'],
+      ['npgsql', 'Host=db.example.test;Database=app;Username=app;Password=secret;SSL Mode=VerifyFull'],
+      ['asyncpg', 'postgres://app:secret@db.example.test/app?sslmode=verify-full'],
+      ['libpq', 'host=db.example.test dbname=app user=app password=secret sslmode=verify-full'],
+    ] as const) {
+      await page.getByLabel('Driver').selectOption(driver);
+      await expect.poll(() => page.getByLabel('Connection string').inputValue()).toBe(start);
+      await expect.poll(() => page.locator('.outcome .facts').first().textContent()).toContain(`(${driver} `);
+      const error = (await page.locator('.outcome .error-text').allTextContents()).join('');
+      expect(error, driver).not.toMatch(/Invalid URL|expects a jdbc|invalid DSN|connection refused/);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('node-postgres reads root files as Node does, and explains a chain that includes its root', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const url = (root: string) =>
+      app.url +
+      `#/sslmode?driver=node-postgres&root=root-a&conninfo=${encodeURIComponent(`postgres://app:secret@db.example.test/app?sslmode=verify-full&sslrootcert=${root}`)}`;
+    await page.goto(url('~/.postgresql/root.crt'));
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toBe("ENOENT: no such file or directory, open '~/.postgresql/root.crt'");
+    for (const root of ['root.crt', '/home/postgres/.postgresql/root.crt']) {
+      await page.goto(url(root));
+      await expect
+        .poll(() => page.locator('.outcome h2').first().textContent(), { timeout: 20_000 })
+        .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    }
+    await page.goto(
+      app.url +
+        `#/sslmode?driver=node-postgres&cert=with-root&conninfo=${encodeURIComponent('postgres://app:secret@db.example.test/app?sslmode=require')}`,
+    );
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toBe('self-signed certificate in certificate chain');
+    expect(await page.locator('.outcome').first().textContent()).toContain(
+      '"in certificate chain": the server sent a self-signed certificate (its root CA) along with its own',
+    );
+    expect(await page.getByLabel('Server certificate').locator('option:checked').textContent()).toBe(
+      'Issued by Root A, sent together with Root A itself',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('prints the exact libpq error for a bad sslmode value', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(
@@ -128,15 +196,112 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
-  it('shows what an attacker on the path gets', async () => {
+  it('shows what an attacker on the path gets: red when it gets the session, green "refused" with no fix', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
-    await page.goto(app.url + '#/sslmode?attacker=1');
-    await expect.poll(() => page.locator('#attacker-title').count(), { timeout: 20_000 }).toBe(1);
-    const headings = await page.locator('.attacker-results .outcome h2').allTextContents();
-    expect(headings).toEqual([
-      'Attacker strips TLS: Connected, NOT encrypted',
-      'Attacker presents its own certificate: Connected, encrypted (TLSv1.3)',
+    // The issue's link: Azure preset, prefer, no root file. Every attacker gets the session.
+    await page.goto(app.url + '#/sslmode?preset=azure-flexible&attacker=1');
+    const cards = page.locator('.attacker-results .attack');
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
+    expect(await cards.locator('h3').allTextContents()).toEqual([
+      'Attacker strips TLS: The attacker reads everything',
+      'Attacker presents its own certificate: Encrypted, to the attacker',
+      'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
     ]);
+    expect(await page.locator('.attacker-results .attack.ok').count()).toBe(0);
+    expect(await cards.nth(2).textContent()).toContain('www.example.org from the same public issuing CA');
+    // verify-ca with the public root: stripping and the self-signed certificate are refused (green, no fix);
+    // the certificate for another name from the same CA gets through.
+    const conninfo = 'host=mydb.postgres.database.azure.com dbname=app user=app password=secret';
+    await page.goto(
+      app.url +
+        `#/sslmode?preset=azure-flexible&attacker=1&root=public-root&conninfo=${encodeURIComponent(`${conninfo} sslmode=verify-ca`)}`,
+    );
+    await expect
+      .poll(() => cards.locator('h3').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        'Attacker strips TLS: Refused: safe',
+        'Attacker presents its own certificate: Refused: safe',
+        'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
+      ]);
+    expect(await page.locator('.attacker-results .attack.ok').count()).toBe(2);
+    for (const i of [0, 1]) {
+      const text = await cards.nth(i).textContent();
+      expect(text).not.toContain('What would have stopped it');
+      expect(text).not.toMatch(/lower sslmode|anyone on the path/);
+    }
+    expect(await cards.nth(2).textContent()).toContain('verify-ca accepts any certificate the CA issued');
+    // verify-full refuses all three; the third fails on the name.
+    await page.getByLabel('Connection string').fill(`${conninfo} sslmode=verify-full`);
+    await expect.poll(() => page.locator('.attacker-results .attack.ok').count()).toBe(3);
+    expect(await cards.nth(2).locator('.error-text').textContent()).toBe(
+      'connection to server at "mydb.postgres.database.azure.com" (127.0.0.1), port 5432 failed: server certificate for "www.example.org" does not match host name "mydb.postgres.database.azure.com"',
+    );
+    expect(await page.locator('.outcome h2').first().textContent()).toBe(
+      'What happens: Connected, encrypted (TLSv1.3)',
+    );
+    await screenshot(page, 'sslmode-attacker');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('gives the same verdicts in the sslmode lesson', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/lessons/sslmode-protections/verify-ca');
+    const cards = page.locator('.lesson-lab .attacker-results .attack');
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
+    expect(await cards.locator('h3').allTextContents()).toEqual([
+      'Attacker strips TLS: Refused: safe',
+      'Attacker presents its own certificate: Refused: safe',
+      'Attacker presents a valid certificate for another name, from the same CA: Encrypted, to the attacker',
+    ]);
+    // sslmode=disable: every attacker gets the session, and no card is green.
+    await page.goto(app.url + '#/lessons/sslmode-protections/disable');
+    await expect
+      .poll(() => cards.locator('h3').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        'Attacker strips TLS: The attacker reads everything',
+        'Attacker presents its own certificate: The attacker reads everything',
+        'Attacker presents a valid certificate for another name, from the same CA: The attacker reads everything',
+      ]);
+    expect(await page.locator('.lesson-lab .attacker-results .attack.ok').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the lesson "Common claims, tested" shows each claim tested live, with a link to the lab state', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/lessons/common-claims/default-no-verification');
+    await expect
+      .poll(() => page.locator('.lesson-lab .outcome h2').first().textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, NOT encrypted');
+    const href = await page
+      .getByRole('link', { name: 'Open this state in the full lab' })
+      .getAttribute('href');
+    expect(href).toContain('root=root-b');
+    await page.goto(app.url + '#/lessons/common-claims/jdbc-default');
+    await expect
+      .poll(() => page.locator('.lesson-lab .outcome .facts').first().textContent(), { timeout: 20_000 })
+      .toContain('Effective sslmode: prefer (pgjdbc');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('sums up a failed connection from its steps: chain verified, name failed, nothing sent', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(
+      app.url +
+        `#/sslmode?root=root-a&conninfo=${encodeURIComponent('host=pg.example.net dbname=app user=app password=secret sslmode=verify-full')}`,
+    );
+    const facts = page.locator('.outcome .facts').first();
+    await expect
+      .poll(() => facts.textContent(), { timeout: 20_000 })
+      .toContain('Server certificate chain: verified');
+    const text = (await page.locator('.outcome').first().textContent()) ?? '';
+    expect(text).toContain('Host name in the certificate: failed');
+    expect(text).toContain('Sent unencrypted: nothing: the connection failed before any user name');
+    expect(text).not.toMatch(/password exchange|anyone on the path can read/);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -201,6 +366,77 @@ describe('sslmode Lab', () => {
     await expect
       .poll(() => page.locator('.diagnosis .error-text').textContent())
       .toContain('SSL error: certificate verify failed');
+    // The pasted text is in the address: the diagnosis is a link.
+    expect(new URLSearchParams(page.url().split('?')[1]).get('error')).toBe(
+      'psql: error: connection to server at "10.0.0.5", port 5432 failed: SSL error: certificate verify failed',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reproduces what was pasted, or says it cannot; opens the reproduction in the lab', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const open = (text: string) =>
+      page.goto(app.url + `#/sslmode?view=troubleshoot&error=${encodeURIComponent(text)}`);
+    // The issue's case: a host-name failure used to "reproduce" as a green, successful connection.
+    await open(
+      'connection to server at "127.0.0.1", port 5432 failed: server certificate for "db.example.test" (and 1 other name) does not match host name "127.0.0.1"',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis .outcome h2').textContent(), { timeout: 20_000 })
+      .toBe('Reproduction: Connection fails');
+    expect(await page.locator('.diagnosis .match').textContent()).toBe(
+      'It prints your text (host names, ports and paths aside).',
+    );
+    expect(await page.locator('#error-text').inputValue()).toContain('(and 1 other name)');
+    // prefer's two lines: the root file that switched verification on is the first cause.
+    await open(
+      'connection to server at "db.internal" (10.0.0.7), port 5432 failed: SSL error: certificate verify failed\nconnection to server at "db.internal" (10.0.0.7), port 5432 failed: FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis ol li').first().textContent(), { timeout: 20_000 })
+      .toMatch(/^A root certificate file switched on verification although sslmode is prefer/);
+    const link = page.getByRole('link', { name: 'Open this scenario in the lab' });
+    await expect.poll(() => link.count()).toBe(1);
+    await link.click();
+    await expect
+      .poll(() => page.locator('.outcome .error-text').first().textContent(), { timeout: 20_000 })
+      .toContain('no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption');
+    expect(await page.locator('.timeline li').count()).toBeGreaterThan(4);
+    // The protocol-version alert alone, and with the connection prefix: known, reproduced as "and more".
+    for (const text of [
+      'SSL error: tlsv1 alert protocol version',
+      'psql: error: connection to server at "db.internal" (10.0.0.7), port 5432 failed: SSL error: tlsv1 alert protocol version',
+    ]) {
+      await open(text);
+      await expect
+        .poll(() => page.locator('.diagnosis p').first().textContent(), { timeout: 20_000 })
+        .toMatch(/^The TLS handshake failed on the protocol version/);
+      expect(await page.locator('.diagnosis .match').textContent()).toMatch(
+        /^It prints every line you pasted, and more/,
+      );
+    }
+    // Too many names to reproduce with the lab's certificates: said, not faked.
+    await open(
+      'connection to server at "pg.example.net" (10.0.0.7), port 5432 failed: server certificate for "*.example.com" (and 5 other names) does not match host name "pg.example.net"',
+    );
+    await expect
+      .poll(() => page.locator('.diagnosis .match').textContent(), { timeout: 20_000 })
+      .toMatch(/^The lab cannot reproduce this exact text/);
+    expect(await page.locator('.diagnosis .outcome').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the Handshake Lab's fault card opens the troubleshooter on its text", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?fault=version-mismatch');
+    const link = page.getByRole('link', { name: 'The full story in the sslmode Lab' });
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
+    await link.click();
+    await expect
+      .poll(() => page.locator('.diagnosis .match').textContent(), { timeout: 20_000 })
+      .toBe('It prints your text (host names, ports and paths aside).');
     expect(errors).toEqual([]);
     await context.close();
   });

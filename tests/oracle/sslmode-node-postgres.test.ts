@@ -5,7 +5,10 @@
  * certificates (sslcert/sslkey in the URL) against a server with ssl_ca_file and clientcert/cert pg_hba lines.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,5 +281,113 @@ describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a 
           urls.push({ url: `postgres://certuser@localhost:${server.port}/${db}?${params.join('&')}`, files });
         }
     await runSetup('clientca', urls);
+  });
+
+  it('reads sslrootcert as Node does: no ~ expansion, relative to the working directory, absolute paths', async () => {
+    const tls = setupTls('good');
+    await server.configure(tls);
+    const cwd = mkdtempSync(join(tmpdir(), 'tls-lab-node-cwd-'));
+    const home = mkdtempSync(join(tmpdir(), 'tls-lab-node-home-'));
+    mkdirSync(join(cwd, 'certs'));
+    mkdirSync(join(home, '.postgresql'));
+    writeFileSync(join(cwd, 'certs', 'root.crt'), pki.rootA);
+    writeFileSync(join(home, '.postgresql', 'root.crt'), pki.rootA);
+    const pgPath = createRequire(import.meta.url).resolve('pg');
+    // A separate process, so it has its own working directory and $HOME (a worker thread cannot chdir).
+    const script = `const pg = require(${JSON.stringify(pgPath)});
+      const fail = (e) => console.log(JSON.stringify({ connected: false, encrypted: false,
+        error: e.message.replace(/^[0-9A-F]+:(?=error:)/, '') }));
+      let c;
+      try { c = new pg.Client({ connectionString: process.argv[1], connectionTimeoutMillis: 10000 }); }
+      catch (e) { fail(e); process.exit(0); }
+      c.on('error', () => {});
+      c.connect().then(
+        () => c.query('select ssl from pg_stat_ssl where pid = pg_backend_pid()').then((r) => {
+          console.log(JSON.stringify({ connected: true, encrypted: r.rows[0].ssl })); return c.end(); }),
+        fail,
+      );`;
+    try {
+      const roots = [
+        '~/.postgresql/root.crt',
+        `${home}/.postgresql/root.crt`,
+        'certs/root.crt',
+        './certs/../certs/root.crt',
+        '.postgresql/root.crt',
+        'root.crt',
+      ];
+      const results = [];
+      for (const root of roots) {
+        const url = `postgres://anyuser@localhost:${server.port}/postgres?sslmode=verify-full&sslrootcert=${root}`;
+        const stdout = execFileSync(process.execPath, ['-e', script, url], {
+          cwd,
+          env: { PATH: process.env.PATH ?? '', HOME: home },
+          encoding: 'utf8',
+        });
+        const real = JSON.parse(stdout.trim().split('\n').pop()!) as Observed;
+        const out = await explainConnection({
+          client: {
+            driver: 'node-postgres',
+            version: PG_VERSION,
+            conninfo: url,
+            files: { '~/.postgresql/root.crt': pki.rootA, 'certs/root.crt': pki.rootA },
+            home,
+            cwd,
+          },
+          server: serverSpec(tls),
+          resolve: { localhost: localhostAddrs },
+        });
+        const predicted: Observed = {
+          connected: out.connected,
+          encrypted: out.encrypted,
+          ...(out.error !== undefined ? { error: out.error } : {}),
+        };
+        results.push({ root, real, predicted });
+      }
+      expect(results.filter((r) => JSON.stringify(r.real) !== JSON.stringify(r.predicted))).toEqual([]);
+      // What real pg did, pinned: ~ fails with Node's ENOENT text; absolute and cwd-relative paths connect.
+      expect(
+        results.map((r) => [r.root.replace(home, '$HOME'), r.real.connected, r.real.error ?? '']),
+      ).toEqual([
+        ['~/.postgresql/root.crt', false, "ENOENT: no such file or directory, open '~/.postgresql/root.crt'"],
+        ['$HOME/.postgresql/root.crt', true, ''],
+        ['certs/root.crt', true, ''],
+        ['./certs/../certs/root.crt', true, ''],
+        ['.postgresql/root.crt', false, "ENOENT: no such file or directory, open '.postgresql/root.crt'"],
+        ['root.crt', false, "ENOENT: no such file or directory, open 'root.crt'"],
+      ]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a server that sends its root too: "self-signed certificate in certificate chain" without a CA, connects with it', async () => {
+    const good = pki.servers.good;
+    const tls: ServerTls = {
+      name: 'withroot',
+      ssl: true,
+      chainPem: good.chainPem + pki.rootA,
+      keyPem: good.keyPem,
+    };
+    const rootA = server.clientFile('node-root-a.crt', pki.rootA);
+    await server.configure(tls);
+    const results = [];
+    for (const params of [
+      'sslmode=require',
+      'sslmode=verify-full',
+      `sslmode=verify-full&sslrootcert=${rootA}`,
+    ]) {
+      results.push(
+        await cell(tls, `postgres://anyuser@localhost:${server.port}/postgres?${params}`, {
+          [rootA]: pki.rootA,
+        }),
+      );
+    }
+    expect(results.filter((r) => JSON.stringify(r.real) !== JSON.stringify(r.predicted))).toEqual([]);
+    expect(results.map((r) => r.real.error ?? 'connected')).toEqual([
+      'self-signed certificate in certificate chain',
+      'self-signed certificate in certificate chain',
+      'connected',
+    ]);
   });
 });

@@ -1,17 +1,21 @@
 import {
-  diagnoseError,
+  attackVerdict,
+  troubleshoot,
   explainConnection,
-  parseConninfo,
+  translateConninfo,
+  type AttackVerdict,
   type ConnectionOutcome,
-  type Diagnosis,
+  type Troubleshooting,
   type Driver,
 } from '../../lib/sslmode/index';
 import {
   attackerScenarios,
   buildScenario,
-  conninfoFor,
+  labStateFor,
+  sslmodeHref,
+  type Attack,
   DRIVERS,
-  SSLMODES,
+  matrixScenarios,
   sslmodeSchema,
   type SslmodeControls,
 } from '../views/sslmode/scenario';
@@ -27,19 +31,26 @@ export interface MatrixCell {
   readonly outcome: ConnectionOutcome;
 }
 
-export interface AttackerView {
-  readonly strip: ConnectionOutcome;
-  readonly impersonate: ConnectionOutcome;
+/** One attack and what came of it (no outcome when the attack cannot be built for this server). */
+export interface AttackResult {
+  readonly attack: Attack;
+  readonly outcome: ConnectionOutcome | null;
+  readonly verdict: AttackVerdict | null;
 }
 
 /** The sslmode Lab's state: controls in the URL; outcomes recomputed by the engine when they change. */
 export class SslmodeLab {
   outcome = $state.raw<ConnectionOutcome | null>(null);
-  attacker = $state.raw<AttackerView | null>(null);
+  attacker = $state.raw<AttackResult[] | null>(null);
   matrix = $state.raw<MatrixCell[] | null>(null);
-  diagnosis = $state.raw<Diagnosis | null>(null);
-  reproduction = $state.raw<ConnectionOutcome | null>(null);
+  /** The troubleshooter's answer for the URL's `error` text, with its checked reproduction. */
+  troubleshooting = $state.raw<Troubleshooting | null>(null);
+  /** The reproduction as a lab state, when the lab's own controls give the same error. */
+  reproductionHref = $state<string | null>(null);
+  /** The troubleshooter's textarea (written to the URL's `error` when the user asks for an explanation). */
   errorText = $state('');
+  /** What the last driver switch did to the connection string (this tab only, not in the URL). */
+  translationNote = $state<string | null>(null);
   error = $state<string | null>(null);
   #generation = 0;
   readonly #router: Router;
@@ -56,6 +67,25 @@ export class SslmodeLab {
     this.#router.setParams(sslmodeSchema, values);
   }
 
+  /** Switch driver and rewrite the connection string in that driver's syntax, saying what was left out. */
+  chooseDriver(driver: Driver): void {
+    const c = this.controls;
+    if (driver === c.driver) return;
+    const label = DRIVERS.find((d) => d.id === driver)?.label ?? driver;
+    const t = translateConninfo(c.conninfo, driver);
+    if (!t) {
+      this.translationNote = `The connection string could not be read, so it was kept as it is: write it the way ${label} takes it.`;
+      this.set({ driver });
+      return;
+    }
+    this.translationNote = `Connection string rewritten for ${label}.${
+      t.dropped.length
+        ? ` Not carried over (${label} has no such setting): ${t.dropped.join(', ')}.`
+        : ' Everything was carried over.'
+    }`;
+    this.set({ driver, conninfo: t.conninfo });
+  }
+
   async compute(): Promise<void> {
     const generation = ++this.#generation;
     const c = this.controls;
@@ -63,7 +93,11 @@ export class SslmodeLab {
       const outcome = await explainConnection(buildScenario(c, c.conninfo, c.driver, chainHandoff.chain));
       const attacker = c.attacker ? await this.#attack(c) : null;
       const matrix = c.view === 'matrix' ? await this.#matrix(c) : null;
+      const troubleshooting =
+        c.view === 'troubleshoot' && c.error.trim() ? await this.#troubleshoot(c.error) : null;
       if (generation !== this.#generation) return;
+      this.troubleshooting = troubleshooting?.result ?? null;
+      this.reproductionHref = troubleshooting?.href ?? null;
       this.outcome = outcome;
       this.attacker = attacker;
       this.matrix = matrix;
@@ -78,36 +112,31 @@ export class SslmodeLab {
     }
   }
 
-  async #attack(c: SslmodeControls): Promise<AttackerView> {
-    const { strip, impersonate } = attackerScenarios(c, c.conninfo, c.driver, chainHandoff.chain);
-    return { strip: await explainConnection(strip), impersonate: await explainConnection(impersonate) };
+  async #attack(c: SslmodeControls): Promise<AttackResult[]> {
+    const results: AttackResult[] = [];
+    for (const attack of attackerScenarios(c, c.conninfo, c.driver, chainHandoff.chain)) {
+      const outcome = attack.scenario ? await explainConnection(attack.scenario) : null;
+      results.push({ attack, outcome, verdict: outcome ? attackVerdict(attack.kind, outcome) : null });
+    }
+    return results;
   }
 
   /** Every sslmode by every driver, for the same target and server. */
   async #matrix(c: SslmodeControls): Promise<MatrixCell[]> {
-    const parsed = parseConninfo(c.conninfo);
-    const o = parsed.ok ? parsed.options : new Map<string, string>();
-    const endpoint = {
-      host: o.get('host') ?? 'db.example.test',
-      port: o.get('port') ?? '5432',
-      user: o.get('user') ?? 'app',
-      dbname: o.get('dbname') ?? o.get('user') ?? 'app',
-      ...(o.get('password') ? { password: o.get('password') as string } : {}),
-    };
     const cells: MatrixCell[] = [];
-    for (const { id: driver } of DRIVERS) {
-      for (const sslmode of SSLMODES) {
-        const conninfo = conninfoFor(driver, endpoint, sslmode);
-        const scenario = buildScenario(c, conninfo, driver, chainHandoff.chain);
-        cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
-      }
-    }
+    for (const { driver, sslmode, conninfo, scenario } of matrixScenarios(c, chainHandoff.chain))
+      cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
     return cells;
   }
 
-  async diagnose(): Promise<void> {
-    const diagnosis = diagnoseError(this.errorText);
-    this.diagnosis = diagnosis;
-    this.reproduction = diagnosis.reproduce ? await explainConnection(diagnosis.reproduce) : null;
+  /** Explain the textarea's text: it goes into the URL, which recomputes. */
+  diagnose(): void {
+    this.set({ error: this.errorText });
+  }
+
+  async #troubleshoot(text: string): Promise<{ result: Troubleshooting; href: string | null }> {
+    const result = await troubleshoot(text);
+    const values = await labStateFor(result);
+    return { result, href: values ? sslmodeHref(values) : null };
   }
 }

@@ -6,6 +6,7 @@ import { crossSigningLesson } from './cross-signing';
 import { sslmodeLesson } from './sslmode';
 import { troubleshootingLesson } from './troubleshooting';
 import { forwardSecrecyLesson } from './forward-secrecy';
+import { commonClaimsLesson } from './common-claims';
 
 export type { Checkpoint, Lesson, LessonLab, Step } from './types';
 
@@ -16,6 +17,7 @@ export const lessons: readonly Lesson[] = [
   sslmodeLesson,
   troubleshootingLesson,
   forwardSecrecyLesson,
+  commonClaimsLesson,
 ];
 
 export function findLesson(id: string | undefined): Lesson | undefined {

@@ -11,7 +11,7 @@ export const sslmodeLesson: Lesson = {
     {
       id: 'disable',
       title: 'sslmode=disable: plaintext',
-      body: 'With sslmode=disable the client never asks for TLS. Anyone on the path can read and change the traffic. The attacker switch is on: look at what the two attackers achieve (stripping TLS, or impersonating the server with their own certificate).',
+      body: 'With sslmode=disable the client never asks for TLS. Anyone on the path can read and change the traffic. The attacker switch is on: look at what the three attackers achieve: stripping TLS, impersonating the server with a self-signed certificate, or with a valid certificate for another name from the same CA. Every card is red: each one gets the session.',
       lab: 'sslmode',
       state: { conninfo: `${target} sslmode=disable`, attacker: '1' },
       notes: 'Baseline: nothing is protected.',
@@ -38,7 +38,7 @@ export const sslmodeLesson: Lesson = {
     {
       id: 'require',
       title: 'Predict: sslmode=require against an impersonator',
-      body: 'sslmode=require insists on TLS, so stripping fails ("server does not support SSL, but SSL was required"). The other attacker offers TLS with its own self-signed certificate for the same name.',
+      body: 'sslmode=require insists on TLS, so stripping fails ("server does not support SSL, but SSL was required"): that card is green, refused. The next attacker offers TLS with its own self-signed certificate for the same name.',
       lab: 'sslmode',
       state: { conninfo: `${target} sslmode=require`, attacker: '1' },
       notes:
@@ -57,7 +57,7 @@ export const sslmodeLesson: Lesson = {
     {
       id: 'verify-ca',
       title: 'sslmode=verify-ca: the chain, not the name',
-      body: 'With verify-ca and ~/.postgresql/root.crt holding the right CA (Root A), both attackers fail: stripping is refused and the self-signed certificate fails with "SSL error: certificate verify failed".\n\nBut the name is not checked: any certificate that CA issued, for any host, would be accepted. That matters when the CA is shared (a cloud provider\'s CA, a company CA).',
+      body: 'With verify-ca and ~/.postgresql/root.crt holding the right CA (Root A), two attackers are refused (green): stripping, and the self-signed certificate ("SSL error: certificate verify failed").\n\nThe third is not: it presents a valid certificate Root A issued for shop.example.test, and verify-ca does not compare the name with the host, so the client connects, encrypted, to the attacker. That matters whenever the CA is shared (a cloud provider\'s public CA, a company CA).',
       lab: 'sslmode',
       state: { conninfo: `${target} sslmode=verify-ca`, root: 'root-a', attacker: '1' },
       notes:
@@ -66,7 +66,7 @@ export const sslmodeLesson: Lesson = {
     {
       id: 'verify-full',
       title: 'sslmode=verify-full: the only full protection',
-      body: "verify-full checks the chain AND that the certificate names the host you asked for. The server proved it holds a certificate for this host name from a trusted CA: both attackers fail.\n\nRule of thumb: use verify-full with sslrootcert pointing at your provider's CA.",
+      body: "verify-full checks the chain AND that the certificate names the host you asked for. The server proved it holds a certificate for this host name from a trusted CA: all three attackers are refused, and the third card now fails with the host-name error.\n\nRule of thumb: use verify-full with sslrootcert pointing at your provider's CA.",
       lab: 'sslmode',
       state: { conninfo: `${target} sslmode=verify-full`, root: 'root-a', attacker: '1' },
       notes: 'Open the matrix view to show every sslmode for every driver at once.',

@@ -5,6 +5,7 @@
 
 import {
   SAMPLE_LEAF_GOOD,
+  SAMPLE_LEAF_OTHER_NAME,
   SAMPLE_LEAF_SELF_SIGNED,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
@@ -33,6 +34,8 @@ export interface Diagnosis {
   readonly rule?: { readonly id: string; readonly source: string };
   /** A scenario whose explainConnection() outcome carries this error (null when none applies). */
   readonly reproduce: Scenario | null;
+  /** Not an sslmode matter at all (a dropped connection, a shared TLS session, a peer that is not PostgreSQL). */
+  readonly notSslmode?: boolean;
 }
 
 const HBA = ['hostssl all all 127.0.0.1/32 trust'];
@@ -56,6 +59,7 @@ interface Pattern {
   readonly causes: readonly string[];
   readonly rule: RuleId;
   readonly reproduce: (m: RegExpExecArray) => Scenario | null;
+  readonly notSslmode?: boolean;
 }
 
 const libpq = (conninfo: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
@@ -68,6 +72,28 @@ const node = (url: string, server: Scenario['server'], files?: Record<string, st
   server,
   time: TIME,
 });
+
+const ruleDriver = (
+  driver: 'pgjdbc' | 'pgx',
+  conninfo: string,
+  server: Scenario['server'],
+  files?: Record<string, string>,
+): Scenario => ({
+  client: { driver, conninfo, home: '/home/app', ...(files ? { files } : {}) },
+  server,
+  time: TIME,
+});
+
+/** A text this troubleshooter explains but that no scenario of the engine produces. */
+const explained = (
+  id: string,
+  test: RegExp,
+  driver: Driver | 'unknown',
+  rule: RuleId,
+  meaning: string,
+  causes: readonly string[],
+  notSslmode = false,
+): Pattern => ({ id, test, driver, rule, meaning, causes, reproduce: () => null, notSslmode });
 
 const asyncpg = (
   dsn: string,
@@ -160,6 +186,17 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
 
 const PATTERNS: readonly Pattern[] = [
   ...ASYNCPG_PATTERNS,
+  // Prisma wraps OpenSSL's reasons in its own words: before the node-postgres patterns that match the reasons.
+  explained(
+    'prisma-tls',
+    /Error opening a TLS connection/,
+    'unknown',
+    'libpq.tls.chain',
+    "Prisma's own TLS stack rejected the server certificate: it verifies with sslmode=require, unlike libpq.",
+    [
+      "Give the server's CA with sslcert=<file> in Prisma's URL, or its sslaccept setting as documented by Prisma.",
+    ],
+  ),
   // Client certificates first: with prefer their line comes before a pg_hba line from the plaintext retry.
   {
     id: 'server-clientcert-no-ca',
@@ -285,7 +322,36 @@ const PATTERNS: readonly Pattern[] = [
       'On PG 15, sslrootcert=system is just a file name ("system") — use 16+ or a real file.',
     ],
     rule: 'libpq.rootcert',
-    reproduce: () => libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app', GOOD),
+    reproduce: (m) => {
+      const path = m[1] ?? '';
+      // libpq 16 added "use the system's trusted roots with sslrootcert=system" to the hint; 15 has the short one.
+      const version = /Either provide the file or change sslmode/.test(m.input) ? '15' : '17';
+      const inHome = /^(\/.*)\/\.postgresql\/root\.crt$/.exec(path);
+      const s = libpq(
+        `host=127.0.0.1 sslmode=verify-full user=app dbname=app${inHome ? '' : ` sslrootcert=${path}`}`,
+        GOOD,
+      );
+      return { ...s, client: { ...s.client, version, home: inHome?.[1] ?? '/home/app' } };
+    },
+  },
+  {
+    id: 'libpq-prefer-verify-then-plaintext',
+    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", no encryption/,
+    driver: 'libpq',
+    meaning:
+      'Two attempts: sslmode=prefer tried TLS, the certificate check failed, so libpq retried without TLS, and the server refused the plaintext connection (its pg_hba.conf has only hostssl lines for you).',
+    causes: [
+      'A root certificate file switched on verification although sslmode is prefer: ~/.postgresql/root.crt (or sslrootcert / PGSSLROOTCERT) exists and is not the CA of this server. Remove it, or put the right CA in it.',
+      'The server certificate is expired or otherwise invalid, and a root file made prefer check it.',
+      'With sslmode=require the second line would not appear: require does not fall back to plaintext.',
+    ],
+    rule: 'libpq.prefer.retry',
+    reproduce: (m) =>
+      libpq(
+        `host=127.0.0.1 sslmode=prefer user=${m[1] ?? 'app'} dbname=${m[2] ?? 'app'}`,
+        { ...GOOD, hba: HBA },
+        { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
+      ),
   },
   {
     id: 'libpq-verify-failed',
@@ -308,7 +374,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'libpq-hostname',
-    test: /server certificate for "([^"]+)"(?: \(and \d+ other names?\))? does not match host name "([^"]+)"/,
+    test: /server certificate for "([^"]+)"(?: \(and (\d+) other names?\))? does not match host name "([^"]+)"/,
     driver: 'libpq',
     meaning:
       "verify-full: the host= name is not among the certificate's names (SAN dNSName/iPAddress, or CN when no SAN of that kind).",
@@ -319,10 +385,23 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.hostname',
     reproduce: (m) => {
-      const host = m[2] ?? 'other.example.test';
-      return isIpLiteral(host)
-        ? libpq(`host=${host} sslmode=verify-full user=app dbname=app`, { ...GOOD, listen: [host] }, ROOT_A)
-        : libpq(`host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`, GOOD, ROOT_A);
+      // A sample certificate with as many names as the pasted one (1 or 2), and a DNS host it does not name
+      // (libpq counts the CN as well when an IP host meets a certificate without IP SANs).
+      const others = Number(m[2] ?? '0');
+      if (others > 1) return null;
+      const chain = others === 0 ? SAMPLE_LEAF_OTHER_NAME : SAMPLE_LEAF_GOOD;
+      const named = others === 0 ? ['shop.example.test'] : ['db.example.test'];
+      const pasted = m[3] ?? '';
+      const host =
+        named.includes(pasted) || isIpLiteral(pasted) || pasted === '' ? 'other.example.test' : pasted;
+      return libpq(
+        `host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`,
+        {
+          ...GOOD,
+          certificateChain: chain,
+        },
+        ROOT_A,
+      );
     },
   },
   {
@@ -336,7 +415,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'server-no-hba',
-    test: /no pg_hba\.conf entry for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption)/,
+    test: /no pg_hba\.conf entry for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption|SSL off|SSL on)/,
     driver: 'unknown',
     meaning: 'The server found no pg_hba.conf line for this address, user, database and encryption state.',
     causes: [
@@ -446,6 +525,24 @@ const PATTERNS: readonly Pattern[] = [
       ),
   },
   {
+    id: 'tls-protocol-version-alert',
+    test: /SSL error: tlsv1 alert protocol version|alert protocol version|unsupported protocol/,
+    driver: 'libpq',
+    meaning:
+      'The TLS handshake failed on the protocol version: one side offered only versions the other refuses (the peer answered with a protocol_version alert). libpq 13 and later print a second line with the range it tried ("This may indicate that the server does not support any SSL protocol version between ...").',
+    causes: [
+      "The server's ssl_min_protocol_version (default TLSv1.2; TLSv1.3 on some managed services) is above what the client offers: the client's ssl_max_protocol_version, or an old client library limited to TLS 1.0/1.1.",
+      'An old client (TLS 1.0 or 1.1 only) against a server or OpenSSL build that refuses them: TLS 1.0 and 1.1 are deprecated (RFC 8996, 2021), and Azure and RDS refuse them.',
+      'With sslmode=prefer the client then retries in plaintext, which a hostssl-only server refuses with "no pg_hba.conf entry ... no encryption".',
+    ],
+    rule: 'libpq.tls.protocol',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=require ssl_max_protocol_version=TLSv1.2 user=app', {
+        ...GOOD,
+        minProtocol: 'TLSv1.3',
+      }),
+  },
+  {
     id: 'node-ssl-unsupported',
     test: /The server does not support SSL connections/,
     driver: 'node-postgres',
@@ -495,6 +592,254 @@ const PATTERNS: readonly Pattern[] = [
         '/ca.pem': SAMPLE_ROOT_A,
       }),
   },
+  {
+    id: 'pgx-refused-tls',
+    test: /server refused TLS connection/,
+    driver: 'pgx',
+    meaning:
+      'pgx (Go) sent SSLRequest with sslmode require or stronger and the server answered N: it does not do TLS on this port.',
+    causes: [
+      'ssl = off on the server, or a pooler/proxy in front of it without TLS.',
+      'With sslmode=prefer (the pgx default) pgx would have gone on without TLS instead.',
+    ],
+    rule: 'server.ssl-response',
+    reproduce: () =>
+      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=require', { ssl: false, hba: HBA_ANY }),
+  },
+  {
+    id: 'pgx-unknown-authority',
+    test: /x509: certificate signed by unknown authority/,
+    driver: 'pgx',
+    meaning:
+      "Go's x509 verifier found no path from the server certificate to a root in sslrootcert (or the system pool when none is given).",
+    causes: [
+      'sslrootcert is not the CA of this server, or is missing and the system pool lacks a private CA.',
+      'A ~/.postgresql/root.crt on disk turns require into chain verification in pgx.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=verify-ca&sslrootcert=/etc/ca.pem', GOOD, {
+        '/etc/ca.pem': SAMPLE_ROOT_B,
+      }),
+  },
+  {
+    id: 'pgjdbc-root-missing',
+    test: /Could not open SSL root certificate file/,
+    driver: 'pgjdbc',
+    meaning:
+      "pgJDBC is verifying (sslmode verify-ca/verify-full, or ssl=true, which means verify-full) and looks for root.crt where libpq keeps it; it does not use Java's cacerts by default.",
+    causes: [
+      'ssl=true (or an empty ssl=) in the URL switched pgJDBC to verify-full; the default sslmode is prefer.',
+      'No sslrootcert and no root.crt in ~/.postgresql (%APPDATA%\\postgresql on Windows).',
+    ],
+    rule: 'libpq.rootcert',
+    reproduce: () => ruleDriver('pgjdbc', 'jdbc:postgresql://127.0.0.1:5432/app?user=app&ssl=true', GOOD),
+  },
+  {
+    id: 'pgjdbc-pkix',
+    test: /PKIX path (?:building|validation) failed/,
+    driver: 'pgjdbc',
+    meaning:
+      "Java's PKIX path builder could not reach a trust anchor in the root file from the server certificate.",
+    causes: [
+      'The root file holds another CA, or the server does not send its intermediate (Java fetches none by default).',
+      'A provider rotated its CA and the root file was not updated.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver(
+        'pgjdbc',
+        'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=verify-ca&sslrootcert=/etc/ca.pem',
+        GOOD,
+        { '/etc/ca.pem': SAMPLE_ROOT_B },
+      ),
+  },
+  {
+    id: 'pgjdbc-hostname',
+    test: /could not be verified by hostnameverifier/,
+    driver: 'pgjdbc',
+    meaning: 'pgJDBC verify-full: the host in the URL is not a name (or IP SAN) of the server certificate.',
+    causes: [
+      'Connecting by IP or by an alias the certificate does not list.',
+      'Since 2018 pgJDBC checks the name even with NonValidatingFactory.',
+    ],
+    rule: 'libpq.hostname',
+    reproduce: () =>
+      ruleDriver(
+        'pgjdbc',
+        'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=verify-full&sslrootcert=/etc/ca.pem',
+        { ...GOOD, certificateChain: SAMPLE_LEAF_OTHER_NAME },
+        { '/etc/ca.pem': SAMPLE_ROOT_A },
+      ),
+  },
+  {
+    id: 'libpq-invalid-sslmode',
+    test: /invalid sslmode value: "([^"]*)"/,
+    driver: 'libpq',
+    meaning: 'libpq knows six sslmode values: disable, allow, prefer, require, verify-ca, verify-full.',
+    causes: [
+      'A typo or another tool\'s spelling ("required", "verify", "verify_ca", "true").',
+      'PGSSLMODE set to something else in the environment.',
+    ],
+    rule: 'libpq.options.parse',
+    reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'bogus'}`, GOOD),
+  },
+  {
+    id: 'libpq-direct-weak',
+    test: /weak sslmode "([a-z-]+)" may not be used with sslnegotiation=direct/,
+    driver: 'libpq',
+    meaning:
+      'libpq 17+ refuses sslnegotiation=direct with an sslmode that would accept plaintext: direct TLS skips SSLRequest and cannot fall back.',
+    causes: ['Use sslmode=require, verify-ca or verify-full with sslnegotiation=direct (or drop direct).'],
+    rule: 'libpq.sslnegotiation.direct',
+    reproduce: (m) =>
+      libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'prefer'} sslnegotiation=direct`, GOOD),
+  },
+  explained(
+    'node-security-warning',
+    /SECURITY WARNING: The SSL modes/,
+    'node-postgres',
+    'node.ssl.config',
+    "A warning, not an error: pg-connection-string treats prefer, require and verify-ca as verify-full today, and says they will take libpq's meanings in its next major version.",
+    [
+      'Nothing is at risk today: these modes already verify fully.',
+      'Write sslmode=verify-full to keep full verification after the change, or uselibpqcompat=true to opt into libpq semantics now.',
+    ],
+  ),
+  explained(
+    'go-ip-san',
+    /doesn't contain any IP SANs|relies on legacy Common Name field/,
+    'pgx',
+    'libpq.hostname',
+    "Go's x509: an IP host needs an iPAddress SAN, and since Go 1.15 the Common Name is never used as a host name.",
+    [
+      'Connect by a DNS name the certificate lists, or reissue it with the IP (or the name) as a SAN.',
+      'CN-only certificates (old private CAs) fail in Go whatever the name.',
+    ],
+  ),
+  explained(
+    'npgsql-validation',
+    /RemoteCertificateValidationCallback|RemoteCertificateChainErrors|remote certificate is invalid|please use VerifyFull or VerifyCA instead of Require|cannot be used in conjunction with UserCertificateValidationCallback/,
+    'npgsql',
+    'libpq.tls.chain',
+    '.NET rejected the server certificate while Npgsql validated it (or Npgsql refused a combination of settings).',
+    [
+      'Npgsql before 6.0 validated with Require, unlike libpq; from 8 on Require does not, and VerifyCA/VerifyFull do.',
+      "The provider's CA is not in the operating system store: give it with Root Certificate=<file>.",
+      'A validation callback together with VerifyCA/VerifyFull or Root Certificate is refused by design.',
+    ],
+  ),
+  explained(
+    'ssl-syscall',
+    /SSL SYSCALL error/,
+    'libpq',
+    'libpq.error.format',
+    'The connection was cut under TLS (EOF or a reset): usually not a certificate or sslmode problem.',
+    [
+      'An idle pooled connection was dropped by a load balancer, NAT or firewall timeout, or the server restarted: use keepalives or check connections before use.',
+      'A proxy that routes on SNI, meeting a libpq older than 14 that sends none.',
+    ],
+    true,
+  ),
+  explained(
+    'bad-record-mac',
+    /decryption failed or bad record mac/,
+    'libpq',
+    'libpq.error.format',
+    'Two processes used one TLS connection: after fork() both write with the same keys and sequence numbers, and the peer rejects the records. Not a certificate or sslmode problem.',
+    [
+      'A connection opened before fork() (multiprocessing, Celery prefork, uWSGI without lazy-apps) and used in the children: open connections after the fork.',
+    ],
+    true,
+  ),
+  explained(
+    'server-log-noise',
+    /could not accept SSL connection: (?:sslv3 alert handshake failure|EOF detected|unexpected eof while reading)/,
+    'unknown',
+    'server.ssl-response',
+    "A server log line: something opened a TLS connection and dropped it, typically a port scanner or a load balancer's health check. OpenSSL 3 logs an unclean shutdown as an error.",
+    ['Nothing to fix in sslmode; find the source address of those connections.'],
+    true,
+  ),
+  explained(
+    'not-postgres-peer',
+    /1234\.5679/,
+    'unknown',
+    'server.ssl-response',
+    'Protocol "1234.5679" is the SSLRequest code (80877103) read as a protocol version: the peer did not understand SSLRequest, so it is not PostgreSQL (or a proxy that does not speak the PostgreSQL protocol).',
+    [
+      'Something else listens on that port, or a TCP/TLS proxy in the path expects to see TLS (or plain PostgreSQL) first.',
+    ],
+    true,
+  ),
+  explained(
+    'unexpected-eof',
+    /unexpected eof while reading/,
+    'libpq',
+    'libpq.sslnegotiation.direct',
+    'The peer closed the connection in the middle of the TLS handshake.',
+    [
+      'sslnegotiation=direct against a server before PostgreSQL 17: it does not expect TLS without SSLRequest and hangs up.',
+      'A proxy or health check that closes TLS connections abruptly; on the server side this is mostly log noise.',
+    ],
+  ),
+  explained(
+    'sni-endpoint',
+    /Endpoint ID is not specified|SNI is missing|connection is insecure \(try using/,
+    'libpq',
+    'libpq.tls.protocol',
+    'A proxy in front of the database routes connections by the TLS SNI host name, and this client sent none (libpq sends SNI since 14) or did not use TLS.',
+    [
+      'Upgrade the libpq the tool bundles (14 or later), or pass the endpoint in options= as the provider documents.',
+      'Use sslmode=require or stronger: the proxy refuses plaintext.',
+    ],
+  ),
+  explained(
+    'libpq-no-ssl-support',
+    /invalid when SSL support is not compiled in/,
+    'libpq',
+    'libpq.options.parse',
+    'The client library was built without OpenSSL: it cannot do TLS at all, whatever the server allows.',
+    ['Install a libpq (or the tool) built with SSL support.'],
+  ),
+  explained(
+    'key-permissions',
+    /has group or world access/,
+    'unknown',
+    'libpq.clientcert.files',
+    'A private key file is readable by other users, and libpq (or the server, for its own key) refuses to use it.',
+    [
+      'chmod 0600 the key (0640 when owned by root); mounted secrets and Windows file systems often give 0644 or 0777.',
+    ],
+  ),
+  explained(
+    'rustls-webpki',
+    /UnknownIssuer|UnsupportedCertVersion/,
+    'unknown',
+    'libpq.tls.chain',
+    'A rustls-based client rejected the server certificate: webpki found no path to its roots, or refuses a version 1 certificate.',
+    [
+      'The server sends only its leaf and the intermediate is not in the client roots (OpenSSL-based psql can find it in the root file, webpki needs it sent).',
+      'A v1 certificate (no extensions) from an old private CA.',
+    ],
+  ),
+  explained(
+    'tls-state-machine',
+    /unexpected_message|ccs received early/,
+    'unknown',
+    'libpq.tls.protocol',
+    'The two TLS stacks disagreed on the order of handshake messages: a TLS implementation issue, not sslmode.',
+    ['Update the JDK or OpenSSL on either side.'],
+    true,
+  ),
+  explained(
+    'channel-binding',
+    /channel_binding/,
+    'unknown',
+    'server.auth',
+    'channel_binding is a client setting (SCRAM-SHA-256-PLUS binds the login to the TLS connection); a client that forwards it to the server as a run-time parameter makes the server refuse it.',
+    ['Use a driver version that handles channel_binding itself, or leave it out of the startup options.'],
+  ),
 ];
 
 export function diagnoseError(text: string): Diagnosis {
@@ -509,6 +854,7 @@ export function diagnoseError(text: string): Diagnosis {
       causes: p.causes,
       rule: { id: p.rule, source: RULES[p.rule].source },
       reproduce: p.reproduce(m),
+      ...(p.notSslmode ? { notSslmode: true } : {}),
     };
   }
   return {
@@ -518,4 +864,48 @@ export function diagnoseError(text: string): Diagnosis {
     causes: ['Paste the complete message, including every "connection to server at ..." line.'],
     reproduce: null,
   };
+}
+
+/** The pattern ids, in the order they are tried (for tests: every pattern has a sample that reproduces). */
+export const PATTERN_IDS: readonly string[] = PATTERNS.map((p) => p.id);
+
+/**
+ * An error text with the parts a user's setup names differently from a reproduction left out or replaced by
+ * placeholders: libpq's "connection to server at <host> (<address>), port <port> failed: " prefix, host
+ * names and addresses, socket and file paths, the certificate's names. What is left (the words, the
+ * number of lines, user and database names) must be the same for a reproduction to count as one.
+ */
+export function normalizeErrorText(text: string): string {
+  return (
+    text
+      .replace(/^psql: error: /gm, '')
+      // libpq's per-attempt prefix names only the host and port (and people often paste without it).
+      .replace(/^connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed: /gm, '')
+      .replace(/^connection to server on socket "[^"]*" failed: /gm, '')
+      // pgx: failed to connect to `user=... database=...`: host:port (address): ...
+      .replace(/^(failed to connect to `[^`]*`:) \S+:\d+ \([^)]*\):/gm, '$1 HOST:')
+      .replace(/The hostname \S+ could not be verified/g, 'The hostname HOST could not be verified')
+      .replace(/(certificate file) (?:\/|[A-Za-z]:\\)\S*?(\.?)$/gm, '$1 PATH$2')
+      .replace(/server certificate for "[^"]*"/g, 'server certificate for "NAME"')
+      .replace(/host name "[^"]*"/g, 'host name "HOST"')
+      .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
+      .replace(/(["'])(?:~|\/|[A-Za-z]:\\)[^"'\n]*\1/g, '$1PATH$1')
+      .replace(/\(_ssl\.c:\d+\)/g, '(_ssl.c:N)')
+      .replace(/[ \t]+$/gm, '')
+      .trim()
+  );
+}
+
+/**
+ * Does a reproduction print what was pasted? 'exact': the same text modulo host, port and paths; 'partial': the
+ * pasted lines are all there, and the client prints more (a line the user left out); 'different': it does not.
+ */
+export function reproductionMatch(pasted: string, reproduced: string): 'exact' | 'partial' | 'different' {
+  const a = normalizeErrorText(pasted);
+  const b = normalizeErrorText(reproduced);
+  if (a === b) return 'exact';
+  const lines = b.split('\n');
+  const want = a.split('\n');
+  const from = lines.indexOf(want[0] ?? '');
+  return from !== -1 && want.every((l, i) => lines[from + i] === l) ? 'partial' : 'different';
 }

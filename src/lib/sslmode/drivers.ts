@@ -810,18 +810,41 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
             time: now,
           });
           const chainText = table.texts.chainFailed;
-          if (!check.trusted)
+          if (!check.trusted) {
             tlsError =
               typeof chainText === 'string'
                 ? chainText
                 : chainText(check.error?.message ?? 'certificate verify failed');
-          else {
+            log.push(
+              attempt,
+              'chain',
+              'fail',
+              `The server chain is rejected: ${check.error?.message ?? 'certificate verify failed'}.`,
+              'libpq.tls.chain',
+            );
+          } else {
             chainOk = true;
+            log.push(
+              attempt,
+              'chain',
+              'ok',
+              `Chain verified: ${check.path.join(' -> ')}.`,
+              'libpq.tls.chain',
+            );
             if (mode.hostname) {
               const leaf = await readLeaf(s.server.certificateChain ?? '');
               const res = leaf ? libpqHostnameCheck(cfg.host, leaf) : { ok: false as const, error: '' };
               if (!res.ok) tlsError = table.texts.hostMismatch(cfg.host);
               else hostOk = true;
+              log.push(
+                attempt,
+                'hostname',
+                res.ok ? 'ok' : 'fail',
+                res.ok
+                  ? `Host "${cfg.host}" matches ${res.matched}.`
+                  : `The certificate does not name "${cfg.host}".`,
+                'libpq.hostname',
+              );
             }
           }
         }

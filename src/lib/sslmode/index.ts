@@ -9,6 +9,7 @@ import { explainNodePostgres } from './node-postgres.ts';
 import { explainRuleTableDriver } from './drivers.ts';
 import type { ConnectionOutcome, Scenario, ServerCertificateInfo } from './types.ts';
 import { readLeaf } from './verify.ts';
+import { diagnoseError, reproductionMatch, type Diagnosis } from './diagnose.ts';
 
 export type * from './types.ts';
 export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
@@ -16,7 +17,24 @@ export { parseHba, matchHba } from './hba.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
 export { RULES } from './rules.ts';
 export { DRIVER_RULES } from './drivers.ts';
-export { diagnoseError, type Diagnosis } from './diagnose.ts';
+export {
+  diagnoseError,
+  normalizeErrorText,
+  PATTERN_IDS,
+  reproductionMatch,
+  type Diagnosis,
+} from './diagnose.ts';
+export { readSettings, translateConninfo, writeSettings, type Translation } from './translate.ts';
+export {
+  attackVerdict,
+  outcomeFacts,
+  protectionText,
+  summaryLines,
+  type AttackKind,
+  type AttackVerdict,
+  type OutcomeFacts,
+  type SummaryLine,
+} from './summary.ts';
 
 /** The clock is read here, at the boundary, only when the scenario does not fix it. */
 export async function explainConnection(
@@ -59,4 +77,25 @@ async function serverCertificateInfo(scenario: Scenario): Promise<ServerCertific
       ...leaf.commonNames.map((cn) => `CN=${cn}`),
     ],
   };
+}
+
+export interface Troubleshooting {
+  readonly diagnosis: Diagnosis;
+  /** The reproduction's outcome (null when no scenario applies). */
+  readonly outcome: ConnectionOutcome | null;
+  /**
+   * 'exact': the reproduction prints the pasted text, modulo host, port and paths; 'partial': it prints the
+   * pasted lines and more; 'different': it prints something else, so it is not shown as a reproduction;
+   * 'none': no scenario reproduces this text.
+   */
+  readonly match: 'exact' | 'partial' | 'different' | 'none';
+}
+
+/** diagnoseError, then run its reproduction and check that it prints what was pasted. */
+export async function troubleshoot(text: string, now: Date = new Date()): Promise<Troubleshooting> {
+  const diagnosis = diagnoseError(text);
+  if (!diagnosis.reproduce) return { diagnosis, outcome: null, match: 'none' };
+  const outcome = await explainConnection(diagnosis.reproduce, now);
+  const match = outcome.error === undefined ? 'different' : reproductionMatch(text, outcome.error);
+  return { diagnosis, outcome, match };
 }

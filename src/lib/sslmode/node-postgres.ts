@@ -73,18 +73,46 @@ interface NodeConfig {
   readonly keyPem?: string;
 }
 
+/** A POSIX path made absolute against `cwd`, with `.`, `..` and repeated slashes resolved (path.resolve). */
+export function resolvePosix(path: string, cwd: string): string {
+  const parts: string[] = [];
+  for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/**
+ * fs.readFileSync as pg calls it on sslrootcert / sslcert / sslkey: the path as written, relative to the
+ * process's working directory, with no `~` expansion (a shell does that, Node does not), and the error text
+ * Node prints for a missing file, naming the path as it was given. The scenario's files are keyed by absolute
+ * path, by a path relative to the working directory, or by `~/...` for a file in $HOME.
+ */
+function nodeFileReader(s: Scenario): (path: string) => string | { error: string } {
+  const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
+  const cwd = s.client.cwd ?? home;
+  const byPath = new Map(
+    Object.entries(s.client.files ?? {}).map(([key, text]) => [
+      resolvePosix(key.startsWith('~/') ? `${home}${key.slice(1)}` : key, cwd),
+      text,
+    ]),
+  );
+  return (path) =>
+    byPath.get(resolvePosix(path, cwd)) ?? { error: `ENOENT: no such file or directory, open '${path}'` };
+}
+
 function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
   const parsed = parsePgConnectionString(s.client.conninfo);
   if (!parsed.ok) return { error: parsed.error };
   const url = parsed.config;
   const q = { get: (key: string): string | null => url.params.get(key) ?? null };
-  const files = s.client.files ?? {};
   const env = s.client.env ?? {};
   const warnings: string[] = [];
   const compat = q.get('uselibpqcompat') === 'true';
   // A rejectUnauthorized:false connection ignores checkServerIdentity's verdict too (_tls_wrap.js).
-  const readFile = (path: string): string | { error: string } =>
-    files[path] ?? { error: `ENOENT: no such file or directory, open '${path}'` };
+  const readFile = nodeFileReader(s);
 
   // pg-connection-string parse(): ssl=true/1 -> true, ssl=0 -> false; any of sslcert/sslkey/sslrootcert/sslmode
   // replaces it with an options object {} (full verification); files are read with fs.readFileSync.
@@ -351,11 +379,15 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
           `OpenSSL (via Node) rejects the chain: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
           'node.tls.verify',
         );
+        const how =
+          'Pass the server CA with sslrootcert=<file> (it becomes tls ca): an absolute path, or one relative to the directory the process runs in; Node does not expand ~.';
         return fail(
           message,
           cfg.sslmode,
           cfg.warnings,
-          'Pass the server CA with sslrootcert=<file> (it becomes tls ca), or fix the server chain.',
+          check.error?.code === 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN'
+            ? `"in certificate chain": the server sent a self-signed certificate (its root CA) along with its own, and that root is not one Node trusts. Sending the root does not make it trusted. ${how}`
+            : `${how} Or fix the server chain.`,
         );
       }
       chainVerified = true;

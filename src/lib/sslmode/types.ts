@@ -25,6 +25,8 @@ export interface ClientSpec {
   readonly osUser?: string;
   /** $HOME, used to print `~/.postgresql/root.crt` as libpq does (default /home/<osUser>). */
   readonly home?: string;
+  /** The process's working directory, against which node-postgres reads relative file paths (default: home). */
+  readonly cwd?: string;
 }
 
 export type AuthMethod = 'trust' | 'reject' | 'scram-sha-256' | 'md5' | 'password' | 'cert';

@@ -5,19 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
-import {
-  buildScenario,
-  FROM_CHAIN_LAB,
-  sslmodeSchema,
-  type SslmodeControls,
-} from '../../../src/app/views/sslmode/scenario.ts';
-import { readParams } from '../../../src/app/url/hash.ts';
+import { buildScenario, FROM_CHAIN_LAB, sslmodeControls } from '../../../src/app/views/sslmode/scenario.ts';
 import type { HandoffChain } from '../../../src/app/state/chain-handoff.svelte.ts';
 import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
 
-function controls(values: Partial<SslmodeControls>): SslmodeControls {
-  return { ...readParams(sslmodeSchema, new URLSearchParams()), ...values };
-}
+const controls = sslmodeControls;
 
 const handoff: HandoffChain = {
   leaf: 'db.example.test',

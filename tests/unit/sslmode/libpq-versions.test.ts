@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+import { SAMPLE_LEAF_GOOD } from '../../../src/content/sslmode/sample-pki.ts';
 
 const HOST = 'connection to server at "127.0.0.1", port 5432 failed: ';
 const scenario = (version: string, conninfo: string, server: Partial<Scenario['server']> = {}): Scenario => ({
@@ -176,5 +177,34 @@ describe('managed-service presets', () => {
     );
     expect(out.connected).toBe(true);
     expect(out.encrypted).toBe(false);
+  });
+});
+
+describe('sslnegotiation=direct and the server version', () => {
+  const run = (majorVersion?: number) =>
+    explainConnection({
+      client: {
+        driver: 'libpq',
+        version: '17',
+        conninfo: 'host=127.0.0.1 user=app sslmode=require sslnegotiation=direct',
+      },
+      server: {
+        ssl: true,
+        certificateChain: SAMPLE_LEAF_GOOD,
+        hba: ['hostssl all all 127.0.0.1/32 trust'],
+        ...(majorVersion !== undefined ? { majorVersion } : {}),
+      },
+      time: '2026-01-01T00:00:00Z',
+    });
+  it('a server before 17 closes the connection: unexpected eof', async () => {
+    for (const v of [13, 15, 16]) {
+      const o = await run(v);
+      expect(o.error, String(v)).toBe(
+        'connection to server at "127.0.0.1", port 5432 failed: SSL error: unexpected eof while reading',
+      );
+    }
+  });
+  it('17 and later, or an unstated version, connect', async () => {
+    for (const v of [17, 18, undefined]) expect((await run(v)).connected, String(v)).toBe(true);
   });
 });

@@ -55,4 +55,56 @@ describe('node-postgres configuration', () => {
     );
     expect((await run(url, { version: '8.23.1', files })).hostnameVerified).toBe(true);
   });
+
+  describe('file paths as Node reads them (fs.readFileSync: no ~ expansion, relative to the working directory)', () => {
+    const files = { '~/.postgresql/root.crt': SAMPLE_ROOT_A, 'certs/ca.pem': SAMPLE_ROOT_A };
+    const client = { files, home: '/home/app', cwd: '/srv/app' };
+    const url = (root: string) =>
+      `postgres://app@db.example.test/app?sslmode=verify-full&sslrootcert=${root}`;
+    const runAt = (conninfo: string, c: Partial<Scenario['client']> = client) =>
+      explainConnection({
+        client: { driver: 'node-postgres', conninfo, ...c },
+        server,
+        resolve: { 'db.example.test': ['127.0.0.1'] },
+        time: '2026-01-01T00:00:00Z',
+      });
+    const connects = async (root: string) => (await runAt(url(root))).connected;
+    it('`~` is not expanded: the ENOENT names the path as written', async () => {
+      expect((await runAt(url('~/.postgresql/root.crt'))).error).toBe(
+        "ENOENT: no such file or directory, open '~/.postgresql/root.crt'",
+      );
+    });
+    it('an absolute path to the file in $HOME works', async () => {
+      expect(await connects('/home/app/.postgresql/root.crt')).toBe(true);
+    });
+    it('a relative path is read against the working directory, not $HOME', async () => {
+      expect(await connects('certs/ca.pem')).toBe(true);
+      expect(await connects('./certs/../certs/ca.pem')).toBe(true);
+      expect(await connects('/srv/app/certs/ca.pem')).toBe(true);
+      expect((await runAt(url('.postgresql/root.crt'))).error).toBe(
+        "ENOENT: no such file or directory, open '.postgresql/root.crt'",
+      );
+      // Run from $HOME instead, the same relative path finds the file.
+      expect((await runAt(url('.postgresql/root.crt'), { ...client, cwd: '/home/app' })).connected).toBe(
+        true,
+      );
+    });
+    it('the fix text says how to name the file', async () => {
+      const out = await runAt('postgres://app@db.example.test/app?sslmode=verify-full', {});
+      expect(out.fix).toContain('Node does not expand ~');
+    });
+  });
+
+  it('a server chain that includes its root: "self-signed certificate in certificate chain", explained', async () => {
+    const out = await explainConnection({
+      client: { driver: 'node-postgres', conninfo: 'postgres://app@db.example.test/app?sslmode=require' },
+      server: { ...server, certificateChain: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A },
+      resolve: { 'db.example.test': ['127.0.0.1'] },
+      time: '2026-01-01T00:00:00Z',
+    });
+    expect(out.error).toBe('self-signed certificate in certificate chain');
+    expect(out.fix).toMatch(
+      /^"in certificate chain": the server sent a self-signed certificate \(its root CA\)/,
+    );
+  });
 });

@@ -5,9 +5,13 @@
  * (src/content/sslmode/sample-client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
  */
 import {
+  SAMPLE_CLOUD_CHAIN,
+  SAMPLE_CLOUD_OTHER_NAME_CHAIN,
   SAMPLE_LEAF_EXPIRED,
   SAMPLE_LEAF_GOOD,
+  SAMPLE_LEAF_OTHER_NAME,
   SAMPLE_LEAF_SELF_SIGNED,
+  SAMPLE_PUBLIC_ROOT,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
 } from '../../../content/sslmode/sample-pki';
@@ -22,9 +26,18 @@ import {
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
 } from '../../../content/sslmode/sample-client-pki';
-import { parseConninfo, type Driver, type Scenario } from '../../../lib/sslmode/index';
+import {
+  parseConninfo,
+  writeSettings,
+  explainConnection,
+  reproductionMatch,
+  type AttackKind,
+  type Driver,
+  type Scenario,
+  type Troubleshooting,
+} from '../../../lib/sslmode/index';
 import type { HandoffChain } from '../../state/chain-handoff.svelte';
-import { param, type ParamValues } from '../../url/hash';
+import { formatHash, param, readParams, writeParams, type ParamValues } from '../../url/hash';
 
 export const DRIVERS: readonly { id: Driver; label: string }[] = [
   { id: 'libpq', label: 'libpq (psql, psycopg, Ruby pg, PHP)' },
@@ -41,12 +54,31 @@ export const SERVER_CERTS = {
   good: { label: 'Issued by Root A for db.example.test and 127.0.0.1', pem: SAMPLE_LEAF_GOOD },
   expired: { label: 'Issued by Root A, expired', pem: SAMPLE_LEAF_EXPIRED },
   'self-signed': { label: 'Self-signed', pem: SAMPLE_LEAF_SELF_SIGNED },
+  'with-root': {
+    label: 'Issued by Root A, sent together with Root A itself',
+    pem: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A,
+  },
+  cloud: {
+    label: 'Public-CA-shaped: *.postgres.database.azure.com, its issuing CA, Sample Public Root G2',
+    pem: SAMPLE_CLOUD_CHAIN,
+  },
 } as const;
+
+export type ServerCertId = keyof typeof SERVER_CERTS | typeof FROM_CHAIN_LAB;
+
+/** `cert=` left at its default: the managed service's own chain under the Azure preset, else Root A's leaf. */
+export function serverCertId(c: SslmodeControls): ServerCertId {
+  if (c.cert !== 'default') return c.cert;
+  return c.preset === 'azure-flexible' ? 'cloud' : 'good';
+}
 
 export const ROOT_FILES = {
   none: { label: 'No root certificate file' },
   'root-a': { label: '~/.postgresql/root.crt = Root A (the right CA)' },
   'root-b': { label: '~/.postgresql/root.crt = Root B (a wrong CA)' },
+  'public-root': {
+    label: '~/.postgresql/root.crt = Sample Public Root G2 (the public CA of the Azure-shaped chain)',
+  },
 } as const;
 
 /** The value of `cert=` and `root=` that takes the chain (and its anchor) from the Chain Lab in this tab. */
@@ -94,6 +126,8 @@ export const SERVER_CA_FILES = {
   },
 } as const;
 
+export const SERVER_VERSIONS = ['13', '14', '15', '16', '17', '18'] as const;
+
 export const DEFAULT_HBA = [
   'hostssl all all 0.0.0.0/0 scram-sha-256',
   'host all all 0.0.0.0/0 scram-sha-256',
@@ -109,18 +143,27 @@ export const sslmodeSchema = {
   root: param.oneOf([...(Object.keys(ROOT_FILES) as (keyof typeof ROOT_FILES)[]), FROM_CHAIN_LAB], 'none'),
   ssl: param.boolean(true),
   cert: param.oneOf(
-    [...(Object.keys(SERVER_CERTS) as (keyof typeof SERVER_CERTS)[]), FROM_CHAIN_LAB],
-    'good',
+    ['default', ...(Object.keys(SERVER_CERTS) as (keyof typeof SERVER_CERTS)[]), FROM_CHAIN_LAB],
+    'default',
   ),
   ccert: param.oneOf(Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[], 'none'),
   sca: param.oneOf(Object.keys(SERVER_CA_FILES) as (keyof typeof SERVER_CA_FILES)[], 'none'),
   smin: param.oneOf(['TLSv1.2', 'TLSv1.3'] as const, 'TLSv1.2'),
+  /** The server's PostgreSQL major version. */
+  pgver: param.oneOf(SERVER_VERSIONS, '17'),
   preset: param.oneOf(['none', 'azure-flexible', 'aws-rds'] as const, 'none'),
   hba: param.list(DEFAULT_HBA),
   attacker: param.boolean(false),
   view: param.oneOf(['trace', 'matrix', 'troubleshoot'] as const, 'trace'),
+  /** The error text pasted into the troubleshooter (so a diagnosis is a link). */
+  error: param.string(''),
 };
 export type SslmodeControls = ParamValues<typeof sslmodeSchema>;
+
+/** The controls of a fresh page, with some changed. */
+export function sslmodeControls(values: Partial<SslmodeControls> = {}): SslmodeControls {
+  return { ...readParams(sslmodeSchema, new URLSearchParams()), ...values };
+}
 
 /** A fixed date inside every sample certificate's validity but the expired one's, so verdicts never drift. */
 export const LAB_TIME = '2026-01-01T00:00:00Z';
@@ -160,7 +203,11 @@ export function buildScenario(
   const files: Record<string, string> = {};
   if (c.root === 'root-a') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_A;
   if (c.root === 'root-b') files['~/.postgresql/root.crt'] = SAMPLE_ROOT_B;
+  if (c.root === 'public-root') files['~/.postgresql/root.crt'] = SAMPLE_PUBLIC_ROOT;
   if (c.root === FROM_CHAIN_LAB && handoff?.anchor) files['~/.postgresql/root.crt'] = handoff.anchor.pem;
+  // The client process runs in $HOME (/home/postgres), where the same root file is also root.crt.
+  const root = files['~/.postgresql/root.crt'];
+  if (root !== undefined) files['root.crt'] = root;
   const client: { label: string; cert?: string; key?: string } = CLIENT_CERTS[c.ccert];
   if (client.cert !== undefined) {
     files['~/.postgresql/postgresql.crt'] = client.cert;
@@ -175,10 +222,10 @@ export function buildScenario(
     client: { driver, ...(driver === 'libpq' ? { version: c.version } : {}), conninfo, files },
     server: {
       ssl: c.ssl,
-      certificateChain:
-        c.cert === FROM_CHAIN_LAB ? (handoff as HandoffChain).chainPem : SERVER_CERTS[c.cert].pem,
+      certificateChain: serverChainPem(serverCertId(c), handoff),
       ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
+      majorVersion: Number(c.pgver),
       hba: c.hba.filter((l) => l.trim() !== ''),
       users: { app: 'secret', postgres: null },
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
@@ -196,25 +243,69 @@ export function buildScenario(
   };
 }
 
+function serverChainPem(id: ServerCertId, handoff: HandoffChain | null): string {
+  return id === FROM_CHAIN_LAB ? (handoff as HandoffChain).chainPem : SERVER_CERTS[id].pem;
+}
+
+export interface Attack {
+  readonly kind: AttackKind;
+  readonly title: string;
+  /** What the attacker does, in one sentence. */
+  readonly method: string;
+  /** null when this attack cannot be built for the chosen server certificate (and why, in `method`). */
+  readonly scenario: Scenario | null;
+}
+
 /**
- * The man in the middle: it answers the client itself. It either refuses TLS and accepts a plaintext
- * login (stripping), or offers TLS with its own self-signed certificate for the same name.
+ * The man in the middle answers the client itself, with a server that takes any login (trust). Three attacks:
+ * it refuses TLS (stripping); it offers TLS with its own self-signed certificate for the same name; it offers
+ * TLS with a valid certificate for ANOTHER name from the same CA as the real server's (a certificate anyone can
+ * obtain from a shared or public CA: the attack verify-ca lets through and verify-full refuses).
  */
 export function attackerScenarios(
   c: SslmodeControls,
   conninfo = c.conninfo,
   driver: Driver = c.driver,
   handoff: HandoffChain | null = null,
-): { strip: Scenario; impersonate: Scenario } {
+): Attack[] {
   const base = buildScenario(c, conninfo, driver, handoff);
   const open = { hba: ['host all all 0.0.0.0/0 trust'], users: undefined, preset: undefined };
-  return {
-    strip: { ...base, server: { ...base.server, ...open, ssl: false } },
-    impersonate: {
-      ...base,
-      server: { ...base.server, ...open, ssl: true, certificateChain: SAMPLE_LEAF_SELF_SIGNED },
+  const withChain = (certificateChain: string): Scenario => ({
+    ...base,
+    server: { ...base.server, ...open, ssl: true, certificateChain },
+  });
+  const cert = serverCertId(c);
+  const otherName =
+    cert === 'cloud'
+      ? SAMPLE_CLOUD_OTHER_NAME_CHAIN
+      : cert === FROM_CHAIN_LAB
+        ? null
+        : SAMPLE_LEAF_OTHER_NAME;
+  return [
+    {
+      kind: 'strip',
+      title: 'Attacker strips TLS',
+      method: 'It answers the SSLRequest with N (no TLS) and accepts any plaintext login.',
+      scenario: { ...base, server: { ...base.server, ...open, ssl: false } },
     },
-  };
+    {
+      kind: 'impersonate',
+      title: 'Attacker presents its own certificate',
+      method: 'It offers TLS with a self-signed certificate for the same name.',
+      scenario: withChain(SAMPLE_LEAF_SELF_SIGNED),
+    },
+    {
+      kind: 'other-name',
+      title: 'Attacker presents a valid certificate for another name, from the same CA',
+      method:
+        otherName === null
+          ? 'Not available with a chain from the Chain Lab: the lab cannot issue a certificate from your CA.'
+          : cert === 'cloud'
+            ? 'It offers TLS with a real-looking certificate for www.example.org from the same public issuing CA: anyone can get one for a domain they own.'
+            : 'It offers TLS with a certificate Root A issued for shop.example.test: another server of the same CA, or one the attacker obtained.',
+      scenario: otherName === null ? null : withChain(otherName),
+    },
+  ];
 }
 
 interface Endpoint {
@@ -227,21 +318,107 @@ interface Endpoint {
 
 /** The same target written the way each driver takes it, with one sslmode: for the matrix. */
 export function conninfoFor(driver: Driver, e: Endpoint, sslmode: string): string {
-  const pw = e.password ? `:${encodeURIComponent(e.password)}` : '';
-  switch (driver) {
-    case 'libpq':
-      return `host=${e.host} port=${e.port} dbname=${e.dbname} user=${e.user}${e.password ? ` password=${e.password}` : ''} sslmode=${sslmode}`;
-    case 'node-postgres':
-    case 'pgx':
-    case 'asyncpg':
-      return `postgres://${encodeURIComponent(e.user)}${pw}@${e.host}:${e.port}/${e.dbname}?sslmode=${sslmode}`;
-    case 'pgjdbc':
-      return `jdbc:postgresql://${e.host}:${e.port}/${e.dbname}?user=${e.user}${e.password ? `&password=${e.password}` : ''}&sslmode=${sslmode}`;
-    case 'npgsql': {
-      const mode =
-        { 'verify-ca': 'VerifyCA', 'verify-full': 'VerifyFull' }[sslmode] ??
-        sslmode[0]!.toUpperCase() + sslmode.slice(1);
-      return `Host=${e.host};Port=${e.port};Database=${e.dbname};Username=${e.user}${e.password ? `;Password=${e.password}` : ''};SSL Mode=${mode}`;
-    }
-  }
+  const settings = new Map([
+    ['host', e.host],
+    ['port', e.port],
+    ['dbname', e.dbname],
+    ['user', e.user],
+    ...(e.password ? [['password', e.password] as [string, string]] : []),
+    ['sslmode', sslmode],
+  ]);
+  return writeSettings(driver, settings).conninfo;
+}
+
+export interface MatrixEntry {
+  readonly driver: Driver;
+  readonly sslmode: string;
+  /** The connection string this cell uses, in the driver's own syntax (to open the cell's trace). */
+  readonly conninfo: string;
+  readonly scenario: Scenario;
+}
+
+/** Every sslmode by every driver, for the target the connection string names and the same server. */
+export function matrixScenarios(c: SslmodeControls, handoff: HandoffChain | null = null): MatrixEntry[] {
+  const parsed = parseConninfo(c.conninfo);
+  const o = parsed.ok ? parsed.options : new Map<string, string>();
+  const endpoint = {
+    host: o.get('host') ?? 'db.example.test',
+    port: o.get('port') ?? '5432',
+    user: o.get('user') ?? 'app',
+    dbname: o.get('dbname') ?? o.get('user') ?? 'app',
+    ...(o.get('password') ? { password: o.get('password') as string } : {}),
+  };
+  return DRIVERS.flatMap(({ id: driver }) =>
+    SSLMODES.map((sslmode) => {
+      const conninfo = conninfoFor(driver, endpoint, sslmode);
+      return { driver, sslmode, conninfo, scenario: buildScenario(c, conninfo, driver, handoff) };
+    }),
+  );
+}
+
+/**
+ * The lab's controls for an engine scenario (a troubleshooter's reproduction), when the lab can express it:
+ * its driver, connection string, server certificate, root file, client certificate, ssl_ca_file, minimum TLS
+ * version and pg_hba lines. null when some certificate is not one of the lab's samples. The caller checks that
+ * the lab's own scenario then gives the same error (home, users and addresses are the lab's own).
+ */
+export function controlsForScenario(s: Scenario): Partial<SslmodeControls> | null {
+  const files = s.client.files ?? {};
+  const byPem = <K extends string>(table: Record<K, object>, pem: string | undefined) =>
+    (Object.keys(table) as K[]).find((k) => (table[k] as { pem?: string }).pem === pem);
+  const cert =
+    s.server.certificateChain === undefined ? 'good' : byPem(SERVER_CERTS, s.server.certificateChain);
+  const rootPem = files['~/.postgresql/root.crt'];
+  const root =
+    rootPem === undefined
+      ? 'none'
+      : (
+          {
+            [SAMPLE_ROOT_A]: 'root-a',
+            [SAMPLE_ROOT_B]: 'root-b',
+            [SAMPLE_PUBLIC_ROOT]: 'public-root',
+          } as const
+        )[rootPem];
+  const certFile = files['~/.postgresql/postgresql.crt'];
+  const keyFile = files['~/.postgresql/postgresql.key'];
+  const ccert = (Object.keys(CLIENT_CERTS) as (keyof typeof CLIENT_CERTS)[]).find((k) => {
+    const c = CLIENT_CERTS[k] as { cert?: string; key?: string };
+    return c.cert === certFile && c.key === keyFile;
+  });
+  const sca = byPem(SERVER_CA_FILES, s.server.caFile);
+  const smin = s.server.minProtocol ?? 'TLSv1.2';
+  if (!cert || !root || !ccert || !sca || (smin !== 'TLSv1.2' && smin !== 'TLSv1.3')) return null;
+  return {
+    driver: s.client.driver,
+    ...(s.client.driver === 'libpq' && s.client.version ? { version: s.client.version as '17' } : {}),
+    conninfo: s.client.conninfo,
+    ssl: s.server.ssl,
+    cert,
+    root,
+    ccert,
+    sca,
+    smin,
+    hba: [...s.server.hba],
+    view: 'trace',
+  };
+}
+
+/** The lab's link for some controls (the rest at their defaults). */
+export function sslmodeHref(values: Partial<SslmodeControls>): string {
+  return formatHash(['sslmode'], writeParams(sslmodeSchema, values));
+}
+
+/**
+ * The lab state that shows a troubleshooter's reproduction: only when it reproduces the pasted text and the
+ * lab's own scenario for those controls prints the same error (modulo host, port and paths).
+ */
+export async function labStateFor(t: Troubleshooting): Promise<Partial<SslmodeControls> | null> {
+  if ((t.match !== 'exact' && t.match !== 'partial') || !t.diagnosis.reproduce || !t.outcome?.error)
+    return null;
+  const values = controlsForScenario(t.diagnosis.reproduce);
+  if (!values) return null;
+  const inLab = await explainConnection(buildScenario(sslmodeControls(values)));
+  return inLab.error !== undefined && reproductionMatch(t.outcome.error, inLab.error) === 'exact'
+    ? values
+    : null;
 }

@@ -1,0 +1,345 @@
+/**
+ * The troubleshooter's reproduction reproduces: for every pattern, texts as users paste them (other hosts,
+ * ports, home directories, psql's prefix) come back from the reproduced scenario's outcome.error, equal modulo
+ * host, port and paths ('exact'), or with every pasted line present when the user left a line out ('partial').
+ * A pattern without a scenario says so ('none'); a reproduction that prints something else is 'different' and
+ * is never shown as one.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  normalizeErrorText,
+  PATTERN_IDS,
+  reproductionMatch,
+  troubleshoot,
+} from '../../../src/lib/sslmode/index.ts';
+import { buildScenario, labStateFor, sslmodeControls } from '../../../src/app/views/sslmode/scenario.ts';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+
+const at = (host: string, port = 5432, ip?: string) =>
+  `connection to server at "${host}"${ip ? ` (${ip})` : ''}, port ${port} failed: `;
+
+/** Pattern id -> pasted texts and the match each must give. */
+const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
+  // libpq 18's own texts (fixtures/libpq18/libpq18-oracle.json).
+  'libpq-direct-eof': [[`${at('127.0.0.1')}SSL error: unexpected eof while reading`, 'exact']],
+  'libpq-require-auth': [
+    [
+      `${at('127.0.0.1')}authentication method requirement "scram-sha-256" failed: server requested a cleartext password`,
+      'exact',
+    ],
+    [
+      `${at('127.0.0.1')}authentication method requirement "!none" failed: server did not complete authentication`,
+      'exact',
+    ],
+    [
+      `${at('127.0.0.1')}authentication method requirement "none" failed: server requested SASL authentication`,
+      'exact',
+    ],
+  ],
+  'libpq-sslcertmode-require': [
+    [`${at('127.0.0.1')}server did not request an SSL certificate`, 'exact'],
+    [`${at('127.0.0.1')}server accepted connection without a valid SSL certificate`, 'exact'],
+  ],
+  'asyncpg-ssl-rejected': [['PostgreSQL server at "db.internal:6432" rejected SSL upgrade', 'exact']],
+  'asyncpg-root-missing': [
+    [
+      'root certificate file "/root/.postgresql/root.crt" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "/root/.postgresql/root.crt" exists and is readable.',
+      'exact',
+    ],
+  ],
+  'asyncpg-cert-verify': [
+    [
+      "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'pg.example.net'. (_ssl.c:1000)",
+      'exact',
+    ],
+  ],
+  'server-clientcert-no-ca': [
+    [
+      `${at('10.1.2.3')}FATAL:  client certificates can only be checked if a root certificate store is available`,
+      'exact',
+    ],
+  ],
+  'server-clientcert-required': [
+    [
+      `psql: error: ${at('db.internal', 5433, '10.0.0.7')}FATAL:  connection requires a valid client certificate`,
+      'exact',
+    ],
+  ],
+  'server-cert-name': [
+    [
+      `${at('db.internal', 5432, '10.0.0.7')}FATAL:  certificate authentication failed for user "app"`,
+      'exact',
+    ],
+  ],
+  'libpq-clientkey-missing': [
+    [
+      `${at('10.0.0.7')}certificate present, but not private key file "/var/lib/postgresql/.postgresql/postgresql.key"`,
+      'exact',
+    ],
+  ],
+  'client-key-mismatch': [
+    [
+      `${at('10.0.0.7')}could not load private key file "/home/me/.postgresql/postgresql.key": key values mismatch`,
+      'exact',
+    ],
+  ],
+  'client-cert-rejected': [[`${at('10.0.0.7')}SSL error: tlsv1 alert unknown ca`, 'exact']],
+  'libpq-ssl-required': [
+    [`${at('localhost', 6432, '::1')}server does not support SSL, but SSL was required`, 'exact'],
+  ],
+  'libpq-root-missing': [
+    // psql 15: the short hint, another home and port.
+    [
+      `psql: error: ${at('db.internal', 5433, '10.0.0.7')}root certificate file "/var/lib/pgsql/.postgresql/root.crt" does not exist\nEither provide the file or change sslmode to disable server certificate verification.`,
+      'exact',
+    ],
+    [
+      `${at('10.0.0.7')}root certificate file "/root/.postgresql/root.crt" does not exist\nEither provide the file, use the system's trusted roots with sslrootcert=system, or change sslmode to disable server certificate verification.`,
+      'exact',
+    ],
+  ],
+  'libpq-prefer-verify-then-plaintext': [
+    [
+      `${at('db.internal', 5432, '10.0.0.7')}SSL error: certificate verify failed\n${at('db.internal', 5432, '10.0.0.7')}FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption`,
+      'exact',
+    ],
+  ],
+  'libpq-verify-failed': [[`psql: error: ${at('10.0.0.5')}SSL error: certificate verify failed`, 'exact']],
+  'libpq-hostname': [
+    [
+      `${at('127.0.0.1')}server certificate for "db.example.test" (and 1 other name) does not match host name "127.0.0.1"`,
+      'exact',
+    ],
+    [`${at('127.0.0.1')}server certificate for "localhost" does not match host name "127.0.0.1"`, 'exact'],
+    [
+      `${at('pg.example.net', 5432, '10.0.0.7')}server certificate for "*.example.com" (and 5 other names) does not match host name "pg.example.net"`,
+      'none',
+    ],
+  ],
+  'libpq-hostaddr-verify': [
+    [`${at('10.0.0.7')}host name must be specified for a verified SSL connection`, 'exact'],
+  ],
+  'server-no-hba': [
+    [
+      `${at('db.internal', 5432, '10.0.0.7')}FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "shop", no encryption`,
+      'exact',
+    ],
+  ],
+  'server-password': [[`${at('10.0.0.7')}FATAL:  password authentication failed for user "app"`, 'exact']],
+  'libpq-protocol-range': [
+    [
+      `${at('db.internal', 5432, '10.0.0.7')}SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.`,
+      'exact',
+    ],
+  ],
+  'tls-protocol-version-alert': [
+    ['SSL error: tlsv1 alert protocol version', 'partial'],
+    [`psql: error: ${at('db.internal', 5432, '10.0.0.7')}SSL error: tlsv1 alert protocol version`, 'partial'],
+  ],
+  'pgx-refused-tls': [
+    [
+      'failed to connect to `user=app database=app`: db.internal:5432 (10.0.0.7): tls error: server refused TLS connection',
+      'exact',
+    ],
+  ],
+  'pgx-unknown-authority': [
+    [
+      'failed to connect to `user=app database=app`: db.internal:5432 (10.0.0.7): failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'exact',
+    ],
+  ],
+  'pgjdbc-root-missing': [
+    ['Could not open SSL root certificate file /home/jenkins/.postgresql/root.crt.', 'exact'],
+  ],
+  'pgjdbc-pkix': [
+    [
+      'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+      'exact',
+    ],
+  ],
+  'pgjdbc-hostname': [
+    ['The hostname 10.0.0.7 could not be verified by hostnameverifier PgjdbcHostnameVerifier.', 'exact'],
+  ],
+  'libpq-invalid-sslmode': [['invalid sslmode value: "required"', 'exact']],
+  'libpq-direct-weak': [
+    [
+      'weak sslmode "prefer" may not be used with sslnegotiation=direct (use "require", "verify-ca", or "verify-full")',
+      'exact',
+    ],
+  ],
+  'node-ssl-unsupported': [['The server does not support SSL connections', 'exact']],
+  'node-self-signed-chain': [
+    ['self-signed certificate in certificate chain', 'exact'],
+    ['unable to verify the first certificate', 'exact'],
+    ['self-signed certificate', 'exact'],
+  ],
+  'node-altname': [
+    [
+      "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:db.example.test, IP Address:127.0.0.1",
+      'exact',
+    ],
+  ],
+};
+
+/** The patterns that explain a text no scenario produces (their samples are in SITUATIONS below). */
+const EXPLAINED_ONLY = [
+  'node-security-warning',
+  'go-ip-san',
+  'npgsql-validation',
+  'ssl-syscall',
+  'bad-record-mac',
+  'server-log-noise',
+  'not-postgres-peer',
+  'unexpected-eof',
+  'sni-endpoint',
+  'libpq-no-ssl-support',
+  'key-permissions',
+  'rustls-webpki',
+  'prisma-tls',
+  'tls-state-machine',
+  'channel-binding',
+];
+
+/**
+ * The situations of real-world-errors.md (the texts people paste, by row), each recognised: the pattern it
+ * reaches, and whether it is not an sslmode matter at all. Row 35 is a silent injection with no text to paste.
+ */
+const SITUATIONS: [number, string, string, boolean?][] = [
+  [
+    1,
+    'FATAL: no pg_hba.conf entry for host "10.1.1.1", user "app", database "app", SSL off',
+    'server-no-hba',
+  ],
+  [2, 'Error: self signed certificate in certificate chain', 'node-self-signed-chain'],
+  [
+    3,
+    "SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.",
+    'node-security-warning',
+  ],
+  [4, 'Error: The server does not support SSL connections', 'node-ssl-unsupported'],
+  [5, 'server does not support SSL, but SSL was required', 'libpq-ssl-required'],
+  [6, 'tls error: server refused TLS connection', 'pgx-refused-tls'],
+  [
+    7,
+    'connection to server at "db" (10.0.0.1), port 5432 failed: SSL error: certificate verify failed',
+    'libpq-verify-failed',
+  ],
+  [8, 'root certificate file "/root/.postgresql/root.crt" does not exist', 'libpq-root-missing'],
+  [
+    9,
+    'Could not open SSL root certificate file C:\\Users\\me\\AppData\\Roaming\\postgresql\\root.crt',
+    'pgjdbc-root-missing',
+  ],
+  [10, 'PKIX path validation failed: Path does not chain with any of the trust anchors', 'pgjdbc-pkix'],
+  [
+    11,
+    'The hostname db.internal could not be verified by hostnameverifier PgjdbcHostnameVerifier.',
+    'pgjdbc-hostname',
+  ],
+  [12, 'server certificate for "localhost" does not match host name "127.0.0.1"', 'libpq-hostname'],
+  [
+    13,
+    "x509: cannot validate certificate for 34.107.126.58 because it doesn't contain any IP SANs",
+    'go-ip-san',
+  ],
+  [13, 'x509: certificate signed by unknown authority', 'pgx-unknown-authority'],
+  [
+    14,
+    'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
+    'npgsql-validation',
+  ],
+  [
+    15,
+    'To validate server certificates, please use VerifyFull or VerifyCA instead of Require.',
+    'npgsql-validation',
+  ],
+  [
+    16,
+    '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+    'asyncpg-cert-verify',
+  ],
+  [17, 'SSL SYSCALL error: EOF detected', 'ssl-syscall', true],
+  [18, 'SSL error: decryption failed or bad record mac', 'bad-record-mac', true],
+  [
+    19,
+    'ERROR: Endpoint ID is not specified. Either please upgrade the postgres client library (libpq) for SNI support',
+    'sni-endpoint',
+  ],
+  [20, 'sslmode value "require" invalid when SSL support is not compiled in', 'libpq-no-ssl-support'],
+  [21, 'invalid sslmode value: "verify"', 'libpq-invalid-sslmode'],
+  [22, 'SSL error: certificate verify failed', 'libpq-verify-failed'],
+  [
+    23,
+    'SSL error: certificate verify failed\nFATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption',
+    'libpq-prefer-verify-then-plaintext',
+  ],
+  [24, 'FATAL:  connection requires a valid client certificate', 'server-clientcert-required'],
+  [24, 'SSL error: tlsv1 alert unknown ca', 'client-cert-rejected'],
+  [25, 'private key file "/certs/client.key" has group or world access', 'key-permissions'],
+  [26, 'could not accept SSL connection: unsupported protocol', 'tls-protocol-version-alert'],
+  [27, 'could not accept SSL connection: EOF detected', 'server-log-noise', true],
+  [
+    28,
+    'FATAL: unsupported frontend protocol 1234.5679: server supports 2.0 to 3.0',
+    'not-postgres-peer',
+    true,
+  ],
+  [29, 'SSL error: Received fatal alert: unexpected_message', 'tls-state-machine', true],
+  [30, 'error performing TLS handshake: invalid peer certificate: UnknownIssuer', 'rustls-webpki'],
+  [31, 'Error opening a TLS connection: self signed certificate in certificate chain', 'prisma-tls'],
+  [32, 'SSL error: certificate verify failed', 'libpq-verify-failed'],
+  [
+    33,
+    'weak sslmode "prefer" may not be used with sslnegotiation=direct (use "require", "verify-ca", or "verify-full")',
+    'libpq-direct-weak',
+  ],
+  [34, 'unrecognized configuration parameter "channel_binding"', 'channel-binding'],
+];
+
+describe('troubleshoot: the situations people paste', () => {
+  it('recognises every row of the list (1-34; 35 has no text)', async () => {
+    expect(new Set(SITUATIONS.map(([row]) => row)).size).toBe(34);
+    for (const [row, text, id, notSslmode] of SITUATIONS) {
+      const t = await troubleshoot(text, new Date('2026-01-01T00:00:00Z'));
+      expect([row, t.diagnosis.id, t.diagnosis.notSslmode ?? false]).toEqual([row, id, notSslmode ?? false]);
+      // Either it reproduces, or it says it cannot: never a reproduction that prints something else.
+      expect(['exact', 'partial', 'none', 'different']).toContain(t.match);
+    }
+  });
+});
+
+describe('troubleshoot: the reproduction reproduces', () => {
+  it('every pattern has samples', () => {
+    expect(PATTERN_IDS.filter((id) => !(id in SAMPLES) && !EXPLAINED_ONLY.includes(id))).toEqual([]);
+  });
+  for (const [id, samples] of Object.entries(SAMPLES)) {
+    it(id, async () => {
+      for (const [text, expected] of samples) {
+        const t = await troubleshoot(text, new Date('2026-01-01T00:00:00Z'));
+        expect(t.diagnosis.id, text).toBe(id);
+        const shown =
+          expected === 'none' ? t.match === 'none' || t.match === 'different' : t.match === expected;
+        expect(shown, `${text}\n->\n${t.outcome?.error}`).toBe(true);
+        if (t.match === 'exact') expect(normalizeErrorText(t.outcome!.error!)).toBe(normalizeErrorText(text));
+      }
+    });
+  }
+  it('a green, connected reproduction is never a match', () => {
+    expect(reproductionMatch('SSL error: certificate verify failed', 'something else')).toBe('different');
+  });
+  it('"Open this scenario in the lab" is offered only when the lab state prints the same error', async () => {
+    const linked: string[] = [];
+    for (const [id, samples] of Object.entries(SAMPLES)) {
+      for (const [text] of samples) {
+        const t = await troubleshoot(text, new Date('2026-01-01T00:00:00Z'));
+        const values = await labStateFor(t);
+        if (!values) continue;
+        const o = await explainConnection(buildScenario(sslmodeControls(values)));
+        expect(reproductionMatch(text, o.error ?? ''), text).not.toBe('different');
+        linked.push(id);
+      }
+    }
+    // The lab's controls express most reproductions (not those with another home, listen address or users).
+    expect(new Set(linked).size).toBeGreaterThanOrEqual(10);
+  });
+});
