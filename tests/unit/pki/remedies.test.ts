@@ -52,9 +52,7 @@ describe('remedies', () => {
         expect.stringMatching(
           /DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that/,
         ),
-        expect.stringMatching(
-          /^Every certificate on this path is valid from 2021-01-20 to 2021-09-30\.$/,
-        ),
+        expect.stringMatching(/^Every certificate on this path is valid from 2021-01-20 to 2021-09-30\.$/),
       ]),
     );
   });
