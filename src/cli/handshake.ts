@@ -11,8 +11,10 @@ import {
   nssKeyLogLine,
   parseCertificate,
   pemToDer,
+  placeInTunnel,
   transcriptToJson,
   type AlertEntry,
+  type ApplicationDataEntry,
   type HandshakeSummary,
   type TranscriptEntry,
 } from '../lib/tls12/handshake/index.ts';
@@ -246,6 +248,9 @@ export async function handshake(o: Options): Promise<Result> {
       const splitter = new BackendMessageSplitter();
       let seen = before;
       let reply: BackendMessage | undefined;
+      const sent = ours.transcript
+        .slice(before)
+        .find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === 'client');
       const tunnel: TranscriptEntry[] = [
         {
           kind: 'postgres',
@@ -254,9 +259,13 @@ export async function handshake(o: Options): Promise<Result> {
           bytes: startup,
           spans: decodeStartupMessage(startup).spans,
           inTunnel: true,
+          ...(sent ? { carriedIn: [sent.id] } : {}),
         },
       ];
-      while (!reply) {
+      // The application data entries holding the start of the message the splitter is still waiting for.
+      let open: string[] = [];
+      let waiting = false;
+      while (!reply || waiting) {
         await ours.waitFor(
           (e) =>
             ours.transcript.indexOf(e) >= seen &&
@@ -268,7 +277,9 @@ export async function handshake(o: Options): Promise<Result> {
             throw new Error(
               `the server closed the connection before answering the StartupMessage (${e.reason})`,
             );
+          if (e.kind === 'closed') waiting = false;
           if (e.kind !== 'application_data' || e.from !== 'server') continue;
+          open.push(e.id);
           for (const bytes of splitter.push(e.data)) {
             const { message, spans } = decodeBackendMessage(bytes);
             tunnel.push({
@@ -278,9 +289,16 @@ export async function handshake(o: Options): Promise<Result> {
               bytes,
               spans,
               inTunnel: true,
+              carriedIn: open,
             });
+            open = [e.id];
             if (!reply && (message.type === 'authentication' || message.type === 'error')) reply = message;
+            // Trust: AuthenticationOk is followed by ParameterStatus, BackendKeyData and ReadyForQuery; keep
+            // reading until the server waits for us (ReadyForQuery, an authentication request) or refused.
+            if (message.type === 'authentication' && message.code === 0) waiting = true;
+            if (message.type === 'ready_for_query' || message.type === 'error') waiting = false;
           }
+          if (!splitter.pending) open = [];
         }
         seen = ours.transcript.length;
       }
@@ -288,11 +306,11 @@ export async function handshake(o: Options): Promise<Result> {
       result.entries.push(...tunnel);
     }
     await ours.close();
-    result.entries = [
+    result.entries = placeInTunnel([
       ...pre,
       ...ours.transcript,
       ...result.entries.filter((e) => e.kind === 'postgres' && e.inTunnel),
-    ];
+    ]);
     return result;
   } finally {
     socket.end();

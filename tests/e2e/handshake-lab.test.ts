@@ -77,10 +77,92 @@ describe('Handshake Lab', () => {
       await page.locator('.step-list button').nth(index).click();
       await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
       if (fault.libpq) expect(await page.locator('.libpq').textContent()).toBe(fault.libpq);
+      const link = page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ });
+      if (fault.sslmode)
+        expect(await link.getAttribute('href')).toBe(`#/sslmode?${new URLSearchParams(fault.sslmode)}`);
+      else expect(await link.count()).toBe(0);
       expect(errors).toEqual([]);
       await context.close();
     });
   }
+
+  it('version mismatch: the animation is the situation the psql text describes, and links to it', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?fault=version-mismatch');
+    await expect
+      .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: protocol_version');
+    // The ClientHello offers TLS 1.2 at most; the server refuses because it requires TLS 1.3.
+    expect(await page.locator('[role=tree] [role=treeitem]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/client_version.*TLSv1_2/)]),
+    );
+    expect(await page.locator('.outcome').textContent()).toMatch(/we require TLSv1_3/);
+    expect(await page.locator('.libpq').textContent()).toContain('between TLSv1.2 and TLSv1.2');
+    // The alert record's fields are its level and description, not an opaque fragment.
+    const titles = await stepTitles(page);
+    await page.locator('.step-list button').nth(titles.indexOf('S→C Alert: protocol_version')).click();
+    const fields = (await page.locator('[role=tree] [role=treeitem]').allTextContents()).join('\n');
+    expect(fields).toMatch(/level.*fatal/);
+    expect(fields).toMatch(/description.*protocol_version/);
+    expect(fields).not.toMatch(/fragment/);
+    // The link opens the sslmode Lab in the same situation, where psql's text and the fix are shown.
+    await page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ }).click();
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 30_000 })
+      .toContain(
+        'This may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
+      );
+    expect(page.url()).toContain('smin=TLSv1.3');
+    expect(await page.locator('main').textContent()).toContain('ssl_min_protocol_version');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a failure staged through the controls shows what psql prints and links to the sslmode Lab', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?cmin=1.0&cmax=1.1');
+    await expect
+      .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: protocol_version');
+    expect(await page.locator('.outcome').textContent()).toContain(
+      'Your settings reproduce the "Version mismatch" failure.',
+    );
+    expect(await page.locator('.libpq').textContent()).toContain('SSL error: tlsv1 alert protocol version');
+    expect(
+      await page
+        .getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ })
+        .getAttribute('href'),
+    ).toMatch(/^#\/sslmode\?conninfo=.*smin=TLSv1\.3$/);
+    // A failure the sslmode Lab does not model says so instead of linking.
+    await page.goto(app.url + '#/handshake?offer=c02b&accept=c02f');
+    await expect
+      .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: handshake_failure');
+    expect(await page.locator('.outcome').textContent()).toContain('does not model this failure');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('exports the whole diagram at step 1, nothing greyed out', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect(await page.locator('.sequence .step.future').count()).toBeGreaterThan(5);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Diagram (SVG)' }).click(),
+    ]);
+    const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-')), 'handshake.svg');
+    await download.saveAs(file);
+    const svg = readFileSync(file, 'utf8');
+    const opacities = [...svg.matchAll(/class="step[^"]*"[^>]*style="[^"]*opacity: ([\d.]+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(opacities.length).toBeGreaterThan(5);
+    expect(opacities.every((o) => o === 1)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 
   it("shows PostgreSQL's SSLRequest preamble, the StartupMessage in the tunnel, and direct TLS with ALPN", async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);

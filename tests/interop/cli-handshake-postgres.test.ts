@@ -44,6 +44,60 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
     expect(r.stdout).toContain('PostgreSQL replied: AuthenticationOk');
   });
 
+  it('lists the tunnel in wire order: StartupMessage, every reply up to ReadyForQuery, then close_notify', async () => {
+    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres']);
+    expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
+    const lines = r.stdout.split('\n').map((l) => l.trim());
+    const at = (re: RegExp) => {
+      const i = lines.findIndex((l) => re.test(l));
+      expect(i, `${re} in\n${r.stdout}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const startup = at(/^C -> S {2}PostgreSQL StartupMessage \[in TLS\]$/);
+    const ok = at(/^S -> C {2}PostgreSQL AuthenticationOk \[in TLS\]$/);
+    const params = at(/^S -> C {2}PostgreSQL ParameterStatus server_version=15\./);
+    const ready = at(/^S -> C {2}PostgreSQL ReadyForQuery \(I\) \[in TLS\]$/);
+    const close = at(/^C -> S {2}alert close_notify \(0\)/);
+    expect(startup).toBeLessThan(ok);
+    expect(ok).toBeLessThan(params);
+    expect(params).toBeLessThan(ready);
+    expect(ready).toBeLessThan(close);
+  });
+
+  it('--json: each record names what it carries, each PostgreSQL reply the application data that held it', async () => {
+    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = transcriptFromJson(r.stdout);
+    const content = new Map(t.flatMap((e) => ('id' in e ? [[e.id, e] as const] : [])));
+    const kinds: Record<number, string> = {
+      20: 'change_cipher_spec',
+      21: 'alert',
+      22: 'message',
+      23: 'application_data',
+    };
+    for (const e of t) {
+      if (e.kind !== 'record') continue;
+      expect(e.carries.length).toBeGreaterThan(0);
+      for (const id of e.carries) expect(content.get(id)?.kind, id).toBe(kinds[e.contentType]);
+    }
+    const replies = t.filter((e) => e.kind === 'postgres' && e.inTunnel && e.from === 'server');
+    expect(replies.map((e) => (e.kind === 'postgres' ? e.label : ''))).toEqual(
+      expect.arrayContaining(['AuthenticationOk', 'ReadyForQuery (I)']),
+    );
+    for (const e of t) {
+      if (e.kind !== 'postgres' || !e.inTunnel) continue;
+      expect(e.carriedIn?.length, e.label).toBeGreaterThan(0);
+      // The bytes of the message are in the plaintext of the application data that carried it.
+      const carried = Buffer.concat(
+        (e.carriedIn ?? []).map((id) => {
+          const d = content.get(id);
+          return d?.kind === 'application_data' && d.from === e.from ? d.data : new Uint8Array();
+        }),
+      );
+      expect(carried.includes(Buffer.from(e.bytes)), e.label).toBe(true);
+    }
+  });
+
   it('a scram user is asked for SASL (SCRAM-SHA-256)', async () => {
     const r = await runCli([...base(), '--pg-user', 'bob', '--pg-database', 'postgres']);
     expect(r.code, r.stderr).toBe(0);

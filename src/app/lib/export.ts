@@ -40,6 +40,8 @@ export function svgToString(svg: SVGSVGElement): string {
       out.style.setProperty(prop, style.getPropertyValue(prop));
     }
   });
+  // A diagram exported while stepping shows the whole exchange: steps not reached yet are dimmed on screen only.
+  clone.querySelectorAll<SVGElement>('.future').forEach((el) => el.style.setProperty('opacity', '1'));
   const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.style.background = bg;

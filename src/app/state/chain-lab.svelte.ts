@@ -23,6 +23,7 @@ export const TRUST_PRESETS = [
   { id: 'azure-postgresql', label: 'Azure Database for PostgreSQL (three roots)' },
   { id: 'letsencrypt', label: "Let's Encrypt roots (ISRG X1, X2)" },
   { id: 'custom', label: 'Custom: the certificates you tick' },
+  { id: 'loaded', label: 'The trust store you loaded' },
 ] as const;
 export type TrustPreset = (typeof TRUST_PRESETS)[number]['id'];
 
@@ -39,7 +40,10 @@ export const chainSchema = {
   at: param.date(''),
   /** '' = the sample's own choice (or OpenSSL 3). */
   profile: param.oneOf(['', ...PROFILES.map((p) => p.id)], ''),
-  path: param.int(0, { min: 0, max: 999 }),
+  /** The path shown: -1 = the one the client profile tried (its verdict's), else an index into every path. */
+  path: param.int(-1, { min: -1, max: 999 }),
+  /** The server's certificate, chosen by the user (first 16 hex of its SHA-256); '' = picked automatically. */
+  leaf: param.string(''),
   cert: param.string(''),
   /** Custom trust: SHA-256 fingerprints (first 16 hex) of ticked certificates. */
   ticked: param.list([]),
@@ -49,6 +53,8 @@ export interface UserInput {
   readonly name: string;
   /** Pasted text, or the File itself (read in the worker, never on the page). */
   readonly content: string | Uint8Array | Blob;
+  /** 'chain' (default): the server's certificate and intermediates; 'trust': the trust store. */
+  readonly role?: 'chain' | 'trust';
 }
 
 /**
@@ -59,6 +65,7 @@ export class ChainLab {
   userInputs = $state.raw<UserInput[]>([]);
   report = $state.raw<ChainSessionResult['report'] | null>(null);
   pool = $state.raw<readonly PoolEntry[]>([]);
+  remedies = $state.raw<ChainSessionResult['remedies']>([]);
   analysis = $state.raw<ChainAnalysis | null>(null);
   formerRoots = $state.raw<readonly FormerRoot[]>([]);
   busy = $state(false);
@@ -108,7 +115,13 @@ export class ChainLab {
   async addInputs(inputs: UserInput[]): Promise<void> {
     this.userInputs = [...this.userInputs, ...inputs];
     chainHandoff.inputs = this.userInputs;
-    this.set({ sample: '', path: 0, cert: '' });
+    // Without a sample there are no sample roots: a trust file is the trust store; else the usual system roots.
+    const trust = inputs.some((i) => i.role === 'trust')
+      ? 'loaded'
+      : this.controls.trust === 'sample'
+        ? 'mozilla'
+        : this.controls.trust;
+    this.set({ sample: '', path: -1, cert: '', trust });
     await this.refresh();
   }
 
@@ -123,6 +136,8 @@ export class ChainLab {
     this.report = null;
     this.analysis = null;
     this.formerRoots = [];
+    this.remedies = [];
+    this.set({ sample: chainSamples[0]?.id ?? '', trust: 'sample', leaf: '', path: -1, cert: '' });
     await this.refresh();
   }
 
@@ -138,6 +153,7 @@ export class ChainLab {
       sampleAnchors: this.sample?.anchors ?? '',
       trust: this.controls.trust,
       ticked: this.controls.ticked,
+      ...(this.controls.leaf ? { leaf: this.controls.leaf } : {}),
       ...(this.password ? { password: this.password } : {}),
       time: new Date(`${this.at}T12:00:00Z`),
       ...(this.host ? { hostname: this.host } : {}),
@@ -165,6 +181,7 @@ export class ChainLab {
       if (generation !== this.#generation) return;
       this.report = result.report;
       this.pool = result.pool;
+      this.remedies = result.remedies;
       this.analysis = result.analysis;
       this.formerRoots = result.formerRoots;
       chainHandoff.chain = handoffOf(result.analysis);

@@ -4,7 +4,15 @@
  * worker; the page receives a count, the problems, a light list of the pool, and the certificates that take
  * part in the graph.
  */
-import { analyzeChain, leafProblemOf, parseCertificates, type ChainAnalysis } from '../../lib/pki/index';
+import {
+  analyzeChain,
+  leafProblemOf,
+  parseCertificates,
+  pathProblems,
+  whatWouldPass,
+  type ChainAnalysis,
+} from '../../lib/pki/index';
+import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
   formerRootsFor,
@@ -20,6 +28,8 @@ export interface ChainSessionInput {
    * structured clone as a handle, and is read here, so the page never reads nor copies the user's files.
    */
   readonly content: string | Uint8Array | Blob;
+  /** 'chain' (default): the server's certificate and the intermediates pool; 'trust': trust anchors. */
+  readonly role?: 'chain' | 'trust';
 }
 
 export interface ChainSessionRequest {
@@ -27,8 +37,13 @@ export interface ChainSessionRequest {
   readonly inputs: readonly ChainSessionInput[];
   readonly sampleServed: string;
   readonly sampleAnchors: string;
-  /** 'sample', a preset name, or 'custom' (the pool's certificates whose id starts with a ticked prefix). */
+  /**
+   * 'sample', a preset name, 'custom' (the pool's certificates whose id starts with a ticked prefix), or
+   * 'loaded' (the certificates of the inputs loaded as the trust store).
+   */
   readonly trust: string;
+  /** The user's choice of the server's certificate (an id prefix); default: pickLeaf's. */
+  readonly leaf?: string;
   readonly ticked: readonly string[];
   readonly password?: string;
   readonly time: Date;
@@ -43,6 +58,12 @@ export interface PoolEntry {
   readonly subject: string;
   readonly issuer: string;
   readonly selfIssued: boolean;
+  /** basicConstraints cA: a CA certificate is not offered as the server's certificate. */
+  readonly ca: boolean;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** Loaded as a trust anchor (a file given as the trust store) rather than as part of the chain. */
+  readonly trust: boolean;
 }
 
 export interface ChainSessionResult {
@@ -55,6 +76,8 @@ export interface ChainSessionResult {
   readonly analysis: ChainAnalysis | null;
   /** Roots the chosen preset once had and no longer has, that this input contains or names as an issuer. */
   readonly formerRoots: readonly FormerRoot[];
+  /** For a failing verdict: what would make it pass, and every problem on the path tried (pki/remedies.ts). */
+  readonly remedies: readonly ChainRemedy[];
 }
 
 function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
@@ -107,7 +130,12 @@ function parseCached(
   return report;
 }
 
-async function anchorsFor(req: ChainSessionRequest, pool: readonly CertView[]): Promise<readonly CertView[]> {
+async function anchorsFor(
+  req: ChainSessionRequest,
+  pool: readonly CertView[],
+  loadedTrust: readonly CertView[],
+): Promise<readonly CertView[]> {
+  if (req.trust === 'loaded') return loadedTrust;
   if (req.trust === 'sample')
     return (
       await parseCached('sample anchors', req.sampleAnchors, '', () => parseCertificates(req.sampleAnchors))
@@ -135,32 +163,73 @@ async function contentOf(input: ChainSessionInput): Promise<string | Uint8Array>
 export async function runChainSession(req: ChainSessionRequest): Promise<ChainSessionResult> {
   const options = req.password ? { password: req.password } : undefined;
   const password = req.password ?? '';
+  // Nothing to read (own certificates cleared, no sample): nothing to report either.
+  if (req.inputs.length === 0 && !req.sampleServed.trim())
+    return {
+      report: {
+        blocks: [],
+        problems: [],
+        discardedPrivateKeys: 0,
+        needsPassword: false,
+        certificateCount: 0,
+        crlCount: 0,
+      },
+      pool: [],
+      analysis: null,
+      remedies: [],
+      formerRoots: [],
+    };
+  const reports = await Promise.all(
+    req.inputs.map((i) =>
+      parseCached(i.name, i.content, password, async () => parseCertificates(await contentOf(i), options)),
+    ),
+  );
+  const isTrust = req.inputs.map((i) => i.role === 'trust');
   const report0 =
     req.inputs.length === 0
       ? await parseCached('sample', req.sampleServed, '', () => parseCertificates(req.sampleServed))
       : merge(
-          await Promise.all(
-            req.inputs.map((i) =>
-              parseCached(i.name, i.content, password, async () =>
-                parseCertificates(await contentOf(i), options),
-              ),
-            ),
-          ),
+          reports,
           req.inputs.map((i) => i.name),
         );
-  const { certificates, crls, ...rest } = report0;
-  const report = { ...rest, certificateCount: certificates.length, crlCount: crls.length };
-  const pool = certificates.map((c) => ({
+  const loadedTrust = reports.filter((_, i) => isTrust[i]).flatMap((r) => r.certificates);
+  const trustIds = new Set(loadedTrust.map((c) => c.id));
+  const served =
+    req.inputs.length === 0
+      ? report0.certificates
+      : merge(
+          reports.filter((_, i) => !isTrust[i]),
+          req.inputs.filter((_, i) => !isTrust[i]).map((i) => i.name),
+        ).certificates;
+  const { certificates: all, crls, ...rest } = report0;
+  const report = { ...rest, certificateCount: all.length, crlCount: crls.length };
+  const pool = all.map((c) => ({
     id: c.id,
     subject: c.subject.rfc4514,
     issuer: c.issuer.rfc4514,
     selfIssued: c.selfIssued,
+    ca: c.basicConstraints?.ca === true,
+    notBefore: c.validity.notBefore,
+    notAfter: c.validity.notAfter,
+    trust: trustIds.has(c.id),
   }));
-  if (certificates.length === 0) return { report, pool, analysis: null, formerRoots: [] };
+  // A sample is what a server sent: its first certificate is the server's. The user's files may start with
+  // anything (a CA bundle's first root): the user's choice, else pickLeaf's.
+  const chain =
+    req.inputs.length === 0
+      ? served
+      : leafFirst(
+          served,
+          pickLeaf(served, {
+            ...(req.leaf ? { chosen: req.leaf } : {}),
+            ...(req.hostname ? { hostname: req.hostname } : {}),
+          }),
+        );
+  if (chain.length === 0) return { report, pool, analysis: null, remedies: [], formerRoots: [] };
   const formerRoots = isTrustStoreName(req.trust)
     ? formerRootsFor(
         req.trust,
-        certificates.map((c) => ({
+        all.map((c) => ({
           sha256: c.fingerprints.sha256,
           subject: c.subject.rfc4514,
           issuer: c.issuer.rfc4514,
@@ -169,15 +238,37 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     : [];
   const leafProblem = leafProblemOf(report0);
   const analysis = await analyzeChain({
-    certificates,
-    trustAnchors: await anchorsFor(req, certificates),
+    certificates: chain,
+    trustAnchors: await anchorsFor(req, all, loadedTrust),
     time: req.time,
     ...(req.hostname ? { hostname: req.hostname } : {}),
     purpose: req.purpose,
     profile: req.profile,
     ...(leafProblem ? { firstCertificateProblem: leafProblem } : {}),
   });
-  return { report, pool, analysis: trimForPage(analysis), formerRoots };
+  return {
+    report,
+    pool,
+    analysis: trimForPage(analysis),
+    formerRoots,
+    remedies: chainRemedies(analysis, all),
+  };
+}
+
+/** One line of the verdict card's list: what would make the chain pass, then every problem on the path tried. */
+export interface ChainRemedy {
+  readonly text: string;
+  readonly certificateId?: string;
+}
+
+/** The CLI's remedies (whatWouldPass) and the tried path's problems, for a failing verdict. */
+function chainRemedies(analysis: ChainAnalysis, loaded: readonly CertView[]): ChainRemedy[] {
+  if (analysis.verdict.valid) return [];
+  const fixes = whatWouldPass(
+    analysis,
+    loaded.map((certificate) => ({ certificate, source: 'your certificates' })),
+  ).map((r) => ({ text: r.message, ...(r.certificate ? { certificateId: r.certificate.id } : {}) }));
+  return [...fixes, ...pathProblems(analysis, loaded)];
 }
 
 /** Up to this many certificates the graph shows every one the peer sent, related to the leaf or not. */

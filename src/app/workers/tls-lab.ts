@@ -6,13 +6,17 @@
  */
 import {
   pemToDer,
+  placeInTunnel,
   runHandshake,
+  type ApplicationDataEntry,
   type HandshakeRun,
   type PostgresEntry,
   type Transcript,
 } from '../../lib/tls12/handshake/index';
 import {
+  BackendMessageSplitter,
   decodeBackendMessage,
+  describeBackendMessage,
   decodeSslRequest,
   decodeSslResponse,
   decodeStartupMessage,
@@ -34,42 +38,49 @@ function pgEntry(
   bytes: Uint8Array,
   spans: PostgresEntry['spans'],
   inTunnel: boolean,
+  carriedIn?: string,
 ): PostgresEntry {
-  return { kind: 'postgres', from, label, bytes, spans, inTunnel };
+  return {
+    kind: 'postgres',
+    from,
+    label,
+    bytes,
+    spans,
+    inTunnel,
+    ...(carriedIn ? { carriedIn: [carriedIn] } : {}),
+  };
 }
 
 /**
  * PostgreSQL framing around the TLS run: the SSLRequest and the server's 'S' in clear before the handshake
- * (not for PostgreSQL 17 direct TLS), and the StartupMessage / AuthenticationOk carried as the first
- * application data of each side.
+ * (not for PostgreSQL 17 direct TLS), and the StartupMessage / AuthenticationOk + ReadyForQuery carried as the
+ * first application data of each side (each message names the application data entry that carried it).
  */
 function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup: Uint8Array): HandshakeRun {
   if (mode === 'none') return run;
-  const transcript: Transcript = [];
+  const pre: Transcript = [];
   if (mode === 'sslrequest') {
     const request = encodeSslRequest();
     const answer = new Uint8Array([0x53]);
-    transcript.push(pgEntry('client', 'SSLRequest', request, decodeSslRequest(request).spans, false));
-    transcript.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
+    pre.push(pgEntry('client', 'SSLRequest', request, decodeSslRequest(request).spans, false));
+    pre.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
   }
-  const tunnelled: Record<'client' | 'server', PostgresEntry> = {
-    client: pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true),
-    server: pgEntry(
-      'server',
-      'AuthenticationOk',
-      AUTH_OK_READY.subarray(0, 9),
-      decodeBackendMessage(AUTH_OK_READY.subarray(0, 9)).spans,
-      true,
-    ),
-  };
-  for (const entry of run.transcript) {
-    transcript.push(entry);
-    if (entry.kind === 'record' && entry.contentType === 23 && tunnelled[entry.from]) {
-      transcript.push(tunnelled[entry.from]);
-      delete (tunnelled as Partial<typeof tunnelled>)[entry.from];
+  const firstData = (from: 'client' | 'server') =>
+    run.transcript.find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === from)
+      ?.id;
+  const clientData = firstData('client');
+  const serverData = firstData('server');
+  const tunnelled: Transcript = [];
+  if (clientData)
+    tunnelled.push(
+      pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true, clientData),
+    );
+  if (serverData)
+    for (const bytes of new BackendMessageSplitter().push(AUTH_OK_READY)) {
+      const { message, spans } = decodeBackendMessage(bytes);
+      tunnelled.push(pgEntry('server', describeBackendMessage(message), bytes, spans, true, serverData));
     }
-  }
-  return { ...run, transcript };
+  return { ...run, transcript: placeInTunnel([...pre, ...run.transcript, ...tunnelled]) };
 }
 
 export async function runLab(s: LabScenario): Promise<HandshakeRun> {

@@ -25,8 +25,15 @@ export interface FaultPreset {
   readonly libpq?: string;
   /** The libpq situation that text was seen in, when it differs from the lab's staging. */
   readonly libpqContext?: string;
+  /**
+   * The sslmode Lab's URL parameters (#/sslmode?...) that reproduce this failure with libpq and state its fix;
+   * absent when the sslmode Lab does not model what breaks (cipher suites, tampering on the wire).
+   */
+  readonly sslmode?: Readonly<Record<string, string>>;
   readonly explanation: string;
 }
+
+const CONNINFO = 'host=db.example.test dbname=app user=app password=secret';
 
 export const faultPresets: readonly FaultPreset[] = [
   {
@@ -39,14 +46,16 @@ export const faultPresets: readonly FaultPreset[] = [
   {
     id: 'version-mismatch',
     title: 'Version mismatch',
-    setup: 'The client speaks at most TLS 1.1; the server requires TLS 1.2.',
+    setup:
+      'The client speaks at most TLS 1.2 (psql: ssl_max_protocol_version=TLSv1.2); the server requires TLS 1.3 (ssl_min_protocol_version = TLSv1.3).',
     alert: 'protocol_version',
     libpq:
       'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
     libpqContext:
       'psql with ssl_max_protocol_version=TLSv1.2 against a server with ssl_min_protocol_version = TLSv1.3',
+    sslmode: { conninfo: `${CONNINFO} sslmode=require ssl_max_protocol_version=TLSv1.2`, smin: 'TLSv1.3' },
     explanation:
-      'The server reads client_version in the ClientHello, finds it below its minimum, and refuses with a fatal protocol_version alert (RFC 5246 §E.1).',
+      'The server reads client_version in the ClientHello (TLS 1.2, and no supported_versions extension offering TLS 1.3), finds it below its minimum, and refuses with a fatal protocol_version alert (RFC 5246 §E.1).',
   },
   {
     id: 'no-shared-suite',
@@ -63,6 +72,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
     libpq: 'SSL error: certificate verify failed',
+    sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' },
     explanation:
       'The client builds no path from the server certificate to a trusted root; OpenSSL reports "unable to get local issuer certificate" and sends unknown_ca. libpq does not print the X.509 reason.',
   },
@@ -72,6 +82,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup: 'The server certificate expired on 2025-01-01.',
     alert: 'certificate_expired',
     libpq: 'SSL error: certificate verify failed',
+    sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-a', cert: 'expired' },
     explanation: "The path exists but the certificate is outside its validity period at the client's clock.",
   },
   {
@@ -80,6 +91,11 @@ export const faultPresets: readonly FaultPreset[] = [
     setup: 'The client connects to db.example.com; the certificate is for other.example.com.',
     alert: 'bad_certificate',
     libpq: 'server certificate for "other.example.com" does not match host name "db.example.com"',
+    sslmode: {
+      conninfo:
+        'host=wrong.example.test hostaddr=127.0.0.1 dbname=app user=app password=secret sslmode=verify-full',
+      root: 'root-a',
+    },
     explanation:
       'The chain is trusted but names another host. libpq checks the name itself after the handshake (verify-full only) and closes the connection; OpenSSL-based clients that check during the handshake send an alert.',
   },
@@ -109,4 +125,9 @@ export const faultPresets: readonly FaultPreset[] = [
 
 export function findFault(id: string): FaultPreset | undefined {
   return faultPresets.find((f) => f.id === id);
+}
+
+/** The preset that ends in this alert: what a failure staged through the controls is an instance of. */
+export function faultForAlert(alert: string | undefined): FaultPreset | undefined {
+  return alert ? faultPresets.find((f) => f.id !== 'none' && f.alert === alert) : undefined;
 }

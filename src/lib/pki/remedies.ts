@@ -199,3 +199,57 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
   }
   return out;
 }
+
+/** One problem on the path the client tried, as one sentence, with the certificate it is about. */
+export interface PathProblem {
+  readonly text: string;
+  readonly certificateId?: string;
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Every problem on the path the chosen profile tried, not only the first one it reported: each certificate outside
+ * its validity at the check date, the window in which the whole path is valid (or that there is none), and every
+ * error the RFC 5280 checks found on it when it reached an anchor. Empty for a passing verdict. `loaded` is every
+ * certificate the user gave, to find the tried path's certificates when the analysis trimmed them.
+ */
+export function pathProblems(analysis: ChainAnalysis, loaded: readonly CertView[] = []): PathProblem[] {
+  if (analysis.verdict.valid || !analysis.leaf) return [];
+  const byId = new Map<string, CertView>();
+  for (const c of [...loaded, ...analysis.certificates, ...analysis.anchors]) byId.set(c.id, c);
+  const tried = (analysis.verdict.path ?? [analysis.leaf.id]).flatMap((id) => {
+    const c = byId.get(id);
+    return c ? [c] : [];
+  });
+  if (tried.length === 0) return [];
+  const time = Date.parse(analysis.time);
+  const out: PathProblem[] = [];
+  const dated = new Set<string>();
+  for (const c of tried) {
+    if (time < c.validity.notBeforeMs || time > c.validity.notAfterMs) {
+      dated.add(c.id);
+      out.push({
+        text: `${label(c)} is valid from ${day(c.validity.notBefore)} to ${day(c.validity.notAfter)}; the check date ${day(analysis.time)} is ${time < c.validity.notBeforeMs ? 'before' : 'after'} that.`,
+        certificateId: c.id,
+      });
+    }
+  }
+  const from = Math.max(...tried.map((c) => c.validity.notBeforeMs));
+  const to = Math.min(...tried.map((c) => c.validity.notAfterMs));
+  if (from > to)
+    out.push({ text: 'No single date is inside the validity of every certificate on this path.' });
+  else if (time < from || time > to)
+    out.push({
+      text: `Every certificate on this path is valid from ${day(new Date(from).toISOString())} to ${day(new Date(to).toISOString())}.`,
+    });
+  const analysed = analysis.paths.find(
+    (p) => p.certificates.length === tried.length && p.certificates.every((id, i) => id === tried[i]!.id),
+  );
+  for (const r of analysed?.reasons ?? []) {
+    if (r.severity === 'warning') continue;
+    if (TIME_CODES.has(r.code) && dated.has(r.certificate.id)) continue;
+    out.push({ text: r.message, certificateId: r.certificate.id });
+  }
+  return out;
+}

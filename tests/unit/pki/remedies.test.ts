@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeChain,
   parseCertificates,
+  pathProblems,
   whatWouldPass,
   type AnalyzeChainInput,
   type PoolEntry,
 } from '../../../src/lib/pki/index.ts';
+import { findSample } from '../../../src/content/chain/samples.ts';
 
 const fixture = (path: string) =>
   readFileSync(new URL(`../../../fixtures/public-ca/${path}`, import.meta.url), 'utf8');
@@ -127,5 +129,69 @@ describe('whatWouldPass', () => {
     );
     // Plain data: crosses the worker boundary.
     expect(structuredClone(r.remedies)).toEqual(r.remedies);
+  });
+});
+
+const cnOf = (c: { subject: { rfc4514: string } }) => /CN=([^,]+)/.exec(c.subject.rfc4514)?.[1];
+
+describe('pathProblems: every problem on the path the client tried (the Chain Lab verdict card)', () => {
+  it('Azure, 2026-11-27, trusting only DigiCert Global Root G2: the Microsoft root to add, and the leaf expired in 2024', async () => {
+    const sample = findSample('azure-cross-sign')!;
+    const served = (await parseCertificates(sample.served)).certificates;
+    const anchors = (await parseCertificates(sample.anchors)).certificates.filter(
+      (c) => cnOf(c) === 'DigiCert Global Root G2',
+    );
+    expect(anchors).toHaveLength(1);
+    const analysis = await analyzeChain({
+      certificates: served,
+      trustAnchors: anchors,
+      time: new Date('2026-11-27T12:00:00Z'),
+      hostname: 'www.microsoft.com',
+      profile: 'openssl-3',
+    });
+    expect(analysis.verdict.error?.message).toMatch(/unable to get local issuer certificate/);
+    const fixes = whatWouldPass(
+      analysis,
+      served.map((certificate) => ({ certificate, source: 'served' })),
+    );
+    expect(fixes.map((r) => r.message).join('\n')).toMatch(/Microsoft RSA Root Certificate Authority 2017/);
+    expect(pathProblems(analysis, served).map((p) => p.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /www\.microsoft\.com.* is valid from \d{4}-\d\d-\d\d to 2024-09-08; the check date 2026-11-27 is after that\.$/,
+        ),
+      ]),
+    );
+  });
+
+  it("Let's Encrypt 2021-10-01 under OpenSSL 1.0.2: DST Root CA X3 expired, and the dates the path held", async () => {
+    const sample = findSample('letsencrypt-2021')!;
+    const analysis = await analyzeChain({
+      certificates: sample.served,
+      trustAnchors: sample.anchors,
+      time: new Date('2021-10-01T12:00:00Z'),
+      profile: 'openssl-1.0.2',
+    });
+    expect(analysis.verdict.valid).toBe(false);
+    expect(pathProblems(analysis).map((p) => p.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that\.$/,
+        ),
+        'Every certificate on this path is valid from 2021-01-20 to 2021-09-30.',
+      ]),
+    );
+  });
+
+  it('a passing verdict has none', async () => {
+    const sample = findSample('letsencrypt-2021')!;
+    const analysis = await analyzeChain({
+      certificates: sample.served,
+      trustAnchors: sample.anchors,
+      time: new Date('2021-10-01T12:00:00Z'),
+      profile: 'openssl-3',
+    });
+    expect(analysis.verdict.valid).toBe(true);
+    expect(pathProblems(analysis)).toEqual([]);
   });
 });

@@ -97,10 +97,13 @@ export function buildScenario(c: HandshakeControls, now = Date.now()): LabScenar
   let cert = c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
   let offer = parseCodes(c.offer, suiteIds);
   let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
+  let serverVersions: [number, number] = [versionCode(c.smin), versionCode(c.smax)];
   let tamper: LabScenario['tamper'];
   switch (c.fault) {
     case 'version-mismatch':
-      clientVersions = [0x0301, 0x0302];
+      // As in the psql text the preset quotes: the client's maximum is TLS 1.2, the server requires TLS 1.3.
+      clientVersions = [0x0303, 0x0303];
+      serverVersions = [0x0304, 0x0304];
       break;
     case 'no-shared-suite':
       cert = { crt: rsaCrt, key: rsaKey };
@@ -129,7 +132,7 @@ export function buildScenario(c: HandshakeControls, now = Date.now()): LabScenar
     accept: parseCodes(c.accept, suiteIds),
     groups: parseCodes(c.groups, groupIds),
     clientVersions,
-    serverVersions: [versionCode(c.smin), versionCode(c.smax)],
+    serverVersions,
     ...(c.sni || c.fault === 'host-mismatch' ? { serverName: c.sni || 'db.example.com' } : {}),
     ems: c.ems,
     ...(c.pg === 'direct' ? { alpn: ['postgresql'] } : {}),

@@ -1,5 +1,8 @@
+import { concatBytes } from '../../../lib/bytes/index';
 import type {
   AlertEntry,
+  ApplicationDataEntry,
+  ChangeCipherSpecEntry,
   MessageEntry,
   PostgresEntry,
   RecordEntry,
@@ -12,19 +15,24 @@ import type { DiagramStep } from '../../components/SequenceDiagram';
 
 /**
  * One step of the Handshake Lab: what crossed the wire at once (a record, or a PostgreSQL preamble
- * message), the handshake messages it carried, and the secrets that became known right after it.
+ * message), the content it carried (as the engine paired it), and the secrets that became known right after it.
  */
 export interface LabStep {
   readonly index: number;
   readonly from: Role;
   readonly title: string;
   readonly record?: RecordEntry;
-  readonly postgres?: PostgresEntry;
+  /** A PostgreSQL message sent in clear before TLS (SSLRequest, the server's answer). */
+  readonly preamble?: PostgresEntry;
   readonly messages: readonly MessageEntry[];
+  /** When the record holds only a part of a handshake message that spans several records. */
+  readonly part?: { readonly n: number; readonly of: number };
   readonly alert?: AlertEntry;
+  readonly applicationData?: Uint8Array;
+  /** PostgreSQL messages in the tunnel whose last bytes this record carried (decrypted). */
+  readonly tunnelled: readonly PostgresEntry[];
   /** Secrets derived (by either side) after this step and before the next one. */
   readonly secrets: readonly SecretEntry[];
-  readonly applicationData?: Uint8Array;
 }
 
 const CONTENT_TITLES: Record<number, string> = {
@@ -52,70 +60,120 @@ export function messageTitle(name: string): string {
   return MESSAGE_TITLES[name] ?? name;
 }
 
+type CarriedEntry = MessageEntry | AlertEntry | ApplicationDataEntry | ChangeCipherSpecEntry;
+
+function tunnelTitle(tunnelled: readonly PostgresEntry[]): string {
+  const labels = tunnelled.map((p) => p.label);
+  if (labels.length <= 3) return labels.join(' + ');
+  return `${labels.slice(0, 2).join(' + ')} + ${labels.length - 2} more`;
+}
+
+function recordTitle(
+  record: RecordEntry,
+  step: Omit<LabStep, 'title' | 'index' | 'from' | 'secrets'>,
+): string {
+  const base = CONTENT_TITLES[record.contentType] ?? `Record type ${record.contentType}`;
+  if (step.messages.length > 0) {
+    const names = step.messages.map((m) => messageTitle(m.name)).join(' + ');
+    return step.part ? `${names} (part ${step.part.n} of ${step.part.of})` : names;
+  }
+  if (step.alert) return `Alert: ${step.alert.name}`;
+  if (step.tunnelled.length > 0) return `${base}: ${tunnelTitle(step.tunnelled)}`;
+  if (record.error) return `${base} (could not be opened)`;
+  return base;
+}
+
+/**
+ * The steps of a transcript. A record's content is what the engine says it carries (`RecordEntry.carries`);
+ * a PostgreSQL message in the tunnel belongs to the record that carried its last bytes. `unpaired` is true
+ * for a transcript whose records do not say what they carry (a capture made before records carried ids).
+ */
 export function buildSteps(transcript: Transcript): {
   steps: LabStep[];
   summary?: HandshakeSummary;
   preSecrets: SecretEntry[];
+  unpaired: boolean;
 } {
   const steps: LabStep[] = [];
   const preSecrets: SecretEntry[] = [];
   let summary: HandshakeSummary | undefined;
-  type Mutable = { -readonly [K in keyof LabStep]: LabStep[K] } & {
-    messages: MessageEntry[];
-    secrets: SecretEntry[];
-  };
-  let current: Mutable | undefined;
+  let unpaired = false;
+  const content = new Map<string, CarriedEntry>();
+  const tunnelledBy = new Map<string, PostgresEntry[]>();
+  /** How many records carry each content id, and how many of them are behind us. */
+  const carriers = new Map<string, { of: number; seen: number }>();
+  for (const e of transcript) {
+    if (
+      e.kind === 'message' ||
+      e.kind === 'alert' ||
+      e.kind === 'application_data' ||
+      e.kind === 'change_cipher_spec'
+    ) {
+      if (typeof e.id === 'string') content.set(e.id, e);
+    } else if (e.kind === 'postgres' && e.inTunnel && e.carriedIn?.length) {
+      const last = e.carriedIn[e.carriedIn.length - 1]!;
+      tunnelledBy.set(last, [...(tunnelledBy.get(last) ?? []), e]);
+    } else if (e.kind === 'record' && Array.isArray(e.carries)) {
+      for (const id of e.carries) {
+        const c = carriers.get(id) ?? { of: 0, seen: 0 };
+        c.of += 1;
+        carriers.set(id, c);
+      }
+    }
+  }
 
-  const push = (step: Omit<Mutable, 'index' | 'messages' | 'secrets'>) => {
-    current = { index: steps.length, messages: [], secrets: [], ...step } as Mutable;
-    steps.push(current);
-  };
-
-  // The engine reports a message (or alert, or application data) as it produces it, then the record that
-  // carries it; so content waits here until its sender's next record of the matching type.
-  const pending: Record<Role, { messages: MessageEntry[]; alert?: AlertEntry; data?: Uint8Array }> = {
-    client: { messages: [] },
-    server: { messages: [] },
-  };
+  let current: { secrets: SecretEntry[] } | undefined;
   for (const entry of transcript) {
     switch (entry.kind) {
       case 'record': {
-        push({
-          from: entry.from,
-          title: CONTENT_TITLES[entry.contentType] ?? `Record type ${entry.contentType}`,
-          record: entry,
+        if (!Array.isArray(entry.carries)) unpaired = true;
+        const carried = (entry.carries ?? []).flatMap((id) => {
+          const c = content.get(id);
+          return c ? [c] : [];
         });
-        const waiting = pending[entry.from];
-        const step = current as Mutable;
-        if (entry.contentType === 22 && waiting.messages.length > 0) {
-          step.messages.push(...waiting.messages);
-          waiting.messages = [];
-          step.title = step.messages.map((m) => messageTitle(m.name)).join(' + ');
-        } else if (entry.contentType === 21 && waiting.alert) {
-          step.alert = waiting.alert;
-          step.title = `Alert: ${waiting.alert.name}`;
-          delete waiting.alert;
-        } else if (entry.contentType === 23 && waiting.data) {
-          step.applicationData = waiting.data;
-          delete waiting.data;
+        const messages = carried.filter((c): c is MessageEntry => c.kind === 'message');
+        const alert = carried.find((c): c is AlertEntry => c.kind === 'alert');
+        const data = carried.filter((c): c is ApplicationDataEntry => c.kind === 'application_data');
+        let part: LabStep['part'];
+        for (const id of entry.carries ?? []) {
+          const c = carriers.get(id);
+          if (!c) continue;
+          c.seen += 1;
+          if (c.of > 1 && messages.length === 1) part = { n: c.seen, of: c.of };
         }
+        const body = {
+          record: entry,
+          messages,
+          ...(part ? { part } : {}),
+          ...(alert ? { alert } : {}),
+          ...(data.length > 0 ? { applicationData: concatBytes(...data.map((d) => d.data)) } : {}),
+          tunnelled: data.flatMap((d) => tunnelledBy.get(d.id) ?? []),
+        };
+        const step = {
+          index: steps.length,
+          from: entry.from,
+          title: recordTitle(entry, body),
+          ...body,
+          secrets: [] as SecretEntry[],
+        };
+        steps.push(step);
+        current = step;
         break;
       }
       case 'postgres':
-        if (!entry.inTunnel) push({ from: entry.from, title: entry.label, postgres: entry });
-        else if (current) {
-          current.postgres = entry;
-          current.title = `Application data: ${entry.label}`;
+        if (!entry.inTunnel) {
+          const step = {
+            index: steps.length,
+            from: entry.from,
+            title: entry.label,
+            preamble: entry,
+            messages: [],
+            tunnelled: [],
+            secrets: [] as SecretEntry[],
+          };
+          steps.push(step);
+          current = step;
         }
-        break;
-      case 'message':
-        pending[entry.from].messages.push(entry);
-        break;
-      case 'alert':
-        pending[entry.from].alert = entry;
-        break;
-      case 'application_data':
-        pending[entry.from].data = entry.data;
         break;
       case 'secret':
         if (current) current.secrets.push(entry);
@@ -128,7 +186,7 @@ export function buildSteps(transcript: Transcript): {
         break;
     }
   }
-  return { steps, summary, preSecrets };
+  return { steps, ...(summary ? { summary } : {}), preSecrets, unpaired };
 }
 
 export function diagramSteps(steps: readonly LabStep[]): DiagramStep[] {
@@ -137,13 +195,13 @@ export function diagramSteps(steps: readonly LabStep[]): DiagramStep[] {
     title: s.title,
     note: s.record
       ? `${s.record.bytes.length} bytes${s.record.encrypted ? ', encrypted' : ''}${s.record.tampered ? ', tampered' : ''}`
-      : s.postgres
-        ? `${s.postgres.bytes.length} byte${s.postgres.bytes.length === 1 ? '' : 's'}, PostgreSQL, in clear`
+      : s.preamble
+        ? `${s.preamble.bytes.length} byte${s.preamble.bytes.length === 1 ? '' : 's'}, PostgreSQL, in clear`
         : undefined,
     tone:
       s.alert && s.record?.contentType === 21
         ? 'alert'
-        : s.postgres && !s.record
+        : s.preamble
           ? 'preamble'
           : s.record?.encrypted
             ? 'secret'

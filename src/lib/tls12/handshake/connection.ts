@@ -58,6 +58,9 @@ export class Connection {
   readonly #splitter = new RecordSplitter();
   readonly #reassembler = new HandshakeReassembler();
   #tamper: Tamper | undefined;
+  /** How many content items (messages, CCS, alerts, application data) each side has sent: the next id. */
+  #sent = 0;
+  #received = 0;
   closed = false;
 
   constructor(
@@ -86,6 +89,15 @@ export class Connection {
     return out;
   }
 
+  /** The id of the next content item we send (`client:N`); see `ContentId`. */
+  #nextSentId(): string {
+    return `${this.role}:${this.#sent++}`;
+  }
+
+  #peerId(n: number): string {
+    return `${this.peer}:${n}`;
+  }
+
   get writeProtected(): boolean {
     return this.#write !== undefined;
   }
@@ -94,15 +106,15 @@ export class Connection {
     return hashSync(name, concatBytes(...this.handshakeMessages));
   }
 
-  /** Sends one record (fragmenting if needed), protected when a write cipher is active. */
-  #sendRecord(contentType: number, content: Uint8Array, tamper = false): void {
+  /** Sends one content item in records (fragmenting if needed), protected when a write cipher is active. */
+  #sendRecord(contentType: number, content: Uint8Array, id: string, tamper = false): void {
     for (let at = 0; at < Math.max(content.length, 1); at += MAX_PLAINTEXT_LENGTH) {
       const plaintext = content.subarray(at, at + MAX_PLAINTEXT_LENGTH);
       const seq = this.#writeSeq++;
       const version = this.recordVersion;
       const write = this.#write;
       if (!write) {
-        this.#queue.push(...this.#recordEvents(seq, contentType, version, plaintext, undefined, tamper));
+        this.#queue.push(...this.#recordEvents(seq, contentType, version, plaintext, id, undefined, tamper));
         continue;
       }
       // RFC 5246 §6.2.3.2: a CBC record's explicit IV comes from our random source (seeded runs repeat);
@@ -122,6 +134,7 @@ export class Connection {
           contentType,
           version,
           fragment,
+          id,
           { plaintext, ...nonceAndAad(sealed) },
           tamper,
         );
@@ -138,6 +151,7 @@ export class Connection {
     contentType: number,
     version: number,
     fragment: Uint8Array,
+    id: string,
     sealed: { plaintext: Uint8Array; nonce?: Uint8Array; aad?: Uint8Array } | undefined,
     tamper: boolean,
   ): EngineEvent[] {
@@ -150,6 +164,7 @@ export class Connection {
       contentType,
       version,
       spans: decodeRecord(bytes).spans,
+      carries: [id],
       encrypted: sealed !== undefined,
       ...(sealed ?? {}),
       ...(tamper ? { tampered: true } : {}),
@@ -162,8 +177,10 @@ export class Connection {
     const bytes = encodeHandshake(message);
     if (!options.tamperedMessage) this.handshakeMessages.push(bytes);
     const decoded = decodeHandshake(bytes, { keyExchange: this.keyExchange });
+    const id = this.#nextSentId();
     this.emit({
       kind: 'message',
+      id,
       from: this.role,
       msgType: bytes[0]!,
       name: HandshakeType.format(bytes[0]!),
@@ -174,14 +191,15 @@ export class Connection {
       ...(options.tamperedMessage ? { tampered: true } : {}),
     });
     const tamperRecord = message.type === 'finished' && this.#tamper === 'finished-record';
-    this.#sendRecord(ContentType.values.handshake, bytes, tamperRecord);
+    this.#sendRecord(ContentType.values.handshake, bytes, id, tamperRecord);
     return bytes;
   }
 
   /** Sends ChangeCipherSpec and switches the write side to `protection` (RFC 5246 §7.1). */
   sendChangeCipherSpec(protection: RecordKeys): void {
-    this.emit({ kind: 'change_cipher_spec', from: this.role });
-    this.#sendRecord(ContentType.values.change_cipher_spec, new Uint8Array([1]));
+    const id = this.#nextSentId();
+    this.emit({ kind: 'change_cipher_spec', id, from: this.role });
+    this.#sendRecord(ContentType.values.change_cipher_spec, new Uint8Array([1]), id);
     this.#write = protection;
     this.#writeSeq = 0n;
   }
@@ -192,15 +210,25 @@ export class Connection {
   }
 
   sendAlert(level: number, description: number, name: string, reason?: string): void {
-    this.emit({ kind: 'alert', from: this.role, level, description, name, ...(reason ? { reason } : {}) });
-    this.#sendRecord(ContentType.values.alert, encodeAlert({ level, description }));
+    const id = this.#nextSentId();
+    this.emit({
+      kind: 'alert',
+      id,
+      from: this.role,
+      level,
+      description,
+      name,
+      ...(reason ? { reason } : {}),
+    });
+    this.#sendRecord(ContentType.values.alert, encodeAlert({ level, description }), id);
   }
 
   sendApplicationData(data: Uint8Array): void {
-    this.emit({ kind: 'application_data', from: this.role, data });
+    const id = this.#nextSentId();
+    this.emit({ kind: 'application_data', id, from: this.role, data });
     const tamper = this.#tamper === 'application-data-record';
     if (tamper) this.#tamper = undefined;
-    this.#sendRecord(ContentType.values.application_data, data, tamper);
+    this.#sendRecord(ContentType.values.application_data, data, id, tamper);
   }
 
   /** Whether a scenario asked us to flip our Finished verify_data. */
@@ -233,6 +261,8 @@ export class Connection {
         contentType: record.contentType,
         version: record.version,
         spans: decodeRecord(raw).spans,
+        // Filled while the content is dispatched below (before the step's events are drained).
+        carries: [] as string[],
         encrypted: this.#read !== undefined,
       };
       if (this.#read) {
@@ -256,15 +286,27 @@ export class Connection {
       } else {
         this.emit(entry);
       }
-      yield* this.#dispatch(record.contentType, content);
+      yield* this.#dispatch(record.contentType, content, entry.carries);
     }
   }
 
-  *#dispatch(contentType: number, content: Uint8Array): Generator<Received> {
+  /** Hands out the record's content items; `carries` receives their ids as they are numbered. */
+  *#dispatch(contentType: number, content: Uint8Array, carries: string[]): Generator<Received> {
     const T = ContentType.values;
+    const next = () => {
+      const id = this.#peerId(this.#received++);
+      carries.push(id);
+      return id;
+    };
     switch (contentType) {
       case T.handshake: {
-        for (const m of this.#reassembler.push(content)) {
+        const messages = this.#reassembler.push(content);
+        // A message begun here and completed in a later record is carried by this one too; its id is the next.
+        const partial = this.#reassembler.hasPartial ? this.#peerId(this.#received + messages.length) : null;
+        if (messages.length === 0 && partial) carries.push(partial);
+        for (const [i, m] of messages.entries()) {
+          const id = next();
+          if (i === messages.length - 1 && partial) carries.push(partial);
           let decoded: ReturnType<typeof decodeHandshake>;
           try {
             decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
@@ -277,6 +319,7 @@ export class Connection {
           const message: HandshakeMessage = decoded.message;
           this.emit({
             kind: 'message',
+            id,
             from: this.peer,
             msgType: m.msgType,
             name: HandshakeType.format(m.msgType),
@@ -298,7 +341,7 @@ export class Connection {
             'ChangeCipherSpec arrived in the middle of a handshake message',
           );
         }
-        this.emit({ kind: 'change_cipher_spec', from: this.peer });
+        this.emit({ kind: 'change_cipher_spec', id: next(), from: this.peer });
         yield { kind: 'change_cipher_spec' };
         return;
       case T.alert: {
@@ -310,6 +353,7 @@ export class Connection {
         }
         this.emit({
           kind: 'alert',
+          id: next(),
           from: this.peer,
           level: alert.level,
           description: alert.description,
@@ -324,7 +368,7 @@ export class Connection {
             'unexpected_message',
             'application data before the handshake protected the connection',
           );
-        this.emit({ kind: 'application_data', from: this.peer, data: content });
+        this.emit({ kind: 'application_data', id: next(), from: this.peer, data: content });
         yield { kind: 'application_data', data: content };
         return;
       default:

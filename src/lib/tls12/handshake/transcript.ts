@@ -20,6 +20,12 @@ export interface RecordEntry {
   version: number;
   /** Spans over `bytes`: record.header.* and record.fragment. */
   spans: Span[];
+  /**
+   * The ids of the content entries (handshake messages, ChangeCipherSpec, alert, application data) whose bytes
+   * this record holds, in order. A handshake message split over several records is carried by each of them; one
+   * record may carry several messages. The engine knows this pairing; nothing else should guess it.
+   */
+  carries: string[];
   encrypted: boolean;
   /** When encrypted: the decrypted content, the AEAD nonce (or CBC IV) and the additional data. */
   plaintext?: Uint8Array;
@@ -31,8 +37,15 @@ export interface RecordEntry {
   error?: string;
 }
 
+/**
+ * A content entry's id: `client:N` / `server:N`, N counting what that side sent over the connection (handshake
+ * messages, ChangeCipherSpec, alerts, application data), from 0. The sender and the receiver count alike.
+ */
+export type ContentId = string;
+
 export interface MessageEntry {
   kind: 'message';
+  id: ContentId;
   from: Role;
   msgType: number;
   /** e.g. 'client_hello'. */
@@ -48,6 +61,7 @@ export interface MessageEntry {
 
 export interface ChangeCipherSpecEntry {
   kind: 'change_cipher_spec';
+  id: ContentId;
   from: Role;
 }
 
@@ -64,6 +78,7 @@ export interface SecretEntry {
 
 export interface AlertEntry {
   kind: 'alert';
+  id: ContentId;
   /** Who sent the alert. */
   from: Role;
   level: number;
@@ -76,6 +91,7 @@ export interface AlertEntry {
 
 export interface ApplicationDataEntry {
   kind: 'application_data';
+  id: ContentId;
   from: Role;
   data: Uint8Array;
 }
@@ -119,6 +135,8 @@ export interface PostgresEntry {
   spans: Span[];
   /** Inside the TLS tunnel (application data) or in clear before the handshake. */
   inTunnel: boolean;
+  /** In the tunnel: the ids of the application data entries whose bytes hold this message, in order. */
+  carriedIn?: ContentId[];
 }
 
 export type TranscriptEntry =
@@ -156,4 +174,24 @@ export function transcriptFromJson(json: string): Transcript {
     }
     return value;
   }) as Transcript;
+}
+
+/**
+ * The transcript in wire order for PostgreSQL's messages in the tunnel: each one moves to just after the
+ * application data entry that completed it (the last of its `carriedIn` ids), keeping the order among those
+ * completed by the same entry. Entries without a known carrier stay where they are.
+ */
+export function placeInTunnel(transcript: readonly TranscriptEntry[]): Transcript {
+  const ids = new Set(transcript.flatMap((e) => (e.kind === 'application_data' ? [e.id] : [])));
+  const completedBy = new Map<string, PostgresEntry[]>();
+  const rest: TranscriptEntry[] = [];
+  for (const e of transcript) {
+    const last = e.kind === 'postgres' && e.inTunnel ? e.carriedIn?.at(-1) : undefined;
+    if (e.kind === 'postgres' && last !== undefined && ids.has(last)) {
+      completedBy.set(last, [...(completedBy.get(last) ?? []), e]);
+    } else rest.push(e);
+  }
+  return rest.flatMap((e): TranscriptEntry[] =>
+    e.kind === 'application_data' ? [e, ...(completedBy.get(e.id) ?? [])] : [e],
+  );
 }

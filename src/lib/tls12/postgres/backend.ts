@@ -156,4 +156,9 @@ export class BackendMessageSplitter {
     }
     return out;
   }
+
+  /** Whether bytes of an incomplete message are waiting for the next chunk. */
+  get pending(): boolean {
+    return this.#buffer.length > 0;
+  }
 }

@@ -1,0 +1,43 @@
+/**
+ * Each Handshake Lab fault that links to the sslmode Lab links to a state that reproduces it: the sslmode
+ * engine (libpq rules), run on the link's own URL parameters, fails with the text the fault quotes and states a
+ * fix. A failure staged through the controls is recognised by its alert.
+ */
+import { describe, expect, it } from 'vitest';
+import { faultForAlert, faultPresets } from '../../../src/content/handshake/faults';
+import { readParams } from '../../../src/app/url/hash';
+import { buildScenario, sslmodeSchema } from '../../../src/app/views/sslmode/scenario';
+import { explainConnection } from '../../../src/lib/sslmode/index';
+
+describe('fault presets and the sslmode Lab', () => {
+  for (const fault of faultPresets.filter((f) => f.sslmode)) {
+    it(`"${fault.title}": the linked sslmode Lab state fails as the fault says, with a fix`, async () => {
+      const c = readParams(sslmodeSchema, new URLSearchParams(fault.sslmode));
+      // Every parameter of the link is one the sslmode Lab reads (an unknown value would fall back silently).
+      for (const [key, value] of Object.entries(fault.sslmode!))
+        expect(String(c[key as keyof typeof c]), key).toBe(value);
+      const outcome = await explainConnection(buildScenario(c, c.conninfo, c.driver, null));
+      expect(outcome.connected).toBe(false);
+      if (fault.id === 'host-mismatch')
+        expect(outcome.error).toMatch(/does not match host name "wrong.example.test"/);
+      else expect(outcome.error).toContain(fault.libpq);
+      expect(outcome.fix).toBeTruthy();
+    });
+  }
+
+  it('links every certificate and version fault; says so for the rest', () => {
+    expect(faultPresets.filter((f) => f.sslmode).map((f) => f.id)).toEqual([
+      'version-mismatch',
+      'untrusted-certificate',
+      'expired-certificate',
+      'host-mismatch',
+    ]);
+  });
+
+  it('a failure staged by hand is an instance of the preset with the same alert', () => {
+    expect(faultForAlert('protocol_version')?.id).toBe('version-mismatch');
+    expect(faultForAlert('handshake_failure')?.id).toBe('no-shared-suite');
+    expect(faultForAlert('close_notify')).toBeUndefined();
+    expect(faultForAlert(undefined)).toBeUndefined();
+  });
+});
