@@ -431,7 +431,7 @@ describe('sslmode Lab', () => {
   it("the Handshake Lab's fault card opens the troubleshooter on its text", async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/handshake?fault=version-mismatch');
-    const link = page.getByRole('link', { name: 'The full story in the sslmode Lab' });
+    const link = page.getByRole('link', { name: 'Diagnose this text in the sslmode Lab' });
     await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
     await link.click();
     await expect
