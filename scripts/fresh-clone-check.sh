@@ -49,7 +49,7 @@ start=$(date +%s)
 npm ci --no-audit --no-fund >"$work/test.log" 2>&1 && npm test >>"$work/test.log" 2>&1
 status=$?
 took=$(($(date +%s) - start))
-grep -E '^ *(Test Files|Tests) ' "$work/test.log" | sed 's/\x1b\[[0-9;]*m//g' | sed "s/^/  /"
+sed 's/\x1b\[[0-9;]*m//g' "$work/test.log" | grep -E '^ *(Test Files|Tests) ' | sed "s/^/  /"
 grep -E 'first page|gzip' "$work/test.log" | tail -2 | sed 's/^/  /'
 if [ "$status" -ne 0 ]; then
   say "FAIL: npm ci && npm test exited $status after $took s (log: $work/test.log)"
