@@ -8,9 +8,9 @@ import {
   analyzeChain,
   leafProblemOf,
   parseCertificates,
-  pathProblems,
-  whatWouldPass,
+  verdictAdvice,
   type ChainAnalysis,
+  type VerdictAdvice,
 } from '../../lib/pki/index';
 import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
 import type { CertView, ParseReport } from '../../lib/pki/types';
@@ -77,7 +77,7 @@ export interface ChainSessionResult {
   /** Roots the chosen preset once had and no longer has, that this input contains or names as an issuer. */
   readonly formerRoots: readonly FormerRoot[];
   /** For a failing verdict: what would make it pass, and every problem on the path tried (pki/remedies.ts). */
-  readonly remedies: readonly ChainRemedy[];
+  readonly remedies: readonly VerdictAdvice[];
 }
 
 function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
@@ -251,24 +251,11 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     pool,
     analysis: trimForPage(analysis),
     formerRoots,
-    remedies: chainRemedies(analysis, all),
+    remedies: verdictAdvice(
+      analysis,
+      all.map((certificate) => ({ certificate, source: 'your certificates' })),
+    ),
   };
-}
-
-/** One line of the verdict card's list: what would make the chain pass, then every problem on the path tried. */
-export interface ChainRemedy {
-  readonly text: string;
-  readonly certificateId?: string;
-}
-
-/** The CLI's remedies (whatWouldPass) and the tried path's problems, for a failing verdict. */
-function chainRemedies(analysis: ChainAnalysis, loaded: readonly CertView[]): ChainRemedy[] {
-  if (analysis.verdict.valid) return [];
-  const fixes = whatWouldPass(
-    analysis,
-    loaded.map((certificate) => ({ certificate, source: 'your certificates' })),
-  ).map((r) => ({ text: r.message, ...(r.certificate ? { certificateId: r.certificate.id } : {}) }));
-  return [...fixes, ...pathProblems(analysis, loaded)];
 }
 
 /** Up to this many certificates the graph shows every one the peer sent, related to the leaf or not. */

@@ -28,8 +28,15 @@ export { analyzeCertViews } from './paths/analyze.ts';
 export { matchKeyToCert, type KeyMatch } from './key-match.ts';
 export { opensslVerifyAlert, VERIFY_ALERT_NUMBERS, type VerifyAlertName } from './openssl-alerts.ts';
 export { label as certificateLabel } from './paths/reasons.ts';
-export { pathProblems, whatWouldPass } from './remedies.ts';
-export type { PathProblem, Remedy, RemedyKind, RemedyCandidate, PoolEntry } from './remedies.ts';
+export { pathProblems, verdictAdvice, whatWouldPass } from './remedies.ts';
+export type {
+  PathProblem,
+  VerdictAdvice,
+  Remedy,
+  RemedyKind,
+  RemedyCandidate,
+  PoolEntry,
+} from './remedies.ts';
 
 /** Certificates as PEM text (many), one DER per element, or already parsed (parseCertificates' CertViews). */
 export type CertificatesInput = string | readonly Uint8Array[] | readonly CertView[];

@@ -38,7 +38,7 @@ export interface Remedy {
   readonly caIssuers?: readonly string[];
   /** validity-window: the path (index into analysis.paths) and the dates every certificate on it is valid. */
   readonly path?: number;
-  readonly window?: { readonly notBefore: string; readonly notAfter: string };
+  readonly validBetween?: { readonly notBefore: string; readonly notAfter: string };
   /** use-listed-name: the names the leaf holds. */
   readonly names?: readonly string[];
 }
@@ -158,12 +158,12 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
     const from = Math.max(...certs.map((c) => c.validity.notBeforeMs));
     const to = Math.min(...certs.map((c) => c.validity.notAfterMs));
     if (from > to) return;
-    const window = { notBefore: new Date(from).toISOString(), notAfter: new Date(to).toISOString() };
+    const validBetween = { notBefore: new Date(from).toISOString(), notAfter: new Date(to).toISOString() };
     push(`window:${i}`, {
       kind: 'validity-window',
-      message: `path ${i + 1} is valid from ${window.notBefore} to ${window.notAfter} (every certificate on it is within its dates then); at ${analysis.time} it is not`,
+      message: `path ${i + 1} is valid from ${validBetween.notBefore} to ${validBetween.notAfter} (every certificate on it is within its dates then); at ${analysis.time} it is not`,
       path: i,
-      window,
+      validBetween,
     });
   });
 
@@ -252,4 +252,34 @@ export function pathProblems(analysis: ChainAnalysis, loaded: readonly CertView[
     out.push({ text: r.message, certificateId: r.certificate.id });
   }
   return out;
+}
+
+/** One line of the Chain Lab's verdict card: what would make the chain pass, then a problem on the path tried. */
+export interface VerdictAdvice {
+  readonly text: string;
+  readonly certificateId?: string;
+}
+
+/**
+ * For a failing verdict, whatWouldPass's remedies followed by pathProblems' list, each fact once: the tried path's
+ * validity window is stated by pathProblems, so whatWouldPass's window for that same path is left out.
+ */
+export function verdictAdvice(analysis: ChainAnalysis, pool: readonly PoolEntry[] = []): VerdictAdvice[] {
+  if (analysis.verdict.valid) return [];
+  const tried = analysis.verdict.path;
+  const triedIndex = tried
+    ? analysis.paths.findIndex(
+        (p) => p.certificates.length === tried.length && p.certificates.every((id, i) => id === tried[i]),
+      )
+    : -1;
+  const fixes = whatWouldPass(analysis, pool)
+    .filter((r) => !(r.kind === 'validity-window' && r.path === triedIndex))
+    .map((r) => ({ text: r.message, ...(r.certificate ? { certificateId: r.certificate.id } : {}) }));
+  return [
+    ...fixes,
+    ...pathProblems(
+      analysis,
+      pool.map((e) => e.certificate),
+    ),
+  ];
 }

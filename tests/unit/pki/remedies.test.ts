@@ -9,6 +9,7 @@ import {
   analyzeChain,
   parseCertificates,
   pathProblems,
+  verdictAdvice,
   whatWouldPass,
   type AnalyzeChainInput,
   type PoolEntry,
@@ -94,7 +95,7 @@ describe('whatWouldPass', () => {
       expect.objectContaining({
         kind: 'validity-window',
         path: 0,
-        window: { notBefore: '2023-09-14T17:24:20.000Z', notAfter: '2024-09-08T17:24:20.000Z' },
+        validBetween: { notBefore: '2023-09-14T17:24:20.000Z', notAfter: '2024-09-08T17:24:20.000Z' },
       }),
     ]);
   });
@@ -193,5 +194,27 @@ describe('pathProblems: every problem on the path the client tried (the Chain La
     });
     expect(analysis.verdict.valid).toBe(true);
     expect(pathProblems(analysis)).toEqual([]);
+  });
+});
+
+describe('verdictAdvice: the Chain Lab card says each fact once', () => {
+  it("Let's Encrypt 2021-10-01 under OpenSSL 1.0.2: the tried path's window once, the fix, then its problems", async () => {
+    const sample = findSample('letsencrypt-2021')!;
+    const served = (await parseCertificates(sample.served)).certificates;
+    const analysis = await analyzeChain({
+      certificates: served,
+      trustAnchors: sample.anchors,
+      time: new Date('2021-10-01T12:00:00Z'),
+      profile: 'openssl-1.0.2',
+    });
+    const texts = verdictAdvice(
+      analysis,
+      served.map((certificate) => ({ certificate, source: 'served' })),
+    ).map((a) => a.text);
+    expect(texts).toEqual([
+      'stop sending #1 "ISRG Root X1": openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
+      '"DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that.',
+      'Every certificate on this path is valid from 2021-01-20 to 2021-09-30.',
+    ]);
   });
 });
