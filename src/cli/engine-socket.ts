@@ -34,7 +34,11 @@ export class EngineSocket {
   ) {
     this.#state = state;
     stream.on('data', (chunk: Buffer) => this.#enqueue({ kind: 'bytes', data: new Uint8Array(chunk) }));
+    // The peer closed (or the socket failed): the engine gets its end-of-stream input, so a flight cut short
+    // ends in "unexpected eof while reading ..." and a fatal alert instead of waiting for bytes that never come.
     const end = () => {
+      if (this.#ended) return;
+      void this.#enqueue({ kind: 'end' });
       this.#ended = true;
       for (const w of this.#endWaiters.splice(0)) w();
     };

@@ -125,7 +125,8 @@ function parseOptions(argv: string[]): Options {
 
 function connect(host: string, port: number, timeout: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    // Half-open: when the server ends its side mid-handshake we can still send our fatal alert, as OpenSSL does.
+    const socket = net.connect({ host, port, allowHalfOpen: true });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connection to ${host}:${port} timed out after ${timeout} ms`));

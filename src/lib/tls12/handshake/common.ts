@@ -166,6 +166,10 @@ async function applyInput<S extends { name: string; conn: Connection }>(
     case 'close':
       closeNotify(state.conn);
       return state.name === 'Closed' ? state : side.closed(state, 'we sent close_notify');
+    case 'end':
+      // Closed already (an alert or close_notify ended it): the peer's close is the expected end.
+      if (state.name === 'Closed') return state;
+      throw state.conn.endOfStream(expectedFrom(state.name));
     case 'bytes': {
       let s = state;
       for await (const item of state.conn.receive(input.data)) {
@@ -178,4 +182,11 @@ async function applyInput<S extends { name: string; conn: Connection }>(
       return s;
     }
   }
+}
+
+/** What a state waits for, in words: `ExpectServerHelloDoneOrCertificateRequest` -> 'ServerHelloDone or CertificateRequest'. */
+export function expectedFrom(stateName: string): string {
+  if (stateName === 'Established') return 'application data or close_notify';
+  if (!stateName.startsWith('Expect')) return `anything (state ${stateName})`;
+  return stateName.slice('Expect'.length).replace('Or', ' or ');
 }

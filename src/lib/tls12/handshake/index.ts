@@ -3,7 +3,7 @@
  *
  *   newClient(config) / newServer(config) -> state
  *   clientStep(state, input) / serverStep(state, input) -> Promise<{ state, events }>
- *     input:  { kind: 'start' } | { kind: 'bytes', data } | { kind: 'application-data', data } | { kind: 'close' }
+ *     input:  { kind: 'start' } | { kind: 'bytes', data } | { kind: 'application-data', data } | { kind: 'close' } | { kind: 'end' }
  *     events: { kind: 'send', bytes } plus transcript entries (record, message, change_cipher_spec, secret,
  *             alert, application_data, handshake_complete, closed)
  *   runHandshake(scenario) -> { transcript, ok, summary, alert, ... }   (both sides in memory)
