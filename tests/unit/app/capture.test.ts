@@ -11,7 +11,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
-import { transcriptFromJson, type HandshakeRun } from '../../../src/lib/tls12/handshake/index.ts';
+import {
+  transcriptFromJson,
+  transcriptToJson,
+  type HandshakeRun,
+  type Transcript,
+} from '../../../src/lib/tls12/handshake/index.ts';
+import { faultPresets } from '../../../src/content/handshake/faults.ts';
+import { readParams } from '../../../src/app/url/hash.ts';
+import { buildScenario, handshakeSchema } from '../../../src/app/views/handshake/scenario.ts';
+import { runLab } from '../../../src/app/workers/tls-lab.ts';
 import { decodeAlert } from '../../../src/lib/tls12/wire/alert.ts';
 import {
   captureSettings,
@@ -119,6 +128,26 @@ describe('the real captures open and render', () => {
     expect([failed.ok, failed.alert?.from, failed.alert?.name]).toEqual([false, 'client', 'unknown_ca']);
     const pg = opened(TEXT['postgres15-starttls.json']!);
     expect(captureSettings(pg.transcript)[0]).toEqual({ name: 'PostgreSQL', value: 'SSLRequest, then TLS' });
+  });
+});
+
+describe("the lab's own exports open again (what `Export JSON` writes, for every fault preset)", () => {
+  const cases = [
+    ...faultPresets.map((f) => ({ fault: f.id, pg: 'none' as const })),
+    { fault: 'none' as const, pg: 'sslrequest' as const },
+    { fault: 'none' as const, pg: 'direct' as const },
+  ];
+  it.each(cases)('fault $fault, PostgreSQL $pg', async ({ fault, pg }) => {
+    const controls = { ...readParams(handshakeSchema, new URLSearchParams()), fault, pg };
+    const run = await runLab(buildScenario(controls));
+    const back = opened(transcriptToJson(run.transcript, 2));
+    expect(back.ok).toBe(run.ok);
+    expect(back.alert?.name).toBe(run.alert?.name);
+    expect(render(back)).toBe(buildSteps(run.transcript).steps.length);
+    // Every message decoded again from its bytes has the field tree the engine recorded.
+    const spans = (t: Transcript) =>
+      t.flatMap((e) => (e.kind === 'message' || e.kind === 'record' ? [e.spans] : []));
+    expect(spans(back.transcript)).toEqual(spans(run.transcript));
   });
 });
 
