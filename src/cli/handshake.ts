@@ -29,7 +29,7 @@ import {
   encodeStartupMessage,
   POSTGRES_ALPN,
   type BackendMessage,
-} from '../lib/tls12/postgres/index.ts';
+} from '../lib/pgwire/index.ts';
 import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import { EngineSocket } from './engine-socket.ts';

@@ -22,7 +22,7 @@ import {
   decodeStartupMessage,
   encodeSslRequest,
   encodeStartupMessage,
-} from '../../lib/tls12/postgres/index';
+} from '../../lib/pgwire/index';
 import { pkiVerifier } from '../../lib/tls12/pki-verifier';
 import { attackRecording, type RecordingAttack } from '../../lib/tls12/recording';
 import type { LabScenario } from '../views/handshake/scenario';
