@@ -3,14 +3,16 @@
  * else, and described by what its own bytes say (the ClientHello and ServerHello), never by the lab's controls.
  */
 import {
-  transcriptFromJson,
+  CipherSuite,
+  type ClientHello,
   type HandshakeRun,
   type MessageEntry,
+  NamedGroup,
+  ProtocolVersion,
+  type ServerHello,
   type Transcript,
-} from '../../../lib/tls12/handshake/index';
-import type { ClientHello } from '../../../lib/tls12/wire/client-hello';
-import type { ServerHello } from '../../../lib/tls12/wire/server-hello';
-import { CipherSuite, NamedGroup, ProtocolVersion } from '../../../lib/tls12/wire/code-points';
+  transcriptFromJson,
+} from '../../../lib/tls12/index';
 
 const KINDS = new Set([
   'record',
