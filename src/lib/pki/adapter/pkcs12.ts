@@ -109,24 +109,20 @@ async function openSafeContents(
   pw: ArrayBuffer,
   hasMac: boolean,
 ): Promise<pkijs.SafeContents | Extract<Pkcs12Result, { ok: false }>> {
-  if (info.contentType === ENCRYPTED_DATA) {
-    let encrypted: pkijs.EncryptedData;
-    try {
-      encrypted = new pkijs.EncryptedData({ schema: info.content });
-    } catch (err) {
-      return {
-        ok: false,
-        needsPassword: false,
-        reason: `the PKCS#12 contents could not be read: ${message(err)}`,
-      };
-    }
-    const algorithm = encrypted.encryptedContentInfo.contentEncryptionAlgorithm;
-    const name = legacyPbeName(algorithm.algorithmId);
-    if (name !== undefined) return openLegacy(encrypted, name, password ?? '', hasMac);
-  }
-  const single = new pkijs.AuthenticatedSafe({ safeContents: [info] });
   try {
+    if (info.contentType === ENCRYPTED_DATA) {
+      const encrypted = new pkijs.EncryptedData({ schema: info.content });
+      const name = legacyPbeName(encrypted.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId);
+      if (name !== undefined) return openLegacy(encrypted, name, password ?? '', hasMac);
+      // PBES2 (RFC 8018), as pkijs's AuthenticatedSafe.parseInternalValues would decrypt it.
+      return pkijs.SafeContents.fromBER(await encrypted.decrypt({ password: pw }));
+    }
+    // Plain Data (or public-key privacy, which needs a recipient key and fails with pkijs's message).
+    const single = new pkijs.AuthenticatedSafe({ safeContents: [info] });
     await single.parseInternalValues({ safeContents: [{ password: pw }] });
+    const parsed = (single.parsedValue as { safeContents?: { value?: pkijs.SafeContents }[] } | undefined)
+      ?.safeContents?.[0]?.value;
+    return parsed ?? { ok: false, needsPassword: false, reason: 'the PKCS#12 contents are empty' };
   } catch (err) {
     const why = message(err);
     const wrong = /decrypt|password|operation-specific/i.test(why);
@@ -138,9 +134,6 @@ async function openSafeContents(
         : `the PKCS#12 contents could not be read: ${why}`,
     };
   }
-  const parsed = (single.parsedValue as { safeContents?: { value?: pkijs.SafeContents }[] } | undefined)
-    ?.safeContents?.[0]?.value;
-  return parsed ?? { ok: false, needsPassword: false, reason: 'the PKCS#12 contents are empty' };
 }
 
 /** SafeContents under an RFC 7292 Appendix C scheme (`name`), decrypted by pbe/legacy-pbe.ts. */
