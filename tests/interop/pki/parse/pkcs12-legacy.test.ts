@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
+import { checkBounded } from '../../../unit/support/property.ts';
 import { ecPrivateScalar, expectNoSecret, openssl, ROOT, tempDir } from './helpers.ts';
 
 const DIR = join(ROOT, 'fixtures', 'pkcs12');
@@ -115,6 +117,27 @@ describe('legacy PKCS#12 (RFC 7292 Appendix C) made by OpenSSL 3', () => {
     expect(report.problems[0]!.message).toBe(
       'the PKCS#12 certificates are encrypted with pbeWithSHAAnd128BitRC4 (RFC 7292 Appendix C), which this ' +
         'tool cannot decrypt; extract them with `openssl pkcs12 -in FILE -nokeys -legacy` and paste the PEM instead',
+    );
+  });
+
+  it('damaged MAC-less legacy files give problems, never a crash or a half-read key', async () => {
+    // Without a MAC, flipped bytes reach the KDF, RC2, 3DES and the padding check.
+    const base = fixture('legacy-nomac.p12');
+    const secret = ecPrivateScalar(join(DIR, 'leaf.key'));
+    await checkBounded(
+      'damaged legacy PKCS#12',
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
+        async (flips) => {
+          const bytes = base.slice();
+          for (const [pos, x] of flips) bytes[pos % bytes.length] = bytes[pos % bytes.length]! ^ x;
+          const report = await parseCertificates(bytes, { password: PASSWORD });
+          for (const p of report.problems) expect(p.message.length).toBeGreaterThan(0);
+          expect(structuredClone(report)).toEqual(report);
+          expectNoSecret(report, secret);
+        },
+      ),
+      { numRuns: 60, timeLimitMs: 10_000 },
     );
   });
 });
