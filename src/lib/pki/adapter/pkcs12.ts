@@ -20,7 +20,7 @@ const BAG = {
 const ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
 
 /** More MAC or PBE iterations than this is treated as hostile (OpenSSL uses 2048). */
-const MAX_MAC_ITERATIONS = 1_000_000;
+const MAX_ITERATIONS = 1_000_000;
 
 export type Pkcs12Result =
   | { ok: true; certificates: Uint8Array[]; privateKeys: number; skippedBags: number }
@@ -42,11 +42,11 @@ export async function readPkcs12(der: Uint8Array, password: string | undefined):
     return { ok: false, needsPassword: false, reason: `the PKCS#12 structure is invalid: ${message(err)}` };
   }
   const iterations = pfx.macData?.iterations ?? 1;
-  if (iterations > MAX_MAC_ITERATIONS) {
+  if (iterations > MAX_ITERATIONS) {
     return {
       ok: false,
       needsPassword: false,
-      reason: `the PKCS#12 MAC asks for ${iterations} iterations (over ${MAX_MAC_ITERATIONS})`,
+      reason: `the PKCS#12 MAC asks for ${iterations} iterations (over ${MAX_ITERATIONS})`,
     };
   }
   const hasMac = pfx.macData !== undefined;
@@ -158,11 +158,11 @@ function openLegacy(
     const params = parsePbeParams(
       new Uint8Array((algorithm.algorithmParams as { toBER(sizeOnly?: boolean): ArrayBuffer }).toBER(false)),
     );
-    if (params.iterations > MAX_MAC_ITERATIONS) {
+    if (params.iterations > MAX_ITERATIONS) {
       return {
         ok: false,
         needsPassword: false,
-        reason: `the PKCS#12 ${name} encryption asks for ${params.iterations} iterations (over ${MAX_MAC_ITERATIONS})`,
+        reason: `the PKCS#12 ${name} encryption asks for ${params.iterations} iterations (over ${MAX_ITERATIONS})`,
       };
     }
     const ciphertext = new Uint8Array(encrypted.encryptedContentInfo.getEncryptedContent());
