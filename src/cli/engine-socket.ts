@@ -16,7 +16,7 @@ import {
   type ServerState,
   type StepResult,
   type TranscriptEntry,
-} from '../lib/tls12/handshake/index.ts';
+} from '../lib/tls12/index.ts';
 
 type AnyState = ClientState | ServerState;
 

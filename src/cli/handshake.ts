@@ -8,16 +8,19 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
   acceptAnyCertificate,
+  type AlertEntry,
+  type ApplicationDataEntry,
+  CipherSuite,
+  type HandshakeSummary,
   nssKeyLogLine,
   parseCertificate,
   pemToDer,
   placeInTunnel,
-  transcriptToJson,
-  type AlertEntry,
-  type ApplicationDataEntry,
-  type HandshakeSummary,
+  ProtocolVersion,
   type TranscriptEntry,
-} from '../lib/tls12/handshake/index.ts';
+  transcriptToJson,
+} from '../lib/tls12/index.ts';
+import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -29,9 +32,7 @@ import {
   encodeStartupMessage,
   POSTGRES_ALPN,
   type BackendMessage,
-} from '../lib/tls12/postgres/index.ts';
-import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
-import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
+} from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
 import { messageOf, painter, processIo, type CliIo } from './io.ts';
 

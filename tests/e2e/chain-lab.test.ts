@@ -45,6 +45,26 @@ describe('Chain Lab', () => {
     await context.close();
   });
 
+  it('opens a legacy PKCS#12 file (RC2-40 certificates, OpenSSL -legacy) once its password is given', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toMatch(/Every path/);
+    await page.locator('input[type=file]').setInputFiles(['fixtures/pkcs12/legacy-default.p12']);
+    const password = page.getByLabel('PKCS#12 password');
+    await expect.poll(() => password.count(), { timeout: 20_000 }).toBe(1);
+    await password.fill('legacy pass');
+    await page.getByRole('button', { name: 'Open with this password' }).click();
+    await expect.poll(() => page.getByText('Found 2 certificates.').count(), { timeout: 20_000 }).toBe(1);
+    // Both certificates are listed by name (no path: the test root is in no trust store).
+    const listed = await page.locator('main').textContent();
+    expect(listed).toContain('legacy.example');
+    expect(listed).toContain('Legacy PKCS12 Test Root');
+    // The password never goes into the URL.
+    expect(page.url()).not.toMatch(/legacy(%20| |\+)pass/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('names the Mozilla set it trusts, and says when a root has left it', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain?trust=mozilla');

@@ -1,4 +1,4 @@
-import type { HandshakeRun } from '../../lib/tls12/handshake/index';
+import type { HandshakeRun } from '../../lib/tls12/index';
 import { buildScenario, handshakeSchema, type HandshakeControls } from '../views/handshake/scenario';
 import { buildSteps, type LabStep } from '../views/handshake/steps';
 import type { ParamValues } from '../url/hash';

@@ -5,14 +5,17 @@
  * rules), so certificate faults end in the alert OpenSSL sends.
  */
 import {
+  type ApplicationDataEntry,
+  attackRecording,
+  type HandshakeRun,
   pemToDer,
   placeInTunnel,
-  runHandshake,
-  type ApplicationDataEntry,
-  type HandshakeRun,
   type PostgresEntry,
+  type RecordingAttack,
+  runHandshake,
   type Transcript,
-} from '../../lib/tls12/handshake/index';
+} from '../../lib/tls12/index';
+import { pkiVerifier } from '../../lib/tls12/pki-verifier';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -22,9 +25,7 @@ import {
   decodeStartupMessage,
   encodeSslRequest,
   encodeStartupMessage,
-} from '../../lib/tls12/postgres/index';
-import { pkiVerifier } from '../../lib/tls12/pki-verifier';
-import { attackRecording, type RecordingAttack } from '../../lib/tls12/recording';
+} from '../../lib/pgwire/index';
 import type { LabScenario } from '../views/handshake/scenario';
 
 const encoder = new TextEncoder();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 
 async function sslmode(args: string[]) {
   const io = memoryIo();

@@ -8,20 +8,24 @@
  * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
  */
 import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
-import type {
-  HandshakeRun,
-  HandshakeSummary,
-  MessageEntry,
-  Role,
-  Transcript,
-  TranscriptEntry,
-} from '../../../lib/tls12/handshake/index';
-import type { ClientHello } from '../../../lib/tls12/wire/client-hello';
-import type { ServerHello } from '../../../lib/tls12/wire/server-hello';
-import { CipherSuite, HandshakeType, NamedGroup, ProtocolVersion } from '../../../lib/tls12/wire/code-points';
-import { decodeHandshake } from '../../../lib/tls12/wire/handshake';
-import { keyExchangeOf, type KeyExchange } from '../../../lib/tls12/wire/key-exchange';
-import { decodeRecord } from '../../../lib/tls12/wire/record';
+import {
+  CipherSuite,
+  decodeHandshake,
+  decodeRecord,
+  HandshakeType,
+  keyExchangeOf,
+  NamedGroup,
+  ProtocolVersion,
+  type ClientHello,
+  type HandshakeRun,
+  type HandshakeSummary,
+  type KeyExchange,
+  type MessageEntry,
+  type Role,
+  type ServerHello,
+  type Transcript,
+  type TranscriptEntry,
+} from '../../../lib/tls12/index';
 
 const EXPECTED = 'expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json`';
 

@@ -5,7 +5,7 @@
  * (which names the PRF hash and the label) and its inputs.
  */
 import { toHex } from '../../../lib/bytes/index';
-import type { SecretEntry } from '../../../lib/tls12/handshake/transcript';
+import type { SecretEntry } from '../../../lib/tls12/index';
 
 const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
   'extended master secret': { secret: 'pre_master_secret', seed: ['session_hash'] },

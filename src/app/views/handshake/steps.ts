@@ -10,7 +10,7 @@ import type {
   Transcript,
   HandshakeSummary,
   Role,
-} from '../../../lib/tls12/handshake/transcript';
+} from '../../../lib/tls12/index';
 import type { DiagramStep } from '../../components/SequenceDiagram';
 
 /**

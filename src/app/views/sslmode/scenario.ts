@@ -1,8 +1,8 @@
 /**
  * The sslmode Lab's controls (all in the URL) and how they become an engine scenario. Certificates come
- * from the sample PKI (src/content/sslmode/sample-pki.ts): Root A issues db.example.test (SAN DNS and
+ * from the sample PKI (src/lib/sslmode/samples/server-pki.ts): Root A issues db.example.test (SAN DNS and
  * IP 127.0.0.1); Root B is unrelated. Client certificates come from the sample client PKI
- * (src/content/sslmode/sample-client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
+ * (src/lib/sslmode/samples/client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
  */
 import {
   SAMPLE_CLOUD_CHAIN,
@@ -14,7 +14,7 @@ import {
   SAMPLE_PUBLIC_ROOT,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
-} from '../../../content/sslmode/sample-pki';
+} from '../../../lib/sslmode/samples/server-pki.ts';
 import {
   SAMPLE_CLIENT_APP_CERT,
   SAMPLE_CLIENT_APP_KEY,
@@ -25,7 +25,7 @@ import {
   SAMPLE_CLIENT_OTHER_KEY,
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
-} from '../../../content/sslmode/sample-client-pki';
+} from '../../../lib/sslmode/samples/client-pki.ts';
 import {
   parseConninfo,
   writeSettings,
