@@ -1,7 +1,7 @@
 /**
  * `tls-lab handshake --connect HOST:PORT`: a real TLS 1.2 handshake over a TCP socket with OUR client engine,
  * optionally inside PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage
- * in the tunnel. Prints a readable summary, or the transcript with --json.
+ * in the tunnel. Prints a readable summary, or the event log with --json.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -17,8 +17,8 @@ import {
   pemToDer,
   placeInTunnel,
   ProtocolVersion,
-  type TranscriptEntry,
-  transcriptToJson,
+  type EventLogEntry,
+  eventLogToJson,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import {
@@ -50,7 +50,7 @@ Options:
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
   --keylog FILE           append the NSS key log line (CLIENT_RANDOM ...) for Wireshark
-  --json                  print the transcript as JSON (bytes as {"$hex": ...})
+  --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds (default 10000)
 
 Exit status: 0 success; 1 usage or connection error; 2 TLS alert (sent or received);
@@ -168,7 +168,7 @@ function readBytes(socket: net.Socket, n: number, timeout: number): Promise<Uint
 }
 
 interface Result {
-  entries: TranscriptEntry[];
+  entries: EventLogEntry[];
   summary?: HandshakeSummary;
   alert?: AlertEntry;
   pgReply?: BackendMessage;
@@ -176,7 +176,7 @@ interface Result {
 }
 
 export async function handshake(o: Options): Promise<Result> {
-  const pre: TranscriptEntry[] = [];
+  const pre: EventLogEntry[] = [];
   const socket = await connect(o.host, o.port, o.timeout);
   try {
     if (o.starttls === 'postgres') {
@@ -223,15 +223,15 @@ export async function handshake(o: Options): Promise<Result> {
       ours.ended(o.timeout).then(() => 'ended' as const),
     ]);
     await ours.idle();
-    const result: Result = { entries: [...pre, ...ours.transcript] };
-    const alert = ours.transcript.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+    const result: Result = { entries: [...pre, ...ours.eventLog] };
+    const alert = ours.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
       if (!alert)
         throw new Error(`the connection ended during the handshake (state ${ours.state}) without an alert`);
       return result;
     }
-    const complete = ours.transcript.find((e) => e.kind === 'handshake_complete');
+    const complete = ours.eventLog.find((e) => e.kind === 'handshake_complete');
     if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
     if (o.keylog && result.summary) {
       appendFileSync(
@@ -245,15 +245,15 @@ export async function handshake(o: Options): Promise<Result> {
         database: o.pgDatabase ?? o.pgUser,
         application_name: 'tls-lab',
       });
-      const before = ours.transcript.length;
+      const before = ours.eventLog.length;
       await ours.send(startup);
       const splitter = new BackendMessageSplitter();
       let seen = before;
       let reply: BackendMessage | undefined;
-      const sent = ours.transcript
+      const sent = ours.eventLog
         .slice(before)
         .find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === 'client');
-      const tunnel: TranscriptEntry[] = [
+      const tunnel: EventLogEntry[] = [
         {
           kind: 'postgres',
           from: 'client',
@@ -270,11 +270,11 @@ export async function handshake(o: Options): Promise<Result> {
       while (!reply || waiting) {
         await ours.waitFor(
           (e) =>
-            ours.transcript.indexOf(e) >= seen &&
+            ours.eventLog.indexOf(e) >= seen &&
             ((e.kind === 'application_data' && e.from === 'server') || e.kind === 'closed'),
           o.timeout,
         );
-        for (const e of ours.transcript.slice(seen)) {
+        for (const e of ours.eventLog.slice(seen)) {
           if (e.kind === 'closed' && !reply)
             throw new Error(
               `the server closed the connection before answering the StartupMessage (${e.reason})`,
@@ -302,7 +302,7 @@ export async function handshake(o: Options): Promise<Result> {
           }
           if (!splitter.pending) open = [];
         }
-        seen = ours.transcript.length;
+        seen = ours.eventLog.length;
       }
       result.pgReply = reply;
       result.entries.push(...tunnel);
@@ -310,7 +310,7 @@ export async function handshake(o: Options): Promise<Result> {
     await ours.close();
     result.entries = placeInTunnel([
       ...pre,
-      ...ours.transcript,
+      ...ours.eventLog,
       ...result.entries.filter((e) => e.kind === 'postgres' && e.inTunnel),
     ]);
     return result;
@@ -409,7 +409,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return 1;
   }
-  io.out(`${o.json ? transcriptToJson(r.entries, 2) : formatSummary(o, r, io.color)}\n`);
+  io.out(`${o.json ? eventLogToJson(r.entries, 2) : formatSummary(o, r, io.color)}\n`);
   if (r.refused) {
     io.err(`tls-lab handshake: PostgreSQL refused TLS: ${r.refused}\n`);
     return 3;

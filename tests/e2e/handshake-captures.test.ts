@@ -17,7 +17,7 @@ import { startPostgres, type Postgres } from '../interop/support/postgres';
 import { startSServer, type SServer } from '../interop/support/openssl-cli';
 import { runCli } from '../interop/support/run-cli';
 import { postgresCaptureArgs, sServerCaptureArgs } from '../interop/support/captures';
-import { transcriptFromJson, type Transcript } from '../../src/lib/tls12/handshake/index';
+import { eventLogFromJson, type EventLog } from '../../src/lib/tls12/handshake/index';
 
 const app = useBuiltApp();
 const FIXTURES = fileURLToPath(new URL('../../fixtures/captures/', import.meta.url));
@@ -88,7 +88,7 @@ interface Expected {
 }
 
 /** The steps a capture must show, from its records' own bytes. */
-function expectedSteps(t: Transcript): Expected[] {
+function expectedSteps(t: EventLog): Expected[] {
   const out: Expected[] = [];
   for (const e of t) {
     if (e.kind === 'postgres' && !e.inTunnel)
@@ -169,7 +169,7 @@ describe('Handshake Lab: real captures', () => {
   it('a capture against PostgreSQL 15 shows every record with its own messages, the tunnel included', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     await openCapture(page, captures.postgres);
-    const expected = expectedSteps(transcriptFromJson(readFileSync(captures.postgres, 'utf8')));
+    const expected = expectedSteps(eventLogFromJson(readFileSync(captures.postgres, 'utf8')));
     // The shape every reader expects, stated plainly (the detail is checked against the bytes below).
     expect(expected.map((s) => `${s.from} ${s.title.split(':')[0]}`)).toEqual([
       'client SSLRequest',
@@ -206,7 +206,7 @@ describe('Handshake Lab: real captures', () => {
   it('a capture against openssl s_server shows every record with its own messages', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openCapture(page, captures.openssl);
-    const expected = expectedSteps(transcriptFromJson(readFileSync(captures.openssl, 'utf8')));
+    const expected = expectedSteps(eventLogFromJson(readFileSync(captures.openssl, 'utf8')));
     expect(expected.map((s) => s.title)).toEqual(
       expect.arrayContaining([
         'ServerHello',
@@ -250,7 +250,7 @@ describe('Handshake Lab: real captures', () => {
     await page.locator('input[type=file]').setInputFiles(join(FIXTURES, 'openssl-s-server-rsa.json'));
     await expect.poll(() => page.locator('#capture-settings-title').count()).toBe(1);
     expect(await page.locator('.side .error').count()).toBe(0);
-    const expected = expectedSteps(transcriptFromJson(whole));
+    const expected = expectedSteps(eventLogFromJson(whole));
     await checkEveryStep(page, expected);
     expect(errors).toEqual([]);
     await context.close();

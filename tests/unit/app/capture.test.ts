@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
 import {
-  transcriptFromJson,
-  transcriptToJson,
+  eventLogFromJson,
+  eventLogToJson,
   type HandshakeRun,
-  type Transcript,
+  type EventLog,
 } from '../../../src/lib/tls12/handshake/index.ts';
 import { faultPresets } from '../../../src/content/handshake/faults.ts';
 import { readParams } from '../../../src/app/url/hash.ts';
@@ -54,12 +54,12 @@ function checkSpans(spans: readonly Span[], length: number, what: string): void 
  * each step's byte views and field trees, the outcome line) and checks what would break it.
  */
 function render(run: HandshakeRun): number {
-  const built = buildSteps(run.transcript);
+  const built = buildSteps(run.eventLog);
   const diagram = diagramSteps(built.steps);
   expect(diagram).toHaveLength(built.steps.length);
-  for (const s of captureSettings(run.transcript)) expect(typeof s.value).toBe('string');
+  for (const s of captureSettings(run.eventLog)) expect(typeof s.value).toBe('string');
   // SecretsPanel keys its list by side and name.
-  const secrets = run.transcript.flatMap((e) => (e.kind === 'secret' ? [`${e.from}${e.name}`] : []));
+  const secrets = run.eventLog.flatMap((e) => (e.kind === 'secret' ? [`${e.from}${e.name}`] : []));
   expect(new Set(secrets).size).toBe(secrets.length);
   for (const step of built.steps) {
     if (step.record) checkSpans(step.record.spans, step.record.bytes.length, 'record');
@@ -103,9 +103,9 @@ describe('the real captures open and render', () => {
   });
   it.each(FILES)('%s: every entry as the CLI wrote it, messages decoded again from their bytes', (file) => {
     const run = opened(TEXT[file]!);
-    const written = transcriptFromJson(TEXT[file]!);
-    expect(run.transcript).toHaveLength(written.length);
-    for (const [i, e] of run.transcript.entries()) {
+    const written = eventLogFromJson(TEXT[file]!);
+    expect(run.eventLog).toHaveLength(written.length);
+    for (const [i, e] of run.eventLog.entries()) {
       const w = written[i]!;
       expect(e.kind).toBe(w.kind);
       // What the engine decoded when it sent or received the message, decoded again from the bytes alone.
@@ -127,7 +127,7 @@ describe('the real captures open and render', () => {
     const failed = opened(TEXT['openssl-s-server-unknown-ca.json']!);
     expect([failed.ok, failed.alert?.from, failed.alert?.name]).toEqual([false, 'client', 'unknown_ca']);
     const pg = opened(TEXT['postgres15-starttls.json']!);
-    expect(captureSettings(pg.transcript)[0]).toEqual({ name: 'PostgreSQL', value: 'SSLRequest, then TLS' });
+    expect(captureSettings(pg.eventLog)[0]).toEqual({ name: 'PostgreSQL', value: 'SSLRequest, then TLS' });
   });
 });
 
@@ -140,22 +140,22 @@ describe("the lab's own exports open again (what `Export JSON` writes, for every
   it.each(cases)('fault $fault, PostgreSQL $pg', async ({ fault, pg }) => {
     const controls = { ...readParams(handshakeSchema, new URLSearchParams()), fault, pg };
     const run = await runLab(buildScenario(controls));
-    const back = opened(transcriptToJson(run.transcript, 2));
+    const back = opened(eventLogToJson(run.eventLog, 2));
     expect(back.ok).toBe(run.ok);
     expect(back.alert?.name).toBe(run.alert?.name);
-    expect(render(back)).toBe(buildSteps(run.transcript).steps.length);
+    expect(render(back)).toBe(buildSteps(run.eventLog).steps.length);
     // Every message decoded again from its bytes has the field tree the engine recorded.
-    const spans = (t: Transcript) =>
+    const spans = (t: EventLog) =>
       t.flatMap((e) => (e.kind === 'message' || e.kind === 'record' ? [e.spans] : []));
-    expect(spans(back.transcript)).toEqual(spans(run.transcript));
+    expect(spans(back.eventLog)).toEqual(spans(run.eventLog));
   });
 });
 
 describe('what is not a capture, and where', () => {
-  it('JSON that is no transcript (issue 19: it said `"undefined" is not valid JSON`)', () => {
+  it('JSON that is no event log (issue 19: it said `"undefined" is not valid JSON`)', () => {
     const e = refused('{"hello":1}');
     expect(describeCaptureError(e, 'hello.json')).toBe(
-      'hello.json is not a tls-lab capture because it holds no transcript: expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json` (at $)',
+      'hello.json is not a tls-lab capture because it holds no event log: expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json` (at $)',
     );
   });
   it('text that is not JSON: the byte offset where it stops being JSON', () => {

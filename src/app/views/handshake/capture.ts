@@ -23,8 +23,8 @@ import {
   type MessageEntry,
   type Role,
   type ServerHello,
-  type Transcript,
-  type TranscriptEntry,
+  type EventLog,
+  type EventLogEntry,
 } from '../../../lib/tls12/index';
 
 const EXPECTED = 'expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json`';
@@ -116,7 +116,7 @@ function strings(o: Obj, key: string, path: string): string[] {
   return v as string[];
 }
 
-/** Bytes written as `{ "$hex": "..." }` (transcriptToJson). */
+/** Bytes written as `{ "$hex": "..." }` (eventLogToJson). */
 function hexValue(v: unknown, path: string): Uint8Array {
   if (typeof v !== 'object' || v === null || typeof (v as Obj).$hex !== 'string')
     invalid(`it is ${v === undefined ? 'missing' : describe(v)}, not bytes ({"$hex": "..."})`, path);
@@ -223,7 +223,7 @@ interface Reading {
   secrets: Set<string>;
 }
 
-function entry(v: unknown, path: string, reading: Reading): TranscriptEntry {
+function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
   const o = object(v, path);
   const kind = o.kind;
   const from = () => role(o, path);
@@ -255,7 +255,7 @@ function entry(v: unknown, path: string, reading: Reading): TranscriptEntry {
         ...optional(o, 'aad', bytes, path),
         ...optional(o, 'tampered', boolean, path),
         ...optional(o, 'error', string, path),
-      } as TranscriptEntry;
+      } as EventLogEntry;
     }
     case 'message': {
       const raw = bytes(o, 'bytes', path);
@@ -337,7 +337,7 @@ function entry(v: unknown, path: string, reading: Reading): TranscriptEntry {
     }
     default:
       return invalid(
-        `it is not a transcript entry (kind ${JSON.stringify(kind) ?? 'missing'}): ${EXPECTED}`,
+        `it is not an event log entry (kind ${JSON.stringify(kind) ?? 'missing'}): ${EXPECTED}`,
         `${path}.kind`,
       );
   }
@@ -394,18 +394,18 @@ export function parseCapture(text: string): CaptureResult {
   try {
     const [list, base] = Array.isArray(parsed)
       ? [parsed, '$']
-      : parsed && typeof parsed === 'object' && Array.isArray((parsed as { transcript?: unknown }).transcript)
-        ? [(parsed as { transcript: unknown[] }).transcript, '$.transcript']
-        : invalid(`it holds no transcript: ${EXPECTED}`, '$');
-    if (list.length === 0) invalid(`its transcript is empty: ${EXPECTED}`, base);
+      : parsed && typeof parsed === 'object' && Array.isArray((parsed as { eventLog?: unknown }).eventLog)
+        ? [(parsed as { eventLog: unknown[] }).eventLog, '$.event log']
+        : invalid(`it holds no event log: ${EXPECTED}`, '$');
+    if (list.length === 0) invalid(`its event log is empty: ${EXPECTED}`, base);
     const reading: Reading = { secrets: new Set() };
-    const transcript: Transcript = list.map((e, i) => entry(e, `${base}[${i}]`, reading));
-    const complete = transcript.find((e) => e.kind === 'handshake_complete');
-    const alert = transcript.find((e) => e.kind === 'alert' && e.level === 2);
+    const eventLog: EventLog = list.map((e, i) => entry(e, `${base}[${i}]`, reading));
+    const complete = eventLog.find((e) => e.kind === 'handshake_complete');
+    const alert = eventLog.find((e) => e.kind === 'alert' && e.level === 2);
     return {
       ok: true,
       run: {
-        transcript,
+        eventLog,
         ok: !!complete && !alert,
         clientState: complete ? 'Established' : 'Closed',
         serverState: complete ? 'Established' : 'Closed',
@@ -425,21 +425,21 @@ export function parseCapture(text: string): CaptureResult {
 }
 
 function hello<T extends 'client_hello' | 'server_hello'>(
-  transcript: Transcript,
+  eventLog: EventLog,
   type: T,
 ): (T extends 'client_hello' ? ClientHello : ServerHello) | undefined {
-  const entry = transcript.find((e): e is MessageEntry => e.kind === 'message' && e.message.type === type);
+  const entry = eventLog.find((e): e is MessageEntry => e.kind === 'message' && e.message.type === type);
   return entry?.message as (T extends 'client_hello' ? ClientHello : ServerHello) | undefined;
 }
 
 /** What the capture itself shows about how it was made: one line per setting, in the setup panel's order. */
-export function captureSettings(transcript: Transcript): { name: string; value: string }[] {
-  const ch = hello(transcript, 'client_hello');
-  const sh = hello(transcript, 'server_hello');
+export function captureSettings(eventLog: EventLog): { name: string; value: string }[] {
+  const ch = hello(eventLog, 'client_hello');
+  const sh = hello(eventLog, 'server_hello');
   const out: { name: string; value: string }[] = [];
-  const sslRequest = transcript.some((e) => e.kind === 'postgres' && !e.inTunnel && e.label === 'SSLRequest');
+  const sslRequest = eventLog.some((e) => e.kind === 'postgres' && !e.inTunnel && e.label === 'SSLRequest');
   const alpn = ch?.extensions?.find((x) => x.kind === 'alpn');
-  const pgInTunnel = transcript.some((e) => e.kind === 'postgres' && e.inTunnel);
+  const pgInTunnel = eventLog.some((e) => e.kind === 'postgres' && e.inTunnel);
   out.push({
     name: 'PostgreSQL',
     value: sslRequest

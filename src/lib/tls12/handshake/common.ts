@@ -11,7 +11,7 @@ import type { Connection, Received } from './connection.ts';
 import type { Input, StepResult } from './states.ts';
 import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
 import type { Keys, Negotiated } from './states.ts';
-import type { HandshakeSummary } from './transcript.ts';
+import type { HandshakeSummary } from './event-log.ts';
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
 export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {

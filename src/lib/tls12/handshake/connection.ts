@@ -32,10 +32,10 @@ import { hashSync, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from './adapter/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
-import type { Role, TranscriptEntry } from './transcript.ts';
+import type { Role, EventLogEntry } from './event-log.ts';
 
 /** What the engine reports after each step. */
-export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | TranscriptEntry;
+export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
 
 /** One direction's protection after ChangeCipherSpec: the suite (crypto layer's table) and that direction's keys. */
 export interface RecordKeys {
@@ -152,7 +152,7 @@ export class Connection {
     }
   }
 
-  /** The transcript entry for one record we send, and the bytes to send. */
+  /** The event log entry for one record we send, and the bytes to send. */
   #recordEvents(
     seq: bigint,
     contentType: number,
