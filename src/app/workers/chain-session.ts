@@ -14,6 +14,7 @@ import {
   type VerdictAdvice,
 } from '../../lib/pki/index';
 import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
+import { labelFacts, type LabelFacts } from '../lib/chain-labels';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
   formerRootsFor,
@@ -61,15 +62,12 @@ export interface ChainSessionRequest {
 }
 
 /** A pool certificate as the page lists it (for custom trust), without its DER or ASN.1 tree. */
-export interface PoolEntry {
-  readonly id: string;
+export interface PoolEntry extends LabelFacts {
+  /** RFC 4514 subject and issuer. */
   readonly subject: string;
   readonly issuer: string;
-  readonly selfIssued: boolean;
-  /** basicConstraints cA: a CA certificate is not offered as the server's certificate. */
+  /** basicConstraints cA: a CA certificate is not picked automatically as the server's certificate. */
   readonly ca: boolean;
-  readonly notBefore: string;
-  readonly notAfter: string;
   /** Loaded as a trust anchor (a file given as the trust store) rather than as part of the chain. */
   readonly trust: boolean;
   /** Offered as the server's certificate: loaded as the server's chain ('chain' role), not as a pool or store. */
@@ -219,13 +217,10 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   const { certificates: all, crls, ...rest } = report0;
   const report = { ...rest, certificateCount: all.length, crlCount: crls.length };
   const pool = all.map((c) => ({
-    id: c.id,
+    ...labelFacts(c),
     subject: c.subject.rfc4514,
     issuer: c.issuer.rfc4514,
-    selfIssued: c.selfIssued,
     ca: c.basicConstraints?.ca === true,
-    notBefore: c.validity.notBefore,
-    notAfter: c.validity.notAfter,
     trust: trustIds.has(c.id),
     chain: req.inputs.length === 0 || chainIds.has(c.id),
   }));
