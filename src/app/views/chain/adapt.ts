@@ -34,6 +34,7 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     verdict: {
       valid: analysis.verdict.valid,
       ...(pathIndex >= 0 ? { pathIndex } : {}),
+      tried: chosen ?? [],
       ...(analysis.verdict.error
         ? { error: { code: analysis.verdict.error.code, message: analysis.verdict.error.message } }
         : {}),

@@ -16,7 +16,7 @@ export interface IdentityBox {
   readonly height: number;
 }
 
-export const NODE_WIDTH = 230;
+export const NODE_WIDTH = 300;
 export const NODE_HEIGHT = 54;
 /** A node with a second line that tells it apart from another of the same name (issuer or dates). */
 export const NODE_HEIGHT_DETAILED = 72;

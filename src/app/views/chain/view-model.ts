@@ -20,6 +20,8 @@ export interface PathVM {
 export interface VerdictVM {
   readonly valid: boolean;
   readonly pathIndex?: number;
+  /** The certificates of the path the profile tried, leaf first (a dead end is not among `paths`). */
+  readonly tried: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
   readonly trace: readonly string[];
 }
