@@ -96,6 +96,9 @@ describe('Chain Lab: your own certificates', () => {
         timeout: 30_000,
       })
       .toContain('Microsoft Azure RSA TLS Issuing CA 07');
+    // At 390 px the load report (its long option labels included) does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
     expect(errors).toEqual([]);
