@@ -149,7 +149,8 @@ describe('Chain Lab: your own certificates', () => {
       '-out',
       p12,
     ]);
-    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    // Axe in dark here (light in the first test).
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: 'dark' });
     await page.goto(app.url + '#/chain');
     await expect.poll(() => verdict(page).count(), { timeout: 20_000 }).toBe(1);
     await load(page, 'chain', [p12]);
