@@ -12,7 +12,7 @@ import {
   type Scenario,
   type ServerSpec,
 } from '../../../src/lib/sslmode/index.ts';
-import { SAMPLE_LEAF_GOOD } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD } from '../../../src/lib/sslmode/samples/server-pki.ts';
 
 const TIME = '2026-01-01T00:00:00Z';
 
