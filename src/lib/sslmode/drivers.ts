@@ -10,7 +10,7 @@ import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from './go-url.ts';
 import { ipBytes } from './hba.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from './py-url.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
+import { effectiveHba, negotiateVersion, serverListen, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ConnectionOutcome, Driver, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -753,14 +753,13 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
       return failed(error, cfg.sslmode, `Provide the root CA file ${rootPath}, or point sslrootcert at it.`);
     }
   }
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const hba = effectiveHba(s.server);
+  const listen = serverListen(s.server, hba);
   const address = isIpLiteral(cfg.host)
     ? cfg.host
     : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[
         cfg.host
       ]?.[0];
-  const hba = effectiveHba(s.server);
-  if (!hba.ok) throw new Error(hba.error);
   if (!address || !listen.includes(address))
     return failed(`connection refused (${cfg.host}:${cfg.port})`, cfg.sslmode, 'Check host and port.');
 

@@ -9,7 +9,14 @@
 
 import { parseConninfo } from './conninfo.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange, tlsVersion } from './server.ts';
+import {
+  effectiveHba,
+  negotiateVersion,
+  serverListen,
+  serverStartup,
+  serverTlsRange,
+  tlsVersion,
+} from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import {
   clientCertFix,
@@ -238,7 +245,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
   const hba = effectiveHba(s.server);
   const lines: string[] = [];
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const listen = serverListen(s.server, hba);
   const serverRange = serverTlsRange(s.server);
   const clientRange = { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' };
   let attempt = 0;
@@ -251,8 +258,6 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const rootKey = opts.sslrootcert ?? '~/.postgresql/root.crt';
   const rootPem = rootIsSystem ? files['system'] : (files[rootKey] ?? files[rootPath]);
   const haveRootCert = rootIsSystem || rootPem !== undefined;
-
-  if (!hba.ok) throw new Error(hba.error);
 
   // The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files.
   const clientCert = await loadLibpqClientCert({

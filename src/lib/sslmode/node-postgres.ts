@@ -21,7 +21,7 @@ import {
 } from './clientcert.ts';
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
+import { effectiveHba, negotiateVersion, serverListen, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -229,7 +229,8 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       : `ssl off (${cfg.sslmode}): plaintext, no SSLRequest.`,
     'node.ssl.config',
   );
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const hba = effectiveHba(s.server);
+  const listen = serverListen(s.server, hba);
   const addresses = isIpLiteral(cfg.host)
     ? [cfg.host]
     : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[cfg.host];
@@ -459,8 +460,6 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     );
     peer = judgement.kind === 'accepted' ? judgement.peer : null;
   }
-  const hba = effectiveHba(s.server);
-  if (!hba.ok) throw new Error(hba.error);
   const result = serverStartup(s.server, hba.lines, {
     ssl: ssl.on,
     user: cfg.user,

@@ -7,8 +7,8 @@
  */
 
 import type { PeerCertificate } from './clientcert.ts';
-import { encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
-import type { ServerSpec, TlsVersion } from './types.ts';
+import { HBA_FILE, encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
+import type { ServerNotStarted, ServerSpec, TlsVersion } from './types.ts';
 
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -43,13 +43,16 @@ export function serverTlsRange(server: ServerSpec): { min: TlsVersion; max: TlsV
  */
 export function effectiveHba(
   server: ServerSpec,
-): { ok: true; lines: HbaLine[] } | { ok: false; error: string } {
+): { ok: true; lines: HbaLine[] } | { ok: false; lines: HbaLine[]; notStarted: ServerNotStarted } {
   const hbaText =
     server.hba.length > 0 || !server.preset
       ? server.hba
       : ['host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256'];
-  const parsed = parseHba(hbaText);
-  if (!parsed.ok) return { ok: false, error: `pg_hba.conf line ${parsed.line}: ${parsed.error}` };
+  const parsed = parseHba(hbaText, { ssl: server.ssl, file: HBA_FILE });
+  if (!parsed.ok) {
+    const problems = parsed.problems.map((p) => ({ line: p.line, message: p.message }));
+    return { ok: false, lines: [], notStarted: { file: HBA_FILE, problems, log: parsed.log } };
+  }
   const forceSsl =
     (server.preset === 'azure-flexible' && server.requireSecureTransport !== false) ||
     (server.preset === 'aws-rds' && server.rdsForceSsl !== false);
@@ -58,6 +61,10 @@ export function effectiveHba(
     : parsed.lines;
   return { ok: true, lines };
 }
+
+/** The addresses the server listens on: none when it did not start (pg_hba.conf did not load). */
+export const serverListen = (server: ServerSpec, hba: { readonly ok: boolean }): readonly string[] =>
+  hba.ok ? (server.listen ?? ['127.0.0.1', '::1']) : [];
 
 /**
  * The first authentication message the server sent: AuthenticationOk without an exchange (trust, cert), a
