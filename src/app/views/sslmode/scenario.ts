@@ -226,7 +226,8 @@ export function buildScenario(
       ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
       majorVersion: Number(c.pgver),
-      hba: c.hba.filter((l) => l.trim() !== ''),
+      // Blank lines stay, so the server's line numbers are the box's; an empty box is no pg_hba.conf at all.
+      hba: c.hba.some((l) => l.trim() !== '') ? [...c.hba] : [],
       users: { app: 'secret', postgres: null },
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
     },
