@@ -16,6 +16,7 @@ import { diagnoseError, reproductionMatch, type Diagnosis } from './diagnose.ts'
 export type * from './types.ts';
 export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
 export { parseHba, matchHba } from './hba.ts';
+import type { HbaProblem } from './hba.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
 export { RULES };
 export { DRIVER_RULES } from './drivers.ts';
@@ -46,10 +47,24 @@ export async function explainConnection(
   const time = scenario.time === undefined ? now : new Date(scenario.time);
   const hba = effectiveHba(scenario.server);
   const driven = await explainDriver(scenario, time);
-  const outcome = hba.ok ? driven : withServerNotStarted(driven, hba.notStarted);
+  const outcome = !hba.ok
+    ? withServerNotStarted(driven, hba.notStarted)
+    : hba.warnings.length > 0
+      ? { ...driven, steps: [...hba.warnings.map(hbaWarningStep), ...driven.steps] }
+      : driven;
   const info = await serverCertificateInfo(scenario);
   return info ? { ...outcome, serverCertificate: info } : outcome;
 }
+
+/** A line the server loaded with a warning (a hostssl line with ssl = off: it can never match). */
+const hbaWarningStep = (w: HbaProblem): Step => ({
+  attempt: 0,
+  kind: 'server-start',
+  status: 'info',
+  detail: `The server started, but logged for pg_hba.conf line ${w.line}: ${w.message}. That line never matches.`,
+  rule: 'server.hba.load',
+  source: RULES['server.hba.load'].source,
+});
 
 /**
  * A pg_hba.conf the server cannot load stops it at start (hba.c load_hba(), postmaster.c PostmasterMain()), so the
@@ -62,7 +77,7 @@ function withServerNotStarted(outcome: ConnectionOutcome, notStarted: ServerNotS
     : `${notStarted.file} has no lines, so no connection could ever match`;
   const step: Step = {
     attempt: 0,
-    kind: 'pg_hba',
+    kind: 'server-start',
     status: 'fail',
     detail: `The server did not start (FATAL: could not load pg_hba.conf): ${why}. Nothing listens.`,
     rule: 'server.hba.load',

@@ -7,7 +7,7 @@
  */
 
 import type { PeerCertificate } from './clientcert.ts';
-import { HBA_FILE, encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
+import { HBA_FILE, encryptionLabel, matchHba, parseHba, type HbaLine, type HbaProblem } from './hba.ts';
 import type { ServerNotStarted, ServerSpec, TlsVersion } from './types.ts';
 
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -43,7 +43,9 @@ export function serverTlsRange(server: ServerSpec): { min: TlsVersion; max: TlsV
  */
 export function effectiveHba(
   server: ServerSpec,
-): { ok: true; lines: HbaLine[] } | { ok: false; lines: HbaLine[]; notStarted: ServerNotStarted } {
+):
+  | { ok: true; lines: HbaLine[]; warnings: readonly HbaProblem[] }
+  | { ok: false; lines: HbaLine[]; notStarted: ServerNotStarted } {
   const hbaText =
     server.hba.length > 0 || !server.preset
       ? server.hba
@@ -59,7 +61,7 @@ export function effectiveHba(
   const lines = forceSsl
     ? parsed.lines.map((l) => (l.type === 'host' ? { ...l, type: 'hostssl' as const } : l))
     : parsed.lines;
-  return { ok: true, lines };
+  return { ok: true, lines, warnings: parsed.warnings };
 }
 
 /** The addresses the server listens on: none when it did not start (pg_hba.conf did not load). */

@@ -81,6 +81,8 @@ export interface Scenario {
 }
 
 export type StepKind =
+  /** The server process itself, before any connection: loading pg_hba.conf at start. */
+  | 'server-start'
   | 'parse'
   | 'tcp'
   | 'ssl-request'

@@ -100,7 +100,11 @@ describe('pg_hba.conf token soup', () => {
           problems: parsed.problems.map((q) => ({ line: q.line, message: q.message })),
           log: parsed.log,
         });
-        expect(outcome.steps[0]).toMatchObject({ rule: 'server.hba.load', status: 'fail', kind: 'pg_hba' });
+        expect(outcome.steps[0]).toMatchObject({
+          rule: 'server.hba.load',
+          status: 'fail',
+          kind: 'server-start',
+        });
       }),
       { numRuns: 2000, timeLimitMs: 30_000 },
     );
@@ -128,6 +132,24 @@ describe('pg_hba.conf token soup', () => {
       [7, 'hostssl record cannot match because SSL is disabled'],
     ]);
     expect(p.log).toContain('HINT:  Set ssl = on in postgresql.conf.');
+  });
+
+  it('a hostssl line with ssl = off: the server starts, and the outcome says what it logged about that line', async () => {
+    const outcome = await explainConnection({
+      client: { driver: 'libpq', conninfo: 'host=127.0.0.1 user=app dbname=app sslmode=prefer' },
+      server: { ssl: false, hba: ['hostssl all all all trust', 'host all all all trust'] },
+      time: '2026-01-01T00:00:00Z',
+    });
+    expect(outcome.connected).toBe(true);
+    expect(outcome.serverNotStarted).toBeUndefined();
+    expect(outcome.steps[0]).toMatchObject({
+      attempt: 0,
+      kind: 'server-start',
+      status: 'info',
+      rule: 'server.hba.load',
+      detail:
+        'The server started, but logged for pg_hba.conf line 1: hostssl record cannot match because SSL is disabled. That line never matches.',
+    });
   });
 
   it('an empty file, or one of comments only, stops the server', () => {
