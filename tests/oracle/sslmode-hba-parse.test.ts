@@ -104,9 +104,9 @@ describe('pg_hba.conf: parseHba() reads generated files as PostgreSQL does', () 
     // The soup must exercise both sides, or the comparison proves little.
     expect(accepted).toBeGreaterThan(FILES / 4);
     expect(rejected).toBeGreaterThan(FILES / 4);
-  });
+  }, 180_000);
 
-  it(`${STARTS} files started for real: the server starts exactly when parseHba() is ok, and logs the same lines`, () => {
+  it(`${STARTS} generated files and 3 fixed ones started for real: the server starts exactly when parseHba() is ok, and logs the same lines`, () => {
     const bins = findPostgres();
     const dir = mkdtempSync(join(tmpdir(), 'tls-lab-hba-'));
     chmodSync(dir, 0o755);
@@ -170,5 +170,5 @@ describe('pg_hba.conf: parseHba() reads generated files as PostgreSQL does', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
