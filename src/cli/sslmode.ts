@@ -184,6 +184,10 @@ export function formatOutcome(o: ConnectionOutcome, color = false): string {
     out.push(`${paint('red', paint('bold', 'FAILS'))} (${who})${o.error === undefined ? '' : ':'}`);
     for (const line of (o.error ?? '').split('\n')) if (line) out.push(`  ${line}`);
   }
+  if (o.serverNotStarted) {
+    out.push(`${paint('red', 'The server did not start')}; its log (${o.serverNotStarted.file}):`);
+    for (const line of o.serverNotStarted.log) out.push(`  ${line}`);
+  }
   for (const w of o.warnings)
     out.push(`${paint('yellow', 'Warning')} (printed by the client):`, ...w.split('\n').map((l) => `  ${l}`));
   if (o.fix) out.push(`${paint('bold', 'Fix:')} ${o.fix}`);

@@ -441,6 +441,51 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('a pg_hba.conf PostgreSQL refuses: the server log beside the box, the box marked invalid, and the lab keeps working', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+        colorScheme: scheme,
+        viewport: { width: 390, height: 844 },
+      });
+      await page.goto(app.url + '#/sslmode');
+      const hba = page.getByLabel('pg_hba.conf');
+      await hba.fill('host all all 127.0.0.1/32 trust\nhots all all all trust\n\nhost all');
+      await hba.blur();
+      const log = page.locator('#hba-log pre');
+      await expect.poll(() => log.count(), { timeout: 20_000 }).toBe(1);
+      expect((await log.textContent())?.split('\n')).toEqual([
+        'LOG:  invalid connection type "hots"',
+        'CONTEXT:  line 2 of configuration file "/var/lib/postgresql/data/pg_hba.conf"',
+        'LOG:  end-of-line before role specification',
+        'CONTEXT:  line 4 of configuration file "/var/lib/postgresql/data/pg_hba.conf"',
+        'FATAL:  could not load pg_hba.conf',
+        'LOG:  database system is shut down',
+      ]);
+      expect(await hba.getAttribute('aria-invalid')).toBe('true');
+      expect(await hba.getAttribute('aria-describedby')).toBe('hba-log');
+      // The client met nothing listening: its own text, and the step that says why.
+      await expect
+        .poll(() => page.locator('.outcome .error-text').first().textContent())
+        .toMatch(/Connection refused/);
+      expect(await page.locator('.timeline li').first().textContent()).toContain(
+        'could not load pg_hba.conf',
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const violations = await seriousAxeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      // Fixed: the log goes, the box is valid again, and the connection works.
+      await hba.fill('host all all 0.0.0.0/0 scram-sha-256');
+      await hba.blur();
+      await expect.poll(() => log.count(), { timeout: 20_000 }).toBe(0);
+      expect(await hba.getAttribute('aria-invalid')).toBeNull();
+      await expect
+        .poll(() => page.locator('.outcome h2').first().textContent(), { timeout: 20_000 })
+        .toMatch(/^What happens: Connected/);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('passes axe in light and dark, in every view', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const view of ['trace', 'matrix'] as const) {

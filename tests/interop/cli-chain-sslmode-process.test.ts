@@ -81,7 +81,7 @@ describe('tls-lab sslmode as a process', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
-  it('a scenario the engine cannot evaluate still ends in one sentence, exit 2', async () => {
+  it('a pg_hba.conf the server cannot load: the client error and the server log, exit 1, no stack trace', async () => {
     const r = await runCli([
       'sslmode',
       file(
@@ -92,11 +92,11 @@ describe('tls-lab sslmode as a process', () => {
         }),
       ),
     ]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /^tls-lab sslmode: the engine could not evaluate .*hba\.json: pg_hba\.conf line 1: /,
-    );
-    expect(r.stderr).not.toMatch(STACK);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('\n  LOG:  end-of-line before database specification\n');
+    expect(r.stdout).toContain('\n  FATAL:  could not load pg_hba.conf\n');
+    expect(r.stdout).not.toMatch(STACK);
   });
 
   it('the outcome first, exit 1 for a connection that fails', async () => {

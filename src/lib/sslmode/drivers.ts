@@ -10,7 +10,7 @@ import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from './go-url.ts';
 import { ipBytes } from './hba.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from './py-url.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
-import { negotiateVersion, serverHba, serverStartup, serverTlsRange } from './server.ts';
+import { negotiateVersion, serverHba, serverListen, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ConnectionOutcome, Driver, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -753,13 +753,13 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
       return failed(error, cfg.sslmode, `Provide the root CA file ${rootPath}, or point sslrootcert at it.`);
     }
   }
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const hba = serverHba(s.server, log);
+  const listen = serverListen(s.server, hba);
   const address = isIpLiteral(cfg.host)
     ? cfg.host
     : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[
         cfg.host
       ]?.[0];
-  const hbaLines = serverHba(s.server, log);
   if (!address || !listen.includes(address))
     return failed(`connection refused (${cfg.host}:${cfg.port})`, cfg.sslmode, 'Check host and port.');
 
@@ -863,7 +863,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
         );
       }
     }
-    const result = serverStartup(s.server, hbaLines, {
+    const result = serverStartup(s.server, hba.lines, {
       ssl: encrypted,
       user: cfg.user,
       database: cfg.database,

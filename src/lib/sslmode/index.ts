@@ -7,7 +7,9 @@
 import { explainLibpq } from './libpq.ts';
 import { explainNodePostgres } from './node-postgres.ts';
 import { explainRuleTableDriver } from './drivers.ts';
-import type { ConnectionOutcome, Scenario, ServerCertificateInfo } from './types.ts';
+import type { ConnectionOutcome, Scenario, ServerCertificateInfo, ServerNotStarted, Step } from './types.ts';
+import { effectiveHba } from './server.ts';
+import { RULES } from './rules.ts';
 import { readLeaf } from './verify.ts';
 import { diagnoseError, reproductionMatch, type Diagnosis } from './diagnose.ts';
 
@@ -21,8 +23,9 @@ export {
   presetSetting,
   PRESET_HBA,
 } from './server.ts';
+import type { HbaProblem } from './hba.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
-export { RULES } from './rules.ts';
+export { RULES };
 export { DRIVER_RULES } from './drivers.ts';
 export {
   diagnoseError,
@@ -49,9 +52,52 @@ export async function explainConnection(
   now: Date = new Date(),
 ): Promise<ConnectionOutcome> {
   const time = scenario.time === undefined ? now : new Date(scenario.time);
-  const outcome = await explainDriver(scenario, time);
+  const hba = effectiveHba(scenario.server);
+  const driven = await explainDriver(scenario, time);
+  const outcome = !hba.ok
+    ? withServerNotStarted(driven, hba.notStarted)
+    : hba.warnings.length > 0
+      ? { ...driven, steps: [...hba.warnings.map(hbaWarningStep), ...driven.steps] }
+      : driven;
   const info = await serverCertificateInfo(scenario);
   return info ? { ...outcome, serverCertificate: info } : outcome;
+}
+
+/** A line the server loaded with a warning (a hostssl line with ssl = off: it can never match). */
+const hbaWarningStep = (w: HbaProblem): Step => ({
+  attempt: 0,
+  kind: 'server-start',
+  status: 'info',
+  detail: `The server started, but logged for pg_hba.conf line ${w.line}: ${w.message}. That line never matches.`,
+  rule: 'server.hba.load',
+  source: RULES['server.hba.load'].source,
+});
+
+/**
+ * A pg_hba.conf the server cannot load stops it at start (hba.c load_hba(), postmaster.c PostmasterMain()), so the
+ * client met nothing listening: its own connection-refused outcome, with the server's reasons beside it.
+ */
+function withServerNotStarted(outcome: ConnectionOutcome, notStarted: ServerNotStarted): ConnectionOutcome {
+  const [first, ...more] = notStarted.problems;
+  const why = first
+    ? `pg_hba.conf line ${first.line}: ${first.message}${more.length > 0 ? ` (and ${more.length} more bad line${more.length > 1 ? 's' : ''})` : ''}`
+    : `${notStarted.file} has no lines, so no connection could ever match`;
+  const step: Step = {
+    attempt: 0,
+    kind: 'server-start',
+    status: 'fail',
+    detail: `The server did not start (FATAL: could not load pg_hba.conf): ${why}. Nothing listens.`,
+    rule: 'server.hba.load',
+    source: RULES['server.hba.load'].source,
+  };
+  return {
+    ...outcome,
+    steps: [step, ...outcome.steps],
+    serverNotStarted: notStarted,
+    fix: first
+      ? `Fix pg_hba.conf (the server log names every bad line, starting with line ${first.line}), then start the server.`
+      : 'Give pg_hba.conf at least one line (for example "hostssl all all 0.0.0.0/0 scram-sha-256"), then start the server.',
+  };
 }
 
 function explainDriver(scenario: Scenario, time: Date): Promise<ConnectionOutcome> {

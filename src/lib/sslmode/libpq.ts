@@ -14,6 +14,7 @@ import {
   DIRECT_TLS_SINCE,
   negotiateVersion,
   serverHba,
+  serverListen,
   serverMajorVersion,
   serverStartup,
   serverTlsRange,
@@ -233,9 +234,9 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const { major, sslmode } = opts;
   const files = s.client.files ?? {};
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
-  const hbaLines = serverHba(s.server, log);
+  const hba = serverHba(s.server, log);
   const lines: string[] = [];
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const listen = serverListen(s.server, hba);
   const serverRange = serverTlsRange(s.server);
   const clientRange = { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' };
   let attempt = 0;
@@ -603,7 +604,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
         }
         // StartupMessage, pg_hba.conf, authentication.
         const clientAddress = address;
-        const result = serverStartup(s.server, hbaLines, {
+        const result = serverStartup(s.server, hba.lines, {
           ssl: encrypted,
           user: opts.user,
           database: opts.database,

@@ -21,7 +21,7 @@ import {
 } from './clientcert.ts';
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
-import { negotiateVersion, serverHba, serverStartup, serverTlsRange } from './server.ts';
+import { negotiateVersion, serverHba, serverListen, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -229,8 +229,8 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       : `ssl off (${cfg.sslmode}): plaintext, no SSLRequest.`,
     'node.ssl.config',
   );
-  const hbaLines = serverHba(s.server, log);
-  const listen = s.server.listen ?? ['127.0.0.1', '::1'];
+  const hba = serverHba(s.server, log);
+  const listen = serverListen(s.server, hba);
   const addresses = isIpLiteral(cfg.host)
     ? [cfg.host]
     : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[cfg.host];
@@ -460,7 +460,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     );
     peer = judgement.kind === 'accepted' ? judgement.peer : null;
   }
-  const result = serverStartup(s.server, hbaLines, {
+  const result = serverStartup(s.server, hba.lines, {
     ssl: ssl.on,
     user: cfg.user,
     database: cfg.database,

@@ -150,6 +150,11 @@ export const RULES = {
     'The first pg_hba.conf line matching connection type, database, user and address decides; hostssl needs SSL, hostnossl needs plaintext; no match is an implicit reject.',
     'S: src/backend/libpq/hba.c check_hba(); D: auth-pg-hba-conf.html',
   ),
+  'server.hba.load': r(
+    'server.hba.load',
+    'The postmaster loads pg_hba.conf at start: every bad line is logged with its line number, and one bad line (or a file with no lines) stops the server (FATAL could not load pg_hba.conf), so nothing listens; a hostssl line with ssl=off only logs a warning.',
+    'S: PG15 src/backend/libpq/hba.c load_hba(), parse_hba_line(), parse_hba_auth_opt(), tokenize_auth_file(); postmaster.c PostmasterMain(); checked against PostgreSQL 15.18',
+  ),
   'server.auth': r(
     'server.auth',
     'trust accepts; reject and no-match send FATAL 28000; password methods send 28P01 on a wrong password; clientcert/cert need a client certificate.',

@@ -7,9 +7,9 @@
  */
 
 import type { PeerCertificate } from './clientcert.ts';
-import { encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
+import { HBA_FILE, encryptionLabel, matchHba, parseHba, type HbaLine, type HbaProblem } from './hba.ts';
 import type { StepLog } from './steps.ts';
-import type { ServerSpec, TlsVersion } from './types.ts';
+import type { ServerNotStarted, ServerSpec, TlsVersion } from './types.ts';
 
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -116,17 +116,23 @@ export function presetSetting(server: ServerSpec): (PresetSetting & { readonly f
   return null;
 }
 
+/** The pg_hba.conf the server loaded (with PostgreSQL's warnings), or why it did not start. */
+export type EffectiveHba =
+  | { ok: true; lines: HbaLine[]; warnings: readonly HbaProblem[] }
+  | { ok: false; lines: HbaLine[]; notStarted: ServerNotStarted };
+
 /**
  * pg_hba lines after a managed-service preset: with Azure require_secure_transport=on or RDS rds.force_ssl=1,
  * `host` lines act as `hostssl` (the observed symptom; the vendors' exact mechanism is not public), and each such
  * line's text says so, so that a step naming the matched line names what the server applied.
  */
-export function effectiveHba(
-  server: ServerSpec,
-): { ok: true; lines: HbaLine[] } | { ok: false; error: string } {
+export function effectiveHba(server: ServerSpec): EffectiveHba {
   const hbaText = server.hba.length > 0 || !server.preset ? server.hba : PRESET_HBA;
-  const parsed = parseHba(hbaText);
-  if (!parsed.ok) return { ok: false, error: `pg_hba.conf line ${parsed.line}: ${parsed.error}` };
+  const parsed = parseHba(hbaText, { ssl: server.ssl, file: HBA_FILE });
+  if (!parsed.ok) {
+    const problems = parsed.problems.map((p) => ({ line: p.line, message: p.message }));
+    return { ok: false, lines: [], notStarted: { file: HBA_FILE, problems, log: parsed.log } };
+  }
   const lines = presetSetting(server)?.forcesTls
     ? parsed.lines.map((l) =>
         l.type === 'host'
@@ -134,8 +140,12 @@ export function effectiveHba(
           : l,
       )
     : parsed.lines;
-  return { ok: true, lines };
+  return { ok: true, lines, warnings: parsed.warnings };
 }
+
+/** The addresses the server listens on: none when it did not start (pg_hba.conf did not load). */
+export const serverListen = (server: ServerSpec, hba: { readonly ok: boolean }): readonly string[] =>
+  hba.ok ? (server.listen ?? ['127.0.0.1', '::1']) : [];
 
 /**
  * The `server-config` step of a scenario with a managed-service preset: the setting it applied and the pg_hba
@@ -158,15 +168,14 @@ function serverConfigStep(
 }
 
 /**
- * The pg_hba lines the server applies (an unparseable file throws: the scenario is wrong, not the connection),
- * recording the `server-config` step first when a preset decides them.
+ * The pg_hba lines the server applies, recording the `server-config` step first when a preset decides them. A file
+ * the server cannot load leaves no lines (nothing listens: `serverListen`); explainConnection states why.
  */
-export function serverHba(server: ServerSpec, log: StepLog): HbaLine[] {
+export function serverHba(server: ServerSpec, log: StepLog): EffectiveHba {
   const hba = effectiveHba(server);
-  if (!hba.ok) throw new Error(hba.error);
-  const step = serverConfigStep(server, hba.lines);
+  const step = hba.ok ? serverConfigStep(server, hba.lines) : null;
   if (step) log.push(0, 'server-config', 'info', step.detail, step.rule);
-  return hba.lines;
+  return hba;
 }
 
 /**

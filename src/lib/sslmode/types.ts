@@ -84,6 +84,8 @@ export interface Scenario {
 }
 
 export type StepKind =
+  /** The server process itself, before any connection: loading pg_hba.conf at start. */
+  | 'server-start'
   | 'parse'
   /** A managed-service preset's settings and the pg_hba lines the server applies (attempt 0). */
   | 'server-config'
@@ -162,6 +164,11 @@ export interface ConnectionOutcome {
   readonly warnings: readonly string[];
   /** The server's leaf certificate as the scenario gives it (absent when ssl is off or no chain is given). */
   readonly serverCertificate?: ServerCertificateInfo;
+  /**
+   * The server never started because pg_hba.conf did not load: each refused line (PostgreSQL's own text) and what
+   * the server logged. Nothing listened, so the client's error is its connection-refused text.
+   */
+  readonly serverNotStarted?: ServerNotStarted;
   /** The client certificate the client had loaded (absent when it had none, or its files failed to load). */
   readonly clientCertificate?: ClientCertificateInfo;
 }
@@ -184,4 +191,14 @@ export interface ServerCertificateInfo {
   readonly notAfter: string;
   /** SAN entries in wire order ("DNS:db.example.test", "IP:127.0.0.1"), then "CN=..." */
   readonly names: readonly string[];
+}
+
+/** A server that refused to start over its pg_hba.conf (hba.c load_hba(): FATAL could not load pg_hba.conf). */
+export interface ServerNotStarted {
+  /** The pg_hba.conf path the log names. */
+  readonly file: string;
+  /** Each line the server refused, with the text it logged for it (empty when the file had no lines at all). */
+  readonly problems: readonly { readonly line: number; readonly message: string }[];
+  /** The server's log while loading the file, as it prints it (without log_line_prefix). */
+  readonly log: readonly string[];
 }

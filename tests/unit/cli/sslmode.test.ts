@@ -69,6 +69,30 @@ describe('tls-lab sslmode', () => {
       /^connection to server at "127.0.0.1", port 5432 failed: root certificate file ".*\/.postgresql\/root.crt" does not exist\n/,
     );
   });
+  it('a pg_hba.conf the server cannot load: the client error, then every line of the server log, exit 1', async () => {
+    const bad = {
+      ...GOOD,
+      server: { ...GOOD.server, hba: ['host all all 127.0.0.1/32 trust', 'hots all', 'host all'] },
+    };
+    const r = await sslmode([rawFile(JSON.stringify(bad))]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('');
+    expect(r.lines[0]).toBe('FAILS (libpq 17, sslmode require):');
+    expect(r.lines[1]).toMatch(
+      /^ {2}connection to server at "127.0.0.1", port 5432 failed: Connection refused$/,
+    );
+    const at = r.lines.indexOf('The server did not start; its log (/var/lib/postgresql/data/pg_hba.conf):');
+    expect(at).toBeGreaterThan(1);
+    expect(r.lines.slice(at + 1, at + 7)).toEqual([
+      '  LOG:  invalid connection type "hots"',
+      '  CONTEXT:  line 2 of configuration file "/var/lib/postgresql/data/pg_hba.conf"',
+      '  LOG:  end-of-line before role specification',
+      '  CONTEXT:  line 3 of configuration file "/var/lib/postgresql/data/pg_hba.conf"',
+      '  FATAL:  could not load pg_hba.conf',
+      '  LOG:  database system is shut down',
+    ]);
+    expect(r.out).not.toMatch(/\n\s+at \S+ \(/);
+  });
   it('diagnoses an error text', async () => {
     const r = await sslmode(['--diagnose', 'server does not support SSL, but SSL was required']);
     expect(r.code).toBe(0);

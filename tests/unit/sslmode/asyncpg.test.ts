@@ -155,7 +155,11 @@ describe('asyncpg texts (CPython ssl, TLSUpgradeProto, PostgresError.__str__)', 
   });
 
   it('a server error prints as its message alone', async () => {
-    const out = await asyncpg('postgres://app@localhost/app?sslmode=require', {}, server({ hba: [] }));
+    const out = await asyncpg(
+      'postgres://app@localhost/app?sslmode=require',
+      {},
+      server({ hba: ['local all all peer'] }),
+    );
     expect(out.error).toBe(
       'no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption',
     );
@@ -166,7 +170,11 @@ describe('asyncpg fallback (TLSUpgradeProto.data_received, __connect_addr)', () 
   it('prefer: N continues in plaintext on the same socket, and a later auth error is not retried', async () => {
     const ok = await asyncpg('postgres://app@localhost/app', {}, server({ ssl: false }));
     expect(summary(ok)).toBe('plain chain=false host=false');
-    const refused = await asyncpg('postgres://app@localhost/app', {}, server({ ssl: false, hba: [] }));
+    const refused = await asyncpg(
+      'postgres://app@localhost/app',
+      {},
+      server({ ssl: false, hba: ['local all all peer'] }),
+    );
     expect(refused.error).toBe(
       'no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
     );
@@ -180,7 +188,7 @@ describe('asyncpg fallback (TLSUpgradeProto.data_received, __connect_addr)', () 
       server({ hba: ['hostnossl all all 127.0.0.1/32 trust'] }),
     );
     expect(summary(ok)).toBe('plain chain=false host=false');
-    const both = await asyncpg('postgres://app@localhost/app', {}, server({ hba: [] }));
+    const both = await asyncpg('postgres://app@localhost/app', {}, server({ hba: ['local all all peer'] }));
     // The plaintext attempt's error is the one raised.
     expect(both.error).toBe(
       'no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',

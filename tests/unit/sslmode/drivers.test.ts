@@ -139,7 +139,11 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
       server({ hba: ['hostnossl all all 127.0.0.1/32 trust'] }),
     );
     expect(out.connected && !out.encrypted).toBe(true);
-    const both = await pgx('host=localhost user=app sslmode=prefer', {}, server({ hba: [] }));
+    const both = await pgx(
+      'host=localhost user=app sslmode=prefer',
+      {},
+      server({ hba: ['local all all peer'] }),
+    );
     expect(both.error).toBe(
       'failed to connect to `user=app database=app`:\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption (SQLSTATE 28000)\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption (SQLSTATE 28000)',
     );
@@ -160,7 +164,7 @@ describe('pgx parse errors (pgconn errors.go ParseConfigError, redactPW)', () =>
   it('rejects an unknown sslmode and masks the password', async () => {
     const out = await explainConnection({
       client: { driver: 'pgx', conninfo: 'host=127.0.0.1 user=cgrates password=secret sslmode=disabled' },
-      server: { ssl: false, hba: [] },
+      server: { ssl: false, hba: ['local all all peer'] },
     });
     expect(out.error).toBe(
       'cannot parse `host=127.0.0.1 user=cgrates password=xxxxx sslmode=disabled`: failed to configure TLS (sslmode is invalid)',

@@ -4,7 +4,11 @@
  * node-postgres scenarios on the sample PKI (src/lib/sslmode/samples/server-pki.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A, SAMPLE_ROOT_B } from '../../../src/lib/sslmode/samples/server-pki.ts';
+import {
+  SAMPLE_LEAF_GOOD,
+  SAMPLE_ROOT_A,
+  SAMPLE_ROOT_B,
+} from '../../../src/lib/sslmode/samples/server-pki.ts';
 import { RULES, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
 

@@ -44,7 +44,7 @@ describe('the Azure preset names the pg_hba lines it applies', () => {
       preset: 'azure-flexible',
     };
     const applied = effectiveHba(server);
-    if (!applied.ok) throw new Error(applied.error);
+    expect(applied.ok).toBe(true);
     expect(applied.lines.map((l) => l.text)).toEqual([
       'hostssl all all 0.0.0.0/0 scram-sha-256',
       'hostssl all all ::/0 scram-sha-256',

@@ -251,7 +251,9 @@ export function buildScenario(
  * own (written from its firewall rules; the user cannot edit it), so the engine applies the preset's lines.
  */
 function labHba(c: SslmodeControls): string[] {
-  return c.preset === 'azure-flexible' ? [] : c.hba.filter((l) => l.trim() !== '');
+  // Blank lines stay, so the server's line numbers are the box's; an empty box is no pg_hba.conf at all.
+  if (c.preset === 'azure-flexible' || c.hba.every((l) => l.trim() === '')) return [];
+  return [...c.hba];
 }
 
 /** The pg_hba lines the server applies under the controls, as the engine reads them (a preset's included). */
