@@ -24,6 +24,7 @@ import {
 } from '../../bytes/der.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { decodeGeneralName, decodeGeneralNames } from './general-names.ts';
+import type { DefectSink } from './name.ts';
 import { OID } from './oids.ts';
 
 /** Parses extnValue contents as exactly one DER element. */
@@ -34,12 +35,24 @@ function single(buf: Uint8Array, what: string): Tlv {
 }
 
 /** §4.2.1.9 */
-export function decodeBasicConstraints(v: Uint8Array): BasicConstraints {
+export function decodeBasicConstraints(v: Uint8Array, defects?: DefectSink): BasicConstraints {
   const seq = expectUniversal(single(v, 'basicConstraints'), Tag.SEQUENCE, 'basicConstraints', 0);
   let ca = false;
   let pathLen: number | undefined;
   for (const t of childrenOf(v, seq)) {
     if (isUniversal(t, Tag.BOOLEAN)) ca = t.length === 1 && v[t.contentStart] !== 0;
+    else if (
+      isUniversal(t, Tag.INTEGER) &&
+      defects !== undefined &&
+      t.length > 0 &&
+      (v[t.contentStart] as number) >= 0x80
+    )
+      // Kept as "no pathLen" in the view; what the clients do with it is the profiles' business.
+      defects(
+        'negative-path-len',
+        t.start,
+        'the pathLenConstraint is negative (RFC 5280 §4.2.1.9: INTEGER (0..MAX))',
+      );
     else if (isUniversal(t, Tag.INTEGER)) pathLen = readSmallInteger(v, t, 'pathLenConstraint');
     else throw new DerError(t.start, 'basicConstraints holds an unexpected element');
   }
@@ -77,9 +90,9 @@ export function decodeExtKeyUsage(v: Uint8Array): string[] {
 }
 
 /** §4.2.1.6 */
-export function decodeSubjectAltName(v: Uint8Array): SubjectAltNames {
+export function decodeSubjectAltName(v: Uint8Array, defects?: DefectSink): SubjectAltNames {
   const seq = expectUniversal(single(v, 'subjectAltName'), Tag.SEQUENCE, 'subjectAltName', 0);
-  const all = decodeGeneralNames(v, seq);
+  const all = decodeGeneralNames(v, seq, defects);
   const pick = (kind: GeneralName['kind']): string[] =>
     all.filter((n) => n.kind === kind).map((n) => n.value);
   return { dns: pick('dns'), ip: pick('ip'), email: pick('email'), uri: pick('uri'), all };

@@ -12,7 +12,7 @@
  *   extensions, policy processing cannot change the outcome, so no flag is raised.
  * - CRL validation beyond "a CRL from the certificate's issuer lists its serial" (revocation.ts).
  */
-import type { CertView } from '../types.ts';
+import type { CertDefectKind, CertView } from '../types.ts';
 import { type HostnameOptions, matchHostname } from './hostname.ts';
 import {
   type ComparisonBudget,
@@ -427,6 +427,15 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
   return reasons;
 }
 
+const DEFECT_RULES: Record<CertDefectKind, string> = {
+  'empty-rdn': 'RFC 5280 §4.1.2.4',
+  'negative-path-len': 'RFC 5280 §4.2.1.9',
+  'utc-time-without-seconds': 'RFC 5280 §4.1.2.5.1',
+  'fractional-seconds': 'RFC 5280 §4.1.2.5.2',
+  'non-ia5-dns-name': 'RFC 5280 §4.2.1.6',
+  'broken-extension': 'RFC 5280 §4.2',
+};
+
 const OID_AKI = '2.5.29.35';
 const OID_SKI = '2.5.29.14';
 const OID_SAN = '2.5.29.17';
@@ -444,6 +453,18 @@ export function profileProblems(cert: CertView, depth: number): Reason[] {
     out.push(makeReason(code, cert, depth, rule, `${label(cert)} ${message}`));
   const isCa = cert.basicConstraints?.ca === true;
   const ext = (oid: string) => cert.extensions.filter((e) => e.oid === oid);
+
+  // What the parser tolerated (CertView.defects): each is a MUST of RFC 5280 broken, so an error here.
+  for (const d of cert.defects)
+    out.push(
+      makeReason(
+        `defect-${d.kind}`,
+        cert,
+        depth,
+        DEFECT_RULES[d.kind],
+        `${label(cert)}: ${d.message} (byte ${d.offset})`,
+      ),
+    );
 
   // §4.1.2.2: a positive integer of at most 20 octets.
   const serial = cert.serialHex.toLowerCase();

@@ -20,6 +20,7 @@ import { certRef, label } from '../paths/reasons.ts';
 import { EKU_OID } from '../paths/validate.ts';
 import { signatureHash } from '../paths/algorithms.ts';
 import { unhandledCritical } from './critical.ts';
+import { webpkiDefectError } from '../paths/defects.ts';
 import { parseIp } from '../paths/names.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -91,7 +92,9 @@ type WebpkiError =
   | 'UnsupportedSignatureAlgorithmForPublicKey'
   | 'InvalidNetworkMaskConstraint'
   | 'MalformedDnsIdentifier'
-  | 'CertNotValidForName';
+  | 'CertNotValidForName'
+  | 'BadDer'
+  | 'BadDerTime';
 
 /** Higher is more specific (kept when several candidate paths fail). */
 const RANK: Record<WebpkiError, number> = {
@@ -109,6 +112,8 @@ const RANK: Record<WebpkiError, number> = {
   PathLenConstraintViolated: 5,
   NameConstraintViolation: 5,
   UnsupportedCriticalExtension: 6,
+  BadDer: 6,
+  BadDerTime: 6,
   CertNotValidYet: 7,
   CertExpired: 7,
   MaximumPathDepthExceeded: 9,
@@ -128,6 +133,8 @@ function independent(
   input: ProfileInput,
 ): Failure | null {
   if (unhandledCritical(cert, 'webpki')) return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
+  const defect = webpkiDefectError(cert);
+  if (defect) return { error: defect, cert, detail: '' };
   if (input.time < cert.validity.notBeforeMs)
     return {
       error: 'CertNotValidYet',
