@@ -142,7 +142,11 @@ export type CertDefectKind =
   /** A dNSName SAN with bytes outside IA5 (shown decoded as UTF-8, else Latin-1). */
   | 'non-ia5-dns-name'
   /** An extension whose value is not valid DER for its type (the view's field stays null). */
-  | 'broken-extension';
+  | 'broken-extension'
+  /** nameConstraints with neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10: one MUST be present). */
+  | 'empty-name-constraints'
+  /** A permittedSubtrees or excludedSubtrees with no subtree (GeneralSubtrees ::= SEQUENCE SIZE (1..MAX)). */
+  | 'empty-subtrees';
 
 export interface CertDefect {
   readonly kind: CertDefectKind;

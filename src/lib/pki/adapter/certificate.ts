@@ -348,7 +348,7 @@ function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>, def
       view.san = ext.decodeSubjectAltName(v, defects);
       break;
     case '2.5.29.30':
-      view.nameConstraints = ext.decodeNameConstraints(v);
+      view.nameConstraints = ext.decodeNameConstraints(v, defects);
       break;
     case '2.5.29.32':
       view.policies = ext.decodeCertificatePolicies(v);

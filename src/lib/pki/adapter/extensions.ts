@@ -99,13 +99,26 @@ export function decodeSubjectAltName(v: Uint8Array, defects?: DefectSink): Subje
 }
 
 /** §4.2.1.10 */
-export function decodeNameConstraints(v: Uint8Array): NameConstraints {
+export function decodeNameConstraints(v: Uint8Array, defects?: DefectSink): NameConstraints {
   const seq = expectUniversal(single(v, 'nameConstraints'), Tag.SEQUENCE, 'nameConstraints', 0);
   const permitted: GeneralName[] = [];
   const excluded: GeneralName[] = [];
-  for (const t of childrenOf(v, seq)) {
+  const parts = childrenOf(v, seq);
+  if (parts.length === 0)
+    defects?.(
+      'empty-name-constraints',
+      seq.start,
+      'nameConstraints has neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10: one MUST be present)',
+    );
+  for (const t of parts) {
     const target = isContext(t, 0) ? permitted : isContext(t, 1) ? excluded : undefined;
     if (target === undefined) throw new DerError(t.start, 'nameConstraints holds an unexpected element');
+    if (t.length === 0)
+      defects?.(
+        'empty-subtrees',
+        t.start,
+        `${isContext(t, 0) ? 'permittedSubtrees' : 'excludedSubtrees'} is present but empty (GeneralSubtrees: SIZE (1..MAX))`,
+      );
     for (const subtree of childrenOf(v, t)) {
       expectUniversal(subtree, Tag.SEQUENCE, 'a GeneralSubtree', subtree.start);
       const [base] = childrenOf(v, subtree);

@@ -9,6 +9,8 @@
  * | fractional-seconds | error | error 13/14 | accepted, fraction skipped | accepted when canonical (no trailing zero), else "x509: malformed GeneralizedTime" (ReadASN1GeneralizedTime re-serialises) | BadDerTime |
  * | non-ia5-dns-name | error | ignored | ignored | parse error "x509: SAN dNSName is malformed" (parseSANExtension isIA5String) | ignored for the host (an invalid presented name never matches); MalformedDnsIdentifier under constraints |
  * | broken-extension | error | EXFLAG_INVALID for the extensions ossl_x509v3_cache_extensions decodes, else ignored | as 3.0 | parse error for the extensions processExtensions decodes, else ignored | BadDer for basicConstraints, EKU, SAN, nameConstraints, else ignored |
+ * | empty-name-constraints | error | ignored (real CLI) | as 3.0 | parse error "x509: empty name constraints extension" | ignored: no subtree, nothing to violate |
+ * | empty-subtrees | error | ignored (real CLI) | as 3.0 | parse error "x509: empty name constraints subtree sequence" | ignored: no subtree, nothing to violate |
  */
 import type { CertDefect, CertView } from '../types.ts';
 import { readTlv } from '../../bytes/der.ts';
@@ -78,11 +80,25 @@ const GO_EXTENSION_ERRORS: Record<string, string> = {
   '1.3.6.1.5.5.7.1.1': 'x509: invalid authority info access',
 };
 
+function timeText(cert: CertView, d: CertDefect): string {
+  const t = readTlv(cert.der, d.offset);
+  return new TextDecoder('latin1').decode(cert.der.subarray(t.contentStart, t.end));
+}
+
 /** GeneralizedTime "…SS.fffZ" that Go's ReadASN1GeneralizedTime re-serialises unchanged: no trailing zero. */
 function goCanonicalFraction(cert: CertView, d: CertDefect): boolean {
-  const t = readTlv(cert.der, d.offset);
-  const text = new TextDecoder('latin1').decode(cert.der.subarray(t.contentStart, t.end));
-  return /\.\d*[1-9]Z$/.test(text);
+  return /\.\d*[1-9]Z$/.test(timeText(cert, d));
+}
+
+/**
+ * notAfter as Go holds it: with the fraction of a canonical fractional GeneralizedTime (to the millisecond here;
+ * Go keeps nanoseconds). Every other client drops it (paths/validate.ts wholeSecond).
+ */
+export function goNotAfterMs(cert: CertView): number {
+  const d = cert.defects.find((x) => x.kind === 'fractional-seconds' && x.where === 'notAfter');
+  if (d === undefined || !goCanonicalFraction(cert, d)) return cert.validity.notAfterMs;
+  const fraction = /\.(\d+)Z$/.exec(timeText(cert, d))?.[1] ?? '';
+  return cert.validity.notAfterMs + Math.floor(Number(`0.${fraction}`) * 1000);
 }
 
 /** Why crypto/x509 ParseCertificate refuses the certificate because of one of its defects, else null. */
@@ -101,6 +117,12 @@ export function goDefectError(cert: CertView): string | null {
         if (e !== undefined) return e;
         break;
       }
+      // parseNameConstraintsExtension: "either the permittedSubtrees field or the excludedSubtrees MUST be present"
+      // and "GeneralSubtrees has a SIZE constraint of 1..MAX".
+      case 'empty-name-constraints':
+        return 'x509: empty name constraints extension';
+      case 'empty-subtrees':
+        return 'x509: empty name constraints subtree sequence';
       case 'empty-rdn':
       case 'utc-time-without-seconds':
         break;

@@ -121,6 +121,16 @@ export function ekuAllows(cert: CertView, purpose: Purpose, allowAny: boolean): 
 }
 
 /** RFC 5280 §6.1: every problem of the path. `path[0]` is the leaf, `path[path.length - 1]` the anchor. */
+/**
+ * The time as the certificate can express it: RFC 5280 §4.1.2.5 times have whole seconds and the validity period
+ * is "notBefore through notAfter, inclusive", so notAfter 12:00:00Z holds until 12:00:00.999. OpenSSL compares a
+ * time_t (X509_cmp_time) and rustls-webpki a UnixTime in seconds, the same truncation; Go compares time.Time
+ * exactly (profiles/go.ts).
+ */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 export function validatePath(path: readonly CertView[], input: ValidationInput): Reason[] {
   const rules = { ...RFC5280_RULES, ...input.rules };
   const purpose = input.purpose ?? 'serverAuth';
@@ -141,7 +151,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
 
     // §6.1.3 (a)(2): validity period.
     if (!isAnchor || rules.anchorValidity) {
-      if (input.time < cert.validity.notBeforeMs) {
+      if (wholeSecond(input.time) < cert.validity.notBeforeMs) {
         reasons.push(
           makeReason(
             'not-yet-valid',
@@ -151,7 +161,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
             `${label(cert)} is not valid until ${cert.validity.notBefore} (checked at ${iso(input.time)})`,
           ),
         );
-      } else if (input.time > cert.validity.notAfterMs) {
+      } else if (wholeSecond(input.time) > cert.validity.notAfterMs) {
         reasons.push(
           makeReason(
             'expired',
@@ -434,6 +444,8 @@ const DEFECT_RULES: Record<CertDefectKind, string> = {
   'fractional-seconds': 'RFC 5280 §4.1.2.5.2',
   'non-ia5-dns-name': 'RFC 5280 §4.2.1.6',
   'broken-extension': 'RFC 5280 §4.2',
+  'empty-name-constraints': 'RFC 5280 §4.2.1.10',
+  'empty-subtrees': 'RFC 5280 §4.2.1.10',
 };
 
 const OID_AKI = '2.5.29.35';

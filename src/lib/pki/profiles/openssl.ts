@@ -21,7 +21,7 @@ import { unhandledCritical } from './critical.ts';
 import { opensslInvalid, opensslTimeFormatError } from '../paths/defects.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
-import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
+import { ANY_EKU, EKU_OID, wholeSecond } from '../paths/validate.ts';
 import { opensslKeySecurityBits, opensslMinBits, opensslSignatureSecurityBits } from '../paths/algorithms.ts';
 import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -103,8 +103,10 @@ function selfSignedFlag(cert: CertView): boolean {
   return checkIssued(cert, cert);
 }
 
+/** x509_check_cert_time as check_cert_time below: valid from the notBefore second until before the notAfter one. */
 function timeOk(cert: CertView, time: number): boolean {
-  return time >= cert.validity.notBeforeMs && time <= cert.validity.notAfterMs;
+  const t = wholeSecond(time);
+  return t >= cert.validity.notBeforeMs && t < cert.validity.notAfterMs;
 }
 
 /** get0_best_issuer_sk / X509_STORE_CTX_get1_issuer: first valid-now match, else the match expiring last. */
@@ -506,11 +508,13 @@ async function internalVerify(
       if (xi.keyUsage !== null && !xi.keyUsage.includes('keyCertSign')) return new Failure(32, n + 1, xi);
       if (!(await graph.verifyEdge(xs, xi)).ok) return new Failure(7, n, xs);
     }
-    // check_cert_time: X509_cmp_time returns 0 for a time it cannot read (3.0: only the 13/15-character forms).
+    // check_cert_time: X509_cmp_time returns 0 for a time it cannot read (3.0: only the 13/15-character forms) and
+    // maps "equal" to -1, so a certificate has expired AT its notAfter second (real CLI: -attime = notAfter gives
+    // error 10, tests/unit/pki/paths/precision.test.ts) and is valid from its notBefore second.
     if (version === '3' && opensslTimeFormatError(xs, 'notBefore')) return new Failure(13, n, xs);
-    if (input.time < xs.validity.notBeforeMs) return new Failure(9, n, xs);
+    if (wholeSecond(input.time) < xs.validity.notBeforeMs) return new Failure(9, n, xs);
     if (version === '3' && opensslTimeFormatError(xs, 'notAfter')) return new Failure(14, n, xs);
-    if (input.time > xs.validity.notAfterMs) return new Failure(10, n, xs);
+    if (wholeSecond(input.time) >= xs.validity.notAfterMs) return new Failure(10, n, xs);
     if (--n < 0) return null;
     xi = xs;
     xs = chain[n] as CertView;

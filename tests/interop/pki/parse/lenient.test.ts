@@ -8,6 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
 import { chainFor, DEFECT_CASES, T0 } from '../../../unit/pki/paths/defect-cases.ts';
+import { chainOf } from '../../../unit/pki/paths/raw-certs.ts';
 import { opensslProfile, opensslVerify, scratch } from '../../../oracle/support/openssl-verify.ts';
 import { openssl } from './helpers.ts';
 
@@ -41,6 +42,29 @@ describe('certificates OpenSSL loads despite a defect', () => {
       expect(await opensslProfile(verifyCase)).toEqual(real);
     });
   }
+
+  it('validity edges at whole seconds: openssl-3 agrees with openssl verify at notBefore and notAfter', async () => {
+    const chain = await chainOf();
+    const at = (ms: number) => ({
+      leaf: chain.leaf,
+      served: [chain.inter],
+      anchors: [chain.root],
+      at: new Date(ms),
+    });
+    // chainOf: the leaf is valid from T0 - 30 days to T0 + 300 days (whole seconds).
+    const edges = [-30, 300].flatMap((days) => {
+      const ms = T0.getTime() + days * 86_400_000;
+      return [ms - 1000, ms, ms + 1000];
+    });
+    const outcomes: boolean[] = [];
+    for (const ms of edges) {
+      const real = opensslVerify(work.dir, at(ms));
+      expect(await opensslProfile(at(ms)), new Date(ms).toISOString()).toEqual(real);
+      outcomes.push(real.valid);
+    }
+    // Not yet valid, valid from the notBefore second; valid, expired AT the notAfter second.
+    expect(outcomes).toEqual([false, true, true, true, false, false]);
+  });
 
   it('the cases cover both outcomes of the real CLI', async () => {
     const verdicts = new Set<string>();

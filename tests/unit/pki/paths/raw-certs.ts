@@ -128,11 +128,18 @@ export interface RawSpec {
   issuer: string;
   /** Override the subject Name DER (e.g. with an empty RDN). */
   subjectName?: Uint8Array;
+  /** Override the issuer Name DER (e.g. a self-issued certificate under a new key). */
+  issuerName?: Uint8Array;
   notBefore?: Uint8Array;
   notAfter?: Uint8Array;
   /** Extensions besides the SKI and AKI that are always added. */
   extensions: Uint8Array[];
   serial?: number;
+}
+
+/** Fresh key pairs for the next set of certificates. */
+export function resetKeys(): void {
+  keys.clear();
 }
 
 let serial = 100;
@@ -150,7 +157,7 @@ export async function rawCertificate(spec: RawSpec): Promise<Uint8Array> {
     tlv(0xa0, int(2)),
     int(spec.serial ?? serial++),
     ECDSA_SHA256,
-    name(['CN', spec.issuer]),
+    spec.issuerName ?? name(['CN', spec.issuer]),
     seq(
       spec.notBefore ?? utcTime(new Date(T0.getTime() - 30 * day)),
       spec.notAfter ?? utcTime(new Date(T0.getTime() + 300 * day)),
@@ -182,7 +189,7 @@ export async function chainOf(
     leaf?: Partial<RawSpec>;
   } = {},
 ): Promise<{ root: string; inter: string; leaf: string }> {
-  keys.clear();
+  resetKeys();
   const ca = [ext.basicConstraints(true), ext.keyUsage(true)];
   const root = await rawCertificate({ subject: 'root', issuer: 'root', extensions: ca, ...overrides.root });
   const inter = await rawCertificate({
