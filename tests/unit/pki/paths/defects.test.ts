@@ -11,9 +11,9 @@
  *   BadDerTime); verify_cert.rs checks validity, basicConstraints and EKU of every certificate on the path.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeChain } from '../../../../src/lib/pki/index.ts';
 import type { ProfileName } from '../../../../src/lib/pki/profiles/types.ts';
-import { chainFor, DEFECT_CASES, T0 } from './defect-cases.ts';
+import { chainFor, DEFECT_CASES } from './defect-cases.ts';
+import { analyzeRaw } from './raw-certs.ts';
 
 interface Expectation {
   go: string | 'valid';
@@ -64,14 +64,7 @@ const EXPECTED: Record<string, Expectation> = {
 };
 
 async function verdict(c: (typeof DEFECT_CASES)[number], profile: ProfileName) {
-  const chain = await chainFor(c);
-  const a = await analyzeChain({
-    certificates: chain.leaf + chain.inter,
-    trustAnchors: chain.root,
-    time: T0,
-    profile,
-  });
-  return a.verdict;
+  return (await analyzeRaw(await chainFor(c))).by[profile];
 }
 
 describe('certificate defects per client profile', () => {
@@ -94,13 +87,7 @@ describe('certificate defects per client profile', () => {
     });
     // RFC 5280 §6.1.1 (d) takes the trust anchor as given data: its defects are not the path's.
     it(`${c.name}: rfc5280 ${c.on === 'root' ? 'ignores the anchor' : `reports defect-${c.kind}`}`, async () => {
-      const chain = await chainFor(c);
-      const a = await analyzeChain({
-        certificates: chain.leaf + chain.inter,
-        trustAnchors: chain.root,
-        time: T0,
-        profile: 'rfc5280',
-      });
+      const { analysis: a } = await analyzeRaw(await chainFor(c), { profile: 'rfc5280' });
       expect(a.verdict.valid).toBe(c.on === 'root');
       const codes = a.paths.flatMap((p) => p.reasons.map((r) => r.code));
       if (c.on === 'root') expect(codes).not.toContain(`defect-${c.kind}`);

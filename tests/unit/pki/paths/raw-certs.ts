@@ -7,6 +7,8 @@
 import { encodeBase64 } from '../../../../src/lib/bytes/base64.ts';
 import { ecdsaRawToSig, encodeTlv } from '../../../../src/lib/bytes/der.ts';
 import { concatBytes } from '../../../../src/lib/bytes/hex.ts';
+import { analyzeChain, type AnalyzeChainInput } from '../../../../src/lib/pki/index.ts';
+import type { ProfileName, ProfileVerdict } from '../../../../src/lib/pki/profiles/types.ts';
 
 export const T0 = new Date('2025-01-01T00:00:00Z');
 
@@ -210,4 +212,26 @@ export async function chainOf(
     ...overrides.leaf,
   });
   return { root: pem(root), inter: pem(inter), leaf: pem(leaf) };
+}
+
+/**
+ * analyzeChain over a chainOf() result (leaf and intermediate sent, root trusted) at T0 unless `options` says
+ * otherwise, with every profile's verdict by name.
+ */
+export async function analyzeRaw(
+  chain: { root: string; inter: string; leaf: string },
+  options: Partial<AnalyzeChainInput> = {},
+) {
+  const analysis = await analyzeChain({
+    certificates: chain.leaf + chain.inter,
+    trustAnchors: chain.root,
+    time: T0,
+    compareProfiles: true,
+    ...options,
+  });
+  const by = Object.fromEntries((analysis.profiles ?? []).map((v) => [v.profile, v])) as Record<
+    ProfileName,
+    ProfileVerdict
+  >;
+  return { analysis, by };
 }
