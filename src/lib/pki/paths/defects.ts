@@ -4,8 +4,8 @@
  *
  * | kind | rfc5280 | openssl-3 (real `openssl verify`, tests/interop/pki/parse/lenient.test.ts) | openssl-1.0.2 | go (crypto/x509 parser.go) | webpki (rustls-webpki) |
  * | empty-rdn | error | ignored | ignored | ignored: parseName loops over an empty SET | ignored: names are compared as bytes |
- * | negative-path-len | error | EXFLAG_INVALID: no issuer found (20) | as 3.0 | parse error "x509: invalid basic constraints" (ReadASN1Integer into a uint) | BadDer (der.rs nonnegative_integer) |
- * | utc-time-without-seconds | error | error 13/14 "format error in certificate's notBefore/notAfter field" | accepted (1.0.2 X509_cmp_time pads the seconds) | accepted (cryptobyte ReadASN1UTCTime "fallback to minute precision") | BadDerTime (time.rs needs seconds) |
+ * | negative-path-len | error | EXFLAG_INVALID: no issuer found (20) | as 3.0 (assumed, not checked) | parse error "x509: invalid basic constraints" (ReadASN1Integer into a uint) | BadDer (der.rs nonnegative_integer) |
+ * | utc-time-without-seconds | error | error 13/14 "format error in certificate's notBefore/notAfter field" | accepted (1.0.2 X509_cmp_time pads missing seconds with "00") | accepted (cryptobyte ReadASN1UTCTime "fallback to minute precision") | BadDerTime (time.rs needs seconds) |
  * | fractional-seconds | error | error 13/14 | accepted, fraction skipped | accepted when canonical (no trailing zero), else "x509: malformed GeneralizedTime" (ReadASN1GeneralizedTime re-serialises) | BadDerTime |
  * | non-ia5-dns-name | error | ignored | ignored | parse error "x509: SAN dNSName is malformed" (parseSANExtension isIA5String) | ignored for the host (an invalid presented name never matches); MalformedDnsIdentifier under constraints |
  * | broken-extension | error | EXFLAG_INVALID for the extensions ossl_x509v3_cache_extensions decodes, else ignored | as 3.0 | parse error for the extensions processExtensions decodes, else ignored | BadDer for basicConstraints, EKU, SAN, nameConstraints, else ignored |
