@@ -71,6 +71,10 @@ export default tseslint.config(
               message: 'src/lib must not depend on Svelte or the app.',
             },
             {
+              group: ['**/content/**'],
+              message: 'Engines never import prose: data the engine needs lives in src/lib.',
+            },
+            {
               group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
               message: 'src/lib must run in the browser: no Node built-ins.',
             },
@@ -94,6 +98,10 @@ export default tseslint.config(
             {
               group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
               message: 'src/lib must not depend on Svelte or the app.',
+            },
+            {
+              group: ['**/content/**'],
+              message: 'Engines never import prose: data the engine needs lives in src/lib.',
             },
             {
               group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],

@@ -1,5 +1,5 @@
 /**
- * Generates src/content/sslmode/sample-pki.ts, the sslmode Lab's sample server certificates (ECDSA P-256; the
+ * Generates src/lib/sslmode/samples/server-pki.ts, the sslmode Lab's sample server certificates (ECDSA P-256; the
  * private keys are thrown away at the end of the run, so nobody can sign with these CAs again):
  * - Root A issues db.example.test (SAN DNS:db.example.test, IP:127.0.0.1), an expired one, and shop.example.test:
  *   a valid certificate for ANOTHER name from the same CA (the attack that verify-ca lets through and
@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issue, type Issued } from './issue-ec.ts';
 
-const OUT = join(import.meta.dirname, '..', 'src', 'content', 'sslmode', 'sample-pki.ts');
+const OUT = join(import.meta.dirname, '..', 'src', 'lib', 'sslmode', 'samples', 'server-pki.ts');
 const FROM = '2024-01-01T00:00:00Z';
 const TO = '2124-01-01T00:00:00Z';
 const db = { dns: ['db.example.test'], ip: ['127.0.0.1'], from: FROM, to: TO, ca: false };

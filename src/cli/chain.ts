@@ -258,7 +258,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     const extra: PoolEntry[] = [];
     for (const name of PRESETS.filter((p) => !trustSpecs.includes(p))) {
       for (const c of (await loadPreset(name)).certificates)
-        extra.push({ certificate: c, source: `${presetSource(name)} (--trust ${name})` });
+        extra.push({ certificate: c, source: `${presetSource(name)}, --trust ${name}` });
     }
     remedies = whatWouldPass(analysis, [...pool, ...extra]);
   }

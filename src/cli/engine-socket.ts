@@ -1,6 +1,6 @@
 /**
  * Runs one of our TLS engines over a Node stream (a net.Socket, or an in-memory Duplex in tests): feeds it
- * the bytes that arrive, writes the bytes it emits, and records the transcript. Node-only.
+ * the bytes that arrive, writes the bytes it emits, and records the event log. Node-only.
  */
 import type { Duplex } from 'node:stream';
 import {
@@ -15,16 +15,16 @@ import {
   type ServerConfig,
   type ServerState,
   type StepResult,
-  type TranscriptEntry,
-} from '../lib/tls12/handshake/index.ts';
+  type EventLogEntry,
+} from '../lib/tls12/index.ts';
 
 type AnyState = ClientState | ServerState;
 
 export class EngineSocket {
-  readonly transcript: TranscriptEntry[] = [];
+  readonly eventLog: EventLogEntry[] = [];
   #state: AnyState;
   #queue: Promise<void> = Promise.resolve();
-  #waiters: { pred: (e: TranscriptEntry) => boolean; resolve: (e: TranscriptEntry) => void }[] = [];
+  #waiters: { pred: (e: EventLogEntry) => boolean; resolve: (e: EventLogEntry) => void }[] = [];
   #ended = false;
   #endWaiters: (() => void)[] = [];
 
@@ -34,7 +34,11 @@ export class EngineSocket {
   ) {
     this.#state = state;
     stream.on('data', (chunk: Buffer) => this.#enqueue({ kind: 'bytes', data: new Uint8Array(chunk) }));
+    // The peer closed (or the socket failed): the engine gets its end-of-stream input, so a flight cut short
+    // ends in "unexpected eof while reading ..." and a fatal alert instead of waiting for bytes that never come.
     const end = () => {
+      if (this.#ended) return;
+      void this.#enqueue({ kind: 'end' });
       this.#ended = true;
       for (const w of this.#endWaiters.splice(0)) w();
     };
@@ -74,7 +78,7 @@ export class EngineSocket {
         if (!this.stream.destroyed && this.stream.writable) this.stream.write(e.bytes);
         continue;
       }
-      this.transcript.push(e);
+      this.eventLog.push(e);
       for (const w of this.#waiters.slice()) {
         if (w.pred(e)) {
           this.#waiters.splice(this.#waiters.indexOf(w), 1);
@@ -92,11 +96,11 @@ export class EngineSocket {
     return this.#enqueue({ kind: 'close' });
   }
 
-  /** Resolves with the first transcript entry (past or future) matching `pred`; rejects after `ms`. */
-  waitFor<T extends TranscriptEntry>(pred: (e: TranscriptEntry) => e is T, ms?: number): Promise<T>;
-  waitFor(pred: (e: TranscriptEntry) => boolean, ms?: number): Promise<TranscriptEntry>;
-  waitFor(pred: (e: TranscriptEntry) => boolean, ms = 10_000): Promise<TranscriptEntry> {
-    const found = this.transcript.find(pred);
+  /** Resolves with the first event log entry (past or future) matching `pred`; rejects after `ms`. */
+  waitFor<T extends EventLogEntry>(pred: (e: EventLogEntry) => e is T, ms?: number): Promise<T>;
+  waitFor(pred: (e: EventLogEntry) => boolean, ms?: number): Promise<EventLogEntry>;
+  waitFor(pred: (e: EventLogEntry) => boolean, ms = 10_000): Promise<EventLogEntry> {
+    const found = this.eventLog.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(

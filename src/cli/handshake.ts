@@ -1,23 +1,26 @@
 /**
  * `tls-lab handshake --connect HOST:PORT`: a real TLS 1.2 handshake over a TCP socket with OUR client engine,
  * optionally inside PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage
- * in the tunnel. Prints a readable summary, or the transcript with --json.
+ * in the tunnel. Prints a readable summary, or the event log with --json.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
   acceptAnyCertificate,
+  type AlertEntry,
+  type ApplicationDataEntry,
+  CipherSuite,
+  type HandshakeSummary,
   nssKeyLogLine,
   parseCertificate,
   pemToDer,
   placeInTunnel,
-  transcriptToJson,
-  type AlertEntry,
-  type ApplicationDataEntry,
-  type HandshakeSummary,
-  type TranscriptEntry,
-} from '../lib/tls12/handshake/index.ts';
+  ProtocolVersion,
+  type EventLogEntry,
+  eventLogToJson,
+} from '../lib/tls12/index.ts';
+import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -29,9 +32,7 @@ import {
   encodeStartupMessage,
   POSTGRES_ALPN,
   type BackendMessage,
-} from '../lib/tls12/postgres/index.ts';
-import { CipherSuite, ProtocolVersion } from '../lib/tls12/wire/code-points.ts';
-import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
+} from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
 import { messageOf, painter, processIo, type CliIo } from './io.ts';
 
@@ -49,7 +50,7 @@ Options:
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
   --keylog FILE           append the NSS key log line (CLIENT_RANDOM ...) for Wireshark
-  --json                  print the transcript as JSON (bytes as {"$hex": ...})
+  --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds (default 10000)
 
 Exit status: 0 success; 1 usage or connection error; 2 TLS alert (sent or received);
@@ -125,7 +126,8 @@ function parseOptions(argv: string[]): Options {
 
 function connect(host: string, port: number, timeout: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    // Half-open: when the server ends its side mid-handshake we can still send our fatal alert, as OpenSSL does.
+    const socket = net.connect({ host, port, allowHalfOpen: true });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connection to ${host}:${port} timed out after ${timeout} ms`));
@@ -166,7 +168,7 @@ function readBytes(socket: net.Socket, n: number, timeout: number): Promise<Uint
 }
 
 interface Result {
-  entries: TranscriptEntry[];
+  entries: EventLogEntry[];
   summary?: HandshakeSummary;
   alert?: AlertEntry;
   pgReply?: BackendMessage;
@@ -174,7 +176,7 @@ interface Result {
 }
 
 export async function handshake(o: Options): Promise<Result> {
-  const pre: TranscriptEntry[] = [];
+  const pre: EventLogEntry[] = [];
   const socket = await connect(o.host, o.port, o.timeout);
   try {
     if (o.starttls === 'postgres') {
@@ -221,15 +223,15 @@ export async function handshake(o: Options): Promise<Result> {
       ours.ended(o.timeout).then(() => 'ended' as const),
     ]);
     await ours.idle();
-    const result: Result = { entries: [...pre, ...ours.transcript] };
-    const alert = ours.transcript.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+    const result: Result = { entries: [...pre, ...ours.eventLog] };
+    const alert = ours.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
       if (!alert)
         throw new Error(`the connection ended during the handshake (state ${ours.state}) without an alert`);
       return result;
     }
-    const complete = ours.transcript.find((e) => e.kind === 'handshake_complete');
+    const complete = ours.eventLog.find((e) => e.kind === 'handshake_complete');
     if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
     if (o.keylog && result.summary) {
       appendFileSync(
@@ -243,15 +245,15 @@ export async function handshake(o: Options): Promise<Result> {
         database: o.pgDatabase ?? o.pgUser,
         application_name: 'tls-lab',
       });
-      const before = ours.transcript.length;
+      const before = ours.eventLog.length;
       await ours.send(startup);
       const splitter = new BackendMessageSplitter();
       let seen = before;
       let reply: BackendMessage | undefined;
-      const sent = ours.transcript
+      const sent = ours.eventLog
         .slice(before)
         .find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === 'client');
-      const tunnel: TranscriptEntry[] = [
+      const tunnel: EventLogEntry[] = [
         {
           kind: 'postgres',
           from: 'client',
@@ -268,11 +270,11 @@ export async function handshake(o: Options): Promise<Result> {
       while (!reply || waiting) {
         await ours.waitFor(
           (e) =>
-            ours.transcript.indexOf(e) >= seen &&
+            ours.eventLog.indexOf(e) >= seen &&
             ((e.kind === 'application_data' && e.from === 'server') || e.kind === 'closed'),
           o.timeout,
         );
-        for (const e of ours.transcript.slice(seen)) {
+        for (const e of ours.eventLog.slice(seen)) {
           if (e.kind === 'closed' && !reply)
             throw new Error(
               `the server closed the connection before answering the StartupMessage (${e.reason})`,
@@ -300,7 +302,7 @@ export async function handshake(o: Options): Promise<Result> {
           }
           if (!splitter.pending) open = [];
         }
-        seen = ours.transcript.length;
+        seen = ours.eventLog.length;
       }
       result.pgReply = reply;
       result.entries.push(...tunnel);
@@ -308,7 +310,7 @@ export async function handshake(o: Options): Promise<Result> {
     await ours.close();
     result.entries = placeInTunnel([
       ...pre,
-      ...ours.transcript,
+      ...ours.eventLog,
       ...result.entries.filter((e) => e.kind === 'postgres' && e.inTunnel),
     ]);
     return result;
@@ -407,7 +409,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return 1;
   }
-  io.out(`${o.json ? transcriptToJson(r.entries, 2) : formatSummary(o, r, io.color)}\n`);
+  io.out(`${o.json ? eventLogToJson(r.entries, 2) : formatSummary(o, r, io.color)}\n`);
   if (r.refused) {
     io.err(`tls-lab handshake: PostgreSQL refused TLS: ${r.refused}\n`);
     return 3;

@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import {
   diagnoseError,
   explainConnection,
+  majorVersionProblem,
   type ConnectionOutcome,
   type Driver,
   type Scenario,
@@ -25,7 +26,8 @@ Predicts what a PostgreSQL client (libpq, node-postgres, pgJDBC, Npgsql, pgx, as
 you describe: connected or not, the client's exact error text, then protection, the fix and every step.
 
   SCENARIO.json  { "client": { "driver", "version"?, "conninfo", "files"?, "env"? },
-                   "server": { "ssl", "certificateChain"?, "caFile"?, "hba": [...], ... }, "time"? }
+                   "server": { "ssl", "certificateChain"?, "caFile"?, "hba": [...],
+                               "majorVersion"?, "preset"?, ... }, "time"? }
                  PEM values may be "@file" (relative to the scenario file)
   --diagnose     explain an error text a client printed, with a scenario that reproduces it
   --json         the whole outcome (or diagnosis) as JSON
@@ -126,8 +128,19 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const server: Record<string, unknown> = { ssl: s.ssl, hba: f.strings(s.hba, 'server.hba') };
   for (const key of ['certificateChain', 'caFile'] as const)
     put(server, key, await inline(f.optString(s[key], `server.${key}`), base, `server.${key}`));
-  for (const key of ['keyType', 'minProtocol', 'maxProtocol', 'version'] as const)
+  for (const key of ['keyType', 'minProtocol', 'maxProtocol'] as const)
     put(server, key, f.optString(s[key], `server.${key}`));
+  // One field for the server's version: the engine reads server.majorVersion (a number); an older or misspelt
+  // `server.version` would otherwise be dropped silently and the default (17) used.
+  if (s.version !== undefined)
+    throw new InputError(
+      `${path}: server.version is not a scenario field; write the server's PostgreSQL major version as server.majorVersion, a number (e.g. "majorVersion": 16)`,
+    );
+  if (s.majorVersion !== undefined) {
+    const problem = majorVersionProblem(s.majorVersion);
+    if (problem !== null) throw new InputError(`${path}: server.majorVersion: ${problem}`);
+    server.majorVersion = s.majorVersion;
+  }
   for (const key of ['requireSecureTransport', 'rdsForceSsl'] as const)
     put(server, key, f.optBoolean(s[key], `server.${key}`));
   if (s.users !== undefined) server.users = f.stringMap(s.users, 'server.users', true);

@@ -45,6 +45,26 @@ describe('Chain Lab', () => {
     await context.close();
   });
 
+  it('opens a legacy PKCS#12 file (RC2-40 certificates, OpenSSL -legacy) once its password is given', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toMatch(/Every path/);
+    await page.locator('input[type=file]').setInputFiles(['fixtures/pkcs12/legacy-default.p12']);
+    const password = page.getByLabel('PKCS#12 password');
+    await expect.poll(() => password.count(), { timeout: 20_000 }).toBe(1);
+    await password.fill('legacy pass');
+    await page.getByRole('button', { name: 'Open with this password' }).click();
+    await expect.poll(() => page.getByText('Found 2 certificates.').count(), { timeout: 20_000 }).toBe(1);
+    // Both certificates are listed by name (no path: the test root is in no trust store).
+    const listed = await page.locator('main').textContent();
+    expect(listed).toContain('legacy.example');
+    expect(listed).toContain('Legacy PKCS12 Test Root');
+    // The password never goes into the URL.
+    expect(page.url()).not.toMatch(/legacy(%20| |\+)pass/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('names the Mozilla set it trusts, and says when a root has left it', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain?trust=mozilla');
@@ -228,6 +248,130 @@ describe('Chain Lab with a large bundle', () => {
     await page.locator('#paste').focus();
     await page.keyboard.press('Control+V');
     expect(await page.locator('#paste').inputValue()).toBe(small);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('Chain Lab: the path the client tried, told apart, and what would make it pass', () => {
+  /** The certificates of the path list's selected (bold) path, as its labels read. */
+  const selectedPath = (page: Page) =>
+    page.locator('.paths > li.selected .chain li button').allTextContents();
+  /** The graph's bold nodes: each node's name and, when it shares its name, what tells it apart. */
+  const boldNodes = (page: Page) =>
+    page.locator('.graph .node.on-path').evaluateAll((nodes) =>
+      nodes.map((n) =>
+        [...n.querySelectorAll('text')]
+          .map((t) => t.textContent?.trim())
+          .slice(0, -1)
+          .join(' | '),
+      ),
+    );
+
+  it("Let's Encrypt under OpenSSL 1.0.2 on 2021-10-01: the bold path is the DST one it tried, and the two ISRG Root X1 are told apart", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?sample=letsencrypt-2021&at=2021-10-01');
+    await expect
+      .poll(() => verdict(page).textContent(), { timeout: 20_000 })
+      .toBe('OpenSSL 1.0.2 (old clients): verification fails');
+    expect(await page.locator('.verdict .tried').textContent()).toMatch(
+      /^\s*It tried path 2, highlighted below\.\s*$/,
+    );
+    expect(await page.locator('.paths > li.selected .path-head').textContent()).toMatch(
+      /invalid\s+Path 2: 3 certificates/,
+    );
+    expect(await selectedPath(page)).toEqual([
+      'R3',
+      'ISRG Root X1 (issued by DST Root CA X3)',
+      'DST Root CA X3',
+    ]);
+    expect((await boldNodes(page)).sort()).toEqual([
+      'DST Root CA X3',
+      'ISRG Root X1 | issued by DST Root CA X3',
+      'R3',
+    ]);
+    // The graph's other ISRG Root X1 (the self-signed anchor) carries its own second line.
+    expect(await page.locator('.graph .node text.detail').allTextContents()).toEqual(
+      expect.arrayContaining(['self-signed', 'issued by DST Root CA X3']),
+    );
+    // Positions as a person counts them: R3 is the 1st certificate sent, ISRG Root X1 the 2nd.
+    expect(await page.locator('.remedies li').allTextContents()).toContain(
+      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('Azure: the two CA 07 faces are told apart in the path list and the graph (nodes tall enough for it)', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?sample=azure-cross-sign');
+    await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
+    expect(await page.locator('.paths .chain li button').allTextContents()).toEqual([
+      'www.microsoft.com',
+      'Microsoft Azure RSA TLS Issuing CA 07 (issued by DigiCert Global Root G2)',
+      'DigiCert Global Root G2',
+      'www.microsoft.com',
+      'Microsoft Azure RSA TLS Issuing CA 07 (issued by Microsoft RSA Root Certificate Authority 2017)',
+      'Microsoft RSA Root Certificate Authority 2017',
+    ]);
+    const titles = await page.locator('.graph .node > title').allTextContents();
+    expect(titles.filter((t) => t.startsWith('Microsoft Azure RSA TLS Issuing CA 07'))).toEqual(
+      expect.arrayContaining([
+        'Microsoft Azure RSA TLS Issuing CA 07 (issued by DigiCert Global Root G2)',
+        'Microsoft Azure RSA TLS Issuing CA 07 (issued by Microsoft RSA Root Certificate Authority 2017)',
+      ]),
+    );
+    // Every line of a node's text lies inside its box.
+    const overflow = await page.locator('.graph .node').evaluateAll(
+      (nodes) =>
+        nodes.filter((n) => {
+          const box = n.querySelector('rect')!.getBBox();
+          return [...n.querySelectorAll('text')].some((t) => {
+            const b = t.getBBox();
+            return b.y < box.y || b.y + b.height > box.y + box.height || b.x + b.width > box.x + box.width;
+          });
+        }).length,
+    );
+    expect(overflow).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('Azure on 2026-11-27 trusting only DigiCert Global Root G2: add the Microsoft root (in the Mozilla trust store), and the leaf expired in 2024', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain?host=www.microsoft.com&at=2026-11-27');
+    await expect.poll(() => pathsTitle(page).count(), { timeout: 20_000 }).toBe(1);
+    await page.locator('#load-role').selectOption('trust');
+    await page.locator('input[type=file]').setInputFiles([`${AZURE}/root_digicert-global-root-g2.pem`]);
+    await page.locator('#load-role').selectOption('chain');
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([
+        `${AZURE}/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem`,
+        `${AZURE}/int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem`,
+        `${AZURE}/int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem`,
+      ]);
+    await expect.poll(() => page.getByText('Found 4 certificates.').count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.verdict code').textContent(), { timeout: 30_000 })
+      .toBe('unable to get local issuer certificate');
+    const remedies = page.locator('.remedies li');
+    await expect.poll(() => remedies.count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    const texts = await remedies.allTextContents();
+    expect(texts).toContain(
+      'add the root "Microsoft RSA Root Certificate Authority 2017" (in the Mozilla trust store), also in the Azure Database for PostgreSQL trust store, to the trust anchors: it issued "Microsoft Azure RSA TLS Issuing CA 07"',
+    );
+    expect(texts).toContain(
+      '"www.microsoft.com" is valid from 2023-09-14 to 2024-09-08; the check date 2026-11-27 is after that.',
+    );
+    // The path OpenSSL tried ends at the CA 07 that Microsoft's root signed: said, and drawn bold.
+    expect(await page.locator('.verdict .tried').textContent()).toMatch(
+      /reaches no trust anchor: www\.microsoft\.com → Microsoft Azure RSA TLS Issuing CA 07 \(issued by Microsoft RSA Root Certificate Authority 2017\)\.\s*$/,
+    );
+    expect((await boldNodes(page)).sort()).toEqual([
+      'Microsoft Azure RSA TLS Issuing CA 07 | issued by Microsoft RSA Root Certificate Aut…',
+      'www.microsoft.com',
+    ]);
     expect(errors).toEqual([]);
     await context.close();
   });

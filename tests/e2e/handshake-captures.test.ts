@@ -9,15 +9,18 @@ import type { Locator, Page } from 'playwright-core';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useBuiltApp } from './support/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from './support/browser';
 import { testPki } from '../interop/support/pki';
 import { startPostgres, type Postgres } from '../interop/support/postgres';
 import { startSServer, type SServer } from '../interop/support/openssl-cli';
 import { runCli } from '../interop/support/run-cli';
-import { transcriptFromJson, type Transcript } from '../../src/lib/tls12/handshake/index';
+import { postgresCaptureArgs, sServerCaptureArgs } from '../interop/support/captures';
+import { eventLogFromJson, type EventLog } from '../../src/lib/tls12/handshake/index';
 
 const app = useBuiltApp();
+const FIXTURES = fileURLToPath(new URL('../../fixtures/captures/', import.meta.url));
 let pg: Postgres | undefined;
 let sServer: SServer | undefined;
 const captures: Record<'postgres' | 'openssl', string> = { postgres: '', openssl: '' };
@@ -27,22 +30,11 @@ beforeAll(async () => {
   pg = await startPostgres(pki.rsa.certPem, pki.rsa.keyPem);
   sServer = await startSServer(pki.rsa.certPem, pki.rsa.keyPem);
   const dir = mkdtempSync(join(tmpdir(), 'tls-lab-captures-'));
-  const fromPg = await runCli([
-    'handshake',
-    '--connect',
-    `127.0.0.1:${pg.port}`,
-    '--starttls',
-    'postgres',
-    '--pg-user',
-    'alice',
-    '--pg-database',
-    'postgres',
-    '--json',
-  ]);
+  const fromPg = await runCli(postgresCaptureArgs(pg.port));
   if (fromPg.code !== 0) throw new Error(`capture against PostgreSQL failed: ${fromPg.stderr}`);
   captures.postgres = join(dir, 'postgres-capture.json');
   writeFileSync(captures.postgres, fromPg.stdout);
-  const fromOpenssl = await runCli(['handshake', '--connect', `127.0.0.1:${sServer.port}`, '--json']);
+  const fromOpenssl = await runCli(sServerCaptureArgs(sServer.port));
   if (fromOpenssl.code !== 0) throw new Error(`capture against s_server failed: ${fromOpenssl.stderr}`);
   captures.openssl = join(dir, 'openssl-capture.json');
   writeFileSync(captures.openssl, fromOpenssl.stdout);
@@ -96,7 +88,7 @@ interface Expected {
 }
 
 /** The steps a capture must show, from its records' own bytes. */
-function expectedSteps(t: Transcript): Expected[] {
+function expectedSteps(t: EventLog): Expected[] {
   const out: Expected[] = [];
   for (const e of t) {
     if (e.kind === 'postgres' && !e.inTunnel)
@@ -177,7 +169,7 @@ describe('Handshake Lab: real captures', () => {
   it('a capture against PostgreSQL 15 shows every record with its own messages, the tunnel included', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     await openCapture(page, captures.postgres);
-    const expected = expectedSteps(transcriptFromJson(readFileSync(captures.postgres, 'utf8')));
+    const expected = expectedSteps(eventLogFromJson(readFileSync(captures.postgres, 'utf8')));
     // The shape every reader expects, stated plainly (the detail is checked against the bytes below).
     expect(expected.map((s) => `${s.from} ${s.title.split(':')[0]}`)).toEqual([
       'client SSLRequest',
@@ -214,7 +206,7 @@ describe('Handshake Lab: real captures', () => {
   it('a capture against openssl s_server shows every record with its own messages', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openCapture(page, captures.openssl);
-    const expected = expectedSteps(transcriptFromJson(readFileSync(captures.openssl, 'utf8')));
+    const expected = expectedSteps(eventLogFromJson(readFileSync(captures.openssl, 'utf8')));
     expect(expected.map((s) => s.title)).toEqual(
       expect.arrayContaining([
         'ServerHello',
@@ -227,6 +219,39 @@ describe('Handshake Lab: real captures', () => {
     expect(expected.filter((s) => s.from === 'server' && s.title === 'Finished')).toHaveLength(1);
     await checkEveryStep(page, expected);
     expect(await page.locator('.settings').textContent()).toContain('No (plain TLS)');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a truncated capture gets an error saying why and where; the lab keeps working and opens a good one', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake');
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
+      .toBe('Handshake complete');
+    // A committed real capture (fixtures/captures/README.md), cut in the middle.
+    const whole = readFileSync(join(FIXTURES, 'openssl-s-server-rsa.json'), 'utf8');
+    const cut = 4000;
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'cut.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(whole.slice(0, cut)),
+    });
+    await expect
+      .poll(() => page.locator('.side .error').textContent())
+      .toMatch(
+        new RegExp(
+          `^cut\\.json is not a tls-lab capture because it is not JSON \\(.+\\) \\(at byte offset ${cut}\\)$`,
+        ),
+      );
+    expect(await page.locator('#capture-settings-title').count()).toBe(0);
+    // The live handshake is still shown and still steps.
+    expect(await page.locator('#outcome-title').textContent()).toBe('Handshake complete');
+    await page.locator('input[type=file]').setInputFiles(join(FIXTURES, 'openssl-s-server-rsa.json'));
+    await expect.poll(() => page.locator('#capture-settings-title').count()).toBe(1);
+    expect(await page.locator('.side .error').count()).toBe(0);
+    const expected = expectedSteps(eventLogFromJson(whole));
+    await checkEveryStep(page, expected);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -220,13 +220,13 @@ describe('Handshake Lab', () => {
     await context.close();
   });
 
-  it('exports a transcript and opens it again as a capture', async () => {
+  it('exports an event log and opens it again as a capture', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/handshake?offer=cca8&accept=cca8');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Transcript (JSON)' }).click(),
+      page.getByRole('button', { name: 'Event log (JSON)' }).click(),
     ]);
     const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-')), 'capture.json');
     await download.saveAs(file);

@@ -310,7 +310,7 @@ describe('sslmode Lab', () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/sslmode?view=matrix&root=root-a');
     await expect.poll(() => page.locator('.matrix tbody td').count(), { timeout: 20_000 }).toBe(36);
-    const libpqRow = await page.locator('.matrix tbody tr').first().locator('td').allTextContents();
+    const libpqRow = await page.locator('.matrix tbody tr').first().locator('td .word').allTextContents();
     expect(libpqRow.map((t) => t.trim())).toEqual([
       'plaintext',
       'plaintext',
@@ -319,11 +319,11 @@ describe('sslmode Lab', () => {
       'chain only',
       'verified',
     ]);
-    const nodeRow = await page.locator('.matrix tbody tr').nth(1).locator('td').allTextContents();
+    const nodeRow = await page.locator('.matrix tbody tr').nth(1).locator('td .word').allTextContents();
     expect(nodeRow[0]!.trim()).toBe('plaintext');
     expect(nodeRow.slice(1).every((t) => t.trim() === 'fails')).toBe(true);
     // asyncpg, the sixth row: like libpq except prefer, which never verifies even with a root file.
-    const asyncpgRow = await page.locator('.matrix tbody tr').nth(5).locator('td').allTextContents();
+    const asyncpgRow = await page.locator('.matrix tbody tr').nth(5).locator('td .word').allTextContents();
     expect(asyncpgRow.map((t) => t.trim())).toEqual([
       'plaintext',
       'plaintext',

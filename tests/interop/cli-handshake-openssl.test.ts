@@ -1,11 +1,11 @@
 /**
  * `tls-lab handshake` against `openssl s_server` on 127.0.0.1 (spawned on a free port, killed after): a real
- * TCP handshake by our client engine, the summary, the JSON transcript, the key log line compared with the
+ * TCP handshake by our client engine, the summary, the JSON event log, the key log line compared with the
  * one OpenSSL writes (-keylogfile), and the exit status and message on failure.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transcriptFromJson } from '../../src/lib/tls12/handshake/index.ts';
+import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
 import { startSServer, tempFiles, type SServer } from './support/openssl-cli.ts';
 import { testPki, type TestPki } from './support/pki.ts';
 import { runCli } from './support/run-cli.ts';
@@ -70,7 +70,7 @@ describe('tls-lab handshake against openssl s_server', () => {
     expect(readFileSync(files['keylog-openssl.txt']!, 'utf8')).toContain(ours);
   });
 
-  it('--json prints the transcript with records, messages and secrets', async () => {
+  it('--json prints the event log with records, messages and secrets', async () => {
     server = await startSServer(pki.ecdsa.certPem, pki.ecdsa.keyPem);
     const r = await runCli([
       'handshake',
@@ -83,17 +83,17 @@ describe('tls-lab handshake against openssl s_server', () => {
       '--json',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const transcript = transcriptFromJson(r.stdout);
+    const eventLog = eventLogFromJson(r.stdout);
     expect(
-      transcript.some((e) => e.kind === 'record' && e.encrypted && e.plaintext instanceof Uint8Array),
+      eventLog.some((e) => e.kind === 'record' && e.encrypted && e.plaintext instanceof Uint8Array),
     ).toBe(true);
     expect(
-      transcript.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.name : '')),
+      eventLog.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.name : '')),
     ).toContain('server_key_exchange');
     expect(
-      transcript.some((e) => e.kind === 'secret' && e.name === 'master_secret' && e.value.length === 48),
+      eventLog.some((e) => e.kind === 'secret' && e.name === 'master_secret' && e.value.length === 48),
     ).toBe(true);
-    const done = transcript.find((e) => e.kind === 'handshake_complete');
+    const done = eventLog.find((e) => e.kind === 'handshake_complete');
     expect(done?.kind === 'handshake_complete' && done.summary.cipherSuiteName).toMatch(/ECDHE_ECDSA/);
   });
 

@@ -4,7 +4,7 @@
  * reply (AuthenticationOk, AuthenticationSASL, or FATAL: no pg_hba.conf entry ...).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transcriptFromJson } from '../../src/lib/tls12/handshake/index.ts';
+import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
 import { tempFiles } from './support/openssl-cli.ts';
 import { testPki } from './support/pki.ts';
 import { startPostgres, type Postgres } from './support/postgres.ts';
@@ -67,7 +67,7 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
   it('--json: each record names what it carries, each PostgreSQL reply the application data that held it', async () => {
     const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const t = transcriptFromJson(r.stdout);
+    const t = eventLogFromJson(r.stdout);
     const content = new Map(t.flatMap((e) => ('id' in e ? [[e.id, e] as const] : [])));
     const kinds: Record<number, string> = {
       20: 'change_cipher_spec',
@@ -119,7 +119,7 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
   it('--json shows the SSLRequest bytes, the S byte and the StartupMessage in the tunnel', async () => {
     const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const t = transcriptFromJson(r.stdout);
+    const t = eventLogFromJson(r.stdout);
     const pgEntries = t.filter((e) => e.kind === 'postgres');
     expect(pgEntries[0]?.kind === 'postgres' && Buffer.from(pgEntries[0].bytes).toString('hex')).toBe(
       '0000000804d2162f',

@@ -67,7 +67,7 @@ describe('our client -> OpenSSL server', () => {
     await run.ours.send(enc('ping from tls-lab'));
     const reply = await run.ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
     expect(reply.kind === 'application_data' && dec(reply.data)).toBe('pong:ping from tls-lab');
-    const summary = summaryOf(run.ours.transcript);
+    const summary = summaryOf(run.ours.eventLog);
     expect(summary.cipherSuite).toBe(c.suite);
     expect(summary.group).toBe(c.group);
     expect(summary.extendedMasterSecret).toBe(true);
@@ -81,9 +81,9 @@ describe('our client -> OpenSSL server', () => {
       { key: pki.rsa.keyPem, cert: pki.rsa.certPem },
     );
     expect(await run.ours.settled()).toBe('complete');
-    const summary = summaryOf(run.ours.transcript);
+    const summary = summaryOf(run.ours.eventLog);
     expect(summary.extendedMasterSecret).toBe(false);
-    const secret = run.ours.transcript.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+    const secret = run.ours.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
     expect(secret?.kind === 'secret' && secret.formula).toContain('"master secret"');
     expect(loggedMaster(run.keylog, summary.clientRandom)).toBe(hex(summary.masterSecret));
   });
@@ -94,7 +94,7 @@ describe('our client -> OpenSSL server', () => {
       { key: pki.rsa.keyPem, cert: pki.rsa.certPem },
     );
     expect(await run.ours.settled()).toBe('complete');
-    const hello = run.ours.transcript.find((e) => e.kind === 'message' && e.name === 'server_hello');
+    const hello = run.ours.eventLog.find((e) => e.kind === 'message' && e.name === 'server_hello');
     expect(
       hello?.kind === 'message' && hello.message.type === 'server_hello' && hello.message.extensions,
     ).toContainEqual({
@@ -132,7 +132,7 @@ describe('OpenSSL client -> our server', () => {
     const back = new Promise<Buffer>((resolve) => run.socket.once('data', resolve));
     await run.ours.send(enc('hello from tls-lab'));
     expect((await back).toString()).toBe('hello from tls-lab');
-    const summary = summaryOf(run.ours.transcript);
+    const summary = summaryOf(run.ours.eventLog);
     expect(summary.group).toBe(c.group);
     expect(loggedMaster(run.keylog, summary.clientRandom)).toBe(hex(summary.masterSecret));
     run.socket.end();
@@ -144,7 +144,7 @@ describe('OpenSSL client -> our server', () => {
       { ca: pki.ca.certPem },
     );
     await run.connected;
-    const summary = summaryOf(run.ours.transcript);
+    const summary = summaryOf(run.ours.eventLog);
     expect(summary.extendedMasterSecret).toBe(false);
     expect(loggedMaster(run.keylog, summary.clientRandom)).toBe(hex(summary.masterSecret));
     run.socket.end();
@@ -157,7 +157,7 @@ describe('OpenSSL client -> our server', () => {
     );
     await run.connected;
     expect(run.socket.alpnProtocol).toBe('postgresql');
-    expect(summaryOf(run.ours.transcript).alpn).toBe('postgresql');
+    expect(summaryOf(run.ours.eventLog).alpn).toBe('postgresql');
     run.socket.end();
   });
 });

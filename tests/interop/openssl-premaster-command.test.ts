@@ -28,11 +28,11 @@ async function run(suite: number) {
     now: Date.UTC(2026, 0, 1),
   });
   expect(r.ok).toBe(true);
-  const secret = r.transcript.find(
+  const secret = r.eventLog.find(
     (e): e is SecretEntry => e.kind === 'secret' && e.name === 'pre_master_secret',
   );
   let encrypted: Uint8Array | undefined;
-  for (const e of r.transcript)
+  for (const e of r.eventLog)
     if (e.kind === 'message' && e.message.type === 'client_key_exchange' && e.message.kind === 'rsa')
       encrypted = e.message.encryptedPreMasterSecret;
   return { secret: secret!, encrypted };

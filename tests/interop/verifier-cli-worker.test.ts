@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runLab } from '../../src/app/workers/tls-lab.ts';
 import type { LabScenario } from '../../src/app/views/handshake/scenario.ts';
-import { transcriptFromJson, type TranscriptEntry } from '../../src/lib/tls12/handshake/index.ts';
+import { eventLogFromJson, type EventLogEntry } from '../../src/lib/tls12/handshake/index.ts';
 import { startSServer, tempFiles, type SServer } from './support/openssl-cli.ts';
 import { testPki, type Issued, type TestPki } from './support/pki.ts';
 import { runCli } from './support/run-cli.ts';
@@ -27,10 +27,10 @@ afterEach(async () => {
 });
 
 /** How a run ended: completed, or the fatal alert our client sent (name, number, reason). */
-function ending(transcript: readonly TranscriptEntry[]): string {
-  const alert = transcript.find((e) => e.kind === 'alert' && e.level === 2);
+function ending(eventLog: readonly EventLogEntry[]): string {
+  const alert = eventLog.find((e) => e.kind === 'alert' && e.level === 2);
   if (alert?.kind === 'alert') return `${alert.from} ${alert.name} (${alert.description}): ${alert.reason}`;
-  return transcript.some((e) => e.kind === 'handshake_complete') ? 'complete' : 'neither';
+  return eventLog.some((e) => e.kind === 'handshake_complete') ? 'complete' : 'neither';
 }
 
 const SUITES = [0xc02b, 0xc02f]; // ECDHE_ECDSA / ECDHE_RSA with AES_128_GCM_SHA256
@@ -75,9 +75,9 @@ describe('the CLI and the worker share one certificate verifier', () => {
       '--json',
     ]);
     expect(cli.code, cli.stderr).toBe(expected === 'complete' ? 0 : 2);
-    const viaCli = ending(transcriptFromJson(cli.stdout));
+    const viaCli = ending(eventLogFromJson(cli.stdout));
     const rootPem = root === 'ca' ? pki.ca.certPem : pki.untrustedCa.certPem;
-    const viaWorker = ending((await runLab(labScenario(served, rootPem, serverName))).transcript);
+    const viaWorker = ending((await runLab(labScenario(served, rootPem, serverName))).eventLog);
     expect(viaCli.startsWith(expected), viaCli).toBe(true);
     expect(viaWorker).toBe(viaCli);
   });

@@ -7,7 +7,7 @@ import { chainHandoff, type HandoffChain } from './chain-handoff.svelte';
 import { shortName } from '../views/chain/view-model';
 import type { RpcClient } from '../workers/rpc';
 import type { PkiMethods } from '../workers/pki.worker';
-import type { ChainSessionResult, PoolEntry } from '../workers/chain-session';
+import type { ChainSessionResult, InputRole, PoolEntry } from '../workers/chain-session';
 
 export const PROFILES: readonly { id: Profile; label: string }[] = [
   { id: 'openssl-3', label: 'OpenSSL 3 (libpq, psql, Node)' },
@@ -53,8 +53,8 @@ export interface UserInput {
   readonly name: string;
   /** Pasted text, or the File itself (read in the worker, never on the page). */
   readonly content: string | Uint8Array | Blob;
-  /** 'chain' (default): the server's certificate and intermediates; 'trust': the trust store. */
-  readonly role?: 'chain' | 'trust';
+  /** 'chain' (default): the server's certificate and intermediates; 'pool': intermediates; 'trust': the trust store. */
+  readonly role?: InputRole;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { HandshakeRun } from '../../lib/tls12/handshake/index';
+import type { HandshakeRun } from '../../lib/tls12/index';
 import { buildScenario, handshakeSchema, type HandshakeControls } from '../views/handshake/scenario';
 import { buildSteps, type LabStep } from '../views/handshake/steps';
 import type { ParamValues } from '../url/hash';
@@ -8,7 +8,7 @@ import type { TlsMethods } from '../workers/tls.worker';
 
 /**
  * The Handshake Lab's state: controls in the URL, one complete run computed up front in a worker, and the
- * steps derived from its transcript. Stepping never waits: it only moves `controls.step`.
+ * steps derived from its event log. Stepping never waits: it only moves `controls.step`.
  */
 export class HandshakeLab {
   run = $state.raw<HandshakeRun | null>(null);
@@ -37,7 +37,7 @@ export class HandshakeLab {
     return this.capture?.run ?? this.run;
   }
 
-  readonly built = $derived(buildSteps(this.shown?.transcript ?? []));
+  readonly built = $derived(buildSteps(this.shown?.eventLog ?? []));
 
   get steps(): LabStep[] {
     return this.built.steps;

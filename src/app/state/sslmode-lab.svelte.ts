@@ -19,17 +19,10 @@ import {
   sslmodeSchema,
   type SslmodeControls,
 } from '../views/sslmode/scenario';
+import type { MatrixCell } from '../views/sslmode/matrix';
 import type { ParamValues } from '../url/hash';
 import { chainHandoff } from './chain-handoff.svelte';
 import type { Router } from './router.svelte';
-
-export interface MatrixCell {
-  readonly driver: Driver;
-  readonly sslmode: string;
-  /** The connection string this cell used, in the driver's own syntax (to open the cell's trace). */
-  readonly conninfo: string;
-  readonly outcome: ConnectionOutcome;
-}
 
 /** One attack and what came of it (no outcome when the attack cannot be built for this server). */
 export interface AttackResult {

@@ -10,16 +10,26 @@ import {
   parseCertificates,
   verdictAdvice,
   type ChainAnalysis,
+  type PoolEntry as RemedyPoolEntry,
   type VerdictAdvice,
 } from '../../lib/pki/index';
 import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
+import { labelFacts, type LabelFacts } from '../lib/chain-labels';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
   formerRootsFor,
   getTrustStore,
   isTrustStoreName,
+  TRUST_STORE_PRESETS,
   type FormerRoot,
+  type TrustStoreName,
 } from '../../lib/pki/trust-stores/index';
+
+/**
+ * What a loaded file is: 'chain' (default) the server's certificate and the intermediates it sends; 'pool'
+ * intermediates the client may use but never the server's certificate; 'trust' the trust store.
+ */
+export type InputRole = 'chain' | 'pool' | 'trust';
 
 export interface ChainSessionInput {
   readonly name: string;
@@ -28,8 +38,7 @@ export interface ChainSessionInput {
    * structured clone as a handle, and is read here, so the page never reads nor copies the user's files.
    */
   readonly content: string | Uint8Array | Blob;
-  /** 'chain' (default): the server's certificate and the intermediates pool; 'trust': trust anchors. */
-  readonly role?: 'chain' | 'trust';
+  readonly role?: InputRole;
 }
 
 export interface ChainSessionRequest {
@@ -53,17 +62,16 @@ export interface ChainSessionRequest {
 }
 
 /** A pool certificate as the page lists it (for custom trust), without its DER or ASN.1 tree. */
-export interface PoolEntry {
-  readonly id: string;
+export interface PoolEntry extends LabelFacts {
+  /** RFC 4514 subject and issuer. */
   readonly subject: string;
   readonly issuer: string;
-  readonly selfIssued: boolean;
-  /** basicConstraints cA: a CA certificate is not offered as the server's certificate. */
+  /** basicConstraints cA: a CA certificate is not picked automatically as the server's certificate. */
   readonly ca: boolean;
-  readonly notBefore: string;
-  readonly notAfter: string;
   /** Loaded as a trust anchor (a file given as the trust store) rather than as part of the chain. */
   readonly trust: boolean;
+  /** Offered as the server's certificate: loaded as the server's chain ('chain' role), not as a pool or store. */
+  readonly chain: boolean;
 }
 
 export interface ChainSessionResult {
@@ -185,6 +193,11 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     ),
   );
   const isTrust = req.inputs.map((i) => i.role === 'trust');
+  const chainIds = new Set(
+    reports
+      .flatMap((r, i) => ((req.inputs[i]?.role ?? 'chain') === 'chain' ? r.certificates : []))
+      .map((c) => c.id),
+  );
   const report0 =
     req.inputs.length === 0
       ? await parseCached('sample', req.sampleServed, '', () => parseCertificates(req.sampleServed))
@@ -204,14 +217,12 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   const { certificates: all, crls, ...rest } = report0;
   const report = { ...rest, certificateCount: all.length, crlCount: crls.length };
   const pool = all.map((c) => ({
-    id: c.id,
+    ...labelFacts(c),
     subject: c.subject.rfc4514,
     issuer: c.issuer.rfc4514,
-    selfIssued: c.selfIssued,
     ca: c.basicConstraints?.ca === true,
-    notBefore: c.validity.notBefore,
-    notAfter: c.validity.notAfter,
     trust: trustIds.has(c.id),
+    chain: req.inputs.length === 0 || chainIds.has(c.id),
   }));
   // A sample is what a server sent: its first certificate is the server's. The user's files may start with
   // anything (a CA bundle's first root): the user's choice, else pickLeaf's.
@@ -220,7 +231,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
       ? served
       : leafFirst(
           served,
-          pickLeaf(served, {
+          pickLeaf(chainIds.size > 0 ? served.filter((c) => chainIds.has(c.id)) : served, {
             ...(req.leaf ? { chosen: req.leaf } : {}),
             ...(req.hostname ? { hostname: req.hostname } : {}),
           }),
@@ -251,11 +262,40 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     pool,
     analysis: trimForPage(analysis),
     formerRoots,
-    remedies: verdictAdvice(
-      analysis,
-      all.map((certificate) => ({ certificate, source: 'your certificates' })),
-    ),
+    remedies: analysis.verdict.valid ? [] : verdictAdvice(analysis, await remedyPool(req, reports, all)),
   };
+}
+
+/** A preset's name as the remedies say where a certificate is: "the Mozilla trust store". */
+function presetSource(name: TrustStoreName): string {
+  const title = name === 'mozilla' ? 'Mozilla' : TRUST_STORE_PRESETS.find((p) => p.name === name)?.title;
+  return `the ${title ?? name} trust store`;
+}
+
+/**
+ * Where a remedy looks for a missing issuer or anchor: every certificate the user loaded (by file name, or the
+ * sample), then the built-in presets not in use (an anchor the user could switch to or add).
+ */
+async function remedyPool(
+  req: ChainSessionRequest,
+  reports: readonly ParseReport[],
+  all: readonly CertView[],
+): Promise<RemedyPoolEntry[]> {
+  const own: RemedyPoolEntry[] =
+    req.inputs.length === 0
+      ? all.map((certificate) => ({ certificate, source: 'the sample' }))
+      : reports.flatMap((r, i) =>
+          r.certificates.map((certificate) => ({ certificate, source: req.inputs[i]?.name ?? 'your file' })),
+        );
+  const unused = TRUST_STORE_PRESETS.map((p) => p.name).filter((name) => name !== req.trust);
+  const presets = await Promise.all(
+    unused.map(async (name) => {
+      const { pem } = await getTrustStore(name);
+      const parsedPreset = await parseCached(`trust store ${name}`, pem, '', () => parseCertificates(pem));
+      return parsedPreset.certificates.map((certificate) => ({ certificate, source: presetSource(name) }));
+    }),
+  );
+  return [...own, ...presets.flat()];
 }
 
 /** Up to this many certificates the graph shows every one the peer sent, related to the leaf or not. */

@@ -1,18 +1,21 @@
 /**
  * The Handshake Lab's engine (served off the main thread by tls.worker.ts): our TLS 1.2 client and server run
- * against each other in memory and the whole transcript comes back before the first step is shown. The
+ * against each other in memory and the whole event log comes back before the first step is shown. The
  * client's verifier is the one the CLI uses too (tls12/pki-verifier.ts: the certificate engine with OpenSSL 3
  * rules), so certificate faults end in the alert OpenSSL sends.
  */
 import {
+  type ApplicationDataEntry,
+  attackRecording,
+  type HandshakeRun,
   pemToDer,
   placeInTunnel,
-  runHandshake,
-  type ApplicationDataEntry,
-  type HandshakeRun,
   type PostgresEntry,
-  type Transcript,
-} from '../../lib/tls12/handshake/index';
+  type RecordingAttack,
+  runHandshake,
+  type EventLog,
+} from '../../lib/tls12/index';
+import { pkiVerifier } from '../../lib/tls12/pki-verifier';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -22,9 +25,7 @@ import {
   decodeStartupMessage,
   encodeSslRequest,
   encodeStartupMessage,
-} from '../../lib/tls12/postgres/index';
-import { pkiVerifier } from '../../lib/tls12/pki-verifier';
-import { attackRecording, type RecordingAttack } from '../../lib/tls12/recording';
+} from '../../lib/pgwire/index';
 import type { LabScenario } from '../views/handshake/scenario';
 
 const encoder = new TextEncoder();
@@ -58,7 +59,7 @@ function pgEntry(
  */
 function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup: Uint8Array): HandshakeRun {
   if (mode === 'none') return run;
-  const pre: Transcript = [];
+  const pre: EventLog = [];
   if (mode === 'sslrequest') {
     const request = encodeSslRequest();
     const answer = new Uint8Array([0x53]);
@@ -66,11 +67,10 @@ function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup:
     pre.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
   }
   const firstData = (from: 'client' | 'server') =>
-    run.transcript.find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === from)
-      ?.id;
+    run.eventLog.find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === from)?.id;
   const clientData = firstData('client');
   const serverData = firstData('server');
-  const tunnelled: Transcript = [];
+  const tunnelled: EventLog = [];
   if (clientData)
     tunnelled.push(
       pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true, clientData),
@@ -80,7 +80,7 @@ function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup:
       const { message, spans } = decodeBackendMessage(bytes);
       tunnelled.push(pgEntry('server', describeBackendMessage(message), bytes, spans, true, serverData));
     }
-  return { ...run, transcript: placeInTunnel([...pre, ...run.transcript, ...tunnelled]) };
+  return { ...run, eventLog: placeInTunnel([...pre, ...run.eventLog, ...tunnelled]) };
 }
 
 export async function runLab(s: LabScenario): Promise<HandshakeRun> {
@@ -121,12 +121,12 @@ export async function runLab(s: LabScenario): Promise<HandshakeRun> {
 
 /** The recording attack of the forward-secrecy story: the server key leaks after the fact. */
 export async function attackWithLeakedKey(
-  transcript: Transcript,
+  eventLog: EventLog,
   serverKeyPem: string,
 ): Promise<RecordingAttack> {
   const [key] = pemToDer(serverKeyPem, 'PRIVATE KEY');
   if (!key) throw new Error('The demo server key is missing');
-  return attackRecording(transcript, key);
+  return attackRecording(eventLog, key);
 }
 
 export const tlsMethods = { runLab, attackWithLeakedKey };

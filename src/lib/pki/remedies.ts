@@ -120,12 +120,21 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
       }));
     const caIssuers = top.aia?.caIssuers ?? [];
     const roots = candidates.filter((c) => c.selfSigned);
-    const from = (cs: readonly RemedyCandidate[]) =>
-      cs.map((c) => `${label(byId.get(c.id)!)} from ${c.source}`).join(', ');
+    // Each candidate once, with where it is: '"X" (in the Mozilla trust store), also in roots.pem,'.
+    const from = (cs: readonly RemedyCandidate[]) => {
+      const sources = new Map<string, string[]>();
+      for (const c of cs) sources.set(c.id, [...(sources.get(c.id) ?? []), c.source]);
+      return [...sources]
+        .map(([id, [first, ...more]]) => {
+          const also = more.length ? `, also in ${more.join(', ')},` : '';
+          return `${label(byId.get(id)!)} (in ${first})${also}`;
+        })
+        .join(' or ');
+    };
     if (roots.length) {
       push(`anchor:${top.issuer.key}`, {
         kind: 'add-anchor',
-        message: `add the root ${top.issuer.rfc4514} to the trust anchors: ${from(roots)}`,
+        message: `add the root ${from(roots)} to the trust anchors: it issued ${label(top)}`,
         certificate: certRef(top),
         issuer: top.issuer.rfc4514,
         candidates: roots,
@@ -134,7 +143,7 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
     const intermediates = candidates.filter((c) => !c.selfSigned);
     if (intermediates.length || !roots.length) {
       const where = intermediates.length
-        ? `; it is in ${from(intermediates)}`
+        ? `; ${from(intermediates)} can serve as it`
         : caIssuers.length
           ? `; no loaded file holds it, the certificate says it is at ${caIssuers.join(', ')}`
           : '; no loaded file holds it';
@@ -189,10 +198,11 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
     analysis.verdict.path.forEach((id, depth) => {
       if (depth === 0 || !sentIds.has(id) || needed.has(id)) return;
       const c = byId.get(id)!;
-      const position = analysis.certificates.findIndex((s) => s.id === id);
+      // Counted as a person counts: the server's own certificate is the 1st sent.
+      const position = analysis.certificates.findIndex((s) => s.id === id) + 1;
       push(`drop:${id}`, {
         kind: 'stop-sending',
-        message: `stop sending #${position} ${label(c)}: ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid) does not need it`,
+        message: `stop sending ${label(c)} (certificate ${position} of the ${analysis.certificates.length} sent): ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid) does not need it`,
         certificate: certRef(c),
       });
     });

@@ -9,7 +9,7 @@ import {
   SAMPLE_LEAF_SELF_SIGNED,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
-} from '../../content/sslmode/sample-pki.ts';
+} from './samples/server-pki.ts';
 import {
   SAMPLE_CLIENT_APP_CERT,
   SAMPLE_CLIENT_CA,
@@ -19,7 +19,7 @@ import {
   SAMPLE_CLIENT_OTHER_KEY,
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
-} from '../../content/sslmode/sample-client-pki.ts';
+} from './samples/client-pki.ts';
 import { isIpLiteral } from './hostname.ts';
 import { RULES, type RuleId } from './rules.ts';
 import type { Driver, Scenario } from './types.ts';

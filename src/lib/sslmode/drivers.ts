@@ -10,7 +10,7 @@ import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from './go-url.ts';
 import { ipBytes } from './hba.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from './py-url.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
+import { negotiateVersion, serverHba, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ConnectionOutcome, Driver, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -759,8 +759,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
     : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[
         cfg.host
       ]?.[0];
-  const hba = effectiveHba(s.server);
-  if (!hba.ok) throw new Error(hba.error);
+  const hbaLines = serverHba(s.server, log);
   if (!address || !listen.includes(address))
     return failed(`connection refused (${cfg.host}:${cfg.port})`, cfg.sslmode, 'Check host and port.');
 
@@ -864,7 +863,7 @@ export async function explainRuleTableDriver(s: Scenario, now: Date): Promise<Co
         );
       }
     }
-    const result = serverStartup(s.server, hba.lines, {
+    const result = serverStartup(s.server, hbaLines, {
       ssl: encrypted,
       user: cfg.user,
       database: cfg.database,

@@ -14,6 +14,13 @@ import { diagnoseError, reproductionMatch, type Diagnosis } from './diagnose.ts'
 export type * from './types.ts';
 export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
 export { parseHba, matchHba } from './hba.ts';
+export {
+  DEFAULT_SERVER_MAJOR,
+  effectiveHba,
+  majorVersionProblem,
+  presetSetting,
+  PRESET_HBA,
+} from './server.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
 export { RULES } from './rules.ts';
 export { DRIVER_RULES } from './drivers.ts';

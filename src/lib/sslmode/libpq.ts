@@ -9,7 +9,16 @@
 
 import { parseConninfo } from './conninfo.ts';
 import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange, tlsVersion } from './server.ts';
+import {
+  acceptsDirectTls,
+  DIRECT_TLS_SINCE,
+  negotiateVersion,
+  serverHba,
+  serverMajorVersion,
+  serverStartup,
+  serverTlsRange,
+  tlsVersion,
+} from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import {
   clientCertFix,
@@ -47,18 +56,6 @@ export const OPENSSL_WHEEL = "OpenSSL 3.5 as bundled with libpq 18 in psycopg's 
 
 function assumedOpenssl(major: number): string {
   return major >= 18 ? OPENSSL_WHEEL : OPENSSL_DEBIAN;
-}
-
-/** The server's major version when the scenario does not say (see ServerSpec.majorVersion). */
-export const DEFAULT_SERVER_MAJOR = 17;
-
-function serverMajorVersion(given: number | undefined): number {
-  if (given === undefined) return DEFAULT_SERVER_MAJOR;
-  if (!Number.isInteger(given) || given < 10 || given > 99)
-    throw new Error(
-      `server.majorVersion: expected a PostgreSQL major version such as 15 or 17 (an integer from 10), got ${JSON.stringify(given)}`,
-    );
-  return given;
 }
 
 /**
@@ -216,7 +213,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
     warnings: [],
     opensslBuild: assumedOpenssl(libpqMajor(s.client.version)),
   };
-  const serverMajor = serverMajorVersion(s.server.majorVersion);
+  const serverMajor = serverMajorVersion(s.server);
   const opts = resolveOptions(s, log);
   if ('error' in opts) {
     log.push(0, 'parse', 'fail', opts.error, 'libpq.options.parse');
@@ -236,7 +233,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const { major, sslmode } = opts;
   const files = s.client.files ?? {};
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
-  const hba = effectiveHba(s.server);
+  const hbaLines = serverHba(s.server, log);
   const lines: string[] = [];
   const listen = s.server.listen ?? ['127.0.0.1', '::1'];
   const serverRange = serverTlsRange(s.server);
@@ -251,8 +248,6 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
   const rootKey = opts.sslrootcert ?? '~/.postgresql/root.crt';
   const rootPem = rootIsSystem ? files['system'] : (files[rootKey] ?? files[rootPath]);
   const haveRootCert = rootIsSystem || rootPem !== undefined;
-
-  if (!hba.ok) throw new Error(hba.error);
 
   // The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files.
   const clientCert = await loadLibpqClientCert({
@@ -384,7 +379,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               'libpq.order',
             );
           }
-          if (opts.direct && (serverMajor < 17 || !s.server.ssl)) {
+          if (opts.direct && !acceptsDirectTls(s.server)) {
             // A server before 17 reads the ClientHello as a startup packet of absurd length and closes the
             // connection; a 17+ server with ssl off closes it too. OpenSSL 3 reports the EOF in the handshake as
             // SSL_R_UNEXPECTED_EOF_WHILE_READING (OpenSSL 1.1.1 would give libpq's "SSL SYSCALL error: EOF detected").
@@ -392,7 +387,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
               attempt,
               'ssl-response',
               'fail',
-              serverMajor < 17
+              serverMajor < DIRECT_TLS_SINCE
                 ? `The server is PostgreSQL ${serverMajor}: before 17 it does not accept TLS first, takes the ClientHello for an invalid startup packet and closes the connection.`
                 : 'ssl=off: the server closes a direct-TLS connection.',
               'libpq.sslnegotiation.direct',
@@ -608,7 +603,7 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
         }
         // StartupMessage, pg_hba.conf, authentication.
         const clientAddress = address;
-        const result = serverStartup(s.server, hba.lines, {
+        const result = serverStartup(s.server, hbaLines, {
           ssl: encrypted,
           user: opts.user,
           database: opts.database,

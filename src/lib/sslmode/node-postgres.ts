@@ -21,7 +21,7 @@ import {
 } from './clientcert.ts';
 import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
-import { effectiveHba, negotiateVersion, serverStartup, serverTlsRange } from './server.ts';
+import { negotiateVersion, serverHba, serverStartup, serverTlsRange } from './server.ts';
 import { StepLog, protectionFor } from './steps.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
@@ -229,6 +229,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       : `ssl off (${cfg.sslmode}): plaintext, no SSLRequest.`,
     'node.ssl.config',
   );
+  const hbaLines = serverHba(s.server, log);
   const listen = s.server.listen ?? ['127.0.0.1', '::1'];
   const addresses = isIpLiteral(cfg.host)
     ? [cfg.host]
@@ -459,9 +460,7 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     );
     peer = judgement.kind === 'accepted' ? judgement.peer : null;
   }
-  const hba = effectiveHba(s.server);
-  if (!hba.ok) throw new Error(hba.error);
-  const result = serverStartup(s.server, hba.lines, {
+  const result = serverStartup(s.server, hbaLines, {
     ssl: ssl.on,
     user: cfg.user,
     database: cfg.database,

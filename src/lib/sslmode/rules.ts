@@ -167,13 +167,13 @@ export const RULES = {
   ),
   'server.preset.azure': r(
     'server.preset.azure',
-    'Azure Flexible Server require_secure_transport=on (default) rejects non-TLS connections with the stock "no pg_hba.conf entry ... no encryption"; TLS 1.2+ only.',
-    'D: learn.microsoft.com azure/postgresql/flexible-server/how-to-connect-tls-ssl; enforcement mechanism vendor-internal (UNVERIFIED)',
+    'Azure Flexible Server require_secure_transport=on (default) rejects non-TLS connections with the stock "no pg_hba.conf entry ... no encryption"; TLS 1.2+ only. pg_hba.conf is the service\'s, written from its firewall rules, not the user\'s to edit: the preset applies its own lines.',
+    'D: learn.microsoft.com azure/postgresql/flexible-server/how-to-connect-tls-ssl, concepts-networking-public ("users aren\'t provided host or operating system access to view or modify configuration files such as pg_hba.conf"); enforcement mechanism vendor-internal (UNVERIFIED)',
   ),
   'server.preset.rds': r(
     'server.preset.rds',
-    'AWS RDS rds.force_ssl=1 (default for PG15+) turns host rules into hostssl, so plaintext gets "no pg_hba.conf entry ... no encryption".',
-    'D: docs.aws.amazon.com AmazonRDS PostgreSQL.Concepts.General.SSL; exact rules vendor-internal (UNVERIFIED)',
+    'AWS RDS rds.force_ssl=1 (the default from PostgreSQL 15 on; 0 before 15) turns host rules into hostssl, so plaintext gets "no pg_hba.conf entry ... no encryption".',
+    'D: docs.aws.amazon.com AmazonRDS PostgreSQL.Concepts.General.SSL, ssl-certificate-rotation-postgresql (the default by major version); exact rules vendor-internal (UNVERIFIED)',
   ),
   // ---- node-postgres
   'node.ssl.config': r(

@@ -8,6 +8,7 @@
 
 import type { PeerCertificate } from './clientcert.ts';
 import { encryptionLabel, matchHba, parseHba, type HbaLine } from './hba.ts';
+import type { StepLog } from './steps.ts';
 import type { ServerSpec, TlsVersion } from './types.ts';
 
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -37,26 +38,135 @@ export function serverTlsRange(server: ServerSpec): { min: TlsVersion; max: TlsV
   return { min, max };
 }
 
+/** The server's major version when the scenario does not say (see ServerSpec.majorVersion). */
+export const DEFAULT_SERVER_MAJOR = 17;
+
+/**
+ * The first major version that accepts a TLS ClientHello in place of the SSLRequest (libpq's
+ * `sslnegotiation=direct`). S: PG17 src/backend/tcop/backend_startup.c ProcessSSLStartup(); D: release-17.html.
+ */
+export const DIRECT_TLS_SINCE = 17;
+
+/** Why a value is not a PostgreSQL major version (an integer from 10, the first two-part number, to 99), or null. */
+export function majorVersionProblem(value: unknown): string | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 10 && value <= 99
+    ? null
+    : `expected a PostgreSQL major version such as 15 or 17 (an integer from 10), got ${JSON.stringify(value)}`;
+}
+
+/** server.majorVersion, checked, or the default. */
+export function serverMajorVersion(server: ServerSpec): number {
+  const given = server.majorVersion;
+  if (given === undefined) return DEFAULT_SERVER_MAJOR;
+  const problem = majorVersionProblem(given);
+  if (problem !== null) throw new Error(`server.majorVersion: ${problem}`);
+  return given;
+}
+
+/**
+ * Whether the server accepts direct TLS: ssl on and PostgreSQL 17 or later. A server before 17 reads the
+ * ClientHello as a startup packet of absurd length and closes the connection; a 17+ server with ssl off closes too.
+ */
+export function acceptsDirectTls(server: ServerSpec): boolean {
+  return server.ssl && serverMajorVersion(server) >= DIRECT_TLS_SINCE;
+}
+
+/**
+ * RDS `rds.force_ssl` when the scenario does not set it: 0 before PostgreSQL 15, 1 from 15 on
+ * (D: docs.aws.amazon.com/AmazonRDS/latest/UserGuide/ssl-certificate-rotation-postgresql.html, "By default, the
+ * rds.force_ssl parameter is set to 0 (off) for DB instances using PostgreSQL versions before 15 ... set to 1 (on)
+ * for ... version 15 and higher major versions").
+ */
+export const RDS_FORCE_SSL_SINCE = 15;
+
+/** The pg_hba lines a preset uses when the scenario gives none: the service's file is not the user's to edit. */
+export const PRESET_HBA: readonly string[] = [
+  'host all all 0.0.0.0/0 scram-sha-256',
+  'host all all ::/0 scram-sha-256',
+];
+
+/** A setting a managed-service preset applies, with its value in this scenario and why. */
+export interface PresetSetting {
+  readonly name: string;
+  readonly value: string;
+  /** 'scenario': the scenario set it; 'default': the service's default (for this server version). */
+  readonly from: 'scenario' | 'default';
+}
+
+/** What a managed-service preset does to the server: its setting and whether it forces TLS. */
+export function presetSetting(server: ServerSpec): (PresetSetting & { readonly forcesTls: boolean }) | null {
+  if (server.preset === 'azure-flexible') {
+    const on = server.requireSecureTransport ?? true;
+    return {
+      name: 'require_secure_transport',
+      value: on ? 'on' : 'off',
+      from: server.requireSecureTransport === undefined ? 'default' : 'scenario',
+      forcesTls: on,
+    };
+  }
+  if (server.preset === 'aws-rds') {
+    const on = server.rdsForceSsl ?? serverMajorVersion(server) >= RDS_FORCE_SSL_SINCE;
+    return {
+      name: 'rds.force_ssl',
+      value: on ? '1' : '0',
+      from: server.rdsForceSsl === undefined ? 'default' : 'scenario',
+      forcesTls: on,
+    };
+  }
+  return null;
+}
+
 /**
  * pg_hba lines after a managed-service preset: with Azure require_secure_transport=on or RDS rds.force_ssl=1,
- * `host` lines act as `hostssl` (the observed symptom; the vendors' exact mechanism is not public).
+ * `host` lines act as `hostssl` (the observed symptom; the vendors' exact mechanism is not public), and each such
+ * line's text says so, so that a step naming the matched line names what the server applied.
  */
 export function effectiveHba(
   server: ServerSpec,
 ): { ok: true; lines: HbaLine[] } | { ok: false; error: string } {
-  const hbaText =
-    server.hba.length > 0 || !server.preset
-      ? server.hba
-      : ['host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256'];
+  const hbaText = server.hba.length > 0 || !server.preset ? server.hba : PRESET_HBA;
   const parsed = parseHba(hbaText);
   if (!parsed.ok) return { ok: false, error: `pg_hba.conf line ${parsed.line}: ${parsed.error}` };
-  const forceSsl =
-    (server.preset === 'azure-flexible' && server.requireSecureTransport !== false) ||
-    (server.preset === 'aws-rds' && server.rdsForceSsl !== false);
-  const lines = forceSsl
-    ? parsed.lines.map((l) => (l.type === 'host' ? { ...l, type: 'hostssl' as const } : l))
+  const lines = presetSetting(server)?.forcesTls
+    ? parsed.lines.map((l) =>
+        l.type === 'host'
+          ? { ...l, type: 'hostssl' as const, text: l.text.replace(/^host\b/, 'hostssl') }
+          : l,
+      )
     : parsed.lines;
   return { ok: true, lines };
+}
+
+/**
+ * The `server-config` step of a scenario with a managed-service preset: the setting it applied and the pg_hba
+ * lines the server then uses, in order (null without a preset), so the steps name the lines that a later pg_hba
+ * step picks from.
+ */
+function serverConfigStep(
+  server: ServerSpec,
+  lines: readonly HbaLine[],
+): { detail: string; rule: 'server.preset.azure' | 'server.preset.rds' } | null {
+  const setting = presetSetting(server);
+  if (!setting) return null;
+  const service = server.preset === 'azure-flexible' ? 'Azure Flexible Server' : 'AWS RDS';
+  const given = server.hba.length > 0 ? "the scenario's pg_hba.conf" : "the service's own pg_hba.conf";
+  const applied = lines.map((l) => `line ${l.line}: ${l.text}`).join('; ');
+  return {
+    detail: `${service}, PostgreSQL ${serverMajorVersion(server)}: ${setting.name} = ${setting.value}${setting.from === 'default' ? ' (the default)' : ''}${setting.forcesTls ? ', so host lines act as hostssl' : ''}. The server applies ${given}: ${applied || 'no lines'}.`,
+    rule: server.preset === 'azure-flexible' ? 'server.preset.azure' : 'server.preset.rds',
+  };
+}
+
+/**
+ * The pg_hba lines the server applies (an unparseable file throws: the scenario is wrong, not the connection),
+ * recording the `server-config` step first when a preset decides them.
+ */
+export function serverHba(server: ServerSpec, log: StepLog): HbaLine[] {
+  const hba = effectiveHba(server);
+  if (!hba.ok) throw new Error(hba.error);
+  const step = serverConfigStep(server, hba.lines);
+  if (step) log.push(0, 'server-config', 'info', step.detail, step.rule);
+  return hba.lines;
 }
 
 /**

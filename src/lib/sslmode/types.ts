@@ -63,11 +63,14 @@ export interface ServerSpec {
    * libpq's direct-TLS ClientHello (`sslnegotiation=direct`) as a malformed startup packet and closes the connection.
    */
   readonly majorVersion?: number;
-  /** Managed-service preset whose documented settings are applied on top of `hba` (see presets.ts). */
+  /**
+   * Managed-service preset whose documented setting is applied on top of `hba` (server.ts presetSetting); with
+   * `hba` empty, the preset's own lines (the service's pg_hba.conf is not the user's to edit).
+   */
   readonly preset?: ServerPreset;
   /** Azure Flexible Server `require_secure_transport` (default on under the azure preset). */
   readonly requireSecureTransport?: boolean;
-  /** AWS RDS `rds.force_ssl` (default 1 for PG15+ under the aws preset). */
+  /** AWS RDS `rds.force_ssl` (default under the aws preset: 1 from majorVersion 15 on, else 0). */
   readonly rdsForceSsl?: boolean;
 }
 
@@ -82,6 +85,8 @@ export interface Scenario {
 
 export type StepKind =
   | 'parse'
+  /** A managed-service preset's settings and the pg_hba lines the server applies (attempt 0). */
+  | 'server-config'
   | 'tcp'
   | 'ssl-request'
   | 'ssl-response'

@@ -14,7 +14,7 @@ import {
   openRecord,
   type CryptoProvider,
 } from './crypto/index.ts';
-import type { MessageEntry, RecordEntry, Transcript } from './handshake/transcript.ts';
+import type { MessageEntry, RecordEntry, EventLog } from './handshake/event-log.ts';
 import type { HandshakeMessage } from './wire/handshake.ts';
 
 export interface DecryptedRecord {
@@ -36,10 +36,10 @@ export type RecordingAttack =
   | { readonly decrypted: false; readonly suite: string; readonly explanation: string };
 
 function message<T extends HandshakeMessage['type']>(
-  transcript: Transcript,
+  eventLog: EventLog,
   type: T,
 ): (MessageEntry & { message: Extract<HandshakeMessage, { type: T }> }) | undefined {
-  return transcript.find(
+  return eventLog.find(
     (e): e is MessageEntry & { message: Extract<HandshakeMessage, { type: T }> } =>
       e.kind === 'message' && e.message.type === type,
   );
@@ -50,13 +50,13 @@ function message<T extends HandshakeMessage['type']>(
  * recovers the pre-master secret, derives the keys and opens every encrypted record.
  */
 export async function attackRecording(
-  transcript: Transcript,
+  eventLog: EventLog,
   serverPrivateKey: Uint8Array,
   provider: CryptoProvider = createCryptoProvider(),
 ): Promise<RecordingAttack> {
-  const hello = message(transcript, 'client_hello');
-  const serverHello = message(transcript, 'server_hello');
-  const cke = message(transcript, 'client_key_exchange');
+  const hello = message(eventLog, 'client_hello');
+  const serverHello = message(eventLog, 'server_hello');
+  const cke = message(eventLog, 'client_key_exchange');
   if (!hello || !serverHello || !cke) {
     return {
       decrypted: false,
@@ -90,7 +90,7 @@ export async function attackRecording(
   if (ems) {
     // RFC 7627 §3: the hash of every handshake message up to and including the ClientKeyExchange.
     const messages: Uint8Array[] = [];
-    for (const e of transcript) {
+    for (const e of eventLog) {
       if (e.kind !== 'message') continue;
       messages.push(e.bytes);
       if (e === cke) break;
@@ -105,7 +105,7 @@ export async function attackRecording(
     ...(sessionHash ? { sessionHash } : {}),
   });
   const records: DecryptedRecord[] = [];
-  for (const e of transcript) {
+  for (const e of eventLog) {
     if (e.kind !== 'record' || !e.encrypted) continue;
     const r = e as RecordEntry;
     const { plaintext } = await openRecord(provider, suite, directionKeys(session.keys, r.from), {

@@ -20,7 +20,7 @@ async function secrets(suite: number, extendedMasterSecret: boolean): Promise<Se
     now: Date.UTC(2026, 0, 1),
   });
   expect(run.ok).toBe(true);
-  return run.transcript.filter((e): e is SecretEntry => e.kind === 'secret');
+  return run.eventLog.filter((e): e is SecretEntry => e.kind === 'secret');
 }
 
 /** Runs the command line with the real openssl and returns its output as plain lower-case hex. */

@@ -8,7 +8,7 @@ import type {
   ClientConfig,
   HandshakeSummary,
   ServerConfig,
-  TranscriptEntry,
+  EventLogEntry,
 } from '../../../src/lib/tls12/handshake/index.ts';
 import { memoryDuplexPair } from './memory-duplex.ts';
 
@@ -71,9 +71,9 @@ export function openSslToOurServer(
   return { ours, socket, keylog, connected, error };
 }
 
-export function summaryOf(transcript: readonly TranscriptEntry[]): HandshakeSummary {
-  const e = transcript.find((x) => x.kind === 'handshake_complete');
-  if (!e || e.kind !== 'handshake_complete') throw new Error('no handshake_complete in the transcript');
+export function summaryOf(eventLog: readonly EventLogEntry[]): HandshakeSummary {
+  const e = eventLog.find((x) => x.kind === 'handshake_complete');
+  if (!e || e.kind !== 'handshake_complete') throw new Error('no handshake_complete in the event log');
   return e.summary;
 }
 

@@ -110,3 +110,62 @@ describe('the Chain Lab worker session', () => {
     expect(changed.report.certificateCount).toBe(1);
   });
 });
+
+describe('the Chain Lab worker session: roles and what would make it pass', () => {
+  const leafPem = read('leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem');
+  const ca07Ms = read('int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem');
+  const mozillaBundle = readFileSync('fixtures/ca-certificates/mozilla.pem', 'utf8');
+
+  it('a CA bundle loaded as the trust store, then a leaf: the verdict is about the leaf', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [
+        { name: 'ca-certificates.crt', content: mozillaBundle, role: 'trust' },
+        { name: 'leaf.pem', content: leafPem },
+        { name: 'ca07.pem', content: ca07Ms, role: 'pool' },
+      ],
+      trust: 'loaded',
+      hostname: 'www.microsoft.com',
+    });
+    expect(result.analysis?.leaf?.subject.rfc4514).toMatch(/^CN=www\.microsoft\.com,/);
+    expect(result.analysis?.verdict.valid).toBe(true);
+    // Only the file loaded as the server's chain offers the server's certificate.
+    expect(result.pool.filter((p) => p.chain).map((p) => p.subject.split(',')[0])).toEqual([
+      'CN=www.microsoft.com',
+    ]);
+    expect(result.pool.filter((p) => p.trust).length).toBeGreaterThan(100);
+  });
+
+  it('a pool file never supplies the server certificate, even when it is the only non-CA', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [
+        { name: 'ca07.pem', content: ca07Ms },
+        { name: 'more.pem', content: leafPem, role: 'pool' },
+      ],
+      trust: 'azure-postgresql',
+    });
+    expect(result.analysis?.leaf?.subject.rfc4514).toMatch(/^CN=Microsoft Azure RSA TLS Issuing CA 07,/);
+  });
+
+  it('Azure at 2026-11-27 trusting only DigiCert Global Root G2: add the Microsoft root (in a preset), and the leaf expired in 2024', async () => {
+    const result = await runChainSession({
+      ...base,
+      time: new Date('2026-11-27T12:00:00Z'),
+      hostname: 'www.microsoft.com',
+      inputs: [
+        { name: 'served.pem', content: served },
+        { name: 'g2.pem', content: read('root_digicert-global-root-g2.pem'), role: 'trust' },
+      ],
+      trust: 'loaded',
+    });
+    expect(result.analysis?.verdict.error?.message).toBe('unable to get local issuer certificate');
+    const texts = result.remedies.map((r) => r.text);
+    expect(texts).toContain(
+      'add the root "Microsoft RSA Root Certificate Authority 2017" (in the Mozilla trust store), also in the Azure Database for PostgreSQL trust store, to the trust anchors: it issued "Microsoft Azure RSA TLS Issuing CA 07"',
+    );
+    expect(texts).toContain(
+      '"www.microsoft.com" is valid from 2023-09-14 to 2024-09-08; the check date 2026-11-27 is after that.',
+    );
+  });
+});

@@ -26,6 +26,18 @@ describe('the core purity rule', () => {
     expect(messages.filter((m) => m.startsWith('no-restricted-globals'))).toHaveLength(2);
   });
 
+  it('rejects prose and app modules in every engine, the PKI adapter included', async () => {
+    const code = [
+      "import { MODES } from '../../content/sslmode/modes.ts';",
+      "import { parseHash } from '../../app/url/hash.ts';",
+      'export const used = [MODES, parseHash];',
+    ].join('\n');
+    for (const file of ['src/lib/sslmode/probe.ts', 'src/lib/pki/adapter/probe.ts']) {
+      const messages = await ruleIds(code, file);
+      expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(2);
+    }
+  });
+
   it('lets the PKI adapter, and only it, import the certificate libraries', async () => {
     const code = "import * as pkijs from 'pkijs';\nexport const used = pkijs;\n";
     expect(await ruleIds(code, 'src/lib/pki/parse.ts')).toEqual([]);

@@ -124,7 +124,7 @@ describe('tls-lab chain: the answer first', () => {
       'NOT VALID for openssl-3: error 20 at 1 depth lookup: unable to get local issuer certificate',
     );
     expect(r.out).toContain(
-      '  - add the root CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US to the trust anchors: "DigiCert Global Root G2" from the mozilla preset (--trust mozilla)',
+      '  - add the root "DigiCert Global Root G2" (in the mozilla preset, --trust mozilla), also in the azure-postgresql preset, --trust azure-postgresql, to the trust anchors: it issued "Microsoft Azure RSA TLS Issuing CA 07"',
     );
   });
 
@@ -201,7 +201,7 @@ describe('tls-lab chain: the answer first', () => {
       'NOT VALID for openssl-1.0.2: error 10 at 2 depth lookup:certificate has expired',
     );
     expect(r.out).toContain(
-      '  - stop sending #1 "ISRG Root X1": openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
+      '  - stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
     );
     expect(r.out).toContain('  openssl-3  valid');
   });

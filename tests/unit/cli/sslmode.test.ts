@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 
 async function sslmode(args: string[]) {
   const io = memoryIo();
@@ -136,6 +136,16 @@ describe('tls-lab sslmode: bad input exits 2 with one sentence naming the file a
       () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, certificateChain: '@nope.pem' } }))],
       /cannot read server\.certificateChain file .*nope\.pem: no such file/,
     ],
+    [
+      'the legacy server.version (one field: server.majorVersion)',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, version: '16' } }))],
+      /scenario\.json: server\.version is not a scenario field; write the server's PostgreSQL major version as server\.majorVersion, a number/,
+    ],
+    [
+      'a string majorVersion',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, majorVersion: '16' } }))],
+      /server\.majorVersion: expected a PostgreSQL major version such as 15 or 17 \(an integer from 10\), got "16"/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -147,6 +157,41 @@ describe('tls-lab sslmode: bad input exits 2 with one sentence naming the file a
       expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
     });
   }
+});
+
+describe("the server's version is server.majorVersion", () => {
+  const direct = (majorVersion: number) =>
+    rawFile(
+      JSON.stringify({
+        client: { driver: 'libpq', conninfo: 'host=127.0.0.1 sslmode=require sslnegotiation=direct' },
+        server: { ...GOOD.server, certificateChain: SAMPLE_LEAF_GOOD, majorVersion },
+        time: '2026-01-01T00:00:00Z',
+      }),
+    );
+  it('sslnegotiation=direct fails against 16 and connects to 17', async () => {
+    const old = await sslmode([direct(16)]);
+    expect(old.code).toBe(1);
+    expect(old.lines[1]).toBe(
+      '  connection to server at "127.0.0.1", port 5432 failed: SSL error: unexpected eof while reading',
+    );
+    expect(old.out).toContain('The server is PostgreSQL 16: before 17 it does not accept TLS first');
+    expect((await sslmode([direct(17)])).code).toBe(0);
+  });
+  it("the RDS preset's rds.force_ssl default follows it", async () => {
+    const rds = (majorVersion: number) =>
+      rawFile(
+        JSON.stringify({
+          client: { driver: 'libpq', conninfo: 'host=127.0.0.1 user=app password=pw sslmode=disable' },
+          server: { ssl: true, hba: [], preset: 'aws-rds', majorVersion },
+        }),
+      );
+    const r14 = await sslmode([rds(14)]);
+    expect(r14.code).toBe(0);
+    expect(r14.out).toContain('AWS RDS, PostgreSQL 14: rds.force_ssl = 0 (the default)');
+    const r15 = await sslmode([rds(15)]);
+    expect(r15.code).toBe(1);
+    expect(r15.lines[1]).toContain('no pg_hba.conf entry for host "127.0.0.1"');
+  });
 });
 
 describe('explainConnection reports the server certificate it reasoned about', () => {

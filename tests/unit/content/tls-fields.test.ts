@@ -27,7 +27,7 @@ describe('TLS field explanations', () => {
 
 describe('PostgreSQL field explanations', () => {
   it('explain every field of the framing the Handshake Lab shows', async () => {
-    const pg = await import('../../../src/lib/tls12/postgres/index');
+    const pg = await import('../../../src/lib/pgwire/index');
     const { walkSpans } = await import('../../../src/lib/bytes/spans');
     const startup = pg.encodeStartupMessage({ user: 'app', database: 'app', application_name: 'tls-lab' });
     const samples = [

@@ -61,7 +61,7 @@ describe('whatWouldPass', () => {
     expect(m?.caIssuers).toEqual([
       'http://www.microsoft.com/pkiops/certs/Microsoft%20Azure%20RSA%20TLS%20Issuing%20CA%2007%20-%20xsign.crt',
     ]);
-    expect(m?.message).toContain('it is in "Microsoft Azure RSA TLS Issuing CA 07" from ca07.pem');
+    expect(m?.message).toContain('; "Microsoft Azure RSA TLS Issuing CA 07" (in ca07.pem) can serve as it');
   });
 
   it('a missing root: the anchor to add, from the loaded file that holds it', async () => {
@@ -72,7 +72,7 @@ describe('whatWouldPass', () => {
     expect(r.remedies.map((m) => m.kind)).toEqual(['add-anchor']);
     expect(r.remedies[0]?.candidates?.map((c) => c.source)).toEqual(['g2.pem']);
     expect(r.remedies[0]?.message).toBe(
-      'add the root CN=DigiCert Global Root G2,OU=www.digicert.com,O=DigiCert Inc,C=US to the trust anchors: "DigiCert Global Root G2" from g2.pem',
+      'add the root "DigiCert Global Root G2" (in g2.pem) to the trust anchors: it issued "Microsoft Azure RSA TLS Issuing CA 07"',
     );
   });
 
@@ -126,7 +126,7 @@ describe('whatWouldPass', () => {
     const drop = r.remedies.find((m) => m.kind === 'stop-sending');
     expect(drop?.certificate?.subject).toBe('CN=ISRG Root X1,O=Internet Security Research Group,C=US');
     expect(drop?.message).toMatch(
-      /^stop sending #1 "ISRG Root X1": openssl-1\.0\.2 builds its chain through it/,
+      /^stop sending "ISRG Root X1" \(certificate 2 of the 2 sent\): openssl-1\.0\.2 builds its chain through it/,
     );
     // Plain data: crosses the worker boundary.
     expect(structuredClone(r.remedies)).toEqual(r.remedies);
@@ -212,7 +212,7 @@ describe('verdictAdvice: the Chain Lab card says each fact once', () => {
       served.map((certificate) => ({ certificate, source: 'served' })),
     ).map((a) => a.text);
     expect(texts).toEqual([
-      'stop sending #1 "ISRG Root X1": openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
+      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
       '"DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that.',
       'Every certificate on this path is valid from 2021-01-20 to 2021-09-30.',
     ]);

@@ -8,7 +8,7 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 import {
   SAMPLE_CLIENT_APP_CERT,
   SAMPLE_CLIENT_APP_KEY,
@@ -19,7 +19,7 @@ import {
   SAMPLE_CLIENT_OTHER_KEY,
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
-} from '../../../src/content/sslmode/sample-client-pki.ts';
+} from '../../../src/lib/sslmode/samples/client-pki.ts';
 import {
   loadLibpqClientCert,
   nodeAlertMessage,

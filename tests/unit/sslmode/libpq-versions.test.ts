@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
-import { SAMPLE_LEAF_GOOD } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD } from '../../../src/lib/sslmode/samples/server-pki.ts';
 
 const HOST = 'connection to server at "127.0.0.1", port 5432 failed: ';
 const scenario = (version: string, conninfo: string, server: Partial<Scenario['server']> = {}): Scenario => ({

@@ -5,7 +5,7 @@
  * pre-8.23.1 "localhost" check for IP hosts (spec §3.3, seen on pg 8.23.0).
  */
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
 

@@ -1,10 +1,10 @@
 /**
  * Every outcome explains itself: each step names a rule that exists and carries that rule's source, attempts are
  * numbered in order, and the protection summary agrees with what was verified. Checked over a grid of libpq and
- * node-postgres scenarios on the sample PKI (src/content/sslmode/sample-pki.ts).
+ * node-postgres scenarios on the sample PKI (src/lib/sslmode/samples/server-pki.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A, SAMPLE_ROOT_B } from '../../../src/content/sslmode/sample-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A, SAMPLE_ROOT_B } from '../../../src/lib/sslmode/samples/server-pki.ts';
 import { RULES, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
 

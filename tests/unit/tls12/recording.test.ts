@@ -21,7 +21,7 @@ describe('a recorded session after the server key leaks', () => {
     it(`decrypts completely with static RSA (TLS_RSA_WITH_AES_128_GCM_SHA256, EMS ${ems ? 'on' : 'off'})`, async () => {
       const run = await record(0x009c, ems);
       expect(run.ok).toBe(true);
-      const attack = await attackRecording(run.transcript, key);
+      const attack = await attackRecording(run.eventLog, key);
       expect(attack.decrypted).toBe(true);
       if (!attack.decrypted) return;
       // The attacker's master secret is the one both endpoints used.
@@ -36,7 +36,7 @@ describe('a recorded session after the server key leaks', () => {
   it('stays closed with ECDHE: the long-term key only signed the ephemeral share', async () => {
     const run = await record(0xc02f, true);
     expect(run.ok).toBe(true);
-    const attack = await attackRecording(run.transcript, key);
+    const attack = await attackRecording(run.eventLog, key);
     expect(attack).toMatchObject({ decrypted: false, suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' });
   });
 });

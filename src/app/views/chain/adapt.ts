@@ -1,10 +1,12 @@
 import type { CertView, ChainAnalysis } from '../../../lib/pki/index';
-import { shortName, type ChainVM } from './view-model';
+import { type ChainVM } from './view-model';
+import { distinctLabels, labelFacts } from '../../lib/chain-labels';
 
 /** The engine's ChainAnalysis as the Chain Lab draws it. */
 export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
   const certificates = new Map<string, CertView>();
   for (const c of [...analysis.certificates, ...analysis.anchors]) certificates.set(c.id, c);
+  const labels = distinctLabels([...certificates.values()].map(labelFacts));
   const paths = analysis.paths.map((p, index) => ({
     index,
     certificateIds: p.certificates,
@@ -26,11 +28,13 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     : -1;
   return {
     certificates,
+    labels,
     paths,
     truncated: analysis.truncated,
     verdict: {
       valid: analysis.verdict.valid,
       ...(pathIndex >= 0 ? { pathIndex } : {}),
+      tried: chosen ?? [],
       ...(analysis.verdict.error
         ? { error: { code: analysis.verdict.error.code, message: analysis.verdict.error.message } }
         : {}),
@@ -38,7 +42,8 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     },
     nodes: analysis.graph.nodes.map((n) => ({
       id: n.id,
-      label: shortName(certificates.get(n.id)) || n.subject,
+      label: labels.get(n.id)?.name || n.subject,
+      detail: labels.get(n.id)?.detail ?? '',
       trusted: n.trusted,
       served: n.servedIndex !== undefined,
       identity: n.identity,

@@ -16,8 +16,10 @@ export interface IdentityBox {
   readonly height: number;
 }
 
-export const NODE_WIDTH = 230;
+export const NODE_WIDTH = 300;
 export const NODE_HEIGHT = 54;
+/** A node with a second line that tells it apart from another of the same name (issuer or dates). */
+export const NODE_HEIGHT_DETAILED = 72;
 
 /**
  * Lays out the issuer graph with dagre: roots at the top, the leaf at the bottom ("signed by" points up).
@@ -27,7 +29,8 @@ export function layoutGraph(nodes: readonly GraphNodeVM[], edges: readonly Graph
   const g = new Graph({ multigraph: true });
   g.setGraph({ rankdir: 'BT', nodesep: 28, ranksep: 64, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const nodeHeight = nodes.some((n) => n.detail) ? NODE_HEIGHT_DETAILED : NODE_HEIGHT;
+  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: nodeHeight });
   edges.forEach((e, i) => g.setEdge(e.child, e.issuer, {}, String(i)));
   layout(g);
   const placed: PlacedNode[] = nodes.map((n) => ({ ...n, x: g.node(n.id).x ?? 0, y: g.node(n.id).y ?? 0 }));
@@ -46,11 +49,18 @@ export function layoutGraph(nodes: readonly GraphNodeVM[], edges: readonly Graph
     boxes.push({
       identity,
       x: Math.min(...xs) - NODE_WIDTH / 2 - pad,
-      y: Math.min(...ys) - NODE_HEIGHT / 2 - pad - 14,
+      y: Math.min(...ys) - nodeHeight / 2 - pad - 14,
       width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 2 * pad,
-      height: Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 2 * pad + 14,
+      height: Math.max(...ys) - Math.min(...ys) + nodeHeight + 2 * pad + 14,
     });
   }
   const size = g.graph();
-  return { nodes: placed, edges: placedEdges, boxes, width: size.width ?? 400, height: size.height ?? 200 };
+  return {
+    nodes: placed,
+    edges: placedEdges,
+    boxes,
+    nodeHeight,
+    width: size.width ?? 400,
+    height: size.height ?? 200,
+  };
 }

@@ -1,4 +1,5 @@
 import type { CertView } from '../../../lib/pki/types';
+import { nameOf, type CertLabel } from '../../lib/chain-labels';
 
 /** What the Chain Lab's components draw, derived from the engine's ChainAnalysis (see adapt.ts). */
 export interface ReasonVM {
@@ -19,6 +20,8 @@ export interface PathVM {
 export interface VerdictVM {
   readonly valid: boolean;
   readonly pathIndex?: number;
+  /** The certificates of the path the profile tried, leaf first (a dead end is not among `paths`). */
+  readonly tried: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
   readonly trace: readonly string[];
 }
@@ -26,6 +29,8 @@ export interface VerdictVM {
 export interface GraphNodeVM {
   readonly id: string;
   readonly label: string;
+  /** What tells it apart from a certificate of the same name (issuer, dates); '' when its name is unique. */
+  readonly detail: string;
   readonly trusted: boolean;
   readonly served: boolean;
   /** Certificates sharing subject and key (cross-signed faces of one CA) share this. */
@@ -41,6 +46,8 @@ export interface GraphEdgeVM {
 
 export interface ChainVM {
   readonly certificates: ReadonlyMap<string, CertView>;
+  /** Each certificate's label (chain-labels.ts): the same in the graph and in every list. */
+  readonly labels: ReadonlyMap<string, CertLabel>;
   readonly paths: readonly PathVM[];
   readonly verdict: VerdictVM;
   readonly truncated: boolean;
@@ -49,7 +56,5 @@ export interface ChainVM {
 }
 
 export function shortName(cert: CertView | undefined): string {
-  if (!cert) return '(unknown certificate)';
-  const cn = cert.subject.rdns.flat().find((a) => a.type === 'CN')?.value;
-  return cn ?? cert.subject.rfc4514;
+  return cert ? nameOf(cert.subject) : '(unknown certificate)';
 }

@@ -1,81 +1,445 @@
 /**
  * A capture opened from a file (`tls-lab handshake --connect ... --json`): read with a clear error for anything
  * else, and described by what its own bytes say (the ClientHello and ServerHello), never by the lab's controls.
+ *
+ * Reading never trusts the file's decoded fields: a record's header fields and field tree, and a handshake
+ * message's fields and field tree, are decoded again from their bytes (as the engine decoded them), so what the
+ * lab shows is what the bytes say. Everything else the views read is checked for its type and range. Whatever
+ * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
  */
+import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
 import {
-  transcriptFromJson,
+  CipherSuite,
+  decodeHandshake,
+  decodeRecord,
+  HandshakeType,
+  keyExchangeOf,
+  NamedGroup,
+  ProtocolVersion,
+  type ClientHello,
   type HandshakeRun,
+  type HandshakeSummary,
+  type KeyExchange,
   type MessageEntry,
-  type Transcript,
-} from '../../../lib/tls12/handshake/index';
-import type { ClientHello } from '../../../lib/tls12/wire/client-hello';
-import type { ServerHello } from '../../../lib/tls12/wire/server-hello';
-import { CipherSuite, NamedGroup, ProtocolVersion } from '../../../lib/tls12/wire/code-points';
-
-const KINDS = new Set([
-  'record',
-  'message',
-  'change_cipher_spec',
-  'secret',
-  'alert',
-  'application_data',
-  'handshake_complete',
-  'closed',
-  'postgres',
-]);
+  type Role,
+  type ServerHello,
+  type EventLog,
+  type EventLogEntry,
+} from '../../../lib/tls12/index';
 
 const EXPECTED = 'expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json`';
 
-/** The run a capture file holds, or an Error saying what is wrong with it and where. */
-export function parseCapture(text: string): HandshakeRun {
+/** Why a file is not a capture, and where. */
+export interface CaptureError {
+  /** What is wrong, in words. */
+  reason: string;
+  /** The JSON path of the offending value (`$[3].bytes`), once the file parsed as JSON. */
+  path?: string;
+  /** A byte offset: into the file's text for a JSON syntax error, or into the bytes (or hex digits) at `path`. */
+  offset?: number;
+}
+
+export type CaptureResult = { ok: true; run: HandshakeRun } | { ok: false; error: CaptureError };
+
+/** "capture.json is not a tls-lab capture because ... (at $[3].bytes, byte offset 12)". */
+export function describeCaptureError(error: CaptureError, file = 'this file'): string {
+  const at = [error.path, error.offset !== undefined ? `byte offset ${error.offset}` : undefined]
+    .filter((x) => x !== undefined)
+    .join(', ');
+  return `${file} is not a tls-lab capture because ${error.reason}${at ? ` (at ${at})` : ''}`;
+}
+
+class Invalid {
+  constructor(
+    readonly reason: string,
+    readonly path: string,
+    readonly offset?: number,
+  ) {}
+}
+
+function invalid(reason: string, path: string, offset?: number): never {
+  throw new Invalid(reason, path, offset);
+}
+
+const describe = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : `${typeof v === 'object' ? 'an' : 'a'} ${typeof v}`;
+
+type Obj = Record<string, unknown>;
+
+function object(v: unknown, path: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    invalid(`it is ${describe(v)}, not an object`, path);
+  return v as Obj;
+}
+
+function string(o: Obj, key: string, path: string): string {
+  const v = o[key];
+  if (typeof v !== 'string')
+    invalid(`"${key}" is ${v === undefined ? 'missing' : describe(v)}, not a string`, `${path}.${key}`);
+  return v;
+}
+
+function integer(o: Obj, key: string, path: string, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+    invalid(
+      `"${key}" is ${typeof v === 'number' ? String(v) : v === undefined ? 'missing' : describe(v)}, not an integer from 0 to ${max}`,
+      `${path}.${key}`,
+    );
+  return v;
+}
+
+function boolean(o: Obj, key: string, path: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean')
+    invalid(`"${key}" is ${v === undefined ? 'missing' : describe(v)}, not true or false`, `${path}.${key}`);
+  return v;
+}
+
+function role(o: Obj, path: string): Role {
+  const v = o.from;
+  if (v !== 'client' && v !== 'server')
+    invalid(`"from" is ${JSON.stringify(v) ?? 'missing'}, not "client" or "server"`, `${path}.from`);
+  return v;
+}
+
+function strings(o: Obj, key: string, path: string): string[] {
+  const v = o[key];
+  if (!Array.isArray(v))
+    invalid(
+      `"${key}" is ${v === undefined ? 'missing' : describe(v)}, not a list of strings`,
+      `${path}.${key}`,
+    );
+  v.forEach((x, i) => {
+    if (typeof x !== 'string') invalid(`it is ${describe(x)}, not a string`, `${path}.${key}[${i}]`);
+  });
+  return v as string[];
+}
+
+/** Bytes written as `{ "$hex": "..." }` (eventLogToJson). */
+function hexValue(v: unknown, path: string): Uint8Array {
+  if (typeof v !== 'object' || v === null || typeof (v as Obj).$hex !== 'string')
+    invalid(`it is ${v === undefined ? 'missing' : describe(v)}, not bytes ({"$hex": "..."})`, path);
+  const hex = (v as { $hex: string }).$hex;
+  const bad = hex.search(/[^0-9a-fA-F]/);
+  if (bad >= 0) invalid(`its hex has ${JSON.stringify(hex[bad])} at digit ${bad}`, `${path}.$hex`);
+  if (hex.length % 2 !== 0)
+    invalid(
+      `its hex has an odd number of digits (${hex.length}): the last byte is cut short`,
+      `${path}.$hex`,
+      hex.length >> 1,
+    );
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function bytes(o: Obj, key: string, path: string): Uint8Array {
+  return hexValue(o[key], `${path}.${key}`);
+}
+
+function optional<T>(
+  o: Obj,
+  key: string,
+  read: (o: Obj, key: string, path: string) => T,
+  path: string,
+): { [k: string]: T } {
+  return o[key] === undefined ? {} : { [key]: read(o, key, path) };
+}
+
+/** A field tree from the file: spans inside the bytes, children inside their parent, each row's key unique. */
+function spanTree(v: unknown, path: string, length: number): Span[] {
+  const read = (x: unknown, p: string, lo: number, hi: number): Span => {
+    const o = object(x, p);
+    const id = string(o, 'id', p);
+    const start = integer(o, 'start', p, hi);
+    const end = integer(o, 'end', p, hi);
+    if (start < lo || end < start) invalid(`the field ${id} spans ${start}..${end}, outside ${lo}..${hi}`, p);
+    const value = o.value;
+    if (value !== undefined && typeof value !== 'string' && typeof value !== 'number')
+      invalid(`it is ${describe(value)}, not a string or a number`, `${p}.value`);
+    const label = o.label === undefined ? undefined : string(o, 'label', p);
+    const children =
+      o.children === undefined
+        ? undefined
+        : Array.isArray(o.children)
+          ? o.children.map((c, i) => read(c, `${p}.children[${i}]`, start, end))
+          : invalid(`it is ${describe(o.children)}, not a list of fields`, `${p}.children`);
+    return {
+      id,
+      start,
+      end,
+      ...(label !== undefined ? { label } : {}),
+      ...(value !== undefined ? { value } : {}),
+      ...(children ? { children } : {}),
+    };
+  };
+  if (!Array.isArray(v))
+    invalid(`it is ${v === undefined ? 'missing' : describe(v)}, not a list of fields`, path);
+  const spans = v.map((x, i) => read(x, `${path}[${i}]`, 0, length));
+  // The field tree lists each field once by id and start.
+  const seen = new Set<string>();
+  walkSpans(spans, (s) => {
+    const key = `${s.id}:${s.start}`;
+    if (seen.has(key)) invalid(`the field ${s.id} at ${s.start} is listed twice`, path, s.start);
+    seen.add(key);
+  });
+  return spans;
+}
+
+function summary(v: unknown, path: string): HandshakeSummary {
+  const o = object(v, path);
+  const list = (key: string) => {
+    const l = o[key];
+    if (!Array.isArray(l))
+      invalid(
+        `"${key}" is ${l === undefined ? 'missing' : describe(l)}, not a list of certificates`,
+        `${path}.${key}`,
+      );
+    return l.map((c, i) => hexValue(c, `${path}.${key}[${i}]`));
+  };
+  return {
+    version: integer(o, 'version', path, 0xffff),
+    cipherSuite: integer(o, 'cipherSuite', path, 0xffff),
+    cipherSuiteName: string(o, 'cipherSuiteName', path),
+    ...optional(o, 'group', (x, k, p) => integer(x, k, p, 0xffff), path),
+    ...optional(o, 'groupName', string, path),
+    ...optional(o, 'signatureScheme', (x, k, p) => integer(x, k, p, 0xffff), path),
+    ...optional(o, 'signatureSchemeName', string, path),
+    extendedMasterSecret: boolean(o, 'extendedMasterSecret', path),
+    ...optional(o, 'alpn', string, path),
+    ...optional(o, 'serverName', string, path),
+    serverCertificates: list('serverCertificates'),
+    clientCertificates: list('clientCertificates'),
+    clientRandom: bytes(o, 'clientRandom', path),
+    masterSecret: bytes(o, 'masterSecret', path),
+  };
+}
+
+interface Reading {
+  /** The key exchange of the ServerHello's suite: ServerKeyExchange and ClientKeyExchange need it to decode. */
+  keyExchange?: KeyExchange;
+  /** `from name` of every secret so far (the secrets panel lists each once). */
+  secrets: Set<string>;
+}
+
+function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
+  const o = object(v, path);
+  const kind = o.kind;
+  const from = () => role(o, path);
+  const id = () => string(o, 'id', path);
+  switch (kind) {
+    case 'record': {
+      const raw = bytes(o, 'bytes', path);
+      const decoded = tryDecode(() => decodeRecord(raw));
+      if (!decoded.ok)
+        invalid(
+          `its bytes are not one TLS record: ${decoded.error.message}`,
+          `${path}.bytes`,
+          decoded.error.offset,
+        );
+      const record = decoded.value;
+      return {
+        kind,
+        from: from(),
+        seq: string(o, 'seq', path),
+        bytes: raw,
+        contentType: record.message.contentType,
+        version: record.message.version,
+        spans: record.spans,
+        // Absent in captures made before records said what they carry (the lab shows them unpaired).
+        ...(o.carries === undefined ? {} : { carries: strings(o, 'carries', path) }),
+        encrypted: boolean(o, 'encrypted', path),
+        ...optional(o, 'plaintext', bytes, path),
+        ...optional(o, 'nonce', bytes, path),
+        ...optional(o, 'aad', bytes, path),
+        ...optional(o, 'tampered', boolean, path),
+        ...optional(o, 'error', string, path),
+      } as EventLogEntry;
+    }
+    case 'message': {
+      const raw = bytes(o, 'bytes', path);
+      const keyExchange = reading.keyExchange;
+      const decoded = tryDecode(() => decodeHandshake(raw, keyExchange ? { keyExchange } : {}));
+      if (!decoded.ok)
+        invalid(
+          `its bytes are not one handshake message: ${decoded.error.message}`,
+          `${path}.bytes`,
+          decoded.error.offset,
+        );
+      const message = decoded.value.message;
+      if (message.type === 'server_hello') {
+        const kx = keyExchangeOf(message.cipherSuite);
+        if (kx) reading.keyExchange = kx;
+      }
+      return {
+        kind,
+        id: id(),
+        from: from(),
+        msgType: raw[0]!,
+        name: HandshakeType.format(raw[0]!),
+        bytes: raw,
+        spans: decoded.value.spans,
+        message,
+        encrypted: boolean(o, 'encrypted', path),
+        ...optional(o, 'tampered', boolean, path),
+      };
+    }
+    case 'change_cipher_spec':
+      return { kind, id: id(), from: from() };
+    case 'secret': {
+      const name = string(o, 'name', path);
+      const side = from();
+      if (reading.secrets.has(`${side} ${name}`)) invalid(`the ${side}'s secret ${name} appears twice`, path);
+      reading.secrets.add(`${side} ${name}`);
+      const inputs = object(o.inputs, `${path}.inputs`);
+      return {
+        kind,
+        from: side,
+        name,
+        value: bytes(o, 'value', path),
+        formula: string(o, 'formula', path),
+        inputs: Object.fromEntries(
+          Object.entries(inputs).map(([k, x]) => [
+            k,
+            typeof x === 'string' ? x : hexValue(x, `${path}.inputs.${k}`),
+          ]),
+        ),
+      };
+    }
+    case 'alert':
+      return {
+        kind,
+        id: id(),
+        from: from(),
+        level: integer(o, 'level', path, 255),
+        description: integer(o, 'description', path, 255),
+        name: string(o, 'name', path),
+        ...optional(o, 'reason', string, path),
+      };
+    case 'application_data':
+      return { kind, id: id(), from: from(), data: bytes(o, 'data', path) };
+    case 'handshake_complete':
+      return { kind, from: from(), summary: summary(o.summary, `${path}.summary`) };
+    case 'closed':
+      return { kind, from: from(), reason: string(o, 'reason', path) };
+    case 'postgres': {
+      const raw = bytes(o, 'bytes', path);
+      return {
+        kind,
+        from: from(),
+        label: string(o, 'label', path),
+        bytes: raw,
+        spans: spanTree(o.spans, `${path}.spans`, raw.length),
+        inTunnel: boolean(o, 'inTunnel', path),
+        ...(o.carriedIn === undefined ? {} : { carriedIn: strings(o, 'carriedIn', path) }),
+      };
+    }
+    default:
+      return invalid(
+        `it is not an event log entry (kind ${JSON.stringify(kind) ?? 'missing'}): ${EXPECTED}`,
+        `${path}.kind`,
+      );
+  }
+}
+
+/** The position a JSON.parse error names ("... in JSON at position 12"), or the end for "Unexpected end". */
+function errorPosition(message: string, length: number): number | undefined {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  return /end of JSON input/i.test(message) ? length : undefined;
+}
+
+/**
+ * Where a JSON syntax error is: the position the engine names, or, when it names only the token (V8:
+ * `Unexpected token 'Z', "Z..." is not valid JSON`), the shortest prefix of the text that fails before its end
+ * (every shorter prefix is valid JSON or fails only by ending early, so a binary search finds it).
+ */
+function syntaxOffset(message: string, text: string): number | undefined {
+  const named = errorPosition(message, text.length);
+  if (named !== undefined) return named;
+  const failsInside = (n: number) => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const at = errorPosition(e instanceof Error ? e.message : String(e), n);
+      return at === undefined || at < n;
+    }
+  };
+  if (!failsInside(text.length)) return undefined;
+  let lo = 0;
+  let hi = text.length;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
+}
+
+/** The run a capture file holds, or why it is not a capture and where. Never throws. */
+export function parseCapture(text: string): CaptureResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`it is not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+    const message = e instanceof Error ? e.message : String(e);
+    const offset = syntaxOffset(message, text);
+    return {
+      ok: false,
+      error: { reason: `it is not JSON (${message})`, ...(offset !== undefined ? { offset } : {}) },
+    };
   }
-  const list = Array.isArray(parsed)
-    ? parsed
-    : parsed && typeof parsed === 'object' && Array.isArray((parsed as { transcript?: unknown }).transcript)
-      ? (parsed as { transcript: unknown[] }).transcript
-      : null;
-  if (!list) throw new Error(`it holds no transcript: ${EXPECTED}`);
-  if (list.length === 0) throw new Error(`its transcript is empty: ${EXPECTED}`);
-  list.forEach((e, i) => {
-    const kind = e && typeof e === 'object' ? (e as { kind?: unknown }).kind : undefined;
-    if (typeof kind !== 'string' || !KINDS.has(kind))
-      throw new Error(`entry ${i + 1} is not a transcript entry (kind ${JSON.stringify(kind)}): ${EXPECTED}`);
-  });
-  const transcript = transcriptFromJson(JSON.stringify(list));
-  const complete = transcript.find((e) => e.kind === 'handshake_complete');
-  const alert = transcript.find((e) => e.kind === 'alert' && e.level === 2);
-  return {
-    transcript,
-    ok: !!complete && !alert,
-    clientState: complete ? 'Established' : 'Closed',
-    serverState: complete ? 'Established' : 'Closed',
-    ...(complete?.kind === 'handshake_complete' ? { summary: complete.summary } : {}),
-    ...(alert?.kind === 'alert' ? { alert } : {}),
-    received: { client: [], server: [] },
-  };
+  try {
+    const [list, base] = Array.isArray(parsed)
+      ? [parsed, '$']
+      : parsed && typeof parsed === 'object' && Array.isArray((parsed as { eventLog?: unknown }).eventLog)
+        ? [(parsed as { eventLog: unknown[] }).eventLog, '$.event log']
+        : invalid(`it holds no event log: ${EXPECTED}`, '$');
+    if (list.length === 0) invalid(`its event log is empty: ${EXPECTED}`, base);
+    const reading: Reading = { secrets: new Set() };
+    const eventLog: EventLog = list.map((e, i) => entry(e, `${base}[${i}]`, reading));
+    const complete = eventLog.find((e) => e.kind === 'handshake_complete');
+    const alert = eventLog.find((e) => e.kind === 'alert' && e.level === 2);
+    return {
+      ok: true,
+      run: {
+        eventLog,
+        ok: !!complete && !alert,
+        clientState: complete ? 'Established' : 'Closed',
+        serverState: complete ? 'Established' : 'Closed',
+        ...(complete?.kind === 'handshake_complete' ? { summary: complete.summary } : {}),
+        ...(alert?.kind === 'alert' ? { alert } : {}),
+        received: { client: [], server: [] },
+      },
+    };
+  } catch (e) {
+    if (e instanceof Invalid)
+      return {
+        ok: false,
+        error: { reason: e.reason, path: e.path, ...(e.offset !== undefined ? { offset: e.offset } : {}) },
+      };
+    throw e;
+  }
 }
 
 function hello<T extends 'client_hello' | 'server_hello'>(
-  transcript: Transcript,
+  eventLog: EventLog,
   type: T,
 ): (T extends 'client_hello' ? ClientHello : ServerHello) | undefined {
-  const entry = transcript.find((e): e is MessageEntry => e.kind === 'message' && e.message.type === type);
+  const entry = eventLog.find((e): e is MessageEntry => e.kind === 'message' && e.message.type === type);
   return entry?.message as (T extends 'client_hello' ? ClientHello : ServerHello) | undefined;
 }
 
 /** What the capture itself shows about how it was made: one line per setting, in the setup panel's order. */
-export function captureSettings(transcript: Transcript): { name: string; value: string }[] {
-  const ch = hello(transcript, 'client_hello');
-  const sh = hello(transcript, 'server_hello');
+export function captureSettings(eventLog: EventLog): { name: string; value: string }[] {
+  const ch = hello(eventLog, 'client_hello');
+  const sh = hello(eventLog, 'server_hello');
   const out: { name: string; value: string }[] = [];
-  const sslRequest = transcript.some((e) => e.kind === 'postgres' && !e.inTunnel && e.label === 'SSLRequest');
+  const sslRequest = eventLog.some((e) => e.kind === 'postgres' && !e.inTunnel && e.label === 'SSLRequest');
   const alpn = ch?.extensions?.find((x) => x.kind === 'alpn');
-  const pgInTunnel = transcript.some((e) => e.kind === 'postgres' && e.inTunnel);
+  const pgInTunnel = eventLog.some((e) => e.kind === 'postgres' && e.inTunnel);
   out.push({
     name: 'PostgreSQL',
     value: sslRequest

@@ -1,11 +1,11 @@
 /**
  * The `openssl` command that recomputes a secret of the key schedule, so a reader can check our numbers with
  * another implementation: `openssl kdf ... TLS1-PRF` (OpenSSL 3) takes the PRF's secret and its seed (label +
- * seed bytes) in hex and prints the output as colon-separated hex. Built from the transcript entry's formula
+ * seed bytes) in hex and prints the output as colon-separated hex. Built from the event log entry's formula
  * (which names the PRF hash and the label) and its inputs.
  */
 import { toHex } from '../../../lib/bytes/index';
-import type { SecretEntry } from '../../../lib/tls12/handshake/transcript';
+import type { SecretEntry } from '../../../lib/tls12/index';
 
 const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
   'extended master secret': { secret: 'pre_master_secret', seed: ['session_hash'] },

@@ -7,10 +7,10 @@ import type {
   PostgresEntry,
   RecordEntry,
   SecretEntry,
-  Transcript,
+  EventLog,
   HandshakeSummary,
   Role,
-} from '../../../lib/tls12/handshake/transcript';
+} from '../../../lib/tls12/index';
 import type { DiagramStep } from '../../components/SequenceDiagram';
 
 /**
@@ -84,11 +84,11 @@ function recordTitle(
 }
 
 /**
- * The steps of a transcript. A record's content is what the engine says it carries (`RecordEntry.carries`);
+ * The steps of an event log. A record's content is what the engine says it carries (`RecordEntry.carries`);
  * a PostgreSQL message in the tunnel belongs to the record that carried its last bytes. `unpaired` is true
- * for a transcript whose records do not say what they carry (a capture made before records carried ids).
+ * for an event log whose records do not say what they carry (a capture made before records carried ids).
  */
-export function buildSteps(transcript: Transcript): {
+export function buildSteps(eventLog: EventLog): {
   steps: LabStep[];
   summary?: HandshakeSummary;
   preSecrets: SecretEntry[];
@@ -102,7 +102,7 @@ export function buildSteps(transcript: Transcript): {
   const tunnelledBy = new Map<string, PostgresEntry[]>();
   /** How many records carry each content id, and how many of them are behind us. */
   const carriers = new Map<string, { of: number; seen: number }>();
-  for (const e of transcript) {
+  for (const e of eventLog) {
     if (
       e.kind === 'message' ||
       e.kind === 'alert' ||
@@ -123,7 +123,7 @@ export function buildSteps(transcript: Transcript): {
   }
 
   let current: { secrets: SecretEntry[] } | undefined;
-  for (const entry of transcript) {
+  for (const entry of eventLog) {
     switch (entry.kind) {
       case 'record': {
         if (!Array.isArray(entry.carries)) unpaired = true;

@@ -1,8 +1,8 @@
 /**
  * The sslmode Lab's controls (all in the URL) and how they become an engine scenario. Certificates come
- * from the sample PKI (src/content/sslmode/sample-pki.ts): Root A issues db.example.test (SAN DNS and
+ * from the sample PKI (src/lib/sslmode/samples/server-pki.ts): Root A issues db.example.test (SAN DNS and
  * IP 127.0.0.1); Root B is unrelated. Client certificates come from the sample client PKI
- * (src/content/sslmode/sample-client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
+ * (src/lib/sslmode/samples/client-pki.ts, public test keys): Sample Client CA issues CN=app and CN=someone-else.
  */
 import {
   SAMPLE_CLOUD_CHAIN,
@@ -14,7 +14,7 @@ import {
   SAMPLE_PUBLIC_ROOT,
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
-} from '../../../content/sslmode/sample-pki';
+} from '../../../lib/sslmode/samples/server-pki.ts';
 import {
   SAMPLE_CLIENT_APP_CERT,
   SAMPLE_CLIENT_APP_KEY,
@@ -25,8 +25,9 @@ import {
   SAMPLE_CLIENT_OTHER_KEY,
   SAMPLE_CLIENT_UNTRUSTED_CERT,
   SAMPLE_CLIENT_UNTRUSTED_KEY,
-} from '../../../content/sslmode/sample-client-pki';
+} from '../../../lib/sslmode/samples/client-pki.ts';
 import {
+  effectiveHba,
   parseConninfo,
   writeSettings,
   explainConnection,
@@ -39,13 +40,13 @@ import {
 import type { HandoffChain } from '../../state/chain-handoff.svelte';
 import { formatHash, param, readParams, writeParams, type ParamValues } from '../../url/hash';
 
-export const DRIVERS: readonly { id: Driver; label: string }[] = [
-  { id: 'libpq', label: 'libpq (psql, psycopg, Ruby pg, PHP)' },
-  { id: 'node-postgres', label: 'node-postgres (pg)' },
-  { id: 'pgjdbc', label: 'pgJDBC (Java)' },
-  { id: 'npgsql', label: 'Npgsql (.NET)' },
-  { id: 'pgx', label: 'pgx (Go)' },
-  { id: 'asyncpg', label: 'asyncpg (Python)' },
+export const DRIVERS: readonly { id: Driver; label: string; short: string }[] = [
+  { id: 'libpq', label: 'libpq (psql, psycopg, Ruby pg, PHP)', short: 'libpq' },
+  { id: 'node-postgres', label: 'node-postgres (pg)', short: 'node-postgres' },
+  { id: 'pgjdbc', label: 'pgJDBC (Java)', short: 'pgJDBC' },
+  { id: 'npgsql', label: 'Npgsql (.NET)', short: 'Npgsql' },
+  { id: 'pgx', label: 'pgx (Go)', short: 'pgx' },
+  { id: 'asyncpg', label: 'asyncpg (Python)', short: 'asyncpg' },
 ];
 
 export const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -155,6 +156,8 @@ export const sslmodeSchema = {
   hba: param.list(DEFAULT_HBA),
   attacker: param.boolean(false),
   view: param.oneOf(['trace', 'matrix', 'troubleshoot'] as const, 'trace'),
+  /** Presenter view (with view=matrix): the matrix alone, filling the screen (App hides the site's chrome). */
+  present: param.boolean(false),
   /** The error text pasted into the troubleshooter (so a diagnosis is a link). */
   error: param.string(''),
 };
@@ -226,7 +229,7 @@ export function buildScenario(
       ...(ca.pem !== undefined ? { caFile: ca.pem } : {}),
       minProtocol: c.smin,
       majorVersion: Number(c.pgver),
-      hba: c.hba.filter((l) => l.trim() !== ''),
+      hba: labHba(c),
       users: { app: 'secret', postgres: null },
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
     },
@@ -241,6 +244,25 @@ export function buildScenario(
     // The samples are judged at a fixed date; a chain from the Chain Lab at the date the Chain Lab uses.
     time: fromChainLab ? (handoff as HandoffChain).time : LAB_TIME,
   };
+}
+
+/**
+ * The pg_hba lines the controls give the server: none under the Azure preset, whose pg_hba.conf is the service's
+ * own (written from its firewall rules; the user cannot edit it), so the engine applies the preset's lines.
+ */
+function labHba(c: SslmodeControls): string[] {
+  return c.preset === 'azure-flexible' ? [] : c.hba.filter((l) => l.trim() !== '');
+}
+
+/** The pg_hba lines the server applies under the controls, as the engine reads them (a preset's included). */
+export function appliedHba(c: SslmodeControls): string[] {
+  const applied = effectiveHba({
+    ssl: c.ssl,
+    hba: labHba(c),
+    majorVersion: Number(c.pgver),
+    ...(c.preset !== 'none' ? { preset: c.preset } : {}),
+  });
+  return applied.ok ? applied.lines.map((l) => l.text) : [];
 }
 
 function serverChainPem(id: ServerCertId, handoff: HandoffChain | null): string {

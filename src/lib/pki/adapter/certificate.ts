@@ -2,6 +2,7 @@
  * Certificate DER (RFC 5280 §4.1) to CertView. Every field is read from the DER by the strict reader in
  * der.ts; failures throw DerError with the byte offset inside the certificate.
  */
+import { bitLen, bytesToNumberBE } from '@noble/curves/utils.js';
 import type { AlgorithmView, CertDefect, CertView, ExtensionView, PublicKeyView } from '../types.ts';
 import { encodeBase64 } from '../../bytes/base64.ts';
 import { toHex } from '../../bytes/hex.ts';
@@ -114,13 +115,6 @@ function algorithmView(oid: string, params: Uint8Array | undefined): AlgorithmVi
   return known.hash !== undefined ? { oid, name: known.name, hash: known.hash } : { oid, name: known.name };
 }
 
-function bitLength(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  if (i === bytes.length) return 0;
-  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] as number));
-}
-
 /** RFC 5280 §4.1.2.7 with RFC 3279 / 5480 / 8410 key formats. */
 function publicKeyView(der: Uint8Array, spki: Tlv): PublicKeyView {
   const [algId, keyBits] = childrenOf(der, spki);
@@ -138,7 +132,7 @@ function publicKeyView(der: Uint8Array, spki: Tlv): PublicKeyView {
       try {
         const seq = readTlv(key, 0, key.length);
         const [n] = childrenOf(key, seq);
-        if (n !== undefined) bits = bitLength(contents(key, n));
+        if (n !== undefined) bits = bitLen(bytesToNumberBE(contents(key, n)));
       } catch {
         bits = 0; // an unparsable RSA key still shows; signature checks will say why it fails
       }
@@ -168,7 +162,7 @@ function publicKeyView(der: Uint8Array, spki: Tlv): PublicKeyView {
       let bits = 0;
       if (params !== undefined && isUniversal(params, Tag.SEQUENCE)) {
         const [p] = childrenOf(der, params);
-        if (p !== undefined) bits = bitLength(contents(der, p));
+        if (p !== undefined) bits = bitLen(bytesToNumberBE(contents(der, p)));
       }
       return { algorithm, bits, spkiDer };
     }

@@ -7,7 +7,7 @@
  * the caller supplies the inherited ones.
  */
 import { invert as modInverse, pow as modPow } from '@noble/curves/abstract/modular.js';
-import { bitLen as bitLength } from '@noble/curves/utils.js';
+import { bitLen as bitLength, bytesToNumberBE } from '@noble/curves/utils.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import {
@@ -53,12 +53,6 @@ const HASHES: Readonly<Record<string, (m: Uint8Array) => Uint8Array>> = {
   'SHA-512': (m) => sha512(m),
 };
 
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
 /** A non-negative DER INTEGER (X.690 §8.3: minimal two's complement). */
 function readPositive(buf: Uint8Array, t: Tlv | undefined, what: string, at: number): bigint {
   const int = expectUniversal(t, Tag.INTEGER, what, at);
@@ -69,7 +63,7 @@ function readPositive(buf: Uint8Array, t: Tlv | undefined, what: string, at: num
   if (c.length > 1 && first === 0 && ((c[1] as number) & 0x80) === 0)
     throw new DerError(int.start, `${what} is not minimally encoded (a redundant leading zero byte)`);
   if (c.length > MAX_P_BITS / 8 + 1) throw new DerError(int.start, `${what} is too large`);
-  return bytesToBigInt(c);
+  return bytesToNumberBE(c);
 }
 
 /** Dss-Parms, checked: p and q of FIPS 186-4 sizes, q divides p - 1, 1 < g < p and g has order q. */
@@ -163,7 +157,7 @@ export function verifyDsa(
   const h = digest(message);
   const outLen = h.length * 8;
   // z = the leftmost min(N, outlen) bits of Hash(M).
-  const z = outLen > n ? bytesToBigInt(h) >> BigInt(outLen - n) : bytesToBigInt(h);
+  const z = outLen > n ? bytesToNumberBE(h) >> BigInt(outLen - n) : bytesToNumberBE(h);
   const w = modInverse(s, q);
   const u1 = (z * w) % q;
   const u2 = (r * w) % q;

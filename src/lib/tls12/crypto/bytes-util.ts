@@ -1,10 +1,9 @@
 /**
  * Byte helpers for the crypto layer: hex, equality and concatenation are src/lib/bytes/hex.ts's (re-exported);
- * the TLS-specific ones (ASCII labels, uint encodings, bigint <-> bytes, base64url) live here. Internal: not
+ * the TLS-specific ones (ASCII labels, uint encodings, base64url; bigint <-> bytes is @noble/curves' `bytesToNumberBE` /
+ * `numberToBytesBE`) live here. Internal: not
  * re-exported from index.ts except `concatBytes`, `toHex`, `fromHex`.
  */
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-
 export { bytesEqual, concatBytes, fromHex, toHex } from '../../bytes/hex.ts';
 
 /** ASCII bytes of a label such as "master secret" (RFC 5246 §5: labels are ASCII, no length byte, no NUL). */
@@ -44,20 +43,6 @@ export function uint16Bytes(value: number): Uint8Array {
     throw new RangeError(`uint16Bytes: ${value} is outside 0..65535`);
   }
   return Uint8Array.of(value >> 8, value & 0xff);
-}
-
-/** Unsigned big-endian bytes -> bigint. */
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + bytesToHex(bytes));
-}
-
-/** bigint -> unsigned big-endian bytes of exactly `length` bytes. @throws RangeError if it does not fit. */
-export function bigIntToBytes(value: bigint, length: number): Uint8Array {
-  if (value < 0n) throw new RangeError('bigIntToBytes: negative value');
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = '0' + hex;
-  if (hex.length / 2 > length) throw new RangeError(`bigIntToBytes: value needs more than ${length} bytes`);
-  return hexToBytes(hex.padStart(length * 2, '0'));
 }
 
 /** base64url without padding (JWK fields). */

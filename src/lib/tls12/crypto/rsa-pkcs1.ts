@@ -9,7 +9,8 @@
  */
 import { invert as modInverse, pow as modPow } from '@noble/curves/abstract/modular.js';
 import { CryptoError } from './errors.ts';
-import { bigIntToBytes, bytesToBigInt, concatBytes } from './bytes-util.ts';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { concatBytes } from './bytes-util.ts';
 import type { RsaPrivateComponents, RsaPublicComponents } from './keys.ts';
 
 type Random = (length: number) => Uint8Array;
@@ -38,7 +39,7 @@ export function rsaesPkcs1Encrypt(key: RsaPublicComponents, message: Uint8Array,
   const ps = nonZeroRandom(k - message.length - 3, random);
   const em = concatBytes(Uint8Array.of(0x00, 0x02), ps, Uint8Array.of(0x00), message);
   // 3. RSA encryption: c = m^e mod n; C = I2OSP(c, k)
-  return bigIntToBytes(modPow(bytesToBigInt(em), e, n), k);
+  return numberToBytesBE(modPow(bytesToNumberBE(em), e, n), k);
 }
 
 /** RSADP with CRT and blinding (RFC 8017 §5.1.2). */
@@ -46,7 +47,7 @@ function rsadp(key: RsaPrivateComponents, c: bigint, random: Random): bigint {
   const { n, e, p, q, dp, dq, qInv } = key;
   // Blinding: pick r in [2, n-2], coprime to n (a failure here would mean we factored n).
   let r = 0n;
-  while (r < 2n || r >= n - 1n) r = bytesToBigInt(random(key.k)) % n;
+  while (r < 2n || r >= n - 1n) r = bytesToNumberBE(random(key.k)) % n;
   const blinded = (c * modPow(r, e, n)) % n;
   // 2.b CRT: m1 = c^dP mod p, m2 = c^dQ mod q, h = (m1 - m2)·qInv mod p, m = m2 + q·h
   const m1 = modPow(blinded, dp, p);
@@ -68,10 +69,10 @@ export function rsaesPkcs1DecryptChecked(
   const { n, k } = key;
   // 1. Length checking: C must be k octets (k >= 11)
   if (ciphertext.length !== k || k < 11) return { ok: false, message: new Uint8Array(0) };
-  const c = bytesToBigInt(ciphertext);
+  const c = bytesToNumberBE(ciphertext);
   if (c >= n) return { ok: false, message: new Uint8Array(0) };
   // 2. m = RSADP(K, c); EM = I2OSP(m, k)
-  const em = bigIntToBytes(rsadp(key, c, random), k);
+  const em = numberToBytesBE(rsadp(key, c, random), k);
   // 3. EM = 0x00 || 0x02 || PS || 0x00 || M with |PS| >= 8; scan every byte, no early exit.
   let good = (em[0] === 0x00 ? 1 : 0) & (em[1] === 0x02 ? 1 : 0);
   let separator = 0; // index of the first 0x00 after the PS, 0 = not found yet

@@ -3,7 +3,8 @@
  * a PSS signature whose salt comes from an injected random source (seeded runs repeat), and signature
  * schemes WebCrypto lacks in TLS (rsa_pkcs1_sha1). Not constant time: a teaching implementation.
  */
-import { bigIntToBytes, bytesToBigInt, bytesEqual, concatBytes, fromHex } from './bytes-util.ts';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { bytesEqual, concatBytes, fromHex } from './bytes-util.ts';
 import { hashLength, hashSync, type HashName } from './hash.ts';
 import type { RsaPrivateComponents, RsaPublicComponents } from './keys.ts';
 import { pow as modPow } from '@noble/curves/abstract/modular.js';
@@ -94,7 +95,7 @@ export function rsaSign(
     padding === 'pkcs1'
       ? emsaPkcs1(hash, message, key.k)
       : emsaPssEncode(hash, message, bitLength(key.n) - 1, random(hashLength(hash)));
-  return bigIntToBytes(rsasp1(key, bytesToBigInt(em)), key.k);
+  return numberToBytesBE(rsasp1(key, bytesToNumberBE(em)), key.k);
 }
 
 /** RSASSA-PKCS1-v1_5-VERIFY (§8.2.2) or RSASSA-PSS-VERIFY (§8.1.2). */
@@ -106,12 +107,12 @@ export function rsaVerify(
   signature: Uint8Array,
 ): boolean {
   if (signature.length !== key.k) return false;
-  const s = bytesToBigInt(signature);
+  const s = bytesToNumberBE(signature);
   if (s >= key.n) return false;
   const m = modPow(s, key.e, key.n);
-  if (padding === 'pkcs1') return bytesEqual(bigIntToBytes(m, key.k), emsaPkcs1(hash, message, key.k));
+  if (padding === 'pkcs1') return bytesEqual(numberToBytesBE(m, key.k), emsaPkcs1(hash, message, key.k));
   const emBits = bitLength(key.n) - 1;
   const emLen = Math.ceil(emBits / 8);
   if (m >> BigInt(8 * emLen) !== 0n) return false;
-  return emsaPssVerify(hash, message, bigIntToBytes(m, emLen), emBits);
+  return emsaPssVerify(hash, message, numberToBytesBE(m, emLen), emBits);
 }

@@ -11,7 +11,7 @@ import type { Connection, Received } from './connection.ts';
 import type { Input, StepResult } from './states.ts';
 import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
 import type { Keys, Negotiated } from './states.ts';
-import type { HandshakeSummary } from './transcript.ts';
+import type { HandshakeSummary } from './event-log.ts';
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
 export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {
@@ -166,6 +166,10 @@ async function applyInput<S extends { name: string; conn: Connection }>(
     case 'close':
       closeNotify(state.conn);
       return state.name === 'Closed' ? state : side.closed(state, 'we sent close_notify');
+    case 'end':
+      // Closed already (an alert or close_notify ended it): the peer's close is the expected end.
+      if (state.name === 'Closed') return state;
+      throw state.conn.endOfStream(expectedFrom(state.name));
     case 'bytes': {
       let s = state;
       for await (const item of state.conn.receive(input.data)) {
@@ -178,4 +182,11 @@ async function applyInput<S extends { name: string; conn: Connection }>(
       return s;
     }
   }
+}
+
+/** What a state waits for, in words: `ExpectServerHelloDoneOrCertificateRequest` -> 'ServerHelloDone or CertificateRequest'. */
+export function expectedFrom(stateName: string): string {
+  if (stateName === 'Established') return 'application data or close_notify';
+  if (!stateName.startsWith('Expect')) return `anything (state ${stateName})`;
+  return stateName.slice('Expect'.length).replace('Or', ' or ');
 }

@@ -13,7 +13,14 @@ import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
 import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
 import type { KeyExchange } from '../wire/key-exchange.ts';
-import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../wire/record.ts';
+import { HANDSHAKE_HEADER_LENGTH } from '../wire/handshake-header.ts';
+import {
+  decodeRecord,
+  encodeRecord,
+  MAX_PLAINTEXT_LENGTH,
+  RECORD_HEADER_LENGTH,
+  RecordSplitter,
+} from '../wire/record.ts';
 import {
   CryptoError,
   openRecord,
@@ -25,10 +32,10 @@ import { hashSync, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from './adapter/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
-import type { Role, TranscriptEntry } from './transcript.ts';
+import type { Role, EventLogEntry } from './event-log.ts';
 
 /** What the engine reports after each step. */
-export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | TranscriptEntry;
+export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
 
 /** One direction's protection after ChangeCipherSpec: the suite (crypto layer's table) and that direction's keys. */
 export interface RecordKeys {
@@ -145,7 +152,7 @@ export class Connection {
     }
   }
 
-  /** The transcript entry for one record we send, and the bytes to send. */
+  /** The event log entry for one record we send, and the bytes to send. */
   #recordEvents(
     seq: bigint,
     contentType: number,
@@ -374,6 +381,45 @@ export class Connection {
       default:
         throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
     }
+  }
+
+  /**
+   * The peer closed the connection (end of stream) while we still expected `expecting`: the error OpenSSL gives
+   * in the same place ("unexpected eof while reading", ssl3_read_n in ssl/record/rec_layer_s3.c), naming what was
+   * being read and how many bytes were missing. OpenSSL 3.0.19's s_client, given half a ServerHello record and
+   * then end of stream by a Node TCP server, printed that error and sent a fatal decode_error alert
+   * (15 03 01 00 02 02 32); so does `fail` with this error.
+   */
+  endOfStream(expecting: string): TlsAlert {
+    const eof = 'unexpected eof while reading';
+    const missing = (have: number, total: number) =>
+      `${have} of its ${total} bytes arrived, ${total - have} missing`;
+    const record = this.#splitter.partial;
+    if (record?.total !== undefined && record.contentType !== undefined)
+      return new TlsAlert(
+        'decode_error',
+        `${eof} a ${ContentType.format(record.contentType)} record from the ${this.peer}: ${missing(record.have, record.total)} (record at stream offset ${record.offset}; we expected ${expecting})`,
+      );
+    if (record)
+      return new TlsAlert(
+        'decode_error',
+        `${eof} a record header from the ${this.peer}: ${missing(record.have, RECORD_HEADER_LENGTH)} (stream offset ${record.offset}; we expected ${expecting})`,
+      );
+    const message = this.#reassembler.partial;
+    if (message?.total !== undefined && message.msgType !== undefined)
+      return new TlsAlert(
+        'decode_error',
+        `${eof} ${HandshakeType.format(message.msgType)} from the ${this.peer}: ${missing(message.have, message.total)} (its records ended mid-message)`,
+      );
+    if (message)
+      return new TlsAlert(
+        'decode_error',
+        `${eof} a handshake message header from the ${this.peer}: ${missing(message.have, HANDSHAKE_HEADER_LENGTH)}`,
+      );
+    return new TlsAlert(
+      'decode_error',
+      `${eof} ${expecting}: the ${this.peer} closed the connection before sending any byte of it (a record header's ${RECORD_HEADER_LENGTH} bytes missing, at stream offset ${this.#splitter.offset})`,
+    );
   }
 
   /** Ends the connection with a fatal alert (encrypted when our write side is protected). */

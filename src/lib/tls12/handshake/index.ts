@@ -3,12 +3,12 @@
  *
  *   newClient(config) / newServer(config) -> state
  *   clientStep(state, input) / serverStep(state, input) -> Promise<{ state, events }>
- *     input:  { kind: 'start' } | { kind: 'bytes', data } | { kind: 'application-data', data } | { kind: 'close' }
- *     events: { kind: 'send', bytes } plus transcript entries (record, message, change_cipher_spec, secret,
+ *     input:  { kind: 'start' } | { kind: 'bytes', data } | { kind: 'application-data', data } | { kind: 'close' } | { kind: 'end' }
+ *     events: { kind: 'send', bytes } plus event log entries (record, message, change_cipher_spec, secret,
  *             alert, application_data, handshake_complete, closed)
- *   runHandshake(scenario) -> { transcript, ok, summary, alert, ... }   (both sides in memory)
+ *   runHandshake(scenario) -> { eventLog, ok, summary, alert, ... }   (both sides in memory)
  *   acceptAnyCertificate: CertificateVerifier (the verifier that checks is tls12/pki-verifier.ts)
- *   transcriptToJson / transcriptFromJson, nssKeyLogLine, deterministicRandom
+ *   eventLogToJson / eventLogFromJson, nssKeyLogLine, deterministicRandom
  */
 export * from './alerts.ts';
 export { clientStep, newClient } from './client.ts';
@@ -19,7 +19,7 @@ export { deterministicRandom } from './deterministic-random.ts';
 export { nssKeyLogLine } from './key-schedule.ts';
 export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
 export type * from './states.ts';
-export * from './transcript.ts';
+export * from './event-log.ts';
 export { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
 export { pemToDer } from '../../bytes/pem.ts';
 export { SUITES, DEFAULT_SUITES, type SuiteInfo } from './adapter/suites.ts';

@@ -1,7 +1,7 @@
 /**
  * The engine's view of the crypto layer's key schedule (src/lib/tls12/crypto/key-schedule.ts): RFC 5246 §8.1 /
  * RFC 7627 §4 master secret, §6.3 key block, §7.4.9 Finished. The values come from there; this module only turns
- * each Derivation into the transcript entry the Handshake Lab shows (formula with its RFC section, named inputs).
+ * each Derivation into the event log entry the Handshake Lab shows (formula with its RFC section, named inputs).
  */
 import {
   computeKeyBlock,
@@ -14,9 +14,9 @@ import {
 } from '../crypto/index.ts';
 import { engineProvider } from './adapter/provider.ts';
 import type { SuiteInfo } from './adapter/suites.ts';
-import type { Role, SecretEntry } from './transcript.ts';
+import type { Role, SecretEntry } from './event-log.ts';
 
-/** A crypto-layer Derivation as a transcript entry; the PRF label is in the formula, so it is not an input. */
+/** A crypto-layer Derivation as an event log entry; the PRF label is in the formula, so it is not an input. */
 function entry(from: Role, d: Derivation): SecretEntry {
   const inputs: Record<string, Uint8Array> = {};
   for (const i of d.inputs) if (i.name !== 'label' && i.name !== 'key_block') inputs[i.name] = i.value;

@@ -1,6 +1,6 @@
 /**
  * `runHandshake(scenario)`: our client and our server pumped against each other in memory, the full
- * transcript back. With a seed and a clock in the scenario, two runs produce identical transcripts.
+ * event log back. With a seed and a clock in the scenario, two runs produce identical event logs.
  */
 import type { ClientConfig, ServerConfig } from './config.ts';
 import { clientStep, newClient } from './client.ts';
@@ -8,7 +8,7 @@ import type { EngineEvent } from './connection.ts';
 import { deterministicRandom } from './deterministic-random.ts';
 import { newServer, serverStep } from './server.ts';
 import type { ClientState, ServerState } from './states.ts';
-import type { AlertEntry, HandshakeSummary, Role, Transcript } from './transcript.ts';
+import type { AlertEntry, HandshakeSummary, Role, EventLog } from './event-log.ts';
 
 export interface Scenario {
   client: Omit<ClientConfig, 'random' | 'now'>;
@@ -23,7 +23,7 @@ export interface Scenario {
 }
 
 export interface HandshakeRun {
-  transcript: Transcript;
+  eventLog: EventLog;
   ok: boolean;
   clientState: ClientState['name'];
   serverState: ServerState['name'];
@@ -42,7 +42,7 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
   let client = newClient({ ...scenario.client, now: clock, ...rng('client') });
   let server = newServer({ ...scenario.server, now: clock, ...rng('server') });
 
-  const transcript: Transcript = [];
+  const eventLog: EventLog = [];
   const seenSecrets = new Set<string>();
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
@@ -58,16 +58,16 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
       if (e.kind === 'secret') {
         if (seenSecrets.has(e.name)) continue;
         seenSecrets.add(e.name);
-        transcript.push(e);
+        eventLog.push(e);
         continue;
       }
       if (e.kind === 'handshake_complete') {
         if (producer === 'client') summary = e.summary;
-        transcript.push(e);
+        eventLog.push(e);
         continue;
       }
       // Each record, message and alert appears once, as its sender produced it (with plaintext and reason).
-      if (e.from === producer) transcript.push(e);
+      if (e.from === producer) eventLog.push(e);
     }
   };
 
@@ -111,9 +111,9 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
     }
     break;
   }
-  const alert = transcript.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+  const alert = eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
   return {
-    transcript,
+    eventLog,
     ok: summary !== undefined && alert === undefined,
     clientState: client.name,
     serverState: server.name,

@@ -20,7 +20,9 @@ export type Input =
   /** Application data to protect and send (Established only). */
   | { kind: 'application-data'; data: Uint8Array }
   /** Send close_notify. */
-  | { kind: 'close' };
+  | { kind: 'close' }
+  /** The peer closed the connection (end of stream): nothing more will arrive. */
+  | { kind: 'end' };
 
 export interface StepResult<S> {
   state: S;

@@ -100,6 +100,16 @@ export class HandshakeReassembler {
     return taken;
   }
 
+  /**
+   * The message cut short so far: how many of its bytes arrived and (once its 4-byte header is in) its type and
+   * its whole length. Undefined when nothing is buffered.
+   */
+  get partial(): { have: number; msgType?: number; total?: number } | undefined {
+    if (this.#queue.size === 0) return undefined;
+    const current = this.#current;
+    return { have: this.#queue.size, ...(current ? { msgType: current.msgType, total: current.total } : {}) };
+  }
+
   /** Call when no more handshake data will come: throws `truncated` if a partial message is left. */
   end(): void {
     if (this.#queue.size > 0) {

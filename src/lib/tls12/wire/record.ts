@@ -210,6 +210,20 @@ export class RecordSplitter {
     return out;
   }
 
+  /**
+   * The record cut short so far: how many of its bytes arrived, and (once its header is in) its content type and
+   * how many it declares. Undefined when no byte of a next record is buffered.
+   */
+  get partial(): { offset: number; have: number; total?: number; contentType?: number } | undefined {
+    if (this.#queue.size === 0) return undefined;
+    const header = this.#current;
+    return {
+      offset: this.#offset,
+      have: this.#queue.size,
+      ...(header ? { total: RECORD_HEADER_LENGTH + header.length, contentType: header.contentType } : {}),
+    };
+  }
+
   /** Call at end of stream: throws `truncated` if a partial record is left. */
   end(): void {
     if (this.#queue.size > 0) {

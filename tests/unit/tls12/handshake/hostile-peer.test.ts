@@ -8,15 +8,18 @@
  * - our server gets the client's flight (ClientHello, ClientKeyExchange, ChangeCipherSpec, Finished), with the
  *   recorded server key, random and x25519 key.
  *
- * Every run: no exception escapes a step, the engine never reaches Established, and it either closes with a fatal
- * alert it chose (never internal_error, which is what an unexpected JS error becomes) whose reason says why, and
- * for decode_error / record_overflow names the field and the offset; or, when the bytes stop short of what it
- * needs (a truncation), it is still waiting for more, having sent no alert. Hangs fail a run (fast-check timeout).
+ * After the bytes, the peer closes the connection (the engines' end-of-stream input), so every run ends: no
+ * exception escapes a step, the engine never reaches Established, and it closes with one fatal alert it chose
+ * (never internal_error, which is what an unexpected JS error becomes) whose reason says why: for decode_error /
+ * record_overflow naming the field and the offset, or, when the bytes stopped short (a truncation), OpenSSL's
+ * "unexpected eof while reading" naming what was being read and how many bytes were missing. Bytes equal to the
+ * recording end as the recording does. Hangs fail a run (fast-check timeout).
  */
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bytesEqual } from '../../../../src/lib/bytes/index.ts';
 import { wrapRsaPrivateKeyInPkcs8 } from '../../../../src/lib/tls12/crypto/index.ts';
 import {
   clientStep,
@@ -28,6 +31,7 @@ import {
   type AlertEntry,
   type ClientState,
   type EngineEvent,
+  type Input,
   type ServerState,
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../../../src/lib/tls12/pki-verifier.ts';
@@ -160,37 +164,43 @@ function chunks(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   return out;
 }
 
-type Verdict = { outcome: 'alert'; alert: AlertEntry } | { outcome: 'waiting'; state: string };
-
 const tally = new Map<string, number>();
 
-/** What every run must end in; returns the verdict for the tally. */
-function judge(name: string, events: readonly EngineEvent[], side: 'client' | 'server'): Verdict {
-  expect(name).not.toBe('Established');
+/** The reason of an end-of-stream failure: what was being read, and how many bytes were missing. */
+const EOF_REASON =
+  /^unexpected eof while reading (.+ from the (server|client): \d+ of its \d+ bytes arrived, \d+ missing|.+: the (server|client) closed the connection before sending any byte of it \(a record header's 5 bytes missing)/;
+
+/** What every run must end in: one fatal alert of ours, with its reason. */
+function judge(name: string, events: readonly EngineEvent[], side: 'client' | 'server'): AlertEntry {
+  expect(name).toBe('Closed');
   expect(events.some((e) => e.kind === 'handshake_complete')).toBe(false);
   const ours = events.filter((e): e is AlertEntry => e.kind === 'alert' && e.from === side);
-  if (name !== 'Closed') {
-    expect(ours).toEqual([]);
-    return { outcome: 'waiting', state: name };
-  }
   expect(ours).toHaveLength(1);
   const alert = ours[0]!;
   expect(alert.level).toBe(2);
   expect(alert.name).not.toBe('internal_error');
   expect(alert.reason ?? '').toMatch(/\S/);
   expect(alert.reason).not.toMatch(/\bundefined\b|TypeError|RangeError|Cannot read/);
-  if (alert.name === 'decode_error' || alert.name === 'record_overflow') {
+  if (
+    (alert.name === 'decode_error' || alert.name === 'record_overflow') &&
+    !EOF_REASON.test(alert.reason!)
+  ) {
     // A decoder's DecodeError: `Struct.field: why (offset N)`; ChangeCipherSpec's single byte is named as such.
     expect(alert.reason).toMatch(
       /[A-Z][A-Za-z]*(\.[\w.[\]]+)?: .+\(offset \d+\)|ChangeCipherSpec|record header/,
     );
   }
-  return { outcome: 'alert', alert };
+  return alert;
+}
+
+/** The tally's key: the alert, with end-of-stream failures told apart from the rest. */
+function outcomeKey(alert: AlertEntry): string {
+  return EOF_REASON.test(alert.reason ?? '') ? `${alert.name} (unexpected eof)` : alert.name;
 }
 
 async function feed<S extends ClientState | ServerState>(
   state: S,
-  step: (s: S, input: { kind: 'bytes'; data: Uint8Array }) => Promise<{ state: S; events: EngineEvent[] }>,
+  step: (s: S, input: Input) => Promise<{ state: S; events: EngineEvent[] }>,
   pieces: readonly Uint8Array[],
   events: EngineEvent[],
 ): Promise<S> {
@@ -201,7 +211,10 @@ async function feed<S extends ClientState | ServerState>(
     s = r.state;
     events.push(...r.events);
   }
-  return s;
+  // The peer closes the connection after its bytes (a no-op once we are Closed).
+  const r = await step(s, { kind: 'end' });
+  events.push(...r.events);
+  return r.state;
 }
 
 const serverFlight = flight(SERVER_FLIGHT);
@@ -260,15 +273,13 @@ describe('the untouched recorded flights (the control: the checks below are reac
       'server_hello_done',
       'finished',
     ]);
-    const verdict = judge(run.state, run.events, 'client');
-    expect(verdict.outcome === 'alert' && verdict.alert.name).toBe('decrypt_error');
+    expect(judge(run.state, run.events, 'client').name).toBe('decrypt_error');
   });
   it('our server reads the recorded ClientHello and ClientKeyExchange and opens the Finished record', async () => {
     const run = await runServer(clientFlight.bytes, []);
     const names = run.events.flatMap((e) => (e.kind === 'message' && e.from === 'client' ? [e.name] : []));
     expect(names).toEqual(['client_hello', 'client_key_exchange', 'finished']);
-    const verdict = judge(run.state, run.events, 'server');
-    expect(verdict.outcome === 'alert' && verdict.alert.name).toBe('decrypt_error');
+    expect(judge(run.state, run.events, 'server').name).toBe('decrypt_error');
   });
 });
 
@@ -278,9 +289,12 @@ describe('hostile peer: mutated recorded flights', () => {
     await checkBounded(
       'TLS client vs mutated server flights',
       fc.asyncProperty(mutationArb(serverFlight), cutsArb, async (m, cuts) => {
-        const run = await runClient(mutate(serverFlight, m), cuts);
-        const v = judge(run.state, run.events, 'client');
-        const key = v.outcome === 'alert' ? v.alert.name : `waiting in ${v.state}`;
+        const bytes = mutate(serverFlight, m);
+        const run = await runClient(bytes, cuts);
+        const alert = judge(run.state, run.events, 'client');
+        // A mutation that changed nothing (zeroing zeros, a length set to itself) ends as the recording does.
+        if (bytesEqual(bytes, serverFlight.bytes)) expect(alert.name).toBe('decrypt_error');
+        const key = outcomeKey(alert);
         tally.set(key, (tally.get(key) ?? 0) + 1);
       }),
       { numRuns: 300, timeLimitMs: 60_000 },
@@ -292,13 +306,73 @@ describe('hostile peer: mutated recorded flights', () => {
     await checkBounded(
       'TLS server vs mutated client flights',
       fc.asyncProperty(mutationArb(clientFlight), cutsArb, async (m, cuts) => {
-        const run = await runServer(mutate(clientFlight, m), cuts);
-        const v = judge(run.state, run.events, 'server');
-        const key = v.outcome === 'alert' ? v.alert.name : `waiting in ${v.state}`;
+        const bytes = mutate(clientFlight, m);
+        const run = await runServer(bytes, cuts);
+        const alert = judge(run.state, run.events, 'server');
+        // A mutation that changed nothing (zeroing zeros, a length set to itself) ends as the recording does.
+        if (bytesEqual(bytes, clientFlight.bytes)) expect(alert.name).toBe('decrypt_error');
+        const key = outcomeKey(alert);
         tally.set(key, (tally.get(key) ?? 0) + 1);
       }),
       { numRuns: 300, timeLimitMs: 60_000 },
     );
     console.log('server outcomes:', Object.fromEntries(tally));
+  });
+});
+
+describe('end of stream: a flight cut short ends in "unexpected eof while reading", never a wait', () => {
+  const hello = cap('serverhello');
+  /** The alert record our engine sent last (the bytes on the wire). */
+  const lastSent = (events: readonly EngineEvent[]) =>
+    events.filter((e): e is { kind: 'send'; bytes: Uint8Array } => e.kind === 'send').at(-1)?.bytes;
+
+  it('inside a record: names the record, its size and how many bytes were missing; sends decode_error as OpenSSL does', async () => {
+    const run = await runClient(hello.subarray(0, 25), []);
+    const alert = judge(run.state, run.events, 'client');
+    expect(alert.name).toBe('decode_error');
+    expect(alert.reason).toBe(
+      `unexpected eof while reading a handshake record from the server: 25 of its ${hello.length} bytes arrived, ${hello.length - 25} missing (record at stream offset 0; we expected ServerHello)`,
+    );
+    // Content type 21 (alert), level 2 (fatal), description 50 (decode_error), in clear.
+    const sent = lastSent(run.events)!;
+    expect([sent[0], ...sent.subarray(5)]).toEqual([21, 2, 50]);
+  });
+  it('inside a record header', async () => {
+    const run = await runClient(hello.subarray(0, 2), []);
+    expect(judge(run.state, run.events, 'client').reason).toBe(
+      'unexpected eof while reading a record header from the server: 2 of its 5 bytes arrived, 3 missing (stream offset 0; we expected ServerHello)',
+    );
+  });
+  it('inside a handshake message whose records stopped mid-message', async () => {
+    // The ServerHello message split over two records; only the first (10 bytes of the message) arrives.
+    const message = hello.subarray(5);
+    const first = new Uint8Array([...hello.subarray(0, 3), 0, 10, ...message.subarray(0, 10)]);
+    const run = await runClient(first, []);
+    expect(judge(run.state, run.events, 'client').reason).toBe(
+      `unexpected eof while reading server_hello from the server: 10 of its ${message.length} bytes arrived, ${message.length - 10} missing (its records ended mid-message)`,
+    );
+  });
+  it('between records: names the message expected next', async () => {
+    const two = new Uint8Array([...hello, ...cap('servercert')]);
+    const run = await runClient(two, []);
+    expect(judge(run.state, run.events, 'client').reason).toBe(
+      `unexpected eof while reading ServerKeyExchange: the server closed the connection before sending any byte of it (a record header's 5 bytes missing, at stream offset ${two.length})`,
+    );
+  });
+  it('our server, when the client closes before its ClientHello', async () => {
+    const run = await runServer(new Uint8Array(0), []);
+    expect(judge(run.state, run.events, 'server').reason).toBe(
+      "unexpected eof while reading ClientHello: the client closed the connection before sending any byte of it (a record header's 5 bytes missing, at stream offset 0)",
+    );
+  });
+  it('after the engine closed, the end of stream is the expected end: nothing more is sent', async () => {
+    const started = await clientStep(freshClient(), { kind: 'start' });
+    const cut = await clientStep(started.state, { kind: 'bytes', data: hello.subarray(0, 1) });
+    const ended = await clientStep(cut.state, { kind: 'end' });
+    expect(ended.state.name).toBe('Closed');
+    expect(ended.events.filter((e) => e.kind === 'alert')).toHaveLength(1);
+    const again = await clientStep(ended.state, { kind: 'end' });
+    expect(again.state.name).toBe('Closed');
+    expect(again.events).toEqual([]);
   });
 });

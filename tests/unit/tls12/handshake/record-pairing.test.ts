@@ -17,7 +17,7 @@ import {
   type ClientState,
   type EngineEvent,
   type ServerState,
-  type TranscriptEntry,
+  type EventLogEntry,
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { decodeRecord, encodeRecord } from '../../../../src/lib/tls12/wire/record.ts';
 import { buildSteps } from '../../../../src/app/views/handshake/steps.ts';
@@ -34,11 +34,11 @@ const enc = (s: string) => new TextEncoder().encode(s);
 type Side = 'client' | 'server';
 interface Pumped {
   /** Everything each side's engine reported, in order (its own sends and what it received). */
-  seen: Record<Side, TranscriptEntry[]>;
+  seen: Record<Side, EventLogEntry[]>;
 }
 
 /**
- * Our client and server pumped by hand, each side's transcript kept whole (runHandshake keeps only the
+ * Our client and server pumped by hand, each side's event log kept whole (runHandshake keeps only the
  * sender's copy). `rewrite` may change what the server's step sends before the client reads it.
  */
 async function pump(
@@ -118,11 +118,11 @@ const KIND_OF_TYPE: Record<number, string> = {
 };
 
 /** Every record names content of its own type from its own sender, and every content item is carried. */
-function expectConsistent(transcript: TranscriptEntry[]): void {
-  const byId = new Map<string, TranscriptEntry>();
-  for (const e of transcript) if ('id' in e) byId.set(e.id, e);
+function expectConsistent(eventLog: EventLogEntry[]): void {
+  const byId = new Map<string, EventLogEntry>();
+  for (const e of eventLog) if ('id' in e) byId.set(e.id, e);
   const carried = new Set<string>();
-  for (const e of transcript) {
+  for (const e of eventLog) {
     if (e.kind !== 'record') continue;
     expect(e.carries.length, `record ${e.from} ${e.seq}`).toBeGreaterThan(0);
     for (const id of e.carries) {
@@ -145,8 +145,8 @@ describe('records carry the ids of their content', () => {
       clientData: enc('ping'),
       serverData: enc('pong'),
     });
-    expectConsistent(run.transcript);
-    const { steps } = buildSteps(run.transcript);
+    expectConsistent(run.eventLog);
+    const { steps } = buildSteps(run.eventLog);
     expect(steps.map((s) => `${s.from} ${s.title}`)).toEqual([
       ...HANDSHAKE,
       'client Application data',
@@ -170,8 +170,7 @@ describe('records carry the ids of their content', () => {
       const sent = seen[sender].filter((e) => e.kind === 'record' && e.from === sender);
       const got = seen[receiver].filter((e) => e.kind === 'record' && e.from === sender);
       expect(got.length).toBeGreaterThan(5);
-      const key = (e: TranscriptEntry) =>
-        e.kind === 'record' ? `${toHex(e.bytes)} ${e.carries.join()}` : '';
+      const key = (e: EventLogEntry) => (e.kind === 'record' ? `${toHex(e.bytes)} ${e.carries.join()}` : '');
       // The receiver saw a prefix of what was sent (the client's close_notify may be the last word).
       expect(got.map(key)).toEqual(sent.slice(0, got.length).map(key));
     }
@@ -224,13 +223,13 @@ describe('records carry the ids of their content', () => {
   });
 
   it('placeInTunnel puts a PostgreSQL message right after the application data that completed it', () => {
-    const data = (id: string): TranscriptEntry => ({
+    const data = (id: string): EventLogEntry => ({
       kind: 'application_data',
       id,
       from: 'server',
       data: new Uint8Array(1),
     });
-    const pg = (label: string, carriedIn: string[]): TranscriptEntry => ({
+    const pg = (label: string, carriedIn: string[]): EventLogEntry => ({
       kind: 'postgres',
       from: 'server',
       label,
@@ -239,7 +238,7 @@ describe('records carry the ids of their content', () => {
       inTunnel: true,
       carriedIn,
     });
-    const closed: TranscriptEntry = { kind: 'closed', from: 'client', reason: 'sent close_notify' };
+    const closed: EventLogEntry = { kind: 'closed', from: 'client', reason: 'sent close_notify' };
     const placed = placeInTunnel([
       data('server:5'),
       data('server:6'),

@@ -8,8 +8,8 @@ import {
   clientStep,
   newClient,
   runHandshake,
-  transcriptFromJson,
-  transcriptToJson,
+  eventLogFromJson,
+  eventLogToJson,
   type Scenario,
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../../../src/lib/tls12/pki-verifier.ts';
@@ -90,37 +90,35 @@ describe('runHandshake: our client against our server', () => {
     expect(new TextDecoder().decode(run.received.server[0])).toBe('GET / HTTP/1.0\r\n\r\n');
     expect(new TextDecoder().decode(run.received.client[0])).toBe('HTTP/1.0 200 OK\r\n\r\n');
     expect(
-      run.transcript.some((e) => e.kind === 'alert' && e.from === 'client' && e.name === 'close_notify'),
+      run.eventLog.some((e) => e.kind === 'alert' && e.from === 'client' && e.name === 'close_notify'),
     ).toBe(true);
   });
 
-  it('is deterministic: the same seed and clock give byte-identical transcripts', async () => {
+  it('is deterministic: the same seed and clock give byte-identical event logs', async () => {
     const a = await runHandshake({ ...scenario(), now: NOW });
     const b = await runHandshake({ ...scenario(), now: NOW });
     expect(a.ok).toBe(true);
-    expect(transcriptToJson(a.transcript)).toBe(transcriptToJson(b.transcript));
+    expect(eventLogToJson(a.eventLog)).toBe(eventLogToJson(b.eventLog));
     const c = await runHandshake({ ...scenario(), seed: 'another seed' });
-    expect(transcriptToJson(c.transcript)).not.toBe(transcriptToJson(a.transcript));
+    expect(eventLogToJson(c.eventLog)).not.toBe(eventLogToJson(a.eventLog));
   });
 
   it('is deterministic with RSA-PSS and ECDSA signatures alike', async () => {
     for (const ecdsa of [false, true]) {
       const a = await runHandshake(scenario({}, ecdsa));
       const b = await runHandshake(scenario({}, ecdsa));
-      expect(transcriptToJson(a.transcript)).toBe(transcriptToJson(b.transcript));
+      expect(eventLogToJson(a.eventLog)).toBe(eventLogToJson(b.eventLog));
     }
   });
 
-  it('produces a transcript that survives structuredClone and a JSON round trip', async () => {
+  it('produces an event log that survives structuredClone and a JSON round trip', async () => {
     const run = await runHandshake(scenario());
-    expect(structuredClone(run.transcript)).toEqual(run.transcript);
-    expect(transcriptFromJson(transcriptToJson(run.transcript))).toEqual(
-      JSON.parse(
-        JSON.stringify(transcriptFromJson(transcriptToJson(run.transcript))),
-        (_k, v: unknown) => v,
-      ) && transcriptFromJson(transcriptToJson(run.transcript)),
+    expect(structuredClone(run.eventLog)).toEqual(run.eventLog);
+    expect(eventLogFromJson(eventLogToJson(run.eventLog))).toEqual(
+      JSON.parse(JSON.stringify(eventLogFromJson(eventLogToJson(run.eventLog))), (_k, v: unknown) => v) &&
+        eventLogFromJson(eventLogToJson(run.eventLog)),
     );
-    const kinds = new Set(run.transcript.map((e) => e.kind));
+    const kinds = new Set(run.eventLog.map((e) => e.kind));
     for (const k of [
       'record',
       'message',
@@ -132,7 +130,7 @@ describe('runHandshake: our client against our server', () => {
     ]) {
       expect(kinds.has(k as never), k).toBe(true);
     }
-    const secrets = run.transcript.flatMap((e) => (e.kind === 'secret' ? [e.name] : []));
+    const secrets = run.eventLog.flatMap((e) => (e.kind === 'secret' ? [e.name] : []));
     expect(secrets).toEqual(
       expect.arrayContaining([
         'server_ecdhe_private_key',
@@ -145,14 +143,14 @@ describe('runHandshake: our client against our server', () => {
         'server_verify_data',
       ]),
     );
-    const encrypted = run.transcript.find((e) => e.kind === 'record' && e.encrypted);
+    const encrypted = run.eventLog.find((e) => e.kind === 'record' && e.encrypted);
     expect(encrypted?.kind === 'record' && encrypted.nonce?.length).toBe(12);
     expect(encrypted?.kind === 'record' && encrypted.aad?.length).toBe(13);
   });
 
   it('record spans cover every record byte exactly', async () => {
     const run = await runHandshake(scenario());
-    for (const e of run.transcript) {
+    for (const e of run.eventLog) {
       if (e.kind !== 'record') continue;
       const top = e.spans[0]!;
       expect(top.start).toBe(0);
@@ -164,7 +162,7 @@ describe('runHandshake: our client against our server', () => {
     const withEms = await runHandshake(scenario());
     const without = await runHandshake(scenario({ client: { extendedMasterSecret: false } }));
     const formula = (r: typeof withEms) => {
-      const s = r.transcript.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+      const s = r.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
       return s?.kind === 'secret' ? s.formula : '';
     };
     expect(formula(withEms)).toContain('extended master secret');
@@ -179,7 +177,7 @@ describe('runHandshake: our client against our server', () => {
       }),
     );
     expect(run.ok, run.alert?.reason).toBe(true);
-    const names = run.transcript
+    const names = run.eventLog
       .filter((e) => e.kind === 'message')
       .map((e) => (e.kind === 'message' ? e.name : ''));
     expect(names).toEqual(expect.arrayContaining(['certificate_request', 'certificate_verify']));

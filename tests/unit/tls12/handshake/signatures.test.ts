@@ -1,6 +1,6 @@
 /**
  * The engine signs and verifies through the crypto layer's WebCrypto provider, except for seeded runs, where
- * RSA-PSS (salt from the injected randomness) and ECDSA (RFC 6979) stay in JS so transcripts reproduce.
+ * RSA-PSS (salt from the injected randomness) and ECDSA (RFC 6979) stay in JS so event logs reproduce.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

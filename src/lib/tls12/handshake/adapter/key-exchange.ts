@@ -2,7 +2,7 @@
  * ECDHE for TLS 1.2 (RFC 8422 §5.10, RFC 7748 §6.1 for x25519) through the crypto layer's CryptoProvider
  * (WebCrypto X25519 / ECDH where available). Deterministic runs draw the private scalar from the engine's
  * injected random source so that seeded runs repeat; fresh runs let the provider generate the pair. Either
- * way the transcript shows the scalar.
+ * way the event log shows the scalar.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
 import { CryptoError, namedGroupByCode, type EcdhKeyPair } from '../../crypto/index.ts';

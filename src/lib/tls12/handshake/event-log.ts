@@ -1,7 +1,7 @@
 /**
- * The transcript the Handshake Lab renders: an ordered list of plain-data entries (records, handshake
+ * The event log the Handshake Lab renders: an ordered list of plain-data entries (records, handshake
  * messages, derived secrets, alerts, application data, PostgreSQL bytes). Entries hold Uint8Arrays, so they
- * survive structuredClone; `transcriptToJson` / `transcriptFromJson` carry bytes as hex.
+ * survive structuredClone; `eventLogToJson` / `eventLogFromJson` carry bytes as hex.
  */
 import { fromHex, toHex, type Span } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
@@ -139,7 +139,7 @@ export interface PostgresEntry {
   carriedIn?: ContentId[];
 }
 
-export type TranscriptEntry =
+export type EventLogEntry =
   | RecordEntry
   | MessageEntry
   | ChangeCipherSpecEntry
@@ -150,14 +150,14 @@ export type TranscriptEntry =
   | ClosedEntry
   | PostgresEntry;
 
-export type Transcript = TranscriptEntry[];
+export type EventLog = EventLogEntry[];
 
 const HEX_TAG = '$hex';
 
 /** JSON with every Uint8Array as `{ "$hex": "..." }` and bigints as decimal strings. */
-export function transcriptToJson(transcript: readonly TranscriptEntry[], space?: number): string {
+export function eventLogToJson(eventLog: readonly EventLogEntry[], space?: number): string {
   return JSON.stringify(
-    transcript,
+    eventLog,
     function (this: unknown, _key, value: unknown) {
       if (value instanceof Uint8Array) return { [HEX_TAG]: toHex(value) };
       if (typeof value === 'bigint') return value.toString();
@@ -167,31 +167,31 @@ export function transcriptToJson(transcript: readonly TranscriptEntry[], space?:
   );
 }
 
-export function transcriptFromJson(json: string): Transcript {
+export function eventLogFromJson(json: string): EventLog {
   return JSON.parse(json, (_key, value: unknown) => {
     if (value && typeof value === 'object' && HEX_TAG in value) {
       return fromHex(String((value as Record<string, unknown>)[HEX_TAG]));
     }
     return value;
-  }) as Transcript;
+  }) as EventLog;
 }
 
 /**
- * The transcript in wire order for PostgreSQL's messages in the tunnel: each one moves to just after the
+ * The event log in wire order for PostgreSQL's messages in the tunnel: each one moves to just after the
  * application data entry that completed it (the last of its `carriedIn` ids), keeping the order among those
  * completed by the same entry. Entries without a known carrier stay where they are.
  */
-export function placeInTunnel(transcript: readonly TranscriptEntry[]): Transcript {
-  const ids = new Set(transcript.flatMap((e) => (e.kind === 'application_data' ? [e.id] : [])));
+export function placeInTunnel(eventLog: readonly EventLogEntry[]): EventLog {
+  const ids = new Set(eventLog.flatMap((e) => (e.kind === 'application_data' ? [e.id] : [])));
   const completedBy = new Map<string, PostgresEntry[]>();
-  const rest: TranscriptEntry[] = [];
-  for (const e of transcript) {
+  const rest: EventLogEntry[] = [];
+  for (const e of eventLog) {
     const last = e.kind === 'postgres' && e.inTunnel ? e.carriedIn?.at(-1) : undefined;
     if (e.kind === 'postgres' && last !== undefined && ids.has(last)) {
       completedBy.set(last, [...(completedBy.get(last) ?? []), e]);
     } else rest.push(e);
   }
-  return rest.flatMap((e): TranscriptEntry[] =>
+  return rest.flatMap((e): EventLogEntry[] =>
     e.kind === 'application_data' ? [e, ...(completedBy.get(e.id) ?? [])] : [e],
   );
 }

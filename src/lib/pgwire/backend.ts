@@ -3,7 +3,7 @@
  * ErrorResponse / NoticeResponse (fields S/V/C/M/D/H...), ParameterStatus, BackendKeyData, ReadyForQuery.
  * Every message: Byte1 type, Int32 length (counting itself), body.
  */
-import { concatBytes, Reader, type Span } from '../../bytes/index.ts';
+import { concatBytes, Reader, type Span } from '../bytes/index.ts';
 import { readCString } from './frontend.ts';
 
 /** ErrorResponse field codes ("Error and Notice Message Fields"). */

@@ -4,7 +4,7 @@
  * ErrorResponse: Byte1('E') Int32 len, (Byte1 code, String)*, 0) and "Error and Notice Message Fields".
  */
 import { describe, expect, it } from 'vitest';
-import { leafSpans } from '../../../../src/lib/bytes/index.ts';
+import { leafSpans } from '../../../src/lib/bytes/index.ts';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -14,7 +14,7 @@ import {
   describeBackendMessage,
   encodeSslRequest,
   encodeStartupMessage,
-} from '../../../../src/lib/tls12/postgres/index.ts';
+} from '../../../src/lib/pgwire/index.ts';
 
 const ascii = (s: string) => Array.from(new TextEncoder().encode(s));
 const be32 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];

@@ -2,7 +2,7 @@
  * PostgreSQL frontend messages sent around TLS (PostgreSQL docs, "Message Formats" and "SSL Session
  * Encryption", protocol 3.0): SSLRequest, the server's single-byte answer, StartupMessage.
  */
-import { Reader, Writer, type Span } from '../../bytes/index.ts';
+import { Reader, Writer, type Span } from '../bytes/index.ts';
 
 /** SSLRequest: Int32 length 8, Int32 80877103 (0x04d2162f: 1234 in the high half, 5679 in the low). */
 export const SSL_REQUEST_CODE = 80877103;

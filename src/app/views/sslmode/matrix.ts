@@ -1,0 +1,86 @@
+/**
+ * The sslmode × driver matrix's cell model: each outcome falls in one of five classes, read from the outcome's
+ * steps (outcomeFacts, the summary's own facts), and each class has its own word, glyph and tone, so that the
+ * classes stay apart without colour (a projector, a grey-scale print, colour blindness).
+ */
+import { outcomeFacts, type ConnectionOutcome, type Driver } from '../../../lib/sslmode/index';
+import { DRIVERS, SSLMODES } from './scenario';
+
+export type OutcomeClass = 'verified-full' | 'verified-ca' | 'unverified' | 'plaintext' | 'refused';
+
+export interface OutcomeClassText {
+  /** The word in the cell. */
+  readonly word: string;
+  /** A glyph that tells the class apart without colour (hidden from screen readers: the word says it). */
+  readonly glyph: string;
+  /** What the class means, for the legend. */
+  readonly meaning: string;
+}
+
+/** In order from the best outcome to the one that fails. */
+export const OUTCOME_CLASSES: Readonly<Record<OutcomeClass, OutcomeClassText>> = {
+  'verified-full': {
+    word: 'verified',
+    glyph: '✓',
+    meaning: 'encrypted; chain and host name checked',
+  },
+  'verified-ca': {
+    word: 'chain only',
+    glyph: '◐',
+    meaning: 'encrypted; chain checked, not the name: any certificate of that CA passes',
+  },
+  unverified: {
+    word: 'encrypted, unverified',
+    glyph: '△',
+    meaning: 'encrypted; nothing checked: anyone on the path can pose as the server',
+  },
+  plaintext: {
+    word: 'plaintext',
+    glyph: '✕',
+    meaning: 'no encryption: anyone on the path reads everything',
+  },
+  refused: {
+    word: 'fails',
+    glyph: '⊘',
+    meaning: 'no connection',
+  },
+};
+
+/** The class of an outcome, from the facts of its decisive attempt. */
+export function outcomeClass(outcome: ConnectionOutcome): OutcomeClass {
+  const f = outcomeFacts(outcome);
+  if (!f.connected) return 'refused';
+  if (!f.encrypted) return 'plaintext';
+  if (f.chain === 'verified' && f.hostname === 'verified') return 'verified-full';
+  if (f.chain === 'verified') return 'verified-ca';
+  return 'unverified';
+}
+
+export interface MatrixCell {
+  readonly driver: Driver;
+  readonly sslmode: string;
+  /** The connection string this cell used, in the driver's own syntax (to open the cell's trace). */
+  readonly conninfo: string;
+  readonly outcome: ConnectionOutcome;
+}
+
+export interface MatrixRow {
+  readonly driver: Driver;
+  readonly label: string;
+  /** The driver's name alone, for the presenter view. */
+  readonly short: string;
+  readonly cells: readonly (MatrixCell & { readonly class: OutcomeClass })[];
+}
+
+/** The matrix in display order: a row per driver, a cell per sslmode (cells the engine gave no answer for are left out). */
+export function matrixRows(cells: readonly MatrixCell[]): MatrixRow[] {
+  return DRIVERS.map((d) => ({
+    driver: d.id,
+    label: d.label,
+    short: d.short,
+    cells: SSLMODES.flatMap((m) => {
+      const cell = cells.find((c) => c.driver === d.id && c.sslmode === m);
+      return cell ? [{ ...cell, class: outcomeClass(cell.outcome) }] : [];
+    }),
+  }));
+}

@@ -1,0 +1,78 @@
+/**
+ * The matrix's cell model (src/app/views/sslmode/matrix.ts): each cell's class, read from the steps' facts, agrees
+ * with the engine's own outcome fields for every cell of several lab states; the known cells of the Root A grid
+ * land where the real clients put them; the five classes have five words and five glyphs.
+ */
+import { describe, expect, it } from 'vitest';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import {
+  matrixRows,
+  OUTCOME_CLASSES,
+  type MatrixCell,
+  type OutcomeClass,
+} from '../../../src/app/views/sslmode/matrix.ts';
+import {
+  matrixScenarios,
+  sslmodeControls,
+  type SslmodeControls,
+} from '../../../src/app/views/sslmode/scenario.ts';
+
+async function cells(values: Partial<SslmodeControls>): Promise<MatrixCell[]> {
+  const out: MatrixCell[] = [];
+  for (const e of matrixScenarios(sslmodeControls(values)))
+    out.push({
+      driver: e.driver,
+      sslmode: e.sslmode,
+      conninfo: e.conninfo,
+      outcome: await explainConnection(e.scenario),
+    });
+  return out;
+}
+
+/** The class from the outcome's fields (not its steps): the independent side of the comparison. */
+function fromFields(o: MatrixCell['outcome']): OutcomeClass {
+  if (!o.connected) return 'refused';
+  if (!o.encrypted) return 'plaintext';
+  if (o.chainVerified && o.hostnameVerified) return 'verified-full';
+  return o.chainVerified ? 'verified-ca' : 'unverified';
+}
+
+describe('matrix cell classes', () => {
+  it('agree with the outcome fields in every cell, for several lab states', async () => {
+    for (const values of [
+      {},
+      { root: 'root-a' },
+      { root: 'root-b' },
+      { root: 'public-root', preset: 'azure-flexible' },
+      { ssl: false },
+    ] as Partial<SslmodeControls>[]) {
+      const rows = matrixRows(await cells(values));
+      expect(rows.flatMap((r) => r.cells)).toHaveLength(36);
+      for (const row of rows)
+        for (const cell of row.cells)
+          expect(cell.class, `${JSON.stringify(values)} ${row.driver} ${cell.sslmode}`).toBe(
+            fromFields(cell.outcome),
+          );
+    }
+  });
+  it('puts the Root A grid where the clients do', async () => {
+    const rows = matrixRows(await cells({ root: 'root-a' }));
+    const row = (d: string) => rows.find((r) => r.driver === d)!.cells.map((c) => c.class);
+    expect(row('libpq')).toEqual([
+      'plaintext',
+      'plaintext',
+      'verified-ca',
+      'verified-ca',
+      'verified-ca',
+      'verified-full',
+    ]);
+    expect(row('asyncpg')[2]).toBe('unverified');
+    expect(row('node-postgres').slice(1)).toEqual(Array(5).fill('refused'));
+  });
+  it('gives each class its own word and glyph', () => {
+    const texts = Object.values(OUTCOME_CLASSES);
+    expect(texts).toHaveLength(5);
+    expect(new Set(texts.map((t) => t.word)).size).toBe(5);
+    expect(new Set(texts.map((t) => t.glyph)).size).toBe(5);
+  });
+});
