@@ -19,6 +19,7 @@ import * as asn1js from 'asn1js';
 import { analyzeChain } from '../src/lib/pki/index.ts';
 import { getTrustStore } from '../src/lib/pki/trust-stores/index.ts';
 import { analyze, generate, T0, type Edge } from '../tests/unit/pki/paths/trust-graph.ts';
+import { median } from './_median.ts';
 
 const AZ = fileURLToPath(new URL('../fixtures/public-ca/azure/', import.meta.url));
 const pem = (f: string) => readFileSync(AZ + f, 'utf8');
@@ -31,17 +32,6 @@ function pemBlocks(text: string): Uint8Array[] {
 
 function pkiCert(der: Uint8Array): pkijs.Certificate {
   return new pkijs.Certificate({ schema: asn1js.fromBER(der.slice().buffer).result });
-}
-
-async function median(runs: number, f: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
 }
 
 /** PKI.js on the mesh, in a child process killed after `timeoutMs` (it does not return on its own). */

@@ -125,6 +125,40 @@ export interface Asn1Node {
   readonly children: readonly Asn1Node[];
 }
 
+/**
+ * What a certificate does wrong that OpenSSL still loads: the parser keeps the certificate and lists each defect
+ * here, and every profile decides what its client does with it (profiles/defects.ts). Switch on `kind`, never on
+ * the message.
+ */
+export type CertDefectKind =
+  /** A RelativeDistinguishedName SET with no attribute (Go once emitted these). */
+  | 'empty-rdn'
+  /** basicConstraints pathLenConstraint below zero (RFC 5280 §4.2.1.9: INTEGER (0..MAX)). */
+  | 'negative-path-len'
+  /** UTCTime YYMMDDHHMMZ (RFC 5280 §4.1.2.5.1: seconds MUST be present). */
+  | 'utc-time-without-seconds'
+  /** GeneralizedTime with fractional seconds (RFC 5280 §4.1.2.5.2: MUST NOT include them). */
+  | 'fractional-seconds'
+  /** A dNSName SAN with bytes outside IA5 (shown decoded as UTF-8, else Latin-1). */
+  | 'non-ia5-dns-name'
+  /** An extension whose value is not valid DER for its type (the view's field stays null). */
+  | 'broken-extension'
+  /** nameConstraints with neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10: one MUST be present). */
+  | 'empty-name-constraints'
+  /** A permittedSubtrees or excludedSubtrees with no subtree (GeneralSubtrees ::= SEQUENCE SIZE (1..MAX)). */
+  | 'empty-subtrees';
+
+export interface CertDefect {
+  readonly kind: CertDefectKind;
+  /** The field ("subject", "issuer", "notBefore", "notAfter") or "extension <name>". */
+  readonly where: string;
+  /** Dotted OID of the extension concerned, when the defect is inside one. */
+  readonly extension?: string;
+  /** Offset in the certificate's DER of the offending element. */
+  readonly offset: number;
+  readonly message: string;
+}
+
 export interface CertView {
   /** SHA-256 fingerprint of the DER, lower-case hex: the certificate's identity in the engine. */
   readonly id: string;
@@ -167,6 +201,8 @@ export interface CertView {
   readonly selfIssued: boolean;
   readonly der: Uint8Array;
   readonly asn1: Asn1Node;
+  /** What OpenSSL loads but the standard forbids, each with its kind and place (empty for a clean certificate). */
+  readonly defects: readonly CertDefect[];
 }
 
 export interface CrlView {

@@ -3,7 +3,7 @@
  * der.ts; failures throw DerError with the byte offset inside the certificate.
  */
 import { bitLen, bytesToNumberBE } from '@noble/curves/utils.js';
-import type { AlgorithmView, CertView, ExtensionView, PublicKeyView } from '../types.ts';
+import type { AlgorithmView, CertDefect, CertView, ExtensionView, PublicKeyView } from '../types.ts';
 import { encodeBase64 } from '../../bytes/base64.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { buildTree, CERTIFICATE_NAMES } from './asn1-tree.ts';
@@ -25,7 +25,7 @@ import {
 } from '../../bytes/der.ts';
 import { sha1Hex, sha256Bytes, sha256Hex } from './digest.ts';
 import * as ext from './extensions.ts';
-import { decodeName } from './name.ts';
+import { decodeName, type DefectSink } from './name.ts';
 import { CURVES, EXTENSIONS, HASH_ALGORITHMS, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids.ts';
 
 /** The raw pieces signature verification needs, re-derived from the DER on demand. */
@@ -173,6 +173,30 @@ function publicKeyView(der: Uint8Array, spki: Tlv): PublicKeyView {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * The time encodings OpenSSL loads but RFC 5280 §4.1.2.5 forbids: a UTCTime without seconds (YYMMDDHHMMZ) and a
+ * GeneralizedTime with fractional seconds. `readTime` accepts both (the fraction is dropped: the engine compares
+ * whole seconds, as RFC 5280 defines the field); this records them.
+ */
+function timeDefect(der: Uint8Array, t: Tlv | undefined, field: string, defects: CertDefect[]): void {
+  if (t === undefined) return;
+  const text = new TextDecoder('latin1').decode(contents(der, t));
+  if (isUniversal(t, Tag.UTCTime) && /^\d{10}Z$/.test(text))
+    defects.push({
+      kind: 'utc-time-without-seconds',
+      where: field,
+      offset: t.start,
+      message: `${field} "${text}" is a UTCTime without seconds (RFC 5280 §4.1.2.5.1: YYMMDDHHMMSSZ)`,
+    });
+  if (isUniversal(t, Tag.GeneralizedTime) && text.includes('.'))
+    defects.push({
+      kind: 'fractional-seconds',
+      where: field,
+      offset: t.start,
+      message: `${field} "${text}" has fractional seconds (RFC 5280 §4.1.2.5.2: MUST NOT)`,
+    });
+}
+
 /** Decodes one certificate. `input` must hold exactly the certificate's DER. */
 export function decodeCertificate(input: Uint8Array): CertView {
   const der = input.slice();
@@ -198,8 +222,21 @@ export function decodeCertificate(input: Uint8Array): CertView {
   const [nb, na] = childrenOf(der, validityTlv);
   const notBeforeMs = readTime(der, nb, 'notBefore', validityTlv.start);
   const notAfterMs = readTime(der, na, 'notAfter', validityTlv.start);
-  const subject = decodeName(der, subjectTlv, 'subject');
-  const issuer = decodeName(der, issuerTlv, 'issuer');
+  const defects: CertDefect[] = [];
+  const sink =
+    (where: string, base = 0, extension?: string): DefectSink =>
+    (kind, offset, message) =>
+      defects.push({
+        kind,
+        where,
+        ...(extension !== undefined ? { extension } : {}),
+        offset: base + offset,
+        message,
+      });
+  timeDefect(der, nb, 'notBefore', defects);
+  timeDefect(der, na, 'notAfter', defects);
+  const subject = decodeName(der, subjectTlv, 'subject', sink('subject'));
+  const issuer = decodeName(der, issuerTlv, 'issuer', sink('issuer'));
   const publicKey = publicKeyView(der, spkiTlv);
 
   const view: Mutable<CertView> = {
@@ -239,6 +276,7 @@ export function decodeCertificate(input: Uint8Array): CertView {
     selfIssued: subject.key === issuer.key,
     der,
     asn1: buildTree(der, signed.outer, CERTIFICATE_NAMES, 'cert'),
+    defects,
   };
 
   const extensions: ExtensionView[] = [];
@@ -246,13 +284,18 @@ export function decodeCertificate(input: Uint8Array): CertView {
     if (!isContext(f, 3)) continue;
     const [list] = childrenOf(der, f);
     expectUniversal(list, Tag.SEQUENCE, 'the extensions', f.start);
-    for (const e of childrenOf(der, list as Tlv)) extensions.push(decodeExtension(der, e, view));
+    for (const e of childrenOf(der, list as Tlv)) extensions.push(decodeExtension(der, e, view, sink));
   }
   view.extensions = extensions;
   return view;
 }
 
-function decodeExtension(der: Uint8Array, e: Tlv, view: Mutable<CertView>): ExtensionView {
+function decodeExtension(
+  der: Uint8Array,
+  e: Tlv,
+  view: Mutable<CertView>,
+  sink: (where: string, base: number, extension: string) => DefectSink,
+): ExtensionView {
   expectUniversal(e, Tag.SEQUENCE, 'an extension', e.start);
   const parts = childrenOf(der, e);
   const oid = readOid(der, parts[0], 'an extension ID', e.start);
@@ -266,13 +309,14 @@ function decodeExtension(der: Uint8Array, e: Tlv, view: Mutable<CertView>): Exte
   const label = info?.name ?? oid;
   const octets = expectUniversal(valueTlv, Tag.OCTET_STRING, `the value of extension ${label}`, e.start);
   const v = contents(der, octets);
+  const defects = sink(`extension ${label}`, octets.contentStart, oid);
   try {
-    applyExtension(oid, v, view);
+    applyExtension(oid, v, view, defects);
   } catch (err) {
-    if (err instanceof DerError) {
-      throw new DerError(octets.contentStart + err.offset, `extension ${label}: ${err.reason}`);
-    }
-    throw err;
+    if (!(err instanceof DerError)) throw err;
+    // OpenSSL loads the certificate and only flags it when it decodes the extension (v3_purp.c
+    // ossl_x509v3_cache_extensions: EXFLAG_INVALID); the view keeps the field null and lists the defect.
+    defects('broken-extension', err.offset, `extension ${label} is not valid DER: ${err.reason}`);
   }
   return {
     oid,
@@ -283,10 +327,10 @@ function decodeExtension(der: Uint8Array, e: Tlv, view: Mutable<CertView>): Exte
   };
 }
 
-function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>): void {
+function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>, defects: DefectSink): void {
   switch (oid) {
     case '2.5.29.19':
-      view.basicConstraints = ext.decodeBasicConstraints(v);
+      view.basicConstraints = ext.decodeBasicConstraints(v, defects);
       break;
     case '2.5.29.15':
       view.keyUsage = ext.decodeKeyUsage(v);
@@ -295,10 +339,10 @@ function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>): vo
       view.extKeyUsage = ext.decodeExtKeyUsage(v);
       break;
     case '2.5.29.17':
-      view.san = ext.decodeSubjectAltName(v);
+      view.san = ext.decodeSubjectAltName(v, defects);
       break;
     case '2.5.29.30':
-      view.nameConstraints = ext.decodeNameConstraints(v);
+      view.nameConstraints = ext.decodeNameConstraints(v, defects);
       break;
     case '2.5.29.32':
       view.policies = ext.decodeCertificatePolicies(v);

@@ -24,6 +24,7 @@ import {
 } from '../../bytes/der.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { decodeGeneralName, decodeGeneralNames } from './general-names.ts';
+import type { DefectSink } from './name.ts';
 import { OID } from './oids.ts';
 
 /** Parses extnValue contents as exactly one DER element. */
@@ -34,12 +35,24 @@ function single(buf: Uint8Array, what: string): Tlv {
 }
 
 /** §4.2.1.9 */
-export function decodeBasicConstraints(v: Uint8Array): BasicConstraints {
+export function decodeBasicConstraints(v: Uint8Array, defects?: DefectSink): BasicConstraints {
   const seq = expectUniversal(single(v, 'basicConstraints'), Tag.SEQUENCE, 'basicConstraints', 0);
   let ca = false;
   let pathLen: number | undefined;
   for (const t of childrenOf(v, seq)) {
     if (isUniversal(t, Tag.BOOLEAN)) ca = t.length === 1 && v[t.contentStart] !== 0;
+    else if (
+      isUniversal(t, Tag.INTEGER) &&
+      defects !== undefined &&
+      t.length > 0 &&
+      (v[t.contentStart] as number) >= 0x80
+    )
+      // Kept as "no pathLen" in the view; what the clients do with it is the profiles' business.
+      defects(
+        'negative-path-len',
+        t.start,
+        'the pathLenConstraint is negative (RFC 5280 §4.2.1.9: INTEGER (0..MAX))',
+      );
     else if (isUniversal(t, Tag.INTEGER)) pathLen = readSmallInteger(v, t, 'pathLenConstraint');
     else throw new DerError(t.start, 'basicConstraints holds an unexpected element');
   }
@@ -77,22 +90,35 @@ export function decodeExtKeyUsage(v: Uint8Array): string[] {
 }
 
 /** §4.2.1.6 */
-export function decodeSubjectAltName(v: Uint8Array): SubjectAltNames {
+export function decodeSubjectAltName(v: Uint8Array, defects?: DefectSink): SubjectAltNames {
   const seq = expectUniversal(single(v, 'subjectAltName'), Tag.SEQUENCE, 'subjectAltName', 0);
-  const all = decodeGeneralNames(v, seq);
+  const all = decodeGeneralNames(v, seq, defects);
   const pick = (kind: GeneralName['kind']): string[] =>
     all.filter((n) => n.kind === kind).map((n) => n.value);
   return { dns: pick('dns'), ip: pick('ip'), email: pick('email'), uri: pick('uri'), all };
 }
 
 /** §4.2.1.10 */
-export function decodeNameConstraints(v: Uint8Array): NameConstraints {
+export function decodeNameConstraints(v: Uint8Array, defects?: DefectSink): NameConstraints {
   const seq = expectUniversal(single(v, 'nameConstraints'), Tag.SEQUENCE, 'nameConstraints', 0);
   const permitted: GeneralName[] = [];
   const excluded: GeneralName[] = [];
-  for (const t of childrenOf(v, seq)) {
+  const parts = childrenOf(v, seq);
+  if (parts.length === 0)
+    defects?.(
+      'empty-name-constraints',
+      seq.start,
+      'nameConstraints has neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10: one MUST be present)',
+    );
+  for (const t of parts) {
     const target = isContext(t, 0) ? permitted : isContext(t, 1) ? excluded : undefined;
     if (target === undefined) throw new DerError(t.start, 'nameConstraints holds an unexpected element');
+    if (t.length === 0)
+      defects?.(
+        'empty-subtrees',
+        t.start,
+        `${isContext(t, 0) ? 'permittedSubtrees' : 'excludedSubtrees'} is present but empty (GeneralSubtrees: SIZE (1..MAX))`,
+      );
     for (const subtree of childrenOf(v, t)) {
       expectUniversal(subtree, Tag.SEQUENCE, 'a GeneralSubtree', subtree.start);
       const [base] = childrenOf(v, subtree);

@@ -2,7 +2,7 @@
 import type { GeneralName } from '../types.ts';
 import { childrenOf, contents, decodeOid, DerError, TagClass, type Tlv } from '../../bytes/der.ts';
 import { toHex } from '../../bytes/hex.ts';
-import { decodeName } from './name.ts';
+import { decodeName, type DefectSink } from './name.ts';
 
 function ia5(buf: Uint8Array, t: Tlv): string {
   let s = '';
@@ -55,13 +55,34 @@ function prefixLength(mask: Uint8Array): number {
  * Decodes one GeneralName. `inConstraint` switches iPAddress to the name-constraints form
  * (address followed by mask, RFC 5280 §4.2.1.10), printed as "addr/prefix".
  */
-export function decodeGeneralName(buf: Uint8Array, t: Tlv, inConstraint = false): GeneralName {
+/** A dNSName with bytes outside IA5: shown as UTF-8 when it is valid UTF-8, else as Latin-1. */
+function nonIa5Text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}
+
+export function decodeGeneralName(
+  buf: Uint8Array,
+  t: Tlv,
+  inConstraint = false,
+  defects?: DefectSink,
+): GeneralName {
   if (t.tagClass !== TagClass.context) throw new DerError(t.start, 'a GeneralName is not context-tagged');
   switch (t.tagNumber) {
     case 1:
       return { kind: 'email', value: ia5(buf, t) };
-    case 2:
+    case 2: {
+      const c = contents(buf, t);
+      if (defects !== undefined && c.some((b) => b > 0x7f)) {
+        const value = nonIa5Text(c);
+        defects('non-ia5-dns-name', t.start, `the dNSName ${JSON.stringify(value)} is not an IA5String`);
+        return { kind: 'dns', value };
+      }
       return { kind: 'dns', value: ia5(buf, t) };
+    }
     case 6:
       return { kind: 'uri', value: ia5(buf, t) };
     case 7: {
@@ -97,6 +118,6 @@ export function decodeGeneralName(buf: Uint8Array, t: Tlv, inConstraint = false)
   }
 }
 
-export function decodeGeneralNames(buf: Uint8Array, seq: Tlv): GeneralName[] {
-  return childrenOf(buf, seq).map((t) => decodeGeneralName(buf, t));
+export function decodeGeneralNames(buf: Uint8Array, seq: Tlv, defects?: DefectSink): GeneralName[] {
+  return childrenOf(buf, seq).map((t) => decodeGeneralName(buf, t, false, defects));
 }

@@ -2,7 +2,7 @@
  * X.501 Name (RFC 5280 §4.1.2.4) to the model's DistinguishedName: RFC 4514 text, per-RDN attributes and
  * the RFC 5280 §7.1 comparison key.
  */
-import type { DistinguishedName, NameAttribute } from '../types.ts';
+import type { CertDefectKind, DistinguishedName, NameAttribute } from '../types.ts';
 import {
   childrenOf,
   decodeString,
@@ -33,7 +33,18 @@ interface DecodedAttribute extends NameAttribute {
   readonly valueDerHex: string;
 }
 
-export function decodeName(buf: Uint8Array, nameTlv: Tlv, what: string): DistinguishedName {
+/**
+ * Receives the defects a decoder tolerates (offsets relative to the buffer it decodes); without a sink the decoder
+ * refuses them as before (CRLs, PKCS#7 and the rest keep the strict reading).
+ */
+export type DefectSink = (kind: CertDefectKind, offset: number, message: string) => void;
+
+export function decodeName(
+  buf: Uint8Array,
+  nameTlv: Tlv,
+  what: string,
+  defects?: DefectSink,
+): DistinguishedName {
   expectUniversal(nameTlv, Tag.SEQUENCE, what, nameTlv.start);
   const rdns: DecodedAttribute[][] = [];
   for (const rdn of childrenOf(buf, nameTlv)) {
@@ -54,7 +65,15 @@ export function decodeName(buf: Uint8Array, nameTlv: Tlv, what: string): Disting
         valueDerHex,
       });
     }
-    if (attrs.length === 0) throw new DerError(rdn.start, `an RDN of the ${what} is empty`);
+    if (attrs.length === 0) {
+      // OpenSSL loads a Name with an empty SET (x509_name_ex_d2i) and so does Go (parser.go parseName).
+      if (defects === undefined) throw new DerError(rdn.start, `an RDN of the ${what} is empty`);
+      defects(
+        'empty-rdn',
+        rdn.start,
+        `an RDN of the ${what} is an empty SET (RFC 5280 §4.1.2.4: SIZE (1..MAX))`,
+      );
+    }
     rdns.push(attrs);
   }
   return {
@@ -86,10 +105,13 @@ export function escapeRfc4514(value: string): string {
 /**
  * RFC 5280 §7.1 (by reference to RFC 4518 string preparation, simplified): attribute values compare
  * case-insensitively with leading/trailing white space removed and internal runs collapsed to one space;
- * multi-valued RDNs compare as sets. Non-string values compare by their DER.
+ * multi-valued RDNs compare as sets. Non-string values compare by their DER. An empty RDN (a defect) adds nothing
+ * to the key, as OpenSSL's canonical form (x509_name_canon) has no entry for it: the real `openssl verify` chains
+ * "CN=inter" + an empty SET to an issuer field "CN=inter" (tests/interop/pki/parse/lenient.test.ts).
  */
 function nameKey(rdns: readonly (readonly DecodedAttribute[])[]): string {
   return rdns
+    .filter((rdn) => rdn.length > 0)
     .map((rdn) =>
       rdn
         .map(

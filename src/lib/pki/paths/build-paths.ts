@@ -8,7 +8,9 @@
  *   skipped (Go `alreadyInChain`), which stops cross-signing loops.
  * - A path ends at the first trust anchor reached (a trusted certificate is never extended further).
  * - Budget: `maxSignatureChecks` fresh signature verifications (Go: 100), `maxChainDepth` certificates per
- *   path, `maxPaths` complete paths and `maxSteps` candidate visits. When any limit cuts the search the result
+ *   path counted as RFC 5280 §6.1.4 (l) counts max_path_length (self-issued intermediates, a CA's key rollover, do
+ *   not count; the loop guard and `maxSteps` still bound them), `maxPaths` complete paths and `maxSteps` candidate
+ *   visits. When any limit cuts the search the result
  *   has `truncated` set and says which limit.
  */
 import type { CertView } from '../types.ts';
@@ -16,7 +18,7 @@ import type { IssuerGraph } from './graph.ts';
 
 export interface BuildOptions {
   readonly maxSignatureChecks?: number;
-  /** Maximum number of certificates in one path, leaf and anchor included. */
+  /** Maximum number of certificates in one path, leaf and anchor included, self-issued intermediates not counted. */
   readonly maxChainDepth?: number;
   readonly maxPaths?: number;
   readonly maxSteps?: number;
@@ -60,6 +62,13 @@ export function alreadyInChain(candidate: CertView, chain: readonly CertView[]):
   );
 }
 
+/** Certificates of a partial chain that count against the depth limit: all but self-issued intermediates. */
+function countedDepth(chain: readonly CertView[]): number {
+  let n = 0;
+  for (let i = 0; i < chain.length; i++) if (i === 0 || !(chain[i] as CertView).selfIssued) n++;
+  return n;
+}
+
 export async function buildPaths(
   leaf: CertView,
   graph: IssuerGraph,
@@ -82,7 +91,7 @@ export async function buildPaths(
       paths.push(chain);
       return;
     }
-    if (chain.length >= opts.maxChainDepth) {
+    if (countedDepth(chain) >= opts.maxChainDepth) {
       truncation ??= 'depth';
       deadEnds.push({ certificates: chain, why: 'depth' });
       return;

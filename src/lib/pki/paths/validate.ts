@@ -12,7 +12,7 @@
  *   extensions, policy processing cannot change the outcome, so no flag is raised.
  * - CRL validation beyond "a CRL from the certificate's issuer lists its serial" (revocation.ts).
  */
-import type { CertView } from '../types.ts';
+import type { CertDefectKind, CertView } from '../types.ts';
 import { type HostnameOptions, matchHostname } from './hostname.ts';
 import {
   type ComparisonBudget,
@@ -121,6 +121,16 @@ export function ekuAllows(cert: CertView, purpose: Purpose, allowAny: boolean): 
 }
 
 /** RFC 5280 §6.1: every problem of the path. `path[0]` is the leaf, `path[path.length - 1]` the anchor. */
+/**
+ * The time as the certificate can express it: RFC 5280 §4.1.2.5 times have whole seconds and the validity period
+ * is "notBefore through notAfter, inclusive", so notAfter 12:00:00Z holds until 12:00:00.999. OpenSSL compares a
+ * time_t (X509_cmp_time) and rustls-webpki a UnixTime in seconds, the same truncation; Go compares time.Time
+ * exactly (profiles/go.ts).
+ */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 export function validatePath(path: readonly CertView[], input: ValidationInput): Reason[] {
   const rules = { ...RFC5280_RULES, ...input.rules };
   const purpose = input.purpose ?? 'serverAuth';
@@ -141,7 +151,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
 
     // §6.1.3 (a)(2): validity period.
     if (!isAnchor || rules.anchorValidity) {
-      if (input.time < cert.validity.notBeforeMs) {
+      if (wholeSecond(input.time) < cert.validity.notBeforeMs) {
         reasons.push(
           makeReason(
             'not-yet-valid',
@@ -151,7 +161,7 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
             `${label(cert)} is not valid until ${cert.validity.notBefore} (checked at ${iso(input.time)})`,
           ),
         );
-      } else if (input.time > cert.validity.notAfterMs) {
+      } else if (wholeSecond(input.time) > cert.validity.notAfterMs) {
         reasons.push(
           makeReason(
             'expired',
@@ -427,6 +437,17 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
   return reasons;
 }
 
+const DEFECT_RULES: Record<CertDefectKind, string> = {
+  'empty-rdn': 'RFC 5280 §4.1.2.4',
+  'negative-path-len': 'RFC 5280 §4.2.1.9',
+  'utc-time-without-seconds': 'RFC 5280 §4.1.2.5.1',
+  'fractional-seconds': 'RFC 5280 §4.1.2.5.2',
+  'non-ia5-dns-name': 'RFC 5280 §4.2.1.6',
+  'broken-extension': 'RFC 5280 §4.2',
+  'empty-name-constraints': 'RFC 5280 §4.2.1.10',
+  'empty-subtrees': 'RFC 5280 §4.2.1.10',
+};
+
 const OID_AKI = '2.5.29.35';
 const OID_SKI = '2.5.29.14';
 const OID_SAN = '2.5.29.17';
@@ -444,6 +465,18 @@ export function profileProblems(cert: CertView, depth: number): Reason[] {
     out.push(makeReason(code, cert, depth, rule, `${label(cert)} ${message}`));
   const isCa = cert.basicConstraints?.ca === true;
   const ext = (oid: string) => cert.extensions.filter((e) => e.oid === oid);
+
+  // What the parser tolerated (CertView.defects): each is a MUST of RFC 5280 broken, so an error here.
+  for (const d of cert.defects)
+    out.push(
+      makeReason(
+        `defect-${d.kind}`,
+        cert,
+        depth,
+        DEFECT_RULES[d.kind],
+        `${label(cert)}: ${d.message} (byte ${d.offset})`,
+      ),
+    );
 
   // §4.1.2.2: a positive integer of at most 20 octets.
   const serial = cert.serialHex.toLowerCase();

@@ -27,6 +27,7 @@ import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
 import { parseIp } from '../paths/names.ts';
 import { signatureHash } from '../paths/algorithms.ts';
 import { unhandledCritical } from './critical.ts';
+import { goDefectError, goNotAfterMs } from '../paths/defects.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
 const MAX_SIGNATURE_CHECKS = 100;
@@ -38,12 +39,15 @@ const GO_CURVES = new Set(['P-224', 'P-256', 'P-384', 'P-521']);
 const GO_IP = { leadingZeros: false } as const;
 
 /**
- * Why crypto/x509 ParseCertificate (parser.go) refuses a certificate this engine parsed, else null: an EC key on
+ * Why crypto/x509 ParseCertificate (parser.go) refuses a certificate this engine parsed, else null: one of its
+ * defects (paths/defects.ts: a negative pathLen, a non-IA5 dNSName, a broken extension Go decodes), an EC key on
  * a curve Go does not implement, an iPAddress name constraint that is not address + contiguous mask
  * (parseNameConstraintsExtension). A Go TLS client fails the handshake on such a peer certificate; a root that
  * does not parse is skipped by CertPool.AppendCertsFromPEM.
  */
 export function goParseError(cert: CertView): string | null {
+  const defect = goDefectError(cert);
+  if (defect) return defect;
   if (cert.publicKey.algorithm === 'EC' && !GO_CURVES.has(cert.publicKey.curve ?? ''))
     return 'x509: unsupported elliptic curve';
   const nc = cert.nameConstraints;
@@ -64,6 +68,7 @@ function goDomainOk(name: string): boolean {
   if (name === '') return true;
   return name.split('.').every((l) => l.length > 0 && [...l].every((c) => c >= '!' && c <= '~'));
 }
+/** time.Time.Format(time.RFC3339): whole seconds. */
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -97,12 +102,10 @@ function isValid(
       'Expired',
       `current time ${rfc3339(time)} is before ${rfc3339(cert.validity.notBeforeMs)}`,
     );
-  if (time > cert.validity.notAfterMs)
-    return invalid(
-      cert,
-      'Expired',
-      `current time ${rfc3339(time)} is after ${rfc3339(cert.validity.notAfterMs)}`,
-    );
+  // time.Time compared exactly, a canonical fraction of notAfter included (ReadASN1GeneralizedTime keeps it).
+  const notAfter = goNotAfterMs(cert);
+  if (time > notAfter)
+    return invalid(cert, 'Expired', `current time ${rfc3339(time)} is after ${rfc3339(notAfter)}`);
   if (purpose !== 'any' && cert.extKeyUsage !== null && cert.extKeyUsage.length > 0) {
     if (!cert.extKeyUsage.includes(ANY_EKU) && !cert.extKeyUsage.includes(EKU_OID[purpose]))
       return invalid(cert, 'IncompatibleUsage');

@@ -18,9 +18,10 @@
 import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
 import { unhandledCritical } from './critical.ts';
+import { opensslInvalid, opensslTimeFormatError } from '../paths/defects.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
-import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
+import { ANY_EKU, EKU_OID, wholeSecond } from '../paths/validate.ts';
 import { opensslKeySecurityBits, opensslMinBits, opensslSignatureSecurityBits } from '../paths/algorithms.ts';
 import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -39,6 +40,8 @@ const ERRORS = {
   7: ['X509_V_ERR_CERT_SIGNATURE_FAILURE', 'certificate signature failure'],
   9: ['X509_V_ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid'],
   10: ['X509_V_ERR_CERT_HAS_EXPIRED', 'certificate has expired'],
+  13: ['X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD', "format error in certificate's notBefore field"],
+  14: ['X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD', "format error in certificate's notAfter field"],
   18: ['X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'],
   19: ['X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'],
   20: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate'],
@@ -100,8 +103,10 @@ function selfSignedFlag(cert: CertView): boolean {
   return checkIssued(cert, cert);
 }
 
+/** x509_check_cert_time as check_cert_time below: valid from the notBefore second until before the notAfter one. */
 function timeOk(cert: CertView, time: number): boolean {
-  return time >= cert.validity.notBeforeMs && time <= cert.validity.notAfterMs;
+  const t = wholeSecond(time);
+  return t >= cert.validity.notBeforeMs && t < cert.validity.notAfterMs;
 }
 
 /** get0_best_issuer_sk / X509_STORE_CTX_get1_issuer: first valid-now match, else the match expiring last. */
@@ -135,10 +140,17 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   const profile = version === '3' ? 'openssl-3' : 'openssl-1.0.2';
   const trace: string[] = [];
   const { time, graph } = input;
-  const store = [...input.anchors];
   const leaf = input.served[0];
   if (!leaf) return { profile, valid: false, trace: ['no certificate to verify'] };
-  const untrusted = dedupe(input.served.slice(1)).filter((c) => c.id !== leaf.id);
+  // A certificate flagged EXFLAG_INVALID (a negative pathLen, an extension it cannot decode) is neither an issuer
+  // nor a subject for x509_likely_issued: the chain cannot pass through it (paths/defects.ts).
+  const usable = (c: CertView): boolean => {
+    const d = opensslInvalid(c);
+    if (d) trace.push(`${label(c)} is flagged invalid (${d.message}): never used as an issuer`);
+    return d === null;
+  };
+  const store = input.anchors.filter(usable);
+  const untrusted = dedupe(input.served.slice(1)).filter((c) => c.id !== leaf.id && usable(c));
   const authLevel = version === '3' ? OPENSSL3_AUTH_LEVEL : 0;
 
   const built =
@@ -168,6 +180,11 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
     );
     return fail(new Failure(66, 0, leaf));
   }
+  const leafInvalid = opensslInvalid(leaf);
+  if (leafInvalid) {
+    trace.push(`the leaf is flagged invalid (${leafInvalid.message}): no issuer can be found for it`);
+    return fail(new Failure(20, 0, leaf));
+  }
   if (built.failure) return fail(built.failure);
 
   const checks: (() => Promise<Failure | null> | Failure | null)[] = [
@@ -176,10 +193,14 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
       ? [
           () => checkAuthLevel(chain, authLevel),
           () => checkId(chain, input),
-          () => internalVerify(chain, input, graph),
+          () => internalVerify(chain, input, graph, version),
           () => checkNames(chain),
         ]
-      : [() => checkNames(chain), () => checkId(chain, input), () => internalVerify(chain, input, graph)]),
+      : [
+          () => checkNames(chain),
+          () => checkId(chain, input),
+          () => internalVerify(chain, input, graph, version),
+        ]),
   ];
   for (const check of checks) {
     const f = await check();
@@ -472,6 +493,7 @@ async function internalVerify(
   chain: readonly CertView[],
   input: ProfileInput,
   graph: ProfileInput['graph'],
+  version: OpenSslVersion,
 ): Promise<Failure | null> {
   let n = chain.length - 1;
   let xi = chain[n] as CertView;
@@ -486,8 +508,13 @@ async function internalVerify(
       if (xi.keyUsage !== null && !xi.keyUsage.includes('keyCertSign')) return new Failure(32, n + 1, xi);
       if (!(await graph.verifyEdge(xs, xi)).ok) return new Failure(7, n, xs);
     }
-    if (input.time < xs.validity.notBeforeMs) return new Failure(9, n, xs);
-    if (input.time > xs.validity.notAfterMs) return new Failure(10, n, xs);
+    // check_cert_time: X509_cmp_time returns 0 for a time it cannot read (3.0: only the 13/15-character forms) and
+    // maps "equal" to -1, so a certificate has expired AT its notAfter second (real CLI: -attime = notAfter gives
+    // error 10, tests/unit/pki/paths/precision.test.ts) and is valid from its notBefore second.
+    if (version === '3' && opensslTimeFormatError(xs, 'notBefore')) return new Failure(13, n, xs);
+    if (wholeSecond(input.time) < xs.validity.notBeforeMs) return new Failure(9, n, xs);
+    if (version === '3' && opensslTimeFormatError(xs, 'notAfter')) return new Failure(14, n, xs);
+    if (wholeSecond(input.time) >= xs.validity.notAfterMs) return new Failure(10, n, xs);
     if (--n < 0) return null;
     xi = xs;
     xs = chain[n] as CertView;

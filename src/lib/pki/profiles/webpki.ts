@@ -17,9 +17,10 @@ import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
 import { ComparisonBudget, checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
-import { EKU_OID } from '../paths/validate.ts';
+import { EKU_OID, wholeSecond } from '../paths/validate.ts';
 import { signatureHash } from '../paths/algorithms.ts';
 import { unhandledCritical } from './critical.ts';
+import { webpkiDefectError } from '../paths/defects.ts';
 import { parseIp } from '../paths/names.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -91,7 +92,9 @@ type WebpkiError =
   | 'UnsupportedSignatureAlgorithmForPublicKey'
   | 'InvalidNetworkMaskConstraint'
   | 'MalformedDnsIdentifier'
-  | 'CertNotValidForName';
+  | 'CertNotValidForName'
+  | 'BadDer'
+  | 'BadDerTime';
 
 /** Higher is more specific (kept when several candidate paths fail). */
 const RANK: Record<WebpkiError, number> = {
@@ -109,6 +112,8 @@ const RANK: Record<WebpkiError, number> = {
   PathLenConstraintViolated: 5,
   NameConstraintViolation: 5,
   UnsupportedCriticalExtension: 6,
+  BadDer: 6,
+  BadDerTime: 6,
   CertNotValidYet: 7,
   CertExpired: 7,
   MaximumPathDepthExceeded: 9,
@@ -128,17 +133,21 @@ function independent(
   input: ProfileInput,
 ): Failure | null {
   if (unhandledCritical(cert, 'webpki')) return { error: 'UnsupportedCriticalExtension', cert, detail: '' };
-  if (input.time < cert.validity.notBeforeMs)
+  const defect = webpkiDefectError(cert);
+  if (defect) return { error: defect, cert, detail: '' };
+  // rustls-pki-types UnixTime holds whole seconds (since_unix_epoch: Duration::as_secs).
+  const now = wholeSecond(input.time);
+  if (now < cert.validity.notBeforeMs)
     return {
       error: 'CertNotValidYet',
       cert,
-      detail: `{ time: ${input.time / 1000}, not_before: ${cert.validity.notBeforeMs / 1000} }`,
+      detail: `{ time: ${now / 1000}, not_before: ${cert.validity.notBeforeMs / 1000} }`,
     };
-  if (input.time > cert.validity.notAfterMs)
+  if (now > cert.validity.notAfterMs)
     return {
       error: 'CertExpired',
       cert,
-      detail: `{ time: ${input.time / 1000}, not_after: ${cert.validity.notAfterMs / 1000} }`,
+      detail: `{ time: ${now / 1000}, not_after: ${cert.validity.notAfterMs / 1000} }`,
     };
   const ca = cert.basicConstraints?.ca ?? false;
   if (role === 'ee' && ca) return { error: 'CaUsedAsEndEntity', cert, detail: '' };

@@ -1,7 +1,8 @@
 /**
  * Hostile input (property tests with fast-check): random bytes, random text, and valid DER/PEM mutated by
- * byte flips, truncations and length-field changes. The parser must never throw, never hang, and every
- * failure must be a problem that says where and why.
+ * byte flips, truncations and length-field changes. The parser must never throw, never hang (the test timeout
+ * is the bound), and every failure must be a problem that says where and why. How long the big inputs take is
+ * measured in bench/parse.ts against Node's X509Certificate, as a ratio: no timed assertion here.
  */
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,16 +16,8 @@ const PEM_R10 = readFileSync(join(PUBLIC_CA, 'letsencrypt', 'int_r10_by-isrg-roo
 const DER_EE = new Uint8Array(readFileSync(join(PKITS, 'certs', 'ValidCertificatePathTest1EE.crt')));
 const DER_CRL = new Uint8Array(readFileSync(join(PKITS, 'crls', 'GoodCACRL.crl')));
 
-/** Per-input time budget: generous for a shared 2-core machine, far below anything that "hangs". */
-const BUDGET_MS = 2000;
-let slowest = 0;
-
 async function parseChecked(input: string | Uint8Array): Promise<ParseReport> {
-  const t0 = performance.now();
   const report = await parseCertificates(input);
-  const ms = performance.now() - t0;
-  slowest = Math.max(slowest, ms);
-  expect(ms).toBeLessThan(BUDGET_MS);
   for (const p of report.problems) {
     expect(p.where.length).toBeGreaterThan(0);
     expect(p.message.length).toBeGreaterThan(0);
@@ -229,9 +222,7 @@ describe('hostile input never throws, never hangs, always explains', () => {
         async (base, flips, cut) => {
           const b = base.slice(0, base.length - (cut % 40));
           for (const [pos, x] of flips) b[pos % b.length] = b[pos % b.length]! ^ x;
-          const t0 = performance.now();
           const report = await parseCertificates(b, { password: 'pw' });
-          expect(performance.now() - t0).toBeLessThan(BUDGET_MS);
           for (const p of report.problems) expect(p.where.length * p.message.length).toBeGreaterThan(0);
           expect(structuredClone(report)).toEqual(report);
         },
@@ -240,7 +231,7 @@ describe('hostile input never throws, never hangs, always explains', () => {
     );
   });
 
-  it('deeply nested SEQUENCEs (60,000 levels) neither overflow the stack nor take long', async () => {
+  it('deeply nested SEQUENCEs (60,000 levels) do not overflow the stack', async () => {
     let inner = new Uint8Array([0x05, 0x00]);
     for (let i = 0; i < 60000; i++) {
       const len = inner.length;
@@ -260,9 +251,7 @@ describe('hostile input never throws, never hangs, always explains', () => {
 
   it('junk that would make millions of blocks stops after 1,000 problems with a clear message', async () => {
     const emptySequences = new Uint8Array(10 * 1024 * 1024).map((_, i) => (i % 2 === 0 ? 0x30 : 0x00));
-    const t0 = performance.now();
     const report = await parseCertificates(emptySequences);
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(report.problems).toHaveLength(1001);
     expect(report.problems[1000]).toEqual({
       where: 'byte 2000',
@@ -274,32 +263,22 @@ describe('hostile input never throws, never hangs, always explains', () => {
     expect(r2.problems[1000]!.message).toBe('more than 1000 problems: the rest of the input was not read');
   });
 
-  it('a 10 MB DER stream repeating one certificate is recognised as duplicates quickly', async () => {
+  it('a 10 MB DER stream repeating one certificate is recognised as duplicates', async () => {
     const der = (await parseCertificates(PEM_R10)).certificates[0]!.der;
     const copies = Math.floor((10 * 1024 * 1024) / der.length);
     expect(copies).toBeLessThan(10_000); // under the block limit (5,000 certificates + 5,000 other blocks)
     const stream = new Uint8Array(copies * der.length);
     for (let i = 0; i < copies; i++) stream.set(der, i * der.length);
-    const t0 = performance.now();
     const report = await parseCertificates(stream);
-    const ms = performance.now() - t0;
     expect(report.certificates).toHaveLength(1);
     expect(report.problems).toEqual([]);
     expect(report.blocks).toHaveLength(copies);
-    expect(ms).toBeLessThan(10_000);
-    console.info(`${copies} duplicate DER certificates (10 MB): ${ms.toFixed(0)} ms`);
   });
 
-  it('a 5 MB bundle of 3,000 PEM blocks parses within budget', async () => {
+  it('a 5 MB bundle of 3,000 PEM blocks parses to one certificate and 3,000 blocks', async () => {
     const big = PEM_R10.repeat(3000);
-    const t0 = performance.now();
     const report = await parseCertificates(big);
-    const ms = performance.now() - t0;
     expect(report.certificates).toHaveLength(1);
     expect(report.blocks).toHaveLength(3000);
-    expect(ms).toBeLessThan(20_000);
-    console.info(
-      `3000 duplicate PEM blocks: ${ms.toFixed(0)} ms; slowest hostile input: ${slowest.toFixed(1)} ms`,
-    );
   });
 });

@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { concatBytes } from '../../../../src/lib/bytes/hex.ts';
 import { parseCertificates, verifyCertificateSignature } from '../../../../src/lib/pki/parse.ts';
 import { analyzeCertViews, type AnalyzeViewsInput } from '../../../../src/lib/pki/paths/analyze.ts';
 import type { ChainAnalysis } from '../../../../src/lib/pki/paths/analyze-types.ts';
@@ -138,15 +139,7 @@ function nameConstraints(t: Template): x509.Extension | null {
   if (excluded.length) parts.push(tlv(0xa1, concat(excluded)));
   return new x509.Extension('2.5.29.30', true, tlv(0x30, concat(parts)).buffer as ArrayBuffer);
 }
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = (parts: Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 let serial = 1;
 
