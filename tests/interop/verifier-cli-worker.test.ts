@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runLab } from '../../src/app/workers/tls-lab.ts';
-import type { LabScenario } from '../../src/app/views/handshake/scenario.ts';
+import type { LabScenario } from '../../src/app/model/handshake/scenario.ts';
 import { eventLogFromJson, type EventLogEntry } from '../../src/lib/tls12/handshake/index.ts';
 import { startSServer, tempFiles, type SServer } from './support/openssl-cli.ts';
 import { testPki, type Issued, type TestPki } from './support/pki.ts';

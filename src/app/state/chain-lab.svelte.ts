@@ -4,7 +4,7 @@ import { chainSamples, findSample, type Profile, type Purpose } from '../../cont
 import { param, type ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
 import { chainHandoff, type HandoffChain } from './chain-handoff.svelte';
-import { shortName } from '../views/chain/view-model';
+import { shortName } from '../model/chain/view-model';
 import type { RpcClient } from '../workers/rpc';
 import type { PkiMethods } from '../workers/pki.worker';
 import type { ChainSessionResult, InputRole, PoolEntry } from '../workers/chain-session';

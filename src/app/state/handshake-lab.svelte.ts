@@ -1,6 +1,6 @@
 import type { HandshakeRun } from '../../lib/tls12/index';
-import { buildScenario, handshakeSchema, type HandshakeControls } from '../views/handshake/scenario';
-import { buildSteps, type LabStep } from '../views/handshake/steps';
+import { buildScenario, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
+import { buildSteps, type LabStep } from '../model/handshake/steps';
 import type { ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
 import type { RpcClient } from '../workers/rpc';

@@ -18,8 +18,8 @@ import {
   matrixScenarios,
   sslmodeSchema,
   type SslmodeControls,
-} from '../views/sslmode/scenario';
-import type { MatrixCell } from '../views/sslmode/matrix';
+} from '../model/sslmode/scenario';
+import type { MatrixCell } from '../model/sslmode/matrix';
 import type { ParamValues } from '../url/hash';
 import { chainHandoff } from './chain-handoff.svelte';
 import type { Router } from './router.svelte';

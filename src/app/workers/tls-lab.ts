@@ -26,7 +26,7 @@ import {
   encodeSslRequest,
   encodeStartupMessage,
 } from '../../lib/pgwire/index';
-import type { LabScenario } from '../views/handshake/scenario';
+import type { LabScenario } from '../model/handshake/scenario';
 
 const encoder = new TextEncoder();
 

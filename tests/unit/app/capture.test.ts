@@ -19,7 +19,7 @@ import {
 } from '../../../src/lib/tls12/handshake/index.ts';
 import { faultPresets } from '../../../src/content/handshake/faults.ts';
 import { readParams } from '../../../src/app/url/hash.ts';
-import { buildScenario, handshakeSchema } from '../../../src/app/views/handshake/scenario.ts';
+import { buildScenario, handshakeSchema } from '../../../src/app/model/handshake/scenario.ts';
 import { runLab } from '../../../src/app/workers/tls-lab.ts';
 import { decodeAlert } from '../../../src/lib/tls12/wire/alert.ts';
 import {
@@ -28,7 +28,7 @@ import {
   parseCapture,
   type CaptureError,
 } from '../../../src/app/views/handshake/capture.ts';
-import { buildSteps, diagramSteps } from '../../../src/app/views/handshake/steps.ts';
+import { buildSteps, diagramSteps } from '../../../src/app/model/handshake/steps.ts';
 import { checkBounded } from '../support/property.ts';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/captures/', import.meta.url));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
-import { buildScenario, FROM_CHAIN_LAB, sslmodeControls } from '../../../src/app/views/sslmode/scenario.ts';
+import { buildScenario, FROM_CHAIN_LAB, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
 import type { HandoffChain } from '../../../src/app/state/chain-handoff.svelte.ts';
 import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The matrix's cell model (src/app/views/sslmode/matrix.ts): each cell's class, read from the steps' facts, agrees
+ * The matrix's cell model (src/app/model/sslmode/matrix.ts): each cell's class, read from the steps' facts, agrees
  * with the engine's own outcome fields for every cell of several lab states; the known cells of the Root A grid
  * land where the real clients put them; the five classes have five words and five glyphs.
  */
@@ -10,12 +10,12 @@ import {
   OUTCOME_CLASSES,
   type MatrixCell,
   type OutcomeClass,
-} from '../../../src/app/views/sslmode/matrix.ts';
+} from '../../../src/app/model/sslmode/matrix.ts';
 import {
   matrixScenarios,
   sslmodeControls,
   type SslmodeControls,
-} from '../../../src/app/views/sslmode/scenario.ts';
+} from '../../../src/app/model/sslmode/scenario.ts';
 
 async function cells(values: Partial<SslmodeControls>): Promise<MatrixCell[]> {
   const out: MatrixCell[] = [];

@@ -19,7 +19,7 @@ import {
   matrixScenarios,
   sslmodeControls,
   type SslmodeControls,
-} from '../../../src/app/views/sslmode/scenario.ts';
+} from '../../../src/app/model/sslmode/scenario.ts';
 
 const controls = sslmodeControls;
 

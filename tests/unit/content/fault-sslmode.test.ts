@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultForAlert, faultPresets } from '../../../src/content/handshake/faults';
 import { readParams } from '../../../src/app/url/hash';
-import { buildScenario, sslmodeSchema } from '../../../src/app/views/sslmode/scenario';
+import { buildScenario, sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
 import { explainConnection } from '../../../src/lib/sslmode/index';
 
 describe('fault presets and the sslmode Lab', () => {

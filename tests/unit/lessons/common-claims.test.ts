@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { commonClaimsLesson } from '../../../src/content/lessons/common-claims';
 import { explainConnection, type ConnectionOutcome } from '../../../src/lib/sslmode/index';
-import { buildScenario, sslmodeControls } from '../../../src/app/views/sslmode/scenario';
+import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario';
 import { readParams } from '../../../src/app/url/hash';
-import { sslmodeSchema } from '../../../src/app/views/sslmode/scenario';
+import { sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
 
 async function outcome(stepId: string): Promise<ConnectionOutcome> {
   const step = commonClaimsLesson.steps.find((s) => s.id === stepId)!;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { lessons } from '../../../src/content/lessons/index';
 import type { LessonLab } from '../../../src/content/lessons/index';
 import { readParams, type ParamSchema } from '../../../src/app/url/hash';
-import { handshakeSchema, SUITE_CHOICES, GROUP_CHOICES } from '../../../src/app/views/handshake/scenario';
+import { handshakeSchema, SUITE_CHOICES, GROUP_CHOICES } from '../../../src/app/model/handshake/scenario';
 import { chainSchema } from '../../../src/app/state/chain-lab.svelte';
-import { sslmodeSchema } from '../../../src/app/views/sslmode/scenario';
+import { sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
 import { readSettings } from '../../../src/lib/sslmode/translate';
 
 const schemas: Record<LessonLab, ParamSchema> = {

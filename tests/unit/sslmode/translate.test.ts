@@ -10,7 +10,7 @@ import {
   translateConninfo,
   type Driver,
 } from '../../../src/lib/sslmode/index.ts';
-import { buildScenario, sslmodeControls } from '../../../src/app/views/sslmode/scenario.ts';
+import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
 
 const DRIVERS: Driver[] = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'];
 const START = 'host=db.example.test dbname=app user=app password=secret sslmode=verify-full';

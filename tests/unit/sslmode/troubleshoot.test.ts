@@ -12,7 +12,7 @@ import {
   reproductionMatch,
   troubleshoot,
 } from '../../../src/lib/sslmode/index.ts';
-import { buildScenario, labStateFor, sslmodeControls } from '../../../src/app/views/sslmode/scenario.ts';
+import { buildScenario, labStateFor, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 
 const at = (host: string, port = 5432, ip?: string) =>

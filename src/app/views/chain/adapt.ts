@@ -1,5 +1,5 @@
 import type { CertView, ChainAnalysis } from '../../../lib/pki/index';
-import { type ChainVM } from './view-model';
+import { type ChainVM } from '../../model/chain/view-model';
 import { distinctLabels, labelFacts } from '../../lib/chain-labels';
 
 /** The engine's ChainAnalysis as the Chain Lab draws it. */

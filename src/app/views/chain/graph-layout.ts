@@ -1,5 +1,5 @@
 import { Graph, layout } from '@dagrejs/dagre';
-import type { GraphEdgeVM, GraphNodeVM } from './view-model';
+import type { GraphEdgeVM, GraphNodeVM } from '../../model/chain/view-model';
 
 export interface PlacedNode extends GraphNodeVM {
   readonly x: number;

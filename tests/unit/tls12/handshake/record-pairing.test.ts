@@ -20,7 +20,7 @@ import {
   type EventLogEntry,
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { decodeRecord, encodeRecord } from '../../../../src/lib/tls12/wire/record.ts';
-import { buildSteps } from '../../../../src/app/views/handshake/steps.ts';
+import { buildSteps } from '../../../../src/app/model/handshake/steps.ts';
 import { testPki, type TestPki } from '../../../interop/support/pki.ts';
 
 let pki: TestPki;
