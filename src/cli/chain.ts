@@ -382,6 +382,7 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
     lines.push(
       `      issuer ${c.selfIssued ? '(itself)' : c.issuer.rfc4514}; ${seconds(c.validity.notBefore)} .. ${seconds(c.validity.notAfter)}; sha256 ${c.fingerprints.sha256.slice(0, 16)}…`,
     );
+    for (const d of c.defects) lines.push(`      defect: ${d.message} (${d.where}, byte ${d.offset})`);
   };
   lines.push(paint('bold', `Certificates sent (${a.certificates.length}):`));
   a.certificates.forEach((c, i) => describe(c, `#${i}`));

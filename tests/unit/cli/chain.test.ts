@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { colorWanted, memoryIo } from '../../../src/cli/io.ts';
 import { MOZILLA_META } from '../../../src/lib/pki/trust-stores/mozilla.meta.ts';
+import { chainOf, name, T0 } from '../pki/paths/raw-certs.ts';
 
 /** The pinned Mozilla preset's size (148 roots in ca-certificates 20250419~deb12u2). */
 const MOZ = MOZILLA_META.count;
@@ -294,4 +295,28 @@ describe('tls-lab chain: bad input exits 2 with one sentence, never a stack trac
       expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
     });
   }
+});
+
+describe('a certificate OpenSSL loads despite a defect', () => {
+  it('is listed with each defect (what, where, byte offset), and the profile decides the verdict', async () => {
+    // A leaf whose subject ends in an empty RDN (a SET with no attributes, as Go once emitted): OpenSSL 3 accepts it.
+    const odd = await chainOf({ leaf: { subjectName: name(['CN', 'leaf'], null) } });
+    const dir = mkdtempSync(join(tmpdir(), 'tls-lab-chain-defect-'));
+    const files = { leaf: join(dir, 'leaf.pem'), inter: join(dir, 'inter.pem'), root: join(dir, 'root.pem') };
+    for (const [k, f] of Object.entries(files)) writeFileSync(f, odd[k as keyof typeof odd]);
+    const at = T0.toISOString();
+    const r = await chain([
+      files.leaf,
+      files.inter,
+      '--trust',
+      files.root,
+      '--at',
+      at,
+      '--profile',
+      'openssl-3',
+    ]);
+    expect(r.code).toBe(0);
+    const defect = r.lines.find((l) => l.includes('defect:'));
+    expect(defect).toMatch(/defect: .*empty.*\(subject, byte \d+\)/i);
+  });
 });
