@@ -5,6 +5,10 @@
 
 export const PRESENTER_CHANNEL = 'tls-lab-presenter';
 
+/** The speaker-notes window's size, in CSS pixels: large enough for the longest step's notes, its exercise's
+ * answer and the Next button without scrolling (tests/e2e/everywhere.test.ts checks every step at this size). */
+export const NOTES_WINDOW = { width: 960, height: 840 } as const;
+
 export interface PresenterPosition {
   readonly type: 'tls-lab:step';
   readonly lesson: string;
