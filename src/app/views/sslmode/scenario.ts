@@ -121,7 +121,7 @@ export const CLIENT_CERTS = {
 export const SERVER_CA_FILES = {
   none: { label: 'Not set: the server asks the client for nothing' },
   'client-ca': {
-    label: 'Sample Client CA: asks for a client certificate',
+    label: 'Sample Client CA: clients prove who they are',
     pem: SAMPLE_CLIENT_CA,
   },
 } as const;
