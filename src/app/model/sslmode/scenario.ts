@@ -52,7 +52,7 @@ export const DRIVERS: readonly { id: Driver; label: string; short: string }[] = 
 export const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 export const SERVER_CERTS = {
-  good: { label: 'Issued by Root A for db.example.test and 127.0.0.1', pem: SAMPLE_LEAF_GOOD },
+  good: { label: 'Issued by Root A for db.example.test, 127.0.0.1', pem: SAMPLE_LEAF_GOOD },
   expired: { label: 'Issued by Root A, expired', pem: SAMPLE_LEAF_EXPIRED },
   'self-signed': { label: 'Self-signed', pem: SAMPLE_LEAF_SELF_SIGNED },
   'with-root': {
@@ -60,7 +60,7 @@ export const SERVER_CERTS = {
     pem: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A,
   },
   cloud: {
-    label: 'Public-CA-shaped: *.postgres.database.azure.com, its issuing CA, Sample Public Root G2',
+    label: 'Azure-shaped: *.postgres.database.azure.com',
     pem: SAMPLE_CLOUD_CHAIN,
   },
 } as const;
@@ -78,7 +78,7 @@ export const ROOT_FILES = {
   'root-a': { label: '~/.postgresql/root.crt = Root A (the right CA)' },
   'root-b': { label: '~/.postgresql/root.crt = Root B (a wrong CA)' },
   'public-root': {
-    label: '~/.postgresql/root.crt = Sample Public Root G2 (the public CA of the Azure-shaped chain)',
+    label: '~/.postgresql/root.crt = Sample Public Root G2',
   },
 } as const;
 
@@ -97,7 +97,7 @@ export const CLIENT_CERTS = {
     key: SAMPLE_CLIENT_APP_KEY,
   },
   other: {
-    label: 'CN=someone-else from the Sample Client CA, with its key',
+    label: 'CN=someone-else, same CA, with its key',
     cert: SAMPLE_CLIENT_OTHER_CERT,
     key: SAMPLE_CLIENT_OTHER_KEY,
   },
@@ -107,7 +107,7 @@ export const CLIENT_CERTS = {
     key: SAMPLE_CLIENT_EXPIRED_KEY,
   },
   untrusted: {
-    label: 'CN=app from another CA the server does not trust',
+    label: 'CN=app from a CA the server does not trust',
     cert: SAMPLE_CLIENT_UNTRUSTED_CERT,
     key: SAMPLE_CLIENT_UNTRUSTED_KEY,
   },
@@ -122,7 +122,7 @@ export const CLIENT_CERTS = {
 export const SERVER_CA_FILES = {
   none: { label: 'Not set: the server asks the client for nothing' },
   'client-ca': {
-    label: 'Sample Client CA: the server asks the client to prove who it is',
+    label: 'Sample Client CA: clients prove who they are',
     pem: SAMPLE_CLIENT_CA,
   },
 } as const;
