@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chainOf, name, T0 } from '../unit/pki/paths/raw-certs.ts';
 import { useBuiltApp } from './support/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from './support/browser';
 
@@ -222,6 +223,40 @@ describe('Chain Lab: your own certificates', () => {
     await link.click();
     await expect.poll(() => page.url()).toMatch(/#\/sslmode\?/);
     expect(decodeURIComponent(page.url())).toContain('host=db.example.org');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('Chain Lab: a certificate OpenSSL loads despite a defect (issue 13)', () => {
+  it('shows the certificate with each defect, and "Show the bytes" selects the offending element', async () => {
+    // A leaf whose subject ends in an empty RDN (a SET with no attributes, as Go once emitted), really signed.
+    const odd = await chainOf({ leaf: { subjectName: name(['CN', 'leaf'], null) } });
+    const dir = tmp();
+    const file = (n: string, text: string) => {
+      writeFileSync(join(dir, n), text);
+      return join(dir, n);
+    };
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + `#/chain?at=${T0.toISOString().slice(0, 10)}`);
+    await expect.poll(() => verdict(page).count(), { timeout: 20_000 }).toBe(1);
+    await load(page, 'trust', [file('root.pem', odd.root)]);
+    await expect
+      .poll(() => loadReport(page).getByText('Found 1 certificate').count(), { timeout: 20_000 })
+      .toBe(1);
+    await load(page, 'chain', [file('leaf.pem', odd.leaf + odd.inter)]);
+    const leafButton = page.locator('.paths .chain button').first();
+    await expect.poll(() => leafButton.textContent(), { timeout: 20_000 }).toMatch(/leaf/);
+    await leafButton.click();
+    const details = page.locator('section.cert');
+    await expect
+      .poll(() => details.locator('.defects li').first().textContent(), { timeout: 10_000 })
+      .toMatch(/empty.*\(subject, byte \d+\)/i);
+    await details.getByRole('button', { name: 'Show the bytes' }).click();
+    await expect.poll(() => details.locator('details.der-details').getAttribute('open')).not.toBeNull();
+    expect(await details.locator('[aria-selected="true"], .selected').count()).toBeGreaterThan(0);
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
