@@ -29,9 +29,10 @@
  * PRF (prf.ts): pHash(provider, hash, secret, seed, len), prf(provider, hash, secret, label, seed, len);
  *   labels MASTER_SECRET_LABEL, EXTENDED_MASTER_SECRET_LABEL, KEY_EXPANSION_LABEL,
  *   CLIENT_FINISHED_LABEL, SERVER_FINISHED_LABEL.
- * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {keyExchange, authentication, cipher, cipherType,
+ * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {kex: ecdhe|rsa, certificateKey: rsa|ec, cipher, cipherType,
  *   keyLength, fixedIvLength, recordIvLength, macKeyLength, macHash, tagLength, prfHash, verifyDataLength};
- *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D.
+ *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D;
+ *   DEFAULT_SUITES is the engine's preference order.
  * Key schedule (key-schedule.ts), every value as a Derivation {name, value, inputs, formula, source}:
  *   computeMasterSecret(provider, {prfHash, preMasterSecret, clientRandom, serverRandom, sessionHash?})
  *   computeKeyBlock(provider, suite, masterSecret, clientRandom, serverRandom) -> {keys, derivations}

@@ -14,7 +14,7 @@ import { parseCertificate, parsePkcs8, type CertificateInfo } from './adapter/ce
 import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
 import { rsaesPkcs1Encrypt } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
-import { suiteInfo } from './adapter/suites.ts';
+import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
 import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
@@ -202,7 +202,7 @@ function onServerHello(
       `the server chose ${ProtocolVersion.format(m.serverVersion)}; we speak TLS 1.2 only (configured ${ProtocolVersion.format(resolved.minVersion)}..${ProtocolVersion.format(resolved.maxVersion)})`,
     );
   }
-  const suite = suiteInfo(m.cipherSuite);
+  const suite = cipherSuite(m.cipherSuite);
   if (!suite || !resolved.suites.includes(m.cipherSuite)) {
     throw new TlsAlert(
       'illegal_parameter',
@@ -234,7 +234,7 @@ function onServerHello(
   }
   const ems = findExtension(exts, 'extended_master_secret') !== undefined;
   const alpn = findExtension(exts, 'alpn');
-  conn.keyExchange = suite.keyExchange;
+  conn.keyExchange = suite.kex;
   const hs: Negotiated = {
     clientRandom: state.clientRandom,
     serverRandom: m.random,
@@ -269,14 +269,14 @@ async function onCertificate(
     now: state.resolved.now(),
   });
   if (!verdict.ok) throw new TlsAlert(verdict.alert, verdict.reason);
-  if (leaf.publicKey.kind !== state.hs.suite.auth) {
+  if (leaf.publicKey.kind !== state.hs.suite.certificateKey) {
     throw new TlsAlert(
       'illegal_parameter',
-      `${state.hs.suite.name} needs an ${state.hs.suite.auth.toUpperCase()} certificate, the server sent ${leaf.publicKey.kind}`,
+      `${state.hs.suite.name} needs an ${state.hs.suite.certificateKey.toUpperCase()} certificate, the server sent ${leaf.publicKey.kind}`,
     );
   }
   const hs = { ...state.hs, serverCertificates: m.certificates };
-  if (hs.suite.keyExchange === 'ecdhe') return { ...base(state), name: 'ExpectServerKeyExchange', hs, leaf };
+  if (hs.suite.kex === 'ecdhe') return { ...base(state), name: 'ExpectServerKeyExchange', hs, leaf };
   return { ...base(state), name: 'ExpectServerHelloDoneOrCertificateRequest', hs, leaf };
 }
 
@@ -343,7 +343,7 @@ async function onServerHelloDone(
   }
   // ClientKeyExchange (§7.4.7).
   let preMaster: Uint8Array;
-  if (hs.suite.keyExchange === 'ecdhe') {
+  if (hs.suite.kex === 'ecdhe') {
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
     const eph = await (state.ephemeral ??

@@ -40,7 +40,7 @@ export async function establishKeys(conn: Connection, hs: Negotiated, preMaster:
     name: 'pre_master_secret',
     value: preMaster,
     formula:
-      hs.suite.keyExchange === 'ecdhe'
+      hs.suite.kex === 'ecdhe'
         ? 'ECDH(own ephemeral private key, peer ephemeral public key), x-coordinate  (RFC 8422 §5.10)'
         : 'client_version(2) + random(46), RSA-encrypted to the server key  (RFC 5246 §7.4.7.1)',
     inputs: {},
@@ -59,8 +59,8 @@ export async function establishKeys(conn: Connection, hs: Negotiated, preMaster:
   for (const e of keys.entries) conn.emit(e);
   return {
     master,
-    clientWrite: { suite: hs.suite.params, keys: keys.client },
-    serverWrite: { suite: hs.suite.params, keys: keys.server },
+    clientWrite: { suite: hs.suite, keys: keys.client },
+    serverWrite: { suite: hs.suite, keys: keys.server },
   };
 }
 

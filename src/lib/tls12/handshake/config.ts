@@ -4,7 +4,7 @@
 import type { VerifyAlertName } from '../../pki/openssl-alerts.ts';
 import { ProtocolVersion } from '../wire/code-points.ts';
 import { DEFAULT_SIGNATURE_SCHEMES } from './adapter/signatures.ts';
-import { DEFAULT_SUITES } from './adapter/suites.ts';
+import { DEFAULT_SUITES } from '../crypto/suites.ts';
 import { SUPPORTED_GROUPS } from './adapter/key-exchange.ts';
 
 export type RandomSource = (length: number) => Uint8Array;
@@ -113,7 +113,7 @@ export function resolveCommon(c: CommonConfig): Resolved {
   return {
     minVersion: c.minVersion ?? TLS12,
     maxVersion: c.maxVersion ?? TLS12,
-    suites: c.suites ?? DEFAULT_SUITES,
+    suites: c.suites ?? [...DEFAULT_SUITES],
     groups: c.groups ?? SUPPORTED_GROUPS,
     signatureSchemes: c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
     extendedMasterSecret: c.extendedMasterSecret ?? true,

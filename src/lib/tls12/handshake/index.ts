@@ -22,4 +22,4 @@ export type * from './states.ts';
 export * from './event-log.ts';
 export { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
 export { pemToDer } from '../../bytes/pem.ts';
-export { SUITES, DEFAULT_SUITES, type SuiteInfo } from './adapter/suites.ts';
+export { CIPHER_SUITES, DEFAULT_SUITES, cipherSuite, type CipherSuiteInfo } from '../crypto/suites.ts';

@@ -21,7 +21,7 @@ import { parseCertificate, parsePkcs8 } from './adapter/certificate-info.ts';
 import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
 import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
-import { suiteInfo } from './adapter/suites.ts';
+import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
 import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
@@ -204,9 +204,10 @@ async function onClientHello(
   const certCurveOk =
     certCurve === undefined || clientGroups === undefined || clientGroups.includes(certCurve);
   const code = resolved.suites.find((s) => {
-    const info = suiteInfo(s);
-    if (!info || !hello.cipherSuites.includes(s) || info.auth !== key.kind || !certCurveOk) return false;
-    if (info.keyExchange === 'ecdhe') return group !== undefined && scheme(info.auth) !== undefined;
+    const info = cipherSuite(s);
+    if (!info || !hello.cipherSuites.includes(s) || info.certificateKey !== key.kind || !certCurveOk)
+      return false;
+    if (info.kex === 'ecdhe') return group !== undefined && scheme(info.certificateKey) !== undefined;
     return true;
   });
   if (code === undefined) {
@@ -216,8 +217,8 @@ async function onClientHello(
       `no cipher suite in common for a ${key.kind.toUpperCase()} certificate (client offered ${offered}${group === undefined ? '; no common group' : ''}${certCurveOk ? '' : '; our ECDSA certificate curve is not in its supported_groups'})`,
     );
   }
-  const suite = suiteInfo(code)!;
-  conn.keyExchange = suite.keyExchange;
+  const suite = cipherSuite(code)!;
+  conn.keyExchange = suite.kex;
   // Secure renegotiation (RFC 5746 §3.6).
   const reneg = findExtension(exts, 'renegotiation_info');
   if (reneg && reneg.renegotiatedConnection.length !== 0) {
@@ -244,7 +245,7 @@ async function onClientHello(
   const extensions: Extension[] = [];
   if (secureReneg) extensions.push({ kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
   if (ems) extensions.push({ kind: 'extended_master_secret' });
-  if (suite.keyExchange === 'ecdhe' && findExtension(exts, 'ec_point_formats'))
+  if (suite.kex === 'ecdhe' && findExtension(exts, 'ec_point_formats'))
     extensions.push({ kind: 'ec_point_formats', formats: [0] });
   if (alpn !== undefined) extensions.push({ kind: 'alpn', protocols: [alpn] });
   conn.sendHandshake({
@@ -269,7 +270,7 @@ async function onClientHello(
     clientCertificates: [],
   };
   let ephemeral;
-  if (suite.keyExchange === 'ecdhe') {
+  if (suite.kex === 'ecdhe') {
     // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
     ephemeral = await generateEphemeral(group!, resolved.random, resolved.deterministic);
     conn.emit({
@@ -280,7 +281,7 @@ async function onClientHello(
       formula: `random scalar for ${NamedGroup.format(group!)}; public key = scalar x G  (RFC 8422 §5.4)`,
       inputs: { public_key: ephemeral.publicKey },
     });
-    const signatureScheme = scheme(suite.auth)!;
+    const signatureScheme = scheme(suite.certificateKey)!;
     const params = ecdheParamsBytes(group!, ephemeral.publicKey);
     const signature = await signWithScheme(
       key,

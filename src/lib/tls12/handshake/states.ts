@@ -6,7 +6,7 @@
 import type { CertificateInfo } from './adapter/certificate-info.ts';
 import type { EphemeralKey } from './adapter/key-exchange.ts';
 import type { PrivateKey } from './adapter/certificate-info.ts';
-import type { SuiteInfo } from './adapter/suites.ts';
+import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { RecordKeys } from './connection.ts';
 import type { ClientConfig, Resolved, ServerConfig } from './config.ts';
 import type { Connection, EngineEvent } from './connection.ts';
@@ -33,7 +33,7 @@ export interface StepResult<S> {
 export interface Negotiated {
   clientRandom: Uint8Array;
   serverRandom: Uint8Array;
-  suite: SuiteInfo;
+  suite: CipherSuiteInfo;
   version: number;
   extendedMasterSecret: boolean;
   alpn?: string;
