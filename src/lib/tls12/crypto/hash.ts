@@ -1,6 +1,6 @@
 /**
  * Synchronous hashes and HMAC (noble) for the places where an async WebCrypto call per use would dominate:
- * the running handshake hash, and the PRF's few dozen HMACs over short inputs (see handshake/adapter/provider.ts).
+ * the running handshake hash, and the PRF's few dozen HMACs over short inputs (createCryptoProvider's fastPath, provider.ts).
  * Same bytes as the provider's `digest` / `hmac`.
  */
 import { hmac } from '@noble/hashes/hmac.js';

@@ -2,7 +2,7 @@
  * The one seam through which TLS Lab does cryptography (noble-ciphers' webcrypto.ts pattern): everything
  * else in src/lib/tls12 takes a `CryptoProvider` and never touches `crypto.subtle` or noble directly.
  *
- * createCryptoProvider({ random? }) builds the standard provider:
+ * createCryptoProvider({ random?, subtle?, fastPath? }) builds the provider (fastPath: see its option):
  * - randomness comes from the injected `random(n)` (default: crypto.getRandomValues). It feeds every
  *   random value this layer chooses: ECDH private keys, RSA PKCS#1 padding, RSA blinding and the
  *   Bleichenbacher substitute pre-master. Not covered (chosen inside WebCrypto): RSA/EC key generation,
@@ -17,7 +17,9 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { hmacSync } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
@@ -156,6 +158,13 @@ export interface CryptoProviderOptions {
   random?: RandomSource;
   /** WebCrypto implementation; defaults to globalThis.crypto.subtle. */
   subtle?: SubtleCrypto;
+  /**
+   * Swap two primitives for noble's synchronous code, with the same bytes: HMAC, because the handshake's PRF
+   * runs ~24 HMACs over a few dozen bytes each, and AES-GCM, because a handshake seals and opens a handful of
+   * records of a few dozen bytes. For both, WebCrypto's per-call cost (a key import plus an async hop,
+   * ~0.1-0.2 ms) would dominate, where noble takes microseconds. The engine runs with it on (engineProvider).
+   */
+  fastPath?: boolean;
 }
 
 /** The default randomness: crypto.getRandomValues in 64 KiB chunks (its per-call limit). */
@@ -690,5 +699,33 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       return { description: parseSpki(spki).description, pkcs8, spki };
     },
   };
-  return provider;
+  if (!options.fastPath) return provider;
+  return {
+    ...provider,
+    hmac: async (hash, key, data) => hmacSync(hash, key, data),
+    aesGcmSeal: async (key, nonce, aad, plaintext) => {
+      checkLength('AES-GCM nonce', nonce, 12);
+      return gcm(key, nonce, aad).encrypt(plaintext);
+    },
+    aesGcmOpen: async (key, nonce, aad, sealed) => {
+      checkLength('AES-GCM nonce', nonce, 12);
+      try {
+        return gcm(key, nonce, aad).decrypt(sealed);
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+  };
+}
+
+let engine: CryptoProvider | undefined;
+
+/**
+ * The provider the handshake engine uses, shared: `createCryptoProvider({ fastPath: true })`. It draws no
+ * randomness the engine chooses (randoms, seeded scalars, pre-master secrets, CBC IVs come from the
+ * configured source); WebCrypto picks PSS salts and ECDSA nonces itself.
+ */
+export function engineProvider(): CryptoProvider {
+  engine ??= createCryptoProvider({ fastPath: true });
+  return engine;
 }

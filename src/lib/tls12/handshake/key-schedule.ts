@@ -12,7 +12,7 @@ import {
   type Derivation,
   type DirectionKeys,
 } from '../crypto/index.ts';
-import { engineProvider } from './adapter/provider.ts';
+import { engineProvider } from '../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { Role, SecretEntry } from './event-log.ts';
 

@@ -7,7 +7,7 @@
 import { p256, p384 } from '@noble/curves/nist.js';
 import { CryptoError, namedGroupByCode, type EcdhKeyPair } from '../../crypto/index.ts';
 import { NamedGroup } from '../../wire/code-points.ts';
-import { engineProvider } from './provider.ts';
+import { engineProvider } from '../../crypto/provider.ts';
 
 export interface EphemeralKey {
   group: number;

@@ -20,7 +20,7 @@ import {
 } from '../../crypto/index.ts';
 import { toHex } from '../../../bytes/index.ts';
 import { SignatureScheme } from '../../wire/code-points.ts';
-import { engineProvider } from './provider.ts';
+import { engineProvider } from '../../crypto/provider.ts';
 import type { PrivateKey, PublicKey } from './certificate-info.ts';
 import { hashSync as hash, type HashName } from '../../crypto/hash.ts';
 import { rsaSign, rsaVerify } from '../../crypto/rsa-signature.ts';
