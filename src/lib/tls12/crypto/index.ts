@@ -15,11 +15,15 @@
  *   provider.ecdh(keyPair, peerPublicKey) -> shared secret (= ECDHE pre_master_secret)
  *     groups: 'x25519' | 'secp256r1' | 'secp384r1' (NAMED_GROUP_CODE, namedGroupByCode(29) -> 'x25519');
  *     NIST points uncompressed 04||X||Y
- *   provider.importPrivateKey(pkcs8) -> PrivateKey | importPublicKey(spki) -> PublicKey  ({description})
+ *   provider.importPrivateKey(pkcs8) -> PrivateKeyHandle | importPublicKey(spki) -> PublicKeyHandle ({description})
  *   provider.sign(scheme, privateKey, data) -> signature (ECDSA in DER, as on the wire)
  *   provider.verify(scheme, publicKey, data, signature) -> boolean
  *     schemes (signature-schemes.ts): rsa_pkcs1_sha256/384/512, rsa_pss_rsae_sha256/384/512,
- *     ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384; signatureScheme(nameOrCode) -> {code, hash, …}
+ *     ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384; signatureScheme(nameOrCode) -> {code, hash, …};
+ *     KNOWN_SIGNATURE_SCHEMES is the one table (also the SHA-1 and P-521 schemes signed in JS), DEFAULT_SIGNATURE_SCHEMES
+ *   Engine keys (keys.ts): PublicKey / PrivateKey, parsed once: publicKeyFromSpki(spki), privateKeyFromPkcs8(der).
+ *   Engine signatures (signatures.ts): signWithScheme / verifyWithScheme / keyMatchesScheme (provider, or JS when
+ *   seeded). ECDHE (ecdhe.ts): generateEphemeral, sharedSecret, SUPPORTED_GROUPS.
  *   provider.rsaPkcs1Encrypt(publicKey, pms) / rsaPkcs1Decrypt(privateKey, c)  RSAES-PKCS1-v1_5
  *   provider.rsaDecryptPreMasterSecret(privateKey, encrypted, clientVersion) -> 48 bytes, never throws
  *     on bad padding (RFC 5246 §7.4.7.1)

@@ -62,11 +62,11 @@ export interface EcdhKeyPair {
   readonly privateKey: Uint8Array;
 }
 
-export interface PrivateKey {
+export interface PrivateKeyHandle {
   readonly description: KeyDescription;
 }
 
-export interface PublicKey {
+export interface PublicKeyHandle {
   readonly description: KeyDescription;
   /** The SubjectPublicKeyInfo DER it was imported from. */
   readonly spki: Uint8Array;
@@ -122,29 +122,29 @@ export interface CryptoProvider {
   ecdh(keyPair: EcdhKeyPair, peerPublicKey: Uint8Array): Promise<Uint8Array>;
 
   /** Imports a PKCS#8 private key (RSA, EC P-256/P-384). */
-  importPrivateKey(pkcs8: Uint8Array): Promise<PrivateKey>;
+  importPrivateKey(pkcs8: Uint8Array): Promise<PrivateKeyHandle>;
   /** Imports a SubjectPublicKeyInfo (RSA, EC P-256/P-384), e.g. from a certificate. */
-  importPublicKey(spki: Uint8Array): Promise<PublicKey>;
+  importPublicKey(spki: Uint8Array): Promise<PublicKeyHandle>;
   /** Signs `data` (the hash is applied inside). ECDSA signatures are returned in DER, as TLS sends them. */
-  sign(scheme: SignatureSchemeName, key: PrivateKey, data: Uint8Array): Promise<Uint8Array>;
+  sign(scheme: SignatureSchemeName, key: PrivateKeyHandle, data: Uint8Array): Promise<Uint8Array>;
   /**
    * Verifies a TLS signature (ECDSA: DER). Returns false for a wrong or malformed signature.
    * @throws CryptoError('invalid-input') when the key type does not fit the scheme.
    */
   verify(
     scheme: SignatureSchemeName,
-    key: PublicKey,
+    key: PublicKeyHandle,
     data: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
 
   /** RSAES-PKCS1-v1_5 encryption (client side of TLS_RSA_*: the 48-byte pre-master secret). */
-  rsaPkcs1Encrypt(key: PublicKey, message: Uint8Array): Promise<Uint8Array>;
+  rsaPkcs1Encrypt(key: PublicKeyHandle, message: Uint8Array): Promise<Uint8Array>;
   /** RSAES-PKCS1-v1_5 decryption that throws on bad padding. Not for TLS servers: see rsaDecryptPreMasterSecret. */
-  rsaPkcs1Decrypt(key: PrivateKey, ciphertext: Uint8Array): Promise<Uint8Array>;
+  rsaPkcs1Decrypt(key: PrivateKeyHandle, ciphertext: Uint8Array): Promise<Uint8Array>;
   /** RFC 5246 §7.4.7.1 server side: always 48 bytes, a random pre-master on any failure, never throws on padding. */
   rsaDecryptPreMasterSecret(
-    key: PrivateKey,
+    key: PrivateKeyHandle,
     encrypted: Uint8Array,
     clientVersion: number,
   ): Promise<Uint8Array>;
@@ -212,7 +212,7 @@ class WebCryptoEcdhKeyPair implements EcdhKeyPair {
   ) {}
 }
 
-class WebCryptoPrivateKey implements PrivateKey {
+class WebCryptoPrivateKey implements PrivateKeyHandle {
   readonly cache = new Map<string, Promise<CryptoKey>>();
   constructor(
     readonly description: KeyDescription,
@@ -221,7 +221,7 @@ class WebCryptoPrivateKey implements PrivateKey {
   ) {}
 }
 
-class WebCryptoPublicKey implements PublicKey {
+class WebCryptoPublicKey implements PublicKeyHandle {
   readonly cache = new Map<string, Promise<CryptoKey>>();
   constructor(
     readonly description: KeyDescription,
@@ -239,13 +239,13 @@ function checkLength(what: string, bytes: Uint8Array, ...allowed: number[]): voi
   }
 }
 
-function privateHandle(key: PrivateKey): WebCryptoPrivateKey {
+function privateHandle(key: PrivateKeyHandle): WebCryptoPrivateKey {
   if (!(key instanceof WebCryptoPrivateKey))
     throw new CryptoError('invalid-input', 'private key was not imported by this provider');
   return key;
 }
 
-function publicHandle(key: PublicKey): WebCryptoPublicKey {
+function publicHandle(key: PublicKeyHandle): WebCryptoPublicKey {
   if (!(key instanceof WebCryptoPublicKey))
     throw new CryptoError('invalid-input', 'public key was not imported by this provider');
   return key;

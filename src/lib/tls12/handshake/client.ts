@@ -10,10 +10,11 @@ import { bytesEqual, concatBytes } from '../../bytes/index.ts';
 import { CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme } from '../wire/code-points.ts';
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
-import { parseCertificate, parsePkcs8, type CertificateInfo } from './adapter/certificate-info.ts';
-import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { parseCertificate, type CertificateInfo } from './certificate-info.ts';
+import { privateKeyFromPkcs8 } from '../crypto/keys.ts';
+import { generateEphemeral, sharedSecret } from '../crypto/ecdhe.ts';
 import { rsaesPkcs1Encrypt } from '../crypto/rsa-pkcs1.ts';
-import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
 import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
@@ -376,7 +377,7 @@ async function onServerHelloDone(
   const keys = await establishKeys(conn, hs, preMaster);
   // CertificateVerify (§7.4.8): a signature over all handshake messages so far.
   if (certificateRequest && chain.length > 0 && config.privateKey) {
-    const key = parsePkcs8(config.privateKey);
+    const key = privateKeyFromPkcs8(config.privateKey);
     const scheme = resolved.signatureSchemes.find(
       (s) => certificateRequest.signatureSchemes.includes(s) && keyMatchesScheme(key, s),
     );

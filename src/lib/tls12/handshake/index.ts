@@ -20,6 +20,6 @@ export { nssKeyLogLine } from './key-schedule.ts';
 export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
 export type * from './states.ts';
 export * from './event-log.ts';
-export { parseCertificate, type CertificateInfo } from './adapter/certificate-info.ts';
+export { parseCertificate, type CertificateInfo } from './certificate-info.ts';
 export { pemToDer } from '../../bytes/pem.ts';
 export { CIPHER_SUITES, DEFAULT_SUITES, cipherSuite, type CipherSuiteInfo } from '../crypto/suites.ts';

@@ -17,10 +17,11 @@ import {
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
 import { ecdheParamsBytes } from '../wire/server-key-exchange.ts';
-import { parseCertificate, parsePkcs8 } from './adapter/certificate-info.ts';
-import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { parseCertificate } from './certificate-info.ts';
+import { privateKeyFromPkcs8 } from '../crypto/keys.ts';
+import { generateEphemeral, sharedSecret } from '../crypto/ecdhe.ts';
 import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
-import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
 import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
@@ -40,7 +41,7 @@ export function newServer(config: ServerConfig): ServerState {
     conn: new Connection('server', resolved.random, config.tamper),
     config,
     resolved,
-    key: parsePkcs8(config.privateKey),
+    key: privateKeyFromPkcs8(config.privateKey),
   };
 }
 
