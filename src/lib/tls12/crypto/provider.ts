@@ -19,7 +19,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hmacSync } from './hash.ts';
+import { hashLength, hmacSync } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
@@ -273,7 +273,7 @@ function signatureAlgorithms(info: SignatureSchemeInfo, description: KeyDescript
     };
   }
   if (info.padding === 'pss') {
-    const saltLength = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[info.hash];
+    const saltLength = hashLength(info.hash);
     return { importParams: { name: 'RSA-PSS', hash }, signParams: { name: 'RSA-PSS', saltLength } };
   }
   return { importParams: { name: 'RSASSA-PKCS1-v1_5', hash }, signParams: { name: 'RSASSA-PKCS1-v1_5' } };
