@@ -6,7 +6,7 @@
  *   Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished  ->
  *                <-  [ChangeCipherSpec], Finished
  */
-import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { concatBytes } from '../../bytes/index.ts';
 import { CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme } from '../wire/code-points.ts';
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
@@ -18,9 +18,19 @@ import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/si
 import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
-import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
+import {
+  checkPeerFinished,
+  establishKeys,
+  established,
+  expectHandshake,
+  onAlert,
+  stepSide,
+  summarise,
+  unexpected,
+  type Side,
+} from './common.ts';
 import { Connection, type Received } from './connection.ts';
-import { finishedVerifyData } from './key-schedule.ts';
+import { finishedVerifyData } from './secrets.ts';
 import type { ClientState, Input, Keys, Negotiated, StepResult } from './states.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
@@ -145,22 +155,7 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
       state.conn.activateRead(state.keys.serverWrite);
       return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
     case 'ExpectFinished': {
-      const m = expectHandshake(item, 'finished', 'Finished');
-      const expected = await finishedVerifyData(
-        'client',
-        'server',
-        state.hs.suite,
-        state.keys.master,
-        state.conn.transcriptHash(state.hs.suite.prfHash),
-      );
-      state.conn.emit(expected.entry);
-      if (!bytesEqual(expected.verifyData, m.verifyData)) {
-        throw new TlsAlert(
-          'decrypt_error',
-          'the server Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
-        );
-      }
-      state.conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      await checkPeerFinished(state.conn, 'client', state.hs, state.keys, item);
       state.conn.emit({
         kind: 'handshake_complete',
         from: 'client',
@@ -175,16 +170,6 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
     case 'Closed':
       return state;
   }
-}
-
-/** Checks the item is the handshake message we expect; adds it to the transcript unless `deferTranscript`. */
-function expectHandshake<T extends HandshakeMessage['type']>(
-  item: Received,
-  type: T,
-  expected: string,
-): Extract<HandshakeMessage, { type: T }> {
-  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
-  return item.message as Extract<HandshakeMessage, { type: T }>;
 }
 
 /** RFC 5246 §7.4.1.3 ServerHello. */

@@ -6,12 +6,14 @@ import {
   NamedGroup,
   SignatureScheme,
 } from '../wire/code-points.ts';
-import { TlsAlert } from './alerts.ts';
+import { bytesEqual } from '../../bytes/index.ts';
+import type { HandshakeMessage } from '../wire/index.ts';
+import { FinishedMismatch, TlsAlert } from './alerts.ts';
 import type { Connection, Received } from './connection.ts';
 import type { Input, StepResult } from './states.ts';
-import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
+import { deriveKeys, deriveMasterSecret, finishedVerifyData } from './secrets.ts';
 import type { Keys, Negotiated } from './states.ts';
-import type { HandshakeSummary } from './event-log.ts';
+import type { HandshakeSummary, Role } from './event-log.ts';
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
 export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {
@@ -189,4 +191,41 @@ export function expectedFrom(stateName: string): string {
   if (stateName === 'Established') return 'application data or close_notify';
   if (!stateName.startsWith('Expect')) return `anything (state ${stateName})`;
   return stateName.slice('Expect'.length).replace('Or', ' or ');
+}
+
+/** Checks the item is the handshake message we expect (it joins the transcript in the connection). */
+export function expectHandshake<T extends HandshakeMessage['type']>(
+  item: Received,
+  type: T,
+  expected: string,
+): Extract<HandshakeMessage, { type: T }> {
+  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
+  return item.message as Extract<HandshakeMessage, { type: T }>;
+}
+
+/**
+ * The peer's Finished, for both sides (RFC 5246 §7.4.9): computes the verify_data we expect from our transcript
+ * (shown in the event log), throws FinishedMismatch (decrypt_error) when the peer's differs, and only then adds
+ * the Finished to the transcript (our own Finished covers it).
+ */
+export async function checkPeerFinished(
+  conn: Connection,
+  me: Role,
+  hs: Negotiated,
+  keys: Keys,
+  item: Received,
+): Promise<void> {
+  const m = expectHandshake(item, 'finished', 'Finished');
+  const peer: Role = me === 'client' ? 'server' : 'client';
+  const expected = await finishedVerifyData(
+    me,
+    peer,
+    hs.suite,
+    keys.master,
+    conn.transcriptHash(hs.suite.prfHash),
+  );
+  conn.emit(expected.entry);
+  if (!bytesEqual(expected.verifyData, m.verifyData))
+    throw new FinishedMismatch(peer, expected.verifyData, m.verifyData);
+  conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
 }

@@ -16,7 +16,7 @@ export { serverStep, newServer } from './server.ts';
 export * from './config.ts';
 export type { EngineEvent, Received } from './connection.ts';
 export { deterministicRandom } from './deterministic-random.ts';
-export { nssKeyLogLine } from './key-schedule.ts';
+export { nssKeyLogLine } from './secrets.ts';
 export { runHandshake, type HandshakeRun, type Scenario } from './run-handshake.ts';
 export type * from './states.ts';
 export * from './event-log.ts';

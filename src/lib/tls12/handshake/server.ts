@@ -6,7 +6,7 @@
  *   <- Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished
  *   [ChangeCipherSpec], Finished ->
  */
-import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { concatBytes } from '../../bytes/index.ts';
 import {
   ClientCertificateType,
   CipherSuite,
@@ -24,10 +24,20 @@ import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
 import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
-import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
+import {
+  checkPeerFinished,
+  establishKeys,
+  established,
+  expectHandshake,
+  onAlert,
+  stepSide,
+  summarise,
+  unexpected,
+  type Side,
+} from './common.ts';
 import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
 import { Connection, type Received } from './connection.ts';
-import { finishedVerifyData } from './key-schedule.ts';
+import { finishedVerifyData } from './secrets.ts';
 import type { Input, Negotiated, ServerState, StepResult } from './states.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
@@ -59,15 +69,6 @@ const SIDE: Side<ServerState> = {
 
 function base(s: ServerState) {
   return { side: 'server' as const, conn: s.conn, config: s.config, resolved: s.resolved, key: s.key };
-}
-
-function expectHandshake<T extends HandshakeMessage['type']>(
-  item: Received,
-  type: T,
-  expected: string,
-): Extract<HandshakeMessage, { type: T }> {
-  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
-  return item.message as Extract<HandshakeMessage, { type: T }>;
 }
 
 async function handleItem(state: ServerState, item: Received): Promise<ServerState> {
@@ -124,23 +125,8 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
       conn.activateRead(state.keys.clientWrite);
       return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
     case 'ExpectFinished': {
-      const m = expectHandshake(item, 'finished', 'Finished');
       const { hs, keys } = state;
-      const expected = await finishedVerifyData(
-        'server',
-        'client',
-        hs.suite,
-        keys.master,
-        conn.transcriptHash(hs.suite.prfHash),
-      );
-      conn.emit(expected.entry);
-      if (!bytesEqual(expected.verifyData, m.verifyData)) {
-        throw new TlsAlert(
-          'decrypt_error',
-          'the client Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
-        );
-      }
-      conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      await checkPeerFinished(conn, 'server', hs, keys, item);
       conn.sendChangeCipherSpec(keys.serverWrite);
       const ours = await finishedVerifyData(
         'server',
