@@ -31,6 +31,7 @@
  *   Keys (keys.ts, the CryptoError view of src/lib/bytes/keys.ts): wrapRsaPrivateKeyInPkcs8(pkcs1), parseSpki,
  *   parsePkcs8. PEM: src/lib/bytes/pem.ts pemToDer(text, label) -> every block's DER.
  *
+ * Hashes (hash.ts): HashName, hashLength(hash) (the one place output lengths come from), WEBCRYPTO_HASH.
  * PRF (prf.ts): pHash(provider, hash, secret, seed, len), prf(provider, hash, secret, label, seed, len);
  *   labels MASTER_SECRET_LABEL, EXTENDED_MASTER_SECRET_LABEL, KEY_EXPANSION_LABEL,
  *   CLIENT_FINISHED_LABEL, SERVER_FINISHED_LABEL.
@@ -67,6 +68,7 @@
  */
 export * from './derivation.ts';
 export * from './errors.ts';
+export { hashLength, type HashName } from './hash.ts';
 export * from './key-schedule.ts';
 export * from './keys.ts';
 export * from './prf.ts';

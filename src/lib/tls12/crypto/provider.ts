@@ -19,7 +19,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hashLength, hmacSync } from './hash.ts';
+import { hashLength, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
@@ -32,13 +32,7 @@ import {
   type RsaPublicComponents,
 } from './keys.ts';
 import { decryptPreMasterSecret, rsaesPkcs1Decrypt, rsaesPkcs1Encrypt } from './rsa-pkcs1.ts';
-import {
-  WEBCRYPTO_HASH,
-  signatureScheme,
-  type HashName,
-  type SignatureSchemeInfo,
-  type SignatureSchemeName,
-} from './signature-schemes.ts';
+import { signatureScheme, type SignatureSchemeInfo, type SignatureSchemeName } from './signature-schemes.ts';
 
 /** Fills `length` bytes. Injected so that runs can be reproducible (see countingRandom). */
 export type RandomSource = (length: number) => Uint8Array;

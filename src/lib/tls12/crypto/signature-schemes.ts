@@ -5,7 +5,7 @@
  * TLS 1.2 reads ecdsa_secp256r1_sha256 as "ECDSA with SHA-256" on any curve; so do we: the hash comes
  * from the scheme, the curve from the key.
  */
-export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+import type { HashName } from './hash.ts';
 
 export type SignatureSchemeName =
   | 'rsa_pkcs1_sha256'
@@ -121,11 +121,3 @@ export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = (
     'rsa_pkcs1_sha512',
   ] as const
 ).map((name) => signatureScheme(name)!.code);
-
-/** WebCrypto's names for the hashes. */
-export const WEBCRYPTO_HASH: Record<HashName, string> = {
-  sha1: 'SHA-1',
-  sha256: 'SHA-256',
-  sha384: 'SHA-384',
-  sha512: 'SHA-512',
-};

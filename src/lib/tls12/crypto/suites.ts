@@ -7,7 +7,7 @@
  * for AEAD only, the fixed IVs (RFC 5246 §6.3: "only generated for implicit nonce techniques"). CBC suites
  * in TLS 1.2 send a fresh explicit IV per record (record_iv_length 16) and take no IV from the key block.
  */
-import type { HashName } from './signature-schemes.ts';
+import type { HashName } from './hash.ts';
 
 import { CipherSuite } from '../wire/code-points.ts';
 
