@@ -24,6 +24,32 @@ const DOM_GLOBALS = [
 
 const PKI_LIBRARIES = ['pkijs', 'asn1js', '@peculiar/*', 'reflect-metadata', 'pvtsutils'];
 
+// What every src/lib file may not import.
+const CORE_PATTERNS = [
+  {
+    group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
+    message: 'src/lib must not depend on Svelte or the app.',
+  },
+  {
+    group: ['**/content/**'],
+    message: 'Engines never import prose: data the engine needs lives in src/lib.',
+  },
+  {
+    group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
+    message: 'src/lib must run in the browser: no Node built-ins.',
+  },
+];
+const PKI_ONLY_IN_ADAPTER = {
+  group: PKI_LIBRARIES,
+  message: 'Only src/lib/pki/parse.ts and src/lib/pki/adapter/ may touch the certificate libraries.',
+};
+// TLS reaches noble only through the crypto provider; the key layer and the certificate adapter use it too.
+const NOBLE_ONLY_IN_CRYPTO = {
+  group: ['@noble/*', '@noble/**'],
+  message:
+    'Noble is reached through src/lib/tls12/crypto (the provider, hash.ts, signatures.ts, ecdhe.ts); only it, src/lib/bytes/keys.ts and src/lib/pki/adapter/ import @noble.',
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/', 'node_modules/', 'test-results/', '.tmp/', 'fixtures/', 'coverage/'],
@@ -65,27 +91,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
-              message: 'src/lib must not depend on Svelte or the app.',
-            },
-            {
-              group: ['**/content/**'],
-              message: 'Engines never import prose: data the engine needs lives in src/lib.',
-            },
-            {
-              group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
-              message: 'src/lib must run in the browser: no Node built-ins.',
-            },
-            {
-              group: PKI_LIBRARIES,
-              message:
-                'Only src/lib/pki/parse.ts and src/lib/pki/adapter/ may touch the certificate libraries.',
-            },
-          ],
+          patterns: [...CORE_PATTERNS, PKI_ONLY_IN_ADAPTER, NOBLE_ONLY_IN_CRYPTO],
         },
       ],
+    },
+  },
+  {
+    files: ['src/lib/tls12/crypto/**/*.ts', 'src/lib/bytes/keys.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...CORE_PATTERNS, PKI_ONLY_IN_ADAPTER] }],
     },
   },
   {
@@ -94,20 +108,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['svelte', 'svelte/*', '*.svelte', '**/app/**'],
-              message: 'src/lib must not depend on Svelte or the app.',
-            },
-            {
-              group: ['**/content/**'],
-              message: 'Engines never import prose: data the engine needs lives in src/lib.',
-            },
-            {
-              group: ['node:*', 'fs', 'net', 'tls', 'child_process', 'path'],
-              message: 'src/lib must run in the browser: no Node built-ins.',
-            },
-          ],
+          patterns: [...CORE_PATTERNS],
         },
       ],
     },

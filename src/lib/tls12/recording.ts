@@ -69,7 +69,7 @@ export async function attackRecording(
     throw new Error(
       `attackRecording: cipher suite 0x${serverHello.message.cipherSuite.toString(16)} is not implemented`,
     );
-  if (suite.keyExchange !== 'RSA') {
+  if (suite.kex !== 'rsa') {
     return {
       decrypted: false,
       suite: suite.name,

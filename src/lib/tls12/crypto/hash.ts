@@ -1,14 +1,13 @@
 /**
  * Synchronous hashes and HMAC (noble) for the places where an async WebCrypto call per use would dominate:
- * the running handshake hash, and the PRF's few dozen HMACs over short inputs (see handshake/adapter/provider.ts).
+ * the running handshake hash, and the PRF's few dozen HMACs over short inputs (createCryptoProvider's fastPath, provider.ts).
  * Same bytes as the provider's `digest` / `hmac`.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import type { HashName } from './signature-schemes.ts';
-
-export type { HashName };
+/** The hashes TLS 1.2 uses here: the PRF, HMAC for CBC suites, signature schemes. */
+export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 const HASHES = { sha1, sha256, sha384, sha512 } as const;
 
@@ -24,3 +23,11 @@ export function hashLength(name: HashName): number {
 export function hmacSync(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(HASHES[name], key, data);
 }
+
+/** WebCrypto's names for the hashes. */
+export const WEBCRYPTO_HASH: Record<HashName, string> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};

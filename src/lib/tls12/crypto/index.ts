@@ -4,7 +4,8 @@
  * Everything async is async because WebCrypto is.
  *
  * Provider (provider.ts): all cryptography goes through a CryptoProvider.
- *   createCryptoProvider({ random?, subtle? }) -> CryptoProvider      random: (n) => Uint8Array
+ *   createCryptoProvider({ random?, subtle?, fastPath? }) -> CryptoProvider      random: (n) => Uint8Array
+ *   engineProvider(): the shared fastPath provider the handshake engine uses (noble HMAC and AES-GCM)
  *   countingRandom(start = 0) -> RandomSource (00 01 02 …, Illustrated-TLS style), systemRandom(n)
  *   provider.random(n) | digest(hash, data) | hmac(hash, key, data)
  *   provider.aesGcmSeal/aesGcmOpen(key, nonce12, aad, data)          seal -> ciphertext||tag
@@ -14,11 +15,15 @@
  *   provider.ecdh(keyPair, peerPublicKey) -> shared secret (= ECDHE pre_master_secret)
  *     groups: 'x25519' | 'secp256r1' | 'secp384r1' (NAMED_GROUP_CODE, namedGroupByCode(29) -> 'x25519');
  *     NIST points uncompressed 04||X||Y
- *   provider.importPrivateKey(pkcs8) -> PrivateKey | importPublicKey(spki) -> PublicKey  ({description})
+ *   provider.importPrivateKey(pkcs8) -> PrivateKeyHandle | importPublicKey(spki) -> PublicKeyHandle ({description})
  *   provider.sign(scheme, privateKey, data) -> signature (ECDSA in DER, as on the wire)
  *   provider.verify(scheme, publicKey, data, signature) -> boolean
  *     schemes (signature-schemes.ts): rsa_pkcs1_sha256/384/512, rsa_pss_rsae_sha256/384/512,
- *     ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384; signatureScheme(nameOrCode) -> {code, hash, …}
+ *     ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384; signatureScheme(nameOrCode) -> {code, hash, …};
+ *     KNOWN_SIGNATURE_SCHEMES is the one table (also the SHA-1 and P-521 schemes signed in JS), DEFAULT_SIGNATURE_SCHEMES
+ *   Engine keys (keys.ts): PublicKey / PrivateKey, parsed once: publicKeyFromSpki(spki), privateKeyFromPkcs8(der).
+ *   Engine signatures (signatures.ts): signWithScheme / verifyWithScheme / keyMatchesScheme (provider, or JS when
+ *   seeded). ECDHE (ecdhe.ts): generateEphemeral, sharedSecret, SUPPORTED_GROUPS.
  *   provider.rsaPkcs1Encrypt(publicKey, pms) / rsaPkcs1Decrypt(privateKey, c)  RSAES-PKCS1-v1_5
  *   provider.rsaDecryptPreMasterSecret(privateKey, encrypted, clientVersion) -> 48 bytes, never throws
  *     on bad padding (RFC 5246 §7.4.7.1)
@@ -26,12 +31,14 @@
  *   Keys (keys.ts, the CryptoError view of src/lib/bytes/keys.ts): wrapRsaPrivateKeyInPkcs8(pkcs1), parseSpki,
  *   parsePkcs8. PEM: src/lib/bytes/pem.ts pemToDer(text, label) -> every block's DER.
  *
+ * Hashes (hash.ts): HashName, hashLength(hash) (the one place output lengths come from), WEBCRYPTO_HASH.
  * PRF (prf.ts): pHash(provider, hash, secret, seed, len), prf(provider, hash, secret, label, seed, len);
  *   labels MASTER_SECRET_LABEL, EXTENDED_MASTER_SECRET_LABEL, KEY_EXPANSION_LABEL,
  *   CLIENT_FINISHED_LABEL, SERVER_FINISHED_LABEL.
- * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {keyExchange, authentication, cipher, cipherType,
+ * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {kex: ecdhe|rsa, certificateKey: rsa|ec, cipher, cipherType,
  *   keyLength, fixedIvLength, recordIvLength, macKeyLength, macHash, tagLength, prfHash, verifyDataLength};
- *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D.
+ *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D;
+ *   DEFAULT_SUITES is the engine's preference order.
  * Key schedule (key-schedule.ts), every value as a Derivation {name, value, inputs, formula, source}:
  *   computeMasterSecret(provider, {prfHash, preMasterSecret, clientRandom, serverRandom, sessionHash?})
  *   computeKeyBlock(provider, suite, masterSecret, clientRandom, serverRandom) -> {keys, derivations}
@@ -61,6 +68,7 @@
  */
 export * from './derivation.ts';
 export * from './errors.ts';
+export { hashLength, type HashName } from './hash.ts';
 export * from './key-schedule.ts';
 export * from './keys.ts';
 export * from './prf.ts';

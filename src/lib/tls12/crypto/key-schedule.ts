@@ -6,7 +6,7 @@
 import type { CryptoProvider } from './provider.ts';
 import type { CipherSuiteInfo } from './suites.ts';
 import { keyBlockLength } from './suites.ts';
-import type { HashName } from './signature-schemes.ts';
+import type { HashName } from './hash.ts';
 import { input, type Derivation } from './derivation.ts';
 import { asciiBytes, concatBytes } from './bytes-util.ts';
 import {

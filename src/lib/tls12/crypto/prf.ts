@@ -12,7 +12,7 @@
  * (SHA-384 for the *_SHA384 GCM suites, RFC 5288 §3 / RFC 5289 §3.2).
  */
 import type { CryptoProvider } from './provider.ts';
-import type { HashName } from './signature-schemes.ts';
+import type { HashName } from './hash.ts';
 import { asciiBytes, concatBytes } from './bytes-util.ts';
 
 /** RFC 5246 §8.1 */

@@ -2,7 +2,7 @@
  * The one seam through which TLS Lab does cryptography (noble-ciphers' webcrypto.ts pattern): everything
  * else in src/lib/tls12 takes a `CryptoProvider` and never touches `crypto.subtle` or noble directly.
  *
- * createCryptoProvider({ random? }) builds the standard provider:
+ * createCryptoProvider({ random?, subtle?, fastPath? }) builds the provider (fastPath: see its option):
  * - randomness comes from the injected `random(n)` (default: crypto.getRandomValues). It feeds every
  *   random value this layer chooses: ECDH private keys, RSA PKCS#1 padding, RSA blinding and the
  *   Bleichenbacher substitute pre-master. Not covered (chosen inside WebCrypto): RSA/EC key generation,
@@ -17,7 +17,9 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { hashLength, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
@@ -30,13 +32,7 @@ import {
   type RsaPublicComponents,
 } from './keys.ts';
 import { decryptPreMasterSecret, rsaesPkcs1Decrypt, rsaesPkcs1Encrypt } from './rsa-pkcs1.ts';
-import {
-  WEBCRYPTO_HASH,
-  signatureScheme,
-  type HashName,
-  type SignatureSchemeInfo,
-  type SignatureSchemeName,
-} from './signature-schemes.ts';
+import { signatureScheme, type SignatureSchemeInfo, type SignatureSchemeName } from './signature-schemes.ts';
 
 /** Fills `length` bytes. Injected so that runs can be reproducible (see countingRandom). */
 export type RandomSource = (length: number) => Uint8Array;
@@ -60,11 +56,11 @@ export interface EcdhKeyPair {
   readonly privateKey: Uint8Array;
 }
 
-export interface PrivateKey {
+export interface PrivateKeyHandle {
   readonly description: KeyDescription;
 }
 
-export interface PublicKey {
+export interface PublicKeyHandle {
   readonly description: KeyDescription;
   /** The SubjectPublicKeyInfo DER it was imported from. */
   readonly spki: Uint8Array;
@@ -120,29 +116,29 @@ export interface CryptoProvider {
   ecdh(keyPair: EcdhKeyPair, peerPublicKey: Uint8Array): Promise<Uint8Array>;
 
   /** Imports a PKCS#8 private key (RSA, EC P-256/P-384). */
-  importPrivateKey(pkcs8: Uint8Array): Promise<PrivateKey>;
+  importPrivateKey(pkcs8: Uint8Array): Promise<PrivateKeyHandle>;
   /** Imports a SubjectPublicKeyInfo (RSA, EC P-256/P-384), e.g. from a certificate. */
-  importPublicKey(spki: Uint8Array): Promise<PublicKey>;
+  importPublicKey(spki: Uint8Array): Promise<PublicKeyHandle>;
   /** Signs `data` (the hash is applied inside). ECDSA signatures are returned in DER, as TLS sends them. */
-  sign(scheme: SignatureSchemeName, key: PrivateKey, data: Uint8Array): Promise<Uint8Array>;
+  sign(scheme: SignatureSchemeName, key: PrivateKeyHandle, data: Uint8Array): Promise<Uint8Array>;
   /**
    * Verifies a TLS signature (ECDSA: DER). Returns false for a wrong or malformed signature.
    * @throws CryptoError('invalid-input') when the key type does not fit the scheme.
    */
   verify(
     scheme: SignatureSchemeName,
-    key: PublicKey,
+    key: PublicKeyHandle,
     data: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
 
   /** RSAES-PKCS1-v1_5 encryption (client side of TLS_RSA_*: the 48-byte pre-master secret). */
-  rsaPkcs1Encrypt(key: PublicKey, message: Uint8Array): Promise<Uint8Array>;
+  rsaPkcs1Encrypt(key: PublicKeyHandle, message: Uint8Array): Promise<Uint8Array>;
   /** RSAES-PKCS1-v1_5 decryption that throws on bad padding. Not for TLS servers: see rsaDecryptPreMasterSecret. */
-  rsaPkcs1Decrypt(key: PrivateKey, ciphertext: Uint8Array): Promise<Uint8Array>;
+  rsaPkcs1Decrypt(key: PrivateKeyHandle, ciphertext: Uint8Array): Promise<Uint8Array>;
   /** RFC 5246 §7.4.7.1 server side: always 48 bytes, a random pre-master on any failure, never throws on padding. */
   rsaDecryptPreMasterSecret(
-    key: PrivateKey,
+    key: PrivateKeyHandle,
     encrypted: Uint8Array,
     clientVersion: number,
   ): Promise<Uint8Array>;
@@ -156,6 +152,13 @@ export interface CryptoProviderOptions {
   random?: RandomSource;
   /** WebCrypto implementation; defaults to globalThis.crypto.subtle. */
   subtle?: SubtleCrypto;
+  /**
+   * Swap two primitives for noble's synchronous code, with the same bytes: HMAC, because the handshake's PRF
+   * runs ~24 HMACs over a few dozen bytes each, and AES-GCM, because a handshake seals and opens a handful of
+   * records of a few dozen bytes. For both, WebCrypto's per-call cost (a key import plus an async hop,
+   * ~0.1-0.2 ms) would dominate, where noble takes microseconds. The engine runs with it on (engineProvider).
+   */
+  fastPath?: boolean;
 }
 
 /** The default randomness: crypto.getRandomValues in 64 KiB chunks (its per-call limit). */
@@ -203,7 +206,7 @@ class WebCryptoEcdhKeyPair implements EcdhKeyPair {
   ) {}
 }
 
-class WebCryptoPrivateKey implements PrivateKey {
+class WebCryptoPrivateKey implements PrivateKeyHandle {
   readonly cache = new Map<string, Promise<CryptoKey>>();
   constructor(
     readonly description: KeyDescription,
@@ -212,7 +215,7 @@ class WebCryptoPrivateKey implements PrivateKey {
   ) {}
 }
 
-class WebCryptoPublicKey implements PublicKey {
+class WebCryptoPublicKey implements PublicKeyHandle {
   readonly cache = new Map<string, Promise<CryptoKey>>();
   constructor(
     readonly description: KeyDescription,
@@ -230,13 +233,13 @@ function checkLength(what: string, bytes: Uint8Array, ...allowed: number[]): voi
   }
 }
 
-function privateHandle(key: PrivateKey): WebCryptoPrivateKey {
+function privateHandle(key: PrivateKeyHandle): WebCryptoPrivateKey {
   if (!(key instanceof WebCryptoPrivateKey))
     throw new CryptoError('invalid-input', 'private key was not imported by this provider');
   return key;
 }
 
-function publicHandle(key: PublicKey): WebCryptoPublicKey {
+function publicHandle(key: PublicKeyHandle): WebCryptoPublicKey {
   if (!(key instanceof WebCryptoPublicKey))
     throw new CryptoError('invalid-input', 'public key was not imported by this provider');
   return key;
@@ -264,7 +267,7 @@ function signatureAlgorithms(info: SignatureSchemeInfo, description: KeyDescript
     };
   }
   if (info.padding === 'pss') {
-    const saltLength = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[info.hash];
+    const saltLength = hashLength(info.hash);
     return { importParams: { name: 'RSA-PSS', hash }, signParams: { name: 'RSA-PSS', saltLength } };
   }
   return { importParams: { name: 'RSASSA-PKCS1-v1_5', hash }, signParams: { name: 'RSASSA-PKCS1-v1_5' } };
@@ -690,5 +693,33 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       return { description: parseSpki(spki).description, pkcs8, spki };
     },
   };
-  return provider;
+  if (!options.fastPath) return provider;
+  return {
+    ...provider,
+    hmac: async (hash, key, data) => hmacSync(hash, key, data),
+    aesGcmSeal: async (key, nonce, aad, plaintext) => {
+      checkLength('AES-GCM nonce', nonce, 12);
+      return gcm(key, nonce, aad).encrypt(plaintext);
+    },
+    aesGcmOpen: async (key, nonce, aad, sealed) => {
+      checkLength('AES-GCM nonce', nonce, 12);
+      try {
+        return gcm(key, nonce, aad).decrypt(sealed);
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+  };
+}
+
+let engine: CryptoProvider | undefined;
+
+/**
+ * The provider the handshake engine uses, shared: `createCryptoProvider({ fastPath: true })`. It draws no
+ * randomness the engine chooses (randoms, seeded scalars, pre-master secrets, CBC IVs come from the
+ * configured source); WebCrypto picks PSS salts and ECDSA nonces itself.
+ */
+export function engineProvider(): CryptoProvider {
+  engine ??= createCryptoProvider({ fastPath: true });
+  return engine;
 }

@@ -25,11 +25,9 @@ import type { ConnectionKeys } from './key-schedule.ts';
 import { CryptoError } from './errors.ts';
 import { input, type Derivation } from './derivation.ts';
 import { bytesEqual, concatBytes, uint16Bytes, uint64Bytes } from './bytes-util.ts';
+import { hashLength } from './hash.ts';
+import { MAX_CIPHERTEXT_LENGTH, MAX_PLAINTEXT_LENGTH } from '../wire/record.ts';
 
-/** RFC 5246 §6.2.1: TLSPlaintext.length MUST NOT exceed 2^14. */
-export const MAX_PLAINTEXT_LENGTH = 1 << 14;
-/** RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
-export const MAX_CIPHERTEXT_LENGTH = (1 << 14) + 2048;
 const MAX_SEQUENCE_NUMBER = 0xffff_ffff_ffff_ffffn;
 
 /** The keys one direction writes with (client_write_* for the client's records, server_write_* for the server's). */
@@ -349,8 +347,7 @@ async function cbcOpen(
   keys: DirectionKeys,
   args: OpenInput,
 ): Promise<OpenResult> {
-  const macLength =
-    keys.macKey.length === 0 ? 0 : { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[suite.macHash!];
+  const macLength = keys.macKey.length === 0 ? 0 : hashLength(suite.macHash!);
   const { fragment } = args;
   // IV + at least one block holding MAC + padding_length; whole blocks only.
   const minimum = 16 + Math.ceil((macLength + 1) / 16) * 16;

@@ -7,18 +7,22 @@
  * for AEAD only, the fixed IVs (RFC 5246 §6.3: "only generated for implicit nonce techniques"). CBC suites
  * in TLS 1.2 send a fresh explicit IV per record (record_iv_length 16) and take no IV from the key block.
  */
-import type { HashName } from './signature-schemes.ts';
+import type { HashName } from './hash.ts';
 
-export type KeyExchangeAlgorithm = 'ECDHE' | 'RSA';
-export type AuthenticationAlgorithm = 'RSA' | 'ECDSA';
+import { CipherSuite } from '../wire/code-points.ts';
+
+/** The key exchange: ephemeral ECDH (RFC 8422) or the client encrypting the pre-master secret to the server's RSA key. */
+export type KeyExchangeAlgorithm = 'ecdhe' | 'rsa';
+/** The server certificate's key type the suite needs (ECDHE_RSA and RSA: 'rsa'; ECDHE_ECDSA: 'ec'). */
+export type CertificateKeyType = 'rsa' | 'ec';
 export type BulkCipher = 'AES_128_GCM' | 'AES_256_GCM' | 'CHACHA20_POLY1305' | 'AES_128_CBC' | 'AES_256_CBC';
 export type CipherType = 'aead' | 'block';
 
 export interface CipherSuiteInfo {
   code: number;
   name: string;
-  keyExchange: KeyExchangeAlgorithm;
-  authentication: AuthenticationAlgorithm;
+  kex: KeyExchangeAlgorithm;
+  certificateKey: CertificateKeyType;
   cipher: BulkCipher;
   cipherType: CipherType;
   /** enc_key_length */
@@ -92,56 +96,56 @@ const ROWS: Row[] = [
   {
     code: 0xc02f,
     name: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-    keyExchange: 'ECDHE',
-    authentication: 'RSA',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
     cipher: 'AES_128_GCM',
     prfHash: 'sha256',
   },
   {
     code: 0xc030,
     name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-    keyExchange: 'ECDHE',
-    authentication: 'RSA',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
     cipher: 'AES_256_GCM',
     prfHash: 'sha384',
   },
   {
     code: 0xc02b,
     name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-    keyExchange: 'ECDHE',
-    authentication: 'ECDSA',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
     cipher: 'AES_128_GCM',
     prfHash: 'sha256',
   },
   {
     code: 0xc02c,
     name: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-    keyExchange: 'ECDHE',
-    authentication: 'ECDSA',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
     cipher: 'AES_256_GCM',
     prfHash: 'sha384',
   },
   {
     code: 0xcca8,
     name: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-    keyExchange: 'ECDHE',
-    authentication: 'RSA',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
     cipher: 'CHACHA20_POLY1305',
     prfHash: 'sha256',
   },
   {
     code: 0xcca9,
     name: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-    keyExchange: 'ECDHE',
-    authentication: 'ECDSA',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
     cipher: 'CHACHA20_POLY1305',
     prfHash: 'sha256',
   },
   {
     code: 0xc013,
     name: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
-    keyExchange: 'ECDHE',
-    authentication: 'RSA',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
     cipher: 'AES_128_CBC',
     macHash: 'sha1',
     prfHash: 'sha256',
@@ -149,8 +153,8 @@ const ROWS: Row[] = [
   {
     code: 0xc014,
     name: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
-    keyExchange: 'ECDHE',
-    authentication: 'RSA',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
     cipher: 'AES_256_CBC',
     macHash: 'sha1',
     prfHash: 'sha256',
@@ -158,16 +162,16 @@ const ROWS: Row[] = [
   {
     code: 0x009c,
     name: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
-    keyExchange: 'RSA',
-    authentication: 'RSA',
+    kex: 'rsa',
+    certificateKey: 'rsa',
     cipher: 'AES_128_GCM',
     prfHash: 'sha256',
   },
   {
     code: 0x009d,
     name: 'TLS_RSA_WITH_AES_256_GCM_SHA384',
-    keyExchange: 'RSA',
-    authentication: 'RSA',
+    kex: 'rsa',
+    certificateKey: 'rsa',
     cipher: 'AES_256_GCM',
     prfHash: 'sha384',
   },
@@ -179,6 +183,22 @@ export const CIPHER_SUITES: readonly CipherSuiteInfo[] = ROWS.map(describe);
 export function cipherSuite(code: number): CipherSuiteInfo | undefined {
   return CIPHER_SUITES.find((s) => s.code === code);
 }
+
+const C = CipherSuite.values;
+/**
+ * The engine's default preference order (what a config without `suites` offers and accepts): AEAD with forward
+ * secrecy first, the RSA key exchange last.
+ */
+export const DEFAULT_SUITES: readonly number[] = [
+  C.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+  C.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+  C.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+  C.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+  C.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+  C.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+  C.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+  C.TLS_RSA_WITH_AES_128_GCM_SHA256,
+];
 
 /** key_block length: 2 × (mac_key_length + enc_key_length + fixed_iv_length) (RFC 5246 §6.3). */
 export function keyBlockLength(suite: CipherSuiteInfo): number {

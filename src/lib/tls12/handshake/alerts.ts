@@ -15,6 +15,23 @@ export class TlsAlert extends Error {
   }
 }
 
+/**
+ * The peer's Finished verify_data is not what our transcript gives (RFC 5246 §7.4.9: decrypt_error). Both values
+ * are kept as fields, as rustls keeps expected and got in its errors, so a reader (or a test) can compare them.
+ */
+export class FinishedMismatch extends TlsAlert {
+  constructor(
+    readonly peer: 'client' | 'server',
+    readonly expected: Uint8Array,
+    readonly got: Uint8Array,
+  ) {
+    super(
+      'decrypt_error',
+      `the ${peer} Finished verify_data does not match our transcript (RFC 5246 §7.4.9)`,
+    );
+  }
+}
+
 /** An alert the peer sent us, surfaced to the driver. */
 export function alertName(description: number): string {
   return AlertDescription.format(description);

@@ -6,20 +6,31 @@
  *   Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished  ->
  *                <-  [ChangeCipherSpec], Finished
  */
-import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { concatBytes } from '../../bytes/index.ts';
 import { CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme } from '../wire/code-points.ts';
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
-import { parseCertificate, parsePkcs8, type CertificateInfo } from './adapter/certificate-info.ts';
-import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { parseCertificate, type CertificateInfo } from './certificate-info.ts';
+import { privateKeyFromPkcs8 } from '../crypto/keys.ts';
+import { generateEphemeral, sharedSecret } from '../crypto/ecdhe.ts';
 import { rsaesPkcs1Encrypt } from '../crypto/rsa-pkcs1.ts';
-import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
-import { suiteInfo } from './adapter/suites.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
+import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
 import { resolveCommon, TLS12, type ClientConfig } from './config.ts';
-import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
+import {
+  checkPeerFinished,
+  establishKeys,
+  established,
+  expectHandshake,
+  onAlert,
+  stepSide,
+  summarise,
+  unexpected,
+  type Side,
+} from './common.ts';
 import { Connection, type Received } from './connection.ts';
-import { finishedVerifyData } from './key-schedule.ts';
+import { finishedVerifyData } from './secrets.ts';
 import type { ClientState, Input, Keys, Negotiated, StepResult } from './states.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
@@ -144,22 +155,7 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
       state.conn.activateRead(state.keys.serverWrite);
       return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
     case 'ExpectFinished': {
-      const m = expectHandshake(item, 'finished', 'Finished');
-      const expected = await finishedVerifyData(
-        'client',
-        'server',
-        state.hs.suite,
-        state.keys.master,
-        state.conn.transcriptHash(state.hs.suite.prfHash),
-      );
-      state.conn.emit(expected.entry);
-      if (!bytesEqual(expected.verifyData, m.verifyData)) {
-        throw new TlsAlert(
-          'decrypt_error',
-          'the server Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
-        );
-      }
-      state.conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      await checkPeerFinished(state.conn, 'client', state.hs, state.keys, item);
       state.conn.emit({
         kind: 'handshake_complete',
         from: 'client',
@@ -174,16 +170,6 @@ async function handleItem(state: ClientState, item: Received): Promise<ClientSta
     case 'Closed':
       return state;
   }
-}
-
-/** Checks the item is the handshake message we expect; adds it to the transcript unless `deferTranscript`. */
-function expectHandshake<T extends HandshakeMessage['type']>(
-  item: Received,
-  type: T,
-  expected: string,
-): Extract<HandshakeMessage, { type: T }> {
-  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
-  return item.message as Extract<HandshakeMessage, { type: T }>;
 }
 
 /** RFC 5246 §7.4.1.3 ServerHello. */
@@ -202,7 +188,7 @@ function onServerHello(
       `the server chose ${ProtocolVersion.format(m.serverVersion)}; we speak TLS 1.2 only (configured ${ProtocolVersion.format(resolved.minVersion)}..${ProtocolVersion.format(resolved.maxVersion)})`,
     );
   }
-  const suite = suiteInfo(m.cipherSuite);
+  const suite = cipherSuite(m.cipherSuite);
   if (!suite || !resolved.suites.includes(m.cipherSuite)) {
     throw new TlsAlert(
       'illegal_parameter',
@@ -234,7 +220,7 @@ function onServerHello(
   }
   const ems = findExtension(exts, 'extended_master_secret') !== undefined;
   const alpn = findExtension(exts, 'alpn');
-  conn.keyExchange = suite.keyExchange;
+  conn.keyExchange = suite.kex;
   const hs: Negotiated = {
     clientRandom: state.clientRandom,
     serverRandom: m.random,
@@ -269,14 +255,14 @@ async function onCertificate(
     now: state.resolved.now(),
   });
   if (!verdict.ok) throw new TlsAlert(verdict.alert, verdict.reason);
-  if (leaf.publicKey.kind !== state.hs.suite.auth) {
+  if (leaf.publicKey.kind !== state.hs.suite.certificateKey) {
     throw new TlsAlert(
       'illegal_parameter',
-      `${state.hs.suite.name} needs an ${state.hs.suite.auth.toUpperCase()} certificate, the server sent ${leaf.publicKey.kind}`,
+      `${state.hs.suite.name} needs an ${state.hs.suite.certificateKey.toUpperCase()} certificate, the server sent ${leaf.publicKey.kind}`,
     );
   }
   const hs = { ...state.hs, serverCertificates: m.certificates };
-  if (hs.suite.keyExchange === 'ecdhe') return { ...base(state), name: 'ExpectServerKeyExchange', hs, leaf };
+  if (hs.suite.kex === 'ecdhe') return { ...base(state), name: 'ExpectServerKeyExchange', hs, leaf };
   return { ...base(state), name: 'ExpectServerHelloDoneOrCertificateRequest', hs, leaf };
 }
 
@@ -343,7 +329,7 @@ async function onServerHelloDone(
   }
   // ClientKeyExchange (§7.4.7).
   let preMaster: Uint8Array;
-  if (hs.suite.keyExchange === 'ecdhe') {
+  if (hs.suite.kex === 'ecdhe') {
     if (!state.serverPublic || hs.group === undefined)
       throw new TlsAlert('unexpected_message', 'ECDHE suite without ServerKeyExchange');
     const eph = await (state.ephemeral ??
@@ -376,7 +362,7 @@ async function onServerHelloDone(
   const keys = await establishKeys(conn, hs, preMaster);
   // CertificateVerify (§7.4.8): a signature over all handshake messages so far.
   if (certificateRequest && chain.length > 0 && config.privateKey) {
-    const key = parsePkcs8(config.privateKey);
+    const key = privateKeyFromPkcs8(config.privateKey);
     const scheme = resolved.signatureSchemes.find(
       (s) => certificateRequest.signatureSchemes.includes(s) && keyMatchesScheme(key, s),
     );

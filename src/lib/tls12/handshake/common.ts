@@ -6,12 +6,14 @@ import {
   NamedGroup,
   SignatureScheme,
 } from '../wire/code-points.ts';
-import { TlsAlert } from './alerts.ts';
+import { bytesEqual } from '../../bytes/index.ts';
+import type { HandshakeMessage } from '../wire/index.ts';
+import { FinishedMismatch, TlsAlert } from './alerts.ts';
 import type { Connection, Received } from './connection.ts';
 import type { Input, StepResult } from './states.ts';
-import { deriveKeys, deriveMasterSecret } from './key-schedule.ts';
+import { deriveKeys, deriveMasterSecret, finishedVerifyData } from './secrets.ts';
 import type { Keys, Negotiated } from './states.ts';
-import type { HandshakeSummary } from './event-log.ts';
+import type { HandshakeSummary, Role } from './event-log.ts';
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
 export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {
@@ -40,7 +42,7 @@ export async function establishKeys(conn: Connection, hs: Negotiated, preMaster:
     name: 'pre_master_secret',
     value: preMaster,
     formula:
-      hs.suite.keyExchange === 'ecdhe'
+      hs.suite.kex === 'ecdhe'
         ? 'ECDH(own ephemeral private key, peer ephemeral public key), x-coordinate  (RFC 8422 §5.10)'
         : 'client_version(2) + random(46), RSA-encrypted to the server key  (RFC 5246 §7.4.7.1)',
     inputs: {},
@@ -59,8 +61,8 @@ export async function establishKeys(conn: Connection, hs: Negotiated, preMaster:
   for (const e of keys.entries) conn.emit(e);
   return {
     master,
-    clientWrite: { suite: hs.suite.params, keys: keys.client },
-    serverWrite: { suite: hs.suite.params, keys: keys.server },
+    clientWrite: { suite: hs.suite, keys: keys.client },
+    serverWrite: { suite: hs.suite, keys: keys.server },
   };
 }
 
@@ -189,4 +191,41 @@ export function expectedFrom(stateName: string): string {
   if (stateName === 'Established') return 'application data or close_notify';
   if (!stateName.startsWith('Expect')) return `anything (state ${stateName})`;
   return stateName.slice('Expect'.length).replace('Or', ' or ');
+}
+
+/** Checks the item is the handshake message we expect (it joins the transcript in the connection). */
+export function expectHandshake<T extends HandshakeMessage['type']>(
+  item: Received,
+  type: T,
+  expected: string,
+): Extract<HandshakeMessage, { type: T }> {
+  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
+  return item.message as Extract<HandshakeMessage, { type: T }>;
+}
+
+/**
+ * The peer's Finished, for both sides (RFC 5246 §7.4.9): computes the verify_data we expect from our transcript
+ * (shown in the event log), throws FinishedMismatch (decrypt_error) when the peer's differs, and only then adds
+ * the Finished to the transcript (our own Finished covers it).
+ */
+export async function checkPeerFinished(
+  conn: Connection,
+  me: Role,
+  hs: Negotiated,
+  keys: Keys,
+  item: Received,
+): Promise<void> {
+  const m = expectHandshake(item, 'finished', 'Finished');
+  const peer: Role = me === 'client' ? 'server' : 'client';
+  const expected = await finishedVerifyData(
+    me,
+    peer,
+    hs.suite,
+    keys.master,
+    conn.transcriptHash(hs.suite.prfHash),
+  );
+  conn.emit(expected.entry);
+  if (!bytesEqual(expected.verifyData, m.verifyData))
+    throw new FinishedMismatch(peer, expected.verifyData, m.verifyData);
+  conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
 }

@@ -3,9 +3,9 @@
  */
 import type { VerifyAlertName } from '../../pki/openssl-alerts.ts';
 import { ProtocolVersion } from '../wire/code-points.ts';
-import { DEFAULT_SIGNATURE_SCHEMES } from './adapter/signatures.ts';
-import { DEFAULT_SUITES } from './adapter/suites.ts';
-import { SUPPORTED_GROUPS } from './adapter/key-exchange.ts';
+import { DEFAULT_SIGNATURE_SCHEMES } from '../crypto/signature-schemes.ts';
+import { DEFAULT_SUITES } from '../crypto/suites.ts';
+import { SUPPORTED_GROUPS } from '../crypto/ecdhe.ts';
 
 export type RandomSource = (length: number) => Uint8Array;
 export type Clock = () => number;
@@ -103,7 +103,7 @@ export interface Resolved {
   random: RandomSource;
   /**
    * Randomness was injected (`random` or `provider`, e.g. runHandshake with a seed): signatures must then be
-   * reproducible, so RSA-PSS and ECDSA signing stay on the JS path (see adapter/signatures.ts).
+   * reproducible, so RSA-PSS and ECDSA signing stay on the JS path (see crypto/signatures.ts).
    */
   deterministic: boolean;
   now: Clock;
@@ -113,9 +113,9 @@ export function resolveCommon(c: CommonConfig): Resolved {
   return {
     minVersion: c.minVersion ?? TLS12,
     maxVersion: c.maxVersion ?? TLS12,
-    suites: c.suites ?? DEFAULT_SUITES,
+    suites: c.suites ?? [...DEFAULT_SUITES],
     groups: c.groups ?? SUPPORTED_GROUPS,
-    signatureSchemes: c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
+    signatureSchemes: c.signatureSchemes ?? [...DEFAULT_SIGNATURE_SCHEMES],
     extendedMasterSecret: c.extendedMasterSecret ?? true,
     alpn: c.alpn ?? [],
     random: c.random ?? (c.provider ? (n: number) => c.provider!.random(n) : defaultRandom),

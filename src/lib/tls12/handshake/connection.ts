@@ -29,7 +29,7 @@ import {
   type DirectionKeys,
 } from '../crypto/index.ts';
 import { hashSync, type HashName } from '../crypto/hash.ts';
-import { engineProvider } from './adapter/provider.ts';
+import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
 import type { Role, EventLogEntry } from './event-log.ts';

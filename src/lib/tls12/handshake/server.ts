@@ -6,7 +6,7 @@
  *   <- Certificate*, ClientKeyExchange, CertificateVerify*, [ChangeCipherSpec], Finished
  *   [ChangeCipherSpec], Finished ->
  */
-import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { concatBytes } from '../../bytes/index.ts';
 import {
   ClientCertificateType,
   CipherSuite,
@@ -17,16 +17,27 @@ import {
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
 import { ecdheParamsBytes } from '../wire/server-key-exchange.ts';
-import { parseCertificate, parsePkcs8 } from './adapter/certificate-info.ts';
-import { generateEphemeral, sharedSecret } from './adapter/key-exchange.ts';
+import { parseCertificate } from './certificate-info.ts';
+import { privateKeyFromPkcs8 } from '../crypto/keys.ts';
+import { generateEphemeral, sharedSecret } from '../crypto/ecdhe.ts';
 import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
-import { keyMatchesScheme, signWithScheme, verifyWithScheme } from './adapter/signatures.ts';
-import { suiteInfo } from './adapter/suites.ts';
+import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
+import { cipherSuite } from '../crypto/suites.ts';
 import { TlsAlert } from './alerts.ts';
-import { establishKeys, established, onAlert, stepSide, summarise, unexpected, type Side } from './common.ts';
+import {
+  checkPeerFinished,
+  establishKeys,
+  established,
+  expectHandshake,
+  onAlert,
+  stepSide,
+  summarise,
+  unexpected,
+  type Side,
+} from './common.ts';
 import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
 import { Connection, type Received } from './connection.ts';
-import { finishedVerifyData } from './key-schedule.ts';
+import { finishedVerifyData } from './secrets.ts';
 import type { Input, Negotiated, ServerState, StepResult } from './states.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
@@ -40,7 +51,7 @@ export function newServer(config: ServerConfig): ServerState {
     conn: new Connection('server', resolved.random, config.tamper),
     config,
     resolved,
-    key: parsePkcs8(config.privateKey),
+    key: privateKeyFromPkcs8(config.privateKey),
   };
 }
 
@@ -58,15 +69,6 @@ const SIDE: Side<ServerState> = {
 
 function base(s: ServerState) {
   return { side: 'server' as const, conn: s.conn, config: s.config, resolved: s.resolved, key: s.key };
-}
-
-function expectHandshake<T extends HandshakeMessage['type']>(
-  item: Received,
-  type: T,
-  expected: string,
-): Extract<HandshakeMessage, { type: T }> {
-  if (item.kind !== 'handshake' || item.message.type !== type) throw unexpected(expected, item);
-  return item.message as Extract<HandshakeMessage, { type: T }>;
 }
 
 async function handleItem(state: ServerState, item: Received): Promise<ServerState> {
@@ -123,23 +125,8 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
       conn.activateRead(state.keys.clientWrite);
       return { ...base(state), name: 'ExpectFinished', hs: state.hs, keys: state.keys };
     case 'ExpectFinished': {
-      const m = expectHandshake(item, 'finished', 'Finished');
       const { hs, keys } = state;
-      const expected = await finishedVerifyData(
-        'server',
-        'client',
-        hs.suite,
-        keys.master,
-        conn.transcriptHash(hs.suite.prfHash),
-      );
-      conn.emit(expected.entry);
-      if (!bytesEqual(expected.verifyData, m.verifyData)) {
-        throw new TlsAlert(
-          'decrypt_error',
-          'the client Finished verify_data does not match our transcript (RFC 5246 §7.4.9)',
-        );
-      }
-      conn.handshakeMessages.push(item.kind === 'handshake' ? item.bytes : new Uint8Array(0));
+      await checkPeerFinished(conn, 'server', hs, keys, item);
       conn.sendChangeCipherSpec(keys.serverWrite);
       const ours = await finishedVerifyData(
         'server',
@@ -204,9 +191,10 @@ async function onClientHello(
   const certCurveOk =
     certCurve === undefined || clientGroups === undefined || clientGroups.includes(certCurve);
   const code = resolved.suites.find((s) => {
-    const info = suiteInfo(s);
-    if (!info || !hello.cipherSuites.includes(s) || info.auth !== key.kind || !certCurveOk) return false;
-    if (info.keyExchange === 'ecdhe') return group !== undefined && scheme(info.auth) !== undefined;
+    const info = cipherSuite(s);
+    if (!info || !hello.cipherSuites.includes(s) || info.certificateKey !== key.kind || !certCurveOk)
+      return false;
+    if (info.kex === 'ecdhe') return group !== undefined && scheme(info.certificateKey) !== undefined;
     return true;
   });
   if (code === undefined) {
@@ -216,8 +204,8 @@ async function onClientHello(
       `no cipher suite in common for a ${key.kind.toUpperCase()} certificate (client offered ${offered}${group === undefined ? '; no common group' : ''}${certCurveOk ? '' : '; our ECDSA certificate curve is not in its supported_groups'})`,
     );
   }
-  const suite = suiteInfo(code)!;
-  conn.keyExchange = suite.keyExchange;
+  const suite = cipherSuite(code)!;
+  conn.keyExchange = suite.kex;
   // Secure renegotiation (RFC 5746 §3.6).
   const reneg = findExtension(exts, 'renegotiation_info');
   if (reneg && reneg.renegotiatedConnection.length !== 0) {
@@ -244,7 +232,7 @@ async function onClientHello(
   const extensions: Extension[] = [];
   if (secureReneg) extensions.push({ kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
   if (ems) extensions.push({ kind: 'extended_master_secret' });
-  if (suite.keyExchange === 'ecdhe' && findExtension(exts, 'ec_point_formats'))
+  if (suite.kex === 'ecdhe' && findExtension(exts, 'ec_point_formats'))
     extensions.push({ kind: 'ec_point_formats', formats: [0] });
   if (alpn !== undefined) extensions.push({ kind: 'alpn', protocols: [alpn] });
   conn.sendHandshake({
@@ -269,7 +257,7 @@ async function onClientHello(
     clientCertificates: [],
   };
   let ephemeral;
-  if (suite.keyExchange === 'ecdhe') {
+  if (suite.kex === 'ecdhe') {
     // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
     ephemeral = await generateEphemeral(group!, resolved.random, resolved.deterministic);
     conn.emit({
@@ -280,7 +268,7 @@ async function onClientHello(
       formula: `random scalar for ${NamedGroup.format(group!)}; public key = scalar x G  (RFC 8422 §5.4)`,
       inputs: { public_key: ephemeral.publicKey },
     });
-    const signatureScheme = scheme(suite.auth)!;
+    const signatureScheme = scheme(suite.certificateKey)!;
     const params = ecdheParamsBytes(group!, ephemeral.publicKey);
     const signature = await signWithScheme(
       key,

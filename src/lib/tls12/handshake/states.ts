@@ -3,10 +3,10 @@
  * connection (record layer) and what the handshake has learned so far; `step(state, input)` consumes it and
  * returns the next one plus the events it produced.
  */
-import type { CertificateInfo } from './adapter/certificate-info.ts';
-import type { EphemeralKey } from './adapter/key-exchange.ts';
-import type { PrivateKey } from './adapter/certificate-info.ts';
-import type { SuiteInfo } from './adapter/suites.ts';
+import type { CertificateInfo } from './certificate-info.ts';
+import type { EphemeralKey } from '../crypto/ecdhe.ts';
+import type { PrivateKey } from '../crypto/keys.ts';
+import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { RecordKeys } from './connection.ts';
 import type { ClientConfig, Resolved, ServerConfig } from './config.ts';
 import type { Connection, EngineEvent } from './connection.ts';
@@ -33,7 +33,7 @@ export interface StepResult<S> {
 export interface Negotiated {
   clientRandom: Uint8Array;
   serverRandom: Uint8Array;
-  suite: SuiteInfo;
+  suite: CipherSuiteInfo;
   version: number;
   extendedMasterSecret: boolean;
   alpn?: string;

@@ -27,7 +27,7 @@ import {
   parseKeyLog,
   toHex,
   type CryptoProvider,
-  type PrivateKey,
+  type PrivateKeyHandle as PrivateKey,
 } from '../../../../src/lib/tls12/crypto/index.ts';
 import { pemToDer } from '../../../../src/lib/bytes/pem.ts';
 

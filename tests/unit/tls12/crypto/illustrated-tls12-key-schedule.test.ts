@@ -27,8 +27,8 @@ describe('Illustrated TLS 1.2 key schedule (0xC013, x25519)', () => {
   it('the suite table describes 0xC013 as the fixture does', () => {
     expect(values.cipher_suite).toContain(suite.name);
     expect(suite).toMatchObject({
-      keyExchange: 'ECDHE',
-      authentication: 'RSA',
+      kex: 'ecdhe',
+      certificateKey: 'rsa',
       cipherType: 'block',
       keyLength: 16,
       macKeyLength: 20,

@@ -3,12 +3,10 @@
  * RSA-PSS (salt from the injected randomness) and ECDSA (RFC 6979) stay in JS so event logs reproduce.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  parsePkcs8,
-  parseCertificate,
-} from '../../../../src/lib/tls12/handshake/adapter/certificate-info.ts';
+import { parseCertificate } from '../../../../src/lib/tls12/handshake/certificate-info.ts';
+import { privateKeyFromPkcs8 as parsePkcs8 } from '../../../../src/lib/tls12/crypto/keys.ts';
 import { rsaSign } from '../../../../src/lib/tls12/crypto/rsa-signature.ts';
-import { signWithScheme, verifyWithScheme } from '../../../../src/lib/tls12/handshake/adapter/signatures.ts';
+import { signWithScheme, verifyWithScheme } from '../../../../src/lib/tls12/crypto/signatures.ts';
 import { deterministicRandom } from '../../../../src/lib/tls12/handshake/index.ts';
 import { SignatureScheme } from '../../../../src/lib/tls12/wire/code-points.ts';
 import { testPki, type TestPki } from '../../../interop/support/pki.ts';

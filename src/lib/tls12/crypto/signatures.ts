@@ -1,6 +1,7 @@
 /**
  * Signature schemes (RFC 5246 §7.4.1.4.1 as SignatureScheme, RFC 8446 §4.2.3) for ServerKeyExchange and
- * CertificateVerify. (Certificate signatures are checked by the certificate engine: pki/adapter/signature.ts.)
+ * CertificateVerify, over the one scheme table (signature-schemes.ts). (Certificate signatures are checked by the
+ * certificate engine: pki/adapter/signature.ts.)
  *
  * Signing and verification go through the crypto layer's CryptoProvider (WebCrypto: ~1 ms for an RSA-2048
  * signature, ~0.2 ms for a P-256 verification, against ~7 ms and ~5 ms for the bigint / noble code).
@@ -12,59 +13,24 @@
  * Schemes the provider does not implement (SHA-1, ecdsa_secp521r1_sha512) also keep the JS path.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
+import { toHex } from '../../bytes/index.ts';
+import { SignatureScheme } from '../wire/code-points.ts';
+import { hashSync as hash } from './hash.ts';
+import type { PrivateKey, PublicKey } from './keys.ts';
+import { engineProvider, type PrivateKeyHandle, type PublicKeyHandle } from './provider.ts';
+import { rsaSign, rsaVerify } from './rsa-signature.ts';
 import {
-  signatureScheme,
-  type PrivateKey as ProviderPrivateKey,
-  type PublicKey as ProviderPublicKey,
+  knownSignatureScheme,
+  type KnownSignatureScheme,
   type SignatureSchemeName,
-} from '../../crypto/index.ts';
-import { toHex } from '../../../bytes/index.ts';
-import { SignatureScheme } from '../../wire/code-points.ts';
-import { engineProvider } from './provider.ts';
-import type { PrivateKey, PublicKey } from './certificate-info.ts';
-import { hashSync as hash, type HashName } from '../../crypto/hash.ts';
-import { rsaSign, rsaVerify } from '../../crypto/rsa-signature.ts';
-
-export interface SchemeInfo {
-  key: 'rsa' | 'ec';
-  padding?: 'pkcs1' | 'pss';
-  hash: HashName;
-}
-
-const S = SignatureScheme.values;
-export const SCHEMES = new Map<number, SchemeInfo>([
-  [S.rsa_pss_rsae_sha256, { key: 'rsa', padding: 'pss', hash: 'sha256' }],
-  [S.rsa_pss_rsae_sha384, { key: 'rsa', padding: 'pss', hash: 'sha384' }],
-  [S.rsa_pss_rsae_sha512, { key: 'rsa', padding: 'pss', hash: 'sha512' }],
-  [S.rsa_pkcs1_sha256, { key: 'rsa', padding: 'pkcs1', hash: 'sha256' }],
-  [S.rsa_pkcs1_sha384, { key: 'rsa', padding: 'pkcs1', hash: 'sha384' }],
-  [S.rsa_pkcs1_sha512, { key: 'rsa', padding: 'pkcs1', hash: 'sha512' }],
-  [S.ecdsa_secp256r1_sha256, { key: 'ec', hash: 'sha256' }],
-  [S.ecdsa_secp384r1_sha384, { key: 'ec', hash: 'sha384' }],
-  [S.ecdsa_secp521r1_sha512, { key: 'ec', hash: 'sha512' }],
-  [S.rsa_pkcs1_sha1, { key: 'rsa', padding: 'pkcs1', hash: 'sha1' }],
-  [S.ecdsa_sha1, { key: 'ec', hash: 'sha1' }],
-]);
-
-/** What we offer / accept by default, strongest first. */
-export const DEFAULT_SIGNATURE_SCHEMES: number[] = [
-  S.ecdsa_secp256r1_sha256,
-  S.ecdsa_secp384r1_sha384,
-  S.rsa_pss_rsae_sha256,
-  S.rsa_pss_rsae_sha384,
-  S.rsa_pss_rsae_sha512,
-  S.rsa_pkcs1_sha256,
-  S.rsa_pkcs1_sha384,
-  S.rsa_pkcs1_sha512,
-];
+} from './signature-schemes.ts';
 
 function curveOf(name: 'P-256' | 'P-384') {
   return name === 'P-256' ? p256 : p384;
 }
 
 export function keyMatchesScheme(key: PrivateKey | PublicKey, scheme: number): boolean {
-  const info = SCHEMES.get(scheme);
-  return info !== undefined && info.key === key.kind;
+  return knownSignatureScheme(scheme)?.keyType === key.kind;
 }
 
 /** Sign/verify use no randomness from the provider (WebCrypto draws PSS salts and ECDSA nonces itself). */
@@ -73,11 +39,11 @@ const provider = engineProvider;
 // Imported WebCrypto handles. Private keys by the DER bytes object (a server or client config is reused across
 // handshakes). Public keys by their content: a certificate from the wire is a new bytes object every handshake,
 // but the same server sends the same key, so the last few imports are kept (a bounded cache of public data).
-const privateKeys = new WeakMap<Uint8Array, Promise<ProviderPrivateKey>>();
-const publicKeys = new Map<string, Promise<ProviderPublicKey>>();
+const privateKeys = new WeakMap<Uint8Array, Promise<PrivateKeyHandle>>();
+const publicKeys = new Map<string, Promise<PublicKeyHandle>>();
 const PUBLIC_KEYS_KEPT = 64;
 
-function importPrivate(pkcs8: Uint8Array): Promise<ProviderPrivateKey> {
+function importPrivate(pkcs8: Uint8Array): Promise<PrivateKeyHandle> {
   let key = privateKeys.get(pkcs8);
   if (!key) {
     key = provider().importPrivateKey(pkcs8);
@@ -87,7 +53,7 @@ function importPrivate(pkcs8: Uint8Array): Promise<ProviderPrivateKey> {
   return key;
 }
 
-function importPublic(spki: Uint8Array): Promise<ProviderPublicKey> {
+function importPublic(spki: Uint8Array): Promise<PublicKeyHandle> {
   const id = toHex(spki);
   let key = publicKeys.get(id);
   if (key) {
@@ -102,8 +68,8 @@ function importPublic(spki: Uint8Array): Promise<ProviderPublicKey> {
 }
 
 /** The provider's name for a scheme, when it implements it. */
-function providerScheme(scheme: number): SignatureSchemeName | undefined {
-  return signatureScheme(scheme)?.name;
+function providerScheme(info: KnownSignatureScheme): SignatureSchemeName | undefined {
+  return info.inProvider ? (info.name as SignatureSchemeName) : undefined;
 }
 
 /**
@@ -117,10 +83,10 @@ export async function signWithScheme(
   random: (n: number) => Uint8Array,
   deterministic = false,
 ): Promise<Uint8Array> {
-  const info = SCHEMES.get(scheme);
-  if (!info || info.key !== key.kind)
+  const info = knownSignatureScheme(scheme);
+  if (!info || info.keyType !== key.kind)
     throw new Error(`cannot sign ${SignatureScheme.format(scheme)} with a ${key.kind} key`);
-  const name = providerScheme(scheme);
+  const name = providerScheme(info);
   const needsJs = deterministic && (key.kind === 'ec' || info.padding === 'pss');
   if (name && key.pkcs8 && !needsJs) {
     return provider().sign(name, await importPrivate(key.pkcs8), message);
@@ -140,12 +106,12 @@ export async function signWithScheme(
  */
 async function verifyWith(
   key: PublicKey,
-  info: SchemeInfo,
+  info: KnownSignatureScheme,
   name: SignatureSchemeName | undefined,
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  if (info.key !== key.kind) return false;
+  if (info.keyType !== key.kind) return false;
   try {
     if (name) return await provider().verify(name, await importPublic(key.spki), message, signature);
     if (key.kind === 'rsa') return rsaVerify(key.rsa, info.padding!, info.hash, message, signature);
@@ -168,6 +134,6 @@ export async function verifyWithScheme(
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const info = SCHEMES.get(scheme);
-  return info ? verifyWith(key, info, providerScheme(scheme), message, signature) : false;
+  const info = knownSignatureScheme(scheme);
+  return info ? verifyWith(key, info, providerScheme(info), message, signature) : false;
 }

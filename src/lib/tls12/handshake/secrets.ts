@@ -12,8 +12,8 @@ import {
   type Derivation,
   type DirectionKeys,
 } from '../crypto/index.ts';
-import { engineProvider } from './adapter/provider.ts';
-import type { SuiteInfo } from './adapter/suites.ts';
+import { engineProvider } from '../crypto/provider.ts';
+import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { Role, SecretEntry } from './event-log.ts';
 
 /** A crypto-layer Derivation as an event log entry; the PRF label is in the formula, so it is not an input. */
@@ -32,7 +32,7 @@ function entry(from: Role, d: Derivation): SecretEntry {
 
 export async function deriveMasterSecret(
   from: Role,
-  suite: SuiteInfo,
+  suite: CipherSuiteInfo,
   preMaster: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
@@ -50,14 +50,14 @@ export async function deriveMasterSecret(
 
 export async function deriveKeys(
   from: Role,
-  suite: SuiteInfo,
+  suite: CipherSuiteInfo,
   master: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Promise<{ client: DirectionKeys; server: DirectionKeys; entries: SecretEntry[] }> {
   const { keys, derivations } = await computeKeyBlock(
     engineProvider(),
-    suite.params,
+    suite,
     master,
     clientRandom,
     serverRandom,
@@ -72,11 +72,11 @@ export async function deriveKeys(
 export async function finishedVerifyData(
   from: Role,
   sender: Role,
-  suite: SuiteInfo,
+  suite: CipherSuiteInfo,
   master: Uint8Array,
   handshakeHash: Uint8Array,
 ): Promise<{ verifyData: Uint8Array; entry: SecretEntry }> {
-  const d = await computeVerifyData(engineProvider(), suite.params, master, sender, handshakeHash);
+  const d = await computeVerifyData(engineProvider(), suite, master, sender, handshakeHash);
   return { verifyData: d.value, entry: entry(from, d) };
 }
 

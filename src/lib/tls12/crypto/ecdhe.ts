@@ -5,9 +5,9 @@
  * way the event log shows the scalar.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
-import { CryptoError, namedGroupByCode, type EcdhKeyPair } from '../../crypto/index.ts';
-import { NamedGroup } from '../../wire/code-points.ts';
-import { engineProvider } from './provider.ts';
+import { NamedGroup } from '../wire/code-points.ts';
+import { CryptoError } from './errors.ts';
+import { engineProvider, namedGroupByCode, type EcdhKeyPair } from './provider.ts';
 
 export interface EphemeralKey {
   group: number;
