@@ -153,7 +153,7 @@ async function checkEveryStep(page: Page, expected: Expected[]): Promise<void> {
   for (const [i, step] of expected.entries()) {
     await page.locator('.step-list button').nth(i).click();
     await expect.poll(() => page.locator('#hs-step-title').textContent()).toContain(step.title);
-    expect(await cellsHex(page.locator('.step-detail .bytes .byte-view')), `step ${i + 1}`).toBe(
+    expect(await cellsHex(page.locator('.step-detail .tree-and-bytes .byte-view')), `step ${i + 1}`).toBe(
       hex(step.shown),
     );
     const tunnelTitles = await page.locator('.step-detail h4.tunnelled').allTextContents();
