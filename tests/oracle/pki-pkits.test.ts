@@ -18,7 +18,7 @@ import {
   verifyCertificateSignature,
   verifyCrlSignature,
 } from '../../src/lib/pki/parse.ts';
-import { analyzeCertViews } from '../../src/lib/pki/paths/analyze.ts';
+import { analyzeCertViews } from '../../src/lib/pki/analyze.ts';
 import type { CertView, CrlView } from '../../src/lib/pki/types.ts';
 
 const DIR = fileURLToPath(new URL('../../fixtures/pkits/', import.meta.url));

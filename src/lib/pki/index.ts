@@ -8,13 +8,13 @@
  */
 import type { CertView, ParseProblem, ParseReport } from './types.ts';
 import { parseCertificates, verifyCertificateSignature } from './parse.ts';
-import { analyzeCertViews } from './paths/analyze.ts';
-import type { ChainAnalysis } from './paths/analyze-types.ts';
+import { analyzeCertViews } from './analyze.ts';
+import type { ChainAnalysis } from './analyze-types.ts';
 import type { ProfileName } from './profiles/types.ts';
 import type { Purpose } from './paths/validate.ts';
 
 export type * from './types.ts';
-export type { AnalyzedPath, ChainAnalysis, ChainVerdict } from './paths/analyze-types.ts';
+export type { AnalyzedPath, ChainAnalysis, ChainVerdict } from './analyze-types.ts';
 export type { Reason, ReasonCode, Severity, CertRef } from './paths/reasons.ts';
 export type { GraphNode, GraphEdge, Identity, IssuerGraphData } from './paths/graph.ts';
 export type { ProfileName, ProfileVerdict, ProfileError } from './profiles/types.ts';
@@ -24,7 +24,7 @@ export { PROFILE_NAMES } from './profiles/types.ts';
 export { parseCertificates, verifyCertificateSignature } from './parse.ts';
 export { matchHostname, matchDnsPattern } from './paths/hostname.ts';
 export { commonNames } from './paths/names.ts';
-export { analyzeCertViews } from './paths/analyze.ts';
+export { analyzeCertViews } from './analyze.ts';
 export { matchKeyToCert, type KeyMatch } from './key-match.ts';
 export { opensslVerifyAlert, VERIFY_ALERT_NUMBERS, type VerifyAlertName } from './openssl-alerts.ts';
 export { label as certificateLabel } from './paths/reasons.ts';

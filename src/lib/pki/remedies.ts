@@ -8,7 +8,7 @@
  * loaded, each with where it came from (a file name, "mozilla preset" …): the candidates are looked up there.
  */
 import type { CertView } from './types.ts';
-import type { ChainAnalysis } from './paths/analyze-types.ts';
+import type { ChainAnalysis } from './analyze-types.ts';
 import { commonNames } from './paths/names.ts';
 import { certRef, label, type CertRef } from './paths/reasons.ts';
 

@@ -3,7 +3,7 @@
  * validated (validate.ts); the verdict is the first valid one in enumeration order (anchors first, key
  * identifiers matching first, then the order the peer sent), else the most promising invalid path's first error.
  */
-import type { AnalyzedPath } from '../paths/analyze-types.ts';
+import type { AnalyzedPath } from '../analyze-types.ts';
 import type { ProfileVerdict } from './types.ts';
 
 export function rfc5280(

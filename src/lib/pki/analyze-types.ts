@@ -1,8 +1,8 @@
 /** The plain-data result of a chain analysis (structuredClone-safe; crosses the worker boundary). */
-import type { CertView, ParseProblem } from '../types.ts';
-import type { IssuerGraphData } from './graph.ts';
-import type { Reason } from './reasons.ts';
-import type { ProfileName, ProfileVerdict } from '../profiles/types.ts';
+import type { CertView, ParseProblem } from './types.ts';
+import type { IssuerGraphData } from './paths/graph.ts';
+import type { Reason } from './paths/reasons.ts';
+import type { ProfileName, ProfileVerdict } from './profiles/types.ts';
 
 export interface AnalyzedPath {
   /** Certificate ids, leaf first, trust anchor last. */

@@ -3,29 +3,24 @@
  * chosen profile's verdict. `analyzeChain` (../index.ts) parses its input and calls this; tests and the PKITS
  * harness call it directly with CertViews, CRLs and policy inputs.
  */
-import type { CertView, CrlView, ParseProblem } from '../types.ts';
-import { IssuerGraph, type VerifySignature } from './graph.ts';
-import { buildPaths, type BuildOptions } from './build-paths.ts';
-import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './validate.ts';
-import { label, makeReason } from './reasons.ts';
-import { checkRevocation, type VerifyCrl } from './revocation.ts';
-import { ComparisonBudget } from './name-constraints.ts';
+import type { CertView, CrlView, ParseProblem } from './types.ts';
+import { IssuerGraph, type VerifySignature } from './paths/graph.ts';
+import { buildPaths, type BuildOptions } from './paths/build-paths.ts';
+import { isValidPath, type PolicyInputs, type Purpose, validatePath } from './paths/validate.ts';
+import { label, makeReason } from './paths/reasons.ts';
+import { checkRevocation, type VerifyCrl } from './paths/revocation.ts';
+import { ComparisonBudget } from './paths/name-constraints.ts';
 
 const noCrlVerifier: VerifyCrl = async () => ({
   ok: false,
   reason: 'no CRL signature verifier was supplied',
 });
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
-import {
-  PROFILE_NAMES,
-  type ProfileName,
-  type ProfileVerdict,
-  type ProfileInput,
-} from '../profiles/types.ts';
-import { rfc5280 } from '../profiles/rfc5280.ts';
-import { openssl } from '../profiles/openssl.ts';
-import { go } from '../profiles/go.ts';
-import { webpki } from '../profiles/webpki.ts';
+import { PROFILE_NAMES, type ProfileName, type ProfileVerdict, type ProfileInput } from './profiles/types.ts';
+import { rfc5280 } from './profiles/rfc5280.ts';
+import { openssl } from './profiles/openssl.ts';
+import { go } from './profiles/go.ts';
+import { webpki } from './profiles/webpki.ts';
 
 export interface AnalyzeViewsInput {
   /** As the peer sent them, leaf first. */
