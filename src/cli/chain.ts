@@ -21,6 +21,7 @@ import {
   type PoolEntry,
   type ProfileError,
   type ProfileName,
+  type Purpose,
   type Remedy,
 } from '../lib/pki/index.ts';
 import {
@@ -61,7 +62,7 @@ interface Args {
   host?: string;
   at?: Date;
   profile: ProfileName;
-  purpose: 'serverAuth' | 'clientAuth' | 'any';
+  purpose: Purpose;
   maxDepth?: number;
   json: boolean;
   verbose: boolean;

@@ -1,6 +1,6 @@
-import type { ChainAnalysis } from '../../lib/pki/index';
+import type { ChainAnalysis, ProfileName, Purpose } from '../../lib/pki/index';
 import { TRUST_STORE_PRESETS, type FormerRoot } from '../../lib/pki/trust-stores/index';
-import { chainSamples, findSample, type Profile, type Purpose } from '../../content/chain/samples';
+import { chainSamples, findSample } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
 import { chainHandoff, type HandoffChain } from './chain-handoff.svelte';
@@ -9,7 +9,7 @@ import type { RpcClient } from '../workers/rpc';
 import type { PkiMethods } from '../workers/pki.worker';
 import type { ChainSessionResult, InputRole, PoolEntry } from '../workers/chain-session';
 
-export const PROFILES: readonly { id: Profile; label: string }[] = [
+export const PROFILES: readonly { id: ProfileName; label: string }[] = [
   { id: 'openssl-3', label: 'OpenSSL 3 (libpq, psql, Node)' },
   { id: 'openssl-1.0.2', label: 'OpenSSL 1.0.2 (old clients)' },
   { id: 'go', label: 'Go crypto/x509 (pgx)' },
@@ -108,8 +108,8 @@ export class ChainLab {
   get purpose(): Purpose {
     return this.controls.purpose || this.sample?.purpose || 'serverAuth';
   }
-  get profile(): Profile {
-    return (this.controls.profile || this.sample?.profile || 'openssl-3') as Profile;
+  get profile(): ProfileName {
+    return this.controls.profile || this.sample?.profile || 'openssl-3';
   }
 
   async addInputs(inputs: UserInput[]): Promise<void> {

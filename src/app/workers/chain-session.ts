@@ -11,6 +11,8 @@ import {
   verdictAdvice,
   type ChainAnalysis,
   type PoolEntry as RemedyPoolEntry,
+  type ProfileName,
+  type Purpose,
   type VerdictAdvice,
 } from '../../lib/pki/index';
 import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
@@ -57,8 +59,8 @@ export interface ChainSessionRequest {
   readonly password?: string;
   readonly time: Date;
   readonly hostname?: string;
-  readonly purpose: 'serverAuth' | 'clientAuth' | 'any';
-  readonly profile: 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
+  readonly purpose: Purpose;
+  readonly profile: ProfileName;
 }
 
 /** A pool certificate as the page lists it (for custom trust), without its DER or ASN.1 tree. */

@@ -3,6 +3,7 @@
  * generated teaching chains (fixtures/generated-chains, made by scripts/gen-chain-samples.ts). Each sample
  * is fully described by its id plus the URL's controls, so a link reproduces it.
  */
+import type { ProfileName, Purpose } from '../../lib/pki/index';
 import msLeaf from '../../../fixtures/public-ca/azure/leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem?raw';
 import ca07Xsign from '../../../fixtures/public-ca/azure/int_azure-rsa-tls-issuing-ca-07_by-digicert-g2_xsign.pem?raw';
 import ca07Ms from '../../../fixtures/public-ca/azure/int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem?raw';
@@ -21,9 +22,6 @@ import genExpired from '../../../fixtures/generated-chains/expired-leaf.pem?raw'
 import genHostMismatch from '../../../fixtures/generated-chains/host-mismatch.pem?raw';
 import genPathLen from '../../../fixtures/generated-chains/pathlen-violation.pem?raw';
 
-export type Profile = 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
-export type Purpose = 'serverAuth' | 'clientAuth' | 'any';
-
 export interface ChainSample {
   readonly id: string;
   readonly title: string;
@@ -36,7 +34,7 @@ export interface ChainSample {
   readonly host?: string;
   readonly at: string;
   readonly purpose: Purpose;
-  readonly profile: Profile;
+  readonly profile: ProfileName;
 }
 
 const generated = (id: string, title: string, story: string, served: string): ChainSample => ({

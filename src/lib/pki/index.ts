@@ -47,8 +47,8 @@ export interface AnalyzeChainInput {
   readonly trustAnchors: CertificatesInput;
   readonly time?: Date;
   readonly hostname?: string;
-  readonly purpose?: 'serverAuth' | 'clientAuth' | 'any';
-  readonly profile?: 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
+  readonly purpose?: Purpose;
+  readonly profile?: ProfileName;
   readonly maxChainDepth?: number;
   /**
    * Also compute every other profile's verdict (`ChainAnalysis.profiles`, for side-by-side comparison, as
@@ -118,8 +118,8 @@ export async function analyzeChain(input: AnalyzeChainInput): Promise<ChainAnaly
     verify: verifyCertificateSignature,
     time,
     ...(input.hostname !== undefined ? { hostname: input.hostname } : {}),
-    purpose: (input.purpose ?? 'serverAuth') as Purpose,
-    profile: (input.profile ?? 'rfc5280') as ProfileName,
+    purpose: input.purpose ?? 'serverAuth',
+    profile: input.profile ?? 'rfc5280',
     ...(input.compareProfiles ? { allProfiles: true } : {}),
     ...(served.firstProblem || input.firstCertificateProblem
       ? { leafProblem: (served.firstProblem ?? input.firstCertificateProblem) as ParseProblem }

@@ -7,15 +7,10 @@ import type { IssuerGraph } from '../paths/graph.ts';
 import type { CertRef } from '../paths/reasons.ts';
 import type { Purpose } from '../paths/validate.ts';
 
-export type ProfileName = 'rfc5280' | 'openssl-3' | 'openssl-1.0.2' | 'go' | 'webpki';
+/** The clients the Chain Lab and the CLI can judge a chain as: the one list every name comes from. */
+export const PROFILE_NAMES = ['rfc5280', 'openssl-3', 'openssl-1.0.2', 'go', 'webpki'] as const;
 
-export const PROFILE_NAMES: readonly ProfileName[] = [
-  'rfc5280',
-  'openssl-3',
-  'openssl-1.0.2',
-  'go',
-  'webpki',
-];
+export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface ProfileInput {
   /** As the peer sent them, leaf first. */
