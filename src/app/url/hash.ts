@@ -43,6 +43,14 @@ export interface ParamCodec<T> {
   encode(value: T): string;
 }
 
+/**
+ * A control's value read the way the URL is read: a value the parameter does not allow becomes its default. The
+ * labs' selects go through it, so what a select hands the state is typed without a cast.
+ */
+export function readControl<T>(codec: ParamCodec<T>, raw: string): T {
+  return codec.decode(raw) ?? codec.defaultValue;
+}
+
 export const param = {
   string(defaultValue = ''): ParamCodec<string> {
     return { defaultValue, decode: (raw) => raw, encode: (v) => v };

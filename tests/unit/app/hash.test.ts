@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatHash, param, parseHash, readParams, writeParams } from '../../../src/app/url/hash';
+import {
+  formatHash,
+  param,
+  parseHash,
+  readControl,
+  readParams,
+  writeParams,
+} from '../../../src/app/url/hash';
 
 const schema = {
   host: param.string(''),
@@ -78,5 +85,14 @@ describe('typed URL state', () => {
       at: '2021-10-01',
     } as const;
     expect(readParams(schema, writeParams(schema, values))).toEqual(values);
+  });
+});
+
+describe('readControl', () => {
+  it("reads a select's value as the URL reads it: allowed values pass, anything else is the default", () => {
+    const codec = param.oneOf(['a', 'b'] as const, 'a');
+    expect(readControl(codec, 'b')).toBe('b');
+    expect(readControl(codec, 'c')).toBe('a');
+    expect(readControl(param.int(3, { min: 1, max: 5 }), '9')).toBe(3);
   });
 });
