@@ -1,5 +1,5 @@
 /**
- * Opening a file as a capture (src/app/views/handshake/capture.ts): the real captures in fixtures/captures/
+ * Opening a file as a capture (src/app/model/handshake/capture.ts): the real captures in fixtures/captures/
  * (made by our CLI against `openssl s_server` and PostgreSQL 15; see its README) open and render; anything else,
  * and above all mutated copies of those captures, gets a structured error naming what is wrong and where. A
  * fast-check property over JSON-level mutations (deleted or replaced keys, wrong types, truncated hex, bad lengths
@@ -27,7 +27,7 @@ import {
   describeCaptureError,
   parseCapture,
   type CaptureError,
-} from '../../../src/app/views/handshake/capture.ts';
+} from '../../../src/app/model/handshake/capture.ts';
 import { buildSteps, diagramSteps } from '../../../src/app/model/handshake/steps.ts';
 import { checkBounded } from '../support/property.ts';
 
