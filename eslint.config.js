@@ -134,9 +134,10 @@ export default tseslint.config(
     },
   },
   // Unit tests are pure: a program (OpenSSL, PostgreSQL, Chromium), a socket or the machine's own CA bundle
-  // belongs in tests/interop, tests/oracle or tests/e2e.
+  // belongs in tests/interop, tests/oracle or tests/e2e. The shared test kit (tests/kit, which bench/ and
+  // scripts/ use too) keeps the two apart: kit/pure/ obeys the same rule, kit/programs/ runs the programs.
   {
-    files: ['tests/unit/**/*.ts'],
+    files: ['tests/unit/**/*.ts', 'tests/kit/pure/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -159,6 +160,11 @@ export default tseslint.config(
             {
               group: ['playwright-core', 'pg', 'esbuild'],
               message: 'Unit tests are pure: browser and database tests go in tests/e2e or tests/oracle.',
+            },
+            {
+              group: ['**/kit/programs/**', '**/interop/**', '**/oracle/**', '**/e2e/**'],
+              message:
+                'Unit tests are pure: helpers that run programs live in tests/kit/programs, for interop, oracle and e2e tests.',
             },
           ],
         },

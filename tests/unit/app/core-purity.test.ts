@@ -72,6 +72,24 @@ describe('the unit-test purity rule', () => {
     expect(messages.filter((m) => m.startsWith('no-restricted-syntax'))).toHaveLength(1);
   });
 
+  it('holds the shared kit apart: unit tests cannot reach kit/programs, kit/pure obeys the unit rule', async () => {
+    const fromUnit = await ruleIds(
+      "import { startSServer } from '../../kit/programs/openssl-cli.ts';\nexport const used = startSServer;\n",
+      'tests/unit/pki/probe.test.ts',
+    );
+    expect(fromUnit.map((m) => m.split(':')[0])).toEqual(['no-restricted-imports']);
+    const inPureKit = await ruleIds(
+      "import { spawn } from 'node:child_process';\nexport const used = spawn;\n",
+      'tests/kit/pure/probe.ts',
+    );
+    expect(inPureKit.map((m) => m.split(':')[0])).toEqual(['no-restricted-imports']);
+    const inProgramKit = await ruleIds(
+      "import { spawn } from 'node:child_process';\nexport const used = spawn;\n",
+      'tests/kit/programs/probe.ts',
+    );
+    expect(inProgramKit).toEqual([]);
+  });
+
   it('lets interop tests run programs', async () => {
     const code = "import { execFileSync } from 'node:child_process';\nexport const used = execFileSync;\n";
     expect(await ruleIds(code, 'tests/interop/pki/probe.test.ts')).toEqual([]);
