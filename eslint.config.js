@@ -96,6 +96,16 @@ export default tseslint.config(
       ],
     },
   },
+  // Functions a reader can hold in their head: split a longer one into named phases, or say why not on the
+  // line before it (eslint-disable-next-line max-lines-per-function -- <why>).
+  {
+    files: ['src/lib/**/*.ts'],
+    // Temporary: src/lib/sslmode is being split into phases in its own branch; drop this ignore when it lands.
+    ignores: ['src/lib/sslmode/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
+    },
+  },
   {
     files: ['src/lib/tls12/crypto/**/*.ts', 'src/lib/bytes/keys.ts'],
     rules: {

@@ -275,8 +275,11 @@ function signatureAlgorithms(info: SignatureSchemeInfo, description: KeyDescript
 
 // --- The provider --------------------------------------------------------------------------------------
 
+/** Where WebCrypto comes from: the injected `subtle`, else the platform's (a secure context is required). */
+type Subtle = () => SubtleCrypto;
+
 export function createCryptoProvider(options: CryptoProviderOptions = {}): CryptoProvider {
-  const random = options.random ?? systemRandom;
+  const source = options.random ?? systemRandom;
   const subtle = (): SubtleCrypto => {
     const s = options.subtle ?? globalThis.crypto?.subtle;
     if (!s)
@@ -286,129 +289,44 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       );
     return s;
   };
+  const random = (length: number): Uint8Array => {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`random: bad length ${length}`);
+    const out = source(length);
+    if (out.length !== length)
+      throw new CryptoError(
+        'invalid-input',
+        `random source returned ${out.length} bytes, ${length} requested`,
+      );
+    return out;
+  };
+  const provider: CryptoProvider = {
+    random,
+    ...symmetricOps(subtle),
+    ...keyAgreementOps(subtle, random, options.random !== undefined),
+    ...signatureOps(subtle, random),
+  };
+  return options.fastPath ? { ...provider, ...fastPathOps() } : provider;
+}
 
+/** Hashes, HMAC and the record ciphers: WebCrypto, and noble's ChaCha20-Poly1305. */
+function symmetricOps(
+  subtle: Subtle,
+): Pick<
+  CryptoProvider,
+  | 'digest'
+  | 'hmac'
+  | 'aesGcmSeal'
+  | 'aesGcmOpen'
+  | 'chacha20Poly1305Seal'
+  | 'chacha20Poly1305Open'
+  | 'aesCbcEncrypt'
+  | 'aesCbcDecrypt'
+> {
   const importAes = (name: 'AES-GCM' | 'AES-CBC', key: Uint8Array): Promise<CryptoKey> => {
     checkLength(`${name} key`, key, 16, 32);
     return subtle().importKey('raw', ownedBytes(key), { name }, false, ['encrypt', 'decrypt']);
   };
-
-  const importNistEcdh = async (curve: EcCurve, scalar: Uint8Array): Promise<WebCryptoEcdhKeyPair> => {
-    const noble = NOBLE_EC[curve];
-    const size = FIELD_BYTES[curve];
-    checkLength(`${curve} private key`, scalar, size);
-    if (!noble.utils.isValidSecretKey(scalar))
-      throw new CryptoError('invalid-input', `${curve} private key is not in [1, n-1]`);
-    const publicKey = noble.getPublicKey(scalar, false);
-    const jwk: JsonWebKey = {
-      kty: 'EC',
-      crv: curve,
-      x: base64Url(publicKey.subarray(1, 1 + size)),
-      y: base64Url(publicKey.subarray(1 + size)),
-      d: base64Url(scalar),
-    };
-    const key = await subtle().importKey('jwk', jwk, { name: 'ECDH', namedCurve: curve }, false, [
-      'deriveBits',
-    ]);
-    return new WebCryptoEcdhKeyPair(curve === 'P-256' ? 'secp256r1' : 'secp384r1', publicKey, key, scalar);
-  };
-
-  // X25519: WebCrypto where it exists (Node 20, recent browsers; ~10x faster than JS), else noble. The
-  // scalar is imported as PKCS#8 (RFC 8410) and stays non-extractable; the public key is scalar x u=9,
-  // computed by the same deriveBits against the base point.
-  let nativeX25519: boolean | undefined;
-  const X25519_PKCS8_PREFIX = Uint8Array.of(
-    0x30,
-    0x2e,
-    0x02,
-    0x01,
-    0x00,
-    0x30,
-    0x05,
-    0x06,
-    0x03,
-    0x2b,
-    0x65,
-    0x6e,
-    0x04,
-    0x22,
-    0x04,
-    0x20,
-  );
-  const X25519_BASE_POINT = Uint8Array.of(9, ...new Uint8Array(31));
-  const x25519DeriveNative = async (key: CryptoKey, peer: Uint8Array): Promise<Uint8Array> => {
-    const peerKey = await subtle().importKey('raw', ownedBytes(peer), { name: 'X25519' }, false, []);
-    return new Uint8Array(await subtle().deriveBits({ name: 'X25519', public: peerKey }, key, 256));
-  };
-  const importNativeX25519 = async (
-    scalar: Uint8Array,
-  ): Promise<{ key: CryptoKey; publicKey: Uint8Array } | undefined> => {
-    if (nativeX25519 === false) return undefined;
-    try {
-      const pkcs8 = new Uint8Array(48);
-      pkcs8.set(X25519_PKCS8_PREFIX);
-      pkcs8.set(scalar, 16);
-      const key = await subtle().importKey('pkcs8', pkcs8, { name: 'X25519' }, false, ['deriveBits']);
-      const publicKey = await x25519DeriveNative(key, X25519_BASE_POINT);
-      nativeX25519 = true;
-      return { key, publicKey };
-    } catch {
-      nativeX25519 = false;
-      return undefined;
-    }
-  };
-
-  // With the system's randomness (no `random` injected) a fresh key pair comes straight from WebCrypto's
-  // generateKey, exported once as a JWK for the scalar and the public key: ~0.4 ms against ~1.3 ms for
-  // importing a scalar we drew (a PKCS#8 import plus a base-point multiplication). With injected randomness
-  // the scalar must come from that source, so the import path stays.
-  // Per group: a browser may have ECDH on P-256 but no X25519 in WebCrypto.
-  const nativeGenerate = new Map<NamedGroupName, boolean>();
-  const generateNative = async (group: NamedGroupName): Promise<WebCryptoEcdhKeyPair | undefined> => {
-    if (options.random !== undefined || nativeGenerate.get(group) === false) return undefined;
-    const info = GROUP_INFO[group];
-    const algorithm = group === 'x25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: info.curve! };
-    try {
-      const pair = (await subtle().generateKey(algorithm, true, ['deriveBits'])) as CryptoKeyPair;
-      const jwk = await subtle().exportKey('jwk', pair.privateKey);
-      const scalar = fromBase64Url(jwk.d!);
-      const x = fromBase64Url(jwk.x!);
-      const publicKey = group === 'x25519' ? x : concatBytes(Uint8Array.of(4), x, fromBase64Url(jwk.y!));
-      if (scalar.length !== info.bytes || publicKey.length !== (group === 'x25519' ? 32 : 1 + 2 * info.bytes))
-        throw new CryptoError('invalid-input', `${group}: WebCrypto exported a key of an unexpected size`);
-      nativeGenerate.set(group, true);
-      return new WebCryptoEcdhKeyPair(group, publicKey, pair.privateKey, scalar);
-    } catch (e) {
-      if (nativeGenerate.get(group) === true) throw e;
-      nativeGenerate.set(group, false);
-      return undefined;
-    }
-  };
-
-  const cachedImport = (
-    cache: Map<string, Promise<CryptoKey>>,
-    cacheKey: string,
-    make: () => Promise<CryptoKey>,
-  ): Promise<CryptoKey> => {
-    let key = cache.get(cacheKey);
-    if (!key) {
-      key = make();
-      cache.set(cacheKey, key);
-    }
-    return key;
-  };
-
-  const provider: CryptoProvider = {
-    random(length) {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`random: bad length ${length}`);
-      const out = random(length);
-      if (out.length !== length)
-        throw new CryptoError(
-          'invalid-input',
-          `random source returned ${out.length} bytes, ${length} requested`,
-        );
-      return out;
-    },
-
+  return {
     async digest(hash, data) {
       return new Uint8Array(await subtle().digest(WEBCRYPTO_HASH[hash], ownedBytes(data)));
     },
@@ -510,18 +428,34 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       joined.set(extra, data.length);
       return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, joined));
     },
+  };
+}
 
+/**
+ * ECDHE: X25519, P-256, P-384. `injectedRandom`: the scalars must come from the injected source, so WebCrypto's
+ * own key generation is not used.
+ */
+function keyAgreementOps(
+  subtle: Subtle,
+  random: (length: number) => Uint8Array,
+  injectedRandom: boolean,
+): Pick<CryptoProvider, 'generateEcdhKeyPair' | 'importEcdhPrivateKey' | 'ecdh'> {
+  const { importNistEcdh, importNativeX25519, x25519DeriveNative, generateNative } = webCryptoEcdh(
+    subtle,
+    injectedRandom,
+  );
+  const ops: Pick<CryptoProvider, 'generateEcdhKeyPair' | 'importEcdhPrivateKey' | 'ecdh'> = {
     async generateEcdhKeyPair(group) {
       const info = GROUP_INFO[group];
       if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
       const native = await generateNative(group);
       if (native) return native;
-      if (group === 'x25519') return provider.importEcdhPrivateKey(group, provider.random(32));
+      if (group === 'x25519') return ops.importEcdhPrivateKey(group, random(32));
       // Rejection sampling for a scalar in [1, n-1] (FIPS 186-5 A.4.2); P-256/P-384 rarely reject.
       for (;;) {
-        const scalar = provider.random(info.bytes);
+        const scalar = random(info.bytes);
         if (NOBLE_EC[info.curve!].utils.isValidSecretKey(scalar))
-          return provider.importEcdhPrivateKey(group, scalar);
+          return ops.importEcdhPrivateKey(group, scalar);
       }
     },
 
@@ -590,7 +524,135 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       const bits = await subtle().deriveBits({ name: 'ECDH', public: peer }, secret as CryptoKey, size * 8);
       return new Uint8Array(bits);
     },
+  };
+  return ops;
+}
 
+/** The WebCrypto side of ECDHE: NIST curves, and X25519 and key generation where the platform has them. */
+function webCryptoEcdh(subtle: Subtle, injectedRandom: boolean) {
+  const importNistEcdh = async (curve: EcCurve, scalar: Uint8Array): Promise<WebCryptoEcdhKeyPair> => {
+    const noble = NOBLE_EC[curve];
+    const size = FIELD_BYTES[curve];
+    checkLength(`${curve} private key`, scalar, size);
+    if (!noble.utils.isValidSecretKey(scalar))
+      throw new CryptoError('invalid-input', `${curve} private key is not in [1, n-1]`);
+    const publicKey = noble.getPublicKey(scalar, false);
+    const jwk: JsonWebKey = {
+      kty: 'EC',
+      crv: curve,
+      x: base64Url(publicKey.subarray(1, 1 + size)),
+      y: base64Url(publicKey.subarray(1 + size)),
+      d: base64Url(scalar),
+    };
+    const key = await subtle().importKey('jwk', jwk, { name: 'ECDH', namedCurve: curve }, false, [
+      'deriveBits',
+    ]);
+    return new WebCryptoEcdhKeyPair(curve === 'P-256' ? 'secp256r1' : 'secp384r1', publicKey, key, scalar);
+  };
+
+  // X25519: WebCrypto where it exists (Node 20, recent browsers; ~10x faster than JS), else noble. The
+  // scalar is imported as PKCS#8 (RFC 8410) and stays non-extractable; the public key is scalar x u=9,
+  // computed by the same deriveBits against the base point.
+  let nativeX25519: boolean | undefined;
+  const X25519_PKCS8_PREFIX = Uint8Array.of(
+    0x30,
+    0x2e,
+    0x02,
+    0x01,
+    0x00,
+    0x30,
+    0x05,
+    0x06,
+    0x03,
+    0x2b,
+    0x65,
+    0x6e,
+    0x04,
+    0x22,
+    0x04,
+    0x20,
+  );
+  const X25519_BASE_POINT = Uint8Array.of(9, ...new Uint8Array(31));
+  const x25519DeriveNative = async (key: CryptoKey, peer: Uint8Array): Promise<Uint8Array> => {
+    const peerKey = await subtle().importKey('raw', ownedBytes(peer), { name: 'X25519' }, false, []);
+    return new Uint8Array(await subtle().deriveBits({ name: 'X25519', public: peerKey }, key, 256));
+  };
+  const importNativeX25519 = async (
+    scalar: Uint8Array,
+  ): Promise<{ key: CryptoKey; publicKey: Uint8Array } | undefined> => {
+    if (nativeX25519 === false) return undefined;
+    try {
+      const pkcs8 = new Uint8Array(48);
+      pkcs8.set(X25519_PKCS8_PREFIX);
+      pkcs8.set(scalar, 16);
+      const key = await subtle().importKey('pkcs8', pkcs8, { name: 'X25519' }, false, ['deriveBits']);
+      const publicKey = await x25519DeriveNative(key, X25519_BASE_POINT);
+      nativeX25519 = true;
+      return { key, publicKey };
+    } catch {
+      nativeX25519 = false;
+      return undefined;
+    }
+  };
+
+  // With the system's randomness (no `random` injected) a fresh key pair comes straight from WebCrypto's
+  // generateKey, exported once as a JWK for the scalar and the public key: ~0.4 ms against ~1.3 ms for
+  // importing a scalar we drew (a PKCS#8 import plus a base-point multiplication). With injected randomness
+  // the scalar must come from that source, so the import path stays.
+  // Per group: a browser may have ECDH on P-256 but no X25519 in WebCrypto.
+  const nativeGenerate = new Map<NamedGroupName, boolean>();
+  const generateNative = async (group: NamedGroupName): Promise<WebCryptoEcdhKeyPair | undefined> => {
+    if (injectedRandom || nativeGenerate.get(group) === false) return undefined;
+    const info = GROUP_INFO[group];
+    const algorithm = group === 'x25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: info.curve! };
+    try {
+      const pair = (await subtle().generateKey(algorithm, true, ['deriveBits'])) as CryptoKeyPair;
+      const jwk = await subtle().exportKey('jwk', pair.privateKey);
+      const scalar = fromBase64Url(jwk.d!);
+      const x = fromBase64Url(jwk.x!);
+      const publicKey = group === 'x25519' ? x : concatBytes(Uint8Array.of(4), x, fromBase64Url(jwk.y!));
+      if (scalar.length !== info.bytes || publicKey.length !== (group === 'x25519' ? 32 : 1 + 2 * info.bytes))
+        throw new CryptoError('invalid-input', `${group}: WebCrypto exported a key of an unexpected size`);
+      nativeGenerate.set(group, true);
+      return new WebCryptoEcdhKeyPair(group, publicKey, pair.privateKey, scalar);
+    } catch (e) {
+      if (nativeGenerate.get(group) === true) throw e;
+      nativeGenerate.set(group, false);
+      return undefined;
+    }
+  };
+  return { importNistEcdh, importNativeX25519, x25519DeriveNative, generateNative };
+}
+
+function cachedImport(
+  cache: Map<string, Promise<CryptoKey>>,
+  cacheKey: string,
+  make: () => Promise<CryptoKey>,
+): Promise<CryptoKey> {
+  let key = cache.get(cacheKey);
+  if (!key) {
+    key = make();
+    cache.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** Key import, signatures, RSA encryption and key generation. */
+function signatureOps(
+  subtle: Subtle,
+  random: (length: number) => Uint8Array,
+): Pick<
+  CryptoProvider,
+  | 'importPrivateKey'
+  | 'importPublicKey'
+  | 'sign'
+  | 'verify'
+  | 'rsaPkcs1Encrypt'
+  | 'rsaPkcs1Decrypt'
+  | 'rsaDecryptPreMasterSecret'
+  | 'generateKeyPair'
+> {
+  return {
     async importPrivateKey(pkcs8) {
       const parsed = parsePkcs8(pkcs8);
       const handle = new WebCryptoPrivateKey(parsed.description, Uint8Array.from(pkcs8), parsed.rsa);
@@ -654,7 +716,7 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
           'invalid-input',
           `RSA encryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
         );
-      return rsaesPkcs1Encrypt(handle.rsa, message, provider.random);
+      return rsaesPkcs1Encrypt(handle.rsa, message, random);
     },
 
     async rsaPkcs1Decrypt(key, ciphertext) {
@@ -664,7 +726,7 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
           'invalid-input',
           `RSA decryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
         );
-      return rsaesPkcs1Decrypt(handle.rsa, ciphertext, provider.random);
+      return rsaesPkcs1Decrypt(handle.rsa, ciphertext, random);
     },
 
     async rsaDecryptPreMasterSecret(key, encrypted, clientVersion) {
@@ -674,7 +736,7 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
           'invalid-input',
           `RSA key exchange needs an RSA key, got ${handle.description.type.toUpperCase()}`,
         );
-      return decryptPreMasterSecret(handle.rsa, encrypted, clientVersion, provider.random);
+      return decryptPreMasterSecret(handle.rsa, encrypted, clientVersion, random);
     },
 
     async generateKeyPair(kind) {
@@ -693,9 +755,11 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       return { description: parseSpki(spki).description, pkcs8, spki };
     },
   };
-  if (!options.fastPath) return provider;
+}
+
+/** `fastPath`: HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per record). */
+function fastPathOps(): Pick<CryptoProvider, 'hmac' | 'aesGcmSeal' | 'aesGcmOpen'> {
   return {
-    ...provider,
     hmac: async (hash, key, data) => hmacSync(hash, key, data),
     aesGcmSeal: async (key, nonce, aad, plaintext) => {
       checkLength('AES-GCM nonce', nonce, 12);
