@@ -637,6 +637,39 @@ function cachedImport(
   return key;
 }
 
+/** The scheme a freshly imported key is tried with, so that a key WebCrypto rejects fails at import. */
+function probeScheme(description: KeyDescription): SignatureSchemeName {
+  return description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
+}
+
+/** The key's WebCrypto form for `scheme` (imported once per parameter set) and the parameters to sign with. */
+async function webCryptoKey(
+  subtle: Subtle,
+  handle: WebCryptoPrivateKey | WebCryptoPublicKey,
+  scheme: SignatureSchemeName,
+): Promise<{ key: CryptoKey; signParams: ReturnType<typeof signatureAlgorithms>['signParams'] }> {
+  const { importParams, signParams } = signatureAlgorithms(
+    schemeInfo(scheme, handle.description),
+    handle.description,
+  );
+  const key = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+    handle instanceof WebCryptoPrivateKey
+      ? subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign'])
+      : subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
+  );
+  return { key, signParams };
+}
+
+/** The RSA components `what` needs, or a clear error for a key of another type. */
+function rsaOf<Rsa>(handle: { description: KeyDescription; rsa: Rsa | undefined }, what: string): Rsa {
+  if (!handle.rsa)
+    throw new CryptoError(
+      'invalid-input',
+      `${what} needs an RSA key, got ${handle.description.type.toUpperCase()}`,
+    );
+  return handle.rsa;
+}
+
 /** Key import, signatures, RSA encryption and key generation. */
 function signatureOps(
   subtle: Subtle,
@@ -657,34 +690,20 @@ function signatureOps(
       const parsed = parsePkcs8(pkcs8);
       const handle = new WebCryptoPrivateKey(parsed.description, Uint8Array.from(pkcs8), parsed.rsa);
       // Import once now so that a key WebCrypto rejects fails here, not at first use.
-      const probe: SignatureSchemeName =
-        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
-      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
-      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('pkcs8', ownedBytes(pkcs8), importParams, false, ['sign']),
-      );
+      await webCryptoKey(subtle, handle, probeScheme(parsed.description));
       return handle;
     },
 
     async importPublicKey(spki) {
       const parsed = parseSpki(spki);
       const handle = new WebCryptoPublicKey(parsed.description, Uint8Array.from(spki), parsed.rsa);
-      const probe: SignatureSchemeName =
-        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
-      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
-      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('spki', ownedBytes(spki), importParams, false, ['verify']),
-      );
+      await webCryptoKey(subtle, handle, probeScheme(parsed.description));
       return handle;
     },
 
     async sign(scheme, key, data) {
       const handle = privateHandle(key);
-      const info = schemeInfo(scheme, handle.description);
-      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
-      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign']),
-      );
+      const { key: k, signParams } = await webCryptoKey(subtle, handle, scheme);
       const signature = new Uint8Array(await subtle().sign(signParams, k, ownedBytes(data)));
       if (handle.description.type === 'ec')
         return ecdsaRawToDer(signature, FIELD_BYTES[handle.description.curve]);
@@ -693,11 +712,7 @@ function signatureOps(
 
     async verify(scheme, key, data, signature) {
       const handle = publicHandle(key);
-      const info = schemeInfo(scheme, handle.description);
-      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
-      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
-      );
+      const { key: k, signParams } = await webCryptoKey(subtle, handle, scheme);
       let sig = signature;
       if (handle.description.type === 'ec') {
         try {
@@ -710,33 +725,16 @@ function signatureOps(
     },
 
     async rsaPkcs1Encrypt(key, message) {
-      const handle = publicHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA encryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return rsaesPkcs1Encrypt(handle.rsa, message, random);
+      return rsaesPkcs1Encrypt(rsaOf(publicHandle(key), 'RSA encryption'), message, random);
     },
 
     async rsaPkcs1Decrypt(key, ciphertext) {
-      const handle = privateHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA decryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return rsaesPkcs1Decrypt(handle.rsa, ciphertext, random);
+      return rsaesPkcs1Decrypt(rsaOf(privateHandle(key), 'RSA decryption'), ciphertext, random);
     },
 
     async rsaDecryptPreMasterSecret(key, encrypted, clientVersion) {
-      const handle = privateHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA key exchange needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return decryptPreMasterSecret(handle.rsa, encrypted, clientVersion, random);
+      const rsa = rsaOf(privateHandle(key), 'RSA key exchange');
+      return decryptPreMasterSecret(rsa, encrypted, clientVersion, random);
     },
 
     async generateKeyPair(kind) {
