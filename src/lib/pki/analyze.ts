@@ -11,10 +11,6 @@ import { label, makeReason } from './paths/reasons.ts';
 import { checkRevocation, type VerifyCrl } from './paths/revocation.ts';
 import { ComparisonBudget } from './paths/name-constraints.ts';
 
-const noCrlVerifier: VerifyCrl = async () => ({
-  ok: false,
-  reason: 'no CRL signature verifier was supplied',
-});
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
 import { PROFILE_NAMES, type ProfileName, type ProfileVerdict, type ProfileInput } from './profiles/types.ts';
 import { rfc5280 } from './profiles/rfc5280.ts';
@@ -22,14 +18,14 @@ import { openssl } from './profiles/openssl.ts';
 import { go } from './profiles/go.ts';
 import { webpki } from './profiles/webpki.ts';
 
-export interface AnalyzeViewsInput {
-  /** As the peer sent them, leaf first. */
-  readonly served: readonly CertView[];
-  readonly anchors: readonly CertView[];
+const noCrlVerifier: VerifyCrl = async () => ({
+  ok: false,
+  reason: 'no CRL signature verifier was supplied',
+});
+
+/** What is judged, as the profiles get it (they get the issuer graph built here too), and how. */
+export interface AnalyzeViewsInput extends Pick<ProfileInput, 'served' | 'anchors' | 'time' | 'hostname'> {
   readonly verify: VerifySignature;
-  /** Milliseconds since the epoch (the clock is injected: no default here). */
-  readonly time: number;
-  readonly hostname?: string;
   readonly purpose?: Purpose;
   readonly profile?: ProfileName;
   /** Also run every other profile and return their verdicts (`profiles`); otherwise only `profile` runs. */
