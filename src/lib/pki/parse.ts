@@ -591,23 +591,7 @@ export async function verifyCertificateSignature(
   issuer: CertView,
   issuersOf?: IssuersOf,
 ): Promise<VerifyResult> {
-  let parts;
-  try {
-    parts = signedParts(child.der, 'certificate');
-  } catch (err) {
-    return {
-      ok: false,
-      reason: `the certificate could not be read for its signature: ${describeError(err)}`,
-    };
-  }
-  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
-  return result.ok
-    ? result
-    : { ok: false, reason: `${result.reason} (issuer candidate ${issuer.subject.rfc4514})` };
-}
-
-function inheritFrom(issuer: CertView, issuersOf: IssuersOf | undefined) {
-  return issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
+  return verifySignedBy(child.der, 'certificate', 'issuer candidate', issuer, issuersOf);
 }
 
 /** RFC 5280 §6.3.3 (f): is the CRL signed by `issuer`'s key? `issuersOf` as for verifyCertificateSignature. */
@@ -616,14 +600,26 @@ export async function verifyCrlSignature(
   issuer: CertView,
   issuersOf?: IssuersOf,
 ): Promise<VerifyResult> {
+  return verifySignedBy(crl.der, 'CRL', 'CRL issuer candidate', issuer, issuersOf);
+}
+
+/** A signed object (certificate or CRL) against `issuer`'s key; a failure names the candidate. */
+async function verifySignedBy(
+  der: Uint8Array,
+  what: 'certificate' | 'CRL',
+  candidate: string,
+  issuer: CertView,
+  issuersOf: IssuersOf | undefined,
+): Promise<VerifyResult> {
   let parts;
   try {
-    parts = signedParts(crl.der, 'CRL');
+    parts = signedParts(der, what);
   } catch (err) {
-    return { ok: false, reason: `the CRL could not be read for its signature: ${describeError(err)}` };
+    return { ok: false, reason: `the ${what} could not be read for its signature: ${describeError(err)}` };
   }
-  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
+  const inherit = issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
+  const result = await verifySigned(parts, issuer.publicKey, inherit);
   return result.ok
     ? result
-    : { ok: false, reason: `${result.reason} (CRL issuer candidate ${issuer.subject.rfc4514})` };
+    : { ok: false, reason: `${result.reason} (${candidate} ${issuer.subject.rfc4514})` };
 }

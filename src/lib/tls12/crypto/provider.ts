@@ -308,6 +308,13 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
   return options.fastPath ? { ...provider, ...fastPathOps() } : provider;
 }
 
+/** AES-CBC without padding: a 16-byte IV and whole blocks. */
+function checkCbcInput(iv: Uint8Array, data: Uint8Array): void {
+  checkLength('AES-CBC IV', iv, 16);
+  if (data.length % 16)
+    throw new CryptoError('invalid-input', `AES-CBC: ${data.length} bytes is not a whole number of blocks`);
+}
+
 /** Hashes, HMAC and the record ciphers: WebCrypto, and noble's ChaCha20-Poly1305. */
 function symmetricOps(
   subtle: Subtle,
@@ -392,12 +399,7 @@ function symmetricOps(
     },
 
     async aesCbcEncrypt(key, iv, data) {
-      checkLength('AES-CBC IV', iv, 16);
-      if (data.length % 16)
-        throw new CryptoError(
-          'invalid-input',
-          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
-        );
+      checkCbcInput(iv, data);
       const k = await importAes('AES-CBC', key);
       // WebCrypto always appends PKCS#7 padding: a whole extra block here, which we drop.
       const out = new Uint8Array(
@@ -407,12 +409,7 @@ function symmetricOps(
     },
 
     async aesCbcDecrypt(key, iv, data) {
-      checkLength('AES-CBC IV', iv, 16);
-      if (data.length % 16)
-        throw new CryptoError(
-          'invalid-input',
-          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
-        );
+      checkCbcInput(iv, data);
       if (data.length === 0) return new Uint8Array(0);
       const k = await importAes('AES-CBC', key);
       // WebCrypto insists on removing PKCS#7 padding. Append the block that CBC would produce for a full
