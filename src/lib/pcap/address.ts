@@ -9,7 +9,7 @@ export function formatIpv6(b: Uint8Array, at: number): string {
   for (let i = 0; i < 8; i++) words.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && words[j] === 0) j++;
     if (j - i > bestLength) {
@@ -32,7 +32,8 @@ export function parseAddress(text: string): Uint8Array {
   }
   const halves = text.split('::');
   if (halves.length > 2 || !/^[0-9a-fA-F:]+$/.test(text)) throw new RangeError(`not an IP address: ${text}`);
-  const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => (/^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : NaN)));
+  const words = (s: string): number[] =>
+    s === '' ? [] : s.split(':').map((w) => (/^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : NaN));
   const head = words(halves[0] ?? '');
   const tail = halves.length === 2 ? words(halves[1] ?? '') : [];
   const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;

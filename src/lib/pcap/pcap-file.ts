@@ -30,7 +30,11 @@ export function readPcap(bytes: Uint8Array): CaptureFile {
   const magic = pcapMagic(view);
   if (!magic) throw new PcapError('bad-magic', 0, 'not a pcap file: unknown magic number');
   if (bytes.length < GLOBAL_HEADER)
-    throw new PcapError('truncated', bytes.length, `pcap global header needs ${GLOBAL_HEADER} bytes, the file has ${bytes.length}`);
+    throw new PcapError(
+      'truncated',
+      bytes.length,
+      `pcap global header needs ${GLOBAL_HEADER} bytes, the file has ${bytes.length}`,
+    );
   const { little, perSecond } = magic;
   // LINKTYPE is the low 16 bits; the upper bits may carry FCS information (pcap-linktype(7)).
   const linkType = view.getUint32(20, little) & 0xffff;
@@ -40,7 +44,11 @@ export function readPcap(bytes: Uint8Array): CaptureFile {
   while (at < bytes.length) {
     const index = packets.length;
     if (at + RECORD_HEADER > bytes.length) {
-      warnings.push({ packet: index, offset: at, message: `record header truncated: ${bytes.length - at} of ${RECORD_HEADER} bytes; the rest of the file is ignored` });
+      warnings.push({
+        packet: index,
+        offset: at,
+        message: `record header truncated: ${bytes.length - at} of ${RECORD_HEADER} bytes; the rest of the file is ignored`,
+      });
       break;
     }
     const seconds = view.getUint32(at, little);
@@ -48,10 +56,20 @@ export function readPcap(bytes: Uint8Array): CaptureFile {
     const capLength = view.getUint32(at + 8, little);
     const originalLength = view.getUint32(at + 12, little);
     if (capLength > MAX_PACKET_LENGTH)
-      throw new PcapError('bad-block', at, `captured length ${capLength} is larger than any packet (${MAX_PACKET_LENGTH})`, index, 'packet');
+      throw new PcapError(
+        'bad-block',
+        at,
+        `captured length ${capLength} is larger than any packet (${MAX_PACKET_LENGTH})`,
+        index,
+        'packet',
+      );
     const start = at + RECORD_HEADER;
     if (start + capLength > bytes.length) {
-      warnings.push({ packet: index, offset: at, message: `packet data truncated: ${bytes.length - start} of ${capLength} bytes; the rest of the file is ignored` });
+      warnings.push({
+        packet: index,
+        offset: at,
+        message: `packet data truncated: ${bytes.length - start} of ${capLength} bytes; the rest of the file is ignored`,
+      });
       break;
     }
     packets.push({

@@ -28,7 +28,9 @@ interface Interface {
 }
 
 export function isPcapng(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x0d && bytes[2] === 0x0d && bytes[3] === 0x0a;
+  return (
+    bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x0d && bytes[2] === 0x0d && bytes[3] === 0x0a
+  );
 }
 
 export function readPcapng(bytes: Uint8Array): CaptureFile {
@@ -45,7 +47,11 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
     const remaining = bytes.length - at;
     const truncated = (what: string): never | void => {
       if (block === 0) throw new PcapError('truncated', at, what, block);
-      warnings.push({ packet: packets.length, offset: at, message: `${what} (block ${block}); the rest of the file is ignored` });
+      warnings.push({
+        packet: packets.length,
+        offset: at,
+        message: `${what} (block ${block}); the rest of the file is ignored`,
+      });
     };
     if (remaining < 12) {
       truncated(`block header truncated: ${remaining} of 12 bytes`);
@@ -56,7 +62,13 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
       const magicLittle = view.getUint32(at + 8, true);
       if (magicLittle === BYTE_ORDER_MAGIC) little = true;
       else if (view.getUint32(at + 8, false) === BYTE_ORDER_MAGIC) little = false;
-      else throw new PcapError('bad-magic', at + 8, 'Section Header Block: byte-order magic is not 1A2B3C4D', block);
+      else
+        throw new PcapError(
+          'bad-magic',
+          at + 8,
+          'Section Header Block: byte-order magic is not 1A2B3C4D',
+          block,
+        );
       interfaces = [];
     } else if (block === 0) {
       throw new PcapError('bad-magic', 0, 'not a pcapng file: the first block is not a Section Header Block');
@@ -64,20 +76,36 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
     type = view.getUint32(at, little);
     const length = view.getUint32(at + 4, little);
     if (length < 12 || length % 4 !== 0)
-      throw new PcapError('bad-block', at + 4, `block length ${length} is not a multiple of 4 of at least 12`, block);
+      throw new PcapError(
+        'bad-block',
+        at + 4,
+        `block length ${length} is not a multiple of 4 of at least 12`,
+        block,
+      );
     if (length > remaining) {
       truncated(`block of ${length} bytes truncated: the file has ${remaining} left`);
       break;
     }
     const trailer = view.getUint32(at + length - 4, little);
     if (trailer !== length)
-      throw new PcapError('bad-block', at + length - 4, `block length ${length} and trailing length ${trailer} differ`, block);
+      throw new PcapError(
+        'bad-block',
+        at + length - 4,
+        `block length ${length} and trailing length ${trailer} differ`,
+        block,
+      );
     const body = at + 8;
     const bodyEnd = at + length - 4;
     const bad = (message: string): void => {
       warnings.push({ packet: packets.length, offset: at, message: `${message} (block ${block})` });
     };
-    const packet = (ifaceId: number, time: number, dataStart: number, capLength: number, originalLength: number): void => {
+    const packet = (
+      ifaceId: number,
+      time: number,
+      dataStart: number,
+      capLength: number,
+      originalLength: number,
+    ): void => {
       const iface = interfaces[ifaceId];
       if (!iface) return bad(`packet on interface ${ifaceId}, which this section does not describe`);
       if (capLength > MAX_PACKET_LENGTH || dataStart + capLength > bodyEnd)
@@ -93,7 +121,13 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
     };
     switch (type) {
       case BLOCK_SHB:
-        if (length < 28) throw new PcapError('bad-block', at, `Section Header Block of ${length} bytes (at least 28)`, block);
+        if (length < 28)
+          throw new PcapError(
+            'bad-block',
+            at,
+            `Section Header Block of ${length} bytes (at least 28)`,
+            block,
+          );
         break;
       case BLOCK_IDB: {
         if (length < 20) {
@@ -118,7 +152,13 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
         const high = view.getUint32(body + 4, little);
         const low = view.getUint32(body + 8, little);
         const perSecond = interfaces[iface]?.perSecond ?? 1e6;
-        packet(iface, pcapngTime(high, low, perSecond), body + 20, view.getUint32(body + 12, little), view.getUint32(body + 16, little));
+        packet(
+          iface,
+          pcapngTime(high, low, perSecond),
+          body + 20,
+          view.getUint32(body + 12, little),
+          view.getUint32(body + 16, little),
+        );
         break;
       }
       case BLOCK_PB: {
@@ -128,7 +168,11 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
         }
         const iface = view.getUint16(body, little);
         const perSecond = interfaces[iface]?.perSecond ?? 1e6;
-        const time = pcapngTime(view.getUint32(body + 4, little), view.getUint32(body + 8, little), perSecond);
+        const time = pcapngTime(
+          view.getUint32(body + 4, little),
+          view.getUint32(body + 8, little),
+          perSecond,
+        );
         packet(iface, time, body + 20, view.getUint32(body + 12, little), view.getUint32(body + 16, little));
         break;
       }
@@ -165,7 +209,13 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
 }
 
 /** The value offset of option `code` in an options list, or undefined (a malformed list ends the search). */
-function findOption(view: DataView, start: number, end: number, little: boolean, code: number): number | undefined {
+function findOption(
+  view: DataView,
+  start: number,
+  end: number,
+  little: boolean,
+  code: number,
+): number | undefined {
   let at = start;
   while (at + 4 <= end) {
     const optCode = view.getUint16(at, little);

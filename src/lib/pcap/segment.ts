@@ -46,7 +46,8 @@ function u16(d: Uint8Array, at: number): number {
 function ipv4(d: Uint8Array): SegmentResult {
   if (d.length < 20) return { skip: `IPv4 header truncated: ${d.length} bytes` };
   const headerLength = ((d[0] ?? 0) & 0x0f) * 4;
-  if (headerLength < 20 || headerLength > d.length) return { skip: `IPv4 header length ${headerLength} is invalid` };
+  if (headerLength < 20 || headerLength > d.length)
+    return { skip: `IPv4 header length ${headerLength} is invalid` };
   const total = u16(d, 2);
   // Segmentation offload captures show total length 0; otherwise trust it to drop Ethernet padding.
   const end = total === 0 ? d.length : Math.min(total, d.length);
