@@ -59,7 +59,15 @@ export function u32s(little: boolean, ...values: number[]): Uint8Array {
 }
 
 export function shb(little = true): Uint8Array {
-  return pcapngBlock(0x0a0d0d0a, concatBytes(u32s(little, 0x1a2b3c4d), little ? Uint8Array.of(1, 0, 0, 0) : Uint8Array.of(0, 1, 0, 0), u32s(little, 0xffffffff, 0xffffffff)), little);
+  return pcapngBlock(
+    0x0a0d0d0a,
+    concatBytes(
+      u32s(little, 0x1a2b3c4d),
+      little ? Uint8Array.of(1, 0, 0, 0) : Uint8Array.of(0, 1, 0, 0),
+      u32s(little, 0xffffffff, 0xffffffff),
+    ),
+    little,
+  );
 }
 
 /** IDB with an optional if_tsresol option. */
@@ -83,7 +91,10 @@ export function epb(iface: number, units: bigint, data: Uint8Array, little = tru
 }
 
 /** A synthesised conversation carrying these chunks, as IP packets (SYN, SYN+ACK, ACK, data..., FIN, FIN, ACK). */
-export function conversation(chunks: StreamChunk[], options: { v6?: boolean; mss?: number; clientIsn?: number } = {}): IpPacket[] {
+export function conversation(
+  chunks: StreamChunk[],
+  options: { v6?: boolean; mss?: number; clientIsn?: number } = {},
+): IpPacket[] {
   return synthesizeConversation({
     client: { address: options.v6 ? '2001:db8::1' : '192.0.2.1', port: 50000 },
     server: { address: options.v6 ? '2001:db8::2' : '192.0.2.2', port: 5432 },
@@ -93,13 +104,21 @@ export function conversation(chunks: StreamChunk[], options: { v6?: boolean; mss
   });
 }
 
-export function chunk(from: 'client' | 'server', offset: number, text: string, time = 1_700_000_000_000): StreamChunk {
+export function chunk(
+  from: 'client' | 'server',
+  offset: number,
+  text: string,
+  time = 1_700_000_000_000,
+): StreamChunk {
   return { from, offset, bytes: new TextEncoder().encode(text), time };
 }
 
 /** The bytes a direction carried, joined (chunks may be split differently by segmentation). */
 export function stream(chunks: readonly StreamChunk[], from: 'client' | 'server'): string {
-  return new TextDecoder('latin1').decode(concatBytes(...chunks.filter((c) => c.from === from).map((c) => c.bytes)));
+  return new TextDecoder('latin1').decode(
+    concatBytes(...chunks.filter((c) => c.from === from).map((c) => c.bytes)),
+  );
 }
 
-export const raw = (packets: readonly IpPacket[]): Frame[] => packets.map((p) => ({ time: p.time, data: p.bytes }));
+export const raw = (packets: readonly IpPacket[]): Frame[] =>
+  packets.map((p) => ({ time: p.time, data: p.bytes }));

@@ -18,27 +18,30 @@ describe.each(['tls12', 'tls13'])('the %s session, captured five ways at once', 
   ];
   const reference = openCapture(fixture(`${session}-lo.pcap`)).connections[0] as TcpConnection;
 
-  it.each(files)('$name: link type $linkType, one TLS connection to port 4431x with SNI localhost', ({ name, format, linkType }) => {
-    const file = readCapture(fixture(name));
-    expect(file.format).toBe(format);
-    expect(new Set(file.packets.map((p) => p.linkType))).toEqual(new Set([linkType]));
-    const opened = openCapture(fixture(name));
-    expect(opened.warnings).toEqual([]);
-    expect(opened.connections).toHaveLength(1);
-    const c = opened.connections[0] as TcpConnection;
-    expect(c).toMatchObject({ kind: 'tls', sni: 'localhost', clientBy: 'syn', gaps: [] });
-    expect(c.server).toEqual({ address: '127.0.0.1', port: session === 'tls12' ? 44312 : 44313 });
-    expect(c.client.address).toBe('127.0.0.1');
-    expect(c.client.port).not.toBe(c.server.port);
-    // Same session, same reassembled streams whatever the tool and link layer.
-    expect(summary(c)).toEqual(summary(reference));
-    c.chunks.forEach((k, i) => expect(k.bytes).toEqual(reference.chunks[i]?.bytes));
-    // Capture times agree to well under a millisecond across tools (µs, ns, pcapng's µs).
-    expect(Math.abs(c.firstTime - reference.firstTime)).toBeLessThan(1);
-    expect(c.chunks[0]?.bytes[0]).toBe(0x16);
-    expect(c.chunks[0]?.from).toBe('client');
-    expect(c.chunks[1]?.from).toBe('server');
-  });
+  it.each(files)(
+    '$name: link type $linkType, one TLS connection to port 4431x with SNI localhost',
+    ({ name, format, linkType }) => {
+      const file = readCapture(fixture(name));
+      expect(file.format).toBe(format);
+      expect(new Set(file.packets.map((p) => p.linkType))).toEqual(new Set([linkType]));
+      const opened = openCapture(fixture(name));
+      expect(opened.warnings).toEqual([]);
+      expect(opened.connections).toHaveLength(1);
+      const c = opened.connections[0] as TcpConnection;
+      expect(c).toMatchObject({ kind: 'tls', sni: 'localhost', clientBy: 'syn', gaps: [] });
+      expect(c.server).toEqual({ address: '127.0.0.1', port: session === 'tls12' ? 44312 : 44313 });
+      expect(c.client.address).toBe('127.0.0.1');
+      expect(c.client.port).not.toBe(c.server.port);
+      // Same session, same reassembled streams whatever the tool and link layer.
+      expect(summary(c)).toEqual(summary(reference));
+      c.chunks.forEach((k, i) => expect(k.bytes).toEqual(reference.chunks[i]?.bytes));
+      // Capture times agree to well under a millisecond across tools (µs, ns, pcapng's µs).
+      expect(Math.abs(c.firstTime - reference.firstTime)).toBeLessThan(1);
+      expect(c.chunks[0]?.bytes[0]).toBe(0x16);
+      expect(c.chunks[0]?.from).toBe('client');
+      expect(c.chunks[1]?.from).toBe('server');
+    },
+  );
 
   it('nanosecond pcap keeps sub-microsecond digits the microsecond one rounds away', () => {
     const micro = readCapture(fixture(`${session}-lo.pcap`)).packets.map((p) => p.time);
@@ -53,13 +56,18 @@ describe.each(['tls12', 'tls13'])('the %s session, captured five ways at once', 
     const keyLog = readFileSync(`fixtures/pcap/${session}.keys.log`, 'utf8');
     expect(openCapture(fixture(`${session}-dsb.pcapng`)).keyLog).toBe(keyLog);
     expect(openCapture(fixture(`${session}-lo.pcapng`)).keyLog).toBeUndefined();
-    expect(keyLog).toMatch(session === 'tls12' ? /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m : /^CLIENT_HANDSHAKE_TRAFFIC_SECRET /m);
+    expect(keyLog).toMatch(
+      session === 'tls12'
+        ? /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m
+        : /^CLIENT_HANDSHAKE_TRAFFIC_SECRET /m,
+    );
   });
 });
 
 describe('The Illustrated TLS 1.2 capture (null/loopback link type, IPv6)', () => {
   const bytes = new Uint8Array(readFileSync('fixtures/tls12-vectors/illustrated-tls12/capture.pcap'));
-  const caps = (name: string) => new Uint8Array(readFileSync(`fixtures/tls12-vectors/illustrated-tls12/caps/${name}`));
+  const caps = (name: string) =>
+    new Uint8Array(readFileSync(`fixtures/tls12-vectors/illustrated-tls12/caps/${name}`));
 
   it('opens as one TLS connection over ::1 with SNI example.ulfheim.net', () => {
     expect(readCapture(bytes).packets[0]?.linkType).toBe(0);

@@ -5,7 +5,11 @@ import { concatBytes } from '../../../src/lib/bytes/index.ts';
 import { openCapture, type IpPacket, type TcpConnection } from '../../../src/lib/pcap/index.ts';
 import { chunk, conversation, pcapFile, raw, stream, type Frame } from './build.ts';
 
-const chunks = [chunk('client', 0, 'ping from the client'), chunk('server', 0, 'pong from the server'), chunk('client', 20, '!')];
+const chunks = [
+  chunk('client', 0, 'ping from the client'),
+  chunk('server', 0, 'pong from the server'),
+  chunk('client', 20, '!'),
+];
 const v4 = conversation(chunks);
 const v6 = conversation(chunks, { v6: true });
 
@@ -35,13 +39,21 @@ describe('link types', () => {
   it.each([
     ['Ethernet', 1, (p: IpPacket) => [...macs, ...ethertype(p)]],
     ['Ethernet + 802.1Q VLAN 42', 1, (p: IpPacket) => [...macs, 0x81, 0x00, 0x00, 42, ...ethertype(p)]],
-    ['Ethernet + 802.1ad + 802.1Q (QinQ)', 1, (p: IpPacket) => [...macs, 0x88, 0xa8, 0, 7, 0x81, 0x00, 0, 42, ...ethertype(p)]],
+    [
+      'Ethernet + 802.1ad + 802.1Q (QinQ)',
+      1,
+      (p: IpPacket) => [...macs, 0x88, 0xa8, 0, 7, 0x81, 0x00, 0, 42, ...ethertype(p)],
+    ],
     ['null, little-endian AF_INET', 0, (p: IpPacket) => (p.version === 4 ? [2, 0, 0, 0] : [30, 0, 0, 0])],
     ['null, big-endian AF_INET', 0, (p: IpPacket) => (p.version === 4 ? [0, 0, 0, 2] : [0, 0, 0, 24])],
     ['OpenBSD loop', 108, (p: IpPacket) => (p.version === 4 ? [0, 0, 0, 2] : [0, 0, 0, 24])],
     ['raw (101)', 101, () => []],
     ['Linux SLL', 113, (p: IpPacket) => [0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, ...ethertype(p)]],
-    ['Linux SLL2', 276, (p: IpPacket) => [...ethertype(p), 0, 0, 0, 0, 0, 1, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0]],
+    [
+      'Linux SLL2',
+      276,
+      (p: IpPacket) => [...ethertype(p), 0, 0, 0, 0, 0, 1, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0],
+    ],
   ])('%s, over IPv4 and IPv6', (_name, linkType, head) => {
     expectConversation(only(pcapFile(linkType, wrap(v4, head))));
     expectConversation(only(pcapFile(linkType, wrap(v6, head))), true);
@@ -119,7 +131,10 @@ describe('IP layer', () => {
   });
 
   it('Ethernet padding after a short IPv4 packet is not taken as TCP payload', () => {
-    const padded = wrap(v4, (p) => [...macs, ...ethertype(p)]).map((f) => ({ ...f, data: concatBytes(f.data, new Uint8Array(6)) }));
+    const padded = wrap(v4, (p) => [...macs, ...ethertype(p)]).map((f) => ({
+      ...f,
+      data: concatBytes(f.data, new Uint8Array(6)),
+    }));
     expectConversation(only(pcapFile(1, padded)));
   });
 });

@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/bytes/index.ts';
-import { openCapture, readCapture, writeConnectionPcapng, type TcpConnection } from '../../../src/lib/pcap/index.ts';
+import {
+  openCapture,
+  readCapture,
+  writeConnectionPcapng,
+  type TcpConnection,
+} from '../../../src/lib/pcap/index.ts';
 import { chunk, conversation, epb, idb, pcapngBlock, shb, stream, u32s } from './build.ts';
 
 const packets = conversation([chunk('client', 0, 'hello'), chunk('server', 0, 'world')]);
@@ -35,10 +40,22 @@ describe('pcapng reader', () => {
 
   it('Simple Packet Blocks (no time), obsolete Packet Blocks and unknown blocks skipped by length', () => {
     const spb = (data: Uint8Array) => pcapngBlock(3, concatBytes(u32s(true, data.length), data));
-    const pb = (data: Uint8Array) => pcapngBlock(2, concatBytes(Uint8Array.of(0, 0, 0, 0), u32s(true, 0, 1_000_000, data.length, data.length), data));
+    const pb = (data: Uint8Array) =>
+      pcapngBlock(
+        2,
+        concatBytes(Uint8Array.of(0, 0, 0, 0), u32s(true, 0, 1_000_000, data.length, data.length), data),
+      );
     const unknown = pcapngBlock(0x0bad, Uint8Array.of(1, 2, 3, 4, 5));
     const nrb = pcapngBlock(4, u32s(true, 0));
-    const file = concatBytes(shb(), idb(228), unknown, spb(packets[0]!.bytes), pb(packets[1]!.bytes), nrb, ...packets.slice(2).map((p) => spb(p.bytes)));
+    const file = concatBytes(
+      shb(),
+      idb(228),
+      unknown,
+      spb(packets[0]!.bytes),
+      pb(packets[1]!.bytes),
+      nrb,
+      ...packets.slice(2).map((p) => spb(p.bytes)),
+    );
     const read = readCapture(file);
     expect(read.warnings).toEqual([]);
     expect(read.packets).toHaveLength(packets.length);
@@ -53,14 +70,25 @@ describe('pcapng reader', () => {
       const bytes = new TextEncoder().encode(text);
       return pcapngBlock(0x0a, concatBytes(u32s(true, type, bytes.length), bytes));
     };
-    const file = concatBytes(shb(), dsb(0x544c534b, 'CLIENT_RANDOM aa bb\n'), dsb(0x57474b4c, 'wireguard'), idb(228), dsb(0x544c534b, 'CLIENT_RANDOM cc dd'));
+    const file = concatBytes(
+      shb(),
+      dsb(0x544c534b, 'CLIENT_RANDOM aa bb\n'),
+      dsb(0x57474b4c, 'wireguard'),
+      idb(228),
+      dsb(0x544c534b, 'CLIENT_RANDOM cc dd'),
+    );
     const read = readCapture(file);
     expect(read.keyLogs).toEqual(['CLIENT_RANDOM aa bb\n', 'CLIENT_RANDOM cc dd']);
     expect(openCapture(file).keyLog).toBe('CLIENT_RANDOM aa bb\n\nCLIENT_RANDOM cc dd');
   });
 
   it('a packet on an interface the section does not describe is a warning', () => {
-    const file = concatBytes(shb(), idb(228), epb(3, T0, packets[0]!.bytes), ...packets.slice(1).map((p) => epb(0, T0, p.bytes)));
+    const file = concatBytes(
+      shb(),
+      idb(228),
+      epb(3, T0, packets[0]!.bytes),
+      ...packets.slice(1).map((p) => epb(0, T0, p.bytes)),
+    );
     const read = readCapture(file);
     expect(read.warnings).toHaveLength(1);
     expect(read.warnings[0]?.message).toMatch(/interface 3/);
@@ -73,21 +101,38 @@ describe('pcapng writer', () => {
   const c = real.connections[0] as TcpConnection;
 
   it('round trip: write a real connection with its key log, read back the same chunks and key log', () => {
-    const written = writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks, keyLog: real.keyLog as string, mss: 65000 });
+    const written = writeConnectionPcapng({
+      client: c.client,
+      server: c.server,
+      chunks: c.chunks,
+      keyLog: real.keyLog as string,
+      mss: 65000,
+    });
     const back = openCapture(written);
     expect(back.format).toBe('pcapng');
     expect(back.keyLog).toBe(real.keyLog);
     expect(back.connections).toHaveLength(1);
     const d = back.connections[0] as TcpConnection;
-    expect(d).toMatchObject({ kind: 'tls', sni: 'localhost', client: c.client, server: c.server, clientBy: 'syn', gaps: [] });
-    expect(d.chunks.map(({ from, offset, bytes }) => ({ from, offset, bytes }))).toEqual(c.chunks.map(({ from, offset, bytes }) => ({ from, offset, bytes })));
+    expect(d).toMatchObject({
+      kind: 'tls',
+      sni: 'localhost',
+      client: c.client,
+      server: c.server,
+      clientBy: 'syn',
+      gaps: [],
+    });
+    expect(d.chunks.map(({ from, offset, bytes }) => ({ from, offset, bytes }))).toEqual(
+      c.chunks.map(({ from, offset, bytes }) => ({ from, offset, bytes })),
+    );
     // Microsecond timestamps: times agree to the microsecond.
     d.chunks.forEach((k, i) => expect(Math.abs(k.time - (c.chunks[i]?.time as number))).toBeLessThan(0.001));
     expect(d.packets).toBe(3 + c.chunks.length + 3);
   });
 
   it('segments of at most mss bytes: the streams are unchanged, only cut finer', () => {
-    const back = openCapture(writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks, mss: 100 })).connections[0] as TcpConnection;
+    const back = openCapture(
+      writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks, mss: 100 }),
+    ).connections[0] as TcpConnection;
     expect(back.chunks.every((k) => k.bytes.length <= 100)).toBe(true);
     expect(stream(back.chunks, 'client')).toBe(stream(c.chunks, 'client'));
     expect(stream(back.chunks, 'server')).toBe(stream(c.chunks, 'server'));
@@ -95,14 +140,22 @@ describe('pcapng writer', () => {
 
   it('IPv6 addresses give an IPv6 conversation; a gap in the chunks stays a gap', () => {
     const chunks = [chunk('client', 0, 'abc'), chunk('client', 10, 'xyz'), chunk('server', 0, 'ok')];
-    const back = openCapture(writeConnectionPcapng({ client: { address: '2001:db8::10', port: 1 }, server: { address: 'fe80::1:2', port: 2 }, chunks })).connections[0] as TcpConnection;
+    const back = openCapture(
+      writeConnectionPcapng({
+        client: { address: '2001:db8::10', port: 1 },
+        server: { address: 'fe80::1:2', port: 2 },
+        chunks,
+      }),
+    ).connections[0] as TcpConnection;
     expect(back.client).toEqual({ address: '2001:db8::10', port: 1 });
     expect(back.server).toEqual({ address: 'fe80::1:2', port: 2 });
     expect(back.gaps).toEqual([{ from: 'client', offset: 3, length: 7 }]);
   });
 
   it('IPv4 and TCP checksums verify (RFC 1071: the sum over a correct header is 0xffff)', () => {
-    const frames = readCapture(writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks })).packets.map((p) => p.data.subarray(14));
+    const frames = readCapture(
+      writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks }),
+    ).packets.map((p) => p.data.subarray(14));
     const fold = (s: number) => {
       while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
       return s;

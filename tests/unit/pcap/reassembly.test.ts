@@ -47,7 +47,14 @@ describe('TCP reassembly', () => {
     const late = [data[0], data[1], data[3], data[4]] as IpPacket[];
     // The segment at offset 4 arrives only after the server's reply: offsets 4..9 become readable then.
     const c = open([...handshake, ...late, ...rest.slice(0, 1), data[2] as IpPacket, ...rest.slice(1)]);
-    expect(c.chunks.map((k) => `${k.from}@${k.offset}`)).toEqual(['client@0', 'client@2', 'server@0', 'client@4', 'client@6', 'client@8']);
+    expect(c.chunks.map((k) => `${k.from}@${k.offset}`)).toEqual([
+      'client@0',
+      'client@2',
+      'server@0',
+      'client@4',
+      'client@6',
+      'client@8',
+    ]);
   });
 
   it('retransmissions are dropped: the first copy wins', () => {
@@ -59,7 +66,15 @@ describe('TCP reassembly', () => {
 
   it('overlap: a later segment covering old and new bytes adds only the new ones', () => {
     // A 4-byte segment at offset 2 ("XXef" with the first two bytes differing) replaces the 2-byte ones at 2 and 4.
-    const big = conversation([chunk('client', 0, 'ab'), chunk('client', 2, 'XXef'), chunk('client', 6, 'ghij'), chunk('server', 0, 'OK')], { mss: 4 });
+    const big = conversation(
+      [
+        chunk('client', 0, 'ab'),
+        chunk('client', 2, 'XXef'),
+        chunk('client', 6, 'ghij'),
+        chunk('server', 0, 'OK'),
+      ],
+      { mss: 4 },
+    );
     const mixed = [...big.slice(0, 3), data[0], data[1], big[4], ...big.slice(5)] as IpPacket[];
     const c = open(mixed);
     // data[1] ("cd" at offset 2) was captured first and starts at the same offset: it wins; "ef" is new.
@@ -67,7 +82,10 @@ describe('TCP reassembly', () => {
   });
 
   it('overlap: the copy that starts earlier in the stream wins over one captured earlier', () => {
-    const big = conversation([chunk('client', 0, 'abcd'), chunk('client', 4, 'efghij'), chunk('server', 0, 'OK')], { mss: 4 });
+    const big = conversation(
+      [chunk('client', 0, 'abcd'), chunk('client', 4, 'efghij'), chunk('server', 0, 'OK')],
+      { mss: 4 },
+    );
     // Captured first: "cd" at 2 altered to "ZZ"; then "abcd" at 0 (starts earlier, so it wins for 2..3).
     const c = open([...big.slice(0, 3), withPayload(data[1] as IpPacket, 'ZZ'), ...big.slice(3)]);
     expect(stream(c.chunks, 'client')).toBe('abcdefghij');
@@ -89,21 +107,29 @@ describe('TCP reassembly', () => {
 
   it('mid-way, the ClientHello sender is the client even when the server speaks first in the capture', () => {
     const hello = '\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00';
-    const packets = conversation([chunk('server', 0, 'late server bytes'), chunk('client', 0, hello)]).slice(3, 5);
+    const packets = conversation([chunk('server', 0, 'late server bytes'), chunk('client', 0, hello)]).slice(
+      3,
+      5,
+    );
     const c = open(packets);
     expect(c.clientBy).toBe('hello');
     expect(c.client).toEqual({ address: '192.0.2.1', port: 50000 });
   });
 
   it('sequence numbers that wrap past 2^32', () => {
-    const wrapped = conversation([chunk('client', 0, 'abcdefghij'), chunk('server', 0, 'OK')], { mss: 2, clientIsn: 0xfffffffb });
+    const wrapped = conversation([chunk('client', 0, 'abcdefghij'), chunk('server', 0, 'OK')], {
+      mss: 2,
+      clientIsn: 0xfffffffb,
+    });
     const c = open(wrapped);
     expect(stream(c.chunks, 'client')).toBe('abcdefghij');
     expect(c.gaps).toEqual([]);
   });
 
   it('a new SYN on the same addresses and ports after the first connection ended starts a second connection', () => {
-    const second = conversation([chunk('client', 0, 'again'), chunk('server', 0, 'yes')], { clientIsn: 0x5000 });
+    const second = conversation([chunk('client', 0, 'again'), chunk('server', 0, 'yes')], {
+      clientIsn: 0x5000,
+    });
     const opened = openCapture(pcapFile(228, raw([...base, ...second])));
     expect(opened.connections.map((c) => stream(c.chunks, 'client'))).toEqual(['abcdefghij', 'again']);
     expect(opened.connections.map((c) => c.index)).toEqual([0, 1]);
