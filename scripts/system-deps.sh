@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests run against, when they are missing: Debian's Chromium (end-to-end
 # tests), PostgreSQL (sslmode oracle tests: the real server and psql/libpq), tshark and tcpdump (capture files),
-# OpenSSL (interop and chain
-# oracles) and python3 with its venv module (the libpq 18 oracle installs psycopg's binary wheel, which bundles
+# OpenSSL (interop and chain oracles) and python3 with its venv module (the libpq 18 oracle installs psycopg's binary wheel, which bundles
 # libpq 18, into a virtual environment). Runs before `npm test`. Only apt-get, only what is missing; as root it installs, otherwise it
 # says exactly what to run.
 set -euo pipefail

@@ -5,7 +5,7 @@
  * (RFC 791, header checksum, DF, incrementing identification) or IPv6 (RFC 8200), chosen by the addresses.
  * Checksums are computed, so Wireshark and tshark flag nothing.
  */
-import { concatBytes } from '../bytes/index.ts';
+import { concatBytes, Writer } from '../bytes/index.ts';
 import { parseAddress } from './address.ts';
 import { foldChecksum, sumWords } from './checksum.ts';
 import { TCP_ACK, TCP_FIN, TCP_SYN } from './segment.ts';
@@ -102,14 +102,6 @@ export function synthesizeConversation(input: ConversationInput): IpPacket[] {
   return packets;
 }
 
-function u16(value: number): Uint8Array {
-  return Uint8Array.of(value >> 8, value & 0xff);
-}
-
-function u32(value: number): Uint8Array {
-  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
-}
-
 function tcpSegmentBytes(
   src: Uint8Array,
   dst: Uint8Array,
@@ -120,16 +112,17 @@ function tcpSegmentBytes(
   flags: number,
   payload: Uint8Array,
 ): Uint8Array {
-  const header = concatBytes(
-    u16(sport),
-    u16(dport),
-    u32(seq),
-    u32(flags & TCP_ACK ? ack : 0),
-    Uint8Array.of(5 << 4, flags),
-    u16(WINDOW),
-    u16(0),
-    u16(0),
-  );
+  // Data offset 5 (no options), checksum and urgent pointer 0 until the checksum is known.
+  const header = new Writer(20)
+    .u16(sport)
+    .u16(dport)
+    .u32(seq)
+    .u32(flags & TCP_ACK ? ack : 0)
+    .u8(5 << 4)
+    .u8(flags)
+    .u16(WINDOW)
+    .u32(0)
+    .finish();
   const length = header.length + payload.length;
   // Pseudo-header: addresses, protocol 6, TCP length (RFC 9293 §3.1; RFC 8200 §8.1 for IPv6).
   let sum = sumWords(src);
@@ -144,16 +137,19 @@ function tcpSegmentBytes(
 }
 
 function ipv4Packet(src: Uint8Array, dst: Uint8Array, tcp: Uint8Array, id: number): Uint8Array {
-  const header = concatBytes(
-    Uint8Array.of(0x45, 0),
-    u16(20 + tcp.length),
-    u16(id & 0xffff),
-    u16(0x4000),
-    Uint8Array.of(TTL, 6),
-    u16(0),
-    src,
-    dst,
-  );
+  // Version 4, IHL 5, DSCP 0; Don't Fragment; protocol 6; checksum 0 until it is known.
+  const header = new Writer(20)
+    .u8(0x45)
+    .u8(0)
+    .u16(20 + tcp.length)
+    .u16(id & 0xffff)
+    .u16(0x4000)
+    .u8(TTL)
+    .u8(6)
+    .u16(0)
+    .bytes(src)
+    .bytes(dst)
+    .finish();
   const checksum = foldChecksum(sumWords(header));
   header[10] = checksum >> 8;
   header[11] = checksum & 0xff;
@@ -161,5 +157,14 @@ function ipv4Packet(src: Uint8Array, dst: Uint8Array, tcp: Uint8Array, id: numbe
 }
 
 function ipv6Packet(src: Uint8Array, dst: Uint8Array, tcp: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(0x60, 0, 0, 0), u16(tcp.length), Uint8Array.of(6, TTL), src, dst, tcp);
+  // Version 6, traffic class and flow label 0, next header TCP.
+  return new Writer(40 + tcp.length)
+    .u32(0x60000000)
+    .u16(tcp.length)
+    .u8(6)
+    .u8(TTL)
+    .bytes(src)
+    .bytes(dst)
+    .bytes(tcp)
+    .finish();
 }
