@@ -2,7 +2,7 @@
  * `PcapError`: a capture file that cannot be opened at all, with what went wrong, where (block or packet index
  * and byte offset in the file) and why. Per-packet problems are `PcapWarning`s instead (types.ts).
  */
-export type PcapErrorKind = 'truncated' | 'bad-magic' | 'bad-block' | 'unsupported-link-type' | 'no-packets';
+export type PcapErrorKind = 'truncated' | 'bad-magic' | 'bad-block' | 'unsupported-link-type';
 
 export class PcapError extends Error {
   override readonly name = 'PcapError';

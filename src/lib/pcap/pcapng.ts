@@ -45,7 +45,7 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
   let block = 0;
   for (; at < bytes.length; block++) {
     const remaining = bytes.length - at;
-    const truncated = (what: string): never | void => {
+    const truncated = (what: string): void => {
       if (block === 0) throw new PcapError('truncated', at, what, block);
       warnings.push({
         packet: packets.length,
