@@ -4,8 +4,11 @@
 #   tcpdump -i lo (pcap, microseconds), tcpdump -i lo --time-stamp-precision=nano (pcap, nanoseconds),
 #   dumpcap -i lo (pcapng), tcpdump -i any (Linux cooked SLL2), tcpdump -i any -y LINUX_SLL (SLL),
 # then editcap --inject-secrets tls,<keylog> for a pcapng carrying its key log in a Decryption Secrets Block.
-# One TLS 1.2 session (what the engine decrypts today) and one TLS 1.3 session. Needs root (capturing on lo).
-# Usage: sudo scripts/record-pcaps.sh    (writes fixtures/pcap/*; the certificate is new each run)
+# One TLS 1.2 session (what the engine decrypts today) and one TLS 1.3 session. And `psql` with sslmode=require
+# against a throw-away PostgreSQL 15 (SSLRequest, 'S', then TLS), captured by tcpdump -i lo without keys
+# (libpq 15 writes no key log). Needs root (capturing on lo; PostgreSQL runs as the postgres user).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql]   (default: all; writes fixtures/pcap/*; the
+# certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="$here/fixtures/pcap"
@@ -49,7 +52,40 @@ record() { # record NAME PORT VERSION-FLAG
   cp "$work/$name.keys.log" "$out/$name.keys.log"
 }
 
-record tls12 44312 -tls1_2
-record tls13 44313 -tls1_3
+record_psql() { # record_psql PORT
+  local port="$1" pgbin
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  mkdir -p "$work/pg"
+  cp "$work/cert.pem" "$work/pg/server.crt"
+  cp "$work/key.pem" "$work/pg/server.key"
+  chmod 755 "$work"
+  chmod 600 "$work/pg/server.key"
+  chown -R postgres: "$work/pg"
+  runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$work/pg/data" >/dev/null
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work/pg -c ssl=on -c ssl_cert_file=$work/pg/server.crt -c ssl_key_file=$work/pg/server.key" \
+    start >/dev/null
+  tcpdump -i lo -U -w "$work/psql-require-lo.pcap" "tcp port $port" 2>/dev/null &
+  local cap=$!
+  pids+=("$cap")
+  sleep 2
+  psql "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require" -Atc 'select 1' >/dev/null
+  sleep 1
+  kill -INT "$cap" 2>/dev/null || true
+  wait "$cap" 2>/dev/null || true
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null
+  cp "$work/psql-require-lo.pcap" "$out/"
+}
+
+sessions=("$@")
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql)
+for s in "${sessions[@]}"; do
+  case "$s" in
+    tls12) record tls12 44312 -tls1_2 ;;
+    tls13) record tls13 44313 -tls1_3 ;;
+    psql) record_psql 44314 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql)" >&2; exit 2 ;;
+  esac
+done
 chmod 644 "$out"/*
 ls -l "$out"

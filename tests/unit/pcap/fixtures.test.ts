@@ -90,3 +90,29 @@ describe('The Illustrated TLS 1.2 capture (null/loopback link type, IPv6)', () =
     expect(server.subarray(0, caps('serverhello').length)).toEqual(caps('serverhello'));
   });
 });
+
+describe('psql sslmode=require against PostgreSQL 15, captured by tcpdump (no key log)', () => {
+  it("is found as postgres-ssl: the 8-byte SSLRequest, the server's 'S', then the ClientHello at offset 8", () => {
+    const opened = openCapture(fixture('psql-require-lo.pcap'));
+    expect(opened.warnings).toEqual([]);
+    expect(opened.connections).toHaveLength(1);
+    const c = opened.connections[0] as TcpConnection;
+    // libpq sends no SNI for an IP address host.
+    expect(c).toMatchObject({
+      kind: 'postgres-ssl',
+      clientBy: 'syn',
+      server: { address: '127.0.0.1', port: 44314 },
+      gaps: [],
+    });
+    expect(c.sni).toBeUndefined();
+    expect(c.chunks.slice(0, 3).map((k) => [k.from, k.offset, k.bytes.length])).toEqual([
+      ['client', 0, 8],
+      ['server', 0, 1],
+      ['client', 8, c.chunks[2]?.bytes.length],
+    ]);
+    expect([...(c.chunks[0]?.bytes ?? [])]).toEqual([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    expect(c.chunks[1]?.bytes[0]).toBe(0x53);
+    expect(c.chunks[2]?.bytes.subarray(0, 2)).toEqual(Uint8Array.of(0x16, 0x03));
+    expect(c.chunks[2]?.bytes[5]).toBe(1);
+  });
+});
