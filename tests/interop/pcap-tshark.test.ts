@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture, writeConnectionPcapng, type TcpConnection } from '../../src/lib/pcap/index.ts';
-import { requireProgram } from './support/programs.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
 
 const tshark = requireProgram('tshark');
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-'));

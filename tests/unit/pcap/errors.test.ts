@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/bytes/index.ts';
 import { isPcapError, MAX_WARNINGS, openCapture, PcapError } from '../../../src/lib/pcap/index.ts';
-import { checkBounded } from '../support/property.ts';
+import { checkBounded } from '../../kit/pure/property.ts';
 import { chunk, conversation, idb, pcapFile, pcapngBlock, shb } from './build.ts';
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(`fixtures/pcap/${name}`));
