@@ -168,14 +168,13 @@ function serverConfigStep(
 }
 
 /**
- * The pg_hba lines the server applies, recording the `server-config` step first when a preset decides them. A file
- * the server cannot load leaves no lines (nothing listens: `serverListen`); explainConnection states why.
+ * Records the `server-config` step when a preset decides the pg_hba lines the server applies (`hba`, computed
+ * once by explainConnection). A file the server cannot load leaves no lines (nothing listens: `serverListen`);
+ * explainConnection states why.
  */
-export function serverHba(server: ServerSpec, log: StepLog): EffectiveHba {
-  const hba = effectiveHba(server);
+export function logServerConfig(server: ServerSpec, hba: EffectiveHba, log: StepLog): void {
   const step = hba.ok ? serverConfigStep(server, hba.lines) : null;
   if (step) log.push(0, 'server-config', 'info', step.detail, step.rule);
-  return hba;
 }
 
 /**
