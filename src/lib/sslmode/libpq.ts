@@ -8,7 +8,7 @@
  */
 
 import { parseConninfo } from './conninfo.ts';
-import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
+import { isIpLiteral, libpqHostnameCheck, resolveName } from './hostname.ts';
 import { DEFAULT_LIBPQ_VERSION, isOneOf, LIBPQ_VERSIONS, SSLMODES, type SslMode } from './names.ts';
 import { connectedOutcome, failedOutcome, type OutcomeBase } from './outcome.ts';
 import {
@@ -415,8 +415,7 @@ function hostAddresses(run: LibpqRun, h: HostEntry): readonly string[] {
   }
   if (h.hostaddr !== undefined) return [h.hostaddr];
   if (isIpLiteral(h.host!)) return [h.host!];
-  const table = { localhost: ['127.0.0.1'], ...(run.s.resolve ?? {}) } as Record<string, readonly string[]>;
-  const found = table[h.host!];
+  const found = resolveName(run.s.resolve, h.host!);
   if (!found || found.length === 0) {
     lines.push(`could not translate host name "${h.host}" to address: Name or service not known`);
     log.push(run.attempt, 'tcp', 'fail', `Host name "${h.host}" does not resolve.`, 'libpq.host.resolve');

@@ -19,7 +19,7 @@ import {
   type ClientCertJudgement,
   type PeerCertificate,
 } from './clientcert.ts';
-import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
+import { isIpLiteral, nodeCheckServerIdentity, resolveName } from './hostname.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
 import {
   connectedOutcome,
@@ -292,9 +292,7 @@ async function connect(run: NodeRun): Promise<ConnectionOutcome | Failure> {
 /** The host resolved, then the first of its addresses the server listens on. */
 function tcpConnect(run: NodeRun, listen: readonly string[]): string | Failure {
   const { cfg, log, s } = run;
-  const addresses = isIpLiteral(cfg.host)
-    ? [cfg.host]
-    : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[cfg.host];
+  const addresses = isIpLiteral(cfg.host) ? [cfg.host] : resolveName(s.resolve, cfg.host);
   if (!addresses || addresses.length === 0)
     return failure(`getaddrinfo ENOTFOUND ${cfg.host}`, 'Check the host name.');
   const address = addresses.find(

@@ -3,8 +3,7 @@
  * SSLRequest answer, TLS (version, chain, host name), the StartupMessage, and the table's fallback rule.
  */
 
-import { libpqHostnameCheck, isIpLiteral } from '../hostname.ts';
-import type { SslMode } from '../names.ts';
+import { libpqHostnameCheck, isIpLiteral, resolveName } from '../hostname.ts';
 import {
   connectedOutcome,
   failedOutcome,
@@ -70,7 +69,7 @@ export async function explainRuleTableDriver(
     log.push(0, 'parse', 'fail', cfg.error, 'libpq.options.parse');
     return failedOutcome(base, log, 'unknown', { error: cfg.error, fix: 'Fix the connection string.' });
   }
-  const mode = table.modes[cfg.sslmode as SslMode]!;
+  const mode = table.modes[cfg.sslmode];
   log.push(
     0,
     'parse',
@@ -96,11 +95,7 @@ async function connect(run: DriverRun): Promise<ConnectionOutcome | Failure> {
   if (rootMissing) return rootMissing;
   logServerConfig(s.server, run.hba, run.log);
   const listen = serverListen(s.server, run.hba);
-  const address = isIpLiteral(cfg.host)
-    ? cfg.host
-    : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[
-        cfg.host
-      ]?.[0];
+  const address = isIpLiteral(cfg.host) ? cfg.host : resolveName(s.resolve, cfg.host)?.[0];
   if (!address || !listen.includes(address))
     return failure(`connection refused (${cfg.host}:${cfg.port})`, 'Check host and port.');
   return attempts(run, address, listen);

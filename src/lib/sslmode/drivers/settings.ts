@@ -7,10 +7,10 @@
 import { parseKeyValue } from '../conninfo.ts';
 import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from '../go-url.ts';
 import { ipBytes } from '../hba.ts';
-import { isOneOf, SSLMODES } from '../names.ts';
+import { isOneOf, SSLMODES, type SslMode } from '../names.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from '../py-url.ts';
 import type { Scenario } from '../types.ts';
-import { DRIVER_RULES, type RuleTableDriver } from './rules.ts';
+import type { RuleTableDriver } from './rules.ts';
 
 export interface DriverSettings {
   host: string;
@@ -18,7 +18,7 @@ export interface DriverSettings {
   user: string;
   database: string;
   password: string | undefined;
-  sslmode: string;
+  sslmode: SslMode;
   sslrootcert: string | undefined;
 }
 
@@ -39,7 +39,7 @@ export function parseDriverSettings(
     const ssl = q.get('ssl');
     // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer.
     if (sslmode === null) sslmode = ssl !== null && (ssl === '' || ssl === 'true') ? 'verify-full' : 'prefer';
-    if (!(sslmode in DRIVER_RULES.pgjdbc.modes)) return { error: `Invalid sslmode value: ${sslmode}` };
+    if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${sslmode}` };
     const user = q.get('user') ?? fallbackUser;
     return {
       host: m[1] || 'localhost',
@@ -59,14 +59,9 @@ export function parseDriverSettings(
       kv.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ''), part.slice(eq + 1).trim());
     }
     const modeText = kv.get('sslmode') ?? 'Prefer';
-    const sslmode = {
-      disable: 'disable',
-      allow: 'allow',
-      prefer: 'prefer',
-      require: 'require',
-      verifyca: 'verify-ca',
-      verifyfull: 'verify-full',
-    }[modeText.toLowerCase().replace(/[-_]/g, '')];
+    // SslMode's members (Disable ... VerifyFull), matched ignoring case, '-' and '_'.
+    const wanted = modeText.toLowerCase().replace(/[-_]/g, '');
+    const sslmode = SSLMODES.find((m) => m.replace('-', '') === wanted);
     if (!sslmode) return { error: `Requested value '${modeText}' was not found.` };
     const user = kv.get('username') ?? kv.get('userid') ?? kv.get('user') ?? fallbackUser;
     return {
@@ -104,7 +99,7 @@ export function parseDriverSettings(
   let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
   if (sslrootcert === 'system') sslmode = 'verify-full';
-  if (!(sslmode in DRIVER_RULES.pgx.modes)) {
+  if (!isOneOf(SSLMODES, sslmode)) {
     return {
       error: `cannot parse \`${redactPgxPassword(text)}\`: failed to configure TLS (sslmode is invalid)`,
     };
