@@ -6,12 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { DRIVERS, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { ConnectionOutcome, Driver, Scenario } from '../../../src/lib/sslmode/types.ts';
 import { conninfoSoup } from '../support/conninfo-soup.ts';
 import { checkBounded } from '../support/property.ts';
 
-const DRIVERS: readonly Driver[] = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'];
 const soup = conninfoSoup(12, ['', 'postgres://', 'postgresql://', 'jdbc:postgresql://', 'Host=', 'host=']);
 
 const scenario = (driver: Driver, conninfo: string): Scenario => ({
