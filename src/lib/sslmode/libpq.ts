@@ -314,6 +314,10 @@ const STOP: AttemptEnd = { kind: 'stop' };
 /** How the SSL part of an attempt ended: 'secure' and 'plaintext' go on to the StartupMessage. */
 type SslEnd = 'secure' | 'plaintext' | 'retry' | 'stop';
 
+/**
+ * libpq's outcome: the options, then each host's addresses in order, each with the attempts its sslmode makes.
+ * `hba` is the server's pg_hba.conf as explainConnection read it.
+ */
 export async function explainLibpq(s: Scenario, now: Date, hba: EffectiveHba): Promise<ConnectionOutcome> {
   const log = new StepLog();
   const major = libpqMajor(s.client.version);

@@ -225,6 +225,7 @@ interface NodeTls {
 
 const PLAINTEXT: NodeTls = { protocol: undefined, peer: null, chainVerified: false, hostVerified: false };
 
+/** node-postgres's outcome: the URL's TLS options, then its one attempt. `hba` as explainConnection read it. */
 export async function explainNodePostgres(
   s: Scenario,
   now: Date,

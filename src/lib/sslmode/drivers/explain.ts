@@ -50,6 +50,7 @@ interface Secured {
   readonly hostOk: boolean;
 }
 
+/** A rule-table driver's outcome: its settings and mode row, then the row's attempts. `hba` as explainConnection read it. */
 export async function explainRuleTableDriver(
   s: Scenario,
   now: Date,
