@@ -60,8 +60,8 @@ export const DRIVERS: readonly { id: Driver; label: string; short: string }[] = 
   ...DRIVER_LABELS[id],
 }));
 
-/** The engine's sslmode list, for the lab's views. */
-export { SSLMODES };
+/** The engine's sslmode and libpq version lists, for the lab's views. */
+export { LIBPQ_VERSIONS, SSLMODES };
 
 export const SERVER_CERTS = {
   good: { label: 'Issued by Root A for db.example.test, 127.0.0.1', pem: SAMPLE_LEAF_GOOD },
