@@ -1,6 +1,6 @@
 /**
  * Chain Lab responsiveness in a real browser (Debian Chromium through playwright-core), with a bundle of 1,000
- * generated certificates (ECDSA P-256, tests/e2e/support/bulk-certificates.ts) brought in as a user does:
+ * generated certificates (ECDSA P-256, tests/kit/pure/bulk-certificates.ts) brought in as a user does:
  *  - chosen through the file input (Chromium reads the file from disk), default trust;
  *  - the same with custom trust, where the page also lists the pool to tick from (its largest DOM);
  *  - pasted with Ctrl+V into the paste box from the system clipboard.
@@ -29,9 +29,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, openWatchedPage } from '../tests/e2e/support/browser.ts';
-import { serveStatic } from '../tests/e2e/support/static-server.ts';
-import { generateBulkPem } from '../tests/e2e/support/bulk-certificates.ts';
+import { launchBrowser, openWatchedPage } from '../tests/kit/programs/browser.ts';
+import { serveStatic } from '../tests/kit/programs/static-server.ts';
+import { generateBulkPem } from '../tests/kit/pure/bulk-certificates.ts';
 import type { BenchResult } from './run.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

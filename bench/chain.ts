@@ -18,7 +18,7 @@ import * as pkijs from 'pkijs';
 import * as asn1js from 'asn1js';
 import { analyzeChain } from '../src/lib/pki/index.ts';
 import { getTrustStore } from '../src/lib/pki/trust-stores/index.ts';
-import { analyze, generate, T0, type Edge } from '../tests/unit/pki/paths/trust-graph.ts';
+import { analyze, generate, T0, type Edge } from '../tests/kit/pure/trust-graph.ts';
 import { median } from './_median.ts';
 
 const AZ = fileURLToPath(new URL('../fixtures/public-ca/azure/', import.meta.url));

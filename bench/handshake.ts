@@ -8,8 +8,8 @@
 import tls from 'node:tls';
 import { runHandshake } from '../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
-import { memoryDuplexPair } from '../tests/interop/support/memory-duplex.ts';
-import { testPki } from '../tests/interop/support/pki.ts';
+import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
+import { testPki } from '../tests/kit/pure/pki.ts';
 
 const N = 10;
 

@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { explainConnection, type Scenario } from '../src/lib/sslmode/index.ts';
-import { findPostgres, PgOracleServer } from '../tests/oracle/support/postgres.ts';
-import { makeOraclePki } from '../tests/oracle/support/postgres-pki.ts';
+import { findPostgres, PgOracleServer } from '../tests/kit/programs/postgres-oracle.ts';
+import { makeOraclePki } from '../tests/kit/pure/postgres-pki.ts';
 
 const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 const DRIVERS = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'] as const;

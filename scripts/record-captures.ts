@@ -6,11 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { testPki } from '../tests/interop/support/pki.ts';
-import { startPostgres } from '../tests/interop/support/postgres.ts';
-import { startSServer, tempFiles } from '../tests/interop/support/openssl-cli.ts';
-import { runCli } from '../tests/interop/support/run-cli.ts';
-import { postgresCaptureArgs, sServerCaptureArgs } from '../tests/interop/support/captures.ts';
+import { testPki } from '../tests/kit/pure/pki.ts';
+import { startPostgres } from '../tests/kit/programs/postgres-cli.ts';
+import { startSServer, tempFiles } from '../tests/kit/programs/openssl-cli.ts';
+import { runCli } from '../tests/kit/programs/run-cli.ts';
+import { postgresCaptureArgs, sServerCaptureArgs } from '../tests/kit/pure/captures.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/captures/', import.meta.url));
 const pki = await testPki();

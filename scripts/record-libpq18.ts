@@ -5,12 +5,12 @@
  *
  * Makes .tmp/libpq18-venv (python3 -m venv) and pip-installs scripts/libpq18/requirements.txt there (psycopg's
  * binary wheel: libpq 18 with its own OpenSSL), starts a throw-away PostgreSQL as the oracle does
- * (tests/oracle/support/postgres.ts) and runs each cell of tests/oracle/support/libpq18-cells.ts through
+ * (tests/kit/programs/postgres-oracle.ts) and runs each cell of tests/kit/pure/libpq18-cells.ts through
  * scripts/libpq18/psql-shim.py. Re-record when tests/oracle/sslmode-libpq18.test.ts reports the fixture stale.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FIXTURE, recordLibpq18 } from '../tests/oracle/support/libpq18.ts';
+import { FIXTURE, recordLibpq18 } from '../tests/kit/programs/libpq18.ts';
 
 const fixture = await recordLibpq18();
 mkdirSync(dirname(FIXTURE), { recursive: true });

@@ -21,6 +21,7 @@ import {
   eventLogToJson,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
+import { decodeOwnBytes } from '../lib/bytes/index.ts';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -186,7 +187,7 @@ export async function handshake(o: Options): Promise<Result> {
         from: 'client',
         label: 'SSLRequest',
         bytes: request,
-        spans: decodeSslRequest(request).spans,
+        spans: decodeOwnBytes(request, decodeSslRequest).spans,
         inTunnel: false,
       });
       socket.write(request);
@@ -259,7 +260,7 @@ export async function handshake(o: Options): Promise<Result> {
           from: 'client',
           label: 'StartupMessage',
           bytes: startup,
-          spans: decodeStartupMessage(startup).spans,
+          spans: decodeOwnBytes(startup, decodeStartupMessage).spans,
           inTunnel: true,
           ...(sent ? { carriedIn: [sent.id] } : {}),
         },

@@ -12,8 +12,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainOf, name, T0 } from '../unit/pki/paths/raw-certs.ts';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
 
 const app = useBuiltApp();
 const AZURE = 'fixtures/public-ca/azure';

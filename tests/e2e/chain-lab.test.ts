@@ -4,8 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOZILLA_META } from '../../src/lib/pki/trust-stores/mozilla.meta.ts';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
 
 const app = useBuiltApp();
 
@@ -181,7 +186,7 @@ describe('Chain Lab with a large bundle', () => {
   // 1,000 distinct self-signed certificates, made here (ECDSA P-256, one key), once for both tests.
   let bulk: Promise<string> | undefined;
   const bulkPem = () =>
-    (bulk ??= import('./support/bulk-certificates').then(({ generateBulkPem }) => generateBulkPem(1000)));
+    (bulk ??= import('../kit/pure/bulk-certificates').then(({ generateBulkPem }) => generateBulkPem(1000)));
 
   it('parses a 1,000-certificate bundle in the worker, sends the page only what it draws, and still answers input', async () => {
     const pem = await bulkPem();

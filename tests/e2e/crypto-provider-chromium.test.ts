@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser } from '../kit/programs/browser.ts';
 import {
   SIGNATURE_SCHEMES,
   cipherSuite,
@@ -26,7 +26,7 @@ import {
   openRecord,
   toHex,
 } from '../../src/lib/tls12/crypto/index.ts';
-import type { SmokeInput } from './support/crypto-provider-smoke-entry.ts';
+import type { SmokeInput } from './crypto-provider-smoke-entry.ts';
 import { cap, values } from '../unit/tls12/crypto/illustrated-fixture.ts';
 
 const provider = createCryptoProvider();
@@ -47,7 +47,7 @@ describe('the crypto provider in Chromium', () => {
 
   beforeAll(async () => {
     const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./support/crypto-provider-smoke-entry.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL('./crypto-provider-smoke-entry.ts', import.meta.url))],
       bundle: true,
       format: 'iife',
       globalName: 'CryptoSmoke',

@@ -3,8 +3,13 @@ import type { Page } from 'playwright-core';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
 import { faultPresets } from '../../src/content/handshake/faults';
 
 const app = useBuiltApp();

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
 import { lessons } from '../../src/content/lessons/index';
 
 const app = useBuiltApp();

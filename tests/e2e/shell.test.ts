@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
 import { labs } from '../../src/content/site';
 
 const app = useBuiltApp();

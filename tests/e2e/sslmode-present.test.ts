@@ -5,8 +5,13 @@
  * as colour; axe in light and dark.
  */
 import { describe, expect, it } from 'vitest';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, screenshot, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
 
 const app = useBuiltApp();
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBuiltApp } from './support/app';
-import { describeViolations, openWatchedPage, seriousAxeViolations } from './support/browser';
+import { useBuiltApp } from '../kit/programs/app';
+import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
 import { lessons } from '../../src/content/lessons/index';
 import { PRESET_HBA } from '../../src/lib/sslmode/index';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
 
 const AZ = fileURLToPath(new URL('../../fixtures/public-ca/azure/', import.meta.url));
 const LEAF = `${AZ}leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem`;

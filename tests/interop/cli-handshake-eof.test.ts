@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cap } from '../unit/tls12/wire/fixtures.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
 
 interface HalfServer {
   port: number;

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
-import { startSServer, tempFiles, type SServer } from './support/openssl-cli.ts';
-import { testPki, type TestPki } from './support/pki.ts';
-import { runCli } from './support/run-cli.ts';
+import { startSServer, tempFiles, type SServer } from '../kit/programs/openssl-cli.ts';
+import { testPki, type TestPki } from '../kit/pure/pki.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
 
 let pki: TestPki;
 let files: Record<string, string>;

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
-import { tempFiles } from './support/openssl-cli.ts';
-import { testPki } from './support/pki.ts';
-import { startPostgres, type Postgres } from './support/postgres.ts';
-import { runCli } from './support/run-cli.ts';
+import { tempFiles } from '../kit/programs/openssl-cli.ts';
+import { testPki } from '../kit/pure/pki.ts';
+import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
 
 let pg: Postgres;
 let ca: string;

@@ -12,10 +12,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineSocket } from '../../src/cli/engine-socket.ts';
 import { type AlertEntry, type CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
-import { openSslToOurServer, ourClientToOpenSsl } from './support/node-peers.ts';
-import { connectOurs, sClientAgainstOurServer, startSServer, tempFiles } from './support/openssl-cli.ts';
-import { requireProgram } from './support/programs.ts';
-import { testPki, type TestPki } from './support/pki.ts';
+import { openSslToOurServer, ourClientToOpenSsl } from '../kit/programs/node-peers.ts';
+import {
+  connectOurs,
+  sClientAgainstOurServer,
+  startSServer,
+  tempFiles,
+} from '../kit/programs/openssl-cli.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
+import { testPki, type TestPki } from '../kit/pure/pki.ts';
 
 let pki: TestPki;
 let verifier: CertificateVerifier;

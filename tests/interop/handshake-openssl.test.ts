@@ -7,15 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
 import { type CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
-import { ECDSA_SUITES, OPENSSL_GROUP, OPENSSL_SUITE } from './support/openssl-names.ts';
+import { ECDSA_SUITES, OPENSSL_GROUP, OPENSSL_SUITE } from '../kit/pure/openssl-names.ts';
 import {
   hex,
   loggedMaster,
   openSslToOurServer,
   ourClientToOpenSsl,
   summaryOf,
-} from './support/node-peers.ts';
-import { testPki, type TestPki } from './support/pki.ts';
+} from '../kit/programs/node-peers.ts';
+import { testPki, type TestPki } from '../kit/pure/pki.ts';
 
 let pki: TestPki;
 let verifier: CertificateVerifier;

@@ -14,7 +14,7 @@ import {
   runHandshake,
   type SecretEntry,
 } from '../../src/lib/tls12/handshake/index.ts';
-import { tempFiles } from './support/openssl-cli.ts';
+import { tempFiles } from '../kit/programs/openssl-cli.ts';
 
 const keyPem = readFileSync('fixtures/demo-pki/server-rsa.key', 'utf8');
 const cert = pemToDer(readFileSync('fixtures/demo-pki/server-rsa.crt', 'utf8'), 'CERTIFICATE');

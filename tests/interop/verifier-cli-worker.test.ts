@@ -8,9 +8,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runLab } from '../../src/app/workers/tls-lab.ts';
 import type { LabScenario } from '../../src/app/model/handshake/scenario.ts';
 import { eventLogFromJson, type EventLogEntry } from '../../src/lib/tls12/handshake/index.ts';
-import { startSServer, tempFiles, type SServer } from './support/openssl-cli.ts';
-import { testPki, type Issued, type TestPki } from './support/pki.ts';
-import { runCli } from './support/run-cli.ts';
+import { startSServer, tempFiles, type SServer } from '../kit/programs/openssl-cli.ts';
+import { testPki, type Issued, type TestPki } from '../kit/pure/pki.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
 
 let pki: TestPki;
 let files: Record<string, string>;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
-import { requireProgram } from '../interop/support/programs.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
 
 const OPENSSL = requireProgram('openssl', ['/usr/bin/openssl']);
 const AZ = fileURLToPath(new URL('../../fixtures/public-ca/azure/', import.meta.url));

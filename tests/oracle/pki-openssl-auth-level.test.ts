@@ -18,8 +18,8 @@ import {
   x509,
   type Template,
   type TrustGraphDescription,
-} from '../unit/pki/paths/trust-graph.ts';
-import { opensslProfile, opensslVerify, scratch } from './support/openssl-verify.ts';
+} from '../kit/pure/trust-graph.ts';
+import { opensslProfile, opensslVerify, scratch } from '../kit/programs/openssl-verify.ts';
 
 const work = scratch();
 let agreed = 0;

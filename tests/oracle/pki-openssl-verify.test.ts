@@ -16,8 +16,8 @@ import {
   x509,
   type Template,
   type TrustGraphDescription,
-} from '../unit/pki/paths/trust-graph.ts';
-import { opensslProfile, opensslVerify, scratch, type Outcome } from './support/openssl-verify.ts';
+} from '../kit/pure/trust-graph.ts';
+import { opensslProfile, opensslVerify, scratch, type Outcome } from '../kit/programs/openssl-verify.ts';
 
 const work = scratch();
 afterAll(work.dispose);

@@ -1,5 +1,5 @@
 /**
- * Oracle: generated pg_hba.conf files (tests/unit/support/hba-soup.ts) against the real PostgreSQL's own reading of
+ * Oracle: generated pg_hba.conf files (tests/kit/pure/hba-soup.ts) against the real PostgreSQL's own reading of
  * them. For each file, the running server's pg_hba_file_rules view (which re-reads the file from disk on every
  * query, without loading it) must show exactly the lines parseHba() accepts and, line by line, the same error text.
  * A smaller set of files is then started for real on a second cluster: the server starts exactly when parseHba()
@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHba } from '../../src/lib/sslmode/hba.ts';
-import { hbaSoup } from '../unit/support/hba-soup.ts';
-import { PgOracleServer, findPostgres } from './support/postgres.ts';
+import { hbaSoup } from '../kit/pure/hba-soup.ts';
+import { PgOracleServer, findPostgres } from '../kit/programs/postgres-oracle.ts';
 
 const FILES = 300;
 const STARTS = 24;

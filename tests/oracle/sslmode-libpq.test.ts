@@ -23,8 +23,13 @@ import { lookup } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSLMODES, explainConnection } from '../../src/lib/sslmode/index.ts';
 import type { Scenario, ServerSpec } from '../../src/lib/sslmode/types.ts';
-import { makeOraclePki, type OraclePki } from './support/postgres-pki.ts';
-import { PgOracleServer, findPostgres, type PsqlResult, type ServerTls } from './support/postgres.ts';
+import { makeOraclePki, type OraclePki } from '../kit/pure/postgres-pki.ts';
+import {
+  PgOracleServer,
+  findPostgres,
+  type PsqlResult,
+  type ServerTls,
+} from '../kit/programs/postgres-oracle.ts';
 
 const HBA = [
   'host all anyuser 127.0.0.1/32 trust',

@@ -1,7 +1,7 @@
 /**
  * Oracle: real libpq 18 (psycopg's binary wheel, with its own OpenSSL, in a virtual environment this test makes)
  * through scripts/libpq18/psql-shim.py against a throw-away PostgreSQL, every scenario of
- * support/libpq18-cells.ts: sslrootcert=system with the server's CA in and out of the system store,
+ * tests/kit/pure/libpq18-cells.ts: sslrootcert=system with the server's CA in and out of the system store,
  * sslnegotiation=direct against this (pre-17) server and its "weak sslmode" check, sslcertmode, require_auth,
  * sslkeylogfile, the ssl_min/max_protocol_version wording and ranges, the root-file hint, and the sslmode x root
  * file core.
@@ -15,8 +15,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineMismatches, normalized, type Libpq18Fixture } from './support/libpq18-cells.ts';
-import { FIXTURE, recordLibpq18 } from './support/libpq18.ts';
+import { engineMismatches, normalized, type Libpq18Fixture } from '../kit/pure/libpq18-cells.ts';
+import { FIXTURE, recordLibpq18 } from '../kit/programs/libpq18.ts';
 
 let fresh: Libpq18Fixture;
 

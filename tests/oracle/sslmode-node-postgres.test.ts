@@ -14,8 +14,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainConnection } from '../../src/lib/sslmode/index.ts';
 import type { ServerSpec } from '../../src/lib/sslmode/types.ts';
-import { makeOraclePki, type OraclePki } from './support/postgres-pki.ts';
-import { PgOracleServer, type ServerTls } from './support/postgres.ts';
+import { makeOraclePki, type OraclePki } from '../kit/pure/postgres-pki.ts';
+import { PgOracleServer, type ServerTls } from '../kit/programs/postgres-oracle.ts';
 
 const HBA = [
   'host all anyuser 127.0.0.1/32 trust',

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'pg-connection-string';
 import { parsePgConnectionString } from '../../src/lib/sslmode/pg-connection-string.ts';
-import { conninfoSoup } from '../unit/support/conninfo-soup.ts';
-import { checkBounded } from '../unit/support/property.ts';
+import { conninfoSoup } from '../kit/pure/conninfo-soup.ts';
+import { checkBounded } from '../kit/pure/property.ts';
 
 const soup = conninfoSoup(10);
 

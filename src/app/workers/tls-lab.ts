@@ -16,6 +16,7 @@ import {
   type EventLog,
 } from '../../lib/tls12/index';
 import { pkiVerifier } from '../../lib/tls12/pki-verifier';
+import { decodeOwnBytes } from '../../lib/bytes/index';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -63,8 +64,12 @@ function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup:
   if (mode === 'sslrequest') {
     const request = encodeSslRequest();
     const answer = new Uint8Array([0x53]);
-    pre.push(pgEntry('client', 'SSLRequest', request, decodeSslRequest(request).spans, false));
-    pre.push(pgEntry('server', "Server answers 'S'", answer, decodeSslResponse(answer).spans, false));
+    pre.push(
+      pgEntry('client', 'SSLRequest', request, decodeOwnBytes(request, decodeSslRequest).spans, false),
+    );
+    pre.push(
+      pgEntry('server', "Server answers 'S'", answer, decodeOwnBytes(answer, decodeSslResponse).spans, false),
+    );
   }
   const firstData = (from: 'client' | 'server') =>
     run.eventLog.find((e): e is ApplicationDataEntry => e.kind === 'application_data' && e.from === from)?.id;
@@ -73,11 +78,18 @@ function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup:
   const tunnelled: EventLog = [];
   if (clientData)
     tunnelled.push(
-      pgEntry('client', 'StartupMessage', startup, decodeStartupMessage(startup).spans, true, clientData),
+      pgEntry(
+        'client',
+        'StartupMessage',
+        startup,
+        decodeOwnBytes(startup, decodeStartupMessage).spans,
+        true,
+        clientData,
+      ),
     );
   if (serverData)
     for (const bytes of new BackendMessageSplitter().push(AUTH_OK_READY)) {
-      const { message, spans } = decodeBackendMessage(bytes);
+      const { message, spans } = decodeOwnBytes(bytes, decodeBackendMessage);
       tunnelled.push(pgEntry('server', describeBackendMessage(message), bytes, spans, true, serverData));
     }
   return { ...run, eventLog: placeInTunnel([...pre, ...run.eventLog, ...tunnelled]) };

@@ -20,6 +20,7 @@ export {
   type VectorOptions,
 } from './reader.ts';
 export {
+  decodeOwnBytes,
   leafSpans,
   normaliseFieldId,
   shiftSpans,

@@ -62,6 +62,21 @@ export class SpanRecorder {
   }
 }
 
+/**
+ * The single source of spans for bytes we build ourselves. Encoders write plain bytes (`Writer` records no
+ * spans); a message this project sends, or makes up for a simulated peer (the lab's PostgreSQL answers), is
+ * annotated by reading its bytes back with the same decoder that reads a peer's message. So each field is
+ * named in one place, the decoder; our bytes and a peer's get the same field ids; and an encoder that writes
+ * what its decoder cannot read fails at once. Every caller that wants the spans of bytes it built (the TLS
+ * engine's records and handshake messages, the PostgreSQL framing in the lab and the CLI) goes through here.
+ */
+export function decodeOwnBytes<Decoded extends { spans: Span[] }>(
+  bytes: Uint8Array,
+  decode: (bytes: Uint8Array) => Decoded,
+): Decoded {
+  return decode(bytes);
+}
+
 /** `client_hello.cipher_suites[3]` -> `client_hello.cipher_suites[]`. */
 export function normaliseFieldId(id: string): string {
   return id.replace(/\[\d+\]/g, '[]');

@@ -11,10 +11,6 @@ import { label, makeReason } from './paths/reasons.ts';
 import { checkRevocation, type VerifyCrl } from './paths/revocation.ts';
 import { ComparisonBudget } from './paths/name-constraints.ts';
 
-const noCrlVerifier: VerifyCrl = async () => ({
-  ok: false,
-  reason: 'no CRL signature verifier was supplied',
-});
 import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
 import { PROFILE_NAMES, type ProfileName, type ProfileVerdict, type ProfileInput } from './profiles/types.ts';
 import { rfc5280 } from './profiles/rfc5280.ts';
@@ -22,14 +18,14 @@ import { openssl } from './profiles/openssl.ts';
 import { go } from './profiles/go.ts';
 import { webpki } from './profiles/webpki.ts';
 
-export interface AnalyzeViewsInput {
-  /** As the peer sent them, leaf first. */
-  readonly served: readonly CertView[];
-  readonly anchors: readonly CertView[];
+const noCrlVerifier: VerifyCrl = async () => ({
+  ok: false,
+  reason: 'no CRL signature verifier was supplied',
+});
+
+/** What is judged, as the profiles get it (they get the issuer graph built here too), and how. */
+export interface AnalyzeViewsInput extends Pick<ProfileInput, 'served' | 'anchors' | 'time' | 'hostname'> {
   readonly verify: VerifySignature;
-  /** Milliseconds since the epoch (the clock is injected: no default here). */
-  readonly time: number;
-  readonly hostname?: string;
   readonly purpose?: Purpose;
   readonly profile?: ProfileName;
   /** Also run every other profile and return their verdicts (`profiles`); otherwise only `profile` runs. */
@@ -73,63 +69,8 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
   let built: Awaited<ReturnType<typeof buildPaths>> | null = null;
   if (leaf) {
     built = await buildPaths(leaf, graph, { ...input.budget, maxChainDepth });
-    for (const certs of built.paths) {
-      const reasons = validatePath(certs, {
-        time: input.time,
-        purpose,
-        ...(input.hostname ? { hostname: input.hostname } : {}),
-        ...(input.policy ? { policy: input.policy } : {}),
-        budget,
-      });
-      if (input.crls) {
-        for (let d = 0; d + 1 < certs.length; d++) {
-          const others = [...input.served, ...input.anchors].filter((c) => !certs.includes(c));
-          const rev = await checkRevocation(
-            certs[d] as CertView,
-            d,
-            certs,
-            others,
-            input.crls,
-            input.time,
-            input.verifyCrl ?? noCrlVerifier,
-          );
-          reasons.push(...rev);
-        }
-      }
-      // Edges whose signature could not be checked (unsupported algorithm): the path's outcome is unknown.
-      for (let i = 0; i + 1 < certs.length; i++) {
-        const child = certs[i] as CertView;
-        const edge = graph.known(child, certs[i + 1] as CertView);
-        if (edge && !edge.ok && edge.unsupported) {
-          notSupported.add('signature-algorithm');
-          reasons.unshift(
-            makeReason(
-              'not-supported-signature-algorithm',
-              child,
-              i,
-              'RFC 5280 §6.1.3 (a)(1)',
-              `not supported: the signature on ${label(child)} could not be checked (${edge.reason})`,
-              'unsupported',
-            ),
-          );
-        }
-      }
-      for (const r of reasons)
-        if (r.code === 'not-supported-policy-processing') notSupported.add('policy-processing');
-      const unsupported = reasons.some((r) => r.severity === 'unsupported');
-      const valid = isValidPath(reasons);
-      paths.push({
-        certificates: certs.map((c) => c.id),
-        display: pathDisplay(certs),
-        valid,
-        status: valid
-          ? 'valid'
-          : unsupported && reasons.every((r) => r.severity !== 'error')
-            ? 'unsupported'
-            : 'invalid',
-        reasons,
-      });
-    }
+    for (const certs of built.paths)
+      paths.push(await analyzePath(certs, input, graph, { purpose, budget, notSupported }));
   }
 
   const noPath = leaf && built ? explainNoPath(leaf, built.deadEnds, graph) : null;
@@ -197,6 +138,71 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
     problems: input.problems ?? [],
     time: new Date(input.time).toISOString(),
     signatureChecks: built?.signatureChecks ?? 0,
+  };
+}
+
+/** One built path: RFC 5280 validation, revocation when CRLs are given, and signatures we could not check. */
+async function analyzePath(
+  certs: readonly CertView[],
+  input: AnalyzeViewsInput,
+  graph: IssuerGraph,
+  run: { purpose: Purpose; budget: ComparisonBudget; notSupported: Set<string> },
+): Promise<AnalyzedPath> {
+  const { notSupported } = run;
+  const reasons = validatePath(certs, {
+    time: input.time,
+    purpose: run.purpose,
+    ...(input.hostname ? { hostname: input.hostname } : {}),
+    ...(input.policy ? { policy: input.policy } : {}),
+    budget: run.budget,
+  });
+  if (input.crls) {
+    for (let d = 0; d + 1 < certs.length; d++) {
+      const others = [...input.served, ...input.anchors].filter((c) => !certs.includes(c));
+      const rev = await checkRevocation(
+        certs[d] as CertView,
+        d,
+        certs,
+        others,
+        input.crls,
+        input.time,
+        input.verifyCrl ?? noCrlVerifier,
+      );
+      reasons.push(...rev);
+    }
+  }
+  // Edges whose signature could not be checked (unsupported algorithm): the path's outcome is unknown.
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const child = certs[i] as CertView;
+    const edge = graph.known(child, certs[i + 1] as CertView);
+    if (edge && !edge.ok && edge.unsupported) {
+      notSupported.add('signature-algorithm');
+      reasons.unshift(
+        makeReason(
+          'not-supported-signature-algorithm',
+          child,
+          i,
+          'RFC 5280 §6.1.3 (a)(1)',
+          `not supported: the signature on ${label(child)} could not be checked (${edge.reason})`,
+          'unsupported',
+        ),
+      );
+    }
+  }
+  for (const r of reasons)
+    if (r.code === 'not-supported-policy-processing') notSupported.add('policy-processing');
+  const unsupported = reasons.some((r) => r.severity === 'unsupported');
+  const valid = isValidPath(reasons);
+  return {
+    certificates: certs.map((c) => c.id),
+    display: pathDisplay(certs),
+    valid,
+    status: valid
+      ? 'valid'
+      : unsupported && reasons.every((r) => r.severity !== 'error')
+        ? 'unsupported'
+        : 'invalid',
+    reasons,
   };
 }
 

@@ -85,6 +85,12 @@ class ReportBuilder {
       this.problems.push({ where: `block ${this.blocks.length} (${kind}, ${where})`, message: problem });
   }
 
+  /** A block that yielded nothing: listed with its reason, and the reason reported under `problemWhere`. */
+  skipped(kind: string, where: string, problemWhere: string, why: string): void {
+    this.blocks.push({ kind, where, certificateIds: [], problem: why });
+    this.problem(problemWhere, why);
+  }
+
   problem(where: string, message: string): void {
     this.problems.push({ where, message });
   }
@@ -234,8 +240,7 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
     return;
   }
   if (!block.result.ok) {
-    r.blocks.push({ kind, where, certificateIds: [], problem: block.result.reason });
-    r.problem(blockName, block.result.reason);
+    r.skipped(kind, where, blockName, block.result.reason);
     return;
   }
   const der = block.result.der;
@@ -246,8 +251,7 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
       const first = readTlv(der, 0, der.length);
       handleCertificate(der.subarray(0, first.end), r, kind, where, blockName);
     } catch (err) {
-      r.blocks.push({ kind, where, certificateIds: [], problem: describeError(err) });
-      r.problem(blockName, describeError(err));
+      r.skipped(kind, where, blockName, describeError(err));
     }
     return;
   }
@@ -258,8 +262,7 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
   else if (PKCS12_LABELS.has(label)) expected = 'pkcs12';
   if (expected === undefined) {
     const why = `a ${kind} block is not a certificate, CRL, PKCS#7 or PKCS#12; it was skipped`;
-    r.blocks.push({ kind, where, certificateIds: [], problem: why });
-    r.problem(blockName, why);
+    r.skipped(kind, where, blockName, why);
     return;
   }
   await parseDerElementOrFail(der, r, kind, where, blockName, password, expected);
@@ -283,8 +286,7 @@ async function parseDerElementOrFail(
   } catch (err) {
     const why = describeError(err);
     if (isIndefinite(err) && (await handleIndefinite(der, why, r, kind, where, blockName, password))) return;
-    r.blocks.push({ kind, where, certificateIds: [], problem: why });
-    r.problem(blockName, why);
+    r.skipped(kind, where, blockName, why);
     return;
   }
   const actual = derKind(der, top);
@@ -328,14 +330,12 @@ async function dispatch(
       return;
     case 'public-key': {
       const why = 'a bare public key (SubjectPublicKeyInfo) is not a certificate; it was skipped';
-      r.blocks.push({ kind, where, certificateIds: [], problem: why });
-      r.problem(blockName, why);
+      r.skipped(kind, where, blockName, why);
       return;
     }
     case 'unknown': {
       const why = 'the DER element is not a certificate, CRL, PKCS#7, PKCS#12 or private key';
-      r.blocks.push({ kind, where, certificateIds: [], problem: why });
-      r.problem(blockName, why);
+      r.skipped(kind, where, blockName, why);
     }
   }
 }
@@ -359,8 +359,7 @@ function handleCertificate(
     view = decodeCertificate(der);
   } catch (err) {
     const why = `not a valid certificate: ${describeError(err)}`;
-    r.blocks.push({ kind, where, certificateIds: [], problem: why });
-    r.problem(blockName, why);
+    r.skipped(kind, where, blockName, why);
     return;
   }
   const added = r.addCertificate(view, blockName);
@@ -389,8 +388,7 @@ function handleCrl(der: Uint8Array, r: ReportBuilder, kind: string, where: strin
     );
   } catch (err) {
     const why = `not a valid CRL: ${describeError(err)}`;
-    r.blocks.push({ kind, where, certificateIds: [], problem: why });
-    r.problem(blockName, why);
+    r.skipped(kind, where, blockName, why);
   }
 }
 
@@ -407,8 +405,7 @@ function handlePkcs7(
     contents = readPkcs7(der, readTlv(der, 0, der.length));
   } catch (err) {
     const why = `not a valid PKCS#7 SignedData: ${describeError(err)}`;
-    r.blocks.push({ kind: k, where, certificateIds: [], problem: why });
-    r.problem(blockName, why);
+    r.skipped(k, where, blockName, why);
     return;
   }
   addPkcs7Contents(
@@ -514,8 +511,7 @@ async function handlePkcs12(
   const result = await readPkcs12(der, password);
   if (!result.ok) {
     if (result.needsPassword) r.needsPassword = true;
-    r.blocks.push({ kind: 'PKCS#12', where, certificateIds: [], problem: result.reason });
-    r.problem(blockName, result.reason);
+    r.skipped('PKCS#12', where, blockName, result.reason);
     return;
   }
   const ids: string[] = [];
@@ -565,8 +561,7 @@ async function parseDerStream(
         if (await handleIndefinite(bytes.subarray(p), describeError(err), r, 'DER', at, at, password)) return;
       }
       const where = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(p, bytes.length)}`;
-      r.blocks.push({ kind: 'DER', where, certificateIds: [], problem: reason });
-      r.problem(where, reason);
+      r.skipped('DER', where, where, reason);
       return;
     }
     const where = `${origin !== undefined ? `${origin}, ` : ''}${byteSpan(top.start, top.end)}`;
@@ -596,23 +591,7 @@ export async function verifyCertificateSignature(
   issuer: CertView,
   issuersOf?: IssuersOf,
 ): Promise<VerifyResult> {
-  let parts;
-  try {
-    parts = signedParts(child.der, 'certificate');
-  } catch (err) {
-    return {
-      ok: false,
-      reason: `the certificate could not be read for its signature: ${describeError(err)}`,
-    };
-  }
-  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
-  return result.ok
-    ? result
-    : { ok: false, reason: `${result.reason} (issuer candidate ${issuer.subject.rfc4514})` };
-}
-
-function inheritFrom(issuer: CertView, issuersOf: IssuersOf | undefined) {
-  return issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
+  return verifySignedBy(child.der, 'certificate', 'issuer candidate', issuer, issuersOf);
 }
 
 /** RFC 5280 §6.3.3 (f): is the CRL signed by `issuer`'s key? `issuersOf` as for verifyCertificateSignature. */
@@ -621,14 +600,26 @@ export async function verifyCrlSignature(
   issuer: CertView,
   issuersOf?: IssuersOf,
 ): Promise<VerifyResult> {
+  return verifySignedBy(crl.der, 'CRL', 'CRL issuer candidate', issuer, issuersOf);
+}
+
+/** A signed object (certificate or CRL) against `issuer`'s key; a failure names the candidate. */
+async function verifySignedBy(
+  der: Uint8Array,
+  what: 'certificate' | 'CRL',
+  candidate: string,
+  issuer: CertView,
+  issuersOf: IssuersOf | undefined,
+): Promise<VerifyResult> {
   let parts;
   try {
-    parts = signedParts(crl.der, 'CRL');
+    parts = signedParts(der, what);
   } catch (err) {
-    return { ok: false, reason: `the CRL could not be read for its signature: ${describeError(err)}` };
+    return { ok: false, reason: `the ${what} could not be read for its signature: ${describeError(err)}` };
   }
-  const result = await verifySigned(parts, issuer.publicKey, inheritFrom(issuer, issuersOf));
+  const inherit = issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
+  const result = await verifySigned(parts, issuer.publicKey, inherit);
   return result.ok
     ? result
-    : { ok: false, reason: `${result.reason} (CRL issuer candidate ${issuer.subject.rfc4514})` };
+    : { ok: false, reason: `${result.reason} (${candidate} ${issuer.subject.rfc4514})` };
 }

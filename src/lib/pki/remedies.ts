@@ -8,7 +8,7 @@
  * loaded, each with where it came from (a file name, "mozilla preset" …): the candidates are looked up there.
  */
 import type { CertView } from './types.ts';
-import type { ChainAnalysis } from './analyze-types.ts';
+import type { AnalyzedPath, ChainAnalysis } from './analyze-types.ts';
 import { commonNames } from './paths/names.ts';
 import { certRef, label, type CertRef } from './paths/reasons.ts';
 
@@ -66,26 +66,22 @@ function leafNames(leaf: CertView): string[] {
   return commonNames(leaf).map((n) => `CN=${n}`);
 }
 
-/** The remedies for the analysis's verdict (empty when the chosen profile accepts the chain). */
-export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[] = []): Remedy[] {
-  if (analysis.verdict.valid || !analysis.leaf) return [];
-  const byId = new Map<string, CertView>();
-  for (const c of [...analysis.certificates, ...analysis.anchors]) byId.set(c.id, c);
-  for (const p of pool) if (!byId.has(p.certificate.id)) byId.set(p.certificate.id, p.certificate);
-  const anchorIds = new Set(analysis.anchors.map((a) => a.id));
-  const sentIds = new Set(analysis.certificates.map((c) => c.id));
-  const out: Remedy[] = [];
-  const seen = new Set<string>();
-  const push = (key: string, r: Remedy) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(r);
-  };
+/**
+ * Certificates whose issuer was looked for and not found: the top of the profile's partial path, or (when no
+ * path is valid at all) the top of every dead end. A self-signed top that is not trusted is its own issuer.
+ */
+function missingIssuers(
+  analysis: ChainAnalysis,
+  pool: readonly PoolEntry[],
+  found: {
+    byId: ReadonlyMap<string, CertView>;
+    anchorIds: ReadonlySet<string>;
+    validPaths: readonly AnalyzedPath[];
+    push: (key: string, r: Remedy) => void;
+  },
+): void {
+  const { byId, anchorIds, validPaths, push } = found;
   const error = analysis.verdict.error;
-  const validPaths = analysis.paths.filter((p) => p.valid);
-
-  // Certificates whose issuer was looked for and not found: the top of the profile's partial path, or (when
-  // no path is valid at all) the top of every dead end. A self-signed top that is not trusted is its own issuer.
   const tops: CertView[] = [];
   const verdictTop = analysis.verdict.path?.at(-1);
   const top0 = verdictTop === undefined ? undefined : byId.get(verdictTop);
@@ -157,6 +153,27 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
       });
     }
   }
+}
+
+/** The remedies for the analysis's verdict (empty when the chosen profile accepts the chain). */
+export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[] = []): Remedy[] {
+  if (analysis.verdict.valid || !analysis.leaf) return [];
+  const byId = new Map<string, CertView>();
+  for (const c of [...analysis.certificates, ...analysis.anchors]) byId.set(c.id, c);
+  for (const p of pool) if (!byId.has(p.certificate.id)) byId.set(p.certificate.id, p.certificate);
+  const anchorIds = new Set(analysis.anchors.map((a) => a.id));
+  const sentIds = new Set(analysis.certificates.map((c) => c.id));
+  const out: Remedy[] = [];
+  const seen = new Set<string>();
+  const push = (key: string, r: Remedy) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(r);
+  };
+  const error = analysis.verdict.error;
+  const validPaths = analysis.paths.filter((p) => p.valid);
+
+  missingIssuers(analysis, pool, { byId, anchorIds, validPaths, push });
 
   // A path that fails only on time: the dates at which every certificate on it is valid.
   analysis.paths.forEach((p, i) => {

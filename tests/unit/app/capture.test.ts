@@ -29,7 +29,7 @@ import {
   type CaptureError,
 } from '../../../src/app/model/handshake/capture.ts';
 import { buildSteps, diagramSteps } from '../../../src/app/model/handshake/steps.ts';
-import { checkBounded } from '../support/property.ts';
+import { checkBounded } from '../../kit/pure/property.ts';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/captures/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));

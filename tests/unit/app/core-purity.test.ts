@@ -54,6 +54,25 @@ describe('the core purity rule', () => {
 /** The machine's CA bundle path, only as text for the linted probe (this test never reads it). */
 const SYSTEM_BUNDLE = ['', 'etc', 'ssl', 'certs', 'ca-certificates.crt'].join('/');
 
+describe('the function length rule', () => {
+  const longFunction = [
+    'export function long(): number {',
+    '  let n = 0;',
+    ...Array.from({ length: 120 }, (_, i) => `  n += ${i};`),
+    '  return n;',
+    '}',
+  ].join('\n');
+
+  it('rejects a src/lib function over 120 lines', async () => {
+    const messages = await ruleIds(longFunction, 'src/lib/pki/probe.ts');
+    expect(messages.map((m) => m.split(':')[0])).toEqual(['max-lines-per-function']);
+  });
+
+  it('leaves the app alone', async () => {
+    expect(await ruleIds(longFunction, 'src/app/model/probe.ts')).toEqual([]);
+  });
+});
+
 describe('the unit-test purity rule', () => {
   it('rejects programs, sockets, browsers, databases and the system CA bundle in tests/unit', async () => {
     const messages = await ruleIds(
@@ -70,6 +89,24 @@ describe('the unit-test purity rule', () => {
     );
     expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(5);
     expect(messages.filter((m) => m.startsWith('no-restricted-syntax'))).toHaveLength(1);
+  });
+
+  it('holds the shared kit apart: unit tests cannot reach kit/programs, kit/pure obeys the unit rule', async () => {
+    const fromUnit = await ruleIds(
+      "import { startSServer } from '../../kit/programs/openssl-cli.ts';\nexport const used = startSServer;\n",
+      'tests/unit/pki/probe.test.ts',
+    );
+    expect(fromUnit.map((m) => m.split(':')[0])).toEqual(['no-restricted-imports']);
+    const inPureKit = await ruleIds(
+      "import { spawn } from 'node:child_process';\nexport const used = spawn;\n",
+      'tests/kit/pure/probe.ts',
+    );
+    expect(inPureKit.map((m) => m.split(':')[0])).toEqual(['no-restricted-imports']);
+    const inProgramKit = await ruleIds(
+      "import { spawn } from 'node:child_process';\nexport const used = spawn;\n",
+      'tests/kit/programs/probe.ts',
+    );
+    expect(inProgramKit).toEqual([]);
   });
 
   it('lets interop tests run programs', async () => {

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { ConnectionOutcome, Scenario } from '../../../src/lib/sslmode/types.ts';
-import { makeOraclePki, type OraclePki } from '../../oracle/support/postgres-pki.ts';
+import { makeOraclePki, type OraclePki } from '../../kit/pure/postgres-pki.ts';
 
 let pki: OraclePki;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRIVER_RULES, explainConnection, SSLMODES } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
-import { makeOraclePki, type OraclePki } from '../../oracle/support/postgres-pki.ts';
+import { makeOraclePki, type OraclePki } from '../../kit/pure/postgres-pki.ts';
 
 let pki: OraclePki;
 beforeAll(async () => {

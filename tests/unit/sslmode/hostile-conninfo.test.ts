@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DRIVERS, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { ConnectionOutcome, Driver, Scenario } from '../../../src/lib/sslmode/types.ts';
-import { conninfoSoup } from '../support/conninfo-soup.ts';
-import { checkBounded } from '../support/property.ts';
+import { conninfoSoup } from '../../kit/pure/conninfo-soup.ts';
+import { checkBounded } from '../../kit/pure/property.ts';
 
 const soup = conninfoSoup(12, ['', 'postgres://', 'postgresql://', 'jdbc:postgresql://', 'Host=', 'host=']);
 

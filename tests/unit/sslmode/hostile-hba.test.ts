@@ -1,5 +1,5 @@
 /**
- * pg_hba.conf as a careless paste writes it: token soup (tests/unit/support/hba-soup.ts). Every file either loads or
+ * pg_hba.conf as a careless paste writes it: token soup (tests/kit/pure/hba-soup.ts). Every file either loads or
  * every refusal is one of PostgreSQL 15's own texts (hba.c parse_hba_line(), parse_hba_auth_opt(), tokenize_inc_file()),
  * logged the way the server logs it; explainConnection never throws on it and its outcome survives structuredClone.
  * tests/oracle/sslmode-hba-parse.test.ts checks the same texts against the real server.
@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DRIVERS, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import { HBA_FILE, parseHba } from '../../../src/lib/sslmode/hba.ts';
-import { hbaSoup } from '../support/hba-soup.ts';
-import { checkBounded } from '../support/property.ts';
+import { hbaSoup } from '../../kit/pure/hba-soup.ts';
+import { checkBounded } from '../../kit/pure/property.ts';
 
 /** PostgreSQL 15's texts for a refused pg_hba.conf line (hba.c), as patterns over their %s arguments. */
 const PG15_TEXTS: readonly RegExp[] = [

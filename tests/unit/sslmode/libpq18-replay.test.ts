@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fixtureJson from '../../../fixtures/libpq18/libpq18-oracle.json';
-import { cellDefs, engineMismatches, type Libpq18Fixture } from '../../oracle/support/libpq18-cells.ts';
+import { cellDefs, engineMismatches, type Libpq18Fixture } from '../../kit/pure/libpq18-cells.ts';
 
 const fixture = fixtureJson as unknown as Libpq18Fixture;
 

@@ -14,18 +14,26 @@ import otherKey from '../../../../fixtures/demo-pki/server-other-host.key?raw';
 import untrustedCrt from '../../../../fixtures/demo-pki/server-untrusted.crt?raw';
 import untrustedKey from '../../../../fixtures/demo-pki/server-untrusted.key?raw';
 import { param, type ParamValues } from '../../url/hash';
+import { cipherSuite } from '../../../lib/tls12/index';
 import { faultPresets, type FaultId } from '../../../content/handshake/faults';
 
-export const SUITE_CHOICES = [
-  { code: 0xc02f, name: 'ECDHE-RSA-AES128-GCM-SHA256', auth: 'rsa' },
-  { code: 0xc030, name: 'ECDHE-RSA-AES256-GCM-SHA384', auth: 'rsa' },
-  { code: 0xcca8, name: 'ECDHE-RSA-CHACHA20-POLY1305', auth: 'rsa' },
-  { code: 0xc013, name: 'ECDHE-RSA-AES128-SHA (CBC)', auth: 'rsa' },
-  { code: 0x009c, name: 'RSA-AES128-GCM-SHA256 (no forward secrecy)', auth: 'rsa' },
-  { code: 0xc02b, name: 'ECDHE-ECDSA-AES128-GCM-SHA256', auth: 'ec' },
-  { code: 0xc02c, name: 'ECDHE-ECDSA-AES256-GCM-SHA384', auth: 'ec' },
-  { code: 0xcca9, name: 'ECDHE-ECDSA-CHACHA20-POLY1305', auth: 'ec' },
+/** The suites the lab offers, with display names; each suite's certificate key comes from the engine's suite table. */
+const SUITE_LABELS = [
+  { code: 0xc02f, name: 'ECDHE-RSA-AES128-GCM-SHA256' },
+  { code: 0xc030, name: 'ECDHE-RSA-AES256-GCM-SHA384' },
+  { code: 0xcca8, name: 'ECDHE-RSA-CHACHA20-POLY1305' },
+  { code: 0xc013, name: 'ECDHE-RSA-AES128-SHA (CBC)' },
+  { code: 0x009c, name: 'RSA-AES128-GCM-SHA256 (no forward secrecy)' },
+  { code: 0xc02b, name: 'ECDHE-ECDSA-AES128-GCM-SHA256' },
+  { code: 0xc02c, name: 'ECDHE-ECDSA-AES256-GCM-SHA384' },
+  { code: 0xcca9, name: 'ECDHE-ECDSA-CHACHA20-POLY1305' },
 ] as const;
+
+export const SUITE_CHOICES = SUITE_LABELS.map((s) => {
+  const info = cipherSuite(s.code);
+  if (!info) throw new Error(`scenario: suite 0x${s.code.toString(16)} is not in the engine's suite table`);
+  return { ...s, certificateKey: info.certificateKey };
+});
 
 export const GROUP_CHOICES = [
   { code: 0x001d, name: 'x25519' },
@@ -107,7 +115,7 @@ export function buildScenario(c: HandshakeControls, now = Date.now()): LabScenar
       break;
     case 'no-shared-suite':
       cert = { crt: rsaCrt, key: rsaKey };
-      offer = SUITE_CHOICES.filter((s) => s.auth === 'ec').map((s) => s.code);
+      offer = SUITE_CHOICES.filter((s) => s.certificateKey === 'ec').map((s) => s.code);
       break;
     case 'untrusted-certificate':
       cert = { crt: untrustedCrt, key: untrustedKey };

@@ -124,65 +124,15 @@ export async function checkRevocation(
     const k = path.findIndex((x) => x.id === c.id);
     return k >= 0 && k + 1 < path.length ? [path[k + 1] as CertView] : [];
   };
+  const scope = { cert, depth, inPath, outside, issuersOf, time, verifyCrl };
   for (const crl of named) {
-    let signer: CertView | null = null;
-    for (const candidate of inPath) {
-      if ((await verifyCrl(crl, candidate, issuersOf)).ok) {
-        signer = candidate;
-        break;
-      }
+    const judged = await judgeCrl(crl, scope);
+    if ('signer' in judged) {
+      usable.push({ crl, signer: judged.signer });
+    } else {
+      problems.push(judged.problem);
+      if (judged.unsupported) unsupported = true;
     }
-    if (signer === null) {
-      const why = inPath.length > 0 ? await verifyCrl(crl, inPath[0] as CertView, issuersOf) : null;
-      if (why && !why.ok && /not supported|unsupported/i.test(why.reason)) {
-        unsupported = true;
-        problems.push(`the CRL's signature could not be checked (${why.reason})`);
-        continue;
-      }
-      let elsewhere = false;
-      for (const candidate of outside) if ((await verifyCrl(crl, candidate)).ok) elsewhere = true;
-      if (elsewhere) unsupported = true;
-      problems.push(
-        elsewhere
-          ? `a CRL naming ${cert.issuer.rfc4514} is signed by a separate CRL signing certificate, whose own path is not validated`
-          : `a CRL naming ${cert.issuer.rfc4514} does not verify with any key of that CA in the path`,
-      );
-      continue;
-    }
-    if (signer.keyUsage !== null && !signer.keyUsage.includes('cRLSign')) {
-      problems.push(`${label(signer)} signed the CRL but its keyUsage lacks cRLSign`);
-      continue;
-    }
-    if (crl.nextUpdate !== undefined && Date.parse(crl.nextUpdate) < time) {
-      problems.push(`the CRL from ${label(signer)} is stale (nextUpdate ${crl.nextUpdate})`);
-      continue;
-    }
-    const critical = (crl.extensions ?? []).filter((e) => e.critical && !PROCESSED_CRL_EXTENSIONS.has(e.oid));
-    if (critical.length > 0) {
-      problems.push(
-        `the CRL from ${label(signer)} has an unrecognised critical extension (${critical.map((e) => e.name ?? e.oid).join(', ')})`,
-      );
-      continue;
-    }
-    const idpExt = (crl.extensions ?? []).find((e) => e.oid === IDP);
-    if (idpExt) {
-      const scope = parseIdp(idpExt.valueHex);
-      if (scope.unsupported.length > 0) {
-        unsupported = true;
-        problems.push(
-          `the CRL's issuingDistributionPoint uses ${scope.unsupported.join(', ')}, which is not evaluated`,
-        );
-        continue;
-      }
-      const isCa = depth > 0;
-      if ((scope.onlyUser && isCa) || (scope.onlyCa && !isCa)) {
-        problems.push(
-          `a CRL from ${label(signer)} covers only ${scope.onlyUser ? 'end-entity' : 'CA'} certificates`,
-        );
-        continue;
-      }
-    }
-    usable.push({ crl, signer });
   }
   if (usable.length > 0) {
     const serial = serialKey(cert.serialHex);
@@ -220,4 +170,71 @@ export async function checkRevocation(
       `the status of ${label(cert)} cannot be determined: ${problems.join('; ')}`,
     ),
   ];
+}
+
+/** Whether one CRL naming the certificate's issuer can be used: its signer, or why not. */
+type CrlJudgement = { signer: CertView } | { problem: string; unsupported: boolean };
+
+async function judgeCrl(
+  crl: CrlView,
+  scope: {
+    cert: CertView;
+    depth: number;
+    inPath: readonly CertView[];
+    outside: readonly CertView[];
+    issuersOf: (c: CertView) => CertView[];
+    time: number;
+    verifyCrl: VerifyCrl;
+  },
+): Promise<CrlJudgement> {
+  const { cert, depth, inPath, outside, issuersOf, verifyCrl } = scope;
+  let signer: CertView | null = null;
+  for (const candidate of inPath) {
+    if ((await verifyCrl(crl, candidate, issuersOf)).ok) {
+      signer = candidate;
+      break;
+    }
+  }
+  if (signer === null) {
+    const why = inPath.length > 0 ? await verifyCrl(crl, inPath[0] as CertView, issuersOf) : null;
+    if (why && !why.ok && /not supported|unsupported/i.test(why.reason))
+      return { problem: `the CRL's signature could not be checked (${why.reason})`, unsupported: true };
+    let elsewhere = false;
+    for (const candidate of outside) if ((await verifyCrl(crl, candidate)).ok) elsewhere = true;
+    return {
+      problem: elsewhere
+        ? `a CRL naming ${cert.issuer.rfc4514} is signed by a separate CRL signing certificate, whose own path is not validated`
+        : `a CRL naming ${cert.issuer.rfc4514} does not verify with any key of that CA in the path`,
+      unsupported: elsewhere,
+    };
+  }
+  if (signer.keyUsage !== null && !signer.keyUsage.includes('cRLSign'))
+    return { problem: `${label(signer)} signed the CRL but its keyUsage lacks cRLSign`, unsupported: false };
+  if (crl.nextUpdate !== undefined && Date.parse(crl.nextUpdate) < scope.time)
+    return {
+      problem: `the CRL from ${label(signer)} is stale (nextUpdate ${crl.nextUpdate})`,
+      unsupported: false,
+    };
+  const critical = (crl.extensions ?? []).filter((e) => e.critical && !PROCESSED_CRL_EXTENSIONS.has(e.oid));
+  if (critical.length > 0)
+    return {
+      problem: `the CRL from ${label(signer)} has an unrecognised critical extension (${critical.map((e) => e.name ?? e.oid).join(', ')})`,
+      unsupported: false,
+    };
+  const idpExt = (crl.extensions ?? []).find((e) => e.oid === IDP);
+  if (idpExt) {
+    const idp = parseIdp(idpExt.valueHex);
+    if (idp.unsupported.length > 0)
+      return {
+        problem: `the CRL's issuingDistributionPoint uses ${idp.unsupported.join(', ')}, which is not evaluated`,
+        unsupported: true,
+      };
+    const isCa = depth > 0;
+    if ((idp.onlyUser && isCa) || (idp.onlyCa && !isCa))
+      return {
+        problem: `a CRL from ${label(signer)} covers only ${idp.onlyUser ? 'end-entity' : 'CA'} certificates`,
+        unsupported: false,
+      };
+  }
+  return { signer };
 }

@@ -131,286 +131,355 @@ export function wholeSecond(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
 
+/** What every per-certificate check of one path reads: the path, the inputs, the rules in force. */
+interface PathContext {
+  readonly path: readonly CertView[];
+  readonly input: ValidationInput;
+  readonly rules: typeof RFC5280_RULES;
+  readonly purpose: Purpose;
+  readonly anchorDepth: number;
+  readonly reasons: Reason[];
+}
+
+/** One certificate's place on the path (depth 0 is the leaf, the last the anchor). */
+interface PathPosition {
+  readonly cert: CertView;
+  readonly depth: number;
+  readonly isAnchor: boolean;
+  readonly isLeaf: boolean;
+  readonly isCa: boolean;
+}
+
+/** §6.1.4 (l)-(m): how many more intermediate CAs the path allows, and who set that limit. */
+interface PathLengthState {
+  max: number;
+  setter: { cert: CertView; depth: number; pathLen: number } | null;
+}
+
 export function validatePath(path: readonly CertView[], input: ValidationInput): Reason[] {
   const rules = { ...RFC5280_RULES, ...input.rules };
-  const purpose = input.purpose ?? 'serverAuth';
-  const reasons: Reason[] = [];
-  const n = path.length;
-  const anchorDepth = n - 1;
-  const weakSeverity: Severity = rules.weakAlgorithms === 'error' ? 'error' : 'warning';
-
+  const ctx: PathContext = {
+    path,
+    input,
+    rules,
+    purpose: input.purpose ?? 'serverAuth',
+    anchorDepth: path.length - 1,
+    reasons: [],
+  };
   // §6.1.2 (d), (i)-(k): the anchor's own limits when anchorConstraints is on.
-  let maxPathLength = Number.POSITIVE_INFINITY;
-  let maxPathSetter: { cert: CertView; depth: number; pathLen: number } | null = null;
+  const pathLength: PathLengthState = { max: Number.POSITIVE_INFINITY, setter: null };
 
-  for (let depth = anchorDepth; depth >= 0; depth--) {
-    const cert = path[depth] as CertView;
-    const isAnchor = depth === anchorDepth;
-    const isLeaf = depth === 0;
-    const isCa = !isLeaf;
-
-    // §6.1.3 (a)(2): validity period.
-    if (!isAnchor || rules.anchorValidity) {
-      if (wholeSecond(input.time) < cert.validity.notBeforeMs) {
-        reasons.push(
-          makeReason(
-            'not-yet-valid',
-            cert,
-            depth,
-            'RFC 5280 §6.1.3 (a)(2)',
-            `${label(cert)} is not valid until ${cert.validity.notBefore} (checked at ${iso(input.time)})`,
-          ),
-        );
-      } else if (wholeSecond(input.time) > cert.validity.notAfterMs) {
-        reasons.push(
-          makeReason(
-            'expired',
-            cert,
-            depth,
-            'RFC 5280 §6.1.3 (a)(2)',
-            `${label(cert)} expired at ${cert.validity.notAfter} (checked at ${iso(input.time)})`,
-          ),
-        );
-      }
-    }
-
+  for (let depth = ctx.anchorDepth; depth >= 0; depth--) {
+    const at: PathPosition = {
+      cert: path[depth] as CertView,
+      depth,
+      isAnchor: depth === ctx.anchorDepth,
+      isLeaf: depth === 0,
+      isCa: depth !== 0,
+    };
+    checkValidity(ctx, at);
     // §6.1.3 (a)(3): revocation runs in analyze.ts (it needs the asynchronous CRL signature check).
-
-    // §6.1.3 (b)-(c): name constraints of every CA above apply to this certificate, unless it is a
-    // self-issued intermediate.
-    if (!isAnchor && (isLeaf || !cert.selfIssued)) {
-      const names = namesOf(cert, isLeaf, rules.checkCommonNameAsDns);
-      for (let up = depth + 1; up <= anchorDepth; up++) {
-        const ca = path[up] as CertView;
-        if (!ca.nameConstraints || (up === anchorDepth && !rules.anchorConstraints)) continue;
-        const options = input.budget ? { wildcards: 'set' as const, budget: input.budget } : {};
-        for (const v of checkNameConstraints(names, ca.nameConstraints, options)) {
-          const what =
-            v.name.source === 'subject-cn'
-              ? `subject CN ${v.name.value}`
-              : v.name.source === 'subject'
-                ? `subject ${v.name.value}`
-                : `${v.name.kind} name ${v.name.value}`;
-          if (v.kind === 'budget') {
-            reasons.push(
-              makeReason(
-                'name-constraint-budget',
-                cert,
-                depth,
-                'RFC 5280 §4.2.1.10 (cost limit, as Go and rustls-webpki apply one)',
-                `gave up: checking the names of ${label(cert)} against the name constraints of ${label(ca)} needs more than ${input.budget?.limit ?? 0} comparisons in this analysis, so the path is not accepted`,
-              ),
-            );
-            continue;
-          }
-          if (v.kind === 'malformed') continue; // reported once per CA below
-          reasons.push(
-            v.kind === 'excluded'
-              ? makeReason(
-                  'name-constraint-excluded',
-                  cert,
-                  depth,
-                  'RFC 5280 §4.2.1.10',
-                  `${label(cert)}: ${what} ${v.name.value.startsWith('*.') && v.name.kind === 'dns' ? 'can match a name' : 'is'} inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
-                )
-              : makeReason(
-                  'name-constraint-permitted',
-                  cert,
-                  depth,
-                  'RFC 5280 §4.2.1.10',
-                  `${label(cert)}: ${what} is outside the permitted subtrees (${v.subtrees.join(', ')}) of ${label(ca)}`,
-                ),
-          );
-        }
-        for (const s of unsupportedConstraints(cert, ca.nameConstraints)) {
-          reasons.push(
-            makeReason(
-              'name-constraint-unsupported',
-              cert,
-              depth,
-              'RFC 5280 §4.2.1.10',
-              `not supported: name constraint ${s} of ${label(ca)} on otherName SANs`,
-              'unsupported',
-            ),
-          );
-        }
-      }
-    }
-
-    // §4.2.1.10: an iPAddress subtree is an address and a mask (8 or 32 octets, the mask a prefix).
-    if (cert.nameConstraints && (!isAnchor || rules.anchorConstraints)) {
-      for (const why of malformedIpSubtrees(cert.nameConstraints)) {
-        reasons.push(
-          makeReason(
-            'name-constraint-malformed',
-            cert,
-            depth,
-            'RFC 5280 §4.2.1.10',
-            `${label(cert)} has a malformed name constraint: ${why}`,
-          ),
-        );
-      }
-    }
-
-    // §6.1.4 (k)-(n): preparation for the next certificate, for every CA.
-    if (isCa && (!isAnchor || rules.anchorChecks)) {
-      const bc = cert.basicConstraints;
-      if (!bc?.ca) {
-        reasons.push(
-          makeReason(
-            'not-a-ca',
-            cert,
-            depth,
-            'RFC 5280 §6.1.4 (k)',
-            `${label(cert)} issued ${label(path[depth - 1] as CertView)} but is not a CA: ${bc ? 'basicConstraints cA is FALSE' : 'it has no basicConstraints extension'}`,
-          ),
-        );
-      }
-      if (rules.caKeyUsage && cert.keyUsage !== null && !cert.keyUsage.includes('keyCertSign')) {
-        reasons.push(
-          makeReason(
-            'key-usage-no-cert-sign',
-            cert,
-            depth,
-            'RFC 5280 §6.1.4 (n)',
-            `${label(cert)} has a keyUsage extension without keyCertSign (${cert.keyUsage.join(', ') || 'no bits'}), so it may not sign certificates`,
-          ),
-        );
-      }
-    }
-    if (isCa && (!isAnchor || rules.anchorConstraints)) {
-      // (l) every non-self-issued intermediate consumes one unit; (m) pathLenConstraint lowers the limit.
-      if (!isAnchor && (!cert.selfIssued || rules.pathLenCountsSelfIssued)) {
-        if (maxPathLength <= 0 && maxPathSetter) {
-          const s = maxPathSetter;
-          reasons.push(
-            makeReason(
-              'path-length-exceeded',
-              s.cert,
-              s.depth,
-              'RFC 5280 §4.2.1.9',
-              `${label(s.cert)} has pathLenConstraint ${s.pathLen}, but ${label(cert)} is one more intermediate CA below it than that allows`,
-            ),
-          );
-        }
-        maxPathLength--;
-      }
-      const pathLen = cert.basicConstraints?.ca ? cert.basicConstraints.pathLen : undefined;
-      if (pathLen !== undefined && pathLen < maxPathLength) {
-        maxPathLength = pathLen;
-        maxPathSetter = { cert, depth, pathLen };
-      }
-    }
-
-    // §6.1.4 (o) / §6.1.5 (c): unrecognised critical extensions.
-    if (!isAnchor || rules.anchorChecks) {
-      for (const ext of cert.extensions) {
-        if (ext.critical && !ext.known) {
-          reasons.push(
-            makeReason(
-              'unknown-critical-extension',
-              cert,
-              depth,
-              'RFC 5280 §4.2',
-              `${label(cert)} has a critical extension this validator does not recognise (${ext.name ?? ext.oid})`,
-            ),
-          );
-        }
-      }
-    }
-
-    // Extended key usage: leaf per §4.2.1.12, CAs by EKU chaining.
-    if (purpose !== 'any' && cert.extKeyUsage !== null && (!isAnchor || rules.anchorChecks)) {
-      if (isLeaf && !ekuAllows(cert, purpose, rules.anyEkuLeaf)) {
-        reasons.push(
-          makeReason(
-            'eku-mismatch',
-            cert,
-            depth,
-            'RFC 5280 §4.2.1.12',
-            `${label(cert)} is for ${ekuNames(cert.extKeyUsage)}, not ${purpose}`,
-          ),
-        );
-      } else if (isCa && rules.ekuChaining && !ekuAllows(cert, purpose, rules.anyEkuCa)) {
-        reasons.push(
-          makeReason(
-            'ca-eku-mismatch',
-            cert,
-            depth,
-            'CA/B BR §7.1.2.2 (EKU chaining)',
-            `CA ${label(cert)} restricts its subtree to ${ekuNames(cert.extKeyUsage)}, which excludes ${purpose}`,
-          ),
-        );
-      }
-    }
-    if (isLeaf && rules.leafMustNotBeCa && cert.basicConstraints?.ca) {
-      reasons.push(
-        makeReason(
-          'ca-used-as-end-entity',
-          cert,
-          depth,
-          'RFC 5280 §4.2.1.9',
-          `${label(cert)} is a CA certificate used as the end-entity certificate`,
-        ),
-      );
-    }
-
-    // Weak algorithms: signatures below the anchor, keys everywhere.
-    if (rules.weakAlgorithms !== 'ignore') {
-      if (!isAnchor && isWeakSignature(cert)) {
-        reasons.push(
-          makeReason(
-            'weak-signature-algorithm',
-            cert,
-            depth,
-            'RFC 6194 / CA/B BR §7.1.3',
-            `${label(cert)} is signed with ${cert.signatureAlgorithm.name}, a broken hash for signatures`,
-            weakSeverity,
-          ),
-        );
-      }
-      const key = cert.publicKey;
-      const weakKey =
-        ((key.algorithm === 'RSA' || key.algorithm === 'DSA') && key.bits < rules.minRsaBits) ||
-        (key.algorithm === 'EC' && key.bits < 224);
-      if (weakKey) {
-        reasons.push(
-          makeReason(
-            'weak-key',
-            cert,
-            depth,
-            'NIST SP 800-131A / CA/B BR §6.1.5',
-            `${label(cert)} has a ${keyDescription(key)} key (RSA/DSA below ${rules.minRsaBits} bits and EC below 224 bits give less than 112 bits of security)`,
-            weakSeverity,
-          ),
-        );
-      }
-    }
+    checkNamesAgainstConstraints(ctx, at);
+    checkCaCertificate(ctx, at, pathLength);
+    checkExtensionsAndUsage(ctx, at);
+    checkWeakAlgorithms(ctx, at);
   }
 
   if (rules.profileRules) {
-    for (let depth = 0; depth < anchorDepth; depth++)
-      reasons.push(...profileProblems(path[depth] as CertView, depth));
+    for (let depth = 0; depth < ctx.anchorDepth; depth++)
+      ctx.reasons.push(...profileProblems(path[depth] as CertView, depth));
+  }
+  checkHostname(ctx);
+  checkPolicyProcessing(ctx);
+  return ctx.reasons;
+}
+
+/** §6.1.3 (a)(2): the validity period. */
+function checkValidity(
+  { input, rules, reasons }: PathContext,
+  { cert, depth, isAnchor }: PathPosition,
+): void {
+  if (isAnchor && !rules.anchorValidity) return;
+  if (wholeSecond(input.time) < cert.validity.notBeforeMs) {
+    reasons.push(
+      makeReason(
+        'not-yet-valid',
+        cert,
+        depth,
+        'RFC 5280 §6.1.3 (a)(2)',
+        `${label(cert)} is not valid until ${cert.validity.notBefore} (checked at ${iso(input.time)})`,
+      ),
+    );
+  } else if (wholeSecond(input.time) > cert.validity.notAfterMs) {
+    reasons.push(
+      makeReason(
+        'expired',
+        cert,
+        depth,
+        'RFC 5280 §6.1.3 (a)(2)',
+        `${label(cert)} expired at ${cert.validity.notAfter} (checked at ${iso(input.time)})`,
+      ),
+    );
+  }
+}
+
+/**
+ * §6.1.3 (b)-(c): name constraints of every CA above apply to this certificate, unless it is a self-issued
+ * intermediate; and §4.2.1.10: this certificate's own iPAddress subtrees must be an address and a mask.
+ */
+function checkNamesAgainstConstraints(ctx: PathContext, at: PathPosition): void {
+  const { path, input, rules, anchorDepth, reasons } = ctx;
+  const { cert, depth, isAnchor, isLeaf } = at;
+  if (!isAnchor && (isLeaf || !cert.selfIssued)) {
+    const names = namesOf(cert, isLeaf, rules.checkCommonNameAsDns);
+    for (let up = depth + 1; up <= anchorDepth; up++) {
+      const ca = path[up] as CertView;
+      if (!ca.nameConstraints || (up === anchorDepth && !rules.anchorConstraints)) continue;
+      const options = input.budget ? { wildcards: 'set' as const, budget: input.budget } : {};
+      for (const v of checkNameConstraints(names, ca.nameConstraints, options)) {
+        const reason = nameConstraintReason(v, cert, depth, ca, input.budget?.limit ?? 0);
+        if (reason) reasons.push(reason);
+      }
+      for (const s of unsupportedConstraints(cert, ca.nameConstraints)) {
+        reasons.push(
+          makeReason(
+            'name-constraint-unsupported',
+            cert,
+            depth,
+            'RFC 5280 §4.2.1.10',
+            `not supported: name constraint ${s} of ${label(ca)} on otherName SANs`,
+            'unsupported',
+          ),
+        );
+      }
+    }
   }
 
-  // Host name (RFC 6125), on the leaf.
-  const leaf = path[0] as CertView;
-  if (input.hostname !== undefined && input.hostname !== '') {
-    const m = matchHostname(leaf, input.hostname, rules.hostname);
-    if (!m.matched) {
+  // §4.2.1.10: an iPAddress subtree is an address and a mask (8 or 32 octets, the mask a prefix).
+  if (cert.nameConstraints && (!isAnchor || rules.anchorConstraints)) {
+    for (const why of malformedIpSubtrees(cert.nameConstraints)) {
       reasons.push(
         makeReason(
-          'hostname-mismatch',
-          leaf,
-          0,
-          'RFC 6125 §6.4',
-          `${label(leaf)} is not valid for ${input.hostname}: ${m.detail}`,
+          'name-constraint-malformed',
+          cert,
+          depth,
+          'RFC 5280 §4.2.1.10',
+          `${label(cert)} has a malformed name constraint: ${why}`,
         ),
       );
     }
   }
+}
 
-  // Certificate policies: see the module comment for when this matters.
+/** The reason one name-constraint violation gives; none for a malformed subtree (reported once per CA). */
+function nameConstraintReason(
+  v: ReturnType<typeof checkNameConstraints>[number],
+  cert: CertView,
+  depth: number,
+  ca: CertView,
+  budgetLimit: number,
+): Reason | null {
+  const what =
+    v.name.source === 'subject-cn'
+      ? `subject CN ${v.name.value}`
+      : v.name.source === 'subject'
+        ? `subject ${v.name.value}`
+        : `${v.name.kind} name ${v.name.value}`;
+  if (v.kind === 'budget')
+    return makeReason(
+      'name-constraint-budget',
+      cert,
+      depth,
+      'RFC 5280 §4.2.1.10 (cost limit, as Go and rustls-webpki apply one)',
+      `gave up: checking the names of ${label(cert)} against the name constraints of ${label(ca)} needs more than ${budgetLimit} comparisons in this analysis, so the path is not accepted`,
+    );
+  if (v.kind === 'malformed') return null;
+  return v.kind === 'excluded'
+    ? makeReason(
+        'name-constraint-excluded',
+        cert,
+        depth,
+        'RFC 5280 §4.2.1.10',
+        `${label(cert)}: ${what} ${v.name.value.startsWith('*.') && v.name.kind === 'dns' ? 'can match a name' : 'is'} inside the excluded subtree ${v.subtrees.join(', ')} of ${label(ca)}`,
+      )
+    : makeReason(
+        'name-constraint-permitted',
+        cert,
+        depth,
+        'RFC 5280 §4.2.1.10',
+        `${label(cert)}: ${what} is outside the permitted subtrees (${v.subtrees.join(', ')}) of ${label(ca)}`,
+      );
+}
+
+/** §6.1.4 (k)-(n): preparation for the next certificate, for every CA. */
+function checkCaCertificate(
+  { path, rules, reasons }: PathContext,
+  { cert, depth, isAnchor, isCa }: PathPosition,
+  pathLength: PathLengthState,
+): void {
+  if (!isCa) return;
+  if (!isAnchor || rules.anchorChecks) {
+    const bc = cert.basicConstraints;
+    if (!bc?.ca) {
+      reasons.push(
+        makeReason(
+          'not-a-ca',
+          cert,
+          depth,
+          'RFC 5280 §6.1.4 (k)',
+          `${label(cert)} issued ${label(path[depth - 1] as CertView)} but is not a CA: ${bc ? 'basicConstraints cA is FALSE' : 'it has no basicConstraints extension'}`,
+        ),
+      );
+    }
+    if (rules.caKeyUsage && cert.keyUsage !== null && !cert.keyUsage.includes('keyCertSign')) {
+      reasons.push(
+        makeReason(
+          'key-usage-no-cert-sign',
+          cert,
+          depth,
+          'RFC 5280 §6.1.4 (n)',
+          `${label(cert)} has a keyUsage extension without keyCertSign (${cert.keyUsage.join(', ') || 'no bits'}), so it may not sign certificates`,
+        ),
+      );
+    }
+  }
+  if (isAnchor && !rules.anchorConstraints) return;
+  // (l) every non-self-issued intermediate consumes one unit; (m) pathLenConstraint lowers the limit.
+  if (!isAnchor && (!cert.selfIssued || rules.pathLenCountsSelfIssued)) {
+    if (pathLength.max <= 0 && pathLength.setter) {
+      const s = pathLength.setter;
+      reasons.push(
+        makeReason(
+          'path-length-exceeded',
+          s.cert,
+          s.depth,
+          'RFC 5280 §4.2.1.9',
+          `${label(s.cert)} has pathLenConstraint ${s.pathLen}, but ${label(cert)} is one more intermediate CA below it than that allows`,
+        ),
+      );
+    }
+    pathLength.max--;
+  }
+  const pathLen = cert.basicConstraints?.ca ? cert.basicConstraints.pathLen : undefined;
+  if (pathLen !== undefined && pathLen < pathLength.max) {
+    pathLength.max = pathLen;
+    pathLength.setter = { cert, depth, pathLen };
+  }
+}
+
+/** §6.1.4 (o) / §6.1.5 (c) unrecognised critical extensions; extended key usage; a CA used as the leaf. */
+function checkExtensionsAndUsage(
+  { rules, purpose, reasons }: PathContext,
+  { cert, depth, isAnchor, isLeaf, isCa }: PathPosition,
+): void {
+  if (!isAnchor || rules.anchorChecks) {
+    for (const ext of cert.extensions) {
+      if (ext.critical && !ext.known) {
+        reasons.push(
+          makeReason(
+            'unknown-critical-extension',
+            cert,
+            depth,
+            'RFC 5280 §4.2',
+            `${label(cert)} has a critical extension this validator does not recognise (${ext.name ?? ext.oid})`,
+          ),
+        );
+      }
+    }
+  }
+
+  // Extended key usage: leaf per §4.2.1.12, CAs by EKU chaining.
+  if (purpose !== 'any' && cert.extKeyUsage !== null && (!isAnchor || rules.anchorChecks)) {
+    if (isLeaf && !ekuAllows(cert, purpose, rules.anyEkuLeaf)) {
+      reasons.push(
+        makeReason(
+          'eku-mismatch',
+          cert,
+          depth,
+          'RFC 5280 §4.2.1.12',
+          `${label(cert)} is for ${ekuNames(cert.extKeyUsage)}, not ${purpose}`,
+        ),
+      );
+    } else if (isCa && rules.ekuChaining && !ekuAllows(cert, purpose, rules.anyEkuCa)) {
+      reasons.push(
+        makeReason(
+          'ca-eku-mismatch',
+          cert,
+          depth,
+          'CA/B BR §7.1.2.2 (EKU chaining)',
+          `CA ${label(cert)} restricts its subtree to ${ekuNames(cert.extKeyUsage)}, which excludes ${purpose}`,
+        ),
+      );
+    }
+  }
+  if (isLeaf && rules.leafMustNotBeCa && cert.basicConstraints?.ca) {
+    reasons.push(
+      makeReason(
+        'ca-used-as-end-entity',
+        cert,
+        depth,
+        'RFC 5280 §4.2.1.9',
+        `${label(cert)} is a CA certificate used as the end-entity certificate`,
+      ),
+    );
+  }
+}
+
+/** Weak algorithms: signatures below the anchor, keys everywhere. */
+function checkWeakAlgorithms({ rules, reasons }: PathContext, { cert, depth, isAnchor }: PathPosition): void {
+  if (rules.weakAlgorithms === 'ignore') return;
+  const weakSeverity: Severity = rules.weakAlgorithms === 'error' ? 'error' : 'warning';
+  if (!isAnchor && isWeakSignature(cert)) {
+    reasons.push(
+      makeReason(
+        'weak-signature-algorithm',
+        cert,
+        depth,
+        'RFC 6194 / CA/B BR §7.1.3',
+        `${label(cert)} is signed with ${cert.signatureAlgorithm.name}, a broken hash for signatures`,
+        weakSeverity,
+      ),
+    );
+  }
+  const key = cert.publicKey;
+  const weakKey =
+    ((key.algorithm === 'RSA' || key.algorithm === 'DSA') && key.bits < rules.minRsaBits) ||
+    (key.algorithm === 'EC' && key.bits < 224);
+  if (weakKey) {
+    reasons.push(
+      makeReason(
+        'weak-key',
+        cert,
+        depth,
+        'NIST SP 800-131A / CA/B BR §6.1.5',
+        `${label(cert)} has a ${keyDescription(key)} key (RSA/DSA below ${rules.minRsaBits} bits and EC below 224 bits give less than 112 bits of security)`,
+        weakSeverity,
+      ),
+    );
+  }
+}
+
+/** Host name (RFC 6125), on the leaf. */
+function checkHostname({ path, input, rules, reasons }: PathContext): void {
+  const leaf = path[0] as CertView;
+  if (input.hostname === undefined || input.hostname === '') return;
+  const m = matchHostname(leaf, input.hostname, rules.hostname);
+  if (!m.matched) {
+    reasons.push(
+      makeReason(
+        'hostname-mismatch',
+        leaf,
+        0,
+        'RFC 6125 §6.4',
+        `${label(leaf)} is not valid for ${input.hostname}: ${m.detail}`,
+      ),
+    );
+  }
+}
+
+/** Certificate policies: see the module comment for when this matters. */
+function checkPolicyProcessing({ path, input, reasons }: PathContext): void {
+  const leaf = path[0] as CertView;
   const policy = input.policy ?? {};
   const nonDefaultInputs =
     (policy.initialPolicySet !== undefined &&
@@ -434,7 +503,6 @@ export function validatePath(path: readonly CertView[], input: ValidationInput):
       ),
     );
   }
-  return reasons;
 }
 
 const DEFECT_RULES: Record<CertDefectKind, string> = {

@@ -18,6 +18,7 @@ export interface ProfileInput {
   readonly anchors: readonly CertView[];
   /** Shared issuer graph (memoised signatures), name matching by RFC 5280 key. */
   readonly graph: IssuerGraph;
+  /** Milliseconds since the epoch (the clock is injected: no default here). */
   readonly time: number;
   readonly hostname?: string;
   readonly purpose: Purpose;

@@ -275,8 +275,11 @@ function signatureAlgorithms(info: SignatureSchemeInfo, description: KeyDescript
 
 // --- The provider --------------------------------------------------------------------------------------
 
+/** Where WebCrypto comes from: the injected `subtle`, else the platform's (a secure context is required). */
+type Subtle = () => SubtleCrypto;
+
 export function createCryptoProvider(options: CryptoProviderOptions = {}): CryptoProvider {
-  const random = options.random ?? systemRandom;
+  const source = options.random ?? systemRandom;
   const subtle = (): SubtleCrypto => {
     const s = options.subtle ?? globalThis.crypto?.subtle;
     if (!s)
@@ -286,12 +289,244 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       );
     return s;
   };
+  const random = (length: number): Uint8Array => {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`random: bad length ${length}`);
+    const out = source(length);
+    if (out.length !== length)
+      throw new CryptoError(
+        'invalid-input',
+        `random source returned ${out.length} bytes, ${length} requested`,
+      );
+    return out;
+  };
+  const provider: CryptoProvider = {
+    random,
+    ...symmetricOps(subtle),
+    ...keyAgreementOps(subtle, random, options.random !== undefined),
+    ...signatureOps(subtle, random),
+  };
+  return options.fastPath ? { ...provider, ...fastPathOps() } : provider;
+}
 
+/** AES-CBC without padding: a 16-byte IV and whole blocks. */
+function checkCbcInput(iv: Uint8Array, data: Uint8Array): void {
+  checkLength('AES-CBC IV', iv, 16);
+  if (data.length % 16)
+    throw new CryptoError('invalid-input', `AES-CBC: ${data.length} bytes is not a whole number of blocks`);
+}
+
+/** Hashes, HMAC and the record ciphers: WebCrypto, and noble's ChaCha20-Poly1305. */
+function symmetricOps(
+  subtle: Subtle,
+): Pick<
+  CryptoProvider,
+  | 'digest'
+  | 'hmac'
+  | 'aesGcmSeal'
+  | 'aesGcmOpen'
+  | 'chacha20Poly1305Seal'
+  | 'chacha20Poly1305Open'
+  | 'aesCbcEncrypt'
+  | 'aesCbcDecrypt'
+> {
   const importAes = (name: 'AES-GCM' | 'AES-CBC', key: Uint8Array): Promise<CryptoKey> => {
     checkLength(`${name} key`, key, 16, 32);
     return subtle().importKey('raw', ownedBytes(key), { name }, false, ['encrypt', 'decrypt']);
   };
+  return {
+    async digest(hash, data) {
+      return new Uint8Array(await subtle().digest(WEBCRYPTO_HASH[hash], ownedBytes(data)));
+    },
 
+    async hmac(hash, key, data) {
+      // RFC 2104; WebCrypto rejects an empty HMAC key, which TLS never uses (MAC keys are 20+ bytes).
+      const k = await subtle().importKey(
+        'raw',
+        ownedBytes(key),
+        { name: 'HMAC', hash: WEBCRYPTO_HASH[hash] },
+        false,
+        ['sign'],
+      );
+      return new Uint8Array(await subtle().sign('HMAC', k, ownedBytes(data)));
+    },
+
+    async aesGcmSeal(key, nonce, aad, plaintext) {
+      checkLength('AES-GCM nonce', nonce, 12);
+      const k = await importAes('AES-GCM', key);
+      const params = {
+        name: 'AES-GCM',
+        iv: ownedBytes(nonce),
+        additionalData: ownedBytes(aad),
+        tagLength: 128,
+      };
+      return new Uint8Array(await subtle().encrypt(params, k, ownedBytes(plaintext)));
+    },
+
+    async aesGcmOpen(key, nonce, aad, sealed) {
+      checkLength('AES-GCM nonce', nonce, 12);
+      const k = await importAes('AES-GCM', key);
+      if (sealed.length < 16)
+        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
+      const params = {
+        name: 'AES-GCM',
+        iv: ownedBytes(nonce),
+        additionalData: ownedBytes(aad),
+        tagLength: 128,
+      };
+      try {
+        return new Uint8Array(await subtle().decrypt(params, k, ownedBytes(sealed)));
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+
+    async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
+      checkLength('ChaCha20-Poly1305 key', key, 32);
+      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
+      return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
+    },
+
+    async chacha20Poly1305Open(key, nonce, aad, sealed) {
+      checkLength('ChaCha20-Poly1305 key', key, 32);
+      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
+      if (sealed.length < 16)
+        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
+      try {
+        return chacha20poly1305(key, nonce, aad).decrypt(sealed);
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
+    },
+
+    async aesCbcEncrypt(key, iv, data) {
+      checkCbcInput(iv, data);
+      const k = await importAes('AES-CBC', key);
+      // WebCrypto always appends PKCS#7 padding: a whole extra block here, which we drop.
+      const out = new Uint8Array(
+        await subtle().encrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, ownedBytes(data)),
+      );
+      return out.slice(0, data.length);
+    },
+
+    async aesCbcDecrypt(key, iv, data) {
+      checkCbcInput(iv, data);
+      if (data.length === 0) return new Uint8Array(0);
+      const k = await importAes('AES-CBC', key);
+      // WebCrypto insists on removing PKCS#7 padding. Append the block that CBC would produce for a full
+      // padding block (16 × 0x10) after our last ciphertext block: E(pad XOR C_last), obtained by
+      // encrypting `pad` with IV = C_last. Decryption then strips exactly that block.
+      const last = data.slice(data.length - 16);
+      const padBlock = new Uint8Array(16).fill(16);
+      const extra = new Uint8Array(
+        await subtle().encrypt({ name: 'AES-CBC', iv: last }, k, padBlock),
+      ).subarray(0, 16);
+      const joined = new Uint8Array(data.length + 16);
+      joined.set(data);
+      joined.set(extra, data.length);
+      return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, joined));
+    },
+  };
+}
+
+/**
+ * ECDHE: X25519, P-256, P-384. `injectedRandom`: the scalars must come from the injected source, so WebCrypto's
+ * own key generation is not used.
+ */
+function keyAgreementOps(
+  subtle: Subtle,
+  random: (length: number) => Uint8Array,
+  injectedRandom: boolean,
+): Pick<CryptoProvider, 'generateEcdhKeyPair' | 'importEcdhPrivateKey' | 'ecdh'> {
+  const { importNistEcdh, importNativeX25519, x25519DeriveNative, generateNative } = webCryptoEcdh(
+    subtle,
+    injectedRandom,
+  );
+  const ops: Pick<CryptoProvider, 'generateEcdhKeyPair' | 'importEcdhPrivateKey' | 'ecdh'> = {
+    async generateEcdhKeyPair(group) {
+      const info = GROUP_INFO[group];
+      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
+      const native = await generateNative(group);
+      if (native) return native;
+      if (group === 'x25519') return ops.importEcdhPrivateKey(group, random(32));
+      // Rejection sampling for a scalar in [1, n-1] (FIPS 186-5 A.4.2); P-256/P-384 rarely reject.
+      for (;;) {
+        const scalar = random(info.bytes);
+        if (NOBLE_EC[info.curve!].utils.isValidSecretKey(scalar))
+          return ops.importEcdhPrivateKey(group, scalar);
+      }
+    },
+
+    async importEcdhPrivateKey(group, privateKey) {
+      if (group === 'x25519') {
+        checkLength('X25519 private key', privateKey, 32);
+        const scalar = Uint8Array.from(privateKey);
+        const native = await importNativeX25519(scalar);
+        if (native) return new WebCryptoEcdhKeyPair(group, native.publicKey, native.key, scalar);
+        return new WebCryptoEcdhKeyPair(group, x25519.getPublicKey(scalar), scalar, scalar);
+      }
+      const info = GROUP_INFO[group];
+      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
+      return importNistEcdh(info.curve!, privateKey);
+    },
+
+    async ecdh(keyPair, peerPublicKey) {
+      if (!(keyPair instanceof WebCryptoEcdhKeyPair))
+        throw new CryptoError('invalid-input', 'ECDH key pair was not made by this provider');
+      const { group, secret } = keyPair;
+      if (group === 'x25519') {
+        checkLength('X25519 peer public key', peerPublicKey, 32);
+        let shared: Uint8Array;
+        try {
+          shared =
+            secret instanceof Uint8Array
+              ? x25519.getSharedSecret(secret, peerPublicKey)
+              : await x25519DeriveNative(secret, peerPublicKey);
+        } catch (cause) {
+          throw new CryptoError(
+            'invalid-shared-secret',
+            'X25519: the shared secret is all zeros (low-order peer key)',
+            { cause },
+          );
+        }
+        if (shared.every((b) => b === 0))
+          throw new CryptoError(
+            'invalid-shared-secret',
+            'X25519: the shared secret is all zeros (low-order peer key)',
+          );
+        return shared;
+      }
+      const info = GROUP_INFO[group];
+      const size = info.bytes;
+      // RFC 8422 §5.4.1: uncompressed points only (04 || X || Y).
+      if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
+        throw new CryptoError(
+          'invalid-input',
+          `${group} peer public key: expected an uncompressed point of ${1 + 2 * size} bytes starting 04, got ${peerPublicKey.length} bytes`,
+        );
+      }
+      let peer: CryptoKey;
+      try {
+        peer = await subtle().importKey(
+          'raw',
+          ownedBytes(peerPublicKey),
+          { name: 'ECDH', namedCurve: info.curve! },
+          false,
+          [],
+        );
+      } catch (cause) {
+        throw new CryptoError('invalid-input', `${group} peer public key is not a point on the curve`, {
+          cause,
+        });
+      }
+      const bits = await subtle().deriveBits({ name: 'ECDH', public: peer }, secret as CryptoKey, size * 8);
+      return new Uint8Array(bits);
+    },
+  };
+  return ops;
+}
+
+/** The WebCrypto side of ECDHE: NIST curves, and X25519 and key generation where the platform has them. */
+function webCryptoEcdh(subtle: Subtle, injectedRandom: boolean) {
   const importNistEcdh = async (curve: EcCurve, scalar: Uint8Array): Promise<WebCryptoEcdhKeyPair> => {
     const noble = NOBLE_EC[curve];
     const size = FIELD_BYTES[curve];
@@ -364,7 +599,7 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
   // Per group: a browser may have ECDH on P-256 but no X25519 in WebCrypto.
   const nativeGenerate = new Map<NamedGroupName, boolean>();
   const generateNative = async (group: NamedGroupName): Promise<WebCryptoEcdhKeyPair | undefined> => {
-    if (options.random !== undefined || nativeGenerate.get(group) === false) return undefined;
+    if (injectedRandom || nativeGenerate.get(group) === false) return undefined;
     const info = GROUP_INFO[group];
     const algorithm = group === 'x25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: info.curve! };
     try {
@@ -383,246 +618,89 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       return undefined;
     }
   };
+  return { importNistEcdh, importNativeX25519, x25519DeriveNative, generateNative };
+}
 
-  const cachedImport = (
-    cache: Map<string, Promise<CryptoKey>>,
-    cacheKey: string,
-    make: () => Promise<CryptoKey>,
-  ): Promise<CryptoKey> => {
-    let key = cache.get(cacheKey);
-    if (!key) {
-      key = make();
-      cache.set(cacheKey, key);
-    }
-    return key;
-  };
+function cachedImport(
+  cache: Map<string, Promise<CryptoKey>>,
+  cacheKey: string,
+  make: () => Promise<CryptoKey>,
+): Promise<CryptoKey> {
+  let key = cache.get(cacheKey);
+  if (!key) {
+    key = make();
+    cache.set(cacheKey, key);
+  }
+  return key;
+}
 
-  const provider: CryptoProvider = {
-    random(length) {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`random: bad length ${length}`);
-      const out = random(length);
-      if (out.length !== length)
-        throw new CryptoError(
-          'invalid-input',
-          `random source returned ${out.length} bytes, ${length} requested`,
-        );
-      return out;
-    },
+/** The scheme a freshly imported key is tried with, so that a key WebCrypto rejects fails at import. */
+function probeScheme(description: KeyDescription): SignatureSchemeName {
+  return description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
+}
 
-    async digest(hash, data) {
-      return new Uint8Array(await subtle().digest(WEBCRYPTO_HASH[hash], ownedBytes(data)));
-    },
+/** The key's WebCrypto form for `scheme` (imported once per parameter set) and the parameters to sign with. */
+async function webCryptoKey(
+  subtle: Subtle,
+  handle: WebCryptoPrivateKey | WebCryptoPublicKey,
+  scheme: SignatureSchemeName,
+): Promise<{ key: CryptoKey; signParams: ReturnType<typeof signatureAlgorithms>['signParams'] }> {
+  const { importParams, signParams } = signatureAlgorithms(
+    schemeInfo(scheme, handle.description),
+    handle.description,
+  );
+  const key = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
+    handle instanceof WebCryptoPrivateKey
+      ? subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign'])
+      : subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
+  );
+  return { key, signParams };
+}
 
-    async hmac(hash, key, data) {
-      // RFC 2104; WebCrypto rejects an empty HMAC key, which TLS never uses (MAC keys are 20+ bytes).
-      const k = await subtle().importKey(
-        'raw',
-        ownedBytes(key),
-        { name: 'HMAC', hash: WEBCRYPTO_HASH[hash] },
-        false,
-        ['sign'],
-      );
-      return new Uint8Array(await subtle().sign('HMAC', k, ownedBytes(data)));
-    },
+/** The RSA components `what` needs, or a clear error for a key of another type. */
+function rsaOf<Rsa>(handle: { description: KeyDescription; rsa: Rsa | undefined }, what: string): Rsa {
+  if (!handle.rsa)
+    throw new CryptoError(
+      'invalid-input',
+      `${what} needs an RSA key, got ${handle.description.type.toUpperCase()}`,
+    );
+  return handle.rsa;
+}
 
-    async aesGcmSeal(key, nonce, aad, plaintext) {
-      checkLength('AES-GCM nonce', nonce, 12);
-      const k = await importAes('AES-GCM', key);
-      const params = {
-        name: 'AES-GCM',
-        iv: ownedBytes(nonce),
-        additionalData: ownedBytes(aad),
-        tagLength: 128,
-      };
-      return new Uint8Array(await subtle().encrypt(params, k, ownedBytes(plaintext)));
-    },
-
-    async aesGcmOpen(key, nonce, aad, sealed) {
-      checkLength('AES-GCM nonce', nonce, 12);
-      const k = await importAes('AES-GCM', key);
-      if (sealed.length < 16)
-        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
-      const params = {
-        name: 'AES-GCM',
-        iv: ownedBytes(nonce),
-        additionalData: ownedBytes(aad),
-        tagLength: 128,
-      };
-      try {
-        return new Uint8Array(await subtle().decrypt(params, k, ownedBytes(sealed)));
-      } catch (cause) {
-        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
-      }
-    },
-
-    async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
-      checkLength('ChaCha20-Poly1305 key', key, 32);
-      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
-      return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
-    },
-
-    async chacha20Poly1305Open(key, nonce, aad, sealed) {
-      checkLength('ChaCha20-Poly1305 key', key, 32);
-      checkLength('ChaCha20-Poly1305 nonce', nonce, 12);
-      if (sealed.length < 16)
-        throw new CryptoError('bad-record-mac', 'AEAD: ciphertext shorter than its tag');
-      try {
-        return chacha20poly1305(key, nonce, aad).decrypt(sealed);
-      } catch (cause) {
-        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
-      }
-    },
-
-    async aesCbcEncrypt(key, iv, data) {
-      checkLength('AES-CBC IV', iv, 16);
-      if (data.length % 16)
-        throw new CryptoError(
-          'invalid-input',
-          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
-        );
-      const k = await importAes('AES-CBC', key);
-      // WebCrypto always appends PKCS#7 padding: a whole extra block here, which we drop.
-      const out = new Uint8Array(
-        await subtle().encrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, ownedBytes(data)),
-      );
-      return out.slice(0, data.length);
-    },
-
-    async aesCbcDecrypt(key, iv, data) {
-      checkLength('AES-CBC IV', iv, 16);
-      if (data.length % 16)
-        throw new CryptoError(
-          'invalid-input',
-          `AES-CBC: ${data.length} bytes is not a whole number of blocks`,
-        );
-      if (data.length === 0) return new Uint8Array(0);
-      const k = await importAes('AES-CBC', key);
-      // WebCrypto insists on removing PKCS#7 padding. Append the block that CBC would produce for a full
-      // padding block (16 × 0x10) after our last ciphertext block: E(pad XOR C_last), obtained by
-      // encrypting `pad` with IV = C_last. Decryption then strips exactly that block.
-      const last = data.slice(data.length - 16);
-      const padBlock = new Uint8Array(16).fill(16);
-      const extra = new Uint8Array(
-        await subtle().encrypt({ name: 'AES-CBC', iv: last }, k, padBlock),
-      ).subarray(0, 16);
-      const joined = new Uint8Array(data.length + 16);
-      joined.set(data);
-      joined.set(extra, data.length);
-      return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: ownedBytes(iv) }, k, joined));
-    },
-
-    async generateEcdhKeyPair(group) {
-      const info = GROUP_INFO[group];
-      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
-      const native = await generateNative(group);
-      if (native) return native;
-      if (group === 'x25519') return provider.importEcdhPrivateKey(group, provider.random(32));
-      // Rejection sampling for a scalar in [1, n-1] (FIPS 186-5 A.4.2); P-256/P-384 rarely reject.
-      for (;;) {
-        const scalar = provider.random(info.bytes);
-        if (NOBLE_EC[info.curve!].utils.isValidSecretKey(scalar))
-          return provider.importEcdhPrivateKey(group, scalar);
-      }
-    },
-
-    async importEcdhPrivateKey(group, privateKey) {
-      if (group === 'x25519') {
-        checkLength('X25519 private key', privateKey, 32);
-        const scalar = Uint8Array.from(privateKey);
-        const native = await importNativeX25519(scalar);
-        if (native) return new WebCryptoEcdhKeyPair(group, native.publicKey, native.key, scalar);
-        return new WebCryptoEcdhKeyPair(group, x25519.getPublicKey(scalar), scalar, scalar);
-      }
-      const info = GROUP_INFO[group];
-      if (!info) throw new CryptoError('unsupported', `ECDH group ${String(group)} is not implemented`);
-      return importNistEcdh(info.curve!, privateKey);
-    },
-
-    async ecdh(keyPair, peerPublicKey) {
-      if (!(keyPair instanceof WebCryptoEcdhKeyPair))
-        throw new CryptoError('invalid-input', 'ECDH key pair was not made by this provider');
-      const { group, secret } = keyPair;
-      if (group === 'x25519') {
-        checkLength('X25519 peer public key', peerPublicKey, 32);
-        let shared: Uint8Array;
-        try {
-          shared =
-            secret instanceof Uint8Array
-              ? x25519.getSharedSecret(secret, peerPublicKey)
-              : await x25519DeriveNative(secret, peerPublicKey);
-        } catch (cause) {
-          throw new CryptoError(
-            'invalid-shared-secret',
-            'X25519: the shared secret is all zeros (low-order peer key)',
-            { cause },
-          );
-        }
-        if (shared.every((b) => b === 0))
-          throw new CryptoError(
-            'invalid-shared-secret',
-            'X25519: the shared secret is all zeros (low-order peer key)',
-          );
-        return shared;
-      }
-      const info = GROUP_INFO[group];
-      const size = info.bytes;
-      // RFC 8422 §5.4.1: uncompressed points only (04 || X || Y).
-      if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
-        throw new CryptoError(
-          'invalid-input',
-          `${group} peer public key: expected an uncompressed point of ${1 + 2 * size} bytes starting 04, got ${peerPublicKey.length} bytes`,
-        );
-      }
-      let peer: CryptoKey;
-      try {
-        peer = await subtle().importKey(
-          'raw',
-          ownedBytes(peerPublicKey),
-          { name: 'ECDH', namedCurve: info.curve! },
-          false,
-          [],
-        );
-      } catch (cause) {
-        throw new CryptoError('invalid-input', `${group} peer public key is not a point on the curve`, {
-          cause,
-        });
-      }
-      const bits = await subtle().deriveBits({ name: 'ECDH', public: peer }, secret as CryptoKey, size * 8);
-      return new Uint8Array(bits);
-    },
-
+/** Key import, signatures, RSA encryption and key generation. */
+function signatureOps(
+  subtle: Subtle,
+  random: (length: number) => Uint8Array,
+): Pick<
+  CryptoProvider,
+  | 'importPrivateKey'
+  | 'importPublicKey'
+  | 'sign'
+  | 'verify'
+  | 'rsaPkcs1Encrypt'
+  | 'rsaPkcs1Decrypt'
+  | 'rsaDecryptPreMasterSecret'
+  | 'generateKeyPair'
+> {
+  return {
     async importPrivateKey(pkcs8) {
       const parsed = parsePkcs8(pkcs8);
       const handle = new WebCryptoPrivateKey(parsed.description, Uint8Array.from(pkcs8), parsed.rsa);
       // Import once now so that a key WebCrypto rejects fails here, not at first use.
-      const probe: SignatureSchemeName =
-        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
-      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
-      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('pkcs8', ownedBytes(pkcs8), importParams, false, ['sign']),
-      );
+      await webCryptoKey(subtle, handle, probeScheme(parsed.description));
       return handle;
     },
 
     async importPublicKey(spki) {
       const parsed = parseSpki(spki);
       const handle = new WebCryptoPublicKey(parsed.description, Uint8Array.from(spki), parsed.rsa);
-      const probe: SignatureSchemeName =
-        parsed.description.type === 'rsa' ? 'rsa_pkcs1_sha256' : 'ecdsa_secp256r1_sha256';
-      const { importParams } = signatureAlgorithms(schemeInfo(probe, parsed.description), parsed.description);
-      await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('spki', ownedBytes(spki), importParams, false, ['verify']),
-      );
+      await webCryptoKey(subtle, handle, probeScheme(parsed.description));
       return handle;
     },
 
     async sign(scheme, key, data) {
       const handle = privateHandle(key);
-      const info = schemeInfo(scheme, handle.description);
-      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
-      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign']),
-      );
+      const { key: k, signParams } = await webCryptoKey(subtle, handle, scheme);
       const signature = new Uint8Array(await subtle().sign(signParams, k, ownedBytes(data)));
       if (handle.description.type === 'ec')
         return ecdsaRawToDer(signature, FIELD_BYTES[handle.description.curve]);
@@ -631,11 +709,7 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
 
     async verify(scheme, key, data, signature) {
       const handle = publicHandle(key);
-      const info = schemeInfo(scheme, handle.description);
-      const { importParams, signParams } = signatureAlgorithms(info, handle.description);
-      const k = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-        subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
-      );
+      const { key: k, signParams } = await webCryptoKey(subtle, handle, scheme);
       let sig = signature;
       if (handle.description.type === 'ec') {
         try {
@@ -648,33 +722,16 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
     },
 
     async rsaPkcs1Encrypt(key, message) {
-      const handle = publicHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA encryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return rsaesPkcs1Encrypt(handle.rsa, message, provider.random);
+      return rsaesPkcs1Encrypt(rsaOf(publicHandle(key), 'RSA encryption'), message, random);
     },
 
     async rsaPkcs1Decrypt(key, ciphertext) {
-      const handle = privateHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA decryption needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return rsaesPkcs1Decrypt(handle.rsa, ciphertext, provider.random);
+      return rsaesPkcs1Decrypt(rsaOf(privateHandle(key), 'RSA decryption'), ciphertext, random);
     },
 
     async rsaDecryptPreMasterSecret(key, encrypted, clientVersion) {
-      const handle = privateHandle(key);
-      if (!handle.rsa)
-        throw new CryptoError(
-          'invalid-input',
-          `RSA key exchange needs an RSA key, got ${handle.description.type.toUpperCase()}`,
-        );
-      return decryptPreMasterSecret(handle.rsa, encrypted, clientVersion, provider.random);
+      const rsa = rsaOf(privateHandle(key), 'RSA key exchange');
+      return decryptPreMasterSecret(rsa, encrypted, clientVersion, random);
     },
 
     async generateKeyPair(kind) {
@@ -693,9 +750,11 @@ export function createCryptoProvider(options: CryptoProviderOptions = {}): Crypt
       return { description: parseSpki(spki).description, pkcs8, spki };
     },
   };
-  if (!options.fastPath) return provider;
+}
+
+/** `fastPath`: HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per record). */
+function fastPathOps(): Pick<CryptoProvider, 'hmac' | 'aesGcmSeal' | 'aesGcmOpen'> {
   return {
-    ...provider,
     hmac: async (hash, key, data) => hmacSync(hash, key, data),
     aesGcmSeal: async (key, nonce, aad, plaintext) => {
       checkLength('AES-GCM nonce', nonce, 12);

@@ -71,6 +71,15 @@ export interface SealResult {
   derivations: Derivation[];
 }
 
+/** A sealed fragment framed as its record (type, version, length, fragment). */
+function framed(args: SealInput, fragment: Uint8Array, derivations: Derivation[]): SealResult {
+  return {
+    fragment,
+    record: concatBytes(recordHeader(args.contentType, args.version, fragment.length), fragment),
+    derivations,
+  };
+}
+
 export interface OpenInput {
   contentType: number;
   version: number;
@@ -206,11 +215,7 @@ async function aeadSeal(
       'nonce_explicit + AEAD-Encrypt(write_key, nonce, content, additional_data) (ciphertext + 16-byte tag)',
     source: 'RFC 5246 §6.2.3.3',
   });
-  return {
-    fragment,
-    record: concatBytes(recordHeader(args.contentType, args.version, fragment.length), fragment),
-    derivations,
-  };
+  return framed(args, fragment, derivations);
 }
 
 async function aeadOpen(
@@ -334,11 +339,7 @@ async function cbcSeal(
       source: 'RFC 5246 §6.2.3.2',
     },
   ];
-  return {
-    fragment,
-    record: concatBytes(recordHeader(args.contentType, args.version, fragment.length), fragment),
-    derivations,
-  };
+  return framed(args, fragment, derivations);
 }
 
 async function cbcOpen(

@@ -7,7 +7,7 @@
  * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
  * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
-import { concatBytes, isDecodeError } from '../../bytes/index.ts';
+import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
 import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
@@ -170,7 +170,7 @@ export class Connection {
       bytes,
       contentType,
       version,
-      spans: decodeRecord(bytes).spans,
+      spans: decodeOwnBytes(bytes, decodeRecord).spans,
       carries: [id],
       encrypted: sealed !== undefined,
       ...(sealed ?? {}),
@@ -183,7 +183,7 @@ export class Connection {
   sendHandshake(message: HandshakeMessage, options: { tamperedMessage?: boolean } = {}): Uint8Array {
     const bytes = encodeHandshake(message);
     if (!options.tamperedMessage) this.handshakeMessages.push(bytes);
-    const decoded = decodeHandshake(bytes, { keyExchange: this.keyExchange });
+    const decoded = decodeOwnBytes(bytes, (b) => decodeHandshake(b, { keyExchange: this.keyExchange }));
     const id = this.#nextSentId();
     this.emit({
       kind: 'message',

@@ -19,7 +19,7 @@ import type { HandshakeMessage } from '../wire/handshake.ts';
 import { ecdheParamsBytes } from '../wire/server-key-exchange.ts';
 import { parseCertificate } from './certificate-info.ts';
 import { privateKeyFromPkcs8 } from '../crypto/keys.ts';
-import { generateEphemeral, sharedSecret } from '../crypto/ecdhe.ts';
+import { generateEphemeral, sharedSecret, type EphemeralKey } from '../crypto/ecdhe.ts';
 import { decryptPreMasterSecret } from '../crypto/rsa-pkcs1.ts';
 import { keyMatchesScheme, signWithScheme, verifyWithScheme } from '../crypto/signatures.ts';
 import { cipherSuite } from '../crypto/suites.ts';
@@ -151,12 +151,15 @@ async function handleItem(state: ServerState, item: Received): Promise<ServerSta
   }
 }
 
-/** RFC 5246 §7.4.1.2-§7.4.1.4: negotiate version, suite, group, signature scheme and extensions. */
-async function onClientHello(
+/**
+ * RFC 5246 §7.4.1.2-§7.4.1.4: version, suite, group, signature scheme and extensions from the ClientHello,
+ * or the alert that ends the handshake.
+ */
+function negotiate(
   state: Extract<ServerState, { name: 'ExpectClientHello' }>,
   hello: Extract<HandshakeMessage, { type: 'client_hello' }>,
-): Promise<ServerState> {
-  const { conn, config, resolved, key } = state;
+) {
+  const { resolved, key } = state;
   // Version (Appendix E.1): we negotiate TLS 1.2 only, within the configured range.
   if (resolved.minVersion > TLS12) {
     throw new TlsAlert(
@@ -205,7 +208,6 @@ async function onClientHello(
     );
   }
   const suite = cipherSuite(code)!;
-  conn.keyExchange = suite.kex;
   // Secure renegotiation (RFC 5746 §3.6).
   const reneg = findExtension(exts, 'renegotiation_info');
   if (reneg && reneg.renegotiatedConnection.length !== 0) {
@@ -227,6 +229,19 @@ async function onClientHello(
       );
   }
   const sni = findExtension(exts, 'server_name')?.names[0]?.hostName;
+  // The scheme our ServerKeyExchange is signed with (ECDHE suites only).
+  const signatureScheme = suite.kex === 'ecdhe' ? scheme(suite.certificateKey) : undefined;
+  return { code, suite, group, signatureScheme, secureReneg, ems, alpn, sni, exts };
+}
+
+/** RFC 5246 §7.4.1.2-§7.4.1.4: negotiate, then send ServerHello through ServerHelloDone. */
+async function onClientHello(
+  state: Extract<ServerState, { name: 'ExpectClientHello' }>,
+  hello: Extract<HandshakeMessage, { type: 'client_hello' }>,
+): Promise<ServerState> {
+  const { conn, config, resolved } = state;
+  const { code, suite, group, signatureScheme, secureReneg, ems, alpn, sni, exts } = negotiate(state, hello);
+  conn.keyExchange = suite.kex;
 
   const serverRandom = resolved.random(32);
   const extensions: Extension[] = [];
@@ -258,38 +273,8 @@ async function onClientHello(
   };
   let ephemeral;
   if (suite.kex === 'ecdhe') {
-    // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
-    ephemeral = await generateEphemeral(group!, resolved.random, resolved.deterministic);
-    conn.emit({
-      kind: 'secret',
-      from: 'server',
-      name: 'server_ecdhe_private_key',
-      value: ephemeral.secret,
-      formula: `random scalar for ${NamedGroup.format(group!)}; public key = scalar x G  (RFC 8422 §5.4)`,
-      inputs: { public_key: ephemeral.publicKey },
-    });
-    const signatureScheme = scheme(suite.certificateKey)!;
-    const params = ecdheParamsBytes(group!, ephemeral.publicKey);
-    const signature = await signWithScheme(
-      key,
-      signatureScheme,
-      concatBytes(hello.random, serverRandom, params),
-      resolved.random,
-      resolved.deterministic,
-    );
-    hs = { ...hs, group: group!, signatureScheme };
-    if (config.misbehave !== 'omit-server-key-exchange') {
-      conn.sendHandshake({
-        type: 'server_key_exchange',
-        kind: 'ecdhe',
-        curveType: 3,
-        namedCurve: group!,
-        publicKey: ephemeral.publicKey,
-        params,
-        signatureScheme,
-        signature,
-      });
-    }
+    ephemeral = await sendServerKeyExchange(state, hello.random, serverRandom, group!, signatureScheme!);
+    hs = { ...hs, group: group!, signatureScheme: signatureScheme! };
   }
   if (config.requestClientCertificate) {
     conn.sendHandshake({
@@ -309,6 +294,47 @@ async function onClientHello(
   return config.requestClientCertificate
     ? { ...next, name: 'ExpectCertificate' }
     : { ...next, name: 'ExpectClientKeyExchange' };
+}
+
+/** RFC 8422 §5.4: an ephemeral key, and ServerKeyExchange signing client_random + server_random + params. */
+async function sendServerKeyExchange(
+  state: Extract<ServerState, { name: 'ExpectClientHello' }>,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  group: number,
+  signatureScheme: number,
+): Promise<EphemeralKey> {
+  const { conn, config, resolved, key } = state;
+  const ephemeral = await generateEphemeral(group, resolved.random, resolved.deterministic);
+  conn.emit({
+    kind: 'secret',
+    from: 'server',
+    name: 'server_ecdhe_private_key',
+    value: ephemeral.secret,
+    formula: `random scalar for ${NamedGroup.format(group)}; public key = scalar x G  (RFC 8422 §5.4)`,
+    inputs: { public_key: ephemeral.publicKey },
+  });
+  const params = ecdheParamsBytes(group, ephemeral.publicKey);
+  const signature = await signWithScheme(
+    key,
+    signatureScheme,
+    concatBytes(clientRandom, serverRandom, params),
+    resolved.random,
+    resolved.deterministic,
+  );
+  if (config.misbehave !== 'omit-server-key-exchange') {
+    conn.sendHandshake({
+      type: 'server_key_exchange',
+      kind: 'ecdhe',
+      curveType: 3,
+      namedCurve: group,
+      publicKey: ephemeral.publicKey,
+      params,
+      signatureScheme,
+      signature,
+    });
+  }
+  return ephemeral;
 }
 
 /** RFC 5246 §7.4.7 ClientKeyExchange -> pre-master, master secret, keys. */

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONSTRAINT_CASES, constraintChain } from '../../../unit/pki/paths/constraint-cases.ts';
 import { T0 } from '../../../unit/pki/paths/raw-certs.ts';
-import { opensslProfile, opensslVerify, scratch } from '../../../oracle/support/openssl-verify.ts';
+import { opensslProfile, opensslVerify, scratch } from '../../../kit/programs/openssl-verify.ts';
 
 const work = scratch();
 afterAll(() => work.dispose());

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
 import { chainFor, DEFECT_CASES, T0 } from '../../../unit/pki/paths/defect-cases.ts';
 import { chainOf } from '../../../unit/pki/paths/raw-certs.ts';
-import { opensslProfile, opensslVerify, scratch } from '../../../oracle/support/openssl-verify.ts';
+import { opensslProfile, opensslVerify, scratch } from '../../../kit/programs/openssl-verify.ts';
 import { openssl } from './helpers.ts';
 
 const work = scratch();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
-import { checkBounded } from '../../../unit/support/property.ts';
+import { checkBounded } from '../../../kit/pure/property.ts';
 import { ecPrivateScalar, expectNoSecret, openssl, ROOT, tempDir } from './helpers.ts';
 
 const DIR = join(ROOT, 'fixtures', 'pkcs12');

@@ -4,7 +4,7 @@
  * finish quickly and say so with `truncated` when the budget cut it; every profile must terminate.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, generate, type Edge } from './trust-graph.ts';
+import { analyze, generate, type Edge } from '../../../kit/pure/trust-graph.ts';
 
 const CAS = Array.from({ length: 8 }, (_, i) => `ca${i}`);
 

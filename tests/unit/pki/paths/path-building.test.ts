@@ -3,7 +3,7 @@
  * certificates are generated per case; expected results are the chains as "CN=leaf -> CN=inter -> CN=root".
  */
 import { describe, expect, it } from 'vitest';
-import { allChains, analyze, DAY, generate, T0, validChains, x509 } from './trust-graph.ts';
+import { allChains, analyze, DAY, generate, T0, validChains, x509 } from '../../../kit/pure/trust-graph.ts';
 
 const expired = (t: { notAfter: Date; notBefore: Date }) => {
   t.notBefore = new Date(T0.getTime() - 400 * DAY);

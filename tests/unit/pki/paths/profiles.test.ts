@@ -13,7 +13,7 @@ import {
   type Template,
   type TrustGraphDescription,
   x509,
-} from './trust-graph.ts';
+} from '../../../kit/pure/trust-graph.ts';
 
 const chain = (
   extra: Partial<Record<'inter' | 'leaf' | 'root', (t: Template) => void>> = {},

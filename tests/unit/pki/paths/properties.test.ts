@@ -9,7 +9,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeChain, PROFILE_NAMES, type ProfileName } from '../../../../src/lib/pki/index.ts';
 import type { Reason } from '../../../../src/lib/pki/paths/reasons.ts';
-import { DAY, generate, T0, type Template, type TrustGraphDescription, x509 } from './trust-graph.ts';
+import {
+  DAY,
+  generate,
+  T0,
+  type Template,
+  type TrustGraphDescription,
+  x509,
+} from '../../../kit/pure/trust-graph.ts';
 
 type Role = 'root' | 'inter' | 'leaf';
 interface Atom {

@@ -16,8 +16,8 @@ import {
   type GeneratedGraph,
   type Template,
   type TrustGraphDescription,
-} from './trust-graph.ts';
-import type { RunOptions } from './trust-graph.ts';
+} from '../../../kit/pure/trust-graph.ts';
+import type { RunOptions } from '../../../kit/pure/trust-graph.ts';
 
 const chain = (
   extra: Partial<Record<'inter' | 'leaf' | 'root', (t: Template) => void>> = {},

@@ -35,7 +35,7 @@ import {
   type ServerState,
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../../../src/lib/tls12/pki-verifier.ts';
-import { checkBounded } from '../../support/property.ts';
+import { checkBounded } from '../../../kit/pure/property.ts';
 import { cap, expected } from '../wire/fixtures.ts';
 
 const KEYS = fileURLToPath(

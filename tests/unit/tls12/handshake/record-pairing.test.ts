@@ -21,7 +21,7 @@ import {
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { decodeRecord, encodeRecord } from '../../../../src/lib/tls12/wire/record.ts';
 import { buildSteps } from '../../../../src/app/model/handshake/steps.ts';
-import { testPki, type TestPki } from '../../../interop/support/pki.ts';
+import { testPki, type TestPki } from '../../../kit/pure/pki.ts';
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../../../src/lib/tls12/pki-verifier.ts';
 import { CipherSuite } from '../../../../src/lib/tls12/wire/code-points.ts';
-import { testPki, type TestPki } from '../../../interop/support/pki.ts';
+import { testPki, type TestPki } from '../../../kit/pure/pki.ts';
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { rsaSign } from '../../../../src/lib/tls12/crypto/rsa-signature.ts';
 import { signWithScheme, verifyWithScheme } from '../../../../src/lib/tls12/crypto/signatures.ts';
 import { deterministicRandom } from '../../../../src/lib/tls12/handshake/index.ts';
 import { SignatureScheme } from '../../../../src/lib/tls12/wire/code-points.ts';
-import { testPki, type TestPki } from '../../../interop/support/pki.ts';
+import { testPki, type TestPki } from '../../../kit/pure/pki.ts';
 
 let pki: TestPki;
 beforeAll(async () => {

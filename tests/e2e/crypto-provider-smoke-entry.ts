@@ -14,7 +14,7 @@ import {
   openRecord,
   sealRecord,
   toHex,
-} from '../../../src/lib/tls12/crypto/index.ts';
+} from '../../src/lib/tls12/crypto/index.ts';
 
 export interface SmokeInput {
   illustrated: Record<string, string>;

@@ -10,7 +10,7 @@ import type {
   ServerConfig,
   EventLogEntry,
 } from '../../../src/lib/tls12/handshake/index.ts';
-import { memoryDuplexPair } from './memory-duplex.ts';
+import { memoryDuplexPair } from '../pure/memory-duplex.ts';
 
 export interface OpenSslServerRun {
   ours: EngineSocket;

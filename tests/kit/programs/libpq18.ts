@@ -2,7 +2,7 @@
  * Real libpq 18 for the oracle: psycopg 3's binary wheel (it bundles libpq 18 and its own OpenSSL) in a virtual
  * environment under .tmp/ (ignored by git), and scripts/libpq18/psql-shim.py, which takes psql's arguments and prints
  * `psql: error: ` + PQerrorMessage. `recordLibpq18()` runs every cell of libpq18-cells.ts against a throw-away
- * PostgreSQL (support/postgres.ts) and returns what libpq 18 did, in the fixture's format.
+ * PostgreSQL (postgres-oracle.ts) and returns what libpq 18 did, in the fixture's format.
  *
  * Fails (throws) when the virtual environment cannot be made or pip cannot install the pinned wheels: the oracle
  * must never silently skip.
@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeOraclePki, type OraclePki } from './postgres-pki.ts';
-import { PgOracleServer, findPostgres, type PsqlProgram } from './postgres.ts';
+import { makeOraclePki, type OraclePki } from '../pure/postgres-pki.ts';
+import { PgOracleServer, findPostgres, type PsqlProgram } from './postgres-oracle.ts';
 import {
   DATABASES,
   HBA,
@@ -25,7 +25,7 @@ import {
   type SetupName,
   type PemName,
   type RecordedCell,
-} from './libpq18-cells.ts';
+} from '../pure/libpq18-cells.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SHIM = join(ROOT, 'scripts/libpq18/psql-shim.py');

@@ -6,11 +6,11 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { concatBytes } from '../../../../src/lib/bytes/hex.ts';
-import { parseCertificates, verifyCertificateSignature } from '../../../../src/lib/pki/parse.ts';
-import { analyzeCertViews, type AnalyzeViewsInput } from '../../../../src/lib/pki/analyze.ts';
-import type { ChainAnalysis } from '../../../../src/lib/pki/analyze-types.ts';
-import type { CertView } from '../../../../src/lib/pki/types.ts';
+import { concatBytes } from '../../../src/lib/bytes/hex.ts';
+import { parseCertificates, verifyCertificateSignature } from '../../../src/lib/pki/parse.ts';
+import { analyzeCertViews, type AnalyzeViewsInput } from '../../../src/lib/pki/analyze.ts';
+import type { ChainAnalysis } from '../../../src/lib/pki/analyze-types.ts';
+import type { CertView } from '../../../src/lib/pki/types.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Regenerates fixtures/pcap/: real captures of real TLS sessions on 127.0.0.1 (openssl s_server and
+# openssl s_client -keylogfile), each session recorded at once by several real capture tools:
+#   tcpdump -i lo (pcap, microseconds), tcpdump -i lo --time-stamp-precision=nano (pcap, nanoseconds),
+#   dumpcap -i lo (pcapng), tcpdump -i any (Linux cooked SLL2), tcpdump -i any -y LINUX_SLL (SLL),
+# then editcap --inject-secrets tls,<keylog> for a pcapng carrying its key log in a Decryption Secrets Block.
+# One TLS 1.2 session (what the engine decrypts today) and one TLS 1.3 session. And `psql` with sslmode=require
+# against a throw-away PostgreSQL 15 (SSLRequest, 'S', then TLS), captured by tcpdump -i lo without keys
+# (libpq 15 writes no key log). Needs root (capturing on lo; PostgreSQL runs as the postgres user).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql]   (default: all; writes fixtures/pcap/*; the
+# certificate is new each run)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+out="$here/fixtures/pcap"
+mkdir -p "$out"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+  -days 2 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+record() { # record NAME PORT VERSION-FLAG
+  local name="$1" port="$2" version="$3"
+  local filter="tcp port $port"
+  local cap=()
+  tcpdump -i lo -U -w "$work/$name-lo.pcap" "$filter" 2>/dev/null & cap+=($!)
+  tcpdump -i lo -U --time-stamp-precision=nano -w "$work/$name-lo-ns.pcap" "$filter" 2>/dev/null & cap+=($!)
+  dumpcap -q -i lo -f "$filter" -w "$work/$name-lo.pcapng" 2>/dev/null & cap+=($!)
+  tcpdump -i any -U -w "$work/$name-any-sll2.pcap" "$filter" 2>/dev/null & cap+=($!)
+  tcpdump -i any -U -y LINUX_SLL -w "$work/$name-any-sll.pcap" "$filter" 2>/dev/null & cap+=($!)
+  pids+=("${cap[@]}")
+  sleep 2
+  openssl s_server -quiet -rev -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" "$version" \
+    >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  (printf 'hello, capture\n'; sleep 1) | openssl s_client -quiet -no_ign_eof -connect "127.0.0.1:$port" -servername localhost \
+    "$version" -keylogfile "$work/$name.keys.log" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  sleep 1
+  for p in "${cap[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${cap[@]}"; do wait "$p" 2>/dev/null || true; done
+  editcap --inject-secrets "tls,$work/$name.keys.log" "$work/$name-lo.pcapng" "$work/$name-dsb.pcapng"
+  for f in "$work/$name"-*; do cp "$f" "$out/"; done
+  cp "$work/$name.keys.log" "$out/$name.keys.log"
+}
+
+record_psql() { # record_psql PORT
+  local port="$1" pgbin
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  mkdir -p "$work/pg"
+  cp "$work/cert.pem" "$work/pg/server.crt"
+  cp "$work/key.pem" "$work/pg/server.key"
+  chmod 755 "$work"
+  chmod 600 "$work/pg/server.key"
+  chown -R postgres: "$work/pg"
+  runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$work/pg/data" >/dev/null
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work/pg -c ssl=on -c ssl_cert_file=$work/pg/server.crt -c ssl_key_file=$work/pg/server.key" \
+    start >/dev/null
+  tcpdump -i lo -U -w "$work/psql-require-lo.pcap" "tcp port $port" 2>/dev/null &
+  local cap=$!
+  pids+=("$cap")
+  sleep 2
+  psql "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require" -Atc 'select 1' >/dev/null
+  sleep 1
+  kill -INT "$cap" 2>/dev/null || true
+  wait "$cap" 2>/dev/null || true
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null
+  cp "$work/psql-require-lo.pcap" "$out/"
+}
+
+sessions=("$@")
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql)
+for s in "${sessions[@]}"; do
+  case "$s" in
+    tls12) record tls12 44312 -tls1_2 ;;
+    tls13) record tls13 44313 -tls1_3 ;;
+    psql) record_psql 44314 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql)" >&2; exit 2 ;;
+  esac
+done
+chmod 644 "$out"/*
+ls -l "$out"

@@ -1,0 +1,90 @@
+/**
+ * Real tshark reads the pcapng our writer makes from a real capture's connection (fixtures/pcap, openssl
+ * s_client/s_server) with that capture's key log in a Decryption Secrets Block, and, with no key log argument
+ * and an empty Wireshark profile, shows the decrypted handshake (both Finished messages) and the application
+ * data in both directions. The same file without the key log shows neither: the DSB is what decrypts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCapture, writeConnectionPcapng, type TcpConnection } from '../../src/lib/pcap/index.ts';
+import { requireProgram } from './support/programs.ts';
+
+const tshark = requireProgram('tshark');
+const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-'));
+// No user profile, no global key log preference: only what the file holds.
+const env = { ...process.env, HOME: dir, WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'), XDG_CONFIG_HOME: dir };
+
+function run(file: string, ...args: string[]): string {
+  return execFileSync(tshark, ['-n', '-r', file, ...args], {
+    encoding: 'utf8',
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+
+describe.each(['tls12', 'tls13'])(
+  'tshark decrypts our pcapng of the %s session with no settings',
+  (session) => {
+    const source = openCapture(new Uint8Array(readFileSync(`fixtures/pcap/${session}-lo.pcapng`)));
+    const keyLog = readFileSync(`fixtures/pcap/${session}.keys.log`, 'utf8');
+    const c = source.connections[0] as TcpConnection;
+    const write = (name: string, withKeys: boolean): string => {
+      const path = join(dir, `${session}-${name}.pcapng`);
+      const bytes = writeConnectionPcapng({
+        client: c.client,
+        server: c.server,
+        chunks: c.chunks,
+        mss: 200,
+        ...(withKeys ? { keyLog } : {}),
+      });
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const withKeys = write('keys', true);
+    const without = write('nokeys', false);
+
+    it('shows both Finished messages (handshake type 20) only when the key log is in the file', () => {
+      const finished = (file: string) =>
+        run(file, '-Y', 'tls.handshake.type == 20', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport')
+          .trim()
+          .split('\n')
+          .filter(Boolean);
+      const seen = finished(withKeys);
+      expect(new Set(seen.map((l) => l.split('\t')[1]))).toEqual(
+        new Set([String(c.client.port), String(c.server.port)]),
+      );
+      expect(finished(without)).toEqual([]);
+    });
+
+    it('shows the application data decrypted in both directions', () => {
+      const follow = run(withKeys, '-q', '-z', 'follow,tls,ascii,0');
+      expect(follow).toContain('hello, capture');
+      expect(follow).toContain('erutpac ,olleh');
+      expect(run(without, '-q', '-z', 'follow,tls,ascii,0')).not.toContain('hello, capture');
+    });
+
+    it('finds nothing wrong with the TCP conversation or the checksums', () => {
+      const fields = run(
+        withKeys,
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-T',
+        'fields',
+        '-e',
+        'tcp.checksum.status',
+        '-e',
+        'ip.checksum.status',
+      );
+      const lines = fields.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(10);
+      // Wireshark's checksum status 1 = Good.
+      expect(new Set(lines)).toEqual(new Set(['1\t1']));
+      expect(run(withKeys, '-Y', 'tcp.analysis.flags || _ws.expert.severity >= warning').trim()).toBe('');
+    });
+  },
+);
