@@ -10,12 +10,13 @@
 import { dirname, resolve } from 'node:path';
 import {
   diagnoseError,
+  DRIVERS,
   explainConnection,
+  isOneOf,
   majorVersionProblem,
+  SERVER_PRESETS,
   type ConnectionOutcome,
-  type Driver,
   type Scenario,
-  type ServerPreset,
 } from '../lib/sslmode/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 
@@ -36,16 +37,6 @@ Colours only on a terminal; NO_COLOR=1 turns them off.
 
 Exit status: 0 the predicted connection succeeds (or the text was recognised); 1 it fails (or the
 text is unknown); 2 bad input (an unknown option, an unreadable file, a malformed scenario).`;
-
-const DRIVERS: Readonly<Record<Driver, true>> = {
-  libpq: true,
-  'node-postgres': true,
-  pgjdbc: true,
-  npgsql: true,
-  pgx: true,
-  asyncpg: true,
-};
-const PRESETS: Readonly<Record<ServerPreset, true>> = { 'azure-flexible': true, 'aws-rds': true };
 
 type Json = unknown;
 
@@ -110,8 +101,7 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const s = f.object(root.server, 'server');
 
   const driver = f.string(c.driver, 'client.driver');
-  if (!Object.hasOwn(DRIVERS, driver))
-    f.fail('client.driver', `one of ${Object.keys(DRIVERS).join(', ')}`, driver);
+  if (!isOneOf(DRIVERS, driver)) f.fail('client.driver', `one of ${DRIVERS.join(', ')}`, driver);
   const client: Record<string, unknown> = { driver, conninfo: f.string(c.conninfo, 'client.conninfo') };
   put(client, 'version', f.optString(c.version, 'client.version'));
   put(client, 'osUser', f.optString(c.osUser, 'client.osUser'));
@@ -153,8 +143,8 @@ export async function loadScenario(path: string): Promise<Scenario> {
   }
   if (s.preset !== undefined) {
     const preset = f.string(s.preset, 'server.preset');
-    if (!Object.hasOwn(PRESETS, preset))
-      f.fail('server.preset', `one of ${Object.keys(PRESETS).join(', ')}`, preset);
+    if (!isOneOf(SERVER_PRESETS, preset))
+      f.fail('server.preset', `one of ${SERVER_PRESETS.join(', ')}`, preset);
     server.preset = preset;
   }
 

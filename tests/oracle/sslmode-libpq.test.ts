@@ -21,7 +21,7 @@
 import { appendFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainConnection } from '../../src/lib/sslmode/index.ts';
+import { SSLMODES, explainConnection } from '../../src/lib/sslmode/index.ts';
 import type { Scenario, ServerSpec } from '../../src/lib/sslmode/types.ts';
 import { makeOraclePki, type OraclePki } from '../kit/pure/postgres-pki.ts';
 import {
@@ -59,7 +59,7 @@ const USERS = {
   certuser: null,
 };
 const DATABASES = ['postgres', 'template0', 'template1', ...CERT_DATABASES];
-const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+const MODES = SSLMODES;
 
 type SetupName =
   | 'off'

@@ -4,9 +4,10 @@
  * (D: libpq-ssl.html "Protection Provided in Different Modes"), plus the one-line differences of other drivers.
  */
 
-import type { Driver } from '../../lib/sslmode/index';
+import type { Driver, SslMode } from '../../lib/sslmode/index';
 
-export type LibpqSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+/** The engine's sslmode names (names.ts SSLMODES). */
+export type LibpqSslMode = SslMode;
 
 export interface ModeText {
   /** The libpq documentation's description. */
@@ -57,7 +58,7 @@ export const SSLMODE_TEXT: Readonly<Record<LibpqSslMode, ModeText>> = {
   },
 };
 
-/** How other drivers differ from libpq, one line each (sources in src/lib/sslmode/drivers.ts and node-postgres.ts). */
+/** How other drivers differ from libpq, one line each (sources in src/lib/sslmode/drivers/rules.ts and node-postgres.ts). */
 export const DRIVER_DIFFERENCES: Readonly<Record<Exclude<Driver, 'libpq'>, string>> = {
   'node-postgres':
     'No TLS unless the URL asks; any sslmode except disable/no-verify means full verification and never falls back (uselibpqcompat=true for libpq meanings).',

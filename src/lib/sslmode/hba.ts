@@ -388,41 +388,9 @@ function parseLine(
   let address: string | undefined;
   let ip: HbaAddress | undefined;
   if (type !== 'local') {
-    const addrField = fields[++f];
-    if (!addrField) return fail('end-of-line before IP address specification');
-    if (addrField.length > 1)
-      return fail('multiple values specified for host address', 'Specify one address range per line.');
-    const token = addrField[0]!;
-    address = token.text;
-    if (keyword(token, 'all') || keyword(token, 'samehost') || keyword(token, 'samenet')) {
-      ip = { kind: token.text as 'all' | 'samehost' | 'samenet' };
-    } else {
-      const slash = token.text.indexOf('/');
-      const host = slash === -1 ? token.text : token.text.slice(0, slash);
-      const net = numericHost(host);
-      if (slash !== -1) {
-        if (!net) return fail(`specifying both host name and CIDR mask is invalid: "${token.text}"`);
-        const mask = cidrMask(token.text.slice(slash + 1), net.length);
-        if (!mask) return fail(`invalid CIDR mask in address "${token.text}"`);
-        ip = { kind: 'ip', net, mask };
-      } else if (!net) {
-        ip = { kind: 'hostname', name: host };
-      } else {
-        const maskField = fields[++f];
-        if (!maskField)
-          return fail(
-            'end-of-line before netmask specification',
-            'Specify an address range in CIDR notation, or provide a separate netmask.',
-          );
-        if (maskField.length > 1) return fail('multiple values specified for netmask');
-        const maskText = maskField[0]!.text;
-        const mask = numericHost(maskText);
-        if (!mask) return fail(`invalid IP mask "${maskText}": Name or service not known`);
-        if (mask.length !== net.length) return fail('IP address and mask do not match');
-        address = `${token.text} ${maskText}`;
-        ip = { kind: 'ip', net, mask };
-      }
-    }
+    const parsed = parseAddress(fields, f);
+    if ('message' in parsed) return fail(parsed.message, parsed.hint);
+    ({ f, address, ip } = parsed);
   }
   const methodField = fields[++f];
   if (!methodField) return fail('end-of-line before authentication method');
@@ -454,25 +422,8 @@ function parseLine(
       options[name] = value;
     }
   }
-  if (method === 'ldap') {
-    const has = (o: string) => options[o] !== undefined;
-    if (has('ldapprefix') || has('ldapsuffix')) {
-      if (['ldapbasedn', 'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter'].some(has))
-        return fail(
-          'cannot use ldapbasedn, ldapbinddn, ldapbindpasswd, ldapsearchattribute, ldapsearchfilter, or ldapurl together with ldapprefix',
-        );
-    } else if (!has('ldapbasedn'))
-      return fail(
-        'authentication method "ldap" requires argument "ldapbasedn", "ldapprefix", or "ldapsuffix" to be set',
-      );
-    if (has('ldapsearchattribute') && has('ldapsearchfilter'))
-      return fail('cannot use ldapsearchattribute together with ldapsearchfilter');
-  }
-  if (method === 'radius') {
-    for (const o of ['radiusservers', 'radiussecrets'])
-      if (options[o] === undefined)
-        return fail(`authentication method "radius" requires argument "${o}" to be set`);
-  }
+  const missing = requiredOptionProblem(method, options);
+  if (missing !== null) return fail(missing);
   return {
     ok: true,
     line: {
@@ -487,6 +438,65 @@ function parseLine(
       options,
     },
   };
+}
+
+/** The address field (and a separate netmask field) from field `f` on: the last field read, or the refusal. */
+function parseAddress(
+  fields: readonly HbaToken[][],
+  f: number,
+): { f: number; address: string; ip: HbaAddress } | { message: string; hint?: string } {
+  const addrField = fields[++f];
+  if (!addrField) return { message: 'end-of-line before IP address specification' };
+  if (addrField.length > 1)
+    return {
+      message: 'multiple values specified for host address',
+      hint: 'Specify one address range per line.',
+    };
+  const token = addrField[0]!;
+  if (keyword(token, 'all') || keyword(token, 'samehost') || keyword(token, 'samenet'))
+    return { f, address: token.text, ip: { kind: token.text as 'all' | 'samehost' | 'samenet' } };
+  const slash = token.text.indexOf('/');
+  const host = slash === -1 ? token.text : token.text.slice(0, slash);
+  const net = numericHost(host);
+  if (slash !== -1) {
+    if (!net) return { message: `specifying both host name and CIDR mask is invalid: "${token.text}"` };
+    const mask = cidrMask(token.text.slice(slash + 1), net.length);
+    if (!mask) return { message: `invalid CIDR mask in address "${token.text}"` };
+    return { f, address: token.text, ip: { kind: 'ip', net, mask } };
+  }
+  if (!net) return { f, address: token.text, ip: { kind: 'hostname', name: host } };
+  const maskField = fields[++f];
+  if (!maskField)
+    return {
+      message: 'end-of-line before netmask specification',
+      hint: 'Specify an address range in CIDR notation, or provide a separate netmask.',
+    };
+  if (maskField.length > 1) return { message: 'multiple values specified for netmask' };
+  const maskText = maskField[0]!.text;
+  const mask = numericHost(maskText);
+  if (!mask) return { message: `invalid IP mask "${maskText}": Name or service not known` };
+  if (mask.length !== net.length) return { message: 'IP address and mask do not match' };
+  return { f, address: `${token.text} ${maskText}`, ip: { kind: 'ip', net, mask } };
+}
+
+/** The options ldap and radius cannot do without (parse_hba_line()'s checks after the options); null: complete. */
+function requiredOptionProblem(method: string, options: Readonly<Record<string, string>>): string | null {
+  if (method === 'ldap') {
+    const has = (o: string) => options[o] !== undefined;
+    if (has('ldapprefix') || has('ldapsuffix')) {
+      if (['ldapbasedn', 'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter'].some(has))
+        return 'cannot use ldapbasedn, ldapbinddn, ldapbindpasswd, ldapsearchattribute, ldapsearchfilter, or ldapurl together with ldapprefix';
+    } else if (!has('ldapbasedn'))
+      return 'authentication method "ldap" requires argument "ldapbasedn", "ldapprefix", or "ldapsuffix" to be set';
+    if (has('ldapsearchattribute') && has('ldapsearchfilter'))
+      return 'cannot use ldapsearchattribute together with ldapsearchfilter';
+  }
+  if (method === 'radius') {
+    for (const o of ['radiusservers', 'radiussecrets'])
+      if (options[o] === undefined)
+        return `authentication method "radius" requires argument "${o}" to be set`;
+  }
+  return null;
 }
 
 /** parse_hba_auth_opt() (PG15) for one name=value; false when the line is refused. */

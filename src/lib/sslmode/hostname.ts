@@ -9,6 +9,17 @@
 
 import type { CertView } from '../pki/types.ts';
 import { ipBytes } from './hba.ts';
+import type { Scenario } from './types.ts';
+
+/**
+ * A host name's addresses as the scenario resolves it (localhost is 127.0.0.1 unless the scenario says
+ * otherwise); undefined when the name does not resolve. Only the scenario's own names count, never a key
+ * every object has ("constructor").
+ */
+export function resolveName(resolve: Scenario['resolve'], name: string): readonly string[] | undefined {
+  const table: Readonly<Record<string, readonly string[]>> = { localhost: ['127.0.0.1'], ...(resolve ?? {}) };
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
 
 /** The parts of a server certificate the host-name rules read, in wire order. */
 export interface LeafNames {

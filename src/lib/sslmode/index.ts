@@ -6,14 +6,22 @@
 
 import { explainLibpq } from './libpq.ts';
 import { explainNodePostgres } from './node-postgres.ts';
-import { explainRuleTableDriver } from './drivers.ts';
+import { explainRuleTableDriver } from './drivers/explain.ts';
 import type { ConnectionOutcome, Scenario, ServerCertificateInfo, ServerNotStarted, Step } from './types.ts';
-import { effectiveHba } from './server.ts';
+import { effectiveHba, type EffectiveHba } from './server.ts';
 import { RULES } from './rules.ts';
 import { readLeaf } from './verify.ts';
 import { diagnoseError, reproductionMatch, type Diagnosis } from './diagnose.ts';
 
 export type * from './types.ts';
+export {
+  DEFAULT_LIBPQ_VERSION,
+  DRIVERS,
+  isOneOf,
+  LIBPQ_VERSIONS,
+  SERVER_PRESETS,
+  SSLMODES,
+} from './names.ts';
 export { parseConninfo, parseKeyValue, parseUri } from './conninfo.ts';
 export { parseHba, matchHba } from './hba.ts';
 export {
@@ -26,7 +34,7 @@ export {
 import type { HbaProblem } from './hba.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
 export { RULES };
-export { DRIVER_RULES } from './drivers.ts';
+export { DRIVER_RULES } from './drivers/rules.ts';
 export {
   diagnoseError,
   normalizeErrorText,
@@ -52,8 +60,9 @@ export async function explainConnection(
   now: Date = new Date(),
 ): Promise<ConnectionOutcome> {
   const time = scenario.time === undefined ? now : new Date(scenario.time);
+  // pg_hba.conf is read once: the client models apply its lines, and a file that did not load is reported here.
   const hba = effectiveHba(scenario.server);
-  const driven = await explainDriver(scenario, time);
+  const driven = await explainDriver(scenario, time, hba);
   const outcome = !hba.ok
     ? withServerNotStarted(driven, hba.notStarted)
     : hba.warnings.length > 0
@@ -100,17 +109,17 @@ function withServerNotStarted(outcome: ConnectionOutcome, notStarted: ServerNotS
   };
 }
 
-function explainDriver(scenario: Scenario, time: Date): Promise<ConnectionOutcome> {
+function explainDriver(scenario: Scenario, time: Date, hba: EffectiveHba): Promise<ConnectionOutcome> {
   switch (scenario.client.driver) {
     case 'libpq':
-      return explainLibpq(scenario, time);
+      return explainLibpq(scenario, time, hba);
     case 'node-postgres':
-      return explainNodePostgres(scenario, time);
+      return explainNodePostgres(scenario, time, hba);
     case 'pgjdbc':
     case 'npgsql':
     case 'pgx':
     case 'asyncpg':
-      return explainRuleTableDriver(scenario, time);
+      return explainRuleTableDriver(scenario, time, hba);
     default:
       throw new Error(`unknown driver "${String((scenario.client as { driver: unknown }).driver)}"`);
   }

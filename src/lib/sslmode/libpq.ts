@@ -8,24 +8,30 @@
  */
 
 import { parseConninfo } from './conninfo.ts';
-import { isIpLiteral, libpqHostnameCheck } from './hostname.ts';
+import { isIpLiteral, libpqHostnameCheck, resolveName } from './hostname.ts';
+import { DEFAULT_LIBPQ_VERSION, isOneOf, LIBPQ_VERSIONS, SSLMODES, type SslMode } from './names.ts';
+import { connectedOutcome, failedOutcome, type OutcomeBase } from './outcome.ts';
 import {
   acceptsDirectTls,
   DIRECT_TLS_SINCE,
+  logServerConfig,
   negotiateVersion,
-  serverHba,
   serverListen,
   serverMajorVersion,
   serverStartup,
   serverTlsRange,
   tlsVersion,
+  TLS_VERSIONS,
+  type EffectiveHba,
+  type StartupResult,
 } from './server.ts';
-import { StepLog, protectionFor } from './steps.ts';
+import { StepLog } from './steps.ts';
 import {
   clientCertFix,
   loadLibpqClientCert,
   serverJudgesClientCert,
   type ClientCertJudgement,
+  type LoadedClientCert,
 } from './clientcert.ts';
 import { parseRequireAuth, refusedAuthOk, refusedRequest, type RequireAuth } from './require-auth.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
@@ -39,12 +45,10 @@ export const LIBPQ_USERS = [
   'R RPostgres, Perl DBD::Pg, ODBC psqlODBC',
 ];
 
-const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
-type SslMode = (typeof SSLMODES)[number];
-
+/** The major version whose rules apply: the client's, when it is one of LIBPQ_VERSIONS, else the default. */
 export function libpqMajor(version: string | undefined): number {
-  const major = Number((version ?? '17').split('.')[0]);
-  return Number.isInteger(major) && major >= 15 && major <= 18 ? major : 17;
+  const major = (version ?? DEFAULT_LIBPQ_VERSION).split('.')[0]!;
+  return isOneOf(LIBPQ_VERSIONS, String(Number(major))) ? Number(major) : Number(DEFAULT_LIBPQ_VERSION);
 }
 
 /**
@@ -75,10 +79,16 @@ function rootMissingHint(major: number): string {
     : 'Either provide the file or change sslmode to disable server certificate verification.';
 }
 
+interface HostEntry {
+  readonly host: string | undefined;
+  readonly hostaddr: string | undefined;
+  readonly port: string;
+}
+
 interface Resolved {
   readonly major: number;
   readonly sslmode: SslMode;
-  readonly hosts: { host: string | undefined; hostaddr: string | undefined; port: string }[];
+  readonly hosts: readonly HostEntry[];
   readonly user: string;
   readonly database: string;
   readonly password: string | undefined;
@@ -94,27 +104,66 @@ interface Resolved {
   readonly direct: boolean;
 }
 
+/** A keyword's value: the connection string's, else its environment variable's (an empty value is unset). */
+type Getter = (key: string, envVar?: string) => string | undefined;
+
+type Invalid = { readonly error: string };
+
 /** conninfo_add_defaults() + connectOptions2(): values, environment, defaults and validation, in libpq's order. */
-function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string } {
+function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
   const major = libpqMajor(s.client.version);
   const parsed = parseConninfo(s.client.conninfo, major);
   if (!parsed.ok) return { error: parsed.error };
   const env = s.client.env ?? {};
-  const get = (key: string, envVar?: string): string | undefined => {
+  const get: Getter = (key, envVar) => {
     const v = parsed.options.get(key);
     if (v !== undefined && v !== '') return v;
     const e = envVar ? env[envVar] : undefined;
     return e !== undefined && e !== '' ? e : undefined;
   };
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
-  let sslmodeText = get('sslmode', 'PGSSLMODE');
-  if (sslmodeText === undefined) {
-    if (major >= 16 && sslrootcert === 'system') sslmodeText = 'verify-full';
-    else if (get('requiressl', 'PGREQUIRESSL') === '1') sslmodeText = 'require';
-    else sslmodeText = 'prefer';
-    log.push(0, 'parse', 'info', `sslmode not set: the default is ${sslmodeText}.`, 'libpq.sslmode.default');
+  const sslmodeText = get('sslmode', 'PGSSLMODE') ?? defaultSslmode(get, major, sslrootcert, log);
+  const hosts = hostEntries(get);
+  if ('error' in hosts) return hosts;
+  const ssl = sslOptions(get, major, sslmodeText, sslrootcert);
+  if ('error' in ssl) return ssl;
+  for (const h of hosts) {
+    if (!/^\d+$/.test(h.port))
+      return { error: `invalid integer value "${h.port}" for connection option "port"` };
   }
+  const user = get('user', 'PGUSER') ?? s.client.osUser ?? 'postgres';
+  return {
+    major,
+    sslmode: ssl.sslmode,
+    hosts,
+    user,
+    database: get('dbname', 'PGDATABASE') ?? user,
+    password: get('password', 'PGPASSWORD'),
+    sslrootcert,
+    sslcert: get('sslcert', 'PGSSLCERT'),
+    sslkey: get('sslkey', 'PGSSLKEY'),
+    sslcertmode: ssl.sslcertmode,
+    requireAuth: ssl.requireAuth,
+    minVersion: ssl.minVersion,
+    maxVersion: ssl.maxVersion,
+    direct: ssl.direct,
+  };
+}
 
+/** sslmode when neither the string nor PGSSLMODE sets it (conninfo_add_defaults()), recorded as a step. */
+function defaultSslmode(get: Getter, major: number, sslrootcert: string | undefined, log: StepLog): string {
+  const sslmode =
+    major >= 16 && sslrootcert === 'system'
+      ? 'verify-full'
+      : get('requiressl', 'PGREQUIRESSL') === '1'
+        ? 'require'
+        : 'prefer';
+  log.push(0, 'parse', 'info', `sslmode not set: the default is ${sslmode}.`, 'libpq.sslmode.default');
+  return sslmode;
+}
+
+/** host, hostaddr and port lists paired up (connectOptions2()); ports are checked as integers later. */
+function hostEntries(get: Getter): HostEntry[] | Invalid {
   const hostList = (get('host', 'PGHOST') ?? '').split(',');
   const addrText = get('hostaddr', 'PGHOSTADDR');
   const addrList = addrText === undefined ? [] : addrText.split(',');
@@ -130,14 +179,25 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
   if (portList.length > 1 && portList.length !== count) {
     return { error: `could not match ${portList.length} port numbers to ${count} hosts` };
   }
-  const hosts = Array.from({ length: count }, (_, i) => ({
+  return Array.from({ length: count }, (_, i) => ({
     host: hostList[i] === '' ? undefined : hostList[i],
     hostaddr: addrList[i] === '' ? undefined : addrList[i],
     port: (portList.length === 1 ? portList[0] : portList[i]) || '5432',
   }));
+}
 
-  // pqConnectOptions2()'s order: require_auth (16+), sslmode, sslnegotiation (17+), sslrootcert=system (16+),
-  // ssl_min/max_protocol_version and their range, sslcertmode (16+).
+/**
+ * pqConnectOptions2()'s order: require_auth (16+), sslmode, sslnegotiation (17+), sslrootcert=system (16+),
+ * ssl_min/max_protocol_version and their range, sslcertmode (16+).
+ */
+function sslOptions(
+  get: Getter,
+  major: number,
+  sslmodeText: string,
+  sslrootcert: string | undefined,
+):
+  | Pick<Resolved, 'sslmode' | 'requireAuth' | 'direct' | 'minVersion' | 'maxVersion' | 'sslcertmode'>
+  | Invalid {
   let requireAuth: RequireAuth | undefined;
   const requireAuthText = major >= 16 ? get('require_auth', 'PGREQUIREAUTH') : undefined;
   if (requireAuthText !== undefined) {
@@ -145,9 +205,8 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
     if ('error' in parsedAuth) return parsedAuth;
     requireAuth = parsedAuth;
   }
-  if (!(SSLMODES as readonly string[]).includes(sslmodeText))
-    return { error: `invalid sslmode value: "${sslmodeText}"` };
-  const sslmode = sslmodeText as SslMode;
+  if (!isOneOf(SSLMODES, sslmodeText)) return { error: `invalid sslmode value: "${sslmodeText}"` };
+  const sslmode = sslmodeText;
 
   let direct = false;
   if (major >= 17) {
@@ -172,85 +231,149 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | { error: string }
   const maxVersion = maxText === undefined ? undefined : tlsVersion(maxText);
   if (maxVersion === null)
     return { error: invalidProtocolOption(major, 'ssl_max_protocol_version', maxText!) };
-  if (maxVersion !== undefined && TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)) {
+  if (maxVersion !== undefined && TLS_VERSIONS.indexOf(minVersion) > TLS_VERSIONS.indexOf(maxVersion)) {
     return { error: 'invalid SSL protocol version range' };
   }
   const sslcertmode = major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined;
   if (sslcertmode !== undefined && !['disable', 'allow', 'require'].includes(sslcertmode))
     return { error: `invalid sslcertmode value: "${sslcertmode}"` };
-  for (const h of hosts) {
-    if (!/^\d+$/.test(h.port))
-      return { error: `invalid integer value "${h.port}" for connection option "port"` };
-  }
-  const user = get('user', 'PGUSER') ?? s.client.osUser ?? 'postgres';
-  return {
-    major,
-    sslmode,
-    hosts,
-    user,
-    database: get('dbname', 'PGDATABASE') ?? user,
-    password: get('password', 'PGPASSWORD'),
-    sslrootcert,
-    sslcert: get('sslcert', 'PGSSLCERT'),
-    sslkey: get('sslkey', 'PGSSLKEY'),
-    sslcertmode,
-    requireAuth,
-    minVersion,
-    maxVersion,
-    direct,
-  };
+  return { sslmode, requireAuth, direct, minVersion, maxVersion, sslcertmode };
 }
-
-const TLS_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 type Method = 'ssl' | 'plain';
 
-export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOutcome> {
+/** The connection methods each sslmode tries, in order (PG15/16 PQconnectPoll; PG17+ init_allowed_encryption_methods()). */
+const METHODS: Readonly<Record<SslMode, readonly Method[]>> = {
+  disable: ['plain'],
+  allow: ['plain', 'ssl'],
+  prefer: ['ssl', 'plain'],
+  require: ['ssl'],
+  'verify-ca': ['ssl'],
+  'verify-full': ['ssl'],
+};
+
+/** The root CA file (initialize_SSL): sslrootcert, else ~/.postgresql/root.crt. */
+interface RootFile {
+  readonly isSystem: boolean;
+  /** The path as libpq prints it. */
+  readonly path: string;
+  readonly pem: string | undefined;
+  readonly present: boolean;
+}
+
+/** One libpq connection: what every attempt shares, and what accumulates across attempts. */
+interface LibpqRun {
+  readonly s: Scenario;
+  readonly now: Date;
+  readonly opts: Resolved;
+  readonly base: OutcomeBase & { readonly opensslBuild: string };
+  readonly log: StepLog;
+  readonly serverMajor: number;
+  readonly hba: EffectiveHba;
+  readonly listen: readonly string[];
+  readonly serverRange: { readonly min: TlsVersion; readonly max: TlsVersion };
+  readonly clientRange: { readonly min: TlsVersion; readonly max: TlsVersion };
+  readonly root: RootFile;
+  /** The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files. */
+  readonly clientCert: LoadedClientCert;
+  /** PQerrorMessage's lines so far, one per failed attempt. */
+  readonly lines: string[];
+  /** The number of the current connection attempt (1-based; 0 before the first). */
+  attempt: number;
+  everVerifiedChain: boolean;
+  /** The server's verdict on the client certificate in the last handshake that got that far. */
+  certVerdict: ClientCertificateInfo['verdict'];
+}
+
+/** One connection attempt to one address, and what it has established so far. */
+interface Attempt {
+  readonly n: number;
+  readonly host: HostEntry;
+  readonly address: string;
+  /** "connection to server at ... failed: " as emitHostIdentityInfo() writes it. */
+  readonly prefix: string;
+  encrypted: boolean;
+  judgement: ClientCertJudgement;
+  protocol: TlsVersion | undefined;
+  chainVerified: boolean;
+  hostVerified: boolean;
+}
+
+/** How an attempt (or an address's attempts) ended. */
+type AttemptEnd =
+  | { readonly kind: 'connected'; readonly outcome: ConnectionOutcome }
+  /** TCP connect refused: the next address or host is tried. */
+  | { readonly kind: 'refused' }
+  /** Any other failure ends the whole connection (PQconnectPoll: error_return). */
+  | { readonly kind: 'stop' }
+  /** A server error the sslmode retries with the next method. */
+  | { readonly kind: 'next' };
+
+const STOP: AttemptEnd = { kind: 'stop' };
+
+/** How the SSL part of an attempt ended: 'secure' and 'plaintext' go on to the StartupMessage. */
+type SslEnd = 'secure' | 'plaintext' | 'retry' | 'stop';
+
+/**
+ * libpq's outcome: the options, then each host's addresses in order, each with the attempts its sslmode makes.
+ * `hba` is the server's pg_hba.conf as explainConnection read it.
+ */
+export async function explainLibpq(s: Scenario, now: Date, hba: EffectiveHba): Promise<ConnectionOutcome> {
   const log = new StepLog();
+  const major = libpqMajor(s.client.version);
   const base = {
     driver: 'libpq' as const,
-    version: String(libpqMajor(s.client.version)),
+    version: String(major),
     usedBy: LIBPQ_USERS,
     warnings: [],
-    opensslBuild: assumedOpenssl(libpqMajor(s.client.version)),
+    opensslBuild: assumedOpenssl(major),
   };
   const serverMajor = serverMajorVersion(s.server);
   const opts = resolveOptions(s, log);
   if ('error' in opts) {
     log.push(0, 'parse', 'fail', opts.error, 'libpq.options.parse');
-    return {
-      ...base,
-      connected: false,
-      encrypted: false,
+    return failedOutcome(base, log, 'unknown', {
       error: opts.error,
-      sslmode: 'unknown',
-      chainVerified: false,
-      hostnameVerified: false,
-      steps: log.steps,
-      protection: protectionFor(false, false, false, false),
       fix: 'Fix the connection string: libpq rejects it before any connection attempt.',
-    };
+    });
   }
-  const { major, sslmode } = opts;
+  const run = await startRun({ s, now, opts, base, log, hba, serverMajor });
+  // Only a failed TCP connect (or an unresolvable name) moves on to the next address or host; any other
+  // failure ends the whole connection attempt (PQconnectPoll: error_return, not try_next_addr/host).
+  for (const h of opts.hosts) {
+    const addresses = hostAddresses(run, h);
+    for (const address of addresses) {
+      const end = await tryAddress(run, h, address);
+      if (end.kind === 'connected') return end.outcome;
+      if (end.kind === 'refused') continue;
+      if (opts.hosts.length > 1 || addresses.length > 1) {
+        log.push(
+          run.attempt,
+          'result',
+          'info',
+          'This failure is not a TCP connect failure: the remaining hosts/addresses are not tried.',
+          'libpq.hosts.stop',
+        );
+      }
+      return everyAttemptFailed(run);
+    }
+  }
+  return everyAttemptFailed(run);
+}
+
+/** What the attempts share: the server's pg_hba and addresses, both TLS ranges, the root and client files. */
+async function startRun(
+  r: Pick<LibpqRun, 's' | 'now' | 'opts' | 'base' | 'log' | 'hba' | 'serverMajor'>,
+): Promise<LibpqRun> {
+  const { s, opts } = r;
   const files = s.client.files ?? {};
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
-  const hba = serverHba(s.server, log);
-  const lines: string[] = [];
-  const listen = serverListen(s.server, hba);
-  const serverRange = serverTlsRange(s.server);
-  const clientRange = { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' };
-  let attempt = 0;
-  let everVerifiedChain = false;
-  let certVerdict: ClientCertificateInfo['verdict'];
-
-  // The root CA file (initialize_SSL): sslrootcert, else ~/.postgresql/root.crt.
-  const rootIsSystem = major >= 16 && opts.sslrootcert === 'system';
-  const rootPath = opts.sslrootcert ?? `${home}/.postgresql/root.crt`;
-  const rootKey = opts.sslrootcert ?? '~/.postgresql/root.crt';
-  const rootPem = rootIsSystem ? files['system'] : (files[rootKey] ?? files[rootPath]);
-  const haveRootCert = rootIsSystem || rootPem !== undefined;
-
-  // The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files.
+  logServerConfig(s.server, r.hba, r.log);
+  const isSystem = opts.major >= 16 && opts.sslrootcert === 'system';
+  const path = opts.sslrootcert ?? `${home}/.postgresql/root.crt`;
+  const pem = isSystem
+    ? files['system']
+    : (files[opts.sslrootcert ?? '~/.postgresql/root.crt'] ?? files[path]);
   const clientCert = await loadLibpqClientCert({
     sslcert: opts.sslcert,
     sslkey: opts.sslkey,
@@ -258,471 +381,513 @@ export async function explainLibpq(s: Scenario, now: Date): Promise<ConnectionOu
     home,
     files,
   });
+  return {
+    ...r,
+    listen: serverListen(s.server, r.hba),
+    serverRange: serverTlsRange(s.server),
+    clientRange: { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' },
+    root: { isSystem, path, pem, present: isSystem || pem !== undefined },
+    clientCert,
+    lines: [],
+    attempt: 0,
+    everVerifiedChain: false,
+    certVerdict: undefined,
+  };
+}
 
-  const clientCertInfo = (): { clientCertificate?: ClientCertificateInfo } =>
-    clientCert.kind === 'loaded'
-      ? {
-          clientCertificate: {
-            subject: clientCert.file.cert.subject.rfc4514,
-            ...(certVerdict !== undefined ? { verdict: certVerdict } : {}),
-          },
-        }
-      : {};
+/**
+ * The addresses to try for one host: hostaddr, an IP literal, or the name resolved. None for a Unix-domain
+ * socket (not modelled) or a name that does not resolve, each of which adds its line to the error.
+ */
+function hostAddresses(run: LibpqRun, h: HostEntry): readonly string[] {
+  const { log, lines } = run;
+  // Unix-domain socket: no host, or a host that is a directory.
+  if (h.hostaddr === undefined && (h.host === undefined || h.host.startsWith('/'))) {
+    const dir = h.host ?? '/var/run/postgresql';
+    run.attempt++;
+    log.push(
+      run.attempt,
+      'tcp',
+      'fail',
+      `Unix-domain socket ${dir}: sslmode is ignored there; the engine models TCP servers only.`,
+      'libpq.socket',
+    );
+    lines.push(
+      `connection to server on socket "${dir}/.s.PGSQL.${h.port}" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
+    );
+    return [];
+  }
+  if (h.hostaddr !== undefined) return [h.hostaddr];
+  if (isIpLiteral(h.host!)) return [h.host!];
+  const found = resolveName(run.s.resolve, h.host!);
+  if (!found || found.length === 0) {
+    lines.push(`could not translate host name "${h.host}" to address: Name or service not known`);
+    log.push(run.attempt, 'tcp', 'fail', `Host name "${h.host}" does not resolve.`, 'libpq.host.resolve');
+    return [];
+  }
+  return found;
+}
 
-  // Only a failed TCP connect (or an unresolvable name) moves on to the next address or host; any other
-  // failure ends the whole connection attempt (PQconnectPoll: error_return, not try_next_addr/host).
-  hosts: for (const h of opts.hosts) {
-    // Unix-domain socket: no host, or a host that is a directory.
-    if (h.hostaddr === undefined && (h.host === undefined || h.host.startsWith('/'))) {
-      const dir = h.host ?? '/var/run/postgresql';
-      attempt++;
+/** Every attempt the sslmode makes on one address, each on a new TCP connection. */
+async function tryAddress(run: LibpqRun, h: HostEntry, address: string): Promise<AttemptEnd> {
+  const { log, opts } = run;
+  const { sslmode } = opts;
+  // emitHostIdentityInfo(): hostaddr wins the display; "(addr)" only when the host name differs from it.
+  const displayed = h.hostaddr ?? h.host!;
+  const prefix =
+    h.hostaddr === undefined && displayed !== address
+      ? `connection to server at "${displayed}" (${address}), port ${h.port} failed: `
+      : `connection to server at "${displayed}", port ${h.port} failed: `;
+  const methods = METHODS[sslmode];
+  let idx = 0;
+  while (idx < methods.length) {
+    run.attempt++;
+    const method = methods[idx]!;
+    const reachable =
+      run.listen.includes(address) &&
+      (run.s.server.port === undefined || String(run.s.server.port) === h.port);
+    if (!reachable) {
       log.push(
-        attempt,
+        run.attempt,
         'tcp',
         'fail',
-        `Unix-domain socket ${dir}: sslmode is ignored there; the engine models TCP servers only.`,
-        'libpq.socket',
+        `TCP connect to ${address} port ${h.port}: connection refused.`,
+        'libpq.host.resolve',
       );
-      lines.push(
-        `connection to server on socket "${dir}/.s.PGSQL.${h.port}" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
-      );
-      continue;
+      run.lines.push(prefix + REFUSED);
+      return { kind: 'refused' };
     }
-    let addresses: readonly string[];
-    if (h.hostaddr !== undefined) addresses = [h.hostaddr];
-    else if (isIpLiteral(h.host!)) addresses = [h.host!];
-    else {
-      const table = { localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>;
-      const found = table[h.host!];
-      if (!found || found.length === 0) {
-        lines.push(`could not translate host name "${h.host}" to address: Name or service not known`);
-        log.push(attempt, 'tcp', 'fail', `Host name "${h.host}" does not resolve.`, 'libpq.host.resolve');
+    log.push(
+      run.attempt,
+      'tcp',
+      'ok',
+      `TCP connection to ${address} port ${h.port} (${method === 'ssl' ? 'SSL attempt' : 'plaintext attempt'}).`,
+      'libpq.order',
+    );
+    const a: Attempt = {
+      n: run.attempt,
+      host: h,
+      address,
+      prefix,
+      encrypted: false,
+      judgement: { kind: 'not-requested', detail: '' },
+      protocol: undefined,
+      chainVerified: false,
+      hostVerified: false,
+    };
+    if (method === 'ssl') {
+      const ssl = await sslAttempt(run, a);
+      if (ssl === 'retry') {
+        idx++;
         continue;
       }
-      addresses = found;
+      if (ssl === 'stop') return STOP;
+      // N to the SSLRequest: the plaintext that follows on the same socket was the last method.
+      if (ssl === 'plaintext') idx = sslmode === 'allow' ? methods.length : methods.length - 1;
     }
-    for (const address of addresses) {
-      // emitHostIdentityInfo(): hostaddr wins the display; "(addr)" only when the host name differs from it.
-      const displayed = h.hostaddr ?? h.host!;
-      const prefix =
-        h.hostaddr === undefined && displayed !== address
-          ? `connection to server at "${displayed}" (${address}), port ${h.port} failed: `
-          : `connection to server at "${displayed}", port ${h.port} failed: `;
-      const methods: Method[] =
-        sslmode === 'disable'
-          ? ['plain']
-          : sslmode === 'allow'
-            ? ['plain', 'ssl']
-            : sslmode === 'prefer'
-              ? ['ssl', 'plain']
-              : ['ssl'];
-      let idx = 0;
-      let terminal = true;
-      attempts: while (idx < methods.length) {
-        attempt++;
-        let method = methods[idx]!;
-        const reachable =
-          listen.includes(address) && (s.server.port === undefined || String(s.server.port) === h.port);
-        if (!reachable) {
-          log.push(
-            attempt,
-            'tcp',
-            'fail',
-            `TCP connect to ${address} port ${h.port}: connection refused.`,
-            'libpq.host.resolve',
-          );
-          lines.push(prefix + REFUSED);
-          terminal = false;
-          break attempts;
-        }
-        log.push(
-          attempt,
-          'tcp',
-          'ok',
-          `TCP connection to ${address} port ${h.port} (${method === 'ssl' ? 'SSL attempt' : 'plaintext attempt'}).`,
-          'libpq.order',
-        );
-        let encrypted = false;
-        let judgement: ClientCertJudgement = { kind: 'not-requested', detail: '' };
-        let protocol: TlsVersion | undefined;
-        let chainVerified = false;
-        let hostVerified = false;
-        const failSsl = (text: string): 'retry' | 'stop' => {
-          lines.push(prefix + text);
-          if (sslmode === 'prefer') {
-            log.push(
-              attempt,
-              'result',
-              'info',
-              'prefer: the failed SSL attempt is retried without SSL on a new connection.',
-              'libpq.prefer.retry',
-            );
-            idx++;
-            return 'retry';
-          }
-          return 'stop';
-        };
-        if (method === 'ssl') {
-          if (opts.direct) {
-            log.push(
-              attempt,
-              'ssl-request',
-              'info',
-              'sslnegotiation=direct: TLS ClientHello (ALPN "postgresql") right after TCP connect, no SSLRequest.',
-              'libpq.sslnegotiation.direct',
-            );
-          } else {
-            log.push(
-              attempt,
-              'ssl-request',
-              'ok',
-              'Sent SSLRequest (8 bytes, code 80877103).',
-              'libpq.order',
-            );
-          }
-          if (opts.direct && !acceptsDirectTls(s.server)) {
-            // A server before 17 reads the ClientHello as a startup packet of absurd length and closes the
-            // connection; a 17+ server with ssl off closes it too. OpenSSL 3 reports the EOF in the handshake as
-            // SSL_R_UNEXPECTED_EOF_WHILE_READING (OpenSSL 1.1.1 would give libpq's "SSL SYSCALL error: EOF detected").
-            log.push(
-              attempt,
-              'ssl-response',
-              'fail',
-              serverMajor < DIRECT_TLS_SINCE
-                ? `The server is PostgreSQL ${serverMajor}: before 17 it does not accept TLS first, takes the ClientHello for an invalid startup packet and closes the connection.`
-                : 'ssl=off: the server closes a direct-TLS connection.',
-              'libpq.sslnegotiation.direct',
-            );
-            log.push(
-              attempt,
-              'tls',
-              'info',
-              `The text assumes the client's OpenSSL is ${base.opensslBuild} (OpenSSL 3 reports this EOF as "unexpected eof while reading"; OpenSSL 1.1.1 as libpq's "SSL SYSCALL error: EOF detected").`,
-              'libpq.openssl.build',
-            );
-            lines.push(prefix + 'SSL error: unexpected eof while reading');
-            break attempts;
-          }
-          if (!s.server.ssl) {
-            log.push(
-              attempt,
-              'ssl-response',
-              'fail',
-              'Server answered N: ssl is off.',
-              'server.ssl-response',
-            );
-            if (sslmode === 'prefer' || (sslmode === 'allow' && major <= 16)) {
-              log.push(
-                attempt,
-                'ssl-response',
-                'info',
-                `${sslmode}: continue in plaintext on the same socket.`,
-                'libpq.ssl-response.n',
-              );
-              method = 'plain';
-              idx = methods.length - 1;
-              if (sslmode === 'allow') idx = methods.length; // allow (15/16): this was the last method
-            } else {
-              lines.push(prefix + 'server does not support SSL, but SSL was required');
-              log.push(
-                attempt,
-                'result',
-                'fail',
-                `sslmode=${sslmode} needs SSL and the server has none.`,
-                'libpq.ssl-response.n',
-              );
-              break attempts;
-            }
-          } else {
-            if (!opts.direct)
-              log.push(attempt, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
-            // initialize_SSL(): the root CA file.
-            if (!haveRootCert && (sslmode === 'verify-ca' || sslmode === 'verify-full')) {
-              const text = `root certificate file "${rootPath}" does not exist\n${rootMissingHint(major)}`;
-              log.push(
-                attempt,
-                'chain',
-                'fail',
-                `${sslmode} needs a root CA file and ${rootPath} does not exist.`,
-                'libpq.rootcert',
-              );
-              lines.push(prefix + text);
-              break attempts;
-            }
-            if (haveRootCert && !rootIsSystem) {
-              const pem = await readPem(rootPem!);
-              if (pem.certificates === 0) {
-                // UNVERIFIED: the OpenSSL reason after the colon depends on what the file holds.
-                const r = failSsl(
-                  `could not read root certificate file "${rootPath}": no certificate or crl found`,
-                );
-                log.push(attempt, 'chain', 'fail', `${rootPath} holds no certificate.`, 'libpq.rootcert');
-                if (r === 'retry') continue attempts;
-                break attempts;
-              }
-            }
-            if (clientCert.kind === 'error') {
-              log.push(attempt, 'client-cert', 'fail', clientCert.detail, 'libpq.clientcert.files');
-              const r = failSsl(clientCert.text);
-              if (r === 'retry') continue attempts;
-              break attempts;
-            }
-            log.push(attempt, 'client-cert', 'info', clientCert.detail, 'libpq.clientcert.files');
-            // A client limited to TLS 1.0-1.1: the client's OpenSSL build decides. psycopg's wheel (OpenSSL 3.5)
-            // refuses locally ("no protocols available"); Debian 12's OpenSSL 3.0 offers them and the server answers
-            // with a protocol_version alert.
-            const legacyOnly = TLS_ORDER.indexOf(clientRange.max) < TLS_ORDER.indexOf('TLSv1.2');
-            const refusedLocally = legacyOnly && base.opensslBuild === OPENSSL_WHEEL;
-            const version = refusedLocally ? null : negotiateVersion(clientRange, serverRange);
-            if (version === null) {
-              const low = opts.minVersion;
-              const high = opts.maxVersion ?? 'TLSv1.3';
-              log.push(
-                attempt,
-                'tls',
-                'fail',
-                refusedLocally
-                  ? `The client allows only ${clientRange.min}-${clientRange.max} and its OpenSSL enables no protocol in that range: no ClientHello is sent.`
-                  : `No common TLS version: client ${clientRange.min}-${clientRange.max}, server ${serverRange.min}-${serverRange.max}.`,
-                'libpq.tls.protocol',
-              );
-              if (legacyOnly)
-                log.push(
-                  attempt,
-                  'tls',
-                  'info',
-                  `The text assumes the client's OpenSSL is ${base.opensslBuild}. With a client limited to TLS 1.0-1.1 the build decides: psycopg's wheel (OpenSSL 3.5) says "no protocols available" itself, Debian 12's OpenSSL 3.0 sends the ClientHello and gets the server's "tlsv1 alert protocol version".`,
-                  'libpq.openssl.build',
-                );
-              const r = failSsl(
-                `SSL error: ${refusedLocally ? 'no protocols available' : 'tlsv1 alert protocol version'}\nThis may indicate that the server does not support any SSL protocol version between ${low} and ${high}.`,
-              );
-              if (r === 'retry') continue attempts;
-              break attempts;
-            }
-            protocol = version;
-            const chainPem = s.server.certificateChain ?? '';
-            if (haveRootCert) {
-              const check = await verifyServerChain({ chainPem, rootsPem: rootPem ?? '', time: now });
-              if (!check.trusted) {
-                const why = check.error ? `${check.error.message} (${check.error.code})` : 'untrusted';
-                log.push(
-                  attempt,
-                  'chain',
-                  'fail',
-                  `OpenSSL rejects the server chain against ${rootPath}: ${why}.`,
-                  'libpq.tls.chain',
-                );
-                // Also with sslrootcert=system: the PG16+ text with the verify reason is only for a failure OpenSSL
-                // reports as SSL_ERROR_SYSCALL, not for an ordinary verify failure.
-                const r = failSsl('SSL error: certificate verify failed');
-                if (r === 'retry') continue attempts;
-                break attempts;
-              }
-              chainVerified = true;
-              log.push(
-                attempt,
-                'chain',
-                'ok',
-                `Chain verified against ${rootPath}: ${check.path.join(' -> ')}.`,
-                'libpq.rootcert',
-              );
-            } else {
-              log.push(
-                attempt,
-                'chain',
-                'skip',
-                `No root CA file (${rootPath}): the server certificate is not checked at all.`,
-                'libpq.rootcert',
-              );
-            }
-            // The server's verdict on the client certificate: inside the handshake under TLS 1.2 (before the
-            // client's host-name check); under TLS 1.3 the client's Certificate follows its Finished, so
-            // libpq has completed the handshake (and checked the host name) when the alert arrives.
-            judgement = await serverJudgesClientCert(
-              s.server.caFile,
-              clientCert.kind === 'loaded' ? clientCert : null,
-              now,
-            );
-            if (judgement.kind !== 'none-sent') certVerdict = judgement.kind;
-            if (judgement.kind === 'rejected' && version !== 'TLSv1.3') {
-              log.push(attempt, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
-              const r = failSsl(`SSL error: ${judgement.reason}`);
-              if (r === 'retry') continue attempts;
-              break attempts;
-            }
-            if (sslmode === 'verify-full') {
-              const leaf = await readLeaf(chainPem);
-              const res = leaf
-                ? libpqHostnameCheck(h.host, leaf)
-                : { ok: false as const, error: "could not get server's host name from server certificate" };
-              if (!res.ok) {
-                log.push(attempt, 'hostname', 'fail', res.error, 'libpq.hostname');
-                lines.push(prefix + res.error);
-                break attempts;
-              }
-              hostVerified = true;
-              log.push(
-                attempt,
-                'hostname',
-                'ok',
-                `Host "${h.host}" matches ${res.matched}.`,
-                'libpq.hostname',
-              );
-            } else {
-              log.push(
-                attempt,
-                'hostname',
-                'skip',
-                `sslmode=${sslmode}: the host name is not checked.`,
-                'libpq.hostname',
-              );
-            }
-            encrypted = true;
-            everVerifiedChain ||= chainVerified;
-            log.push(attempt, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol');
-            if (judgement.kind === 'rejected') {
-              log.push(attempt, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
-              lines.push(prefix + `SSL error: ${judgement.reason}`);
-              log.push(
-                attempt,
-                'result',
-                'info',
-                'The alert arrived after libpq had finished the TLS 1.3 handshake: the connection fails without a retry.',
-                'libpq.clientcert.alert',
-              );
-              break attempts;
-            }
-            log.push(
-              attempt,
-              'client-cert',
-              judgement.kind === 'accepted' ? 'ok' : 'info',
-              judgement.detail,
-              'server.clientcert.request',
-            );
-          }
-        }
-        // StartupMessage, pg_hba.conf, authentication.
-        const clientAddress = address;
-        const result = serverStartup(s.server, hba.lines, {
-          ssl: encrypted,
-          user: opts.user,
-          database: opts.database,
-          password: opts.password,
-          clientAddress,
-          serverAddresses: listen,
-          clientCertificate: encrypted && judgement.kind === 'accepted' ? judgement.peer : null,
-        });
-        // libpq 16+ checks each authentication message against require_auth and sslcertmode=require
-        // (check_expected_areq()): a refusal is the client's own error and is never retried.
-        const refused =
-          result.authRequest === undefined
-            ? null
-            : (refusedRequest(result.authRequest, opts.requireAuth) ??
-              (result.ok || result.afterAuthOk
-                ? refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
-                    requested: judgement.kind !== 'not-requested',
-                    sent: judgement.kind === 'accepted',
-                  })
-                : null));
-        if (refused !== null) {
-          const byCertmode = !refused.startsWith('authentication method requirement');
-          log.push(
-            attempt,
-            'auth',
-            'fail',
-            byCertmode
-              ? `sslcertmode=require: ${refused}; libpq gives up.`
-              : `require_auth=${opts.requireAuth?.text}: the server's authentication is not one the client allows; libpq gives up.`,
-            byCertmode ? 'libpq.sslcertmode' : 'libpq.require_auth',
-          );
-          lines.push(prefix + refused);
-          break attempts;
-        }
-        if (result.ok) {
-          log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
-          log.push(
-            attempt,
-            'result',
-            'ok',
-            `Connected ${encrypted ? `with ${protocol}` : 'without encryption'}.`,
-            'libpq.host.resolve',
-          );
-          return {
-            ...base,
-            connected: true,
-            encrypted,
-            ...(protocol && encrypted ? { protocol } : {}),
-            sslmode,
-            chainVerified,
-            hostnameVerified: hostVerified,
-            steps: log.steps,
-            protection: protectionFor(
-              encrypted,
-              chainVerified,
-              hostVerified,
-              sslmode === 'allow' || sslmode === 'prefer' || sslmode === 'disable',
-              encrypted && judgement.kind === 'accepted',
-            ),
-            fix: fixFor(sslmode, encrypted, chainVerified, hostVerified),
-            ...clientCertInfo(),
-          };
-        }
-        log.push(attempt, result.kind === 'client' ? 'auth' : 'pg_hba', 'fail', result.detail, 'server.auth');
-        const text = result.kind === 'fatal' ? `FATAL:  ${result.message}` : result.message;
-        lines.push(prefix + text);
-        if (result.kind === 'client') break attempts;
-        if (result.afterAuthOk) {
-          log.push(
-            attempt,
-            'result',
-            'info',
-            'The error came after AuthenticationOk: libpq does not retry it in any sslmode.',
-            'libpq.error.after-auth',
-          );
-          break attempts;
-        }
-        idx++;
-        if (idx < methods.length) {
-          const rule = sslmode === 'allow' ? 'libpq.allow.retry' : 'libpq.prefer.retry';
-          log.push(
-            attempt,
-            'result',
-            'info',
-            `${sslmode}: the server error is retried ${methods[idx] === 'ssl' ? 'with' : 'without'} SSL on a new connection.`,
-            rule,
-          );
-        }
-      }
-      if (terminal) {
-        if (opts.hosts.length > 1 || addresses.length > 1) {
-          log.push(
-            attempt,
-            'result',
-            'info',
-            'This failure is not a TCP connect failure: the remaining hosts/addresses are not tried.',
-            'libpq.hosts.stop',
-          );
-        }
-        break hosts;
-      }
+    const end = startup(run, a);
+    if (end.kind !== 'next') return end;
+    idx++;
+    if (idx < methods.length) {
+      const rule = sslmode === 'allow' ? 'libpq.allow.retry' : 'libpq.prefer.retry';
+      log.push(
+        a.n,
+        'result',
+        'info',
+        `${sslmode}: the server error is retried ${methods[idx] === 'ssl' ? 'with' : 'without'} SSL on a new connection.`,
+        rule,
+      );
     }
   }
-  const error = lines.join('\n');
-  log.push(attempt, 'result', 'fail', 'Every attempt failed.', 'libpq.host.resolve');
-  return {
-    ...base,
-    connected: false,
-    encrypted: false,
+  return STOP;
+}
+
+/**
+ * A failed SSL attempt: its line goes into the error; prefer retries without SSL on a new connection, any other
+ * sslmode stops.
+ */
+function failSsl(run: LibpqRun, a: Attempt, text: string): 'retry' | 'stop' {
+  run.lines.push(a.prefix + text);
+  if (run.opts.sslmode !== 'prefer') return 'stop';
+  run.log.push(
+    a.n,
+    'result',
+    'info',
+    'prefer: the failed SSL attempt is retried without SSL on a new connection.',
+    'libpq.prefer.retry',
+  );
+  return 'retry';
+}
+
+/** SSLRequest (or direct TLS), the server's answer, initialize_SSL() and the TLS handshake. */
+async function sslAttempt(run: LibpqRun, a: Attempt): Promise<SslEnd> {
+  const { log, opts, s } = run;
+  if (opts.direct) {
+    log.push(
+      a.n,
+      'ssl-request',
+      'info',
+      'sslnegotiation=direct: TLS ClientHello (ALPN "postgresql") right after TCP connect, no SSLRequest.',
+      'libpq.sslnegotiation.direct',
+    );
+  } else {
+    log.push(a.n, 'ssl-request', 'ok', 'Sent SSLRequest (8 bytes, code 80877103).', 'libpq.order');
+  }
+  if (opts.direct && !acceptsDirectTls(s.server)) return directTlsClosed(run, a);
+  if (!s.server.ssl) return answeredN(run, a);
+  if (!opts.direct) log.push(a.n, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
+  const init = await initializeSsl(run, a);
+  if (init !== 'ok') return init;
+  return handshake(run, a);
+}
+
+/**
+ * A server before 17 reads the ClientHello as a startup packet of absurd length and closes the connection; a
+ * 17+ server with ssl off closes it too. OpenSSL 3 reports the EOF in the handshake as
+ * SSL_R_UNEXPECTED_EOF_WHILE_READING (OpenSSL 1.1.1 would give libpq's "SSL SYSCALL error: EOF detected").
+ */
+function directTlsClosed(run: LibpqRun, a: Attempt): 'stop' {
+  const { log, serverMajor } = run;
+  log.push(
+    a.n,
+    'ssl-response',
+    'fail',
+    serverMajor < DIRECT_TLS_SINCE
+      ? `The server is PostgreSQL ${serverMajor}: before 17 it does not accept TLS first, takes the ClientHello for an invalid startup packet and closes the connection.`
+      : 'ssl=off: the server closes a direct-TLS connection.',
+    'libpq.sslnegotiation.direct',
+  );
+  log.push(
+    a.n,
+    'tls',
+    'info',
+    `The text assumes the client's OpenSSL is ${run.base.opensslBuild} (OpenSSL 3 reports this EOF as "unexpected eof while reading"; OpenSSL 1.1.1 as libpq's "SSL SYSCALL error: EOF detected").`,
+    'libpq.openssl.build',
+  );
+  run.lines.push(a.prefix + 'SSL error: unexpected eof while reading');
+  return 'stop';
+}
+
+/** The server answered N: prefer (and allow before 17) go on in plaintext on the same socket; the rest stop. */
+function answeredN(run: LibpqRun, a: Attempt): 'plaintext' | 'stop' {
+  const { log, opts } = run;
+  const { sslmode } = opts;
+  log.push(a.n, 'ssl-response', 'fail', 'Server answered N: ssl is off.', 'server.ssl-response');
+  if (sslmode === 'prefer' || (sslmode === 'allow' && opts.major <= 16)) {
+    log.push(
+      a.n,
+      'ssl-response',
+      'info',
+      `${sslmode}: continue in plaintext on the same socket.`,
+      'libpq.ssl-response.n',
+    );
+    return 'plaintext';
+  }
+  run.lines.push(a.prefix + 'server does not support SSL, but SSL was required');
+  log.push(
+    a.n,
+    'result',
+    'fail',
+    `sslmode=${sslmode} needs SSL and the server has none.`,
+    'libpq.ssl-response.n',
+  );
+  return 'stop';
+}
+
+/** initialize_SSL(): the root CA file, then the client certificate and key. */
+async function initializeSsl(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 'stop'> {
+  const { log, root, clientCert } = run;
+  const { sslmode, major } = run.opts;
+  if (!root.present && (sslmode === 'verify-ca' || sslmode === 'verify-full')) {
+    const text = `root certificate file "${root.path}" does not exist\n${rootMissingHint(major)}`;
+    log.push(
+      a.n,
+      'chain',
+      'fail',
+      `${sslmode} needs a root CA file and ${root.path} does not exist.`,
+      'libpq.rootcert',
+    );
+    run.lines.push(a.prefix + text);
+    return 'stop';
+  }
+  if (root.present && !root.isSystem) {
+    const pem = await readPem(root.pem!);
+    if (pem.certificates === 0) {
+      // UNVERIFIED: the OpenSSL reason after the colon depends on what the file holds.
+      const r = failSsl(
+        run,
+        a,
+        `could not read root certificate file "${root.path}": no certificate or crl found`,
+      );
+      log.push(a.n, 'chain', 'fail', `${root.path} holds no certificate.`, 'libpq.rootcert');
+      return r;
+    }
+  }
+  if (clientCert.kind === 'error') {
+    log.push(a.n, 'client-cert', 'fail', clientCert.detail, 'libpq.clientcert.files');
+    return failSsl(run, a, clientCert.text);
+  }
+  log.push(a.n, 'client-cert', 'info', clientCert.detail, 'libpq.clientcert.files');
+  return 'ok';
+}
+
+/** open_client_SSL(): the protocol version, the server chain, the server's verdict on ours, the host name. */
+async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
+  const { log, s } = run;
+  const version = negotiate(run, a);
+  if (version === 'retry' || version === 'stop') return version;
+  a.protocol = version;
+  const chain = await verifyChain(run, a);
+  if (chain !== 'ok') return chain;
+  // The server's verdict on the client certificate: inside the handshake under TLS 1.2 (before the
+  // client's host-name check); under TLS 1.3 the client's Certificate follows its Finished, so
+  // libpq has completed the handshake (and checked the host name) when the alert arrives.
+  const judgement = await serverJudgesClientCert(
+    s.server.caFile,
+    run.clientCert.kind === 'loaded' ? run.clientCert : null,
+    run.now,
+  );
+  a.judgement = judgement;
+  if (judgement.kind !== 'none-sent') run.certVerdict = judgement.kind;
+  if (judgement.kind === 'rejected' && version !== 'TLSv1.3') {
+    log.push(a.n, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+    return failSsl(run, a, `SSL error: ${judgement.reason}`);
+  }
+  if (!(await checkHostName(run, a))) return 'stop';
+  a.encrypted = true;
+  run.everVerifiedChain ||= a.chainVerified;
+  log.push(a.n, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol');
+  if (judgement.kind === 'rejected') {
+    log.push(a.n, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+    run.lines.push(a.prefix + `SSL error: ${judgement.reason}`);
+    log.push(
+      a.n,
+      'result',
+      'info',
+      'The alert arrived after libpq had finished the TLS 1.3 handshake: the connection fails without a retry.',
+      'libpq.clientcert.alert',
+    );
+    return 'stop';
+  }
+  log.push(
+    a.n,
+    'client-cert',
+    judgement.kind === 'accepted' ? 'ok' : 'info',
+    judgement.detail,
+    'server.clientcert.request',
+  );
+  return 'secure';
+}
+
+/**
+ * The TLS version both sides allow. A client limited to TLS 1.0-1.1: the client's OpenSSL build decides.
+ * psycopg's wheel (OpenSSL 3.5) refuses locally ("no protocols available"); Debian 12's OpenSSL 3.0 offers them
+ * and the server answers with a protocol_version alert.
+ */
+function negotiate(run: LibpqRun, a: Attempt): TlsVersion | 'retry' | 'stop' {
+  const { log, clientRange, serverRange, base, opts } = run;
+  const legacyOnly = TLS_VERSIONS.indexOf(clientRange.max) < TLS_VERSIONS.indexOf('TLSv1.2');
+  const refusedLocally = legacyOnly && base.opensslBuild === OPENSSL_WHEEL;
+  const version = refusedLocally ? null : negotiateVersion(clientRange, serverRange);
+  if (version !== null) return version;
+  log.push(
+    a.n,
+    'tls',
+    'fail',
+    refusedLocally
+      ? `The client allows only ${clientRange.min}-${clientRange.max} and its OpenSSL enables no protocol in that range: no ClientHello is sent.`
+      : `No common TLS version: client ${clientRange.min}-${clientRange.max}, server ${serverRange.min}-${serverRange.max}.`,
+    'libpq.tls.protocol',
+  );
+  if (legacyOnly)
+    log.push(
+      a.n,
+      'tls',
+      'info',
+      `The text assumes the client's OpenSSL is ${base.opensslBuild}. With a client limited to TLS 1.0-1.1 the build decides: psycopg's wheel (OpenSSL 3.5) says "no protocols available" itself, Debian 12's OpenSSL 3.0 sends the ClientHello and gets the server's "tlsv1 alert protocol version".`,
+      'libpq.openssl.build',
+    );
+  return failSsl(
+    run,
+    a,
+    `SSL error: ${refusedLocally ? 'no protocols available' : 'tlsv1 alert protocol version'}\nThis may indicate that the server does not support any SSL protocol version between ${opts.minVersion} and ${opts.maxVersion ?? 'TLSv1.3'}.`,
+  );
+}
+
+/** The server chain against the root file; without one, the certificate is not checked at all. */
+async function verifyChain(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 'stop'> {
+  const { log, root } = run;
+  if (!root.present) {
+    log.push(
+      a.n,
+      'chain',
+      'skip',
+      `No root CA file (${root.path}): the server certificate is not checked at all.`,
+      'libpq.rootcert',
+    );
+    return 'ok';
+  }
+  const check = await verifyServerChain({
+    chainPem: run.s.server.certificateChain ?? '',
+    rootsPem: root.pem ?? '',
+    time: run.now,
+  });
+  if (!check.trusted) {
+    const why = check.error ? `${check.error.message} (${check.error.code})` : 'untrusted';
+    log.push(
+      a.n,
+      'chain',
+      'fail',
+      `OpenSSL rejects the server chain against ${root.path}: ${why}.`,
+      'libpq.tls.chain',
+    );
+    // Also with sslrootcert=system: the PG16+ text with the verify reason is only for a failure OpenSSL
+    // reports as SSL_ERROR_SYSCALL, not for an ordinary verify failure.
+    return failSsl(run, a, 'SSL error: certificate verify failed');
+  }
+  a.chainVerified = true;
+  log.push(
+    a.n,
+    'chain',
+    'ok',
+    `Chain verified against ${root.path}: ${check.path.join(' -> ')}.`,
+    'libpq.rootcert',
+  );
+  return 'ok';
+}
+
+/** verify-full checks the host name (pq_verify_peer_name_matches_certificate()); false: it failed, no retry. */
+async function checkHostName(run: LibpqRun, a: Attempt): Promise<boolean> {
+  const { log } = run;
+  const { sslmode } = run.opts;
+  if (sslmode !== 'verify-full') {
+    log.push(a.n, 'hostname', 'skip', `sslmode=${sslmode}: the host name is not checked.`, 'libpq.hostname');
+    return true;
+  }
+  const leaf = await readLeaf(run.s.server.certificateChain ?? '');
+  const res = leaf
+    ? libpqHostnameCheck(a.host.host, leaf)
+    : { ok: false as const, error: "could not get server's host name from server certificate" };
+  if (!res.ok) {
+    log.push(a.n, 'hostname', 'fail', res.error, 'libpq.hostname');
+    run.lines.push(a.prefix + res.error);
+    return false;
+  }
+  a.hostVerified = true;
+  log.push(a.n, 'hostname', 'ok', `Host "${a.host.host}" matches ${res.matched}.`, 'libpq.hostname');
+  return true;
+}
+
+/** StartupMessage, pg_hba.conf and authentication, with libpq's own require_auth / sslcertmode checks. */
+function startup(run: LibpqRun, a: Attempt): AttemptEnd {
+  const { log, opts } = run;
+  const result = serverStartup(run.s.server, run.hba.lines, {
+    ssl: a.encrypted,
+    user: opts.user,
+    database: opts.database,
+    password: opts.password,
+    clientAddress: a.address,
+    serverAddresses: run.listen,
+    clientCertificate: a.encrypted && a.judgement.kind === 'accepted' ? a.judgement.peer : null,
+  });
+  const refused = refusedByClient(opts, result, a.judgement);
+  if (refused !== null) {
+    const byCertmode = !refused.startsWith('authentication method requirement');
+    log.push(
+      a.n,
+      'auth',
+      'fail',
+      byCertmode
+        ? `sslcertmode=require: ${refused}; libpq gives up.`
+        : `require_auth=${opts.requireAuth?.text}: the server's authentication is not one the client allows; libpq gives up.`,
+      byCertmode ? 'libpq.sslcertmode' : 'libpq.require_auth',
+    );
+    run.lines.push(a.prefix + refused);
+    return STOP;
+  }
+  if (result.ok) {
+    log.push(a.n, 'pg_hba', 'ok', result.detail, 'server.hba');
+    log.push(
+      a.n,
+      'result',
+      'ok',
+      `Connected ${a.encrypted ? `with ${a.protocol}` : 'without encryption'}.`,
+      'libpq.host.resolve',
+    );
+    return { kind: 'connected', outcome: connected(run, a) };
+  }
+  log.push(a.n, result.kind === 'client' ? 'auth' : 'pg_hba', 'fail', result.detail, 'server.auth');
+  run.lines.push(a.prefix + (result.kind === 'fatal' ? `FATAL:  ${result.message}` : result.message));
+  if (result.kind === 'client') return STOP;
+  if (result.afterAuthOk) {
+    log.push(
+      a.n,
+      'result',
+      'info',
+      'The error came after AuthenticationOk: libpq does not retry it in any sslmode.',
+      'libpq.error.after-auth',
+    );
+    return STOP;
+  }
+  return { kind: 'next' };
+}
+
+/**
+ * libpq 16+ checks each authentication message against require_auth and sslcertmode=require
+ * (check_expected_areq()): a refusal is the client's own error and is never retried. null: not refused.
+ */
+function refusedByClient(
+  opts: Resolved,
+  result: StartupResult,
+  judgement: ClientCertJudgement,
+): string | null {
+  if (result.authRequest === undefined) return null;
+  return (
+    refusedRequest(result.authRequest, opts.requireAuth) ??
+    (result.ok || result.afterAuthOk
+      ? refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
+          requested: judgement.kind !== 'not-requested',
+          sent: judgement.kind === 'accepted',
+        })
+      : null)
+  );
+}
+
+function clientCertInfo(run: LibpqRun): ClientCertificateInfo | undefined {
+  const { clientCert, certVerdict } = run;
+  return clientCert.kind === 'loaded'
+    ? {
+        subject: clientCert.file.cert.subject.rfc4514,
+        ...(certVerdict !== undefined ? { verdict: certVerdict } : {}),
+      }
+    : undefined;
+}
+
+function connected(run: LibpqRun, a: Attempt): ConnectionOutcome {
+  const { sslmode } = run.opts;
+  return connectedOutcome(run.base, run.log, sslmode, {
+    encrypted: a.encrypted,
+    protocol: a.protocol,
+    chainVerified: a.chainVerified,
+    hostnameVerified: a.hostVerified,
+    downgradable: sslmode === 'allow' || sslmode === 'prefer' || sslmode === 'disable',
+    clientCertVerified: a.encrypted && a.judgement.kind === 'accepted',
+    fix: fixFor(sslmode, a.encrypted, a.chainVerified, a.hostVerified),
+    clientCertificate: clientCertInfo(run),
+  });
+}
+
+/** No attempt connected: PQerrorMessage is every attempt's line, in order. */
+function everyAttemptFailed(run: LibpqRun): ConnectionOutcome {
+  const { sslmode } = run.opts;
+  const error = run.lines.join('\n');
+  run.log.push(run.attempt, 'result', 'fail', 'Every attempt failed.', 'libpq.host.resolve');
+  return failedOutcome(run.base, run.log, sslmode, {
     error,
-    sslmode,
-    chainVerified: everVerifiedChain,
-    hostnameVerified: false,
-    steps: log.steps,
-    protection: protectionFor(false, false, false, false),
     fix: fixForError(error, sslmode),
-    ...clientCertInfo(),
-  };
+    chainVerified: run.everVerifiedChain,
+    clientCertificate: clientCertInfo(run),
+  });
 }
 
 function fixFor(sslmode: SslMode, encrypted: boolean, chain: boolean, host: boolean): string | undefined {

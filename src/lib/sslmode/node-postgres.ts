@@ -19,11 +19,26 @@ import {
   type ClientCertJudgement,
   type PeerCertificate,
 } from './clientcert.ts';
-import { isIpLiteral, nodeCheckServerIdentity } from './hostname.ts';
+import { isIpLiteral, nodeCheckServerIdentity, resolveName } from './hostname.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
-import { negotiateVersion, serverHba, serverListen, serverStartup, serverTlsRange } from './server.ts';
-import { StepLog, protectionFor } from './steps.ts';
-import type { ClientCertificateInfo, ConnectionOutcome, Scenario } from './types.ts';
+import {
+  connectedOutcome,
+  failedOutcome,
+  failure,
+  isFailure,
+  type Failure,
+  type OutcomeBase,
+} from './outcome.ts';
+import {
+  logServerConfig,
+  negotiateVersion,
+  serverListen,
+  serverStartup,
+  serverTlsRange,
+  type EffectiveHba,
+} from './server.ts';
+import { StepLog } from './steps.ts';
+import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, verifyServerChain } from './verify.ts';
 
 /** pg 8.23.1 started passing `host` to tls.connect. */
@@ -187,7 +202,35 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
   };
 }
 
-export async function explainNodePostgres(s: Scenario, now: Date): Promise<ConnectionOutcome> {
+/** One node-postgres connection: pg makes exactly one attempt, so a failure anywhere ends it. */
+interface NodeRun {
+  readonly s: Scenario;
+  readonly now: Date;
+  readonly cfg: NodeConfig;
+  readonly base: OutcomeBase;
+  readonly log: StepLog;
+  readonly hba: EffectiveHba;
+  /** The client certificate tls.connect was given, once its secure context accepted it. */
+  certInfo: ClientCertificateInfo | undefined;
+}
+
+/** What the TLS handshake established. */
+interface NodeTls {
+  readonly protocol: TlsVersion | undefined;
+  /** The client certificate the server verified, or null. */
+  readonly peer: PeerCertificate | null;
+  readonly chainVerified: boolean;
+  readonly hostVerified: boolean;
+}
+
+const PLAINTEXT: NodeTls = { protocol: undefined, peer: null, chainVerified: false, hostVerified: false };
+
+/** node-postgres's outcome: the URL's TLS options, then its one attempt. `hba` as explainConnection read it. */
+export async function explainNodePostgres(
+  s: Scenario,
+  now: Date,
+  hba: EffectiveHba,
+): Promise<ConnectionOutcome> {
   const log = new StepLog();
   const base = {
     driver: 'node-postgres' as const,
@@ -195,30 +238,35 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     usedBy: NODE_USERS,
   };
   const cfg = parseNodeUrl(s);
-  let certInfo: ClientCertificateInfo | undefined;
-  const fail = (
-    error: string,
-    sslmode: string,
-    warnings: readonly string[],
-    fix: string,
-  ): ConnectionOutcome => ({
-    ...base,
-    warnings,
-    connected: false,
-    encrypted: false,
-    error,
-    sslmode,
-    chainVerified: false,
-    hostnameVerified: false,
-    steps: log.steps,
-    protection: protectionFor(false, false, false, false),
-    fix,
-    ...(certInfo ? { clientCertificate: certInfo } : {}),
-  });
   if ('error' in cfg) {
     log.push(0, 'parse', 'fail', cfg.error, 'node.ssl.config');
-    return fail(cfg.error, 'unknown', [], 'Fix the connection URL.');
+    return failedOutcome({ ...base, warnings: [] }, log, 'unknown', {
+      error: cfg.error,
+      fix: 'Fix the connection URL.',
+    });
   }
+  const run: NodeRun = {
+    s,
+    now,
+    cfg,
+    base: { ...base, warnings: cfg.warnings },
+    log,
+    hba,
+    certInfo: undefined,
+  };
+  const ended = await connect(run);
+  return isFailure(ended)
+    ? failedOutcome(run.base, log, cfg.sslmode, {
+        error: ended.error,
+        fix: ended.fix,
+        clientCertificate: run.certInfo,
+      })
+    : ended;
+}
+
+/** The TLS options, then TCP, TLS (when ssl is on) and the StartupMessage. */
+async function connect(run: NodeRun): Promise<ConnectionOutcome | Failure> {
+  const { cfg, log, s } = run;
   const { ssl } = cfg;
   log.push(
     0,
@@ -229,14 +277,25 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       : `ssl off (${cfg.sslmode}): plaintext, no SSLRequest.`,
     'node.ssl.config',
   );
-  const hba = serverHba(s.server, log);
-  const listen = serverListen(s.server, hba);
-  const addresses = isIpLiteral(cfg.host)
-    ? [cfg.host]
-    : ({ localhost: ['127.0.0.1'], ...(s.resolve ?? {}) } as Record<string, readonly string[]>)[cfg.host];
-  if (!addresses || addresses.length === 0) {
-    return fail(`getaddrinfo ENOTFOUND ${cfg.host}`, cfg.sslmode, cfg.warnings, 'Check the host name.');
+  logServerConfig(s.server, run.hba, log);
+  const listen = serverListen(s.server, run.hba);
+  const address = tcpConnect(run, listen);
+  if (isFailure(address)) return address;
+  let tls = PLAINTEXT;
+  if (ssl.on) {
+    const secured = await tlsConnect(run);
+    if (isFailure(secured)) return secured;
+    tls = secured;
   }
+  return startup(run, address, listen, tls);
+}
+
+/** The host resolved, then the first of its addresses the server listens on. */
+function tcpConnect(run: NodeRun, listen: readonly string[]): string | Failure {
+  const { cfg, log, s } = run;
+  const addresses = isIpLiteral(cfg.host) ? [cfg.host] : resolveName(s.resolve, cfg.host);
+  if (!addresses || addresses.length === 0)
+    return failure(`getaddrinfo ENOTFOUND ${cfg.host}`, 'Check the host name.');
   const address = addresses.find(
     (a) => listen.includes(a) && (s.server.port === undefined || String(s.server.port) === cfg.port),
   );
@@ -248,82 +307,76 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
       `Nothing listens on ${addresses.join(', ')} port ${cfg.port}.`,
       'node.ssl.config',
     );
-    return fail(
+    return failure(
       `connect ECONNREFUSED ${addresses[0]}:${cfg.port}`,
-      cfg.sslmode,
-      cfg.warnings,
       'Check host, port and listen_addresses.',
     );
   }
   log.push(1, 'tcp', 'ok', `TCP connection to ${address} port ${cfg.port}.`, 'node.ssl.config');
-  let protocol: string | undefined;
-  let peer: PeerCertificate | null = null;
-  let chainVerified = false;
-  let hostVerified = false;
-  if (ssl.on) {
-    log.push(1, 'ssl-request', 'ok', 'Sent SSLRequest.', 'node.ssl.config');
-    if (!s.server.ssl) {
-      log.push(
-        1,
-        'ssl-response',
-        'fail',
-        'Server answered N: node-postgres does not fall back.',
-        'node.ssl.response',
-      );
-      return fail(
-        'The server does not support SSL connections',
-        cfg.sslmode,
-        cfg.warnings,
-        'Turn ssl=on on the server, or drop sslmode from the URL if plaintext is acceptable.',
-      );
-    }
-    log.push(1, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
-    // tls.connect builds a secure context from cert/key first: Node refuses a key that is not the cert's.
-    let offered: { file: ClientCertFile; peer: PeerCertificate } | null = null;
-    if (cfg.certPem !== undefined && cfg.keyPem !== undefined) {
-      const file = await readClientCertFile(cfg.certPem);
-      if ('error' in file) {
-        log.push(
-          1,
-          'client-cert',
-          'fail',
-          `sslcert holds no certificate (${file.error}).`,
-          'node.clientcert',
-        );
-        // UNVERIFIED: Node's text for a cert file without a certificate.
-        return fail(
-          'error:0480006C:PEM routines::no start line',
-          cfg.sslmode,
-          cfg.warnings,
-          'Point sslcert at a PEM certificate.',
-        );
-      }
-      const match = await matchKeyToCert(cfg.keyPem, file.cert);
-      if (match.kind === 'mismatch') {
-        log.push(
-          1,
-          'client-cert',
-          'fail',
-          `sslkey is not the key of ${file.cert.subject.rfc4514}: Node's secure context refuses the pair.`,
-          'node.clientcert',
-        );
-        return fail(
-          'error:05800074:x509 certificate routines::key values mismatch',
-          cfg.sslmode,
-          cfg.warnings,
-          'Give sslkey the private key that belongs to the sslcert certificate.',
-        );
-      }
-      offered = { file, peer: peerOf(file.cert) };
-      certInfo = { subject: file.cert.subject.rfc4514 };
-      log.push(
-        1,
-        'client-cert',
-        'info',
-        `Client certificate ${file.cert.subject.rfc4514} with its key (tls cert/key).${match.kind === 'unknown' ? ` The engine could not compare the key (${match.why}); assumed to match.` : ''}`,
-        'node.clientcert',
-      );
-    } else if (cfg.certPem !== undefined || cfg.keyPem !== undefined) {
+  return address;
+}
+
+/** SSLRequest (no fallback on N), the secure context, the handshake and the server's verdict on our certificate. */
+async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
+  const { log, s } = run;
+  log.push(1, 'ssl-request', 'ok', 'Sent SSLRequest.', 'node.ssl.config');
+  if (!s.server.ssl) {
+    log.push(
+      1,
+      'ssl-response',
+      'fail',
+      'Server answered N: node-postgres does not fall back.',
+      'node.ssl.response',
+    );
+    return failure(
+      'The server does not support SSL connections',
+      'Turn ssl=on on the server, or drop sslmode from the URL if plaintext is acceptable.',
+    );
+  }
+  log.push(1, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
+  const offered = await offerClientCert(run);
+  if (isFailure(offered)) return offered;
+  const judgement = await serverJudgesClientCert(s.server.caFile, offered, run.now);
+  if (run.certInfo && judgement.kind !== 'none-sent')
+    run.certInfo = { ...run.certInfo, verdict: judgement.kind };
+  const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
+  if (version === null) {
+    log.push(
+      1,
+      'tls',
+      'fail',
+      "No TLS version in common with Node (TLSv1.2-TLSv1.3); Node's error text for this is not modelled.",
+      'node.tls.verify',
+    );
+    return failure(
+      'SSL routines: unsupported protocol (Node text not modelled)',
+      'Allow TLSv1.2 or TLSv1.3 on the server.',
+    );
+  }
+  // TLS 1.2: the server's alert ends the handshake before Node looks at the server certificate.
+  if (judgement.kind === 'rejected' && version !== 'TLSv1.3') return alertFailure(run, judgement);
+  const verified = await verifyServer(run);
+  if (isFailure(verified)) return verified;
+  log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify');
+  // TLS 1.3: the client's Certificate follows its Finished; the alert arrives on the first read.
+  if (judgement.kind === 'rejected') return alertFailure(run, judgement);
+  log.push(
+    1,
+    'client-cert',
+    judgement.kind === 'accepted' ? 'ok' : 'info',
+    judgement.detail,
+    'server.clientcert.request',
+  );
+  return { protocol: version, peer: judgement.kind === 'accepted' ? judgement.peer : null, ...verified };
+}
+
+/** tls.connect builds a secure context from cert/key first: Node refuses a key that is not the cert's. */
+async function offerClientCert(
+  run: NodeRun,
+): Promise<{ file: ClientCertFile; peer: PeerCertificate } | null | Failure> {
+  const { cfg, log } = run;
+  if (cfg.certPem === undefined || cfg.keyPem === undefined) {
+    if (cfg.certPem !== undefined || cfg.keyPem !== undefined) {
       log.push(
         1,
         'client-cert',
@@ -332,153 +385,167 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
         'node.clientcert',
       );
     }
-    const judgement = await serverJudgesClientCert(s.server.caFile, offered, now);
-    if (certInfo && judgement.kind !== 'none-sent') certInfo = { ...certInfo, verdict: judgement.kind };
-    const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
-    if (version === null) {
-      log.push(
-        1,
-        'tls',
-        'fail',
-        "No TLS version in common with Node (TLSv1.2-TLSv1.3); Node's error text for this is not modelled.",
-        'node.tls.verify',
-      );
-      return fail(
-        'SSL routines: unsupported protocol (Node text not modelled)',
-        cfg.sslmode,
-        cfg.warnings,
-        'Allow TLSv1.2 or TLSv1.3 on the server.',
-      );
-    }
-    protocol = version;
-    const alertFail = (j: ClientCertJudgement & { kind: 'rejected' }): ConnectionOutcome => {
-      log.push(1, 'client-cert', 'fail', j.detail, 'server.clientcert.request');
-      return fail(
-        nodeAlertMessage(j.alert),
-        cfg.sslmode,
-        cfg.warnings,
-        "Use a client certificate issued by a CA in the server's ssl_ca_file, within its validity period.",
-      );
-    };
-    // TLS 1.2: the server's alert ends the handshake before Node looks at the server certificate.
-    if (judgement.kind === 'rejected' && version !== 'TLSv1.3') return alertFail(judgement);
-    const chainPem = s.server.certificateChain ?? '';
-    if (ssl.rejectUnauthorized) {
-      // No ca: Node's bundled Mozilla roots. The engine has no public roots, so a private CA is untrusted.
-      const check = await verifyServerChain({
-        chainPem,
-        rootsPem: ssl.ca ?? '',
-        time: now,
-        continueOnError: true,
-      });
-      if (!check.trusted) {
-        const message = check.error?.message ?? 'certificate verify failed';
-        log.push(
-          1,
-          'chain',
-          'fail',
-          `OpenSSL (via Node) rejects the chain: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
-          'node.tls.verify',
-        );
-        const how =
-          'Pass the server CA with sslrootcert=<file> (it becomes tls ca): an absolute path, or one relative to the directory the process runs in; Node does not expand ~.';
-        return fail(
-          message,
-          cfg.sslmode,
-          cfg.warnings,
-          check.error?.code === 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN'
-            ? `"in certificate chain": the server sent a self-signed certificate (its root CA) along with its own, and that root is not one Node trusts. Sending the root does not make it trusted. ${how}`
-            : `${how} Or fix the server chain.`,
-        );
-      }
-      chainVerified = true;
-      log.push(
-        1,
-        'chain',
-        'ok',
-        `Chain verified${ssl.ca ? ' against sslrootcert' : " against Node's CA bundle"}: ${check.path.join(' -> ')}.`,
-        'node.tls.verify',
-      );
-      if (ssl.checkHost) {
-        // pg <= 8.23.0 passed neither servername nor host for an IP host, so Node checked "localhost";
-        // pg 8.23.1 passes host (packages/pg/lib/connection.js upgradeToSSL()).
-        const name = isIpLiteral(cfg.host) && !passesHost(base.version) ? 'localhost' : cfg.host;
-        const leaf = await readLeaf(chainPem);
-        const res = leaf
-          ? nodeCheckServerIdentity(name, leaf)
-          : { ok: false as const, error: 'no certificate' };
-        if (!res.ok) {
-          log.push(
-            1,
-            'hostname',
-            'fail',
-            `checkServerIdentity("${name}"): ${res.error}`,
-            'node.tls.servername',
-          );
-          return fail(
-            res.error,
-            cfg.sslmode,
-            cfg.warnings,
-            'Connect by a host name the certificate lists (or put the IP in an iPAddress SAN).',
-          );
-        }
-        hostVerified = true;
-        log.push(
-          1,
-          'hostname',
-          'ok',
-          `checkServerIdentity("${name}") matches ${res.matched}${name !== cfg.host ? ` (IP host ${cfg.host}: Node checks "localhost")` : ''}.`,
-          'node.tls.servername',
-        );
-      } else {
-        log.push(
-          1,
-          'hostname',
-          'skip',
-          'checkServerIdentity replaced by a no-op: host name not checked.',
-          'node.ssl.config',
-        );
-      }
-    } else {
-      log.push(
-        1,
-        'chain',
-        'skip',
-        'rejectUnauthorized: false: the certificate is not checked.',
-        'node.ssl.config',
-      );
-    }
-    log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify');
-    // TLS 1.3: the client's Certificate follows its Finished; the alert arrives on the first read.
-    if (judgement.kind === 'rejected') return alertFail(judgement);
+    return null;
+  }
+  const file = await readClientCertFile(cfg.certPem);
+  if ('error' in file) {
+    log.push(1, 'client-cert', 'fail', `sslcert holds no certificate (${file.error}).`, 'node.clientcert');
+    // UNVERIFIED: Node's text for a cert file without a certificate.
+    return failure('error:0480006C:PEM routines::no start line', 'Point sslcert at a PEM certificate.');
+  }
+  const match = await matchKeyToCert(cfg.keyPem, file.cert);
+  if (match.kind === 'mismatch') {
     log.push(
       1,
       'client-cert',
-      judgement.kind === 'accepted' ? 'ok' : 'info',
-      judgement.detail,
-      'server.clientcert.request',
+      'fail',
+      `sslkey is not the key of ${file.cert.subject.rfc4514}: Node's secure context refuses the pair.`,
+      'node.clientcert',
     );
-    peer = judgement.kind === 'accepted' ? judgement.peer : null;
+    return failure(
+      'error:05800074:x509 certificate routines::key values mismatch',
+      'Give sslkey the private key that belongs to the sslcert certificate.',
+    );
   }
-  const result = serverStartup(s.server, hba.lines, {
+  run.certInfo = { subject: file.cert.subject.rfc4514 };
+  log.push(
+    1,
+    'client-cert',
+    'info',
+    `Client certificate ${file.cert.subject.rfc4514} with its key (tls cert/key).${match.kind === 'unknown' ? ` The engine could not compare the key (${match.why}); assumed to match.` : ''}`,
+    'node.clientcert',
+  );
+  return { file, peer: peerOf(file.cert) };
+}
+
+/** The server rejected our certificate with an alert. */
+function alertFailure(run: NodeRun, j: ClientCertJudgement & { kind: 'rejected' }): Failure {
+  run.log.push(1, 'client-cert', 'fail', j.detail, 'server.clientcert.request');
+  return failure(
+    nodeAlertMessage(j.alert),
+    "Use a client certificate issued by a CA in the server's ssl_ca_file, within its validity period.",
+  );
+}
+
+/** _tls_wrap.js onConnectSecure(): the chain (rejectUnauthorized), then checkServerIdentity. */
+async function verifyServer(
+  run: NodeRun,
+): Promise<Pick<NodeTls, 'chainVerified' | 'hostVerified'> | Failure> {
+  const { cfg, log } = run;
+  const { ssl } = cfg;
+  if (!ssl.rejectUnauthorized) {
+    log.push(
+      1,
+      'chain',
+      'skip',
+      'rejectUnauthorized: false: the certificate is not checked.',
+      'node.ssl.config',
+    );
+    return { chainVerified: false, hostVerified: false };
+  }
+  const chain = await verifyChain(run);
+  if (chain !== null) return chain;
+  if (!ssl.checkHost) {
+    log.push(
+      1,
+      'hostname',
+      'skip',
+      'checkServerIdentity replaced by a no-op: host name not checked.',
+      'node.ssl.config',
+    );
+    return { chainVerified: true, hostVerified: false };
+  }
+  const host = await checkIdentity(run);
+  return host ?? { chainVerified: true, hostVerified: true };
+}
+
+/** The chain against tls ca (sslrootcert), else Node's bundled roots; null: verified. */
+async function verifyChain(run: NodeRun): Promise<Failure | null> {
+  const { cfg, log } = run;
+  // No ca: Node's bundled Mozilla roots. The engine has no public roots, so a private CA is untrusted.
+  const check = await verifyServerChain({
+    chainPem: run.s.server.certificateChain ?? '',
+    rootsPem: cfg.ssl.ca ?? '',
+    time: run.now,
+    continueOnError: true,
+  });
+  if (!check.trusted) {
+    const message = check.error?.message ?? 'certificate verify failed';
+    log.push(
+      1,
+      'chain',
+      'fail',
+      `OpenSSL (via Node) rejects the chain: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
+      'node.tls.verify',
+    );
+    const how =
+      'Pass the server CA with sslrootcert=<file> (it becomes tls ca): an absolute path, or one relative to the directory the process runs in; Node does not expand ~.';
+    return failure(
+      message,
+      check.error?.code === 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN'
+        ? `"in certificate chain": the server sent a self-signed certificate (its root CA) along with its own, and that root is not one Node trusts. Sending the root does not make it trusted. ${how}`
+        : `${how} Or fix the server chain.`,
+    );
+  }
+  log.push(
+    1,
+    'chain',
+    'ok',
+    `Chain verified${cfg.ssl.ca ? ' against sslrootcert' : " against Node's CA bundle"}: ${check.path.join(' -> ')}.`,
+    'node.tls.verify',
+  );
+  return null;
+}
+
+/** checkServerIdentity against the name pg gives tls.connect; null: it matched. */
+async function checkIdentity(run: NodeRun): Promise<Failure | null> {
+  const { cfg, log } = run;
+  // pg <= 8.23.0 passed neither servername nor host for an IP host, so Node checked "localhost";
+  // pg 8.23.1 passes host (packages/pg/lib/connection.js upgradeToSSL()).
+  const name = isIpLiteral(cfg.host) && !passesHost(run.base.version) ? 'localhost' : cfg.host;
+  const leaf = await readLeaf(run.s.server.certificateChain ?? '');
+  const res = leaf ? nodeCheckServerIdentity(name, leaf) : { ok: false as const, error: 'no certificate' };
+  if (!res.ok) {
+    log.push(1, 'hostname', 'fail', `checkServerIdentity("${name}"): ${res.error}`, 'node.tls.servername');
+    return failure(
+      res.error,
+      'Connect by a host name the certificate lists (or put the IP in an iPAddress SAN).',
+    );
+  }
+  log.push(
+    1,
+    'hostname',
+    'ok',
+    `checkServerIdentity("${name}") matches ${res.matched}${name !== cfg.host ? ` (IP host ${cfg.host}: Node checks "localhost")` : ''}.`,
+    'node.tls.servername',
+  );
+  return null;
+}
+
+/** StartupMessage, pg_hba.conf and authentication: node-postgres never retries another way. */
+function startup(
+  run: NodeRun,
+  address: string,
+  listen: readonly string[],
+  tls: NodeTls,
+): ConnectionOutcome | Failure {
+  const { cfg, log } = run;
+  const { ssl } = cfg;
+  const result = serverStartup(run.s.server, run.hba.lines, {
     ssl: ssl.on,
     user: cfg.user,
     database: cfg.database,
     password: cfg.password,
     clientAddress: address,
     serverAddresses: listen,
-    clientCertificate: peer,
+    clientCertificate: tls.peer,
   });
   if (!result.ok) {
     log.push(1, 'pg_hba', 'fail', result.detail, 'server.auth');
-    const error =
+    return failure(
       result.kind === 'client'
         ? 'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'
-        : result.message;
-    return fail(
-      error,
-      cfg.sslmode,
-      cfg.warnings,
+        : result.message,
       clientCertFix(result.message) ??
         'Fix pg_hba.conf or the credentials; node-postgres never retries another way.',
     );
@@ -488,27 +555,22 @@ export async function explainNodePostgres(s: Scenario, now: Date): Promise<Conne
     1,
     'result',
     'ok',
-    `Connected ${ssl.on ? `with ${protocol}` : 'without encryption'}.`,
+    `Connected ${ssl.on ? `with ${tls.protocol}` : 'without encryption'}.`,
     'node.ssl.config',
   );
-  return {
-    ...base,
-    warnings: cfg.warnings,
-    connected: true,
+  return connectedOutcome(run.base, log, cfg.sslmode, {
     encrypted: ssl.on,
-    ...(ssl.on && protocol ? { protocol } : {}),
-    sslmode: cfg.sslmode,
-    chainVerified,
-    hostnameVerified: hostVerified,
-    steps: log.steps,
-    protection: protectionFor(ssl.on, chainVerified, hostVerified, false, peer !== null),
-    ...(certInfo ? { clientCertificate: certInfo } : {}),
-    ...(ssl.on && chainVerified && hostVerified
-      ? {}
-      : {
-          fix: ssl.on
-            ? 'Use sslmode=verify-full with sslrootcert=<server CA> for an authenticated connection.'
-            : 'Add sslmode=verify-full&sslrootcert=<CA file> to the URL.',
-        }),
-  };
+    protocol: tls.protocol,
+    chainVerified: tls.chainVerified,
+    hostnameVerified: tls.hostVerified,
+    downgradable: false,
+    clientCertVerified: tls.peer !== null,
+    fix:
+      ssl.on && tls.chainVerified && tls.hostVerified
+        ? undefined
+        : ssl.on
+          ? 'Use sslmode=verify-full with sslrootcert=<server CA> for an authenticated connection.'
+          : 'Add sslmode=verify-full&sslrootcert=<CA file> to the URL.',
+    clientCertificate: run.certInfo,
+  });
 }

@@ -168,14 +168,13 @@ function serverConfigStep(
 }
 
 /**
- * The pg_hba lines the server applies, recording the `server-config` step first when a preset decides them. A file
- * the server cannot load leaves no lines (nothing listens: `serverListen`); explainConnection states why.
+ * Records the `server-config` step when a preset decides the pg_hba lines the server applies (`hba`, computed
+ * once by explainConnection). A file the server cannot load leaves no lines (nothing listens: `serverListen`);
+ * explainConnection states why.
  */
-export function serverHba(server: ServerSpec, log: StepLog): EffectiveHba {
-  const hba = effectiveHba(server);
+export function logServerConfig(server: ServerSpec, hba: EffectiveHba, log: StepLog): void {
   const step = hba.ok ? serverConfigStep(server, hba.lines) : null;
   if (step) log.push(0, 'server-config', 'info', step.detail, step.rule);
-  return hba;
 }
 
 /**
@@ -248,6 +247,8 @@ export function certNameMismatch(line: HbaLine, user: string, peer: PeerCertific
   return `${useDn ? 'DN' : 'CN'} mismatch: the certificate says "${name}", the user is "${user}"`;
 }
 
+type StartupFailure = StartupResult & { readonly ok: false };
+
 /** auth.c ClientAuthentication() then InitPostgres(): what the server answers a StartupMessage with. */
 export function serverStartup(
   server: ServerSpec,
@@ -277,39 +278,77 @@ export function serverStartup(
       detail: `${at} matched and its method is reject.`,
     };
   }
-  // auth.c ClientAuthentication(): a clientcert option (the cert method implies clientcert=verify-full) needs
-  // the server's root store (ssl_ca_file), then a verified client certificate, before any method runs.
+  // The cert method implies clientcert=verify-full.
   const clientcert = line.method === 'cert' ? 'verify-full' : line.options['clientcert'];
-  if (clientcert !== undefined) {
-    if (!server.caFile) {
-      return {
-        ok: false,
-        kind: 'fatal',
-        sqlstate: 'F0000',
-        line,
-        message: 'client certificates can only be checked if a root certificate store is available',
-        detail: `${at} checks client certificates, but the server has no ssl_ca_file.`,
-      };
-    }
-    if (!req.clientCertificate) {
-      return {
-        ok: false,
-        kind: 'fatal',
-        sqlstate: '28000',
-        line,
-        message: 'connection requires a valid client certificate',
-        detail: `${at} needs a client certificate (clientcert=${clientcert}) and none was presented.`,
-      };
-    }
-  }
-  const users = server.users;
-  const roleExists = users === undefined || Object.prototype.hasOwnProperty.call(users, req.user);
   const authRequest: AuthRequest =
     line.method === 'password'
       ? 'cleartext'
       : line.method === 'scram-sha-256' || line.method === 'md5'
         ? 'sasl'
         : 'ok';
+  const failed =
+    clientCertMissing(server, line, at, clientcert, req) ??
+    methodFailed(server, line, at, authRequest, req) ??
+    certNameFailed(line, at, clientcert, req) ??
+    afterAuthFailed(server, line, at, authRequest, req);
+  if (failed) return failed;
+  const certNote =
+    clientcert === undefined
+      ? ''
+      : clientcert === 'verify-full'
+        ? ` The client certificate verified and its ${line.options['clientname'] === 'DN' ? 'DN' : 'CN'} equals the user name (clientcert=verify-full).`
+        : ' The client certificate verified (clientcert=verify-ca).';
+  return {
+    ok: true,
+    line,
+    authRequest,
+    detail: `${at} matched; ${line.method} authentication succeeded.${certNote}`,
+  };
+}
+
+/**
+ * auth.c ClientAuthentication(): a clientcert option needs the server's root store (ssl_ca_file), then a
+ * verified client certificate, before any method runs.
+ */
+function clientCertMissing(
+  server: ServerSpec,
+  line: HbaLine,
+  at: string,
+  clientcert: string | undefined,
+  req: StartupRequest,
+): StartupFailure | null {
+  if (clientcert === undefined) return null;
+  if (!server.caFile) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: 'F0000',
+      line,
+      message: 'client certificates can only be checked if a root certificate store is available',
+      detail: `${at} checks client certificates, but the server has no ssl_ca_file.`,
+    };
+  }
+  if (!req.clientCertificate) {
+    return {
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28000',
+      line,
+      message: 'connection requires a valid client certificate',
+      detail: `${at} needs a client certificate (clientcert=${clientcert}) and none was presented.`,
+    };
+  }
+  return null;
+}
+
+/** The line's method: a password exchange, trust or cert (checked later), or a method the engine does not model. */
+function methodFailed(
+  server: ServerSpec,
+  line: HbaLine,
+  at: string,
+  authRequest: AuthRequest,
+  req: StartupRequest,
+): StartupFailure | null {
   if (line.method === 'scram-sha-256' || line.method === 'md5' || line.method === 'password') {
     if (req.password === undefined) {
       return {
@@ -321,8 +360,10 @@ export function serverStartup(
         detail: `${at} asks for a password (${line.method}) and the client has none.`,
       };
     }
+    const users = server.users;
     const stored = users?.[req.user];
-    const right = users === undefined || (roleExists && stored !== null && stored === req.password);
+    const right =
+      users === undefined || (roleExists(server, req) && stored !== null && stored === req.password);
     if (!right) {
       return {
         ok: false,
@@ -334,32 +375,52 @@ export function serverStartup(
         detail: `${at} uses ${line.method}; the password (or the role) is wrong.`,
       };
     }
-  } else if (line.method !== 'trust' && line.method !== 'cert') {
-    return {
-      ok: false,
-      kind: 'fatal',
-      sqlstate: '28000',
-      line,
-      message: `authentication method "${line.method}" is not modelled by this engine`,
-      detail: `${at} uses a method the engine does not simulate.`,
-    };
+    return null;
   }
-  // auth.c: after the method succeeded, clientcert=verify-full (and cert) compare the certificate's name.
-  if (clientcert === 'verify-full' && req.clientCertificate) {
-    const why = certNameMismatch(line, req.user, req.clientCertificate);
-    if (why !== null) {
-      const f = authFailedText(line.method, req.user);
-      return {
-        ok: false,
-        kind: 'fatal',
-        sqlstate: f.sqlstate,
-        line,
-        message: f.message,
-        detail: `${at}: certificate check failed (${why}).`,
-      };
-    }
-  }
-  if (!roleExists) {
+  if (line.method === 'trust' || line.method === 'cert') return null;
+  return {
+    ok: false,
+    kind: 'fatal',
+    sqlstate: '28000',
+    line,
+    message: `authentication method "${line.method}" is not modelled by this engine`,
+    detail: `${at} uses a method the engine does not simulate.`,
+  };
+}
+
+/** auth.c: after the method succeeded, clientcert=verify-full (and cert) compare the certificate's name. */
+function certNameFailed(
+  line: HbaLine,
+  at: string,
+  clientcert: string | undefined,
+  req: StartupRequest,
+): StartupFailure | null {
+  if (clientcert !== 'verify-full' || !req.clientCertificate) return null;
+  const why = certNameMismatch(line, req.user, req.clientCertificate);
+  if (why === null) return null;
+  const f = authFailedText(line.method, req.user);
+  return {
+    ok: false,
+    kind: 'fatal',
+    sqlstate: f.sqlstate,
+    line,
+    message: f.message,
+    detail: `${at}: certificate check failed (${why}).`,
+  };
+}
+
+const roleExists = (server: ServerSpec, req: StartupRequest): boolean =>
+  server.users === undefined || Object.prototype.hasOwnProperty.call(server.users, req.user);
+
+/** InitPostgres(), after AuthenticationOk: the role, then the database, must exist. */
+function afterAuthFailed(
+  server: ServerSpec,
+  line: HbaLine,
+  at: string,
+  authRequest: AuthRequest,
+  req: StartupRequest,
+): StartupFailure | null {
+  if (!roleExists(server, req)) {
     return {
       ok: false,
       kind: 'fatal',
@@ -383,16 +444,5 @@ export function serverStartup(
       detail: `Authenticated, but there is no database "${req.database}".`,
     };
   }
-  const certNote =
-    clientcert === undefined
-      ? ''
-      : clientcert === 'verify-full'
-        ? ` The client certificate verified and its ${line.options['clientname'] === 'DN' ? 'DN' : 'CN'} equals the user name (clientcert=verify-full).`
-        : ' The client certificate verified (clientcert=verify-ca).';
-  return {
-    ok: true,
-    line,
-    authRequest,
-    detail: `${at} matched; ${line.method} authentication succeeded.${certNote}`,
-  };
+  return null;
 }

@@ -4,7 +4,9 @@
  * Everything here survives `structuredClone` and `JSON.stringify`.
  */
 
-export type Driver = 'libpq' | 'node-postgres' | 'pgjdbc' | 'npgsql' | 'pgx' | 'asyncpg';
+import type { Driver, ServerPreset } from './names.ts';
+
+export type { Driver, LibpqVersion, ServerPreset, SslMode } from './names.ts';
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
@@ -30,8 +32,6 @@ export interface ClientSpec {
 }
 
 export type AuthMethod = 'trust' | 'reject' | 'scram-sha-256' | 'md5' | 'password' | 'cert';
-
-export type ServerPreset = 'azure-flexible' | 'aws-rds';
 
 export interface ServerSpec {
   /** postgresql.conf `ssl`. */

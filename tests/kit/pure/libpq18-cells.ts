@@ -7,7 +7,7 @@
  * Every cell connects with `host=localhost hostaddr=127.0.0.1`, so the text does not depend on what `localhost`
  * resolves to on the machine, while verify-full still checks the name "localhost".
  */
-import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { SSLMODES, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario, ServerSpec } from '../../../src/lib/sslmode/types.ts';
 
 /** Names of the PEM texts a fixture carries (certificates, and the client key the engine matches). */
@@ -122,7 +122,7 @@ export function cellDefs(): CellDef[] {
   // Every sslmode x root file (none, ~/.postgresql/root.crt, sslrootcert=path, a root for another CA): the
   // 15-compatible core, and libpq 16+'s root-file hint (`sslrootcert=system` in the "does not exist" text).
   for (const setup of ['good', 'mismatch'] as const)
-    for (const mode of ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'])
+    for (const mode of SSLMODES)
       for (const root of ['none', 'home', 'path', 'wrong'] as const)
         cells.push({
           name: `core: sslmode=${mode} root=${root}`,

@@ -4,7 +4,7 @@
  * generated PKI the PostgreSQL oracle uses; chain checks go through the real certificate engine.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_RULES, explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { DRIVER_RULES, explainConnection, SSLMODES } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
 import { makeOraclePki, type OraclePki } from '../../kit/pure/postgres-pki.ts';
 
@@ -22,7 +22,7 @@ const server = (over: Partial<Scenario['server']> = {}): Scenario['server'] => (
 
 describe('every rule-table row cites its source', () => {
   it.each(Object.values(DRIVER_RULES))('$driver', (table) => {
-    for (const mode of ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']) {
+    for (const mode of SSLMODES) {
       expect(table.modes[mode]?.source).toMatch(/^[SD]: /);
     }
     expect(table.fallback.source).toMatch(/^S: /);

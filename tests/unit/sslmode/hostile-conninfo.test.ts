@@ -6,12 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { DRIVERS, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { ConnectionOutcome, Driver, Scenario } from '../../../src/lib/sslmode/types.ts';
 import { conninfoSoup } from '../../kit/pure/conninfo-soup.ts';
 import { checkBounded } from '../../kit/pure/property.ts';
 
-const DRIVERS: readonly Driver[] = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'];
 const soup = conninfoSoup(12, ['', 'postgres://', 'postgresql://', 'jdbc:postgresql://', 'Host=', 'host=']);
 
 const scenario = (driver: Driver, conninfo: string): Scenario => ({
@@ -130,5 +129,48 @@ describe('node-postgres: what pg-connection-string parse() throws is what new Cl
   });
   it('a key=value string is read as a path relative to postgres://base: host "base"', async () => {
     expect((await node('host=localhost sslmode=disable')).error).toBe('getaddrinfo ENOTFOUND base');
+  });
+});
+
+describe('an sslmode named like an Object.prototype key is an unknown sslmode, not a crash', () => {
+  // These names were looked up with `in` / an object literal, so 'toString', 'constructor' and '__proto__'
+  // passed as sslmodes and explainConnection threw a TypeError.
+  it.each([
+    ['pgjdbc', 'jdbc:postgresql://localhost/app?sslmode=toString', 'Invalid sslmode value: toString'],
+    ['pgjdbc', 'jdbc:postgresql://localhost/app?sslmode=__proto__', 'Invalid sslmode value: __proto__'],
+    [
+      'pgx',
+      'host=localhost sslmode=constructor',
+      'cannot parse `host=localhost sslmode=constructor`: failed to configure TLS (sslmode is invalid)',
+    ],
+    ['npgsql', 'Host=localhost;SSL Mode=constructor', "Requested value 'constructor' was not found."],
+    [
+      'asyncpg',
+      'postgresql://localhost/app?sslmode=hasOwnProperty',
+      '`sslmode` parameter must be one of: disable, allow, prefer, require, verify-ca, verify-full',
+    ],
+  ] as const)('%s %s', async (driver, conninfo, error) => {
+    const o = await explainConnection(scenario(driver, conninfo));
+    expect(o.connected).toBe(false);
+    expect(o.error).toBe(error);
+    expectStructured(o);
+  });
+});
+
+describe('a host named like an Object.prototype key does not resolve, whatever the driver', () => {
+  // The resolver table was indexed directly, so 'constructor' resolved to a function and libpq and
+  // node-postgres threw a TypeError.
+  it.each([
+    [
+      'libpq',
+      'host=constructor sslmode=disable',
+      'could not translate host name "constructor" to address: Name or service not known',
+    ],
+    ['node-postgres', 'postgres://constructor/app', 'getaddrinfo ENOTFOUND constructor'],
+    ['pgx', 'host=constructor', 'connection refused (constructor:5432)'],
+  ] as const)('%s %s', async (driver, conninfo, error) => {
+    const o = await explainConnection(scenario(driver, conninfo));
+    expect(o.error).toBe(error);
+    expectStructured(o);
   });
 });

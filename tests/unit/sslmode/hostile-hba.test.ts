@@ -6,9 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { DRIVERS, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import { HBA_FILE, parseHba } from '../../../src/lib/sslmode/hba.ts';
-import type { Driver } from '../../../src/lib/sslmode/types.ts';
 import { hbaSoup } from '../../kit/pure/hba-soup.ts';
 import { checkBounded } from '../../kit/pure/property.ts';
 
@@ -38,8 +37,6 @@ const PG15_TEXTS: readonly RegExp[] = [
 ];
 const LOG_LINE =
   /^(LOG|HINT|FATAL): {2}\S|^CONTEXT: {2}line \d+ of configuration file "\/var\/lib\/postgresql\/data\/pg_hba\.conf"$/;
-
-const DRIVERS: readonly Driver[] = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'];
 
 describe('pg_hba.conf token soup', () => {
   it("every file loads, or every refused line carries one of PostgreSQL 15's texts and the log says so", async () => {

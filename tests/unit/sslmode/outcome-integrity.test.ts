@@ -9,10 +9,9 @@ import {
   SAMPLE_ROOT_A,
   SAMPLE_ROOT_B,
 } from '../../../src/lib/sslmode/samples/server-pki.ts';
-import { RULES, explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { RULES, SSLMODES, explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
 
-const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 const HBAS = [
   ['host all all 127.0.0.1/32 trust'],
   ['hostssl all all 127.0.0.1/32 trust'],
@@ -27,7 +26,7 @@ const ROOTS: Record<string, string>[] = [
 function grid(): Scenario[] {
   const out: Scenario[] = [];
   for (const ssl of [false, true])
-    for (const mode of MODES)
+    for (const mode of SSLMODES)
       for (const hba of HBAS)
         for (const files of ROOTS) {
           const server = { ssl, certificateChain: SAMPLE_LEAF_GOOD, hba };

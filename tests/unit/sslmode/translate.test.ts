@@ -5,14 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  DRIVERS,
   explainConnection,
   readSettings,
   translateConninfo,
-  type Driver,
 } from '../../../src/lib/sslmode/index.ts';
 import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
 
-const DRIVERS: Driver[] = ['libpq', 'node-postgres', 'pgjdbc', 'npgsql', 'pgx', 'asyncpg'];
 const START = 'host=db.example.test dbname=app user=app password=secret sslmode=verify-full';
 
 describe('translateConninfo', () => {

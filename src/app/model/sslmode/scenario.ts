@@ -27,8 +27,13 @@ import {
   SAMPLE_CLIENT_UNTRUSTED_KEY,
 } from '../../../lib/sslmode/samples/client-pki.ts';
 import {
+  DEFAULT_LIBPQ_VERSION,
+  DRIVERS as DRIVER_IDS,
   effectiveHba,
+  LIBPQ_VERSIONS,
   parseConninfo,
+  SERVER_PRESETS,
+  SSLMODES,
   writeSettings,
   explainConnection,
   reproductionMatch,
@@ -40,16 +45,23 @@ import {
 import type { HandoffChain } from '../../state/chain-handoff.svelte';
 import { formatHash, param, readParams, writeParams, type ParamValues } from '../../url/hash';
 
-export const DRIVERS: readonly { id: Driver; label: string; short: string }[] = [
-  { id: 'libpq', label: 'libpq (psql, psycopg, Ruby pg, PHP)', short: 'libpq' },
-  { id: 'node-postgres', label: 'node-postgres (pg)', short: 'node-postgres' },
-  { id: 'pgjdbc', label: 'pgJDBC (Java)', short: 'pgJDBC' },
-  { id: 'npgsql', label: 'Npgsql (.NET)', short: 'Npgsql' },
-  { id: 'pgx', label: 'pgx (Go)', short: 'pgx' },
-  { id: 'asyncpg', label: 'asyncpg (Python)', short: 'asyncpg' },
-];
+const DRIVER_LABELS: Readonly<Record<Driver, { label: string; short: string }>> = {
+  libpq: { label: 'libpq (psql, psycopg, Ruby pg, PHP)', short: 'libpq' },
+  'node-postgres': { label: 'node-postgres (pg)', short: 'node-postgres' },
+  pgjdbc: { label: 'pgJDBC (Java)', short: 'pgJDBC' },
+  npgsql: { label: 'Npgsql (.NET)', short: 'Npgsql' },
+  pgx: { label: 'pgx (Go)', short: 'pgx' },
+  asyncpg: { label: 'asyncpg (Python)', short: 'asyncpg' },
+};
 
-export const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+/** The engine's drivers, in its order, with the labels the lab shows. */
+export const DRIVERS: readonly { id: Driver; label: string; short: string }[] = DRIVER_IDS.map((id) => ({
+  id,
+  ...DRIVER_LABELS[id],
+}));
+
+/** The engine's sslmode and libpq version lists, for the lab's views. */
+export { LIBPQ_VERSIONS, SSLMODES };
 
 export const SERVER_CERTS = {
   good: { label: 'Issued by Root A for db.example.test, 127.0.0.1', pem: SAMPLE_LEAF_GOOD },
@@ -139,7 +151,7 @@ export const sslmodeSchema = {
     DRIVERS.map((d) => d.id),
     'libpq',
   ),
-  version: param.oneOf(['15', '16', '17', '18'] as const, '17'),
+  version: param.oneOf(LIBPQ_VERSIONS, DEFAULT_LIBPQ_VERSION),
   conninfo: param.string('host=db.example.test dbname=app user=app password=secret sslmode=prefer'),
   root: param.oneOf([...(Object.keys(ROOT_FILES) as (keyof typeof ROOT_FILES)[]), FROM_CHAIN_LAB], 'none'),
   ssl: param.boolean(true),
@@ -152,7 +164,7 @@ export const sslmodeSchema = {
   smin: param.oneOf(['TLSv1.2', 'TLSv1.3'] as const, 'TLSv1.2'),
   /** The server's PostgreSQL major version. */
   pgver: param.oneOf(SERVER_VERSIONS, '17'),
-  preset: param.oneOf(['none', 'azure-flexible', 'aws-rds'] as const, 'none'),
+  preset: param.oneOf(['none', ...SERVER_PRESETS], 'none'),
   hba: param.list(DEFAULT_HBA),
   attacker: param.boolean(false),
   view: param.oneOf(['trace', 'matrix', 'troubleshoot'] as const, 'trace'),

@@ -1,0 +1,386 @@
+/**
+ * pgJDBC, Npgsql, pgx and asyncpg as rule tables: per sslmode, which attempts are made in which order, what is verified,
+ * and when the driver falls back. No real client of these drivers runs in this project's tests (no JVM, .NET or
+ * Go toolchain; asyncpg is not installed by the project either); every row cites the source it was read from, and texts not read in source are marked UNVERIFIED
+ * (see docs/sslmode-rules.md). The connection strings are read in settings.ts; explain.ts applies the tables.
+ */
+
+import { isIpLiteral } from '../hostname.ts';
+import type { Driver, SslMode } from '../types.ts';
+
+export type Attempt = 'ssl' | 'plain';
+
+export interface ModeRule {
+  readonly attempts: readonly Attempt[];
+  /** 'never': no check; 'if-root': chain-only when a root file exists; 'always': chain required. */
+  readonly chain: 'never' | 'if-root' | 'always';
+  readonly hostname: boolean;
+  /** A root file must exist (else a driver error); false: falls back to the platform trust store. */
+  readonly rootRequired: boolean;
+  readonly source: string;
+}
+
+export interface FallbackRule {
+  /** Server answers N to SSLRequest while a plaintext attempt remains: continue on the same socket? */
+  readonly nContinuesPlaintext: boolean;
+  /** A failed TLS handshake moves on to the next attempt? */
+  readonly retryAfterTlsError: boolean;
+  /** Server errors that move on to the next attempt: a SQLSTATE list, or 'any except' a list. */
+  readonly retryServerErrors:
+    { readonly only: readonly string[] } | { readonly anyExcept: readonly string[] };
+  readonly source: string;
+}
+
+export interface DriverRuleTable {
+  readonly driver: RuleTableDriver;
+  readonly version: string;
+  /**
+   * asyncpg: root files are loaded while the settings are parsed, before any socket is opened, so a missing one
+   * fails even when the server would answer N. An explicitly named file (sslrootcert / PGSSLROOTCERT) must exist
+   * in every mode that loads one; the default ~/.postgresql/root.crt only where the mode requires a root.
+   */
+  readonly rootLoadedAtParse?: boolean;
+  readonly usedBy: readonly string[];
+  readonly defaultMode: string;
+  readonly modes: Readonly<Record<SslMode, ModeRule>>;
+  readonly fallback: FallbackRule;
+  readonly texts: {
+    /** A function when the text names the target (asyncpg: host and port as given). */
+    readonly sslNotSupported: string | ((host: string, port: string) => string);
+    readonly rootMissing: (path: string) => string;
+    /** With rootLoadedAtParse: the text when an explicitly named root file is absent. */
+    readonly rootMissingExplicit?: (path: string) => string;
+    /** A function when the text carries OpenSSL's verify reason (X509_verify_cert_error_string). */
+    readonly chainFailed: string | ((reason: string) => string);
+    readonly hostMismatch: (host: string) => string;
+    readonly serverError: (severity: string, message: string, sqlstate: string) => string;
+    /** Texts that were not read in the driver's or platform's source. */
+    readonly unverified: readonly string[];
+  };
+  readonly sources: readonly string[];
+}
+
+const PGJDBC: DriverRuleTable = {
+  driver: 'pgjdbc',
+  version: '42.7',
+  usedBy: [
+    'Java/JVM applications via JDBC: Spring, Hibernate, Flyway, Liquibase, DBeaver, Kotlin/Scala clients',
+  ],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc SslMode.java of()',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc ConnectionFactoryImpl.openConnectionImpl()',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc LibPQFactory (NonValidatingTM unless verifyCertificate())',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgjdbc LibPQFactory; D: docs ssl.md "In this mode we will accept all server certificates."',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: true,
+      source: 'S: pgjdbc LibPQFactory constructor (sslrootcert, default ~/.postgresql/root.crt)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: true,
+      source: 'S: pgjdbc MakeSSL.verifyPeerName(), PGjdbcHostnameVerifier',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { only: ['28000'] },
+    source:
+      'S: pgjdbc ConnectionFactoryImpl.openConnectionImpl() / enableSSL() / tryConnectWithoutSsl() (42.7.x)',
+  },
+  texts: {
+    sslNotSupported: 'The server does not support SSL.',
+    rootMissing: (path) => `Could not open SSL root certificate file ${path}.`,
+    chainFailed:
+      'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+    hostMismatch: (host) =>
+      `The hostname ${host} could not be verified by hostnameverifier PgjdbcHostnameVerifier.`,
+    serverError: (severity, message) => `${severity}: ${message}`,
+    unverified: ['chainFailed (JDK text)', 'serverError (PSQLException/ServerErrorMessage layout)'],
+  },
+  sources: [
+    'pgjdbc/pgjdbc SslMode.java, PGProperty.java, ssl/LibPQFactory.java, ssl/MakeSSL.java, core/v3/ConnectionFactoryImpl.java',
+    'pgjdbc docs/content/documentation/ssl.md',
+  ],
+};
+
+const NPGSQL: DriverRuleTable = {
+  driver: 'npgsql',
+  version: '8',
+  usedBy: ['.NET applications: ADO.NET, Entity Framework Core (Npgsql provider), Dapper'],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.SetupEncryption()',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.OpenCore() (any exception while unencrypted -> Require)',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql NpgsqlConnector.OpenCore(), SslTrustServerValidation',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql SslTrustServerValidation (v8+: Require never validates)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: Npgsql SslVerifyCAValidation, SslRootValidation() (root file, else OS store)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: false,
+      source: 'S: Npgsql SslVerifyFullValidation',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { anyExcept: [] },
+    source:
+      'S: Npgsql NpgsqlConnector.OpenCore(): Prefer retries with Disable only after SSL was established (IsSslEncrypted)',
+  },
+  texts: {
+    sslNotSupported: 'SSL connection requested. No SSL enabled connection from this host is configured.',
+    rootMissing: (path) => `Could not find file '${path}'.`,
+    chainFailed: 'Exception while performing SSL handshake',
+    hostMismatch: () => 'Exception while performing SSL handshake',
+    serverError: (_severity, message, sqlstate) => `${sqlstate}: ${message}`,
+    unverified: [
+      'rootMissing (.NET FileNotFoundException text)',
+      'serverError (PostgresException.Message layout)',
+    ],
+  },
+  sources: [
+    'npgsql/npgsql src/Npgsql/NpgsqlConnectionStringBuilder.cs, src/Npgsql/Internal/NpgsqlConnector.cs, src/Npgsql/PostgresEnvironment.cs',
+  ],
+};
+
+const PGX: DriverRuleTable = {
+  driver: 'pgx',
+  version: '5',
+  usedBy: [
+    'Go applications using github.com/jackc/pgx/v5 (pgxpool, database/sql via stdlib), sqlc, GORM (pgx driver)',
+  ],
+  defaultMode: 'prefer',
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx pgconn/config.go configTLS() [nil]',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() [nil, tls] InsecureSkipVerify',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() [tls, nil] InsecureSkipVerify even with root.crt',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'if-root',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: pgx configTLS() (sslrootcert set -> VerifyPeerCertificate chain only); defaults.go (root.crt default)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: pgx configTLS() (sslrootcert or Go system pool)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: false,
+      source: 'S: pgx configTLS() ServerName=host',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: false,
+    retryAfterTlsError: true,
+    retryServerErrors: { anyExcept: ['28P01', '3D000', '42501'] },
+    source:
+      'S: pgx pgconn/pgconn.go connectPreferred(): every (address x TLS config) is tried; 28P01, 3D000, 42501 stop',
+  },
+  texts: {
+    sslNotSupported: 'tls error: server refused TLS connection',
+    rootMissing: (path) => `unable to read CA file: open ${path}: no such file or directory`,
+    chainFailed:
+      'failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    hostMismatch: (host) =>
+      `failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate is not valid for ${host}`,
+    serverError: (severity, message, sqlstate) =>
+      `server error: ${severity}: ${message} (SQLSTATE ${sqlstate})`,
+    unverified: [
+      'chainFailed / hostMismatch (Go crypto/tls and x509 texts)',
+      'rootMissing (Go os error text)',
+    ],
+  },
+  sources: [
+    'jackc/pgx pgconn/config.go, pgconn/defaults.go, pgconn/pgconn.go, pgconn/errors.go (ConnectError, PgError.Error())',
+  ],
+};
+
+/** CPython's ssl error suffix, as seen with CPython 3.11.7 / OpenSSL 3.0.19: the line differs per CPython build. */
+const CPYTHON_SSL_LINE = '(_ssl.c:1006)';
+const cpythonVerifyFailed = (reason: string): string =>
+  `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${reason} ${CPYTHON_SSL_LINE}`;
+
+const ASYNCPG: DriverRuleTable = {
+  driver: 'asyncpg',
+  version: '0.31',
+  usedBy: [
+    'Python asyncio applications: asyncpg directly, SQLAlchemy (postgresql+asyncpg), Tortoise ORM, Piccolo, Gino, databases',
+  ],
+  defaultMode: 'prefer',
+  rootLoadedAtParse: true,
+  modes: {
+    disable: {
+      attempts: ['plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source: 'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslmode < allow: ssl=False)',
+    },
+    allow: {
+      attempts: ['plain', 'ssl'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _connect_addr() (first attempt ssl=None) and _parse_connect_dsn_and_args() (CERT_NONE)',
+    },
+    prefer: {
+      attempts: ['ssl', 'plain'],
+      chain: 'never',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslmode < require: CERT_NONE, check_hostname False, even with root.crt)',
+    },
+    require: {
+      attempts: ['ssl'],
+      chain: 'if-root',
+      hostname: false,
+      rootRequired: false,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (sslrootcert / PGSSLROOTCERT / ~/.postgresql/root.crt -> CERT_REQUIRED, else CERT_NONE)',
+    },
+    'verify-ca': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: false,
+      rootRequired: true,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (no root file -> ClientConfigurationError; no system store)',
+    },
+    'verify-full': {
+      attempts: ['ssl'],
+      chain: 'always',
+      hostname: true,
+      rootRequired: true,
+      source:
+        'S: asyncpg connect_utils.py _parse_connect_dsn_and_args() (check_hostname = sslmode >= verify_full); _create_ssl_connection() server_hostname=host',
+    },
+  },
+  fallback: {
+    nContinuesPlaintext: true,
+    retryAfterTlsError: false,
+    retryServerErrors: { only: ['28000', '28P01'] },
+    source:
+      'S: asyncpg connect_utils.py TLSUpgradeProto.data_received() (prefer + CERT_NONE: N -> plaintext on the same socket), __connect_addr() (InvalidAuthorizationSpecificationError and its subclass InvalidPasswordError retry once: prefer after SSL, allow after plaintext; TLS errors are raised)',
+  },
+  texts: {
+    sslNotSupported: (host, port) => `PostgreSQL server at "${host}:${port}" rejected SSL upgrade`,
+    rootMissing: (path) =>
+      `root certificate file "${path}" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "${path}" exists and is readable.`,
+    rootMissingExplicit: () => '[Errno 2] No such file or directory',
+    chainFailed: cpythonVerifyFailed,
+    hostMismatch: (host) =>
+      cpythonVerifyFailed(
+        `${isIpLiteral(host) ? 'IP address' : 'Hostname'} mismatch, certificate is not valid for '${host}'.`,
+      ),
+    // str(PostgresError): the message, then DETAIL/HINT lines when the server sent them (it sends none for
+    // pg_hba rejects and failed passwords).
+    serverError: (_severity, message) => message,
+    unverified: [
+      'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (checked by hand with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15.18); other CPython builds print another line, and uvloop may surface TLS errors differently',
+      'hostMismatch order: OpenSSL reports a host-name mismatch before an expired certificate; the engine checks the chain first',
+    ],
+  },
+  sources: [
+    'MagicStack/asyncpg asyncpg/connect_utils.py (SSLMode, _parse_connect_dsn_and_args, TLSUpgradeProto, _create_ssl_connection, _connect_addr, __connect_addr, _connect), asyncpg/exceptions/_base.py (PostgresError.__str__, InterfaceMessage.__str__), asyncpg/exceptions/__init__.py (28000, 28P01)',
+  ],
+};
+
+export type RuleTableDriver = Exclude<Driver, 'libpq' | 'node-postgres'>;
+
+export const DRIVER_RULES: Readonly<Record<RuleTableDriver, DriverRuleTable>> = {
+  pgjdbc: PGJDBC,
+  npgsql: NPGSQL,
+  pgx: PGX,
+  asyncpg: ASYNCPG,
+};

@@ -1,0 +1,315 @@
+/**
+ * Each rule-table driver's own connection-string syntax, reduced to the settings the model needs: pgJDBC's
+ * jdbc:postgresql:// URL, Npgsql's Key=Value;, pgx's libpq-style key=value or URL (read as Go's net/url and
+ * pgconn read it), asyncpg's DSN (read as CPython's urllib.parse reads it). Errors are the driver's own texts.
+ */
+
+import { parseKeyValue } from '../conninfo.ts';
+import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from '../go-url.ts';
+import { ipBytes } from '../hba.ts';
+import { isOneOf, SSLMODES, type SslMode } from '../names.ts';
+import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from '../py-url.ts';
+import type { Scenario } from '../types.ts';
+import type { RuleTableDriver } from './rules.ts';
+
+export interface DriverSettings {
+  host: string;
+  port: string;
+  user: string;
+  database: string;
+  password: string | undefined;
+  sslmode: SslMode;
+  sslrootcert: string | undefined;
+}
+
+/** Each driver's own connection-string syntax, reduced to the settings the model needs. */
+export function parseDriverSettings(
+  driver: RuleTableDriver,
+  s: Scenario,
+): DriverSettings | { error: string } {
+  const text = s.client.conninfo;
+  const env = s.client.env ?? {};
+  const fallbackUser = s.client.osUser ?? 'postgres';
+  if (driver === 'pgjdbc') {
+    // jdbc:postgresql://host:port/db?user=..&password=..&ssl=..&sslmode=..&sslrootcert=..
+    const m = /^jdbc:postgresql:\/\/([^/:?]*)(?::(\d+))?\/([^?]*)(?:\?(.*))?$/.exec(text);
+    if (!m) return { error: `The engine expects a jdbc:postgresql://host:port/database URL, got: ${text}` };
+    const q = new URLSearchParams(m[4] ?? '');
+    let sslmode = q.get('sslmode');
+    const ssl = q.get('ssl');
+    // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer.
+    if (sslmode === null) sslmode = ssl !== null && (ssl === '' || ssl === 'true') ? 'verify-full' : 'prefer';
+    if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${sslmode}` };
+    const user = q.get('user') ?? fallbackUser;
+    return {
+      host: m[1] || 'localhost',
+      port: m[2] ?? '5432',
+      user,
+      database: m[3] || user,
+      password: q.get('password') ?? undefined,
+      sslmode,
+      sslrootcert: q.get('sslrootcert') ?? undefined,
+    };
+  }
+  if (driver === 'npgsql') {
+    const kv = new Map<string, string>();
+    for (const part of text.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq === -1) continue;
+      kv.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ''), part.slice(eq + 1).trim());
+    }
+    const modeText = kv.get('sslmode') ?? 'Prefer';
+    // SslMode's members (Disable ... VerifyFull), matched ignoring case, '-' and '_'.
+    const wanted = modeText.toLowerCase().replace(/[-_]/g, '');
+    const sslmode = SSLMODES.find((m) => m.replace('-', '') === wanted);
+    if (!sslmode) return { error: `Requested value '${modeText}' was not found.` };
+    const user = kv.get('username') ?? kv.get('userid') ?? kv.get('user') ?? fallbackUser;
+    return {
+      host: kv.get('host') ?? kv.get('server') ?? 'localhost',
+      port: kv.get('port') ?? '5432',
+      user,
+      database: kv.get('database') ?? kv.get('db') ?? user,
+      password: kv.get('password'),
+      sslmode,
+      sslrootcert: kv.get('rootcertificate') ?? env['PGSSLROOTCERT'],
+    };
+  }
+  if (driver === 'asyncpg') return parseAsyncpgDsn(text, env, fallbackUser);
+  // pgx: libpq-style key=value or URL (pgconn/config.go ParseConfigWithOptions()).
+  let opts: ReadonlyMap<string, string>;
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    const parsed = pgxUrlSettings(text);
+    if ('error' in parsed) return parsed;
+    opts = parsed;
+  } else {
+    const parsed = parseKeyValue(text);
+    if (!parsed.ok)
+      return { error: `cannot parse \`${text}\`: failed to parse as keyword/value (${parsed.error})` };
+    opts = parsed.options;
+  }
+  const get = (k: string, e: string): string | undefined => opts.get(k) ?? env[e];
+  // Every host is paired with its port (or the first one) and each port parsed before TLS is configured.
+  const hostCount = (get('host', 'PGHOST') ?? 'localhost').split(',').length;
+  const ports = (get('port', 'PGPORT') ?? '5432').split(',');
+  for (let i = 0; i < hostCount; i++) {
+    const portError = goPortError(ports[i] ?? ports[0]!);
+    if (portError)
+      return { error: `cannot parse \`${redactPgxPassword(text)}\`: invalid port (${portError})` };
+  }
+  let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
+  const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
+  if (sslrootcert === 'system') sslmode = 'verify-full';
+  if (!isOneOf(SSLMODES, sslmode)) {
+    return {
+      error: `cannot parse \`${redactPgxPassword(text)}\`: failed to configure TLS (sslmode is invalid)`,
+    };
+  }
+  const user = get('user', 'PGUSER') ?? fallbackUser;
+  return {
+    host: (get('host', 'PGHOST') ?? 'localhost').split(',')[0]!,
+    port: ports[0]!,
+    user,
+    database: get('dbname', 'PGDATABASE') ?? user,
+    password: get('password', 'PGPASSWORD'),
+    sslmode,
+    sslrootcert,
+  };
+}
+
+/**
+ * pgconn/config.go parseURLSettings() (v5.10): Go's url.Parse, then each comma-separated host[:port] of the
+ * authority split with net.SplitHostPort unless it is an IP or has no colon (isIPOnly); query keys override,
+ * dbname as database. Settings keyed as the model reads them (dbname).
+ */
+function pgxUrlSettings(text: string): Map<string, string> | { error: string } {
+  const parsed = parseGoUrl(text);
+  if (!parsed.ok)
+    return { error: `cannot parse \`${redactPgxPassword(text)}\`: failed to parse as URL (${parsed.error})` };
+  const url = parsed.url;
+  const m = new Map<string, string>();
+  if (url.user?.username) m.set('user', url.user.username);
+  if (url.user?.password !== undefined) m.set('password', url.user.password);
+  const hosts: string[] = [];
+  const ports: string[] = [];
+  for (const hostport of url.host.split(',')) {
+    if (hostport === '') continue;
+    const bare = hostport.replace(/^\[+|\]+$/g, '');
+    if (ipBytes(bare) !== null || !hostport.includes(':')) {
+      hosts.push(bare);
+      continue;
+    }
+    const split = goSplitHostPort(hostport);
+    if (!split.ok)
+      return {
+        error: `cannot parse \`${redactPgxPassword(text)}\`: failed to parse as URL (failed to split host:port in '${hostport}', err: ${split.error})`,
+      };
+    if (split.host !== '') hosts.push(split.host);
+    if (split.port !== '') ports.push(split.port);
+  }
+  if (hosts.length > 0) m.set('host', hosts.join(','));
+  if (ports.length > 0) m.set('port', ports.join(','));
+  const database = url.path.replace(/^\/+/, '');
+  if (database !== '') m.set('dbname', database);
+  for (const [k, v] of goQuery(url.rawQuery)) m.set(k === 'database' ? 'dbname' : k, v[0]!);
+  // parse_url.go: ssl=true becomes sslmode=require.
+  if (m.get('ssl') === 'true' && !m.has('sslmode')) m.set('sslmode', 'require');
+  return m;
+}
+
+/** pgconn/config.go parsePort(): strconv.ParseUint(s, 10, 16)'s error text, or "outside range" for 0. */
+function goPortError(port: string): string | null {
+  if (!/^[0-9]+$/.test(port)) return `strconv.ParseUint: parsing ${JSON.stringify(port)}: invalid syntax`;
+  if (Number(port) > 65535) return `strconv.ParseUint: parsing ${JSON.stringify(port)}: value out of range`;
+  return Number(port) < 1 ? 'outside range' : null;
+}
+
+/**
+ * pgconn/errors.go redactPW(): a URL that url.Parse reads is printed back by (*URL).String() with the password
+ * as xxxxx; anything else has password=... values and a ":...@" userinfo masked by pattern.
+ */
+function redactPgxPassword(text: string): string {
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    const parsed = parseGoUrl(text);
+    if (parsed.ok) {
+      const u = parsed.url;
+      return goUrlString(
+        u.user?.password !== undefined ? { ...u, user: { username: u.user.username, password: 'xxxxx' } } : u,
+      );
+    }
+  }
+  return text
+    .replace(/password='[^']*'/g, 'password=xxxxx')
+    .replace(/password=[^ ]*/g, 'password=xxxxx')
+    .replace(/:[^:@]+?@/g, ':xxxxxx@');
+}
+
+/**
+ * asyncpg's DSN: a postgres:// or postgresql:// URL only (connect_utils.py _parse_connect_dsn_and_args(),
+ * _parse_hostlist(), _validate_port_spec(), v0.31), read with CPython's urllib.parse. What it raises (its own
+ * ClientConfigurationError, or a ValueError / IndexError from Python itself) is the error text. No keyword
+ * arguments are modelled, so the DSN and then PG* variables decide; the first host and its port are used.
+ */
+function parseAsyncpgDsn(
+  text: string,
+  env: Readonly<Record<string, string>>,
+  fallbackUser: string,
+): DriverSettings | { error: string } {
+  const split = pyUrlsplit(text);
+  if (!split.ok) return { error: split.error };
+  const parsed = split.url;
+  let query = new Map<string, string>();
+  if (parsed.query) {
+    const q = pyParseQsStrict(parsed.query);
+    if (!q.ok) return { error: q.error };
+    query = q.values;
+  }
+  if (parsed.scheme !== 'postgres' && parsed.scheme !== 'postgresql')
+    return {
+      error: `invalid DSN: scheme is expected to be either "postgresql" or "postgres", got ${pyRepr(parsed.scheme)}`,
+    };
+  const at = parsed.netloc.indexOf('@');
+  const auth = at === -1 ? '' : parsed.netloc.slice(0, at);
+  const hostspec = at === -1 ? parsed.netloc : parsed.netloc.slice(at + 1);
+  const colon = auth.indexOf(':');
+  const dsnUser = colon === -1 ? auth : auth.slice(0, colon);
+  const dsnPassword = colon === -1 ? '' : auth.slice(colon + 1);
+  let hosts: string[] = [];
+  let ports: number[] = [];
+  if (hostspec) {
+    const list = asyncpgHostlist(hostspec, ports, true, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
+  let database: string | undefined;
+  if (parsed.path) database = pyUnquote(parsed.path.replace(/^\//, ''));
+  let user = dsnUser ? pyUnquote(dsnUser) : undefined;
+  let password = dsnPassword ? pyUnquote(dsnPassword) : undefined;
+  const portText = query.get('port');
+  if (portText && ports.length === 0) {
+    for (const p of portText.split(',')) {
+      const n = pyInt(p);
+      if (!n.ok) return { error: n.error };
+      ports.push(n.value);
+    }
+  }
+  const hostText = query.get('host');
+  if (hostText && hosts.length === 0) {
+    const list = asyncpgHostlist(hostText, ports, false, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
+  database ??= query.get('dbname') ?? query.get('database');
+  user ??= query.get('user');
+  password ??= query.get('password');
+  if (hosts.length === 0 && env['PGHOST']) {
+    const list = asyncpgHostlist(env['PGHOST'], ports, false, env);
+    if ('error' in list) return list;
+    ({ hosts, ports } = list);
+  }
+  // SSLMode.parse(): the value with '-' replaced by '_' must name a member, so verify_full is accepted too.
+  const modeText = query.get('sslmode') ?? env['PGSSLMODE'] ?? 'prefer';
+  const sslmode = modeText.replace(/_/g, '-');
+  if (!isOneOf(SSLMODES, sslmode))
+    return { error: `\`sslmode\` parameter must be one of: ${SSLMODES.join(', ')}` };
+  user ??= env['PGUSER'] || fallbackUser;
+  const rootText = query.get('sslrootcert') ?? env['PGSSLROOTCERT'];
+  return {
+    host: hosts[0] ?? 'localhost',
+    port: String(ports[0] ?? (env['PGPORT'] || '5432')),
+    user,
+    database: database || env['PGDATABASE'] || user,
+    password: password ?? env['PGPASSWORD'],
+    sslmode,
+    // `if sslrootcert:` - an empty value means the default file.
+    sslrootcert: rootText ? rootText : undefined,
+  };
+}
+
+/** connect_utils.py _parse_hostlist() with _validate_port_spec(): hosts and one port per host. */
+function asyncpgHostlist(
+  hostlist: string,
+  port: readonly number[],
+  unquote: boolean,
+  env: Readonly<Record<string, string>>,
+): { hosts: string[]; ports: number[] } | { error: string } {
+  const specs = hostlist.split(',');
+  let defaults: number[] = [];
+  const given = port.length > 0;
+  const portSpec = given ? null : env['PGPORT'];
+  const parsedDefault: number[] = [];
+  for (const p of portSpec ? portSpec.split(',') : given ? port.map(String) : ['5432']) {
+    const n = pyInt(p);
+    if (!n.ok) return { error: n.error };
+    parsedDefault.push(n.value);
+  }
+  const isList = given ? true : (portSpec ?? '').includes(',');
+  if (isList && parsedDefault.length !== specs.length)
+    return { error: `could not match ${parsedDefault.length} port numbers to ${specs.length} hosts` };
+  defaults = isList ? parsedDefault : specs.map(() => parsedDefault[0]!);
+  const hosts: string[] = [];
+  const ports: number[] = [];
+  for (const [i, spec] of specs.entries()) {
+    let addr: string;
+    let specPort = '';
+    if (spec === '') return { error: 'string index out of range' };
+    if (spec.startsWith('/')) addr = spec;
+    else if (spec.startsWith('[')) {
+      const m = /^\[([^\]]+)\](?::([0-9]+))?/.exec(spec);
+      if (!m) return { error: `invalid IPv6 address in the connection URI: ${pyRepr(spec)}` };
+      addr = m[1]!;
+      specPort = m[2] ?? '';
+    } else {
+      const c = spec.indexOf(':');
+      addr = c === -1 ? spec : spec.slice(0, c);
+      specPort = c === -1 ? '' : spec.slice(c + 1);
+    }
+    hosts.push(unquote ? pyUnquote(addr) : addr);
+    if (given) continue;
+    if (specPort) {
+      const n = pyInt(unquote ? pyUnquote(specPort) : specPort);
+      if (!n.ok) return { error: n.error };
+      ports.push(n.value);
+    } else ports.push(defaults[i]!);
+  }
+  return { hosts, ports: given ? defaults : ports };
+}
