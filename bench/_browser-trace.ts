@@ -1,9 +1,9 @@
 /**
  * What the browser benchmarks share: dist/ built as the sources are now, and a Chrome trace of the page's main
- * thread cut into its outermost tasks (wall time and thread time).
+ * thread cut into its outermost tasks (wall time and thread time), and the peer: a bare page built with Vite.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
@@ -92,4 +92,28 @@ export async function trace<T>(
   await cdp.send('Tracing.end');
   await complete;
   return { value, events };
+}
+
+/**
+ * A bare page built with Vite in `dir`: `body` is its HTML body, `script` its module (TypeScript, which may import
+ * the project's sources by absolute path) and must set `window.peerReady`. Returns the built folder.
+ */
+export async function buildBarePage(dir: string, body: string, script: string): Promise<string> {
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peer</title></head><body>
+${body}
+<script type="module" src="./peer.ts"></script></body></html>`,
+  );
+  writeFileSync(join(dir, 'peer.ts'), script);
+  const { build } = await import('vite');
+  const out = join(dir, 'out');
+  await build({
+    configFile: false,
+    root: dir,
+    base: './',
+    logLevel: 'error',
+    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+  });
+  return out;
 }

@@ -31,7 +31,7 @@ import { launchBrowser, openWatchedPage } from '../tests/e2e/support/browser.ts'
 import { serveStatic } from '../tests/e2e/support/static-server.ts';
 import { generateBulkPem } from '../tests/e2e/support/bulk-certificates.ts';
 import type { BenchResult } from './run.ts';
-import { ensureBuilt, mainThreadTasks, ROOT, trace, type Task } from './_browser-trace.ts';
+import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace, type Task } from './_browser-trace.ts';
 
 const COUNT = 1000;
 const RUNS = Number(process.env.CHAIN_BENCH_RUNS ?? 5);
@@ -41,15 +41,10 @@ const SETTLE_MS = 1000;
 /** The peer page: a file input whose change runs runChainSession on the main thread, built with Vite. */
 async function buildPeer(dir: string): Promise<string> {
   const session = join(ROOT, 'src/app/workers/chain-session.ts');
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peer</title></head><body>
-<input type="file" aria-label="certificates"><textarea id="paste" aria-label="paste"></textarea>
-<div class="report"></div><h2 id="verdict-title"></h2>
-<script type="module" src="./peer.ts"></script></body></html>`,
-  );
-  writeFileSync(
-    join(dir, 'peer.ts'),
+  return buildBarePage(
+    dir,
+    `<input type="file" aria-label="certificates"><textarea id="paste" aria-label="paste"></textarea>
+<div class="report"></div><h2 id="verdict-title"></h2>`,
     `import { runChainSession } from ${JSON.stringify(session)};
 const input = document.querySelector('input') as HTMLInputElement;
 input.addEventListener('change', async () => {
@@ -78,16 +73,6 @@ input.addEventListener('change', async () => {
 (window as unknown as { peerReady: boolean }).peerReady = true;
 `,
   );
-  const { build } = await import('vite');
-  const out = join(dir, 'out');
-  await build({
-    configFile: false,
-    root: dir,
-    base: './',
-    logLevel: 'error',
-    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
-  });
-  return out;
 }
 
 interface RunMeasure {

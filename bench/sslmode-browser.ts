@@ -7,28 +7,23 @@
  * took to appear on each side (ours includes starting the worker, as a user's first matrix does).
  * Ratios, never assertions. SSLMODE_BENCH_RUNS=n changes the number of runs (5).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWatchedPage } from '../tests/e2e/support/browser.ts';
 import { serveStatic } from '../tests/e2e/support/static-server.ts';
 import type { BenchResult } from './run.ts';
-import { ensureBuilt, mainThreadTasks, ROOT, trace } from './_browser-trace.ts';
+import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace } from './_browser-trace.ts';
 
 const RUNS = Number(process.env.SSLMODE_BENCH_RUNS ?? 5);
 const SETTLE_MS = 500;
 
 /** The peer page: a button whose click computes the matrix on the main thread and draws one cell per outcome. */
 async function buildPeer(dir: string): Promise<string> {
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peer</title></head><body>
-<button type="button">Every sslmode × driver</button><table class="matrix"><tbody></tbody></table>
-<script type="module" src="./peer.ts"></script></body></html>`,
-  );
-  writeFileSync(
-    join(dir, 'peer.ts'),
+  return buildBarePage(
+    dir,
+    `<button type="button">Every sslmode × driver</button><table class="matrix"><tbody></tbody></table>`,
     `import { matrixCells } from ${JSON.stringify(join(ROOT, 'src/app/model/sslmode/matrix.ts'))};
 import { sslmodeControls } from ${JSON.stringify(join(ROOT, 'src/app/model/sslmode/scenario.ts'))};
 document.querySelector('button')!.addEventListener('click', async () => {
@@ -40,16 +35,6 @@ document.querySelector('button')!.addEventListener('click', async () => {
 (window as unknown as { peerReady: boolean }).peerReady = true;
 `,
   );
-  const { build } = await import('vite');
-  const out = join(dir, 'out');
-  await build({
-    configFile: false,
-    root: dir,
-    base: './',
-    logLevel: 'error',
-    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
-  });
-  return out;
 }
 
 interface RunMeasure {
