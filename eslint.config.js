@@ -100,8 +100,6 @@ export default tseslint.config(
   // line before it (eslint-disable-next-line max-lines-per-function -- <why>).
   {
     files: ['src/lib/**/*.ts'],
-    // Temporary: src/lib/sslmode is being split into phases in its own branch; drop this ignore when it lands.
-    ignores: ['src/lib/sslmode/**'],
     rules: {
       'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
     },

@@ -23,61 +23,28 @@
  * CHAIN_BENCH_RUNS=n changes the number of runs (5), CHAIN_BENCH_TRACE_DIR=dir keeps every trace (open them in
  * the DevTools Performance panel).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWatchedPage } from '../tests/kit/programs/browser.ts';
 import { serveStatic } from '../tests/kit/programs/static-server.ts';
 import { generateBulkPem } from '../tests/kit/pure/bulk-certificates.ts';
 import type { BenchResult } from './run.ts';
+import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace, type Task } from './_browser-trace.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COUNT = 1000;
 const RUNS = Number(process.env.CHAIN_BENCH_RUNS ?? 5);
 const BUDGET_MS = 100;
 const SETTLE_MS = 1000;
 
-/** Newest modification time under `path` (files only). */
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
-  return max;
-}
-
-/** dist/ as the sources are now: build when it is absent or older than src/, public/, index.html or the config. */
-function ensureBuilt(): string {
-  const dist = join(ROOT, 'dist');
-  const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0;
-  const sources = Math.max(
-    ...['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newest(join(ROOT, p))),
-  );
-  if (built < sources) {
-    process.stderr.write('chain-browser: dist/ is absent or older than the sources: vite build …\n');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return dist;
-}
-
 /** The peer page: a file input whose change runs runChainSession on the main thread, built with Vite. */
 async function buildPeer(dir: string): Promise<string> {
   const session = join(ROOT, 'src/app/workers/chain-session.ts');
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peer</title></head><body>
-<input type="file" aria-label="certificates"><textarea id="paste" aria-label="paste"></textarea>
-<div class="report"></div><h2 id="verdict-title"></h2>
-<script type="module" src="./peer.ts"></script></body></html>`,
-  );
-  writeFileSync(
-    join(dir, 'peer.ts'),
+  return buildBarePage(
+    dir,
+    `<input type="file" aria-label="certificates"><textarea id="paste" aria-label="paste"></textarea>
+<div class="report"></div><h2 id="verdict-title"></h2>`,
     `import { runChainSession } from ${JSON.stringify(session)};
 const input = document.querySelector('input') as HTMLInputElement;
 input.addEventListener('change', async () => {
@@ -106,21 +73,6 @@ input.addEventListener('change', async () => {
 (window as unknown as { peerReady: boolean }).peerReady = true;
 `,
   );
-  const { build } = await import('vite');
-  const out = join(dir, 'out');
-  await build({
-    configFile: false,
-    root: dir,
-    base: './',
-    logLevel: 'error',
-    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
-  });
-  return out;
-}
-
-interface Task {
-  readonly wall: number;
-  readonly cpu: number;
 }
 
 interface RunMeasure {
@@ -129,59 +81,6 @@ interface RunMeasure {
   readonly tasks: Task[];
   readonly longtaskMaxMs: number;
   readonly longtasks: number;
-}
-
-/** Top-level main-thread slices of the renderer(s) in a trace (outermost), wall and thread time in ms. */
-function mainThreadTasks(events: TraceEvent[]): Task[] {
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  // Outermost slices: scheduler tasks (ThreadControllerImpl::RunTask) but also what runs outside them, such as
-  // a microtask checkpoint (BlinkScheduler_PerformMicrotaskCheckpoint) that chains a whole async computation.
-  const runs = events
-    .filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`))
-    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  const top: Task[] = [];
-  let end = -Infinity;
-  let endThread = '';
-  for (const e of runs) {
-    const thread = `${e.pid}:${e.tid}`;
-    if (thread === endThread && e.ts < end) continue; // nested in the previous top-level task
-    top.push({ wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? 0) / 1000 });
-    end = e.ts + (e.dur ?? 0);
-    endThread = thread;
-  }
-  return top;
-}
-
-interface TraceEvent {
-  readonly ph: string;
-  readonly name: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly tdur?: number;
-  readonly args?: { name?: string };
-}
-
-async function trace<T>(
-  cdp: CDPSession,
-  body: () => Promise<T>,
-): Promise<{ value: T; events: TraceEvent[] }> {
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'] },
-  });
-  const value = await body();
-  await cdp.send('Tracing.end');
-  await complete;
-  return { value, events };
 }
 
 /**
@@ -337,7 +236,7 @@ export default {
   name: 'chain-browser',
   peer: 'runChainSession (PKI.js + @peculiar/x509) on the main thread of a bare page, same file, same Chromium',
   async run(): Promise<BenchResult[]> {
-    const dist = process.env.CHAIN_BENCH_DIST ?? ensureBuilt();
+    const dist = process.env.CHAIN_BENCH_DIST ?? ensureBuilt('chain-browser');
     const loadBefore = loadavg()[0] as number;
     const tmp = mkdtempSync(join(tmpdir(), 'tls-lab-chain-browser-'));
     const file = join(tmp, 'bulk.pem');

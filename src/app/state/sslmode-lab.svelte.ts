@@ -15,7 +15,6 @@ import {
   sslmodeHref,
   type Attack,
   DRIVERS,
-  matrixScenarios,
   sslmodeSchema,
   type SslmodeControls,
 } from '../model/sslmode/scenario';
@@ -23,6 +22,8 @@ import type { MatrixCell } from '../model/sslmode/matrix';
 import type { ParamValues } from '../url/hash';
 import { chainHandoff } from './chain-handoff.svelte';
 import type { Router } from './router.svelte';
+import type { RpcClient } from '../workers/rpc';
+import type { SslmodeMethods } from '../workers/sslmode.worker';
 
 /** One attack and what came of it (no outcome when the attack cannot be built for this server). */
 export interface AttackResult {
@@ -31,7 +32,11 @@ export interface AttackResult {
   readonly verdict: AttackVerdict | null;
 }
 
-/** The sslmode Lab's state: controls in the URL; outcomes recomputed by the engine when they change. */
+/**
+ * The sslmode Lab's state: controls in the URL; outcomes recomputed by the engine when they change. The matrix
+ * (36 connections) runs in the sslmode worker, started the first time the matrix is shown; the one scenario,
+ * its three attacks and the troubleshooter are a few connections each and run here.
+ */
 export class SslmodeLab {
   outcome = $state.raw<ConnectionOutcome | null>(null);
   attacker = $state.raw<AttackResult[] | null>(null);
@@ -47,9 +52,18 @@ export class SslmodeLab {
   error = $state<string | null>(null);
   #generation = 0;
   readonly #router: Router;
+  readonly #startWorker: () => RpcClient<SslmodeMethods>;
+  #worker: RpcClient<SslmodeMethods> | null = null;
 
-  constructor(router: Router) {
+  constructor(router: Router, startWorker: () => RpcClient<SslmodeMethods>) {
     this.#router = router;
+    this.#startWorker = startWorker;
+  }
+
+  /** Stop the worker, if the matrix ever started it. */
+  dispose(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
   }
 
   get controls(): SslmodeControls {
@@ -83,11 +97,13 @@ export class SslmodeLab {
     const generation = ++this.#generation;
     const c = this.controls;
     try {
-      const outcome = await explainConnection(buildScenario(c, c.conninfo, c.driver, chainHandoff.chain));
-      const attacker = c.attacker ? await this.#attack(c) : null;
-      const matrix = c.view === 'matrix' ? await this.#matrix(c) : null;
-      const troubleshooting =
-        c.view === 'troubleshoot' && c.error.trim() ? await this.#troubleshoot(c.error) : null;
+      // The worker computes the matrix while this thread explains the one scenario.
+      const [outcome, attacker, matrix, troubleshooting] = await Promise.all([
+        explainConnection(buildScenario(c, c.conninfo, c.driver, chainHandoff.chain)),
+        c.attacker ? this.#attack(c) : null,
+        c.view === 'matrix' ? this.#matrix(c) : null,
+        c.view === 'troubleshoot' && c.error.trim() ? this.#troubleshoot(c.error) : null,
+      ]);
       if (generation !== this.#generation) return;
       this.troubleshooting = troubleshooting?.result ?? null;
       this.reproductionHref = troubleshooting?.href ?? null;
@@ -114,12 +130,10 @@ export class SslmodeLab {
     return results;
   }
 
-  /** Every sslmode by every driver, for the same target and server. */
-  async #matrix(c: SslmodeControls): Promise<MatrixCell[]> {
-    const cells: MatrixCell[] = [];
-    for (const { driver, sslmode, conninfo, scenario } of matrixScenarios(c, chainHandoff.chain))
-      cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
-    return cells;
+  /** Every sslmode by every driver, for the same target and server, computed in the worker. */
+  #matrix(c: SslmodeControls): Promise<MatrixCell[]> {
+    this.#worker ??= this.#startWorker();
+    return this.#worker.call('matrixCells', c, chainHandoff.chain);
   }
 
   /** Explain the textarea's text: it goes into the URL, which recomputes. */

@@ -49,12 +49,15 @@ export async function openWatchedPage(
     colorScheme?: 'light' | 'dark';
     reducedMotion?: 'reduce' | 'no-preference';
     viewport?: { width: number; height: number };
+    /** 'block' keeps the site's service worker out, so that every request reaches the page's routes. */
+    serviceWorkers?: 'allow' | 'block';
   } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: options.reducedMotion ?? 'no-preference',
     viewport: options.viewport ?? { width: 1280, height: 900 },
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   const page = await context.newPage();
   const errors: string[] = [];

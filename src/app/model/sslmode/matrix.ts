@@ -3,8 +3,14 @@
  * steps (outcomeFacts, the summary's own facts), and each class has its own word, glyph and tone, so that the
  * classes stay apart without colour (a projector, a grey-scale print, colour blindness).
  */
-import { outcomeFacts, type ConnectionOutcome, type Driver } from '../../../lib/sslmode/index';
-import { DRIVERS, SSLMODES } from './scenario';
+import {
+  explainConnection,
+  outcomeFacts,
+  type ConnectionOutcome,
+  type Driver,
+} from '../../../lib/sslmode/index';
+import type { HandoffChain } from '../../state/chain-handoff.svelte';
+import { DRIVERS, matrixScenarios, SSLMODES, type SslmodeControls } from './scenario';
 
 export type OutcomeClass = 'verified-full' | 'verified-ca' | 'unverified' | 'plaintext' | 'refused';
 
@@ -62,6 +68,20 @@ export interface MatrixCell {
   /** The connection string this cell used, in the driver's own syntax (to open the cell's trace). */
   readonly conninfo: string;
   readonly outcome: ConnectionOutcome;
+}
+
+/**
+ * Every cell for the lab's controls: each sslmode by each driver, for the target the connection string names
+ * and the same server. The sslmode worker runs this (workers/sslmode.worker.ts), off the page's main thread.
+ */
+export async function matrixCells(
+  c: SslmodeControls,
+  handoff: HandoffChain | null = null,
+): Promise<MatrixCell[]> {
+  const cells: MatrixCell[] = [];
+  for (const { driver, sslmode, conninfo, scenario } of matrixScenarios(c, handoff))
+    cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
+  return cells;
 }
 
 export interface MatrixRow {
