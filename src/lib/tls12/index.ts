@@ -7,3 +7,4 @@
 export * from './handshake/index.ts';
 export * from './wire/index.ts';
 export * from './recording.ts';
+export * from './observe.ts';
