@@ -11,7 +11,7 @@
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { decodeRecord, RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
 import { keyExchangeOf } from './wire/key-exchange.ts';
-import { ContentType } from './wire/code-points.ts';
+import { ContentType, ExtensionType } from './wire/code-points.ts';
 import type { HandshakeMessage } from './wire/handshake.ts';
 import {
   cipherSuite,
@@ -484,7 +484,16 @@ class Observer {
     if (this.#version === TLS13) return; // middlebox compatibility (RFC 8446 §D.4): nothing changes
     d.protectedFrom = true;
     if (this.#keys && this.#suite) {
-      d.conn.activateRead({ suite: this.#suite, keys: this.#keys[d.role] });
+      d.conn.activateRead({
+        suite: this.#suite,
+        keys: this.#keys[d.role],
+        // RFC 7366 §3: only a CBC suite changes, and only when the ServerHello echoed the extension.
+        encryptThenMac:
+          this.#suite.cipherType === 'block' &&
+          (this.#serverHello?.extensions ?? []).some(
+            (x) => x.kind === 'unknown' && x.type === ExtensionType.values.encrypt_then_mac,
+          ),
+      });
     } else d.opaque = this.#opaqueReason();
   }
 

@@ -42,6 +42,8 @@ export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
 export interface RecordKeys {
   readonly suite: CipherSuiteInfo;
   readonly keys: DirectionKeys;
+  /** Reading only: the peers negotiated encrypt_then_mac (RFC 7366; the observer, never the engine's own peer). */
+  readonly encryptThenMac?: boolean;
 }
 
 export type Received =
@@ -282,6 +284,7 @@ export class Connection {
             version: record.version,
             fragment: record.fragment,
             sequenceNumber: seq,
+            encryptThenMac: this.#read.encryptThenMac,
           });
           content = opened.plaintext;
           this.emit({ ...entry, plaintext: opened.plaintext, ...nonceAndAad(opened) });
