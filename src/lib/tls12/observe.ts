@@ -89,7 +89,12 @@ export type Decryption =
   | { status: 'tls13'; tls13Labels: string[] }
   | { status: 'unsupported-suite'; cipherSuite: number }
   | {
-      status: 'decrypted' | 'wrong-secret';
+      /**
+       * decrypted: every record opened and both Finished messages matched; wrong-secret: a record failed to open
+       * with the logged master secret; finished-mismatch: records opened, but a Finished does not match the
+       * handshake messages seen (one is missing from the capture, or was altered).
+       */
+      status: 'decrypted' | 'wrong-secret' | 'finished-mismatch';
       /** The key log line that matched the client random (1-based). */
       line: number;
       firstFailure?: { from: Role; seq: string; offset: number };
@@ -624,10 +629,9 @@ class Observer {
       };
     const finished = (role: Role): FinishedCheck =>
       this.#finished[role] === 'not seen' && this.#firstFailure ? 'not opened' : this.#finished[role];
-    const ok =
-      !this.#firstFailure && this.#finished.client !== 'mismatch' && this.#finished.server !== 'mismatch';
+    const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
     return {
-      status: ok ? 'decrypted' : 'wrong-secret',
+      status: this.#firstFailure ? 'wrong-secret' : mismatch ? 'finished-mismatch' : 'decrypted',
       line: this.#line.line,
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
@@ -660,6 +664,8 @@ export function describeDecryption(d: Decryption): string {
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
       return `Decrypted with the key log's line ${d.line}: every record opened; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+    case 'finished-mismatch':
+      return `Every record opened with the key log's line ${d.line}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
     case 'wrong-secret': {
       const failure = d.firstFailure
         ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`

@@ -28,6 +28,14 @@ import {
   type ObservedItem,
 } from '../../../../src/lib/tls12/observe.ts';
 import { describeCaptureError, parseCapture } from '../../../../src/app/model/handshake/capture.ts';
+import {
+  cipherSuite,
+  computeKeyBlock,
+  createCryptoProvider,
+  directionKeys,
+  openRecord,
+  sealRecord,
+} from '../../../../src/lib/tls12/crypto/index.ts';
 import { cap, keylogText } from '../crypto/illustrated-fixture.ts';
 import { checkBounded } from '../../support/property.ts';
 
@@ -166,6 +174,7 @@ function illustrated(): ObservedChunk[] {
   });
 }
 
+const provider = createCryptoProvider();
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe('The Illustrated TLS 1.2 Connection with its key log', () => {
@@ -259,6 +268,42 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const failed = seen.eventLog.filter((e) => e.kind === 'record' && e.error !== undefined);
     expect(failed).toHaveLength(5);
     expect(seen.eventLog.some((e) => e.kind === 'application_data')).toBe(false);
+  });
+
+  it('records that open but a Finished that does not match the transcript: the Finished check catches it', async () => {
+    // Re-seal the client's Finished with one verify_data byte flipped, under the connection's real keys and IV.
+    const ch = cap('clienthello');
+    const sh = cap('serverhello');
+    const master = fromHex(keylogText().trim().split(' ')[2]!);
+    const suite = cipherSuite(0xc013)!;
+    const { keys } = await computeKeyBlock(provider, suite, master, ch.subarray(11, 43), sh.subarray(11, 43));
+    const client = directionKeys(keys, 'client');
+    const record = cap('clientfinished');
+    const args = { contentType: 22, version: 0x0303, sequenceNumber: 0n };
+    const { plaintext } = await openRecord(provider, suite, client, {
+      ...args,
+      fragment: record.subarray(5),
+    });
+    const forged = plaintext.slice();
+    forged[forged.length - 1]! ^= 0x01;
+    const resealed = await sealRecord(provider, suite, client, {
+      ...args,
+      plaintext: forged,
+      explicitIv: record.subarray(5, 21),
+    });
+    const chunks = illustrated();
+    const at = ILLUSTRATED.findIndex(([, name]) => name === 'clientfinished');
+    chunks[at] = { ...chunks[at]!, bytes: resealed.record };
+    const seen = await observeConnection(chunks, { keyLog: keylogText() });
+    expect(seen.decryption).toEqual({
+      status: 'finished-mismatch',
+      line: 1,
+      clientFinished: 'mismatch',
+      // The server's verify_data covers the client's real Finished, not the forged one.
+      serverFinished: 'mismatch',
+    });
+    expect(seen.eventLog.some((e) => e.kind === 'handshake_complete')).toBe(false);
+    expect(seen.decryptionSummary).toContain('the secret is right, but the Finished check failed');
   });
 
   it('an unreadable key log is reported, not thrown', async () => {
