@@ -179,6 +179,9 @@ class Observer {
   #group: number | undefined;
   #signatureScheme: number | undefined;
   #complete = false;
+  #renegotiated = false;
+  /** Stream offset of the record being read. */
+  #at = 0;
   // PostgreSQL.
   #sslRequest = false;
   #postgres = false;
@@ -354,6 +357,7 @@ class Observer {
   }
 
   async #record(d: Direction, raw: Uint8Array, offset: number): Promise<void> {
+    this.#at = offset;
     const contentType = raw[0]!;
     if (
       d.protectedFrom &&
@@ -454,7 +458,16 @@ class Observer {
   }
 
   async #onServerHello(sh: Extract<HandshakeMessage, { type: 'server_hello' }>): Promise<void> {
-    if (this.#serverHello) return;
+    if (this.#serverHello) {
+      // A second handshake on this connection (renegotiation, RFC 5746) brings a new master secret.
+      this.#renegotiated = true;
+      this.notes.push({
+        from: 'server',
+        offset: this.#at,
+        text: 'the connection renegotiates here (a second ServerHello); the observer follows the first handshake only, so records after the next ChangeCipherSpec stay closed',
+      });
+      return;
+    }
     this.#serverHello = sh;
     const sv = sh.extensions?.find((x) => x.kind === 'unknown' && x.type === SUPPORTED_VERSIONS);
     this.#version =
@@ -488,7 +501,10 @@ class Observer {
   #changeCipherSpec(d: Direction): void {
     if (this.#version === TLS13) return; // middlebox compatibility (RFC 8446 §D.4): nothing changes
     d.protectedFrom = true;
-    if (this.#keys && this.#suite) {
+    if (this.#renegotiated)
+      d.opaque =
+        'not opened: encrypted with the keys of a renegotiated handshake, which the observer does not follow';
+    else if (this.#keys && this.#suite) {
       d.conn.activateRead({
         suite: this.#suite,
         keys: this.#keys[d.role],
@@ -663,7 +679,7 @@ export function describeDecryption(d: Decryption): string {
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
-      return `Decrypted with the key log's line ${d.line}: every record opened; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+      return `Decrypted with the key log's line ${d.line}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
     case 'finished-mismatch':
       return `Every record opened with the key log's line ${d.line}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
     case 'wrong-secret': {

@@ -5,6 +5,7 @@
  * back exactly the application data each side sent. With TLS 1.3 it must decode the hellos, keep the rest opaque
  * and say that it needs the TLS 1.3 engine.
  */
+import { randomBytes } from 'node:crypto';
 import tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { observeConnection, type ObservedChunk } from '../../../src/lib/tls12/observe.ts';
@@ -22,7 +23,16 @@ interface Recorded {
   keyLog: string;
   /** What each side wrote as application data, concatenated. */
   sent: { client: string; server: string };
+  /** The TLS session the client can resume (set once the server sent a ticket). */
+  session?: Buffer;
+  resumed: boolean;
 }
+
+/** One session ticket key for every server here, so a ticket from one connection resumes on the next. */
+const TICKET_KEYS = randomBytes(48);
+
+/** In `messages`: the client renegotiates here (RFC 5746) instead of sending. */
+const RENEGOTIATE = '\u0000renegotiate';
 
 /** A Node TLS client and server through a recording pass-through; the client sends each message, the server echoes. */
 async function record(options: {
@@ -30,6 +40,7 @@ async function record(options: {
   maxVersion: tls.SecureVersion;
   ecdsa?: boolean;
   messages: string[];
+  session?: Buffer;
 }): Promise<Recorded> {
   const [clientEnd, towardsClient] = memoryDuplexPair();
   const [towardsServer, serverEnd] = memoryDuplexPair();
@@ -54,9 +65,11 @@ async function record(options: {
     key: leaf.keyPem,
     cert: leaf.certPem,
     maxVersion: options.maxVersion,
+    ticketKeys: TICKET_KEYS,
     ...(options.ciphers ? { ciphers: options.ciphers } : {}),
   });
   const sent = { client: '', server: '' };
+  const recorded: { session?: Buffer } = {};
   server.on('secureConnection', (s) => {
     s.on('data', (d: Buffer) => {
       const reply = `echo:${d.toString()}`;
@@ -73,15 +86,24 @@ async function record(options: {
     rejectUnauthorized: false,
     maxVersion: options.maxVersion,
     ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+    ...(options.session ? { session: options.session } : {}),
   });
+  client.on('session', (session: Buffer) => (recorded.session = session));
   client.on('keylog', (line: Buffer) => keyLog.push(line.toString()));
   await new Promise<void>((resolve, reject) => {
     client.once('secureConnect', resolve);
     client.once('error', reject);
   });
+  const resumed = client.isSessionReused();
   let received = '';
   client.on('data', (d: Buffer) => (received += d.toString()));
   for (const m of options.messages) {
+    if (m === RENEGOTIATE) {
+      await new Promise<void>((resolve, reject) =>
+        client.renegotiate({}, (e) => (e ? reject(e) : resolve())),
+      );
+      continue;
+    }
     sent.client += m;
     const before = received.length;
     client.write(m);
@@ -95,7 +117,13 @@ async function record(options: {
     client.end();
   });
   server.close();
-  return { chunks, keyLog: keyLog.join(''), sent };
+  return {
+    chunks,
+    keyLog: keyLog.join(''),
+    sent,
+    ...(recorded.session ? { session: recorded.session } : {}),
+    resumed,
+  };
 }
 
 const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString();
@@ -151,6 +179,63 @@ describe('Node TLS 1.2 client and server, observed with the client’s key log',
     const closed = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
     expect(closed.length).toBeGreaterThan(0);
     for (const r of closed) expect(r.kind === 'record' && r.error).toContain(`CLIENT_RANDOM ${random}`);
+  });
+});
+
+describe('Node TLS 1.2: resumption and renegotiation', () => {
+  it('an abbreviated handshake (session resumed) decrypts with the key log', async () => {
+    const suite = OPENSSL_SUITE[0xc02f]!;
+    // The servers share TICKET_KEYS, so the first connection's ticket resumes on the second.
+    const first = await record({ ciphers: suite, maxVersion: 'TLSv1.2', messages: ['one'] });
+    expect(first.session).toBeDefined();
+    const second = await record({
+      ciphers: suite,
+      maxVersion: 'TLSv1.2',
+      messages: ['two'],
+      session: first.session!,
+    });
+    const seen = await observeConnection(second.chunks, { keyLog: second.keyLog });
+    expect(seen.decryption, seen.decryptionSummary).toMatchObject({
+      status: 'decrypted',
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+    });
+    expect(second.resumed).toBe(true);
+    // Abbreviated (RFC 5077 §3.1): no Certificate, no key exchange; the server's Finished comes first.
+    expect(seen.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.from} ${e.name}`] : []))).toEqual([
+      'client client_hello',
+      'server server_hello',
+      'server finished',
+      'client finished',
+    ]);
+    const data = seen.eventLog.flatMap((e) =>
+      e.kind === 'application_data' ? [Buffer.from(e.data).toString()] : [],
+    );
+    expect(data).toEqual(['two', 'echo:two']);
+  });
+
+  it('renegotiation: the first handshake decrypts; after the second the records stay closed, with a note', async () => {
+    const run = await record({
+      ciphers: OPENSSL_SUITE[0xc02f]!,
+      maxVersion: 'TLSv1.2',
+      messages: ['before', RENEGOTIATE, 'after'],
+    });
+    const seen = await observeConnection(run.chunks, { keyLog: run.keyLog });
+    expect(seen.decryption, seen.decryptionSummary).toMatchObject({
+      status: 'decrypted',
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+    });
+    expect(seen.notes).toEqual([
+      expect.objectContaining({ from: 'server', text: expect.stringContaining('renegotiates') }),
+    ]);
+    const data = seen.eventLog.flatMap((e) =>
+      e.kind === 'application_data' ? [Buffer.from(e.data).toString()] : [],
+    );
+    expect(data).toEqual(['before', 'echo:before']);
+    const closed = seen.eventLog.filter((e) => e.kind === 'record' && e.error !== undefined);
+    expect(closed.length).toBeGreaterThan(0);
+    for (const r of closed) expect(r.kind === 'record' && r.error).toContain('renegotiated');
   });
 });
 
