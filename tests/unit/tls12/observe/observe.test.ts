@@ -359,6 +359,25 @@ describe('TLS 1.3 (supported_versions 0x0304): the clear part decoded, the rest 
   });
 });
 
+describe('PostgreSQL before TLS', () => {
+  it("a server that answers 'N': both clear messages shown, and a note that no TLS follows", async () => {
+    const pg = chunksOf(LOGS['postgres15-starttls.json']!);
+    const items: ObservedChunk[] = [
+      pg[0]!,
+      { from: 'server', bytes: Uint8Array.of(0x4e), offset: 0, time: 1 },
+      { from: 'client', bytes: fromHex('0000000800030000'), offset: 8, time: 2 },
+    ];
+    const seen = await observeConnection(items);
+    expect(seen.eventLog.map((e) => e.kind === 'postgres' && e.label)).toEqual([
+      'SSLRequest',
+      "SSL response 'N'",
+    ]);
+    expect(seen.notes).toEqual([
+      { from: 'server', offset: 1, text: expect.stringContaining("answered 'N'") },
+    ]);
+  });
+});
+
 describe('gaps and truncation end decoding at that point with a note', () => {
   it('a gap in the server stream', async () => {
     const chunks: ObservedItem[] = illustrated();
