@@ -86,6 +86,12 @@ export interface OpenInput {
   /** TLSCiphertext.fragment */
   fragment: Uint8Array;
   sequenceNumber: bigint;
+  /**
+   * CBC suites only: the connection negotiated encrypt_then_mac (RFC 7366), so the MAC follows the encrypted
+   * blocks and covers the IV and ciphertext. The engine never offers it; OpenSSL peers do, and the passive
+   * observer must open what they send.
+   */
+  encryptThenMac?: boolean | undefined;
 }
 
 export interface OpenResult {
@@ -249,12 +255,10 @@ async function cbcMac(
   provider: CryptoProvider,
   suite: CipherSuiteInfo,
   keys: DirectionKeys,
-  seq: bigint,
-  contentType: number,
-  version: number,
+  header: { sequenceNumber: bigint; contentType: number; version: number },
   content: Uint8Array,
 ): Promise<{ aad: Derivation; mac: Derivation }> {
-  const aad = additionalData(seq, contentType, version, content.length);
+  const aad = additionalData(header.sequenceNumber, header.contentType, header.version, content.length);
   aad.source = 'RFC 5246 §6.2.3.1';
   const value = await provider.hmac(suite.macHash!, keys.macKey, concatBytes(aad.value, content));
   return {
@@ -281,15 +285,7 @@ async function cbcSeal(
 ): Promise<SealResult> {
   const iv = args.explicitIv ?? provider.random(16);
   if (iv.length !== 16) throw new CryptoError('invalid-input', `CBC IV: expected 16 bytes, got ${iv.length}`);
-  const { aad, mac } = await cbcMac(
-    provider,
-    suite,
-    keys,
-    args.sequenceNumber,
-    args.contentType,
-    args.version,
-    args.plaintext,
-  );
+  const { aad, mac } = await cbcMac(provider, suite, keys, args, args.plaintext);
   const unpadded = args.plaintext.length + mac.value.length + 1;
   const paddingLength = args.paddingLength ?? (16 - (unpadded % 16)) % 16;
   if (
@@ -370,15 +366,7 @@ async function cbcOpen(
   const contentLength = n - stripped - macLength;
   const content = decrypted.subarray(0, contentLength);
   const receivedMac = decrypted.subarray(contentLength, contentLength + macLength);
-  const { aad, mac } = await cbcMac(
-    provider,
-    suite,
-    keys,
-    args.sequenceNumber,
-    args.contentType,
-    args.version,
-    content,
-  );
+  const { aad, mac } = await cbcMac(provider, suite, keys, args, content);
   const macOk = bytesEqual(mac.value, receivedMac) ? 1 : 0;
   if ((good & macOk) !== 1) throw bad();
   const padding = decrypted.slice(n - stripped);
@@ -406,6 +394,53 @@ async function cbcOpen(
         value: padding,
         inputs: [],
         formula: `${padding.length} bytes of padding_length (${paddingLength})`,
+        source: 'RFC 5246 §6.2.3.2',
+      },
+    ],
+  };
+}
+
+/**
+ * RFC 7366 §3: fragment = IV + ENC(content + padding + padding_length) + MAC, with
+ * MAC = HMAC(MAC_write_key, seq_num + type + version + length + IV + ciphertext), length counting IV + ciphertext.
+ * The MAC is checked before anything is decrypted, so a padding error comes only after a good MAC.
+ */
+async function cbcOpenEncryptThenMac(
+  provider: CryptoProvider,
+  suite: CipherSuiteInfo,
+  keys: DirectionKeys,
+  args: OpenInput,
+): Promise<OpenResult> {
+  const macLength = hashLength(suite.macHash!);
+  const { fragment } = args;
+  const encrypted = fragment.subarray(0, fragment.length - macLength);
+  if (encrypted.length < 32 || encrypted.length % 16 !== 0) throw bad();
+  const { aad, mac } = await cbcMac(provider, suite, keys, args, encrypted);
+  mac.formula = `HMAC-${suite.macHash!.toUpperCase()}(MAC_write_key, seq_num + type + version + length + IV + ciphertext)`;
+  mac.source = 'RFC 7366 §3';
+  if (!bytesEqual(mac.value, fragment.subarray(encrypted.length))) throw bad();
+  const iv = encrypted.subarray(0, 16);
+  const decrypted = await provider.aesCbcDecrypt(keys.key, iv, encrypted.subarray(16));
+  const paddingLength = decrypted[decrypted.length - 1]!;
+  const contentLength = decrypted.length - paddingLength - 1;
+  if (contentLength < 0 || decrypted.subarray(contentLength).some((b) => b !== paddingLength)) throw bad();
+  return {
+    plaintext: decrypted.slice(0, contentLength),
+    derivations: [
+      {
+        name: 'IV',
+        value: iv.slice(),
+        inputs: [],
+        formula: 'the first block of the fragment',
+        source: 'RFC 7366 §3',
+      },
+      aad,
+      mac,
+      {
+        name: 'padding',
+        value: decrypted.slice(contentLength),
+        inputs: [],
+        formula: `${paddingLength + 1} bytes of padding_length (${paddingLength})`,
         source: 'RFC 5246 §6.2.3.2',
       },
     ],
@@ -456,7 +491,9 @@ export async function openRecord(
   const result =
     suite.cipherType === 'aead'
       ? await aeadOpen(provider, suite, keys, args)
-      : await cbcOpen(provider, suite, keys, args);
+      : args.encryptThenMac
+        ? await cbcOpenEncryptThenMac(provider, suite, keys, args)
+        : await cbcOpen(provider, suite, keys, args);
   if (result.plaintext.length > MAX_PLAINTEXT_LENGTH) {
     throw new CryptoError(
       'record-overflow',

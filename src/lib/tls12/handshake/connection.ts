@@ -26,6 +26,7 @@ import {
   openRecord,
   sealRecord,
   type CipherSuiteInfo,
+  type CryptoProvider,
   type DirectionKeys,
 } from '../crypto/index.ts';
 import { hashSync, type HashName } from '../crypto/hash.ts';
@@ -41,6 +42,8 @@ export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
 export interface RecordKeys {
   readonly suite: CipherSuiteInfo;
   readonly keys: DirectionKeys;
+  /** Reading only: the peers negotiated encrypt_then_mac (RFC 7366; the observer, never the engine's own peer). */
+  readonly encryptThenMac?: boolean;
 }
 
 export type Received =
@@ -74,6 +77,8 @@ export class Connection {
     readonly role: Role,
     readonly random: RandomSource,
     tamper: Tamper | undefined,
+    /** Seals and opens records; the engine's shared fast-path provider unless a caller (the observer) injects one. */
+    readonly provider: CryptoProvider = engineProvider(),
   ) {
     this.peer = role === 'client' ? 'server' : 'client';
     this.recordVersion = role === 'client' ? 0x0301 : 0x0303;
@@ -127,7 +132,7 @@ export class Connection {
       // RFC 5246 §6.2.3.2: a CBC record's explicit IV comes from our random source (seeded runs repeat);
       // AES-GCM's nonce_explicit is the sequence number (RFC 5288 §3), ChaCha20 has none (RFC 7905 §2).
       const explicitIv = write.suite.cipherType === 'block' ? this.random(16) : undefined;
-      const sealing = sealRecord(engineProvider(), write.suite, write.keys, {
+      const sealing = sealRecord(this.provider, write.suite, write.keys, {
         contentType,
         version,
         plaintext,
@@ -274,11 +279,12 @@ export class Connection {
       };
       if (this.#read) {
         try {
-          const opened = await openRecord(engineProvider(), this.#read.suite, this.#read.keys, {
+          const opened = await openRecord(this.provider, this.#read.suite, this.#read.keys, {
             contentType: record.contentType,
             version: record.version,
             fragment: record.fragment,
             sequenceNumber: seq,
+            encryptThenMac: this.#read.encryptThenMac,
           });
           content = opened.plaintext;
           this.emit({ ...entry, plaintext: opened.plaintext, ...nonceAndAad(opened) });

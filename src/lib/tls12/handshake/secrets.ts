@@ -9,6 +9,7 @@ import {
   computeVerifyData,
   directionKeys,
   formatKeyLogLine,
+  type CryptoProvider,
   type Derivation,
   type DirectionKeys,
 } from '../crypto/index.ts';
@@ -17,7 +18,7 @@ import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { Role, SecretEntry } from './event-log.ts';
 
 /** A crypto-layer Derivation as an event log entry; the PRF label is in the formula, so it is not an input. */
-function entry(from: Role, d: Derivation): SecretEntry {
+export function secretEntry(from: Role, d: Derivation): SecretEntry {
   const inputs: Record<string, Uint8Array> = {};
   for (const i of d.inputs) if (i.name !== 'label' && i.name !== 'key_block') inputs[i.name] = i.value;
   return {
@@ -45,7 +46,7 @@ export async function deriveMasterSecret(
     serverRandom,
     sessionHash,
   });
-  return { master: d.value, entry: entry(from, d) };
+  return { master: d.value, entry: secretEntry(from, d) };
 }
 
 export async function deriveKeys(
@@ -54,18 +55,13 @@ export async function deriveKeys(
   master: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
+  provider: CryptoProvider = engineProvider(),
 ): Promise<{ client: DirectionKeys; server: DirectionKeys; entries: SecretEntry[] }> {
-  const { keys, derivations } = await computeKeyBlock(
-    engineProvider(),
-    suite,
-    master,
-    clientRandom,
-    serverRandom,
-  );
+  const { keys, derivations } = await computeKeyBlock(provider, suite, master, clientRandom, serverRandom);
   return {
     client: directionKeys(keys, 'client'),
     server: directionKeys(keys, 'server'),
-    entries: derivations.map((d) => entry(from, d)),
+    entries: derivations.map((d) => secretEntry(from, d)),
   };
 }
 
@@ -75,9 +71,10 @@ export async function finishedVerifyData(
   suite: CipherSuiteInfo,
   master: Uint8Array,
   handshakeHash: Uint8Array,
+  provider: CryptoProvider = engineProvider(),
 ): Promise<{ verifyData: Uint8Array; entry: SecretEntry }> {
-  const d = await computeVerifyData(engineProvider(), suite, master, sender, handshakeHash);
-  return { verifyData: d.value, entry: entry(from, d) };
+  const d = await computeVerifyData(provider, suite, master, sender, handshakeHash);
+  return { verifyData: d.value, entry: secretEntry(from, d) };
 }
 
 /** NSS key log line (`CLIENT_RANDOM <client_random> <master_secret>`) for Wireshark. */

@@ -1,0 +1,692 @@
+/**
+ * The passive observer: one TCP connection's bytes as a capture saw them (both directions, in capture order) and
+ * an optional NSS key log in, the same event log a live run produces out. Each direction is read by the engine's
+ * own record layer (`handshake/connection.ts`: a receiving Connection per direction), so records, handshake
+ * messages with their spans, `carries` ids, ChangeCipherSpec, alerts and application data are numbered and decoded
+ * exactly as the engine does. The observer adds what only it knows: the key log lookup, the key block derived from
+ * the logged master secret, both Finished checks, records it cannot open (and what would open them), PostgreSQL's
+ * framing before and inside the tunnel, and notes where a gap or a truncation ends decoding. It never throws on
+ * bad input.
+ */
+import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
+import { decodeRecord, RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
+import { keyExchangeOf } from './wire/key-exchange.ts';
+import { ContentType, ExtensionType } from './wire/code-points.ts';
+import type { HandshakeMessage } from './wire/handshake.ts';
+import {
+  cipherSuite,
+  CLIENT_RANDOM_LABEL,
+  parseKeyLog,
+  type CipherSuiteInfo,
+  type CryptoProvider,
+  type KeyLogEntry,
+} from './crypto/index.ts';
+import { engineProvider } from './crypto/provider.ts';
+import { hashSync } from './crypto/hash.ts';
+import { Connection } from './handshake/connection.ts';
+import { TlsAlert } from './handshake/alerts.ts';
+import { summarise } from './handshake/common.ts';
+import { deriveKeys, finishedVerifyData } from './handshake/secrets.ts';
+import type { Negotiated } from './handshake/states.ts';
+import type { EventLogEntry, PostgresEntry, RecordEntry, Role } from './handshake/event-log.ts';
+import {
+  BackendMessageSplitter,
+  decodeBackendMessage,
+  decodeSslRequest,
+  decodeSslResponse,
+  decodeStartupMessage,
+  describeBackendMessage,
+  POSTGRES_ALPN,
+  SSL_REQUEST,
+} from '../pgwire/index.ts';
+
+/** Bytes of one direction's TCP stream, as reassembled from a capture. */
+export interface ObservedChunk {
+  from: Role;
+  bytes: Uint8Array;
+  /** Offset of `bytes[0]` in that direction's stream. */
+  offset: number;
+  /** Milliseconds since the epoch. */
+  time: number;
+}
+
+/** Bytes of one direction's stream the capture did not hold. */
+export interface ObservedGap {
+  from: Role;
+  offset: number;
+  length: number;
+}
+
+export type ObservedItem = ObservedChunk | ObservedGap;
+
+export interface ObserveOptions {
+  /** An NSS key log (SSLKEYLOGFILE text, or entries parsed by `parseKeyLog`). */
+  keyLog?: string | readonly KeyLogEntry[];
+  provider?: CryptoProvider;
+}
+
+/** Where decoding of one direction stopped, or something else the reader must know, in words. */
+export interface ObserveNote {
+  from: Role;
+  /** Offset in that direction's stream. */
+  offset: number;
+  text: string;
+}
+
+export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
+
+/** What the key log did for this connection. */
+export type Decryption =
+  | { status: 'nothing-encrypted' }
+  | { status: 'no-key-log'; wantedLine: string }
+  | { status: 'key-log-unreadable'; reason: string; wantedLine: string }
+  | {
+      status: 'no-matching-line';
+      wantedLine: string;
+      clientRandomLines: number;
+      tls13Labels: string[];
+    }
+  | { status: 'tls13'; tls13Labels: string[] }
+  | { status: 'unsupported-suite'; cipherSuite: number }
+  | {
+      /**
+       * decrypted: every record opened and both Finished messages matched; wrong-secret: a record failed to open
+       * with the logged master secret; finished-mismatch: records opened, but a Finished does not match the
+       * handshake messages seen (one is missing from the capture, or was altered).
+       */
+      status: 'decrypted' | 'wrong-secret' | 'finished-mismatch';
+      /** The key log line that matched the client random (1-based). */
+      line: number;
+      firstFailure?: { from: Role; seq: string; offset: number };
+      clientFinished: FinishedCheck;
+      serverFinished: FinishedCheck;
+    };
+
+export interface Observation {
+  eventLog: EventLogEntry[];
+  /** The version the ServerHello chose (0x0303; 0x0304 from supported_versions), when one was seen. */
+  version?: number;
+  clientRandom?: Uint8Array;
+  decryption: Decryption;
+  /** One plain sentence about the decryption (the Wireshark user's question: why is nothing decrypted?). */
+  decryptionSummary: string;
+  notes: ObserveNote[];
+}
+
+const SUPPORTED_VERSIONS = 43;
+const TLS13 = 0x0304;
+
+interface Direction {
+  role: Role;
+  /** Receives this direction's records; its `peer` is `role`. */
+  conn: Connection;
+  splitter: RecordSplitter;
+  /** Next stream offset expected. */
+  next: number;
+  stopped: boolean;
+  /** After ChangeCipherSpec (1.2) or ServerHello (1.3): records are protected. */
+  protectedFrom: boolean;
+  /** Protected and not opened by us: why, for each such record. */
+  opaque?: string;
+  opaqueSeq: bigint;
+  /** PostgreSQL framing before TLS: bytes held until the decision. */
+  prefix: Uint8Array;
+  tls: boolean;
+  /** Stream offset of the first TLS byte (after PostgreSQL's SSLRequest or its answer). */
+  base: number;
+}
+
+function isGap(item: ObservedItem): item is ObservedGap {
+  return !('bytes' in item);
+}
+
+function tls13LabelsOf(entries: readonly KeyLogEntry[]): string[] {
+  return [
+    ...new Set(
+      entries.filter((e) => e.label !== CLIENT_RANDOM_LABEL && e.label !== 'RSA').map((e) => e.label),
+    ),
+  ];
+}
+
+/** Turns one connection's captured bytes (and a key log) into the event log a live run of it produces. */
+export async function observeConnection(
+  items: readonly ObservedItem[],
+  options: ObserveOptions = {},
+): Promise<Observation> {
+  return new Observer(options).run(items);
+}
+
+class Observer {
+  readonly #provider: CryptoProvider;
+  readonly #keyLog: readonly KeyLogEntry[] | undefined;
+  #keyLogError: string | undefined;
+  readonly log: EventLogEntry[] = [];
+  readonly notes: ObserveNote[] = [];
+  readonly #dirs: Record<Role, Direction>;
+  #transcript: Uint8Array[] = [];
+  #clientHello: Extract<HandshakeMessage, { type: 'client_hello' }> | undefined;
+  #serverHello: Extract<HandshakeMessage, { type: 'server_hello' }> | undefined;
+  #version: number | undefined;
+  #suite: CipherSuiteInfo | undefined;
+  #master: Uint8Array | undefined;
+  #line: KeyLogEntry | undefined;
+  #keys: Awaited<ReturnType<typeof deriveKeys>> | undefined;
+  #finished: Record<Role, FinishedCheck> = { client: 'not seen', server: 'not seen' };
+  #firstFailure: { from: Role; seq: string; offset: number } | undefined;
+  #sawEncrypted = false;
+  #serverCertificates: Uint8Array[] = [];
+  #clientCertificates: Uint8Array[] = [];
+  #group: number | undefined;
+  #signatureScheme: number | undefined;
+  #complete = false;
+  #renegotiated = false;
+  /** Stream offset of the record being read. */
+  #at = 0;
+  // PostgreSQL.
+  #sslRequest = false;
+  #postgres = false;
+  #startupSeen = false;
+  readonly #backend = new BackendMessageSplitter();
+  #open: string[] = [];
+
+  constructor(options: ObserveOptions) {
+    this.#provider = options.provider ?? engineProvider();
+    if (typeof options.keyLog === 'string') {
+      try {
+        this.#keyLog = parseKeyLog(options.keyLog);
+      } catch (e) {
+        this.#keyLogError = e instanceof Error ? e.message : String(e);
+      }
+    } else this.#keyLog = options.keyLog;
+    const dir = (role: Role): Direction => ({
+      role,
+      // A receiving Connection for `role`'s records is the other side's.
+      conn: new Connection(
+        role === 'client' ? 'server' : 'client',
+        () => new Uint8Array(0),
+        undefined,
+        this.#provider,
+      ),
+      splitter: new RecordSplitter(),
+      next: 0,
+      stopped: false,
+      protectedFrom: false,
+      opaqueSeq: 0n,
+      prefix: new Uint8Array(0),
+      tls: false,
+      base: 0,
+    });
+    this.#dirs = { client: dir('client'), server: dir('server') };
+  }
+
+  async run(items: readonly ObservedItem[]): Promise<Observation> {
+    for (const item of items) {
+      const d = this.#dirs[item.from];
+      if (d.stopped) continue;
+      if (isGap(item)) {
+        this.#stop(
+          d,
+          item.offset,
+          `the capture is missing ${item.length} bytes of the ${d.role}'s stream at offset ${item.offset}; decoding of this direction ends here`,
+        );
+        continue;
+      }
+      if (item.offset > d.next) {
+        this.#stop(
+          d,
+          d.next,
+          `the capture is missing the ${d.role}'s bytes ${d.next}..${item.offset - 1}; decoding of this direction ends here`,
+        );
+        continue;
+      }
+      // Bytes already seen (a retransmission the reassembler left in) are skipped.
+      const fresh = item.bytes.subarray(Math.min(item.bytes.length, d.next - item.offset));
+      d.next += fresh.length;
+      if (fresh.length > 0) await this.#bytes(d, fresh);
+    }
+    for (const d of [this.#dirs.client, this.#dirs.server]) this.#end(d);
+    return this.#result();
+  }
+
+  #stop(d: Direction, offset: number, text: string): void {
+    d.stopped = true;
+    this.notes.push({ from: d.role, offset, text });
+  }
+
+  #end(d: Direction): void {
+    if (d.stopped) return;
+    if (!d.tls && d.prefix.length > 0) {
+      this.notes.push({
+        from: d.role,
+        offset: 0,
+        text: `the ${d.role}'s stream ended after ${d.prefix.length} bytes, before any TLS record`,
+      });
+      return;
+    }
+    const partial = d.splitter.partial;
+    if (partial) {
+      const what =
+        partial.total !== undefined && partial.contentType !== undefined
+          ? `a ${ContentType.format(partial.contentType)} record cut short: ${partial.have} of its ${partial.total} bytes`
+          : `a record header cut short: ${partial.have} of its ${RECORD_HEADER_LENGTH} bytes`;
+      this.notes.push({
+        from: d.role,
+        offset: partial.offset,
+        text: `the ${d.role}'s stream ends inside ${what} (record at stream offset ${partial.offset})`,
+      });
+    }
+  }
+
+  /** PostgreSQL's SSLRequest and its one-byte answer come before TLS; everything else goes to the record layer. */
+  async #bytes(d: Direction, bytes: Uint8Array): Promise<void> {
+    if (d.tls) return this.#records(d, bytes);
+    d.prefix = concatBytes(d.prefix, bytes);
+    if (d.role === 'client') {
+      const n = Math.min(d.prefix.length, SSL_REQUEST.length);
+      if (!bytesEqual(d.prefix.subarray(0, n), SSL_REQUEST.subarray(0, n))) return this.#startTls(d, 0);
+      if (d.prefix.length < SSL_REQUEST.length) return;
+      this.#sslRequest = true;
+      this.#postgres = true;
+      const raw = d.prefix.slice(0, SSL_REQUEST.length);
+      this.log.push({
+        kind: 'postgres',
+        from: 'client',
+        label: 'SSLRequest',
+        bytes: raw,
+        spans: decodeSslRequest(raw).spans,
+        inTunnel: false,
+      });
+      return this.#startTls(d, SSL_REQUEST.length);
+    }
+    if (!this.#sslRequest) return this.#startTls(d, 0);
+    const raw = d.prefix.slice(0, 1);
+    let answer;
+    try {
+      answer = decodeSslResponse(raw);
+    } catch (e) {
+      return this.#stop(
+        d,
+        0,
+        `the server answered SSLRequest with 0x${toHex(raw)}, not 'S' or 'N': ${(e as Error).message}`,
+      );
+    }
+    this.log.push({
+      kind: 'postgres',
+      from: 'server',
+      label: `SSL response '${answer.response}'`,
+      bytes: raw,
+      spans: answer.spans,
+      inTunnel: false,
+    });
+    if (answer.response !== 'S') {
+      this.#dirs.client.stopped = true;
+      return this.#stop(
+        d,
+        1,
+        `the server answered '${answer.response}': no TLS on this connection, the rest is plain PostgreSQL (not decoded)`,
+      );
+    }
+    return this.#startTls(d, 1);
+  }
+
+  async #startTls(d: Direction, skip: number): Promise<void> {
+    d.tls = true;
+    const rest = d.prefix.subarray(skip);
+    d.prefix = new Uint8Array(0);
+    // Stream offsets of the record layer count from the first TLS byte; notes add `skip` back.
+    d.base = skip;
+    if (rest.length > 0) await this.#records(d, rest);
+  }
+
+  async #records(d: Direction, bytes: Uint8Array): Promise<void> {
+    let records;
+    try {
+      records = d.splitter.push(bytes);
+    } catch (e) {
+      const offset = d.base + ((e as { offset?: number }).offset ?? d.splitter.offset);
+      return this.#stop(
+        d,
+        offset,
+        `the ${d.role}'s bytes at stream offset ${offset} are not a TLS record: ${(e as Error).message}; decoding of this direction ends here`,
+      );
+    }
+    for (const split of records) {
+      if (d.stopped) return;
+      await this.#record(d, split.bytes, d.base + split.offset);
+    }
+  }
+
+  async #record(d: Direction, raw: Uint8Array, offset: number): Promise<void> {
+    this.#at = offset;
+    const contentType = raw[0]!;
+    if (
+      d.protectedFrom &&
+      (d.opaque !== undefined ||
+        (this.#version === TLS13 && contentType !== ContentType.values.change_cipher_spec))
+    ) {
+      this.#sawEncrypted = true;
+      const seq = d.opaqueSeq++;
+      const record: RecordEntry = {
+        kind: 'record',
+        from: d.role,
+        seq: seq.toString(),
+        bytes: raw,
+        contentType,
+        version: (raw[1]! << 8) | raw[2]!,
+        spans: decodeRecord(raw).spans,
+        carries: [],
+        encrypted: true,
+        error: d.opaque ?? this.#opaqueReason(),
+      };
+      this.log.push(record);
+      return;
+    }
+    if (d.protectedFrom) this.#sawEncrypted = true;
+    try {
+      for await (const item of d.conn.receive(raw)) {
+        this.log.push(...((await d.conn.drain()) as EventLogEntry[]));
+        if (item.kind === 'handshake') await this.#handshake(d, item.message, item.bytes);
+        else if (item.kind === 'change_cipher_spec') this.#changeCipherSpec(d);
+        else if (item.kind === 'application_data') this.#tunnel(d);
+      }
+      this.log.push(...((await d.conn.drain()) as EventLogEntry[]));
+    } catch (e) {
+      const events = (await d.conn.drain().catch(() => [])) as EventLogEntry[];
+      this.log.push(...events);
+      const failed = events.find((x): x is RecordEntry => x.kind === 'record' && x.error !== undefined);
+      if (failed) {
+        this.#firstFailure ??= { from: d.role, seq: failed.seq, offset };
+        d.opaque = `not opened: an earlier ${d.role} record (sequence number ${this.#firstFailure.seq}) failed to open with the key log's secret`;
+        d.opaqueSeq = BigInt(failed.seq) + 1n;
+        return;
+      }
+      const reason = e instanceof TlsAlert ? e.reason : e instanceof Error ? e.message : String(e);
+      this.#stop(
+        d,
+        offset,
+        `the ${d.role}'s record at stream offset ${offset} cannot be decoded: ${reason}; decoding of this direction ends here`,
+      );
+    }
+  }
+
+  /** Why a protected record stays closed, with the key log line that would open it. */
+  #opaqueReason(): string {
+    if (this.#version === TLS13)
+      return 'encrypted with TLS 1.3 keys: decrypting TLS 1.3 needs the TLS 1.3 engine (issue #17)';
+    const wanted = this.#wantedLine();
+    if (this.#suite === undefined && this.#serverHello)
+      return `encrypted with cipher suite 0x${this.#serverHello.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement`;
+    if (!this.#keyLog) return `encrypted; no key log was given. This key log line would open it: ${wanted}`;
+    return `encrypted; the key log has no line for this connection. A line like this would open it: ${wanted}`;
+  }
+
+  #wantedLine(): string {
+    const random = this.#clientHello
+      ? toHex(this.#clientHello.random)
+      : '<client random: the ClientHello was not captured>';
+    return `${CLIENT_RANDOM_LABEL} ${random} <48-byte master secret in hex>`;
+  }
+
+  async #handshake(d: Direction, message: HandshakeMessage, bytes: Uint8Array): Promise<void> {
+    if (message.type === 'finished') {
+      await this.#checkFinished(d.role, message.verifyData);
+      this.#transcript.push(bytes);
+      return;
+    }
+    if (message.type !== 'hello_request') this.#transcript.push(bytes);
+    switch (message.type) {
+      case 'client_hello':
+        this.#clientHello ??= message;
+        if (message.extensions?.some((x) => x.kind === 'alpn' && x.protocols.includes(POSTGRES_ALPN)))
+          this.#postgres = true;
+        return;
+      case 'server_hello':
+        return this.#onServerHello(message);
+      case 'certificate':
+        if (d.role === 'server') this.#serverCertificates = message.certificates;
+        else this.#clientCertificates = message.certificates;
+        return;
+      case 'server_key_exchange':
+        if (message.kind === 'ecdhe') {
+          this.#group = message.namedCurve;
+          this.#signatureScheme = message.signatureScheme;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #onServerHello(sh: Extract<HandshakeMessage, { type: 'server_hello' }>): Promise<void> {
+    if (this.#serverHello) {
+      // A second handshake on this connection (renegotiation, RFC 5746) brings a new master secret.
+      this.#renegotiated = true;
+      this.notes.push({
+        from: 'server',
+        offset: this.#at,
+        text: 'the connection renegotiates here (a second ServerHello); the observer follows the first handshake only, so records after the next ChangeCipherSpec stay closed',
+      });
+      return;
+    }
+    this.#serverHello = sh;
+    const sv = sh.extensions?.find((x) => x.kind === 'unknown' && x.type === SUPPORTED_VERSIONS);
+    this.#version =
+      sv?.kind === 'unknown' && sv.data.length === 2 ? (sv.data[0]! << 8) | sv.data[1]! : sh.serverVersion;
+    if (this.#version === TLS13) {
+      // Everything after the ServerHello is protected with handshake traffic keys, both ways.
+      for (const d of [this.#dirs.client, this.#dirs.server]) d.protectedFrom = true;
+      return;
+    }
+    const kx = keyExchangeOf(sh.cipherSuite);
+    for (const d of [this.#dirs.client, this.#dirs.server]) d.conn.keyExchange = kx;
+    this.#suite = cipherSuite(sh.cipherSuite);
+    const ch = this.#clientHello;
+    if (!this.#suite || !ch || !this.#keyLog) return;
+    const wanted = toHex(ch.random);
+    this.#line = this.#keyLog.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted);
+    if (!this.#line) return;
+    this.#master = this.#line.secret;
+    this.log.push({
+      kind: 'secret',
+      from: 'client',
+      name: 'master_secret',
+      value: this.#master,
+      formula: `the key log's line ${this.#line.line}: ${CLIENT_RANDOM_LABEL} client_random master_secret  (NSS key log format)`,
+      inputs: { client_random: ch.random },
+    });
+    this.#keys = await deriveKeys('client', this.#suite, this.#master, ch.random, sh.random, this.#provider);
+    this.log.push(...this.#keys.entries);
+  }
+
+  #changeCipherSpec(d: Direction): void {
+    if (this.#version === TLS13) return; // middlebox compatibility (RFC 8446 §D.4): nothing changes
+    d.protectedFrom = true;
+    if (this.#renegotiated)
+      d.opaque =
+        'not opened: encrypted with the keys of a renegotiated handshake, which the observer does not follow';
+    else if (this.#keys && this.#suite) {
+      d.conn.activateRead({
+        suite: this.#suite,
+        keys: this.#keys[d.role],
+        // RFC 7366 §3: only a CBC suite changes, and only when the ServerHello echoed the extension.
+        encryptThenMac:
+          this.#suite.cipherType === 'block' &&
+          (this.#serverHello?.extensions ?? []).some(
+            (x) => x.kind === 'unknown' && x.type === ExtensionType.values.encrypt_then_mac,
+          ),
+      });
+    } else d.opaque = this.#opaqueReason();
+  }
+
+  async #checkFinished(sender: Role, verifyData: Uint8Array): Promise<void> {
+    if (!this.#suite || !this.#master) return;
+    const hash = hashSync(this.#suite.prfHash, concatBytes(...this.#transcript));
+    const expected = await finishedVerifyData(
+      'client',
+      sender,
+      this.#suite,
+      this.#master,
+      hash,
+      this.#provider,
+    );
+    if (!this.log.some((e) => e.kind === 'secret' && e.name === expected.entry.name))
+      this.log.push(expected.entry);
+    this.#finished[sender] = bytesEqual(expected.verifyData, verifyData) ? 'verified' : 'mismatch';
+    if (this.#finished.client === 'verified' && this.#finished.server === 'verified' && !this.#complete) {
+      this.#complete = true;
+      this.log.push({
+        kind: 'handshake_complete',
+        from: 'client',
+        summary: summarise(this.#negotiated(), {
+          master: this.#master,
+          clientWrite: { suite: this.#suite, keys: this.#keys!.client },
+          serverWrite: { suite: this.#suite, keys: this.#keys!.server },
+        }),
+      });
+    }
+  }
+
+  #negotiated(): Negotiated {
+    const ch = this.#clientHello!;
+    const sh = this.#serverHello!;
+    const alpn = sh.extensions?.find((x) => x.kind === 'alpn');
+    const sni = ch.extensions?.find((x) => x.kind === 'server_name');
+    return {
+      clientRandom: ch.random,
+      serverRandom: sh.random,
+      suite: this.#suite!,
+      version: this.#version ?? sh.serverVersion,
+      extendedMasterSecret: sh.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false,
+      ...(alpn?.kind === 'alpn' && alpn.protocols[0] !== undefined ? { alpn: alpn.protocols[0] } : {}),
+      ...(sni?.kind === 'server_name' && sni.names[0] ? { serverName: sni.names[0].hostName } : {}),
+      ...(this.#group !== undefined ? { group: this.#group } : {}),
+      ...(this.#signatureScheme !== undefined ? { signatureScheme: this.#signatureScheme } : {}),
+      serverCertificates: this.#serverCertificates,
+      clientCertificates: this.#clientCertificates,
+    };
+  }
+
+  /** PostgreSQL in the tunnel: the client's StartupMessage, the server's messages (as the CLI labels them). */
+  #tunnel(d: Direction): void {
+    if (!this.#postgres) return;
+    const entry = this.log.at(-1);
+    if (entry?.kind !== 'application_data') return;
+    if (d.role === 'client') {
+      if (this.#startupSeen) return;
+      this.#startupSeen = true;
+      try {
+        const { spans } = decodeStartupMessage(entry.data);
+        this.log.push({
+          kind: 'postgres',
+          from: 'client',
+          label: 'StartupMessage',
+          bytes: entry.data,
+          spans,
+          inTunnel: true,
+          carriedIn: [entry.id],
+        });
+      } catch {
+        // Not a StartupMessage in one record (a CancelRequest, or split): left as application data.
+      }
+      return;
+    }
+    this.#open.push(entry.id);
+    for (const bytes of this.#backend.push(entry.data)) {
+      let pg: PostgresEntry;
+      try {
+        const { message, spans } = decodeBackendMessage(bytes);
+        pg = {
+          kind: 'postgres',
+          from: 'server',
+          label: describeBackendMessage(message).split('\n')[0]!,
+          bytes,
+          spans,
+          inTunnel: true,
+          carriedIn: this.#open,
+        };
+      } catch {
+        continue;
+      }
+      this.log.push(pg);
+      this.#open = [entry.id];
+    }
+    if (!this.#backend.pending) this.#open = [];
+  }
+
+  #result(): Observation {
+    const ch = this.#clientHello;
+    const decryption = this.#decryptionReport();
+    return {
+      eventLog: this.log,
+      ...(this.#version !== undefined ? { version: this.#version } : {}),
+      ...(ch ? { clientRandom: ch.random } : {}),
+      decryption,
+      decryptionSummary: describeDecryption(decryption),
+      notes: this.notes,
+    };
+  }
+
+  #decryptionReport(): Decryption {
+    const labels = this.#keyLog ? tls13LabelsOf(this.#keyLog) : [];
+    if (this.#version === TLS13) return { status: 'tls13', tls13Labels: labels };
+    if (!this.#sawEncrypted) return { status: 'nothing-encrypted' };
+    if (this.#serverHello && !this.#suite)
+      return { status: 'unsupported-suite', cipherSuite: this.#serverHello.cipherSuite };
+    const wantedLine = this.#wantedLine();
+    if (this.#keyLogError !== undefined)
+      return { status: 'key-log-unreadable', reason: this.#keyLogError, wantedLine };
+    if (!this.#keyLog) return { status: 'no-key-log', wantedLine };
+    if (!this.#line)
+      return {
+        status: 'no-matching-line',
+        wantedLine,
+        clientRandomLines: this.#keyLog.filter((e) => e.label === CLIENT_RANDOM_LABEL).length,
+        tls13Labels: labels,
+      };
+    const finished = (role: Role): FinishedCheck =>
+      this.#finished[role] === 'not seen' && this.#firstFailure ? 'not opened' : this.#finished[role];
+    const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
+    return {
+      status: this.#firstFailure ? 'wrong-secret' : mismatch ? 'finished-mismatch' : 'decrypted',
+      line: this.#line.line,
+      ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
+      clientFinished: finished('client'),
+      serverFinished: finished('server'),
+    };
+  }
+}
+
+/** The decryption report in plain words. */
+export function describeDecryption(d: Decryption): string {
+  switch (d.status) {
+    case 'nothing-encrypted':
+      return 'Nothing in this capture is encrypted.';
+    case 'no-key-log':
+      return `Encrypted records are shown as they are: no key log was given. A key log with this line would open them: ${d.wantedLine}`;
+    case 'key-log-unreadable':
+      return `The key log could not be read (${d.reason}), so encrypted records stay closed. The line needed: ${d.wantedLine}`;
+    case 'no-matching-line': {
+      const has =
+        d.clientRandomLines === 0
+          ? d.tls13Labels.length > 0
+            ? `it has no CLIENT_RANDOM lines at all, only TLS 1.3 secrets (${d.tls13Labels.join(', ')}), which cannot open a TLS 1.2 connection`
+            : 'it has no CLIENT_RANDOM lines at all'
+          : `none of its ${d.clientRandomLines} CLIENT_RANDOM line${d.clientRandomLines === 1 ? '' : 's'} carries this connection's client random`;
+      return `The key log does not match this connection: ${has}. It was probably written for another connection or another run. The line needed: ${d.wantedLine}`;
+    }
+    case 'tls13':
+      return `This is a TLS 1.3 connection: what is in the clear (ClientHello, ServerHello) is shown, the encrypted records are not opened. Decrypting TLS 1.3 needs the TLS 1.3 engine (issue #17).${d.tls13Labels.length > 0 ? ` The key log's TLS 1.3 secrets (${d.tls13Labels.join(', ')}) are recognised but not used.` : ''}`;
+    case 'unsupported-suite':
+      return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
+    case 'decrypted':
+      return `Decrypted with the key log's line ${d.line}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+    case 'finished-mismatch':
+      return `Every record opened with the key log's line ${d.line}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
+    case 'wrong-secret': {
+      const failure = d.firstFailure
+        ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`
+        : '';
+      return `The key log's line ${d.line} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.`;
+    }
+  }
+}
