@@ -9,7 +9,8 @@
  *   additional_data = opaque_type || legacy_record_version || length   (the record header)
  *   encrypted_record = AEAD-Encrypt(write_key, nonce, additional_data, TLSInnerPlaintext)
  */
-import { DecodeError, Writer } from '../bytes/index.ts';
+import { DecodeError, Reader, Writer } from '../bytes/index.ts';
+import type { Decoded } from '../tls12/wire/decoded.ts';
 import { CryptoError, input, type CryptoProvider, type Derivation } from '../tls12/crypto/index.ts';
 import { uint64Bytes } from '../tls12/crypto/bytes-util.ts';
 import { ContentType } from '../tls12/wire/code-points.ts';
@@ -35,10 +36,10 @@ export function encodeInnerPlaintext(m: InnerPlaintext): Uint8Array {
 }
 
 /**
- * Finds the content type: the last non-zero byte (RFC 8446 §5.4). All zeros is an error the peer answers with
- * unexpected_message; `base` is the offset of the first byte, for the error.
+ * Finds the content type: the last non-zero byte (RFC 8446 §5.4); spans `tls_inner_plaintext.content`, `.type`,
+ * `.zeros`. All zeros is an error (the peer answers unexpected_message); `base` is the first byte's offset.
  */
-export function decodeInnerPlaintext(bytes: Uint8Array, base = 0): InnerPlaintext {
+export function decodeInnerPlaintext(bytes: Uint8Array, base = 0): Decoded<InnerPlaintext> {
   let end = bytes.length - 1;
   while (end >= 0 && bytes[end] === 0) end--;
   if (end < 0)
@@ -48,11 +49,15 @@ export function decodeInnerPlaintext(bytes: Uint8Array, base = 0): InnerPlaintex
       base,
       `no non-zero byte in ${bytes.length} bytes: the content type is missing (RFC 8446 §5.4)`,
     );
-  return {
-    content: bytes.slice(0, end),
-    contentType: bytes[end]!,
-    paddingLength: bytes.length - end - 1,
-  };
+  const r = new Reader(bytes, { base });
+  const message = r.node('tls_inner_plaintext', () => {
+    const content = r.bytes(end, 'tls_inner_plaintext.content');
+    const contentType = r.u8('tls_inner_plaintext.type', { show: ContentType.format });
+    const paddingLength = r.remaining;
+    if (paddingLength > 0) r.rest('tls_inner_plaintext.zeros');
+    return { content, contentType, paddingLength };
+  });
+  return { message, spans: r.spans };
 }
 
 /** The per-record nonce (RFC 8446 §5.3). */
@@ -138,7 +143,7 @@ export async function openRecord13(
   suite: Tls13Suite,
   keys: TrafficKey,
   args: { record: Uint8Array; sequenceNumber: bigint },
-): Promise<InnerPlaintext> {
+): Promise<Decoded<InnerPlaintext>> {
   const { record } = args;
   if (record.length < 5)
     throw new DecodeError('truncated', 'record.header', 0, `needs 5 bytes, got ${record.length}`);

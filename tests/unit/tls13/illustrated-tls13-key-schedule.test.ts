@@ -81,7 +81,7 @@ describe('The Illustrated TLS 1.3 Connection: key schedule', () => {
       let sequenceNumber = 0n;
       for (const [encrypted, plain] of records) {
         const record = cap13(encrypted);
-        const inner = await openRecord13(provider, suite, key, { record, sequenceNumber });
+        const { message: inner } = await openRecord13(provider, suite, key, { record, sequenceNumber });
         expect(inner.paddingLength).toBe(0);
         expect([...inner.content, inner.contentType]).toEqual([...cap13(plain)]);
         const sealed = await sealRecord13(provider, suite, key, { inner, sequenceNumber });
