@@ -4,7 +4,10 @@
  * cover every byte with known, explained field ids, and re-encoding gives the same bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
+import { concatBytes, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
+import { parseCertificate } from '../../../src/lib/tls12/handshake/certificate-info.ts';
+import { verifyWithScheme } from '../../../src/lib/tls12/crypto/signatures.ts';
+import { certificateVerifyContent } from '../../../src/lib/tls13/signed-content.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
 import { createCryptoProvider, toHex } from '../../../src/lib/tls12/crypto/index.ts';
 import { FIELD_IDS } from '../../../src/lib/tls12/wire/field-ids.ts';
@@ -88,6 +91,16 @@ describe('The Illustrated TLS 1.3 Connection: wire codecs', () => {
     roundTrip(inner.message.content);
   });
 
+  it.each(['clientccs', 'serverccs'])(
+    '%s: the middlebox-compatibility ChangeCipherSpec record re-encodes',
+    (name) => {
+      const { message, spans } = decodeRecord(cap13(name));
+      expect(spanProblems(spans, 0, cap13(name).length)).toEqual([]);
+      expect([message.contentType, ...message.fragment]).toEqual([20, 1]);
+      expect(encodeRecord(message)).toEqual(cap13(name));
+    },
+  );
+
   it('the Certificate carries one entry with empty per-entry extensions', () => {
     const m = decodeHandshake13(decodeInnerPlaintext(cap13('servercert')).message.content).message;
     if (m.type !== 'certificate') throw new Error(m.type);
@@ -101,5 +114,30 @@ describe('The Illustrated TLS 1.3 Connection: wire codecs', () => {
       new TextEncoder().encode('HelloRetryRequest'),
     );
     expect(toHex(digest)).toBe(toHex(HELLO_RETRY_REQUEST_RANDOM));
+  });
+});
+
+describe('The Illustrated TLS 1.3 Connection: the server CertificateVerify', () => {
+  it('verifies (rsa_pss_rsae_sha256) over RFC 8446 §4.4.3 content with the certificate’s key; a changed hash does not', async () => {
+    const provider = createCryptoProvider();
+    const handshake = (name: string) => decodeInnerPlaintext(cap13(name)).message.content;
+    const transcript = [
+      decodeRecord(cap13('clienthello')).message.fragment,
+      decodeRecord(cap13('serverhello')).message.fragment,
+      handshake('serverextensions'),
+      handshake('servercert'),
+    ];
+    const hash = await provider.digest('sha384', concatBytes(...transcript));
+    const cert = decodeHandshake13(handshake('servercert')).message;
+    const cv = decodeHandshake13(handshake('servercertverify')).message;
+    if (cert.type !== 'certificate' || cv.type !== 'certificate_verify')
+      throw new Error('unexpected messages');
+    expect(cv.message.signatureScheme).toBe(0x0804);
+    const key = parseCertificate(cert.message.certificateList[0]!.certData).publicKey;
+    const content = certificateVerifyContent('server', hash);
+    expect(await verifyWithScheme(key, 0x0804, content, cv.message.signature)).toBe(true);
+    hash[0]! ^= 1;
+    const wrong = certificateVerifyContent('server', hash);
+    expect(await verifyWithScheme(key, 0x0804, wrong, cv.message.signature)).toBe(false);
   });
 });
