@@ -11,6 +11,7 @@
  */
 import { DecodeError, Reader, Writer } from '../bytes/index.ts';
 import type { Decoded } from '../tls12/wire/decoded.ts';
+import { decodeRecord, encodeRecord } from '../tls12/wire/record.ts';
 import { CryptoError, input, type CryptoProvider, type Derivation } from '../tls12/crypto/index.ts';
 import { uint64Bytes } from '../tls12/crypto/bytes-util.ts';
 import { ContentType } from '../tls12/wire/code-points.ts';
@@ -107,7 +108,11 @@ export async function sealRecord13(
   const sealed = await aead(provider, suite, false).call(provider, keys.key, nonce, aad, plaintext);
   const seq = input('sequence_number', uint64Bytes(args.sequenceNumber));
   return {
-    record: Uint8Array.from([...aad, ...sealed]),
+    record: encodeRecord({
+      contentType: ContentType.values.application_data,
+      version: LEGACY_RECORD_VERSION,
+      fragment: sealed,
+    }),
     derivations: [
       {
         name: 'nonce',
@@ -145,29 +150,23 @@ export async function openRecord13(
   args: { record: Uint8Array; sequenceNumber: bigint },
 ): Promise<Decoded<InnerPlaintext>> {
   const { record } = args;
-  if (record.length < 5)
-    throw new DecodeError('truncated', 'record.header', 0, `needs 5 bytes, got ${record.length}`);
-  if (record[0] !== ContentType.values.application_data)
+  // RFC 8446 §5.2: the header is tls12/wire's, with opaque_type application_data and 2^14 + 256 at most.
+  const { fragment, contentType } = decodeRecord(record, {
+    maxFragmentLength: MAX_TLS13_CIPHERTEXT_LENGTH,
+  }).message;
+  if (contentType !== ContentType.values.application_data)
     throw new DecodeError(
       'invalid-value',
-      'record.content_type',
+      'record.header.content_type',
       0,
-      `a protected record is application_data (23), got ${record[0]}`,
+      `a protected record is application_data (23), got ${ContentType.format(contentType)} (${contentType})`,
     );
-  const length = (record[3]! << 8) | record[4]!;
-  if (length !== record.length - 5)
-    throw new DecodeError(
-      'length-mismatch',
-      'record.length',
-      3,
-      `says ${length}, ${record.length - 5} bytes follow`,
-    );
-  if (length < suite.tagLength + 1 || length > MAX_TLS13_CIPHERTEXT_LENGTH)
+  if (fragment.length < suite.tagLength + 1)
     throw new DecodeError(
       'invalid-value',
-      'record.length',
+      'record.header.length',
       3,
-      `${length} is outside [${suite.tagLength + 1}, ${MAX_TLS13_CIPHERTEXT_LENGTH}]`,
+      `${fragment.length} is shorter than the tag and a content type (${suite.tagLength + 1})`,
     );
   const nonce = recordNonce(keys.iv, args.sequenceNumber);
   const plaintext = await aead(provider, suite, true).call(

@@ -246,6 +246,30 @@ describe('TLS 1.3 record protection', () => {
     );
   });
 
+  it('random or truncated records fail as a DecodeError or bad_record_mac, never anything else', async () => {
+    const suite = TLS13_SUITES[0]!;
+    const keys = { key: new Uint8Array(16), iv: new Uint8Array(12) };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          bytes(0, 40),
+          bytes(0, 40).map((b) => Uint8Array.of(23, 3, 3, 0, b.length, ...b)),
+        ),
+        async (record) => {
+          try {
+            await openRecord13(provider, suite, keys, { record, sequenceNumber: 0n });
+          } catch (e) {
+            if (isCryptoError(e, 'bad-record-mac')) return;
+            onlyDecodeErrors(record, () => {
+              throw e;
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('a TLSInnerPlaintext of zeros only is a DecodeError at its first byte', () => {
     fc.assert(
       fc.property(fc.nat(20), fc.nat(100), (n, base) => {
