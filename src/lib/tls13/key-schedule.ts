@@ -27,6 +27,7 @@ import {
   concatBytes,
   hashLength,
   hkdfExpand,
+  formatTls13KeyLogLine,
   hkdfExtract,
   input,
   toHex,
@@ -326,4 +327,33 @@ export async function verifyData(
 ): Promise<KeyStep> {
   const step = await extractStep(provider, hash, name, named('finished_key', finishedKeyValue), transcript);
   return { ...step, formula: `HMAC(finished_key, ${transcript.name})`, source: 'RFC 8446 §4.4.4' };
+}
+
+/**
+ * The connection's NSS key log lines, in the order OpenSSL writes them (Wireshark reads any order): server then
+ * client handshake traffic secret, exporter, server then client application traffic secret 0.
+ */
+export function tls13KeyLogLines(
+  clientRandom: Uint8Array,
+  hs: Pick<HandshakeSecrets, 'clientHandshakeTrafficSecret' | 'serverHandshakeTrafficSecret'>,
+  app: Pick<
+    ApplicationSecrets,
+    'clientApplicationTrafficSecret' | 'serverApplicationTrafficSecret' | 'exporterMasterSecret'
+  >,
+): string[] {
+  return [
+    formatTls13KeyLogLine('server_handshake_traffic_secret', clientRandom, hs.serverHandshakeTrafficSecret),
+    formatTls13KeyLogLine('client_handshake_traffic_secret', clientRandom, hs.clientHandshakeTrafficSecret),
+    formatTls13KeyLogLine('exporter_master_secret', clientRandom, app.exporterMasterSecret),
+    formatTls13KeyLogLine(
+      'server_application_traffic_secret_0',
+      clientRandom,
+      app.serverApplicationTrafficSecret,
+    ),
+    formatTls13KeyLogLine(
+      'client_application_traffic_secret_0',
+      clientRandom,
+      app.clientApplicationTrafficSecret,
+    ),
+  ];
 }

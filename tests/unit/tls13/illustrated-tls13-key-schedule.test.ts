@@ -4,14 +4,11 @@
  * the plaintext in caps/ and seals back to the same bytes.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createCryptoProvider,
-  formatTls13KeyLogLine,
-  type CryptoProvider,
-} from '../../../src/lib/tls12/crypto/index.ts';
+import { createCryptoProvider, type CryptoProvider } from '../../../src/lib/tls12/crypto/index.ts';
 import {
   computeApplicationSecrets,
   computeHandshakeSecrets,
+  tls13KeyLogLines,
   trafficKeys,
   transcriptHash,
 } from '../../../src/lib/tls13/key-schedule.ts';
@@ -48,21 +45,7 @@ describe('The Illustrated TLS 1.3 Connection: key schedule', () => {
 
   it('derives every secret in keylog.txt, line by line', async () => {
     const { hs, app } = await schedule(provider);
-    const lines = [
-      formatTls13KeyLogLine('server_handshake_traffic_secret', clientRandom, hs.serverHandshakeTrafficSecret),
-      formatTls13KeyLogLine('client_handshake_traffic_secret', clientRandom, hs.clientHandshakeTrafficSecret),
-      formatTls13KeyLogLine('exporter_master_secret', clientRandom, app.exporterMasterSecret),
-      formatTls13KeyLogLine(
-        'server_application_traffic_secret_0',
-        clientRandom,
-        app.serverApplicationTrafficSecret,
-      ),
-      formatTls13KeyLogLine(
-        'client_application_traffic_secret_0',
-        clientRandom,
-        app.clientApplicationTrafficSecret,
-      ),
-    ];
+    const lines = tls13KeyLogLines(clientRandom, hs, app);
     expect(lines).toEqual(keylog13().trim().split('\n'));
   });
 
