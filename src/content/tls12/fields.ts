@@ -4,7 +4,10 @@
  * Each entry: what the bytes are, and why they matter. Sources: RFC 5246, RFC 8422, RFC 6066, RFC 7301,
  * RFC 7627, RFC 5746, RFC 5077, RFC 8446 §4.2.3 (signature scheme names).
  */
+import { tls13FieldExplanations } from '../tls13/fields.ts';
+
 export const fieldExplanations: Record<string, string> = {
+  ...tls13FieldExplanations,
   // Record layer (RFC 5246 §6.2.1)
   record: 'A TLS record: a 5-byte header and a fragment of at most 16 KiB of one content type.',
   'record.header':

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_IDS } from '../../../src/lib/tls12/wire/field-ids';
+import { FIELD_IDS_13 } from '../../../src/lib/tls13/wire/field-ids';
 import { explainField, fieldExplanations } from '../../../src/content/tls12/fields';
 
 describe('TLS field explanations', () => {
   it('explain every field id the wire layer can emit', () => {
     const missing = FIELD_IDS.filter((id) => !explainField(id));
     expect(missing).toEqual([]);
+  });
+
+  it('explain every field id the TLS 1.3 wire layer adds', () => {
+    expect(FIELD_IDS_13.length).toBeGreaterThan(40);
+    expect(FIELD_IDS_13.filter((id) => !explainField(id))).toEqual([]);
   });
 
   it('resolve raw ids with list indices to their pattern', () => {

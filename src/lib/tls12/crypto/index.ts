@@ -59,7 +59,9 @@
  *   GCM nonce_explicit defaults to seq_num (OpenSSL 3.0 uses a random-start counter: both are valid);
  *   CBC IV defaults to provider.random(16).
  *   Derivations: nonce, additional_data, GenericAEADCipher | MAC, padding, IV, GenericBlockCipher.
+ * HKDF (hkdf.ts, RFC 5869, over provider.hmac): hkdfExtract(provider, hash, salt, ikm), hkdfExpand(provider, hash, prk, info, len).
  * Key log (keylog.ts): formatKeyLogLine(clientRandom, masterSecret) -> 'CLIENT_RANDOM <hex> <hex>';
+ *   formatTls13KeyLogLine(secret, clientRandom, value) with TLS13_KEY_LOG_LABELS (CLIENT_HANDSHAKE_TRAFFIC_SECRET, ...);
  *   parseKeyLog(text) -> {label, identifier, secret, line}[] (throws KeyLogParseError with the line);
  *   findMasterSecret(entries, clientRandom).
  *
@@ -73,6 +75,7 @@ export * from './key-schedule.ts';
 export * from './keys.ts';
 export * from './prf.ts';
 export * from './keylog.ts';
+export { hkdfExpand, hkdfExtract } from './hkdf.ts';
 export * from './provider.ts';
 export * from './record-protection.ts';
 export * from './signature-schemes.ts';

@@ -19,6 +19,30 @@ export function formatKeyLogLine(clientRandom: Uint8Array, masterSecret: Uint8Ar
   return `${CLIENT_RANDOM_LABEL} ${toHex(clientRandom)} ${toHex(masterSecret)}`;
 }
 
+/** The TLS 1.3 secrets the NSS format names (RFC 8446 §7.1; the same labels OpenSSL's keylog callback writes). */
+export const TLS13_KEY_LOG_LABELS = {
+  client_handshake_traffic_secret: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  server_handshake_traffic_secret: 'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  client_application_traffic_secret_0: 'CLIENT_TRAFFIC_SECRET_0',
+  server_application_traffic_secret_0: 'SERVER_TRAFFIC_SECRET_0',
+  exporter_master_secret: 'EXPORTER_SECRET',
+} as const;
+
+export type Tls13KeyLogSecret = keyof typeof TLS13_KEY_LOG_LABELS;
+
+/** `<TLS 1.3 label> <client_random hex> <secret hex>` (no newline); the secret is Hash.length bytes (32 or 48). */
+export function formatTls13KeyLogLine(
+  secret: Tls13KeyLogSecret,
+  clientRandom: Uint8Array,
+  value: Uint8Array,
+): string {
+  if (clientRandom.length !== 32)
+    throw new RangeError(`key log: client_random must be 32 bytes, got ${clientRandom.length}`);
+  if (value.length !== 32 && value.length !== 48)
+    throw new RangeError(`key log: a TLS 1.3 secret is 32 or 48 bytes, got ${value.length}`);
+  return `${TLS13_KEY_LOG_LABELS[secret]} ${toHex(clientRandom)} ${toHex(value)}`;
+}
+
 export interface KeyLogEntry {
   /** CLIENT_RANDOM, RSA, or a TLS 1.3 label such as CLIENT_TRAFFIC_SECRET_0 (kept, not interpreted). */
   label: string;

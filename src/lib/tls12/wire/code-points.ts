@@ -248,3 +248,12 @@ export const ServerNameType = openEnum('NameType', 1, { host_name: 0 });
 
 /** RFC 6066 §8 CertificateStatusType (+ RFC 6961 ocsp_multi). */
 export const CertificateStatusType = openEnum('CertificateStatusType', 1, { ocsp: 1, ocsp_multi: 2 });
+
+/** RFC 8446 §4.2.9 PskKeyExchangeMode. */
+export const PskKeyExchangeMode = openEnum('PskKeyExchangeMode', 1, { psk_ke: 0, psk_dhe_ke: 1 });
+
+/** RFC 8446 §4.6.3 KeyUpdateRequest. */
+export const KeyUpdateRequest = openEnum('KeyUpdateRequest', 1, {
+  update_not_requested: 0,
+  update_requested: 1,
+});

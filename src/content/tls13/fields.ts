@@ -1,0 +1,76 @@
+/**
+ * Explanations for the field ids TLS 1.3's wire layer adds (src/lib/tls13/wire/field-ids.ts); merged into
+ * the one table in ../tls12/fields.ts, so `explainField` answers for both versions.
+ * Sources: RFC 8446 §4.1.2-§4.1.4, §4.2.1-§4.2.9, §4.3, §4.4.2, §4.6.1, §4.6.3, §5.2.
+ */
+export const tls13FieldExplanations: Record<string, string> = {
+  'client_hello.legacy_version':
+    'Always 03 03 (TLS 1.2) in TLS 1.3: the versions the client really offers are in supported_versions, so old middleboxes see a familiar hello.',
+  'client_hello.legacy_session_id':
+    'A 32-byte value a TLS 1.3 client sends in "middlebox compatibility mode", so the handshake looks like a 1.2 session resumption; the server echoes it.',
+  'client_hello.legacy_compression_methods':
+    'Must be exactly one byte 00 (no compression): TLS 1.3 removed compression.',
+  'client_hello.legacy_compression_methods[]': 'A compression method; only 00 (null) is allowed in TLS 1.3.',
+  'server_hello.legacy_version':
+    'Always 03 03 in TLS 1.3; the version chosen is in the supported_versions extension.',
+  'server_hello.legacy_session_id_echo':
+    "The client's legacy_session_id, echoed back unchanged (a mismatch aborts with illegal_parameter).",
+  'server_hello.legacy_compression_method': 'Always 00: TLS 1.3 has no compression.',
+  'extension.supported_versions':
+    'supported_versions: the real version negotiation of TLS 1.3. The client lists what it supports, the server names the one it picked.',
+  'extension.supported_versions.versions':
+    'The versions the client supports, most preferred first (03 04 is TLS 1.3).',
+  'extension.supported_versions.versions[]': 'One protocol version (03 04 TLS 1.3, 03 03 TLS 1.2).',
+  'extension.supported_versions.selected_version':
+    'The version the server chose: 03 04 for TLS 1.3. Its presence is what makes this a TLS 1.3 ServerHello.',
+  'extension.key_share':
+    'key_share: ephemeral (EC)DH public keys, sent in the hellos so the key exchange finishes in one round trip.',
+  'extension.key_share.client_shares':
+    "The client's key shares, one per group it guesses the server will accept (often just x25519).",
+  'extension.key_share.client_shares[]': 'One KeyShareEntry: a group and a public key in that group.',
+  'extension.key_share.server_share':
+    "The server's KeyShareEntry, in one of the groups the client offered a share for.",
+  'extension.key_share.group':
+    'The named group of this key share (00 1d x25519, 00 17 secp256r1, 00 18 secp384r1).',
+  'extension.key_share.key_exchange':
+    'The ephemeral public key: 32 bytes for x25519, an uncompressed point (04 || X || Y) for the NIST curves.',
+  'extension.key_share.selected_group':
+    'In a HelloRetryRequest: the group the server wants a key share for; the client sends a second ClientHello with one.',
+  'extension.psk_key_exchange_modes':
+    'psk_key_exchange_modes: how the client would use a pre-shared key (a resumption ticket) if it had one.',
+  'extension.psk_key_exchange_modes.ke_modes': 'The PSK modes the client supports.',
+  'extension.psk_key_exchange_modes.ke_modes[]':
+    '00 psk_ke (PSK only, no forward secrecy) or 01 psk_dhe_ke (PSK with a fresh (EC)DHE exchange).',
+  'extension.cookie':
+    'cookie: a value the server sends in a HelloRetryRequest and the client returns unchanged in its second ClientHello.',
+  'extension.cookie.cookie': 'The opaque cookie (often the server state it needs to stay stateless).',
+  encrypted_extensions:
+    'EncryptedExtensions: the first encrypted handshake message. Extensions that do not shape the key exchange (ALPN, SNI acknowledgement) are sent here, hidden from eavesdroppers.',
+  'encrypted_extensions.extensions': "The server's extensions that are not in the ServerHello.",
+  'certificate_request.certificate_request_context':
+    'An opaque value the client echoes in its Certificate (empty during the handshake; used by post-handshake authentication).',
+  'certificate_request.extensions':
+    'What the server wants in a client certificate: signature_algorithms is required; certificate_authorities may list acceptable CAs.',
+  'certificate.certificate_request_context':
+    "Empty in a server's Certificate; in a client's, the context of the CertificateRequest it answers.",
+  'certificate.cert_data':
+    'One X.509 certificate in DER: the first is the end-entity, each next one certifies the one before.',
+  'certificate.entry.extensions':
+    'Extensions of this certificate entry (e.g. an OCSP response or SCTs); usually empty.',
+  'new_session_ticket.ticket_lifetime':
+    'How long, in seconds, the client may use this ticket to resume (at most 7 days).',
+  'new_session_ticket.ticket_age_add':
+    "A random value the client adds to the ticket's age when it resumes, so an observer cannot link the connections.",
+  'new_session_ticket.ticket_nonce':
+    'Makes each ticket of the connection derive a different PSK from the resumption master secret.',
+  'new_session_ticket.extensions': 'Ticket extensions, e.g. early_data with the maximum 0-RTT size.',
+  key_update: 'KeyUpdate: the sender switches to the next generation of its application traffic keys.',
+  'key_update.request_update':
+    '00 update_not_requested, 01 update_requested (the peer should update its own sending keys too).',
+  tls_inner_plaintext:
+    'TLSInnerPlaintext: what is inside an encrypted TLS 1.3 record. The real content type is hidden here, not in the record header.',
+  'tls_inner_plaintext.content': 'The content: handshake messages, an alert or application data.',
+  'tls_inner_plaintext.type':
+    'The real content type (22 handshake, 21 alert, 23 application data): the last non-zero byte.',
+  'tls_inner_plaintext.zeros': 'Padding: zero bytes that hide the length of the content.',
+};
