@@ -18,7 +18,7 @@ import {
 } from '../../src/lib/tls13/key-schedule.ts';
 import { tls13Suite, type Tls13Suite } from '../../src/lib/tls13/suites.ts';
 import { cap13, x25519Key } from '../unit/tls13/illustrated-fixture.ts';
-import { requireProgram } from './support/programs.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
 
 const openssl = requireProgram('openssl');
 const provider = createCryptoProvider();

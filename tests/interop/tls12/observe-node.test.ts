@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { observeConnection, type ObservedChunk } from '../../../src/lib/tls12/observe.ts';
-import { memoryDuplexPair } from '../support/memory-duplex.ts';
-import { OPENSSL_SUITE } from '../support/openssl-names.ts';
-import { testPki, type TestPki } from '../support/pki.ts';
+import { memoryDuplexPair } from '../../kit/pure/memory-duplex.ts';
+import { OPENSSL_SUITE } from '../../kit/pure/openssl-names.ts';
+import { testPki, type TestPki } from '../../kit/pure/pki.ts';
 
 let pki: TestPki;
 beforeAll(async () => {

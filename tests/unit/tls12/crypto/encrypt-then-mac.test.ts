@@ -14,7 +14,7 @@ import {
   CryptoError,
   openRecord,
 } from '../../../../src/lib/tls12/crypto/index.ts';
-import { checkBounded } from '../../support/property.ts';
+import { checkBounded } from '../../../kit/pure/property.ts';
 
 const suite = cipherSuite(0xc013)!; // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
 const provider = createCryptoProvider();

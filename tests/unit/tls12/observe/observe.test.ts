@@ -37,7 +37,7 @@ import {
   sealRecord,
 } from '../../../../src/lib/tls12/crypto/index.ts';
 import { cap, keylogText } from '../crypto/illustrated-fixture.ts';
-import { checkBounded } from '../../support/property.ts';
+import { checkBounded } from '../../../kit/pure/property.ts';
 
 const CAPTURES = fileURLToPath(new URL('../../../../fixtures/captures/', import.meta.url));
 const FILES = readdirSync(CAPTURES).filter((f) => f.endsWith('.json'));
