@@ -74,8 +74,10 @@ async function realPg(url: string): Promise<Observed> {
     return { connected: false, encrypted: false, error: (e as Error).message };
   }
   client.on('error', () => undefined);
+  let connected = false;
   try {
     await client.connect();
+    connected = true;
     const r = await client.query<{ ssl: boolean; version: string | null }>(
       'select ssl, version from pg_stat_ssl where pid = pg_backend_pid()',
     );
@@ -87,7 +89,11 @@ async function realPg(url: string): Promise<Observed> {
     const message = (e as Error).message.replace(/^[0-9A-F]+:(?=error:)/, '');
     return { connected: false, encrypted: false, error: message };
   } finally {
-    await client.end().catch(() => undefined);
+    // After a failed connect, pg 8.23's end() can wait for ever: when the server's TLS alert has already closed the
+    // socket, end() destroys it again and waits for an 'end' event that never comes (seen here on the second of two
+    // back-to-back connections refused with "certificate expired"). Close the socket ourselves instead.
+    if (connected) await client.end().catch(() => undefined);
+    else client.connection.stream.destroy();
   }
 }
 
