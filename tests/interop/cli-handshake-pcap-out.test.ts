@@ -14,20 +14,12 @@ import { startSServer, tempFiles, type SServer } from '../kit/programs/openssl-c
 import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
 import { requireProgram } from '../kit/programs/programs.ts';
 import { runCli } from '../kit/programs/run-cli.ts';
+import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
+import { postgresConnectArgs } from '../kit/pure/captures.ts';
 import { testPki } from '../kit/pure/pki.ts';
 
-const tshark = requireProgram('tshark');
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-out-'));
-// No user profile, no global key log preference: only what the file holds.
-const env = { ...process.env, HOME: dir, WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'), XDG_CONFIG_HOME: dir };
-
-function tsharkRun(file: string, ...args: string[]): string {
-  return execFileSync(tshark, ['-n', '-r', file, ...args], {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-}
+const tsharkRun = tsharkWithNoSettings();
 
 /** "ip.src tcp.srcport" of each decrypted Finished (handshake type 20). */
 function finishedFrom(file: string, ...decodeAs: string[]): string[] {
@@ -107,19 +99,7 @@ describe('--pcap-out against openssl s_server -tls1_2', () => {
 describe('--pcap-out against PostgreSQL 15 (--starttls postgres --pg-user alice)', () => {
   it('tshark decrypts the handshake and shows the PostgreSQL messages in the tunnel', async () => {
     const out = join(dir, 'postgres.pcapng');
-    const r = await runCli([
-      'handshake',
-      '--connect',
-      `127.0.0.1:${pg.port}`,
-      '--starttls',
-      'postgres',
-      '--pg-user',
-      'alice',
-      '--pg-database',
-      'postgres',
-      '--pcap-out',
-      out,
-    ]);
+    const r = await runCli(postgresConnectArgs(pg.port, ['--pcap-out', out]));
     expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
     // PostgreSQL on a test port: tell tshark it is PostgreSQL (as it knows 5432); no key log setting.
     const decodeAs = ['-d', `tcp.port==${pg.port},pgsql`];

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
 import { requireProgram } from '../kit/programs/programs.ts';
 import { runCli } from '../kit/programs/run-cli.ts';
+import { postgresConnectArgs } from '../kit/pure/captures.ts';
 import { testPki } from '../kit/pure/pki.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
@@ -81,19 +82,7 @@ describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --p
     const capture = await tcpdump(file, pg.port);
     let live;
     try {
-      live = await runCli([
-        'handshake',
-        '--connect',
-        `127.0.0.1:${pg.port}`,
-        '--starttls',
-        'postgres',
-        '--pg-user',
-        'alice',
-        '--pg-database',
-        'postgres',
-        '--keylog',
-        keys,
-      ]);
+      live = await runCli(postgresConnectArgs(pg.port, ['--keylog', keys]));
       // tcpdump -U writes each packet as it sees it; wait until the closing packets are in the file.
       for (let i = 0; i < 100 && !(await closedInFile(file, keys)); i++)
         await new Promise((r) => setTimeout(r, 100));
