@@ -125,6 +125,46 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
   });
 });
 
+describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fixtures/pcap/tls-lab-postgres-lo.pcap)', () => {
+  const args = [
+    '--pcap',
+    `${PCAP}/tls-lab-postgres-lo.pcap`,
+    '--keylog',
+    `${PCAP}/tls-lab-postgres.keys.log`,
+  ];
+
+  it('every record decrypted; AuthenticationOk ... ReadyForQuery inside the tunnel, in wire order', async () => {
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(
+      /^HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_\w+, ECDHE \w+; every record decrypted$/,
+    );
+    expect(r.out).toMatch(/ -> 127\.0\.0\.1:44315, SNI \(none\), PostgreSQL SSLRequest, /);
+    expect(r.out).not.toContain('[not opened]');
+    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
+    const order = [
+      '  C -> S  PostgreSQL SSLRequest',
+      "  S -> C  PostgreSQL SSL response 'S'",
+      '  C -> S  client_hello',
+      '  C -> S  finished',
+      '  S -> C  finished',
+      '  C -> S  PostgreSQL StartupMessage [in TLS]',
+      '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
+      '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
+      '  C -> S  alert close_notify (0)',
+    ].map(at);
+    expect(
+      order.every((i) => i > 0),
+      r.out,
+    ).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const { log } = await json(...args);
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'client')).toContain('user\0postgres\0');
+  });
+});
+
 describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-lo.pcap)', () => {
   it('shows SSLRequest, S, ClientHello and ServerHello in the clear and says what would open the rest', async () => {
     const r = await cli('--pcap', `${PCAP}/psql-require-lo.pcap`);
