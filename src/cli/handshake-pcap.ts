@@ -6,7 +6,13 @@
  * not), or the capture JSON the Handshake Lab opens (`{ eventLog, observation }`). With several TLS connections
  * and no --stream it lists them and asks for one.
  */
-import { openCapture, tlsConnections, type StreamGap, type TcpConnection } from '../lib/pcap/index.ts';
+import {
+  isPcapError,
+  openCapture,
+  tlsConnections,
+  type StreamGap,
+  type TcpConnection,
+} from '../lib/pcap/index.ts';
 import {
   CipherSuite,
   ContentType,
@@ -23,7 +29,7 @@ import {
 } from '../lib/tls12/index.ts';
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
 import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
-import { messageOf, painter, readInputFile, type CliIo } from './io.ts';
+import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 
 export interface PcapOptions {
   pcap: string;
@@ -94,7 +100,8 @@ function open(bytes: Uint8Array, path: string): ReturnType<typeof openCapture> {
   try {
     return openCapture(bytes);
   } catch (e) {
-    throw new PcapInputError(`cannot open ${path}: ${messageOf(e)}`);
+    if (!isPcapError(e)) throw e;
+    throw new PcapInputError(`cannot open ${path}: ${e.message}`);
   }
 }
 
@@ -102,6 +109,8 @@ export async function runPcap(o: PcapOptions, io: CliIo): Promise<number> {
   try {
     return await showCapture(o, io);
   } catch (e) {
+    // Bad input only; anything else is a bug, which main() reports as such.
+    if (!(e instanceof PcapInputError || e instanceof InputError)) throw e;
     io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return PCAP_EXIT.input;
   }
