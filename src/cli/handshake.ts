@@ -62,12 +62,12 @@ Options for a live connection:
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds (default 10000)
 
-Options for a capture (--pcap excludes --connect and the options above except --json):
+Options for a capture (--pcap excludes the options above but --keylog, read here, and --json):
   --pcap FILE             a pcap or pcapng file (tcpdump, dumpcap, Wireshark); key logs in its Decryption
                           Secrets Blocks are used
   --keylog FILE           an NSS key log (SSLKEYLOGFILE) to use as well
-  --stream N              the TLS connection to show, N as listed (1 is the first); needed when the file
-                          holds several
+  --stream N              the TLS connection to show, N as listed (1 is the first; in order of first
+                          packet); needed when the file holds several
   --json                  print the capture JSON the Handshake Lab opens: { eventLog, observation }
 
 Exit status: 0 success; 1 usage or connection error (for --pcap: the file cannot be read or opened, holds
