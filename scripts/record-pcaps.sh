@@ -6,15 +6,19 @@
 # then editcap --inject-secrets tls,<keylog> for a pcapng carrying its key log in a Decryption Secrets Block.
 # One TLS 1.2 session (what the engine decrypts today) and one TLS 1.3 session. And `psql` with sslmode=require
 # against a throw-away PostgreSQL 15 (SSLRequest, 'S', then TLS), captured by tcpdump -i lo without keys
-# (libpq 15 writes no key log). Needs root (capturing on lo; PostgreSQL runs as the postgres user).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql]   (default: all; writes fixtures/pcap/*; the
-# certificate is new each run)
+# (libpq 15 writes no key log). And our own `tls-lab handshake --starttls postgres --pg-user postgres --keylog`
+# against the same kind of PostgreSQL, captured by tcpdump -i lo, with the key log the CLI wrote.
+# Needs root (capturing on lo; PostgreSQL runs as the postgres user).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab]   (default: all; writes fixtures/pcap/*;
+# the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="$here/fixtures/pcap"
 mkdir -p "$out"
 work="$(mktemp -d)"
 pids=()
+pgbin=""
+cap=""
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$work"
@@ -52,39 +56,68 @@ record() { # record NAME PORT VERSION-FLAG
   cp "$work/$name.keys.log" "$out/$name.keys.log"
 }
 
-record_psql() { # record_psql PORT
-  local port="$1" pgbin
+start_pg() { # start_pg PORT: a throw-away PostgreSQL (trust, ssl=on with the session certificate) in $work/pg-PORT
+  local port="$1" pgdir="$work/pg-$1"
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  mkdir -p "$work/pg"
-  cp "$work/cert.pem" "$work/pg/server.crt"
-  cp "$work/key.pem" "$work/pg/server.key"
+  mkdir -p "$pgdir"
+  cp "$work/cert.pem" "$pgdir/server.crt"
+  cp "$work/key.pem" "$pgdir/server.key"
   chmod 755 "$work"
-  chmod 600 "$work/pg/server.key"
-  chown -R postgres: "$work/pg"
-  runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$work/pg/data" >/dev/null
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work/pg -c ssl=on -c ssl_cert_file=$work/pg/server.crt -c ssl_key_file=$work/pg/server.key" \
+  chmod 600 "$pgdir/server.key"
+  chown -R postgres: "$pgdir"
+  runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$pgdir/data" >/dev/null
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pgdir -c ssl=on -c ssl_cert_file=$pgdir/server.crt -c ssl_key_file=$pgdir/server.key" \
     start >/dev/null
-  tcpdump -i lo -U -w "$work/psql-require-lo.pcap" "tcp port $port" 2>/dev/null &
-  local cap=$!
+}
+
+stop_pg() { # stop_pg PORT
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg-$1/data" -m immediate stop >/dev/null
+}
+
+capture_lo() { # capture_lo FILE PORT: tcpdump -i lo in the background; its pid in $cap
+  tcpdump -i lo -U -w "$1" "tcp port $2" 2>/dev/null &
+  cap=$!
   pids+=("$cap")
   sleep 2
-  psql "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require" -Atc 'select 1' >/dev/null
+}
+
+stop_capture() {
   sleep 1
   kill -INT "$cap" 2>/dev/null || true
   wait "$cap" 2>/dev/null || true
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null
+}
+
+record_psql() { # record_psql PORT
+  local port="$1"
+  start_pg "$port"
+  capture_lo "$work/psql-require-lo.pcap" "$port"
+  psql "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require" -Atc 'select 1' >/dev/null
+  stop_capture
+  stop_pg "$port"
   cp "$work/psql-require-lo.pcap" "$out/"
 }
 
+record_tls_lab() { # record_tls_lab PORT: our own CLI, SSLRequest + TLS 1.2 + StartupMessage, with its key log
+  local port="$1"
+  start_pg "$port"
+  capture_lo "$work/tls-lab-postgres-lo.pcap" "$port"
+  node "$here/bin/tls-lab.mjs" handshake --connect "127.0.0.1:$port" --starttls postgres --pg-user postgres \
+    --keylog "$work/tls-lab-postgres.keys.log" >/dev/null
+  stop_capture
+  stop_pg "$port"
+  cp "$work/tls-lab-postgres-lo.pcap" "$work/tls-lab-postgres.keys.log" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12) record tls12 44312 -tls1_2 ;;
     tls13) record tls13 44313 -tls1_3 ;;
     psql) record_psql 44314 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql)" >&2; exit 2 ;;
+    tls-lab) record_tls_lab 44315 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -31,6 +31,8 @@ export class EngineSocket {
   private constructor(
     readonly stream: Duplex,
     state: AnyState,
+    /** Told of every byte string written to the stream (for `--pcap-out`). */
+    readonly onSend?: (bytes: Uint8Array) => void,
   ) {
     this.#state = state;
     stream.on('data', (chunk: Buffer) => this.#enqueue({ kind: 'bytes', data: new Uint8Array(chunk) }));
@@ -47,8 +49,8 @@ export class EngineSocket {
     stream.on('error', end);
   }
 
-  static client(stream: Duplex, config: ClientConfig): EngineSocket {
-    const s = new EngineSocket(stream, newClient(config));
+  static client(stream: Duplex, config: ClientConfig, onSend?: (bytes: Uint8Array) => void): EngineSocket {
+    const s = new EngineSocket(stream, newClient(config), onSend);
     s.#enqueue({ kind: 'start' });
     return s;
   }
@@ -75,7 +77,10 @@ export class EngineSocket {
   #handle(events: EngineEvent[]): void {
     for (const e of events) {
       if (e.kind === 'send') {
-        if (!this.stream.destroyed && this.stream.writable) this.stream.write(e.bytes);
+        if (!this.stream.destroyed && this.stream.writable) {
+          this.stream.write(e.bytes);
+          this.onSend?.(e.bytes);
+        }
         continue;
       }
       this.eventLog.push(e);

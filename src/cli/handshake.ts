@@ -1,9 +1,10 @@
 /**
  * `tls-lab handshake --connect HOST:PORT`: a real TLS 1.2 handshake over a TCP socket with OUR client engine,
  * optionally inside PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage
- * in the tunnel. Prints a readable summary, or the event log with --json.
+ * in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
+ * pcapng with its key log (wire-recorder.ts). `--pcap FILE` reads a capture instead (handshake-pcap.ts).
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
@@ -13,7 +14,6 @@ import {
   CipherSuite,
   type HandshakeSummary,
   nssKeyLogLine,
-  parseCertificate,
   pemToDer,
   placeInTunnel,
   ProtocolVersion,
@@ -35,14 +35,18 @@ import {
   type BackendMessage,
 } from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
+import { alertText, entryLine, summaryLines } from './handshake-report.ts';
+import { runPcap, type PcapOptions } from './handshake-pcap.ts';
 import { messageOf, painter, processIo, type CliIo } from './io.ts';
+import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
 
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
+       tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]
 
-A real TLS 1.2 handshake with TLS Lab's own client engine.
+A real TLS 1.2 handshake with TLS Lab's own client engine, or a TLS connection read from a capture file.
 
-Options:
-  --connect HOST:PORT     where to connect (required)
+Options for a live connection:
+  --connect HOST:PORT     where to connect
   --starttls postgres     send PostgreSQL's SSLRequest first, expect 'S', then TLS
   --direct-postgres       PostgreSQL 17 direct TLS: no SSLRequest, ALPN "postgresql"
   --servername NAME       SNI and the name the certificate must match (default: HOST unless an IP)
@@ -51,11 +55,25 @@ Options:
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
   --keylog FILE           append the NSS key log line (CLIENT_RANDOM ...) for Wireshark
+  --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
+                          its real addresses and ports; 192.0.2.1:49152 -> 192.0.2.2:PORT when Node cannot
+                          tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
+                          open it decrypted with no settings
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds (default 10000)
 
-Exit status: 0 success; 1 usage or connection error; 2 TLS alert (sent or received);
-3 PostgreSQL refused (SSLRequest answered 'N', or ErrorResponse to the StartupMessage).`;
+Options for a capture (--pcap excludes the options above but --keylog, read here, and --json):
+  --pcap FILE             a pcap or pcapng file (tcpdump, dumpcap, Wireshark); key logs in its Decryption
+                          Secrets Blocks are used
+  --keylog FILE           an NSS key log (SSLKEYLOGFILE) to use as well
+  --stream N              the TLS connection to show, N as listed (1 is the first; in order of first
+                          packet); needed when the file holds several
+  --json                  print the capture JSON the Handshake Lab opens: { eventLog, observation }
+
+Exit status: 0 success; 1 usage or connection error (for --pcap: the file cannot be read or opened, holds
+no TLS connection, or holds several and no --stream was given, which lists them); 2 TLS alert (sent or
+received; for --pcap: a fatal alert in the capture); 3 PostgreSQL refused (SSLRequest answered 'N', or
+ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does not open the connection.`;
 
 interface Options {
   host: string;
@@ -68,9 +86,24 @@ interface Options {
   pgUser?: string;
   pgDatabase?: string;
   keylog?: string;
+  pcapOut?: string;
   json: boolean;
   timeout: number;
 }
+
+/** Flags that only mean something for a live connection. */
+const LIVE_ONLY = [
+  'connect',
+  'starttls',
+  'direct-postgres',
+  'servername',
+  'ca',
+  'suites',
+  'pg-user',
+  'pg-database',
+  'pcap-out',
+  'timeout',
+] as const;
 
 class UsageError extends Error {}
 
@@ -82,7 +115,7 @@ function parseSuite(s: string): number {
   return v;
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]): Options | PcapOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -97,10 +130,24 @@ function parseOptions(argv: string[]): Options {
       keylog: { type: 'string' },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      pcap: { type: 'string' },
+      'pcap-out': { type: 'string' },
+      stream: { type: 'string' },
     },
     strict: true,
   });
-  if (!values.connect) throw new UsageError('--connect HOST:PORT is required');
+  if (values.pcap !== undefined) {
+    const live = LIVE_ONLY.find((k) => values[k] !== undefined && values[k] !== false);
+    if (live) throw new UsageError(`--pcap reads a capture file; --${live} is for a live connection`);
+    return {
+      pcap: values.pcap,
+      ...(values.keylog !== undefined ? { keylog: values.keylog } : {}),
+      ...(values.stream !== undefined ? { stream: parseStream(values.stream) } : {}),
+      json: values.json ?? false,
+    };
+  }
+  if (values.stream !== undefined) throw new UsageError('--stream picks a connection of a --pcap file');
+  if (!values.connect) throw new UsageError('--connect HOST:PORT or --pcap FILE is required');
   const m = /^(.*):(\d+)$/.exec(values.connect);
   if (!m) throw new UsageError(`--connect must be HOST:PORT, got "${values.connect}"`);
   if (values.starttls !== undefined && values.starttls !== 'postgres') {
@@ -120,9 +167,16 @@ function parseOptions(argv: string[]): Options {
     ...(values['pg-user'] ? { pgUser: values['pg-user'] } : {}),
     ...(values['pg-database'] ? { pgDatabase: values['pg-database'] } : {}),
     ...(values.keylog ? { keylog: values.keylog } : {}),
+    ...(values['pcap-out'] ? { pcapOut: values['pcap-out'] } : {}),
     json: values.json ?? false,
     timeout: values.timeout ? Number(values.timeout) : 10_000,
   };
+}
+
+function parseStream(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw new UsageError(`--stream must be a connection number as listed (1, 2, ...), got "${text}"`);
+  return Number(text);
 }
 
 function connect(host: string, port: number, timeout: number): Promise<net.Socket> {
@@ -144,14 +198,22 @@ function connect(host: string, port: number, timeout: number): Promise<net.Socke
   });
 }
 
-function readBytes(socket: net.Socket, n: number, timeout: number): Promise<Uint8Array> {
+function readBytes(
+  socket: net.Socket,
+  n: number,
+  timeout: number,
+  recorder?: WireRecorder,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     let got = Buffer.alloc(0);
     const timer = setTimeout(() => finish(new Error(`no answer within ${timeout} ms`)), timeout);
     const onData = (d: Buffer) => {
       got = Buffer.concat([got, d]);
       if (got.length >= n) {
-        if (got.length > n) socket.unshift(got.subarray(n));
+        if (got.length > n) {
+          recorder?.unread(got.length - n);
+          socket.unshift(got.subarray(n));
+        }
         finish(undefined);
       }
     };
@@ -174,11 +236,16 @@ interface Result {
   alert?: AlertEntry;
   pgReply?: BackendMessage;
   refused?: string;
+  /** With --pcap-out: the bytes on the socket and its two ends. */
+  wire?: { recorder: WireRecorder; ends: ReturnType<typeof endpointsOf> };
 }
 
 export async function handshake(o: Options): Promise<Result> {
   const pre: EventLogEntry[] = [];
   const socket = await connect(o.host, o.port, o.timeout);
+  const recorder = o.pcapOut ? new WireRecorder() : undefined;
+  recorder?.listen(socket);
+  const wire = recorder ? { wire: { recorder, ends: endpointsOf(socket, o.port) } } : {};
   try {
     if (o.starttls === 'postgres') {
       const request = encodeSslRequest();
@@ -191,7 +258,8 @@ export async function handshake(o: Options): Promise<Result> {
         inTunnel: false,
       });
       socket.write(request);
-      const answer = await readBytes(socket, 1, o.timeout);
+      recorder?.record('client', request);
+      const answer = await readBytes(socket, 1, o.timeout, recorder);
       const { response, spans } = decodeSslResponse(answer);
       pre.push({
         kind: 'postgres',
@@ -203,6 +271,7 @@ export async function handshake(o: Options): Promise<Result> {
       });
       if (response !== 'S') {
         return {
+          ...wire,
           entries: pre,
           refused:
             response === 'N'
@@ -213,18 +282,22 @@ export async function handshake(o: Options): Promise<Result> {
     }
     const anchors = o.ca ? pemToDer(readFileSync(o.ca, 'utf8'), 'CERTIFICATE') : [];
     if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
-    const ours = EngineSocket.client(socket, {
-      ...(o.serverName ? { serverName: o.serverName } : {}),
-      verifier: o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
-      ...(o.suites ? { suites: o.suites } : {}),
-      ...(o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {}),
-    });
+    const ours = EngineSocket.client(
+      socket,
+      {
+        ...(o.serverName ? { serverName: o.serverName } : {}),
+        verifier: o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
+        ...(o.suites ? { suites: o.suites } : {}),
+        ...(o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {}),
+      },
+      recorder && ((bytes) => recorder.record('client', bytes)),
+    );
     const outcome = await Promise.race([
       ours.settled(o.timeout),
       ours.ended(o.timeout).then(() => 'ended' as const),
     ]);
     await ours.idle();
-    const result: Result = { entries: [...pre, ...ours.eventLog] };
+    const result: Result = { ...wire, entries: [...pre, ...ours.eventLog] };
     const alert = ours.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
@@ -321,15 +394,6 @@ export async function handshake(o: Options): Promise<Result> {
   }
 }
 
-function arrow(from: string): string {
-  return from === 'client' ? 'C -> S' : 'S -> C';
-}
-
-function alertText(alert: AlertEntry): string {
-  const who = alert.from === 'client' ? 'we sent' : 'the server sent';
-  return `${who} fatal alert ${alert.name} (${alert.description})${alert.reason ? `: ${alert.reason}` : ''}`;
-}
-
 /** The first line of the report: how the handshake ended. */
 export function outcomeLine(o: Options, r: Result, color = false): string {
   const paint = painter(color);
@@ -356,36 +420,13 @@ export function formatSummary(o: Options, r: Result, color = false): string {
     `Connected to ${o.host}:${o.port}${o.starttls ? ' (PostgreSQL SSLRequest)' : o.directPostgres ? ' (PostgreSQL direct TLS, ALPN postgresql)' : ''}`,
   );
   for (const e of r.entries) {
-    if (e.kind === 'message')
-      lines.push(
-        `  ${arrow(e.from)}  ${e.name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`,
-      );
-    if (e.kind === 'change_cipher_spec') lines.push(`  ${arrow(e.from)}  ChangeCipherSpec`);
-    if (e.kind === 'postgres')
-      lines.push(`  ${arrow(e.from)}  PostgreSQL ${e.label}${e.inTunnel ? ' [in TLS]' : ''}`);
-    if (e.kind === 'alert')
-      lines.push(`  ${arrow(e.from)}  alert ${e.name} (${e.description})${e.reason ? `: ${e.reason}` : ''}`);
+    const line = entryLine(e);
+    if (line !== undefined) lines.push(line);
   }
   const s = r.summary;
   if (s) {
     lines.push('');
-    lines.push(`Protocol:          ${ProtocolVersion.format(s.version)}`);
-    lines.push(`Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`);
-    if (s.groupName) lines.push(`Key exchange:      ECDHE ${s.groupName}`);
-    else lines.push('Key exchange:      RSA (no forward secrecy)');
-    if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
-    lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
-    if (s.alpn) lines.push(`ALPN:              ${s.alpn}`);
-    lines.push(`Certificate chain sent by the server (${s.serverCertificates.length}):`);
-    s.serverCertificates.forEach((der, i) => {
-      try {
-        const c = parseCertificate(der);
-        lines.push(`  ${i}: subject ${c.subject}`);
-        lines.push(`     issuer  ${c.issuer}`);
-      } catch (e) {
-        lines.push(`  ${i}: (unparseable: ${(e as Error).message})`);
-      }
-    });
+    lines.push(...summaryLines(s));
     lines.push(
       o.ca
         ? `Certificate verified against ${o.ca}${o.serverName ? ` for ${o.serverName}` : ''}`
@@ -395,17 +436,30 @@ export function formatSummary(o: Options, r: Result, color = false): string {
   return lines.join('\n');
 }
 
+/** --pcap-out: the connection as pcapng, with its key log line in a Decryption Secrets Block. */
+function writePcapOut(path: string, r: Result): void {
+  const { recorder, ends } = r.wire!;
+  const keyLog = r.summary ? nssKeyLogLine(r.summary.clientRandom, r.summary.masterSecret) : undefined;
+  try {
+    writeFileSync(path, recordedPcapng(recorder, ends, keyLog));
+  } catch (e) {
+    throw new Error(`cannot write --pcap-out ${path}: ${messageOf(e)}`);
+  }
+}
+
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  let o: Options;
+  let o: Options | PcapOptions;
   try {
     o = parseOptions(argv);
   } catch (e) {
     io.err(`tls-lab handshake: ${messageOf(e)}\n\n${usage}\n`);
     return 1;
   }
+  if ('pcap' in o) return runPcap(o, io);
   let r: Result;
   try {
     r = await handshake(o);
+    if (o.pcapOut && r.wire) writePcapOut(o.pcapOut, r);
   } catch (e) {
     io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return 1;

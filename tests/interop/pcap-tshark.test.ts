@@ -4,26 +4,15 @@
  * and an empty Wireshark profile, shows the decrypted handshake (both Finished messages) and the application
  * data in both directions. The same file without the key log shows neither: the DSB is what decrypts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture, writeConnectionPcapng, type TcpConnection } from '../../src/lib/pcap/index.ts';
-import { requireProgram } from '../kit/programs/programs.ts';
+import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
 
-const tshark = requireProgram('tshark');
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-'));
-// No user profile, no global key log preference: only what the file holds.
-const env = { ...process.env, HOME: dir, WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'), XDG_CONFIG_HOME: dir };
-
-function run(file: string, ...args: string[]): string {
-  return execFileSync(tshark, ['-n', '-r', file, ...args], {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-}
+const run = tsharkWithNoSettings();
 
 describe.each(['tls12', 'tls13'])(
   'tshark decrypts our pcapng of the %s session with no settings',

@@ -9,7 +9,7 @@ export function sServerCaptureArgs(port: number, extra: string[] = []): string[]
 }
 
 /** PostgreSQL 15's SSLRequest, then TLS, then a StartupMessage for alice (trusted over TLS) in the tunnel. */
-export function postgresCaptureArgs(port: number): string[] {
+export function postgresConnectArgs(port: number, extra: string[] = []): string[] {
   return [
     'handshake',
     '--connect',
@@ -20,6 +20,11 @@ export function postgresCaptureArgs(port: number): string[] {
     'alice',
     '--pg-database',
     'postgres',
-    '--json',
+    ...extra,
   ];
+}
+
+/** The same, printing the capture JSON. */
+export function postgresCaptureArgs(port: number): string[] {
+  return postgresConnectArgs(port, ['--json']);
 }

@@ -1,0 +1,325 @@
+/**
+ * `tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]`: a TLS connection read from a capture
+ * file (pcap or pcapng, `src/lib/pcap/`) and observed by the engine (`observeConnection`, tls12/observe.ts) with
+ * the key logs of the file's Decryption Secrets Blocks and the --keylog file. Prints the report a live run prints
+ * (outcome first, the connection, the messages, what was decrypted, what the key log matched and what it did
+ * not), or the capture JSON the Handshake Lab opens (`{ eventLog, observation }`). With several TLS connections
+ * and no --stream it lists them and asks for one.
+ */
+import {
+  isPcapError,
+  openCapture,
+  tlsConnections,
+  type StreamGap,
+  type TcpConnection,
+} from '../lib/pcap/index.ts';
+import {
+  CipherSuite,
+  ContentType,
+  eventLogToJson,
+  observeConnection,
+  parseKeyLog,
+  ProtocolVersion,
+  type AlertEntry,
+  type KeyLogEntry,
+  type MessageEntry,
+  type Observation,
+  type ObservedItem,
+  TLS13_KEY_LOG_LABELS,
+} from '../lib/tls12/index.ts';
+import { bytesEqual, toHex } from '../lib/bytes/index.ts';
+import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
+import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
+
+export interface PcapOptions {
+  pcap: string;
+  keylog?: string;
+  /** 1-based, as listed. */
+  stream?: number;
+  json: boolean;
+}
+
+/** Exit statuses of --pcap (the usage text names them). */
+export const PCAP_EXIT = { shown: 0, input: 1, alert: 2, keyLogMismatch: 4 } as const;
+
+const KIND_WORDS: Record<TcpConnection['kind'], string> = {
+  tls: 'TLS',
+  'postgres-ssl': 'PostgreSQL SSLRequest',
+  'postgres-direct-tls': 'PostgreSQL direct TLS',
+  other: 'not TLS',
+};
+
+function endpoint(e: TcpConnection['client']): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+function timeOf(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : 'no time recorded';
+}
+
+/** "1  127.0.0.1:43148 -> 127.0.0.1:44312  SNI localhost  2026-12-06T...Z  TLS" */
+export function connectionLine(c: TcpConnection, n: number): string {
+  return `${n}  ${endpoint(c.client)} -> ${endpoint(c.server)}  SNI ${c.sni ?? '(none)'}  ${timeOf(c.firstTime)}  ${KIND_WORDS[c.kind]}`;
+}
+
+/** The chunks, each gap placed before the first chunk of its direction that lies past it. */
+function itemsOf(c: TcpConnection): ObservedItem[] {
+  const gaps: StreamGap[] = [...c.gaps];
+  const items: ObservedItem[] = [];
+  for (const chunk of c.chunks) {
+    for (let i = 0; i < gaps.length; i++) {
+      const g = gaps[i]!;
+      if (g.from === chunk.from && g.offset < chunk.offset) {
+        items.push(g);
+        gaps.splice(i--, 1);
+      }
+    }
+    items.push(chunk);
+  }
+  return [...items, ...gaps];
+}
+
+/** A key log source: where it came from and its lines. */
+interface KeySource {
+  name: string;
+  entries: KeyLogEntry[];
+}
+
+class PcapInputError extends Error {}
+
+async function readKeyLogFile(path: string): Promise<KeySource> {
+  const text = new TextDecoder().decode(await readInputFile(path, 'key log'));
+  try {
+    return { name: path, entries: parseKeyLog(text) };
+  } catch (e) {
+    throw new PcapInputError(`--keylog ${path}: ${messageOf(e)}`);
+  }
+}
+
+function open(bytes: Uint8Array, path: string): ReturnType<typeof openCapture> {
+  try {
+    return openCapture(bytes);
+  } catch (e) {
+    if (!isPcapError(e)) throw e;
+    throw new PcapInputError(`cannot open ${path}: ${e.message}`);
+  }
+}
+
+export async function runPcap(o: PcapOptions, io: CliIo): Promise<number> {
+  try {
+    return await showCapture(o, io);
+  } catch (e) {
+    // Bad input only; anything else is a bug, which main() reports as such.
+    if (!(e instanceof PcapInputError || e instanceof InputError)) throw e;
+    io.err(`tls-lab handshake: ${messageOf(e)}\n`);
+    return PCAP_EXIT.input;
+  }
+}
+
+async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
+  const opened = open(await readInputFile(o.pcap, 'capture file'), o.pcap);
+  const file = o.keylog !== undefined ? await readKeyLogFile(o.keylog) : undefined;
+  const found = tlsConnections(opened);
+  const n = found.length;
+  if (n === 0)
+    throw new PcapInputError(
+      `${o.pcap} holds no TLS connection (${opened.connections.length} TCP connection${opened.connections.length === 1 ? '' : 's'} in ${opened.packets} packet${opened.packets === 1 ? '' : 's'})`,
+    );
+  if (o.stream !== undefined && o.stream > n)
+    throw new PcapInputError(
+      `--stream ${o.stream}: ${o.pcap} holds ${n} TLS connection${n === 1 ? '' : 's'}, numbered 1 to ${n}`,
+    );
+  if (o.stream === undefined && n > 1) {
+    io.out(
+      `${o.pcap} holds ${n} TLS connections:\n${found.map((c, i) => `  ${connectionLine(c, i + 1)}`).join('\n')}\n`,
+    );
+    throw new PcapInputError(
+      `${o.pcap} holds ${n} TLS connections; pick one with --stream N (1 to ${n}, as listed)`,
+    );
+  }
+  const index = (o.stream ?? 1) - 1;
+  const c = found[index]!;
+  const sources: KeySource[] = [];
+  if (opened.keyLog !== undefined) {
+    try {
+      sources.push({ name: "the capture's Decryption Secrets Block", entries: parseKeyLog(opened.keyLog) });
+    } catch (e) {
+      io.err(
+        `tls-lab handshake: the key log in ${o.pcap}'s Decryption Secrets Block is not used: ${messageOf(e)}\n`,
+      );
+    }
+  }
+  if (file) sources.push(file);
+  const keyLog = sources.flatMap((s) => s.entries);
+  const seen = await observeConnection(itemsOf(c), sources.length > 0 ? { keyLog } : {});
+  if (o.json) io.out(`${captureJson(seen)}\n`);
+  else
+    io.out(
+      `${formatCapture({ path: o.pcap, connection: c, n: index + 1, of: n, seen, sources, warnings: opened.warnings.length }, io.color)}\n`,
+    );
+  const alert = fatalAlert(seen);
+  if (alert) {
+    io.err(`tls-lab handshake: the capture shows a failed handshake: ${alertText(alert, false)}\n`);
+    return PCAP_EXIT.alert;
+  }
+  if (sources.length > 0 && KEY_LOG_FAILURES.has(seen.decryption.status)) {
+    io.err(`tls-lab handshake: the key log does not open this connection: ${seen.decryptionSummary}\n`);
+    return PCAP_EXIT.keyLogMismatch;
+  }
+  return PCAP_EXIT.shown;
+}
+
+const KEY_LOG_FAILURES = new Set<Observation['decryption']['status']>([
+  'key-log-unreadable',
+  'no-matching-line',
+  'wrong-secret',
+  'finished-mismatch',
+]);
+
+function fatalAlert(seen: Observation): AlertEntry | undefined {
+  return seen.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+}
+
+/** The capture JSON the Handshake Lab opens: the event log as `eventLogToJson` writes it, and the report. */
+export function captureJson(seen: Observation): string {
+  return JSON.stringify(
+    {
+      eventLog: JSON.parse(eventLogToJson(seen.eventLog)) as unknown,
+      observation: {
+        decryption: seen.decryption,
+        decryptionSummary: seen.decryptionSummary,
+        notes: seen.notes,
+      },
+    },
+    null,
+    2,
+  );
+}
+
+interface CaptureReport {
+  path: string;
+  connection: TcpConnection;
+  n: number;
+  of: number;
+  seen: Observation;
+  sources: KeySource[];
+  warnings: number;
+}
+
+/** "TLSv1_2, TLS_ECDHE_..., ECDHE x25519", from the summary or, without one, the ServerHello. */
+function negotiated(seen: Observation): string {
+  const complete = seen.eventLog.find((e) => e.kind === 'handshake_complete');
+  if (complete?.kind === 'handshake_complete') {
+    const s = complete.summary;
+    return `${ProtocolVersion.format(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`;
+  }
+  const hello = seen.eventLog.find(
+    (e): e is MessageEntry => e.kind === 'message' && e.message.type === 'server_hello',
+  );
+  if (!hello || hello.message.type !== 'server_hello') return 'no ServerHello in the capture';
+  const version = seen.version ?? hello.message.serverVersion;
+  return `${ProtocolVersion.format(version)}, ${CipherSuite.format(hello.message.cipherSuite)}`;
+}
+
+const CLOSED_BECAUSE: Partial<Record<Observation['decryption']['status'], string>> = {
+  'no-key-log': 'no key log',
+  'key-log-unreadable': 'the key log could not be read',
+  'no-matching-line': 'the key log has no line for this connection',
+  tls13: 'TLS 1.3 (needs the TLS 1.3 engine, issue #17)',
+  'unsupported-suite': 'a cipher suite the engine does not implement',
+  'wrong-secret': "the key log's master secret is wrong",
+};
+
+/** The first line: how the handshake ended, and whether its encrypted records were opened. */
+export function captureOutcome(seen: Observation, color = false): string {
+  const paint = painter(color);
+  const bad = (word: string) => paint('red', paint('bold', word));
+  const good = (word: string) => paint('green', paint('bold', word));
+  const alert = fatalAlert(seen);
+  const complete = seen.eventLog.some((e) => e.kind === 'handshake_complete');
+  const d = seen.decryption.status;
+  const head = alert
+    ? `${bad('HANDSHAKE FAILED')}: ${alertText(alert, false)}; `
+    : complete
+      ? `${good('HANDSHAKE COMPLETE')}: `
+      : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
+        ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
+        : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
+  const opened =
+    d === 'decrypted'
+      ? 'every record decrypted'
+      : d === 'finished-mismatch'
+        ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
+        : d === 'nothing-encrypted'
+          ? 'nothing encrypted'
+          : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${CLOSED_BECAUSE[d] ?? d}`;
+  return `${head}${negotiated(seen)}; ${opened}`;
+}
+
+/** What the key logs held for this connection: the client random's line, the secret's result. */
+function keyLogLines(seen: Observation, sources: KeySource[]): string[] {
+  const lines = [
+    sources.length === 0
+      ? 'Key log: none (no --keylog, no Decryption Secrets Block in the file)'
+      : `Key log: ${sources.map((s) => `${s.name} (${s.entries.length} entr${s.entries.length === 1 ? 'y' : 'ies'})`).join(' + ')}`,
+  ];
+  const random = seen.clientRandom;
+  if (random) lines.push(`  client random ${toHex(random)}`);
+  const d = seen.decryption;
+  if (d.status === 'decrypted' || d.status === 'wrong-secret' || d.status === 'finished-mismatch') {
+    const source = sources.find((s) =>
+      s.entries.some((e) => e.line === d.line && random && bytesEqual(e.identifier, random)),
+    );
+    lines.push(`  matched: the client random, on line ${d.line}${source ? ` of ${source.name}` : ''}`);
+    if (d.status === 'wrong-secret') {
+      const f = d.firstFailure;
+      lines.push(
+        `  did NOT match: the master secret on that line${f ? ` does not open the ${f.from}'s record ${f.seq} (stream offset ${f.offset})` : ''}`,
+      );
+    } else lines.push('  matched: the master secret (records open with it)');
+    lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
+  } else if (d.status === 'no-matching-line') {
+    lines.push(
+      `  did NOT match: no CLIENT_RANDOM line carries this client random (${d.clientRandomLines} CLIENT_RANDOM line${d.clientRandomLines === 1 ? '' : 's'}${d.tls13Labels.length > 0 ? `; TLS 1.3 labels ${d.tls13Labels.join(', ')}` : ''})`,
+    );
+  } else if (d.status === 'tls13' && random) {
+    const labels = Object.values(TLS13_KEY_LOG_LABELS).slice(0, 4).join(', ');
+    lines.push(
+      `  would open the rest: the ${labels} lines for client random ${toHex(random)} (the TLS 1.3 engine, issue #17, is needed to use them)`,
+    );
+  }
+  lines.push(`  ${seen.decryptionSummary}`);
+  return lines;
+}
+
+/** The readable report: outcome, the connection, the messages, the key log, the parameters, the notes. */
+export function formatCapture(r: CaptureReport, color = false): string {
+  const { connection: c, seen } = r;
+  const lines = [captureOutcome(seen, color), ''];
+  lines.push(
+    `Connection ${r.n} of ${r.of} in ${r.path}: ${endpoint(c.client)} -> ${endpoint(c.server)}, SNI ${c.sni ?? '(none)'}, ${KIND_WORDS[c.kind]}, first packet ${timeOf(c.firstTime)}`,
+  );
+  for (const e of seen.eventLog) {
+    const line = entryLine(e);
+    if (line !== undefined) lines.push(line);
+    else if (e.kind === 'application_data')
+      lines.push(`  ${arrow(e.from)}  application data (${e.data.length} bytes) [decrypted]`);
+    else if (e.kind === 'record' && e.encrypted && e.carries.length === 0)
+      lines.push(
+        `  ${arrow(e.from)}  encrypted record, ${ContentType.format(e.contentType)} (${e.bytes.length} bytes) [not opened]`,
+      );
+  }
+  lines.push('', ...keyLogLines(seen, r.sources));
+  const complete = seen.eventLog.find((e) => e.kind === 'handshake_complete');
+  if (complete?.kind === 'handshake_complete') lines.push('', ...summaryLines(complete.summary));
+  if (seen.notes.length > 0) {
+    lines.push('', 'Notes:');
+    for (const note of seen.notes) lines.push(`  ${note.from} stream offset ${note.offset}: ${note.text}`);
+  }
+  if (r.warnings > 0)
+    lines.push(
+      '',
+      `${r.warnings} packet${r.warnings === 1 ? ' was' : 's were'} skipped while reading the file.`,
+    );
+  return lines.join('\n');
+}

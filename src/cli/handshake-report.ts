@@ -1,0 +1,56 @@
+/**
+ * The lines `tls-lab handshake` prints for a connection, live (`--connect`) or captured (`--pcap`): one line per
+ * message, ChangeCipherSpec, alert and PostgreSQL message, and the negotiated parameters with the server's chain.
+ */
+import {
+  parseCertificate,
+  ProtocolVersion,
+  type AlertEntry,
+  type EventLogEntry,
+  type HandshakeSummary,
+} from '../lib/tls12/index.ts';
+
+export function arrow(from: string): string {
+  return from === 'client' ? 'C -> S' : 'S -> C';
+}
+
+/** "we sent fatal alert ..." (live: we are the client) or "the client sent ..." (a capture). */
+export function alertText(alert: AlertEntry, live = true): string {
+  const who = alert.from === 'client' ? (live ? 'we sent' : 'the client sent') : 'the server sent';
+  return `${who} fatal alert ${alert.name} (${alert.description})${alert.reason ? `: ${alert.reason}` : ''}`;
+}
+
+/** The line for one event log entry, or undefined for entries the listing leaves out (records, secrets). */
+export function entryLine(e: EventLogEntry): string | undefined {
+  if (e.kind === 'message')
+    return `  ${arrow(e.from)}  ${e.name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
+  if (e.kind === 'change_cipher_spec') return `  ${arrow(e.from)}  ChangeCipherSpec`;
+  if (e.kind === 'postgres')
+    return `  ${arrow(e.from)}  PostgreSQL ${e.label}${e.inTunnel ? ' [in TLS]' : ''}`;
+  if (e.kind === 'alert')
+    return `  ${arrow(e.from)}  alert ${e.name} (${e.description})${e.reason ? `: ${e.reason}` : ''}`;
+  return undefined;
+}
+
+/** Protocol, suite, key exchange, extensions that matter, and the chain the server sent. */
+export function summaryLines(s: HandshakeSummary): string[] {
+  const lines = [
+    `Protocol:          ${ProtocolVersion.format(s.version)}`,
+    `Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`,
+    s.groupName ? `Key exchange:      ECDHE ${s.groupName}` : 'Key exchange:      RSA (no forward secrecy)',
+  ];
+  if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
+  lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
+  if (s.alpn) lines.push(`ALPN:              ${s.alpn}`);
+  lines.push(`Certificate chain sent by the server (${s.serverCertificates.length}):`);
+  s.serverCertificates.forEach((der, i) => {
+    try {
+      const c = parseCertificate(der);
+      lines.push(`  ${i}: subject ${c.subject}`);
+      lines.push(`     issuer  ${c.issuer}`);
+    } catch (e) {
+      lines.push(`  ${i}: (unparseable: ${(e as Error).message})`);
+    }
+  });
+  return lines;
+}

@@ -1,0 +1,128 @@
+/**
+ * A real capture of a real connection opens with every record decrypted: real `tcpdump -i lo -U -w` records
+ * `tls-lab handshake --starttls postgres --pg-user alice --keylog K` against a throw-away PostgreSQL 15; then
+ * `tls-lab handshake --pcap FILE --keylog K` shows every record opened, both Finished verified, and
+ * AuthenticationOk ... ReadyForQuery inside the tunnel. tcpdump must be installed (scripts/system-deps.sh) and
+ * capturing on lo needs root (CI runs as root): when either is missing the test fails and says so.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
+import { postgresConnectArgs } from '../kit/pure/captures.ts';
+import { testPki } from '../kit/pure/pki.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { eventLogFromJson, type EventLogEntry } from '../../src/lib/tls12/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tls-lab-tcpdump-'));
+let pg: Postgres;
+
+beforeAll(async () => {
+  const pki = await testPki();
+  pg = await startPostgres(pki.rsa.certPem, pki.rsa.keyPem);
+});
+
+afterAll(() => pg?.stop());
+
+interface Capture {
+  child: ChildProcess;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts tcpdump on lo for one port; resolves once it says it is listening. */
+async function tcpdump(file: string, port: number): Promise<Capture> {
+  const bin = requireProgram('tcpdump', ['/usr/bin/tcpdump', '/usr/sbin/tcpdump']);
+  const child = spawn(bin, ['-i', 'lo', '-U', '-w', file, `tcp port ${port}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (stderr.includes('listening on')) resolve();
+      else if (child.exitCode !== null)
+        reject(
+          new Error(
+            `tcpdump -i lo could not capture (it needs root; CI runs as root): exit ${child.exitCode}: ${stderr.trim()}`,
+          ),
+        );
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+  return {
+    child,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** The client's close_notify (its last record) is in the file: the capture holds the whole connection. */
+async function closedInFile(file: string, keys: string): Promise<boolean> {
+  const io = memoryIo();
+  await main(['handshake', '--pcap', file, '--keylog', keys], io);
+  return io.stdout().includes('C -> S  alert close_notify');
+}
+
+describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --pcap --keylog', () => {
+  it('every record decrypted, AuthenticationOk and ReadyForQuery inside the tunnel', async () => {
+    const file = join(dir, 'tls-lab-postgres.pcap');
+    const keys = join(dir, 'tls-lab-postgres.keys.log');
+    const capture = await tcpdump(file, pg.port);
+    let live;
+    try {
+      live = await runCli(postgresConnectArgs(pg.port, ['--keylog', keys]));
+      // tcpdump -U writes each packet as it sees it; wait until the closing packets are in the file.
+      for (let i = 0; i < 100 && !(await closedInFile(file, keys)); i++)
+        await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await capture.stop();
+    }
+    expect(live.code, `${live.stderr}\n${pg.log()}`).toBe(0);
+    expect(existsSync(file), capture.stderr()).toBe(true);
+    expect(readFileSync(keys, 'utf8')).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+
+    const r = await runCli(['handshake', '--pcap', file, '--keylog', keys]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, .*; every record decrypted$/);
+    expect(r.stdout).toContain(`-> 127.0.0.1:${pg.port}, SNI (none), PostgreSQL SSLRequest`);
+    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
+    const order = [
+      '  C -> S  PostgreSQL SSLRequest',
+      "  S -> C  PostgreSQL SSL response 'S'",
+      '  C -> S  client_hello',
+      '  S -> C  finished',
+      '  C -> S  PostgreSQL StartupMessage [in TLS]',
+      '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
+      '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
+    ].map(at);
+    expect(
+      order.every((i) => i > 0),
+      r.stdout,
+    ).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(r.stdout).not.toContain('[not opened]');
+    expect(r.stdout).toContain('client Finished: verified; server Finished: verified');
+
+    const json = await runCli(['handshake', '--pcap', file, '--keylog', keys, '--json']);
+    const log: EventLogEntry[] = eventLogFromJson(
+      JSON.stringify((JSON.parse(json.stdout) as { eventLog: unknown }).eventLog),
+    );
+    const encrypted = log.filter((e) => e.kind === 'record' && e.encrypted);
+    expect(encrypted.length).toBeGreaterThan(3);
+    for (const e of encrypted)
+      if (e.kind === 'record') expect(e.plaintext && !e.error, `${e.from} ${e.seq}`).toBe(true);
+  });
+});

@@ -1,0 +1,406 @@
+/**
+ * Issue #18, the CLI: `tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]` run in-process on the
+ * committed real captures (fixtures/pcap: tcpdump/dumpcap/editcap of openssl s_client/s_server and psql, and of
+ * our own CLI against PostgreSQL; The Illustrated TLS 1.2 capture) and on captures built here with the pcap
+ * writer (several connections, no TLS). Every record decrypted where a key log matches; a key log that does not
+ * match says what matched and what did not; bad files end in one sentence and exit status 1.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../../src/cli/io.ts';
+import { main } from '../../../src/cli/main.ts';
+import {
+  ethernetFrame,
+  openCapture,
+  synthesizeConversation,
+  writePcapng,
+  type StreamChunk,
+  type TcpConnection,
+} from '../../../src/lib/pcap/index.ts';
+import { eventLogFromJson, type EventLogEntry } from '../../../src/lib/tls12/index.ts';
+import { describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
+
+const PCAP = 'fixtures/pcap';
+const ILLUSTRATED = 'fixtures/tls12-vectors/illustrated-tls12';
+const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-cli-'));
+let counter = 0;
+function temp(content: string | Uint8Array, name = 'file'): string {
+  const path = join(dir, `${counter++}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function cli(...argv: string[]) {
+  const io = memoryIo();
+  const code = await main(['handshake', ...argv], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+interface Json {
+  eventLog: unknown[];
+  observation: { decryption: { status: string; line?: number }; decryptionSummary: string; notes: unknown[] };
+}
+
+async function json(
+  ...argv: string[]
+): Promise<{ code: number; doc: Json; log: EventLogEntry[]; text: string }> {
+  const r = await cli(...argv, '--json');
+  const doc = JSON.parse(r.out) as Json;
+  return { code: r.code, doc, log: eventLogFromJson(JSON.stringify(doc.eventLog)), text: r.out };
+}
+
+const records = (log: EventLogEntry[]) => log.filter((e) => e.kind === 'record');
+const appData = (log: EventLogEntry[], from: 'client' | 'server') =>
+  Buffer.concat(
+    log.flatMap((e) => (e.kind === 'application_data' && e.from === from ? [Buffer.from(e.data)] : [])),
+  ).toString('latin1');
+
+/** Every encrypted record opened: it has its plaintext, no error, and carries what it held. */
+function expectEveryRecordDecrypted(log: EventLogEntry[]): void {
+  const encrypted = records(log).filter((e) => e.kind === 'record' && e.encrypted);
+  expect(encrypted.length).toBeGreaterThan(0);
+  for (const e of encrypted) {
+    if (e.kind !== 'record') continue;
+    expect(e.error, `record ${e.from} ${e.seq}`).toBeUndefined();
+    expect(e.plaintext, `record ${e.from} ${e.seq}`).toBeDefined();
+    expect(e.carries.length, `record ${e.from} ${e.seq}`).toBeGreaterThan(0);
+  }
+}
+
+describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcpdump (fixtures/pcap/tls12-lo.pcap)', () => {
+  const args = ['--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', `${PCAP}/tls12.keys.log`];
+
+  it('the report leads with the outcome, names the connection and lists every message decrypted', async () => {
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('');
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDHE x25519; every record decrypted',
+    );
+    expect(r.out).toMatch(
+      /^Connection 1 of 1 in fixtures\/pcap\/tls12-lo\.pcap: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:44312, SNI localhost, TLS, first packet 2026-/m,
+    );
+    expect(r.out).toContain('  C -> S  finished (16 bytes) [encrypted]');
+    expect(r.out).toContain('  S -> C  finished (16 bytes) [encrypted]');
+    expect(r.out).toContain('  C -> S  application data (15 bytes) [decrypted]');
+    expect(r.out).toContain('  S -> C  alert close_notify (0)');
+    expect(r.out).not.toContain('[not opened]');
+    expect(r.out).toContain('  matched: the client random, on line 2 of fixtures/pcap/tls12.keys.log');
+    expect(r.out).toContain('  client Finished: verified; server Finished: verified');
+  });
+
+  it('--json: every encrypted record opened, the application data in both directions', async () => {
+    const { code, doc, log } = await json(...args);
+    expect(code).toBe(0);
+    expect(doc.observation.decryption).toMatchObject({ status: 'decrypted', line: 2 });
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'client')).toBe('hello, capture\n');
+    expect(appData(log, 'server')).toBe('erutpac ,olleh\n');
+  });
+
+  it('the pcapng with the key log in a Decryption Secrets Block decrypts with no --keylog', async () => {
+    const r = await cli('--pcap', `${PCAP}/tls12-dsb.pcapng`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/; every record decrypted$/);
+    expect(r.out).toContain(
+      "matched: the client random, on line 2 of the capture's Decryption Secrets Block",
+    );
+    const { log } = await json('--pcap', `${PCAP}/tls12-dsb.pcapng`);
+    expectEveryRecordDecrypted(log);
+  });
+
+  it('without a key log: what is in the clear, and the key log line that would open the rest', async () => {
+    const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toBe(
+      'HANDSHAKE ENCRYPTED: TLSv1_2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384; encrypted records NOT decrypted: no key log',
+    );
+    expect(r.out).toContain('  C -> S  encrypted record, handshake (45 bytes) [not opened]');
+    expect(r.out).toMatch(
+      /would open them: CLIENT_RANDOM b2e6d6fe[0-9a-f]{56} <48-byte master secret in hex>/,
+    );
+  });
+});
+
+describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fixtures/pcap/tls-lab-postgres-lo.pcap)', () => {
+  const args = [
+    '--pcap',
+    `${PCAP}/tls-lab-postgres-lo.pcap`,
+    '--keylog',
+    `${PCAP}/tls-lab-postgres.keys.log`,
+  ];
+
+  it('every record decrypted; AuthenticationOk ... ReadyForQuery inside the tunnel, in wire order', async () => {
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(
+      /^HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_\w+, ECDHE \w+; every record decrypted$/,
+    );
+    expect(r.out).toMatch(/ -> 127\.0\.0\.1:44315, SNI \(none\), PostgreSQL SSLRequest, /);
+    expect(r.out).not.toContain('[not opened]');
+    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
+    const order = [
+      '  C -> S  PostgreSQL SSLRequest',
+      "  S -> C  PostgreSQL SSL response 'S'",
+      '  C -> S  client_hello',
+      '  C -> S  finished',
+      '  S -> C  finished',
+      '  C -> S  PostgreSQL StartupMessage [in TLS]',
+      '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
+      '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
+      '  C -> S  alert close_notify (0)',
+    ].map(at);
+    expect(
+      order.every((i) => i > 0),
+      r.out,
+    ).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const { log } = await json(...args);
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'client')).toContain('user\0postgres\0');
+  });
+});
+
+describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-lo.pcap)', () => {
+  it('shows SSLRequest, S, ClientHello and ServerHello in the clear and says what would open the rest', async () => {
+    const r = await cli('--pcap', `${PCAP}/psql-require-lo.pcap`);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(
+      /^HANDSHAKE ENCRYPTED: TLSv1_3, TLS_AES_\w+; encrypted records NOT decrypted: TLS 1\.3/,
+    );
+    expect(r.out).toMatch(/ -> 127\.0\.0\.1:44314, SNI \(none\), PostgreSQL SSLRequest, /);
+    const at = (text: string) => lines.indexOf(text);
+    const order = ['  C -> S  PostgreSQL SSLRequest', "  S -> C  PostgreSQL SSL response 'S'"].map(at);
+    const hello = lines.findIndex((l) => l.startsWith('  C -> S  client_hello ('));
+    const serverHello = lines.findIndex((l) => l.startsWith('  S -> C  server_hello ('));
+    const firstClosed = lines.findIndex((l) => l.endsWith('[not opened]'));
+    expect([...order, hello, serverHello, firstClosed].every((i) => i > 0)).toBe(true);
+    expect([...order, hello, serverHello, firstClosed]).toEqual(
+      [...order, hello, serverHello, firstClosed].slice().sort((a, b) => a - b),
+    );
+    expect(r.out).toMatch(
+      /would open the rest: the CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0 lines for client random [0-9a-f]{64}/,
+    );
+    const { doc, log } = await json('--pcap', `${PCAP}/psql-require-lo.pcap`);
+    expect(doc.observation.decryption.status).toBe('tls13');
+    expect(records(log).some((e) => e.kind === 'record' && e.plaintext)).toBe(false);
+  });
+});
+
+describe('The Illustrated TLS 1.2 capture with its key log', () => {
+  it('opens decrypted: both Finished verified, "ping" and "pong"', async () => {
+    const args = ['--pcap', `${ILLUSTRATED}/capture.pcap`, '--keylog', `${ILLUSTRATED}/keylog.txt`];
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, ECDHE x25519; every record decrypted',
+    );
+    expect(r.out).toContain('[::1]:50159 -> [::1]:8443, SNI example.ulfheim.net');
+    const { log } = await json(...args);
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'client')).toBe('ping');
+    expect(appData(log, 'server')).toBe('pong');
+  });
+});
+
+describe('a key log that does not match says what matched and what did not', () => {
+  const keys = readFileSync(`${PCAP}/tls12.keys.log`, 'utf8');
+
+  it('another connection’s client random: exit 4, the line needed', async () => {
+    const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', `${ILLUSTRATED}/keylog.txt`);
+    expect(r.code).toBe(4);
+    expect(r.out).toContain(
+      'did NOT match: no CLIENT_RANDOM line carries this client random (1 CLIENT_RANDOM line)',
+    );
+    expect(r.out).toMatch(/The line needed: CLIENT_RANDOM b2e6d6fe/);
+    expect(r.err).toMatch(
+      /^tls-lab handshake: the key log does not open this connection: The key log does not match/,
+    );
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the right client random with a wrong secret: the random matched, the secret did not, and where it failed', async () => {
+    const wrong = temp(
+      keys.replace(
+        /^(CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{95})([0-9a-f])/m,
+        (_, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}`,
+      ),
+      'wrong.keys.log',
+    );
+    const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', wrong);
+    expect(r.code).toBe(4);
+    expect(r.out.split('\n')[0]).toMatch(/NOT decrypted: the key log's master secret is wrong$/);
+    expect(r.out).toContain(`  matched: the client random, on line 2 of ${wrong}`);
+    expect(r.out).toMatch(
+      /did NOT match: the master secret on that line does not open the client's record 0 \(stream offset \d+\)/,
+    );
+    const { doc } = await json('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', wrong);
+    expect(doc.observation.decryption).toMatchObject({ status: 'wrong-secret', line: 2 });
+  });
+});
+
+describe('the capture JSON round-trips through the Handshake Lab’s reader (parseCapture)', () => {
+  it.each([
+    [`${PCAP}/tls12-lo.pcap`, `${PCAP}/tls12.keys.log`],
+    [`${PCAP}/tls12-lo.pcap`, undefined],
+    [`${PCAP}/psql-require-lo.pcap`, undefined],
+    [`${PCAP}/tls12-dsb.pcapng`, undefined],
+    [`${ILLUSTRATED}/capture.pcap`, `${ILLUSTRATED}/keylog.txt`],
+  ])('%s with key log %s', async (file, keylog) => {
+    const { log, text } = await json('--pcap', file, ...(keylog ? ['--keylog', keylog] : []));
+    const opened = parseCapture(text);
+    if (!opened.ok) throw new Error(describeCaptureError(opened.error));
+    expect(opened.run.eventLog.map((e) => e.kind)).toEqual(log.map((e) => e.kind));
+    expect(
+      JSON.stringify(
+        opened.run.eventLog.map((e) => ('bytes' in e ? Buffer.from(e.bytes).toString('hex') : e.kind)),
+      ),
+    ).toBe(JSON.stringify(log.map((e) => ('bytes' in e ? Buffer.from(e.bytes).toString('hex') : e.kind))));
+    expect(opened.run.ok).toBe(log.some((e) => e.kind === 'handshake_complete'));
+  });
+});
+
+/** The tls12 session's connection, moved to other ports, to build files with several connections. */
+const session = openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`)))
+  .connections[0] as TcpConnection;
+function conversationFrames(
+  clientPort: number,
+  serverPort: number,
+  chunks: readonly StreamChunk[],
+  start: number,
+) {
+  return synthesizeConversation({
+    client: { address: '10.0.0.1', port: clientPort },
+    server: { address: '10.0.0.2', port: serverPort },
+    chunks: chunks.map((c) => ({ ...c, time: c.time - session.firstTime + start })),
+  }).map((p) => ({ time: p.time, frame: ethernetFrame(p, p.fromClient) }));
+}
+
+describe('a file with several connections', () => {
+  const plain = (from: 'client' | 'server', text: string, offset: number): StreamChunk => ({
+    from,
+    bytes: new TextEncoder().encode(text),
+    offset,
+    time: session.firstTime + 1,
+  });
+  const file = temp(
+    writePcapng([
+      ...conversationFrames(50001, 443, session.chunks, 1_700_000_000_000),
+      ...conversationFrames(50002, 80, [plain('client', 'GET / HTTP/1.1\r\n\r\n', 0)], 1_700_000_001_000),
+      ...conversationFrames(50003, 5432, session.chunks, 1_700_000_002_000),
+    ]),
+    'three.pcapng',
+  );
+
+  // First packet: our writer puts the SYN 0.3 ms before the first data, which the session sent 0.19 ms after
+  // its own SYN, so 0.11 ms before `start`.
+  it('without --stream: lists the TLS ones (index, addresses, ports, SNI, first packet, kind) and exits 1', async () => {
+    const r = await cli('--pcap', file);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')).toEqual([
+      `${file} holds 2 TLS connections:`,
+      '  1  10.0.0.1:50001 -> 10.0.0.2:443  SNI localhost  2023-11-14T22:13:19.999Z  TLS',
+      '  2  10.0.0.1:50003 -> 10.0.0.2:5432  SNI localhost  2023-11-14T22:13:21.999Z  TLS',
+      '',
+    ]);
+    expect(r.err).toBe(
+      `tls-lab handshake: ${file} holds 2 TLS connections; pick one with --stream N (1 to 2, as listed)\n`,
+    );
+  });
+
+  it('--stream 2 shows the second, decrypted with the key log', async () => {
+    const r = await cli('--pcap', file, '--stream', '2', '--keylog', `${PCAP}/tls12.keys.log`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Connection 2 of 2 in');
+    expect(r.out).toContain('10.0.0.1:50003 -> 10.0.0.2:5432, SNI localhost, TLS');
+    expect(r.out.split('\n')[0]).toMatch(/; every record decrypted$/);
+  });
+
+  it.each([
+    [['--stream', '3'], `--stream 3: ${'FILE'} holds 2 TLS connections, numbered 1 to 2`],
+    [['--stream', '0'], '--stream must be a connection number as listed (1, 2, ...), got "0"'],
+    [['--stream', 'two'], '--stream must be a connection number as listed (1, 2, ...), got "two"'],
+  ])('%j: one sentence, exit 1', async (extra, message) => {
+    const r = await cli('--pcap', file, ...extra);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(`tls-lab handshake: ${message.replace('FILE', file)}`);
+  });
+});
+
+describe('bad input: one sentence naming what and where, exit 1, never a stack trace', () => {
+  const tls12 = readFileSync(`${PCAP}/tls12-lo.pcap`);
+  it.each([
+    [
+      'a missing file',
+      () => join(dir, 'missing.pcap'),
+      /^cannot read capture file .*missing\.pcap: no such file$/,
+    ],
+    ['a directory', () => dir, /^cannot read capture file .*: it is a directory$/],
+    [
+      'garbage',
+      () => temp('this is not a capture at all'),
+      /^cannot open .*: not a pcap or pcapng file: unknown magic number \(offset 0\)$/,
+    ],
+    ['a truncated header', () => temp(tls12.subarray(0, 10)), /^cannot open .*: .*\(.*offset \d+\)$/],
+    [
+      'no TLS in it',
+      () =>
+        temp(
+          writePcapng(
+            conversationFrames(
+              50002,
+              80,
+              [
+                {
+                  from: 'client',
+                  bytes: new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'),
+                  offset: 0,
+                  time: 0,
+                },
+              ],
+              1_700_000_000_000,
+            ),
+          ),
+        ),
+      /^.* holds no TLS connection \(1 TCP connection in 7 packets\)$/,
+    ],
+  ])('%s', async (_name, path, message) => {
+    const r = await cli('--pcap', path());
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    const [line, ...rest] = r.err.split('\n');
+    expect(line).toMatch(/^tls-lab handshake: /);
+    expect(line!.slice('tls-lab handshake: '.length)).toMatch(message);
+    expect(rest.join('')).toBe('');
+  });
+
+  it('an unreadable --keylog file names the file and the line', async () => {
+    const bad = temp('# comment\nCLIENT_RANDOM zz 00\n', 'bad.keys.log');
+    const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`tls-lab handshake: --keylog ${bad}: key log line 2: client_random is not hex\n`);
+  });
+
+  it.each([
+    [['--connect', '127.0.0.1:1'], '--pcap reads a capture file; --connect is for a live connection'],
+    [['--starttls', 'postgres'], '--pcap reads a capture file; --starttls is for a live connection'],
+    [['--pcap-out', 'x.pcapng'], '--pcap reads a capture file; --pcap-out is for a live connection'],
+  ])('--pcap with %j is refused', async (extra, message) => {
+    const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, ...extra);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(`tls-lab handshake: ${message}`);
+  });
+
+  it('--stream without --pcap is refused', async () => {
+    const r = await cli('--connect', '127.0.0.1:1', '--stream', '1');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')[0]).toBe('tls-lab handshake: --stream picks a connection of a --pcap file');
+  });
+});
