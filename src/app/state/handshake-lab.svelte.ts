@@ -16,7 +16,13 @@ export class HandshakeLab {
   busy = $state(false);
   error = $state<string | null>(null);
   /** A capture opened from a file replaces the live run until cleared (`imported`: a pcap/pcapng connection). */
-  capture = $state.raw<{ name: string; run: HandshakeRun; imported?: ImportedConnection } | null>(null);
+  capture = $state.raw<{
+    name: string;
+    run: HandshakeRun;
+    imported?: ImportedConnection;
+    /** What the capture reader skipped (per-packet warnings, in words). */
+    warnings?: string[];
+  } | null>(null);
   /** A capture with several TLS connections, waiting for the user to pick one. */
   picker = $state.raw<Extract<OpenedFile, { kind: 'capture' }> | null>(null);
   /** Why the last file did not open (a sentence naming the file, what and where). */
@@ -121,7 +127,7 @@ export class HandshakeLab {
   async #showConnection(choice: ConnectionChoice): Promise<void> {
     const imported = await this.#tls.call('showConnection', choice.index);
     const name = this.#openedCapture?.name ?? 'capture';
-    this.#show({ name, run: imported.run, imported });
+    this.#show({ name, run: imported.run, imported, warnings: this.#openedCapture?.warnings ?? [] });
   }
 
   #show(capture: NonNullable<HandshakeLab['capture']>): void {
