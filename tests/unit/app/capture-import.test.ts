@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   choiceFacts,
+  filterChoices,
   importConnection,
   keyLogReport,
   looksLikeJson,
@@ -179,5 +180,28 @@ describe('runPcapng', () => {
     const again = openCapture(runPcapng(r.run, 0));
     expect(again.connections[0]).toMatchObject({ kind: 'postgres-ssl', server: { port: 5432 } });
     expect(again.keyLog).toBeUndefined();
+  });
+});
+
+describe('filterChoices', () => {
+  const base = openFileBytes('tls12-lo.pcap', file('fixtures/pcap/tls12-lo.pcap'));
+  const one = base.kind === 'capture' ? base.choices[0]! : undefined;
+  const many = Array.from({ length: 120 }, (_, i) => ({
+    ...one!,
+    index: i,
+    client: { address: '10.0.0.1', port: 40000 + i },
+    ...(i === 77 ? { sni: 'db.example.com' } : {}),
+  }));
+
+  it('lists the first PICKER_LIMIT and counts every match', () => {
+    const all = filterChoices(many, '');
+    expect(all.matching).toBe(120);
+    expect(all.shown.map((c) => c.index)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('finds a connection by SNI or by port, every word counting', () => {
+    expect(filterChoices(many, 'DB.example').shown.map((c) => c.index)).toEqual([77]);
+    expect(filterChoices(many, ':40119 tls').shown.map((c) => c.index)).toEqual([119]);
+    expect(filterChoices(many, ':40119 postgresql').matching).toBe(0);
   });
 });

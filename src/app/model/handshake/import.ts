@@ -278,3 +278,24 @@ export function keyLogReport(imported: ImportedConnection): KeyLogReport {
     clear: `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.`,
   };
 }
+
+/** The picker lists at most this many connections at once; the filter finds the others. */
+export const PICKER_LIMIT = 50;
+
+/** The connections whose facts contain every word of `query` (case-insensitive), the first `limit` of them. */
+export function filterChoices(
+  choices: readonly ConnectionChoice[],
+  query: string,
+  limit = PICKER_LIMIT,
+): { shown: ConnectionChoice[]; matching: number } {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const shown: ConnectionChoice[] = [];
+  let matching = 0;
+  for (const c of choices) {
+    const text = choiceFacts(c).join(' ').toLowerCase();
+    if (!words.every((w) => text.includes(w))) continue;
+    matching++;
+    if (shown.length < limit) shown.push(c);
+  }
+  return { shown, matching };
+}
