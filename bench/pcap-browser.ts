@@ -25,7 +25,16 @@ import {
   type TcpConnection,
 } from '../src/lib/pcap/index.ts';
 import type { BenchResult } from './run.ts';
-import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace } from './_browser-trace.ts';
+import {
+  buildBarePage,
+  ensureBuilt,
+  longestTask,
+  longestTaskRow,
+  median,
+  ROOT,
+  round,
+  trace,
+} from './_browser-trace.ts';
 
 const RUNS = Number(process.env.PCAP_BROWSER_BENCH_RUNS ?? 3);
 const MEGABYTES = Number(process.env.PCAP_BROWSER_BENCH_MB ?? 100);
@@ -126,19 +135,11 @@ async function measure(
     });
     if (!value.shown) throw new Error(`pcap-browser: ${doneSelector} did not show within 300 s`);
     if (errors.length > 0) throw new Error(`pcap-browser: the page reported errors: ${errors.join('; ')}`);
-    const tasks = mainThreadTasks(events);
-    return {
-      shownMs: value.shown - value.start,
-      maxTaskMs: Math.max(0, ...tasks.map((t) => t.wall)),
-      maxTaskCpuMs: Math.max(0, ...tasks.map((t) => t.cpu)),
-    };
+    return { shownMs: value.shown - value.start, ...longestTask(events) };
   } finally {
     await context.close();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const round = (x: number) => Math.round(x * 10) / 10;
 
 export default {
   name: 'pcap-browser',
@@ -185,8 +186,6 @@ export default {
       await peerServer.close();
       rmSync(tmp, { recursive: true, force: true });
     }
-    const o = median(ours.map((r) => r.maxTaskMs));
-    const p = median(peer.map((r) => r.maxTaskMs));
     const common = {
       runs: RUNS,
       file_mb: fileMb,
@@ -194,17 +193,12 @@ export default {
       load_average_1min: [loadBefore, loadavg()[0] as number].map(round),
     };
     return [
-      {
-        name: 'pcap-browser: longest main-thread task while a large capture is opened',
-        ours_ms: round(o),
-        peer_ms: round(p),
-        ratio: round(o) / Math.max(round(p), 0.1),
-        ...common,
-        per_run_max_task_ms: ours.map((r) => round(r.maxTaskMs)),
-        per_run_max_task_cpu_ms: ours.map((r) => round(r.maxTaskCpuMs)),
-        peer_per_run_max_task_ms: peer.map((r) => round(r.maxTaskMs)),
-        peer_per_run_max_task_cpu_ms: peer.map((r) => round(r.maxTaskCpuMs)),
-      },
+      longestTaskRow(
+        'pcap-browser: longest main-thread task while a large capture is opened',
+        ours,
+        peer,
+        common,
+      ),
       {
         name: 'pcap-browser: file chosen to the connections shown (ours in the worker, the picker drawn)',
         ours_ms: round(median(ours.map((r) => r.shownMs))),
