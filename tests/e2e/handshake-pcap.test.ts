@@ -62,6 +62,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await expect.poll(() => status(page)).toBe('decrypted');
     const text = await report(page).textContent();
     expect(text).toContain('Key log: tls12.keys.log.');
+    expect(await page.locator('#outcome-title').textContent()).toBe('Handshake complete');
     expect(text).toContain(
       "Decrypted with the key log's line 2; client Finished verified, server Finished verified.",
     );
@@ -94,6 +95,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await openLab(page);
     await page.locator('#capture-file').setInputFiles(`${PCAP}tls12-lo.pcap`);
     await expect.poll(() => status(page)).toBe('no-key-log');
+    expect(await page.locator('#outcome-title').textContent()).toBe('Captured handshake, not verified');
     const line = readFileSync(`${PCAP}tls12.keys.log`, 'utf8')
       .split('\n')
       .find((l) => l.startsWith('CLIENT_RANDOM'))!;

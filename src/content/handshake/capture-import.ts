@@ -20,6 +20,9 @@ export const CAPTURE_HELP = {
     'Optional: the NSS key log your client wrote (SSLKEYLOGFILE, `openssl s_client -keylogfile`). A pcapng ' +
     'with a Decryption Secrets Block carries its own keys and needs none.',
   picker: 'This capture holds several TLS connections. Choose the one to open.',
+  notVerified:
+    'The lab could not check both Finished messages of this connection, so it does not call the handshake ' +
+    'complete. The decryption report below says why, and what would open the rest.',
   pcapng:
     'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +
     'Wireshark and tshark open it decrypted with no settings.',
