@@ -20,9 +20,7 @@ type Opened = ReturnType<typeof openFileBytes>;
 let opened: Opened | undefined;
 let keyLog: { name: string; text: string } | undefined;
 
-function megabytes(n: number): string {
-  return `${Math.round(n / (1024 * 1024))} MB`;
-}
+const MB = 1024 * 1024;
 
 /** Reads a capture (pcap, pcapng) or tls-lab JSON; a capture is kept for `showConnection`. */
 export async function openCaptureFile(file: File): Promise<OpenedFile> {
@@ -30,7 +28,7 @@ export async function openCaptureFile(file: File): Promise<OpenedFile> {
     return {
       kind: 'error',
       name: file.name,
-      message: `${file.name} is ${megabytes(file.size)}, larger than the ${megabytes(MAX_CAPTURE_BYTES)} the lab opens in a browser tab; cut it to the connection you want first (for example: editcap, or tshark -r in.pcap -Y "tcp.stream == 3" -w out.pcapng)`,
+      message: `${file.name} is ${(file.size / MB).toFixed(1)} MB, more than the ${MAX_CAPTURE_BYTES / MB} MB the lab opens in a browser tab; keep only the connection you want first (for example tshark -r in.pcap -Y "tcp.stream == 3" -w out.pcapng), or split it by packet count with editcap -c`,
     };
   let bytes: Uint8Array;
   try {
