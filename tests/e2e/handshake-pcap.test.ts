@@ -26,6 +26,21 @@ const PCAP = 'fixtures/pcap/';
 const ILLUSTRATED = 'fixtures/tls12-vectors/illustrated-tls12/';
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-e2e-'));
 
+/** The real tshark on a file, with no user profile and no key log preference: only what the file holds. */
+function tshark(file: string, ...args: string[]): string {
+  const env = {
+    ...process.env,
+    HOME: dir,
+    WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'),
+    XDG_CONFIG_HOME: dir,
+  };
+  return execFileSync(requireProgram('tshark'), ['-n', '-r', file, ...args], {
+    encoding: 'utf8',
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+
 async function openLab(page: Page): Promise<void> {
   await page.goto(app.url + '#/handshake');
   await expect
@@ -74,6 +89,20 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(await closedRecords(page)).toBe(0);
     // The secrets the key log opened are shown as for a live run.
     expect(await page.locator('body').textContent()).toContain('master_secret');
+    // Exported again as pcapng: tshark reads the application data with the keys the file carries.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download pcapng (with keys)' }).click(),
+    ]);
+    const file = join(dir, 'imported.pcapng');
+    await download.saveAs(file);
+    const follow = tshark(file, '-q', '-z', 'follow,tls,ascii,0');
+    expect(follow).toContain('hello, capture');
+    expect(follow).toContain('erutpac ,olleh');
+    // The capture's own addresses: the ClientHello goes to the server's port.
+    expect(tshark(file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.dstport').trim()).toBe(
+      '44312',
+    );
     expect(errors).toEqual([]);
     expect(foreignRequests).toEqual([]);
     await context.close();
@@ -270,20 +299,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(download.suggestedFilename()).toBe('handshake.pcapng');
     const file = join(dir, 'live.pcapng');
     await download.saveAs(file);
-    const tshark = requireProgram('tshark');
-    // No user profile, no key log preference: only what the file holds.
-    const env = {
-      ...process.env,
-      HOME: dir,
-      WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'),
-      XDG_CONFIG_HOME: dir,
-    };
-    const run = (...args: string[]) =>
-      execFileSync(tshark, ['-n', '-r', file, ...args], {
-        encoding: 'utf8',
-        env,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+    const run = (...args: string[]) => tshark(file, ...args);
     const types = run('-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tls.handshake.type')
       .split(/[\n,]/)
       .filter(Boolean);
@@ -297,6 +313,23 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     // The same download opens in the lab again, decrypted by its own Decryption Secrets Block.
     await page.locator('#capture-file').setInputFiles(file);
     await expect.poll(() => status(page)).toBe('decrypted');
+    // A fault preset's run has its keys too: the altered client Finished is decrypted by tshark, and the
+    // server's decrypt_error alert (51) follows it.
+    await page.getByRole('button', { name: 'Back to the live handshake' }).click();
+    await page.goto(app.url + '#/handshake?fault=tampered-finished');
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: decrypt_error');
+    const [faulty] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download pcapng (with keys)' }).click(),
+    ]);
+    await faulty.saveAs(file);
+    const faultTypes = run('-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tls.handshake.type')
+      .split(/[\n,]/)
+      .filter(Boolean);
+    expect(faultTypes.filter((t) => t === '20')).toHaveLength(1);
+    expect(run('-Y', 'tls.alert_message', '-T', 'fields', '-e', 'tls.alert_message.desc').trim()).toBe('51');
     expect(errors).toEqual([]);
     await context.close();
   });

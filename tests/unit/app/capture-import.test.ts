@@ -13,6 +13,7 @@ import {
   keyLogReport,
   looksLikeJson,
   openFileBytes,
+  runKeyLog,
   runPcapng,
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
@@ -203,5 +204,19 @@ describe('filterChoices', () => {
     expect(filterChoices(many, 'DB.example').shown.map((c) => c.index)).toEqual([77]);
     expect(filterChoices(many, ':40119 tls').shown.map((c) => c.index)).toEqual([119]);
     expect(filterChoices(many, ':40119 postgresql').matching).toBe(0);
+  });
+});
+
+describe('runKeyLog', () => {
+  it("a run without a summary takes its key log line from its master_secret entry and the ClientHello's random", async () => {
+    const c = opened('tls12-lo.pcap', file('fixtures/pcap/tls12-lo.pcap'));
+    const r = await importConnection(c, 0, TLS12_KEYS);
+    const line = TLS12_KEYS.text.split('\n').find((l) => l.startsWith('CLIENT_RANDOM'))!;
+    expect(runKeyLog(r.run)).toBe(line);
+    const { summary: _summary, ...failed } = r.run;
+    expect(runKeyLog(failed)).toBe(line);
+    expect(
+      runKeyLog({ ...failed, eventLog: failed.eventLog.filter((e) => e.kind !== 'secret') }),
+    ).toBeUndefined();
   });
 });

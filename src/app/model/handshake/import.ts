@@ -207,6 +207,19 @@ export function labEndpoints(eventLog: EventLog): { client: Endpoint; server: En
 }
 
 /**
+ * The run's NSS key log line: from its summary, or, for a run that failed after the keys were made (a fault
+ * preset), from its master_secret entry and the ClientHello's random.
+ */
+export function runKeyLog(run: HandshakeRun): string | undefined {
+  if (run.summary) return nssKeyLogLine(run.summary.clientRandom, run.summary.masterSecret);
+  const master = run.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+  const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
+  if (master?.kind !== 'secret' || hello?.kind !== 'message' || hello.message.type !== 'client_hello')
+    return undefined;
+  return nssKeyLogLine(hello.message.random, master.value);
+}
+
+/**
  * A run as pcapng: its bytes as a TCP conversation between `endpoints` (an imported connection's own, else
  * documentation addresses) starting at `startTime`, with the run's key log line in a Decryption Secrets Block
  * when the run knows its master secret.
@@ -216,7 +229,7 @@ export function runPcapng(
   startTime: number,
   endpoints: { client: Endpoint; server: Endpoint } = labEndpoints(run.eventLog),
 ): Uint8Array {
-  const keyLog = run.summary ? nssKeyLogLine(run.summary.clientRandom, run.summary.masterSecret) : undefined;
+  const keyLog = runKeyLog(run);
   return writeConnectionPcapng({
     ...endpoints,
     chunks: wireChunks(run.eventLog),
