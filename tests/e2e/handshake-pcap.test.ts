@@ -148,6 +148,9 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     );
     await page.locator('#keylog-file').setInputFiles(`${PCAP}tls12.keys.log`);
     await expect.poll(() => status(page)).toBe('decrypted');
+    await page.getByRole('button', { name: 'Forget it' }).click();
+    await expect.poll(() => status(page)).toBe('no-key-log');
+    expect(await page.locator('#keylog-file').inputValue()).toBe('');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -287,6 +290,36 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       expect(errors).toEqual([]);
       await context.close();
     }
+  });
+
+  it('many connections: 50 listed, the filter finds the others', async () => {
+    const session = openCapture(readFileSync(`${PCAP}tls12-lo.pcap`)).connections[0] as TcpConnection;
+    const frames = Array.from({ length: 60 }, (_, i) =>
+      synthesizeConversation({
+        client: { ...session.client, port: 50000 + i },
+        server: session.server,
+        chunks: session.chunks,
+      }).map((p) => ({ time: p.time, frame: ethernetFrame(p, p.fromClient) })),
+    ).flat();
+    const file = join(dir, 'sixty.pcapng');
+    writeFileSync(file, writePcapng(frames));
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: 'dark' });
+    await openLab(page);
+    await page.locator('#capture-file').setInputFiles(file);
+    await expect.poll(() => page.locator('.picker button').count()).toBe(50);
+    expect(await page.locator('#picker-count').textContent()).toBe(
+      '60 connections; the first 50 are listed.',
+    );
+    await page.getByLabel('Filter by address, port, SNI or kind').fill(':50059');
+    await expect.poll(() => page.locator('.picker button').count()).toBe(1);
+    expect(await page.locator('#picker-count').textContent()).toBe('1 of 60 connections match.');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await page.locator('.picker button').click();
+    await expect.poll(() => status(page)).toBe('no-key-log');
+    expect(await page.locator('.showing').textContent()).toContain('127.0.0.1:50059 → 127.0.0.1:44312');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('a live run downloaded as pcapng: the real tshark shows its handshake and data decrypted with no key log argument', async () => {
