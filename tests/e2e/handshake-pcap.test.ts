@@ -4,7 +4,6 @@
  * without a key log, a wrong key log, bad files, a capture with several connections, and the other way: a
  * live run downloaded as pcapng and read by the real tshark, which decrypts it with no key log argument.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from '../kit/programs/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
-import { requireProgram } from '../kit/programs/programs';
+import { tsharkWithNoSettings } from '../kit/programs/tshark';
 import {
   ethernetFrame,
   openCapture,
@@ -26,20 +25,8 @@ const PCAP = 'fixtures/pcap/';
 const ILLUSTRATED = 'fixtures/tls12-vectors/illustrated-tls12/';
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-e2e-'));
 
-/** The real tshark on a file, with no user profile and no key log preference: only what the file holds. */
-function tshark(file: string, ...args: string[]): string {
-  const env = {
-    ...process.env,
-    HOME: dir,
-    WIRESHARK_CONFIG_DIR: join(dir, 'wireshark'),
-    XDG_CONFIG_HOME: dir,
-  };
-  return execFileSync(requireProgram('tshark'), ['-n', '-r', file, ...args], {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-}
+/** The real tshark on a file with an empty profile: only what the file holds can decrypt. */
+const tshark = tsharkWithNoSettings();
 
 async function openLab(page: Page): Promise<void> {
   await page.goto(app.url + '#/handshake');
