@@ -160,6 +160,31 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await context.close();
   });
 
+  it("tls-lab's own PostgreSQL session captured by tcpdump: decrypted, the PostgreSQL messages shown inside the tunnel", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#keylog-file').setInputFiles(`${PCAP}tls-lab-postgres.keys.log`);
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls-lab-postgres-lo.pcap`);
+    await expect.poll(() => status(page)).toBe('decrypted');
+    const titles = await stepTitles(page);
+    expect(titles.slice(0, 2)).toEqual(['C→S SSLRequest', "S→C SSL response 'S'"]);
+    const first = titles.findIndex((t) => t.startsWith('C→S Application data'));
+    expect(first).toBeGreaterThan(0);
+    await page.locator('.step-list button').nth(first).click();
+    await expect
+      .poll(async () => (await page.locator('.step-detail h4.tunnelled').allTextContents()).join(' | '))
+      .toMatch(/^StartupMessage \(\d+ bytes\)$/);
+    const reply = titles.findIndex((t) => t.startsWith('S→C Application data'));
+    await page.locator('.step-list button').nth(reply).click();
+    await expect
+      .poll(async () => (await page.locator('.step-detail h4.tunnelled').allTextContents()).join(' | '))
+      .toContain('ReadyForQuery');
+    expect(await page.locator('.settings').textContent()).toContain('SSLRequest, then TLS');
+    expect(await closedRecords(page)).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('The Illustrated TLS 1.2 capture (IPv6 loopback) opens decrypted with its key log', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openLab(page);
