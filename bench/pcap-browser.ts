@@ -7,7 +7,8 @@
  * of a bare page built here from the same source, until it writes the count of TLS connections. From choosing
  * the file until the result is shown, plus half a second, every main-thread task is recorded from a Chrome trace;
  * the result is the longest one (median over runs), ours against the peer's. Ratios, never assertions.
- * PCAP_BROWSER_BENCH_RUNS=n changes the number of runs (3).
+ * A third row does the same for one long TLS connection (20,000 records): ours observes it in the worker and draws
+ * its first records; the peer only parses the file. PCAP_BROWSER_BENCH_RUNS=n changes the number of runs (3).
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import {
   ethernetFrame,
   openCapture,
   synthesizeConversation,
+  writeConnectionPcapng,
   writePcapng,
   type PcapngPacket,
   type StreamChunk,
@@ -74,6 +76,29 @@ function largeCapture(): Uint8Array {
     }),
   );
   return writePcapng(frames);
+}
+
+/**
+ * One long TLS connection: the real session's handshake, then BIG_RECORDS server records of 1,000 bytes of opaque
+ * application data (about 20 MB). The lab draws its first records only (model/handshake/import.ts
+ * MAX_SHOWN_RECORDS); this measures the page while the worker observes all of them.
+ */
+const BIG_RECORDS = 20_000;
+
+function longConnection(): Uint8Array {
+  const session = openCapture(readFileSync(join(ROOT, 'fixtures/pcap/tls12-lo.pcap')))
+    .connections[0] as TcpConnection;
+  const chunks = session.chunks.slice(0, -2);
+  let offset = chunks
+    .filter((k) => k.from === 'server')
+    .reduce((n, k) => Math.max(n, k.offset + k.bytes.length), 0);
+  const record = new Uint8Array(5 + 1000);
+  record.set([0x17, 3, 3, 1000 >> 8, 1000 & 0xff]);
+  for (let i = 0; i < BIG_RECORDS; i++) {
+    chunks.push({ from: 'server', bytes: record, offset, time: session.firstTime + 1 + i / 10 });
+    offset += record.length;
+  }
+  return writeConnectionPcapng({ client: session.client, server: session.server, chunks });
 }
 
 /** The peer page: a file input whose change parses the capture on the main thread and writes the count. */
@@ -151,35 +176,43 @@ export default {
     const file = join(tmp, 'large.pcapng');
     writeFileSync(file, largeCapture());
     const fileMb = round(statSync(file).size / (1024 * 1024));
+    const long = join(tmp, 'long.pcapng');
+    writeFileSync(long, longConnection());
+    const longMb = round(statSync(long).size / (1024 * 1024));
     const peerDist = await buildPeer(tmp);
     const app = await serveStatic(dist);
     const peerServer = await serveStatic(peerDist);
     const browser = await launchBrowser();
     const ours: RunMeasure[] = [];
     const peer: RunMeasure[] = [];
+    const oursLong: RunMeasure[] = [];
+    const peerLong: RunMeasure[] = [];
+    const lab = (path: string, shown: string) => () =>
+      measure(
+        browser,
+        `${app.url}#/handshake`,
+        path,
+        (page) => page.locator('#outcome-title').waitFor({ timeout: 60_000 }),
+        shown,
+      );
+    const bare = (path: string) => () =>
+      measure(
+        browser,
+        peerServer.url,
+        path,
+        (page) =>
+          page.waitForFunction(() => (window as unknown as { peerReady?: boolean }).peerReady === true),
+        '.result.done',
+      );
+    const plan: [RunMeasure[], () => Promise<RunMeasure>][] = [
+      [ours, lab(file, '.picker button')],
+      [peer, bare(file)],
+      [oursLong, lab(long, '.keylog-report')],
+      [peerLong, bare(long)],
+    ];
     try {
       // Interleaved, so that a busy moment on the machine falls on both sides alike.
-      for (let i = 0; i < RUNS; i++) {
-        ours.push(
-          await measure(
-            browser,
-            `${app.url}#/handshake`,
-            file,
-            (page) => page.locator('#outcome-title').waitFor({ timeout: 60_000 }),
-            '.picker button',
-          ),
-        );
-        peer.push(
-          await measure(
-            browser,
-            peerServer.url,
-            file,
-            (page) =>
-              page.waitForFunction(() => (window as unknown as { peerReady?: boolean }).peerReady === true),
-            '.result.done',
-          ),
-        );
-      }
+      for (let i = 0; i < RUNS; i++) for (const [into, run] of plan) into.push(await run());
     } finally {
       await browser.close();
       await app.close();
@@ -206,6 +239,12 @@ export default {
         ratio: median(ours.map((r) => r.shownMs)) / median(peer.map((r) => r.shownMs)),
         ...common,
       },
+      longestTaskRow(
+        `pcap-browser: longest main-thread task while one TLS connection of ${BIG_RECORDS} records is opened and drawn (peer: parsed only)`,
+        oursLong,
+        peerLong,
+        { runs: RUNS, file_mb: longMb },
+      ),
     ];
   },
 };

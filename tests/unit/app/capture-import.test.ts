@@ -9,15 +9,18 @@ import { describe, expect, it } from 'vitest';
 import {
   choiceFacts,
   filterChoices,
+  firstRecords,
   importConnection,
   keyLogReport,
   looksLikeJson,
+  MAX_SHOWN_RECORDS,
   openFileBytes,
   runKeyLog,
   runPcapng,
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
-import { openCapture, type OpenedCapture } from '../../../src/lib/pcap/index.ts';
+import { openCapture, writeConnectionPcapng, type OpenedCapture } from '../../../src/lib/pcap/index.ts';
+import type { EventLog } from '../../../src/lib/tls12/index.ts';
 
 const file = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
 const text = (path: string): string => readFileSync(path, 'utf8');
@@ -218,5 +221,47 @@ describe('runKeyLog', () => {
     expect(
       runKeyLog({ ...failed, eventLog: failed.eventLog.filter((e) => e.kind !== 'secret') }),
     ).toBeUndefined();
+  });
+});
+
+describe('a connection with more records than the lab draws', () => {
+  it(`shows the first ${MAX_SHOWN_RECORDS} records and says how many the connection has`, async () => {
+    // The real session's handshake, then 500 server records of opaque application data (no key log).
+    const c = openCapture(file('fixtures/pcap/tls12-lo.pcap')).connections[0]!;
+    const chunks = c.chunks.slice(0, -2);
+    let offset = chunks
+      .filter((k) => k.from === 'server')
+      .reduce((n, k) => Math.max(n, k.offset + k.bytes.length), 0);
+    const record = new Uint8Array(5 + 100);
+    record.set([0x17, 3, 3, 0, 100]);
+    for (let i = 0; i < 500; i++) {
+      chunks.push({ from: 'server', bytes: record, offset, time: c.firstTime + i });
+      offset += record.length;
+    }
+    const big = openCapture(writeConnectionPcapng({ client: c.client, server: c.server, chunks }));
+    const r = await importConnection(big, 0);
+    const shown = r.run.eventLog.filter((e) => e.kind === 'record');
+    expect(shown).toHaveLength(MAX_SHOWN_RECORDS);
+    const inConnection = c.chunks.length - 2 + 500;
+    expect(r.recordsInConnection).toBeGreaterThanOrEqual(inConnection);
+    expect(keyLogReport(r).clear).toContain(
+      `The connection has ${r.recordsInConnection} records; the lab shows the first ${MAX_SHOWN_RECORDS}`,
+    );
+    // A connection within the limit is shown whole and says nothing of it.
+    const whole = await importConnection(opened('tls12-lo.pcap', file('fixtures/pcap/tls12-lo.pcap')), 0);
+    expect(whole.recordsInConnection).toBeUndefined();
+  });
+
+  it('firstRecords keeps the entries that follow the last record kept', () => {
+    const log = [
+      { kind: 'record', n: 1 },
+      { kind: 'message', n: 2 },
+      { kind: 'record', n: 3 },
+      { kind: 'application_data', n: 4 },
+      { kind: 'record', n: 5 },
+      { kind: 'alert', n: 6 },
+    ] as unknown as EventLog;
+    expect(firstRecords(log, 2)).toEqual({ eventLog: log.slice(0, 4), records: 3 });
+    expect(firstRecords(log, 3)).toEqual({ eventLog: log, records: 3 });
   });
 });

@@ -145,8 +145,29 @@ export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { c
 /** Where the key log used for a connection came from. */
 export type KeyLogSource = { kind: 'file'; name: string } | { kind: 'capture' } | { kind: 'none' };
 
+/**
+ * The lab draws every record as a step (diagram, list, detail): past this many, drawing one connection would hold
+ * the page for a second or more, so an imported connection is shown up to here (its handshake is at the start).
+ */
+export const MAX_SHOWN_RECORDS = 100;
+
+/** The event log up to its `max`-th record (entries after a record belong to it until the next record). */
+export function firstRecords(eventLog: EventLog, max: number): { eventLog: EventLog; records: number } {
+  let records = 0;
+  let cut = eventLog.length;
+  for (const [i, e] of eventLog.entries()) {
+    if (e.kind !== 'record') continue;
+    if (records === max && cut === eventLog.length) cut = i;
+    records++;
+  }
+  return { eventLog: eventLog.slice(0, cut), records };
+}
+
 export interface ImportedConnection {
+  /** The run shown: the observed event log, up to MAX_SHOWN_RECORDS records. */
   run: HandshakeRun;
+  /** Records in the connection, when more than the run shows. */
+  recordsInConnection?: number;
   connection: ConnectionChoice;
   keyLog: KeyLogSource;
   decryption: Decryption;
@@ -171,8 +192,10 @@ export async function importConnection(
   const text = keyLogFile?.text ?? capture.keyLog;
   // A hole in a stream shows as the next chunk starting past the bytes seen: the observer notes it there.
   const observed = await observeConnection(c.chunks, text !== undefined ? { keyLog: text } : {});
+  const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
   return {
-    run: runOfEventLog(observed.eventLog),
+    run: runOfEventLog(shown.eventLog),
+    ...(shown.records > MAX_SHOWN_RECORDS ? { recordsInConnection: shown.records } : {}),
     connection: choiceOf(c),
     keyLog,
     decryption: observed.decryption,
@@ -288,7 +311,11 @@ export function keyLogReport(imported: ImportedConnection): KeyLogReport {
           ? 'Key log: the one inside the capture (pcapng Decryption Secrets Block).'
           : 'Key log: none given, and the capture carries none.',
     summary: imported.decryptionSummary,
-    clear: `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.`,
+    clear:
+      `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.` +
+      (imported.recordsInConnection !== undefined
+        ? ` The connection has ${imported.recordsInConnection} records; the lab shows the first ${records.length}, and the pcapng it exports holds those.`
+        : ''),
   };
 }
 
