@@ -117,3 +117,42 @@ ${body}
   });
   return out;
 }
+
+/** The longest main-thread task of a trace, wall and thread time (ms). */
+export interface LongestTask {
+  readonly maxTaskMs: number;
+  readonly maxTaskCpuMs: number;
+}
+
+export function longestTask(events: TraceEvent[]): LongestTask {
+  const tasks = mainThreadTasks(events);
+  return {
+    maxTaskMs: Math.max(0, ...tasks.map((t) => t.wall)),
+    maxTaskCpuMs: Math.max(0, ...tasks.map((t) => t.cpu)),
+  };
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export const round = (x: number) => Math.round(x * 10) / 10;
+
+/** A browser bench's main row: the longest main-thread task, ours against the peer (medians), and each run's. */
+export function longestTaskRow(
+  name: string,
+  ours: readonly LongestTask[],
+  peer: readonly LongestTask[],
+  common: Record<string, unknown>,
+): { ours_ms: number; peer_ms: number; ratio: number; [extra: string]: unknown } {
+  const o = round(median(ours.map((r) => r.maxTaskMs)));
+  const p = round(median(peer.map((r) => r.maxTaskMs)));
+  return {
+    name,
+    ours_ms: o,
+    peer_ms: p,
+    ratio: o / Math.max(p, 0.1),
+    ...common,
+    per_run_max_task_ms: ours.map((r) => round(r.maxTaskMs)),
+    per_run_max_task_cpu_ms: ours.map((r) => round(r.maxTaskCpuMs)),
+    peer_per_run_max_task_ms: peer.map((r) => round(r.maxTaskMs)),
+    peer_per_run_max_task_cpu_ms: peer.map((r) => round(r.maxTaskCpuMs)),
+  };
+}

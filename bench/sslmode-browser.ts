@@ -14,7 +14,16 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWatchedPage } from '../tests/kit/programs/browser.ts';
 import { serveStatic } from '../tests/kit/programs/static-server.ts';
 import type { BenchResult } from './run.ts';
-import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace } from './_browser-trace.ts';
+import {
+  buildBarePage,
+  ensureBuilt,
+  longestTask,
+  longestTaskRow,
+  median,
+  ROOT,
+  round,
+  trace,
+} from './_browser-trace.ts';
 
 const RUNS = Number(process.env.SSLMODE_BENCH_RUNS ?? 5);
 const SETTLE_MS = 500;
@@ -78,19 +87,11 @@ async function measure(
     });
     if (!value.shown) throw new Error('sslmode-browser: the matrix did not show within 60 s');
     if (errors.length > 0) throw new Error(`sslmode-browser: the page reported errors: ${errors.join('; ')}`);
-    const tasks = mainThreadTasks(events);
-    return {
-      gridMs: value.shown - value.click,
-      maxTaskMs: Math.max(0, ...tasks.map((t) => t.wall)),
-      maxTaskCpuMs: Math.max(0, ...tasks.map((t) => t.cpu)),
-    };
+    return { gridMs: value.shown - value.click, ...longestTask(events) };
   } finally {
     await context.close();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const round = (x: number) => Math.round(x * 10) / 10;
 
 export default {
   name: 'sslmode-browser',
@@ -125,21 +126,14 @@ export default {
       await peerServer.close();
       rmSync(tmp, { recursive: true, force: true });
     }
-    const o = median(ours.map((r) => r.maxTaskMs));
-    const p = median(peer.map((r) => r.maxTaskMs));
     const common = { runs: RUNS, load_average_1min: [loadBefore, loadavg()[0] as number].map(round) };
     return [
-      {
-        name: 'sslmode-browser: longest main-thread task while the matrix is computed',
-        ours_ms: round(o),
-        peer_ms: round(p),
-        ratio: round(o) / Math.max(round(p), 0.1),
-        ...common,
-        per_run_max_task_ms: ours.map((r) => round(r.maxTaskMs)),
-        per_run_max_task_cpu_ms: ours.map((r) => round(r.maxTaskCpuMs)),
-        peer_per_run_max_task_ms: peer.map((r) => round(r.maxTaskMs)),
-        peer_per_run_max_task_cpu_ms: peer.map((r) => round(r.maxTaskCpuMs)),
-      },
+      longestTaskRow(
+        'sslmode-browser: longest main-thread task while the matrix is computed',
+        ours,
+        peer,
+        common,
+      ),
       {
         name: 'sslmode-browser: click to the whole grid (ours starts the worker)',
         ours_ms: round(median(ours.map((r) => r.gridMs))),

@@ -138,7 +138,7 @@ async function openCapture(page: Page, file: string): Promise<void> {
   await expect
     .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
     .toBe('Handshake complete');
-  await page.locator('input[type=file]').setInputFiles(file);
+  await page.locator('#capture-file').setInputFiles(file);
   await expect.poll(() => page.locator('#capture-settings-title').count()).toBe(1);
 }
 
@@ -232,7 +232,7 @@ describe('Handshake Lab: real captures', () => {
     // A committed real capture (fixtures/captures/README.md), cut in the middle.
     const whole = readFileSync(join(FIXTURES, 'openssl-s-server-rsa.json'), 'utf8');
     const cut = 4000;
-    await page.locator('input[type=file]').setInputFiles({
+    await page.locator('#capture-file').setInputFiles({
       name: 'cut.json',
       mimeType: 'application/json',
       buffer: Buffer.from(whole.slice(0, cut)),
@@ -247,7 +247,7 @@ describe('Handshake Lab: real captures', () => {
     expect(await page.locator('#capture-settings-title').count()).toBe(0);
     // The live handshake is still shown and still steps.
     expect(await page.locator('#outcome-title').textContent()).toBe('Handshake complete');
-    await page.locator('input[type=file]').setInputFiles(join(FIXTURES, 'openssl-s-server-rsa.json'));
+    await page.locator('#capture-file').setInputFiles(join(FIXTURES, 'openssl-s-server-rsa.json'));
     await expect.poll(() => page.locator('#capture-settings-title').count()).toBe(1);
     expect(await page.locator('.side .error').count()).toBe(0);
     const expected = expectedSteps(eventLogFromJson(whole));

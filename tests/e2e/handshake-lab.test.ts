@@ -238,7 +238,7 @@ describe('Handshake Lab', () => {
     expect(readFileSync(file, 'utf8')).toContain('"kind": "record"');
     await page.goto(app.url + '#/handshake');
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
-    await page.locator('input[type=file]').setInputFiles(file);
+    await page.locator('#capture-file').setInputFiles(file);
     await expect.poll(() => page.getByText('Showing capture.json').count()).toBe(1);
     expect(await page.locator('.outcome p').first().textContent()).toContain('CHACHA20_POLY1305');
     // Drag and drop works too.
@@ -252,7 +252,7 @@ describe('Handshake Lab', () => {
     await page.locator('.capture').dispatchEvent('drop', { dataTransfer: drop });
     await expect.poll(() => page.getByText('Showing dropped.json').count()).toBe(1);
     // A file that is not a capture gets a clear error and the lab keeps working.
-    await page.locator('input[type=file]').setInputFiles({
+    await page.locator('#capture-file').setInputFiles({
       name: 'junk.json',
       mimeType: 'application/json',
       buffer: Buffer.from('{"hello": 1}'),

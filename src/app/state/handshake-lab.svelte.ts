@@ -1,4 +1,5 @@
 import type { HandshakeRun } from '../../lib/tls12/index';
+import type { ConnectionChoice, ImportedConnection, OpenedFile } from '../model/handshake/import';
 import { buildScenario, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
 import { buildSteps, type LabStep } from '../model/handshake/steps';
 import type { ParamValues } from '../url/hash';
@@ -14,8 +15,24 @@ export class HandshakeLab {
   run = $state.raw<HandshakeRun | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
-  /** A capture opened from a file replaces the live run until cleared. */
-  capture = $state.raw<{ name: string; run: HandshakeRun } | null>(null);
+  /** A capture opened from a file replaces the live run until cleared (`imported`: a pcap/pcapng connection). */
+  capture = $state.raw<{
+    name: string;
+    run: HandshakeRun;
+    imported?: ImportedConnection;
+    /** What the capture reader skipped (per-packet warnings, in words). */
+    warnings?: string[];
+  } | null>(null);
+  /** A capture with several TLS connections, waiting for the user to pick one. */
+  picker = $state.raw<Extract<OpenedFile, { kind: 'capture' }> | null>(null);
+  /** Why the last file did not open (a sentence naming the file, what and where). */
+  openError = $state<string | null>(null);
+  /** The key log file chosen, if any. */
+  keyLog = $state.raw<{ name: string; lines: number } | null>(null);
+  /** A file is being read, parsed or observed in the worker. */
+  importing = $state(false);
+  /** The capture whose connection is shown (to re-observe it when the key log changes). */
+  #openedCapture: Extract<OpenedFile, { kind: 'capture' }> | null = null;
   #generation = 0;
   readonly #router: Router;
   readonly #tls: RpcClient<TlsMethods>;
@@ -50,6 +67,84 @@ export class HandshakeLab {
   go(step: number): void {
     const last = Math.max(0, this.steps.length - 1);
     this.set({ step: Math.max(0, Math.min(last, step)) });
+  }
+
+  /** Reads a dropped or chosen file in the worker: a tls-lab JSON run, or a capture's TLS connections. */
+  async openFile(file: File): Promise<void> {
+    await this.#importing(async () => {
+      const opened = await this.#tls.call('openCaptureFile', file);
+      if (opened.kind === 'error') {
+        this.openError = opened.message;
+        return;
+      }
+      this.picker = null;
+      if (opened.kind === 'json') {
+        this.#openedCapture = null;
+        this.#show({ name: opened.name, run: opened.run });
+        return;
+      }
+      this.#openedCapture = opened;
+      const only = opened.choices.length === 1 ? opened.choices[0] : undefined;
+      if (only) await this.#showConnection(only);
+      else this.picker = opened;
+    });
+  }
+
+  /** Opens the chosen connection of the capture in the picker. */
+  async pick(choice: ConnectionChoice): Promise<void> {
+    await this.#importing(() => this.#showConnection(choice));
+  }
+
+  /** A key log file (or none): the connection on show is observed again with it. */
+  async setKeyLog(file: File | undefined): Promise<void> {
+    await this.#importing(async () => {
+      this.keyLog = (await this.#tls.call('setKeyLog', file)) ?? null;
+      const shown = this.capture?.imported?.connection;
+      if (shown && this.#openedCapture) await this.#showConnection(shown);
+    });
+  }
+
+  /** Back to the live handshake. */
+  closeCapture(): void {
+    this.capture = null;
+    this.picker = null;
+    this.openError = null;
+  }
+
+  /** The shown run as pcapng (its key log in a Decryption Secrets Block), written in the worker. */
+  async pcapng(now: number): Promise<Uint8Array | null> {
+    const run = this.shown;
+    if (!run) return null;
+    const c = this.capture?.imported?.connection;
+    return this.#tls.call(
+      'pcapngOf',
+      run,
+      c?.firstTime ?? now,
+      c ? { client: c.client, server: c.server } : undefined,
+    );
+  }
+
+  async #showConnection(choice: ConnectionChoice): Promise<void> {
+    const imported = await this.#tls.call('showConnection', choice.index);
+    const name = this.#openedCapture?.name ?? 'capture';
+    this.#show({ name, run: imported.run, imported, warnings: this.#openedCapture?.warnings ?? [] });
+  }
+
+  #show(capture: NonNullable<HandshakeLab['capture']>): void {
+    this.capture = capture;
+    this.go(0);
+  }
+
+  async #importing(work: () => Promise<void>): Promise<void> {
+    this.importing = true;
+    this.openError = null;
+    try {
+      await work();
+    } catch (error) {
+      this.openError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.importing = false;
+    }
   }
 
   /** Re-run the handshake for the current controls (stale results from an older run are dropped). */

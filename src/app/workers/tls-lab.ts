@@ -28,6 +28,7 @@ import {
   encodeStartupMessage,
 } from '../../lib/pgwire/index';
 import type { LabScenario } from '../model/handshake/scenario';
+import { captureMethods } from './capture-session';
 
 const encoder = new TextEncoder();
 
@@ -141,5 +142,5 @@ export async function attackWithLeakedKey(
   return attackRecording(eventLog, key);
 }
 
-export const tlsMethods = { runLab, attackWithLeakedKey };
+export const tlsMethods = { runLab, attackWithLeakedKey, ...captureMethods };
 export type TlsMethods = typeof tlsMethods;

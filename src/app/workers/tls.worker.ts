@@ -1,5 +1,6 @@
 /**
- * The Handshake Lab's worker: serves tls-lab.ts (a whole handshake, run before the first step is shown).
+ * The Handshake Lab's worker: serves tls-lab.ts (a whole handshake, run before the first step is shown) and
+ * capture-session.ts (capture files read, parsed and observed here, never on the page).
  */
 import { serveRpc } from './rpc';
 import { tlsMethods } from './tls-lab';

@@ -378,6 +378,21 @@ function syntaxOffset(message: string, text: string): number | undefined {
   return hi - 1;
 }
 
+/** A recorded event log as a run the lab shows (outcome read from the log: complete, or the fatal alert). */
+export function runOfEventLog(eventLog: EventLog): HandshakeRun {
+  const complete = eventLog.find((e) => e.kind === 'handshake_complete');
+  const alert = eventLog.find((e) => e.kind === 'alert' && e.level === 2);
+  return {
+    eventLog,
+    ok: !!complete && !alert,
+    clientState: complete ? 'Established' : 'Closed',
+    serverState: complete ? 'Established' : 'Closed',
+    ...(complete?.kind === 'handshake_complete' ? { summary: complete.summary } : {}),
+    ...(alert?.kind === 'alert' ? { alert } : {}),
+    received: { client: [], server: [] },
+  };
+}
+
 /** The run a capture file holds, or why it is not a capture and where. Never throws. */
 export function parseCapture(text: string): CaptureResult {
   let parsed: unknown;
@@ -400,20 +415,7 @@ export function parseCapture(text: string): CaptureResult {
     if (list.length === 0) invalid(`its event log is empty: ${EXPECTED}`, base);
     const reading: Reading = { secrets: new Set() };
     const eventLog: EventLog = list.map((e, i) => entry(e, `${base}[${i}]`, reading));
-    const complete = eventLog.find((e) => e.kind === 'handshake_complete');
-    const alert = eventLog.find((e) => e.kind === 'alert' && e.level === 2);
-    return {
-      ok: true,
-      run: {
-        eventLog,
-        ok: !!complete && !alert,
-        clientState: complete ? 'Established' : 'Closed',
-        serverState: complete ? 'Established' : 'Closed',
-        ...(complete?.kind === 'handshake_complete' ? { summary: complete.summary } : {}),
-        ...(alert?.kind === 'alert' ? { alert } : {}),
-        received: { client: [], server: [] },
-      },
-    };
+    return { ok: true, run: runOfEventLog(eventLog) };
   } catch (e) {
     if (e instanceof Invalid)
       return {

@@ -1,0 +1,341 @@
+/**
+ * Opening a capture file in the Handshake Lab (run in the lab's worker, never on the page): a pcap or pcapng
+ * (`src/lib/pcap`) gives the TLS connections to choose from; the chosen one is observed with a key log
+ * (`tls12/observe.ts`: the file the user gave, else the capture's own Decryption Secrets Block) into the same
+ * event log a live run has, so the lab shows it with the same views. tls-lab JSON still opens as before
+ * (capture.ts). Going the other way, any run's event log becomes a pcapng with its key log inside
+ * (`pcap/write-pcapng.ts`), which Wireshark opens decrypted.
+ */
+import {
+  isPcapError,
+  openCapture,
+  tlsConnections,
+  writeConnectionPcapng,
+  type ConnectionKind,
+  type Endpoint,
+  type OpenedCapture,
+  type PcapWarning,
+  type StreamChunk,
+  type TcpConnection,
+} from '../../../lib/pcap/index';
+import {
+  nssKeyLogLine,
+  observeConnection,
+  type Decryption,
+  type EventLog,
+  type HandshakeRun,
+  type ObserveNote,
+} from '../../../lib/tls12/index';
+import { CAPTURE_KIND_LABELS } from '../../../content/handshake/capture-import';
+import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
+
+/** Larger files are refused before they are read (the bench opens 200 MB; a tab holds the whole file). */
+export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
+
+/** One TLS connection the user can pick: plain data, without its bytes. */
+export interface ConnectionChoice {
+  index: number;
+  client: Endpoint;
+  server: Endpoint;
+  sni?: string;
+  /** ms since the Unix epoch */
+  firstTime: number;
+  kind: Exclude<ConnectionKind, 'other'>;
+  packets: number;
+  /** Bytes both sides sent. */
+  bytes: number;
+  /** Missing stretches in its streams. */
+  gaps: number;
+}
+
+export type OpenedFile =
+  | { kind: 'json'; name: string; run: HandshakeRun }
+  | {
+      kind: 'capture';
+      name: string;
+      format: OpenedCapture['format'];
+      packets: number;
+      tcpConnections: number;
+      choices: ConnectionChoice[];
+      /** The capture carries a key log (pcapng Decryption Secrets Block). */
+      keyLogInFile: boolean;
+      warnings: string[];
+    }
+  | { kind: 'error'; name: string; message: string };
+
+const PCAP_MAGICS = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a];
+
+/** JSON (tls-lab's) or a capture, by the first bytes: a capture's magic number, else JSON's `[` or `{`. */
+export function looksLikeJson(head: Uint8Array): boolean {
+  if (head.length >= 4) {
+    const magic = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
+    if (PCAP_MAGICS.includes(magic)) return false;
+  }
+  for (const b of head) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf)
+      continue;
+    return b === 0x5b || b === 0x7b;
+  }
+  return false;
+}
+
+function choiceOf(c: TcpConnection): ConnectionChoice {
+  return {
+    index: c.index,
+    client: c.client,
+    server: c.server,
+    ...(c.sni !== undefined ? { sni: c.sni } : {}),
+    firstTime: c.firstTime,
+    kind: c.kind as ConnectionChoice['kind'],
+    packets: c.packets,
+    bytes: c.chunks.reduce((n, k) => n + k.bytes.length, 0),
+    gaps: c.gaps.length,
+  };
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** A per-packet warning in words: which packet, where in the file, what. */
+export function describeWarning(w: PcapWarning): string {
+  return w.packet < 0 ? w.message : `packet ${w.packet + 1} (file offset ${w.offset}): ${w.message}`;
+}
+
+/** Why a capture that opened offers nothing to show, naming what it did hold (and the first thing skipped). */
+export function noTlsMessage(name: string, capture: OpenedCapture): string {
+  const held = `${plural(capture.packets, 'packet')}, ${plural(capture.connections.length, 'TCP connection')}`;
+  const first = capture.warnings[0];
+  const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
+  if (capture.connections.length === 0)
+    return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
+  return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
+}
+
+/** A whole file, read: a tls-lab JSON run, the TLS connections of a capture, or what is wrong with it. */
+export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { capture?: OpenedCapture } {
+  if (looksLikeJson(bytes.subarray(0, 64))) {
+    const read = parseCapture(new TextDecoder().decode(bytes));
+    return read.ok
+      ? { kind: 'json', name, run: read.run }
+      : { kind: 'error', name, message: describeCaptureError(read.error, name) };
+  }
+  let capture: OpenedCapture;
+  try {
+    capture = openCapture(bytes);
+  } catch (e) {
+    if (isPcapError(e)) return { kind: 'error', name, message: `${name} could not be opened: ${e.message}` };
+    throw e;
+  }
+  const choices = tlsConnections(capture).map(choiceOf);
+  if (choices.length === 0) return { kind: 'error', name, message: noTlsMessage(name, capture) };
+  return {
+    kind: 'capture',
+    name,
+    format: capture.format,
+    packets: capture.packets,
+    tcpConnections: capture.connections.length,
+    choices,
+    keyLogInFile: capture.keyLog !== undefined,
+    warnings: capture.warnings.map(describeWarning),
+    capture,
+  };
+}
+
+/** Where the key log used for a connection came from. */
+export type KeyLogSource = { kind: 'file'; name: string } | { kind: 'capture' } | { kind: 'none' };
+
+/**
+ * The lab draws every record as a step (diagram, list, detail): past this many, drawing one connection would hold
+ * the page for a second or more, so an imported connection is shown up to here (its handshake is at the start).
+ */
+export const MAX_SHOWN_RECORDS = 100;
+
+/** The event log up to its `max`-th record (entries after a record belong to it until the next record). */
+export function firstRecords(eventLog: EventLog, max: number): { eventLog: EventLog; records: number } {
+  let records = 0;
+  let cut = eventLog.length;
+  for (const [i, e] of eventLog.entries()) {
+    if (e.kind !== 'record') continue;
+    if (records === max && cut === eventLog.length) cut = i;
+    records++;
+  }
+  return { eventLog: eventLog.slice(0, cut), records };
+}
+
+export interface ImportedConnection {
+  /** The run shown: the observed event log, up to MAX_SHOWN_RECORDS records. */
+  run: HandshakeRun;
+  /** Records in the connection, when more than the run shows. */
+  recordsInConnection?: number;
+  connection: ConnectionChoice;
+  keyLog: KeyLogSource;
+  decryption: Decryption;
+  /** The decryption report in words (observe.ts `describeDecryption`). */
+  decryptionSummary: string;
+  notes: ObserveNote[];
+}
+
+/** One connection of an opened capture, observed with the user's key log, else the capture's own. */
+export async function importConnection(
+  capture: OpenedCapture,
+  index: number,
+  keyLogFile?: { name: string; text: string },
+): Promise<ImportedConnection> {
+  const c = capture.connections[index];
+  if (!c || c.kind === 'other') throw new Error(`The capture has no TLS connection number ${index + 1}`);
+  const keyLog: KeyLogSource = keyLogFile
+    ? { kind: 'file', name: keyLogFile.name }
+    : capture.keyLog !== undefined
+      ? { kind: 'capture' }
+      : { kind: 'none' };
+  const text = keyLogFile?.text ?? capture.keyLog;
+  // A hole in a stream shows as the next chunk starting past the bytes seen: the observer notes it there.
+  const observed = await observeConnection(c.chunks, text !== undefined ? { keyLog: text } : {});
+  const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
+  return {
+    run: runOfEventLog(shown.eventLog),
+    ...(shown.records > MAX_SHOWN_RECORDS ? { recordsInConnection: shown.records } : {}),
+    connection: choiceOf(c),
+    keyLog,
+    decryption: observed.decryption,
+    decryptionSummary: observed.decryptionSummary,
+    notes: observed.notes,
+  };
+}
+
+/**
+ * The bytes each side put on the wire, from an event log: PostgreSQL's clear framing and every record, in log
+ * order, each direction's offsets counted from 0. Times are unknown (NaN): the pcapng writer spaces them.
+ */
+export function wireChunks(eventLog: EventLog): StreamChunk[] {
+  const next = { client: 0, server: 0 };
+  const out: StreamChunk[] = [];
+  for (const e of eventLog) {
+    const bytes = e.kind === 'record' || (e.kind === 'postgres' && !e.inTunnel) ? e.bytes : undefined;
+    if (!bytes) continue;
+    out.push({ from: e.from, bytes, offset: next[e.from], time: Number.NaN });
+    next[e.from] += bytes.length;
+  }
+  return out;
+}
+
+/** Documentation addresses (RFC 5737) for a run that has none; the server's port says what it speaks. */
+export function labEndpoints(eventLog: EventLog): { client: Endpoint; server: Endpoint } {
+  const postgres = eventLog.some((e) => e.kind === 'postgres');
+  return {
+    client: { address: '192.0.2.1', port: 50000 },
+    server: { address: '192.0.2.2', port: postgres ? 5432 : 443 },
+  };
+}
+
+/**
+ * The run's NSS key log line: from its summary, or, for a run that failed after the keys were made (a fault
+ * preset), from its master_secret entry and the ClientHello's random.
+ */
+export function runKeyLog(run: HandshakeRun): string | undefined {
+  if (run.summary) return nssKeyLogLine(run.summary.clientRandom, run.summary.masterSecret);
+  const master = run.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+  const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
+  if (master?.kind !== 'secret' || hello?.kind !== 'message' || hello.message.type !== 'client_hello')
+    return undefined;
+  return nssKeyLogLine(hello.message.random, master.value);
+}
+
+/**
+ * A run as pcapng: its bytes as a TCP conversation between `endpoints` (an imported connection's own, else
+ * documentation addresses) starting at `startTime`, with the run's key log line in a Decryption Secrets Block
+ * when the run knows its master secret.
+ */
+export function runPcapng(
+  run: HandshakeRun,
+  startTime: number,
+  endpoints: { client: Endpoint; server: Endpoint } = labEndpoints(run.eventLog),
+): Uint8Array {
+  const keyLog = runKeyLog(run);
+  return writeConnectionPcapng({
+    ...endpoints,
+    chunks: wireChunks(run.eventLog),
+    startTime,
+    ...(keyLog !== undefined ? { keyLog } : {}),
+  });
+}
+
+/** host:port, IPv6 in brackets (RFC 3986). */
+export function formatEndpoint(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+/** A connection in the picker, fact by fact (the first one names it). */
+export function choiceFacts(c: ConnectionChoice): string[] {
+  const time = Number.isFinite(c.firstTime)
+    ? new Date(c.firstTime).toISOString().replace('T', ' ')
+    : undefined;
+  return [
+    `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`,
+    CAPTURE_KIND_LABELS[c.kind],
+    c.sni !== undefined ? `SNI ${c.sni}` : 'no SNI',
+    ...(time ? [`first packet ${time}`] : []),
+    `${plural(c.packets, 'packet')}, ${plural(c.bytes, 'byte')}`,
+    ...(c.gaps > 0 ? [`${plural(c.gaps, 'gap')} in the streams`] : []),
+  ];
+}
+
+export interface KeyLogReport {
+  tone: 'ok' | 'bad' | 'info';
+  /** Where the key log came from. */
+  source: string;
+  /** observe.ts's report in words. */
+  summary: string;
+  /** What the page shows in the clear and what stays closed. */
+  clear: string;
+}
+
+/** The decryption report the lab shows above an imported connection. */
+export function keyLogReport(imported: ImportedConnection): KeyLogReport {
+  const records = imported.run.eventLog.filter((e) => e.kind === 'record');
+  const closed = records.filter((e) => e.kind === 'record' && e.encrypted && !e.plaintext).length;
+  const opened = records.filter((e) => e.kind === 'record' && e.encrypted && e.plaintext).length;
+  const status = imported.decryption.status;
+  return {
+    tone:
+      status === 'decrypted'
+        ? 'ok'
+        : status === 'nothing-encrypted' || status === 'no-key-log'
+          ? 'info'
+          : 'bad',
+    source:
+      imported.keyLog.kind === 'file'
+        ? `Key log: ${imported.keyLog.name}.`
+        : imported.keyLog.kind === 'capture'
+          ? 'Key log: the one inside the capture (pcapng Decryption Secrets Block).'
+          : 'Key log: none given, and the capture carries none.',
+    summary: imported.decryptionSummary,
+    clear:
+      `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.` +
+      (imported.recordsInConnection !== undefined
+        ? ` The connection has ${imported.recordsInConnection} records; the lab shows the first ${records.length}, and the pcapng it exports holds those.`
+        : ''),
+  };
+}
+
+/** The picker lists at most this many connections at once; the filter finds the others. */
+export const PICKER_LIMIT = 50;
+
+/** The connections whose facts contain every word of `query` (case-insensitive), the first `limit` of them. */
+export function filterChoices(
+  choices: readonly ConnectionChoice[],
+  query: string,
+  limit = PICKER_LIMIT,
+): { shown: ConnectionChoice[]; matching: number } {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const shown: ConnectionChoice[] = [];
+  let matching = 0;
+  for (const c of choices) {
+    const text = choiceFacts(c).join(' ').toLowerCase();
+    if (!words.every((w) => text.includes(w))) continue;
+    matching++;
+    if (shown.length < limit) shown.push(c);
+  }
+  return { shown, matching };
+}

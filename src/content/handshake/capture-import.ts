@@ -1,0 +1,29 @@
+/**
+ * The Handshake Lab's words for opening captures (pcap, pcapng, tls-lab JSON) and a key log, and for the pcapng
+ * it writes. The facts behind them: Wireshark and tshark read TLS key logs from a pcapng Decryption Secrets Block
+ * with no settings (checked by tests/interop/pcap-tshark.test.ts and the e2e download test); `SSLKEYLOGFILE` is
+ * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection).
+ */
+import type { ConnectionKind } from '../../lib/pcap/index';
+
+export const CAPTURE_KIND_LABELS: Record<Exclude<ConnectionKind, 'other'>, string> = {
+  tls: 'TLS',
+  'postgres-ssl': 'PostgreSQL SSLRequest, then TLS',
+  'postgres-direct-tls': 'PostgreSQL direct TLS (ALPN postgresql)',
+};
+
+export const CAPTURE_HELP = {
+  open:
+    'Drop or choose a capture: a pcap or pcapng file from tcpdump, dumpcap or Wireshark, or the JSON made by ' +
+    '`npx tls-lab handshake --connect HOST:PORT --json`. It is read in this browser tab and goes nowhere else.',
+  keyLog:
+    'Optional: the NSS key log your client wrote (SSLKEYLOGFILE, `openssl s_client -keylogfile`). A pcapng ' +
+    'with a Decryption Secrets Block carries its own keys and needs none.',
+  picker: 'This capture holds several TLS connections. Choose the one to open.',
+  notVerified:
+    'The lab could not check both Finished messages of this connection, so it does not call the handshake ' +
+    'complete. The decryption report below says why, and what would open the rest.',
+  pcapng:
+    'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +
+    'Wireshark and tshark open it decrypted with no settings.',
+} as const;
