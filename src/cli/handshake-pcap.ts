@@ -7,10 +7,14 @@
  * and no --stream it lists them and asks for one.
  */
 import {
+  CONNECTION_KIND_NAMES,
+  formatEndpoint,
   isPcapError,
+  keyLogSources,
+  observedItems,
   openCapture,
   tlsConnections,
-  type StreamGap,
+  type KeyLogSource,
   type TcpConnection,
 } from '../lib/pcap/index.ts';
 import {
@@ -18,13 +22,10 @@ import {
   ContentType,
   eventLogToJson,
   observeConnection,
-  parseKeyLog,
   ProtocolVersion,
   type AlertEntry,
-  type KeyLogEntry,
   type MessageEntry,
   type Observation,
-  type ObservedItem,
   TLS13_KEY_LOG_LABELS,
 } from '../lib/tls12/index.ts';
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
@@ -42,58 +43,19 @@ export interface PcapOptions {
 /** Exit statuses of --pcap (the usage text names them). */
 export const PCAP_EXIT = { shown: 0, input: 1, alert: 2, keyLogMismatch: 4 } as const;
 
-const KIND_WORDS: Record<TcpConnection['kind'], string> = {
-  tls: 'TLS',
-  'postgres-ssl': 'PostgreSQL SSLRequest',
-  'postgres-direct-tls': 'PostgreSQL direct TLS',
-  other: 'not TLS',
-};
-
-function endpoint(e: TcpConnection['client']): string {
-  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
-}
-
 function timeOf(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : 'no time recorded';
 }
 
 /** "1  127.0.0.1:43148 -> 127.0.0.1:44312  SNI localhost  2026-12-06T...Z  TLS" */
 export function connectionLine(c: TcpConnection, n: number): string {
-  return `${n}  ${endpoint(c.client)} -> ${endpoint(c.server)}  SNI ${c.sni ?? '(none)'}  ${timeOf(c.firstTime)}  ${KIND_WORDS[c.kind]}`;
-}
-
-/** The chunks, each gap placed before the first chunk of its direction that lies past it. */
-function itemsOf(c: TcpConnection): ObservedItem[] {
-  const gaps: StreamGap[] = [...c.gaps];
-  const items: ObservedItem[] = [];
-  for (const chunk of c.chunks) {
-    for (let i = 0; i < gaps.length; i++) {
-      const g = gaps[i]!;
-      if (g.from === chunk.from && g.offset < chunk.offset) {
-        items.push(g);
-        gaps.splice(i--, 1);
-      }
-    }
-    items.push(chunk);
-  }
-  return [...items, ...gaps];
-}
-
-/** A key log source: where it came from and its lines. */
-interface KeySource {
-  name: string;
-  entries: KeyLogEntry[];
+  return `${n}  ${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}  SNI ${c.sni ?? '(none)'}  ${timeOf(c.firstTime)}  ${CONNECTION_KIND_NAMES[c.kind]}`;
 }
 
 class PcapInputError extends Error {}
 
-async function readKeyLogFile(path: string): Promise<KeySource> {
-  const text = new TextDecoder().decode(await readInputFile(path, 'key log'));
-  try {
-    return { name: path, entries: parseKeyLog(text) };
-  } catch (e) {
-    throw new PcapInputError(`--keylog ${path}: ${messageOf(e)}`);
-  }
+async function readKeyLogFile(path: string): Promise<{ name: string; text: string }> {
+  return { name: path, text: new TextDecoder().decode(await readInputFile(path, 'key log')) };
 }
 
 function open(bytes: Uint8Array, path: string): ReturnType<typeof openCapture> {
@@ -139,19 +101,15 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
   }
   const index = (o.stream ?? 1) - 1;
   const c = found[index]!;
-  const sources: KeySource[] = [];
-  if (opened.keyLog !== undefined) {
-    try {
-      sources.push({ name: "the capture's Decryption Secrets Block", entries: parseKeyLog(opened.keyLog) });
-    } catch (e) {
-      io.err(
-        `tls-lab handshake: the key log in ${o.pcap}'s Decryption Secrets Block is not used: ${messageOf(e)}\n`,
-      );
-    }
+  const { sources, unreadable } = keyLogSources(opened.keyLog, file);
+  for (const u of unreadable) {
+    if (u.name === file?.name) throw new PcapInputError(`--keylog ${u.name}: ${u.reason}`);
+    io.err(
+      `tls-lab handshake: the key log in ${o.pcap}'s Decryption Secrets Block is not used: ${u.reason}\n`,
+    );
   }
-  if (file) sources.push(file);
   const keyLog = sources.flatMap((s) => s.entries);
-  const seen = await observeConnection(itemsOf(c), sources.length > 0 ? { keyLog } : {});
+  const seen = await observeConnection(observedItems(c), sources.length > 0 ? { keyLog } : {});
   if (o.json) io.out(`${captureJson(seen)}\n`);
   else
     io.out(
@@ -202,7 +160,7 @@ interface CaptureReport {
   n: number;
   of: number;
   seen: Observation;
-  sources: KeySource[];
+  sources: KeyLogSource[];
   warnings: number;
 }
 
@@ -257,7 +215,7 @@ export function captureOutcome(seen: Observation, color = false): string {
 }
 
 /** What the key logs held for this connection: the client random's line, the secret's result. */
-function keyLogLines(seen: Observation, sources: KeySource[]): string[] {
+function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
   const lines = [
     sources.length === 0
       ? 'Key log: none (no --keylog, no Decryption Secrets Block in the file)'
@@ -297,7 +255,7 @@ export function formatCapture(r: CaptureReport, color = false): string {
   const { connection: c, seen } = r;
   const lines = [captureOutcome(seen, color), ''];
   lines.push(
-    `Connection ${r.n} of ${r.of} in ${r.path}: ${endpoint(c.client)} -> ${endpoint(c.server)}, SNI ${c.sni ?? '(none)'}, ${KIND_WORDS[c.kind]}, first packet ${timeOf(c.firstTime)}`,
+    `Connection ${r.n} of ${r.of} in ${r.path}: ${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}, SNI ${c.sni ?? '(none)'}, ${CONNECTION_KIND_NAMES[c.kind]}, first packet ${timeOf(c.firstTime)}`,
   );
   for (const e of seen.eventLog) {
     const line = entryLine(e);

@@ -4,14 +4,6 @@
  * with no settings (checked by tests/interop/pcap-tshark.test.ts and the e2e download test); `SSLKEYLOGFILE` is
  * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection).
  */
-import type { ConnectionKind } from '../../lib/pcap/index';
-
-export const CAPTURE_KIND_LABELS: Record<Exclude<ConnectionKind, 'other'>, string> = {
-  tls: 'TLS',
-  'postgres-ssl': 'PostgreSQL SSLRequest, then TLS',
-  'postgres-direct-tls': 'PostgreSQL direct TLS (ALPN postgresql)',
-};
-
 export const CAPTURE_HELP = {
   open:
     'Drop or choose a capture: a pcap or pcapng file from tcpdump, dumpcap or Wireshark, or the JSON made by ' +

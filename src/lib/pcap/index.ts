@@ -17,3 +17,11 @@ export { synthesizeConversation, type ConversationInput, type IpPacket } from '.
 export { classify, clientHelloFacts, streamPrefix, SSL_REQUEST } from './classify.ts';
 export { formatIpv4, formatIpv6, parseAddress } from './address.ts';
 export * from './link.ts';
+export {
+  CAPTURE_KEY_LOG_NAME,
+  CONNECTION_KIND_NAMES,
+  formatEndpoint,
+  keyLogSources,
+  observedItems,
+  type KeyLogSource,
+} from './describe.ts';

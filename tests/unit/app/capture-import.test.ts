@@ -19,7 +19,12 @@ import {
   runPcapng,
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
-import { openCapture, writeConnectionPcapng, type OpenedCapture } from '../../../src/lib/pcap/index.ts';
+import {
+  CAPTURE_KEY_LOG_NAME,
+  openCapture,
+  writeConnectionPcapng,
+  type OpenedCapture,
+} from '../../../src/lib/pcap/index.ts';
 import type { EventLog } from '../../../src/lib/tls12/index.ts';
 
 const file = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
@@ -118,7 +123,7 @@ describe('importConnection', () => {
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
-    expect(r.keyLog).toEqual({ kind: 'file', name: 'tls12.keys.log' });
+    expect(r.keyLog).toEqual({ used: ['tls12.keys.log'], unreadable: [] });
     expect(r.run.ok).toBe(true);
     const records = r.run.eventLog.filter((e) => e.kind === 'record');
     expect(records.filter((e) => e.kind === 'record' && e.encrypted && !e.plaintext)).toEqual([]);
@@ -130,8 +135,28 @@ describe('importConnection', () => {
 
   it("uses the pcapng's own key log when no file is given", async () => {
     const r = await importConnection(opened('d.pcapng', file('fixtures/pcap/tls12-dsb.pcapng')), 0);
-    expect(r.keyLog).toEqual({ kind: 'capture' });
+    expect(r.keyLog).toEqual({ used: [CAPTURE_KEY_LOG_NAME], unreadable: [] });
     expect(r.decryption.status).toBe('decrypted');
+  });
+
+  it("reads with the capture's own key log and the file together, as the CLI does; a file that is no key log is named", async () => {
+    const dsb = opened('d.pcapng', file('fixtures/pcap/tls12-dsb.pcapng'));
+    const both = await importConnection(dsb, 0, {
+      name: 'other.log',
+      text: 'CLIENT_RANDOM ' + '00'.repeat(32) + ' ' + '11'.repeat(48),
+    });
+    expect(both.keyLog).toEqual({ used: [CAPTURE_KEY_LOG_NAME, 'other.log'], unreadable: [] });
+    expect(both.decryption.status).toBe('decrypted');
+    const bad = await importConnection(dsb, 0, { name: 'notes.txt', text: 'hello' });
+    expect(bad.keyLog.used).toEqual([CAPTURE_KEY_LOG_NAME]);
+    expect(bad.keyLog.unreadable).toEqual([{ name: 'notes.txt', reason: expect.stringMatching(/line 1/) }]);
+    expect(bad.decryption.status).toBe('decrypted');
+    expect(keyLogReport(bad).source).toMatch(/notes\.txt is not an NSS key log \(.*line 1/);
+    const alone = await importConnection(opened('tls12-lo.pcap', file('fixtures/pcap/tls12-lo.pcap')), 0, {
+      name: 'notes.txt',
+      text: 'hello',
+    });
+    expect(alone.decryption.status).toBe('key-log-unreadable');
   });
 
   it('without keys: the clear records are shown and the key log line that would open the rest is named', async () => {

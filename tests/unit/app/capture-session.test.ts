@@ -12,7 +12,7 @@ import {
   showConnection,
 } from '../../../src/app/workers/capture-session.ts';
 import { MAX_CAPTURE_BYTES } from '../../../src/app/model/handshake/import.ts';
-import { openCapture } from '../../../src/lib/pcap/index.ts';
+import { CAPTURE_KEY_LOG_NAME, openCapture } from '../../../src/lib/pcap/index.ts';
 
 const fixture = (name: string) => new File([readFileSync(`fixtures/pcap/${name}`)], name);
 
@@ -57,6 +57,6 @@ describe('capture session', () => {
       name: 'zeros.pcap',
       message: 'zeros.pcap could not be opened: not a pcap or pcapng file: unknown magic number (offset 0)',
     });
-    expect((await showConnection(0)).keyLog).toEqual({ kind: 'capture' });
+    expect((await showConnection(0)).keyLog).toEqual({ used: [CAPTURE_KEY_LOG_NAME], unreadable: [] });
   });
 });

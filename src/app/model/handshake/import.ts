@@ -7,7 +7,11 @@
  * (`pcap/write-pcapng.ts`), which Wireshark opens decrypted.
  */
 import {
+  CONNECTION_KIND_NAMES,
+  formatEndpoint,
   isPcapError,
+  keyLogSources,
+  observedItems,
   openCapture,
   tlsConnections,
   writeConnectionPcapng,
@@ -26,7 +30,6 @@ import {
   type HandshakeRun,
   type ObserveNote,
 } from '../../../lib/tls12/index';
-import { CAPTURE_KIND_LABELS } from '../../../content/handshake/capture-import';
 import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
 
 /** Larger files are refused before they are read (the bench opens 200 MB; a tab holds the whole file). */
@@ -143,7 +146,12 @@ export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { c
 }
 
 /** Where the key log used for a connection came from. */
-export type KeyLogSource = { kind: 'file'; name: string } | { kind: 'capture' } | { kind: 'none' };
+export interface KeyLogUse {
+  /** The key logs read, by name (`keyLogSources`: the capture's own first, then the user's file). */
+  used: string[];
+  /** Given but not an NSS key log, with the parser's reason. */
+  unreadable: { name: string; reason: string }[];
+}
 
 /**
  * The lab draws every record as a step (diagram, list, detail): past this many, drawing one connection would hold
@@ -169,7 +177,7 @@ export interface ImportedConnection {
   /** Records in the connection, when more than the run shows. */
   recordsInConnection?: number;
   connection: ConnectionChoice;
-  keyLog: KeyLogSource;
+  keyLog: KeyLogUse;
   decryption: Decryption;
   /** The decryption report in words (observe.ts `describeDecryption`). */
   decryptionSummary: string;
@@ -184,14 +192,16 @@ export async function importConnection(
 ): Promise<ImportedConnection> {
   const c = capture.connections[index];
   if (!c || c.kind === 'other') throw new Error(`The capture has no TLS connection number ${index + 1}`);
-  const keyLog: KeyLogSource = keyLogFile
-    ? { kind: 'file', name: keyLogFile.name }
-    : capture.keyLog !== undefined
-      ? { kind: 'capture' }
-      : { kind: 'none' };
-  const text = keyLogFile?.text ?? capture.keyLog;
-  // A hole in a stream shows as the next chunk starting past the bytes seen: the observer notes it there.
-  const observed = await observeConnection(c.chunks, text !== undefined ? { keyLog: text } : {});
+  const { sources, unreadable } = keyLogSources(capture.keyLog, keyLogFile);
+  const keyLog: KeyLogUse = { used: sources.map((k) => k.name), unreadable };
+  // A key log file that is not one and nothing else to read with: the observer says it could not be read.
+  const input =
+    sources.length > 0
+      ? { keyLog: sources.flatMap((k) => k.entries) }
+      : keyLogFile
+        ? { keyLog: keyLogFile.text }
+        : {};
+  const observed = await observeConnection(observedItems(c), input);
   const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
   return {
     run: runOfEventLog(shown.eventLog),
@@ -261,11 +271,6 @@ export function runPcapng(
   });
 }
 
-/** host:port, IPv6 in brackets (RFC 3986). */
-export function formatEndpoint(e: Endpoint): string {
-  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
-}
-
 /** A connection in the picker, fact by fact (the first one names it). */
 export function choiceFacts(c: ConnectionChoice): string[] {
   const time = Number.isFinite(c.firstTime)
@@ -273,7 +278,7 @@ export function choiceFacts(c: ConnectionChoice): string[] {
     : undefined;
   return [
     `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`,
-    CAPTURE_KIND_LABELS[c.kind],
+    CONNECTION_KIND_NAMES[c.kind],
     c.sni !== undefined ? `SNI ${c.sni}` : 'no SNI',
     ...(time ? [`first packet ${time}`] : []),
     `${plural(c.packets, 'packet')}, ${plural(c.bytes, 'byte')}`,
@@ -291,6 +296,14 @@ export interface KeyLogReport {
   clear: string;
 }
 
+function keyLogSourceText(k: KeyLogUse): string {
+  const used =
+    k.used.length === 0
+      ? 'Key log: none given, and the capture carries none.'
+      : `Key log: ${k.used.join(' and ')}.`;
+  return [used, ...k.unreadable.map((u) => `${u.name} is not an NSS key log (${u.reason}).`)].join(' ');
+}
+
 /** The decryption report the lab shows above an imported connection. */
 export function keyLogReport(imported: ImportedConnection): KeyLogReport {
   const records = imported.run.eventLog.filter((e) => e.kind === 'record');
@@ -304,12 +317,7 @@ export function keyLogReport(imported: ImportedConnection): KeyLogReport {
         : status === 'nothing-encrypted' || status === 'no-key-log'
           ? 'info'
           : 'bad',
-    source:
-      imported.keyLog.kind === 'file'
-        ? `Key log: ${imported.keyLog.name}.`
-        : imported.keyLog.kind === 'capture'
-          ? 'Key log: the one inside the capture (pcapng Decryption Secrets Block).'
-          : 'Key log: none given, and the capture carries none.',
+    source: keyLogSourceText(imported.keyLog),
     summary: imported.decryptionSummary,
     clear:
       `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.` +

@@ -1,0 +1,75 @@
+/**
+ * What the CLI (`tls-lab handshake --pcap`) and the Handshake Lab both say and do with a found connection, in one
+ * place so the two agree: its endpoints and kind in words, the items the observer reads (chunks with the capture's
+ * holes placed among them), and the key log it is read with (the pcapng's own Decryption Secrets Blocks first,
+ * then the user's file; each source keeps its own line numbers).
+ */
+import { parseKeyLog, type KeyLogEntry } from '../tls12/index.ts';
+import type { ConnectionKind, Endpoint, StreamChunk, StreamGap, TcpConnection } from './types.ts';
+
+/** What a connection speaks, as the CLI's listing and the lab's picker name it. */
+export const CONNECTION_KIND_NAMES: Record<ConnectionKind, string> = {
+  tls: 'TLS',
+  'postgres-ssl': 'PostgreSQL SSLRequest, then TLS',
+  'postgres-direct-tls': 'PostgreSQL direct TLS (ALPN postgresql)',
+  other: 'not TLS',
+};
+
+/** host:port, an IPv6 address in brackets (RFC 3986 §3.2.2). */
+export function formatEndpoint(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+/**
+ * The connection as the observer reads it: its chunks in capture order, each gap placed before the first chunk
+ * of its direction that lies past it, and the gaps no chunk follows at the end.
+ */
+export function observedItems(c: TcpConnection): (StreamChunk | StreamGap)[] {
+  const gaps: StreamGap[] = [...c.gaps];
+  const items: (StreamChunk | StreamGap)[] = [];
+  for (const chunk of c.chunks) {
+    for (let i = 0; i < gaps.length; i++) {
+      const g = gaps[i]!;
+      if (g.from === chunk.from && g.offset < chunk.offset) {
+        items.push(g);
+        gaps.splice(i--, 1);
+      }
+    }
+    items.push(chunk);
+  }
+  return [...items, ...gaps];
+}
+
+/** One key log and where it came from. */
+export interface KeyLogSource {
+  name: string;
+  entries: KeyLogEntry[];
+}
+
+/** The name the capture's own key log goes by in reports. */
+export const CAPTURE_KEY_LOG_NAME = "the capture's Decryption Secrets Block";
+
+/**
+ * The key logs a connection of this capture is read with: the capture's own (pcapng DSB), then the user's file.
+ * A source that is not an NSS key log is left out and named in `unreadable` with the parser's reason (line and
+ * what is wrong).
+ */
+export function keyLogSources(
+  captureKeyLog: string | undefined,
+  file?: { name: string; text: string },
+): { sources: KeyLogSource[]; unreadable: { name: string; reason: string }[] } {
+  const sources: KeyLogSource[] = [];
+  const unreadable: { name: string; reason: string }[] = [];
+  const given = [
+    ...(captureKeyLog !== undefined ? [{ name: CAPTURE_KEY_LOG_NAME, text: captureKeyLog }] : []),
+    ...(file ? [file] : []),
+  ];
+  for (const { name, text } of given) {
+    try {
+      sources.push({ name, entries: parseKeyLog(text) });
+    } catch (e) {
+      unreadable.push({ name, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { sources, unreadable };
+}
