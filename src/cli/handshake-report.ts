@@ -32,15 +32,22 @@ export function entryLine(e: EventLogEntry): string | undefined {
   return undefined;
 }
 
+/** "TLSv1.3", as psql, pg_stat_ssl and OpenSSL spell it (the enum's name is TLSv1_3). */
+export function versionName(version: number): string {
+  return ProtocolVersion.format(version).replace('_', '.');
+}
+
 /** Protocol, suite, key exchange, extensions that matter, and the chain the server sent. */
 export function summaryLines(s: HandshakeSummary): string[] {
   const lines = [
-    `Protocol:          ${ProtocolVersion.format(s.version)}`,
+    `Protocol:          ${versionName(s.version)}`,
     `Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`,
     s.groupName ? `Key exchange:      ECDHE ${s.groupName}` : 'Key exchange:      RSA (no forward secrecy)',
   ];
   if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
-  lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
+  // RFC 8446: TLS 1.3 always binds its secrets to the transcript; extended_master_secret is a TLS 1.2 extension.
+  if (s.version !== ProtocolVersion.values.TLSv1_3)
+    lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
   if (s.alpn) lines.push(`ALPN:              ${s.alpn}`);
   lines.push(`Certificate chain sent by the server (${s.serverCertificates.length}):`);
   s.serverCertificates.forEach((der, i) => {

@@ -96,7 +96,7 @@ describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --p
     const r = await runCli(['handshake', '--pcap', file, '--keylog', keys]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, .*; every record decrypted$/);
+    expect(lines[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1.2, .*; every record decrypted$/);
     expect(r.stdout).toContain(`-> 127.0.0.1:${pg.port}, SNI (none), PostgreSQL SSLRequest`);
     const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
     const order = [
