@@ -165,6 +165,50 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
   });
 });
 
+describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcpdump (fixtures/pcap/tls13-lo.pcap)', () => {
+  const args = ['--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', `${PCAP}/tls13.keys.log`];
+
+  it('decrypts: TLSv1.3 on the first line, each 1.3 label matched, the messages in the tunnel', async () => {
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1.3, TLS_AES_256_GCM_SHA384, ECDHE x25519; every record decrypted',
+    );
+    for (const text of [
+      '  S -> C  encrypted_extensions (6 bytes) [encrypted]',
+      '  C -> S  finished (52 bytes) [encrypted]',
+      '  C -> S  application data (15 bytes) [decrypted]',
+      '  client Finished: verified; server Finished: verified',
+      'Protocol:          TLSv1.3',
+    ])
+      expect(lines, text).toContain(text);
+    for (const label of ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0'])
+      expect(r.out).toMatch(new RegExp(`^  matched: ${label} for this client random, on line \\d+$`, 'm'));
+    expect(r.out).not.toContain('Extended master secret');
+    const { doc, log } = await json(...args);
+    expect(doc.observation.decryption.status).toBe('tls13-decrypted');
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'server')).toBe('erutpac ,olleh\n');
+  });
+
+  it('a key log without CLIENT_TRAFFIC_SECRET_0: exit 4, the missing label and the line that would open it', async () => {
+    const keys = readFileSync(`${PCAP}/tls13.keys.log`, 'utf8')
+      .split('\n')
+      .filter((l) => !l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))
+      .join('\n');
+    const r = await cli('--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', temp(keys, 'partial.keys.log'));
+    expect(r.code).toBe(4);
+    expect(r.out.split('\n')[0]).toMatch(
+      /encrypted records NOT decrypted: the key log lacks some of the TLS 1\.3 secrets$/,
+    );
+    expect(r.out).toContain('  missing: CLIENT_TRAFFIC_SECRET_0 for this client random');
+    expect(r.err).toMatch(
+      /^tls-lab handshake: the key log does not open this connection: TLS 1\.3: .* but not CLIENT_TRAFFIC_SECRET_0/,
+    );
+  });
+});
+
 describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-lo.pcap)', () => {
   it('shows SSLRequest, S, ClientHello and ServerHello in the clear and says what would open the rest', async () => {
     const r = await cli('--pcap', `${PCAP}/psql-require-lo.pcap`);

@@ -137,6 +137,64 @@ describe('openssl s_client -tls1_3 against s_server, captured by tcpdump, with -
   });
 });
 
+describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-keyupdate-lo.pcap, openssl s_client/s_server)', () => {
+  const keyLog = readFileSync(`${PCAP}/tls13-hrr-keyupdate.keys.log`, 'utf8');
+  const logged = (label: string) =>
+    keyLog
+      .split('\n')
+      .find((l) => l.startsWith(`${label} `))!
+      .split(' ')[2];
+
+  it('every record opens; the Finished checks hold over the message_hash transcript; the data both ways', async () => {
+    const seen = await observeConnection(capture(`${PCAP}/tls13-hrr-keyupdate-lo.pcap`).items, { keyLog });
+    expect(seen.decryption).toMatchObject({
+      status: 'tls13-decrypted',
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+    });
+    expectEveryRecordOpened(seen);
+    expect(seen.notes).toEqual([]);
+    expect(names(seen.eventLog, 'client')).toEqual([
+      'client_hello',
+      'client_hello',
+      'finished',
+      'key_update',
+    ]);
+    expect(names(seen.eventLog, 'server')).toEqual([
+      'server_hello',
+      'server_hello',
+      'encrypted_extensions',
+      'certificate',
+      'certificate_verify',
+      'finished',
+      'new_session_ticket',
+      'new_session_ticket',
+      'key_update',
+    ]);
+    const hrr = seen.eventLog.find((e) => e.kind === 'message' && e.name === 'server_hello');
+    expect(hrr?.kind === 'message' && hrr.message.type === 'server_hello' && toHex(hrr.message.random)).toBe(
+      'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c',
+    );
+    const update = seen.eventLog.find(
+      (e) => e.kind === 'message' && e.name === 'key_update' && e.from === 'client',
+    );
+    expect(update?.kind === 'message' && update.message13).toEqual({
+      type: 'key_update',
+      message: { requestUpdate: 1 },
+    });
+    expect(text(seen.eventLog, 'client')).toBe('hello, capture\nafter update\n');
+    expect(text(seen.eventLog, 'server')).toBe('erutpac ,olleh\netadpu retfa\n');
+  });
+
+  it('the updated secrets it derives are the ones OpenSSL logged as CLIENT/SERVER_TRAFFIC_SECRET_N', async () => {
+    const seen = await observeConnection(capture(`${PCAP}/tls13-hrr-keyupdate-lo.pcap`).items, { keyLog });
+    const secret = (name: string) =>
+      seen.eventLog.flatMap((e) => (e.kind === 'secret' && e.name === name ? [toHex(e.value)] : []))[0];
+    expect(secret('client_application_traffic_secret_1')).toBe(logged('CLIENT_TRAFFIC_SECRET_N'));
+    expect(secret('server_application_traffic_secret_1')).toBe(logged('SERVER_TRAFFIC_SECRET_N'));
+  });
+});
+
 describe('The Illustrated TLS 1.3 Connection (capture.pcap + keylog.txt)', () => {
   it('every record opens and each decrypted message is the caps/ plaintext', async () => {
     const { items } = capture(`${ILLUSTRATED13_DIR}/capture.pcap`);
