@@ -254,7 +254,17 @@ export class Tls13Observer {
       encrypted: false,
     };
     const fragment = raw.subarray(5);
-    // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility), and anything before keys, are in the clear.
+    if (contentType === ContentType.values.application_data && side.epoch === 'clear') {
+      // Before this side's handshake keys: 0-RTT early data (RFC 8446 §4.2.10), which the observer does not open.
+      side.seq++;
+      this.#host.log.push({
+        ...entry,
+        encrypted: true,
+        error: `not opened: protected before the ${side.role}'s handshake keys (0-RTT early data, CLIENT_EARLY_TRAFFIC_SECRET), which the observer does not decrypt`,
+      });
+      return;
+    }
+    // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility) and the hellos are in the clear.
     if (contentType !== ContentType.values.application_data || side.epoch === 'clear') {
       if (side.epoch === 'clear') side.seq++;
       this.#host.log.push(entry);

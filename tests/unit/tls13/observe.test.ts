@@ -296,6 +296,30 @@ describe('a key log that does not open the connection says what matched and what
   });
 });
 
+describe('psql (libpq 15) sslmode=require without a key log (fixtures/pcap/psql-require-lo.pcap)', () => {
+  it("SSLRequest and 'S' in the clear, the hellos, then closed records naming the four lines", async () => {
+    const seen = await observeConnection(capture(`${PCAP}/psql-require-lo.pcap`).items);
+    const random = toHex(seen.clientRandom!);
+    expect(seen.decryption).toMatchObject({ status: 'no-key-log' });
+    expect(seen.decryption.status === 'no-key-log' && seen.decryption.wantedLines).toEqual(
+      [
+        'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+        'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+        'SERVER_TRAFFIC_SECRET_0',
+        'CLIENT_TRAFFIC_SECRET_0',
+      ].map((label) => `${label} ${random} <secret in hex>`),
+    );
+    expect(seen.eventLog.flatMap((e) => (e.kind === 'postgres' ? [e.label] : []))).toEqual([
+      'SSLRequest',
+      "SSL response 'S'",
+    ]);
+    const closed = records(seen.eventLog).filter((r) => r.encrypted);
+    expect(closed.length).toBeGreaterThan(5);
+    expect(closed[0]!.error).toContain(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`);
+    expect(closed.every((r) => r.error !== undefined && r.plaintext === undefined)).toBe(true);
+  });
+});
+
 describe('hostile input', () => {
   it('mutated, truncated and re-split TLS 1.3 captures end in a report, never an exception', async () => {
     const source = capture(`${PCAP}/tls13-lo.pcap`).items;
