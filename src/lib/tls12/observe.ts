@@ -368,7 +368,18 @@ class Observer {
 
   async #record(d: Direction, raw: Uint8Array, offset: number): Promise<void> {
     this.#at = offset;
-    if (this.#tls13) return this.#tls13.record(d.role, raw, offset);
+    if (this.#tls13) {
+      try {
+        return await this.#tls13.record(d.role, raw, offset);
+      } catch (e) {
+        // The 1.3 reader reports what it can read; anything else ends this direction with a note, never a throw.
+        return this.#stop(
+          d,
+          offset,
+          `the ${d.role}'s record at stream offset ${offset} cannot be decoded: ${e instanceof Error ? e.message : String(e)}; decoding of this direction ends here`,
+        );
+      }
+    }
     const contentType = raw[0]!;
     if (
       d.protectedFrom &&

@@ -209,6 +209,36 @@ describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcp
   });
 });
 
+describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-keyupdate-lo.pcap)', () => {
+  it('names the HelloRetryRequest, shows both KeyUpdates, every record decrypted', async () => {
+    const r = await cli(
+      '--pcap',
+      `${PCAP}/tls13-hrr-keyupdate-lo.pcap`,
+      '--keylog',
+      `${PCAP}/tls13-hrr-keyupdate.keys.log`,
+    );
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1.3, TLS_AES_256_GCM_SHA384, ECDHE secp256r1; every record decrypted',
+    );
+    const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+    const order = [
+      '  C -> S  client_hello (',
+      '  S -> C  hello_retry_request (',
+      '  S -> C  server_hello (',
+      '  C -> S  key_update (5 bytes) [encrypted]',
+      '  S -> C  key_update (5 bytes) [encrypted]',
+    ].map(at);
+    expect(
+      order.every((i) => i > 0),
+      r.out,
+    ).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(r.out).not.toContain('[not opened]');
+  });
+});
+
 describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-lo.pcap)', () => {
   it('shows SSLRequest, S, ClientHello and ServerHello in the clear and says what would open the rest', async () => {
     const r = await cli('--pcap', `${PCAP}/psql-require-lo.pcap`);
