@@ -57,6 +57,17 @@ const appData = (log: EventLogEntry[], from: 'client' | 'server') =>
     log.flatMap((e) => (e.kind === 'application_data' && e.from === from ? [Buffer.from(e.data)] : [])),
   ).toString('latin1');
 
+/** Each line starting with one of `prefixes` is in the report, in this order. */
+function expectLinesInOrder(out: string, prefixes: string[]): void {
+  const lines = out.split('\n');
+  const order = prefixes.map((p) => lines.findIndex((l) => l.startsWith(p)));
+  expect(
+    order.every((i) => i > 0),
+    out,
+  ).toBe(true);
+  expect(order).toEqual([...order].sort((a, b) => a - b));
+}
+
 /** Every encrypted record opened: it has its plaintext, no error, and carries what it held. */
 function expectEveryRecordDecrypted(log: EventLogEntry[]): void {
   const encrypted = records(log).filter((e) => e.kind === 'record' && e.encrypted);
@@ -142,8 +153,7 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
     );
     expect(r.out).toMatch(/ -> 127\.0\.0\.1:44315, SNI \(none\), PostgreSQL SSLRequest, /);
     expect(r.out).not.toContain('[not opened]');
-    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
-    const order = [
+    expectLinesInOrder(r.out, [
       '  C -> S  PostgreSQL SSLRequest',
       "  S -> C  PostgreSQL SSL response 'S'",
       '  C -> S  client_hello',
@@ -153,12 +163,7 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
       '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
       '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
       '  C -> S  alert close_notify (0)',
-    ].map(at);
-    expect(
-      order.every((i) => i > 0),
-      r.out,
-    ).toBe(true);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    ]);
     const { log } = await json(...args);
     expectEveryRecordDecrypted(log);
     expect(appData(log, 'client')).toContain('user\0postgres\0');
@@ -222,19 +227,13 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
     expect(lines[0]).toBe(
       'HANDSHAKE COMPLETE: TLSv1.3, TLS_AES_256_GCM_SHA384, ECDHE secp256r1; every record decrypted',
     );
-    const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
-    const order = [
+    expectLinesInOrder(r.out, [
       '  C -> S  client_hello (',
       '  S -> C  hello_retry_request (',
       '  S -> C  server_hello (',
       '  C -> S  key_update (5 bytes) [encrypted]',
       '  S -> C  key_update (5 bytes) [encrypted]',
-    ].map(at);
-    expect(
-      order.every((i) => i > 0),
-      r.out,
-    ).toBe(true);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    ]);
     expect(r.out).not.toContain('[not opened]');
   });
 });
