@@ -267,6 +267,23 @@ describe('a key log that does not open the connection says what matched and what
     expect(text(seen.eventLog, 'server')).toBe('erutpac ,olleh\n');
   });
 
+  it('an altered ServerHello (a session id byte): records open, both Finished checks fail, said plainly', async () => {
+    const items = lo().map((c) => ({ ...c, bytes: c.bytes.slice() }));
+    const server = items.find((c) => c.from === 'server' && c.offset === 0)!;
+    // Record header 5, handshake header 4, legacy_version 2, random 32, session id length 1: the echo's first byte.
+    expect(server.bytes[43]).toBe(32);
+    server.bytes[44]! ^= 0x01;
+    const seen = await observeConnection(items, { keyLog: KEYS });
+    expect(seen.decryption).toMatchObject({
+      status: 'tls13-finished-mismatch',
+      clientFinished: 'mismatch',
+      serverFinished: 'mismatch',
+    });
+    expectEveryRecordOpened(seen);
+    expect(seen.eventLog.some((e) => e.kind === 'handshake_complete')).toBe(false);
+    expect(seen.decryptionSummary).toMatch(/so the secrets are right, but the Finished check failed/);
+  });
+
   it('a key log for another connection: no line for this client random, which labels it has', async () => {
     const keyLog = readFileSync(`${ILLUSTRATED13_DIR}/keylog.txt`, 'utf8');
     const seen = await observeConnection(lo(), { keyLog });
