@@ -37,7 +37,7 @@ export function entryLine(e: EventLogEntry): string | undefined {
   return undefined;
 }
 
-/** "TLSv1.3", as psql, pg_stat_ssl and OpenSSL spell it (the enum's name is TLSv1_3). */
+/** "TLSv1.3", as OpenSSL (s_client's "Protocol  :" line) and libpq (PQsslAttribute "protocol", see fixtures/libpq18) spell it. */
 export function versionName(version: number): string {
   return ProtocolVersion.format(version).replace('_', '.');
 }
