@@ -9,7 +9,8 @@
 # (libpq 15 writes no key log). And our own `tls-lab handshake --starttls postgres --pg-user postgres --keylog`
 # against the same kind of PostgreSQL, captured by tcpdump -i lo, with the key log the CLI wrote.
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab]   (default: all; writes fixtures/pcap/*;
+# And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -109,15 +110,35 @@ record_tls_lab() { # record_tls_lab PORT: our own CLI, SSLRequest + TLS 1.2 + St
   cp "$work/tls-lab-postgres-lo.pcap" "$work/tls-lab-postgres.keys.log" "$out/"
 }
 
+record_tls13_hrr() { # record_tls13_hrr PORT: HelloRetryRequest, then KeyUpdate both ways, with its key log
+  local port="$1"
+  capture_lo "$work/tls13-hrr-keyupdate-lo.pcap" "$port"
+  # The server accepts P-256 only; the client's first key_share is X25519, so the server asks again (HRR).
+  openssl s_server -quiet -rev -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    -groups P-256 >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  # A line "K" makes s_client send KeyUpdate with update_requested, so the server updates its keys too.
+  (printf 'hello, capture\n'; sleep 0.5; printf 'K\n'; sleep 0.5; printf 'after update\n'; sleep 1) |
+    openssl s_client -no_ign_eof -connect "127.0.0.1:$port" -servername localhost -tls1_3 -groups X25519:P-256 \
+      -keylogfile "$work/tls13-hrr-keyupdate.keys.log" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/tls13-hrr-keyupdate-lo.pcap" "$work/tls13-hrr-keyupdate.keys.log" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12) record tls12 44312 -tls1_2 ;;
     tls13) record tls13 44313 -tls1_3 ;;
     psql) record_psql 44314 ;;
     tls-lab) record_tls_lab 44315 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab)" >&2; exit 2 ;;
+    tls13-hrr) record_tls13_hrr 44316 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -22,14 +22,12 @@ import {
   ContentType,
   eventLogToJson,
   observeConnection,
-  ProtocolVersion,
   type AlertEntry,
   type MessageEntry,
   type Observation,
-  TLS13_KEY_LOG_LABELS,
 } from '../lib/tls12/index.ts';
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
-import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
+import { alertText, arrow, entryLine, summaryLines, versionName } from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 
 export interface PcapOptions {
@@ -132,6 +130,10 @@ const KEY_LOG_FAILURES = new Set<Observation['decryption']['status']>([
   'no-matching-line',
   'wrong-secret',
   'finished-mismatch',
+  'tls13-incomplete',
+  'tls13-wrong-secret',
+  'tls13-finished-mismatch',
+  'tls13-no-matching-lines',
 ]);
 
 function fatalAlert(seen: Observation): AlertEntry | undefined {
@@ -164,26 +166,29 @@ interface CaptureReport {
   warnings: number;
 }
 
-/** "TLSv1_2, TLS_ECDHE_..., ECDHE x25519", from the summary or, without one, the ServerHello. */
+/** "TLSv1.2, TLS_ECDHE_..., ECDHE x25519", from the summary or, without one, the ServerHello. */
 function negotiated(seen: Observation): string {
   const complete = seen.eventLog.find((e) => e.kind === 'handshake_complete');
   if (complete?.kind === 'handshake_complete') {
     const s = complete.summary;
-    return `${ProtocolVersion.format(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`;
+    return `${versionName(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`;
   }
   const hello = seen.eventLog.find(
     (e): e is MessageEntry => e.kind === 'message' && e.message.type === 'server_hello',
   );
   if (!hello || hello.message.type !== 'server_hello') return 'no ServerHello in the capture';
   const version = seen.version ?? hello.message.serverVersion;
-  return `${ProtocolVersion.format(version)}, ${CipherSuite.format(hello.message.cipherSuite)}`;
+  return `${versionName(version)}, ${CipherSuite.format(hello.message.cipherSuite)}`;
 }
 
 const CLOSED_BECAUSE: Partial<Record<Observation['decryption']['status'], string>> = {
   'no-key-log': 'no key log',
   'key-log-unreadable': 'the key log could not be read',
   'no-matching-line': 'the key log has no line for this connection',
-  tls13: 'TLS 1.3 (needs the TLS 1.3 engine, issue #17)',
+  tls13: 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)',
+  'tls13-incomplete': 'the key log lacks some of the TLS 1.3 secrets',
+  'tls13-no-matching-lines': 'the key log has no TLS 1.3 line for this connection',
+  'tls13-wrong-secret': 'a TLS 1.3 secret in the key log is wrong',
   'unsupported-suite': 'a cipher suite the engine does not implement',
   'wrong-secret': "the key log's master secret is wrong",
 };
@@ -200,13 +205,17 @@ export function captureOutcome(seen: Observation, color = false): string {
     ? `${bad('HANDSHAKE FAILED')}: ${alertText(alert, false)}; `
     : complete
       ? `${good('HANDSHAKE COMPLETE')}: `
-      : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
+      : d === 'nothing-encrypted' ||
+          d === 'decrypted' ||
+          d === 'finished-mismatch' ||
+          d === 'tls13-decrypted' ||
+          d === 'tls13-finished-mismatch'
         ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
         : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
   const opened =
-    d === 'decrypted'
+    d === 'decrypted' || d === 'tls13-decrypted'
       ? 'every record decrypted'
-      : d === 'finished-mismatch'
+      : d === 'finished-mismatch' || d === 'tls13-finished-mismatch'
         ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
         : d === 'nothing-encrypted'
           ? 'nothing encrypted'
@@ -240,10 +249,18 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
     lines.push(
       `  did NOT match: no CLIENT_RANDOM line carries this client random (${d.clientRandomLines} CLIENT_RANDOM line${d.clientRandomLines === 1 ? '' : 's'}${d.tls13Labels.length > 0 ? `; TLS 1.3 labels ${d.tls13Labels.join(', ')}` : ''})`,
     );
-  } else if (d.status === 'tls13' && random) {
-    const labels = Object.values(TLS13_KEY_LOG_LABELS).slice(0, 4).join(', ');
+  } else if ('found' in d) {
+    for (const f of d.found) lines.push(`  matched: ${f.label} for this client random, on line ${f.line}`);
+    if (d.firstFailure)
+      lines.push(
+        `  did NOT match: the ${d.firstFailure.label} on that line does not open the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (stream offset ${d.firstFailure.offset})`,
+      );
+    for (const label of d.missing) lines.push(`  missing: ${label} for this client random`);
+    lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
+  } else if (d.status === 'no-key-log' && d.wantedLines) {
     lines.push(
-      `  would open the rest: the ${labels} lines for client random ${toHex(random)} (the TLS 1.3 engine, issue #17, is needed to use them)`,
+      '  would open it (TLS 1.3): these lines in a key log',
+      ...d.wantedLines.map((l) => `    ${l}`),
     );
   }
   lines.push(`  ${seen.decryptionSummary}`);

@@ -9,6 +9,7 @@ import {
   type EventLogEntry,
   type HandshakeSummary,
 } from '../lib/tls12/index.ts';
+import { isHelloRetryRequest } from '../lib/tls13/wire/index.ts';
 
 export function arrow(from: string): string {
   return from === 'client' ? 'C -> S' : 'S -> C';
@@ -22,8 +23,12 @@ export function alertText(alert: AlertEntry, live = true): string {
 
 /** The line for one event log entry, or undefined for entries the listing leaves out (records, secrets). */
 export function entryLine(e: EventLogEntry): string | undefined {
-  if (e.kind === 'message')
-    return `  ${arrow(e.from)}  ${e.name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
+  if (e.kind === 'message') {
+    // RFC 8446 §4.1.4: a HelloRetryRequest is a ServerHello with a special random; say which it is.
+    const name =
+      e.message.type === 'server_hello' && isHelloRetryRequest(e.message) ? 'hello_retry_request' : e.name;
+    return `  ${arrow(e.from)}  ${name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
+  }
   if (e.kind === 'change_cipher_spec') return `  ${arrow(e.from)}  ChangeCipherSpec`;
   if (e.kind === 'postgres')
     return `  ${arrow(e.from)}  PostgreSQL ${e.label}${e.inTunnel ? ' [in TLS]' : ''}`;
@@ -32,15 +37,22 @@ export function entryLine(e: EventLogEntry): string | undefined {
   return undefined;
 }
 
+/** "TLSv1.3", as OpenSSL (s_client's "Protocol  :" line) and libpq (PQsslAttribute "protocol", see fixtures/libpq18) spell it. */
+export function versionName(version: number): string {
+  return ProtocolVersion.format(version).replace('_', '.');
+}
+
 /** Protocol, suite, key exchange, extensions that matter, and the chain the server sent. */
 export function summaryLines(s: HandshakeSummary): string[] {
   const lines = [
-    `Protocol:          ${ProtocolVersion.format(s.version)}`,
+    `Protocol:          ${versionName(s.version)}`,
     `Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`,
     s.groupName ? `Key exchange:      ECDHE ${s.groupName}` : 'Key exchange:      RSA (no forward secrecy)',
   ];
   if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
-  lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
+  // RFC 8446: TLS 1.3 always binds its secrets to the transcript; extended_master_secret is a TLS 1.2 extension.
+  if (s.version !== ProtocolVersion.values.TLSv1_3)
+    lines.push(`Extended master secret: ${s.extendedMasterSecret ? 'yes' : 'no'}`);
   if (s.alpn) lines.push(`ALPN:              ${s.alpn}`);
   lines.push(`Certificate chain sent by the server (${s.serverCertificates.length}):`);
   s.serverCertificates.forEach((der, i) => {

@@ -16,7 +16,6 @@ import {
   nssKeyLogLine,
   pemToDer,
   placeInTunnel,
-  ProtocolVersion,
   type EventLogEntry,
   eventLogToJson,
 } from '../lib/tls12/index.ts';
@@ -35,7 +34,7 @@ import {
   type BackendMessage,
 } from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
-import { alertText, entryLine, summaryLines } from './handshake-report.ts';
+import { alertText, entryLine, summaryLines, versionName } from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
 import { messageOf, painter, processIo, type CliIo } from './io.ts';
 import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
@@ -404,7 +403,7 @@ export function outcomeLine(o: Options, r: Result, color = false): string {
     return `${bad('REFUSED')} by PostgreSQL after the handshake: ${describeBackendMessage(r.pgReply).split('\n')[0]}`;
   const s = r.summary;
   const what = s
-    ? `${ProtocolVersion.format(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`
+    ? `${versionName(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`
     : 'TLS';
   const verified = o.ca
     ? `certificate verified against ${o.ca}${o.serverName ? ` for ${o.serverName}` : ''}`

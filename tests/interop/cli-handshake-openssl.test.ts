@@ -46,9 +46,9 @@ describe('tls-lab handshake against openssl s_server', () => {
     expect(r.code, r.stderr).toBe(0);
     // The outcome first (issue #21), the details after.
     expect(r.stdout.split('\n')[0]).toBe(
-      `HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ECDHE x25519; certificate verified against ${files['ca.pem']} for localhost`,
+      `HANDSHAKE COMPLETE: TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ECDHE x25519; certificate verified against ${files['ca.pem']} for localhost`,
     );
-    expect(r.stdout).toContain('Protocol:          TLSv1_2');
+    expect(r.stdout).toContain('Protocol:          TLSv1.2');
     expect(r.stdout).toContain('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)');
     expect(r.stdout).toMatch(/Key exchange:\s+ECDHE x25519/);
     expect(r.stdout).toMatch(/Signature scheme:\s+rsa_pss_rsae_sha256/);

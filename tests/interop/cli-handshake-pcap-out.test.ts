@@ -91,7 +91,7 @@ describe('--pcap-out against openssl s_server -tls1_2', () => {
     expect(live.code, live.stderr).toBe(0);
     const r = await runCli(['handshake', '--pcap', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, .*; every record decrypted$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1.2, .*; every record decrypted$/);
     expect(r.stdout).toContain(`-> 127.0.0.1:${server.port}, SNI (none), TLS`);
   });
 });

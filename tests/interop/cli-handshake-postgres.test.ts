@@ -37,10 +37,10 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
   it('a trusted user gets AuthenticationOk inside TLS 1.2', async () => {
     const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres']);
     expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, /);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.2, /);
     expect(r.stdout.split('\n')[1]).toBe('PostgreSQL replied: AuthenticationOk');
     expect(r.stdout).toContain("PostgreSQL SSL response 'S'");
-    expect(r.stdout).toContain('Protocol:          TLSv1_2');
+    expect(r.stdout).toContain('Protocol:          TLSv1.2');
     expect(r.stdout).toContain('PostgreSQL replied: AuthenticationOk');
   });
 

@@ -5,13 +5,12 @@
  * AuthenticationOk ... ReadyForQuery inside the tunnel. tcpdump must be installed (scripts/system-deps.sh) and
  * capturing on lo needs root (CI runs as root): when either is missing the test fails and says so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
-import { requireProgram } from '../kit/programs/programs.ts';
+import { tcpdump, waitForCapture } from '../kit/programs/tcpdump.ts';
 import { runCli } from '../kit/programs/run-cli.ts';
 import { postgresConnectArgs } from '../kit/pure/captures.ts';
 import { testPki } from '../kit/pure/pki.ts';
@@ -29,45 +28,6 @@ beforeAll(async () => {
 
 afterAll(() => pg?.stop());
 
-interface Capture {
-  child: ChildProcess;
-  stderr: () => string;
-  stop: () => Promise<void>;
-}
-
-/** Starts tcpdump on lo for one port; resolves once it says it is listening. */
-async function tcpdump(file: string, port: number): Promise<Capture> {
-  const bin = requireProgram('tcpdump', ['/usr/bin/tcpdump', '/usr/sbin/tcpdump']);
-  const child = spawn(bin, ['-i', 'lo', '-U', '-w', file, `tcp port ${port}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (stderr.includes('listening on')) resolve();
-      else if (child.exitCode !== null)
-        reject(
-          new Error(
-            `tcpdump -i lo could not capture (it needs root; CI runs as root): exit ${child.exitCode}: ${stderr.trim()}`,
-          ),
-        );
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-  return {
-    child,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
-
 /** The client's close_notify (its last record) is in the file: the capture holds the whole connection. */
 async function closedInFile(file: string, keys: string): Promise<boolean> {
   const io = memoryIo();
@@ -84,8 +44,7 @@ describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --p
     try {
       live = await runCli(postgresConnectArgs(pg.port, ['--keylog', keys]));
       // tcpdump -U writes each packet as it sees it; wait until the closing packets are in the file.
-      for (let i = 0; i < 100 && !(await closedInFile(file, keys)); i++)
-        await new Promise((r) => setTimeout(r, 100));
+      await waitForCapture(() => closedInFile(file, keys));
     } finally {
       await capture.stop();
     }
@@ -96,7 +55,7 @@ describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --p
     const r = await runCli(['handshake', '--pcap', file, '--keylog', keys]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1_2, .*; every record decrypted$/);
+    expect(lines[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1.2, .*; every record decrypted$/);
     expect(r.stdout).toContain(`-> 127.0.0.1:${pg.port}, SNI (none), PostgreSQL SSLRequest`);
     const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
     const order = [

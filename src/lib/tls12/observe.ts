@@ -39,6 +39,7 @@ import {
   POSTGRES_ALPN,
   SSL_REQUEST,
 } from '../pgwire/index.ts';
+import { Tls13Observer, tls13WantedLines, type Tls13Decryption } from '../tls13/observe.ts';
 
 /** Bytes of one direction's TCP stream, as reassembled from a capture. */
 export interface ObservedChunk {
@@ -78,15 +79,21 @@ export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
 /** What the key log did for this connection. */
 export type Decryption =
   | { status: 'nothing-encrypted' }
-  | { status: 'no-key-log'; wantedLine: string }
-  | { status: 'key-log-unreadable'; reason: string; wantedLine: string }
+  | {
+      status: 'no-key-log';
+      wantedLine: string;
+      /** TLS 1.3: the four lines (also in `wantedLine`, one a line). */ wantedLines?: string[];
+    }
+  | { status: 'key-log-unreadable'; reason: string; wantedLine: string; wantedLines?: string[] }
   | {
       status: 'no-matching-line';
       wantedLine: string;
       clientRandomLines: number;
       tls13Labels: string[];
     }
+  /** TLS 1.3 whose ClientHello was not captured: without its client random no key log line can be found. */
   | { status: 'tls13'; tls13Labels: string[] }
+  | Tls13Decryption
   | { status: 'unsupported-suite'; cipherSuite: number }
   | {
       /**
@@ -165,6 +172,9 @@ class Observer {
   readonly #dirs: Record<Role, Direction>;
   #transcript: Uint8Array[] = [];
   #clientHello: Extract<HandshakeMessage, { type: 'client_hello' }> | undefined;
+  #clientHelloBytes: Uint8Array | undefined;
+  /** Reads every record after a TLS 1.3 ServerHello (or HelloRetryRequest). */
+  #tls13: Tls13Observer | undefined;
   #serverHello: Extract<HandshakeMessage, { type: 'server_hello' }> | undefined;
   #version: number | undefined;
   #suite: CipherSuiteInfo | undefined;
@@ -358,6 +368,18 @@ class Observer {
 
   async #record(d: Direction, raw: Uint8Array, offset: number): Promise<void> {
     this.#at = offset;
+    if (this.#tls13) {
+      try {
+        return await this.#tls13.record(d.role, raw, offset);
+      } catch (e) {
+        // The 1.3 reader reports what it can read; anything else ends this direction with a note, never a throw.
+        return this.#stop(
+          d,
+          offset,
+          `the ${d.role}'s record at stream offset ${offset} cannot be decoded: ${e instanceof Error ? e.message : String(e)}; decoding of this direction ends here`,
+        );
+      }
+    }
     const contentType = raw[0]!;
     if (
       d.protectedFrom &&
@@ -412,7 +434,7 @@ class Observer {
   /** Why a protected record stays closed, with the key log line that would open it. */
   #opaqueReason(): string {
     if (this.#version === TLS13)
-      return 'encrypted with TLS 1.3 keys: decrypting TLS 1.3 needs the TLS 1.3 engine (issue #17)';
+      return "encrypted with TLS 1.3 keys; the ClientHello was not captured, so its client random, which the key log's lines are keyed by, is unknown";
     const wanted = this.#wantedLine();
     if (this.#suite === undefined && this.#serverHello)
       return `encrypted with cipher suite 0x${this.#serverHello.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement`;
@@ -437,11 +459,12 @@ class Observer {
     switch (message.type) {
       case 'client_hello':
         this.#clientHello ??= message;
+        this.#clientHelloBytes ??= bytes;
         if (message.extensions?.some((x) => x.kind === 'alpn' && x.protocols.includes(POSTGRES_ALPN)))
           this.#postgres = true;
         return;
       case 'server_hello':
-        return this.#onServerHello(message);
+        return this.#onServerHello(message, bytes);
       case 'certificate':
         if (d.role === 'server') this.#serverCertificates = message.certificates;
         else this.#clientCertificates = message.certificates;
@@ -457,7 +480,10 @@ class Observer {
     }
   }
 
-  async #onServerHello(sh: Extract<HandshakeMessage, { type: 'server_hello' }>): Promise<void> {
+  async #onServerHello(
+    sh: Extract<HandshakeMessage, { type: 'server_hello' }>,
+    bytes: Uint8Array,
+  ): Promise<void> {
     if (this.#serverHello) {
       // A second handshake on this connection (renegotiation, RFC 5746) brings a new master secret.
       this.#renegotiated = true;
@@ -472,11 +498,7 @@ class Observer {
     const sv = sh.extensions?.find((x) => x.kind === 'unknown' && x.type === SUPPORTED_VERSIONS);
     this.#version =
       sv?.kind === 'unknown' && sv.data.length === 2 ? (sv.data[0]! << 8) | sv.data[1]! : sh.serverVersion;
-    if (this.#version === TLS13) {
-      // Everything after the ServerHello is protected with handshake traffic keys, both ways.
-      for (const d of [this.#dirs.client, this.#dirs.server]) d.protectedFrom = true;
-      return;
-    }
+    if (this.#version === TLS13) return this.#startTls13(bytes);
     const kx = keyExchangeOf(sh.cipherSuite);
     for (const d of [this.#dirs.client, this.#dirs.server]) d.conn.keyExchange = kx;
     this.#suite = cipherSuite(sh.cipherSuite);
@@ -496,6 +518,31 @@ class Observer {
     });
     this.#keys = await deriveKeys('client', this.#suite, this.#master, ch.random, sh.random, this.#provider);
     this.log.push(...this.#keys.entries);
+  }
+
+  /** TLS 1.3: every later record goes to the 1.3 reader; without the ClientHello, they stay closed. */
+  async #startTls13(serverHello: Uint8Array): Promise<void> {
+    const ch = this.#clientHello;
+    if (!ch || !this.#clientHelloBytes) {
+      for (const d of [this.#dirs.client, this.#dirs.server]) d.protectedFrom = true;
+      return;
+    }
+    const sni = ch.extensions?.find((x) => x.kind === 'server_name');
+    this.#tls13 = new Tls13Observer(
+      {
+        log: this.log,
+        note: (from, offset, text) => this.notes.push({ from, offset, text }),
+        applicationData: (from) => this.#tunnel(this.#dirs[from]),
+      },
+      {
+        provider: this.#provider,
+        keyLog: this.#keyLog,
+        clientHello: this.#clientHelloBytes,
+        clientRandom: ch.random,
+        ...(sni?.kind === 'server_name' && sni.names[0] ? { serverName: sni.names[0].hostName } : {}),
+      },
+    );
+    await this.#tls13.start(serverHello);
   }
 
   #changeCipherSpec(d: Direction): void {
@@ -626,9 +673,20 @@ class Observer {
     };
   }
 
+  #tls13Report(labels: string[]): Decryption {
+    if (!this.#tls13) return { status: 'tls13', tls13Labels: labels };
+    if (!this.log.some((e) => e.kind === 'record' && e.encrypted)) return { status: 'nothing-encrypted' };
+    const wantedLines = tls13WantedLines(this.#clientHello?.random);
+    const wantedLine = wantedLines.join('\n');
+    if (this.#keyLogError !== undefined)
+      return { status: 'key-log-unreadable', reason: this.#keyLogError, wantedLine, wantedLines };
+    if (!this.#keyLog) return { status: 'no-key-log', wantedLine, wantedLines };
+    return this.#tls13.report(labels);
+  }
+
   #decryptionReport(): Decryption {
     const labels = this.#keyLog ? tls13LabelsOf(this.#keyLog) : [];
-    if (this.#version === TLS13) return { status: 'tls13', tls13Labels: labels };
+    if (this.#version === TLS13) return this.#tls13Report(labels);
     if (!this.#sawEncrypted) return { status: 'nothing-encrypted' };
     if (this.#serverHello && !this.#suite)
       return { status: 'unsupported-suite', cipherSuite: this.#serverHello.cipherSuite };
@@ -662,9 +720,11 @@ export function describeDecryption(d: Decryption): string {
     case 'nothing-encrypted':
       return 'Nothing in this capture is encrypted.';
     case 'no-key-log':
-      return `Encrypted records are shown as they are: no key log was given. A key log with this line would open them: ${d.wantedLine}`;
+      return d.wantedLines
+        ? `Encrypted records are shown as they are: no key log was given. This is TLS 1.3: a key log with these lines would open them: ${d.wantedLines.join('; ')}`
+        : `Encrypted records are shown as they are: no key log was given. A key log with this line would open them: ${d.wantedLine}`;
     case 'key-log-unreadable':
-      return `The key log could not be read (${d.reason}), so encrypted records stay closed. The line needed: ${d.wantedLine}`;
+      return `The key log could not be read (${d.reason}), so encrypted records stay closed. ${d.wantedLines ? `The lines needed: ${d.wantedLines.join('; ')}` : `The line needed: ${d.wantedLine}`}`;
     case 'no-matching-line': {
       const has =
         d.clientRandomLines === 0
@@ -675,7 +735,13 @@ export function describeDecryption(d: Decryption): string {
       return `The key log does not match this connection: ${has}. It was probably written for another connection or another run. The line needed: ${d.wantedLine}`;
     }
     case 'tls13':
-      return `This is a TLS 1.3 connection: what is in the clear (ClientHello, ServerHello) is shown, the encrypted records are not opened. Decrypting TLS 1.3 needs the TLS 1.3 engine (issue #17).${d.tls13Labels.length > 0 ? ` The key log's TLS 1.3 secrets (${d.tls13Labels.join(', ')}) are recognised but not used.` : ''}`;
+      return `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`;
+    case 'tls13-decrypted':
+    case 'tls13-incomplete':
+    case 'tls13-wrong-secret':
+    case 'tls13-finished-mismatch':
+    case 'tls13-no-matching-lines':
+      return describeTls13Decryption(d);
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
@@ -687,6 +753,32 @@ export function describeDecryption(d: Decryption): string {
         ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`
         : '';
       return `The key log's line ${d.line} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.`;
+    }
+  }
+}
+
+function describeTls13Decryption(d: Tls13Decryption): string {
+  const found = d.found.map((f) => `${f.label} (line ${f.line})`).join(', ');
+  const finished = `client Finished ${d.clientFinished}, server Finished ${d.serverFinished}`;
+  const wanted =
+    d.wantedLines.length > 0 ? ` Lines that would open the rest: ${d.wantedLines.join('; ')}` : '';
+  switch (d.status) {
+    case 'tls13-decrypted':
+      return `TLS 1.3, decrypted with the key log's ${found}; ${finished}.`;
+    case 'tls13-incomplete':
+      return `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}`;
+    case 'tls13-wrong-secret': {
+      const f = d.firstFailure!;
+      return `TLS 1.3: the key log has this connection's client random, but its ${f.label} is wrong: it does not open the ${f.from}'s record ${f.seq} (at stream offset ${f.offset}). Found: ${found}; ${finished}.`;
+    }
+    case 'tls13-finished-mismatch':
+      return `TLS 1.3: every record opened with the key log's ${found}, so the secrets are right, but the Finished check failed (${finished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
+    case 'tls13-no-matching-lines': {
+      const has =
+        d.tls13Labels.length > 0
+          ? `its TLS 1.3 lines (${d.tls13Labels.join(', ')}) are for other client randoms`
+          : 'it has no TLS 1.3 lines at all (CLIENT_RANDOM lines open TLS 1.2 only)';
+      return `The key log does not match this TLS 1.3 connection: ${has}. It was probably written for another connection or another run.${wanted}`;
     }
   }
 }

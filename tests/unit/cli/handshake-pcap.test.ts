@@ -57,6 +57,17 @@ const appData = (log: EventLogEntry[], from: 'client' | 'server') =>
     log.flatMap((e) => (e.kind === 'application_data' && e.from === from ? [Buffer.from(e.data)] : [])),
   ).toString('latin1');
 
+/** Each line starting with one of `prefixes` is in the report, in this order. */
+function expectLinesInOrder(out: string, prefixes: string[]): void {
+  const lines = out.split('\n');
+  const order = prefixes.map((p) => lines.findIndex((l) => l.startsWith(p)));
+  expect(
+    order.every((i) => i > 0),
+    out,
+  ).toBe(true);
+  expect(order).toEqual([...order].sort((a, b) => a - b));
+}
+
 /** Every encrypted record opened: it has its plaintext, no error, and carries what it held. */
 function expectEveryRecordDecrypted(log: EventLogEntry[]): void {
   const encrypted = records(log).filter((e) => e.kind === 'record' && e.encrypted);
@@ -78,7 +89,7 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     expect(r.err).toBe('');
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(
-      'HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDHE x25519; every record decrypted',
+      'HANDSHAKE COMPLETE: TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDHE x25519; every record decrypted',
     );
     expect(r.out).toMatch(
       /^Connection 1 of 1 in fixtures\/pcap\/tls12-lo\.pcap: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:44312, SNI localhost, TLS, first packet 2026-/m,
@@ -116,7 +127,7 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`);
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe(
-      'HANDSHAKE ENCRYPTED: TLSv1_2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384; encrypted records NOT decrypted: no key log',
+      'HANDSHAKE ENCRYPTED: TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384; encrypted records NOT decrypted: no key log',
     );
     expect(r.out).toContain('  C -> S  encrypted record, handshake (45 bytes) [not opened]');
     expect(r.out).toMatch(
@@ -138,12 +149,11 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
     expect(r.code, r.err).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(
-      /^HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_\w+, ECDHE \w+; every record decrypted$/,
+      /^HANDSHAKE COMPLETE: TLSv1\.2, TLS_ECDHE_\w+, ECDHE \w+; every record decrypted$/,
     );
     expect(r.out).toMatch(/ -> 127\.0\.0\.1:44315, SNI \(none\), PostgreSQL SSLRequest, /);
     expect(r.out).not.toContain('[not opened]');
-    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
-    const order = [
+    expectLinesInOrder(r.out, [
       '  C -> S  PostgreSQL SSLRequest',
       "  S -> C  PostgreSQL SSL response 'S'",
       '  C -> S  client_hello',
@@ -153,15 +163,78 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
       '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
       '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
       '  C -> S  alert close_notify (0)',
-    ].map(at);
-    expect(
-      order.every((i) => i > 0),
-      r.out,
-    ).toBe(true);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    ]);
     const { log } = await json(...args);
     expectEveryRecordDecrypted(log);
     expect(appData(log, 'client')).toContain('user\0postgres\0');
+  });
+});
+
+describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcpdump (fixtures/pcap/tls13-lo.pcap)', () => {
+  const args = ['--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', `${PCAP}/tls13.keys.log`];
+
+  it('decrypts: TLSv1.3 on the first line, each 1.3 label matched, the messages in the tunnel', async () => {
+    const r = await cli(...args);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1.3, TLS_AES_256_GCM_SHA384, ECDHE x25519; every record decrypted',
+    );
+    for (const text of [
+      '  S -> C  encrypted_extensions (6 bytes) [encrypted]',
+      '  C -> S  finished (52 bytes) [encrypted]',
+      '  C -> S  application data (15 bytes) [decrypted]',
+      '  client Finished: verified; server Finished: verified',
+      'Protocol:          TLSv1.3',
+    ])
+      expect(lines, text).toContain(text);
+    for (const label of ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0'])
+      expect(r.out).toMatch(new RegExp(`^  matched: ${label} for this client random, on line \\d+$`, 'm'));
+    expect(r.out).not.toContain('Extended master secret');
+    const { doc, log } = await json(...args);
+    expect(doc.observation.decryption.status).toBe('tls13-decrypted');
+    expectEveryRecordDecrypted(log);
+    expect(appData(log, 'server')).toBe('erutpac ,olleh\n');
+  });
+
+  it('a key log without CLIENT_TRAFFIC_SECRET_0: exit 4, the missing label and the line that would open it', async () => {
+    const keys = readFileSync(`${PCAP}/tls13.keys.log`, 'utf8')
+      .split('\n')
+      .filter((l) => !l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))
+      .join('\n');
+    const r = await cli('--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', temp(keys, 'partial.keys.log'));
+    expect(r.code).toBe(4);
+    expect(r.out.split('\n')[0]).toMatch(
+      /encrypted records NOT decrypted: the key log lacks some of the TLS 1\.3 secrets$/,
+    );
+    expect(r.out).toContain('  missing: CLIENT_TRAFFIC_SECRET_0 for this client random');
+    expect(r.err).toMatch(
+      /^tls-lab handshake: the key log does not open this connection: TLS 1\.3: .* but not CLIENT_TRAFFIC_SECRET_0/,
+    );
+  });
+});
+
+describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-keyupdate-lo.pcap)', () => {
+  it('names the HelloRetryRequest, shows both KeyUpdates, every record decrypted', async () => {
+    const r = await cli(
+      '--pcap',
+      `${PCAP}/tls13-hrr-keyupdate-lo.pcap`,
+      '--keylog',
+      `${PCAP}/tls13-hrr-keyupdate.keys.log`,
+    );
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      'HANDSHAKE COMPLETE: TLSv1.3, TLS_AES_256_GCM_SHA384, ECDHE secp256r1; every record decrypted',
+    );
+    expectLinesInOrder(r.out, [
+      '  C -> S  client_hello (',
+      '  S -> C  hello_retry_request (',
+      '  S -> C  server_hello (',
+      '  C -> S  key_update (5 bytes) [encrypted]',
+      '  S -> C  key_update (5 bytes) [encrypted]',
+    ]);
+    expect(r.out).not.toContain('[not opened]');
   });
 });
 
@@ -171,7 +244,7 @@ describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-
     expect(r.code, r.err).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(
-      /^HANDSHAKE ENCRYPTED: TLSv1_3, TLS_AES_\w+; encrypted records NOT decrypted: TLS 1\.3/,
+      /^HANDSHAKE ENCRYPTED: TLSv1\.3, TLS_AES_\w+; encrypted records NOT decrypted: no key log$/,
     );
     expect(r.out).toMatch(/ -> 127\.0\.0\.1:44314, SNI \(none\), PostgreSQL SSLRequest, /);
     const at = (text: string) => lines.indexOf(text);
@@ -183,11 +256,16 @@ describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-
     expect([...order, hello, serverHello, firstClosed]).toEqual(
       [...order, hello, serverHello, firstClosed].slice().sort((a, b) => a - b),
     );
-    expect(r.out).toMatch(
-      /would open the rest: the CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0 lines for client random [0-9a-f]{64}/,
-    );
+    expect(r.out).toContain('would open it (TLS 1.3): these lines in a key log');
+    for (const label of [
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+      'CLIENT_TRAFFIC_SECRET_0',
+    ])
+      expect(r.out).toMatch(new RegExp(`^    ${label} [0-9a-f]{64} <secret in hex>$`, 'm'));
     const { doc, log } = await json('--pcap', `${PCAP}/psql-require-lo.pcap`);
-    expect(doc.observation.decryption.status).toBe('tls13');
+    expect(doc.observation.decryption.status).toBe('no-key-log');
     expect(records(log).some((e) => e.kind === 'record' && e.plaintext)).toBe(false);
   });
 });
@@ -198,7 +276,7 @@ describe('The Illustrated TLS 1.2 capture with its key log', () => {
     const r = await cli(...args);
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe(
-      'HANDSHAKE COMPLETE: TLSv1_2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, ECDHE x25519; every record decrypted',
+      'HANDSHAKE COMPLETE: TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, ECDHE x25519; every record decrypted',
     );
     expect(r.out).toContain('[::1]:50159 -> [::1]:8443, SNI example.ulfheim.net');
     const { log } = await json(...args);

@@ -14,6 +14,23 @@ describe('TLS field explanations', () => {
     expect(FIELD_IDS_13.filter((id) => !explainField(id))).toEqual([]);
   });
 
+  it('explain every field id the TLS 1.3 observer emits for a real capture (tls13-lo.pcap + its key log)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { openCapture, tlsConnections } = await import('../../../src/lib/pcap/index');
+    const { observeConnection } = await import('../../../src/lib/tls12/observe');
+    const { walkSpans } = await import('../../../src/lib/bytes/spans');
+    const opened = openCapture(new Uint8Array(readFileSync('fixtures/pcap/tls13-lo.pcap')));
+    const seen = await observeConnection(tlsConnections(opened)[0]!.chunks, {
+      keyLog: readFileSync('fixtures/pcap/tls13.keys.log', 'utf8'),
+    });
+    const ids = new Set<string>();
+    for (const e of seen.eventLog)
+      if (e.kind === 'record' || e.kind === 'message' || e.kind === 'postgres')
+        walkSpans(e.spans, (s) => ids.add(s.id));
+    expect([...ids]).toEqual(expect.arrayContaining(['certificate.cert_data', 'encrypted_extensions']));
+    expect([...ids].filter((id) => !explainField(id))).toEqual([]);
+  });
+
   it('resolve raw ids with list indices to their pattern', () => {
     expect(explainField('client_hello.cipher_suites[3]')).toBe(
       fieldExplanations['client_hello.cipher_suites[]'],

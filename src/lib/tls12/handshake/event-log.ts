@@ -5,6 +5,7 @@
  */
 import { fromHex, toHex, type Span } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
+import type { Handshake13 } from '../../tls13/wire/index.ts';
 
 export type Role = 'client' | 'server';
 
@@ -35,6 +36,9 @@ export interface RecordEntry {
   tampered?: boolean;
   /** When the receiver could not open it: why. */
   error?: string;
+  /** TLS 1.3, opened: TLSInnerPlaintext's real content type (`plaintext` is its content) and its zero padding. */
+  innerContentType?: number;
+  paddingLength?: number;
 }
 
 /**
@@ -54,6 +58,11 @@ export interface MessageEntry {
   bytes: Uint8Array;
   spans: Span[];
   message: HandshakeMessage;
+  /**
+   * TLS 1.3 (the observer): the message as RFC 8446 defines it; `message` then holds tls12's decoding of the
+   * structures both versions share (hellos, CertificateVerify, Finished) and `unknown` for the others.
+   */
+  message13?: Handshake13;
   /** Carried in an encrypted record (Finished). */
   encrypted: boolean;
   tampered?: boolean;

@@ -38,6 +38,7 @@ import {
 } from '../../../../src/lib/tls12/crypto/index.ts';
 import { cap, keylogText } from '../crypto/illustrated-fixture.ts';
 import { checkBounded } from '../../../kit/pure/property.ts';
+import { chunkEdit, editChunks } from '../../../kit/pure/mutate-chunks.ts';
 
 const CAPTURES = fileURLToPath(new URL('../../../../fixtures/captures/', import.meta.url));
 const FILES = readdirSync(CAPTURES).filter((f) => f.endsWith('.json'));
@@ -328,10 +329,10 @@ const RFC8448_SERVER_HELLO = fromHex(
    83 3d f1 dd 69 b1 b0 4e 75 1f 0f 00 2b 00 02 03 04`.replace(/\s+/g, ''),
 );
 
-describe('TLS 1.3 (supported_versions 0x0304): the clear part decoded, the rest opaque, said plainly', () => {
-  it("RFC 8448 hellos, then protected records (filler bytes of the RFC's EncryptedExtensions length)", async () => {
+describe('TLS 1.3 (supported_versions 0x0304) goes to the 1.3 reader (tests/unit/tls13/observe.test.ts has real captures)', () => {
+  it('RFC 8448 hellos, then filler records: a secret that does not open them and the lines missing, said plainly', async () => {
     const serverHello = concat(fromHex('160303005a'), RFC8448_SERVER_HELLO);
-    // The protected records' contents do not matter: the observer must not try to open them.
+    // Filler instead of the protected records: the logged (made-up) secret cannot open them.
     const sealed = (n: number, fill: number) =>
       concat(fromHex('170303'), Uint8Array.of(n >> 8, n & 0xff), new Uint8Array(n).fill(fill));
     const server = [serverHello, fromHex('140303000101'), sealed(0x2a2, 0x5a)];
@@ -344,8 +345,27 @@ describe('TLS 1.3 (supported_versions 0x0304): the clear part decoded, the rest 
     const keyLog = `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${'cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7'} ${'11'.repeat(32)}\n`;
     const seen = await observeConnection(items, { keyLog });
     expect(seen.version).toBe(0x0304);
-    expect(seen.decryption).toEqual({ status: 'tls13', tls13Labels: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET'] });
-    expect(seen.decryptionSummary).toContain('needs the TLS 1.3 engine (issue #17)');
+    const random = 'cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7';
+    expect(seen.decryption).toEqual({
+      status: 'tls13-wrong-secret',
+      found: [{ label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', line: 1 }],
+      missing: ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0', 'CLIENT_TRAFFIC_SECRET_0'],
+      wantedLines: [
+        `SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`,
+        `SERVER_TRAFFIC_SECRET_0 ${random} <secret in hex>`,
+        `CLIENT_TRAFFIC_SECRET_0 ${random} <secret in hex>`,
+      ],
+      tls13Labels: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET'],
+      firstFailure: {
+        from: 'client',
+        seq: '0',
+        offset: RFC8448_CLIENT_HELLO_RECORD.length + 6,
+        label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      },
+      clientFinished: 'not opened',
+      serverFinished: 'not opened',
+    });
+    expect(seen.decryptionSummary).toContain('its CLIENT_HANDSHAKE_TRAFFIC_SECRET is wrong');
     expect(seen.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.id} ${e.name}`] : []))).toEqual([
       'client:0 client_hello',
       'server:0 server_hello',
@@ -353,8 +373,17 @@ describe('TLS 1.3 (supported_versions 0x0304): the clear part decoded, the rest 
     expect(seen.eventLog.filter((e) => e.kind === 'change_cipher_spec')).toHaveLength(2);
     const opaque = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
     expect(opaque).toHaveLength(2);
-    for (const r of opaque) expect(r.kind === 'record' && r.error).toContain('issue #17');
-    expect(seen.eventLog.some((e) => e.kind === 'secret')).toBe(false);
+    expect(opaque.map((r) => r.kind === 'record' && r.error)).toEqual([
+      expect.stringContaining(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`),
+      expect.stringMatching(/^not opened with CLIENT_HANDSHAKE_TRAFFIC_SECRET: /),
+    ]);
+    expect(
+      seen.eventLog.filter((e) => e.kind === 'secret').map((e) => e.kind === 'secret' && e.name),
+    ).toEqual([
+      'client_handshake_traffic_secret',
+      'client_handshake_traffic_secret.key',
+      'client_handshake_traffic_secret.iv',
+    ]);
     expect(seen.notes).toEqual([]);
   });
 });
@@ -446,28 +475,14 @@ describe('mutated and truncated captures never make the observer throw', () => {
     const edit = fc.record({
       source: fc.constantFrom(stream, pg),
       keyLog: fc.boolean(),
-      cut: fc.nat(),
-      flips: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 3 }),
-      split: fc.integer({ min: 1, max: 200 }),
+      chunks: chunkEdit(3, 200),
       gap: fc.option(fc.nat(), { nil: undefined }),
     });
     const runs = await checkBounded(
       'observe mutations',
-      fc.asyncProperty(edit, async ({ source, keyLog, cut, flips, split, gap }) => {
-        let chunks = source.map((c) => ({ ...c, bytes: c.bytes.slice() }));
-        chunks = chunks.slice(0, 1 + (cut % chunks.length));
-        for (const [i, j, x] of flips) {
-          const c = chunks[i % chunks.length]!;
-          if (c.bytes.length > 0) c.bytes[j % c.bytes.length]! ^= x;
-        }
-        // Re-chunk every record into pieces of `split` bytes, and maybe drop one piece as a gap.
-        const items: ObservedItem[] = chunks.flatMap((c) =>
-          Array.from({ length: Math.ceil(c.bytes.length / split) }, (_, k) => ({
-            ...c,
-            bytes: c.bytes.subarray(k * split, (k + 1) * split),
-            offset: c.offset + k * split,
-          })),
-        );
+      fc.asyncProperty(edit, async ({ source, keyLog, chunks, gap }) => {
+        // Flipped, cut and re-chunked, and maybe one piece dropped as a gap.
+        const items: ObservedItem[] = editChunks(source, chunks);
         if (gap !== undefined && items.length > 0) {
           const i = gap % items.length;
           const c = items[i] as ObservedChunk;

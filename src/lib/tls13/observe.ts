@@ -1,0 +1,595 @@
+/**
+ * The passive observer's TLS 1.3 half (RFC 8446). `tls12/observe.ts` reads a connection up to the ServerHello with
+ * the 1.2 record layer (the hellos are the same records in both versions); once the ServerHello (or a
+ * HelloRetryRequest) says 0x0304, every later record of both directions comes here. The key log's four traffic
+ * secrets for the ClientHello's random give the handshake and application keys (`trafficKeys`), each protected
+ * record is opened with `openRecord13` (inner content type and padding kept), handshake messages are decoded by
+ * `decodeHandshake13`, both Finished values are recomputed from the handshake traffic secrets and the transcript,
+ * KeyUpdate moves the sender to its next application traffic secret, and application data goes back to the 1.2
+ * observer for the PostgreSQL messages in the tunnel. Entries are the event log's; nothing here throws on bad input.
+ */
+import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
+import { decodeRecord } from '../tls12/wire/record.ts';
+import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
+import { decodeAlert, describeAlert } from '../tls12/wire/alert.ts';
+import { decodeHandshake, type HandshakeMessage } from '../tls12/wire/handshake.ts';
+import { HandshakeType } from '../tls12/wire/code-points.ts';
+import { HandshakeReassembler } from '../tls12/wire/handshake-reassembler.ts';
+import { TLS13_KEY_LOG_LABELS, type CryptoProvider, type KeyLogEntry } from '../tls12/crypto/index.ts';
+import type {
+  EventLogEntry,
+  HandshakeSummary,
+  RecordEntry,
+  Role,
+  SecretEntry,
+} from '../tls12/handshake/event-log.ts';
+import {
+  decodeHandshake13,
+  decodeServerHello13,
+  findExtension13,
+  isHelloRetryRequest,
+  type Handshake13,
+  type ServerHello13,
+} from './wire/index.ts';
+import {
+  expandLabelStep,
+  finishedKey,
+  trafficKeys,
+  transcriptHash,
+  verifyData,
+  type KeyStep,
+} from './key-schedule.ts';
+import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
+import { tls13Suite, type Tls13Suite } from './suites.ts';
+
+/**
+ * `transcript incomplete`: the Finished was read, but a handshake record before it stayed closed, so the transcript
+ * it covers is not known.
+ */
+export type FinishedCheck13 = 'verified' | 'mismatch' | 'not seen' | 'not opened' | 'transcript incomplete';
+
+/** The four key log labels that open a TLS 1.3 connection, in the order its records need them. */
+export const TLS13_TRAFFIC_LABELS = [
+  TLS13_KEY_LOG_LABELS.server_handshake_traffic_secret,
+  TLS13_KEY_LOG_LABELS.client_handshake_traffic_secret,
+  TLS13_KEY_LOG_LABELS.server_application_traffic_secret_0,
+  TLS13_KEY_LOG_LABELS.client_application_traffic_secret_0,
+] as const;
+
+/** What the key log did for a TLS 1.3 connection. */
+export interface Tls13Decryption {
+  /**
+   * decrypted: every protected record opened and both Finished values verified; incomplete: some records stayed
+   * closed because their label is missing from the key log; wrong-secret: a logged secret does not open its first
+   * record; finished-mismatch: records opened, a Finished does not match the messages seen; no-matching-lines: the
+   * key log has no TLS 1.3 line for this client random.
+   */
+  status:
+    | 'tls13-decrypted'
+    | 'tls13-incomplete'
+    | 'tls13-wrong-secret'
+    | 'tls13-finished-mismatch'
+    | 'tls13-no-matching-lines';
+  /** The labels found for this client random, with their key log line (1-based). */
+  found: { label: string; line: number }[];
+  /** Which of the four traffic secret labels the key log lacks for this client random. */
+  missing: string[];
+  /** `LABEL <client random> <secret>` for each missing label: the lines that would open the rest. */
+  wantedLines: string[];
+  /** Every TLS 1.3 label the key log holds, for any client random. */
+  tls13Labels: string[];
+  /** The first record a logged secret did not open. */
+  firstFailure?: { from: Role; seq: string; offset: number; label: string };
+  clientFinished: FinishedCheck13;
+  serverFinished: FinishedCheck13;
+}
+
+/** What the 1.2 observer lends: the log it writes, its notes, and the PostgreSQL reader for application data. */
+export interface Tls13Host {
+  readonly log: EventLogEntry[];
+  note(from: Role, offset: number, text: string): void;
+  /** Called after an application_data entry was pushed (the tunnel reads `log.at(-1)`). */
+  applicationData(from: Role): void;
+}
+
+interface Side {
+  role: Role;
+  /** Next content id number. */
+  sent: number;
+  epoch: 'clear' | 'handshake' | 'application';
+  /** The traffic secret in use and its key log label (or how it was derived). */
+  secret?: { name: string; label: string; value: Uint8Array };
+  keys?: TrafficKey;
+  seq: bigint;
+  generation: number;
+  reassembler: HandshakeReassembler;
+  /** Why this direction's protected records stay closed from here on. */
+  closed?: string;
+}
+
+const HELLO_MESSAGES = new Set(['client_hello', 'server_hello', 'certificate_verify', 'finished']);
+const SECRET_NAMES: Record<string, string> = {
+  [TLS13_KEY_LOG_LABELS.server_handshake_traffic_secret]: 'server_handshake_traffic_secret',
+  [TLS13_KEY_LOG_LABELS.client_handshake_traffic_secret]: 'client_handshake_traffic_secret',
+  [TLS13_KEY_LOG_LABELS.server_application_traffic_secret_0]: 'server_application_traffic_secret_0',
+  [TLS13_KEY_LOG_LABELS.client_application_traffic_secret_0]: 'client_application_traffic_secret_0',
+};
+
+/** The event log's record layer for TLS 1.3, after the first ServerHello (see the file comment). */
+export class Tls13Observer {
+  readonly #host: Tls13Host;
+  readonly #provider: CryptoProvider;
+  readonly #clientRandom: Uint8Array;
+  readonly #keyLog: readonly KeyLogEntry[] | undefined;
+  readonly #sides: Record<Role, Side>;
+  #suite: Tls13Suite | undefined;
+  #serverHello: ServerHello13 | undefined;
+  #awaitingSecondHello = false;
+  /** Handshake messages for Transcript-Hash (the first ClientHello replaced by message_hash after an HRR). */
+  #transcript: Uint8Array[];
+  #finished: Record<Role, FinishedCheck13> = { client: 'not seen', server: 'not seen' };
+  #firstFailure: Tls13Decryption['firstFailure'];
+  #missingUsed = new Set<string>();
+  /** A handshake record stayed closed: the transcript is not known from here. */
+  #transcriptGap = false;
+  #complete = false;
+  #group: number | undefined;
+  #signatureScheme: number | undefined;
+  #alpn: string | undefined;
+  #certificates: Record<Role, Uint8Array[]> = { client: [], server: [] };
+  #serverName: string | undefined;
+
+  constructor(
+    host: Tls13Host,
+    args: {
+      provider: CryptoProvider;
+      keyLog: readonly KeyLogEntry[] | undefined;
+      clientHello: Uint8Array;
+      clientRandom: Uint8Array;
+      serverName?: string;
+    },
+  ) {
+    this.#host = host;
+    this.#provider = args.provider;
+    this.#clientRandom = args.clientRandom;
+    this.#keyLog = args.keyLog;
+    this.#serverName = args.serverName;
+    this.#transcript = [args.clientHello];
+    const side = (role: Role): Side => ({
+      role,
+      sent: host.log.filter((e) => 'id' in e && e.from === role).length,
+      epoch: 'clear',
+      seq: 0n,
+      generation: 0,
+      reassembler: new HandshakeReassembler(),
+    });
+    this.#sides = { client: side('client'), server: side('server') };
+  }
+
+  /** Takes the first ServerHello (already in the log, decoded by the 1.2 reader). */
+  async start(serverHello: Uint8Array): Promise<void> {
+    await this.#onServerHello(serverHello);
+  }
+
+  async #onServerHello(bytes: Uint8Array): Promise<void> {
+    let sh: ServerHello13;
+    try {
+      sh = decodeServerHello13(bytes).message;
+    } catch (e) {
+      this.#host.note('server', 0, `the TLS 1.3 ServerHello cannot be decoded: ${(e as Error).message}`);
+      return;
+    }
+    this.#suite ??= tls13Suite(sh.cipherSuite);
+    if (isHelloRetryRequest(sh)) {
+      // RFC 8446 §4.4.1: the first ClientHello is replaced by message_hash, Hash(ClientHello1) in a handshake header.
+      if (this.#suite && this.#transcript.length === 1) {
+        const hash = await transcriptHash(this.#provider, this.#suite.hash, this.#transcript);
+        this.#transcript = [concatBytes(new Uint8Array([254, 0, 0, hash.length]), hash)];
+      }
+      this.#transcript.push(bytes);
+      this.#awaitingSecondHello = true;
+      return;
+    }
+    this.#transcript.push(bytes);
+    this.#serverHello = sh;
+    this.#group = this.#shareGroup(sh);
+    // From here both directions' handshake messages are protected with the handshake traffic secrets.
+    for (const role of ['server', 'client'] as const)
+      await this.#enter(this.#sides[role], 'handshake', `${role}_handshake_traffic_secret`);
+  }
+
+  #shareGroup(sh: ServerHello13): number | undefined {
+    const ks = findExtension13(sh.extensions, 'key_share');
+    return ks && 'serverShare' in ks ? ks.serverShare.group : undefined;
+  }
+
+  /** The key log line with `label` for this client random. */
+  #line(label: string): KeyLogEntry | undefined {
+    const random = toHex(this.#clientRandom);
+    return this.#keyLog?.find((e) => e.label === label && toHex(e.identifier) === random);
+  }
+
+  /** Switches `side` to a new epoch, with the key log's secret for it when there is one. */
+  async #enter(side: Side, epoch: Side['epoch'], name: string): Promise<void> {
+    side.epoch = epoch;
+    side.seq = 0n;
+    delete side.secret;
+    delete side.keys;
+    if (side.closed !== undefined) return;
+    const label = Object.entries(SECRET_NAMES).find(([, n]) => n === name)![0];
+    const line = this.#line(label);
+    if (!line || !this.#suite) return;
+    this.#host.log.push({
+      kind: 'secret',
+      from: 'client',
+      name,
+      value: line.secret,
+      formula: `the key log's line ${line.line}: ${label} client_random secret  (NSS key log format)`,
+      inputs: { client_random: this.#clientRandom },
+    });
+    await this.#useSecret(side, { name, label, value: line.secret });
+  }
+
+  async #useSecret(side: Side, secret: NonNullable<Side['secret']>): Promise<void> {
+    const suite = this.#suite!;
+    side.secret = secret;
+    const keys = await trafficKeys(this.#provider, suite, secret.name, secret.value);
+    side.keys = { key: keys.key, iv: keys.iv };
+    this.#host.log.push(...keys.steps.map(secretEntry));
+  }
+
+  /** One whole record of `role`'s stream at stream `offset`. */
+  async record(role: Role, raw: Uint8Array, offset: number): Promise<void> {
+    const side = this.#sides[role];
+    const contentType = raw[0]!;
+    const entry: RecordEntry = {
+      kind: 'record',
+      from: role,
+      seq: side.seq.toString(),
+      bytes: raw,
+      contentType,
+      version: (raw[1]! << 8) | raw[2]!,
+      spans: decodeRecord(raw).spans,
+      carries: [],
+      encrypted: false,
+    };
+    const fragment = raw.subarray(5);
+    if (contentType === ContentType.values.application_data && side.epoch === 'clear') {
+      // Before this side's handshake keys: 0-RTT early data (RFC 8446 §4.2.10), which the observer does not open.
+      side.seq++;
+      this.#host.log.push({
+        ...entry,
+        encrypted: true,
+        error: `not opened: protected before the ${side.role}'s handshake keys (0-RTT early data, CLIENT_EARLY_TRAFFIC_SECRET), which the observer does not decrypt`,
+      });
+      return;
+    }
+    // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility) and the hellos are in the clear.
+    if (contentType !== ContentType.values.application_data || side.epoch === 'clear') {
+      if (side.epoch === 'clear') side.seq++;
+      this.#host.log.push(entry);
+      return this.#content(side, contentType, fragment, entry, offset + 5);
+    }
+    entry.encrypted = true;
+    const seq = side.seq++;
+    if (side.closed !== undefined || !side.keys || !this.#suite) {
+      if (side.epoch === 'handshake') this.#transcriptGap = true;
+      entry.error = side.closed ?? this.#closedReason(side);
+      this.#host.log.push(entry);
+      return;
+    }
+    try {
+      const opened = await openRecord13(this.#provider, this.#suite, side.keys, {
+        record: raw,
+        sequenceNumber: seq,
+      });
+      const inner = opened.message;
+      Object.assign(entry, {
+        plaintext: inner.content,
+        nonce: recordNonce(side.keys.iv, seq),
+        aad: recordHeader(fragment.length),
+        innerContentType: inner.contentType,
+        paddingLength: inner.paddingLength,
+      });
+      this.#host.log.push(entry);
+      return this.#content(side, inner.contentType, inner.content, entry, undefined);
+    } catch (e) {
+      const label = side.secret!.label;
+      const reason = e instanceof Error ? e.message : String(e);
+      entry.error = `not opened with ${label}: ${reason}`;
+      this.#host.log.push(entry);
+      this.#firstFailure ??= { from: role, seq: entry.seq, offset, label };
+      if (side.epoch === 'handshake') this.#transcriptGap = true;
+      side.closed = `not opened: the ${role}'s record ${entry.seq} (stream offset ${offset}) did not open with the key log's ${label}, so neither do the ones after it`;
+    }
+  }
+
+  /** Why a protected record stays closed, with the key log line that would open it. */
+  #closedReason(side: Side): string {
+    if (!this.#suite)
+      return `encrypted with TLS 1.3 cipher suite 0x${(this.#serverHello?.cipherSuite ?? 0).toString(16).padStart(4, '0')}, which the engine does not implement`;
+    const name =
+      side.epoch === 'handshake'
+        ? `${side.role}_handshake_traffic_secret`
+        : `${side.role}_application_traffic_secret_0`;
+    const label = Object.entries(SECRET_NAMES).find(([, n]) => n === name)![0];
+    if (side.generation > 0) return `encrypted after a KeyUpdate whose previous secret is not known`;
+    this.#missingUsed.add(label);
+    const wanted = `${label} ${toHex(this.#clientRandom)} <secret in hex>`;
+    if (!this.#keyLog) return `encrypted; no key log was given. This key log line would open it: ${wanted}`;
+    return `encrypted; the key log has no ${label} line for this connection. A line like this would open it: ${wanted}`;
+  }
+
+  /** Content of one record (clear or opened): handshake messages, CCS, alerts, application data. */
+  async #content(
+    side: Side,
+    contentType: number,
+    content: Uint8Array,
+    entry: RecordEntry,
+    origin: number | undefined,
+  ): Promise<void> {
+    const T = ContentType.values;
+    const id = () => {
+      const value = `${side.role}:${side.sent++}`;
+      entry.carries.push(value);
+      return value;
+    };
+    switch (contentType) {
+      case T.change_cipher_spec:
+        this.#host.log.push({ kind: 'change_cipher_spec', id: id(), from: side.role });
+        return;
+      case T.alert: {
+        let alert;
+        try {
+          alert = decodeAlert(content).message;
+        } catch (e) {
+          return this.#host.note(side.role, origin ?? 0, `a bad alert: ${(e as Error).message}`);
+        }
+        this.#host.log.push({
+          kind: 'alert',
+          id: id(),
+          from: side.role,
+          level: alert.level,
+          description: alert.description,
+          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+        });
+        return;
+      }
+      case T.application_data:
+        this.#host.log.push({ kind: 'application_data', id: id(), from: side.role, data: content });
+        this.#host.applicationData(side.role);
+        return;
+      case T.handshake:
+        return this.#handshakeContent(side, content, entry, origin, id);
+      default:
+        this.#host.note(side.role, origin ?? 0, `a record of unknown content type ${contentType}`);
+    }
+  }
+
+  async #handshakeContent(
+    side: Side,
+    content: Uint8Array,
+    entry: RecordEntry,
+    origin: number | undefined,
+    id: () => string,
+  ): Promise<void> {
+    let messages;
+    try {
+      messages = side.reassembler.push(content);
+    } catch (e) {
+      side.closed = `not decoded: ${(e as Error).message}`;
+      return this.#host.note(side.role, origin ?? 0, `bad handshake data: ${(e as Error).message}`);
+    }
+    const partial = side.reassembler.hasPartial ? `${side.role}:${side.sent + messages.length}` : null;
+    if (messages.length === 0 && partial) entry.carries.push(partial);
+    for (const [i, m] of messages.entries()) {
+      const messageId = id();
+      if (i === messages.length - 1 && partial) entry.carries.push(partial);
+      let decoded;
+      try {
+        decoded = decodeHandshake13(m.bytes);
+      } catch (e) {
+        this.#host.note(
+          side.role,
+          origin ?? 0,
+          `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
+        );
+        continue;
+      }
+      this.#host.log.push({
+        kind: 'message',
+        id: messageId,
+        from: side.role,
+        msgType: m.msgType,
+        name: HandshakeType.format(m.msgType),
+        bytes: m.bytes,
+        spans: decoded.spans,
+        message: asTls12Message(decoded.message, m.bytes),
+        message13: decoded.message,
+        encrypted: entry.encrypted,
+      });
+      await this.#onMessage(side, decoded.message, m.bytes);
+    }
+  }
+
+  async #onMessage(side: Side, message: Handshake13, bytes: Uint8Array): Promise<void> {
+    switch (message.type) {
+      case 'client_hello':
+        if (this.#awaitingSecondHello) this.#transcript.push(bytes);
+        return;
+      case 'server_hello':
+        if (!this.#awaitingSecondHello) return;
+        this.#awaitingSecondHello = false;
+        return this.#onServerHello(bytes);
+      case 'finished':
+        return this.#onFinished(side, message.message.verifyData, bytes);
+      case 'key_update':
+        return this.#onKeyUpdate(side);
+      case 'new_session_ticket':
+        return;
+      case 'encrypted_extensions': {
+        const alpn = message.message.extensions.find((x) => x.kind === 'alpn');
+        if (alpn?.kind === 'alpn') this.#alpn = alpn.protocols[0];
+        break;
+      }
+      case 'certificate':
+        this.#certificates[side.role] = message.message.certificateList.map((c) => c.certData);
+        break;
+      case 'certificate_verify':
+        if (side.role === 'server') this.#signatureScheme = message.message.signatureScheme;
+        break;
+      default:
+        break;
+    }
+    if (side.epoch === 'handshake') this.#transcript.push(bytes);
+  }
+
+  async #onFinished(side: Side, got: Uint8Array, bytes: Uint8Array): Promise<void> {
+    const suite = this.#suite;
+    const base = this.#line(
+      side.role === 'server'
+        ? TLS13_KEY_LOG_LABELS.server_handshake_traffic_secret
+        : TLS13_KEY_LOG_LABELS.client_handshake_traffic_secret,
+    );
+    if (this.#transcriptGap) this.#finished[side.role] = 'transcript incomplete';
+    else if (suite && base) {
+      const name = `${side.role}_handshake_traffic_secret`;
+      const key = await finishedKey(this.#provider, suite.hash, name, base.secret);
+      const th = await transcriptHash(this.#provider, suite.hash, this.#transcript);
+      const expected = await verifyData(
+        this.#provider,
+        suite.hash,
+        `${side.role}_finished.verify_data`,
+        key.value,
+        {
+          name: `Transcript-Hash(ClientHello...${side.role === 'server' ? 'server CertificateVerify' : 'client CertificateVerify'})`,
+          value: th,
+        },
+      );
+      this.#host.log.push(secretEntry(key), secretEntry(expected));
+      this.#finished[side.role] = bytesEqual(expected.value, got) ? 'verified' : 'mismatch';
+    }
+    this.#transcript.push(bytes);
+    // The sender protects what follows its Finished with its first application traffic secret.
+    await this.#enter(side, 'application', `${side.role}_application_traffic_secret_0`);
+    if (this.#finished.client === 'verified' && this.#finished.server === 'verified' && !this.#complete) {
+      this.#complete = true;
+      this.#host.log.push({ kind: 'handshake_complete', from: 'client', summary: this.#summary() });
+    }
+  }
+
+  /** RFC 8446 §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length). */
+  async #onKeyUpdate(side: Side): Promise<void> {
+    const previous = side.secret;
+    side.generation++;
+    side.seq = 0n;
+    delete side.secret;
+    delete side.keys;
+    if (!previous || !this.#suite) return;
+    const name = `${side.role}_application_traffic_secret_${side.generation}`;
+    const step: KeyStep = await expandLabelStep(
+      this.#provider,
+      this.#suite.hash,
+      name,
+      { name: previous.name, value: previous.value },
+      'traffic upd',
+      { name: '""', value: new Uint8Array(0) },
+      previous.value.length,
+    );
+    this.#host.log.push({ ...secretEntry(step), formula: `${step.formula} (RFC 8446 §7.2)` });
+    await this.#useSecret(side, { name, label: previous.label, value: step.value });
+  }
+
+  #summary(): HandshakeSummary {
+    const suite = this.#suite!;
+    return {
+      version: 0x0304,
+      cipherSuite: suite.code,
+      cipherSuiteName: suite.name,
+      ...(this.#group !== undefined ? { group: this.#group, groupName: NamedGroup.format(this.#group) } : {}),
+      ...(this.#signatureScheme !== undefined
+        ? {
+            signatureScheme: this.#signatureScheme,
+            signatureSchemeName: SignatureScheme.format(this.#signatureScheme),
+          }
+        : {}),
+      extendedMasterSecret: false,
+      ...(this.#alpn !== undefined ? { alpn: this.#alpn } : {}),
+      ...(this.#serverName !== undefined ? { serverName: this.#serverName } : {}),
+      serverCertificates: this.#certificates.server,
+      clientCertificates: this.#certificates.client,
+      clientRandom: this.#clientRandom,
+      // TLS 1.3 has no 1.2 master secret; the key log's traffic secrets are the log's secret entries.
+      masterSecret: new Uint8Array(0),
+    };
+  }
+
+  /** The decryption report (undefined when nothing was protected). */
+  report(tls13Labels: string[]): Tls13Decryption {
+    const found = TLS13_TRAFFIC_LABELS.flatMap((label) => {
+      const line = this.#line(label);
+      return line ? [{ label, line: line.line }] : [];
+    });
+    const missing = TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l));
+    const random = toHex(this.#clientRandom);
+    const finished = (role: Role): FinishedCheck13 =>
+      this.#finished[role] === 'not seen' && (this.#firstFailure || missing.length > 0)
+        ? 'not opened'
+        : this.#finished[role];
+    const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
+    const status: Tls13Decryption['status'] =
+      found.length === 0
+        ? 'tls13-no-matching-lines'
+        : this.#firstFailure
+          ? 'tls13-wrong-secret'
+          : mismatch
+            ? 'tls13-finished-mismatch'
+            : this.#missingUsed.size > 0
+              ? 'tls13-incomplete'
+              : 'tls13-decrypted';
+    return {
+      status,
+      found,
+      missing: [...missing],
+      wantedLines: missing.map((l) => `${l} ${random} <secret in hex>`),
+      tls13Labels,
+      ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
+      clientFinished: finished('client'),
+      serverFinished: finished('server'),
+    };
+  }
+}
+
+/** The key log lines that would open a TLS 1.3 connection with this client random. */
+export function tls13WantedLines(clientRandom: Uint8Array | undefined): string[] {
+  const random = clientRandom ? toHex(clientRandom) : '<client random: the ClientHello was not captured>';
+  return TLS13_TRAFFIC_LABELS.map((l) => `${l} ${random} <secret in hex>`);
+}
+
+/** A key schedule step as a secret entry (its `openssl kdf` command among the inputs). */
+function secretEntry(step: KeyStep): SecretEntry {
+  return {
+    kind: 'secret',
+    from: 'client',
+    name: step.name,
+    value: step.value,
+    formula: step.formula,
+    inputs: { ...Object.fromEntries(step.inputs.map((i) => [i.name, i.value])), openssl: step.openssl },
+  };
+}
+
+/**
+ * The 1.2 view of a 1.3 message, for the event log's `message` field: the structures both versions share (the
+ * hellos, CertificateVerify, Finished) decoded by tls12's decoder, the others kept as `unknown` with their body
+ * (`message13` holds their 1.3 decoding).
+ */
+function asTls12Message(m: Handshake13, bytes: Uint8Array): HandshakeMessage {
+  if (HELLO_MESSAGES.has(m.type)) {
+    try {
+      return decodeHandshake(bytes).message;
+    } catch {
+      // fall through
+    }
+  }
+  return { type: 'unknown', msgType: bytes[0]!, body: bytes.subarray(4) };
+}

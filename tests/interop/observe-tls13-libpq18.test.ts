@@ -1,0 +1,117 @@
+/**
+ * Issue #18's TLS 1.3 half against the real thing: real libpq 18 (psycopg's bundled libpq, through
+ * scripts/libpq18/psql-shim.py) connects with `sslmode=require sslkeylogfile=K` to a throw-away PostgreSQL 15,
+ * real `tcpdump -i lo -U -w` records it, and `observeConnection` opens every record with K's TLS 1.3 secrets:
+ * SSLRequest and 'S' in the clear, both Finished verified, AuthenticationOk ... ReadyForQuery in the tunnel. Real
+ * `tshark -o tls.keylog_file:K` decrypts the same file, and the number of handshake messages it reads equals ours.
+ * tcpdump, tshark, root (capturing on lo) and the libpq 18 virtual environment are required: missing, the test
+ * fails and says which.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLibpq18, SHIM } from '../kit/programs/libpq18.ts';
+import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
+import { tcpdump, waitForCapture } from '../kit/programs/tcpdump.ts';
+import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
+import { testPki } from '../kit/pure/pki.ts';
+import { openCapture, tlsConnections } from '../../src/lib/pcap/index.ts';
+import { observeConnection, type Observation } from '../../src/lib/tls12/observe.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tls-lab-libpq18-tls13-'));
+let pg: Postgres;
+
+beforeAll(async () => {
+  const pki = await testPki();
+  pg = await startPostgres(pki.rsa.certPem, pki.rsa.keyPem);
+});
+
+afterAll(() => pg?.stop());
+
+async function observe(file: string, keyLog: string): Promise<Observation> {
+  const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(file))));
+  if (!c) throw new Error(`${file}: no TLS connection in the capture`);
+  return observeConnection([...c.chunks, ...c.gaps], { keyLog });
+}
+
+describe('libpq 18 with sslkeylogfile=, captured by tcpdump, observed', () => {
+  it('every TLS 1.3 record opens; PostgreSQL inside the tunnel; tshark reads as many handshake messages', async () => {
+    const { python, versions } = ensureLibpq18();
+    expect(versions.libpq).toMatch(/^18\./);
+    const file = join(dir, 'libpq18.pcap');
+    const keys = join(dir, 'libpq18.keys.log');
+    const capture = await tcpdump(file, pg.port);
+    try {
+      const rows = execFileSync(
+        python,
+        [
+          SHIM,
+          '-X',
+          '-w',
+          '-At',
+          '-c',
+          'select 1',
+          `host=127.0.0.1 port=${pg.port} user=alice dbname=postgres sslmode=require sslkeylogfile=${keys}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(rows.trim()).toBe('1');
+      // tcpdump -U writes each packet as it sees it; wait until libpq's Terminate has been read back.
+      await waitForCapture(async () => {
+        if (!existsSync(file)) return false;
+        const seen = await observe(file, readFileSync(keys, 'utf8')).catch(() => undefined);
+        return seen?.eventLog.some((e) => e.kind === 'alert' && e.from === 'client') ?? false;
+      });
+    } finally {
+      await capture.stop();
+    }
+    const keyLog = readFileSync(keys, 'utf8');
+    expect(keyLog).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64,96}$/m);
+
+    const seen = await observe(file, keyLog);
+    expect(seen.version).toBe(0x0304);
+    expect(seen.decryption, seen.decryptionSummary).toMatchObject({
+      status: 'tls13-decrypted',
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+    });
+    const encrypted = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
+    expect(encrypted.length).toBeGreaterThan(4);
+    for (const e of encrypted)
+      if (e.kind === 'record') expect(e.plaintext && !e.error, `${e.from} ${e.seq}: ${e.error}`).toBe(true);
+    const pgLabels = seen.eventLog.flatMap((e) =>
+      e.kind === 'postgres' ? [`${e.inTunnel} ${e.label}`] : [],
+    );
+    expect(pgLabels.slice(0, 3)).toEqual([
+      'false SSLRequest',
+      "false SSL response 'S'",
+      'true StartupMessage',
+    ]);
+    expect(pgLabels).toContain('true AuthenticationOk');
+    expect(pgLabels.some((l) => l.startsWith('true ReadyForQuery'))).toBe(true);
+
+    // Real tshark with the same key log: its count of decrypted handshake messages equals the observer's.
+    const tshark = tsharkWithNoSettings();
+    const types = tshark(
+      file,
+      '-o',
+      `tls.keylog_file:${keys}`,
+      '-d',
+      `tcp.port==${pg.port},pgsql`,
+      '-Y',
+      'tls.handshake.type',
+      '-T',
+      'fields',
+      '-e',
+      'tls.handshake.type',
+    )
+      .split(/[\n,]/)
+      .filter((t) => t.trim() !== '');
+    const ours = seen.eventLog.filter((e) => e.kind === 'message');
+    expect(ours.length).toBeGreaterThan(6);
+    expect(types.length).toBe(ours.length);
+    expect(types.map(Number)).toEqual(ours.map((e) => (e.kind === 'message' ? e.msgType : -1)));
+  });
+});
