@@ -25,9 +25,10 @@ import {
   type AlertEntry,
   type MessageEntry,
   type Observation,
+  versionName,
 } from '../lib/tls12/index.ts';
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
-import { alertText, arrow, entryLine, summaryLines, versionName } from './handshake-report.ts';
+import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 
 export interface PcapOptions {

@@ -8,6 +8,7 @@ import {
   type AlertEntry,
   type EventLogEntry,
   type HandshakeSummary,
+  versionName,
 } from '../lib/tls12/index.ts';
 import { isHelloRetryRequest } from '../lib/tls13/wire/index.ts';
 
@@ -35,11 +36,6 @@ export function entryLine(e: EventLogEntry): string | undefined {
   if (e.kind === 'alert')
     return `  ${arrow(e.from)}  alert ${e.name} (${e.description})${e.reason ? `: ${e.reason}` : ''}`;
   return undefined;
-}
-
-/** "TLSv1.3", as OpenSSL (s_client's "Protocol  :" line) and libpq (PQsslAttribute "protocol", see fixtures/libpq18) spell it. */
-export function versionName(version: number): string {
-  return ProtocolVersion.format(version).replace('_', '.');
 }
 
 /** Protocol, suite, key exchange, extensions that matter, and the chain the server sent. */

@@ -18,6 +18,7 @@ import {
   placeInTunnel,
   type EventLogEntry,
   eventLogToJson,
+  versionName,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
 import { decodeOwnBytes } from '../lib/bytes/index.ts';
@@ -34,7 +35,7 @@ import {
   type BackendMessage,
 } from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
-import { alertText, entryLine, summaryLines, versionName } from './handshake-report.ts';
+import { alertText, entryLine, summaryLines } from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
 import { messageOf, painter, processIo, type CliIo } from './io.ts';
 import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';

@@ -142,19 +142,35 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await context.close();
   });
 
+  it('a TLS 1.3 capture with its key log: every record opened with the traffic secrets', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
+    await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13.keys.log`);
+    await expect.poll(() => status(page)).toBe('tls13-decrypted');
+    expect(await report(page).getAttribute('class')).toContain('ok');
+    expect(await closedRecords(page)).toBe(0);
+    expect(await page.locator('.settings').textContent()).toContain('TLSv1.3');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("psql's capture: SSLRequest, 'S', ClientHello and ServerHello in the clear, and what the keys would need", async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openLab(page);
     await page.locator('#capture-file').setInputFiles(`${PCAP}psql-require-lo.pcap`);
-    await expect.poll(() => status(page)).toBe('tls13');
+    await expect.poll(() => status(page)).toBe('no-key-log');
     expect((await stepTitles(page)).slice(0, 4)).toEqual([
       'C→S SSLRequest',
       "S→C SSL response 'S'",
       'C→S ClientHello',
       'S→C ServerHello',
     ]);
-    expect(await report(page).textContent()).toContain('This is a TLS 1.3 connection');
+    expect(await report(page).textContent()).toMatch(
+      /This is TLS 1\.3: a key log with these lines would open them: SERVER_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} /,
+    );
     expect(await page.locator('.settings').textContent()).toContain('SSLRequest, then TLS');
+    expect(await page.locator('.settings').textContent()).toContain('TLSv1.3, TLS_AES_256_GCM_SHA384');
     expect(await page.locator('.side').textContent()).toContain('PostgreSQL SSLRequest, then TLS');
     expect(errors).toEqual([]);
     await context.close();
@@ -294,7 +310,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       // Keyboard: focus the second connection and press Enter.
       await buttons.nth(1).focus();
       await page.keyboard.press('Enter');
-      await expect.poll(() => status(page)).toBe('tls13');
+      await expect.poll(() => status(page)).toBe('no-key-log');
       expect(await page.locator('.showing').textContent()).toContain('127.0.0.1:50001 → 127.0.0.1:44313');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       violations = await seriousAxeViolations(page);

@@ -8,7 +8,7 @@
  * KeyUpdate moves the sender to its next application traffic secret, and application data goes back to the 1.2
  * observer for the PostgreSQL messages in the tunnel. Entries are the event log's; nothing here throws on bad input.
  */
-import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
+import { bytesEqual, concatBytes, toHex, type Span } from '../bytes/index.ts';
 import { decodeRecord } from '../tls12/wire/record.ts';
 import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
 import { decodeAlert, describeAlert } from '../tls12/wire/alert.ts';
@@ -387,7 +387,7 @@ export class Tls13Observer {
       if (i === messages.length - 1 && partial) entry.carries.push(partial);
       let decoded;
       try {
-        decoded = decodeHandshake13(m.bytes);
+        decoded = decodeMessage13(m.bytes);
       } catch (e) {
         this.#host.note(
           side.role,
@@ -404,11 +404,11 @@ export class Tls13Observer {
         name: HandshakeType.format(m.msgType),
         bytes: m.bytes,
         spans: decoded.spans,
-        message: asTls12Message(decoded.message, m.bytes),
-        message13: decoded.message,
+        message: decoded.message,
+        message13: decoded.message13,
         encrypted: entry.encrypted,
       });
-      await this.#onMessage(side, decoded.message, m.bytes);
+      await this.#onMessage(side, decoded.message13, m.bytes);
     }
   }
 
@@ -579,10 +579,25 @@ function secretEntry(step: KeyStep): SecretEntry {
 }
 
 /**
- * The 1.2 view of a 1.3 message, for the event log's `message` field: the structures both versions share (the
- * hellos, CertificateVerify, Finished) decoded by tls12's decoder, the others kept as `unknown` with their body
- * (`message13` holds their 1.3 decoding).
+ * One TLS 1.3 handshake message as the event log holds it: its spans and 1.3 decoding (`message13`), and the 1.2
+ * view for the event log's `message` field: the structures both versions share (the hellos, CertificateVerify,
+ * Finished) decoded by tls12's decoder, the others kept as `unknown` with their body. The observer writes entries
+ * with it and the lab's capture reader (`app/model/handshake/capture.ts`) reads them back with it.
+ * @throws DecodeError when the bytes are not one 1.3 handshake message.
  */
+export function decodeMessage13(bytes: Uint8Array): {
+  spans: Span[];
+  message: HandshakeMessage;
+  message13: Handshake13;
+} {
+  const decoded = decodeHandshake13(bytes);
+  return {
+    spans: decoded.spans,
+    message: asTls12Message(decoded.message, bytes),
+    message13: decoded.message,
+  };
+}
+
 function asTls12Message(m: Handshake13, bytes: Uint8Array): HandshakeMessage {
   if (HELLO_MESSAGES.has(m.type)) {
     try {

@@ -19,6 +19,7 @@ import {
   runPcapng,
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
+import { captureSettings } from '../../../src/app/model/handshake/capture.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
   openCapture,
@@ -288,5 +289,25 @@ describe('a connection with more records than the lab draws', () => {
     ] as unknown as EventLog;
     expect(firstRecords(log, 2)).toEqual({ eventLog: log.slice(0, 4), records: 3 });
     expect(firstRecords(log, 3)).toEqual({ eventLog: log, records: 3 });
+  });
+});
+
+describe('how a TLS 1.3 capture was made', () => {
+  it("reads the versions from supported_versions, not the legacy fields (psql's capture: 1.3 chosen)", async () => {
+    const r = await importConnection(opened('psql.pcap', file('fixtures/pcap/psql-require-lo.pcap')), 0);
+    const settings = Object.fromEntries(captureSettings(r.run.eventLog).map((s) => [s.name, s.value]));
+    expect(settings['Client versions']).toBe('TLSv1.3, TLSv1.2');
+    expect(settings['Server chose']).toBe('TLSv1.3, TLS_AES_256_GCM_SHA384');
+    expect(settings['Client maximum version']).toBeUndefined();
+  });
+
+  it('keeps the legacy version where there is no supported_versions (a TLS 1.2 capture)', async () => {
+    const r = await importConnection(
+      opened('tls12-lo.pcap', file('fixtures/pcap/tls12-lo.pcap')),
+      0,
+      TLS12_KEYS,
+    );
+    const settings = Object.fromEntries(captureSettings(r.run.eventLog).map((s) => [s.name, s.value]));
+    expect(settings['Server chose']).toMatch(/^TLSv1\.2, /);
   });
 });

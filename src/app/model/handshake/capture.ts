@@ -8,6 +8,7 @@
  * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
  */
 import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
+import { decodeMessage13 } from '../../../lib/tls13/observe';
 import {
   CipherSuite,
   decodeHandshake,
@@ -15,8 +16,10 @@ import {
   HandshakeType,
   keyExchangeOf,
   NamedGroup,
-  ProtocolVersion,
+  ExtensionType,
+  versionName,
   type ClientHello,
+  type Extension,
   type HandshakeRun,
   type HandshakeSummary,
   type KeyExchange,
@@ -223,6 +226,27 @@ interface Reading {
   secrets: Set<string>;
 }
 
+function message13(o: Obj, raw: Uint8Array, path: string): EventLogEntry {
+  const decoded = tryDecode(() => decodeMessage13(raw));
+  if (!decoded.ok)
+    invalid(
+      `its bytes are not one TLS 1.3 handshake message: ${decoded.error.message}`,
+      `${path}.bytes`,
+      decoded.error.offset,
+    );
+  return {
+    kind: 'message',
+    id: string(o, 'id', path),
+    from: role(o, path),
+    msgType: raw[0]!,
+    name: HandshakeType.format(raw[0]!),
+    bytes: raw,
+    ...decoded.value,
+    encrypted: boolean(o, 'encrypted', path),
+    ...optional(o, 'tampered', boolean, path),
+  };
+}
+
 function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
   const o = object(v, path);
   const kind = o.kind;
@@ -255,10 +279,15 @@ function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
         ...optional(o, 'aad', bytes, path),
         ...optional(o, 'tampered', boolean, path),
         ...optional(o, 'error', string, path),
+        // TLS 1.3 (RFC 8446 §5.2): the TLSInnerPlaintext's real type and its zero padding.
+        ...optional(o, 'innerContentType', (x, k, p) => integer(x, k, p, 0xff), path),
+        ...optional(o, 'paddingLength', (x, k, p) => integer(x, k, p, 1 << 14), path),
       } as EventLogEntry;
     }
     case 'message': {
       const raw = bytes(o, 'bytes', path);
+      // A TLS 1.3 message (the observer's entries say so with their 1.3 decoding) is read by the 1.3 decoder.
+      if (o.message13 !== undefined) return message13(o, raw, path);
       const keyExchange = reading.keyExchange;
       const decoded = tryDecode(() => decodeHandshake(raw, keyExchange ? { keyExchange } : {}));
       if (!decoded.ok)
@@ -434,6 +463,23 @@ function hello<T extends 'client_hello' | 'server_hello'>(
   return entry?.message as (T extends 'client_hello' ? ClientHello : ServerHello) | undefined;
 }
 
+/**
+ * The versions a hello names in supported_versions (RFC 8446 §4.2.1: the ClientHello's list, the ServerHello's
+ * selected_version), which the 1.2 decoding keeps as raw extension data; undefined when it has none. Where it is
+ * present, the legacy version fields say 1.2 whatever was negotiated.
+ */
+function supportedVersions(extensions: Extension[] | undefined): number[] | undefined {
+  const ext = extensions?.find(
+    (x) => x.kind === 'unknown' && x.type === ExtensionType.values.supported_versions,
+  );
+  if (ext?.kind !== 'unknown') return undefined;
+  const d = ext.data;
+  const list = d.length === 2 ? d : d.subarray(1, 1 + (d[0] ?? 0));
+  const versions: number[] = [];
+  for (let i = 0; i + 1 < list.length; i += 2) versions.push((list[i]! << 8) | list[i + 1]!);
+  return versions;
+}
+
 /** What the capture itself shows about how it was made: one line per setting, in the setup panel's order. */
 export function captureSettings(eventLog: EventLog): { name: string; value: string }[] {
   const ch = hello(eventLog, 'client_hello');
@@ -455,7 +501,12 @@ export function captureSettings(eventLog: EventLog): { name: string; value: stri
   if (!ch) return out;
   const sni = ch.extensions?.find((x) => x.kind === 'server_name');
   out.push({ name: 'Server name (SNI)', value: sni?.names.map((n) => n.hostName).join(', ') || 'none sent' });
-  out.push({ name: 'Client maximum version', value: ProtocolVersion.format(ch.clientVersion) });
+  const offered = supportedVersions(ch.extensions);
+  out.push(
+    offered
+      ? { name: 'Client versions', value: offered.map(versionName).join(', ') }
+      : { name: 'Client maximum version', value: versionName(ch.clientVersion) },
+  );
   out.push({ name: 'Client offers', value: ch.cipherSuites.map((c) => CipherSuite.format(c)).join(', ') });
   const groups = ch.extensions?.find((x) => x.kind === 'supported_groups');
   if (groups)
@@ -469,7 +520,7 @@ export function captureSettings(eventLog: EventLog): { name: string; value: stri
   if (sh) {
     out.push({
       name: 'Server chose',
-      value: `${ProtocolVersion.format(sh.serverVersion)}, ${CipherSuite.format(sh.cipherSuite)}`,
+      value: `${versionName(supportedVersions(sh.extensions)?.[0] ?? sh.serverVersion)}, ${CipherSuite.format(sh.cipherSuite)}`,
     });
   }
   return out;

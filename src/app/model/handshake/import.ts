@@ -312,7 +312,7 @@ export function keyLogReport(imported: ImportedConnection): KeyLogReport {
   const status = imported.decryption.status;
   return {
     tone:
-      status === 'decrypted'
+      status === 'decrypted' || status === 'tls13-decrypted'
         ? 'ok'
         : status === 'nothing-encrypted' || status === 'no-key-log'
           ? 'info'

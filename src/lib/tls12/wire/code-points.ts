@@ -23,6 +23,11 @@ export const ProtocolVersion = openEnum('ProtocolVersion', 2, {
   TLSv1_3: 0x0304, // RFC 8446
 });
 
+/** "TLSv1.3", as OpenSSL (s_client's "Protocol  :" line) and libpq (PQsslAttribute "protocol") spell it. */
+export function versionName(version: number): string {
+  return ProtocolVersion.format(version).replace('_', '.');
+}
+
 /** RFC 5246 §7.4 HandshakeType (+ RFC 4366/5077/6066/8446 values). */
 export const HandshakeType = openEnum('HandshakeType', 1, {
   hello_request: 0,
