@@ -1,0 +1,271 @@
+/**
+ * Our TLS 1.3 client against our TLS 1.3 server in memory (runHandshake13): every suite and group, the
+ * HelloRetryRequest, client certificates, every staged failure ending in the alert a real peer sends, seeded
+ * runs repeating, and every byte of every message and record annotated with an explained field id.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { leafSpans, normaliseFieldId, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
+import { explainField } from '../../../src/content/tls12/fields.ts';
+import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
+import {
+  downgradeProblem,
+  downgradeSentinel,
+  keyLogLines13,
+  runHandshake13,
+  TLS13_SUITES,
+  withDowngradeSentinel,
+  type Scenario13,
+} from '../../../src/lib/tls13/index.ts';
+import { testPki, type TestPki } from '../../kit/pure/pki.ts';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await testPki();
+});
+
+const NOW = Date.now();
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+type Over = { client?: Partial<Scenario13['client']>; server?: Partial<Scenario13['server']> };
+
+function scenario(over: Over = {}, ecdsa = false): Scenario13 {
+  const id = ecdsa ? pki.ecdsa : pki.rsa;
+  return {
+    client: { serverName: 'localhost', verifier: pkiVerifier({ anchors: [pki.ca.certDer] }), ...over.client },
+    server: { certificates: [{ chain: [id.certDer], privateKey: id.keyDer }], ...over.server },
+    seed: 'tls-lab-13',
+    now: NOW,
+    clientData: enc('ping'),
+    serverData: enc('pong'),
+  };
+}
+
+const names = (run: Awaited<ReturnType<typeof runHandshake13>>) =>
+  run.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));
+
+describe('runHandshake13: completes', () => {
+  const cases = TLS13_SUITES.flatMap((s) =>
+    [29, 23, 24].map((g) => ({ suite: s.code, group: g, name: `${s.name} over ${g}` })),
+  );
+  it.each(cases)('$name, both ways with data', async (c) => {
+    const run = await runHandshake13(scenario({ client: { suites: [c.suite], groups: [c.group] } }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.cipherSuite).toBe(c.suite);
+    expect(run.summary?.group).toBe(c.group);
+    expect(run.summary?.helloRetryRequest).toBe(false);
+    expect(dec(run.received.server[0])).toBe('ping');
+    expect(dec(run.received.client[0])).toBe('pong');
+  });
+
+  it('signs with ECDSA P-256 for an ECDSA certificate and RSA-PSS for an RSA one', async () => {
+    expect((await runHandshake13(scenario({}, true))).summary?.signatureSchemeName).toBe(
+      'ecdsa_secp256r1_sha256',
+    );
+    expect((await runHandshake13(scenario())).summary?.signatureSchemeName).toBe('rsa_pss_rsae_sha256');
+  });
+
+  it('picks the certificate by key type: an RSA-PSS-only client gets the RSA one', async () => {
+    const certificates = [
+      { chain: [pki.ecdsa.certDer], privateKey: pki.ecdsa.keyDer },
+      { chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer },
+    ];
+    const run = await runHandshake13(
+      scenario({ client: { signatureSchemes: [0x0804] }, server: { certificates } }),
+    );
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.serverCertificates[0]).toEqual(pki.rsa.certDer);
+  });
+
+  it('sends a HelloRetryRequest when the client shares x25519 but the server prefers P-384, with a cookie echoed', async () => {
+    const run = await runHandshake13(scenario({ server: { groups: [24, 29], cookie: true } }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.helloRetryRequest).toBe(true);
+    expect(run.summary?.group).toBe(24);
+    expect(names(run).slice(0, 3)).toEqual([
+      'client:client_hello',
+      'server:hello_retry_request',
+      'client:client_hello',
+    ]);
+    const hellos = run.eventLog.filter((e) => e.kind === 'message' && e.name === 'client_hello');
+    const second = hellos[1]?.kind === 'message' ? hellos[1].message : undefined;
+    expect(
+      second?.type === 'client_hello' && second.message.extensions.some((x) => x.kind === 'cookie'),
+    ).toBe(true);
+  });
+
+  it('completes with a client certificate and CertificateVerify, and with an empty Certificate when not required', async () => {
+    const withCert = await runHandshake13(
+      scenario({
+        client: { certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer },
+        server: { requestClientCertificate: true, requireClientCertificate: true },
+      }),
+    );
+    expect(withCert.ok, withCert.alert?.reason).toBe(true);
+    expect(withCert.summary?.clientCertificates).toHaveLength(1);
+    expect(names(withCert)).toEqual(
+      expect.arrayContaining(['server:certificate_request', 'client:certificate_verify']),
+    );
+    const without = await runHandshake13(scenario({ server: { requestClientCertificate: true } }));
+    expect(without.ok, without.alert?.reason).toBe(true);
+    expect(without.summary?.clientCertificates).toEqual([]);
+  });
+
+  it('shows NewSessionTickets and keeps going', async () => {
+    const run = await runHandshake13(scenario({ server: { tickets: 2 } }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(names(run).filter((n) => n === 'server:new_session_ticket')).toHaveLength(2);
+    expect(dec(run.received.client[0])).toBe('pong');
+  });
+
+  it('repeats byte for byte with the same seed and clock', async () => {
+    const a = await runHandshake13(scenario());
+    const b = await runHandshake13(scenario());
+    const records = (r: typeof a) => r.eventLog.flatMap((e) => (e.kind === 'record' ? [e.bytes] : []));
+    expect(records(a)).toEqual(records(b));
+    expect(a.summary?.keyLog).toEqual(b.summary?.keyLog);
+  });
+
+  it('reports the five NSS key log lines, equal to the secrets in the event log', async () => {
+    const run = await runHandshake13(scenario());
+    const lines = run.summary!.keyLog;
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'EXPORTER_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+      'CLIENT_TRAFFIC_SECRET_0',
+    ]);
+    expect(keyLogLines13(run.eventLog, run.summary!.clientRandom)).toEqual(lines);
+  });
+});
+
+/** Every byte offset of `length` bytes lies in a leaf span. */
+function uncovered(spans: readonly Span[], length: number): number[] {
+  const covered = new Uint8Array(length);
+  for (const s of leafSpans(spans)) covered.fill(1, s.start, s.end);
+  return [...covered.keys()].filter((i) => covered[i] === 0);
+}
+
+describe('runHandshake13: every byte annotated', () => {
+  it('spans cover every byte of every message, record and TLSInnerPlaintext; every field id is explained', async () => {
+    const run = await runHandshake13(
+      scenario({
+        client: {
+          certificateChain: [pki.client.certDer],
+          privateKey: pki.client.keyDer,
+          alpn: ['postgresql'],
+        },
+        server: {
+          requestClientCertificate: true,
+          groups: [23, 29],
+          cookie: true,
+          tickets: 1,
+          alpn: ['postgresql'],
+        },
+      }),
+    );
+    expect(run.ok, run.alert?.reason).toBe(true);
+    const ids = new Set<string>();
+    let checked = 0;
+    for (const e of run.eventLog) {
+      const parts: [Span[], number][] = [];
+      if (e.kind === 'message') parts.push([e.spans, e.bytes.length]);
+      if (e.kind === 'record') {
+        parts.push([e.spans, e.bytes.length]);
+        if (e.encrypted) parts.push([e.plaintextSpans ?? [], e.plaintext!.length]);
+      }
+      for (const [spans, length] of parts) {
+        expect(uncovered(spans, length), `${e.kind} ${'name' in e ? e.name : ''}`).toEqual([]);
+        walkSpans(spans, (s) => ids.add(normaliseFieldId(s.id)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect([...ids].filter((id) => !explainField(id))).toEqual([]);
+  });
+});
+
+describe('runHandshake13: failures end with the alert a real peer sends', () => {
+  it.each(
+    (
+      [
+        ['tampered server Finished', () => ({ server: { tamper: 'finished' } }), 'client', 'decrypt_error'],
+        ['tampered client Finished', () => ({ client: { tamper: 'finished' } }), 'server', 'decrypt_error'],
+        [
+          'tampered server CertificateVerify',
+          () => ({ server: { tamper: 'certificate-verify' } }),
+          'client',
+          'decrypt_error',
+        ],
+        [
+          'tampered client CertificateVerify',
+          () => ({
+            client: {
+              tamper: 'certificate-verify',
+              certificateChain: [pki.client.certDer],
+              privateKey: pki.client.keyDer,
+            },
+            server: { requestClientCertificate: true },
+          }),
+          'server',
+          'decrypt_error',
+        ],
+        [
+          'second HelloRetryRequest',
+          () => ({ server: { groups: [24], tamper: 'second-hrr' } }),
+          'client',
+          'unexpected_message',
+        ],
+        [
+          'HelloRetryRequest for a group not offered',
+          () => ({ client: { groups: [29, 23] }, server: { tamper: 'hrr-unoffered-group' } }),
+          'client',
+          'illegal_parameter',
+        ],
+        [
+          'no common group',
+          () => ({ client: { groups: [29] }, server: { groups: [24] } }),
+          'server',
+          'handshake_failure',
+        ],
+        [
+          'no common suite',
+          () => ({ client: { suites: [0x1301] }, server: { suites: [0x1302] } }),
+          'server',
+          'handshake_failure',
+        ],
+        [
+          'client certificate required, none sent',
+          () => ({ server: { requestClientCertificate: true, requireClientCertificate: true } }),
+          'server',
+          'certificate_required',
+        ],
+        [
+          'server certificate from an unknown CA',
+          () => ({ client: { verifier: pkiVerifier({ anchors: [pki.untrustedCa.certDer] }) } }),
+          'client',
+          'unknown_ca',
+        ],
+      ] as [string, () => Over, string, string][]
+    ).map(([name, over, from, alert]) => ({ name, over, from, alert })),
+  )('$name: the $from sends $alert', async ({ over, from, alert }) => {
+    const run = await runHandshake13(scenario(over()));
+    expect(run.ok).toBe(false);
+    expect(run.alert?.from).toBe(from);
+    expect(run.alert?.name).toBe(alert);
+    expect(run.alert?.reason).toBeTruthy();
+  });
+});
+
+describe('downgrade sentinel (RFC 8446 §4.1.3)', () => {
+  it('is written into the last 8 bytes and found again', () => {
+    const random = new Uint8Array(32).fill(7);
+    const r12 = withDowngradeSentinel(random, 0x0303);
+    expect(downgradeSentinel(r12)).toBe('tls12');
+    expect(downgradeSentinel(withDowngradeSentinel(random, 0x0302))).toBe('tls11');
+    expect(downgradeSentinel(random)).toBeUndefined();
+    expect(downgradeProblem(r12, true)).toMatch(/DOWNGRD/);
+    expect(downgradeProblem(r12, false)).toBeUndefined();
+    expect(r12.subarray(0, 24)).toEqual(random.subarray(0, 24));
+  });
+});
