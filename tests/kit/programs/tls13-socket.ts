@@ -2,6 +2,7 @@
  * Runs our TLS 1.3 client or server over a Node stream (a net.Socket): feeds it what arrives, writes what it
  * emits, records the event log. The 1.3 counterpart of src/cli/engine-socket.ts, for interop tests.
  */
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -18,6 +19,7 @@ import {
   type Server13State,
 } from '../../../src/lib/tls13/index.ts';
 import type { Input } from '../../../src/lib/tls12/handshake/states.ts';
+import { requireProgram } from './programs.ts';
 
 type AnyState = Client13State | Server13State;
 
@@ -138,4 +140,44 @@ export function connect13(port: number, config: Client13Config): Promise<Engine1
     const socket = net.connect(port, '127.0.0.1', () => resolve(Engine13Socket.client(socket, config)));
     socket.once('error', reject);
   });
+}
+
+/** `openssl s_client -tls1_3` against our 1.3 server (one connection): its output, key log and our side. */
+export async function sClient13AgainstOurServer(
+  config: Server13Config,
+  args: string[],
+  keylogPath: string,
+  stdin = 'ping from openssl\n',
+): Promise<{ code: number | null; output: string; ours: Engine13Socket }> {
+  const openssl = requireProgram('openssl', ['/usr/bin/openssl']);
+  let ours: Engine13Socket | undefined;
+  let connected!: () => void;
+  const accepted = new Promise<void>((resolve) => (connected = resolve));
+  const server = net.createServer((socket) => {
+    ours = Engine13Socket.server(socket, config);
+    connected();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const child = spawn(
+    openssl,
+    ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-keylogfile', keylogPath, ...args],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  await accepted;
+  // Once the handshake is settled (either way), s_client gets a line to send and then end of input.
+  void ours!.settled().then(
+    (how) => {
+      if (how === 'complete') void ours!.send(new TextEncoder().encode('hello from tls-lab\n'));
+      child.stdin.end(stdin);
+    },
+    () => child.stdin.end(),
+  );
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  server.close();
+  await ours!.idle();
+  return { code, output, ours: ours! };
 }

@@ -1,0 +1,192 @@
+/**
+ * Our TLS 1.3 client against `openssl s_server -tls1_3`, and our server against `openssl s_client -tls1_3`:
+ * every suite and group, a forced HelloRetryRequest (`-groups`), client certificates (`-Verify`), and our key
+ * log lines equal to the ones OpenSSL writes with `-keylogfile`.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
+import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
+import type { CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
+import { TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts';
+import { OPENSSL_GROUP } from '../kit/pure/openssl-names.ts';
+import { testPki, type TestPki } from '../kit/pure/pki.ts';
+import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
+import { connect13, sClient13AgainstOurServer, type Engine13Socket } from '../kit/programs/tls13-socket.ts';
+
+let pki: TestPki;
+let verifier: CertificateVerifier;
+beforeAll(async () => {
+  pki = await testPki();
+  verifier = pkiVerifier({ anchors: [pki.ca.certDer] });
+});
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const GROUPS = [29, 23, 24];
+const cases = TLS13_SUITES.flatMap((s) =>
+  GROUPS.map((group) => ({ suite: s.code, group, name: `${s.name} over ${NamedGroup.format(group)}` })),
+);
+
+/**
+ * OpenSSL's client writes CLIENT_HANDSHAKE_TRAFFIC_SECRET after SERVER_TRAFFIC_SECRET_0 (when it sends its second
+ * flight); its server writes the order our summary uses. Compared as sets for the client side.
+ */
+const sorted = (lines: string[]) => [...lines].sort();
+
+/** OpenSSL's key log lines (it writes them as it derives the secrets; the file is complete after the handshake). */
+function keylogLines(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+async function waitForKeylog(path: string, lines: number): Promise<string[]> {
+  for (let i = 0; i < 200 && keylogLines(path).length < lines; i++)
+    await new Promise((r) => setTimeout(r, 25));
+  return keylogLines(path);
+}
+
+async function clientRun(
+  serverArgs: string[],
+  client: Partial<Client13Config>,
+  ecdsa = false,
+): Promise<{ ours: Engine13Socket; keylog: string; stop: () => Promise<void>; output: () => string }> {
+  const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+  const id = ecdsa ? pki.ecdsa : pki.rsa;
+  const server = await startSServer(id.certPem, id.keyPem, [
+    '-tls1_3',
+    '-rev',
+    '-keylogfile',
+    keylog,
+    ...serverArgs,
+  ]);
+  const ours = await connect13(server.port, { serverName: 'localhost', verifier, ...client });
+  return { ours, keylog, stop: server.stop, output: server.output };
+}
+
+/** Sends a line, expects it back reversed (s_server -rev), and compares key logs. */
+async function roundTripAndKeylog(run: Awaited<ReturnType<typeof clientRun>>): Promise<void> {
+  await run.ours.send(enc('ping from tls-lab\n'));
+  const reply = await run.ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
+  expect(reply.kind === 'application_data' && dec(reply.data)).toContain('bal-slt morf gnip');
+  expect(await waitForKeylog(run.keylog, 5)).toEqual(run.ours.summary!.keyLog);
+  await run.ours.close();
+  await run.stop();
+}
+
+describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
+  it.each(cases)("$name: completes, round-trips data, key log equals OpenSSL's", async (c) => {
+    const run = await clientRun(
+      ['-ciphersuites', CipherSuite.format(c.suite), '-groups', OPENSSL_GROUP[c.group]!],
+      { suites: [c.suite], groups: [c.group] },
+    );
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    const summary = run.ours.summary!;
+    expect(summary.cipherSuite).toBe(c.suite);
+    expect(summary.group).toBe(c.group);
+    expect(summary.helloRetryRequest).toBe(false);
+    await roundTripAndKeylog(run);
+  });
+
+  it.each([23, 24])('answers the HelloRetryRequest of a server that only takes %s', async (group) => {
+    const run = await clientRun(['-groups', OPENSSL_GROUP[group]!], { groups: [29, 23, 24] });
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    expect(run.ours.summary!.helloRetryRequest).toBe(true);
+    expect(run.ours.summary!.group).toBe(group);
+    const names = run.ours.eventLog.flatMap((e) => (e.kind === 'message' ? [e.name] : []));
+    expect(names.slice(0, 3)).toEqual(['client_hello', 'hello_retry_request', 'client_hello']);
+    await roundTripAndKeylog(run);
+  });
+
+  it('verifies an ECDSA server certificate (ecdsa_secp256r1_sha256)', async () => {
+    const run = await clientRun([], {}, true);
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    expect(run.ours.summary!.signatureSchemeName).toBe('ecdsa_secp256r1_sha256');
+    await roundTripAndKeylog(run);
+  });
+
+  it('sends a client certificate and CertificateVerify to `-Verify 1`', async () => {
+    const { ca } = tempFiles({ ca: pki.ca.certPem }) as { ca: string };
+    const run = await clientRun(['-Verify', '1', '-verifyCAfile', ca, '-verify_return_error'], {
+      certificateChain: [pki.client.certDer],
+      privateKey: pki.client.keyDer,
+    });
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    expect(run.ours.summary!.clientCertificates).toHaveLength(1);
+    await roundTripAndKeylog(run);
+    expect(run.output()).toMatch(/verify return:1/);
+  });
+
+  it('gets certificate_required from `-Verify 1` when it has no certificate', async () => {
+    const run = await clientRun(['-Verify', '1'], {});
+    // Our Finished goes out before OpenSSL reads our empty Certificate; its alert closes the connection.
+    await run.ours.waitFor((e) => e.kind === 'closed');
+    const alert = run.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
+    expect(alert?.kind === 'alert' && alert.name).toBe('certificate_required');
+    await run.stop();
+  });
+
+  it('gets protocol_version from a TLS 1.2-only server when it offers TLS 1.3 only', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const server = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, ['-tls1_2', '-keylogfile', keylog]);
+    const ours = await connect13(server.port, { serverName: 'localhost', verifier });
+    expect(await ours.settled()).toBe('closed');
+    const alert = ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
+    expect(alert?.kind === 'alert' && alert.name).toBe('protocol_version');
+    await server.stop();
+  });
+});
+
+describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
+  const server = (ecdsa = false) => {
+    const id = ecdsa ? pki.ecdsa : pki.rsa;
+    return { certificates: [{ chain: [id.certDer], privateKey: id.keyDer }] };
+  };
+
+  it.each(cases)('$name: completes both ways, key logs agree', async (c) => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer(
+      { ...server(), suites: [c.suite], groups: [c.group] },
+      ['-ciphersuites', CipherSuite.format(c.suite), '-groups', OPENSSL_GROUP[c.group]!],
+      keylog,
+    );
+    expect(run.ours.summary, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+    expect(run.ours.summary!.cipherSuite).toBe(c.suite);
+    expect(run.ours.summary!.group).toBe(c.group);
+    expect(run.output).toContain(`Cipher is ${CipherSuite.format(c.suite)}`);
+    expect(run.output).toContain('hello from tls-lab');
+    const got = run.ours.eventLog.find((e) => e.kind === 'application_data' && e.from === 'client');
+    expect(got?.kind === 'application_data' && dec(got.data)).toBe('ping from openssl\n');
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary!.keyLog));
+  });
+
+  it('sends a HelloRetryRequest for P-384 to a client that shared x25519', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer(
+      { ...server(), groups: [24, 29] },
+      ['-groups', 'X25519:P-384'],
+      keylog,
+    );
+    expect(run.ours.summary?.helloRetryRequest, run.output).toBe(true);
+    expect(run.ours.summary!.group).toBe(24);
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary!.keyLog));
+  });
+
+  it('requires a client certificate: accepts one, and sends certificate_required without', async () => {
+    const files = tempFiles({ cert: pki.client.certPem, key: pki.client.keyPem, k1: '', k2: '' });
+    const config = { ...server(true), requestClientCertificate: true, requireClientCertificate: true };
+    const withCert = await sClient13AgainstOurServer(
+      config,
+      ['-cert', files.cert!, '-key', files.key!],
+      files.k1!,
+    );
+    expect(withCert.ours.summary?.clientCertificates, withCert.output).toHaveLength(1);
+    expect(withCert.ours.summary!.clientSignatureScheme).toBe(0x0403);
+    const without = await sClient13AgainstOurServer(config, [], files.k2!);
+    expect(without.ours.summary).toBeUndefined();
+    const alert = without.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
+    expect(alert?.kind === 'alert' && alert.name).toBe('certificate_required');
+    expect(without.output).toMatch(/certificate required/);
+  });
+});
