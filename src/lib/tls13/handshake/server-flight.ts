@@ -180,19 +180,27 @@ async function onClientCertificate(
   return { ...serverBase(state), name: 'ExpectCertificateVerify', hs, traffic: state.traffic, leaf };
 }
 
-/** RFC 8446 §4.6.1: tickets are offered (we never resume with them; a client may show them). */
+/** An opaque ticket's length: we never read tickets back (no resumption), so its bytes are random. */
+const TICKET_LENGTH = 192;
+
+/**
+ * RFC 8446 §4.6.1: tickets are offered (we never resume with them; a client may show them). ticket_nonce is
+ * an 8-byte counter, unique per ticket on the connection.
+ */
 function sendTickets(state: State<'ExpectFinished'>): void {
   const { conn, config, resolved } = state;
   for (let i = 0; i < (config.tickets ?? 0); i++) {
-    const ageAdd = resolved.random(4);
+    const ageAdd = new DataView(resolved.random(4).buffer);
+    const ticketNonce = new Uint8Array(8);
+    new DataView(ticketNonce.buffer).setUint32(4, i);
     conn.sendHandshake(
       {
         type: 'new_session_ticket',
         message: {
           ticketLifetime: 7200,
-          ticketAgeAdd: ((ageAdd[0]! << 24) | (ageAdd[1]! << 16) | (ageAdd[2]! << 8) | ageAdd[3]!) >>> 0,
-          ticketNonce: Uint8Array.of(i),
-          ticket: resolved.random(32),
+          ticketAgeAdd: ageAdd.getUint32(0),
+          ticketNonce,
+          ticket: resolved.random(TICKET_LENGTH),
           extensions: [],
         },
       },
