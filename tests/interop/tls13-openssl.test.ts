@@ -127,6 +127,39 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     await run.stop();
   });
 
+  it('follows a KeyUpdate with update_requested (s_server command K) and answers with its own', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const server = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, ['-tls1_3', '-keylogfile', keylog]);
+    const ours = await connect13(server.port, { serverName: 'localhost', verifier });
+    expect(await ours.settled(), ours.closedReason).toBe('complete');
+    server.child.stdin!.write('K\n');
+    await ours.waitFor((e) => e.kind === 'message' && e.name === 'key_update' && e.from === 'server');
+    const answer = await ours.waitFor(
+      (e) => e.kind === 'message' && e.name === 'key_update' && e.from === 'client',
+    );
+    expect(
+      answer.kind === 'message' &&
+        answer.message.type === 'key_update' &&
+        answer.message.message.requestUpdate,
+    ).toBe(0);
+    // Both directions moved to generation 1: data still flows each way under the new keys.
+    server.child.stdin!.write('after the update\n');
+    const data = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
+    expect(data.kind === 'application_data' && dec(data.data)).toBe('after the update\n');
+    await ours.send(enc('client after the update\n'));
+    for (let i = 0; i < 200 && !server.output().includes('client after the update'); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(server.output()).toContain('client after the update');
+    expect(
+      ours.eventLog.some((e) => e.kind === 'secret' && e.name === 'server_application_traffic_secret_1'),
+    ).toBe(true);
+    expect(
+      ours.eventLog.some((e) => e.kind === 'secret' && e.name === 'client_application_traffic_secret_1'),
+    ).toBe(true);
+    await ours.close();
+    await server.stop();
+  });
+
   it('gets protocol_version from a TLS 1.2-only server when it offers TLS 1.3 only', async () => {
     const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
     const server = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, ['-tls1_2', '-keylogfile', keylog]);
