@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../src/lib/bytes/index.ts';
 import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
 import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
 import type { CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
@@ -156,6 +157,29 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     expect(
       ours.eventLog.some((e) => e.kind === 'secret' && e.name === 'client_application_traffic_secret_1'),
     ).toBe(true);
+    await ours.close();
+    await server.stop();
+  });
+
+  it('offering TLS 1.2 too, falls back to the 1.2 engine against `s_server -tls1_2` and agrees on the master secret', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const server = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, [
+      '-tls1_2',
+      '-rev',
+      '-keylogfile',
+      keylog,
+    ]);
+    const ours = await connect13(server.port, { serverName: 'localhost', verifier, allowTls12: true });
+    expect(await ours.settled(), ours.closedReason).toBe('complete');
+    const done = ours.eventLog.find((e) => e.kind === 'handshake_complete');
+    if (done?.kind !== 'handshake_complete' || !('masterSecret' in done.summary))
+      throw new Error('no 1.2 summary');
+    expect(done.summary.version).toBe(0x0303);
+    await ours.send(enc('ping from tls-lab\n'));
+    const reply = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
+    expect(reply.kind === 'application_data' && dec(reply.data)).toContain('bal-slt morf gnip');
+    const line = `CLIENT_RANDOM ${toHex(done.summary.clientRandom)} ${toHex(done.summary.masterSecret)}`;
+    expect(await waitForKeylog(keylog, 1)).toEqual([line]);
     await ours.close();
     await server.stop();
   });

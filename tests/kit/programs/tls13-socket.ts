@@ -12,8 +12,8 @@ import {
   server13Step,
   type Client13Config,
   type Client13State,
-  type EngineEvent13,
-  type EventLog13Entry,
+  type ClientEngineEvent,
+  type ClientEventLogEntry,
   type HandshakeSummary13,
   type Server13Config,
   type Server13State,
@@ -24,10 +24,10 @@ import { requireProgram } from './programs.ts';
 type AnyState = Client13State | Server13State;
 
 export class Engine13Socket {
-  readonly eventLog: EventLog13Entry[] = [];
+  readonly eventLog: ClientEventLogEntry[] = [];
   #state: AnyState;
   #queue: Promise<void> = Promise.resolve();
-  #waiters: { pred: (e: EventLog13Entry) => boolean; resolve: (e: EventLog13Entry) => void }[] = [];
+  #waiters: { pred: (e: ClientEventLogEntry) => boolean; resolve: (e: ClientEventLogEntry) => void }[] = [];
 
   private constructor(
     readonly stream: Duplex,
@@ -70,7 +70,7 @@ export class Engine13Socket {
     return this.#queue;
   }
 
-  #handle(events: EngineEvent13[]): void {
+  #handle(events: ClientEngineEvent[]): void {
     for (const e of events) {
       if (e.kind === 'send') {
         if (!this.stream.destroyed && this.stream.writable) this.stream.write(e.bytes);
@@ -94,7 +94,7 @@ export class Engine13Socket {
     return this.#enqueue({ kind: 'close' });
   }
 
-  waitFor(pred: (e: EventLog13Entry) => boolean, ms = 10_000): Promise<EventLog13Entry> {
+  waitFor(pred: (e: ClientEventLogEntry) => boolean, ms = 10_000): Promise<ClientEventLogEntry> {
     const found = this.eventLog.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -120,7 +120,7 @@ export class Engine13Socket {
 
   get summary(): HandshakeSummary13 | undefined {
     const e = this.eventLog.find((x) => x.kind === 'handshake_complete');
-    return e?.kind === 'handshake_complete' ? e.summary : undefined;
+    return e?.kind === 'handshake_complete' && 'keyLog' in e.summary ? e.summary : undefined;
   }
 
   /** The reason the connection closed (an alert we sent or received), if it did. */

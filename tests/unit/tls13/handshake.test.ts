@@ -7,7 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { leafSpans, normaliseFieldId, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
+import { deterministicRandom, newServer, serverStep } from '../../../src/lib/tls12/handshake/index.ts';
 import {
+  client13Step,
+  newClient13,
+  type ClientEngineEvent,
   downgradeProblem,
   downgradeSentinel,
   keyLogLines13,
@@ -89,7 +93,10 @@ describe('runHandshake13: completes', () => {
     const hellos = run.eventLog.filter((e) => e.kind === 'message' && e.name === 'client_hello');
     const second = hellos[1]?.kind === 'message' ? hellos[1].message : undefined;
     expect(
-      second?.type === 'client_hello' && second.message.extensions.some((x) => x.kind === 'cookie'),
+      second !== undefined &&
+        'message' in second &&
+        second.type === 'client_hello' &&
+        second.message.extensions.some((x) => x.kind === 'cookie'),
     ).toBe(true);
   });
 
@@ -172,7 +179,7 @@ describe('runHandshake13: every byte annotated', () => {
       if (e.kind === 'message') parts.push([e.spans, e.bytes.length]);
       if (e.kind === 'record') {
         parts.push([e.spans, e.bytes.length]);
-        if (e.encrypted) parts.push([e.plaintextSpans ?? [], e.plaintext!.length]);
+        if (e.encrypted) parts.push(['plaintextSpans' in e ? e.plaintextSpans! : [], e.plaintext!.length]);
       }
       for (const [spans, length] of parts) {
         expect(uncovered(spans, length), `${e.kind} ${'name' in e ? e.name : ''}`).toEqual([]);
@@ -267,5 +274,69 @@ describe('downgrade sentinel (RFC 8446 §4.1.3)', () => {
     expect(downgradeProblem(r12, true)).toMatch(/DOWNGRD/);
     expect(downgradeProblem(r12, false)).toBeUndefined();
     expect(r12.subarray(0, 24)).toEqual(random.subarray(0, 24));
+  });
+});
+
+describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () => {
+  /** Our 1.3 client (offering 1.2 too) against our 1.2 server, pumped in memory. */
+  async function against12(downgradeSentinel: boolean) {
+    let client = newClient13({
+      serverName: 'localhost',
+      verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
+      allowTls12: true,
+      random: deterministicRandom('fallback/client'),
+      now: () => NOW,
+    });
+    let server = newServer({
+      certificateChain: [pki.rsa.certDer],
+      privateKey: pki.rsa.keyDer,
+      downgradeSentinel,
+      random: deterministicRandom('fallback/server'),
+      now: () => NOW,
+    });
+    const log: ClientEngineEvent[] = [];
+    let toServer: Uint8Array[] = [];
+    let toClient: Uint8Array[] = [];
+    const c = await client13Step(client, { kind: 'start' });
+    client = c.state;
+    log.push(...c.events);
+    toServer = c.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : []));
+    for (let round = 0; round < 16 && (toServer.length > 0 || toClient.length > 0); round++) {
+      for (const data of toServer.splice(0)) {
+        const r = await serverStep(server, { kind: 'bytes', data });
+        server = r.state;
+        toClient.push(...r.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : [])));
+      }
+      for (const data of toClient.splice(0)) {
+        const r = await client13Step(client, { kind: 'bytes', data });
+        client = r.state;
+        log.push(...r.events);
+        toServer.push(...r.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : [])));
+      }
+    }
+    return { client, server, log };
+  }
+
+  it('continues in the TLS 1.2 engine when the server chooses 1.2 without the sentinel', async () => {
+    const { client, server, log } = await against12(false);
+    expect(client.name).toBe('Tls12');
+    expect(client.name === 'Tls12' && client.tls12.name).toBe('Established');
+    expect(server.name).toBe('Established');
+    const done = log.find((e) => e.kind === 'handshake_complete');
+    expect(done?.kind === 'handshake_complete' && done.summary.version).toBe(0x0303);
+    // One ClientHello (client:0), then the 1.2 engine's own messages and ids.
+    const ours = log.flatMap((e) =>
+      e.kind === 'message' && e.from === 'client' ? [`${e.id} ${e.name}`] : [],
+    );
+    expect(ours[0]).toBe('client:0 client_hello');
+    expect(ours[1]).toBe('client:1 client_key_exchange');
+  });
+
+  it('aborts with illegal_parameter when a 1.3-capable server marked its 1.2 ServerHello with the sentinel', async () => {
+    const { client, log } = await against12(true);
+    expect(client.name).toBe('Closed');
+    const alert = log.find((e) => e.kind === 'alert' && e.from === 'client');
+    expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
+    expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
   });
 });

@@ -101,6 +101,11 @@ export class Connection {
     return out;
   }
 
+  /** Content ids an earlier record layer used on this connection (the TLS 1.3 client's ClientHello). */
+  countSent(n: number): void {
+    this.#sent += n;
+  }
+
   /** The id of the next content item we send (`client:N`); see `ContentId`. */
   #nextSentId(): string {
     return `${this.role}:${this.#sent++}`;

@@ -89,6 +89,7 @@ export async function onServerFlight(state: Client13State, item: Received13): Pr
         : { ...state, traffic: r };
     }
     case 'Closed':
+    case 'Tls12':
       return state;
   }
 }

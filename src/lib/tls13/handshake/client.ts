@@ -12,12 +12,20 @@ import { hashSync } from '../../tls12/crypto/hash.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import { onAlert, stepSide, type Side } from '../../tls12/handshake/common.ts';
 import type { Input } from '../../tls12/handshake/states.ts';
+import { clientAfterHello, clientStep } from '../../tls12/handshake/client.ts';
+import { DEFAULT_SUITES } from '../../tls12/crypto/suites.ts';
 import { computeHandshakeSecrets } from '../key-schedule.ts';
 import { tls13Suite } from '../suites.ts';
-import { findExtension13, isHelloRetryRequest, type Extension13, type ServerHello13 } from '../wire/index.ts';
+import {
+  decodeHandshake13,
+  findExtension13,
+  isHelloRetryRequest,
+  type Extension13,
+  type ServerHello13,
+} from '../wire/index.ts';
 import { resolve13, TLS13, type Client13Config } from './config.ts';
 import { Connection13, type Received13 } from './connection.ts';
-import type { EngineEvent13 } from './event-log.ts';
+import type { ClientEngineEvent, EngineEvent13 } from './event-log.ts';
 import { downgradeProblem } from './downgrade.ts';
 import { emitSteps, protection } from './secrets.ts';
 import type { ClientHelloSent, Client13State, Negotiated13, StepResult13 } from './states.ts';
@@ -34,8 +42,17 @@ export function newClient13(config: Client13Config): Client13State {
   };
 }
 
-export function client13Step(state: Client13State, input: Input): Promise<StepResult13<Client13State>> {
-  return stepSide<Client13State, Received13, EngineEvent13>(state, input, SIDE);
+export async function client13Step(
+  state: Client13State,
+  input: Input,
+): Promise<{ state: Client13State; events: ClientEngineEvent[] }> {
+  if (state.name === 'Tls12') {
+    const r = await clientStep(state.tls12, input);
+    return { state: { ...state, tls12: r.state }, events: r.events };
+  }
+  const r = await stepSide<Client13State, Received13, EngineEvent13>(state, input, SIDE);
+  if (r.state.name !== 'Tls12') return r;
+  return { state: { ...r.state, pending: [] }, events: [...r.events, ...r.state.pending] };
 }
 
 const SIDE: Side<Client13State, Received13, EngineEvent13> = {
@@ -59,6 +76,7 @@ async function startHandshake(
   const shares: EphemeralKey[] = [];
   for (const g of shareGroups) shares.push(await newShare(state, g));
   const hello: ClientHelloSent = { clientRandom, sessionId, shares, retried: false };
+  if (config.allowTls12) state.conn.receivedSoFar = [];
   sendClientHello(state, hello);
   return { ...base13(state), name: 'ExpectServerHello', hello };
 }
@@ -90,6 +108,7 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
   if (resolved.alpn.length > 0)
     extensions.push({ kind: 'alpn', protocols: resolved.alpn } satisfies Extension);
   extensions.push({ kind: 'supported_versions', versions: config.allowTls12 ? [TLS13, 0x0303] : [TLS13] });
+  if (config.allowTls12) extensions.push(...TLS12_EXTENSIONS);
   if (cookie) extensions.push({ kind: 'cookie', cookie });
   extensions.push({ kind: 'psk_key_exchange_modes', modes: [1] }); // psk_dhe_ke
   extensions.push({
@@ -102,7 +121,7 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
       legacyVersion: 0x0303,
       random: hello.clientRandom,
       legacySessionId: hello.sessionId,
-      cipherSuites: resolved.suites,
+      cipherSuites: config.allowTls12 ? [...resolved.suites, ...tls12Suites(config)] : resolved.suites,
       legacyCompressionMethods: [0],
       extensions,
     },
@@ -141,6 +160,7 @@ async function onServerHello(
   if (!version || !('selectedVersion' in version)) {
     const problem = downgradeProblem(m.random, true);
     check(problem === undefined, 'illegal_parameter', problem ?? '');
+    if (state.config.allowTls12 && m.legacyVersion === 0x0303 && !hello.retried) return fallBack(state);
     throw new TlsAlert(
       'protocol_version',
       `the server chose ${ProtocolVersion.format(m.legacyVersion)} (no supported_versions); this client speaks TLS 1.3`,
@@ -266,4 +286,45 @@ async function onHelloRetryRequest(
   if (resolved.middleboxCompat) conn.sendChangeCipherSpec();
   sendClientHello(state, next, cookie?.cookie);
   return { ...base13(state), name: 'ExpectServerHello', hello: next };
+}
+
+/** What a TLS 1.2 server needs to see in our ClientHello when we offer 1.2 as well. */
+const TLS12_EXTENSIONS: Extension13[] = [
+  { kind: 'ec_point_formats', formats: [0] }, // RFC 8422 §5.1.2
+  { kind: 'extended_master_secret' }, // RFC 7627
+  { kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) }, // RFC 5746
+];
+
+function tls12Suites(config: Client13Config): number[] {
+  return config.tls12?.suites ?? [...DEFAULT_SUITES];
+}
+
+/**
+ * The server chose TLS 1.2 (and its random has no downgrade sentinel): the 1.2 engine continues from our
+ * ClientHello and reads everything the server sent, from its ServerHello on.
+ */
+async function fallBack(
+  state: Extract<Client13State, { name: 'ExpectServerHello' }>,
+): Promise<Client13State> {
+  const { conn, config, resolved } = state;
+  const helloBytes = conn.transcript[0]!;
+  const decoded = decodeHandshake13(helloBytes).message;
+  const offered = decoded.type === 'client_hello' ? decoded.message.extensions.map((e) => e.kind) : [];
+  const tls12 = clientAfterHello(
+    {
+      ...config.tls12,
+      suites: tls12Suites(config),
+      verifier: config.verifier,
+      ...(config.serverName ? { serverName: config.serverName } : {}),
+      ...(config.certificateChain ? { certificateChain: config.certificateChain } : {}),
+      ...(config.privateKey ? { privateKey: config.privateKey } : {}),
+      ...(resolved.alpn.length > 0 ? { alpn: resolved.alpn } : {}),
+      random: resolved.random,
+      now: resolved.now,
+      offeredTls13: true,
+    },
+    { bytes: helloBytes, clientRandom: state.hello.clientRandom, offeredExtensions: offered },
+  );
+  const r = await clientStep(tls12, { kind: 'bytes', data: conn.detach() });
+  return { ...base13(state), name: 'Tls12', tls12: r.state, pending: r.events };
 }

@@ -6,6 +6,7 @@ import { NamedGroup, SignatureScheme } from '../../tls12/wire/code-points.ts';
 import {
   defaultRandom,
   type CertificateVerifier,
+  type ClientConfig,
   type Clock,
   type RandomSource,
 } from '../../tls12/handshake/config.ts';
@@ -42,8 +43,12 @@ export interface Client13Config extends Common13Config {
   verifier: CertificateVerifier;
   /** Groups to send a key share for (default: the first of `groups`). */
   keyShareGroups?: number[];
-  /** Also offer TLS 1.2 in supported_versions (the caller falls back to the 1.2 engine when the server picks it). */
+  /**
+   * Also offer TLS 1.2 (its suites and extensions, and 1.2 in supported_versions): when the server chooses 1.2
+   * (without the downgrade sentinel), the connection continues in the TLS 1.2 engine with `tls12`'s settings.
+   */
   allowTls12?: boolean;
+  tls12?: Partial<Omit<ClientConfig, 'verifier' | 'serverName' | 'random' | 'provider' | 'now'>>;
   /** For CertificateRequest: DER leaf first, and its PKCS#8 key. */
   certificateChain?: Uint8Array[];
   privateKey?: Uint8Array;

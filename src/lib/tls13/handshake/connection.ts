@@ -63,6 +63,10 @@ export class Connection13 {
   #sent = 0;
   #received = 0;
   closed = false;
+  /** Until the ServerHello is read, the client keeps every byte received (for a fallback to TLS 1.2). */
+  receivedSoFar: Uint8Array[] | undefined;
+  /** Another engine took the connection over: nothing more is read here. */
+  detached = false;
   /** We sent the middlebox ChangeCipherSpec (it is sent once). */
   sentChangeCipherSpec = false;
 
@@ -221,6 +225,7 @@ export class Connection13 {
 
   /** Parses incoming bytes one item at a time (a generator: a key change applies from the next record on). */
   async *receive(bytes: Uint8Array): AsyncGenerator<Received13> {
+    this.receivedSoFar?.push(bytes.slice());
     let records;
     try {
       records = this.#splitter.push(bytes);
@@ -231,6 +236,7 @@ export class Connection13 {
       );
     }
     for (const { record, bytes: raw } of records) {
+      if (this.detached) return;
       const entry: Record13Entry = {
         kind: 'record',
         from: this.peer,
@@ -364,6 +370,15 @@ export class Connection13 {
       default:
         throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
     }
+  }
+
+  /** Hands the connection to another engine: queued entries of what the peer sent are dropped (it re-reads them). */
+  detach(): Uint8Array {
+    this.detached = true;
+    this.#queue = this.#queue.filter(
+      (e) => e instanceof Promise || e.kind === 'send' || !('from' in e) || e.from !== this.peer,
+    );
+    return concatBytes(...(this.receivedSoFar ?? []));
   }
 
   /** The peer closed the stream while we expected `expecting` (OpenSSL's "unexpected eof while reading"). */

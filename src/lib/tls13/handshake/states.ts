@@ -9,6 +9,8 @@ import type { Tls13Suite } from '../suites.ts';
 import type { Client13Config, Resolved13, Server13Config } from './config.ts';
 import type { Connection13 } from './connection.ts';
 import type { EngineEvent13 } from './event-log.ts';
+import type { ClientState } from '../../tls12/handshake/states.ts';
+import type { EngineEvent } from '../../tls12/handshake/connection.ts';
 
 export type { Input } from '../../tls12/handshake/states.ts';
 
@@ -74,7 +76,9 @@ export type Client13State =
     })
   | (ClientBase & { name: 'ExpectFinished'; hs: Negotiated13; request?: CertificateRequestSeen })
   | (ClientBase & { name: 'Established'; hs: Negotiated13; traffic: Traffic })
-  | (ClientBase & { name: 'Closed'; reason: string });
+  | (ClientBase & { name: 'Closed'; reason: string })
+  /** The server chose TLS 1.2: the 1.2 engine runs the connection; `pending` are its first step's events. */
+  | (ClientBase & { name: 'Tls12'; tls12: ClientState; pending: EngineEvent[] });
 
 export interface CertificateRequestSeen {
   context: Uint8Array;
