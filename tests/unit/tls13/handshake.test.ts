@@ -296,7 +296,7 @@ describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () =>
     });
     const log: ClientEngineEvent[] = [];
     let toServer: Uint8Array[] = [];
-    let toClient: Uint8Array[] = [];
+    const toClient: Uint8Array[] = [];
     const c = await client13Step(client, { kind: 'start' });
     client = c.state;
     log.push(...c.events);

@@ -28,7 +28,7 @@ import { Connection13, type Received13 } from './connection.ts';
 import type { ClientEngineEvent, EngineEvent13 } from './event-log.ts';
 import { downgradeProblem } from './downgrade.ts';
 import { emitSteps, protection } from './secrets.ts';
-import type { ClientHelloSent, Client13State, Negotiated13, StepResult13 } from './states.ts';
+import type { ClientHelloSent, Client13State, Negotiated13 } from './states.ts';
 import { base13, describe, onServerFlight } from './client-flight.ts';
 
 export function newClient13(config: Client13Config): Client13State {
