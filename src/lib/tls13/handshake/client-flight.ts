@@ -70,7 +70,17 @@ export async function onServerFlight(state: Client13State, item: Received13): Pr
       const h = expect(item, 'certificate_verify', 'CertificateVerify');
       if (h.message.type !== 'certificate_verify') throw new Error('unreachable');
       const cv = h.message.message;
-      await checkCertificateVerify(conn, state.hs, state.leaf.publicKey, state.resolved.signatureSchemes, cv);
+      const signature = checkCertificateVerify(
+        conn,
+        state.hs,
+        state.leaf.publicKey,
+        state.resolved.signatureSchemes,
+        cv,
+      );
+      signature.catch(() => undefined); // awaited below, after the chain's verdict (its alert comes first)
+      const verdict = await state.verdict;
+      if (!verdict.ok) throw new TlsAlert(verdict.alert, verdict.reason);
+      await signature;
       conn.transcript.push(h.bytes);
       const hs = { ...state.hs, signatureScheme: cv.signatureScheme };
       return {
@@ -118,15 +128,24 @@ async function onCertificate(
     throw new TlsAlert('bad_certificate', `cannot parse the server certificate: ${(e as Error).message}`);
   }
   const { config, resolved, conn } = state;
-  const verdict = await config.verifier({
+  // Checked while the CertificateVerify arrives (the verifier and the signature check run side by side); the
+  // verifier's alert still comes before any about the signature.
+  const verdict = config.verifier({
     chain,
     ...(config.serverName ? { serverName: config.serverName } : {}),
     now: resolved.now(),
   });
-  if (!verdict.ok) throw new TlsAlert(verdict.alert, verdict.reason);
+  verdict.catch(() => undefined);
   conn.transcript.push(h.bytes);
   const hs = { ...state.hs, serverCertificates: chain };
-  return { ...base13(state), name: 'ExpectCertificateVerify', hs, leaf, ...(request ? { request } : {}) };
+  return {
+    ...base13(state),
+    name: 'ExpectCertificateVerify',
+    hs,
+    leaf,
+    verdict,
+    ...(request ? { request } : {}),
+  };
 }
 
 /** RFC 8446 §4.4.4 the server Finished, then our flight and the application traffic keys. */

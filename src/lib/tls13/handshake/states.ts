@@ -7,6 +7,7 @@ import type { PrivateKey } from '../../tls12/crypto/keys.ts';
 import type { CertificateInfo } from '../../tls12/handshake/certificate-info.ts';
 import type { Tls13Suite } from '../suites.ts';
 import type { Client13Config, Resolved13, Server13Config } from './config.ts';
+import type { VerifyResult } from '../../tls12/handshake/config.ts';
 import type { Connection13 } from './connection.ts';
 import type { EngineEvent13 } from './event-log.ts';
 import type { ClientState } from '../../tls12/handshake/states.ts';
@@ -73,6 +74,8 @@ export type Client13State =
       hs: Negotiated13;
       leaf: CertificateInfo;
       request?: CertificateRequestSeen;
+      /** The verifier's answer on the server's chain, computed while the CertificateVerify arrives and is checked. */
+      verdict: Promise<VerifyResult>;
     })
   | (ClientBase & { name: 'ExpectFinished'; hs: Negotiated13; request?: CertificateRequestSeen })
   | (ClientBase & { name: 'Established'; hs: Negotiated13; traffic: Traffic })
