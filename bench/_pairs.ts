@@ -1,3 +1,22 @@
+import tls from 'node:tls';
+import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
+
+/** One handshake between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows). */
+export async function nodeTlsHandshake(
+  pems: { key: string; cert: string; ca: string },
+  server: tls.TlsOptions,
+  client: tls.ConnectionOptions,
+): Promise<void> {
+  const [a, b] = memoryDuplexPair();
+  tls.createServer({ key: pems.key, cert: pems.cert, ...server }).emit('connection', b);
+  const socket = tls.connect({ socket: a, ca: pems.ca, servername: 'localhost', ...client });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', resolve);
+    socket.once('error', reject);
+  });
+  socket.destroy();
+}
+
 /**
  * Ours against a peer on a shared machine: after a warm-up of both, short rounds of `perRound` runs alternate
  * (ours, then the peer's); the ratio is the median of the per-pair ratios, so load that drifts over seconds falls

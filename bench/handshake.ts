@@ -3,32 +3,12 @@
  * our client + our server in one process (runHandshake) vs Node's OpenSSL client + server over an
  * in-memory pipe, in alternating rounds (`_pairs.ts`).
  */
-import tls from 'node:tls';
 import { runHandshake } from '../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
-import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
 import { testPki } from '../tests/kit/pure/pki.ts';
-import { alternatingRounds } from './_pairs.ts';
+import { alternatingRounds, nodeTlsHandshake } from './_pairs.ts';
 
 const N = 10;
-
-async function opensslHandshake(key: string, cert: string, ca: string): Promise<void> {
-  const [a, b] = memoryDuplexPair();
-  const server = tls.createServer({
-    key,
-    cert,
-    maxVersion: 'TLSv1.2',
-    ciphers: 'ECDHE-RSA-AES128-GCM-SHA256',
-    ecdhCurve: 'X25519',
-  });
-  server.emit('connection', b);
-  const socket = tls.connect({ socket: a, ca, servername: 'localhost', maxVersion: 'TLSv1.2' });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('secureConnect', resolve);
-    socket.once('error', reject);
-  });
-  socket.destroy();
-}
 
 export default {
   name: 'tls12 handshake: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048 (ours client+server vs OpenSSL client+server)',
@@ -48,7 +28,13 @@ export default {
       const run = await runHandshake(scenario);
       if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
     };
-    const peer = () => opensslHandshake(pki.rsa.keyPem, pki.rsa.certPem, pki.ca.certPem);
+    const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
+    const peer = () =>
+      nodeTlsHandshake(
+        pems,
+        { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
+        { maxVersion: 'TLSv1.2' },
+      );
     return { ...(await alternatingRounds(ours, peer, { perRound: N })), target: 2 };
   },
 };

@@ -3,30 +3,10 @@
  * our client + our server in one process (runHandshake13) vs Node's OpenSSL client + server over an in-memory
  * pipe, in alternating rounds (`_pairs.ts`). Target: at most 1.5x.
  */
-import tls from 'node:tls';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
 import { runHandshake13 } from '../src/lib/tls13/index.ts';
-import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
 import { testPki } from '../tests/kit/pure/pki.ts';
-import { alternatingRounds } from './_pairs.ts';
-
-async function opensslHandshake(key: string, cert: string, ca: string): Promise<void> {
-  const [a, b] = memoryDuplexPair();
-  const server = tls.createServer({
-    key,
-    cert,
-    minVersion: 'TLSv1.3',
-    ciphers: 'TLS_AES_128_GCM_SHA256',
-    ecdhCurve: 'X25519',
-  });
-  server.emit('connection', b);
-  const socket = tls.connect({ socket: a, ca, servername: 'localhost', minVersion: 'TLSv1.3' });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('secureConnect', resolve);
-    socket.once('error', reject);
-  });
-  socket.destroy();
-}
+import { alternatingRounds, nodeTlsHandshake } from './_pairs.ts';
 
 export default {
   name: 'tls13 handshake: TLS_AES_128_GCM_SHA256 x25519 RSA-2048 (ours client+server vs OpenSSL client+server)',
@@ -46,7 +26,13 @@ export default {
       const run = await runHandshake13(scenario);
       if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
     };
-    const peer = () => opensslHandshake(pki.rsa.keyPem, pki.rsa.certPem, pki.ca.certPem);
+    const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
+    const peer = () =>
+      nodeTlsHandshake(
+        pems,
+        { minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256', ecdhCurve: 'X25519' },
+        { minVersion: 'TLSv1.3' },
+      );
     return { ...(await alternatingRounds(ours, peer)), target: 1.5 };
   },
 };

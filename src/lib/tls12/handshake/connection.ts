@@ -363,20 +363,8 @@ export class Connection {
         yield { kind: 'change_cipher_spec' };
         return;
       case T.alert: {
-        let alert;
-        try {
-          alert = decodeAlert(content).message;
-        } catch (e) {
-          throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
-        }
-        this.emit({
-          kind: 'alert',
-          id: next(),
-          from: this.peer,
-          level: alert.level,
-          description: alert.description,
-          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
-        });
+        const alert = readAlertContent(content);
+        this.emit({ kind: 'alert', id: next(), from: this.peer, ...alert });
         yield { kind: 'alert', level: alert.level, description: alert.description };
         return;
       }
@@ -436,10 +424,7 @@ export class Connection {
   /** Ends the connection with a fatal alert (encrypted when our write side is protected). */
   fail(error: unknown): void {
     if (this.closed) return;
-    const alert =
-      error instanceof TlsAlert
-        ? error
-        : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
+    const alert = asTlsAlert(error);
     this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
     this.closed = true;
     this.emit({
@@ -448,6 +433,28 @@ export class Connection {
       reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
     });
   }
+}
+
+/** An alert record's content, read for the event log (decode_error when it is not the two bytes of an alert). */
+export function readAlertContent(content: Uint8Array): { level: number; description: number; name: string } {
+  let alert;
+  try {
+    alert = decodeAlert(content).message;
+  } catch (e) {
+    throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
+  }
+  return {
+    level: alert.level,
+    description: alert.description,
+    name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+  };
+}
+
+/** The alert a failure ends the connection with: its own, or internal_error with its message. */
+export function asTlsAlert(error: unknown): TlsAlert {
+  return error instanceof TlsAlert
+    ? error
+    : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
 }
 
 /** The record's nonce (AEAD) or IV (CBC) and its additional data, from the crypto layer's derivations. */

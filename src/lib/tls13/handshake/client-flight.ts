@@ -5,7 +5,6 @@
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import { privateKeyFromPkcs8 } from '../../tls12/crypto/keys.ts';
 import { parseCertificate, type CertificateInfo } from '../../tls12/handshake/certificate-info.ts';
-import { computeApplicationSecrets, tls13KeyLogLines } from '../key-schedule.ts';
 import { findExtension13 } from '../wire/index.ts';
 import type { Received13 } from './connection.ts';
 import {
@@ -15,7 +14,7 @@ import {
   signCertificateVerify,
   summarise13,
 } from './common.ts';
-import { checkFinished, emitSteps, finishedFor, protection } from './secrets.ts';
+import { applicationSecrets, checkFinished, finishedFor, protection } from './secrets.ts';
 import type { CertificateRequestSeen, Client13State, Negotiated13 } from './states.ts';
 
 export function base13(s: Client13State) {
@@ -28,7 +27,7 @@ export function describe(item: Received13): string {
 
 type State<N extends Client13State['name']> = Extract<Client13State, { name: N }>;
 
-function expect<T extends string>(item: Received13, type: T, what: string) {
+export function expect<T extends string>(item: Received13, type: T, what: string) {
   if (item.kind !== 'handshake' || item.message.type !== type)
     throw new TlsAlert('unexpected_message', `expected ${what}, got ${describe(item)}`);
   return item as Extract<Received13, { kind: 'handshake' }> & { message: { type: T } };
@@ -157,12 +156,7 @@ async function onFinished(state: State<'ExpectFinished'>, item: Received13): Pro
   const suite = hs.suite;
   await checkFinished(conn, suite, hs.serverHandshakeSecret, h.message.message.verifyData);
   conn.transcript.push(h.bytes);
-  const app = await computeApplicationSecrets(conn.provider, {
-    hash: suite.hash,
-    handshakeSecret: hs.handshakeSecret,
-    serverFinishedHash: conn.transcriptHash(suite),
-  });
-  emitSteps(conn, app.steps);
+  const { traffic, keyLog } = await applicationSecrets(conn, hs);
   if (resolved.middleboxCompat && !conn.sentChangeCipherSpec) conn.sendChangeCipherSpec();
   if (state.request) hs = await sendClientCertificate(state, hs, state.request);
   const verifyData = (await finishedFor(conn, suite, 'client', hs.clientHandshakeSecret)).slice();
@@ -171,25 +165,10 @@ async function onFinished(state: State<'ExpectFinished'>, item: Received13): Pro
     { type: 'finished', message: { verifyData } },
     { tampered: config.tamper === 'finished' },
   );
-  conn.setRead(
-    await protection(conn, suite, 'server_application_traffic_secret_0', app.serverApplicationTrafficSecret),
-  );
-  conn.setWrite(
-    await protection(conn, suite, 'client_application_traffic_secret_0', app.clientApplicationTrafficSecret),
-  );
-  const keyLog = tls13KeyLogLines(
-    hs.clientRandom,
-    {
-      clientHandshakeTrafficSecret: hs.clientHandshakeSecret,
-      serverHandshakeTrafficSecret: hs.serverHandshakeSecret,
-    },
-    app,
-  );
+  const names = ['server_application_traffic_secret_0', 'client_application_traffic_secret_0'];
+  conn.setRead(await protection(conn, suite, names[0]!, traffic.server.secret));
+  conn.setWrite(await protection(conn, suite, names[1]!, traffic.client.secret));
   conn.emit({ kind: 'handshake_complete', from: 'client', summary: summarise13(hs, keyLog) });
-  const traffic = {
-    client: { secret: app.clientApplicationTrafficSecret, n: 0 },
-    server: { secret: app.serverApplicationTrafficSecret, n: 0 },
-  };
   return { ...base13(state), name: 'Established', hs, traffic };
 }
 

@@ -9,7 +9,8 @@
  */
 import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
-import { decodeAlert, describeAlert, encodeAlert } from '../../tls12/wire/alert.ts';
+import { encodeAlert } from '../../tls12/wire/alert.ts';
+import { asTlsAlert, readAlertContent } from '../../tls12/handshake/connection.ts';
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
 import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
@@ -341,20 +342,8 @@ export class Connection13 {
         yield { kind: 'change_cipher_spec' };
         return;
       case T.alert: {
-        let alert;
-        try {
-          alert = decodeAlert(content).message;
-        } catch (e) {
-          throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
-        }
-        this.emit({
-          kind: 'alert',
-          id: next(),
-          from: this.peer,
-          level: alert.level,
-          description: alert.description,
-          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
-        });
+        const alert = readAlertContent(content);
+        this.emit({ kind: 'alert', id: next(), from: this.peer, ...alert });
         yield { kind: 'alert', level: alert.level, description: alert.description };
         return;
       }
@@ -393,10 +382,7 @@ export class Connection13 {
   /** Ends the connection with a fatal alert (protected when our write side is). */
   fail(error: unknown): void {
     if (this.closed) return;
-    const alert =
-      error instanceof TlsAlert
-        ? error
-        : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
+    const alert = asTlsAlert(error);
     this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
     this.closed = true;
     this.emit({

@@ -5,7 +5,16 @@
 import { bytesEqual } from '../../bytes/index.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import type { Role } from '../../tls12/handshake/event-log.ts';
-import { expandLabelStep, finishedKey, trafficKeys, verifyData, type KeyStep } from '../key-schedule.ts';
+import {
+  computeApplicationSecrets,
+  expandLabelStep,
+  finishedKey,
+  tls13KeyLogLines,
+  trafficKeys,
+  verifyData,
+  type KeyStep,
+} from '../key-schedule.ts';
+import type { Negotiated13, Traffic } from './states.ts';
 import type { Tls13Suite } from '../suites.ts';
 import type { Connection13, Protection } from './connection.ts';
 import { hashLength } from '../../tls12/crypto/hash.ts';
@@ -88,4 +97,31 @@ export async function nextTrafficSecret(
   );
   emitSteps(conn, [step]);
   return step;
+}
+
+/**
+ * The application traffic secrets once the server Finished is in the transcript (RFC 8446 §7.1), shown as
+ * steps, with the connection's NSS key log lines and generation 0 of each direction's traffic secret.
+ */
+export async function applicationSecrets(
+  conn: Connection13,
+  hs: Negotiated13,
+): Promise<{ traffic: Traffic; keyLog: string[] }> {
+  const app = await computeApplicationSecrets(conn.provider, {
+    hash: hs.suite.hash,
+    handshakeSecret: hs.handshakeSecret,
+    serverFinishedHash: conn.transcriptHash(hs.suite),
+  });
+  emitSteps(conn, app.steps);
+  const handshake = {
+    clientHandshakeTrafficSecret: hs.clientHandshakeSecret,
+    serverHandshakeTrafficSecret: hs.serverHandshakeSecret,
+  };
+  return {
+    keyLog: tls13KeyLogLines(hs.clientRandom, handshake, app),
+    traffic: {
+      client: { secret: app.clientApplicationTrafficSecret, n: 0 },
+      server: { secret: app.serverApplicationTrafficSecret, n: 0 },
+    },
+  };
 }

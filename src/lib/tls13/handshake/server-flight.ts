@@ -3,13 +3,12 @@ import type { PrivateKey } from '../../tls12/crypto/keys.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import { parseCertificate, type CertificateInfo } from '../../tls12/handshake/certificate-info.ts';
 import { acceptAnyCertificate } from '../../tls12/handshake/config.ts';
-import { computeApplicationSecrets, tls13KeyLogLines } from '../key-schedule.ts';
 import { findExtension13, type ClientHello13, type Extension13 } from '../wire/index.ts';
 import type { Received13 } from './connection.ts';
-import { describe } from './client-flight.ts';
+import { expect } from './client-flight.ts';
 import { checkCertificateVerify, established13, signCertificateVerify, summarise13 } from './common.ts';
-import { checkFinished, emitSteps, finishedFor, protection } from './secrets.ts';
-import type { Negotiated13, Server13State, Traffic } from './states.ts';
+import { applicationSecrets, checkFinished, finishedFor, protection } from './secrets.ts';
+import type { Negotiated13, Server13State } from './states.ts';
 
 type State<N extends Server13State['name']> = Extract<Server13State, { name: N }>;
 
@@ -69,37 +68,12 @@ export async function sendServerFlight(
     { type: 'finished', message: { verifyData } },
     { tampered: config.tamper === 'finished' },
   );
-  const app = await computeApplicationSecrets(conn.provider, {
-    hash: suite.hash,
-    handshakeSecret: hs.handshakeSecret,
-    serverFinishedHash: conn.transcriptHash(suite),
-  });
-  emitSteps(conn, app.steps);
-  conn.setWrite(
-    await protection(conn, suite, 'server_application_traffic_secret_0', app.serverApplicationTrafficSecret),
-  );
-  const keyLog = tls13KeyLogLines(
-    hs.clientRandom,
-    {
-      clientHandshakeTrafficSecret: hs.clientHandshakeSecret,
-      serverHandshakeTrafficSecret: hs.serverHandshakeSecret,
-    },
-    app,
-  );
+  const { traffic, keyLog } = await applicationSecrets(conn, hs);
+  conn.setWrite(await protection(conn, suite, 'server_application_traffic_secret_0', traffic.server.secret));
   hs = { ...hs, keyLog };
-  const traffic: Traffic = {
-    client: { secret: app.clientApplicationTrafficSecret, n: 0 },
-    server: { secret: app.serverApplicationTrafficSecret, n: 0 },
-  };
   if (config.requestClientCertificate)
     return { ...serverBase(state), name: 'ExpectCertificate', hs, traffic, requestContext };
   return { ...serverBase(state), name: 'ExpectFinished', hs, traffic };
-}
-
-function expect<T extends string>(item: Received13, type: T, what: string) {
-  if (item.kind !== 'handshake' || item.message.type !== type)
-    throw new TlsAlert('unexpected_message', `expected ${what}, got ${describe(item)}`);
-  return item as Extract<Received13, { kind: 'handshake' }>;
 }
 
 export async function onClientFlight(
