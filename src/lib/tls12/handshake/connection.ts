@@ -7,7 +7,7 @@
  * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
  * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
-import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
+import { concatBytes, decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
 import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
@@ -318,35 +318,25 @@ export class Connection {
     };
     switch (contentType) {
       case T.handshake: {
-        const messages = this.#reassembler.push(content);
-        // A message begun here and completed in a later record is carried by this one too; its id is the next.
-        const partial = this.#reassembler.hasPartial ? this.#peerId(this.#received + messages.length) : null;
-        if (messages.length === 0 && partial) carries.push(partial);
-        for (const [i, m] of messages.entries()) {
-          const id = next();
-          if (i === messages.length - 1 && partial) carries.push(partial);
-          let decoded: ReturnType<typeof decodeHandshake>;
-          try {
-            decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
-          } catch (e) {
-            throw new TlsAlert(
-              'decode_error',
-              `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
-            );
-          }
+        for (const { id, msgType, bytes, decoded } of reassembledMessages(
+          this.#reassembler,
+          content,
+          { next, ahead: (n) => this.#peerId(this.#received + n), carries },
+          (b) => decodeHandshake(b, { keyExchange: this.keyExchange }),
+        )) {
           const message: HandshakeMessage = decoded.message;
           this.emit({
             kind: 'message',
             id,
             from: this.peer,
-            msgType: m.msgType,
-            name: HandshakeType.format(m.msgType),
-            bytes: m.bytes,
+            msgType,
+            name: HandshakeType.format(msgType),
+            bytes,
             spans: decoded.spans,
             message,
             encrypted: this.#read !== undefined,
           });
-          yield { kind: 'handshake', message, bytes: m.bytes };
+          yield { kind: 'handshake', message, bytes };
         }
         return;
       }
@@ -432,6 +422,37 @@ export class Connection {
       from: this.role,
       reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
     });
+  }
+}
+
+/**
+ * The handshake messages a handshake record completes, decoded, each with its content id (`ids.next()` numbers
+ * it and adds it to `ids.carries`). A message begun in this record and completed in a later one is carried by
+ * this one too: its id (`ids.ahead(k)`, k messages past the next) joins `carries` as well. Shared by both
+ * versions' record layers.
+ */
+export function* reassembledMessages<M>(
+  reassembler: HandshakeReassembler,
+  content: Uint8Array,
+  ids: { next: () => string; ahead: (k: number) => string; carries: string[] },
+  decode: (bytes: Uint8Array) => { message: M; spans: Span[] },
+): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: { message: M; spans: Span[] } }> {
+  const messages = reassembler.push(content);
+  const partial = reassembler.hasPartial ? ids.ahead(messages.length) : null;
+  if (messages.length === 0 && partial) ids.carries.push(partial);
+  for (const [i, m] of messages.entries()) {
+    const id = ids.next();
+    if (i === messages.length - 1 && partial) ids.carries.push(partial);
+    let decoded;
+    try {
+      decoded = decode(m.bytes);
+    } catch (e) {
+      throw new TlsAlert(
+        'decode_error',
+        `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
+      );
+    }
+    yield { id, msgType: m.msgType, bytes: m.bytes, decoded };
   }
 }
 

@@ -10,7 +10,7 @@
 import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
 import { encodeAlert } from '../../tls12/wire/alert.ts';
-import { asTlsAlert, readAlertContent } from '../../tls12/handshake/connection.ts';
+import { asTlsAlert, readAlertContent, reassembledMessages } from '../../tls12/handshake/connection.ts';
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
 import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
@@ -300,35 +300,24 @@ export class Connection13 {
       case T.handshake: {
         if (content.length === 0)
           throw new TlsAlert('unexpected_message', 'a handshake record with no content (RFC 8446 §5.1)');
-        const messages = this.#reassembler.push(content);
-        const partial = this.#reassembler.hasPartial
-          ? `${this.peer}:${this.#received + messages.length}`
-          : null;
-        if (messages.length === 0 && partial) carries.push(partial);
-        for (const [i, m] of messages.entries()) {
-          const id = next();
-          if (i === messages.length - 1 && partial) carries.push(partial);
-          let decoded: ReturnType<typeof decodeHandshake13>;
-          try {
-            decoded = decodeHandshake13(m.bytes);
-          } catch (e) {
-            throw new TlsAlert(
-              'decode_error',
-              `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
-            );
-          }
+        for (const { id, msgType, bytes, decoded } of reassembledMessages(
+          this.#reassembler,
+          content,
+          { next, ahead: (n) => `${this.peer}:${this.#received + n}`, carries },
+          decodeHandshake13,
+        )) {
           this.emit({
             kind: 'message',
             id,
             from: this.peer,
-            msgType: m.msgType,
-            name: messageName(decoded.message, m.msgType),
-            bytes: m.bytes,
+            msgType,
+            name: messageName(decoded.message, msgType),
+            bytes,
             spans: decoded.spans,
             message: decoded.message,
             encrypted: this.#read !== undefined,
           });
-          yield { kind: 'handshake', message: decoded.message, bytes: m.bytes };
+          yield { kind: 'handshake', message: decoded.message, bytes };
         }
         return;
       }
