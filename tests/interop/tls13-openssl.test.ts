@@ -1,9 +1,11 @@
 /**
- * Our TLS 1.3 client against `openssl s_server -tls1_3`, and our server against `openssl s_client -tls1_3`:
+ * Our TLS 1.3 client against `openssl s_server -tls1_3`, and our server against `openssl s_client -tls1_3`
+ * (and Node's tls both ways):
  * every suite and group, a forced HelloRetryRequest (`-groups`), client certificates (`-Verify`), and our key
  * log lines equal to the ones OpenSSL writes with `-keylogfile`.
  */
 import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes/index.ts';
 import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
@@ -13,7 +15,8 @@ import { TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts'
 import { OPENSSL_GROUP } from '../kit/pure/openssl-names.ts';
 import { testPki, type TestPki } from '../kit/pure/pki.ts';
 import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
-import { connect13, sClient13AgainstOurServer, type Engine13Socket } from '../kit/programs/tls13-socket.ts';
+import { connect13, Engine13Socket, sClient13AgainstOurServer } from '../kit/programs/tls13-socket.ts';
+import { memoryDuplexPair } from '../kit/pure/memory-duplex.ts';
 
 let pki: TestPki;
 let verifier: CertificateVerifier;
@@ -245,5 +248,52 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     const alert = without.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
     expect(alert?.kind === 'alert' && alert.name).toBe('certificate_required');
     expect(without.output).toMatch(/certificate required/);
+  });
+});
+
+describe("Node's tls (OpenSSL 3) both ways, in memory", () => {
+  it('our client -> tls.createServer: completes, data round-trips, key logs agree', async () => {
+    const [ourEnd, theirEnd] = memoryDuplexPair();
+    const server = tls.createServer({
+      key: pki.ecdsa.keyPem,
+      cert: pki.ecdsa.certPem,
+      minVersion: 'TLSv1.3',
+    });
+    const keylog: string[] = [];
+    server.on('keylog', (line: Buffer) => keylog.push(line.toString().trim()));
+    server.on('secureConnection', (s) => s.on('data', (d: Buffer) => s.write(`pong:${d.toString()}`)));
+    server.emit('connection', theirEnd);
+    const ours = Engine13Socket.client(ourEnd, { serverName: 'localhost', verifier });
+    expect(await ours.settled(), ours.closedReason).toBe('complete');
+    await ours.send(enc('ping'));
+    const reply = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
+    expect(reply.kind === 'application_data' && dec(reply.data)).toBe('pong:ping');
+    expect(sorted(keylog)).toEqual(sorted(ours.summary!.keyLog));
+    await ours.close();
+  });
+
+  it('tls.connect -> our server: completes, data round-trips, key logs agree', async () => {
+    const [ourEnd, theirEnd] = memoryDuplexPair();
+    const ours = Engine13Socket.server(ourEnd, {
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+    });
+    const socket = tls.connect({
+      socket: theirEnd,
+      ca: pki.ca.certPem,
+      servername: 'localhost',
+      minVersion: 'TLSv1.3',
+    });
+    const keylog: string[] = [];
+    socket.on('keylog', (line: Buffer) => keylog.push(line.toString().trim()));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    expect(socket.getProtocol()).toBe('TLSv1.3');
+    socket.write('hello');
+    const got = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'client');
+    expect(got.kind === 'application_data' && dec(got.data)).toBe('hello');
+    expect(sorted(keylog)).toEqual(sorted(ours.summary!.keyLog));
+    socket.destroy();
   });
 });
