@@ -103,6 +103,16 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     await roundTripAndKeylog(run);
   });
 
+  it.each(['rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512'])(
+    'verifies a CertificateVerify signed with %s (s_server -sigalgs)',
+    async (sigalg) => {
+      const run = await clientRun(['-sigalgs', sigalg], {});
+      expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+      expect(run.ours.summary!.signatureSchemeName).toBe(sigalg);
+      await roundTripAndKeylog(run);
+    },
+  );
+
   it('verifies an ECDSA server certificate (ecdsa_secp256r1_sha256)', async () => {
     const run = await clientRun([], {}, true);
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');

@@ -68,6 +68,21 @@ describe('runHandshake13: completes', () => {
     expect((await runHandshake13(scenario())).summary?.signatureSchemeName).toBe('rsa_pss_rsae_sha256');
   });
 
+  it.each([
+    [0x0805, 'rsa_pss_rsae_sha384'],
+    [0x0806, 'rsa_pss_rsae_sha512'],
+  ])('signs CertificateVerify with %s when the client offers only that scheme', async (scheme, name) => {
+    const run = await runHandshake13(scenario({ client: { signatureSchemes: [scheme] } }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.signatureSchemeName).toBe(name);
+  });
+
+  it('refuses a server whose only certificate cannot sign a scheme the client offers (handshake_failure)', async () => {
+    const run = await runHandshake13(scenario({ client: { signatureSchemes: [0x0503] } }));
+    expect(run.alert?.from).toBe('server');
+    expect(run.alert?.name).toBe('handshake_failure');
+  });
+
   it('picks the certificate by key type: an RSA-PSS-only client gets the RSA one', async () => {
     const certificates = [
       { chain: [pki.ecdsa.certDer], privateKey: pki.ecdsa.keyDer },
