@@ -259,6 +259,15 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     expect(alert?.kind === 'alert' && alert.name).toBe('certificate_required');
     expect(without.output).toMatch(/certificate required/);
   });
+
+  it('answers protocol_version to a TLS 1.2-only client (s_client -tls1_2)', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer(server(), [], keylog, '', '-tls1_2');
+    expect(run.ours.summary).toBeUndefined();
+    const alert = run.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
+    expect(alert?.kind === 'alert' && alert.name).toBe('protocol_version');
+    expect(run.output).toMatch(/protocol version/);
+  });
 });
 
 describe("Node's tls (OpenSSL 3) both ways, in memory", () => {

@@ -142,12 +142,16 @@ export function connect13(port: number, config: Client13Config): Promise<Engine1
   });
 }
 
-/** `openssl s_client -tls1_3` against our 1.3 server (one connection): its output, key log and our side. */
+/**
+ * `openssl s_client` against our 1.3 server (one connection): its output, key log and our side. `-tls1_3` unless
+ * `version` names another (`-tls1_2`: a client that cannot speak 1.3).
+ */
 export async function sClient13AgainstOurServer(
   config: Server13Config,
   args: string[],
   keylogPath: string,
   stdin = 'ping from openssl\n',
+  version = '-tls1_3',
 ): Promise<{ code: number | null; output: string; ours: Engine13Socket }> {
   const openssl = requireProgram('openssl', ['/usr/bin/openssl']);
   let ours: Engine13Socket | undefined;
@@ -161,7 +165,7 @@ export async function sClient13AgainstOurServer(
   const port = (server.address() as net.AddressInfo).port;
   const child = spawn(
     openssl,
-    ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-keylogfile', keylogPath, ...args],
+    ['s_client', '-connect', `127.0.0.1:${port}`, version, '-keylogfile', keylogPath, ...args],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let output = '';
