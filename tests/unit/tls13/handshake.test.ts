@@ -3,8 +3,9 @@
  * HelloRetryRequest, client certificates, every staged failure ending in the alert a real peer sends, seeded
  * runs repeating, and every byte of every message and record annotated with an explained field id.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leafSpans, normaliseFieldId, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
+import { fromHex, leafSpans, normaliseFieldId, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
 import { deterministicRandom, newServer, serverStep } from '../../../src/lib/tls12/handshake/index.ts';
@@ -353,5 +354,33 @@ describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () =>
     const alert = log.find((e) => e.kind === 'alert' && e.from === 'client');
     expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
+  });
+});
+
+describe('hostile bytes', () => {
+  it('any bytes after our ClientHello end in a sent alert or a wait, never an exception', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 4 }), async (chunks) => {
+        let state = newClient13({ serverName: 'localhost', verifier: async () => ({ ok: true }) });
+        state = (await client13Step(state, { kind: 'start' })).state;
+        for (const data of chunks) state = (await client13Step(state, { kind: 'bytes', data })).state;
+        const end = await client13Step(state, { kind: 'end' });
+        expect(end.state.name).toBe('Closed');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a ServerHello cut short inside its message ends in decode_error naming what failed', async () => {
+    // Record header (handshake, 0x0303, 8 bytes), then a ServerHello header claiming 4 body bytes: 03 03 00 00.
+    const truncated = fromHex('16030300080200000403030000');
+    const state = (
+      await client13Step(newClient13({ verifier: async () => ({ ok: true }) }), { kind: 'start' })
+    ).state;
+    const r = await client13Step(state, { kind: 'bytes', data: truncated });
+    const alert = r.events.find((e) => e.kind === 'alert');
+    expect(alert?.kind === 'alert' && alert.name).toBe('decode_error');
+    expect(alert?.kind === 'alert' && alert.reason).toMatch(/cannot decode server_hello/);
+    expect(r.state.name).toBe('Closed');
   });
 });
