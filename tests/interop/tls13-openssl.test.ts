@@ -260,6 +260,23 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     expect(without.output).toMatch(/certificate required/);
   });
 
+  it('with allowTls12, serves s_client -tls1_2 with the 1.2 engine (master secret as OpenSSL logs it)', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer(
+      { ...server(), allowTls12: true },
+      [],
+      keylog,
+      'ping\n',
+      '-tls1_2',
+    );
+    const done = run.ours.eventLog.find((e) => e.kind === 'handshake_complete');
+    if (done?.kind !== 'handshake_complete' || !('masterSecret' in done.summary))
+      throw new Error(`no TLS 1.2 handshake: ${run.ours.closedReason}\n${run.output}`);
+    expect(run.output).toMatch(/Protocol\s*: TLSv1\.2/);
+    const line = `CLIENT_RANDOM ${toHex(done.summary.clientRandom)} ${toHex(done.summary.masterSecret)}`;
+    expect(keylogLines(keylog)).toEqual([line]);
+  });
+
   it('answers protocol_version to a TLS 1.2-only client (s_client -tls1_2)', async () => {
     const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
     const run = await sClient13AgainstOurServer(server(), [], keylog, '', '-tls1_2');

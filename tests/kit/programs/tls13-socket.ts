@@ -12,8 +12,8 @@ import {
   server13Step,
   type Client13Config,
   type Client13State,
-  type ClientEngineEvent,
-  type ClientEventLogEntry,
+  type AnyEngineEvent,
+  type AnyEventLogEntry,
   type HandshakeSummary13,
   type Server13Config,
   type Server13State,
@@ -24,10 +24,10 @@ import { requireProgram } from './programs.ts';
 type AnyState = Client13State | Server13State;
 
 export class Engine13Socket {
-  readonly eventLog: ClientEventLogEntry[] = [];
+  readonly eventLog: AnyEventLogEntry[] = [];
   #state: AnyState;
   #queue: Promise<void> = Promise.resolve();
-  #waiters: { pred: (e: ClientEventLogEntry) => boolean; resolve: (e: ClientEventLogEntry) => void }[] = [];
+  #waiters: { pred: (e: AnyEventLogEntry) => boolean; resolve: (e: AnyEventLogEntry) => void }[] = [];
 
   private constructor(
     readonly stream: Duplex,
@@ -70,7 +70,7 @@ export class Engine13Socket {
     return this.#queue;
   }
 
-  #handle(events: ClientEngineEvent[]): void {
+  #handle(events: AnyEngineEvent[]): void {
     for (const e of events) {
       if (e.kind === 'send') {
         if (!this.stream.destroyed && this.stream.writable) this.stream.write(e.bytes);
@@ -94,7 +94,7 @@ export class Engine13Socket {
     return this.#enqueue({ kind: 'close' });
   }
 
-  waitFor(pred: (e: ClientEventLogEntry) => boolean, ms = 10_000): Promise<ClientEventLogEntry> {
+  waitFor(pred: (e: AnyEventLogEntry) => boolean, ms = 10_000): Promise<AnyEventLogEntry> {
     const found = this.eventLog.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {

@@ -5,14 +5,30 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, leafSpans, normaliseFieldId, walkSpans, type Span } from '../../../src/lib/bytes/index.ts';
+import {
+  fromHex,
+  leafSpans,
+  normaliseFieldId,
+  toHex,
+  walkSpans,
+  type Span,
+} from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
-import { deterministicRandom, newServer, serverStep } from '../../../src/lib/tls12/handshake/index.ts';
+import {
+  clientStep,
+  deterministicRandom,
+  newClient,
+  newServer,
+  serverStep,
+  type Input,
+} from '../../../src/lib/tls12/handshake/index.ts';
 import {
   client13Step,
   newClient13,
-  type ClientEngineEvent,
+  newServer13,
+  server13Step,
+  type AnyEngineEvent,
   downgradeProblem,
   downgradeSentinel,
   keyLogLines13,
@@ -293,44 +309,61 @@ describe('downgrade sentinel (RFC 8446 §4.1.3)', () => {
   });
 });
 
+type Step<S> = (state: S, input: Input) => Promise<{ state: S; events: AnyEngineEvent[] }>;
+
+/**
+ * A client and a server engine pumped against each other in memory; `onTheWay` may rewrite what the client
+ * sends (a middlebox). Returns both final states and the client's events.
+ */
+async function pump<C, S>(
+  client: { state: C; step: Step<C> },
+  server: { state: S; step: Step<S> },
+  onTheWay: (bytes: Uint8Array) => Uint8Array = (b) => b,
+) {
+  const sent = (events: AnyEngineEvent[]) => events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : []));
+  const log: AnyEngineEvent[] = [];
+  let c = await client.step(client.state, { kind: 'start' });
+  let clientState = c.state;
+  let serverState = server.state;
+  log.push(...c.events);
+  const toServer = sent(c.events).map(onTheWay);
+  const toClient: Uint8Array[] = [];
+  for (let round = 0; round < 16 && (toServer.length > 0 || toClient.length > 0); round++) {
+    for (const data of toServer.splice(0)) {
+      const r = await server.step(serverState, { kind: 'bytes', data });
+      serverState = r.state;
+      toClient.push(...sent(r.events));
+    }
+    for (const data of toClient.splice(0)) {
+      c = await client.step(clientState, { kind: 'bytes', data });
+      clientState = c.state;
+      log.push(...c.events);
+      toServer.push(...sent(c.events).map(onTheWay));
+    }
+  }
+  return { client: clientState, server: serverState, log };
+}
+
 describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () => {
-  /** Our 1.3 client (offering 1.2 too) against our 1.2 server, pumped in memory. */
-  async function against12(downgradeSentinel: boolean) {
-    let client = newClient13({
+  const client13 = () =>
+    newClient13({
       serverName: 'localhost',
       verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
       allowTls12: true,
       random: deterministicRandom('fallback/client'),
       now: () => NOW,
     });
-    let server = newServer({
+
+  /** Our 1.3 client (offering 1.2 too) against our 1.2 server. */
+  function against12(downgradeSentinel: boolean) {
+    const server = newServer({
       certificateChain: [pki.rsa.certDer],
       privateKey: pki.rsa.keyDer,
       downgradeSentinel,
       random: deterministicRandom('fallback/server'),
       now: () => NOW,
     });
-    const log: ClientEngineEvent[] = [];
-    let toServer: Uint8Array[] = [];
-    const toClient: Uint8Array[] = [];
-    const c = await client13Step(client, { kind: 'start' });
-    client = c.state;
-    log.push(...c.events);
-    toServer = c.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : []));
-    for (let round = 0; round < 16 && (toServer.length > 0 || toClient.length > 0); round++) {
-      for (const data of toServer.splice(0)) {
-        const r = await serverStep(server, { kind: 'bytes', data });
-        server = r.state;
-        toClient.push(...r.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : [])));
-      }
-      for (const data of toClient.splice(0)) {
-        const r = await client13Step(client, { kind: 'bytes', data });
-        client = r.state;
-        log.push(...r.events);
-        toServer.push(...r.events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : [])));
-      }
-    }
-    return { client, server, log };
+    return pump({ state: client13(), step: client13Step }, { state: server, step: serverStep });
   }
 
   it('continues in the TLS 1.2 engine when the server chooses 1.2 without the sentinel', async () => {
@@ -352,6 +385,53 @@ describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () =>
     const { client, log } = await against12(true);
     expect(client.name).toBe('Closed');
     const alert = log.find((e) => e.kind === 'alert' && e.from === 'client');
+    expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
+    expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
+  });
+
+  it('our 1.3 server serves a 1.2-only client with the 1.2 engine and the sentinel in its random', async () => {
+    const client = newClient({
+      serverName: 'localhost',
+      verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
+      random: deterministicRandom('tls12-client'),
+      now: () => NOW,
+    });
+    const server = newServer13({
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+      allowTls12: true,
+      random: deterministicRandom('tls13-server'),
+      now: () => NOW,
+    });
+    const run = await pump({ state: client, step: clientStep }, { state: server, step: server13Step });
+    expect(run.client.name).toBe('Established');
+    expect(run.server.name === 'Tls12' && run.server.tls12.name).toBe('Established');
+    const hello = run.log.find((e) => e.kind === 'message' && e.name === 'server_hello');
+    const random = hello?.kind === 'message' && 'random' in hello.message ? hello.message.random : undefined;
+    expect(downgradeSentinel(random!)).toBe('tls12');
+  });
+
+  it('a middlebox that hides supported_versions is caught: the 1.3 client sees the sentinel, illegal_parameter', async () => {
+    const server = newServer13({
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+      allowTls12: true,
+      random: deterministicRandom('tls13-server'),
+      now: () => NOW,
+    });
+    // Renames the ClientHello's supported_versions extension (type 00 2b, body 1 + 2n bytes) to an unknown type.
+    const hide = (bytes: Uint8Array) => {
+      if (bytes[5] !== 1) return bytes;
+      const out = bytes.slice();
+      const at = toHex(out).indexOf('002b0005040304') / 2;
+      if (at > 0) out.set([0xfa, 0xfa], at);
+      return out;
+    };
+    const run = await pump(
+      { state: client13(), step: client13Step },
+      { state: server, step: server13Step },
+      hide,
+    );
+    expect(run.server.name).toBe('Tls12');
+    const alert = run.log.find((e) => e.kind === 'alert' && e.from === 'client');
     expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
   });

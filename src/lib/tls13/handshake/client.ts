@@ -25,7 +25,7 @@ import {
 } from '../wire/index.ts';
 import { resolve13, TLS13, type Client13Config } from './config.ts';
 import { Connection13, type Received13 } from './connection.ts';
-import type { ClientEngineEvent, EngineEvent13 } from './event-log.ts';
+import type { AnyEngineEvent, EngineEvent13 } from './event-log.ts';
 import { downgradeProblem } from './downgrade.ts';
 import { emitSteps, protection } from './secrets.ts';
 import type { ClientHelloSent, Client13State, Negotiated13 } from './states.ts';
@@ -45,7 +45,7 @@ export function newClient13(config: Client13Config): Client13State {
 export async function client13Step(
   state: Client13State,
   input: Input,
-): Promise<{ state: Client13State; events: ClientEngineEvent[] }> {
+): Promise<{ state: Client13State; events: AnyEngineEvent[] }> {
   if (state.name === 'Tls12') {
     const r = await clientStep(state.tls12, input);
     return { state: { ...state, tls12: r.state }, events: r.events };

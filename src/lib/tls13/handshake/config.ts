@@ -7,6 +7,7 @@ import {
   defaultRandom,
   type CertificateVerifier,
   type ClientConfig,
+  type ServerConfig,
   type Clock,
   type RandomSource,
 } from '../../tls12/handshake/config.ts';
@@ -65,6 +66,12 @@ export interface Server13Config extends Common13Config {
   cookie?: boolean;
   /** How many NewSessionTickets to send after the handshake (default 0). */
   tickets?: number;
+  /**
+   * Serve a client that does not offer TLS 1.3 with the TLS 1.2 engine (the first certificate, `tls12`'s
+   * settings), with the RFC 8446 §4.1.3 downgrade sentinel in its ServerHello.random; otherwise protocol_version.
+   */
+  allowTls12?: boolean;
+  tls12?: Partial<Omit<ServerConfig, 'certificateChain' | 'privateKey' | 'random' | 'provider' | 'now'>>;
 }
 
 export const TLS13 = 0x0304;

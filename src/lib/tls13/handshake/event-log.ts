@@ -84,9 +84,9 @@ export type EventLog13 = EventLog13Entry[];
 /** What the engine reports after each step. */
 export type EngineEvent13 = { kind: 'send'; bytes: Uint8Array } | EventLog13Entry;
 
-/** A 1.3 client that fell back to TLS 1.2 reports the 1.2 engine's events from then on. */
-export type ClientEngineEvent = EngineEvent13 | EngineEvent;
-export type ClientEventLogEntry = EventLog13Entry | EventLogEntry;
+/** A 1.3 engine that handed the connection to the TLS 1.2 engine reports the 1.2 events from then on. */
+export type AnyEngineEvent = EngineEvent13 | EngineEvent;
+export type AnyEventLogEntry = EventLog13Entry | EventLogEntry;
 
 const KEY_LOG_ORDER: Tls13KeyLogSecret[] = [
   'server_handshake_traffic_secret',
@@ -97,7 +97,7 @@ const KEY_LOG_ORDER: Tls13KeyLogSecret[] = [
 ];
 
 /** The NSS key log lines of the secrets an event log holds, in OpenSSL's order (see key-schedule.ts). */
-export function keyLogLines13(eventLog: readonly ClientEventLogEntry[], clientRandom: Uint8Array): string[] {
+export function keyLogLines13(eventLog: readonly AnyEventLogEntry[], clientRandom: Uint8Array): string[] {
   return KEY_LOG_ORDER.flatMap((name) => {
     const e = eventLog.find((x): x is SecretEntry => x.kind === 'secret' && x.name === name);
     return e ? [formatTls13KeyLogLine(name, clientRandom, e.value)] : [];

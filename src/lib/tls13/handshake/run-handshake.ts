@@ -6,7 +6,7 @@ import type { AlertEntry, Role } from '../../tls12/handshake/event-log.ts';
 import { deterministicRandom } from '../../tls12/handshake/deterministic-random.ts';
 import { client13Step, newClient13 } from './client.ts';
 import type { Client13Config, Server13Config } from './config.ts';
-import type { ClientEngineEvent, ClientEventLogEntry, HandshakeSummary13 } from './event-log.ts';
+import type { AnyEngineEvent, AnyEventLogEntry, HandshakeSummary13 } from './event-log.ts';
 import { newServer13, server13Step } from './server.ts';
 import type { Client13State, Server13State } from './states.ts';
 
@@ -23,7 +23,7 @@ export interface Scenario13 {
 
 export interface HandshakeRun13 {
   /** TLS 1.3 entries (and TLS 1.2 ones, had the client fallen back; our 1.3 server never negotiates 1.2). */
-  eventLog: ClientEventLogEntry[];
+  eventLog: AnyEventLogEntry[];
   ok: boolean;
   clientState: Client13State['name'];
   serverState: Server13State['name'];
@@ -42,12 +42,12 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
     scenario.seed !== undefined ? { random: deterministicRandom(`${scenario.seed}/${side}`) } : {};
   let client = newClient13({ ...scenario.client, now: () => now, ...rng('client') });
   let server = newServer13({ ...scenario.server, now: () => now, ...rng('server') });
-  const eventLog: ClientEventLogEntry[] = [];
+  const eventLog: AnyEventLogEntry[] = [];
   const seenSecrets = new Set<string>();
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
   let summary: HandshakeSummary13 | undefined;
-  const take = (producer: Role, events: ClientEngineEvent[]) => {
+  const take = (producer: Role, events: AnyEngineEvent[]) => {
     for (const e of events) {
       if (e.kind === 'send') queues[producer === 'client' ? 'server' : 'client'].push(e.bytes);
       else if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);

@@ -113,6 +113,7 @@ export async function onClientFlight(
         : { ...state, traffic: r };
     }
     case 'Closed':
+    case 'Tls12':
       return state;
   }
 }

@@ -12,6 +12,7 @@ import { privateKeyFromPkcs8, type PrivateKey } from '../../tls12/crypto/keys.ts
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import { onAlert, stepSide, type Side } from '../../tls12/handshake/common.ts';
 import type { Input } from '../../tls12/handshake/states.ts';
+import { newServer, serverStep } from '../../tls12/handshake/server.ts';
 import { computeHandshakeSecrets } from '../key-schedule.ts';
 import { tls13Suite, type Tls13Suite } from '../suites.ts';
 import {
@@ -23,26 +24,37 @@ import {
 } from '../wire/index.ts';
 import { resolve13, TLS13, type Server13Config } from './config.ts';
 import { Connection13, type Received13 } from './connection.ts';
-import type { EngineEvent13 } from './event-log.ts';
+import type { AnyEngineEvent, EngineEvent13 } from './event-log.ts';
 import { emitSteps, protection } from './secrets.ts';
 import { describe } from './client-flight.ts';
 import { schemeFitsKey13 } from './common.ts';
 import { onClientFlight, sendServerFlight, serverBase } from './server-flight.ts';
-import type { Negotiated13, RetrySent, Server13State, StepResult13 } from './states.ts';
+import type { Negotiated13, RetrySent, Server13State } from './states.ts';
 
 export function newServer13(config: Server13Config): Server13State {
   const resolved = resolve13(config);
+  const conn = new Connection13('server', resolved.random);
+  if (config.allowTls12) conn.receivedSoFar = [];
   return {
     side: 'server',
     name: 'ExpectClientHello',
-    conn: new Connection13('server', resolved.random),
+    conn,
     config,
     resolved,
   };
 }
 
-export function server13Step(state: Server13State, input: Input): Promise<StepResult13<Server13State>> {
-  return stepSide<Server13State, Received13, EngineEvent13>(state, input, SIDE);
+export async function server13Step(
+  state: Server13State,
+  input: Input,
+): Promise<{ state: Server13State; events: AnyEngineEvent[] }> {
+  if (state.name === 'Tls12') {
+    const r = await serverStep(state.tls12, input);
+    return { state: { ...state, tls12: r.state }, events: r.events };
+  }
+  const r = await stepSide<Server13State, Received13, EngineEvent13>(state, input, SIDE);
+  if (r.state.name !== 'Tls12') return r;
+  return { state: { ...r.state, pending: [] }, events: [...r.events, ...r.state.pending] };
 }
 
 const SIDE: Side<Server13State, Received13, EngineEvent13> = {
@@ -123,6 +135,8 @@ async function onClientHello(
 ): Promise<Server13State> {
   const { conn, config } = state;
   const versions = findExtension13(m.extensions, 'supported_versions');
+  const offers13 = versions !== undefined && 'versions' in versions && versions.versions.includes(TLS13);
+  if (!offers13 && config.allowTls12) return fallBack(state);
   check(
     versions !== undefined && 'versions' in versions && versions.versions.includes(TLS13),
     'protocol_version',
@@ -285,4 +299,28 @@ function sendHelloRetryRequest(
     ...(cookie ? { cookie } : {}),
   };
   return { ...serverBase(state), name: 'ExpectClientHello', retried };
+}
+
+/**
+ * The client does not offer TLS 1.3: the 1.2 engine serves it from its ClientHello on (it reads every byte
+ * received so far), as a 1.3-capable server does, with the downgrade sentinel in its random (RFC 8446 §4.1.3).
+ */
+async function fallBack(
+  state: Extract<Server13State, { name: 'ExpectClientHello' }>,
+): Promise<Server13State> {
+  const { conn, config, resolved } = state;
+  const first = config.certificates[0]!;
+  const tls12 = newServer({
+    ...config.tls12,
+    certificateChain: first.chain,
+    privateKey: first.privateKey,
+    ...(resolved.alpn.length > 0 ? { alpn: resolved.alpn } : {}),
+    ...(config.requestClientCertificate ? { requestClientCertificate: true } : {}),
+    ...(config.clientVerifier ? { clientVerifier: config.clientVerifier } : {}),
+    random: resolved.random,
+    now: resolved.now,
+    downgradeSentinel: true,
+  });
+  const r = await serverStep(tls12, { kind: 'bytes', data: conn.detach() });
+  return { ...serverBase(state), name: 'Tls12', tls12: r.state, pending: r.events };
 }

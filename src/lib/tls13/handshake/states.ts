@@ -10,7 +10,7 @@ import type { Client13Config, Resolved13, Server13Config } from './config.ts';
 import type { VerifyResult } from '../../tls12/handshake/config.ts';
 import type { Connection13 } from './connection.ts';
 import type { EngineEvent13 } from './event-log.ts';
-import type { ClientState } from '../../tls12/handshake/states.ts';
+import type { ClientState, ServerState } from '../../tls12/handshake/states.ts';
 import type { EngineEvent } from '../../tls12/handshake/connection.ts';
 
 export type { Input } from '../../tls12/handshake/states.ts';
@@ -120,6 +120,8 @@ export type Server13State =
       leaf: CertificateInfo;
     })
   | (ServerBase & { name: 'Established'; hs: Negotiated13; traffic: Traffic })
-  | (ServerBase & { name: 'Closed'; reason: string });
+  | (ServerBase & { name: 'Closed'; reason: string })
+  /** The client does not speak TLS 1.3: the 1.2 engine serves it; `pending` are its first step's events. */
+  | (ServerBase & { name: 'Tls12'; tls12: ServerState; pending: EngineEvent[] });
 
 export type { PrivateKey };
