@@ -33,7 +33,7 @@ import { hashSync, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
-import type { Role, EventLogEntry } from './event-log.ts';
+import type { AlertEntry, ApplicationDataEntry, Role, EventLogEntry } from './event-log.ts';
 
 /** What the engine reports after each step. */
 export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
@@ -352,23 +352,13 @@ export class Connection {
         this.emit({ kind: 'change_cipher_spec', id: next(), from: this.peer });
         yield { kind: 'change_cipher_spec' };
         return;
-      case T.alert: {
-        const alert = readAlertContent(content);
-        this.emit({ kind: 'alert', id: next(), from: this.peer, ...alert });
-        yield { kind: 'alert', level: alert.level, description: alert.description };
-        return;
-      }
-      case T.application_data:
-        if (!this.#read)
-          throw new TlsAlert(
-            'unexpected_message',
-            'application data before the handshake protected the connection',
-          );
-        this.emit({ kind: 'application_data', id: next(), from: this.peer, data: content });
-        yield { kind: 'application_data', data: content };
-        return;
       default:
-        throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+        yield readAlertOrApplicationData(contentType, content, {
+          next,
+          peer: this.peer,
+          protectedRead: this.#read !== undefined,
+          emit: (e) => this.emit(e),
+        });
     }
   }
 
@@ -454,6 +444,36 @@ export function* reassembledMessages<M>(
     }
     yield { id, msgType: m.msgType, bytes: m.bytes, decoded };
   }
+}
+
+/**
+ * An alert or application data record's content as both versions read it (its entry emitted, the item for the
+ * state machine returned); any other content type is unexpected_message, as is application data before keys.
+ */
+export function readAlertOrApplicationData(
+  contentType: number,
+  content: Uint8Array,
+  ctx: {
+    next: () => string;
+    peer: Role;
+    protectedRead: boolean;
+    emit: (entry: AlertEntry | ApplicationDataEntry) => void;
+  },
+): { kind: 'alert'; level: number; description: number } | { kind: 'application_data'; data: Uint8Array } {
+  if (contentType === ContentType.values.alert) {
+    const alert = readAlertContent(content);
+    ctx.emit({ kind: 'alert', id: ctx.next(), from: ctx.peer, ...alert });
+    return { kind: 'alert', level: alert.level, description: alert.description };
+  }
+  if (contentType !== ContentType.values.application_data)
+    throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+  if (!ctx.protectedRead)
+    throw new TlsAlert(
+      'unexpected_message',
+      'application data before the handshake protected the connection',
+    );
+  ctx.emit({ kind: 'application_data', id: ctx.next(), from: ctx.peer, data: content });
+  return { kind: 'application_data', data: content };
 }
 
 /** An alert record's content, read for the event log (decode_error when it is not the two bytes of an alert). */

@@ -10,7 +10,11 @@
 import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
 import { encodeAlert } from '../../tls12/wire/alert.ts';
-import { asTlsAlert, readAlertContent, reassembledMessages } from '../../tls12/handshake/connection.ts';
+import {
+  asTlsAlert,
+  readAlertOrApplicationData,
+  reassembledMessages,
+} from '../../tls12/handshake/connection.ts';
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
 import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
@@ -330,23 +334,13 @@ export class Connection13 {
         this.emit({ kind: 'change_cipher_spec', id: next(), from: this.peer });
         yield { kind: 'change_cipher_spec' };
         return;
-      case T.alert: {
-        const alert = readAlertContent(content);
-        this.emit({ kind: 'alert', id: next(), from: this.peer, ...alert });
-        yield { kind: 'alert', level: alert.level, description: alert.description };
-        return;
-      }
-      case T.application_data:
-        if (!this.#read)
-          throw new TlsAlert(
-            'unexpected_message',
-            'application data before the handshake protected the connection',
-          );
-        this.emit({ kind: 'application_data', id: next(), from: this.peer, data: content });
-        yield { kind: 'application_data', data: content };
-        return;
       default:
-        throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+        yield readAlertOrApplicationData(contentType, content, {
+          next,
+          peer: this.peer,
+          protectedRead: this.#read !== undefined,
+          emit: (e) => this.emit(e),
+        });
     }
   }
 
