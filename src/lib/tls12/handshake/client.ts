@@ -32,6 +32,7 @@ import {
 import { Connection, type Received } from './connection.ts';
 import { finishedVerifyData } from './secrets.ts';
 import type { ClientState, Input, Keys, Negotiated, StepResult } from './states.ts';
+import { downgradeProblem } from '../../tls13/handshake/downgrade.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
 
@@ -43,6 +44,26 @@ export function newClient(config: ClientConfig): ClientState {
     conn: new Connection('client', resolved.random, config.tamper),
     config,
     resolved,
+  };
+}
+
+/**
+ * A TLS 1.2 client that continues a connection whose ClientHello another engine sent: the TLS 1.3 client, when
+ * it offered 1.2 as well and the server chose it. The transcript starts with that ClientHello (`id` client:0).
+ */
+export function clientAfterHello(
+  config: ClientConfig,
+  hello: { bytes: Uint8Array; clientRandom: Uint8Array; offeredExtensions: readonly string[] },
+): ClientState {
+  const start = newClient(config);
+  start.conn.handshakeMessages.push(hello.bytes);
+  start.conn.recordVersion = TLS12;
+  start.conn.countSent(1);
+  return {
+    ...base(start),
+    name: 'ExpectServerHello',
+    clientRandom: hello.clientRandom,
+    offeredExtensions: new Set(hello.offeredExtensions),
   };
 }
 
@@ -188,6 +209,9 @@ function onServerHello(
       `the server chose ${ProtocolVersion.format(m.serverVersion)}; we speak TLS 1.2 only (configured ${ProtocolVersion.format(resolved.minVersion)}..${ProtocolVersion.format(resolved.maxVersion)})`,
     );
   }
+  // RFC 8446 §4.1.3: a client that offered TLS 1.3 too must not find the downgrade sentinel.
+  const downgrade = downgradeProblem(m.random, state.config.offeredTls13 === true);
+  if (downgrade) throw new TlsAlert('illegal_parameter', downgrade);
   const suite = cipherSuite(m.cipherSuite);
   if (!suite || !resolved.suites.includes(m.cipherSuite)) {
     throw new TlsAlert(

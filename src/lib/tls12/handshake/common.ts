@@ -9,14 +9,39 @@ import {
 import { bytesEqual } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/index.ts';
 import { FinishedMismatch, TlsAlert } from './alerts.ts';
-import type { Connection, Received } from './connection.ts';
-import type { Input, StepResult } from './states.ts';
+import type { Connection, EngineEvent, Received } from './connection.ts';
+import type { Input } from './states.ts';
 import { deriveKeys, deriveMasterSecret, finishedVerifyData } from './secrets.ts';
 import type { Keys, Negotiated } from './states.ts';
-import type { HandshakeSummary, Role } from './event-log.ts';
+import type { ClosedEntry, HandshakeSummary, Role } from './event-log.ts';
+
+/** What alert handling needs of a record layer: tls12's `Connection` and tls13's `Connection13` both fit. */
+export interface AlertSender {
+  readonly role: Role;
+  readonly peer: Role;
+  closed: boolean;
+  emit(event: ClosedEntry): void;
+  sendAlert(level: number, description: number, name: string, reason?: string): void;
+}
+
+/** A received alert, as both versions' record layers hand it out. */
+export interface AlertItem {
+  kind: 'alert';
+  level: number;
+  description: number;
+}
+
+/** What `stepSide` needs of a record layer besides alerts; `R` is what it receives, `E` what it emits. */
+export interface StepConnection<R extends { kind: string }, E> extends AlertSender {
+  fail(error: unknown): void;
+  drain(): Promise<E[]>;
+  receive(bytes: Uint8Array): AsyncGenerator<R>;
+  endOfStream(expecting: string): Error;
+  sendApplicationData(data: Uint8Array): void;
+}
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
-export function onAlert(conn: Connection, item: Extract<Received, { kind: 'alert' }>): string {
+export function onAlert(conn: AlertSender, item: AlertItem): string {
   const name = AlertDescription.format(item.description);
   if (item.description === AlertDescription.values.close_notify) {
     if (!conn.closed) conn.sendAlert(AlertLevel.values.warning, 0, 'close_notify');
@@ -111,7 +136,7 @@ export function established(conn: Connection, item: Received): 'open' | string {
   }
 }
 
-export function closeNotify(conn: Connection): void {
+export function closeNotify(conn: AlertSender): void {
   if (conn.closed) return;
   conn.sendAlert(
     AlertLevel.values.warning,
@@ -124,24 +149,30 @@ export function closeNotify(conn: Connection): void {
 }
 
 /** What differs between the client and the server when driving one `step`. */
-export interface Side<S extends { name: string; conn: Connection }> {
+export interface Side<
+  S extends { name: string; conn: StepConnection<R, E> },
+  R extends { kind: string } = Received,
+  E = EngineEvent,
+> {
   /** The `start` input: the client sends its ClientHello; the server waits. */
   start(state: S): S | Promise<S>;
   /** The same side, closed for `reason`. */
   closed(state: S, reason: string): S;
   /** One received item (handshake message, alert, CCS, application data) in the state that expects it. */
-  handleItem(state: S, item: Received): Promise<S>;
+  handleItem(state: S, item: R): Promise<S>;
 }
+
+const isAlert = (item: { kind: string }): item is AlertItem => item.kind === 'alert';
 
 /**
  * One engine step, the same for both sides: apply the input, turn any failure into a sent alert and a Closed
  * state, and hand back the events the connection queued. The engine does no I/O.
  */
-export async function stepSide<S extends { name: string; conn: Connection }>(
-  state: S,
-  input: Input,
-  side: Side<S>,
-): Promise<StepResult<S>> {
+export async function stepSide<
+  S extends { name: string; conn: StepConnection<R, E> },
+  R extends { kind: string } = Received,
+  E = EngineEvent,
+>(state: S, input: Input, side: Side<S, R, E>): Promise<{ state: S; events: E[] }> {
   let next = state;
   try {
     next = await applyInput(state, input, side);
@@ -152,11 +183,11 @@ export async function stepSide<S extends { name: string; conn: Connection }>(
   return { state: next, events: await state.conn.drain() };
 }
 
-async function applyInput<S extends { name: string; conn: Connection }>(
-  state: S,
-  input: Input,
-  side: Side<S>,
-): Promise<S> {
+async function applyInput<
+  S extends { name: string; conn: StepConnection<R, E> },
+  R extends { kind: string },
+  E,
+>(state: S, input: Input, side: Side<S, R, E>): Promise<S> {
   switch (input.kind) {
     case 'start':
       return side.start(state);
@@ -176,7 +207,7 @@ async function applyInput<S extends { name: string; conn: Connection }>(
       let s = state;
       for await (const item of state.conn.receive(input.data)) {
         if (s.name === 'Closed') {
-          if (item.kind === 'alert') onAlert(s.conn, item);
+          if (isAlert(item)) onAlert(s.conn, item);
           continue;
         }
         s = await side.handleItem(s, item);

@@ -74,6 +74,11 @@ export interface ClientConfig extends CommonConfig {
   certificateChain?: Uint8Array[];
   /** PKCS#8 DER. */
   privateKey?: Uint8Array;
+  /**
+   * The ClientHello also offered TLS 1.3 (the 1.3 client sent it and fell back to this engine): a ServerHello.random
+   * with the RFC 8446 §4.1.3 downgrade sentinel then ends the handshake with illegal_parameter.
+   */
+  offeredTls13?: boolean;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -84,6 +89,11 @@ export interface ServerConfig extends CommonConfig {
   requestClientCertificate?: boolean;
   /** Checks a client chain when one is sent; default accepts any. */
   clientVerifier?: CertificateVerifier;
+  /**
+   * We also speak TLS 1.3 (RFC 8446 §4.1.3): a ServerHello that negotiates 1.2 ends its random with the
+   * downgrade sentinel "DOWNGRD" 01, which a 1.3-capable client checks.
+   */
+  downgradeSentinel?: boolean;
 }
 
 export const TLS12 = ProtocolVersion.values.TLSv1_2;

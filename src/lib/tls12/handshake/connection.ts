@@ -7,7 +7,7 @@
  * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
  * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
-import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
+import { concatBytes, decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
 import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
@@ -33,7 +33,7 @@ import { hashSync, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import type { RandomSource, Tamper } from './config.ts';
-import type { Role, EventLogEntry } from './event-log.ts';
+import type { AlertEntry, ApplicationDataEntry, Role, EventLogEntry } from './event-log.ts';
 
 /** What the engine reports after each step. */
 export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
@@ -99,6 +99,11 @@ export class Connection {
       else out.push(item);
     }
     return out;
+  }
+
+  /** Content ids an earlier record layer used on this connection (the TLS 1.3 client's ClientHello). */
+  countSent(n: number): void {
+    this.#sent += n;
   }
 
   /** The id of the next content item we send (`client:N`); see `ContentId`. */
@@ -313,35 +318,25 @@ export class Connection {
     };
     switch (contentType) {
       case T.handshake: {
-        const messages = this.#reassembler.push(content);
-        // A message begun here and completed in a later record is carried by this one too; its id is the next.
-        const partial = this.#reassembler.hasPartial ? this.#peerId(this.#received + messages.length) : null;
-        if (messages.length === 0 && partial) carries.push(partial);
-        for (const [i, m] of messages.entries()) {
-          const id = next();
-          if (i === messages.length - 1 && partial) carries.push(partial);
-          let decoded: ReturnType<typeof decodeHandshake>;
-          try {
-            decoded = decodeHandshake(m.bytes, { keyExchange: this.keyExchange });
-          } catch (e) {
-            throw new TlsAlert(
-              'decode_error',
-              `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
-            );
-          }
+        for (const { id, msgType, bytes, decoded } of reassembledMessages(
+          this.#reassembler,
+          content,
+          { next, ahead: (n) => this.#peerId(this.#received + n), carries },
+          (b) => decodeHandshake(b, { keyExchange: this.keyExchange }),
+        )) {
           const message: HandshakeMessage = decoded.message;
           this.emit({
             kind: 'message',
             id,
             from: this.peer,
-            msgType: m.msgType,
-            name: HandshakeType.format(m.msgType),
-            bytes: m.bytes,
+            msgType,
+            name: HandshakeType.format(msgType),
+            bytes,
             spans: decoded.spans,
             message,
             encrypted: this.#read !== undefined,
           });
-          yield { kind: 'handshake', message, bytes: m.bytes };
+          yield { kind: 'handshake', message, bytes };
         }
         return;
       }
@@ -357,35 +352,13 @@ export class Connection {
         this.emit({ kind: 'change_cipher_spec', id: next(), from: this.peer });
         yield { kind: 'change_cipher_spec' };
         return;
-      case T.alert: {
-        let alert;
-        try {
-          alert = decodeAlert(content).message;
-        } catch (e) {
-          throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
-        }
-        this.emit({
-          kind: 'alert',
-          id: next(),
-          from: this.peer,
-          level: alert.level,
-          description: alert.description,
-          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
-        });
-        yield { kind: 'alert', level: alert.level, description: alert.description };
-        return;
-      }
-      case T.application_data:
-        if (!this.#read)
-          throw new TlsAlert(
-            'unexpected_message',
-            'application data before the handshake protected the connection',
-          );
-        this.emit({ kind: 'application_data', id: next(), from: this.peer, data: content });
-        yield { kind: 'application_data', data: content };
-        return;
       default:
-        throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+        yield readAlertOrApplicationData(contentType, content, {
+          next,
+          peer: this.peer,
+          protectedRead: this.#read !== undefined,
+          emit: (e) => this.emit(e),
+        });
     }
   }
 
@@ -431,10 +404,7 @@ export class Connection {
   /** Ends the connection with a fatal alert (encrypted when our write side is protected). */
   fail(error: unknown): void {
     if (this.closed) return;
-    const alert =
-      error instanceof TlsAlert
-        ? error
-        : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
+    const alert = asTlsAlert(error);
     this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
     this.closed = true;
     this.emit({
@@ -443,6 +413,89 @@ export class Connection {
       reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
     });
   }
+}
+
+/**
+ * The handshake messages a handshake record completes, decoded, each with its content id (`ids.next()` numbers
+ * it and adds it to `ids.carries`). A message begun in this record and completed in a later one is carried by
+ * this one too: its id (`ids.ahead(k)`, k messages past the next) joins `carries` as well. Shared by both
+ * versions' record layers.
+ */
+export function* reassembledMessages<M>(
+  reassembler: HandshakeReassembler,
+  content: Uint8Array,
+  ids: { next: () => string; ahead: (k: number) => string; carries: string[] },
+  decode: (bytes: Uint8Array) => { message: M; spans: Span[] },
+): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: { message: M; spans: Span[] } }> {
+  const messages = reassembler.push(content);
+  const partial = reassembler.hasPartial ? ids.ahead(messages.length) : null;
+  if (messages.length === 0 && partial) ids.carries.push(partial);
+  for (const [i, m] of messages.entries()) {
+    const id = ids.next();
+    if (i === messages.length - 1 && partial) ids.carries.push(partial);
+    let decoded;
+    try {
+      decoded = decode(m.bytes);
+    } catch (e) {
+      throw new TlsAlert(
+        'decode_error',
+        `cannot decode ${HandshakeType.format(m.msgType)}: ${(e as Error).message}`,
+      );
+    }
+    yield { id, msgType: m.msgType, bytes: m.bytes, decoded };
+  }
+}
+
+/**
+ * An alert or application data record's content as both versions read it (its entry emitted, the item for the
+ * state machine returned); any other content type is unexpected_message, as is application data before keys.
+ */
+export function readAlertOrApplicationData(
+  contentType: number,
+  content: Uint8Array,
+  ctx: {
+    next: () => string;
+    peer: Role;
+    protectedRead: boolean;
+    emit: (entry: AlertEntry | ApplicationDataEntry) => void;
+  },
+): { kind: 'alert'; level: number; description: number } | { kind: 'application_data'; data: Uint8Array } {
+  if (contentType === ContentType.values.alert) {
+    const alert = readAlertContent(content);
+    ctx.emit({ kind: 'alert', id: ctx.next(), from: ctx.peer, ...alert });
+    return { kind: 'alert', level: alert.level, description: alert.description };
+  }
+  if (contentType !== ContentType.values.application_data)
+    throw new TlsAlert('unexpected_message', `record of unknown content type ${contentType}`);
+  if (!ctx.protectedRead)
+    throw new TlsAlert(
+      'unexpected_message',
+      'application data before the handshake protected the connection',
+    );
+  ctx.emit({ kind: 'application_data', id: ctx.next(), from: ctx.peer, data: content });
+  return { kind: 'application_data', data: content };
+}
+
+/** An alert record's content, read for the event log (decode_error when it is not the two bytes of an alert). */
+export function readAlertContent(content: Uint8Array): { level: number; description: number; name: string } {
+  let alert;
+  try {
+    alert = decodeAlert(content).message;
+  } catch (e) {
+    throw new TlsAlert('decode_error', `bad alert: ${(e as Error).message}`);
+  }
+  return {
+    level: alert.level,
+    description: alert.description,
+    name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+  };
+}
+
+/** The alert a failure ends the connection with: its own, or internal_error with its message. */
+export function asTlsAlert(error: unknown): TlsAlert {
+  return error instanceof TlsAlert
+    ? error
+    : new TlsAlert('internal_error', error instanceof Error ? error.message : String(error));
 }
 
 /** The record's nonce (AEAD) or IV (CBC) and its additional data, from the crypto layer's derivations. */

@@ -39,6 +39,7 @@ import { resolveCommon, TLS12, type ServerConfig } from './config.ts';
 import { Connection, type Received } from './connection.ts';
 import { finishedVerifyData } from './secrets.ts';
 import type { Input, Negotiated, ServerState, StepResult } from './states.ts';
+import { withDowngradeSentinel } from '../../tls13/handshake/downgrade.ts';
 
 const SCSV = CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
 const SHA1_SCHEMES = [SignatureScheme.values.rsa_pkcs1_sha1, SignatureScheme.values.ecdsa_sha1];
@@ -243,7 +244,8 @@ async function onClientHello(
   const { code, suite, group, signatureScheme, secureReneg, ems, alpn, sni, exts } = negotiate(state, hello);
   conn.keyExchange = suite.kex;
 
-  const serverRandom = resolved.random(32);
+  const drawn = resolved.random(32);
+  const serverRandom = config.downgradeSentinel ? withDowngradeSentinel(drawn, TLS12) : drawn;
   const extensions: Extension[] = [];
   if (secureReneg) extensions.push({ kind: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
   if (ems) extensions.push({ kind: 'extended_master_secret' });

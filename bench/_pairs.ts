@@ -1,0 +1,62 @@
+import tls from 'node:tls';
+import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
+
+/** One handshake between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows). */
+export async function nodeTlsHandshake(
+  pems: { key: string; cert: string; ca: string },
+  server: tls.TlsOptions,
+  client: tls.ConnectionOptions,
+): Promise<void> {
+  const [a, b] = memoryDuplexPair();
+  tls.createServer({ key: pems.key, cert: pems.cert, ...server }).emit('connection', b);
+  const socket = tls.connect({ socket: a, ca: pems.ca, servername: 'localhost', ...client });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', resolve);
+    socket.once('error', reject);
+  });
+  socket.destroy();
+}
+
+/**
+ * Ours against a peer on a shared machine: after a warm-up of both, short rounds of `perRound` runs alternate
+ * (ours, then the peer's); the ratio is the median of the per-pair ratios, so load that drifts over seconds falls
+ * on both sides of each pair alike. ours_ms / peer_ms are the medians of the rounds. Shared by the handshake rows.
+ */
+export async function alternatingRounds(
+  ours: () => Promise<void>,
+  peer: () => Promise<void>,
+  { warmup = 20, rounds = 21, perRound = 10 } = {},
+): Promise<{
+  ours_ms: number;
+  peer_ms: number;
+  ratio: number;
+  rounds: number;
+  handshakes_per_round: number;
+  ratio_range: number[];
+}> {
+  for (let i = 0; i < warmup; i++) {
+    await ours();
+    await peer();
+  }
+  const round = async (f: () => Promise<void>) => {
+    const start = performance.now();
+    for (let i = 0; i < perRound; i++) await f();
+    return (performance.now() - start) / perRound;
+  };
+  const oursRounds: number[] = [];
+  const peerRounds: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    oursRounds.push(await round(ours));
+    peerRounds.push(await round(peer));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const ratios = oursRounds.map((o, i) => o / (peerRounds[i] as number));
+  return {
+    ours_ms: median(oursRounds),
+    peer_ms: median(peerRounds),
+    ratio: median(ratios),
+    handshakes_per_round: perRound,
+    rounds,
+    ratio_range: [Math.min(...ratios), Math.max(...ratios)],
+  };
+}

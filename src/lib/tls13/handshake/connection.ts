@@ -1,0 +1,377 @@
+/**
+ * The TLS 1.3 record layer (RFC 8446 §5) for both sides: splits the stream into records, opens protected ones
+ * (TLSInnerPlaintext: the real content type is inside), reassembles handshake messages, keeps the transcript,
+ * and turns what we send into records and events. No I/O, as tls12's `Connection`: sealing is async, so a
+ * protected record's events are queued as a promise and `drain()` hands everything back in order.
+ *
+ * Keys change per direction (handshake, then application traffic keys, then KeyUpdate); the middlebox
+ * ChangeCipherSpec (RFC 8446 §5, §D.4) is always a plaintext record and is never protected.
+ */
+import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
+import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
+import { encodeAlert } from '../../tls12/wire/alert.ts';
+import {
+  asTlsAlert,
+  readAlertOrApplicationData,
+  reassembledMessages,
+} from '../../tls12/handshake/connection.ts';
+import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
+import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
+import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
+import { hashSync } from '../../tls12/crypto/hash.ts';
+import { engineProvider } from '../../tls12/crypto/provider.ts';
+import { TlsAlert } from '../../tls12/handshake/alerts.ts';
+import type { RandomSource } from '../../tls12/handshake/config.ts';
+import type { Role } from '../../tls12/handshake/event-log.ts';
+import { decodeInnerPlaintext, openRecord13, sealRecord13, type TrafficKey } from '../record-protection.ts';
+import type { Tls13Suite } from '../suites.ts';
+import {
+  decodeHandshake13,
+  encodeHandshake13,
+  isHelloRetryRequest,
+  type Handshake13,
+} from '../wire/index.ts';
+import type { EngineEvent13, Record13Entry } from './event-log.ts';
+
+/** One direction's protection: the suite and that direction's current traffic key and IV. */
+export interface Protection {
+  readonly suite: Tls13Suite;
+  readonly keys: TrafficKey;
+}
+
+export type Received13 =
+  | { kind: 'handshake'; message: Handshake13; bytes: Uint8Array }
+  | { kind: 'change_cipher_spec' }
+  | { kind: 'alert'; level: number; description: number }
+  | { kind: 'application_data'; data: Uint8Array };
+
+/** The entry name of a handshake message: a HelloRetryRequest is a ServerHello by type, named for what it is. */
+export function messageName(m: Handshake13, msgType: number): string {
+  return m.type === 'server_hello' && isHelloRetryRequest(m.message)
+    ? 'hello_retry_request'
+    : HandshakeType.format(msgType);
+}
+
+export class Connection13 {
+  readonly peer: Role;
+  #queue: (EngineEvent13 | Promise<EngineEvent13[]>)[] = [];
+  /** Version in plaintext record headers: 0x0301 for the first ClientHello (as OpenSSL does), then 0x0303. */
+  recordVersion: number;
+  /** Handshake messages so far (whole, with headers), for Transcript-Hash; after a HRR the first is message_hash. */
+  readonly transcript: Uint8Array[] = [];
+  #read: Protection | undefined;
+  #write: Protection | undefined;
+  #readSeq = 0n;
+  #writeSeq = 0n;
+  readonly #splitter = new RecordSplitter();
+  readonly #reassembler = new HandshakeReassembler();
+  #sent = 0;
+  #received = 0;
+  closed = false;
+  /** Until the ServerHello is read, the client keeps every byte received (for a fallback to TLS 1.2). */
+  receivedSoFar: Uint8Array[] | undefined;
+  /** Another engine took the connection over: nothing more is read here. */
+  detached = false;
+  /** We sent the middlebox ChangeCipherSpec (it is sent once). */
+  sentChangeCipherSpec = false;
+
+  constructor(
+    readonly role: Role,
+    readonly random: RandomSource,
+    readonly provider: CryptoProvider = engineProvider(),
+  ) {
+    this.peer = role === 'client' ? 'server' : 'client';
+    this.recordVersion = role === 'client' ? 0x0301 : 0x0303;
+  }
+
+  emit(event: EngineEvent13): void {
+    this.#queue.push(event);
+  }
+
+  async drain(): Promise<EngineEvent13[]> {
+    const queued = this.#queue;
+    this.#queue = [];
+    const out: EngineEvent13[] = [];
+    for (const item of queued) {
+      if (item instanceof Promise) out.push(...(await item));
+      else out.push(item);
+    }
+    return out;
+  }
+
+  transcriptHash(suite: Tls13Suite): Uint8Array {
+    return hashSync(suite.hash, concatBytes(...this.transcript));
+  }
+
+  get writeProtected(): boolean {
+    return this.#write !== undefined;
+  }
+
+  setWrite(p: Protection): void {
+    this.#write = p;
+    this.#writeSeq = 0n;
+  }
+
+  setRead(p: Protection): void {
+    if (this.#reassembler.hasPartial)
+      throw new TlsAlert(
+        'unexpected_message',
+        'a key change in the middle of a handshake message (RFC 8446 §5.1)',
+      );
+    this.#read = p;
+    this.#readSeq = 0n;
+  }
+
+  #nextSentId(): string {
+    return `${this.role}:${this.#sent++}`;
+  }
+
+  /** Sends one content item in records of at most 2^14 bytes, protected when a write key is set. */
+  #send(contentType: number, content: Uint8Array, id: string, plaintextOnly = false): void {
+    for (let at = 0; at < Math.max(content.length, 1); at += MAX_PLAINTEXT_LENGTH) {
+      const piece = content.subarray(at, at + MAX_PLAINTEXT_LENGTH);
+      const write = plaintextOnly ? undefined : this.#write;
+      if (!write) {
+        const bytes = encodeRecord({ contentType, version: this.recordVersion, fragment: piece });
+        this.#queue.push(...this.#recordEvents(bytes, '0', id, undefined));
+        continue;
+      }
+      const seq = this.#writeSeq++;
+      const sealing = sealRecord13(this.provider, write.suite, write.keys, {
+        inner: { content: piece, contentType, paddingLength: 0 },
+        sequenceNumber: seq,
+      }).then((sealed) => {
+        const d = (name: string) => sealed.derivations.find((x) => x.name === name)!.value;
+        const plaintext = concatBytes(piece, Uint8Array.of(contentType));
+        return this.#recordEvents(sealed.record, seq.toString(), id, {
+          plaintext,
+          nonce: d('nonce'),
+          aad: d('additional_data'),
+        });
+      });
+      sealing.catch(() => undefined);
+      this.#queue.push(sealing);
+    }
+  }
+
+  #recordEvents(
+    bytes: Uint8Array,
+    seq: string,
+    id: string,
+    sealed: { plaintext: Uint8Array; nonce: Uint8Array; aad: Uint8Array } | undefined,
+  ): EngineEvent13[] {
+    const record: Record13Entry = {
+      kind: 'record',
+      from: this.role,
+      seq,
+      bytes,
+      contentType: bytes[0]!,
+      version: (bytes[1]! << 8) | bytes[2]!,
+      spans: decodeOwnBytes(bytes, decodeRecord).spans,
+      carries: [id],
+      encrypted: sealed !== undefined,
+      ...(sealed ? { ...sealed, plaintextSpans: decodeInnerPlaintext(sealed.plaintext).spans } : {}),
+    };
+    return [record, { kind: 'send', bytes }];
+  }
+
+  /** Encodes, adds to the transcript (unless `transcript: false`) and sends one handshake message. */
+  sendHandshake(
+    message: Handshake13,
+    options: { transcript?: boolean; tampered?: boolean } = {},
+  ): Uint8Array {
+    const bytes = encodeHandshake13(message);
+    if (options.transcript !== false) this.transcript.push(bytes);
+    const decoded = decodeOwnBytes(bytes, decodeHandshake13);
+    const id = this.#nextSentId();
+    this.emit({
+      kind: 'message',
+      id,
+      from: this.role,
+      msgType: bytes[0]!,
+      name: messageName(message, bytes[0]!),
+      bytes,
+      spans: decoded.spans,
+      message,
+      encrypted: this.writeProtected,
+      ...(options.tampered ? { tampered: true } : {}),
+    });
+    this.#send(ContentType.values.handshake, bytes, id);
+    return bytes;
+  }
+
+  /** The middlebox-compatibility ChangeCipherSpec (RFC 8446 §D.4): a plaintext record, no key change. */
+  sendChangeCipherSpec(): void {
+    this.sentChangeCipherSpec = true;
+    const id = this.#nextSentId();
+    this.emit({ kind: 'change_cipher_spec', id, from: this.role });
+    this.#send(ContentType.values.change_cipher_spec, Uint8Array.of(1), id, true);
+  }
+
+  sendAlert(level: number, description: number, name: string, reason?: string): void {
+    const id = this.#nextSentId();
+    this.emit({
+      kind: 'alert',
+      id,
+      from: this.role,
+      level,
+      description,
+      name,
+      ...(reason ? { reason } : {}),
+    });
+    this.#send(ContentType.values.alert, encodeAlert({ level, description }), id);
+  }
+
+  sendApplicationData(data: Uint8Array): void {
+    const id = this.#nextSentId();
+    this.emit({ kind: 'application_data', id, from: this.role, data });
+    this.#send(ContentType.values.application_data, data, id);
+  }
+
+  /** Parses incoming bytes one item at a time (a generator: a key change applies from the next record on). */
+  async *receive(bytes: Uint8Array): AsyncGenerator<Received13> {
+    this.receivedSoFar?.push(bytes.slice());
+    let records;
+    try {
+      records = this.#splitter.push(bytes);
+    } catch (e) {
+      throw new TlsAlert(
+        isDecodeError(e) ? 'record_overflow' : 'decode_error',
+        `bad record header: ${(e as Error).message}`,
+      );
+    }
+    for (const { record, bytes: raw } of records) {
+      if (this.detached) return;
+      const entry: Record13Entry = {
+        kind: 'record',
+        from: this.peer,
+        seq: '0',
+        bytes: raw,
+        contentType: record.contentType,
+        version: record.version,
+        spans: decodeRecord(raw).spans,
+        carries: [],
+        encrypted: false,
+      };
+      let contentType = record.contentType;
+      let content = record.fragment;
+      const T = ContentType.values;
+      if (this.#read && contentType !== T.change_cipher_spec) {
+        if (contentType !== T.application_data)
+          throw new TlsAlert(
+            'unexpected_message',
+            `a ${ContentType.format(contentType)} record in clear after the keys changed (RFC 8446 §5)`,
+          );
+        const seq = this.#readSeq++;
+        entry.seq = seq.toString();
+        entry.encrypted = true;
+        try {
+          const opened = await openRecord13(this.provider, this.#read.suite, this.#read.keys, {
+            record: raw,
+            sequenceNumber: seq,
+          });
+          contentType = opened.message.contentType;
+          content = opened.message.content;
+          const inner = concatBytes(
+            content,
+            Uint8Array.of(contentType),
+            new Uint8Array(opened.message.paddingLength),
+          );
+          entry.plaintext = inner;
+          entry.plaintextSpans = decodeInnerPlaintext(inner).spans;
+        } catch (e) {
+          const reason = e instanceof CryptoError || isDecodeError(e) ? (e as Error).message : String(e);
+          this.emit({ ...entry, error: reason });
+          throw new TlsAlert(
+            isDecodeError(e) ? 'unexpected_message' : 'bad_record_mac',
+            `cannot open record ${seq} from the ${this.peer}: ${reason}`,
+          );
+        }
+      }
+      this.emit(entry);
+      yield* this.#dispatch(contentType, content, entry.carries);
+    }
+  }
+
+  *#dispatch(contentType: number, content: Uint8Array, carries: string[]): Generator<Received13> {
+    const T = ContentType.values;
+    const next = () => {
+      const id = `${this.peer}:${this.#received++}`;
+      carries.push(id);
+      return id;
+    };
+    switch (contentType) {
+      case T.handshake: {
+        if (content.length === 0)
+          throw new TlsAlert('unexpected_message', 'a handshake record with no content (RFC 8446 §5.1)');
+        for (const { id, msgType, bytes, decoded } of reassembledMessages(
+          this.#reassembler,
+          content,
+          { next, ahead: (n) => `${this.peer}:${this.#received + n}`, carries },
+          decodeHandshake13,
+        )) {
+          this.emit({
+            kind: 'message',
+            id,
+            from: this.peer,
+            msgType,
+            name: messageName(decoded.message, msgType),
+            bytes,
+            spans: decoded.spans,
+            message: decoded.message,
+            encrypted: this.#read !== undefined,
+          });
+          yield { kind: 'handshake', message: decoded.message, bytes };
+        }
+        return;
+      }
+      case T.change_cipher_spec:
+        if (content.length !== 1 || content[0] !== 1)
+          throw new TlsAlert(
+            'unexpected_message',
+            'ChangeCipherSpec must be the single byte 01 (RFC 8446 §5)',
+          );
+        this.emit({ kind: 'change_cipher_spec', id: next(), from: this.peer });
+        yield { kind: 'change_cipher_spec' };
+        return;
+      default:
+        yield readAlertOrApplicationData(contentType, content, {
+          next,
+          peer: this.peer,
+          protectedRead: this.#read !== undefined,
+          emit: (e) => this.emit(e),
+        });
+    }
+  }
+
+  /** Hands the connection to another engine: queued entries of what the peer sent are dropped (it re-reads them). */
+  detach(): Uint8Array {
+    this.detached = true;
+    this.#queue = this.#queue.filter(
+      (e) => e instanceof Promise || e.kind === 'send' || !('from' in e) || e.from !== this.peer,
+    );
+    return concatBytes(...(this.receivedSoFar ?? []));
+  }
+
+  /** The peer closed the stream while we expected `expecting` (OpenSSL's "unexpected eof while reading"). */
+  endOfStream(expecting: string): TlsAlert {
+    const cut = this.#splitter.pending > 0 ? `, ${this.#splitter.pending} bytes of a record unread` : '';
+    return new TlsAlert(
+      'decode_error',
+      `unexpected eof while reading: the ${this.peer} closed the connection while we expected ${expecting}${cut}`,
+    );
+  }
+
+  /** Ends the connection with a fatal alert (protected when our write side is). */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    const alert = asTlsAlert(error);
+    this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
+    this.closed = true;
+    this.emit({
+      kind: 'closed',
+      from: this.role,
+      reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
+    });
+  }
+}
