@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, walkSpans } from '../../../src/lib/bytes/index.ts';
+import { DecodeError, walkSpans, Writer } from '../../../src/lib/bytes/index.ts';
 import { createCryptoProvider, isCryptoError } from '../../../src/lib/tls12/crypto/index.ts';
 import { FIELD_IDS } from '../../../src/lib/tls12/wire/field-ids.ts';
 import {
@@ -20,6 +20,7 @@ import {
   encodeHandshake13,
   FIELD_IDS_13,
   HELLO_RETRY_REQUEST_RANDOM,
+  writeExtensions13,
   type Extension13,
   type Handshake13,
 } from '../../../src/lib/tls13/wire/index.ts';
@@ -74,6 +75,15 @@ const hrrExtensions = block(
 const otherExtensions = (min = 0) =>
   block(fc.oneof(shared, cookie, modes, selectedVersion, serverShare), min);
 
+/** The encoded size of an extension block, without its own length prefix. */
+const blockSize = (extensions: readonly Extension13[]): number => {
+  const w = new Writer();
+  writeExtensions13(w, extensions);
+  return w.finish().length - 2;
+};
+/** RFC 8446 §4.1.3: a ServerHello's (and HelloRetryRequest's) `Extension extensions<6..2^16-1>`. */
+const atLeastSix = (extensions: readonly Extension13[]): boolean => blockSize(extensions) >= 6;
+
 const hello = {
   legacyVersion: u16,
   legacySessionId: bytes(0, 32),
@@ -91,7 +101,16 @@ const handshake13Arb: fc.Arbitrary<Handshake13> = fc.oneof(
     })
     .map((message): Handshake13 => ({ type: 'client_hello', message })),
   fc
-    .tuple(fc.boolean(), bytes(32, 32), u16, bytes(0, 32), u16, u8, otherExtensions(1), hrrExtensions)
+    .tuple(
+      fc.boolean(),
+      bytes(32, 32),
+      u16,
+      bytes(0, 32),
+      u16,
+      u8,
+      otherExtensions(1).filter(atLeastSix),
+      hrrExtensions.filter(atLeastSix),
+    )
     .map(
       ([
         hrr,
