@@ -19,7 +19,7 @@ import {
   runPcapng,
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
-import { captureSettings } from '../../../src/app/model/handshake/capture.ts';
+import { captureSettings, outcomeLine } from '../../../src/app/model/handshake/capture.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
   openCapture,
@@ -309,5 +309,27 @@ describe('how a TLS 1.3 capture was made', () => {
     );
     const settings = Object.fromEntries(captureSettings(r.run.eventLog).map((s) => [s.name, s.value]));
     expect(settings['Server chose']).toMatch(/^TLSv1\.2, /);
+  });
+});
+
+describe('a TLS 1.3 run exports its own key log and says no word of extended master secret', () => {
+  it("the imported connection's key log is OpenSSL's four traffic secret lines", async () => {
+    const keys = text('fixtures/pcap/tls13.keys.log');
+    const r = await importConnection(opened('tls13-lo.pcap', file('fixtures/pcap/tls13-lo.pcap')), 0, {
+      name: 'tls13.keys.log',
+      text: keys,
+    });
+    expect(r.decryption.status).toBe('tls13-decrypted');
+    const exported = runKeyLog(r.run)!.split('\n');
+    const wanted = keys
+      .split('\n')
+      .filter((l) => /^(CLIENT|SERVER)_(HANDSHAKE_)?TRAFFIC_SECRET(_0)?\s/.test(l));
+    expect(exported.length).toBe(4);
+    expect([...exported].sort()).toEqual([...wanted].sort());
+    expect(outcomeLine(r.run.summary!)).toMatch(
+      /^TLSv1\.3, TLS_AES_\d+_GCM_SHA\d+, x25519, signed with \w+\.$/,
+    );
+    const settings = captureSettings(r.run.eventLog).map((s) => s.name);
+    expect(settings).not.toContain('Extended master secret');
   });
 });

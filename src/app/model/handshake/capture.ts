@@ -17,6 +17,7 @@ import {
   keyExchangeOf,
   NamedGroup,
   ExtensionType,
+  ProtocolVersion,
   versionName,
   type ClientHello,
   type Extension,
@@ -464,6 +465,24 @@ function hello<T extends 'client_hello' | 'server_hello'>(
 }
 
 /**
+ * The outcome card's line for a complete handshake: version, suite, group, signature scheme, and for TLS 1.2
+ * whether extended master secret was on (TLS 1.3 has no such choice).
+ */
+export function outcomeLine(s: HandshakeSummary): string {
+  const parts = [
+    versionName(s.version),
+    s.cipherSuiteName,
+    ...(s.groupName ? [s.groupName] : []),
+    ...(s.signatureSchemeName ? [`signed with ${s.signatureSchemeName}`] : []),
+  ];
+  const ems =
+    s.version === ProtocolVersion.values.TLSv1_3
+      ? ''
+      : `; extended master secret ${s.extendedMasterSecret ? 'on' : 'off'}`;
+  return `${parts.join(', ')}${ems}.`;
+}
+
+/**
  * The versions a hello names in supported_versions (RFC 8446 §4.2.1: the ClientHello's list, the ServerHello's
  * selected_version), which the 1.2 decoding keeps as raw extension data; undefined when it has none. Where it is
  * present, the legacy version fields say 1.2 whatever was negotiated.
@@ -513,15 +532,17 @@ export function captureSettings(eventLog: EventLog): { name: string; value: stri
     out.push({ name: 'Groups offered', value: groups.groups.map((g) => NamedGroup.format(g)).join(', ') });
   const emsOffered = ch.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false;
   const emsAgreed = sh?.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false;
-  out.push({
-    name: 'Extended master secret',
-    value: `${emsOffered ? 'offered' : 'not offered'}${sh ? `, ${emsAgreed ? 'agreed' : 'not agreed'} by the server` : ''}`,
-  });
-  if (sh) {
+  const chosen = sh ? (supportedVersions(sh.extensions)?.[0] ?? sh.serverVersion) : undefined;
+  // RFC 8446 binds every secret to the transcript: extended_master_secret (RFC 7627) is a TLS 1.2 matter only.
+  if (chosen !== ProtocolVersion.values.TLSv1_3)
+    out.push({
+      name: 'Extended master secret',
+      value: `${emsOffered ? 'offered' : 'not offered'}${sh ? `, ${emsAgreed ? 'agreed' : 'not agreed'} by the server` : ''}`,
+    });
+  if (sh && chosen !== undefined)
     out.push({
       name: 'Server chose',
-      value: `${versionName(supportedVersions(sh.extensions)?.[0] ?? sh.serverVersion)}, ${CipherSuite.format(sh.cipherSuite)}`,
+      value: `${versionName(chosen)}, ${CipherSuite.format(sh.cipherSuite)}`,
     });
-  }
   return out;
 }

@@ -25,11 +25,14 @@ import {
 import {
   nssKeyLogLine,
   observeConnection,
+  ProtocolVersion,
+  TLS13_KEY_LOG_LABELS,
   type Decryption,
   type EventLog,
   type HandshakeRun,
   type ObserveNote,
 } from '../../../lib/tls12/index';
+import { keyLogLines13 } from '../../../lib/tls13/handshake/event-log';
 import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
 
 /** Larger files are refused before they are read (the bench opens 200 MB; a tab holds the whole file). */
@@ -240,16 +243,27 @@ export function labEndpoints(eventLog: EventLog): { client: Endpoint; server: En
 }
 
 /**
- * The run's NSS key log line: from its summary, or, for a run that failed after the keys were made (a fault
- * preset), from its master_secret entry and the ClientHello's random.
+ * The run's NSS key log: for TLS 1.2 the CLIENT_RANDOM line, from its summary or, for a run that failed after the
+ * keys were made (a fault preset), from its master_secret entry and the ClientHello's random; for TLS 1.3 the
+ * traffic secret lines of the secrets the log holds (`keyLogLines13`, OpenSSL's order).
  */
 export function runKeyLog(run: HandshakeRun): string | undefined {
+  const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
+  const random =
+    run.summary?.clientRandom ??
+    (hello?.kind === 'message' && hello.message.type === 'client_hello' ? hello.message.random : undefined);
+  if (!random) return undefined;
+  if (run.summary?.version === ProtocolVersion.values.TLSv1_3 || run.eventLog.some(isTls13Secret)) {
+    const lines = keyLogLines13(run.eventLog, random);
+    return lines.length > 0 ? lines.join('\n') : undefined;
+  }
   if (run.summary) return nssKeyLogLine(run.summary.clientRandom, run.summary.masterSecret);
   const master = run.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
-  const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
-  if (master?.kind !== 'secret' || hello?.kind !== 'message' || hello.message.type !== 'client_hello')
-    return undefined;
-  return nssKeyLogLine(hello.message.random, master.value);
+  return master?.kind === 'secret' ? nssKeyLogLine(random, master.value) : undefined;
+}
+
+function isTls13Secret(e: EventLog[number]): boolean {
+  return e.kind === 'secret' && e.name in TLS13_KEY_LOG_LABELS;
 }
 
 /**

@@ -11,8 +11,8 @@ import {
   ClientCertificateType,
   CipherSuite,
   NamedGroup,
-  ProtocolVersion,
   SignatureScheme,
+  versionName,
 } from '../wire/code-points.ts';
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
@@ -165,13 +165,13 @@ function negotiate(
   if (resolved.minVersion > TLS12) {
     throw new TlsAlert(
       'protocol_version',
-      `the client offers at most ${ProtocolVersion.format(hello.clientVersion)} (no supported_versions), we require ${ProtocolVersion.format(resolved.minVersion)} or later`,
+      `the client offers at most ${versionName(hello.clientVersion)} (no supported_versions), we require ${versionName(resolved.minVersion)} or later`,
     );
   }
   if (hello.clientVersion < resolved.minVersion || hello.clientVersion < TLS12) {
     throw new TlsAlert(
       'protocol_version',
-      `the client offers at most ${ProtocolVersion.format(hello.clientVersion)}, we require ${ProtocolVersion.format(Math.max(resolved.minVersion, TLS12))}`,
+      `the client offers at most ${versionName(hello.clientVersion)}, we require ${versionName(Math.max(resolved.minVersion, TLS12))}`,
     );
   }
   if (!hello.compressionMethods.includes(0))

@@ -46,9 +46,9 @@ function scenario(
 
 /** The exact reason each failing peer gives with its alert (what the Handshake Lab shows). */
 const ALERT_REASONS: Record<string, string> = {
-  'version mismatch -> protocol_version (70)': 'the client offers at most TLSv1_1, we require TLSv1_2',
+  'version mismatch -> protocol_version (70)': 'the client offers at most TLSv1.1, we require TLSv1.2',
   'server requires TLS 1.3 -> protocol_version (70)':
-    'the client offers at most TLSv1_2 (no supported_versions), we require TLSv1_3 or later',
+    'the client offers at most TLSv1.2 (no supported_versions), we require TLSv1.3 or later',
   'no common suite -> handshake_failure (40)':
     'no cipher suite in common for a RSA certificate (client offered TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)',
   'no common group -> handshake_failure (40)':
