@@ -10,7 +10,7 @@ import {
   type HandshakeSummary,
   versionName,
 } from '../lib/tls12/index.ts';
-import { isHelloRetryRequest } from '../lib/tls13/wire/index.ts';
+import { messageName } from '../lib/tls13/wire/index.ts';
 
 export function arrow(from: string): string {
   return from === 'client' ? 'C -> S' : 'S -> C';
@@ -25,10 +25,7 @@ export function alertText(alert: AlertEntry, live = true): string {
 /** The line for one event log entry, or undefined for entries the listing leaves out (records, secrets). */
 export function entryLine(e: EventLogEntry): string | undefined {
   if (e.kind === 'message') {
-    // RFC 8446 §4.1.4: a HelloRetryRequest is a ServerHello with a special random; say which it is.
-    const name =
-      e.message.type === 'server_hello' && isHelloRetryRequest(e.message) ? 'hello_retry_request' : e.name;
-    return `  ${arrow(e.from)}  ${name} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
+    return `  ${arrow(e.from)}  ${messageName(e)} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
   }
   if (e.kind === 'change_cipher_spec') return `  ${arrow(e.from)}  ChangeCipherSpec`;
   if (e.kind === 'postgres')

@@ -20,6 +20,8 @@ import {
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
 import { captureSettings, outcomeLine } from '../../../src/app/model/handshake/capture.ts';
+import { isTls13Run, messageTitle } from '../../../src/app/model/handshake/steps.ts';
+import { tls13MessageExplanations } from '../../../src/content/tls13/messages.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
   openCapture,
@@ -331,5 +333,25 @@ describe('a TLS 1.3 run exports its own key log and says no word of extended mas
     );
     const settings = captureSettings(r.run.eventLog).map((s) => s.name);
     expect(settings).not.toContain('Extended master secret');
+  });
+
+  it('every encrypted 1.3 message shown has a TLS 1.3 explanation citing RFC 8446, and a title', async () => {
+    const r = await importConnection(
+      opened('hrr.pcap', file('fixtures/pcap/tls13-hrr-keyupdate-lo.pcap')),
+      0,
+      {
+        name: 'k',
+        text: text('fixtures/pcap/tls13-hrr-keyupdate.keys.log'),
+      },
+    );
+    expect(isTls13Run(r.run.eventLog)).toBe(true);
+    const names = new Set(
+      r.run.eventLog.flatMap((e) => (e.kind === 'message' && e.message13 ? [e.name] : [])),
+    );
+    expect([...names]).toEqual(expect.arrayContaining(['encrypted_extensions', 'certificate', 'key_update']));
+    for (const name of names) {
+      expect(tls13MessageExplanations[name]?.rfc, name).toMatch(/^RFC 8446 /);
+      expect(messageTitle(name), name).not.toBe(name);
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { concatBytes } from '../../../lib/bytes/index';
+import { ProtocolVersion } from '../../../lib/tls12/index';
+import { messageName } from '../../../lib/tls13/wire/index';
 import type {
   AlertEntry,
   ApplicationDataEntry,
@@ -54,7 +56,21 @@ const MESSAGE_TITLES: Record<string, string> = {
   finished: 'Finished',
   new_session_ticket: 'NewSessionTicket',
   hello_request: 'HelloRequest',
+  hello_retry_request: 'HelloRetryRequest',
+  encrypted_extensions: 'EncryptedExtensions',
+  key_update: 'KeyUpdate',
+  end_of_early_data: 'EndOfEarlyData',
 };
+
+/** Whether a run is TLS 1.3: its summary says so, or its entries carry 1.3 decodings or inner content types. */
+export function isTls13Run(eventLog: EventLog): boolean {
+  return eventLog.some(
+    (e) =>
+      (e.kind === 'handshake_complete' && e.summary.version === ProtocolVersion.values.TLSv1_3) ||
+      (e.kind === 'message' && e.message13 !== undefined) ||
+      (e.kind === 'record' && e.innerContentType !== undefined),
+  );
+}
 
 export function messageTitle(name: string): string {
   return MESSAGE_TITLES[name] ?? name;
@@ -74,7 +90,7 @@ function recordTitle(
 ): string {
   const base = CONTENT_TITLES[record.contentType] ?? `Record type ${record.contentType}`;
   if (step.messages.length > 0) {
-    const names = step.messages.map((m) => messageTitle(m.name)).join(' + ');
+    const names = step.messages.map((m) => messageTitle(messageName(m))).join(' + ');
     return step.part ? `${names} (part ${step.part.n} of ${step.part.of})` : names;
   }
   if (step.alert) return `Alert: ${step.alert.name}`;

@@ -42,6 +42,18 @@ export function isHelloRetryRequest(m: Pick<ServerHello13, 'random'>): boolean {
   return bytesEqual(m.random, HELLO_RETRY_REQUEST_RANDOM);
 }
 
+/**
+ * An event log message's name, with a HelloRetryRequest told apart from the ServerHello whose type code it shares
+ * (RFC 8446 §4.1.4: same type, the special random): what the CLI prints and the lab titles and explains it by.
+ */
+export function messageName(e: { name: string; message: { type: string; random?: Uint8Array } }): string {
+  return e.message.type === 'server_hello' &&
+    e.message.random &&
+    isHelloRetryRequest({ random: e.message.random })
+    ? 'hello_retry_request'
+    : e.name;
+}
+
 export function readServerHello13(r: Reader): ServerHello13 {
   const legacyVersion = r.u16('server_hello.legacy_version', { show: ProtocolVersion.format });
   const random = readRandom(r, 'server_hello.random');
