@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
+import { medianOf } from './_median.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -132,7 +133,6 @@ export function longestTask(events: TraceEvent[]): LongestTask {
   };
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 export const round = (x: number) => Math.round(x * 10) / 10;
 
 /** A browser bench's main row: the longest main-thread task, ours against the peer (medians), and each run's. */
@@ -142,8 +142,8 @@ export function longestTaskRow(
   peer: readonly LongestTask[],
   common: Record<string, unknown>,
 ): { ours_ms: number; peer_ms: number; ratio: number; [extra: string]: unknown } {
-  const o = round(median(ours.map((r) => r.maxTaskMs)));
-  const p = round(median(peer.map((r) => r.maxTaskMs)));
+  const o = round(medianOf(ours.map((r) => r.maxTaskMs)));
+  const p = round(medianOf(peer.map((r) => r.maxTaskMs)));
   return {
     name,
     ours_ms: o,

@@ -6,6 +6,10 @@ export async function median(runs: number, f: () => Promise<unknown> | unknown):
     await f();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return medianOf(times);
+}
+
+/** The median of some numbers (the upper one of the middle two for an even count). */
+export function medianOf(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 }

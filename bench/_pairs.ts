@@ -1,5 +1,6 @@
 import tls from 'node:tls';
 import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
+import { medianOf } from './_median.ts';
 
 /** One handshake between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows). */
 export async function nodeTlsHandshake(
@@ -49,12 +50,11 @@ export async function alternatingRounds(
     oursRounds.push(await round(ours));
     peerRounds.push(await round(peer));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const ratios = oursRounds.map((o, i) => o / (peerRounds[i] as number));
   return {
-    ours_ms: median(oursRounds),
-    peer_ms: median(peerRounds),
-    ratio: median(ratios),
+    ours_ms: medianOf(oursRounds),
+    peer_ms: medianOf(peerRounds),
+    ratio: medianOf(ratios),
     handshakes_per_round: perRound,
     rounds,
     ratio_range: [Math.min(...ratios), Math.max(...ratios)],

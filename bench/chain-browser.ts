@@ -32,6 +32,7 @@ import { serveStatic } from '../tests/kit/programs/static-server.ts';
 import { generateBulkPem } from '../tests/kit/pure/bulk-certificates.ts';
 import type { BenchResult } from './run.ts';
 import { buildBarePage, ensureBuilt, mainThreadTasks, ROOT, trace, type Task } from './_browser-trace.ts';
+import { medianOf } from './_median.ts';
 
 const COUNT = 1000;
 const RUNS = Number(process.env.CHAIN_BENCH_RUNS ?? 5);
@@ -171,7 +172,6 @@ async function measure(
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const round = (x: number) => Math.round(x * 10) / 10;
 
 type Summary = ReturnType<typeof summary>;
@@ -180,7 +180,7 @@ function summary(runs: RunMeasure[]) {
   const maxWall = runs.map((r) => Math.max(0, ...r.tasks.map((t) => t.wall)));
   const maxCpu = runs.map((r) => Math.max(0, ...r.tasks.map((t) => t.cpu)));
   return {
-    medianMaxTask: median(maxWall),
+    medianMaxTask: medianOf(maxWall),
     worstMaxTask: Math.max(...maxWall),
     worstMaxTaskCpu: Math.max(...maxCpu),
     over: runs.map((r) => r.tasks.filter((t) => t.wall > BUDGET_MS).length),
@@ -298,9 +298,9 @@ export default {
       },
       {
         name: 'chain-browser: file chosen to report shown, 1,000 certs',
-        ours_ms: median(o.report),
-        peer_ms: median(p.report),
-        ratio: median(o.report) / median(p.report),
+        ours_ms: medianOf(o.report),
+        peer_ms: medianOf(p.report),
+        ratio: medianOf(o.report) / medianOf(p.report),
         ...common,
         per_run_ms: o.report,
         peer_per_run_ms: p.report,

@@ -27,12 +27,12 @@ import {
   type TcpConnection,
 } from '../src/lib/pcap/index.ts';
 import type { BenchResult } from './run.ts';
+import { medianOf } from './_median.ts';
 import {
   buildBarePage,
   ensureBuilt,
   longestTask,
   longestTaskRow,
-  median,
   ROOT,
   round,
   trace,
@@ -234,9 +234,9 @@ export default {
       ),
       {
         name: 'pcap-browser: file chosen to the connections shown (ours in the worker, the picker drawn)',
-        ours_ms: round(median(ours.map((r) => r.shownMs))),
-        peer_ms: round(median(peer.map((r) => r.shownMs))),
-        ratio: median(ours.map((r) => r.shownMs)) / median(peer.map((r) => r.shownMs)),
+        ours_ms: round(medianOf(ours.map((r) => r.shownMs))),
+        peer_ms: round(medianOf(peer.map((r) => r.shownMs))),
+        ratio: medianOf(ours.map((r) => r.shownMs)) / medianOf(peer.map((r) => r.shownMs)),
         ...common,
       },
       longestTaskRow(

@@ -14,12 +14,12 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWatchedPage } from '../tests/kit/programs/browser.ts';
 import { serveStatic } from '../tests/kit/programs/static-server.ts';
 import type { BenchResult } from './run.ts';
+import { medianOf } from './_median.ts';
 import {
   buildBarePage,
   ensureBuilt,
   longestTask,
   longestTaskRow,
-  median,
   ROOT,
   round,
   trace,
@@ -136,9 +136,9 @@ export default {
       ),
       {
         name: 'sslmode-browser: click to the whole grid (ours starts the worker)',
-        ours_ms: round(median(ours.map((r) => r.gridMs))),
-        peer_ms: round(median(peer.map((r) => r.gridMs))),
-        ratio: median(ours.map((r) => r.gridMs)) / median(peer.map((r) => r.gridMs)),
+        ours_ms: round(medianOf(ours.map((r) => r.gridMs))),
+        peer_ms: round(medianOf(peer.map((r) => r.gridMs))),
+        ratio: medianOf(ours.map((r) => r.gridMs)) / medianOf(peer.map((r) => r.gridMs)),
         ...common,
       },
     ];
