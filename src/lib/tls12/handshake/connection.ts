@@ -421,12 +421,12 @@ export class Connection {
  * this one too: its id (`ids.ahead(k)`, k messages past the next) joins `carries` as well. Shared by both
  * versions' record layers.
  */
-export function* reassembledMessages<M>(
+export function* reassembledMessages<D extends { spans: Span[] }>(
   reassembler: HandshakeReassembler,
   content: Uint8Array,
   ids: { next: () => string; ahead: (k: number) => string; carries: string[] },
-  decode: (bytes: Uint8Array) => { message: M; spans: Span[] },
-): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: { message: M; spans: Span[] } }> {
+  decode: (bytes: Uint8Array) => D,
+): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: D }> {
   const messages = reassembler.push(content);
   const partial = reassembler.hasPartial ? ids.ahead(messages.length) : null;
   if (messages.length === 0 && partial) ids.carries.push(partial);
