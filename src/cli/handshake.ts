@@ -116,6 +116,9 @@ const LIVE_ONLY = [
 
 class UsageError extends Error {}
 
+/** A 1.3 suite (RFC 8446 §B.4: 0x13xx) is offered by the 1.3 engine, any other by the 1.2 one. */
+const isTls13Suite = (code: number) => code >> 8 === 0x13;
+
 function parseSuite(s: string): number {
   const t = s.trim();
   if (/^0x[0-9a-f]{1,4}$/i.test(t)) return Number.parseInt(t, 16);
@@ -167,6 +170,11 @@ function parseOptions(argv: string[]): Options | PcapOptions {
     throw new UsageError(`--tls must be 1.2 or 1.3, got "${values.tls}"`);
   if (values.starttls && values['direct-postgres'])
     throw new UsageError('--starttls postgres and --direct-postgres exclude each other');
+  const suites = values.suites?.split(',').map(parseSuite);
+  if (suites && values.tls === '1.2' && !suites.some((c) => !isTls13Suite(c)))
+    throw new UsageError('--tls 1.2 with --suites needs a TLS 1.2 suite (0xc02f, ...)');
+  if (suites && values.tls === '1.3' && !suites.some(isTls13Suite))
+    throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
   const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
   return {
     host,
@@ -176,7 +184,7 @@ function parseOptions(argv: string[]): Options | PcapOptions {
     directPostgres: values['direct-postgres'] ?? false,
     ...(values.servername ? { serverName: values.servername } : net.isIP(host) ? {} : { serverName: host }),
     ...(values.ca ? { ca: values.ca } : {}),
-    ...(values.suites ? { suites: values.suites.split(',').map(parseSuite) } : {}),
+    ...(suites ? { suites } : {}),
     ...(values['pg-user'] ? { pgUser: values['pg-user'] } : {}),
     ...(values['pg-database'] ? { pgDatabase: values['pg-database'] } : {}),
     ...(values.keylog ? { keylog: values.keylog } : {}),
@@ -253,9 +261,6 @@ interface Result {
   wire?: { recorder: WireRecorder; ends: ReturnType<typeof endpointsOf> };
 }
 
-/** A 1.3 suite (RFC 8446 §B.4: 0x13xx) is offered by the 1.3 engine, any other by the 1.2 one. */
-const isTls13Suite = (code: number) => code >> 8 === 0x13;
-
 /** Our client on the socket: the 1.2 engine for `--tls 1.2`, else the 1.3 engine (offering 1.2 too by default). */
 function openEngine(
   socket: net.Socket,
@@ -269,10 +274,6 @@ function openEngine(
   const common = { ...(o.serverName ? { serverName: o.serverName } : {}), verifier, ...alpn };
   if (o.tls === '1.2')
     return EngineSocket.client(socket, { ...common, ...(suites12 ? { suites: suites12 } : {}) }, onSend);
-  if (o.tls === '1.3' && suites13?.length === 0)
-    throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
-  if (o.tls !== '1.3' && suites12?.length === 0 && suites13?.length === 0)
-    throw new UsageError('--suites names no cipher suite');
   return EngineSocket.client13(
     socket,
     {

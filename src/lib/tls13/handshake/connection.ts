@@ -12,6 +12,7 @@ import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-po
 import { encodeAlert } from '../../tls12/wire/alert.ts';
 import {
   asTlsAlert,
+  endOfStreamAlert,
   readAlertOrApplicationData,
   reassembledMessages,
 } from '../../tls12/handshake/connection.ts';
@@ -362,11 +363,7 @@ export class Connection13 {
 
   /** The peer closed the stream while we expected `expecting` (OpenSSL's "unexpected eof while reading"). */
   endOfStream(expecting: string): TlsAlert {
-    const cut = this.#splitter.pending > 0 ? `, ${this.#splitter.pending} bytes of a record unread` : '';
-    return new TlsAlert(
-      'decode_error',
-      `unexpected eof while reading: the ${this.peer} closed the connection while we expected ${expecting}${cut}`,
-    );
+    return endOfStreamAlert(this.#splitter, this.#reassembler, this.peer, expecting);
   }
 
   /** Ends the connection with a fatal alert (protected when our write side is). */
