@@ -104,7 +104,7 @@ record_tls_lab() { # record_tls_lab PORT: our own CLI, SSLRequest + TLS 1.2 + St
   start_pg "$port"
   capture_lo "$work/tls-lab-postgres-lo.pcap" "$port"
   node "$here/bin/tls-lab.mjs" handshake --connect "127.0.0.1:$port" --starttls postgres --pg-user postgres \
-    --keylog "$work/tls-lab-postgres.keys.log" >/dev/null
+    --tls 1.2 --keylog "$work/tls-lab-postgres.keys.log" >/dev/null
   stop_capture
   stop_pg "$port"
   cp "$work/tls-lab-postgres-lo.pcap" "$work/tls-lab-postgres.keys.log" "$out/"

@@ -19,7 +19,7 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   handshake: {
     summary:
-      'a real TLS 1.2 handshake with our engine against HOST:PORT (plain TLS or PostgreSQL), or one read from a capture file',
+      'a real TLS 1.3 or 1.2 handshake with our engine against HOST:PORT (plain TLS or PostgreSQL), or one read from a capture file',
     load: () => import('./handshake.ts'),
   },
   chain: {

@@ -1,6 +1,7 @@
 /**
- * Runs one of our TLS engines over a Node stream (a net.Socket, or an in-memory Duplex in tests): feeds it
- * the bytes that arrive, writes the bytes it emits, and records the event log. Node-only.
+ * Runs one of our TLS engines (1.2's or 1.3's client or server) over a Node stream (a net.Socket, or an in-memory
+ * Duplex in tests): feeds it the bytes that arrive, writes the bytes it emits, and records the event log (one
+ * shape for both versions: a 1.3 engine's entries are the 1.2 event log's). Node-only.
  */
 import type { Duplex } from 'node:stream';
 import {
@@ -14,11 +15,35 @@ import {
   type Input,
   type ServerConfig,
   type ServerState,
-  type StepResult,
   type EventLogEntry,
 } from '../lib/tls12/index.ts';
+import {
+  client13Step,
+  newClient13,
+  newServer13,
+  server13Step,
+  type AnyEngineEvent,
+  type Client13Config,
+  type Client13State,
+  type HandshakeSummary13,
+  type Server13Config,
+  type Server13State,
+} from '../lib/tls13/index.ts';
 
-type AnyState = ClientState | ServerState;
+type AnyState = ClientState | ServerState | Client13State | Server13State;
+
+/** One step of the engine the socket runs (1.2's or 1.3's client or server step, chosen when it is made). */
+type Step = (
+  state: AnyState,
+  input: Input,
+) => Promise<{ state: AnyState; events: (EngineEvent | AnyEngineEvent)[] }>;
+
+const STEPS = {
+  client: clientStep as Step,
+  server: serverStep as Step,
+  client13: client13Step as Step,
+  server13: server13Step as Step,
+};
 
 export class EngineSocket {
   readonly eventLog: EventLogEntry[] = [];
@@ -31,6 +56,7 @@ export class EngineSocket {
   private constructor(
     readonly stream: Duplex,
     state: AnyState,
+    readonly step: Step,
     /** Told of every byte string written to the stream (for `--pcap-out`). */
     readonly onSend?: (bytes: Uint8Array) => void,
   ) {
@@ -50,31 +76,44 @@ export class EngineSocket {
   }
 
   static client(stream: Duplex, config: ClientConfig, onSend?: (bytes: Uint8Array) => void): EngineSocket {
-    const s = new EngineSocket(stream, newClient(config), onSend);
+    const s = new EngineSocket(stream, newClient(config), STEPS.client, onSend);
     s.#enqueue({ kind: 'start' });
     return s;
   }
 
   static server(stream: Duplex, config: ServerConfig): EngineSocket {
-    return new EngineSocket(stream, newServer(config));
+    return new EngineSocket(stream, newServer(config), STEPS.server);
   }
 
   get state(): AnyState['name'] {
     return this.#state.name;
   }
 
+  /** Our TLS 1.3 client (with `allowTls12`, it offers 1.2 too and hands over to the 1.2 engine when chosen). */
+  static client13(
+    stream: Duplex,
+    config: Client13Config,
+    onSend?: (bytes: Uint8Array) => void,
+  ): EngineSocket {
+    const s = new EngineSocket(stream, newClient13(config), STEPS.client13, onSend);
+    s.#enqueue({ kind: 'start' });
+    return s;
+  }
+
+  static server13(stream: Duplex, config: Server13Config): EngineSocket {
+    return new EngineSocket(stream, newServer13(config), STEPS.server13);
+  }
+
   #enqueue(input: Input): Promise<void> {
     this.#queue = this.#queue.then(async () => {
-      const s = this.#state;
-      const r: StepResult<AnyState> =
-        s.side === 'client' ? await clientStep(s, input) : await serverStep(s, input);
+      const r = await this.step(this.#state, input);
       this.#state = r.state;
       this.#handle(r.events);
     });
     return this.#queue;
   }
 
-  #handle(events: EngineEvent[]): void {
+  #handle(events: (EngineEvent | AnyEngineEvent)[]): void {
     for (const e of events) {
       if (e.kind === 'send') {
         if (!this.stream.destroyed && this.stream.writable) {
@@ -138,6 +177,20 @@ export class EngineSocket {
         resolve();
       });
     });
+  }
+
+  /** The TLS 1.3 summary (with the NSS key log lines), once a 1.3 handshake completed. */
+  get summary13(): HandshakeSummary13 | undefined {
+    const e = this.eventLog.find((x) => x.kind === 'handshake_complete');
+    return e?.kind === 'handshake_complete' && 'keyLog' in e.summary
+      ? (e.summary as HandshakeSummary13)
+      : undefined;
+  }
+
+  /** The reason the connection closed (an alert we sent or received), if it did. */
+  get closedReason(): string | undefined {
+    const e = this.eventLog.find((x) => x.kind === 'closed');
+    return e?.kind === 'closed' ? e.reason : undefined;
   }
 
   /** Lets queued steps finish. */

@@ -1,7 +1,7 @@
 /**
- * `tls-lab handshake --connect HOST:PORT`: a real TLS 1.2 handshake over a TCP socket with OUR client engine,
- * optionally inside PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage
- * in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
+ * `tls-lab handshake --connect HOST:PORT`: a real TLS handshake over a TCP socket with OUR client engine (TLS 1.3
+ * offering 1.2 too by default, as psql does; `--tls 1.2` or `--tls 1.3` for one version only), optionally inside
+ * PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
  * pcapng with its key log (wire-recorder.ts). `--pcap FILE` reads a capture instead (handshake-pcap.ts).
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import {
   versionName,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
+import type { Client13Config, HandshakeSummary13 } from '../lib/tls13/index.ts';
 import { decodeOwnBytes } from '../lib/bytes/index.ts';
 import {
   BackendMessageSplitter,
@@ -43,18 +44,23 @@ import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
        tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]
 
-A real TLS 1.2 handshake with TLS Lab's own client engine, or a TLS connection read from a capture file.
+A real TLS handshake with TLS Lab's own client engine, or a TLS connection read from a capture file.
 
 Options for a live connection:
   --connect HOST:PORT     where to connect
+  --tls 1.2|1.3           offer only this TLS version (default: TLS 1.3, with TLS 1.2 offered too, as psql
+                          and OpenSSL do: the server chooses)
   --starttls postgres     send PostgreSQL's SSLRequest first, expect 'S', then TLS
   --direct-postgres       PostgreSQL 17 direct TLS: no SSLRequest, ALPN "postgresql"
   --servername NAME       SNI and the name the certificate must match (default: HOST unless an IP)
   --ca FILE               PEM file of trusted certificates; without it the chain is NOT verified
-  --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)
+  --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 for
+                          TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3)
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
-  --keylog FILE           append the NSS key log line (CLIENT_RANDOM ...) for Wireshark
+  --keylog FILE           append the NSS key log lines for Wireshark: CLIENT_RANDOM ... for TLS 1.2; for
+                          TLS 1.3 CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
+                          EXPORTER_SECRET, SERVER_TRAFFIC_SECRET_0, CLIENT_TRAFFIC_SECRET_0
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
                           its real addresses and ports; 192.0.2.1:49152 -> 192.0.2.2:PORT when Node cannot
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
@@ -78,6 +84,8 @@ ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does no
 interface Options {
   host: string;
   port: number;
+  /** One version only; undefined: TLS 1.3 with TLS 1.2 offered too. */
+  tls?: '1.2' | '1.3';
   starttls?: 'postgres';
   directPostgres: boolean;
   serverName?: string;
@@ -94,6 +102,7 @@ interface Options {
 /** Flags that only mean something for a live connection. */
 const LIVE_ONLY = [
   'connect',
+  'tls',
   'starttls',
   'direct-postgres',
   'servername',
@@ -106,6 +115,9 @@ const LIVE_ONLY = [
 ] as const;
 
 class UsageError extends Error {}
+
+/** A 1.3 suite (RFC 8446 §B.4: 0x13xx) is offered by the 1.3 engine, any other by the 1.2 one. */
+const isTls13Suite = (code: number) => code >> 8 === 0x13;
 
 function parseSuite(s: string): number {
   const t = s.trim();
@@ -120,6 +132,7 @@ function parseOptions(argv: string[]): Options | PcapOptions {
     args: argv,
     options: {
       connect: { type: 'string' },
+      tls: { type: 'string' },
       starttls: { type: 'string' },
       'direct-postgres': { type: 'boolean', default: false },
       servername: { type: 'string' },
@@ -153,17 +166,25 @@ function parseOptions(argv: string[]): Options | PcapOptions {
   if (values.starttls !== undefined && values.starttls !== 'postgres') {
     throw new UsageError(`--starttls supports only "postgres", got "${values.starttls}"`);
   }
+  if (values.tls !== undefined && values.tls !== '1.2' && values.tls !== '1.3')
+    throw new UsageError(`--tls must be 1.2 or 1.3, got "${values.tls}"`);
   if (values.starttls && values['direct-postgres'])
     throw new UsageError('--starttls postgres and --direct-postgres exclude each other');
+  const suites = values.suites?.split(',').map(parseSuite);
+  if (suites && values.tls === '1.2' && !suites.some((c) => !isTls13Suite(c)))
+    throw new UsageError('--tls 1.2 with --suites needs a TLS 1.2 suite (0xc02f, ...)');
+  if (suites && values.tls === '1.3' && !suites.some(isTls13Suite))
+    throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
   const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
   return {
     host,
     port: Number(m[2]),
+    ...(values.tls ? { tls: values.tls } : {}),
     ...(values.starttls ? { starttls: 'postgres' as const } : {}),
     directPostgres: values['direct-postgres'] ?? false,
     ...(values.servername ? { serverName: values.servername } : net.isIP(host) ? {} : { serverName: host }),
     ...(values.ca ? { ca: values.ca } : {}),
-    ...(values.suites ? { suites: values.suites.split(',').map(parseSuite) } : {}),
+    ...(suites ? { suites } : {}),
     ...(values['pg-user'] ? { pgUser: values['pg-user'] } : {}),
     ...(values['pg-database'] ? { pgDatabase: values['pg-database'] } : {}),
     ...(values.keylog ? { keylog: values.keylog } : {}),
@@ -232,12 +253,44 @@ function readBytes(
 
 interface Result {
   entries: EventLogEntry[];
-  summary?: HandshakeSummary;
+  summary?: HandshakeSummary | HandshakeSummary13;
   alert?: AlertEntry;
   pgReply?: BackendMessage;
   refused?: string;
   /** With --pcap-out: the bytes on the socket and its two ends. */
   wire?: { recorder: WireRecorder; ends: ReturnType<typeof endpointsOf> };
+}
+
+/** Our client on the socket: the 1.2 engine for `--tls 1.2`, else the 1.3 engine (offering 1.2 too by default). */
+function openEngine(
+  socket: net.Socket,
+  o: Options,
+  verifier: Client13Config['verifier'],
+  onSend: ((bytes: Uint8Array) => void) | undefined,
+): EngineSocket {
+  const suites12 = o.suites?.filter((c) => !isTls13Suite(c));
+  const suites13 = o.suites?.filter(isTls13Suite);
+  const alpn = o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {};
+  const common = { ...(o.serverName ? { serverName: o.serverName } : {}), verifier, ...alpn };
+  if (o.tls === '1.2')
+    return EngineSocket.client(socket, { ...common, ...(suites12 ? { suites: suites12 } : {}) }, onSend);
+  return EngineSocket.client13(
+    socket,
+    {
+      ...common,
+      ...(suites13?.length ? { suites: suites13 } : {}),
+      ...(o.tls === '1.3'
+        ? {}
+        : { allowTls12: true, tls12: { ...alpn, ...(suites12?.length ? { suites: suites12 } : {}) } }),
+    },
+    onSend,
+  );
+}
+
+/** The NSS key log lines of a completed handshake: the 1.3 traffic secrets, or 1.2's CLIENT_RANDOM line. */
+function keyLogText(s: HandshakeSummary | HandshakeSummary13): string {
+  const lines = 'keyLog' in s ? s.keyLog : [nssKeyLogLine(s.clientRandom, s.masterSecret)];
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 export async function handshake(o: Options): Promise<Result> {
@@ -282,14 +335,10 @@ export async function handshake(o: Options): Promise<Result> {
     }
     const anchors = o.ca ? pemToDer(readFileSync(o.ca, 'utf8'), 'CERTIFICATE') : [];
     if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
-    const ours = EngineSocket.client(
+    const ours = openEngine(
       socket,
-      {
-        ...(o.serverName ? { serverName: o.serverName } : {}),
-        verifier: o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
-        ...(o.suites ? { suites: o.suites } : {}),
-        ...(o.directPostgres ? { alpn: [POSTGRES_ALPN] } : {}),
-      },
+      o,
+      o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
       recorder && ((bytes) => recorder.record('client', bytes)),
     );
     const outcome = await Promise.race([
@@ -307,12 +356,7 @@ export async function handshake(o: Options): Promise<Result> {
     }
     const complete = ours.eventLog.find((e) => e.kind === 'handshake_complete');
     if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
-    if (o.keylog && result.summary) {
-      appendFileSync(
-        o.keylog,
-        nssKeyLogLine(result.summary.clientRandom, result.summary.masterSecret) + '\n',
-      );
-    }
+    if (o.keylog && result.summary) appendFileSync(o.keylog, keyLogText(result.summary));
     if (o.pgUser) {
       const startup = encodeStartupMessage({
         user: o.pgUser,
@@ -436,10 +480,10 @@ export function formatSummary(o: Options, r: Result, color = false): string {
   return lines.join('\n');
 }
 
-/** --pcap-out: the connection as pcapng, with its key log line in a Decryption Secrets Block. */
+/** --pcap-out: the connection as pcapng, with its key log lines in a Decryption Secrets Block. */
 function writePcapOut(path: string, r: Result): void {
   const { recorder, ends } = r.wire!;
-  const keyLog = r.summary ? nssKeyLogLine(r.summary.clientRandom, r.summary.masterSecret) : undefined;
+  const keyLog = r.summary ? keyLogText(r.summary) : undefined;
   try {
     writeFileSync(path, recordedPcapng(recorder, ends, keyLog));
   } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * `tls-lab handshake --starttls postgres` against a real PostgreSQL 15 with ssl=on, started by the test on
- * 127.0.0.1: SSLRequest -> 'S' -> our TLS 1.2 handshake -> StartupMessage in the tunnel -> the server's first
+ * 127.0.0.1: SSLRequest -> 'S' -> our TLS handshake (1.3 by default, `--tls 1.2` where 1.2 is checked) -> StartupMessage in the tunnel -> the server's first
  * reply (AuthenticationOk, AuthenticationSASL, or FATAL: no pg_hba.conf entry ...).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +34,8 @@ const base = () => [
 ];
 
 describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
-  it('a trusted user gets AuthenticationOk inside TLS 1.2', async () => {
-    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres']);
+  it('a trusted user gets AuthenticationOk inside TLS 1.2 (--tls 1.2; TLS 1.3, the default: cli-handshake-tls13)', async () => {
+    const r = await runCli([...base(), '--tls', '1.2', '--pg-user', 'alice', '--pg-database', 'postgres']);
     expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.2, /);
     expect(r.stdout.split('\n')[1]).toBe('PostgreSQL replied: AuthenticationOk');
@@ -78,7 +78,9 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
     for (const e of t) {
       if (e.kind !== 'record') continue;
       expect(e.carries.length).toBeGreaterThan(0);
-      for (const id of e.carries) expect(content.get(id)?.kind, id).toBe(kinds[e.contentType]);
+      // TLS 1.3 (the default): a protected record's real content type is its inner one.
+      for (const id of e.carries)
+        expect(content.get(id)?.kind, id).toBe(kinds[e.innerContentType ?? e.contentType]);
     }
     const replies = t.filter((e) => e.kind === 'postgres' && e.inTunnel && e.from === 'server');
     expect(replies.map((e) => (e.kind === 'postgres' ? e.label : ''))).toEqual(

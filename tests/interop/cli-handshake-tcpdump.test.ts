@@ -1,6 +1,6 @@
 /**
  * A real capture of a real connection opens with every record decrypted: real `tcpdump -i lo -U -w` records
- * `tls-lab handshake --starttls postgres --pg-user alice --keylog K` against a throw-away PostgreSQL 15; then
+ * `tls-lab handshake --starttls postgres --pg-user alice --tls 1.2 --keylog K` (TLS 1.3: cli-handshake-tls13) against a throw-away PostgreSQL 15; then
  * `tls-lab handshake --pcap FILE --keylog K` shows every record opened, both Finished verified, and
  * AuthenticationOk ... ReadyForQuery inside the tunnel. tcpdump must be installed (scripts/system-deps.sh) and
  * capturing on lo needs root (CI runs as root): when either is missing the test fails and says so.
@@ -42,7 +42,7 @@ describe('tcpdump -i lo of tls-lab --starttls postgres --keylog, opened with --p
     const capture = await tcpdump(file, pg.port);
     let live;
     try {
-      live = await runCli(postgresConnectArgs(pg.port, ['--keylog', keys]));
+      live = await runCli(postgresConnectArgs(pg.port, ['--tls', '1.2', '--keylog', keys]));
       // tcpdump -U writes each packet as it sees it; wait until the closing packets are in the file.
       await waitForCapture(() => closedInFile(file, keys));
     } finally {

@@ -15,7 +15,7 @@ import { TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts'
 import { OPENSSL_GROUP } from '../kit/pure/openssl-names.ts';
 import { testPki, type TestPki } from '../kit/pure/pki.ts';
 import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
-import { connect13, Engine13Socket, sClient13AgainstOurServer } from '../kit/programs/tls13-socket.ts';
+import { connect13, EngineSocket, sClient13AgainstOurServer } from '../kit/programs/tls13-socket.ts';
 import { memoryDuplexPair } from '../kit/pure/memory-duplex.ts';
 
 let pki: TestPki;
@@ -55,7 +55,7 @@ async function clientRun(
   serverArgs: string[],
   client: Partial<Client13Config>,
   ecdsa = false,
-): Promise<{ ours: Engine13Socket; keylog: string; stop: () => Promise<void>; output: () => string }> {
+): Promise<{ ours: EngineSocket; keylog: string; stop: () => Promise<void>; output: () => string }> {
   const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
   const id = ecdsa ? pki.ecdsa : pki.rsa;
   const server = await startSServer(id.certPem, id.keyPem, [
@@ -74,7 +74,7 @@ async function roundTripAndKeylog(run: Awaited<ReturnType<typeof clientRun>>): P
   await run.ours.send(enc('ping from tls-lab\n'));
   const reply = await run.ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
   expect(reply.kind === 'application_data' && dec(reply.data)).toContain('bal-slt morf gnip');
-  expect(await waitForKeylog(run.keylog, 5)).toEqual(run.ours.summary!.keyLog);
+  expect(await waitForKeylog(run.keylog, 5)).toEqual(run.ours.summary13!.keyLog);
   await run.ours.close();
   await run.stop();
 }
@@ -86,7 +86,7 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
       { suites: [c.suite], groups: [c.group] },
     );
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
-    const summary = run.ours.summary!;
+    const summary = run.ours.summary13!;
     expect(summary.cipherSuite).toBe(c.suite);
     expect(summary.group).toBe(c.group);
     expect(summary.helloRetryRequest).toBe(false);
@@ -96,8 +96,8 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
   it.each([23, 24])('answers the HelloRetryRequest of a server that only takes %s', async (group) => {
     const run = await clientRun(['-groups', OPENSSL_GROUP[group]!], { groups: [29, 23, 24] });
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
-    expect(run.ours.summary!.helloRetryRequest).toBe(true);
-    expect(run.ours.summary!.group).toBe(group);
+    expect(run.ours.summary13!.helloRetryRequest).toBe(true);
+    expect(run.ours.summary13!.group).toBe(group);
     const names = run.ours.eventLog.flatMap((e) => (e.kind === 'message' ? [e.name] : []));
     expect(names.slice(0, 3)).toEqual(['client_hello', 'hello_retry_request', 'client_hello']);
     await roundTripAndKeylog(run);
@@ -108,7 +108,7 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     async (sigalg) => {
       const run = await clientRun(['-sigalgs', sigalg], {});
       expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
-      expect(run.ours.summary!.signatureSchemeName).toBe(sigalg);
+      expect(run.ours.summary13!.signatureSchemeName).toBe(sigalg);
       await roundTripAndKeylog(run);
     },
   );
@@ -116,7 +116,7 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
   it('verifies an ECDSA server certificate (ecdsa_secp256r1_sha256)', async () => {
     const run = await clientRun([], {}, true);
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
-    expect(run.ours.summary!.signatureSchemeName).toBe('ecdsa_secp256r1_sha256');
+    expect(run.ours.summary13!.signatureSchemeName).toBe('ecdsa_secp256r1_sha256');
     await roundTripAndKeylog(run);
   });
 
@@ -127,7 +127,7 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
       privateKey: pki.client.keyDer,
     });
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
-    expect(run.ours.summary!.clientCertificates).toHaveLength(1);
+    expect(run.ours.summary13!.clientCertificates).toHaveLength(1);
     await roundTripAndKeylog(run);
     expect(run.output()).toMatch(/verify return:1/);
   });
@@ -153,8 +153,8 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     );
     expect(
       answer.kind === 'message' &&
-        answer.message.type === 'key_update' &&
-        answer.message.message.requestUpdate,
+        answer.message13?.type === 'key_update' &&
+        answer.message13.message.requestUpdate,
     ).toBe(0);
     // Both directions moved to generation 1: data still flows each way under the new keys.
     server.child.stdin!.write('after the update\n');
@@ -221,14 +221,14 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
       ['-ciphersuites', CipherSuite.format(c.suite), '-groups', OPENSSL_GROUP[c.group]!],
       keylog,
     );
-    expect(run.ours.summary, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
-    expect(run.ours.summary!.cipherSuite).toBe(c.suite);
-    expect(run.ours.summary!.group).toBe(c.group);
+    expect(run.ours.summary13, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+    expect(run.ours.summary13!.cipherSuite).toBe(c.suite);
+    expect(run.ours.summary13!.group).toBe(c.group);
     expect(run.output).toContain(`Cipher is ${CipherSuite.format(c.suite)}`);
     expect(run.output).toContain('hello from tls-lab');
     const got = run.ours.eventLog.find((e) => e.kind === 'application_data' && e.from === 'client');
     expect(got?.kind === 'application_data' && dec(got.data)).toBe('ping from openssl\n');
-    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary!.keyLog));
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
   });
 
   it('sends a HelloRetryRequest for P-384 to a client that shared x25519', async () => {
@@ -238,9 +238,9 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
       ['-groups', 'X25519:P-384'],
       keylog,
     );
-    expect(run.ours.summary?.helloRetryRequest, run.output).toBe(true);
-    expect(run.ours.summary!.group).toBe(24);
-    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary!.keyLog));
+    expect(run.ours.summary13?.helloRetryRequest, run.output).toBe(true);
+    expect(run.ours.summary13!.group).toBe(24);
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
   });
 
   it('requires a client certificate: accepts one, and sends certificate_required without', async () => {
@@ -251,10 +251,10 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
       ['-cert', files.cert!, '-key', files.key!],
       files.k1!,
     );
-    expect(withCert.ours.summary?.clientCertificates, withCert.output).toHaveLength(1);
-    expect(withCert.ours.summary!.clientSignatureScheme).toBe(0x0403);
+    expect(withCert.ours.summary13?.clientCertificates, withCert.output).toHaveLength(1);
+    expect(withCert.ours.summary13!.clientSignatureScheme).toBe(0x0403);
     const without = await sClient13AgainstOurServer(config, [], files.k2!);
-    expect(without.ours.summary).toBeUndefined();
+    expect(without.ours.summary13).toBeUndefined();
     const alert = without.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
     expect(alert?.kind === 'alert' && alert.name).toBe('certificate_required');
     expect(without.output).toMatch(/certificate required/);
@@ -280,7 +280,7 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
   it('answers protocol_version to a TLS 1.2-only client (s_client -tls1_2)', async () => {
     const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
     const run = await sClient13AgainstOurServer(server(), [], keylog, '', '-tls1_2');
-    expect(run.ours.summary).toBeUndefined();
+    expect(run.ours.summary13).toBeUndefined();
     const alert = run.ours.eventLog.find((e) => e.kind === 'alert' && e.from === 'server');
     expect(alert?.kind === 'alert' && alert.name).toBe('protocol_version');
     expect(run.output).toMatch(/protocol version/);
@@ -299,18 +299,18 @@ describe("Node's tls (OpenSSL 3) both ways, in memory", () => {
     server.on('keylog', (line: Buffer) => keylog.push(line.toString().trim()));
     server.on('secureConnection', (s) => s.on('data', (d: Buffer) => s.write(`pong:${d.toString()}`)));
     server.emit('connection', theirEnd);
-    const ours = Engine13Socket.client(ourEnd, { serverName: 'localhost', verifier });
+    const ours = EngineSocket.client13(ourEnd, { serverName: 'localhost', verifier });
     expect(await ours.settled(), ours.closedReason).toBe('complete');
     await ours.send(enc('ping'));
     const reply = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'server');
     expect(reply.kind === 'application_data' && dec(reply.data)).toBe('pong:ping');
-    expect(sorted(keylog)).toEqual(sorted(ours.summary!.keyLog));
+    expect(sorted(keylog)).toEqual(sorted(ours.summary13!.keyLog));
     await ours.close();
   });
 
   it('tls.connect -> our server: completes, data round-trips, key logs agree', async () => {
     const [ourEnd, theirEnd] = memoryDuplexPair();
-    const ours = Engine13Socket.server(ourEnd, {
+    const ours = EngineSocket.server13(ourEnd, {
       certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
     });
     const socket = tls.connect({
@@ -329,7 +329,7 @@ describe("Node's tls (OpenSSL 3) both ways, in memory", () => {
     socket.write('hello');
     const got = await ours.waitFor((e) => e.kind === 'application_data' && e.from === 'client');
     expect(got.kind === 'application_data' && dec(got.data)).toBe('hello');
-    expect(sorted(keylog)).toEqual(sorted(ours.summary!.keyLog));
+    expect(sorted(keylog)).toEqual(sorted(ours.summary13!.keyLog));
     socket.destroy();
   });
 });

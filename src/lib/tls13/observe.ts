@@ -8,11 +8,10 @@
  * KeyUpdate moves the sender to its next application traffic secret, and application data goes back to the 1.2
  * observer for the PostgreSQL messages in the tunnel. Entries are the event log's; nothing here throws on bad input.
  */
-import { bytesEqual, concatBytes, toHex, type Span } from '../bytes/index.ts';
+import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { decodeRecord } from '../tls12/wire/record.ts';
 import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
 import { decodeAlert, describeAlert } from '../tls12/wire/alert.ts';
-import { decodeHandshake, type HandshakeMessage } from '../tls12/wire/handshake.ts';
 import { HandshakeType } from '../tls12/wire/code-points.ts';
 import { HandshakeReassembler } from '../tls12/wire/handshake-reassembler.ts';
 import { TLS13_KEY_LOG_LABELS, type CryptoProvider, type KeyLogEntry } from '../tls12/crypto/index.ts';
@@ -24,7 +23,6 @@ import type {
   SecretEntry,
 } from '../tls12/handshake/event-log.ts';
 import {
-  decodeHandshake13,
   decodeServerHello13,
   findExtension13,
   isHelloRetryRequest,
@@ -39,6 +37,7 @@ import {
   verifyData,
   type KeyStep,
 } from './key-schedule.ts';
+import { decodeMessage13 } from './message-entry.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
 import { tls13Suite, type Tls13Suite } from './suites.ts';
 
@@ -107,7 +106,6 @@ interface Side {
   closed?: string;
 }
 
-const HELLO_MESSAGES = new Set(['client_hello', 'server_hello', 'certificate_verify', 'finished']);
 const SECRET_NAMES: Record<string, string> = {
   [TLS13_KEY_LOG_LABELS.server_handshake_traffic_secret]: 'server_handshake_traffic_secret',
   [TLS13_KEY_LOG_LABELS.client_handshake_traffic_secret]: 'client_handshake_traffic_secret',
@@ -576,35 +574,4 @@ function secretEntry(step: KeyStep): SecretEntry {
     formula: step.formula,
     inputs: { ...Object.fromEntries(step.inputs.map((i) => [i.name, i.value])), openssl: step.openssl },
   };
-}
-
-/**
- * One TLS 1.3 handshake message as the event log holds it: its spans and 1.3 decoding (`message13`), and the 1.2
- * view for the event log's `message` field: the structures both versions share (the hellos, CertificateVerify,
- * Finished) decoded by tls12's decoder, the others kept as `unknown` with their body. The observer writes entries
- * with it and the lab's capture reader (`app/model/handshake/capture.ts`) reads them back with it.
- * @throws DecodeError when the bytes are not one 1.3 handshake message.
- */
-export function decodeMessage13(bytes: Uint8Array): {
-  spans: Span[];
-  message: HandshakeMessage;
-  message13: Handshake13;
-} {
-  const decoded = decodeHandshake13(bytes);
-  return {
-    spans: decoded.spans,
-    message: asTls12Message(decoded.message, bytes),
-    message13: decoded.message,
-  };
-}
-
-function asTls12Message(m: Handshake13, bytes: Uint8Array): HandshakeMessage {
-  if (HELLO_MESSAGES.has(m.type)) {
-    try {
-      return decodeHandshake(bytes).message;
-    } catch {
-      // fall through
-    }
-  }
-  return { type: 'unknown', msgType: bytes[0]!, body: bytes.subarray(4) };
 }

@@ -28,7 +28,12 @@ function asPostgres(cmd: string, args: string[]): string {
   });
 }
 
-export async function startPostgres(certPem: string, keyPem: string): Promise<Postgres> {
+/** `settings`: more postgresql.conf lines (e.g. `log_connections = on`, whose log line names the TLS protocol). */
+export async function startPostgres(
+  certPem: string,
+  keyPem: string,
+  settings: string[] = [],
+): Promise<Postgres> {
   const initdb = requireProgram('initdb', [`${BIN}/initdb`]);
   const pgCtl = requireProgram('pg_ctl', [`${BIN}/pg_ctl`]);
   const psql = requireProgram('psql', [`${BIN}/psql`, '/usr/bin/psql']);
@@ -72,6 +77,7 @@ export async function startPostgres(certPem: string, keyPem: string): Promise<Po
       `ssl_key_file = '${key}'`,
       "password_encryption = 'scram-sha-256'",
       'fsync = off',
+      ...settings,
       '',
     ].join('\n'),
   );

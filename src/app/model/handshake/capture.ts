@@ -8,7 +8,7 @@
  * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
  */
 import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
-import { decodeMessage13 } from '../../../lib/tls13/observe';
+import { decodeMessage13 } from '../../../lib/tls13/message-entry';
 import {
   CipherSuite,
   decodeHandshake,

@@ -370,35 +370,7 @@ export class Connection {
    * (15 03 01 00 02 02 32); so does `fail` with this error.
    */
   endOfStream(expecting: string): TlsAlert {
-    const eof = 'unexpected eof while reading';
-    const missing = (have: number, total: number) =>
-      `${have} of its ${total} bytes arrived, ${total - have} missing`;
-    const record = this.#splitter.partial;
-    if (record?.total !== undefined && record.contentType !== undefined)
-      return new TlsAlert(
-        'decode_error',
-        `${eof} a ${ContentType.format(record.contentType)} record from the ${this.peer}: ${missing(record.have, record.total)} (record at stream offset ${record.offset}; we expected ${expecting})`,
-      );
-    if (record)
-      return new TlsAlert(
-        'decode_error',
-        `${eof} a record header from the ${this.peer}: ${missing(record.have, RECORD_HEADER_LENGTH)} (stream offset ${record.offset}; we expected ${expecting})`,
-      );
-    const message = this.#reassembler.partial;
-    if (message?.total !== undefined && message.msgType !== undefined)
-      return new TlsAlert(
-        'decode_error',
-        `${eof} ${HandshakeType.format(message.msgType)} from the ${this.peer}: ${missing(message.have, message.total)} (its records ended mid-message)`,
-      );
-    if (message)
-      return new TlsAlert(
-        'decode_error',
-        `${eof} a handshake message header from the ${this.peer}: ${missing(message.have, HANDSHAKE_HEADER_LENGTH)}`,
-      );
-    return new TlsAlert(
-      'decode_error',
-      `${eof} ${expecting}: the ${this.peer} closed the connection before sending any byte of it (a record header's ${RECORD_HEADER_LENGTH} bytes missing, at stream offset ${this.#splitter.offset})`,
-    );
+    return endOfStreamAlert(this.#splitter, this.#reassembler, this.peer, expecting);
   }
 
   /** Ends the connection with a fatal alert (encrypted when our write side is protected). */
@@ -421,12 +393,12 @@ export class Connection {
  * this one too: its id (`ids.ahead(k)`, k messages past the next) joins `carries` as well. Shared by both
  * versions' record layers.
  */
-export function* reassembledMessages<M>(
+export function* reassembledMessages<D extends { spans: Span[] }>(
   reassembler: HandshakeReassembler,
   content: Uint8Array,
   ids: { next: () => string; ahead: (k: number) => string; carries: string[] },
-  decode: (bytes: Uint8Array) => { message: M; spans: Span[] },
-): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: { message: M; spans: Span[] } }> {
+  decode: (bytes: Uint8Array) => D,
+): Generator<{ id: string; msgType: number; bytes: Uint8Array; decoded: D }> {
   const messages = reassembler.push(content);
   const partial = reassembler.hasPartial ? ids.ahead(messages.length) : null;
   if (messages.length === 0 && partial) ids.carries.push(partial);
@@ -506,4 +478,46 @@ function nonceAndAad(result: { derivations: readonly { name: string; value: Uint
   const nonce = result.derivations.find((d) => d.name === 'nonce' || d.name === 'IV')?.value;
   const aad = result.derivations.find((d) => d.name === 'additional_data')?.value;
   return { ...(nonce ? { nonce } : {}), ...(aad ? { aad } : {}) };
+}
+
+/**
+ * The error for a peer that closed the connection (end of stream) while we still expected `expecting`, for both
+ * versions' record layers: OpenSSL's "unexpected eof while reading" (see `Connection.endOfStream`), naming what was
+ * being read and how many bytes were missing.
+ */
+export function endOfStreamAlert(
+  splitter: RecordSplitter,
+  reassembler: HandshakeReassembler,
+  peer: Role,
+  expecting: string,
+): TlsAlert {
+  const eof = 'unexpected eof while reading';
+  const missing = (have: number, total: number) =>
+    `${have} of its ${total} bytes arrived, ${total - have} missing`;
+  const record = splitter.partial;
+  if (record?.total !== undefined && record.contentType !== undefined)
+    return new TlsAlert(
+      'decode_error',
+      `${eof} a ${ContentType.format(record.contentType)} record from the ${peer}: ${missing(record.have, record.total)} (record at stream offset ${record.offset}; we expected ${expecting})`,
+    );
+  if (record)
+    return new TlsAlert(
+      'decode_error',
+      `${eof} a record header from the ${peer}: ${missing(record.have, RECORD_HEADER_LENGTH)} (stream offset ${record.offset}; we expected ${expecting})`,
+    );
+  const message = reassembler.partial;
+  if (message?.total !== undefined && message.msgType !== undefined)
+    return new TlsAlert(
+      'decode_error',
+      `${eof} ${HandshakeType.format(message.msgType)} from the ${peer}: ${missing(message.have, message.total)} (its records ended mid-message)`,
+    );
+  if (message)
+    return new TlsAlert(
+      'decode_error',
+      `${eof} a handshake message header from the ${peer}: ${missing(message.have, HANDSHAKE_HEADER_LENGTH)}`,
+    );
+  return new TlsAlert(
+    'decode_error',
+    `${eof} ${expecting}: the ${peer} closed the connection before sending any byte of it (a record header's ${RECORD_HEADER_LENGTH} bytes missing, at stream offset ${splitter.offset})`,
+  );
 }

@@ -79,6 +79,9 @@ export function summarise13(hs: Negotiated13, keyLog: string[]): HandshakeSummar
     serverCertificates: hs.serverCertificates,
     clientCertificates: hs.clientCertificates,
     clientRandom: hs.clientRandom,
+    // As the observer writes a 1.3 summary: no extended master secret and no 1.2 master secret in TLS 1.3.
+    extendedMasterSecret: false,
+    masterSecret: new Uint8Array(0),
     keyLog,
   };
 }

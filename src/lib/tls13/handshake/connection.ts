@@ -12,6 +12,7 @@ import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-po
 import { encodeAlert } from '../../tls12/wire/alert.ts';
 import {
   asTlsAlert,
+  endOfStreamAlert,
   readAlertOrApplicationData,
   reassembledMessages,
 } from '../../tls12/handshake/connection.ts';
@@ -23,15 +24,18 @@ import { engineProvider } from '../../tls12/crypto/provider.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import type { RandomSource } from '../../tls12/handshake/config.ts';
 import type { Role } from '../../tls12/handshake/event-log.ts';
-import { decodeInnerPlaintext, openRecord13, sealRecord13, type TrafficKey } from '../record-protection.ts';
-import type { Tls13Suite } from '../suites.ts';
 import {
-  decodeHandshake13,
-  encodeHandshake13,
-  isHelloRetryRequest,
-  type Handshake13,
-} from '../wire/index.ts';
-import type { EngineEvent13, Record13Entry } from './event-log.ts';
+  openRecord13,
+  recordHeader,
+  recordNonce,
+  sealRecord13,
+  type TrafficKey,
+} from '../record-protection.ts';
+import { decodeMessage13 } from '../message-entry.ts';
+import type { Tls13Suite } from '../suites.ts';
+import { encodeHandshake13, isHelloRetryRequest, type Handshake13 } from '../wire/index.ts';
+import type { RecordEntry } from '../../tls12/handshake/event-log.ts';
+import type { EngineEvent13 } from './event-log.ts';
 
 /** One direction's protection: the suite and that direction's current traffic key and IV. */
 export interface Protection {
@@ -142,11 +146,12 @@ export class Connection13 {
         sequenceNumber: seq,
       }).then((sealed) => {
         const d = (name: string) => sealed.derivations.find((x) => x.name === name)!.value;
-        const plaintext = concatBytes(piece, Uint8Array.of(contentType));
         return this.#recordEvents(sealed.record, seq.toString(), id, {
-          plaintext,
+          plaintext: piece,
           nonce: d('nonce'),
           aad: d('additional_data'),
+          innerContentType: contentType,
+          paddingLength: 0,
         });
       });
       sealing.catch(() => undefined);
@@ -158,9 +163,10 @@ export class Connection13 {
     bytes: Uint8Array,
     seq: string,
     id: string,
-    sealed: { plaintext: Uint8Array; nonce: Uint8Array; aad: Uint8Array } | undefined,
+    sealed:
+      Pick<RecordEntry, 'plaintext' | 'nonce' | 'aad' | 'innerContentType' | 'paddingLength'> | undefined,
   ): EngineEvent13[] {
-    const record: Record13Entry = {
+    const record: RecordEntry = {
       kind: 'record',
       from: this.role,
       seq,
@@ -170,7 +176,7 @@ export class Connection13 {
       spans: decodeOwnBytes(bytes, decodeRecord).spans,
       carries: [id],
       encrypted: sealed !== undefined,
-      ...(sealed ? { ...sealed, plaintextSpans: decodeInnerPlaintext(sealed.plaintext).spans } : {}),
+      ...sealed,
     };
     return [record, { kind: 'send', bytes }];
   }
@@ -182,7 +188,7 @@ export class Connection13 {
   ): Uint8Array {
     const bytes = encodeHandshake13(message);
     if (options.transcript !== false) this.transcript.push(bytes);
-    const decoded = decodeOwnBytes(bytes, decodeHandshake13);
+    const decoded = decodeOwnBytes(bytes, decodeMessage13);
     const id = this.#nextSentId();
     this.emit({
       kind: 'message',
@@ -192,7 +198,8 @@ export class Connection13 {
       name: messageName(message, bytes[0]!),
       bytes,
       spans: decoded.spans,
-      message,
+      message: decoded.message,
+      message13: message,
       encrypted: this.writeProtected,
       ...(options.tampered ? { tampered: true } : {}),
     });
@@ -242,7 +249,7 @@ export class Connection13 {
     }
     for (const { record, bytes: raw } of records) {
       if (this.detached) return;
-      const entry: Record13Entry = {
+      const entry: RecordEntry = {
         kind: 'record',
         from: this.peer,
         seq: '0',
@@ -272,13 +279,13 @@ export class Connection13 {
           });
           contentType = opened.message.contentType;
           content = opened.message.content;
-          const inner = concatBytes(
-            content,
-            Uint8Array.of(contentType),
-            new Uint8Array(opened.message.paddingLength),
-          );
-          entry.plaintext = inner;
-          entry.plaintextSpans = decodeInnerPlaintext(inner).spans;
+          Object.assign(entry, {
+            plaintext: content,
+            nonce: recordNonce(this.#read.keys.iv, seq),
+            aad: recordHeader(raw.length - 5),
+            innerContentType: contentType,
+            paddingLength: opened.message.paddingLength,
+          });
         } catch (e) {
           const reason = e instanceof CryptoError || isDecodeError(e) ? (e as Error).message : String(e);
           this.emit({ ...entry, error: reason });
@@ -308,20 +315,21 @@ export class Connection13 {
           this.#reassembler,
           content,
           { next, ahead: (n) => `${this.peer}:${this.#received + n}`, carries },
-          decodeHandshake13,
+          decodeMessage13,
         )) {
           this.emit({
             kind: 'message',
             id,
             from: this.peer,
             msgType,
-            name: messageName(decoded.message, msgType),
+            name: messageName(decoded.message13, msgType),
             bytes,
             spans: decoded.spans,
             message: decoded.message,
+            message13: decoded.message13,
             encrypted: this.#read !== undefined,
           });
-          yield { kind: 'handshake', message: decoded.message, bytes };
+          yield { kind: 'handshake', message: decoded.message13, bytes };
         }
         return;
       }
@@ -355,11 +363,7 @@ export class Connection13 {
 
   /** The peer closed the stream while we expected `expecting` (OpenSSL's "unexpected eof while reading"). */
   endOfStream(expecting: string): TlsAlert {
-    const cut = this.#splitter.pending > 0 ? `, ${this.#splitter.pending} bytes of a record unread` : '';
-    return new TlsAlert(
-      'decode_error',
-      `unexpected eof while reading: the ${this.peer} closed the connection while we expected ${expecting}${cut}`,
-    );
+    return endOfStreamAlert(this.#splitter, this.#reassembler, this.peer, expecting);
   }
 
   /** Ends the connection with a fatal alert (protected when our write side is). */

@@ -1,10 +1,10 @@
 /**
  * The TLS 1.3 event log: TLS 1.2's entries (tls12/handshake/event-log.ts) where the shape is the same (alerts,
- * ChangeCipherSpec, application data, closed, PostgreSQL), and 1.3's own where it differs: a message holds a
- * 1.3 handshake message, a protected record also has the spans of its TLSInnerPlaintext, a secret is a key
- * schedule step with its `openssl kdf` command, and the summary has no master secret of 1.2's kind.
+ * ChangeCipherSpec, application data, closed, PostgreSQL, and the messages and records, written as the passive
+ * observer `tls13/observe.ts` writes them: a message's `message13` from `decodeMessage13`, a protected record's
+ * `plaintext` its inner content with `innerContentType` and `paddingLength`), and 1.3's own where it differs: a
+ * secret is a key schedule step with its `openssl kdf` command, and the summary has no master secret of 1.2's kind.
  */
-import type { Span } from '../../bytes/index.ts';
 import {
   TLS13_KEY_LOG_LABELS,
   formatTls13KeyLogLine,
@@ -15,6 +15,7 @@ import type {
   AlertEntry,
   EventLogEntry,
   ApplicationDataEntry,
+  HandshakeSummary,
   ChangeCipherSpecEntry,
   ClosedEntry,
   MessageEntry,
@@ -23,16 +24,6 @@ import type {
   Role,
   SecretEntry,
 } from '../../tls12/handshake/event-log.ts';
-import type { Handshake13 } from '../wire/index.ts';
-
-export interface Record13Entry extends RecordEntry {
-  /** A protected record: spans over `plaintext` (the TLSInnerPlaintext: content, type, zeros). */
-  plaintextSpans?: Span[];
-}
-
-export interface Message13Entry extends Omit<MessageEntry, 'message'> {
-  message: Handshake13;
-}
 
 export interface Secret13Entry extends SecretEntry {
   /** Where the formula is specified (RFC 8446 §7.1, ...). */
@@ -41,10 +32,11 @@ export interface Secret13Entry extends SecretEntry {
   openssl?: string;
 }
 
-export interface HandshakeSummary13 {
-  version: number;
-  cipherSuite: number;
-  cipherSuiteName: string;
+/**
+ * The 1.2 summary (which the observer writes for a 1.3 connection too, with `extendedMasterSecret` false and an
+ * empty `masterSecret`), with what the engine knows besides: the group and scheme always, HRR, the key log.
+ */
+export interface HandshakeSummary13 extends HandshakeSummary {
   group: number;
   groupName: string;
   /** The server's CertificateVerify scheme. */
@@ -53,11 +45,6 @@ export interface HandshakeSummary13 {
   /** The client's CertificateVerify scheme, when it sent a certificate. */
   clientSignatureScheme?: number;
   helloRetryRequest: boolean;
-  alpn?: string;
-  serverName?: string;
-  serverCertificates: Uint8Array[];
-  clientCertificates: Uint8Array[];
-  clientRandom: Uint8Array;
   /** NSS key log lines for this connection (CLIENT_HANDSHAKE_TRAFFIC_SECRET ...), as OpenSSL writes them. */
   keyLog: string[];
 }
@@ -69,8 +56,8 @@ export interface HandshakeComplete13Entry {
 }
 
 export type EventLog13Entry =
-  | Record13Entry
-  | Message13Entry
+  | RecordEntry
+  | MessageEntry
   | ChangeCipherSpecEntry
   | Secret13Entry
   | AlertEntry

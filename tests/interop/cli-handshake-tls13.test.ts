@@ -1,0 +1,194 @@
+/**
+ * `tls-lab handshake` with TLS 1.3 against real peers: a throw-away PostgreSQL (SSLRequest, our 1.3 client by
+ * default, as psql negotiates it; `--tls 1.2` forces 1.2), with PostgreSQL's own log line naming the protocol it
+ * accepted; `openssl s_server -tls1_3`; real tcpdump + tshark decrypting the CLI's PostgreSQL connection with the
+ * key log the CLI wrote, and the `--pcap-out` file with no key log argument.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
+import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
+import { runCli } from '../kit/programs/run-cli.ts';
+import { tcpdump, waitForCapture } from '../kit/programs/tcpdump.ts';
+import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
+import { postgresConnectArgs } from '../kit/pure/captures.ts';
+import { testPki, type TestPki } from '../kit/pure/pki.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tls-lab-cli13-'));
+const tsharkRun = tsharkWithNoSettings();
+let pki: TestPki;
+let pg: Postgres;
+let ca: string;
+
+beforeAll(async () => {
+  pki = await testPki();
+  ca = tempFiles({ 'ca.pem': pki.ca.certPem })['ca.pem']!;
+  // log_connections: the server's own line for each connection names the TLS protocol it accepted.
+  pg = await startPostgres(pki.rsa.certPem, pki.rsa.keyPem, ['log_connections = on']);
+});
+
+afterAll(() => pg?.stop());
+
+const pgArgs = (extra: string[] = []) =>
+  postgresConnectArgs(pg.port, ['--servername', 'localhost', '--ca', ca, ...extra]);
+
+/** PostgreSQL's "connection authorized" lines for alice: the protocol of each, in order. */
+function serverProtocols(): string[] {
+  return [
+    ...pg.log().matchAll(/connection authorized: user=alice .*SSL enabled \(protocol=(TLSv1\.\d)/g),
+  ].map((m) => m[1]!);
+}
+
+describe('tls-lab handshake --starttls postgres: TLS 1.3 by default, as psql', () => {
+  it('negotiates TLSv1.3, reaches AuthenticationOk and ReadyForQuery; PostgreSQL logs TLSv1.3', async () => {
+    const before = serverProtocols().length;
+    const r = await runCli(pgArgs());
+    expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^HANDSHAKE COMPLETE: TLSv1\.3, TLS_AES_\d+_GCM_SHA\d+, ECDHE secp256r1; certificate verified/,
+    );
+    expect(lines[1]).toBe('PostgreSQL replied: AuthenticationOk');
+    // PostgreSQL's ssl_ecdh_curve (prime256v1 by default) does not take our x25519 share: it asks again.
+    expect(r.stdout).toMatch(/S -> C {2}hello_retry_request \(\d+ bytes\)/);
+    expect(r.stdout).toContain('Protocol:          TLSv1.3');
+    expect(r.stdout).toMatch(/S -> C {2}encrypted_extensions \(\d+ bytes\) \[encrypted\]/);
+    expect(r.stdout).toMatch(/S -> C {2}certificate \(\d+ bytes\) \[encrypted\]/);
+    expect(r.stdout).toContain('PostgreSQL ReadyForQuery (I) [in TLS]');
+    expect(serverProtocols().slice(before)).toEqual(['TLSv1.3']);
+  });
+
+  it('--tls 1.2 negotiates TLSv1.2; PostgreSQL logs TLSv1.2', async () => {
+    const before = serverProtocols().length;
+    const r = await runCli(pgArgs(['--tls', '1.2']));
+    expect(r.code, `${r.stderr}\n${pg.log()}`).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.2, TLS_ECDHE_/);
+    expect(r.stdout).toContain('PostgreSQL replied: AuthenticationOk');
+    expect(serverProtocols().slice(before)).toEqual(['TLSv1.2']);
+  });
+
+  it('--tls 1.3 --json: the event log has 1.3 messages and protected records with their inner content type', async () => {
+    const r = await runCli(pgArgs(['--tls', '1.3', '--json']));
+    expect(r.code, r.stderr).toBe(0);
+    const log = eventLogFromJson(r.stdout);
+    const names = log.flatMap((e) => (e.kind === 'message' && e.from === 'server' ? [e.name] : []));
+    expect(names.slice(0, 6)).toEqual([
+      'hello_retry_request',
+      'server_hello',
+      'encrypted_extensions',
+      'certificate',
+      'certificate_verify',
+      'finished',
+    ]);
+    const protectedRecords = log.filter((e) => e.kind === 'record' && e.encrypted);
+    expect(protectedRecords.length).toBeGreaterThan(4);
+    for (const e of protectedRecords)
+      expect(e.kind === 'record' && e.innerContentType !== undefined && e.contentType === 23).toBe(true);
+    expect(log.some((e) => e.kind === 'postgres' && e.label === 'ReadyForQuery (I)')).toBe(true);
+  });
+});
+
+describe('tls-lab handshake against openssl s_server -tls1_3', () => {
+  it('completes in TLS 1.3; the key log lines equal the server’s -keylogfile', async () => {
+    const files = tempFiles({ 'ours.log': '', 'openssl.log': '' });
+    const server = await startSServer(pki.ecdsa.certPem, pki.ecdsa.keyPem, [
+      '-tls1_3',
+      '-keylogfile',
+      files['openssl.log']!,
+    ]);
+    try {
+      const r = await runCli([
+        'handshake',
+        '--connect',
+        `127.0.0.1:${server.port}`,
+        '--servername',
+        'localhost',
+        '--ca',
+        ca,
+        '--keylog',
+        files['ours.log']!,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.3, /);
+      expect(r.stdout).toMatch(/Signature scheme:\s+ecdsa_secp256r1_sha256/);
+      const ours = readFileSync(files['ours.log']!, 'utf8').trim().split('\n');
+      expect(ours.map((l) => l.split(' ')[0]).sort()).toEqual([
+        'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+        'CLIENT_TRAFFIC_SECRET_0',
+        'EXPORTER_SECRET',
+        'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+        'SERVER_TRAFFIC_SECRET_0',
+      ]);
+      const theirs = readFileSync(files['openssl.log']!, 'utf8');
+      for (const line of ours) expect(theirs).toContain(line);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('real tshark decrypts the CLI’s TLS 1.3 PostgreSQL connection', () => {
+  const decodeAs = () => ['-d', `tcp.port==${pg.port},pgsql`];
+  /** Decrypted handshake types and PostgreSQL message types tshark sees. */
+  function seen(file: string, ...args: string[]): { handshake: string[]; pgsql: string[] } {
+    const field = (filter: string, name: string) =>
+      tsharkRun(file, ...decodeAs(), ...args, '-Y', filter, '-T', 'fields', '-e', name)
+        .split(/[\n,]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+    return {
+      handshake: field('tls.handshake.type', 'tls.handshake.type'),
+      pgsql: field('pgsql', 'pgsql.type'),
+    };
+  }
+
+  /** The client's close_notify (its last record) is in the file tcpdump is still writing. */
+  async function closedInFile(file: string, keys: string): Promise<boolean> {
+    const io = memoryIo();
+    await main(['handshake', '--pcap', file, '--keylog', keys], io);
+    return io.stdout().includes('C -> S  alert close_notify');
+  }
+
+  it('a tcpdump capture, with the key log the CLI wrote', async () => {
+    const file = join(dir, 'cli13.pcap');
+    const keys = join(dir, 'cli13.keys.log');
+    const capture = await tcpdump(file, pg.port);
+    let live: Awaited<ReturnType<typeof runCli>> | undefined;
+    try {
+      live = await runCli(pgArgs(['--keylog', keys]));
+      // tcpdump -U writes each packet as it sees it: wait until the closing packets are in the file.
+      await waitForCapture(() => closedInFile(file, keys));
+    } finally {
+      await capture.stop();
+    }
+    expect(live?.code, live?.stderr).toBe(0);
+    expect(readFileSync(keys, 'utf8')).toMatch(
+      /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64,96}$/m,
+    );
+    // Without the key log: the encrypted handshake (EncryptedExtensions = 8, Certificate = 11) stays hidden.
+    expect(seen(file).handshake).not.toContain('8');
+    const opened = seen(file, '-o', `tls.keylog_file:${keys}`);
+    // EncryptedExtensions (8), Certificate (11), CertificateVerify (15), Finished (20) decrypted.
+    expect(opened.handshake).toEqual(expect.arrayContaining(['1', '2', '8', '11', '15', '20']));
+    expect(opened.pgsql).toEqual(
+      expect.arrayContaining(['Startup message', 'Authentication request', 'Ready for query']),
+    );
+  });
+
+  it('the --pcap-out file, with no key log argument (its Decryption Secrets Block)', async () => {
+    const out = join(dir, 'cli13.pcapng');
+    const r = await runCli(pgArgs(['--pcap-out', out]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.3, /);
+    const opened = seen(out);
+    expect(opened.handshake).toEqual(expect.arrayContaining(['1', '2', '8', '11', '15', '20']));
+    expect(opened.pgsql).toEqual(
+      expect.arrayContaining(['Startup message', 'Authentication request', 'Ready for query']),
+    );
+  });
+});
