@@ -32,6 +32,7 @@ import {
 import { hashSync, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
+import { EventQueue } from './event-queue.ts';
 import type { RandomSource, Tamper } from './config.ts';
 import type { AlertEntry, ApplicationDataEntry, Role, EventLogEntry } from './event-log.ts';
 
@@ -55,7 +56,7 @@ export type Received =
 export class Connection {
   readonly peer: Role;
   /** Events in order; a sealed record's events are a promise until its encryption finishes. */
-  #queue: (EngineEvent | Promise<EngineEvent[]>)[] = [];
+  readonly #queue = new EventQueue<EngineEvent>();
   /** Version written in record headers: 0x0301 for the first ClientHello (as OpenSSL does), then 0x0303. */
   recordVersion: number;
   /** Handshake messages so far, for Hash(handshake_messages). */
@@ -91,14 +92,7 @@ export class Connection {
 
   /** Everything emitted since the last drain, in order, once every record queued so far is sealed. */
   async drain(): Promise<EngineEvent[]> {
-    const queued = this.#queue;
-    this.#queue = [];
-    const out: EngineEvent[] = [];
-    for (const item of queued) {
-      if (item instanceof Promise) out.push(...(await item));
-      else out.push(item);
-    }
-    return out;
+    return this.#queue.drain();
   }
 
   /** Content ids an earlier record layer used on this connection (the TLS 1.3 client's ClientHello). */

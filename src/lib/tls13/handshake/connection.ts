@@ -33,9 +33,10 @@ import {
 } from '../record-protection.ts';
 import { decodeMessage13 } from '../message-entry.ts';
 import type { Tls13Suite } from '../suites.ts';
-import { encodeHandshake13, isHelloRetryRequest, type Handshake13 } from '../wire/index.ts';
+import { encodeHandshake13, messageName, type Handshake13 } from '../wire/index.ts';
 import type { RecordEntry } from '../../tls12/handshake/event-log.ts';
 import type { EngineEvent13 } from './event-log.ts';
+import { EventQueue } from '../../tls12/handshake/event-queue.ts';
 
 /** One direction's protection: the suite and that direction's current traffic key and IV. */
 export interface Protection {
@@ -49,16 +50,17 @@ export type Received13 =
   | { kind: 'alert'; level: number; description: number }
   | { kind: 'application_data'; data: Uint8Array };
 
-/** The entry name of a handshake message: a HelloRetryRequest is a ServerHello by type, named for what it is. */
-export function messageName(m: Handshake13, msgType: number): string {
-  return m.type === 'server_hello' && isHelloRetryRequest(m.message)
-    ? 'hello_retry_request'
-    : HandshakeType.format(msgType);
+/** The entry name of a handshake message (`messageName`: a HelloRetryRequest is named for what it is). */
+function entryName(m: Handshake13, msgType: number): string {
+  const name = HandshakeType.format(msgType);
+  return m.type === 'server_hello'
+    ? messageName({ name, message: { type: m.type, random: m.message.random } })
+    : name;
 }
 
 export class Connection13 {
   readonly peer: Role;
-  #queue: (EngineEvent13 | Promise<EngineEvent13[]>)[] = [];
+  readonly #queue = new EventQueue<EngineEvent13>();
   /** Version in plaintext record headers: 0x0301 for the first ClientHello (as OpenSSL does), then 0x0303. */
   recordVersion: number;
   /** Handshake messages so far (whole, with headers), for Transcript-Hash; after a HRR the first is message_hash. */
@@ -93,14 +95,7 @@ export class Connection13 {
   }
 
   async drain(): Promise<EngineEvent13[]> {
-    const queued = this.#queue;
-    this.#queue = [];
-    const out: EngineEvent13[] = [];
-    for (const item of queued) {
-      if (item instanceof Promise) out.push(...(await item));
-      else out.push(item);
-    }
-    return out;
+    return this.#queue.drain();
   }
 
   transcriptHash(suite: Tls13Suite): Uint8Array {
@@ -195,7 +190,7 @@ export class Connection13 {
       id,
       from: this.role,
       msgType: bytes[0]!,
-      name: messageName(message, bytes[0]!),
+      name: entryName(message, bytes[0]!),
       bytes,
       spans: decoded.spans,
       message: decoded.message,
@@ -322,7 +317,7 @@ export class Connection13 {
             id,
             from: this.peer,
             msgType,
-            name: messageName(decoded.message13, msgType),
+            name: entryName(decoded.message13, msgType),
             bytes,
             spans: decoded.spans,
             message: decoded.message,
@@ -355,9 +350,7 @@ export class Connection13 {
   /** Hands the connection to another engine: queued entries of what the peer sent are dropped (it re-reads them). */
   detach(): Uint8Array {
     this.detached = true;
-    this.#queue = this.#queue.filter(
-      (e) => e instanceof Promise || e.kind === 'send' || !('from' in e) || e.from !== this.peer,
-    );
+    this.#queue.retain((e) => e.kind === 'send' || !('from' in e) || e.from !== this.peer);
     return concatBytes(...(this.receivedSoFar ?? []));
   }
 
