@@ -8,6 +8,7 @@
  * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
  */
 import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
+import { decodeHandshake13, findExtension13 } from '../../../lib/tls13/wire/index';
 import { decodeMessage13 } from '../../../lib/tls13/message-entry';
 import {
   CipherSuite,
@@ -16,11 +17,9 @@ import {
   HandshakeType,
   keyExchangeOf,
   NamedGroup,
-  ExtensionType,
   ProtocolVersion,
   versionName,
   type ClientHello,
-  type Extension,
   type HandshakeRun,
   type HandshakeSummary,
   type KeyExchange,
@@ -484,19 +483,18 @@ export function outcomeLine(s: HandshakeSummary): string {
 
 /**
  * The versions a hello names in supported_versions (RFC 8446 §4.2.1: the ClientHello's list, the ServerHello's
- * selected_version), which the 1.2 decoding keeps as raw extension data; undefined when it has none. Where it is
+ * selected_version), read by the 1.3 decoder from the message's bytes; undefined when it has none. Where it is
  * present, the legacy version fields say 1.2 whatever was negotiated.
  */
-function supportedVersions(extensions: Extension[] | undefined): number[] | undefined {
-  const ext = extensions?.find(
-    (x) => x.kind === 'unknown' && x.type === ExtensionType.values.supported_versions,
-  );
-  if (ext?.kind !== 'unknown') return undefined;
-  const d = ext.data;
-  const list = d.length === 2 ? d : d.subarray(1, 1 + (d[0] ?? 0));
-  const versions: number[] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) versions.push((list[i]! << 8) | list[i + 1]!);
-  return versions;
+function supportedVersions(eventLog: EventLog, type: 'client_hello' | 'server_hello'): number[] | undefined {
+  const entry = eventLog.find((e): e is MessageEntry => e.kind === 'message' && e.message.type === type);
+  const decoded = entry && tryDecode(() => decodeHandshake13(entry.bytes));
+  if (!decoded?.ok) return undefined;
+  const m = decoded.value.message;
+  if (m.type !== 'client_hello' && m.type !== 'server_hello') return undefined;
+  const ext = findExtension13(m.message.extensions, 'supported_versions');
+  if (!ext) return undefined;
+  return 'versions' in ext ? ext.versions : [ext.selectedVersion];
 }
 
 /** What the capture itself shows about how it was made: one line per setting, in the setup panel's order. */
@@ -520,7 +518,7 @@ export function captureSettings(eventLog: EventLog): { name: string; value: stri
   if (!ch) return out;
   const sni = ch.extensions?.find((x) => x.kind === 'server_name');
   out.push({ name: 'Server name (SNI)', value: sni?.names.map((n) => n.hostName).join(', ') || 'none sent' });
-  const offered = supportedVersions(ch.extensions);
+  const offered = supportedVersions(eventLog, 'client_hello');
   out.push(
     offered
       ? { name: 'Client versions', value: offered.map(versionName).join(', ') }
@@ -532,7 +530,7 @@ export function captureSettings(eventLog: EventLog): { name: string; value: stri
     out.push({ name: 'Groups offered', value: groups.groups.map((g) => NamedGroup.format(g)).join(', ') });
   const emsOffered = ch.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false;
   const emsAgreed = sh?.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false;
-  const chosen = sh ? (supportedVersions(sh.extensions)?.[0] ?? sh.serverVersion) : undefined;
+  const chosen = sh ? (supportedVersions(eventLog, 'server_hello')?.[0] ?? sh.serverVersion) : undefined;
   // RFC 8446 binds every secret to the transcript: extended_master_secret (RFC 7627) is a TLS 1.2 matter only.
   if (chosen !== ProtocolVersion.values.TLSv1_3)
     out.push({
