@@ -12,10 +12,20 @@ export type FaultId =
   | 'expired-certificate'
   | 'host-mismatch'
   | 'tampered-finished'
-  | 'tampered-record';
+  | 'tampered-record'
+  | 'tls13-hello-retry'
+  | 'tls13-hrr-unacceptable'
+  | 'tls13-bad-certificate-verify'
+  | 'tls13-bad-finished'
+  | 'tls13-unknown-ca'
+  | 'tls13-client-cert-required'
+  | 'tls13-client-cert-unknown-ca'
+  | 'tls13-downgrade';
 
 export interface FaultPreset {
   readonly id: FaultId;
+  /** The protocol version the preset stages ('none' is offered for both). */
+  readonly tls: '1.2' | '1.3';
   readonly title: string;
   /** What the lab changes to stage it. */
   readonly setup: string;
@@ -38,6 +48,7 @@ const CONNINFO = 'host=db.example.test dbname=app user=app password=secret';
 export const faultPresets: readonly FaultPreset[] = [
   {
     id: 'none',
+    tls: '1.2',
     title: 'No fault: a normal handshake',
     setup: 'Both sides agree; the client trusts the demo root.',
     explanation:
@@ -45,6 +56,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'version-mismatch',
+    tls: '1.2',
     title: 'Version mismatch',
     setup:
       'The client speaks at most TLS 1.2 (psql: ssl_max_protocol_version=TLSv1.2); the server requires TLS 1.3 (ssl_min_protocol_version = TLSv1.3).',
@@ -59,6 +71,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'no-shared-suite',
+    tls: '1.2',
     title: 'No shared cipher suite',
     setup: 'The client offers only ECDSA suites; the server has an RSA certificate.',
     alert: 'handshake_failure',
@@ -68,6 +81,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'untrusted-certificate',
+    tls: '1.2',
     title: 'Untrusted certificate',
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
@@ -78,6 +92,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'expired-certificate',
+    tls: '1.2',
     title: 'Expired certificate',
     setup: 'The server certificate expired on 2025-01-01.',
     alert: 'certificate_expired',
@@ -87,6 +102,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'host-mismatch',
+    tls: '1.2',
     title: 'Host name mismatch',
     setup: 'The client connects to db.example.com; the certificate is for other.example.com.',
     alert: 'bad_certificate',
@@ -101,6 +117,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'tampered-finished',
+    tls: '1.2',
     title: 'Tampered Finished',
     setup: 'The client flips a bit of its verify_data before encrypting it.',
     alert: 'decrypt_error',
@@ -112,6 +129,7 @@ export const faultPresets: readonly FaultPreset[] = [
   },
   {
     id: 'tampered-record',
+    tls: '1.2',
     title: 'Tampered record',
     setup: 'A byte of the encrypted Finished record is flipped on the wire.',
     alert: 'bad_record_mac',
@@ -121,6 +139,82 @@ export const faultPresets: readonly FaultPreset[] = [
     explanation:
       'The AEAD tag no longer verifies: the server cannot tell what was changed, only that something was, and sends bad_record_mac.',
   },
+  // TLS 1.3 (RFC 8446). Each ends in the alert our engine sends, the one OpenSSL sends for the same failure.
+  {
+    id: 'tls13-hello-retry',
+    tls: '1.3',
+    title: "TLS 1.3: no key share for the server's group (HelloRetryRequest)",
+    setup:
+      'The client sends an x25519 key share; the server wants P-256 (as PostgreSQL 15-17 do with their default ssl_ecdh_curve = prime256v1).',
+    explanation:
+      'Not a failure: the server answers with a HelloRetryRequest naming the group it wants, the client sends a second ClientHello with a key share for it, and the handshake costs one more round trip.',
+  },
+  {
+    id: 'tls13-hrr-unacceptable',
+    tls: '1.3',
+    title: 'TLS 1.3: HelloRetryRequest for a group the client did not offer',
+    setup:
+      "The server asks in its HelloRetryRequest for a group that is not in the client's supported_groups.",
+    alert: 'illegal_parameter',
+    explanation:
+      'RFC 8446 §4.1.4: the selected_group must be one the client offered and not the one it already sent a share for; otherwise the client aborts with illegal_parameter.',
+  },
+  {
+    id: 'tls13-bad-certificate-verify',
+    tls: '1.3',
+    title: 'TLS 1.3: bad CertificateVerify',
+    setup: 'The server flips a bit of its CertificateVerify signature.',
+    alert: 'decrypt_error',
+    explanation:
+      "The signature over the transcript hash (RFC 8446 §4.4.3) does not verify with the certificate's key: the server has not proven it holds the private key, and the client sends decrypt_error.",
+  },
+  {
+    id: 'tls13-bad-finished',
+    tls: '1.3',
+    title: 'TLS 1.3: bad server Finished',
+    setup: 'The server flips a bit of its Finished verify_data.',
+    alert: 'decrypt_error',
+    explanation:
+      "The record opens (the AEAD tag covers the tampered bytes), but verify_data is not the HMAC of the transcript under the server's finished_key (RFC 8446 §4.4.4): decrypt_error.",
+  },
+  {
+    id: 'tls13-unknown-ca',
+    tls: '1.3',
+    title: 'TLS 1.3: server certificate from an unknown CA',
+    setup: 'The server presents a certificate from a root the client does not trust.',
+    alert: 'unknown_ca',
+    explanation:
+      'As in TLS 1.2, but the certificate arrives encrypted: an eavesdropper no longer sees which certificate failed.',
+  },
+  {
+    id: 'tls13-client-cert-required',
+    tls: '1.3',
+    title: 'TLS 1.3: the server requires a client certificate, the client has none',
+    setup:
+      'The server sends a CertificateRequest and requires an answer; the client sends an empty Certificate.',
+    alert: 'certificate_required',
+    explanation:
+      'RFC 8446 §4.4.2.4: a server that requires a client certificate answers an empty one with certificate_required, an alert TLS 1.3 added.',
+  },
+  {
+    id: 'tls13-client-cert-unknown-ca',
+    tls: '1.3',
+    title: 'TLS 1.3: the server rejects the client certificate',
+    setup: 'The client sends a certificate from a CA the server does not trust.',
+    alert: 'unknown_ca',
+    explanation:
+      "The server checks the client certificate after the client's Finished. In TLS 1.3 the client already considers the handshake complete, so it learns of the rejection only when it next reads.",
+  },
+  {
+    id: 'tls13-downgrade',
+    tls: '1.3',
+    title: 'TLS 1.3: forced downgrade caught by the sentinel',
+    setup:
+      'An attacker on the path hides supported_versions in the ClientHello, so the 1.3-capable server answers in TLS 1.2.',
+    alert: 'illegal_parameter',
+    explanation:
+      'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts DOWNGRD\\x01 in the last 8 bytes of ServerHello.random. The random is signed, so the attacker cannot remove it; a client that offered 1.3 aborts with illegal_parameter.',
+  },
 ];
 
 export function findFault(id: string): FaultPreset | undefined {
@@ -128,6 +222,9 @@ export function findFault(id: string): FaultPreset | undefined {
 }
 
 /** The preset that ends in this alert: what a failure staged through the controls is an instance of. */
-export function faultForAlert(alert: string | undefined): FaultPreset | undefined {
-  return alert ? faultPresets.find((f) => f.id !== 'none' && f.alert === alert) : undefined;
+export function faultForAlert(
+  alert: string | undefined,
+  tls: FaultPreset['tls'] = '1.2',
+): FaultPreset | undefined {
+  return alert ? faultPresets.find((f) => f.id !== 'none' && f.tls === tls && f.alert === alert) : undefined;
 }
