@@ -3,11 +3,12 @@
  * `npx tsx scripts/gen-demo-pki.ts`). These private keys are PUBLIC DEMO KEYS, shipped in the app so the
  * in-browser server can sign and a "recognisable" run is byte-for-byte repeatable. Never use them elsewhere.
  * Validity is fixed: the server certificates are valid 2025-01-01 .. 2045-01-01, the expired one ended 2025-01-01.
+ * Files that exist are kept (new keys would change every recognisable run); `--force` rewrites them all.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -118,9 +119,29 @@ const untrusted = await issue('CN=db.example.com,O=Somebody Else', RSA, untruste
   to: '2045-01-01T00:00:00Z',
   ...hosts,
 });
+// A client certificate from a CA the lab's server does not trust (TLS 1.3 fault: the server sends unknown_ca).
+const clientRoot = await issue('CN=Unknown Client CA,O=Somebody Else', RSA, null, {
+  ca: true,
+  from: '2025-01-01T00:00:00Z',
+  to: '2050-01-01T00:00:00Z',
+});
+const clientUnknownCa = await issue('CN=app,O=Somebody Else', EC, clientRoot, {
+  from: '2025-01-01T00:00:00Z',
+  to: '2045-01-01T00:00:00Z',
+  dns: ['app.example.com'],
+});
 
 await mkdir(OUT, { recursive: true });
-const write = (name: string, text: string) => writeFile(join(OUT, name), text);
+const force = process.argv.includes('--force');
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+const write = async (name: string, text: string) => {
+  const path = join(OUT, name);
+  if (force || !(await exists(path))) await writeFile(path, text);
+};
 await write('root.crt', root.cert.toString('pem') + '\n');
 for (const [name, issued] of Object.entries({
   'server-rsa': rsa,
@@ -128,6 +149,7 @@ for (const [name, issued] of Object.entries({
   'server-expired': expired,
   'server-other-host': otherHost,
   'server-untrusted': untrusted,
+  'client-unknown-ca': clientUnknownCa,
 })) {
   await write(`${name}.crt`, issued.cert.toString('pem') + '\n');
   await write(`${name}.key`, await keyPem(issued.keys));

@@ -38,6 +38,7 @@ const GROUPS = [0x001d, 0x0017]; // x25519, secp256r1 (the test leaves are P-256
 
 function labScenario(served: Issued, rootPem: string, serverName: string): LabScenario {
   return {
+    version: '1.2',
     offer: SUITES,
     accept: SUITES,
     groups: GROUPS,

@@ -1,6 +1,6 @@
 import type { HandshakeRun } from '../../lib/tls12/index';
 import type { ConnectionChoice, ImportedConnection, OpenedFile } from '../model/handshake/import';
-import { buildScenario, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
+import { buildScenarios, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
 import { buildSteps, type LabStep } from '../model/handshake/steps';
 import type { ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
@@ -12,7 +12,10 @@ import type { TlsMethods } from '../workers/tls.worker';
  * steps derived from its event log. Stepping never waits: it only moves `controls.step`.
  */
 export class HandshakeLab {
+  /** The live run (with tls=both, the TLS 1.3 one; both are in `compare`). */
   run = $state.raw<HandshakeRun | null>(null);
+  /** With tls=both: the same controls run once per version, for the side-by-side view. */
+  compare = $state.raw<{ tls12: HandshakeRun; tls13: HandshakeRun } | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
   /** A capture opened from a file replaces the live run until cleared (`imported`: a pcap/pcapng connection). */
@@ -154,10 +157,13 @@ export class HandshakeLab {
     this.error = null;
     // A changed scenario is a different handshake: never show the old one's steps as if they were the new one's.
     this.run = null;
+    this.compare = null;
     try {
-      const run = await this.#tls.call('runLab', buildScenario(this.controls));
+      const runs = await Promise.all(buildScenarios(this.controls).map((s) => this.#tls.call('runLab', s)));
       if (generation !== this.#generation) return;
-      this.run = run;
+      const [tls12, tls13] = runs;
+      if (tls12 && tls13) this.compare = { tls12, tls13 };
+      this.run = runs.at(-1) ?? null;
     } catch (error) {
       if (generation === this.#generation)
         this.error = error instanceof Error ? error.message : String(error);

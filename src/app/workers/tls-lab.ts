@@ -1,8 +1,8 @@
 /**
- * The Handshake Lab's engine (served off the main thread by tls.worker.ts): our TLS 1.2 client and server run
- * against each other in memory and the whole event log comes back before the first step is shown. The
- * client's verifier is the one the CLI uses too (tls12/pki-verifier.ts: the certificate engine with OpenSSL 3
- * rules), so certificate faults end in the alert OpenSSL sends.
+ * The Handshake Lab's engine (served off the main thread by tls.worker.ts): our TLS 1.2 or TLS 1.3 client and
+ * server run against each other in memory and the whole event log comes back before the first step is shown.
+ * The client's verifier is the one the CLI uses too (tls12/pki-verifier.ts: the certificate engine with OpenSSL 3
+ * rules), so certificate faults end in the alert OpenSSL sends; a 1.3 server checks client certificates with it.
  */
 import {
   type ApplicationDataEntry,
@@ -16,6 +16,7 @@ import {
   type EventLog,
 } from '../../lib/tls12/index';
 import { pkiVerifier } from '../../lib/tls12/pki-verifier';
+import { hideSupportedVersions, runHandshake13 } from '../../lib/tls13/index';
 import { decodeOwnBytes } from '../../lib/bytes/index';
 import {
   BackendMessageSplitter,
@@ -96,13 +97,34 @@ function withPostgres(run: HandshakeRun, mode: LabScenario['postgres'], startup:
   return { ...run, eventLog: placeInTunnel([...pre, ...run.eventLog, ...tunnelled]) };
 }
 
+const HTTP_REQUEST = encoder.encode('GET / HTTP/1.1\r\nHost: db.example.com\r\n\r\n');
+const HTTP_RESPONSE = encoder.encode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+
+function keyOf(pem: string): Uint8Array {
+  const [key] = pemToDer(pem, 'PRIVATE KEY');
+  if (!key) throw new Error('A demo key is missing from the scenario');
+  return key;
+}
+
+/** Runs one handshake of the scenario's version, with the PostgreSQL framing around it. */
 export async function runLab(s: LabScenario): Promise<HandshakeRun> {
-  const [privateKey] = pemToDer(s.serverKeyPem, 'PRIVATE KEY');
-  if (!privateKey) throw new Error('The demo server key is missing from the scenario');
-  const alpn = s.alpn ? { alpn: s.alpn } : {};
   const postgres = s.postgres !== 'none';
   const startup = encodeStartupMessage({ user: 'app', database: 'app', application_name: 'tls-lab' });
-  const run = await runHandshake({
+  const data = {
+    clientData: postgres ? startup : HTTP_REQUEST,
+    serverData: postgres ? AUTH_OK_READY : HTTP_RESPONSE,
+    ...(s.seed !== undefined ? { seed: s.seed } : {}),
+    now: s.now,
+  };
+  const run = s.version === '1.3' ? await run13(s, data) : await run12(s, data);
+  return withPostgres(run, s.postgres, startup);
+}
+
+type RunData = { clientData: Uint8Array; serverData: Uint8Array; seed?: string; now: number };
+
+function run12(s: LabScenario, data: RunData): Promise<HandshakeRun> {
+  const alpn = s.alpn ? { alpn: s.alpn } : {};
+  return runHandshake({
     client: {
       suites: s.offer,
       groups: s.groups,
@@ -122,14 +144,57 @@ export async function runLab(s: LabScenario): Promise<HandshakeRun> {
       extendedMasterSecret: s.ems,
       ...alpn,
       certificateChain: pemToDer(s.serverCertPem, 'CERTIFICATE'),
-      privateKey,
+      privateKey: keyOf(s.serverKeyPem),
     },
-    ...(s.seed !== undefined ? { seed: s.seed } : {}),
-    now: s.now,
-    clientData: postgres ? startup : encoder.encode('GET / HTTP/1.1\r\nHost: db.example.com\r\n\r\n'),
-    serverData: postgres ? AUTH_OK_READY : encoder.encode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
+    ...data,
   });
-  return withPostgres(run, s.postgres, startup);
+}
+
+/**
+ * A TLS 1.3 run (runHandshake13). The event log holds 1.3 entries (and 1.2 ones when the downgrade fault hands
+ * the server over to the 1.2 engine), which the lab reads as it reads an opened 1.3 capture.
+ */
+async function run13(s: LabScenario, data: RunData): Promise<HandshakeRun> {
+  const t = s.tls13;
+  if (!t) throw new Error('A TLS 1.3 scenario needs its 1.3 settings');
+  const alpn = s.alpn ? { alpn: s.alpn } : {};
+  const anchors = pemToDer(s.trustedRootPem, 'CERTIFICATE');
+  const client = t.clientCertificate;
+  const run = await runHandshake13({
+    client: {
+      suites: s.offer,
+      groups: s.groups,
+      keyShareGroups: [t.keyShare],
+      ...(s.serverName ? { serverName: s.serverName } : {}),
+      ...alpn,
+      verifier: pkiVerifier({ anchors }),
+      ...(client
+        ? { certificateChain: pemToDer(client.certPem, 'CERTIFICATE'), privateKey: keyOf(client.keyPem) }
+        : {}),
+      ...(t.downgrade ? { allowTls12: true } : {}),
+    },
+    server: {
+      suites: s.accept,
+      groups: t.serverGroups,
+      ...alpn,
+      certificates: [{ chain: pemToDer(s.serverCertPem, 'CERTIFICATE'), privateKey: keyOf(s.serverKeyPem) }],
+      ...(t.requireClientCertificate
+        ? {
+            requestClientCertificate: true,
+            requireClientCertificate: true,
+            clientVerifier: pkiVerifier({ anchors }),
+          }
+        : {}),
+      ...(t.serverTamper ? { tamper: t.serverTamper } : {}),
+      ...(t.downgrade ? { allowTls12: true } : {}),
+    },
+    ...(t.downgrade ? { onPath: hideSupportedVersions } : {}),
+    ...data,
+  });
+  // The 1.3 log's entries are 1.2's shapes (1.3 secrets and summary extend them); the app's run names states
+  // by outcome, as a run read from a capture does.
+  const state = run.ok ? 'Established' : 'Closed';
+  return { ...run, eventLog: run.eventLog as EventLog, clientState: state, serverState: state };
 }
 
 /** The recording attack of the forward-secrecy story: the server key leaks after the fact. */
@@ -137,9 +202,7 @@ export async function attackWithLeakedKey(
   eventLog: EventLog,
   serverKeyPem: string,
 ): Promise<RecordingAttack> {
-  const [key] = pemToDer(serverKeyPem, 'PRIVATE KEY');
-  if (!key) throw new Error('The demo server key is missing');
-  return attackRecording(eventLog, key);
+  return attackRecording(eventLog, keyOf(serverKeyPem));
 }
 
 export const tlsMethods = { runLab, attackWithLeakedKey, ...captureMethods };

@@ -133,12 +133,14 @@ describe('the real captures open and render', () => {
 
 describe("the lab's own exports open again (what `Export JSON` writes, for every fault preset)", () => {
   const cases = [
-    ...faultPresets.map((f) => ({ fault: f.id, pg: 'none' as const })),
-    { fault: 'none' as const, pg: 'sslrequest' as const },
-    { fault: 'none' as const, pg: 'direct' as const },
+    ...faultPresets.map((f) => ({ fault: f.id, tls: f.tls, pg: 'none' as const })),
+    ...(['1.2', '1.3'] as const).flatMap((tls) => [
+      { fault: 'none' as const, tls, pg: 'sslrequest' as const },
+      { fault: 'none' as const, tls, pg: 'direct' as const },
+    ]),
   ];
-  it.each(cases)('fault $fault, PostgreSQL $pg', async ({ fault, pg }) => {
-    const controls = { ...readParams(handshakeSchema, new URLSearchParams()), fault, pg };
+  it.each(cases)('fault $fault, TLS $tls, PostgreSQL $pg', async ({ fault, tls, pg }) => {
+    const controls = { ...readParams(handshakeSchema, new URLSearchParams()), fault, tls, pg };
     const run = await runLab(buildScenario(controls));
     const back = opened(eventLogToJson(run.eventLog, 2));
     expect(back.ok).toBe(run.ok);

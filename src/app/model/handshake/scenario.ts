@@ -13,9 +13,13 @@ import otherCrt from '../../../../fixtures/demo-pki/server-other-host.crt?raw';
 import otherKey from '../../../../fixtures/demo-pki/server-other-host.key?raw';
 import untrustedCrt from '../../../../fixtures/demo-pki/server-untrusted.crt?raw';
 import untrustedKey from '../../../../fixtures/demo-pki/server-untrusted.key?raw';
+import clientUnknownCaCrt from '../../../../fixtures/demo-pki/client-unknown-ca.crt?raw';
+import clientUnknownCaKey from '../../../../fixtures/demo-pki/client-unknown-ca.key?raw';
 import { param, type ParamValues } from '../../url/hash';
 import { cipherSuite } from '../../../lib/tls12/index';
-import { faultPresets, type FaultId } from '../../../content/handshake/faults';
+import { TLS13_SUITES } from '../../../lib/tls13/suites';
+import type { Tamper13 } from '../../../lib/tls13/handshake/config';
+import { faultPresets, findFault, type FaultId, type FaultPreset } from '../../../content/handshake/faults';
 
 /** The suites the lab offers, with display names; each suite's certificate key comes from the engine's suite table. */
 const SUITE_LABELS = [
@@ -52,7 +56,16 @@ export const VERSIONS = [
 ] as const;
 const versionIds = VERSIONS.map((v) => v.id);
 
+/** The TLS 1.3 suites (RFC 8446 §B.4), named from the engine's table: 1.3 negotiates only the AEAD and hash. */
+export const SUITE13_CHOICES = TLS13_SUITES.map((s) => ({ code: s.code, name: s.name }));
+const suite13Ids = SUITE13_CHOICES.map((s) => hex4(s.code));
+
+/** Which protocol the lab runs: one version, or both side by side with the same controls. */
+export const TLS_CHOICES = ['1.2', '1.3', 'both'] as const;
+export type LabVersion = FaultPreset['tls'];
+
 export const handshakeSchema = {
+  tls: param.oneOf(TLS_CHOICES, '1.2'),
   fault: param.oneOf(faultPresets.map((f) => f.id) as FaultId[], 'none'),
   cert: param.oneOf(['rsa', 'ecdsa'] as const, 'rsa'),
   /** Suites the client offers, in order (hex codes). */
@@ -60,6 +73,11 @@ export const handshakeSchema = {
   /** Suites the server accepts, in its preference order. */
   accept: param.list(suiteIds),
   groups: param.list(groupIds),
+  /** TLS 1.3: the suites the client offers and the server accepts (hex codes, in order). */
+  offer13: param.list(suite13Ids),
+  accept13: param.list(suite13Ids),
+  /** TLS 1.3: the group of the client's one key share (the server asks again when it prefers another). */
+  share: param.oneOf(groupIds, '001d'),
   cmin: param.oneOf(versionIds, '1.2'),
   cmax: param.oneOf(versionIds, '1.2'),
   smin: param.oneOf(versionIds, '1.2'),
@@ -75,23 +93,47 @@ export type HandshakeControls = ParamValues<typeof handshakeSchema>;
 
 /** Everything the worker needs to run one handshake: plain data, no functions. */
 export interface LabScenario {
+  readonly version: LabVersion;
+  /** Suites the client offers / the server accepts: 1.2 suites, or 1.3 suites for a 1.3 run. */
   readonly offer: number[];
   readonly accept: number[];
   readonly groups: number[];
+  /** TLS 1.2 only (a 1.3 run negotiates 1.3 through supported_versions). */
   readonly clientVersions: [number, number];
   readonly serverVersions: [number, number];
   readonly serverName?: string;
+  /** TLS 1.2 only (RFC 8446 binds every secret to the transcript). */
   readonly ems: boolean;
   readonly alpn?: string[];
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
   readonly trustedRootPem: string;
   readonly tamper?: 'finished' | 'finished-record';
+  /** What a TLS 1.3 run stages besides. */
+  readonly tls13?: Lab13;
   readonly postgres: 'none' | 'sslrequest' | 'direct';
   /** undefined = real randomness. */
   readonly seed?: string;
   /** The clock both sides read (ms). */
   readonly now: number;
+}
+
+export interface Lab13 {
+  /** The group of the client's one key share. */
+  readonly keyShare: number;
+  /** The server's group preference (a share for another group it supports gets a HelloRetryRequest). */
+  readonly serverGroups: number[];
+  /** The server misbehaves (tls13/handshake/config.ts `Tamper13`). */
+  readonly serverTamper?: Tamper13;
+  /** The server sends a CertificateRequest and refuses to go on without a certificate. */
+  readonly requireClientCertificate?: boolean;
+  /** The client's certificate and key, for a CertificateRequest (PEM). */
+  readonly clientCertificate?: { readonly certPem: string; readonly keyPem: string };
+  /**
+   * A middlebox on the path hides the ClientHello's supported_versions; both sides also speak TLS 1.2 (the
+   * server with the RFC 8446 §4.1.3 downgrade sentinel).
+   */
+  readonly downgrade?: boolean;
 }
 
 const parseCodes = (list: readonly string[], allowed: readonly string[]) =>
@@ -101,7 +143,125 @@ const versionCode = (id: string) => VERSIONS.find((v) => v.id === id)?.code ?? 0
 /** A fixed clock for recognisable runs: 2026-01-01, inside every demo certificate's validity but the expired one. */
 export const RECOGNISABLE_NOW = Date.UTC(2026, 0, 1);
 
-export function buildScenario(c: HandshakeControls, now = Date.now()): LabScenario {
+/**
+ * The version a single run of these controls uses ('both' runs each; see `buildScenarios`): a fault preset
+ * names its own (a link to a 1.3 preset stages it in 1.3), else `tls`.
+ */
+export function labVersion(c: HandshakeControls): LabVersion {
+  const fault = findFault(c.fault);
+  if (fault && fault.id !== 'none') return fault.tls;
+  return c.tls === '1.3' ? '1.3' : '1.2';
+}
+
+/** The `tls` control as the version select shows it: the version the run uses, or 'both'. */
+export function shownTls(c: HandshakeControls): HandshakeControls['tls'] {
+  return c.tls === 'both' ? 'both' : labVersion(c);
+}
+
+/** The fault presets the fault select offers: the chosen version's (with 'none'), or all for 'both'. */
+export function faultChoices(tls: HandshakeControls['tls']): readonly FaultPreset[] {
+  return faultPresets.filter((f) => tls === 'both' || f.id === 'none' || f.tls === tls);
+}
+
+/**
+ * The controls a new choice in the version or fault select leads to: a preset of the other version switches
+ * `tls` (not in 'both', which runs both); a version the chosen preset does not belong to drops the preset.
+ */
+export function chooseTls(c: HandshakeControls, tls: HandshakeControls['tls']): Partial<HandshakeControls> {
+  const fault = findFault(c.fault);
+  const keeps = tls === 'both' || !fault || fault.id === 'none' || fault.tls === tls;
+  return { tls, ...(keeps ? {} : { fault: 'none' as const }) };
+}
+export function chooseFault(c: HandshakeControls, id: FaultId): Partial<HandshakeControls> {
+  const fault = findFault(id);
+  const tls = c.tls === 'both' || !fault || fault.id === 'none' ? c.tls : fault.tls;
+  return { fault: id, tls };
+}
+
+/** One scenario per version the controls ask for (two for 'both', with the same controls). */
+export function buildScenarios(c: HandshakeControls, now = Date.now()): LabScenario[] {
+  return c.tls === 'both'
+    ? [buildScenario(c, now, '1.2'), buildScenario(c, now, '1.3')]
+    : [buildScenario(c, now)];
+}
+
+/** What the controls stage in either version: the certificate, names, framing and randomness. */
+function common(c: HandshakeControls, now: number) {
+  return {
+    ...(c.sni || c.fault === 'host-mismatch' ? { serverName: c.sni || 'db.example.com' } : {}),
+    ...(c.pg === 'direct' ? { alpn: ['postgresql'] } : {}),
+    trustedRootPem: rootPem,
+    postgres: c.pg,
+    ...(c.run === 'recognisable' ? { seed: 'tls-lab' } : {}),
+    now: c.run === 'recognisable' ? RECOGNISABLE_NOW : now,
+  };
+}
+
+const P256 = 0x0017;
+const X25519 = 0x001d;
+
+/** A TLS 1.3 run of the controls, with the 1.3 fault preset (if one is chosen) staged. */
+function buildScenario13(c: HandshakeControls, now: number): LabScenario {
+  let cert = c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
+  const groups = parseCodes(c.groups, groupIds);
+  const chosenShare = parseInt(c.share, 16);
+  let keyShare = groups.includes(chosenShare) ? chosenShare : (groups[0] ?? X25519);
+  let clientGroups = groups;
+  let serverGroups = groups;
+  const extra: Omit<Lab13, 'keyShare' | 'serverGroups'> & { -readonly [K in keyof Lab13]?: Lab13[K] } = {};
+  switch (findFault(c.fault)?.tls === '1.3' ? c.fault : 'none') {
+    case 'tls13-hello-retry':
+      // As with PostgreSQL 15-17's default ssl_ecdh_curve = prime256v1 against a client that guesses x25519.
+      keyShare = X25519;
+      clientGroups = [X25519, P256];
+      serverGroups = [P256, X25519];
+      break;
+    case 'tls13-hrr-unacceptable':
+      extra.serverTamper = 'hrr-unoffered-group';
+      break;
+    case 'tls13-bad-certificate-verify':
+      extra.serverTamper = 'certificate-verify';
+      break;
+    case 'tls13-bad-finished':
+      extra.serverTamper = 'finished';
+      break;
+    case 'tls13-unknown-ca':
+      cert = { crt: untrustedCrt, key: untrustedKey };
+      break;
+    case 'tls13-client-cert-required':
+      extra.requireClientCertificate = true;
+      break;
+    case 'tls13-client-cert-unknown-ca':
+      extra.requireClientCertificate = true;
+      extra.clientCertificate = { certPem: clientUnknownCaCrt, keyPem: clientUnknownCaKey };
+      break;
+    case 'tls13-downgrade':
+      extra.downgrade = true;
+      break;
+    default:
+      break;
+  }
+  return {
+    version: '1.3',
+    offer: parseCodes(c.offer13, suite13Ids),
+    accept: parseCodes(c.accept13, suite13Ids),
+    groups: clientGroups,
+    clientVersions: [0x0304, 0x0304],
+    serverVersions: [0x0304, 0x0304],
+    ems: false,
+    serverCertPem: cert.crt,
+    serverKeyPem: cert.key,
+    tls13: { keyShare, serverGroups, ...extra },
+    ...common(c, now),
+  };
+}
+
+export function buildScenario(
+  c: HandshakeControls,
+  now = Date.now(),
+  version: LabVersion = labVersion(c),
+): LabScenario {
+  if (version === '1.3') return buildScenario13(c, now);
   let cert = c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
   let offer = parseCodes(c.offer, suiteIds);
   let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
@@ -136,20 +296,16 @@ export function buildScenario(c: HandshakeControls, now = Date.now()): LabScenar
       break;
   }
   return {
+    version: '1.2',
     offer,
     accept: parseCodes(c.accept, suiteIds),
     groups: parseCodes(c.groups, groupIds),
     clientVersions,
     serverVersions,
-    ...(c.sni || c.fault === 'host-mismatch' ? { serverName: c.sni || 'db.example.com' } : {}),
     ems: c.ems,
-    ...(c.pg === 'direct' ? { alpn: ['postgresql'] } : {}),
     serverCertPem: cert.crt,
     serverKeyPem: cert.key,
-    trustedRootPem: rootPem,
     ...(tamper ? { tamper } : {}),
-    postgres: c.pg,
-    ...(c.run === 'recognisable' ? { seed: 'tls-lab' } : {}),
-    now: c.run === 'recognisable' ? RECOGNISABLE_NOW : now,
+    ...common(c, now),
   };
 }

@@ -2,7 +2,7 @@
  * The `openssl` command that recomputes a secret of the key schedule, so a reader can check our numbers with
  * another implementation: `openssl kdf ... TLS1-PRF` (OpenSSL 3) takes the PRF's secret and its seed (label +
  * seed bytes) in hex and prints the output as colon-separated hex. Built from the event log entry's formula
- * (which names the PRF hash and the label) and its inputs.
+ * (which names the PRF hash and the label) and its inputs; a TLS 1.3 secret brings its own (HKDF).
  */
 import { toHex } from '../../../lib/bytes/index';
 import type { SecretEntry } from '../../../lib/tls12/index';
@@ -16,6 +16,8 @@ const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
 };
 
 export function opensslCommandFor(secret: SecretEntry): string | undefined {
+  // A TLS 1.3 key schedule step carries its own `openssl kdf` command (tls13/key-schedule.ts).
+  if ('openssl' in secret && typeof secret.openssl === 'string') return secret.openssl;
   const label = /"([a-z ]+)"/.exec(secret.formula)?.[1];
   const hash = /PRF[-_](SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
   const recipe = label ? SEEDS[label] : undefined;

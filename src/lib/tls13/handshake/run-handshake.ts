@@ -19,6 +19,11 @@ export interface Scenario13 {
   now?: number;
   clientData?: Uint8Array;
   serverData?: Uint8Array;
+  /**
+   * Something on the path rewrites what the client sends before the server reads it (a middlebox; the event log
+   * keeps what the client sent). E.g. `hideSupportedVersions`, the downgrade attack.
+   */
+  onPath?: (bytes: Uint8Array) => Uint8Array;
 }
 
 export interface HandshakeRun13 {
@@ -47,9 +52,11 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
   let summary: HandshakeSummary13 | undefined;
+  const onPath = scenario.onPath ?? ((bytes: Uint8Array) => bytes);
   const take = (producer: Role, events: AnyEngineEvent[]) => {
     for (const e of events) {
-      if (e.kind === 'send') queues[producer === 'client' ? 'server' : 'client'].push(e.bytes);
+      if (e.kind === 'send' && producer === 'client') queues.server.push(onPath(e.bytes));
+      else if (e.kind === 'send') queues.client.push(e.bytes);
       else if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);
       else if (e.kind === 'secret') {
         if (!seenSecrets.has(e.name)) eventLog.push(e);

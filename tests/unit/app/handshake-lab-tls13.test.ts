@@ -1,0 +1,167 @@
+/**
+ * The Handshake Lab's live TLS 1.3 runs (issue 17): the `tls` control, the worker's runLab running runHandshake13
+ * with the demo PKI, the PostgreSQL framing, recognisable runs that repeat, key log and pcapng of a live 1.3 run,
+ * and every TLS 1.3 fault preset ending in its alert, sent by the side that notices.
+ */
+import { describe, expect, it } from 'vitest';
+import { readParams } from '../../../src/app/url/hash.ts';
+import {
+  buildScenario,
+  buildScenarios,
+  chooseFault,
+  chooseTls,
+  faultChoices,
+  handshakeSchema,
+  labVersion,
+  type HandshakeControls,
+} from '../../../src/app/model/handshake/scenario.ts';
+import { runLab } from '../../../src/app/workers/tls-lab.ts';
+import { runKeyLog, runPcapng } from '../../../src/app/model/handshake/import.ts';
+import { buildSteps, isTls13Run } from '../../../src/app/model/handshake/steps.ts';
+import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
+import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
+import { faultForAlert, faultPresets, type FaultId } from '../../../src/content/handshake/faults.ts';
+import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
+import { openCapture } from '../../../src/lib/pcap/index.ts';
+
+const controls = (query: string): HandshakeControls =>
+  readParams(handshakeSchema, new URLSearchParams(query));
+const run13 = (query = '') => runLab(buildScenario(controls(`tls=1.3&${query}`)));
+
+describe('the tls control', () => {
+  it('defaults to TLS 1.2, so existing links keep their meaning', () => {
+    expect(controls('').tls).toBe('1.2');
+    expect(buildScenario(controls('')).version).toBe('1.2');
+    expect(controls('tls=1.4').tls).toBe('1.2');
+  });
+
+  it("'both' builds one scenario per version from the same controls", () => {
+    const both = buildScenarios(controls('tls=both&pg=direct&sni=x.example'));
+    expect(both.map((s) => [s.version, s.postgres, s.serverName, s.alpn])).toEqual([
+      ['1.2', 'direct', 'x.example', ['postgresql']],
+      ['1.3', 'direct', 'x.example', ['postgresql']],
+    ]);
+  });
+
+  it('a link to a 1.3 preset stages it in 1.3; the fault select offers the version’s presets', () => {
+    expect(labVersion(controls('fault=tls13-downgrade'))).toBe('1.3');
+    expect(faultChoices('1.3').every((f) => f.id === 'none' || f.tls === '1.3')).toBe(true);
+    expect(faultChoices('1.2').some((f) => f.tls === '1.3')).toBe(false);
+    expect(faultChoices('both')).toEqual(faultPresets);
+    expect(chooseFault(controls(''), 'tls13-bad-finished')).toEqual({
+      fault: 'tls13-bad-finished',
+      tls: '1.3',
+    });
+    expect(chooseFault(controls('tls=both'), 'tls13-bad-finished').tls).toBe('both');
+    expect(chooseTls(controls('tls=1.3&fault=tls13-bad-finished'), '1.2')).toEqual({
+      tls: '1.2',
+      fault: 'none',
+    });
+    expect(chooseTls(controls('tls=1.3&fault=tls13-bad-finished'), 'both')).toEqual({ tls: 'both' });
+  });
+});
+
+describe('a live TLS 1.3 run in the lab', () => {
+  it('completes in TLS 1.3 with the chosen suite and key share group, and the outcome names TLSv1.3', async () => {
+    const run = await run13('offer13=1302&accept13=1302&groups=0018,001d&share=0018');
+    expect(run.ok).toBe(true);
+    expect(isTls13Run(run.eventLog)).toBe(true);
+    expect(outcomeLine(run.summary!)).toMatch(/^TLSv1\.3, TLS_AES_256_GCM_SHA384, secp384r1/);
+  });
+
+  it('a key share for a group the server does not prefer gets a HelloRetryRequest', async () => {
+    const titles = buildSteps((await run13('share=0018')).eventLog).steps.map((s) => s.title);
+    expect(titles.slice(0, 2)).toEqual(['ClientHello', 'HelloRetryRequest']);
+  });
+
+  it('recognisable runs repeat byte for byte; fresh runs do not', async () => {
+    const json = async (q: string) => eventLogToJson((await run13(q)).eventLog);
+    expect(await json('')).toBe(await json(''));
+    expect(await json('run=fresh')).not.toBe(await json('run=fresh'));
+  });
+
+  it('carries PostgreSQL: SSLRequest and S in clear, then TLS 1.3; direct TLS with ALPN postgresql', async () => {
+    const steps = (r: Awaited<ReturnType<typeof run13>>) => buildSteps(r.eventLog).steps.map((s) => s.title);
+    const starttls = await run13('pg=sslrequest');
+    expect(steps(starttls).slice(0, 3)).toEqual(['SSLRequest', "Server answers 'S'", 'ClientHello']);
+    expect(steps(starttls)).toContain('Application data: StartupMessage');
+    const direct = await run13('pg=direct');
+    expect(steps(direct)[0]).toBe('ClientHello');
+    expect(direct.summary?.alpn).toBe('postgresql');
+  });
+
+  it('writes its key log (five traffic secret lines) and a pcapng that holds it', async () => {
+    const run = await run13();
+    const keyLog = runKeyLog(run)!;
+    expect(keyLog.split('\n').map((l) => l.split(' ')[0])).toEqual([
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'EXPORTER_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+      'CLIENT_TRAFFIC_SECRET_0',
+    ]);
+    expect(openCapture(runPcapng(run, Date.UTC(2026, 0, 1))).keyLog).toContain(keyLog);
+  });
+
+  it('the secrets panel shows each traffic secret with its openssl kdf command', async () => {
+    const secrets = (await run13()).eventLog.filter((e) => e.kind === 'secret');
+    for (const name of ['client_handshake_traffic_secret', 'server_application_traffic_secret_0']) {
+      const s = secrets.find((e) => e.name === name);
+      expect(s && opensslCommandFor(s)).toMatch(/^openssl kdf .*HKDF/);
+    }
+  });
+});
+
+/** Who notices each failure (RFC 8446): the client checks the server's flight, the server the client's certificate. */
+const NOTICED_BY: Partial<Record<FaultId, 'client' | 'server'>> = {
+  'tls13-hrr-unacceptable': 'client',
+  'tls13-bad-certificate-verify': 'client',
+  'tls13-bad-finished': 'client',
+  'tls13-unknown-ca': 'client',
+  'tls13-client-cert-required': 'server',
+  'tls13-client-cert-unknown-ca': 'server',
+  'tls13-downgrade': 'client',
+};
+
+describe('the TLS 1.3 fault presets', () => {
+  const presets13 = faultPresets.filter((f) => f.tls === '1.3');
+  it.each(presets13.filter((f) => f.alert))(
+    '$id ends in exactly its alert from the side that notices',
+    async (f) => {
+      for (const pg of ['none', 'sslrequest', 'direct']) {
+        const run = await run13(`fault=${f.id}&pg=${pg}`);
+        const fatal = run.eventLog.filter((e) => e.kind === 'alert' && e.level === 2);
+        expect(fatal.map((e) => e.kind === 'alert' && [e.from, e.name])).toEqual([
+          [NOTICED_BY[f.id], f.alert],
+        ]);
+        expect(faultForAlert(run.alert?.name, '1.3')?.alert).toBe(f.alert);
+      }
+    },
+  );
+
+  it('tls13-hello-retry succeeds after a HelloRetryRequest for P-256', async () => {
+    const run = await run13('fault=tls13-hello-retry');
+    expect(run.ok).toBe(true);
+    expect(run.summary && 'helloRetryRequest' in run.summary && run.summary.helloRetryRequest).toBe(true);
+    expect(run.summary?.groupName).toBe('secp256r1');
+  });
+
+  it('tls13-downgrade: the server answers in TLS 1.2 with the sentinel, the client names it', async () => {
+    const run = await run13('fault=tls13-downgrade');
+    expect(run.alert?.reason).toMatch(/downgrade sentinel/);
+    const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'server_hello');
+    expect(
+      hello?.kind === 'message' && hello.message.type === 'server_hello' && hello.message.serverVersion,
+    ).toBe(0x0303);
+  });
+
+  it('every preset names its version and the 1.3 ones are all staged', () => {
+    expect(presets13.map((f) => f.id).every((id) => id.startsWith('tls13-'))).toBe(true);
+    expect(Object.keys(NOTICED_BY).sort()).toEqual(
+      presets13
+        .filter((f) => f.alert)
+        .map((f) => f.id)
+        .sort(),
+    );
+  });
+});
