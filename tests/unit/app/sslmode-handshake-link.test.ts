@@ -1,0 +1,62 @@
+/**
+ * The sslmode Lab links a TLS 1.3 connection to the same handshake in the Handshake Lab: the version from the
+ * outcome's own facts, the framing from libpq's sslnegotiation, a rejected client certificate's preset.
+ */
+import { describe, expect, it } from 'vitest';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
+import { tls13HandshakeLink } from '../../../src/app/model/sslmode/handshake-link.ts';
+import { readParams } from '../../../src/app/url/hash.ts';
+import { handshakeSchema } from '../../../src/app/model/handshake/scenario.ts';
+
+const CONNINFO = 'host=db.example.test dbname=app user=app password=secret';
+async function link(values: Parameters<typeof sslmodeControls>[0]) {
+  const c = sslmodeControls(values);
+  const outcome = await explainConnection(buildScenario(c));
+  return { outcome, link: tls13HandshakeLink(outcome) };
+}
+const handshakeControls = (href: string) =>
+  readParams(handshakeSchema, new URLSearchParams(href.replace('#/handshake?', '')));
+
+describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
+  it('a verify-full connection that negotiated TLSv1.3 links the 1.3 lab with SSLRequest framing', async () => {
+    const { outcome, link: href } = await link({
+      conninfo: `${CONNINFO} sslmode=verify-full`,
+      root: 'root-a',
+    });
+    expect(outcome.protocol).toBe('TLSv1.3');
+    expect(href).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', pg: 'sslrequest', fault: 'none' });
+  });
+
+  it('sslnegotiation=direct links the direct-TLS framing', async () => {
+    const { link: href } = await link({
+      conninfo: `${CONNINFO} sslmode=verify-full sslnegotiation=direct`,
+      root: 'root-a',
+    });
+    expect(href).toBe('#/handshake?tls=1.3&pg=direct');
+  });
+
+  it('a client certificate from a CA the server does not trust links the matching 1.3 preset', async () => {
+    const { outcome, link: href } = await link({
+      conninfo: `${CONNINFO} sslmode=verify-full sslcert=client.crt sslkey=client.key`,
+      root: 'root-a',
+      ccert: 'untrusted',
+      sca: 'client-ca',
+    });
+    expect(outcome.error).toMatch(/unknown ca/);
+    expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', fault: 'tls13-client-cert-unknown-ca' });
+  });
+
+  it('no link where the outcome names no TLS 1.3: a TLS 1.2-only client, or plaintext', async () => {
+    expect(
+      (
+        await link({
+          conninfo: `${CONNINFO} sslmode=require ssl_max_protocol_version=TLSv1.2`,
+          root: 'root-a',
+        })
+      ).link,
+    ).toBeUndefined();
+    expect((await link({ conninfo: `${CONNINFO} sslmode=prefer`, ssl: false })).link).toBeUndefined();
+  });
+});
