@@ -738,7 +738,7 @@ async function verifyChain(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 
       a.n,
       'chain',
       'fail',
-      `OpenSSL rejects the server chain against ${root.path}: ${why}.`,
+      `OpenSSL rejects the server chain against ${root.path} in the ${a.protocol ?? 'TLS'} handshake: ${why}.`,
       'libpq.tls.chain',
     );
     // Also with sslrootcert=system: the PG16+ text with the verify reason is only for a failure OpenSSL

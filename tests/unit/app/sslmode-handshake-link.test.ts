@@ -48,6 +48,18 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', fault: 'tls13-client-cert-unknown-ca' });
   });
 
+  it('a server chain rejected in the TLS 1.3 handshake links tls13-unknown-ca; an expired one, no preset', async () => {
+    const untrusted = await link({ conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' });
+    expect(untrusted.outcome.error).toMatch(/certificate verify failed/);
+    expect(untrusted.link).toBe('#/handshake?tls=1.3&pg=sslrequest&fault=tls13-unknown-ca');
+    const expired = await link({
+      conninfo: `${CONNINFO} sslmode=verify-full`,
+      root: 'root-a',
+      cert: 'expired',
+    });
+    expect(expired.link).toBe('#/handshake?tls=1.3&pg=sslrequest');
+  });
+
   it('no link where the outcome names no TLS 1.3: a TLS 1.2-only client, or plaintext', async () => {
     expect(
       (
