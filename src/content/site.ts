@@ -23,10 +23,11 @@ export const labs: readonly LabDescription[] = [
   {
     id: 'handshake',
     title: 'Handshake Lab',
-    short: 'A real TLS 1.2 client and server, every byte annotated.',
+    short: 'A real TLS 1.2 and TLS 1.3 client and server, every byte annotated.',
     points: [
       'Step through ClientHello to Finished with keys, PRF and verify_data computed live',
       'Break it on purpose: version mismatch, no shared suite, untrusted or expired certificate, tampered record',
+      'TLS 1.3 live too: HelloRetryRequest, bad CertificateVerify, client certificates, a downgrade caught by its sentinel',
       "PostgreSQL's SSLRequest and direct TLS with ALPN postgresql",
     ],
   },

@@ -26,7 +26,9 @@ describe('the Handshake Lab fault presets', () => {
 
   it('name a real alert for every fault', () => {
     for (const f of faultPresets.filter((f) => f.id !== 'none')) {
-      expect(Object.keys(AlertDescription.values), f.id).toContain(f.alert);
+      // The HelloRetryRequest preset is no failure: the handshake completes one round trip later.
+      if (f.id === 'tls13-hello-retry') expect(f.alert, f.id).toBeUndefined();
+      else expect(Object.keys(AlertDescription.values), f.id).toContain(f.alert);
     }
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * Issue 17, "The lab": TLS 1.3 runs live in the Handshake Lab. Chosen with the keyboard, stepped through (bytes,
+ * secrets with their openssl kdf commands), every TLS 1.3 fault preset ending in its alert card, axe in light and
+ * dark, no sideways scroll at 390 px, and the sslmode Lab's link into a TLS 1.3 handshake.
+ */
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from '../kit/programs/app';
+import { outcome, position, stepTitles } from '../kit/programs/handshake-page';
+import {
+  describeViolations,
+  openWatchedPage,
+  screenshot,
+  seriousAxeViolations,
+} from '../kit/programs/browser';
+import { faultPresets } from '../../src/content/handshake/faults';
+
+const app = useBuiltApp();
+
+describe('Handshake Lab, TLS 1.3', () => {
+  it('is chosen with the keyboard and stepped through: bytes, fields and secrets with openssl kdf', async () => {
+    const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const version = page.getByLabel('Protocol version');
+    await version.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.url()).toContain('tls=1.3');
+    await expect
+      .poll(() => page.locator('.outcome p').first().textContent(), { timeout: 30_000 })
+      .toMatch(/^TLSv1\.3, TLS_AES_128_GCM_SHA256, x25519/);
+    // 1.2's controls give way to 1.3's: no extended master secret, a key share group instead.
+    expect(await page.getByLabel('Extended master secret (RFC 7627)').count()).toBe(0);
+    expect(await page.getByLabel('Key share the client sends').count()).toBe(1);
+    const titles = await stepTitles(page);
+    expect(titles.slice(0, 7)).toEqual([
+      'C→S ClientHello',
+      'S→C ServerHello',
+      'S→C ChangeCipherSpec',
+      'S→C EncryptedExtensions',
+      'S→C Certificate',
+      'S→C CertificateVerify',
+      'S→C Finished',
+    ]);
+    await page.locator('h1').click();
+    for (let i = 0; i < titles.length; i++) {
+      await expect.poll(() => position(page).textContent()).toBe(`Step ${i + 1} of ${titles.length}`);
+      expect(await page.locator('#hs-step-title').textContent()).toContain(titles[i]!.slice(4));
+      expect(await page.locator('.byte-view .cell').count()).toBeGreaterThan(0);
+      await page.keyboard.press('ArrowRight');
+    }
+    expect(await page.locator('.secrets dt').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^client_handshake_traffic_secret/),
+        expect.stringMatching(/^server_application_traffic_secret_0/),
+      ]),
+    );
+    expect(await page.locator('.secrets .cmd code').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^openssl kdf .*HKDF/)]),
+    );
+    expect(await page.getByRole('button', { name: 'NSS key log for Wireshark' }).isDisabled()).toBe(false);
+    // The eavesdropper sees the certificate only as ciphertext.
+    await page.getByLabel('What an eavesdropper sees').check();
+    await page.locator('.step-list button').nth(titles.indexOf('S→C Certificate')).click();
+    await expect
+      .poll(() => page.locator('.step-detail .note').textContent())
+      .toContain('the header always says application data');
+    await screenshot(page, 'handshake-tls13');
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  for (const fault of faultPresets.filter((f) => f.tls === '1.3' && f.alert)) {
+    it(`ends "${fault.title}" in its ${fault.alert} alert card`, async () => {
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+      await page.goto(app.url + `#/handshake?tls=1.3&fault=${fault.id}`);
+      await expect
+        .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+        .toBe(`Handshake failed: ${fault.alert}`);
+      expect(await page.locator('.outcome').textContent()).toContain(fault.explanation);
+      const titles = await stepTitles(page);
+      const index = titles.findIndex((t) => t.includes(`Alert: ${fault.alert}`));
+      expect(index).toBeGreaterThan(0);
+      await page.locator('.step-list button').nth(index).click();
+      await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
+      expect(await page.getByLabel('Break it on purpose').inputValue()).toBe(fault.id);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('the hello-retry preset completes after a HelloRetryRequest; a 1.2 preset switches the version back', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-hello-retry');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect((await stepTitles(page)).slice(0, 2)).toEqual(['C→S ClientHello', 'S→C HelloRetryRequest']);
+    expect(await page.locator('.outcome p').first().textContent()).toContain('secp256r1');
+    // The fault select offers this version's presets only.
+    const options = await page.getByLabel('Break it on purpose').locator('option').allTextContents();
+    expect(options.some((o) => o.startsWith('TLS 1.3'))).toBe(true);
+    expect(options).not.toContain('Tampered record');
+    await page.getByLabel('Protocol version').selectOption('1.2');
+    // Both are the defaults again, so the URL names neither.
+    await expect.poll(() => page.url()).not.toMatch(/fault=|tls=/);
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect(await page.locator('.outcome p').first().textContent()).toMatch(/^TLSv1\.2/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('passes axe in light and dark, and does not scroll sideways at 390 px', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: scheme });
+      await page.goto(app.url + '#/handshake?tls=1.3&pg=sslrequest&step=4');
+      await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+      const violations = await seriousAxeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await screenshot(page, `handshake-tls13-${scheme}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+      viewport: { width: 390, height: 844 },
+    });
+    for (const hash of ['#/handshake?tls=1.3&step=4', '#/handshake?tls=1.3&fault=tls13-downgrade']) {
+      await page.goto(app.url + hash);
+      await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toMatch(/^Handshake /);
+      await page.locator('details summary').first().click();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
+    }
+    await screenshot(page, 'handshake-tls13-390');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the sslmode Lab links a TLSv1.3 connection to this handshake', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const conninfo = 'host=db.example.test dbname=app user=app password=secret sslmode=verify-full';
+    await page.goto(app.url + `#/sslmode?${new URLSearchParams({ conninfo, root: 'root-a' })}`);
+    const link = page.getByRole('link', { name: 'See this TLS 1.3 handshake' });
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
+    expect(await link.getAttribute('href')).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    await link.click();
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect((await stepTitles(page)).slice(0, 3)).toEqual([
+      'C→S SSLRequest',
+      "S→C Server answers 'S'",
+      'C→S ClientHello',
+    ]);
+    expect(await page.locator('.outcome p').first().textContent()).toMatch(/^TLSv1\.3/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
