@@ -69,5 +69,9 @@ describe('a live TLS 1.3 run opens in the Handshake Lab', () => {
     const ours = contents(written);
     expect(ours.filter((e) => e.kind === 'message' && e.message13 !== undefined).length).toBeGreaterThan(8);
     expect(contents(opened.run.eventLog)).toEqual(ours);
+    // The key schedule's secrets keep their source and `openssl kdf` command.
+    const secrets = (log: readonly EventLogEntry[]) => log.filter((e) => e.kind === 'secret');
+    expect(secrets(written).filter((e) => 'openssl' in e && e.openssl).length).toBeGreaterThan(10);
+    expect(secrets(opened.run.eventLog)).toEqual(secrets(written));
   });
 });

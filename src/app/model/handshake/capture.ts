@@ -334,7 +334,10 @@ function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
             typeof x === 'string' ? x : hexValue(x, `${path}.inputs.${k}`),
           ]),
         ),
-      };
+        // A TLS 1.3 key schedule step: where it is specified and the `openssl kdf` command that prints it.
+        ...optional(o, 'source', string, path),
+        ...optional(o, 'openssl', string, path),
+      } as EventLogEntry;
     }
     case 'alert':
       return {
