@@ -221,10 +221,10 @@ export function findFault(id: string): FaultPreset | undefined {
   return faultPresets.find((f) => f.id === id);
 }
 
-/** The preset that ends in this alert: what a failure staged through the controls is an instance of. */
-export function faultForAlert(
-  alert: string | undefined,
-  tls: FaultPreset['tls'] = '1.2',
-): FaultPreset | undefined {
+/**
+ * The preset of this version that ends in this alert: what a failure staged through the controls is an instance
+ * of (the same alert means different failures in TLS 1.2 and 1.3).
+ */
+export function faultForAlert(alert: string | undefined, tls: FaultPreset['tls']): FaultPreset | undefined {
   return alert ? faultPresets.find((f) => f.id !== 'none' && f.tls === tls && f.alert === alert) : undefined;
 }

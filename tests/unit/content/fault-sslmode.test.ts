@@ -35,9 +35,14 @@ describe('fault presets and the sslmode Lab', () => {
   });
 
   it('a failure staged by hand is an instance of the preset with the same alert', () => {
-    expect(faultForAlert('protocol_version')?.id).toBe('version-mismatch');
-    expect(faultForAlert('handshake_failure')?.id).toBe('no-shared-suite');
-    expect(faultForAlert('close_notify')).toBeUndefined();
-    expect(faultForAlert(undefined)).toBeUndefined();
+    expect(faultForAlert('protocol_version', '1.2')?.id).toBe('version-mismatch');
+    expect(faultForAlert('handshake_failure', '1.2')?.id).toBe('no-shared-suite');
+    expect(faultForAlert('close_notify', '1.2')).toBeUndefined();
+    expect(faultForAlert(undefined, '1.2')).toBeUndefined();
+    // The version decides: unknown_ca is a 1.2 preset's alert and a 1.3 preset's.
+    expect(faultForAlert('unknown_ca', '1.2')?.id).toBe('untrusted-certificate');
+    expect(faultForAlert('unknown_ca', '1.3')?.id).toBe('tls13-unknown-ca');
+    expect(faultForAlert('certificate_required', '1.3')?.id).toBe('tls13-client-cert-required');
+    expect(faultForAlert('certificate_required', '1.2')).toBeUndefined();
   });
 });
