@@ -5,7 +5,7 @@
  * the client's (Certificate and CertificateVerify when requested; Finished).
  */
 import { bytesEqual, concatBytes } from '../../bytes/index.ts';
-import { NamedGroup, ProtocolVersion } from '../../tls12/wire/code-points.ts';
+import { NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
 import { generateEphemeral, sharedSecret } from '../../tls12/crypto/ecdhe.ts';
 import { hashSync } from '../../tls12/crypto/hash.ts';
 import { privateKeyFromPkcs8, type PrivateKey } from '../../tls12/crypto/keys.ts';
@@ -140,7 +140,7 @@ async function onClientHello(
   check(
     versions !== undefined && 'versions' in versions && versions.versions.includes(TLS13),
     'protocol_version',
-    `the client offers ${versions && 'versions' in versions ? versions.versions.map(ProtocolVersion.format).join(', ') : ProtocolVersion.format(m.legacyVersion)} only; this server speaks TLS 1.3`,
+    `the client offers ${versions && 'versions' in versions ? versions.versions.map(versionName).join(', ') : versionName(m.legacyVersion)} only; this server speaks TLS 1.3`,
   );
   check(
     m.legacyCompressionMethods.length === 1 && m.legacyCompressionMethods[0] === 0,
