@@ -156,13 +156,16 @@ describe('psql 15 against our TLS 1.3 server, one fault preset at a time', () =>
     expect(alerts).toEqual(['client close_notify', 'server close_notify']);
   });
 
-  it('tls13-bad-certificate-verify with the RSA certificate: an RSA-PSS check fails, as the preset says', async () => {
+  it('tls13-bad-certificate-verify with the RSA certificate: psql names an RSA-PSS check, as the preset says', async () => {
     const f = preset('tls13-bad-certificate-verify');
     const { run, alerts } = await stage({ tamper: 'certificate-verify' });
-    const reason = /^SSL error: (first octet invalid|last octet invalid)$/;
-    const text = run.error.slice(failed(front.port, '').length);
-    expect(text).toMatch(reason);
-    expect(f.libpqContext).toContain(`"${text.slice('SSL error: '.length)}"`);
+    // The flipped signature decrypts to a random block; OpenSSL's RSA_verify_PKCS1_PSS_mgf1 reports the first of
+    // its checks that fails (the top bit, 1 in 2; then the 0xbc trailer, 255 in 256; rarely a later one), and
+    // libpq prints the first error on OpenSSL's queue, this one, not the TLS layer's "bad signature" after it.
+    expect(run.error.slice(failed(front.port, '').length)).toMatch(
+      /^SSL error: (first octet invalid|last octet invalid|salt length recovery failed|salt length check failed)$/,
+    );
+    expect(f.libpqContext).toMatch(/RSA-PSS check .*"first octet invalid" or "last octet invalid"/);
     expect(alerts).toEqual([`client ${f.alert}`]);
   });
 
