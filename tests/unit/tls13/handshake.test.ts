@@ -267,6 +267,12 @@ describe('runHandshake13: failures end with the alert a real peer sends', () => 
           'illegal_parameter',
         ],
         [
+          'HelloRetryRequest for a group not offered, to a client offering every group of ours',
+          () => ({ client: { groups: [29, 23, 24, 25] }, server: { tamper: 'hrr-unoffered-group' } }),
+          'client',
+          'illegal_parameter',
+        ],
+        [
           'no common group',
           () => ({ client: { groups: [29] }, server: { groups: [24] } }),
           'server',
@@ -439,6 +445,45 @@ describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () =>
     const alert = run.log.find((e) => e.kind === 'alert' && e.from === 'client');
     expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
+  });
+});
+
+describe("a client's alert in the clear (OpenSSL's client sends it so when our first flight fails)", () => {
+  // A fatal alert as a plaintext record: level 2, the description given.
+  const plainAlert = (description: number) => Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 2, description);
+  const client = () =>
+    newClient13({
+      serverName: 'localhost',
+      verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
+      random: deterministicRandom('plain-alert/client'),
+      now: () => NOW,
+    });
+  const server = () =>
+    newServer13({
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+      random: deterministicRandom('plain-alert/server'),
+      now: () => NOW,
+    });
+
+  it("is read by the server before the client's first protected record (as OpenSSL's server does)", async () => {
+    const hello = (await client13Step(client(), { kind: 'start' })).events;
+    let state = server();
+    for (const e of hello)
+      if (e.kind === 'send') state = (await server13Step(state, { kind: 'bytes', data: e.bytes })).state;
+    expect(state.name).toBe('ExpectFinished');
+    const r = await server13Step(state, { kind: 'bytes', data: plainAlert(51) });
+    const alert = r.events.find((e) => e.kind === 'alert');
+    expect(alert?.kind === 'alert' && [alert.from, alert.name]).toEqual(['client', 'decrypt_error']);
+    expect(r.state.name).toBe('Closed');
+  });
+
+  it('is refused with unexpected_message once the client protects its records', async () => {
+    const run = await pump({ state: client(), step: client13Step }, { state: server(), step: server13Step });
+    expect(run.server.name).toBe('Established');
+    const r = await server13Step(run.server, { kind: 'bytes', data: plainAlert(51) });
+    const alert = r.events.find((e) => e.kind === 'alert');
+    expect(alert?.kind === 'alert' && [alert.from, alert.name]).toEqual(['server', 'unexpected_message']);
+    expect(alert?.kind === 'alert' && alert.reason).toMatch(/in clear after the keys changed/);
   });
 });
 

@@ -69,6 +69,8 @@ export class Connection13 {
   #write: Protection | undefined;
   #readSeq = 0n;
   #writeSeq = 0n;
+  /** Server: the client's alerts may still come in the clear (see `setRead`). */
+  #plainAlertsAllowed = false;
   readonly #splitter = new RecordSplitter();
   readonly #reassembler = new HandshakeReassembler();
   #sent = 0;
@@ -117,6 +119,10 @@ export class Connection13 {
         'unexpected_message',
         'a key change in the middle of a handshake message (RFC 8446 §5.1)',
       );
+    // A client that fails on our first flight may not have switched to its handshake keys yet: OpenSSL's client
+    // sends that alert in the clear, and OpenSSL's server accepts plaintext alerts until the client's first
+    // protected record (ENC_READ_STATE_ALLOW_PLAIN_ALERTS, ssl3_get_record). So does ours.
+    this.#plainAlertsAllowed = this.role === 'server' && this.#read === undefined;
     this.#read = p;
     this.#readSeq = 0n;
   }
@@ -258,7 +264,8 @@ export class Connection13 {
       let contentType = record.contentType;
       let content = record.fragment;
       const T = ContentType.values;
-      if (this.#read && contentType !== T.change_cipher_spec) {
+      const plainAlert = contentType === T.alert && this.#plainAlertsAllowed;
+      if (this.#read && contentType !== T.change_cipher_spec && !plainAlert) {
         if (contentType !== T.application_data)
           throw new TlsAlert(
             'unexpected_message',
@@ -274,6 +281,7 @@ export class Connection13 {
           });
           contentType = opened.message.contentType;
           content = opened.message.content;
+          this.#plainAlertsAllowed = false;
           Object.assign(entry, {
             plaintext: content,
             nonce: recordNonce(this.#read.keys.iv, seq),

@@ -270,7 +270,9 @@ function sendHelloRetryRequest(
   let group = choice.group;
   if (config.tamper === 'hrr-unoffered-group') {
     const offered = findExtension13(m.extensions, 'supported_groups')?.groups ?? [];
-    group = [...resolved.groups, NamedGroup.values.secp521r1].find((g) => !offered.includes(g))!;
+    // Ours first, then any group the registry names: a client offering all of ours still gets one it did not.
+    const candidates = [...resolved.groups, ...Object.values(NamedGroup.values)];
+    group = candidates.find((g) => !offered.includes(g))!;
   }
   const cookie = config.cookie ? resolved.random(32) : undefined;
   const extensions: Extension13[] = [
