@@ -85,6 +85,17 @@ describe('runHandshake13: completes', () => {
     expect((await runHandshake13(scenario())).summary?.signatureSchemeName).toBe('rsa_pss_rsae_sha256');
   });
 
+  it('signs with Ed25519 (RFC 8032) for an Ed25519 certificate, and a tampered Ed25519 signature ends in decrypt_error', async () => {
+    const ed = { certificates: [{ chain: [pki.ed25519.certDer], privateKey: pki.ed25519.keyDer }] };
+    const run = await runHandshake13(scenario({ server: ed }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.signatureSchemeName).toBe('ed25519');
+    const tampered = await runHandshake13(scenario({ server: { ...ed, tamper: 'certificate-verify' } }));
+    expect([tampered.alert?.from, tampered.alert?.name]).toEqual(['client', 'decrypt_error']);
+    const notOffered = await runHandshake13(scenario({ server: ed, client: { signatureSchemes: [0x0403] } }));
+    expect([notOffered.alert?.from, notOffered.alert?.name]).toEqual(['server', 'handshake_failure']);
+  });
+
   it.each([
     [0x0805, 'rsa_pss_rsae_sha384'],
     [0x0806, 'rsa_pss_rsae_sha512'],

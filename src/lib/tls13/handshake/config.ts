@@ -80,6 +80,7 @@ export const TLS13 = 0x0304;
 export const DEFAULT_SIGNATURE_SCHEMES_13: readonly number[] = [
   SignatureScheme.values.ecdsa_secp256r1_sha256,
   SignatureScheme.values.ecdsa_secp384r1_sha384,
+  SignatureScheme.values.ed25519,
   SignatureScheme.values.rsa_pss_rsae_sha256,
   SignatureScheme.values.rsa_pss_rsae_sha384,
   SignatureScheme.values.rsa_pss_rsae_sha512,
