@@ -123,7 +123,7 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
       legacySessionId: hello.sessionId,
       cipherSuites: config.allowTls12 ? [...resolved.suites, ...tls12Suites(config)] : resolved.suites,
       legacyCompressionMethods: [0],
-      extensions,
+      extensions: config.extensionLayout?.('client_hello', extensions) ?? extensions,
     },
   });
   conn.recordVersion = 0x0303;

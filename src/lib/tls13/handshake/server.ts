@@ -182,7 +182,7 @@ async function onClientHello(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: choice.suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   // RFC 8446 §D.4: a client that sent a session id is in middlebox mode; our ChangeCipherSpec follows ServerHello.
@@ -288,7 +288,7 @@ function sendHelloRetryRequest(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   if (resolved.middleboxCompat && m.legacySessionId.length > 0 && !conn.sentChangeCipherSpec)
