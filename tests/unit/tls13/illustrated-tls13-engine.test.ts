@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex } from '../../../src/lib/bytes/index.ts';
+import { concatBytes, toHex } from '../../../src/lib/bytes/index.ts';
 import { pemToDer } from '../../../src/lib/bytes/pem.ts';
 import { hashSync } from '../../../src/lib/tls12/crypto/hash.ts';
 import { wrapRsaPrivateKeyInPkcs8 } from '../../../src/lib/tls12/crypto/keys.ts';
@@ -22,6 +22,7 @@ import {
   type AnyEngineEvent,
   type Server13State,
 } from '../../../src/lib/tls13/index.ts';
+import { pssSalt } from '../../kit/pure/pss-salt.ts';
 import { ILLUSTRATED13_DIR, SERVER_FLIGHT, cap13, keylog13 } from './illustrated-fixture.ts';
 
 const certDer = pemToDer(readFileSync(`${ILLUSTRATED13_DIR}keys/server.crt`, 'utf8'), 'CERTIFICATE')[0]!;
@@ -29,26 +30,6 @@ const keyDer = wrapRsaPrivateKeyInPkcs8(
   pemToDer(readFileSync(`${ILLUSTRATED13_DIR}keys/server.key`, 'utf8'), 'RSA PRIVATE KEY')[0]!,
 );
 const range = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => from + i);
-
-/** The salt inside an RSA-PSS signature (SHA-256, salt of 32 bytes), read with the certificate's public key. */
-function pssSalt(signature: Uint8Array): Uint8Array {
-  const key = parseCertificate(certDer).publicKey;
-  if (key.kind !== 'rsa') throw new Error('the Illustrated server key is RSA');
-  const { n, e, k } = key.rsa;
-  let m = 1n;
-  for (let b = e, x = BigInt(`0x${toHex(signature)}`) % n; b > 0n; b >>= 1n, x = (x * x) % n)
-    if (b & 1n) m = (m * x) % n;
-  const em = fromHex(m.toString(16).padStart(k * 2, '0'));
-  const hLen = 32;
-  const maskedDb = em.subarray(0, k - hLen - 1);
-  const h = em.subarray(k - hLen - 1, k - 1);
-  const mask = new Uint8Array(maskedDb.length);
-  for (let c = 0, at = 0; at < mask.length; c++, at += hLen) {
-    const counter = Uint8Array.of(c >>> 24, c >>> 16, c >>> 8, c);
-    mask.set(hashSync('sha256', concatBytes(h, counter)).subarray(0, mask.length - at), at);
-  }
-  return maskedDb.map((b, i) => b ^ mask[i]!).subarray(maskedDb.length - 32);
-}
 
 /** The server's randomness in the order the engine draws it. */
 function scriptedRandom(): (n: number) => Uint8Array {
@@ -58,7 +39,7 @@ function scriptedRandom(): (n: number) => Uint8Array {
   const script = [
     range(0x90, 32), // x25519 private key
     range(0x70, 32), // ServerHello.random
-    pssSalt(signature), // the CertificateVerify salt
+    pssSalt(certDer, signature), // the CertificateVerify salt
     new Uint8Array(4), // ticket_age_add
     ticket('serverticket1'),
     new Uint8Array(4),
