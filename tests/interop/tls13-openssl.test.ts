@@ -132,6 +132,22 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     expect(run.output()).toMatch(/verify return:1/);
   });
 
+  it('coalescing its flight (Certificate, CertificateVerify, Finished in one record), satisfies `-Verify 1`', async () => {
+    const { ca } = tempFiles({ ca: pki.ca.certPem }) as { ca: string };
+    const run = await clientRun(['-Verify', '1', '-verifyCAfile', ca, '-verify_return_error'], {
+      certificateChain: [pki.client.certDer],
+      privateKey: pki.client.keyDer,
+      coalesceHandshake: true,
+    });
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'client' && e.carries.length > 1,
+    );
+    expect(shared).toHaveLength(1);
+    await roundTripAndKeylog(run);
+    expect(run.output()).toMatch(/verify return:1/);
+  });
+
   it('gets certificate_required from `-Verify 1` when it has no certificate', async () => {
     const run = await clientRun(['-Verify', '1'], {});
     // Our Finished goes out before OpenSSL reads our empty Certificate; its alert closes the connection.
@@ -228,6 +244,18 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     expect(run.output).toContain('hello from tls-lab');
     const got = run.ours.eventLog.find((e) => e.kind === 'application_data' && e.from === 'client');
     expect(got?.kind === 'application_data' && dec(got.data)).toBe('ping from openssl\n');
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
+  });
+
+  it('coalescing its flight (EncryptedExtensions to Finished in one record), completes; key logs agree', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer({ ...server(), coalesceHandshake: true }, [], keylog);
+    expect(run.ours.summary13, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'server' && e.carries.length > 1,
+    );
+    expect(shared.map((e) => e.kind === 'record' && e.carries.length)).toEqual([4]);
+    expect(run.output).toContain('hello from tls-lab');
     expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
   });
 

@@ -51,6 +51,11 @@ export interface Common13Config {
    * acknowledges server_name). The engine acts only on its own extensions. Default: ours, unchanged.
    */
   extensionLayout?: (message: LaidOutMessage, ours: Extension13[]) => Extension13[];
+  /**
+   * Send each flight's handshake messages together, in as few records as they fit (RFC 8446 §5.1; NSS does, as
+   * RFC 8448's traces show). Default false: one record per message, as OpenSSL sends them.
+   */
+  coalesceHandshake?: boolean;
 }
 
 export interface Client13Config extends Common13Config {

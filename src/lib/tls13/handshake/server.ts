@@ -34,6 +34,7 @@ import type { Negotiated13, RetrySent, Server13State } from './states.ts';
 export function newServer13(config: Server13Config): Server13State {
   const resolved = resolve13(config);
   const conn = new Connection13('server', resolved.random);
+  conn.coalesceHandshake = config.coalesceHandshake ?? false;
   if (config.allowTls12) conn.receivedSoFar = [];
   return {
     side: 'server',
