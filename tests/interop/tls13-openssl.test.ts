@@ -141,6 +141,22 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     expect(run.output()).toMatch(/verify return:1/);
   });
 
+  it('coalescing its flight (Certificate, CertificateVerify, Finished in one record), satisfies `-Verify 1`', async () => {
+    const { ca } = tempFiles({ ca: pki.ca.certPem }) as { ca: string };
+    const run = await clientRun(['-Verify', '1', '-verifyCAfile', ca, '-verify_return_error'], {
+      certificateChain: [pki.client.certDer],
+      privateKey: pki.client.keyDer,
+      coalesceHandshake: true,
+    });
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'client' && e.carries.length > 1,
+    );
+    expect(shared).toHaveLength(1);
+    await roundTripAndKeylog(run);
+    expect(run.output()).toMatch(/verify return:1/);
+  });
+
   it('gets certificate_required from `-Verify 1` when it has no certificate', async () => {
     const run = await clientRun(['-Verify', '1'], {});
     // Our Finished goes out before OpenSSL reads our empty Certificate; its alert closes the connection.
@@ -245,6 +261,18 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     const run = await sClient13AgainstOurServer(server('ed25519'), ['-sigalgs', 'ed25519'], keylog);
     expect(run.ours.summary13?.signatureSchemeName, run.output).toBe('ed25519');
     expect(run.output).toContain('Peer signature type: ed25519');
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
+  });
+
+  it('coalescing its flight (EncryptedExtensions to Finished in one record), completes; key logs agree', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer({ ...server(), coalesceHandshake: true }, [], keylog);
+    expect(run.ours.summary13, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'server' && e.carries.length > 1,
+    );
+    expect(shared.map((e) => e.kind === 'record' && e.carries.length)).toEqual([4]);
+    expect(run.output).toContain('hello from tls-lab');
     expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
   });
 

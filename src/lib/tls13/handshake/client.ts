@@ -33,10 +33,12 @@ import { base13, describe, onServerFlight } from './client-flight.ts';
 
 export function newClient13(config: Client13Config): Client13State {
   const resolved = resolve13(config);
+  const conn = new Connection13('client', resolved.random);
+  conn.coalesceHandshake = config.coalesceHandshake ?? false;
   return {
     side: 'client',
     name: 'ClientStart',
-    conn: new Connection13('client', resolved.random),
+    conn,
     config,
     resolved,
   };
@@ -123,7 +125,7 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
       legacySessionId: hello.sessionId,
       cipherSuites: config.allowTls12 ? [...resolved.suites, ...tls12Suites(config)] : resolved.suites,
       legacyCompressionMethods: [0],
-      extensions,
+      extensions: config.extensionLayout?.('client_hello', extensions) ?? extensions,
     },
   });
   conn.recordVersion = 0x0303;

@@ -34,6 +34,7 @@ import type { Negotiated13, RetrySent, Server13State } from './states.ts';
 export function newServer13(config: Server13Config): Server13State {
   const resolved = resolve13(config);
   const conn = new Connection13('server', resolved.random);
+  conn.coalesceHandshake = config.coalesceHandshake ?? false;
   if (config.allowTls12) conn.receivedSoFar = [];
   return {
     side: 'server',
@@ -182,7 +183,7 @@ async function onClientHello(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: choice.suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   // RFC 8446 §D.4: a client that sent a session id is in middlebox mode; our ChangeCipherSpec follows ServerHello.
@@ -288,7 +289,7 @@ function sendHelloRetryRequest(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   if (resolved.middleboxCompat && m.legacySessionId.length > 0 && !conn.sentChangeCipherSpec)
