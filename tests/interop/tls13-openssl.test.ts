@@ -51,13 +51,15 @@ async function waitForKeylog(path: string, lines: number): Promise<string[]> {
   return keylogLines(path);
 }
 
+type ServerKey = 'rsa' | 'ecdsa' | 'ed25519';
+
 async function clientRun(
   serverArgs: string[],
   client: Partial<Client13Config>,
-  ecdsa = false,
+  key: ServerKey = 'rsa',
 ): Promise<{ ours: EngineSocket; keylog: string; stop: () => Promise<void>; output: () => string }> {
   const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
-  const id = ecdsa ? pki.ecdsa : pki.rsa;
+  const id = pki[key];
   const server = await startSServer(id.certPem, id.keyPem, [
     '-tls1_3',
     '-rev',
@@ -114,9 +116,16 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
   );
 
   it('verifies an ECDSA server certificate (ecdsa_secp256r1_sha256)', async () => {
-    const run = await clientRun([], {}, true);
+    const run = await clientRun([], {}, 'ecdsa');
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
     expect(run.ours.summary13!.signatureSchemeName).toBe('ecdsa_secp256r1_sha256');
+    await roundTripAndKeylog(run);
+  });
+
+  it('verifies an Ed25519 server certificate (ed25519, RFC 8032)', async () => {
+    const run = await clientRun([], {}, 'ed25519');
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    expect(run.ours.summary13!.signatureSchemeName).toBe('ed25519');
     await roundTripAndKeylog(run);
   });
 
@@ -128,6 +137,22 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
     });
     expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
     expect(run.ours.summary13!.clientCertificates).toHaveLength(1);
+    await roundTripAndKeylog(run);
+    expect(run.output()).toMatch(/verify return:1/);
+  });
+
+  it('coalescing its flight (Certificate, CertificateVerify, Finished in one record), satisfies `-Verify 1`', async () => {
+    const { ca } = tempFiles({ ca: pki.ca.certPem }) as { ca: string };
+    const run = await clientRun(['-Verify', '1', '-verifyCAfile', ca, '-verify_return_error'], {
+      certificateChain: [pki.client.certDer],
+      privateKey: pki.client.keyDer,
+      coalesceHandshake: true,
+    });
+    expect(await run.ours.settled(), run.ours.closedReason).toBe('complete');
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'client' && e.carries.length > 1,
+    );
+    expect(shared).toHaveLength(1);
     await roundTripAndKeylog(run);
     expect(run.output()).toMatch(/verify return:1/);
   });
@@ -209,8 +234,8 @@ describe('our TLS 1.3 client -> openssl s_server -tls1_3', () => {
 });
 
 describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
-  const server = (ecdsa = false) => {
-    const id = ecdsa ? pki.ecdsa : pki.rsa;
+  const server = (key: ServerKey = 'rsa') => {
+    const id = pki[key];
     return { certificates: [{ chain: [id.certDer], privateKey: id.keyDer }] };
   };
 
@@ -231,6 +256,26 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
   });
 
+  it('signs CertificateVerify with Ed25519 for s_client -sigalgs ed25519', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer(server('ed25519'), ['-sigalgs', 'ed25519'], keylog);
+    expect(run.ours.summary13?.signatureSchemeName, run.output).toBe('ed25519');
+    expect(run.output).toContain('Peer signature type: ed25519');
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
+  });
+
+  it('coalescing its flight (EncryptedExtensions to Finished in one record), completes; key logs agree', async () => {
+    const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
+    const run = await sClient13AgainstOurServer({ ...server(), coalesceHandshake: true }, [], keylog);
+    expect(run.ours.summary13, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+    const shared = run.ours.eventLog.filter(
+      (e) => e.kind === 'record' && e.from === 'server' && e.carries.length > 1,
+    );
+    expect(shared.map((e) => e.kind === 'record' && e.carries.length)).toEqual([4]);
+    expect(run.output).toContain('hello from tls-lab');
+    expect(sorted(keylogLines(keylog))).toEqual(sorted(run.ours.summary13!.keyLog));
+  });
+
   it('sends a HelloRetryRequest for P-384 to a client that shared x25519', async () => {
     const { keylog } = tempFiles({ keylog: '' }) as { keylog: string };
     const run = await sClient13AgainstOurServer(
@@ -245,7 +290,7 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
 
   it('requires a client certificate: accepts one, and sends certificate_required without', async () => {
     const files = tempFiles({ cert: pki.client.certPem, key: pki.client.keyPem, k1: '', k2: '' });
-    const config = { ...server(true), requestClientCertificate: true, requireClientCertificate: true };
+    const config = { ...server('ecdsa'), requestClientCertificate: true, requireClientCertificate: true };
     const withCert = await sClient13AgainstOurServer(
       config,
       ['-cert', files.cert!, '-key', files.key!],

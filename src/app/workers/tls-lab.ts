@@ -19,6 +19,7 @@ import { pkiVerifier } from '../../lib/tls12/pki-verifier';
 import { hideSupportedVersions, runHandshake13 } from '../../lib/tls13/index';
 import { decodeOwnBytes } from '../../lib/bytes/index';
 import {
+  AUTH_OK_READY,
   BackendMessageSplitter,
   decodeBackendMessage,
   describeBackendMessage,
@@ -32,9 +33,6 @@ import type { LabScenario } from '../model/handshake/scenario';
 import { captureMethods } from './capture-session';
 
 const encoder = new TextEncoder();
-
-/** AuthenticationOk then ReadyForQuery (idle): what a trust-authenticated server answers a StartupMessage with. */
-const AUTH_OK_READY = new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]);
 
 function pgEntry(
   from: 'client' | 'server',

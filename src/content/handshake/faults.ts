@@ -2,7 +2,8 @@
  * The Handshake Lab's fault presets: what is broken, which side notices, the alert a real peer sends, and
  * what a PostgreSQL user would read. libpq prints `SSL error: <OpenSSL reason>` (fe-secure-openssl.c); the
  * reasons for received alerts are checked against OpenSSL's own table (`openssl errstr`) by
- * tests/unit/content/faults.test.ts, and the certificate texts against the real psql by the sslmode oracle.
+ * tests/interop/content/faults.test.ts, the 1.2 certificate texts against the real psql by the sslmode oracle, and
+ * every TLS 1.3 text against the real psql by tests/oracle/psql-tls13-faults.test.ts.
  */
 export type FaultId =
   | 'none'
@@ -156,6 +157,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       "The server asks in its HelloRetryRequest for a group that is not in the client's supported_groups.",
     alert: 'illegal_parameter',
+    libpq: 'SSL error: bad key share',
     explanation:
       'RFC 8446 §4.1.4: the selected_group must be one the client offered and not the one it already sent a share for; otherwise the client aborts with illegal_parameter.',
   },
@@ -165,6 +167,9 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: bad CertificateVerify',
     setup: 'The server flips a bit of its CertificateVerify signature.',
     alert: 'decrypt_error',
+    libpq: 'SSL error: bad signature',
+    libpqContext:
+      'with the ECDSA certificate; with the RSA one, OpenSSL names the first RSA-PSS check the garbled signature fails, "first octet invalid" or "last octet invalid", which varies from run to run',
     explanation:
       "The signature over the transcript hash (RFC 8446 §4.4.3) does not verify with the certificate's key: the server has not proven it holds the private key, and the client sends decrypt_error.",
   },
@@ -174,6 +179,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: bad server Finished',
     setup: 'The server flips a bit of its Finished verify_data.',
     alert: 'decrypt_error',
+    libpq: 'SSL error: digest check failed',
     explanation:
       "The record opens (the AEAD tag covers the tampered bytes), but verify_data is not the HMAC of the transcript under the server's finished_key (RFC 8446 §4.4.4): decrypt_error.",
   },
@@ -183,6 +189,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: server certificate from an unknown CA',
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
+    libpq: 'SSL error: certificate verify failed',
     explanation:
       'As in TLS 1.2, but the certificate arrives encrypted: an eavesdropper no longer sees which certificate failed.',
   },
@@ -193,6 +200,9 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       'The server sends a CertificateRequest and requires an answer; the client sends an empty Certificate.',
     alert: 'certificate_required',
+    libpq: 'SSL error: tlsv13 alert certificate required',
+    libpqContext:
+      'a server that requires the certificate in the handshake; PostgreSQL 15 only asks for one (ssl_ca_file), completes the handshake without it, and a pg_hba cert line then refuses: "FATAL:  connection requires a valid client certificate"',
     explanation:
       'RFC 8446 §4.4.2.4: a server that requires a client certificate answers an empty one with certificate_required, an alert TLS 1.3 added.',
   },
@@ -202,6 +212,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: the server rejects the client certificate',
     setup: 'The client sends a certificate from a CA the server does not trust.',
     alert: 'unknown_ca',
+    libpq: 'SSL error: tlsv1 alert unknown ca',
     explanation:
       "The server checks the client certificate after the client's Finished. In TLS 1.3 the client already considers the handshake complete, so it learns of the rejection only when it next reads.",
   },
@@ -212,6 +223,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       'An attacker on the path hides supported_versions in the ClientHello, so the 1.3-capable server answers in TLS 1.2.',
     alert: 'illegal_parameter',
+    libpq: 'SSL error: inappropriate fallback',
     explanation:
       'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts DOWNGRD\\x01 in the last 8 bytes of ServerHello.random. The random is signed, so the attacker cannot remove it; a client that offered 1.3 aborts with illegal_parameter.',
   },

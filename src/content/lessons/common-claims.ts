@@ -96,7 +96,7 @@ export const commonClaimsLesson: Lesson = {
       title: 'Claim: TLS 1.0 and 1.1 are merely "not recommended"',
       body: "Tested: a client that speaks at most TLS 1.1 against a server that requires TLS 1.2: the server answers with a protocol_version alert.\n\nCorrected: TLS 1.0 and 1.1 are deprecated by RFC 8996 (March 2021): implementations must not negotiate them. PostgreSQL's default minimum is TLSv1.2 since version 13, and managed services refuse them.",
       lab: 'handshake',
-      state: { fault: 'version-mismatch' },
+      state: { cmin: '1.1', cmax: '1.1' },
       notes: 'RFC 8996 "Deprecating TLS 1.0 and TLS 1.1".',
     },
   ],

@@ -35,21 +35,21 @@ export const handshakeLesson: Lesson = {
     },
     {
       id: 'version-mismatch',
-      title: 'Predict: the client speaks at most TLS 1.1',
-      body: 'Now the client offers at most TLS 1.1, but the server requires TLS 1.2. The ClientHello is the same shape; only `client_version` differs.',
+      title: 'Predict: the client speaks at most TLS 1.2, the server requires TLS 1.3',
+      body: 'Now the client speaks at most TLS 1.2 (psql with `ssl_max_protocol_version=TLSv1.2`), but the server requires TLS 1.3 (`ssl_min_protocol_version = TLSv1.3`). The ClientHello is the same shape as before: `client_version` 3,3 and no supported_versions extension offering TLS 1.3.',
       lab: 'handshake',
       state: { fault: 'version-mismatch' },
       notes: 'Let the room vote before revealing. The alert name is what psql prints after "SSL error:".',
       checkpoint: {
         question: 'What does the server do with this ClientHello?',
         choices: [
-          { id: 'downgrade', text: 'It answers with TLS 1.1 anyway' },
+          { id: 'downgrade', text: 'It answers with TLS 1.2 anyway' },
           { id: 'alert', text: 'It refuses with a fatal protocol_version alert' },
           { id: 'silent', text: 'It closes the connection without a word' },
         ],
         answer: 'alert',
         explanation:
-          'The server reads client_version, finds it below its minimum and sends a fatal protocol_version alert (RFC 5246 §E.1). libpq prints "SSL error: tlsv1 alert protocol version".',
+          'The server finds no version it accepts in the ClientHello and sends a fatal protocol_version alert (RFC 5246 §E.1). libpq prints "SSL error: tlsv1 alert protocol version" and adds that the server may not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
       },
     },
     {

@@ -1,7 +1,7 @@
 /**
  * Key containers, read with the one DER layer (der.ts): SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) and PKCS#8
- * PrivateKeyInfo (RFC 5208 §5) for RSA (rsaEncryption, RFC 8017 §A.1) and EC keys on P-256 / P-384
- * (id-ecPublicKey, RFC 5480 §2.1.1; ECPrivateKey, RFC 5915 §3). Used by the TLS engine (tls12/crypto wraps the
+ * PrivateKeyInfo (RFC 5208 §5) for RSA (rsaEncryption, RFC 8017 §A.1), EC keys on P-256 / P-384
+ * (id-ecPublicKey, RFC 5480 §2.1.1; ECPrivateKey, RFC 5915 §3) and Ed25519 (id-Ed25519, RFC 8410 §3 and §7). Used by the TLS engine (tls12/crypto wraps the
  * errors as CryptoError) and, through pki, by sslmode (does a key file belong to a certificate).
  *
  * Malformed input throws `DerError` (offset and why); a well-formed key of another kind throws
@@ -9,6 +9,7 @@
  */
 import { bitLen as bitLength } from '@noble/curves/utils.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   bitStringBytes,
   childrenOf,
@@ -28,6 +29,9 @@ export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 export const OID_PRIME256V1 = '1.2.840.10045.3.1.7';
 export const OID_SECP384R1 = '1.3.132.0.34';
+/** id-Ed25519 (RFC 8410 §3): no parameters; the key is the 32-byte public key / CurvePrivateKey seed. */
+export const OID_ED25519 = '1.3.101.112';
+const ED25519_KEY_LENGTH = 32;
 
 export type EcCurve = 'P-256' | 'P-384';
 
@@ -37,7 +41,8 @@ export class UnsupportedKeyError extends Error {
 }
 
 /** What a key is, without its secret parts: shown to the UI and used to choose algorithms. */
-export type KeyDescription = { type: 'rsa'; modulusBits: number } | { type: 'ec'; curve: EcCurve };
+export type KeyDescription =
+  { type: 'rsa'; modulusBits: number } | { type: 'ec'; curve: EcCurve } | { type: 'ed25519' };
 
 export interface RsaPublicComponents {
   n: bigint;
@@ -60,6 +65,8 @@ export interface ParsedSpki {
   rsa?: RsaPublicComponents;
   /** EC public point as in the BIT STRING (uncompressed 04||X||Y). */
   ecPoint?: Uint8Array;
+  /** Ed25519: the 32-byte public key (RFC 8032 §5.1.5). */
+  edPublicKey?: Uint8Array;
 }
 
 export interface ParsedPkcs8 {
@@ -67,6 +74,8 @@ export interface ParsedPkcs8 {
   rsa?: RsaPrivateComponents;
   /** EC: the private scalar (ECPrivateKey.privateKey, RFC 5915 §3), left-padded to the field size. */
   ecPrivateKey?: Uint8Array;
+  /** Ed25519: the 32-byte private key (the seed of RFC 8032 §5.1.5), CurvePrivateKey in RFC 8410 §7. */
+  edPrivateKey?: Uint8Array;
 }
 
 function curveOf(oid: string): EcCurve {
@@ -150,8 +159,14 @@ export function parseSpki(der: Uint8Array): ParsedSpki {
   if (oid === OID_EC_PUBLIC_KEY) {
     return { description: { type: 'ec', curve: namedCurve(der, params, seq.start) }, ecPoint: key };
   }
+  if (oid === OID_ED25519) {
+    if (params) throw new DerError(params.start, 'id-Ed25519 takes no parameters (RFC 8410 §3)');
+    if (key.length !== ED25519_KEY_LENGTH)
+      throw new DerError(bits.start, `an Ed25519 public key is 32 bytes, not ${key.length}`);
+    return { description: { type: 'ed25519' }, edPublicKey: key };
+  }
   throw new UnsupportedKeyError(
-    `public key algorithm ${oid}: only rsaEncryption and id-ecPublicKey are supported`,
+    `public key algorithm ${oid}: only rsaEncryption, id-ecPublicKey and id-Ed25519 are supported`,
   );
 }
 
@@ -181,8 +196,15 @@ export function parsePkcs8(der: Uint8Array): ParsedPkcs8 {
     ecPrivateKey.set(scalar, size - scalar.length);
     return { description: { type: 'ec', curve }, ecPrivateKey };
   }
+  if (oid === OID_ED25519) {
+    if (params) throw new DerError(params.start, 'id-Ed25519 takes no parameters (RFC 8410 §3)');
+    const seed = contents(key, readWhole(key, Tag.OCTET_STRING, 'CurvePrivateKey'));
+    if (seed.length !== ED25519_KEY_LENGTH)
+      throw new DerError(keyTlv!.start, `an Ed25519 private key is 32 bytes, not ${seed.length}`);
+    return { description: { type: 'ed25519' }, edPrivateKey: seed };
+  }
   throw new UnsupportedKeyError(
-    `private key algorithm ${oid}: only rsaEncryption and id-ecPublicKey are supported`,
+    `private key algorithm ${oid}: only rsaEncryption, id-ecPublicKey and id-Ed25519 are supported`,
   );
 }
 
@@ -197,4 +219,9 @@ export function wrapRsaPrivateKeyInPkcs8(pkcs1: Uint8Array): Uint8Array {
 /** The uncompressed public point (04||X||Y) of an EC private scalar. */
 export function ecPublicPoint(curve: EcCurve, scalar: Uint8Array): Uint8Array {
   return (curve === 'P-256' ? p256 : p384).getPublicKey(scalar, false);
+}
+
+/** The Ed25519 public key of a private key seed (RFC 8032 §5.1.5). */
+export function edPublicKey(seed: Uint8Array): Uint8Array {
+  return ed25519.getPublicKey(seed);
 }

@@ -6,6 +6,9 @@
 import { concatBytes, Reader, type Span } from '../bytes/index.ts';
 import { readCString } from './frontend.ts';
 
+/** AuthenticationOk then ReadyForQuery (idle): what a trust-authenticated server answers a StartupMessage with. */
+export const AUTH_OK_READY = new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]);
+
 /** ErrorResponse field codes ("Error and Notice Message Fields"). */
 export const ERROR_FIELDS: Record<string, string> = {
   S: 'severity',

@@ -6,6 +6,7 @@
 import { bytesEqual } from '../bytes/hex.ts';
 import {
   ecPublicPoint,
+  edPublicKey,
   parsePkcs8,
   parseSpki,
   wrapRsaPrivateKeyInPkcs8,
@@ -67,5 +68,9 @@ export async function matchKeyToCert(keyPem: string, cert: CertView): Promise<Ke
       return { kind: 'unreadable', why: (e as Error).message };
     }
   }
+  if (spki.edPublicKey && key.edPrivateKey)
+    return bytesEqual(edPublicKey(key.edPrivateKey), spki.edPublicKey)
+      ? { kind: 'match' }
+      : { kind: 'mismatch' };
   return { kind: 'unknown', why: 'key type not compared by the engine' };
 }

@@ -761,6 +761,95 @@ const PATTERNS: readonly Pattern[] = [
     ['Nothing to fix in sslmode; find the source address of those connections.'],
     true,
   ),
+  // TLS failures that are not about sslmode or certificates: the handshake itself was refused or altered.
+  explained(
+    'tls-handshake-failure-alert',
+    /alert handshake failure/,
+    'libpq',
+    'libpq.tls.error',
+    "The server found nothing in common with the client's offer: no cipher suite (in TLS 1.2 also none that fits its certificate's key), no key exchange group or no signature algorithm, and answered with a handshake_failure alert.",
+    [
+      "The server's ssl_ciphers (TLS 1.2) or its OpenSSL configuration (system-wide crypto policy, FIPS mode) leaves no suite the client offers.",
+      'An ECDSA server certificate and a client (or its crypto policy) that offers only RSA suites, or the reverse.',
+      "Under TLS 1.3: no key exchange group in common (the server's ssl_ecdh_curve / ssl_groups against the client's groups).",
+    ],
+  ),
+  explained(
+    'tls-decrypt-error-alert',
+    /alert decrypt error/,
+    'libpq',
+    'libpq.tls.error',
+    "The server could not verify something the client computed: the client's Finished, or (with a client certificate) its CertificateVerify signature. The handshake was altered on the way, or one side's TLS stack is broken.",
+    [
+      'A middlebox or proxy that rewrites the handshake (TLS inspection) without terminating TLS.',
+      'A client certificate whose private key signs wrongly (a broken token or HSM).',
+    ],
+  ),
+  explained(
+    'tls-bad-record-mac-alert',
+    /alert bad record mac/,
+    'libpq',
+    'libpq.tls.error',
+    'The server received a record from this client whose authentication tag did not verify: the bytes were changed on the way, or another process wrote on the same TLS connection with the same keys.',
+    [
+      'A connection opened before fork() and used in a child process too (see "decryption failed or bad record mac").',
+      'A faulty network device or proxy altering bytes in flight.',
+    ],
+  ),
+  explained(
+    'tls-bad-key-share',
+    /SSL error: bad key share/,
+    'libpq',
+    'libpq.tls.error',
+    "The client's OpenSSL refused the server's TLS 1.3 key share choice: its HelloRetryRequest asked for a group the client did not offer (or the one it already sent), or its ServerHello's key share was for another group. RFC 8446 §4.1.4 makes the client abort with illegal_parameter.",
+    [
+      'A TLS proxy or server whose TLS 1.3 implementation is broken.',
+      'A middlebox that rewrites ServerHello or HelloRetryRequest.',
+    ],
+  ),
+  explained(
+    'tls-bad-signature',
+    /SSL error: (?:bad signature|first octet invalid|last octet invalid)/,
+    'libpq',
+    'libpq.tls.error',
+    "The server's signature over the handshake (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) does not verify with the public key in its certificate: it has not proven that it holds the certificate's private key. For RSA, OpenSSL names the PSS padding check that failed first (first/last octet invalid).",
+    [
+      'Something on the path replaced the signature or the certificate: treat it as an attack until shown otherwise.',
+      "A proxy or server signing with another key than its certificate's (PostgreSQL itself refuses to start with a key that does not match ssl_cert_file).",
+    ],
+  ),
+  explained(
+    'tls-digest-check-failed',
+    /SSL error: digest check failed/,
+    'libpq',
+    'libpq.tls.error',
+    "The server's Finished message does not match the client's own computation over the handshake transcript: the two sides did not see the same handshake. The client aborts with decrypt_error.",
+    [
+      'A middlebox that altered a handshake message without breaking record protection (only possible before encryption, or by a party holding the keys).',
+      'A broken TLS implementation on the server side or in a proxy.',
+    ],
+  ),
+  explained(
+    'tls13-certificate-required',
+    /alert certificate required/,
+    'libpq',
+    'libpq.clientcert.alert',
+    'The server requires a client certificate at the TLS level and the client sent none: under TLS 1.3 it answers an empty Certificate with certificate_required (RFC 8446 §4.4.2.4). PostgreSQL itself only asks for one and leaves the decision to pg_hba.conf ("connection requires a valid client certificate"), so this alert comes from a TLS proxy or pooler in front of it, or a server configured to require certificates.',
+    [
+      'No client certificate: libpq sends ~/.postgresql/postgresql.crt with its key unless sslcert= and sslkey= name others, and sends nothing when the files are missing.',
+      'sslcertmode=disable (libpq 16+) keeps the certificate back.',
+    ],
+  ),
+  explained(
+    'tls-inappropriate-fallback',
+    /inappropriate fallback/,
+    'libpq',
+    'libpq.tls.error',
+    "The client offered TLS 1.3, yet the server answered in TLS 1.2 with RFC 8446 §4.1.3's downgrade sentinel (DOWNGRD) in its random: a TLS 1.3 server was made to negotiate 1.2, so something on the path hid the client's TLS 1.3 offer. The client aborts. (From a server, the same reason means it refused a TLS_FALLBACK_SCSV retry.)",
+    [
+      'A middlebox that strips or rewrites the ClientHello (TLS inspection, an old firewall): an attack or a broken device on the path.',
+    ],
+  ),
   explained(
     'not-postgres-peer',
     /1234\.5679/,

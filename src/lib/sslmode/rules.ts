@@ -104,6 +104,11 @@ export const RULES = {
     'A client certificate the server rejects earns an alert; libpq prints "SSL error: <alert>". Under TLS 1.3 the client has finished its handshake when the alert arrives, so prefer does not retry; under TLS 1.2 the handshake itself fails.',
     'S: fe-secure-openssl.c open_client_SSL() / pgtls_read() SSL_ERROR_SSL -> "SSL error: %s"; RFC 8446 §4.4.2.4; openssl ssl/statem/statem_lib.c ssl_x509err2alert()',
   ),
+  'libpq.tls.error': r(
+    'libpq.tls.error',
+    'A failed TLS handshake is shown as "SSL error: <reason>": OpenSSL\'s reason for the first error it recorded. A failure the client\'s OpenSSL detects names the check ("bad signature", "digest check failed", "bad key share", "inappropriate fallback"); an alert received from the server is "<sslv3|tlsv1|tlsv13> alert <description>".',
+    'S: fe-secure-openssl.c open_client_SSL() SSL_ERROR_SSL -> SSLerrmessage(); openssl crypto/err (ERR_reason_error_string), ssl/ssl_err.c; checked against psql 15 by tests/oracle/psql-tls13-faults.test.ts',
+  ),
   'libpq.prefer.retry': r(
     'libpq.prefer.retry',
     'prefer: a failed SSL attempt (TLS failure or server error over SSL) is retried once in plaintext on a new connection.',

@@ -93,6 +93,21 @@ export interface PsqlResult {
   readonly stderr: string;
 }
 
+/**
+ * psql's whole environment: PATH, the given HOME (whose ~/.postgresql is the only one libpq reads), no password
+ * file, a connect timeout and the C locale (untranslated messages); no PG* variable from the machine.
+ */
+export function psqlEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    PGCONNECT_TIMEOUT: '10',
+    PGPASSFILE: join(home, 'no-such-pgpass'),
+    LANG: 'C',
+    LC_ALL: 'C',
+  };
+}
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export class PgOracleServer {
@@ -283,14 +298,7 @@ export class PgOracleServer {
     conninfo: string,
     opts: { home: string; password?: string; program?: PsqlProgram },
   ): Promise<PsqlResult> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: opts.home,
-      PGCONNECT_TIMEOUT: '10',
-      PGPASSFILE: join(opts.home, 'no-such-pgpass'),
-      LANG: 'C',
-      LC_ALL: 'C',
-    };
+    const env = psqlEnv(opts.home);
     if (opts.password !== undefined) env.PGPASSWORD = opts.password;
     Object.assign(env, opts.program?.env ?? {});
     const sql = 'select ssl, version from pg_stat_ssl where pid = pg_backend_pid()';

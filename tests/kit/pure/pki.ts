@@ -1,6 +1,6 @@
 /**
  * The interop test PKI, generated at test time with WebCrypto + @peculiar/x509: a test CA (ECDSA P-256),
- * an RSA-2048 and an ECDSA P-256 server certificate for localhost/127.0.0.1, an expired one, one for the wrong
+ * an RSA-2048, an ECDSA P-256 and an Ed25519 server certificate for localhost/127.0.0.1, an expired one, one for the wrong
  * host name, one from an untrusted CA, and a client certificate.
  */
 import 'reflect-metadata';
@@ -20,6 +20,8 @@ export interface TestPki {
   ca: Issued;
   rsa: Issued;
   ecdsa: Issued;
+  /** An Ed25519 key (RFC 8410), signed by the ECDSA CA. */
+  ed25519: Issued;
   expired: Issued;
   wrongHost: Issued;
   untrusted: Issued;
@@ -38,17 +40,19 @@ const RSA: RsaHashedKeyGenParams = {
 const EC: EcKeyGenParams & { hash: string } = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 function pem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  // 64 characters a line (RFC 7468 §2), with no empty line when the text is a multiple of 64 (OpenSSL refuses one).
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-async function keys(kind: 'rsa' | 'ec'): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(kind === 'rsa' ? RSA : EC, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
+type KeyKind = 'rsa' | 'ec' | 'ed25519';
+
+async function keys(kind: KeyKind): Promise<CryptoKeyPair> {
+  const params = kind === 'rsa' ? RSA : kind === 'ec' ? EC : { name: 'Ed25519' };
+  return (await webcrypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 async function finish(cert: x509.X509Certificate, pair: CryptoKeyPair): Promise<Issued> {
@@ -99,7 +103,7 @@ async function issue(...args: Parameters<typeof issueOnce>): Promise<Issued> {
 async function issueOnce(
   ca: { pair: CryptoKeyPair; name: string },
   subject: string,
-  kind: 'rsa' | 'ec',
+  kind: KeyKind,
   options: {
     names?: { type: 'dns' | 'ip'; value: string }[];
     notBefore?: Date;
@@ -147,6 +151,7 @@ export function testPki(): Promise<TestPki> {
       ca: ca.issued,
       rsa: await issue(ca, 'CN=localhost, O=TLS Lab RSA', 'rsa', { serial: '11' }),
       ecdsa: await issue(ca, 'CN=localhost, O=TLS Lab ECDSA', 'ec', { serial: '12' }),
+      ed25519: await issue(ca, 'CN=localhost, O=TLS Lab Ed25519', 'ed25519', { serial: '18' }),
       expired: await issue(ca, 'CN=localhost, O=TLS Lab expired', 'ec', {
         serial: '13',
         notBefore: new Date(Date.now() - 60 * DAY),

@@ -8,6 +8,7 @@ import { faultForAlert, faultPresets } from '../../../src/content/handshake/faul
 import { readParams } from '../../../src/app/url/hash';
 import { buildScenario, sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
 import { explainConnection } from '../../../src/lib/sslmode/index';
+import { diagnoseError } from '../../../src/lib/sslmode/diagnose';
 
 describe('fault presets and the sslmode Lab', () => {
   for (const fault of faultPresets.filter((f) => f.sslmode)) {
@@ -45,4 +46,14 @@ describe('fault presets and the sslmode Lab', () => {
     expect(faultForAlert('certificate_required', '1.3')?.id).toBe('tls13-client-cert-required');
     expect(faultForAlert('certificate_required', '1.2')).toBeUndefined();
   });
+
+  // The Handshake Lab offers "Diagnose this text in the sslmode Lab" under each preset's psql text.
+  it.each(faultPresets.filter((f) => f.libpq).map((f) => ({ id: f.id, text: f.libpq! })))(
+    "the troubleshooter knows $id's psql text",
+    ({ text }) => {
+      const d = diagnoseError(text);
+      expect(d.id, text).not.toBe('unknown');
+      expect(d.meaning.length).toBeGreaterThan(40);
+    },
+  );
 });

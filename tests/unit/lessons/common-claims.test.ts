@@ -8,6 +8,11 @@ import { explainConnection, type ConnectionOutcome } from '../../../src/lib/sslm
 import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario';
 import { readParams } from '../../../src/app/url/hash';
 import { sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
+import {
+  buildScenario as buildHandshakeScenario,
+  handshakeSchema,
+} from '../../../src/app/model/handshake/scenario';
+import { runLab } from '../../../src/app/workers/tls-lab';
 
 async function outcome(stepId: string): Promise<ConnectionOutcome> {
   const step = commonClaimsLesson.steps.find((s) => s.id === stepId)!;
@@ -42,5 +47,13 @@ describe('Common claims, tested', () => {
   });
   it('TLSv1.3 minimum against a TLS 1.2 client: protocol version alert', async () => {
     expect((await outcome('min-protocol-values')).error).toContain('SSL error: tlsv1 alert protocol version');
+  });
+  it('TLS 1.1 client against a TLS 1.2 minimum (the Handshake Lab step): the server sends protocol_version', async () => {
+    const step = commonClaimsLesson.steps.find((s) => s.id === 'tls10-deprecation')!;
+    expect(step.lab).toBe('handshake');
+    const c = readParams(handshakeSchema, new URLSearchParams(step.state));
+    const run = await runLab(buildHandshakeScenario(c));
+    expect([run.ok, run.alert?.from, run.alert?.name]).toEqual([false, 'server', 'protocol_version']);
+    expect(run.alert?.reason).toMatch(/at most TLSv1\.1, we require TLSv1\.2/);
   });
 });

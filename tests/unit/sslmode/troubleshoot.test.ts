@@ -183,6 +183,14 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
 
 /** The patterns that explain a text no scenario produces (their samples are in SITUATIONS below). */
 const EXPLAINED_ONLY = [
+  'tls-handshake-failure-alert',
+  'tls-decrypt-error-alert',
+  'tls-bad-record-mac-alert',
+  'tls-bad-key-share',
+  'tls-bad-signature',
+  'tls-digest-check-failed',
+  'tls13-certificate-required',
+  'tls-inappropriate-fallback',
   'node-security-warning',
   'go-ip-san',
   'npgsql-validation',

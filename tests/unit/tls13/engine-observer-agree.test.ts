@@ -101,8 +101,9 @@ function comparable(log: readonly EventLogEntry[]): Map<string, Comparable[]> {
   return groups;
 }
 
-const cases: [string, () => Scenario13][] = [
-  ['a plain 1-RTT handshake with data both ways', () => scenario()],
+/** Each case: its name, the scenario, and how many records carry more than one message. */
+const cases: [string, () => Scenario13, number][] = [
+  ['a plain 1-RTT handshake with data both ways', () => scenario(), 0],
   [
     'a HelloRetryRequest with a cookie, a client certificate, ALPN and two tickets',
     () =>
@@ -114,14 +115,29 @@ const cases: [string, () => Scenario13][] = [
         },
         server: { groups: [23, 29], cookie: true, requestClientCertificate: true, tickets: 2 },
       }),
+    0,
+  ],
+  [
+    'coalesced flights (one record per flight, as NSS sends them), a client certificate and two tickets',
+    () =>
+      scenario({
+        client: {
+          certificateChain: [pki.client.certDer],
+          privateKey: pki.client.keyDer,
+          coalesceHandshake: true,
+        },
+        server: { requestClientCertificate: true, tickets: 2, coalesceHandshake: true },
+      }),
+    3, // EncryptedExtensions..Finished; the client's Certificate, CertificateVerify, Finished; the two tickets
   ],
 ];
 
 describe('TLS 1.3: the engine and the observer write the same entries', () => {
-  it.each(cases)('%s', async (_name, make) => {
+  it.each(cases)('%s', async (_name, make, shared) => {
     const run = await runHandshake13(make());
     expect(run.ok, run.alert?.reason).toBe(true);
     const engineLog = run.eventLog as EventLogEntry[];
+    expect(engineLog.filter((e) => e.kind === 'record' && e.carries.length > 1)).toHaveLength(shared);
     const seen = await observeConnection(chunksOf(engineLog), { keyLog: run.summary!.keyLog.join('\n') });
     expect(seen.decryption).toMatchObject({
       status: 'tls13-decrypted',

@@ -86,6 +86,17 @@ describe('runHandshake13: completes', () => {
     expect((await runHandshake13(scenario())).summary?.signatureSchemeName).toBe('rsa_pss_rsae_sha256');
   });
 
+  it('signs with Ed25519 (RFC 8032) for an Ed25519 certificate, and a tampered Ed25519 signature ends in decrypt_error', async () => {
+    const ed = { certificates: [{ chain: [pki.ed25519.certDer], privateKey: pki.ed25519.keyDer }] };
+    const run = await runHandshake13(scenario({ server: ed }));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    expect(run.summary?.signatureSchemeName).toBe('ed25519');
+    const tampered = await runHandshake13(scenario({ server: { ...ed, tamper: 'certificate-verify' } }));
+    expect([tampered.alert?.from, tampered.alert?.name]).toEqual(['client', 'decrypt_error']);
+    const notOffered = await runHandshake13(scenario({ server: ed, client: { signatureSchemes: [0x0403] } }));
+    expect([notOffered.alert?.from, notOffered.alert?.name]).toEqual(['server', 'handshake_failure']);
+  });
+
   it.each([
     [0x0805, 'rsa_pss_rsae_sha384'],
     [0x0806, 'rsa_pss_rsae_sha512'],
@@ -268,6 +279,12 @@ describe('runHandshake13: failures end with the alert a real peer sends', () => 
           'illegal_parameter',
         ],
         [
+          'HelloRetryRequest for a group not offered, to a client offering every group of ours',
+          () => ({ client: { groups: [29, 23, 24, 25] }, server: { tamper: 'hrr-unoffered-group' } }),
+          'client',
+          'illegal_parameter',
+        ],
+        [
           'no common group',
           () => ({ client: { groups: [29] }, server: { groups: [24] } }),
           'server',
@@ -438,6 +455,45 @@ describe('version negotiation with a TLS 1.2 server (our own 1.2 engine)', () =>
     const alert = run.log.find((e) => e.kind === 'alert' && e.from === 'client');
     expect(alert?.kind === 'alert' && alert.name).toBe('illegal_parameter');
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
+  });
+});
+
+describe("a client's alert in the clear (OpenSSL's client sends it so when our first flight fails)", () => {
+  // A fatal alert as a plaintext record: level 2, the description given.
+  const plainAlert = (description: number) => Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 2, description);
+  const client = () =>
+    newClient13({
+      serverName: 'localhost',
+      verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
+      random: deterministicRandom('plain-alert/client'),
+      now: () => NOW,
+    });
+  const server = () =>
+    newServer13({
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+      random: deterministicRandom('plain-alert/server'),
+      now: () => NOW,
+    });
+
+  it("is read by the server before the client's first protected record (as OpenSSL's server does)", async () => {
+    const hello = (await client13Step(client(), { kind: 'start' })).events;
+    let state = server();
+    for (const e of hello)
+      if (e.kind === 'send') state = (await server13Step(state, { kind: 'bytes', data: e.bytes })).state;
+    expect(state.name).toBe('ExpectFinished');
+    const r = await server13Step(state, { kind: 'bytes', data: plainAlert(51) });
+    const alert = r.events.find((e) => e.kind === 'alert');
+    expect(alert?.kind === 'alert' && [alert.from, alert.name]).toEqual(['client', 'decrypt_error']);
+    expect(r.state.name).toBe('Closed');
+  });
+
+  it('is refused with unexpected_message once the client protects its records', async () => {
+    const run = await pump({ state: client(), step: client13Step }, { state: server(), step: server13Step });
+    expect(run.server.name).toBe('Established');
+    const r = await server13Step(run.server, { kind: 'bytes', data: plainAlert(51) });
+    const alert = r.events.find((e) => e.kind === 'alert');
+    expect(alert?.kind === 'alert' && [alert.from, alert.name]).toEqual(['server', 'unexpected_message']);
+    expect(alert?.kind === 'alert' && alert.reason).toMatch(/in clear after the keys changed/);
   });
 });
 

@@ -41,3 +41,13 @@ export const PROTECTED_RECORDS = {
   ],
   clientApplication: [['clientencdata', 'clientdata']],
 } as const;
+
+/** The server's first flight as sent, record by record (ServerHello to the protected Finished). */
+export const SERVER_FLIGHT = [
+  'serverhello',
+  'serverccs',
+  'serverencextensions',
+  'serverenccert',
+  'serverenccertverify',
+  'serverencfinished',
+] as const;

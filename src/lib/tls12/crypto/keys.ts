@@ -50,12 +50,14 @@ export const wrapRsaPrivateKeyInPkcs8 = (pkcs1: Uint8Array): Uint8Array =>
 export type PublicKey =
   | { kind: 'rsa'; bits: number; rsa: keys.RsaPublicComponents; spki: Uint8Array }
   | { kind: 'ec'; curve: keys.EcCurve; point: Uint8Array; spki: Uint8Array }
+  | { kind: 'ed25519'; point: Uint8Array; spki: Uint8Array }
   | { kind: 'unsupported'; algorithm: string };
 
 /** A private key, parsed once; `pkcs8` is the PrivateKeyInfo DER it was parsed from (what WebCrypto imports). */
 export type PrivateKey =
   | { kind: 'rsa'; pkcs8: Uint8Array; rsa: keys.RsaPrivateComponents }
-  | { kind: 'ec'; curve: keys.EcCurve; scalar: Uint8Array; pkcs8: Uint8Array };
+  | { kind: 'ec'; curve: keys.EcCurve; scalar: Uint8Array; pkcs8: Uint8Array }
+  | { kind: 'ed25519'; seed: Uint8Array; pkcs8: Uint8Array };
 
 /** SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) to a usable key; algorithms we do not implement are named. */
 export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
@@ -70,6 +72,7 @@ export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
       };
     if (parsed.description.type === 'ec' && parsed.ecPoint)
       return { kind: 'ec', curve: parsed.description.curve, point: parsed.ecPoint, spki };
+    if (parsed.edPublicKey) return { kind: 'ed25519', point: parsed.edPublicKey, spki };
   } catch (e) {
     if (!(e instanceof CryptoError && e.kind === 'unsupported')) throw e;
     return { kind: 'unsupported', algorithm: e.message };
@@ -80,7 +83,7 @@ export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
 // A server or client config's key is the same bytes object across handshakes: parse it once.
 const parsedPrivateKeys = new WeakMap<Uint8Array, PrivateKey>();
 
-/** PKCS#8 PrivateKeyInfo (RFC 5208) holding an RSAPrivateKey (RFC 8017 A.1.2) or ECPrivateKey (RFC 5915). */
+/** PKCS#8 PrivateKeyInfo (RFC 5208) holding an RSAPrivateKey (RFC 8017 A.1.2), ECPrivateKey (RFC 5915) or Ed25519 key (RFC 8410 §7). */
 export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
   const cached = parsedPrivateKeys.get(der);
   if (cached) return cached;
@@ -89,6 +92,7 @@ export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
   if (parsed.rsa) key = { kind: 'rsa', pkcs8: der, rsa: parsed.rsa };
   else if (parsed.description.type === 'ec' && parsed.ecPrivateKey)
     key = { kind: 'ec', curve: parsed.description.curve, scalar: parsed.ecPrivateKey, pkcs8: der };
+  else if (parsed.edPrivateKey) key = { kind: 'ed25519', seed: parsed.edPrivateKey, pkcs8: der };
   else throw new CryptoError('unsupported', 'PKCS#8: unsupported private key');
   parsedPrivateKeys.set(der, key);
   return key;

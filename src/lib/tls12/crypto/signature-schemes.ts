@@ -21,14 +21,15 @@ export interface SignatureSchemeInfo {
   name: SignatureSchemeName;
   /** uint16 code point on the wire. */
   code: number;
-  keyType: 'rsa' | 'ec';
+  keyType: 'rsa' | 'ec' | 'ed25519';
   /** RSA padding: PKCS#1 v1.5 (RFC 8017 §8.2) or PSS with salt length = hash length (RFC 8446 §4.2.3). */
   padding?: 'pkcs1' | 'pss';
   hash: HashName;
 }
 
 /** A scheme the engine knows but the provider does not sign with (verified and signed in JS: rsa-signature.ts, noble). */
-export type JsOnlySignatureSchemeName = 'rsa_pkcs1_sha1' | 'ecdsa_sha1' | 'ecdsa_secp521r1_sha512';
+export type JsOnlySignatureSchemeName =
+  'rsa_pkcs1_sha1' | 'ecdsa_sha1' | 'ecdsa_secp521r1_sha512' | 'ed25519';
 
 export interface KnownSignatureScheme extends Omit<SignatureSchemeInfo, 'name'> {
   name: SignatureSchemeName | JsOnlySignatureSchemeName;
@@ -91,6 +92,8 @@ export const KNOWN_SIGNATURE_SCHEMES: readonly KnownSignatureScheme[] = [
   { name: 'ecdsa_secp521r1_sha512', code: 0x0603, keyType: 'ec', hash: 'sha512', inProvider: false },
   { name: 'rsa_pkcs1_sha1', code: 0x0201, keyType: 'rsa', padding: 'pkcs1', hash: 'sha1', inProvider: false },
   { name: 'ecdsa_sha1', code: 0x0203, keyType: 'ec', hash: 'sha1', inProvider: false },
+  // RFC 8446 §4.2.3 / RFC 8032: PureEdDSA signs the message itself; SHA-512 is the scheme's internal hash.
+  { name: 'ed25519', code: 0x0807, keyType: 'ed25519', hash: 'sha512', inProvider: false },
 ];
 
 /** The schemes the provider implements (a view of the table above). */

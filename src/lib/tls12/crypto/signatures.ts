@@ -10,9 +10,11 @@
  *   from the injected randomness, so the bigint signer in rsa.ts is used (RSA PKCS#1 v1.5 is deterministic
  *   by construction and still goes through WebCrypto);
  * - deterministic runs that sign with ECDSA: RFC 6979 nonces via noble, so that two runs compare equal.
- * Schemes the provider does not implement (SHA-1, ecdsa_secp521r1_sha512) also keep the JS path.
+ * Schemes the provider does not implement (SHA-1, ecdsa_secp521r1_sha512, and ed25519, which WebCrypto does
+ * not have everywhere; noble's Ed25519 is deterministic by construction, RFC 8032) also keep the JS path.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { toHex } from '../../bytes/index.ts';
 import { SignatureScheme } from '../wire/code-points.ts';
 import { hashSync as hash } from './hash.ts';
@@ -92,6 +94,7 @@ export async function signWithScheme(
     return provider().sign(name, await importPrivate(key.pkcs8), message);
   }
   if (key.kind === 'rsa') return rsaSign(key.rsa, info.padding!, info.hash, message, random);
+  if (key.kind === 'ed25519') return ed25519.sign(message, key.seed);
   // RFC 6979 deterministic k: same key + message -> same signature.
   return curveOf(key.curve).sign(hash(info.hash, message), key.scalar, {
     prehash: false,
@@ -115,6 +118,7 @@ async function verifyWith(
   try {
     if (name) return await provider().verify(name, await importPublic(key.spki), message, signature);
     if (key.kind === 'rsa') return rsaVerify(key.rsa, info.padding!, info.hash, message, signature);
+    if (key.kind === 'ed25519') return ed25519.verify(signature, message, key.point);
     if (key.kind === 'ec') {
       return curveOf(key.curve).verify(signature, hash(info.hash, message), key.point, {
         prehash: false,

@@ -7,7 +7,7 @@
  *                <-  [ChangeCipherSpec], Finished
  */
 import { concatBytes } from '../../bytes/index.ts';
-import { CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme } from '../wire/code-points.ts';
+import { CipherSuite, NamedGroup, SignatureScheme, versionName } from '../wire/code-points.ts';
 import { findExtension, type Extension } from '../wire/extensions.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
 import { parseCertificate, type CertificateInfo } from './certificate-info.ts';
@@ -206,7 +206,7 @@ function onServerHello(
   ) {
     throw new TlsAlert(
       'protocol_version',
-      `the server chose ${ProtocolVersion.format(m.serverVersion)}; we speak TLS 1.2 only (configured ${ProtocolVersion.format(resolved.minVersion)}..${ProtocolVersion.format(resolved.maxVersion)})`,
+      `the server chose ${versionName(m.serverVersion)}; we speak TLS 1.2 only (configured ${versionName(resolved.minVersion)}..${versionName(resolved.maxVersion)})`,
     );
   }
   // RFC 8446 §4.1.3: a client that offered TLS 1.3 too must not find the downgrade sentinel.

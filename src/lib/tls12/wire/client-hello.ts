@@ -14,7 +14,7 @@
  *   } ClientHello;
  */
 import { type Reader, type Writer } from '../../bytes/index.ts';
-import { CipherSuite, CompressionMethod, HandshakeType, ProtocolVersion } from './code-points.ts';
+import { CipherSuite, CompressionMethod, HandshakeType, versionName } from './code-points.ts';
 import type { Decoded } from './decoded.ts';
 import { readExtensions, writeExtensions, type Extension } from './extensions.ts';
 import { decodeHandshakeMessage, encodeHandshakeMessage } from './handshake-header.ts';
@@ -33,7 +33,7 @@ export interface ClientHello {
 }
 
 export function readClientHello(r: Reader): ClientHello {
-  const clientVersion = r.u16('client_hello.client_version', { show: ProtocolVersion.format });
+  const clientVersion = r.u16('client_hello.client_version', { show: versionName });
   const random = readRandom(r, 'client_hello.random');
   const sessionId = readSessionId(r, 'client_hello.session_id');
   const cipherSuites = r.list(

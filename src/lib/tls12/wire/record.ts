@@ -12,7 +12,7 @@
  * plaintext fragments are at most 2^14 bytes, ciphertext fragments at most 2^14 + 2048.
  */
 import { ByteQueue, Reader, Writer } from '../../bytes/index.ts';
-import { ContentType, ProtocolVersion } from './code-points.ts';
+import { ContentType, versionName } from './code-points.ts';
 import type { Decoded } from './decoded.ts';
 
 export const RECORD_HEADER_LENGTH = 5;
@@ -48,7 +48,7 @@ export function readRecordHeader(
   const max = options.maxFragmentLength ?? MAX_CIPHERTEXT_LENGTH;
   return r.node('record.header', () => {
     const contentType = r.u8('record.header.content_type', { show: ContentType.format });
-    const version = r.u16('record.header.version', { show: ProtocolVersion.format });
+    const version = r.u16('record.header.version', { show: versionName });
     const lengthAt = r.offset;
     const length = r.u16('record.header.length');
     if (length > max) {

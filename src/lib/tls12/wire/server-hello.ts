@@ -14,7 +14,7 @@
  *   } ServerHello;
  */
 import { type Reader, type Writer } from '../../bytes/index.ts';
-import { CipherSuite, CompressionMethod, HandshakeType, ProtocolVersion } from './code-points.ts';
+import { CipherSuite, CompressionMethod, HandshakeType, versionName } from './code-points.ts';
 import type { Decoded } from './decoded.ts';
 import { readExtensions, writeExtensions, type Extension } from './extensions.ts';
 import { decodeHandshakeMessage, encodeHandshakeMessage } from './handshake-header.ts';
@@ -31,7 +31,7 @@ export interface ServerHello {
 }
 
 export function readServerHello(r: Reader): ServerHello {
-  const serverVersion = r.u16('server_hello.server_version', { show: ProtocolVersion.format });
+  const serverVersion = r.u16('server_hello.server_version', { show: versionName });
   const random = readRandom(r, 'server_hello.random');
   const sessionId = readSessionId(r, 'server_hello.session_id');
   const cipherSuite = r.u16('server_hello.cipher_suite', { show: CipherSuite.format });

@@ -5,7 +5,7 @@
  * takes an input and returns the next state and the events (bytes to send among them).
  */
 import { bytesEqual, concatBytes } from '../../bytes/index.ts';
-import { CipherSuite, NamedGroup, ProtocolVersion } from '../../tls12/wire/code-points.ts';
+import { CipherSuite, NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
 import type { Extension } from '../../tls12/wire/extensions.ts';
 import { generateEphemeral, sharedSecret, type EphemeralKey } from '../../tls12/crypto/ecdhe.ts';
 import { hashSync } from '../../tls12/crypto/hash.ts';
@@ -33,10 +33,12 @@ import { base13, describe, onServerFlight } from './client-flight.ts';
 
 export function newClient13(config: Client13Config): Client13State {
   const resolved = resolve13(config);
+  const conn = new Connection13('client', resolved.random);
+  conn.coalesceHandshake = config.coalesceHandshake ?? false;
   return {
     side: 'client',
     name: 'ClientStart',
-    conn: new Connection13('client', resolved.random),
+    conn,
     config,
     resolved,
   };
@@ -123,7 +125,7 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
       legacySessionId: hello.sessionId,
       cipherSuites: config.allowTls12 ? [...resolved.suites, ...tls12Suites(config)] : resolved.suites,
       legacyCompressionMethods: [0],
-      extensions,
+      extensions: config.extensionLayout?.('client_hello', extensions) ?? extensions,
     },
   });
   conn.recordVersion = 0x0303;
@@ -163,13 +165,13 @@ async function onServerHello(
     if (state.config.allowTls12 && m.legacyVersion === 0x0303 && !hello.retried) return fallBack(state);
     throw new TlsAlert(
       'protocol_version',
-      `the server chose ${ProtocolVersion.format(m.legacyVersion)} (no supported_versions); this client speaks TLS 1.3`,
+      `the server chose ${versionName(m.legacyVersion)} (no supported_versions); this client speaks TLS 1.3`,
     );
   }
   check(
     version.selectedVersion === TLS13,
     'illegal_parameter',
-    `supported_versions selected ${ProtocolVersion.format(version.selectedVersion)}, which we did not offer`,
+    `supported_versions selected ${versionName(version.selectedVersion)}, which we did not offer`,
   );
   check(
     bytesEqual(m.legacySessionIdEcho, hello.sessionId),

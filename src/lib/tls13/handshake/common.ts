@@ -21,6 +21,7 @@ export function schemeFitsKey13(key: PublicKey | PrivateKey, scheme: number): bo
   const info = knownSignatureScheme(scheme);
   if (!info || info.keyType !== key.kind) return false;
   if (key.kind === 'rsa') return info.padding === 'pss';
+  if (key.kind === 'ed25519') return true;
   if (key.kind !== 'ec') return false;
   const S = SignatureScheme.values;
   return (

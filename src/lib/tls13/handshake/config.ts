@@ -12,6 +12,7 @@ import {
   type RandomSource,
 } from '../../tls12/handshake/config.ts';
 import { TLS13_SUITES } from '../suites.ts';
+import type { Extension13 } from '../wire/index.ts';
 
 /** Misbehaviour a scenario can stage (each ends in the alert the peer sends). */
 export type Tamper13 =
@@ -24,8 +25,14 @@ export type Tamper13 =
   /** Server: ask in HelloRetryRequest for a group the client did not offer (illegal_parameter). */
   | 'hrr-unoffered-group';
 
+/** The messages whose extension list `extensionLayout` lays out (a HelloRetryRequest is a server_hello). */
+export type LaidOutMessage = 'client_hello' | 'server_hello' | 'encrypted_extensions';
+
 export interface Common13Config {
-  /** Offered (client) or preferred (server) TLS 1.3 suites. */
+  /**
+   * Offered (client) or preferred (server) TLS 1.3 suites. A client may list a signalling value among them
+   * (TLS_EMPTY_RENEGOTIATION_INFO_SCSV, 0x00ff, as OpenSSL sends it); it is offered and never chosen.
+   */
   suites?: number[];
   /** Client: supported_groups, the first gets a key share. Server: preference order. */
   groups?: number[];
@@ -37,6 +44,18 @@ export interface Common13Config {
   tamper?: Tamper13;
   /** Send the middlebox-compatibility ChangeCipherSpec (RFC 8446 §D.4; default true, as OpenSSL does). */
   middleboxCompat?: boolean;
+  /**
+   * Lays out a message's extensions as another implementation sends them (RFC 8446 §4.2 leaves the order free):
+   * given the message and the extensions we would send, returns the list to send, reordered or with extensions
+   * this engine does not act on added (an OpenSSL- or NSS-shaped ClientHello; an EncryptedExtensions that
+   * acknowledges server_name). The engine acts only on its own extensions. Default: ours, unchanged.
+   */
+  extensionLayout?: (message: LaidOutMessage, ours: Extension13[]) => Extension13[];
+  /**
+   * Send each flight's handshake messages together, in as few records as they fit (RFC 8446 §5.1; NSS does, as
+   * RFC 8448's traces show). Default false: one record per message, as OpenSSL sends them.
+   */
+  coalesceHandshake?: boolean;
 }
 
 export interface Client13Config extends Common13Config {
@@ -80,6 +99,7 @@ export const TLS13 = 0x0304;
 export const DEFAULT_SIGNATURE_SCHEMES_13: readonly number[] = [
   SignatureScheme.values.ecdsa_secp256r1_sha256,
   SignatureScheme.values.ecdsa_secp384r1_sha384,
+  SignatureScheme.values.ed25519,
   SignatureScheme.values.rsa_pss_rsae_sha256,
   SignatureScheme.values.rsa_pss_rsae_sha384,
   SignatureScheme.values.rsa_pss_rsae_sha512,

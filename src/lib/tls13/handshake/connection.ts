@@ -69,6 +69,8 @@ export class Connection13 {
   #write: Protection | undefined;
   #readSeq = 0n;
   #writeSeq = 0n;
+  /** Server: the client's alerts may still come in the clear (see `setRead`). */
+  #plainAlertsAllowed = false;
   readonly #splitter = new RecordSplitter();
   readonly #reassembler = new HandshakeReassembler();
   #sent = 0;
@@ -80,6 +82,15 @@ export class Connection13 {
   detached = false;
   /** We sent the middlebox ChangeCipherSpec (it is sent once). */
   sentChangeCipherSpec = false;
+  /**
+   * Send a flight's handshake messages together, in as few records as they fit (RFC 8446 §5.1 allows it; NSS
+   * does, as RFC 8448's traces show). Off: one record per message, as OpenSSL sends them.
+   */
+  coalesceHandshake = false;
+  /** Handshake messages waiting for their shared record: sent before anything else, a key change or a drain. */
+  #pending: { bytes: Uint8Array; id: string }[] = [];
+  /** The plaintext record version when the first pending message was queued (a ClientHello's 0x0301). */
+  #pendingVersion = 0;
 
   constructor(
     readonly role: Role,
@@ -95,6 +106,7 @@ export class Connection13 {
   }
 
   async drain(): Promise<EngineEvent13[]> {
+    this.#flush();
     return this.#queue.drain();
   }
 
@@ -107,6 +119,7 @@ export class Connection13 {
   }
 
   setWrite(p: Protection): void {
+    this.#flush();
     this.#write = p;
     this.#writeSeq = 0n;
   }
@@ -117,6 +130,10 @@ export class Connection13 {
         'unexpected_message',
         'a key change in the middle of a handshake message (RFC 8446 §5.1)',
       );
+    // A client that fails on our first flight may not have switched to its handshake keys yet: OpenSSL's client
+    // sends that alert in the clear, and OpenSSL's server accepts plaintext alerts until the client's first
+    // protected record (ENC_READ_STATE_ALLOW_PLAIN_ALERTS, ssl3_get_record). So does ours.
+    this.#plainAlertsAllowed = this.role === 'server' && this.#read === undefined;
     this.#read = p;
     this.#readSeq = 0n;
   }
@@ -125,14 +142,35 @@ export class Connection13 {
     return `${this.role}:${this.#sent++}`;
   }
 
-  /** Sends one content item in records of at most 2^14 bytes, protected when a write key is set. */
-  #send(contentType: number, content: Uint8Array, id: string, plaintextOnly = false): void {
+  /** The pending handshake messages, in one record (or as few as 2^14 bytes allow), each naming what it carries. */
+  #flush(): void {
+    const pending = this.#pending.splice(0);
+    if (pending.length === 0) return;
+    const ends = pending.map((_, i) => pending.slice(0, i + 1).reduce((n, m) => n + m.bytes.length, 0));
+    const carries = (from: number, to: number) =>
+      pending.filter((_, i) => ends[i]! > from && ends[i]! - pending[i]!.bytes.length < to).map((m) => m.id);
+    const content = concatBytes(...pending.map((m) => m.bytes));
+    this.#send(ContentType.values.handshake, content, carries, false, this.#pendingVersion);
+  }
+
+  /**
+   * Sends content in records of at most 2^14 bytes, protected when a write key is set; `carries` names the
+   * content ids in each record's byte range.
+   */
+  #send(
+    contentType: number,
+    content: Uint8Array,
+    carries: (from: number, to: number) => string[],
+    plaintextOnly = false,
+    version = this.recordVersion,
+  ): void {
     for (let at = 0; at < Math.max(content.length, 1); at += MAX_PLAINTEXT_LENGTH) {
       const piece = content.subarray(at, at + MAX_PLAINTEXT_LENGTH);
+      const ids = carries(at, at + piece.length);
       const write = plaintextOnly ? undefined : this.#write;
       if (!write) {
-        const bytes = encodeRecord({ contentType, version: this.recordVersion, fragment: piece });
-        this.#queue.push(...this.#recordEvents(bytes, '0', id, undefined));
+        const bytes = encodeRecord({ contentType, version, fragment: piece });
+        this.#queue.push(...this.#recordEvents(bytes, '0', ids, undefined));
         continue;
       }
       const seq = this.#writeSeq++;
@@ -141,7 +179,7 @@ export class Connection13 {
         sequenceNumber: seq,
       }).then((sealed) => {
         const d = (name: string) => sealed.derivations.find((x) => x.name === name)!.value;
-        return this.#recordEvents(sealed.record, seq.toString(), id, {
+        return this.#recordEvents(sealed.record, seq.toString(), ids, {
           plaintext: piece,
           nonce: d('nonce'),
           aad: d('additional_data'),
@@ -157,7 +195,7 @@ export class Connection13 {
   #recordEvents(
     bytes: Uint8Array,
     seq: string,
-    id: string,
+    ids: string[],
     sealed:
       Pick<RecordEntry, 'plaintext' | 'nonce' | 'aad' | 'innerContentType' | 'paddingLength'> | undefined,
   ): EngineEvent13[] {
@@ -169,7 +207,7 @@ export class Connection13 {
       contentType: bytes[0]!,
       version: (bytes[1]! << 8) | bytes[2]!,
       spans: decodeOwnBytes(bytes, decodeRecord).spans,
-      carries: [id],
+      carries: ids,
       encrypted: sealed !== undefined,
       ...sealed,
     };
@@ -198,19 +236,23 @@ export class Connection13 {
       encrypted: this.writeProtected,
       ...(options.tampered ? { tampered: true } : {}),
     });
-    this.#send(ContentType.values.handshake, bytes, id);
+    if (this.coalesceHandshake && this.#pending.length === 0) this.#pendingVersion = this.recordVersion;
+    if (this.coalesceHandshake) this.#pending.push({ bytes, id });
+    else this.#send(ContentType.values.handshake, bytes, () => [id]);
     return bytes;
   }
 
   /** The middlebox-compatibility ChangeCipherSpec (RFC 8446 §D.4): a plaintext record, no key change. */
   sendChangeCipherSpec(): void {
+    this.#flush();
     this.sentChangeCipherSpec = true;
     const id = this.#nextSentId();
     this.emit({ kind: 'change_cipher_spec', id, from: this.role });
-    this.#send(ContentType.values.change_cipher_spec, Uint8Array.of(1), id, true);
+    this.#send(ContentType.values.change_cipher_spec, Uint8Array.of(1), () => [id], true);
   }
 
   sendAlert(level: number, description: number, name: string, reason?: string): void {
+    this.#flush();
     const id = this.#nextSentId();
     this.emit({
       kind: 'alert',
@@ -221,13 +263,14 @@ export class Connection13 {
       name,
       ...(reason ? { reason } : {}),
     });
-    this.#send(ContentType.values.alert, encodeAlert({ level, description }), id);
+    this.#send(ContentType.values.alert, encodeAlert({ level, description }), () => [id]);
   }
 
   sendApplicationData(data: Uint8Array): void {
+    this.#flush();
     const id = this.#nextSentId();
     this.emit({ kind: 'application_data', id, from: this.role, data });
-    this.#send(ContentType.values.application_data, data, id);
+    this.#send(ContentType.values.application_data, data, () => [id]);
   }
 
   /** Parses incoming bytes one item at a time (a generator: a key change applies from the next record on). */
@@ -258,7 +301,8 @@ export class Connection13 {
       let contentType = record.contentType;
       let content = record.fragment;
       const T = ContentType.values;
-      if (this.#read && contentType !== T.change_cipher_spec) {
+      const plainAlert = contentType === T.alert && this.#plainAlertsAllowed;
+      if (this.#read && contentType !== T.change_cipher_spec && !plainAlert) {
         if (contentType !== T.application_data)
           throw new TlsAlert(
             'unexpected_message',
@@ -274,6 +318,7 @@ export class Connection13 {
           });
           contentType = opened.message.contentType;
           content = opened.message.content;
+          this.#plainAlertsAllowed = false;
           Object.assign(entry, {
             plaintext: content,
             nonce: recordNonce(this.#read.keys.iv, seq),

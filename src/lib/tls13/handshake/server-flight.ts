@@ -34,7 +34,8 @@ export async function sendServerFlight(
       `no ALPN protocol in common (client offered ${offeredAlpn.join(', ')})`,
     );
   if (alpn !== undefined) extensions.push({ kind: 'alpn', protocols: [alpn] });
-  conn.sendHandshake({ type: 'encrypted_extensions', message: { extensions } });
+  const laidOut = config.extensionLayout?.('encrypted_extensions', extensions) ?? extensions;
+  conn.sendHandshake({ type: 'encrypted_extensions', message: { extensions: laidOut } });
   const requestContext = new Uint8Array(0);
   if (config.requestClientCertificate) {
     conn.sendHandshake({

@@ -5,7 +5,7 @@
  * the client's (Certificate and CertificateVerify when requested; Finished).
  */
 import { bytesEqual, concatBytes } from '../../bytes/index.ts';
-import { NamedGroup, ProtocolVersion } from '../../tls12/wire/code-points.ts';
+import { NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
 import { generateEphemeral, sharedSecret } from '../../tls12/crypto/ecdhe.ts';
 import { hashSync } from '../../tls12/crypto/hash.ts';
 import { privateKeyFromPkcs8, type PrivateKey } from '../../tls12/crypto/keys.ts';
@@ -34,6 +34,7 @@ import type { Negotiated13, RetrySent, Server13State } from './states.ts';
 export function newServer13(config: Server13Config): Server13State {
   const resolved = resolve13(config);
   const conn = new Connection13('server', resolved.random);
+  conn.coalesceHandshake = config.coalesceHandshake ?? false;
   if (config.allowTls12) conn.receivedSoFar = [];
   return {
     side: 'server',
@@ -140,7 +141,7 @@ async function onClientHello(
   check(
     versions !== undefined && 'versions' in versions && versions.versions.includes(TLS13),
     'protocol_version',
-    `the client offers ${versions && 'versions' in versions ? versions.versions.map(ProtocolVersion.format).join(', ') : ProtocolVersion.format(m.legacyVersion)} only; this server speaks TLS 1.3`,
+    `the client offers ${versions && 'versions' in versions ? versions.versions.map(versionName).join(', ') : versionName(m.legacyVersion)} only; this server speaks TLS 1.3`,
   );
   check(
     m.legacyCompressionMethods.length === 1 && m.legacyCompressionMethods[0] === 0,
@@ -182,7 +183,7 @@ async function onClientHello(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: choice.suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   // RFC 8446 §D.4: a client that sent a session id is in middlebox mode; our ChangeCipherSpec follows ServerHello.
@@ -270,7 +271,9 @@ function sendHelloRetryRequest(
   let group = choice.group;
   if (config.tamper === 'hrr-unoffered-group') {
     const offered = findExtension13(m.extensions, 'supported_groups')?.groups ?? [];
-    group = [...resolved.groups, NamedGroup.values.secp521r1].find((g) => !offered.includes(g))!;
+    // Ours first, then any group the registry names: a client offering all of ours still gets one it did not.
+    const candidates = [...resolved.groups, ...Object.values(NamedGroup.values)];
+    group = candidates.find((g) => !offered.includes(g))!;
   }
   const cookie = config.cookie ? resolved.random(32) : undefined;
   const extensions: Extension13[] = [
@@ -286,7 +289,7 @@ function sendHelloRetryRequest(
       legacySessionIdEcho: m.legacySessionId,
       cipherSuite: suite.code,
       legacyCompressionMethod: 0,
-      extensions,
+      extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
   });
   if (resolved.middleboxCompat && m.legacySessionId.length > 0 && !conn.sentChangeCipherSpec)

@@ -11,12 +11,7 @@
  *   } ClientHello;
  */
 import { type Reader, type Writer } from '../../bytes/index.ts';
-import {
-  CipherSuite,
-  CompressionMethod,
-  HandshakeType,
-  ProtocolVersion,
-} from '../../tls12/wire/code-points.ts';
+import { CipherSuite, CompressionMethod, HandshakeType, versionName } from '../../tls12/wire/code-points.ts';
 import type { Decoded } from '../../tls12/wire/decoded.ts';
 import { decodeHandshakeMessage, encodeHandshakeMessage } from '../../tls12/wire/handshake-header.ts';
 import { checkRandom, checkSessionId, readRandom, readSessionId } from '../../tls12/wire/random.ts';
@@ -32,7 +27,7 @@ export interface ClientHello13 {
 }
 
 export function readClientHello13(r: Reader): ClientHello13 {
-  const legacyVersion = r.u16('client_hello.legacy_version', { show: ProtocolVersion.format });
+  const legacyVersion = r.u16('client_hello.legacy_version', { show: versionName });
   const random = readRandom(r, 'client_hello.random');
   const legacySessionId = readSessionId(r, 'client_hello.legacy_session_id');
   const cipherSuites = r.list(

@@ -11,12 +11,7 @@
  *   cookie (§4.2.2): `opaque cookie<1..2^16-1>`
  */
 import { type Reader, type Writer } from '../../bytes/index.ts';
-import {
-  ExtensionType,
-  NamedGroup,
-  ProtocolVersion,
-  PskKeyExchangeMode,
-} from '../../tls12/wire/code-points.ts';
+import { ExtensionType, NamedGroup, PskKeyExchangeMode, versionName } from '../../tls12/wire/code-points.ts';
 import { readExtension, writeExtension, type Extension } from '../../tls12/wire/extensions.ts';
 
 /** The message an extension block belongs to: it decides how supported_versions and key_share read. */
@@ -80,7 +75,7 @@ function readBody13(r: Reader, kind: string, context: ExtensionContext): Extensi
         const versions = r.list(
           8,
           'extension.supported_versions.versions',
-          (s, id) => s.u16(id, { show: ProtocolVersion.format }),
+          (s, id) => s.u16(id, { show: versionName }),
           { min: 2, max: 254, elementSize: 2 },
         );
         return { kind, versions };
@@ -88,7 +83,7 @@ function readBody13(r: Reader, kind: string, context: ExtensionContext): Extensi
       return {
         kind,
         selectedVersion: r.u16('extension.supported_versions.selected_version', {
-          show: ProtocolVersion.format,
+          show: versionName,
         }),
       };
     case 'key_share':

@@ -13,12 +13,7 @@
  * The random is read before the extensions, so a HelloRetryRequest's key_share is read as `selected_group`.
  */
 import { bytesEqual, fromHex, type Reader, type Writer } from '../../bytes/index.ts';
-import {
-  CipherSuite,
-  CompressionMethod,
-  HandshakeType,
-  ProtocolVersion,
-} from '../../tls12/wire/code-points.ts';
+import { CipherSuite, CompressionMethod, HandshakeType, versionName } from '../../tls12/wire/code-points.ts';
 import type { Decoded } from '../../tls12/wire/decoded.ts';
 import { decodeHandshakeMessage, encodeHandshakeMessage } from '../../tls12/wire/handshake-header.ts';
 import { checkRandom, checkSessionId, readRandom, readSessionId } from '../../tls12/wire/random.ts';
@@ -55,7 +50,7 @@ export function messageName(e: { name: string; message: { type: string; random?:
 }
 
 export function readServerHello13(r: Reader): ServerHello13 {
-  const legacyVersion = r.u16('server_hello.legacy_version', { show: ProtocolVersion.format });
+  const legacyVersion = r.u16('server_hello.legacy_version', { show: versionName });
   const random = readRandom(r, 'server_hello.random');
   const legacySessionIdEcho = readSessionId(r, 'server_hello.legacy_session_id_echo');
   const cipherSuite = r.u16('server_hello.cipher_suite', { show: CipherSuite.format });
