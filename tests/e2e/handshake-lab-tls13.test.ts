@@ -84,6 +84,11 @@ describe('Handshake Lab, TLS 1.3', () => {
       await page.locator('.step-list button').nth(index).click();
       await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
       expect(await page.getByLabel('Break it on purpose').inputValue()).toBe(fault.id);
+      if (fault.libpq) expect(await page.locator('.libpq').textContent()).toBe(fault.libpq);
+      const link = page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ });
+      if (fault.sslmode)
+        expect(await link.getAttribute('href')).toBe(`#/sslmode?${new URLSearchParams(fault.sslmode)}`);
+      else expect(await link.count()).toBe(0);
       expect(errors).toEqual([]);
       await context.close();
     });

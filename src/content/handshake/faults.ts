@@ -190,6 +190,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
     libpq: 'SSL error: certificate verify failed',
+    sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' },
     explanation:
       'As in TLS 1.2, but the certificate arrives encrypted: an eavesdropper no longer sees which certificate failed.',
   },
@@ -213,6 +214,12 @@ export const faultPresets: readonly FaultPreset[] = [
     setup: 'The client sends a certificate from a CA the server does not trust.',
     alert: 'unknown_ca',
     libpq: 'SSL error: tlsv1 alert unknown ca',
+    sslmode: {
+      conninfo: `${CONNINFO} sslmode=verify-full sslcert=client.crt sslkey=client.key`,
+      root: 'root-a',
+      ccert: 'untrusted',
+      sca: 'client-ca',
+    },
     explanation:
       "The server checks the client certificate after the client's Finished. In TLS 1.3 the client already considers the handshake complete, so it learns of the rejection only when it next reads.",
   },

@@ -9,6 +9,7 @@ import { readParams } from '../../../src/app/url/hash';
 import { buildScenario, sslmodeSchema } from '../../../src/app/model/sslmode/scenario';
 import { explainConnection } from '../../../src/lib/sslmode/index';
 import { diagnoseError } from '../../../src/lib/sslmode/diagnose';
+import { tls13HandshakeLink } from '../../../src/app/model/sslmode/handshake-link';
 
 describe('fault presets and the sslmode Lab', () => {
   for (const fault of faultPresets.filter((f) => f.sslmode)) {
@@ -23,15 +24,22 @@ describe('fault presets and the sslmode Lab', () => {
         expect(outcome.error).toMatch(/does not match host name "wrong.example.test"/);
       else expect(outcome.error).toContain(fault.libpq);
       expect(outcome.fix).toBeTruthy();
+      // A TLS 1.3 preset's sslmode state negotiates TLS 1.3, and that lab links back to the same preset.
+      if (fault.tls === '1.3')
+        expect(tls13HandshakeLink(outcome)).toBe(
+          `#/handshake?${new URLSearchParams({ tls: '1.3', pg: 'sslrequest', fault: fault.id })}`,
+        );
     });
   }
 
-  it('links every certificate and version fault; says so for the rest', () => {
+  it('links every certificate and version fault (TLS 1.3: the certificates psql checks or sends); says so for the rest', () => {
     expect(faultPresets.filter((f) => f.sslmode).map((f) => f.id)).toEqual([
       'version-mismatch',
       'untrusted-certificate',
       'expired-certificate',
       'host-mismatch',
+      'tls13-unknown-ca',
+      'tls13-client-cert-unknown-ca',
     ]);
   });
 
