@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { opensslCommandFor, secretCommand } from '../../../src/app/views/handshake/openssl-commands';
+import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands';
 import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule';
 import { runHandshake13 } from '../../../src/lib/tls13/index';
 import {
@@ -66,7 +66,7 @@ describe('the openssl commands shown beside the secrets', () => {
     let checked = 0;
     for (const n of nodes) {
       if (!n.entry || n.name === 'ecdhe_shared_secret') continue;
-      const command = secretCommand(n.entry);
+      const command = opensslCommandFor(n.entry);
       expect(command, n.name).toBeDefined();
       expect(run(command!), n.name).toBe(Buffer.from(n.entry.value).toString('hex'));
       checked += 1;

@@ -15,19 +15,11 @@ const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
   'server finished': { secret: 'master_secret', seed: ['handshake_hash'] },
 };
 
-/**
- * The command that recomputes any secret of a run: a TLS 1.3 key schedule step carries its own `openssl kdf`
- * (the engine's entry as `openssl`, the observer's among its inputs); a TLS 1.2 PRF output's is built here.
- */
-export function secretCommand(secret: SecretEntry): string | undefined {
+export function opensslCommandFor(secret: SecretEntry): string | undefined {
+  // A TLS 1.3 key schedule step carries its own `openssl kdf` command (tls13/key-schedule.ts): the engine's
+  // entry as `openssl`, the observer's (tls13/observe.ts) among its inputs.
   if ('openssl' in secret && typeof secret.openssl === 'string') return secret.openssl;
   if (typeof secret.inputs['openssl'] === 'string') return secret.inputs['openssl'];
-  return opensslCommandFor(secret);
-}
-
-export function opensslCommandFor(secret: SecretEntry): string | undefined {
-  // A TLS 1.3 key schedule step carries its own `openssl kdf` command (tls13/key-schedule.ts).
-  if ('openssl' in secret && typeof secret.openssl === 'string') return secret.openssl;
   const label = /"([a-z ]+)"/.exec(secret.formula)?.[1];
   const hash = /PRF[-_](SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
   const recipe = label ? SEEDS[label] : undefined;
