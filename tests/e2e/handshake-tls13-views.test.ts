@@ -11,15 +11,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from '../kit/programs/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
+import { outcome } from '../kit/programs/handshake-page';
 
 const app = useBuiltApp();
 const PCAP = 'fixtures/pcap/';
 
 async function openTls13Capture(page: Page): Promise<void> {
   await page.goto(app.url + '#/handshake');
-  await expect
-    .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
-    .toBe('Handshake complete');
+  await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
   await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
   await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13.keys.log`);
   await expect.poll(() => page.locator('.keylog-report').getAttribute('data-status')).toBe('tls13-decrypted');
