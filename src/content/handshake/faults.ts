@@ -232,7 +232,7 @@ export const faultPresets: readonly FaultPreset[] = [
     alert: 'illegal_parameter',
     libpq: 'SSL error: inappropriate fallback',
     explanation:
-      'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts DOWNGRD\\x01 in the last 8 bytes of ServerHello.random. The random is signed, so the attacker cannot remove it; a client that offered 1.3 aborts with illegal_parameter.',
+      'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts "DOWNGRD" and 01 (44 4f 57 4e 47 52 44 01) in the last 8 bytes of ServerHello.random. The random is signed (ServerKeyExchange signs both randoms), so the attacker cannot remove it; a client that offered 1.3 aborts with illegal_parameter.',
   },
 ];
 
