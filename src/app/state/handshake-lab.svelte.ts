@@ -54,7 +54,13 @@ export class HandshakeLab {
   }
 
   get shown(): HandshakeRun | null {
-    return this.capture?.run ?? this.run;
+    if (this.capture) return this.capture.run;
+    return this.compare && this.controls.side === '1.2' ? this.compare.tls12 : this.run;
+  }
+
+  /** With tls=both: show `version`'s steps, at `step`. */
+  open(version: '1.2' | '1.3', step: number): void {
+    this.set({ side: version, step });
   }
 
   readonly built = $derived(buildSteps(this.shown?.eventLog ?? []));

@@ -1,6 +1,7 @@
 /** Every lesson, in teaching order. The lessons view is lazy, so this content never weighs on the first page. */
 import type { Lesson, Step } from './types';
 import { handshakeLesson } from './handshake';
+import { tls13Lesson } from './tls13';
 import { chainsLesson } from './chains';
 import { crossSigningLesson } from './cross-signing';
 import { sslmodeLesson } from './sslmode';
@@ -12,6 +13,7 @@ export type { Checkpoint, Lesson, LessonLab, Step } from './types';
 
 export const lessons: readonly Lesson[] = [
   handshakeLesson,
+  tls13Lesson,
   chainsLesson,
   crossSigningLesson,
   sslmodeLesson,

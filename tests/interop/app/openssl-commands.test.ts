@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands';
+import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule';
+import { runHandshake13 } from '../../../src/lib/tls13/index';
 import {
   acceptAnyCertificate,
   pemToDer,
@@ -50,5 +52,25 @@ describe('the openssl commands shown beside the secrets', () => {
   it('offers no command for a value openssl kdf cannot recompute', async () => {
     const all = await secrets(0xc02f, true);
     expect(opensslCommandFor(all.find((s) => s.name === 'client_write_key')!)).toBeUndefined();
+  });
+
+  it('recompute every node of the TLS 1.3 key schedule diagram with the real openssl', async () => {
+    const r = await runHandshake13({
+      client: { verifier: acceptAnyCertificate },
+      server: { certificates: [{ chain: cert, privateKey: key }] },
+      seed: 'openssl-commands-13',
+      now: Date.UTC(2026, 0, 1),
+    });
+    expect(r.ok).toBe(true);
+    const nodes = keyNodes(keyScheduleView(r.eventLog as SecretEntry[]));
+    let checked = 0;
+    for (const n of nodes) {
+      if (!n.entry || n.name === 'ecdhe_shared_secret') continue;
+      const command = opensslCommandFor(n.entry);
+      expect(command, n.name).toBeDefined();
+      expect(run(command!), n.name).toBe(Buffer.from(n.entry.value).toString('hex'));
+      checked += 1;
+    }
+    expect(checked).toBe(nodes.length - 1);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The Handshake Lab's state with tls=both: the same controls run once per version, both runs exposed as
- * `lab.compare` for the side-by-side view (and `lab.run` the TLS 1.3 one); one version leaves `compare` empty.
+ * `lab.compare` for the side-by-side view (and `lab.run` the TLS 1.3 one), `side` choosing whose steps are shown;
+ * one version leaves `compare` empty.
  * The worker is the real runLab called in-process; the router reads a fixed URL.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,5 +38,25 @@ describe('HandshakeLab.compute', () => {
     await lab.compute();
     expect(lab.compare).toBeNull();
     expect(lab.run?.summary?.version).toBe(0x0304);
+  });
+
+  it('tls=both: side picks whose steps are shown (1.3 by default), from the same two runs', async () => {
+    for (const [query, version] of [
+      ['tls=both', 0x0304],
+      ['tls=both&side=1.3', 0x0304],
+      ['tls=both&side=1.2', 0x0303],
+    ] as const) {
+      const lab = labAt(query);
+      await lab.compute();
+      expect(lab.shown?.summary?.version, query).toBe(version);
+      expect(lab.shown).toBe(version === 0x0303 ? lab.compare?.tls12 : lab.compare?.tls13);
+      expect(lab.steps.some((s) => s.title === 'ServerHelloDone')).toBe(version === 0x0303);
+    }
+  });
+
+  it('side means nothing with one version', async () => {
+    const lab = labAt('tls=1.3&side=1.2');
+    await lab.compute();
+    expect(lab.shown?.summary?.version).toBe(0x0304);
   });
 });

@@ -88,6 +88,8 @@ export const handshakeSchema = {
   run: param.oneOf(['recognisable', 'fresh'] as const, 'recognisable'),
   step: param.int(0, { min: 0, max: 200 }),
   eve: param.boolean(false),
+  /** With tls=both: whose steps the step view shows (the comparison's items open their version's). */
+  side: param.oneOf(['1.3', '1.2'] as const, '1.3'),
 };
 export type HandshakeControls = ParamValues<typeof handshakeSchema>;
 

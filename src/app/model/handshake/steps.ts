@@ -72,6 +72,11 @@ export function isTls13Run(eventLog: EventLog): boolean {
   );
 }
 
+/** A record's outer content type in words (all an eavesdropper reads of an encrypted record). */
+export function contentTypeTitle(contentType: number): string {
+  return CONTENT_TITLES[contentType] ?? `Record type ${contentType}`;
+}
+
 export function messageTitle(name: string): string {
   return MESSAGE_TITLES[name] ?? name;
 }
@@ -88,7 +93,7 @@ function recordTitle(
   record: RecordEntry,
   step: Omit<LabStep, 'title' | 'index' | 'from' | 'secrets'>,
 ): string {
-  const base = CONTENT_TITLES[record.contentType] ?? `Record type ${record.contentType}`;
+  const base = contentTypeTitle(record.contentType);
   if (step.messages.length > 0) {
     const names = step.messages.map((m) => messageTitle(messageName(m))).join(' + ');
     return step.part ? `${names} (part ${step.part.n} of ${step.part.of})` : names;
