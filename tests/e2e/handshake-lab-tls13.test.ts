@@ -85,6 +85,13 @@ describe('Handshake Lab, TLS 1.3', () => {
       await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
       expect(await page.getByLabel('Break it on purpose').inputValue()).toBe(fault.id);
       if (fault.libpq) expect(await page.locator('.libpq').textContent()).toBe(fault.libpq);
+      if (fault.id === 'tls13-downgrade') {
+        // The middlebox's work shows on the ClientHello: the bytes the server read differ from what was sent.
+        await page.locator('.step-list button').first().click();
+        await expect
+          .poll(() => page.locator('.step-detail .note').first().textContent())
+          .toContain('Altered on the way');
+      }
       const link = page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ });
       if (fault.sslmode)
         expect(await link.getAttribute('href')).toBe(`#/sslmode?${new URLSearchParams(fault.sslmode)}`);

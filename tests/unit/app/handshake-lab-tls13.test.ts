@@ -22,6 +22,7 @@ import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-comm
 import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
 import { faultForAlert, faultPresets, type FaultId } from '../../../src/content/handshake/faults.ts';
 import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
+import { toHex } from '../../../src/lib/bytes/index.ts';
 import { openCapture } from '../../../src/lib/pcap/index.ts';
 
 const controls = (query: string): HandshakeControls =>
@@ -149,6 +150,16 @@ describe('the TLS 1.3 fault presets', () => {
   it('tls13-downgrade: the server answers in TLS 1.2 with the sentinel, the client names it', async () => {
     const run = await run13('fault=tls13-downgrade');
     expect(run.alert?.reason).toMatch(/downgrade sentinel/);
+    // The ClientHello record is shown as the server read it (supported_versions renamed, marked tampered);
+    // the client's message is what it sent.
+    const record = run.eventLog.find((e) => e.kind === 'record' && e.from === 'client');
+    const message = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
+    const sentVersions = '002b00050403040303';
+    expect(
+      record?.kind === 'record' && [record.tampered, toHex(record.bytes).includes(sentVersions)],
+    ).toEqual([true, false]);
+    expect(record?.kind === 'record' && toHex(record.bytes)).toContain('fafa00050403040303');
+    expect(message?.kind === 'message' && toHex(message.bytes)).toContain(sentVersions);
     const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'server_hello');
     expect(
       hello?.kind === 'message' && hello.message.type === 'server_hello' && hello.message.serverVersion,

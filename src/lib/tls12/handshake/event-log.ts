@@ -32,7 +32,7 @@ export interface RecordEntry {
   plaintext?: Uint8Array;
   nonce?: Uint8Array;
   aad?: Uint8Array;
-  /** True when a scenario flipped a byte of this record after protection. */
+  /** True when a scenario flipped a byte of this record after protection, or rewrote it on the path (`bytes` as altered). */
   tampered?: boolean;
   /** When the receiver could not open it: why. */
   error?: string;

@@ -2,6 +2,7 @@
  * `runHandshake13(scenario)`: our 1.3 client and server pumped against each other in memory, the whole event
  * log back (as 1.2's `runHandshake`). With a seed and a clock, two runs produce identical event logs.
  */
+import { bytesEqual } from '../../bytes/index.ts';
 import type { AlertEntry, Role } from '../../tls12/handshake/event-log.ts';
 import { deterministicRandom } from '../../tls12/handshake/deterministic-random.ts';
 import { client13Step, newClient13 } from './client.ts';
@@ -20,8 +21,9 @@ export interface Scenario13 {
   clientData?: Uint8Array;
   serverData?: Uint8Array;
   /**
-   * Something on the path rewrites what the client sends before the server reads it (a middlebox; the event log
-   * keeps what the client sent). E.g. `hideSupportedVersions`, the downgrade attack.
+   * Something on the path rewrites what the client sends before the server reads it (a middlebox). A rewritten
+   * record's entry holds the bytes the server read, marked `tampered`; the client's messages stay what it sent.
+   * E.g. `hideSupportedVersions`, the downgrade attack.
    */
   onPath?: (bytes: Uint8Array) => Uint8Array;
 }
@@ -52,10 +54,19 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
   let summary: HandshakeSummary13 | undefined;
-  const onPath = scenario.onPath ?? ((bytes: Uint8Array) => bytes);
+  const rewrite = (bytes: Uint8Array): Uint8Array => {
+    const out = scenario.onPath?.(bytes) ?? bytes;
+    if (bytesEqual(out, bytes)) return bytes;
+    const at = eventLog.findLastIndex(
+      (x) => x.kind === 'record' && x.from === 'client' && bytesEqual(x.bytes, bytes),
+    );
+    const entry = eventLog[at];
+    if (entry?.kind === 'record') eventLog[at] = { ...entry, bytes: out, tampered: true };
+    return out;
+  };
   const take = (producer: Role, events: AnyEngineEvent[]) => {
     for (const e of events) {
-      if (e.kind === 'send' && producer === 'client') queues.server.push(onPath(e.bytes));
+      if (e.kind === 'send' && producer === 'client') queues.server.push(rewrite(e.bytes));
       else if (e.kind === 'send') queues.client.push(e.bytes);
       else if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);
       else if (e.kind === 'secret') {
