@@ -7,7 +7,10 @@ import {
   screenshot,
   seriousAxeViolations,
 } from '../kit/programs/browser';
-import { lessons } from '../../src/content/lessons/index';
+import { findLesson, findStep, lessons } from '../../src/content/lessons/index';
+
+/** A lesson step by ids (lessons are looked up by id, never by their place in the list). */
+const lessonStep = (lesson: string, step: string) => findStep(findLesson(lesson)!, step)!.step;
 
 const app = useBuiltApp();
 
@@ -244,7 +247,7 @@ describe('lessons', () => {
   it('works offline after one visit (service worker), and ships an installable manifest', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     await page.goto(`${app.url}#/lessons/cross-signing/le-after`);
-    await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
+    await expect.poll(() => h1(page)).toBe(lessonStep('cross-signing', 'le-after').title);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
@@ -260,7 +263,7 @@ describe('lessons', () => {
 
     await context.setOffline(true);
     await page.reload();
-    await expect.poll(() => h1(page)).toBe(lessons[2]!.steps[3]!.title);
+    await expect.poll(() => h1(page)).toBe(lessonStep('cross-signing', 'le-after').title);
     // Lazy chunks (the labs) come from the cache as well.
     await page.goto(`${app.url}#/sslmode?attacker=1`);
     await expect.poll(() => h1(page), { timeout: 20_000 }).toBe('sslmode Lab');
@@ -280,24 +283,30 @@ describe('lessons', () => {
       {
         name: 'exercise',
         hash: '#/lessons/sslmode-protections/prefer',
-        heading: lessons[3]!.steps[1]!.title,
+        heading: lessonStep('sslmode-protections', 'prefer').title,
       },
       {
         name: 'step-with-lab',
-        hash: `#/lessons/troubleshooting/host-mismatch?${new URLSearchParams(lessons[4]!.steps[2]!.state).toString()}`,
-        heading: lessons[4]!.steps[2]!.title,
+        hash: `#/lessons/troubleshooting/host-mismatch?${new URLSearchParams(lessonStep('troubleshooting', 'host-mismatch').state).toString()}`,
+        heading: lessonStep('troubleshooting', 'host-mismatch').title,
         lab: 'sslmode Lab',
       },
       {
         name: 'presenter',
         hash: `#/lessons/tls12-handshake/client-hello?step=0&present=1`,
-        heading: lessons[0]!.steps[0]!.title,
+        heading: lessonStep('tls12-handshake', 'client-hello').title,
+        lab: 'Handshake Lab',
+      },
+      {
+        name: 'tls13-key-schedule',
+        hash: `#/lessons/tls13-one-round-trip/key-schedule?${new URLSearchParams(lessonStep('tls13-one-round-trip', 'key-schedule').state).toString()}`,
+        heading: lessonStep('tls13-one-round-trip', 'key-schedule').title,
         lab: 'Handshake Lab',
       },
       {
         name: 'notes',
         hash: '#/lessons/certificates-and-chains/expired?notes=1',
-        heading: lessons[1]!.steps[2]!.title,
+        heading: lessonStep('certificates-and-chains', 'expired').title,
       },
     ];
     for (const scheme of ['light', 'dark'] as const) {
