@@ -115,6 +115,22 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     await context.close();
   });
 
+  it('a certificate preset fails both runs alike, and the card says which run it describes', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openBoth(page, '&fault=untrusted-certificate');
+    const card = page.locator('section.outcome');
+    await expect.poll(() => card.textContent()).toContain('Handshake failed: unknown_ca');
+    expect(await card.textContent()).toContain('The TLS 1.3 run');
+    expect(await card.textContent()).toContain(
+      'The TLS 1.2 run of the same settings: failed, the client sent unknown_ca.',
+    );
+    // The fault select offers only presets both versions stage alike.
+    const offered = await page.getByLabel('Break it on purpose').locator('option').allTextContents();
+    expect(offered).toHaveLength(4);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a HelloRetryRequest costs TLS 1.3 the round trip it saved', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openBoth(page, '&share=0018');

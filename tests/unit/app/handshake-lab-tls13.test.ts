@@ -48,17 +48,41 @@ describe('the tls control', () => {
     expect(labVersion(controls('fault=tls13-downgrade'))).toBe('1.3');
     expect(faultChoices('1.3').every((f) => f.id === 'none' || f.tls === '1.3')).toBe(true);
     expect(faultChoices('1.2').some((f) => f.tls === '1.3')).toBe(false);
-    expect(faultChoices('both')).toEqual(faultPresets);
+    expect(faultChoices('both').map((f) => f.id)).toEqual([
+      'none',
+      'untrusted-certificate',
+      'expired-certificate',
+      'host-mismatch',
+    ]);
     expect(chooseFault(controls(''), 'tls13-bad-finished')).toEqual({
       fault: 'tls13-bad-finished',
       tls: '1.3',
     });
-    expect(chooseFault(controls('tls=both'), 'tls13-bad-finished').tls).toBe('both');
+    expect(chooseFault(controls('tls=both'), 'untrusted-certificate').tls).toBe('both');
     expect(chooseTls(controls('tls=1.3&fault=tls13-bad-finished'), '1.2')).toEqual({
       tls: '1.2',
       fault: 'none',
     });
-    expect(chooseTls(controls('tls=1.3&fault=tls13-bad-finished'), 'both')).toEqual({ tls: 'both' });
+    expect(chooseTls(controls('tls=1.3&fault=tls13-bad-finished'), 'both')).toEqual({
+      tls: 'both',
+      fault: 'none',
+    });
+    expect(chooseTls(controls('fault=expired-certificate'), 'both')).toEqual({ tls: 'both' });
+  });
+
+  it("side by side, a certificate preset breaks both runs alike; a preset of one version only is not staged in 'both'", async () => {
+    for (const f of faultChoices('both').filter((p) => p.id !== 'none')) {
+      const runs = await Promise.all(buildScenarios(controls(`tls=both&fault=${f.id}`)).map(runLab));
+      expect(
+        runs.map((r) => [r.ok, r.alert?.from, r.alert?.name]),
+        f.id,
+      ).toEqual([
+        [false, 'client', f.alert],
+        [false, 'client', f.alert],
+      ]);
+    }
+    const typed = await Promise.all(buildScenarios(controls('tls=both&fault=tampered-record')).map(runLab));
+    expect(typed.map((r) => r.ok)).toEqual([true, true]);
   });
 });
 

@@ -160,9 +160,40 @@ export function shownTls(c: HandshakeControls): HandshakeControls['tls'] {
   return c.tls === 'both' ? 'both' : labVersion(c);
 }
 
-/** The fault presets the fault select offers: the chosen version's (with 'none'), or all for 'both'. */
+/**
+ * The presets that break the server's certificate: the same failure in either version (only the certificate
+ * changes), so 'both' stages them in both runs and the two sides stay the same connection.
+ */
+const CERTIFICATE_FAULTS: Partial<Record<FaultId, 'untrusted' | 'expired' | 'other-host'>> = {
+  'untrusted-certificate': 'untrusted',
+  'tls13-unknown-ca': 'untrusted',
+  'expired-certificate': 'expired',
+  'host-mismatch': 'other-host',
+};
+
+/** The server certificate the controls give, in either version (a certificate fault replaces it). */
+function serverCertificate(c: HandshakeControls): { crt: string; key: string } {
+  switch (CERTIFICATE_FAULTS[c.fault]) {
+    case 'untrusted':
+      return { crt: untrustedCrt, key: untrustedKey };
+    case 'expired':
+      return { crt: expiredCrt, key: expiredKey };
+    case 'other-host':
+      return { crt: otherCrt, key: otherKey };
+    default:
+      return c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
+  }
+}
+
+/**
+ * The fault presets the fault select offers: the chosen version's (with 'none'); for 'both', the 1.2
+ * certificate presets, which both versions stage alike (a preset staged in one run only would compare a broken
+ * connection with a working one, as if the other version did not notice).
+ */
 export function faultChoices(tls: HandshakeControls['tls']): readonly FaultPreset[] {
-  return faultPresets.filter((f) => tls === 'both' || f.id === 'none' || f.tls === tls);
+  if (tls === 'both')
+    return faultPresets.filter((f) => f.id === 'none' || (f.tls === '1.2' && f.id in CERTIFICATE_FAULTS));
+  return faultPresets.filter((f) => f.id === 'none' || f.tls === tls);
 }
 
 /**
@@ -171,7 +202,7 @@ export function faultChoices(tls: HandshakeControls['tls']): readonly FaultPrese
  */
 export function chooseTls(c: HandshakeControls, tls: HandshakeControls['tls']): Partial<HandshakeControls> {
   const fault = findFault(c.fault);
-  const keeps = tls === 'both' || !fault || fault.id === 'none' || fault.tls === tls;
+  const keeps = !fault || faultChoices(tls).includes(fault);
   return { tls, ...(keeps ? {} : { fault: 'none' as const }) };
 }
 export function chooseFault(c: HandshakeControls, id: FaultId): Partial<HandshakeControls> {
@@ -182,9 +213,10 @@ export function chooseFault(c: HandshakeControls, id: FaultId): Partial<Handshak
 
 /** One scenario per version the controls ask for (two for 'both', with the same controls). */
 export function buildScenarios(c: HandshakeControls, now = Date.now()): LabScenario[] {
-  return c.tls === 'both'
-    ? [buildScenario(c, now, '1.2'), buildScenario(c, now, '1.3')]
-    : [buildScenario(c, now)];
+  if (c.tls !== 'both') return [buildScenario(c, now)];
+  // A preset 'both' does not offer (a hand-written URL) is not staged in one run only.
+  const both = faultChoices('both').some((f) => f.id === c.fault) ? c : { ...c, fault: 'none' as const };
+  return [buildScenario(both, now, '1.2'), buildScenario(both, now, '1.3')];
 }
 
 /** What the controls stage in either version: the certificate, names, framing and randomness. */
@@ -204,7 +236,7 @@ const X25519 = 0x001d;
 
 /** A TLS 1.3 run of the controls, with the 1.3 fault preset (if one is chosen) staged. */
 function buildScenario13(c: HandshakeControls, now: number): LabScenario {
-  let cert = c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
+  const cert = serverCertificate(c);
   const groups = parseCodes(c.groups, groupIds);
   const chosenShare = parseInt(c.share, 16);
   let keyShare = groups.includes(chosenShare) ? chosenShare : (groups[0] ?? X25519);
@@ -226,9 +258,6 @@ function buildScenario13(c: HandshakeControls, now: number): LabScenario {
       break;
     case 'tls13-bad-finished':
       extra.serverTamper = 'finished';
-      break;
-    case 'tls13-unknown-ca':
-      cert = { crt: untrustedCrt, key: untrustedKey };
       break;
     case 'tls13-client-cert-required':
       extra.requireClientCertificate = true;
@@ -264,7 +293,7 @@ export function buildScenario(
   version: LabVersion = labVersion(c),
 ): LabScenario {
   if (version === '1.3') return buildScenario13(c, now);
-  let cert = c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
+  let cert = serverCertificate(c);
   let offer = parseCodes(c.offer, suiteIds);
   let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
   let serverVersions: [number, number] = [versionCode(c.smin), versionCode(c.smax)];
@@ -278,15 +307,6 @@ export function buildScenario(
     case 'no-shared-suite':
       cert = { crt: rsaCrt, key: rsaKey };
       offer = SUITE_CHOICES.filter((s) => s.certificateKey === 'ec').map((s) => s.code);
-      break;
-    case 'untrusted-certificate':
-      cert = { crt: untrustedCrt, key: untrustedKey };
-      break;
-    case 'expired-certificate':
-      cert = { crt: expiredCrt, key: expiredKey };
-      break;
-    case 'host-mismatch':
-      cert = { crt: otherCrt, key: otherKey };
       break;
     case 'tampered-finished':
       tamper = 'finished';
