@@ -4,7 +4,7 @@
  * runs repeating, and every byte of every message and record annotated with an explained field id.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   fromHex,
   leafSpans,
@@ -14,6 +14,7 @@ import {
   type Span,
 } from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
+import { engineProvider } from '../../../src/lib/tls12/crypto/index.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
 import {
   clientStep,
@@ -63,6 +64,39 @@ function scenario(over: Over = {}, ecdsa = false): Scenario13 {
 
 const names = (run: Awaited<ReturnType<typeof runHandshake13>>) =>
   run.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));
+
+describe('runHandshake13: a fresh run signs each CertificateVerify once', () => {
+  // The server starts its signature beside the ECDH, over the transcript it is about to send (startSignature);
+  // the handshake completing proves the client verified it, and one sign per signer proves it was not redone.
+  const fresh = (over: Over): Scenario13 => {
+    const { seed: _seed, ...rest } = scenario(over);
+    return rest;
+  };
+  const clientCert = () => ({ certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer });
+  it.each([
+    { name: 'plain', over: () => ({}), signers: 1 },
+    { name: 'after a HelloRetryRequest', over: () => ({ server: { groups: [24, 29] } }), signers: 1 },
+    {
+      name: 'with ALPN',
+      over: () => ({ client: { alpn: ['postgresql'] }, server: { alpn: ['postgresql'] } }),
+      signers: 1,
+    },
+    {
+      name: 'with a CertificateRequest and a client certificate',
+      over: () => ({ client: clientCert(), server: { requestClientCertificate: true } }),
+      signers: 2,
+    },
+  ])('$name', async ({ over, signers }) => {
+    const sign = vi.spyOn(engineProvider(), 'sign');
+    try {
+      const run = await runHandshake13(fresh(over() as Over));
+      expect(run.ok, run.alert?.reason).toBe(true);
+      expect(sign).toHaveBeenCalledTimes(signers);
+    } finally {
+      sign.mockRestore();
+    }
+  });
+});
 
 describe('runHandshake13: completes', () => {
   const cases = TLS13_SUITES.flatMap((s) =>

@@ -20,6 +20,7 @@ import {
   HELLO_RETRY_REQUEST_RANDOM,
   type ClientHello13,
   type Extension13,
+  type Handshake13,
   type KeyShareEntry,
 } from '../wire/index.ts';
 import { resolve13, TLS13, type Server13Config } from './config.ts';
@@ -28,7 +29,7 @@ import type { AnyEngineEvent, EngineEvent13 } from './event-log.ts';
 import { emitSteps, protection } from './secrets.ts';
 import { describe } from './client-flight.ts';
 import { schemeFitsKey13 } from './common.ts';
-import { onClientFlight, sendServerFlight, serverBase } from './server-flight.ts';
+import { onClientFlight, sendServerFlight, serverBase, startSignature } from './server-flight.ts';
 import type { Negotiated13, RetrySent, Server13State } from './states.ts';
 
 export function newServer13(config: Server13Config): Server13State {
@@ -163,18 +164,13 @@ async function onClientHello(
     inputs: { public_key: eph.publicKey },
     source: 'RFC 8446 §4.2.8',
   });
-  let shared: Uint8Array;
-  try {
-    shared = await sharedSecret(eph, choice.share.keyExchange);
-  } catch (e) {
-    throw new TlsAlert('illegal_parameter', `bad client key share: ${(e as Error).message}`);
-  }
+  // The ECDH draws no randomness, so the server random may be drawn before it (seeded runs draw the same bytes).
   const serverRandom = state.resolved.random(32);
   const extensions: Extension13[] = [
     { kind: 'supported_versions', selectedVersion: TLS13 },
     { kind: 'key_share', serverShare: { group: choice.group, keyExchange: eph.publicKey } },
   ];
-  conn.sendHandshake({
+  const serverHello: Handshake13 = {
     type: 'server_hello',
     message: {
       legacyVersion: 0x0303,
@@ -184,7 +180,15 @@ async function onClientHello(
       legacyCompressionMethod: 0,
       extensions,
     },
-  });
+  };
+  const early = startSignature(state, m, choice, serverHello);
+  let shared: Uint8Array;
+  try {
+    shared = await sharedSecret(eph, choice.share.keyExchange);
+  } catch (e) {
+    throw new TlsAlert('illegal_parameter', `bad client key share: ${(e as Error).message}`);
+  }
+  conn.sendHandshake(serverHello);
   // RFC 8446 §D.4: a client that sent a session id is in middlebox mode; our ChangeCipherSpec follows ServerHello.
   if (state.resolved.middleboxCompat && m.legacySessionId.length > 0 && !conn.sentChangeCipherSpec)
     conn.sendChangeCipherSpec();
@@ -224,7 +228,7 @@ async function onClientHello(
     serverHandshakeSecret: secrets.serverHandshakeTrafficSecret,
     handshakeSecret: secrets.handshakeSecret,
   };
-  return sendServerFlight(state, hs, m, choice);
+  return sendServerFlight(state, hs, m, choice, early);
 }
 
 /** RFC 8446 §4.1.2: the second ClientHello answers our HelloRetryRequest and changes nothing else. */
