@@ -125,7 +125,7 @@ describe('the crypto provider in Chromium', () => {
     }
   });
 
-  it("seals with the fast path's noble AES-GCM (state kept per key) as with Chromium's WebCrypto, and derives the same key block and digest", () => {
+  it("seals with the fast path's noble AES-GCM as with Chromium's WebCrypto, and derives the same key block and digest", () => {
     for (const code of ['c02f', 'c030'])
       for (const seq of [3, 4]) {
         expect(results[`aead_fast_${code}_${seq}`]).toBe(results[`aead_web_${code}_${seq}`]);

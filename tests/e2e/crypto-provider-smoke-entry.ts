@@ -101,8 +101,8 @@ export async function smoke(input: SmokeInput): Promise<Record<string, string>> 
     out[`aead_${code.toString(16)}`] = toHex(sealed.fragment);
   }
 
-  // The fast path (noble digests, HMAC and AES-GCM, each key's state kept between calls) in Chromium: two
-  // records under one key object each, and the key block through its HMAC, as WebCrypto makes them.
+  // The fast path (noble digests, HMAC and AES-GCM) in Chromium: two records under one key object each, and the
+  // key block through its HMAC, as WebCrypto makes them.
   const fast = createCryptoProvider({ fastPath: true });
   for (const code of [0xc02f, 0xc030]) {
     const s = cipherSuite(code)!;

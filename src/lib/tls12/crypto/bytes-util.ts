@@ -4,8 +4,6 @@
  * `numberToBytesBE`) live here. Internal: not
  * re-exported from index.ts except `concatBytes`, `toHex`, `fromHex`.
  */
-import { bytesEqual } from '../../bytes/hex.ts';
-
 export { bytesEqual, concatBytes, fromHex, toHex } from '../../bytes/hex.ts';
 
 /** ASCII bytes of a label such as "master secret" (RFC 5246 §5: labels are ASCII, no length byte, no NUL). */
@@ -61,21 +59,4 @@ export function fromBase64Url(text: string): Uint8Array {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
-}
-
-/**
- * Caches what `make` derives from a key (an expanded AES key, a keyed HMAC), per key object: a connection hands
- * the same key bytes to every record and every HKDF step of one secret, so the derivation is done once. The
- * entry keeps a copy of the key and is rebuilt when the bytes under the same object changed, so a caller that
- * reuses a buffer gets the right answer, only slower. Held weakly: the state goes with the key.
- */
-export function perKeyCache<T>(make: (key: Uint8Array) => T): (key: Uint8Array) => T {
-  const cache = new WeakMap<Uint8Array, { bytes: Uint8Array; state: T }>();
-  return (key) => {
-    const hit = cache.get(key);
-    if (hit && bytesEqual(hit.bytes, key)) return hit.state;
-    const state = make(key);
-    cache.set(key, { bytes: key.slice(), state });
-    return state;
-  };
 }

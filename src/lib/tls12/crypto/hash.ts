@@ -6,7 +6,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { perKeyCache } from './bytes-util.ts';
 /** The hashes TLS 1.2 uses here: the PRF, HMAC for CBC suites, signature schemes. */
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -50,18 +49,8 @@ export function hashLength(name: HashName): number {
   return HASHES[name].outputLen;
 }
 
-/** The keyed HMAC state (inner and outer pads absorbed) per hash, per key: each use clones it. */
-const keyedHmac = (Object.keys(HASHES) as HashName[]).reduce(
-  (all, name) => ({ ...all, [name]: perKeyCache((key) => hmac.create(HASHES[name], key)) }),
-  {} as Record<HashName, (key: Uint8Array) => ReturnType<typeof hmac.create>>,
-);
-
-/**
- * HMAC (RFC 2104). HKDF expands every label of a secret under the same key and a record layer MACs every record
- * under one, so the padded key's two blocks are hashed once per key object (`perKeyCache`), not per call.
- */
 export function hmacSync(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
-  return keyedHmac[name](key).clone().update(data).digest();
+  return hmac(HASHES[name], key, data);
 }
 
 /** WebCrypto's names for the hashes. */

@@ -17,8 +17,8 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { aesGcmOpenSync, aesGcmSealSync } from './aes-gcm.ts';
 import { hashLength, hashSync, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
@@ -157,8 +157,10 @@ export interface CryptoProviderOptions {
    * hashes a few short transcripts; HMAC, because the handshake's PRF or HKDF runs dozens of HMACs over a few
    * dozen bytes each; and AES-GCM, because a handshake seals and opens a handful of records of a few dozen
    * bytes. For all three, WebCrypto's per-call cost (a thread-pool round trip, plus a key import for HMAC and
-   * AES, ~0.1-0.3 ms, more on a busy machine) would dominate, where noble takes microseconds; HMAC and AES-GCM
-   * keep each key's prepared state between calls. The engine runs with it on (engineProvider).
+   * AES, ~0.1-0.3 ms, more on a busy machine) would dominate, where noble takes microseconds. Keeping a key's
+   * prepared state between calls (noble's expanded AES key and GHASH table, the keyed HMAC) was measured and
+   * gained nothing in a handshake (~43 µs per GCM record and ~5.5 µs per HMAC either way), so it is not done.
+   * The engine runs with it on (engineProvider).
    */
   fastPath?: boolean;
 }
@@ -754,23 +756,22 @@ function signatureOps(
   };
 }
 
-/**
- * `fastPath`: digests, HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per call), with
- * the keyed state kept per key (`hash.ts` `hmacSync`, `aes-gcm.ts`).
- */
+/** `fastPath`: digests, HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per call). */
 function fastPathOps(): Pick<CryptoProvider, 'digest' | 'hmac' | 'aesGcmSeal' | 'aesGcmOpen'> {
   return {
     digest: async (hash, data) => hashSync(hash, data),
     hmac: async (hash, key, data) => hmacSync(hash, key, data),
     aesGcmSeal: async (key, nonce, aad, plaintext) => {
       checkLength('AES-GCM nonce', nonce, 12);
-      return aesGcmSealSync(key, nonce, aad, plaintext);
+      return gcm(key, nonce, aad).encrypt(plaintext);
     },
     aesGcmOpen: async (key, nonce, aad, sealed) => {
       checkLength('AES-GCM nonce', nonce, 12);
-      const plaintext = aesGcmOpenSync(key, nonce, aad, sealed);
-      if (!plaintext) throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify');
-      return plaintext;
+      try {
+        return gcm(key, nonce, aad).decrypt(sealed);
+      } catch (cause) {
+        throw new CryptoError('bad-record-mac', 'AEAD: authentication tag does not verify', { cause });
+      }
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * createCryptoProvider({ fastPath: true }) swaps digests, HMAC and AES-GCM for noble's synchronous code: it must give
  * the WebCrypto provider's bytes, and a tampered AEAD record must fail the same way (CryptoError 'bad-record-mac').
- * HMAC and AES-GCM keep each key's state between calls: the same key object used for several messages, changed in
- * place between them, or given as a view at an odd offset must still give WebCrypto's bytes.
+ * The same key object used for several messages, changed in place between them, or data given as a view at an odd
+ * offset must still give WebCrypto's bytes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
