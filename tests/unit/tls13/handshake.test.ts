@@ -65,35 +65,47 @@ function scenario(over: Over = {}, ecdsa = false): Scenario13 {
 const names = (run: Awaited<ReturnType<typeof runHandshake13>>) =>
   run.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));
 
-describe('runHandshake13: a fresh run signs each CertificateVerify once', () => {
-  // The server starts its signature beside the ECDH, over the transcript it is about to send (startSignature);
-  // the handshake completing proves the client verified it, and one sign per signer proves it was not redone.
+describe('runHandshake13: a fresh run makes each key share and CertificateVerify once', () => {
+  // The server makes its key share before the ClientHello arrives (spareKey) and starts its signature beside the
+  // ECDH, over the transcript it is about to send (startSignature); the handshake completing proves the client
+  // verified both, and one key per share and one signature per signer prove neither was made twice.
   const fresh = (over: Over): Scenario13 => {
     const { seed: _seed, ...rest } = scenario(over);
     return rest;
   };
   const clientCert = () => ({ certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer });
   it.each([
-    { name: 'plain', over: () => ({}), signers: 1 },
-    { name: 'after a HelloRetryRequest', over: () => ({ server: { groups: [24, 29] } }), signers: 1 },
+    { name: 'plain', over: () => ({}), signers: 1, keys: 2 },
+    {
+      name: 'after a HelloRetryRequest',
+      over: () => ({ server: { groups: [24, 29] } }),
+      signers: 1,
+      keys: 3,
+    },
     {
       name: 'with ALPN',
       over: () => ({ client: { alpn: ['postgresql'] }, server: { alpn: ['postgresql'] } }),
       signers: 1,
+      keys: 2,
     },
     {
       name: 'with a CertificateRequest and a client certificate',
       over: () => ({ client: clientCert(), server: { requestClientCertificate: true } }),
       signers: 2,
+      keys: 2,
     },
-  ])('$name', async ({ over, signers }) => {
+  ])('$name', async ({ over, signers, keys }) => {
     const sign = vi.spyOn(engineProvider(), 'sign');
+    const generate = vi.spyOn(engineProvider(), 'generateEcdhKeyPair');
     try {
       const run = await runHandshake13(fresh(over() as Over));
       expect(run.ok, run.alert?.reason).toBe(true);
       expect(sign).toHaveBeenCalledTimes(signers);
+      expect(generate).toHaveBeenCalledTimes(keys);
+      expect(run.summary?.helloRetryRequest).toBe(keys === 3);
     } finally {
       sign.mockRestore();
+      generate.mockRestore();
     }
   });
 });
