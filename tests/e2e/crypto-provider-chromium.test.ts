@@ -125,6 +125,17 @@ describe('the crypto provider in Chromium', () => {
     }
   });
 
+  it("seals with the fast path's noble AES-GCM as with Chromium's WebCrypto, and derives the same key block and digest", () => {
+    for (const code of ['c02f', 'c030'])
+      for (const seq of [3, 4]) {
+        expect(results[`aead_fast_${code}_${seq}`]).toBe(results[`aead_web_${code}_${seq}`]);
+        expect(results[`aead_fast_${code}_${seq}`]).toMatch(/^[0-9a-f]{80,}$/);
+      }
+    expect(results.key_block_72_fast).toBe(values.key_block_72);
+    expect(results.digest_fast).toBe(results.digest_web);
+    expect(results.digest_fast).toHaveLength(96);
+  });
+
   it('derives the same P-256/P-384 key pairs from the same random source as Node, and agrees on ECDH', async () => {
     for (const group of ['secp256r1', 'secp384r1'] as const) {
       const a = await createCryptoProvider({ random: countingRandom(0x20) }).generateEcdhKeyPair(group);

@@ -1,16 +1,21 @@
 /**
  * A FIFO of bytes for stream reassembly. Pushing never re-copies what is already queued: small pushes are
  * packed into shared blocks (allocating a typed array per 1-byte fragment is what makes naive queues slow)
- * and large ones are kept as their own chunk, so feeding a message in many tiny pieces stays linear.
+ * and large ones are kept as their own chunk, so feeding a message in many tiny pieces stays linear. Blocks
+ * start small and double up to BLOCK while bytes pile up, and start small again once the queue was emptied: a
+ * record layer drained after every flight of a few hundred bytes does not pay for a 16 KiB block each time.
  */
 
 const BLOCK = 16 * 1024;
+const FIRST_BLOCK = 256;
 
 export class ByteQueue {
   /** Chunks in order; the last one may be an open block with only `#openUsed` bytes filled. */
   readonly #chunks: Uint8Array[] = [];
   #open: Uint8Array | undefined;
   #openUsed = 0;
+  /** The size of the next block to open (doubling up to BLOCK). */
+  #nextBlock = FIRST_BLOCK;
   /** Bytes of #chunks[0] already taken. */
   #head = 0;
   #size = 0;
@@ -43,7 +48,9 @@ export class ByteQueue {
     }
     if (!this.#open || this.#openUsed + bytes.length > this.#open.length) {
       this.#seal();
-      this.#open = new Uint8Array(BLOCK);
+      if (this.#size === bytes.length) this.#nextBlock = FIRST_BLOCK; // nothing else queued: start small again
+      this.#open = new Uint8Array(Math.max(this.#nextBlock, bytes.length));
+      this.#nextBlock = Math.min(BLOCK, this.#open.length * 2);
       this.#openUsed = 0;
       this.#chunks.push(this.#open);
     }

@@ -3,6 +3,7 @@
  * the observer (`observe.ts`) and the lab's capture reader all use, so a live run and a capture hold the same entries.
  */
 import type { Span } from '../bytes/index.ts';
+import { VERIFY_DATA_LENGTH } from '../tls12/wire/finished.ts';
 import { decodeHandshake, type HandshakeMessage } from '../tls12/wire/handshake.ts';
 import { decodeHandshake13, type Handshake13 } from './wire/index.ts';
 
@@ -29,7 +30,10 @@ export function decodeMessage13(bytes: Uint8Array): {
 }
 
 function asTls12Message(m: Handshake13, bytes: Uint8Array): HandshakeMessage {
-  if (HELLO_MESSAGES.has(m.type)) {
+  // A 1.3 Finished is Hash.length bytes, which tls12's decoder refuses (it wants 12): known without the decode
+  // and the DecodeError it would build and throw for every Finished.
+  const tls12Finished = m.type !== 'finished' || m.message.verifyData.length === VERIFY_DATA_LENGTH;
+  if (HELLO_MESSAGES.has(m.type) && tls12Finished) {
     try {
       return decodeHandshake(bytes).message;
     } catch {

@@ -156,9 +156,11 @@ describe('ByteQueue', () => {
 });
 
 describe('ByteQueue against a plain array model', () => {
-  it('returns exactly the pushed bytes in order under random pushes (tiny and large) and takes', () => {
+  it('returns exactly the pushed bytes in order under random pushes (tiny, record-sized, large) and takes', () => {
     const op = fc.oneof(
       fc.record({ push: fc.uint8Array({ maxLength: 3 }) }),
+      // Fill the small first blocks and the doubling ones that follow (256 B up to 16 KiB).
+      fc.record({ push: fc.uint8Array({ minLength: 300, maxLength: 1500 }) }),
       fc.record({ push: fc.uint8Array({ minLength: 4096, maxLength: 5000 }) }),
       fc.record({ take: fc.nat({ max: 6000 }) }),
       fc.record({ peek: fc.nat({ max: 6000 }) }),

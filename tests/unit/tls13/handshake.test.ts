@@ -4,7 +4,7 @@
  * runs repeating, and every byte of every message and record annotated with an explained field id.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   fromHex,
   leafSpans,
@@ -14,6 +14,7 @@ import {
   type Span,
 } from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
+import { engineProvider } from '../../../src/lib/tls12/crypto/index.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
 import {
   clientStep,
@@ -64,6 +65,51 @@ function scenario(over: Over = {}, ecdsa = false): Scenario13 {
 
 const names = (run: Awaited<ReturnType<typeof runHandshake13>>) =>
   run.eventLog.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));
+
+describe('runHandshake13: a fresh run makes each key share and CertificateVerify once', () => {
+  // The server makes its key share before the ClientHello arrives (spareKey) and starts its signature beside the
+  // ECDH, over the transcript it is about to send (startSignature); the handshake completing proves the client
+  // verified both, and one key per share and one signature per signer prove neither was made twice.
+  const fresh = (over: Over): Scenario13 => {
+    const { seed: _seed, ...rest } = scenario(over);
+    return rest;
+  };
+  const clientCert = () => ({ certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer });
+  it.each([
+    { name: 'plain', over: () => ({}), signers: 1, keys: 2 },
+    {
+      name: 'after a HelloRetryRequest',
+      over: () => ({ server: { groups: [24, 29] } }),
+      signers: 1,
+      keys: 3,
+    },
+    {
+      name: 'with ALPN',
+      over: () => ({ client: { alpn: ['postgresql'] }, server: { alpn: ['postgresql'] } }),
+      signers: 1,
+      keys: 2,
+    },
+    {
+      name: 'with a CertificateRequest and a client certificate',
+      over: () => ({ client: clientCert(), server: { requestClientCertificate: true } }),
+      signers: 2,
+      keys: 2,
+    },
+  ])('$name', async ({ over, signers, keys }) => {
+    const sign = vi.spyOn(engineProvider(), 'sign');
+    const generate = vi.spyOn(engineProvider(), 'generateEcdhKeyPair');
+    try {
+      const run = await runHandshake13(fresh(over() as Over));
+      expect(run.ok, run.alert?.reason).toBe(true);
+      expect(sign).toHaveBeenCalledTimes(signers);
+      expect(generate).toHaveBeenCalledTimes(keys);
+      expect(run.summary?.helloRetryRequest).toBe(keys === 3);
+    } finally {
+      sign.mockRestore();
+      generate.mockRestore();
+    }
+  });
+});
 
 describe('runHandshake13: completes', () => {
   const cases = TLS13_SUITES.flatMap((s) =>

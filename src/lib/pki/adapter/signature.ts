@@ -9,6 +9,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { CertView, PublicKeyView } from '../types.ts';
 import { bitStringBytes, childrenOf, ecdsaSigToRaw, readTlv, Tag, expectUniversal } from '../../bytes/der.ts';
+import { toHex } from '../../bytes/hex.ts';
 import { pssHash, signedParts, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
@@ -39,6 +40,29 @@ function copy(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
+// Issuer keys as WebCrypto imported them, by import parameters and SubjectPublicKeyInfo: the same anchor or
+// intermediate checks the next certificate on every connection, and WebCrypto's SPKI import (in Node, OpenSSL 3's
+// decoder) costs more than the signature check itself. Public data only; the last IMPORTS_KEPT are kept.
+const imports = new Map<string, Promise<CryptoKey>>();
+const IMPORTS_KEPT = 64;
+
+function importIssuerKey(
+  spki: Uint8Array,
+  params: RsaHashedImportParams | EcKeyImportParams,
+): Promise<CryptoKey> {
+  const id = `${JSON.stringify(params)}/${toHex(spki)}`;
+  let key = imports.get(id);
+  if (key)
+    imports.delete(id); // re-inserted below as the most recently used
+  else {
+    key = subtle().importKey('spki', copy(spki), params, false, ['verify']);
+    key.catch(() => imports.delete(id));
+  }
+  imports.set(id, key);
+  if (imports.size > IMPORTS_KEPT) imports.delete(imports.keys().next().value as string);
+  return key;
+}
+
 /**
  * Verifies `signed` (a certificate's or CRL's TBS and signature) with the issuer's public key. `inherit` supplies
  * the DSA parameters when the issuer's DSA key omits them (see `inheritedDsaParams`).
@@ -64,13 +88,7 @@ export async function verifySigned(
             reason: `${alg.name} is not supported (WebCrypto has no ${alg.hash ?? 'such'} hash)`,
           };
         }
-        const k = await subtle().importKey(
-          'spki',
-          copy(key.spkiDer),
-          { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash },
-          false,
-          ['verify'],
-        );
+        const k = await importIssuerKey(key.spkiDer, { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash });
         const ok = await subtle().verify('RSASSA-PKCS1-v1_5', k, copy(signed.signature), copy(signed.tbs));
         return ok
           ? { ok: true }
@@ -80,9 +98,7 @@ export async function verifySigned(
         const { hash, saltLength } = pssHash(signed.algorithmParams);
         if (!WEBCRYPTO_HASHES.has(hash))
           return { ok: false, reason: `RSASSA-PSS with ${hash} is not supported` };
-        const k = await subtle().importKey('spki', copy(key.spkiDer), { name: 'RSA-PSS', hash }, false, [
-          'verify',
-        ]);
+        const k = await importIssuerKey(key.spkiDer, { name: 'RSA-PSS', hash });
         const ok = await subtle().verify(
           { name: 'RSA-PSS', saltLength },
           k,
@@ -103,13 +119,7 @@ export async function verifySigned(
         if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash))
           return { ok: false, reason: `${alg.name} is not supported` };
         const raw = ecdsaSigToRaw(signed.signature, Math.ceil(key.bits / 8));
-        const k = await subtle().importKey(
-          'spki',
-          copy(key.spkiDer),
-          { name: 'ECDSA', namedCurve: curve },
-          false,
-          ['verify'],
-        );
+        const k = await importIssuerKey(key.spkiDer, { name: 'ECDSA', namedCurve: curve });
         const ok = await subtle().verify({ name: 'ECDSA', hash: alg.hash }, k, copy(raw), copy(signed.tbs));
         return ok
           ? { ok: true }

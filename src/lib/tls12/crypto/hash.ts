@@ -15,6 +15,35 @@ export function hashSync(name: HashName, data: Uint8Array): Uint8Array {
   return HASHES[name](data);
 }
 
+/**
+ * A running hash of a list of parts that only grows at its end (a handshake transcript): each call hashes only
+ * the parts added since the last one, from a copy of the state it kept. A list changed anywhere else (a part
+ * replaced or removed) is hashed again from the start. Same bytes as `hashSync(name, concatBytes(...parts))`.
+ */
+export class RunningHash {
+  #name: HashName | undefined;
+  #parts: Uint8Array[] = [];
+  #state: ReturnType<(typeof HASHES)[HashName]['create']> | undefined;
+
+  digest(name: HashName, parts: readonly Uint8Array[]): Uint8Array {
+    const known = this.#parts;
+    const extends_ =
+      this.#state !== undefined &&
+      name === this.#name &&
+      parts.length >= known.length &&
+      known.every((part, i) => parts[i] === part);
+    if (!extends_) {
+      this.#name = name;
+      this.#parts = [];
+      this.#state = HASHES[name].create();
+    }
+    const state = this.#state!;
+    for (const part of parts.slice(this.#parts.length)) state.update(part);
+    this.#parts = parts.slice();
+    return state.clone().digest();
+  }
+}
+
 /** Output length in bytes. */
 export function hashLength(name: HashName): number {
   return HASHES[name].outputLen;

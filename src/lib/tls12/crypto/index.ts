@@ -5,7 +5,7 @@
  *
  * Provider (provider.ts): all cryptography goes through a CryptoProvider.
  *   createCryptoProvider({ random?, subtle?, fastPath? }) -> CryptoProvider      random: (n) => Uint8Array
- *   engineProvider(): the shared fastPath provider the handshake engine uses (noble HMAC and AES-GCM)
+ *   engineProvider(): the shared fastPath provider the handshake engine uses (noble digests, HMAC and AES-GCM)
  *   countingRandom(start = 0) -> RandomSource (00 01 02 …, Illustrated-TLS style), systemRandom(n)
  *   provider.random(n) | digest(hash, data) | hmac(hash, key, data)
  *   provider.aesGcmSeal/aesGcmOpen(key, nonce12, aad, data)          seal -> ciphertext||tag

@@ -19,7 +19,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hashLength, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
+import { hashLength, hashSync, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.ts';
@@ -153,10 +153,14 @@ export interface CryptoProviderOptions {
   /** WebCrypto implementation; defaults to globalThis.crypto.subtle. */
   subtle?: SubtleCrypto;
   /**
-   * Swap two primitives for noble's synchronous code, with the same bytes: HMAC, because the handshake's PRF
-   * runs ~24 HMACs over a few dozen bytes each, and AES-GCM, because a handshake seals and opens a handful of
-   * records of a few dozen bytes. For both, WebCrypto's per-call cost (a key import plus an async hop,
-   * ~0.1-0.2 ms) would dominate, where noble takes microseconds. The engine runs with it on (engineProvider).
+   * Swap three primitives for noble's synchronous code, with the same bytes: digests, because the key schedule
+   * hashes a few short transcripts; HMAC, because the handshake's PRF or HKDF runs dozens of HMACs over a few
+   * dozen bytes each; and AES-GCM, because a handshake seals and opens a handful of records of a few dozen
+   * bytes. For all three, WebCrypto's per-call cost (a thread-pool round trip, plus a key import for HMAC and
+   * AES, ~0.1-0.3 ms, more on a busy machine) would dominate, where noble takes microseconds. Keeping a key's
+   * prepared state between calls (noble's expanded AES key and GHASH table, the keyed HMAC) was measured and
+   * gained nothing in a handshake (~43 µs per GCM record and ~5.5 µs per HMAC either way), so it is not done.
+   * The engine runs with it on (engineProvider).
    */
   fastPath?: boolean;
 }
@@ -752,9 +756,10 @@ function signatureOps(
   };
 }
 
-/** `fastPath`: HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per record). */
-function fastPathOps(): Pick<CryptoProvider, 'hmac' | 'aesGcmSeal' | 'aesGcmOpen'> {
+/** `fastPath`: digests, HMAC and AES-GCM from noble's synchronous code (no WebCrypto round trip per call). */
+function fastPathOps(): Pick<CryptoProvider, 'digest' | 'hmac' | 'aesGcmSeal' | 'aesGcmOpen'> {
   return {
+    digest: async (hash, data) => hashSync(hash, data),
     hmac: async (hash, key, data) => hmacSync(hash, key, data),
     aesGcmSeal: async (key, nonce, aad, plaintext) => {
       checkLength('AES-GCM nonce', nonce, 12);

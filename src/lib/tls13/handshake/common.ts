@@ -38,7 +38,18 @@ export function signCertificateVerify(
   scheme: number,
   deterministic: boolean,
 ): Promise<Uint8Array> {
-  const content = certificateVerifyContent(conn.role, conn.transcriptHash(hs.suite));
+  return signTranscript(conn, conn.transcriptHash(hs.suite), key, scheme, deterministic);
+}
+
+/** Our CertificateVerify signature over a given transcript hash (RFC 8446 §4.4.3). */
+export function signTranscript(
+  conn: Connection13,
+  transcriptHash: Uint8Array,
+  key: PrivateKey,
+  scheme: number,
+  deterministic: boolean,
+): Promise<Uint8Array> {
+  const content = certificateVerifyContent(conn.role, transcriptHash);
   return signWithScheme(key, scheme, content, conn.random, deterministic);
 }
 

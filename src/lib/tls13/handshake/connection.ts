@@ -19,7 +19,7 @@ import {
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
 import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
-import { hashSync } from '../../tls12/crypto/hash.ts';
+import { RunningHash } from '../../tls12/crypto/hash.ts';
 import { engineProvider } from '../../tls12/crypto/provider.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import type { RandomSource } from '../../tls12/handshake/config.ts';
@@ -65,6 +65,7 @@ export class Connection13 {
   recordVersion: number;
   /** Handshake messages so far (whole, with headers), for Transcript-Hash; after a HRR the first is message_hash. */
   readonly transcript: Uint8Array[] = [];
+  readonly #transcriptHash = new RunningHash();
   #read: Protection | undefined;
   #write: Protection | undefined;
   #readSeq = 0n;
@@ -110,8 +111,9 @@ export class Connection13 {
     return this.#queue.drain();
   }
 
+  /** Transcript-Hash of `transcript` (RFC 8446 §4.4.1), hashing only the messages added since the last call. */
   transcriptHash(suite: Tls13Suite): Uint8Array {
-    return hashSync(suite.hash, concatBytes(...this.transcript));
+    return this.#transcriptHash.digest(suite.hash, this.transcript);
   }
 
   get writeProtected(): boolean {

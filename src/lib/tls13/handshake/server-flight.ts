@@ -3,10 +3,25 @@ import type { PrivateKey } from '../../tls12/crypto/keys.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
 import { parseCertificate, type CertificateInfo } from '../../tls12/handshake/certificate-info.ts';
 import { acceptAnyCertificate } from '../../tls12/handshake/config.ts';
-import { findExtension13, type ClientHello13, type Extension13 } from '../wire/index.ts';
+import { bytesEqual, concatBytes } from '../../bytes/index.ts';
+import { hashSync } from '../../tls12/crypto/hash.ts';
+import type { Tls13Suite } from '../suites.ts';
+import {
+  encodeHandshake13,
+  findExtension13,
+  type ClientHello13,
+  type Extension13,
+  type Handshake13,
+} from '../wire/index.ts';
 import type { Received13 } from './connection.ts';
 import { expect } from './client-flight.ts';
-import { checkCertificateVerify, established13, signCertificateVerify, summarise13 } from './common.ts';
+import {
+  checkCertificateVerify,
+  established13,
+  signCertificateVerify,
+  signTranscript,
+  summarise13,
+} from './common.ts';
 import { applicationSecrets, checkFinished, finishedFor, protection } from './secrets.ts';
 import type { Negotiated13, Server13State } from './states.ts';
 
@@ -16,15 +31,18 @@ export function serverBase(s: Server13State) {
   return { side: 'server' as const, conn: s.conn, config: s.config, resolved: s.resolved };
 }
 
-/** RFC 8446 §4.3-§4.4: EncryptedExtensions, CertificateRequest?, Certificate, CertificateVerify, Finished. */
-export async function sendServerFlight(
+type FlightChoice = { suite: Tls13Suite; scheme: number; chain: Uint8Array[]; key: PrivateKey };
+
+/**
+ * EncryptedExtensions, CertificateRequest? and Certificate: what the server sends before its CertificateVerify
+ * (RFC 8446 §4.3-§4.4.2), and the ALPN protocol it picked. @throws TlsAlert no_application_protocol.
+ */
+function flightBeforeSignature(
   state: State<'ExpectClientHello'>,
-  hs0: Negotiated13,
   hello: ClientHello13,
-  choice: { scheme: number; chain: Uint8Array[]; key: PrivateKey },
-): Promise<Server13State> {
-  const { conn, config, resolved } = state;
-  const suite = hs0.suite;
+  choice: FlightChoice,
+): { messages: Handshake13[]; alpn: string | undefined } {
+  const { config, resolved } = state;
   const extensions: Extension13[] = [];
   const offeredAlpn = findExtension13(hello.extensions, 'alpn')?.protocols;
   const alpn = resolved.alpn.find((p) => offeredAlpn?.includes(p));
@@ -35,27 +53,81 @@ export async function sendServerFlight(
     );
   if (alpn !== undefined) extensions.push({ kind: 'alpn', protocols: [alpn] });
   const laidOut = config.extensionLayout?.('encrypted_extensions', extensions) ?? extensions;
-  conn.sendHandshake({ type: 'encrypted_extensions', message: { extensions: laidOut } });
-  const requestContext = new Uint8Array(0);
+  const messages: Handshake13[] = [{ type: 'encrypted_extensions', message: { extensions: laidOut } }];
   if (config.requestClientCertificate) {
-    conn.sendHandshake({
+    messages.push({
       type: 'certificate_request',
       message: {
-        certificateRequestContext: requestContext,
+        certificateRequestContext: REQUEST_CONTEXT,
         extensions: [{ kind: 'signature_algorithms', schemes: resolved.signatureSchemes }],
       },
     });
   }
-  conn.sendHandshake({
+  messages.push({
     type: 'certificate',
     message: {
       certificateRequestContext: new Uint8Array(0),
       certificateList: choice.chain.map((certData) => ({ certData, extensions: [] })),
     },
   });
+  return { messages, alpn };
+}
+
+/** The server's certificate_request_context: empty (one request, during the handshake). */
+const REQUEST_CONTEXT = new Uint8Array(0);
+
+/** A CertificateVerify signature started before its transcript was sent, and the transcript hash it signs. */
+export interface EarlySignature {
+  transcriptHash: Uint8Array;
+  signature: Promise<Uint8Array>;
+}
+
+/**
+ * Starts the CertificateVerify signature as soon as the ServerHello is known: it signs the transcript up to our
+ * Certificate, which does not depend on the (EC)DHE shared secret, so WebCrypto computes both side by side instead
+ * of one after the other. Only for fresh runs (a deterministic run signs in JS, drawing from the seeded source in
+ * its usual order); undefined when the flight would fail (ALPN). `sendServerFlight` uses it only when the
+ * transcript it reaches has this hash.
+ */
+export function startSignature(
+  state: State<'ExpectClientHello'>,
+  hello: ClientHello13,
+  choice: FlightChoice,
+  serverHello: Handshake13,
+): EarlySignature | undefined {
+  if (state.resolved.deterministic) return undefined;
+  let messages: Handshake13[];
+  try {
+    messages = flightBeforeSignature(state, hello, choice).messages;
+  } catch {
+    return undefined;
+  }
+  const { conn } = state;
+  const sent = [serverHello, ...messages].map(encodeHandshake13);
+  const transcriptHash = hashSync(choice.suite.hash, concatBytes(...conn.transcript, ...sent));
+  const signature = signTranscript(conn, transcriptHash, choice.key, choice.scheme, false);
+  signature.catch(() => undefined); // awaited in sendServerFlight, or dropped with the handshake
+  return { transcriptHash, signature };
+}
+
+/** RFC 8446 §4.3-§4.4: EncryptedExtensions, CertificateRequest?, Certificate, CertificateVerify, Finished. */
+export async function sendServerFlight(
+  state: State<'ExpectClientHello'>,
+  hs0: Negotiated13,
+  hello: ClientHello13,
+  choice: FlightChoice,
+  early?: EarlySignature,
+): Promise<Server13State> {
+  const { conn, config, resolved } = state;
+  const suite = hs0.suite;
+  const { messages, alpn } = flightBeforeSignature(state, hello, choice);
+  for (const message of messages) conn.sendHandshake(message);
+  const requestContext = REQUEST_CONTEXT;
   let hs: Negotiated13 = { ...hs0, signatureScheme: choice.scheme, ...(alpn !== undefined ? { alpn } : {}) };
   const signature = (
-    await signCertificateVerify(conn, hs, choice.key, choice.scheme, resolved.deterministic)
+    await (early && bytesEqual(early.transcriptHash, conn.transcriptHash(suite))
+      ? early.signature
+      : signCertificateVerify(conn, hs, choice.key, choice.scheme, resolved.deterministic))
   ).slice();
   const tamperCv = config.tamper === 'certificate-verify';
   if (tamperCv) signature[signature.length - 1]! ^= 0x01;

@@ -6,7 +6,7 @@
  */
 import { bytesEqual, concatBytes } from '../../bytes/index.ts';
 import { NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
-import { generateEphemeral, sharedSecret } from '../../tls12/crypto/ecdhe.ts';
+import { generateEphemeral, sharedSecret, type EphemeralKey } from '../../tls12/crypto/ecdhe.ts';
 import { hashSync } from '../../tls12/crypto/hash.ts';
 import { privateKeyFromPkcs8, type PrivateKey } from '../../tls12/crypto/keys.ts';
 import { TlsAlert } from '../../tls12/handshake/alerts.ts';
@@ -20,16 +20,17 @@ import {
   HELLO_RETRY_REQUEST_RANDOM,
   type ClientHello13,
   type Extension13,
+  type Handshake13,
   type KeyShareEntry,
 } from '../wire/index.ts';
-import { resolve13, TLS13, type Server13Config } from './config.ts';
+import { resolve13, TLS13, type Resolved13, type Server13Config } from './config.ts';
 import { Connection13, type Received13 } from './connection.ts';
 import type { AnyEngineEvent, EngineEvent13 } from './event-log.ts';
 import { emitSteps, protection } from './secrets.ts';
 import { describe } from './client-flight.ts';
 import { schemeFitsKey13 } from './common.ts';
-import { onClientFlight, sendServerFlight, serverBase } from './server-flight.ts';
-import type { Negotiated13, RetrySent, Server13State } from './states.ts';
+import { onClientFlight, sendServerFlight, serverBase, startSignature } from './server-flight.ts';
+import type { Negotiated13, RetrySent, Server13State, SpareKey } from './states.ts';
 
 export function newServer13(config: Server13Config): Server13State {
   const resolved = resolve13(config);
@@ -42,7 +43,35 @@ export function newServer13(config: Server13Config): Server13State {
     conn,
     config,
     resolved,
+    ...spareKey(resolved),
   };
+}
+
+/**
+ * A fresh run makes its key share for our first group now, so that WebCrypto generates it while the ClientHello
+ * is on its way rather than after it arrived; used when the client's share is for that group (the usual case, or
+ * after our HelloRetryRequest asked for it). A seeded run draws its key from the seeded source when it needs it,
+ * as before, so its bytes do not change.
+ */
+function spareKey(resolved: Resolved13): { spareKey?: SpareKey } {
+  const group = resolved.groups[0];
+  if (resolved.deterministic || group === undefined) return {};
+  const key = generateEphemeral(group, resolved.random, false);
+  key.catch(() => undefined); // awaited when used; a failure then makes the key again
+  return { spareKey: { group, key } };
+}
+
+/** Our key share for `group`: the spare one when it is for this group and was made, else a new one. */
+async function ephemeralFor(
+  state: Extract<Server13State, { name: 'ExpectClientHello' }>,
+  group: number,
+): Promise<EphemeralKey> {
+  const spare = state.spareKey;
+  if (spare?.group === group) {
+    const key = await spare.key.catch(() => undefined);
+    if (key) return key;
+  }
+  return generateEphemeral(group, state.resolved.random, state.resolved.deterministic);
 }
 
 export async function server13Step(
@@ -154,7 +183,7 @@ async function onClientHello(
   conn.transcript.push(bytes);
   const forceRetry = retry ? config.tamper === 'second-hrr' : config.tamper === 'hrr-unoffered-group';
   if (!choice.share || forceRetry) return sendHelloRetryRequest(state, m, choice);
-  const eph = await generateEphemeral(choice.group, state.resolved.random, state.resolved.deterministic);
+  const eph = await ephemeralFor(state, choice.group);
   conn.emit({
     kind: 'secret',
     from: 'server',
@@ -164,18 +193,13 @@ async function onClientHello(
     inputs: { public_key: eph.publicKey },
     source: 'RFC 8446 §4.2.8',
   });
-  let shared: Uint8Array;
-  try {
-    shared = await sharedSecret(eph, choice.share.keyExchange);
-  } catch (e) {
-    throw new TlsAlert('illegal_parameter', `bad client key share: ${(e as Error).message}`);
-  }
+  // The ECDH draws no randomness, so the server random may be drawn before it (seeded runs draw the same bytes).
   const serverRandom = state.resolved.random(32);
   const extensions: Extension13[] = [
     { kind: 'supported_versions', selectedVersion: TLS13 },
     { kind: 'key_share', serverShare: { group: choice.group, keyExchange: eph.publicKey } },
   ];
-  conn.sendHandshake({
+  const serverHello: Handshake13 = {
     type: 'server_hello',
     message: {
       legacyVersion: 0x0303,
@@ -185,7 +209,15 @@ async function onClientHello(
       legacyCompressionMethod: 0,
       extensions: config.extensionLayout?.('server_hello', extensions) ?? extensions,
     },
-  });
+  };
+  const early = startSignature(state, m, choice, serverHello);
+  let shared: Uint8Array;
+  try {
+    shared = await sharedSecret(eph, choice.share.keyExchange);
+  } catch (e) {
+    throw new TlsAlert('illegal_parameter', `bad client key share: ${(e as Error).message}`);
+  }
+  conn.sendHandshake(serverHello);
   // RFC 8446 §D.4: a client that sent a session id is in middlebox mode; our ChangeCipherSpec follows ServerHello.
   if (state.resolved.middleboxCompat && m.legacySessionId.length > 0 && !conn.sentChangeCipherSpec)
     conn.sendChangeCipherSpec();
@@ -225,7 +257,7 @@ async function onClientHello(
     serverHandshakeSecret: secrets.serverHandshakeTrafficSecret,
     handshakeSecret: secrets.handshakeSecret,
   };
-  return sendServerFlight(state, hs, m, choice);
+  return sendServerFlight(state, hs, m, choice, early);
 }
 
 /** RFC 8446 §4.1.2: the second ClientHello answers our HelloRetryRequest and changes nothing else. */
@@ -301,7 +333,12 @@ function sendHelloRetryRequest(
     clientRandom: m.random,
     ...(cookie ? { cookie } : {}),
   };
-  return { ...serverBase(state), name: 'ExpectClientHello', retried };
+  return {
+    ...serverBase(state),
+    name: 'ExpectClientHello',
+    retried,
+    ...(state.spareKey ? { spareKey: state.spareKey } : {}),
+  };
 }
 
 /**

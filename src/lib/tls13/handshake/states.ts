@@ -97,6 +97,12 @@ export interface RetrySent {
   clientRandom: Uint8Array;
 }
 
+/** An ephemeral key made before it is needed, for `group`. */
+export interface SpareKey {
+  group: number;
+  key: Promise<EphemeralKey>;
+}
+
 interface ServerBase {
   side: 'server';
   conn: Connection13;
@@ -105,7 +111,12 @@ interface ServerBase {
 }
 
 export type Server13State =
-  | (ServerBase & { name: 'ExpectClientHello'; retried?: RetrySent })
+  | (ServerBase & {
+      name: 'ExpectClientHello';
+      retried?: RetrySent;
+      /** A fresh run's key share for our first group, made while the ClientHello is on its way (`newServer13`). */
+      spareKey?: SpareKey;
+    })
   | (ServerBase & {
       name: 'ExpectCertificate';
       hs: Negotiated13;
