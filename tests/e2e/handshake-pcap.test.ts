@@ -147,7 +147,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await openLab(page);
     await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
     await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13.keys.log`);
-    await expect.poll(() => status(page)).toBe('tls13-decrypted');
+    await expect.poll(() => status(page)).toBe('decrypted');
     expect(await report(page).getAttribute('class')).toContain('ok');
     expect(await closedRecords(page)).toBe(0);
     expect(await page.locator('.settings').textContent()).toContain('TLSv1.3');

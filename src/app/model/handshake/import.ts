@@ -326,7 +326,7 @@ export function keyLogReport(imported: ImportedConnection): KeyLogReport {
   const status = imported.decryption.status;
   return {
     tone:
-      status === 'decrypted' || status === 'tls13-decrypted'
+      status === 'decrypted'
         ? 'ok'
         : status === 'nothing-encrypted' || status === 'no-key-log'
           ? 'info'
