@@ -132,6 +132,25 @@ export type Decryption =
 /** Every status a decryption report can have, for either version. */
 export type DecryptionStatus = Decryption['status'];
 
+/** The statuses, listed (a reader of saved reports checks against it; the check below keeps it complete). */
+export const DECRYPTION_STATUSES = [
+  'decrypted',
+  'incomplete',
+  'wrong-secret',
+  'finished-mismatch',
+  'no-matching-line',
+  'no-key-log',
+  'key-log-unreadable',
+  'nothing-encrypted',
+  'unsupported-suite',
+  'no-client-hello',
+] as const satisfies readonly DecryptionStatus[];
+// A status added to `Decryption` but not listed above fails to compile here.
+const everyStatusListed: Exclude<DecryptionStatus, (typeof DECRYPTION_STATUSES)[number]> extends never
+  ? true
+  : never = true;
+void everyStatusListed;
+
 export interface Observation {
   eventLog: EventLogEntry[];
   /** The version the ServerHello chose (0x0303; 0x0304 from supported_versions), when one was seen. */
