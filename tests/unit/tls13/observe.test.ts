@@ -299,6 +299,22 @@ describe('a key log that does not open the connection says what matched and what
     );
   });
 
+  it('a capture that starts after the ClientHello: no client random to match, said with the labels it has', async () => {
+    const firstClient = lo().findIndex((c) => c.from === 'client');
+    const items = lo().filter((_, i) => i !== firstClient);
+    const seen = await observeConnection(items, { keyLog: KEYS });
+    expect(seen.version).toBe(0x0304);
+    expect(seen.clientRandom).toBeUndefined();
+    expect(seen.decryption).toEqual({
+      status: 'no-client-hello',
+      version: 'TLSv1.3',
+      tls13Labels: expect.arrayContaining(['SERVER_HANDSHAKE_TRAFFIC_SECRET']) as unknown,
+    });
+    expect(seen.decryptionSummary).toMatch(
+      /^This is a TLS 1\.3 connection whose ClientHello is not in the capture: .*\(The key log holds TLS 1\.3 secrets: /,
+    );
+  });
+
   it('no key log: the four lines (labels + this client random) that would open it', async () => {
     const seen = await observeConnection(lo());
     const random = toHex(seen.clientRandom!);
