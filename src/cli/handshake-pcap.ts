@@ -24,6 +24,8 @@ import {
   observeConnection,
   type AlertEntry,
   type MessageEntry,
+  type Decryption,
+  type DecryptionStatus,
   type Observation,
   versionName,
 } from '../lib/tls12/index.ts';
@@ -126,15 +128,13 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
   return PCAP_EXIT.shown;
 }
 
-const KEY_LOG_FAILURES = new Set<Observation['decryption']['status']>([
+/** The statuses (either version) that exit with `keyLogMismatch` when a key log was given. */
+const KEY_LOG_FAILURES = new Set<DecryptionStatus>([
   'key-log-unreadable',
   'no-matching-line',
   'wrong-secret',
   'finished-mismatch',
-  'tls13-incomplete',
-  'tls13-wrong-secret',
-  'tls13-finished-mismatch',
-  'tls13-no-matching-lines',
+  'incomplete',
 ]);
 
 function fatalAlert(seen: Observation): AlertEntry | undefined {
@@ -182,17 +182,30 @@ function negotiated(seen: Observation): string {
   return `${versionName(version)}, ${CipherSuite.format(hello.message.cipherSuite)}`;
 }
 
-const CLOSED_BECAUSE: Partial<Record<Observation['decryption']['status'], string>> = {
-  'no-key-log': 'no key log',
-  'key-log-unreadable': 'the key log could not be read',
-  'no-matching-line': 'the key log has no line for this connection',
-  tls13: 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)',
-  'tls13-incomplete': 'the key log lacks some of the TLS 1.3 secrets',
-  'tls13-no-matching-lines': 'the key log has no TLS 1.3 line for this connection',
-  'tls13-wrong-secret': 'a TLS 1.3 secret in the key log is wrong',
-  'unsupported-suite': 'a cipher suite the engine does not implement',
-  'wrong-secret': "the key log's master secret is wrong",
-};
+/** Why the encrypted records stayed closed, for the outcome line. */
+function closedBecause(d: Decryption): string {
+  const tls13 = d.version === 'TLSv1.3';
+  switch (d.status) {
+    case 'no-key-log':
+      return 'no key log';
+    case 'key-log-unreadable':
+      return 'the key log could not be read';
+    case 'no-matching-line':
+      return tls13
+        ? 'the key log has no TLS 1.3 line for this connection'
+        : 'the key log has no line for this connection';
+    case 'no-client-hello':
+      return 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)';
+    case 'incomplete':
+      return 'the key log lacks some of the TLS 1.3 secrets';
+    case 'wrong-secret':
+      return tls13 ? 'a TLS 1.3 secret in the key log is wrong' : "the key log's master secret is wrong";
+    case 'unsupported-suite':
+      return 'a cipher suite the engine does not implement';
+    default:
+      return d.status;
+  }
+}
 
 /** The first line: how the handshake ended, and whether its encrypted records were opened. */
 export function captureOutcome(seen: Observation, color = false): string {
@@ -206,21 +219,17 @@ export function captureOutcome(seen: Observation, color = false): string {
     ? `${bad('HANDSHAKE FAILED')}: ${alertText(alert, false)}; `
     : complete
       ? `${good('HANDSHAKE COMPLETE')}: `
-      : d === 'nothing-encrypted' ||
-          d === 'decrypted' ||
-          d === 'finished-mismatch' ||
-          d === 'tls13-decrypted' ||
-          d === 'tls13-finished-mismatch'
+      : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
         ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
         : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
   const opened =
-    d === 'decrypted' || d === 'tls13-decrypted'
+    d === 'decrypted'
       ? 'every record decrypted'
-      : d === 'finished-mismatch' || d === 'tls13-finished-mismatch'
+      : d === 'finished-mismatch'
         ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
         : d === 'nothing-encrypted'
           ? 'nothing encrypted'
-          : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${CLOSED_BECAUSE[d] ?? d}`;
+          : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${closedBecause(seen.decryption)}`;
   return `${head}${negotiated(seen)}; ${opened}`;
 }
 
@@ -234,7 +243,15 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
   const random = seen.clientRandom;
   if (random) lines.push(`  client random ${toHex(random)}`);
   const d = seen.decryption;
-  if (d.status === 'decrypted' || d.status === 'wrong-secret' || d.status === 'finished-mismatch') {
+  if ('found' in d) {
+    for (const f of d.found) lines.push(`  matched: ${f.label} for this client random, on line ${f.line}`);
+    if (d.firstFailure)
+      lines.push(
+        `  did NOT match: the ${d.firstFailure.label} on that line does not open the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (stream offset ${d.firstFailure.offset})`,
+      );
+    for (const label of d.missing) lines.push(`  missing: ${label} for this client random`);
+    lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
+  } else if (d.status === 'decrypted' || d.status === 'wrong-secret' || d.status === 'finished-mismatch') {
     const source = sources.find((s) =>
       s.entries.some((e) => e.line === d.line && random && bytesEqual(e.identifier, random)),
     );
@@ -250,14 +267,6 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
     lines.push(
       `  did NOT match: no CLIENT_RANDOM line carries this client random (${d.clientRandomLines} CLIENT_RANDOM line${d.clientRandomLines === 1 ? '' : 's'}${d.tls13Labels.length > 0 ? `; TLS 1.3 labels ${d.tls13Labels.join(', ')}` : ''})`,
     );
-  } else if ('found' in d) {
-    for (const f of d.found) lines.push(`  matched: ${f.label} for this client random, on line ${f.line}`);
-    if (d.firstFailure)
-      lines.push(
-        `  did NOT match: the ${d.firstFailure.label} on that line does not open the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (stream offset ${d.firstFailure.offset})`,
-      );
-    for (const label of d.missing) lines.push(`  missing: ${label} for this client random`);
-    lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
   } else if (d.status === 'no-key-log' && d.wantedLines) {
     lines.push(
       '  would open it (TLS 1.3): these lines in a key log',

@@ -2,7 +2,8 @@
  * Real capture files opened in the Handshake Lab (fixtures/pcap: tcpdump, dumpcap and editcap captures of
  * openssl s_client/s_server and of psql against PostgreSQL 15; The Illustrated TLS 1.2 capture), with and
  * without a key log, a wrong key log, bad files, a capture with several connections, and the other way: a
- * live run downloaded as pcapng and read by the real tshark, which decrypts it with no key log argument.
+ * live run downloaded as pcapng and read by the real tshark, which decrypts it with no key log argument; and
+ * the capture JSON `tls-lab handshake --pcap --json` writes (as an older tls-lab wrote it) with its report.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from '../kit/programs/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
 import { tsharkWithNoSettings } from '../kit/programs/tshark';
+import { memoryIo } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
 import {
   ethernetFrame,
   openCapture,
@@ -62,6 +65,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await page.locator('#keylog-file').setInputFiles(`${PCAP}tls12.keys.log`);
     await page.locator('#capture-file').setInputFiles(`${PCAP}tls12-lo.pcap`);
     await expect.poll(() => status(page)).toBe('decrypted');
+    expect(await report(page).getAttribute('data-version')).toBe('TLSv1.2');
     const text = await report(page).textContent();
     expect(text).toContain('Key log: tls12.keys.log.');
     expect(await page.locator('#outcome-title').textContent()).toBe('Handshake complete');
@@ -147,10 +151,41 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await openLab(page);
     await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
     await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13.keys.log`);
-    await expect.poll(() => status(page)).toBe('tls13-decrypted');
+    await expect.poll(() => status(page)).toBe('decrypted');
+    expect(await report(page).getAttribute('data-version')).toBe('TLSv1.3');
     expect(await report(page).getAttribute('class')).toContain('ok');
     expect(await closedRecords(page)).toBe(0);
     expect(await page.locator('.settings').textContent()).toContain('TLSv1.3');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("tls-lab's capture JSON, as an older tls-lab wrote it ('tls13-decrypted', no version), shows its report", async () => {
+    const io = memoryIo();
+    await main(
+      ['handshake', '--pcap', `${PCAP}tls13-lo.pcap`, '--keylog', `${PCAP}tls13.keys.log`, '--json'],
+      io,
+    );
+    const doc = JSON.parse(io.stdout()) as { observation: { decryption: Record<string, unknown> } };
+    const decryption = doc.observation.decryption;
+    delete decryption.version;
+    decryption.status = 'tls13-decrypted';
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#capture-file').setInputFiles({
+      name: 'older.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(doc)),
+    });
+    await expect.poll(() => status(page)).toBe('decrypted');
+    expect(await report(page).getAttribute('data-version')).toBe('TLSv1.3');
+    expect(await report(page).getAttribute('class')).toContain('ok');
+    const text = (await report(page).textContent()) ?? '';
+    expect(text).toContain('Key log: as tls-lab read it when it wrote this file');
+    expect(text).toContain("TLS 1.3, decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET (line");
+    expect(await closedRecords(page)).toBe(0);
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -21,7 +21,7 @@ async function openTls13Capture(page: Page): Promise<void> {
   await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
   await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
   await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13.keys.log`);
-  await expect.poll(() => page.locator('.keylog-report').getAttribute('data-status')).toBe('tls13-decrypted');
+  await expect.poll(() => page.locator('.keylog-report').getAttribute('data-status')).toBe('decrypted');
 }
 
 const diagram = (page: Page) => page.locator('.key-schedule');

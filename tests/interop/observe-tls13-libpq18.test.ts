@@ -73,7 +73,8 @@ describe('libpq 18 with sslkeylogfile=, captured by tcpdump, observed', () => {
     const seen = await observe(file, keyLog);
     expect(seen.version).toBe(0x0304);
     expect(seen.decryption, seen.decryptionSummary).toMatchObject({
-      status: 'tls13-decrypted',
+      status: 'decrypted',
+      version: 'TLSv1.3',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });

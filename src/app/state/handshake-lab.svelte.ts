@@ -1,5 +1,10 @@
 import type { HandshakeRun } from '../../lib/tls12/index';
-import type { ConnectionChoice, ImportedConnection, OpenedFile } from '../model/handshake/import';
+import type {
+  ConnectionChoice,
+  ImportedConnection,
+  ObservedReport,
+  OpenedFile,
+} from '../model/handshake/import';
 import { buildScenarios, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
 import { buildSteps, type LabStep } from '../model/handshake/steps';
 import type { ParamValues } from '../url/hash';
@@ -23,6 +28,8 @@ export class HandshakeLab {
     name: string;
     run: HandshakeRun;
     imported?: ImportedConnection;
+    /** The decryption report a capture JSON carries (`tls-lab handshake --pcap --json`). */
+    report?: ObservedReport;
     /** What the capture reader skipped (per-packet warnings, in words). */
     warnings?: string[];
   } | null>(null);
@@ -89,7 +96,11 @@ export class HandshakeLab {
       this.picker = null;
       if (opened.kind === 'json') {
         this.#openedCapture = null;
-        this.#show({ name: opened.name, run: opened.run });
+        this.#show({
+          name: opened.name,
+          run: opened.run,
+          ...(opened.report ? { report: opened.report } : {}),
+        });
         return;
       }
       this.#openedCapture = opened;

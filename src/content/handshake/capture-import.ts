@@ -7,7 +7,8 @@
 export const CAPTURE_HELP = {
   open:
     'Drop or choose a capture: a pcap or pcapng file from tcpdump, dumpcap or Wireshark, or the JSON made by ' +
-    '`npx tls-lab handshake --connect HOST:PORT --json`. It is read in this browser tab and goes nowhere else.',
+    '`npx tls-lab handshake --connect HOST:PORT --json` (or `--pcap FILE --json`, which carries its decryption ' +
+    'report). It is read in this browser tab and goes nowhere else.',
   keyLog:
     'Optional: the NSS key log your client wrote (SSLKEYLOGFILE, `openssl s_client -keylogfile`). A pcapng ' +
     'with a Decryption Secrets Block carries its own keys and needs none.',
@@ -15,6 +16,7 @@ export const CAPTURE_HELP = {
   notVerified:
     'The lab could not check both Finished messages of this connection, so it does not call the handshake ' +
     'complete. The decryption report below says why, and what would open the rest.',
+  jsonReport: 'Key log: as tls-lab read it when it wrote this file (the report below is the one it wrote).',
   pcapng:
     'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +
     'Wireshark and tshark open it decrypted with no settings.',

@@ -76,25 +76,44 @@ export interface ObserveNote {
 
 export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
 
-/** What the key log did for this connection. */
+/**
+ * The protocol version a decryption report is about, as OpenSSL names it: TLSv1.3 when the ServerHello chose it
+ * (the key log's four traffic secrets), else TLSv1.2 (the CLIENT_RANDOM line's master secret, the key schedule the
+ * observer reads every earlier connection with).
+ */
+export type DecryptionVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * What the key log did for this connection: one set of statuses for both versions, `version` says which (and
+ * each version keeps its own facts: 1.2 the CLIENT_RANDOM line, 1.3 the labels found and missing).
+ */
 export type Decryption =
-  | { status: 'nothing-encrypted' }
+  /** `version` is absent when no ServerHello was seen. */
+  | { status: 'nothing-encrypted'; version?: DecryptionVersion }
   | {
       status: 'no-key-log';
+      version: DecryptionVersion;
       wantedLine: string;
       /** TLS 1.3: the four lines (also in `wantedLine`, one a line). */ wantedLines?: string[];
     }
-  | { status: 'key-log-unreadable'; reason: string; wantedLine: string; wantedLines?: string[] }
+  | {
+      status: 'key-log-unreadable';
+      version: DecryptionVersion;
+      reason: string;
+      wantedLine: string;
+      wantedLines?: string[];
+    }
   | {
       status: 'no-matching-line';
+      version: 'TLSv1.2';
       wantedLine: string;
       clientRandomLines: number;
       tls13Labels: string[];
     }
   /** TLS 1.3 whose ClientHello was not captured: without its client random no key log line can be found. */
-  | { status: 'tls13'; tls13Labels: string[] }
+  | { status: 'no-client-hello'; version: 'TLSv1.3'; tls13Labels: string[] }
   | Tls13Decryption
-  | { status: 'unsupported-suite'; cipherSuite: number }
+  | { status: 'unsupported-suite'; version: 'TLSv1.2'; cipherSuite: number }
   | {
       /**
        * decrypted: every record opened and both Finished messages matched; wrong-secret: a record failed to open
@@ -102,12 +121,35 @@ export type Decryption =
        * handshake messages seen (one is missing from the capture, or was altered).
        */
       status: 'decrypted' | 'wrong-secret' | 'finished-mismatch';
+      version: 'TLSv1.2';
       /** The key log line that matched the client random (1-based). */
       line: number;
       firstFailure?: { from: Role; seq: string; offset: number };
       clientFinished: FinishedCheck;
       serverFinished: FinishedCheck;
     };
+
+/** Every status a decryption report can have, for either version. */
+export type DecryptionStatus = Decryption['status'];
+
+/** The statuses, listed (a reader of saved reports checks against it; the check below keeps it complete). */
+export const DECRYPTION_STATUSES = [
+  'decrypted',
+  'incomplete',
+  'wrong-secret',
+  'finished-mismatch',
+  'no-matching-line',
+  'no-key-log',
+  'key-log-unreadable',
+  'nothing-encrypted',
+  'unsupported-suite',
+  'no-client-hello',
+] as const satisfies readonly DecryptionStatus[];
+// A status added to `Decryption` but not listed above fails to compile here.
+const everyStatusListed: Exclude<DecryptionStatus, (typeof DECRYPTION_STATUSES)[number]> extends never
+  ? true
+  : never = true;
+void everyStatusListed;
 
 export interface Observation {
   eventLog: EventLogEntry[];
@@ -674,29 +716,34 @@ class Observer {
   }
 
   #tls13Report(labels: string[]): Decryption {
-    if (!this.#tls13) return { status: 'tls13', tls13Labels: labels };
-    if (!this.log.some((e) => e.kind === 'record' && e.encrypted)) return { status: 'nothing-encrypted' };
+    const version = 'TLSv1.3';
+    if (!this.#tls13) return { status: 'no-client-hello', version, tls13Labels: labels };
+    if (!this.log.some((e) => e.kind === 'record' && e.encrypted))
+      return { status: 'nothing-encrypted', version };
     const wantedLines = tls13WantedLines(this.#clientHello?.random);
     const wantedLine = wantedLines.join('\n');
     if (this.#keyLogError !== undefined)
-      return { status: 'key-log-unreadable', reason: this.#keyLogError, wantedLine, wantedLines };
-    if (!this.#keyLog) return { status: 'no-key-log', wantedLine, wantedLines };
+      return { status: 'key-log-unreadable', version, reason: this.#keyLogError, wantedLine, wantedLines };
+    if (!this.#keyLog) return { status: 'no-key-log', version, wantedLine, wantedLines };
     return this.#tls13.report(labels);
   }
 
   #decryptionReport(): Decryption {
     const labels = this.#keyLog ? tls13LabelsOf(this.#keyLog) : [];
     if (this.#version === TLS13) return this.#tls13Report(labels);
-    if (!this.#sawEncrypted) return { status: 'nothing-encrypted' };
+    const version = 'TLSv1.2';
+    if (!this.#sawEncrypted)
+      return { status: 'nothing-encrypted', ...(this.#version !== undefined ? { version } : {}) };
     if (this.#serverHello && !this.#suite)
-      return { status: 'unsupported-suite', cipherSuite: this.#serverHello.cipherSuite };
+      return { status: 'unsupported-suite', version, cipherSuite: this.#serverHello.cipherSuite };
     const wantedLine = this.#wantedLine();
     if (this.#keyLogError !== undefined)
-      return { status: 'key-log-unreadable', reason: this.#keyLogError, wantedLine };
-    if (!this.#keyLog) return { status: 'no-key-log', wantedLine };
+      return { status: 'key-log-unreadable', version, reason: this.#keyLogError, wantedLine };
+    if (!this.#keyLog) return { status: 'no-key-log', version, wantedLine };
     if (!this.#line)
       return {
         status: 'no-matching-line',
+        version,
         wantedLine,
         clientRandomLines: this.#keyLog.filter((e) => e.label === CLIENT_RANDOM_LABEL).length,
         tls13Labels: labels,
@@ -706,6 +753,7 @@ class Observer {
     const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
     return {
       status: this.#firstFailure ? 'wrong-secret' : mismatch ? 'finished-mismatch' : 'decrypted',
+      version,
       line: this.#line.line,
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
@@ -716,6 +764,7 @@ class Observer {
 
 /** The decryption report in plain words. */
 export function describeDecryption(d: Decryption): string {
+  if ('found' in d) return describeTls13Decryption(d);
   switch (d.status) {
     case 'nothing-encrypted':
       return 'Nothing in this capture is encrypted.';
@@ -734,14 +783,8 @@ export function describeDecryption(d: Decryption): string {
           : `none of its ${d.clientRandomLines} CLIENT_RANDOM line${d.clientRandomLines === 1 ? '' : 's'} carries this connection's client random`;
       return `The key log does not match this connection: ${has}. It was probably written for another connection or another run. The line needed: ${d.wantedLine}`;
     }
-    case 'tls13':
+    case 'no-client-hello':
       return `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`;
-    case 'tls13-decrypted':
-    case 'tls13-incomplete':
-    case 'tls13-wrong-secret':
-    case 'tls13-finished-mismatch':
-    case 'tls13-no-matching-lines':
-      return describeTls13Decryption(d);
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
@@ -763,17 +806,17 @@ function describeTls13Decryption(d: Tls13Decryption): string {
   const wanted =
     d.wantedLines.length > 0 ? ` Lines that would open the rest: ${d.wantedLines.join('; ')}` : '';
   switch (d.status) {
-    case 'tls13-decrypted':
+    case 'decrypted':
       return `TLS 1.3, decrypted with the key log's ${found}; ${finished}.`;
-    case 'tls13-incomplete':
+    case 'incomplete':
       return `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}`;
-    case 'tls13-wrong-secret': {
+    case 'wrong-secret': {
       const f = d.firstFailure!;
       return `TLS 1.3: the key log has this connection's client random, but its ${f.label} is wrong: it does not open the ${f.from}'s record ${f.seq} (at stream offset ${f.offset}). Found: ${found}; ${finished}.`;
     }
-    case 'tls13-finished-mismatch':
+    case 'finished-mismatch':
       return `TLS 1.3: every record opened with the key log's ${found}, so the secrets are right, but the Finished check failed (${finished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
-    case 'tls13-no-matching-lines': {
+    case 'no-matching-line': {
       const has =
         d.tls13Labels.length > 0
           ? `its TLS 1.3 lines (${d.tls13Labels.join(', ')}) are for other client randoms`

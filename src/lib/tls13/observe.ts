@@ -60,15 +60,12 @@ export interface Tls13Decryption {
   /**
    * decrypted: every protected record opened and both Finished values verified; incomplete: some records stayed
    * closed because their label is missing from the key log; wrong-secret: a logged secret does not open its first
-   * record; finished-mismatch: records opened, a Finished does not match the messages seen; no-matching-lines: the
-   * key log has no TLS 1.3 line for this client random.
+   * record; finished-mismatch: records opened, a Finished does not match the messages seen; no-matching-line: the
+   * key log has no TLS 1.3 line for this client random. The same statuses as TLS 1.2's (`tls12/observe.ts`
+   * `Decryption`), told apart by `version`.
    */
-  status:
-    | 'tls13-decrypted'
-    | 'tls13-incomplete'
-    | 'tls13-wrong-secret'
-    | 'tls13-finished-mismatch'
-    | 'tls13-no-matching-lines';
+  status: 'decrypted' | 'incomplete' | 'wrong-secret' | 'finished-mismatch' | 'no-matching-line';
+  version: 'TLSv1.3';
   /** The labels found for this client random, with their key log line (1-based). */
   found: { label: string; line: number }[];
   /** Which of the four traffic secret labels the key log lacks for this client random. */
@@ -537,16 +534,17 @@ export class Tls13Observer {
     const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
     const status: Tls13Decryption['status'] =
       found.length === 0
-        ? 'tls13-no-matching-lines'
+        ? 'no-matching-line'
         : this.#firstFailure
-          ? 'tls13-wrong-secret'
+          ? 'wrong-secret'
           : mismatch
-            ? 'tls13-finished-mismatch'
+            ? 'finished-mismatch'
             : this.#missingUsed.size > 0
-              ? 'tls13-incomplete'
-              : 'tls13-decrypted';
+              ? 'incomplete'
+              : 'decrypted';
     return {
       status,
+      version: 'TLSv1.3',
       found,
       missing: [...missing],
       wantedLines: missing.map((l) => `${l} ${random} <secret in hex>`),

@@ -141,6 +141,7 @@ describe('Node TLS 1.2 client and server, observed with the client’s key log',
     const seen = await observeConnection(run.chunks, { keyLog: run.keyLog });
     expect(seen.decryption, seen.decryptionSummary).toMatchObject({
       status: 'decrypted',
+      version: 'TLSv1.2',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
@@ -197,6 +198,7 @@ describe('Node TLS 1.2: resumption and renegotiation', () => {
     const seen = await observeConnection(second.chunks, { keyLog: second.keyLog });
     expect(seen.decryption, seen.decryptionSummary).toMatchObject({
       status: 'decrypted',
+      version: 'TLSv1.2',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
@@ -223,6 +225,7 @@ describe('Node TLS 1.2: resumption and renegotiation', () => {
     const seen = await observeConnection(run.chunks, { keyLog: run.keyLog });
     expect(seen.decryption, seen.decryptionSummary).toMatchObject({
       status: 'decrypted',
+      version: 'TLSv1.2',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
@@ -245,7 +248,8 @@ describe('Node TLS 1.3, observed', () => {
     const seen = await observeConnection(run.chunks, { keyLog: run.keyLog });
     expect(seen.version).toBe(0x0304);
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-decrypted',
+      status: 'decrypted',
+      version: 'TLSv1.3',
       missing: [],
       clientFinished: 'verified',
       serverFinished: 'verified',

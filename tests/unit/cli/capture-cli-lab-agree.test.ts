@@ -3,7 +3,8 @@
  * Lab's import (`importConnection`, what the lab's worker runs): the same event log, decryption status and report,
  * on the committed real captures (fixtures/pcap, The Illustrated TLS 1.2), with a matching key log, with none, with
  * the wrong one, and with the capture's own key log plus a file; and the CLI's JSON opened by the lab's reader
- * (`parseCapture`) is the same event log again, TLS 1.3 included.
+ * (`parseCapture`) is the same event log again, TLS 1.3 included, with the same report; a JSON an older tls-lab
+ * wrote (TLS 1.3's own status names, no version) opens with its report in today's names.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,73 @@ describe('CLI --pcap and the Handshake Lab agree on every committed capture', ()
       const reread = parseCapture(io.stdout());
       if (!reread.ok) throw new Error(describeCaptureError(reread.error));
       expect(JSON.parse(eventLogToJson(reread.run.eventLog))).toEqual(cli.eventLog);
+      // ... with the report the lab shows: the status, its version, the words and the notes.
+      const { status, version } = lab.decryption;
+      expect(reread.observation).toEqual({
+        decryption: { status, ...(version ? { version } : {}) },
+        decryptionSummary: lab.decryptionSummary,
+        notes: lab.notes,
+      });
     });
   }
+});
+
+/** The CLI's JSON for a capture, as an object to edit into what an older tls-lab wrote. */
+async function cliJson(capture: string, keyLog?: string): Promise<{ observation: { decryption: Obj } }> {
+  const io = memoryIo();
+  await main(['handshake', '--pcap', capture, ...(keyLog ? ['--keylog', keyLog] : []), '--json'], io);
+  return JSON.parse(io.stdout()) as { observation: { decryption: Obj } };
+}
+type Obj = Record<string, unknown>;
+
+function reportOf(doc: unknown): unknown {
+  const opened = openFileBytes('old.json', new TextEncoder().encode(JSON.stringify(doc)));
+  if (opened.kind !== 'json') throw new Error(opened.kind === 'error' ? opened.message : 'not JSON');
+  return opened.report && { ...opened.report.decryption, summary: opened.report.decryptionSummary };
+}
+
+describe('capture JSON written before TLS 1.2 and 1.3 shared one set of statuses opens with its report', () => {
+  // What tls-lab wrote before: the 1.3 statuses had their own names (git history of src/lib/tls13/observe.ts),
+  // and no report had a version.
+  const TLS13 = ['fixtures/pcap/tls13-lo.pcap', 'fixtures/pcap/tls13.keys.log'] as const;
+  const BEFORE: [old: string, now: string][] = [
+    ['tls13-decrypted', 'decrypted'],
+    ['tls13-incomplete', 'incomplete'],
+    ['tls13-wrong-secret', 'wrong-secret'],
+    ['tls13-finished-mismatch', 'finished-mismatch'],
+    ['tls13-no-matching-lines', 'no-matching-line'],
+    ['tls13', 'no-client-hello'],
+  ];
+  for (const [old, now] of BEFORE)
+    it(`"${old}" is ${now}, TLS 1.3, with the words the file has`, async () => {
+      const doc = await cliJson(...TLS13);
+      delete doc.observation.decryption.version;
+      doc.observation.decryption.status = old;
+      expect(reportOf(doc)).toEqual({
+        status: now,
+        version: 'TLSv1.3',
+        summary: expect.stringContaining('TLS 1.3') as unknown,
+      });
+    });
+
+  it('a status both versions had is TLS 1.3 when the report lists the 1.3 lines, else TLS 1.2', async () => {
+    const tls13 = await cliJson(TLS13[0]);
+    expect(tls13.observation.decryption).toMatchObject({ status: 'no-key-log', version: 'TLSv1.3' });
+    delete tls13.observation.decryption.version;
+    expect(reportOf(tls13)).toMatchObject({ status: 'no-key-log', version: 'TLSv1.3' });
+    const tls12 = await cliJson('fixtures/pcap/tls12-lo.pcap', 'fixtures/pcap/tls12.keys.log');
+    expect(tls12.observation.decryption).toMatchObject({ status: 'decrypted', version: 'TLSv1.2' });
+    delete tls12.observation.decryption.version;
+    expect(reportOf(tls12)).toMatchObject({ status: 'decrypted', version: 'TLSv1.2' });
+  });
+
+  it('a status tls-lab never wrote is refused, naming where it is', async () => {
+    const doc = await cliJson(...TLS13);
+    doc.observation.decryption.status = 'tls13-opened';
+    const opened = openFileBytes('odd.json', new TextEncoder().encode(JSON.stringify(doc)));
+    expect(opened.kind).toBe('error');
+    expect(opened.kind === 'error' && opened.message).toMatch(
+      /^odd\.json is not a tls-lab capture because "status" is "tls13-opened", not one of decrypted, .* \(at \$\.observation\.decryption\.status\)$/,
+    );
+  });
 });

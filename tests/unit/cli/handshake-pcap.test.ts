@@ -15,11 +15,13 @@ import {
   ethernetFrame,
   openCapture,
   synthesizeConversation,
+  tlsConnections,
   writePcapng,
   type StreamChunk,
   type TcpConnection,
 } from '../../../src/lib/pcap/index.ts';
-import { eventLogFromJson, type EventLogEntry } from '../../../src/lib/tls12/index.ts';
+import { eventLogFromJson, observeConnection, type EventLogEntry } from '../../../src/lib/tls12/index.ts';
+import { captureOutcome } from '../../../src/cli/handshake-pcap.ts';
 import { describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
 
 const PCAP = 'fixtures/pcap';
@@ -192,7 +194,7 @@ describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcp
       expect(r.out).toMatch(new RegExp(`^  matched: ${label} for this client random, on line \\d+$`, 'm'));
     expect(r.out).not.toContain('Extended master secret');
     const { doc, log } = await json(...args);
-    expect(doc.observation.decryption.status).toBe('tls13-decrypted');
+    expect(doc.observation.decryption).toMatchObject({ status: 'decrypted', version: 'TLSv1.3' });
     expectEveryRecordDecrypted(log);
     expect(appData(log, 'server')).toBe('erutpac ,olleh\n');
   });
@@ -318,7 +320,37 @@ describe('a key log that does not match says what matched and what did not', () 
       /did NOT match: the master secret on that line does not open the client's record 0 \(stream offset \d+\)/,
     );
     const { doc } = await json('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', wrong);
-    expect(doc.observation.decryption).toMatchObject({ status: 'wrong-secret', line: 2 });
+    expect(doc.observation.decryption).toMatchObject({ status: 'wrong-secret', version: 'TLSv1.2', line: 2 });
+  });
+
+  it('one status, two versions: the outcome line says which secret is wrong (TLS 1.3: the traffic secret)', async () => {
+    const keys13 = readFileSync(`${PCAP}/tls13.keys.log`, 'utf8');
+    const wrong = temp(
+      keys13.replace(
+        /^(SERVER_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+)([0-9a-f])$/m,
+        (_, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}`,
+      ),
+      'wrong13.keys.log',
+    );
+    const r = await cli('--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', wrong);
+    expect(r.code).toBe(4);
+    expect(r.out.split('\n')[0]).toMatch(/NOT decrypted: a TLS 1\.3 secret in the key log is wrong$/);
+    expect(r.out).toMatch(/did NOT match: the SERVER_HANDSHAKE_TRAFFIC_SECRET on that line does not open/);
+    const { doc } = await json('--pcap', `${PCAP}/tls13-lo.pcap`, '--keylog', wrong);
+    expect(doc.observation.decryption).toMatchObject({ status: 'wrong-secret', version: 'TLSv1.3' });
+  });
+
+  it('TLS 1.3 captured from after the ClientHello: the outcome line says no client random could be matched', async () => {
+    const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls13-lo.pcap`))));
+    const firstClient = c!.chunks.findIndex((k) => k.from === 'client');
+    const seen = await observeConnection(
+      c!.chunks.filter((_, i) => i !== firstClient),
+      { keyLog: readFileSync(`${PCAP}/tls13.keys.log`, 'utf8') },
+    );
+    expect(seen.decryption).toMatchObject({ status: 'no-client-hello', version: 'TLSv1.3' });
+    expect(captureOutcome(seen)).toMatch(
+      /NOT decrypted: TLS 1\.3 without its ClientHello in the capture \(no client random to match the key log\)$/,
+    );
   });
 });
 

@@ -140,7 +140,8 @@ describe('TLS 1.3: the engine and the observer write the same entries', () => {
     expect(engineLog.filter((e) => e.kind === 'record' && e.carries.length > 1)).toHaveLength(shared);
     const seen = await observeConnection(chunksOf(engineLog), { keyLog: run.summary!.keyLog.join('\n') });
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-decrypted',
+      status: 'decrypted',
+      version: 'TLSv1.3',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });

@@ -55,7 +55,8 @@ function expectEveryRecordOpened(seen: Observation): void {
 function expectOpensSClientSession(seen: Observation): void {
   expect(seen.version).toBe(0x0304);
   expect(seen.decryption).toMatchObject({
-    status: 'tls13-decrypted',
+    status: 'decrypted',
+    version: 'TLSv1.3',
     missing: [],
     clientFinished: 'verified',
     serverFinished: 'verified',
@@ -148,7 +149,8 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
   it('every record opens; the Finished checks hold over the message_hash transcript; the data both ways', async () => {
     const seen = await observeConnection(capture(`${PCAP}/tls13-hrr-keyupdate-lo.pcap`).items, { keyLog });
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-decrypted',
+      status: 'decrypted',
+      version: 'TLSv1.3',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
@@ -201,7 +203,8 @@ describe('The Illustrated TLS 1.3 Connection (capture.pcap + keylog.txt)', () =>
     const keyLog = readFileSync(`${ILLUSTRATED13_DIR}/keylog.txt`, 'utf8');
     const seen = await observeConnection(items, { keyLog });
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-decrypted',
+      status: 'decrypted',
+      version: 'TLSv1.3',
       clientFinished: 'verified',
       serverFinished: 'verified',
     });
@@ -234,7 +237,8 @@ describe('a key log that does not open the connection says what matched and what
     );
     const seen = await observeConnection(lo(), { keyLog });
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-wrong-secret',
+      status: 'wrong-secret',
+      version: 'TLSv1.3',
       firstFailure: { from: 'server', seq: '0', label: 'SERVER_HANDSHAKE_TRAFFIC_SECRET' },
       serverFinished: 'not opened',
       // The client's Finished opens, but it covers server messages no one could read.
@@ -255,7 +259,8 @@ describe('a key log that does not open the connection says what matched and what
     const seen = await observeConnection(lo(), { keyLog });
     const random = toHex(seen.clientRandom!);
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-incomplete',
+      status: 'incomplete',
+      version: 'TLSv1.3',
       missing: ['CLIENT_TRAFFIC_SECRET_0'],
       wantedLines: [`CLIENT_TRAFFIC_SECRET_0 ${random} <secret in hex>`],
       clientFinished: 'verified',
@@ -275,7 +280,8 @@ describe('a key log that does not open the connection says what matched and what
     server.bytes[44]! ^= 0x01;
     const seen = await observeConnection(items, { keyLog: KEYS });
     expect(seen.decryption).toMatchObject({
-      status: 'tls13-finished-mismatch',
+      status: 'finished-mismatch',
+      version: 'TLSv1.3',
       clientFinished: 'mismatch',
       serverFinished: 'mismatch',
     });
@@ -287,9 +293,25 @@ describe('a key log that does not open the connection says what matched and what
   it('a key log for another connection: no line for this client random, which labels it has', async () => {
     const keyLog = readFileSync(`${ILLUSTRATED13_DIR}/keylog.txt`, 'utf8');
     const seen = await observeConnection(lo(), { keyLog });
-    expect(seen.decryption).toMatchObject({ status: 'tls13-no-matching-lines', found: [] });
+    expect(seen.decryption).toMatchObject({ status: 'no-matching-line', version: 'TLSv1.3', found: [] });
     expect(seen.decryptionSummary).toMatch(
       /its TLS 1\.3 lines \(SERVER_HANDSHAKE_TRAFFIC_SECRET, .*\) are for other client randoms/,
+    );
+  });
+
+  it('a capture that starts after the ClientHello: no client random to match, said with the labels it has', async () => {
+    const firstClient = lo().findIndex((c) => c.from === 'client');
+    const items = lo().filter((_, i) => i !== firstClient);
+    const seen = await observeConnection(items, { keyLog: KEYS });
+    expect(seen.version).toBe(0x0304);
+    expect(seen.clientRandom).toBeUndefined();
+    expect(seen.decryption).toEqual({
+      status: 'no-client-hello',
+      version: 'TLSv1.3',
+      tls13Labels: expect.arrayContaining(['SERVER_HANDSHAKE_TRAFFIC_SECRET']) as unknown,
+    });
+    expect(seen.decryptionSummary).toMatch(
+      /^This is a TLS 1\.3 connection whose ClientHello is not in the capture: .*\(The key log holds TLS 1\.3 secrets: /,
     );
   });
 
@@ -298,6 +320,7 @@ describe('a key log that does not open the connection says what matched and what
     const random = toHex(seen.clientRandom!);
     expect(seen.decryption).toMatchObject({
       status: 'no-key-log',
+      version: 'TLSv1.3',
       wantedLines: [
         `SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`,
         `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`,
@@ -317,7 +340,7 @@ describe('psql (libpq 15) sslmode=require without a key log (fixtures/pcap/psql-
   it("SSLRequest and 'S' in the clear, the hellos, then closed records naming the four lines", async () => {
     const seen = await observeConnection(capture(`${PCAP}/psql-require-lo.pcap`).items);
     const random = toHex(seen.clientRandom!);
-    expect(seen.decryption).toMatchObject({ status: 'no-key-log' });
+    expect(seen.decryption).toMatchObject({ status: 'no-key-log', version: 'TLSv1.3' });
     expect(seen.decryption.status === 'no-key-log' && seen.decryption.wantedLines).toEqual(
       [
         'SERVER_HANDSHAKE_TRAFFIC_SECRET',

@@ -5,7 +5,9 @@
  * Reading never trusts the file's decoded fields: a record's header fields and field tree, and a handshake
  * message's fields and field tree, are decoded again from their bytes (as the engine decoded them), so what the
  * lab shows is what the bytes say. Everything else the views read is checked for its type and range. Whatever
- * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw.
+ * the file holds, `parseCapture` returns a run or a `CaptureError`; it does not throw. A `--pcap --json` file's
+ * `observation` (the decryption report) is read too, a file written before TLS 1.2 and 1.3 shared one set of
+ * statuses in today's names (`decryptionOf`).
  */
 import { tryDecode, walkSpans, type Span } from '../../../lib/bytes/index';
 import { decodeHandshake13, findExtension13 } from '../../../lib/tls13/wire/index';
@@ -28,6 +30,10 @@ import {
   type ServerHello,
   type EventLog,
   type EventLogEntry,
+  DECRYPTION_STATUSES,
+  type DecryptionStatus,
+  type DecryptionVersion,
+  type ObserveNote,
 } from '../../../lib/tls12/index';
 
 const EXPECTED = 'expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json`';
@@ -42,7 +48,19 @@ export interface CaptureError {
   offset?: number;
 }
 
-export type CaptureResult = { ok: true; run: HandshakeRun } | { ok: false; error: CaptureError };
+/**
+ * The observer's report a `tls-lab handshake --pcap --json` file carries beside its event log: what the lab's
+ * Decryption card shows (the status and version, the report in words, the notes). The report's other facts are
+ * in its words; the card reads nothing else.
+ */
+export interface CapturedObservation {
+  decryption: { status: DecryptionStatus; version?: DecryptionVersion };
+  decryptionSummary: string;
+  notes: ObserveNote[];
+}
+
+export type CaptureResult =
+  { ok: true; run: HandshakeRun; observation?: CapturedObservation } | { ok: false; error: CaptureError };
 
 /** "capture.json is not a tls-lab capture because ... (at $[3].bytes, byte offset 12)". */
 export function describeCaptureError(error: CaptureError, file = 'this file'): string {
@@ -425,6 +443,62 @@ export function runOfEventLog(eventLog: EventLog): HandshakeRun {
   };
 }
 
+/**
+ * The statuses files written before TLS 1.2 and 1.3 shared one vocabulary used for TLS 1.3 (status 'tls13' was a
+ * 1.3 connection whose ClientHello was not captured).
+ */
+const TLS13_STATUSES_BEFORE: Record<string, DecryptionStatus> = {
+  'tls13-decrypted': 'decrypted',
+  'tls13-incomplete': 'incomplete',
+  'tls13-wrong-secret': 'wrong-secret',
+  'tls13-finished-mismatch': 'finished-mismatch',
+  'tls13-no-matching-lines': 'no-matching-line',
+  tls13: 'no-client-hello',
+};
+
+/** The decryption report's status and version, also from a file written before they were one vocabulary. */
+function decryptionOf(v: unknown, path: string): CapturedObservation['decryption'] {
+  const d = object(v, path);
+  const written = string(d, 'status', path);
+  const before = Object.hasOwn(TLS13_STATUSES_BEFORE, written) ? TLS13_STATUSES_BEFORE[written] : undefined;
+  const status = before ?? DECRYPTION_STATUSES.find((s) => s === written);
+  if (!status)
+    invalid(
+      `"status" is ${JSON.stringify(written)}, not one of ${DECRYPTION_STATUSES.join(', ')}`,
+      `${path}.status`,
+    );
+  if (d.version !== undefined && d.version !== 'TLSv1.2' && d.version !== 'TLSv1.3')
+    invalid(`"version" is ${JSON.stringify(d.version)}, not "TLSv1.2" or "TLSv1.3"`, `${path}.version`);
+  // Without a version (an older file): a 1.3 status, or a report listing the 1.3 key log lines, is TLS 1.3.
+  const version: DecryptionVersion | undefined =
+    d.version ??
+    (before || Array.isArray(d.wantedLines)
+      ? 'TLSv1.3'
+      : status === 'nothing-encrypted'
+        ? undefined
+        : 'TLSv1.2');
+  return { status, ...(version ? { version } : {}) };
+}
+
+function capturedObservation(v: unknown, path: string): CapturedObservation {
+  const o = object(v, path);
+  const notes = o.notes ?? [];
+  if (!Array.isArray(notes)) invalid(`"notes" is ${describe(notes)}, not a list`, `${path}.notes`);
+  return {
+    decryption: decryptionOf(o.decryption, `${path}.decryption`),
+    decryptionSummary: string(o, 'decryptionSummary', path),
+    notes: notes.map((n, i) => {
+      const at = `${path}.notes[${i}]`;
+      const note = object(n, at);
+      return {
+        from: role(note, at),
+        offset: integer(note, 'offset', at, Number.MAX_SAFE_INTEGER),
+        text: string(note, 'text', at),
+      };
+    }),
+  };
+}
+
 /** The run a capture file holds, or why it is not a capture and where. Never throws. */
 export function parseCapture(text: string): CaptureResult {
   let parsed: unknown;
@@ -447,7 +521,9 @@ export function parseCapture(text: string): CaptureResult {
     if (list.length === 0) invalid(`its event log is empty: ${EXPECTED}`, base);
     const reading: Reading = { secrets: new Set() };
     const eventLog: EventLog = list.map((e, i) => entry(e, `${base}[${i}]`, reading));
-    return { ok: true, run: runOfEventLog(eventLog) };
+    const saved = Array.isArray(parsed) ? undefined : (parsed as Obj).observation;
+    const observation = saved === undefined ? undefined : capturedObservation(saved, '$.observation');
+    return { ok: true, run: runOfEventLog(eventLog), ...(observation ? { observation } : {}) };
   } catch (e) {
     if (e instanceof Invalid)
       return {

@@ -28,12 +28,15 @@ import {
   ProtocolVersion,
   TLS13_KEY_LOG_LABELS,
   type Decryption,
+  type DecryptionStatus,
+  type DecryptionVersion,
   type EventLog,
   type HandshakeRun,
   type ObserveNote,
 } from '../../../lib/tls12/index';
 import { keyLogLines13 } from '../../../lib/tls13/handshake/event-log';
 import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
+import { CAPTURE_HELP } from '../../../content/handshake/capture-import';
 
 /** Larger files are refused before they are read (the bench opens 200 MB; a tab holds the whole file). */
 export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
@@ -55,7 +58,13 @@ export interface ConnectionChoice {
 }
 
 export type OpenedFile =
-  | { kind: 'json'; name: string; run: HandshakeRun }
+  | {
+      kind: 'json';
+      name: string;
+      run: HandshakeRun;
+      /** The decryption report a `tls-lab handshake --pcap --json` file carries. */
+      report?: ObservedReport;
+    }
   | {
       kind: 'capture';
       name: string;
@@ -122,9 +131,9 @@ export function noTlsMessage(name: string, capture: OpenedCapture): string {
 export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { capture?: OpenedCapture } {
   if (looksLikeJson(bytes.subarray(0, 64))) {
     const read = parseCapture(new TextDecoder().decode(bytes));
-    return read.ok
-      ? { kind: 'json', name, run: read.run }
-      : { kind: 'error', name, message: describeCaptureError(read.error, name) };
+    if (!read.ok) return { kind: 'error', name, message: describeCaptureError(read.error, name) };
+    const report = read.observation ? { run: read.run, ...read.observation } : undefined;
+    return { kind: 'json', name, run: read.run, ...(report ? { report } : {}) };
   }
   let capture: OpenedCapture;
   try {
@@ -174,17 +183,24 @@ export function firstRecords(eventLog: EventLog, max: number): { eventLog: Event
   return { eventLog: eventLog.slice(0, cut), records };
 }
 
-export interface ImportedConnection {
+/** What the lab's Decryption card shows: a connection observed here, or the report a capture JSON carries. */
+export interface ObservedReport {
   /** The run shown: the observed event log, up to MAX_SHOWN_RECORDS records. */
   run: HandshakeRun;
   /** Records in the connection, when more than the run shows. */
   recordsInConnection?: number;
-  connection: ConnectionChoice;
-  keyLog: KeyLogUse;
-  decryption: Decryption;
+  /** The key logs read (absent for a capture JSON: the CLI read them when it wrote the file). */
+  keyLog?: KeyLogUse;
+  decryption: { status: DecryptionStatus; version?: DecryptionVersion };
   /** The decryption report in words (observe.ts `describeDecryption`). */
   decryptionSummary: string;
   notes: ObserveNote[];
+}
+
+export interface ImportedConnection extends ObservedReport {
+  connection: ConnectionChoice;
+  keyLog: KeyLogUse;
+  decryption: Decryption;
 }
 
 /** One connection of an opened capture, observed with the user's key log, else the capture's own. */
@@ -318,20 +334,20 @@ function keyLogSourceText(k: KeyLogUse): string {
   return [used, ...k.unreadable.map((u) => `${u.name} is not an NSS key log (${u.reason}).`)].join(' ');
 }
 
-/** The decryption report the lab shows above an imported connection. */
-export function keyLogReport(imported: ImportedConnection): KeyLogReport {
+/** The decryption report the lab shows above an imported connection (or a capture JSON's). */
+export function keyLogReport(imported: ObservedReport): KeyLogReport {
   const records = imported.run.eventLog.filter((e) => e.kind === 'record');
   const closed = records.filter((e) => e.kind === 'record' && e.encrypted && !e.plaintext).length;
   const opened = records.filter((e) => e.kind === 'record' && e.encrypted && e.plaintext).length;
   const status = imported.decryption.status;
   return {
     tone:
-      status === 'decrypted' || status === 'tls13-decrypted'
+      status === 'decrypted'
         ? 'ok'
         : status === 'nothing-encrypted' || status === 'no-key-log'
           ? 'info'
           : 'bad',
-    source: keyLogSourceText(imported.keyLog),
+    source: imported.keyLog ? keyLogSourceText(imported.keyLog) : CAPTURE_HELP.jsonReport,
     summary: imported.decryptionSummary,
     clear:
       `${plural(records.length, 'record')}: ${records.length - opened - closed} in the clear, ${opened} decrypted, ${closed} still encrypted.` +

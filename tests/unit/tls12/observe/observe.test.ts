@@ -137,6 +137,7 @@ describe('observing the real CLI captures gives the live run’s event log', () 
     if (encrypted) {
       expect(seen.decryption).toMatchObject({
         status: 'decrypted',
+        version: 'TLSv1.2',
         clientFinished: 'verified',
         serverFinished: 'verified',
       });
@@ -183,6 +184,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const seen = await observeConnection(illustrated(), { keyLog: keylogText() });
     expect(seen.decryption).toEqual({
       status: 'decrypted',
+      version: 'TLSv1.2',
       line: 1,
       clientFinished: 'verified',
       serverFinished: 'verified',
@@ -207,6 +209,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const wanted = 'CLIENT_RANDOM 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
     expect(seen.decryption).toEqual({
       status: 'no-key-log',
+      version: 'TLSv1.2',
       wantedLine: `${wanted} <48-byte master secret in hex>`,
     });
     expect(seen.decryptionSummary).toContain(wanted);
@@ -233,6 +236,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const seen = await observeConnection(illustrated(), { keyLog: other });
     expect(seen.decryption).toMatchObject({
       status: 'no-matching-line',
+      version: 'TLSv1.2',
       clientRandomLines: 2,
       tls13Labels: [],
     });
@@ -244,6 +248,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const seen = await observeConnection(illustrated(), { keyLog: tls13 });
     expect(seen.decryption).toMatchObject({
       status: 'no-matching-line',
+      version: 'TLSv1.2',
       clientRandomLines: 0,
       tls13Labels: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0'],
     });
@@ -256,6 +261,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const seen = await observeConnection(illustrated(), { keyLog: wrong });
     expect(seen.decryption).toEqual({
       status: 'wrong-secret',
+      version: 'TLSv1.2',
       line: 1,
       firstFailure: {
         from: 'client',
@@ -298,6 +304,7 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     const seen = await observeConnection(chunks, { keyLog: keylogText() });
     expect(seen.decryption).toEqual({
       status: 'finished-mismatch',
+      version: 'TLSv1.2',
       line: 1,
       clientFinished: 'mismatch',
       // The server's verify_data covers the client's real Finished, not the forged one.
@@ -347,7 +354,8 @@ describe('TLS 1.3 (supported_versions 0x0304) goes to the 1.3 reader (tests/unit
     expect(seen.version).toBe(0x0304);
     const random = 'cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7';
     expect(seen.decryption).toEqual({
-      status: 'tls13-wrong-secret',
+      status: 'wrong-secret',
+      version: 'TLSv1.3',
       found: [{ label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', line: 1 }],
       missing: ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0', 'CLIENT_TRAFFIC_SECRET_0'],
       wantedLines: [
