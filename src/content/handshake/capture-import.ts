@@ -2,7 +2,8 @@
  * The Handshake Lab's words for opening captures (pcap, pcapng, tls-lab JSON) and a key log, and for the pcapng
  * it writes. The facts behind them: Wireshark and tshark read TLS key logs from a pcapng Decryption Secrets Block
  * with no settings (checked by tests/interop/pcap-tshark.test.ts and the e2e download test); `SSLKEYLOGFILE` is
- * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection).
+ * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection; four
+ * traffic-secret lines, CLIENT_/SERVER_HANDSHAKE_TRAFFIC_SECRET and CLIENT_/SERVER_TRAFFIC_SECRET_0, per TLS 1.3 one).
  */
 export const CAPTURE_HELP = {
   open:
