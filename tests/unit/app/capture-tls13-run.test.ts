@@ -53,7 +53,7 @@ describe('a live TLS 1.3 run opens in the Handshake Lab', () => {
       },
       server: {
         certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
-        groups: [23, 29],
+        groups: [23],
         tickets: 1,
       },
       seed: 'capture-tls13',

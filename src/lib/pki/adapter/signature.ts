@@ -218,6 +218,9 @@ async function verifyEdDsa(
     const seq = readTlv(spki, 0, spki.length);
     const [, bits] = childrenOf(spki, seq);
     const pub = bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, `the ${name} key`, 0)).bytes;
-    return (name === 'Ed25519' ? ed25519 : ed448).verify(signed.signature, signed.tbs, pub);
+    // RFC 8032 strict decoding, as OpenSSL (noble's default, ZIP-215, accepts non-canonical points).
+    return (name === 'Ed25519' ? ed25519 : ed448).verify(signed.signature, signed.tbs, pub, {
+      zip215: false,
+    });
   }
 }

@@ -118,7 +118,8 @@ async function verifyWith(
   try {
     if (name) return await provider().verify(name, await importPublic(key.spki), message, signature);
     if (key.kind === 'rsa') return rsaVerify(key.rsa, info.padding!, info.hash, message, signature);
-    if (key.kind === 'ed25519') return ed25519.verify(signature, message, key.point);
+    // RFC 8032 §5.1.7 strict decoding, as OpenSSL (noble's default, ZIP-215, accepts non-canonical points).
+    if (key.kind === 'ed25519') return ed25519.verify(signature, message, key.point, { zip215: false });
     if (key.kind === 'ec') {
       return curveOf(key.curve).verify(signature, hash(info.hash, message), key.point, {
         prehash: false,

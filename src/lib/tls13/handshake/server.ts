@@ -132,9 +132,13 @@ function choose(state: Extract<Server13State, { name: 'ExpectClientHello' }>, m:
     'missing_extension',
     'a TLS 1.3 ClientHello without a PSK needs supported_groups and key_share (RFC 8446 §9.2)',
   );
-  const group = resolved.groups.find((g) => groups!.includes(g));
-  check(group !== undefined, 'handshake_failure', 'no key exchange group in common');
-  const share = (shares as { clientShares: KeyShareEntry[] }).clientShares.find((s) => s.group === group);
+  // A key share the client sent for a group we accept is used, even when we prefer another group (as OpenSSL
+  // and Go's servers do): a HelloRetryRequest only when no share is usable (RFC 8446 §4.1.1, §4.2.8).
+  const clientShares = (shares as { clientShares: KeyShareEntry[] }).clientShares;
+  const common = resolved.groups.filter((g) => groups!.includes(g));
+  check(common.length > 0, 'handshake_failure', 'no key exchange group in common');
+  const group = common.find((g) => clientShares.some((s) => s.group === g)) ?? common[0];
+  const share = clientShares.find((s) => s.group === group);
   const schemes = findExtension13(m.extensions, 'signature_algorithms')?.schemes;
   check(
     schemes !== undefined,

@@ -9,6 +9,7 @@ import { edPublicKey, parsePkcs8, parseSpki } from '../../../../src/lib/bytes/ke
 import { decodeBase64 } from '../../../../src/lib/bytes/base64.ts';
 import { privateKeyFromPkcs8, publicKeyFromSpki } from '../../../../src/lib/tls12/crypto/keys.ts';
 import { signWithScheme, verifyWithScheme } from '../../../../src/lib/tls12/crypto/signatures.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
 
 const ED25519 = 0x0807;
 // RFC 8410 §7 OneAsymmetricKey / §4 SubjectPublicKeyInfo prefixes for id-Ed25519 (1.3.101.112).
@@ -71,5 +72,16 @@ describe('ed25519 (RFC 8032 vectors through PKCS#8 and SPKI)', () => {
     expect(() => parseSpki(withNull)).toThrow(/no parameters/);
     const short = fromHex('3029300506032b6570032000' + '00'.repeat(31));
     expect(() => parseSpki(short)).toThrow(/32 bytes, not 31/);
+  });
+
+  it('decodes strictly, as RFC 8032 §5.1.3 and OpenSSL do: a non-canonical public key encoding does not verify', async () => {
+    // y = p + 1 (p = 2^255 - 19): a non-canonical encoding of the identity point. Under it R = B, S = 1 "verifies"
+    // any message in ZIP-215's permissive decoding (noble's default), which RFC 8032 rejects (y must be < p).
+    const nonCanonicalIdentity = 'ee' + 'ff'.repeat(30) + '7f';
+    const signature = fromHex('58' + '66'.repeat(31) + '01' + '00'.repeat(31));
+    const message = fromHex('74657374');
+    expect(ed25519.verify(signature, message, fromHex(nonCanonicalIdentity))).toBe(true);
+    const pub = publicKeyFromSpki(spki(nonCanonicalIdentity));
+    expect(await verifyWithScheme(pub, ED25519, message, signature)).toBe(false);
   });
 });
