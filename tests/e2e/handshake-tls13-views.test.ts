@@ -126,14 +126,14 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     );
     // The fault select offers only presets both versions stage alike.
     const offered = await page.getByLabel('Break it on purpose').locator('option').allTextContents();
-    expect(offered).toHaveLength(4);
+    expect(offered).toHaveLength(5);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('a HelloRetryRequest costs TLS 1.3 the round trip it saved', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
-    await openBoth(page, '&share=0018');
+    await openBoth(page, '&fault=tls13-hello-retry');
     expect(await compare(page).locator('p').first().textContent()).toContain(
       'TLS 1.2 took 2 round trips, TLS 1.3 2 round trips',
     );

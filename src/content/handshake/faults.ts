@@ -32,6 +32,8 @@ export interface FaultPreset {
   readonly setup: string;
   /** The alert the noticing side sends. */
   readonly alert?: string;
+  /** Which side notices and sends it. */
+  readonly alertFrom?: 'client' | 'server';
   /** What psql (libpq, sslmode=verify-full) prints for the same failure against a real server. */
   readonly libpq?: string;
   /** The libpq situation that text was seen in, when it differs from the lab's staging. */
@@ -62,6 +64,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       'The client speaks at most TLS 1.2 (psql: ssl_max_protocol_version=TLSv1.2); the server requires TLS 1.3 (ssl_min_protocol_version = TLSv1.3).',
     alert: 'protocol_version',
+    alertFrom: 'server',
     libpq:
       'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
     libpqContext:
@@ -76,6 +79,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'No shared cipher suite',
     setup: 'The client offers only ECDSA suites; the server has an RSA certificate.',
     alert: 'handshake_failure',
+    alertFrom: 'server',
     libpq: 'SSL error: sslv3 alert handshake failure',
     explanation:
       "The server finds no suite in the client's list that it can serve with its certificate, so it sends handshake_failure (RFC 5246 §7.4.1.3).",
@@ -86,6 +90,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Untrusted certificate',
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
+    alertFrom: 'client',
     libpq: 'SSL error: certificate verify failed',
     sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' },
     explanation:
@@ -97,6 +102,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Expired certificate',
     setup: 'The server certificate expired on 2025-01-01.',
     alert: 'certificate_expired',
+    alertFrom: 'client',
     libpq: 'SSL error: certificate verify failed',
     sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-a', cert: 'expired' },
     explanation: "The path exists but the certificate is outside its validity period at the client's clock.",
@@ -107,6 +113,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Host name mismatch',
     setup: 'The client connects to db.example.com; the certificate is for other.example.com.',
     alert: 'bad_certificate',
+    alertFrom: 'client',
     libpq: 'server certificate for "other.example.com" does not match host name "db.example.com"',
     sslmode: {
       conninfo:
@@ -122,6 +129,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Tampered Finished',
     setup: 'The client flips a bit of its verify_data before encrypting it.',
     alert: 'decrypt_error',
+    alertFrom: 'server',
     libpq: 'SSL error: tlsv1 alert decrypt error',
     libpqContext:
       "the server rejects the client's Finished; libpq prints OpenSSL's reason for the alert it received",
@@ -134,6 +142,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'Tampered record',
     setup: 'A byte of the encrypted Finished record is flipped on the wire.',
     alert: 'bad_record_mac',
+    alertFrom: 'server',
     libpq: 'SSL error: sslv3 alert bad record mac',
     libpqContext:
       "a record from the client was altered on the way; libpq prints OpenSSL's reason for the alert it received",
@@ -146,7 +155,7 @@ export const faultPresets: readonly FaultPreset[] = [
     tls: '1.3',
     title: "TLS 1.3: no key share for the server's group (HelloRetryRequest)",
     setup:
-      'The client sends an x25519 key share; the server wants P-256 (as PostgreSQL 15-17 do with their default ssl_ecdh_curve = prime256v1).',
+      'The client sends an x25519 key share; the server accepts only P-256 (as PostgreSQL 15-17 do with their default ssl_ecdh_curve = prime256v1).',
     explanation:
       'Not a failure: the server answers with a HelloRetryRequest naming the group it wants, the client sends a second ClientHello with a key share for it, and the handshake costs one more round trip.',
   },
@@ -157,9 +166,10 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       "The server asks in its HelloRetryRequest for a group that is not in the client's supported_groups.",
     alert: 'illegal_parameter',
+    alertFrom: 'client',
     libpq: 'SSL error: bad key share',
     explanation:
-      'RFC 8446 §4.1.4: the selected_group must be one the client offered and not the one it already sent a share for; otherwise the client aborts with illegal_parameter.',
+      'RFC 8446 §4.2.8: the selected_group must be one the client offered in supported_groups and not one it already sent a key share for; otherwise the client aborts with illegal_parameter.',
   },
   {
     id: 'tls13-bad-certificate-verify',
@@ -167,6 +177,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: bad CertificateVerify',
     setup: 'The server flips a bit of its CertificateVerify signature.',
     alert: 'decrypt_error',
+    alertFrom: 'client',
     libpq: 'SSL error: bad signature',
     libpqContext:
       'with the ECDSA certificate; with the RSA one, OpenSSL names the first RSA-PSS check the garbled signature fails, "first octet invalid" or "last octet invalid", which varies from run to run',
@@ -179,6 +190,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: bad server Finished',
     setup: 'The server flips a bit of its Finished verify_data.',
     alert: 'decrypt_error',
+    alertFrom: 'client',
     libpq: 'SSL error: digest check failed',
     explanation:
       "The record opens (the AEAD tag covers the tampered bytes), but verify_data is not the HMAC of the transcript under the server's finished_key (RFC 8446 §4.4.4): decrypt_error.",
@@ -189,6 +201,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: server certificate from an unknown CA',
     setup: 'The server presents a certificate from a root the client does not trust.',
     alert: 'unknown_ca',
+    alertFrom: 'client',
     libpq: 'SSL error: certificate verify failed',
     sslmode: { conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' },
     explanation:
@@ -201,6 +214,7 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       'The server sends a CertificateRequest and requires an answer; the client sends an empty Certificate.',
     alert: 'certificate_required',
+    alertFrom: 'server',
     libpq: 'SSL error: tlsv13 alert certificate required',
     libpqContext:
       'a server that requires the certificate in the handshake; PostgreSQL 15 only asks for one (ssl_ca_file), completes the handshake without it, and a pg_hba cert line then refuses: "FATAL:  connection requires a valid client certificate"',
@@ -213,6 +227,7 @@ export const faultPresets: readonly FaultPreset[] = [
     title: 'TLS 1.3: the server rejects the client certificate',
     setup: 'The client sends a certificate from a CA the server does not trust.',
     alert: 'unknown_ca',
+    alertFrom: 'server',
     libpq: 'SSL error: tlsv1 alert unknown ca',
     sslmode: {
       conninfo: `${CONNINFO} sslmode=verify-full sslcert=client.crt sslkey=client.key`,
@@ -221,7 +236,7 @@ export const faultPresets: readonly FaultPreset[] = [
       sca: 'client-ca',
     },
     explanation:
-      "The server checks the client certificate after the client's Finished. In TLS 1.3 the client already considers the handshake complete, so it learns of the rejection only when it next reads.",
+      'The server rejects the certificate as soon as it reads it. But in TLS 1.3 the client sends its whole flight at once (Certificate, CertificateVerify, Finished) and then considers the handshake complete, so it learns of the rejection only when it next reads.',
   },
   {
     id: 'tls13-downgrade',
@@ -230,9 +245,10 @@ export const faultPresets: readonly FaultPreset[] = [
     setup:
       'An attacker on the path hides supported_versions in the ClientHello, so the 1.3-capable server answers in TLS 1.2.',
     alert: 'illegal_parameter',
+    alertFrom: 'client',
     libpq: 'SSL error: inappropriate fallback',
     explanation:
-      'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts "DOWNGRD" and 01 (44 4f 57 4e 47 52 44 01) in the last 8 bytes of ServerHello.random. The random is signed (ServerKeyExchange signs both randoms), so the attacker cannot remove it; a client that offered 1.3 aborts with illegal_parameter.',
+      'RFC 8446 §4.1.3: a 1.3-capable server that negotiates 1.2 puts "DOWNGRD" and 01 (44 4f 57 4e 47 52 44 01) in the last 8 bytes of ServerHello.random. With an (EC)DHE suite the random is signed (ServerKeyExchange signs both randoms), so the attacker cannot remove it (with static RSA the sentinel protects nothing, §4.1.3); a client that offered 1.3 aborts with illegal_parameter.',
   },
 ];
 
@@ -244,6 +260,12 @@ export function findFault(id: string): FaultPreset | undefined {
  * The preset of this version that ends in this alert: what a failure staged through the controls is an instance
  * of (the same alert means different failures in TLS 1.2 and 1.3).
  */
-export function faultForAlert(alert: string | undefined, tls: FaultPreset['tls']): FaultPreset | undefined {
-  return alert ? faultPresets.find((f) => f.id !== 'none' && f.tls === tls && f.alert === alert) : undefined;
+export function faultForAlert(
+  alert: string | undefined,
+  tls: FaultPreset['tls'],
+  from: 'client' | 'server',
+): FaultPreset | undefined {
+  return alert
+    ? faultPresets.find((f) => f.id !== 'none' && f.tls === tls && f.alert === alert && f.alertFrom === from)
+    : undefined;
 }

@@ -54,7 +54,7 @@ export const tls13Lesson: Lesson = {
       lab: 'handshake',
       state: { tls: '1.3' },
       notes:
-        'The key log a browser or libpq writes (SSLKEYLOGFILE, sslkeylogfile=) holds four of these secrets per connection: that is all Wireshark needs.',
+        'The key log a browser or libpq writes (SSLKEYLOGFILE, sslkeylogfile=) holds five of these secrets per connection: the four traffic secrets, which are all Wireshark needs, and the exporter secret.',
     },
     {
       id: 'hello-retry',
@@ -83,7 +83,7 @@ export const tls13Lesson: Lesson = {
       lab: 'handshake',
       state: { tls: '1.3', fault: 'tls13-downgrade' },
       notes:
-        "The ServerHello.random is covered by the server's signature in ServerKeyExchange, so the attacker cannot erase the marker.",
+        "With an (EC)DHE suite the ServerHello.random is covered by the server's signature in ServerKeyExchange, so the attacker cannot erase the marker (with static RSA it could: RFC 8446 §4.1.3).",
       checkpoint: {
         question: 'Who notices?',
         choices: [
@@ -113,7 +113,7 @@ export const tls13Lesson: Lesson = {
         ],
         answer: 'after',
         explanation:
-          "In TLS 1.3 the client's handshake is complete once it has sent its Finished; the server checks the client's certificate after reading it and sends unknown_ca. The client reads the alert with its next read. In TLS 1.2 the alert came in place of the server's Finished, while the client was still waiting in the handshake.",
+          "In TLS 1.3 the client's handshake is complete once it has sent its Finished; the server rejects the certificate as soon as it reads it and sends unknown_ca, but the client has already sent its whole flight (Certificate, CertificateVerify, Finished). It reads the alert with its next read. In TLS 1.2 the alert came in place of the server's Finished, while the client was still waiting in the handshake.",
       },
     },
     {

@@ -33,7 +33,7 @@ export const PURPOSE_TEXT: Record<Purpose, PurposeText> = {
   },
   'proof-of-key': {
     title: 'Proof of the private key',
-    what: "The server shows it holds the certificate's private key: TLS 1.2 signs its ServerKeyExchange (or, with static RSA, only its Finished shows it could decrypt the pre-master secret); TLS 1.3 signs the whole transcript in CertificateVerify.",
+    what: "The server shows it holds the certificate's private key: TLS 1.2 signs its ServerKeyExchange (or, with static RSA, only its Finished shows it could decrypt the pre-master secret); TLS 1.3 signs the transcript up to its Certificate in CertificateVerify (RFC 8446 §4.4.3).",
   },
   'client-identity': {
     title: 'Client identity',

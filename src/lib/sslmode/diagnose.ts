@@ -801,7 +801,7 @@ const PATTERNS: readonly Pattern[] = [
     /SSL error: bad key share/,
     'libpq',
     'libpq.tls.error',
-    "The client's OpenSSL refused the server's TLS 1.3 key share choice: its HelloRetryRequest asked for a group the client did not offer (or the one it already sent), or its ServerHello's key share was for another group. RFC 8446 §4.1.4 makes the client abort with illegal_parameter.",
+    "The client's OpenSSL refused the server's TLS 1.3 key share choice: its HelloRetryRequest asked for a group the client did not offer (or the one it already sent), or its ServerHello's key share was for another group. RFC 8446 §4.2.8 makes the client abort with illegal_parameter.",
     [
       'A TLS proxy or server whose TLS 1.3 implementation is broken.',
       'A middlebox that rewrites ServerHello or HelloRetryRequest.',

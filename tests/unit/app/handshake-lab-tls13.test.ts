@@ -20,7 +20,7 @@ import { runKeyLog, runPcapng } from '../../../src/app/model/handshake/import.ts
 import { buildSteps, isTls13Run } from '../../../src/app/model/handshake/steps.ts';
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
 import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
-import { faultForAlert, faultPresets, type FaultId } from '../../../src/content/handshake/faults.ts';
+import { faultForAlert, faultPresets } from '../../../src/content/handshake/faults.ts';
 import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
 import { toHex } from '../../../src/lib/bytes/index.ts';
 import { openCapture } from '../../../src/lib/pcap/index.ts';
@@ -53,6 +53,7 @@ describe('the tls control', () => {
       'untrusted-certificate',
       'expired-certificate',
       'host-mismatch',
+      'tls13-hello-retry',
     ]);
     expect(chooseFault(controls(''), 'tls13-bad-finished')).toEqual({
       fault: 'tls13-bad-finished',
@@ -71,7 +72,7 @@ describe('the tls control', () => {
   });
 
   it("side by side, a certificate preset breaks both runs alike; a preset of one version only is not staged in 'both'", async () => {
-    for (const f of faultChoices('both').filter((p) => p.id !== 'none')) {
+    for (const f of faultChoices('both').filter((p) => p.id !== 'none' && p.alert)) {
       const runs = await Promise.all(buildScenarios(controls(`tls=both&fault=${f.id}`)).map(runLab));
       expect(
         runs.map((r) => [r.ok, r.alert?.from, r.alert?.name]),
@@ -81,6 +82,18 @@ describe('the tls control', () => {
         [false, 'client', f.alert],
       ]);
     }
+    // The HelloRetryRequest preset: the same P-256-only server; TLS 1.2 simply picks P-256, TLS 1.3 retries.
+    const [hrr12, hrr13] = await Promise.all(
+      buildScenarios(controls('tls=both&fault=tls13-hello-retry')).map(runLab),
+    );
+    expect([hrr12!.ok, hrr12!.summary?.group, hrr13!.ok, hrr13!.summary?.group]).toEqual([
+      true,
+      0x17,
+      true,
+      0x17,
+    ]);
+    expect(buildSteps(hrr13!.eventLog).steps.map((s) => s.title)).toContain('HelloRetryRequest');
+    expect(buildSteps(hrr12!.eventLog).steps.map((s) => s.title)).not.toContain('HelloRetryRequest');
     const typed = await Promise.all(buildScenarios(controls('tls=both&fault=tampered-record')).map(runLab));
     expect(typed.map((r) => r.ok)).toEqual([true, true]);
   });
@@ -94,9 +107,14 @@ describe('a live TLS 1.3 run in the lab', () => {
     expect(outcomeLine(run.summary!)).toMatch(/^TLSv1\.3, TLS_AES_256_GCM_SHA384, secp384r1/);
   });
 
-  it('a key share for a group the server does not prefer gets a HelloRetryRequest', async () => {
-    const titles = buildSteps((await run13('share=0018')).eventLog).steps.map((s) => s.title);
-    expect(titles.slice(0, 2)).toEqual(['ClientHello', 'HelloRetryRequest']);
+  it('a key share for any group the server accepts is used at once, as OpenSSL and Go servers do (no HelloRetryRequest)', async () => {
+    const run = await run13('share=0018');
+    expect(
+      buildSteps(run.eventLog)
+        .steps.map((s) => s.title)
+        .slice(0, 2),
+    ).toEqual(['ClientHello', 'ServerHello']);
+    expect(run.summary?.group).toBe(0x0018);
   });
 
   it('recognisable runs repeat byte for byte; fresh runs do not', async () => {
@@ -138,15 +156,17 @@ describe('a live TLS 1.3 run in the lab', () => {
 });
 
 /** Who notices each failure (RFC 8446): the client checks the server's flight, the server the client's certificate. */
-const NOTICED_BY: Partial<Record<FaultId, 'client' | 'server'>> = {
-  'tls13-hrr-unacceptable': 'client',
-  'tls13-bad-certificate-verify': 'client',
-  'tls13-bad-finished': 'client',
-  'tls13-unknown-ca': 'client',
-  'tls13-client-cert-required': 'server',
-  'tls13-client-cert-unknown-ca': 'server',
-  'tls13-downgrade': 'client',
-};
+
+describe('the TLS 1.2 fault presets', () => {
+  it.each(faultPresets.filter((f) => f.tls === '1.2' && f.alert))(
+    '$id ends in exactly its alert from the side the preset names',
+    async (f) => {
+      const run = await runLab(buildScenario(controls(`fault=${f.id}`)));
+      expect([run.ok, run.alert?.from, run.alert?.name]).toEqual([false, f.alertFrom, f.alert]);
+      expect(faultForAlert(run.alert?.name, '1.2', run.alert!.from)?.id).toBe(f.id);
+    },
+  );
+});
 
 describe('the TLS 1.3 fault presets', () => {
   const presets13 = faultPresets.filter((f) => f.tls === '1.3');
@@ -156,10 +176,11 @@ describe('the TLS 1.3 fault presets', () => {
       for (const pg of ['none', 'sslrequest', 'direct']) {
         const run = await run13(`fault=${f.id}&pg=${pg}`);
         const fatal = run.eventLog.filter((e) => e.kind === 'alert' && e.level === 2);
-        expect(fatal.map((e) => e.kind === 'alert' && [e.from, e.name])).toEqual([
-          [NOTICED_BY[f.id], f.alert],
-        ]);
-        expect(faultForAlert(run.alert?.name, '1.3')?.alert).toBe(f.alert);
+        expect(fatal.map((e) => e.kind === 'alert' && [e.from, e.name])).toEqual([[f.alertFrom, f.alert]]);
+        // A failure staged by hand is matched by alert and side (decrypt_error and illegal_parameter from the
+        // client each end two presets: the first one is named).
+        const same = faultForAlert(run.alert?.name, '1.3', run.alert!.from);
+        expect([same?.alert, same?.alertFrom]).toEqual([f.alert, f.alertFrom]);
       }
     },
   );
@@ -192,11 +213,7 @@ describe('the TLS 1.3 fault presets', () => {
 
   it('every preset names its version and the 1.3 ones are all staged', () => {
     expect(presets13.map((f) => f.id).every((id) => id.startsWith('tls13-'))).toBe(true);
-    expect(Object.keys(NOTICED_BY).sort()).toEqual(
-      presets13
-        .filter((f) => f.alert)
-        .map((f) => f.id)
-        .sort(),
-    );
+    // A preset with an alert names who sends it, and one without an alert names nobody.
+    expect(faultPresets.every((f) => (f.alert === undefined) === (f.alertFrom === undefined))).toBe(true);
   });
 });

@@ -43,16 +43,18 @@ describe('fault presets and the sslmode Lab', () => {
     ]);
   });
 
-  it('a failure staged by hand is an instance of the preset with the same alert', () => {
-    expect(faultForAlert('protocol_version', '1.2')?.id).toBe('version-mismatch');
-    expect(faultForAlert('handshake_failure', '1.2')?.id).toBe('no-shared-suite');
-    expect(faultForAlert('close_notify', '1.2')).toBeUndefined();
-    expect(faultForAlert(undefined, '1.2')).toBeUndefined();
+  it('a failure staged by hand is an instance of the preset with the same alert from the same side', () => {
+    expect(faultForAlert('protocol_version', '1.2', 'server')?.id).toBe('version-mismatch');
+    expect(faultForAlert('handshake_failure', '1.2', 'server')?.id).toBe('no-shared-suite');
+    expect(faultForAlert('close_notify', '1.2', 'client')).toBeUndefined();
+    expect(faultForAlert(undefined, '1.2', 'client')).toBeUndefined();
     // The version decides: unknown_ca is a 1.2 preset's alert and a 1.3 preset's.
-    expect(faultForAlert('unknown_ca', '1.2')?.id).toBe('untrusted-certificate');
-    expect(faultForAlert('unknown_ca', '1.3')?.id).toBe('tls13-unknown-ca');
-    expect(faultForAlert('certificate_required', '1.3')?.id).toBe('tls13-client-cert-required');
-    expect(faultForAlert('certificate_required', '1.2')).toBeUndefined();
+    expect(faultForAlert('unknown_ca', '1.2', 'client')?.id).toBe('untrusted-certificate');
+    expect(faultForAlert('unknown_ca', '1.3', 'client')?.id).toBe('tls13-unknown-ca');
+    // And the side: unknown_ca from the server is the client certificate it rejected.
+    expect(faultForAlert('unknown_ca', '1.3', 'server')?.id).toBe('tls13-client-cert-unknown-ca');
+    expect(faultForAlert('certificate_required', '1.3', 'server')?.id).toBe('tls13-client-cert-required');
+    expect(faultForAlert('certificate_required', '1.2', 'server')).toBeUndefined();
   });
 
   // The Handshake Lab offers "Diagnose this text in the sslmode Lab" under each preset's psql text.

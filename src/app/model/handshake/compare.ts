@@ -5,13 +5,7 @@
  * from the two event logs; nothing here knows what a version "should" do. The words are in
  * `src/content/tls13/compare.ts`, keyed by the ids below.
  */
-import {
-  CipherSuite,
-  cipherSuite,
-  type EventLog,
-  type MessageEntry,
-  type Role,
-} from '../../../lib/tls12/index';
+import { cipherSuite, type EventLog, type MessageEntry, type Role } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
 import { buildSteps, contentTypeTitle, messageTitle, type LabStep } from './steps';
 
@@ -241,7 +235,7 @@ function firstClientHello(log: EventLog) {
   return undefined;
 }
 
-/** Whether the 1.2 run uses or offers each mechanism TLS 1.3 removed (read from its ClientHello and records). */
+/** Whether the 1.2 run uses or offers each mechanism TLS 1.3 removed (read from its messages and records). */
 function inTls12Run(id: DisappearedId, log: EventLog): boolean {
   const hello = firstClientHello(log);
   switch (id) {
@@ -250,9 +244,13 @@ function inTls12Run(id: DisappearedId, log: EventLog): boolean {
     case 'change-cipher-spec':
       return log.some((e) => e.kind === 'change_cipher_spec');
     case 'renegotiation':
+      // A second handshake on the connection (HelloRequest, or a ClientHello after the first); the
+      // renegotiation_info extension or SCSV every 1.2 ClientHello of ours carries (RFC 5746) only says the
+      // client would do it securely, it renegotiates nothing.
       return (
-        (hello?.extensions?.some((x) => x.kind === 'renegotiation_info') ?? false) ||
-        (hello?.cipherSuites.includes(CipherSuite.values.TLS_EMPTY_RENEGOTIATION_INFO_SCSV) ?? false)
+        log.some((e) => e.kind === 'message' && e.message.type === 'hello_request') ||
+        log.filter((e) => e.kind === 'message' && e.from === 'client' && e.message.type === 'client_hello')
+          .length > 1
       );
     case 'compression':
       return hello?.compressionMethods.some((m) => m !== 0) ?? false;

@@ -16,7 +16,7 @@ import untrustedKey from '../../../../fixtures/demo-pki/server-untrusted.key?raw
 import clientUnknownCaCrt from '../../../../fixtures/demo-pki/client-unknown-ca.crt?raw';
 import clientUnknownCaKey from '../../../../fixtures/demo-pki/client-unknown-ca.key?raw';
 import { param, type ParamValues } from '../../url/hash';
-import { cipherSuite } from '../../../lib/tls12/index';
+import { cipherSuite, NamedGroup } from '../../../lib/tls12/index';
 import { TLS13_SUITES } from '../../../lib/tls13/suites';
 import type { Tamper13 } from '../../../lib/tls13/handshake/config';
 import { faultPresets, findFault, type FaultId, type FaultPreset } from '../../../content/handshake/faults';
@@ -171,6 +171,11 @@ const CERTIFICATE_FAULTS: Partial<Record<FaultId, 'untrusted' | 'expired' | 'oth
   'host-mismatch': 'other-host',
 };
 
+/** Whether a run of `version` stages this preset: its own version's, or a certificate preset (both stage those). */
+export function stagedIn(fault: FaultPreset, version: LabVersion): boolean {
+  return fault.tls === version || fault.id in CERTIFICATE_FAULTS;
+}
+
 /** The server certificate the controls give, in either version (a certificate fault replaces it). */
 function serverCertificate(c: HandshakeControls): { crt: string; key: string } {
   switch (CERTIFICATE_FAULTS[c.fault]) {
@@ -187,12 +192,16 @@ function serverCertificate(c: HandshakeControls): { crt: string; key: string } {
 
 /**
  * The fault presets the fault select offers: the chosen version's (with 'none'); for 'both', the 1.2
- * certificate presets, which both versions stage alike (a preset staged in one run only would compare a broken
+ * certificate presets, which both versions stage alike, and the HelloRetryRequest one (the same server groups:
+ * TLS 1.2 picks P-256 in its one round trip of key exchange, TLS 1.3 pays a retry) (a preset staged in one run only would compare a broken
  * connection with a working one, as if the other version did not notice).
  */
 export function faultChoices(tls: HandshakeControls['tls']): readonly FaultPreset[] {
   if (tls === 'both')
-    return faultPresets.filter((f) => f.id === 'none' || (f.tls === '1.2' && f.id in CERTIFICATE_FAULTS));
+    return faultPresets.filter(
+      (f) =>
+        f.id === 'none' || f.id === 'tls13-hello-retry' || (f.tls === '1.2' && f.id in CERTIFICATE_FAULTS),
+    );
   return faultPresets.filter((f) => f.id === 'none' || f.tls === tls);
 }
 
@@ -231,8 +240,7 @@ function common(c: HandshakeControls, now: number) {
   };
 }
 
-const P256 = 0x0017;
-const X25519 = 0x001d;
+const { secp256r1: P256, x25519: X25519 } = NamedGroup.values;
 
 /** A TLS 1.3 run of the controls, with the 1.3 fault preset (if one is chosen) staged. */
 function buildScenario13(c: HandshakeControls, now: number): LabScenario {
@@ -245,10 +253,11 @@ function buildScenario13(c: HandshakeControls, now: number): LabScenario {
   const extra: Omit<Lab13, 'keyShare' | 'serverGroups'> & { -readonly [K in keyof Lab13]?: Lab13[K] } = {};
   switch (findFault(c.fault)?.tls === '1.3' ? c.fault : 'none') {
     case 'tls13-hello-retry':
-      // As with PostgreSQL 15-17's default ssl_ecdh_curve = prime256v1 against a client that guesses x25519.
+      // As PostgreSQL 15-17 with their default ssl_ecdh_curve = prime256v1 (P-256 only) against a client that
+      // guesses x25519: no usable share, so a HelloRetryRequest.
       keyShare = X25519;
       clientGroups = [X25519, P256];
-      serverGroups = [P256, X25519];
+      serverGroups = [P256];
       break;
     case 'tls13-hrr-unacceptable':
       extra.serverTamper = 'hrr-unoffered-group';
@@ -295,6 +304,7 @@ export function buildScenario(
   if (version === '1.3') return buildScenario13(c, now);
   let cert = serverCertificate(c);
   let offer = parseCodes(c.offer, suiteIds);
+  let groups = parseCodes(c.groups, groupIds);
   let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
   let serverVersions: [number, number] = [versionCode(c.smin), versionCode(c.smax)];
   let tamper: LabScenario['tamper'];
@@ -311,6 +321,10 @@ export function buildScenario(
     case 'tampered-finished':
       tamper = 'finished';
       break;
+    case 'tls13-hello-retry':
+      // Side by side with the 1.3 preset: a server that takes only P-256 (the 1.2 server picks from the list).
+      groups = [P256, X25519];
+      break;
     case 'tampered-record':
       tamper = 'finished-record';
       break;
@@ -321,7 +335,7 @@ export function buildScenario(
     version: '1.2',
     offer,
     accept: parseCodes(c.accept, suiteIds),
-    groups: parseCodes(c.groups, groupIds),
+    groups,
     clientVersions,
     serverVersions,
     ems: c.ems,

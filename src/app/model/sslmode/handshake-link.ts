@@ -21,7 +21,7 @@ export function tls13HandshakeLink(outcome: ConnectionOutcome): string | undefin
   const params = new URLSearchParams({ tls: '1.3', pg: direct ? 'direct' : 'sslrequest' });
   const code = chainFailure?.detail.match(/\((X509_V_ERR_\w+)\)/)?.[1];
   const fault: FaultId | undefined = chainFailure
-    ? faultForAlert(code && opensslVerifyAlert(code).name, '1.3')?.id
+    ? faultForAlert(code && opensslVerifyAlert(code).name, '1.3', 'client')?.id
     : outcome.clientCertificate?.verdict === 'rejected' && /alert unknown ca/.test(outcome.error ?? '')
       ? 'tls13-client-cert-unknown-ca'
       : undefined;
