@@ -69,6 +69,16 @@ describe('the tls control', () => {
       fault: 'none',
     });
     expect(chooseTls(controls('fault=expired-certificate'), 'both')).toEqual({ tls: 'both' });
+    // The same failure keeps its place under the other version's name.
+    expect(chooseTls(controls('fault=untrusted-certificate'), '1.3')).toEqual({
+      tls: '1.3',
+      fault: 'tls13-unknown-ca',
+    });
+    expect(chooseTls(controls('tls=1.3&fault=tls13-unknown-ca'), '1.2')).toEqual({
+      tls: '1.2',
+      fault: 'untrusted-certificate',
+    });
+    expect(chooseTls(controls('fault=expired-certificate'), '1.3')).toEqual({ tls: '1.3', fault: 'none' });
   });
 
   it("side by side, a certificate preset breaks both runs alike; a preset of one version only is not staged in 'both'", async () => {

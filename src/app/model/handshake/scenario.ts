@@ -211,8 +211,15 @@ export function faultChoices(tls: HandshakeControls['tls']): readonly FaultPrese
  */
 export function chooseTls(c: HandshakeControls, tls: HandshakeControls['tls']): Partial<HandshakeControls> {
   const fault = findFault(c.fault);
-  const keeps = !fault || faultChoices(tls).includes(fault);
-  return { tls, ...(keeps ? {} : { fault: 'none' as const }) };
+  if (!fault || faultChoices(tls).includes(fault)) return { tls };
+  // The same failure under the other version's name (an untrusted server certificate is one in both).
+  const same = faultChoices(tls).find(
+    (f) =>
+      f.id !== 'none' &&
+      CERTIFICATE_FAULTS[f.id] &&
+      CERTIFICATE_FAULTS[f.id] === CERTIFICATE_FAULTS[fault.id],
+  );
+  return { tls, fault: same?.id ?? 'none' };
 }
 export function chooseFault(c: HandshakeControls, id: FaultId): Partial<HandshakeControls> {
   const fault = findFault(id);
