@@ -202,6 +202,8 @@ function closedBecause(d: Decryption): string {
       return tls13 ? 'a TLS 1.3 secret in the key log is wrong' : "the key log's master secret is wrong";
     case 'unsupported-suite':
       return 'a cipher suite the engine does not implement';
+    case 'unsupported-version':
+      return `${d.negotiated}, older than the TLS 1.2 the observer reads`;
     default:
       return d.status;
   }

@@ -11,7 +11,8 @@
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { decodeRecord, RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
 import { keyExchangeOf } from './wire/key-exchange.ts';
-import { ContentType, ExtensionType } from './wire/code-points.ts';
+import { ContentType, ExtensionType, versionName } from './wire/code-points.ts';
+import { TLS12 } from './handshake/config.ts';
 import type { HandshakeMessage } from './wire/handshake.ts';
 import {
   cipherSuite,
@@ -114,6 +115,11 @@ export type Decryption =
   | { status: 'no-client-hello'; version: 'TLSv1.3'; tls13Labels: string[] }
   | Tls13Decryption
   | { status: 'unsupported-suite'; version: 'TLSv1.2'; cipherSuite: number }
+  /**
+   * The ServerHello chose a version before TLS 1.2 (SSL 3.0, TLS 1.0, 1.1): its PRF and record protection are not
+   * TLS 1.2's, which the observer implements, so the records stay closed (`negotiated`: "TLSv1.1", ...).
+   */
+  | { status: 'unsupported-version'; version?: undefined; negotiated: string }
   | {
       /**
        * decrypted: every record opened and both Finished messages matched; wrong-secret: a record failed to open
@@ -143,6 +149,7 @@ export const DECRYPTION_STATUSES = [
   'key-log-unreadable',
   'nothing-encrypted',
   'unsupported-suite',
+  'unsupported-version',
   'no-client-hello',
 ] as const satisfies readonly DecryptionStatus[];
 // A status added to `Decryption` but not listed above fails to compile here.
@@ -477,6 +484,8 @@ class Observer {
   #opaqueReason(): string {
     if (this.#version === TLS13)
       return "encrypted with TLS 1.3 keys; the ClientHello was not captured, so its client random, which the key log's lines are keyed by, is unknown";
+    if (this.#version !== undefined && this.#version < TLS12)
+      return `encrypted with ${versionName(this.#version)}, whose key derivation and record protection the observer does not implement`;
     const wanted = this.#wantedLine();
     if (this.#suite === undefined && this.#serverHello)
       return `encrypted with cipher suite 0x${this.#serverHello.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement`;
@@ -541,6 +550,7 @@ class Observer {
     this.#version =
       sv?.kind === 'unknown' && sv.data.length === 2 ? (sv.data[0]! << 8) | sv.data[1]! : sh.serverVersion;
     if (this.#version === TLS13) return this.#startTls13(bytes);
+    if (this.#version < TLS12) return; // SSL 3.0 / TLS 1.0 / 1.1: not read (reported as unsupported-version)
     const kx = keyExchangeOf(sh.cipherSuite);
     for (const d of [this.#dirs.client, this.#dirs.server]) d.conn.keyExchange = kx;
     this.#suite = cipherSuite(sh.cipherSuite);
@@ -734,6 +744,8 @@ class Observer {
     const version = 'TLSv1.2';
     if (!this.#sawEncrypted)
       return { status: 'nothing-encrypted', ...(this.#version !== undefined ? { version } : {}) };
+    if (this.#version !== undefined && this.#version < TLS12)
+      return { status: 'unsupported-version', negotiated: versionName(this.#version) };
     if (this.#serverHello && !this.#suite)
       return { status: 'unsupported-suite', version, cipherSuite: this.#serverHello.cipherSuite };
     const wantedLine = this.#wantedLine();
@@ -785,6 +797,8 @@ export function describeDecryption(d: Decryption): string {
     }
     case 'no-client-hello':
       return `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`;
+    case 'unsupported-version':
+      return `The connection negotiated ${d.negotiated}, older than TLS 1.2: its key derivation and record protection are not the ones the observer implements, so its encrypted records stay closed. (PostgreSQL 13 and later refuse it by default: ssl_min_protocol_version = TLSv1.2.)`;
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':

@@ -474,7 +474,7 @@ function decryptionOf(v: unknown, path: string): CapturedObservation['decryption
     d.version ??
     (before || Array.isArray(d.wantedLines)
       ? 'TLSv1.3'
-      : status === 'nothing-encrypted'
+      : status === 'nothing-encrypted' || status === 'unsupported-version'
         ? undefined
         : 'TLSv1.2');
   return { status, ...(version ? { version } : {}) };

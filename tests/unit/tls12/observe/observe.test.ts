@@ -204,6 +204,23 @@ describe('The Illustrated TLS 1.2 Connection with its key log', () => {
     expect(seen.eventLog.some((e) => e.kind === 'handshake_complete')).toBe(true);
   });
 
+  it('a ServerHello that chose TLS 1.1: the records stay closed and the report names the version, not a wrong secret', async () => {
+    const chunks = illustrated().map((c) => {
+      // The server's first record starts with ServerHello (handshake type 2): server_version 03 03 -> 03 02.
+      if (c.from !== 'server' || c.bytes[5] !== 2) return c;
+      const bytes = c.bytes.slice();
+      expect([bytes[9], bytes[10]]).toEqual([3, 3]);
+      bytes[10] = 2;
+      return { ...c, bytes };
+    });
+    const seen = await observeConnection(chunks, { keyLog: keylogText() });
+    expect(seen.decryption).toEqual({ status: 'unsupported-version', negotiated: 'TLSv1.1' });
+    expect(seen.decryptionSummary).toContain('negotiated TLSv1.1, older than TLS 1.2');
+    const encrypted = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
+    expect(encrypted.length).toBeGreaterThan(0);
+    for (const r of encrypted) expect(r.kind === 'record' && r.plaintext).toBeFalsy();
+  });
+
   it('without a key log: everything in the clear, and each encrypted record names the line that would open it', async () => {
     const seen = await observeConnection(illustrated());
     const wanted = 'CLIENT_RANDOM 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
