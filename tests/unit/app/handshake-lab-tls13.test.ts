@@ -16,6 +16,7 @@ import {
   type HandshakeControls,
 } from '../../../src/app/model/handshake/scenario.ts';
 import { runLab } from '../../../src/app/workers/tls-lab.ts';
+import { compareRuns } from '../../../src/app/model/handshake/compare.ts';
 import { runKeyLog, runPcapng } from '../../../src/app/model/handshake/import.ts';
 import { buildSteps, isTls13Run } from '../../../src/app/model/handshake/steps.ts';
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
@@ -166,6 +167,19 @@ describe('a live TLS 1.3 run in the lab', () => {
 });
 
 /** Who notices each failure (RFC 8446): the client checks the server's flight, the server the client's certificate. */
+
+describe('side by side with PostgreSQL', () => {
+  it.each([
+    ['sslrequest', true],
+    ['direct', false],
+    ['none', false],
+  ] as const)('pg=%s: the SSLRequest round trip both versions pay is said: %s', async (pg, said) => {
+    const [r12, r13] = await Promise.all(buildScenarios(controls(`tls=both&pg=${pg}`)).map(runLab));
+    const c = compareRuns(r12!.eventLog, r13!.eventLog);
+    expect(c.sslRequest).toBe(said);
+    expect([c.roundTrips.tls12, c.roundTrips.tls13]).toEqual([2, 1]);
+  });
+});
 
 describe('the TLS 1.2 fault presets', () => {
   it.each(faultPresets.filter((f) => f.tls === '1.2' && f.alert))(

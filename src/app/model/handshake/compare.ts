@@ -64,6 +64,8 @@ export interface Comparison {
   readonly roundTrips: { readonly tls12?: number; readonly tls13?: number };
   /** What TLS 1.3 removed, each with whether this 1.2 run uses or offers it. */
   readonly disappeared: readonly { readonly id: DisappearedId; readonly inTls12Run: boolean }[];
+  /** Both runs start with PostgreSQL's SSLRequest and 'S': one more round trip before TLS, not in `roundTrips`. */
+  readonly sslRequest: boolean;
 }
 
 type Side = 'tls12' | 'tls13';
@@ -276,5 +278,8 @@ export function compareRuns(tls12: EventLog, tls13: EventLog): Comparison {
       ...(r13 !== undefined ? { tls13: r13 } : {}),
     },
     disappeared: DISAPPEARED.map((id) => ({ id, inTls12Run: inTls12Run(id, tls12) })),
+    sslRequest: [tls12, tls13].every((log) =>
+      log.some((e) => e.kind === 'postgres' && e.from === 'client' && e.label === 'SSLRequest'),
+    ),
   };
 }
