@@ -7,7 +7,7 @@
  * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
  * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
-import { concatBytes, decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
+import { decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
 import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
@@ -29,7 +29,7 @@ import {
   type CryptoProvider,
   type DirectionKeys,
 } from '../crypto/index.ts';
-import { hashSync, type HashName } from '../crypto/hash.ts';
+import { RunningHash, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import { EventQueue } from './event-queue.ts';
@@ -61,6 +61,7 @@ export class Connection {
   recordVersion: number;
   /** Handshake messages so far, for Hash(handshake_messages). */
   readonly handshakeMessages: Uint8Array[] = [];
+  readonly #transcriptHash = new RunningHash();
   keyExchange: KeyExchange | undefined;
   #read: RecordKeys | undefined;
   #write: RecordKeys | undefined;
@@ -114,7 +115,8 @@ export class Connection {
   }
 
   transcriptHash(name: HashName): Uint8Array {
-    return hashSync(name, concatBytes(...this.handshakeMessages));
+    // Only the messages added since the last digest are hashed (as the 1.3 record layer does).
+    return this.#transcriptHash.digest(name, this.handshakeMessages);
   }
 
   /** Sends one content item in records (fragmenting if needed), protected when a write cipher is active. */
