@@ -9,7 +9,7 @@
  * bad input.
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
-import { decodeRecord, RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
+import { RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
 import { keyExchangeOf } from './wire/key-exchange.ts';
 import { ContentType, ExtensionType, versionName } from './wire/code-points.ts';
 import { TLS12 } from './handshake/config.ts';
@@ -29,7 +29,13 @@ import { TlsAlert } from './handshake/alerts.ts';
 import { summarise } from './handshake/common.ts';
 import { deriveKeys, finishedVerifyData } from './handshake/secrets.ts';
 import type { Negotiated } from './handshake/states.ts';
-import type { EventLogEntry, PostgresEntry, RecordEntry, Role } from './handshake/event-log.ts';
+import {
+  recordEntry,
+  type EventLogEntry,
+  type PostgresEntry,
+  type RecordEntry,
+  type Role,
+} from './handshake/event-log.ts';
 import {
   BackendMessageSplitter,
   decodeBackendMessage,
@@ -438,15 +444,7 @@ class Observer {
       this.#sawEncrypted = true;
       const seq = d.opaqueSeq++;
       const record: RecordEntry = {
-        kind: 'record',
-        from: d.role,
-        seq: seq.toString(),
-        bytes: raw,
-        contentType,
-        version: (raw[1]! << 8) | raw[2]!,
-        spans: decodeRecord(raw).spans,
-        carries: [],
-        encrypted: true,
+        ...recordEntry(raw, d.role, seq, [], true),
         error: d.opaque ?? this.#opaqueReason(),
       };
       this.log.push(record);

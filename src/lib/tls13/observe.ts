@@ -9,18 +9,18 @@
  * observer for the PostgreSQL messages in the tunnel. Entries are the event log's; nothing here throws on bad input.
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
-import { decodeRecord } from '../tls12/wire/record.ts';
 import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
 import { decodeAlert, describeAlert } from '../tls12/wire/alert.ts';
 import { HandshakeType } from '../tls12/wire/code-points.ts';
 import { HandshakeReassembler } from '../tls12/wire/handshake-reassembler.ts';
 import { TLS13_KEY_LOG_LABELS, type CryptoProvider, type KeyLogEntry } from '../tls12/crypto/index.ts';
-import type {
-  EventLogEntry,
-  HandshakeSummary,
-  RecordEntry,
-  Role,
-  SecretEntry,
+import {
+  recordEntry,
+  type EventLogEntry,
+  type HandshakeSummary,
+  type RecordEntry,
+  type Role,
+  type SecretEntry,
 } from '../tls12/handshake/event-log.ts';
 import {
   decodeServerHello13,
@@ -237,17 +237,7 @@ export class Tls13Observer {
   async record(role: Role, raw: Uint8Array, offset: number): Promise<void> {
     const side = this.#sides[role];
     const contentType = raw[0]!;
-    const entry: RecordEntry = {
-      kind: 'record',
-      from: role,
-      seq: side.seq.toString(),
-      bytes: raw,
-      contentType,
-      version: (raw[1]! << 8) | raw[2]!,
-      spans: decodeRecord(raw).spans,
-      carries: [],
-      encrypted: false,
-    };
+    const entry = recordEntry(raw, role, side.seq, [], false);
     const fragment = raw.subarray(5);
     if (contentType === ContentType.values.application_data && side.epoch === 'clear') {
       // Before this side's handshake keys: 0-RTT early data (RFC 8446 §4.2.10), which the observer does not open.

@@ -14,13 +14,7 @@ import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire
 import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
 import type { KeyExchange } from '../wire/key-exchange.ts';
 import { HANDSHAKE_HEADER_LENGTH } from '../wire/handshake-header.ts';
-import {
-  decodeRecord,
-  encodeRecord,
-  MAX_PLAINTEXT_LENGTH,
-  RECORD_HEADER_LENGTH,
-  RecordSplitter,
-} from '../wire/record.ts';
+import { encodeRecord, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordSplitter } from '../wire/record.ts';
 import {
   CryptoError,
   openRecord,
@@ -34,7 +28,13 @@ import { engineProvider } from '../crypto/provider.ts';
 import { TlsAlert } from './alerts.ts';
 import { EventQueue } from './event-queue.ts';
 import type { RandomSource, Tamper } from './config.ts';
-import type { AlertEntry, ApplicationDataEntry, Role, EventLogEntry } from './event-log.ts';
+import {
+  recordEntry,
+  type AlertEntry,
+  type ApplicationDataEntry,
+  type Role,
+  type EventLogEntry,
+} from './event-log.ts';
 
 /** What the engine reports after each step. */
 export type EngineEvent = { kind: 'send'; bytes: Uint8Array } | EventLogEntry;
@@ -170,15 +170,7 @@ export class Connection {
   ): EngineEvent[] {
     const bytes = encodeRecord({ contentType, version, fragment });
     const record: EngineEvent = {
-      kind: 'record',
-      from: this.role,
-      seq: seq.toString(),
-      bytes,
-      contentType,
-      version,
-      spans: decodeOwnBytes(bytes, decodeRecord).spans,
-      carries: [id],
-      encrypted: sealed !== undefined,
+      ...recordEntry(bytes, this.role, seq, [id], sealed !== undefined),
       ...(sealed ?? {}),
       ...(tamper ? { tampered: true } : {}),
     };
@@ -266,18 +258,8 @@ export class Connection {
     for (const { record, bytes: raw } of records) {
       const seq = this.#readSeq++;
       let content = record.fragment;
-      const entry = {
-        kind: 'record' as const,
-        from: this.peer,
-        seq: seq.toString(),
-        bytes: raw,
-        contentType: record.contentType,
-        version: record.version,
-        spans: decodeRecord(raw).spans,
-        // Filled while the content is dispatched below (before the step's events are drained).
-        carries: [] as string[],
-        encrypted: this.#read !== undefined,
-      };
+      // `carries` is filled while the content is dispatched below (before the step's events are drained).
+      const entry = recordEntry(raw, this.peer, seq, [], this.#read !== undefined);
       if (this.#read) {
         try {
           const opened = await openRecord(this.provider, this.#read.suite, this.#read.keys, {
@@ -371,16 +353,29 @@ export class Connection {
 
   /** Ends the connection with a fatal alert (encrypted when our write side is protected). */
   fail(error: unknown): void {
-    if (this.closed) return;
-    const alert = asTlsAlert(error);
-    this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
-    this.closed = true;
-    this.emit({
-      kind: 'closed',
-      from: this.role,
-      reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
-    });
+    failConnection(this, error);
   }
+}
+
+/** What a record layer's `fail` does, in both versions: a fatal alert (protected when the write side is), then closed. */
+export function failConnection(
+  conn: {
+    closed: boolean;
+    readonly role: Role;
+    sendAlert(level: number, description: number, name: string, reason?: string): void;
+    emit(event: { kind: 'closed'; from: Role; reason: string }): void;
+  },
+  error: unknown,
+): void {
+  if (conn.closed) return;
+  const alert = asTlsAlert(error);
+  conn.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
+  conn.closed = true;
+  conn.emit({
+    kind: 'closed',
+    from: conn.role,
+    reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { fromHex, toHex, type Span } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
+import { decodeRecord } from '../wire/record.ts';
 import type { Handshake13 } from '../../tls13/wire/index.ts';
 
 export type Role = 'client' | 'server';
@@ -39,6 +40,31 @@ export interface RecordEntry {
   /** TLS 1.3, opened: TLSInnerPlaintext's real content type (`plaintext` is its content) and its zero padding. */
   innerContentType?: number;
   paddingLength?: number;
+}
+
+/**
+ * The entry of one record as it is on the wire: content type, version and spans read from its bytes (both record
+ * layers, sending and receiving, and both observers write records through here). The fields a sealed or opened
+ * record adds (`plaintext`, `nonce`, ...) are set by the caller.
+ */
+export function recordEntry(
+  bytes: Uint8Array,
+  from: Role,
+  seq: bigint | number | string,
+  carries: string[],
+  encrypted: boolean,
+): RecordEntry {
+  return {
+    kind: 'record',
+    from,
+    seq: seq.toString(),
+    bytes,
+    contentType: bytes[0]!,
+    version: (bytes[1]! << 8) | bytes[2]!,
+    spans: decodeRecord(bytes).spans,
+    carries,
+    encrypted,
+  };
 }
 
 /**

@@ -8,16 +8,16 @@
  * ChangeCipherSpec (RFC 8446 §5, §D.4) is always a plaintext record and is never protected.
  */
 import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
-import { AlertLevel, ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
+import { ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
 import { encodeAlert } from '../../tls12/wire/alert.ts';
 import {
-  asTlsAlert,
   endOfStreamAlert,
+  failConnection,
   readAlertOrApplicationData,
   reassembledMessages,
 } from '../../tls12/handshake/connection.ts';
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
-import { decodeRecord, encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
+import { encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
 import { RunningHash } from '../../tls12/crypto/hash.ts';
 import { engineProvider } from '../../tls12/crypto/provider.ts';
@@ -34,7 +34,7 @@ import {
 import { decodeMessage13 } from '../message-entry.ts';
 import type { Tls13Suite } from '../suites.ts';
 import { encodeHandshake13, messageName, type Handshake13 } from '../wire/index.ts';
-import type { RecordEntry } from '../../tls12/handshake/event-log.ts';
+import { recordEntry, type RecordEntry } from '../../tls12/handshake/event-log.ts';
 import type { EngineEvent13 } from './event-log.ts';
 import { EventQueue } from '../../tls12/handshake/event-queue.ts';
 
@@ -202,15 +202,7 @@ export class Connection13 {
       Pick<RecordEntry, 'plaintext' | 'nonce' | 'aad' | 'innerContentType' | 'paddingLength'> | undefined,
   ): EngineEvent13[] {
     const record: RecordEntry = {
-      kind: 'record',
-      from: this.role,
-      seq,
-      bytes,
-      contentType: bytes[0]!,
-      version: (bytes[1]! << 8) | bytes[2]!,
-      spans: decodeOwnBytes(bytes, decodeRecord).spans,
-      carries: ids,
-      encrypted: sealed !== undefined,
+      ...recordEntry(bytes, this.role, seq, ids, sealed !== undefined),
       ...sealed,
     };
     return [record, { kind: 'send', bytes }];
@@ -289,17 +281,7 @@ export class Connection13 {
     }
     for (const { record, bytes: raw } of records) {
       if (this.detached) return;
-      const entry: RecordEntry = {
-        kind: 'record',
-        from: this.peer,
-        seq: '0',
-        bytes: raw,
-        contentType: record.contentType,
-        version: record.version,
-        spans: decodeRecord(raw).spans,
-        carries: [],
-        encrypted: false,
-      };
+      const entry = recordEntry(raw, this.peer, 0, [], false);
       let contentType = record.contentType;
       let content = record.fragment;
       const T = ContentType.values;
@@ -408,14 +390,6 @@ export class Connection13 {
 
   /** Ends the connection with a fatal alert (protected when our write side is). */
   fail(error: unknown): void {
-    if (this.closed) return;
-    const alert = asTlsAlert(error);
-    this.sendAlert(AlertLevel.values.fatal, alert.description, alert.alert, alert.reason);
-    this.closed = true;
-    this.emit({
-      kind: 'closed',
-      from: this.role,
-      reason: `sent fatal ${alert.alert} (${alert.description}): ${alert.reason}`,
-    });
+    failConnection(this, error);
   }
 }
