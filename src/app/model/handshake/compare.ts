@@ -7,7 +7,7 @@
  */
 import { cipherSuite, type EventLog, type MessageEntry, type Role } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
-import { buildSteps, contentTypeTitle, messageTitle, type LabStep } from './steps';
+import { buildSteps, ciphertextLength, contentTypeTitle, messageTitle, type LabStep } from './steps';
 
 /** The rows, in the order a handshake pursues them. */
 export const PURPOSES = [
@@ -83,7 +83,7 @@ function wireOf(step: LabStep): Wire {
 function eavesdropperOf(step: LabStep, title: string): string {
   if (!step.record) return `${title}, in clear`;
   if (!step.record.encrypted) return `${title}, in clear`;
-  return `${contentTypeTitle(step.record.contentType)} record, ${step.record.bytes.length - 5} bytes of ciphertext`;
+  return `${contentTypeTitle(step.record.contentType)} record, ${ciphertextLength(step.record)} bytes of ciphertext`;
 }
 
 /** The purposes a handshake message serves in a version, and the field that serves each (if only a part does). */

@@ -1,5 +1,5 @@
 import { concatBytes } from '../../../lib/bytes/index';
-import { ProtocolVersion } from '../../../lib/tls12/index';
+import { ProtocolVersion, RECORD_HEADER_LENGTH } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
 import type {
   AlertEntry,
@@ -70,6 +70,11 @@ export function isTls13Run(eventLog: EventLog): boolean {
       (e.kind === 'message' && e.message13 !== undefined) ||
       (e.kind === 'record' && e.innerContentType !== undefined),
   );
+}
+
+/** The bytes of ciphertext an eavesdropper sees after a protected record's header. */
+export function ciphertextLength(record: { bytes: Uint8Array }): number {
+  return record.bytes.length - RECORD_HEADER_LENGTH;
 }
 
 /** A record's outer content type in words (all an eavesdropper reads of an encrypted record). */
