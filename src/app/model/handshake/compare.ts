@@ -5,7 +5,13 @@
  * from the two event logs; nothing here knows what a version "should" do. The words are in
  * `src/content/tls13/compare.ts`, keyed by the ids below.
  */
-import { cipherSuite, type EventLog, type MessageEntry, type Role } from '../../../lib/tls12/index';
+import {
+  cipherSuite,
+  ContentType,
+  type EventLog,
+  type MessageEntry,
+  type Role,
+} from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
 import { buildSteps, ciphertextLength, contentTypeTitle, messageTitle, type LabStep } from './steps';
 
@@ -170,7 +176,8 @@ function sideItems(
         add('proof-of-key', { ...item, field: 'verify_data' });
       if (name === 'hello_retry_request') afterRetry = true;
     }
-    const isCcs = step.record?.contentType === 20 && !step.record.encrypted;
+    const isCcs =
+      step.record?.contentType === ContentType.values.change_cipher_spec && !step.record.encrypted;
     if (isCcs) {
       const title = 'ChangeCipherSpec';
       add('switch-to-encryption', {
