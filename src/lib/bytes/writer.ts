@@ -9,31 +9,64 @@
  *   });
  *   w.finish();
  *
+ * As in cryptobyte, a length-prefixed child writes into its parent's buffer: the prefix is reserved, the body
+ * follows it, and the length is filled in when the child's callback returns, so nesting copies nothing. While
+ * a child is open its parent cannot be written to, and a child cannot be written to once its callback has
+ * returned (both throw RangeError: the bytes would land in the wrong place).
+ *
  * Values out of range (a u8 of 256, a vec8 of 300 bytes) throw RangeError naming the problem: encoders take
  * structured data from our own code, so a bad value is a programming error, not hostile input.
  */
 import type { LengthBits } from './reader.ts';
 
+/** The buffer a writer and its children share. */
+interface Shared {
+  bytes: Uint8Array;
+  length: number;
+}
+
 export class Writer {
-  #buf: Uint8Array;
-  #len = 0;
+  /** Set only while lengthPrefixed constructs a child: the buffer the child shares. */
+  static #childOf: Shared | undefined;
+
+  readonly #shared: Shared;
+  /** Where this writer's bytes start in the shared buffer (0 for a top-level writer). */
+  readonly #start: number;
+  /** `open`: writable; `parent`: one of its children is being written; `closed`: a child after its callback. */
+  #status: 'open' | 'parent' | 'closed' = 'open';
 
   constructor(initialCapacity = 256) {
-    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
+    const shared = Writer.#childOf;
+    Writer.#childOf = undefined;
+    this.#shared = shared ?? { bytes: new Uint8Array(Math.max(16, initialCapacity)), length: 0 };
+    this.#start = this.#shared.length;
   }
 
   get length(): number {
-    return this.#len;
+    return this.#shared.length - this.#start;
   }
 
-  #ensure(extra: number): void {
-    const need = this.#len + extra;
-    if (need <= this.#buf.length) return;
-    let cap = this.#buf.length * 2;
-    while (cap < need) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.#buf.subarray(0, this.#len));
-    this.#buf = next;
+  /** Room for `extra` more bytes; returns the offset to write them at. */
+  #reserve(extra: number, what: string): number {
+    if (this.#status !== 'open') {
+      throw new RangeError(
+        this.#status === 'parent'
+          ? `Writer.${what}: written to while a length-prefixed child is open`
+          : `Writer.${what}: written to after its lengthPrefixed callback returned`,
+      );
+    }
+    const shared = this.#shared;
+    const at = shared.length;
+    const need = at + extra;
+    if (need > shared.bytes.length) {
+      let cap = shared.bytes.length * 2;
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(shared.bytes.subarray(0, at));
+      shared.bytes = next;
+    }
+    shared.length = need;
+    return at;
   }
 
   #uint(value: number, n: 1 | 2 | 3 | 4, what: string): this {
@@ -41,13 +74,16 @@ export class Writer {
     if (!Number.isInteger(value) || value < 0 || value > max) {
       throw new RangeError(`Writer.${what}: expected an integer in [0, ${max}], got ${value}`);
     }
-    this.#ensure(n);
+    Writer.#put(this.#shared.bytes, this.#reserve(n, what), value, n);
+    return this;
+  }
+
+  /** Big-endian `value` in `n` bytes at `at`. */
+  static #put(bytes: Uint8Array, at: number, value: number, n: number): void {
     for (let i = n - 1; i >= 0; i--) {
-      this.#buf[this.#len + i] = value & 0xff;
+      bytes[at + i] = value & 0xff;
       value = Math.floor(value / 256);
     }
-    this.#len += n;
-    return this;
   }
 
   u8(value: number): this {
@@ -67,40 +103,61 @@ export class Writer {
   }
 
   bytes(data: Uint8Array): this {
-    this.#ensure(data.length);
-    this.#buf.set(data, this.#len);
-    this.#len += data.length;
+    const at = this.#reserve(data.length, 'bytes');
+    this.#shared.bytes.set(data, at);
     return this;
   }
 
   /** Writes a `bits`-bit length, then whatever `write` writes into the child builder. */
   lengthPrefixed(bits: LengthBits, write: (child: Writer) => void): this {
+    const n = bits / 8;
+    const what = `lengthPrefixed(${bits})`;
+    const at = this.#reserve(n, what);
+    Writer.#childOf = this.#shared;
     const child = new Writer();
-    write(child);
-    const body = child.finish();
-    const max = 2 ** bits - 1;
-    if (body.length > max) {
-      throw new RangeError(`Writer.lengthPrefixed(${bits}): content of ${body.length} bytes exceeds ${max}`);
+    this.#status = 'parent';
+    try {
+      write(child);
+    } catch (error) {
+      this.#shared.length = at; // as if nothing was written: the prefix and any partial body go
+      throw error;
+    } finally {
+      this.#status = 'open';
+      child.#status = 'closed';
     }
-    this.#uint(body.length, (bits / 8) as 1 | 2 | 3, `lengthPrefixed(${bits})`);
-    return this.bytes(body);
+    const length = child.length;
+    const max = 2 ** bits - 1;
+    if (length > max) {
+      this.#shared.length = at;
+      throw new RangeError(`Writer.${what}: content of ${length} bytes exceeds ${max}`);
+    }
+    Writer.#put(this.#shared.bytes, at, length, n);
+    return this;
   }
 
   vec8(data: Uint8Array): this {
-    return this.lengthPrefixed(8, (w) => w.bytes(data));
+    return this.#vec(8, data);
   }
 
   vec16(data: Uint8Array): this {
-    return this.lengthPrefixed(16, (w) => w.bytes(data));
+    return this.#vec(16, data);
   }
 
   vec24(data: Uint8Array): this {
-    return this.lengthPrefixed(24, (w) => w.bytes(data));
+    return this.#vec(24, data);
   }
 
-  /** A copy of the bytes written so far. */
+  #vec(bits: LengthBits, data: Uint8Array): this {
+    const max = 2 ** bits - 1;
+    if (data.length > max) {
+      throw new RangeError(`Writer.lengthPrefixed(${bits}): content of ${data.length} bytes exceeds ${max}`);
+    }
+    return this.#uint(data.length, (bits / 8) as 1 | 2 | 3, `lengthPrefixed(${bits})`).bytes(data);
+  }
+
+  /** A copy of the bytes this writer has written so far. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#len);
+    return this.#shared.bytes.slice(this.#start, this.#shared.length);
   }
 }
 

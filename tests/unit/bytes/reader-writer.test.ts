@@ -135,6 +135,34 @@ describe('Writer', () => {
     expect(() => new Writer().u8(256)).toThrow(RangeError);
     expect(() => new Writer().u16(-1)).toThrow(/\[0, 65535\], got -1/);
     expect(() => new Writer().vec8(new Uint8Array(256))).toThrow(/256 bytes exceeds 255/);
+    const w = new Writer().u8(7);
+    expect(() => w.lengthPrefixed(8, (child) => child.bytes(new Uint8Array(300)))).toThrow(
+      /300 bytes exceeds 255/,
+    );
+    expect(toHex(w.u8(8).finish())).toBe('0708');
+  });
+
+  it('gives a child its own length and bytes while it shares the parent buffer', () => {
+    const w = new Writer(16).u16(0xffff);
+    let seen: [number, string] = [0, ''];
+    w.lengthPrefixed(16, (child) => {
+      child.bytes(new Uint8Array(40).fill(0xab)).u8(1);
+      seen = [child.length, toHex(child.finish()).slice(-4)];
+    });
+    expect(seen).toEqual([41, 'ab01']);
+    expect(w.length).toBe(2 + 2 + 41);
+    expect(toHex(w.finish()).slice(0, 10)).toBe('ffff0029ab');
+  });
+
+  it('refuses writes that would land in the wrong place', () => {
+    const w = new Writer();
+    expect(() => w.lengthPrefixed(8, () => w.u8(1))).toThrow(/while a length-prefixed child is open/);
+    let escaped: Writer | undefined;
+    w.lengthPrefixed(8, (child) => {
+      escaped = child;
+    });
+    expect(() => escaped!.u8(1)).toThrow(/after its lengthPrefixed callback returned/);
+    expect(toHex(w.u8(2).finish())).toBe('00' + '02');
   });
 });
 
