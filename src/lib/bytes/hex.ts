@@ -3,15 +3,15 @@
  * case); it never silently drops a nibble or a non-hex character.
  */
 
-const HEX_DIGITS = '0123456789abcdef';
+/** The two hex digits of each byte value, so that a conversion appends one string per byte. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of `bytes`, optionally with a separator between bytes (`toHex(b, ' ')` -> `"16 03 01"`). */
 export function toHex(bytes: Uint8Array, separator = ''): string {
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
     if (i > 0 && separator) out += separator;
-    out += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+    out += BYTE_HEX[bytes[i]!]!;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * set), and a failure becomes the alert OpenSSL sends for that verify error (pki's copy of ssl_x509err2alert,
  * ssl/statem/statem_lib.c).
  */
-import { analyzeChain, opensslVerifyAlert } from '../pki/index.ts';
+import { analyzeChain, opensslVerifyAlert, parseCertificates, type CertView } from '../pki/index.ts';
 import type { CertificateVerifier } from './handshake/config.ts';
 
 export interface PkiVerifierOptions {
@@ -16,10 +16,11 @@ export interface PkiVerifierOptions {
 }
 
 export function pkiVerifier(options: PkiVerifierOptions): CertificateVerifier {
+  let anchors: Promise<readonly Uint8Array[] | readonly CertView[]> | undefined;
   return async ({ chain, serverName, now }) => {
     const analysis = await analyzeChain({
       certificates: chain,
-      trustAnchors: options.anchors,
+      trustAnchors: await (anchors ??= decodeAnchors(options.anchors)),
       time: new Date(now),
       ...(serverName && options.checkHostName !== false ? { hostname: serverName } : {}),
       purpose: 'serverAuth',
@@ -39,4 +40,20 @@ export function pkiVerifier(options: PkiVerifierOptions): CertificateVerifier {
       reason: `${error.message} (${error.code})${where}`,
     };
   };
+}
+
+/**
+ * The anchors are the same for every handshake, so they are decoded once, on first use. When one of them is not
+ * exactly one certificate that decodes cleanly, they stay DER, so that each analysis reports the problem.
+ */
+async function decodeAnchors(
+  ders: readonly Uint8Array[],
+): Promise<readonly Uint8Array[] | readonly CertView[]> {
+  const views: CertView[] = [];
+  for (const der of ders) {
+    const report = await parseCertificates(der);
+    if (report.problems.length > 0 || report.certificates.length !== 1) return ders;
+    views.push(report.certificates[0]!);
+  }
+  return views;
 }

@@ -36,4 +36,30 @@ describe('the certificate-engine verifier for the TLS client', () => {
       await chainOnly({ chain: demo('server-other-host.crt'), serverName: 'db.example.com', now }),
     ).toMatchObject({ ok: true });
   });
+
+  it('decodes its anchors once and gives the same verdicts on every later handshake', async () => {
+    const once = pkiVerifier({ anchors: demo('root.crt') });
+    for (let i = 0; i < 2; i++) {
+      expect(await once({ chain: demo('server-rsa.crt'), serverName: 'db.example.com', now })).toMatchObject({
+        ok: true,
+      });
+      expect(
+        await once({ chain: demo('server-untrusted.crt'), serverName: 'db.example.com', now }),
+      ).toMatchObject({
+        ok: false,
+        alert: 'unknown_ca',
+      });
+    }
+  });
+
+  it('still trusts the good anchor when another one does not decode (those stay DER for every analysis)', async () => {
+    const broken = Uint8Array.of(0x30, 0x03, 0x02, 0x01);
+    const mixed = pkiVerifier({ anchors: [broken, ...demo('root.crt')] });
+    for (let i = 0; i < 2; i++)
+      expect(await mixed({ chain: demo('server-rsa.crt'), serverName: 'db.example.com', now })).toMatchObject(
+        {
+          ok: true,
+        },
+      );
+  });
 });

@@ -239,8 +239,10 @@ export function decodeCertificate(input: Uint8Array): CertView {
   const issuer = decodeName(der, issuerTlv, 'issuer', sink('issuer'));
   const publicKey = publicKeyView(der, spkiTlv);
 
+  const sha256 = sha256Hex(der);
+  const spkiSha256 = sha256Bytes(publicKey.spkiDer);
   const view: Mutable<CertView> = {
-    id: sha256Hex(der),
+    id: sha256,
     version,
     serialHex: toHex(contents(der, serial)),
     subject,
@@ -269,9 +271,9 @@ export function decodeCertificate(input: Uint8Array): CertView {
     publicKey,
     fingerprints: {
       sha1: sha1Hex(der),
-      sha256: sha256Hex(der),
-      spkiSha256: sha256Hex(publicKey.spkiDer),
-      spkiSha256Base64: encodeBase64(sha256Bytes(publicKey.spkiDer)),
+      sha256,
+      spkiSha256: toHex(spkiSha256),
+      spkiSha256Base64: encodeBase64(spkiSha256),
     },
     selfIssued: subject.key === issuer.key,
     der,
