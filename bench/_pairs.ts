@@ -2,18 +2,34 @@ import tls from 'node:tls';
 import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
 import { medianOf } from './_median.ts';
 
-/** One handshake between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows). */
+/**
+ * One connection between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows):
+ * the handshake, then close_notify from the client and close_notify back from the server, the same records our
+ * runHandshake and runHandshake13 exchange after their handshakes.
+ */
 export async function nodeTlsHandshake(
   pems: { key: string; cert: string; ca: string },
   server: tls.TlsOptions,
   client: tls.ConnectionOptions,
 ): Promise<void> {
   const [a, b] = memoryDuplexPair();
-  tls.createServer({ key: pems.key, cert: pems.cert, ...server }).emit('connection', b);
+  tls
+    .createServer({ key: pems.key, cert: pems.cert, ...server }, (accepted) => {
+      accepted.on('end', () => accepted.end()); // the client's close_notify read: answer with ours
+      accepted.on('error', () => undefined); // a failure shows on the client side
+      accepted.resume();
+    })
+    .emit('connection', b);
   const socket = tls.connect({ socket: a, ca: pems.ca, servername: 'localhost', ...client });
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', resolve);
     socket.once('error', reject);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('end', resolve); // the server's close_notify
+    socket.once('error', reject);
+    socket.resume();
+    socket.end();
   });
   socket.destroy();
 }
