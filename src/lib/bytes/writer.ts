@@ -74,7 +74,8 @@ export class Writer {
     if (!Number.isInteger(value) || value < 0 || value > max) {
       throw new RangeError(`Writer.${what}: expected an integer in [0, ${max}], got ${value}`);
     }
-    Writer.#put(this.#shared.bytes, this.#reserve(n, what), value, n);
+    const at = this.#reserve(n, what); // first: it may move the bytes to a larger buffer
+    Writer.#put(this.#shared.bytes, at, value, n);
     return this;
   }
 

@@ -142,6 +142,69 @@ describe('Writer', () => {
     expect(toHex(w.u8(8).finish())).toBe('0708');
   });
 
+  it('keeps every value written when a write makes the buffer grow', () => {
+    const w = new Writer(16);
+    const values = Array.from({ length: 300 }, (_, i) => (i * 0x0101 + 7) & 0xffff);
+    w.lengthPrefixed(16, (list) => {
+      for (const v of values) list.u16(v);
+      list.u24(0xabcdef).u32(0x01020304).u8(9);
+    });
+    const expected =
+      values.map((v) => v.toString(16).padStart(4, '0')).join('') + 'abcdef' + '01020304' + '09';
+    expect(toHex(w.finish())).toBe((expected.length / 2).toString(16).padStart(4, '0') + expected);
+  });
+
+  it('writes what a plain byte list would hold, for any nesting and any starting capacity (fast-check)', () => {
+    type Op =
+      | { kind: 'u8' | 'u16' | 'u24' | 'u32'; value: number }
+      | { kind: 'bytes'; data: Uint8Array }
+      | { kind: 'nested'; bits: 8 | 16 | 24; ops: Op[] };
+    const leaf: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('u8' as const), value: fc.integer({ min: 0, max: 0xff }) }),
+      fc.record({ kind: fc.constant('u16' as const), value: fc.integer({ min: 0, max: 0xffff }) }),
+      fc.record({ kind: fc.constant('u24' as const), value: fc.integer({ min: 0, max: 0xffffff }) }),
+      fc.record({ kind: fc.constant('u32' as const), value: fc.integer({ min: 0, max: 0xffffffff }) }),
+      fc.record({ kind: fc.constant('bytes' as const), data: fc.uint8Array({ maxLength: 40 }) }),
+    );
+    const { op } = fc.letrec<{ op: Op }>((tie) => ({
+      op: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.record({
+          kind: fc.constant('nested' as const),
+          bits: fc.constantFrom(16 as const, 24 as const),
+          ops: fc.array(tie('op'), { maxLength: 8 }),
+        }),
+      ),
+    }));
+    const write = (w: Writer, ops: Op[]): void => {
+      for (const o of ops) {
+        if (o.kind === 'nested') w.lengthPrefixed(o.bits, (child) => write(child, o.ops));
+        else if (o.kind === 'bytes') w.bytes(o.data);
+        else w[o.kind](o.value);
+      }
+    };
+    const SIZE = { u8: 1, u16: 2, u24: 3, u32: 4 } as const;
+    const bigEndian = (value: number, n: number) =>
+      Array.from({ length: n }, (_, i) => Math.floor(value / 256 ** (n - 1 - i)) % 256);
+    const plain = (ops: Op[]): number[] =>
+      ops.flatMap((o) => {
+        if (o.kind === 'bytes') return [...o.data];
+        if (o.kind === 'nested') {
+          const body = plain(o.ops);
+          return [...bigEndian(body.length, o.bits / 8), ...body];
+        }
+        return bigEndian(o.value, SIZE[o.kind]);
+      });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 12 }), fc.integer({ min: 1, max: 64 }), (ops, capacity) => {
+        const w = new Writer(capacity);
+        write(w, ops);
+        expect([...w.finish()]).toEqual(plain(ops));
+      }),
+    );
+  });
+
   it('gives a child its own length and bytes while it shares the parent buffer', () => {
     const w = new Writer(16).u16(0xffff);
     let seen: [number, string] = [0, ''];
