@@ -45,7 +45,7 @@ async function buildPeer(dir: string): Promise<string> {
   return buildBarePage(
     dir,
     `<input type="file" aria-label="certificates"><textarea id="paste" aria-label="paste"></textarea>
-<div class="report"></div><h2 id="verdict-title"></h2>`,
+<div class="load-report"></div><h2 id="verdict-title"></h2>`,
     `import { runChainSession } from ${JSON.stringify(session)};
 const input = document.querySelector('input') as HTMLInputElement;
 input.addEventListener('change', async () => {
@@ -56,7 +56,7 @@ input.addEventListener('change', async () => {
     time: new Date(new Date().toISOString().slice(0, 10) + 'T12:00:00Z'),
     purpose: 'serverAuth', profile: 'openssl-3',
   });
-  (document.querySelector('.report') as HTMLElement).textContent =
+  (document.querySelector('.load-report') as HTMLElement).textContent =
     'Found ' + result.report.certificateCount + ' certificates.';
   (document.querySelector('#verdict-title') as HTMLElement).textContent =
     result.analysis?.verdict.valid ? 'verified' : 'verification fails';
@@ -67,7 +67,7 @@ input.addEventListener('change', async () => {
 (document.querySelector('#paste') as HTMLTextAreaElement).addEventListener('paste', (e) => {
   const text = e.clipboardData?.getData('text/plain') ?? '';
   e.preventDefault();
-  (document.querySelector('.report') as HTMLElement).textContent =
+  (document.querySelector('.load-report') as HTMLElement).textContent =
     'Found ' + (text.split('-----BEGIN CERTIFICATE-----').length - 1) + ' certificates.';
   (document.querySelector('#verdict-title') as HTMLElement).textContent = 'verification fails (not analysed: paste floor)';
 });
@@ -106,7 +106,7 @@ function instrument(page: Page, count: number): Promise<void> {
     }, true);
     new MutationObserver(() => {
       if (m.shown) return;
-      const report = document.querySelector('.report')?.textContent ?? '';
+      const report = document.querySelector('.load-report')?.textContent ?? '';
       const verdict = document.querySelector('#verdict-title')?.textContent ?? '';
       if (report.includes('Found ${count} certificates.') && verdict.includes('verification fails'))
         (m.shown = performance.now()), resolve();
@@ -156,7 +156,15 @@ async function measure(
     });
     const traceDir = process.env.CHAIN_BENCH_TRACE_DIR;
     if (traceDir) writeFileSync(join(traceDir, `${label}.json`), JSON.stringify({ traceEvents: events }));
-    if (!value.shown) throw new Error('chain-browser: the report did not show within 120 s');
+    if (!value.shown) {
+      const shown = await page.evaluate(() => ({
+        report: document.querySelector('.load-report')?.textContent?.slice(0, 200) ?? '(no .load-report)',
+        verdict: document.querySelector('#verdict-title')?.textContent ?? '(no #verdict-title)',
+      }));
+      throw new Error(
+        `chain-browser (${label}): the report did not show within 120 s; the page shows report "${shown.report}", verdict "${shown.verdict}"`,
+      );
+    }
     if (errors.length > 0) throw new Error(`chain-browser: the page reported errors: ${errors.join('; ')}`);
     const lt = value.lt
       .filter(([start]) => (start as number) + 1 >= value.change)
