@@ -656,7 +656,9 @@ async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
   if (!(await checkHostName(run, a))) return 'stop';
   a.encrypted = true;
   run.everVerifiedChain ||= a.chainVerified;
-  log.push(a.n, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol');
+  log.push(a.n, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol', {
+    protocol: version,
+  });
   if (judgement.kind === 'rejected') {
     log.push(a.n, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
     run.lines.push(a.prefix + `SSL error: ${judgement.reason}`);
@@ -740,6 +742,10 @@ async function verifyChain(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 
       'fail',
       `OpenSSL rejects the server chain against ${root.path} in the ${a.protocol ?? 'TLS'} handshake: ${why}.`,
       'libpq.tls.chain',
+      {
+        ...(a.protocol ? { protocol: a.protocol } : {}),
+        ...(check.error ? { verifyError: check.error.code } : {}),
+      },
     );
     // Also with sslrootcert=system: the PG16+ text with the verify reason is only for a failure OpenSSL
     // reports as SSL_ERROR_SYSCALL, not for an ordinary verify failure.

@@ -357,7 +357,7 @@ async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
   if (judgement.kind === 'rejected' && version !== 'TLSv1.3') return alertFailure(run, judgement);
   const verified = await verifyServer(run);
   if (isFailure(verified)) return verified;
-  log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify');
+  log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify', { protocol: version });
   // TLS 1.3: the client's Certificate follows its Finished; the alert arrives on the first read.
   if (judgement.kind === 'rejected') return alertFailure(run, judgement);
   log.push(
@@ -477,6 +477,7 @@ async function verifyChain(run: NodeRun): Promise<Failure | null> {
       'fail',
       `OpenSSL (via Node) rejects the chain: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
       'node.tls.verify',
+      check.error ? { verifyError: check.error.code } : {},
     );
     const how =
       'Pass the server CA with sslrootcert=<file> (it becomes tls ca): an absolute path, or one relative to the directory the process runs in; Node does not expand ~.';

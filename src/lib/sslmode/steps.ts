@@ -3,11 +3,21 @@
 import { RULES, type RuleId } from './rules.ts';
 import type { Protection, Step, StepKind, StepStatus } from './types.ts';
 
+/** What a step states besides its sentence, for code that must not read the sentence (summaries, links). */
+export type StepFacts = Pick<Step, 'protocol' | 'verifyError'>;
+
 export class StepLog {
   readonly steps: Step[] = [];
 
-  push(attempt: number, kind: StepKind, status: StepStatus, detail: string, rule: RuleId): void {
-    this.steps.push({ attempt, kind, status, detail, rule, source: RULES[rule].source });
+  push(
+    attempt: number,
+    kind: StepKind,
+    status: StepStatus,
+    detail: string,
+    rule: RuleId,
+    facts: StepFacts = {},
+  ): void {
+    this.steps.push({ attempt, kind, status, detail, rule, source: RULES[rule].source, ...facts });
   }
 }
 

@@ -48,9 +48,9 @@ export function outcomeFacts(outcome: ConnectionOutcome): OutcomeFacts {
   const plaintextAttempts = attempts.filter((a) => sentStartup(a) && !tlsOk(a));
   const decisive = of(attempt);
   const encrypted = tlsOk(attempt);
-  // A failed connection has no outcome.protocol; its TLS step names the version it completed.
+  // A failed connection has no outcome.protocol; its TLS step holds the version it completed.
   const tlsStep = decisive.find((s) => s.kind === 'tls' && s.status === 'ok');
-  const protocol = outcome.protocol ?? tlsStep?.detail.match(/TLSv1(?:\.[0-3])?/)?.[0];
+  const protocol = outcome.protocol ?? tlsStep?.protocol;
   return {
     connected: outcome.connected,
     attempt,

@@ -114,6 +114,10 @@ export interface Step {
   readonly rule: string;
   /** Where the rule comes from: file and function, or the doc page. */
   readonly source: string;
+  /** A `tls` step that completed, or a `chain` step that failed inside it: the TLS version of that handshake. */
+  readonly protocol?: TlsVersion;
+  /** A `chain` step that failed: OpenSSL's verify error (`X509_V_ERR_…`), as its detail names it. */
+  readonly verifyError?: string;
 }
 
 export type MitmProtection = 'none' | 'chain-only' | 'full';

@@ -3,9 +3,9 @@
  * negotiated (`outcomeFacts`: the connection's protocol, or the version a failed attempt's TLS step completed),
  * a link to the same handshake run live (`#/handshake?tls=1.3`) with the same PostgreSQL framing (SSLRequest, or
  * PostgreSQL 17's direct TLS when libpq used sslnegotiation=direct). A failing verify links the TLS 1.3 fault
- * preset that stages it: the server chain libpq rejected in a TLSv1.3 handshake (its step names the version and
- * OpenSSL's X509_V_ERR code, whose alert `opensslVerifyAlert` gives), or a client certificate the server
- * rejected for its CA.
+ * preset that stages it: the server chain libpq rejected in a TLSv1.3 handshake (its step's `protocol` and
+ * `verifyError`, OpenSSL's X509_V_ERR code, whose alert `opensslVerifyAlert` gives), or a client certificate the
+ * server rejected for its CA.
  */
 import { outcomeFacts, type ConnectionOutcome } from '../../../lib/sslmode/index';
 import { opensslVerifyAlert } from '../../../lib/pki/openssl-alerts';
@@ -14,12 +14,12 @@ import { faultForAlert, type FaultId } from '../../../content/handshake/faults';
 /** The Handshake Lab address for this outcome's TLS 1.3 handshake, or undefined when it negotiated no TLS 1.3. */
 export function tls13HandshakeLink(outcome: ConnectionOutcome): string | undefined {
   const chainFailure = outcome.steps.find(
-    (s) => s.kind === 'chain' && s.status === 'fail' && s.detail.includes('in the TLSv1.3 handshake'),
+    (s) => s.kind === 'chain' && s.status === 'fail' && s.protocol === 'TLSv1.3',
   );
   if (outcomeFacts(outcome).protocol !== 'TLSv1.3' && !chainFailure) return undefined;
   const direct = outcome.steps.some((s) => s.rule === 'libpq.sslnegotiation.direct');
   const params = new URLSearchParams({ tls: '1.3', pg: direct ? 'direct' : 'sslrequest' });
-  const code = chainFailure?.detail.match(/\((X509_V_ERR_\w+)\)/)?.[1];
+  const code = chainFailure?.verifyError;
   const fault: FaultId | undefined = chainFailure
     ? faultForAlert(code && opensslVerifyAlert(code).name, '1.3', 'client')?.id
     : outcome.clientCertificate?.verdict === 'rejected' && /alert unknown ca/.test(outcome.error ?? '')

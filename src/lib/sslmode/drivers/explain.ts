@@ -234,6 +234,7 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
     'ok',
     `TLS ${version}; chain ${checked.chainOk ? 'verified' : 'not checked'}; host name ${checked.hostOk ? 'verified' : 'not checked'}.`,
     'libpq.tls.chain',
+    version ? { protocol: version } : {},
   );
   return { protocol: version ?? undefined, chainOk: checked.chainOk, hostOk: checked.hostOk };
 }
