@@ -3,35 +3,63 @@ import { memoryDuplexPair } from '../tests/kit/pure/memory-duplex.ts';
 import { medianOf } from './_median.ts';
 
 /**
- * One connection between Node's OpenSSL client and server over an in-memory pipe (the peer of the handshake rows):
- * the handshake, then close_notify from the client and close_notify back from the server, the same records our
- * runHandshake and runHandshake13 exchange after their handshakes.
+ * How both sides of a handshake row are set up, the same for ours and the peer:
+ * - `per-connection`: every connection starts from PEM text, as the Handshake Lab and the CLI make theirs (ours:
+ *   the scenario built from PEM and a new verifier each time; the peer: a new server and client context each time);
+ * - `once`: keys, certificates and trust are loaded once and serve every connection, as a long-running server or
+ *   client does (ours: one scenario object, so the imported key and the decoded anchors are reused; the peer: one
+ *   SSL_CTX per side).
  */
-export async function nodeTlsHandshake(
+export type Setup = 'per-connection' | 'once';
+
+export const SETUP_LABEL: Record<Setup, string> = {
+  'per-connection': 'each connection from PEM on both sides, as the lab and the CLI make them',
+  once: 'keys and trust loaded once on both sides, as a long-running server and client',
+};
+
+/**
+ * Node's OpenSSL client and server over an in-memory pipe, the peer of the handshake rows, with the given setup.
+ * Each call is one connection: the handshake, then close_notify from the client and close_notify back from the
+ * server, the records our runHandshake and runHandshake13 exchange after their handshakes.
+ */
+export function nodeTlsPeer(
+  setup: Setup,
   pems: { key: string; cert: string; ca: string },
   server: tls.TlsOptions,
-  client: tls.ConnectionOptions,
-): Promise<void> {
-  const [a, b] = memoryDuplexPair();
-  tls
-    .createServer({ key: pems.key, cert: pems.cert, ...server }, (accepted) => {
+  client: tls.SecureContextOptions,
+): () => Promise<void> {
+  const makeServer = () =>
+    tls.createServer({ key: pems.key, cert: pems.cert, ...server }, (accepted) => {
       accepted.on('end', () => accepted.end()); // the client's close_notify read: answer with ours
       accepted.on('error', () => undefined); // a failure shows on the client side
       accepted.resume();
-    })
-    .emit('connection', b);
-  const socket = tls.connect({ socket: a, ca: pems.ca, servername: 'localhost', ...client });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('secureConnect', resolve);
-    socket.once('error', reject);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('end', resolve); // the server's close_notify
-    socket.once('error', reject);
-    socket.resume();
-    socket.end();
-  });
-  socket.destroy();
+    });
+  const makeContext = () => tls.createSecureContext({ ca: pems.ca, ...client });
+  const once = setup === 'once' ? { server: makeServer(), secureContext: makeContext() } : undefined;
+  return async () => {
+    const [a, b] = memoryDuplexPair();
+    (once?.server ?? makeServer()).emit('connection', b);
+    const secureContext = once?.secureContext ?? makeContext();
+    const socket = tls.connect({ socket: a, secureContext, servername: 'localhost' });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', resolve);
+        socket.once('error', reject);
+        socket.once('close', () => reject(new Error('node:tls peer: closed before the handshake completed')));
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('end', resolve); // the server's close_notify
+        socket.once('error', reject);
+        socket.once('close', () =>
+          reject(new Error("node:tls peer: closed before the server's close_notify")),
+        );
+        socket.resume();
+        socket.end();
+      });
+    } finally {
+      socket.destroy();
+    }
+  };
 }
 
 /**

@@ -1,40 +1,56 @@
 /**
- * Full TLS 1.2 handshake, ECDHE-RSA-AES128-GCM-SHA256 over x25519 with an RSA-2048 certificate:
- * our client + our server in one process (runHandshake) vs Node's OpenSSL client + server over an
- * in-memory pipe, in alternating rounds (`_pairs.ts`).
+ * Full TLS 1.2 connection, ECDHE-RSA-AES128-GCM-SHA256 over x25519 with an RSA-2048 certificate: our client + our
+ * server in one process (runHandshake) vs Node's OpenSSL client + server over an in-memory pipe, in alternating
+ * rounds (`_pairs.ts`): the handshake, then close_notify each way (OpenSSL's server also sends a NewSessionTicket,
+ * which ours does not implement). Two rows, one per setup (`Setup`: every connection from PEM, or keys and trust
+ * loaded once), each the same on both sides.
  */
-import { runHandshake } from '../src/lib/tls12/handshake/index.ts';
+import { pemToDer, runHandshake, type Scenario } from '../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
-import { testPki } from '../tests/kit/pure/pki.ts';
-import { alternatingRounds, nodeTlsHandshake } from './_pairs.ts';
+import { testPki, type TestPki } from '../tests/kit/pure/pki.ts';
+import { alternatingRounds, nodeTlsPeer, SETUP_LABEL, type Setup } from './_pairs.ts';
 
-const N = 10;
+/** The scenario, from the PKI's PEM text (as the lab's worker builds it for each run). */
+function scenarioFromPem(pki: TestPki): Scenario {
+  return {
+    client: {
+      serverName: 'localhost',
+      verifier: pkiVerifier({ anchors: pemToDer(pki.ca.certPem, 'CERTIFICATE') }),
+      suites: [0xc02f],
+      groups: [29],
+    },
+    server: {
+      certificateChain: pemToDer(pki.rsa.certPem, 'CERTIFICATE'),
+      privateKey: pemToDer(pki.rsa.keyPem, 'PRIVATE KEY')[0] as Uint8Array,
+    },
+  };
+}
+
+async function row(pki: TestPki, setup: Setup) {
+  const loaded = scenarioFromPem(pki);
+  const ours = async () => {
+    const run = await runHandshake(setup === 'once' ? loaded : scenarioFromPem(pki));
+    if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
+  };
+  const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
+  const peer = nodeTlsPeer(
+    setup,
+    pems,
+    { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
+    { maxVersion: 'TLSv1.2' },
+  );
+  return {
+    name: `tls12 connection: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048, ${SETUP_LABEL[setup]} (ours client+server vs OpenSSL client+server)`,
+    ...(await alternatingRounds(ours, peer)),
+    target: 2,
+  };
+}
 
 export default {
-  name: 'tls12 handshake: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048 (ours client+server vs OpenSSL client+server)',
+  name: 'tls12 connection',
   peer: 'node:tls (OpenSSL 3)',
   run: async () => {
     const pki = await testPki();
-    const scenario = {
-      client: {
-        serverName: 'localhost',
-        verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
-        suites: [0xc02f],
-        groups: [29],
-      },
-      server: { certificateChain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer },
-    };
-    const ours = async () => {
-      const run = await runHandshake(scenario);
-      if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
-    };
-    const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
-    const peer = () =>
-      nodeTlsHandshake(
-        pems,
-        { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
-        { maxVersion: 'TLSv1.2' },
-      );
-    return { ...(await alternatingRounds(ours, peer, { perRound: N })), target: 2 };
+    return [await row(pki, 'per-connection'), await row(pki, 'once')];
   },
 };
