@@ -63,6 +63,30 @@ export function nodeTlsPeer(
 }
 
 /**
+ * The two rows of a handshake benchmark, one per setup: `ours(setup)` makes our connection function (its scenario
+ * from PEM each time, or loaded once), the peer is nodeTlsPeer with the same setup.
+ */
+export async function setupRows(args: {
+  name: (setup: string) => string;
+  target: number;
+  ours: (setup: Setup) => () => Promise<void>;
+  pems: { key: string; cert: string; ca: string };
+  server: tls.TlsOptions;
+  client: tls.SecureContextOptions;
+}) {
+  const rows = [];
+  for (const setup of ['per-connection', 'once'] as const) {
+    const peer = nodeTlsPeer(setup, args.pems, args.server, args.client);
+    rows.push({
+      name: args.name(SETUP_LABEL[setup]),
+      ...(await alternatingRounds(args.ours(setup), peer)),
+      target: args.target,
+    });
+  }
+  return rows;
+}
+
+/**
  * Ours against a peer on a shared machine: after a warm-up of both, short rounds of `perRound` runs alternate
  * (ours, then the peer's); the ratio is the median of the per-pair ratios, so load that drifts over seconds falls
  * on both sides of each pair alike. ours_ms / peer_ms are the medians of the rounds. Shared by the handshake rows.

@@ -8,7 +8,7 @@
 import { pemToDer, runHandshake, type Scenario } from '../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
 import { testPki, type TestPki } from '../tests/kit/pure/pki.ts';
-import { alternatingRounds, nodeTlsPeer, SETUP_LABEL, type Setup } from './_pairs.ts';
+import { setupRows } from './_pairs.ts';
 
 /** The scenario, from the PKI's PEM text (as the lab's worker builds it for each run). */
 function scenarioFromPem(pki: TestPki): Scenario {
@@ -26,31 +26,25 @@ function scenarioFromPem(pki: TestPki): Scenario {
   };
 }
 
-async function row(pki: TestPki, setup: Setup) {
-  const loaded = scenarioFromPem(pki);
-  const ours = async () => {
-    const run = await runHandshake(setup === 'once' ? loaded : scenarioFromPem(pki));
-    if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
-  };
-  const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
-  const peer = nodeTlsPeer(
-    setup,
-    pems,
-    { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
-    { maxVersion: 'TLSv1.2' },
-  );
-  return {
-    name: `tls12 connection: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048, ${SETUP_LABEL[setup]} (ours client+server vs OpenSSL client+server)`,
-    ...(await alternatingRounds(ours, peer)),
-    target: 2,
-  };
-}
-
 export default {
   name: 'tls12 connection',
   peer: 'node:tls (OpenSSL 3)',
   run: async () => {
     const pki = await testPki();
-    return [await row(pki, 'per-connection'), await row(pki, 'once')];
+    return setupRows({
+      name: (setup) =>
+        `tls12 connection: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048, ${setup} (ours client+server vs OpenSSL client+server)`,
+      target: 2,
+      ours: (setup) => {
+        const loaded = scenarioFromPem(pki);
+        return async () => {
+          const run = await runHandshake(setup === 'once' ? loaded : scenarioFromPem(pki));
+          if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
+        };
+      },
+      pems: { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem },
+      server: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
+      client: { maxVersion: 'TLSv1.2' },
+    });
   },
 };

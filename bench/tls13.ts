@@ -10,7 +10,7 @@ import { pemToDer } from '../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../src/lib/tls12/pki-verifier.ts';
 import { runHandshake13, type Scenario13 } from '../src/lib/tls13/index.ts';
 import { testPki, type TestPki } from '../tests/kit/pure/pki.ts';
-import { alternatingRounds, nodeTlsPeer, SETUP_LABEL, type Setup } from './_pairs.ts';
+import { setupRows } from './_pairs.ts';
 
 /** The scenario, from the PKI's PEM text (as the lab's worker builds it for each run). */
 function scenarioFromPem(pki: TestPki): Scenario13 {
@@ -33,31 +33,25 @@ function scenarioFromPem(pki: TestPki): Scenario13 {
   };
 }
 
-async function row(pki: TestPki, setup: Setup) {
-  const loaded = scenarioFromPem(pki);
-  const ours = async () => {
-    const run = await runHandshake13(setup === 'once' ? loaded : scenarioFromPem(pki));
-    if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
-  };
-  const pems = { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem };
-  const peer = nodeTlsPeer(
-    setup,
-    pems,
-    { minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256', ecdhCurve: 'X25519' },
-    { minVersion: 'TLSv1.3' },
-  );
-  return {
-    name: `tls13 connection: TLS_AES_128_GCM_SHA256 x25519 RSA-2048, ${SETUP_LABEL[setup]} (ours client+server vs OpenSSL client+server)`,
-    ...(await alternatingRounds(ours, peer)),
-    target: 1.5,
-  };
-}
-
 export default {
   name: 'tls13 connection',
   peer: 'node:tls (OpenSSL 3)',
   run: async () => {
     const pki = await testPki();
-    return [await row(pki, 'per-connection'), await row(pki, 'once')];
+    return setupRows({
+      name: (setup) =>
+        `tls13 connection: TLS_AES_128_GCM_SHA256 x25519 RSA-2048, ${setup} (ours client+server vs OpenSSL client+server)`,
+      target: 1.5,
+      ours: (setup) => {
+        const loaded = scenarioFromPem(pki);
+        return async () => {
+          const run = await runHandshake13(setup === 'once' ? loaded : scenarioFromPem(pki));
+          if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
+        };
+      },
+      pems: { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem },
+      server: { minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256', ecdhCurve: 'X25519' },
+      client: { minVersion: 'TLSv1.3' },
+    });
   },
 };
