@@ -5,7 +5,9 @@ import { medianOf } from './_median.ts';
 /**
  * How both sides of a handshake row are set up, the same for ours and the peer:
  * - `per-connection`: every connection starts from PEM text, as the Handshake Lab and the CLI make theirs (ours:
- *   the scenario built from PEM and a new verifier each time; the peer: a new server and client context each time);
+ *   the scenario built from PEM and a new verifier each time, so the private key is imported again; what the lab's
+ *   worker also keeps between runs stays, the last decoded certificates and imported public keys; the peer: a new
+ *   server and client context each time);
  * - `once`: keys, certificates and trust are loaded once and serve every connection, as a long-running server or
  *   client does (ours: one scenario object, so the imported key and the decoded anchors are reused; the peer: one
  *   SSL_CTX per side).
