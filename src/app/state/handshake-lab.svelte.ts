@@ -5,7 +5,12 @@ import type {
   ObservedReport,
   OpenedFile,
 } from '../model/handshake/import';
-import { buildScenarios, handshakeSchema, type HandshakeControls } from '../model/handshake/scenario';
+import {
+  buildScenarios,
+  handshakeSchema,
+  type HandshakeControls,
+  type LabVersion,
+} from '../model/handshake/scenario';
 import { buildSteps, type LabStep } from '../model/handshake/steps';
 import type { ParamValues } from '../url/hash';
 import type { Router } from './router.svelte';
@@ -63,6 +68,14 @@ export class HandshakeLab {
   get shown(): HandshakeRun | null {
     if (this.capture) return this.capture.run;
     return this.compare && this.controls.side === '1.2' ? this.compare.tls12 : this.run;
+  }
+
+  /** Side by side: the run of the version not on show, for the outcome card's line about it. */
+  get otherRun(): { version: LabVersion; run: HandshakeRun } | null {
+    if (!this.compare) return null;
+    return this.controls.side === '1.2'
+      ? { version: '1.3', run: this.compare.tls13 }
+      : { version: '1.2', run: this.compare.tls12 };
   }
 
   /** With tls=both: show `version`'s steps, at `step`. */

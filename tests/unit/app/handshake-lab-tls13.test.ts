@@ -12,7 +12,9 @@ import {
   chooseTls,
   faultChoices,
   handshakeSchema,
+  failureShown,
   labVersion,
+  shownVersion,
   type HandshakeControls,
 } from '../../../src/app/model/handshake/scenario.ts';
 import { runLab } from '../../../src/app/workers/tls-lab.ts';
@@ -21,7 +23,7 @@ import { runKeyLog, runPcapng } from '../../../src/app/model/handshake/import.ts
 import { buildSteps, isTls13Run } from '../../../src/app/model/handshake/steps.ts';
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
 import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
-import { faultForAlert, faultPresets } from '../../../src/content/handshake/faults.ts';
+import { faultForAlert, faultPresets, findFault } from '../../../src/content/handshake/faults.ts';
 import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
 import { toHex } from '../../../src/lib/bytes/index.ts';
 import { openCapture } from '../../../src/lib/pcap/index.ts';
@@ -107,6 +109,26 @@ describe('the tls control', () => {
     expect(buildSteps(hrr12!.eventLog).steps.map((s) => s.title)).not.toContain('HelloRetryRequest');
     const typed = await Promise.all(buildScenarios(controls('tls=both&fault=tampered-record')).map(runLab));
     expect(typed.map((r) => r.ok)).toEqual([true, true]);
+  });
+
+  it('the outcome card explains the preset the run on show stages, else the preset its failure is an instance of', async () => {
+    expect(shownVersion(controls('tls=both&side=1.2'))).toBe('1.2');
+    expect(shownVersion(controls('fault=tls13-bad-finished'))).toBe('1.3');
+    const staged = controls('tls=1.3&fault=tls13-bad-finished');
+    const stagedRun = await runLab(buildScenario(staged));
+    expect(failureShown(staged, stagedRun)).toEqual({ fault: findFault('tls13-bad-finished'), staged: true });
+    // A server name the certificate does not hold, typed by hand: TLS 1.2's host-mismatch preset, not staged;
+    // TLS 1.3 has no preset for it, so no card.
+    const byHand = controls('sni=other.example');
+    const mismatch = await runLab(buildScenario(byHand));
+    expect(mismatch.alert?.name).toBe('bad_certificate');
+    expect(failureShown(byHand, mismatch)).toEqual({ fault: findFault('host-mismatch'), staged: false });
+    const byHand13 = controls('tls=1.3&sni=other.example');
+    const mismatch13 = await runLab(buildScenario(byHand13));
+    expect(mismatch13.alert?.name).toBe('bad_certificate');
+    expect(failureShown(byHand13, mismatch13)).toBeUndefined();
+    // In 'both', a completed side shows no failure.
+    expect(failureShown(controls('tls=both&side=1.2'), { ok: true })).toBeUndefined();
   });
 });
 

@@ -19,7 +19,14 @@ import { param, type ParamValues } from '../../url/hash';
 import { cipherSuite, NamedGroup } from '../../../lib/tls12/index';
 import { TLS13_SUITES } from '../../../lib/tls13/suites';
 import type { Tamper13 } from '../../../lib/tls13/handshake/config';
-import { faultPresets, findFault, type FaultId, type FaultPreset } from '../../../content/handshake/faults';
+import {
+  faultForAlert,
+  faultPresets,
+  findFault,
+  type FaultId,
+  type FaultPreset,
+} from '../../../content/handshake/faults';
+import type { HandshakeRun } from '../../../lib/tls12/index';
 
 /** The suites the lab offers, with display names; each suite's certificate key comes from the engine's suite table. */
 const SUITE_LABELS = [
@@ -153,6 +160,27 @@ export function labVersion(c: HandshakeControls): LabVersion {
   const fault = findFault(c.fault);
   if (fault && fault.id !== 'none') return fault.tls;
   return c.tls === '1.3' ? '1.3' : '1.2';
+}
+
+/** The version of the live run on show: with tls=both, the side chosen (the comparison shows both). */
+export function shownVersion(c: HandshakeControls): LabVersion {
+  return c.tls === 'both' ? c.side : labVersion(c);
+}
+
+/**
+ * The failure the outcome card explains with what psql prints: the chosen preset when the run on show stages it
+ * (`staged`), else the preset a failed run is an instance of (a failure staged by hand, or the side of 'both' a
+ * preset of one version does not stage).
+ */
+export function failureShown(
+  c: HandshakeControls,
+  run: Pick<HandshakeRun, 'ok' | 'alert'>,
+): { fault: FaultPreset; staged: boolean } | undefined {
+  const version = shownVersion(c);
+  const fault = findFault(c.fault);
+  if (fault && fault.id !== 'none' && stagedIn(fault, version)) return { fault, staged: true };
+  const same = run.ok || !run.alert ? undefined : faultForAlert(run.alert.name, version, run.alert.from);
+  return same ? { fault: same, staged: false } : undefined;
 }
 
 /** The `tls` control as the version select shows it: the version the run uses, or 'both'. */
