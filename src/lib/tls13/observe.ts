@@ -38,6 +38,7 @@ import {
   type KeyStep,
 } from './key-schedule.ts';
 import { decodeMessage13 } from './message-entry.ts';
+import { keyStepEntry } from './handshake/event-log.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
 import { tls13Suite, type Tls13Suite } from './suites.ts';
 
@@ -552,14 +553,5 @@ export function tls13WantedLines(clientRandom: Uint8Array | undefined): string[]
   return TLS13_TRAFFIC_LABELS.map((l) => `${l} ${random} <secret in hex>`);
 }
 
-/** A key schedule step as a secret entry (its `openssl kdf` command among the inputs). */
-function secretEntry(step: KeyStep): SecretEntry {
-  return {
-    kind: 'secret',
-    from: 'client',
-    name: step.name,
-    value: step.value,
-    formula: step.formula,
-    inputs: { ...Object.fromEntries(step.inputs.map((i) => [i.name, i.value])), openssl: step.openssl },
-  };
-}
+/** A key schedule step as a secret entry: as the engine writes it, from the client's side (both derive it). */
+const secretEntry = (step: KeyStep): SecretEntry => keyStepEntry(step, 'client');

@@ -37,7 +37,7 @@ export interface KeyScheduleView {
   readonly total: number;
 }
 
-const NOT_INPUTS = new Set(['HkdfLabel', 'openssl']);
+const NOT_INPUTS = new Set(['HkdfLabel']);
 
 const TRAFFIC_CHILDREN = ['.key', '.iv', '.finished_key'];
 

@@ -16,10 +16,8 @@ const SEEDS: Record<string, { secret: string; seed: readonly string[] }> = {
 };
 
 export function opensslCommandFor(secret: SecretEntry): string | undefined {
-  // A TLS 1.3 key schedule step carries its own `openssl kdf` command (tls13/key-schedule.ts): the engine's
-  // entry as `openssl`, the observer's (tls13/observe.ts) among its inputs.
+  // A TLS 1.3 key schedule step carries its own `openssl kdf` command (tls13/key-schedule.ts).
   if ('openssl' in secret && typeof secret.openssl === 'string') return secret.openssl;
-  if (typeof secret.inputs['openssl'] === 'string') return secret.inputs['openssl'];
   const label = /"([a-z ]+)"/.exec(secret.formula)?.[1];
   const hash = /PRF[-_](SHA\d+)/i.exec(secret.formula)?.[1]?.toUpperCase();
   const recipe = label ? SEEDS[label] : undefined;

@@ -11,6 +11,7 @@ import {
   type Tls13KeyLogSecret,
 } from '../../tls12/crypto/keylog.ts';
 import type { EngineEvent } from '../../tls12/handshake/connection.ts';
+import type { KeyStep } from '../key-schedule.ts';
 import type {
   AlertEntry,
   EventLogEntry,
@@ -30,6 +31,20 @@ export interface Secret13Entry extends SecretEntry {
   source: string;
   /** An `openssl kdf` command that prints `value`. */
   openssl?: string;
+}
+
+/** A key schedule step as the event log holds it, written by the engine and by the observer alike. */
+export function keyStepEntry(step: KeyStep, from: Role): Secret13Entry {
+  return {
+    kind: 'secret',
+    from,
+    name: step.name,
+    value: step.value,
+    formula: step.formula,
+    inputs: Object.fromEntries(step.inputs.map((i) => [i.name, i.value])),
+    source: step.source,
+    openssl: step.openssl,
+  };
 }
 
 /**

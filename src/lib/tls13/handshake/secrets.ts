@@ -17,21 +17,11 @@ import {
 import type { Negotiated13, Traffic } from './states.ts';
 import type { Tls13Suite } from '../suites.ts';
 import type { Connection13, Protection } from './connection.ts';
+import { keyStepEntry } from './event-log.ts';
 import { hashLength } from '../../tls12/crypto/hash.ts';
 
 export function emitSteps(conn: Connection13, steps: readonly KeyStep[]): void {
-  for (const s of steps) {
-    conn.emit({
-      kind: 'secret',
-      from: conn.role,
-      name: s.name,
-      value: s.value,
-      formula: s.formula,
-      inputs: Object.fromEntries(s.inputs.map((i) => [i.name, i.value])),
-      source: s.source,
-      openssl: s.openssl,
-    });
-  }
+  for (const s of steps) conn.emit(keyStepEntry(s, conn.role));
 }
 
 /** The record protection of one traffic secret (its write key and IV, shown as steps). */
