@@ -31,3 +31,4 @@ export {
 } from './spans.ts';
 export { build, Writer } from './writer.ts';
 export { ByteQueue } from './byte-queue.ts';
+export { Recent } from './recent.ts';

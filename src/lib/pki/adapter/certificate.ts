@@ -5,7 +5,8 @@
 import { bitLen, bytesToNumberBE } from '@noble/curves/utils.js';
 import type { AlgorithmView, CertDefect, CertView, ExtensionView, PublicKeyView } from '../types.ts';
 import { encodeBase64 } from '../../bytes/base64.ts';
-import { bytesEqual, toHex } from '../../bytes/hex.ts';
+import { toHex } from '../../bytes/hex.ts';
+import { Recent } from '../../bytes/recent.ts';
 import { buildTree, CERTIFICATE_NAMES } from './asn1-tree.ts';
 import {
   bitStringBytes,
@@ -202,23 +203,13 @@ function timeDefect(der: Uint8Array, t: Tlv | undefined, field: string, defects:
  * reads the server's leaf and its verifier reads it again; the Chain Lab re-analyses a chain at another date).
  * A CertView is read-only, so one view serves every caller; only successful decodes are kept.
  */
-const RECENT = new Map<string, CertView>();
-const RECENT_SIZE = 16;
+const recent = new Recent<CertView>(16);
 
 /** Decodes one certificate. `input` must hold exactly the certificate's DER. */
 export function decodeCertificate(input: Uint8Array): CertView {
   const der = input.slice();
-  const sha256 = sha256Hex(der);
-  const seen = RECENT.get(sha256);
-  RECENT.delete(sha256);
-  if (seen && bytesEqual(seen.der, der)) {
-    RECENT.set(sha256, seen);
-    return seen;
-  }
-  const view = decodeFresh(der, sha256);
-  RECENT.set(sha256, view);
-  if (RECENT.size > RECENT_SIZE) RECENT.delete(RECENT.keys().next().value as string);
-  return view;
+  const sha256 = sha256Hex(der); // the certificate's id, as everywhere in pki
+  return recent.get(sha256, () => decodeFresh(der, sha256));
 }
 
 function decodeFresh(der: Uint8Array, sha256: string): CertView {

@@ -10,6 +10,7 @@ import { ed448 } from '@noble/curves/ed448.js';
 import type { CertView, PublicKeyView } from '../types.ts';
 import { bitStringBytes, childrenOf, ecdsaSigToRaw, readTlv, Tag, expectUniversal } from '../../bytes/der.ts';
 import { toHex } from '../../bytes/hex.ts';
+import { Recent } from '../../bytes/recent.ts';
 import { pssHash, signedParts, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
@@ -42,25 +43,16 @@ function copy(bytes: Uint8Array): ArrayBuffer {
 
 // Issuer keys as WebCrypto imported them, by import parameters and SubjectPublicKeyInfo: the same anchor or
 // intermediate checks the next certificate on every connection, and WebCrypto's SPKI import (in Node, OpenSSL 3's
-// decoder) costs more than the signature check itself. Public data only; the last IMPORTS_KEPT are kept.
-const imports = new Map<string, Promise<CryptoKey>>();
-const IMPORTS_KEPT = 64;
+// decoder) costs more than the signature check itself. Public data only; the last 64 are kept.
+const imports = new Recent<Promise<CryptoKey>>(64);
 
 function importIssuerKey(
   spki: Uint8Array,
   params: RsaHashedImportParams | EcKeyImportParams,
 ): Promise<CryptoKey> {
-  const id = `${JSON.stringify(params)}/${toHex(spki)}`;
-  let key = imports.get(id);
-  if (key)
-    imports.delete(id); // re-inserted below as the most recently used
-  else {
-    key = subtle().importKey('spki', copy(spki), params, false, ['verify']);
-    key.catch(() => imports.delete(id));
-  }
-  imports.set(id, key);
-  if (imports.size > IMPORTS_KEPT) imports.delete(imports.keys().next().value as string);
-  return key;
+  return imports.get(`${JSON.stringify(params)}/${toHex(spki)}`, () =>
+    subtle().importKey('spki', copy(spki), params, false, ['verify']),
+  );
 }
 
 /**

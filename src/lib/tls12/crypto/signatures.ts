@@ -15,7 +15,7 @@
  */
 import { p256, p384 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { toHex } from '../../bytes/index.ts';
+import { Recent, toHex } from '../../bytes/index.ts';
 import { SignatureScheme } from '../wire/code-points.ts';
 import { hashSync as hash } from './hash.ts';
 import type { PrivateKey, PublicKey } from './keys.ts';
@@ -42,8 +42,7 @@ const provider = engineProvider;
 // handshakes). Public keys by their content: a certificate from the wire is a new bytes object every handshake,
 // but the same server sends the same key, so the last few imports are kept (a bounded cache of public data).
 const privateKeys = new WeakMap<Uint8Array, Promise<PrivateKeyHandle>>();
-const publicKeys = new Map<string, Promise<PublicKeyHandle>>();
-const PUBLIC_KEYS_KEPT = 64;
+const publicKeys = new Recent<Promise<PublicKeyHandle>>(64);
 
 function importPrivate(pkcs8: Uint8Array): Promise<PrivateKeyHandle> {
   let key = privateKeys.get(pkcs8);
@@ -56,17 +55,7 @@ function importPrivate(pkcs8: Uint8Array): Promise<PrivateKeyHandle> {
 }
 
 function importPublic(spki: Uint8Array): Promise<PublicKeyHandle> {
-  const id = toHex(spki);
-  let key = publicKeys.get(id);
-  if (key) {
-    publicKeys.delete(id); // most recently used last
-  } else {
-    key = provider().importPublicKey(spki);
-    key.catch(() => publicKeys.delete(id));
-  }
-  publicKeys.set(id, key);
-  if (publicKeys.size > PUBLIC_KEYS_KEPT) publicKeys.delete(publicKeys.keys().next().value as string);
-  return key;
+  return publicKeys.get(toHex(spki), () => provider().importPublicKey(spki));
 }
 
 /** The provider's name for a scheme, when it implements it. */
