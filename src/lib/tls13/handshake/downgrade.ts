@@ -34,31 +34,3 @@ export function downgradeProblem(serverRandom: Uint8Array, offeredTls13: boolean
   if (!sentinel) return undefined;
   return `the ServerHello.random ends in the ${sentinel === 'tls12' ? 'TLS 1.2' : 'TLS 1.1'} downgrade sentinel "DOWNGRD" ${sentinel === 'tls12' ? '01' : '00'}: the server speaks TLS 1.3, so something removed 1.3 from our offer (RFC 8446 §4.1.3)`;
 }
-
-/** An extension type no one implements (a GREASE value, RFC 8701), which every peer must ignore. */
-const IGNORED_EXTENSION = 0xfafa;
-
-/**
- * What a downgrading middlebox does to a ClientHello record (the attack §4.1.3 defends against): it renames the
- * supported_versions extension (0x002b) to a type the server ignores, so a 1.3-capable server sees a 1.2
- * ClientHello. Bytes that are not a whole ClientHello record pass unchanged. Pure: the lab's on-path rewrite.
- */
-export function hideSupportedVersions(record: Uint8Array): Uint8Array {
-  const u16 = (at: number) => (record[at]! << 8) | record[at + 1]!;
-  if (record.length < 9 || record[0] !== 22 || record[5] !== 1) return record;
-  // Record header (5), handshake header (4), legacy_version (2), random (32), then three vectors.
-  let at = 5 + 4 + 2 + 32;
-  at += 1 + (record[at] ?? 0);
-  at += 2 + u16(at);
-  at += 1 + (record[at] ?? 0);
-  const end = at + 2 + u16(at);
-  if (end > record.length) return record;
-  for (at += 2; at + 4 <= end; at += 4 + u16(at + 2)) {
-    if (u16(at) !== 0x002b) continue;
-    const out = record.slice();
-    out[at] = IGNORED_EXTENSION >> 8;
-    out[at + 1] = IGNORED_EXTENSION & 0xff;
-    return out;
-  }
-  return record;
-}

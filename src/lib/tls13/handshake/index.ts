@@ -3,6 +3,7 @@ export { client13Step, newClient13 } from './client.ts';
 export * from './config.ts';
 export { Connection13, type Received13, type Protection } from './connection.ts';
 export * from './downgrade.ts';
+export * from './on-path.ts';
 export * from './event-log.ts';
 export type * from './states.ts';
 export { schemeFitsKey13 } from './common.ts';
