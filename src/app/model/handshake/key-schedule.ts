@@ -11,7 +11,7 @@ export interface KeyNode {
   /** The secret's name in the event log (RFC 8446's name, in snake case). */
   readonly name: string;
   readonly entry?: SecretEntry;
-  /** The names of the inputs the run's entry was derived from (labels and the `openssl` command left out). */
+  /** The names of the inputs the run's entry was derived from (the HkdfLabel structure left out). */
   readonly inputs: readonly string[];
 }
 
