@@ -10,6 +10,7 @@
  * (OpenSSL's c2i_ibuf refuses "illegal padding"). What DER forbids but OpenSSL loads is reported by the decoders
  * above this layer as a problem on the certificate, not refused here.
  */
+import { toHex } from './hex.ts';
 
 /** Tag classes, X.690 §8.1.2.2. */
 export const TagClass = { universal: 0, application: 1, context: 2, private: 3 } as const;
@@ -308,9 +309,7 @@ export function readUnsignedInteger(buf: Uint8Array, t: Tlv | undefined, what: s
   if (((c[0] as number) & 0x80) !== 0) throw new DerError(int.start, `${what} is negative`);
   if (c.length > 1 && c[0] === 0 && ((c[1] as number) & 0x80) === 0)
     throw new DerError(int.start, `${what} is not minimally encoded (a leading zero octet too many)`);
-  let v = 0n;
-  for (const b of c) v = (v << 8n) | BigInt(b);
-  return v;
+  return BigInt(`0x${toHex(c)}`); // one conversion: a byte-at-a-time shift re-allocates the growing value
 }
 
 // --- Writing -------------------------------------------------------------------------------------------
