@@ -17,6 +17,8 @@ import {
   parseCertificates,
   type CertView,
 } from '../pki/index.ts';
+import type { RuleId } from './rules.ts';
+import type { StepLog } from './steps.ts';
 import { memo } from './verify.ts';
 
 /** A client certificate as the server sees it after a successful handshake. */
@@ -207,6 +209,8 @@ export type ClientCertJudgement =
   | {
       readonly kind: 'rejected';
       readonly alert: number;
+      /** The server's OpenSSL verify error on the certificate (`X509_V_ERR_…`), when verification gave one. */
+      readonly verifyError?: string;
       readonly reason: string;
       readonly detail: string;
     };
@@ -249,9 +253,27 @@ export async function serverJudgesClientCert(
   return {
     kind: 'rejected',
     alert: v.alert ?? 42,
+    ...(v.error ? { verifyError: v.error.code } : {}),
     reason: v.alertReason ?? 'sslv3 alert bad certificate',
     detail: `CertificateRequest received; sent ${cert.file.cert.subject.rfc4514}; the server's OpenSSL rejects it (${why}) and sends the alert "${v.alertReason}".`,
   };
+}
+
+/** The failed `client-cert` step of a rejection, with the server's verify error as its fact when it has one. */
+export function logRejection(
+  log: StepLog,
+  attempt: number,
+  j: ClientCertJudgement & { kind: 'rejected' },
+  rule: RuleId,
+): void {
+  log.push(
+    attempt,
+    'client-cert',
+    'fail',
+    j.detail,
+    rule,
+    j.verifyError ? { verifyError: j.verifyError } : {},
+  );
 }
 
 /** A fix for the client-certificate failures, or null when the error is about something else. */

@@ -29,6 +29,7 @@ import { StepLog } from './steps.ts';
 import {
   clientCertFix,
   loadLibpqClientCert,
+  logRejection,
   serverJudgesClientCert,
   type ClientCertJudgement,
   type LoadedClientCert,
@@ -650,7 +651,7 @@ async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
   a.judgement = judgement;
   if (judgement.kind !== 'none-sent') run.certVerdict = judgement.kind;
   if (judgement.kind === 'rejected' && version !== 'TLSv1.3') {
-    log.push(a.n, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+    logRejection(log, a.n, judgement, 'libpq.clientcert.alert');
     return failSsl(run, a, `SSL error: ${judgement.reason}`);
   }
   if (!(await checkHostName(run, a))) return 'stop';
@@ -660,7 +661,7 @@ async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
     protocol: version,
   });
   if (judgement.kind === 'rejected') {
-    log.push(a.n, 'client-cert', 'fail', judgement.detail, 'libpq.clientcert.alert');
+    logRejection(log, a.n, judgement, 'libpq.clientcert.alert');
     run.lines.push(a.prefix + `SSL error: ${judgement.reason}`);
     log.push(
       a.n,

@@ -14,6 +14,7 @@ import {
   nodeAlertMessage,
   peerOf,
   readClientCertFile,
+  logRejection,
   serverJudgesClientCert,
   type ClientCertFile,
   type ClientCertJudgement,
@@ -420,7 +421,7 @@ async function offerClientCert(
 
 /** The server rejected our certificate with an alert. */
 function alertFailure(run: NodeRun, j: ClientCertJudgement & { kind: 'rejected' }): Failure {
-  run.log.push(1, 'client-cert', 'fail', j.detail, 'server.clientcert.request');
+  logRejection(run.log, 1, j, 'server.clientcert.request');
   return failure(
     nodeAlertMessage(j.alert),
     "Use a client certificate issued by a CA in the server's ssl_ca_file, within its validity period.",

@@ -116,7 +116,10 @@ export interface Step {
   readonly source: string;
   /** A `tls` step that completed, or a `chain` step that failed inside it: the TLS version of that handshake. */
   readonly protocol?: TlsVersion;
-  /** A `chain` step that failed: OpenSSL's verify error (`X509_V_ERR_…`), as its detail names it. */
+  /**
+   * A `chain` step that failed: OpenSSL's verify error (`X509_V_ERR_…`), as its detail names it. A `client-cert`
+   * step that failed because the server rejected the certificate: the server's verify error on it, likewise.
+   */
   readonly verifyError?: string;
 }
 

@@ -48,6 +48,17 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', fault: 'tls13-client-cert-unknown-ca' });
   });
 
+  it('an expired client certificate (certificate_expired, which no 1.3 preset stages) links the plain 1.3 lab', async () => {
+    const { outcome, link: href } = await link({
+      conninfo: `${CONNINFO} sslmode=verify-full sslcert=client.crt sslkey=client.key`,
+      root: 'root-a',
+      ccert: 'expired',
+      sca: 'client-ca',
+    });
+    expect(outcome.error).toMatch(/certificate expired/);
+    expect(href).toBe('#/handshake?tls=1.3&pg=sslrequest');
+  });
+
   it('a server chain rejected in the TLS 1.3 handshake links tls13-unknown-ca; an expired one, no preset', async () => {
     const untrusted = await link({ conninfo: `${CONNINFO} sslmode=verify-full`, root: 'root-b' });
     expect(untrusted.outcome.error).toMatch(/certificate verify failed/);

@@ -1,9 +1,9 @@
 /**
  * A step's structured facts (`protocol`, `verifyError`) are what the summary and the Handshake Lab link read
  * instead of its sentence, so the two must say the same thing: over the matrix (every sslmode by every driver) for
- * servers that accept TLS 1.2 or 1.3 only, good, expired, self-signed and wrong-CA chains, a fact appears in its
- * step's sentence, and a completed TLS step or a failed chain check whose sentence names a version or an
- * X509_V_ERR code carries it as a fact.
+ * servers that accept TLS 1.2 or 1.3 only, good, expired, self-signed and wrong-CA chains, and client
+ * certificates the server rejects, a fact appears in its step's sentence, and a completed TLS step, a failed chain
+ * check or a rejected client certificate whose sentence names a version or an X509_V_ERR code carries it as a fact.
  */
 import { describe, expect, it } from 'vitest';
 import { matrixCells } from '../../../src/app/model/sslmode/matrix.ts';
@@ -16,12 +16,16 @@ const SERVERS: Partial<SslmodeControls>[] = [
   { root: 'root-a', cert: 'expired' },
   { root: 'root-a', cert: 'self-signed' },
   { root: 'none' },
+  // client certificates the server rejects: from a CA it does not trust, expired
+  { root: 'root-a', ccert: 'untrusted', sca: 'client-ca' },
+  { root: 'root-a', ccert: 'expired', sca: 'client-ca' },
 ];
 
 describe('sslmode steps: facts and sentences agree', () => {
   it('over the matrix for six servers', async () => {
     let withProtocol = 0;
     let withVerifyError = 0;
+    let clientCertRejections = 0;
     for (const server of SERVERS) {
       for (const { outcome, driver, sslmode } of await matrixCells(sslmodeControls(server))) {
         for (const step of outcome.steps) {
@@ -43,10 +47,15 @@ describe('sslmode steps: facts and sentences agree', () => {
             expect(step.protocol, where).toBe(named);
             if (step.kind === 'chain') expect(step.verifyError, where).toBe(code);
           }
+          if (step.kind === 'client-cert' && step.status === 'fail' && code !== undefined) {
+            clientCertRejections++;
+            expect(step.verifyError, where).toBe(code);
+          }
         }
       }
     }
     expect(withProtocol).toBeGreaterThan(50);
     expect(withVerifyError).toBeGreaterThan(2);
+    expect(clientCertRejections).toBeGreaterThan(2);
   });
 });

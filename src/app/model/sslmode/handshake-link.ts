@@ -4,8 +4,8 @@
  * a link to the same handshake run live (`#/handshake?tls=1.3`) with the same PostgreSQL framing (SSLRequest, or
  * PostgreSQL 17's direct TLS when libpq used sslnegotiation=direct). A failing verify links the TLS 1.3 fault
  * preset that stages it: the server chain libpq rejected in a TLSv1.3 handshake (its step's `protocol` and
- * `verifyError`, OpenSSL's X509_V_ERR code, whose alert `opensslVerifyAlert` gives), or a client certificate the
- * server rejected for its CA.
+ * `verifyError`, OpenSSL's X509_V_ERR code, whose alert `opensslVerifyAlert` gives), or the client certificate
+ * the server rejected (its failed `client-cert` step's `verifyError`: the alert the server's OpenSSL sent).
  */
 import { outcomeFacts, type ConnectionOutcome } from '../../../lib/sslmode/index';
 import { opensslVerifyAlert } from '../../../lib/pki/openssl-alerts';
@@ -19,12 +19,14 @@ export function tls13HandshakeLink(outcome: ConnectionOutcome): string | undefin
   if (outcomeFacts(outcome).protocol !== 'TLSv1.3' && !chainFailure) return undefined;
   const direct = outcome.steps.some((s) => s.rule === 'libpq.sslnegotiation.direct');
   const params = new URLSearchParams({ tls: '1.3', pg: direct ? 'direct' : 'sslrequest' });
-  const code = chainFailure?.verifyError;
-  const fault: FaultId | undefined = chainFailure
-    ? faultForAlert(code && opensslVerifyAlert(code).name, '1.3', 'client')?.id
-    : outcome.clientCertificate?.verdict === 'rejected' && /alert unknown ca/.test(outcome.error ?? '')
-      ? 'tls13-client-cert-unknown-ca'
-      : undefined;
+  const rejected = outcome.steps.find(
+    (s) => s.kind === 'client-cert' && s.status === 'fail' && s.verifyError !== undefined,
+  );
+  // Who sent the alert: the client, over the server's chain; the server, over the client's certificate.
+  const [code, from] = chainFailure
+    ? [chainFailure.verifyError, 'client' as const]
+    : [rejected?.verifyError, 'server' as const];
+  const fault: FaultId | undefined = faultForAlert(code && opensslVerifyAlert(code).name, '1.3', from)?.id;
   if (fault) params.set('fault', fault);
   return `#/handshake?${params}`;
 }
