@@ -93,6 +93,19 @@ describe('Handshake Lab, TLS 1.3', () => {
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     expect((await stepTitles(page)).slice(0, 2)).toEqual(['C→S ClientHello', 'S→C HelloRetryRequest']);
     expect(await page.locator('.outcome p').first().textContent()).toContain('secp256r1');
+    // The key share select shows the share the preset sends, and cannot change it.
+    const share = page.getByLabel('Key share the client sends');
+    expect([await share.inputValue(), await share.isDisabled()]).toEqual(['001d', true]);
+    // With no TLS 1.3 suite in common the run fails before any retry: the card does not explain a retry.
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-hello-retry&offer13=1301&accept13=1302');
+    await expect
+      .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: handshake_failure');
+    const card = await page.locator('.outcome').textContent();
+    expect(card).toContain('preset did not play out');
+    expect(card).not.toContain('Not a failure');
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-hello-retry');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     // The fault select offers this version's presets only.
     const options = await page.getByLabel('Break it on purpose').locator('option').allTextContents();
     expect(options.some((o) => o.startsWith('TLS 1.3'))).toBe(true);

@@ -13,6 +13,8 @@ import {
   faultChoices,
   handshakeSchema,
   failureShown,
+  groups13,
+  presetMissed,
   labVersion,
   shownVersion,
   type HandshakeControls,
@@ -129,6 +131,53 @@ describe('the tls control', () => {
     expect(failureShown(byHand13, mismatch13)).toBeUndefined();
     // In 'both', a completed side shows no failure.
     expect(failureShown(controls('tls=both&side=1.2'), { ok: true })).toBeUndefined();
+  });
+
+  it('the key share control shows the share the client sends: the chosen one, else what the groups or a preset set', async () => {
+    const notListed = controls('tls=1.3&groups=001d,0017&share=0018');
+    expect(groups13(notListed)).toMatchObject({ keyShare: 0x1d, shareSetBy: 'groups' });
+    const run = await runLab(buildScenario(notListed));
+    expect(buildScenario(notListed).tls13?.keyShare).toBe(0x1d);
+    expect(run.summary?.group).toBe(0x1d);
+    expect(groups13(controls('tls=1.3&groups=001d,0018&share=0018'))).toEqual({
+      keyShare: 0x18,
+      clientGroups: [0x1d, 0x18],
+      serverGroups: [0x1d, 0x18],
+    });
+    expect(groups13(controls('tls=1.3&fault=tls13-hello-retry&share=0018'))).toMatchObject({
+      keyShare: 0x1d,
+      shareSetBy: 'preset',
+    });
+  });
+
+  it('a preset that other settings keep from playing out is not explained as staged', async () => {
+    // HelloRetryRequest preset, but no TLS 1.3 suite in common: the server fails before any retry.
+    const noSuite = controls('tls=1.3&fault=tls13-hello-retry&offer13=1301&accept13=1302');
+    const noSuiteRun = await runLab(buildScenario(noSuite));
+    expect(noSuiteRun.alert).toMatchObject({ name: 'handshake_failure', from: 'server' });
+    expect(failureShown(noSuite, noSuiteRun)?.fault.id).not.toBe('tls13-hello-retry');
+    expect(presetMissed(noSuite, noSuiteRun)?.id).toBe('tls13-hello-retry');
+    // The same preset as staged: complete after a retry.
+    const hrr = controls('tls=1.3&fault=tls13-hello-retry');
+    const hrrRun = await runLab(buildScenario(hrr));
+    expect(failureShown(hrr, hrrRun)).toEqual({ fault: findFault('tls13-hello-retry'), staged: true });
+    expect(presetMissed(hrr, hrrRun)).toBeUndefined();
+    // A bad Finished preset with no suite in common: psql's "digest check failed" would be false.
+    const badFinished = controls('tls=1.3&fault=tls13-bad-finished&offer13=1301&accept13=1302');
+    const badFinishedRun = await runLab(buildScenario(badFinished));
+    expect(failureShown(badFinished, badFinishedRun)?.fault.id).not.toBe('tls13-bad-finished');
+    expect(presetMissed(badFinished, badFinishedRun)?.id).toBe('tls13-bad-finished');
+    // TLS 1.2: the untrusted certificate preset (an RSA certificate) with only ECDSA suites offered.
+    const ecdsaOnly = controls('fault=untrusted-certificate&offer=c02b');
+    const ecdsaOnlyRun = await runLab(buildScenario(ecdsaOnly));
+    expect(ecdsaOnlyRun.alert?.name).toBe('handshake_failure');
+    expect(failureShown(ecdsaOnly, ecdsaOnlyRun)?.fault.id).not.toBe('untrusted-certificate');
+    expect(presetMissed(ecdsaOnly, ecdsaOnlyRun)?.id).toBe('untrusted-certificate');
+    // Every preset played out on its own controls.
+    for (const f of faultPresets.filter((p) => p.id !== 'none')) {
+      const c = controls(`fault=${f.id}`);
+      expect(presetMissed(c, await runLab(buildScenario(c))), f.id).toBeUndefined();
+    }
   });
 });
 

@@ -167,20 +167,46 @@ export function shownVersion(c: HandshakeControls): LabVersion {
   return c.tls === 'both' ? c.side : labVersion(c);
 }
 
+type RunOutcome = Pick<HandshakeRun, 'ok' | 'alert' | 'summary'>;
+
+/**
+ * Whether the run ended as the preset says: its alert from its side, or (the HelloRetryRequest preset, which has
+ * no alert) complete after a retry. Other settings can end a run before the preset's fault is reached (a
+ * HelloRetryRequest preset with no cipher suite in common ends in handshake_failure).
+ */
+function playedOut(fault: FaultPreset, run: RunOutcome): boolean {
+  if (fault.alert) return run.alert?.name === fault.alert && run.alert.from === fault.alertFrom;
+  const retried =
+    run.summary !== undefined && 'helloRetryRequest' in run.summary && run.summary.helloRetryRequest;
+  return run.ok && (fault.id !== 'tls13-hello-retry' || retried === true);
+}
+
+/** The chosen preset, when the run on show should stage it. */
+function chosenPreset(c: HandshakeControls): FaultPreset | undefined {
+  const fault = findFault(c.fault);
+  return fault && fault.id !== 'none' && stagedIn(fault, shownVersion(c)) ? fault : undefined;
+}
+
 /**
  * The failure the outcome card explains with what psql prints: the chosen preset when the run on show stages it
- * (`staged`), else the preset a failed run is an instance of (a failure staged by hand, or the side of 'both' a
- * preset of one version does not stage).
+ * and ended as it says (`staged`), else the preset a failed run is an instance of (a failure staged by hand, the
+ * side of 'both' a preset of one version does not stage, or settings that fail before the preset's fault).
  */
 export function failureShown(
   c: HandshakeControls,
-  run: Pick<HandshakeRun, 'ok' | 'alert'>,
+  run: RunOutcome,
 ): { fault: FaultPreset; staged: boolean } | undefined {
   const version = shownVersion(c);
-  const fault = findFault(c.fault);
-  if (fault && fault.id !== 'none' && stagedIn(fault, version)) return { fault, staged: true };
+  const fault = chosenPreset(c);
+  if (fault && playedOut(fault, run)) return { fault, staged: true };
   const same = run.ok || !run.alert ? undefined : faultForAlert(run.alert.name, version, run.alert.from);
   return same ? { fault: same, staged: false } : undefined;
+}
+
+/** The chosen preset when the run on show did not end as it says (other settings ended it first), else undefined. */
+export function presetMissed(c: HandshakeControls, run: RunOutcome): FaultPreset | undefined {
+  const fault = chosenPreset(c);
+  return fault && !playedOut(fault, run) ? fault : undefined;
 }
 
 /** The `tls` control as the version select shows it: the version the run uses, or 'both'. */
@@ -277,23 +303,37 @@ function common(c: HandshakeControls, now: number) {
 
 const { secp256r1: P256, x25519: X25519 } = NamedGroup.values;
 
+/** The 1.3 fault preset the controls stage, or 'none'. */
+const fault13 = (c: HandshakeControls): FaultId => (findFault(c.fault)?.tls === '1.3' ? c.fault : 'none');
+
+/**
+ * The TLS 1.3 groups a run of the controls uses: the key share the client sends (the chosen one when its group is
+ * among the client's groups, else the first of them), each side's groups, and what set the share when it is not
+ * the chosen one. The HelloRetryRequest preset sets all three.
+ */
+export function groups13(c: HandshakeControls): {
+  keyShare: number;
+  clientGroups: number[];
+  serverGroups: number[];
+  shareSetBy?: 'preset' | 'groups';
+} {
+  if (fault13(c) === 'tls13-hello-retry')
+    // As PostgreSQL 15-17 with their default ssl_ecdh_curve = prime256v1 (P-256 only) against a client that
+    // guesses x25519: no usable share, so a HelloRetryRequest.
+    return { keyShare: X25519, clientGroups: [X25519, P256], serverGroups: [P256], shareSetBy: 'preset' };
+  const groups = parseCodes(c.groups, groupIds);
+  const chosen = parseInt(c.share, 16);
+  return groups.includes(chosen)
+    ? { keyShare: chosen, clientGroups: groups, serverGroups: groups }
+    : { keyShare: groups[0] ?? X25519, clientGroups: groups, serverGroups: groups, shareSetBy: 'groups' };
+}
+
 /** A TLS 1.3 run of the controls, with the 1.3 fault preset (if one is chosen) staged. */
 function buildScenario13(c: HandshakeControls, now: number): LabScenario {
   const cert = serverCertificate(c);
-  const groups = parseCodes(c.groups, groupIds);
-  const chosenShare = parseInt(c.share, 16);
-  let keyShare = groups.includes(chosenShare) ? chosenShare : (groups[0] ?? X25519);
-  let clientGroups = groups;
-  let serverGroups = groups;
+  const { keyShare, clientGroups, serverGroups } = groups13(c);
   const extra: Omit<Lab13, 'keyShare' | 'serverGroups'> & { -readonly [K in keyof Lab13]?: Lab13[K] } = {};
-  switch (findFault(c.fault)?.tls === '1.3' ? c.fault : 'none') {
-    case 'tls13-hello-retry':
-      // As PostgreSQL 15-17 with their default ssl_ecdh_curve = prime256v1 (P-256 only) against a client that
-      // guesses x25519: no usable share, so a HelloRetryRequest.
-      keyShare = X25519;
-      clientGroups = [X25519, P256];
-      serverGroups = [P256];
-      break;
+  switch (fault13(c)) {
     case 'tls13-hrr-unacceptable':
       extra.serverTamper = 'hrr-unoffered-group';
       break;
