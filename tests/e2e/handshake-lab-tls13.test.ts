@@ -64,6 +64,15 @@ describe('Handshake Lab, TLS 1.3', () => {
     await expect
       .poll(() => page.locator('.step-detail .note').textContent())
       .toContain('the header always says application data');
+    // Its titles are what the eavesdropper reads: the ServerHello in clear, then only application data records.
+    const eveTitles = await stepTitles(page);
+    expect(eveTitles.slice(0, 2)).toEqual(['C→S ClientHello', 'S→C ServerHello']);
+    expect(
+      eveTitles.slice(3, 7).every((t) => /^S→C Application data record, \d+ bytes of ciphertext$/.test(t)),
+    ).toBe(true);
+    expect(await page.locator('#hs-step-title').textContent()).toMatch(/Application data record/);
+    expect(await page.locator('.step-detail').textContent()).not.toContain('What:');
+    expect(await page.locator('.sequence svg').textContent()).not.toContain('Certificate');
     await screenshot(page, 'handshake-tls13');
     expect(errors).toEqual([]);
     expect(foreignRequests).toEqual([]);

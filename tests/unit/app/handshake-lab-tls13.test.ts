@@ -22,7 +22,12 @@ import {
 import { runLab } from '../../../src/app/workers/tls-lab.ts';
 import { compareRuns } from '../../../src/app/model/handshake/compare.ts';
 import { runKeyLog, runPcapng } from '../../../src/app/model/handshake/import.ts';
-import { buildSteps, isTls13Run } from '../../../src/app/model/handshake/steps.ts';
+import {
+  buildSteps,
+  diagramSteps,
+  eavesdropperTitle,
+  isTls13Run,
+} from '../../../src/app/model/handshake/steps.ts';
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
 import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
 import { faultForAlert, faultPresets, findFault } from '../../../src/content/handshake/faults.ts';
@@ -131,6 +136,21 @@ describe('the tls control', () => {
     expect(failureShown(byHand13, mismatch13)).toBeUndefined();
     // In 'both', a completed side shows no failure.
     expect(failureShown(controls('tls=both&side=1.2'), { ok: true })).toBeUndefined();
+  });
+
+  it("the eavesdropper's titles name no message inside an encrypted record", async () => {
+    const { steps } = buildSteps((await run13('fault=tls13-bad-finished')).eventLog);
+    const encrypted = steps.filter((s) => s.record?.encrypted);
+    expect(encrypted.map((s) => s.title)).toEqual(
+      expect.arrayContaining(['Certificate', 'Alert: decrypt_error']),
+    );
+    for (const title of [
+      ...encrypted.map(eavesdropperTitle),
+      ...diagramSteps(encrypted, true).map((d) => d.title),
+    ])
+      expect(title).toMatch(/^Application data record, \d+ bytes of ciphertext$/);
+    const clear = steps.filter((s) => !s.record?.encrypted);
+    expect(clear.map(eavesdropperTitle)).toEqual(clear.map((s) => s.title));
   });
 
   it('the key share control shows the share the client sends: the chosen one, else what the groups or a preset set', async () => {

@@ -13,7 +13,7 @@ import {
   type Role,
 } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
-import { buildSteps, ciphertextLength, contentTypeTitle, messageTitle, type LabStep } from './steps';
+import { buildSteps, eavesdropperTitle, messageTitle, type LabStep } from './steps';
 
 /** The rows, in the order a handshake pursues them. */
 export const PURPOSES = [
@@ -87,9 +87,7 @@ function wireOf(step: LabStep): Wire {
 }
 
 function eavesdropperOf(step: LabStep, title: string): string {
-  if (!step.record) return `${title}, in clear`;
-  if (!step.record.encrypted) return `${title}, in clear`;
-  return `${contentTypeTitle(step.record.contentType)} record, ${ciphertextLength(step.record)} bytes of ciphertext`;
+  return step.record?.encrypted ? eavesdropperTitle(step) : `${title}, in clear`;
 }
 
 /** The purposes a handshake message serves in a version, and the field that serves each (if only a part does). */

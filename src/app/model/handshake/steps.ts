@@ -82,6 +82,16 @@ export function contentTypeTitle(contentType: number): string {
   return CONTENT_TITLES[contentType] ?? `Record type ${contentType}`;
 }
 
+/**
+ * A step's title as an eavesdropper reads it: an encrypted record is its outer content type and its size (in TLS
+ * 1.3 every encrypted record says application data); what travels in clear keeps its title.
+ */
+export function eavesdropperTitle(step: Pick<LabStep, 'title' | 'record'>): string {
+  return step.record?.encrypted
+    ? `${contentTypeTitle(step.record.contentType)} record, ${ciphertextLength(step.record)} bytes of ciphertext`
+    : step.title;
+}
+
 export function messageTitle(name: string): string {
   return MESSAGE_TITLES[name] ?? name;
 }
@@ -215,10 +225,10 @@ export function buildSteps(eventLog: EventLog): {
   return { steps, ...(summary ? { summary } : {}), preSecrets, unpaired };
 }
 
-export function diagramSteps(steps: readonly LabStep[]): DiagramStep[] {
+export function diagramSteps(steps: readonly LabStep[], eavesdropper = false): DiagramStep[] {
   return steps.map((s) => ({
     from: s.from,
-    title: s.title,
+    title: eavesdropper ? eavesdropperTitle(s) : s.title,
     note: s.record
       ? `${s.record.bytes.length} bytes${s.record.encrypted ? ', encrypted' : ''}${s.record.tampered ? ', tampered' : ''}`
       : s.preamble
