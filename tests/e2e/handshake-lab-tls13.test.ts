@@ -90,6 +90,11 @@ describe('Handshake Lab, TLS 1.3', () => {
         await expect
           .poll(() => page.locator('.step-detail .note').first().textContent())
           .toContain('Altered on the way');
+        // The server answered in TLS 1.2: its ServerHello is explained as TLS 1.2's, its Certificate in clear.
+        await page.locator('.step-list button').nth(1).click();
+        await expect.poll(() => page.locator('#hs-step-title').textContent()).toContain('ServerHello');
+        expect(await page.locator('.step-detail').textContent()).toContain('RFC 5246 §7.4.1.3');
+        expect(await page.locator('.key-schedule').count()).toBe(0);
       }
       expect(errors).toEqual([]);
       await context.close();

@@ -324,6 +324,10 @@ describe('the TLS 1.3 fault presets', () => {
     expect(
       hello?.kind === 'message' && hello.message.type === 'server_hello' && hello.message.serverVersion,
     ).toBe(0x0303);
+    // A 1.3 ClientHello answered in TLS 1.2 is not a TLS 1.3 run (no key schedule diagram, 1.2 explanations).
+    expect(hello?.kind === 'message' && hello.message13).toBeUndefined();
+    expect(message?.kind === 'message' && message.message13 !== undefined).toBe(true);
+    expect(isTls13Run(run.eventLog)).toBe(false);
   });
 
   it('every preset names its version and the 1.3 ones are all staged', () => {

@@ -62,12 +62,16 @@ const MESSAGE_TITLES: Record<string, string> = {
   end_of_early_data: 'EndOfEarlyData',
 };
 
-/** Whether a run is TLS 1.3: its summary says so, or its entries carry 1.3 decodings or inner content types. */
+/**
+ * Whether a run is TLS 1.3: its summary says so, the server answered in TLS 1.3 (a message of its with a 1.3
+ * decoding: ServerHello or HelloRetryRequest), or a record carries an inner content type. A 1.3 ClientHello alone
+ * is not enough: a server that does not see TLS 1.3 offered (a downgrade) answers in TLS 1.2.
+ */
 export function isTls13Run(eventLog: EventLog): boolean {
   return eventLog.some(
     (e) =>
       (e.kind === 'handshake_complete' && e.summary.version === ProtocolVersion.values.TLSv1_3) ||
-      (e.kind === 'message' && e.message13 !== undefined) ||
+      (e.kind === 'message' && e.from === 'server' && e.message13 !== undefined) ||
       (e.kind === 'record' && e.innerContentType !== undefined),
   );
 }
