@@ -210,6 +210,15 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(await page.locator('.settings').textContent()).toContain('SSLRequest, then TLS');
     expect(await page.locator('.settings').textContent()).toContain('TLSv1.3, TLS_AES_256_GCM_SHA384');
     expect(await page.locator('.side').textContent()).toContain('PostgreSQL SSLRequest, then TLS');
+    // Before the first encrypted record nothing was secret; after it, the records stay closed without keys.
+    const secrets = page.locator('.secrets p').first();
+    expect(await secrets.textContent()).toContain('everything so far crossed the wire in clear');
+    const titles = await stepTitles(page);
+    await page
+      .locator('.step-list button')
+      .nth(titles.length - 1)
+      .click();
+    await expect.poll(() => secrets.textContent()).toContain('stay closed without the key log');
     expect(errors).toEqual([]);
     await context.close();
   });
