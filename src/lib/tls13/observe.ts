@@ -10,7 +10,8 @@
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
-import { decodeAlert, describeAlert } from '../tls12/wire/alert.ts';
+import { decodeAlert } from '../tls12/wire/alert.ts';
+import { alertName } from '../tls12/handshake/alerts.ts';
 import { HandshakeType } from '../tls12/wire/code-points.ts';
 import { HandshakeReassembler } from '../tls12/wire/handshake-reassembler.ts';
 import { TLS13_KEY_LOG_LABELS, type CryptoProvider, type KeyLogEntry } from '../tls12/crypto/index.ts';
@@ -109,6 +110,7 @@ const SECRET_NAMES: Record<string, string> = {
   [TLS13_KEY_LOG_LABELS.client_handshake_traffic_secret]: 'client_handshake_traffic_secret',
   [TLS13_KEY_LOG_LABELS.server_application_traffic_secret_0]: 'server_application_traffic_secret_0',
   [TLS13_KEY_LOG_LABELS.client_application_traffic_secret_0]: 'client_application_traffic_secret_0',
+  [TLS13_KEY_LOG_LABELS.exporter_master_secret]: 'exporter_master_secret',
 };
 
 /** The event log's record layer for TLS 1.3, after the first ServerHello (see the file comment). */
@@ -211,10 +213,16 @@ export class Tls13Observer {
     side.seq = 0n;
     delete side.secret;
     delete side.keys;
-    if (side.closed !== undefined) return;
+    if (side.closed !== undefined || !this.#suite) return;
+    const line = this.#logSecret(name);
+    if (line) await this.#useSecret(side, { name, label: line.label, value: line.secret });
+  }
+
+  /** Logs the secret `name` from its key log line, when the key log has one. */
+  #logSecret(name: string): KeyLogEntry | undefined {
     const label = Object.entries(SECRET_NAMES).find(([, n]) => n === name)![0];
     const line = this.#line(label);
-    if (!line || !this.#suite) return;
+    if (!line) return undefined;
     this.#host.log.push({
       kind: 'secret',
       from: 'client',
@@ -223,7 +231,7 @@ export class Tls13Observer {
       formula: `the key log's line ${line.line}: ${label} client_random secret  (NSS key log format)`,
       inputs: { client_random: this.#clientRandom },
     });
-    await this.#useSecret(side, { name, label, value: line.secret });
+    return line;
   }
 
   async #useSecret(side: Side, secret: NonNullable<Side['secret']>): Promise<void> {
@@ -337,7 +345,7 @@ export class Tls13Observer {
           from: side.role,
           level: alert.level,
           description: alert.description,
-          name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+          name: alertName(alert.description),
         });
         return;
       }
@@ -458,6 +466,8 @@ export class Tls13Observer {
     this.#transcript.push(bytes);
     // The sender protects what follows its Finished with its first application traffic secret.
     await this.#enter(side, 'application', `${side.role}_application_traffic_secret_0`);
+    // The exporter secret (RFC 8446 §7.5) comes with the application secrets; OpenSSL's key log has its line.
+    if (side.role === 'server' && this.#suite) this.#logSecret('exporter_master_secret');
     if (this.#finished.client === 'verified' && this.#finished.server === 'verified' && !this.#complete) {
       this.#complete = true;
       this.#host.log.push({ kind: 'handshake_complete', from: 'client', summary: this.#summary() });

@@ -21,6 +21,7 @@ import {
 } from '../../../src/app/model/handshake/import.ts';
 import { captureSettings, outcomeLine } from '../../../src/app/model/handshake/capture.ts';
 import { isTls13Run, messageTitle } from '../../../src/app/model/handshake/steps.ts';
+import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule.ts';
 import { tls13MessageExplanations } from '../../../src/content/tls13/messages.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
@@ -315,7 +316,7 @@ describe('how a TLS 1.3 capture was made', () => {
 });
 
 describe('a TLS 1.3 run exports its own key log and says no word of extended master secret', () => {
-  it("the imported connection's key log is OpenSSL's four traffic secret lines", async () => {
+  it("the imported connection's key log is OpenSSL's: four traffic secret lines and the exporter secret", async () => {
     const keys = text('fixtures/pcap/tls13.keys.log');
     const r = await importConnection(opened('tls13-lo.pcap', file('fixtures/pcap/tls13-lo.pcap')), 0, {
       name: 'tls13.keys.log',
@@ -325,9 +326,14 @@ describe('a TLS 1.3 run exports its own key log and says no word of extended mas
     const exported = runKeyLog(r.run)!.split('\n');
     const wanted = keys
       .split('\n')
-      .filter((l) => /^(CLIENT|SERVER)_(HANDSHAKE_)?TRAFFIC_SECRET(_0)?\s/.test(l));
-    expect(exported.length).toBe(4);
+      .filter((l) => /^((CLIENT|SERVER)_(HANDSHAKE_)?TRAFFIC_SECRET(_0)?|EXPORTER_SECRET)\s/.test(l));
+    expect(exported.length).toBe(5);
     expect([...exported].sort()).toEqual([...wanted].sort());
+    // The key schedule diagram knows the exporter secret from its key log line.
+    const exporter = keyNodes(keyScheduleView(r.run.eventLog)).find(
+      (n) => n.name === 'exporter_master_secret',
+    );
+    expect(exporter?.entry?.formula).toMatch(/^the key log's line \d+: EXPORTER_SECRET /);
     expect(outcomeLine(r.run.summary!)).toMatch(
       /^TLSv1\.3, TLS_AES_\d+_GCM_SHA\d+, x25519, signed with \w+\.$/,
     );

@@ -8,7 +8,7 @@ import {
 } from '../wire/code-points.ts';
 import { bytesEqual } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/index.ts';
-import { FinishedMismatch, TlsAlert } from './alerts.ts';
+import { alertName, FinishedMismatch, TlsAlert } from './alerts.ts';
 import type { Connection, EngineEvent, Received } from './connection.ts';
 import type { Input } from './states.ts';
 import { deriveKeys, deriveMasterSecret, finishedVerifyData } from './secrets.ts';
@@ -42,7 +42,7 @@ export interface StepConnection<R extends { kind: string }, E> extends AlertSend
 
 /** A received alert ends the connection (fatal, or close_notify which we answer). Returns the reason. */
 export function onAlert(conn: AlertSender, item: AlertItem): string {
-  const name = AlertDescription.format(item.description);
+  const name = alertName(item.description);
   if (item.description === AlertDescription.values.close_notify) {
     if (!conn.closed) conn.sendAlert(AlertLevel.values.warning, 0, 'close_notify');
     conn.closed = true;

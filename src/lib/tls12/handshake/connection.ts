@@ -9,7 +9,7 @@
  */
 import { decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
-import { decodeAlert, describeAlert, encodeAlert } from '../wire/alert.ts';
+import { decodeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
 import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
 import type { KeyExchange } from '../wire/key-exchange.ts';
@@ -25,7 +25,7 @@ import {
 } from '../crypto/index.ts';
 import { RunningHash, type HashName } from '../crypto/hash.ts';
 import { engineProvider } from '../crypto/provider.ts';
-import { TlsAlert } from './alerts.ts';
+import { alertName, TlsAlert } from './alerts.ts';
 import { EventQueue } from './event-queue.ts';
 import type { RandomSource, Tamper } from './config.ts';
 import {
@@ -450,7 +450,7 @@ export function readAlertContent(content: Uint8Array): { level: number; descript
   return {
     level: alert.level,
     description: alert.description,
-    name: describeAlert(alert).split(' ')[1] ?? String(alert.description),
+    name: alertName(alert.description),
   };
 }
 
