@@ -84,6 +84,14 @@ describe('Handshake Lab, TLS 1.3', () => {
       const { page, context, errors } = await openWatchedPage(app.browser, app.url);
       await page.goto(app.url + `#/handshake?tls=1.3&fault=${fault.id}`);
       await expectAlertCard(page, fault);
+      if (fault.id === 'tls13-client-cert-unknown-ca') {
+        // The client's Certificate is explained as the client's, not the server's.
+        const titles = await stepTitles(page);
+        await page.locator('.step-list button').nth(titles.indexOf('C→S Certificate')).click();
+        await expect
+          .poll(() => page.locator('.step-detail').textContent())
+          .toContain('The client’s certificate chain');
+      }
       if (fault.id === 'tls13-downgrade') {
         // The middlebox's work shows on the ClientHello: the bytes the server read differ from what was sent.
         await page.locator('.step-list button').first().click();

@@ -10,6 +10,8 @@ export interface MessageExplanation {
   /** Why the handshake needs it. */
   readonly why: string;
   readonly rfc: string;
+  /** The same message sent by the client, where it means something else (a client's Certificate). */
+  readonly fromClient?: Pick<MessageExplanation, 'what' | 'why' | 'rfc'>;
 }
 
 export const messageExplanations: Record<string, MessageExplanation> = {
@@ -42,6 +44,11 @@ export const messageExplanations: Record<string, MessageExplanation> = {
     what: "The server's certificate chain: its own certificate first, then (usually) the intermediates that lead to a root the client may trust.",
     why: 'The client must learn which public key speaks for the server name, and check that a trusted authority vouches for it.',
     rfc: 'RFC 5246 §7.4.2',
+    fromClient: {
+      what: "The client's certificate chain, sent because the server asked for one (CertificateRequest); empty when the client has none.",
+      why: 'The server checks it against the CAs it trusts for clients (PostgreSQL: ssl_ca_file); the client then proves it holds the key in its CertificateVerify.',
+      rfc: 'RFC 5246 §7.4.6',
+    },
   },
   server_key_exchange: {
     title: 'ServerKeyExchange',

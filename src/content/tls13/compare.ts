@@ -25,7 +25,7 @@ export const PURPOSE_TEXT: Record<Purpose, PurposeText> = {
   },
   'key-exchange': {
     title: 'Key exchange',
-    what: 'Both sides contribute to a shared secret. TLS 1.2 spends a message each on it after the hellos; TLS 1.3 puts the key shares in the hellos themselves.',
+    what: 'Both sides contribute to a shared secret. TLS 1.2 spends messages on it after the hellos (ECDHE: ServerKeyExchange and ClientKeyExchange; static RSA: the client’s ClientKeyExchange alone); TLS 1.3 puts the key shares in the hellos themselves.',
   },
   'server-identity': {
     title: 'Server identity',

@@ -41,6 +41,11 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
     what: 'The certificate chain, leaf first, each entry with its own extensions (an OCSP response, SCTs), after a certificate_request_context (empty in the server’s).',
     why: 'The client checks the chain against its trust anchors and the name it asked for. In TLS 1.3 it travels encrypted under the handshake keys: an eavesdropper no longer sees which certificate the server sent.',
     rfc: 'RFC 8446 §4.4.2',
+    fromClient: {
+      what: 'The client’s certificate chain, after the certificate_request_context of the CertificateRequest it answers; empty when the client has none.',
+      why: 'The server checks it against the CAs it trusts for clients (PostgreSQL: ssl_ca_file). It follows the server’s Finished, encrypted under the client’s handshake keys.',
+      rfc: 'RFC 8446 §4.4.2',
+    },
   },
   certificate_verify: {
     title: 'CertificateVerify',
