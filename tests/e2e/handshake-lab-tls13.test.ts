@@ -115,7 +115,8 @@ describe('Handshake Lab, TLS 1.3', () => {
     await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
     expect((await stepTitles(page)).slice(0, 2)).toEqual(['C→S ClientHello', 'S→C HelloRetryRequest']);
     expect(await page.locator('.outcome p').first().textContent()).toContain('secp256r1');
-    // The key share select shows the share the preset sends, and cannot change it.
+    // The preset says what it changes; the key share select shows the share it sends, and cannot change it.
+    expect(await page.locator('#fault-setup').textContent()).toContain('accepts only P-256');
     const share = page.getByLabel('Key share the client sends');
     expect([await share.inputValue(), await share.isDisabled()]).toEqual(['001d', true]);
     // With no TLS 1.3 suite in common the run fails before any retry: the card does not explain a retry.

@@ -63,8 +63,14 @@ describe('Handshake Lab', () => {
   for (const fault of faultPresets.filter((f) => f.id !== 'none' && f.tls === '1.2')) {
     it(`ends the "${fault.title}" fault in the ${fault.alert} alert and shows what a client prints`, async () => {
       const { page, context, errors } = await openWatchedPage(app.browser, app.url);
-      await page.goto(app.url + `#/handshake?fault=${fault.id}`);
+      // An ECDSA certificate chosen: a preset that brings its own (RSA) shows that one, and locks the select.
+      await page.goto(app.url + `#/handshake?cert=ecdsa&fault=${fault.id}`);
       await expectAlertCard(page, fault);
+      const certificate = page.getByLabel('Server certificate');
+      const own = ['untrusted-certificate', 'expired-certificate', 'host-mismatch', 'no-shared-suite'];
+      expect([await certificate.inputValue(), await certificate.isDisabled()]).toEqual(
+        own.includes(fault.id) ? ['rsa', true] : ['ecdsa', false],
+      );
       expect(errors).toEqual([]);
       await context.close();
     });

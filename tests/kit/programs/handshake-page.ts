@@ -28,6 +28,7 @@ export async function expectAlertCard(page: Page, fault: FaultPreset): Promise<v
   await page.locator('.step-list button').nth(index).click();
   await expect.poll(() => page.locator('.alert-line').textContent()).toContain(fault.alert!);
   expect(await page.getByLabel('Break it on purpose').inputValue()).toBe(fault.id);
+  expect(await page.locator('#fault-setup').textContent()).toBe(`What the preset changes: ${fault.setup}`);
   if (fault.libpq) expect(await page.locator('.libpq').textContent()).toBe(fault.libpq);
   const link = page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ });
   if (fault.sslmode)

@@ -13,6 +13,7 @@ import {
   faultChoices,
   handshakeSchema,
   failureShown,
+  serverCertificateShown,
   groups13,
   presetMissed,
   labVersion,
@@ -31,7 +32,7 @@ import {
 import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands.ts';
 import { outcomeLine } from '../../../src/app/model/handshake/capture.ts';
 import { faultForAlert, faultPresets, findFault } from '../../../src/content/handshake/faults.ts';
-import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
+import { eventLogToJson, pemToDer } from '../../../src/lib/tls12/index.ts';
 import { toHex } from '../../../src/lib/bytes/index.ts';
 import { openCapture } from '../../../src/lib/pcap/index.ts';
 
@@ -168,6 +169,24 @@ describe('the tls control', () => {
       keyShare: 0x1d,
       shareSetBy: 'preset',
     });
+  });
+
+  it('the server certificate control shows the certificate a preset brings', async () => {
+    for (const fault of [
+      'untrusted-certificate',
+      'tls13-unknown-ca',
+      'expired-certificate',
+      'no-shared-suite',
+    ]) {
+      const c = controls(`cert=ecdsa&fault=${fault}`);
+      expect(serverCertificateShown(c), fault).toEqual({ cert: 'rsa', byPreset: true });
+      const leaf = pemToDer(buildScenario(c).serverCertPem, 'CERTIFICATE')[0];
+      // RSA: the SubjectPublicKeyInfo's rsaEncryption OID (1.2.840.113549.1.1.1) in the server's certificate.
+      expect(leaf && toHex(leaf), fault).toContain('2a864886f70d010101');
+    }
+    expect(serverCertificateShown(controls('cert=ecdsa'))).toEqual({ cert: 'ecdsa', byPreset: false });
+    const ecdsa = pemToDer(buildScenario(controls('cert=ecdsa')).serverCertPem, 'CERTIFICATE')[0]!;
+    expect(toHex(ecdsa)).not.toContain('2a864886f70d010101');
   });
 
   it('a preset that other settings keep from playing out is not explained as staged', async () => {

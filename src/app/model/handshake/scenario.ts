@@ -230,6 +230,20 @@ export function stagedIn(fault: FaultPreset, version: LabVersion): boolean {
   return fault.tls === version || fault.id in CERTIFICATE_FAULTS;
 }
 
+/**
+ * The server certificate control as a run uses it: the chosen key type, or RSA 2048 where a preset brings its own
+ * certificate (every certificate preset's is RSA 2048, and no-shared-suite pairs the RSA one with ECDSA-only
+ * suites), which the preset then sets.
+ */
+export function serverCertificateShown(c: HandshakeControls): {
+  cert: HandshakeControls['cert'];
+  byPreset: boolean;
+} {
+  return c.fault in CERTIFICATE_FAULTS || c.fault === 'no-shared-suite'
+    ? { cert: 'rsa', byPreset: true }
+    : { cert: c.cert, byPreset: false };
+}
+
 /** The server certificate the controls give, in either version (a certificate fault replaces it). */
 function serverCertificate(c: HandshakeControls): { crt: string; key: string } {
   switch (CERTIFICATE_FAULTS[c.fault]) {
