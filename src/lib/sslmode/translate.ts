@@ -5,6 +5,7 @@
  */
 
 import { parseConninfo } from './conninfo.ts';
+import { parsePgConnectionString } from './pg-connection-string.ts';
 import type { Driver } from './types.ts';
 
 /** libpq keyword -> value, in the order written. */
@@ -111,7 +112,24 @@ export function readSettings(text: string): Settings | null {
     return out;
   }
   const parsed = parseConninfo(trimmed);
-  return parsed.ok ? new Map(parsed.options) : null;
+  if (parsed.ok) return new Map(parsed.options);
+  // A URL libpq refuses for a parameter it does not know (node-postgres's uselibpqcompat, a driver's own option):
+  // read it as node-postgres does, keeping every parameter.
+  if (!/^postgres(ql)?:\/\//i.test(trimmed)) return null;
+  const pg = parsePgConnectionString(trimmed);
+  if (!pg.ok) return null;
+  const { host, port, user, password, database, params } = pg.config;
+  const out = new Map<string, string>();
+  for (const [k, v] of [
+    ['host', host],
+    ['port', port],
+    ['dbname', database ?? ''],
+    ['user', user],
+    ['password', password],
+  ] as const)
+    if (v) out.set(k, v);
+  for (const [k, v] of params) out.set(k, v);
+  return out;
 }
 
 /** libpq's quoting of a key=value value: single quotes when it is empty or holds a space, quote or backslash. */

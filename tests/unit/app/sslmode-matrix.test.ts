@@ -64,3 +64,24 @@ describe('matrix cell classes', () => {
     expect(new Set(texts.map((t) => t.glyph)).size).toBe(5);
   });
 });
+
+describe('the matrix target, whatever syntax the connection string is in', () => {
+  it('is the same for the same target written for libpq, pgJDBC, Npgsql and node-postgres', async () => {
+    const written = {
+      libpq: 'host=pg.internal dbname=app user=app password=secret sslmode=verify-full',
+      pgjdbc: 'jdbc:postgresql://pg.internal/app?user=app&password=secret&sslmode=verify-full',
+      npgsql: 'Host=pg.internal;Database=app;Username=app;Password=secret;SSL Mode=VerifyFull',
+      // A URL libpq refuses (uselibpqcompat is node-postgres's own parameter).
+      'node-postgres': 'postgres://app:secret@pg.internal/app?sslmode=verify-full&uselibpqcompat=true',
+    } as const;
+    const classes = async (driver: keyof typeof written) =>
+      matrixRows(await cells({ conninfo: written[driver], driver, root: 'root-a' })).map((r) =>
+        r.cells.map((c) => `${c.driver} ${c.sslmode} ${c.class}`),
+      );
+    const libpq = await classes('libpq');
+    // The target names a host the lab resolves and a password: most cells connect.
+    expect(libpq.flat().filter((c) => !c.endsWith('refused')).length).toBeGreaterThan(20);
+    for (const driver of ['pgjdbc', 'npgsql', 'node-postgres'] as const)
+      expect(await classes(driver), driver).toEqual(libpq);
+  });
+});

@@ -31,7 +31,7 @@ import {
   DRIVERS as DRIVER_IDS,
   effectiveHba,
   LIBPQ_VERSIONS,
-  parseConninfo,
+  readSettings,
   SERVER_PRESETS,
   SSLMODES,
   writeSettings,
@@ -196,10 +196,12 @@ export function chainLabProblem(c: SslmodeControls, handoff: HandoffChain | null
   return null;
 }
 
-/** Every host name of a libpq conninfo or URL (IP addresses included; the engine tells them apart). */
+/**
+ * Every host name of a connection string in any driver's syntax (`readSettings`; IP addresses included, the engine
+ * tells them apart).
+ */
 function hostNames(conninfo: string): string[] {
-  const parsed = parseConninfo(conninfo);
-  const hosts = parsed.ok ? (parsed.options.get('host') ?? '') : '';
+  const hosts = readSettings(conninfo)?.get('host') ?? '';
   return hosts
     .split(',')
     .map((h) => h.trim())
@@ -375,8 +377,8 @@ export interface MatrixEntry {
 
 /** Every sslmode by every driver, for the target the connection string names and the same server. */
 export function matrixScenarios(c: SslmodeControls, handoff: HandoffChain | null = null): MatrixEntry[] {
-  const parsed = parseConninfo(c.conninfo);
-  const o = parsed.ok ? parsed.options : new Map<string, string>();
+  // The target, from the connection string in whichever driver's syntax the lab holds it.
+  const o = readSettings(c.conninfo) ?? new Map<string, string>();
   const endpoint = {
     host: o.get('host') ?? 'db.example.test',
     port: o.get('port') ?? '5432',
