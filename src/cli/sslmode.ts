@@ -14,6 +14,8 @@ import {
   explainConnection,
   isOneOf,
   majorVersionProblem,
+  outcomeFacts,
+  protectionText,
   SERVER_PRESETS,
   type ConnectionOutcome,
   type Scenario,
@@ -180,11 +182,13 @@ export function formatOutcome(o: ConnectionOutcome, color = false): string {
   }
   for (const w of o.warnings)
     out.push(`${paint('yellow', 'Warning')} (printed by the client):`, ...w.split('\n').map((l) => `  ${l}`));
-  if (o.fix) out.push(`${paint('bold', 'Fix:')} ${o.fix}`);
-  out.push(
-    `${paint('bold', 'Protection:')} eavesdropping ${o.protection.eavesdropping ? 'protected' : 'EXPOSED'}; MITM ${o.protection.mitm}${o.protection.downgradePossible ? '; downgrade possible' : ''}`,
-  );
-  out.push(`  ${o.protection.explanation}`);
+  // As the web app's outcome card: a protection line for a connection, what was exposed for a failure.
+  if (o.fix) out.push(`${paint('bold', o.connected ? 'What to change:' : 'Fix:')} ${o.fix}`);
+  if (o.connected)
+    out.push(
+      `${paint('bold', 'Protection:')} eavesdropping ${o.protection.eavesdropping ? 'protected' : 'EXPOSED'}; MITM ${o.protection.mitm}${o.protection.downgradePossible ? '; downgrade possible' : ''}`,
+    );
+  out.push(`  ${protectionText(o, outcomeFacts(o))}`);
   if (o.serverCertificate) {
     const c = o.serverCertificate;
     out.push(

@@ -192,6 +192,23 @@ describe('sslmode Lab', () => {
     await context.close();
   });
 
+  it('a weak connection says what to change, as the CLI does', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(
+      app.url +
+        '#/sslmode?conninfo=' +
+        encodeURIComponent('host=db.example.test dbname=app user=app password=secret sslmode=require'),
+    );
+    await expect
+      .poll(() => page.locator('.outcome h2').first().textContent(), { timeout: 20_000 })
+      .toBe('What happens: Connected, encrypted (TLSv1.3)');
+    expect(await page.locator('.outcome').first().textContent()).toContain(
+      'What to change: Encrypted but the server is not authenticated',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('prints the exact libpq error for a bad sslmode value', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(

@@ -54,6 +54,20 @@ describe('tls-lab sslmode', () => {
       'CONNECTED, encrypted (TLSv1.3); chain verified; host name verified (libpq 17, sslmode verify-full)',
     );
     expect(r.out).toContain('\nSteps:\n');
+    expect(r.out).toContain('Protection: eavesdropping protected; MITM full');
+  });
+
+  it("says what the web app's outcome card says: a weak connection's change, a failure's exposure", async () => {
+    const weak = await sslmode([scenarioFile('host=127.0.0.1 user=app sslmode=require')]);
+    expect(weak.out).toMatch(/\nWhat to change: Encrypted but the server is not authenticated/);
+    expect(weak.out).toContain('Protection: eavesdropping protected; MITM none');
+    const failed = await sslmode([scenarioFile('host=127.0.0.1 user=app sslmode=verify-full')]);
+    expect(failed.out).not.toContain('Protection:');
+    expect(failed.out).not.toContain('anyone on the path can read');
+    expect(failed.out).toContain(
+      '  No connection, and nothing was exposed: the client gave up before sending a user name, a password or a query.',
+    );
+    expect(failed.out).toMatch(/\nFix: /);
   });
   it('leads with FAILS and the exact client error, exit 1; --json gives the ConnectionOutcome', async () => {
     const text = await sslmode([scenarioFile('host=127.0.0.1 user=app sslmode=verify-full')]);
