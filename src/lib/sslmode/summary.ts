@@ -13,7 +13,7 @@ export type CheckFact = 'verified' | 'failed' | 'not-checked';
 export type Exposure =
   /** Nothing but (at most) the 8-byte SSLRequest went unencrypted. */
   | 'nothing'
-  /** The startup message (user and database names) and the server's answer went unencrypted, then it failed. */
+  /** The startup message (user and database names) and the server's answer went unencrypted in an attempt that failed. */
   | 'startup'
   /** A whole session ran unencrypted: user, authentication exchange, every query and result. */
   | 'session';
@@ -99,7 +99,10 @@ function exposureText(facts: OutcomeFacts): string {
       return 'everything: the user name, the authentication exchange, every query and result';
     case 'startup': {
       const n = facts.plaintextAttempts;
-      return `the startup message (user and database names) in attempt ${n.join(' and ')}, before the connection failed`;
+      const failed = n.length > 1 ? 'those attempts failed' : 'that attempt failed';
+      return `the startup message (user and database names) in attempt ${n.join(' and ')}, before ${
+        facts.connected ? `${failed}; attempt ${facts.attempt} then connected` : 'the connection failed'
+      }`;
     }
     case 'nothing':
       return facts.connected

@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/sslmode/index.ts';
 import {
   attackerScenarios,
+  buildScenario,
   matrixScenarios,
   sslmodeControls,
   type SslmodeControls,
@@ -168,5 +169,44 @@ describe('sslmode Lab attacker', () => {
     );
     expect(real.connected).toBe(true);
     expect(real.serverCertificate?.subject).toContain('*.postgres.database.azure.com');
+  });
+});
+
+describe('what went unencrypted, in an outcome that connected after a plaintext attempt', () => {
+  it('names the failed attempt and the one that connected, not a failed connection', async () => {
+    // allow tries without TLS first; a hostssl-only pg_hba refuses that, then TLS connects.
+    const outcome = await explainConnection(
+      buildScenario(
+        sslmodeControls({
+          conninfo: 'host=db.example.test dbname=app user=app password=secret sslmode=allow',
+          hba: ['hostssl all all 0.0.0.0/0 scram-sha-256'],
+        }),
+      ),
+    );
+    expect(outcome.connected).toBe(true);
+    const sent = summaryLines(outcomeFacts(outcome)).find((l) => l.label === 'Sent unencrypted');
+    expect(sent?.value).toBe(
+      'the startup message (user and database names) in attempt 1, before that attempt failed; attempt 2 then connected',
+    );
+  });
+});
+
+describe('the attacker in the server’s place', () => {
+  it('asks for no client certificate and takes any TLS version, whatever the real server does', async () => {
+    // require without a root file does not check the chain: a client certificate the real server would reject
+    // does not stop an attacker, which does not ask for one.
+    const c = sslmodeControls({
+      conninfo:
+        'host=db.example.test dbname=app user=app password=secret sslmode=require sslcert=client.crt sslkey=client.key',
+      root: 'none',
+      ccert: 'untrusted',
+      sca: 'client-ca',
+      smin: 'TLSv1.3',
+    });
+    const impersonate = attackerScenarios(c).find((a) => a.kind === 'impersonate')!;
+    expect(impersonate.scenario?.server.caFile).toBeUndefined();
+    expect(impersonate.scenario?.server.minProtocol).toBeUndefined();
+    const verdict = attackVerdict('impersonate', await explainConnection(impersonate.scenario!));
+    expect(verdict.safe).toBe(false);
   });
 });

@@ -307,7 +307,14 @@ export function attackerScenarios(
   handoff: HandoffChain | null = null,
 ): Attack[] {
   const base = buildScenario(c, conninfo, driver, handoff);
-  const open = { hba: ['host all all 0.0.0.0/0 trust'], users: undefined, preset: undefined };
+  // The attacker accepts anyone: any login, any TLS version, and it asks for no client certificate.
+  const open = {
+    hba: ['host all all 0.0.0.0/0 trust'],
+    users: undefined,
+    preset: undefined,
+    caFile: undefined,
+    minProtocol: undefined,
+  };
   const withChain = (certificateChain: string): Scenario => ({
     ...base,
     server: { ...base.server, ...open, ssl: true, certificateChain },
