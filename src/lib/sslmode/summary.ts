@@ -148,7 +148,7 @@ export function attackVerdict(kind: AttackKind, outcome: ConnectionOutcome): Att
       : {
           safe: true,
           title: 'Refused: safe',
-          explanation: `The client refused to talk to the attacker${refusalReason(facts)}, before sending a user name, a password or a query. This is the outcome you want.`,
+          explanation: `The client refused to talk to the attacker${refusalReason(outcome, facts)}, before sending a user name, a password or a query. This is the outcome you want.`,
         };
   }
   if (!facts.encrypted) {
@@ -175,9 +175,20 @@ export function attackVerdict(kind: AttackKind, outcome: ConnectionOutcome): Att
   };
 }
 
-function refusalReason(facts: OutcomeFacts): string {
+/** Why the client stopped, from the decisive attempt's failing step (its kind, not its sentence). */
+function refusalReason(outcome: ConnectionOutcome, facts: OutcomeFacts): string {
   if (facts.hostname === 'failed') return ': the name on its certificate is not the host asked for';
   if (facts.chain === 'failed') return ': its certificate does not chain to a trusted CA';
-  if (!facts.encrypted) return ': it would not do TLS and the client requires it';
+  const failed = outcome.steps.find((s) => s.attempt === facts.attempt && s.status === 'fail');
+  if (failed?.kind === 'ssl-response') return ': it would not do TLS and the client requires it';
+  if (failed && failed.kind !== 'result')
+    return ` (it stopped on its own ${STEP_WORDS[failed.kind] ?? failed.kind} step, before it trusted the attacker)`;
   return '';
 }
+
+const STEP_WORDS: Partial<Record<Step['kind'], string>> = {
+  parse: 'settings',
+  tls: 'TLS',
+  'client-cert': 'client certificate',
+  tcp: 'connection',
+};

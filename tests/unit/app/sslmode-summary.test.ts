@@ -210,3 +210,25 @@ describe('the attacker in the server’s place', () => {
     expect(verdict.safe).toBe(false);
   });
 });
+
+describe('why a client refused the attacker', () => {
+  it('says "would not do TLS" only when the attacker answered the SSLRequest with N', async () => {
+    let said = 0;
+    let other = 0;
+    for (const root of ['none', 'root-a'] as const)
+      for (const { driver, sslmode, conninfo } of matrixScenarios(controls({ root, conninfo: WITH_PASSWORD })))
+        for (const attack of attackerScenarios(controls({ root, conninfo: WITH_PASSWORD }), conninfo, driver)) {
+          if (!attack.scenario) continue;
+          const outcome = await explainConnection(attack.scenario);
+          const verdict = attackVerdict(attack.kind, outcome);
+          const answeredN = outcome.steps.some((s) => s.kind === 'ssl-response' && s.status === 'fail');
+          const where = `${driver} sslmode=${sslmode} root=${root} ${attack.kind}: ${verdict.explanation}`;
+          if (verdict.explanation.includes('would not do TLS')) {
+            said++;
+            expect(answeredN, where).toBe(true);
+          } else if (verdict.safe && !answeredN) other++;
+        }
+    expect(said).toBeGreaterThan(5);
+    expect(other).toBeGreaterThan(5);
+  });
+});
