@@ -356,7 +356,7 @@ async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
   }
   // TLS 1.2: the server's alert ends the handshake before Node looks at the server certificate.
   if (judgement.kind === 'rejected' && version !== 'TLSv1.3') return alertFailure(run, judgement);
-  const verified = await verifyServer(run);
+  const verified = await verifyServer(run, version);
   if (isFailure(verified)) return verified;
   log.push(1, 'tls', 'ok', `TLS handshake complete (${version}).`, 'node.tls.verify', { protocol: version });
   // TLS 1.3: the client's Certificate follows its Finished; the alert arrives on the first read.
@@ -431,6 +431,8 @@ function alertFailure(run: NodeRun, j: ClientCertJudgement & { kind: 'rejected' 
 /** _tls_wrap.js onConnectSecure(): the chain (rejectUnauthorized), then checkServerIdentity. */
 async function verifyServer(
   run: NodeRun,
+  /** The version of the handshake that delivered the certificate. */
+  version: TlsVersion,
 ): Promise<Pick<NodeTls, 'chainVerified' | 'hostVerified'> | Failure> {
   const { cfg, log } = run;
   const { ssl } = cfg;
@@ -444,7 +446,7 @@ async function verifyServer(
     );
     return { chainVerified: false, hostVerified: false };
   }
-  const chain = await verifyChain(run);
+  const chain = await verifyChain(run, version);
   if (chain !== null) return chain;
   if (!ssl.checkHost) {
     log.push(
@@ -461,7 +463,7 @@ async function verifyServer(
 }
 
 /** The chain against tls ca (sslrootcert), else Node's bundled roots; null: verified. */
-async function verifyChain(run: NodeRun): Promise<Failure | null> {
+async function verifyChain(run: NodeRun, version: TlsVersion): Promise<Failure | null> {
   const { cfg, log } = run;
   // No ca: Node's bundled Mozilla roots. The engine has no public roots, so a private CA is untrusted.
   const check = await verifyServerChain({
@@ -476,9 +478,9 @@ async function verifyChain(run: NodeRun): Promise<Failure | null> {
       1,
       'chain',
       'fail',
-      `OpenSSL (via Node) rejects the chain: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
+      `OpenSSL (via Node) rejects the chain after the ${version} handshake: ${message}${check.error ? ` (${check.error.code})` : ''}.`,
       'node.tls.verify',
-      check.error ? { verifyError: check.error.code } : {},
+      { protocol: version, ...(check.error ? { verifyError: check.error.code } : {}) },
     );
     const how =
       'Pass the server CA with sslrootcert=<file> (it becomes tls ca): an absolute path, or one relative to the directory the process runs in; Node does not expand ~.';

@@ -69,6 +69,14 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
       cert: 'expired',
     });
     expect(expired.link).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    // node-postgres too: Node completes the TLS 1.3 handshake, then rejects the chain.
+    const node = await link({
+      conninfo: 'postgres://app:secret@db.example.test/app?sslmode=verify-full&sslrootcert=root.crt',
+      driver: 'node-postgres',
+      root: 'root-b',
+    });
+    expect(node.outcome.connected).toBe(false);
+    expect(node.link).toBe('#/handshake?tls=1.3&pg=sslrequest&fault=tls13-unknown-ca');
   });
 
   it('no link where the outcome names no TLS 1.3: a TLS 1.2-only client, or plaintext', async () => {
