@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
-import { tls13HandshakeLink } from '../../../src/app/model/sslmode/handshake-link.ts';
+import { handshakeLabLink, tls13HandshakeLink } from '../../../src/app/model/sslmode/handshake-link.ts';
 import { readParams } from '../../../src/app/url/hash.ts';
 import { handshakeSchema } from '../../../src/app/model/handshake/scenario.ts';
 
@@ -77,6 +77,21 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     });
     expect(node.outcome.connected).toBe(false);
     expect(node.link).toBe('#/handshake?tls=1.3&pg=sslrequest&fault=tls13-unknown-ca');
+  });
+
+  it("the steps' link keeps the framing when no TLS 1.3 was negotiated", async () => {
+    const direct = await link({
+      conninfo: `${CONNINFO} sslmode=require sslnegotiation=direct ssl_max_protocol_version=TLSv1.2`,
+      root: 'root-a',
+    });
+    expect(direct.outcome.protocol).toBe('TLSv1.2');
+    expect(direct.link).toBeUndefined();
+    expect(handshakeLabLink(direct.outcome)).toBe('#/handshake?pg=direct');
+    const request = await link({
+      conninfo: `${CONNINFO} sslmode=require ssl_max_protocol_version=TLSv1.2`,
+      root: 'root-a',
+    });
+    expect(handshakeLabLink(request.outcome)).toBe('#/handshake?pg=sslrequest');
   });
 
   it('no link where the outcome names no TLS 1.3: a TLS 1.2-only client, or plaintext', async () => {

@@ -17,8 +17,7 @@ export function tls13HandshakeLink(outcome: ConnectionOutcome): string | undefin
     (s) => s.kind === 'chain' && s.status === 'fail' && s.protocol === 'TLSv1.3',
   );
   if (outcomeFacts(outcome).protocol !== 'TLSv1.3' && !chainFailure) return undefined;
-  const direct = outcome.steps.some((s) => s.rule === 'libpq.sslnegotiation.direct');
-  const params = new URLSearchParams({ tls: '1.3', pg: direct ? 'direct' : 'sslrequest' });
+  const params = new URLSearchParams({ tls: '1.3', pg: framing(outcome) });
   const rejected = outcome.steps.find(
     (s) => s.kind === 'client-cert' && s.status === 'fail' && s.verifyError !== undefined,
   );
@@ -29,4 +28,14 @@ export function tls13HandshakeLink(outcome: ConnectionOutcome): string | undefin
   const fault: FaultId | undefined = faultForAlert(code && opensslVerifyAlert(code).name, '1.3', from)?.id;
   if (fault) params.set('fault', fault);
   return `#/handshake?${params}`;
+}
+
+/** How the connection started TLS: PostgreSQL 17's direct TLS when libpq used sslnegotiation=direct, else SSLRequest. */
+function framing(outcome: ConnectionOutcome): 'direct' | 'sslrequest' {
+  return outcome.steps.some((s) => s.rule === 'libpq.sslnegotiation.direct') ? 'direct' : 'sslrequest';
+}
+
+/** The Handshake Lab address for this outcome's TLS steps: its TLS 1.3 handshake, else TLS 1.2 with the same framing. */
+export function handshakeLabLink(outcome: ConnectionOutcome): string {
+  return tls13HandshakeLink(outcome) ?? `#/handshake?pg=${framing(outcome)}`;
 }
