@@ -9,7 +9,6 @@
  */
 import { dirname, resolve } from 'node:path';
 import {
-  diagnoseError,
   DRIVERS,
   explainConnection,
   isOneOf,
@@ -17,6 +16,7 @@ import {
   outcomeFacts,
   protectionText,
   SERVER_PRESETS,
+  troubleshoot,
   type ConnectionOutcome,
   type Scenario,
 } from '../lib/sslmode/index.ts';
@@ -108,6 +108,7 @@ export async function loadScenario(path: string): Promise<Scenario> {
   put(client, 'version', f.optString(c.version, 'client.version'));
   put(client, 'osUser', f.optString(c.osUser, 'client.osUser'));
   put(client, 'home', f.optString(c.home, 'client.home'));
+  put(client, 'cwd', f.optString(c.cwd, 'client.cwd'));
   if (c.env !== undefined) client.env = f.stringMap(c.env, 'client.env');
   if (c.files !== undefined) {
     const files: Record<string, string> = {};
@@ -209,9 +210,15 @@ export function formatOutcome(o: ConnectionOutcome, color = false): string {
 }
 
 async function diagnose(text: string, json: boolean, io: CliIo): Promise<number> {
-  const d = diagnoseError(text);
-  if (json) io.out(JSON.stringify(d, null, 2) + '\n');
-  else {
+  // As the web app's troubleshooter: the reproduction is offered only when running it prints the pasted text.
+  const { diagnosis: d, match } = await troubleshoot(text);
+  const reproduces = match === 'exact' || match === 'partial';
+  if (json) {
+    const { reproduce, ...rest } = d;
+    io.out(
+      JSON.stringify({ ...rest, ...(reproduce && reproduces ? { reproduce, match } : {}) }, null, 2) + '\n',
+    );
+  } else {
     const paint = painter(io.color);
     const lines = [
       `${paint('bold', d.id === 'unknown' ? 'NOT RECOGNISED' : 'MEANING')}: ${d.meaning}`,
@@ -219,7 +226,17 @@ async function diagnose(text: string, json: boolean, io: CliIo): Promise<number>
       ...d.causes.map((c, i) => `  ${i + 1}. ${c}`),
     ];
     if (d.rule) lines.push(`Rule: ${d.rule.id} — ${d.rule.source}`);
-    if (d.reproduce) lines.push('Reproduce (scenario JSON):', JSON.stringify(d.reproduce, null, 2));
+    if (d.reproduce && reproduces)
+      lines.push(
+        match === 'exact'
+          ? 'Reproduce (scenario JSON; it prints your text, host names, ports and paths aside):'
+          : 'Reproduce (scenario JSON; it prints every line you pasted, and more):',
+        JSON.stringify(d.reproduce, null, 2),
+      );
+    else if (d.id !== 'unknown')
+      lines.push(
+        'No scenario here prints this exact text (its reproduction prints something else); the explanation above still applies.',
+      );
     io.out(lines.join('\n') + '\n');
   }
   return d.id === 'unknown' ? 1 : 0;

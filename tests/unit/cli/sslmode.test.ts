@@ -111,6 +111,19 @@ describe('tls-lab sslmode', () => {
     const r = await sslmode(['--diagnose', 'server does not support SSL, but SSL was required']);
     expect(r.code).toBe(0);
     expect(r.lines[0]).toMatch(/^MEANING: /);
+    expect(r.out).toContain('Reproduce (scenario JSON; it prints your text');
+    // Recognised, but with a line no scenario prints: no reproduction is offered (as in the web app).
+    const odd = await sslmode([
+      '--diagnose',
+      'server does not support SSL, but SSL was required\nsomething the client never prints',
+    ]);
+    expect(odd.code).toBe(0);
+    expect(odd.out).not.toContain('Reproduce');
+    expect(odd.out).toContain('No scenario here prints this exact text');
+    const json = JSON.parse(
+      (await sslmode(['--diagnose', 'SSL error: certificate verify failed', '--json'])).out,
+    );
+    expect([json.match, typeof json.reproduce]).toEqual(['exact', 'object']);
   });
   it('--help documents the exit status', async () => {
     const r = await sslmode(['--help']);
@@ -246,5 +259,34 @@ describe('explainConnection reports the server certificate it reasoned about', (
       notAfter: '2124-01-01T00:00:00.000Z',
       names: ['DNS:db.example.test', 'IP:127.0.0.1', 'CN=db.example.test'],
     });
+  });
+});
+
+describe('tls-lab sslmode reads every client field the engine reads', () => {
+  it('client.cwd: node-postgres resolves a relative sslrootcert against it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sslmode-cli-'));
+    writeFileSync(join(dir, 'leaf.pem'), SAMPLE_LEAF_GOOD);
+    writeFileSync(join(dir, 'root.pem'), SAMPLE_ROOT_A);
+    const file = (cwd?: string) => {
+      const path = join(dir, `scenario-${cwd ? 'cwd' : 'none'}.json`);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          client: {
+            driver: 'node-postgres',
+            conninfo: 'postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=ca.pem',
+            files: { '/srv/app/ca.pem': '@root.pem' },
+            ...(cwd ? { cwd } : {}),
+          },
+          server: { ssl: true, certificateChain: '@leaf.pem', hba: ['hostssl all all 127.0.0.1/32 trust'] },
+          time: '2026-01-01T00:00:00Z',
+        }),
+      );
+      return path;
+    };
+    const inApp = await sslmode([file('/srv/app')]);
+    expect(inApp.lines[0]).toMatch(/^CONNECTED, encrypted/);
+    const elsewhere = await sslmode([file()]);
+    expect(elsewhere.lines[0]).toMatch(/^FAILS/);
   });
 });
