@@ -909,10 +909,31 @@ function fixFor(sslmode: SslMode, encrypted: boolean, chain: boolean, host: bool
   return undefined;
 }
 
+/**
+ * The fix for a failed connection, from the line of each attempt (PQerrorMessage holds one per attempt). A pg_hba
+ * refusal of the retry with the other encryption (prefer's plaintext retry, allow's TLS retry) is a consequence
+ * when another attempt failed for a reason of its own (a wrong password, a rejected client certificate).
+ */
 function fixForError(error: string, sslmode: SslMode): string {
-  // A client-certificate failure is the root cause even when prefer's plaintext retry adds a pg_hba line.
-  const cert = clientCertFix(error);
+  const lines = error.split('\n').filter((l) => l.trim() !== '');
+  const own = lines.filter((l) => !l.includes('no pg_hba.conf entry'));
+  for (const line of [...own, ...lines]) {
+    const fix = fixForLine(line, error, sslmode);
+    if (fix) return fix;
+  }
+  return 'See the steps for the rule that failed.';
+}
+
+function fixForLine(line: string, error: string, sslmode: SslMode): string | undefined {
+  const cert = clientCertFix(line);
   if (cert) return cert;
+  const twice = error.split('password authentication failed').length > 2;
+  if (line.includes('password authentication failed'))
+    return `Check the password${sslmode === 'prefer' && twice ? ' (prefer retries without SSL, which is why it appears twice)' : ''}.`;
+  return fixForText(line);
+}
+
+function fixForText(error: string): string | undefined {
   if (error.includes('does not support SSL'))
     return 'Set ssl=on (with ssl_cert_file/ssl_key_file) on the server and reload, or lower sslmode if plaintext is acceptable.';
   if (error.includes('root certificate file'))
@@ -925,9 +946,7 @@ function fixForError(error: string, sslmode: SslMode): string {
     return 'Add a pg_hba.conf line for this user/database/address and encryption (hostssl needs SSL, hostnossl needs plaintext), then reload.';
   if (error.includes('protocol version'))
     return 'Align ssl_min_protocol_version / ssl_max_protocol_version between client and server.';
-  if (error.includes('password authentication failed'))
-    return `Check the password${sslmode === 'prefer' ? ' (prefer retries without SSL, which is why it appears twice)' : ''}.`;
   if (error.includes('Connection refused'))
     return 'Nothing listens there: check host/port and listen_addresses.';
-  return 'See the steps for the rule that failed.';
+  return undefined;
 }

@@ -216,8 +216,14 @@ describe('why a client refused the attacker', () => {
     let said = 0;
     let other = 0;
     for (const root of ['none', 'root-a'] as const)
-      for (const { driver, sslmode, conninfo } of matrixScenarios(controls({ root, conninfo: WITH_PASSWORD })))
-        for (const attack of attackerScenarios(controls({ root, conninfo: WITH_PASSWORD }), conninfo, driver)) {
+      for (const { driver, sslmode, conninfo } of matrixScenarios(
+        controls({ root, conninfo: WITH_PASSWORD }),
+      ))
+        for (const attack of attackerScenarios(
+          controls({ root, conninfo: WITH_PASSWORD }),
+          conninfo,
+          driver,
+        )) {
           if (!attack.scenario) continue;
           const outcome = await explainConnection(attack.scenario);
           const verdict = attackVerdict(attack.kind, outcome);
@@ -230,5 +236,38 @@ describe('why a client refused the attacker', () => {
         }
     expect(said).toBeGreaterThan(5);
     expect(other).toBeGreaterThan(5);
+  });
+});
+
+describe("libpq's fix for a failed connection", () => {
+  it("names the attempt's own failure, not the pg_hba refusal of prefer's plaintext retry", async () => {
+    const outcome = await explainConnection(
+      buildScenario(
+        sslmodeControls({
+          conninfo: 'host=db.example.test dbname=app user=app password=wrong sslmode=prefer',
+          hba: ['hostssl all all 0.0.0.0/0 scram-sha-256'],
+        }),
+      ),
+    );
+    expect(outcome.connected).toBe(false);
+    expect(outcome.error).toMatch(/password authentication failed[\s\S]*no pg_hba.conf entry/);
+    expect(outcome.fix).toBe('Check the password.');
+  });
+});
+
+describe("libpq's fix when both of prefer's attempts fail on the password", () => {
+  it('says why the error appears twice', async () => {
+    const outcome = await explainConnection(
+      buildScenario(
+        sslmodeControls({
+          conninfo: 'host=db.example.test dbname=app user=app password=wrong sslmode=prefer',
+          hba: ['hostssl all all 0.0.0.0/0 scram-sha-256', 'hostnossl all all 0.0.0.0/0 scram-sha-256'],
+        }),
+      ),
+    );
+    expect(outcome.error?.split('password authentication failed').length).toBe(3);
+    expect(outcome.fix).toBe(
+      'Check the password (prefer retries without SSL, which is why it appears twice).',
+    );
   });
 });
