@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runChainSession } from '../../../src/app/workers/chain-session';
+import { adaptAnalysis } from '../../../src/app/views/chain/adapt';
+import { triedPathKind } from '../../../src/app/model/chain/view-model';
 
 const A = 'fixtures/public-ca/azure';
 const read = (f: string) => readFileSync(`${A}/${f}`, 'utf8');
@@ -167,5 +169,37 @@ describe('the Chain Lab worker session: roles and what would make it pass', () =
     expect(texts).toContain(
       '"www.microsoft.com" is valid from 2023-09-14 to 2024-09-08; the check date 2026-11-27 is after that.',
     );
+  });
+});
+
+describe('the verdict card on a path that is not among the listed paths', () => {
+  it('a pass is not said to reach no trust anchor; a leaf Go stops at is said to stop there', async () => {
+    // The trust file holds Microsoft's CA 07 and Microsoft's root: the path search stops at the trusted CA 07,
+    // OpenSSL goes on to the self-signed root and passes on leaf -> CA 07 -> root.
+    const trust = [
+      read('int_azure-rsa-tls-issuing-ca-07_by-microsoft-rsa-root-2017.pem'),
+      read('root_microsoft-rsa-root-ca-2017.pem'),
+    ].join('\n');
+    const leaf = read('leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem');
+    const run = (profile: typeof base.profile, hostname?: string) =>
+      runChainSession({
+        ...base,
+        profile,
+        ...(hostname ? { hostname } : {}),
+        inputs: [
+          { name: 'leaf.pem', content: leaf },
+          { name: 'trust.pem', content: trust, role: 'trust' },
+        ],
+        trust: 'loaded',
+      });
+    const openssl = adaptAnalysis((await run('openssl-3')).analysis!);
+    expect(openssl.verdict.valid).toBe(true);
+    expect(openssl.verdict.pathIndex).toBeUndefined();
+    expect(triedPathKind(openssl)).toBe('used');
+    // Go checks the leaf's name before building a chain: the path it reports is the leaf alone.
+    const go = adaptAnalysis((await run('go', 'other.example.com')).analysis!);
+    expect(go.verdict.valid).toBe(false);
+    expect(go.verdict.tried).toHaveLength(1);
+    expect(triedPathKind(go)).toBe('stops');
   });
 });

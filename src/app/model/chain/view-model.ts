@@ -58,3 +58,16 @@ export interface ChainVM {
 export function shortName(cert: CertView | undefined): string {
   return cert ? nameOf(cert.subject) : '(unknown certificate)';
 }
+
+/**
+ * How the verdict card speaks of the path a profile went by when it is not one of the listed paths (OpenSSL may go
+ * on past a trusted intermediate to a root; Go stops at the leaf when the leaf itself fails): the profile passed on
+ * it, it failed on a path that ends at a trust anchor, or the path stops before reaching one.
+ */
+export function triedPathKind(vm: ChainVM): 'used' | 'tried' | 'stops' | undefined {
+  const { verdict } = vm;
+  if (verdict.pathIndex !== undefined || verdict.tried.length === 0) return undefined;
+  if (verdict.valid) return 'used';
+  const last = vm.nodes.find((n) => n.id === verdict.tried[verdict.tried.length - 1]);
+  return last?.trusted ? 'tried' : 'stops';
+}
