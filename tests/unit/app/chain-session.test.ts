@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runChainSession } from '../../../src/app/workers/chain-session';
 import { adaptAnalysis } from '../../../src/app/views/chain/adapt';
-import { triedPathKind } from '../../../src/app/model/chain/view-model';
+import { noPathText, triedPathKind } from '../../../src/app/model/chain/view-model';
+import type { ProfileName } from '../../../src/lib/pki/index';
 
 const A = 'fixtures/public-ca/azure';
 const read = (f: string) => readFileSync(`${A}/${f}`, 'utf8');
@@ -181,7 +182,7 @@ describe('the verdict card on a path that is not among the listed paths', () => 
       read('root_microsoft-rsa-root-ca-2017.pem'),
     ].join('\n');
     const leaf = read('leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem');
-    const run = (profile: typeof base.profile, hostname?: string) =>
+    const run = (profile: ProfileName, hostname?: string) =>
       runChainSession({
         ...base,
         profile,
@@ -201,5 +202,26 @@ describe('the verdict card on a path that is not among the listed paths', () => 
     expect(go.verdict.valid).toBe(false);
     expect(go.verdict.tried).toHaveLength(1);
     expect(triedPathKind(go)).toBe('stops');
+  });
+});
+
+describe('the path list on why no path reaches an anchor', () => {
+  it('names a bad signature, not a missing issuer (PKITS 4.1.2: the CA certificate its anchor did not sign)', async () => {
+    const c = (f: string) => new Uint8Array(readFileSync(`fixtures/pkits/certs/${f}`));
+    const result = await runChainSession({
+      ...base,
+      time: new Date('2020-01-01T12:00:00Z'),
+      inputs: [
+        { name: 'ee.crt', content: c('InvalidCASignatureTest2EE.crt') },
+        { name: 'ca.crt', content: c('BadSignedCACert.crt') },
+        { name: 'ta.crt', content: c('TrustAnchorRootCertificate.crt'), role: 'trust' },
+      ],
+      trust: 'loaded',
+    });
+    const vm = adaptAnalysis(result.analysis!);
+    expect(vm.paths).toHaveLength(0);
+    expect(noPathText(vm)).toBe(
+      'a certificate with the right issuer name is there but did not sign it (the signature does not verify)',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { CertView } from '../../../lib/pki/types';
+import type { BuildResult, DeadEnd } from '../../../lib/pki/paths/build-paths';
 import { nameOf, type CertLabel } from '../../lib/chain-labels';
 
 /** What the Chain Lab's components draw, derived from the engine's ChainAnalysis (see adapt.ts). */
@@ -51,6 +52,10 @@ export interface ChainVM {
   readonly paths: readonly PathVM[];
   readonly verdict: VerdictVM;
   readonly truncated: boolean;
+  /** What stopped the search when it was cut short (the engine's budget that ran out). */
+  readonly truncation?: string;
+  /** Why the partial chains that reached no anchor stopped ('no-issuer', 'bad-signature', 'loop', 'depth'), each once. */
+  readonly deadEndReasons: readonly string[];
   readonly nodes: readonly GraphNodeVM[];
   readonly edges: readonly GraphEdgeVM[];
 }
@@ -70,4 +75,30 @@ export function triedPathKind(vm: ChainVM): 'used' | 'tried' | 'stops' | undefin
   if (verdict.valid) return 'used';
   const last = vm.nodes.find((n) => n.id === verdict.tried[verdict.tried.length - 1]);
   return last?.trusted ? 'tried' : 'stops';
+}
+
+const TRUNCATION_TEXT: Record<NonNullable<BuildResult['truncation']>, string> = {
+  'signature-checks': 'its budget of signature checks',
+  paths: 'its budget of paths',
+  steps: 'its budget of search steps',
+  depth: 'the longest path a client follows (more CA certificates in a row than that)',
+};
+
+/** Why the path search was cut short, in words, from the engine's `truncation`. */
+export function truncationText(vm: ChainVM): string {
+  return TRUNCATION_TEXT[vm.truncation as keyof typeof TRUNCATION_TEXT] ?? 'its budget';
+}
+
+const DEAD_END_TEXT: Record<DeadEnd['why'], string> = {
+  'no-issuer': 'no issuer of some certificate is in the pool or the trust store',
+  'bad-signature':
+    'a certificate with the right issuer name is there but did not sign it (the signature does not verify)',
+  loop: 'the issuers lead back in a loop',
+  depth: 'the chain is longer than a client follows',
+};
+
+/** Why no path reaches a trust anchor, in words, from the engine's dead ends. */
+export function noPathText(vm: ChainVM): string {
+  const why = vm.deadEndReasons.map((r) => DEAD_END_TEXT[r as DeadEnd['why']] ?? r);
+  return why.length > 0 ? why.join('; ') : DEAD_END_TEXT['no-issuer'];
 }

@@ -31,6 +31,8 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     labels,
     paths,
     truncated: analysis.truncated,
+    ...(analysis.truncation ? { truncation: analysis.truncation } : {}),
+    deadEndReasons: [...new Set(analysis.deadEnds.map((d) => d.why))],
     verdict: {
       valid: analysis.verdict.valid,
       ...(pathIndex >= 0 ? { pathIndex } : {}),
