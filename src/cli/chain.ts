@@ -32,6 +32,7 @@ import {
   type FormerRoot,
 } from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
+import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
 
 const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
 
@@ -40,12 +41,16 @@ export const usage = `Usage: tls-lab chain FILE... [options]
 Every path from a certificate chain to the trust anchors, and how each client judges it.
 The report starts with the chosen profile's verdict and the error text that client prints.
 
-  FILE...              the certificates as the peer sent them, leaf first (PEM, DER, PKCS#7)
+  FILE...              the certificates as the peer sent them (PEM, DER, PKCS#7); the server's is the
+                       first that is not a CA and matches --host, else the first that is not a CA, else
+                       the first (as the Chain Lab picks it)
   --trust FILE|PRESET  trust anchors: a file or a preset (${PRESETS.join(', ')}); repeatable;
                        default mozilla
   --host NAME          the host name (or IP address) the leaf must match
-  --at DATE            validation time, ISO 8601, UTC unless an offset is given (default: now)
-  --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default rfc5280)
+  --at DATE            validation time, ISO 8601, UTC unless an offset is given; a date alone is 12:00
+                       UTC that day, as the Chain Lab's date (default: now)
+  --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default
+                       openssl-3, as the Chain Lab and libpq)
   --purpose P          serverAuth (default), clientAuth or any
   --max-depth N        longest path to build (a positive integer)
   --verbose, -v        list every trust anchor loaded, not only those on a path or named as an issuer
@@ -55,6 +60,12 @@ Colours only on a terminal; NO_COLOR=1 turns them off.
 
 Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid;
 2 bad input (an unknown option, an unreadable or unparseable file, a bad date).`;
+
+/** --at: a date alone is 12:00 UTC that day, the instant the Chain Lab's date control stands for. */
+function chainDate(text: string): Date {
+  const date = parseIsoDate(text, '--at');
+  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(text) ? new Date(date.getTime() + 12 * 3600_000) : date;
+}
 
 interface Args {
   files: string[];
@@ -74,7 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     files: [],
     trust: [],
-    profile: 'rfc5280',
+    profile: 'openssl-3',
     purpose: 'serverAuth',
     json: false,
     verbose: false,
@@ -101,7 +112,7 @@ function parseArgs(argv: readonly string[]): Args {
         args.host = value();
         break;
       case '--at':
-        args.at = parseIsoDate(value(), '--at');
+        args.at = chainDate(value());
         break;
       case '--profile': {
         const v = value();
@@ -241,8 +252,10 @@ export async function analyze(args: Args): Promise<ChainReport> {
     anchors.push(...loaded.certificates);
     problems.push(...loaded.problems);
   }
+  // The server's certificate as the Chain Lab picks it from the user's files (pki/leaf.ts), so both judge the same one.
+  const chain = leafFirst(sent, pickLeaf(sent, args.host !== undefined ? { hostname: args.host } : {}));
   const result = await analyzeChain({
-    certificates: sent,
+    certificates: chain,
     trustAnchors: anchors,
     time: args.at ?? new Date(),
     profile: args.profile,

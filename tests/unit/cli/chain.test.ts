@@ -53,7 +53,7 @@ describe('tls-lab chain: the answer first', () => {
     expect(r.out).toBe(
       [
         'VALID for openssl-3: www.microsoft.com -> Microsoft Azure RSA TLS Issuing CA 07 -> DigiCert Global Root G2',
-        '  checked for host www.microsoft.com, purpose serverAuth, at 2024-01-15T00:00:00Z',
+        '  checked for host www.microsoft.com, purpose serverAuth, at 2024-01-15T12:00:00Z',
         'Paths to a trust anchor (2):',
         '  1. [valid] www.microsoft.com -> Microsoft Azure RSA TLS Issuing CA 07 -> DigiCert Global Root G2',
         '  2. [valid] www.microsoft.com -> Microsoft Azure RSA TLS Issuing CA 07 -> Microsoft RSA Root Certificate Authority 2017',
@@ -158,7 +158,7 @@ describe('tls-lab chain: the answer first', () => {
     expect(r.code).toBe(1);
     expect(r.lines[0]).toBe('NOT VALID for openssl-3: error 10 at 0 depth lookup: certificate has expired');
     expect(r.out).toContain(
-      '  - path 1 is valid from 2023-09-14T17:24:20.000Z to 2024-09-08T17:24:20.000Z (every certificate on it is within its dates then); at 2025-01-15T00:00:00.000Z it is not',
+      '  - path 1 is valid from 2023-09-14T17:24:20.000Z to 2024-09-08T17:24:20.000Z (every certificate on it is within its dates then); at 2025-01-15T12:00:00.000Z it is not',
     );
   });
 
@@ -318,5 +318,34 @@ describe('a certificate OpenSSL loads despite a defect', () => {
     expect(r.code).toBe(0);
     const defect = r.lines.find((l) => l.includes('defect:'));
     expect(defect).toMatch(/defect: .*empty.*\(subject, byte \d+\)/i);
+  });
+});
+
+describe('tls-lab chain judges what the Chain Lab judges', () => {
+  it('the same server certificate, instant and profile for the same files, bundled in any order', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { runChainSession } = await import('../../../src/app/workers/chain-session.ts');
+    // A bundle that starts with the CA certificates, as a CA file does: the leaf comes last.
+    const files = [CA07_MS, CA07_XSIGN, LEAF];
+    for (const at of ['2024-01-15', '2024-09-08']) {
+      const cli = JSON.parse((await chain([...files, '--trust', 'mozilla', '--at', at, '--json'])).out);
+      const web = await runChainSession({
+        inputs: files.map((f) => ({ name: f, content: readFileSync(f, 'utf8') })),
+        sampleServed: '',
+        sampleAnchors: '',
+        trust: 'mozilla',
+        ticked: [],
+        time: new Date(`${at}T12:00:00Z`), // the Chain Lab's date control
+        purpose: 'serverAuth',
+        profile: 'openssl-3', // the Chain Lab's default
+      });
+      expect(cli.time, at).toBe(web.analysis!.time);
+      expect(cli.certificates[0].subject.rfc4514, at).toMatch(/^CN=www\.microsoft\.com/);
+      expect(cli.verdict.path, at).toEqual(web.analysis!.verdict.path);
+      expect([cli.verdict.valid, cli.verdict.error?.code], at).toEqual([
+        web.analysis!.verdict.valid,
+        web.analysis!.verdict.error?.code,
+      ]);
+    }
   });
 });
