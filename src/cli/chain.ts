@@ -10,6 +10,7 @@
  */
 import {
   analyzeChain,
+  clientErrorText,
   leafProblemOf,
   certificateLabel,
   parseCertificates,
@@ -19,7 +20,6 @@ import {
   type ChainAnalysis,
   type ParseProblem,
   type PoolEntry,
-  type ProfileError,
   type ProfileName,
   type Purpose,
   type Remedy,
@@ -204,20 +204,6 @@ export interface ChainReport {
   readonly clientError?: string;
   readonly host?: string;
   readonly purpose: Args['purpose'];
-}
-
-/**
- * The error line as the client prints it. OpenSSL's `openssl verify` (apps/verify.c callback): 3.x writes
- * "error N at D depth lookup: TEXT"; 1.0.2 wrote "error N at D depth lookup:TEXT" (no space). Go, rustls-webpki
- * and the RFC 5280 profile: the message itself (Go's err.Error(), webpki's Debug form).
- */
-export function clientErrorText(profile: ProfileName, error: ProfileError | undefined): string | undefined {
-  if (!error) return undefined;
-  if ((profile === 'openssl-3' || profile === 'openssl-1.0.2') && error.number !== undefined) {
-    const sep = profile === 'openssl-3' ? ' ' : '';
-    return `error ${error.number} at ${error.depth ?? 0} depth lookup:${sep}${error.message}`;
-  }
-  return error.message;
 }
 
 export async function analyze(args: Args): Promise<ChainReport> {

@@ -21,6 +21,7 @@ export type { ProfileName, ProfileVerdict, ProfileError } from './profiles/types
 export type { Purpose } from './paths/validate.ts';
 export type { HostnameMatch, HostnameOptions } from './paths/hostname.ts';
 export { PROFILE_NAMES } from './profiles/types.ts';
+export { clientErrorText } from './profiles/error-text.ts';
 export { parseCertificates, verifyCertificateSignature } from './parse.ts';
 export { matchHostname, matchDnsPattern } from './paths/hostname.ts';
 export { commonNames } from './paths/names.ts';

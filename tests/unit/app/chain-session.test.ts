@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runChainSession } from '../../../src/app/workers/chain-session';
 import { adaptAnalysis } from '../../../src/app/views/chain/adapt';
 import { noPathText, triedPathKind } from '../../../src/app/model/chain/view-model';
-import type { ProfileName } from '../../../src/lib/pki/index';
+import { clientErrorText, type ProfileName } from '../../../src/lib/pki/index';
 
 const A = 'fixtures/public-ca/azure';
 const read = (f: string) => readFileSync(`${A}/${f}`, 'utf8');
@@ -200,6 +200,7 @@ describe('the verdict card on a path that is not among the listed paths', () => 
     // Go checks the leaf's name before building a chain: the path it reports is the leaf alone.
     const go = adaptAnalysis((await run('go', 'other.example.com')).analysis!);
     expect(go.verdict.valid).toBe(false);
+
     expect(go.verdict.tried).toHaveLength(1);
     expect(triedPathKind(go)).toBe('stops');
   });
@@ -223,5 +224,20 @@ describe('the path list on why no path reaches an anchor', () => {
     expect(noPathText(vm)).toBe(
       'a certificate with the right issuer name is there but did not sign it (the signature does not verify)',
     );
+  });
+});
+
+describe("the verdict card's error line", () => {
+  it("is the line the CLI prints (OpenSSL's verify format) and names the certificate", async () => {
+    const result = await runChainSession({
+      ...base,
+      time: new Date('2026-01-15T12:00:00Z'),
+      inputs: [{ name: 'served.pem', content: served }],
+      trust: 'mozilla',
+    });
+    const vm = adaptAnalysis(result.analysis!);
+    expect(vm.verdict.error?.line).toBe('error 10 at 0 depth lookup: certificate has expired');
+    expect(vm.verdict.error?.line).toBe(clientErrorText('openssl-3', result.analysis!.verdict.error));
+    expect(vm.verdict.error?.certificateId).toBe(result.analysis!.leaf!.id);
   });
 });

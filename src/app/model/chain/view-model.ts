@@ -23,7 +23,14 @@ export interface VerdictVM {
   readonly pathIndex?: number;
   /** The certificates of the path the profile tried, leaf first (a dead end is not among `paths`). */
   readonly tried: readonly string[];
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    /** The line the client prints (pki clientErrorText: OpenSSL's "error N at D depth lookup: …"), as the CLI does. */
+    readonly line: string;
+    /** The certificate the error is about, when the client names one. */
+    readonly certificateId?: string;
+  };
   readonly trace: readonly string[];
 }
 

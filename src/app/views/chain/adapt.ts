@@ -1,4 +1,4 @@
-import type { CertView, ChainAnalysis } from '../../../lib/pki/index';
+import { clientErrorText, type CertView, type ChainAnalysis } from '../../../lib/pki/index';
 import { type ChainVM } from '../../model/chain/view-model';
 import { distinctLabels, labelFacts } from '../../lib/chain-labels';
 
@@ -20,6 +20,7 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     })),
   }));
   const chosen = analysis.verdict.path;
+  const error = analysis.verdict.error;
   const pathIndex = chosen
     ? paths.findIndex(
         (p) =>
@@ -37,8 +38,15 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
       valid: analysis.verdict.valid,
       ...(pathIndex >= 0 ? { pathIndex } : {}),
       tried: chosen ?? [],
-      ...(analysis.verdict.error
-        ? { error: { code: analysis.verdict.error.code, message: analysis.verdict.error.message } }
+      ...(error
+        ? {
+            error: {
+              code: error.code,
+              message: error.message,
+              line: clientErrorText(analysis.verdict.profile, error) ?? error.message,
+              ...(error.certificate ? { certificateId: error.certificate.id } : {}),
+            },
+          }
         : {}),
       trace: analysis.verdict.trace,
     },
