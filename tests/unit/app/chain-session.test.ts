@@ -241,3 +241,47 @@ describe("the verdict card's error line", () => {
     expect(vm.verdict.error?.certificateId).toBe(result.analysis!.leaf!.id);
   });
 });
+
+describe('what this lab cannot check', () => {
+  it('a path it cannot check is not called invalid (PKITS 4.8.4: requireExplicitPolicy, policy processing)', async () => {
+    const c = (f: string) => new Uint8Array(readFileSync(`fixtures/pkits/certs/${f}`));
+    const result = await runChainSession({
+      ...base,
+      time: new Date('2020-01-01T12:00:00Z'),
+      inputs: [
+        { name: 'ee.crt', content: c('ValidrequireExplicitPolicyTest4EE.crt') },
+        { name: 'subsubsub.crt', content: c('requireExplicitPolicy0subsubsubCACert.crt') },
+        { name: 'subsub.crt', content: c('requireExplicitPolicy0subsubCACert.crt') },
+        { name: 'sub.crt', content: c('requireExplicitPolicy0subCACert.crt') },
+        { name: 'ca.crt', content: c('requireExplicitPolicy0CACert.crt') },
+        { name: 'ta.crt', content: c('TrustAnchorRootCertificate.crt'), role: 'trust' },
+      ],
+      trust: 'loaded',
+    });
+    const vm = adaptAnalysis(result.analysis!);
+    expect(vm.paths.map((p) => p.status)).toEqual(result.analysis!.paths.map((p) => p.status));
+    expect(vm.paths.map((p) => p.status)).toContain('unsupported');
+  });
+
+  it('an issuer whose signature it cannot check is drawn as neither valid nor invalid', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [{ name: 'served.pem', content: served }],
+      trust: 'mozilla',
+    });
+    const analysis = result.analysis!;
+    const [first, ...rest] = analysis.graph.edges;
+    const vm = adaptAnalysis({
+      ...analysis,
+      graph: {
+        ...analysis.graph,
+        edges: [
+          { ...first!, signature: 'unsupported', reason: 'md5WithRSAEncryption is not supported' },
+          ...rest,
+        ],
+      },
+    });
+    expect(vm.edges[0]).toMatchObject({ valid: false, unsupported: true });
+    expect(vm.edges.slice(1).every((e) => !e.unsupported)).toBe(true);
+  });
+});

@@ -15,6 +15,8 @@ export interface PathVM {
   readonly index: number;
   readonly certificateIds: readonly string[];
   readonly valid: boolean;
+  /** 'unsupported': a check on it this engine cannot make (a signature algorithm), so neither valid nor invalid. */
+  readonly status: 'valid' | 'invalid' | 'unsupported';
   readonly reasons: readonly ReasonVM[];
 }
 
@@ -49,6 +51,8 @@ export interface GraphEdgeVM {
   readonly child: string;
   readonly issuer: string;
   readonly valid: boolean;
+  /** A signature this engine cannot check (an algorithm WebCrypto lacks): neither valid nor invalid. */
+  readonly unsupported: boolean;
   readonly reason?: string;
 }
 

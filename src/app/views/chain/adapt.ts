@@ -11,6 +11,7 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
     index,
     certificateIds: p.certificates,
     valid: p.valid,
+    status: p.status,
     reasons: p.reasons.map((r) => ({
       code: r.code,
       message: r.message,
@@ -64,6 +65,7 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
         child: e.child,
         issuer: e.issuer,
         valid: e.signature === 'valid',
+        unsupported: e.signature === 'unsupported',
         ...(e.reason ? { reason: e.reason } : {}),
       })),
   };
