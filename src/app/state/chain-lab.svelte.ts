@@ -1,4 +1,5 @@
 import type { ChainAnalysis, ProfileName, Purpose } from '../../lib/pki/index';
+import { redactPrivateKeys } from '../../lib/bytes/pem';
 import { TRUST_STORE_PRESETS, type FormerRoot } from '../../lib/pki/trust-stores/index';
 import { chainSamples, findSample } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
@@ -112,7 +113,12 @@ export class ChainLab {
     return this.controls.profile || this.sample?.profile || 'openssl-3';
   }
 
-  async addInputs(inputs: UserInput[]): Promise<void> {
+  async addInputs(added: UserInput[]): Promise<void> {
+    // A private key in pasted text is dropped here, before the text is kept (the page, the worker's cache, the
+    // hand-off to the sslmode Lab): its BEGIN and END lines stay, so the load report still says one was discarded.
+    const inputs = added.map((i) =>
+      typeof i.content === 'string' ? { ...i, content: redactPrivateKeys(i.content) } : i,
+    );
     this.userInputs = [...this.userInputs, ...inputs];
     chainHandoff.inputs = this.userInputs;
     // Without a sample there are no sample roots: a trust file is the trust store; else the usual system roots.

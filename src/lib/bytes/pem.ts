@@ -135,3 +135,32 @@ export function pemToDer(text: string, label: string): Uint8Array[] {
   }
   return out;
 }
+
+/** A PEM label that holds a private key ("PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY" ...). */
+export function isPrivateKeyLabel(label: string): boolean {
+  return label.endsWith('PRIVATE KEY');
+}
+
+/**
+ * The text with the contents of every PEM private key block blanked: its BEGIN and END lines stay, so parsing it
+ * still reports (and counts) a key recognised and dropped at the same lines, but the key itself is no longer in the
+ * text. For pasted text the page keeps (the Chain Lab's inputs): a key is never kept.
+ */
+export function redactPrivateKeys(text: string): string {
+  const blocks = scanPem(text).blocks.filter((b) => isPrivateKeyLabel(b.label));
+  if (blocks.length === 0) return text;
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = source.split(/\r\n|\r|\n/u);
+  for (const b of blocks) {
+    const begin = lines[b.startLine - 1] ?? '';
+    const marker = BEGIN.exec(begin);
+    if (marker) lines[b.startLine - 1] = begin.slice(0, marker.index + marker[0].length);
+    for (let i = b.startLine; i < b.endLine - 1; i++) lines[i] = '';
+    if (b.endLine === b.startLine) continue;
+    const end = lines[b.endLine - 1] ?? '';
+    const at = end.indexOf('-----END');
+    if (at > 0) lines[b.endLine - 1] = end.slice(at);
+    else if (at < 0) lines[b.endLine - 1] = ''; // no END line: the block ran to its last line
+  }
+  return lines.join('\n');
+}

@@ -14,7 +14,7 @@ import { sha256Hex } from './adapter/digest.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
 import { inheritedDsaParams, verifySigned, type IssuersOf, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from '../bytes/base64.ts';
-import { scanPem, type PemBlock } from '../bytes/pem.ts';
+import { isPrivateKeyLabel, scanPem, type PemBlock } from '../bytes/pem.ts';
 
 export type { VerifyResult } from './adapter/signature.ts';
 
@@ -41,10 +41,6 @@ const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICA
 const CRL_LABELS = new Set(['X509 CRL', 'CRL']);
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS', 'CERTIFICATE CHAIN']);
 const PKCS12_LABELS = new Set(['PKCS12']);
-
-function isPrivateKeyLabel(label: string): boolean {
-  return label.endsWith('PRIVATE KEY');
-}
 
 function isIndefinite(err: unknown): boolean {
   return err instanceof DerError && err.reason.startsWith('indefinite length');
