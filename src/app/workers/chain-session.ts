@@ -249,7 +249,16 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
         })),
       )
     : [];
-  const leafProblem = leafProblemOf(report0);
+  // The first block of what the server sent (the files loaded as its chain, or the sample) stands for the leaf when
+  // it did not parse; not a trust store's or a pool's first block, and not when the user chose the certificate.
+  const sentReport =
+    req.inputs.length === 0
+      ? report0
+      : merge(
+          reports.filter((_, i) => (req.inputs[i]?.role ?? 'chain') === 'chain'),
+          req.inputs.filter((i) => (i.role ?? 'chain') === 'chain').map((i) => i.name),
+        );
+  const leafProblem = req.leaf ? undefined : leafProblemOf(sentReport);
   const analysis = await analyzeChain({
     certificates: chain,
     trustAnchors: await anchorsFor(req, all, loadedTrust),

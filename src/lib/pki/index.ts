@@ -63,8 +63,11 @@ export interface AnalyzeChainInput {
   readonly firstCertificateProblem?: ParseProblem;
 }
 
-/** Blocks that are not meant to be certificates (keys, CRLs): their problems never stand for the leaf. */
-const NOT_A_CERTIFICATE = /private key|CRL|parameters/i;
+/**
+ * Blocks that are not meant to be certificates (keys, CRLs, certificate requests, public keys, parameters): their
+ * problems never stand for the leaf.
+ */
+const NOT_A_CERTIFICATE = /private key|public key|CRL|certificate request|parameters/i;
 
 /**
  * The problem of the input's first certificate-like block when that block produced no certificate (the leaf

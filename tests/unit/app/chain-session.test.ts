@@ -285,3 +285,40 @@ describe('what this lab cannot check', () => {
     expect(vm.edges.slice(1).every((e) => !e.unsupported)).toBe(true);
   });
 });
+
+describe('what stands for an unreadable leaf', () => {
+  const junk = (label: string) => `-----BEGIN ${label}-----\nnot base64 at all!!\n-----END ${label}-----\n`;
+  const verdictOf = async (inputs: Parameters<typeof runChainSession>[0]['inputs'], leaf?: string) =>
+    (await runChainSession({ ...base, inputs, trust: 'azure-postgresql', ...(leaf ? { leaf } : {}) }))
+      .analysis!.verdict;
+
+  it('the first block of what the server sent, when it is meant as a certificate', async () => {
+    const v = await verdictOf([{ name: 'sent.pem', content: `${junk('CERTIFICATE')}${served}` }]);
+    expect(v.valid).toBe(false);
+  });
+
+  it('not a certificate request or a public key pasted first, nor a trust file or a pool, nor a chosen leaf', async () => {
+    for (const label of ['CERTIFICATE REQUEST', 'PUBLIC KEY'])
+      expect((await verdictOf([{ name: 'sent.pem', content: `${junk(label)}${served}` }])).valid, label).toBe(
+        true,
+      );
+    const trust = await verdictOf([
+      { name: 'trust.pem', content: junk('CERTIFICATE'), role: 'trust' },
+      { name: 'sent.pem', content: served },
+    ]);
+    expect(trust.error?.message ?? 'valid').not.toMatch(/could not be parsed/);
+    const pool = await verdictOf([
+      { name: 'pool.pem', content: junk('CERTIFICATE'), role: 'pool' },
+      { name: 'sent.pem', content: served },
+    ]);
+    expect(pool.valid).toBe(true);
+    const leafId = (
+      await runChainSession({ ...base, inputs: [{ name: 's', content: served }], trust: 'azure-postgresql' })
+    ).analysis!.leaf!.id;
+    const chosen = await verdictOf(
+      [{ name: 'sent.pem', content: `${junk('CERTIFICATE')}${served}` }],
+      leafId.slice(0, 16),
+    );
+    expect(chosen.valid).toBe(true);
+  });
+});
