@@ -111,6 +111,11 @@ describe('Chain Lab: your own certificates', () => {
     await page.goto(app.url + '#/chain?trust=azure-postgresql&host=www.microsoft.com&at=2024-01-15');
     await expect.poll(() => verdict(page).count(), { timeout: 20_000 }).toBe(1);
     await load(page, 'pool', [CA07_XSIGN, CA07_MS]);
+    // A pool alone: nothing to judge, and the page says why.
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 30_000 })
+      .toContain("Nothing is loaded as the server's chain");
+    expect(await verdict(page).count()).toBe(0);
     await load(page, 'chain', [LEAF]);
     // The sample shown before (three certificates, all sent) offered a choice; the files loaded offer none:
     // one certificate was loaded as the server's chain, the two intermediates only as a pool.

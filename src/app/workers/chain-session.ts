@@ -227,17 +227,16 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     chain: req.inputs.length === 0 || chainIds.has(c.id),
   }));
   // A sample is what a server sent: its first certificate is the server's. The user's files may start with
-  // anything (a CA bundle's first root): the user's choice, else pickLeaf's.
-  const chain =
+  // anything (a CA bundle's first root): the user's choice, else pickLeaf's, among the files loaded as the server's
+  // chain only (a pool or a trust store is never the server's certificate: with none, there is nothing to judge).
+  const leaf =
     req.inputs.length === 0
-      ? served
-      : leafFirst(
-          served,
-          pickLeaf(chainIds.size > 0 ? served.filter((c) => chainIds.has(c.id)) : served, {
-            ...(req.leaf ? { chosen: req.leaf } : {}),
-            ...(req.hostname ? { hostname: req.hostname } : {}),
-          }),
+      ? undefined
+      : pickLeaf(
+          served.filter((c) => chainIds.has(c.id)),
+          { ...(req.leaf ? { chosen: req.leaf } : {}), ...(req.hostname ? { hostname: req.hostname } : {}) },
         );
+  const chain = req.inputs.length === 0 ? served : leaf ? leafFirst(served, leaf) : [];
   if (chain.length === 0) return { report, pool, analysis: null, remedies: [], formerRoots: [] };
   const formerRoots = isTrustStoreName(req.trust)
     ? formerRootsFor(

@@ -322,3 +322,15 @@ describe('what stands for an unreadable leaf', () => {
     expect(chosen.valid).toBe(true);
   });
 });
+
+describe('files loaded only as a pool', () => {
+  it('give no server certificate to judge', async () => {
+    const result = await runChainSession({
+      ...base,
+      inputs: [{ name: 'pool.pem', content: served, role: 'pool' }],
+      trust: 'azure-postgresql',
+    });
+    expect(result.pool.some((p) => p.chain)).toBe(false);
+    expect(result.analysis).toBeNull();
+  });
+});
