@@ -15,6 +15,7 @@ import {
   certificateLabel,
   parseCertificates,
   PROFILE_NAMES,
+  verdictAdvice,
   whatWouldPass,
   type CertView,
   type ChainAnalysis,
@@ -23,6 +24,7 @@ import {
   type ProfileName,
   type Purpose,
   type Remedy,
+  type VerdictAdvice,
 } from '../lib/pki/index.ts';
 import {
   formerRootsFor,
@@ -198,6 +200,8 @@ export interface ChainReport {
   /** Every trust anchor loaded, in load order. */
   readonly loadedAnchors: readonly CertView[];
   readonly remedies: readonly Remedy[];
+  /** verdictAdvice: what the Chain Lab lists under "What would make it pass, and every problem on this path". */
+  readonly advice: readonly VerdictAdvice[];
   /** Roots that a loaded preset no longer has, among the sent certificates or named as their issuer. */
   readonly formerRoots: readonly (FormerRoot & { readonly preset: string })[];
   /** The chosen profile's error as the real client prints it. */
@@ -253,6 +257,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
   });
   const analysis: ChainAnalysis = { ...result, problems: [...problems, ...result.problems] };
   let remedies: Remedy[] = [];
+  let advice: readonly VerdictAdvice[] = [];
   if (!analysis.verdict.valid) {
     // A missing root may be in a preset the user did not load: look there too, and say which.
     const extra: PoolEntry[] = [];
@@ -261,6 +266,8 @@ export async function analyze(args: Args): Promise<ChainReport> {
         extra.push({ certificate: c, source: `${presetSource(name)}, --trust ${name}` });
     }
     remedies = whatWouldPass(analysis, [...pool, ...extra]);
+    // What the Chain Lab's card lists: those remedies, then every problem on the path tried, each fact once.
+    advice = verdictAdvice(analysis, [...pool, ...extra]);
   }
   const formerRoots = trustSpecs.filter(isTrustStoreName).flatMap((preset) =>
     formerRootsFor(
@@ -278,6 +285,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     sources: Object.fromEntries(sources),
     loadedAnchors: anchors,
     remedies,
+    advice,
     formerRoots,
     ...(clientError !== undefined ? { clientError } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
@@ -292,6 +300,7 @@ export function toJson(r: ChainReport): string {
       ...r.analysis,
       ...(r.clientError !== undefined ? { clientError: r.clientError } : {}),
       remedies: r.remedies,
+      advice: r.advice.map((a) => a.text),
       formerRoots: r.formerRoots,
       sources: r.sources,
       anchorsLoaded: r.loadedAnchors.length,
@@ -343,9 +352,9 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
     `  checked ${r.host !== undefined ? `for host ${r.host}, ` : 'with no host name, '}purpose ${r.purpose}, at ${seconds(a.time)}`,
   );
 
-  if (r.remedies.length) {
-    lines.push(paint('bold', 'To make it pass:'));
-    for (const m of r.remedies) lines.push(`  - ${m.message}`);
+  if (r.advice.length) {
+    lines.push(paint('bold', 'What would make it pass, and every problem on the path tried:'));
+    for (const m of r.advice) lines.push(`  - ${m.text}`);
   }
   for (const f of r.formerRoots)
     lines.push(
