@@ -15,7 +15,11 @@ import { pssHash, signedParts, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
 
-export type VerifyResult = { ok: true } | { ok: false; reason: string };
+/**
+ * `unsupported`: this engine cannot check the signature (an algorithm, hash or curve it or the platform's WebCrypto
+ * lacks), which is neither valid nor invalid.
+ */
+export type VerifyResult = { ok: true } | { ok: false; reason: string; unsupported?: boolean };
 
 /**
  * The candidate issuers of a certificate, best first: the issuer graph's candidates, or the next certificate of
@@ -66,7 +70,11 @@ export async function verifySigned(
 ): Promise<VerifyResult> {
   const alg = SIGNATURE_ALGORITHMS[signed.algorithmOid];
   if (alg === undefined)
-    return { ok: false, reason: `the signature algorithm ${signed.algorithmOid} is not supported` };
+    return {
+      ok: false,
+      reason: `the signature algorithm ${signed.algorithmOid} is not supported`,
+      unsupported: true,
+    };
   const needs = alg.keyType === 'RSA-PSS' ? 'RSA' : alg.keyType;
   if (key.algorithm !== needs) {
     return { ok: false, reason: `the signature is ${alg.name} but the issuer's key is ${key.algorithm}` };
@@ -78,6 +86,7 @@ export async function verifySigned(
           return {
             ok: false,
             reason: `${alg.name} is not supported (WebCrypto has no ${alg.hash ?? 'such'} hash)`,
+            unsupported: true,
           };
         }
         const k = await importIssuerKey(key.spkiDer, { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash });
@@ -89,7 +98,7 @@ export async function verifySigned(
       case 'RSA-PSS': {
         const { hash, saltLength } = pssHash(signed.algorithmParams);
         if (!WEBCRYPTO_HASHES.has(hash))
-          return { ok: false, reason: `RSASSA-PSS with ${hash} is not supported` };
+          return { ok: false, reason: `RSASSA-PSS with ${hash} is not supported`, unsupported: true };
         const k = await importIssuerKey(key.spkiDer, { name: 'RSA-PSS', hash });
         const ok = await subtle().verify(
           { name: 'RSA-PSS', saltLength },
@@ -107,9 +116,9 @@ export async function verifySigned(
       case 'EC': {
         const curve = key.curve ?? '';
         if (!['P-256', 'P-384', 'P-521'].includes(curve))
-          return { ok: false, reason: `ECDSA on curve ${curve} is not supported` };
+          return { ok: false, reason: `ECDSA on curve ${curve} is not supported`, unsupported: true };
         if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash))
-          return { ok: false, reason: `${alg.name} is not supported` };
+          return { ok: false, reason: `${alg.name} is not supported`, unsupported: true };
         const raw = ecdsaSigToRaw(signed.signature, Math.ceil(key.bits / 8));
         const k = await importIssuerKey(key.spkiDer, { name: 'ECDSA', namedCurve: curve });
         const ok = await subtle().verify({ name: 'ECDSA', hash: alg.hash }, k, copy(raw), copy(signed.tbs));
@@ -157,7 +166,14 @@ export async function verifySigned(
     }
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { ok: false, reason: `the ${alg.name} signature could not be checked: ${why}` };
+    // WebCrypto names an algorithm the platform lacks NotSupportedError (Ed448 in most browsers); its message
+    // differs between platforms, its name does not.
+    const unsupported = err instanceof Error && err.name === 'NotSupportedError';
+    return {
+      ok: false,
+      reason: `the ${alg.name} signature could not be checked: ${why}`,
+      ...(unsupported ? { unsupported: true } : {}),
+    };
   }
 }
 

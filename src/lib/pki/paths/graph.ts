@@ -10,6 +10,7 @@
  * kept with their reason so the UI can draw them. Certificates that share subject and public key (cross-signed
  * or re-issued versions of one CA) form one identity.
  */
+import type { VerifyResult } from '../adapter/signature.ts';
 import type { CertView } from '../types.ts';
 
 /**
@@ -20,7 +21,7 @@ export type VerifySignature = (
   child: CertView,
   issuer: CertView,
   issuersOf?: (cert: CertView) => readonly CertView[],
-) => Promise<{ ok: true } | { ok: false; reason: string }>;
+) => Promise<VerifyResult>;
 
 export type KeyIdMatch = 'match' | 'one-missing' | 'mismatch';
 
@@ -72,10 +73,6 @@ export interface Candidate {
  */
 export type EdgeResult =
   { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly unsupported?: boolean };
-
-function isUnsupported(reason: string): boolean {
-  return /not supported|unsupported/i.test(reason);
-}
 
 export function identityKey(cert: CertView): string {
   return `${cert.subject.key}|${cert.fingerprints.spkiSha256}`;
@@ -177,7 +174,7 @@ export class IssuerGraph {
       (r): EdgeResult =>
         r.ok
           ? { ok: true }
-          : { ok: false, reason: r.reason, ...(isUnsupported(r.reason) ? { unsupported: true } : {}) },
+          : { ok: false, reason: r.reason, ...(r.unsupported ? { unsupported: true } : {}) },
       (e: unknown): EdgeResult => ({ ok: false, reason: `signature check failed: ${String(e)}` }),
     );
     this.#pending.set(key, p);
