@@ -227,7 +227,8 @@ export async function analyze(args: Args): Promise<ChainReport> {
   let leafProblem: ParseProblem | undefined;
   for (const [i, file] of args.files.entries()) {
     const loaded = await loadCertificates(await readInputFile(file, 'certificate file'), file);
-    // The first file's first block is the leaf: when it did not parse, the verdict names it (never the next one).
+    // The first file's first block, when it did not parse, stands for the leaf the peer meant: the verdict names it
+    // (never the next one), as the Chain Lab does for the first block of the files loaded as the server's chain.
     if (i === 0) leafProblem = loaded.leafProblem;
     note(loaded, file);
     sent.push(...loaded.certificates);

@@ -26,13 +26,15 @@ export const usage = `Usage: tls-lab sslmode SCENARIO.json [--json]
        tls-lab sslmode --diagnose "ERROR TEXT" [--json]
 
 Predicts what a PostgreSQL client (libpq, node-postgres, pgJDBC, Npgsql, pgx, asyncpg) does with a server
-you describe: connected or not, the client's exact error text, then protection, the fix and every step.
+you describe: connected or not, the client's exact error text, then what to change (or the fix), the protection
+of a connection (or, for a failure, what went out unencrypted) and every step.
 
   SCENARIO.json  { "client": { "driver", "version"?, "conninfo", "files"?, "env"? },
                    "server": { "ssl", "certificateChain"?, "caFile"?, "hba": [...],
                                "majorVersion"?, "preset"?, ... }, "time"? }
                  PEM values may be "@file" (relative to the scenario file)
-  --diagnose     explain an error text a client printed, with a scenario that reproduces it
+  --diagnose     explain an error text a client printed, with a scenario that reproduces it when one
+                 prints that text
   --json         the whole outcome (or diagnosis) as JSON
 
 Colours only on a terminal; NO_COLOR=1 turns them off.

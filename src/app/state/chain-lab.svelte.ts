@@ -66,7 +66,7 @@ export class ChainLab {
   userInputs = $state.raw<UserInput[]>([]);
   report = $state.raw<ChainSessionResult['report'] | null>(null);
   pool = $state.raw<readonly PoolEntry[]>([]);
-  remedies = $state.raw<ChainSessionResult['remedies']>([]);
+  advice = $state.raw<ChainSessionResult['advice']>([]);
   analysis = $state.raw<ChainAnalysis | null>(null);
   formerRoots = $state.raw<readonly FormerRoot[]>([]);
   busy = $state(false);
@@ -142,7 +142,7 @@ export class ChainLab {
     this.report = null;
     this.analysis = null;
     this.formerRoots = [];
-    this.remedies = [];
+    this.advice = [];
     this.set({ sample: chainSamples[0]?.id ?? '', trust: 'sample', leaf: '', path: -1, cert: '' });
     await this.refresh();
   }
@@ -187,7 +187,7 @@ export class ChainLab {
       if (generation !== this.#generation) return;
       this.report = result.report;
       this.pool = result.pool;
-      this.remedies = result.remedies;
+      this.advice = result.advice;
       this.analysis = result.analysis;
       this.formerRoots = result.formerRoots;
       chainHandoff.chain = handoffOf(result.analysis);

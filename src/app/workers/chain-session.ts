@@ -87,7 +87,7 @@ export interface ChainSessionResult {
   /** Roots the chosen preset once had and no longer has, that this input contains or names as an issuer. */
   readonly formerRoots: readonly FormerRoot[];
   /** For a failing verdict: what would make it pass, and every problem on the path tried (pki/remedies.ts). */
-  readonly remedies: readonly VerdictAdvice[];
+  readonly advice: readonly VerdictAdvice[];
 }
 
 function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
@@ -186,7 +186,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
       },
       pool: [],
       analysis: null,
-      remedies: [],
+      advice: [],
       formerRoots: [],
     };
   const reports = await Promise.all(
@@ -237,7 +237,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
           { ...(req.leaf ? { chosen: req.leaf } : {}), ...(req.hostname ? { hostname: req.hostname } : {}) },
         );
   const chain = req.inputs.length === 0 ? served : leaf ? leafFirst(served, leaf) : [];
-  if (chain.length === 0) return { report, pool, analysis: null, remedies: [], formerRoots: [] };
+  if (chain.length === 0) return { report, pool, analysis: null, advice: [], formerRoots: [] };
   const formerRoots = isTrustStoreName(req.trust)
     ? formerRootsFor(
         req.trust,
@@ -257,7 +257,9 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
           reports.filter((_, i) => (req.inputs[i]?.role ?? 'chain') === 'chain'),
           req.inputs.filter((i) => (i.role ?? 'chain') === 'chain').map((i) => i.name),
         );
-  const leafProblem = req.leaf ? undefined : leafProblemOf(sentReport);
+  // The user's choice counts only when pickLeaf took it (an id prefix of 16 hex digits or more that names one).
+  const chosen = req.leaf && req.leaf.length >= 16 && leaf?.id.startsWith(req.leaf.toLowerCase());
+  const leafProblem = chosen ? undefined : leafProblemOf(sentReport);
   const analysis = await analyzeChain({
     certificates: chain,
     trustAnchors: await anchorsFor(req, all, loadedTrust),
@@ -272,7 +274,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     pool,
     analysis: trimForPage(analysis),
     formerRoots,
-    remedies: analysis.verdict.valid ? [] : verdictAdvice(analysis, await remedyPool(req, reports, all)),
+    advice: analysis.verdict.valid ? [] : verdictAdvice(analysis, await remedyPool(req, reports, all)),
   };
 }
 

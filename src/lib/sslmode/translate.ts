@@ -4,7 +4,7 @@
  * libpq keywords; writing carries over the keywords the target driver has and names the ones it has not.
  */
 
-import { parseConninfo } from './conninfo.ts';
+import { libpqKeywords, parseConninfo } from './conninfo.ts';
 import { parsePgConnectionString } from './pg-connection-string.ts';
 import type { Driver } from './types.ts';
 
@@ -113,8 +113,9 @@ export function readSettings(text: string): Settings | null {
   }
   const parsed = parseConninfo(trimmed);
   if (parsed.ok) return new Map(parsed.options);
-  // A URL libpq refuses for a parameter it does not know (node-postgres's uselibpqcompat, a driver's own option):
-  // read it as node-postgres does, keeping every parameter.
+  // A URL libpq refuses for a parameter it does not know (node-postgres's uselibpqcompat, a driver's own option,
+  // a typo): read it as node-postgres does. Parameters libpq does not know are kept as `pg:<name>`, which no libpq
+  // string is written with (as Npgsql's own keys are `npgsql:<Key>`).
   if (!/^postgres(ql)?:\/\//i.test(trimmed)) return null;
   const pg = parsePgConnectionString(trimmed);
   if (!pg.ok) return null;
@@ -128,7 +129,8 @@ export function readSettings(text: string): Settings | null {
     ['password', password],
   ] as const)
     if (v) out.set(k, v);
-  for (const [k, v] of params) out.set(k, v);
+  const libpq = libpqKeywords(17);
+  for (const [k, v] of params) out.set(libpq.has(k) ? k : `pg:${k}`, v);
   return out;
 }
 

@@ -163,7 +163,7 @@ describe('the Chain Lab worker session: roles and what would make it pass', () =
       trust: 'loaded',
     });
     expect(result.analysis?.verdict.error?.message).toBe('unable to get local issuer certificate');
-    const texts = result.remedies.map((r) => r.text);
+    const texts = result.advice.map((r) => r.text);
     expect(texts).toContain(
       'add the root "Microsoft RSA Root Certificate Authority 2017" (in the Mozilla trust store), also in the Azure Database for PostgreSQL trust store, to the trust anchors: it issued "Microsoft Azure RSA TLS Issuing CA 07"',
     );
@@ -320,6 +320,12 @@ describe('what stands for an unreadable leaf', () => {
       leafId.slice(0, 16),
     );
     expect(chosen.valid).toBe(true);
+    // A choice pickLeaf does not take (too short a prefix) does not hide the unreadable first block.
+    const ignored = await verdictOf(
+      [{ name: 'sent.pem', content: `${junk('CERTIFICATE')}${served}` }],
+      'abcd',
+    );
+    expect(ignored.valid).toBe(false);
   });
 });
 

@@ -185,6 +185,11 @@ describe('the tls control', () => {
       expect(leaf && toHex(leaf), fault).toContain('2a864886f70d010101');
     }
     expect(serverCertificateShown(controls('cert=ecdsa'))).toEqual({ cert: 'ecdsa', byPreset: false });
+    // 'both' does not stage no-shared-suite (a 1.2 preset it does not offer): the chosen certificate stands.
+    expect(serverCertificateShown(controls('tls=both&cert=ecdsa&fault=no-shared-suite'))).toEqual({
+      cert: 'ecdsa',
+      byPreset: false,
+    });
     const ecdsa = pemToDer(buildScenario(controls('cert=ecdsa')).serverCertPem, 'CERTIFICATE')[0]!;
     expect(toHex(ecdsa)).not.toContain('2a864886f70d010101');
   });
@@ -347,6 +352,11 @@ describe('the TLS 1.3 fault presets', () => {
     expect(hello?.kind === 'message' && hello.message13).toBeUndefined();
     expect(message?.kind === 'message' && message.message13 !== undefined).toBe(true);
     expect(isTls13Run(run.eventLog)).toBe(false);
+    // A 1.3 ClientHello the server refuses with an alert, before any answer: a TLS 1.3 run.
+    const refused = await run13('offer13=1301&accept13=1302');
+    expect(refused.alert?.name).toBe('handshake_failure');
+    expect(refused.eventLog.some((e) => e.kind === 'message' && e.from === 'server')).toBe(false);
+    expect(isTls13Run(refused.eventLog)).toBe(true);
   });
 
   it('every preset names its version and the 1.3 ones are all staged', () => {

@@ -349,7 +349,7 @@ describe('tls-lab chain judges what the Chain Lab judges', () => {
         web.analysis!.verdict.error?.code,
       ]);
       // The same advice, in the same order.
-      expect(cli.advice, at).toEqual(web.remedies.map((r) => r.text));
+      expect(cli.advice, at).toEqual(web.advice.map((r) => r.text));
       if (at === '2025-01-15') expect(cli.advice.length).toBeGreaterThan(1); // the leaf has expired
     }
   });

@@ -3,7 +3,7 @@
  * the client's exact error first, --json, --diagnose, --help, and exit status 2 with one sentence naming the
  * field for a malformed scenario.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -288,5 +288,6 @@ describe('tls-lab sslmode reads every client field the engine reads', () => {
     expect(inApp.lines[0]).toMatch(/^CONNECTED, encrypted/);
     const elsewhere = await sslmode([file()]);
     expect(elsewhere.lines[0]).toMatch(/^FAILS/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -10,7 +10,7 @@ import { signedParts } from '../../../src/lib/pki/adapter/certificate.ts';
 import { parseCertificates } from '../../../src/lib/pki/index.ts';
 
 describe('verifySigned on what it cannot check', () => {
-  it('an unknown algorithm or an MD5 signature is unsupported; a wrong signature is not', async () => {
+  it('an unknown algorithm, an MD5 signature or a PSS hash it lacks is unsupported; a wrong or malformed one is not', async () => {
     const [leaf, issuer] = (
       await parseCertificates(
         readFileSync(
@@ -29,6 +29,38 @@ describe('verifySigned on what it cannot check', () => {
     expect(unknown).toMatchObject({ ok: false, unsupported: true });
     const md5 = await verifySigned({ ...parts, algorithmOid: '1.2.840.113549.1.1.4' }, issuer!.publicKey);
     expect(md5).toMatchObject({ ok: false, unsupported: true });
+    // RSASSA-PSS whose parameters name SHA3-256 (2.16.840.1.101.3.4.2.8), well formed but a hash this engine lacks.
+    const sha3 = Uint8Array.of(
+      0x30,
+      0x0f,
+      0xa0,
+      0x0d,
+      0x30,
+      0x0b,
+      0x06,
+      0x09,
+      0x60,
+      0x86,
+      0x48,
+      0x01,
+      0x65,
+      0x03,
+      0x04,
+      0x02,
+      0x08,
+    );
+    const pss = await verifySigned(
+      { ...parts, algorithmOid: '1.2.840.113549.1.1.10', algorithmParams: sha3 },
+      issuer!.publicKey,
+    );
+    expect(pss).toMatchObject({ ok: false, unsupported: true });
+    // Malformed PSS parameters are not "unsupported": they are wrong.
+    const malformed = await verifySigned(
+      { ...parts, algorithmOid: '1.2.840.113549.1.1.10', algorithmParams: Uint8Array.of(0x30, 0x05, 0xa0) },
+      issuer!.publicKey,
+    );
+    expect(malformed.ok).toBe(false);
+    expect('unsupported' in malformed && malformed.unsupported).toBeFalsy();
     const broken = parts.signature.slice();
     broken[10]! ^= 1;
     const wrong = await verifySigned({ ...parts, signature: broken }, issuer!.publicKey);

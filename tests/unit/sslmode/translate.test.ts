@@ -67,4 +67,12 @@ describe('translateConninfo', () => {
   it('says when it cannot read the string', () => {
     expect(translateConninfo("host='unterminated", 'pgjdbc')).toBeNull();
   });
+
+  it('reads a URL libpq refuses as node-postgres does, and names the parameters libpq does not know', () => {
+    const url =
+      'postgres://app:secret@pg.internal/app?sslmode=verify-full&uselibpqcompat=true&sslmdoe=require';
+    const t = translateConninfo(url, 'libpq')!;
+    expect(t.conninfo).toBe('host=pg.internal dbname=app user=app password=secret sslmode=verify-full');
+    expect(t.dropped).toEqual(['pg:uselibpqcompat=true', 'pg:sslmdoe=require']);
+  });
 });

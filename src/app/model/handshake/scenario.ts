@@ -239,7 +239,9 @@ export function serverCertificateShown(c: HandshakeControls): {
   cert: HandshakeControls['cert'];
   byPreset: boolean;
 } {
-  return c.fault in CERTIFICATE_FAULTS || c.fault === 'no-shared-suite'
+  // 'both' stages only the presets it offers (buildScenarios drops the others).
+  const fault = c.tls === 'both' && !faultChoices('both').some((f) => f.id === c.fault) ? 'none' : c.fault;
+  return fault in CERTIFICATE_FAULTS || fault === 'no-shared-suite'
     ? { cert: 'rsa', byPreset: true }
     : { cert: c.cert, byPreset: false };
 }

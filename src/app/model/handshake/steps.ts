@@ -64,16 +64,23 @@ const MESSAGE_TITLES: Record<string, string> = {
 
 /**
  * Whether a run is TLS 1.3: its summary says so, the server answered in TLS 1.3 (a message of its with a 1.3
- * decoding: ServerHello or HelloRetryRequest), or a record carries an inner content type. A 1.3 ClientHello alone
- * is not enough: a server that does not see TLS 1.3 offered (a downgrade) answers in TLS 1.2.
+ * decoding: ServerHello or HelloRetryRequest), a record carries an inner content type, or a 1.3 ClientHello got no
+ * handshake message back (a server that refused it with an alert). A 1.3 ClientHello answered in TLS 1.2 (a 1.2-only
+ * server, or a downgrade) is not.
  */
 export function isTls13Run(eventLog: EventLog): boolean {
-  return eventLog.some(
-    (e) =>
-      (e.kind === 'handshake_complete' && e.summary.version === ProtocolVersion.values.TLSv1_3) ||
-      (e.kind === 'message' && e.from === 'server' && e.message13 !== undefined) ||
-      (e.kind === 'record' && e.innerContentType !== undefined),
-  );
+  let offered13 = false;
+  let answered = false;
+  for (const e of eventLog) {
+    if (e.kind === 'handshake_complete' && e.summary.version === ProtocolVersion.values.TLSv1_3) return true;
+    if (e.kind === 'record' && e.innerContentType !== undefined) return true;
+    if (e.kind !== 'message') continue;
+    if (e.from === 'server') {
+      if (e.message13 !== undefined) return true;
+      answered = true;
+    } else if (e.message13 !== undefined) offered13 = true;
+  }
+  return offered13 && !answered;
 }
 
 /** The bytes of ciphertext an eavesdropper sees after a protected record's header. */

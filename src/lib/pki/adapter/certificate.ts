@@ -82,7 +82,13 @@ export function signedParts(der: Uint8Array, what: string): SignedParts {
   };
 }
 
-/** RFC 4055 §3.1: the hash of RSASSA-PSS parameters (SHA-1 when absent). */
+/** RSASSA-PSS parameters that name a hash this engine does not know (SHA3-256, SHA-512/256 ...): well formed. */
+export class UnsupportedPssHash extends DerError {}
+
+/**
+ * RFC 4055 §3.1: the hash of RSASSA-PSS parameters (SHA-1 when absent). @throws UnsupportedPssHash for a hash this
+ * engine does not know, DerError for malformed parameters.
+ */
 export function pssHash(params: Uint8Array | undefined): { hash: string; saltLength: number } {
   let hash = 'SHA-1';
   let saltLength = 20;
@@ -93,7 +99,8 @@ export function pssHash(params: Uint8Array | undefined): { hash: string; saltLen
       const [algId] = childrenOf(params, f);
       const [oid] = algId === undefined ? [] : childrenOf(params, algId);
       const name = HASH_ALGORITHMS[readOid(params, oid, 'the PSS hash algorithm', f.start)];
-      if (name === undefined) throw new DerError(f.start, 'the PSS hash algorithm is not supported');
+      if (name === undefined)
+        throw new UnsupportedPssHash(f.start, 'the PSS hash algorithm is not supported');
       hash = name;
     } else if (isContext(f, 2)) {
       const [n] = childrenOf(params, f);

@@ -11,7 +11,7 @@ import type { CertView, PublicKeyView } from '../types.ts';
 import { bitStringBytes, childrenOf, ecdsaSigToRaw, readTlv, Tag, expectUniversal } from '../../bytes/der.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { Recent } from '../../bytes/recent.ts';
-import { pssHash, signedParts, type SignedParts } from './certificate.ts';
+import { pssHash, signedParts, UnsupportedPssHash, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
 
@@ -168,7 +168,8 @@ export async function verifySigned(
     const why = err instanceof Error ? err.message : String(err);
     // WebCrypto names an algorithm the platform lacks NotSupportedError (Ed448 in most browsers); its message
     // differs between platforms, its name does not.
-    const unsupported = err instanceof Error && err.name === 'NotSupportedError';
+    const unsupported =
+      err instanceof UnsupportedPssHash || (err instanceof Error && err.name === 'NotSupportedError');
     return {
       ok: false,
       reason: `the ${alg.name} signature could not be checked: ${why}`,
