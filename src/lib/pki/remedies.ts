@@ -219,7 +219,7 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
       const position = analysis.certificates.findIndex((s) => s.id === id) + 1;
       push(`drop:${id}`, {
         kind: 'stop-sending',
-        message: `stop sending ${label(c)} (certificate ${position} of the ${analysis.certificates.length} sent): ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid) does not need it`,
+        message: `stop sending ${label(c)} (certificate ${position} of the ${analysis.certificates.length} sent): ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid by the RFC 5280 checks) does not need it`,
         certificate: certRef(c),
       });
     });

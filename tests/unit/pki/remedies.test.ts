@@ -212,7 +212,7 @@ describe('verdictAdvice: the Chain Lab card says each fact once', () => {
       served.map((certificate) => ({ certificate, source: 'served' })),
     ).map((a) => a.text);
     expect(texts).toEqual([
-      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid) does not need it',
+      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid by the RFC 5280 checks) does not need it',
       '"DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that.',
       'Every certificate on this path is valid from 2021-01-20 to 2021-09-30.',
     ]);
