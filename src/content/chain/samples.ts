@@ -63,6 +63,18 @@ export const chainSamples: readonly ChainSample[] = [
     profile: 'openssl-3',
   },
   {
+    id: 'azure-one-root',
+    title: 'Azure: a client that trusts only one of the two roots',
+    story:
+      "The same chain as 'Azure: one intermediate, two roots', checked by a client whose root file holds only DigiCert Global Root G2 (an older root.crt, before the migration to Microsoft RSA Root Certificate Authority 2017). The path through the Microsoft-signed CA 07 now ends at an untrusted root; the path through the DigiCert-signed one still ends at a trusted root.",
+    served: [msLeaf, ca07Xsign, ca07Ms].join('\n'),
+    anchors: digicertG2,
+    host: 'www.microsoft.com',
+    at: '2024-01-15',
+    purpose: 'serverAuth',
+    profile: 'openssl-3',
+  },
+  {
     id: 'letsencrypt-2021',
     title: "Let's Encrypt after DST Root CA X3 expired",
     story:

@@ -19,8 +19,9 @@ export const crossSigningLesson: Lesson = {
       title: 'Predict: a client that trusts only one of the roots',
       body: 'A client whose root file holds only ONE of the two roots (say DigiCert Global Root G2) checks the same chain.',
       lab: 'chain',
-      state: { sample: 'azure-cross-sign', trust: 'sample' },
-      notes: 'In the lab, switch the trust to "Custom" and tick only one root to show it live.',
+      state: { sample: 'azure-one-root' },
+      notes:
+        "The lab's sample now trusts only DigiCert Global Root G2: one valid path, through the DigiCert-signed CA 07; the path through the Microsoft-signed one ends at an untrusted root.",
       checkpoint: {
         question: 'How many valid paths remain?',
         choices: [
@@ -30,7 +31,7 @@ export const crossSigningLesson: Lesson = {
         ],
         answer: 'one',
         explanation:
-          'Untick one root and the path through it stops at an untrusted certificate; the other path still ends at a trusted root. Cross-signing is what lets both old and new root files work during a migration.',
+          'Without one root, the path through it stops at an untrusted certificate; the other path still ends at a trusted root. Cross-signing is what lets both old and new root files work during a migration.',
       },
     },
     {
