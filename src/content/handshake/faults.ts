@@ -71,7 +71,7 @@ export const faultPresets: readonly FaultPreset[] = [
       'psql with ssl_max_protocol_version=TLSv1.2 against a server with ssl_min_protocol_version = TLSv1.3',
     sslmode: { conninfo: `${CONNINFO} sslmode=require ssl_max_protocol_version=TLSv1.2`, smin: 'TLSv1.3' },
     explanation:
-      'The server reads client_version in the ClientHello (TLS 1.2, and no supported_versions extension offering TLS 1.3), finds it below its minimum, and refuses with a fatal protocol_version alert (RFC 5246 §E.1).',
+      'The server reads the highest version the ClientHello offers (its client_version, with no supported_versions extension offering more), finds it below its minimum, and refuses with a fatal protocol_version alert (RFC 5246 §E.1).',
   },
   {
     id: 'no-shared-suite',

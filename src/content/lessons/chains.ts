@@ -47,7 +47,7 @@ export const chainsLesson: Lesson = {
     {
       id: 'host-mismatch',
       title: 'Predict: a good chain for another name',
-      body: 'The chain is complete and trusted, but the certificate is for other.example.com while the client asked for db.example.com.',
+      body: 'Every signature, date and constraint on the chain checks out up to a trusted root, but the certificate is for other.example.com while the client asked for db.example.com.',
       lab: 'chain',
       state: { sample: 'host-mismatch' },
       notes:
@@ -60,7 +60,7 @@ export const chainsLesson: Lesson = {
         ],
         answer: 'no',
         explanation:
-          'Path validation succeeds, but the name check fails: "hostname mismatch". In PostgreSQL only sslmode=verify-full makes libpq check the name.',
+          'Signatures, dates and constraints all check out; only the name check fails: "hostname mismatch" (the lab counts it against the path, so the path shows as invalid for that one reason). In PostgreSQL only sslmode=verify-full makes libpq check the name.',
       },
     },
     {

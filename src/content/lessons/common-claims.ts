@@ -16,7 +16,7 @@ export const commonClaimsLesson: Lesson = {
     {
       id: 'require-client-cert',
       title: 'Claim: sslmode=require makes the server recognise the client certificate',
-      body: 'Tested: the server here wants a client certificate (pg_hba `cert`, ssl_ca_file set) and the client has none. With sslmode=require the connection is encrypted, and the server still refuses: "connection requires a valid client certificate".\n\nCorrected: sslmode is only about how the CLIENT treats the SERVER. Whether a client certificate is asked for and checked is the server\'s business: ssl_ca_file, and pg_hba.conf `clientcert=verify-ca|verify-full` or the `cert` method. Pick a client certificate in the lab to see it accepted, under any sslmode that uses TLS.',
+      body: 'Tested: the server here wants a client certificate (pg_hba `cert`, ssl_ca_file set) and the client has none. With sslmode=require the connection is encrypted, and the server still refuses: "connection requires a valid client certificate".\n\nCorrected: sslmode is only about how the CLIENT treats the SERVER. Whether a client certificate is asked for and checked is the server\'s business: ssl_ca_file, and pg_hba.conf `clientcert=verify-ca|verify-full` or the `cert` method. Pick a client certificate in the lab to see it accepted with require (verify-ca and verify-full also need the root file of the server CA, which this state does not give).',
       lab: 'sslmode',
       state: {
         conninfo: `${target} sslmode=require`,

@@ -40,3 +40,13 @@ export function stepDelta(event: KeyboardEvent, options: { space: boolean }): nu
   if (options.space && event.key === ' ' && !target?.closest?.('button, a')) return event.shiftKey ? -1 : 1;
   return 0;
 }
+
+/**
+ * The full lab's address for the state a lesson step shows now: the lesson's query as it stands (the step's state
+ * with whatever the learner changed in the embedded lab), without the lesson's mode flags.
+ */
+export function labHash(lab: string, current: URLSearchParams): string {
+  const params = new URLSearchParams(current);
+  for (const flag of FLAGS) params.delete(flag);
+  return formatHash([lab], params);
+}
