@@ -194,3 +194,13 @@ describe('every lesson checkpoint, against the run its step shows', () => {
       expect(holding).toEqual([step.checkpoint!.answer]);
     });
 });
+
+describe('a lesson body that states a count', () => {
+  it('cross-signing, azure-two-roots: "with both roots trusted there are exactly two valid paths"', async () => {
+    const step = lessons
+      .find((l) => l.id === 'cross-signing')!
+      .steps.find((s) => s.id === 'azure-two-roots')!;
+    expect(step.body).toContain('exactly two valid paths');
+    expect(validPaths(await chainRun(step))).toBe(2);
+  });
+});
