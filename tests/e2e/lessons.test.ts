@@ -195,6 +195,24 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it("a presented lesson keeps its step when the sslmode Lab inside it shows the matrix (present=1 is the lesson's)", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const lesson = lessons.find((l) => l.id === 'sslmode-protections')!;
+    const step = lesson.steps[0]!;
+    const state = new URLSearchParams({ ...step.state, view: 'matrix', present: '1' });
+    await page.goto(`${app.url}#/lessons/${lesson.id}/${step.id}?${state}`);
+    await expect.poll(() => page.locator('.lesson-lab .matrix').count(), { timeout: 30_000 }).toBe(1);
+    expect(await h1(page)).toBe(step.title);
+    expect(await page.locator('.presenter').count()).toBe(0);
+    // Opening a cell shows its trace in the step and leaves the lesson in presenter mode.
+    await page.locator('.lesson-lab .matrix td button').first().click();
+    await expect.poll(() => page.url()).not.toContain('view=matrix');
+    expect(page.url()).toContain('present=1');
+    expect(await h1(page)).toBe(step.title);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('embed mode hides the chrome and reports its height to the parent page', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     const src = `${app.url}#/handshake?fault=expired-certificate&embed=1`;
