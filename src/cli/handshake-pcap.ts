@@ -197,7 +197,9 @@ function closedBecause(d: Decryption): string {
     case 'no-client-hello':
       return 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)';
     case 'incomplete':
-      return 'the key log lacks some of the TLS 1.3 secrets';
+      return 'found' in d && d.missing.length === 0 && d.closedReason
+        ? `some protected records stay closed (the first: ${d.closedReason})`
+        : 'the key log lacks some of the TLS 1.3 secrets';
     case 'wrong-secret':
       return tls13 ? 'a TLS 1.3 secret in the key log is wrong' : "the key log's master secret is wrong";
     case 'unsupported-suite':
@@ -224,6 +226,9 @@ export function captureOutcome(seen: Observation, color = false): string {
       : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
         ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
         : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
+  // As the lab's decryption card counts them: the encrypted records opened and those that stayed closed.
+  const encrypted = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
+  const decrypted = encrypted.filter((e) => e.kind === 'record' && e.plaintext !== undefined).length;
   const opened =
     d === 'decrypted'
       ? 'every record decrypted'
@@ -231,7 +236,9 @@ export function captureOutcome(seen: Observation, color = false): string {
         ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
         : d === 'nothing-encrypted'
           ? 'nothing encrypted'
-          : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${closedBecause(seen.decryption)}`;
+          : decrypted > 0
+            ? `${decrypted} of ${encrypted.length} encrypted records decrypted, ${paint('yellow', `${encrypted.length - decrypted} NOT`)}: ${closedBecause(seen.decryption)}`
+            : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${closedBecause(seen.decryption)}`;
   return `${head}${negotiated(seen)}; ${opened}`;
 }
 

@@ -223,6 +223,24 @@ describe('Handshake Lab: real captures', () => {
     await context.close();
   });
 
+  it("the CLI's JSON of a pcap opened without a key log reads as the pcap itself does: not verified, not failed", async () => {
+    const pcap = fileURLToPath(new URL('../../fixtures/pcap/tls12-lo.pcap', import.meta.url));
+    const r = await runCli(['handshake', '--pcap', pcap, '--json']);
+    const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-json-')), 'tls12-lo.json');
+    writeFileSync(file, r.stdout);
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openCapture(page, file);
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
+      .toBe('Captured handshake, not verified');
+    await page.locator('#capture-file').setInputFiles(pcap);
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent(), { timeout: 30_000 })
+      .toBe('Captured handshake, not verified');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a truncated capture gets an error saying why and where; the lab keeps working and opens a good one', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/handshake');

@@ -821,7 +821,9 @@ function describeTls13Decryption(d: Tls13Decryption): string {
     case 'decrypted':
       return `TLS 1.3, decrypted with the key log's ${found}; ${finished}.`;
     case 'incomplete':
-      return `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}`;
+      return d.missing.length === 0 && d.closedReason
+        ? `TLS 1.3: the key log has ${found} for this client random, but some protected records stay closed (the first: ${d.closedReason}); ${finished}.`
+        : `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}`;
     case 'wrong-secret': {
       const f = d.firstFailure!;
       return `TLS 1.3: the key log has this connection's client random, but its ${f.label} is wrong: it does not open the ${f.from}'s record ${f.seq} (at stream offset ${f.offset}). Found: ${found}; ${finished}.`;

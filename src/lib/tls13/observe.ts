@@ -68,6 +68,8 @@ export interface Tls13Decryption {
    */
   status: 'decrypted' | 'incomplete' | 'wrong-secret' | 'finished-mismatch' | 'no-matching-line';
   version: 'TLSv1.3';
+  /** incomplete with every traffic secret in the key log: why the first protected record that stayed closed did. */
+  closedReason?: string;
   /** The labels found for this client random, with their key log line (1-based). */
   found: { label: string; line: number }[];
   /** Which of the four traffic secret labels the key log lacks for this client random. */
@@ -128,6 +130,8 @@ export class Tls13Observer {
   #finished: Record<Role, FinishedCheck13> = { client: 'not seen', server: 'not seen' };
   #firstFailure: Tls13Decryption['firstFailure'];
   #missingUsed = new Set<string>();
+  /** Why the first protected record that stayed closed did (a missing label, an unknown suite, 0-RTT data ...). */
+  #firstClosed: string | undefined;
   /** A handshake record stayed closed: the transcript is not known from here. */
   #transcriptGap = false;
   #complete = false;
@@ -256,6 +260,7 @@ export class Tls13Observer {
         encrypted: true,
         error: `not opened: protected before the ${side.role}'s handshake keys (0-RTT early data, CLIENT_EARLY_TRAFFIC_SECRET), which the observer does not decrypt`,
       });
+      this.#firstClosed ??= `the ${side.role}'s 0-RTT early data (CLIENT_EARLY_TRAFFIC_SECRET) is not decrypted here`;
       return;
     }
     // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility) and the hellos are in the clear.
@@ -269,6 +274,7 @@ export class Tls13Observer {
     if (side.closed !== undefined || !side.keys || !this.#suite) {
       if (side.epoch === 'handshake') this.#transcriptGap = true;
       entry.error = side.closed ?? this.#closedReason(side);
+      this.#firstClosed ??= entry.error;
       this.#host.log.push(entry);
       return;
     }
@@ -540,7 +546,7 @@ export class Tls13Observer {
           ? 'wrong-secret'
           : mismatch
             ? 'finished-mismatch'
-            : this.#missingUsed.size > 0
+            : this.#missingUsed.size > 0 || this.#firstClosed !== undefined
               ? 'incomplete'
               : 'decrypted';
     return {
@@ -551,6 +557,7 @@ export class Tls13Observer {
       wantedLines: missing.map((l) => `${l} ${random} <secret in hex>`),
       tls13Labels,
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
+      ...(this.#firstClosed !== undefined && missing.length === 0 ? { closedReason: this.#firstClosed } : {}),
       clientFinished: finished('client'),
       serverFinished: finished('server'),
     };

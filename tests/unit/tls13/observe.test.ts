@@ -291,6 +291,20 @@ describe('a key log that does not open the connection says what matched and what
     expect(seen.decryptionSummary).toMatch(/so the secrets are right, but the Finished check failed/);
   });
 
+  it('a ServerHello suite the observer cannot open (TLS_AES_128_CCM_SHA256): incomplete, not decrypted', async () => {
+    const items = lo().map((c) => ({ ...c, bytes: c.bytes.slice() }));
+    const server = items.find((c) => c.from === 'server' && c.offset === 0)!;
+    // Record header 5, handshake header 4, legacy_version 2, random 32, session id (1 + 32): the cipher suite.
+    expect(server.bytes[43]).toBe(32);
+    server.bytes[76] = 0x13;
+    server.bytes[77] = 0x04;
+    const seen = await observeConnection(items, { keyLog: KEYS });
+    const closed = records(seen.eventLog).filter((r) => r.encrypted && r.error !== undefined);
+    expect(closed.length).toBeGreaterThan(0);
+    expect(seen.decryption).toMatchObject({ status: 'incomplete', version: 'TLSv1.3', missing: [] });
+    expect(seen.decryptionSummary).toMatch(/some protected records stay closed \(the first: /);
+  });
+
   it('a key log for another connection: no line for this client random, which labels it has', async () => {
     const keyLog = readFileSync(`${ILLUSTRATED13_DIR}/keylog.txt`, 'utf8');
     const seen = await observeConnection(lo(), { keyLog });
