@@ -64,7 +64,7 @@ export const chainSamples: readonly ChainSample[] = [
   },
   {
     id: 'azure-one-root',
-    title: 'Azure: a client that trusts only one of the two roots',
+    title: 'Azure: only one root trusted',
     story:
       "The same chain as 'Azure: one intermediate, two roots', checked by a client whose root file holds only DigiCert Global Root G2 (an older root.crt, before the migration to Microsoft RSA Root Certificate Authority 2017). The path through the Microsoft-signed CA 07 now ends at an untrusted root; the path through the DigiCert-signed one still ends at a trusted root.",
     served: [msLeaf, ca07Xsign, ca07Ms].join('\n'),
