@@ -231,30 +231,40 @@ export function stagedIn(fault: FaultPreset, version: LabVersion): boolean {
 }
 
 /**
- * The server certificate control as a run uses it: the chosen key type, or RSA 2048 where a preset brings its own
- * certificate (every certificate preset's is RSA 2048, and no-shared-suite pairs the RSA one with ECDSA-only
- * suites), which the preset then sets.
+ * The presets that bring their own server certificate: the certificate presets, and no-shared-suite, which pairs the
+ * RSA one with ECDSA-only suites. Every one of them is RSA 2048.
  */
+const PRESET_CERTIFICATES: Partial<Record<FaultId, 'untrusted' | 'expired' | 'other-host' | 'rsa'>> = {
+  ...CERTIFICATE_FAULTS,
+  'no-shared-suite': 'rsa',
+};
+
+/** The preset the controls stage: 'both' stages only the presets it offers (a hand-written URL may name another). */
+function stagedFault(c: HandshakeControls): FaultId {
+  return c.tls === 'both' && !faultChoices('both').some((f) => f.id === c.fault) ? 'none' : c.fault;
+}
+
+/** The server certificate control as a run uses it: the chosen key type, or RSA 2048 where a preset sets it. */
 export function serverCertificateShown(c: HandshakeControls): {
   cert: HandshakeControls['cert'];
   byPreset: boolean;
 } {
-  // 'both' stages only the presets it offers (buildScenarios drops the others).
-  const fault = c.tls === 'both' && !faultChoices('both').some((f) => f.id === c.fault) ? 'none' : c.fault;
-  return fault in CERTIFICATE_FAULTS || fault === 'no-shared-suite'
+  return stagedFault(c) in PRESET_CERTIFICATES
     ? { cert: 'rsa', byPreset: true }
     : { cert: c.cert, byPreset: false };
 }
 
-/** The server certificate the controls give, in either version (a certificate fault replaces it). */
+/** The server certificate the controls give, in either version (a preset's own replaces it). */
 function serverCertificate(c: HandshakeControls): { crt: string; key: string } {
-  switch (CERTIFICATE_FAULTS[c.fault]) {
+  switch (PRESET_CERTIFICATES[c.fault]) {
     case 'untrusted':
       return { crt: untrustedCrt, key: untrustedKey };
     case 'expired':
       return { crt: expiredCrt, key: expiredKey };
     case 'other-host':
       return { crt: otherCrt, key: otherKey };
+    case 'rsa':
+      return { crt: rsaCrt, key: rsaKey };
     default:
       return c.cert === 'ecdsa' ? { crt: ecdsaCrt, key: ecdsaKey } : { crt: rsaCrt, key: rsaKey };
   }
@@ -300,8 +310,8 @@ export function chooseFault(c: HandshakeControls, id: FaultId): Partial<Handshak
 /** One scenario per version the controls ask for (two for 'both', with the same controls). */
 export function buildScenarios(c: HandshakeControls, now = Date.now()): LabScenario[] {
   if (c.tls !== 'both') return [buildScenario(c, now)];
-  // A preset 'both' does not offer (a hand-written URL) is not staged in one run only.
-  const both = faultChoices('both').some((f) => f.id === c.fault) ? c : { ...c, fault: 'none' as const };
+  // A preset 'both' does not offer is not staged in one run only.
+  const both = { ...c, fault: stagedFault(c) };
   return [buildScenario(both, now, '1.2'), buildScenario(both, now, '1.3')];
 }
 
@@ -393,7 +403,7 @@ export function buildScenario(
   version: LabVersion = labVersion(c),
 ): LabScenario {
   if (version === '1.3') return buildScenario13(c, now);
-  let cert = serverCertificate(c);
+  const cert = serverCertificate(c);
   let offer = parseCodes(c.offer, suiteIds);
   let groups = parseCodes(c.groups, groupIds);
   let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
@@ -406,7 +416,6 @@ export function buildScenario(
       serverVersions = [0x0304, 0x0304];
       break;
     case 'no-shared-suite':
-      cert = { crt: rsaCrt, key: rsaKey };
       offer = SUITE_CHOICES.filter((s) => s.certificateKey === 'ec').map((s) => s.code);
       break;
     case 'tampered-finished':
