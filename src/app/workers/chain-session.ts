@@ -15,7 +15,7 @@ import {
   type Purpose,
   type VerdictAdvice,
 } from '../../lib/pki/index';
-import { leafFirst, pickLeaf } from '../../lib/pki/leaf';
+import { leafFirst, namesCertificate, pickLeaf } from '../../lib/pki/leaf';
 import { labelFacts, type LabelFacts } from '../lib/chain-labels';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
@@ -258,8 +258,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
           req.inputs.filter((i) => (i.role ?? 'chain') === 'chain').map((i) => i.name),
         );
   // The user's choice counts only when pickLeaf took it (an id prefix of 16 hex digits or more that names one).
-  const chosen = req.leaf && req.leaf.length >= 16 && leaf?.id.startsWith(req.leaf.toLowerCase());
-  const leafProblem = chosen ? undefined : leafProblemOf(sentReport);
+  const leafProblem = leaf && namesCertificate(req.leaf, leaf.id) ? undefined : leafProblemOf(sentReport);
   const analysis = await analyzeChain({
     certificates: chain,
     trustAnchors: await anchorsFor(req, all, loadedTrust),

@@ -8,6 +8,11 @@ import type { CertView } from './types.ts';
 
 const isCa = (c: CertView) => c.basicConstraints?.ca === true;
 
+/** Whether a user's choice (an id or an id prefix of at least 16 hex digits, any case) names the certificate `id`. */
+export function namesCertificate(chosen: string | undefined, id: string): boolean {
+  return chosen !== undefined && chosen.length >= 16 && id.startsWith(chosen.toLowerCase());
+}
+
 /**
  * The certificate to verify: `chosen` (an id or an id prefix of at least 16 hex digits) when it names one,
  * else the first non-CA certificate whose names match `hostname`, else the first non-CA, else the first.
@@ -17,10 +22,8 @@ export function pickLeaf(
   options: { chosen?: string; hostname?: string } = {},
 ): CertView | undefined {
   const { chosen, hostname } = options;
-  if (chosen && chosen.length >= 16) {
-    const hit = certificates.find((c) => c.id.startsWith(chosen.toLowerCase()));
-    if (hit) return hit;
-  }
+  const hit = certificates.find((c) => namesCertificate(chosen, c.id));
+  if (hit) return hit;
   const ends = certificates.filter((c) => !isCa(c));
   if (hostname) {
     const named = ends.find((c) => matchHostname(c, hostname).matched);
