@@ -32,9 +32,14 @@ function unquote(line: string): string {
   return line.replace(/^[\s>]*/u, '').trim();
 }
 
-export function scanPem(text: string): PemScan {
+/** The text's lines as the scanner numbers them: a byte-order mark dropped, CRLF, CR or LF ends. */
+function pemLines(text: string): string[] {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = source.split(/\r\n|\r|\n/u);
+  return source.split(/\r\n|\r|\n/u);
+}
+
+export function scanPem(text: string): PemScan {
+  const lines = pemLines(text);
   const blocks: PemBlock[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -149,8 +154,7 @@ export function isPrivateKeyLabel(label: string): boolean {
 export function redactPrivateKeys(text: string): string {
   const blocks = scanPem(text).blocks.filter((b) => isPrivateKeyLabel(b.label));
   if (blocks.length === 0) return text;
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = source.split(/\r\n|\r|\n/u);
+  const lines = pemLines(text);
   for (const b of blocks) {
     const begin = lines[b.startLine - 1] ?? '';
     const marker = BEGIN.exec(begin);
