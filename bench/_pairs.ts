@@ -65,13 +65,14 @@ export function nodeTlsPeer(
 }
 
 /**
- * The two rows of a handshake benchmark, one per setup: `ours(setup)` makes our connection function (its scenario
- * from PEM each time, or loaded once), the peer is nodeTlsPeer with the same setup.
+ * The two rows of a handshake benchmark, one per setup: ours runs `connect` on a scenario built from PEM by
+ * `fromPem`, for every connection or once for all, and the peer is nodeTlsPeer with the same setup.
  */
-export async function setupRows(args: {
+export async function setupRows<S>(args: {
   name: (setup: string) => string;
   target: number;
-  ours: (setup: Setup) => () => Promise<void>;
+  fromPem: () => S;
+  connect: (scenario: S) => Promise<{ ok: boolean; alert?: { reason?: string } }>;
   pems: { key: string; cert: string; ca: string };
   server: tls.TlsOptions;
   client: tls.SecureContextOptions;
@@ -79,9 +80,14 @@ export async function setupRows(args: {
   const rows = [];
   for (const setup of ['per-connection', 'once'] as const) {
     const peer = nodeTlsPeer(setup, args.pems, args.server, args.client);
+    const loaded = args.fromPem();
+    const ours = async () => {
+      const run = await args.connect(setup === 'once' ? loaded : args.fromPem());
+      if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
+    };
     rows.push({
       name: args.name(SETUP_LABEL[setup]),
-      ...(await alternatingRounds(args.ours(setup), peer)),
+      ...(await alternatingRounds(ours, peer)),
       target: args.target,
     });
   }

@@ -35,13 +35,8 @@ export default {
       name: (setup) =>
         `tls12 connection: ECDHE-RSA-AES128-GCM-SHA256 x25519 RSA-2048, ${setup} (ours client+server vs OpenSSL client+server)`,
       target: 2,
-      ours: (setup) => {
-        const loaded = scenarioFromPem(pki);
-        return async () => {
-          const run = await runHandshake(setup === 'once' ? loaded : scenarioFromPem(pki));
-          if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
-        };
-      },
+      fromPem: () => scenarioFromPem(pki),
+      connect: runHandshake,
       pems: { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem },
       server: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' },
       client: { maxVersion: 'TLSv1.2' },

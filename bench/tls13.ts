@@ -42,13 +42,8 @@ export default {
       name: (setup) =>
         `tls13 connection: TLS_AES_128_GCM_SHA256 x25519 RSA-2048, ${setup} (ours client+server vs OpenSSL client+server)`,
       target: 1.5,
-      ours: (setup) => {
-        const loaded = scenarioFromPem(pki);
-        return async () => {
-          const run = await runHandshake13(setup === 'once' ? loaded : scenarioFromPem(pki));
-          if (!run.ok) throw new Error(`our handshake failed: ${run.alert?.reason}`);
-        };
-      },
+      fromPem: () => scenarioFromPem(pki),
+      connect: runHandshake13,
       pems: { key: pki.rsa.keyPem, cert: pki.rsa.certPem, ca: pki.ca.certPem },
       server: { minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256', ecdhCurve: 'X25519' },
       client: { minVersion: 'TLSv1.3' },
