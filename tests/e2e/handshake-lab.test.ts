@@ -97,12 +97,17 @@ describe('Handshake Lab', () => {
     expect(fields).not.toMatch(/fragment/);
     // The link opens the sslmode Lab in the same situation, where psql's text and the fix are shown.
     await page.getByRole('link', { name: /Reproduce it with psql in the sslmode Lab/ }).click();
+    // The Handshake Lab shows psql's text too: wait for the sslmode Lab's own heading before reading the page,
+    // and read it once, so that its lazy load (a moment of 'Loading…') cannot come between two reads.
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1, name: 'sslmode Lab' }).count(), { timeout: 30_000 })
+      .toBe(1);
+    expect(page.url()).toContain('smin=TLSv1.3');
     await expect
       .poll(() => page.locator('main').textContent(), { timeout: 30_000 })
       .toContain(
         'This may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
       );
-    expect(page.url()).toContain('smin=TLSv1.3');
     expect(await page.locator('main').textContent()).toContain('ssl_min_protocol_version');
     expect(errors).toEqual([]);
     await context.close();
