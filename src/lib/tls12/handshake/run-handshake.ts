@@ -9,6 +9,16 @@ import { deterministicRandom } from './deterministic-random.ts';
 import { newServer, serverStep } from './server.ts';
 import type { ClientState, ServerState } from './states.ts';
 import type { AlertEntry, HandshakeSummary, Role, EventLog } from './event-log.ts';
+import { MAX_PLAINTEXT_LENGTH } from '../wire/record.ts';
+
+/**
+ * How many deliveries a run in memory may take before it stops (against two engines that would answer each other
+ * forever): 64 for the handshake and the closing, plus one for each record the application data fills, so that all
+ * the data given is delivered (both versions' records carry at most 2^14 bytes of it).
+ */
+export function roundBudget(...data: (Uint8Array | undefined)[]): number {
+  return 64 + data.reduce((n, d) => n + Math.ceil((d?.length ?? 0) / MAX_PLAINTEXT_LENGTH), 0);
+}
 
 export interface Scenario {
   client: Omit<ClientConfig, 'random' | 'now'>;
@@ -76,7 +86,8 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
   take('client', r1.events);
   let sentClientData = false;
   let sentServerData = false;
-  for (let rounds = 0; rounds < 64; rounds++) {
+  const budget = roundBudget(scenario.clientData, scenario.serverData);
+  for (let rounds = 0; rounds < budget; rounds++) {
     if (queues.server.length > 0) {
       const r = await serverStep(server, { kind: 'bytes', data: queues.server.shift()! });
       server = r.state;

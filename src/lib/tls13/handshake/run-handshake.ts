@@ -5,6 +5,7 @@
 import { bytesEqual } from '../../bytes/index.ts';
 import type { AlertEntry, Role } from '../../tls12/handshake/event-log.ts';
 import { deterministicRandom } from '../../tls12/handshake/deterministic-random.ts';
+import { roundBudget } from '../../tls12/handshake/run-handshake.ts';
 import { client13Step, newClient13 } from './client.ts';
 import type { Client13Config, Server13Config } from './config.ts';
 import type { AnyEngineEvent, AnyEventLogEntry, HandshakeSummary13 } from './event-log.ts';
@@ -90,7 +91,8 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
   };
   await stepClient({ kind: 'start' });
   const pending = { client: scenario.clientData, server: scenario.serverData };
-  for (let rounds = 0; rounds < 64; rounds++) {
+  const budget = roundBudget(scenario.clientData, scenario.serverData);
+  for (let rounds = 0; rounds < budget; rounds++) {
     if (queues.server.length > 0) await stepServer({ kind: 'bytes', data: queues.server.shift()! });
     else if (queues.client.length > 0) await stepClient({ kind: 'bytes', data: queues.client.shift()! });
     else if (client.name !== 'Established' || server.name !== 'Established') break;

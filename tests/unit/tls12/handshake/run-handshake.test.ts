@@ -14,6 +14,7 @@ import {
 } from '../../../../src/lib/tls12/handshake/index.ts';
 import { pkiVerifier } from '../../../../src/lib/tls12/pki-verifier.ts';
 import { CipherSuite } from '../../../../src/lib/tls12/wire/code-points.ts';
+import { runHandshake13 } from '../../../../src/lib/tls13/index.ts';
 import { testPki, type TestPki } from '../../../kit/pure/pki.ts';
 
 let pki: TestPki;
@@ -92,6 +93,30 @@ describe('runHandshake: our client against our server', () => {
     expect(
       run.eventLog.some((e) => e.kind === 'alert' && e.from === 'client' && e.name === 'close_notify'),
     ).toBe(true);
+  });
+
+  it('delivers all the application data it is given, however many records it fills (both versions)', async () => {
+    // 80 full records each way: past the 64 deliveries a handshake and its closing take.
+    const big = (fill: number) => new Uint8Array(80 * 16384).fill(fill);
+    const same = (parts: Uint8Array[], want: Uint8Array) => {
+      const got = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (got.set(p, at), at + p.length), 0);
+      return got.length === want.length && got.every((b, i) => b === want[i]);
+    };
+    const run = await runHandshake({ ...scenario(), clientData: big(1), serverData: big(2) });
+    expect(run.ok).toBe(true);
+    expect(same(run.received.server, big(1))).toBe(true);
+    expect(same(run.received.client, big(2))).toBe(true);
+    const { client, server } = scenario();
+    const run13 = await runHandshake13({
+      client: { serverName: client.serverName, verifier: client.verifier },
+      server: { certificates: [{ chain: server.certificateChain, privateKey: server.privateKey }] },
+      clientData: big(1),
+      serverData: big(2),
+    });
+    expect(run13.ok).toBe(true);
+    expect(same(run13.received.server, big(1))).toBe(true);
+    expect(same(run13.received.client, big(2))).toBe(true);
   });
 
   it('is deterministic: the same seed and clock give byte-identical event logs', async () => {
