@@ -6,13 +6,24 @@
  * (`parseCapture`) is the same event log again, TLS 1.3 included, with the same report; a JSON an older tls-lab
  * wrote (TLS 1.3's own status names, no version) opens with its report in today's names.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
-import { importConnection, openFileBytes } from '../../../src/app/model/handshake/import.ts';
-import { describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
-import { eventLogToJson } from '../../../src/lib/tls12/index.ts';
+import { PCAP_EXIT } from '../../../src/cli/handshake-pcap.ts';
+import {
+  importConnection,
+  MAX_SHOWN_RECORDS,
+  openFileBytes,
+  runPcapng,
+} from '../../../src/app/model/handshake/import.ts';
+import { alertShown, describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
+import { eventLogToJson, pemToDer, type HandshakeRun } from '../../../src/lib/tls12/index.ts';
+import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
+import { runHandshake13 } from '../../../src/lib/tls13/index.ts';
+import { testPki } from '../../kit/pure/pki.ts';
 
 const ILLUSTRATED = 'fixtures/tls12-vectors/illustrated-tls12';
 const CASES: { capture: string; keyLog?: string }[] = [
@@ -130,5 +141,60 @@ describe('capture JSON written before TLS 1.2 and 1.3 shared one set of statuses
     expect(opened.kind === 'error' && opened.message).toMatch(
       /^odd\.json is not a tls-lab capture because "status" is "tls13-opened", not one of decrypted, .* \(at \$\.observation\.decryption\.status\)$/,
     );
+  });
+});
+
+describe('a connection longer than the lab draws gets the same verdict as in the CLI', () => {
+  it('a fatal alert past the records the lab shows still fails the connection in both', async () => {
+    // 102 records of application data from the client; something on the path breaks the last one, and the
+    // server answers with a fatal bad_record_mac: the alert comes after the first MAX_SHOWN_RECORDS records.
+    const pki = await testPki();
+    const recordsOfData = MAX_SHOWN_RECORDS + 2;
+    let clientRecords = 0;
+    const run = await runHandshake13({
+      client: {
+        serverName: 'localhost',
+        verifier: pkiVerifier({ anchors: pemToDer(pki.ca.certPem, 'CERTIFICATE') }),
+      },
+      server: {
+        certificates: [
+          {
+            chain: pemToDer(pki.rsa.certPem, 'CERTIFICATE'),
+            privateKey: pemToDer(pki.rsa.keyPem, 'PRIVATE KEY')[0] as Uint8Array,
+          },
+        ],
+      },
+      seed: 'late alert',
+      clientData: new Uint8Array(16384 * (recordsOfData - 1) + 1),
+      onPath: (bytes) => {
+        if (bytes[0] !== 23 || ++clientRecords < 1 + recordsOfData) return bytes;
+        const broken = Uint8Array.from(bytes);
+        broken[broken.length - 1]! ^= 1;
+        return broken;
+      },
+    });
+    expect(run.alert?.name).toBe('bad_record_mac');
+    const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-late-alert-')), 'late-alert.pcapng');
+    writeFileSync(file, runPcapng(run as unknown as HandshakeRun, 1_700_000_000_000));
+
+    const io = memoryIo();
+    const code = await main(['handshake', '--pcap', file, '--json'], io);
+    const cli = JSON.parse(io.stdout()) as { eventLog: { kind: string }[] };
+    const reread = (text: string) => {
+      const r = parseCapture(text);
+      if (!r.ok) throw new Error(describeCaptureError(r.error));
+      return r.run.eventLog;
+    };
+    expect(code).toBe(PCAP_EXIT.alert);
+    expect(cli.eventLog.filter((e) => e.kind === 'record').length).toBeGreaterThan(MAX_SHOWN_RECORDS);
+
+    const opened = openFileBytes(file, new Uint8Array(readFileSync(file)));
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
+    const lab = await importConnection(opened.capture, opened.choices[0]!.index);
+    expect(lab.recordsInConnection).toBeGreaterThan(MAX_SHOWN_RECORDS);
+    expect(lab.run.ok).toBe(false);
+    expect(lab.run.alert?.name).toBe('bad_record_mac');
+    expect(alertShown(lab.run)).toBe(false);
+    expect(alertShown({ ...lab.run, eventLog: reread(io.stdout()) })).toBe(true);
   });
 });

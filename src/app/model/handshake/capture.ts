@@ -443,6 +443,12 @@ export function runOfEventLog(eventLog: EventLog): HandshakeRun {
   };
 }
 
+/** Whether the run's fatal alert is among the entries it shows (an imported connection shows its first records). */
+export function alertShown(run: HandshakeRun): boolean {
+  const alert = run.alert;
+  return alert !== undefined && run.eventLog.some((e) => e.kind === 'alert' && e.id === alert.id);
+}
+
 /**
  * The statuses files written before TLS 1.2 and 1.3 shared one vocabulary used for TLS 1.3 (status 'tls13' was a
  * 1.3 connection whose ClientHello was not captured).

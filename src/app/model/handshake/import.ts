@@ -185,7 +185,7 @@ export function firstRecords(eventLog: EventLog, max: number): { eventLog: Event
 
 /** What the lab's Decryption card shows: a connection observed here, or the report a capture JSON carries. */
 export interface ObservedReport {
-  /** The run shown: the observed event log, up to MAX_SHOWN_RECORDS records. */
+  /** The run shown: the observed event log, up to MAX_SHOWN_RECORDS records, with the whole connection's outcome. */
   run: HandshakeRun;
   /** Records in the connection, when more than the run shows. */
   recordsInConnection?: number;
@@ -222,8 +222,9 @@ export async function importConnection(
         : {};
   const observed = await observeConnection(observedItems(c), input);
   const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
+  // The outcome is the whole connection's, as the CLI reads it: a fatal alert past the records shown still fails it.
   return {
-    run: runOfEventLog(shown.eventLog),
+    run: { ...runOfEventLog(observed.eventLog), eventLog: shown.eventLog },
     ...(shown.records > MAX_SHOWN_RECORDS ? { recordsInConnection: shown.records } : {}),
     connection: choiceOf(c),
     keyLog,
