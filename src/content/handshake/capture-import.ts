@@ -17,6 +17,12 @@ export const CAPTURE_HELP = {
   notVerified:
     'The lab could not check both Finished messages of this connection, so it does not call the handshake ' +
     'complete. The decryption report below says why, and what would open the rest.',
+  finishedMismatch:
+    'Every record opened, but a Finished message does not match the handshake messages in this capture, so the ' +
+    'lab does not call the handshake complete. The decryption report below says which one.',
+  noReport:
+    'This file records neither a completed handshake (both Finished messages checked) nor a fatal alert, and ' +
+    'carries no decryption report, so the lab does not call the handshake complete.',
   jsonReport: 'Key log: as tls-lab read it when it wrote this file (the report below is the one it wrote).',
   pcapng:
     'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +

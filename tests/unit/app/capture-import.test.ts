@@ -14,6 +14,7 @@ import {
   keyLogReport,
   looksLikeJson,
   MAX_SHOWN_RECORDS,
+  notVerifiedText,
   openFileBytes,
   runKeyLog,
   runPcapng,
@@ -23,6 +24,7 @@ import { captureSettings, outcomeLine } from '../../../src/app/model/handshake/c
 import { isTls13Run, messageTitle } from '../../../src/app/model/handshake/steps.ts';
 import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule.ts';
 import { tls13MessageExplanations } from '../../../src/content/tls13/messages.ts';
+import { CAPTURE_HELP } from '../../../src/content/handshake/capture-import.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
   openCapture,
@@ -170,6 +172,12 @@ describe('importConnection', () => {
     const random = line.split(' ')[1]!;
     expect(r.decryptionSummary.toLowerCase()).toContain(`client_random ${random}`.toLowerCase());
     expect(keyLogReport(r).tone).toBe('info');
+    // Not called complete: the words say why by the report's status, and say so without a report.
+    expect(r.run.ok).toBe(false);
+    expect(notVerifiedText(r)).toBe(CAPTURE_HELP.notVerified);
+    const mismatch = { ...r, decryption: { ...r.decryption, status: 'finished-mismatch' as const } };
+    expect(notVerifiedText(mismatch)).toBe(CAPTURE_HELP.finishedMismatch);
+    expect(notVerifiedText(undefined)).toBe(CAPTURE_HELP.noReport);
   });
 
   it('a key log for another connection is reported as not matching', async () => {

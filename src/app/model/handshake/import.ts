@@ -358,6 +358,14 @@ export function keyLogReport(imported: ObservedReport): KeyLogReport {
   };
 }
 
+/** Why a captured handshake without a fatal alert is not called complete, by the report shown with it, if any. */
+export function notVerifiedText(report: ObservedReport | undefined): string {
+  if (!report) return CAPTURE_HELP.noReport;
+  return report.decryption.status === 'finished-mismatch'
+    ? CAPTURE_HELP.finishedMismatch
+    : CAPTURE_HELP.notVerified;
+}
+
 /** The picker lists at most this many connections at once; the filter finds the others. */
 export const PICKER_LIMIT = 50;
 
