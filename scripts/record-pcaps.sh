@@ -9,8 +9,9 @@
 # (libpq 15 writes no key log). And our own `tls-lab handshake --starttls postgres --pg-user postgres --keylog`
 # against the same kind of PostgreSQL, captured by tcpdump -i lo, with the key log the CLI wrote.
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
-# And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr]   (default: all; writes fixtures/pcap/*;
+# And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
+# session the client renegotiates (tls12-reneg).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -129,8 +130,28 @@ record_tls13_hrr() { # record_tls13_hrr PORT: HelloRetryRequest, then KeyUpdate 
   cp "$work/tls13-hrr-keyupdate-lo.pcap" "$work/tls13-hrr-keyupdate.keys.log" "$out/"
 }
 
+record_tls12_reneg() { # record_tls12_reneg PORT: TLS 1.2, then a client-initiated renegotiation, with its key log
+  local port="$1"
+  capture_lo "$work/tls12-reneg-lo.pcap" "$port"
+  # OpenSSL 3 servers refuse a client's renegotiation unless allowed; -no_resumption_on_reneg makes the second
+  # handshake a full one (a new master secret, so a second CLIENT_RANDOM line). s_server keeps its stdin open.
+  (sleep 6) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_2 \
+    -client_renegotiation -no_resumption_on_reneg >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  # A line "R" makes s_client renegotiate; a line "Q" ends the connection with close_notify.
+  (printf 'hello before\n'; sleep 0.5; printf 'R\n'; sleep 1; printf 'hello after\n'; sleep 0.5; printf 'Q\n') |
+    openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_2 \
+      -keylogfile "$work/tls12-reneg.keys.log" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/tls12-reneg-lo.pcap" "$work/tls12-reneg.keys.log" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12) record tls12 44312 -tls1_2 ;;
@@ -138,7 +159,8 @@ for s in "${sessions[@]}"; do
     psql) record_psql 44314 ;;
     tls-lab) record_tls_lab 44315 ;;
     tls13-hrr) record_tls13_hrr 44316 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr)" >&2; exit 2 ;;
+    tls12-reneg) record_tls12_reneg 44317 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

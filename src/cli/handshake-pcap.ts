@@ -122,7 +122,8 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
     return PCAP_EXIT.alert;
   }
   if (sources.length > 0 && KEY_LOG_FAILURES.has(seen.decryption.status)) {
-    io.err(`tls-lab handshake: the key log does not open this connection: ${seen.decryptionSummary}\n`);
+    const what = seen.decryption.status === 'incomplete' ? 'all of this connection' : 'this connection';
+    io.err(`tls-lab handshake: the key log does not open ${what}: ${seen.decryptionSummary}\n`);
     return PCAP_EXIT.keyLogMismatch;
   }
   return PCAP_EXIT.shown;
@@ -197,9 +198,11 @@ function closedBecause(d: Decryption): string {
     case 'no-client-hello':
       return 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)';
     case 'incomplete':
-      return 'found' in d && d.missing.length === 0 && d.closedReason
-        ? `some protected records stay closed (the first: ${d.closedReason})`
-        : 'the key log lacks some of the TLS 1.3 secrets';
+      return !('found' in d)
+        ? "the connection renegotiated, and the second handshake's keys are not followed"
+        : d.missing.length === 0 && d.closedReason
+          ? `some protected records stay closed (the first: ${d.closedReason})`
+          : 'the key log lacks some of the TLS 1.3 secrets';
     case 'wrong-secret':
       return tls13 ? 'a TLS 1.3 secret in the key log is wrong' : "the key log's master secret is wrong";
     case 'unsupported-suite':
@@ -260,7 +263,12 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
       );
     for (const label of d.missing) lines.push(`  missing: ${label} for this client random`);
     lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
-  } else if (d.status === 'decrypted' || d.status === 'wrong-secret' || d.status === 'finished-mismatch') {
+  } else if (
+    d.status === 'decrypted' ||
+    d.status === 'incomplete' ||
+    d.status === 'wrong-secret' ||
+    d.status === 'finished-mismatch'
+  ) {
     const source = sources.find((s) =>
       s.entries.some((e) => e.line === d.line && random && bytesEqual(e.identifier, random)),
     );

@@ -2,13 +2,15 @@
  * Real tshark reads the pcapng our writer makes from a real capture's connection (fixtures/pcap, openssl
  * s_client/s_server) with that capture's key log in a Decryption Secrets Block, and, with no key log argument
  * and an empty Wireshark profile, shows the decrypted handshake (both Finished messages) and the application
- * data in both directions. The same file without the key log shows neither: the DSB is what decrypts.
+ * data in both directions. The same file without the key log shows neither: the DSB is what decrypts. And what our
+ * observer says of a renegotiated connection (which key log line opens the second handshake) is what tshark does.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture, writeConnectionPcapng, type TcpConnection } from '../../src/lib/pcap/index.ts';
+import { observeConnection } from '../../src/lib/tls12/index.ts';
 import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pcap-'));
@@ -77,3 +79,36 @@ describe.each(['tls12', 'tls13'])(
     });
   },
 );
+
+describe('a renegotiated TLS 1.2 connection (fixtures/pcap/tls12-reneg-lo.pcap): what our report says of it is true', () => {
+  it("tshark opens the second handshake's records with the key log line our observer names, and not without it", async () => {
+    const keys = readFileSync('fixtures/pcap/tls12-reneg.keys.log', 'utf8');
+    const source = openCapture(new Uint8Array(readFileSync('fixtures/pcap/tls12-reneg-lo.pcap')));
+    const c = source.connections[0] as TcpConnection;
+    const seen = await observeConnection(c.chunks, { keyLog: keys });
+    if (seen.decryption.status !== 'incomplete' || !('renegotiation' in seen.decryption))
+      throw new Error(`expected a renegotiation report, got ${seen.decryptionSummary}`);
+    const named = seen.decryption.renegotiation!.line!;
+    const lines = keys.split('\n');
+    const write = (keyLog: string, name: string) => {
+      const path = join(dir, `tls12-reneg-${name}.pcapng`);
+      writeFileSync(
+        path,
+        writeConnectionPcapng({ client: c.client, server: c.server, chunks: c.chunks, keyLog }),
+      );
+      return path;
+    };
+    // Four Finished messages with both lines (two handshakes); two with the first handshake's line alone.
+    const finished = (file: string) =>
+      run(file, '-Y', 'tls.handshake.type == 20', '-T', 'fields', '-e', 'frame.number')
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+    const first = lines.filter((_, i) => i + 1 !== named && lines[i]!.startsWith('CLIENT_RANDOM')).join('\n');
+    expect(finished(write(keys, 'both'))).toHaveLength(4);
+    expect(finished(write(`${first}\n`, 'first'))).toHaveLength(2);
+    // The second run's application data is readable only with the named line.
+    expect(run(write(keys, 'both'), '-q', '-z', 'follow,tls,ascii,0')).toContain('hello after');
+    expect(run(write(`${first}\n`, 'first'), '-q', '-z', 'follow,tls,ascii,0')).not.toContain('hello after');
+  });
+});

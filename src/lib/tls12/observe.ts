@@ -130,15 +130,22 @@ export type Decryption =
       /**
        * decrypted: every record opened and both Finished messages matched; wrong-secret: a record failed to open
        * with the logged master secret; finished-mismatch: records opened, but a Finished does not match the
-       * handshake messages seen (one is missing from the capture, or was altered).
+       * handshake messages seen (one is missing from the capture, or was altered); incomplete: the first
+       * handshake's records opened and its Finished messages matched, but the connection renegotiated and the
+       * records under the second handshake's keys stay closed (`renegotiation`).
        */
-      status: 'decrypted' | 'wrong-secret' | 'finished-mismatch';
+      status: 'decrypted' | 'incomplete' | 'wrong-secret' | 'finished-mismatch';
       version: 'TLSv1.2';
       /** The key log line that matched the client random (1-based). */
       line: number;
       firstFailure?: { from: Role; seq: string; offset: number };
       clientFinished: FinishedCheck;
       serverFinished: FinishedCheck;
+      /**
+       * Incomplete: the line that would open the renegotiated handshake's records (Wireshark follows it), keyed by
+       * its ClientHello's random, and the key log's line number for it when the key log has one.
+       */
+      renegotiation?: { wantedLine: string; line?: number };
     };
 
 /** Every status a decryption report can have, for either version. */
@@ -245,6 +252,8 @@ class Observer {
   #signatureScheme: number | undefined;
   #complete = false;
   #renegotiated = false;
+  /** The ClientHello of a renegotiation, when its record was opened. */
+  #renegotiationHello: Extract<HandshakeMessage, { type: 'client_hello' }> | undefined;
   /** Stream offset of the record being read. */
   #at = 0;
   // PostgreSQL.
@@ -507,6 +516,7 @@ class Observer {
     if (message.type !== 'hello_request') this.#transcript.push(bytes);
     switch (message.type) {
       case 'client_hello':
+        if (this.#clientHello) this.#renegotiationHello ??= message;
         this.#clientHello ??= message;
         this.#clientHelloBytes ??= bytes;
         if (message.extensions?.some((x) => x.kind === 'alpn' && x.protocols.includes(POSTGRES_ALPN)))
@@ -761,13 +771,39 @@ class Observer {
     const finished = (role: Role): FinishedCheck =>
       this.#finished[role] === 'not seen' && this.#firstFailure ? 'not opened' : this.#finished[role];
     const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
+    const closed = this.log.some((e) => e.kind === 'record' && e.encrypted && e.plaintext === undefined);
+    const status = this.#firstFailure
+      ? 'wrong-secret'
+      : mismatch
+        ? 'finished-mismatch'
+        : this.#renegotiated && closed
+          ? 'incomplete'
+          : 'decrypted';
     return {
-      status: this.#firstFailure ? 'wrong-secret' : mismatch ? 'finished-mismatch' : 'decrypted',
+      status,
       version,
       line: this.#line.line,
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
       serverFinished: finished('server'),
+      ...(status === 'incomplete' ? { renegotiation: this.#renegotiationLine() } : {}),
+    };
+  }
+
+  /** The key log line a renegotiated handshake's records need, and whether the key log has it. */
+  #renegotiationLine(): { wantedLine: string; line?: number } {
+    const random = this.#renegotiationHello?.random;
+    if (!random)
+      return {
+        wantedLine: `${CLIENT_RANDOM_LABEL} <the second ClientHello's random: its record was not opened> <48-byte master secret in hex>`,
+      };
+    const wanted = toHex(random);
+    const entry = this.#keyLog?.find(
+      (e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted,
+    );
+    return {
+      wantedLine: `${CLIENT_RANDOM_LABEL} ${wanted} <48-byte master secret in hex>`,
+      ...(entry ? { line: entry.line } : {}),
     };
   }
 }
@@ -801,6 +837,16 @@ export function describeDecryption(d: Decryption): string {
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
       return `Decrypted with the key log's line ${d.line}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+    case 'incomplete': {
+      const r = d.renegotiation;
+      const has =
+        r?.line !== undefined
+          ? ` The key log has the line for its ClientHello's random (line ${r.line}); Wireshark follows a renegotiation and opens them with it.`
+          : r
+            ? ` A key log line for its ClientHello's random would open them (Wireshark follows a renegotiation): ${r.wantedLine}`
+            : '';
+      return `Decrypted with the key log's line ${d.line} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}`;
+    }
     case 'finished-mismatch':
       return `Every record opened with the key log's line ${d.line}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
     case 'wrong-secret': {

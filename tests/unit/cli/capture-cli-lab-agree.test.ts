@@ -39,6 +39,7 @@ const CASES: { capture: string; keyLog?: string }[] = [
     capture: 'fixtures/pcap/tls13-hrr-keyupdate-lo.pcap',
     keyLog: 'fixtures/pcap/tls13-hrr-keyupdate.keys.log',
   },
+  { capture: 'fixtures/pcap/tls12-reneg-lo.pcap', keyLog: 'fixtures/pcap/tls12-reneg.keys.log' },
   { capture: 'fixtures/pcap/psql-require-lo.pcap' },
   { capture: 'fixtures/pcap/tls-lab-postgres-lo.pcap', keyLog: 'fixtures/pcap/tls-lab-postgres.keys.log' },
   { capture: `${ILLUSTRATED}/capture.pcap`, keyLog: `${ILLUSTRATED}/keylog.txt` },

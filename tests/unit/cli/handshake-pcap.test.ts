@@ -212,7 +212,7 @@ describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcp
     );
     expect(r.out).toContain('  missing: CLIENT_TRAFFIC_SECRET_0 for this client random');
     expect(r.err).toMatch(
-      /^tls-lab handshake: the key log does not open this connection: TLS 1\.3: .* but not CLIENT_TRAFFIC_SECRET_0/,
+      /^tls-lab handshake: the key log does not open all of this connection: TLS 1\.3: .* but not CLIENT_TRAFFIC_SECRET_0/,
     );
   });
 });
@@ -238,6 +238,35 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
       '  S -> C  key_update (5 bytes) [encrypted]',
     ]);
     expect(r.out).not.toContain('[not opened]');
+  });
+});
+
+describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-reneg-lo.pcap, openssl s_client R)', () => {
+  it('decrypts the first handshake, says the renegotiated records stay closed and which key log line opens them', async () => {
+    const r = await cli('--pcap', `${PCAP}/tls12-reneg-lo.pcap`, '--keylog', `${PCAP}/tls12-reneg.keys.log`);
+    // Not "every record decrypted": the records under the second handshake's keys stay closed; exit 4.
+    expect(r.code).toBe(4);
+    expect(r.out.split('\n')[0]).toBe(
+      "HANDSHAKE COMPLETE: TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDHE x25519; 11 of 16 encrypted records decrypted, 5 NOT: the connection renegotiated, and the second handshake's keys are not followed",
+    );
+    // The second ClientHello is read inside the first handshake's records; its random is on the key log's line 3.
+    const second = readFileSync(`${PCAP}/tls12-reneg.keys.log`, 'utf8').split('\n')[2]!.split(' ')[1]!;
+    const seen = await observeConnection(
+      tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-reneg-lo.pcap`))))[0]!.chunks,
+      { keyLog: readFileSync(`${PCAP}/tls12-reneg.keys.log`, 'utf8') },
+    );
+    expect(seen.decryption).toMatchObject({
+      status: 'incomplete',
+      version: 'TLSv1.2',
+      line: 2,
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+      renegotiation: { wantedLine: `CLIENT_RANDOM ${second} <48-byte master secret in hex>`, line: 3 },
+    });
+    const hellos = seen.eventLog.filter((e) => e.kind === 'message' && e.message.type === 'client_hello');
+    expect(hellos).toHaveLength(2);
+    expect(r.err).toContain('the key log does not open all of this connection');
+    expect(r.err).toContain("The key log has the line for its ClientHello's random (line 3)");
   });
 });
 
