@@ -4,6 +4,7 @@
  */
 
 import {
+  SAMPLE_LEAF_EXPIRED,
   SAMPLE_LEAF_GOOD,
   SAMPLE_LEAF_OTHER_NAME,
   SAMPLE_LEAF_SELF_SIGNED,
@@ -149,7 +150,7 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'asyncpg-cert-verify',
-    test: /\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (.*?) \(_ssl\.c:\d+\)/,
+    test: /\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed(?:: (.*?))?(?: \(_ssl\.c:\d+\)|$)/m,
     driver: 'asyncpg',
     meaning:
       'Python\'s ssl module (asyncpg, and other Python clients that do TLS themselves) rejected the server certificate: the OpenSSL reason follows "certificate verify failed:".',
@@ -157,10 +158,13 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
       'Hostname/IP address mismatch: sslmode=verify-full and the certificate does not name the host in the DSN.',
       'unable to get local issuer certificate / self-signed certificate: the root file (sslrootcert, PGSSLROOTCERT or ~/.postgresql/root.crt) is not the CA that issued the server certificate. With asyncpg, sslmode=require verifies the chain as soon as such a file exists.',
       'certificate has expired: the server certificate (or an intermediate) is out of date.',
+      'An ssl.SSLContext passed as ssl= replaces the sslmode of the DSN: a default context verifies the chain and the host name, so a "verify-ca" DSN then behaves as verify-full.',
     ],
     rule: 'asyncpg.ssl.config',
     reproduce: (m) => {
       const reason = m[1] ?? '';
+      // Without OpenSSL's reason there is no telling which of the causes it was.
+      if (reason === '') return null;
       const host = /not valid for '([^']+)'/.exec(reason)?.[1];
       if (host !== undefined && /^(Hostname|IP address) mismatch/.test(reason)) {
         const ip = isIpLiteral(host);
@@ -171,10 +175,23 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
           ip ? {} : { resolve: { [host]: ['127.0.0.1'] } },
         );
       }
+      // The server sends its root too, and the client trusts another CA.
+      if (/self[- ]signed certificate in certificate chain/.test(reason))
+        return asyncpg(
+          'postgres://app@localhost/app?sslmode=require',
+          { ...GOOD, certificateChain: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A },
+          { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
+        );
       if (/self[- ]signed certificate/.test(reason))
         return asyncpg(
           'postgres://app@localhost/app?sslmode=require',
           { ...GOOD, certificateChain: SAMPLE_LEAF_SELF_SIGNED },
+          ROOT_A,
+        );
+      if (/certificate has expired/.test(reason))
+        return asyncpg(
+          'postgres://app@localhost/app?sslmode=require',
+          { ...GOOD, certificateChain: SAMPLE_LEAF_EXPIRED },
           ROOT_A,
         );
       return asyncpg('postgres://app@localhost/app?sslmode=require', GOOD, {
@@ -221,6 +238,7 @@ const PATTERNS: readonly Pattern[] = [
     causes: [
       'No client certificate: libpq looks for ~/.postgresql/postgresql.crt unless sslcert= is given, and silently sends nothing when the file is missing (even a wrong sslcert= path).',
       'node-postgres: sslcert= without sslkey= sends no certificate.',
+      'pgJDBC reads the client key as PKCS#8 DER (a .pk8 file: openssl pkcs8 -topk8 -outform DER) or PKCS#12, not the PEM key libpq uses (pgjdbc/pgjdbc#1819).',
       'With libpq sslmode=prefer the same line appears again with "no pg_hba.conf entry ... no encryption" from the plaintext retry.',
     ],
     rule: 'server.clientcert.hba',
@@ -335,8 +353,24 @@ const PATTERNS: readonly Pattern[] = [
     },
   },
   {
+    id: 'libpq-root-unreadable',
+    test: /could not read root certificate file "([^"]+)": (.+)/,
+    driver: 'libpq',
+    meaning:
+      'The root certificate file exists but OpenSSL found no certificate in it, so libpq cannot verify the server.',
+    causes: [
+      'sslrootcert (or ~/.postgresql/root.crt) holds something else: a private key, a DER file, an empty file, or an HTML page saved instead of the CA certificate.',
+      'The PEM text was damaged when copied (a missing BEGIN line, Windows line endings inside the base64 are fine but missing dashes are not).',
+    ],
+    rule: 'libpq.rootcert',
+    reproduce: () =>
+      libpq('host=127.0.0.1 sslmode=verify-full user=app dbname=app sslrootcert=/etc/ca.pem', GOOD, {
+        '/etc/ca.pem': 'not a certificate\n',
+      }),
+  },
+  {
     id: 'libpq-prefer-verify-then-plaintext',
-    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", no encryption/,
+    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", (?:no encryption|SSL off)/,
     driver: 'libpq',
     meaning:
       'Two attempts: sslmode=prefer tried TLS, the certificate check failed, so libpq retried without TLS, and the server refused the plaintext connection (its pg_hba.conf has only hostssl lines for you).',
@@ -389,11 +423,20 @@ const PATTERNS: readonly Pattern[] = [
       // (libpq counts the CN as well when an IP host meets a certificate without IP SANs).
       const others = Number(m[2] ?? '0');
       if (others > 1) return null;
+      const pasted = m[3] ?? '';
+      if (isIpLiteral(pasted)) {
+        // An IP host against a certificate without IP SANs: libpq counts its DNS names and its CN, so the sample
+        // with one DNS name prints "(and 1 other name)". A certificate with a CN alone (0 others) has no sample.
+        if (others !== 1) return null;
+        return libpq(
+          `host=127.0.0.1 sslmode=verify-full user=app dbname=app`,
+          { ...GOOD, certificateChain: SAMPLE_LEAF_OTHER_NAME },
+          ROOT_A,
+        );
+      }
       const chain = others === 0 ? SAMPLE_LEAF_OTHER_NAME : SAMPLE_LEAF_GOOD;
       const named = others === 0 ? ['shop.example.test'] : ['db.example.test'];
-      const pasted = m[3] ?? '';
-      const host =
-        named.includes(pasted) || isIpLiteral(pasted) || pasted === '' ? 'other.example.test' : pasted;
+      const host = named.includes(pasted) || pasted === '' ? 'other.example.test' : pasted;
       return libpq(
         `host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`,
         {
@@ -419,19 +462,26 @@ const PATTERNS: readonly Pattern[] = [
     driver: 'unknown',
     meaning: 'The server found no pg_hba.conf line for this address, user, database and encryption state.',
     causes: [
-      '"no encryption": the server only has hostssl lines (or Azure require_secure_transport / RDS rds.force_ssl), and the client connected in plaintext — often a prefer fallback after a TLS failure.',
-      '"SSL encryption": only hostnossl lines match, or no line covers this client address.',
+      '"no encryption" (PostgreSQL 14+) or "SSL off" (13 and earlier): the server only has hostssl lines (or Azure require_secure_transport / RDS rds.force_ssl), and the client connected in plaintext — often a prefer fallback after a TLS failure.',
+      'After "could not accept SSL connection: unsupported protocol" (server log) or "tlsv1 alert protocol version" from the same client: an old client (TLS 1.0/1.1 only) that the server refuses, so sslmode=prefer retried in plaintext and met a hostssl-only pg_hba. Upgrade the client library; allowing old TLS versions is the wrong fix.',
+      '"SSL encryption" (14+) or "SSL on" (13 and earlier): only hostnossl lines match, or no line covers this client address.',
       'The user or database name is not listed (check spelling and quoting).',
     ],
     rule: 'server.hba',
-    reproduce: (m) =>
-      libpq(
-        `host=127.0.0.1 sslmode=${m[4] === 'no encryption' ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`,
+    reproduce: (m) => {
+      const state = m[4]!;
+      // GSS encryption is not modelled; the older wordings come from a server before PostgreSQL 14.
+      if (state === 'GSS encryption') return null;
+      const plaintext = state === 'no encryption' || state === 'SSL off';
+      return libpq(
+        `host=127.0.0.1 sslmode=${plaintext ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`,
         {
           ...GOOD,
-          hba: m[4] === 'no encryption' ? HBA : ['hostnossl all all 127.0.0.1/32 trust'],
+          hba: plaintext ? HBA : ['hostnossl all all 127.0.0.1/32 trust'],
+          ...(state.startsWith('SSL o') ? { majorVersion: 13 } : {}),
         },
-      ),
+      );
+    },
   },
   {
     id: 'server-password',
@@ -474,8 +524,8 @@ const PATTERNS: readonly Pattern[] = [
     meaning:
       'The server closed the connection during the TLS handshake (OpenSSL 3 wording; OpenSSL 1.1.1 builds print "SSL SYSCALL error: EOF detected").',
     causes: [
-      'sslnegotiation=direct against a server before PostgreSQL 17: it takes the TLS ClientHello for a broken startup packet and closes. Use sslnegotiation=postgres (the default) or upgrade the server.',
-      'sslnegotiation=direct against a 17+ server with ssl = off.',
+      'If the connection string has sslnegotiation=direct (libpq 17+): a server before PostgreSQL 17 takes the TLS ClientHello for a broken startup packet and closes. Use sslnegotiation=postgres (the default) or upgrade the server. A 17+ server with ssl = off closes too.',
+      'Otherwise the connection was cut during the handshake: a proxy, load balancer or firewall that closes it, or the server restarting. OpenSSL 3 reports an unclean shutdown with this text; OpenSSL 1.1.1 printed "SSL SYSCALL error: EOF detected".',
       'A proxy or connection pooler in front of PostgreSQL that does not accept TLS first.',
     ],
     rule: 'libpq.sslnegotiation.direct',
@@ -551,31 +601,54 @@ const PATTERNS: readonly Pattern[] = [
     causes: [
       'ssl = off on the server.',
       'Any sslmode in the URL (even prefer/allow) turns ssl on in node-postgres.',
+      'The connection string is undefined (an unset environment variable), so node-postgres falls back to PG* variables and defaults, where PGSSLMODE may turn ssl on against a local server without it.',
     ],
     rule: 'node.ssl.response',
     reproduce: () => node('postgres://app@127.0.0.1/app?sslmode=prefer', { ssl: false, hba: HBA_ANY }),
   },
   {
     id: 'node-self-signed-chain',
-    test: /self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to verify the first certificate|^self[- ]signed certificate$/,
+    test: /self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to verify the first certificate|^self[- ]signed certificate$|\b(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b/m,
     driver: 'node-postgres',
     meaning:
       "Node's OpenSSL could not chain the server certificate to a trusted CA (Node's bundled public CAs unless sslrootcert/ca is given).",
     causes: [
       'The server uses a private CA and the URL has sslmode=require/prefer without sslrootcert (node-postgres treats those as verify-full).',
       'sslrootcert points to a different CA.',
+      'A connectionString with sslmode (or ssl) replaces the ssl object passed beside it: the ca or rejectUnauthorized you set in code is not used. Put every TLS setting in one place.',
+      'Node names these failures by code as well: SELF_SIGNED_CERT_IN_CHAIN (the server sends its root), DEPTH_ZERO_SELF_SIGNED_CERT (a self-signed server certificate), UNABLE_TO_GET_ISSUER_CERT_LOCALLY (no trusted issuer), UNABLE_TO_VERIFY_LEAF_SIGNATURE (the intermediate is not sent).',
       'For libpq-like behaviour use uselibpqcompat=true&sslmode=require (no verification) — weaker.',
     ],
     rule: 'node.tls.verify',
     reproduce: (m) => {
       const url = 'postgres://app@127.0.0.1/app?sslmode=require';
-      if (/in certificate chain/.test(m[0]))
+      // Node's codes name the same failures as its messages; the reproduction prints the message.
+      if (/in certificate chain|SELF_SIGNED_CERT_IN_CHAIN/.test(m[0]))
         return node(url, { ...GOOD, certificateChain: SAMPLE_LEAF_GOOD + SAMPLE_ROOT_A });
-      if (/first certificate/.test(m[0])) return node(url, GOOD);
-      if (/^self[- ]signed certificate$/.test(m[0]))
+      if (/first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(m[0])) return node(url, GOOD);
+      if (/^self[- ]signed certificate$|DEPTH_ZERO_SELF_SIGNED_CERT/.test(m[0]))
         return node(url, { ...GOOD, certificateChain: SAMPLE_LEAF_SELF_SIGNED });
       return null;
     },
+  },
+  {
+    id: 'node-cert-expired',
+    test: /^certificate has expired$|\bCERT_HAS_EXPIRED\b/m,
+    driver: 'node-postgres',
+    meaning:
+      "Node's OpenSSL rejected the server certificate (or an intermediate) because the time now is past its notAfter date.",
+    causes: [
+      'The server certificate expired and was not renewed, or the server was not reloaded after the renewal.',
+      "The client machine's clock is wrong (containers and VMs resumed from a snapshot).",
+      'An intermediate the server sends has expired (a stale chain file after the CA renewed it).',
+    ],
+    rule: 'node.tls.verify',
+    reproduce: () =>
+      node(
+        'postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=/ca.pem',
+        { ...GOOD, certificateChain: SAMPLE_LEAF_EXPIRED },
+        { '/ca.pem': SAMPLE_ROOT_A },
+      ),
   },
   {
     id: 'node-altname',
@@ -637,7 +710,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'pgjdbc-pkix',
-    test: /PKIX path (?:building|validation) failed/,
+    test: /PKIX path (?:building|validation) failed|Path does not chain with any of the trust anchors|unable to find valid certification path to requested target/,
     driver: 'pgjdbc',
     meaning:
       "Java's PKIX path builder could not reach a trust anchor in the root file from the server certificate.",
@@ -725,6 +798,7 @@ const PATTERNS: readonly Pattern[] = [
     '.NET rejected the server certificate while Npgsql validated it (or Npgsql refused a combination of settings).',
     [
       'Npgsql before 6.0 validated with Require, unlike libpq; from 8 on Require does not, and VerifyCA/VerifyFull do.',
+      '"please use VerifyFull or VerifyCA instead of Require": Npgsql 6.0 and 7.0 refuse SSL Mode=Require without Trust Server Certificate=true (they would not verify, and said so); set one of the two, or upgrade to 8, where Require means encrypt without verifying as in libpq.',
       "The provider's CA is not in the operating system store: give it with Root Certificate=<file>.",
       'A validation callback together with VerifyCA/VerifyFull or Root Certificate is refused by design.',
     ],
@@ -862,6 +936,39 @@ const PATTERNS: readonly Pattern[] = [
     true,
   ),
   explained(
+    'server-direct-no-alpn',
+    /received direct SSL connection request without ALPN protocol negotiation extension/,
+    'unknown',
+    'libpq.sslnegotiation.direct',
+    'A server log line (PostgreSQL 17+): a client began with a TLS ClientHello instead of SSLRequest (direct TLS) without the ALPN protocol "postgresql", and the server closed the connection. libpq 17+ with sslnegotiation=direct always sends it.',
+    [
+      'A client library or proxy that starts TLS directly but does not offer ALPN "postgresql" (a generic TLS client, an older pooler, a TLS-terminating load balancer passing TLS on).',
+      'A port scanner or health check speaking TLS to the PostgreSQL port.',
+    ],
+  ),
+  explained(
+    'server-unencrypted-after-sslrequest',
+    /received unencrypted data after SSL request/,
+    'unknown',
+    'server.ssl-response',
+    'A server log line: after SSLRequest, more bytes arrived before the TLS handshake. Since the fix for CVE-2021-23214 the server refuses them and closes the connection ("This could be either a client-software bug or evidence of an attempted man-in-the-middle attack").',
+    [
+      'Something on the path injected plaintext ahead of the TLS handshake: treat it as an attack until shown otherwise.',
+      'A client that sends its startup packet without waiting for the server to answer SSLRequest (a client bug).',
+    ],
+  ),
+  explained(
+    'libpq-go-unsupported-sslmode',
+    /unsupported sslmode "([^"]*)"; only "require" \(default\), "verify-full", "verify-ca", and "disable" supported/,
+    'unknown',
+    'libpq.options.parse',
+    "Go's lib/pq (github.com/lib/pq) knows four sslmode values: require (its default), verify-full, verify-ca and disable. It refuses prefer and allow, which libpq and pgx accept.",
+    [
+      'sslmode=prefer or allow in a connection string written for libpq: pick require, or disable where the server has no TLS.',
+      "A typo or another tool's spelling of the mode.",
+    ],
+  ),
+  explained(
     'unexpected-eof',
     /unexpected eof while reading/,
     'libpq',
@@ -932,7 +1039,8 @@ const PATTERNS: readonly Pattern[] = [
 ];
 
 export function diagnoseError(text: string): Diagnosis {
-  const clean = text.replace(/^psql: error: /, '');
+  // psql's prefix, and the "Error: " Node prints before an Error's message.
+  const clean = text.replace(/^psql: error: /, '').replace(/^Error: /, '');
   for (const p of PATTERNS) {
     const m = p.test.exec(clean);
     if (!m) continue;
@@ -958,6 +1066,15 @@ export function diagnoseError(text: string): Diagnosis {
 /** The pattern ids, in the order they are tried (for tests: every pattern has a sample that reproduces). */
 export const PATTERN_IDS: readonly string[] = PATTERNS.map((p) => p.id);
 
+/** Node's error codes for certificate failures (OpenSSL's X509_V_ERR names), each with the message Node prints. */
+const NODE_CERT_CODES: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in certificate chain',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unable to get local issuer certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the first certificate',
+};
+
 /**
  * An error text with the parts a user's setup names differently from a reproduction left out or replaced by
  * placeholders: libpq's "connection to server at <host> (<address>), port <port> failed: " prefix, host
@@ -980,14 +1097,25 @@ export function normalizeErrorText(text: string): string {
       .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
       .replace(/(["'])(?:~|\/|[A-Za-z]:\\)[^"'\n]*\1/g, '$1PATH$1')
       .replace(/\(_ssl\.c:\d+\)/g, '(_ssl.c:N)')
+      // libpq prints two spaces after a severity; people often paste one.
+      .replace(/^(FATAL|ERROR|DETAIL|HINT):[ \t]+/gm, '$1:  ')
+      // Node prints an Error's message after "Error: "; node-postgres's texts are the message. A pasted code alone
+      // (err.code) names the same failure as its message.
+      .replace(/^Error: /gm, '')
+      .replace(/^([A-Z_]+)$/gm, (line, code: string) => NODE_CERT_CODES[code] ?? line)
+      // OpenSSL before 3.0 wrote "self signed"; Node 17+ (OpenSSL 3) writes "self-signed".
+      .replace(/\bself signed\b/g, 'self-signed')
       .replace(/[ \t]+$/gm, '')
+      // A sentence's last period is often lost in a paste.
+      .replace(/\.$/gm, '')
       .trim()
   );
 }
 
 /**
  * Does a reproduction print what was pasted? 'exact': the same text modulo host, port and paths; 'partial': the
- * pasted lines are all there, and the client prints more (a line the user left out); 'different': it does not.
+ * pasted lines are all there, and the client prints more (a line the user left out, or, for a one-line paste, the
+ * rest of the line: pgx and asyncpg wrap the reason people quote in a longer line); 'different': it does not.
  */
 export function reproductionMatch(pasted: string, reproduced: string): 'exact' | 'partial' | 'different' {
   const a = normalizeErrorText(pasted);
@@ -996,5 +1124,8 @@ export function reproductionMatch(pasted: string, reproduced: string): 'exact' |
   const lines = b.split('\n');
   const want = a.split('\n');
   const from = lines.indexOf(want[0] ?? '');
-  return from !== -1 && want.every((l, i) => lines[from + i] === l) ? 'partial' : 'different';
+  if (from !== -1 && want.every((l, i) => lines[from + i] === l)) return 'partial';
+  const quoted =
+    want.length === 1 && a.length >= 12 && lines.some((l) => l.endsWith(a) || l.includes(`${a}:`));
+  return quoted ? 'partial' : 'different';
 }

@@ -669,5 +669,9 @@ export function matchHba(lines: readonly HbaLine[], req: HbaRequest): HbaLine | 
   return null;
 }
 
-/** auth.c `ClientAuthentication()`: the last `%s` of the pg_hba messages. */
-export const encryptionLabel = (ssl: boolean): string => (ssl ? 'SSL encryption' : 'no encryption');
+/**
+ * auth.c `ClientAuthentication()`: the last `%s` of the pg_hba messages. PostgreSQL 14 and later say "SSL encryption"
+ * / "no encryption"; 13 and earlier said "SSL on" / "SSL off" (S: auth.c at REL_11_4 and REL_13; docs/sslmode-rules.md).
+ */
+export const encryptionLabel = (ssl: boolean, serverMajor: number): string =>
+  serverMajor <= 13 ? (ssl ? 'SSL on' : 'SSL off') : ssl ? 'SSL encryption' : 'no encryption';

@@ -255,7 +255,7 @@ export function serverStartup(
   hba: readonly HbaLine[],
   req: StartupRequest,
 ): StartupResult {
-  const enc = encryptionLabel(req.ssl);
+  const enc = encryptionLabel(req.ssl, serverMajorVersion(server));
   const line = matchHba(hba, { ...req, serverSsl: server.ssl });
   if (!line) {
     return {
