@@ -21,6 +21,7 @@ import {
   type Scenario,
 } from '../lib/sslmode/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
+import { MATCH_TEXT, NOT_SSLMODE } from '../content/sslmode/troubleshoot.ts';
 
 export const usage = `Usage: tls-lab sslmode SCENARIO.json [--json]
        tls-lab sslmode --diagnose "ERROR TEXT" [--json]
@@ -224,21 +225,14 @@ async function diagnose(text: string, json: boolean, io: CliIo): Promise<number>
     const paint = painter(io.color);
     const lines = [
       `${paint('bold', d.id === 'unknown' ? 'NOT RECOGNISED' : 'MEANING')}: ${d.meaning}`,
+      ...(d.notSslmode ? [paint('bold', NOT_SSLMODE)] : []),
       'Likely causes:',
       ...d.causes.map((c, i) => `  ${i + 1}. ${c}`),
     ];
     if (d.rule) lines.push(`Rule: ${d.rule.id} — ${d.rule.source}`);
     if (d.reproduce && reproduces)
-      lines.push(
-        match === 'exact'
-          ? 'Reproduce (scenario JSON; it prints your text, host names, ports and paths aside):'
-          : 'Reproduce (scenario JSON; it prints every line you pasted, and more):',
-        JSON.stringify(d.reproduce, null, 2),
-      );
-    else if (d.id !== 'unknown')
-      lines.push(
-        'No scenario here prints this exact text (its reproduction prints something else); the explanation above still applies.',
-      );
+      lines.push(`Reproduce (scenario JSON). ${MATCH_TEXT[match]}`, JSON.stringify(d.reproduce, null, 2));
+    else if (d.id !== 'unknown') lines.push(MATCH_TEXT[match]);
     io.out(lines.join('\n') + '\n');
   }
   return d.id === 'unknown' ? 1 : 0;

@@ -447,7 +447,7 @@ describe('sslmode Lab', () => {
     );
     await expect
       .poll(() => page.locator('.diagnosis .match').textContent(), { timeout: 20_000 })
-      .toMatch(/^The lab cannot reproduce this exact text/);
+      .toMatch(/^No scenario here produces this exact text/);
     expect(await page.locator('.diagnosis .outcome').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
+import { MATCH_TEXT, NOT_SSLMODE } from '../../../src/content/sslmode/troubleshoot.ts';
 
 async function sslmode(args: string[]) {
   const io = memoryIo();
@@ -111,7 +112,7 @@ describe('tls-lab sslmode', () => {
     const r = await sslmode(['--diagnose', 'server does not support SSL, but SSL was required']);
     expect(r.code).toBe(0);
     expect(r.lines[0]).toMatch(/^MEANING: /);
-    expect(r.out).toContain('Reproduce (scenario JSON; it prints your text');
+    expect(r.out).toContain(`Reproduce (scenario JSON). ${MATCH_TEXT.exact}`);
     // Recognised, but with a line no scenario prints: no reproduction is offered (as in the web app).
     const odd = await sslmode([
       '--diagnose',
@@ -119,7 +120,12 @@ describe('tls-lab sslmode', () => {
     ]);
     expect(odd.code).toBe(0);
     expect(odd.out).not.toContain('Reproduce');
-    expect(odd.out).toContain('No scenario here prints this exact text');
+    expect(odd.out).toContain(MATCH_TEXT.different);
+    // The web's words, in the CLI too: no scenario at all, and a text no sslmode setting is the answer to.
+    const none = await sslmode(['--diagnose', 'SSL SYSCALL error: EOF detected']);
+    expect(none.out).toContain(MATCH_TEXT.none);
+    expect(none.out).toContain(NOT_SSLMODE);
+    expect(r.out).not.toContain(NOT_SSLMODE);
     const json = JSON.parse(
       (await sslmode(['--diagnose', 'SSL error: certificate verify failed', '--json'])).out,
     );
