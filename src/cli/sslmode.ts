@@ -12,14 +12,19 @@ import {
   DRIVERS,
   explainConnection,
   isOneOf,
+  LIBPQ_VERSIONS,
   majorVersionProblem,
   outcomeFacts,
   protectionText,
   SERVER_PRESETS,
+  TLS_VERSIONS,
+  tlsVersion,
   troubleshoot,
   type ConnectionOutcome,
   type Scenario,
 } from '../lib/sslmode/index.ts';
+import type { ClientSpec, ServerSpec } from '../lib/sslmode/types.ts';
+import { scanPem } from '../lib/bytes/pem.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 import { MATCH_TEXT, NOT_SSLMODE } from '../content/sslmode/troubleshoot.ts';
 
@@ -30,9 +35,15 @@ Predicts what a PostgreSQL client (libpq, node-postgres, pgJDBC, Npgsql, pgx, as
 you describe: connected or not, the client's exact error text, then what to change (or the fix), the protection
 of a connection (or, for a failure, what went out unencrypted) and every step.
 
-  SCENARIO.json  { "client": { "driver", "version"?, "conninfo", "files"?, "env"? },
-                   "server": { "ssl", "certificateChain"?, "caFile"?, "hba": [...],
-                               "majorVersion"?, "preset"?, ... }, "time"? }
+  SCENARIO.json  { "client": { "driver", "conninfo", "version"?, "files"?, "env"?,
+                               "osUser"?, "home"?, "cwd"? },
+                   "server": { "ssl", "hba": [...], "certificateChain"?, "caFile"?, "keyType"?,
+                               "minProtocol"?, "maxProtocol"?, "majorVersion"?, "preset"?,
+                               "requireSecureTransport"?, "rdsForceSsl"?, "users"?, "databases"?,
+                               "listen"?, "port"? },
+                   "resolve"?: { "host name": ["address", ...] }, "time"? }
+                 the fields of src/lib/sslmode/types.ts; any other field is refused. A host name the
+                 client connects to needs a "resolve" entry (only localhost resolves by default).
                  PEM values may be "@file" (relative to the scenario file)
   --diagnose     explain an error text a client printed, with a scenario that reproduces it when one
                  prints that text
@@ -44,6 +55,43 @@ Exit status: 0 the predicted connection succeeds (or the text was recognised); 1
 text is unknown); 2 bad input (an unknown option, an unreadable file, a malformed scenario).`;
 
 type Json = unknown;
+
+/** The fields of a scenario's client and server (src/lib/sslmode/types.ts ClientSpec, ServerSpec). */
+const CLIENT_FIELDS = [
+  'driver',
+  'version',
+  'conninfo',
+  'osUser',
+  'home',
+  'cwd',
+  'env',
+  'files',
+] as const satisfies readonly (keyof ClientSpec)[];
+const SERVER_FIELDS = [
+  'ssl',
+  'hba',
+  'certificateChain',
+  'caFile',
+  'keyType',
+  'minProtocol',
+  'maxProtocol',
+  'majorVersion',
+  'preset',
+  'requireSecureTransport',
+  'rdsForceSsl',
+  'users',
+  'databases',
+  'listen',
+  'port',
+] as const satisfies readonly (keyof ServerSpec)[];
+// A field added to ClientSpec or ServerSpec but not listed above fails to compile here.
+const everyFieldListed: [
+  Exclude<keyof ClientSpec, (typeof CLIENT_FIELDS)[number]>,
+  Exclude<keyof ServerSpec, (typeof SERVER_FIELDS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
+void everyFieldListed;
 
 /** Field-by-field checks of untrusted JSON, each failure naming the field and what it should be. */
 class Fields {
@@ -70,6 +118,31 @@ class Fields {
   strings(v: Json, where: string): string[] {
     if (!Array.isArray(v)) this.fail(where, 'an array of strings', v);
     return v.map((x, i) => this.string(x, `${where}[${i}]`));
+  }
+  /** Refuses a key the scenario does not have: a misspelt field would otherwise be dropped without a word. */
+  known(o: Record<string, Json>, where: string, keys: readonly string[]): void {
+    const unknown = Object.keys(o).find((k) => !keys.includes(k));
+    if (unknown !== undefined)
+      throw new InputError(
+        `${this.file}: ${where === 'the scenario' ? '' : `${where}.`}${unknown} is not a scenario field (${where} has ${keys.join(', ')})`,
+      );
+  }
+  /** A TLS version name as the server reads ssl_min/max_protocol_version. */
+  tlsVersion(v: Json, where: string): string | undefined {
+    const text = this.optString(v, where);
+    if (text !== undefined && tlsVersion(text) === null)
+      this.fail(where, `one of ${TLS_VERSIONS.join(', ')}`, text);
+    return text;
+  }
+  /** PEM text with at least one certificate that decodes (what the server's ssl_cert_file / ssl_ca_file needs). */
+  certificates(text: string | undefined, where: string): string | undefined {
+    if (text === undefined) return undefined;
+    const blocks = scanPem(text).blocks.filter((b) => b.label === 'CERTIFICATE');
+    if (!blocks.some((b) => b.result.ok))
+      throw new InputError(
+        `${this.file}: ${where} holds no PEM certificate${blocks[0] && !blocks[0].result.ok ? ` (block 1: ${blocks[0].result.reason})` : ''}; a server given it with ssl = on does not start ("could not load" the file)`,
+      );
+    return text;
   }
   stringMap(v: Json, where: string, nullable = false): Record<string, string | null> {
     const o = this.object(v, where);
@@ -102,13 +175,23 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const f = new Fields(path);
   const base = dirname(path);
   const root = f.object(raw, 'the scenario');
+  f.known(root, 'the scenario', ['client', 'server', 'resolve', 'time']);
   const c = f.object(root.client, 'client');
+  f.known(c, 'client', CLIENT_FIELDS);
   const s = f.object(root.server, 'server');
 
   const driver = f.string(c.driver, 'client.driver');
   if (!isOneOf(DRIVERS, driver)) f.fail('client.driver', `one of ${DRIVERS.join(', ')}`, driver);
   const client: Record<string, unknown> = { driver, conninfo: f.string(c.conninfo, 'client.conninfo') };
-  put(client, 'version', f.optString(c.version, 'client.version'));
+  const version = f.optString(c.version, 'client.version');
+  // libpq's rules differ by major version; one the engine does not model would silently be 17's.
+  if (driver === 'libpq' && version !== undefined && !isOneOf(LIBPQ_VERSIONS, version.split('.')[0]!))
+    f.fail(
+      'client.version',
+      `a libpq major version the engine models (${LIBPQ_VERSIONS.join(', ')})`,
+      version,
+    );
+  put(client, 'version', version);
   put(client, 'osUser', f.optString(c.osUser, 'client.osUser'));
   put(client, 'home', f.optString(c.home, 'client.home'));
   put(client, 'cwd', f.optString(c.cwd, 'client.cwd'));
@@ -122,16 +205,20 @@ export async function loadScenario(path: string): Promise<Scenario> {
 
   if (typeof s.ssl !== 'boolean') f.fail('server.ssl', 'true or false', s.ssl);
   const server: Record<string, unknown> = { ssl: s.ssl, hba: f.strings(s.hba, 'server.hba') };
-  for (const key of ['certificateChain', 'caFile'] as const)
-    put(server, key, await inline(f.optString(s[key], `server.${key}`), base, `server.${key}`));
-  for (const key of ['keyType', 'minProtocol', 'maxProtocol'] as const)
-    put(server, key, f.optString(s[key], `server.${key}`));
+  for (const key of ['certificateChain', 'caFile'] as const) {
+    const text = await inline(f.optString(s[key], `server.${key}`), base, `server.${key}`);
+    put(server, key, f.certificates(text, `server.${key}`));
+  }
+  put(server, 'keyType', f.optString(s.keyType, 'server.keyType'));
+  for (const key of ['minProtocol', 'maxProtocol'] as const)
+    put(server, key, f.tlsVersion(s[key], `server.${key}`));
   // One field for the server's version: the engine reads server.majorVersion (a number); an older or misspelt
   // `server.version` would otherwise be dropped silently and the default (17) used.
   if (s.version !== undefined)
     throw new InputError(
       `${path}: server.version is not a scenario field; write the server's PostgreSQL major version as server.majorVersion, a number (e.g. "majorVersion": 16)`,
     );
+  f.known(s, 'server', SERVER_FIELDS);
   if (s.majorVersion !== undefined) {
     const problem = majorVersionProblem(s.majorVersion);
     if (problem !== null) throw new InputError(`${path}: server.majorVersion: ${problem}`);

@@ -30,6 +30,8 @@ export {
   majorVersionProblem,
   presetSetting,
   PRESET_HBA,
+  TLS_VERSIONS,
+  tlsVersion,
 } from './server.ts';
 import type { HbaProblem } from './hba.ts';
 export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
+import { loadScenario } from '../../../src/cli/sslmode.ts';
 import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 import { MATCH_TEXT, NOT_SSLMODE } from '../../../src/content/sslmode/troubleshoot.ts';
+import { matrixScenarios, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
 
 async function sslmode(args: string[]) {
   const io = memoryIo();
@@ -44,6 +46,21 @@ const GOOD = {
   client: { driver: 'libpq', conninfo: 'host=127.0.0.1 sslmode=require' },
   server: { ssl: true, hba: ['host all all 127.0.0.1/32 trust'] },
 };
+
+describe('tls-lab sslmode reads every scenario the web app builds, as it is', () => {
+  it('the 36 matrix cells under each server preset load field for field (none refused as unknown)', async () => {
+    for (const preset of ['none', 'azure-flexible', 'aws-rds'] as const) {
+      for (const cell of matrixScenarios(sslmodeControls({ preset }))) {
+        const json = JSON.parse(JSON.stringify(cell.scenario)) as { time: string };
+        // The time comes back as the ISO 8601 form Date writes.
+        expect(await loadScenario(rawFile(JSON.stringify(json)))).toEqual({
+          ...json,
+          time: new Date(json.time).toISOString(),
+        });
+      }
+    }
+  });
+});
 
 describe('tls-lab sslmode', () => {
   it('leads with CONNECTED and how, exit 0, when the predicted connection succeeds', async () => {
@@ -153,7 +170,64 @@ describe('tls-lab sslmode: bad input exits 2 with one sentence naming the file a
     [
       'JSON that is not a scenario',
       () => [rawFile('{"hello":1}')],
+      /scenario\.json: hello is not a scenario field \(the scenario has client, server, resolve, time\)/,
+    ],
+    [
+      'no client',
+      () => [rawFile('{"server":{"ssl":true,"hba":[]}}')],
       /scenario\.json: client must be an object, got nothing/,
+    ],
+    // A misspelt or invented field would be dropped without a word, and the outcome be another scenario's.
+    [
+      'a misspelt server field',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, certChain: 'x' } }))],
+      /server\.certChain is not a scenario field \(server has ssl, hba, certificateChain, /,
+    ],
+    [
+      'sslmode as a client field (it belongs in conninfo)',
+      () => [rawFile(JSON.stringify({ ...GOOD, client: { ...GOOD.client, sslmode: 'require' } }))],
+      /client\.sslmode is not a scenario field \(client has driver, version, conninfo, /,
+    ],
+    [
+      'a libpq version the engine does not model',
+      () => [rawFile(JSON.stringify({ ...GOOD, client: { ...GOOD.client, version: '99' } }))],
+      /client\.version must be a libpq major version the engine models \(15, 16, 17, 18\), got "99"/,
+    ],
+    [
+      'a TLS version the server does not know',
+      () => [rawFile(JSON.stringify({ ...GOOD, server: { ...GOOD.server, minProtocol: 'TLSv9' } }))],
+      /server\.minProtocol must be one of TLSv1, TLSv1\.1, TLSv1\.2, TLSv1\.3, got "TLSv9"/,
+    ],
+    [
+      'a certificate file with a private key only',
+      () => [
+        rawFile(
+          JSON.stringify({
+            ...GOOD,
+            server: {
+              ...GOOD.server,
+              certificateChain:
+                '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n',
+            },
+          }),
+        ),
+      ],
+      /server\.certificateChain holds no PEM certificate; a server given it with ssl = on does not start/,
+    ],
+    [
+      'a truncated certificate',
+      () => [
+        rawFile(
+          JSON.stringify({
+            ...GOOD,
+            server: {
+              ...GOOD.server,
+              caFile: '-----BEGIN CERTIFICATE-----\nMIIBZDCCAQqgAwIBAgICWgEwCgYIKoZIzj0EAwIw\n',
+            },
+          }),
+        ),
+      ],
+      /server\.caFile holds no PEM certificate \(block 1: .+\); a server given it/,
     ],
     ['an array', () => [rawFile('[1,2]')], /the scenario must be an object, got \[1,2\]/],
     [
