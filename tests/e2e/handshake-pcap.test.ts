@@ -348,7 +348,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       await expect.poll(() => buttons.count()).toBe(2);
       expect(await page.locator('#picker-title').textContent()).toBe('2 TLS connections in two.pcapng');
       const first = (await buttons.nth(0).textContent())!;
-      expect(first).toContain('127.0.0.1:50000 → 127.0.0.1:44312');
+      expect(first).toContain('Connection 1: 127.0.0.1:50000 → 127.0.0.1:44312');
       expect(first).toContain('SNI localhost');
       expect(first).toMatch(/first packet \d{4}-\d\d-\d\d /);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -358,7 +358,14 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       await buttons.nth(1).focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => status(page)).toBe('no-key-log');
-      expect(await page.locator('.showing').textContent()).toContain('127.0.0.1:50001 → 127.0.0.1:44313');
+      expect(await page.locator('.showing').textContent()).toContain(
+        'connection 2: 127.0.0.1:50001 → 127.0.0.1:44313',
+      );
+      // The CLI's --stream numbers the same connections the same way.
+      const io = memoryIo();
+      await main(['handshake', '--pcap', file, '--stream', '2'], io);
+      expect(io.stdout()).toContain('Connection 2 of 2 in');
+      expect(io.stdout()).toContain('127.0.0.1:50001 -> 127.0.0.1:44313');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       violations = await seriousAxeViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
@@ -392,7 +399,9 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
     await page.locator('.picker button').click();
     await expect.poll(() => status(page)).toBe('no-key-log');
-    expect(await page.locator('.showing').textContent()).toContain('127.0.0.1:50059 → 127.0.0.1:44312');
+    expect(await page.locator('.showing').textContent()).toContain(
+      'connection 60: 127.0.0.1:50059 → 127.0.0.1:44312',
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -27,9 +27,13 @@ import { tls13MessageExplanations } from '../../../src/content/tls13/messages.ts
 import { CAPTURE_HELP } from '../../../src/content/handshake/capture-import.ts';
 import {
   CAPTURE_KEY_LOG_NAME,
+  ethernetFrame,
   openCapture,
+  synthesizeConversation,
   writeConnectionPcapng,
+  writePcapng,
   type OpenedCapture,
+  type StreamChunk,
 } from '../../../src/lib/pcap/index.ts';
 import type { EventLog } from '../../../src/lib/tls12/index.ts';
 
@@ -82,6 +86,25 @@ describe('openFileBytes', () => {
     expect(garbage.kind === 'error' && garbage.message).toBe(
       'x.bin could not be opened: not a pcap or pcapng file: unknown magic number (offset 0)',
     );
+  });
+
+  it('numbers the TLS connections as the CLI does (--stream N), past a connection that is not TLS', () => {
+    const tls = openCapture(file('fixtures/pcap/tls12-lo.pcap')).connections[0]!;
+    const plain: StreamChunk[] = [
+      { from: 'client', bytes: new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'), offset: 0, time: 1 },
+    ];
+    const frames = [
+      ...synthesizeConversation({
+        client: { ...tls.client, port: 40000 },
+        server: tls.server,
+        chunks: plain,
+      }),
+      ...synthesizeConversation({ client: tls.client, server: tls.server, chunks: tls.chunks }),
+    ].map((p) => ({ time: p.time, frame: ethernetFrame(p, p.fromClient) }));
+    const r = openFileBytes('mixed.pcapng', writePcapng(frames));
+    if (r.kind !== 'capture') throw new Error(JSON.stringify(r));
+    expect(r.tcpConnections).toBe(2);
+    expect(r.choices.map((c) => [c.index, c.stream])).toEqual([[1, 1]]);
   });
 
   it('says what a capture without TLS held', () => {

@@ -43,7 +43,10 @@ export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
 
 /** One TLS connection the user can pick: plain data, without its bytes. */
 export interface ConnectionChoice {
+  /** Its place among the capture's TCP connections (what `importConnection` takes). */
   index: number;
+  /** Its number among the capture's TLS connections, from 1: `tls-lab handshake --pcap FILE --stream N`. */
+  stream: number;
   client: Endpoint;
   server: Endpoint;
   sni?: string;
@@ -94,9 +97,10 @@ export function looksLikeJson(head: Uint8Array): boolean {
   return false;
 }
 
-function choiceOf(c: TcpConnection): ConnectionChoice {
+function choiceOf(c: TcpConnection, stream: number): ConnectionChoice {
   return {
     index: c.index,
+    stream,
     client: c.client,
     server: c.server,
     ...(c.sni !== undefined ? { sni: c.sni } : {}),
@@ -142,7 +146,8 @@ export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { c
     if (isPcapError(e)) return { kind: 'error', name, message: `${name} could not be opened: ${e.message}` };
     throw e;
   }
-  const choices = tlsConnections(capture).map(choiceOf);
+  // Numbered as the CLI numbers them (--stream N): the TLS connections, in the order tlsConnections gives.
+  const choices = tlsConnections(capture).map((c, i) => choiceOf(c, i + 1));
   if (choices.length === 0) return { kind: 'error', name, message: noTlsMessage(name, capture) };
   return {
     kind: 'capture',
@@ -226,7 +231,7 @@ export async function importConnection(
   return {
     run: { ...runOfEventLog(observed.eventLog), eventLog: shown.eventLog },
     ...(shown.records > MAX_SHOWN_RECORDS ? { recordsInConnection: shown.records } : {}),
-    connection: choiceOf(c),
+    connection: choiceOf(c, tlsConnections(capture).indexOf(c) + 1),
     keyLog,
     decryption: observed.decryption,
     decryptionSummary: observed.decryptionSummary,
