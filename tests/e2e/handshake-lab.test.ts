@@ -71,6 +71,13 @@ describe('Handshake Lab', () => {
       expect([await certificate.inputValue(), await certificate.isDisabled()]).toEqual(
         own.includes(fault.id) ? ['rsa', true] : ['ecdsa', false],
       );
+      // The version ranges and the client's suites a preset sets are locked too, and say so.
+      expect(await page.getByLabel('Client minimum').isDisabled()).toBe(fault.id === 'version-mismatch');
+      const offers = page.locator('fieldset', { has: page.locator('legend', { hasText: 'Client offers' }) });
+      expect(await offers.locator('input').first().isDisabled()).toBe(fault.id === 'no-shared-suite');
+      expect(await offers.locator('legend').textContent()).toBe(
+        fault.id === 'no-shared-suite' ? 'Client offers (set by the fault preset)' : 'Client offers',
+      );
       expect(errors).toEqual([]);
       await context.close();
     });

@@ -15,6 +15,8 @@ import {
   failureShown,
   serverCertificateShown,
   groups13,
+  presetSets,
+  type LabScenario,
   presetMissed,
   labVersion,
   shownVersion,
@@ -192,6 +194,36 @@ describe('the tls control', () => {
     });
     const ecdsa = pemToDer(buildScenario(controls('cert=ecdsa')).serverCertPem, 'CERTIFICATE')[0]!;
     expect(toHex(ecdsa)).not.toContain('2a864886f70d010101');
+  });
+
+  it('the version, suite and group controls a preset sets are the ones the run does not take from the controls', () => {
+    // Controls unlike any preset's: if the run's value differs from the controls', the preset set it.
+    const own = 'cmin=1.0&cmax=1.1&smin=1.0&smax=1.1&offer=009c&groups=0017&share=0017';
+    for (const f of faultPresets) {
+      for (const tls of ['1.2', '1.3', 'both'] as const) {
+        const c = controls(`tls=${tls}&fault=${f.id}&${own}`);
+        const plain = controls(`tls=${tls}&${own}`);
+        const sets = presetSets(c);
+        const runs = buildScenarios(c);
+        // The same version's run of the same controls without the preset.
+        const differs = (pick: (s: LabScenario) => unknown) =>
+          runs.some(
+            (r) => JSON.stringify(pick(r)) !== JSON.stringify(pick(buildScenario(plain, r.now, r.version))),
+          );
+        const where = `${f.id}, tls=${tls}`;
+        const twelve = runs.filter((r) => r.version === '1.2');
+        expect(sets.versions, where).toBe(
+          twelve.length > 0 && differs((r) => [r.clientVersions, r.serverVersions]),
+        );
+        expect(sets.offer, where).toBe(
+          twelve.length > 0 && differs((r) => (r.version === '1.2' ? r.offer : 0)),
+        );
+        expect(sets.groups, where).toBe(differs((r) => [r.groups, r.tls13?.keyShare, r.tls13?.serverGroups]));
+      }
+    }
+    expect(presetSets(controls('fault=version-mismatch')).versions).toBe(true);
+    expect(presetSets(controls('fault=no-shared-suite')).offer).toBe(true);
+    expect(presetSets(controls('tls=both&fault=tls13-hello-retry')).groups).toBe(true);
   });
 
   it('a preset that other settings keep from playing out is not explained as staged', async () => {

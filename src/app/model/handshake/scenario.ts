@@ -397,6 +397,42 @@ function buildScenario13(c: HandshakeControls, now: number): LabScenario {
   };
 }
 
+/**
+ * What a TLS 1.2 run's fault preset sets in place of the controls under "Versions, cipher suites and groups" (the
+ * 1.3 run's HelloRetryRequest groups are `groups13`'s).
+ */
+const PRESET_SETTINGS_12: Partial<
+  Record<
+    FaultId,
+    {
+      versions?: { client: [number, number]; server: [number, number] };
+      offer?: number[];
+      groups?: number[];
+    }
+  >
+> = {
+  // As in the psql text the preset quotes: the client's maximum is TLS 1.2, the server requires TLS 1.3.
+  'version-mismatch': { versions: { client: [0x0303, 0x0303], server: [0x0304, 0x0304] } },
+  'no-shared-suite': { offer: SUITE_CHOICES.filter((s) => s.certificateKey === 'ec').map((s) => s.code) },
+  // Side by side with the 1.3 preset: a server that takes only P-256 (the 1.2 server picks from the list).
+  'tls13-hello-retry': { groups: [P256, X25519] },
+};
+
+/**
+ * The controls under "Versions, cipher suites and groups" that the staged preset sets instead (the selects and boxes
+ * then show the user's values, which the run does not use): the views disable them and point at the preset's setup.
+ */
+export function presetSets(c: HandshakeControls): { versions: boolean; offer: boolean; groups: boolean } {
+  const fault = stagedFault(c);
+  const settings = PRESET_SETTINGS_12[fault];
+  return {
+    versions: settings?.versions !== undefined,
+    offer: settings?.offer !== undefined,
+    // The HelloRetryRequest preset sets both versions' groups (the 1.3 run's in groups13).
+    groups: settings?.groups !== undefined || fault13(c) === 'tls13-hello-retry',
+  };
+}
+
 export function buildScenario(
   c: HandshakeControls,
   now = Date.now(),
@@ -404,40 +440,20 @@ export function buildScenario(
 ): LabScenario {
   if (version === '1.3') return buildScenario13(c, now);
   const cert = serverCertificate(c);
-  let offer = parseCodes(c.offer, suiteIds);
-  let groups = parseCodes(c.groups, groupIds);
-  let clientVersions: [number, number] = [versionCode(c.cmin), versionCode(c.cmax)];
-  let serverVersions: [number, number] = [versionCode(c.smin), versionCode(c.smax)];
-  let tamper: LabScenario['tamper'];
-  switch (c.fault) {
-    case 'version-mismatch':
-      // As in the psql text the preset quotes: the client's maximum is TLS 1.2, the server requires TLS 1.3.
-      clientVersions = [0x0303, 0x0303];
-      serverVersions = [0x0304, 0x0304];
-      break;
-    case 'no-shared-suite':
-      offer = SUITE_CHOICES.filter((s) => s.certificateKey === 'ec').map((s) => s.code);
-      break;
-    case 'tampered-finished':
-      tamper = 'finished';
-      break;
-    case 'tls13-hello-retry':
-      // Side by side with the 1.3 preset: a server that takes only P-256 (the 1.2 server picks from the list).
-      groups = [P256, X25519];
-      break;
-    case 'tampered-record':
-      tamper = 'finished-record';
-      break;
-    default:
-      break;
-  }
+  const preset = PRESET_SETTINGS_12[c.fault];
+  const tamper: LabScenario['tamper'] =
+    c.fault === 'tampered-finished'
+      ? 'finished'
+      : c.fault === 'tampered-record'
+        ? 'finished-record'
+        : undefined;
   return {
     version: '1.2',
-    offer,
+    offer: preset?.offer ?? parseCodes(c.offer, suiteIds),
     accept: parseCodes(c.accept, suiteIds),
-    groups,
-    clientVersions,
-    serverVersions,
+    groups: preset?.groups ?? parseCodes(c.groups, groupIds),
+    clientVersions: preset?.versions?.client ?? [versionCode(c.cmin), versionCode(c.cmax)],
+    serverVersions: preset?.versions?.server ?? [versionCode(c.smin), versionCode(c.smax)],
     ems: c.ems,
     serverCertPem: cert.crt,
     serverKeyPem: cert.key,
