@@ -13,13 +13,14 @@ import {
   clientErrorText,
   leafProblemOf,
   certificateLabel,
+  mergeReports,
   parseCertificates,
   PROFILE_NAMES,
   verdictAdvice,
   whatWouldPass,
   type CertView,
   type ChainAnalysis,
-  type ParseProblem,
+  type ParseReport,
   type PoolEntry,
   type ProfileName,
   type Purpose,
@@ -154,24 +155,20 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** One file the user named (or a preset), parsed; `source` is its name as the report and the remedies give it. */
 interface Loaded {
-  certificates: CertView[];
-  problems: ParseProblem[];
-  /** The input's first certificate block when it produced no certificate (see leafProblemOf). */
-  leafProblem?: ParseProblem;
+  readonly source: string;
+  readonly report: ParseReport;
 }
 
-/** Parses one input; a file that holds no certificate at all is an input error naming its first problem. */
-async function loadCertificates(bytes: Uint8Array, source: string): Promise<Loaded> {
-  const report = await parseCertificates(bytes);
-  const problems = report.problems.map((p) => ({ where: `${source}, ${p.where}`, message: p.message }));
-  if (report.certificates.length === 0) {
-    const first = report.problems[0];
-    const why = first ? `${first.where}: ${first.message}` : 'it is empty';
-    throw new InputError(`${source} holds no certificate: ${why}`);
-  }
-  const leafProblem = leafProblemOf(report, source);
-  return { certificates: report.certificates, problems, ...(leafProblem ? { leafProblem } : {}) };
+async function loadFile(path: string, what: string): Promise<Loaded> {
+  return { source: path, report: await parseCertificates(await readInputFile(path, what)) };
+}
+
+/** Why a file gave no certificate: its first problem, else that it is empty. */
+function noCertificateWhy(report: ParseReport): string {
+  const first = report.problems[0];
+  return first ? `${first.where}: ${first.message}` : 'it is empty';
 }
 
 function presetSource(name: string): string {
@@ -184,9 +181,10 @@ const presetCache = new Map<string, Promise<Loaded>>();
 function loadPreset(name: Parameters<typeof getTrustStore>[0]): Promise<Loaded> {
   let loaded = presetCache.get(name);
   if (!loaded) {
-    loaded = getTrustStore(name).then((store) =>
-      loadCertificates(new TextEncoder().encode(store.pem), presetSource(name)),
-    );
+    loaded = getTrustStore(name).then(async (store) => ({
+      source: presetSource(name),
+      report: await parseCertificates(store.pem),
+    }));
     presetCache.set(name, loaded);
   }
   return loaded;
@@ -213,36 +211,49 @@ export interface ChainReport {
 export async function analyze(args: Args): Promise<ChainReport> {
   const sources = new Map<string, string[]>();
   const pool: PoolEntry[] = [];
-  const note = (loaded: Loaded, source: string) => {
-    for (const c of loaded.certificates) {
+  const note = ({ report, source }: Loaded) => {
+    for (const c of report.certificates) {
       const list = sources.get(c.id) ?? [];
       if (!list.includes(source)) list.push(source);
       sources.set(c.id, list);
       pool.push({ certificate: c, source });
     }
   };
-  const sent: CertView[] = [];
+  const files: Loaded[] = [];
+  for (const file of args.files) files.push(await loadFile(file, 'certificate file'));
+  // The files as one, as the Chain Lab merges the files loaded as the server's chain: a file that holds no
+  // certificate is a problem listed with the verdict, and when it comes first the verdict names it (leafProblemOf).
+  const sentReport = mergeReports(
+    files.map((f) => f.report),
+    files.map((f) => f.source),
+  );
+  // With no certificate in any of them there is nothing to judge (the Chain Lab gives no verdict either).
+  if (sentReport.certificates.length === 0)
+    throw new InputError(
+      files.map((f) => `${f.source} holds no certificate: ${noCertificateWhy(f.report)}`).join('; '),
+    );
+  const leafProblem = leafProblemOf(sentReport);
+  files.forEach(note);
+  const sent = sentReport.certificates;
   const anchors: CertView[] = [];
-  const problems: ParseProblem[] = [];
-  let leafProblem: ParseProblem | undefined;
-  for (const [i, file] of args.files.entries()) {
-    const loaded = await loadCertificates(await readInputFile(file, 'certificate file'), file);
-    // The first file's first block, when it did not parse, stands for the leaf the peer meant: the verdict names it
-    // (never the next one), as the Chain Lab does for the first block of the files loaded as the server's chain.
-    if (i === 0) leafProblem = loaded.leafProblem;
-    note(loaded, file);
-    sent.push(...loaded.certificates);
-    problems.push(...loaded.problems);
-  }
   const trustSpecs = args.trust.length ? args.trust : ['mozilla'];
+  const trustFiles: Loaded[] = [];
   for (const spec of trustSpecs) {
     const loaded = isTrustStoreName(spec)
       ? await loadPreset(spec)
-      : await loadCertificates(await readInputFile(spec, 'trust anchor file'), spec);
-    note(loaded, isTrustStoreName(spec) ? presetSource(spec) : spec);
-    anchors.push(...loaded.certificates);
-    problems.push(...loaded.problems);
+      : await loadFile(spec, 'trust anchor file');
+    if (!isTrustStoreName(spec)) trustFiles.push(loaded);
+    note(loaded);
+    anchors.push(...loaded.report.certificates);
   }
+  // A trust file that holds no certificate adds no anchor, and its problem is listed (as in the Chain Lab).
+  const problems = [
+    ...sentReport.problems,
+    ...mergeReports(
+      trustFiles.map((f) => f.report),
+      trustFiles.map((f) => f.source),
+    ).problems,
+  ];
   // The server's certificate as the Chain Lab picks it from the user's files (pki/leaf.ts), so both judge the same one.
   const chain = leafFirst(sent, pickLeaf(sent, args.host !== undefined ? { hostname: args.host } : {}));
   const result = await analyzeChain({
@@ -263,7 +274,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     // A missing root may be in a preset the user did not load: look there too, and say which.
     const extra: PoolEntry[] = [];
     for (const name of PRESETS.filter((p) => !trustSpecs.includes(p))) {
-      for (const c of (await loadPreset(name)).certificates)
+      for (const c of (await loadPreset(name)).report.certificates)
         extra.push({ certificate: c, source: `${presetSource(name)}, --trust ${name}` });
     }
     remedies = whatWouldPass(analysis, [...pool, ...extra]);
