@@ -11,6 +11,7 @@
 import {
   analyzeChain,
   clientErrorText,
+  discardedKeysNotice,
   leafProblemOf,
   certificateLabel,
   mergeReports,
@@ -46,7 +47,9 @@ The report starts with the chosen profile's verdict and the error text that clie
 
   FILE...              the certificates as the peer sent them (PEM, DER, PKCS#7); the server's is the
                        first that is not a CA and matches --host, else the first that is not a CA, else
-                       the first (as the Chain Lab picks it)
+                       the first (as the Chain Lab picks it). A block that holds no certificate is listed
+                       as an input problem; when it comes first, the verdict names it. A private key in
+                       any file is discarded: it is not kept, shown or analysed, only counted
   --trust FILE|PRESET  trust anchors: a file or a preset (${PRESETS.join(', ')}); repeatable;
                        default mozilla
   --host NAME          the host name (or IP address) the leaf must match
@@ -57,12 +60,13 @@ The report starts with the chosen profile's verdict and the error text that clie
   --purpose P          serverAuth (default), clientAuth or any
   --max-depth N        longest path to build (a positive integer)
   --verbose, -v        list every trust anchor loaded, not only those on a path or named as an issuer
-  --json               the whole analysis as JSON (bytes as hex), with the remedies and each file's name
+  --json               the whole analysis as JSON (bytes as hex), with the remedies, each file's name and
+                       discardedPrivateKeys (file -> how many keys it held)
 
 Colours only on a terminal; NO_COLOR=1 turns them off.
 
 Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid;
-2 bad input (an unknown option, an unreadable or unparseable file, a bad date).`;
+2 bad input (an unknown option, a file that cannot be read, no certificate in any FILE, a bad date).`;
 
 /** --at: a date alone is 12:00 UTC that day, the instant the Chain Lab's date control stands for. */
 function chainDate(text: string): Date {
@@ -165,10 +169,13 @@ async function loadFile(path: string, what: string): Promise<Loaded> {
   return { source: path, report: await parseCertificates(await readInputFile(path, what)) };
 }
 
-/** Why a file gave no certificate: its first problem, else that it is empty. */
-function noCertificateWhy(report: ParseReport): string {
+/** "X holds no certificate", and why: its first problem, the private keys it held (discarded), else that it is empty. */
+function noCertificate({ source, report }: Loaded): string {
   const first = report.problems[0];
-  return first ? `${first.where}: ${first.message}` : 'it is empty';
+  const keys = report.discardedPrivateKeys > 0 ? discardedKeysNotice(report.discardedPrivateKeys) : '';
+  if (first)
+    return `${source} holds no certificate: ${first.where}: ${first.message}${keys ? `. ${keys}` : ''}`;
+  return `${source} holds no certificate${keys ? `. ${keys}` : ': it is empty'}`;
 }
 
 function presetSource(name: string): string {
@@ -206,6 +213,8 @@ export interface ChainReport {
   readonly clientError?: string;
   readonly host?: string;
   readonly purpose: Args['purpose'];
+  /** File -> how many private keys it held: found and discarded, never kept nor shown (only files with one). */
+  readonly discardedKeys: Readonly<Record<string, number>>;
 }
 
 export async function analyze(args: Args): Promise<ChainReport> {
@@ -228,10 +237,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     files.map((f) => f.source),
   );
   // With no certificate in any of them there is nothing to judge (the Chain Lab gives no verdict either).
-  if (sentReport.certificates.length === 0)
-    throw new InputError(
-      files.map((f) => `${f.source} holds no certificate: ${noCertificateWhy(f.report)}`).join('; '),
-    );
+  if (sentReport.certificates.length === 0) throw new InputError(files.map(noCertificate).join('; '));
   const leafProblem = leafProblemOf(sentReport);
   files.forEach(note);
   const sent = sentReport.certificates;
@@ -292,6 +298,11 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ).map((r) => ({ ...r, preset })),
   );
   const clientError = clientErrorText(analysis.verdict.profile, analysis.verdict.error);
+  const discardedKeys = Object.fromEntries(
+    [...files, ...trustFiles]
+      .filter((f) => f.report.discardedPrivateKeys > 0)
+      .map((f) => [f.source, f.report.discardedPrivateKeys]),
+  );
   return {
     analysis,
     sources: Object.fromEntries(sources),
@@ -302,6 +313,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ...(clientError !== undefined ? { clientError } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
     purpose: args.purpose,
+    discardedKeys,
   };
 }
 
@@ -316,6 +328,7 @@ export function toJson(r: ChainReport): string {
       formerRoots: r.formerRoots,
       sources: r.sources,
       anchorsLoaded: r.loadedAnchors.length,
+      discardedPrivateKeys: r.discardedKeys,
     },
     (key, value: unknown) => {
       if (key === 'asn1') return undefined;
@@ -428,6 +441,8 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
   for (const c of shown) describe(c, 'ta');
   if (a.notSupported.length) lines.push(`Not checked here: ${a.notSupported.join(', ')}`);
   for (const p of a.problems) lines.push(`Input problem: ${p.where}: ${p.message}`);
+  for (const [source, count] of Object.entries(r.discardedKeys))
+    lines.push(`Note: ${source}: ${discardedKeysNotice(count)}`);
   return lines.join('\n');
 }
 

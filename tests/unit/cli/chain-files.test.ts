@@ -125,3 +125,46 @@ describe('a file that holds no certificate', () => {
     }
   });
 });
+
+describe('a private key among the files', () => {
+  const KEY_PEM = readFileSync(
+    fileURLToPath(new URL('../../../fixtures/pkcs12/leaf.key', import.meta.url)),
+    'utf8',
+  );
+  /** The key's base64 lines: none of them may appear in anything the CLI prints. */
+  const keyLines = KEY_PEM.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+  const NOTICE = 'A private key was found and discarded: it is not kept, shown or analysed.';
+  const expectNoKey = (text: string) => {
+    for (const line of keyLines) expect(text).not.toContain(line);
+  };
+
+  it('alone: says a key was found and discarded, not that the file is empty (was: "it is empty")', async () => {
+    const key = file('key.pem', KEY_PEM);
+    const r = await chain([key]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(`tls-lab chain: ${key} holds no certificate. ${NOTICE}`);
+    expectNoKey(r.err);
+  });
+
+  it('with a certificate, in a chain file or a trust file: the verdict plus the notice, in text and in --json', async () => {
+    const leafAndKey = file('leaf-and-key.pem', `${readFileSync(LEAF, 'utf8')}${KEY_PEM}`);
+    const rootAndKeys = file('root-and-keys.pem', `${KEY_PEM}${readFileSync(MS_ROOT, 'utf8')}${KEY_PEM}`);
+    const args = [leafAndKey, CA07_MS, '--trust', rootAndKeys, '--at', AT];
+    const text = await chain(args);
+    expect(text.code).toBe(0);
+    expect(text.lines[0]).toMatch(/^VALID for openssl-3: www\.microsoft\.com -> /);
+    expect(text.lines).toContain(`Note: ${leafAndKey}: ${NOTICE}`);
+    expect(text.lines).toContain(
+      `Note: ${rootAndKeys}: 2 private keys were found and discarded: they are not kept, shown or analysed.`,
+    );
+    expectNoKey(text.out + text.err);
+    const json = await chain([...args, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).discardedPrivateKeys).toEqual({ [leafAndKey]: 1, [rootAndKeys]: 2 });
+    expectNoKey(json.out + json.err);
+    // None in the files: the field is there, empty.
+    const none = await chain([LEAF, CA07_MS, '--trust', MS_ROOT, '--at', AT, '--json']);
+    expect(JSON.parse(none.out).discardedPrivateKeys).toEqual({});
+  });
+});
