@@ -1,6 +1,6 @@
 /**
  * `npx tls-lab chain FILE... [--trust FILE|PRESET]... [--host NAME] [--at ISO-DATE] [--profile NAME]
- *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--verbose] [--json]`
+ *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--password TEXT] [--verbose] [--json]`
  *
  * Builds every path from the first certificate of FILE... (the chain as the peer sent it, leaf first; PEM,
  * DER, PKCS#7 …) to the trust anchors (files, or a preset: mozilla | azure-postgresql | letsencrypt; default
@@ -59,6 +59,9 @@ The report starts with the chosen profile's verdict and the error text that clie
                        openssl-3, as the Chain Lab and libpq)
   --purpose P          serverAuth (default), clientAuth or any
   --max-depth N        longest path to build (a positive integer)
+  --password TEXT      the password of PKCS#12 files among FILE and --trust; or set the environment
+                       variable TLS_LAB_PKCS12_PASSWORD, which keeps it out of the shell history
+                       (--password wins when both are given)
   --verbose, -v        list every trust anchor loaded, not only those on a path or named as an issuer
   --json               the whole analysis as JSON (bytes as hex), with the remedies, each file's name and
                        discardedPrivateKeys (file -> how many keys it held)
@@ -82,13 +85,18 @@ interface Args {
   profile: ProfileName;
   purpose: Purpose;
   maxDepth?: number;
+  /** The PKCS#12 password, and where it came from (for the error when it does not open a file). */
+  password?: { readonly text: string; readonly from: '--password' | typeof PASSWORD_ENV };
   json: boolean;
   verbose: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--trust', '--host', '--at', '--profile', '--purpose', '--max-depth']);
+const PASSWORD_ENV = 'TLS_LAB_PKCS12_PASSWORD';
 
-function parseArgs(argv: readonly string[]): Args {
+/** The options that take a value (also as --option=value). */
+const VALUE_FLAGS = new Set('--trust --host --at --profile --purpose --max-depth --password'.split(' '));
+
+function parseArgs(argv: readonly string[], env: CliIo['env'] = {}): Args {
   const args: Args = {
     files: [],
     trust: [],
@@ -97,6 +105,8 @@ function parseArgs(argv: readonly string[]): Args {
     json: false,
     verbose: false,
   };
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv) args.password = { text: fromEnv, from: PASSWORD_ENV };
   const rest = argv[0] === 'chain' ? argv.slice(1) : [...argv];
   for (let i = 0; i < rest.length; i++) {
     let a = rest[i] as string;
@@ -143,6 +153,9 @@ function parseArgs(argv: readonly string[]): Args {
         args.maxDepth = n;
         break;
       }
+      case '--password':
+        args.password = { text: value(), from: '--password' };
+        break;
       case '--json':
         args.json = true;
         break;
@@ -165,16 +178,29 @@ interface Loaded {
   readonly report: ParseReport;
 }
 
-async function loadFile(path: string, what: string): Promise<Loaded> {
-  return { source: path, report: await parseCertificates(await readInputFile(path, what)) };
+async function loadFile(path: string, what: string, password: Args['password']): Promise<Loaded> {
+  const bytes = await readInputFile(path, what);
+  return {
+    source: path,
+    report: await parseCertificates(bytes, password ? { password: password.text } : {}),
+  };
 }
 
-/** "X holds no certificate", and why: its first problem, the private keys it held (discarded), else that it is empty. */
-function noCertificate({ source, report }: Loaded): string {
+/** What to do about a PKCS#12 file the password did not open: give one, or check the one given. */
+function passwordHint(password: Args['password']): string {
+  return password ? `check ${password.from}` : `give its password with --password or ${PASSWORD_ENV}`;
+}
+
+/**
+ * "X holds no certificate", and why: its first problem (with what to do when a password did not open it), the
+ * private keys it held (discarded), else that it is empty.
+ */
+function noCertificate({ source, report }: Loaded, password: Args['password']): string {
   const first = report.problems[0];
   const keys = report.discardedPrivateKeys > 0 ? discardedKeysNotice(report.discardedPrivateKeys) : '';
+  const hint = report.needsPassword ? `; ${passwordHint(password)}` : '';
   if (first)
-    return `${source} holds no certificate: ${first.where}: ${first.message}${keys ? `. ${keys}` : ''}`;
+    return `${source} holds no certificate: ${first.where}: ${first.message}${hint}${keys ? `. ${keys}` : ''}`;
   return `${source} holds no certificate${keys ? `. ${keys}` : ': it is empty'}`;
 }
 
@@ -215,6 +241,8 @@ export interface ChainReport {
   readonly purpose: Args['purpose'];
   /** File -> how many private keys it held: found and discarded, never kept nor shown (only files with one). */
   readonly discardedKeys: Readonly<Record<string, number>>;
+  /** What the report says about the files besides their problems: "FILE: <the discarded-keys notice>" ... */
+  readonly notes: readonly string[];
 }
 
 export async function analyze(args: Args): Promise<ChainReport> {
@@ -229,7 +257,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     }
   };
   const files: Loaded[] = [];
-  for (const file of args.files) files.push(await loadFile(file, 'certificate file'));
+  for (const file of args.files) files.push(await loadFile(file, 'certificate file', args.password));
   // The files as one, as the Chain Lab merges the files loaded as the server's chain: a file that holds no
   // certificate is a problem listed with the verdict, and when it comes first the verdict names it (leafProblemOf).
   const sentReport = mergeReports(
@@ -237,7 +265,8 @@ export async function analyze(args: Args): Promise<ChainReport> {
     files.map((f) => f.source),
   );
   // With no certificate in any of them there is nothing to judge (the Chain Lab gives no verdict either).
-  if (sentReport.certificates.length === 0) throw new InputError(files.map(noCertificate).join('; '));
+  if (sentReport.certificates.length === 0)
+    throw new InputError(files.map((f) => noCertificate(f, args.password)).join('; '));
   const leafProblem = leafProblemOf(sentReport);
   files.forEach(note);
   const sent = sentReport.certificates;
@@ -247,7 +276,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
   for (const spec of trustSpecs) {
     const loaded = isTrustStoreName(spec)
       ? await loadPreset(spec)
-      : await loadFile(spec, 'trust anchor file');
+      : await loadFile(spec, 'trust anchor file', args.password);
     if (!isTrustStoreName(spec)) trustFiles.push(loaded);
     note(loaded);
     anchors.push(...loaded.report.certificates);
@@ -314,6 +343,12 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ...(args.host !== undefined ? { host: args.host } : {}),
     purpose: args.purpose,
     discardedKeys,
+    notes: [...files, ...trustFiles].flatMap(({ source, report }) => [
+      ...(report.needsPassword ? [`${source}: ${passwordHint(args.password)}`] : []),
+      ...(report.discardedPrivateKeys > 0
+        ? [`${source}: ${discardedKeysNotice(report.discardedPrivateKeys)}`]
+        : []),
+    ]),
   };
 }
 
@@ -441,14 +476,13 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
   for (const c of shown) describe(c, 'ta');
   if (a.notSupported.length) lines.push(`Not checked here: ${a.notSupported.join(', ')}`);
   for (const p of a.problems) lines.push(`Input problem: ${p.where}: ${p.message}`);
-  for (const [source, count] of Object.entries(r.discardedKeys))
-    lines.push(`Note: ${source}: ${discardedKeysNotice(count)}`);
+  for (const note of r.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
-    const args = parseArgs(argv);
+    const args = parseArgs(argv, io.env);
     const report = await analyze(args);
     io.out(
       `${args.json ? toJson(report) : formatText(report, { verbose: args.verbose, color: io.color })}\n`,

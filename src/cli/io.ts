@@ -11,6 +11,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** ANSI colours on standard output: only on a terminal, and never when NO_COLOR is set. */
   readonly color: boolean;
+  /** The environment variables a command reads (TLS_LAB_PKCS12_PASSWORD); none when absent, as in tests. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -28,6 +30,7 @@ export function processIo(): CliIo {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     color: colorWanted(process.stdout.isTTY === true, process.env),
+    env: process.env,
   };
 }
 

@@ -168,3 +168,93 @@ describe('a private key among the files', () => {
     expect(JSON.parse(none.out).discardedPrivateKeys).toEqual({});
   });
 });
+
+describe('an encrypted PKCS#12 file (fixtures/pkcs12: every file’s password is "legacy pass")', () => {
+  const P12 = fileURLToPath(new URL('../../../fixtures/pkcs12/3des.p12', import.meta.url));
+  const CA = fileURLToPath(new URL('../../../fixtures/pkcs12/ca.pem', import.meta.url));
+  const PASSWORD = 'legacy pass';
+  const LATER = '2030-01-15'; // the fixtures' certificates are valid from 2026-12-06 for 20 years
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const io = { ...memoryIo(), env };
+    const code = await main(['chain', ...args], io);
+    return { code, out: io.stdout(), err: io.stderr() };
+  };
+  const lab = (password?: string) =>
+    runChainSession({
+      inputs: [
+        { name: P12, content: new Uint8Array(readFileSync(P12)) },
+        { name: CA, content: readFileSync(CA, 'utf8'), role: 'trust' },
+      ],
+      sampleServed: '',
+      sampleAnchors: '',
+      trust: 'loaded',
+      ticked: [],
+      ...(password !== undefined ? { password } : {}),
+      time: new Date(`${LATER}T12:00:00Z`),
+      purpose: 'serverAuth',
+      profile: 'openssl-3',
+    });
+
+  it('opens with --password, as the Chain Lab opens it with the same password (was: no way to give one)', async () => {
+    const r = await run([P12, '--trust', CA, '--at', LATER, '--password', PASSWORD, '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const cli = JSON.parse(r.out);
+    const web = (await lab(PASSWORD)).analysis!.verdict;
+    expect(web.valid).toBe(true);
+    expect(cli.verdict.valid).toBe(true);
+    expect(cli.verdict.path).toEqual(web.path);
+    expect(cli.leaf.subject.rfc4514).toBe('CN=legacy.example');
+    // The file's key bag is counted, never opened.
+    expect(cli.discardedPrivateKeys).toEqual({ [P12]: 1 });
+  });
+
+  it('reads the password from TLS_LAB_PKCS12_PASSWORD too, so it need not be on the command line', async () => {
+    const r = await run([P12, '--trust', CA, '--at', LATER], { TLS_LAB_PKCS12_PASSWORD: PASSWORD });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^VALID for openssl-3: legacy\.example -> Legacy PKCS12 Test Root$/);
+  });
+
+  it('a wrong password: the Chain Lab’s error, and which option gave it', async () => {
+    const webProblem = (await lab('wrong')).report.problems[0]!.message;
+    expect(webProblem).toBe('the PKCS#12 password is wrong (the MAC does not verify)');
+    const flag = await run([P12, '--trust', CA, '--password', 'wrong']);
+    expect(flag.code).toBe(2);
+    expect(flag.out).toBe('');
+    expect(flag.err.split('\n')[0]).toBe(
+      `tls-lab chain: ${P12} holds no certificate: bytes 0-1494: ${webProblem}; check --password`,
+    );
+    const env = await run([P12, '--trust', CA], { TLS_LAB_PKCS12_PASSWORD: 'wrong' });
+    expect(env.err.split('\n')[0]).toMatch(/; check TLS_LAB_PKCS12_PASSWORD$/);
+    // --password wins over the environment.
+    const both = await run([P12, '--trust', CA, '--at', LATER, '--password', PASSWORD], {
+      TLS_LAB_PKCS12_PASSWORD: 'wrong',
+    });
+    expect(both.code).toBe(0);
+  });
+
+  it('no password: says how to give one', async () => {
+    const r = await run([P12, '--trust', CA]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `tls-lab chain: ${P12} holds no certificate: bytes 0-1494: the PKCS#12 file is protected by a password; none was given; give its password with --password or TLS_LAB_PKCS12_PASSWORD`,
+    );
+  });
+
+  it('among files that hold certificates: the verdict, the problem and what to do about it', async () => {
+    const r = await run([LEAF, P12, '--trust', CA, '--at', LATER]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      `Input problem: ${P12}: bytes 0-1494: the PKCS#12 file is protected by a password; none was given\n`,
+    );
+    expect(r.out).toContain(`Note: ${P12}: give its password with --password or TLS_LAB_PKCS12_PASSWORD\n`);
+  });
+
+  it('--help documents --password and TLS_LAB_PKCS12_PASSWORD', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}--password TEXT +/m);
+    expect(r.out).toContain('TLS_LAB_PKCS12_PASSWORD');
+  });
+});
