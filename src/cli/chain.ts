@@ -37,6 +37,7 @@ import {
 } from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
+import { DEFAULT_BUILD_OPTIONS } from '../lib/pki/paths/build-paths.ts';
 
 const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
 
@@ -58,7 +59,10 @@ The report starts with the chosen profile's verdict and the error text that clie
   --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default
                        openssl-3, as the Chain Lab and libpq)
   --purpose P          serverAuth (default), clientAuth or any
-  --max-depth N        longest path to build (a positive integer)
+  --max-depth N        the longest path the RFC 5280 every-path search builds (the paths listed, and the
+                       rfc5280 profile's verdict): N certificates, leaf and anchor included, self-issued
+                       intermediates not counted (a positive integer; default 10). The other profiles'
+                       verdicts come from each client's own chain building, which it does not limit
   --password TEXT      the password of PKCS#12 files among FILE and --trust; or set the environment
                        variable TLS_LAB_PKCS12_PASSWORD, which keeps it out of the shell history
                        (--password wins when both are given)
@@ -186,6 +190,16 @@ async function loadFile(path: string, what: string, password: Args['password']):
   };
 }
 
+/** A --trust value that is not a preset: a file, and when it cannot be read, perhaps a preset's name mistyped. */
+async function loadTrustFile(path: string, password: Args['password']): Promise<Loaded> {
+  try {
+    return await loadFile(path, 'trust anchor file', password);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(`${e.message}; --trust takes a file or a preset: ${PRESETS.join(', ')}`);
+  }
+}
+
 /** What to do about a PKCS#12 file the password did not open: give one, or check the one given. */
 function passwordHint(password: Args['password']): string {
   return password ? `check ${password.from}` : `give its password with --password or ${PASSWORD_ENV}`;
@@ -239,6 +253,8 @@ export interface ChainReport {
   readonly clientError?: string;
   readonly host?: string;
   readonly purpose: Args['purpose'];
+  /** The depth limit of the RFC 5280 every-path search (--max-depth, else the engine's default). */
+  readonly maxDepth: number;
   /** File -> how many private keys it held: found and discarded, never kept nor shown (only files with one). */
   readonly discardedKeys: Readonly<Record<string, number>>;
   /** What the report says about the files besides their problems: "FILE: <the discarded-keys notice>" ... */
@@ -274,9 +290,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
   const trustSpecs = args.trust.length ? args.trust : ['mozilla'];
   const trustFiles: Loaded[] = [];
   for (const spec of trustSpecs) {
-    const loaded = isTrustStoreName(spec)
-      ? await loadPreset(spec)
-      : await loadFile(spec, 'trust anchor file', args.password);
+    const loaded = isTrustStoreName(spec) ? await loadPreset(spec) : await loadTrustFile(spec, args.password);
     if (!isTrustStoreName(spec)) trustFiles.push(loaded);
     note(loaded);
     anchors.push(...loaded.report.certificates);
@@ -342,6 +356,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ...(clientError !== undefined ? { clientError } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
     purpose: args.purpose,
+    maxDepth: args.maxDepth ?? DEFAULT_BUILD_OPTIONS.maxChainDepth,
     discardedKeys,
     notes: [...files, ...trustFiles].flatMap(({ source, report }) => [
       ...(report.needsPassword ? [`${source}: ${passwordHint(args.password)}`] : []),
@@ -372,6 +387,22 @@ export function toJson(r: ChainReport): string {
     },
     2,
   );
+}
+
+/** When the RFC 5280 every-path search was cut short: what cut it (analyze.ts, paths/build-paths.ts). */
+function searchCut(r: ChainReport): string {
+  const { truncated, truncation } = r.analysis;
+  if (!truncated) return '';
+  const b = DEFAULT_BUILD_OPTIONS;
+  const by =
+    truncation === 'depth'
+      ? `--max-depth ${r.maxDepth} (at most ${r.maxDepth} certificate${r.maxDepth === 1 ? '' : 's'} a path)`
+      : truncation === 'signature-checks'
+        ? `its budget of ${b.maxSignatureChecks} signature checks`
+        : truncation === 'paths'
+          ? `its budget of ${b.maxPaths} paths`
+          : `its budget of ${b.maxSteps} search steps`;
+  return `, by the RFC 5280 every-path search, cut short by ${by}`;
 }
 
 function seconds(iso: string): string {
@@ -421,12 +452,15 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
       `  note: ${f.subject} was in the ${f.preset} store until Debian ca-certificates ${f.lastVersion} (${f.lastDate}); the preset no longer has it`,
     );
 
-  lines.push(
-    paint(
-      'bold',
-      `Paths to a trust anchor (${a.paths.length})${a.truncated ? `, search truncated: ${a.truncation}` : ''}:`,
-    ),
-  );
+  lines.push(paint('bold', `Paths to a trust anchor (${a.paths.length})${searchCut(r)}:`));
+  // The paths are the RFC 5280 search's; a profile other than rfc5280 builds its own chain, which that search's
+  // depth limit does not bound (analyze.ts): say so when the limit cut the search, so the two do not seem to disagree.
+  if (a.truncated && chosen.profile === 'rfc5280')
+    lines.push('  the rfc5280 verdict above is that of the paths this search found');
+  else if (a.truncation === 'depth')
+    lines.push(
+      `  the ${chosen.profile} verdict above comes from ${chosen.profile}'s own chain building, which --max-depth does not limit`,
+    );
   a.paths.forEach((p, i) => {
     lines.push(`  ${i + 1}. [${p.status}] ${p.certificates.map(name).join(' -> ')}`);
     for (const reason of p.reasons)

@@ -258,3 +258,44 @@ describe('an encrypted PKCS#12 file (fixtures/pkcs12: every file’s password is
     expect(r.out).toContain('TLS_LAB_PKCS12_PASSWORD');
   });
 });
+
+describe('--max-depth says what it limits', () => {
+  const args = [LEAF, CA07_MS, '--trust', MS_ROOT, '--at', AT];
+
+  it('the RFC 5280 every-path search it cut, not the profile’s verdict from its own builder (was: "VALID" then "search truncated: depth:")', async () => {
+    const r = await chain([...args, '--max-depth', '1']);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatch(/^VALID for openssl-3: www\.microsoft\.com -> /);
+    const heading = r.lines.findIndex((l) => l.startsWith('Paths to a trust anchor'));
+    expect(r.lines.slice(heading, heading + 2)).toEqual([
+      'Paths to a trust anchor (0), by the RFC 5280 every-path search, cut short by --max-depth 1 (at most 1 certificate a path):',
+      "  the openssl-3 verdict above comes from openssl-3's own chain building, which --max-depth does not limit",
+    ]);
+    // The rfc5280 profile judges the paths of that search: the limit is its verdict.
+    const rfc = await chain([...args, '--max-depth', '1', '--profile', 'rfc5280']);
+    expect(rfc.code).toBe(1);
+    expect(rfc.lines).toContain('  the rfc5280 verdict above is that of the paths this search found');
+    // Deep enough: the usual heading, no note.
+    const deep = await chain([...args, '--max-depth', '3']);
+    expect(deep.lines).toContain('Paths to a trust anchor (1):');
+    expect(deep.out).not.toContain('cut short');
+  });
+
+  it('--help says so', async () => {
+    const r = await chain(['--help']);
+    expect(r.out).toMatch(
+      /^ {2}--max-depth N +the longest path the RFC 5280 every-path search builds \(the paths listed, and the\n {23}rfc5280 profile's verdict\)/m,
+    );
+    expect(r.out).toContain('default 10');
+  });
+});
+
+describe('--trust with a name that is neither a preset nor a file', () => {
+  it('lists the presets (was: only "no such file")', async () => {
+    const r = await chain([LEAF, '--trust', 'mozila']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      'tls-lab chain: cannot read trust anchor file mozila: no such file; --trust takes a file or a preset: mozilla, azure-postgresql, letsencrypt',
+    );
+  });
+});
