@@ -66,7 +66,7 @@ Options for a live connection:
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
                           open it decrypted with no settings
   --json                  print the event log as JSON (bytes as {"$hex": ...})
-  --timeout MS            give up after MS milliseconds (default 10000)
+  --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 
 Options for a capture (--pcap excludes the options above but --keylog, read here, and --json):
   --pcap FILE             a pcap or pcapng file (tcpdump, dumpcap, Wireshark); key logs in its Decryption
@@ -176,9 +176,14 @@ function parseOptions(argv: string[]): Options | PcapOptions {
   if (suites && values.tls === '1.3' && !suites.some(isTls13Suite))
     throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
   const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535)
+    throw new UsageError(
+      `--connect HOST:PORT needs a port from 1 to 65535, got ${m[2]} in "${values.connect}"`,
+    );
   return {
     host,
-    port: Number(m[2]),
+    port,
     ...(values.tls ? { tls: values.tls } : {}),
     ...(values.starttls ? { starttls: 'postgres' as const } : {}),
     directPostgres: values['direct-postgres'] ?? false,
@@ -190,8 +195,20 @@ function parseOptions(argv: string[]): Options | PcapOptions {
     ...(values.keylog ? { keylog: values.keylog } : {}),
     ...(values['pcap-out'] ? { pcapOut: values['pcap-out'] } : {}),
     json: values.json ?? false,
-    timeout: values.timeout ? Number(values.timeout) : 10_000,
+    timeout: values.timeout !== undefined ? parseTimeout(values.timeout) : 10_000,
   };
+}
+
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function parseTimeout(text: string): number {
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 1 || ms > MAX_TIMEOUT_MS)
+    throw new UsageError(
+      `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got "${text}"`,
+    );
+  return ms;
 }
 
 function parseStream(text: string): number {
