@@ -4,7 +4,7 @@
  * PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
  * pcapng with its key log (wire-recorder.ts). `--pcap FILE` reads a capture instead (handshake-pcap.ts).
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
@@ -38,7 +38,16 @@ import {
 import { EngineSocket } from './engine-socket.ts';
 import { alertText, entryLine, summaryLines } from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
-import { messageOf, painter, processIo, type CliIo } from './io.ts';
+import {
+  checkAppendable,
+  InputError,
+  messageOf,
+  painter,
+  processIo,
+  readInputFile,
+  type CliIo,
+} from './io.ts';
+import { parseCertificates } from '../lib/pki/index.ts';
 import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
 
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
@@ -54,11 +63,13 @@ Options for a live connection:
   --direct-postgres       PostgreSQL 17 direct TLS: no SSLRequest, ALPN "postgresql"
   --servername NAME       SNI and the name the certificate must match (default: HOST unless an IP)
   --ca FILE               PEM file of trusted certificates; without it the chain is NOT verified
+                          (read and checked before connecting: each CERTIFICATE block must parse)
   --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 for
                           TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3)
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
-  --keylog FILE           append the NSS key log lines for Wireshark: CLIENT_RANDOM ... for TLS 1.2; for
+  --keylog FILE           append the NSS key log lines for Wireshark (the file is opened for appending
+                          before connecting, and created if missing): CLIENT_RANDOM ... for TLS 1.2; for
                           TLS 1.3 CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
                           EXPORTER_SECRET, SERVER_TRAFFIC_SECRET_0, CLIENT_TRAFFIC_SECRET_0
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
@@ -76,7 +87,7 @@ Options for a capture (--pcap excludes the options above but --keylog, read here
                           packet); needed when the file holds several
   --json                  print the capture JSON the Handshake Lab opens: { eventLog, observation }
 
-Exit status: 0 success; 1 usage or connection error (for --pcap: the file cannot be read or opened, holds
+Exit status: 0 success; 1 usage, file or connection error (for --pcap: the file cannot be read or opened, holds
 no TLS connection, or holds several and no --stream was given, which lists them); 2 TLS alert (sent or
 received; for --pcap: a fatal alert in the capture); 3 PostgreSQL refused (SSLRequest answered 'N', or
 ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does not open the connection.`;
@@ -89,7 +100,10 @@ interface Options {
   starttls?: 'postgres';
   directPostgres: boolean;
   serverName?: string;
+  /** The --ca path, as the report names it. */
   ca?: string;
+  /** Its certificates (DER), read and checked before connecting (checkFiles). */
+  anchors?: Uint8Array[];
   suites?: number[];
   pgUser?: string;
   pgDatabase?: string;
@@ -310,6 +324,32 @@ function keyLogText(s: HandshakeSummary | HandshakeSummary13): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
+/**
+ * The files a live run reads or writes, checked before connecting: the --ca file read, each of its PEM CERTIFICATE
+ * blocks a certificate (its DER becomes `anchors`), and the --keylog file one the run can append to.
+ */
+export async function checkFiles(o: Options): Promise<Options> {
+  if (o.keylog !== undefined) await checkAppendable(o.keylog, '--keylog file');
+  if (o.ca === undefined) return o;
+  const text = new TextDecoder().decode(await readInputFile(o.ca, '--ca file'));
+  let anchors: Uint8Array[];
+  try {
+    anchors = pemToDer(text, 'CERTIFICATE');
+  } catch (e) {
+    throw new InputError(`--ca ${o.ca}: ${messageOf(e)}`);
+  }
+  if (anchors.length === 0) throw new InputError(`--ca ${o.ca}: no PEM CERTIFICATE block in it`);
+  for (const [i, der] of anchors.entries()) {
+    const report = await parseCertificates(der);
+    const problem = report.problems[0];
+    if (problem || report.certificates.length !== 1)
+      throw new InputError(
+        `--ca ${o.ca}: certificate ${i + 1} of ${anchors.length} is not a certificate: ${problem ? `${problem.where}: ${problem.message}` : 'it holds no single certificate'}`,
+      );
+  }
+  return { ...o, anchors };
+}
+
 export async function handshake(o: Options): Promise<Result> {
   const pre: EventLogEntry[] = [];
   const socket = await connect(o.host, o.port, o.timeout);
@@ -350,12 +390,10 @@ export async function handshake(o: Options): Promise<Result> {
         };
       }
     }
-    const anchors = o.ca ? pemToDer(readFileSync(o.ca, 'utf8'), 'CERTIFICATE') : [];
-    if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
     const ours = openEngine(
       socket,
       o,
-      o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
+      o.anchors ? pkiVerifier({ anchors: o.anchors }) : acceptAnyCertificate,
       recorder && ((bytes) => recorder.record('client', bytes)),
     );
     const outcome = await Promise.race([
@@ -519,6 +557,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   if ('pcap' in o) return runPcap(o, io);
   let r: Result;
   try {
+    o = await checkFiles(o);
     r = await handshake(o);
     if (o.pcapOut && r.wire) writePcapOut(o.pcapOut, r);
   } catch (e) {
