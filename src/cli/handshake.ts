@@ -6,6 +6,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import {
   acceptAnyCertificate,
@@ -65,7 +66,10 @@ Options for a live connection:
   --ca FILE               PEM file of trusted certificates; without it the chain is NOT verified
                           (read and checked before connecting: each CERTIFICATE block must parse)
   --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 for
-                          TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3)
+                          TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3): the ClientHello offers
+                          exactly the suites listed, and only the versions they belong to (only TLS 1.2
+                          suites: TLS 1.2 only; only TLS 1.3 suites: TLS 1.3 only; both: both). With --tls,
+                          every suite listed must be of that version
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
   --keylog FILE           append the NSS key log lines for Wireshark (the file is opened for appending
@@ -95,7 +99,7 @@ ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does no
 interface Options {
   host: string;
   port: number;
-  /** One version only; undefined: TLS 1.3 with TLS 1.2 offered too. */
+  /** One version only (--tls, or that of every --suites suite); undefined: TLS 1.3 with TLS 1.2 offered too. */
   tls?: '1.2' | '1.3';
   starttls?: 'postgres';
   directPostgres: boolean;
@@ -141,7 +145,7 @@ function parseSuite(s: string): number {
   return v;
 }
 
-function parseOptions(argv: string[]): Options | PcapOptions {
+export function parseOptions(argv: string[]): Options | PcapOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -185,10 +189,7 @@ function parseOptions(argv: string[]): Options | PcapOptions {
   if (values.starttls && values['direct-postgres'])
     throw new UsageError('--starttls postgres and --direct-postgres exclude each other');
   const suites = values.suites?.split(',').map(parseSuite);
-  if (suites && values.tls === '1.2' && !suites.some((c) => !isTls13Suite(c)))
-    throw new UsageError('--tls 1.2 with --suites needs a TLS 1.2 suite (0xc02f, ...)');
-  if (suites && values.tls === '1.3' && !suites.some(isTls13Suite))
-    throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
+  const tls = offeredVersion(values.tls, suites);
   const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
   const port = Number(m[2]);
   if (port < 1 || port > 65535)
@@ -198,7 +199,7 @@ function parseOptions(argv: string[]): Options | PcapOptions {
   return {
     host,
     port,
-    ...(values.tls ? { tls: values.tls } : {}),
+    ...(tls ? { tls } : {}),
     ...(values.starttls ? { starttls: 'postgres' as const } : {}),
     directPostgres: values['direct-postgres'] ?? false,
     ...(values.servername ? { serverName: values.servername } : net.isIP(host) ? {} : { serverName: host }),
@@ -223,6 +224,34 @@ function parseTimeout(text: string): number {
       `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got "${text}"`,
     );
   return ms;
+}
+
+const hexList = (codes: number[]) => codes.map((c) => `0x${c.toString(16).padStart(4, '0')}`).join(', ');
+
+/**
+ * The one version to offer, or undefined for both: --tls's, else that of every suite listed (only TLS 1.2 suites:
+ * TLS 1.2 only; only TLS 1.3 suites: TLS 1.3 only). A suite listed for the other version than --tls asks for
+ * something that cannot be offered: a usage error, never a suite silently dropped nor a default one added.
+ */
+function offeredVersion(
+  tls: '1.2' | '1.3' | undefined,
+  suites: number[] | undefined,
+): '1.2' | '1.3' | undefined {
+  if (!suites) return tls;
+  const of12 = suites.filter((c) => !isTls13Suite(c));
+  const of13 = suites.filter(isTls13Suite);
+  if (tls === '1.3' && of12.length > 0)
+    throw new UsageError(
+      `--tls 1.3 offers TLS 1.3 only, but --suites lists TLS 1.2 suites (${hexList(of12)}): list only TLS 1.3 suites (0x1301, 0x1302, 0x1303), or leave out --tls`,
+    );
+  if (tls === '1.2' && of13.length > 0)
+    throw new UsageError(
+      `--tls 1.2 offers TLS 1.2 only, but --suites lists TLS 1.3 suites (${hexList(of13)}): list only TLS 1.2 suites (0xc02f, ...), or leave out --tls`,
+    );
+  if (tls) return tls;
+  if (of13.length === 0) return '1.2';
+  if (of12.length === 0) return '1.3';
+  return undefined;
 }
 
 function parseStream(text: string): number {
@@ -292,9 +321,13 @@ interface Result {
   wire?: { recorder: WireRecorder; ends: ReturnType<typeof endpointsOf> };
 }
 
-/** Our client on the socket: the 1.2 engine for `--tls 1.2`, else the 1.3 engine (offering 1.2 too by default). */
-function openEngine(
-  socket: net.Socket,
+/**
+ * Our client on the socket: the 1.2 engine for TLS 1.2 only, else the 1.3 engine (offering 1.2 too unless TLS 1.3
+ * only). With --suites each version offers exactly the listed suites of that version (parseOptions made `tls` the
+ * version(s) they belong to), else its engine's defaults.
+ */
+export function openEngine(
+  socket: Duplex,
   o: Options,
   verifier: Client13Config['verifier'],
   onSend: ((bytes: Uint8Array) => void) | undefined,
@@ -309,10 +342,10 @@ function openEngine(
     socket,
     {
       ...common,
-      ...(suites13?.length ? { suites: suites13 } : {}),
+      ...(suites13 ? { suites: suites13 } : {}),
       ...(o.tls === '1.3'
         ? {}
-        : { allowTls12: true, tls12: { ...alpn, ...(suites12?.length ? { suites: suites12 } : {}) } }),
+        : { allowTls12: true, tls12: { ...alpn, ...(suites12 ? { suites: suites12 } : {}) } }),
     },
     onSend,
   );
