@@ -1,6 +1,6 @@
 /**
  * `npx tls-lab chain FILE... [--trust FILE|PRESET]... [--host NAME] [--at ISO-DATE] [--profile NAME]
- *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--verbose] [--json]`
+ *  [--purpose serverAuth|clientAuth|any] [--max-depth N] [--password TEXT] [--verbose] [--json]`
  *
  * Builds every path from the first certificate of FILE... (the chain as the peer sent it, leaf first; PEM,
  * DER, PKCS#7 …) to the trust anchors (files, or a preset: mozilla | azure-postgresql | letsencrypt; default
@@ -11,15 +11,17 @@
 import {
   analyzeChain,
   clientErrorText,
+  discardedKeysNotice,
   leafProblemOf,
   certificateLabel,
+  mergeReports,
   parseCertificates,
   PROFILE_NAMES,
   verdictAdvice,
   whatWouldPass,
   type CertView,
   type ChainAnalysis,
-  type ParseProblem,
+  type ParseReport,
   type PoolEntry,
   type ProfileName,
   type Purpose,
@@ -35,6 +37,7 @@ import {
 } from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
 import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
+import { DEFAULT_BUILD_OPTIONS } from '../lib/pki/paths/build-paths.ts';
 
 const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
 
@@ -45,7 +48,9 @@ The report starts with the chosen profile's verdict and the error text that clie
 
   FILE...              the certificates as the peer sent them (PEM, DER, PKCS#7); the server's is the
                        first that is not a CA and matches --host, else the first that is not a CA, else
-                       the first (as the Chain Lab picks it)
+                       the first (as the Chain Lab picks it). A block that holds no certificate is listed
+                       as an input problem; when it comes first, the verdict names it. A private key in
+                       any file is discarded: it is not kept, shown or analysed, only counted
   --trust FILE|PRESET  trust anchors: a file or a preset (${PRESETS.join(', ')}); repeatable;
                        default mozilla
   --host NAME          the host name (or IP address) the leaf must match
@@ -54,14 +59,21 @@ The report starts with the chosen profile's verdict and the error text that clie
   --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default
                        openssl-3, as the Chain Lab and libpq)
   --purpose P          serverAuth (default), clientAuth or any
-  --max-depth N        longest path to build (a positive integer)
+  --max-depth N        the longest path the RFC 5280 every-path search builds (the paths listed, and the
+                       rfc5280 profile's verdict): N certificates, leaf and anchor included, self-issued
+                       intermediates not counted (a positive integer; default 10). The other profiles'
+                       verdicts come from each client's own chain building, which it does not limit
+  --password TEXT      the password of PKCS#12 files among FILE and --trust; or set the environment
+                       variable TLS_LAB_PKCS12_PASSWORD, which keeps it out of the shell history
+                       (--password wins when both are given)
   --verbose, -v        list every trust anchor loaded, not only those on a path or named as an issuer
-  --json               the whole analysis as JSON (bytes as hex), with the remedies and each file's name
+  --json               the whole analysis as JSON (bytes as hex), with the remedies, each file's name and
+                       discardedPrivateKeys (file -> how many keys it held)
 
 Colours only on a terminal; NO_COLOR=1 turns them off.
 
 Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid;
-2 bad input (an unknown option, an unreadable or unparseable file, a bad date).`;
+2 bad input (an unknown option, a file that cannot be read, no certificate in any FILE, a bad date).`;
 
 /** --at: a date alone is 12:00 UTC that day, the instant the Chain Lab's date control stands for. */
 function chainDate(text: string): Date {
@@ -77,13 +89,18 @@ interface Args {
   profile: ProfileName;
   purpose: Purpose;
   maxDepth?: number;
+  /** The PKCS#12 password, and where it came from (for the error when it does not open a file). */
+  password?: { readonly text: string; readonly from: '--password' | typeof PASSWORD_ENV };
   json: boolean;
   verbose: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--trust', '--host', '--at', '--profile', '--purpose', '--max-depth']);
+const PASSWORD_ENV = 'TLS_LAB_PKCS12_PASSWORD';
 
-function parseArgs(argv: readonly string[]): Args {
+/** The options that take a value (also as --option=value). */
+const VALUE_FLAGS = new Set('--trust --host --at --profile --purpose --max-depth --password'.split(' '));
+
+function parseArgs(argv: readonly string[], env: CliIo['env'] = {}): Args {
   const args: Args = {
     files: [],
     trust: [],
@@ -92,6 +109,8 @@ function parseArgs(argv: readonly string[]): Args {
     json: false,
     verbose: false,
   };
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv) args.password = { text: fromEnv, from: PASSWORD_ENV };
   const rest = argv[0] === 'chain' ? argv.slice(1) : [...argv];
   for (let i = 0; i < rest.length; i++) {
     let a = rest[i] as string;
@@ -138,6 +157,9 @@ function parseArgs(argv: readonly string[]): Args {
         args.maxDepth = n;
         break;
       }
+      case '--password':
+        args.password = { text: value(), from: '--password' };
+        break;
       case '--json':
         args.json = true;
         break;
@@ -154,24 +176,46 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** One file the user named (or a preset), parsed; `source` is its name as the report and the remedies give it. */
 interface Loaded {
-  certificates: CertView[];
-  problems: ParseProblem[];
-  /** The input's first certificate block when it produced no certificate (see leafProblemOf). */
-  leafProblem?: ParseProblem;
+  readonly source: string;
+  readonly report: ParseReport;
 }
 
-/** Parses one input; a file that holds no certificate at all is an input error naming its first problem. */
-async function loadCertificates(bytes: Uint8Array, source: string): Promise<Loaded> {
-  const report = await parseCertificates(bytes);
-  const problems = report.problems.map((p) => ({ where: `${source}, ${p.where}`, message: p.message }));
-  if (report.certificates.length === 0) {
-    const first = report.problems[0];
-    const why = first ? `${first.where}: ${first.message}` : 'it is empty';
-    throw new InputError(`${source} holds no certificate: ${why}`);
+async function loadFile(path: string, what: string, password: Args['password']): Promise<Loaded> {
+  const bytes = await readInputFile(path, what);
+  return {
+    source: path,
+    report: await parseCertificates(bytes, password ? { password: password.text } : {}),
+  };
+}
+
+/** A --trust value that is not a preset: a file, and when it cannot be read, perhaps a preset's name mistyped. */
+async function loadTrustFile(path: string, password: Args['password']): Promise<Loaded> {
+  try {
+    return await loadFile(path, 'trust anchor file', password);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(`${e.message}; --trust takes a file or a preset: ${PRESETS.join(', ')}`);
   }
-  const leafProblem = leafProblemOf(report, source);
-  return { certificates: report.certificates, problems, ...(leafProblem ? { leafProblem } : {}) };
+}
+
+/** What to do about a PKCS#12 file the password did not open: give one, or check the one given. */
+function passwordHint(password: Args['password']): string {
+  return password ? `check ${password.from}` : `give its password with --password or ${PASSWORD_ENV}`;
+}
+
+/**
+ * "X holds no certificate", and why: its first problem (with what to do when a password did not open it), the
+ * private keys it held (discarded), else that it is empty.
+ */
+function noCertificate({ source, report }: Loaded, password: Args['password']): string {
+  const first = report.problems[0];
+  const keys = report.discardedPrivateKeys > 0 ? discardedKeysNotice(report.discardedPrivateKeys) : '';
+  const hint = report.needsPassword ? `; ${passwordHint(password)}` : '';
+  if (first)
+    return `${source} holds no certificate: ${first.where}: ${first.message}${hint}${keys ? `. ${keys}` : ''}`;
+  return `${source} holds no certificate${keys ? `. ${keys}` : ': it is empty'}`;
 }
 
 function presetSource(name: string): string {
@@ -184,9 +228,10 @@ const presetCache = new Map<string, Promise<Loaded>>();
 function loadPreset(name: Parameters<typeof getTrustStore>[0]): Promise<Loaded> {
   let loaded = presetCache.get(name);
   if (!loaded) {
-    loaded = getTrustStore(name).then((store) =>
-      loadCertificates(new TextEncoder().encode(store.pem), presetSource(name)),
-    );
+    loaded = getTrustStore(name).then(async (store) => ({
+      source: presetSource(name),
+      report: await parseCertificates(store.pem),
+    }));
     presetCache.set(name, loaded);
   }
   return loaded;
@@ -208,41 +253,56 @@ export interface ChainReport {
   readonly clientError?: string;
   readonly host?: string;
   readonly purpose: Args['purpose'];
+  /** The depth limit of the RFC 5280 every-path search (--max-depth, else the engine's default). */
+  readonly maxDepth: number;
+  /** File -> how many private keys it held: found and discarded, never kept nor shown (only files with one). */
+  readonly discardedKeys: Readonly<Record<string, number>>;
+  /** What the report says about the files besides their problems: "FILE: <the discarded-keys notice>" ... */
+  readonly notes: readonly string[];
 }
 
 export async function analyze(args: Args): Promise<ChainReport> {
   const sources = new Map<string, string[]>();
   const pool: PoolEntry[] = [];
-  const note = (loaded: Loaded, source: string) => {
-    for (const c of loaded.certificates) {
+  const note = ({ report, source }: Loaded) => {
+    for (const c of report.certificates) {
       const list = sources.get(c.id) ?? [];
       if (!list.includes(source)) list.push(source);
       sources.set(c.id, list);
       pool.push({ certificate: c, source });
     }
   };
-  const sent: CertView[] = [];
+  const files: Loaded[] = [];
+  for (const file of args.files) files.push(await loadFile(file, 'certificate file', args.password));
+  // The files as one, as the Chain Lab merges the files loaded as the server's chain: a file that holds no
+  // certificate is a problem listed with the verdict, and when it comes first the verdict names it (leafProblemOf).
+  const sentReport = mergeReports(
+    files.map((f) => f.report),
+    files.map((f) => f.source),
+  );
+  // With no certificate in any of them there is nothing to judge (the Chain Lab gives no verdict either).
+  if (sentReport.certificates.length === 0)
+    throw new InputError(files.map((f) => noCertificate(f, args.password)).join('; '));
+  const leafProblem = leafProblemOf(sentReport);
+  files.forEach(note);
+  const sent = sentReport.certificates;
   const anchors: CertView[] = [];
-  const problems: ParseProblem[] = [];
-  let leafProblem: ParseProblem | undefined;
-  for (const [i, file] of args.files.entries()) {
-    const loaded = await loadCertificates(await readInputFile(file, 'certificate file'), file);
-    // The first file's first block, when it did not parse, stands for the leaf the peer meant: the verdict names it
-    // (never the next one), as the Chain Lab does for the first block of the files loaded as the server's chain.
-    if (i === 0) leafProblem = loaded.leafProblem;
-    note(loaded, file);
-    sent.push(...loaded.certificates);
-    problems.push(...loaded.problems);
-  }
   const trustSpecs = args.trust.length ? args.trust : ['mozilla'];
+  const trustFiles: Loaded[] = [];
   for (const spec of trustSpecs) {
-    const loaded = isTrustStoreName(spec)
-      ? await loadPreset(spec)
-      : await loadCertificates(await readInputFile(spec, 'trust anchor file'), spec);
-    note(loaded, isTrustStoreName(spec) ? presetSource(spec) : spec);
-    anchors.push(...loaded.certificates);
-    problems.push(...loaded.problems);
+    const loaded = isTrustStoreName(spec) ? await loadPreset(spec) : await loadTrustFile(spec, args.password);
+    if (!isTrustStoreName(spec)) trustFiles.push(loaded);
+    note(loaded);
+    anchors.push(...loaded.report.certificates);
   }
+  // A trust file that holds no certificate adds no anchor, and its problem is listed (as in the Chain Lab).
+  const problems = [
+    ...sentReport.problems,
+    ...mergeReports(
+      trustFiles.map((f) => f.report),
+      trustFiles.map((f) => f.source),
+    ).problems,
+  ];
   // The server's certificate as the Chain Lab picks it from the user's files (pki/leaf.ts), so both judge the same one.
   const chain = leafFirst(sent, pickLeaf(sent, args.host !== undefined ? { hostname: args.host } : {}));
   const result = await analyzeChain({
@@ -263,7 +323,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     // A missing root may be in a preset the user did not load: look there too, and say which.
     const extra: PoolEntry[] = [];
     for (const name of PRESETS.filter((p) => !trustSpecs.includes(p))) {
-      for (const c of (await loadPreset(name)).certificates)
+      for (const c of (await loadPreset(name)).report.certificates)
         extra.push({ certificate: c, source: `${presetSource(name)}, --trust ${name}` });
     }
     remedies = whatWouldPass(analysis, [...pool, ...extra]);
@@ -281,6 +341,11 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ).map((r) => ({ ...r, preset })),
   );
   const clientError = clientErrorText(analysis.verdict.profile, analysis.verdict.error);
+  const discardedKeys = Object.fromEntries(
+    [...files, ...trustFiles]
+      .filter((f) => f.report.discardedPrivateKeys > 0)
+      .map((f) => [f.source, f.report.discardedPrivateKeys]),
+  );
   return {
     analysis,
     sources: Object.fromEntries(sources),
@@ -291,6 +356,14 @@ export async function analyze(args: Args): Promise<ChainReport> {
     ...(clientError !== undefined ? { clientError } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
     purpose: args.purpose,
+    maxDepth: args.maxDepth ?? DEFAULT_BUILD_OPTIONS.maxChainDepth,
+    discardedKeys,
+    notes: [...files, ...trustFiles].flatMap(({ source, report }) => [
+      ...(report.needsPassword ? [`${source}: ${passwordHint(args.password)}`] : []),
+      ...(report.discardedPrivateKeys > 0
+        ? [`${source}: ${discardedKeysNotice(report.discardedPrivateKeys)}`]
+        : []),
+    ]),
   };
 }
 
@@ -305,6 +378,7 @@ export function toJson(r: ChainReport): string {
       formerRoots: r.formerRoots,
       sources: r.sources,
       anchorsLoaded: r.loadedAnchors.length,
+      discardedPrivateKeys: r.discardedKeys,
     },
     (key, value: unknown) => {
       if (key === 'asn1') return undefined;
@@ -313,6 +387,22 @@ export function toJson(r: ChainReport): string {
     },
     2,
   );
+}
+
+/** When the RFC 5280 every-path search was cut short: what cut it (analyze.ts, paths/build-paths.ts). */
+function searchCut(r: ChainReport): string {
+  const { truncated, truncation } = r.analysis;
+  if (!truncated) return '';
+  const b = DEFAULT_BUILD_OPTIONS;
+  const by =
+    truncation === 'depth'
+      ? `--max-depth ${r.maxDepth} (at most ${r.maxDepth} certificate${r.maxDepth === 1 ? '' : 's'} a path)`
+      : truncation === 'signature-checks'
+        ? `its budget of ${b.maxSignatureChecks} signature checks`
+        : truncation === 'paths'
+          ? `its budget of ${b.maxPaths} paths`
+          : `its budget of ${b.maxSteps} search steps`;
+  return `, by the RFC 5280 every-path search, cut short by ${by}`;
 }
 
 function seconds(iso: string): string {
@@ -362,12 +452,15 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
       `  note: ${f.subject} was in the ${f.preset} store until Debian ca-certificates ${f.lastVersion} (${f.lastDate}); the preset no longer has it`,
     );
 
-  lines.push(
-    paint(
-      'bold',
-      `Paths to a trust anchor (${a.paths.length})${a.truncated ? `, search truncated: ${a.truncation}` : ''}:`,
-    ),
-  );
+  lines.push(paint('bold', `Paths to a trust anchor (${a.paths.length})${searchCut(r)}:`));
+  // The paths are the RFC 5280 search's; a profile other than rfc5280 builds its own chain, which that search's
+  // depth limit does not bound (analyze.ts): say so when the limit cut the search, so the two do not seem to disagree.
+  if (a.truncated && chosen.profile === 'rfc5280')
+    lines.push('  the rfc5280 verdict above is that of the paths this search found');
+  else if (a.truncation === 'depth')
+    lines.push(
+      `  the ${chosen.profile} verdict above comes from ${chosen.profile}'s own chain building, which --max-depth does not limit`,
+    );
   a.paths.forEach((p, i) => {
     lines.push(`  ${i + 1}. [${p.status}] ${p.certificates.map(name).join(' -> ')}`);
     for (const reason of p.reasons)
@@ -417,12 +510,13 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
   for (const c of shown) describe(c, 'ta');
   if (a.notSupported.length) lines.push(`Not checked here: ${a.notSupported.join(', ')}`);
   for (const p of a.problems) lines.push(`Input problem: ${p.where}: ${p.message}`);
+  for (const note of r.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
-    const args = parseArgs(argv);
+    const args = parseArgs(argv, io.env);
     const report = await analyze(args);
     io.out(
       `${args.json ? toJson(report) : formatText(report, { verbose: args.verbose, color: io.color })}\n`,

@@ -8,13 +8,17 @@
  */
 import {
   CONNECTION_KIND_NAMES,
+  describeWarning,
   formatEndpoint,
   isPcapError,
   keyLogSources,
+  noTlsMessage,
   observedItems,
   openCapture,
   tlsConnections,
+  warningsHeading,
   type KeyLogSource,
+  type PcapWarning,
   type TcpConnection,
 } from '../lib/pcap/index.ts';
 import {
@@ -84,10 +88,7 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
   const file = o.keylog !== undefined ? await readKeyLogFile(o.keylog) : undefined;
   const found = tlsConnections(opened);
   const n = found.length;
-  if (n === 0)
-    throw new PcapInputError(
-      `${o.pcap} holds no TLS connection (${opened.connections.length} TCP connection${opened.connections.length === 1 ? '' : 's'} in ${opened.packets} packet${opened.packets === 1 ? '' : 's'})`,
-    );
+  if (n === 0) throw new PcapInputError(noTlsMessage(o.pcap, opened));
   if (o.stream !== undefined && o.stream > n)
     throw new PcapInputError(
       `--stream ${o.stream}: ${o.pcap} holds ${n} TLS connection${n === 1 ? '' : 's'}, numbered 1 to ${n}`,
@@ -111,10 +112,14 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
   }
   const keyLog = sources.flatMap((s) => s.entries);
   const seen = await observeConnection(observedItems(c), sources.length > 0 ? { keyLog } : {});
-  if (o.json) io.out(`${captureJson(seen)}\n`);
-  else
+  if (o.json) {
+    io.out(`${captureJson(seen)}\n`);
+    // The JSON is the capture JSON the lab opens: what the reader skipped goes to stderr, a line each.
+    for (const w of opened.warnings)
+      io.err(`tls-lab handshake: the capture reader skipped, in ${o.pcap}: ${describeWarning(w)}\n`);
+  } else
     io.out(
-      `${formatCapture({ path: o.pcap, connection: c, n: index + 1, of: n, seen, sources, warnings: opened.warnings.length }, io.color)}\n`,
+      `${formatCapture({ path: o.pcap, connection: c, n: index + 1, of: n, seen, sources, warnings: opened.warnings }, io.color)}\n`,
     );
   const alert = fatalAlert(seen);
   if (alert) {
@@ -165,7 +170,8 @@ interface CaptureReport {
   of: number;
   seen: Observation;
   sources: KeyLogSource[];
-  warnings: number;
+  /** What the capture reader skipped in the file (per-packet warnings). */
+  warnings: readonly PcapWarning[];
 }
 
 /** "TLSv1.2, TLS_ECDHE_..., ECDHE x25519", from the summary or, without one, the ServerHello. */
@@ -318,10 +324,8 @@ export function formatCapture(r: CaptureReport, color = false): string {
     lines.push('', 'Notes:');
     for (const note of seen.notes) lines.push(`  ${note.from} stream offset ${note.offset}: ${note.text}`);
   }
-  if (r.warnings > 0)
-    lines.push(
-      '',
-      `${r.warnings} packet${r.warnings === 1 ? ' was' : 's were'} skipped while reading the file.`,
-    );
+  // Each in the Handshake Lab's words (pcap/describe.ts): the packet, its offset in the file, the reason.
+  if (r.warnings.length > 0)
+    lines.push('', warningsHeading(r.warnings.length), ...r.warnings.map((w) => `  ${describeWarning(w)}`));
   return lines.join('\n');
 }

@@ -4,8 +4,9 @@
  * PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
  * pcapng with its key log (wire-recorder.ts). `--pcap FILE` reads a capture instead (handshake-pcap.ts).
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import {
   acceptAnyCertificate,
@@ -38,7 +39,16 @@ import {
 import { EngineSocket } from './engine-socket.ts';
 import { alertText, entryLine, summaryLines } from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
-import { messageOf, painter, processIo, type CliIo } from './io.ts';
+import {
+  checkAppendable,
+  InputError,
+  messageOf,
+  painter,
+  processIo,
+  readInputFile,
+  type CliIo,
+} from './io.ts';
+import { parseCertificates } from '../lib/pki/index.ts';
 import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
 
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
@@ -54,11 +64,16 @@ Options for a live connection:
   --direct-postgres       PostgreSQL 17 direct TLS: no SSLRequest, ALPN "postgresql"
   --servername NAME       SNI and the name the certificate must match (default: HOST unless an IP)
   --ca FILE               PEM file of trusted certificates; without it the chain is NOT verified
+                          (read and checked before connecting: each CERTIFICATE block must parse)
   --suites LIST           comma-separated cipher suites (0xc02f or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 for
-                          TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3)
+                          TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3): the ClientHello offers
+                          exactly the suites listed, and only the versions they belong to (only TLS 1.2
+                          suites: TLS 1.2 only; only TLS 1.3 suites: TLS 1.3 only; both: both). With --tls,
+                          every suite listed must be of that version
   --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
   --pg-database NAME      database for the StartupMessage (default: the user name)
-  --keylog FILE           append the NSS key log lines for Wireshark: CLIENT_RANDOM ... for TLS 1.2; for
+  --keylog FILE           append the NSS key log lines for Wireshark (the file is opened for appending
+                          before connecting, and created if missing): CLIENT_RANDOM ... for TLS 1.2; for
                           TLS 1.3 CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
                           EXPORTER_SECRET, SERVER_TRAFFIC_SECRET_0, CLIENT_TRAFFIC_SECRET_0
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
@@ -66,7 +81,7 @@ Options for a live connection:
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
                           open it decrypted with no settings
   --json                  print the event log as JSON (bytes as {"$hex": ...})
-  --timeout MS            give up after MS milliseconds (default 10000)
+  --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 
 Options for a capture (--pcap excludes the options above but --keylog, read here, and --json):
   --pcap FILE             a pcap or pcapng file (tcpdump, dumpcap, Wireshark); key logs in its Decryption
@@ -76,7 +91,7 @@ Options for a capture (--pcap excludes the options above but --keylog, read here
                           packet); needed when the file holds several
   --json                  print the capture JSON the Handshake Lab opens: { eventLog, observation }
 
-Exit status: 0 success; 1 usage or connection error (for --pcap: the file cannot be read or opened, holds
+Exit status: 0 success; 1 usage, file or connection error (for --pcap: the file cannot be read or opened, holds
 no TLS connection, or holds several and no --stream was given, which lists them); 2 TLS alert (sent or
 received; for --pcap: a fatal alert in the capture); 3 PostgreSQL refused (SSLRequest answered 'N', or
 ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does not open the connection.`;
@@ -84,12 +99,15 @@ ErrorResponse to the StartupMessage); 4 (--pcap) a key log was given but does no
 interface Options {
   host: string;
   port: number;
-  /** One version only; undefined: TLS 1.3 with TLS 1.2 offered too. */
+  /** One version only (--tls, or that of every --suites suite); undefined: TLS 1.3 with TLS 1.2 offered too. */
   tls?: '1.2' | '1.3';
   starttls?: 'postgres';
   directPostgres: boolean;
   serverName?: string;
+  /** The --ca path, as the report names it. */
   ca?: string;
+  /** Its certificates (DER), read and checked before connecting (checkFiles). */
+  anchors?: Uint8Array[];
   suites?: number[];
   pgUser?: string;
   pgDatabase?: string;
@@ -127,7 +145,7 @@ function parseSuite(s: string): number {
   return v;
 }
 
-function parseOptions(argv: string[]): Options | PcapOptions {
+export function parseOptions(argv: string[]): Options | PcapOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -171,15 +189,17 @@ function parseOptions(argv: string[]): Options | PcapOptions {
   if (values.starttls && values['direct-postgres'])
     throw new UsageError('--starttls postgres and --direct-postgres exclude each other');
   const suites = values.suites?.split(',').map(parseSuite);
-  if (suites && values.tls === '1.2' && !suites.some((c) => !isTls13Suite(c)))
-    throw new UsageError('--tls 1.2 with --suites needs a TLS 1.2 suite (0xc02f, ...)');
-  if (suites && values.tls === '1.3' && !suites.some(isTls13Suite))
-    throw new UsageError('--tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)');
+  const tls = offeredVersion(values.tls, suites);
   const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535)
+    throw new UsageError(
+      `--connect HOST:PORT needs a port from 1 to 65535, got ${m[2]} in "${values.connect}"`,
+    );
   return {
     host,
-    port: Number(m[2]),
-    ...(values.tls ? { tls: values.tls } : {}),
+    port,
+    ...(tls ? { tls } : {}),
     ...(values.starttls ? { starttls: 'postgres' as const } : {}),
     directPostgres: values['direct-postgres'] ?? false,
     ...(values.servername ? { serverName: values.servername } : net.isIP(host) ? {} : { serverName: host }),
@@ -190,8 +210,48 @@ function parseOptions(argv: string[]): Options | PcapOptions {
     ...(values.keylog ? { keylog: values.keylog } : {}),
     ...(values['pcap-out'] ? { pcapOut: values['pcap-out'] } : {}),
     json: values.json ?? false,
-    timeout: values.timeout ? Number(values.timeout) : 10_000,
+    timeout: values.timeout !== undefined ? parseTimeout(values.timeout) : 10_000,
   };
+}
+
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function parseTimeout(text: string): number {
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 1 || ms > MAX_TIMEOUT_MS)
+    throw new UsageError(
+      `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got "${text}"`,
+    );
+  return ms;
+}
+
+const hexList = (codes: number[]) => codes.map((c) => `0x${c.toString(16).padStart(4, '0')}`).join(', ');
+
+/**
+ * The one version to offer, or undefined for both: --tls's, else that of every suite listed (only TLS 1.2 suites:
+ * TLS 1.2 only; only TLS 1.3 suites: TLS 1.3 only). A suite listed for the other version than --tls asks for
+ * something that cannot be offered: a usage error, never a suite silently dropped nor a default one added.
+ */
+function offeredVersion(
+  tls: '1.2' | '1.3' | undefined,
+  suites: number[] | undefined,
+): '1.2' | '1.3' | undefined {
+  if (!suites) return tls;
+  const of12 = suites.filter((c) => !isTls13Suite(c));
+  const of13 = suites.filter(isTls13Suite);
+  if (tls === '1.3' && of12.length > 0)
+    throw new UsageError(
+      `--tls 1.3 offers TLS 1.3 only, but --suites lists TLS 1.2 suites (${hexList(of12)}): list only TLS 1.3 suites (0x1301, 0x1302, 0x1303), or leave out --tls`,
+    );
+  if (tls === '1.2' && of13.length > 0)
+    throw new UsageError(
+      `--tls 1.2 offers TLS 1.2 only, but --suites lists TLS 1.3 suites (${hexList(of13)}): list only TLS 1.2 suites (0xc02f, ...), or leave out --tls`,
+    );
+  if (tls) return tls;
+  if (of13.length === 0) return '1.2';
+  if (of12.length === 0) return '1.3';
+  return undefined;
 }
 
 function parseStream(text: string): number {
@@ -261,9 +321,13 @@ interface Result {
   wire?: { recorder: WireRecorder; ends: ReturnType<typeof endpointsOf> };
 }
 
-/** Our client on the socket: the 1.2 engine for `--tls 1.2`, else the 1.3 engine (offering 1.2 too by default). */
-function openEngine(
-  socket: net.Socket,
+/**
+ * Our client on the socket: the 1.2 engine for TLS 1.2 only, else the 1.3 engine (offering 1.2 too unless TLS 1.3
+ * only). With --suites each version offers exactly the listed suites of that version (parseOptions made `tls` the
+ * version(s) they belong to), else its engine's defaults.
+ */
+export function openEngine(
+  socket: Duplex,
   o: Options,
   verifier: Client13Config['verifier'],
   onSend: ((bytes: Uint8Array) => void) | undefined,
@@ -278,10 +342,10 @@ function openEngine(
     socket,
     {
       ...common,
-      ...(suites13?.length ? { suites: suites13 } : {}),
+      ...(suites13 ? { suites: suites13 } : {}),
       ...(o.tls === '1.3'
         ? {}
-        : { allowTls12: true, tls12: { ...alpn, ...(suites12?.length ? { suites: suites12 } : {}) } }),
+        : { allowTls12: true, tls12: { ...alpn, ...(suites12 ? { suites: suites12 } : {}) } }),
     },
     onSend,
   );
@@ -291,6 +355,32 @@ function openEngine(
 function keyLogText(s: HandshakeSummary | HandshakeSummary13): string {
   const lines = 'keyLog' in s ? s.keyLog : [nssKeyLogLine(s.clientRandom, s.masterSecret)];
   return lines.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * The files a live run reads or writes, checked before connecting: the --ca file read, each of its PEM CERTIFICATE
+ * blocks a certificate (its DER becomes `anchors`), and the --keylog file one the run can append to.
+ */
+export async function checkFiles(o: Options): Promise<Options> {
+  if (o.keylog !== undefined) await checkAppendable(o.keylog, '--keylog file');
+  if (o.ca === undefined) return o;
+  const text = new TextDecoder().decode(await readInputFile(o.ca, '--ca file'));
+  let anchors: Uint8Array[];
+  try {
+    anchors = pemToDer(text, 'CERTIFICATE');
+  } catch (e) {
+    throw new InputError(`--ca ${o.ca}: ${messageOf(e)}`);
+  }
+  if (anchors.length === 0) throw new InputError(`--ca ${o.ca}: no PEM CERTIFICATE block in it`);
+  for (const [i, der] of anchors.entries()) {
+    const report = await parseCertificates(der);
+    const problem = report.problems[0];
+    if (problem || report.certificates.length !== 1)
+      throw new InputError(
+        `--ca ${o.ca}: certificate ${i + 1} of ${anchors.length} is not a certificate: ${problem ? `${problem.where}: ${problem.message}` : 'it holds no single certificate'}`,
+      );
+  }
+  return { ...o, anchors };
 }
 
 export async function handshake(o: Options): Promise<Result> {
@@ -333,12 +423,10 @@ export async function handshake(o: Options): Promise<Result> {
         };
       }
     }
-    const anchors = o.ca ? pemToDer(readFileSync(o.ca, 'utf8'), 'CERTIFICATE') : [];
-    if (o.ca && anchors.length === 0) throw new UsageError(`--ca ${o.ca}: no PEM CERTIFICATE found`);
     const ours = openEngine(
       socket,
       o,
-      o.ca ? pkiVerifier({ anchors }) : acceptAnyCertificate,
+      o.anchors ? pkiVerifier({ anchors: o.anchors }) : acceptAnyCertificate,
       recorder && ((bytes) => recorder.record('client', bytes)),
     );
     const outcome = await Promise.race([
@@ -502,6 +590,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   if ('pcap' in o) return runPcap(o, io);
   let r: Result;
   try {
+    o = await checkFiles(o);
     r = await handshake(o);
     if (o.pcapOut && r.wire) writePcapOut(o.pcapOut, r);
   } catch (e) {

@@ -2,7 +2,8 @@
  * What every `tls-lab` command shares: where it writes (injected, so tests run a command in-process), whether
  * it may colour its output, and the checks that turn bad input into one clear sentence and exit status 2.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface CliIo {
   /** Standard output (the report, or JSON). */
@@ -11,6 +12,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** ANSI colours on standard output: only on a terminal, and never when NO_COLOR is set. */
   readonly color: boolean;
+  /** The environment variables a command reads (TLS_LAB_PKCS12_PASSWORD); none when absent, as in tests. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -28,6 +31,7 @@ export function processIo(): CliIo {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     color: colorWanted(process.stdout.isTTY === true, process.env),
+    env: process.env,
   };
 }
 
@@ -87,21 +91,41 @@ export function parseIsoDate(text: string, what: string): Date {
   return date;
 }
 
+/** Why a file the user named cannot be used, in words: the usual errno codes, else Node's message. */
+function fileErrorWhy(e: unknown, missing: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT'
+    ? missing
+    : code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOTDIR'
+          ? 'a part of the path is not a folder'
+          : messageOf(e);
+}
+
 /** Reads a file the user named; a missing, unreadable or directory path is an InputError naming it. */
 export async function readInputFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : (e as Error).message;
-    throw new InputError(`cannot read ${what} ${path}: ${why}`);
+    throw new InputError(`cannot read ${what} ${path}: ${fileErrorWhy(e, 'no such file')}`);
+  }
+}
+
+/**
+ * Checks that the command can append to a file the user named (a key log), before the work whose result goes in
+ * it: opened for appending and closed again, which creates it empty when it does not exist yet (as OpenSSL's
+ * -keylogfile does). A missing folder, a directory or a file it may not write is an InputError naming it.
+ */
+export async function checkAppendable(path: string, what: string): Promise<void> {
+  try {
+    await (await open(path, 'a')).close();
+  } catch (e) {
+    throw new InputError(
+      `cannot append to ${what} ${path}: ${fileErrorWhy(e, `no such folder ${dirname(path)}`)}`,
+    );
   }
 }
 

@@ -7,6 +7,7 @@
 import {
   analyzeChain,
   leafProblemOf,
+  mergeReports,
   parseCertificates,
   verdictAdvice,
   type ChainAnalysis,
@@ -88,20 +89,6 @@ export interface ChainSessionResult {
   readonly formerRoots: readonly FormerRoot[];
   /** For a failing verdict: what would make it pass, and every problem on the path tried (pki/remedies.ts). */
   readonly advice: readonly VerdictAdvice[];
-}
-
-function merge(reports: ParseReport[], names: readonly string[]): ParseReport {
-  const seen = new Set<string>();
-  return {
-    certificates: reports
-      .flatMap((r) => r.certificates)
-      .filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true))),
-    crls: reports.flatMap((r) => r.crls),
-    blocks: reports.flatMap((r, i) => r.blocks.map((b) => ({ ...b, where: `${names[i]}: ${b.where}` }))),
-    problems: reports.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: `${names[i]}: ${p.where}` }))),
-    discardedPrivateKeys: reports.reduce((n, r) => n + r.discardedPrivateKeys, 0),
-    needsPassword: reports.some((r) => r.needsPassword),
-  };
 }
 
 /**
@@ -203,7 +190,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   const report0 =
     req.inputs.length === 0
       ? await parseCached('sample', req.sampleServed, '', () => parseCertificates(req.sampleServed))
-      : merge(
+      : mergeReports(
           reports,
           req.inputs.map((i) => i.name),
         );
@@ -212,7 +199,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   const served =
     req.inputs.length === 0
       ? report0.certificates
-      : merge(
+      : mergeReports(
           reports.filter((_, i) => !isTrust[i]),
           req.inputs.filter((_, i) => !isTrust[i]).map((i) => i.name),
         ).certificates;
@@ -253,7 +240,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
   const sentReport =
     req.inputs.length === 0
       ? report0
-      : merge(
+      : mergeReports(
           reports.filter((_, i) => (req.inputs[i]?.role ?? 'chain') === 'chain'),
           req.inputs.filter((i) => (i.role ?? 'chain') === 'chain').map((i) => i.name),
         );

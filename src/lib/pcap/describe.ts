@@ -2,10 +2,18 @@
  * What the CLI (`tls-lab handshake --pcap`) and the Handshake Lab both say and do with a found connection, in one
  * place so the two agree: its endpoints and kind in words, the items the observer reads (chunks with the capture's
  * holes placed among them), and the key log it is read with (the pcapng's own Decryption Secrets Blocks first,
- * then the user's file; each source keeps its own line numbers).
+ * then the user's file; each source keeps its own line numbers), and what the reader skipped in the file.
  */
 import { parseKeyLog, type KeyLogEntry } from '../tls12/index.ts';
-import type { ConnectionKind, Endpoint, StreamChunk, StreamGap, TcpConnection } from './types.ts';
+import type { OpenedCapture } from './open.ts';
+import type {
+  ConnectionKind,
+  Endpoint,
+  PcapWarning,
+  StreamChunk,
+  StreamGap,
+  TcpConnection,
+} from './types.ts';
 
 /** What a connection speaks, as the CLI's listing and the lab's picker name it. */
 export const CONNECTION_KIND_NAMES: Record<ConnectionKind, string> = {
@@ -72,4 +80,30 @@ export function keyLogSources(
     }
   }
   return { sources, unreadable };
+}
+
+/** "1 packet", "2 packets". */
+export function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** A per-packet warning in words: which packet, where in the file, what. */
+export function describeWarning(w: PcapWarning): string {
+  return w.packet < 0 ? w.message : `packet ${w.packet + 1} (file offset ${w.offset}): ${w.message}`;
+}
+
+/** The line before the reader's warnings: how many things it skipped, and how many follow when not all. */
+export function warningsHeading(count: number, listed = count): string {
+  const some = listed < count ? ` (the first ${listed} are listed)` : '';
+  return `The capture reader skipped ${plural(count, 'thing')} in the file${some}:`;
+}
+
+/** Why a capture that opened offers nothing to show, naming what it did hold (and the first thing skipped). */
+export function noTlsMessage(name: string, capture: OpenedCapture): string {
+  const held = `${plural(capture.packets, 'packet')}, ${plural(capture.connections.length, 'TCP connection')}`;
+  const first = capture.warnings[0];
+  const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
+  if (capture.connections.length === 0)
+    return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
+  return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
 }

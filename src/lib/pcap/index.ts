@@ -20,8 +20,12 @@ export * from './link.ts';
 export {
   CAPTURE_KEY_LOG_NAME,
   CONNECTION_KIND_NAMES,
+  describeWarning,
   formatEndpoint,
   keyLogSources,
+  noTlsMessage,
   observedItems,
+  plural,
+  warningsHeading,
   type KeyLogSource,
 } from './describe.ts';

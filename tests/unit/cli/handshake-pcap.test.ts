@@ -510,7 +510,7 @@ describe('bad input: one sentence naming what and where, exit 1, never a stack t
             ),
           ),
         ),
-      /^.* holds no TLS connection \(1 TCP connection in 7 packets\)$/,
+      /^.* holds no TLS \(7 packets, 1 TCP connection\): no connection starts with a TLS record or PostgreSQL's SSLRequest\.$/,
     ],
   ])('%s', async (_name, path, message) => {
     const r = await cli('--pcap', path());

@@ -1,6 +1,7 @@
 /**
  * `tls-lab handshake --tls`: bad values and combinations are one sentence on stderr, exit 1 (the command's usage
- * error), never a stack trace; no socket is opened (the checks run before connecting).
+ * error), never a stack trace; no socket is opened (the checks run before connecting). --tls with --suites:
+ * handshake-suites.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.ts';
@@ -18,14 +19,6 @@ describe('tls-lab handshake --tls', () => {
     expect(await usageError(['--connect', '127.0.0.1:1', '--tls', '1.4'])).toBe(
       'tls-lab handshake: --tls must be 1.2 or 1.3, got "1.4"',
     );
-  });
-  it('with --suites, needs a suite of that version', async () => {
-    expect(await usageError(['--connect', '127.0.0.1:1', '--tls', '1.3', '--suites', '0xc02f'])).toBe(
-      'tls-lab handshake: --tls 1.3 with --suites needs a TLS 1.3 suite (0x1301, 0x1302, 0x1303)',
-    );
-    expect(
-      await usageError(['--connect', '127.0.0.1:1', '--tls', '1.2', '--suites', 'TLS_AES_128_GCM_SHA256']),
-    ).toBe('tls-lab handshake: --tls 1.2 with --suites needs a TLS 1.2 suite (0xc02f, ...)');
   });
   it('is for a live connection, not --pcap', async () => {
     expect(await usageError(['--pcap', 'x.pcap', '--tls', '1.3'])).toBe(

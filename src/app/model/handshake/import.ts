@@ -8,17 +8,19 @@
  */
 import {
   CONNECTION_KIND_NAMES,
+  describeWarning,
   formatEndpoint,
   isPcapError,
   keyLogSources,
+  noTlsMessage,
   observedItems,
   openCapture,
+  plural,
   tlsConnections,
   writeConnectionPcapng,
   type ConnectionKind,
   type Endpoint,
   type OpenedCapture,
-  type PcapWarning,
   type StreamChunk,
   type TcpConnection,
 } from '../../../lib/pcap/index';
@@ -110,25 +112,6 @@ function choiceOf(c: TcpConnection, stream: number): ConnectionChoice {
     bytes: c.chunks.reduce((n, k) => n + k.bytes.length, 0),
     gaps: c.gaps.length,
   };
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
-
-/** A per-packet warning in words: which packet, where in the file, what. */
-export function describeWarning(w: PcapWarning): string {
-  return w.packet < 0 ? w.message : `packet ${w.packet + 1} (file offset ${w.offset}): ${w.message}`;
-}
-
-/** Why a capture that opened offers nothing to show, naming what it did hold (and the first thing skipped). */
-export function noTlsMessage(name: string, capture: OpenedCapture): string {
-  const held = `${plural(capture.packets, 'packet')}, ${plural(capture.connections.length, 'TCP connection')}`;
-  const first = capture.warnings[0];
-  const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
-  if (capture.connections.length === 0)
-    return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
-  return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
 }
 
 /** A whole file, read: a tls-lab JSON run, the TLS connections of a capture, or what is wrong with it. */
