@@ -15,7 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainConnection } from '../../src/lib/sslmode/index.ts';
 import type { ServerSpec } from '../../src/lib/sslmode/types.ts';
 import { makeOraclePki, type OraclePki } from '../kit/pure/postgres-pki.ts';
-import { PgOracleServer, type ServerTls } from '../kit/programs/postgres-oracle.ts';
+import {
+  oracleServerSpec,
+  PgOracleServer,
+  predictedConnection,
+  type ObservedConnection,
+  type ServerTls,
+} from '../kit/programs/postgres-oracle.ts';
 
 const HBA = [
   'host all anyuser 127.0.0.1/32 trust',
@@ -48,23 +54,10 @@ function setupTls(name: SetupName): ServerTls {
 }
 
 function serverSpec(tls: ServerTls): ServerSpec {
-  return {
-    ssl: tls.ssl,
-    ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
-    ...(tls.caPem ? { caFile: tls.caPem } : {}),
-    hba: HBA,
-    users: USERS,
-    listen: ['127.0.0.1'],
-    port: server.port,
-  };
+  return oracleServerSpec(tls, { hba: HBA, users: USERS, port: server.port });
 }
 
-interface Observed {
-  connected: boolean;
-  encrypted: boolean;
-  protocol?: string;
-  error?: string;
-}
+type Observed = ObservedConnection;
 
 async function realPg(url: string): Promise<Observed> {
   let client: pg.Client;
@@ -108,12 +101,7 @@ async function cell(
     server: serverSpec(tls),
     resolve: { localhost: localhostAddrs },
   });
-  const predicted: Observed = {
-    connected: out.connected,
-    encrypted: out.encrypted,
-    ...(out.protocol ? { protocol: out.protocol } : {}),
-    ...(out.error !== undefined ? { error: out.error } : {}),
-  };
+  const predicted = predictedConnection(out);
   return { url, real, predicted };
 }
 

@@ -7,12 +7,11 @@
  * Fails (throws) when the virtual environment cannot be made or pip cannot install the pinned wheels: the oracle
  * must never silently skip.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeOraclePki, type OraclePki } from '../pure/postgres-pki.ts';
 import { PgOracleServer, findPostgres, type PsqlProgram } from './postgres-oracle.ts';
+import { ensureVenv, ROOT, runFor } from './python-venv.ts';
 import {
   DATABASES,
   HBA,
@@ -27,10 +26,8 @@ import {
   type RecordedCell,
 } from '../pure/libpq18-cells.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SHIM = join(ROOT, 'scripts/libpq18/psql-shim.py');
 const REQUIREMENTS = join(ROOT, 'scripts/libpq18/requirements.txt');
-const VENV = join(ROOT, '.tmp/libpq18-venv');
 export const FIXTURE = join(ROOT, 'fixtures/libpq18/libpq18-oracle.json');
 
 export interface Libpq18Versions {
@@ -40,49 +37,14 @@ export interface Libpq18Versions {
   readonly pqImplementation: string;
 }
 
-function run(cmd: string, args: string[], what: string): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(
-      `libpq 18 oracle: ${what} failed (${cmd} ${args.join(' ')}):\n${err.stderr || err.message}\n` +
-        'It needs python3 with the venv module (Debian: apt-get install python3-venv; scripts/system-deps.sh does this) ' +
-        `and pip able to install ${REQUIREMENTS} (psycopg-binary bundles libpq 18).`,
-    );
-  }
-}
+const run = runFor('libpq 18 oracle', `${REQUIREMENTS} (psycopg-binary bundles libpq 18)`);
 
 /**
  * The virtual environment with the pinned wheels (made, or re-made when its requirements changed), and the
  * versions its libpq and OpenSSL report.
  */
 export function ensureLibpq18(): { python: string; versions: Libpq18Versions } {
-  const python = join(VENV, 'bin', 'python');
-  const wanted = readFileSync(REQUIREMENTS, 'utf8');
-  const stamp = join(VENV, 'requirements.installed');
-  if (!existsSync(python) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
-    rmSync(VENV, { recursive: true, force: true });
-    mkdirSync(dirname(VENV), { recursive: true });
-    run('python3', ['-m', 'venv', VENV], 'creating the virtual environment');
-    // --retries 0: where only a local wheel store answers, pip does not wait on the unreachable index.
-    run(
-      python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '--quiet',
-        '--disable-pip-version-check',
-        '--retries',
-        '0',
-        '-r',
-        REQUIREMENTS,
-      ],
-      'pip install',
-    );
-    writeFileSync(stamp, wanted);
-  }
+  const python = ensureVenv('libpq18-venv', REQUIREMENTS, run);
   const versions = JSON.parse(run(python, [SHIM, '--versions'], 'the shim')) as Libpq18Versions;
   return { python, versions };
 }

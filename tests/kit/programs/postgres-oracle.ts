@@ -21,6 +21,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionOutcome, ServerSpec } from '../../../src/lib/sslmode/types.ts';
 
 export interface PgBinaries {
   readonly bin: string;
@@ -70,6 +71,40 @@ export interface ServerTls {
   readonly maxProtocol?: string;
   /** ssl_ca_file: the CAs the server trusts for client certificates (the server then sends CertificateRequest). */
   readonly caPem?: string;
+}
+
+/** What an oracle compares of one connection: the real client's, and the engine's prediction of it. */
+export interface ObservedConnection {
+  connected: boolean;
+  encrypted: boolean;
+  protocol?: string;
+  error?: string;
+}
+
+/** The engine's prediction as an oracle compares it. */
+export function predictedConnection(out: ConnectionOutcome): ObservedConnection {
+  return {
+    connected: out.connected,
+    encrypted: out.encrypted,
+    ...(out.protocol ? { protocol: out.protocol } : {}),
+    ...(out.error !== undefined ? { error: out.error } : {}),
+  };
+}
+
+/** The engine's ServerSpec of an oracle server configured with `tls`, its pg_hba lines and its users. */
+export function oracleServerSpec(
+  tls: ServerTls,
+  server: { hba: readonly string[]; users: Readonly<Record<string, string | null>>; port: number },
+): ServerSpec {
+  return {
+    ssl: tls.ssl,
+    ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
+    ...(tls.caPem ? { caFile: tls.caPem } : {}),
+    hba: server.hba,
+    users: server.users,
+    listen: ['127.0.0.1'],
+    port: server.port,
+  };
 }
 
 /**

@@ -367,7 +367,7 @@ const ASYNCPG: DriverRuleTable = {
     // pg_hba rejects and failed passwords).
     serverError: (_severity, message) => message,
     unverified: [
-      'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (checked by hand with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15.18); other CPython builds print another line, and uvloop may surface TLS errors differently',
+      'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (the rest of each text is proven by tests/oracle/sslmode-asyncpg.test.ts with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15); other CPython builds print another line, and uvloop may surface TLS errors differently',
       'hostMismatch order: OpenSSL reports a host-name mismatch before an expired certificate; the engine checks the chain first',
     ],
   },
