@@ -79,7 +79,7 @@ Options for a live connection:
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
                           its real addresses and ports; 192.0.2.1:49152 -> 192.0.2.2:PORT when Node cannot
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
-                          open it decrypted with no settings
+                          open it decrypted with no settings (the file is created before connecting)
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 
@@ -359,10 +359,12 @@ function keyLogText(s: HandshakeSummary | HandshakeSummary13): string {
 
 /**
  * The files a live run reads or writes, checked before connecting: the --ca file read, each of its PEM CERTIFICATE
- * blocks a certificate (its DER becomes `anchors`), and the --keylog file one the run can append to.
+ * blocks a certificate (its DER becomes `anchors`), and the --keylog and --pcap-out files ones the run can write
+ * (opened for appending: created empty when missing; --pcap-out is replaced after the run).
  */
 export async function checkFiles(o: Options): Promise<Options> {
   if (o.keylog !== undefined) await checkAppendable(o.keylog, '--keylog file');
+  if (o.pcapOut !== undefined) await checkAppendable(o.pcapOut, '--pcap-out file');
   if (o.ca === undefined) return o;
   const text = new TextDecoder().decode(await readInputFile(o.ca, '--ca file'));
   let anchors: Uint8Array[];

@@ -104,6 +104,11 @@ describe('--ca and --keylog are checked before connecting, naming the option and
       () => ['--keylog', dir],
       (p: string[]) => `cannot append to --keylog file ${p[1]}: it is a directory`,
     ],
+    [
+      'a --pcap-out in a missing folder',
+      () => ['--pcap-out', join(dir, 'nope', 'c.pcapng')],
+      (p: string[]) => `cannot append to --pcap-out file ${p[1]}: no such folder ${join(dir, 'nope')}`,
+    ],
   ])('%s (was: a raw Node error, after connecting)', async (_what, args, message) => {
     const extra = args();
     const r = await live(...extra);
