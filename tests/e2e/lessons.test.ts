@@ -144,9 +144,11 @@ describe('lessons', () => {
     expect(await page.locator('.site-footer').count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.hasAttribute('data-present'))).toBe(true);
     expect(await page.locator('.lesson-step progress').getAttribute('value')).toBe('1');
-    expect(await page.locator('.lesson-step [role="status"]').first().textContent()).toBe(
-      `Step 1 of ${cs.steps.length}`,
-    );
+    // One live region for the lesson, which stays while the steps change (a new one arriving with its text is not
+    // announced): marked now, and read again after a move.
+    const status = page.locator('p[role="status"]', { hasText: /^Step \d+ of \d+$/ });
+    expect(await status.textContent()).toBe(`Step 1 of ${cs.steps.length}`);
+    await status.evaluate((e) => e.setAttribute('data-marked', ''));
 
     // The "Open speaker notes" button opens the notes page in a window of its own.
     const [popup] = await Promise.all([
@@ -167,6 +169,9 @@ describe('lessons', () => {
     await page.locator('#step-title').focus();
     await page.keyboard.press('PageDown');
     await expect.poll(() => h1(page)).toBe(cs.steps[1]!.title);
+    expect(await page.locator('p[role="status"][data-marked]').textContent()).toBe(
+      `Step 2 of ${cs.steps.length}`,
+    );
     await expect.poll(() => notes.locator('#notes-title').textContent()).toBe(cs.steps[1]!.title);
     await expect.poll(() => popup.locator('#notes-title').textContent()).toBe(cs.steps[1]!.title);
     expect(page.url()).toContain('present=1');
@@ -259,6 +264,54 @@ describe('lessons', () => {
     await screenshot(page, 'lessons-embed-host');
     expect(errors).toEqual([]);
     expect(foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('an embedded lesson linked without its lab state leaves the host page its focus and scroll; its links open a new tab', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const src = `${app.url}#/lessons/troubleshooting/root-missing?embed=1`;
+    await page.setContent(`<!doctype html><html lang="en"><head><title>Host</title></head><body>
+      <h1>A tutorial</h1><div style="height:2000px"></div>
+      <iframe id="lab" title="TLS Lab lesson" src="${src}" style="width:700px;height:500px;border:0"></iframe>
+      </body></html>`);
+    const frame = () => page.frames().find((f) => f.url().includes('embed=1'));
+    // The step's lab state is written into the frame's address once it has loaded.
+    await expect
+      .poll(async () => (await frame()?.evaluate(() => location.hash)) ?? '', { timeout: 30_000 })
+      .toContain('conninfo=');
+    await expect.poll(() => frame()!.locator('#step-title').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.evaluate(() => [document.activeElement?.tagName, window.scrollY])).toEqual(['BODY', 0]);
+    // A link out of the lesson opens the whole site in a new tab, not inside the frame.
+    expect(await frame()!.getByRole('link', { name: 'Lessons' }).getAttribute('target')).toBe('_blank');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('presenter mode: a clicker press moves the lesson after a click on a choice; a keyboard user keeps the arrows', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const lesson = lessons.find((l) => l.steps.some((s, i) => s.checkpoint && i < l.steps.length - 1))!;
+    const at = lesson.steps.findIndex((s) => s.checkpoint);
+    const [step, next] = [lesson.steps[at]!, lesson.steps[at + 1]!];
+    await page.goto(`${app.url}#/lessons/${lesson.id}/${step.id}?present=1`);
+    await expect.poll(() => h1(page), { timeout: 30_000 }).toBe(step.title);
+    const choices = page.locator('.checkpoint input[type="radio"]');
+    // Clicked, then the clicker's keys: the lesson moves, the choice does not.
+    await choices.first().click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => h1(page)).toBe(next.title);
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => h1(page)).toBe(step.title);
+    expect(await page.locator('.checkpoint [role="status"], .checkpoint .result').count()).toBe(0);
+    // Reached with Tab: the arrows pick a choice, the step stays.
+    await page.locator('#step-title').focus();
+    while (
+      !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio'))
+    )
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    expect(await h1(page)).toBe(step.title);
+    expect(await choices.nth(1).isChecked()).toBe(true);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

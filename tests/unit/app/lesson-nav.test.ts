@@ -1,9 +1,10 @@
 /**
  * A lesson step's "Open this state in the full lab" link is the state on show: the lesson's query as it stands
- * (what the learner changed in the embedded lab included), without the lesson's presenter, notes and embed flags.
+ * (what the learner changed in the embedded lab included), without the lesson's presenter, notes and embed flags;
+ * and which key presses move a lesson, as a keyboard user and as a presentation clicker in presenter mode.
  */
 import { describe, expect, it } from 'vitest';
-import { labHash } from '../../../src/app/views/lessons/nav.ts';
+import { labHash, stepDelta } from '../../../src/app/views/lessons/nav.ts';
 
 describe('labHash', () => {
   it('keeps the current lab state and drops the mode flags', () => {
@@ -13,5 +14,55 @@ describe('labHash', () => {
     expect(labHash('chain', current)).toBe('#/chain?sample=azure-cross-sign&trust=custom&ticked=cb3ccbb7');
     expect(current.get('present')).toBe('1'); // the lesson's own query is left as it is
     expect(labHash('handshake', new URLSearchParams())).toBe('#/handshake');
+  });
+});
+
+describe('stepDelta: the keys that move a lesson', () => {
+  /** A key press on an element: `inside` are the selectors it is within, `keyboard` whether the keyboard focused it. */
+  const press = (key: string, inside: string[] = [], keyboard = false, shiftKey = false) => {
+    const target = {
+      closest: (selector: string) =>
+        selector
+          .split(/,(?![^(]*\))/)
+          .map((s) => s.trim())
+          .some((s) => inside.includes(s))
+          ? {}
+          : null,
+    };
+    const event = { key, target, shiftKey, altKey: false, ctrlKey: false, metaKey: false };
+    return { event: event as unknown as KeyboardEvent, focusByPointer: !keyboard };
+  };
+  const delta = (p: ReturnType<typeof press>, o: { clicker: boolean }) =>
+    stepDelta(p.event, { ...o, focusByPointer: p.focusByPointer });
+  const RADIO = ['input'];
+  const LAB = ['.lesson-lab', 'select', 'input'];
+
+  it('outside presenter mode: arrows and pages move, form controls and the lab keep their keys, space does not move', () => {
+    const normal = { clicker: false };
+    expect([press('ArrowRight'), press('PageUp'), press(' ')].map((e) => delta(e, normal))).toEqual([
+      1, -1, 0,
+    ]);
+    expect(delta(press('ArrowRight', RADIO, true), normal)).toBe(0);
+    expect(delta(press('PageDown', RADIO, true), normal)).toBe(0);
+    expect(delta(press('ArrowRight', ['.lesson-lab'], true), normal)).toBe(0);
+    expect(delta(press('PageDown', ['.lesson-lab'], true), normal)).toBe(1);
+  });
+
+  it('a clicker in presenter mode: pages always move; arrows and space move unless a keyboard user is on a control', () => {
+    const clicker = { clicker: true };
+    // A choice, a lab select, the notes button merely clicked: the clicker moves the lesson, never the control.
+    for (const inside of [RADIO, LAB, ['button']]) {
+      expect(['PageDown', 'ArrowRight', ' '].map((k) => delta(press(k, inside), clicker))).toEqual([1, 1, 1]);
+      expect(delta(press(' ', inside, false, true), clicker)).toBe(-1);
+    }
+    // Reached by the keyboard: arrows and space are the control's; Page Up / Page Down still the lesson's.
+    for (const inside of [RADIO, LAB, ['button']]) {
+      expect(['PageUp', 'ArrowLeft', ' '].map((k) => delta(press(k, inside, true), clicker))).toEqual([
+        -1, 0, 0,
+      ]);
+    }
+    // Typing text: arrows and space move the caret, clicked or not.
+    const text = ['textarea'];
+    expect(['ArrowRight', ' ', 'PageDown'].map((k) => delta(press(k, text), clicker))).toEqual([0, 0, 1]);
   });
 });

@@ -21,24 +21,77 @@ export function stepHash(
   return formatHash(['lessons', lesson.id, step?.id ?? ''], params);
 }
 
+/** Where a key press is typing text: its arrows and space move the caret or type, never the lesson. */
+const TEXT_ENTRY =
+  'textarea, [contenteditable="true"], input:not([type="radio"], [type="checkbox"], [type="button"], [type="submit"], [type="reset"], [type="range"], [type="color"], [type="file"])';
+
 /**
- * The step a key press moves by: +1, -1 or 0 (not a navigation key). Arrows and Page Up / Page Down move
- * between steps; with `space` (presenter mode and the notes window: what a presentation clicker sends) the
- * space bar does too, Shift+Space backwards. Keys typed in form controls belong to them; arrows and space
- * pressed inside the embedded lab (`.lesson-lab`) belong to the lab; space on a button or link presses it.
+ * The step a key press moves by: +1, -1 or 0 (not a navigation key). Arrows and Page Up / Page Down move between
+ * steps. Keys typed in form controls belong to them; arrows and space pressed inside the embedded lab
+ * (`.lesson-lab`) belong to the lab; space on a button or link presses it.
+ *
+ * With `clicker` (presenter mode and the notes window) the keys are a presentation clicker's too: Page Up / Page Down
+ * always move the lesson (a press must never change an answer or a lab setting), and so do the arrows and space
+ * (Shift+Space backwards) unless the focus is where text is typed, or on a control reached by the keyboard, whose own
+ * keys a keyboard user needs. A choice, select, button or lab control merely clicked (`focusByPointer`, from
+ * `trackFocusOrigin`) keeps no claim on them. (Chromium's `:focus-visible` cannot tell: a key press makes a clicked
+ * control match it.)
  */
-export function stepDelta(event: KeyboardEvent, options: { space: boolean }): number {
+export function stepDelta(
+  event: KeyboardEvent,
+  options: { clicker: boolean; focusByPointer?: boolean },
+): number {
   if (event.altKey || event.ctrlKey || event.metaKey) return 0;
   const target = event.target as HTMLElement | null;
-  if (target?.closest?.('input, select, textarea, [contenteditable="true"]')) return 0;
-  const inLab = Boolean(target?.closest?.('.lesson-lab'));
-  if (event.key === 'PageDown') return 1;
-  if (event.key === 'PageUp') return -1;
-  if (inLab) return 0;
-  if (event.key === 'ArrowRight') return 1;
-  if (event.key === 'ArrowLeft') return -1;
-  if (options.space && event.key === ' ' && !target?.closest?.('button, a')) return event.shiftKey ? -1 : 1;
-  return 0;
+  const within = (selector: string) => Boolean(target?.closest?.(selector));
+  const key = event.key;
+  const move =
+    key === 'PageDown' || key === 'ArrowRight'
+      ? 1
+      : key === 'PageUp' || key === 'ArrowLeft'
+        ? -1
+        : options.clicker && key === ' '
+          ? event.shiftKey
+            ? -1
+            : 1
+          : 0;
+  if (move === 0) return 0;
+  const page = key === 'PageDown' || key === 'PageUp';
+  if (options.clicker) {
+    if (page) return move;
+    if (within(TEXT_ENTRY)) return 0;
+    const claimed = within('input, select, [contenteditable="true"], .lesson-lab, button, a');
+    return claimed && !options.focusByPointer ? 0 : move;
+  }
+  if (within('input, select, textarea, [contenteditable="true"]')) return 0;
+  if (page) return move;
+  if (within('.lesson-lab')) return 0;
+  return key === ' ' && within('button, a') ? 0 : move;
+}
+
+/**
+ * Whether the element that has the focus got it from the pointer (a click or a tap) rather than the keyboard: set on
+ * each `focusin` from the last of pointerdown (pointer) and Tab (keyboard). Returns the reader and a stop function.
+ */
+export function trackFocusOrigin(win: Window): { byPointer: () => boolean; stop: () => void } {
+  let pointer = false;
+  let focusedByPointer = false;
+  const down = () => (pointer = true);
+  const key = (e: KeyboardEvent) => {
+    if (e.key === 'Tab') pointer = false;
+  };
+  const focus = () => (focusedByPointer = pointer);
+  win.addEventListener('pointerdown', down, { capture: true });
+  win.addEventListener('keydown', key, { capture: true });
+  win.addEventListener('focusin', focus, { capture: true });
+  return {
+    byPointer: () => focusedByPointer,
+    stop: () => {
+      win.removeEventListener('pointerdown', down, { capture: true });
+      win.removeEventListener('keydown', key, { capture: true });
+      win.removeEventListener('focusin', focus, { capture: true });
+    },
+  };
 }
 
 /**
