@@ -370,7 +370,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'libpq-prefer-verify-then-plaintext',
-    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", (?:no encryption|SSL off)/,
+    test: /SSL error: certificate verify failed\n.*no pg_hba\.conf entry for host "[^"]+", user "([^"]+)", database "([^"]+)", (no encryption|SSL off)/,
     driver: 'libpq',
     meaning:
       'Two attempts: sslmode=prefer tried TLS, the certificate check failed, so libpq retried without TLS, and the server refused the plaintext connection (its pg_hba.conf has only hostssl lines for you).',
@@ -383,7 +383,8 @@ const PATTERNS: readonly Pattern[] = [
     reproduce: (m) =>
       libpq(
         `host=127.0.0.1 sslmode=prefer user=${m[1] ?? 'app'} dbname=${m[2] ?? 'app'}`,
-        { ...GOOD, hba: HBA },
+        // "SSL off": a server before PostgreSQL 14 (hba.ts encryptionLabel).
+        { ...GOOD, hba: HBA, ...(m[3] === 'SSL off' ? { majorVersion: 13 } : {}) },
         { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
       ),
   },
@@ -1096,7 +1097,10 @@ export function normalizeErrorText(text: string): string {
       .replace(/host name "[^"]*"/g, 'host name "HOST"')
       .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
       .replace(/(["'])(?:~|\/|[A-Za-z]:\\)[^"'\n]*\1/g, '$1PATH$1')
-      .replace(/\(_ssl\.c:\d+\)/g, '(_ssl.c:N)')
+      // CPython's "(_ssl.c:N)": its line differs per CPython build, and people often paste without it.
+      .replace(/ ?\(_ssl\.c:\d+\)/g, '')
+      // Node's stack trace under its message.
+      .replace(/^\s+at .*$\n?/gm, '')
       // libpq prints two spaces after a severity; people often paste one.
       .replace(/^(FATAL|ERROR|DETAIL|HINT):[ \t]+/gm, '$1:  ')
       // Node prints an Error's message after "Error: "; node-postgres's texts are the message. A pasted code alone
@@ -1125,7 +1129,11 @@ export function reproductionMatch(pasted: string, reproduced: string): 'exact' |
   const want = a.split('\n');
   const from = lines.indexOf(want[0] ?? '');
   if (from !== -1 && want.every((l, i) => lines[from + i] === l)) return 'partial';
+  // The reason quoted out of a longer line: the whole rest of it after a ": ", or all of it up to the next ": "
+  // (asyncpg's "[SSL: ...] certificate verify failed" before OpenSSL's reason).
   const quoted =
-    want.length === 1 && a.length >= 12 && lines.some((l) => l.endsWith(a) || l.includes(`${a}:`));
+    want.length === 1 &&
+    a.length >= 12 &&
+    lines.some((l) => l.endsWith(`: ${a}`) || l.startsWith(`${a}: `) || l.includes(`: ${a}: `));
   return quoted ? 'partial' : 'different';
 }

@@ -379,6 +379,24 @@ const SITUATIONS: [number, string, string, Match, boolean?][] = [
     'asyncpg-cert-verify',
     'exact',
   ],
+  [
+    16,
+    '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired',
+    'asyncpg-cert-verify',
+    'exact',
+  ],
+  [
+    23,
+    'SSL error: certificate verify failed\nFATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", SSL off',
+    'libpq-prefer-verify-then-plaintext',
+    'exact',
+  ],
+  [
+    2,
+    'Error: self-signed certificate in certificate chain\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1674:34)\n    at TLSSocket.emit (node:events:519:28)',
+    'node-self-signed-chain',
+    'exact',
+  ],
   // Without OpenSSL's reason, which of the causes it was cannot be told: no reproduction.
   [16, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed', 'asyncpg-cert-verify', 'none'],
   [
@@ -445,6 +463,13 @@ describe('troubleshoot: the reproduction reproduces', () => {
   }
   it('a green, connected reproduction is never a match', () => {
     expect(reproductionMatch('SSL error: certificate verify failed', 'something else')).toBe('different');
+  });
+  it('a quoted reason counts only whole, after ": " (a line-end fragment of another failure does not)', () => {
+    const line =
+      'connection to server at "h" (10.0.0.1), port 5432 failed: SSL error: tlsv1 alert unknown ca';
+    expect(reproductionMatch('SSL error: tlsv1 alert unknown ca', line)).toBe('exact');
+    expect(reproductionMatch('alert unknown ca', line)).toBe('different');
+    expect(reproductionMatch('tlsv1 alert unknown ca', line)).toBe('partial');
   });
   it('"Open this scenario in the lab" is offered only when the lab state prints the same error', async () => {
     const linked: string[] = [];
