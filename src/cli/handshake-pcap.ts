@@ -12,11 +12,10 @@ import {
   formatEndpoint,
   isPcapError,
   keyLogSources,
-  noTlsMessage,
   observedItems,
   openCapture,
   tlsConnections,
-  warningsHeading,
+  warningCount,
   type KeyLogSource,
   type PcapWarning,
   type TcpConnection,
@@ -36,6 +35,7 @@ import {
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
 import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
+import { noTlsMessage, warningsHeading } from '../content/handshake/capture-import.ts';
 
 export interface PcapOptions {
   pcap: string;
@@ -47,6 +47,9 @@ export interface PcapOptions {
 
 /** Exit statuses of --pcap (the usage text names them). */
 export const PCAP_EXIT = { shown: 0, input: 1, alert: 2, keyLogMismatch: 4 } as const;
+
+/** The reader's warnings the text report lists (the count says how many there were in all). */
+const SHOWN_WARNINGS = 20;
 
 function timeOf(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : 'no time recorded';
@@ -126,7 +129,10 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
     io.err(`tls-lab handshake: the capture shows a failed handshake: ${alertText(alert, false)}\n`);
     return PCAP_EXIT.alert;
   }
-  if (sources.length > 0 && KEY_LOG_FAILURES.has(seen.decryption.status)) {
+  // A TLS 1.2 connection 'incomplete' after a renegotiation is the observer's limit, not the key log's: shown (the
+  // first line counts the records left closed and says why).
+  const observerLimit = seen.decryption.status === 'incomplete' && seen.decryption.version === 'TLSv1.2';
+  if (sources.length > 0 && KEY_LOG_FAILURES.has(seen.decryption.status) && !observerLimit) {
     const what = seen.decryption.status === 'incomplete' ? 'all of this connection' : 'this connection';
     io.err(`tls-lab handshake: the key log does not open ${what}: ${seen.decryptionSummary}\n`);
     return PCAP_EXIT.keyLogMismatch;
@@ -325,7 +331,13 @@ export function formatCapture(r: CaptureReport, color = false): string {
     for (const note of seen.notes) lines.push(`  ${note.from} stream offset ${note.offset}: ${note.text}`);
   }
   // Each in the Handshake Lab's words (pcap/describe.ts): the packet, its offset in the file, the reason.
-  if (r.warnings.length > 0)
-    lines.push('', warningsHeading(r.warnings.length), ...r.warnings.map((w) => `  ${describeWarning(w)}`));
+  if (r.warnings.length > 0) {
+    const listed = r.warnings.slice(0, SHOWN_WARNINGS);
+    lines.push(
+      '',
+      warningsHeading(warningCount(r.warnings), listed.length),
+      ...listed.map((w) => `  ${describeWarning(w)}`),
+    );
+  }
   return lines.join('\n');
 }

@@ -244,8 +244,10 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
 describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-reneg-lo.pcap, openssl s_client R)', () => {
   it('decrypts the first handshake, says the renegotiated records stay closed and which key log line opens them', async () => {
     const r = await cli('--pcap', `${PCAP}/tls12-reneg-lo.pcap`, '--keylog', `${PCAP}/tls12-reneg.keys.log`);
-    // Not "every record decrypted": the records under the second handshake's keys stay closed; exit 4.
-    expect(r.code).toBe(4);
+    // Not "every record decrypted": the records under the second handshake's keys stay closed. Exit 0, not 4: the key
+    // log is right (it has both handshakes' lines); the observer follows the first handshake only.
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
     expect(r.out.split('\n')[0]).toBe(
       "HANDSHAKE COMPLETE: TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDHE x25519; 11 of 16 encrypted records decrypted, 5 NOT: the connection renegotiated, and the second handshake's keys are not followed",
     );
@@ -265,8 +267,7 @@ describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-rene
     });
     const hellos = seen.eventLog.filter((e) => e.kind === 'message' && e.message.type === 'client_hello');
     expect(hellos).toHaveLength(2);
-    expect(r.err).toContain('the key log does not open all of this connection');
-    expect(r.err).toContain("The key log has the line for its ClientHello's random (line 3)");
+    expect(r.out).toContain("The key log has the line for its ClientHello's random (line 3)");
   });
 });
 
