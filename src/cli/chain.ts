@@ -11,7 +11,6 @@
 import {
   analyzeChain,
   clientErrorText,
-  discardedKeysNotice,
   leafProblemOf,
   certificateLabel,
   mergeReports,
@@ -36,6 +35,7 @@ import {
   type FormerRoot,
 } from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
+import { discardedKeysNotice } from '../content/chain/notices.ts';
 import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
 import { DEFAULT_BUILD_OPTIONS } from '../lib/pki/paths/build-paths.ts';
 

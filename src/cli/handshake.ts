@@ -4,7 +4,7 @@
  * PostgreSQL's SSLRequest negotiation or PostgreSQL 17 direct TLS, then a StartupMessage in the tunnel. Prints a readable summary, or the event log with --json; `--pcap-out` writes the connection as
  * pcapng with its key log (wire-recorder.ts). `--pcap FILE` reads a capture instead (handshake-pcap.ts).
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -385,7 +385,10 @@ export async function checkFiles(o: Options): Promise<Options> {
   return { ...o, anchors };
 }
 
-export async function handshake(o: Options): Promise<Result> {
+export async function handshake(options: Options): Promise<Result> {
+  // The --ca file's anchors, read (and checked) here too when the caller has not: verification and the report's
+  // "verified against" line must come from the same file.
+  const o = options.ca !== undefined && options.anchors === undefined ? await checkFiles(options) : options;
   const pre: EventLogEntry[] = [];
   const socket = await connect(o.host, o.port, o.timeout);
   const recorder = o.pcapOut ? new WireRecorder() : undefined;
@@ -591,11 +594,15 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   }
   if ('pcap' in o) return runPcap(o, io);
   let r: Result;
+  // checkFiles creates a missing --pcap-out file; a run that fails before writing it leaves none behind.
+  const pcapOutCreated = o.pcapOut !== undefined && !existsSync(o.pcapOut);
   try {
     o = await checkFiles(o);
     r = await handshake(o);
     if (o.pcapOut && r.wire) writePcapOut(o.pcapOut, r);
   } catch (e) {
+    if (pcapOutCreated && o.pcapOut && existsSync(o.pcapOut) && statSync(o.pcapOut).size === 0)
+      rmSync(o.pcapOut);
     io.err(`tls-lab handshake: ${messageOf(e)}\n`);
     return 1;
   }

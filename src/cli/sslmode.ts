@@ -207,7 +207,8 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const server: Record<string, unknown> = { ssl: s.ssl, hba: f.strings(s.hba, 'server.hba') };
   for (const key of ['certificateChain', 'caFile'] as const) {
     const text = await inline(f.optString(s[key], `server.${key}`), base, `server.${key}`);
-    put(server, key, f.certificates(text, `server.${key}`));
+    // A server with ssl = off never loads them.
+    put(server, key, s.ssl ? f.certificates(text, `server.${key}`) : text);
   }
   put(server, 'keyType', f.optString(s.keyType, 'server.keyType'));
   for (const key of ['minProtocol', 'maxProtocol'] as const)

@@ -311,6 +311,10 @@ describe('lessons', () => {
     await page.keyboard.press('ArrowDown');
     expect(await h1(page)).toBe(step.title);
     expect(await choices.nth(1).isChecked()).toBe(true);
+    // The same choice, focused by the keyboard and then clicked: the clicker's next press moves the lesson.
+    await choices.nth(1).click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => h1(page)).toBe(next.title);
     expect(errors).toEqual([]);
     await context.close();
   });

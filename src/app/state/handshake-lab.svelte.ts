@@ -35,8 +35,9 @@ export class HandshakeLab {
     imported?: ImportedConnection;
     /** The decryption report a capture JSON carries (`tls-lab handshake --pcap --json`). */
     report?: ObservedReport;
-    /** What the capture reader skipped (per-packet warnings, in words). */
+    /** What the capture reader skipped (per-packet warnings, in words), and how many things in all. */
     warnings?: string[];
+    skipped?: number;
   } | null>(null);
   /** A capture with several TLS connections, waiting for the user to pick one. */
   picker = $state.raw<Extract<OpenedFile, { kind: 'capture' }> | null>(null);
@@ -160,7 +161,13 @@ export class HandshakeLab {
   async #showConnection(choice: ConnectionChoice): Promise<void> {
     const imported = await this.#tls.call('showConnection', choice.index);
     const name = this.#openedCapture?.name ?? 'capture';
-    this.#show({ name, run: imported.run, imported, warnings: this.#openedCapture?.warnings ?? [] });
+    this.#show({
+      name,
+      run: imported.run,
+      imported,
+      warnings: this.#openedCapture?.warnings ?? [],
+      skipped: this.#openedCapture?.skipped ?? 0,
+    });
   }
 
   #show(capture: NonNullable<HandshakeLab['capture']>): void {

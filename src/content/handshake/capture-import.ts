@@ -5,6 +5,8 @@
  * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection; four
  * traffic-secret lines, CLIENT_/SERVER_HANDSHAKE_TRAFFIC_SECRET and CLIENT_/SERVER_TRAFFIC_SECRET_0, per TLS 1.3 one).
  */
+import { describeWarning, plural, type OpenedCapture } from '../../lib/pcap/index.ts';
+
 export const CAPTURE_HELP = {
   open:
     'Drop or choose a capture: a pcap or pcapng file from tcpdump, dumpcap or Wireshark, or the JSON made by ' +
@@ -28,3 +30,19 @@ export const CAPTURE_HELP = {
     'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +
     'Wireshark and tshark open it decrypted with no settings.',
 } as const;
+
+/** The line before the reader's warnings: how many things it skipped, and how many follow when not all. */
+export function warningsHeading(count: number, listed = count): string {
+  const some = listed < count ? ` (the first ${listed} are listed)` : '';
+  return `The capture reader skipped ${plural(count, 'thing')} in the file${some}:`;
+}
+
+/** Why a capture that opened offers nothing to show, naming what it did hold (and the first thing skipped). */
+export function noTlsMessage(name: string, capture: OpenedCapture): string {
+  const held = `${plural(capture.packets, 'packet')}, ${plural(capture.connections.length, 'TCP connection')}`;
+  const first = capture.warnings[0];
+  const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
+  if (capture.connections.length === 0)
+    return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
+  return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
+}

@@ -2,10 +2,10 @@
  * What the CLI (`tls-lab handshake --pcap`) and the Handshake Lab both say and do with a found connection, in one
  * place so the two agree: its endpoints and kind in words, the items the observer reads (chunks with the capture's
  * holes placed among them), and the key log it is read with (the pcapng's own Decryption Secrets Blocks first,
- * then the user's file; each source keeps its own line numbers), and what the reader skipped in the file.
+ * then the user's file; each source keeps its own line numbers), and what the reader skipped in the file (their
+ * sentences are `content/handshake/capture-import.ts`).
  */
 import { parseKeyLog, type KeyLogEntry } from '../tls12/index.ts';
-import type { OpenedCapture } from './open.ts';
 import type {
   ConnectionKind,
   Endpoint,
@@ -92,18 +92,7 @@ export function describeWarning(w: PcapWarning): string {
   return w.packet < 0 ? w.message : `packet ${w.packet + 1} (file offset ${w.offset}): ${w.message}`;
 }
 
-/** The line before the reader's warnings: how many things it skipped, and how many follow when not all. */
-export function warningsHeading(count: number, listed = count): string {
-  const some = listed < count ? ` (the first ${listed} are listed)` : '';
-  return `The capture reader skipped ${plural(count, 'thing')} in the file${some}:`;
-}
-
-/** Why a capture that opened offers nothing to show, naming what it did hold (and the first thing skipped). */
-export function noTlsMessage(name: string, capture: OpenedCapture): string {
-  const held = `${plural(capture.packets, 'packet')}, ${plural(capture.connections.length, 'TCP connection')}`;
-  const first = capture.warnings[0];
-  const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
-  if (capture.connections.length === 0)
-    return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
-  return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
+/** How many things the reader skipped: each warning, and those a capped list's last note stands for. */
+export function warningCount(warnings: readonly PcapWarning[]): number {
+  return warnings.reduce((n, w) => n + (w.leftOut ?? 1), 0);
 }

@@ -23,9 +23,8 @@ export {
   describeWarning,
   formatEndpoint,
   keyLogSources,
-  noTlsMessage,
   observedItems,
   plural,
-  warningsHeading,
+  warningCount,
   type KeyLogSource,
 } from './describe.ts';

@@ -54,7 +54,12 @@ export function openCapture(bytes: Uint8Array): OpenedCapture {
     else if (!r.quiet) warn({ packet: p.index, offset: p.offset, message: r.skip });
   }
   if (dropped > 0)
-    warnings.push({ packet: -1, offset: -1, message: `${dropped} more warnings like these were left out` });
+    warnings.push({
+      packet: -1,
+      offset: -1,
+      message: `${dropped} more warnings like these were left out`,
+      leftOut: dropped,
+    });
   const opened: OpenedCapture = {
     format: file.format,
     connections: tracker.connections(),

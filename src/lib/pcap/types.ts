@@ -56,6 +56,8 @@ export interface PcapWarning {
   /** Byte offset of the packet's record or block in the file. */
   offset: number;
   message: string;
+  /** On the note that ends a capped list: how many warnings it stands for (left out past the cap). */
+  leftOut?: number;
 }
 
 /** One captured frame, as the file holds it (`data` is a view into the file's bytes, not a copy). */

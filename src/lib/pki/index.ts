@@ -84,16 +84,6 @@ export function leafProblemOf(report: ParseReport, where = 'input'): ParseProble
 }
 
 /**
- * What is said of the private keys an input held (`ParseReport.discardedPrivateKeys`, at least 1): found and
- * discarded, never kept. The Chain Lab's load report and `tls-lab chain` say the same sentence.
- */
-export function discardedKeysNotice(count: number): string {
-  return count === 1
-    ? 'A private key was found and discarded: it is not kept, shown or analysed.'
-    : `${count} private keys were found and discarded: they are not kept, shown or analysed.`;
-}
-
-/**
  * Several inputs' reports as one, in order: each certificate once (where it first appears), every block and
  * problem with its input's name in front of where it is ("chain.pem: block 1 (...)"), the private keys counted
  * across all. The Chain Lab and `tls-lab chain` judge several files through it, so both name the same block.

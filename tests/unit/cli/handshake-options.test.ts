@@ -2,7 +2,7 @@
  * `tls-lab handshake` options checked before anything connects: each bad value is one sentence on stderr naming
  * the option, what it must be and what was given, exit 1 (the command's usage and connection error), no stack trace.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,5 +115,17 @@ describe('--ca and --keylog are checked before connecting, naming the option and
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.first).toBe(`tls-lab handshake: ${message(extra)}`);
+  });
+
+  it('a --pcap-out the failed run never wrote is not left behind empty; one that was there stays', async () => {
+    const fresh = join(dir, 'fresh.pcapng');
+    const r = await live('--pcap-out', fresh);
+    expect(r.code).toBe(1);
+    expect(r.first).toMatch(/^tls-lab handshake: cannot connect to 127\.0\.0\.1:1/);
+    expect(existsSync(fresh)).toBe(false);
+    const kept = join(dir, 'kept.pcapng');
+    writeFileSync(kept, '');
+    await live('--pcap-out', kept);
+    expect(existsSync(kept)).toBe(true);
   });
 });

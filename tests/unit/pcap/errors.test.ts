@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/bytes/index.ts';
-import { isPcapError, MAX_WARNINGS, openCapture, PcapError } from '../../../src/lib/pcap/index.ts';
+import {
+  isPcapError,
+  MAX_WARNINGS,
+  openCapture,
+  PcapError,
+  warningCount,
+} from '../../../src/lib/pcap/index.ts';
+import { warningsHeading } from '../../../src/content/handshake/capture-import.ts';
 import { checkBounded } from '../../kit/pure/property.ts';
 import { chunk, conversation, idb, pcapFile, pcapngBlock, shb } from './build.ts';
 
@@ -102,6 +109,11 @@ describe('per-packet problems are warnings', () => {
     const opened = openCapture(pcapFile(228, broken));
     expect(opened.warnings).toHaveLength(MAX_WARNINGS + 1);
     expect(opened.warnings.at(-1)?.message).toBe('5 more warnings like these were left out');
+    // The count the lab and the CLI give is every thing skipped, not the lines kept.
+    expect(warningCount(opened.warnings)).toBe(MAX_WARNINGS + 5);
+    expect(warningsHeading(warningCount(opened.warnings), 5)).toBe(
+      `The capture reader skipped ${MAX_WARNINGS + 5} things in the file (the first 5 are listed):`,
+    );
   });
 
   it('a pcapng interface of an unsupported link type next to a supported one: its packets are passed over', () => {

@@ -10,9 +10,9 @@ import {
   CONNECTION_KIND_NAMES,
   describeWarning,
   formatEndpoint,
+  warningCount,
   isPcapError,
   keyLogSources,
-  noTlsMessage,
   observedItems,
   openCapture,
   plural,
@@ -38,7 +38,7 @@ import {
 } from '../../../lib/tls12/index';
 import { keyLogLines13 } from '../../../lib/tls13/handshake/event-log';
 import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
-import { CAPTURE_HELP } from '../../../content/handshake/capture-import';
+import { CAPTURE_HELP, noTlsMessage } from '../../../content/handshake/capture-import';
 
 /** Larger files are refused before they are read (the bench opens 200 MB; a tab holds the whole file). */
 export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
@@ -80,6 +80,8 @@ export type OpenedFile =
       /** The capture carries a key log (pcapng Decryption Secrets Block). */
       keyLogInFile: boolean;
       warnings: string[];
+      /** How many things the reader skipped (more than `warnings` past its cap). */
+      skipped: number;
     }
   | { kind: 'error'; name: string; message: string };
 
@@ -141,6 +143,7 @@ export function openFileBytes(name: string, bytes: Uint8Array): OpenedFile & { c
     choices,
     keyLogInFile: capture.keyLog !== undefined,
     warnings: capture.warnings.map(describeWarning),
+    skipped: warningCount(capture.warnings),
     capture,
   };
 }

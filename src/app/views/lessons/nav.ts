@@ -76,7 +76,12 @@ export function stepDelta(
 export function trackFocusOrigin(win: Window): { byPointer: () => boolean; stop: () => void } {
   let pointer = false;
   let focusedByPointer = false;
-  const down = () => (pointer = true);
+  const down = (e: PointerEvent) => {
+    pointer = true;
+    // A click on the control that already has the focus (reached by Tab first) moves no focus: it is clicked now.
+    const focused = win.document.activeElement;
+    if (focused && focused.contains(e.target as Node | null)) focusedByPointer = true;
+  };
   const key = (e: KeyboardEvent) => {
     if (e.key === 'Tab') pointer = false;
   };
