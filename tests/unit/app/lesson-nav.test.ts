@@ -18,14 +18,25 @@ describe('labHash', () => {
 });
 
 describe('stepDelta: the keys that move a lesson', () => {
-  /** A key press on an element: `inside` are the selectors it is within, `keyboard` whether the keyboard focused it. */
+  /**
+   * A key press on an element: `inside` are the elements it is within (a tag, `input[type=...]`, or `.class`), each
+   * matched against a selector list as the browser would for these simple forms (`input:not([type="radio"], ...)`
+   * included); `keyboard` whether the keyboard focused it.
+   */
+  const matches = (element: string, selector: string): boolean => {
+    const [, tag = '', type] = /^([a-z]+)?(?:\[type=(\w+)\])?$/.exec(element) ?? [];
+    if (element.startsWith('.')) return selector === element;
+    const not = /^input:not\((.*)\)$/.exec(selector);
+    if (not) return tag === 'input' && !not[1]!.includes(`[type="${type ?? 'text'}"]`);
+    return selector === tag;
+  };
   const press = (key: string, inside: string[] = [], keyboard = false, shiftKey = false) => {
     const target = {
       closest: (selector: string) =>
         selector
           .split(/,(?![^(]*\))/)
           .map((s) => s.trim())
-          .some((s) => inside.includes(s))
+          .some((s) => inside.some((e) => matches(e, s)))
           ? {}
           : null,
     };
@@ -34,8 +45,8 @@ describe('stepDelta: the keys that move a lesson', () => {
   };
   const delta = (p: ReturnType<typeof press>, o: { clicker: boolean }) =>
     stepDelta(p.event, { ...o, focusByPointer: p.focusByPointer });
-  const RADIO = ['input'];
-  const LAB = ['.lesson-lab', 'select', 'input'];
+  const RADIO = ['input[type=radio]'];
+  const LAB = ['.lesson-lab', 'select'];
 
   it('outside presenter mode: arrows and pages move, form controls and the lab keep their keys, space does not move', () => {
     const normal = { clicker: false };
@@ -61,8 +72,13 @@ describe('stepDelta: the keys that move a lesson', () => {
         -1, 0, 0,
       ]);
     }
-    // Typing text: arrows and space move the caret, clicked or not.
-    const text = ['textarea'];
-    expect(['ArrowRight', ' ', 'PageDown'].map((k) => delta(press(k, text), clicker))).toEqual([0, 0, 1]);
+    // Typing text: arrows and space move the caret, clicked or not (a text field, a textarea, a lab's host field).
+    for (const text of [['textarea'], ['input[type=text]'], ['input'], ['.lesson-lab', 'input[type=search]']])
+      expect(
+        ['ArrowRight', ' ', 'PageDown'].map((k) => delta(press(k, text), clicker)),
+        text.join(),
+      ).toEqual([0, 0, 1]);
+    // A checkbox clicked is not a text field: the clicker moves the lesson.
+    expect(delta(press('ArrowRight', ['input[type=checkbox]']), clicker)).toBe(1);
   });
 });
