@@ -319,6 +319,40 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it('presenter mode on a narrow screen (390 px, and 512 px: a 1280 px projector at 250%) does not scroll sideways', async () => {
+    // The steps that did: long setting names in the text and the forms, the field tree and the byte view.
+    const steps = [
+      'common-claims/min-protocol-values',
+      'common-claims/require-client-cert',
+      'troubleshooting/protocol-version',
+      'tls13-one-round-trip/side-by-side',
+      'tls13-one-round-trip/key-schedule',
+      'sslmode-protections/disable',
+      'tls12-handshake/key-exchange',
+    ];
+    for (const width of [390, 512]) {
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+        viewport: { width, height: 844 },
+      });
+      for (const step of steps) {
+        await page.goto('about:blank');
+        await page.goto(`${app.url}#/lessons/${step}?present=1`);
+        await expect.poll(() => page.locator('#step-title').count(), { timeout: 30_000 }).toBe(1);
+        await expect
+          .poll(() => page.locator('.lesson-lab h1, .lesson-lab h2, .hidden-result').count(), {
+            timeout: 30_000,
+          })
+          .toBeGreaterThan(0);
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          `${step} at ${width} px`,
+        ).toBeLessThanOrEqual(width);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('works offline after one visit (service worker), and ships an installable manifest', async () => {
     const { page, context, errors, foreignRequests } = await openWatchedPage(app.browser, app.url);
     await page.goto(`${app.url}#/lessons/cross-signing/le-after`);
