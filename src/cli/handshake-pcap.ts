@@ -129,10 +129,7 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
     io.err(`tls-lab handshake: the capture shows a failed handshake: ${alertText(alert, false)}\n`);
     return PCAP_EXIT.alert;
   }
-  // A TLS 1.2 connection 'incomplete' after a renegotiation is the observer's limit, not the key log's: shown (the
-  // first line counts the records left closed and says why).
-  const observerLimit = seen.decryption.status === 'incomplete' && seen.decryption.version === 'TLSv1.2';
-  if (sources.length > 0 && KEY_LOG_FAILURES.has(seen.decryption.status) && !observerLimit) {
+  if (sources.length > 0 && keyLogFailed(seen.decryption)) {
     const what = seen.decryption.status === 'incomplete' ? 'all of this connection' : 'this connection';
     io.err(`tls-lab handshake: the key log does not open ${what}: ${seen.decryptionSummary}\n`);
     return PCAP_EXIT.keyLogMismatch;
@@ -140,14 +137,23 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
   return PCAP_EXIT.shown;
 }
 
-/** The statuses (either version) that exit with `keyLogMismatch` when a key log was given. */
+/** The statuses (either version) in which the key log given is what failed. */
 const KEY_LOG_FAILURES = new Set<DecryptionStatus>([
   'key-log-unreadable',
   'no-matching-line',
   'wrong-secret',
   'finished-mismatch',
-  'incomplete',
 ]);
+
+/**
+ * Whether the key log given is what keeps the connection (or part of it) closed, which exits `keyLogMismatch`: one of
+ * KEY_LOG_FAILURES, or TLS 1.3 'incomplete' with secrets missing from it. An 'incomplete' with nothing missing is the
+ * observer's limit (a TLS 1.2 renegotiation, a 1.3 record it does not open): shown, its first line says why.
+ */
+function keyLogFailed(d: Decryption): boolean {
+  if (d.status === 'incomplete') return 'found' in d && d.missing.length > 0;
+  return KEY_LOG_FAILURES.has(d.status);
+}
 
 function fatalAlert(seen: Observation): AlertEntry | undefined {
   return seen.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
