@@ -19,6 +19,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { bitLen, numberToBytesBE } from '@noble/curves/utils.js';
 import { hashLength, hashSync, hmacSync, WEBCRYPTO_HASH, type HashName } from './hash.ts';
 import { CryptoError } from './errors.ts';
 import { base64Url, concatBytes, fromBase64Url, ownedBytes } from './bytes-util.ts';
@@ -642,10 +643,31 @@ function cachedImport(
  * The scheme a freshly imported key is tried with, so that a key WebCrypto rejects fails at import. For RSA it is
  * the one a handshake then most often uses (TLS 1.3 signs only with RSA-PSS, and both versions' defaults list
  * rsa_pss_rsae_sha256 first), so that import is also the one that signs or verifies: WebCrypto binds the
- * algorithm and hash to a key at import, and a second import of an RSA-2048 private key costs ~0.3 ms.
+ * algorithm and hash to a key at import, and a second import is a second cost.
  */
 function probeScheme(description: KeyDescription): SignatureSchemeName {
   return description.type === 'rsa' ? 'rsa_pss_rsae_sha256' : 'ecdsa_secp256r1_sha256';
+}
+
+/**
+ * An RSA private key as a JWK (RFC 7518 §6.3.2: each number big-endian in its fewest bytes), from the components
+ * parsePkcs8 read. WebCrypto builds the key from these numbers; its PKCS#8 import of the same key (in Node, through
+ * OpenSSL 3's decoder) costs ~0.3 ms more for RSA-2048, which every connection made from PEM pays.
+ */
+function rsaPrivateJwk(rsa: RsaPrivateComponents): JsonWebKey {
+  const b64 = (x: bigint) => base64Url(numberToBytesBE(x, Math.max(1, Math.ceil(bitLen(x) / 8))));
+  const { n, e, d, p, q, dp, dq, qInv } = rsa;
+  return {
+    kty: 'RSA',
+    n: b64(n),
+    e: b64(e),
+    d: b64(d),
+    p: b64(p),
+    q: b64(q),
+    dp: b64(dp),
+    dq: b64(dq),
+    qi: b64(qInv),
+  };
 }
 
 /** The key's WebCrypto form for `scheme` (imported once per parameter set) and the parameters to sign with. */
@@ -658,11 +680,13 @@ async function webCryptoKey(
     schemeInfo(scheme, handle.description),
     handle.description,
   );
-  const key = await cachedImport(handle.cache, JSON.stringify(importParams), () =>
-    handle instanceof WebCryptoPrivateKey
-      ? subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign'])
-      : subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']),
-  );
+  const key = await cachedImport(handle.cache, JSON.stringify(importParams), () => {
+    if (!(handle instanceof WebCryptoPrivateKey))
+      return subtle().importKey('spki', ownedBytes(handle.spki), importParams, false, ['verify']);
+    return handle.rsa
+      ? subtle().importKey('jwk', rsaPrivateJwk(handle.rsa), importParams, false, ['sign'])
+      : subtle().importKey('pkcs8', ownedBytes(handle.pkcs8), importParams, false, ['sign']);
+  });
   return { key, signParams };
 }
 
