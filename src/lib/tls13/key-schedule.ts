@@ -42,6 +42,8 @@ import type { Tls13Suite } from './suites.ts';
 export interface KeyStep extends Derivation {
   /** `openssl kdf ... HKDF`: prints `value` as colon-separated upper-case hex. */
   openssl: string;
+  /** HKDF-Extract's input keying material, by its input's name (`inputs` names the salt too). */
+  ikm?: string;
 }
 
 export type Tls13Hash = Tls13Suite['hash'];
@@ -71,6 +73,7 @@ export async function extractStep(
     value,
     inputs: [input(salt.name, salt.value), input(ikm.name, ikm.value)],
     formula: `HKDF-Extract(salt = ${salt.name}, IKM = ${ikm.name})`,
+    ikm: ikm.name,
     source: 'RFC 8446 §7.1, RFC 5869 §2.2',
     openssl:
       `openssl kdf -keylen ${value.length} -kdfopt digest:${OPENSSL_DIGEST[hash]} -kdfopt mode:EXTRACT_ONLY` +

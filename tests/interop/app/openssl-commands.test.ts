@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { opensslCommandFor } from '../../../src/app/views/handshake/openssl-commands';
 import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule';
+import { parseCapture } from '../../../src/app/model/handshake/capture';
 import { runHandshake13 } from '../../../src/lib/tls13/index';
 import {
   acceptAnyCertificate,
@@ -42,7 +42,7 @@ describe('the openssl commands shown beside the secrets', () => {
       for (const name of names) {
         const secret = all.find((s) => s.name === name);
         expect(secret, name).toBeDefined();
-        const command = opensslCommandFor(secret!);
+        const command = secret!.openssl;
         expect(command, name).toBeDefined();
         expect(run(command!), name).toBe(Buffer.from(secret!.value).toString('hex'));
       }
@@ -51,7 +51,7 @@ describe('the openssl commands shown beside the secrets', () => {
 
   it('offers no command for a value openssl kdf cannot recompute', async () => {
     const all = await secrets(0xc02f, true);
-    expect(opensslCommandFor(all.find((s) => s.name === 'client_write_key')!)).toBeUndefined();
+    expect(all.find((s) => s.name === 'client_write_key')!.openssl).toBeUndefined();
   });
 
   it('recompute every node of the TLS 1.3 key schedule diagram with the real openssl', async () => {
@@ -66,11 +66,27 @@ describe('the openssl commands shown beside the secrets', () => {
     let checked = 0;
     for (const n of nodes) {
       if (!n.entry || n.name === 'ecdhe_shared_secret') continue;
-      const command = opensslCommandFor(n.entry);
+      const command = n.entry.openssl;
       expect(command, n.name).toBeDefined();
       expect(run(command!), n.name).toBe(Buffer.from(n.entry.value).toString('hex'));
       checked += 1;
     }
     expect(checked).toBe(nodes.length - 1);
+  });
+
+  it('recompute the secrets of a real capture (our CLI against openssl s_server, fixtures/captures) as the lab opens it', () => {
+    const opened = parseCapture(readFileSync('fixtures/captures/openssl-s-server-rsa.json', 'utf8'));
+    if (!opened.ok) throw new Error(opened.error.reason);
+    const withCommand = opened.run.eventLog.filter(
+      (e): e is SecretEntry => e.kind === 'secret' && e.openssl !== undefined,
+    );
+    expect(withCommand.map((s) => s.name).sort()).toEqual([
+      'client_verify_data',
+      'key_block',
+      'master_secret',
+      'server_verify_data',
+    ]);
+    for (const secret of withCommand)
+      expect(run(secret.openssl!), secret.name).toBe(Buffer.from(secret.value).toString('hex'));
   });
 });

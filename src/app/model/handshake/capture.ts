@@ -352,9 +352,11 @@ function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
             typeof x === 'string' ? x : hexValue(x, `${path}.inputs.${k}`),
           ]),
         ),
-        // A TLS 1.3 key schedule step: where it is specified and the `openssl kdf` command that prints it.
-        ...optional(o, 'source', string, path),
+        // The `openssl kdf` command that prints it; a TLS 1.3 key schedule step: where it is specified, and an
+        // HKDF-Extract's IKM by name.
         ...optional(o, 'openssl', string, path),
+        ...optional(o, 'source', string, path),
+        ...optional(o, 'ikm', string, path),
       } as EventLogEntry;
     }
     case 'alert':

@@ -80,8 +80,7 @@ export function keyScheduleView(log: EventLog): KeyScheduleView {
   const leaf = (name: string): KeyBranch[] => (secrets.has(name) ? [{ node: node(name), children: [] }] : []);
   const stage = (name: string, rest: Omit<KeyStage, 'node'> = { branches: [] }): KeyStage => {
     const n = node(name);
-    // Read from the formula: an input named '0' would come first among the object's keys.
-    const ikm = n.entry ? /^HKDF-Extract\(.*IKM = (.+)\)$/.exec(n.entry.formula)?.[1] : undefined;
+    const ikm = n.entry && 'ikm' in n.entry && typeof n.entry.ikm === 'string' ? n.entry.ikm : undefined;
     return { node: n, ...(ikm !== undefined ? { ikm } : {}), ...rest };
   };
   const stages: KeyStage[] = [

@@ -14,6 +14,8 @@ export interface Derivation {
   formula: string;
   /** Where the formula is specified. */
   source: string;
+  /** An `openssl` (3.x) command line that prints `value`, where openssl can recompute it (its `kdf` command). */
+  openssl?: string;
 }
 
 export function input(name: string, value: Uint8Array): { name: string; value: Uint8Array } {

@@ -9,6 +9,7 @@ import { keyBlockLength } from './suites.ts';
 import type { HashName } from './hash.ts';
 import { input, type Derivation } from './derivation.ts';
 import { asciiBytes, concatBytes } from './bytes-util.ts';
+import { toHex } from '../../bytes/index.ts';
 import {
   CLIENT_FINISHED_LABEL,
   EXTENDED_MASTER_SECRET_LABEL,
@@ -22,6 +23,23 @@ export const MASTER_SECRET_LENGTH = 48;
 
 function prfName(hash: HashName): string {
   return `PRF-${hash.toUpperCase()}`;
+}
+
+/**
+ * `openssl kdf ... TLS1-PRF` (OpenSSL 3), which prints PRF(secret, label, seed)[0..length-1] as colon-separated
+ * hex: the PRF's seed is the label's ASCII bytes followed by the seed, as in RFC 5246 §5.
+ */
+function prfCommand(
+  hash: HashName,
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+): string {
+  return (
+    `openssl kdf -keylen ${length} -kdfopt digest:${hash.toUpperCase()} -kdfopt hexsecret:${toHex(secret)}` +
+    ` -kdfopt hexseed:${toHex(asciiBytes(label))}${toHex(seed)} TLS1-PRF`
+  );
 }
 
 export interface MasterSecretInput {
@@ -68,6 +86,13 @@ export async function computeMasterSecret(
       ],
       formula: `${p}(pre_master_secret, "${EXTENDED_MASTER_SECRET_LABEL}", session_hash)[0..47]`,
       source: 'RFC 7627 §4',
+      openssl: prfCommand(
+        args.prfHash,
+        args.preMasterSecret,
+        EXTENDED_MASTER_SECRET_LABEL,
+        args.sessionHash,
+        MASTER_SECRET_LENGTH,
+      ),
     };
   }
   const seed = concatBytes(args.clientRandom, args.serverRandom);
@@ -90,6 +115,7 @@ export async function computeMasterSecret(
     ],
     formula: `${p}(pre_master_secret, "${MASTER_SECRET_LABEL}", client_random + server_random)[0..47]`,
     source: 'RFC 5246 §8.1',
+    openssl: prfCommand(args.prfHash, args.preMasterSecret, MASTER_SECRET_LABEL, seed, MASTER_SECRET_LENGTH),
   };
 }
 
@@ -138,6 +164,7 @@ export async function computeKeyBlock(
       ],
       formula: `${prfName(suite.prfHash)}(master_secret, "${KEY_EXPANSION_LABEL}", server_random + client_random)[0..${length - 1}]`,
       source: 'RFC 5246 §6.3',
+      openssl: prfCommand(suite.prfHash, masterSecret, KEY_EXPANSION_LABEL, seed, length),
     },
   ];
   let offset = 0;
@@ -206,6 +233,7 @@ export async function computeVerifyData(
     ],
     formula: `${prfName(suite.prfHash)}(master_secret, "${label}", Hash(handshake_messages))[0..${suite.verifyDataLength - 1}]`,
     source: 'RFC 5246 §7.4.9',
+    openssl: prfCommand(suite.prfHash, masterSecret, label, handshakeHash, suite.verifyDataLength),
   };
 }
 

@@ -109,6 +109,11 @@ export interface SecretEntry {
   /** e.g. 'PRF(pre_master_secret, "extended master secret", session_hash)[0..48]' (RFC 7627 §4). */
   formula: string;
   inputs: Record<string, Uint8Array | string>;
+  /**
+   * An `openssl` (3.x) command line that prints `value`, where openssl can recompute it: `kdf ... TLS1-PRF` for the
+   * 1.2 PRF's outputs, `kdf ... HKDF` for every TLS 1.3 key schedule step.
+   */
+  openssl?: string;
 }
 
 export interface AlertEntry {

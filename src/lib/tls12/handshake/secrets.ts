@@ -17,7 +17,10 @@ import { engineProvider } from '../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { Role, SecretEntry } from './event-log.ts';
 
-/** A crypto-layer Derivation as an event log entry; the PRF label is in the formula, so it is not an input. */
+/**
+ * A crypto-layer Derivation as an event log entry; the PRF label is in the formula, so it is not an input. The
+ * `openssl` command comes with it where openssl can recompute the value.
+ */
 export function secretEntry(from: Role, d: Derivation): SecretEntry {
   const inputs: Record<string, Uint8Array> = {};
   for (const i of d.inputs) if (i.name !== 'label' && i.name !== 'key_block') inputs[i.name] = i.value;
@@ -28,6 +31,7 @@ export function secretEntry(from: Role, d: Derivation): SecretEntry {
     value: d.value,
     formula: `${d.formula}  (${d.source})`,
     inputs,
+    ...(d.openssl !== undefined ? { openssl: d.openssl } : {}),
   };
 }
 

@@ -29,8 +29,8 @@ import type {
 export interface Secret13Entry extends SecretEntry {
   /** Where the formula is specified (RFC 8446 §7.1, ...). */
   source: string;
-  /** An `openssl kdf` command that prints `value`. */
-  openssl?: string;
+  /** An HKDF-Extract step's input keying material, by its input's name (the key schedule diagram shows it). */
+  ikm?: string;
 }
 
 /** A key schedule step as the event log holds it, written by the engine and by the observer alike. */
@@ -44,6 +44,7 @@ export function keyStepEntry(step: KeyStep, from: Role): Secret13Entry {
     inputs: Object.fromEntries(step.inputs.map((i) => [i.name, i.value])),
     source: step.source,
     openssl: step.openssl,
+    ...(step.ikm !== undefined ? { ikm: step.ikm } : {}),
   };
 }
 
