@@ -1,8 +1,9 @@
 /**
  * PEM scanning (RFC 7468) that tolerates what people paste: text around the blocks (openssl s_client
  * output, logs), e-mail quoting ("> "), CRLF or CR line ends, a byte-order mark, indentation, trailing
- * spaces, a missing final newline and RFC 1421 headers (Proc-Type, DEK-Info). Every block reports its
- * line span; a failing block says which line and why.
+ * spaces, a missing final newline, RFC 1421 headers (Proc-Type, DEK-Info), an END and the next BEGIN on one line
+ * and PEM inside a JSON or YAML string (escaped line ends). Every block reports its line span in the text; a failing
+ * block says which line and why.
  */
 import { decodeBase64 } from './base64.ts';
 
@@ -16,6 +17,11 @@ export interface PemBlock {
   readonly endLine: number;
   /** RFC 1421 headers (e.g. "Proc-Type: 4,ENCRYPTED"), as text. */
   readonly headers: readonly string[];
+  /**
+   * Its BEGIN follows the previous block's END on the same line, which OpenSSL's PEM reader refuses ("bad end
+   * line"): read here all the same, and said.
+   */
+  readonly sharesLineWithEnd?: true;
   readonly result: { ok: true; der: Uint8Array } | { ok: false; reason: string };
 }
 
@@ -38,18 +44,57 @@ function pemLines(text: string): string[] {
   return source.split(/\r\n|\r|\n/u);
 }
 
+/** A line as the scanner reads it, with the number of the text's line it is on. */
+interface ScanLine {
+  readonly text: string;
+  readonly number: number;
+  /** It starts with a BEGIN that followed an END on the same line of the text. */
+  readonly afterEnd: boolean;
+}
+
+/**
+ * The lines the scanner reads. A line of the text is split further where PEM's own line ends were lost:
+ * - at escaped line ends ("\n", "\r\n"), on a line with a BEGIN or END (a PEM inside JSON or a YAML string);
+ * - after an END that a BEGIN follows on the same line (`cat a.pem b.pem` when a.pem has no final newline).
+ */
+function scanLines(text: string): ScanLine[] {
+  const out: ScanLine[] = [];
+  const markers = new RegExp(`${BEGIN.source}|${END.source}`, 'gu');
+  pemLines(text).forEach((line, i) => {
+    const parts = /-----(?:BEGIN|END) /u.test(line) ? line.split(/\\r\\n|\\n/u) : [line];
+    for (const part of parts) {
+      // One pass over the markers: a cut before each BEGIN that comes right after an END.
+      let from = 0;
+      let afterEnd = false;
+      let lastWasEnd = false;
+      for (const m of part.matchAll(markers)) {
+        const isBegin = m[1] !== undefined;
+        if (isBegin && lastWasEnd) {
+          out.push({ text: part.slice(from, m.index), number: i + 1, afterEnd });
+          from = m.index;
+          afterEnd = true;
+        }
+        lastWasEnd = !isBegin;
+      }
+      out.push({ text: part.slice(from), number: i + 1, afterEnd });
+    }
+  });
+  return out;
+}
+
 export function scanPem(text: string): PemScan {
-  const lines = pemLines(text);
+  const lines = scanLines(text);
   const blocks: PemBlock[] = [];
   let i = 0;
   while (i < lines.length) {
-    const begin = BEGIN.exec(lines[i] as string);
+    const first = lines[i] as ScanLine;
+    const begin = BEGIN.exec(first.text);
     if (begin === null) {
       i++;
       continue;
     }
     const label = begin[1] as string;
-    const startLine = i + 1;
+    const startLine = first.number;
     const headers: string[] = [];
     let b64 = '';
     /** For each base64 chunk: its offset in `b64` and its line number. */
@@ -58,15 +103,15 @@ export function scanPem(text: string): PemScan {
     let failure: string | undefined;
     let j = i + 1;
     for (; j < lines.length; j++) {
-      const raw = lines[j] as string;
+      const { text: raw, number } = lines[j] as ScanLine;
       const end = END.exec(raw);
       if (end !== null) {
         if (end[1] !== label)
-          failure = `the END line ${j + 1} says "${end[1]}" but the block began as "${label}"`;
-        endLine = j + 1;
+          failure = `the END line ${number} says "${end[1]}" but the block began as "${label}"`;
+        endLine = number;
         const before = unquote(raw.slice(0, end.index));
         if (before !== '') {
-          chunks.push({ at: b64.length, line: j + 1 });
+          chunks.push({ at: b64.length, line: number });
           b64 += before.replace(/\s+/gu, '');
         }
         j++;
@@ -79,17 +124,19 @@ export function scanPem(text: string): PemScan {
         headers.push(line);
         continue;
       }
-      chunks.push({ at: b64.length, line: j + 1 });
+      chunks.push({ at: b64.length, line: number });
       b64 += line.replace(/\s+/gu, '');
     }
+    const sharesLine = first.afterEnd ? { sharesLineWithEnd: true as const } : {};
     if (endLine < 0) {
-      const last = j < lines.length ? j : lines.length;
+      const last = (lines[Math.min(j, lines.length) - 1] as ScanLine).number;
       blocks.push({
         index: blocks.length + 1,
         label,
         startLine,
         endLine: last,
         headers,
+        ...sharesLine,
         result: { ok: false, reason: `there is no "-----END ${label}-----" line after line ${startLine}` },
       });
       i = j;
@@ -110,10 +157,10 @@ export function scanPem(text: string): PemScan {
         result = { ok: false, reason: `base64 is invalid at line ${line}: ${decoded.reason}` };
       }
     }
-    blocks.push({ index: blocks.length + 1, label, startLine, endLine, headers, result });
+    blocks.push({ index: blocks.length + 1, label, startLine, endLine, headers, ...sharesLine, result });
     i = j;
   }
-  return { blocks, lineCount: lines.length };
+  return { blocks, lineCount: pemLines(text).length };
 }
 
 /** A PEM block that cannot be decoded, with the line it starts on and why. */
@@ -147,24 +194,26 @@ export function isPrivateKeyLabel(label: string): boolean {
 }
 
 /**
- * The text with the contents of every PEM private key block blanked: its BEGIN and END lines stay, so parsing it
- * still reports (and counts) a key recognised and dropped at the same lines, but the key itself is no longer in the
- * text. For pasted text the page keeps (the Chain Lab's inputs): a key is never kept.
+ * The text with the contents of every PEM private key block removed: its BEGIN and END markers and every line end
+ * stay, so parsing it still reports (and counts) a key recognised and dropped at the same lines, but the key itself
+ * is no longer in the text. Found by its markers wherever they are (quoted, indented, after an END on the same line,
+ * inside a JSON string with escaped line ends); a key without an END loses everything up to the next BEGIN or the
+ * end of the text. For pasted text the page keeps (the Chain Lab's inputs): a key is never kept.
  */
 export function redactPrivateKeys(text: string): string {
-  const blocks = scanPem(text).blocks.filter((b) => isPrivateKeyLabel(b.label));
-  if (blocks.length === 0) return text;
-  const lines = pemLines(text);
-  for (const b of blocks) {
-    const begin = lines[b.startLine - 1] ?? '';
-    const marker = BEGIN.exec(begin);
-    if (marker) lines[b.startLine - 1] = begin.slice(0, marker.index + marker[0].length);
-    for (let i = b.startLine; i < b.endLine - 1; i++) lines[i] = '';
-    if (b.endLine === b.startLine) continue;
-    const end = lines[b.endLine - 1] ?? '';
-    const at = end.indexOf('-----END');
-    if (at > 0) lines[b.endLine - 1] = end.slice(at);
-    else if (at < 0) lines[b.endLine - 1] = ''; // no END line: the block ran to its last line
+  const blank = (body: string) => body.replace(/[^\r\n]/gu, '');
+  const markers = new RegExp(`${BEGIN.source}|${END.source}`, 'gu');
+  let out = '';
+  let from = 0;
+  /** Where the body of the key being read starts, while one is. */
+  let body = -1;
+  for (const m of text.matchAll(markers)) {
+    if (body >= 0) {
+      out += text.slice(from, body) + blank(text.slice(body, m.index)); // the body stops at the next marker
+      from = m.index;
+      body = -1;
+    }
+    if (m[1] !== undefined && isPrivateKeyLabel(m[1])) body = m.index + m[0].length;
   }
-  return lines.join('\n');
+  return body >= 0 ? out + text.slice(from, body) + blank(text.slice(body)) : out + text.slice(from);
 }

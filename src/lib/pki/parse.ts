@@ -229,6 +229,11 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
   const kind = `PEM ${block.label}`;
   const where = `lines ${block.startLine}-${block.endLine}`;
   const blockName = `block ${block.index} (${kind}, ${where})`;
+  if (block.sharesLineWithEnd)
+    r.problem(
+      blockName,
+      `its BEGIN follows the END of the block before it on line ${block.startLine}, which OpenSSL refuses in a file ("bad end line"); it was read all the same, and a line break after that END mends the file`,
+    );
   if (isPrivateKeyLabel(block.label)) {
     if (block.result.ok) block.result.der.fill(0);
     r.discardedPrivateKeys++;

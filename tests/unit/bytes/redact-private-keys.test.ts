@@ -40,3 +40,19 @@ describe('redactPrivateKeys', () => {
     expect(redactPrivateKeys(cert)).toBe(cert);
   });
 });
+
+describe('redactPrivateKeys where the key is not on lines of its own', () => {
+  const cases: [string, string][] = [
+    ['after a certificate END on the same line', `${cert.trim()}${key}`],
+    ['inside a JSON string with escaped line ends', JSON.stringify({ tls: { key, cert } })],
+    ['in a one-line YAML value', `key: "${key.trim().replace(/\n/g, '\\n')}"\n`],
+  ];
+  for (const [what, text] of cases)
+    it(`${what}: no line of the key stays, and parsing counts one key discarded`, async () => {
+      const redacted = redactPrivateKeys(text);
+      for (const line of keyBody(key)) expect(redacted).not.toContain(line);
+      expect(redacted.split('\n')).toHaveLength(text.split('\n').length);
+      expect((await parseCertificates(redacted)).discardedPrivateKeys).toBe(1);
+      expect((await parseCertificates(text)).discardedPrivateKeys).toBe(1);
+    });
+});
