@@ -11,7 +11,7 @@ import { toHex } from '../../src/lib/bytes/index.ts';
 import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
 import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
 import type { CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
-import { TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts';
+import { runHandshake13, TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts';
 import { OPENSSL_GROUP } from '../kit/pure/openssl-names.ts';
 import { testPki, type TestPki } from '../kit/pure/pki.ts';
 import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
@@ -328,6 +328,31 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
     expect(run.output).toMatch(/Protocol\s*: TLSv1\.2/);
     const line = `CLIENT_RANDOM ${toHex(done.summary.clientRandom)} ${toHex(done.summary.masterSecret)}`;
     expect(keylogLines(keylog)).toEqual([line]);
+  });
+
+  it('rejecting our certificate, s_client sends unknown_ca in the clear, and so does our client in its place', async () => {
+    const { keylog, other } = tempFiles({ keylog: '', other: pki.untrustedCa.certPem });
+    const theirs = await sClient13AgainstOurServer(
+      server(),
+      ['-servername', 'localhost', '-CAfile', other!, '-verify_return_error'],
+      keylog!,
+    );
+    const ours = await runHandshake13({
+      client: { serverName: 'localhost', verifier: pkiVerifier({ anchors: [pki.untrustedCa.certDer] }) },
+      server: server(),
+    });
+    for (const log of [theirs.ours.eventLog, ours.eventLog]) {
+      const alert = log.find((e) => e.kind === 'alert' && e.from === 'client');
+      expect(alert?.kind === 'alert' && alert.name, theirs.output).toBe('unknown_ca');
+      const record = log.find(
+        (e) =>
+          e.kind === 'record' &&
+          e.from === 'client' &&
+          alert?.kind === 'alert' &&
+          e.carries.includes(alert.id),
+      );
+      expect(record?.kind === 'record' && record.encrypted).toBe(false);
+    }
   });
 
   it('answers protocol_version to a TLS 1.2-only client (s_client -tls1_2)', async () => {

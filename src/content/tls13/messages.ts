@@ -85,7 +85,7 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
   },
   alert: {
     title: 'Alert',
-    what: 'Two bytes: a level and a description code. Once the handshake keys are in place, alerts are encrypted like everything else.',
+    what: 'Two bytes: a level and a description code. Alerts are encrypted with whatever keys the sender writes with. A client that fails on the server’s flight (an unknown CA, a bad signature) has not yet written with its handshake keys, and OpenSSL’s client, as in psql, sends that alert in the clear: anyone on the path can read why the connection failed.',
     why: 'How a peer says what went wrong before it closes the connection, or close_notify at a clean end; in TLS 1.3 every error alert is fatal.',
     rfc: 'RFC 8446 §6',
   },

@@ -158,6 +158,7 @@ async function onFinished(state: State<'ExpectFinished'>, item: Received13): Pro
   conn.transcript.push(h.bytes);
   const { traffic, keyLog } = await applicationSecrets(conn, hs);
   if (resolved.middleboxCompat && !conn.sentChangeCipherSpec) conn.sendChangeCipherSpec();
+  conn.useHeldWrite();
   if (state.request) hs = await sendClientCertificate(state, hs, state.request);
   const verifyData = (await finishedFor(conn, suite, 'client', hs.clientHandshakeSecret)).slice();
   if (config.tamper === 'finished') verifyData[0]! ^= 0x01;

@@ -230,7 +230,7 @@ async function onServerHello(
   conn.setRead(
     await protection(conn, s, 'server_handshake_traffic_secret', secrets.serverHandshakeTrafficSecret),
   );
-  conn.setWrite(
+  conn.holdWrite(
     await protection(conn, s, 'client_handshake_traffic_secret', secrets.clientHandshakeTrafficSecret),
   );
   const hs: Negotiated13 = {

@@ -68,6 +68,8 @@ export class Connection13 {
   readonly #transcriptHash = new RunningHash();
   #read: Protection | undefined;
   #write: Protection | undefined;
+  /** Client: its handshake keys, derived from the ServerHello but first used for its second flight (`holdWrite`). */
+  #heldWrite: Protection | undefined;
   #readSeq = 0n;
   #writeSeq = 0n;
   /** Server: the client's alerts may still come in the clear (see `setRead`). */
@@ -124,6 +126,20 @@ export class Connection13 {
     this.#flush();
     this.#write = p;
     this.#writeSeq = 0n;
+    this.#heldWrite = undefined;
+  }
+
+  /**
+   * Client: keys for its next flight, not for what it writes before that. OpenSSL's client switches to its
+   * handshake keys only when it writes its second flight, so an alert about the server's flight (unknown_ca,
+   * decrypt_error) goes in the clear, where anyone on the path reads it; `useHeldWrite` switches.
+   */
+  holdWrite(p: Protection): void {
+    this.#heldWrite = p;
+  }
+
+  useHeldWrite(): void {
+    if (this.#heldWrite) this.setWrite(this.#heldWrite);
   }
 
   setRead(p: Protection): void {
