@@ -162,6 +162,29 @@ describe('Handshake Lab, TLS 1.3', () => {
       await page.locator('details summary').first().click();
       expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
     }
+    // Every step, as the secrets pile up (their names are wider than a phone), stepped with Page Down as a
+    // presentation clicker does.
+    await page.goto(app.url + '#/handshake?tls=1.3');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const count = (await stepTitles(page)).length;
+    await page.locator('h1').click();
+    for (let i = 0; i < count; i++) {
+      await expect.poll(() => position(page).textContent()).toBe(`Step ${i + 1} of ${count}`);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth),
+        `step ${i + 1}`,
+      ).toBeLessThanOrEqual(390);
+      if (i < count - 1) await page.keyboard.press('PageDown');
+    }
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => position(page).textContent()).toBe(`Step ${count - 1} of ${count}`);
+    // Space on a disclosure opens it; it does not start the playback.
+    const summary = page.locator('summary', { hasText: 'Cipher suites and groups' });
+    await summary.focus();
+    await page.keyboard.press('Space');
+    expect(await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open)).toBe(true);
+    expect(await page.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    expect(await position(page).textContent()).toBe(`Step ${count - 1} of ${count}`);
     await screenshot(page, 'handshake-tls13-390');
     expect(errors).toEqual([]);
     await context.close();
