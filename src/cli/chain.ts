@@ -72,7 +72,7 @@ The report starts with the chosen profile's verdict and the error text that clie
 
 Colours only on a terminal; NO_COLOR=1 turns them off.
 
-Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid;
+Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid, or not checked here (an algorithm this engine lacks);
 2 bad input (an unknown option, a file that cannot be read, no certificate in any FILE, a bad date).`;
 
 /** --at: a date alone is 12:00 UTC that day, the instant the Chain Lab's date control stands for. */
@@ -429,6 +429,8 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
     lines.push(
       `${paint('green', paint('bold', 'VALID'))} for ${chosen.profile}: ${(chosen.path ?? []).map(name).join(' -> ')}`,
     );
+  } else if (chosen.error?.notChecked) {
+    lines.push(`${paint('bold', 'NOT CHECKED')} for ${chosen.profile}: ${chosen.error.message}`);
   } else {
     lines.push(
       `${paint('red', paint('bold', 'NOT VALID'))} for ${chosen.profile}: ${r.clientError ?? 'no verdict'}`,
@@ -476,7 +478,7 @@ export function formatText(r: ChainReport, options: TextOptions = {}): string {
     const width = Math.max(...others.map((p) => p.profile.length));
     for (const p of others)
       lines.push(
-        `  ${p.profile.padEnd(width)}  ${p.valid ? paint('green', 'valid') : `${paint('red', 'NOT VALID')}  ${clientErrorText(p.profile, p.error) ?? ''}`}`,
+        `  ${p.profile.padEnd(width)}  ${p.valid ? paint('green', 'valid') : p.error?.notChecked ? `NOT CHECKED  ${p.error.message}` : `${paint('red', 'NOT VALID')}  ${clientErrorText(p.profile, p.error) ?? ''}`}`,
       );
   }
 

@@ -620,7 +620,8 @@ async function verifySignedBy(
   }
   const inherit = issuersOf === undefined ? undefined : () => inheritedDsaParams(issuer, issuersOf);
   const result = await verifySigned(parts, issuer.publicKey, inherit);
+  // A failure keeps `unsupported`: an algorithm we cannot check is not a signature that does not verify.
   return result.ok
     ? result
-    : { ok: false, reason: `${result.reason} (${candidate} ${issuer.subject.rfc4514})` };
+    : { ...result, reason: `${result.reason} (${candidate} ${issuer.subject.rfc4514})` };
 }

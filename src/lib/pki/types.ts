@@ -105,6 +105,8 @@ export interface PublicKeyView {
   readonly bits: number;
   /** Named curve for EC keys: "P-256", "P-384", "P-521" or the OID. */
   readonly curve?: string;
+  /** An RSA key under id-RSASSA-PSS (RFC 4055 §1.2), for PSS signatures only; `algorithm` is still "RSA". */
+  readonly pssOnly?: true;
   /** DER of SubjectPublicKeyInfo. */
   readonly spkiDer: Uint8Array;
 }

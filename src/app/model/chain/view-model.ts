@@ -32,6 +32,8 @@ export interface VerdictVM {
     readonly line: string;
     /** The certificate the error is about, when the client names one. */
     readonly certificateId?: string;
+    /** Not the client's error: a check it makes that this engine cannot (pki ProfileError.notChecked). */
+    readonly notChecked?: true;
   };
   readonly trace: readonly string[];
 }

@@ -46,6 +46,7 @@ export function adaptAnalysis(analysis: ChainAnalysis): ChainVM {
               message: error.message,
               line: clientErrorText(analysis.verdict.profile, error) ?? error.message,
               ...(error.certificate ? { certificateId: error.certificate.id } : {}),
+              ...(error.notChecked ? { notChecked: true as const } : {}),
             },
           }
         : {}),

@@ -144,7 +144,12 @@ function publicKeyView(der: Uint8Array, spki: Tlv): PublicKeyView {
       } catch {
         bits = 0; // an unparsable RSA key still shows; signature checks will say why it fails
       }
-      return { algorithm: 'RSA', bits, spkiDer };
+      return {
+        algorithm: 'RSA',
+        bits,
+        spkiDer,
+        ...(algorithm === 'RSA-PSS' ? { pssOnly: true as const } : {}),
+      };
     }
     case 'EC': {
       const curveOid =

@@ -8,8 +8,7 @@
  */
 import { invert as modInverse, pow as modPow } from '@noble/curves/abstract/modular.js';
 import { bitLen as bitLength, bytesToNumberBE } from '@noble/curves/utils.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { DIGESTS } from './digest.ts';
 import {
   bitStringBytes,
   childrenOf,
@@ -44,14 +43,6 @@ const MIN_P_BITS = 1024;
 const MAX_P_BITS = 4096;
 /** q sizes, FIPS 186-4 §4.2 N = 160, 224, 256. */
 const Q_BITS = new Set([160, 224, 256]);
-
-const HASHES: Readonly<Record<string, (m: Uint8Array) => Uint8Array>> = {
-  'SHA-1': (m) => sha1(m),
-  'SHA-224': (m) => sha224(m),
-  'SHA-256': (m) => sha256(m),
-  'SHA-384': (m) => sha384(m),
-  'SHA-512': (m) => sha512(m),
-};
 
 /** A non-negative DER INTEGER (X.690 §8.3: minimal two's complement). */
 function readPositive(buf: Uint8Array, t: Tlv | undefined, what: string, at: number): bigint {
@@ -145,7 +136,7 @@ export function verifyDsa(
   y: bigint,
   params: DsaParams,
 ): boolean {
-  const digest = HASHES[hash];
+  const digest = DIGESTS[hash];
   if (digest === undefined) throw new Error(`DSA with ${hash} is not supported`);
   checkDsaParams(params);
   const { p, q, g } = params;

@@ -115,6 +115,10 @@ export const CURVES: Readonly<Record<string, { name: string; bits: number }>> = 
   '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
   '1.2.840.10045.3.1.1': { name: 'P-192', bits: 192 },
   '1.3.132.0.33': { name: 'P-224', bits: 224 },
+  // RFC 5639 §4.1
+  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
+  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
+  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
 };
 
 export const OID = {

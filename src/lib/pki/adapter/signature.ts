@@ -8,11 +8,21 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { CertView, PublicKeyView } from '../types.ts';
-import { bitStringBytes, childrenOf, ecdsaSigToRaw, readTlv, Tag, expectUniversal } from '../../bytes/der.ts';
-import { toHex } from '../../bytes/hex.ts';
+import {
+  bitStringBytes,
+  childrenOf,
+  ecdsaSigToRaw,
+  encodeTlv,
+  expectUniversal,
+  readOid,
+  readTlv,
+  Tag,
+} from '../../bytes/der.ts';
+import { concatBytes, fromHex, toHex } from '../../bytes/hex.ts';
 import { Recent } from '../../bytes/recent.ts';
 import { pssHash, signedParts, UnsupportedPssHash, type SignedParts } from './certificate.ts';
 import { parseDsaPublicKey, verifyDsa, type DsaParams } from './dsa.ts';
+import { verifyEcdsaNoble } from './ecdsa-noble.ts';
 import { SIGNATURE_ALGORITHMS } from './oids.ts';
 
 /**
@@ -99,7 +109,7 @@ export async function verifySigned(
         const { hash, saltLength } = pssHash(signed.algorithmParams);
         if (!WEBCRYPTO_HASHES.has(hash))
           return { ok: false, reason: `RSASSA-PSS with ${hash} is not supported`, unsupported: true };
-        const k = await importIssuerKey(key.spkiDer, { name: 'RSA-PSS', hash });
+        const k = await importIssuerKey(asRsaEncryptionKey(key.spkiDer), { name: 'RSA-PSS', hash });
         const ok = await subtle().verify(
           { name: 'RSA-PSS', saltLength },
           k,
@@ -115,13 +125,17 @@ export async function verifySigned(
       }
       case 'EC': {
         const curve = key.curve ?? '';
-        if (!['P-256', 'P-384', 'P-521'].includes(curve))
-          return { ok: false, reason: `ECDSA on curve ${curve} is not supported`, unsupported: true };
-        if (alg.hash === undefined || !WEBCRYPTO_HASHES.has(alg.hash))
-          return { ok: false, reason: `${alg.name} is not supported`, unsupported: true };
-        const raw = ecdsaSigToRaw(signed.signature, Math.ceil(key.bits / 8));
-        const k = await importIssuerKey(key.spkiDer, { name: 'ECDSA', namedCurve: curve });
-        const ok = await subtle().verify({ name: 'ECDSA', hash: alg.hash }, k, copy(raw), copy(signed.tbs));
+        const hash = alg.hash ?? '';
+        let ok: boolean | undefined;
+        if (['P-256', 'P-384', 'P-521'].includes(curve) && WEBCRYPTO_HASHES.has(hash)) {
+          const raw = ecdsaSigToRaw(signed.signature, Math.ceil(key.bits / 8));
+          const k = await importIssuerKey(key.spkiDer, { name: 'ECDSA', namedCurve: curve });
+          ok = await subtle().verify({ name: 'ECDSA', hash }, k, copy(raw), copy(signed.tbs));
+        } else {
+          ok = verifyEcdsaNoble(curve, hash, signed.tbs, signed.signature, spkiKeyBits(key.spkiDer, 'EC'));
+          if (ok === undefined)
+            return { ok: false, reason: `${alg.name} on curve ${curve} is not supported`, unsupported: true };
+        }
         return ok
           ? { ok: true }
           : { ok: false, reason: `the ${alg.name} signature does not verify with the issuer's ${curve} key` };
@@ -213,6 +227,30 @@ export async function inheritedDsaParams(
   return undefined;
 }
 
+const RSA_ENCRYPTION_ALGORITHM = fromHex('300d06092a864886f70d0101010500');
+const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
+
+/**
+ * An id-RSASSA-PSS SubjectPublicKeyInfo (RFC 4055 §1.2: an RSA key for PSS only) as the same RSAPublicKey under
+ * rsaEncryption, the only RSA form WebCrypto imports; any other key as it is. The PSS parameters travel with each
+ * signature, which is how they are checked.
+ */
+function asRsaEncryptionKey(spki: Uint8Array): Uint8Array {
+  const seq = readTlv(spki, 0, spki.length);
+  const [algorithm, bits] = childrenOf(spki, seq);
+  const [oid] = childrenOf(spki, expectUniversal(algorithm, Tag.SEQUENCE, 'the key algorithm', seq.start));
+  if (bits === undefined || readOid(spki, oid, 'the key algorithm', seq.start) !== OID_RSASSA_PSS)
+    return spki;
+  return encodeTlv(0x30, concatBytes(RSA_ENCRYPTION_ALGORITHM, spki.subarray(bits.start, bits.end)));
+}
+
+/** The subjectPublicKey BIT STRING's bytes of a SubjectPublicKeyInfo (an EC point, an EdDSA key). */
+function spkiKeyBits(spki: Uint8Array, what: string): Uint8Array {
+  const seq = readTlv(spki, 0, spki.length);
+  const [, bits] = childrenOf(spki, seq);
+  return bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, `the ${what} key`, 0)).bytes;
+}
+
 /** RFC 8410 EdDSA: WebCrypto when it has the curve, else @noble/curves (RFC 8032 §5.1.7 / §5.2.7). */
 async function verifyEdDsa(
   name: 'Ed25519' | 'Ed448',
@@ -223,10 +261,7 @@ async function verifyEdDsa(
     const k = await subtle().importKey('spki', copy(key.spkiDer), { name }, false, ['verify']);
     return await subtle().verify({ name }, k, copy(signed.signature), copy(signed.tbs));
   } catch {
-    const spki = key.spkiDer;
-    const seq = readTlv(spki, 0, spki.length);
-    const [, bits] = childrenOf(spki, seq);
-    const pub = bitStringBytes(spki, expectUniversal(bits, Tag.BIT_STRING, `the ${name} key`, 0)).bytes;
+    const pub = spkiKeyBits(key.spkiDer, name);
     // RFC 8032 strict decoding, as OpenSSL (noble's default, ZIP-215, accepts non-canonical points).
     return (name === 'Ed25519' ? ed25519 : ed448).verify(signed.signature, signed.tbs, pub, {
       zip215: false,

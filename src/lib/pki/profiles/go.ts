@@ -27,6 +27,7 @@ import { ANY_EKU, EKU_OID } from '../paths/validate.ts';
 import { parseIp } from '../paths/names.ts';
 import { signatureHash } from '../paths/algorithms.ts';
 import { unhandledCritical } from './critical.ts';
+import { notCheckedError } from './error-text.ts';
 import { goDefectError, goNotAfterMs } from '../paths/defects.ts';
 import type { ProfileInput, ProfileVerdict } from './types.ts';
 
@@ -153,7 +154,8 @@ function isValid(
 
 /**
  * CheckSignatureFrom's refusals before any arithmetic (x509.go checkSignature): MD5/SHA-1 signatures are an
- * InsecureAlgorithmError; a DSA issuer key has no verifier ("algorithm unimplemented"); crypto/rsa refuses keys
+ * InsecureAlgorithmError; a DSA issuer key has no verifier ("algorithm unimplemented"), nor has an id-RSASSA-PSS key
+ * (Go parses no public key under that OID, golang/go#48314); crypto/rsa refuses keys
  * below 1024 bits (Go 1.24 `checkKeySize`, GODEBUG rsa1024min).
  */
 function goSignatureRefusal(child: CertView, issuer: CertView): string | null {
@@ -171,10 +173,23 @@ function goSignatureRefusal(child: CertView, issuer: CertView): string | null {
         : '';
     return `x509: cannot verify signature: insecure algorithm ${goName}${override}`;
   }
-  if (issuer.publicKey.algorithm === 'DSA') return 'x509: cannot verify signature: algorithm unimplemented';
+  // signatureAlgorithmDetails has no SHA-224 algorithm: UnknownSignatureAlgorithm, which checkSignature refuses.
+  if (h === 'SHA-224' || issuer.publicKey.algorithm === 'DSA' || issuer.publicKey.pssOnly)
+    return 'x509: cannot verify signature: algorithm unimplemented';
   if (issuer.publicKey.algorithm === 'RSA' && issuer.publicKey.bits < 1024)
     return `crypto/rsa: ${issuer.publicKey.bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`;
   return null;
+}
+
+/** Go would check a signature this engine cannot, and no chain was found without it: Go's verdict is unknown. */
+function notCheckedVerdict(
+  at: { reason: string; cert: CertView },
+  leaf: CertView,
+  trace: string[],
+): ProfileVerdict {
+  const error = notCheckedError('Go', at.cert, at.reason);
+  trace.push(error.message);
+  return { profile: 'go', valid: false, path: [leaf.id], error, trace };
 }
 
 function commonNameOrSubject(cert: CertView): string {
@@ -248,6 +263,8 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
     return { profile: 'go', valid: true, path: [leaf.id], trace };
   }
   const sigChecks = { n: 0 };
+  /** A signature Go would check that this engine cannot: without a chain, Go's verdict is unknown. */
+  let notChecked: { reason: string; cert: CertView } | undefined;
   type GoErr = { code: string; message: string; cert: CertView };
   const build = async (chain: CertView[]): Promise<{ chains: CertView[][]; err: GoErr | null }> => {
     const cert = chain[chain.length - 1] as CertView;
@@ -270,6 +287,7 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
         ? { ok: false as const, reason: insecure }
         : await graph.verifyEdge(cert, cand.cert);
       if (!sig.ok) {
+        if (!insecure && sig.unsupported) notChecked ??= { reason: sig.reason, cert };
         hint ??= { err: sig.reason, cert: cand.cert };
         trace.push(`rejected candidate ${label(cand.cert)}: ${sig.reason}`);
         continue;
@@ -305,6 +323,7 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
     return { chains, err };
   };
   const result = await build([leaf]);
+  if (result.chains.length === 0 && notChecked) return notCheckedVerdict(notChecked, leaf, trace);
   if (result.chains.length === 0) {
     const e = result.err as GoErr;
     return fail(e.code, e.message, e.cert, [leaf]);

@@ -21,6 +21,7 @@ import { unhandledCritical } from './critical.ts';
 import { opensslInvalid, opensslTimeFormatError } from '../paths/defects.ts';
 import { checkNameConstraints, namesOf } from '../paths/name-constraints.ts';
 import { certRef, label } from '../paths/reasons.ts';
+import { notCheckedError } from './error-text.ts';
 import { ANY_EKU, EKU_OID, wholeSecond } from '../paths/validate.ts';
 import { opensslKeySecurityBits, opensslMinBits, opensslSignatureSecurityBits } from '../paths/algorithms.ts';
 import type { ProfileError, ProfileInput, ProfileVerdict } from './types.ts';
@@ -37,6 +38,7 @@ export const OPENSSL3_AUTH_LEVEL = 2;
 const ERRORS = {
   1: ['X509_V_ERR_UNSPECIFIED', 'unspecified certificate verification error'],
   2: ['X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate'],
+  6: ['X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'unable to decode issuer public key'],
   7: ['X509_V_ERR_CERT_SIGNATURE_FAILURE', 'certificate signature failure'],
   9: ['X509_V_ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid'],
   10: ['X509_V_ERR_CERT_HAS_EXPIRED', 'certificate has expired'],
@@ -80,6 +82,8 @@ class Failure {
     readonly errno: ErrNo,
     readonly depth: number,
     readonly cert: CertView,
+    /** The signature check OpenSSL makes here is one this engine cannot make: why (the verdict is unknown). */
+    readonly notChecked?: string,
   ) {}
 }
 
@@ -160,6 +164,11 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   const chain = built.chain;
   const ids = chain.map((c) => c.id);
   const fail = (f: Failure): ProfileVerdict => {
+    if (f.notChecked !== undefined) {
+      const error = notCheckedError(`OpenSSL ${version}`, f.cert, f.notChecked, f.depth);
+      trace.push(error.message);
+      return { profile, valid: false, path: ids, error, trace };
+    }
     const [code, text3] = ERRORS[f.errno];
     const message = version === '1.0.2' ? (TEXT_102[f.errno] ?? text3) : text3;
     const number = version === '1.0.2' ? (NUMBER_102[f.errno] ?? f.errno) : f.errno;
@@ -506,7 +515,10 @@ async function internalVerify(
   for (;;) {
     if (xs !== xi) {
       if (xi.keyUsage !== null && !xi.keyUsage.includes('keyCertSign')) return new Failure(32, n + 1, xi);
-      if (!(await graph.verifyEdge(xs, xi)).ok) return new Failure(7, n, xs);
+      // 1.0.2 has no key type for id-RSASSA-PSS (1.1.1 added it): X509_get_pubkey fails on such an issuer.
+      if (version === '1.0.2' && xi.publicKey.pssOnly) return new Failure(6, n, xi);
+      const signature = await graph.verifyEdge(xs, xi);
+      if (!signature.ok) return new Failure(7, n, xs, signature.unsupported ? signature.reason : undefined);
     }
     // check_cert_time: X509_cmp_time returns 0 for a time it cannot read (3.0: only the 13/15-character forms) and
     // maps "equal" to -1, so a certificate has expired AT its notAfter second (real CLI: -attime = notAfter gives

@@ -35,6 +35,11 @@ export interface ProfileError {
   /** OpenSSL's error depth (0 = leaf). */
   readonly depth?: number;
   readonly certificate?: CertRef;
+  /**
+   * Not the client's error: a check the client makes that this engine cannot (a signature algorithm it lacks), so
+   * what the client would say is unknown. `code` is NOT_CHECKED and `message` says which check and why.
+   */
+  readonly notChecked?: true;
 }
 
 export interface ProfileVerdict {

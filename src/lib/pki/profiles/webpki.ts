@@ -36,7 +36,7 @@ const RUST_IP = { leadingZeros: false } as const;
  * SHA-256/384, Ed25519, RSA PKCS#1 / PSS 2048-8192 bits with SHA-256/384/512) can verify a signature by this
  * key with this algorithm (signed_data.rs `verify_signed_data`): no algorithm with that identifier
  * (SHA-1, MD5, DSA) is UnsupportedSignatureAlgorithm; an identifier whose key type differs (an EC key on P-192,
- * P-224, secp256k1) is UnsupportedSignatureAlgorithmForPublicKey; an RSA key outside 2048-8192 bits fails the
+ * P-224, secp256k1, an id-RSASSA-PSS key) is UnsupportedSignatureAlgorithmForPublicKey; an RSA key outside 2048-8192 bits fails the
  * verification itself (InvalidSignatureForPublicKey).
  */
 export function webpkiAlgorithmError(
@@ -62,7 +62,8 @@ export function webpkiAlgorithmError(
   const k = key.publicKey;
   if (k.algorithm === 'EC' && k.curve !== 'P-256' && k.curve !== 'P-384')
     return 'UnsupportedSignatureAlgorithmForPublicKey';
-  if (k.algorithm === 'DSA') return 'UnsupportedSignatureAlgorithmForPublicKey';
+  // The SubjectPublicKeyInfo's algorithm must be the one the signature algorithm names: rsaEncryption for RSA.
+  if (k.algorithm === 'DSA' || k.pssOnly) return 'UnsupportedSignatureAlgorithmForPublicKey';
   if (k.algorithm === 'RSA' && (k.bits < 2048 || k.bits > 8192)) return 'InvalidSignatureForPublicKey';
   return null;
 }
