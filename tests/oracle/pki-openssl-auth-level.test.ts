@@ -47,6 +47,17 @@ const expire = (t: Template) => {
   t.notBefore = new Date(T0.getTime() - 400 * DAY);
   t.notAfter = new Date(T0.getTime() - DAY);
 };
+/** nsCertType (2.16.840.1.113730.1.1): a BIT STRING of one byte (unused trailing bits counted). */
+const nsCertType =
+  (bits: number, critical = false) =>
+  (t: Template) => {
+    const unused = bits === 0 ? 0 : Math.min(7, 31 - Math.clz32(bits & -bits));
+    const value = bits === 0 ? [3, 1, 0] : [3, 2, unused, bits];
+    t.extra = [
+      ...(t.extra ?? []),
+      new x509.Extension('2.16.840.1.113730.1.1', critical, new Uint8Array(value).buffer),
+    ];
+  };
 const unknownCritical = (t: Template) =>
   (t.extra = [new x509.Extension('1.3.6.1.4.1.99999.1', true, new Uint8Array([5, 0]).buffer)]);
 
@@ -126,6 +137,23 @@ const CASES: Case[] = [
     desc: chain({ root: (t) => ((t.noBasicConstraints = true), (t.keyUsage = undefined)) }),
   },
   { name: 'root with basicConstraints cA FALSE', desc: chain({ root: (t) => (t.ca = false) }) },
+  // Netscape's certificate type (easy-rsa, OpenVPN): OpenSSL's ns_reject and check_ssl_ca.
+  { name: 'leaf nsCertType SSL client only', desc: chain({ leaf: nsCertType(0x80) }) },
+  { name: 'leaf nsCertType SSL server', desc: chain({ leaf: nsCertType(0x40) }) },
+  { name: 'leaf nsCertType, no bit set', desc: chain({ leaf: nsCertType(0) }) },
+  { name: 'leaf nsCertType SSL client, critical', desc: chain({ leaf: nsCertType(0x80, true) }) },
+  {
+    name: 'root a CA only by its nsCertType, an SSL CA',
+    desc: chain({
+      root: (t) => ((t.noBasicConstraints = true), (t.keyUsage = undefined), nsCertType(0x04)(t)),
+    }),
+  },
+  {
+    name: 'root a CA only by its nsCertType, an S/MIME CA',
+    desc: chain({
+      root: (t) => ((t.noBasicConstraints = true), (t.keyUsage = undefined), nsCertType(0x02)(t)),
+    }),
+  },
   // pathLen and depth.
   {
     name: 'pathLen 0 on the intermediate, two intermediates',

@@ -176,6 +176,12 @@ export interface CertView {
   readonly keyUsage: readonly string[] | null;
   /** Dotted OIDs (serverAuth is 1.3.6.1.5.5.7.3.1). null when absent. */
   readonly extKeyUsage: readonly string[] | null;
+  /**
+   * Netscape's certificate type (2.16.840.1.113730.1.1, still written by old easy-rsa and OpenVPN setups): the first
+   * byte of its BIT STRING, as OpenSSL keeps it (ex_nscert: 0x80 SSL client, 0x40 SSL server, 0x04 SSL CA, 0x07 any
+   * CA), 0 when it is empty; null when absent. Only OpenSSL reads it.
+   */
+  readonly nsCertType: number | null;
   readonly basicConstraints: BasicConstraints | null;
   readonly nameConstraints: NameConstraints | null;
   readonly policies: readonly PolicyInformation[] | null;

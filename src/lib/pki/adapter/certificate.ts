@@ -280,6 +280,7 @@ function decodeFresh(der: Uint8Array, sha256: string): CertView {
     san: null,
     keyUsage: null,
     extKeyUsage: null,
+    nsCertType: null,
     basicConstraints: null,
     nameConstraints: null,
     policies: null,
@@ -363,6 +364,9 @@ function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>, def
       break;
     case '2.5.29.37':
       view.extKeyUsage = ext.decodeExtKeyUsage(v);
+      break;
+    case '2.16.840.1.113730.1.1':
+      view.nsCertType = ext.decodeNsCertType(v);
       break;
     case '2.5.29.17':
       view.san = ext.decodeSubjectAltName(v, defects);

@@ -83,6 +83,12 @@ export function decodeKeyUsage(v: Uint8Array): string[] {
   return out;
 }
 
+/** Netscape certificate type (a BIT STRING): its first byte, as OpenSSL's ex_nscert (0 when it holds no byte). */
+export function decodeNsCertType(v: Uint8Array): number {
+  const t = expectUniversal(single(v, 'nsCertType'), Tag.BIT_STRING, 'nsCertType', 0);
+  return bitStringBytes(v, t).bytes[0] ?? 0;
+}
+
 /** §4.2.1.12 */
 export function decodeExtKeyUsage(v: Uint8Array): string[] {
   const seq = expectUniversal(single(v, 'extKeyUsage'), Tag.SEQUENCE, 'extKeyUsage', 0);

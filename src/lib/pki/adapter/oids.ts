@@ -52,7 +52,7 @@ export const EXTENSIONS: Readonly<Record<string, { name: string; known: boolean 
   '1.3.6.1.5.5.7.1.24': { name: 'tlsFeature', known: false },
   '1.3.6.1.4.1.11129.2.4.2': { name: 'ctPrecertificateSCTs', known: false },
   '1.3.6.1.4.1.11129.2.4.3': { name: 'ctPrecertificatePoison', known: false },
-  '2.16.840.1.113730.1.1': { name: 'netscapeCertType', known: false },
+  '2.16.840.1.113730.1.1': { name: 'netscapeCertType', known: true },
   '2.16.840.1.113730.1.13': { name: 'netscapeComment', known: false },
   '1.3.6.1.4.1.311.21.1': { name: 'msCertsrvCAVersion', known: false },
   '1.3.6.1.4.1.311.21.7': { name: 'msCertificateTemplate', known: false },

@@ -130,13 +130,23 @@ function bestIssuer(
   return best;
 }
 
-/** X509_check_ca: 1 = basicConstraints cA; 3 = v1 self-signed; 4 = keyUsage keyCertSign without basicConstraints; 0 = not a CA. */
+/** nsCertType bits (v3_purp.c NS_*). */
+const NS_SSL_CLIENT = 0x80;
+const NS_SSL_SERVER = 0x40;
+const NS_SSL_CA = 0x04;
+const NS_ANY_CA = 0x07;
+
+/**
+ * X509_check_ca: 1 = basicConstraints cA; 3 = v1 self-signed; 4 = keyUsage keyCertSign without basicConstraints;
+ * 5 = neither, but an nsCertType naming a CA type; 0 = not a CA.
+ */
 function checkCa(cert: CertView): number {
   // check_ca: a keyUsage extension must allow certificate signing.
   if (cert.keyUsage !== null && !cert.keyUsage.includes('keyCertSign')) return 0;
   if (cert.basicConstraints) return cert.basicConstraints.ca ? 1 : 0;
   if (cert.version === 1 && selfSignedFlag(cert)) return 3;
   if (cert.keyUsage?.includes('keyCertSign')) return 4;
+  if (cert.nsCertType !== null && (cert.nsCertType & NS_ANY_CA) !== 0) return 5;
   return 0;
 }
 
@@ -437,7 +447,11 @@ function checkExtensions(
   return null;
 }
 
-/** X509_check_purpose(sslserver / sslclient): EKU (anyExtendedKeyUsage does not count), leaf keyUsage. */
+/**
+ * X509_check_purpose(sslserver / sslclient): EKU (anyExtendedKeyUsage does not count); the leaf's keyUsage and
+ * nsCertType (ns_reject: when present it must name SSL server, or SSL client); a CA that is one only by its
+ * nsCertType must name an SSL CA (check_ssl_ca).
+ */
 function purposeOk(x: CertView, depth: number, purpose: ProfileInput['purpose']): boolean {
   if (purpose === 'any') return true;
   if (x.extKeyUsage !== null && !x.extKeyUsage.includes(EKU_OID[purpose])) {
@@ -453,6 +467,10 @@ function purposeOk(x: CertView, depth: number, purpose: ProfileInput['purpose'])
     const need = purpose === 'serverAuth' ? SERVER_KU : CLIENT_KU;
     if (!x.keyUsage.some((k) => need.includes(k))) return false;
   }
+  const ns = x.nsCertType;
+  if (depth === 0 && ns !== null && (ns & (purpose === 'serverAuth' ? NS_SSL_SERVER : NS_SSL_CLIENT)) === 0)
+    return false;
+  if (depth > 0 && checkCa(x) === 5 && ((ns ?? 0) & NS_SSL_CA) === 0) return false;
   return true;
 }
 
