@@ -266,6 +266,16 @@ const CASES: Case[] = [
     desc: chain({ leaf: (t) => (t.dns = ['*.example.com', 'f*.example.org']) }),
     hosts: ['a.example.com', 'a.b.example.com', 'example.com', 'foo.example.org'],
   },
+  {
+    name: 'partial wildcards: at the end, at the start, inside the label',
+    desc: chain({ leaf: (t) => (t.dns = ['f*.example.org', '*z.example.net', 'x*y.example.com']) }),
+    hosts: ['foo.example.org', 'baz.example.net', 'xaby.example.com'],
+  },
+  {
+    name: 'a DNS SAN with a trailing dot',
+    desc: chain({ leaf: (t) => (t.dns = ['leaf.example.com.']) }),
+    hosts: ['leaf.example.com'],
+  },
 ];
 
 const RUNS = CASES.flatMap((c) => (c.hosts ?? [undefined]).map((host) => ({ ...c, host })));

@@ -4,12 +4,15 @@
  *
  * Rules, and who applies them:
  * - An IP literal host matches only iPAddress SANs (OpenSSL `X509_check_ip`, Go, webpki, libpq).
- * - DNS names compare case-insensitively; one trailing dot on the host is ignored.
+ * - DNS names compare case-insensitively; one trailing dot on the host is ignored. A name in the certificate with a
+ *   trailing dot matches nothing: it is not a DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none; Go and
+ *   webpki refuse it as a pattern, OpenSSL compares it byte for byte).
  * - `*` must sit in the left-most label and match exactly one non-empty label (RFC 6125 §6.4.3); the pattern
  *   needs at least two labels after the wildcard (`*.com` never matches; OpenSSL `valid_star`).
  * - Partial-label wildcards (`f*.example.com`) match only when `partialWildcards` is set: OpenSSL allows them
- *   unless X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS; Go, webpki and RFC 6125 (SHOULD NOT) refuse them. A partial
- *   wildcard never matches an IDNA A-label (`xn--`).
+ *   unless X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, with the `*` at the start or the end of the label, never inside
+ *   (`f*o` is refused: `valid_star`); Go, webpki and RFC 6125 (SHOULD NOT) refuse them. A partial wildcard never
+ *   matches an IDNA A-label (`xn--`).
  * - The subject Common Name is consulted only when `commonName` is 'if-no-dns-san' and the certificate has no
  *   dNSName SAN (OpenSSL 3 default, libpq); Go ≥ 1.15 and webpki never read it.
  */
@@ -62,6 +65,7 @@ function labels(name: string): string[] {
 
 /** Matches one DNS-ID pattern against a host (both already plain ASCII). */
 export function matchDnsPattern(pattern: string, host: string, partialWildcards = false): boolean {
+  if (pattern.endsWith('.')) return false;
   const p = labels(pattern);
   const h = labels(host);
   if (p.length !== h.length || h.some((l) => l === '')) return false;
@@ -77,6 +81,7 @@ export function matchDnsPattern(pattern: string, host: string, partialWildcards 
   if (!partialWildcards || hostLabel.startsWith('xn--') || first.startsWith('xn--')) return false;
   const prefix = first.slice(0, star);
   const suffix = first.slice(star + 1);
+  if (prefix !== '' && suffix !== '') return false;
   return (
     hostLabel.length >= prefix.length + suffix.length &&
     hostLabel.startsWith(prefix) &&

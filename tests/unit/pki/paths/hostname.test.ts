@@ -23,6 +23,8 @@ describe('matchDnsPattern (RFC 6125 §6.4)', () => {
     ['*.com', 'example.com', false],
     ['a.*.example.com', 'a.b.example.com', false],
     ['**.example.com', 'a.example.com', false],
+    ['www.example.com.', 'www.example.com', false],
+    ['www.example.com.', 'www.example.com.', false],
   ])('%s vs %s -> %s', (pattern, host, want) => {
     expect(matchDnsPattern(pattern, host)).toBe(want);
   });
@@ -33,6 +35,8 @@ describe('matchDnsPattern (RFC 6125 §6.4)', () => {
     expect(matchDnsPattern('*o.example.com', 'foo.example.com', true)).toBe(true);
     expect(matchDnsPattern('f*.example.com', 'bar.example.com', true)).toBe(false);
     expect(matchDnsPattern('x*.example.com', 'xn--bcher-kva.example.com', true)).toBe(false);
+    // OpenSSL valid_star: the '*' at the start or the end of the label, never inside it.
+    expect(matchDnsPattern('f*o.example.com', 'foo.example.com', true)).toBe(false);
   });
 });
 
