@@ -215,6 +215,9 @@ function noCertificate({ source, report }: Loaded, password: Args['password']): 
   const hint = report.needsPassword ? `; ${passwordHint(password)}` : '';
   if (first)
     return `${source} holds no certificate: ${first.where}: ${first.message}${hint}${keys ? `. ${keys}` : ''}`;
+  const crls = report.crls.length;
+  if (crls > 0)
+    return `${source} holds no certificate, only ${crls} CRL${crls === 1 ? '' : 's'} (revocation lists are read, not used in the verdict)${keys ? `. ${keys}` : ''}`;
   return `${source} holds no certificate${keys ? `. ${keys}` : ': it is empty'}`;
 }
 

@@ -138,6 +138,17 @@ describe('a private key among the files', () => {
     for (const line of keyLines) expect(text).not.toContain(line);
   };
 
+  it('a file of CRLs only: says so, not that the file is empty', async () => {
+    const crl = fileURLToPath(
+      new URL('../../../fixtures/pkits/crls/pathLenConstraint6subsubCA11CRL.crl', import.meta.url),
+    );
+    const r = await chain([crl]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `tls-lab chain: ${crl} holds no certificate, only 1 CRL (revocation lists are read, not used in the verdict)`,
+    );
+  });
+
   it('alone: says a key was found and discarded, not that the file is empty (was: "it is empty")', async () => {
     const key = file('key.pem', KEY_PEM);
     const r = await chain([key]);

@@ -51,6 +51,9 @@ export async function readPkcs12(der: Uint8Array, password: string | undefined):
   }
   const hasMac = pfx.macData !== undefined;
   if (hasMac && password === undefined) {
+    // An empty password is a password too (`openssl pkcs12 -export -passout pass:`): tried before asking for one.
+    const empty = await readPkcs12(der, '');
+    if (empty.ok) return empty;
     return {
       ok: false,
       needsPassword: true,

@@ -72,6 +72,16 @@ describe('legacy PKCS#12 (RFC 7292 Appendix C) made by OpenSSL 3', () => {
     );
   });
 
+  it('no password given: the empty password is tried, as openssl pkcs12 -passin pass: opens the file', async () => {
+    const expected = opensslCertificates(join(DIR, 'empty-password.p12'), '');
+    expect(expected).toHaveLength(2);
+    const report = await parseCertificates(fixture('empty-password.p12'));
+    expect(report.problems).toEqual([]);
+    expect(report.certificates.map((c) => Buffer.from(c.der).toString('hex'))).toEqual(expected);
+    expect(report.discardedPrivateKeys).toBe(1);
+    expectNoSecret(report, ecPrivateScalar(join(DIR, 'leaf.key')));
+  });
+
   it('no password: needsPassword', async () => {
     const report = await parseCertificates(fixture('rc2-128.p12'));
     expect(report.needsPassword).toBe(true);
