@@ -94,9 +94,12 @@ function missingIssuers(
     }
   const known = [...analysis.certificates, ...analysis.anchors];
   for (const top of tops) {
-    // The engine had an issuer for it (the failure is elsewhere on the path): nothing is missing here.
-    if (!top || known.some((c) => fitsAsIssuer(top, c))) continue;
-    if (top.selfIssued && !anchorIds.has(top.id)) {
+    // OpenSSL goes no higher than a trust anchor with a certificate the peer sent: the issuer of a trusted top must
+    // itself be trusted (there are no partial chains in libpq).
+    const trusted = anchorIds.has(top.id);
+    if (top.selfIssued && !trusted) {
+      // A trusted twin (same name and key) would have served; a sent cross-certificate for it does not help here.
+      if (analysis.anchors.some((c) => fitsAsIssuer(top, c))) continue;
       push(`anchor:${top.id}`, {
         kind: 'add-anchor',
         message: `trust ${label(top)} (it was sent, self-signed, and is not among the trust anchors): add it to the anchors only if you trust it`,
@@ -106,6 +109,8 @@ function missingIssuers(
       });
       continue;
     }
+    // The engine had an issuer for it (the failure is elsewhere on the path): nothing is missing here.
+    if ((trusted ? analysis.anchors : known).some((c) => fitsAsIssuer(top, c))) continue;
     const candidates = pool
       .filter((p) => fitsAsIssuer(top, p.certificate))
       .map((p) => ({
@@ -127,6 +132,17 @@ function missingIssuers(
         })
         .join(' or ');
     };
+    if (trusted) {
+      const holders = candidates.length ? `: ${from(candidates)} is it` : '; no loaded file holds it';
+      push(`anchor:${top.issuer.key}`, {
+        kind: 'add-anchor',
+        message: `add the issuer of ${label(top)}, ${top.issuer.rfc4514}, to the trust anchors${holders}. ${label(top)} is trusted but not self-signed, and OpenSSL looks for the issuer of a trusted certificate among the trust anchors only: sending it does not help`,
+        certificate: certRef(top),
+        issuer: top.issuer.rfc4514,
+        candidates,
+      });
+      continue;
+    }
     if (roots.length) {
       push(`anchor:${top.issuer.key}`, {
         kind: 'add-anchor',

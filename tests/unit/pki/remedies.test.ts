@@ -41,6 +41,42 @@ async function remedies(
 }
 
 describe('whatWouldPass', () => {
+  it('a trusted intermediate (error 2): its issuer goes in the trust anchors, whether or not the server sends it', async () => {
+    for (const sent of [LEAF + CA07_MS, LEAF + CA07_MS + MS_ROOT]) {
+      const r = await remedies(
+        { certificates: sent, trustAnchors: CA07_MS, profile: 'openssl-3' },
+        { 'root.pem': MS_ROOT },
+      );
+      expect(r.analysis.verdict.error?.number).toBe(2);
+      expect(r.remedies.map((m) => [m.kind, m.issuer, m.candidates?.map((c) => c.source)])).toEqual([
+        [
+          'add-anchor',
+          'CN=Microsoft RSA Root Certificate Authority 2017,O=Microsoft Corporation,C=US',
+          ['root.pem'],
+        ],
+      ]);
+      expect(r.remedies[0]?.message).toMatch(/sending it does not help$/);
+    }
+  });
+
+  it('a sent self-signed root that is not trusted (error 19), even beside a cross-certificate for it: trust it', async () => {
+    const le = (name: string) => fixture(`letsencrypt/${name}.pem`);
+    const r = await remedies({
+      certificates:
+        le('int_r3_by-isrg-root-x1') +
+        le('root_isrg-root-x1_selfsigned') +
+        le('int_isrg-root-x1_by-dst-root-ca-x3_crosssigned'),
+      trustAnchors: G2,
+      profile: 'openssl-3',
+      time: new Date('2021-06-01T00:00:00Z'),
+    });
+    expect(r.analysis.verdict.error?.number).toBe(19);
+    expect(r.remedies.map((m) => [m.kind, m.certificate?.subject])).toContainEqual([
+      'add-anchor',
+      'CN=ISRG Root X1,O=Internet Security Research Group,C=US',
+    ]);
+  });
+
   it('has nothing to say about a valid chain', async () => {
     const r = await remedies({ certificates: LEAF + CA07_MS, trustAnchors: MS_ROOT, profile: 'openssl-3' });
     expect(r.analysis.verdict.valid).toBe(true);
