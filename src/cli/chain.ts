@@ -361,12 +361,19 @@ export async function analyze(args: Args): Promise<ChainReport> {
     purpose: args.purpose,
     maxDepth: args.maxDepth ?? DEFAULT_BUILD_OPTIONS.maxChainDepth,
     discardedKeys,
-    notes: [...files, ...trustFiles].flatMap(({ source, report }) => [
-      ...(report.needsPassword ? [`${source}: ${passwordHint(args.password)}`] : []),
-      ...(report.discardedPrivateKeys > 0
-        ? [`${source}: ${discardedKeysNotice(report.discardedPrivateKeys)}`]
+    notes: [
+      ...(chain[0] && sent[0] && chain[0].id !== sent[0].id
+        ? [
+            `${certificateLabel(chain[0])} is judged as the server's certificate, though ${certificateLabel(sent[0])} came first: a server must send its own certificate first (a client takes the first it receives as the server's)`,
+          ]
         : []),
-    ]),
+      ...[...files, ...trustFiles].flatMap(({ source, report }) => [
+        ...(report.needsPassword ? [`${source}: ${passwordHint(args.password)}`] : []),
+        ...(report.discardedPrivateKeys > 0
+          ? [`${source}: ${discardedKeysNotice(report.discardedPrivateKeys)}`]
+          : []),
+      ]),
+    ],
   };
 }
 

@@ -106,6 +106,14 @@ export class ChainLab {
   get at(): string {
     return this.controls.at || this.sample?.at || new Date().toISOString().slice(0, 10);
   }
+  /**
+   * When the chain is judged: noon UTC of the chosen (or the sample's) day, as `tls-lab chain --at DAY`; without a
+   * day, now (to the second), as `tls-lab chain` without --at. `at` is the day the date control shows.
+   */
+  get time(): Date {
+    const day = this.controls.at || this.sample?.at;
+    return day ? new Date(`${day}T12:00:00Z`) : new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
   get purpose(): Purpose {
     return this.controls.purpose || this.sample?.purpose || 'serverAuth';
   }
@@ -161,7 +169,7 @@ export class ChainLab {
       ticked: this.controls.ticked,
       ...(this.controls.leaf ? { leaf: this.controls.leaf } : {}),
       ...(this.password ? { password: this.password } : {}),
-      time: new Date(`${this.at}T12:00:00Z`),
+      time: this.time,
       ...(this.host ? { hostname: this.host } : {}),
       purpose: this.purpose,
       profile: this.profile,
