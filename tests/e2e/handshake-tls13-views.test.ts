@@ -45,7 +45,10 @@ describe('Handshake Lab: the TLS 1.3 key schedule diagram', () => {
     expect(value).toMatch(/^[0-9a-f]{64,96}$/);
     expect(await detail.locator('.value').textContent()).toBe(value);
     // Its key: a step with an openssl kdf command.
-    await diagram(page).getByRole('button', { name: 'key', exact: true }).first().click();
+    // Each short label is named with the secret it derives from (four "key" buttons otherwise sound alike).
+    await diagram(page)
+      .getByRole('button', { name: 'key of client_handshake_traffic_secret', exact: true })
+      .click();
     expect(await detail.locator('h3').textContent()).toBe('client_handshake_traffic_secret.key');
     expect(await detail.locator('.cmd').textContent()).toContain('openssl kdf');
     // The spine is not in a key log.
@@ -86,7 +89,7 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openBoth(page);
     const intro = await compare(page).locator('p').first().textContent();
-    expect(intro).toContain('TLS 1.2 took 2 round trips, TLS 1.3 1 round trip');
+    expect(intro).toContain('TLS 1.2 took 2 round trips and TLS 1.3 took 1 round trip');
     const identity = purposeRow(page, 'Server identity');
     const sides = identity.getByRole('group');
     expect(await sides.nth(0).textContent()).toMatch(/TLS 1\.2\s*S→C Certificate\s*in clear/);
@@ -109,7 +112,8 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     await expect
       .poll(() => sides.nth(1).textContent())
       .toMatch(/S→C Application data record, \d+ bytes of ciphertext/);
-    expect(await sides.nth(0).textContent()).toContain('S→C Certificate, in clear');
+    expect(await sides.nth(0).getByRole('button').first().textContent()).toContain('S→C Certificate');
+    expect(await sides.nth(0).locator('.wire').first().textContent()).toBe('in clear');
     expect(await compare(page).textContent()).toContain('What TLS 1.3 removed');
     expect(errors).toEqual([]);
     await context.close();
@@ -124,6 +128,13 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     expect(await card.textContent()).toContain(
       'The TLS 1.2 run of the same settings: failed, the client sent unknown_ca.',
     );
+    // Neither run reached the data: the sentence says so, and no secret is said to be computed by both sides.
+    expect((await compare(page).locator('p').first().textContent())?.replace(/\s+/g, ' ')).toContain(
+      'Neither run got as far as the client sending data: both failed in the handshake.',
+    );
+    const keys = purposeRow(page, 'Switch to encryption');
+    expect(await keys.textContent()).not.toContain('both sides compute');
+    expect(await keys.textContent()).toContain('the server computes');
     // The fault select offers only presets both versions stage alike.
     const offered = await page.getByLabel('Break it on purpose').locator('option').allTextContents();
     expect(offered).toHaveLength(5);
@@ -135,7 +146,7 @@ describe('Handshake Lab: TLS 1.2 and TLS 1.3 side by side (tls=both)', () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openBoth(page, '&fault=tls13-hello-retry');
     expect(await compare(page).locator('p').first().textContent()).toContain(
-      'TLS 1.2 took 2 round trips, TLS 1.3 2 round trips',
+      'TLS 1.2 took 2 round trips and TLS 1.3 took 2 round trips',
     );
     const retry = purposeRow(page, 'Retry (HelloRetryRequest)').getByRole('group');
     expect(await retry.nth(0).textContent()).toContain('Nothing');

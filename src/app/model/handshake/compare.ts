@@ -55,6 +55,11 @@ export interface CompareItem {
   readonly field?: string;
   /** A ChangeCipherSpec in a TLS 1.3 run: middlebox compatibility only, it switches nothing (RFC 8446 §D.4). */
   readonly middlebox?: boolean;
+  /**
+   * A secret: who is known to compute it. Both sides when the run completed; else the side the event log has it
+   * from (it holds each secret once, from the side that derived it first), as the other may have stopped before.
+   */
+  readonly computedBy?: Role | 'both';
 }
 
 export interface CompareRow {
@@ -86,8 +91,9 @@ function wireOf(step: LabStep): Wire {
   return step.record?.encrypted ? 'encrypted' : 'clear';
 }
 
+/** What an eavesdropper reads of a message: all of it in clear, else the record's outer type and size (the wire tag says which). */
 function eavesdropperOf(step: LabStep, title: string): string {
-  return step.record?.encrypted ? eavesdropperTitle(step) : `${title}, in clear`;
+  return step.record?.encrypted ? eavesdropperTitle(step) : title;
 }
 
 /** The purposes a handshake message serves in a version, and the field that serves each (if only a part does). */
@@ -157,9 +163,12 @@ function sideItems(
     (e) => e.kind === 'message' && e.from === 'client' && e.name === 'client_hello',
   );
   const rsa = side === 'tls12' && staticRsa(log);
+  const completed = (['client', 'server'] as const).every((r) =>
+    log.some((e) => e.kind === 'handshake_complete' && e.from === r),
+  );
   for (const secret of preSecrets)
     if (KEY_SECRETS[side].test(secret.name))
-      add('switch-to-encryption', secretItem(-1, secret.from, secret.name));
+      add('switch-to-encryption', secretItem(-1, secret.from, secret.name, completed));
   for (const step of steps) {
     for (const m of step.messages) {
       if (seen.has(m.id)) continue;
@@ -199,18 +208,19 @@ function sideItems(
     }
     for (const secret of step.secrets)
       if (KEY_SECRETS[side].test(secret.name))
-        add('switch-to-encryption', secretItem(step.index, secret.from, secret.name));
+        add('switch-to-encryption', secretItem(step.index, secret.from, secret.name, completed));
   }
   return out;
 }
 
-function secretItem(step: number, from: Role, name: string): CompareItem {
+function secretItem(step: number, from: Role, name: string, completed: boolean): CompareItem {
   return {
     step,
     from,
     title: name,
     wire: 'not-sent',
-    eavesdropper: 'nothing: each side computes it, it is never sent',
+    eavesdropper: 'nothing: it is computed at the ends',
+    computedBy: completed ? 'both' : from,
   };
 }
 
