@@ -14,7 +14,6 @@ import {
   type ApplicationDataEntry,
   CipherSuite,
   type HandshakeSummary,
-  nssKeyLogLine,
   pemToDer,
   placeInTunnel,
   type EventLogEntry,
@@ -22,7 +21,7 @@ import {
   versionName,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
-import type { Client13Config, HandshakeSummary13 } from '../lib/tls13/index.ts';
+import { keyLogLinesOf, type Client13Config, type HandshakeSummary13 } from '../lib/tls13/index.ts';
 import { decodeOwnBytes } from '../lib/bytes/index.ts';
 import {
   BackendMessageSplitter,
@@ -351,10 +350,13 @@ export function openEngine(
   );
 }
 
-/** The NSS key log lines of a completed handshake: the 1.3 traffic secrets, or 1.2's CLIENT_RANDOM line. */
-function keyLogText(s: HandshakeSummary | HandshakeSummary13): string {
-  const lines = 'keyLog' in s ? s.keyLog : [nssKeyLogLine(s.clientRandom, s.masterSecret)];
-  return lines.map((l) => `${l}\n`).join('');
+/**
+ * The connection's NSS key log lines, whatever its outcome (lib `keyLogLinesOf`), as SSLKEYLOGFILE has each secret
+ * as soon as it is derived: a failed handshake stays decryptable up to where it failed, as in the lab's export.
+ */
+function keyLogText(entries: Result['entries'], summary: Result['summary']): string | undefined {
+  const lines = keyLogLinesOf(entries, summary);
+  return lines.length > 0 ? lines.map((l) => `${l}\n`).join('') : undefined;
 }
 
 /**
@@ -440,6 +442,10 @@ export async function handshake(options: Options): Promise<Result> {
     ]);
     await ours.idle();
     const result: Result = { ...wire, entries: [...pre, ...ours.eventLog] };
+    const complete = ours.eventLog.find((e) => e.kind === 'handshake_complete');
+    if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
+    const keyLog = keyLogText(ours.eventLog, result.summary);
+    if (o.keylog && keyLog) appendFileSync(o.keylog, keyLog);
     const alert = ours.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
@@ -447,9 +453,6 @@ export async function handshake(options: Options): Promise<Result> {
         throw new Error(`the connection ended during the handshake (state ${ours.state}) without an alert`);
       return result;
     }
-    const complete = ours.eventLog.find((e) => e.kind === 'handshake_complete');
-    if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
-    if (o.keylog && result.summary) appendFileSync(o.keylog, keyLogText(result.summary));
     if (o.pgUser) {
       const startup = encodeStartupMessage({
         user: o.pgUser,
@@ -576,7 +579,7 @@ export function formatSummary(o: Options, r: Result, color = false): string {
 /** --pcap-out: the connection as pcapng, with its key log lines in a Decryption Secrets Block. */
 function writePcapOut(path: string, r: Result): void {
   const { recorder, ends } = r.wire!;
-  const keyLog = r.summary ? keyLogText(r.summary) : undefined;
+  const keyLog = keyLogText(r.entries, r.summary);
   try {
     writeFileSync(path, recordedPcapng(recorder, ends, keyLog));
   } catch (e) {

@@ -6,7 +6,7 @@
  * tunnel). The file's addresses and ports are the socket's. And our own `--pcap` reads it back decrypted.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,44 @@ describe('--pcap-out against openssl s_server -tls1_2', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1.2, .*; every record decrypted$/);
     expect(r.stdout).toContain(`-> 127.0.0.1:${server.port}, SNI (none), TLS`);
+  });
+});
+
+describe('a failed handshake (TLS 1.3, our client sends unknown_ca)', () => {
+  it('--keylog and --pcap-out still hold the handshake secrets, and tshark opens the server flight', async () => {
+    const pki = await testPki();
+    const untrusted = await startSServer(pki.untrusted.certPem, pki.untrusted.keyPem, ['-tls1_3']);
+    try {
+      const out = join(dir, 'failed.pcapng');
+      const keylog = tempFiles({ 'failed.keys': '' })['failed.keys']!;
+      const r = await runCli([
+        'handshake',
+        '--connect',
+        `127.0.0.1:${untrusted.port}`,
+        '--servername',
+        'localhost',
+        '--ca',
+        ca,
+        '--keylog',
+        keylog,
+        '--pcap-out',
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE FAILED: we sent fatal alert unknown_ca/);
+      const labels = readFileSync(keylog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]);
+      expect(labels).toEqual(
+        expect.arrayContaining(['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET']),
+      );
+      // The server's Certificate (type 11) and CertificateVerify (15) travel encrypted: tshark reads them.
+      const types = tsharkRun(out, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tls.handshake.type');
+      expect(types.split(/[\n,]/).map((t) => t.trim())).toEqual(expect.arrayContaining(['11', '15']));
+    } finally {
+      await untrusted.stop();
+    }
   });
 });
 

@@ -25,10 +25,7 @@ import {
   type TcpConnection,
 } from '../../../lib/pcap/index';
 import {
-  nssKeyLogLine,
   observeConnection,
-  ProtocolVersion,
-  TLS13_KEY_LOG_LABELS,
   type Decryption,
   type DecryptionStatus,
   type DecryptionVersion,
@@ -36,7 +33,7 @@ import {
   type HandshakeRun,
   type ObserveNote,
 } from '../../../lib/tls12/index';
-import { keyLogLines13 } from '../../../lib/tls13/handshake/event-log';
+import { keyLogLinesOf } from '../../../lib/tls13/handshake/event-log';
 import { describeCaptureError, parseCapture, runOfEventLog } from './capture';
 import { CAPTURE_HELP, noTlsMessage } from '../../../content/handshake/capture-import';
 
@@ -250,28 +247,10 @@ export function labEndpoints(eventLog: EventLog): { client: Endpoint; server: En
   };
 }
 
-/**
- * The run's NSS key log: for TLS 1.2 the CLIENT_RANDOM line, from its summary or, for a run that failed after the
- * keys were made (a fault preset), from its master_secret entry and the ClientHello's random; for TLS 1.3 the
- * traffic secret lines of the secrets the log holds (`keyLogLines13`, OpenSSL's order).
- */
+/** The run's NSS key log (lib `keyLogLinesOf`: either version, whatever its outcome), or undefined without a key. */
 export function runKeyLog(run: HandshakeRun): string | undefined {
-  const hello = run.eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
-  const random =
-    run.summary?.clientRandom ??
-    (hello?.kind === 'message' && hello.message.type === 'client_hello' ? hello.message.random : undefined);
-  if (!random) return undefined;
-  if (run.summary?.version === ProtocolVersion.values.TLSv1_3 || run.eventLog.some(isTls13Secret)) {
-    const lines = keyLogLines13(run.eventLog, random);
-    return lines.length > 0 ? lines.join('\n') : undefined;
-  }
-  if (run.summary) return nssKeyLogLine(run.summary.clientRandom, run.summary.masterSecret);
-  const master = run.eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
-  return master?.kind === 'secret' ? nssKeyLogLine(random, master.value) : undefined;
-}
-
-function isTls13Secret(e: EventLog[number]): boolean {
-  return e.kind === 'secret' && e.name in TLS13_KEY_LOG_LABELS;
+  const lines = keyLogLinesOf(run.eventLog, run.summary);
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 /**

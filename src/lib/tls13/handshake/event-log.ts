@@ -10,6 +10,8 @@ import {
   formatTls13KeyLogLine,
   type Tls13KeyLogSecret,
 } from '../../tls12/crypto/keylog.ts';
+import { nssKeyLogLine } from '../../tls12/handshake/secrets.ts';
+import { ProtocolVersion } from '../../tls12/wire/code-points.ts';
 import type { EngineEvent } from '../../tls12/handshake/connection.ts';
 import type { KeyStep } from '../key-schedule.ts';
 import type {
@@ -105,6 +107,31 @@ export function keyLogLines13(eventLog: readonly AnyEventLogEntry[], clientRando
     const e = eventLog.find((x): x is SecretEntry => x.kind === 'secret' && x.name === name);
     return e ? [formatTls13KeyLogLine(name, clientRandom, e.value)] : [];
   });
+}
+
+/**
+ * A connection's NSS key log lines (either version), whatever its outcome, as SSLKEYLOGFILE writes each secret as it
+ * is derived: for TLS 1.3 the traffic secret lines of the secrets the log holds (`keyLogLines13`); for TLS 1.2 the
+ * CLIENT_RANDOM line, from its summary or, for a run that failed after the keys were made, from its master_secret
+ * entry and the ClientHello's random. Empty when the log holds no key.
+ */
+export function keyLogLinesOf(
+  eventLog: readonly AnyEventLogEntry[],
+  summary?: HandshakeSummary | HandshakeSummary13,
+): string[] {
+  const hello = eventLog.find((e) => e.kind === 'message' && e.message.type === 'client_hello');
+  const random =
+    summary?.clientRandom ??
+    (hello?.kind === 'message' && hello.message.type === 'client_hello' ? hello.message.random : undefined);
+  if (!random) return [];
+  if (
+    summary?.version === ProtocolVersion.values.TLSv1_3 ||
+    eventLog.some((e) => e.kind === 'secret' && e.name in TLS13_KEY_LOG_LABELS)
+  )
+    return keyLogLines13(eventLog, random);
+  if (summary) return [nssKeyLogLine(summary.clientRandom, summary.masterSecret)];
+  const master = eventLog.find((e) => e.kind === 'secret' && e.name === 'master_secret');
+  return master?.kind === 'secret' ? [nssKeyLogLine(random, master.value)] : [];
 }
 
 export { TLS13_KEY_LOG_LABELS };
