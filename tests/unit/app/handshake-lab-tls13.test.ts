@@ -197,6 +197,14 @@ describe('the tls control', () => {
     expect(toHex(ecdsa)).not.toContain('2a864886f70d010101');
   });
 
+  it('the server accepts TLS 1.2 only (the lab implements no older version): a lower bound in the URL is not taken', () => {
+    const c = controls('tls=1.2&smin=1.0&smax=1.1&cmin=1.1&cmax=1.1');
+    expect([c.smin, c.smax]).toEqual(['1.2', '1.2']);
+    const s = buildScenario(c);
+    expect(s.serverVersions).toEqual([0x0303, 0x0303]);
+    expect(s.clientVersions).toEqual([0x0302, 0x0302]);
+  });
+
   it('the version, suite and group controls a preset sets are the ones the run does not take from the controls', () => {
     // Controls unlike any preset's: if the run's value differs from the controls', the preset set it.
     const own = 'cmin=1.0&cmax=1.1&smin=1.0&smax=1.1&offer=009c&groups=0017&share=0017';
