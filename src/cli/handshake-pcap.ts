@@ -33,7 +33,7 @@ import {
   versionName,
 } from '../lib/tls12/index.ts';
 import { bytesEqual, toHex } from '../lib/bytes/index.ts';
-import { alertText, arrow, entryLine, summaryLines } from './handshake-report.ts';
+import { alertText, arrow, encryptedContents, entryLine, summaryLines } from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 import { noTlsMessage, warningsHeading } from '../content/handshake/capture-import.ts';
 
@@ -319,8 +319,9 @@ export function formatCapture(r: CaptureReport, color = false): string {
   lines.push(
     `Connection ${r.n} of ${r.of} in ${r.path}: ${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}, SNI ${c.sni ?? '(none)'}, ${CONNECTION_KIND_NAMES[c.kind]}, first packet ${timeOf(c.firstTime)}`,
   );
+  const encrypted = encryptedContents(seen.eventLog);
   for (const e of seen.eventLog) {
-    const line = entryLine(e);
+    const line = entryLine(e, encrypted);
     if (line !== undefined) lines.push(line);
     else if (e.kind === 'application_data')
       lines.push(`  ${arrow(e.from)}  application data (${e.data.length} bytes) [decrypted]`);

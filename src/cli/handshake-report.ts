@@ -22,8 +22,16 @@ export function alertText(alert: AlertEntry, live = true): string {
   return `${who} fatal alert ${alert.name} (${alert.description})${alert.reason ? `: ${alert.reason}` : ''}`;
 }
 
-/** The line for one event log entry, or undefined for entries the listing leaves out (records, secrets). */
-export function entryLine(e: EventLogEntry): string | undefined {
+/** The ids of the contents (messages, alerts) that travelled in encrypted records, as the records' `carries` say. */
+export function encryptedContents(log: readonly EventLogEntry[]): ReadonlySet<string> {
+  return new Set(log.flatMap((e) => (e.kind === 'record' && e.encrypted ? e.carries : [])));
+}
+
+/**
+ * The line for one event log entry, or undefined for entries the listing leaves out (records, secrets). `encrypted`:
+ * the contents that travelled encrypted (`encryptedContents`), for an alert's mark.
+ */
+export function entryLine(e: EventLogEntry, encrypted?: ReadonlySet<string>): string | undefined {
   if (e.kind === 'message') {
     return `  ${arrow(e.from)}  ${messageName(e)} (${e.bytes.length} bytes)${e.encrypted ? ' [encrypted]' : ''}`;
   }
@@ -31,7 +39,7 @@ export function entryLine(e: EventLogEntry): string | undefined {
   if (e.kind === 'postgres')
     return `  ${arrow(e.from)}  PostgreSQL ${e.label}${e.inTunnel ? ' [in TLS]' : ''}`;
   if (e.kind === 'alert')
-    return `  ${arrow(e.from)}  alert ${e.name} (${e.description})${e.reason ? `: ${e.reason}` : ''}`;
+    return `  ${arrow(e.from)}  alert ${e.name} (${e.description})${encrypted?.has(e.id) ? ' [encrypted]' : ''}${e.reason ? `: ${e.reason}` : ''}`;
   return undefined;
 }
 

@@ -36,7 +36,7 @@ import {
   type BackendMessage,
 } from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
-import { alertText, entryLine, summaryLines } from './handshake-report.ts';
+import { alertText, encryptedContents, entryLine, summaryLines } from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
 import {
   checkAppendable,
@@ -559,8 +559,9 @@ export function formatSummary(o: Options, r: Result, color = false): string {
   lines.push(
     `Connected to ${o.host}:${o.port}${o.starttls ? ' (PostgreSQL SSLRequest)' : o.directPostgres ? ' (PostgreSQL direct TLS, ALPN postgresql)' : ''}`,
   );
+  const encrypted = encryptedContents(r.entries);
   for (const e of r.entries) {
-    const line = entryLine(e);
+    const line = entryLine(e, encrypted);
     if (line !== undefined) lines.push(line);
   }
   const s = r.summary;

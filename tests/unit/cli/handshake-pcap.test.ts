@@ -99,7 +99,7 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     expect(r.out).toContain('  C -> S  finished (16 bytes) [encrypted]');
     expect(r.out).toContain('  S -> C  finished (16 bytes) [encrypted]');
     expect(r.out).toContain('  C -> S  application data (15 bytes) [decrypted]');
-    expect(r.out).toContain('  S -> C  alert close_notify (0)');
+    expect(r.out).toContain('  S -> C  alert close_notify (0) [encrypted]');
     expect(r.out).not.toContain('[not opened]');
     expect(r.out).toContain('  matched: the client random, on line 2 of fixtures/pcap/tls12.keys.log');
     expect(r.out).toContain('  client Finished: verified; server Finished: verified');
@@ -164,7 +164,7 @@ describe('tcpdump of tls-lab --starttls postgres --pg-user postgres --keylog (fi
       '  C -> S  PostgreSQL StartupMessage [in TLS]',
       '  S -> C  PostgreSQL AuthenticationOk [in TLS]',
       '  S -> C  PostgreSQL ReadyForQuery (I) [in TLS]',
-      '  C -> S  alert close_notify (0)',
+      '  C -> S  alert close_notify (0) [encrypted]',
     ]);
     const { log } = await json(...args);
     expectEveryRecordDecrypted(log);
