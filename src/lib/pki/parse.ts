@@ -8,7 +8,17 @@
 import type { CertView, CrlView, ParsedBlock, ParseProblem, ParseReport } from './types.ts';
 import { decodeCertificate, signedParts } from './adapter/certificate.ts';
 import { decodeCrl } from './adapter/crl.ts';
-import { DerError, readTlv, type Tlv } from '../bytes/der.ts';
+import {
+  childrenOf,
+  DerError,
+  expectUniversal,
+  isContext,
+  isUniversal,
+  readOid,
+  readTlv,
+  Tag,
+  type Tlv,
+} from '../bytes/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
 import { sha256Hex } from './adapter/digest.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
@@ -247,10 +257,12 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
   const der = block.result.der;
   const label = block.label;
   if (label === 'TRUSTED CERTIFICATE') {
-    // OpenSSL's X509_AUX form: the certificate followed by trust settings; the certificate is the first element.
+    // OpenSSL's X509_AUX form: the certificate, then its trust settings (X509_CERT_AUX).
     try {
       const first = readTlv(der, 0, der.length);
-      handleCertificate(der.subarray(0, first.end), r, kind, where, blockName);
+      const settings =
+        first.end < der.length ? readTrustSettings(der, first.end) : { trust: null, reject: null };
+      handleCertificate(der.subarray(0, first.end), r, kind, where, blockName, settings);
     } catch (err) {
       r.skipped(kind, where, blockName, describeError(err));
     }
@@ -267,6 +279,22 @@ async function parsePemBlock(block: PemBlock, r: ReportBuilder, password: string
     return;
   }
   await parseDerElementOrFail(der, r, kind, where, blockName, password, expected);
+}
+
+/**
+ * X509_CERT_AUX (OpenSSL crypto/x509/x_x509a.c) at `at`: SEQUENCE { trust SEQUENCE OF OID OPTIONAL, reject [0]
+ * IMPLICIT SEQUENCE OF OID OPTIONAL, alias, keyid, other }; only the two purpose lists are kept.
+ */
+function readTrustSettings(der: Uint8Array, at: number): NonNullable<CertView['trustSettings']> {
+  const aux = expectUniversal(readTlv(der, at, der.length), Tag.SEQUENCE, 'the trust settings', at);
+  let trust: string[] | null = null;
+  let reject: string[] | null = null;
+  const oids = (list: Tlv) => childrenOf(der, list).map((t) => readOid(der, t, 'a trust purpose', t.start));
+  for (const t of childrenOf(der, aux)) {
+    if (isUniversal(t, Tag.SEQUENCE) && trust === null && reject === null) trust = oids(t);
+    else if (isContext(t, 0)) reject = oids(t);
+  }
+  return { trust, reject };
 }
 
 /** One DER object that must fill `der` exactly (a PEM block's contents). */
@@ -347,6 +375,7 @@ function handleCertificate(
   kind: string,
   where: string,
   blockName: string,
+  trustSettings?: CertView['trustSettings'],
 ): void {
   // A duplicate is recognised by its hash before any decoding: bundles that repeat a certificate stay cheap.
   const id = sha256Hex(der);
@@ -358,6 +387,7 @@ function handleCertificate(
   let view: CertView;
   try {
     view = decodeCertificate(der);
+    if (trustSettings) view = { ...view, trustSettings };
   } catch (err) {
     const why = `not a valid certificate: ${describeError(err)}`;
     r.skipped(kind, where, blockName, why);

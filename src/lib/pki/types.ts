@@ -182,6 +182,16 @@ export interface CertView {
    * CA), 0 when it is empty; null when absent. Only OpenSSL reads it.
    */
   readonly nsCertType: number | null;
+  /**
+   * Present only for a certificate read from a "TRUSTED CERTIFICATE" block: OpenSSL's auxiliary trust settings
+   * (X509_CERT_AUX after the certificate; `openssl x509 -addtrust/-addreject`), the purposes (OIDs) it is trusted and
+   * rejected for; null where that list is absent. OpenSSL applies them to a trust anchor; Go and rustls do not read
+   * this block at all.
+   */
+  readonly trustSettings?: {
+    readonly trust: readonly string[] | null;
+    readonly reject: readonly string[] | null;
+  };
   readonly basicConstraints: BasicConstraints | null;
   readonly nameConstraints: NameConstraints | null;
   readonly policies: readonly PolicyInformation[] | null;

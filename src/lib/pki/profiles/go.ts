@@ -181,6 +181,19 @@ function goSignatureRefusal(child: CertView, issuer: CertView): string | null {
   return null;
 }
 
+/** The anchors Go's CertPool holds: CertPool.AppendCertsFromPEM reads "CERTIFICATE" blocks it can parse. */
+function goRoots(anchors: readonly CertView[], trace: string[]): CertView[] {
+  return anchors.filter((a) => {
+    if (a.trustSettings) {
+      trace.push(`${label(a)} is not in Roots: Go skips a "TRUSTED CERTIFICATE" block`);
+      return false;
+    }
+    const perr = goParseError(a);
+    if (perr) trace.push(`${label(a)} is not in Roots: Go does not parse it (${perr})`);
+    return perr === null;
+  });
+}
+
 /** Go would check a signature this engine cannot, and no chain was found without it: Go's verdict is unknown. */
 function notCheckedVerdict(
   at: { reason: string; cert: CertView },
@@ -243,11 +256,7 @@ export async function go(input: ProfileInput): Promise<ProfileVerdict> {
     if (perr)
       return fail('x509.ParseError', `tls: failed to parse certificate from server: ${perr}`, c, [leaf]);
   }
-  const roots = input.anchors.filter((a) => {
-    const perr = goParseError(a);
-    if (perr) trace.push(`${label(a)} is not in Roots: Go does not parse it (${perr})`);
-    return perr === null;
-  });
+  const roots = goRoots(input.anchors, trace);
   const leafErr = isValid(leaf, 'leaf', [leaf], input.time, input.purpose);
   if (leafErr) return fail(leafErr.code, leafErr.message, leaf, [leaf]);
   if (input.hostname) {

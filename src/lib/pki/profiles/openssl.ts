@@ -13,7 +13,9 @@
  *   again (the Let's Encrypt / DST Root CA X3 failure of 2021-09-30).
  * - "issued by" is name match + key-identifier consistency (`ossl_x509_likely_issued`); signatures are checked
  *   only after the chain is built (internal_verify, top down, with validity periods, the root's included).
- * - A store certificate is a trust anchor when it is self-signed (no auxiliary trust in a PEM CAfile).
+ * - A store certificate is a trust anchor when it is self-signed, unless a "TRUSTED CERTIFICATE" block gives it
+ *   trust settings (X509_check_trust: trusted for the purpose, which may make an intermediate the anchor, or
+ *   rejected, error 28).
  */
 import type { CertView } from '../types.ts';
 import { matchHostname } from '../paths/hostname.ts';
@@ -52,6 +54,7 @@ const ERRORS = {
   79: ['X509_V_ERR_INVALID_CA', 'invalid CA certificate'],
   25: ['X509_V_ERR_PATH_LENGTH_EXCEEDED', 'path length constraint exceeded'],
   26: ['X509_V_ERR_INVALID_PURPOSE', 'unsuitable certificate purpose'],
+  28: ['X509_V_ERR_CERT_REJECTED', 'certificate rejected'],
   32: ['X509_V_ERR_KEYUSAGE_NO_CERTSIGN', 'key usage does not include certificate signing'],
   34: ['X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION', 'unhandled critical extension'],
   47: ['X509_V_ERR_PERMITTED_VIOLATION', 'permitted subtree violation'],
@@ -169,7 +172,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
 
   const built =
     version === '3'
-      ? buildChain3(leaf, untrusted, store, time, trace)
+      ? buildChain3(leaf, untrusted, store, time, input.purpose, trace)
       : buildChain102(leaf, untrusted, store, time, trace);
   const chain = built.chain;
   const ids = chain.map((c) => c.id);
@@ -218,6 +221,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
       : [
           () => checkNames(chain),
           () => checkId(chain, input),
+          () => checkTrust102(chain, built.numUntrusted, input.purpose),
           () => internalVerify(chain, input, graph, version),
         ]),
   ];
@@ -246,6 +250,7 @@ function buildChain3(
   untrustedIn: readonly CertView[],
   store: readonly CertView[],
   time: number,
+  purpose: ProfileInput['purpose'],
   trace: string[],
 ): Built {
   const U = 1;
@@ -282,9 +287,14 @@ function buildChain3(
         }
         if (ok) {
           search &= ~U;
-          if (checkTrust(chain, numUntrusted)) {
+          const trust = checkTrust3(chain, numUntrusted, purpose);
+          if (trust !== null && trust.trusted) {
             trusted = true;
             break;
+          }
+          if (trust !== null) {
+            trace.push(`${label(trust.cert)} is rejected by its trust settings`);
+            return { chain, numUntrusted, failure: new Failure(28, trust.depth, trust.cert) };
           }
           if (!topSelfSigned) continue;
         }
@@ -409,9 +419,57 @@ function findIssuer102(list: readonly CertView[], x: CertView, time: number): Ce
   return rv;
 }
 
-/** check_trust: some store certificate in the chain is self-signed (PEM CAfile: no auxiliary trust). */
-function checkTrust(chain: readonly CertView[], numUntrusted: number): boolean {
-  return chain.slice(numUntrusted).some(selfSignedFlag);
+/**
+ * X509_check_trust for the verification's purpose (3.0 x509_trust.c): sslserver and sslclient use trust_1oidany
+ * (obj_trust of serverAuth or clientAuth, anyExtendedKeyUsage counting too), any purpose the default (obj_trust of
+ * anyExtendedKeyUsage). A purpose in the certificate's reject list rejects it; a trust list trusts it for the purposes
+ * it names and rejects it for any other; without settings, a self-signed certificate is trusted (trust_compat).
+ */
+function trustOf(x: CertView, purpose: ProfileInput['purpose']): 'trusted' | 'rejected' | 'untrusted' {
+  const id = purpose === 'any' ? ANY_EKU : EKU_OID[purpose];
+  const names = (list: readonly string[]) => list.some((o) => o === id || o === ANY_EKU);
+  const s = x.trustSettings;
+  if (s?.reject && names(s.reject)) return 'rejected';
+  if (s?.trust) return names(s.trust) ? 'trusted' : 'rejected';
+  return selfSignedFlag(x) ? 'trusted' : 'untrusted';
+}
+
+/**
+ * 3.0 check_trust: the store certificates of the chain, from the first, until one is trusted (the chain ends there:
+ * with explicit trust settings that may be an intermediate) or rejected (error 28); null when none is either.
+ */
+function checkTrust3(
+  chain: readonly CertView[],
+  numUntrusted: number,
+  purpose: ProfileInput['purpose'],
+): { trusted: boolean; depth: number; cert: CertView } | null {
+  for (let i = numUntrusted; i < chain.length; i++) {
+    const cert = chain[i] as CertView;
+    const t = trustOf(cert, purpose);
+    if (t !== 'untrusted') return { trusted: t === 'trusted', depth: i, cert };
+  }
+  return null;
+}
+
+/**
+ * 1.0.2 check_trust, after the chain is built (which trust settings do not change there): a store certificate whose
+ * reject list names the purpose exactly is error 28, unless one before it is trusted for it (1.0.2 obj_trust: no
+ * anyExtendedKeyUsage, and a trust list that does not name the purpose is merely not trusted).
+ */
+function checkTrust102(
+  chain: readonly CertView[],
+  numUntrusted: number,
+  purpose: ProfileInput['purpose'],
+): Failure | null {
+  if (purpose === 'any') return null;
+  const id = EKU_OID[purpose];
+  for (let i = numUntrusted; i < chain.length; i++) {
+    const cert = chain[i] as CertView;
+    const s = cert.trustSettings;
+    if (s?.reject?.includes(id)) return new Failure(28, i, cert);
+    if (s?.trust?.includes(id)) return null;
+  }
+  return null;
 }
 
 function finish(chain: CertView[], numUntrusted: number, trusted: boolean): Built {

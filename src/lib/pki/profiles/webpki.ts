@@ -97,6 +97,24 @@ type WebpkiError =
   | 'BadDer'
   | 'BadDerTime';
 
+/**
+ * The trust anchors rustls gets: rustls-pemfile reads "CERTIFICATE" sections only, and anchor_from_trusted_cert parses
+ * each root with Cert::from_der, which refuses an unknown critical extension (RootCertStore::add_parsable_certificates
+ * then skips it). Nothing else of the root is looked at (no validity, basicConstraints, keyUsage): a trust anchor is
+ * a subject, a key and name constraints.
+ */
+function webpkiAnchors(anchors: readonly CertView[], trace: string[]): CertView[] {
+  return anchors.filter((a) => {
+    if (a.trustSettings) {
+      trace.push(`${label(a)} is not a trust anchor: a "TRUSTED CERTIFICATE" block is not read`);
+      return false;
+    }
+    const bad = unhandledCritical(a, 'webpki') !== null;
+    if (bad) trace.push(`${label(a)} is not a trust anchor: UnsupportedCriticalExtension when loading it`);
+    return !bad;
+  });
+}
+
 /** Higher is more specific (kept when several candidate paths fail). */
 const RANK: Record<WebpkiError, number> = {
   UnknownIssuer: 0,
@@ -170,14 +188,7 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
   const leaf = input.served[0];
   if (!leaf) return { profile: 'webpki', valid: false, trace: ['no certificate to verify'] };
   const intermediates = input.served.slice(1);
-  // anchor_from_trusted_cert parses the root with Cert::from_der, which refuses an unknown critical extension;
-  // rustls' RootCertStore::add_parsable_certificates then skips it. Nothing else of the root is looked at
-  // (no validity, basicConstraints, keyUsage): a trust anchor is a subject, a key and name constraints.
-  const anchors = input.anchors.filter((a) => {
-    const bad = unhandledCritical(a, 'webpki') !== null;
-    if (bad) trace.push(`${label(a)} is not a trust anchor: UnsupportedCriticalExtension when loading it`);
-    return !bad;
-  });
+  const anchors = webpkiAnchors(input.anchors, trace);
   const ncBudget = new ComparisonBudget(MAX_NAME_CONSTRAINT_COMPARISONS);
   let best: Failure | null = null;
   let sigChecks = 0;
