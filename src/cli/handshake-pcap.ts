@@ -24,6 +24,7 @@ import {
   CipherSuite,
   ContentType,
   eventLogToJson,
+  keyLogLineName,
   observeConnection,
   type AlertEntry,
   type MessageEntry,
@@ -32,7 +33,7 @@ import {
   type Observation,
   versionName,
 } from '../lib/tls12/index.ts';
-import { bytesEqual, toHex } from '../lib/bytes/index.ts';
+import { toHex } from '../lib/bytes/index.ts';
 import { alertText, arrow, encryptedContents, entryLine, summaryLines } from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 import { noTlsMessage, warningsHeading } from '../content/handshake/capture-import.ts';
@@ -274,7 +275,10 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
   if (random) lines.push(`  client random ${toHex(random)}`);
   const d = seen.decryption;
   if ('found' in d) {
-    for (const f of d.found) lines.push(`  matched: ${f.label} for this client random, on line ${f.line}`);
+    for (const f of d.found)
+      lines.push(`  matched: ${f.label} for this client random, on ${keyLogLineName(f)}`);
+    for (const c of d.conflicting)
+      lines.push(`  not used: ${keyLogLineName(c)}, another ${c.label} for this client random`);
     if (d.firstFailure)
       lines.push(
         `  did NOT match: the ${d.firstFailure.label} on that line does not open the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (stream offset ${d.firstFailure.offset})`,
@@ -287,10 +291,7 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
     d.status === 'wrong-secret' ||
     d.status === 'finished-mismatch'
   ) {
-    const source = sources.find((s) =>
-      s.entries.some((e) => e.line === d.line && random && bytesEqual(e.identifier, random)),
-    );
-    lines.push(`  matched: the client random, on line ${d.line}${source ? ` of ${source.name}` : ''}`);
+    lines.push(`  matched: the client random, on ${keyLogLineName(d)}`);
     if (d.status === 'wrong-secret') {
       const f = d.firstFailure;
       lines.push(

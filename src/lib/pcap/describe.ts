@@ -74,7 +74,7 @@ export function keyLogSources(
   ];
   for (const { name, text } of given) {
     try {
-      sources.push({ name, entries: parseKeyLog(text) });
+      sources.push({ name, entries: parseKeyLog(text).map((e) => ({ ...e, source: name })) });
     } catch (e) {
       unreadable.push({ name, reason: e instanceof Error ? e.message : String(e) });
     }

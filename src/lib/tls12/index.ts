@@ -9,4 +9,10 @@ export * from './handshake/index.ts';
 export * from './wire/index.ts';
 export * from './recording.ts';
 export * from './observe.ts';
-export { parseKeyLog, KeyLogParseError, TLS13_KEY_LOG_LABELS, type KeyLogEntry } from './crypto/index.ts';
+export {
+  keyLogLineName,
+  parseKeyLog,
+  KeyLogParseError,
+  TLS13_KEY_LOG_LABELS,
+  type KeyLogEntry,
+} from './crypto/index.ts';

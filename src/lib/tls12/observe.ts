@@ -17,6 +17,7 @@ import type { HandshakeMessage } from './wire/handshake.ts';
 import {
   cipherSuite,
   CLIENT_RANDOM_LABEL,
+  keyLogLineName,
   parseKeyLog,
   type CipherSuiteInfo,
   type CryptoProvider,
@@ -136,8 +137,9 @@ export type Decryption =
        */
       status: 'decrypted' | 'incomplete' | 'wrong-secret' | 'finished-mismatch';
       version: 'TLSv1.2';
-      /** The key log line that matched the client random (1-based). */
+      /** The key log line that matched the client random (1-based), and the key log it is in when several were read. */
       line: number;
+      source?: string;
       firstFailure?: { from: Role; seq: string; offset: number };
       clientFinished: FinishedCheck;
       serverFinished: FinishedCheck;
@@ -573,7 +575,7 @@ class Observer {
       from: 'client',
       name: 'master_secret',
       value: this.#master,
-      formula: `the key log's line ${this.#line.line}: ${CLIENT_RANDOM_LABEL} client_random master_secret  (NSS key log format)`,
+      formula: `the key log's ${keyLogLineName(this.#line)}: ${CLIENT_RANDOM_LABEL} client_random master_secret  (NSS key log format)`,
       inputs: { client_random: ch.random },
     });
     this.#keys = await deriveKeys('client', this.#suite, this.#master, ch.random, sh.random, this.#provider);
@@ -783,6 +785,7 @@ class Observer {
       status,
       version,
       line: this.#line.line,
+      ...(this.#line.source !== undefined ? { source: this.#line.source } : {}),
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
       serverFinished: finished('server'),
@@ -836,7 +839,7 @@ export function describeDecryption(d: Decryption): string {
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
-      return `Decrypted with the key log's line ${d.line}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+      return `Decrypted with the key log's ${keyLogLineName(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
     case 'incomplete': {
       const r = d.renegotiation;
       const has =
@@ -845,37 +848,40 @@ export function describeDecryption(d: Decryption): string {
           : r
             ? ` A key log line for its ClientHello's random would open them (Wireshark follows a renegotiation): ${r.wantedLine}`
             : '';
-      return `Decrypted with the key log's line ${d.line} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}`;
+      return `Decrypted with the key log's ${keyLogLineName(d)} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}`;
     }
     case 'finished-mismatch':
-      return `Every record opened with the key log's line ${d.line}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
+      return `Every record opened with the key log's ${keyLogLineName(d)}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
     case 'wrong-secret': {
       const failure = d.firstFailure
         ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`
         : '';
-      return `The key log's line ${d.line} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.`;
+      return `The key log's ${keyLogLineName(d)} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.`;
     }
   }
 }
 
 function describeTls13Decryption(d: Tls13Decryption): string {
-  const found = d.found.map((f) => `${f.label} (line ${f.line})`).join(', ');
+  const found = d.found.map((f) => `${f.label} (${keyLogLineName(f)})`).join(', ');
+  const unused = d.conflicting.length
+    ? ` Not used: ${d.conflicting.map((c) => `${keyLogLineName(c)}, another ${c.label} for this client random`).join('; ')}.`
+    : '';
   const finished = `client Finished ${d.clientFinished}, server Finished ${d.serverFinished}`;
   const wanted =
     d.wantedLines.length > 0 ? ` Lines that would open the rest: ${d.wantedLines.join('; ')}` : '';
   switch (d.status) {
     case 'decrypted':
-      return `TLS 1.3, decrypted with the key log's ${found}; ${finished}.`;
+      return `TLS 1.3, decrypted with the key log's ${found}; ${finished}.${unused}`;
     case 'incomplete':
       return d.missing.length === 0 && d.closedReason
-        ? `TLS 1.3: the key log has ${found} for this client random, but some protected records stay closed (the first: ${d.closedReason}); ${finished}.`
-        : `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}`;
+        ? `TLS 1.3: the key log has ${found} for this client random, but some protected records stay closed (the first: ${d.closedReason}); ${finished}.${unused}`
+        : `TLS 1.3: the key log has ${found} for this client random but not ${d.missing.join(', ')}, so the records those secrets protect stay closed; ${finished}.${wanted}${unused}`;
     case 'wrong-secret': {
       const f = d.firstFailure!;
-      return `TLS 1.3: the key log has this connection's client random, but its ${f.label} is wrong: it does not open the ${f.from}'s record ${f.seq} (at stream offset ${f.offset}). Found: ${found}; ${finished}.`;
+      return `TLS 1.3: the key log has this connection's client random, but its ${f.label} is wrong: it does not open the ${f.from}'s record ${f.seq} (at stream offset ${f.offset}). Found: ${found}; ${finished}.${unused}`;
     }
     case 'finished-mismatch':
-      return `TLS 1.3: every record opened with the key log's ${found}, so the secrets are right, but the Finished check failed (${finished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
+      return `TLS 1.3: every record opened with the key log's ${found}, so the secrets are right, but the Finished check failed (${finished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.${unused}`;
     case 'no-matching-line': {
       const has =
         d.tls13Labels.length > 0

@@ -14,7 +14,12 @@ import { decodeAlert } from '../tls12/wire/alert.ts';
 import { alertName } from '../tls12/handshake/alerts.ts';
 import { HandshakeType } from '../tls12/wire/code-points.ts';
 import { HandshakeReassembler } from '../tls12/wire/handshake-reassembler.ts';
-import { TLS13_KEY_LOG_LABELS, type CryptoProvider, type KeyLogEntry } from '../tls12/crypto/index.ts';
+import {
+  keyLogLineName,
+  TLS13_KEY_LOG_LABELS,
+  type CryptoProvider,
+  type KeyLogEntry,
+} from '../tls12/crypto/index.ts';
 import {
   recordEntry,
   type EventLogEntry,
@@ -70,8 +75,13 @@ export interface Tls13Decryption {
   version: 'TLSv1.3';
   /** incomplete with every traffic secret in the key log: why the first protected record that stayed closed did. */
   closedReason?: string;
-  /** The labels found for this client random, with their key log line (1-based). */
-  found: { label: string; line: number }[];
+  /** The labels found for this client random, with their key log line (1-based) and key log (when several were read). */
+  found: { label: string; line: number; source?: string }[];
+  /**
+   * Other lines for this client random and one of those labels, with another secret: the first line of each label
+   * is the one used (a capture's Decryption Secrets Block comes before the user's file), these are not.
+   */
+  conflicting: { label: string; line: number; source?: string }[];
   /** Which of the four traffic secret labels the key log lacks for this client random. */
   missing: string[];
   /** `LABEL <client random> <secret>` for each missing label: the lines that would open the rest. */
@@ -232,7 +242,7 @@ export class Tls13Observer {
       from: 'client',
       name,
       value: line.secret,
-      formula: `the key log's line ${line.line}: ${label} client_random secret  (NSS key log format)`,
+      formula: `the key log's ${keyLogLineName(line)}: ${label} client_random secret  (NSS key log format)`,
       inputs: { client_random: this.#clientRandom },
     });
     return line;
@@ -528,10 +538,24 @@ export class Tls13Observer {
 
   /** The decryption report (undefined when nothing was protected). */
   report(tls13Labels: string[]): Tls13Decryption {
-    const found = TLS13_TRAFFIC_LABELS.flatMap((label) => {
-      const line = this.#line(label);
-      return line ? [{ label, line: line.line }] : [];
+    const where = (e: KeyLogEntry) => ({
+      label: e.label,
+      line: e.line,
+      ...(e.source !== undefined ? { source: e.source } : {}),
     });
+    const used = TLS13_TRAFFIC_LABELS.flatMap((label) => this.#line(label) ?? []);
+    const found = used.map(where);
+    const conflicting = (this.#keyLog ?? [])
+      .filter((e) =>
+        used.some(
+          (u) =>
+            u.label === e.label &&
+            u !== e &&
+            bytesEqual(u.identifier, e.identifier) &&
+            !bytesEqual(u.secret, e.secret),
+        ),
+      )
+      .map(where);
     const missing = TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l));
     const random = toHex(this.#clientRandom);
     const finished = (role: Role): FinishedCheck13 =>
@@ -553,6 +577,7 @@ export class Tls13Observer {
       status,
       version: 'TLSv1.3',
       found,
+      conflicting,
       missing: [...missing],
       wantedLines: missing.map((l) => `${l} ${random} <secret in hex>`),
       tls13Labels,

@@ -364,7 +364,7 @@ describe('a TLS 1.3 run exports its own key log and says no word of extended mas
     const exporter = keyNodes(keyScheduleView(r.run.eventLog)).find(
       (n) => n.name === 'exporter_master_secret',
     );
-    expect(exporter?.entry?.formula).toMatch(/^the key log's line \d+: EXPORTER_SECRET /);
+    expect(exporter?.entry?.formula).toMatch(/^the key log's line \d+ of tls13\.keys\.log: EXPORTER_SECRET /);
     expect(outcomeLine(r.run.summary!)).toMatch(
       /^TLSv1\.3, TLS_AES_\d+_GCM_SHA\d+, x25519, signed with \w+\.$/,
     );

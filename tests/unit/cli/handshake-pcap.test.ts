@@ -125,6 +125,29 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     expectEveryRecordDecrypted(log);
   });
 
+  it("a --keylog that disagrees with the capture's own key log: which lines were used, and which not", async () => {
+    // The capture's Decryption Secrets Block comes first; a file with another secret for one label is named, not used.
+    const own = (await json('--pcap', `${PCAP}/tls13-dsb.pcapng`)).doc.observation.decryption as {
+      found: { label: string }[];
+    };
+    expect(own.found).toHaveLength(4);
+    const random = /client random ([0-9a-f]{64})/.exec(
+      (await cli('--pcap', `${PCAP}/tls13-dsb.pcapng`)).out,
+    )![1]!;
+    const other = temp(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} ${'ab'.repeat(48)}\n`, 'other.keys.log');
+    const r = await cli('--pcap', `${PCAP}/tls13-dsb.pcapng`, '--keylog', other);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(
+      "  matched: SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random, on line 2 of the capture's Decryption Secrets Block",
+    );
+    expect(r.out).toContain(
+      `  not used: line 1 of ${other}, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random`,
+    );
+    expect(r.out).toContain(
+      `Not used: line 1 of ${other}, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random.`,
+    );
+  });
+
   it('without a key log: what is in the clear, and the key log line that would open the rest', async () => {
     const r = await cli('--pcap', `${PCAP}/tls12-lo.pcap`);
     expect(r.code, r.err).toBe(0);
@@ -191,7 +214,12 @@ describe('openssl s_client -tls1_3 -keylogfile against s_server, captured by tcp
     ])
       expect(lines, text).toContain(text);
     for (const label of ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0'])
-      expect(r.out).toMatch(new RegExp(`^  matched: ${label} for this client random, on line \\d+$`, 'm'));
+      expect(r.out).toMatch(
+        new RegExp(
+          `^  matched: ${label} for this client random, on line \\d+ of fixtures/pcap/tls13\\.keys\\.log$`,
+          'm',
+        ),
+      );
     expect(r.out).not.toContain('Extended master secret');
     const { doc, log } = await json(...args);
     expect(doc.observation.decryption).toMatchObject({ status: 'decrypted', version: 'TLSv1.3' });

@@ -55,6 +55,13 @@ export interface KeyLogEntry {
   secret: Uint8Array;
   /** 1-based line number in the input. */
   line: number;
+  /** Which key log it is from (a file name, the capture's Decryption Secrets Block), when several are read together. */
+  source?: string;
+}
+
+/** "line 2", or "line 2 of FILE" when the entry names its key log. */
+export function keyLogLineName(e: { line: number; source?: string }): string {
+  return `line ${e.line}${e.source !== undefined ? ` of ${e.source}` : ''}`;
 }
 
 export class KeyLogParseError extends Error {

@@ -374,6 +374,7 @@ describe('TLS 1.3 (supported_versions 0x0304) goes to the 1.3 reader (tests/unit
       status: 'wrong-secret',
       version: 'TLSv1.3',
       found: [{ label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', line: 1 }],
+      conflicting: [],
       missing: ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0', 'CLIENT_TRAFFIC_SECRET_0'],
       wantedLines: [
         `SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`,
