@@ -5,13 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  droppedByDriver,
   matrixCells,
   matrixRows,
   OUTCOME_CLASSES,
   type MatrixCell,
   type OutcomeClass,
 } from '../../../src/app/model/sslmode/matrix.ts';
-import { sslmodeControls, type SslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
+import {
+  buildScenario,
+  sslmodeControls,
+  type SslmodeControls,
+} from '../../../src/app/model/sslmode/scenario.ts';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 
 /** What the sslmode worker returns for these controls. */
 const cells = (values: Partial<SslmodeControls>): Promise<MatrixCell[]> =>
@@ -83,5 +89,36 @@ describe('the matrix target, whatever syntax the connection string is in', () =>
     expect(libpq.flat().filter((c) => !c.endsWith('refused')).length).toBeGreaterThan(20);
     for (const driver of ['pgjdbc', 'npgsql', 'node-postgres'] as const)
       expect(await classes(driver), driver).toEqual(libpq);
+  });
+});
+
+describe("the matrix carries the lab's connection string", () => {
+  it("the cell of the lab's own driver and sslmode is the lab's own outcome, whatever else the string sets", async () => {
+    const base = 'host=db.example.test dbname=app user=app password=secret';
+    for (const values of [
+      { root: 'root-a', conninfo: `${base} sslmode=verify-full sslrootcert=/nonexistent.crt` },
+      {
+        root: 'root-a',
+        smin: 'TLSv1.3',
+        conninfo: `${base} sslmode=prefer ssl_max_protocol_version=TLSv1.2`,
+      },
+      { root: 'root-a', pgver: '16', conninfo: `${base} sslmode=require sslnegotiation=direct` },
+    ] as Partial<SslmodeControls>[]) {
+      const c = sslmodeControls(values);
+      const own = await explainConnection(buildScenario(c));
+      const sslmode = /sslmode=(\S+)/.exec(values.conninfo!)![1];
+      const cell = (await cells(values)).find((x) => x.driver === 'libpq' && x.sslmode === sslmode)!;
+      expect(cell.outcome.connected, values.conninfo).toBe(own.connected);
+      expect(cell.outcome.error, values.conninfo).toBe(own.error);
+      expect(cell.dropped).toEqual([]);
+    }
+  });
+
+  it('names the settings a driver has no equivalent for, per driver', async () => {
+    const conninfo = 'host=db.example.test dbname=app user=app sslmode=require sslcertmode=disable';
+    const dropped = droppedByDriver(await cells({ conninfo }));
+    expect(dropped.map((d) => d.driver)).not.toContain('libpq');
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const d of dropped) expect(d.dropped).toEqual(['sslcertmode=disable']);
   });
 });

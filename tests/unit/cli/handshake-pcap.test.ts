@@ -127,10 +127,8 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
 
   it("a --keylog that disagrees with the capture's own key log: which lines were used, and which not", async () => {
     // The capture's Decryption Secrets Block comes first; a file with another secret for one label is named, not used.
-    const own = (await json('--pcap', `${PCAP}/tls13-dsb.pcapng`)).doc.observation.decryption as {
-      found: { label: string }[];
-    };
-    expect(own.found).toHaveLength(4);
+    const own = (await json('--pcap', `${PCAP}/tls13-dsb.pcapng`)).doc.observation.decryption;
+    expect('found' in own && own.found).toHaveLength(4);
     const random = /client random ([0-9a-f]{64})/.exec(
       (await cli('--pcap', `${PCAP}/tls13-dsb.pcapng`)).out,
     )![1]!;

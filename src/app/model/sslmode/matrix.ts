@@ -67,6 +67,8 @@ export interface MatrixCell {
   readonly sslmode: string;
   /** The connection string this cell used, in the driver's own syntax (to open the cell's trace). */
   readonly conninfo: string;
+  /** The lab's settings this driver has no equivalent for, left out of the cell (`key=value`). */
+  readonly dropped: readonly string[];
   readonly outcome: ConnectionOutcome;
 }
 
@@ -79,8 +81,8 @@ export async function matrixCells(
   handoff: HandoffChain | null = null,
 ): Promise<MatrixCell[]> {
   const cells: MatrixCell[] = [];
-  for (const { driver, sslmode, conninfo, scenario } of matrixScenarios(c, handoff))
-    cells.push({ driver, sslmode, conninfo, outcome: await explainConnection(scenario) });
+  for (const { driver, sslmode, conninfo, dropped, scenario } of matrixScenarios(c, handoff))
+    cells.push({ driver, sslmode, conninfo, dropped, outcome: await explainConnection(scenario) });
   return cells;
 }
 
@@ -90,6 +92,16 @@ export interface MatrixRow {
   /** The driver's name alone, for the presenter view. */
   readonly short: string;
   readonly cells: readonly (MatrixCell & { readonly class: OutcomeClass })[];
+}
+
+/** Per driver, the settings of the lab's connection string its cells leave out (a driver has no equivalent). */
+export function droppedByDriver(
+  cells: readonly MatrixCell[],
+): { driver: Driver; label: string; dropped: string[] }[] {
+  return DRIVERS.flatMap((d) => {
+    const dropped = [...new Set(cells.filter((c) => c.driver === d.id).flatMap((c) => c.dropped))];
+    return dropped.length > 0 ? [{ driver: d.id, label: d.label, dropped }] : [];
+  });
 }
 
 /** The matrix in display order: a row per driver, a cell per sslmode (cells the engine gave no answer for are left out). */

@@ -353,50 +353,30 @@ export function attackerScenarios(
   ];
 }
 
-interface Endpoint {
-  host: string;
-  port: string;
-  user: string;
-  dbname: string;
-  password?: string;
-}
-
-/** The same target written the way each driver takes it, with one sslmode: for the matrix. */
-export function conninfoFor(driver: Driver, e: Endpoint, sslmode: string): string {
-  const settings = new Map([
-    ['host', e.host],
-    ['port', e.port],
-    ['dbname', e.dbname],
-    ['user', e.user],
-    ...(e.password ? [['password', e.password] as [string, string]] : []),
-    ['sslmode', sslmode],
-  ]);
-  return writeSettings(driver, settings).conninfo;
-}
-
 export interface MatrixEntry {
   readonly driver: Driver;
   readonly sslmode: string;
   /** The connection string this cell uses, in the driver's own syntax (to open the cell's trace). */
   readonly conninfo: string;
+  /** The user's settings (libpq keywords, with their values) this driver has no equivalent for, left out of the cell. */
+  readonly dropped: readonly string[];
   readonly scenario: Scenario;
 }
 
-/** Every sslmode by every driver, for the target the connection string names and the same server. */
+/**
+ * Every sslmode by every driver: the lab's connection string with each sslmode in turn, written in each driver's
+ * syntax (`writeSettings`), against the same server; a setting a driver has no equivalent for is left out of its
+ * cells and named in `dropped`. Without a readable connection string, the lab's default target.
+ */
 export function matrixScenarios(c: SslmodeControls, handoff: HandoffChain | null = null): MatrixEntry[] {
-  // The target, from the connection string in whichever driver's syntax the lab holds it.
-  const o = readSettings(c.conninfo) ?? new Map<string, string>();
-  const endpoint = {
-    host: o.get('host') ?? 'db.example.test',
-    port: o.get('port') ?? '5432',
-    user: o.get('user') ?? 'app',
-    dbname: o.get('dbname') ?? o.get('user') ?? 'app',
-    ...(o.get('password') ? { password: o.get('password') as string } : {}),
-  };
+  const given = readSettings(c.conninfo) ?? new Map<string, string>();
+  const settings = new Map(given);
+  if (!settings.has('host')) settings.set('host', 'db.example.test');
+  if (!settings.has('user')) settings.set('user', 'app');
   return DRIVERS.flatMap(({ id: driver }) =>
     SSLMODES.map((sslmode) => {
-      const conninfo = conninfoFor(driver, endpoint, sslmode);
-      return { driver, sslmode, conninfo, scenario: buildScenario(c, conninfo, driver, handoff) };
+      const { conninfo, dropped } = writeSettings(driver, new Map(settings).set('sslmode', sslmode));
+      return { driver, sslmode, conninfo, dropped, scenario: buildScenario(c, conninfo, driver, handoff) };
     }),
   );
 }
