@@ -363,6 +363,25 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
     expectAgreement(await runAll('good', cells));
   });
 
+  it('I: channel_binding=require: a trust line, SCRAM over TLS, SCRAM without TLS; never retried', async () => {
+    const cells: Cell[] = [];
+    for (const mode of ['disable', 'allow', 'prefer', 'require'] as const)
+      cells.push(
+        {
+          name: `trust user sslmode=${mode}`,
+          conninfo: `host=127.0.0.1 user=anyuser dbname=postgres sslmode=${mode} channel_binding=require`,
+          root: 'none',
+        },
+        {
+          name: `scram user sslmode=${mode}`,
+          conninfo: `host=127.0.0.1 user=pwuser dbname=postgres sslmode=${mode} channel_binding=require`,
+          root: 'none',
+          password: 'right-pw',
+        },
+      );
+    expectAgreement(await runAll('good', cells));
+  });
+
   it('G: pg_hba reject, missing role, missing database, several hosts and ports', async () => {
     const cells: Cell[] = [];
     for (const mode of ['disable', 'allow', 'prefer', 'require'] as const) {
@@ -552,6 +571,8 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
       'host=localhost sslmode',
       'host=localhost,127.0.0.1 hostaddr=127.0.0.1',
       'host=localhost port=abc',
+      'host=localhost channel_binding=foo',
+      'host=localhost channel_binding=foo sslmode=foo',
       ...(major < 17 ? ['host=localhost sslnegotiation=direct'] : []),
     ];
     const uris = [

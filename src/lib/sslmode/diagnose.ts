@@ -558,6 +558,41 @@ const PATTERNS: readonly Pattern[] = [
     },
   },
   {
+    id: 'libpq-channel-binding',
+    test: /channel binding required(?:, but (SSL not in use|server authenticated client without channel binding)| but (not supported by server's authentication request))/,
+    driver: 'libpq',
+    meaning:
+      'channel_binding=require: libpq accepts only a SCRAM login bound to this TLS connection (SCRAM-SHA-256-PLUS), so that a server on the far end of another TLS connection (an attacker in the middle) cannot pass for the real one. This login was not one, and the client gave up on its own, without a retry.',
+    causes: [
+      'The connection is not encrypted (sslmode=disable, or prefer/allow against a server with ssl = off): there is no TLS channel to bind to ("SSL not in use").',
+      'The pg_hba.conf line is trust or cert (no password exchange at all: "authenticated client without channel binding"), or password (cleartext: "not supported by server\'s authentication request"); it must be scram-sha-256 (or md5 with a SCRAM-stored password).',
+      'Something on the path answers instead of the real server (a proxy, a pooler, or an attacker) and accepts the login without SCRAM.',
+    ],
+    rule: 'libpq.channel_binding',
+    reproduce: (m) => {
+      const method = m[1] === undefined ? 'password' : m[1].startsWith('SSL') ? 'scram-sha-256' : 'trust';
+      const sslmode = m[1]?.startsWith('SSL') ? 'disable' : 'require';
+      return libpq(`host=127.0.0.1 user=app password=pw sslmode=${sslmode} channel_binding=require`, {
+        ...GOOD,
+        hba: [`host all all 127.0.0.1/32 ${method}`],
+        users: { app: 'pw' },
+      });
+    },
+  },
+  {
+    id: 'libpq-invalid-channel-binding',
+    test: /invalid channel_binding value: "([^"]*)"/,
+    driver: 'libpq',
+    meaning:
+      'libpq refused the connection string before connecting: channel_binding takes disable, prefer or require.',
+    causes: [
+      'A query string glued onto a URL that already had one: "channel_binding=require?sslmode=require" (use & between parameters).',
+      'A value cut or mistyped when it was pasted (hosted PostgreSQL services add channel_binding=require to the URLs they give).',
+    ],
+    rule: 'libpq.channel_binding',
+    reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=require channel_binding=${m[1]}`, GOOD),
+  },
+  {
     id: 'libpq-sslcertmode-require',
     test: /server (did not request an SSL certificate|accepted connection without a valid SSL certificate)/,
     driver: 'libpq',
@@ -1031,7 +1066,7 @@ const PATTERNS: readonly Pattern[] = [
   ),
   explained(
     'channel-binding',
-    /channel_binding/,
+    /unrecognized configuration parameter "channel_binding"/,
     'unknown',
     'server.auth',
     'channel_binding is a client setting (SCRAM-SHA-256-PLUS binds the login to the TLS connection); a client that forwards it to the server as a run-time parameter makes the server refuse it.',

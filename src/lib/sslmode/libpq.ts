@@ -34,7 +34,15 @@ import {
   type ClientCertJudgement,
   type LoadedClientCert,
 } from './clientcert.ts';
-import { parseRequireAuth, refusedAuthOk, refusedRequest, type RequireAuth } from './require-auth.ts';
+import {
+  CHANNEL_BINDINGS,
+  parseRequireAuth,
+  refusedAuthOk,
+  refusedByChannelBinding,
+  refusedRequest,
+  type ChannelBinding,
+  type RequireAuth,
+} from './require-auth.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
 import { readLeaf, readPem, verifyServerChain } from './verify.ts';
 
@@ -100,6 +108,8 @@ interface Resolved {
   readonly sslcertmode: string | undefined;
   /** require_auth (16+). */
   readonly requireAuth: RequireAuth | undefined;
+  /** channel_binding: "require" accepts only a SCRAM exchange bound to the TLS channel (SCRAM-SHA-256-PLUS). */
+  readonly channelBinding: ChannelBinding;
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
@@ -145,6 +155,7 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     sslkey: get('sslkey', 'PGSSLKEY'),
     sslcertmode: ssl.sslcertmode,
     requireAuth: ssl.requireAuth,
+    channelBinding: ssl.channelBinding,
     minVersion: ssl.minVersion,
     maxVersion: ssl.maxVersion,
     direct: ssl.direct,
@@ -188,8 +199,8 @@ function hostEntries(get: Getter): HostEntry[] | Invalid {
 }
 
 /**
- * pqConnectOptions2()'s order: require_auth (16+), sslmode, sslnegotiation (17+), sslrootcert=system (16+),
- * ssl_min/max_protocol_version and their range, sslcertmode (16+).
+ * pqConnectOptions2()'s order: require_auth (16+), channel_binding, sslmode, sslnegotiation (17+),
+ * sslrootcert=system (16+), ssl_min/max_protocol_version and their range, sslcertmode (16+).
  */
 function sslOptions(
   get: Getter,
@@ -197,7 +208,10 @@ function sslOptions(
   sslmodeText: string,
   sslrootcert: string | undefined,
 ):
-  | Pick<Resolved, 'sslmode' | 'requireAuth' | 'direct' | 'minVersion' | 'maxVersion' | 'sslcertmode'>
+  | Pick<
+      Resolved,
+      'sslmode' | 'requireAuth' | 'channelBinding' | 'direct' | 'minVersion' | 'maxVersion' | 'sslcertmode'
+    >
   | Invalid {
   let requireAuth: RequireAuth | undefined;
   const requireAuthText = major >= 16 ? get('require_auth', 'PGREQUIREAUTH') : undefined;
@@ -206,6 +220,9 @@ function sslOptions(
     if ('error' in parsedAuth) return parsedAuth;
     requireAuth = parsedAuth;
   }
+  const channelBinding = get('channel_binding', 'PGCHANNELBINDING') ?? 'prefer';
+  if (!isOneOf(CHANNEL_BINDINGS, channelBinding))
+    return { error: `invalid channel_binding value: "${channelBinding}"` };
   if (!isOneOf(SSLMODES, sslmodeText)) return { error: `invalid sslmode value: "${sslmodeText}"` };
   const sslmode = sslmodeText;
 
@@ -238,7 +255,7 @@ function sslOptions(
   const sslcertmode = major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined;
   if (sslcertmode !== undefined && !['disable', 'allow', 'require'].includes(sslcertmode))
     return { error: `invalid sslcertmode value: "${sslcertmode}"` };
-  return { sslmode, requireAuth, direct, minVersion, maxVersion, sslcertmode };
+  return { sslmode, requireAuth, channelBinding, direct, minVersion, maxVersion, sslcertmode };
 }
 
 type Method = 'ssl' | 'plain';
@@ -797,19 +814,21 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
     serverAddresses: run.listen,
     clientCertificate: a.encrypted && a.judgement.kind === 'accepted' ? a.judgement.peer : null,
   });
-  const refused = refusedByClient(opts, result, a.judgement);
-  if (refused !== null) {
-    const byCertmode = !refused.startsWith('authentication method requirement');
+  const refusal = refusedByClient(opts, result, a);
+  if (refusal !== null) {
+    const { by, text } = refusal;
     log.push(
       a.n,
       'auth',
       'fail',
-      byCertmode
-        ? `sslcertmode=require: ${refused}; libpq gives up.`
-        : `require_auth=${opts.requireAuth?.text}: the server's authentication is not one the client allows; libpq gives up.`,
-      byCertmode ? 'libpq.sslcertmode' : 'libpq.require_auth',
+      by === 'sslcertmode'
+        ? `sslcertmode=require: ${text}; libpq gives up.`
+        : by === 'channel_binding'
+          ? `channel_binding=require: ${text}; libpq gives up (it never connects without a SCRAM exchange bound to the TLS channel).`
+          : `require_auth=${opts.requireAuth?.text}: the server's authentication is not one the client allows; libpq gives up.`,
+      `libpq.${by}`,
     );
-    run.lines.push(a.prefix + refused);
+    run.lines.push(a.prefix + text);
     return STOP;
   }
   if (result.ok) {
@@ -840,24 +859,32 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
 }
 
 /**
- * libpq 16+ checks each authentication message against require_auth and sslcertmode=require
- * (check_expected_areq()): a refusal is the client's own error and is never retried. null: not refused.
+ * libpq checks each authentication message (check_expected_areq(), and pg_SASL_init() for SCRAM) against
+ * sslcertmode=require and require_auth (16+) and channel_binding=require: a refusal is the client's own error and
+ * is never retried. null: not refused.
  */
 function refusedByClient(
   opts: Resolved,
   result: StartupResult,
-  judgement: ClientCertJudgement,
-): string | null {
+  a: Attempt,
+): { by: 'sslcertmode' | 'require_auth' | 'channel_binding'; text: string } | null {
   if (result.authRequest === undefined) return null;
-  return (
-    refusedRequest(result.authRequest, opts.requireAuth) ??
-    (result.ok || result.afterAuthOk
-      ? refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
-          requested: judgement.kind !== 'not-requested',
-          sent: judgement.kind === 'accepted',
-        })
-      : null)
-  );
+  const byAuth = refusedRequest(result.authRequest, opts.requireAuth);
+  if (byAuth !== null) return { by: 'require_auth', text: byAuth };
+  const cb = refusedByChannelBinding(opts.channelBinding, result.authRequest, a.encrypted, 'request');
+  if (cb !== null) return { by: 'channel_binding', text: cb };
+  if (!(result.ok || result.afterAuthOk)) return null;
+  const atOk = refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
+    requested: a.judgement.kind !== 'not-requested',
+    sent: a.judgement.kind === 'accepted',
+  });
+  if (atOk !== null)
+    return {
+      by: atOk.startsWith('authentication method requirement') ? 'require_auth' : 'sslcertmode',
+      text: atOk,
+    };
+  const cbOk = refusedByChannelBinding(opts.channelBinding, result.authRequest, a.encrypted, 'ok');
+  return cbOk !== null ? { by: 'channel_binding', text: cbOk } : null;
 }
 
 function clientCertInfo(run: LibpqRun): ClientCertificateInfo | undefined {

@@ -88,3 +88,31 @@ export function refusedAuthOk(
     return `authentication method requirement "${requireAuth.text}" failed: server did not complete authentication`;
   return null;
 }
+
+/** channel_binding's values (libpq, every version modelled; "prefer" is the default of SSL builds). */
+export const CHANNEL_BINDINGS = ['disable', 'prefer', 'require'] as const;
+export type ChannelBinding = (typeof CHANNEL_BINDINGS)[number];
+
+/**
+ * channel_binding=require (fe-auth.c): at a password request (check_expected_areq: only SASL may go on), at a SASL
+ * request without TLS (pg_SASL_init: there is no channel to bind to), and at AuthenticationOk that no SCRAM exchange
+ * bound to the TLS channel preceded (trust, cert). SCRAM over TLS binds (SCRAM-SHA-256-PLUS, which a PostgreSQL
+ * server built with OpenSSL offers on a TLS connection). Refused, or null.
+ */
+export function refusedByChannelBinding(
+  channelBinding: ChannelBinding,
+  request: AuthRequest,
+  encrypted: boolean,
+  at: 'request' | 'ok',
+): string | null {
+  if (channelBinding !== 'require') return null;
+  if (at === 'request') {
+    if (request === 'cleartext')
+      return "channel binding required but not supported by server's authentication request";
+    if (request === 'sasl' && !encrypted) return 'channel binding required, but SSL not in use';
+    return null;
+  }
+  return request === 'ok'
+    ? 'channel binding required, but server authenticated client without channel binding'
+    : null;
+}

@@ -39,6 +39,11 @@ export const RULES = {
     'require_auth (16+) lists the authentication methods the client accepts (or, with "!", refuses); "none" allows a server that asks for none (trust, cert). A request outside the list, or AuthenticationOk without a required exchange, fails on the client side, without a retry.',
     'S: PG16-18 fe-connect.c pqConnectOptions2(); fe-auth.c check_expected_areq(), auth_method_description(); proven with libpq 18 (fixtures/libpq18)',
   ),
+  'libpq.channel_binding': r(
+    'libpq.channel_binding',
+    'channel_binding=require (the default is prefer) accepts only a SCRAM exchange bound to the TLS channel (SCRAM-SHA-256-PLUS): a password request, SCRAM without TLS, or AuthenticationOk with no such exchange (trust, cert) fails on the client side, without a retry. A server on the other end of another TLS channel (an attacker in the middle) cannot complete it.',
+    'S: fe-auth.c check_expected_areq(), pg_SASL_init(); fe-connect.c pqConnectOptions2() (PG15-18); PostgreSQL src/test/ssl/t/002_scram.pl',
+  ),
   'libpq.sslcertmode': r(
     'libpq.sslcertmode',
     'sslcertmode (16+): disable never sends a client certificate, allow (the default) sends one when asked, require fails at AuthenticationOk when the server did not ask for one or got none.',

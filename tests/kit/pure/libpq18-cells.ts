@@ -202,6 +202,22 @@ export function cellDefs(): CellDef[] {
         ...(user === 'anyuser' ? {} : { password: 'right-pw' }),
       });
 
+  // channel_binding=require: only a SCRAM exchange bound to the TLS channel passes.
+  for (const user of ['anyuser', 'pwuser', 'clearuser'])
+    for (const mode of ['disable', 'prefer', 'require'])
+      cells.push({
+        name: `channel_binding=require user=${user} sslmode=${mode}`,
+        setup: 'good',
+        conninfo: `${base} user=${user} sslmode=${mode} channel_binding=require`,
+        ...(user === 'anyuser' ? {} : { password: 'right-pw' }),
+      });
+  cells.push({
+    name: 'channel_binding=require against a server without SSL, sslmode=prefer',
+    setup: 'off',
+    conninfo: `${base} user=pwuser sslmode=prefer channel_binding=require`,
+    password: 'right-pw',
+  });
+
   // Neither refusal is retried: not by prefer in plaintext, nor by allow with SSL.
   for (const mode of ['allow', 'prefer'])
     cells.push(
@@ -255,6 +271,9 @@ export function cellDefs(): CellDef[] {
     'sslnegotiation=foo sslmode=require',
     'sslcertmode=foo',
     'require_auth=foo',
+    'channel_binding=foo',
+    'channel_binding=foo sslmode=foo',
+    'require_auth=foo channel_binding=foo',
     'sslrootcert=system sslmode=require ssl_min_protocol_version=TLSv1.4',
     'sslnegotiation=direct sslmode=prefer ssl_min_protocol_version=TLSv1.4',
     'sslnegotiation=direct sslmode=prefer sslrootcert=system',

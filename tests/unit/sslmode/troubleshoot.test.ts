@@ -25,6 +25,18 @@ const at = (host: string, port = 5432, ip?: string) =>
 const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
   // libpq 18's own texts (fixtures/libpq18/libpq18-oracle.json).
   'libpq-direct-eof': [[`${at('127.0.0.1')}SSL error: unexpected eof while reading`, 'exact']],
+  'libpq-channel-binding': [
+    [`${at('127.0.0.1')}channel binding required, but SSL not in use`, 'exact'],
+    [
+      `${at('127.0.0.1')}channel binding required, but server authenticated client without channel binding`,
+      'exact',
+    ],
+    [
+      `${at('127.0.0.1')}channel binding required but not supported by server's authentication request`,
+      'exact',
+    ],
+  ],
+  'libpq-invalid-channel-binding': [['invalid channel_binding value: "require?sslmode=require"', 'exact']],
   'libpq-require-auth': [
     [
       `${at('127.0.0.1')}authentication method requirement "scram-sha-256" failed: server requested a cleartext password`,
