@@ -572,6 +572,9 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
       'host=localhost,127.0.0.1 hostaddr=127.0.0.1',
       'host=localhost port=abc',
       'host=localhost channel_binding=foo',
+      'host=localhost gssencmode=foo',
+      'host=localhost gssencmode=require',
+      'host=localhost gssencmode=require sslmode=foo',
       'host=localhost channel_binding=foo sslmode=foo',
       ...(major < 17 ? ['host=localhost sslnegotiation=direct'] : []),
     ];

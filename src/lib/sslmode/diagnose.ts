@@ -593,6 +593,24 @@ const PATTERNS: readonly Pattern[] = [
     reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=require channel_binding=${m[1]}`, GOOD),
   },
   {
+    id: 'libpq-gssencmode-require',
+    test: /GSSAPI encryption required but (no credential cache|was impossible \(possibly no credential cache, no server support, or using a local socket\))/,
+    driver: 'libpq',
+    meaning:
+      'gssencmode=require: libpq must encrypt with GSSAPI (Kerberos), which it tries before SSL and only when a Kerberos credential cache exists. There was none (or, 15/16, the server or a Unix socket cannot do it), so it gave up: GSSAPI encryption has nothing to do with sslmode.',
+    causes: [
+      'No Kerberos ticket: run kinit first (klist shows none), or the client is not set up for Kerberos at all.',
+      'gssencmode=require (or PGGSSENCMODE=require) was copied from a setup that uses Kerberos; with TLS, leave it out (the default is prefer) or set disable.',
+      'A Unix-socket connection, or (15/16) a server built without GSSAPI.',
+    ],
+    rule: 'libpq.gssencmode',
+    reproduce: (m) => {
+      const s = libpq('host=127.0.0.1 user=app sslmode=require gssencmode=require', GOOD);
+      // 17+ says "no credential cache"; 15/16 "was impossible (...)".
+      return m[1] === 'no credential cache' ? s : { ...s, client: { ...s.client, version: '15' } };
+    },
+  },
+  {
     id: 'libpq-sslcertmode-require',
     test: /server (did not request an SSL certificate|accepted connection without a valid SSL certificate)/,
     driver: 'libpq',

@@ -81,6 +81,10 @@ function invalidProtocolOption(major: number, name: string, value: string): stri
 }
 
 const REFUSED = 'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?';
+const GSSENCMODES = ['disable', 'prefer', 'require'] as const;
+/** 15/16's text for gssencmode=require without GSSAPI encryption (17+: `GSSAPI encryption required but no credential cache`). */
+const GSS_IMPOSSIBLE =
+  'GSSAPI encryption required but was impossible (possibly no credential cache, no server support, or using a local socket)';
 
 function rootMissingHint(major: number): string {
   return major >= 16
@@ -110,6 +114,8 @@ interface Resolved {
   readonly requireAuth: RequireAuth | undefined;
   /** channel_binding: "require" accepts only a SCRAM exchange bound to the TLS channel (SCRAM-SHA-256-PLUS). */
   readonly channelBinding: ChannelBinding;
+  /** gssencmode: GSSAPI encryption, never possible here (no Kerberos credential cache is modelled). */
+  readonly gssencmode: 'disable' | 'prefer' | 'require';
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
@@ -156,6 +162,7 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     sslcertmode: ssl.sslcertmode,
     requireAuth: ssl.requireAuth,
     channelBinding: ssl.channelBinding,
+    gssencmode: ssl.gssencmode,
     minVersion: ssl.minVersion,
     maxVersion: ssl.maxVersion,
     direct: ssl.direct,
@@ -200,7 +207,8 @@ function hostEntries(get: Getter): HostEntry[] | Invalid {
 
 /**
  * pqConnectOptions2()'s order: require_auth (16+), channel_binding, sslmode, sslnegotiation (17+),
- * sslrootcert=system (16+), ssl_min/max_protocol_version and their range, sslcertmode (16+).
+ * sslrootcert=system (16+), ssl_min/max_protocol_version and their range, sslcertmode (16+), gssencmode. Then, 17+:
+ * init_allowed_encryption_methods() refuses gssencmode=require with no Kerberos credential cache, before connecting.
  */
 function sslOptions(
   get: Getter,
@@ -210,7 +218,14 @@ function sslOptions(
 ):
   | Pick<
       Resolved,
-      'sslmode' | 'requireAuth' | 'channelBinding' | 'direct' | 'minVersion' | 'maxVersion' | 'sslcertmode'
+      | 'sslmode'
+      | 'requireAuth'
+      | 'channelBinding'
+      | 'direct'
+      | 'minVersion'
+      | 'maxVersion'
+      | 'sslcertmode'
+      | 'gssencmode'
     >
   | Invalid {
   let requireAuth: RequireAuth | undefined;
@@ -255,7 +270,11 @@ function sslOptions(
   const sslcertmode = major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined;
   if (sslcertmode !== undefined && !['disable', 'allow', 'require'].includes(sslcertmode))
     return { error: `invalid sslcertmode value: "${sslcertmode}"` };
-  return { sslmode, requireAuth, channelBinding, direct, minVersion, maxVersion, sslcertmode };
+  const gssencmode = get('gssencmode', 'PGGSSENCMODE') ?? 'prefer';
+  if (!isOneOf(GSSENCMODES, gssencmode)) return { error: `invalid gssencmode value: "${gssencmode}"` };
+  if (gssencmode === 'require' && major >= 17)
+    return { error: 'GSSAPI encryption required but no credential cache' };
+  return { sslmode, requireAuth, channelBinding, direct, minVersion, maxVersion, sslcertmode, gssencmode };
 }
 
 type Method = 'ssl' | 'plain';
@@ -482,6 +501,18 @@ async function tryAddress(run: LibpqRun, h: HostEntry, address: string): Promise
       `TCP connection to ${address} port ${h.port} (${method === 'ssl' ? 'SSL attempt' : 'plaintext attempt'}).`,
       'libpq.order',
     );
+    // 15/16 PQconnectPoll(): GSSAPI encryption is tried first, and only with a Kerberos credential cache.
+    if (run.opts.gssencmode === 'require') {
+      log.push(
+        run.attempt,
+        'result',
+        'fail',
+        'gssencmode=require: GSSAPI encryption needs a Kerberos credential cache, and there is none; libpq gives up.',
+        'libpq.gssencmode',
+      );
+      run.lines.push(prefix + GSS_IMPOSSIBLE);
+      return STOP;
+    }
     const a: Attempt = {
       n: run.attempt,
       host: h,

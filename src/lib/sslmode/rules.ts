@@ -44,6 +44,11 @@ export const RULES = {
     'channel_binding=require (the default is prefer) accepts only a SCRAM exchange bound to the TLS channel (SCRAM-SHA-256-PLUS): a password request, SCRAM without TLS, or AuthenticationOk with no such exchange (trust, cert) fails on the client side, without a retry. A server on the other end of another TLS channel (an attacker in the middle) cannot complete it.',
     'S: fe-auth.c check_expected_areq(), pg_SASL_init(); fe-connect.c pqConnectOptions2() (PG15-18); PostgreSQL src/test/ssl/t/002_scram.pl',
   ),
+  'libpq.gssencmode': r(
+    'libpq.gssencmode',
+    'gssencmode (disable, prefer, require; default prefer) tries GSSAPI encryption before SSL, and only with a Kerberos credential cache, which the engine never has: require fails (15/16 after TCP connect, with the connection prefix; 17+ before connecting, "GSSAPI encryption required but no credential cache"); prefer and disable change nothing here.',
+    'S: fe-connect.c PQconnectPoll() (PG15/16), init_allowed_encryption_methods() (PG17/18), pqConnectOptions2(); proven with psql 15 and libpq 18 (tests/oracle/sslmode-libpq.test.ts F, the libpq 18 cells)',
+  ),
   'libpq.sslcertmode': r(
     'libpq.sslcertmode',
     'sslcertmode (16+): disable never sends a client certificate, allow (the default) sends one when asked, require fails at AuthenticationOk when the server did not ask for one or got none.',

@@ -37,6 +37,13 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
     ],
   ],
   'libpq-invalid-channel-binding': [['invalid channel_binding value: "require?sslmode=require"', 'exact']],
+  'libpq-gssencmode-require': [
+    ['GSSAPI encryption required but no credential cache', 'exact'],
+    [
+      `${at('127.0.0.1')}GSSAPI encryption required but was impossible (possibly no credential cache, no server support, or using a local socket)`,
+      'exact',
+    ],
+  ],
   'libpq-require-auth': [
     [
       `${at('127.0.0.1')}authentication method requirement "scram-sha-256" failed: server requested a cleartext password`,
