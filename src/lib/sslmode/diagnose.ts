@@ -388,6 +388,18 @@ const PATTERNS: readonly Pattern[] = [
         { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
       ),
   },
+  explained(
+    'libpq-system-verify-failed',
+    /SSL error: certificate verify failed: unable to get local issuer certificate/,
+    'libpq',
+    'libpq.sslrootcert.system',
+    'libpq 16+ names OpenSSL\'s reason only in one case: sslrootcert=system, the chain did not reach a CA of the system\'s trust store (with some OpenSSL builds; others print just "certificate verify failed").',
+    [
+      'The server certificate is from a private CA (a self-managed or cloud provider CA that is not a public root): sslrootcert=system trusts only the public CAs of the operating system. Point sslrootcert at that CA file instead.',
+      'The server does not send its intermediate certificate, and the system store has only the root.',
+      'The system trust store of the client (a container image, a distroless image) is empty or out of date.',
+    ],
+  ),
   {
     id: 'libpq-verify-failed',
     test: /SSL error: certificate verify failed/,
@@ -810,6 +822,19 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.options.parse',
     reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'bogus'}`, GOOD),
+  },
+  {
+    id: 'libpq-system-weak',
+    test: /weak sslmode "([a-z-]+)" may not be used with sslrootcert=system \(use "verify-full"\)/,
+    driver: 'libpq',
+    meaning:
+      'libpq 16+ refuses sslrootcert=system with any sslmode but verify-full: trusting every public CA makes sense only when the host name is checked too (any site can get a certificate from one of them).',
+    causes: [
+      'The connection string or PGSSLMODE sets another sslmode (require, verify-ca, prefer): use sslmode=verify-full, or leave sslmode out (with sslrootcert=system it defaults to verify-full).',
+      'PGREQUIRESSL=1 or requiressl=1 in the environment or the string stands for sslmode=require.',
+    ],
+    rule: 'libpq.sslrootcert.system',
+    reproduce: (m) => libpq(`host=127.0.0.1 user=app sslmode=${m[1] ?? 'require'} sslrootcert=system`, GOOD),
   },
   {
     id: 'libpq-direct-weak',

@@ -44,6 +44,9 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
       'exact',
     ],
   ],
+  'libpq-system-weak': [
+    ['weak sslmode "require" may not be used with sslrootcert=system (use "verify-full")', 'exact'],
+  ],
   'libpq-require-auth': [
     [
       `${at('127.0.0.1')}authentication method requirement "scram-sha-256" failed: server requested a cleartext password`,
@@ -234,6 +237,7 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
 
 /** The patterns that explain a text no scenario produces (their samples are in SITUATIONS below). */
 const EXPLAINED_ONLY = [
+  'libpq-system-verify-failed',
   'tls-handshake-failure-alert',
   'tls-decrypt-error-alert',
   'tls-bad-record-mac-alert',
