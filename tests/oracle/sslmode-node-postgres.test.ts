@@ -214,6 +214,23 @@ describe(`node-postgres ${PG_VERSION} (Node ${process.versions.node}) against a 
     });
   }
 
+  it('sslnegotiation=direct against this (pre-17) server, with and without ssl, and its checked values', async () => {
+    const rootA = server.clientFile('node-root-a.crt', pki.rootA);
+    for (const setup of ['good', 'off'] as const) {
+      const urls = [
+        'sslnegotiation=direct',
+        `sslnegotiation=direct&sslrootcert=${rootA}`,
+        'sslnegotiation=direct&sslmode=disable',
+        'sslnegotiation=postgres&sslmode=no-verify',
+        'sslnegotiation=foo',
+      ].map((params) => ({
+        url: `postgres://anyuser@localhost:${server.port}/postgres?${params}`,
+        files: { [rootA]: pki.rootA },
+      }));
+      await runSetup(setup, urls);
+    }
+  });
+
   for (const setup of ['good', 'noip'] as const) {
     it(`IP host 127.0.0.1 and hostssl/hostnossl users, setup "${setup}"`, async () => {
       const rootA = server.clientFile('node-root-a.crt', pki.rootA);

@@ -31,9 +31,11 @@ import {
   type OutcomeBase,
 } from './outcome.ts';
 import {
+  acceptsDirectTls,
   logServerConfig,
   negotiateVersion,
   serverListen,
+  serverMajorVersion,
   serverStartup,
   serverTlsRange,
   type EffectiveHba,
@@ -83,6 +85,8 @@ interface NodeConfig {
   readonly password: string | undefined;
   readonly ssl: NodeSsl;
   readonly sslmode: string;
+  /** sslnegotiation=direct: TLS (ALPN "postgresql") right after TCP connect, no SSLRequest (connection.js). */
+  readonly direct: boolean;
   readonly warnings: string[];
   /** tls cert / key from sslcert / sslkey (PEM text), when given. */
   readonly certPem?: string;
@@ -188,8 +192,22 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
           ? { on: true, rejectUnauthorized: false, checkHost: false }
           : { ...full, on: false };
   }
+  // connection-parameters.js: the value is checked, and direct needs SSL on.
+  const negotiation = q.get('sslnegotiation') ?? env['PGSSLNEGOTIATION'];
+  if (
+    negotiation !== undefined &&
+    negotiation !== null &&
+    negotiation !== 'postgres' &&
+    negotiation !== 'direct'
+  )
+    return {
+      error: `Invalid sslnegotiation value: "${negotiation}". Valid values are "postgres" and "direct".`,
+    };
+  const direct = negotiation === 'direct';
+  if (direct && !ssl.on) return { error: 'sslnegotiation=direct requires SSL to be enabled' };
   const user = url.user || env['PGUSER'] || s.client.osUser || 'postgres';
   return {
+    direct,
     host: url.host || 'localhost',
     port: url.port || '5432',
     user,
@@ -320,8 +338,31 @@ function tcpConnect(run: NodeRun, listen: readonly string[]): string | Failure {
 /** SSLRequest (no fallback on N), the secure context, the handshake and the server's verdict on our certificate. */
 async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
   const { log, s } = run;
-  log.push(1, 'ssl-request', 'ok', 'Sent SSLRequest.', 'node.ssl.config');
-  if (!s.server.ssl) {
+  if (run.cfg.direct) {
+    log.push(
+      1,
+      'ssl-request',
+      'info',
+      'sslnegotiation=direct: TLS ClientHello (ALPN "postgresql") right after TCP connect, no SSLRequest.',
+      'node.ssl.config',
+    );
+    if (!acceptsDirectTls(s.server)) {
+      log.push(
+        1,
+        'ssl-response',
+        'fail',
+        s.server.ssl
+          ? `The server is PostgreSQL ${serverMajorVersion(s.server)}: before 17 it does not accept TLS first, takes the ClientHello for an invalid startup packet and closes the connection.`
+          : 'ssl=off: the server closes a direct-TLS connection.',
+        'server.ssl-response',
+      );
+      return failure(
+        'Client network socket disconnected before secure TLS connection was established',
+        'Drop sslnegotiation=direct (PostgreSQL before 17 does not accept it), or turn ssl=on on a 17+ server.',
+      );
+    }
+  } else log.push(1, 'ssl-request', 'ok', 'Sent SSLRequest.', 'node.ssl.config');
+  if (!run.cfg.direct && !s.server.ssl) {
     log.push(
       1,
       'ssl-response',
@@ -334,7 +375,7 @@ async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
       'Turn ssl=on on the server, or drop sslmode from the URL if plaintext is acceptable.',
     );
   }
-  log.push(1, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
+  if (!run.cfg.direct) log.push(1, 'ssl-response', 'ok', 'Server answered S.', 'server.ssl-response');
   const offered = await offerClientCert(run);
   if (isFailure(offered)) return offered;
   const judgement = await serverJudgesClientCert(s.server.caFile, offered, run.now);

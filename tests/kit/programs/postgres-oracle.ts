@@ -104,6 +104,8 @@ export function oracleServerSpec(
     users: server.users,
     listen: ['127.0.0.1'],
     port: server.port,
+    // The real server's version: what it accepts (direct TLS from 17) and how it words its errors depend on it.
+    majorVersion: findPostgres().major,
   };
 }
 
