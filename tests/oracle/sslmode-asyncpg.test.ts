@@ -35,7 +35,7 @@ const HBA = [
 const ROLES = 'create role anyuser login; create role ssluser login; create role plainuser login;';
 const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null };
 
-type SetupName = 'off' | 'good' | 'mismatch' | 'expired' | 'selfsigned' | 'leafonly';
+type SetupName = 'off' | 'good' | 'mismatch' | 'expired' | 'selfsigned' | 'leafonly' | 'tls12' | 'tls13';
 
 let server: PgOracleServer;
 let pki: OraclePki;
@@ -43,9 +43,13 @@ let python: string;
 let localhostAddrs: string[];
 
 function setupTls(name: SetupName): ServerTls {
-  return name === 'off'
-    ? { name, ssl: false }
-    : { name, ssl: true, chainPem: pki.servers[name].chainPem, keyPem: pki.servers[name].keyPem };
+  if (name === 'off') return { name, ssl: false };
+  if (name === 'tls12' || name === 'tls13') {
+    const good = pki.servers.good;
+    const range = name === 'tls12' ? { maxProtocol: 'TLSv1.2' } : { minProtocol: 'TLSv1.3' };
+    return { name, ssl: true, chainPem: good.chainPem, keyPem: good.keyPem, ...range };
+  }
+  return { name, ssl: true, chainPem: pki.servers[name].chainPem, keyPem: pki.servers[name].keyPem };
 }
 
 function serverSpec(tls: ServerTls): ServerSpec {
@@ -161,4 +165,28 @@ describe('asyncpg 0.31 against a real server', () => {
       await runCells(setup, cells);
     });
   }
+  it('DSN parameters asyncpg sends to the server as settings, and its TLS version range', async () => {
+    const at = `postgres://anyuser@localhost:${server.port}/postgres`;
+    await runCells(
+      'good',
+      [
+        '?sslmode=require&channel_binding=require',
+        '?sslmode=prefer&gssencmode=disable',
+        '?ssl=true',
+        '?sslmode=require&application_name=tls-lab',
+        '?sslmode=require&ssl_max_protocol_version=TLSv1.4',
+      ].map((q) => ({ dsn: at + q, home: {}, files: {} })),
+    );
+    await runCells(
+      'tls13',
+      ['prefer', 'require'].map((m) => ({
+        dsn: `${at}?sslmode=${m}&ssl_max_protocol_version=TLSv1.2`,
+        home: {},
+        files: {},
+      })),
+    );
+    await runCells('tls12', [
+      { dsn: `${at}?sslmode=require&ssl_min_protocol_version=TLSv1.3`, home: {}, files: {} },
+    ]);
+  });
 });

@@ -1107,14 +1107,20 @@ const PATTERNS: readonly Pattern[] = [
     ['Update the JDK or OpenSSL on either side.'],
     true,
   ),
-  explained(
-    'channel-binding',
-    /unrecognized configuration parameter "channel_binding"/,
-    'unknown',
-    'server.auth',
-    'channel_binding is a client setting (SCRAM-SHA-256-PLUS binds the login to the TLS connection); a client that forwards it to the server as a run-time parameter makes the server refuse it.',
-    ['Use a driver version that handles channel_binding itself, or leave it out of the startup options.'],
-  ),
+  {
+    id: 'channel-binding',
+    test: /unrecognized configuration parameter "(channel_binding|gssencmode|[a-z_]+)"/,
+    driver: 'unknown',
+    meaning:
+      'The server was sent a run-time setting it does not know, and refused the connection after authentication. channel_binding, gssencmode and the like are libpq connection keywords, not server settings: a driver that does not read one itself (asyncpg sends every DSN parameter it does not know) forwards it to the server.',
+    causes: [
+      'asyncpg (or SQLAlchemy with postgresql+asyncpg) with a URL copied for libpq, such as a hosted service\'s "?sslmode=require&channel_binding=require": remove the parameter (asyncpg has no channel_binding option).',
+      'A typo in a server setting passed as a connection option.',
+    ],
+    rule: 'server.startup-settings',
+    reproduce: (m) =>
+      asyncpg(`postgres://app@127.0.0.1/app?sslmode=require&${m[1]}=require`, { ...GOOD, hba: HBA_ANY }),
+  },
 ];
 
 export function diagnoseError(text: string): Diagnosis {

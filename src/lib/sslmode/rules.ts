@@ -170,6 +170,11 @@ export const RULES = {
     'The postmaster loads pg_hba.conf at start: every bad line is logged with its line number, and one bad line (or a file with no lines) stops the server (FATAL could not load pg_hba.conf), so nothing listens; a hostssl line with ssl=off only logs a warning.',
     'S: PG15 src/backend/libpq/hba.c load_hba(), parse_hba_line(), parse_hba_auth_opt(), tokenize_auth_file(); postmaster.c PostmasterMain(); checked against PostgreSQL 15.18',
   ),
+  'server.startup-settings': r(
+    'server.startup-settings',
+    'Run-time settings in the startup packet are applied after authentication: an unknown name is FATAL "unrecognized configuration parameter" (42704), a setting only postgresql.conf may change (ssl, ssl_*) FATAL "cannot be changed now" (55P02). asyncpg sends every DSN query parameter it does not read itself as such a setting.',
+    'S: src/backend/utils/init/postinit.c process_startup_options(), utils/misc/guc.c set_config_option(); asyncpg connect_utils.py _parse_connect_dsn_and_args() (server_settings = the rest of the query)',
+  ),
   'server.auth': r(
     'server.auth',
     'trust accepts; reject and no-match send FATAL 28000; password methods send 28P01 on a wrong password; clientcert/cert need a client certificate.',

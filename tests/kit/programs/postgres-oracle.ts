@@ -100,6 +100,8 @@ export function oracleServerSpec(
     ssl: tls.ssl,
     ...(tls.chainPem ? { certificateChain: tls.chainPem } : {}),
     ...(tls.caPem ? { caFile: tls.caPem } : {}),
+    ...(tls.minProtocol ? { minProtocol: tls.minProtocol } : {}),
+    ...(tls.maxProtocol ? { maxProtocol: tls.maxProtocol } : {}),
     hba: server.hba,
     users: server.users,
     listen: ['127.0.0.1'],

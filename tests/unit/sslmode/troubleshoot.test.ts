@@ -47,6 +47,7 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
   'libpq-system-weak': [
     ['weak sslmode "require" may not be used with sslrootcert=system (use "verify-full")', 'exact'],
   ],
+  'channel-binding': [['unrecognized configuration parameter "channel_binding"', 'exact']],
   'libpq-require-auth': [
     [
       `${at('127.0.0.1')}authentication method requirement "scram-sha-256" failed: server requested a cleartext password`,
@@ -260,7 +261,6 @@ const EXPLAINED_ONLY = [
   'rustls-webpki',
   'prisma-tls',
   'tls-state-machine',
-  'channel-binding',
   'server-direct-no-alpn',
   'server-unencrypted-after-sslrequest',
   'libpq-go-unsupported-sslmode',
@@ -377,7 +377,7 @@ const SITUATIONS: [number, string, string, Match, boolean?][] = [
     'libpq-direct-weak',
     'exact',
   ],
-  [34, 'unrecognized configuration parameter "channel_binding"', 'channel-binding', 'none'],
+  [34, 'unrecognized configuration parameter "channel_binding"', 'channel-binding', 'exact'],
   // The same situations in the other forms the list quotes.
   [
     1,

@@ -168,6 +168,20 @@ async function attempts(
     });
     if (result.ok) {
       log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
+      const refused = refusedSetting(cfg.serverSettings ?? []);
+      if (refused) {
+        log.push(attempt, 'startup', 'fail', refused.detail, 'server.startup-settings');
+        errors.push(wrap(table.texts.serverError('FATAL', refused.message, refused.sqlstate)));
+        break;
+      }
+      if (cfg.serverSettings?.length)
+        log.push(
+          attempt,
+          'startup',
+          'info',
+          `Sent as run-time settings to the server: ${cfg.serverSettings.join(', ')} (taken as settings the server knows).`,
+          'server.startup-settings',
+        );
       return connectedOutcome(run.base, log, cfg.sslmode, {
         encrypted,
         protocol: secured.protocol,
@@ -193,6 +207,53 @@ async function attempts(
   return failure(error, 'See the steps: the rule that failed is cited.');
 }
 
+/** Connection keywords of libpq that are no server settings: a driver that sends them as settings gets a FATAL. */
+const CLIENT_ONLY_KEYWORDS = new Set([
+  'channel_binding',
+  'gssencmode',
+  'gssdelegation',
+  'sslcompression',
+  'sslsni',
+  'sslcertmode',
+  'sslkeylogfile',
+  'require_auth',
+  'requiressl',
+  'connect_timeout',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'load_balance_hosts',
+  'hostaddr',
+  'fallback_application_name',
+]);
+
+/**
+ * The server's answer to run-time settings in the startup packet, applied after authentication (InitPostgres()
+ * process_startup_options()): a name it does not know is FATAL 42704, a setting only the configuration file may
+ * change (ssl, ssl_*) FATAL 55P02. Settings the engine does not know are taken as accepted. null: none refused.
+ */
+function refusedSetting(
+  names: readonly string[],
+): { message: string; sqlstate: string; detail: string } | null {
+  for (const name of names) {
+    if (CLIENT_ONLY_KEYWORDS.has(name))
+      return {
+        message: `unrecognized configuration parameter "${name}"`,
+        sqlstate: '42704',
+        detail: `The server knows no setting "${name}" (a libpq connection keyword, which this driver sends as a run-time setting): FATAL after authentication.`,
+      };
+    if (name === 'ssl' || name.startsWith('ssl_'))
+      return {
+        message: `parameter "${name}" cannot be changed now`,
+        sqlstate: '55P02',
+        detail: `"${name}" is a server setting only postgresql.conf may change: FATAL after authentication.`,
+      };
+  }
+  return null;
+}
+
 /** The table's fallback rule for a server error (by SQLSTATE); Npgsql's Prefer only after SSL was established. */
 function retriesServerError(
   run: DriverRun,
@@ -208,8 +269,10 @@ function retriesServerError(
 
 /** TLS: the version, the root file, the chain and the host name, as the mode's row asks; a string: the error. */
 async function handshake(run: DriverRun, attempt: number): Promise<Secured | string> {
-  const { s, table, mode, log, rootPem } = run;
-  const version = negotiateVersion({ min: 'TLSv1.2', max: 'TLSv1.3' }, serverTlsRange(s.server));
+  const { s, table, mode, log, rootPem, cfg } = run;
+  const client = { min: cfg.tlsRange?.min ?? 'TLSv1.2', max: cfg.tlsRange?.max ?? 'TLSv1.3' } as const;
+  const server = serverTlsRange(s.server);
+  const version = negotiateVersion(client, server);
   const wantsChain = mode.chain === 'always' || (mode.chain === 'if-root' && rootPem !== undefined);
   let checked: { chainOk: boolean; hostOk: boolean; error: string | null } = {
     chainOk: false,
@@ -219,7 +282,9 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
   if (version === null)
     checked = {
       ...checked,
-      error: 'TLS handshake failed: no common protocol version (driver text not modelled)',
+      error:
+        table.texts.versionRefused ??
+        'TLS handshake failed: no common protocol version (driver text not modelled)',
     };
   else if (wantsChain && rootPem === undefined && mode.rootRequired)
     checked = { ...checked, error: table.texts.rootMissing(run.rootPath) };

@@ -54,6 +54,11 @@ export interface DriverRuleTable {
     readonly chainFailed: string | ((reason: string) => string);
     readonly hostMismatch: (host: string) => string;
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
+    /**
+     * No TLS version in common: the server answers the ClientHello with a protocol_version alert (whichever side's
+     * range is the higher). Absent: the driver's text is not modelled.
+     */
+    readonly versionRefused?: string;
     /** Texts that were not read in the driver's or platform's source. */
     readonly unverified: readonly string[];
   };
@@ -366,6 +371,8 @@ const ASYNCPG: DriverRuleTable = {
     // str(PostgresError): the message, then DETAIL/HINT lines when the server sent them (it sends none for
     // pg_hba rejects and failed passwords).
     serverError: (_severity, message) => message,
+    // OpenSSL's reason in CPython's SSLError for the server's protocol_version alert.
+    versionRefused: `[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version ${CPYTHON_SSL_LINE}`,
     unverified: [
       'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (the rest of each text is proven by tests/oracle/sslmode-asyncpg.test.ts with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15); other CPython builds print another line, and uvloop may surface TLS errors differently',
       'hostMismatch order: OpenSSL reports a host-name mismatch before an expired certificate; the engine checks the chain first',

@@ -9,7 +9,7 @@ import { goQuery, goSplitHostPort, goUrlString, parseGoUrl } from '../go-url.ts'
 import { ipBytes } from '../hba.ts';
 import { isOneOf, SSLMODES, type SslMode } from '../names.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from '../py-url.ts';
-import type { Scenario } from '../types.ts';
+import type { Scenario, TlsVersion } from '../types.ts';
 import type { RuleTableDriver } from './rules.ts';
 
 export interface DriverSettings {
@@ -20,6 +20,13 @@ export interface DriverSettings {
   password: string | undefined;
   sslmode: SslMode;
   sslrootcert: string | undefined;
+  /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
+  tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
+  /**
+   * asyncpg: the DSN's query parameters it does not read itself, which it sends to the server as run-time settings
+   * (server_settings), in the DSN's order.
+   */
+  serverSettings?: readonly string[];
 }
 
 /** Each driver's own connection-string syntax, reduced to the settings the model needs. */
@@ -253,7 +260,22 @@ function parseAsyncpgDsn(
     return { error: `\`sslmode\` parameter must be one of: ${SSLMODES.join(', ')}` };
   user ??= env['PGUSER'] || fallbackUser;
   const rootText = query.get('sslrootcert') ?? env['PGSSLROOTCERT'];
+  // The TLS range is read when the SSL context is made (any sslmode but disable): _parse_tls_version().
+  let tlsRange: DriverSettings['tlsRange'];
+  if (sslmode !== 'disable') {
+    const min = asyncpgTlsVersion(
+      query.get('ssl_min_protocol_version') || env['PGSSLMINPROTOCOLVERSION'] || 'TLSv1.2',
+    );
+    if (typeof min !== 'string') return min;
+    const maxText = query.get('ssl_max_protocol_version') || env['PGSSLMAXPROTOCOLVERSION'];
+    const max = maxText ? asyncpgTlsVersion(maxText) : undefined;
+    if (max !== undefined && typeof max !== 'string') return max;
+    tlsRange = { min, max };
+  }
+  const serverSettings = [...query.keys()].filter((k) => !ASYNCPG_DSN_KEYS.has(k));
   return {
+    ...(tlsRange ? { tlsRange } : {}),
+    ...(serverSettings.length > 0 ? { serverSettings } : {}),
     host: hosts[0] ?? 'localhost',
     port: String(ports[0] ?? (env['PGPORT'] || '5432')),
     user,
@@ -263,6 +285,44 @@ function parseAsyncpgDsn(
     // `if sslrootcert:` - an empty value means the default file.
     sslrootcert: rootText ? rootText : undefined,
   };
+}
+
+/** The DSN query parameters asyncpg reads itself (_parse_connect_dsn_and_args()); any other becomes a server setting. */
+const ASYNCPG_DSN_KEYS = new Set([
+  'port',
+  'host',
+  'dbname',
+  'database',
+  'user',
+  'password',
+  'passfile',
+  'sslmode',
+  'sslcert',
+  'sslkey',
+  'sslrootcert',
+  'sslnegotiation',
+  'sslcrl',
+  'sslpassword',
+  'ssl_min_protocol_version',
+  'ssl_max_protocol_version',
+  'target_session_attrs',
+  'krbsrvname',
+  'gsslib',
+  'service',
+]);
+
+/** _parse_tls_version(): a name of Python's ssl.TLSVersion, with "." for "_". */
+function asyncpgTlsVersion(text: string): TlsVersion | { error: string } {
+  if (text.startsWith('SSL')) return { error: `Unsupported TLS version: ${text}` };
+  const known: Record<string, TlsVersion> = {
+    TLSv1: 'TLSv1',
+    'TLSv1.1': 'TLSv1.1',
+    'TLSv1.2': 'TLSv1.2',
+    'TLSv1.3': 'TLSv1.3',
+    MINIMUM_SUPPORTED: 'TLSv1',
+    MAXIMUM_SUPPORTED: 'TLSv1.3',
+  };
+  return known[text] ?? { error: `No such TLS version: ${text}` };
 }
 
 /** connect_utils.py _parse_hostlist() with _validate_port_spec(): hosts and one port per host. */
