@@ -70,7 +70,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(text).toContain('Key log: tls12.keys.log.');
     expect(await page.locator('#outcome-title').textContent()).toBe('Handshake complete');
     expect(text).toContain(
-      "Decrypted with the key log's line 2; client Finished verified, server Finished verified.",
+      "Decrypted with the key log's line 2 of tls12.keys.log; client Finished verified, server Finished verified.",
     );
     expect(text).toContain('0 still encrypted');
     expect(await page.locator('.settings').textContent()).toContain('localhost');
@@ -135,7 +135,7 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await page.locator('#keylog-file').setInputFiles(join(dir, 'wrong.keys.log'));
     await expect.poll(() => status(page)).toBe('wrong-secret');
     expect(await report(page).textContent()).toMatch(
-      /line 1 has this connection's client random, but its master secret is wrong\. The first record that fails to open is the client's record 0/,
+      /line 1 of wrong\.keys\.log has this connection's client random, but its master secret is wrong\. The first record that fails to open is the client's record 0/,
     );
     await page.locator('#keylog-file').setInputFiles(`${PCAP}tls12.keys.log`);
     await expect.poll(() => status(page)).toBe('decrypted');
