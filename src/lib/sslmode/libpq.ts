@@ -121,7 +121,11 @@ interface Resolved {
   readonly direct: boolean;
 }
 
-/** A keyword's value: the connection string's, else its environment variable's (an empty value is unset). */
+/**
+ * A keyword's value: the connection string's, else its environment variable's. `get`: an empty value is unset, as
+ * libpq reads most options (a file name, require_auth); `getSet`: an empty value is the value "", which the options
+ * libpq checks against a list (sslmode, channel_binding, gssencmode, sslcertmode, sslnegotiation) refuse.
+ */
 type Getter = (key: string, envVar?: string) => string | undefined;
 
 type Invalid = { readonly error: string };
@@ -138,11 +142,12 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     const e = envVar ? env[envVar] : undefined;
     return e !== undefined && e !== '' ? e : undefined;
   };
+  const getSet: Getter = (key, envVar) => parsed.options.get(key) ?? (envVar ? env[envVar] : undefined);
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
-  const sslmodeText = get('sslmode', 'PGSSLMODE') ?? defaultSslmode(get, major, sslrootcert, log);
+  const sslmodeText = getSet('sslmode', 'PGSSLMODE') ?? defaultSslmode(get, major, sslrootcert, log);
   const hosts = hostEntries(get);
   if ('error' in hosts) return hosts;
-  const ssl = sslOptions(get, major, sslmodeText, sslrootcert);
+  const ssl = sslOptions(get, getSet, major, sslmodeText, sslrootcert);
   if ('error' in ssl) return ssl;
   for (const h of hosts) {
     if (!/^\d+$/.test(h.port))
@@ -212,6 +217,7 @@ function hostEntries(get: Getter): HostEntry[] | Invalid {
  */
 function sslOptions(
   get: Getter,
+  getSet: Getter,
   major: number,
   sslmodeText: string,
   sslrootcert: string | undefined,
@@ -235,7 +241,7 @@ function sslOptions(
     if ('error' in parsedAuth) return parsedAuth;
     requireAuth = parsedAuth;
   }
-  const channelBinding = get('channel_binding', 'PGCHANNELBINDING') ?? 'prefer';
+  const channelBinding = getSet('channel_binding', 'PGCHANNELBINDING') ?? 'prefer';
   if (!isOneOf(CHANNEL_BINDINGS, channelBinding))
     return { error: `invalid channel_binding value: "${channelBinding}"` };
   if (!isOneOf(SSLMODES, sslmodeText)) return { error: `invalid sslmode value: "${sslmodeText}"` };
@@ -243,7 +249,7 @@ function sslOptions(
 
   let direct = false;
   if (major >= 17) {
-    const neg = get('sslnegotiation', 'PGSSLNEGOTIATION') ?? 'postgres';
+    const neg = getSet('sslnegotiation', 'PGSSLNEGOTIATION') ?? 'postgres';
     if (neg !== 'postgres' && neg !== 'direct') return { error: `invalid sslnegotiation value: "${neg}"` };
     direct = neg === 'direct';
     if (direct && (sslmode === 'disable' || sslmode === 'allow' || sslmode === 'prefer')) {
@@ -267,10 +273,10 @@ function sslOptions(
   if (maxVersion !== undefined && TLS_VERSIONS.indexOf(minVersion) > TLS_VERSIONS.indexOf(maxVersion)) {
     return { error: 'invalid SSL protocol version range' };
   }
-  const sslcertmode = major >= 16 ? get('sslcertmode', 'PGSSLCERTMODE') : undefined;
+  const sslcertmode = major >= 16 ? getSet('sslcertmode', 'PGSSLCERTMODE') : undefined;
   if (sslcertmode !== undefined && !['disable', 'allow', 'require'].includes(sslcertmode))
     return { error: `invalid sslcertmode value: "${sslcertmode}"` };
-  const gssencmode = get('gssencmode', 'PGGSSENCMODE') ?? 'prefer';
+  const gssencmode = getSet('gssencmode', 'PGGSSENCMODE') ?? 'prefer';
   if (!isOneOf(GSSENCMODES, gssencmode)) return { error: `invalid gssencmode value: "${gssencmode}"` };
   if (gssencmode === 'require' && major >= 17)
     return { error: 'GSSAPI encryption required but no credential cache' };
