@@ -382,6 +382,32 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
     expectAgreement(await runAll('good', cells));
   });
 
+  it('J: target_session_attrs against a read-write primary, one host and two', async () => {
+    const cells: Cell[] = [];
+    for (const attrs of [
+      'any',
+      'read-write',
+      'primary',
+      'read-only',
+      'standby',
+      'prefer-standby',
+      'nonsense',
+    ])
+      cells.push(
+        {
+          name: `target_session_attrs=${attrs}`,
+          conninfo: `host=127.0.0.1 user=anyuser dbname=postgres sslmode=prefer target_session_attrs=${attrs}`,
+          root: 'none',
+        },
+        {
+          name: `target_session_attrs=${attrs}, two hosts`,
+          conninfo: `host=127.0.0.1,localhost user=anyuser dbname=postgres sslmode=require target_session_attrs=${attrs}`,
+          root: 'none',
+        },
+      );
+    expectAgreement(await runAll('good', cells));
+  });
+
   it('G: pg_hba reject, missing role, missing database, several hosts and ports', async () => {
     const cells: Cell[] = [];
     for (const mode of ['disable', 'allow', 'prefer', 'require'] as const) {

@@ -82,6 +82,14 @@ function invalidProtocolOption(major: number, name: string, value: string): stri
 
 const REFUSED = 'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?';
 const GSSENCMODES = ['disable', 'prefer', 'require'] as const;
+const TARGET_SESSION_ATTRS = [
+  'any',
+  'read-write',
+  'read-only',
+  'primary',
+  'standby',
+  'prefer-standby',
+] as const;
 /** 15/16's text for gssencmode=require without GSSAPI encryption (17+: `GSSAPI encryption required but no credential cache`). */
 const GSS_IMPOSSIBLE =
   'GSSAPI encryption required but was impossible (possibly no credential cache, no server support, or using a local socket)';
@@ -116,6 +124,8 @@ interface Resolved {
   readonly channelBinding: ChannelBinding;
   /** gssencmode: GSSAPI encryption, never possible here (no Kerberos credential cache is modelled). */
   readonly gssencmode: 'disable' | 'prefer' | 'require';
+  /** target_session_attrs (PGTARGETSESSIONATTRS): what a connected server must be; the engine's is a read-write primary. */
+  readonly targetSessionAttrs: (typeof TARGET_SESSION_ATTRS)[number];
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
@@ -168,6 +178,7 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     requireAuth: ssl.requireAuth,
     channelBinding: ssl.channelBinding,
     gssencmode: ssl.gssencmode,
+    targetSessionAttrs: ssl.targetSessionAttrs,
     minVersion: ssl.minVersion,
     maxVersion: ssl.maxVersion,
     direct: ssl.direct,
@@ -232,6 +243,7 @@ function sslOptions(
       | 'maxVersion'
       | 'sslcertmode'
       | 'gssencmode'
+      | 'targetSessionAttrs'
     >
   | Invalid {
   let requireAuth: RequireAuth | undefined;
@@ -280,7 +292,20 @@ function sslOptions(
   if (!isOneOf(GSSENCMODES, gssencmode)) return { error: `invalid gssencmode value: "${gssencmode}"` };
   if (gssencmode === 'require' && major >= 17)
     return { error: 'GSSAPI encryption required but no credential cache' };
-  return { sslmode, requireAuth, channelBinding, direct, minVersion, maxVersion, sslcertmode, gssencmode };
+  const targetSessionAttrs = getSet('target_session_attrs', 'PGTARGETSESSIONATTRS') ?? 'any';
+  if (!isOneOf(TARGET_SESSION_ATTRS, targetSessionAttrs))
+    return { error: `invalid target_session_attrs value: "${targetSessionAttrs}"` };
+  return {
+    sslmode,
+    requireAuth,
+    channelBinding,
+    direct,
+    minVersion,
+    maxVersion,
+    sslcertmode,
+    gssencmode,
+    targetSessionAttrs,
+  };
 }
 
 type Method = 'ssl' | 'plain';
@@ -345,7 +370,7 @@ interface Attempt {
 /** How an attempt (or an address's attempts) ended. */
 type AttemptEnd =
   | { readonly kind: 'connected'; readonly outcome: ConnectionOutcome }
-  /** TCP connect refused: the next address or host is tried. */
+  /** TCP connect refused, or target_session_attrs refused the server: the next address or host is tried. */
   | { readonly kind: 'refused' }
   /** Any other failure ends the whole connection (PQconnectPoll: error_return). */
   | { readonly kind: 'stop' }
@@ -870,6 +895,18 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
   }
   if (result.ok) {
     log.push(a.n, 'pg_hba', 'ok', result.detail, 'server.hba');
+    const unwanted = notTheTargetSession(opts.targetSessionAttrs);
+    if (unwanted !== null) {
+      log.push(
+        a.n,
+        'result',
+        'fail',
+        `target_session_attrs=${opts.targetSessionAttrs}: the server is a read-write primary (${unwanted}); libpq tries the next host.`,
+        'libpq.target_session_attrs',
+      );
+      run.lines.push(a.prefix + unwanted);
+      return { kind: 'refused' };
+    }
     log.push(
       a.n,
       'result',
@@ -893,6 +930,17 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
     return STOP;
   }
   return { kind: 'next' };
+}
+
+/**
+ * CONNECTION_CHECK_TARGET (14+): the engine's server is a primary not in recovery with default_transaction_read_only
+ * off, so read-only and standby refuse it and go on to the next host (prefer-standby, after finding no standby,
+ * takes it). null: the server is one the session may use.
+ */
+function notTheTargetSession(attrs: Resolved['targetSessionAttrs']): string | null {
+  if (attrs === 'read-only') return 'session is not read-only';
+  if (attrs === 'standby') return 'server is not in hot standby mode';
+  return null;
 }
 
 /**

@@ -49,6 +49,11 @@ export const RULES = {
     'gssencmode (disable, prefer, require; default prefer) tries GSSAPI encryption before SSL, and only with a Kerberos credential cache, which the engine never has: require fails (15/16 after TCP connect, with the connection prefix; 17+ before connecting, "GSSAPI encryption required but no credential cache"); prefer and disable change nothing here.',
     'S: fe-connect.c PQconnectPoll() (PG15/16), init_allowed_encryption_methods() (PG17/18), pqConnectOptions2(); proven with psql 15 and libpq 18 (tests/oracle/sslmode-libpq.test.ts F, the libpq 18 cells)',
   ),
+  'libpq.target_session_attrs': r(
+    'libpq.target_session_attrs',
+    'target_session_attrs (14+; any, read-write, read-only, primary, standby, prefer-standby) is checked after authentication: a server that is not what it asks for adds "session is not read-only" or "server is not in hot standby mode" and the next host is tried. The engine\'s servers are read-write primaries.',
+    'S: fe-connect.c PQconnectPoll() CONNECTION_CHECK_TARGET, pqConnectOptions2() (PG15-18)',
+  ),
   'libpq.sslcertmode': r(
     'libpq.sslcertmode',
     'sslcertmode (16+): disable never sends a client certificate, allow (the default) sends one when asked, require fails at AuthenticationOk when the server did not ask for one or got none.',

@@ -218,6 +218,14 @@ export function cellDefs(): CellDef[] {
     password: 'right-pw',
   });
 
+  // target_session_attrs: this server is a read-write primary.
+  for (const attrs of ['read-only', 'standby', 'prefer-standby', 'primary'])
+    cells.push({
+      name: `target_session_attrs=${attrs}`,
+      setup: 'good',
+      conninfo: `${base} user=anyuser sslmode=require target_session_attrs=${attrs}`,
+    });
+
   // Neither refusal is retried: not by prefer in plaintext, nor by allow with SSL.
   for (const mode of ['allow', 'prefer'])
     cells.push(
@@ -277,6 +285,7 @@ export function cellDefs(): CellDef[] {
     'sslnegotiation= sslmode=require',
     'sslcertmode=',
     'channel_binding=',
+    'target_session_attrs=nonsense',
     'gssencmode=require',
     'gssencmode=require sslmode=require',
     'gssencmode=foo sslcertmode=foo',
