@@ -187,12 +187,13 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
 
 /** sslmode when neither the string nor PGSSLMODE sets it (conninfo_add_defaults()), recorded as a step. */
 function defaultSslmode(get: Getter, major: number, sslrootcert: string | undefined, log: StepLog): string {
-  const sslmode =
-    major >= 16 && sslrootcert === 'system'
+  // conninfo_add_defaults(): PGREQUIRESSL starting with "1" is sslmode=require, before sslrootcert=system's
+  // default of verify-full (which then refuses require as weak).
+  const sslmode = get('requiressl', 'PGREQUIRESSL')?.startsWith('1')
+    ? 'require'
+    : major >= 16 && sslrootcert === 'system'
       ? 'verify-full'
-      : get('requiressl', 'PGREQUIRESSL') === '1'
-        ? 'require'
-        : 'prefer';
+      : 'prefer';
   log.push(0, 'parse', 'info', `sslmode not set: the default is ${sslmode}.`, 'libpq.sslmode.default');
   return sslmode;
 }

@@ -151,7 +151,11 @@ async function runCell(
     command: python,
     args: [SHIM],
     // OpenSSL's default verify paths (sslrootcert=system): only what the cell puts there, never the machine's.
-    env: { SSL_CERT_FILE: systemFile, SSL_CERT_DIR: join(pg.dir, 'client-files', 'no-system-dir') },
+    env: {
+      SSL_CERT_FILE: systemFile,
+      SSL_CERT_DIR: join(pg.dir, 'client-files', 'no-system-dir'),
+      ...def.env,
+    },
   };
   const real = await pg.psql(conninfo, {
     home,
@@ -164,7 +168,9 @@ async function runCell(
     conninfo,
     home,
     files,
-    ...(def.password !== undefined ? { env: { PGPASSWORD: def.password } } : {}),
+    ...(def.password !== undefined || def.env
+      ? { env: { ...(def.password !== undefined ? { PGPASSWORD: def.password } : {}), ...def.env } }
+      : {}),
     real: {
       connected: real.connected,
       encrypted: real.encrypted,

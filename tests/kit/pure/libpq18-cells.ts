@@ -70,6 +70,8 @@ export interface CellDef {
    */
   readonly system?: PemName;
   readonly password?: string;
+  /** Other environment variables the client runs with (PGREQUIRESSL, ...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What the client did: psql's (or the shim's) result as pg_stat_ssl and stderr report it. */
@@ -155,6 +157,15 @@ export function cellDefs(): CellDef[] {
       conninfo: `${base} user=anyuser sslrootcert=system sslmode=${mode}`,
       system: 'rootA',
     });
+
+  // PGREQUIRESSL=1 sets sslmode=require before sslrootcert=system's default of verify-full: the weak-mode refusal.
+  cells.push({
+    name: 'system: PGREQUIRESSL=1, sslmode unset',
+    setup: 'good',
+    conninfo: `${base} user=anyuser sslrootcert=system`,
+    system: 'rootA',
+    env: { PGREQUIRESSL: '1' },
+  });
 
   // sslnegotiation=direct against this PostgreSQL (15: it does not speak TLS first).
   for (const setup of ['good', 'off'] as const) {
