@@ -37,8 +37,16 @@ const NPGSQL_MODES: Readonly<Record<string, string>> = {
 
 /** URL query parameters each URL-taking driver reads (besides user, password, host, port, database). */
 const URL_PARAMS: Readonly<Record<'node-postgres' | 'pgx' | 'asyncpg' | 'pgjdbc', readonly string[]>> = {
-  // pg-connection-string: sslmode, sslrootcert, sslcert, sslkey, application_name, options ...
-  'node-postgres': ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options'],
+  // pg-connection-string / connection-parameters.js: sslmode, sslrootcert, sslcert, sslkey, sslnegotiation, ...
+  'node-postgres': [
+    'sslmode',
+    'sslrootcert',
+    'sslcert',
+    'sslkey',
+    'sslnegotiation',
+    'application_name',
+    'options',
+  ],
   // pgconn ParseConfig: every libpq keyword it knows, URL or key=value.
   pgx: [
     'sslmode',
@@ -52,16 +60,23 @@ const URL_PARAMS: Readonly<Record<'node-postgres' | 'pgx' | 'asyncpg' | 'pgjdbc'
     'target_session_attrs',
     'options',
   ],
-  // asyncpg connect_utils.py _parse_connect_dsn_and_args: the query parameters it reads.
+  // asyncpg connect_utils.py _parse_connect_dsn_and_args: the query parameters it reads itself (drivers/settings.ts
+  // ASYNCPG_DSN_KEYS), and two it forwards to the server, which accepts them as run-time settings. Any other one it
+  // would forward too, and the server refuses a libpq keyword (connect_timeout, channel_binding, ...).
   asyncpg: [
     'sslmode',
     'sslrootcert',
     'sslcert',
     'sslkey',
     'sslpassword',
-    'application_name',
-    'connect_timeout',
+    'sslcrl',
+    'sslnegotiation',
+    'ssl_min_protocol_version',
+    'ssl_max_protocol_version',
     'target_session_attrs',
+    'passfile',
+    'application_name',
+    'options',
   ],
   // PGProperty: sslmode, sslrootcert, sslcert, sslkey, sslpassword, ApplicationName, connectTimeout ...
   pgjdbc: ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslpassword', 'application_name', 'options'],
@@ -146,7 +161,11 @@ export interface Translation {
 }
 
 /** Write libpq keywords in `driver`'s syntax. */
-export function writeSettings(driver: Driver, given: Settings): Translation {
+/**
+ * `keepUnknown`: a URL driver's string keeps the query parameters the driver does not read, as the driver then sees
+ * them (asyncpg forwards them to the server): for the string the user gave, with only the sslmode changed.
+ */
+export function writeSettings(driver: Driver, given: Settings, keepUnknown = false): Translation {
   // The target first (host, port, dbname, user, password), then the rest as written.
   const first = ['host', 'port', 'dbname', 'user', 'password'];
   const settings = new Map([
@@ -180,7 +199,7 @@ export function writeSettings(driver: Driver, given: Settings): Translation {
   const query = new URLSearchParams();
   for (const [k, v] of settings) {
     if (core.has(k)) continue;
-    if (allowed.has(k)) query.set(k, v);
+    if (allowed.has(k) || (keepUnknown && !k.includes(':'))) query.set(k, v);
     else dropped.push(`${k}=${v}`);
   }
   const q = query.toString();

@@ -114,6 +114,52 @@ describe("the matrix carries the lab's connection string", () => {
     }
   });
 
+  it("for every driver, the cell of the lab's own driver and sslmode is the lab's own outcome", async () => {
+    for (const values of [
+      {
+        driver: 'asyncpg',
+        smin: 'TLSv1.3',
+        conninfo:
+          'postgres://app:secret@db.example.test/app?sslmode=require&ssl_max_protocol_version=TLSv1.2',
+      },
+      {
+        driver: 'asyncpg',
+        conninfo: 'postgres://app:secret@db.example.test/app?sslmode=require&channel_binding=require',
+      },
+      {
+        driver: 'asyncpg',
+        conninfo: 'postgres://app:secret@db.example.test/app?sslmode=require&connect_timeout=5',
+      },
+      {
+        driver: 'node-postgres',
+        pgver: '16',
+        conninfo: 'postgres://app:secret@db.example.test/app?sslmode=require&sslnegotiation=direct',
+      },
+      {
+        driver: 'pgx',
+        conninfo:
+          'postgres://app:secret@db.example.test/app?sslmode=verify-full&sslrootcert=/nonexistent.crt',
+      },
+      {
+        driver: 'pgjdbc',
+        conninfo:
+          'jdbc:postgresql://db.example.test/app?user=app&password=secret&sslmode=verify-full&sslrootcert=/nonexistent.crt',
+      },
+    ] as Partial<SslmodeControls>[]) {
+      const c = sslmodeControls({ root: 'root-a', ...values });
+      const own = await explainConnection(buildScenario(c));
+      const sslmode = /sslmode=([a-z-]+)/.exec(values.conninfo!)![1];
+      const cell = (await cells({ root: 'root-a', ...values })).find(
+        (x) => x.driver === c.driver && x.sslmode === sslmode,
+      )!;
+      expect([cell.outcome.connected, cell.outcome.error], values.conninfo).toEqual([
+        own.connected,
+        own.error,
+      ]);
+      expect(cell.dropped, values.conninfo).toEqual([]);
+    }
+  });
+
   it('names the settings a driver has no equivalent for, per driver', async () => {
     const conninfo = 'host=db.example.test dbname=app user=app sslmode=require sslcertmode=disable';
     const dropped = droppedByDriver(await cells({ conninfo }));

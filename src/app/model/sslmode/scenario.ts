@@ -375,7 +375,12 @@ export function matrixScenarios(c: SslmodeControls, handoff: HandoffChain | null
   if (!settings.has('user')) settings.set('user', 'app');
   return DRIVERS.flatMap(({ id: driver }) =>
     SSLMODES.map((sslmode) => {
-      const { conninfo, dropped } = writeSettings(driver, new Map(settings).set('sslmode', sslmode));
+      // The lab's own driver keeps every setting of its string (it is the string the trace runs).
+      const { conninfo, dropped } = writeSettings(
+        driver,
+        new Map(settings).set('sslmode', sslmode),
+        driver === c.driver,
+      );
       return { driver, sslmode, conninfo, dropped, scenario: buildScenario(c, conninfo, driver, handoff) };
     }),
   );

@@ -21,6 +21,7 @@ import {
   type EffectiveHba,
   type StartupResult,
 } from '../server.ts';
+import { libpqKeywords } from '../conninfo.ts';
 import { StepLog } from '../steps.ts';
 import type { ConnectionOutcome, Scenario } from '../types.ts';
 import { readLeaf, verifyServerChain } from '../verify.ts';
@@ -207,27 +208,15 @@ async function attempts(
   return failure(error, 'See the steps: the rule that failed is cited.');
 }
 
-/** Connection keywords of libpq that are no server settings: a driver that sends them as settings gets a FATAL. */
-const CLIENT_ONLY_KEYWORDS = new Set([
-  'channel_binding',
-  'gssencmode',
-  'gssdelegation',
-  'sslcompression',
-  'sslsni',
-  'sslcertmode',
-  'sslkeylogfile',
-  'require_auth',
-  'requiressl',
-  'connect_timeout',
-  'keepalives',
-  'keepalives_idle',
-  'keepalives_interval',
-  'keepalives_count',
-  'tcp_user_timeout',
-  'load_balance_hosts',
-  'hostaddr',
-  'fallback_application_name',
-]);
+/**
+ * The libpq connection keywords that are no server settings (every one libpq 18 has, but the startup fields and the
+ * settings the server accepts): a driver that sends one as a run-time setting gets a FATAL.
+ */
+const CLIENT_ONLY_KEYWORDS = new Set(
+  [...libpqKeywords(18)].filter(
+    (k) => !['user', 'dbname', 'options', 'application_name', 'client_encoding', 'replication'].includes(k),
+  ),
+);
 
 /**
  * The server's answer to run-time settings in the startup packet, applied after authentication (InitPostgres()
