@@ -44,7 +44,7 @@ export const tls13Lesson: Lesson = {
         ],
         answer: 'suite',
         explanation:
-          "The ServerHello must be in clear: the client needs its key share to compute the keys. Everything after it is encrypted, so the certificate (and with it the server's identity) is hidden. The server name in the ClientHello's SNI is still in clear.",
+          "The ServerHello must be in clear: the client needs its key share to compute the keys. Every handshake message after it is encrypted, so the certificate (and with it the server's identity) is hidden. The server name in the ClientHello's SNI is still in clear.",
       },
     },
     {

@@ -15,7 +15,7 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
   server_hello: {
     title: 'ServerHello',
     what: 'The server picks one suite and, in supported_versions, TLS 1.3 (legacy_version still says 0x0303); key_share carries its own ephemeral public key.',
-    why: 'With both key shares, each side computes the ECDHE shared secret and the handshake traffic keys: every message after this one is encrypted.',
+    why: 'With both key shares, each side computes the ECDHE shared secret and the handshake traffic keys: every handshake message after this one is encrypted (only an alert the client sends before its own flight may still go in the clear, as OpenSSL’s does).',
     rfc: 'RFC 8446 §4.1.3',
   },
   hello_retry_request: {
