@@ -57,6 +57,22 @@ describe('trust settings (TRUSTED CERTIFICATE) against openssl verify', () => {
     expect(await opensslProfile(c)).toEqual(real);
   });
 
+  it('a trusted intermediate whose own EKU does not allow serverAuth: its trust settings decide, not its EKU', async () => {
+    certificate('ekuinter', 'ec:P-256', `${CA_EXT}\nextendedKeyUsage=clientAuth`, 'root');
+    const ekuLeaf = certificate('ekuleaf', 'ec:P-256', LEAF_EXT, 'ekuinter');
+    for (const settings of [['-addtrust', 'serverAuth'], ['-addtrust', 'clientAuth'], []]) {
+      const c: VerifyCase = {
+        leaf: ekuLeaf,
+        served: [],
+        anchors: [trusted('ekuinter', settings)],
+        at: AT,
+        authLevel: 2,
+      };
+      const real = opensslVerify(work.dir, c);
+      expect(await opensslProfile(c), settings.join(' ')).toEqual(real);
+    }
+  });
+
   it('Go and rustls read no TRUSTED CERTIFICATE block: the same root is no anchor for them', async () => {
     const a = await analyzeChain({
       certificates: leaf + inter,

@@ -210,7 +210,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   if (built.failure) return fail(built.failure);
 
   const checks: (() => Promise<Failure | null> | Failure | null)[] = [
-    () => checkExtensions(chain, built.numUntrusted, input),
+    () => checkExtensions(chain, built.numUntrusted, input, version),
     ...(version === '3'
       ? [
           () => checkAuthLevel(chain, authLevel),
@@ -425,13 +425,17 @@ function findIssuer102(list: readonly CertView[], x: CertView, time: number): Ce
  * anyExtendedKeyUsage). A purpose in the certificate's reject list rejects it; a trust list trusts it for the purposes
  * it names and rejects it for any other; without settings, a self-signed certificate is trusted (trust_compat).
  */
-function trustOf(x: CertView, purpose: ProfileInput['purpose']): 'trusted' | 'rejected' | 'untrusted' {
+function trustOf(
+  x: CertView,
+  purpose: ProfileInput['purpose'],
+  selfSignedCompat = true,
+): 'trusted' | 'rejected' | 'untrusted' {
   const id = purpose === 'any' ? ANY_EKU : EKU_OID[purpose];
   const names = (list: readonly string[]) => list.some((o) => o === id || o === ANY_EKU);
   const s = x.trustSettings;
   if (s?.reject && names(s.reject)) return 'rejected';
   if (s?.trust) return names(s.trust) ? 'trusted' : 'rejected';
-  return selfSignedFlag(x) ? 'trusted' : 'untrusted';
+  return selfSignedCompat && selfSignedFlag(x) ? 'trusted' : 'untrusted';
 }
 
 /**
@@ -481,11 +485,15 @@ function finish(chain: CertView[], numUntrusted: number, trusted: boolean): Buil
   return { chain, numUntrusted, failure: new Failure(numUntrusted < num ? 2 : 20, num - 1, top) };
 }
 
-/** check_extensions: per certificate from the leaf up: critical extensions, CA-ness, purpose, path length. */
+/**
+ * check_extensions: per certificate from the leaf up: critical extensions, CA-ness, purpose (3.0: a store
+ * certificate's trust settings first), path length.
+ */
 function checkExtensions(
   chain: readonly CertView[],
   numUntrusted: number,
   input: ProfileInput,
+  version: OpenSslVersion,
 ): Failure | null {
   let plen = 0;
   const num = chain.length;
@@ -496,8 +504,14 @@ function checkExtensions(
       const ret = checkCa(x);
       if (ret === 0 || (i + 1 < num && ret !== 1)) return new Failure(79, i, x);
     }
-    if (!purposeOk(x, i, input.purpose)) return new Failure(26, i, x);
-    void numUntrusted;
+    // 3.0 check_purpose(): a store certificate's own trust settings decide before its purpose does
+    // (X509_check_trust with X509_TRUST_NO_SS_COMPAT: trusted passes, rejected is error 26).
+    const explicit =
+      version === '3' && i >= numUntrusted && x.trustSettings
+        ? trustOf(x, input.purpose, false)
+        : 'untrusted';
+    if (explicit === 'rejected' || (explicit === 'untrusted' && !purposeOk(x, i, input.purpose)))
+      return new Failure(26, i, x);
     const pathLen = x.basicConstraints?.ca ? x.basicConstraints.pathLen : undefined;
     if (i > 1 && pathLen !== undefined && plen > pathLen + 1) return new Failure(25, i, x);
     if (!x.selfIssued) plen++;
