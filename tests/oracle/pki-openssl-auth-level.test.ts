@@ -274,7 +274,7 @@ const CASES: Case[] = [
   {
     name: 'a DNS SAN with a trailing dot',
     desc: chain({ leaf: (t) => (t.dns = ['leaf.example.com.']) }),
-    hosts: ['leaf.example.com'],
+    hosts: ['leaf.example.com', 'leaf.example.com.'],
   },
 ];
 

@@ -5,8 +5,8 @@
  * Rules, and who applies them:
  * - An IP literal host matches only iPAddress SANs (OpenSSL `X509_check_ip`, Go, webpki, libpq).
  * - DNS names compare case-insensitively; one trailing dot on the host is ignored. A name in the certificate with a
- *   trailing dot matches nothing: it is not a DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none; Go and
- *   webpki refuse it as a pattern, OpenSSL compares it byte for byte).
+ *   trailing dot is no DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none): OpenSSL compares it byte for byte,
+ *   so it matches only a host written with the same dot (Go and webpki refuse it even then, which is not modelled).
  * - `*` must sit in the left-most label and match exactly one non-empty label (RFC 6125 §6.4.3); the pattern
  *   needs at least two labels after the wildcard (`*.com` never matches; OpenSSL `valid_star`).
  * - Partial-label wildcards (`f*.example.com`) match only when `partialWildcards` is set: OpenSSL allows them
@@ -65,7 +65,9 @@ function labels(name: string): string[] {
 
 /** Matches one DNS-ID pattern against a host (both already plain ASCII). */
 export function matchDnsPattern(pattern: string, host: string, partialWildcards = false): boolean {
-  if (pattern.endsWith('.')) return false;
+  // A name with a trailing dot is no DNS-ID; OpenSSL (and libpq) compare it byte for byte, so it matches only the same
+  // host with the dot. (Go and webpki refuse it as a pattern even then: not told apart here.)
+  if (pattern.endsWith('.') && !host.endsWith('.')) return false;
   const p = labels(pattern);
   const h = labels(host);
   if (p.length !== h.length || h.some((l) => l === '')) return false;
