@@ -311,18 +311,18 @@ const ASYNCPG_DSN_KEYS = new Set([
   'service',
 ]);
 
-/** _parse_tls_version(): a name of Python's ssl.TLSVersion, with "." for "_". */
+/** _parse_tls_version(): a name of Python's ssl.TLSVersion once every "." is "_" (TLSv1.3 and TLSv1_3 alike). */
 function asyncpgTlsVersion(text: string): TlsVersion | { error: string } {
   if (text.startsWith('SSL')) return { error: `Unsupported TLS version: ${text}` };
   const known: Record<string, TlsVersion> = {
     TLSv1: 'TLSv1',
-    'TLSv1.1': 'TLSv1.1',
-    'TLSv1.2': 'TLSv1.2',
-    'TLSv1.3': 'TLSv1.3',
+    TLSv1_1: 'TLSv1.1',
+    TLSv1_2: 'TLSv1.2',
+    TLSv1_3: 'TLSv1.3',
     MINIMUM_SUPPORTED: 'TLSv1',
     MAXIMUM_SUPPORTED: 'TLSv1.3',
   };
-  return known[text] ?? { error: `No such TLS version: ${text}` };
+  return known[text.replace(/\./g, '_')] ?? { error: `No such TLS version: ${text}` };
 }
 
 /** connect_utils.py _parse_hostlist() with _validate_port_spec(): hosts and one port per host. */
