@@ -56,6 +56,10 @@ record() { # record NAME PORT VERSION-FLAG
   editcap --inject-secrets "tls,$work/$name.keys.log" "$work/$name-lo.pcapng" "$work/$name-dsb.pcapng"
   for f in "$work/$name"-*; do cp "$f" "$out/"; done
   cp "$work/$name.keys.log" "$out/$name.keys.log"
+  if [ "$name" = tls12 ]; then # two lines for one client random: a wrong master secret (zeros), then the right one
+    awk '/^CLIENT_RANDOM /{ z = $3; gsub(/./, "0", z); print $1, $2, z; print }' "$work/$name.keys.log" \
+      >"$out/tls12-wrong-then-right.keys.log"
+  fi
 }
 
 start_pg() { # start_pg PORT: a throw-away PostgreSQL (trust, ssl=on with the session certificate) in $work/pg-PORT

@@ -264,6 +264,14 @@ export function captureOutcome(seen: Observation, color = false): string {
   return `${head}${negotiated(seen)}; ${opened}`;
 }
 
+/** The lines a later line for the same secret overrode (the last counts, as in Wireshark). */
+function notUsedLines(conflicting: readonly { label: string; line: number; source?: string }[]): string[] {
+  return conflicting.map(
+    (c) =>
+      `  not used: ${keyLogLineName(c)}, another ${c.label} for this client random (the last line counts)`,
+  );
+}
+
 /** What the key logs held for this connection: the client random's line, the secret's result. */
 function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
   const lines = [
@@ -277,8 +285,7 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
   if ('found' in d) {
     for (const f of d.found)
       lines.push(`  matched: ${f.label} for this client random, on ${keyLogLineName(f)}`);
-    for (const c of d.conflicting)
-      lines.push(`  not used: ${keyLogLineName(c)}, another ${c.label} for this client random`);
+    lines.push(...notUsedLines(d.conflicting));
     if (d.firstFailure)
       lines.push(
         `  did NOT match: the ${d.firstFailure.label} on that line does not open the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (stream offset ${d.firstFailure.offset})`,
@@ -292,6 +299,7 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
     d.status === 'finished-mismatch'
   ) {
     lines.push(`  matched: the client random, on ${keyLogLineName(d)}`);
+    lines.push(...notUsedLines(d.conflicting ?? []));
     if (d.status === 'wrong-secret') {
       const f = d.firstFailure;
       lines.push(

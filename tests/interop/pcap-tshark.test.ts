@@ -2,14 +2,21 @@
  * Real tshark reads the pcapng our writer makes from a real capture's connection (fixtures/pcap, openssl
  * s_client/s_server) with that capture's key log in a Decryption Secrets Block, and, with no key log argument
  * and an empty Wireshark profile, shows the decrypted handshake (both Finished messages) and the application
- * data in both directions. The same file without the key log shows neither: the DSB is what decrypts. And what our
- * observer says of a renegotiated connection (which key log line opens the second handshake) is what tshark does.
+ * data in both directions. The same file without the key log shows neither: the DSB is what decrypts. What our
+ * observer says of a renegotiated connection (which key log line opens the second handshake) is what tshark does, and
+ * of two key log lines for the same secret it uses the one tshark uses.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCapture, writeConnectionPcapng, type TcpConnection } from '../../src/lib/pcap/index.ts';
+import {
+  keyLogSources,
+  observedItems,
+  openCapture,
+  writeConnectionPcapng,
+  type TcpConnection,
+} from '../../src/lib/pcap/index.ts';
 import { observeConnection } from '../../src/lib/tls12/index.ts';
 import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
 
@@ -76,6 +83,59 @@ describe.each(['tls12', 'tls13'])(
       // Wireshark's checksum status 1 = Good.
       expect(new Set(lines)).toEqual(new Set(['1\t1']));
       expect(run(withKeys, '-Y', 'tcp.analysis.flags || _ws.expert.severity >= warning').trim()).toBe('');
+    });
+  },
+);
+
+describe.each(['tls12', 'tls13'])(
+  'two key log lines for the same secret (%s): our observer uses the one tshark uses',
+  (session) => {
+    const good = readFileSync(`fixtures/pcap/${session}.keys.log`, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z]/.test(l));
+    // The same labels and client random, every secret replaced by zeros of its length.
+    const bad = good.map((l) => {
+      const [label, random, secret] = l.split(' ') as [string, string, string];
+      return `${label} ${random} ${'0'.repeat(secret.length)}`;
+    });
+    const file = (lines: string[], name: string) => {
+      const path = join(dir, `${session}-${name}.keys.log`);
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      return path;
+    };
+    /** Whether tshark decrypts anything (a "Decrypted TLS" data source) with this capture and key log file. */
+    const tsharkDecrypts = (capture: string, keyLogFile: string) =>
+      run(capture, '-o', `tls.keylog_file:${keyLogFile}`, '-x').includes('Decrypted TLS');
+    /** Our observer on the capture's first connection, with its own key log (if any) and then the file, as the CLI. */
+    const ours = async (capture: string, keyLogFile: string) => {
+      const opened = openCapture(new Uint8Array(readFileSync(capture)));
+      const { sources } = keyLogSources(opened.keyLog, {
+        name: keyLogFile,
+        text: readFileSync(keyLogFile, 'utf8'),
+      });
+      const seen = await observeConnection(observedItems(opened.connections[0] as TcpConnection), {
+        keyLog: sources.flatMap((s) => s.entries),
+      });
+      return seen.decryption.status;
+    };
+    const pcap = `fixtures/pcap/${session}-lo.pcap`;
+    const dsb = `fixtures/pcap/${session}-dsb.pcapng`;
+
+    it.each([
+      ['a wrong line, then the right one', () => file([...bad, ...good], 'bad-first'), true],
+      ['the right line, then a wrong one', () => file([...good, ...bad], 'good-first'), false],
+    ])('in one file, %s', async (_, make, opens) => {
+      const keys = make();
+      expect(tsharkDecrypts(pcap, keys)).toBe(opens);
+      expect(await ours(pcap, keys)).toBe(opens ? 'decrypted' : 'wrong-secret');
+    });
+
+    it("the capture's Decryption Secrets Block, then a file with wrong lines: the file's lines count", async () => {
+      const keys = file(bad, 'bad');
+      expect(tsharkDecrypts(dsb, file([], 'empty'))).toBe(true);
+      expect(await ours(dsb, file([], 'empty'))).toBe('decrypted');
+      expect(tsharkDecrypts(dsb, keys)).toBe(false);
+      expect(await ours(dsb, keys)).toBe('wrong-secret');
     });
   },
 );

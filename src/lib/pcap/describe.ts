@@ -58,7 +58,9 @@ export interface KeyLogSource {
 export const CAPTURE_KEY_LOG_NAME = "the capture's Decryption Secrets Block";
 
 /**
- * The key logs a connection of this capture is read with: the capture's own (pcapng DSB), then the user's file.
+ * The key logs a connection of this capture is read with: the capture's own (pcapng DSB), then the user's file, the
+ * order Wireshark reads them in; where both have a line for the same secret the observer uses the last, the file's,
+ * as Wireshark does (`keyLogLine`).
  * A source that is not an NSS key log is left out and named in `unreadable` with the parser's reason (line and
  * what is wrong).
  */

@@ -17,11 +17,14 @@ import type { HandshakeMessage } from './wire/handshake.ts';
 import {
   cipherSuite,
   CLIENT_RANDOM_LABEL,
+  conflictingLines,
+  keyLogLine,
   keyLogLineName,
   parseKeyLog,
   type CipherSuiteInfo,
   type CryptoProvider,
   type KeyLogEntry,
+  type KeyLogLineRef,
 } from './crypto/index.ts';
 import { engineProvider } from './crypto/provider.ts';
 import { hashSync } from './crypto/hash.ts';
@@ -137,9 +140,14 @@ export type Decryption =
        */
       status: 'decrypted' | 'incomplete' | 'wrong-secret' | 'finished-mismatch';
       version: 'TLSv1.2';
-      /** The key log line that matched the client random (1-based), and the key log it is in when several were read. */
+      /**
+       * The key log line that matched the client random (1-based), and the key log it is in when several were read.
+       * When several lines carry this client random, the last one is used, as Wireshark does (`keyLogLine`).
+       */
       line: number;
       source?: string;
+      /** The other CLIENT_RANDOM lines for this client random, with another secret, passed over (absent when none). */
+      conflicting?: KeyLogLineRef[];
       firstFailure?: { from: Role; seq: string; offset: number };
       clientFinished: FinishedCheck;
       serverFinished: FinishedCheck;
@@ -566,8 +574,7 @@ class Observer {
     this.#suite = cipherSuite(sh.cipherSuite);
     const ch = this.#clientHello;
     if (!this.#suite || !ch || !this.#keyLog) return;
-    const wanted = toHex(ch.random);
-    this.#line = this.#keyLog.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted);
+    this.#line = keyLogLine(this.#keyLog, CLIENT_RANDOM_LABEL, ch.random);
     if (!this.#line) return;
     this.#master = this.#line.secret;
     this.log.push({
@@ -774,6 +781,7 @@ class Observer {
       this.#finished[role] === 'not seen' && this.#firstFailure ? 'not opened' : this.#finished[role];
     const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
     const closed = this.log.some((e) => e.kind === 'record' && e.encrypted && e.plaintext === undefined);
+    const conflicting = conflictingLines(this.#keyLog, [this.#line]);
     const status = this.#firstFailure
       ? 'wrong-secret'
       : mismatch
@@ -786,6 +794,7 @@ class Observer {
       version,
       line: this.#line.line,
       ...(this.#line.source !== undefined ? { source: this.#line.source } : {}),
+      ...(conflicting.length > 0 ? { conflicting } : {}),
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
       serverFinished: finished('server'),
@@ -800,12 +809,9 @@ class Observer {
       return {
         wantedLine: `${CLIENT_RANDOM_LABEL} <the second ClientHello's random: its record was not opened> <48-byte master secret in hex>`,
       };
-    const wanted = toHex(random);
-    const entry = this.#keyLog?.find(
-      (e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted,
-    );
+    const entry = keyLogLine(this.#keyLog, CLIENT_RANDOM_LABEL, random);
     return {
-      wantedLine: `${CLIENT_RANDOM_LABEL} ${wanted} <48-byte master secret in hex>`,
+      wantedLine: `${CLIENT_RANDOM_LABEL} ${toHex(random)} <48-byte master secret in hex>`,
       ...(entry ? { line: entry.line } : {}),
     };
   }
@@ -839,7 +845,7 @@ export function describeDecryption(d: Decryption): string {
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
-      return `Decrypted with the key log's ${keyLogLineName(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.`;
+      return `Decrypted with the key log's ${keyLogLineName(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     case 'incomplete': {
       const r = d.renegotiation;
       const has =
@@ -848,24 +854,32 @@ export function describeDecryption(d: Decryption): string {
           : r
             ? ` A key log line for its ClientHello's random would open them (Wireshark follows a renegotiation): ${r.wantedLine}`
             : '';
-      return `Decrypted with the key log's ${keyLogLineName(d)} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}`;
+      return `Decrypted with the key log's ${keyLogLineName(d)} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}${unusedLines(d.conflicting ?? [])}`;
     }
     case 'finished-mismatch':
-      return `Every record opened with the key log's ${keyLogLineName(d)}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.`;
+      return `Every record opened with the key log's ${keyLogLineName(d)}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.${unusedLines(d.conflicting ?? [])}`;
     case 'wrong-secret': {
       const failure = d.firstFailure
         ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`
         : '';
-      return `The key log's ${keyLogLineName(d)} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.`;
+      return `The key log's ${keyLogLineName(d)} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     }
   }
 }
 
+/**
+ * " Not used: line 1, another CLIENT_RANDOM for this client random." for the lines a later one overrode (Wireshark
+ * uses the last), or '' when there are none.
+ */
+function unusedLines(conflicting: readonly KeyLogLineRef[]): string {
+  return conflicting.length
+    ? ` Not used (the last line for a secret counts, as in Wireshark): ${conflicting.map((c) => `${keyLogLineName(c)}, another ${c.label} for this client random`).join('; ')}.`
+    : '';
+}
+
 function describeTls13Decryption(d: Tls13Decryption): string {
   const found = d.found.map((f) => `${f.label} (${keyLogLineName(f)})`).join(', ');
-  const unused = d.conflicting.length
-    ? ` Not used: ${d.conflicting.map((c) => `${keyLogLineName(c)}, another ${c.label} for this client random`).join('; ')}.`
-    : '';
+  const unused = unusedLines(d.conflicting);
   const finished = `client Finished ${d.clientFinished}, server Finished ${d.serverFinished}`;
   const wanted =
     d.wantedLines.length > 0 ? ` Lines that would open the rest: ${d.wantedLines.join('; ')}` : '';

@@ -18,7 +18,11 @@ import {
   keyLogLineName,
   TLS13_KEY_LOG_LABELS,
   type CryptoProvider,
+  conflictingLines,
+  keyLogLine,
+  keyLogLineRef,
   type KeyLogEntry,
+  type KeyLogLineRef,
 } from '../tls12/crypto/index.ts';
 import {
   recordEntry,
@@ -76,12 +80,13 @@ export interface Tls13Decryption {
   /** incomplete with every traffic secret in the key log: why the first protected record that stayed closed did. */
   closedReason?: string;
   /** The labels found for this client random, with their key log line (1-based) and key log (when several were read). */
-  found: { label: string; line: number; source?: string }[];
+  found: KeyLogLineRef[];
   /**
-   * Other lines for this client random and one of those labels, with another secret: the first line of each label
-   * is the one used (a capture's Decryption Secrets Block comes before the user's file), these are not.
+   * Other lines for this client random and one of those labels, with another secret: the last line of each label
+   * is the one used, as in Wireshark (a capture's Decryption Secrets Block comes before the user's file, so the
+   * file's line wins), these are not.
    */
-  conflicting: { label: string; line: number; source?: string }[];
+  conflicting: KeyLogLineRef[];
   /** Which of the four traffic secret labels the key log lacks for this client random. */
   missing: string[];
   /** `LABEL <client random> <secret>` for each missing label: the lines that would open the rest. */
@@ -215,10 +220,9 @@ export class Tls13Observer {
     return ks && 'serverShare' in ks ? ks.serverShare.group : undefined;
   }
 
-  /** The key log line with `label` for this client random. */
+  /** The key log line with `label` for this client random (the last one, as Wireshark: `keyLogLine`). */
   #line(label: string): KeyLogEntry | undefined {
-    const random = toHex(this.#clientRandom);
-    return this.#keyLog?.find((e) => e.label === label && toHex(e.identifier) === random);
+    return keyLogLine(this.#keyLog, label, this.#clientRandom);
   }
 
   /** Switches `side` to a new epoch, with the key log's secret for it when there is one. */
@@ -538,24 +542,9 @@ export class Tls13Observer {
 
   /** The decryption report (undefined when nothing was protected). */
   report(tls13Labels: string[]): Tls13Decryption {
-    const where = (e: KeyLogEntry) => ({
-      label: e.label,
-      line: e.line,
-      ...(e.source !== undefined ? { source: e.source } : {}),
-    });
     const used = TLS13_TRAFFIC_LABELS.flatMap((label) => this.#line(label) ?? []);
-    const found = used.map(where);
-    const conflicting = (this.#keyLog ?? [])
-      .filter((e) =>
-        used.some(
-          (u) =>
-            u.label === e.label &&
-            u !== e &&
-            bytesEqual(u.identifier, e.identifier) &&
-            !bytesEqual(u.secret, e.secret),
-        ),
-      )
-      .map(where);
+    const found = used.map(keyLogLineRef);
+    const conflicting = conflictingLines(this.#keyLog, used);
     const missing = TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l));
     const random = toHex(this.#clientRandom);
     const finished = (role: Role): FinishedCheck13 =>

@@ -21,7 +21,7 @@ import {
   type TcpConnection,
 } from '../../../src/lib/pcap/index.ts';
 import { eventLogFromJson, observeConnection, type EventLogEntry } from '../../../src/lib/tls12/index.ts';
-import { captureOutcome } from '../../../src/cli/handshake-pcap.ts';
+import { captureOutcome, PCAP_EXIT } from '../../../src/cli/handshake-pcap.ts';
 import { describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
 
 const PCAP = 'fixtures/pcap';
@@ -125,8 +125,9 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     expectEveryRecordDecrypted(log);
   });
 
-  it("a --keylog that disagrees with the capture's own key log: which lines were used, and which not", async () => {
-    // The capture's Decryption Secrets Block comes first; a file with another secret for one label is named, not used.
+  it("a --keylog that disagrees with the capture's own key log: the file's line is used, as in Wireshark", async () => {
+    // The capture's Decryption Secrets Block is read first and the last line for a secret counts (tshark 4.0.17 does
+    // the same: tests/interop/pcap-tshark.test.ts), so a file with another secret for one label overrides the block.
     const own = (await json('--pcap', `${PCAP}/tls13-dsb.pcapng`)).doc.observation.decryption;
     expect('found' in own && own.found).toHaveLength(4);
     const random = /client random ([0-9a-f]{64})/.exec(
@@ -134,16 +135,51 @@ describe('openssl s_client -keylogfile against s_server -tls1_2, captured by tcp
     )![1]!;
     const other = temp(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} ${'ab'.repeat(48)}\n`, 'other.keys.log');
     const r = await cli('--pcap', `${PCAP}/tls13-dsb.pcapng`, '--keylog', other);
-    expect(r.code, r.err).toBe(0);
+    expect(r.code, r.err).toBe(PCAP_EXIT.keyLogMismatch);
     expect(r.out).toContain(
-      "  matched: SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random, on line 2 of the capture's Decryption Secrets Block",
+      `  matched: SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random, on line 1 of ${other}`,
     );
     expect(r.out).toContain(
-      `  not used: line 1 of ${other}, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random`,
+      "  not used: line 2 of the capture's Decryption Secrets Block, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random (the last line counts)",
     );
     expect(r.out).toContain(
-      `Not used: line 1 of ${other}, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random.`,
+      "  did NOT match: the SERVER_HANDSHAKE_TRAFFIC_SECRET on that line does not open the server's record 0",
     );
+    expect(r.out).toContain(
+      "Not used (the last line for a secret counts, as in Wireshark): line 2 of the capture's Decryption Secrets Block, another SERVER_HANDSHAKE_TRAFFIC_SECRET for this client random.",
+    );
+  });
+
+  it('TLS 1.2: of two CLIENT_RANDOM lines for the client random, the last one is used and the other named', async () => {
+    const good = readFileSync(`${PCAP}/tls12.keys.log`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('CLIENT_RANDOM '))!;
+    const bad = `${good.split(' ').slice(0, 2).join(' ')} ${'00'.repeat(48)}`;
+    const badFirst = temp(`${bad}\n${good}\n`, 'bad-first.keys.log');
+    const opened = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', badFirst);
+    expect(opened.code, opened.err).toBe(PCAP_EXIT.shown);
+    expect(opened.out.split('\n')[0]).toMatch(/; every record decrypted$/);
+    expect(opened.out).toContain(`  matched: the client random, on line 2 of ${badFirst}`);
+    expect(opened.out).toContain(
+      `  not used: line 1 of ${badFirst}, another CLIENT_RANDOM for this client random (the last line counts)`,
+    );
+    const { doc } = await json('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', badFirst);
+    expect(doc.observation.decryption).toMatchObject({
+      status: 'decrypted',
+      line: 2,
+      source: badFirst,
+      conflicting: [{ label: 'CLIENT_RANDOM', line: 1, source: badFirst }],
+    });
+    const goodFirst = temp(`${good}\n${bad}\n`, 'good-first.keys.log');
+    const closed = await cli('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', goodFirst);
+    expect(closed.code).toBe(PCAP_EXIT.keyLogMismatch);
+    expect(closed.out).toContain(`  matched: the client random, on line 2 of ${goodFirst}`);
+    expect(closed.out).toContain('  did NOT match: the master secret on that line');
+    // A line repeated with the same secret is no conflict.
+    const twice = temp(`${good}\n${good}\n`, 'twice.keys.log');
+    const same = await json('--pcap', `${PCAP}/tls12-lo.pcap`, '--keylog', twice);
+    expect(same.doc.observation.decryption).toMatchObject({ status: 'decrypted', line: 2 });
+    expect(same.doc.observation.decryption).not.toHaveProperty('conflicting');
   });
 
   it('without a key log: what is in the clear, and the key log line that would open the rest', async () => {

@@ -63,6 +63,7 @@
  * Key log (keylog.ts): formatKeyLogLine(clientRandom, masterSecret) -> 'CLIENT_RANDOM <hex> <hex>';
  *   formatTls13KeyLogLine(secret, clientRandom, value) with TLS13_KEY_LOG_LABELS (CLIENT_HANDSHAKE_TRAFFIC_SECRET, ...);
  *   parseKeyLog(text) -> {label, identifier, secret, line}[] (throws KeyLogParseError with the line);
+ *   keyLogLine(entries, label, identifier): the LAST matching line, as Wireshark; conflictingLines(entries, used);
  *   findMasterSecret(entries, clientRandom).
  *
  * Errors (errors.ts): CryptoError {kind, alert, message}; kinds 'bad-record-mac' | 'record-overflow' |

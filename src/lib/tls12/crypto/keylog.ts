@@ -5,7 +5,7 @@
  * for the RSA key exchange, `RSA <first 8 bytes of EncryptedPreMasterSecret hex> <pre_master_secret hex>`.
  * Reference: https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/index.html
  */
-import { fromHex, toHex } from './bytes-util.ts';
+import { bytesEqual, fromHex, toHex } from './bytes-util.ts';
 
 export const CLIENT_RANDOM_LABEL = 'CLIENT_RANDOM';
 export const RSA_LABEL = 'RSA';
@@ -113,8 +113,57 @@ export function parseKeyLog(text: string): KeyLogEntry[] {
   return entries;
 }
 
-/** The TLS 1.2 master secret logged for this client random, if any. */
+/**
+ * The key log line with `label` for `identifier` (a client random, or an RSA line's prefix). When several lines have
+ * both, the LAST one counts, as in Wireshark: its `tls_keylog_process_lines` (epan/dissectors/packet-tls-utils.c)
+ * stores every line in a map keyed by label and client random, so a later line replaces an earlier one. Checked with
+ * tshark 4.0.17 on `fixtures/pcap/tls12-lo.pcap`: a wrong CLIENT_RANDOM line before the right one decrypts every
+ * record, the reverse none; a capture's Decryption Secrets Block is read before a key log file (`-o
+ * tls.keylog_file`), so the file's line wins: list the block's entries first.
+ */
+export function keyLogLine(
+  entries: readonly KeyLogEntry[] | undefined,
+  label: string,
+  identifier: Uint8Array,
+): KeyLogEntry | undefined {
+  if (!entries) return undefined;
+  return entries.findLast((e) => e.label === label && bytesEqual(e.identifier, identifier));
+}
+
+/** Where a key log line is: its label, line number and key log (for reports). */
+export interface KeyLogLineRef {
+  label: string;
+  line: number;
+  source?: string;
+}
+
+/** The line `e` as a report names it. */
+export function keyLogLineRef(e: KeyLogEntry): KeyLogLineRef {
+  return { label: e.label, line: e.line, ...(e.source !== undefined ? { source: e.source } : {}) };
+}
+
+/**
+ * The lines `keyLogLine` passed over for the `used` ones: same label and identifier, another secret (a repeated line
+ * with the same secret is not a conflict).
+ */
+export function conflictingLines(
+  entries: readonly KeyLogEntry[] | undefined,
+  used: readonly KeyLogEntry[],
+): KeyLogLineRef[] {
+  return (entries ?? [])
+    .filter((e) =>
+      used.some(
+        (u) =>
+          u !== e &&
+          u.label === e.label &&
+          bytesEqual(u.identifier, e.identifier) &&
+          !bytesEqual(u.secret, e.secret),
+      ),
+    )
+    .map(keyLogLineRef);
+}
+
+/** The TLS 1.2 master secret logged for this client random (the last such line, as `keyLogLine`), if any. */
 export function findMasterSecret(entries: KeyLogEntry[], clientRandom: Uint8Array): Uint8Array | undefined {
-  const wanted = toHex(clientRandom);
-  return entries.find((e) => e.label === CLIENT_RANDOM_LABEL && toHex(e.identifier) === wanted)?.secret;
+  return keyLogLine(entries, CLIENT_RANDOM_LABEL, clientRandom)?.secret;
 }

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   KeyLogParseError,
+  conflictingLines,
   findMasterSecret,
+  keyLogLine,
   formatKeyLogLine,
   parseKeyLog,
   toHex,
@@ -21,6 +23,31 @@ describe('NSS key log', () => {
     expect(entries[0]!.label).toBe('CLIENT_RANDOM');
     expect(toHex(findMasterSecret(entries, hexValue('client_random'))!)).toBe(values.master_secret);
     expect(findMasterSecret(entries, new Uint8Array(32))).toBeUndefined();
+  });
+
+  it('uses the last line for a label and client random, as Wireshark, and names the others with another secret', () => {
+    const random = new Uint8Array(32).fill(0x11);
+    const other = new Uint8Array(32).fill(0x22);
+    const line = (label: string, r: Uint8Array, fill: number, size = 48) =>
+      `${label} ${toHex(r)} ${toHex(new Uint8Array(size).fill(fill))}`;
+    const entries = parseKeyLog(
+      [
+        line('CLIENT_RANDOM', random, 1),
+        line('CLIENT_RANDOM', other, 2),
+        line('CLIENT_RANDOM', random, 3),
+        line('CLIENT_RANDOM', random, 3),
+        line('CLIENT_HANDSHAKE_TRAFFIC_SECRET', random, 4, 32),
+      ].join('\n'),
+    ).map((e) => (e.line === 1 ? { ...e, source: 'dsb' } : e));
+    const used = keyLogLine(entries, 'CLIENT_RANDOM', random)!;
+    expect(used.line).toBe(4);
+    expect(toHex(findMasterSecret(entries, random)!)).toBe('03'.repeat(48));
+    expect(keyLogLine(entries, 'CLIENT_RANDOM', other)!.line).toBe(2);
+    expect(keyLogLine(entries, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', other)).toBeUndefined();
+    expect(keyLogLine(undefined, 'CLIENT_RANDOM', random)).toBeUndefined();
+    // Line 3 repeats line 4's secret: no conflict; line 1 (from another source) has another secret.
+    expect(conflictingLines(entries, [used])).toEqual([{ label: 'CLIENT_RANDOM', line: 1, source: 'dsb' }]);
+    expect(conflictingLines(entries, [keyLogLine(entries, 'CLIENT_RANDOM', other)!])).toEqual([]);
   });
 
   it("round-trips, skips comments and blank lines, reads OpenSSL's RSA lines and keeps TLS 1.3 labels", () => {
