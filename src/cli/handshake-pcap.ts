@@ -30,6 +30,7 @@ import {
   type MessageEntry,
   type Decryption,
   type DecryptionStatus,
+  type KeyLogLineRef,
   type Observation,
   versionName,
 } from '../lib/tls12/index.ts';
@@ -265,7 +266,7 @@ export function captureOutcome(seen: Observation, color = false): string {
 }
 
 /** The lines a later line for the same secret overrode (the last counts, as in Wireshark). */
-function notUsedLines(conflicting: readonly { label: string; line: number; source?: string }[]): string[] {
+function notUsedLines(conflicting: readonly KeyLogLineRef[]): string[] {
   return conflicting.map(
     (c) =>
       `  not used: ${keyLogLineName(c)}, another ${c.label} for this client random (the last line counts)`,

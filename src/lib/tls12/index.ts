@@ -15,4 +15,5 @@ export {
   KeyLogParseError,
   TLS13_KEY_LOG_LABELS,
   type KeyLogEntry,
+  type KeyLogLineRef,
 } from './crypto/index.ts';
