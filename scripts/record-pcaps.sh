@@ -10,8 +10,9 @@
 # against the same kind of PostgreSQL, captured by tcpdump -i lo, with the key log the CLI wrote.
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
 # And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
-# session the client renegotiates (tls12-reneg).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg]   (default: all; writes fixtures/pcap/*;
+# session the client renegotiates (tls12-reneg). And TLS 1.3 resumption with 0-RTT early data, accepted and then
+# rejected (tls13-early).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -154,8 +155,40 @@ record_tls12_reneg() { # record_tls12_reneg PORT: TLS 1.2, then a client-initiat
   cp "$work/tls12-reneg-lo.pcap" "$work/tls12-reneg.keys.log" "$out/"
 }
 
+record_tls13_early() { # record_tls13_early PORT: a session ticket, then 0-RTT accepted, then 0-RTT rejected
+  local port="$1" keys="$work/tls13-early.keys.log"
+  capture_lo "$work/tls13-early-lo.pcap" "$port"
+  printf 'early hello\n' >"$work/early.txt"
+  # Connection 1: a full handshake; the client keeps the server's ticket (-sess_out). Connection 2 resumes with it
+  # and sends early data, which this server (-early_data) accepts. s_server keeps its stdin open.
+  (sleep 5) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    -early_data -no_anti_replay >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  (printf 'hello, capture\n'; sleep 1) | openssl s_client -no_ign_eof -connect "127.0.0.1:$port" \
+    -servername localhost -tls1_3 -sess_out "$work/session.pem" -keylogfile "$keys" >/dev/null 2>&1 || true
+  (printf 'second\n'; sleep 1) | openssl s_client -no_ign_eof -connect "127.0.0.1:$port" -servername localhost \
+    -tls1_3 -sess_in "$work/session.pem" -early_data "$work/early.txt" -keylogfile "$keys" >/dev/null 2>&1 || true
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  # Connection 3: a new server (new ticket keys, no -early_data) cannot resume: a full handshake, the early data
+  # the client sent is skipped (RFC 8446 §4.2.10).
+  (sleep 3) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    >/dev/null 2>&1 &
+  server=$!
+  pids+=("$server")
+  sleep 1
+  (printf 'third\n'; sleep 1) | openssl s_client -no_ign_eof -connect "127.0.0.1:$port" -servername localhost \
+    -tls1_3 -sess_in "$work/session.pem" -early_data "$work/early.txt" -keylogfile "$keys" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/tls13-early-lo.pcap" "$keys" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12) record tls12 44312 -tls1_2 ;;
@@ -164,7 +197,8 @@ for s in "${sessions[@]}"; do
     tls-lab) record_tls_lab 44315 ;;
     tls13-hrr) record_tls13_hrr 44316 ;;
     tls12-reneg) record_tls12_reneg 44317 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg)" >&2; exit 2 ;;
+    tls13-early) record_tls13_early 44318 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -24,9 +24,9 @@ import {
   CipherSuite,
   ContentType,
   eventLogToJson,
+  fatalAlertOf,
   keyLogLineName,
   observeConnection,
-  type AlertEntry,
   type MessageEntry,
   type Decryption,
   type DecryptionStatus,
@@ -126,9 +126,11 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
     io.out(
       `${formatCapture({ path: o.pcap, connection: c, n: index + 1, of: n, seen, sources, warnings: opened.warnings }, io.color)}\n`,
     );
-  const alert = fatalAlert(seen);
-  if (alert) {
-    io.err(`tls-lab handshake: the capture shows a failed handshake: ${alertText(alert, false)}\n`);
+  const fatal = fatalAlertOf(seen.eventLog);
+  if (fatal) {
+    io.err(
+      `tls-lab handshake: the capture shows ${fatal.afterHandshake ? 'a fatal alert after the handshake completed' : 'a failed handshake'}: ${alertText(fatal.alert, false)}\n`,
+    );
     return PCAP_EXIT.alert;
   }
   if (sources.length > 0 && keyLogFailed(seen.decryption)) {
@@ -155,10 +157,6 @@ const KEY_LOG_FAILURES = new Set<DecryptionStatus>([
 function keyLogFailed(d: Decryption): boolean {
   if (d.status === 'incomplete') return 'found' in d && d.missing.length > 0;
   return KEY_LOG_FAILURES.has(d.status);
-}
-
-function fatalAlert(seen: Observation): AlertEntry | undefined {
-  return seen.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
 }
 
 /** The capture JSON the Handshake Lab opens: the event log as `eventLogToJson` writes it, and the report. */
@@ -225,6 +223,8 @@ function closedBecause(d: Decryption): string {
           : 'the key log lacks some of the TLS 1.3 secrets';
     case 'wrong-secret':
       return tls13 ? 'a TLS 1.3 secret in the key log is wrong' : "the key log's master secret is wrong";
+    case 'decrypted':
+      return 'the records listed as not opened stay closed';
     case 'unsupported-suite':
       return 'a cipher suite the engine does not implement';
     case 'unsupported-version':
@@ -239,22 +239,28 @@ export function captureOutcome(seen: Observation, color = false): string {
   const paint = painter(color);
   const bad = (word: string) => paint('red', paint('bold', word));
   const good = (word: string) => paint('green', paint('bold', word));
-  const alert = fatalAlert(seen);
+  const fatal = fatalAlertOf(seen.eventLog);
   const complete = seen.eventLog.some((e) => e.kind === 'handshake_complete');
   const d = seen.decryption.status;
-  const head = alert
-    ? `${bad('HANDSHAKE FAILED')}: ${alertText(alert, false)}; `
-    : complete
-      ? `${good('HANDSHAKE COMPLETE')}: `
-      : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
-        ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
-        : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
+  const head =
+    fatal && !fatal.afterHandshake
+      ? `${bad('HANDSHAKE FAILED')}: ${alertText(fatal.alert, false)}; `
+      : complete
+        ? `${good('HANDSHAKE COMPLETE')}: `
+        : d === 'nothing-encrypted' || d === 'decrypted' || d === 'finished-mismatch'
+          ? `${paint('yellow', paint('bold', 'HANDSHAKE INCOMPLETE'))} in the capture: `
+          : `${paint('yellow', paint('bold', 'HANDSHAKE ENCRYPTED'))}: `;
   // As the lab's decryption card counts them: the encrypted records opened and those that stayed closed.
   const encrypted = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
   const decrypted = encrypted.filter((e) => e.kind === 'record' && e.plaintext !== undefined).length;
+  // A direction with a hole in the capture has records after it that are not read, so not listed.
+  const stopped = seen.notes.filter((n) => n.hole);
+  const unread = stopped.length
+    ? `; ${paint('yellow', `the ${stopped.map((n) => `${n.from}'s stream is not read past offset ${n.offset}`).join(', and the ')}`)} (see Notes)`
+    : '';
   const opened =
-    d === 'decrypted'
-      ? 'every record decrypted'
+    d === 'decrypted' && decrypted === encrypted.length
+      ? `every record ${stopped.length ? 'read ' : ''}decrypted`
       : d === 'finished-mismatch'
         ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
         : d === 'nothing-encrypted'
@@ -262,7 +268,9 @@ export function captureOutcome(seen: Observation, color = false): string {
           : decrypted > 0
             ? `${decrypted} of ${encrypted.length} encrypted records decrypted, ${paint('yellow', `${encrypted.length - decrypted} NOT`)}: ${closedBecause(seen.decryption)}`
             : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${closedBecause(seen.decryption)}`;
-  return `${head}${negotiated(seen)}; ${opened}`;
+  // A fatal alert after a completed handshake ends the connection, not the handshake.
+  const ended = fatal?.afterHandshake ? `; then ${bad(alertText(fatal.alert, false))}` : '';
+  return `${head}${negotiated(seen)}; ${opened}${unread}${ended}`;
 }
 
 /** The lines a later line for the same secret overrode (the last counts, as in Wireshark). */

@@ -22,6 +22,9 @@ import {
   writePcapng,
   type TcpConnection,
 } from '../../src/lib/pcap/index';
+import { runPcapng } from '../../src/app/model/handshake/import';
+import type { HandshakeRun } from '../../src/lib/tls12/index';
+import { runWithLateAlert } from '../kit/pure/late-alert';
 
 const app = useBuiltApp();
 const PCAP = 'fixtures/pcap/';
@@ -156,6 +159,36 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(await report(page).getAttribute('class')).toContain('ok');
     expect(await closedRecords(page)).toBe(0);
     expect(await page.locator('.settings').textContent()).toContain('TLSv1.3');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('0-RTT early data said as such, and a fatal alert after a completed handshake ends the connection', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    // openssl s_client -sess_in -early_data, accepted by s_server -early_data: connection 2 of the capture.
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-early-lo.pcap`);
+    await page.locator('#keylog-file').setInputFiles(`${PCAP}tls13-early.keys.log`);
+    await page.locator('.picker button').nth(1).click();
+    await expect.poll(() => status(page)).toBe('incomplete');
+    expect(await report(page).textContent()).toContain('0-RTT early data');
+    expect(await report(page).textContent()).toContain('client Finished verified');
+    expect(await closedRecords(page)).toBe(2);
+
+    // Our TLS 1.3 client and server; something on the path breaks the client's second data record after the
+    // handshake, and the server answers bad_record_mac.
+    const run = await runWithLateAlert({ dataRecords: 2, breakRecord: 2, seed: 'late alert e2e' });
+    expect(run.alert?.name).toBe('bad_record_mac');
+    const file = join(dir, 'late-alert.pcapng');
+    writeFileSync(file, runPcapng(run as unknown as HandshakeRun, 1_700_000_000_000));
+    await page.getByRole('button', { name: 'Back to the live handshake' }).click();
+    await page.locator('#capture-file').setInputFiles(file);
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent())
+      .toBe('Handshake complete, then a fatal alert: bad_record_mac');
+    expect((await page.locator('.outcome').textContent())!.replace(/\s+/g, ' ')).toContain(
+      'After the handshake the server sent a fatal bad_record_mac alert (code 20)',
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -140,6 +140,52 @@ describe.each(['tls12', 'tls13'])(
   },
 );
 
+describe('TLS 1.3 0-RTT (fixtures/pcap/tls13-early-lo.pcap): the records we call early data are what tshark opens as such', () => {
+  const capture = 'fixtures/pcap/tls13-early-lo.pcap';
+  const keys = 'fixtures/pcap/tls13-early.keys.log';
+  const ours = async (n: number) => {
+    const opened = openCapture(new Uint8Array(readFileSync(capture)));
+    const seen = await observeConnection(observedItems(opened.connections[n] as TcpConnection), {
+      keyLog: readFileSync(keys, 'utf8'),
+    });
+    const closed = seen.eventLog.flatMap((e) =>
+      e.kind === 'record' && e.error !== undefined ? [e.error] : [],
+    );
+    return { seen, closed };
+  };
+
+  it('accepted (connection 2): tshark reads early data and EndOfEarlyData there; we name both records 0-RTT', async () => {
+    const eoed = run(
+      capture,
+      '-o',
+      `tls.keylog_file:${keys}`,
+      '-Y',
+      'tls.handshake.type == 5',
+      '-T',
+      'fields',
+      '-e',
+      'tcp.stream',
+    );
+    expect(eoed.trim()).toBe('1');
+    expect(run(capture, '-o', `tls.keylog_file:${keys}`, '-q', '-z', 'follow,tls,ascii,1')).toContain(
+      'early hello',
+    );
+    const { seen, closed } = await ours(1);
+    expect(closed).toHaveLength(2);
+    for (const c of closed) expect(c).toMatch(/^not opened: 0-RTT early data/);
+    expect(seen.decryption).toMatchObject({ status: 'incomplete', clientFinished: 'verified' });
+  });
+
+  it('rejected (connection 3): tshark reads the early data with the early secret; we name that one record 0-RTT', async () => {
+    expect(run(capture, '-o', `tls.keylog_file:${keys}`, '-q', '-z', 'follow,tls,ascii,2')).toContain(
+      'early hello',
+    );
+    const { seen, closed } = await ours(2);
+    expect(closed).toEqual([expect.stringMatching(/^not opened: 0-RTT early data/)]);
+    expect(seen.decryption).toMatchObject({ status: 'incomplete', clientFinished: 'verified' });
+  });
+});
+
 describe('a renegotiated TLS 1.2 connection (fixtures/pcap/tls12-reneg-lo.pcap): what our report says of it is true', () => {
   it("tshark opens the second handshake's records with the key log line our observer names, and not without it", async () => {
     const keys = readFileSync('fixtures/pcap/tls12-reneg.keys.log', 'utf8');

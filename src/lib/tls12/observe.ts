@@ -50,7 +50,12 @@ import {
   POSTGRES_ALPN,
   SSL_REQUEST,
 } from '../pgwire/index.ts';
-import { Tls13Observer, tls13WantedLines, type Tls13Decryption } from '../tls13/observe.ts';
+import {
+  EARLY_DATA_NOT_OPENED,
+  Tls13Observer,
+  tls13WantedLines,
+  type Tls13Decryption,
+} from '../tls13/observe.ts';
 
 /** Bytes of one direction's TCP stream, as reassembled from a capture. */
 export interface ObservedChunk {
@@ -83,6 +88,8 @@ export interface ObserveNote {
   /** Offset in that direction's stream. */
   offset: number;
   text: string;
+  /** The capture lacks bytes of this direction's stream here: decoding of it ends, and what follows is not read. */
+  hole?: true;
 }
 
 export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
@@ -312,6 +319,7 @@ class Observer {
           d,
           item.offset,
           `the capture is missing ${item.length} bytes of the ${d.role}'s stream at offset ${item.offset}; decoding of this direction ends here`,
+          true,
         );
         continue;
       }
@@ -320,6 +328,7 @@ class Observer {
           d,
           d.next,
           `the capture is missing the ${d.role}'s bytes ${d.next}..${item.offset - 1}; decoding of this direction ends here`,
+          true,
         );
         continue;
       }
@@ -332,9 +341,10 @@ class Observer {
     return this.#result();
   }
 
-  #stop(d: Direction, offset: number, text: string): void {
+  /** Ends decoding of `d` with a note; `hole`: because the capture lacks bytes of its stream. */
+  #stop(d: Direction, offset: number, text: string, hole = false): void {
     d.stopped = true;
-    this.notes.push({ from: d.role, offset, text });
+    this.notes.push({ from: d.role, offset, text, ...(hole ? { hole } : {}) });
   }
 
   #end(d: Direction): void {
@@ -499,6 +509,15 @@ class Observer {
 
   /** Why a protected record stays closed, with the key log line that would open it. */
   #opaqueReason(): string {
+    // A client's ChangeCipherSpec before any ServerHello, after a ClientHello offering early_data: TLS 1.3 0-RTT
+    // (RFC 8446 §4.2.10, middlebox compatibility §D.4), whose records follow it.
+    if (
+      !this.#serverHello &&
+      (this.#clientHello?.extensions ?? []).some(
+        (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
+      )
+    )
+      return EARLY_DATA_NOT_OPENED;
     if (this.#version === TLS13)
       return "encrypted with TLS 1.3 keys; the ClientHello was not captured, so its client random, which the key log's lines are keyed by, is unknown";
     if (this.#version !== undefined && this.#version < TLS12)

@@ -9,7 +9,7 @@
  * observer for the PostgreSQL messages in the tunnel. Entries are the event log's; nothing here throws on bad input.
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
-import { ContentType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
+import { ContentType, ExtensionType, NamedGroup, SignatureScheme } from '../tls12/wire/code-points.ts';
 import { decodeAlert } from '../tls12/wire/alert.ts';
 import { alertName } from '../tls12/handshake/alerts.ts';
 import { HandshakeType } from '../tls12/wire/code-points.ts';
@@ -33,6 +33,7 @@ import {
   type SecretEntry,
 } from '../tls12/handshake/event-log.ts';
 import {
+  decodeClientHello13,
   decodeServerHello13,
   findExtension13,
   isHelloRetryRequest,
@@ -51,6 +52,13 @@ import { decodeMessage13 } from './message-entry.ts';
 import { keyStepEntry } from './handshake/event-log.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
 import { tls13Suite, type Tls13Suite } from './suites.ts';
+
+/** A 0-RTT record's report: what it is and why it stays closed. */
+export const EARLY_DATA_NOT_OPENED =
+  'not opened: 0-RTT early data (RFC 8446 §4.2.10), protected with CLIENT_EARLY_TRAFFIC_SECRET, which the observer does not decrypt';
+
+/** EndOfEarlyData (RFC 8446 §4.5): its body is empty, so its bytes are known without opening its record. */
+const END_OF_EARLY_DATA = Uint8Array.of(HandshakeType.values.end_of_early_data, 0, 0, 0);
 
 /**
  * `transcript incomplete`: the Finished was read, but a handshake record before it stayed closed, so the transcript
@@ -155,6 +163,11 @@ export class Tls13Observer {
   #alpn: string | undefined;
   #certificates: Record<Role, Uint8Array[]> = { client: [], server: [] };
   #serverName: string | undefined;
+  /** The ClientHello offered early_data (0-RTT), and the server's EncryptedExtensions accepted it. */
+  #earlyOffered = false;
+  #earlyAccepted = false;
+  /** A client record opened with its handshake keys: 0-RTT records, if any, came before it. */
+  #clientOpened = false;
 
   constructor(
     host: Tls13Host,
@@ -181,6 +194,17 @@ export class Tls13Observer {
       reassembler: new HandshakeReassembler(),
     });
     this.#sides = { client: side('client'), server: side('server') };
+    try {
+      this.#earlyOffered = (decodeClientHello13(args.clientHello).message.extensions ?? []).some(
+        (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
+      );
+    } catch {
+      // The 1.2 reader decoded it already; a ClientHello the 1.3 decoder refuses offers nothing more here.
+    }
+    // Records closed before the ServerHello (0-RTT early data, read by the 1.2 reader) leave the report incomplete.
+    for (const e of host.log)
+      if (e.kind === 'record' && e.encrypted && e.plaintext === undefined && e.error !== undefined)
+        this.#firstClosed ??= e.error;
   }
 
   /** Takes the first ServerHello (already in the log, decoded by the 1.2 reader). */
@@ -272,9 +296,9 @@ export class Tls13Observer {
       this.#host.log.push({
         ...entry,
         encrypted: true,
-        error: `not opened: protected before the ${side.role}'s handshake keys (0-RTT early data, CLIENT_EARLY_TRAFFIC_SECRET), which the observer does not decrypt`,
+        error: EARLY_DATA_NOT_OPENED,
       });
-      this.#firstClosed ??= `the ${side.role}'s 0-RTT early data (CLIENT_EARLY_TRAFFIC_SECRET) is not decrypted here`;
+      this.#firstClosed ??= EARLY_DATA_NOT_OPENED;
       return;
     }
     // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility) and the hellos are in the clear.
@@ -298,6 +322,11 @@ export class Tls13Observer {
         sequenceNumber: seq,
       });
       const inner = opened.message;
+      if (role === 'client' && side.epoch === 'handshake' && !this.#clientOpened) {
+        this.#clientOpened = true;
+        // Accepted 0-RTT: the client's EndOfEarlyData, under the early keys, came before and is in the transcript.
+        if (this.#earlyAccepted) this.#transcript.push(END_OF_EARLY_DATA);
+      }
       Object.assign(entry, {
         plaintext: inner.content,
         nonce: recordNonce(side.keys.iv, seq),
@@ -308,6 +337,15 @@ export class Tls13Observer {
       this.#host.log.push(entry);
       return this.#content(side, inner.contentType, inner.content, entry, undefined);
     } catch (e) {
+      if (role === 'client' && side.epoch === 'handshake' && this.#earlyOffered && !this.#clientOpened) {
+        // Before the client's first record under its handshake keys: 0-RTT early data (and, when the server
+        // accepted it, EndOfEarlyData), under the early keys; a server that rejected it skipped it (§4.2.10).
+        side.seq = seq;
+        entry.error = `${EARLY_DATA_NOT_OPENED}${this.#earlyAccepted ? ' (the server accepted it; EndOfEarlyData ends it)' : ' (the server did not accept it, and skipped it)'}`;
+        this.#firstClosed ??= entry.error;
+        this.#host.log.push(entry);
+        return;
+      }
       const label = side.secret!.label;
       const reason = e instanceof Error ? e.message : String(e);
       entry.error = `not opened with ${label}: ${reason}`;
@@ -444,6 +482,9 @@ export class Tls13Observer {
       case 'encrypted_extensions': {
         const alpn = message.message.extensions.find((x) => x.kind === 'alpn');
         if (alpn?.kind === 'alpn') this.#alpn = alpn.protocols[0];
+        this.#earlyAccepted = message.message.extensions.some(
+          (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
+        );
         break;
       }
       case 'certificate':

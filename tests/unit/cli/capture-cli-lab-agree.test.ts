@@ -19,11 +19,14 @@ import {
   openFileBytes,
   runPcapng,
 } from '../../../src/app/model/handshake/import.ts';
-import { alertShown, describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
-import { eventLogToJson, pemToDer, type HandshakeRun } from '../../../src/lib/tls12/index.ts';
-import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
-import { runHandshake13 } from '../../../src/lib/tls13/index.ts';
-import { testPki } from '../../kit/pure/pki.ts';
+import {
+  alertAfterHandshake,
+  alertShown,
+  describeCaptureError,
+  parseCapture,
+} from '../../../src/app/model/handshake/capture.ts';
+import { eventLogToJson, type HandshakeRun } from '../../../src/lib/tls12/index.ts';
+import { runWithLateAlert } from '../../kit/pure/late-alert.ts';
 
 const ILLUSTRATED = 'fixtures/tls12-vectors/illustrated-tls12';
 const CASES: { capture: string; keyLog?: string }[] = [
@@ -150,30 +153,11 @@ describe('a connection longer than the lab draws gets the same verdict as in the
   it('a fatal alert past the records the lab shows still fails the connection in both', async () => {
     // 102 records of application data from the client; something on the path breaks the last one, and the
     // server answers with a fatal bad_record_mac: the alert comes after the first MAX_SHOWN_RECORDS records.
-    const pki = await testPki();
     const recordsOfData = MAX_SHOWN_RECORDS + 2;
-    let clientRecords = 0;
-    const run = await runHandshake13({
-      client: {
-        serverName: 'localhost',
-        verifier: pkiVerifier({ anchors: pemToDer(pki.ca.certPem, 'CERTIFICATE') }),
-      },
-      server: {
-        certificates: [
-          {
-            chain: pemToDer(pki.rsa.certPem, 'CERTIFICATE'),
-            privateKey: pemToDer(pki.rsa.keyPem, 'PRIVATE KEY')[0] as Uint8Array,
-          },
-        ],
-      },
+    const run = await runWithLateAlert({
+      dataRecords: recordsOfData,
+      breakRecord: recordsOfData,
       seed: 'late alert',
-      clientData: new Uint8Array(16384 * (recordsOfData - 1) + 1),
-      onPath: (bytes) => {
-        if (bytes[0] !== 23 || ++clientRecords < 1 + recordsOfData) return bytes;
-        const broken = Uint8Array.from(bytes);
-        broken[broken.length - 1]! ^= 1;
-        return broken;
-      },
     });
     expect(run.alert?.name).toBe('bad_record_mac');
     const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-late-alert-')), 'late-alert.pcapng');
@@ -198,5 +182,12 @@ describe('a connection longer than the lab draws gets the same verdict as in the
     expect(lab.run.alert?.name).toBe('bad_record_mac');
     expect(alertShown(lab.run)).toBe(false);
     expect(alertShown({ ...lab.run, eventLog: reread(io.stdout()) })).toBe(true);
+    // The handshake completed before the alert: both say the alert ended the connection, not the handshake.
+    expect(alertAfterHandshake(lab.run)).toBe(true);
+    const text = memoryIo();
+    await main(['handshake', '--pcap', file], text);
+    expect(text.stdout().split('\n')[0]).toMatch(
+      /^HANDSHAKE COMPLETE: .*; then the server sent fatal alert bad_record_mac \(20\)/,
+    );
   });
 });

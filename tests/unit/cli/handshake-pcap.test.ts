@@ -333,6 +333,80 @@ describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-rene
   });
 });
 
+describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo.pcap, openssl s_client -early_data)', () => {
+  const early = ['--pcap', `${PCAP}/tls13-early-lo.pcap`, '--keylog', `${PCAP}/tls13-early.keys.log`];
+
+  it('accepted: the early data and EndOfEarlyData stay closed, said as 0-RTT, and the client Finished verifies', async () => {
+    // Before: "a TLS 1.3 secret in the key log is wrong", the client's records closed from EndOfEarlyData on.
+    const r = await cli(...early, '--stream', '2');
+    expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+    expect(r.out.split('\n')[0]).toMatch(
+      /^HANDSHAKE COMPLETE: .*; 7 of 9 encrypted records decrypted, 2 NOT: some protected records stay closed \(the first: not opened: 0-RTT early data/,
+    );
+    expect(r.out).toContain('  client Finished: verified; server Finished: verified');
+    const { doc, log } = await json(...early, '--stream', '2');
+    expect(doc.observation.decryption).toMatchObject({ status: 'incomplete', missing: [] });
+    const closed = records(log).filter((e) => e.kind === 'record' && e.error !== undefined);
+    expect(closed.map((e) => e.kind === 'record' && e.error)).toEqual([
+      expect.stringMatching(/^not opened: 0-RTT early data/),
+      expect.stringMatching(
+        /^not opened: 0-RTT early data .*\(the server accepted it; EndOfEarlyData ends it\)$/,
+      ),
+    ]);
+    expect(appData(log, 'client')).toBe('second\n');
+  });
+
+  it('rejected by a new server: the early record stays closed, the rest opens', async () => {
+    const r = await cli(...early, '--stream', '3');
+    expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+    expect(r.out.split('\n')[0]).toMatch(/; 10 of 11 encrypted records decrypted, 1 NOT: .*0-RTT early data/);
+    expect(r.out).not.toContain('CLIENT_RANDOM');
+    expect(r.out).toContain('  client Finished: verified; server Finished: verified');
+  });
+});
+
+describe('the outcome line', () => {
+  it('a fatal alert after a completed handshake ends the connection, not the handshake', async () => {
+    const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));
+    const seen = await observeConnection(c!.chunks, {
+      keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8'),
+    });
+    const alert = {
+      kind: 'alert',
+      id: 'server:99',
+      from: 'server',
+      level: 2,
+      description: 50,
+      name: 'decode_error',
+    } as const;
+    const after = { ...seen, eventLog: [...seen.eventLog, alert] };
+    expect(captureOutcome(after)).toMatch(
+      /^HANDSHAKE COMPLETE: .*; every record decrypted; then the server sent fatal alert decode_error \(50\)$/,
+    );
+    const before = { ...seen, eventLog: [alert, ...seen.eventLog] };
+    expect(captureOutcome(before)).toMatch(
+      /^HANDSHAKE FAILED: the server sent fatal alert decode_error \(50\); /,
+    );
+  });
+
+  it('a hole in the capture after the handshake: not "every record decrypted" alone', async () => {
+    const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));
+    const chunks = c!.chunks;
+    const client = chunks.flatMap((k, i) => (k.from === 'client' ? [i] : []));
+    const seen = await observeConnection(
+      chunks.filter((_, i) => i !== client.at(-2)),
+      { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') },
+    );
+    const hole = seen.notes.find((n) => n.hole)!;
+    expect(hole.from).toBe('client');
+    expect(captureOutcome(seen)).toMatch(
+      new RegExp(
+        `; every record read decrypted; the client's stream is not read past offset ${hole.offset} \\(see Notes\\)$`,
+      ),
+    );
+  });
+});
+
 describe('psql sslmode=require, TLS 1.3, no key log (fixtures/pcap/psql-require-lo.pcap)', () => {
   it('shows SSLRequest, S, ClientHello and ServerHello in the clear and says what would open the rest', async () => {
     const r = await cli('--pcap', `${PCAP}/psql-require-lo.pcap`);
@@ -444,7 +518,7 @@ describe('a key log that does not match says what matched and what did not', () 
     );
     expect(seen.decryption).toMatchObject({ status: 'no-client-hello', version: 'TLSv1.3' });
     expect(captureOutcome(seen)).toMatch(
-      /NOT decrypted: TLS 1\.3 without its ClientHello in the capture \(no client random to match the key log\)$/,
+      /NOT decrypted: TLS 1\.3 without its ClientHello in the capture \(no client random to match the key log\); the client's stream is not read past offset 0 \(see Notes\)$/,
     );
   });
 });

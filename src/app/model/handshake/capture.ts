@@ -445,6 +445,18 @@ export function runOfEventLog(eventLog: EventLog): HandshakeRun {
   };
 }
 
+/**
+ * Whether the run's handshake completed before its fatal alert: the alert then ended a connection whose handshake
+ * succeeded (`fatalAlertOf`'s afterHandshake, read from the records shown: an alert past them comes after).
+ */
+export function alertAfterHandshake(run: HandshakeRun): boolean {
+  const alert = run.alert;
+  if (!alert || !run.summary) return false;
+  const complete = run.eventLog.findIndex((e) => e.kind === 'handshake_complete');
+  const at = run.eventLog.findIndex((e) => e.kind === 'alert' && e.id === alert.id);
+  return complete >= 0 && (at < 0 || complete < at);
+}
+
 /** Whether the run's fatal alert is among the entries it shows (an imported connection shows its first records). */
 export function alertShown(run: HandshakeRun): boolean {
   const alert = run.alert;
@@ -502,6 +514,7 @@ function capturedObservation(v: unknown, path: string): CapturedObservation {
         from: role(note, at),
         offset: integer(note, 'offset', at, Number.MAX_SAFE_INTEGER),
         text: string(note, 'text', at),
+        ...(note.hole === true ? { hole: true as const } : {}),
       };
     }),
   };

@@ -192,6 +192,19 @@ export type EventLogEntry =
 
 export type EventLog = EventLogEntry[];
 
+/**
+ * The first fatal alert in the log, and whether the handshake had completed before it (a handshake_complete entry
+ * comes earlier): such an alert ends a connection whose handshake succeeded, it does not fail the handshake.
+ */
+export function fatalAlertOf(
+  eventLog: readonly EventLogEntry[],
+): { alert: AlertEntry; afterHandshake: boolean } | undefined {
+  const at = eventLog.findIndex((e) => e.kind === 'alert' && e.level === 2);
+  if (at < 0) return undefined;
+  const complete = eventLog.findIndex((e) => e.kind === 'handshake_complete');
+  return { alert: eventLog[at] as AlertEntry, afterHandshake: complete >= 0 && complete < at };
+}
+
 const HEX_TAG = '$hex';
 
 /** JSON with every Uint8Array as `{ "$hex": "..." }` and bigints as decimal strings. */

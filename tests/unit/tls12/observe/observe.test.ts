@@ -441,7 +441,12 @@ describe('gaps and truncation end decoding at that point with a note', () => {
     chunks[at] = gap;
     const seen = await observeConnection(chunks, { keyLog: keylogText() });
     expect(seen.notes).toEqual([
-      { from: 'server', offset: gap.offset, text: expect.stringContaining('missing 10 bytes') },
+      {
+        from: 'server',
+        offset: gap.offset,
+        text: expect.stringContaining('missing 10 bytes'),
+        hole: true,
+      },
     ]);
     expect(seen.eventLog.filter((e) => e.kind === 'record' && e.from === 'server')).toHaveLength(2);
   });
