@@ -35,6 +35,7 @@ import {
   type FormerRoot,
 } from '../lib/pki/trust-stores/index.ts';
 import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile, type CliIo } from './io.ts';
+import { validationTime } from '../lib/pki/validation-time.ts';
 import { discardedKeysNotice } from '../content/chain/notices.ts';
 import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
 import { DEFAULT_BUILD_OPTIONS } from '../lib/pki/paths/build-paths.ts';
@@ -77,8 +78,8 @@ Exit status: 0 the chain is valid under the chosen profile; 1 it is not valid, o
 
 /** --at: a date alone is 12:00 UTC that day, the instant the Chain Lab's date control stands for. */
 function chainDate(text: string): Date {
-  const date = parseIsoDate(text, '--at');
-  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(text) ? new Date(date.getTime() + 12 * 3600_000) : date;
+  parseIsoDate(text, '--at'); // the error, naming the option
+  return validationTime(text)!;
 }
 
 interface Args {

@@ -4,6 +4,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { parseIsoInstant } from '../lib/pki/validation-time.ts';
 
 export interface CliIo {
   /** Standard output (the report, or JSON). */
@@ -61,33 +62,17 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
 /**
  * An ISO 8601 date or date-time, UTC unless it carries an offset ("2024-01-15", "2024-01-15T10:00:00Z",
- * "2024-01-15T12:00+02:00"). Impossible calendar dates (2024-02-30) are refused, not rolled over.
+ * "2024-01-15T12:00+02:00"), as `parseIsoInstant` reads it. Impossible calendar dates (2024-02-30) are refused.
+ * @throws InputError naming `what`.
  */
 export function parseIsoDate(text: string, what: string): Date {
-  const m = ISO_DATE.exec(text.trim());
-  const fail = () =>
-    new InputError(
+  const date = parseIsoInstant(text);
+  if (!date)
+    throw new InputError(
       `${what} "${text}" is not an ISO 8601 date (for example 2024-01-15 or 2024-01-15T10:00:00Z)`,
     );
-  if (!m) throw fail();
-  const [, y, mo, d, h = '00', mi = '00', s = '00', , zone] = m;
-  const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (
-    calendar.getUTCFullYear() !== Number(y) ||
-    calendar.getUTCMonth() !== Number(mo) - 1 ||
-    calendar.getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(s) > 59
-  )
-    throw fail();
-  const date = new Date(zone || !m[4] ? text.trim() : `${text.trim()}Z`);
-  if (Number.isNaN(date.getTime())) throw fail();
   return date;
 }
 

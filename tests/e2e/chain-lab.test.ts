@@ -122,6 +122,31 @@ describe('Chain Lab', () => {
     await context.close();
   });
 
+  it('a date and time in the URL is that instant, as tls-lab chain --at reads it; a date it cannot read is ignored', async () => {
+    // DST Root CA X3 expired at 2021-09-30 14:01:15 UTC: OpenSSL 1.0.2 verifies just before, fails just after.
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const at = async (value: string) => {
+      await page.goto(app.url + `#/chain?sample=letsencrypt-2021&profile=openssl-1.0.2&at=${value}`);
+      await page.reload();
+      await expect.poll(() => verdict(page).count(), { timeout: 20_000 }).toBe(1);
+      return verdict(page).textContent();
+    };
+    expect(await at('2021-09-30T14:01:00Z')).toBe('OpenSSL 1.0.2 (old clients): verified');
+    expect(await page.locator('label[for=at-slider] strong').textContent()).toBe('2021-09-30T14:01:00.000Z');
+    await expect
+      .poll(() => at('2021-09-30T16:01:00%2B02:00'), { timeout: 20_000 })
+      .toBe('OpenSSL 1.0.2 (old clients): verified');
+    await expect
+      .poll(() => at('2021-09-30T14:02:00Z'), { timeout: 20_000 })
+      .toBe('OpenSSL 1.0.2 (old clients): verification fails');
+    // Not ISO 8601 (Date.parse would take it, tls-lab chain --at refuses it): the sample's own date is used.
+    await at('September%2030,%202021');
+    expect(await page.locator('label[for=at-slider] strong').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('.error, [role=alert]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('explains junk clearly, discards a private key, and keeps working', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain');

@@ -1,5 +1,6 @@
 import type { ChainAnalysis, ProfileName, Purpose } from '../../lib/pki/index';
 import { redactPrivateKeys } from '../../lib/bytes/pem';
+import { validationTime } from '../../lib/pki/validation-time';
 import { TRUST_STORE_PRESETS, type FormerRoot } from '../../lib/pki/trust-stores/index';
 import { chainSamples, findSample } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
@@ -103,16 +104,25 @@ export class ChainLab {
   get host(): string {
     return this.controls.host || this.sample?.host || '';
   }
+  /** The day the date control shows (UTC): the chosen (or the sample's) time's day, else today. */
   get at(): string {
-    return this.controls.at || this.sample?.at || new Date().toISOString().slice(0, 10);
+    return this.time.toISOString().slice(0, 10);
+  }
+  /** The chosen time as the label shows it: the day, or the instant when a time of day was given. */
+  get atText(): string {
+    const chosen = this.controls.at || this.sample?.at;
+    return chosen && !/^\d{4}-\d{2}-\d{2}$/.test(chosen) ? this.time.toISOString() : this.at;
   }
   /**
-   * When the chain is judged: noon UTC of the chosen (or the sample's) day, as `tls-lab chain --at DAY`; without a
-   * day, now (to the second), as `tls-lab chain` without --at. `at` is the day the date control shows.
+   * When the chain is judged, as `tls-lab chain --at` reads the same text (`validationTime`): noon UTC of a chosen
+   * day, or the date and time given; without one, now (to the second), as `tls-lab chain` without --at.
    */
   get time(): Date {
-    const day = this.controls.at || this.sample?.at;
-    return day ? new Date(`${day}T12:00:00Z`) : new Date(Math.floor(Date.now() / 1000) * 1000);
+    const chosen = this.controls.at || this.sample?.at;
+    return (
+      (chosen !== undefined && chosen !== '' ? validationTime(chosen) : undefined) ??
+      new Date(Math.floor(Date.now() / 1000) * 1000)
+    );
   }
   get purpose(): Purpose {
     return this.controls.purpose || this.sample?.purpose || 'serverAuth';

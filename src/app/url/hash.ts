@@ -3,6 +3,7 @@
  * prepare a list of links and a tutorial can deep-link one state. This file is pure (no DOM): it parses and
  * prints hashes; `router.svelte.ts` binds it to the window.
  */
+import { parseIsoInstant } from '../../lib/pki/validation-time';
 
 export interface HashLocation {
   /** Path segments without the leading slash: [] is home, ['chain'] is the Chain Lab. */
@@ -89,11 +90,11 @@ export const param = {
       encode: (v) => v.join(','),
     };
   },
-  /** An ISO date (YYYY-MM-DD or full ISO 8601); invalid dates are ignored. */
+  /** An ISO 8601 date (YYYY-MM-DD, or a date and time), as `tls-lab --at` takes it; anything else is ignored. */
   date(defaultValue: string): ParamCodec<string> {
     return {
       defaultValue,
-      decode: (raw) => (Number.isNaN(Date.parse(raw)) ? undefined : raw),
+      decode: (raw) => (parseIsoInstant(raw) ? raw : undefined),
       encode: (v) => v,
     };
   },
