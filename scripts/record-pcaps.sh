@@ -11,8 +11,8 @@
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
 # And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
 # session the client renegotiates (tls12-reneg). And TLS 1.3 resumption with 0-RTT early data, accepted and then
-# rejected (tls13-early).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early]   (default: all; writes fixtures/pcap/*;
+# rejected (tls13-early). And a TLS 1.2 session resumed by its session ID (tls12-resume).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -187,18 +187,40 @@ record_tls13_early() { # record_tls13_early PORT: a session ticket, then 0-RTT a
   cp "$work/tls13-early-lo.pcap" "$keys" "$out/"
 }
 
+record_tls12_resume() { # record_tls12_resume PORT: TLS 1.2, then the same session resumed by its session ID
+  local port="$1"
+  capture_lo "$work/tls12-resume-lo.pcap" "$port"
+  # -no_ticket: the server resumes by session ID (RFC 5246 §7.3). s_client -reconnect connects 6 times: a full
+  # handshake, then five abbreviated ones with its session. s_server keeps its stdin open.
+  (sleep 4) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_2 \
+    -no_ticket >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  (sleep 2) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_2 -reconnect \
+    -keylogfile "$work/tls12-resume.keys.log" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/tls12-resume-lo.pcap" "$work/tls12-resume.keys.log" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12) record tls12 44312 -tls1_2 ;;
-    tls13) record tls13 44313 -tls1_3 ;;
+    tls13)
+      record tls13 44313 -tls1_3
+      # The same capture cut to 150 bytes a packet, as tcpdump -s 150 would have taken it.
+      editcap -s 150 "$out/tls13-lo.pcap" "$out/tls13-lo-snap150.pcap" ;;
     psql) record_psql 44314 ;;
     tls-lab) record_tls_lab 44315 ;;
     tls13-hrr) record_tls13_hrr 44316 ;;
     tls12-reneg) record_tls12_reneg 44317 ;;
     tls13-early) record_tls13_early 44318 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early)" >&2; exit 2 ;;
+    tls12-resume) record_tls12_resume 44319 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

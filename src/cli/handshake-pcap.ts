@@ -191,7 +191,8 @@ function negotiated(seen: Observation): string {
   const complete = seen.eventLog.find((e) => e.kind === 'handshake_complete');
   if (complete?.kind === 'handshake_complete') {
     const s = complete.summary;
-    return `${versionName(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`;
+    const kx = s.resumed ? ', an earlier session resumed' : s.groupName ? `, ECDHE ${s.groupName}` : '';
+    return `${versionName(s.version)}, ${s.cipherSuiteName}${kx}`;
   }
   const hello = seen.eventLog.find(
     (e): e is MessageEntry => e.kind === 'message' && e.message.type === 'server_hello',
@@ -264,7 +265,9 @@ export function captureOutcome(seen: Observation, color = false): string {
       : d === 'finished-mismatch'
         ? `records decrypted, but ${paint('red', 'a Finished check failed')}`
         : d === 'nothing-encrypted'
-          ? 'nothing encrypted'
+          ? stopped.length
+            ? 'nothing encrypted in what was read'
+            : 'nothing encrypted'
           : decrypted > 0
             ? `${decrypted} of ${encrypted.length} encrypted records decrypted, ${paint('yellow', `${encrypted.length - decrypted} NOT`)}: ${closedBecause(seen.decryption)}`
             : `encrypted records ${paint('yellow', 'NOT decrypted')}: ${closedBecause(seen.decryption)}`;

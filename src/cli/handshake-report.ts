@@ -48,7 +48,11 @@ export function summaryLines(s: HandshakeSummary): string[] {
   const lines = [
     `Protocol:          ${versionName(s.version)}`,
     `Cipher suite:      ${s.cipherSuiteName} (0x${s.cipherSuite.toString(16).padStart(4, '0')})`,
-    s.groupName ? `Key exchange:      ECDHE ${s.groupName}` : 'Key exchange:      RSA (no forward secrecy)',
+    s.resumed
+      ? 'Key exchange:      none: an earlier session resumed (abbreviated handshake, its master secret)'
+      : s.groupName
+        ? `Key exchange:      ECDHE ${s.groupName}`
+        : 'Key exchange:      RSA (no forward secrecy)',
   ];
   if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
   // RFC 8446: TLS 1.3 always binds its secrets to the transcript; extended_master_secret is a TLS 1.2 extension.

@@ -186,6 +186,17 @@ describe('TLS 1.3 0-RTT (fixtures/pcap/tls13-early-lo.pcap): the records we call
   });
 });
 
+describe('a capture cut by its snap length (fixtures/pcap/tls13-lo-snap150.pcap, editcap -s 150)', () => {
+  it('the packets we say were cut short are the ones tshark marks "Packet size limited during capture"', () => {
+    const file = 'fixtures/pcap/tls13-lo-snap150.pcap';
+    const short = run(file, '-Y', '_ws.short', '-T', 'fields', '-e', 'frame.number').trim().split('\n');
+    expect(short.length).toBeGreaterThan(0);
+    const opened = openCapture(new Uint8Array(readFileSync(file)));
+    const cut = opened.warnings.filter((w) => w.message.startsWith("cut short by the capture's snap length"));
+    expect(cut.map((w) => String(w.packet + 1))).toEqual(short);
+  });
+});
+
 describe('a renegotiated TLS 1.2 connection (fixtures/pcap/tls12-reneg-lo.pcap): what our report says of it is true', () => {
   it("tshark opens the second handshake's records with the key log line our observer names, and not without it", async () => {
     const keys = readFileSync('fixtures/pcap/tls12-reneg.keys.log', 'utf8');

@@ -50,8 +50,16 @@ export function openCapture(bytes: Uint8Array): OpenedCapture {
   const tracker = new ConnectionTracker();
   for (const p of file.packets) {
     const r = tcpSegment(p.linkType, p.data);
-    if ('segment' in r) tracker.add(r.segment, p.time, p.index);
-    else if (!r.quiet) warn({ packet: p.index, offset: p.offset, message: r.skip });
+    if ('segment' in r) {
+      tracker.add(r.segment, p.time, p.index);
+      // Cut short by the snap length (tcpdump -s): the TCP payload it lacks is a hole in that stream.
+      if (p.data.length < p.originalLength && r.segment.payload.length > 0)
+        warn({
+          packet: p.index,
+          offset: p.offset,
+          message: `cut short by the capture's snap length: ${p.data.length} of its ${p.originalLength} bytes were captured, so the rest of its TCP payload is missing`,
+        });
+    } else if (!r.quiet) warn({ packet: p.index, offset: p.offset, message: r.skip });
   }
   if (dropped > 0)
     warnings.push({

@@ -106,8 +106,11 @@ export type DecryptionVersion = 'TLSv1.2' | 'TLSv1.3';
  * each version keeps its own facts: 1.2 the CLIENT_RANDOM line, 1.3 the labels found and missing).
  */
 export type Decryption =
-  /** `version` is absent when no ServerHello was seen. */
-  | { status: 'nothing-encrypted'; version?: DecryptionVersion }
+  /**
+   * `version` is absent when no ServerHello was seen; `hole`: the capture lacks part of a stream (`ObserveNote.hole`),
+   * so what was read is in the clear but what is missing may not be.
+   */
+  | { status: 'nothing-encrypted'; version?: DecryptionVersion; hole?: true }
   | {
       status: 'no-key-log';
       version: DecryptionVersion;
@@ -251,6 +254,8 @@ class Observer {
   readonly #dirs: Record<Role, Direction>;
   #transcript: Uint8Array[] = [];
   #clientHello: Extract<HandshakeMessage, { type: 'client_hello' }> | undefined;
+  /** A ClientKeyExchange was seen: a full handshake, not a resumption. */
+  #keyExchanged = false;
   #clientHelloBytes: Uint8Array | undefined;
   /** Reads every record after a TLS 1.3 ServerHello (or HelloRetryRequest). */
   #tls13: Tls13Observer | undefined;
@@ -557,6 +562,9 @@ class Observer {
         if (d.role === 'server') this.#serverCertificates = message.certificates;
         else this.#clientCertificates = message.certificates;
         return;
+      case 'client_key_exchange':
+        this.#keyExchanged = true;
+        return;
       case 'server_key_exchange':
         if (message.kind === 'ecdhe') {
           this.#group = message.namedCurve;
@@ -692,6 +700,8 @@ class Observer {
       suite: this.#suite!,
       version: this.#version ?? sh.serverVersion,
       extendedMasterSecret: sh.extensions?.some((x) => x.kind === 'extended_master_secret') ?? false,
+      // Both Finished verified with no ClientKeyExchange: an abbreviated handshake (RFC 5246 §7.3).
+      ...(this.#keyExchanged ? {} : { resumed: true }),
       ...(alpn?.kind === 'alpn' && alpn.protocols[0] !== undefined ? { alpn: alpn.protocols[0] } : {}),
       ...(sni?.kind === 'server_name' && sni.names[0] ? { serverName: sni.names[0].hostName } : {}),
       ...(this.#group !== undefined ? { group: this.#group } : {}),
@@ -779,7 +789,11 @@ class Observer {
     if (this.#version === TLS13) return this.#tls13Report(labels);
     const version = 'TLSv1.2';
     if (!this.#sawEncrypted)
-      return { status: 'nothing-encrypted', ...(this.#version !== undefined ? { version } : {}) };
+      return {
+        status: 'nothing-encrypted',
+        ...(this.#version !== undefined ? { version } : {}),
+        ...(this.notes.some((n) => n.hole) ? { hole: true as const } : {}),
+      };
     if (this.#version !== undefined && this.#version < TLS12)
       return { status: 'unsupported-version', negotiated: versionName(this.#version) };
     if (this.#serverHello && !this.#suite)
@@ -841,7 +855,9 @@ export function describeDecryption(d: Decryption): string {
   if ('found' in d) return describeTls13Decryption(d);
   switch (d.status) {
     case 'nothing-encrypted':
-      return 'Nothing in this capture is encrypted.';
+      return d.hole
+        ? 'Nothing read from this capture is encrypted, but the capture lacks part of the streams (see the notes): what is missing is not read.'
+        : 'Nothing in this capture is encrypted.';
     case 'no-key-log':
       return d.wantedLines
         ? `Encrypted records are shown as they are: no key log was given. This is TLS 1.3: a key log with these lines would open them: ${d.wantedLines.join('; ')}`

@@ -23,6 +23,7 @@ import {
   alertAfterHandshake,
   alertShown,
   describeCaptureError,
+  outcomeLine,
   parseCapture,
 } from '../../../src/app/model/handshake/capture.ts';
 import { eventLogToJson, type HandshakeRun } from '../../../src/lib/tls12/index.ts';
@@ -146,6 +147,24 @@ describe('capture JSON written before TLS 1.2 and 1.3 shared one set of statuses
     expect(opened.kind === 'error' && opened.message).toMatch(
       /^odd\.json is not a tls-lab capture because "status" is "tls13-opened", not one of decrypted, .* \(at \$\.observation\.decryption\.status\)$/,
     );
+  });
+});
+
+describe('a resumed TLS 1.2 session (fixtures/pcap/tls12-resume-lo.pcap, connection 2)', () => {
+  it('the lab and the CLI both say an earlier session was resumed, with no key exchange', async () => {
+    const capture = 'fixtures/pcap/tls12-resume-lo.pcap';
+    const keyLog = 'fixtures/pcap/tls12-resume.keys.log';
+    const opened = openFileBytes(capture, new Uint8Array(readFileSync(capture)));
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
+    const lab = await importConnection(opened.capture, opened.choices[1]!.index, {
+      name: keyLog,
+      text: readFileSync(keyLog, 'utf8'),
+    });
+    expect(lab.run.summary?.resumed).toBe(true);
+    expect(outcomeLine(lab.run.summary!)).toContain('an earlier session resumed (no key exchange)');
+    const io = memoryIo();
+    await main(['handshake', '--pcap', capture, '--keylog', keyLog, '--stream', '2'], io);
+    expect(io.stdout()).toContain('Key exchange:      none: an earlier session resumed');
   });
 });
 

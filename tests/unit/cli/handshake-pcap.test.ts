@@ -365,6 +365,41 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
   });
 });
 
+describe('a capture cut by its snap length (fixtures/pcap/tls13-lo-snap150.pcap, editcap -s 150)', () => {
+  it('says which packets were cut, and not that the connection has nothing encrypted', async () => {
+    // Before: "nothing encrypted" and "Nothing in this capture is encrypted.", with no word of the cut packets.
+    const r = await cli('--pcap', `${PCAP}/tls13-lo-snap150.pcap`, '--keylog', `${PCAP}/tls13.keys.log`);
+    expect(r.out.split('\n')[0]).toMatch(
+      /; nothing encrypted in what was read; the client's stream is not read past offset \d+, and the server's stream is not read past offset \d+ \(see Notes\)$/,
+    );
+    expect(r.out).toContain(
+      'Nothing read from this capture is encrypted, but the capture lacks part of the streams',
+    );
+    expect(r.out).toMatch(
+      /packet 4 \(file offset \d+\): cut short by the capture's snap length: 150 of its \d+ bytes were captured/,
+    );
+  });
+});
+
+describe('a TLS 1.2 session resumed by its session ID (fixtures/pcap/tls12-resume-lo.pcap, openssl s_client -reconnect)', () => {
+  const resume = ['--pcap', `${PCAP}/tls12-resume-lo.pcap`, '--keylog', `${PCAP}/tls12-resume.keys.log`];
+
+  it('the abbreviated handshakes are said to resume a session, not to use RSA key exchange', async () => {
+    // Before: "Key exchange: RSA (no forward secrecy)" for every resumed connection.
+    const full = await cli(...resume, '--stream', '1');
+    expect(full.out).toContain('Key exchange:      ECDHE x25519');
+    for (const n of ['2', '6']) {
+      const r = await cli(...resume, '--stream', n);
+      expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+      expect(r.out.split('\n')[0]).toMatch(
+        /^HANDSHAKE COMPLETE: TLSv1\.2, \S+, an earlier session resumed; every record decrypted$/,
+      );
+      expect(r.out).toContain('Key exchange:      none: an earlier session resumed');
+      expect(r.out).not.toContain('RSA (no forward secrecy)');
+    }
+  });
+});
+
 describe('the outcome line', () => {
   it('a fatal alert after a completed handshake ends the connection, not the handshake', async () => {
     const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));

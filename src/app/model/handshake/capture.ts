@@ -571,6 +571,7 @@ export function outcomeLine(s: HandshakeSummary): string {
   const parts = [
     versionName(s.version),
     s.cipherSuiteName,
+    ...(s.resumed ? ['an earlier session resumed (no key exchange)'] : []),
     ...(s.groupName ? [s.groupName] : []),
     ...(s.signatureSchemeName ? [`signed with ${s.signatureSchemeName}`] : []),
   ];

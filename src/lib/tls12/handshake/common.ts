@@ -104,6 +104,7 @@ export function summarise(hs: Negotiated, keys: Keys): HandshakeSummary {
         }
       : {}),
     extendedMasterSecret: hs.extendedMasterSecret,
+    ...(hs.resumed ? { resumed: true as const } : {}),
     ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}),
     ...(hs.serverName !== undefined ? { serverName: hs.serverName } : {}),
     serverCertificates: hs.serverCertificates,

@@ -145,6 +145,11 @@ export interface HandshakeSummary {
   signatureScheme?: number;
   signatureSchemeName?: string;
   extendedMasterSecret: boolean;
+  /**
+   * TLS 1.2: an abbreviated handshake resumed an earlier session (session ID or ticket): no key exchange and no
+   * certificate here, the master secret is that session's. Only read from captures; our engine never resumes.
+   */
+  resumed?: true;
   alpn?: string;
   serverName?: string;
   /** The chain the server sent (DER, leaf first). */

@@ -44,6 +44,8 @@ export interface Negotiated {
   clientCertificates: Uint8Array[];
   /** The server echoed session_ticket: a NewSessionTicket precedes its ChangeCipherSpec (RFC 5077 §3.3). */
   ticketExpected?: boolean;
+  /** An abbreviated handshake resumed an earlier session (RFC 5246 §7.3; read from captures: ours never resume). */
+  resumed?: boolean;
 }
 
 export interface Keys {
