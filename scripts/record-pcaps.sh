@@ -209,7 +209,11 @@ sessions=("$@")
 [ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume)
 for s in "${sessions[@]}"; do
   case "$s" in
-    tls12) record tls12 44312 -tls1_2 ;;
+    tls12)
+      record tls12 44312 -tls1_2
+      # The same capture from its first application data on, as a capture started after the handshake.
+      first="$(tshark -n -r "$out/tls12-lo.pcap" -Y 'tls.record.content_type == 23' -T fields -e frame.number | head -1)"
+      editcap -r "$out/tls12-lo.pcap" "$out/tls12-lo-after-handshake.pcap" "$first-1000000" ;;
     tls13)
       record tls13 44313 -tls1_3
       # The same capture cut to 150 bytes a packet, as tcpdump -s 150 would have taken it.

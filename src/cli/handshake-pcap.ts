@@ -215,7 +215,9 @@ function closedBecause(d: Decryption): string {
         ? 'the key log has no TLS 1.3 line for this connection'
         : 'the key log has no line for this connection';
     case 'no-client-hello':
-      return 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)';
+      return tls13
+        ? 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)'
+        : 'the capture starts after the handshake (no client random to match a key log)';
     case 'incomplete':
       return !('found' in d)
         ? "the connection renegotiated, and the second handshake's keys are not followed"

@@ -197,6 +197,17 @@ describe('a capture cut by its snap length (fixtures/pcap/tls13-lo-snap150.pcap,
   });
 });
 
+describe('a capture started after the handshake (fixtures/pcap/tls12-lo-after-handshake.pcap)', () => {
+  it('the records we list are the TLS records tshark shows, type by type', async () => {
+    const file = 'fixtures/pcap/tls12-lo-after-handshake.pcap';
+    const theirs = run(file, '-Y', 'tls', '-T', 'fields', '-e', 'tls.record.content_type').trim().split('\n');
+    const opened = openCapture(new Uint8Array(readFileSync(file)));
+    const seen = await observeConnection(observedItems(opened.connections[0] as TcpConnection), {});
+    const ours = seen.eventLog.flatMap((e) => (e.kind === 'record' ? [String(e.contentType)] : []));
+    expect(ours).toEqual(theirs);
+  });
+});
+
 describe('a renegotiated TLS 1.2 connection (fixtures/pcap/tls12-reneg-lo.pcap): what our report says of it is true', () => {
   it("tshark opens the second handshake's records with the key log line our observer names, and not without it", async () => {
     const keys = readFileSync('fixtures/pcap/tls12-reneg.keys.log', 'utf8');

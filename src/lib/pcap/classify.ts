@@ -1,7 +1,8 @@
 /**
  * What a TCP connection carries, read from the first bytes of each direction: TLS records (any port),
  * PostgreSQL's SSLRequest then `S` then TLS, or PostgreSQL 17's direct TLS (a ClientHello offering ALPN
- * "postgresql"). The ClientHello is decoded by the TLS wire decoder (tls12), never by a parser of our own.
+ * "postgresql"). The ClientHello is decoded by the TLS wire decoder (tls12), never by a parser of our own. A
+ * capture that starts after the handshake is TLS too when both directions begin with TLS records (of any type).
  */
 import { concatBytes, tryDecode } from '../bytes/index.ts';
 import { decodeClientHello, findExtension } from '../tls12/index.ts';
@@ -41,6 +42,22 @@ function startsWith(b: Uint8Array, prefix: Uint8Array, at = 0): boolean {
 /** A TLS record header (handshake, SSL 3.0 to TLS 1.3 record versions) at `at`. */
 export function looksLikeTlsHandshake(b: Uint8Array, at = 0): boolean {
   return b[at] === HANDSHAKE && b[at + 1] === 3 && (b[at + 2] ?? 9) <= 4;
+}
+
+/**
+ * TLS records from `b`'s start: each header whose bytes are all in `b` has a content type 20 to 23, version 3.1 to
+ * 3.4 and a length a peer may send (at most 2^14 + 2048, RFC 5246 §6.2.3), and there is at least one.
+ */
+export function looksLikeTlsRecords(b: Uint8Array): boolean {
+  let at = 0;
+  while (at + 5 <= b.length) {
+    const type = b[at]!;
+    const length = (b[at + 3]! << 8) | b[at + 4]!;
+    if (type < 20 || type > 23 || b[at + 1] !== 3 || b[at + 2]! < 1 || b[at + 2]! > 4) return false;
+    if (length === 0 || length > 16384 + 2048) return false;
+    at += 5 + length;
+  }
+  return at > 0;
 }
 
 export function looksLikeClientHello(b: Uint8Array, at = 0): boolean {
@@ -101,5 +118,12 @@ export function classify(client: Uint8Array, server: Uint8Array): { kind: Connec
     return withSni(facts?.alpn.includes('postgresql') ? 'postgres-direct-tls' : 'tls', facts);
   }
   if (client.length === 0 && looksLikeTlsHandshake(server)) return { kind: 'tls' };
+  // Started after the handshake: records (application data, alerts) in every direction that sent anything.
+  if (
+    (client.length > 0 || server.length > 0) &&
+    (client.length === 0 || looksLikeTlsRecords(client)) &&
+    (server.length === 0 || looksLikeTlsRecords(server))
+  )
+    return { kind: 'tls' };
   return { kind: 'other' };
 }

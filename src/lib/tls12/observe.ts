@@ -132,7 +132,11 @@ export type Decryption =
       tls13Labels: string[];
     }
   /** TLS 1.3 whose ClientHello was not captured: without its client random no key log line can be found. */
-  | { status: 'no-client-hello'; version: 'TLSv1.3'; tls13Labels: string[] }
+  /**
+   * The ClientHello is not in the capture, so without its client random no key log line can be matched: TLS 1.3
+   * (`version`) whose ClientHello was missed, or a capture that starts after the handshake (no version known).
+   */
+  | { status: 'no-client-hello'; version?: 'TLSv1.3'; tls13Labels: string[] }
   | Tls13Decryption
   | { status: 'unsupported-suite'; version: 'TLSv1.2'; cipherSuite: number }
   /**
@@ -254,6 +258,8 @@ class Observer {
   readonly #dirs: Record<Role, Direction>;
   #transcript: Uint8Array[] = [];
   #clientHello: Extract<HandshakeMessage, { type: 'client_hello' }> | undefined;
+  /** A direction's first record was not a handshake record: the capture starts after the handshake. */
+  #afterHandshake = false;
   /** A ClientKeyExchange was seen: a full handshake, not a resumption. */
   #keyExchanged = false;
   #clientHelloBytes: Uint8Array | undefined;
@@ -470,6 +476,17 @@ class Observer {
       }
     }
     const contentType = raw[0]!;
+    if (
+      !d.protectedFrom &&
+      !this.#clientHello &&
+      !this.#serverHello &&
+      contentType !== ContentType.values.handshake
+    ) {
+      // A capture that starts after the handshake: these records are protected under keys it never showed.
+      d.protectedFrom = true;
+      d.opaque = AFTER_HANDSHAKE;
+      this.#afterHandshake = true;
+    }
     if (
       d.protectedFrom &&
       (d.opaque !== undefined ||
@@ -787,6 +804,7 @@ class Observer {
   #decryptionReport(): Decryption {
     const labels = this.#keyLog ? tls13LabelsOf(this.#keyLog) : [];
     if (this.#version === TLS13) return this.#tls13Report(labels);
+    if (this.#afterHandshake && !this.#clientHello) return { status: 'no-client-hello', tls13Labels: labels };
     const version = 'TLSv1.2';
     if (!this.#sawEncrypted)
       return {
@@ -850,6 +868,10 @@ class Observer {
   }
 }
 
+/** A record of a capture that starts after the handshake. */
+const AFTER_HANDSHAKE =
+  "not opened: the capture starts after this connection's handshake, so its ClientHello and the client random that key log lines are keyed by are not in it";
+
 /** The decryption report in plain words. */
 export function describeDecryption(d: Decryption): string {
   if ('found' in d) return describeTls13Decryption(d);
@@ -874,7 +896,9 @@ export function describeDecryption(d: Decryption): string {
       return `The key log does not match this connection: ${has}. It was probably written for another connection or another run. The line needed: ${d.wantedLine}`;
     }
     case 'no-client-hello':
-      return `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`;
+      return d.version
+        ? `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`
+        : "The capture starts after this connection's handshake: its records are encrypted, and without the ClientHello's client random no key log line can be matched (nor the version and cipher suite known), so they stay closed. To read a connection, start the capture before it connects.";
     case 'unsupported-version':
       return `The connection negotiated ${d.negotiated}, older than TLS 1.2: its key derivation and record protection are not the ones the observer implements, so its encrypted records stay closed. (PostgreSQL 13 and later refuse it by default: ssl_min_protocol_version = TLSv1.2.)`;
     case 'unsupported-suite':

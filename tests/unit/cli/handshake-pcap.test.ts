@@ -400,6 +400,26 @@ describe('a TLS 1.2 session resumed by its session ID (fixtures/pcap/tls12-resum
   });
 });
 
+describe('a capture started after the handshake (fixtures/pcap/tls12-lo-after-handshake.pcap, editcap -r)', () => {
+  it('is a TLS connection whose records stay closed because its ClientHello is not in the capture', async () => {
+    // Before: exit 1, "holds no TLS", though tshark shows its application data and alert records.
+    const r = await cli(
+      '--pcap',
+      `${PCAP}/tls12-lo-after-handshake.pcap`,
+      '--keylog',
+      `${PCAP}/tls12.keys.log`,
+    );
+    expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+    expect(r.out.split('\n')[0]).toBe(
+      'HANDSHAKE ENCRYPTED: no ServerHello in the capture; encrypted records NOT decrypted: the capture starts after the handshake (no client random to match a key log)',
+    );
+    expect(r.out).toContain('  C -> S  encrypted record, application_data (44 bytes) [not opened]');
+    expect(r.out).toContain("The capture starts after this connection's handshake");
+    const { doc } = await json('--pcap', `${PCAP}/tls12-lo-after-handshake.pcap`);
+    expect(doc.observation.decryption).toEqual({ status: 'no-client-hello', tls13Labels: [] });
+  });
+});
+
 describe('the outcome line', () => {
   it('a fatal alert after a completed handshake ends the connection, not the handshake', async () => {
     const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));

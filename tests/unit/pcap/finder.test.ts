@@ -104,6 +104,30 @@ describe('finding the TLS', () => {
     expect(tlsConnections(opened)).toEqual([]);
   });
 
+  it('a capture started after the handshake: records of any type in both directions are TLS; other bytes are not', () => {
+    const record = (type: number, n: number) =>
+      concatBytes(Uint8Array.of(type, 3, 3, 0, n), new Uint8Array(n).fill(9));
+    const kinds = (client: Uint8Array, server: Uint8Array) =>
+      openCapture(
+        pcapFile(
+          228,
+          raw(
+            conversation([
+              { from: 'client', offset: 0, bytes: client, time: 1_700_000_000_000 },
+              { from: 'server', offset: 0, bytes: server, time: 1_700_000_000_001 },
+            ]),
+          ),
+        ),
+      ).connections.map((c) => c.kind);
+    expect(kinds(concatBytes(record(23, 30), record(21, 26)), record(23, 30))).toEqual(['tls']);
+    // A length no peer may send, a content type that is not TLS's, a record version 3.5: not TLS.
+    expect(kinds(Uint8Array.of(23, 3, 3, 0x50, 0x01), record(23, 30))).toEqual(['other']);
+    expect(kinds(record(24, 30), record(23, 30))).toEqual(['other']);
+    expect(kinds(Uint8Array.of(23, 3, 5, 0, 1, 0), record(23, 30))).toEqual(['other']);
+    // PostgreSQL without TLS: a StartupMessage.
+    expect(kinds(Uint8Array.of(0, 0, 0, 8, 0, 3, 0, 0), Uint8Array.of(0x52, 0, 0, 0, 8))).toEqual(['other']);
+  });
+
   it('several connections in one file: listed in order of first packet, with kind, SNI and first time', () => {
     const other = conversation([chunk('client', 0, 'plain text')]);
     const tls = conversation([bin('client', 0, record(hello([], 'second.example')))], { clientIsn: 99 }).map(

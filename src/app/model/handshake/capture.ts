@@ -489,12 +489,13 @@ function decryptionOf(v: unknown, path: string): CapturedObservation['decryption
     );
   if (d.version !== undefined && d.version !== 'TLSv1.2' && d.version !== 'TLSv1.3')
     invalid(`"version" is ${JSON.stringify(d.version)}, not "TLSv1.2" or "TLSv1.3"`, `${path}.version`);
-  // Without a version (an older file): a 1.3 status, or a report listing the 1.3 key log lines, is TLS 1.3.
+  // Without a version (an older file): a 1.3 status, or a report listing the 1.3 key log lines, is TLS 1.3. A
+  // 'no-client-hello' written without one is a capture that starts after the handshake: no version is known.
   const version: DecryptionVersion | undefined =
     d.version ??
     (before || Array.isArray(d.wantedLines)
       ? 'TLSv1.3'
-      : status === 'nothing-encrypted' || status === 'unsupported-version'
+      : status === 'nothing-encrypted' || status === 'unsupported-version' || status === 'no-client-hello'
         ? undefined
         : 'TLSv1.2');
   return { status, ...(version ? { version } : {}) };
