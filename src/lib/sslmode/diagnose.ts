@@ -1215,9 +1215,12 @@ export function reproductionMatch(pasted: string, reproduced: string): 'exact' |
   if (from !== -1 && want.every((l, i) => lines[from + i] === l)) return 'partial';
   // The reason quoted out of a longer line: the whole rest of it after a ": ", or all of it up to the next ": "
   // (asyncpg's "[SSL: ...] certificate verify failed" before OpenSSL's reason).
+  // PostgreSQL's own lines have two spaces after "FATAL:" (elog.c), so a colon counts with any run of spaces.
   const quoted =
     want.length === 1 &&
     a.length >= 12 &&
-    lines.some((l) => l.endsWith(`: ${a}`) || l.startsWith(`${a}: `) || l.includes(`: ${a}: `));
+    lines
+      .map((l) => l.replace(/: +/g, ': '))
+      .some((l) => l.endsWith(`: ${a}`) || l.startsWith(`${a}: `) || l.includes(`: ${a}: `));
   return quoted ? 'partial' : 'different';
 }

@@ -494,6 +494,17 @@ describe('troubleshoot: the reproduction reproduces', () => {
     expect(reproductionMatch('alert unknown ca', line)).toBe('different');
     expect(reproductionMatch('tlsv1 alert unknown ca', line)).toBe('partial');
   });
+  it("the server's message without its FATAL: prefix matches the line it is quoted from (two spaces after FATAL:)", async () => {
+    const line =
+      'connection to server at "h" (10.0.0.1), port 5432 failed: FATAL:  connection requires a valid client certificate';
+    expect(reproductionMatch('connection requires a valid client certificate', line)).toBe('partial');
+    // Found by a helper: the troubleshooter said its own reproduction "prints something else".
+    const t = await troubleshoot(
+      'connection requires a valid client certificate',
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    expect(t.match).toBe('partial');
+  });
   it('"Open this scenario in the lab" is offered only when the lab state prints the same error', async () => {
     const linked: string[] = [];
     for (const [id, samples] of Object.entries(SAMPLES)) {
