@@ -349,7 +349,6 @@ interface LibpqRun {
   readonly lines: string[];
   /** The number of the current connection attempt (1-based; 0 before the first). */
   attempt: number;
-  everVerifiedChain: boolean;
   /** The server's verdict on the client certificate in the last handshake that got that far. */
   certVerdict: ClientCertificateInfo['verdict'];
 }
@@ -459,7 +458,6 @@ async function startRun(
     clientCert,
     lines: [],
     attempt: 0,
-    everVerifiedChain: false,
     certVerdict: undefined,
   };
 }
@@ -736,7 +734,6 @@ async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
   }
   if (!(await checkHostName(run, a))) return 'stop';
   a.encrypted = true;
-  run.everVerifiedChain ||= a.chainVerified;
   log.push(a.n, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol', {
     protocol: version,
   });
@@ -1005,7 +1002,6 @@ function everyAttemptFailed(run: LibpqRun): ConnectionOutcome {
   return failedOutcome(run.base, run.log, sslmode, {
     error,
     fix: fixForError(error, sslmode),
-    chainVerified: run.everVerifiedChain,
     clientCertificate: clientCertInfo(run),
   });
 }

@@ -5,7 +5,16 @@
 
 import type { StepLog } from './steps.ts';
 import { protectionFor } from './steps.ts';
-import type { ClientCertificateInfo, ConnectionOutcome, Driver } from './types.ts';
+import type { ClientCertificateInfo, ConnectionOutcome, Driver, Step } from './types.ts';
+
+/** Whether the last attempt's last decided step of `kind` passed (`ConnectionOutcome.chainVerified`). */
+function verifiedInSteps(steps: readonly Step[], kind: 'chain' | 'hostname'): boolean {
+  const attempt = Math.max(0, ...steps.map((s) => s.attempt));
+  const decided = steps.filter(
+    (s) => s.attempt === attempt && s.kind === kind && s.status !== 'info' && s.status !== 'skip',
+  );
+  return decided.at(-1)?.status === 'ok';
+}
 
 /** What every outcome of one client run carries, whatever the ending. */
 export interface OutcomeBase {
@@ -36,8 +45,6 @@ export function failedOutcome(
   end: {
     readonly error: string;
     readonly fix: string;
-    /** libpq: some attempt verified the chain before the run failed. */
-    readonly chainVerified?: boolean;
     readonly clientCertificate?: ClientCertificateInfo | undefined;
   },
 ): ConnectionOutcome {
@@ -47,8 +54,8 @@ export function failedOutcome(
     encrypted: false,
     error: end.error,
     sslmode,
-    chainVerified: end.chainVerified ?? false,
-    hostnameVerified: false,
+    chainVerified: verifiedInSteps(log.steps, 'chain'),
+    hostnameVerified: verifiedInSteps(log.steps, 'hostname'),
     steps: log.steps,
     protection: protectionFor(false, false, false, false),
     fix: end.fix,

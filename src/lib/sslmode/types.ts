@@ -153,6 +153,11 @@ export interface ConnectionOutcome {
   readonly error?: string;
   /** The effective sslmode after defaults and environment. */
   readonly sslmode: string;
+  /**
+   * Whether the client verified the server's chain, and its host name, as the steps say: in the last attempt, its
+   * last `chain` (`hostname`) step that decided passed. Also for a failed connection (a host name mismatch after a
+   * verified chain, a pg_hba refusal after both passed), so the JSON says what the step list and the lab's summary do.
+   */
   readonly chainVerified: boolean;
   readonly hostnameVerified: boolean;
   readonly steps: readonly Step[];
