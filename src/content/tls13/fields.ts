@@ -65,6 +65,8 @@ export const tls13FieldExplanations: Record<string, string> = {
     'Makes each ticket of the connection derive a different PSK from the resumption master secret.',
   'new_session_ticket.extensions': 'Ticket extensions, e.g. early_data with the maximum 0-RTT size.',
   key_update: 'KeyUpdate: the sender switches to the next generation of its application traffic keys.',
+  end_of_early_data:
+    'EndOfEarlyData: an empty message, the client’s last under its early traffic keys; what follows is under its handshake keys.',
   'key_update.request_update':
     '00 update_not_requested, 01 update_requested (the peer should update its own sending keys too).',
   tls_inner_plaintext:

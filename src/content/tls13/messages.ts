@@ -71,6 +71,12 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
     why: 'Long connections renew their keys without a new handshake (TLS 1.3 has no renegotiation).',
     rfc: 'RFC 8446 §4.6.3',
   },
+  end_of_early_data: {
+    title: 'EndOfEarlyData',
+    what: 'Empty: it ends the 0-RTT early data the client sent with its ClientHello, under keys from the resumption PSK (client_early_traffic_secret). Sent only when the server accepted that data.',
+    why: 'It marks where the early data stops and the client’s handshake keys take over, and it is part of the transcript the client’s Finished covers.',
+    rfc: 'RFC 8446 §4.5',
+  },
   change_cipher_spec: {
     title: 'ChangeCipherSpec (compatibility)',
     what: 'One byte, 01, in a record of its own. In TLS 1.3 it means nothing and the receiver drops it.',

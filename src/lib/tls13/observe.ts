@@ -53,9 +53,12 @@ import { keyStepEntry } from './handshake/event-log.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
 import { tls13Suite, type Tls13Suite } from './suites.ts';
 
-/** A 0-RTT record's report: what it is and why it stays closed. */
+/**
+ * What the 1.2 reader says of a client record before any ServerHello after a ClientHello offering early_data: 0-RTT
+ * early data, which the 1.3 reader opens (or says why not) once the ServerHello names the suite.
+ */
 export const EARLY_DATA_NOT_OPENED =
-  'not opened: 0-RTT early data (RFC 8446 §4.2.10), protected with CLIENT_EARLY_TRAFFIC_SECRET, which the observer does not decrypt';
+  'not opened: 0-RTT early data (RFC 8446 §4.2.10), protected with CLIENT_EARLY_TRAFFIC_SECRET';
 
 /** EndOfEarlyData (RFC 8446 §4.5): its body is empty, so its bytes are known without opening its record. */
 const END_OF_EARLY_DATA = Uint8Array.of(HandshakeType.values.end_of_early_data, 0, 0, 0);
@@ -168,6 +171,10 @@ export class Tls13Observer {
   #earlyAccepted = false;
   /** A client record opened with its handshake keys: 0-RTT records, if any, came before it. */
   #clientOpened = false;
+  /** 0-RTT: the early traffic keys from the key log's CLIENT_EARLY_TRAFFIC_SECRET, their sequence number. */
+  #early: { keys?: TrafficKey; line?: KeyLogEntry; seq: bigint } = { seq: 0n };
+  /** The client's EndOfEarlyData was read. */
+  #earlyEnded = false;
 
   constructor(
     host: Tls13Host,
@@ -201,15 +208,91 @@ export class Tls13Observer {
     } catch {
       // The 1.2 reader decoded it already; a ClientHello the 1.3 decoder refuses offers nothing more here.
     }
-    // Records closed before the ServerHello (0-RTT early data, read by the 1.2 reader) leave the report incomplete.
-    for (const e of host.log)
-      if (e.kind === 'record' && e.encrypted && e.plaintext === undefined && e.error !== undefined)
-        this.#firstClosed ??= e.error;
   }
 
   /** Takes the first ServerHello (already in the log, decoded by the 1.2 reader). */
   async start(serverHello: Uint8Array): Promise<void> {
     await this.#onServerHello(serverHello);
+    if (this.#earlyOffered) await this.#openEarlyRecords();
+    // Records still closed from before the ServerHello leave the report incomplete.
+    for (const e of this.#host.log)
+      if (e.kind === 'record' && e.encrypted && e.plaintext === undefined && e.error !== undefined)
+        this.#firstClosed ??= e.error;
+  }
+
+  /**
+   * 0-RTT: the early traffic keys from the key log (for the suite the ServerHello chose: the resumed session's when
+   * the server accepts the early data), and the early records the 1.2 reader kept before the ServerHello, opened in
+   * place with their content after them.
+   */
+  async #openEarlyRecords(): Promise<void> {
+    const suite = this.#suite;
+    const line = this.#line(TLS13_KEY_LOG_LABELS.client_early_traffic_secret);
+    if (suite && line) {
+      this.#early.line = line;
+      this.#host.log.push({
+        kind: 'secret',
+        from: 'client',
+        name: 'client_early_traffic_secret',
+        value: line.secret,
+        formula: `the key log's ${keyLogLineName(line)}: ${line.label} client_random secret  (NSS key log format)`,
+        inputs: { client_random: this.#clientRandom },
+      });
+      const keys = await trafficKeys(this.#provider, suite, 'client_early_traffic_secret', line.secret);
+      this.#early.keys = { key: keys.key, iv: keys.iv };
+      this.#host.log.push(...keys.steps.map(secretEntry));
+    }
+    const log = this.#host.log;
+    const client = this.#sides.client;
+    for (let i = 0; i < log.length; i++) {
+      const e = log[i]!;
+      if (e.kind !== 'record' || e.from !== 'client' || e.error !== EARLY_DATA_NOT_OPENED) continue;
+      const inner = await this.#openEarly(e);
+      if (!inner) {
+        e.error = this.#earlyClosedReason();
+        continue;
+      }
+      delete e.error;
+      const id = `client:${client.sent++}`;
+      e.carries.push(id);
+      if (inner.contentType === ContentType.values.application_data) {
+        log.splice(i + 1, 0, { kind: 'application_data', id, from: 'client', data: inner.content });
+        i++;
+      }
+    }
+  }
+
+  /** Opens `entry` (a client record) with the early keys in place, or returns undefined when it does not open. */
+  async #openEarly(entry: RecordEntry): Promise<{ contentType: number; content: Uint8Array } | undefined> {
+    const keys = this.#early.keys;
+    if (!keys || !this.#suite) return undefined;
+    const seq = this.#early.seq;
+    try {
+      const inner = (
+        await openRecord13(this.#provider, this.#suite, keys, { record: entry.bytes, sequenceNumber: seq })
+      ).message;
+      this.#early.seq++;
+      Object.assign(entry, {
+        seq: String(seq),
+        plaintext: inner.content,
+        nonce: recordNonce(keys.iv, seq),
+        aad: recordHeader(entry.bytes.length - 5),
+        innerContentType: inner.contentType,
+        paddingLength: inner.paddingLength,
+      });
+      return inner;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Why a 0-RTT record stays closed, with the key log line that would open it. */
+  #earlyClosedReason(): string {
+    const label = TLS13_KEY_LOG_LABELS.client_early_traffic_secret;
+    const line = this.#early.line;
+    if (line)
+      return `${EARLY_DATA_NOT_OPENED}, and it did not open with the key log's ${keyLogLineName(line)}${this.#earlyAccepted ? '' : ' (the server did not accept this early data; it may be under another suite than the one this ServerHello chose)'}`;
+    return `${EARLY_DATA_NOT_OPENED}; the key log has no ${label} line for this connection. A line like this would open it: ${label} ${toHex(this.#clientRandom)} <secret in hex>`;
   }
 
   async #onServerHello(bytes: Uint8Array): Promise<void> {
@@ -291,15 +374,28 @@ export class Tls13Observer {
     const entry = recordEntry(raw, role, side.seq, [], false);
     const fragment = raw.subarray(5);
     if (contentType === ContentType.values.application_data && side.epoch === 'clear') {
-      // Before this side's handshake keys: 0-RTT early data (RFC 8446 §4.2.10), which the observer does not open.
+      // Before this side's handshake keys (after a HelloRetryRequest): no early data may come (RFC 8446 §4.2.10).
       side.seq++;
-      this.#host.log.push({
-        ...entry,
-        encrypted: true,
-        error: EARLY_DATA_NOT_OPENED,
-      });
-      this.#firstClosed ??= EARLY_DATA_NOT_OPENED;
+      entry.encrypted = true;
+      entry.error = `not opened: protected before the ${role}'s handshake keys`;
+      this.#firstClosed ??= entry.error;
+      this.#host.log.push(entry);
       return;
+    }
+    // 0-RTT after the ServerHello arrived: the client's early records up to EndOfEarlyData, under the early keys.
+    if (
+      role === 'client' &&
+      contentType === ContentType.values.application_data &&
+      this.#earlyOffered &&
+      !this.#clientOpened &&
+      !this.#earlyEnded
+    ) {
+      const inner = await this.#openEarly(entry);
+      if (inner) {
+        entry.encrypted = true;
+        this.#host.log.push(entry);
+        return this.#content(side, inner.contentType, inner.content, entry, undefined);
+      }
     }
     // RFC 8446 §5: ChangeCipherSpec (middlebox compatibility) and the hellos are in the clear.
     if (contentType !== ContentType.values.application_data || side.epoch === 'clear') {
@@ -324,8 +420,8 @@ export class Tls13Observer {
       const inner = opened.message;
       if (role === 'client' && side.epoch === 'handshake' && !this.#clientOpened) {
         this.#clientOpened = true;
-        // Accepted 0-RTT: the client's EndOfEarlyData, under the early keys, came before and is in the transcript.
-        if (this.#earlyAccepted) this.#transcript.push(END_OF_EARLY_DATA);
+        // Accepted 0-RTT whose EndOfEarlyData stayed closed: its known bytes are in the transcript all the same.
+        if (this.#earlyAccepted && !this.#earlyEnded) this.#transcript.push(END_OF_EARLY_DATA);
       }
       Object.assign(entry, {
         plaintext: inner.content,
@@ -341,7 +437,7 @@ export class Tls13Observer {
         // Before the client's first record under its handshake keys: 0-RTT early data (and, when the server
         // accepted it, EndOfEarlyData), under the early keys; a server that rejected it skipped it (§4.2.10).
         side.seq = seq;
-        entry.error = `${EARLY_DATA_NOT_OPENED}${this.#earlyAccepted ? ' (the server accepted it; EndOfEarlyData ends it)' : ' (the server did not accept it, and skipped it)'}`;
+        entry.error = this.#earlyClosedReason();
         this.#firstClosed ??= entry.error;
         this.#host.log.push(entry);
         return;
@@ -479,12 +575,21 @@ export class Tls13Observer {
         return this.#onKeyUpdate(side);
       case 'new_session_ticket':
         return;
+      case 'end_of_early_data':
+        this.#earlyEnded = true;
+        break;
       case 'encrypted_extensions': {
         const alpn = message.message.extensions.find((x) => x.kind === 'alpn');
         if (alpn?.kind === 'alpn') this.#alpn = alpn.protocols[0];
         this.#earlyAccepted = message.message.extensions.some(
           (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
         );
+        if (this.#earlyOffered && !this.#earlyAccepted)
+          this.#host.note(
+            'server',
+            0,
+            "the server did not accept the client's 0-RTT early data (no early_data in EncryptedExtensions): it skipped those records unread (RFC 8446 §4.2.10)",
+          );
         break;
       }
       case 'certificate':
@@ -583,7 +688,11 @@ export class Tls13Observer {
 
   /** The decryption report (undefined when nothing was protected). */
   report(tls13Labels: string[]): Tls13Decryption {
-    const used = TLS13_TRAFFIC_LABELS.flatMap((label) => this.#line(label) ?? []);
+    // The four traffic secrets, and the early one when 0-RTT records were opened (or tried) with it.
+    const used = [
+      ...TLS13_TRAFFIC_LABELS.flatMap((label) => this.#line(label) ?? []),
+      ...(this.#early.line ? [this.#early.line] : []),
+    ];
     const found = used.map(keyLogLineRef);
     const conflicting = conflictingLines(this.#keyLog, used);
     const missing = TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l));

@@ -336,48 +336,54 @@ describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-rene
 describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo.pcap, openssl s_client -early_data)', () => {
   const early = ['--pcap', `${PCAP}/tls13-early-lo.pcap`, '--keylog', `${PCAP}/tls13-early.keys.log`];
 
-  it('accepted: the early data and EndOfEarlyData stay closed, said as 0-RTT, and the client Finished verifies', async () => {
+  it('accepted: the early data and EndOfEarlyData open with CLIENT_EARLY_TRAFFIC_SECRET, as in tshark', async () => {
     // Before: "a TLS 1.3 secret in the key log is wrong", the client's records closed from EndOfEarlyData on.
     const r = await cli(...early, '--stream', '2');
     expect(r.code, r.err).toBe(PCAP_EXIT.shown);
-    expect(r.out.split('\n')[0]).toMatch(
-      /^HANDSHAKE COMPLETE: .*; 7 of 9 encrypted records decrypted, 2 NOT: some protected records stay closed \(the first: not opened: 0-RTT early data/,
-    );
+    expect(r.out.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: .*; every record decrypted$/);
+    expect(r.out).toContain('  C -> S  end_of_early_data (4 bytes) [encrypted]');
+    expect(r.out).toMatch(/matched: CLIENT_EARLY_TRAFFIC_SECRET for this client random, on line \d+ of /);
     expect(r.out).toContain('  client Finished: verified; server Finished: verified');
     const { doc, log } = await json(...early, '--stream', '2');
-    expect(doc.observation.decryption).toMatchObject({ status: 'incomplete', missing: [] });
-    const closed = records(log).filter((e) => e.kind === 'record' && e.error !== undefined);
-    expect(closed.map((e) => e.kind === 'record' && e.error)).toEqual([
-      expect.stringMatching(/^not opened: 0-RTT early data/),
-      expect.stringMatching(
-        /^not opened: 0-RTT early data .*\(the server accepted it; EndOfEarlyData ends it\)$/,
-      ),
-    ]);
+    expect(doc.observation.decryption).toMatchObject({ status: 'decrypted' });
+    expect(appData(log, 'client')).toBe('early hello\nsecond\n');
+  });
+
+  it('accepted, without the early secret in the key log: both early records closed, with the line that opens them', async () => {
+    const keys = temp(
+      readFileSync(`${PCAP}/tls13-early.keys.log`, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET'))
+        .join('\n'),
+      'no-early.keys.log',
+    );
+    const { doc, log } = await json(
+      '--pcap',
+      `${PCAP}/tls13-early-lo.pcap`,
+      '--keylog',
+      keys,
+      '--stream',
+      '2',
+    );
+    expect(doc.observation.decryption).toMatchObject({ status: 'incomplete', clientFinished: 'verified' });
+    const closed = records(log).flatMap((e) => (e.kind === 'record' && e.error ? [e.error] : []));
+    expect(closed).toHaveLength(2);
+    for (const c of closed)
+      expect(c).toMatch(
+        /^not opened: 0-RTT early data .* A line like this would open it: CLIENT_EARLY_TRAFFIC_SECRET [0-9a-f]{64} <secret in hex>$/,
+      );
     expect(appData(log, 'client')).toBe('second\n');
   });
 
-  it('rejected by a new server: the early record stays closed, the rest opens', async () => {
+  it('rejected by a new server: the early data opens all the same, and a note says the server skipped it', async () => {
     const r = await cli(...early, '--stream', '3');
     expect(r.code, r.err).toBe(PCAP_EXIT.shown);
-    expect(r.out.split('\n')[0]).toMatch(/; 10 of 11 encrypted records decrypted, 1 NOT: .*0-RTT early data/);
+    expect(r.out.split('\n')[0]).toMatch(/; every record decrypted$/);
+    expect(r.out).toContain("the server did not accept the client's 0-RTT early data");
     expect(r.out).not.toContain('CLIENT_RANDOM');
     expect(r.out).toContain('  client Finished: verified; server Finished: verified');
-  });
-});
-
-describe('a capture cut by its snap length (fixtures/pcap/tls13-lo-snap150.pcap, editcap -s 150)', () => {
-  it('says which packets were cut, and not that the connection has nothing encrypted', async () => {
-    // Before: "nothing encrypted" and "Nothing in this capture is encrypted.", with no word of the cut packets.
-    const r = await cli('--pcap', `${PCAP}/tls13-lo-snap150.pcap`, '--keylog', `${PCAP}/tls13.keys.log`);
-    expect(r.out.split('\n')[0]).toMatch(
-      /; nothing encrypted in what was read; the client's stream is not read past offset \d+, and the server's stream is not read past offset \d+ \(see Notes\)$/,
-    );
-    expect(r.out).toContain(
-      'Nothing read from this capture is encrypted, but the capture lacks part of the streams',
-    );
-    expect(r.out).toMatch(
-      /packet 4 \(file offset \d+\): cut short by the capture's snap length: 150 of its \d+ bytes were captured/,
-    );
+    const { log } = await json(...early, '--stream', '3');
+    expect(appData(log, 'client')).toBe('early hello\nthird\n');
   });
 });
 

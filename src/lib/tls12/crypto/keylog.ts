@@ -21,6 +21,7 @@ export function formatKeyLogLine(clientRandom: Uint8Array, masterSecret: Uint8Ar
 
 /** The TLS 1.3 secrets the NSS format names (RFC 8446 §7.1; the same labels OpenSSL's keylog callback writes). */
 export const TLS13_KEY_LOG_LABELS = {
+  client_early_traffic_secret: 'CLIENT_EARLY_TRAFFIC_SECRET',
   client_handshake_traffic_secret: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
   server_handshake_traffic_secret: 'SERVER_HANDSHAKE_TRAFFIC_SECRET',
   client_application_traffic_secret_0: 'CLIENT_TRAFFIC_SECRET_0',

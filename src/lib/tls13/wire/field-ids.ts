@@ -48,6 +48,7 @@ export const FIELD_IDS_13: readonly string[] = Object.freeze([
   ...block('new_session_ticket'),
   'key_update',
   'key_update.request_update',
+  'end_of_early_data',
   'tls_inner_plaintext',
   'tls_inner_plaintext.content',
   'tls_inner_plaintext.type',

@@ -24,6 +24,7 @@ import {
   encodeEncryptedExtensions,
   type EncryptedExtensions,
 } from './encrypted-extensions.ts';
+import { decodeEndOfEarlyData, encodeEndOfEarlyData, type EndOfEarlyData } from './end-of-early-data.ts';
 import { decodeFinished13, encodeFinished13 } from './finished.ts';
 import { decodeKeyUpdate, encodeKeyUpdate, type KeyUpdate } from './key-update.ts';
 import {
@@ -37,6 +38,7 @@ export * from './certificate.ts';
 export * from './certificate-request.ts';
 export * from './client-hello.ts';
 export * from './encrypted-extensions.ts';
+export * from './end-of-early-data.ts';
 export * from './extensions.ts';
 export * from './field-ids.ts';
 export * from './finished.ts';
@@ -54,7 +56,8 @@ export type Handshake13 =
   | { type: 'certificate_verify'; message: CertificateVerify }
   | { type: 'finished'; message: Finished }
   | { type: 'new_session_ticket'; message: NewSessionTicket13 }
-  | { type: 'key_update'; message: KeyUpdate };
+  | { type: 'key_update'; message: KeyUpdate }
+  | { type: 'end_of_early_data'; message: EndOfEarlyData };
 
 const tag =
   <T extends Handshake13['type'], M>(type: T, decode: (b: Uint8Array) => Decoded<M>) =>
@@ -73,6 +76,7 @@ const DECODERS = new Map<number, (bytes: Uint8Array) => Decoded<Handshake13>>([
   [HandshakeType.values.finished, tag('finished', decodeFinished13)],
   [HandshakeType.values.new_session_ticket, tag('new_session_ticket', decodeNewSessionTicket13)],
   [HandshakeType.values.key_update, tag('key_update', decodeKeyUpdate)],
+  [HandshakeType.values.end_of_early_data, tag('end_of_early_data', decodeEndOfEarlyData)],
 ]);
 
 /** Decodes one whole TLS 1.3 handshake message (header + body) of any type a 1.3 peer sends. */
@@ -110,5 +114,7 @@ export function encodeHandshake13(m: Handshake13): Uint8Array {
       return encodeNewSessionTicket13(m.message);
     case 'key_update':
       return encodeKeyUpdate(m.message);
+    case 'end_of_early_data':
+      return encodeEndOfEarlyData();
   }
 }
