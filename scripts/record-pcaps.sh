@@ -11,7 +11,7 @@
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
 # And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
 # session the client renegotiates (tls12-reneg). And TLS 1.3 resumption with 0-RTT early data, accepted and then
-# rejected (tls13-early). And a TLS 1.2 session resumed by its session ID (tls12-resume).
+# rejected (tls13-early). And TLS 1.2 sessions resumed by session ID and by ticket (tls12-resume).
 # Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
@@ -187,22 +187,30 @@ record_tls13_early() { # record_tls13_early PORT: a session ticket, then 0-RTT a
   cp "$work/tls13-early-lo.pcap" "$keys" "$out/"
 }
 
-record_tls12_resume() { # record_tls12_resume PORT: TLS 1.2, then the same session resumed by its session ID
-  local port="$1"
-  capture_lo "$work/tls12-resume-lo.pcap" "$port"
-  # -no_ticket: the server resumes by session ID (RFC 5246 §7.3). s_client -reconnect connects 6 times: a full
-  # handshake, then five abbreviated ones with its session. s_server keeps its stdin open.
-  (sleep 4) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_2 \
-    -no_ticket >/dev/null 2>&1 &
-  local server=$!
-  pids+=("$server")
-  sleep 1
-  (sleep 2) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_2 -reconnect \
-    -keylogfile "$work/tls12-resume.keys.log" >/dev/null 2>&1 || true
-  sleep 1
-  kill "$server" 2>/dev/null || true
-  stop_capture
-  cp "$work/tls12-resume-lo.pcap" "$work/tls12-resume.keys.log" "$out/"
+record_tls12_resume() { # record_tls12_resume PORT: TLS 1.2 sessions resumed by session ID and by ticket
+  local port="$1" kind name
+  for kind in id ticket; do
+    if [ "$kind" = ticket ]; then name=tls12-resume-ticket; else name=tls12-resume; fi
+    capture_lo "$work/$name-lo.pcap" "$port"
+    # -no_ticket: the server resumes by session ID (RFC 5246 §7.3); without it, by ticket (RFC 5077). s_client
+    # -reconnect connects 6 times: a full handshake, then five abbreviated ones with its session.
+    local tickets=()
+    [ "$kind" = ticket ] || tickets=(-no_ticket)
+    (sleep 4) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_2 \
+      "${tickets[@]}" >/dev/null 2>&1 &
+    local server=$!
+    pids+=("$server")
+    sleep 1
+    (sleep 2) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_2 -reconnect \
+      -keylogfile "$work/$name.keys.log" >/dev/null 2>&1 || true
+    sleep 1
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    stop_capture
+    # Only the first connection's line: the others resume its session (Wireshark reads them with it).
+    grep -m1 '^CLIENT_RANDOM ' "$work/$name.keys.log" >"$work/$name.first-only.keys.log"
+    cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$work/$name.first-only.keys.log" "$out/"
+  done
 }
 
 sessions=("$@")

@@ -12,7 +12,7 @@ import {
   formatEndpoint,
   isPcapError,
   keyLogSources,
-  observedItems,
+  observeInCapture,
   openCapture,
   tlsConnections,
   warningCount,
@@ -26,7 +26,6 @@ import {
   eventLogToJson,
   fatalAlertOf,
   keyLogLineName,
-  observeConnection,
   type MessageEntry,
   type Decryption,
   type DecryptionStatus,
@@ -116,7 +115,7 @@ async function showCapture(o: PcapOptions, io: CliIo): Promise<number> {
     );
   }
   const keyLog = sources.flatMap((s) => s.entries);
-  const seen = await observeConnection(observedItems(c), sources.length > 0 ? { keyLog } : {});
+  const seen = await observeInCapture(found, index, sources.length > 0 ? { keyLog } : {});
   if (o.json) {
     io.out(`${captureJson(seen)}\n`);
     // The JSON is the capture JSON the lab opens: what the reader skipped goes to stderr, a line each.
@@ -312,7 +311,11 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
     d.status === 'wrong-secret' ||
     d.status === 'finished-mismatch'
   ) {
-    lines.push(`  matched: the client random, on ${keyLogLineName(d)}`);
+    lines.push(
+      d.resumes
+        ? `  matched: no line for this client random; the session it resumes${d.resumes.connection !== undefined ? ` (from connection ${d.resumes.connection})` : ''}, on ${keyLogLineName(d)}`
+        : `  matched: the client random, on ${keyLogLineName(d)}`,
+    );
     lines.push(...notUsedLines(d.conflicting ?? []));
     if (d.status === 'wrong-secret') {
       const f = d.firstFailure;

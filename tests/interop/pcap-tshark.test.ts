@@ -13,7 +13,9 @@ import { describe, expect, it } from 'vitest';
 import {
   keyLogSources,
   observedItems,
+  observeInCapture,
   openCapture,
+  tlsConnections,
   writeConnectionPcapng,
   type TcpConnection,
 } from '../../src/lib/pcap/index.ts';
@@ -192,6 +194,41 @@ describe('TLS 1.3 0-RTT (fixtures/pcap/tls13-early-lo.pcap): we open the early d
     expect(seen.decryption).toMatchObject({ status: 'decrypted', clientFinished: 'verified' });
   });
 });
+
+describe.each(['tls12-resume', 'tls12-resume-ticket'])(
+  'TLS 1.2 resumption with only the first connection in the key log (fixtures/pcap/%s-lo.pcap)',
+  (name) => {
+    it('each connection we open with the resumed session is one tshark decrypts, and the other way round', async () => {
+      const capture = `fixtures/pcap/${name}-lo.pcap`;
+      const keys = `fixtures/pcap/${name}.first-only.keys.log`;
+      const decrypted = new Set(
+        run(
+          capture,
+          '-o',
+          `tls.keylog_file:${keys}`,
+          '-Y',
+          // A Finished message (handshake type 20) is readable only when the connection was decrypted.
+          'tls.handshake.type == 20',
+          '-T',
+          'fields',
+          '-e',
+          'tcp.stream',
+        )
+          .trim()
+          .split('\n'),
+      );
+      const opened = openCapture(new Uint8Array(readFileSync(capture)));
+      const tls = tlsConnections(opened);
+      expect(tls).toHaveLength(6);
+      for (let i = 0; i < tls.length; i++) {
+        const seen = await observeInCapture(tls, i, { keyLog: readFileSync(keys, 'utf8') });
+        const ours = seen.decryption.status === 'decrypted';
+        expect(ours, `connection ${i + 1}`).toBe(decrypted.has(String(i)));
+        expect(ours, `connection ${i + 1}`).toBe(true);
+      }
+    });
+  },
+);
 
 describe('a capture cut by its snap length (fixtures/pcap/tls13-lo-snap150.pcap, editcap -s 150)', () => {
   it('the packets we say were cut short are the ones tshark marks "Packet size limited during capture"', () => {

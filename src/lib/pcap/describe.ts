@@ -5,7 +5,15 @@
  * then the user's file; each source keeps its own line numbers), and what the reader skipped in the file (their
  * sentences are `content/handshake/capture-import.ts`).
  */
-import { parseKeyLog, type KeyLogEntry } from '../tls12/index.ts';
+import { bytesEqual } from '../bytes/index.ts';
+import {
+  observeConnection,
+  parseKeyLog,
+  type KeyLogEntry,
+  type Observation,
+  type ObserveOptions,
+  type ResumableSession,
+} from '../tls12/index.ts';
 import type {
   ConnectionKind,
   Endpoint,
@@ -14,6 +22,50 @@ import type {
   StreamGap,
   TcpConnection,
 } from './types.ts';
+
+/** Whether the ServerHello echoes the ClientHello's non-empty session ID: a TLS 1.2 resumption (RFC 5246 §7.3). */
+function resumesSession(seen: Observation): boolean {
+  const hello = (type: 'client_hello' | 'server_hello') => {
+    const e = seen.eventLog.find((x) => x.kind === 'message' && x.message.type === type);
+    return e?.kind === 'message' && (e.message.type === 'client_hello' || e.message.type === 'server_hello')
+      ? e.message.sessionId
+      : undefined;
+  };
+  const ch = hello('client_hello');
+  const sh = hello('server_hello');
+  return ch !== undefined && sh !== undefined && ch.length > 0 && bytesEqual(ch, sh);
+}
+
+/** How many earlier connections to the same server a resumed session is looked for in (nearest first). */
+export const SESSION_LOOKBACK = 50;
+
+/**
+ * Connection `index` of `connections` (the capture's TLS connections, numbered from 1 as listed) read by the
+ * observer, as the CLI and the lab both read it: a TLS 1.2 connection with no key log line of its own is read again
+ * with the sessions the earlier connections to the same server set up (Wireshark's session cache: a resumed
+ * session's master secret is the one its first connection's line gave), the nearest SESSION_LOOKBACK of them.
+ */
+export async function observeInCapture(
+  connections: readonly TcpConnection[],
+  index: number,
+  options: ObserveOptions,
+): Promise<Observation> {
+  const c = connections[index]!;
+  const seen = await observeConnection(observedItems(c), options);
+  if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !resumesSession(seen)) return seen;
+  const same = (e: Endpoint) => e.address === c.server.address && e.port === c.server.port;
+  const earlier = connections
+    .slice(0, index)
+    .map((e, i) => ({ e, n: i + 1 }))
+    .filter(({ e }) => same(e.server))
+    .slice(-SESSION_LOOKBACK);
+  const sessions: ResumableSession[] = [];
+  for (const { e, n } of earlier) {
+    const session = (await observeConnection(observedItems(e), options)).session;
+    if (session) sessions.push({ ...session, connection: session.connection ?? n });
+  }
+  return sessions.length > 0 ? observeConnection(observedItems(c), { ...options, sessions }) : seen;
+}
 
 /** What a connection speaks, as the CLI's listing and the lab's picker name it. */
 export const CONNECTION_KIND_NAMES: Record<ConnectionKind, string> = {

@@ -24,6 +24,8 @@ export {
   formatEndpoint,
   keyLogSources,
   observedItems,
+  observeInCapture,
+  SESSION_LOOKBACK,
   plural,
   warningCount,
   type KeyLogSource,

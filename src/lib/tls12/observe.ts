@@ -80,6 +80,28 @@ export interface ObserveOptions {
   /** An NSS key log (SSLKEYLOGFILE text, or entries parsed by `parseKeyLog`). */
   keyLog?: string | readonly KeyLogEntry[];
   provider?: CryptoProvider;
+  /**
+   * TLS 1.2 sessions earlier connections of the same capture set up (their `Observation.session`): a connection
+   * that resumes one, with no key log line of its own, is read with its master secret, as Wireshark does.
+   */
+  sessions?: readonly ResumableSession[];
+}
+
+/**
+ * A TLS 1.2 session a connection set up and a later one may resume (RFC 5246 §7.3 by session ID, RFC 5077 by
+ * ticket), with the master secret the key log gave for it. Wireshark keeps the same cache across a capture.
+ */
+export interface ResumableSession {
+  /** ServerHello.session_id, when the server gave one. */
+  sessionId?: Uint8Array;
+  /** NewSessionTicket.ticket, when the server sent one. */
+  ticket?: Uint8Array;
+  masterSecret: Uint8Array;
+  /** The key log line the master secret came from (in the connection that set the session up). */
+  line: number;
+  source?: string;
+  /** Which connection set it up (1-based, as the capture's TLS connections are numbered), set by the caller. */
+  connection?: number;
 }
 
 /** Where decoding of one direction stopped, or something else the reader must know, in words. */
@@ -162,6 +184,11 @@ export type Decryption =
       source?: string;
       /** The other CLIENT_RANDOM lines for this client random, with another secret, passed over (absent when none). */
       conflicting?: KeyLogLineRef[];
+      /**
+       * No line for this client random, but the connection resumes a session an earlier connection of the capture
+       * set up (`ObserveOptions.sessions`): `line` is that connection's line, and the master secret its.
+       */
+      resumes?: { connection?: number };
       firstFailure?: { from: Role; seq: string; offset: number };
       clientFinished: FinishedCheck;
       serverFinished: FinishedCheck;
@@ -204,6 +231,8 @@ export interface Observation {
   /** One plain sentence about the decryption (the Wireshark user's question: why is nothing decrypted?). */
   decryptionSummary: string;
   notes: ObserveNote[];
+  /** TLS 1.2: the session this connection set up or resumed, with its master secret, when the key log gave it. */
+  session?: ResumableSession;
 }
 
 const SUPPORTED_VERSIONS = 43;
@@ -270,6 +299,10 @@ class Observer {
   #suite: CipherSuiteInfo | undefined;
   #master: Uint8Array | undefined;
   #line: KeyLogEntry | undefined;
+  readonly #sessions: readonly ResumableSession[];
+  /** The earlier connection's session this one resumes, when its master secret came from there. */
+  #resumedFrom: ResumableSession | undefined;
+  #ticket: Uint8Array | undefined;
   #keys: Awaited<ReturnType<typeof deriveKeys>> | undefined;
   #finished: Record<Role, FinishedCheck> = { client: 'not seen', server: 'not seen' };
   #firstFailure: { from: Role; seq: string; offset: number } | undefined;
@@ -293,6 +326,7 @@ class Observer {
 
   constructor(options: ObserveOptions) {
     this.#provider = options.provider ?? engineProvider();
+    this.#sessions = options.sessions ?? [];
     if (typeof options.keyLog === 'string') {
       try {
         this.#keyLog = parseKeyLog(options.keyLog);
@@ -582,6 +616,9 @@ class Observer {
       case 'client_key_exchange':
         this.#keyExchanged = true;
         return;
+      case 'new_session_ticket':
+        this.#ticket ??= message.ticket;
+        return;
       case 'server_key_exchange':
         if (message.kind === 'ecdhe') {
           this.#group = message.namedCurve;
@@ -619,18 +656,54 @@ class Observer {
     const ch = this.#clientHello;
     if (!this.#suite || !ch || !this.#keyLog) return;
     this.#line = keyLogLine(this.#keyLog, CLIENT_RANDOM_LABEL, ch.random);
-    if (!this.#line) return;
-    this.#master = this.#line.secret;
+    this.#resumedFrom = this.#line ? undefined : this.#resumedSession(ch, sh);
+    const from = this.#line ?? this.#resumedFrom;
+    if (!from) return;
+    this.#master = this.#line?.secret ?? this.#resumedFrom!.masterSecret;
     this.log.push({
       kind: 'secret',
       from: 'client',
       name: 'master_secret',
       value: this.#master,
-      formula: `the key log's ${keyLogLineName(this.#line)}: ${CLIENT_RANDOM_LABEL} client_random master_secret  (NSS key log format)`,
+      formula: this.#line
+        ? `the key log's ${keyLogLineName(this.#line)}: ${CLIENT_RANDOM_LABEL} client_random master_secret  (NSS key log format)`
+        : `the session this connection resumes (${resumedWhere(this.#resumedFrom!)}): its master_secret`,
       inputs: { client_random: ch.random },
     });
     this.#keys = await deriveKeys('client', this.#suite, this.#master, ch.random, sh.random, this.#provider);
     this.log.push(...this.#keys.entries);
+  }
+
+  /**
+   * The earlier session this ServerHello resumes (RFC 5246 §7.3: it echoes the ClientHello's non-empty session ID;
+   * with a ticket, RFC 5077 §3.4, the same), found by the ticket the client sent, else by the session ID.
+   */
+  #resumedSession(
+    ch: Extract<HandshakeMessage, { type: 'client_hello' }>,
+    sh: Extract<HandshakeMessage, { type: 'server_hello' }>,
+  ): ResumableSession | undefined {
+    if (ch.sessionId.length === 0 || !bytesEqual(ch.sessionId, sh.sessionId)) return undefined;
+    const ext = ch.extensions?.find((x) => x.kind === 'session_ticket');
+    const ticket = ext?.kind === 'session_ticket' && ext.ticket.length > 0 ? ext.ticket : undefined;
+    return ticket
+      ? this.#sessions.findLast((s) => s.ticket !== undefined && bytesEqual(s.ticket, ticket))
+      : this.#sessions.findLast((s) => s.sessionId !== undefined && bytesEqual(s.sessionId, sh.sessionId));
+  }
+
+  /** The session this connection set up (or resumed), for later connections of the capture. */
+  #session(): ResumableSession | undefined {
+    const from = this.#line ?? this.#resumedFrom;
+    const sh = this.#serverHello;
+    if (!this.#master || !from || !sh || this.#version === TLS13) return undefined;
+    const ticket = this.#ticket ?? this.#resumedFrom?.ticket;
+    return {
+      ...(sh.sessionId.length > 0 ? { sessionId: sh.sessionId } : {}),
+      ...(ticket ? { ticket } : {}),
+      masterSecret: this.#master,
+      line: from.line,
+      ...(from.source !== undefined ? { source: from.source } : {}),
+      ...(this.#resumedFrom?.connection !== undefined ? { connection: this.#resumedFrom.connection } : {}),
+    };
   }
 
   /** TLS 1.3: every later record goes to the 1.3 reader; without the ClientHello, they stay closed. */
@@ -778,6 +851,7 @@ class Observer {
   #result(): Observation {
     const ch = this.#clientHello;
     const decryption = this.#decryptionReport();
+    const session = this.#session();
     return {
       eventLog: this.log,
       ...(this.#version !== undefined ? { version: this.#version } : {}),
@@ -785,6 +859,7 @@ class Observer {
       decryption,
       decryptionSummary: describeDecryption(decryption),
       notes: this.notes,
+      ...(session ? { session } : {}),
     };
   }
 
@@ -820,7 +895,8 @@ class Observer {
     if (this.#keyLogError !== undefined)
       return { status: 'key-log-unreadable', version, reason: this.#keyLogError, wantedLine };
     if (!this.#keyLog) return { status: 'no-key-log', version, wantedLine };
-    if (!this.#line)
+    const from = this.#line ?? this.#resumedFrom;
+    if (!from)
       return {
         status: 'no-matching-line',
         version,
@@ -832,7 +908,7 @@ class Observer {
       this.#finished[role] === 'not seen' && this.#firstFailure ? 'not opened' : this.#finished[role];
     const mismatch = this.#finished.client === 'mismatch' || this.#finished.server === 'mismatch';
     const closed = this.log.some((e) => e.kind === 'record' && e.encrypted && e.plaintext === undefined);
-    const conflicting = conflictingLines(this.#keyLog, [this.#line]);
+    const conflicting = this.#line ? conflictingLines(this.#keyLog, [this.#line]) : [];
     const status = this.#firstFailure
       ? 'wrong-secret'
       : mismatch
@@ -843,8 +919,14 @@ class Observer {
     return {
       status,
       version,
-      line: this.#line.line,
-      ...(this.#line.source !== undefined ? { source: this.#line.source } : {}),
+      line: from.line,
+      ...(from.source !== undefined ? { source: from.source } : {}),
+      ...(this.#resumedFrom
+        ? {
+            resumes:
+              this.#resumedFrom.connection !== undefined ? { connection: this.#resumedFrom.connection } : {},
+          }
+        : {}),
       ...(conflicting.length > 0 ? { conflicting } : {}),
       ...(this.#firstFailure ? { firstFailure: this.#firstFailure } : {}),
       clientFinished: finished('client'),
@@ -904,7 +986,7 @@ export function describeDecryption(d: Decryption): string {
     case 'unsupported-suite':
       return `The connection uses cipher suite 0x${d.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement, so its encrypted records stay closed.`;
     case 'decrypted':
-      return `Decrypted with the key log's ${keyLogLineName(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
+      return `Decrypted with ${secretSource(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     case 'incomplete': {
       const r = d.renegotiation;
       const has =
@@ -913,17 +995,28 @@ export function describeDecryption(d: Decryption): string {
           : r
             ? ` A key log line for its ClientHello's random would open them (Wireshark follows a renegotiation): ${r.wantedLine}`
             : '';
-      return `Decrypted with the key log's ${keyLogLineName(d)} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}${unusedLines(d.conflicting ?? [])}`;
+      return `Decrypted with ${secretSource(d)} up to a renegotiation; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}. The connection then ran a second handshake, and the records under its keys stay closed: the observer follows the first handshake only.${has}${unusedLines(d.conflicting ?? [])}`;
     }
     case 'finished-mismatch':
-      return `Every record opened with the key log's ${keyLogLineName(d)}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.${unusedLines(d.conflicting ?? [])}`;
+      return `Every record opened with ${secretSource(d)}, so the secret is right, but the Finished check failed (client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}): the handshake messages seen are not the ones the peers hashed, so one is missing from the capture or was altered.${unusedLines(d.conflicting ?? [])}`;
     case 'wrong-secret': {
       const failure = d.firstFailure
         ? ` The first record that fails to open is the ${d.firstFailure.from}'s record ${d.firstFailure.seq} (at stream offset ${d.firstFailure.offset}).`
         : '';
-      return `The key log's ${keyLogLineName(d)} has this connection's client random, but its master secret is wrong.${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
+      return `${d.resumes ? `The master secret of the session it resumes (${resumedWhere({ ...d, ...d.resumes })}) does not open this connection's records.` : `The key log's ${keyLogLineName(d)} has this connection's client random, but its master secret is wrong.`}${failure} Client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     }
   }
+}
+
+/** Where a TLS 1.2 connection's master secret came from: its own key log line, or the session it resumes. */
+function resumedWhere(s: { connection?: number; line: number; source?: string }): string {
+  return `${s.connection !== undefined ? `from connection ${s.connection}, ` : ''}the key log's ${keyLogLineName(s)}`;
+}
+
+function secretSource(d: { line: number; source?: string; resumes?: { connection?: number } }): string {
+  return d.resumes
+    ? `the master secret of the session it resumes (${resumedWhere({ ...d, ...d.resumes })}; no line carries its own client random, and Wireshark too reads it with the session's)`
+    : `the key log's ${keyLogLineName(d)}`;
 }
 
 /**

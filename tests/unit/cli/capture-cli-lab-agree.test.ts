@@ -167,6 +167,25 @@ describe('a resumed TLS 1.2 session (fixtures/pcap/tls12-resume-lo.pcap, connect
     await main(['handshake', '--pcap', capture, '--keylog', keyLog, '--stream', '2'], io);
     expect(io.stdout()).toContain('Key exchange:      none: an earlier session resumed');
   });
+
+  it('with only the first connection in the key log, both read connection 3 with the session it resumes', async () => {
+    const capture = 'fixtures/pcap/tls12-resume-ticket-lo.pcap';
+    const keyLog = 'fixtures/pcap/tls12-resume-ticket.first-only.keys.log';
+    const opened = openFileBytes(capture, new Uint8Array(readFileSync(capture)));
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
+    const lab = await importConnection(opened.capture, opened.choices[2]!.index, {
+      name: keyLog,
+      text: readFileSync(keyLog, 'utf8'),
+    });
+    const io = memoryIo();
+    await main(['handshake', '--pcap', capture, '--keylog', keyLog, '--stream', '3', '--json'], io);
+    const cli = JSON.parse(io.stdout()) as {
+      observation: { decryption: unknown; decryptionSummary: string };
+    };
+    expect(lab.decryption).toMatchObject({ status: 'decrypted', resumes: { connection: 1 } });
+    expect(lab.decryption).toEqual(cli.observation.decryption);
+    expect(lab.decryptionSummary).toBe(cli.observation.decryptionSummary);
+  });
 });
 
 describe('a connection longer than the lab draws gets the same verdict as in the CLI', () => {

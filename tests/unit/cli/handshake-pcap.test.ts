@@ -426,6 +426,48 @@ describe('a capture started after the handshake (fixtures/pcap/tls12-lo-after-ha
   });
 });
 
+describe.each([
+  ['session ID', 'tls12-resume'],
+  ['ticket', 'tls12-resume-ticket'],
+])(
+  'TLS 1.2 resumed by %s, with only the first connection in the key log (fixtures/pcap/%s-lo.pcap)',
+  (_, name) => {
+    const args = (n: number, keys = `${PCAP}/${name}.first-only.keys.log`) => [
+      '--pcap',
+      `${PCAP}/${name}-lo.pcap`,
+      '--keylog',
+      keys,
+      '--stream',
+      String(n),
+    ];
+
+    it('every resumed connection opens with the session its first connection set up, as Wireshark reads it', async () => {
+      // Before: "the key log has no line for this connection ... probably written for another run", exit 4.
+      for (const n of [2, 6]) {
+        const r = await cli(...args(n));
+        expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+        expect(r.out.split('\n')[0]).toMatch(/, an earlier session resumed; every record decrypted$/);
+        expect(r.out).toContain(
+          `  matched: no line for this client random; the session it resumes (from connection 1), on line 1 of ${PCAP}/${name}.first-only.keys.log`,
+        );
+        const { doc } = await json(...args(n));
+        expect(doc.observation.decryption).toMatchObject({
+          status: 'decrypted',
+          line: 1,
+          resumes: { connection: 1 },
+        });
+      }
+    });
+
+    it('a key log without that line opens none of them, and says which line is missing', async () => {
+      const other = temp(`CLIENT_RANDOM ${'11'.repeat(32)} ${'22'.repeat(48)}\n`, 'other.keys.log');
+      const r = await cli(...args(3, other));
+      expect(r.code).toBe(PCAP_EXIT.keyLogMismatch);
+      expect(r.out).toContain('none of its 1 CLIENT_RANDOM line carries this connection');
+    });
+  },
+);
+
 describe('the outcome line', () => {
   it('a fatal alert after a completed handshake ends the connection, not the handshake', async () => {
     const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));

@@ -13,7 +13,7 @@ import {
   warningCount,
   isPcapError,
   keyLogSources,
-  observedItems,
+  observeInCapture,
   openCapture,
   plural,
   tlsConnections,
@@ -25,7 +25,6 @@ import {
   type TcpConnection,
 } from '../../../lib/pcap/index';
 import {
-  observeConnection,
   type Decryption,
   type DecryptionStatus,
   type DecryptionVersion,
@@ -208,7 +207,8 @@ export async function importConnection(
       : keyLogFile
         ? { keyLog: keyLogFile.text }
         : {};
-  const observed = await observeConnection(observedItems(c), input);
+  const tls = tlsConnections(capture);
+  const observed = await observeInCapture(tls, tls.indexOf(c), input);
   const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
   // The outcome is the whole connection's, as the CLI reads it: a fatal alert past the records shown still fails it.
   return {
