@@ -11,8 +11,9 @@
 # Needs root (capturing on lo; PostgreSQL runs as the postgres user).
 # And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
 # session the client renegotiates (tls12-reneg). And TLS 1.3 resumption with 0-RTT early data, accepted and then
-# rejected (tls13-early). And TLS 1.2 sessions resumed by session ID and by ticket (tls12-resume).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume]   (default: all; writes fixtures/pcap/*;
+# rejected (tls13-early). And TLS 1.2 sessions resumed by session ID and by ticket (tls12-resume). And a TLS 1.3
+# client certificate the server rejects after the client's Finished (tls13-client-cert).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -213,8 +214,28 @@ record_tls12_resume() { # record_tls12_resume PORT: TLS 1.2 sessions resumed by 
   done
 }
 
+record_tls13_client_cert() { # record_tls13_client_cert PORT: TLS 1.3, the server rejects the client's certificate
+  local port="$1" name=tls13-client-cert-rejected
+  # The client's certificate is self-signed; the server trusts only its own certificate for client certificates.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=client -days 2 \
+    -keyout "$work/client-key.pem" -out "$work/client-cert.pem" 2>/dev/null
+  capture_lo "$work/$name-lo.pcap" "$port"
+  (sleep 3) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    -Verify 1 -verify_return_error -CAfile "$work/cert.pem" >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 1
+  # After its Finished the client has nothing more to do; the server checks its certificate and sends unknown_ca.
+  (sleep 1) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_3 \
+    -cert "$work/client-cert.pem" -key "$work/client-key.pem" -keylogfile "$work/$name.keys.log" >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12)
@@ -232,7 +253,8 @@ for s in "${sessions[@]}"; do
     tls12-reneg) record_tls12_reneg 44317 ;;
     tls13-early) record_tls13_early 44318 ;;
     tls12-resume) record_tls12_resume 44319 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume)" >&2; exit 2 ;;
+    tls13-client-cert) record_tls13_client_cert 44320 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

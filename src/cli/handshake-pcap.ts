@@ -7,6 +7,7 @@
  * and no --stream it lists them and asks for one.
  */
 import {
+  clientGuess,
   CONNECTION_KIND_NAMES,
   describeWarning,
   formatEndpoint,
@@ -345,6 +346,8 @@ export function formatCapture(r: CaptureReport, color = false): string {
   lines.push(
     `Connection ${r.n} of ${r.of} in ${r.path}: ${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}, SNI ${c.sni ?? '(none)'}, ${CONNECTION_KIND_NAMES[c.kind]}, first packet ${timeOf(c.firstTime)}`,
   );
+  const guess = clientGuess(c);
+  if (guess) lines.push(`  (${guess})`);
   const encrypted = encryptedContents(seen.eventLog);
   for (const e of seen.eventLog) {
     const line = entryLine(e, encrypted);

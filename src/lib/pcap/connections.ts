@@ -79,6 +79,9 @@ export class ConnectionTracker {
   }
 }
 
+/** Where the ports a client is given start (Linux: 32768; Windows and the IANA range start higher). */
+const EPHEMERAL = 32768;
+
 function finish(c: Building, index: number): TcpConnection {
   const a = reassemble('client', c.a.segments, c.a.base);
   const b = reassemble('server', c.b.segments, c.b.base);
@@ -96,6 +99,10 @@ function finish(c: Building, index: number): TcpConnection {
     if (hello(aStart) || hello(bStart)) {
       clientBy = 'hello';
       aIsClient = hello(aStart);
+    } else if (c.a.endpoint.port < EPHEMERAL !== c.b.endpoint.port < EPHEMERAL) {
+      // A capture started mid-connection: one port below the ephemeral range is the server's (443, 5432, ...).
+      clientBy = 'port';
+      aIsClient = c.b.endpoint.port < EPHEMERAL;
     }
   }
   if (!aIsClient) {

@@ -36,6 +36,18 @@ function resumesSession(seen: Observation): boolean {
   return ch !== undefined && sh !== undefined && ch.length > 0 && bytesEqual(ch, sh);
 }
 
+/**
+ * How client and server were told apart when the capture holds neither the SYN nor a hello, or undefined when it
+ * shows which is which (the CLI's listing and the lab's picker both say it).
+ */
+export function clientGuess(c: Pick<TcpConnection, 'clientBy'>): string | undefined {
+  if (c.clientBy === 'port')
+    return 'client and server told apart by port (the one below the ephemeral range, 32768, taken as the server): the capture holds neither the SYN nor a hello';
+  if (c.clientBy === 'first-packet')
+    return "client and server guessed (the first packet's sender taken as the client): the capture holds neither the SYN nor a hello";
+  return undefined;
+}
+
 /** How many earlier connections to the same server a resumed session is looked for in (nearest first). */
 export const SESSION_LOOKBACK = 50;
 

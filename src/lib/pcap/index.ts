@@ -19,6 +19,7 @@ export { formatIpv4, formatIpv6, parseAddress } from './address.ts';
 export * from './link.ts';
 export {
   CAPTURE_KEY_LOG_NAME,
+  clientGuess,
   CONNECTION_KIND_NAMES,
   describeWarning,
   formatEndpoint,

@@ -59,7 +59,16 @@ export function openCapture(bytes: Uint8Array): OpenedCapture {
           offset: p.offset,
           message: `cut short by the capture's snap length: ${p.data.length} of its ${p.originalLength} bytes were captured, so the rest of its TCP payload is missing`,
         });
-    } else if (!r.quiet) warn({ packet: p.index, offset: p.offset, message: r.skip });
+    } else if (!r.quiet)
+      warn({
+        packet: p.index,
+        offset: p.offset,
+        // A packet cut inside its headers: the cut is the reason, the header error only its symptom.
+        message:
+          p.data.length < p.originalLength
+            ? `cut short by the capture's snap length: ${p.data.length} of its ${p.originalLength} bytes were captured, too few for its headers (${r.skip})`
+            : r.skip,
+      });
   }
   if (dropped > 0)
     warnings.push({

@@ -45,8 +45,12 @@ export interface TcpConnection {
   sni?: string;
   /** TCP segments of this connection in the capture (with and without data). */
   packets: number;
-  /** How the client was told apart: the SYN's sender, the ClientHello's / SSLRequest's, or a guess (first packet). */
-  clientBy: 'syn' | 'hello' | 'first-packet';
+  /**
+   * How the client was told apart: the SYN's sender, the ClientHello's / SSLRequest's, or, in a capture holding
+   * neither, a guess: the server is the endpoint whose port is below the ephemeral range when only one is, else the
+   * client is the first packet's sender.
+   */
+  clientBy: 'syn' | 'hello' | 'port' | 'first-packet';
 }
 
 /** A per-packet problem: the packet is skipped and the rest of the file still opens. */

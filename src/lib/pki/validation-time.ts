@@ -11,7 +11,7 @@ const ISO_DATE =
 export function parseIsoInstant(text: string): Date | undefined {
   const m = ISO_DATE.exec(text.trim());
   if (!m) return undefined;
-  const [, y, mo, d, h = '00', mi = '00', s = '00', , zone] = m;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = m;
   const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (
     calendar.getUTCFullYear() !== Number(y) ||
@@ -22,8 +22,20 @@ export function parseIsoInstant(text: string): Date | undefined {
     Number(s) > 59
   )
     return undefined;
-  const date = new Date(zone || !m[4] ? text.trim() : `${text.trim()}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // Built from the parts, not by Date's own parser: "2024-01-15 10:00", a lower-case t or z and "+0200" are ISO 8601
+  // forms the ECMAScript date format does not promise to read the same in every engine.
+  const offset = /^[zZ]$/.test(zone) ? 0 : offsetMinutes(zone);
+  if (offset === undefined) return undefined;
+  const ms = Math.round(Number(`0${fraction || '.0'}`) * 1000);
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  return new Date(utc - offset * 60_000);
+}
+
+/** "+02:00" or "-0530" in minutes east of UTC; undefined beyond ±23:59. */
+function offsetMinutes(zone: string): number | undefined {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
 /**

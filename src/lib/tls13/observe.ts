@@ -175,6 +175,10 @@ export class Tls13Observer {
   #early: { keys?: TrafficKey; line?: KeyLogEntry; seq: bigint } = { seq: 0n };
   /** The client's EndOfEarlyData was read. */
   #earlyEnded = false;
+  /** An early record stayed closed because the key log has no CLIENT_EARLY_TRAFFIC_SECRET line. */
+  #earlyMissing = false;
+  /** Stream offset of the record being read (for notes). */
+  #offset = 0;
 
   constructor(
     host: Tls13Host,
@@ -250,6 +254,18 @@ export class Tls13Observer {
       const inner = await this.#openEarly(e);
       if (!inner) {
         e.error = this.#earlyClosedReason();
+        // Its stream offset: the client's bytes before it (records, and an SSLRequest in the clear).
+        const offset = log
+          .slice(0, i)
+          .reduce(
+            (n, x) =>
+              x.from === 'client' && (x.kind === 'record' || (x.kind === 'postgres' && !x.inTunnel))
+                ? n + x.bytes.length
+                : n,
+            0,
+          );
+        if (this.#early.line)
+          this.#firstFailure ??= { from: 'client', seq: e.seq, offset, label: this.#early.line.label };
         continue;
       }
       delete e.error;
@@ -291,8 +307,14 @@ export class Tls13Observer {
     const label = TLS13_KEY_LOG_LABELS.client_early_traffic_secret;
     const line = this.#early.line;
     if (line)
-      return `${EARLY_DATA_NOT_OPENED}, and it did not open with the key log's ${keyLogLineName(line)}${this.#earlyAccepted ? '' : ' (the server did not accept this early data; it may be under another suite than the one this ServerHello chose)'}`;
-    return `${EARLY_DATA_NOT_OPENED}; the key log has no ${label} line for this connection. A line like this would open it: ${label} ${toHex(this.#clientRandom)} <secret in hex>`;
+      return `${EARLY_DATA_NOT_OPENED}, and it did not open with the key log's ${keyLogLineName(line)}`;
+    this.#earlyMissing = true;
+    // Without the early keys, a record past the early data that the handshake keys do not open looks the same.
+    const handshake = this.#sides.client.secret?.label;
+    const or = handshake
+      ? ` (or, past the early data, a record the key log's ${handshake} does not open: without the early secret the two cannot be told apart)`
+      : '';
+    return `${EARLY_DATA_NOT_OPENED}${or}; the key log has no ${label} line for this connection. A line like this would open it: ${label} ${toHex(this.#clientRandom)} <secret in hex>`;
   }
 
   async #onServerHello(bytes: Uint8Array): Promise<void> {
@@ -369,6 +391,7 @@ export class Tls13Observer {
 
   /** One whole record of `role`'s stream at stream `offset`. */
   async record(role: Role, raw: Uint8Array, offset: number): Promise<void> {
+    this.#offset = offset;
     const side = this.#sides[role];
     const contentType = raw[0]!;
     const entry = recordEntry(raw, role, side.seq, [], false);
@@ -433,11 +456,21 @@ export class Tls13Observer {
       this.#host.log.push(entry);
       return this.#content(side, inner.contentType, inner.content, entry, undefined);
     } catch (e) {
-      if (role === 'client' && side.epoch === 'handshake' && this.#earlyOffered && !this.#clientOpened) {
-        // Before the client's first record under its handshake keys: 0-RTT early data (and, when the server
-        // accepted it, EndOfEarlyData), under the early keys; a server that rejected it skipped it (§4.2.10).
+      const earlyPhase =
+        role === 'client' &&
+        side.epoch === 'handshake' &&
+        this.#earlyOffered &&
+        !this.#clientOpened &&
+        !this.#earlyEnded;
+      // Before the client's first record under its handshake keys: 0-RTT early data (and, when the server accepted
+      // it, EndOfEarlyData), which a server that rejected it skipped (§4.2.10). Without the early keys the observer
+      // cannot tell; with them, a record of an accepted early phase that they do not open means the early secret is
+      // wrong, and any other record that opens with neither key means the handshake secret is (reported below).
+      if (earlyPhase && (!this.#early.keys || this.#earlyAccepted)) {
         side.seq = seq;
         entry.error = this.#earlyClosedReason();
+        if (this.#early.line)
+          this.#firstFailure ??= { from: role, seq: entry.seq, offset, label: this.#early.line.label };
         this.#firstClosed ??= entry.error;
         this.#host.log.push(entry);
         return;
@@ -587,7 +620,7 @@ export class Tls13Observer {
         if (this.#earlyOffered && !this.#earlyAccepted)
           this.#host.note(
             'server',
-            0,
+            this.#offset,
             "the server did not accept the client's 0-RTT early data (no early_data in EncryptedExtensions): it skipped those records unread (RFC 8446 §4.2.10)",
           );
         break;
@@ -695,7 +728,10 @@ export class Tls13Observer {
     ];
     const found = used.map(keyLogLineRef);
     const conflicting = conflictingLines(this.#keyLog, used);
-    const missing = TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l));
+    const missing = [
+      ...TLS13_TRAFFIC_LABELS.filter((l) => !found.some((f) => f.label === l)),
+      ...(this.#earlyMissing ? [TLS13_KEY_LOG_LABELS.client_early_traffic_secret] : []),
+    ];
     const random = toHex(this.#clientRandom);
     const finished = (role: Role): FinishedCheck13 =>
       this.#finished[role] === 'not seen' && (this.#firstFailure || missing.length > 0)

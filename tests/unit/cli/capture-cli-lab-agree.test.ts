@@ -185,6 +185,10 @@ describe('a resumed TLS 1.2 session (fixtures/pcap/tls12-resume-lo.pcap, connect
     expect(lab.decryption).toMatchObject({ status: 'decrypted', resumes: { connection: 1 } });
     expect(lab.decryption).toEqual(cli.observation.decryption);
     expect(lab.decryptionSummary).toBe(cli.observation.decryptionSummary);
+    // The CLI's JSON opened in the lab keeps the resumption in the outcome (a review found it dropped).
+    const reread = parseCapture(io.stdout());
+    if (!reread.ok) throw new Error(describeCaptureError(reread.error));
+    expect(outcomeLine(reread.run.summary!)).toContain('an earlier session resumed (no key exchange)');
   });
 });
 

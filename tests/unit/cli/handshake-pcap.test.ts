@@ -333,6 +333,24 @@ describe('a TLS 1.2 connection the client renegotiates (fixtures/pcap/tls12-rene
   });
 });
 
+describe('TLS 1.3, the server rejects the client certificate after the client Finished (fixtures/pcap/tls13-client-cert-rejected-lo.pcap)', () => {
+  it('is a failed handshake, not a completed one followed by an alert', async () => {
+    // In TLS 1.3 the server checks the client's certificate after the client's Finished: its unknown_ca fails the
+    // handshake (as psql's "tlsv1 alert unknown ca"). A review found the outcome line saying HANDSHAKE COMPLETE.
+    const r = await cli(
+      '--pcap',
+      `${PCAP}/tls13-client-cert-rejected-lo.pcap`,
+      '--keylog',
+      `${PCAP}/tls13-client-cert-rejected.keys.log`,
+    );
+    expect(r.code).toBe(PCAP_EXIT.alert);
+    expect(r.out.split('\n')[0]).toMatch(
+      /^HANDSHAKE FAILED: the server sent fatal alert unknown_ca \(48\); /,
+    );
+    expect(r.err).toContain('the capture shows a failed handshake');
+  });
+});
+
 describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo.pcap, openssl s_client -early_data)', () => {
   const early = ['--pcap', `${PCAP}/tls13-early-lo.pcap`, '--keylog', `${PCAP}/tls13-early.keys.log`];
 
@@ -357,7 +375,7 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
         .join('\n'),
       'no-early.keys.log',
     );
-    const { doc, log } = await json(
+    const { code, doc, log } = await json(
       '--pcap',
       `${PCAP}/tls13-early-lo.pcap`,
       '--keylog',
@@ -365,7 +383,12 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
       '--stream',
       '2',
     );
-    expect(doc.observation.decryption).toMatchObject({ status: 'incomplete', clientFinished: 'verified' });
+    expect(code).toBe(PCAP_EXIT.keyLogMismatch);
+    expect(doc.observation.decryption).toMatchObject({
+      status: 'incomplete',
+      clientFinished: 'verified',
+      missing: ['CLIENT_EARLY_TRAFFIC_SECRET'],
+    });
     const closed = records(log).flatMap((e) => (e.kind === 'record' && e.error ? [e.error] : []));
     expect(closed).toHaveLength(2);
     for (const c of closed)
@@ -373,6 +396,36 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
         /^not opened: 0-RTT early data .* A line like this would open it: CLIENT_EARLY_TRAFFIC_SECRET [0-9a-f]{64} <secret in hex>$/,
       );
     expect(appData(log, 'client')).toBe('second\n');
+  });
+
+  it('a wrong secret is blamed on its own label: the handshake one, or the early one, never mistaken for the other', async () => {
+    const lines = readFileSync(`${PCAP}/tls13-early.keys.log`, 'utf8').split('\n');
+    const random = lines.find((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET '))!.split(' ')[1]!;
+    // One secret of connection 2 with its last hex digit changed.
+    const broken = (label: string) =>
+      temp(
+        lines
+          .map((l) =>
+            l.startsWith(`${label} ${random} `) ? l.slice(0, -1) + (l.endsWith('0') ? '1' : '0') : l,
+          )
+          .join('\n'),
+        `${label}.keys.log`,
+      );
+    for (const label of ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_EARLY_TRAFFIC_SECRET']) {
+      const r = await cli(
+        '--pcap',
+        `${PCAP}/tls13-early-lo.pcap`,
+        '--keylog',
+        broken(label),
+        '--stream',
+        '2',
+      );
+      expect(r.code, label).toBe(PCAP_EXIT.keyLogMismatch);
+      expect(r.out, label).toContain(
+        `  did NOT match: the ${label} on that line does not open the client's record`,
+      );
+      expect(r.out, label).not.toContain('did not accept');
+    }
   });
 
   it('rejected by a new server: the early data opens all the same, and a note says the server skipped it', async () => {

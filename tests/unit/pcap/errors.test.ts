@@ -76,6 +76,26 @@ describe('whole-file errors', () => {
 });
 
 describe('per-packet problems are warnings', () => {
+  it('a packet cut by the snap length inside its headers says so, not only what its headers lack', () => {
+    // fixtures/pcap/tls12-lo.pcap (a little-endian tcpdump file) with every record cut to 60 bytes, as editcap -s 60.
+    const file = new Uint8Array(readFileSync('fixtures/pcap/tls12-lo.pcap'));
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const parts: Uint8Array[] = [file.subarray(0, 24)];
+    for (let at = 24; at + 16 <= file.length;) {
+      const captured = view.getUint32(at + 8, true);
+      const header = Uint8Array.from(file.subarray(at, at + 16));
+      new DataView(header.buffer).setUint32(8, Math.min(captured, 60), true);
+      parts.push(header, file.subarray(at + 16, at + 16 + Math.min(captured, 60)));
+      at += 16 + captured;
+    }
+    const opened = openCapture(concatBytes(...parts));
+    const cut = opened.warnings.filter((w) => w.message.startsWith("cut short by the capture's snap length"));
+    expect(cut.length).toBeGreaterThan(0);
+    expect(cut[0]!.message).toMatch(
+      /^cut short by the capture's snap length: 60 of its \d+ bytes were captured, too few for its headers \(/,
+    );
+  });
+
   it('a truncated last record: the packets before it still open', () => {
     const file = fixture('tls12-lo.pcap');
     const opened = openCapture(file.subarray(0, file.length - 30));

@@ -128,6 +128,23 @@ describe('finding the TLS', () => {
     expect(kinds(Uint8Array.of(0, 0, 0, 8, 0, 3, 0, 0), Uint8Array.of(0x52, 0, 0, 0, 8))).toEqual(['other']);
   });
 
+  it('without the SYN or a hello, the port below the ephemeral range is the server; else the guess is labelled', () => {
+    const record = concatBytes(Uint8Array.of(23, 3, 3, 0, 30), new Uint8Array(30).fill(9));
+    const packets = conversation([
+      { from: 'client', offset: 0, bytes: record, time: 1_700_000_000_000 },
+      { from: 'server', offset: 0, bytes: record, time: 1_700_000_000_001 },
+    ]);
+    // The handshake packets (SYN, SYN+ACK, ACK) left out, the server's data first: a capture started mid-connection.
+    const data = packets.filter((p) => p.bytes.length > 64).reverse();
+    const [c] = openCapture(pcapFile(228, raw(data))).connections;
+    expect(c).toMatchObject({
+      clientBy: 'port',
+      client: { port: 50000 },
+      server: { port: 5432 },
+      kind: 'tls',
+    });
+  });
+
   it('several connections in one file: listed in order of first packet, with kind, SNI and first time', () => {
     const other = conversation([chunk('client', 0, 'plain text')]);
     const tls = conversation([bin('client', 0, record(hello([], 'second.example')))], { clientIsn: 99 }).map(

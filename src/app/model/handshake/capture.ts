@@ -16,6 +16,7 @@ import {
   CipherSuite,
   decodeHandshake,
   decodeRecord,
+  fatalAlertOf,
   HandshakeType,
   keyExchangeOf,
   NamedGroup,
@@ -228,6 +229,7 @@ function summary(v: unknown, path: string): HandshakeSummary {
     ...optional(o, 'signatureScheme', (x, k, p) => integer(x, k, p, 0xffff), path),
     ...optional(o, 'signatureSchemeName', string, path),
     extendedMasterSecret: boolean(o, 'extendedMasterSecret', path),
+    ...(o.resumed === true ? { resumed: true as const } : {}),
     ...optional(o, 'alpn', string, path),
     ...optional(o, 'serverName', string, path),
     serverCertificates: list('serverCertificates'),
@@ -450,11 +452,10 @@ export function runOfEventLog(eventLog: EventLog): HandshakeRun {
  * succeeded (`fatalAlertOf`'s afterHandshake, read from the records shown: an alert past them comes after).
  */
 export function alertAfterHandshake(run: HandshakeRun): boolean {
-  const alert = run.alert;
-  if (!alert || !run.summary) return false;
-  const complete = run.eventLog.findIndex((e) => e.kind === 'handshake_complete');
-  const at = run.eventLog.findIndex((e) => e.kind === 'alert' && e.id === alert.id);
-  return complete >= 0 && (at < 0 || complete < at);
+  if (!run.alert || !run.summary) return false;
+  // Past the records shown: after the handshake those records hold.
+  if (!alertShown(run)) return run.eventLog.some((e) => e.kind === 'handshake_complete');
+  return fatalAlertOf(run.eventLog)?.afterHandshake ?? false;
 }
 
 /** Whether the run's fatal alert is among the entries it shows (an imported connection shows its first records). */

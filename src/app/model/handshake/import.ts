@@ -7,6 +7,7 @@
  * (`pcap/write-pcapng.ts`), which Wireshark opens decrypted.
  */
 import {
+  clientGuess,
   CONNECTION_KIND_NAMES,
   describeWarning,
   formatEndpoint,
@@ -56,6 +57,8 @@ export interface ConnectionChoice {
   bytes: number;
   /** Missing stretches in its streams. */
   gaps: number;
+  /** How client and server were told apart when the capture does not show it (`clientGuess`). */
+  clientBy?: TcpConnection['clientBy'];
 }
 
 export type OpenedFile =
@@ -109,6 +112,7 @@ function choiceOf(c: TcpConnection, stream: number): ConnectionChoice {
     packets: c.packets,
     bytes: c.chunks.reduce((n, k) => n + k.bytes.length, 0),
     gaps: c.gaps.length,
+    ...(clientGuess(c) ? { clientBy: c.clientBy } : {}),
   };
 }
 
@@ -284,6 +288,7 @@ export function choiceFacts(c: ConnectionChoice): string[] {
     ...(time ? [`first packet ${time}`] : []),
     `${plural(c.packets, 'packet')}, ${plural(c.bytes, 'byte')}`,
     ...(c.gaps > 0 ? [`${plural(c.gaps, 'gap')} in the streams`] : []),
+    ...(c.clientBy ? [clientGuess({ clientBy: c.clientBy })].filter((x) => x !== undefined) : []),
   ];
 }
 

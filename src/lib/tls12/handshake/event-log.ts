@@ -198,17 +198,33 @@ export type EventLogEntry =
 export type EventLog = EventLogEntry[];
 
 /**
- * The first fatal alert in the log, and whether the handshake had completed before it (a handshake_complete entry
- * comes earlier): such an alert ends a connection whose handshake succeeded, it does not fail the handshake.
+ * The first fatal alert in the log, and whether the handshake had completed before it: such an alert ends a
+ * connection whose handshake succeeded, it does not fail the handshake. A handshake_complete entry must come first;
+ * in TLS 1.3 the server checks the client's flight (its certificate) after the client Finished, so an alert only
+ * counts as after the handshake once traffic followed it (application data, a NewSessionTicket, a KeyUpdate).
  */
 export function fatalAlertOf(
   eventLog: readonly EventLogEntry[],
 ): { alert: AlertEntry; afterHandshake: boolean } | undefined {
   const at = eventLog.findIndex((e) => e.kind === 'alert' && e.level === 2);
   if (at < 0) return undefined;
+  const alert = eventLog[at] as AlertEntry;
   const complete = eventLog.findIndex((e) => e.kind === 'handshake_complete');
-  return { alert: eventLog[at] as AlertEntry, afterHandshake: complete >= 0 && complete < at };
+  if (complete < 0 || complete > at) return { alert, afterHandshake: false };
+  const entry = eventLog[complete] as HandshakeCompleteEntry;
+  if (entry.summary.version !== TLS13_VERSION) return { alert, afterHandshake: true };
+  const traffic = eventLog
+    .slice(complete + 1, at)
+    .some(
+      (e) =>
+        e.kind === 'application_data' ||
+        (e.kind === 'message' && (e.name === 'new_session_ticket' || e.name === 'key_update')),
+    );
+  return { alert, afterHandshake: traffic };
 }
+
+/** TLS 1.3's version number (RFC 8446 §4.2.1), as the handshake summary carries it. */
+const TLS13_VERSION = 0x0304;
 
 const HEX_TAG = '$hex';
 
