@@ -256,8 +256,8 @@ export function captureOutcome(seen: Observation, color = false): string {
   // As the lab's decryption card counts them: the encrypted records opened and those that stayed closed.
   const encrypted = seen.eventLog.filter((e) => e.kind === 'record' && e.encrypted);
   const decrypted = encrypted.filter((e) => e.kind === 'record' && e.plaintext !== undefined).length;
-  // A direction with a hole in the capture has records after it that are not read, so not listed.
-  const stopped = seen.notes.filter((n) => n.hole);
+  // A direction with a hole in the capture, or bytes that are not TLS, has records after it that are not listed.
+  const stopped = seen.notes.filter((n) => n.hole || n.undecodable);
   const unread = stopped.length
     ? `; ${paint('yellow', `the ${stopped.map((n) => `${n.from}'s stream is not read past offset ${n.offset}`).join(', and the ')}`)} (see Notes)`
     : '';

@@ -112,6 +112,8 @@ export interface ObserveNote {
   text: string;
   /** The capture lacks bytes of this direction's stream here: decoding of it ends, and what follows is not read. */
   hole?: true;
+  /** This direction's bytes here cannot be read as TLS: decoding of it ends, and what follows is not read. */
+  undecodable?: true;
 }
 
 export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
@@ -364,7 +366,7 @@ class Observer {
           d,
           item.offset,
           `the capture is missing ${item.length} bytes of the ${d.role}'s stream at offset ${item.offset}; decoding of this direction ends here`,
-          true,
+          'hole',
         );
         continue;
       }
@@ -373,7 +375,7 @@ class Observer {
           d,
           d.next,
           `the capture is missing the ${d.role}'s bytes ${d.next}..${item.offset - 1}; decoding of this direction ends here`,
-          true,
+          'hole',
         );
         continue;
       }
@@ -386,10 +388,22 @@ class Observer {
     return this.#result();
   }
 
-  /** Ends decoding of `d` with a note; `hole`: because the capture lacks bytes of its stream. */
-  #stop(d: Direction, offset: number, text: string, hole = false): void {
+  /**
+   * Ends decoding of `d` with a note; `why`: the capture lacks bytes of its stream (a hole), or they cannot be read
+   * as TLS (undecodable). Without one, the stream ends as it should (PostgreSQL's 'N').
+   */
+  #stop(d: Direction, offset: number, text: string, why?: 'hole' | 'undecodable'): void {
     d.stopped = true;
-    this.notes.push({ from: d.role, offset, text, ...(hole ? { hole } : {}) });
+    this.notes.push({
+      from: d.role,
+      offset,
+      text,
+      ...(why === 'hole'
+        ? { hole: true as const }
+        : why === 'undecodable'
+          ? { undecodable: true as const }
+          : {}),
+    });
   }
 
   #end(d: Direction): void {
@@ -487,6 +501,7 @@ class Observer {
         d,
         offset,
         `the ${d.role}'s bytes at stream offset ${offset} are not a TLS record: ${(e as Error).message}; decoding of this direction ends here`,
+        'undecodable',
       );
     }
     for (const split of records) {
@@ -506,6 +521,7 @@ class Observer {
           d,
           offset,
           `the ${d.role}'s record at stream offset ${offset} cannot be decoded: ${e instanceof Error ? e.message : String(e)}; decoding of this direction ends here`,
+          'undecodable',
         );
       }
     }
@@ -520,6 +536,17 @@ class Observer {
       d.protectedFrom = true;
       d.opaque = AFTER_HANDSHAKE;
       this.#afterHandshake = true;
+    }
+    if (
+      !d.protectedFrom &&
+      d.role === 'client' &&
+      !this.#serverHello &&
+      contentType === ContentType.values.application_data &&
+      this.#offersEarlyData()
+    ) {
+      // 0-RTT early data sent with no ChangeCipherSpec before it (middlebox compatibility is optional, §D.4).
+      d.protectedFrom = true;
+      d.opaque = EARLY_DATA_NOT_OPENED;
     }
     if (
       d.protectedFrom &&
@@ -559,21 +586,23 @@ class Observer {
         d,
         offset,
         `the ${d.role}'s record at stream offset ${offset} cannot be decoded: ${reason}; decoding of this direction ends here`,
+        'undecodable',
       );
     }
+  }
+
+  /** The ClientHello offers early_data: TLS 1.3 0-RTT (RFC 8446 §4.2.10). */
+  #offersEarlyData(): boolean {
+    return (this.#clientHello?.extensions ?? []).some(
+      (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
+    );
   }
 
   /** Why a protected record stays closed, with the key log line that would open it. */
   #opaqueReason(): string {
     // A client's ChangeCipherSpec before any ServerHello, after a ClientHello offering early_data: TLS 1.3 0-RTT
     // (RFC 8446 §4.2.10, middlebox compatibility §D.4), whose records follow it.
-    if (
-      !this.#serverHello &&
-      (this.#clientHello?.extensions ?? []).some(
-        (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
-      )
-    )
-      return EARLY_DATA_NOT_OPENED;
+    if (!this.#serverHello && this.#offersEarlyData()) return EARLY_DATA_NOT_OPENED;
     if (this.#version === TLS13)
       return "encrypted with TLS 1.3 keys; the ClientHello was not captured, so its client random, which the key log's lines are keyed by, is unknown";
     if (this.#version !== undefined && this.#version < TLS12)

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../../src/lib/bytes/index.ts';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import {
@@ -428,6 +429,30 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
     }
   });
 
+  it('a client that sends its early data with no ChangeCipherSpec before it (optional, RFC 8446 §D.4): opened too', async () => {
+    // A review found the client's direction stopping at the early record ("application data before the handshake").
+    const [, c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls13-early-lo.pcap`))));
+    // The client's stream without its ChangeCipherSpec record (6 bytes, after the ClientHello record).
+    const client = concatBytes(...c!.chunks.filter((k) => k.from === 'client').map((k) => k.bytes));
+    const hello = 5 + ((client[3]! << 8) | client[4]!);
+    expect(client[hello]).toBe(20);
+    const without = concatBytes(client.subarray(0, hello), client.subarray(hello + 6));
+    const server = c!.chunks.filter((k) => k.from === 'server');
+    // The ClientHello and early data first, then the server's flight, then the rest of the client's records.
+    const firstFlight = hello + 5 + ((without[hello + 3]! << 8) | without[hello + 4]!);
+    const seen = await observeConnection(
+      [
+        { from: 'client', offset: 0, bytes: without.subarray(0, firstFlight), time: 1 },
+        ...server.map((k, i) => ({ ...k, time: 2 + i })),
+        { from: 'client', offset: firstFlight, bytes: without.subarray(firstFlight), time: 100 },
+      ],
+      { keyLog: readFileSync(`${PCAP}/tls13-early.keys.log`, 'utf8') },
+    );
+    expect(seen.notes).toEqual([]);
+    expect(seen.decryption).toMatchObject({ status: 'decrypted', clientFinished: 'verified' });
+    expect(appData(seen.eventLog, 'client')).toBe('early hello\nsecond\n');
+  });
+
   it('rejected by a new server: the early data opens all the same, and a note says the server skipped it', async () => {
     const r = await cli(...early, '--stream', '3');
     expect(r.code, r.err).toBe(PCAP_EXIT.shown);
@@ -542,6 +567,24 @@ describe('the outcome line', () => {
     const before = { ...seen, eventLog: [alert, ...seen.eventLog] };
     expect(captureOutcome(before)).toMatch(
       /^HANDSHAKE FAILED: the server sent fatal alert decode_error \(50\); /,
+    );
+  });
+
+  it('bytes that are not TLS after the handshake: the outcome line says where reading stopped', async () => {
+    const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/tls12-lo.pcap`))));
+    // The server's last record (its close_notify) with a length no record may have.
+    const last = c!.chunks.findLastIndex((k) => k.from === 'server');
+    const chunks = c!.chunks.map((k, i) => {
+      if (i !== last) return k;
+      const bytes = Uint8Array.from(k.bytes);
+      bytes[3] = bytes[4] = 0xff;
+      return { ...k, bytes };
+    });
+    const seen = await observeConnection(chunks, { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') });
+    const stop = seen.notes.find((n) => n.undecodable)!;
+    expect(stop.from).toBe('server');
+    expect(captureOutcome(seen)).toContain(
+      `the server's stream is not read past offset ${stop.offset} (see Notes)`,
     );
   });
 

@@ -517,6 +517,7 @@ function capturedObservation(v: unknown, path: string): CapturedObservation {
         offset: integer(note, 'offset', at, Number.MAX_SAFE_INTEGER),
         text: string(note, 'text', at),
         ...(note.hole === true ? { hole: true as const } : {}),
+        ...(note.undecodable === true ? { undecodable: true as const } : {}),
       };
     }),
   };
