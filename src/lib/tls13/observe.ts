@@ -98,7 +98,10 @@ export interface Tls13Decryption {
    * file's line wins), these are not.
    */
   conflicting: KeyLogLineRef[];
-  /** Which of the four traffic secret labels the key log lacks for this client random. */
+  /**
+   * Which of the four traffic secret labels the key log lacks for this client random, and CLIENT_EARLY_TRAFFIC_SECRET
+   * when 0-RTT records stayed closed without it.
+   */
   missing: string[];
   /** `LABEL <client random> <secret>` for each missing label: the lines that would open the rest. */
   wantedLines: string[];
@@ -397,7 +400,8 @@ export class Tls13Observer {
     const entry = recordEntry(raw, role, side.seq, [], false);
     const fragment = raw.subarray(5);
     if (contentType === ContentType.values.application_data && side.epoch === 'clear') {
-      // Before this side's handshake keys (after a HelloRetryRequest): no early data may come (RFC 8446 §4.2.10).
+      // Before this side's handshake keys, after a HelloRetryRequest: 0-RTT data the client sent before it saw the
+      // HelloRetryRequest, which the server skips (RFC 8446 §4.2.10); not opened here.
       side.seq++;
       entry.encrypted = true;
       entry.error = `not opened: protected before the ${role}'s handshake keys`;
