@@ -1,6 +1,6 @@
 import type { ChainAnalysis, ProfileName, Purpose } from '../../lib/pki/index';
 import { redactPrivateKeys } from '../../lib/bytes/pem';
-import { validationTime } from '../../lib/pki/validation-time';
+import { isDateOnly, validationTime } from '../../lib/pki/validation-time';
 import { TRUST_STORE_PRESETS, type FormerRoot } from '../../lib/pki/trust-stores/index';
 import { chainSamples, findSample } from '../../content/chain/samples';
 import { param, type ParamValues } from '../url/hash';
@@ -111,7 +111,7 @@ export class ChainLab {
   /** The chosen time as the label shows it: the day, or the instant when a time of day was given. */
   get atText(): string {
     const chosen = this.controls.at || this.sample?.at;
-    return chosen && !/^\d{4}-\d{2}-\d{2}$/.test(chosen) ? this.time.toISOString() : this.at;
+    return chosen && !isDateOnly(chosen) ? this.time.toISOString() : this.at;
   }
   /**
    * When the chain is judged, as `tls-lab chain --at` reads the same text (`validationTime`): noon UTC of a chosen

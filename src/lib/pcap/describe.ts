@@ -5,7 +5,6 @@
  * then the user's file; each source keeps its own line numbers), and what the reader skipped in the file (their
  * sentences are `content/handshake/capture-import.ts`).
  */
-import { bytesEqual } from '../bytes/index.ts';
 import {
   observeConnection,
   parseKeyLog,
@@ -22,19 +21,6 @@ import type {
   StreamGap,
   TcpConnection,
 } from './types.ts';
-
-/** Whether the ServerHello echoes the ClientHello's non-empty session ID: a TLS 1.2 resumption (RFC 5246 §7.3). */
-function resumesSession(seen: Observation): boolean {
-  const hello = (type: 'client_hello' | 'server_hello') => {
-    const e = seen.eventLog.find((x) => x.kind === 'message' && x.message.type === type);
-    return e?.kind === 'message' && (e.message.type === 'client_hello' || e.message.type === 'server_hello')
-      ? e.message.sessionId
-      : undefined;
-  };
-  const ch = hello('client_hello');
-  const sh = hello('server_hello');
-  return ch !== undefined && sh !== undefined && ch.length > 0 && bytesEqual(ch, sh);
-}
 
 /**
  * How client and server were told apart when the capture holds neither the SYN nor a hello, or undefined when it
@@ -64,7 +50,7 @@ export async function observeInCapture(
 ): Promise<Observation> {
   const c = connections[index]!;
   const seen = await observeConnection(observedItems(c), options);
-  if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !resumesSession(seen)) return seen;
+  if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !seen.resumesSession) return seen;
   const same = (e: Endpoint) => e.address === c.server.address && e.port === c.server.port;
   const earlier = connections
     .slice(0, index)
@@ -74,7 +60,7 @@ export async function observeInCapture(
   const sessions: ResumableSession[] = [];
   for (const { e, n } of earlier) {
     const session = (await observeConnection(observedItems(e), options)).session;
-    if (session) sessions.push({ ...session, connection: session.connection ?? n });
+    if (session) sessions.push({ ...session, connection: n });
   }
   return sessions.length > 0 ? observeConnection(observedItems(c), { ...options, sessions }) : seen;
 }

@@ -38,6 +38,11 @@ function offsetMinutes(zone: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
+/** Whether `text` is a date alone (YYYY-MM-DD), with no time of day. */
+export function isDateOnly(text: string): boolean {
+  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(text);
+}
+
 /**
  * The instant a chain is judged at: a date alone stands for 12:00 UTC that day (the Chain Lab's date control and
  * `tls-lab chain --at DAY`), a date and time for itself; undefined when `text` is not an ISO 8601 date.
@@ -45,5 +50,5 @@ function offsetMinutes(zone: string): number | undefined {
 export function validationTime(text: string): Date | undefined {
   const instant = parseIsoInstant(text);
   if (!instant) return undefined;
-  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(text) ? new Date(instant.getTime() + 12 * 3600_000) : instant;
+  return isDateOnly(text) ? new Date(instant.getTime() + 12 * 3600_000) : instant;
 }

@@ -155,7 +155,6 @@ export type Decryption =
       clientRandomLines: number;
       tls13Labels: string[];
     }
-  /** TLS 1.3 whose ClientHello was not captured: without its client random no key log line can be found. */
   /**
    * The ClientHello is not in the capture, so without its client random no key log line can be matched: TLS 1.3
    * (`version`) whose ClientHello was missed, or a capture that starts after the handshake (no version known).
@@ -235,6 +234,8 @@ export interface Observation {
   notes: ObserveNote[];
   /** TLS 1.2: the session this connection set up or resumed, with its master secret, when the key log gave it. */
   session?: ResumableSession;
+  /** TLS 1.2: the ServerHello echoes the ClientHello's non-empty session ID, so the connection resumes a session. */
+  resumesSession?: true;
 }
 
 const SUPPORTED_VERSIONS = 43;
@@ -711,12 +712,25 @@ class Observer {
     ch: Extract<HandshakeMessage, { type: 'client_hello' }>,
     sh: Extract<HandshakeMessage, { type: 'server_hello' }>,
   ): ResumableSession | undefined {
-    if (ch.sessionId.length === 0 || !bytesEqual(ch.sessionId, sh.sessionId)) return undefined;
+    if (!this.#resumesSession()) return undefined;
     const ext = ch.extensions?.find((x) => x.kind === 'session_ticket');
     const ticket = ext?.kind === 'session_ticket' && ext.ticket.length > 0 ? ext.ticket : undefined;
     return ticket
       ? this.#sessions.findLast((s) => s.ticket !== undefined && bytesEqual(s.ticket, ticket))
       : this.#sessions.findLast((s) => s.sessionId !== undefined && bytesEqual(s.sessionId, sh.sessionId));
+  }
+
+  /** The ServerHello echoes the ClientHello's non-empty session ID: a TLS 1.2 resumption (RFC 5246 §7.3). */
+  #resumesSession(): boolean {
+    const ch = this.#clientHello;
+    const sh = this.#serverHello;
+    return (
+      this.#version !== TLS13 &&
+      !!ch &&
+      !!sh &&
+      ch.sessionId.length > 0 &&
+      bytesEqual(ch.sessionId, sh.sessionId)
+    );
   }
 
   /** The session this connection set up (or resumed), for later connections of the capture. */
@@ -731,7 +745,6 @@ class Observer {
       masterSecret: this.#master,
       line: from.line,
       ...(from.source !== undefined ? { source: from.source } : {}),
-      ...(this.#resumedFrom?.connection !== undefined ? { connection: this.#resumedFrom.connection } : {}),
     };
   }
 
@@ -889,6 +902,7 @@ class Observer {
       decryptionSummary: describeDecryption(decryption),
       notes: this.notes,
       ...(session ? { session } : {}),
+      ...(this.#resumesSession() ? { resumesSession: true as const } : {}),
     };
   }
 

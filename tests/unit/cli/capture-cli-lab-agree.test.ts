@@ -151,16 +151,21 @@ describe('capture JSON written before TLS 1.2 and 1.3 shared one set of statuses
   });
 });
 
+/** Connection `n` (numbered as the picker and --stream number them) of a capture, as the lab imports it. */
+async function labConnection(capture: string, n: number, keyLog: string) {
+  const opened = openFileBytes(capture, new Uint8Array(readFileSync(capture)));
+  if (opened.kind !== 'capture' || !opened.capture) throw new Error(`the lab did not open ${capture}`);
+  return importConnection(opened.capture, opened.choices[n - 1]!.index, {
+    name: keyLog,
+    text: readFileSync(keyLog, 'utf8'),
+  });
+}
+
 describe('a resumed TLS 1.2 session (fixtures/pcap/tls12-resume-lo.pcap, connection 2)', () => {
   it('the lab and the CLI both say an earlier session was resumed, with no key exchange', async () => {
     const capture = 'fixtures/pcap/tls12-resume-lo.pcap';
     const keyLog = 'fixtures/pcap/tls12-resume.keys.log';
-    const opened = openFileBytes(capture, new Uint8Array(readFileSync(capture)));
-    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
-    const lab = await importConnection(opened.capture, opened.choices[1]!.index, {
-      name: keyLog,
-      text: readFileSync(keyLog, 'utf8'),
-    });
+    const lab = await labConnection(capture, 2, keyLog);
     expect(lab.run.summary?.resumed).toBe(true);
     expect(outcomeLine(lab.run.summary!)).toContain('an earlier session resumed (no key exchange)');
     const io = memoryIo();
@@ -171,12 +176,7 @@ describe('a resumed TLS 1.2 session (fixtures/pcap/tls12-resume-lo.pcap, connect
   it('with only the first connection in the key log, both read connection 3 with the session it resumes', async () => {
     const capture = 'fixtures/pcap/tls12-resume-ticket-lo.pcap';
     const keyLog = 'fixtures/pcap/tls12-resume-ticket.first-only.keys.log';
-    const opened = openFileBytes(capture, new Uint8Array(readFileSync(capture)));
-    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
-    const lab = await importConnection(opened.capture, opened.choices[2]!.index, {
-      name: keyLog,
-      text: readFileSync(keyLog, 'utf8'),
-    });
+    const lab = await labConnection(capture, 3, keyLog);
     const io = memoryIo();
     await main(['handshake', '--pcap', capture, '--keylog', keyLog, '--stream', '3', '--json'], io);
     const cli = JSON.parse(io.stdout()) as {

@@ -278,6 +278,7 @@ export function runPcapng(
 
 /** A connection in the picker, fact by fact (the first one names it). */
 export function choiceFacts(c: ConnectionChoice): string[] {
+  const guess = c.clientBy && clientGuess({ clientBy: c.clientBy });
   const time = Number.isFinite(c.firstTime)
     ? new Date(c.firstTime).toISOString().replace('T', ' ')
     : undefined;
@@ -288,7 +289,7 @@ export function choiceFacts(c: ConnectionChoice): string[] {
     ...(time ? [`first packet ${time}`] : []),
     `${plural(c.packets, 'packet')}, ${plural(c.bytes, 'byte')}`,
     ...(c.gaps > 0 ? [`${plural(c.gaps, 'gap')} in the streams`] : []),
-    ...(c.clientBy ? [clientGuess({ clientBy: c.clientBy })].filter((x) => x !== undefined) : []),
+    ...(guess ? [guess] : []),
   ];
 }
 

@@ -6,6 +6,7 @@
 import { fromHex, toHex, type Span } from '../../bytes/index.ts';
 import type { HandshakeMessage } from '../wire/handshake.ts';
 import { decodeRecord } from '../wire/record.ts';
+import { ProtocolVersion } from '../wire/code-points.ts';
 import type { Handshake13 } from '../../tls13/wire/index.ts';
 
 export type Role = 'client' | 'server';
@@ -212,7 +213,7 @@ export function fatalAlertOf(
   const complete = eventLog.findIndex((e) => e.kind === 'handshake_complete');
   if (complete < 0 || complete > at) return { alert, afterHandshake: false };
   const entry = eventLog[complete] as HandshakeCompleteEntry;
-  if (entry.summary.version !== TLS13_VERSION) return { alert, afterHandshake: true };
+  if (entry.summary.version !== ProtocolVersion.values.TLSv1_3) return { alert, afterHandshake: true };
   const traffic = eventLog
     .slice(complete + 1, at)
     .some(
@@ -222,9 +223,6 @@ export function fatalAlertOf(
     );
   return { alert, afterHandshake: traffic };
 }
-
-/** TLS 1.3's version number (RFC 8446 §4.2.1), as the handshake summary carries it. */
-const TLS13_VERSION = 0x0304;
 
 const HEX_TAG = '$hex';
 
