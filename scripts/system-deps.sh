@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests run against, when they are missing: Debian's Chromium (end-to-end
 # tests), PostgreSQL (sslmode oracle tests: the real server and psql/libpq), tshark and tcpdump (capture files),
-# OpenSSL (interop and chain oracles) and python3 with its venv module (the libpq 18 oracle installs psycopg's binary wheel, which bundles
+# OpenSSL (interop and chain oracles), a JDK and Debian's pgJDBC (the pgJDBC oracle) and python3 with its venv module (the libpq 18 oracle installs psycopg's binary wheel, which bundles
 # libpq 18, into a virtual environment). Runs before `npm test`. Only apt-get, only what is missing; as root it installs, otherwise it
 # says exactly what to run.
 set -euo pipefail
@@ -19,6 +19,9 @@ python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 # in through wireshark-common) made fixtures/pcap (scripts/record-pcaps.sh).
 command -v tshark >/dev/null 2>&1 || missing+=(tshark)
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+# The pgJDBC oracle: a JDK (javac compiles its shim) and Debian's pgJDBC jar.
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
+[ -f /usr/share/java/postgresql.jar ] || missing+=(libpostgresql-jdbc-java)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -775,6 +775,26 @@ const PATTERNS: readonly Pattern[] = [
     reproduce: () => ruleDriver('pgjdbc', 'jdbc:postgresql://127.0.0.1:5432/app?user=app&ssl=true', GOOD),
   },
   {
+    id: 'pgjdbc-validity',
+    test: /PKIX path validation failed: java\.security\.cert\.CertPathValidatorException: validity check failed/,
+    driver: 'pgjdbc',
+    meaning:
+      "Java's PKIX validator reached a trusted root but a certificate on the path is outside its validity period: expired, or not valid yet.",
+    causes: [
+      'The server certificate expired and was not renewed, or the server was not reloaded after the renewal.',
+      "The client machine's clock is wrong (containers and VMs resumed from a snapshot).",
+      'An intermediate the server sends has expired (a stale chain file after the CA renewed it).',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver(
+        'pgjdbc',
+        'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=verify-ca&sslrootcert=/etc/ca.pem',
+        { ...GOOD, certificateChain: SAMPLE_LEAF_EXPIRED },
+        { '/etc/ca.pem': SAMPLE_ROOT_A },
+      ),
+  },
+  {
     id: 'pgjdbc-pkix',
     test: /PKIX path (?:building|validation) failed|Path does not chain with any of the trust anchors|unable to find valid certification path to requested target/,
     driver: 'pgjdbc',

@@ -1,7 +1,8 @@
 /**
- * pgJDBC, Npgsql and pgx rule tables. No JVM, .NET or Go client runs in this project (see docs/sslmode-rules.md),
- * so these tests pin the rules as read in each driver's source (cited in DRIVER_RULES and below) against the same
- * generated PKI the PostgreSQL oracle uses; chain checks go through the real certificate engine.
+ * pgJDBC, Npgsql and pgx rule tables, pinned as read in each driver's source (cited in DRIVER_RULES and below)
+ * against the same generated PKI the PostgreSQL oracle uses; chain checks go through the real certificate engine.
+ * No .NET or Go client runs in this project (see docs/sslmode-rules.md); the real pgJDBC does, in
+ * tests/oracle/sslmode-pgjdbc.test.ts, and the pgJDBC cases here are ones it proved.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRIVER_RULES, explainConnection, SSLMODES } from '../../../src/lib/sslmode/index.ts';
@@ -82,10 +83,64 @@ describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.
     expect(pw.error).toBe('FATAL: password authentication failed for user "app"');
     expect(pw.steps.filter((s) => s.kind === 'pg_hba').length).toBe(1);
   });
-  it('rejects an unknown sslmode with its own message', async () => {
+  it('rejects an unknown sslmode with its own message, and reads a known one in any case', async () => {
     expect((await jdbc('jdbc:postgresql://localhost:5432/app?sslmode=bogus')).error).toBe(
       'Invalid sslmode value: bogus',
     );
+    const upper = await jdbc('jdbc:postgresql://localhost:5432/app?user=app&sslmode=REQUIRE');
+    expect(upper.sslmode).toBe('require');
+    expect(upper.connected && upper.encrypted).toBe(true);
+  });
+  it("allow: when the encrypted retry fails too, the first (plaintext) attempt's error is raised", async () => {
+    const out = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=allow',
+      {},
+      server({ ssl: false, hba: ['hostssl all all 127.0.0.1/32 trust'] }),
+    );
+    expect(out.error).toBe(
+      'FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
+    );
+  });
+  it("an expired certificate under a trusted root fails the JDK's validation, not its path building", async () => {
+    const out = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-ca',
+      { '~/.postgresql/root.crt': pki.rootA },
+      server({ certificateChain: pki.servers.expired.chainPem }),
+    );
+    expect(out.error).toBe(
+      'SSL error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed',
+    );
+    const untrusted = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-ca',
+      { '~/.postgresql/root.crt': pki.rootB },
+      server({ certificateChain: pki.servers.expired.chainPem }),
+    );
+    expect(untrusted.error).toMatch(
+      /^SSL error: PKIX path building failed: .*unable to find valid certification path/,
+    );
+  });
+  it('sslfactory=NonValidatingFactory trusts any certificate and reads no root file; verify-full still checks the host name', async () => {
+    const factory = 'sslfactory=org.postgresql.ssl.NonValidatingFactory';
+    const selfsigned = await jdbc(
+      `jdbc:postgresql://localhost:5432/app?user=app&ssl=true&${factory}`,
+      {},
+      server({ certificateChain: pki.servers.selfsigned.chainPem }),
+    );
+    expect(selfsigned.connected && selfsigned.encrypted).toBe(true);
+    expect(selfsigned.chainVerified).toBe(false);
+    expect(selfsigned.hostnameVerified).toBe(true);
+    const mismatch = await jdbc(
+      `jdbc:postgresql://localhost:5432/app?user=app&ssl=true&${factory}`,
+      {},
+      server({ certificateChain: pki.servers.mismatch.chainPem }),
+    );
+    expect(mismatch.error).toBe(
+      'The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.',
+    );
+    const other = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslfactory=com.example.MyFactory',
+    );
+    expect(other.error).toMatch(/^The engine models sslfactory=.* not com\.example\.MyFactory/);
   });
 });
 

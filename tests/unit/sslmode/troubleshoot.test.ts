@@ -196,6 +196,12 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
   'pgjdbc-root-missing': [
     ['Could not open SSL root certificate file /home/jenkins/.postgresql/root.crt.', 'exact'],
   ],
+  'pgjdbc-validity': [
+    [
+      'SSL error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed',
+      'exact',
+    ],
+  ],
   'pgjdbc-pkix': [
     [
       'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',

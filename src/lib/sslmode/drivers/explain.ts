@@ -71,7 +71,15 @@ export async function explainRuleTableDriver(
     log.push(0, 'parse', 'fail', cfg.error, 'libpq.options.parse');
     return failedOutcome(base, log, 'unknown', { error: cfg.error, fix: 'Fix the connection string.' });
   }
-  const mode = table.modes[cfg.sslmode];
+  const row = table.modes[cfg.sslmode];
+  const mode: ModeRule = cfg.trustsAnyCertificate
+    ? {
+        ...row,
+        chain: 'never',
+        rootRequired: false,
+        source: `${row.source}; sslfactory=org.postgresql.ssl.NonValidatingFactory: every certificate is trusted, no root file is read (S: pgjdbc SocketFactoryFactory.getSslSocketFactory(), NonValidatingFactory)`,
+      }
+    : row;
   log.push(
     0,
     'parse',
@@ -201,10 +209,11 @@ async function attempts(
     );
     if (last || !retriesServerError(run, result, encrypted)) break;
   }
+  const reports = table.fallback.reports;
   const error =
-    driver === 'pgx'
+    reports === 'all'
       ? `failed to connect to \`user=${cfg.user} database=${cfg.database}\`:${errors.length > 1 ? '\n\t' + errors.join('\n\t') : ' ' + (errors[0] ?? '')}`
-      : (errors[errors.length - 1] ?? 'connection failed');
+      : ((reports === 'first' ? errors[0] : errors[errors.length - 1]) ?? 'connection failed');
   return failure(error, 'See the steps: the rule that failed is cited.');
 }
 
@@ -278,6 +287,7 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
   else if (wantsChain && rootPem === undefined && mode.rootRequired)
     checked = { ...checked, error: table.texts.rootMissing(run.rootPath) };
   else if (wantsChain) checked = await verifyChainAndHost(run, attempt);
+  else if (mode.hostname) checked = await verifyHost(run, attempt, false);
   if (checked.error !== null) {
     log.push(attempt, 'tls', 'fail', checked.error, 'libpq.tls.chain');
     return checked.error;
@@ -301,7 +311,7 @@ async function verifyChainAndHost(
   run: DriverRun,
   attempt: number,
 ): Promise<{ chainOk: boolean; hostOk: boolean; error: string | null }> {
-  const { s, driver, table, cfg, mode, log } = run;
+  const { s, driver, table, mode, log } = run;
   const check = await verifyServerChain({
     chainPem: s.server.certificateChain ?? '',
     rootsPem: run.rootPem ?? '',
@@ -311,8 +321,8 @@ async function verifyChainAndHost(
   });
   if (!check.trusted) {
     const chainText = table.texts.chainFailed;
-    const reason = check.error?.message ?? 'certificate verify failed';
-    log.push(attempt, 'chain', 'fail', `The server chain is rejected: ${reason}.`, 'libpq.tls.chain');
+    const reason = check.error ?? { code: 'unknown', message: 'certificate verify failed' };
+    log.push(attempt, 'chain', 'fail', `The server chain is rejected: ${reason.message}.`, 'libpq.tls.chain');
     return {
       chainOk: false,
       hostOk: false,
@@ -321,6 +331,16 @@ async function verifyChainAndHost(
   }
   log.push(attempt, 'chain', 'ok', `Chain verified: ${check.path.join(' -> ')}.`, 'libpq.tls.chain');
   if (!mode.hostname) return { chainOk: true, hostOk: false, error: null };
+  return verifyHost(run, attempt, true);
+}
+
+/** The host name against the leaf the server sent (after a verified chain, or alone where no chain is checked). */
+async function verifyHost(
+  run: DriverRun,
+  attempt: number,
+  chainOk: boolean,
+): Promise<{ chainOk: boolean; hostOk: boolean; error: string | null }> {
+  const { s, table, cfg, log } = run;
   const leaf = await readLeaf(s.server.certificateChain ?? '');
   const res = leaf ? libpqHostnameCheck(cfg.host, leaf) : { ok: false as const, error: '' };
   log.push(
@@ -331,6 +351,6 @@ async function verifyChainAndHost(
     'libpq.hostname',
   );
   return res.ok
-    ? { chainOk: true, hostOk: true, error: null }
-    : { chainOk: true, hostOk: false, error: table.texts.hostMismatch(cfg.host) };
+    ? { chainOk, hostOk: true, error: null }
+    : { chainOk, hostOk: false, error: table.texts.hostMismatch(cfg.host) };
 }

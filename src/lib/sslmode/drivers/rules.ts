@@ -1,8 +1,10 @@
 /**
  * pgJDBC, Npgsql, pgx and asyncpg as rule tables: per sslmode, which attempts are made in which order, what is verified,
- * and when the driver falls back. No real client of these drivers runs in this project's tests (no JVM, .NET or
- * Go toolchain; asyncpg is not installed by the project either); every row cites the source it was read from, and texts not read in source are marked UNVERIFIED
- * (see docs/sslmode-rules.md). The connection strings are read in settings.ts; explain.ts applies the tables.
+ * and when the driver falls back. Every row cites the source it was read from, and texts not read in source are marked
+ * UNVERIFIED (see docs/sslmode-rules.md). Two tables are also proven against the real driver and a real PostgreSQL:
+ * pgJDBC (tests/oracle/sslmode-pgjdbc.test.ts) and asyncpg (tests/oracle/sslmode-asyncpg.test.ts); Npgsql and pgx
+ * need a .NET or Go toolchain that this project's machines do not have. The connection strings are read in
+ * settings.ts; explain.ts applies the tables.
  */
 
 import { isIpLiteral } from '../hostname.ts';
@@ -28,7 +30,18 @@ export interface FallbackRule {
   /** Server errors that move on to the next attempt: a SQLSTATE list, or 'any except' a list. */
   readonly retryServerErrors:
     { readonly only: readonly string[] } | { readonly anyExcept: readonly string[] };
+  /**
+   * When every attempt failed, the error the driver raises: the first attempt's (with the later ones attached to it),
+   * the last attempt's, or all of them in one text (pgx's ConnectError).
+   */
+  readonly reports: 'first' | 'last' | 'all';
   readonly source: string;
+}
+
+/** Why the server's chain was rejected, as the chain check gives it (e.g. code 'expired', 'unknown-issuer'). */
+export interface ChainFailure {
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface DriverRuleTable {
@@ -51,7 +64,7 @@ export interface DriverRuleTable {
     /** With rootLoadedAtParse: the text when an explicitly named root file is absent. */
     readonly rootMissingExplicit?: (path: string) => string;
     /** A function when the text carries OpenSSL's verify reason (X509_verify_cert_error_string). */
-    readonly chainFailed: string | ((reason: string) => string);
+    readonly chainFailed: string | ((reason: ChainFailure) => string);
     readonly hostMismatch: (host: string) => string;
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
     /**
@@ -63,6 +76,18 @@ export interface DriverRuleTable {
     readonly unverified: readonly string[];
   };
   readonly sources: readonly string[];
+}
+
+/**
+ * pgJDBC's text for a rejected chain: the JDK's PKIX trust manager, wrapped in pgJDBC's "SSL error: ". A chain that
+ * ends at a trusted certificate is validated (a certificate outside its validity period fails "validity check
+ * failed", expired or not yet valid alike); a chain with no path to a trusted certificate fails while the path is
+ * built.
+ */
+function jdkPkixFailed(reason: ChainFailure): string {
+  if (reason.code === 'expired' || reason.code === 'not-yet-valid')
+    return 'SSL error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed';
+  return 'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target';
 }
 
 const PGJDBC: DriverRuleTable = {
@@ -120,22 +145,27 @@ const PGJDBC: DriverRuleTable = {
     nContinuesPlaintext: true,
     retryAfterTlsError: false,
     retryServerErrors: { only: ['28000'] },
+    reports: 'first',
     source:
-      'S: pgjdbc ConnectionFactoryImpl.openConnectionImpl() / enableSSL() / tryConnectWithoutSsl() (42.7.x)',
+      "S: pgjdbc ConnectionFactoryImpl.openConnectionImpl() / enableSSL() / tryConnectWithoutSsl() / tryConnectWithSsl(): a failed retry rethrows the first exception, the retry's attached as suppressed (42.7.x)",
   },
   texts: {
     sslNotSupported: 'The server does not support SSL.',
     rootMissing: (path) => `Could not open SSL root certificate file ${path}.`,
-    chainFailed:
-      'SSL error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+    chainFailed: jdkPkixFailed,
     hostMismatch: (host) =>
       `The hostname ${host} could not be verified by hostnameverifier PgjdbcHostnameVerifier.`,
     serverError: (severity, message) => `${severity}: ${message}`,
-    unverified: ['chainFailed (JDK text)', 'serverError (PSQLException/ServerErrorMessage layout)'],
+    unverified: [
+      'chainFailed for reasons other than an unknown issuer or a validity period (the JDK names each check that failed)',
+      'chainFailed when the served chain is out of order or does not end next to a trusted certificate (the JDK then builds a path, whose failures read differently)',
+    ],
   },
   sources: [
     'pgjdbc/pgjdbc SslMode.java, PGProperty.java, ssl/LibPQFactory.java, ssl/MakeSSL.java, core/v3/ConnectionFactoryImpl.java',
     'pgjdbc docs/content/documentation/ssl.md',
+    'JDK sun.security.validator.PKIXValidator engineValidate() (doValidate / doBuild), sun.security.provider.certpath.BasicChecker ("validity check failed")',
+    'Proven by tests/oracle/sslmode-pgjdbc.test.ts with pgJDBC 42.5.5 (Debian 12) on OpenJDK 17 against PostgreSQL 15; the code paths it covers read the same in 42.7.13 (REL42.5.5..REL42.7.13: only the trust store is built differently, into the same JDK PKIX validator)',
   ],
 };
 
@@ -192,6 +222,7 @@ const NPGSQL: DriverRuleTable = {
     nContinuesPlaintext: true,
     retryAfterTlsError: false,
     retryServerErrors: { anyExcept: [] },
+    reports: 'last',
     source:
       'S: Npgsql NpgsqlConnector.OpenCore(): Prefer retries with Disable only after SSL was established (IsSslEncrypted)',
   },
@@ -267,6 +298,7 @@ const PGX: DriverRuleTable = {
     nContinuesPlaintext: false,
     retryAfterTlsError: true,
     retryServerErrors: { anyExcept: ['28P01', '3D000', '42501'] },
+    reports: 'all',
     source:
       'S: pgx pgconn/pgconn.go connectPreferred(): every (address x TLS config) is tried; 28P01, 3D000, 42501 stop',
   },
@@ -355,6 +387,7 @@ const ASYNCPG: DriverRuleTable = {
     nContinuesPlaintext: true,
     retryAfterTlsError: false,
     retryServerErrors: { only: ['28000', '28P01'] },
+    reports: 'last',
     source:
       'S: asyncpg connect_utils.py TLSUpgradeProto.data_received() (prefer + CERT_NONE: N -> plaintext on the same socket), __connect_addr() (InvalidAuthorizationSpecificationError and its subclass InvalidPasswordError retry once: prefer after SSL, allow after plaintext; TLS errors are raised)',
   },
@@ -363,7 +396,7 @@ const ASYNCPG: DriverRuleTable = {
     rootMissing: (path) =>
       `root certificate file "${path}" does not exist or cannot be accessed\nHINT:  Provide the certificate file directly or make sure "${path}" exists and is readable.`,
     rootMissingExplicit: () => '[Errno 2] No such file or directory',
-    chainFailed: cpythonVerifyFailed,
+    chainFailed: (reason) => cpythonVerifyFailed(reason.message),
     hostMismatch: (host) =>
       cpythonVerifyFailed(
         `${isIpLiteral(host) ? 'IP address' : 'Hostname'} mismatch, certificate is not valid for '${host}'.`,

@@ -20,6 +20,11 @@ export interface DriverSettings {
   password: string | undefined;
   sslmode: SslMode;
   sslrootcert: string | undefined;
+  /**
+   * pgJDBC with sslfactory=org.postgresql.ssl.NonValidatingFactory: its trust manager accepts every certificate, so
+   * no root file is read and no chain is checked in any mode; verify-full still checks the host name (MakeSSL).
+   */
+  trustsAnyCertificate?: boolean;
   /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
   tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
   /**
@@ -28,6 +33,9 @@ export interface DriverSettings {
    */
   serverSettings?: readonly string[];
 }
+
+/** pgJDBC's socket factory that trusts every certificate (often pasted from old hosting guides with ssl=true). */
+const NON_VALIDATING_FACTORY = 'org.postgresql.ssl.NonValidatingFactory';
 
 /** Each driver's own connection-string syntax, reduced to the settings the model needs. */
 export function parseDriverSettings(
@@ -42,11 +50,24 @@ export function parseDriverSettings(
     const m = /^jdbc:postgresql:\/\/([^/:?]*)(?::(\d+))?\/([^?]*)(?:\?(.*))?$/.exec(text);
     if (!m) return { error: `The engine expects a jdbc:postgresql://host:port/database URL, got: ${text}` };
     const q = new URLSearchParams(m[4] ?? '');
-    let sslmode = q.get('sslmode');
+    const given = q.get('sslmode');
     const ssl = q.get('ssl');
-    // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer.
-    if (sslmode === null) sslmode = ssl !== null && (ssl === '' || ssl === 'true') ? 'verify-full' : 'prefer';
-    if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${sslmode}` };
+    // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer. A given
+    // sslmode is matched ignoring case (equalsIgnoreCase).
+    const sslmode =
+      given === null
+        ? ssl !== null && (ssl === '' || ssl === 'true')
+          ? 'verify-full'
+          : 'prefer'
+        : given.toLowerCase();
+    if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${given}` };
+    // SocketFactoryFactory.getSslSocketFactory(): no sslfactory, or either LibPQFactory name, is LibPQFactory.
+    const factory = q.get('sslfactory');
+    const libpqFactory = [null, 'org.postgresql.ssl.LibPQFactory', 'org.postgresql.ssl.jdbc4.LibPQFactory'];
+    if (!libpqFactory.includes(factory) && factory !== NON_VALIDATING_FACTORY)
+      return {
+        error: `The engine models sslfactory=org.postgresql.ssl.LibPQFactory (the default) and ${NON_VALIDATING_FACTORY}, not ${factory}: another factory decides trust in its own code.`,
+      };
     const user = q.get('user') ?? fallbackUser;
     return {
       host: m[1] || 'localhost',
@@ -56,6 +77,7 @@ export function parseDriverSettings(
       password: q.get('password') ?? undefined,
       sslmode,
       sslrootcert: q.get('sslrootcert') ?? undefined,
+      ...(factory === NON_VALIDATING_FACTORY ? { trustsAnyCertificate: true } : {}),
     };
   }
   if (driver === 'npgsql') {

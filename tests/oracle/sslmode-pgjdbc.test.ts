@@ -1,0 +1,108 @@
+/**
+ * Oracle: the real pgJDBC (Debian's libpostgresql-jdbc-java, tests/kit/programs/pgjdbc.ts) against a real PostgreSQL
+ * on 127.0.0.1; explainConnection() for driver 'pgjdbc' must predict connected, encrypted, protocol and the
+ * exception's getMessage() exactly, for every URL sslmode (and ssl=true) x root file x server setup, the fallbacks of
+ * allow and prefer against hostssl-only and hostnossl-only users, and the other URL parameters that change trust.
+ *
+ * Nothing is skipped: without a JDK or the driver's jar, beforeAll throws.
+ */
+import { lookup } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { makeOraclePki, type OraclePki } from '../kit/pure/postgres-pki.ts';
+import {
+  DRIVER_ORACLE_HBA,
+  DRIVER_ORACLE_ROLES,
+  expectDriverCells,
+  MATRIX_SETUPS,
+  rootVariants,
+  type DriverCell,
+  type DriverSetupName,
+} from '../kit/programs/driver-oracle.ts';
+import { pgjdbcProgram, type PgjdbcProgram } from '../kit/programs/pgjdbc.ts';
+import { PgOracleServer } from '../kit/programs/postgres-oracle.ts';
+
+let server: PgOracleServer;
+let pki: OraclePki;
+let pgjdbc: PgjdbcProgram;
+let localhostAddrs: string[];
+
+const runCells = (setup: DriverSetupName, cells: readonly DriverCell[]) =>
+  expectDriverCells({
+    driver: 'pgjdbc',
+    server,
+    pki,
+    localhostAddrs,
+    setup,
+    cells,
+    real: async (withHomes) =>
+      (await pgjdbc.connect(withHomes.map((c) => ({ home: c.homeDir, url: c.conninfo })))).map(
+        ({ type: _type, ...observed }) => observed,
+      ),
+  });
+
+beforeAll(async () => {
+  pgjdbc = pgjdbcProgram();
+  // Printed with the results, so a run says which pgJDBC and JVM it proved.
+  console.info(`pgJDBC oracle: ${pgjdbc.versions.pgjdbc} on Java ${pgjdbc.versions.java}`);
+  pki = await makeOraclePki('anyuser');
+  server = await PgOracleServer.start(DRIVER_ORACLE_HBA, DRIVER_ORACLE_ROLES);
+  localhostAddrs = (await lookup('localhost', { all: true })).map((a) => a.address);
+}, 600_000);
+
+afterAll(() => {
+  server?.stop();
+});
+
+const MODES = ['', 'ssl=true', 'disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+const modeParam = (mode: string) => (mode === '' || mode.includes('=') ? mode : `sslmode=${mode}`);
+
+describe('pgJDBC against a real server', () => {
+  for (const setup of MATRIX_SETUPS) {
+    it(`every URL sslmode x root file (none, ~/.postgresql/root.crt, sslrootcert=), setup "${setup}"`, async () => {
+      const cells: DriverCell[] = [];
+      for (const mode of MODES)
+        for (const root of rootVariants(server, pki, 'pgjdbc')) {
+          const params = ['user=anyuser', modeParam(mode), root.param].filter(Boolean).join('&');
+          cells.push({
+            conninfo: `jdbc:postgresql://localhost:${server.port}/postgres?${params}`,
+            home: root.home,
+            files: root.files,
+          });
+        }
+      await runCells(setup, cells);
+    });
+  }
+
+  for (const setup of ['off', 'good'] as const) {
+    it(`allow and prefer fall back (or not) for hostssl-only and hostnossl-only users, setup "${setup}"`, async () => {
+      const cells: DriverCell[] = [];
+      for (const mode of MODES)
+        for (const user of ['ssluser', 'plainuser']) {
+          const params = [`user=${user}`, modeParam(mode)].filter(Boolean).join('&');
+          cells.push({
+            conninfo: `jdbc:postgresql://127.0.0.1:${server.port}/postgres?${params}`,
+            home: {},
+            files: {},
+          });
+        }
+      await runCells(setup, cells);
+    });
+  }
+
+  for (const setup of ['good', 'mismatch', 'selfsigned', 'expired', 'tls12'] as const) {
+    it(`other URL parameters: sslfactory, ssl=false, a bad and an upper-case sslmode, setup "${setup}"`, async () => {
+      const at = `jdbc:postgresql://localhost:${server.port}/postgres?user=anyuser`;
+      const cells = [
+        '&ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory',
+        '&sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory',
+        '&sslmode=verify-ca&sslfactory=org.postgresql.ssl.NonValidatingFactory',
+        '&sslmode=verify-full&sslfactory=org.postgresql.ssl.LibPQFactory',
+        '&ssl=false',
+        '&ssl=false&sslmode=require',
+        '&sslmode=bogus',
+        '&sslmode=REQUIRE',
+      ].map((q) => ({ conninfo: at + q, home: {}, files: {} }));
+      await runCells(setup, cells);
+    });
+  }
+});
