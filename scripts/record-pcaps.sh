@@ -12,8 +12,10 @@
 # And a TLS 1.3 session with a HelloRetryRequest and KeyUpdate in both directions (tls13-hrr), and a TLS 1.2
 # session the client renegotiates (tls12-reneg). And TLS 1.3 resumption with 0-RTT early data, accepted and then
 # rejected (tls13-early). And TLS 1.2 sessions resumed by session ID and by ticket (tls12-resume). And a TLS 1.3
-# client certificate the server rejects after the client's Finished (tls13-client-cert).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert]   (default: all; writes fixtures/pcap/*;
+# client certificate the server rejects after the client's Finished (tls13-client-cert). And 40 kB each way in records
+# that TCP splits across segments, in a network namespace with a 1500-byte loopback MTU (tls13-bulk), with a copy cut
+# to start inside a record.
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert] [tls13-bulk]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -234,8 +236,34 @@ record_tls13_client_cert() { # record_tls13_client_cert PORT: TLS 1.3, the serve
   cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
 }
 
+record_tls13_bulk() { # record_tls13_bulk PORT: 40 kB each way in 16 kB records over TCP segments that split them
+  local port="$1" name=tls13-bulk ns=tls-lab-rec-bulk
+  # A network namespace whose loopback has Ethernet's MTU, so that TCP cuts the 16 kB records across segments as
+  # on a real network (the host's loopback carries a whole record in one segment).
+  ip netns add "$ns"
+  ip netns exec "$ns" ip link set lo up mtu 1500
+  python3 -c "print('x' * 40000)" >"$work/bulk.txt"
+  ip netns exec "$ns" bash -c "
+    tcpdump -i lo -U -w '$work/$name-lo.pcap' 'tcp port $port' 2>/dev/null & cap=\$!
+    sleep 2
+    openssl s_server -quiet -rev -accept 127.0.0.1:$port -cert '$work/cert.pem' -key '$work/key.pem' -tls1_3 >/dev/null 2>&1 & server=\$!
+    sleep 1
+    (cat '$work/bulk.txt'; sleep 1) | openssl s_client -quiet -no_ign_eof -connect 127.0.0.1:$port -servername localhost \
+      -tls1_3 -keylogfile '$work/$name.keys.log' >/dev/null 2>&1 || true
+    sleep 1; kill \$server 2>/dev/null || true; sleep 1
+    kill -INT \$cap; wait \$cap || true"
+  ip netns del "$ns"
+  cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
+  # The same capture from the server segment that completes its first record spread over several segments: it
+  # begins inside that record, as a capture started in the middle of a transfer does.
+  local cut
+  cut="$(tshark -2 -n -r "$out/$name-lo.pcap" -d "tcp.port==$port,tls" -T fields -e tcp.srcport -e tcp.reassembled_in |
+    awk -F'\t' -v p="$port" '$1 == p && $2 != "" { print $2; exit }')"
+  editcap -r "$out/$name-lo.pcap" "$out/$name-lo-mid-record.pcap" "$cut-1000000"
+}
+
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert tls13-bulk)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12)
@@ -254,7 +282,8 @@ for s in "${sessions[@]}"; do
     tls13-early) record_tls13_early 44318 ;;
     tls12-resume) record_tls12_resume 44319 ;;
     tls13-client-cert) record_tls13_client_cert 44320 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert)" >&2; exit 2 ;;
+    tls13-bulk) record_tls13_bulk 24321 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert, tls13-bulk)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -197,6 +197,21 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await context.close();
   });
 
+  it('a capture begun inside a record (tcpdump, cut by editcap): its whole records, and the bytes before them named', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-bulk-lo-mid-record.pcap`);
+    await expect.poll(() => status(page)).toBe('no-client-hello');
+    expect((await page.locator('.keylog-report .notes').textContent())!.replace(/\s+/g, ' ')).toContain(
+      "server stream, offset 0: the capture starts inside a record: the server's first 7718 bytes are the end of a record sent before the capture began",
+    );
+    // The six whole records tshark shows too (tests/interop/pcap-tshark.test.ts), each still closed.
+    expect((await stepTitles(page)).length).toBe(6);
+    expect(await closedRecords(page)).toBe(6);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("tls-lab's capture JSON, as an older tls-lab wrote it ('tls13-decrypted', no version), shows its report", async () => {
     const io = memoryIo();
     await main(

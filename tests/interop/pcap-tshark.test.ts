@@ -252,6 +252,68 @@ describe('a capture started after the handshake (fixtures/pcap/tls12-lo-after-ha
   });
 });
 
+describe('a capture begun inside a record (fixtures/pcap/tls13-bulk-lo-mid-record.pcap, editcap -r of tls13-bulk-lo.pcap)', () => {
+  /**
+   * Each direction's TLS records as tshark dissects them: type and length, in stream order. A TLS 1.3 record tshark
+   * knows to be protected has its type as tls.record.opaque_type (after the frame's plaintext records).
+   */
+  const tsharkRecords = (file: string) => {
+    const rows = run(
+      file,
+      '-2',
+      '-d',
+      'tcp.port==24321,tls',
+      '-Y',
+      'tls.record',
+      '-T',
+      'fields',
+      '-e',
+      'tcp.srcport',
+      '-e',
+      'tls.record.content_type',
+      '-e',
+      'tls.record.opaque_type',
+      '-e',
+      'tls.record.length',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const out: Record<'client' | 'server', string[]> = { client: [], server: [] };
+    for (const [port, plain = '', opaque = '', lengths = ''] of rows) {
+      const types = [...plain.split(','), ...opaque.split(',')].filter(Boolean);
+      const ls = lengths.split(',');
+      types.forEach((t, j) => out[port === '24321' ? 'server' : 'client'].push(`${t}/${ls[j]}`));
+    }
+    return out;
+  };
+
+  it('the records we list are the ones tshark shows, direction by direction, and the ones the whole capture ends with', async () => {
+    const file = 'fixtures/pcap/tls13-bulk-lo-mid-record.pcap';
+    const opened = openCapture(new Uint8Array(readFileSync(file)));
+    const seen = await observeConnection(observedItems(opened.connections[0] as TcpConnection), {});
+    const ours: Record<'client' | 'server', string[]> = { client: [], server: [] };
+    for (const e of seen.eventLog)
+      if (e.kind === 'record') ours[e.from].push(`${e.contentType}/${e.bytes.length - 5}`);
+    const theirs = tsharkRecords(file);
+    expect(ours).toEqual(theirs);
+    expect(ours.server.length).toBeGreaterThan(2);
+    // The boundary we found is a real one: the uncut capture's server records end with exactly these.
+    const whole = tsharkRecords('fixtures/pcap/tls13-bulk-lo.pcap').server;
+    expect(whole.slice(whole.length - ours.server.length)).toEqual(ours.server);
+    // And what we skipped is what tshark leaves outside any record: the server's payload before its first record.
+    const skipped = Number(
+      /first (\d+) bytes are the end of a record/.exec(seen.notes.map((n) => n.text).join('\n'))?.[1],
+    );
+    const payload = run(file, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.len', '-e', 'frame.number')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .filter(([port, len]) => port === '24321' && Number(len) > 0);
+    expect(skipped).toBe(Number(payload[0]![1]));
+  });
+});
+
 describe('a renegotiated TLS 1.2 connection (fixtures/pcap/tls12-reneg-lo.pcap): what our report says of it is true', () => {
   it("tshark opens the second handshake's records with the key log line our observer names, and not without it", async () => {
     const keys = readFileSync('fixtures/pcap/tls12-reneg.keys.log', 'utf8');

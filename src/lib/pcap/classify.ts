@@ -2,10 +2,12 @@
  * What a TCP connection carries, read from the first bytes of each direction: TLS records (any port),
  * PostgreSQL's SSLRequest then `S` then TLS, or PostgreSQL 17's direct TLS (a ClientHello offering ALPN
  * "postgresql"). The ClientHello is decoded by the TLS wire decoder (tls12), never by a parser of our own. A
- * capture that starts after the handshake is TLS too when both directions begin with TLS records (of any type).
+ * capture that starts after the handshake is TLS too when both directions begin with TLS records (of any type), or
+ * with the end of one followed by whole records (a capture begun inside a record).
  */
 import { concatBytes, tryDecode } from '../bytes/index.ts';
 import { decodeClientHello, findExtension } from '../tls12/index.ts';
+import { recordBoundary, recordChain } from '../tls12/wire/record-boundary.ts';
 import type { ConnectionKind, Direction, StreamChunk } from './types.ts';
 
 /** PostgreSQL SSLRequest: length 8, code 80877103 (protocol.sgml). */
@@ -49,15 +51,7 @@ export function looksLikeTlsHandshake(b: Uint8Array, at = 0): boolean {
  * 3.4 and a length a peer may send (at most 2^14 + 2048, RFC 5246 §6.2.3), and there is at least one.
  */
 export function looksLikeTlsRecords(b: Uint8Array): boolean {
-  let at = 0;
-  while (at + 5 <= b.length) {
-    const type = b[at]!;
-    const length = (b[at + 3]! << 8) | b[at + 4]!;
-    if (type < 20 || type > 23 || b[at + 1] !== 3 || b[at + 2]! < 1 || b[at + 2]! > 4) return false;
-    if (length === 0 || length > 16384 + 2048) return false;
-    at += 5 + length;
-  }
-  return at > 0;
+  return (recordChain(b)?.headers ?? 0) > 0;
 }
 
 export function looksLikeClientHello(b: Uint8Array, at = 0): boolean {
@@ -118,12 +112,10 @@ export function classify(client: Uint8Array, server: Uint8Array): { kind: Connec
     return withSni(facts?.alpn.includes('postgresql') ? 'postgres-direct-tls' : 'tls', facts);
   }
   if (client.length === 0 && looksLikeTlsHandshake(server)) return { kind: 'tls' };
-  // Started after the handshake: records (application data, alerts) in every direction that sent anything.
-  if (
-    (client.length > 0 || server.length > 0) &&
-    (client.length === 0 || looksLikeTlsRecords(client)) &&
-    (server.length === 0 || looksLikeTlsRecords(server))
-  )
-    return { kind: 'tls' };
+  // Started after the handshake: records (application data, alerts) in every direction that sent anything, from
+  // its first byte or, for a capture begun inside a record, from the first record boundary.
+  const records = (b: Uint8Array) =>
+    b.length === 0 || looksLikeTlsRecords(b) || recordBoundary(b, true) !== undefined;
+  if ((client.length > 0 || server.length > 0) && records(client) && records(server)) return { kind: 'tls' };
   return { kind: 'other' };
 }

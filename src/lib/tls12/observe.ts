@@ -10,6 +10,7 @@
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
+import { recordBoundary, recordChain } from './wire/record-boundary.ts';
 import { keyExchangeOf } from './wire/key-exchange.ts';
 import { ContentType, ExtensionType, versionName } from './wire/code-points.ts';
 import { TLS12 } from './handshake/config.ts';
@@ -259,6 +260,11 @@ interface Direction {
   tls: boolean;
   /** Stream offset of the first TLS byte (after PostgreSQL's SSLRequest or its answer). */
   base: number;
+  /**
+   * A capture begun inside a record: while its first whole record is looked for, the first offset of `prefix` that
+   * could still be where it starts.
+   */
+  seek?: number;
 }
 
 function isGap(item: ObservedItem): item is ObservedGap {
@@ -385,7 +391,10 @@ class Observer {
       d.next += fresh.length;
       if (fresh.length > 0) await this.#bytes(d, fresh);
     }
-    for (const d of [this.#dirs.client, this.#dirs.server]) this.#end(d);
+    for (const d of [this.#dirs.client, this.#dirs.server]) {
+      if (d.seek !== undefined && !d.stopped) await this.#seek(d, true);
+      this.#end(d);
+    }
     return this.#result();
   }
 
@@ -434,6 +443,10 @@ class Observer {
   /** PostgreSQL's SSLRequest and its one-byte answer come before TLS; everything else goes to the record layer. */
   async #bytes(d: Direction, bytes: Uint8Array): Promise<void> {
     if (d.tls) return this.#records(d, bytes);
+    if (d.seek !== undefined) {
+      d.prefix = concatBytes(d.prefix, bytes);
+      return this.#seek(d, false);
+    }
     d.prefix = concatBytes(d.prefix, bytes);
     if (d.role === 'client') {
       const n = Math.min(d.prefix.length, SSL_REQUEST.length);
@@ -484,11 +497,48 @@ class Observer {
   }
 
   async #startTls(d: Direction, skip: number): Promise<void> {
+    // No hello and no SSLRequest, and the bytes do not begin with a record header: a capture begun inside a record.
+    const first = d.prefix.subarray(skip, skip + RECORD_HEADER_LENGTH);
+    if (skip === 0 && !this.#clientHello && (first.length < RECORD_HEADER_LENGTH || !recordChain(first))) {
+      d.seek = 0;
+      return this.#seek(d, false);
+    }
     d.tls = true;
     const rest = d.prefix.subarray(skip);
     d.prefix = new Uint8Array(0);
     // Stream offsets of the record layer count from the first TLS byte; notes add `skip` back.
     d.base = skip;
+    if (rest.length > 0) await this.#records(d, rest);
+  }
+
+  /**
+   * A capture begun inside a record: the end of that record is skipped, and records are read from the first whole
+   * one (`recordBoundary`), once enough bytes (or the stream's end) decide where it starts.
+   */
+  async #seek(d: Direction, ended: boolean): Promise<void> {
+    const found = recordBoundary(d.prefix, ended, d.seek);
+    if (found !== undefined && 'waitFrom' in found) {
+      d.seek = found.waitFrom;
+      return;
+    }
+    d.seek = undefined;
+    if (found === undefined)
+      return this.#stop(
+        d,
+        0,
+        `the ${d.role}'s first ${d.prefix.length} bytes hold no TLS record that starts within a record's length of the capture's start, so they are not TLS; decoding of this direction ends here`,
+        'undecodable',
+      );
+    if (found.at > 0)
+      this.notes.push({
+        from: d.role,
+        offset: 0,
+        text: `the capture starts inside a record: the ${d.role}'s first ${found.at} bytes are the end of a record sent before the capture began, and its records are read from stream offset ${found.at}`,
+      });
+    d.tls = true;
+    const rest = d.prefix.subarray(found.at);
+    d.prefix = new Uint8Array(0);
+    d.base = found.at;
     if (rest.length > 0) await this.#records(d, rest);
   }
 

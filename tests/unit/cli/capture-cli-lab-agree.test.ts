@@ -39,6 +39,7 @@ const CASES: { capture: string; keyLog?: string }[] = [
   { capture: 'fixtures/pcap/tls12-dsb.pcapng', keyLog: `${ILLUSTRATED}/keylog.txt` },
   { capture: 'fixtures/pcap/tls12-dsb.pcapng', keyLog: 'fixtures/pcap/tls12-wrong-then-right.keys.log' },
   { capture: 'fixtures/pcap/tls12-lo-after-handshake.pcap', keyLog: 'fixtures/pcap/tls12.keys.log' },
+  { capture: 'fixtures/pcap/tls13-bulk-lo-mid-record.pcap', keyLog: 'fixtures/pcap/tls13-bulk.keys.log' },
   { capture: 'fixtures/pcap/tls13-lo.pcap', keyLog: 'fixtures/pcap/tls13.keys.log' },
   { capture: 'fixtures/pcap/tls13-dsb.pcapng' },
   {

@@ -504,6 +504,28 @@ describe('a capture started after the handshake (fixtures/pcap/tls12-lo-after-ha
   });
 });
 
+describe('a capture begun inside a record (fixtures/pcap/tls13-bulk-lo-mid-record.pcap, editcap -r)', () => {
+  it('skips the end of the record it begins in, names it, and lists the whole records after it', async () => {
+    // Before: exit 1, "holds no TLS", though tshark shows every record after the first segment.
+    const r = await cli('--pcap', `${PCAP}/tls13-bulk-lo-mid-record.pcap`);
+    expect(r.code, r.err).toBe(PCAP_EXIT.shown);
+    expect(r.out).toContain(
+      "server stream offset 0: the capture starts inside a record: the server's first 7718 bytes are the end of a record sent before the capture began, and its records are read from stream offset 7718",
+    );
+    const records = r.out.split('\n').filter((l) => /^ {2}[CS] -> [CS] {2}/.test(l));
+    expect(records).toEqual([
+      '  S -> C  encrypted record, application_data (23 bytes) [not opened]',
+      '  S -> C  encrypted record, application_data (16406 bytes) [not opened]',
+      '  S -> C  encrypted record, application_data (23 bytes) [not opened]',
+      '  S -> C  encrypted record, application_data (7255 bytes) [not opened]',
+      '  C -> S  encrypted record, application_data (24 bytes) [not opened]',
+      '  S -> C  encrypted record, application_data (24 bytes) [not opened]',
+    ]);
+    const { doc } = await json('--pcap', `${PCAP}/tls13-bulk-lo-mid-record.pcap`);
+    expect(doc.observation.decryption).toEqual({ status: 'no-client-hello', tls13Labels: [] });
+  });
+});
+
 describe.each([
   ['session ID', 'tls12-resume'],
   ['ticket', 'tls12-resume-ticket'],

@@ -1,0 +1,65 @@
+/**
+ * Record boundaries in a byte stream whose start was not captured: which offsets begin a run of plausible TLS
+ * record headers. Used to tell TLS from other traffic in a capture (pcap/classify.ts) and to find the first whole
+ * record of a capture begun inside one (observe.ts). A plausible header: content type 20 to 23, version 3.1 to 3.4,
+ * length 1 to 2^14 + 2048 (RFC 5246 §6.2.3).
+ */
+import { MAX_CIPHERTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.ts';
+
+/** The most of one record a capture can miss: a whole record, header included. */
+const MAX_RECORD = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT_LENGTH;
+/** How many headers in a row recordBoundary looks at from each offset (two decide; the rest must be plausible too). */
+const DECIDING_HEADERS = 4;
+
+function plausibleLength(b: Uint8Array, at: number): number | undefined {
+  const type = b[at]!;
+  const minor = b[at + 2]!;
+  const length = (b[at + 3]! << 8) | b[at + 4]!;
+  if (type < 20 || type > 23 || b[at + 1] !== 3 || minor < 1 || minor > 4) return undefined;
+  return length === 0 || length > MAX_CIPHERTEXT_LENGTH ? undefined : length;
+}
+
+/**
+ * The plausible record headers that follow each other from `from`, as far as `b` holds their 5 bytes (or `most` of
+ * them): how many, and where the last one's record ends (past `b`'s end when it is cut short). Undefined when one of
+ * them is not plausible.
+ */
+export function recordChain(
+  b: Uint8Array,
+  from = 0,
+  most = Infinity,
+): { headers: number; end: number } | undefined {
+  let at = from;
+  let headers = 0;
+  while (headers < most && at + RECORD_HEADER_LENGTH <= b.length) {
+    const length = plausibleLength(b, at);
+    if (length === undefined) return undefined;
+    headers++;
+    at += RECORD_HEADER_LENGTH + length;
+  }
+  return { headers, end: at };
+}
+
+/**
+ * Where the first whole record starts in a stream whose capture began inside a record (a tcpdump started in the
+ * middle of a transfer): the first offset, within one record's length of the start, from which plausible headers
+ * follow each other: two or more, or (once the stream has `ended`) one whose record ends the stream exactly. A run
+ * of ciphertext passes that test by chance about once in 10^13 offsets. Offsets before `from` are known not to be
+ * one. `{ at }`: found; `{ waitFrom }`: more bytes could still make `waitFrom` (or a later offset) the one;
+ * undefined: there is none, so these bytes are not TLS.
+ */
+export function recordBoundary(
+  b: Uint8Array,
+  ended: boolean,
+  from = 0,
+): { at: number } | { waitFrom: number } | undefined {
+  const last = Math.min(b.length, MAX_RECORD);
+  for (let k = from; k < last; k++) {
+    // A few headers decide; walking every one from every offset would be quadratic in hostile bytes.
+    const chain = recordChain(b, k, DECIDING_HEADERS);
+    if (chain === undefined) continue;
+    if (chain.headers >= 2 || (ended && chain.headers === 1 && chain.end === b.length)) return { at: k };
+    if (!ended) return { waitFrom: k };
+  }
+  return !ended && last < MAX_RECORD ? { waitFrom: last } : undefined;
+}
