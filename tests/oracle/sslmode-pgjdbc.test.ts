@@ -105,4 +105,19 @@ describe('pgJDBC against a real server', () => {
       await runCells(setup, cells);
     });
   }
+
+  for (const setup of ['good', 'noip', 'mismatch', 'cross'] as const) {
+    it(`verify-ca and verify-full by name and by IP address, against either root, setup "${setup}"`, async () => {
+      const cells: DriverCell[] = [];
+      for (const host of ['localhost', '127.0.0.1'])
+        for (const mode of ['verify-ca', 'verify-full'])
+          for (const root of rootVariants(server, pki, 'pgjdbc').filter((r) => r.param !== ''))
+            cells.push({
+              conninfo: `jdbc:postgresql://${host}:${server.port}/postgres?user=anyuser&sslmode=${mode}&${root.param}`,
+              home: root.home,
+              files: root.files,
+            });
+      await runCells(setup, cells);
+    });
+  }
 });
