@@ -5,8 +5,10 @@
  * Rules, and who applies them:
  * - An IP literal host matches only iPAddress SANs (OpenSSL `X509_check_ip`, Go, webpki, libpq).
  * - DNS names compare case-insensitively; one trailing dot on the host is ignored. A name in the certificate with a
- *   trailing dot is no DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none): OpenSSL compares it byte for byte,
- *   so it matches only a host written with the same dot (Go and webpki refuse it even then, which is not modelled).
+ *   trailing dot is no DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none): OpenSSL compares it byte for byte
+ *   and Go exactly (`VerifyHostname`: a name that is no valid pattern gets `matchExactly`), so it matches only a host
+ *   written with the same dot; webpki refuses it even then ("Absolute presented DNS IDs are not supported":
+ *   `absoluteNames: 'never'`).
  * - `*` must sit in the left-most label and match exactly one non-empty label (RFC 6125 §6.4.3); the pattern
  *   needs at least two labels after the wildcard (`*.com` never matches; OpenSSL `valid_star`).
  * - Partial-label wildcards (`f*.example.com`) match only when `partialWildcards` is set: OpenSSL allows them
@@ -21,6 +23,8 @@ import { commonNames, type IpSyntax, parseIp, sameBytes } from './names.ts';
 
 export interface HostnameOptions {
   readonly partialWildcards?: boolean;
+  /** A certificate name with a trailing dot: matches the same host with the dot ('exact', default), or nothing. */
+  readonly absoluteNames?: 'exact' | 'never';
   readonly commonName?: 'never' | 'if-no-dns-san';
   /** How the client reads an IP literal host (leading zeros); a host that is not an IP is a DNS name. */
   readonly ipSyntax?: IpSyntax;
@@ -64,10 +68,15 @@ function labels(name: string): string[] {
 }
 
 /** Matches one DNS-ID pattern against a host (both already plain ASCII). */
-export function matchDnsPattern(pattern: string, host: string, partialWildcards = false): boolean {
-  // A name with a trailing dot is no DNS-ID; OpenSSL (and libpq) compare it byte for byte, so it matches only the same
-  // host with the dot. (Go and webpki refuse it as a pattern even then: not told apart here.)
-  if (pattern.endsWith('.') && !host.endsWith('.')) return false;
+export function matchDnsPattern(
+  pattern: string,
+  host: string,
+  partialWildcards = false,
+  absoluteNames: 'exact' | 'never' = 'exact',
+): boolean {
+  // A name with a trailing dot is no DNS-ID: OpenSSL (and libpq) and Go compare it exactly, so it matches only the
+  // same host with the dot; webpki never matches it.
+  if (pattern.endsWith('.') && (absoluteNames === 'never' || !host.endsWith('.'))) return false;
   const p = labels(pattern);
   const h = labels(host);
   if (p.length !== h.length || h.some((l) => l === '')) return false;
@@ -119,10 +128,11 @@ export function matchHostname(cert: CertView, host: string, options: HostnameOpt
     };
   }
   const partial = options.partialWildcards ?? false;
-  const hit = dnsSans.find((p) => matchDnsPattern(p, host, partial));
+  const absolute = options.absoluteNames ?? 'exact';
+  const hit = dnsSans.find((p) => matchDnsPattern(p, host, partial, absolute));
   const useCn = (options.commonName ?? 'never') === 'if-no-dns-san' && dnsSans.length === 0;
   const cnHit =
-    hit === undefined && useCn && commonName !== null && matchDnsPattern(commonName, host, partial);
+    hit === undefined && useCn && commonName !== null && matchDnsPattern(commonName, host, partial, absolute);
   const validFor = [...dnsSans, ...ipSans, ...(useCn && commonName !== null ? [commonName] : [])];
   const matched = hit !== undefined || cnHit;
   let detail: string;

@@ -272,6 +272,8 @@ export async function webpki(input: ProfileInput): Promise<ProfileVerdict> {
     const m = matchHostname(leaf, input.hostname, {
       commonName: 'never',
       partialWildcards: false,
+      // S: rustls/webpki src/subject_name/dns_name.rs: "Absolute presented DNS IDs are not supported".
+      absoluteNames: 'never',
       ipSyntax: RUST_IP,
     });
     if (!m.matched) best = { error: 'CertNotValidForName', cert: leaf, detail: m.detail };

@@ -24,10 +24,17 @@ describe('matchDnsPattern (RFC 6125 §6.4)', () => {
     ['a.*.example.com', 'a.b.example.com', false],
     ['**.example.com', 'a.example.com', false],
     ['www.example.com.', 'www.example.com', false],
-    // OpenSSL compares a name with a trailing dot byte for byte.
+    // OpenSSL compares a name with a trailing dot byte for byte, Go exactly (matchExactly).
     ['www.example.com.', 'www.example.com.', true],
   ])('%s vs %s -> %s', (pattern, host, want) => {
     expect(matchDnsPattern(pattern, host)).toBe(want);
+  });
+
+  it('webpki never matches a certificate name with a trailing dot (dns_name.rs: absolute presented IDs)', () => {
+    expect(matchDnsPattern('www.example.com.', 'www.example.com.', false, 'never')).toBe(false);
+    expect(matchDnsPattern('www.example.com.', 'www.example.com', false, 'never')).toBe(false);
+    // An absolute reference (host) still matches a relative presented name.
+    expect(matchDnsPattern('www.example.com', 'www.example.com.', false, 'never')).toBe(true);
   });
 
   it('matches partial-label wildcards only when allowed, and never for IDNA A-labels', () => {

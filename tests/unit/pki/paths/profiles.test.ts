@@ -130,6 +130,13 @@ describe('client profiles disagree the way the real clients do', () => {
     expect(v['openssl-1.0.2']).toBe('Hostname mismatch');
   });
 
+  it('a SAN with a trailing dot, host with the same dot: OpenSSL and Go compare it exactly, webpki refuses it', async () => {
+    const v = await verdicts(chain({ leaf: (t) => (t.dns = ['leaf.example.com.']) }), 'leaf.example.com.');
+    expect(v['openssl-3']).toBe('ok');
+    expect(v.go).toBe('ok');
+    expect(v.webpki).toBe('CertNotValidForName');
+  });
+
   it('CN-only leaf: OpenSSL falls back to the CN, Go and webpki do not', async () => {
     const v = await verdicts(chain({ leaf: (t) => (t.dns = []) }), 'leaf');
     expect(v['openssl-3']).toBe('ok');
