@@ -37,7 +37,9 @@
  *   CLIENT_FINISHED_LABEL, SERVER_FINISHED_LABEL.
  * Suites (suites.ts): cipherSuite(code) -> CipherSuiteInfo {kex: ecdhe|rsa, certificateKey: rsa|ec, cipher, cipherType,
  *   keyLength, fixedIvLength, recordIvLength, macKeyLength, macHash, tagLength, prfHash, verifyDataLength};
- *   CIPHER_SUITES lists 0xC02F 0xC030 0xC02B 0xC02C 0xCCA8 0xCCA9 0xC013 0xC014 0x009C 0x009D;
+ *   CIPHER_SUITES lists ECDHE with AES-GCM and ChaCha20-Poly1305, ECDHE and RSA key transport with AES-CBC and
+ *   HMAC-SHA1/256/384, and RSA key transport with AES-GCM (20 suites; all against OpenSSL both ways in
+ *   tests/interop/handshake-openssl.test.ts);
  *   DEFAULT_SUITES is the engine's preference order.
  * Key schedule (key-schedule.ts), every value as a Derivation {name, value, inputs, formula, source}:
  *   computeMasterSecret(provider, {prfHash, preMasterSecret, clientRandom, serverRandom, sessionHash?})

@@ -7,7 +7,7 @@
  * for AEAD only, the fixed IVs (RFC 5246 §6.3: "only generated for implicit nonce techniques"). CBC suites
  * in TLS 1.2 send a fresh explicit IV per record (record_iv_length 16) and take no IV from the key block.
  */
-import type { HashName } from './hash.ts';
+import { hashLength, type HashName } from './hash.ts';
 
 import { CipherSuite } from '../wire/code-points.ts';
 
@@ -79,14 +79,14 @@ function describe(row: Row): CipherSuiteInfo {
         tagLength: 16,
       };
     case 'AES_128_CBC':
-    case 'AES_256_CBC': // RFC 5246 §6.2.3.2, HMAC-SHA1 (RFC 5246 App. C)
+    case 'AES_256_CBC': // RFC 5246 §6.2.3.2; the MAC key is as long as the MAC's hash (RFC 5246 App. C, RFC 5289 §3.2)
       return {
         ...common,
         cipherType: 'block',
         keyLength: row.cipher === 'AES_128_CBC' ? 16 : 32,
         fixedIvLength: 0,
         recordIvLength: 16,
-        macKeyLength: 20,
+        macKeyLength: hashLength(row.macHash!),
         tagLength: 0,
       };
   }
@@ -174,6 +174,98 @@ const ROWS: Row[] = [
     certificateKey: 'rsa',
     cipher: 'AES_256_GCM',
     prfHash: 'sha384',
+  },
+  // CBC with HMAC-SHA1 for ECDSA certificates and for the RSA key exchange (RFC 8422, RFC 5246 App. C), and with
+  // HMAC-SHA256/384 (RFC 5289 §3.2: the PRF is SHA-256 or SHA-384 as the suite's name says; RFC 5246 App. C).
+  {
+    code: 0xc009,
+    name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
+    cipher: 'AES_128_CBC',
+    macHash: 'sha1',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0xc00a,
+    name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
+    cipher: 'AES_256_CBC',
+    macHash: 'sha1',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0xc027,
+    name: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
+    cipher: 'AES_128_CBC',
+    macHash: 'sha256',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0xc028,
+    name: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+    kex: 'ecdhe',
+    certificateKey: 'rsa',
+    cipher: 'AES_256_CBC',
+    macHash: 'sha384',
+    prfHash: 'sha384',
+  },
+  {
+    code: 0xc023,
+    name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
+    cipher: 'AES_128_CBC',
+    macHash: 'sha256',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0xc024,
+    name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+    kex: 'ecdhe',
+    certificateKey: 'ec',
+    cipher: 'AES_256_CBC',
+    macHash: 'sha384',
+    prfHash: 'sha384',
+  },
+  {
+    code: 0x002f,
+    name: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+    kex: 'rsa',
+    certificateKey: 'rsa',
+    cipher: 'AES_128_CBC',
+    macHash: 'sha1',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0x0035,
+    name: 'TLS_RSA_WITH_AES_256_CBC_SHA',
+    kex: 'rsa',
+    certificateKey: 'rsa',
+    cipher: 'AES_256_CBC',
+    macHash: 'sha1',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0x003c,
+    name: 'TLS_RSA_WITH_AES_128_CBC_SHA256',
+    kex: 'rsa',
+    certificateKey: 'rsa',
+    cipher: 'AES_128_CBC',
+    macHash: 'sha256',
+    prfHash: 'sha256',
+  },
+  {
+    code: 0x003d,
+    name: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
+    kex: 'rsa',
+    certificateKey: 'rsa',
+    cipher: 'AES_256_CBC',
+    macHash: 'sha256',
+    prfHash: 'sha256',
   },
 ];
 
