@@ -189,6 +189,24 @@ describe('Chain Lab: your own certificates', () => {
     await context.close();
   });
 
+  it('a Java keystore made by keytool (JKS): its certificates are found, its private keys discarded', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/chain');
+    await expect.poll(() => verdict(page).count(), { timeout: 20_000 }).toBe(1);
+    // fixtures/keystores/keytool.jks: two private key entries (a CA, and a server with its chain) and a trusted
+    // certificate; keytool -list -v names three certificates.
+    await load(page, 'chain', ['fixtures/keystores/keytool.jks']);
+    await expect
+      .poll(() => loadReport(page).getByText('Found 3 certificates.').count(), { timeout: 20_000 })
+      .toBe(1);
+    expect(await loadReport(page).getByRole('status').textContent()).toMatch(
+      /^\s*2 private keys were found and discarded: they are not\s+kept, shown or analysed\.\s*$/,
+    );
+    expect(await loadReport(page).getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('parse errors show next to the result; the trust select is never blank; clearing leaves no error', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain');

@@ -1,6 +1,6 @@
 /**
  * The certificate engine's entrance: anything a person pastes or drops (PEM in text, DER, PKCS#7,
- * PKCS#12, CRLs, OpenSSL TRUSTED CERTIFICATE) becomes a ParseReport of plain data (types.ts). Private
+ * PKCS#12, CRLs, OpenSSL TRUSTED CERTIFICATE, Java JKS/JCEKS keystores) becomes a ParseReport of plain data (types.ts). Private
  * keys are recognised, counted and dropped. Every failing block says what it was, where and why.
  *
  * This module and ./adapter/ are the only places that touch pkijs / asn1js.
@@ -21,6 +21,7 @@ import {
 } from '../bytes/der.ts';
 import { derKind, type DerKind } from './adapter/der-kind.ts';
 import { sha256Hex } from './adapter/digest.ts';
+import { readJavaKeystore, type KeystoreContents } from './adapter/java-keystore.ts';
 import { readPkcs7 } from './adapter/pkcs7.ts';
 import { inheritedDsaParams, verifySigned, type IssuersOf, type VerifyResult } from './adapter/signature.ts';
 import { decodeBase64 } from '../bytes/base64.ts';
@@ -184,7 +185,9 @@ export async function parseCertificates(
     return r.finish();
   }
   try {
-    if (typeof input !== 'string' && looksLikeDer(input)) {
+    const keystore = typeof input !== 'string' ? readJavaKeystore(input) : undefined;
+    if (keystore) handleKeystore(keystore, r);
+    else if (typeof input !== 'string' && looksLikeDer(input)) {
       await parseDerStream(input, r, options.password);
     } else {
       const text =
@@ -567,6 +570,44 @@ async function handlePkcs12(
     undefined,
     notes.length > 0 ? notes.join('; ') : undefined,
   );
+}
+
+/**
+ * A Java keystore (JKS, JCEKS): each entry a block; its certificates (a trusted certificate, or a private key's chain)
+ * are read as certificates, and a private key is counted as discarded (it was skipped by its length, never read).
+ */
+function handleKeystore(ks: KeystoreContents, r: ReportBuilder): void {
+  for (const [i, entry] of ks.entries.entries()) {
+    if (r.full) {
+      r.limitReached(`${ks.format} entry ${i + 1}`);
+      return;
+    }
+    const name = `${ks.format} entry ${i + 1} "${entry.alias}"`;
+    const ids: string[] = [];
+    entry.certificates.forEach((c, n) => {
+      const where = entry.certificates.length > 1 ? `${name}, certificate ${n + 1} of its chain` : name;
+      try {
+        const added = r.addCertificate(decodeCertificate(c.der), where);
+        if (added !== undefined) ids.push(added.id);
+      } catch (err) {
+        r.problem(
+          `${where}, bytes ${c.offset}-${c.offset + c.der.length - 1}`,
+          `not a valid certificate: ${describeError(err)}`,
+        );
+      }
+    });
+    if (entry.kind === 'private-key') {
+      r.discardedPrivateKeys++;
+      r.block(
+        `${ks.format} private key entry`,
+        name,
+        ids,
+        undefined,
+        'its protected private key was skipped, never decrypted or stored; its certificate chain is read',
+      );
+    } else r.block(`${ks.format} trusted certificate entry`, name, ids);
+  }
+  if (ks.stopped) r.problem(`${ks.format} keystore, byte ${ks.stopped.offset}`, ks.stopped.reason);
 }
 
 /** Binary input: one or more concatenated DER elements. */

@@ -1,0 +1,79 @@
+/**
+ * Java keystores (JKS, JCEKS) as parseCertificates reads them, against what the JDK's own `keytool -list -v` says of
+ * the same files (fixtures/keystores, made by scripts/make-keystores.sh): the aliases, the entry types and the SHA-256
+ * fingerprints of every certificate.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCertificates } from '../../../../src/lib/pki/parse.ts';
+
+const DIR = 'fixtures/keystores/';
+const bytes = (name: string) => new Uint8Array(readFileSync(DIR + name));
+
+/** keytool -list -v: each entry's alias and type, and every certificate's SHA-256 fingerprint. */
+function keytoolList(name: string) {
+  const text = readFileSync(`${DIR}${name}.list.txt`, 'utf8');
+  const entries = [...text.matchAll(/^Alias name: (.+)\n.*\nEntry type: (\w+)/gm)].map((m) => ({
+    alias: m[1]!,
+    type: m[2]!,
+  }));
+  const fingerprints = new Set(
+    [...text.matchAll(/^\s+SHA256: ([0-9A-F:]+)$/gm)].map((m) => m[1]!.replaceAll(':', '').toLowerCase()),
+  );
+  return { entries, fingerprints };
+}
+
+describe('JKS (keytool -storetype JKS)', () => {
+  it('reads every entry keytool lists: the certificates by fingerprint, private keys dropped', async () => {
+    const keytool = keytoolList('keytool.jks');
+    const report = await parseCertificates(bytes('keytool.jks'));
+    expect(report.problems).toEqual([]);
+    expect(new Set(report.certificates.map((c) => c.id))).toEqual(keytool.fingerprints);
+    const aliases = report.blocks.map((b) => /"(.+)"$/.exec(b.where)?.[1]);
+    expect(aliases.sort()).toEqual(keytool.entries.map((e) => e.alias).sort());
+    const privateKeys = keytool.entries.filter((e) => e.type === 'PrivateKeyEntry').length;
+    expect(report.discardedPrivateKeys).toBe(privateKeys);
+    expect(report.blocks.filter((b) => b.kind === 'JKS private key entry').length).toBe(privateKeys);
+    expect(report.blocks.filter((b) => b.kind === 'JKS trusted certificate entry').length).toBe(
+      keytool.entries.filter((e) => e.type === 'trustedCertEntry').length,
+    );
+    // The server's private key entry carries its chain, leaf first (keytool: chain length 2).
+    const server = report.blocks.find((b) => b.where.endsWith('"server"'));
+    expect(server?.certificateIds.length).toBe(2);
+  });
+
+  it('a cut file gives the entries before the cut and says where and why it stopped', async () => {
+    const whole = bytes('keytool.jks');
+    const report = await parseCertificates(whole.subarray(0, Math.floor(whole.length * 0.6)));
+    expect(report.problems.length).toBe(1);
+    expect(report.problems[0]!.where).toMatch(/^JKS keystore, byte \d+$/);
+    expect(report.problems[0]!.message).toMatch(/^entry \d cannot be read: /);
+    expect(report.certificates.length).toBeGreaterThan(0);
+    expect(report.certificates.length).toBeLessThan(keytoolList('keytool.jks').fingerprints.size);
+  });
+
+  it('an entry count no file can hold ends in a problem, not a hang or a throw', async () => {
+    const header = Uint8Array.of(0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff);
+    const report = await parseCertificates(header);
+    expect(report.certificates).toEqual([]);
+    expect(report.problems).toEqual([
+      { where: 'JKS keystore, byte 12', message: expect.stringMatching(/^entry 1 cannot be read: /) },
+    ]);
+  });
+});
+
+describe('JCEKS (keytool -storetype JCEKS)', () => {
+  it('reads the entries up to a secret key, and says that the rest was not read', async () => {
+    const keytool = keytoolList('keytool.jceks');
+    const report = await parseCertificates(bytes('keytool.jceks'));
+    for (const c of report.certificates) expect(keytool.fingerprints.has(c.id)).toBe(true);
+    expect(report.problems).toEqual([
+      {
+        where: expect.stringMatching(/^JCEKS keystore, byte \d+$/),
+        message: expect.stringMatching(
+          /^entry \d is a secret key, stored as a serialized Java object that is not read here; the \d entries from it on were not read$/,
+        ),
+      },
+    ]);
+  });
+});
