@@ -274,7 +274,17 @@ const CASES: Case[] = [
   {
     name: 'a DNS SAN with a trailing dot',
     desc: chain({ leaf: (t) => (t.dns = ['leaf.example.com.']) }),
-    hosts: ['leaf.example.com', 'leaf.example.com.'],
+    hosts: ['leaf.example.com', 'leaf.example.com.', 'LEAF.example.com.'],
+  },
+  {
+    name: 'a host with a trailing dot against a SAN without one',
+    desc: chain(),
+    hosts: ['leaf.example.com.'],
+  },
+  {
+    name: 'a wildcard SAN with a trailing dot',
+    desc: chain({ leaf: (t) => (t.dns = ['*.example.com.']) }),
+    hosts: ['a.example.com.', 'a.example.com', '*.example.com.'],
   },
 ];
 

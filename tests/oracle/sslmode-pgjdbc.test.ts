@@ -90,7 +90,7 @@ describe('pgJDBC against a real server', () => {
   }
 
   for (const setup of ['good', 'mismatch', 'selfsigned', 'expired', 'tls12'] as const) {
-    it(`other URL parameters: sslfactory, ssl=false, a bad and an upper-case sslmode, setup "${setup}"`, async () => {
+    it(`other URL parameters: sslfactory, sslhostnameverifier, ssl=false and TRUE, a bad, an upper-case and a repeated sslmode, setup "${setup}"`, async () => {
       const at = `jdbc:postgresql://localhost:${server.port}/postgres?user=anyuser`;
       const cells = [
         '&ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory',
@@ -101,6 +101,10 @@ describe('pgJDBC against a real server', () => {
         '&ssl=false&sslmode=require',
         '&sslmode=bogus',
         '&sslmode=REQUIRE',
+        '&ssl=TRUE',
+        '&sslmode=verify-full&sslmode=require',
+        '&sslmode=disable&sslfactory=com.example.NoSuchFactory',
+        '&sslmode=require&sslhostnameverifier=com.example.NoSuchVerifier',
       ].map((q) => ({ conninfo: at + q, home: {}, files: {} }));
       await runCells(setup, cells);
     });

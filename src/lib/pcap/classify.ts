@@ -95,7 +95,16 @@ export function clientHelloFacts(b: Uint8Array, at = 0): HelloFacts | undefined 
   return sni === undefined ? { alpn } : { sni, alpn };
 }
 
-export function classify(client: Uint8Array, server: Uint8Array): { kind: ConnectionKind; sni?: string } {
+/**
+ * What a connection carries, from each direction's first bytes. `midStream`: the capture holds no SYN of it, so a
+ * direction may begin inside a record (with a SYN, bytes before a record are some other protocol: an HTTP CONNECT,
+ * SMTP before STARTTLS).
+ */
+export function classify(
+  client: Uint8Array,
+  server: Uint8Array,
+  midStream = false,
+): { kind: ConnectionKind; sni?: string } {
   const withSni = (
     kind: ConnectionKind,
     facts: HelloFacts | undefined,
@@ -115,7 +124,7 @@ export function classify(client: Uint8Array, server: Uint8Array): { kind: Connec
   // Started after the handshake: records (application data, alerts) in every direction that sent anything, from
   // its first byte or, for a capture begun inside a record, from the first record boundary.
   const records = (b: Uint8Array) =>
-    b.length === 0 || looksLikeTlsRecords(b) || recordBoundary(b, true) !== undefined;
+    b.length === 0 || looksLikeTlsRecords(b) || (midStream && recordBoundary(b, true) !== undefined);
   if ((client.length > 0 || server.length > 0) && records(client) && records(server)) return { kind: 'tls' };
   return { kind: 'other' };
 }

@@ -113,7 +113,11 @@ function finish(c: Building, index: number): TcpConnection {
     chunks = chunks.map(swap);
     gaps = gaps.map(swap);
   }
-  const { kind, sni } = classify(streamPrefix(chunks, 'client'), streamPrefix(chunks, 'server'));
+  const { kind, sni } = classify(
+    streamPrefix(chunks, 'client'),
+    streamPrefix(chunks, 'server'),
+    clientBy !== 'syn',
+  );
   const conn: TcpConnection = {
     index,
     client: aIsClient ? c.a.endpoint : c.b.endpoint,

@@ -49,6 +49,7 @@ export async function observeInCapture(
   options: ObserveOptions,
 ): Promise<Observation> {
   const c = connections[index]!;
+  options = { ...options, midStream: c.clientBy !== 'syn' };
   const seen = await observeConnection(observedItems(c), options);
   if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !seen.resumesSession) return seen;
   const same = (e: Endpoint) => e.address === c.server.address && e.port === c.server.port;
@@ -59,7 +60,9 @@ export async function observeInCapture(
     .slice(-SESSION_LOOKBACK);
   const sessions: ResumableSession[] = [];
   for (const { e, n } of earlier) {
-    const session = (await observeConnection(observedItems(e), options)).session;
+    const session = (
+      await observeConnection(observedItems(e), { ...options, midStream: e.clientBy !== 'syn' })
+    ).session;
     if (session) sessions.push({ ...session, connection: n });
   }
   return sessions.length > 0 ? observeConnection(observedItems(c), { ...options, sessions }) : seen;

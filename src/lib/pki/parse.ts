@@ -584,18 +584,22 @@ function handleKeystore(ks: KeystoreContents, r: ReportBuilder): void {
     }
     const name = `${ks.format} entry ${i + 1} "${entry.alias}"`;
     const ids: string[] = [];
-    entry.certificates.forEach((c, n) => {
+    for (const [n, c] of entry.certificates.entries()) {
+      if (r.full) {
+        r.limitReached(`${name}, certificate ${n + 1}`);
+        return;
+      }
       const where = entry.certificates.length > 1 ? `${name}, certificate ${n + 1} of its chain` : name;
       try {
         const added = r.addCertificate(decodeCertificate(c.der), where);
         if (added !== undefined) ids.push(added.id);
       } catch (err) {
         r.problem(
-          `${where}, bytes ${c.offset}-${c.offset + c.der.length - 1}`,
+          `${where}, ${byteSpan(c.offset, c.offset + c.der.length)}`,
           `not a valid certificate: ${describeError(err)}`,
         );
       }
-    });
+    }
     if (entry.kind === 'private-key') {
       r.discardedPrivateKeys++;
       r.block(

@@ -86,6 +86,11 @@ export interface ObserveOptions {
    * that resumes one, with no key log line of its own, is read with its master secret, as Wireshark does.
    */
   sessions?: readonly ResumableSession[];
+  /**
+   * The capture holds no SYN of this connection, so each direction may begin anywhere in its stream, even inside a
+   * record: then the end of that record is skipped (`recordBoundary`). With a SYN the streams begin at their start.
+   */
+  midStream?: boolean;
 }
 
 /**
@@ -265,6 +270,8 @@ interface Direction {
    * could still be where it starts.
    */
   seek?: number;
+  /** A stream that may begin inside a record, holding fewer bytes than a record header: its next bytes decide. */
+  waiting?: boolean;
 }
 
 function isGap(item: ObservedItem): item is ObservedGap {
@@ -309,6 +316,7 @@ class Observer {
   #master: Uint8Array | undefined;
   #line: KeyLogEntry | undefined;
   readonly #sessions: readonly ResumableSession[];
+  readonly #midStream: boolean;
   /** The earlier connection's session this one resumes, when its master secret came from there. */
   #resumedFrom: ResumableSession | undefined;
   #ticket: Uint8Array | undefined;
@@ -336,6 +344,7 @@ class Observer {
   constructor(options: ObserveOptions) {
     this.#provider = options.provider ?? engineProvider();
     this.#sessions = options.sessions ?? [];
+    this.#midStream = options.midStream ?? false;
     if (typeof options.keyLog === 'string') {
       try {
         this.#keyLog = parseKeyLog(options.keyLog);
@@ -368,6 +377,7 @@ class Observer {
     for (const item of items) {
       const d = this.#dirs[item.from];
       if (d.stopped) continue;
+      if (isGap(item) || item.offset > d.next) await this.#settle(d);
       if (isGap(item)) {
         this.#stop(
           d,
@@ -392,7 +402,7 @@ class Observer {
       if (fresh.length > 0) await this.#bytes(d, fresh);
     }
     for (const d of [this.#dirs.client, this.#dirs.server]) {
-      if (d.seek !== undefined && !d.stopped) await this.#seek(d, true);
+      await this.#settle(d);
       this.#end(d);
     }
     return this.#result();
@@ -432,10 +442,12 @@ class Observer {
         partial.total !== undefined && partial.contentType !== undefined
           ? `a ${ContentType.format(partial.contentType)} record cut short: ${partial.have} of its ${partial.total} bytes`
           : `a record header cut short: ${partial.have} of its ${RECORD_HEADER_LENGTH} bytes`;
+      // The splitter counts from the first TLS byte; the stream offset adds what came before it.
+      const offset = d.base + partial.offset;
       this.notes.push({
         from: d.role,
-        offset: partial.offset,
-        text: `the ${d.role}'s stream ends inside ${what} (record at stream offset ${partial.offset})`,
+        offset,
+        text: `the ${d.role}'s stream ends inside ${what} (record at stream offset ${offset})`,
       });
     }
   }
@@ -497,18 +509,35 @@ class Observer {
   }
 
   async #startTls(d: Direction, skip: number): Promise<void> {
-    // No hello and no SSLRequest, and the bytes do not begin with a record header: a capture begun inside a record.
-    const first = d.prefix.subarray(skip, skip + RECORD_HEADER_LENGTH);
-    if (skip === 0 && !this.#clientHello && (first.length < RECORD_HEADER_LENGTH || !recordChain(first))) {
-      d.seek = 0;
-      return this.#seek(d, false);
+    // A capture without the connection's SYN, whose bytes do not begin with a record header (and no hello was seen):
+    // it began inside a record. Fewer bytes than a header cannot tell yet.
+    if (skip === 0 && this.#midStream && !this.#clientHello) {
+      const first = d.prefix.subarray(0, RECORD_HEADER_LENGTH);
+      d.waiting = first.length < RECORD_HEADER_LENGTH;
+      if (d.waiting) return;
+      if (!recordChain(first)) {
+        d.seek = 0;
+        return this.#seek(d, false);
+      }
     }
+    return this.#begin(d, skip);
+  }
+
+  /** The record layer from `skip` on. Stream offsets of the record layer count from there; notes add `skip` back. */
+  async #begin(d: Direction, skip: number): Promise<void> {
     d.tls = true;
+    d.waiting = false;
     const rest = d.prefix.subarray(skip);
     d.prefix = new Uint8Array(0);
-    // Stream offsets of the record layer count from the first TLS byte; notes add `skip` back.
     d.base = skip;
     if (rest.length > 0) await this.#records(d, rest);
+  }
+
+  /** Before a hole or at the stream's end: what was held for a decision is decided on the bytes there are. */
+  async #settle(d: Direction): Promise<void> {
+    if (d.stopped || d.tls) return;
+    if (d.seek !== undefined) await this.#seek(d, true);
+    else if (d.waiting) await this.#begin(d, 0);
   }
 
   /**
@@ -529,17 +558,12 @@ class Observer {
         `the ${d.role}'s first ${d.prefix.length} bytes hold no TLS record that starts within a record's length of the capture's start, so they are not TLS; decoding of this direction ends here`,
         'undecodable',
       );
-    if (found.at > 0)
-      this.notes.push({
-        from: d.role,
-        offset: 0,
-        text: `the capture starts inside a record: the ${d.role}'s first ${found.at} bytes are the end of a record sent before the capture began, and its records are read from stream offset ${found.at}`,
-      });
-    d.tls = true;
-    const rest = d.prefix.subarray(found.at);
-    d.prefix = new Uint8Array(0);
-    d.base = found.at;
-    if (rest.length > 0) await this.#records(d, rest);
+    this.notes.push({
+      from: d.role,
+      offset: 0,
+      text: `the capture starts inside a record: the ${d.role}'s first ${found.at} bytes are the end of a record sent before the capture began, and its records are read from stream offset ${found.at}`,
+    });
+    return this.#begin(d, found.at);
   }
 
   async #records(d: Direction, bytes: Uint8Array): Promise<void> {

@@ -27,7 +27,7 @@ describe('recordBoundary', () => {
           if (tail[0]! >= 20 && tail[0]! <= 23) tail[0] = 0;
           const stream = concatBytes(tail, ...sizes.map((n) => record(n)));
           const found = recordBoundary(stream, false);
-          return found !== undefined && 'at' in found && found.at <= tail.length;
+          return found !== undefined && 'at' in found && found.at === tail.length;
         },
       ),
     );
@@ -42,6 +42,9 @@ describe('recordBoundary', () => {
     expect(recordBoundary(one, true)).toEqual({ at: 50 });
     // One header whose record is cut short by the stream's end is no boundary.
     expect(recordBoundary(one.subarray(0, one.length - 1), true)).toBeUndefined();
+    // One whole record, then the start of a header cut short by the end: a boundary; a start no header has: none.
+    expect(recordBoundary(concatBytes(one, Uint8Array.of(23, 3)), true)).toEqual({ at: 50 });
+    expect(recordBoundary(concatBytes(one, Uint8Array.of(99, 3)), true)).toBeUndefined();
     // Resumes from where it left off.
     expect(recordBoundary(concatBytes(one, record(5)), false, 50)).toEqual({ at: 50 });
   });

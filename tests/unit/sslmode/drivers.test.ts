@@ -142,6 +142,34 @@ describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.
     );
     expect(other.error).toMatch(/^The engine models sslfactory=.* not com\.example\.MyFactory/);
   });
+  it('another factory or host-name verifier is named as not modelled only where pgJDBC would use it', async () => {
+    const factory = 'sslfactory=com.example.MyFactory';
+    // MakeSSL builds the factory once the server answered 'S': never with disable, nor after an 'N'.
+    expect(
+      (await jdbc(`jdbc:postgresql://localhost:5432/app?user=app&sslmode=disable&${factory}`)).connected,
+    ).toBe(true);
+    const off = await jdbc(
+      `jdbc:postgresql://localhost:5432/app?user=app&${factory}`,
+      {},
+      server({ ssl: false }),
+    );
+    expect(off.connected && !off.encrypted).toBe(true);
+    const verifier = 'sslhostnameverifier=com.example.AnyName';
+    const full = await jdbc(`jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full&${verifier}`, {
+      '~/.postgresql/root.crt': pki.rootA,
+    });
+    expect(full.error).toMatch(/^The engine models pgJDBC's own host-name check .* not sslhostnameverifier=/);
+    const require = await jdbc(`jdbc:postgresql://localhost:5432/app?user=app&sslmode=require&${verifier}`);
+    expect(require.connected && require.encrypted).toBe(true);
+  });
+  it('ssl=TRUE is ssl=true (Boolean.parseBoolean), and a parameter given twice keeps its last value', async () => {
+    expect((await jdbc('jdbc:postgresql://localhost:5432/app?user=app&ssl=TRUE')).sslmode).toBe(
+      'verify-full',
+    );
+    expect(
+      (await jdbc('jdbc:postgresql://localhost:5432/app?user=app&sslmode=require&sslmode=verify-ca')).sslmode,
+    ).toBe('verify-ca');
+  });
 });
 
 describe('Npgsql (NpgsqlConnector.cs, NpgsqlConnectionStringBuilder.cs)', () => {

@@ -94,6 +94,9 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
         const keyLength = r.u32('keystore.entry.key_length');
         r.sub(keyLength, 'keystore.entry.protected_key');
         const chain = r.u32('keystore.entry.chain_length');
+        // Each certificate takes at least its 4-byte length: a count the bytes left cannot hold is damage.
+        if (chain * 4 > r.remaining)
+          throw new Error(`a chain of ${chain} certificates cannot fit in the ${r.remaining} bytes left`);
         for (let j = 0; j < chain; j++) certificates.push(readCertificate(r, version));
       } else certificates.push(readCertificate(r, version));
       entries.push({

@@ -4,11 +4,14 @@
  *
  * Rules, and who applies them:
  * - An IP literal host matches only iPAddress SANs (OpenSSL `X509_check_ip`, Go, webpki, libpq).
- * - DNS names compare case-insensitively; one trailing dot on the host is ignored. A name in the certificate with a
- *   trailing dot is no DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none): OpenSSL compares it byte for byte
- *   and Go exactly (`VerifyHostname`: a name that is no valid pattern gets `matchExactly`), so it matches only a host
- *   written with the same dot; webpki refuses it even then ("Absolute presented DNS IDs are not supported":
- *   `absoluteNames: 'never'`).
+ * - DNS names compare case-insensitively. One trailing dot on the host is ignored by Go (`matchHostnames` trims
+ *   it) and webpki (an absolute reference ID matches), but not by OpenSSL's X509_check_host, which compares it as a
+ *   byte (`hostDot: 'significant'`: `www.example.com.` does not match a SAN `www.example.com`). A name in the
+ *   certificate with a trailing dot is no DNS-ID (RFC 5280 §4.2.1.6's preferred name syntax has none): OpenSSL and
+ *   Go compare it exactly, as a whole (Go's `VerifyHostname` gives a name that is no valid pattern `matchExactly`), so
+ *   it matches only the same host with the dot, and a `*` in it is a plain character; webpki refuses it even then
+ *   ("Absolute presented DNS IDs are not supported": `absoluteNames: 'never'`). Checked with `openssl x509
+ *   -checkhost` and, through the openssl-3 profile, `openssl verify -verify_hostname`.
  * - `*` must sit in the left-most label and match exactly one non-empty label (RFC 6125 §6.4.3); the pattern
  *   needs at least two labels after the wildcard (`*.com` never matches; OpenSSL `valid_star`).
  * - Partial-label wildcards (`f*.example.com`) match only when `partialWildcards` is set: OpenSSL allows them
@@ -25,6 +28,8 @@ export interface HostnameOptions {
   readonly partialWildcards?: boolean;
   /** A certificate name with a trailing dot: matches the same host with the dot ('exact', default), or nothing. */
   readonly absoluteNames?: 'exact' | 'never';
+  /** A trailing dot on the host: ignored (default), or part of the name (OpenSSL). */
+  readonly hostDot?: 'ignored' | 'significant';
   readonly commonName?: 'never' | 'if-no-dns-san';
   /** How the client reads an IP literal host (leading zeros); a host that is not an IP is a DNS name. */
   readonly ipSyntax?: IpSyntax;
@@ -73,10 +78,11 @@ export function matchDnsPattern(
   host: string,
   partialWildcards = false,
   absoluteNames: 'exact' | 'never' = 'exact',
+  hostDot: 'ignored' | 'significant' = 'ignored',
 ): boolean {
-  // A name with a trailing dot is no DNS-ID: OpenSSL (and libpq) and Go compare it exactly, so it matches only the
-  // same host with the dot; webpki never matches it.
-  if (pattern.endsWith('.') && (absoluteNames === 'never' || !host.endsWith('.'))) return false;
+  // A name with a trailing dot is no DNS-ID: OpenSSL and Go compare it exactly, as a whole; webpki never matches it.
+  if (pattern.endsWith('.')) return absoluteNames === 'exact' && pattern.toLowerCase() === host.toLowerCase();
+  if (hostDot === 'significant' && host.endsWith('.')) return false;
   const p = labels(pattern);
   const h = labels(host);
   if (p.length !== h.length || h.some((l) => l === '')) return false;
@@ -129,10 +135,14 @@ export function matchHostname(cert: CertView, host: string, options: HostnameOpt
   }
   const partial = options.partialWildcards ?? false;
   const absolute = options.absoluteNames ?? 'exact';
-  const hit = dnsSans.find((p) => matchDnsPattern(p, host, partial, absolute));
+  const dot = options.hostDot ?? 'ignored';
+  const hit = dnsSans.find((p) => matchDnsPattern(p, host, partial, absolute, dot));
   const useCn = (options.commonName ?? 'never') === 'if-no-dns-san' && dnsSans.length === 0;
   const cnHit =
-    hit === undefined && useCn && commonName !== null && matchDnsPattern(commonName, host, partial, absolute);
+    hit === undefined &&
+    useCn &&
+    commonName !== null &&
+    matchDnsPattern(commonName, host, partial, absolute, dot);
   const validFor = [...dnsSans, ...ipSans, ...(useCn && commonName !== null ? [commonName] : [])];
   const matched = hit !== undefined || cnHit;
   let detail: string;

@@ -559,6 +559,8 @@ function checkId(chain: readonly CertView[], input: ProfileInput): Failure | nul
   const m = matchHostname(leaf, host, {
     partialWildcards: true,
     commonName: 'if-no-dns-san',
+    // X509_check_host compares the host as given: a trailing dot is part of it.
+    hostDot: 'significant',
     ipSyntax: { leadingZeros: true },
   });
   if (m.matched) return null;

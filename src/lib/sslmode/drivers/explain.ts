@@ -277,7 +277,8 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
     hostOk: false,
     error: null,
   };
-  if (version === null)
+  if (cfg.unmodelledTls !== undefined) checked = { ...checked, error: cfg.unmodelledTls };
+  else if (version === null)
     checked = {
       ...checked,
       error:

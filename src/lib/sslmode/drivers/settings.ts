@@ -25,6 +25,11 @@ export interface DriverSettings {
    * no root file is read and no chain is checked in any mode; verify-full still checks the host name (MakeSSL).
    */
   trustsAnyCertificate?: boolean;
+  /**
+   * pgJDBC with a socket factory or host-name verifier of the application's: what its TLS handshake decides is not
+   * modelled. The sentence says so where a TLS handshake would happen.
+   */
+  unmodelledTls?: string;
   /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
   tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
   /**
@@ -50,34 +55,41 @@ export function parseDriverSettings(
     const m = /^jdbc:postgresql:\/\/([^/:?]*)(?::(\d+))?\/([^?]*)(?:\?(.*))?$/.exec(text);
     if (!m) return { error: `The engine expects a jdbc:postgresql://host:port/database URL, got: ${text}` };
     const q = new URLSearchParams(m[4] ?? '');
-    const given = q.get('sslmode');
-    const ssl = q.get('ssl');
-    // SslMode.of(): ssl=true or ssl= (empty) without sslmode means verify-full; ssl=false means prefer. A given
-    // sslmode is matched ignoring case (equalsIgnoreCase).
+    // Driver.parseURL(): a parameter given twice keeps its last value.
+    const get = (k: string): string | null => q.getAll(k).at(-1) ?? null;
+    const given = get('sslmode');
+    const ssl = get('ssl');
+    // SslMode.of(): ssl=true (Boolean.parseBoolean: any case) or ssl= (empty) without sslmode means verify-full;
+    // ssl=false means prefer. A given sslmode is matched ignoring case (equalsIgnoreCase).
     const sslmode =
       given === null
-        ? ssl !== null && (ssl === '' || ssl === 'true')
+        ? ssl !== null && (ssl === '' || ssl.toLowerCase() === 'true')
           ? 'verify-full'
           : 'prefer'
         : given.toLowerCase();
     if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${given}` };
-    // SocketFactoryFactory.getSslSocketFactory(): no sslfactory, or either LibPQFactory name, is LibPQFactory.
-    const factory = q.get('sslfactory');
+    // SocketFactoryFactory.getSslSocketFactory(), called by MakeSSL.convert() once the server answered 'S': no
+    // sslfactory, or either LibPQFactory name, is LibPQFactory. Another factory, or a host-name verifier of the
+    // application's (MakeSSL.verifyPeerName(), verify-full), decides in its own code: not modelled.
+    const factory = get('sslfactory');
+    const verifier = get('sslhostnameverifier');
     const libpqFactory = [null, 'org.postgresql.ssl.LibPQFactory', 'org.postgresql.ssl.jdbc4.LibPQFactory'];
-    if (!libpqFactory.includes(factory) && factory !== NON_VALIDATING_FACTORY)
-      return {
-        error: `The engine models sslfactory=org.postgresql.ssl.LibPQFactory (the default) and ${NON_VALIDATING_FACTORY}, not ${factory}: another factory decides trust in its own code.`,
-      };
-    const user = q.get('user') ?? fallbackUser;
+    const unmodelled = !(libpqFactory.includes(factory) || factory === NON_VALIDATING_FACTORY)
+      ? `The engine models sslfactory=org.postgresql.ssl.LibPQFactory (the default) and ${NON_VALIDATING_FACTORY}, not ${factory}: another factory decides trust in its own code.`
+      : verifier !== null && sslmode === 'verify-full'
+        ? `The engine models pgJDBC's own host-name check (PgjdbcHostnameVerifier), not sslhostnameverifier=${verifier}: another verifier decides in its own code.`
+        : undefined;
+    const user = get('user') ?? fallbackUser;
     return {
       host: m[1] || 'localhost',
       port: m[2] ?? '5432',
       user,
       database: m[3] || user,
-      password: q.get('password') ?? undefined,
+      password: get('password') ?? undefined,
       sslmode,
-      sslrootcert: q.get('sslrootcert') ?? undefined,
+      sslrootcert: get('sslrootcert') ?? undefined,
       ...(factory === NON_VALIDATING_FACTORY ? { trustsAnyCertificate: true } : {}),
+      ...(unmodelled ? { unmodelledTls: unmodelled } : {}),
     };
   }
   if (driver === 'npgsql') {

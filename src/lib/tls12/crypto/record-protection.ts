@@ -10,7 +10,7 @@
  *     observes; a receiver takes whatever is on the wire.)
  *   - ChaCha20-Poly1305 (RFC 7905 §2): nonce = write_IV (12 bytes) XOR (4 zero bytes + seq_num); nothing
  *     explicit on the wire.
- * - CBC with HMAC-SHA1 (RFC 5246 §6.2.3.2): fragment = IV + E(content + MAC + padding + padding_length),
+ * - CBC with HMAC-SHA1, -SHA256 or -SHA384 (RFC 5246 §6.2.3.2, RFC 5289): fragment = IV + E(content + MAC + padding + padding_length),
  *   MAC = HMAC_hash(MAC_write_key, seq_num + type + version + length + content) (§6.2.3.1).
  *   Opening never says which check failed: bad padding and bad MAC give the same CryptoError
  *   'bad-record-mac', and the MAC is computed even when the padding is bad ("as if there were a

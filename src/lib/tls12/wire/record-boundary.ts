@@ -19,6 +19,15 @@ function plausibleLength(b: Uint8Array, at: number): number | undefined {
   return length === 0 || length > MAX_CIPHERTEXT_LENGTH ? undefined : length;
 }
 
+/** A record that ends the stream exactly, or is followed only by the plausible start of a header cut short. */
+function endsTheStream(b: Uint8Array, end: number): boolean {
+  const left = b.length - end;
+  if (left === 0) return true;
+  if (left < 0 || left >= RECORD_HEADER_LENGTH) return false;
+  const [type = 0, major = 3, minor = 3] = b.subarray(end);
+  return type >= 20 && type <= 23 && major === 3 && minor >= 1 && minor <= 4;
+}
+
 /**
  * The plausible record headers that follow each other from `from`, as far as `b` holds their 5 bytes (or `most` of
  * them): how many, and where the last one's record ends (past `b`'s end when it is cut short). Undefined when one of
@@ -43,7 +52,8 @@ export function recordChain(
 /**
  * Where the first whole record starts in a stream whose capture began inside a record (a tcpdump started in the
  * middle of a transfer): the first offset, within one record's length of the start, from which plausible headers
- * follow each other: two or more, or (once the stream has `ended`) one whose record ends the stream exactly. A run
+ * follow each other: two or more, or (once the stream has `ended`) one whose record ends the stream (exactly, or
+ * followed by a header cut short). A run
  * of ciphertext passes that test by chance about once in 10^13 offsets. Offsets before `from` are known not to be
  * one. `{ at }`: found; `{ waitFrom }`: more bytes could still make `waitFrom` (or a later offset) the one;
  * undefined: there is none, so these bytes are not TLS.
@@ -58,7 +68,7 @@ export function recordBoundary(
     // A few headers decide; walking every one from every offset would be quadratic in hostile bytes.
     const chain = recordChain(b, k, DECIDING_HEADERS);
     if (chain === undefined) continue;
-    if (chain.headers >= 2 || (ended && chain.headers === 1 && chain.end === b.length)) return { at: k };
+    if (chain.headers >= 2 || (ended && chain.headers === 1 && endsTheStream(b, chain.end))) return { at: k };
     if (!ended) return { waitFrom: k };
   }
   return !ended && last < MAX_RECORD ? { waitFrom: last } : undefined;

@@ -30,6 +30,17 @@ describe('matchDnsPattern (RFC 6125 §6.4)', () => {
     expect(matchDnsPattern(pattern, host)).toBe(want);
   });
 
+  it('OpenSSL and Go compare a certificate name with a trailing dot as a whole: no wildcard in it', () => {
+    expect(matchDnsPattern('*.example.com.', 'a.example.com.')).toBe(false);
+    expect(matchDnsPattern('*.example.com.', '*.example.com.')).toBe(true);
+    expect(matchDnsPattern('WWW.example.com.', 'www.EXAMPLE.com.')).toBe(true);
+  });
+
+  it("OpenSSL keeps the host's trailing dot (X509_check_host); Go and webpki drop it", () => {
+    expect(matchDnsPattern('www.example.com', 'www.example.com.', false, 'exact', 'significant')).toBe(false);
+    expect(matchDnsPattern('www.example.com', 'www.example.com.', false, 'exact', 'ignored')).toBe(true);
+  });
+
   it('webpki never matches a certificate name with a trailing dot (dns_name.rs: absolute presented IDs)', () => {
     expect(matchDnsPattern('www.example.com.', 'www.example.com.', false, 'never')).toBe(false);
     expect(matchDnsPattern('www.example.com.', 'www.example.com', false, 'never')).toBe(false);
