@@ -61,15 +61,10 @@ const USERS = {
 const DATABASES = ['postgres', 'template0', 'template1', ...CERT_DATABASES];
 const MODES = SSLMODES;
 
+/** A server credential of the PKI by name, or one of these setups built on them. */
 type SetupName =
+  | keyof OraclePki['servers']
   | 'off'
-  | 'good'
-  | 'noip'
-  | 'mismatch'
-  | 'expired'
-  | 'selfsigned'
-  | 'cross'
-  | 'leafonly'
   | 'tls13'
   | 'tls12'
   | 'clientca'

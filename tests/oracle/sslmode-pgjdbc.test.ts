@@ -124,4 +124,26 @@ describe('pgJDBC against a real server', () => {
       await runCells(setup, cells);
     });
   }
+
+  it('a root file whose own validity has ended, and an expired self-signed certificate trusted as itself', async () => {
+    const rootC = server.clientFile('pgjdbc-root-c-expired.crt', pki.expiredRootC);
+    const self = server.clientFile('pgjdbc-expired-self.crt', pki.expiredSelfSigned);
+    const cells = (file: string, pem: string): DriverCell[] =>
+      ['sslmode=require', 'sslmode=verify-ca', 'sslmode=verify-full', 'ssl=true'].flatMap(
+        (mode): DriverCell[] => [
+          {
+            conninfo: `jdbc:postgresql://localhost:${server.port}/postgres?user=anyuser&${mode}&sslrootcert=${file}`,
+            home: {},
+            files: { [file]: pem },
+          },
+          {
+            conninfo: `jdbc:postgresql://localhost:${server.port}/postgres?user=anyuser&${mode}`,
+            home: { 'root.crt': pem },
+            files: {},
+          },
+        ],
+      );
+    await runCells('expiredroot', cells(rootC, pki.expiredRootC));
+    await runCells('expiredself', cells(self, pki.expiredSelfSigned));
+  });
 });

@@ -6,7 +6,7 @@
  * hostname.ts.
  */
 
-import { analyzeChain, parseCertificates } from '../pki/index.ts';
+import { analyzeChain, parseCertificates, type ChainAnalysis } from '../pki/index.ts';
 import { leafNamesOf, type LeafNames } from './hostname.ts';
 
 export interface ChainCheck {
@@ -60,6 +60,34 @@ export async function readLeaf(chainPem: string): Promise<LeafNames | null> {
   return leaf ? leafNamesOf(leaf) : null;
 }
 
+/**
+ * Where the JDK's PKIX trust manager (sun.security.validator.PKIXValidator, which pgJDBC's LibPQFactory uses) trusts a
+ * chain that RFC 5280 validation (the rfc5280 profile) refused: a served leaf that is itself in the root file is
+ * trusted with no further check (engineValidate returns it at once), and the trust anchor's own validity period is
+ * never checked (a PKIX TrustAnchor is a name and a key). Proven against pgJDBC 42.5.5 on OpenJDK 17 by
+ * tests/oracle/sslmode-pgjdbc.test.ts (an expired root file, an expired self-signed certificate trusted as itself).
+ */
+function jdkTrusted(analysis: ChainAnalysis): { path: readonly string[]; why: string } | undefined {
+  const leaf = analysis.certificates[0];
+  if (leaf && analysis.anchors.some((a) => a.id === leaf.id))
+    return { path: [leaf.id], why: 'JDK: the served certificate is in the root file, trusted as it is' };
+  const anchorValidityOnly = analysis.paths.find(
+    (p) =>
+      p.status !== 'unsupported' &&
+      p.reasons.every(
+        (r) =>
+          r.severity === 'warning' ||
+          ((r.code === 'expired' || r.code === 'not-yet-valid') && r.depth === p.certificates.length - 1),
+      ),
+  );
+  return anchorValidityOnly
+    ? {
+        path: anchorValidityOnly.certificates,
+        why: "JDK: the trust anchor's own validity period is not checked",
+      }
+    : undefined;
+}
+
 /** OpenSSL 3 chain verification of what the server sent against the client's trust store. */
 export async function verifyServerChain(input: {
   readonly chainPem: string;
@@ -73,19 +101,29 @@ export async function verifyServerChain(input: {
    * libpq's verify_cb returns OpenSSL's verdict, so the first error stands there (false, the default).
    */
   readonly continueOnError?: boolean;
-  /** 'openssl-3' for libpq and Node (default); 'go' for pgx (crypto/x509); 'rfc5280' for the JDK and .NET. */
-  readonly profile?: 'openssl-3' | 'go' | 'rfc5280';
+  /**
+   * 'openssl-3' for libpq and Node (default); 'go' for pgx (crypto/x509); 'rfc5280' for .NET; 'jdk' for pgJDBC:
+   * the JDK's PKIX trust manager (`jdkTrusted`).
+   */
+  readonly profile?: 'openssl-3' | 'go' | 'rfc5280' | 'jdk';
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
     trustAnchors: input.rootsPem,
     time: input.time,
     purpose: 'serverAuth',
-    profile: input.profile ?? 'openssl-3',
+    profile: input.profile === 'jdk' ? 'rfc5280' : (input.profile ?? 'openssl-3'),
   });
   const subjectOf = new Map(
     [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),
   );
+  const jdk = input.profile === 'jdk' && !analysis.verdict.valid ? jdkTrusted(analysis) : undefined;
+  if (jdk)
+    return {
+      trusted: true,
+      path: jdk.path.map((id) => subjectOf.get(id) ?? id),
+      trace: [...analysis.verdict.trace, jdk.why],
+    };
   const path = (analysis.verdict.path ?? []).map((id) => subjectOf.get(id) ?? id);
   let e = analysis.verdict.error;
   if (input.continueOnError && e && !analysis.verdict.valid) {

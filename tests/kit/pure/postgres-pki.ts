@@ -5,8 +5,9 @@
  *   Root B ──> Intermediate (cross-signed, │   leaf "noip"     SAN DNS:localhost only, CN localhost
  *              same subject and key)       ├─> leaf "mismatch" SAN DNS:other.example.test
  *                                          └─> leaf "expired"  like good, notAfter in the past
- *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1.
+ *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1; "expiredself": the same, expired.
  *   "leafonly": the good leaf sent without its intermediate.
+ *   Root C (expired) ──> Intermediate C ──> leaf "expiredroot" (valid, SAN as good): a root file that has expired.
  *
  * Client certificates (for ssl_ca_file, clientcert= and the cert method), EKU clientAuth:
  *   Client CA (the server's ssl_ca_file) ─┬─> "right"   CN=<role>            (the role the oracle connects as)
@@ -48,8 +49,22 @@ export interface OraclePki {
   readonly rootB: string;
   readonly intermediateFromA: string;
   readonly intermediateFromB: string;
+  /** A root whose validity period has ended, and the expired self-signed leaf (for root files holding them). */
+  readonly expiredRootC: string;
+  readonly expiredSelfSigned: string;
   readonly servers: Readonly<
-    Record<'good' | 'noip' | 'mismatch' | 'expired' | 'selfsigned' | 'cross' | 'leafonly', ServerCredential>
+    Record<
+      | 'good'
+      | 'noip'
+      | 'mismatch'
+      | 'expired'
+      | 'selfsigned'
+      | 'cross'
+      | 'leafonly'
+      | 'expiredroot'
+      | 'expiredself',
+      ServerCredential
+    >
   >;
 }
 
@@ -225,33 +240,64 @@ export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki>
   const good = await leaf('CN=db.example.test', goodSan);
   const noip = await leaf('CN=localhost', [{ type: 'dns', value: 'localhost' }]);
   const mismatch = await leaf('CN=other.example.test', [{ type: 'dns', value: 'other.example.test' }]);
-  const expired = await leaf('CN=db.example.test', goodSan, {
-    notBefore: new Date(Date.now() - 30 * DAY),
-    notAfter: new Date(Date.now() - 2 * DAY),
-  });
+  const past = { notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - 2 * DAY) };
+  const expired = await leaf('CN=db.example.test', goodSan, past);
   const ks = await keyPair();
-  const selfPem = await issue({
-    subject: 'CN=localhost',
-    issuer: 'CN=localhost',
-    publicKey: ks.publicKey,
-    signingKey: ks.privateKey,
-    issuerPublicKey: ks.publicKey,
-    ca: false,
-    san: [
-      { type: 'dns', value: 'localhost' },
-      { type: 'ip', value: '127.0.0.1' },
-    ],
-  });
+  /** A self-signed leaf for localhost and 127.0.0.1 (the same key either way). */
+  const selfSigned = (validity: Partial<typeof past> = {}) =>
+    issue({
+      subject: 'CN=localhost',
+      issuer: 'CN=localhost',
+      publicKey: ks.publicKey,
+      signingKey: ks.privateKey,
+      issuerPublicKey: ks.publicKey,
+      ca: false,
+      san: [
+        { type: 'dns', value: 'localhost' },
+        { type: 'ip', value: '127.0.0.1' },
+      ],
+      ...validity,
+    });
   const selfsigned = {
-    chainPem: selfPem,
+    chainPem: await selfSigned(),
     keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', ks.privateKey), 'PRIVATE KEY'),
   };
+  const expiredSelfPem = await selfSigned(past);
+  const [kc, kic, kl] = await Promise.all([keyPair(), keyPair(), keyPair()]);
+  const rootC = await issue({
+    subject: 'CN=TLS Lab Root C',
+    issuer: 'CN=TLS Lab Root C',
+    publicKey: kc.publicKey,
+    signingKey: kc.privateKey,
+    issuerPublicKey: kc.publicKey,
+    ca: true,
+    ...past,
+  });
+  const intermediateC = await issue({
+    subject: 'CN=TLS Lab Intermediate C',
+    issuer: 'CN=TLS Lab Root C',
+    publicKey: kic.publicKey,
+    signingKey: kc.privateKey,
+    issuerPublicKey: kc.publicKey,
+    ca: true,
+  });
+  const leafC = await issue({
+    subject: 'CN=db.example.test',
+    issuer: 'CN=TLS Lab Intermediate C',
+    publicKey: kl.publicKey,
+    signingKey: kic.privateKey,
+    issuerPublicKey: kic.publicKey,
+    ca: false,
+    san: goodSan,
+  });
   return {
     clients: await makeClientPki(clientRole),
     rootA,
     rootB,
     intermediateFromA,
     intermediateFromB,
+    expiredRootC: rootC,
+    expiredSelfSigned: expiredSelfPem,
     servers: {
       good: { chainPem: good.chainPem, keyPem: good.keyPem },
       noip: { chainPem: noip.chainPem, keyPem: noip.keyPem },
@@ -262,6 +308,11 @@ export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki>
       leafonly: { chainPem: good.leafPem, keyPem: good.keyPem },
       // The server sends both intermediates: a client trusting only Root B must find the cross-signed one.
       cross: { chainPem: good.leafPem + intermediateFromA + intermediateFromB, keyPem: good.keyPem },
+      expiredroot: {
+        chainPem: leafC + intermediateC,
+        keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', kl.privateKey), 'PRIVATE KEY'),
+      },
+      expiredself: { chainPem: expiredSelfPem, keyPem: selfsigned.keyPem },
     },
   };
 }

@@ -119,6 +119,20 @@ describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.
       /^SSL error: PKIX path building failed: .*unable to find valid certification path/,
     );
   });
+  it("the JDK never checks a trust anchor's own dates, and trusts a served certificate found in the root file as it is", async () => {
+    const expiredRoot = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full',
+      { '~/.postgresql/root.crt': pki.expiredRootC },
+      server({ certificateChain: pki.servers.expiredroot.chainPem }),
+    );
+    expect(expiredRoot.connected && expiredRoot.chainVerified && expiredRoot.hostnameVerified).toBe(true);
+    const expiredSelf = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full',
+      { '~/.postgresql/root.crt': pki.expiredSelfSigned },
+      server({ certificateChain: pki.servers.expiredself.chainPem }),
+    );
+    expect(expiredSelf.connected && expiredSelf.chainVerified).toBe(true);
+  });
   it('sslfactory=NonValidatingFactory trusts any certificate and reads no root file; verify-full still checks the host name', async () => {
     const factory = 'sslfactory=org.postgresql.ssl.NonValidatingFactory';
     const selfsigned = await jdbc(

@@ -317,7 +317,8 @@ async function verifyChainAndHost(
     chainPem: s.server.certificateChain ?? '',
     rootsPem: run.rootPem ?? '',
     // asyncpg: CPython's ssl module is OpenSSL with no verify callback, so the first error stands.
-    profile: driver === 'pgx' ? 'go' : driver === 'asyncpg' ? 'openssl-3' : 'rfc5280',
+    profile:
+      driver === 'pgx' ? 'go' : driver === 'asyncpg' ? 'openssl-3' : driver === 'pgjdbc' ? 'jdk' : 'rfc5280',
     time: run.now,
   });
   if (!check.trusted) {
