@@ -612,6 +612,7 @@ function handleKeystore(ks: KeystoreContents, r: ReportBuilder): void {
     } else r.block(`${ks.format} trusted certificate entry`, name, ids);
   }
   if (ks.stopped) r.problem(`${ks.format} keystore, byte ${ks.stopped.offset}`, ks.stopped.reason);
+  else if (ks.entries.length === 0) r.problem(`${ks.format} keystore`, 'the keystore holds no entries');
 }
 
 /** Binary input: one or more concatenated DER elements. */

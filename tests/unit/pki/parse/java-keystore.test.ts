@@ -64,6 +64,14 @@ describe('JKS (keytool -storetype JKS)', () => {
     ]);
   });
 
+  it('a keystore with no entries says so (keytool writes one after its last entry is deleted)', async () => {
+    const digest = new Uint8Array(20);
+    const report = await parseCertificates(
+      Uint8Array.of(0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 0, ...digest),
+    );
+    expect(report.problems).toEqual([{ where: 'JKS keystore', message: 'the keystore holds no entries' }]);
+  });
+
   it('an entry count no file can hold ends in a problem, not a hang or a throw', async () => {
     const header = Uint8Array.of(0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff);
     const report = await parseCertificates(header);
