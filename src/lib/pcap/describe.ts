@@ -49,8 +49,9 @@ export async function observeInCapture(
   options: ObserveOptions,
 ): Promise<Observation> {
   const c = connections[index]!;
-  options = { ...options, midStream: c.clientBy !== 'syn' };
-  const seen = await observeConnection(observedItems(c), options);
+  // Without its SYN a connection's streams may begin anywhere, even inside a record.
+  const own = { ...options, midStream: c.clientBy !== 'syn' };
+  const seen = await observeConnection(observedItems(c), own);
   if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !seen.resumesSession) return seen;
   const same = (e: Endpoint) => e.address === c.server.address && e.port === c.server.port;
   const earlier = connections
@@ -65,7 +66,7 @@ export async function observeInCapture(
     ).session;
     if (session) sessions.push({ ...session, connection: n });
   }
-  return sessions.length > 0 ? observeConnection(observedItems(c), { ...options, sessions }) : seen;
+  return sessions.length > 0 ? observeConnection(observedItems(c), { ...own, sessions }) : seen;
 }
 
 /** What a connection speaks, as the CLI's listing and the lab's picker name it. */

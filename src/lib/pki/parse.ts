@@ -1,6 +1,6 @@
 /**
- * The certificate engine's entrance: anything a person pastes or drops (PEM in text, DER, PKCS#7,
- * PKCS#12, CRLs, OpenSSL TRUSTED CERTIFICATE, Java JKS/JCEKS keystores) becomes a ParseReport of plain data (types.ts). Private
+ * The certificate engine's entrance: anything a person pastes or drops (PEM in text, DER, PKCS#7, PKCS#12, CRLs,
+ * OpenSSL TRUSTED CERTIFICATE, Java JKS/JCEKS keystores) becomes a ParseReport of plain data (types.ts). Private
  * keys are recognised, counted and dropped. Every failing block says what it was, where and why.
  *
  * This module and ./adapter/ are the only places that touch pkijs / asn1js.

@@ -455,11 +455,8 @@ class Observer {
   /** PostgreSQL's SSLRequest and its one-byte answer come before TLS; everything else goes to the record layer. */
   async #bytes(d: Direction, bytes: Uint8Array): Promise<void> {
     if (d.tls) return this.#records(d, bytes);
-    if (d.seek !== undefined) {
-      d.prefix = concatBytes(d.prefix, bytes);
-      return this.#seek(d, false);
-    }
     d.prefix = concatBytes(d.prefix, bytes);
+    if (d.seek !== undefined) return this.#seek(d, false);
     if (d.role === 'client') {
       const n = Math.min(d.prefix.length, SSL_REQUEST.length);
       if (!bytesEqual(d.prefix.subarray(0, n), SSL_REQUEST.subarray(0, n))) return this.#startTls(d, 0);

@@ -2,9 +2,9 @@
  * pgJDBC, Npgsql, pgx and asyncpg as rule tables: per sslmode, which attempts are made in which order, what is verified,
  * and when the driver falls back. Every row cites the source it was read from, and texts not read in source are marked
  * UNVERIFIED (see docs/sslmode-rules.md). Two tables are also proven against the real driver and a real PostgreSQL:
- * pgJDBC (tests/oracle/sslmode-pgjdbc.test.ts) and asyncpg (tests/oracle/sslmode-asyncpg.test.ts); Npgsql and pgx
- * need a .NET or Go toolchain that this project's machines do not have. The connection strings are read in
- * settings.ts; explain.ts applies the tables.
+ * pgJDBC (tests/oracle/sslmode-pgjdbc.test.ts) and asyncpg (tests/oracle/sslmode-asyncpg.test.ts). Npgsql needs
+ * .NET, which this project's machines lack; Debian's Go (1.19) prints older crypto/tls texts than the pgx this table
+ * describes. The connection strings are read in settings.ts; explain.ts applies the tables.
  */
 
 import { isIpLiteral } from '../hostname.ts';

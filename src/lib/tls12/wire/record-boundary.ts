@@ -53,9 +53,8 @@ export function recordChain(
  * Where the first whole record starts in a stream whose capture began inside a record (a tcpdump started in the
  * middle of a transfer): the first offset, within one record's length of the start, from which plausible headers
  * follow each other: two or more, or (once the stream has `ended`) one whose record ends the stream (exactly, or
- * followed by a header cut short). A run
- * of ciphertext passes that test by chance about once in 10^13 offsets. Offsets before `from` are known not to be
- * one. `{ at }`: found; `{ waitFrom }`: more bytes could still make `waitFrom` (or a later offset) the one;
+ * followed by a header cut short). A run of ciphertext passes that test by chance about once in 10^13 offsets.
+ * Offsets before `from` are known not to be one. `{ at }`: found; `{ waitFrom }`: more bytes could still make `waitFrom` (or a later offset) the one;
  * undefined: there is none, so these bytes are not TLS.
  */
 export function recordBoundary(
