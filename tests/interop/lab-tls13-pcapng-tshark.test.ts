@@ -12,7 +12,7 @@ import { readParams } from '../../src/app/url/hash.ts';
 import { buildScenario, handshakeSchema } from '../../src/app/model/handshake/scenario.ts';
 import { runLab } from '../../src/app/workers/tls-lab.ts';
 import { runPcapng } from '../../src/app/model/handshake/import.ts';
-import { tsharkWithNoSettings } from '../kit/programs/tshark.ts';
+import { tsharkField, tsharkWithNoSettings } from '../kit/programs/tshark.ts';
 
 const tshark = tsharkWithNoSettings();
 
@@ -26,17 +26,14 @@ describe('tshark reads the lab’s pcapng of a live TLS 1.3 run', () => {
     expect(run.ok).toBe(true);
     const file = join(mkdtempSync(join(tmpdir(), 'tls-lab-lab13-')), 'lab13.pcapng');
     writeFileSync(file, runPcapng(run, Date.UTC(2026, 0, 1)));
-    const versions = tshark(
+    const versions = tsharkField(
+      tshark,
       file,
-      '-Y',
       'tls.handshake.type == 2',
-      '-T',
-      'fields',
-      '-e',
       'tls.handshake.extensions.supported_version',
     );
     // The HelloRetryRequest and the ServerHello both select TLS 1.3.
-    expect(versions.trim().split('\n')).toEqual(['0x0304', '0x0304']);
+    expect(versions).toEqual(['0x0304', '0x0304']);
     const finished = tshark(file, '-Y', 'tls.handshake.type == 20', '-T', 'fields', '-e', 'tcp.srcport');
     expect(new Set(finished.trim().split('\n'))).toEqual(new Set(['50000', '5432']));
     expect(tshark(file, '-q', '-z', 'follow,tls,ascii,0')).toContain('tls-lab');

@@ -25,3 +25,13 @@ export function tsharkWithNoSettings(): (file: string, ...args: string[]) => str
       stdio: ['ignore', 'pipe', 'ignore'],
     });
 }
+
+/** One field of the frames a display filter selects (`tshark -Y FILTER -T fields -e FIELD`), a line per frame. */
+export function tsharkField(
+  tshark: (file: string, ...args: string[]) => string,
+  file: string,
+  filter: string,
+  field: string,
+): string[] {
+  return tshark(file, '-Y', filter, '-T', 'fields', '-e', field).trim().split('\n');
+}
