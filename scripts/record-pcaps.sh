@@ -238,9 +238,9 @@ record_tls13_client_cert() { # record_tls13_client_cert PORT: TLS 1.3, the serve
 
 record_tls13_bulk() { # record_tls13_bulk PORT: 40 kB each way in 16 kB records over TCP segments that split them
   local port="$1" name=tls13-bulk ns=tls-lab-rec-bulk
-  # A network namespace whose loopback has Ethernet's MTU: its TCP segments (a few MTUs each, as loopback's
-  # segmentation offload hands them to tcpdump: 7-9 kB here) are smaller than a 16 kB record, so records span
-  # segments, as on a real network (the host's loopback, MTU 65536, carries a whole record in one segment).
+  # A network namespace whose loopback has Ethernet's MTU: most of its TCP segments (a few MTUs each, as loopback's
+  # segmentation offload hands them to tcpdump: mostly 7-9 kB here) are smaller than a 16 kB record, so most records
+  # span segments, as on a real network (the host's loopback, MTU 65536, carries a whole record in one segment).
   ip netns add "$ns"
   ip netns exec "$ns" ip link set lo up mtu 1500
   python3 -c "print('x' * 40000)" >"$work/bulk.txt"

@@ -105,6 +105,7 @@ describe('pgJDBC against a real server', () => {
         '&sslmode=verify-full&sslmode=require',
         '&sslmode=disable&sslfactory=com.example.NoSuchFactory',
         '&sslmode=require&sslhostnameverifier=com.example.NoSuchVerifier',
+        '&sslmode=verify-full&sslhostnameverifier=com.example.NoSuchVerifier',
       ].map((q) => ({ conninfo: at + q, home: {}, files: {} }));
       await runCells(setup, cells);
     });
@@ -146,4 +147,26 @@ describe('pgJDBC against a real server', () => {
     await runCells('expiredroot', cells(rootC, pki.expiredRootC));
     await runCells('expiredself', cells(self, pki.expiredSelfSigned));
   });
+
+  for (const setup of ['good', 'mismatch'] as const) {
+    it(`sslhostnameverifier under verify-full: pgJDBC's own class by name, and another after a refused chain, setup "${setup}"`, async () => {
+      const [, rootA, , , rootB] = rootVariants(server, pki, 'pgjdbc-verifier');
+      const at = `jdbc:postgresql://localhost:${server.port}/postgres?user=anyuser&sslmode=verify-full`;
+      await runCells(
+        setup,
+        [
+          {
+            conninfo: `${at}&sslhostnameverifier=org.postgresql.ssl.PGjdbcHostnameVerifier&${rootA!.param}`,
+            home: {},
+            files: {},
+          },
+          {
+            conninfo: `${at}&sslhostnameverifier=com.example.NoSuchVerifier&${rootB!.param}`,
+            home: {},
+            files: {},
+          },
+        ].map((c, i) => ({ ...c, files: i === 0 ? rootA!.files : rootB!.files })),
+      );
+    });
+  }
 });

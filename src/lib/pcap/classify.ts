@@ -96,14 +96,14 @@ export function clientHelloFacts(b: Uint8Array, at = 0): HelloFacts | undefined 
 }
 
 /**
- * What a connection carries, from each direction's first bytes. `midStream`: the capture holds no SYN of it, so a
- * direction may begin inside a record (with a SYN, bytes before a record are some other protocol: an HTTP CONNECT,
- * SMTP before STARTTLS).
+ * What a connection carries, from each direction's first bytes. `fromStart`: whether each direction is held from its
+ * first byte (its SYN is in the capture); one that is not may begin inside a record, while bytes before a record in
+ * one that is are some other protocol (an HTTP CONNECT, SMTP before STARTTLS).
  */
 export function classify(
   client: Uint8Array,
   server: Uint8Array,
-  midStream = false,
+  fromStart: { client: boolean; server: boolean } = { client: true, server: true },
 ): { kind: ConnectionKind; sni?: string } {
   const withSni = (
     kind: ConnectionKind,
@@ -123,8 +123,13 @@ export function classify(
   if (client.length === 0 && looksLikeTlsHandshake(server)) return { kind: 'tls' };
   // Started after the handshake: records (application data, alerts) in every direction that sent anything, from
   // its first byte or, for a capture begun inside a record, from the first record boundary.
-  const records = (b: Uint8Array) =>
-    b.length === 0 || looksLikeTlsRecords(b) || (midStream && recordBoundary(b, true) !== undefined);
-  if ((client.length > 0 || server.length > 0) && records(client) && records(server)) return { kind: 'tls' };
+  const records = (b: Uint8Array, held: boolean) =>
+    b.length === 0 || looksLikeTlsRecords(b) || (!held && recordBoundary(b, true) !== undefined);
+  if (
+    (client.length > 0 || server.length > 0) &&
+    records(client, fromStart.client) &&
+    records(server, fromStart.server)
+  )
+    return { kind: 'tls' };
   return { kind: 'other' };
 }

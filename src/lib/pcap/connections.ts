@@ -113,11 +113,11 @@ function finish(c: Building, index: number): TcpConnection {
     chunks = chunks.map(swap);
     gaps = gaps.map(swap);
   }
-  const { kind, sni } = classify(
-    streamPrefix(chunks, 'client'),
-    streamPrefix(chunks, 'server'),
-    clientBy !== 'syn',
-  );
+  const fromStart = {
+    client: (aIsClient ? c.a : c.b).base !== undefined,
+    server: (aIsClient ? c.b : c.a).base !== undefined,
+  };
+  const { kind, sni } = classify(streamPrefix(chunks, 'client'), streamPrefix(chunks, 'server'), fromStart);
   const conn: TcpConnection = {
     index,
     client: aIsClient ? c.a.endpoint : c.b.endpoint,
@@ -128,6 +128,7 @@ function finish(c: Building, index: number): TcpConnection {
     kind,
     packets: c.packets,
     clientBy,
+    fromStart,
   };
   if (sni !== undefined) conn.sni = sni;
   return conn;

@@ -49,8 +49,8 @@ export async function observeInCapture(
   options: ObserveOptions,
 ): Promise<Observation> {
   const c = connections[index]!;
-  // Without its SYN a connection's streams may begin anywhere, even inside a record.
-  const own = { ...options, midStream: c.clientBy !== 'syn' };
+  // A direction whose SYN is not in the capture may begin anywhere, even inside a record.
+  const own = { ...options, fromStart: c.fromStart };
   const seen = await observeConnection(observedItems(c), own);
   if (seen.decryption.status !== 'no-matching-line' || !options.keyLog || !seen.resumesSession) return seen;
   const same = (e: Endpoint) => e.address === c.server.address && e.port === c.server.port;
@@ -61,9 +61,8 @@ export async function observeInCapture(
     .slice(-SESSION_LOOKBACK);
   const sessions: ResumableSession[] = [];
   for (const { e, n } of earlier) {
-    const session = (
-      await observeConnection(observedItems(e), { ...options, midStream: e.clientBy !== 'syn' })
-    ).session;
+    const session = (await observeConnection(observedItems(e), { ...options, fromStart: e.fromStart }))
+      .session;
     if (session) sessions.push({ ...session, connection: n });
   }
   return sessions.length > 0 ? observeConnection(observedItems(c), { ...own, sessions }) : seen;

@@ -51,6 +51,11 @@ export interface TcpConnection {
    * client is the first packet's sender.
    */
   clientBy: 'syn' | 'hello' | 'port' | 'first-packet';
+  /**
+   * Whether each direction's stream is held from its start: that side's SYN is in the capture, so its offsets count
+   * from its first byte. Without it a direction may begin anywhere, even inside a record.
+   */
+  fromStart: { client: boolean; server: boolean };
 }
 
 /** A per-packet problem: the packet is skipped and the rest of the file still opens. */

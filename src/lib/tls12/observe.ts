@@ -10,7 +10,7 @@
  */
 import { bytesEqual, concatBytes, toHex } from '../bytes/index.ts';
 import { RECORD_HEADER_LENGTH, RecordSplitter } from './wire/record.ts';
-import { recordBoundary, recordChain } from './wire/record-boundary.ts';
+import { mayStartRecord, recordBoundary, recordChain } from './wire/record-boundary.ts';
 import { keyExchangeOf } from './wire/key-exchange.ts';
 import { ContentType, ExtensionType, versionName } from './wire/code-points.ts';
 import { TLS12 } from './handshake/config.ts';
@@ -87,10 +87,10 @@ export interface ObserveOptions {
    */
   sessions?: readonly ResumableSession[];
   /**
-   * The capture holds no SYN of this connection, so each direction may begin anywhere in its stream, even inside a
-   * record: then the end of that record is skipped (`recordBoundary`). With a SYN the streams begin at their start.
+   * Whether each direction's stream is held from its first byte (its SYN is in the capture; the default). One that is
+   * not may begin anywhere, even inside a record: then the end of that record is skipped (`recordBoundary`).
    */
-  midStream?: boolean;
+  fromStart?: { client: boolean; server: boolean };
 }
 
 /**
@@ -316,7 +316,7 @@ class Observer {
   #master: Uint8Array | undefined;
   #line: KeyLogEntry | undefined;
   readonly #sessions: readonly ResumableSession[];
-  readonly #midStream: boolean;
+  readonly #fromStart: { client: boolean; server: boolean };
   /** The earlier connection's session this one resumes, when its master secret came from there. */
   #resumedFrom: ResumableSession | undefined;
   #ticket: Uint8Array | undefined;
@@ -344,7 +344,7 @@ class Observer {
   constructor(options: ObserveOptions) {
     this.#provider = options.provider ?? engineProvider();
     this.#sessions = options.sessions ?? [];
-    this.#midStream = options.midStream ?? false;
+    this.#fromStart = options.fromStart ?? { client: true, server: true };
     if (typeof options.keyLog === 'string') {
       try {
         this.#keyLog = parseKeyLog(options.keyLog);
@@ -377,7 +377,8 @@ class Observer {
     for (const item of items) {
       const d = this.#dirs[item.from];
       if (d.stopped) continue;
-      if (isGap(item) || item.offset > d.next) await this.#settle(d);
+      if (isGap(item) || item.offset > d.next) await this.#settle(d, false);
+      if (d.stopped) continue;
       if (isGap(item)) {
         this.#stop(
           d,
@@ -402,7 +403,7 @@ class Observer {
       if (fresh.length > 0) await this.#bytes(d, fresh);
     }
     for (const d of [this.#dirs.client, this.#dirs.server]) {
-      await this.#settle(d);
+      await this.#settle(d, true);
       this.#end(d);
     }
     return this.#result();
@@ -456,7 +457,7 @@ class Observer {
   async #bytes(d: Direction, bytes: Uint8Array): Promise<void> {
     if (d.tls) return this.#records(d, bytes);
     d.prefix = concatBytes(d.prefix, bytes);
-    if (d.seek !== undefined) return this.#seek(d, false);
+    if (d.seek !== undefined) return this.#seek(d, 'more');
     if (d.role === 'client') {
       const n = Math.min(d.prefix.length, SSL_REQUEST.length);
       if (!bytesEqual(d.prefix.subarray(0, n), SSL_REQUEST.subarray(0, n))) return this.#startTls(d, 0);
@@ -508,13 +509,13 @@ class Observer {
   async #startTls(d: Direction, skip: number): Promise<void> {
     // A capture without the connection's SYN, whose bytes do not begin with a record header (and no hello was seen):
     // it began inside a record. Fewer bytes than a header cannot tell yet.
-    if (skip === 0 && this.#midStream && !this.#clientHello) {
+    if (skip === 0 && !this.#fromStart[d.role] && !this.#clientHello) {
       const first = d.prefix.subarray(0, RECORD_HEADER_LENGTH);
       d.waiting = first.length < RECORD_HEADER_LENGTH;
       if (d.waiting) return;
       if (!recordChain(first)) {
         d.seek = 0;
-        return this.#seek(d, false);
+        return this.#seek(d, 'more');
       }
     }
     return this.#begin(d, skip);
@@ -530,19 +531,31 @@ class Observer {
     if (rest.length > 0) await this.#records(d, rest);
   }
 
-  /** Before a hole or at the stream's end: what was held for a decision is decided on the bytes there are. */
-  async #settle(d: Direction): Promise<void> {
+  /**
+   * What was held for a decision, decided on the bytes there are: at the stream's end (`ended`), fewer bytes than a
+   * header start a record cut short if they could begin one, and the boundary search takes its last chance; before a
+   * hole, only a boundary found in the bytes before it counts (the stream goes on past the hole, so "not TLS" cannot
+   * be said).
+   */
+  async #settle(d: Direction, ended: boolean): Promise<void> {
     if (d.stopped || d.tls) return;
-    if (d.seek !== undefined) await this.#seek(d, true);
-    else if (d.waiting) await this.#begin(d, 0);
+    if (d.waiting && ended) {
+      if (mayStartRecord(d.prefix)) return this.#begin(d, 0);
+      d.waiting = false;
+      d.seek = 0;
+    }
+    if (d.seek !== undefined) await this.#seek(d, ended ? 'end' : 'hole');
   }
 
   /**
    * A capture begun inside a record: the end of that record is skipped, and records are read from the first whole
    * one (`recordBoundary`), once enough bytes (or the stream's end) decide where it starts.
    */
-  async #seek(d: Direction, ended: boolean): Promise<void> {
-    const found = recordBoundary(d.prefix, ended, d.seek);
+  async #seek(d: Direction, until: 'more' | 'hole' | 'end'): Promise<void> {
+    // Before a hole the bytes held are final up to it, but the stream goes on past it: a boundary found there counts,
+    // and none found is no verdict (the hole ends this direction).
+    const found = recordBoundary(d.prefix, until !== 'more', d.seek);
+    if (until === 'hole' && !(found && 'at' in found)) return;
     if (found !== undefined && 'waitFrom' in found) {
       d.seek = found.waitFrom;
       return;

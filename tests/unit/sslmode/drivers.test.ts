@@ -173,6 +173,20 @@ describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.
       '~/.postgresql/root.crt': pki.rootA,
     });
     expect(full.error).toMatch(/^The engine models pgJDBC's own host-name check .* not sslhostnameverifier=/);
+    // The root file and the chain come before the verifier (MakeSSL.convert): their failures are pgJDBC's own.
+    const noRoot = await jdbc(
+      `jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full&${verifier}`,
+    );
+    expect(noRoot.error).toMatch(/^Could not open SSL root certificate file /);
+    // pgJDBC's own verifier named: the default check, its text naming the class as given.
+    const own = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-full&sslhostnameverifier=org.postgresql.ssl.PGjdbcHostnameVerifier',
+      { '~/.postgresql/root.crt': pki.rootA },
+      server({ certificateChain: pki.servers.mismatch.chainPem }),
+    );
+    expect(own.error).toBe(
+      'The hostname localhost could not be verified by hostnameverifier org.postgresql.ssl.PGjdbcHostnameVerifier.',
+    );
     const require = await jdbc(`jdbc:postgresql://localhost:5432/app?user=app&sslmode=require&${verifier}`);
     expect(require.connected && require.encrypted).toBe(true);
   });

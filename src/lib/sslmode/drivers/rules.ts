@@ -65,7 +65,8 @@ export interface DriverRuleTable {
     readonly rootMissingExplicit?: (path: string) => string;
     /** A function when the text carries OpenSSL's verify reason (X509_verify_cert_error_string). */
     readonly chainFailed: string | ((reason: ChainFailure) => string);
-    readonly hostMismatch: (host: string) => string;
+    /** `verifier`: pgJDBC's sslhostnameverifier as given, which its text names. */
+    readonly hostMismatch: (host: string, verifier?: string) => string;
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
     /**
      * No TLS version in common: the server answers the ClientHello with a protocol_version alert (whichever side's
@@ -153,8 +154,8 @@ const PGJDBC: DriverRuleTable = {
     sslNotSupported: 'The server does not support SSL.',
     rootMissing: (path) => `Could not open SSL root certificate file ${path}.`,
     chainFailed: jdkPkixFailed,
-    hostMismatch: (host) =>
-      `The hostname ${host} could not be verified by hostnameverifier PgjdbcHostnameVerifier.`,
+    hostMismatch: (host, verifier = 'PgjdbcHostnameVerifier') =>
+      `The hostname ${host} could not be verified by hostnameverifier ${verifier}.`,
     serverError: (severity, message) => `${severity}: ${message}`,
     unverified: [
       'chainFailed for reasons other than an unknown issuer or a validity period (the JDK names each check that failed)',

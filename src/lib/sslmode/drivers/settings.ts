@@ -26,10 +26,15 @@ export interface DriverSettings {
    */
   trustsAnyCertificate?: boolean;
   /**
-   * pgJDBC with a socket factory or host-name verifier of the application's: what its TLS handshake decides is not
-   * modelled. The sentence says so where a TLS handshake would happen.
+   * pgJDBC with a socket factory of the application's: what its TLS handshake decides is not modelled. The sentence
+   * says so where a TLS handshake would happen.
    */
   unmodelledTls?: string;
+  /**
+   * pgJDBC's sslhostnameverifier: a class name. pgJDBC's own (org.postgresql.ssl.PGjdbcHostnameVerifier) checks as
+   * the default does, its text naming the class as given; another decides in its own code (not modelled).
+   */
+  hostnameVerifier?: string;
   /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
   tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
   /**
@@ -69,16 +74,14 @@ export function parseDriverSettings(
         : given.toLowerCase();
     if (!isOneOf(SSLMODES, sslmode)) return { error: `Invalid sslmode value: ${given}` };
     // SocketFactoryFactory.getSslSocketFactory(), called by MakeSSL.convert() once the server answered 'S': no
-    // sslfactory, or either LibPQFactory name, is LibPQFactory. Another factory, or a host-name verifier of the
-    // application's (MakeSSL.verifyPeerName(), verify-full), decides in its own code: not modelled.
+    // sslfactory, or either LibPQFactory name, is LibPQFactory. Another factory decides trust in its own code: not
+    // modelled. MakeSSL.verifyPeerName() (verify-full, after the handshake) uses sslhostnameverifier when given.
     const factory = get('sslfactory');
-    const verifier = get('sslhostnameverifier');
     const libpqFactory = [null, 'org.postgresql.ssl.LibPQFactory', 'org.postgresql.ssl.jdbc4.LibPQFactory'];
     const unmodelled = !(libpqFactory.includes(factory) || factory === NON_VALIDATING_FACTORY)
       ? `The engine models sslfactory=org.postgresql.ssl.LibPQFactory (the default) and ${NON_VALIDATING_FACTORY}, not ${factory}: another factory decides trust in its own code.`
-      : verifier !== null && sslmode === 'verify-full'
-        ? `The engine models pgJDBC's own host-name check (PgjdbcHostnameVerifier), not sslhostnameverifier=${verifier}: another verifier decides in its own code.`
-        : undefined;
+      : undefined;
+    const verifier = get('sslhostnameverifier');
     const user = get('user') ?? fallbackUser;
     return {
       host: m[1] || 'localhost',
@@ -90,6 +93,7 @@ export function parseDriverSettings(
       sslrootcert: get('sslrootcert') ?? undefined,
       ...(factory === NON_VALIDATING_FACTORY ? { trustsAnyCertificate: true } : {}),
       ...(unmodelled ? { unmodelledTls: unmodelled } : {}),
+      ...(verifier !== null ? { hostnameVerifier: verifier } : {}),
     };
   }
   if (driver === 'npgsql') {

@@ -19,13 +19,16 @@ function plausibleLength(b: Uint8Array, at: number): number | undefined {
   return length === 0 || length > MAX_CIPHERTEXT_LENGTH ? undefined : length;
 }
 
+/** Fewer bytes than a header that could begin a plausible one (type 20 to 23, version 3.1 to 3.4, as far as they go). */
+export function mayStartRecord(b: Uint8Array): boolean {
+  if (b.length === 0 || b.length >= RECORD_HEADER_LENGTH) return false;
+  const [type = 0, major = 3, minor = 3] = b;
+  return type >= 20 && type <= 23 && major === 3 && minor >= 1 && minor <= 4;
+}
+
 /** A record that ends the stream exactly, or is followed only by the plausible start of a header cut short. */
 function endsTheStream(b: Uint8Array, end: number): boolean {
-  const left = b.length - end;
-  if (left === 0) return true;
-  if (left < 0 || left >= RECORD_HEADER_LENGTH) return false;
-  const [type = 0, major = 3, minor = 3] = b.subarray(end);
-  return type >= 20 && type <= 23 && major === 3 && minor >= 1 && minor <= 4;
+  return end === b.length || (end < b.length && mayStartRecord(b.subarray(end)));
 }
 
 /**
