@@ -126,7 +126,7 @@ describe('pgJDBC against a real server', () => {
     });
   }
 
-  it('a root file whose own validity has ended, and an expired self-signed certificate trusted as itself', async () => {
+  it('a root file whose own validity has ended, an expired self-signed certificate trusted as itself, and an expired intermediate', async () => {
     const rootC = server.clientFile('pgjdbc-root-c-expired.crt', pki.expiredRootC);
     const self = server.clientFile('pgjdbc-expired-self.crt', pki.expiredSelfSigned);
     const cells = (file: string, pem: string): DriverCell[] =>
@@ -146,6 +146,9 @@ describe('pgJDBC against a real server', () => {
       );
     await runCells('expiredroot', cells(rootC, pki.expiredRootC));
     await runCells('expiredself', cells(self, pki.expiredSelfSigned));
+    // The leniency has its limits: an expired intermediate under a valid root is refused.
+    const rootA = server.clientFile('pgjdbc-root-a.crt', pki.rootA);
+    await runCells('expiredinter', cells(rootA, pki.rootA));
   });
 
   for (const setup of ['good', 'mismatch'] as const) {

@@ -26,8 +26,8 @@ const USERS = { anyuser: null, ssluser: null, plainuser: null, postgres: null };
 
 /** The setups every sslmode x root file is tried against. */
 export const MATRIX_SETUPS = ['off', 'good', 'mismatch', 'expired', 'selfsigned', 'leafonly'] as const;
-export type DriverSetupName =
-  (typeof MATRIX_SETUPS)[number] | 'noip' | 'cross' | 'expiredroot' | 'expiredself' | 'tls12' | 'tls13';
+/** A server credential of the PKI by name, or ssl off, or the good one limited to one TLS version. */
+export type DriverSetupName = keyof OraclePki['servers'] | 'off' | 'tls12' | 'tls13';
 
 export function driverSetupTls(name: DriverSetupName, pki: OraclePki): ServerTls {
   if (name === 'off') return { name, ssl: false };

@@ -8,6 +8,7 @@
  *   "selfsigned": a self-signed leaf with SAN DNS:localhost, IP:127.0.0.1; "expiredself": the same, expired.
  *   "leafonly": the good leaf sent without its intermediate.
  *   Root C (expired) ──> Intermediate C ──> leaf "expiredroot" (valid, SAN as good): a root file that has expired.
+ *   Root A ──> Intermediate D (expired) ──> leaf "expiredinter" (valid, SAN as good).
  *
  * Client certificates (for ssl_ca_file, clientcert= and the cert method), EKU clientAuth:
  *   Client CA (the server's ssl_ca_file) ─┬─> "right"   CN=<role>            (the role the oracle connects as)
@@ -62,7 +63,8 @@ export interface OraclePki {
       | 'cross'
       | 'leafonly'
       | 'expiredroot'
-      | 'expiredself',
+      | 'expiredself'
+      | 'expiredinter',
       ServerCredential
     >
   >;
@@ -290,6 +292,26 @@ export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki>
     ca: false,
     san: goodSan,
   });
+  // An intermediate of Root A whose validity has ended, over a valid leaf: no client lets that pass.
+  const [kd, kld] = await Promise.all([keyPair(), keyPair()]);
+  const intermediateD = await issue({
+    subject: 'CN=TLS Lab Intermediate D',
+    issuer: 'CN=TLS Lab Root A',
+    publicKey: kd.publicKey,
+    signingKey: ka.privateKey,
+    issuerPublicKey: ka.publicKey,
+    ca: true,
+    ...past,
+  });
+  const leafD = await issue({
+    subject: 'CN=db.example.test',
+    issuer: 'CN=TLS Lab Intermediate D',
+    publicKey: kld.publicKey,
+    signingKey: kd.privateKey,
+    issuerPublicKey: kd.publicKey,
+    ca: false,
+    san: goodSan,
+  });
   return {
     clients: await makeClientPki(clientRole),
     rootA,
@@ -313,6 +335,10 @@ export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki>
         keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', kl.privateKey), 'PRIVATE KEY'),
       },
       expiredself: { chainPem: expiredSelfPem, keyPem: selfsigned.keyPem },
+      expiredinter: {
+        chainPem: leafD + intermediateD,
+        keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', kld.privateKey), 'PRIVATE KEY'),
+      },
     },
   };
 }

@@ -132,6 +132,15 @@ describe('pgJDBC (pgjdbc SslMode.java, LibPQFactory.java, ConnectionFactoryImpl.
       server({ certificateChain: pki.servers.expiredself.chainPem }),
     );
     expect(expiredSelf.connected && expiredSelf.chainVerified).toBe(true);
+    // Not an intermediate's: that is checked, as every JDK path certificate below the anchor is.
+    const expiredInter = await jdbc(
+      'jdbc:postgresql://localhost:5432/app?user=app&sslmode=verify-ca',
+      { '~/.postgresql/root.crt': pki.rootA },
+      server({ certificateChain: pki.servers.expiredinter.chainPem }),
+    );
+    expect(expiredInter.error).toBe(
+      'SSL error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed',
+    );
   });
   it('sslfactory=NonValidatingFactory trusts any certificate and reads no root file; verify-full still checks the host name', async () => {
     const factory = 'sslfactory=org.postgresql.ssl.NonValidatingFactory';
