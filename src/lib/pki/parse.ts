@@ -582,7 +582,7 @@ function handleKeystore(ks: KeystoreContents, r: ReportBuilder): void {
       r.limitReached(`${ks.format} entry ${i + 1}`);
       return;
     }
-    const name = `${ks.format} entry ${i + 1} "${entry.alias}"`;
+    const name = `${ks.format} entry ${entry.index} "${entry.alias}"`;
     const ids: string[] = [];
     for (const [n, c] of entry.certificates.entries()) {
       if (r.full) {
@@ -611,8 +611,17 @@ function handleKeystore(ks: KeystoreContents, r: ReportBuilder): void {
       );
     } else r.block(`${ks.format} trusted certificate entry`, name, ids);
   }
+  if (ks.secretKeys)
+    r.block(
+      `${ks.format} secret key entries`,
+      `${ks.secretKeys} of them`,
+      [],
+      undefined,
+      'a secret key holds no certificate: skipped, never decrypted or stored',
+    );
   if (ks.stopped) r.problem(`${ks.format} keystore, byte ${ks.stopped.offset}`, ks.stopped.reason);
-  else if (ks.entries.length === 0) r.problem(`${ks.format} keystore`, 'the keystore holds no entries');
+  else if (ks.entries.length === 0 && !ks.secretKeys)
+    r.problem(`${ks.format} keystore`, 'the keystore holds no entries');
 }
 
 /** Binary input: one or more concatenated DER elements. */

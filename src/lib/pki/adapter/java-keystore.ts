@@ -5,11 +5,13 @@
  *   tag 1, private key: alias (Java modified UTF-8, u16 length), date (u64 ms), the protected key (u32 length),
  *          its certificate chain (u32 count; per certificate, from version 2, a type string, then u32 length + DER);
  *   tag 2, trusted certificate: alias, date, (version 2: type string,) u32 length + DER;
- *   tag 3 (JCEKS only), secret key: a Java-serialized object, which no code here reads, so reading stops there.
+ *   tag 3 (JCEKS only), secret key: alias, date, a Java-serialized javax.crypto.SealedObject, skipped by
+ *          java-serialization.ts (reading stops there when its serialization is not one that code understands).
  * A 20-byte SHA-1 integrity digest keyed by the store password ends the file; it is not checked (keytool -list
  * without a password does not check it either). Protected private keys are skipped by their length, never kept.
  */
 import { Reader } from '../../bytes/reader.ts';
+import { skipSerializedObject } from './java-serialization.ts';
 
 const JKS_MAGIC = 0xfeedfeed;
 const JCEKS_MAGIC = 0xcececece;
@@ -25,12 +27,16 @@ export interface KeystoreEntry {
   readonly certificates: readonly { der: Uint8Array; offset: number }[];
   /** Byte offset of the entry's tag. */
   readonly offset: number;
+  /** Its place among the file's entries, from 1 (secret key entries counted too). */
+  readonly index: number;
 }
 
 export interface KeystoreContents {
   readonly format: KeystoreFormat;
   readonly version: number;
   readonly entries: readonly KeystoreEntry[];
+  /** JCEKS secret key entries skipped (they hold no certificate). */
+  readonly secretKeys?: number;
   /** Why reading stopped before the last entry (a JCEKS secret key, a cut or damaged file), if it did. */
   readonly stopped?: { readonly offset: number; readonly reason: string };
 }
@@ -73,19 +79,35 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
   r.u32('keystore.magic');
   const version = r.u32('keystore.version');
   const entries: KeystoreEntry[] = [];
+  let secretKeys = 0;
   let at = r.offset;
   try {
     const count = r.u32('keystore.count');
     for (let i = 0; i < count; i++) {
       at = r.offset;
       const tag = r.u32('keystore.entry.tag');
-      const stop =
-        tag === 3 && format === 'JCEKS'
-          ? `entry ${i + 1} is a secret key, stored as a serialized Java object that is not read here; the ${count - i} entries from it on were not read`
-          : tag !== 1 && tag !== 2
-            ? `entry ${i + 1} has the unknown tag ${tag} (1: private key, 2: trusted certificate)`
-            : undefined;
-      if (stop !== undefined) return { format, version, entries, stopped: { offset: at, reason: stop } };
+      if (tag === 3 && format === 'JCEKS') {
+        // A secret key: alias, date, then a serialized javax.crypto.SealedObject. It holds no certificate; it is
+        // skipped, never decrypted or kept, when its serialization is one skipSerializedObject understands.
+        const alias = readUtf(r, 'keystore.entry.alias');
+        readDate(r);
+        const start = r.offset;
+        let end: number;
+        try {
+          end = skipSerializedObject(bytes, start);
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          const reason = `entry ${i + 1} ("${alias}") is a secret key, stored as a serialized Java object that could not be read (${why}); the ${count - i} entries from it on were not read`;
+          return { format, version, entries, stopped: { offset: at, reason } };
+        }
+        r.sub(end - start, 'keystore.entry.sealed_key');
+        secretKeys++;
+        continue;
+      }
+      if (tag !== 1 && tag !== 2) {
+        const reason = `entry ${i + 1} has the unknown tag ${tag} (1: private key, 2: trusted certificate${format === 'JCEKS' ? ', 3: secret key' : ''})`;
+        return { format, version, entries, stopped: { offset: at, reason } };
+      }
       const alias = readUtf(r, 'keystore.entry.alias');
       const created = readDate(r);
       const certificates: { der: Uint8Array; offset: number }[] = [];
@@ -105,6 +127,7 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
         created,
         certificates,
         offset: at,
+        index: i + 1,
       });
     }
   } catch (err) {
@@ -113,8 +136,9 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
       format,
       version,
       entries,
-      stopped: { offset: at, reason: `entry ${entries.length + 1} cannot be read: ${reason}` },
+      secretKeys,
+      stopped: { offset: at, reason: `entry ${entries.length + secretKeys + 1} cannot be read: ${reason}` },
     };
   }
-  return { format, version, entries };
+  return { format, version, entries, secretKeys };
 }
