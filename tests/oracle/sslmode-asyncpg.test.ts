@@ -18,8 +18,9 @@ import {
   DRIVER_ORACLE_HBA,
   DRIVER_ORACLE_ROLES,
   expectDriverCells,
+  fallbackCells,
   MATRIX_SETUPS,
-  rootVariants,
+  modeRootCells,
   type DriverCell,
   type DriverSetupName,
 } from '../kit/programs/driver-oracle.ts';
@@ -84,31 +85,19 @@ const MODES = ['', 'disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify
 describe('asyncpg 0.31 against a real server', () => {
   for (const setup of MATRIX_SETUPS) {
     it(`every DSN sslmode x root file (none, ~/.postgresql/root.crt, sslrootcert=), setup "${setup}"`, async () => {
-      const cells: DriverCell[] = [];
-      for (const mode of MODES)
-        for (const root of rootVariants(server, pki, 'asyncpg')) {
-          const params = [mode ? `sslmode=${mode}` : '', root.param].filter(Boolean).join('&');
-          cells.push({
-            conninfo: `postgresql://anyuser@localhost:${server.port}/postgres${params ? `?${params}` : ''}`,
-            home: root.home,
-            files: root.files,
-          });
-        }
-      await runCells(setup, cells);
+      const dsn = (mode: string, root: string) => {
+        const params = [mode ? `sslmode=${mode}` : '', root].filter(Boolean).join('&');
+        return `postgresql://anyuser@localhost:${server.port}/postgres${params ? `?${params}` : ''}`;
+      };
+      await runCells(setup, modeRootCells(server, pki, 'asyncpg', MODES, dsn));
     });
   }
 
   for (const setup of ['off', 'good'] as const) {
     it(`allow and prefer fall back (or not) for hostssl-only and hostnossl-only users, setup "${setup}"`, async () => {
-      const cells: DriverCell[] = [];
-      for (const mode of MODES)
-        for (const user of ['ssluser', 'plainuser'])
-          cells.push({
-            conninfo: `postgresql://${user}@127.0.0.1:${server.port}/postgres${mode ? `?sslmode=${mode}` : ''}`,
-            home: {},
-            files: {},
-          });
-      await runCells(setup, cells);
+      const dsn = (mode: string, user: string) =>
+        `postgresql://${user}@127.0.0.1:${server.port}/postgres${mode ? `?sslmode=${mode}` : ''}`;
+      await runCells(setup, fallbackCells(MODES, dsn));
     });
   }
   it('DSN parameters asyncpg sends to the server as settings, and its TLS version range', async () => {

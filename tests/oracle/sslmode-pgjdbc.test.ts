@@ -13,7 +13,9 @@ import {
   DRIVER_ORACLE_HBA,
   DRIVER_ORACLE_ROLES,
   expectDriverCells,
+  fallbackCells,
   MATRIX_SETUPS,
+  modeRootCells,
   rootVariants,
   type DriverCell,
   type DriverSetupName,
@@ -59,33 +61,17 @@ const modeParam = (mode: string) => (mode === '' || mode.includes('=') ? mode : 
 describe('pgJDBC against a real server', () => {
   for (const setup of MATRIX_SETUPS) {
     it(`every URL sslmode x root file (none, ~/.postgresql/root.crt, sslrootcert=), setup "${setup}"`, async () => {
-      const cells: DriverCell[] = [];
-      for (const mode of MODES)
-        for (const root of rootVariants(server, pki, 'pgjdbc')) {
-          const params = ['user=anyuser', modeParam(mode), root.param].filter(Boolean).join('&');
-          cells.push({
-            conninfo: `jdbc:postgresql://localhost:${server.port}/postgres?${params}`,
-            home: root.home,
-            files: root.files,
-          });
-        }
-      await runCells(setup, cells);
+      const url = (mode: string, root: string) =>
+        `jdbc:postgresql://localhost:${server.port}/postgres?${['user=anyuser', modeParam(mode), root].filter(Boolean).join('&')}`;
+      await runCells(setup, modeRootCells(server, pki, 'pgjdbc', MODES, url));
     });
   }
 
   for (const setup of ['off', 'good'] as const) {
     it(`allow and prefer fall back (or not) for hostssl-only and hostnossl-only users, setup "${setup}"`, async () => {
-      const cells: DriverCell[] = [];
-      for (const mode of MODES)
-        for (const user of ['ssluser', 'plainuser']) {
-          const params = [`user=${user}`, modeParam(mode)].filter(Boolean).join('&');
-          cells.push({
-            conninfo: `jdbc:postgresql://127.0.0.1:${server.port}/postgres?${params}`,
-            home: {},
-            files: {},
-          });
-        }
-      await runCells(setup, cells);
+      const url = (mode: string, user: string) =>
+        `jdbc:postgresql://127.0.0.1:${server.port}/postgres?${[`user=${user}`, modeParam(mode)].filter(Boolean).join('&')}`;
+      await runCells(setup, fallbackCells(MODES, url));
     });
   }
 

@@ -120,3 +120,27 @@ export async function expectDriverCells(args: {
   expect(mismatches).toEqual([]);
   expect(results.length).toBe(cells.length);
 }
+
+/** Every sslmode x root-file variant, in one driver's connection-string syntax (`conninfo(mode, rootParam)`). */
+export function modeRootCells(
+  server: PgOracleServer,
+  pki: OraclePki,
+  prefix: string,
+  modes: readonly string[],
+  conninfo: (mode: string, rootParam: string) => string,
+): DriverCell[] {
+  const roots = rootVariants(server, pki, prefix);
+  return modes.flatMap((mode) =>
+    roots.map((root) => ({ conninfo: conninfo(mode, root.param), home: root.home, files: root.files })),
+  );
+}
+
+/** Every sslmode for the hostssl-only and the hostnossl-only user (the fallbacks of allow and prefer). */
+export function fallbackCells(
+  modes: readonly string[],
+  conninfo: (mode: string, user: string) => string,
+): DriverCell[] {
+  return modes.flatMap((mode) =>
+    ['ssluser', 'plainuser'].map((user) => ({ conninfo: conninfo(mode, user), home: {}, files: {} })),
+  );
+}

@@ -11,7 +11,7 @@
  * without a password does not check it either). Protected private keys are skipped by their length, never kept.
  */
 import { Reader } from '../../bytes/reader.ts';
-import { skipSerializedObject } from './java-serialization.ts';
+import { readJavaUtf, skipSerializedObject } from './java-serialization.ts';
 
 const JKS_MAGIC = 0xfeedfeed;
 const JCEKS_MAGIC = 0xcececece;
@@ -50,11 +50,6 @@ export function keystoreFormat(bytes: Uint8Array): KeystoreFormat | undefined {
   return magic === JKS_MAGIC ? 'JKS' : magic === JCEKS_MAGIC ? 'JCEKS' : undefined;
 }
 
-/** Java's DataInput.readUTF: a u16 length and modified UTF-8 (decoded here as UTF-8, enough for display). */
-function readUtf(r: Reader, field: string): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(r.vec(16, field));
-}
-
 /** u64 milliseconds, as a number (keystore dates fit in 2^53). */
 function readDate(r: Reader): number {
   const high = r.u32('keystore.entry.date');
@@ -62,7 +57,7 @@ function readDate(r: Reader): number {
 }
 
 function readCertificate(r: Reader, version: number): { der: Uint8Array; offset: number } {
-  if (version === 2) readUtf(r, 'keystore.certificate.type');
+  if (version === 2) readJavaUtf(r, 'keystore.certificate.type');
   const length = r.u32('keystore.certificate.length');
   const offset = r.offset;
   return { der: r.bytes(length, 'keystore.certificate'), offset };
@@ -89,18 +84,15 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
       if (tag === 3 && format === 'JCEKS') {
         // A secret key: alias, date, then a serialized javax.crypto.SealedObject. It holds no certificate; it is
         // skipped, never decrypted or kept, when its serialization is one skipSerializedObject understands.
-        const alias = readUtf(r, 'keystore.entry.alias');
+        const alias = readJavaUtf(r, 'keystore.entry.alias');
         readDate(r);
-        const start = r.offset;
-        let end: number;
         try {
-          end = skipSerializedObject(bytes, start);
+          skipSerializedObject(r);
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           const reason = `entry ${i + 1} ("${alias}") is a secret key, stored as a serialized Java object that could not be read (${why}); the ${count - i} entries from it on were not read`;
           return { format, version, entries, stopped: { offset: at, reason } };
         }
-        r.sub(end - start, 'keystore.entry.sealed_key');
         secretKeys++;
         continue;
       }
@@ -108,7 +100,7 @@ export function readJavaKeystore(bytes: Uint8Array): KeystoreContents | undefine
         const reason = `entry ${i + 1} has the unknown tag ${tag} (1: private key, 2: trusted certificate${format === 'JCEKS' ? ', 3: secret key' : ''})`;
         return { format, version, entries, stopped: { offset: at, reason } };
       }
-      const alias = readUtf(r, 'keystore.entry.alias');
+      const alias = readJavaUtf(r, 'keystore.entry.alias');
       const created = readDate(r);
       const certificates: { der: Uint8Array; offset: number }[] = [];
       if (tag === 1) {

@@ -1,11 +1,14 @@
 /**
- * Skips one Java-serialized object (the Java Object Serialization Stream Protocol, "Object Serialization Stream
- * Protocol" grammar of the Java SE specification §6.4) without building it: what a JCEKS keystore stores for a secret
- * key entry (a javax.crypto.SealedObject), so that the entries after it can be read. Only what such a stream holds is
- * understood: the stream header, objects of serializable classes (class descriptors with their fields, annotations
- * and superclasses), arrays, strings, null, back-references and block data. Anything else (externalizable classes
- * without block data, proxies, enums, exceptions in the stream) throws, and the caller stops as it did before.
+ * Java serialization, as far as Java keystores need it: `readJavaUtf` (DataInput.readUTF), and `skipSerializedObject`,
+ * which reads past one serialized object without building it (the Object Serialization Stream Protocol grammar, Java
+ * SE specification §6.4): what a JCEKS keystore stores for a secret key entry (a javax.crypto.SealedObject), so that
+ * the entries after it can be read. Only what such a stream holds is understood: the stream header, objects of
+ * serializable classes (class descriptors with their fields, annotations and superclasses), arrays, strings, null,
+ * back-references and block data. Anything else (externalizable classes without block data, proxies, enums,
+ * exceptions in the stream) throws, and the caller stops reading there.
  */
+
+import type { Reader } from '../../bytes/reader.ts';
 
 const STREAM_MAGIC = 0xaced;
 const STREAM_VERSION = 5;
@@ -36,64 +39,45 @@ interface ClassDesc {
   super: ClassDesc | null;
 }
 
-/** A stream position over `bytes` that throws on reading past the end. */
-class Cursor {
-  at: number;
-  constructor(
-    readonly bytes: Uint8Array,
-    at: number,
-  ) {
-    this.at = at;
-  }
-  take(n: number): Uint8Array {
-    if (n < 0 || this.at + n > this.bytes.length)
-      throw new Error(`a serialized object runs past the end of the file at byte ${this.at}`);
-    const out = this.bytes.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  u8(): number {
-    return this.take(1)[0]!;
-  }
-  u16(): number {
-    const b = this.take(2);
-    return (b[0]! << 8) | b[1]!;
-  }
-  u32(): number {
-    const b = this.take(4);
-    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  }
-  utf(): string {
-    return new TextDecoder('utf-8', { fatal: false }).decode(this.take(this.u16()));
-  }
+/** Java's DataInput.readUTF: a u16 length and modified UTF-8 (decoded here as UTF-8, enough for display). */
+export function readJavaUtf(r: Reader, field: string): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(r.vec(16, field));
 }
 
-/** Where one serialized object stream (its header and one object) that starts at `at` ends. @throws Error */
-export function skipSerializedObject(bytes: Uint8Array, at: number): number {
-  const c = new Cursor(bytes, at);
-  if (c.u16() !== STREAM_MAGIC || c.u16() !== STREAM_VERSION)
+/**
+ * Reads past one serialized object stream (its header and one object) from `r`'s position. @throws Error, or the
+ * Reader's DecodeError when the stream runs past the end of the bytes.
+ */
+export function skipSerializedObject(r: Reader): void {
+  const at = r.offset;
+  if (r.u16('serialized.magic') !== STREAM_MAGIC || r.u16('serialized.version') !== STREAM_VERSION)
     throw new Error(`no Java serialization stream header (AC ED 00 05) at byte ${at}`);
   const handles: (ClassDesc | string | null)[] = [];
   let depth = 0;
 
   const classDesc = (): ClassDesc | null => {
-    const tc = c.u8();
+    const tc = r.u8('serialized.type_code');
     if (tc === TC.NULL) return null;
     if (tc === TC.REFERENCE) {
-      const h = handles[c.u32() - BASE_HANDLE];
+      const h = handles[r.u32('serialized.handle') - BASE_HANDLE];
       if (h === undefined || typeof h === 'string')
         throw new Error('a back-reference to no class descriptor');
       return h;
     }
     if (tc !== TC.CLASSDESC)
       throw new Error(`type code 0x${tc.toString(16)} where a class descriptor belongs`);
-    const desc: ClassDesc = { name: c.utf(), flags: 0, fields: [], super: null };
-    c.take(8); // serialVersionUID
+    const desc: ClassDesc = {
+      name: readJavaUtf(r, 'serialized.class_name'),
+      flags: 0,
+      fields: [],
+      super: null,
+    };
+    r.sub(8, 'serialized.serial_version_uid');
     handles.push(desc);
-    desc.flags = c.u8();
-    for (let i = c.u16(); i > 0; i--) {
-      const type = String.fromCharCode(c.u8());
-      c.utf(); // field name
+    desc.flags = r.u8('serialized.flags');
+    for (let i = r.u16('serialized.field_count'); i > 0; i--) {
+      const type = String.fromCharCode(r.u8('serialized.field_type'));
+      readJavaUtf(r, 'serialized.field_name');
       if (type === '[' || type === 'L')
         content(); // the field's class name, a string
       else if (!(type in PRIMITIVE_SIZE)) throw new Error(`field type code '${type}'`);
@@ -105,45 +89,45 @@ export function skipSerializedObject(bytes: Uint8Array, at: number): number {
   };
 
   const annotation = (): void => {
-    while (c.at < bytes.length && bytes[c.at] !== TC.ENDBLOCKDATA) content();
-    c.u8(); // TC_ENDBLOCKDATA (or past the end: throws)
+    while (r.remaining > 0 && r.peek(1)[0] !== TC.ENDBLOCKDATA) content();
+    r.u8('serialized.end_block_data'); // (or past the end: throws)
   };
 
   const value = (type: string): void => {
     if (type === '[' || type === 'L') content();
-    else c.take(PRIMITIVE_SIZE[type]!);
+    else r.sub(PRIMITIVE_SIZE[type]!, 'serialized.value');
   };
 
   const content = (): void => {
     if (++depth > 64) throw new Error('serialized objects nested more than 64 deep');
-    const tc = c.u8();
+    const tc = r.u8('serialized.type_code');
     switch (tc) {
       case TC.NULL:
         break;
       case TC.REFERENCE:
-        c.u32();
+        r.u32('serialized.handle');
         break;
       case TC.STRING:
-        handles.push(c.utf());
+        handles.push(readJavaUtf(r, 'serialized.string'));
         break;
       case TC.LONGSTRING: {
-        if (c.u32() !== 0) throw new Error('a long string over 4 GB');
+        if (r.u32('serialized.length') !== 0) throw new Error('a long string over 4 GB');
         handles.push(null);
-        c.take(c.u32());
+        r.sub(r.u32('serialized.length'), 'serialized.string');
         break;
       }
       case TC.BLOCKDATA:
-        c.take(c.u8());
+        r.sub(r.u8('serialized.length'), 'serialized.block_data');
         break;
       case TC.BLOCKDATALONG:
-        c.take(c.u32());
+        r.sub(r.u32('serialized.length'), 'serialized.block_data');
         break;
       case TC.ARRAY: {
         const desc = classDesc();
         handles.push(null);
-        const n = c.u32();
+        const n = r.u32('serialized.array_length');
         const element = desc?.name[1] ?? 'L';
-        if (element in PRIMITIVE_SIZE) c.take(n * PRIMITIVE_SIZE[element]!);
+        if (element in PRIMITIVE_SIZE) r.sub(n * PRIMITIVE_SIZE[element]!, 'serialized.array');
         else for (let i = 0; i < n; i++) content();
         break;
       }
@@ -161,11 +145,10 @@ export function skipSerializedObject(bytes: Uint8Array, at: number): number {
         break;
       }
       default:
-        throw new Error(`type code 0x${tc.toString(16)} at byte ${c.at - 1}`);
+        throw new Error(`type code 0x${tc.toString(16)} at byte ${r.offset - 1}`);
     }
     depth--;
   };
 
   content();
-  return c.at;
 }

@@ -336,9 +336,6 @@ async function verifyChainAndHost(
   return verifyHost(run, attempt, true);
 }
 
-/** pgJDBC's own host-name verifier class (its default, MakeSSL.verifyPeerName()). */
-const PGJDBC_HOSTNAME_VERIFIER = 'org.postgresql.ssl.PGjdbcHostnameVerifier';
-
 /** The host name against the leaf the server sent (after a verified chain, or alone where no chain is checked). */
 async function verifyHost(
   run: DriverRun,
@@ -346,11 +343,9 @@ async function verifyHost(
   chainOk: boolean,
 ): Promise<{ chainOk: boolean; hostOk: boolean; error: string | null }> {
   const { s, table, cfg, log } = run;
-  const verifier = cfg.hostnameVerifier;
-  if (verifier !== undefined && verifier !== PGJDBC_HOSTNAME_VERIFIER) {
-    const error = `The engine models pgJDBC's own host-name check (${PGJDBC_HOSTNAME_VERIFIER}), not sslhostnameverifier=${verifier}: another verifier decides in its own code.`;
-    log.push(attempt, 'hostname', 'fail', error, 'libpq.hostname');
-    return { chainOk, hostOk: false, error };
+  if (cfg.unmodelledHostCheck !== undefined) {
+    log.push(attempt, 'hostname', 'fail', cfg.unmodelledHostCheck, 'libpq.hostname');
+    return { chainOk, hostOk: false, error: cfg.unmodelledHostCheck };
   }
   const leaf = await readLeaf(s.server.certificateChain ?? '');
   const res = leaf ? libpqHostnameCheck(cfg.host, leaf) : { ok: false as const, error: '' };
@@ -363,5 +358,5 @@ async function verifyHost(
   );
   return res.ok
     ? { chainOk, hostOk: true, error: null }
-    : { chainOk, hostOk: false, error: table.texts.hostMismatch(cfg.host, verifier) };
+    : { chainOk, hostOk: false, error: table.texts.hostMismatch(cfg.host, cfg.hostnameVerifier) };
 }

@@ -31,10 +31,12 @@ export interface DriverSettings {
    */
   unmodelledTls?: string;
   /**
-   * pgJDBC's sslhostnameverifier: a class name. pgJDBC's own (org.postgresql.ssl.PGjdbcHostnameVerifier) checks as
-   * the default does, its text naming the class as given; another decides in its own code (not modelled).
+   * pgJDBC's sslhostnameverifier when it is pgJDBC's own class, given by name: the default check, whose text names the
+   * class as given.
    */
   hostnameVerifier?: string;
+  /** pgJDBC with a host-name verifier of the application's: the sentence that stands for the host-name check. */
+  unmodelledHostCheck?: string;
   /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
   tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
   /**
@@ -43,6 +45,9 @@ export interface DriverSettings {
    */
   serverSettings?: readonly string[];
 }
+
+/** pgJDBC's own host-name verifier class (its default, MakeSSL.verifyPeerName()). */
+const PGJDBC_HOSTNAME_VERIFIER = 'org.postgresql.ssl.PGjdbcHostnameVerifier';
 
 /** pgJDBC's socket factory that trusts every certificate (often pasted from old hosting guides with ssl=true). */
 const NON_VALIDATING_FACTORY = 'org.postgresql.ssl.NonValidatingFactory';
@@ -82,6 +87,7 @@ export function parseDriverSettings(
       ? `The engine models sslfactory=org.postgresql.ssl.LibPQFactory (the default) and ${NON_VALIDATING_FACTORY}, not ${factory}: another factory decides trust in its own code.`
       : undefined;
     const verifier = get('sslhostnameverifier');
+    const ownVerifier = verifier === PGJDBC_HOSTNAME_VERIFIER;
     const user = get('user') ?? fallbackUser;
     return {
       host: m[1] || 'localhost',
@@ -93,7 +99,12 @@ export function parseDriverSettings(
       sslrootcert: get('sslrootcert') ?? undefined,
       ...(factory === NON_VALIDATING_FACTORY ? { trustsAnyCertificate: true } : {}),
       ...(unmodelled ? { unmodelledTls: unmodelled } : {}),
-      ...(verifier !== null ? { hostnameVerifier: verifier } : {}),
+      ...(ownVerifier ? { hostnameVerifier: verifier } : {}),
+      ...(verifier !== null && !ownVerifier
+        ? {
+            unmodelledHostCheck: `The engine models pgJDBC's own host-name check (${PGJDBC_HOSTNAME_VERIFIER}), not sslhostnameverifier=${verifier}: another verifier decides in its own code.`,
+          }
+        : {}),
     };
   }
   if (driver === 'npgsql') {

@@ -11,19 +11,23 @@ const MAX_RECORD = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT_LENGTH;
 /** How many headers in a row recordBoundary looks at from each offset (two decide; the rest must be plausible too). */
 const DECIDING_HEADERS = 4;
 
-function plausibleLength(b: Uint8Array, at: number): number | undefined {
-  const type = b[at]!;
-  const minor = b[at + 2]!;
-  const length = (b[at + 3]! << 8) | b[at + 4]!;
-  if (type < 20 || type > 23 || b[at + 1] !== 3 || minor < 1 || minor > 4) return undefined;
-  return length === 0 || length > MAX_CIPHERTEXT_LENGTH ? undefined : length;
+/** The header bytes at `at`, as far as `b` holds them (up to the version), are a plausible record's. */
+function plausibleStart(b: Uint8Array, at: number): boolean {
+  const type = b[at] ?? 0;
+  const major = b[at + 1] ?? 3;
+  const minor = b[at + 2] ?? 3;
+  return type >= 20 && type <= 23 && major === 3 && minor >= 1 && minor <= 4;
 }
 
-/** Fewer bytes than a header that could begin a plausible one (type 20 to 23, version 3.1 to 3.4, as far as they go). */
+/** The record length of a plausible whole header at `at`, else undefined. */
+function plausibleLength(b: Uint8Array, at: number): number | undefined {
+  const length = (b[at + 3]! << 8) | b[at + 4]!;
+  return plausibleStart(b, at) && length > 0 && length <= MAX_CIPHERTEXT_LENGTH ? length : undefined;
+}
+
+/** Fewer bytes than a header that could begin a plausible one. */
 export function mayStartRecord(b: Uint8Array): boolean {
-  if (b.length === 0 || b.length >= RECORD_HEADER_LENGTH) return false;
-  const [type = 0, major = 3, minor = 3] = b;
-  return type >= 20 && type <= 23 && major === 3 && minor >= 1 && minor <= 4;
+  return b.length > 0 && b.length < RECORD_HEADER_LENGTH && plausibleStart(b, 0);
 }
 
 /** A record that ends the stream exactly, or is followed only by the plausible start of a header cut short. */
