@@ -53,7 +53,10 @@ import { endpointsOf, recordedPcapng, WireRecorder } from './wire-recorder.ts';
 export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
        tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]
 
-A real TLS handshake with TLS Lab's own client engine, or a TLS connection read from a capture file.
+A real TLS handshake with TLS Lab's own client engine, or a TLS connection read from a capture file. After the
+handshake (and the PostgreSQL reply, with --pg-user) the client sends close_notify, then reads what the server
+still sends until it closes, for at most 2 s: its session tickets, or a TLS 1.3 server's alert refusing our
+certificate flight, which comes only after our Finished.
 
 Options for a live connection:
   --connect HOST:PORT     where to connect
@@ -446,7 +449,7 @@ export async function handshake(options: Options): Promise<Result> {
     if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
     const keyLog = keyLogText(ours.eventLog, result.summary);
     if (o.keylog && keyLog) appendFileSync(o.keylog, keyLog);
-    const alert = ours.eventLog.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+    const alert = fatalAlert(ours.eventLog);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
       if (!alert)
@@ -481,7 +484,7 @@ export async function handshake(options: Options): Promise<Result> {
       // The application data entries holding the start of the message the splitter is still waiting for.
       let open: string[] = [];
       let waiting = false;
-      while (!reply || waiting) {
+      reading: while (!reply || waiting) {
         await ours.waitFor(
           (e) =>
             ours.eventLog.indexOf(e) >= seen &&
@@ -489,10 +492,14 @@ export async function handshake(options: Options): Promise<Result> {
           o.timeout,
         );
         for (const e of ours.eventLog.slice(seen)) {
-          if (e.kind === 'closed' && !reply)
+          if (e.kind === 'closed' && !reply) {
+            // A TLS 1.3 server checks our certificate flight after our Finished: its alert comes here.
+            result.alert = fatalAlert(ours.eventLog);
+            if (result.alert) break reading;
             throw new Error(
               `the server closed the connection before answering the StartupMessage (${e.reason})`,
             );
+          }
           if (e.kind === 'closed') waiting = false;
           if (e.kind !== 'application_data' || e.from !== 'server') continue;
           open.push(e.id);
@@ -522,6 +529,10 @@ export async function handshake(options: Options): Promise<Result> {
       result.entries.push(...tunnel);
     }
     await ours.close();
+    await peerClosed(ours, Math.min(o.timeout, CLOSE_WAIT_MS));
+    // What the server sent after our last flight: its tickets, and in TLS 1.3 an alert refusing our certificate
+    // flight, which only comes after our Finished (RFC 8446 §4.4.2.4), as `openssl s_client` reports it.
+    result.alert ??= fatalAlert(ours.eventLog);
     result.entries = placeInTunnel([
       ...pre,
       ...ours.eventLog,
@@ -532,6 +543,22 @@ export async function handshake(options: Options): Promise<Result> {
     socket.end();
     socket.destroy();
   }
+}
+
+/** How long we wait, after our close_notify, for the server to close its side (it need not, RFC 8446 §6.1). */
+const CLOSE_WAIT_MS = 2000;
+
+function fatalAlert(log: readonly EventLogEntry[]): AlertEntry | undefined {
+  return log.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+}
+
+/** Resolves when the server has closed (its close_notify, a fatal alert or the end of the stream), or after `ms`. */
+async function peerClosed(ours: EngineSocket, ms: number): Promise<void> {
+  await Promise.race([
+    ours.ended(ms),
+    ours.waitFor((e) => e.kind === 'closed' && e.from === 'server', ms),
+  ]).catch(() => undefined);
+  await ours.idle();
 }
 
 /** The first line of the report: how the handshake ended. */

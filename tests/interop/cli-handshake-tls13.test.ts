@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogFromJson } from '../../src/lib/tls12/handshake/index.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { pemToDer } from '../../src/lib/tls12/handshake/index.ts';
+import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
+import { PgFront13 } from '../kit/programs/pg-front13.ts';
 import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
 import { startPostgres, type Postgres } from '../kit/programs/postgres-cli.ts';
 import { runCli } from '../kit/programs/run-cli.ts';
@@ -93,6 +96,18 @@ describe('tls-lab handshake --starttls postgres: TLS 1.3 by default, as psql', (
   });
 });
 
+/** The CLI against an s_server on `port`, with the test PKI's CA, for localhost. */
+const sServerArgs = (port: number, extra: string[] = []) => [
+  'handshake',
+  '--connect',
+  `127.0.0.1:${port}`,
+  '--servername',
+  'localhost',
+  '--ca',
+  ca,
+  ...extra,
+];
+
 describe('tls-lab handshake against openssl s_server -tls1_3', () => {
   it('completes in TLS 1.3; the key log lines equal the server’s -keylogfile', async () => {
     const files = tempFiles({ 'ours.log': '', 'openssl.log': '' });
@@ -102,17 +117,7 @@ describe('tls-lab handshake against openssl s_server -tls1_3', () => {
       files['openssl.log']!,
     ]);
     try {
-      const r = await runCli([
-        'handshake',
-        '--connect',
-        `127.0.0.1:${server.port}`,
-        '--servername',
-        'localhost',
-        '--ca',
-        ca,
-        '--keylog',
-        files['ours.log']!,
-      ]);
+      const r = await runCli(sServerArgs(server.port, ['--keylog', files['ours.log']!]));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.3, /);
       expect(r.stdout).toMatch(/Signature scheme:\s+ecdsa_secp256r1_sha256/);
@@ -126,8 +131,70 @@ describe('tls-lab handshake against openssl s_server -tls1_3', () => {
       ]);
       const theirs = readFileSync(files['openssl.log']!, 'utf8');
       for (const line of ours) expect(theirs).toContain(line);
+      // What the server sends after our Finished is read too: its two tickets, and its close_notify.
+      expect(r.stdout.match(/S -> C {2}new_session_ticket \(\d+ bytes\) \[encrypted\]/g)).toHaveLength(2);
+      expect(r.stdout).toContain('S -> C  alert close_notify (0) [encrypted]');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('a server that requires a client certificate refuses our empty one after our Finished: exit 2, its alert', async () => {
+    // RFC 8446 §4.4.2.4: the server checks the client's flight after the client's Finished, so its alert comes
+    // after what is a complete handshake on our side (openssl s_client reports "tlsv13 alert certificate required").
+    const server = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, [
+      '-tls1_3',
+      '-Verify',
+      '1',
+      '-CAfile',
+      ca,
+    ]);
+    try {
+      const r = await runCli(sServerArgs(server.port));
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stdout.split('\n')[0]).toBe(
+        'HANDSHAKE FAILED: the server sent fatal alert certificate_required (116)',
+      );
+      expect(r.stdout).toMatch(/C -> S {2}certificate \(8 bytes\) \[encrypted\]\n {2}C -> S {2}finished/);
+      expect(r.stdout).toContain('S -> C  alert certificate_required (116) [encrypted]');
+      expect(r.stderr).toBe(
+        'tls-lab handshake: failed: the server sent fatal alert certificate_required (116)\n',
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('tls-lab handshake --starttls postgres --pg-user: a refusal of our certificate flight', () => {
+  it('the alert that answers our Finished is the outcome (exit 2), not a connection error', async () => {
+    const front = await PgFront13.start();
+    try {
+      const clientVerifier = pkiVerifier({
+        anchors: pemToDer(pki.ca.certPem, 'CERTIFICATE'),
+        checkHostName: false,
+      });
+      const next = front.next({
+        certificates: [
+          {
+            chain: pemToDer(pki.rsa.certPem, 'CERTIFICATE'),
+            privateKey: pemToDer(pki.rsa.keyPem, 'PRIVATE KEY')[0]!,
+          },
+        ],
+        requestClientCertificate: true,
+        requireClientCertificate: true,
+        clientVerifier,
+      });
+      const r = await runCli(postgresConnectArgs(front.port, ['--servername', 'localhost', '--ca', ca]));
+      await (await next).idle();
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stdout.split('\n')[0]).toBe(
+        'HANDSHAKE FAILED: the server sent fatal alert certificate_required (116)',
+      );
+      expect(r.stdout).toContain('PostgreSQL StartupMessage');
+      expect(r.stdout).toContain('S -> C  alert certificate_required (116) [encrypted]');
+    } finally {
+      await front.close();
     }
   });
 });
