@@ -14,8 +14,9 @@
 # rejected (tls13-early). And TLS 1.2 sessions resumed by session ID and by ticket (tls12-resume). And a TLS 1.3
 # client certificate the server rejects after the client's Finished (tls13-client-cert). And 40 kB each way in records
 # that TCP splits across segments, in a network namespace with a 1500-byte loopback MTU (tls13-bulk), with a copy cut
-# to start inside a record.
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert] [tls13-bulk]   (default: all; writes fixtures/pcap/*;
+# to start inside a record. And TLS 1.3 post-handshake client authentication (tls13-pha), and 0-RTT early data sent
+# under the resumed session's suite to a server that chooses another (tls13-early-suite).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert] [tls13-bulk] [tls13-pha] [tls13-early-suite]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -236,6 +237,58 @@ record_tls13_client_cert() { # record_tls13_client_cert PORT: TLS 1.3, the serve
   cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
 }
 
+record_tls13_pha() { # record_tls13_pha PORT: TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2)
+  local port="$1" name=tls13-pha
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=client -days 2 \
+    -keyout "$work/pha-key.pem" -out "$work/pha-cert.pem" 2>/dev/null
+  capture_lo "$work/$name-lo.pcap" "$port"
+  # s_server's "c" command asks for a client certificate after the handshake; the client (-enable_pha) answers with
+  # Certificate, CertificateVerify and Finished under its application keys, then sends a line the server reads.
+  (sleep 1.5; printf 'c\n'; sleep 1.5; printf 'from server\n'; sleep 1.5) | openssl s_server -accept "127.0.0.1:$port" \
+    -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 -CAfile "$work/pha-cert.pem" >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 0.5
+  (printf 'hello\n'; sleep 2; printf 'after pha\n'; sleep 2.5) | openssl s_client -connect "127.0.0.1:$port" \
+    -servername localhost -tls1_3 -enable_pha -cert "$work/pha-cert.pem" -key "$work/pha-key.pem" \
+    -keylogfile "$work/$name.keys.log" -no_ign_eof >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
+}
+
+record_tls13_early_suite() { # record_tls13_early_suite PORT: 0-RTT sent under the session's suite, another chosen
+  local port="$1" name=tls13-early-suite keys="$work/tls13-early-suite.keys.log"
+  capture_lo "$work/$name-lo.pcap" "$port"
+  printf 'early hello\n' >"$work/early.txt"
+  # Connection 1: a ticket for a TLS_AES_128_GCM_SHA256 session. Connection 2: a new server (new ticket keys) that
+  # prefers ChaCha20: a full handshake under TLS_CHACHA20_POLY1305_SHA256, the early data (sent under the session's
+  # AES-128-GCM, RFC 8446 §4.2.10) skipped.
+  (sleep 2.5) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    -early_data >/dev/null 2>&1 &
+  local server=$!
+  pids+=("$server")
+  sleep 0.5
+  (printf 'first\n'; sleep 1) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_3 \
+    -ciphersuites TLS_AES_128_GCM_SHA256 -keylogfile "$keys" -sess_out "$work/early-suite.pem" -no_ign_eof \
+    >/dev/null 2>&1 || true
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  (sleep 3) | openssl s_server -accept "127.0.0.1:$port" -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+    -serverpref -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256 >/dev/null 2>&1 &
+  server=$!
+  pids+=("$server")
+  sleep 0.5
+  (printf 'second\n'; sleep 1) | openssl s_client -connect "127.0.0.1:$port" -servername localhost -tls1_3 \
+    -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256 -keylogfile "$keys" \
+    -sess_in "$work/early-suite.pem" -early_data "$work/early.txt" -no_ign_eof >/dev/null 2>&1 || true
+  sleep 1
+  kill "$server" 2>/dev/null || true
+  stop_capture
+  cp "$work/$name-lo.pcap" "$keys" "$out/"
+}
+
 record_tls13_bulk() { # record_tls13_bulk PORT: 40 kB each way in 16 kB records over TCP segments that split them
   local port="$1" name=tls13-bulk ns=tls-lab-rec-bulk
   # A network namespace whose loopback has Ethernet's MTU: most of its TCP segments (a few MTUs each, as loopback's
@@ -264,7 +317,7 @@ record_tls13_bulk() { # record_tls13_bulk PORT: 40 kB each way in 16 kB records 
 }
 
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert tls13-bulk)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert tls13-bulk tls13-pha tls13-early-suite)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12)
@@ -284,7 +337,9 @@ for s in "${sessions[@]}"; do
     tls12-resume) record_tls12_resume 44319 ;;
     tls13-client-cert) record_tls13_client_cert 44320 ;;
     tls13-bulk) record_tls13_bulk 24321 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert, tls13-bulk)" >&2; exit 2 ;;
+    tls13-pha) record_tls13_pha 44322 ;;
+    tls13-early-suite) record_tls13_early_suite 44323 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert, tls13-bulk, tls13-pha, tls13-early-suite)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -35,7 +35,14 @@ import {
   versionName,
 } from '../lib/tls12/index.ts';
 import { toHex } from '../lib/bytes/index.ts';
-import { alertText, arrow, encryptedContents, entryLine, summaryLines } from './handshake-report.ts';
+import {
+  alertText,
+  arrow,
+  encryptedContents,
+  entryLine,
+  groupKeyExchange,
+  summaryLines,
+} from './handshake-report.ts';
 import { InputError, messageOf, painter, readInputFile, type CliIo } from './io.ts';
 import { noTlsMessage, warningsHeading } from '../content/handshake/capture-import.ts';
 
@@ -191,7 +198,11 @@ function negotiated(seen: Observation): string {
   const complete = seen.eventLog.find((e) => e.kind === 'handshake_complete');
   if (complete?.kind === 'handshake_complete') {
     const s = complete.summary;
-    const kx = s.resumed ? ', an earlier session resumed' : s.groupName ? `, ECDHE ${s.groupName}` : '';
+    const kx = s.resumed
+      ? ', an earlier session resumed'
+      : s.groupName
+        ? `, ${groupKeyExchange(s.group, s.groupName)}`
+        : '';
     return `${versionName(s.version)}, ${s.cipherSuiteName}${kx}`;
   }
   const hello = seen.eventLog.find(

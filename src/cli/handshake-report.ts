@@ -43,6 +43,14 @@ export function entryLine(e: EventLogEntry, encrypted?: ReadonlySet<string>): st
   return undefined;
 }
 
+/**
+ * The key exchange of a group: finite-field DHE for RFC 7919's ffdhe groups (code points 256-511, its §6), else
+ * elliptic-curve ECDHE.
+ */
+export function groupKeyExchange(group: number | undefined, groupName: string): string {
+  return `${group !== undefined && group >= 256 && group <= 511 ? 'DHE' : 'ECDHE'} ${groupName}`;
+}
+
 /** Protocol, suite, key exchange, extensions that matter, and the chain the server sent. */
 export function summaryLines(s: HandshakeSummary): string[] {
   const lines = [
@@ -51,8 +59,10 @@ export function summaryLines(s: HandshakeSummary): string[] {
     s.resumed
       ? 'Key exchange:      none: an earlier session resumed (abbreviated handshake, its master secret)'
       : s.groupName
-        ? `Key exchange:      ECDHE ${s.groupName}`
-        : 'Key exchange:      RSA (no forward secrecy)',
+        ? `Key exchange:      ${groupKeyExchange(s.group, s.groupName)}`
+        : s.version === ProtocolVersion.values.TLSv1_3
+          ? 'Key exchange:      none: the pre-shared key alone (psk_ke, no forward secrecy)'
+          : 'Key exchange:      RSA (no forward secrecy)',
   ];
   if (s.signatureSchemeName) lines.push(`Signature scheme:  ${s.signatureSchemeName}`);
   // RFC 8446: TLS 1.3 always binds its secrets to the transcript; extended_master_secret is a TLS 1.2 extension.

@@ -36,7 +36,13 @@ import {
   type BackendMessage,
 } from '../lib/pgwire/index.ts';
 import { EngineSocket } from './engine-socket.ts';
-import { alertText, encryptedContents, entryLine, summaryLines } from './handshake-report.ts';
+import {
+  alertText,
+  encryptedContents,
+  entryLine,
+  groupKeyExchange,
+  summaryLines,
+} from './handshake-report.ts';
 import { runPcap, type PcapOptions } from './handshake-pcap.ts';
 import {
   checkAppendable,
@@ -571,7 +577,7 @@ export function outcomeLine(o: Options, r: Result, color = false): string {
     return `${bad('REFUSED')} by PostgreSQL after the handshake: ${describeBackendMessage(r.pgReply).split('\n')[0]}`;
   const s = r.summary;
   const what = s
-    ? `${versionName(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ECDHE ${s.groupName}` : ''}`
+    ? `${versionName(s.version)}, ${s.cipherSuiteName}${s.groupName ? `, ${groupKeyExchange(s.group, s.groupName)}` : ''}`
     : 'TLS';
   const verified = o.ca
     ? `certificate verified against ${o.ca}${o.serverName ? ` for ${o.serverName}` : ''}`

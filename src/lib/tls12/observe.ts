@@ -415,6 +415,7 @@ class Observer {
    */
   #stop(d: Direction, offset: number, text: string, why?: 'hole' | 'undecodable'): void {
     d.stopped = true;
+    this.#tls13?.stopped(d.role);
     this.notes.push({
       from: d.role,
       offset,

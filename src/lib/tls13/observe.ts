@@ -19,6 +19,7 @@ import {
   TLS13_KEY_LOG_LABELS,
   type CryptoProvider,
   conflictingLines,
+  hashLength,
   keyLogLine,
   keyLogLineRef,
   type KeyLogEntry,
@@ -51,7 +52,7 @@ import {
 import { decodeMessage13 } from './message-entry.ts';
 import { keyStepEntry } from './handshake/event-log.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
-import { tls13Suite, type Tls13Suite } from './suites.ts';
+import { TLS13_SUITES, tls13Suite, type Tls13Suite } from './suites.ts';
 
 /**
  * What the 1.2 reader says of a client record before any ServerHello after a ClientHello offering early_data: 0-RTT
@@ -163,6 +164,8 @@ export class Tls13Observer {
   #firstClosed: string | undefined;
   /** A handshake record stayed closed: the transcript is not known from here. */
   #transcriptGap = false;
+  /** Post-handshake authentication under way: its CertificateRequest and the client's answer so far. */
+  #postHandshake: Uint8Array[] | undefined;
   #complete = false;
   #group: number | undefined;
   #signatureScheme: number | undefined;
@@ -174,8 +177,17 @@ export class Tls13Observer {
   #earlyAccepted = false;
   /** A client record opened with its handshake keys: 0-RTT records, if any, came before it. */
   #clientOpened = false;
-  /** 0-RTT: the early traffic keys from the key log's CLIENT_EARLY_TRAFFIC_SECRET, their sequence number. */
-  #early: { keys?: TrafficKey; line?: KeyLogEntry; seq: bigint } = { seq: 0n };
+  /**
+   * 0-RTT: the early traffic keys from the key log's CLIENT_EARLY_TRAFFIC_SECRET, their sequence number, and the
+   * suite they are for; until the first early record opened, `candidates` holds each suite that may protect them.
+   */
+  #early: {
+    keys?: TrafficKey;
+    suite?: Tls13Suite;
+    candidates?: EarlyKeys[];
+    line?: KeyLogEntry;
+    seq: bigint;
+  } = { seq: 0n };
   /** The client's EndOfEarlyData was read. */
   #earlyEnded = false;
   /** An early record stayed closed because the key log has no CLIENT_EARLY_TRAFFIC_SECRET line. */
@@ -217,6 +229,14 @@ export class Tls13Observer {
     }
   }
 
+  /**
+   * The reading of `role`'s stream ended early (a hole in the capture, bytes that are not records): before its
+   * Finished, the handshake messages it sent from there are unknown, so no Finished after them can be checked.
+   */
+  stopped(role: Role): void {
+    if (this.#sides[role].epoch !== 'application') this.#transcriptGap = true;
+  }
+
   /** Takes the first ServerHello (already in the log, decoded by the 1.2 reader). */
   async start(serverHello: Uint8Array): Promise<void> {
     await this.#onServerHello(serverHello);
@@ -228,14 +248,15 @@ export class Tls13Observer {
   }
 
   /**
-   * 0-RTT: the early traffic keys from the key log (for the suite the ServerHello chose: the resumed session's when
-   * the server accepts the early data), and the early records the 1.2 reader kept before the ServerHello, opened in
-   * place with their content after them.
+   * 0-RTT: the early traffic keys from the key log, and the early records the 1.2 reader kept before the ServerHello,
+   * opened in place with their content after them. Early data is protected with the suite of the session it resumes
+   * (RFC 8446 §4.2.10), which the capture does not show: a server that accepts it chose that suite again, but one
+   * that rejects it may choose another. So every suite with the secret's hash is a candidate (the ServerHello's
+   * first), and the first early record's tag tells which one it is.
    */
   async #openEarlyRecords(): Promise<void> {
-    const suite = this.#suite;
     const line = this.#line(TLS13_KEY_LOG_LABELS.client_early_traffic_secret);
-    if (suite && line) {
+    if (this.#suite && line) {
       this.#early.line = line;
       this.#host.log.push({
         kind: 'secret',
@@ -245,28 +266,37 @@ export class Tls13Observer {
         formula: `the key log's ${keyLogLineName(line)}: ${line.label} client_random secret  (NSS key log format)`,
         inputs: { client_random: this.#clientRandom },
       });
-      const keys = await trafficKeys(this.#provider, suite, 'client_early_traffic_secret', line.secret);
-      this.#early.keys = { key: keys.key, iv: keys.iv };
-      this.#host.log.push(...keys.steps.map(secretEntry));
+      const suites = [this.#suite, ...TLS13_SUITES.filter((x) => x !== this.#suite)].filter(
+        (x) => hashLength(x.hash) === line.secret.length,
+      );
+      this.#early.candidates = await Promise.all(
+        suites.map(async (suite) => ({
+          suite,
+          ...(await trafficKeys(this.#provider, suite, 'client_early_traffic_secret', line.secret)),
+        })),
+      );
+      // Until a record tells, the keys of the first candidate stand for all (a record none opens is reported so).
+      const first = this.#early.candidates[0];
+      if (first) this.#early.keys = { key: first.key, iv: first.iv };
     }
     const log = this.#host.log;
     const client = this.#sides.client;
     for (let i = 0; i < log.length; i++) {
       const e = log[i]!;
       if (e.kind !== 'record' || e.from !== 'client' || e.error !== EARLY_DATA_NOT_OPENED) continue;
-      const inner = await this.#openEarly(e);
+      // Its stream offset: the client's bytes before it (records, and an SSLRequest in the clear).
+      const offset = log
+        .slice(0, i)
+        .reduce(
+          (n, x) =>
+            x.from === 'client' && (x.kind === 'record' || (x.kind === 'postgres' && !x.inTunnel))
+              ? n + x.bytes.length
+              : n,
+          0,
+        );
+      const inner = await this.#openEarly(e, offset);
       if (!inner) {
         e.error = this.#earlyClosedReason();
-        // Its stream offset: the client's bytes before it (records, and an SSLRequest in the clear).
-        const offset = log
-          .slice(0, i)
-          .reduce(
-            (n, x) =>
-              x.from === 'client' && (x.kind === 'record' || (x.kind === 'postgres' && !x.inTunnel))
-                ? n + x.bytes.length
-                : n,
-            0,
-          );
         if (this.#early.line)
           this.#firstFailure ??= { from: 'client', seq: e.seq, offset, label: this.#early.line.label };
         continue;
@@ -281,14 +311,37 @@ export class Tls13Observer {
     }
   }
 
-  /** Opens `entry` (a client record) with the early keys in place, or returns undefined when it does not open. */
-  async #openEarly(entry: RecordEntry): Promise<{ contentType: number; content: Uint8Array } | undefined> {
-    const keys = this.#early.keys;
-    if (!keys || !this.#suite) return undefined;
+  /**
+   * Opens `entry` (a client record) with the early keys in place, or returns undefined when it does not open. The
+   * first early record settles the suite among the candidates: its keys are logged, and a note says when it is not
+   * the ServerHello's.
+   */
+  async #openEarly(
+    entry: RecordEntry,
+    offset: number,
+  ): Promise<{ contentType: number; content: Uint8Array } | undefined> {
     const seq = this.#early.seq;
+    const candidates = this.#early.candidates;
+    if (candidates) {
+      delete this.#early.candidates;
+      const opened = await firstOpening(this.#provider, candidates, entry.bytes, seq);
+      const chosen = opened ?? candidates[0]!;
+      this.#early.suite = chosen.suite;
+      this.#early.keys = { key: chosen.key, iv: chosen.iv };
+      this.#host.log.push(...chosen.steps.map(secretEntry));
+      if (opened && chosen.suite !== this.#suite)
+        this.#host.note(
+          'client',
+          offset,
+          `the 0-RTT early data is protected with ${chosen.suite.name}, the cipher suite of the session it resumes (RFC 8446 §4.2.10), not with the ServerHello's ${this.#suite!.name}`,
+        );
+    }
+    const keys = this.#early.keys;
+    const suite = this.#early.suite;
+    if (!keys || !suite) return undefined;
     try {
       const inner = (
-        await openRecord13(this.#provider, this.#suite, keys, { record: entry.bytes, sequenceNumber: seq })
+        await openRecord13(this.#provider, suite, keys, { record: entry.bytes, sequenceNumber: seq })
       ).message;
       this.#early.seq++;
       Object.assign(entry, {
@@ -417,7 +470,7 @@ export class Tls13Observer {
       !this.#clientOpened &&
       !this.#earlyEnded
     ) {
-      const inner = await this.#openEarly(entry);
+      const inner = await this.#openEarly(entry, offset);
       if (inner) {
         entry.encrypted = true;
         this.#host.log.push(entry);
@@ -607,6 +660,8 @@ export class Tls13Observer {
         this.#awaitingSecondHello = false;
         return this.#onServerHello(bytes);
       case 'finished':
+        if (side.epoch === 'application')
+          return this.#onPostHandshakeFinished(side, message.message.verifyData);
         return this.#onFinished(side, message.message.verifyData, bytes);
       case 'key_update':
         return this.#onKeyUpdate(side);
@@ -621,6 +676,13 @@ export class Tls13Observer {
         this.#earlyAccepted = message.message.extensions.some(
           (x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data,
         );
+        const earlySuite = this.#early.suite;
+        if (this.#earlyAccepted && earlySuite && this.#suite && earlySuite !== this.#suite)
+          this.#host.note(
+            'server',
+            this.#offset,
+            `the server accepted the 0-RTT early data sent under ${earlySuite.name} while choosing ${this.#suite.name}: RFC 8446 §4.2.10 lets a server accept early data only with the cipher suite of the session it resumes`,
+          );
         if (this.#earlyOffered && !this.#earlyAccepted)
           this.#host.note(
             'server',
@@ -629,11 +691,17 @@ export class Tls13Observer {
           );
         break;
       }
+      case 'certificate_request':
+        // After the handshake: post-handshake authentication (RFC 8446 §4.6.2), with a transcript of its own.
+        if (side.epoch === 'application') this.#postHandshake = [bytes];
+        break;
       case 'certificate':
-        this.#certificates[side.role] = message.message.certificateList.map((c) => c.certData);
+        if (side.epoch === 'application') this.#postHandshake?.push(bytes);
+        else this.#certificates[side.role] = message.message.certificateList.map((c) => c.certData);
         break;
       case 'certificate_verify':
-        if (side.role === 'server') this.#signatureScheme = message.message.signatureScheme;
+        if (side.epoch === 'application') this.#postHandshake?.push(bytes);
+        else if (side.role === 'server') this.#signatureScheme = message.message.signatureScheme;
         break;
       default:
         break;
@@ -675,6 +743,50 @@ export class Tls13Observer {
       this.#complete = true;
       this.#host.log.push({ kind: 'handshake_complete', from: 'client', summary: this.#summary() });
     }
+  }
+
+  /**
+   * The client's Finished of post-handshake authentication (RFC 8446 §4.4, §4.6.2): its base key is the client's
+   * current application traffic secret and it covers the handshake and this exchange's CertificateRequest,
+   * Certificate and CertificateVerify. No key changes: the client's records go on under the same keys and sequence.
+   */
+  async #onPostHandshakeFinished(side: Side, got: Uint8Array): Promise<void> {
+    const exchange = this.#postHandshake;
+    this.#postHandshake = undefined;
+    const suite = this.#suite;
+    const base = side.secret;
+    if (!exchange || side.role !== 'client' || !suite || !base) {
+      this.#host.note(
+        side.role,
+        this.#offset,
+        `a Finished after the handshake that answers no CertificateRequest`,
+      );
+      return;
+    }
+    if (this.#transcriptGap)
+      return this.#host.note(
+        'client',
+        this.#offset,
+        'post-handshake authentication: the client Finished cannot be checked, the handshake transcript is incomplete',
+      );
+    const key = await finishedKey(this.#provider, suite.hash, base.name, base.value);
+    const th = await transcriptHash(this.#provider, suite.hash, [...this.#transcript, ...exchange]);
+    const expected = await verifyData(
+      this.#provider,
+      suite.hash,
+      'post_handshake_client_finished.verify_data',
+      key.value,
+      {
+        name: 'Transcript-Hash(ClientHello...client Finished, CertificateRequest...CertificateVerify)',
+        value: th,
+      },
+    );
+    this.#host.log.push(secretEntry(key), secretEntry(expected));
+    this.#host.note(
+      'client',
+      this.#offset,
+      `post-handshake authentication (RFC 8446 §4.6.2): the client answered the server's CertificateRequest; its Finished ${bytesEqual(expected.value, got) ? 'verified' : 'does NOT match'} with ${base.name}, and no key changes`,
+    );
   }
 
   /** RFC 8446 §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length). */
@@ -766,6 +878,31 @@ export class Tls13Observer {
       serverFinished: finished('server'),
     };
   }
+}
+
+/** The early traffic keys for one suite the 0-RTT records may be protected with. */
+interface EarlyKeys {
+  suite: Tls13Suite;
+  key: Uint8Array;
+  iv: Uint8Array;
+  steps: KeyStep[];
+}
+
+/** The first of `candidates` whose keys open `record` at `seq` (its AEAD tag verifies), if one does. */
+async function firstOpening(
+  provider: CryptoProvider,
+  candidates: readonly EarlyKeys[],
+  record: Uint8Array,
+  seq: bigint,
+): Promise<EarlyKeys | undefined> {
+  for (const c of candidates) {
+    const opened = await openRecord13(provider, c.suite, c, { record, sequenceNumber: seq }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) return c;
+  }
+  return undefined;
 }
 
 /** The key log lines that would open a TLS 1.3 connection with this client random. */

@@ -352,6 +352,54 @@ describe('TLS 1.3, the server rejects the client certificate after the client Fi
   });
 });
 
+describe('TLS 1.3 post-handshake client authentication (fixtures/pcap/tls13-pha-lo.pcap, s_client -enable_pha)', () => {
+  it("the client's Finished under its application keys is checked as such, and its records go on under the same keys", async () => {
+    // Before: that Finished was checked as the handshake's (a mismatch), and the client's keys were reset to
+    // sequence 0, so its next records were "not opened" and CLIENT_TRAFFIC_SECRET_0 was called wrong.
+    const args = ['--pcap', `${PCAP}/tls13-pha-lo.pcap`, '--keylog', `${PCAP}/tls13-pha.keys.log`];
+    const { doc, log } = await json(...args);
+    expect(doc.observation.decryption).toMatchObject({
+      status: 'decrypted',
+      clientFinished: 'verified',
+      serverFinished: 'verified',
+    });
+    expect(records(log).filter((e) => e.kind === 'record' && e.error !== undefined)).toEqual([]);
+    const client = log.flatMap((e) => (e.kind === 'message' && e.from === 'client' ? [e.name] : []));
+    expect(client).toEqual(['client_hello', 'finished', 'certificate', 'certificate_verify', 'finished']);
+    expect(appData(log, 'client')).toBe('hello\nafter pha\n');
+    expect(appData(log, 'server')).toBe('from server\n');
+    const r = await cli(...args);
+    expect(r.out).toMatch(
+      /client stream offset \d+: post-handshake authentication \(RFC 8446 §4\.6\.2\): the client answered the server's CertificateRequest; its Finished verified with client_application_traffic_secret_0, and no key changes/,
+    );
+  });
+});
+
+describe("TLS 1.3 0-RTT sent under the resumed session's suite, another one chosen (fixtures/pcap/tls13-early-suite-lo.pcap)", () => {
+  it('the early data opens with the suite of the session it resumes, found by its tag, and a note names both suites', async () => {
+    // Before: opened with the ServerHello's ChaCha20 suite, it stayed closed and CLIENT_EARLY_TRAFFIC_SECRET was
+    // called wrong (tshark opens it).
+    const args = [
+      '--pcap',
+      `${PCAP}/tls13-early-suite-lo.pcap`,
+      '--keylog',
+      `${PCAP}/tls13-early-suite.keys.log`,
+      '--stream',
+      '2',
+    ];
+    const { code, doc, log } = await json(...args);
+    expect(code).toBe(PCAP_EXIT.shown);
+    expect(doc.observation.decryption).toMatchObject({ status: 'decrypted', clientFinished: 'verified' });
+    expect(appData(log, 'client')).toBe('early hello\nsecond\n');
+    const r = await cli(...args);
+    expect(r.out).toMatch(/^HANDSHAKE COMPLETE: TLSv1\.3, TLS_CHACHA20_POLY1305_SHA256, /);
+    expect(r.out).toMatch(
+      /client stream offset \d+: the 0-RTT early data is protected with TLS_AES_128_GCM_SHA256, the cipher suite of the session it resumes \(RFC 8446 §4\.2\.10\), not with the ServerHello's TLS_CHACHA20_POLY1305_SHA256/,
+    );
+    expect(r.out).toContain("the server did not accept the client's 0-RTT early data");
+  });
+});
+
 describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo.pcap, openssl s_client -early_data)', () => {
   const early = ['--pcap', `${PCAP}/tls13-early-lo.pcap`, '--keylog', `${PCAP}/tls13-early.keys.log`];
 

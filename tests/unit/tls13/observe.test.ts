@@ -9,7 +9,12 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openCapture, tlsConnections } from '../../../src/lib/pcap/index.ts';
-import { observeConnection, type Observation, type ObservedChunk } from '../../../src/lib/tls12/observe.ts';
+import {
+  observeConnection,
+  type Observation,
+  type ObservedChunk,
+  type ObservedItem,
+} from '../../../src/lib/tls12/observe.ts';
 import type { EventLogEntry, RecordEntry } from '../../../src/lib/tls12/handshake/index.ts';
 import { decodeInnerPlaintext } from '../../../src/lib/tls13/record-protection.ts';
 import { ContentType } from '../../../src/lib/tls12/wire/code-points.ts';
@@ -372,6 +377,28 @@ describe('psql (libpq 15) sslmode=require without a key log (fixtures/pcap/psql-
     expect(closed.length).toBeGreaterThan(5);
     expect(closed[0]!.error).toContain(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} <secret in hex>`);
     expect(closed.every((r) => r.error !== undefined && r.plaintext === undefined)).toBe(true);
+  });
+});
+
+describe('a hole in a stream before its Finished', () => {
+  it("the server's flight cut: the client's Finished is 'transcript incomplete', not a mismatch blamed on the key log", async () => {
+    const { items } = capture(`${PCAP}/tls13-lo.pcap`);
+    // The server's first chunk holds its ServerHello (127 bytes), ChangeCipherSpec (6) and its encrypted flight
+    // (EncryptedExtensions ... Finished): keep 160 bytes and report the rest as missing, as when a segment is lost.
+    const flight = items.filter((c) => c.from === 'server')[0]!;
+    expect(flight.bytes.length).toBeGreaterThan(200);
+    const cut: ObservedItem[] = items.flatMap((c) =>
+      c === flight
+        ? [
+            { ...c, bytes: c.bytes.subarray(0, 160) },
+            { from: 'server' as const, offset: c.offset + 160, length: c.bytes.length - 160 },
+          ]
+        : [c],
+    );
+    const seen = await observeConnection(cut, { keyLog: KEYS });
+    expect(seen.notes.some((n) => n.hole && n.from === 'server')).toBe(true);
+    expect(seen.decryption).toMatchObject({ clientFinished: 'transcript incomplete' });
+    expect(seen.decryption.status).not.toBe('finished-mismatch');
   });
 });
 
