@@ -79,6 +79,32 @@ describe('Handshake Lab, TLS 1.3', () => {
     await context.close();
   });
 
+  it("explains 1.3 bytes with 1.3's meaning: Finished, CertificateVerify, HRR random, the record's additional data", async () => {
+    // A review found 1.2's words on these 1.3 bytes (a 12-byte PRF for a 32-byte HMAC, the client's signature on the
+    // server's, fresh randomness on HelloRetryRequest's fixed value, a sequence number in 1.3's additional data).
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const field = async (title: string, name: RegExp) => {
+      const titles = await stepTitles(page);
+      await page.locator('.step-list button').nth(titles.indexOf(title)).click();
+      await page.locator('[role=tree] [role=treeitem]', { hasText: name }).first().click();
+      return page.locator('.field-text').textContent();
+    };
+    await page.goto(app.url + '#/handshake?tls=1.3');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect(await field('S→C Finished', /verify_data/)).toMatch(/^Hash\.length bytes .*HMAC\(finished_key/);
+    expect(await page.locator('.crypto dt').nth(1).textContent()).toMatch(
+      /Additional data \(the record header: type \+ version \+ length\)/,
+    );
+    expect(await field('S→C CertificateVerify', /^signature\b/)).toMatch(
+      /^The sender's signature over 64 bytes/,
+    );
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-hello-retry');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    expect(await field('S→C HelloRetryRequest', /random/)).toContain('SHA-256("HelloRetryRequest")');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   for (const fault of faultPresets.filter((f) => f.tls === '1.3' && f.alert)) {
     it(`ends "${fault.title}" in its ${fault.alert} alert card`, async () => {
       const { page, context, errors } = await openWatchedPage(app.browser, app.url);

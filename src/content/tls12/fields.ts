@@ -4,7 +4,7 @@
  * Each entry: what the bytes are, and why they matter. Sources: RFC 5246, RFC 8422, RFC 6066, RFC 7301,
  * RFC 7627, RFC 5746, RFC 5077, RFC 8446 §4.2.3 (signature scheme names).
  */
-import { tls13FieldExplanations } from '../tls13/fields.ts';
+import { tls13FieldExplanations, tls13Overrides } from '../tls13/fields.ts';
 
 export const fieldExplanations: Record<string, string> = {
   ...tls13FieldExplanations,
@@ -239,14 +239,19 @@ function label(id: string): string {
   return last.replace(/\[\]$/, ' entry').replace(/_/g, ' ');
 }
 
+/** The table for TLS 1.3 bytes: the shared one, with 1.3's meaning where the same id means something else. */
+const fieldExplanations13: Record<string, string> = { ...fieldExplanations, ...tls13Overrides };
+
 /**
- * The explanation for a field id (raw, with indices, or normalised). Exact entries first; then the framing
+ * The explanation for a field id (raw, with indices, or normalised), in the bytes of `version` (a TLS 1.3
+ * message or record reads some shared ids differently: `tls13Overrides`). Exact entries first; then the framing
  * that every length-prefixed vector and every extension shares: `x.length` is the length of `x`, `x.value`
  * is the content of `x`, `extension.<kind>.type`/`.length` are the extension's header.
  */
-export function explainField(id: string): string | undefined {
+export function explainField(id: string, version: '1.2' | '1.3' = '1.2'): string | undefined {
   const key = id.replace(/\[\d+\]/g, '[]');
-  const exact = fieldExplanations[key];
+  const table = version === '1.3' ? fieldExplanations13 : fieldExplanations;
+  const exact = table[key];
   if (exact) return exact;
   const ext = /^extension\.([a-z_]+)\.(type|length)$/.exec(key);
   if (ext) {
@@ -260,7 +265,7 @@ export function explainField(id: string): string | undefined {
   }
   if (key.endsWith('.value')) {
     const parent = key.slice(0, -'.value'.length);
-    return fieldExplanations[parent] ?? `The bytes of the ${label(parent)}.`;
+    return table[parent] ?? `The bytes of the ${label(parent)}.`;
   }
   return undefined;
 }

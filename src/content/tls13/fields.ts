@@ -76,3 +76,32 @@ export const tls13FieldExplanations: Record<string, string> = {
     'The real content type (22 handshake, 21 alert, 23 application data): the last non-zero byte.',
   'tls_inner_plaintext.zeros': 'Padding: zero bytes that hide the length of the content.',
 };
+
+/**
+ * Ids TLS 1.3 shares with TLS 1.2 whose bytes mean something else in 1.3: `explainField(id, '1.3')` takes these
+ * before the shared table. Sources: RFC 8446 §4.1.2, §4.1.3, §4.4.3, §4.4.4, §5.2, §B.3, §B.4.
+ */
+export const tls13Overrides: Record<string, string> = {
+  'record.header.content_type':
+    'The outer content type: 23 application_data for every protected TLS 1.3 record (the real type is inside, in TLSInnerPlaintext); 22 handshake, 21 alert and 20 change_cipher_spec only in the clear.',
+  'record.header.version':
+    'Always 03 03 in a TLS 1.3 record (03 01 is allowed in the first ClientHello): the version is negotiated in supported_versions.',
+  'record.header.length':
+    'Length of the fragment that follows, in bytes: at most 2^14 in the clear, 2^14 + 256 for a protected TLS 1.3 record.',
+  'handshake.header.msg_type':
+    'Which handshake message this is: 1 ClientHello, 2 ServerHello (or HelloRetryRequest), 4 NewSessionTicket, 5 EndOfEarlyData, 8 EncryptedExtensions, 11 Certificate, 13 CertificateRequest, 15 CertificateVerify, 20 Finished, 24 KeyUpdate.',
+  'client_hello.random':
+    '32 bytes of fresh randomness from the client. TLS 1.3 mixes it into the keys through the transcript hash.',
+  'client_hello.cipher_suites[]':
+    'One cipher suite. A TLS 1.3 suite names only the AEAD and the HKDF hash (13 01 TLS_AES_128_GCM_SHA256, 13 02 TLS_AES_256_GCM_SHA384, 13 03 TLS_CHACHA20_POLY1305_SHA256): the key exchange is in key_share, the signature in signature_algorithms. A client that offers TLS 1.2 as well lists 1.2 suites too.',
+  'server_hello.random':
+    '32 bytes of fresh randomness from the server, except in a HelloRetryRequest, where it is the fixed value CF 21 AD 74 E5 9A 61 11 BE 1D 8C 02 1E 65 B8 91 C2 A2 11 16 7A BB 8C 5E 07 9E 09 E2 C8 A8 33 9C, SHA-256("HelloRetryRequest"), which marks the message as one (RFC 8446 §4.1.3).',
+  'server_hello.cipher_suite':
+    "The one TLS 1.3 cipher suite the server chose from the client's list: its AEAD protects the records and its hash drives the key schedule.",
+  'extension.server_name.host_name':
+    'The host name in plain text. TLS 1.3 encrypts the certificate, but not this: the ClientHello is in the clear, so anyone on the path reads it.',
+  'certificate_verify.signature':
+    'The sender\'s signature over 64 bytes of 0x20, the context string ("TLS 1.3, server CertificateVerify" or "TLS 1.3, client CertificateVerify"), a zero byte and the transcript hash so far (RFC 8446 §4.4.3). It proves the sender holds the certificate\'s private key.',
+  'finished.verify_data':
+    "Hash.length bytes (32 for SHA-256 suites, 48 for SHA-384): HMAC(finished_key, Transcript-Hash(handshake messages so far)), finished_key derived from the sender's handshake traffic secret (RFC 8446 §4.4.4). If the peer saw a different handshake, this does not match: decrypt_error.",
+};

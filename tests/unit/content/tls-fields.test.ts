@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIELD_IDS } from '../../../src/lib/tls12/wire/field-ids';
 import { FIELD_IDS_13 } from '../../../src/lib/tls13/wire/field-ids';
 import { explainField, fieldExplanations } from '../../../src/content/tls12/fields';
+import { tls13Overrides } from '../../../src/content/tls13/fields';
 
 describe('TLS field explanations', () => {
   it('explain every field id the wire layer can emit', () => {
@@ -41,6 +42,28 @@ describe('TLS field explanations', () => {
     expect(explainField('server_hello.session_id.length')).toMatch(/Length prefix of the session id/);
     expect(explainField('server_hello.session_id.value')).toBe(fieldExplanations['server_hello.session_id']);
     expect(explainField('extension.alpn.type')).toMatch(/alpn/);
+  });
+
+  it('TLS 1.3 bytes get 1.3 meanings for the ids both versions share (a review found 1.2 text on 1.3 bytes)', () => {
+    // Each override is an id the wire layers emit, and says something else than the 1.2 entry.
+    const ids = new Set([...FIELD_IDS, ...FIELD_IDS_13]);
+    for (const [id, text] of Object.entries(tls13Overrides)) {
+      expect(ids.has(id), id).toBe(true);
+      expect(explainField(id, '1.3'), id).toBe(text);
+      expect(explainField(id, '1.2'), id).not.toBe(text);
+    }
+    expect(explainField('finished.verify_data', '1.3')).toMatch(/^Hash\.length bytes .*HMAC\(finished_key/);
+    expect(explainField('finished.verify_data')).toMatch(/^12 bytes: PRF\(master_secret/);
+    expect(explainField('certificate_verify.signature', '1.3')).toMatch(
+      /^The sender's signature over 64 bytes of 0x20/,
+    );
+    expect(explainField('server_hello.random', '1.3')).toContain('CF 21 AD 74 E5 9A 61 11');
+    expect(explainField('record.header.length', '1.3')).toContain('2^14 + 256');
+    expect(explainField('client_hello.cipher_suites[2]', '1.3')).toBe(
+      tls13Overrides['client_hello.cipher_suites[]'],
+    );
+    // An id 1.3 reads as 1.2 does keeps the shared text.
+    expect(explainField('client_hello.session_id', '1.3')).toBe(fieldExplanations['client_hello.session_id']);
   });
 
   it('say nothing rather than something wrong for an id they do not know', () => {
