@@ -5,9 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import { buildScenario, sslmodeControls } from '../../../src/app/model/sslmode/scenario.ts';
-import { handshakeLabLink, tls13HandshakeLink } from '../../../src/app/model/sslmode/handshake-link.ts';
+import {
+  handshakeLabLink,
+  tls13FailureUnstaged,
+  tls13HandshakeLink,
+} from '../../../src/app/model/sslmode/handshake-link.ts';
 import { readParams } from '../../../src/app/url/hash.ts';
-import { handshakeSchema } from '../../../src/app/model/handshake/scenario.ts';
+import {
+  buildScenarios,
+  handshakeSchema,
+  RECOGNISABLE_NOW,
+} from '../../../src/app/model/handshake/scenario.ts';
+import { runLab } from '../../../src/app/workers/tls-lab.ts';
 
 const CONNINFO = 'host=db.example.test dbname=app user=app password=secret';
 async function link(values: Parameters<typeof sslmodeControls>[0]) {
@@ -26,6 +35,7 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     });
     expect(outcome.protocol).toBe('TLSv1.3');
     expect(href).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    expect(tls13FailureUnstaged(outcome)).toBe(false);
     expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', pg: 'sslrequest', fault: 'none' });
   });
 
@@ -48,7 +58,7 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     expect(handshakeControls(href!)).toMatchObject({ tls: '1.3', fault: 'tls13-client-cert-unknown-ca' });
   });
 
-  it('an expired client certificate (certificate_expired, which no 1.3 preset stages) links the plain 1.3 lab', async () => {
+  it('an expired client certificate (certificate_expired from the server, which no preset stages) links the plain 1.3 lab and says so', async () => {
     const { outcome, link: href } = await link({
       conninfo: `${CONNINFO} sslmode=verify-full sslcert=client.crt sslkey=client.key`,
       root: 'root-a',
@@ -57,6 +67,7 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
     });
     expect(outcome.error).toMatch(/certificate expired/);
     expect(href).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    expect(tls13FailureUnstaged(outcome)).toBe(true);
   });
 
   it('a server chain rejected in the TLS 1.3 handshake links tls13-unknown-ca; an expired one, no preset', async () => {
@@ -68,7 +79,23 @@ describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
       root: 'root-a',
       cert: 'expired',
     });
-    expect(expired.link).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    // No 1.3 preset ends in certificate_expired, but the expired-certificate preset is staged in both versions: the
+    // link opens it side by side, TLS 1.3 shown. Before, it opened a 1.3 handshake that completed.
+    expect(expired.link).toBe('#/handshake?tls=both&pg=sslrequest&fault=expired-certificate');
+    expect(tls13FailureUnstaged(expired.outcome)).toBe(false);
+    expect(handshakeControls(expired.link!)).toMatchObject({
+      tls: 'both',
+      side: '1.3',
+      fault: 'expired-certificate',
+    });
+    expect(tls13FailureUnstaged(untrusted.outcome)).toBe(false);
+    // The linked lab state plays it: its TLS 1.3 run ends in the client's certificate_expired, as libpq's does.
+    const [run12, run13] = await Promise.all(
+      buildScenarios(handshakeControls(expired.link!), RECOGNISABLE_NOW).map(runLab),
+    );
+    expect(run13!.eventLog.some((e) => e.kind === 'message' && e.message13 !== undefined)).toBe(true);
+    expect(run13!.alert).toMatchObject({ name: 'certificate_expired', from: 'client' });
+    expect(run12!.alert).toMatchObject({ name: 'certificate_expired', from: 'client' });
     // node-postgres too: Node completes the TLS 1.3 handshake, then rejects the chain.
     const node = await link({
       conninfo: 'postgres://app:secret@db.example.test/app?sslmode=verify-full&sslrootcert=root.crt',
