@@ -53,7 +53,27 @@ describe('Handshake Lab: the TLS 1.3 key schedule diagram', () => {
     expect(await detail.locator('.cmd').textContent()).toContain('openssl kdf');
     // The spine is not in a key log.
     await node(page, 'handshake_secret (not known)').click();
-    expect(await detail.textContent()).toContain('Not known from this run');
+    expect((await detail.textContent())!.replace(/\s+/g, ' ')).toContain(
+      'Not known from this capture: its key log holds the traffic secrets, not the secrets they were derived from.',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a live run that ended early: what it never derived is said so, not blamed on a key log', async () => {
+    // A review found the capture's reason on live runs cut short by an alert.
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-bad-certificate-verify');
+    await expect.poll(() => diagram(page).count(), { timeout: 30_000 }).toBe(1);
+    await diagram(page)
+      .getByRole('button', {
+        name: 'Finished verify_data of client_handshake_traffic_secret (not known)',
+        exact: true,
+      })
+      .click();
+    expect((await page.locator('#key-schedule-detail').textContent())!.replace(/\s+/g, ' ')).toContain(
+      "Not derived in this run: it ended with the client's decrypt_error alert before this step.",
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
