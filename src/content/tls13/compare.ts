@@ -70,7 +70,7 @@ export interface DisappearedText {
 export const DISAPPEARED_TEXT: Record<DisappearedId, DisappearedText> = {
   'static-rsa': {
     title: 'Static RSA key exchange',
-    what: 'The client can no longer encrypt the pre-master secret to the server’s certificate key: whoever later obtains that key could decrypt every recorded session. Every TLS 1.3 handshake is (EC)DHE (or a PSK), so it has forward secrecy.',
+    what: 'The client can no longer encrypt the pre-master secret to the server’s certificate key: whoever later obtains that key could decrypt every recorded session. A full TLS 1.3 handshake is always ephemeral (EC)DHE, so it has forward secrecy; only a resumption in psk_ke mode (the pre-shared key alone) goes without it (RFC 8446 §2.2).',
     rfc: 'RFC 8446 §1.2',
   },
   'change-cipher-spec': {

@@ -219,7 +219,7 @@ function secretItem(step: number, from: Role, name: string, completed: boolean):
     from,
     title: name,
     wire: 'not-sent',
-    eavesdropper: 'nothing: it is computed at the ends',
+    eavesdropper: 'never on the wire, so the eavesdropper sees nothing of it',
     computedBy: completed ? 'both' : from,
   };
 }
