@@ -28,7 +28,8 @@ import {
 } from '../../src/lib/tls13/index.ts';
 import { testPki } from '../kit/pure/pki.ts';
 import { PgFront13, runPsql, type FrontOptions } from '../kit/programs/pg-front13.ts';
-import { PgOracleServer } from '../kit/programs/postgres-oracle.ts';
+import { PgOracleServer, type PsqlProgram } from '../kit/programs/postgres-oracle.ts';
+import { ensureLibpq18, SHIM } from '../kit/programs/libpq18.ts';
 
 const DEMO = resolve('fixtures/demo-pki');
 const ROOT = join(DEMO, 'root.crt');
@@ -60,6 +61,13 @@ beforeAll(async () => {
 });
 afterAll(() => front.close());
 
+let python: string | undefined;
+/** libpq 18 (psycopg's wheel, with its own OpenSSL) through the shim, in psql's place. */
+function libpq18(): PsqlProgram {
+  python ??= ensureLibpq18().python;
+  return { command: python, args: [SHIM] };
+}
+
 const conninfo = (port: number, extra = '') =>
   `host=127.0.0.1 port=${port} user=app dbname=app sslmode=verify-full sslrootcert=${ROOT} ${extra}`.trim();
 const failed = (port: number, text: string) =>
@@ -74,9 +82,14 @@ function hideFromServer(record: Uint8Array): Uint8Array {
 }
 
 /** psql against our server staged with `server`: what psql printed and what our server logged. */
-async function stage(server: Partial<Server13Config>, extra = '', options: FrontOptions = {}) {
+async function stage(
+  server: Partial<Server13Config>,
+  extra = '',
+  options: FrontOptions = {},
+  program?: PsqlProgram,
+) {
   const next = front.next({ certificates: [identity('server-rsa')], ...server }, options);
-  const run = await runPsql(conninfo(front.port, extra), home);
+  const run = await runPsql(conninfo(front.port, extra), home, program);
   const ours = await next;
   await ours.idle();
   const alerts = ours.eventLog.flatMap((e) => (e.kind === 'alert' ? [`${e.from} ${e.name}`] : []));
@@ -169,6 +182,23 @@ describe('psql 15 against our TLS 1.3 server, one fault preset at a time', () =>
     expect(f.libpqContext).toMatch(/RSA-PSS check .*"first octet invalid" or "last octet invalid"/);
     expect(alerts).toEqual([`client ${f.alert}`]);
   });
+
+  it.each(CASES)(
+    "$id with libpq 18 (psycopg's wheel, its OpenSSL 3.5): the preset's text, or its libpqOpenssl35 where they differ",
+    async (c) => {
+      // A review found OpenSSL 3.5's "provider signature failure" for the ECDSA signature psql 15 calls "bad signature".
+      const f = preset(c.id);
+      const { run, alerts } = await stage(
+        c.server,
+        c.clientCertificate ? clientCert : '',
+        c.options,
+        libpq18(),
+      );
+      expect(run.code, run.stdout).not.toBe(0);
+      expect(run.error).toBe(failed(front.port, f.libpqOpenssl35 ?? f.libpq!));
+      expect(alerts).toEqual([`${c.noticedBy} ${f.alert}`]);
+    },
+  );
 
   it('without the on-path rewrite, the same server (allowTls12) serves psql TLS 1.3', async () => {
     const { run, ours } = await stage({ allowTls12: true });

@@ -39,6 +39,11 @@ export interface FaultPreset {
   /** The libpq situation that text was seen in, when it differs from the lab's staging. */
   readonly libpqContext?: string;
   /**
+   * What libpq prints instead when linked with OpenSSL 3.5 (libpq 18 in psycopg's binary wheel), where it differs
+   * from `libpq` (psql 15 with Debian 12's OpenSSL 3.0): the reason comes from OpenSSL's error queue.
+   */
+  readonly libpqOpenssl35?: string;
+  /**
    * The sslmode Lab's URL parameters (#/sslmode?...) that reproduce this failure with libpq and state its fix;
    * absent when the sslmode Lab does not model what breaks (cipher suites, tampering on the wire).
    */
@@ -181,6 +186,7 @@ export const faultPresets: readonly FaultPreset[] = [
     libpq: 'SSL error: bad signature',
     libpqContext:
       'with the ECDSA certificate; with the RSA one, OpenSSL names the first RSA-PSS check the garbled signature fails, "first octet invalid" or "last octet invalid", which varies from run to run',
+    libpqOpenssl35: 'SSL error: provider signature failure',
     explanation:
       "The signature over the transcript hash (RFC 8446 §4.4.3) does not verify with the certificate's key: the server has not proven it holds the private key, and the client sends decrypt_error.",
   },

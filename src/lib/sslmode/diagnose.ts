@@ -982,10 +982,10 @@ const PATTERNS: readonly Pattern[] = [
   ),
   explained(
     'tls-bad-signature',
-    /SSL error: (?:bad signature|first octet invalid|last octet invalid)/,
+    /SSL error: (?:bad signature|first octet invalid|last octet invalid|provider signature failure)/,
     'libpq',
     'libpq.tls.error',
-    "The server's signature over the handshake (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) does not verify with the public key in its certificate: it has not proven that it holds the certificate's private key. For RSA, OpenSSL names the PSS padding check that failed first (first/last octet invalid).",
+    'The server\'s signature over the handshake (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) does not verify with the public key in its certificate: it has not proven that it holds the certificate\'s private key. For RSA, OpenSSL names the PSS padding check that failed first (first/last octet invalid); OpenSSL 3.5 reports an ECDSA one as "provider signature failure".',
     [
       'Something on the path replaced the signature or the certificate: treat it as an attack until shown otherwise.',
       "A proxy or server signing with another key than its certificate's (PostgreSQL itself refuses to start with a key that does not match ssl_cert_file).",

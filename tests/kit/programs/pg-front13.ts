@@ -14,7 +14,7 @@ import { bytesEqual, concatBytes } from '../../../src/lib/bytes/index.ts';
 import { AUTH_OK_READY, SSL_REQUEST } from '../../../src/lib/pgwire/index.ts';
 import type { Server13Config } from '../../../src/lib/tls13/index.ts';
 import { EngineSocket } from '../../../src/cli/engine-socket.ts';
-import { psqlEnv } from './postgres-oracle.ts';
+import { psqlEnv, type PsqlProgram } from './postgres-oracle.ts';
 import { requireProgram } from './programs.ts';
 
 export interface FrontOptions {
@@ -125,14 +125,17 @@ export interface PsqlRun {
   readonly error: string;
 }
 
-/** The real psql (`-X -w -c '\conninfo'`: it connects, says how, and quits) with only HOME in its environment. */
-export function runPsql(conninfo: string, home: string): Promise<PsqlRun> {
-  const psql = requireProgram('psql', ['/usr/bin/psql']);
+/**
+ * The real psql (`-X -w -c '\conninfo'`: it connects, says how, and quits) with only HOME in its environment; or
+ * `program` in its place (libpq 18's shim, which prints the same error line when the connection fails).
+ */
+export function runPsql(conninfo: string, home: string, program?: PsqlProgram): Promise<PsqlRun> {
+  const command = program?.command ?? requireProgram('psql', ['/usr/bin/psql']);
   return new Promise((resolve) => {
     execFile(
-      psql,
-      ['-X', '-w', '-c', '\\conninfo', conninfo],
-      { env: psqlEnv(home), encoding: 'utf8', timeout: 30_000 },
+      command,
+      [...(program?.args ?? []), '-X', '-w', '-c', '\\conninfo', conninfo],
+      { env: { ...psqlEnv(home), ...program?.env }, encoding: 'utf8', timeout: 30_000 },
       (err, stdout, stderr) => {
         const text = stderr.replace(/\n$/, '');
         resolve({
