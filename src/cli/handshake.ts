@@ -18,6 +18,8 @@ import {
   placeInTunnel,
   type EventLogEntry,
   eventLogToJson,
+  fatalAlertOf,
+  ProtocolVersion,
   versionName,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
@@ -455,7 +457,7 @@ export async function handshake(options: Options): Promise<Result> {
     if (complete?.kind === 'handshake_complete') result.summary = complete.summary;
     const keyLog = keyLogText(ours.eventLog, result.summary);
     if (o.keylog && keyLog) appendFileSync(o.keylog, keyLog);
-    const alert = fatalAlert(ours.eventLog);
+    const alert = handshakeAlert(ours.eventLog);
     if (alert) result.alert = alert;
     if (outcome !== 'complete') {
       if (!alert)
@@ -500,7 +502,7 @@ export async function handshake(options: Options): Promise<Result> {
         for (const e of ours.eventLog.slice(seen)) {
           if (e.kind === 'closed' && !reply) {
             // A TLS 1.3 server checks our certificate flight after our Finished: its alert comes here.
-            result.alert = fatalAlert(ours.eventLog);
+            result.alert = handshakeAlert(ours.eventLog);
             if (result.alert) break reading;
             throw new Error(
               `the server closed the connection before answering the StartupMessage (${e.reason})`,
@@ -535,10 +537,12 @@ export async function handshake(options: Options): Promise<Result> {
       result.entries.push(...tunnel);
     }
     await ours.close();
-    await peerClosed(ours, Math.min(o.timeout, CLOSE_WAIT_MS));
+    // A TLS 1.2 server's verdict is its Finished, already read; a TLS 1.3 server's may come after ours.
+    if (result.summary?.version === ProtocolVersion.values.TLSv1_3)
+      await peerClosed(ours, Math.min(o.timeout, CLOSE_WAIT_MS));
     // What the server sent after our last flight: its tickets, and in TLS 1.3 an alert refusing our certificate
     // flight, which only comes after our Finished (RFC 8446 §4.4.2.4), as `openssl s_client` reports it.
-    result.alert ??= fatalAlert(ours.eventLog);
+    result.alert ??= handshakeAlert(ours.eventLog);
     result.entries = placeInTunnel([
       ...pre,
       ...ours.eventLog,
@@ -554,8 +558,10 @@ export async function handshake(options: Options): Promise<Result> {
 /** How long we wait, after our close_notify, for the server to close its side (it need not, RFC 8446 §6.1). */
 const CLOSE_WAIT_MS = 2000;
 
-function fatalAlert(log: readonly EventLogEntry[]): AlertEntry | undefined {
-  return log.find((e): e is AlertEntry => e.kind === 'alert' && e.level === 2);
+/** The fatal alert that failed the handshake (`fatalAlertOf`: not one that ended a connection after it). */
+function handshakeAlert(log: readonly EventLogEntry[]): AlertEntry | undefined {
+  const fatal = fatalAlertOf(log);
+  return fatal && !fatal.afterHandshake ? fatal.alert : undefined;
 }
 
 /** Resolves when the server has closed (its close_notify, a fatal alert or the end of the stream), or after `ms`. */

@@ -5,6 +5,8 @@
  * key log the CLI wrote, and the `--pcap-out` file with no key log argument.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +164,36 @@ describe('tls-lab handshake against openssl s_server -tls1_3', () => {
       );
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('tls-lab handshake --starttls postgres --pg-user: a server that drops the connection after the handshake', () => {
+  it('our own unexpected-EOF alert is not the outcome: the server closed before answering (exit 1)', async () => {
+    // Node's TLS 1.3 server behind an SSLRequest front: it reads the StartupMessage and destroys the socket with no
+    // close_notify. Our client then sends decode_error ("unexpected eof"), which a review found reported as
+    // "HANDSHAKE FAILED: we sent fatal alert decode_error" with exit 2.
+    const server = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('S');
+        const secure = new tls.TLSSocket(socket, {
+          isServer: true,
+          key: pki.rsa.keyPem,
+          cert: pki.rsa.certPem,
+        });
+        secure.once('data', () => socket.destroy());
+        secure.on('error', () => undefined);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const r = await runCli(postgresConnectArgs(port, ['--servername', 'localhost', '--ca', ca]));
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/the server closed the connection before answering the StartupMessage/);
+      expect(r.stdout).not.toContain('HANDSHAKE FAILED');
+    } finally {
+      server.close();
     }
   });
 });

@@ -122,7 +122,11 @@ export interface ObserveNote {
   undecodable?: true;
 }
 
-export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened';
+/**
+ * How a Finished checked: `transcript incomplete` when it was read but a handshake message before it is not known
+ * (a record that stayed closed, or a hole in the capture), so the transcript it covers is not either.
+ */
+export type FinishedCheck = 'verified' | 'mismatch' | 'not seen' | 'not opened' | 'transcript incomplete';
 
 /**
  * The protocol version a decryption report is about, as OpenSSL names it: TLSv1.3 when the ServerHello chose it
@@ -322,6 +326,10 @@ class Observer {
   #ticket: Uint8Array | undefined;
   #keys: Awaited<ReturnType<typeof deriveKeys>> | undefined;
   #finished: Record<Role, FinishedCheck> = { client: 'not seen', server: 'not seen' };
+  /** TLS 1.2: a direction stopped before its Finished (its later handshake messages are not known). */
+  #transcriptGap = false;
+  /** Where the other direction's stream had been read to when each side's Finished was checked. */
+  #checkedAt: Partial<Record<Role, number>> = {};
   #firstFailure: { from: Role; seq: string; offset: number } | undefined;
   #sawEncrypted = false;
   #serverCertificates: Uint8Array[] = [];
@@ -415,7 +423,8 @@ class Observer {
    */
   #stop(d: Direction, offset: number, text: string, why?: 'hole' | 'undecodable'): void {
     d.stopped = true;
-    this.#tls13?.stopped(d.role);
+    if (this.#tls13) this.#tls13.stopped(d.role);
+    else this.#stoppedBeforeFinished(d);
     this.notes.push({
       from: d.role,
       offset,
@@ -878,8 +887,26 @@ class Observer {
     } else d.opaque = this.#opaqueReason();
   }
 
+  /**
+   * A TLS 1.2 direction that stopped before its Finished: what it sent from there is unknown, so a Finished checked
+   * after this is `transcript incomplete`, and so is one checked before that found a mismatch while this direction
+   * had been read exactly as far as it stopped (the lost bytes came before that Finished was sent).
+   */
+  #stoppedBeforeFinished(d: Direction): void {
+    if (this.#finished[d.role] !== 'not seen') return;
+    this.#transcriptGap = true;
+    const other = d.role === 'client' ? 'server' : 'client';
+    if (this.#finished[other] === 'mismatch' && this.#checkedAt[other] === d.next)
+      this.#finished[other] = 'transcript incomplete';
+  }
+
   async #checkFinished(sender: Role, verifyData: Uint8Array): Promise<void> {
     if (!this.#suite || !this.#master) return;
+    this.#checkedAt[sender] = this.#dirs[sender === 'client' ? 'server' : 'client'].next;
+    if (this.#transcriptGap) {
+      this.#finished[sender] = 'transcript incomplete';
+      return;
+    }
     const hash = hashSync(this.#suite.prfHash, concatBytes(...this.#transcript));
     const expected = await finishedVerifyData(
       'client',

@@ -49,6 +49,7 @@ import {
   verifyData,
   type KeyStep,
 } from './key-schedule.ts';
+import type { FinishedCheck } from '../tls12/observe.ts';
 import { decodeMessage13 } from './message-entry.ts';
 import { keyStepEntry } from './handshake/event-log.ts';
 import { openRecord13, recordHeader, recordNonce, type TrafficKey } from './record-protection.ts';
@@ -63,12 +64,6 @@ export const EARLY_DATA_NOT_OPENED =
 
 /** EndOfEarlyData (RFC 8446 §4.5): its body is empty, so its bytes are known without opening its record. */
 const END_OF_EARLY_DATA = Uint8Array.of(HandshakeType.values.end_of_early_data, 0, 0, 0);
-
-/**
- * `transcript incomplete`: the Finished was read, but a handshake record before it stayed closed, so the transcript
- * it covers is not known.
- */
-export type FinishedCheck13 = 'verified' | 'mismatch' | 'not seen' | 'not opened' | 'transcript incomplete';
 
 /** The four key log labels that open a TLS 1.3 connection, in the order its records need them. */
 export const TLS13_TRAFFIC_LABELS = [
@@ -110,8 +105,8 @@ export interface Tls13Decryption {
   tls13Labels: string[];
   /** The first record a logged secret did not open. */
   firstFailure?: { from: Role; seq: string; offset: number; label: string };
-  clientFinished: FinishedCheck13;
-  serverFinished: FinishedCheck13;
+  clientFinished: FinishedCheck;
+  serverFinished: FinishedCheck;
 }
 
 /** What the 1.2 observer lends: the log it writes, its notes, and the PostgreSQL reader for application data. */
@@ -157,7 +152,7 @@ export class Tls13Observer {
   #awaitingSecondHello = false;
   /** Handshake messages for Transcript-Hash (the first ClientHello replaced by message_hash after an HRR). */
   #transcript: Uint8Array[];
-  #finished: Record<Role, FinishedCheck13> = { client: 'not seen', server: 'not seen' };
+  #finished: Record<Role, FinishedCheck> = { client: 'not seen', server: 'not seen' };
   #firstFailure: Tls13Decryption['firstFailure'];
   #missingUsed = new Set<string>();
   /** Why the first protected record that stayed closed did (a missing label, an unknown suite, 0-RTT data ...). */
@@ -234,7 +229,12 @@ export class Tls13Observer {
    * Finished, the handshake messages it sent from there are unknown, so no Finished after them can be checked.
    */
   stopped(role: Role): void {
-    if (this.#sides[role].epoch !== 'application') this.#transcriptGap = true;
+    if (this.#sides[role].epoch === 'application') return;
+    this.#transcriptGap = true;
+    // The client's Finished covers the server's whole flight: checked before the server's stream stopped short of
+    // its Finished (a lost segment is only known at the server's next one), it was checked without part of it.
+    if (role === 'server' && this.#finished.client === 'mismatch')
+      this.#finished.client = 'transcript incomplete';
   }
 
   /** Takes the first ServerHello (already in the log, decoded by the 1.2 reader). */
@@ -325,11 +325,14 @@ export class Tls13Observer {
     if (candidates) {
       delete this.#early.candidates;
       const opened = await firstOpening(this.#provider, candidates, entry.bytes, seq);
-      const chosen = opened ?? candidates[0]!;
-      this.#early.suite = chosen.suite;
-      this.#early.keys = { key: chosen.key, iv: chosen.iv };
-      this.#host.log.push(...chosen.steps.map(secretEntry));
-      if (opened && chosen.suite !== this.#suite)
+      // No candidate: the key log's early secret has no suite's hash length, so it opens nothing.
+      const chosen = opened ?? candidates[0];
+      if (chosen) {
+        this.#early.suite = chosen.suite;
+        this.#early.keys = { key: chosen.key, iv: chosen.iv };
+        this.#host.log.push(...chosen.steps.map(secretEntry));
+      }
+      if (opened && chosen && chosen.suite !== this.#suite)
         this.#host.note(
           'client',
           offset,
@@ -849,7 +852,7 @@ export class Tls13Observer {
       ...(this.#earlyMissing ? [TLS13_KEY_LOG_LABELS.client_early_traffic_secret] : []),
     ];
     const random = toHex(this.#clientRandom);
-    const finished = (role: Role): FinishedCheck13 =>
+    const finished = (role: Role): FinishedCheck =>
       this.#finished[role] === 'not seen' && (this.#firstFailure || missing.length > 0)
         ? 'not opened'
         : this.#finished[role];

@@ -447,6 +447,22 @@ describe('TLS 1.3 resumption with 0-RTT early data (fixtures/pcap/tls13-early-lo
     expect(appData(log, 'client')).toBe('second\n');
   });
 
+  it('an early secret of no hash length (20 bytes) is a wrong early secret, not an exception', async () => {
+    // A review found "cannot be decoded: Cannot read properties of undefined" and the server's stream dropped.
+    const lines = readFileSync(`${PCAP}/tls13-early.keys.log`, 'utf8').split('\n');
+    const keys = temp(
+      lines
+        .map((l) => (l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET ') ? l.slice(0, l.lastIndexOf(' ') + 41) : l))
+        .join('\n'),
+      'short-early.keys.log',
+    );
+    const r = await cli('--pcap', `${PCAP}/tls13-early-lo.pcap`, '--keylog', keys, '--stream', '2');
+    expect(r.out).not.toMatch(/cannot be decoded|Cannot read/);
+    expect(r.out.split('\n')[0]).toMatch(/^HANDSHAKE COMPLETE: /);
+    expect(r.out).toContain('  client Finished: verified; server Finished: verified');
+    expect(r.out).toMatch(/its CLIENT_EARLY_TRAFFIC_SECRET is wrong: it does not open the client's record 0/);
+  });
+
   it('a wrong secret is blamed on its own label: the handshake one, or the early one, never mistaken for the other', async () => {
     const lines = readFileSync(`${PCAP}/tls13-early.keys.log`, 'utf8').split('\n');
     const random = lines.find((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET '))!.split(' ')[1]!;

@@ -200,9 +200,13 @@ export type EventLog = EventLogEntry[];
 
 /**
  * The first fatal alert in the log, and whether the handshake had completed before it: such an alert ends a
- * connection whose handshake succeeded, it does not fail the handshake. A handshake_complete entry must come first;
- * in TLS 1.3 the server checks the client's flight (its certificate) after the client Finished, so an alert only
- * counts as after the handshake once traffic followed it (application data, a NewSessionTicket, a KeyUpdate).
+ * connection whose handshake succeeded, it does not fail the handshake. A handshake_complete entry must come first.
+ * In TLS 1.3 the server checks the client's second flight (its certificate, CertificateVerify, Finished) after the
+ * client's Finished, so a server's alert counts as after the handshake only:
+ * - once the server sent traffic after it (application data, a NewSessionTicket, a KeyUpdate): it had accepted;
+ * - or, when the client sent application data after its Finished (psql sends its StartupMessage at once), if the
+ *   alert is not one that refuses a flight (`REFUSES_CLIENT_FLIGHT`): then it answers the data (bad_record_mac).
+ * The client judged the server's flight before its own Finished: its alerts after that are after the handshake.
  */
 export function fatalAlertOf(
   eventLog: readonly EventLogEntry[],
@@ -213,16 +217,36 @@ export function fatalAlertOf(
   const complete = eventLog.findIndex((e) => e.kind === 'handshake_complete');
   if (complete < 0 || complete > at) return { alert, afterHandshake: false };
   const entry = eventLog[complete] as HandshakeCompleteEntry;
-  if (entry.summary.version !== ProtocolVersion.values.TLSv1_3) return { alert, afterHandshake: true };
-  const traffic = eventLog
-    .slice(complete + 1, at)
-    .some(
+  if (entry.summary.version !== ProtocolVersion.values.TLSv1_3 || alert.from === 'client')
+    return { alert, afterHandshake: true };
+  const between = eventLog.slice(complete + 1, at);
+  const traffic = (from: Role) =>
+    between.some(
       (e) =>
-        e.kind === 'application_data' ||
-        (e.kind === 'message' && (e.name === 'new_session_ticket' || e.name === 'key_update')),
+        (e.kind === 'application_data' && e.from === from) ||
+        (e.kind === 'message' &&
+          e.from === from &&
+          (e.name === 'new_session_ticket' || e.name === 'key_update')),
     );
-  return { alert, afterHandshake: traffic };
+  if (traffic('server')) return { alert, afterHandshake: true };
+  return { alert, afterHandshake: traffic('client') && !REFUSES_CLIENT_FLIGHT.has(alert.name) };
 }
+
+/**
+ * The alerts a TLS 1.3 server sends when it refuses the client's second flight: its certificate (RFC 8446 §4.4.2.4,
+ * OpenSSL's ssl_x509err2alert), its CertificateVerify or Finished (decrypt_error, §4.4.3, §4.4.4).
+ */
+const REFUSES_CLIENT_FLIGHT = new Set([
+  'bad_certificate',
+  'unsupported_certificate',
+  'certificate_revoked',
+  'certificate_expired',
+  'certificate_unknown',
+  'unknown_ca',
+  'access_denied',
+  'certificate_required',
+  'decrypt_error',
+]);
 
 const HEX_TAG = '$hex';
 

@@ -1,0 +1,65 @@
+/**
+ * A segment lost before a side's Finished (the capture's hole is placed, as `observedItems` places it, before that
+ * side's next segment, which can come after the other side's Finished): the other side's Finished cannot be checked,
+ * so it is `transcript incomplete`, not a mismatch that blames the key log. Real captures (fixtures/pcap, openssl
+ * s_client and s_server -rev), one segment's bytes turned into a hole. A review found the mismatch on real captures
+ * with one frame removed by editcap, in both versions.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { observedItems, openCapture, tlsConnections } from '../../../src/lib/pcap/index.ts';
+import { observeConnection } from '../../../src/lib/tls12/observe.ts';
+
+const PCAP = 'fixtures/pcap';
+
+/** The capture's connection with the server's bytes [from, to) lost: its chunk cut, and the hole where describe puts it. */
+function withServerHole(file: string, from: number, to: number) {
+  const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))));
+  const chunk = c!.chunks.find(
+    (x) => x.from === 'server' && x.offset <= from && x.offset + x.bytes.length >= to,
+  )!;
+  expect(chunk.offset + chunk.bytes.length).toBe(to); // the chunk's tail: a lost last segment
+  const chunks = c!.chunks.map((x) =>
+    x === chunk ? { ...x, bytes: x.bytes.subarray(0, from - x.offset) } : x,
+  );
+  return observedItems({ ...c!, chunks, gaps: [{ from: 'server', offset: from, length: to - from }] });
+}
+
+describe('a hole in the server stream before its Finished', () => {
+  it("TLS 1.3: the server's Finished record lost; the client's Finished, read next, is 'transcript incomplete'", async () => {
+    // tls13-lo.pcap: the server's first 757 bytes are ServerHello ... Finished; its Finished record is the last 58.
+    const items = withServerHole('tls13-lo.pcap', 757 - 58, 757);
+    // The hole comes after the client's Finished in the items (before the server's next segment, its tickets).
+    const holeAt = items.findIndex((i) => !('bytes' in i));
+    expect(items.slice(0, holeAt).some((i) => 'bytes' in i && i.from === 'client' && i.offset === 323)).toBe(
+      true,
+    );
+    const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls13.keys.log`, 'utf8') });
+    expect(seen.decryption).toMatchObject({
+      clientFinished: 'transcript incomplete',
+      serverFinished: 'not seen',
+    });
+    expect(seen.decryption.status).not.toBe('finished-mismatch');
+  });
+
+  it("TLS 1.2: part of the server's first flight lost; the client's Finished is 'transcript incomplete'", async () => {
+    // tls12-lo.pcap: the server's first 599 bytes are ServerHello, Certificate, ServerKeyExchange, ServerHelloDone.
+    const items = withServerHole('tls12-lo.pcap', 300, 599);
+    const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') });
+    expect(seen.decryption).toMatchObject({ clientFinished: 'transcript incomplete' });
+    expect(seen.decryption.status).not.toBe('finished-mismatch');
+  });
+
+  it('the same captures whole: both Finished verified (the holes above are what changes the verdict)', async () => {
+    for (const [file, keys] of [
+      ['tls13-lo.pcap', 'tls13.keys.log'],
+      ['tls12-lo.pcap', 'tls12.keys.log'],
+    ] as const) {
+      const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))));
+      const seen = await observeConnection(observedItems(c!), {
+        keyLog: readFileSync(`${PCAP}/${keys}`, 'utf8'),
+      });
+      expect(seen.decryption, file).toMatchObject({ clientFinished: 'verified', serverFinished: 'verified' });
+    }
+  });
+});
