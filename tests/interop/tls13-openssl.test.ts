@@ -4,6 +4,7 @@
  * every suite and group, a forced HelloRetryRequest (`-groups`), client certificates (`-Verify`), and our key
  * log lines equal to the ones OpenSSL writes with `-keylogfile`.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { pkiVerifier } from '../../src/lib/tls12/pki-verifier.ts';
 import { CipherSuite, NamedGroup } from '../../src/lib/tls12/wire/code-points.ts';
 import type { CertificateVerifier } from '../../src/lib/tls12/handshake/index.ts';
 import { runHandshake13, TLS13_SUITES, type Client13Config } from '../../src/lib/tls13/index.ts';
+import { EARLY_DATA_SKIPPED } from '../../src/lib/tls13/handshake/connection.ts';
+import { requireProgram } from '../kit/programs/programs.ts';
 import { OPENSSL_GROUP } from '../kit/pure/openssl-names.ts';
 import { testPki, type TestPki } from '../kit/pure/pki.ts';
 import { startSServer, tempFiles } from '../kit/programs/openssl-cli.ts';
@@ -352,6 +355,52 @@ describe('openssl s_client -tls1_3 -> our TLS 1.3 server', () => {
           e.carries.includes(alert.id),
       );
       expect(record?.kind === 'record' && record.encrypted).toBe(false);
+    }
+  });
+
+  it('skips the 0-RTT early data it does not accept, and completes (s_client -sess_in -early_data)', async () => {
+    // RFC 8446 §4.2.10. A review found our server ending such a connection with bad_record_mac. The ticket, with
+    // early data allowed, is a real one from s_server -early_data; our server cannot resume it (no PSK support).
+    const files = tempFiles({ 'session.pem': '', 'early.txt': 'early hello\n', keylog: '' });
+    const issuer = await startSServer(pki.rsa.certPem, pki.rsa.keyPem, ['-tls1_3', '-early_data']);
+    try {
+      const openssl = requireProgram('openssl', ['/usr/bin/openssl']);
+      const child = spawn(openssl, [
+        's_client',
+        '-connect',
+        `127.0.0.1:${issuer.port}`,
+        '-tls1_3',
+        '-sess_out',
+        files['session.pem']!,
+      ]);
+      child.stdout.resume();
+      // s_client writes the session when a ticket arrives; then end of input ends s_client.
+      await expect
+        .poll(() => readFileSync(files['session.pem']!, 'utf8'), { timeout: 10_000 })
+        .toContain('BEGIN SSL SESSION PARAMETERS');
+      child.stdin.end();
+      await new Promise((resolve) => child.on('close', resolve));
+    } finally {
+      await issuer.stop();
+    }
+    // Skipped by the keys that do not open it; and, when our server asks for another group, unread before the
+    // second ClientHello (a HelloRetryRequest refuses early data too).
+    for (const groups of [undefined, [NamedGroup.values.secp384r1]]) {
+      const run = await sClient13AgainstOurServer(
+        { ...server(), ...(groups ? { groups } : {}) },
+        ['-sess_in', files['session.pem']!, '-early_data', files['early.txt']!],
+        files.keylog!,
+      );
+      expect(run.ours.summary13, `${run.ours.closedReason}\n${run.output}`).toBeDefined();
+      expect(run.ours.summary13!.helloRetryRequest).toBe(groups !== undefined);
+      expect(run.output).toContain('Early data was rejected');
+      const skipped = run.ours.eventLog.filter((e) => e.kind === 'record' && e.error === EARLY_DATA_SKIPPED);
+      expect(skipped.length).toBeGreaterThan(0);
+      const data = run.ours.eventLog.flatMap((e) =>
+        e.kind === 'application_data' && e.from === 'client' ? [dec(e.data)] : [],
+      );
+      expect(data).toEqual(['ping from openssl\n']);
+      expect(run.output).toContain('hello from tls-lab');
     }
   });
 

@@ -58,6 +58,13 @@ function entryName(m: Handshake13, msgType: number): string {
     : name;
 }
 
+/** What a skipped 0-RTT record's entry says. */
+export const EARLY_DATA_SKIPPED =
+  "skipped: 0-RTT early data, which this server does not accept (RFC 8446 §4.2.10); the client's handshake keys do not open it";
+
+/** The plaintext of early data a server skips before it fails the connection: OpenSSL's default, 2^14 bytes. */
+export const SKIPPED_EARLY_DATA_LIMIT = 16384;
+
 export class Connection13 {
   readonly peer: Role;
   readonly #queue = new EventQueue<EngineEvent13>();
@@ -85,6 +92,12 @@ export class Connection13 {
   detached = false;
   /** We sent the middlebox ChangeCipherSpec (it is sent once). */
   sentChangeCipherSpec = false;
+  /**
+   * Server: the client offered 0-RTT early data, which this server never accepts. RFC 8446 §4.2.10: its records are
+   * skipped (those our handshake keys do not open, and before them the protected ones a HelloRetryRequest leaves
+   * unread), up to `budget` bytes of plaintext, until the first record that opens.
+   */
+  skipEarlyData: { budget: number } | undefined;
   /**
    * Send a flight's handshake messages together, in as few records as they fit (RFC 8446 §5.1 allows it; NSS
    * does, as RFC 8448's traces show). Off: one record per message, as OpenSSL sends them.
@@ -302,6 +315,10 @@ export class Connection13 {
       let content = record.fragment;
       const T = ContentType.values;
       const plainAlert = contentType === T.alert && this.#plainAlertsAllowed;
+      if (!this.#read && contentType === T.application_data && this.skipEarlyData) {
+        this.#skipEarly(entry, raw);
+        continue;
+      }
       if (this.#read && contentType !== T.change_cipher_spec && !plainAlert) {
         if (contentType !== T.application_data)
           throw new TlsAlert(
@@ -327,6 +344,11 @@ export class Connection13 {
             paddingLength: opened.message.paddingLength,
           });
         } catch (e) {
+          if (this.skipEarlyData && e instanceof CryptoError) {
+            this.#readSeq = seq; // a skipped record takes no sequence number of the handshake keys
+            this.#skipEarly(entry, raw);
+            continue;
+          }
           const reason = e instanceof CryptoError || isDecodeError(e) ? (e as Error).message : String(e);
           this.emit({ ...entry, error: reason });
           throw new TlsAlert(
@@ -335,9 +357,24 @@ export class Connection13 {
           );
         }
       }
+      // The first record that opens ends the client's early data.
+      if (entry.encrypted) this.skipEarlyData = undefined;
       this.emit(entry);
       yield* this.#dispatch(contentType, content, entry.carries);
     }
+  }
+
+  /** A 0-RTT record we do not accept, skipped unread (RFC 8446 §4.2.10), or too many of them. */
+  #skipEarly(entry: RecordEntry, raw: Uint8Array): void {
+    const skip = this.skipEarlyData!;
+    // Its plaintext is at most the fragment less the tag and the inner content type byte.
+    skip.budget -= Math.max(0, raw.length - 5 - 17);
+    if (skip.budget < 0)
+      throw new TlsAlert(
+        'unexpected_message',
+        'more 0-RTT early data than this server skips (RFC 8446 §4.2.10: up to max_early_data_size)',
+      );
+    this.emit({ ...entry, encrypted: true, error: EARLY_DATA_SKIPPED });
   }
 
   *#dispatch(contentType: number, content: Uint8Array, carries: string[]): Generator<Received13> {

@@ -5,7 +5,7 @@
  * the client's (Certificate and CertificateVerify when requested; Finished).
  */
 import { bytesEqual, concatBytes } from '../../bytes/index.ts';
-import { NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
+import { ExtensionType, NamedGroup, versionName } from '../../tls12/wire/code-points.ts';
 import { generateEphemeral, sharedSecret, type EphemeralKey } from '../../tls12/crypto/ecdhe.ts';
 import { hashSync } from '../../tls12/crypto/hash.ts';
 import { privateKeyFromPkcs8, type PrivateKey } from '../../tls12/crypto/keys.ts';
@@ -24,7 +24,7 @@ import {
   type KeyShareEntry,
 } from '../wire/index.ts';
 import { resolve13, TLS13, type Resolved13, type Server13Config } from './config.ts';
-import { Connection13, type Received13 } from './connection.ts';
+import { Connection13, SKIPPED_EARLY_DATA_LIMIT, type Received13 } from './connection.ts';
 import type { AnyEngineEvent, EngineEvent13 } from './event-log.ts';
 import { emitSteps, protection } from './secrets.ts';
 import { describe } from './client-flight.ts';
@@ -181,6 +181,12 @@ async function onClientHello(
     'illegal_parameter',
     'legacy_compression_methods must be the single null method (RFC 8446 §4.1.2)',
   );
+  // 0-RTT early data (RFC 8446 §4.2.10): this server never accepts it, so it skips the client's early records.
+  if (
+    !state.retried &&
+    m.extensions.some((x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data)
+  )
+    conn.skipEarlyData = { budget: SKIPPED_EARLY_DATA_LIMIT };
   const choice = choose(state, m);
   const retry = state.retried;
   if (retry) checkSecondHello(retry, m, choice);
