@@ -89,7 +89,8 @@ Options for a live connection:
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
                           its real addresses and ports; 192.0.2.1:49152 -> 192.0.2.2:PORT when Node cannot
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
-                          open it decrypted with no settings (the file is created before connecting)
+                          open it decrypted with no settings (the file is created before connecting; direct
+                          TLS on port 5432 needs Decode As TLS in Wireshark 4.0, as the CLI then says)
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 
@@ -616,6 +617,18 @@ export function formatSummary(o: Options, r: Result, color = false): string {
   return lines.join('\n');
 }
 
+/**
+ * What to know before opening the --pcap-out file: direct TLS on PostgreSQL's port, which Wireshark 4.0's PostgreSQL
+ * dissector takes, so it shows no TLS without Decode As (tests/interop/lab-tls13-pcapng-tshark.test.ts).
+ */
+export function pcapOutNote(
+  o: Pick<Options, 'pcapOut' | 'directPostgres'>,
+  serverPort: number,
+): string | undefined {
+  if (!o.pcapOut || !o.directPostgres || serverPort !== 5432) return undefined;
+  return `${o.pcapOut}: Wireshark 4.0 reads port 5432 as PostgreSQL's own protocol and shows no TLS in a direct TLS connection: use Decode As TLS (tshark -d tcp.port==5432,tls)`;
+}
+
 /** --pcap-out: the connection as pcapng, with its key log lines in a Decryption Secrets Block. */
 function writePcapOut(path: string, r: Result): void {
   const { recorder, ends } = r.wire!;
@@ -642,7 +655,11 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   try {
     o = await checkFiles(o);
     r = await handshake(o);
-    if (o.pcapOut && r.wire) writePcapOut(o.pcapOut, r);
+    if (o.pcapOut && r.wire) {
+      writePcapOut(o.pcapOut, r);
+      const note = pcapOutNote(o, r.wire.ends.server.port);
+      if (note) io.err(`tls-lab handshake: ${note}\n`);
+    }
   } catch (e) {
     if (pcapOutCreated && o.pcapOut && existsSync(o.pcapOut) && statSync(o.pcapOut).size === 0)
       rmSync(o.pcapOut);

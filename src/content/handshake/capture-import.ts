@@ -29,6 +29,11 @@ export const CAPTURE_HELP = {
   pcapng:
     'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block: ' +
     'Wireshark and tshark open it decrypted with no settings.',
+  pcapngDirect:
+    'The pcapng holds this run as a TCP conversation with its key log in a Decryption Secrets Block. Its server ' +
+    "is on PostgreSQL's port 5432, which Wireshark 4.0 reads as PostgreSQL's own protocol, so it shows no TLS in " +
+    'a direct TLS connection: choose Decode As… TLS for port 5432 (tshark: -d tcp.port==5432,tls), and it opens ' +
+    'decrypted.',
 } as const;
 
 /** The line before the reader's warnings: how many things it skipped, and how many follow when not all. */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { scanPem } from '../../../src/lib/bytes/pem.ts';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
+import { pcapOutNote } from '../../../src/cli/handshake.ts';
 
 async function handshake(args: string[]) {
   const io = memoryIo();
@@ -127,5 +128,14 @@ describe('--ca and --keylog are checked before connecting, naming the option and
     writeFileSync(kept, '');
     await live('--pcap-out', kept);
     expect(existsSync(kept)).toBe(true);
+  });
+});
+
+describe('--pcap-out with --direct-postgres', () => {
+  it("names Wireshark's Decode As for direct TLS on port 5432, and nothing otherwise", () => {
+    const note = pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: true }, 5432);
+    expect(note).toMatch(/^d\.pcapng: Wireshark 4\.0 reads port 5432 .* \(tshark -d tcp\.port==5432,tls\)$/);
+    expect(pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: true }, 6432)).toBeUndefined();
+    expect(pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: false }, 5432)).toBeUndefined();
   });
 });

@@ -242,6 +242,12 @@ export function wireChunks(eventLog: EventLog): StreamChunk[] {
   return out;
 }
 
+/** PostgreSQL 17's direct TLS: PostgreSQL's messages in the tunnel, none before TLS (no SSLRequest). */
+export function isDirectPostgres(eventLog: EventLog): boolean {
+  const postgres = eventLog.filter((e) => e.kind === 'postgres');
+  return postgres.length > 0 && postgres.every((e) => e.kind === 'postgres' && e.inTunnel);
+}
+
 /** Documentation addresses (RFC 5737) for a run that has none; the server's port says what it speaks. */
 export function labEndpoints(eventLog: EventLog): { client: Endpoint; server: Endpoint } {
   const postgres = eventLog.some((e) => e.kind === 'postgres');
