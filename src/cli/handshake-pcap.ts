@@ -37,6 +37,7 @@ import {
 import { toHex } from '../lib/bytes/index.ts';
 import {
   alertText,
+  applicationDataLine,
   arrow,
   encryptedContents,
   entryLine,
@@ -363,8 +364,7 @@ export function formatCapture(r: CaptureReport, color = false): string {
   for (const e of seen.eventLog) {
     const line = entryLine(e, encrypted);
     if (line !== undefined) lines.push(line);
-    else if (e.kind === 'application_data')
-      lines.push(`  ${arrow(e.from)}  application data (${e.data.length} bytes) [decrypted]`);
+    else if (e.kind === 'application_data') lines.push(applicationDataLine(e, 'decrypted'));
     else if (e.kind === 'record' && e.encrypted && e.carries.length === 0)
       lines.push(
         `  ${arrow(e.from)}  encrypted record, ${ContentType.format(e.contentType)} (${e.bytes.length} bytes) [not opened]`,

@@ -6,6 +6,7 @@ import {
   parseCertificate,
   ProtocolVersion,
   type AlertEntry,
+  type ApplicationDataEntry,
   type EventLogEntry,
   type HandshakeSummary,
   versionName,
@@ -20,6 +21,14 @@ export function arrow(from: string): string {
 export function alertText(alert: AlertEntry, live = true): string {
   const who = alert.from === 'client' ? (live ? 'we sent' : 'the client sent') : 'the server sent';
   return `${who} fatal alert ${alert.name} (${alert.description})${alert.reason ? `: ${alert.reason}` : ''}`;
+}
+
+/**
+ * An application data entry's line: `[decrypted]` in a capture the key log opened, `[encrypted]` in a live run (it
+ * travelled protected; we are the endpoint).
+ */
+export function applicationDataLine(e: ApplicationDataEntry, mark: 'decrypted' | 'encrypted'): string {
+  return `  ${arrow(e.from)}  application data (${e.data.length} bytes) [${mark}]`;
 }
 
 /** The ids of the contents (messages, alerts) that travelled in encrypted records, as the records' `carries` say. */

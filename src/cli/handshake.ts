@@ -40,6 +40,7 @@ import {
 import { EngineSocket } from './engine-socket.ts';
 import {
   alertText,
+  applicationDataLine,
   encryptedContents,
   entryLine,
   groupKeyExchange,
@@ -603,6 +604,8 @@ export function formatSummary(o: Options, r: Result, color = false): string {
   for (const e of r.entries) {
     const line = entryLine(e, encrypted);
     if (line !== undefined) lines.push(line);
+    // As `--pcap` lists the same connection (its --pcap-out file): each piece of application data.
+    else if (e.kind === 'application_data') lines.push(applicationDataLine(e, 'encrypted'));
   }
   const s = r.summary;
   if (s) {

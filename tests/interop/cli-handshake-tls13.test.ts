@@ -65,6 +65,10 @@ describe('tls-lab handshake --starttls postgres: TLS 1.3 by default, as psql', (
     expect(r.stdout).toMatch(/S -> C {2}encrypted_extensions \(\d+ bytes\) \[encrypted\]/);
     expect(r.stdout).toMatch(/S -> C {2}certificate \(\d+ bytes\) \[encrypted\]/);
     expect(r.stdout).toContain('PostgreSQL ReadyForQuery (I) [in TLS]');
+    // Each piece of application data is listed, as `--pcap` lists it (a review found them missing).
+    expect(r.stdout).toMatch(
+      /C -> S {2}application data \(\d+ bytes\) \[encrypted\]\n {2}C -> S {2}PostgreSQL StartupMessage/,
+    );
     expect(serverProtocols().slice(before)).toEqual(['TLSv1.3']);
   });
 
