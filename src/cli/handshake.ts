@@ -63,8 +63,8 @@ export const usage = `Usage: tls-lab handshake --connect HOST:PORT [options]
        tls-lab handshake --pcap FILE [--keylog FILE] [--stream N] [--json]
 
 A real TLS handshake with TLS Lab's own client engine, or a TLS connection read from a capture file. After the
-handshake (and the PostgreSQL reply, with --pg-user) the client sends close_notify, then reads what the server
-still sends until it closes, for at most 2 s: its session tickets, or a TLS 1.3 server's alert refusing our
+handshake (and the PostgreSQL reply, with --pg-user) the client sends close_notify; in TLS 1.3 it then reads what
+the server still sends until it closes, for at most 2 s: its session tickets, or its alert refusing our
 certificate flight, which comes only after our Finished.
 
 Options for a live connection:
@@ -90,8 +90,9 @@ Options for a live connection:
   --pcap-out FILE         write the connection as pcapng (the bytes as sent and received on the socket, with
                           its real addresses and ports; 192.0.2.1:49152 -> 192.0.2.2:PORT when Node cannot
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
-                          open it decrypted with no settings (the file is created before connecting; direct
-                          TLS on port 5432 needs Decode As TLS in Wireshark 4.0, as the CLI then says)
+                          open it decrypted with no settings (the file is created before connecting; TLS on
+                          port 5432 without an SSLRequest needs Decode As TLS in Wireshark 4.0, as the CLI
+                          then says)
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 
@@ -621,15 +622,16 @@ export function formatSummary(o: Options, r: Result, color = false): string {
 }
 
 /**
- * What to know before opening the --pcap-out file: direct TLS on PostgreSQL's port, which Wireshark 4.0's PostgreSQL
- * dissector takes, so it shows no TLS without Decode As (tests/interop/lab-tls13-pcapng-tshark.test.ts).
+ * What to know before opening the --pcap-out file: TLS from the first byte (direct TLS, or plain TLS) on PostgreSQL's
+ * port, which Wireshark 4.0's PostgreSQL dissector takes, so it shows no TLS without Decode As
+ * (tests/interop/lab-tls13-pcapng-tshark.test.ts). After an SSLRequest the dissector hands over to TLS itself.
  */
 export function pcapOutNote(
-  o: Pick<Options, 'pcapOut' | 'directPostgres'>,
+  o: Pick<Options, 'pcapOut' | 'starttls'>,
   serverPort: number,
 ): string | undefined {
-  if (!o.pcapOut || !o.directPostgres || serverPort !== 5432) return undefined;
-  return `${o.pcapOut}: Wireshark 4.0 reads port 5432 as PostgreSQL's own protocol and shows no TLS in a direct TLS connection: use Decode As TLS (tshark -d tcp.port==5432,tls)`;
+  if (!o.pcapOut || o.starttls || serverPort !== 5432) return undefined;
+  return `${o.pcapOut}: Wireshark 4.0 reads port 5432 as PostgreSQL's own protocol and shows no TLS in a connection without an SSLRequest: use Decode As TLS (tshark -d tcp.port==5432,tls)`;
 }
 
 /** --pcap-out: the connection as pcapng, with its key log lines in a Decryption Secrets Block. */

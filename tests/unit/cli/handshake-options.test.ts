@@ -131,11 +131,11 @@ describe('--ca and --keylog are checked before connecting, naming the option and
   });
 });
 
-describe('--pcap-out with --direct-postgres', () => {
-  it("names Wireshark's Decode As for direct TLS on port 5432, and nothing otherwise", () => {
-    const note = pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: true }, 5432);
+describe('--pcap-out on port 5432', () => {
+  it("names Wireshark's Decode As for TLS without an SSLRequest (direct or plain), and nothing otherwise", () => {
+    const note = pcapOutNote({ pcapOut: 'd.pcapng' }, 5432);
     expect(note).toMatch(/^d\.pcapng: Wireshark 4\.0 reads port 5432 .* \(tshark -d tcp\.port==5432,tls\)$/);
-    expect(pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: true }, 6432)).toBeUndefined();
-    expect(pcapOutNote({ pcapOut: 'd.pcapng', directPostgres: false }, 5432)).toBeUndefined();
+    expect(pcapOutNote({ pcapOut: 'd.pcapng' }, 6432)).toBeUndefined();
+    expect(pcapOutNote({ pcapOut: 'd.pcapng', starttls: 'postgres' }, 5432)).toBeUndefined();
   });
 });

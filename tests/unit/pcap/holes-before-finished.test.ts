@@ -9,6 +9,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { observedItems, openCapture, tlsConnections } from '../../../src/lib/pcap/index.ts';
 import { observeConnection } from '../../../src/lib/tls12/observe.ts';
+import { readParams } from '../../../src/app/url/hash.ts';
+import {
+  buildScenario,
+  handshakeSchema,
+  RECOGNISABLE_NOW,
+} from '../../../src/app/model/handshake/scenario.ts';
+import { runLab } from '../../../src/app/workers/tls-lab.ts';
+import { runPcapng } from '../../../src/app/model/handshake/import.ts';
 
 const PCAP = 'fixtures/pcap';
 
@@ -48,6 +56,24 @@ describe('a hole in the server stream before its Finished', () => {
     const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') });
     expect(seen.decryption).toMatchObject({ clientFinished: 'transcript incomplete' });
     expect(seen.decryption.status).not.toBe('finished-mismatch');
+  });
+
+  it("TLS 1.2: a genuinely tampered client Finished stays a mismatch when a hole follows the server's whole first flight", async () => {
+    // A review found it relabelled 'transcript incomplete': the lost bytes (the server's last segment, its alert)
+    // come after the client's Finished, so they cannot explain its mismatch.
+    const controls = readParams(handshakeSchema, new URLSearchParams('tls=1.2&fault=tampered-finished'));
+    const run = await runLab(buildScenario(controls, RECOGNISABLE_NOW));
+    const opened = openCapture(runPcapng(run, RECOGNISABLE_NOW));
+    const [c] = tlsConnections(opened);
+    const last = c!.chunks.filter((x) => x.from === 'server').at(-1)!;
+    const items = observedItems({
+      ...c!,
+      chunks: c!.chunks.filter((x) => x !== last),
+      gaps: [{ from: 'server', offset: last.offset, length: last.bytes.length }],
+    });
+    const seen = await observeConnection(items, { keyLog: opened.keyLog! });
+    expect(seen.notes.some((n) => n.hole && n.from === 'server')).toBe(true);
+    expect(seen.decryption).toMatchObject({ status: 'finished-mismatch', clientFinished: 'mismatch' });
   });
 
   it('the same captures whole: both Finished verified (the holes above are what changes the verdict)', async () => {

@@ -203,9 +203,10 @@ export type EventLog = EventLogEntry[];
  * connection whose handshake succeeded, it does not fail the handshake. A handshake_complete entry must come first.
  * In TLS 1.3 the server checks the client's second flight (its certificate, CertificateVerify, Finished) after the
  * client's Finished, so a server's alert counts as after the handshake only:
- * - once the server sent traffic after it (application data, a NewSessionTicket, a KeyUpdate): it had accepted;
- * - or, when the client sent application data after its Finished (psql sends its StartupMessage at once), if the
- *   alert is not one that refuses a flight (`REFUSES_CLIENT_FLIGHT`): then it answers the data (bad_record_mac).
+ * - once the server sent anything after it (application data, a NewSessionTicket, a KeyUpdate, a post-handshake
+ *   CertificateRequest): it had accepted;
+ * - or, when the client sent something after its Finished (psql sends its StartupMessage at once), if the alert is
+ *   not one that refuses a flight (`REFUSES_CLIENT_FLIGHT`): then it answers that (bad_record_mac).
  * The client judged the server's flight before its own Finished: its alerts after that are after the handshake.
  */
 export function fatalAlertOf(
@@ -220,16 +221,10 @@ export function fatalAlertOf(
   if (entry.summary.version !== ProtocolVersion.values.TLSv1_3 || alert.from === 'client')
     return { alert, afterHandshake: true };
   const between = eventLog.slice(complete + 1, at);
-  const traffic = (from: Role) =>
-    between.some(
-      (e) =>
-        (e.kind === 'application_data' && e.from === from) ||
-        (e.kind === 'message' &&
-          e.from === from &&
-          (e.name === 'new_session_ticket' || e.name === 'key_update')),
-    );
-  if (traffic('server')) return { alert, afterHandshake: true };
-  return { alert, afterHandshake: traffic('client') && !REFUSES_CLIENT_FLIGHT.has(alert.name) };
+  const sent = (from: Role) =>
+    between.some((e) => (e.kind === 'application_data' || e.kind === 'message') && e.from === from);
+  if (sent('server')) return { alert, afterHandshake: true };
+  return { alert, afterHandshake: sent('client') && !REFUSES_CLIENT_FLIGHT.has(alert.name) };
 }
 
 /**

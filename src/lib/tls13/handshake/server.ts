@@ -181,11 +181,10 @@ async function onClientHello(
     'illegal_parameter',
     'legacy_compression_methods must be the single null method (RFC 8446 §4.1.2)',
   );
-  // 0-RTT early data (RFC 8446 §4.2.10): this server never accepts it, so it skips the client's early records.
-  if (
-    !state.retried &&
-    m.extensions.some((x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data)
-  )
+  // 0-RTT early data (RFC 8446 §4.2.10): this server never accepts it, so it skips the client's early records; after
+  // a HelloRetryRequest only those before the second ClientHello (which may not offer it again).
+  if (state.retried) conn.skipEarlyData = undefined;
+  else if (m.extensions.some((x) => x.kind === 'unknown' && x.type === ExtensionType.values.early_data))
     conn.skipEarlyData = { budget: SKIPPED_EARLY_DATA_LIMIT };
   const choice = choose(state, m);
   const retry = state.retried;

@@ -30,6 +30,16 @@ describe('fatalAlertOf', () => {
     expect(after([complete(0x0304), data('client'), alert('server', 'unknown_ca')])).toBe(false);
   });
 
+  it('TLS 1.3: a post-handshake CertificateRequest shows the server had accepted: a refusal after it is after', () => {
+    // A review found `openssl s_server -num_tickets 0` refusing a post-handshake client certificate called failed.
+    const request = {
+      kind: 'message',
+      from: 'server',
+      name: 'certificate_request',
+    } as unknown as EventLogEntry;
+    expect(after([complete(0x0304), data('client'), request, alert('server', 'unknown_ca')])).toBe(true);
+  });
+
   it("TLS 1.3: once the server sent traffic, or when a record of the client's data fails, it is after", () => {
     expect(after([complete(0x0304), ticket, alert('server', 'unknown_ca')])).toBe(true);
     expect(after([complete(0x0304), data('server'), alert('server', 'decrypt_error')])).toBe(true);
