@@ -232,7 +232,9 @@ function closedBecause(d: Decryption): string {
         : 'the capture starts after the handshake (no client random to match a key log)';
     case 'incomplete':
       return !('found' in d)
-        ? "the connection renegotiated, and the second handshake's keys are not followed"
+        ? d.serverHelloMissing
+          ? 'the capture lacks the ServerHello (its random and cipher suite are needed with the master secret)'
+          : "the connection renegotiated, and the second handshake's keys are not followed"
         : d.missing.length === 0 && d.closedReason
           ? `some protected records stay closed (the first: ${d.closedReason})`
           : 'the key log lacks some of the TLS 1.3 secrets';
@@ -335,7 +337,9 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
       lines.push(
         `  did NOT match: the master secret on that line${f ? ` does not open the ${f.from}'s record ${f.seq} (stream offset ${f.offset})` : ''}`,
       );
-    } else lines.push('  matched: the master secret (records open with it)');
+    } else if (d.status === 'incomplete' && d.serverHelloMissing)
+      lines.push('  not tried: the master secret (without the ServerHello no record can be opened)');
+    else lines.push('  matched: the master secret (records open with it)');
     lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
   } else if (d.status === 'no-matching-line') {
     lines.push(

@@ -208,6 +208,11 @@ export type Decryption =
        * its ClientHello's random, and the key log's line number for it when the key log has one.
        */
       renegotiation?: { wantedLine: string; line?: number };
+      /**
+       * Incomplete: the key log has the line for the client random, but the capture lacks the ServerHello (its random
+       * and cipher suite are needed with the master secret), so no record opened.
+       */
+      serverHelloMissing?: true;
     };
 
 /** Every status a decryption report can have, for either version. */
@@ -423,8 +428,7 @@ class Observer {
    */
   #stop(d: Direction, offset: number, text: string, why?: 'hole' | 'undecodable'): void {
     d.stopped = true;
-    if (this.#tls13) this.#tls13.stopped(d.role);
-    else this.#stoppedBeforeFinished(d);
+    this.#cutShort(d);
     this.notes.push({
       from: d.role,
       offset,
@@ -460,6 +464,8 @@ class Observer {
         offset,
         text: `the ${d.role}'s stream ends inside ${what} (record at stream offset ${offset})`,
       });
+      // Cut short: what it sent from there (its Finished, say) is not known, as after a hole.
+      this.#cutShort(d);
     }
   }
 
@@ -706,7 +712,16 @@ class Observer {
     if (this.#suite === undefined && this.#serverHello)
       return `encrypted with cipher suite 0x${this.#serverHello.cipherSuite.toString(16).padStart(4, '0')}, which the engine does not implement`;
     if (!this.#keyLog) return `encrypted; no key log was given. This key log line would open it: ${wanted}`;
+    const found = this.#lineWithoutServerHello();
+    if (found)
+      return `encrypted; the capture lacks the ServerHello, whose random and cipher suite the key log's ${keyLogLineName(found)} needs to open it`;
     return `encrypted; the key log has no line for this connection. A line like this would open it: ${wanted}`;
+  }
+
+  /** The key log's line for the ClientHello's random, when no ServerHello was read (the capture lacks it). */
+  #lineWithoutServerHello(): KeyLogEntry | undefined {
+    if (this.#serverHello || !this.#clientHello || !this.#keyLog) return undefined;
+    return keyLogLine(this.#keyLog, CLIENT_RANDOM_LABEL, this.#clientHello.random);
   }
 
   #wantedLine(): string {
@@ -885,6 +900,12 @@ class Observer {
           ),
       });
     } else d.opaque = this.#opaqueReason();
+  }
+
+  /** A direction that is not read to its end (a hole, bytes that are not records, a record cut short). */
+  #cutShort(d: Direction): void {
+    if (this.#tls13) this.#tls13.stopped(d.role);
+    else this.#stoppedBeforeFinished(d);
   }
 
   /**
@@ -1066,6 +1087,17 @@ class Observer {
       return { status: 'key-log-unreadable', version, reason: this.#keyLogError, wantedLine };
     if (!this.#keyLog) return { status: 'no-key-log', version, wantedLine };
     const from = this.#line ?? this.#resumedFrom;
+    const withoutServerHello = from ? undefined : this.#lineWithoutServerHello();
+    if (withoutServerHello)
+      return {
+        status: 'incomplete',
+        version,
+        line: withoutServerHello.line,
+        ...(withoutServerHello.source !== undefined ? { source: withoutServerHello.source } : {}),
+        clientFinished: this.#finished.client,
+        serverFinished: this.#finished.server,
+        serverHelloMissing: true,
+      };
     if (!from)
       return {
         status: 'no-matching-line',
@@ -1158,6 +1190,8 @@ export function describeDecryption(d: Decryption): string {
     case 'decrypted':
       return `Decrypted with ${secretSource(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     case 'incomplete': {
+      if (d.serverHelloMissing)
+        return `The key log's ${keyLogLineName(d)} has this connection's client random, but the capture lacks the ServerHello: its server random and cipher suite are needed with that master secret, so the encrypted records stay closed. Capture the whole connection (see Notes for what is missing).`;
       const r = d.renegotiation;
       const has =
         r?.line !== undefined

@@ -76,6 +76,48 @@ describe('a hole in the server stream before its Finished', () => {
     expect(seen.decryption).toMatchObject({ status: 'finished-mismatch', clientFinished: 'mismatch' });
   });
 
+  it("a capture that ends inside the server's Finished: the client's Finished is 'transcript incomplete' (1.3, 1.2 resumed)", async () => {
+    // A review found a mismatch blamed on the key log (exit 4) when the lost segment was the server's last one: no
+    // later segment shows a hole, the stream just ends inside a record.
+    const cases = [
+      // tls13-lo.pcap: the server's first 757 bytes end with its Finished record; its later segments are dropped.
+      { file: 'tls13-lo.pcap', keys: 'tls13.keys.log', connection: 0, keep: 700 },
+      // tls12-resume-lo.pcap, connection 2 (resumed): ServerHello, ChangeCipherSpec, Finished in 141 bytes.
+      { file: 'tls12-resume-lo.pcap', keys: 'tls12-resume.keys.log', connection: 1, keep: 137 },
+    ];
+    for (const { file, keys, connection, keep } of cases) {
+      const c = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))))[connection]!;
+      const first = c.chunks.find((x) => x.from === 'server')!;
+      const chunks = c.chunks.flatMap((x) =>
+        x === first ? [{ ...x, bytes: x.bytes.subarray(0, keep) }] : x.from === 'server' ? [] : [x],
+      );
+      const seen = await observeConnection(observedItems({ ...c, chunks, gaps: [] }), {
+        keyLog: readFileSync(`${PCAP}/${keys}`, 'utf8'),
+      });
+      expect(
+        seen.notes.some((n) => n.from === 'server' && /ends inside .* cut short/.test(n.text)),
+        file,
+      ).toBe(true);
+      expect(seen.decryption, file).toMatchObject({
+        clientFinished: 'transcript incomplete',
+        serverFinished: 'not seen',
+      });
+    }
+  });
+
+  it('TLS 1.2: the ServerHello lost: the key log has the line, and the report says the ServerHello is missing', async () => {
+    // A review found "no CLIENT_RANDOM line carries this client random ... probably written for another connection".
+    const items = withServerHole('tls12-lo.pcap', 0, 599);
+    const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') });
+    expect(seen.decryption).toMatchObject({ status: 'incomplete', serverHelloMissing: true, line: 2 });
+    expect(seen.decryptionSummary).toMatch(
+      /has this connection's client random, but the capture lacks the ServerHello/,
+    );
+    const closed = seen.eventLog.flatMap((e) => (e.kind === 'record' && e.error ? [e.error] : []));
+    expect(closed.length).toBeGreaterThan(0);
+    for (const reason of closed) expect(reason).toMatch(/the capture lacks the ServerHello/);
+  });
+
   it('the same captures whole: both Finished verified (the holes above are what changes the verdict)', async () => {
     for (const [file, keys] of [
       ['tls13-lo.pcap', 'tls13.keys.log'],
