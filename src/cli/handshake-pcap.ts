@@ -229,11 +229,13 @@ function closedBecause(d: Decryption): string {
     case 'no-client-hello':
       return tls13
         ? 'TLS 1.3 without its ClientHello in the capture (no client random to match the key log)'
-        : 'the capture starts after the handshake (no client random to match a key log)';
+        : d.missing
+          ? 'the ClientHello is missing from the capture (no client random to match a key log)'
+          : 'the capture starts after the handshake (no client random to match a key log)';
     case 'incomplete':
       return !('found' in d)
         ? d.serverHelloMissing
-          ? 'the capture lacks the ServerHello (its random and cipher suite are needed with the master secret)'
+          ? 'the capture lacks the ServerHello (its version and cipher suite are needed with the key log)'
           : "the connection renegotiated, and the second handshake's keys are not followed"
         : d.missing.length === 0 && d.closedReason
           ? `some protected records stay closed (the first: ${d.closedReason})`
@@ -338,7 +340,7 @@ function keyLogLines(seen: Observation, sources: KeyLogSource[]): string[] {
         `  did NOT match: the master secret on that line${f ? ` does not open the ${f.from}'s record ${f.seq} (stream offset ${f.offset})` : ''}`,
       );
     } else if (d.status === 'incomplete' && d.serverHelloMissing)
-      lines.push('  not tried: the master secret (without the ServerHello no record can be opened)');
+      lines.push('  not tried: its secret (without the ServerHello no record can be opened)');
     else lines.push('  matched: the master secret (records open with it)');
     lines.push(`  client Finished: ${d.clientFinished}; server Finished: ${d.serverFinished}`);
   } else if (d.status === 'no-matching-line') {

@@ -54,6 +54,7 @@ import {
 import {
   EARLY_DATA_NOT_OPENED,
   Tls13Observer,
+  TLS13_TRAFFIC_LABELS,
   tls13WantedLines,
   type Tls13Decryption,
 } from '../tls13/observe.ts';
@@ -169,7 +170,13 @@ export type Decryption =
    * The ClientHello is not in the capture, so without its client random no key log line can be matched: TLS 1.3
    * (`version`) whose ClientHello was missed, or a capture that starts after the handshake (no version known).
    */
-  | { status: 'no-client-hello'; version?: 'TLSv1.3'; tls13Labels: string[] }
+  | {
+      status: 'no-client-hello';
+      version?: 'TLSv1.3';
+      tls13Labels: string[];
+      /** The capture holds the connection from its start, but the ClientHello's bytes are missing (a hole). */
+      missing?: true;
+    }
   | Tls13Decryption
   | { status: 'unsupported-suite'; version: 'TLSv1.2'; cipherSuite: number }
   /**
@@ -464,9 +471,10 @@ class Observer {
         offset,
         text: `the ${d.role}'s stream ends inside ${what} (record at stream offset ${offset})`,
       });
-      // Cut short: what it sent from there (its Finished, say) is not known, as after a hole.
-      this.#cutShort(d);
     }
+    // Ended (cut short or not) before its Finished: what it sent from there is not known, as after a hole. A clean
+    // end is a loss too when the other side answered what is missing (the client's Finished after the server's).
+    this.#cutShort(d);
   }
 
   /** PostgreSQL's SSLRequest and its one-byte answer come before TLS; everything else goes to the record layer. */
@@ -714,14 +722,20 @@ class Observer {
     if (!this.#keyLog) return `encrypted; no key log was given. This key log line would open it: ${wanted}`;
     const found = this.#lineWithoutServerHello();
     if (found)
-      return `encrypted; the capture lacks the ServerHello, whose random and cipher suite the key log's ${keyLogLineName(found)} needs to open it`;
+      return `encrypted; the capture lacks the ServerHello, whose version and cipher suite (and, in TLS 1.2, random) the key log's ${keyLogLineName(found)} needs to open it`;
     return `encrypted; the key log has no line for this connection. A line like this would open it: ${wanted}`;
   }
 
-  /** The key log's line for the ClientHello's random, when no ServerHello was read (the capture lacks it). */
+  /**
+   * The key log's line for the ClientHello's random (its CLIENT_RANDOM, else a TLS 1.3 secret's), when no ServerHello
+   * was read (the capture lacks it).
+   */
   #lineWithoutServerHello(): KeyLogEntry | undefined {
-    if (this.#serverHello || !this.#clientHello || !this.#keyLog) return undefined;
-    return keyLogLine(this.#keyLog, CLIENT_RANDOM_LABEL, this.#clientHello.random);
+    const ch = this.#clientHello;
+    if (this.#serverHello || !ch || !this.#keyLog) return undefined;
+    return [CLIENT_RANDOM_LABEL, ...TLS13_TRAFFIC_LABELS]
+      .map((label) => keyLogLine(this.#keyLog, label, ch.random))
+      .find((entry) => entry !== undefined);
   }
 
   #wantedLine(): string {
@@ -1071,6 +1085,9 @@ class Observer {
     const labels = this.#keyLog ? tls13LabelsOf(this.#keyLog) : [];
     if (this.#version === TLS13) return this.#tls13Report(labels);
     if (this.#afterHandshake && !this.#clientHello) return { status: 'no-client-hello', tls13Labels: labels };
+    // The ClientHello lost in a hole, while records after it were captured: no client random to match either.
+    if (!this.#clientHello && this.#sawEncrypted)
+      return { status: 'no-client-hello', tls13Labels: labels, missing: true };
     const version = 'TLSv1.2';
     if (!this.#sawEncrypted)
       return {
@@ -1180,6 +1197,8 @@ export function describeDecryption(d: Decryption): string {
       return `The key log does not match this connection: ${has}. It was probably written for another connection or another run. The line needed: ${d.wantedLine}`;
     }
     case 'no-client-hello':
+      if (d.missing)
+        return "This connection's ClientHello is missing from the capture (see Notes): without its client random no key log line can be matched, so the encrypted records stay closed.";
       return d.version
         ? `This is a TLS 1.3 connection whose ClientHello is not in the capture: without its client random no key log line can be matched, so the encrypted records stay closed.${d.tls13Labels.length > 0 ? ` (The key log holds TLS 1.3 secrets: ${d.tls13Labels.join(', ')}.)` : ''}`
         : "The capture starts after this connection's handshake: its records are encrypted, and without the ClientHello's client random no key log line can be matched (nor the version and cipher suite known), so they stay closed. To read a connection, start the capture before it connects.";
@@ -1191,7 +1210,7 @@ export function describeDecryption(d: Decryption): string {
       return `Decrypted with ${secretSource(d)}; client Finished ${d.clientFinished}, server Finished ${d.serverFinished}.${unusedLines(d.conflicting ?? [])}`;
     case 'incomplete': {
       if (d.serverHelloMissing)
-        return `The key log's ${keyLogLineName(d)} has this connection's client random, but the capture lacks the ServerHello: its server random and cipher suite are needed with that master secret, so the encrypted records stay closed. Capture the whole connection (see Notes for what is missing).`;
+        return `The key log's ${keyLogLineName(d)} has this connection's client random, but the capture lacks the ServerHello: its version and cipher suite (and, in TLS 1.2, its random) are needed with that secret, so the encrypted records stay closed. Capture the whole connection (see Notes for what is missing).`;
       const r = d.renegotiation;
       const has =
         r?.line !== undefined

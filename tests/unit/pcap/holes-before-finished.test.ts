@@ -20,17 +20,28 @@ import { runPcapng } from '../../../src/app/model/handshake/import.ts';
 
 const PCAP = 'fixtures/pcap';
 
-/** The capture's connection with the server's bytes [from, to) lost: its chunk cut, and the hole where describe puts it. */
-function withServerHole(file: string, from: number, to: number) {
+/** The capture's connection with `side`'s bytes [from, to) lost: its chunk cut, and the hole where describe puts it. */
+function withHole(file: string, from: number, to: number, side: 'client' | 'server' = 'server') {
   const [c] = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))));
   const chunk = c!.chunks.find(
-    (x) => x.from === 'server' && x.offset <= from && x.offset + x.bytes.length >= to,
+    (x) => x.from === side && x.offset <= from && x.offset + x.bytes.length >= to,
   )!;
   expect(chunk.offset + chunk.bytes.length).toBe(to); // the chunk's tail: a lost last segment
   const chunks = c!.chunks.map((x) =>
     x === chunk ? { ...x, bytes: x.bytes.subarray(0, from - x.offset) } : x,
   );
-  return observedItems({ ...c!, chunks, gaps: [{ from: 'server', offset: from, length: to - from }] });
+  return observedItems({ ...c!, chunks, gaps: [{ from: side, offset: from, length: to - from }] });
+}
+const withServerHole = (file: string, from: number, to: number) => withHole(file, from, to);
+
+/** The capture's connection with the server's stream ending cleanly after its first `keep` bytes. */
+function serverEndsAt(file: string, keep: number, connection = 0) {
+  const c = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))))[connection]!;
+  const first = c.chunks.find((x) => x.from === 'server')!;
+  const chunks = c.chunks.flatMap((x) =>
+    x === first ? [{ ...x, bytes: x.bytes.subarray(0, keep) }] : x.from === 'server' ? [] : [x],
+  );
+  return { items: observedItems({ ...c, chunks, gaps: [] }) };
 }
 
 describe('a hole in the server stream before its Finished', () => {
@@ -116,6 +127,36 @@ describe('a hole in the server stream before its Finished', () => {
     const closed = seen.eventLog.flatMap((e) => (e.kind === 'record' && e.error ? [e.error] : []));
     expect(closed.length).toBeGreaterThan(0);
     for (const reason of closed) expect(reason).toMatch(/the capture lacks the ServerHello/);
+  });
+
+  it('a server stream that ends cleanly at a record boundary before its Finished (1.3) or ServerHelloDone (1.2)', async () => {
+    // A review found a mismatch blamed on the key log (exit 4) with no note: the client's Finished in the capture
+    // shows the server's bytes it answered are what is missing.
+    for (const [file, keys, keep] of [
+      ['tls13-lo.pcap', 'tls13.keys.log', 757 - 58], // ServerHello ... CertificateVerify, no Finished
+      ['tls12-lo.pcap', 'tls12.keys.log', 599 - 9], // ServerHello ... ServerKeyExchange, no ServerHelloDone
+    ] as const) {
+      const { items } = serverEndsAt(file, keep);
+      const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/${keys}`, 'utf8') });
+      expect(seen.decryption, file).toMatchObject({ clientFinished: 'transcript incomplete' });
+      expect(seen.decryption.status, file).not.toBe('finished-mismatch');
+    }
+  });
+
+  it('TLS 1.3 with the ServerHello lost: the key log has its secrets, and the report says the ServerHello is missing', async () => {
+    const items = withServerHole('tls13-lo.pcap', 0, 757);
+    const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls13.keys.log`, 'utf8') });
+    expect(seen.decryption).toMatchObject({ status: 'incomplete', serverHelloMissing: true });
+    expect(seen.decryptionSummary).toMatch(
+      /has this connection's client random, but the capture lacks the ServerHello/,
+    );
+  });
+
+  it('TLS 1.2 with the ClientHello lost: no client random, said as such (not "the key log has no line")', async () => {
+    const items = withHole('tls12-lo.pcap', 0, 206, 'client');
+    const seen = await observeConnection(items, { keyLog: readFileSync(`${PCAP}/tls12.keys.log`, 'utf8') });
+    expect(seen.decryption).toMatchObject({ status: 'no-client-hello', missing: true });
+    expect(seen.decryptionSummary).toMatch(/^This connection's ClientHello is missing from the capture/);
   });
 
   it('the same captures whole: both Finished verified (the holes above are what changes the verdict)', async () => {
