@@ -228,10 +228,37 @@ describe('a connection longer than the lab draws gets the same verdict as in the
     expect(alertShown({ ...lab.run, eventLog: reread(io.stdout()) })).toBe(true);
     // The handshake completed before the alert: both say the alert ended the connection, not the handshake.
     expect(alertAfterHandshake(lab.run)).toBe(true);
+    // The import carries the whole connection's verdict for an alert past the records shown (fatalAlertOf over all of
+    // them): here bad_record_mac answers the client's data, after the handshake.
+    expect(lab.alertAfterHandshake).toBe(true);
+    expect(alertAfterHandshake(lab.run, lab.alertAfterHandshake)).toBe(true);
     const text = memoryIo();
     await main(['handshake', '--pcap', file], text);
     expect(text.stdout().split('\n')[0]).toMatch(
       /^HANDSHAKE COMPLETE: .*; then the server sent fatal alert bad_record_mac \(20\)/,
     );
+  });
+
+  it("a TLS 1.3 server's refusal of the client's certificate after 150 of its records: failed, in the CLI and the lab", async () => {
+    // A review found the lab saying "Handshake complete, then a fatal alert" (the alert past the 100 records shown),
+    // where the CLI said HANDSHAKE FAILED, as s_server's "certificate verify failed" means.
+    const file = 'fixtures/pcap/tls13-refused-after-data-lo.pcap';
+    const keys = 'fixtures/pcap/tls13-refused-after-data.keys.log';
+    const text = memoryIo();
+    const code = await main(['handshake', '--pcap', file, '--keylog', keys], text);
+    expect(code).toBe(PCAP_EXIT.alert);
+    expect(text.stdout().split('\n')[0]).toMatch(
+      /^HANDSHAKE FAILED: the server sent fatal alert unknown_ca \(48\)/,
+    );
+    const opened = openFileBytes(file, new Uint8Array(readFileSync(file)));
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
+    const lab = await importConnection(opened.capture, opened.choices[0]!.index, {
+      name: keys,
+      text: readFileSync(keys, 'utf8'),
+    });
+    expect(lab.recordsInConnection).toBeGreaterThan(MAX_SHOWN_RECORDS);
+    expect(alertShown(lab.run)).toBe(false);
+    expect(lab.alertAfterHandshake).toBe(false);
+    expect(alertAfterHandshake(lab.run, lab.alertAfterHandshake)).toBe(false);
   });
 });

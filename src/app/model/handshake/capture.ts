@@ -449,12 +449,12 @@ export function runOfEventLog(eventLog: EventLog): HandshakeRun {
 
 /**
  * Whether the run's handshake completed before its fatal alert: the alert then ended a connection whose handshake
- * succeeded (`fatalAlertOf`'s afterHandshake, read from the records shown: an alert past them comes after).
+ * succeeded (`fatalAlertOf`'s afterHandshake). For an alert past the records shown, `whole` is that verdict over the
+ * whole connection (an imported capture's `alertAfterHandshake`); without it, after the handshake those records hold.
  */
-export function alertAfterHandshake(run: HandshakeRun): boolean {
+export function alertAfterHandshake(run: HandshakeRun, whole?: boolean): boolean {
   if (!run.alert || !run.summary) return false;
-  // Past the records shown: after the handshake those records hold.
-  if (!alertShown(run)) return run.eventLog.some((e) => e.kind === 'handshake_complete');
+  if (!alertShown(run)) return whole ?? run.eventLog.some((e) => e.kind === 'handshake_complete');
   return fatalAlertOf(run.eventLog)?.afterHandshake ?? false;
 }
 

@@ -30,6 +30,7 @@ import {
   type DecryptionStatus,
   type DecryptionVersion,
   type EventLog,
+  fatalAlertOf,
   type HandshakeRun,
   type ObserveNote,
 } from '../../../lib/tls12/index';
@@ -183,6 +184,11 @@ export interface ObservedReport {
   /** The key logs read (absent for a capture JSON: the CLI read them when it wrote the file). */
   keyLog?: KeyLogUse;
   decryption: { status: DecryptionStatus; version?: DecryptionVersion };
+  /**
+   * Whether the connection's fatal alert came after a completed handshake (`fatalAlertOf` over the whole connection,
+   * for an alert past the records the run shows); absent without a fatal alert.
+   */
+  alertAfterHandshake?: boolean;
   /** The decryption report in words (observe.ts `describeDecryption`). */
   decryptionSummary: string;
   notes: ObserveNote[];
@@ -214,10 +220,12 @@ export async function importConnection(
   const tls = tlsConnections(capture);
   const observed = await observeInCapture(tls, tls.indexOf(c), input);
   const shown = firstRecords(observed.eventLog, MAX_SHOWN_RECORDS);
+  const fatal = fatalAlertOf(observed.eventLog);
   // The outcome is the whole connection's, as the CLI reads it: a fatal alert past the records shown still fails it.
   return {
     run: { ...runOfEventLog(observed.eventLog), eventLog: shown.eventLog },
     ...(shown.records > MAX_SHOWN_RECORDS ? { recordsInConnection: shown.records } : {}),
+    ...(fatal ? { alertAfterHandshake: fatal.afterHandshake } : {}),
     connection: choiceOf(c, tlsConnections(capture).indexOf(c) + 1),
     keyLog,
     decryption: observed.decryption,
