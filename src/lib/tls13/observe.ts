@@ -721,21 +721,17 @@ export class Tls13Observer {
     );
     if (this.#transcriptGap) this.#finished[side.role] = 'transcript incomplete';
     else if (suite && base) {
-      const name = `${side.role}_handshake_traffic_secret`;
-      const key = await finishedKey(this.#provider, suite.hash, name, base.secret);
-      const th = await transcriptHash(this.#provider, suite.hash, this.#transcript);
-      const expected = await verifyData(
-        this.#provider,
-        suite.hash,
+      const verified = await this.#finishedMatches(
+        suite,
+        { name: `${side.role}_handshake_traffic_secret`, value: base.secret },
         `${side.role}_finished.verify_data`,
-        key.value,
         {
-          name: `Transcript-Hash(ClientHello...${side.role === 'server' ? 'server CertificateVerify' : 'client CertificateVerify'})`,
-          value: th,
+          name: `Transcript-Hash(ClientHello...${side.role} CertificateVerify)`,
+          messages: this.#transcript,
         },
+        got,
       );
-      this.#host.log.push(secretEntry(key), secretEntry(expected));
-      this.#finished[side.role] = bytesEqual(expected.value, got) ? 'verified' : 'mismatch';
+      this.#finished[side.role] = verified ? 'verified' : 'mismatch';
     }
     this.#transcript.push(bytes);
     // The sender protects what follows its Finished with its first application traffic secret.
@@ -746,6 +742,27 @@ export class Tls13Observer {
       this.#complete = true;
       this.#host.log.push({ kind: 'handshake_complete', from: 'client', summary: this.#summary() });
     }
+  }
+
+  /**
+   * RFC 8446 §4.4.4: whether `got` is HMAC(finished_key of `base`, Transcript-Hash(`transcript`)); the finished key and
+   * the expected verify_data go to the log as secret entries.
+   */
+  async #finishedMatches(
+    suite: Tls13Suite,
+    base: { name: string; value: Uint8Array },
+    verifyName: string,
+    transcript: { name: string; messages: readonly Uint8Array[] },
+    got: Uint8Array,
+  ): Promise<boolean> {
+    const key = await finishedKey(this.#provider, suite.hash, base.name, base.value);
+    const th = await transcriptHash(this.#provider, suite.hash, transcript.messages);
+    const expected = await verifyData(this.#provider, suite.hash, verifyName, key.value, {
+      name: transcript.name,
+      value: th,
+    });
+    this.#host.log.push(secretEntry(key), secretEntry(expected));
+    return bytesEqual(expected.value, got);
   }
 
   /**
@@ -772,23 +789,20 @@ export class Tls13Observer {
         this.#offset,
         'post-handshake authentication: the client Finished cannot be checked, the handshake transcript is incomplete',
       );
-    const key = await finishedKey(this.#provider, suite.hash, base.name, base.value);
-    const th = await transcriptHash(this.#provider, suite.hash, [...this.#transcript, ...exchange]);
-    const expected = await verifyData(
-      this.#provider,
-      suite.hash,
+    const verified = await this.#finishedMatches(
+      suite,
+      base,
       'post_handshake_client_finished.verify_data',
-      key.value,
       {
         name: 'Transcript-Hash(ClientHello...client Finished, CertificateRequest...CertificateVerify)',
-        value: th,
+        messages: [...this.#transcript, ...exchange],
       },
+      got,
     );
-    this.#host.log.push(secretEntry(key), secretEntry(expected));
     this.#host.note(
       'client',
       this.#offset,
-      `post-handshake authentication (RFC 8446 §4.6.2): the client answered the server's CertificateRequest; its Finished ${bytesEqual(expected.value, got) ? 'verified' : 'does NOT match'} with ${base.name}, and no key changes`,
+      `post-handshake authentication (RFC 8446 §4.6.2): the client answered the server's CertificateRequest; its Finished ${verified ? 'verified' : 'does NOT match'} with ${base.name}, and no key changes`,
     );
   }
 

@@ -8,6 +8,7 @@ import type { HandshakeMessage } from '../wire/handshake.ts';
 import { decodeRecord } from '../wire/record.ts';
 import { ProtocolVersion } from '../wire/code-points.ts';
 import type { Handshake13 } from '../../tls13/wire/index.ts';
+import { VERIFY_ALERT_NUMBERS } from '../../pki/openssl-alerts.ts';
 
 export type Role = 'client' | 'server';
 
@@ -228,19 +229,14 @@ export function fatalAlertOf(
 }
 
 /**
- * The alerts a TLS 1.3 server sends when it refuses the client's second flight: its certificate (RFC 8446 §4.4.2.4,
- * OpenSSL's ssl_x509err2alert), its CertificateVerify or Finished (decrypt_error, §4.4.3, §4.4.4).
+ * The alerts a TLS 1.3 server sends when it refuses the client's second flight: those its certificate check can
+ * yield (OpenSSL's ssl_x509err2alert table, `VERIFY_ALERT_NUMBERS`, decrypt_error among them, which also answers a
+ * bad CertificateVerify or Finished, §4.4.3, §4.4.4), certificate_required for none (§4.4.2.4) and access_denied.
  */
-const REFUSES_CLIENT_FLIGHT = new Set([
-  'bad_certificate',
-  'unsupported_certificate',
-  'certificate_revoked',
-  'certificate_expired',
-  'certificate_unknown',
-  'unknown_ca',
-  'access_denied',
+const REFUSES_CLIENT_FLIGHT: ReadonlySet<string> = new Set([
+  ...Object.keys(VERIFY_ALERT_NUMBERS),
   'certificate_required',
-  'decrypt_error',
+  'access_denied',
 ]);
 
 const HEX_TAG = '$hex';
