@@ -216,8 +216,9 @@ export type Decryption =
        */
       renegotiation?: { wantedLine: string; line?: number };
       /**
-       * Incomplete: the key log has the line for the client random, but the capture lacks the ServerHello (its random
-       * and cipher suite are needed with the master secret), so no record opened.
+       * Incomplete: the key log has a line for the client random (CLIENT_RANDOM, or a TLS 1.3 secret), but the capture
+       * lacks the ServerHello (its version and cipher suite, and in TLS 1.2 its random, are needed), so no record
+       * opened.
        */
       serverHelloMissing?: true;
     };
