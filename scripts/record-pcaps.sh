@@ -15,8 +15,10 @@
 # client certificate the server rejects after the client's Finished (tls13-client-cert). And 40 kB each way in records
 # that TCP splits across segments, in a network namespace with a 1500-byte loopback MTU (tls13-bulk), with a copy cut
 # to start inside a record. And TLS 1.3 post-handshake client authentication (tls13-pha), and 0-RTT early data sent
-# under the resumed session's suite to a server that chooses another (tls13-early-suite).
-# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert] [tls13-bulk] [tls13-pha] [tls13-early-suite]   (default: all; writes fixtures/pcap/*;
+# under the resumed session's suite to a server that chooses another (tls13-early-suite). And real libpq 18 with
+# sslkeylogfile= against PostgreSQL, which refuses its client certificate (libpq18-client-cert; pip installs
+# psycopg's binary wheel from scripts/libpq18/requirements.txt).
+# Usage: sudo scripts/record-pcaps.sh [tls12] [tls13] [psql] [tls-lab] [tls13-hrr] [tls12-reneg] [tls13-early] [tls12-resume] [tls13-client-cert] [tls13-bulk] [tls13-pha] [tls13-early-suite] [libpq18-client-cert]   (default: all; writes fixtures/pcap/*;
 # the certificate is new each run)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -67,8 +69,8 @@ record() { # record NAME PORT VERSION-FLAG
   fi
 }
 
-start_pg() { # start_pg PORT: a throw-away PostgreSQL (trust, ssl=on with the session certificate) in $work/pg-PORT
-  local port="$1" pgdir="$work/pg-$1"
+start_pg() { # start_pg PORT [OPTIONS]: a throw-away PostgreSQL (trust, ssl=on with the session certificate) in $work/pg-PORT
+  local port="$1" pgdir="$work/pg-$1" more="${2:-}"
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   mkdir -p "$pgdir"
   cp "$work/cert.pem" "$pgdir/server.crt"
@@ -78,7 +80,7 @@ start_pg() { # start_pg PORT: a throw-away PostgreSQL (trust, ssl=on with the se
   chown -R postgres: "$pgdir"
   runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$pgdir/data" >/dev/null
   runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pgdir -c ssl=on -c ssl_cert_file=$pgdir/server.crt -c ssl_key_file=$pgdir/server.key" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pgdir -c ssl=on -c ssl_cert_file=$pgdir/server.crt -c ssl_key_file=$pgdir/server.key $more" \
     start >/dev/null
 }
 
@@ -237,6 +239,27 @@ record_tls13_client_cert() { # record_tls13_client_cert PORT: TLS 1.3, the serve
   cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
 }
 
+record_libpq18_client_cert() { # record_libpq18_client_cert PORT: libpq 18's client certificate refused by PostgreSQL
+  local port="$1" name=libpq18-client-cert-rejected
+  # Real libpq 18 (psycopg's binary wheel, through the oracle's psql shim) writes its key log (sslkeylogfile). The
+  # server asks for a client certificate (ssl_ca_file: only its own certificate); libpq sends a self-signed one,
+  # then its Finished and at once its StartupMessage; PostgreSQL's OpenSSL answers unknown_ca.
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install --quiet --disable-pip-version-check --retries 0 -r "$here/scripts/libpq18/requirements.txt"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=postgres -days 2 \
+    -keyout "$work/pq-client-key.pem" -out "$work/pq-client-cert.pem" 2>/dev/null
+  chmod 600 "$work/pq-client-key.pem"
+  start_pg "$port" "-c ssl_ca_file=$work/pg-$port/server.crt"
+  capture_lo "$work/$name-lo.pcap" "$port"
+  "$work/venv/bin/python" "$here/scripts/libpq18/psql-shim.py" -X -w -At -c 'select 1' \
+    "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require sslcert=$work/pq-client-cert.pem sslkey=$work/pq-client-key.pem sslkeylogfile=$work/$name.keys.log" \
+    >/dev/null 2>"$work/$name.psql.txt" || true
+  grep -q 'SSL error: tlsv1 alert unknown ca' "$work/$name.psql.txt" # else the recipe stops (set -e)
+  stop_capture
+  stop_pg "$port"
+  cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"
+}
+
 record_tls13_pha() { # record_tls13_pha PORT: TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2)
   local port="$1" name=tls13-pha
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=client -days 2 \
@@ -317,7 +340,7 @@ record_tls13_bulk() { # record_tls13_bulk PORT: 40 kB each way in 16 kB records 
 }
 
 sessions=("$@")
-[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert tls13-bulk tls13-pha tls13-early-suite)
+[ ${#sessions[@]} -gt 0 ] || sessions=(tls12 tls13 psql tls-lab tls13-hrr tls12-reneg tls13-early tls12-resume tls13-client-cert tls13-bulk tls13-pha tls13-early-suite libpq18-client-cert)
 for s in "${sessions[@]}"; do
   case "$s" in
     tls12)
@@ -339,7 +362,8 @@ for s in "${sessions[@]}"; do
     tls13-bulk) record_tls13_bulk 24321 ;;
     tls13-pha) record_tls13_pha 44322 ;;
     tls13-early-suite) record_tls13_early_suite 44323 ;;
-    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert, tls13-bulk, tls13-pha, tls13-early-suite)" >&2; exit 2 ;;
+    libpq18-client-cert) record_libpq18_client_cert 44324 ;;
+    *) echo "record-pcaps: unknown session $s (tls12, tls13, psql, tls-lab, tls13-hrr, tls12-reneg, tls13-early, tls12-resume, tls13-client-cert, tls13-bulk, tls13-pha, tls13-early-suite, libpq18-client-cert)" >&2; exit 2 ;;
   esac
 done
 chmod 644 "$out"/*

@@ -1,9 +1,9 @@
 /**
  * Real capture files opened in the Handshake Lab (fixtures/pcap: tcpdump, dumpcap and editcap captures of
- * openssl s_client/s_server and of psql against PostgreSQL 15; The Illustrated TLS 1.2 capture), with and
- * without a key log, a wrong key log, bad files, a capture with several connections, and the other way: a
- * live run downloaded as pcapng and read by the real tshark, which decrypts it with no key log argument; and
- * the capture JSON `tls-lab handshake --pcap --json` writes (as an older tls-lab wrote it) with its report.
+ * openssl s_client/s_server, of psql against PostgreSQL 15 and of libpq 18 with its key log; The Illustrated
+ * TLS 1.2 capture), with and without a key log, a wrong key log, bad files, a capture with several connections,
+ * and the other way: a live run downloaded as pcapng and read by the real tshark, which decrypts it with no key
+ * log argument; and the capture JSON `tls-lab handshake --pcap --json` writes (as an older tls-lab wrote it) with its report.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -296,6 +296,30 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       .toContain('ReadyForQuery');
     expect(await page.locator('.settings').textContent()).toContain('SSLRequest, then TLS');
     expect(await closedRecords(page)).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("real libpq 18's client certificate refused by PostgreSQL: the StartupMessage, then the server's unknown_ca, a failed handshake", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#keylog-file').setInputFiles(`${PCAP}libpq18-client-cert-rejected.keys.log`);
+    await page.locator('#capture-file').setInputFiles(`${PCAP}libpq18-client-cert-rejected-lo.pcap`);
+    await expect.poll(() => status(page)).toBe('decrypted');
+    expect(await closedRecords(page)).toBe(0);
+    // libpq's Finished, then its StartupMessage at once, and only then the server's refusal.
+    expect((await stepTitles(page)).slice(-4)).toEqual([
+      'C→S CertificateVerify',
+      'C→S Finished',
+      'C→S Application data: StartupMessage',
+      'S→C Alert: unknown_ca',
+    ]);
+    await expect
+      .poll(() => page.locator('#outcome-title').textContent())
+      .toBe('Handshake failed: unknown_ca');
+    expect((await page.locator('.outcome').textContent())!.replace(/\s+/g, ' ')).toContain(
+      'The server sent a fatal unknown_ca alert (code 48).',
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

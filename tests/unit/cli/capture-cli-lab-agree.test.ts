@@ -48,6 +48,10 @@ const CASES: { capture: string; keyLog?: string }[] = [
   },
   { capture: 'fixtures/pcap/tls12-reneg-lo.pcap', keyLog: 'fixtures/pcap/tls12-reneg.keys.log' },
   { capture: 'fixtures/pcap/psql-require-lo.pcap' },
+  {
+    capture: 'fixtures/pcap/libpq18-client-cert-rejected-lo.pcap',
+    keyLog: 'fixtures/pcap/libpq18-client-cert-rejected.keys.log',
+  },
   { capture: 'fixtures/pcap/tls-lab-postgres-lo.pcap', keyLog: 'fixtures/pcap/tls-lab-postgres.keys.log' },
   { capture: `${ILLUSTRATED}/capture.pcap`, keyLog: `${ILLUSTRATED}/keylog.txt` },
 ];
@@ -259,6 +263,31 @@ describe('a connection longer than the lab draws gets the same verdict as in the
     expect(lab.recordsInConnection).toBeGreaterThan(MAX_SHOWN_RECORDS);
     expect(alertShown(lab.run)).toBe(false);
     expect(lab.alertAfterHandshake).toBe(false);
+    expect(alertAfterHandshake(lab.run, lab.alertAfterHandshake)).toBe(false);
+  });
+
+  it("real libpq 18's client certificate refused by PostgreSQL: unknown_ca after its StartupMessage, failed in the CLI and the lab", async () => {
+    // libpq sends its StartupMessage right after its Finished; PostgreSQL's refusal comes after it, and psql prints
+    // "SSL error: tlsv1 alert unknown ca" (the recipe checks it): a failed handshake, not one completed.
+    const file = 'fixtures/pcap/libpq18-client-cert-rejected-lo.pcap';
+    const keys = 'fixtures/pcap/libpq18-client-cert-rejected.keys.log';
+    const text = memoryIo();
+    expect(await main(['handshake', '--pcap', file, '--keylog', keys], text)).toBe(PCAP_EXIT.alert);
+    expect(text.stdout().split('\n')[0]).toMatch(
+      /^HANDSHAKE FAILED: the server sent fatal alert unknown_ca \(48\); TLSv1\.3, /,
+    );
+    expect(text.stdout()).toMatch(
+      /C -> S {2}PostgreSQL StartupMessage \[in TLS\]\n {2}S -> C {2}alert unknown_ca/,
+    );
+    const opened = openFileBytes(file, new Uint8Array(readFileSync(file)));
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('the lab did not open the capture');
+    const lab = await importConnection(opened.capture, opened.choices[0]!.index, {
+      name: keys,
+      text: readFileSync(keys, 'utf8'),
+    });
+    expect(lab.run.ok).toBe(false);
+    expect(lab.run.alert?.name).toBe('unknown_ca');
+    expect(alertShown(lab.run)).toBe(true);
     expect(alertAfterHandshake(lab.run, lab.alertAfterHandshake)).toBe(false);
   });
 });
