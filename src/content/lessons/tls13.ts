@@ -9,9 +9,9 @@ export const tls13Lesson: Lesson = {
     {
       id: 'client-hello',
       title: 'ClientHello: the client guesses',
-      body: "This is a TLS 1.3 run between our client and our server. The ClientHello still says `legacy_version` 3,3 (TLS 1.2): middleboxes that know only TLS 1.2 would drop anything else. The real offer is in the supported_versions extension, which lists TLS 1.3.\n\nThe big change is key_share: the client already sends an ephemeral x25519 public key in its first message. In TLS 1.2 the key exchange waited for the server's ServerKeyExchange; here the client guesses which group the server will accept and sends its half at once.",
+      body: 'This is a TLS 1.3 run between our client and our server. The ClientHello still says `legacy_version` 3,3 (TLS 1.2): too many servers reject a hello with a version higher than theirs instead of answering with their own ("version intolerance", RFC 8446 §4.1.2). The real offer is in the supported_versions extension, which lists TLS 1.3.\n\nThe big change is key_share: the client already sends an ephemeral x25519 public key in its first message. In TLS 1.2 the key exchange waited for the server\'s ServerKeyExchange; here the client guesses which group the server will accept and sends its half at once.',
       lab: 'handshake',
-      state: { tls: '1.3', step: '0' },
+      state: { tls: '1.3', pg: 'sslrequest', step: '2' },
       notes:
         'Open the key_share extension in the field tree. Ask the room what the client risks by guessing (answer in the HelloRetryRequest step).',
       checkpoint: {
@@ -50,7 +50,7 @@ export const tls13Lesson: Lesson = {
     {
       id: 'key-schedule',
       title: 'The key schedule',
-      body: "TLS 1.2 derived everything from one master secret with its PRF. TLS 1.3 has a key schedule (RFC 8446 §7.1): HKDF-Extract turns the (EC)DHE shared secret into the handshake secret, HKDF-Expand-Label derives from it one traffic secret per direction, and again from the master secret the application traffic secrets. Each secret is bound to the transcript hash at that point, and each Finished key comes from its side's handshake traffic secret.\n\nOpen the key schedule diagram in the lab: every secret shows its inputs, its value in this run and an `openssl kdf` command that recomputes it.",
+      body: "TLS 1.2 derived everything from one master secret with its PRF. TLS 1.3 has a key schedule (RFC 8446 §7.1): HKDF-Extract turns the (EC)DHE shared secret into the handshake secret, HKDF-Expand-Label derives from it one traffic secret per direction, and again from the master secret the application traffic secrets. Each traffic secret is bound to the transcript hash at that point, and each Finished key comes from its side's handshake traffic secret.\n\nOpen the key schedule diagram in the lab: every secret shows its value in this run, and every one the key schedule derives (all but the (EC)DHE shared secret) its inputs and an `openssl kdf` command that recomputes it.",
       lab: 'handshake',
       state: { tls: '1.3' },
       notes:
@@ -121,7 +121,7 @@ export const tls13Lesson: Lesson = {
       title: 'TLS 1.2 and 1.3 side by side',
       body: 'The same connection in both versions, aligned by purpose. Count the round trips before the first application data, see which rows are encrypted in each, and read what TLS 1.3 removed: static RSA key exchange (no forward secrecy), ChangeCipherSpec as a real message, renegotiation and compression.',
       lab: 'handshake',
-      state: { tls: 'both' },
+      state: { tls: 'both', pg: 'sslrequest' },
       notes: 'End on the question the lesson started with: what does psql really do before the first query?',
     },
   ],

@@ -5,7 +5,7 @@
  */
 export const tls13FieldExplanations: Record<string, string> = {
   'client_hello.legacy_version':
-    'Always 03 03 (TLS 1.2) in TLS 1.3: the versions the client really offers are in supported_versions, so old middleboxes see a familiar hello.',
+    'Always 03 03 (TLS 1.2) in TLS 1.3: the versions the client really offers are in supported_versions, because many servers reject a hello whose version is higher than theirs ("version intolerance", RFC 8446 §4.1.2).',
   'client_hello.legacy_session_id':
     'A 32-byte value a TLS 1.3 client sends in "middlebox compatibility mode", so the handshake looks like a 1.2 session resumption; the server echoes it.',
   'client_hello.legacy_compression_methods':
@@ -102,6 +102,14 @@ export const tls13Overrides: Record<string, string> = {
     'The host name in plain text. TLS 1.3 encrypts the certificate, but not this: the ClientHello is in the clear, so anyone on the path reads it.',
   'certificate_verify.signature':
     'The sender\'s signature over 64 bytes of 0x20, the context string ("TLS 1.3, server CertificateVerify" or "TLS 1.3, client CertificateVerify"), a zero byte and the transcript hash so far (RFC 8446 §4.4.3). It proves the sender holds the certificate\'s private key.',
+  'extension.signature_algorithms':
+    'signature_algorithms (RFC 8446 §4.2.3): the signature schemes the sender accepts in CertificateVerify (and, unless signature_algorithms_cert is sent, on certificates). In the ClientHello it is what the client accepts from the server; in a CertificateRequest, what the server accepts from the client.',
+  'certificate.certificate_list':
+    "The sender's chain as CertificateEntry items (a 3-byte-length certificate, then that entry's extensions). The sender's own certificate comes first: the server's in its Certificate, the client's in the client's.",
+  'certificate.certificate_list[]':
+    'One CertificateEntry: cert_data (a 3-byte length and the DER certificate) and its extensions. The Chain Lab decodes the certificate field by field.',
+  record:
+    'A TLS record: a 5-byte header and a fragment of one content type (at most 2^14 bytes in the clear, 2^14 + 256 when protected in TLS 1.3).',
   'finished.verify_data':
     "Hash.length bytes (32 for SHA-256 suites, 48 for SHA-384): HMAC(finished_key, Transcript-Hash(handshake messages so far)), finished_key derived from the sender's handshake traffic secret (RFC 8446 §4.4.4). If the peer saw a different handshake, this does not match: decrypt_error.",
 };

@@ -35,7 +35,7 @@ import {
   type Derivation,
   type HashName,
 } from '../tls12/crypto/index.ts';
-
+import { HandshakeType, messageTitle } from '../tls12/wire/index.ts';
 import type { Tls13Suite } from './suites.ts';
 
 /** A derivation with the command that recomputes it. */
@@ -315,6 +315,22 @@ export function finishedKey(
     named('""', new Uint8Array(0)),
     hashLength(hash),
   );
+}
+
+/**
+ * The name of the transcript a Finished from `sender` covers (RFC 8446 §4.4.4), by the last message actually in it:
+ * a client's ends with the server's Finished unless the client sent a Certificate (and CertificateVerify) or
+ * EndOfEarlyData after it; a server's with its CertificateVerify, or its EncryptedExtensions under a PSK alone.
+ * `from`: how the name begins (post-handshake authentication's covers the handshake, then its CertificateRequest).
+ */
+export function finishedTranscriptName(
+  sender: 'client' | 'server',
+  transcript: readonly Uint8Array[],
+  from = 'ClientHello',
+): string {
+  const type = transcript[transcript.length - 1]?.[0] ?? HandshakeType.values.client_hello;
+  const owner = sender === 'client' && type === HandshakeType.values.finished ? 'server' : sender;
+  return `Transcript-Hash(${from}...${owner} ${messageTitle(HandshakeType.format(type))})`;
 }
 
 /**

@@ -44,6 +44,7 @@ import {
 import {
   expandLabelStep,
   finishedKey,
+  finishedTranscriptName,
   trafficKeys,
   transcriptHash,
   verifyData,
@@ -726,7 +727,7 @@ export class Tls13Observer {
         { name: `${side.role}_handshake_traffic_secret`, value: base.secret },
         `${side.role}_finished.verify_data`,
         {
-          name: `Transcript-Hash(ClientHello...${side.role} CertificateVerify)`,
+          name: finishedTranscriptName(side.role, this.#transcript),
           messages: this.#transcript,
         },
         got,
@@ -794,7 +795,7 @@ export class Tls13Observer {
       base,
       'post_handshake_client_finished.verify_data',
       {
-        name: 'Transcript-Hash(ClientHello...client Finished, CertificateRequest...CertificateVerify)',
+        name: finishedTranscriptName('client', exchange, 'ClientHello...client Finished, CertificateRequest'),
         messages: [...this.#transcript, ...exchange],
       },
       got,

@@ -21,7 +21,8 @@ import {
   wireChunks,
 } from '../../../src/app/model/handshake/import.ts';
 import { captureSettings, outcomeLine } from '../../../src/app/model/handshake/capture.ts';
-import { isTls13Run, messageTitle } from '../../../src/app/model/handshake/steps.ts';
+import { isTls13Run } from '../../../src/app/model/handshake/steps.ts';
+import { messageTitle } from '../../../src/lib/tls12/index.ts';
 import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule.ts';
 import { tls13MessageExplanations } from '../../../src/content/tls13/messages.ts';
 import { CAPTURE_HELP } from '../../../src/content/handshake/capture-import.ts';

@@ -92,6 +92,14 @@ describe('TLS 1.3 in one round trip: every checkpoint, against the run its step 
     expect(CLAIMS['client-hello']!.two!(r12)).toBe(true);
   });
 
+  it("client-hello: the step shown is the ClientHello, and the client's first data is PostgreSQL's StartupMessage", async () => {
+    // The question asks about the StartupMessage, so the run is PostgreSQL's (an SSLRequest first).
+    const { step, run: r } = await run('client-hello');
+    expect(steps(r)[Number(step.state?.step)]?.title).toBe('ClientHello');
+    const data = steps(r).find((s) => s.title.startsWith('Application data') && s.from === 'client');
+    expect(data?.title).toBe('Application data: StartupMessage');
+  });
+
   it('key-schedule: the run carries the handshake and application traffic secrets, each with an openssl command', async () => {
     const { run: r } = await run('key-schedule');
     const secrets = r.eventLog.flatMap((e) => (e.kind === 'secret' ? [e] : []));

@@ -172,3 +172,44 @@ describe('TLS 1.3: the engine and the observer write the same entries', () => {
     expect(compared).toBeGreaterThan(15);
   });
 });
+
+describe('TLS 1.3: each Finished names the transcript it hashes by its last message, in the engine and the observer', () => {
+  /** The transcript input of each side's verify_data entry. */
+  const transcripts = (log: readonly EventLogEntry[]) =>
+    Object.fromEntries(
+      log.flatMap((e) =>
+        e.kind === 'secret' && /^(client|server)_finished\.verify_data$/.test(e.name)
+          ? [[e.name, Object.keys(e.inputs).find((k) => k.startsWith('Transcript-Hash'))]]
+          : [],
+      ),
+    );
+  it.each([
+    ['no client certificate', (): Over => ({}), 'server Finished'],
+    [
+      'a client certificate',
+      (): Over => ({
+        client: { certificateChain: [pki.client.certDer], privateKey: pki.client.keyDer },
+        server: { requestClientCertificate: true },
+      }),
+      'client CertificateVerify',
+    ],
+    [
+      'an empty client Certificate',
+      (): Over => ({ server: { requestClientCertificate: true } }),
+      'client Certificate',
+    ],
+  ])('%s', async (_name, over, clientLast) => {
+    const run = await runHandshake13(scenario(over()));
+    expect(run.ok, run.alert?.reason).toBe(true);
+    const want = {
+      'client_finished.verify_data': `Transcript-Hash(ClientHello...${clientLast})`,
+      'server_finished.verify_data': 'Transcript-Hash(ClientHello...server CertificateVerify)',
+    };
+    expect(transcripts(run.eventLog as EventLogEntry[])).toEqual(want);
+    const seen = await observeConnection(chunksOf(run.eventLog as EventLogEntry[]), {
+      keyLog: run.summary!.keyLog.join('\n'),
+    });
+    expect(seen.decryption).toMatchObject({ clientFinished: 'verified', serverFinished: 'verified' });
+    expect(transcripts(seen.eventLog)).toEqual(want);
+  });
+});

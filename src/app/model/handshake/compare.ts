@@ -13,7 +13,8 @@ import {
   type Role,
 } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
-import { buildSteps, eavesdropperTitle, messageTitle, type LabStep } from './steps';
+import { messageTitle } from '../../../lib/tls12/index';
+import { buildSteps, eavesdropperTitle, type LabStep } from './steps';
 
 /** The rows, in the order a handshake pursues them. */
 export const PURPOSES = [

@@ -1,5 +1,5 @@
 import { concatBytes } from '../../../lib/bytes/index';
-import { ProtocolVersion, RECORD_HEADER_LENGTH } from '../../../lib/tls12/index';
+import { messageTitle, ProtocolVersion, RECORD_HEADER_LENGTH } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
 import type {
   AlertEntry,
@@ -44,24 +44,6 @@ const CONTENT_TITLES: Record<number, string> = {
   23: 'Application data',
 };
 
-const MESSAGE_TITLES: Record<string, string> = {
-  client_hello: 'ClientHello',
-  server_hello: 'ServerHello',
-  certificate: 'Certificate',
-  server_key_exchange: 'ServerKeyExchange',
-  certificate_request: 'CertificateRequest',
-  server_hello_done: 'ServerHelloDone',
-  client_key_exchange: 'ClientKeyExchange',
-  certificate_verify: 'CertificateVerify',
-  finished: 'Finished',
-  new_session_ticket: 'NewSessionTicket',
-  hello_request: 'HelloRequest',
-  hello_retry_request: 'HelloRetryRequest',
-  encrypted_extensions: 'EncryptedExtensions',
-  key_update: 'KeyUpdate',
-  end_of_early_data: 'EndOfEarlyData',
-};
-
 /**
  * Whether a run is TLS 1.3: its summary says so, the server answered in TLS 1.3 (a message of its with a 1.3
  * decoding: ServerHello or HelloRetryRequest), a record carries an inner content type, or a 1.3 ClientHello got no
@@ -101,10 +83,6 @@ export function eavesdropperTitle(step: Pick<LabStep, 'title' | 'record'>): stri
   return step.record?.encrypted
     ? `${contentTypeTitle(step.record.contentType)} record, ${ciphertextLength(step.record)} bytes of ciphertext`
     : step.title;
-}
-
-export function messageTitle(name: string): string {
-  return MESSAGE_TITLES[name] ?? name;
 }
 
 type CarriedEntry = MessageEntry | AlertEntry | ApplicationDataEntry | ChangeCipherSpecEntry;

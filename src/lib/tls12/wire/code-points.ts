@@ -50,6 +50,30 @@ export const HandshakeType = openEnum('HandshakeType', 1, {
   message_hash: 254, // RFC 8446
 });
 
+/** The RFCs' struct names for handshake messages (RFC 5246 §7.4, RFC 8446 §4), by HandshakeType name. */
+const MESSAGE_TITLES: Record<string, string> = {
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  certificate: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  client_key_exchange: 'ClientKeyExchange',
+  certificate_verify: 'CertificateVerify',
+  finished: 'Finished',
+  new_session_ticket: 'NewSessionTicket',
+  hello_request: 'HelloRequest',
+  hello_retry_request: 'HelloRetryRequest',
+  encrypted_extensions: 'EncryptedExtensions',
+  key_update: 'KeyUpdate',
+  end_of_early_data: 'EndOfEarlyData',
+};
+
+/** A handshake message's struct name (certificate_verify: CertificateVerify), or the name given when it has none. */
+export function messageTitle(name: string): string {
+  return MESSAGE_TITLES[name] ?? name;
+}
+
 /** RFC 5246 §7.2 AlertLevel. */
 export const AlertLevel = openEnum('AlertLevel', 1, {
   warning: 1,

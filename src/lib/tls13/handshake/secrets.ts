@@ -9,6 +9,7 @@ import {
   computeApplicationSecrets,
   expandLabelStep,
   finishedKey,
+  finishedTranscriptName,
   tls13KeyLogLines,
   trafficKeys,
   verifyData,
@@ -46,7 +47,7 @@ export async function finishedFor(
   const base = `${sender}_handshake_traffic_secret`;
   const key = await finishedKey(conn.provider, suite.hash, base, handshakeTrafficSecret);
   const vd = await verifyData(conn.provider, suite.hash, `${sender}_finished.verify_data`, key.value, {
-    name: `Transcript-Hash(ClientHello...${sender === 'server' ? 'server CertificateVerify' : 'server Finished, client CertificateVerify'})`,
+    name: finishedTranscriptName(sender, conn.transcript),
     value: conn.transcriptHash(suite),
   });
   emitSteps(conn, [key, vd]);
