@@ -191,6 +191,14 @@ describe('Handshake Lab, TLS 1.3', () => {
       await page.locator('details summary').first().click();
       expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
     }
+    // An alert step whose reason names an OpenSSL verify error, one long word.
+    await page.goto(app.url + '#/handshake?tls=1.3&fault=tls13-unknown-ca');
+    await expect
+      .poll(() => outcome(page).textContent(), { timeout: 30_000 })
+      .toBe('Handshake failed: unknown_ca');
+    await page.locator('.step-list button').last().click();
+    await expect.poll(() => page.locator('.alert-line').textContent()).toContain('X509_V_ERR_');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // Every step, as the secrets pile up (their names are wider than a phone), stepped with Page Down as a
     // presentation clicker does.
     await page.goto(app.url + '#/handshake?tls=1.3');
@@ -215,6 +223,71 @@ describe('Handshake Lab, TLS 1.3', () => {
     expect(await page.getByRole('button', { name: 'Play' }).count()).toBe(1);
     expect(await position(page).textContent()).toBe(`Step ${count - 1} of ${count}`);
     await screenshot(page, 'handshake-tls13-390');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a clicker steps after a control was clicked, never changing it; a control reached by Tab keeps its keys; Alt+arrows are the browser's", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake?tls=1.3');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    const count = (await stepTitles(page)).length;
+    const at = async (n: number) =>
+      expect.poll(() => position(page).textContent()).toBe(`Step ${n} of ${count}`);
+    // The preset select, clicked (its list opens) and closed: Page Down and the arrows step, the preset stays.
+    const preset = page.getByLabel('Break it on purpose');
+    await preset.click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('PageDown');
+    await at(2);
+    await page.keyboard.press('ArrowRight');
+    await at(3);
+    expect(await preset.inputValue()).toBe('none');
+    expect(page.url()).not.toContain('fault=');
+    // The eavesdropper checkbox, clicked: Page Down steps without scrolling, Space plays without unticking it.
+    const eve = page.getByLabel('What an eavesdropper sees');
+    await eve.click();
+    await expect.poll(() => page.url()).toContain('eve=1');
+    const scrollY = await page.evaluate(() => window.scrollY);
+    await page.keyboard.press('PageDown');
+    await at(4);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrollY);
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    expect(await eve.isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // The byte view, clicked: its arrows move between its fields, Page Down steps.
+    const before = Number((await position(page).textContent())!.match(/Step (\d+)/)![1]);
+    await page.locator('.byte-view .grid').first().click();
+    await page.keyboard.press('ArrowRight');
+    await at(before);
+    await page.keyboard.press('PageDown');
+    await at(before + 1);
+    // Reached by Tab, a select keeps its arrow keys: the speed changes, the step does not.
+    await page.locator('h1').click();
+    await page.keyboard.press('Home');
+    await at(1);
+    const speed = page.getByLabel('Speed');
+    const speedBefore = await speed.inputValue();
+    await page.getByRole('button', { name: 'Next →' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await speed.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => speed.inputValue()).not.toBe(speedBefore);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(100);
+    await at(1);
+    // Alt+arrow is the browser's Back / Forward, not the lab's.
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowRight');
+    await at(2);
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.waitForTimeout(100);
+    await at(2);
+    // The stepper's status names the step for a screen reader, not only its number.
+    expect(await page.locator('.stepper .position').textContent()).toBe(
+      `Step 2 of ${count}: server to client, ServerHello`,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

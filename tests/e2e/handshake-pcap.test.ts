@@ -159,6 +159,15 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     expect(await report(page).getAttribute('class')).toContain('ok');
     expect(await closedRecords(page)).toBe(0);
     expect(await page.locator('.settings').textContent()).toContain('TLSv1.3');
+    // The buttons that remove themselves hand the focus to the file input they lead back to, not to the page.
+    const focusedId = () => page.evaluate(() => document.activeElement?.id);
+    await page.getByRole('button', { name: 'Forget it' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedId).toBe('keylog-file');
+    await page.getByRole('button', { name: 'Back to the live handshake' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedId).toBe('capture-file');
+    await expect.poll(() => page.locator('#outcome-title').textContent()).toBe('Handshake complete');
     expect(errors).toEqual([]);
     await context.close();
   });

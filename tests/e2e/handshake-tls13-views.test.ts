@@ -78,6 +78,24 @@ describe('Handshake Lab: the TLS 1.3 key schedule diagram', () => {
     await context.close();
   });
 
+  it('a secret opened from the keyboard shows its detail on screen, below the whole schedule', async () => {
+    // A review found the detail drawn below the spine, off screen at 1280x720, with nothing to say it opened.
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+      viewport: { width: 1280, height: 720 },
+    });
+    await page.goto(app.url + '#/handshake?tls=1.3');
+    await expect.poll(() => diagram(page).count(), { timeout: 30_000 }).toBe(1);
+    const early = diagram(page).getByRole('button', { name: 'early_secret', exact: true });
+    await early.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#key-schedule-detail h3').textContent()).toBe('early_secret');
+    const box = await page.locator('#key-schedule-detail').boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y).toBeLessThan(720);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('passes axe in light and dark, and does not scroll sideways at 390 px', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, context, errors } = await openWatchedPage(app.browser, app.url, { colorScheme: scheme });

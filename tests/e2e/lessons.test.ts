@@ -200,6 +200,29 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it("keys pressed on a lesson around its lab are the lesson's: Space on the heading does not play the lab", async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const step = lessonStep('tls13-one-round-trip', 'key-schedule');
+    await page.goto(
+      `${app.url}#/lessons/tls13-one-round-trip/key-schedule?${new URLSearchParams(step.state)}`,
+    );
+    await expect
+      .poll(() => page.locator('.lesson-lab #outcome-title').textContent(), { timeout: 30_000 })
+      .toBe('Handshake complete');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(200);
+    expect(await page.locator('.lesson-lab .stepper button[aria-pressed="true"]').count()).toBe(0);
+    // Inside the lab, its keys still work.
+    await page.locator('.lesson-lab .stepper').getByRole('button', { name: 'Next →' }).click();
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => page.locator('.lesson-lab .position .count').textContent())
+      .toMatch(/^Step 3 of /);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("a presented lesson keeps its step when the sslmode Lab inside it shows the matrix (present=1 is the lesson's)", async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     const lesson = lessons.find((l) => l.id === 'sslmode-protections')!;

@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import type { FaultPreset } from '../../../src/content/handshake/faults';
 
 export const outcome = (page: Page) => page.locator('#outcome-title');
-export const position = (page: Page) => page.locator('.stepper .position');
+/** The stepper's visible count ("Step 3 of 13"); its status, as a screen reader hears it, also names the step. */
+export const position = (page: Page) => page.locator('.stepper .position .count');
 
 /** The step list as a reader sees it: "C→S ClientHello", ... */
 export async function stepTitles(page: Page): Promise<string[]> {

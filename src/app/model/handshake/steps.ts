@@ -75,6 +75,12 @@ export function contentTypeTitle(contentType: number): string {
   return CONTENT_TITLES[contentType] ?? `Record type ${contentType}`;
 }
 
+/** A step as the lab's status says it to a screen reader: its direction and its title (the eavesdropper's, in that view). */
+export function stepSpoken(step: LabStep, eavesdropper: boolean): string {
+  const direction = step.from === 'client' ? 'client to server' : 'server to client';
+  return `${direction}, ${eavesdropper ? eavesdropperTitle(step) : step.title}`;
+}
+
 /**
  * A step's title as an eavesdropper reads it: an encrypted record is its outer content type and its size (in TLS
  * 1.3 every encrypted record says application data); what travels in clear keeps its title.

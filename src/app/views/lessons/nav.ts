@@ -22,7 +22,7 @@ export function stepHash(
 }
 
 /** Where a key press is typing text: its arrows and space move the caret or type, never the lesson. */
-const TEXT_ENTRY =
+export const TEXT_ENTRY =
   'textarea, [contenteditable="true"], input:not([type="radio"], [type="checkbox"], [type="button"], [type="submit"], [type="reset"], [type="range"], [type="color"], [type="file"])';
 
 /**
