@@ -28,8 +28,10 @@ work="$(mktemp -d)"
 pids=()
 pgbin=""
 cap=""
+pgs=() # data directories of the PostgreSQL servers started, stopped on any exit
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for d in "${pgs[@]}"; do runuser -u postgres -- "$pgbin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -79,6 +81,7 @@ start_pg() { # start_pg PORT [OPTIONS]: a throw-away PostgreSQL (trust, ssl=on w
   chmod 600 "$pgdir/server.key"
   chown -R postgres: "$pgdir"
   runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$pgdir/data" >/dev/null
+  pgs+=("$pgdir/data")
   runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pgdir -c ssl=on -c ssl_cert_file=$pgdir/server.crt -c ssl_key_file=$pgdir/server.key $more" \
     start >/dev/null
@@ -254,7 +257,11 @@ record_libpq18_client_cert() { # record_libpq18_client_cert PORT: libpq 18's cli
   "$work/venv/bin/python" "$here/scripts/libpq18/psql-shim.py" -X -w -At -c 'select 1' \
     "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require sslcert=$work/pq-client-cert.pem sslkey=$work/pq-client-key.pem sslkeylogfile=$work/$name.keys.log" \
     >/dev/null 2>"$work/$name.psql.txt" || true
-  grep -q 'SSL error: tlsv1 alert unknown ca' "$work/$name.psql.txt" # else the recipe stops (set -e)
+  if ! grep -q 'SSL error: tlsv1 alert unknown ca' "$work/$name.psql.txt"; then
+    echo "record-pcaps: libpq 18 did not fail as expected; it printed:" >&2
+    cat "$work/$name.psql.txt" >&2
+    exit 1
+  fi
   stop_capture
   stop_pg "$port"
   cp "$work/$name-lo.pcap" "$work/$name.keys.log" "$out/"

@@ -288,6 +288,30 @@ describe('Handshake Lab, TLS 1.3', () => {
     expect(await page.locator('.stepper .position').textContent()).toBe(
       `Step 2 of ${count}: server to client, ServerHello`,
     );
+    // A clicked button keeps no claim on Space either: it plays, rather than pressing "Next" again.
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await at(3);
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('h1').click();
+    await page.keyboard.press('Home');
+    await at(1);
+    // The field tree reached from the keyboard keeps its keys, Page Down included: the focus stays in it.
+    await page.keyboard.press('Tab'); // from here on the focus moves by keyboard
+    await page.locator('.field-tree [role="treeitem"]').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(100);
+    await at(1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('treeitem');
+    // A field clicked, then a step: the field goes with its step, and the focus goes to the new step's title.
+    await page.getByLabel('What an eavesdropper sees').click(); // off: the message's fields, not the record's
+    await expect.poll(() => page.url()).not.toContain('eve=1');
+    await page.locator('.field-tree [role="treeitem"]', { hasText: 'legacy_session_id' }).first().click();
+    await page.keyboard.press('ArrowRight');
+    await at(2);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('hs-step-title');
     expect(errors).toEqual([]);
     await context.close();
   });

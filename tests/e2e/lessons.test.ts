@@ -213,12 +213,17 @@ describe('lessons', () => {
     await page.keyboard.press('Space');
     await page.waitForTimeout(200);
     expect(await page.locator('.lesson-lab .stepper button[aria-pressed="true"]').count()).toBe(0);
-    // Inside the lab, its keys still work.
+    // Inside the lab, its keys still work: after its Next button, and after a click on its diagram (which
+    // leaves the focus on the page's main region, not in the lab).
+    const count = () => page.locator('.lesson-lab .position .count').textContent();
     await page.locator('.lesson-lab .stepper').getByRole('button', { name: 'Next →' }).click();
     await page.keyboard.press('ArrowRight');
-    await expect
-      .poll(() => page.locator('.lesson-lab .position .count').textContent())
-      .toMatch(/^Step 3 of /);
+    await expect.poll(count).toMatch(/^Step 3 of /);
+    await page.locator('.lesson-lab .sequence svg').click();
+    await page.keyboard.press('End');
+    await expect.poll(count).toMatch(/^Step (\d+) of \1$/);
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.locator('.lesson-lab .stepper button[aria-pressed="true"]').count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -203,6 +203,55 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
   });
 });
 
+describe("each Finished's transcript named by its last message (RFC 8446 §4.4.4), on real captures", () => {
+  /** The transcript input of every verify_data the observer checked, by the secret's name, in order. */
+  async function transcripts(file: string, keyLogFile: string, connection = 0): Promise<string[][]> {
+    const c = tlsConnections(openCapture(new Uint8Array(readFileSync(`${PCAP}/${file}`))))[connection];
+    if (!c) throw new Error(`${file}: no connection ${connection}`);
+    const seen = await observeConnection([...c.chunks, ...c.gaps], {
+      keyLog: readFileSync(`${PCAP}/${keyLogFile}`, 'utf8'),
+    });
+    expect(seen.decryption).toMatchObject({ clientFinished: 'verified', serverFinished: 'verified' });
+    return seen.eventLog.flatMap((e) =>
+      e.kind === 'secret' && e.name.endsWith('.verify_data')
+        ? [[e.name, Object.keys(e.inputs).find((k) => k.startsWith('Transcript-Hash')) ?? '']]
+        : [],
+    );
+  }
+
+  it('a resumption with 0-RTT accepted: no certificate, EndOfEarlyData ends the client flight', async () => {
+    // openssl s_client -sess_in -early_data, accepted: connection 2 of tls13-early-lo.pcap.
+    expect(await transcripts('tls13-early-lo.pcap', 'tls13-early.keys.log', 1)).toEqual([
+      ['server_finished.verify_data', 'Transcript-Hash(ClientHello...server EncryptedExtensions)'],
+      ['client_finished.verify_data', 'Transcript-Hash(ClientHello...client EndOfEarlyData)'],
+    ]);
+  });
+
+  it('post-handshake authentication: the handshake, then CertificateRequest to the client CertificateVerify', async () => {
+    expect(await transcripts('tls13-pha-lo.pcap', 'tls13-pha.keys.log')).toEqual([
+      ['server_finished.verify_data', 'Transcript-Hash(ClientHello...server CertificateVerify)'],
+      ['client_finished.verify_data', 'Transcript-Hash(ClientHello...server Finished)'],
+      [
+        'post_handshake_client_finished.verify_data',
+        'Transcript-Hash(ClientHello...client Finished, CertificateRequest...client CertificateVerify)',
+      ],
+    ]);
+  });
+
+  it('after a HelloRetryRequest, and with a client certificate', async () => {
+    expect(await transcripts('tls13-hrr-keyupdate-lo.pcap', 'tls13-hrr-keyupdate.keys.log')).toEqual([
+      ['server_finished.verify_data', 'Transcript-Hash(ClientHello...server CertificateVerify)'],
+      ['client_finished.verify_data', 'Transcript-Hash(ClientHello...server Finished)'],
+    ]);
+    expect(
+      await transcripts('libpq18-client-cert-rejected-lo.pcap', 'libpq18-client-cert-rejected.keys.log'),
+    ).toEqual([
+      ['server_finished.verify_data', 'Transcript-Hash(ClientHello...server CertificateVerify)'],
+      ['client_finished.verify_data', 'Transcript-Hash(ClientHello...client CertificateVerify)'],
+    ]);
+  });
+});
+
 describe('The Illustrated TLS 1.3 Connection (capture.pcap + keylog.txt)', () => {
   it('every record opens and each decrypted message is the caps/ plaintext', async () => {
     const { items } = capture(`${ILLUSTRATED13_DIR}/capture.pcap`);

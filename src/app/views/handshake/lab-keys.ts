@@ -20,12 +20,12 @@ const OWN_KEYS = 'input, select, [role="tree"], .byte-view';
  * The lab's action for a key press, or undefined when the key is not the lab's:
  * - with Alt, Ctrl or Meta (the browser's Back and Forward, shortcuts), or one a control already handled;
  * - typed where text is entered;
- * - in a lesson that embeds the lab, pressed on the lesson around it (its heading, its answers);
- * - Page Up and Page Down, a clicker's keys, always step otherwise: a press never changes a setting;
- * - Space on a button or link presses it;
- * - arrows, Home, End and Space on a control with keys of its own are the control's when the keyboard brought the
- *   focus there, and the lab's when it was merely clicked (`focusByPointer`, from trackFocusOrigin), as in the
- *   lessons' presenter mode.
+ * - in a lesson that embeds the lab, pressed on the lesson's own content around it (its heading, its answers);
+ * - arrows, Home, End, Space and the clicker's Page Up and Page Down on a control with keys of its own (a select, a
+ *   checkbox, the field tree, the byte view; for Space also a button, link or disclosure) are the control's when the
+ *   keyboard brought the focus there, and the lab's when the control was merely clicked (`focusByPointer`, from
+ *   trackFocusOrigin), as in the lessons' presenter mode: a clicker's press never changes a setting it clicked;
+ * - anywhere else they step (Space plays).
  */
 export function labKeyAction(
   event: KeyboardEvent,
@@ -38,15 +38,8 @@ export function labKeyAction(
   const within = (selector: string) => Boolean(target?.closest(selector));
   if (within(TEXT_ENTRY)) return undefined;
   const { root } = options;
-  if (
-    root?.closest('.lesson-lab') &&
-    target &&
-    target !== target.ownerDocument.body &&
-    !root.contains(target)
-  )
-    return undefined;
-  if (event.key === 'PageDown' || event.key === 'PageUp') return action;
-  if (action === 'play' && within('button, a, summary')) return undefined;
-  if (within(OWN_KEYS) && !options.focusByPointer) return undefined;
-  return action;
+  if (root?.closest('.lesson-step') && within('.lesson-step') && !root.contains(target)) return undefined;
+  if (options.focusByPointer) return action;
+  if (within(OWN_KEYS)) return undefined;
+  return action === 'play' && within('button, a, summary') ? undefined : action;
 }
