@@ -215,8 +215,9 @@ describe('Handshake Lab, TLS 1.3', () => {
     }
     await page.keyboard.press('PageUp');
     await expect.poll(() => position(page).textContent()).toBe(`Step ${count - 1} of ${count}`);
-    // Space on a disclosure opens it; it does not start the playback.
+    // Space on a disclosure reached by the keyboard opens it; it does not start the playback.
     const summary = page.locator('summary', { hasText: 'Cipher suites and groups' });
+    await page.keyboard.press('Tab'); // from here on the focus moves by keyboard
     await summary.focus();
     await page.keyboard.press('Space');
     expect(await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open)).toBe(true);
