@@ -257,13 +257,13 @@ describe('Handshake Lab, TLS 1.3', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
     expect(await eve.isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Pause' }).click();
-    // The byte view, clicked: its arrows move between its fields, Page Down steps.
+    // The byte view, clicked: a clicker's arrows and Page Down step (they do not move its selection).
     const before = Number((await position(page).textContent())!.match(/Step (\d+)/)![1]);
     await page.locator('.byte-view .grid').first().click();
     await page.keyboard.press('ArrowRight');
-    await at(before);
-    await page.keyboard.press('PageDown');
     await at(before + 1);
+    await page.keyboard.press('PageDown');
+    await at(before + 2);
     // Reached by Tab, a select keeps its arrow keys: the speed changes, the step does not.
     await page.locator('h1').click();
     await page.keyboard.press('Home');
@@ -306,6 +306,14 @@ describe('Handshake Lab, TLS 1.3', () => {
     await page.waitForTimeout(100);
     await at(1);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('treeitem');
+    // End from the keyboard-focused Next button disables it: the focus goes to the step title, not the page.
+    await page.keyboard.press('Tab');
+    await page.getByRole('button', { name: 'Next →' }).focus();
+    await page.keyboard.press('End');
+    await at(count);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('hs-step-title');
+    await page.keyboard.press('Home');
+    await at(1);
     // A field clicked, then a step: the field goes with its step, and the focus goes to the new step's title.
     await page.getByLabel('What an eavesdropper sees').click(); // off: the message's fields, not the record's
     await expect.poll(() => page.url()).not.toContain('eve=1');

@@ -213,15 +213,20 @@ describe('lessons', () => {
     await page.keyboard.press('Space');
     await page.waitForTimeout(200);
     expect(await page.locator('.lesson-lab .stepper button[aria-pressed="true"]').count()).toBe(0);
-    // Inside the lab, its keys still work: after its Next button, and after a click on its diagram (which
-    // leaves the focus on the page's main region, not in the lab).
+    // Inside the lab, its keys are the lab's, Page Down included: after its Next button, and after a click on its
+    // diagram (which focuses the lab's section, not the page's main region).
     const count = () => page.locator('.lesson-lab .position .count').textContent();
     await page.locator('.lesson-lab .stepper').getByRole('button', { name: 'Next →' }).click();
     await page.keyboard.press('ArrowRight');
     await expect.poll(count).toMatch(/^Step 3 of /);
     await page.locator('.lesson-lab .sequence svg').click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(count).toMatch(/^Step 4 of /);
+    await page.keyboard.press('PageDown');
+    await expect.poll(count).toMatch(/^Step 5 of /);
     await page.keyboard.press('End');
     await expect.poll(count).toMatch(/^Step (\d+) of \1$/);
+    expect(page.url()).toContain('/key-schedule?');
     await page.keyboard.press('Space');
     await expect.poll(() => page.locator('.lesson-lab .stepper button[aria-pressed="true"]').count()).toBe(1);
     expect(errors).toEqual([]);

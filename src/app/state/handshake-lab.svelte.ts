@@ -50,6 +50,8 @@ export class HandshakeLab {
   /** The capture whose connection is shown (to re-observe it when the key log changes). */
   #openedCapture: Extract<OpenedFile, { kind: 'capture' }> | null = null;
   #generation = 0;
+  /** Counts the returns to the live handshake (`#importing`'s `stale`). */
+  #importEpoch = 0;
   readonly #router: Router;
   readonly #tls: RpcClient<TlsMethods>;
 
@@ -101,8 +103,9 @@ export class HandshakeLab {
 
   /** Reads a dropped or chosen file in the worker: a tls-lab JSON run, or a capture's TLS connections. */
   async openFile(file: File): Promise<void> {
-    await this.#importing(async () => {
+    await this.#importing(async (stale) => {
       const opened = await this.#tls.call('openCaptureFile', file);
+      if (stale()) return;
       if (opened.kind === 'error') {
         this.openError = opened.message;
         return;
@@ -119,27 +122,28 @@ export class HandshakeLab {
       }
       this.#openedCapture = opened;
       const only = opened.choices.length === 1 ? opened.choices[0] : undefined;
-      if (only) await this.#showConnection(only);
+      if (only) await this.#showConnection(only, stale);
       else this.picker = opened;
     });
   }
 
   /** Opens the chosen connection of the capture in the picker. */
   async pick(choice: ConnectionChoice): Promise<void> {
-    await this.#importing(() => this.#showConnection(choice));
+    await this.#importing((stale) => this.#showConnection(choice, stale));
   }
 
   /** A key log file (or none): the connection on show is observed again with it. */
   async setKeyLog(file: File | undefined): Promise<void> {
-    await this.#importing(async () => {
+    await this.#importing(async (stale) => {
       this.keyLog = (await this.#tls.call('setKeyLog', file)) ?? null;
       const shown = this.capture?.imported?.connection;
-      if (shown && this.#openedCapture) await this.#showConnection(shown);
+      if (shown && this.#openedCapture && !stale()) await this.#showConnection(shown, stale);
     });
   }
 
   /** Back to the live handshake. */
   closeCapture(): void {
+    this.#importEpoch++; // a reading still under way shows nothing when it ends
     this.capture = null;
     this.picker = null;
     this.openError = null;
@@ -158,8 +162,9 @@ export class HandshakeLab {
     );
   }
 
-  async #showConnection(choice: ConnectionChoice): Promise<void> {
+  async #showConnection(choice: ConnectionChoice, stale: () => boolean): Promise<void> {
     const imported = await this.#tls.call('showConnection', choice.index);
+    if (stale()) return;
     const name = this.#openedCapture?.name ?? 'capture';
     this.#show({
       name,
@@ -175,11 +180,16 @@ export class HandshakeLab {
     this.go(0);
   }
 
-  async #importing(work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs one reading of a file in the worker. `stale()` turns true once the user has gone back to the live handshake:
+   * what this reading read is then not shown. (A key log chosen while a capture opens does not make it stale.)
+   */
+  async #importing(work: (stale: () => boolean) => Promise<void>): Promise<void> {
+    const epoch = this.#importEpoch;
     this.importing = true;
     this.openError = null;
     try {
-      await work();
+      await work(() => epoch !== this.#importEpoch);
     } catch (error) {
       this.openError = error instanceof Error ? error.message : String(error);
     } finally {

@@ -20,7 +20,8 @@ const OWN_KEYS = 'input, select, [role="tree"], .byte-view';
  * The lab's action for a key press, or undefined when the key is not the lab's:
  * - with Alt, Ctrl or Meta (the browser's Back and Forward, shortcuts), or one a control already handled;
  * - typed where text is entered;
- * - in a lesson that embeds the lab, pressed on the lesson's own content around it (its heading, its answers);
+ * - in a lesson that embeds the lab, pressed on the lesson's own content around it (its heading, its answers), not in
+ *   the lab's section (`.lesson-lab`, which a click inside the lab focuses);
  * - arrows, Home, End, Space and the clicker's Page Up and Page Down on a control with keys of its own (a select, a
  *   checkbox, the field tree, the byte view; for Space also a button, link or disclosure) are the control's when the
  *   keyboard brought the focus there, and the lab's when the control was merely clicked (`focusByPointer`, from
@@ -29,7 +30,7 @@ const OWN_KEYS = 'input, select, [role="tree"], .byte-view';
  */
 export function labKeyAction(
   event: KeyboardEvent,
-  options: { focusByPointer: boolean; root: Element | undefined },
+  options: { focusByPointer: boolean },
 ): LabKeyAction | undefined {
   if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return undefined;
   const action = ACTIONS[event.key];
@@ -37,8 +38,7 @@ export function labKeyAction(
   const target = event.target instanceof Element ? event.target : null;
   const within = (selector: string) => Boolean(target?.closest(selector));
   if (within(TEXT_ENTRY)) return undefined;
-  const { root } = options;
-  if (root?.closest('.lesson-step') && within('.lesson-step') && !root.contains(target)) return undefined;
+  if (within('.lesson-step') && !within('.lesson-lab')) return undefined;
   if (options.focusByPointer) return action;
   if (within(OWN_KEYS)) return undefined;
   return action === 'play' && within('button, a, summary') ? undefined : action;

@@ -27,8 +27,8 @@ export const TEXT_ENTRY =
 
 /**
  * The step a key press moves by: +1, -1 or 0 (not a navigation key). Arrows and Page Up / Page Down move between
- * steps. Keys typed in form controls belong to them; arrows and space pressed inside the embedded lab
- * (`.lesson-lab`) belong to the lab; space on a button or link presses it.
+ * steps. Keys typed in form controls belong to them; the keys pressed inside the embedded lab (`.lesson-lab`, which
+ * a click inside it focuses) belong to the lab; space on a button or link presses it.
  *
  * With `clicker` (presenter mode and the notes window) the keys are a presentation clicker's too: Page Up / Page Down
  * always move the lesson (a press must never change an answer or a lab setting), and so do the arrows and space
@@ -64,8 +64,8 @@ export function stepDelta(
     return claimed && !options.focusByPointer ? 0 : move;
   }
   if (within('input, select, textarea, [contenteditable="true"]')) return 0;
-  if (page) return move;
   if (within('.lesson-lab')) return 0;
+  if (page) return move;
   return key === ' ' && within('button, a') ? 0 : move;
 }
 
