@@ -14,6 +14,8 @@ import {
   type Span,
 } from '../../../src/lib/bytes/index.ts';
 import { explainField } from '../../../src/content/tls12/fields.ts';
+import { describeCaptureError, parseCapture } from '../../../src/app/model/handshake/capture.ts';
+import { eventLogToJson } from '../../../src/lib/tls12/handshake/event-log.ts';
 import { engineProvider } from '../../../src/lib/tls12/crypto/index.ts';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
 import {
@@ -568,5 +570,34 @@ describe('hostile bytes', () => {
     expect(alert?.kind === 'alert' && alert.name).toBe('decode_error');
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/cannot decode server_hello/);
     expect(r.state.name).toBe('Closed');
+  });
+});
+
+describe('runHandshake13: a secret both sides derived says so, in a run that failed', () => {
+  it("the client rejects the server's certificate: both derived the handshake traffic secrets, only the server the application ones", async () => {
+    // The log keeps each secret once, from the side that derived it first (the server, which sends ServerHello).
+    // The client derived the handshake secrets too: it opened the Certificate it rejects.
+    const run = await runHandshake13(
+      scenario({ client: { verifier: pkiVerifier({ anchors: [pki.ecdsa.certDer] }) } }),
+    );
+    expect(run.ok).toBe(false);
+    expect(run.alert).toMatchObject({ from: 'client', name: 'unknown_ca' });
+    const secrets = new Map(run.eventLog.flatMap((e) => (e.kind === 'secret' ? [[e.name, e] as const] : [])));
+    for (const name of ['client_handshake_traffic_secret', 'server_handshake_traffic_secret'])
+      expect(secrets.get(name), name).toMatchObject({ from: 'server', bothSides: true });
+    for (const name of ['client_application_traffic_secret_0', 'server_application_traffic_secret_0'])
+      expect(secrets.get(name)?.bothSides, name).toBeUndefined();
+    // The run's JSON, opened again by the lab's reader, keeps it.
+    const reread = parseCapture(eventLogToJson(run.eventLog));
+    if (!reread.ok) throw new Error(describeCaptureError(reread.error));
+    expect(reread.run.eventLog.filter((e) => e.kind === 'secret' && e.bothSides).length).toBe(
+      run.eventLog.filter((e) => e.kind === 'secret' && e.bothSides).length,
+    );
+    // A completed run: every secret of the key schedule, both sides.
+    const ok = await runHandshake13(scenario());
+    const shared = ok.eventLog.filter((e) => e.kind === 'secret' && e.name.endsWith('_traffic_secret_0'));
+    expect(shared.length).toBeGreaterThan(0);
+    for (const e of shared)
+      expect(e.kind === 'secret' && e.bothSides, e.kind === 'secret' ? e.name : '').toBe(true);
   });
 });

@@ -358,6 +358,7 @@ function entry(v: unknown, path: string, reading: Reading): EventLogEntry {
         // HKDF-Extract's IKM by name.
         ...optional(o, 'openssl', string, path),
         ...optional(o, 'source', string, path),
+        ...optional(o, 'bothSides', boolean, path),
         ...optional(o, 'ikm', string, path),
       } as EventLogEntry;
     }

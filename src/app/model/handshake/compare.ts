@@ -8,12 +8,13 @@
 import {
   cipherSuite,
   ContentType,
+  messageTitle,
   type EventLog,
   type MessageEntry,
   type Role,
+  type SecretEntry,
 } from '../../../lib/tls12/index';
 import { messageName } from '../../../lib/tls13/wire/index';
-import { messageTitle } from '../../../lib/tls12/index';
 import { buildSteps, eavesdropperTitle, type LabStep } from './steps';
 
 /** The rows, in the order a handshake pursues them. */
@@ -57,8 +58,8 @@ export interface CompareItem {
   /** A ChangeCipherSpec in a TLS 1.3 run: middlebox compatibility only, it switches nothing (RFC 8446 §D.4). */
   readonly middlebox?: boolean;
   /**
-   * A secret: who is known to compute it. Both sides when the run completed; else the side the event log has it
-   * from (it holds each secret once, from the side that derived it first), as the other may have stopped before.
+   * A secret: who is known to compute it. Both sides when the run completed or the log says the other side derived it
+   * too (`bothSides`); else the side the log has it from, as the other stopped before.
    */
   readonly computedBy?: Role | 'both';
 }
@@ -168,8 +169,7 @@ function sideItems(
     log.some((e) => e.kind === 'handshake_complete' && e.from === r),
   );
   for (const secret of preSecrets)
-    if (KEY_SECRETS[side].test(secret.name))
-      add('switch-to-encryption', secretItem(-1, secret.from, secret.name, completed));
+    if (KEY_SECRETS[side].test(secret.name)) add('switch-to-encryption', secretItem(-1, secret, completed));
   for (const step of steps) {
     for (const m of step.messages) {
       if (seen.has(m.id)) continue;
@@ -209,19 +209,19 @@ function sideItems(
     }
     for (const secret of step.secrets)
       if (KEY_SECRETS[side].test(secret.name))
-        add('switch-to-encryption', secretItem(step.index, secret.from, secret.name, completed));
+        add('switch-to-encryption', secretItem(step.index, secret, completed));
   }
   return out;
 }
 
-function secretItem(step: number, from: Role, name: string, completed: boolean): CompareItem {
+function secretItem(step: number, secret: SecretEntry, completed: boolean): CompareItem {
   return {
     step,
-    from,
-    title: name,
+    from: secret.from,
+    title: secret.name,
     wire: 'not-sent',
     eavesdropper: 'never on the wire, so the eavesdropper sees nothing of it',
-    computedBy: completed ? 'both' : from,
+    computedBy: completed || secret.bothSides ? 'both' : secret.from,
   };
 }
 

@@ -116,6 +116,11 @@ export interface SecretEntry {
    * 1.2 PRF's outputs, `kdf ... HKDF` for every TLS 1.3 key schedule step.
    */
   openssl?: string;
+  /**
+   * The other side derived it too. A run's log holds each secret once, from the side that derived it first (`from`);
+   * in a run that failed, this tells a secret both sides computed from one only the first did.
+   */
+  bothSides?: boolean;
 }
 
 export interface AlertEntry {
@@ -198,6 +203,22 @@ export type EventLogEntry =
   | PostgresEntry;
 
 export type EventLog = EventLogEntry[];
+
+/**
+ * Adds a secret a side derived to a run's log (`at`: each logged secret's index, by name): once, from the side that
+ * derived it first, marked `bothSides` when the other side derives it too. Shared by runHandshake and runHandshake13.
+ */
+export function logSecret(eventLog: EventLogEntry[], at: Map<string, number>, secret: SecretEntry): void {
+  const index = at.get(secret.name);
+  if (index === undefined) {
+    at.set(secret.name, eventLog.length);
+    eventLog.push(secret);
+    return;
+  }
+  const first = eventLog[index];
+  if (first?.kind === 'secret' && first.from !== secret.from && !first.bothSides)
+    eventLog[index] = { ...first, bothSides: true };
+}
 
 /**
  * The first fatal alert in the log, and whether the handshake had completed before it: such an alert ends a

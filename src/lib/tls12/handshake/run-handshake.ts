@@ -8,7 +8,7 @@ import type { EngineEvent } from './connection.ts';
 import { deterministicRandom } from './deterministic-random.ts';
 import { newServer, serverStep } from './server.ts';
 import type { ClientState, ServerState } from './states.ts';
-import type { AlertEntry, HandshakeSummary, Role, EventLog } from './event-log.ts';
+import { logSecret, type AlertEntry, type HandshakeSummary, type Role, type EventLog } from './event-log.ts';
 import { MAX_PLAINTEXT_LENGTH } from '../wire/record.ts';
 
 /**
@@ -53,7 +53,7 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
   let server = newServer({ ...scenario.server, now: clock, ...rng('server') });
 
   const eventLog: EventLog = [];
-  const seenSecrets = new Set<string>();
+  const secretAt = new Map<string, number>();
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
   let summary: HandshakeSummary | undefined;
@@ -66,9 +66,7 @@ export async function runHandshake(scenario: Scenario): Promise<HandshakeRun> {
       }
       if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);
       if (e.kind === 'secret') {
-        if (seenSecrets.has(e.name)) continue;
-        seenSecrets.add(e.name);
-        eventLog.push(e);
+        logSecret(eventLog, secretAt, e);
         continue;
       }
       if (e.kind === 'handshake_complete') {

@@ -3,7 +3,7 @@
  * log back (as 1.2's `runHandshake`). With a seed and a clock, two runs produce identical event logs.
  */
 import { bytesEqual } from '../../bytes/index.ts';
-import type { AlertEntry, Role } from '../../tls12/handshake/event-log.ts';
+import { logSecret, type AlertEntry, type Role } from '../../tls12/handshake/event-log.ts';
 import { deterministicRandom } from '../../tls12/handshake/deterministic-random.ts';
 import { roundBudget } from '../../tls12/handshake/run-handshake.ts';
 import { client13Step, newClient13 } from './client.ts';
@@ -51,7 +51,7 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
   let client = newClient13({ ...scenario.client, now: () => now, ...rng('client') });
   let server = newServer13({ ...scenario.server, now: () => now, ...rng('server') });
   const eventLog: AnyEventLogEntry[] = [];
-  const seenSecrets = new Set<string>();
+  const secretAt = new Map<string, number>();
   const received = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const queues: Record<Role, Uint8Array[]> = { client: [], server: [] };
   let summary: HandshakeSummary13 | undefined;
@@ -70,10 +70,8 @@ export async function runHandshake13(scenario: Scenario13): Promise<HandshakeRun
       if (e.kind === 'send' && producer === 'client') queues.server.push(rewrite(e.bytes));
       else if (e.kind === 'send') queues.client.push(e.bytes);
       else if (e.kind === 'application_data' && e.from !== producer) received[producer].push(e.data);
-      else if (e.kind === 'secret') {
-        if (!seenSecrets.has(e.name)) eventLog.push(e);
-        seenSecrets.add(e.name);
-      } else if (e.kind === 'handshake_complete') {
+      else if (e.kind === 'secret') logSecret(eventLog, secretAt, e);
+      else if (e.kind === 'handshake_complete') {
         if (producer === 'client' && 'keyLog' in e.summary) summary = e.summary;
         eventLog.push(e);
       } else if (e.from === producer) eventLog.push(e);
