@@ -233,6 +233,19 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it('a click inside a lab without steps of its own (the Chain Lab) leaves Page Down to the lesson', async () => {
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    const lesson = findLesson('certificates-and-chains')!;
+    const [first, second] = lesson.steps;
+    await page.goto(`${app.url}#/lessons/${lesson.id}/${first!.id}?${new URLSearchParams(first!.state)}`);
+    await expect.poll(() => page.locator('.lesson-lab p').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.locator('.lesson-lab p').first().click();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.url()).toContain(`/${lesson.id}/${second!.id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("a presented lesson keeps its step when the sslmode Lab inside it shows the matrix (present=1 is the lesson's)", async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     const lesson = lessons.find((l) => l.id === 'sslmode-protections')!;

@@ -52,6 +52,8 @@ export class HandshakeLab {
   #generation = 0;
   /** Counts the returns to the live handshake (`#importing`'s `stale`). */
   #importEpoch = 0;
+  /** Readings under way: `importing` stays true until the last ends. */
+  #readings = 0;
   readonly #router: Router;
   readonly #tls: RpcClient<TlsMethods>;
 
@@ -186,14 +188,16 @@ export class HandshakeLab {
    */
   async #importing(work: (stale: () => boolean) => Promise<void>): Promise<void> {
     const epoch = this.#importEpoch;
+    const stale = () => epoch !== this.#importEpoch;
+    this.#readings++;
     this.importing = true;
     this.openError = null;
     try {
-      await work(() => epoch !== this.#importEpoch);
+      await work(stale);
     } catch (error) {
-      this.openError = error instanceof Error ? error.message : String(error);
+      if (!stale()) this.openError = error instanceof Error ? error.message : String(error);
     } finally {
-      this.importing = false;
+      this.importing = --this.#readings > 0;
     }
   }
 

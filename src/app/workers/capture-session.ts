@@ -18,12 +18,15 @@ import {
 type Opened = ReturnType<typeof openFileBytes>;
 
 let opened: Opened | undefined;
+/** Counts the readings started: one that ends after a later one started keeps nothing (the later one wins). */
+let readings = 0;
 let keyLog: { name: string; text: string } | undefined;
 
 const MB = 1024 * 1024;
 
 /** Reads a capture (pcap, pcapng) or tls-lab JSON; a capture is kept for `showConnection`. */
 export async function openCaptureFile(file: File): Promise<OpenedFile> {
+  const reading = ++readings;
   if (file.size > MAX_CAPTURE_BYTES)
     return {
       kind: 'error',
@@ -41,7 +44,7 @@ export async function openCaptureFile(file: File): Promise<OpenedFile> {
     };
   }
   const result = openFileBytes(file.name, bytes);
-  if (result.kind === 'capture') opened = result;
+  if (result.kind === 'capture' && reading === readings) opened = result;
   const { capture: _kept, ...plain } = result;
   return plain;
 }

@@ -59,4 +59,22 @@ describe('capture session', () => {
     });
     expect((await showConnection(0)).keyLog).toEqual({ used: [CAPTURE_KEY_LOG_NAME], unreadable: [] });
   });
+
+  it('a reading that ends after a later one began keeps nothing: the later capture is the one shown', async () => {
+    // The lab's page hides a reading the user went back from; the worker must not keep it either, or the capture
+    // opened next would show the abandoned file's connection under its own name.
+    await setKeyLog(undefined);
+    let finishSlow: (bytes: ArrayBuffer) => void = () => undefined;
+    const slow = {
+      name: 'tls13-lo.pcap',
+      size: 1,
+      arrayBuffer: () => new Promise<ArrayBuffer>((resolve) => (finishSlow = resolve)),
+    } as unknown as File;
+    const abandoned = openCaptureFile(slow);
+    expect(await openCaptureFile(fixture('tls12-lo.pcap'))).toMatchObject({ kind: 'capture' });
+    const bytes = readFileSync('fixtures/pcap/tls13-lo.pcap');
+    finishSlow(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    expect(await abandoned).toMatchObject({ kind: 'capture', name: 'tls13-lo.pcap' });
+    expect((await showConnection(0)).decryption).toMatchObject({ status: 'no-key-log', version: 'TLSv1.2' });
+  });
 });

@@ -27,8 +27,9 @@ export const TEXT_ENTRY =
 
 /**
  * The step a key press moves by: +1, -1 or 0 (not a navigation key). Arrows and Page Up / Page Down move between
- * steps. Keys typed in form controls belong to them; the keys pressed inside the embedded lab (`.lesson-lab`, which
- * a click inside it focuses) belong to the lab; space on a button or link presses it.
+ * steps. Keys typed in form controls belong to them; the keys pressed inside an embedded lab with steps of its own
+ * (`.lesson-lab.own-keys`, which a click inside it focuses) belong to that lab, and the arrows and space inside any
+ * other embedded lab too; space on a button or link presses it.
  *
  * With `clicker` (presenter mode and the notes window) the keys are a presentation clicker's too: Page Up / Page Down
  * always move the lesson (a press must never change an answer or a lab setting), and so do the arrows and space
@@ -64,8 +65,9 @@ export function stepDelta(
     return claimed && !options.focusByPointer ? 0 : move;
   }
   if (within('input, select, textarea, [contenteditable="true"]')) return 0;
-  if (within('.lesson-lab')) return 0;
+  if (within('.lesson-lab.own-keys')) return 0;
   if (page) return move;
+  if (within('.lesson-lab')) return 0;
   return key === ' ' && within('button, a') ? 0 : move;
 }
 
