@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from '../kit/programs/app';
 import { describeViolations, openWatchedPage, seriousAxeViolations } from '../kit/programs/browser';
 import { tsharkWithNoSettings } from '../kit/programs/tshark';
+import { expectOutcome } from '../kit/programs/handshake-page';
 import { memoryIo } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import {
@@ -196,10 +197,9 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     writeFileSync(file, runPcapng(run as unknown as HandshakeRun, 1_700_000_000_000));
     await page.getByRole('button', { name: 'Back to the live handshake' }).click();
     await page.locator('#capture-file').setInputFiles(file);
-    await expect
-      .poll(() => page.locator('#outcome-title').textContent())
-      .toBe('Handshake complete, then a fatal alert: bad_record_mac');
-    expect((await page.locator('.outcome').textContent())!.replace(/\s+/g, ' ')).toContain(
+    await expectOutcome(
+      page,
+      'Handshake complete, then a fatal alert: bad_record_mac',
       'After the handshake the server sent a fatal bad_record_mac alert (code 20)',
     );
     expect(errors).toEqual([]);
@@ -323,10 +323,9 @@ describe('Handshake Lab: pcap and pcapng files', () => {
       'C→S Application data: StartupMessage',
       'S→C Alert: unknown_ca',
     ]);
-    await expect
-      .poll(() => page.locator('#outcome-title').textContent())
-      .toBe('Handshake failed: unknown_ca');
-    expect((await page.locator('.outcome').textContent())!.replace(/\s+/g, ' ')).toContain(
+    await expectOutcome(
+      page,
+      'Handshake failed: unknown_ca',
       'The server sent a fatal unknown_ca alert (code 48).',
     );
     expect(errors).toEqual([]);

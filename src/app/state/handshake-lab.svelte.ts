@@ -45,17 +45,20 @@ export class HandshakeLab {
   openError = $state<string | null>(null);
   /** The key log file chosen, if any. */
   keyLog = $state.raw<{ name: string; lines: number } | null>(null);
-  /** A file is being read, parsed or observed in the worker. */
-  importing = $state(false);
   /** The capture whose connection is shown (to re-observe it when the key log changes). */
   #openedCapture: Extract<OpenedFile, { kind: 'capture' }> | null = null;
   #generation = 0;
   /** Counts the returns to the live handshake (`#importing`'s `stale`). */
   #importEpoch = 0;
-  /** Readings under way: `importing` stays true until the last ends. */
-  #readings = 0;
+  /** Readings under way in the worker (files read, parsed or observed). */
+  #readings = $state(0);
   readonly #router: Router;
   readonly #tls: RpcClient<TlsMethods>;
+
+  /** A file is being read, parsed or observed in the worker, until the last reading ends. */
+  get importing(): boolean {
+    return this.#readings > 0;
+  }
 
   constructor(router: Router, tls: RpcClient<TlsMethods>) {
     this.#router = router;
@@ -190,14 +193,13 @@ export class HandshakeLab {
     const epoch = this.#importEpoch;
     const stale = () => epoch !== this.#importEpoch;
     this.#readings++;
-    this.importing = true;
     this.openError = null;
     try {
       await work(stale);
     } catch (error) {
       if (!stale()) this.openError = error instanceof Error ? error.message : String(error);
     } finally {
-      this.importing = --this.#readings > 0;
+      this.#readings--;
     }
   }
 

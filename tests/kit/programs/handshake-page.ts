@@ -7,6 +7,12 @@ export const outcome = (page: Page) => page.locator('#outcome-title');
 /** The stepper's visible count ("Step 3 of 13"); its status, as a screen reader hears it, also names the step. */
 export const position = (page: Page) => page.locator('.stepper .position .count');
 
+/** The outcome card: its title (polled until it shows), and a sentence its text holds (whitespace collapsed). */
+export async function expectOutcome(page: Page, title: string, says: string): Promise<void> {
+  await expect.poll(() => outcome(page).textContent()).toBe(title);
+  expect((await page.locator('.outcome').textContent())!.replace(/\s+/g, ' ')).toContain(says);
+}
+
 /** The step list as a reader sees it: "C→S ClientHello", ... */
 export async function stepTitles(page: Page): Promise<string[]> {
   return (await page.locator('.step-list button').allTextContents()).map((t) =>
