@@ -4,7 +4,7 @@ export const site = {
   name: 'TLS Lab',
   tagline: 'See TLS the way the bytes see it.',
   summary:
-    'Watch a real TLS 1.2 handshake byte by byte, drop in a certificate chain and see every path it can take to a trusted root, and learn exactly what each PostgreSQL sslmode will do — with the error text the real client prints.',
+    'Watch a real TLS 1.2 or TLS 1.3 handshake byte by byte, drop in a certificate chain and see every path it can take to a trusted root, and learn exactly what each PostgreSQL sslmode will do — with the error text the real client prints.',
   privacy:
     'Everything runs in your browser. Nothing you paste or drop is sent anywhere: the app makes no network requests to other sites, and private keys are detected and discarded.',
   footer: 'TLS Lab runs entirely in your browser and talks to no other site.',
@@ -25,7 +25,7 @@ export const labs: readonly LabDescription[] = [
     title: 'Handshake Lab',
     short: 'A real TLS 1.2 and TLS 1.3 client and server, every byte annotated.',
     points: [
-      'Step through ClientHello to Finished with keys, PRF and verify_data computed live',
+      'Step through ClientHello to Finished with the keys computed live: the TLS 1.2 PRF, the TLS 1.3 key schedule, verify_data',
       'Break it on purpose: version mismatch, no shared suite, untrusted or expired certificate, tampered record',
       'TLS 1.3 live too: HelloRetryRequest, bad CertificateVerify, client certificates, a downgrade caught by its sentinel',
       "PostgreSQL's SSLRequest and direct TLS with ALPN postgresql",
