@@ -72,7 +72,7 @@ export const fieldExplanations: Record<string, string> = {
     'The extension data, kept as raw bytes because this extension type is not one the lab decodes.',
   'extension.server_name':
     'server_name (SNI, RFC 6066 §3): the host name the client wants, so one IP can serve many certificates.',
-  'extension.server_name.server_name_list': 'Length of the server name list.',
+  'extension.server_name.server_name_list': 'The server name list: a 2-byte length, then its entries.',
   'extension.server_name.server_name_list[]': 'One server name entry: a name type and the name.',
   'extension.server_name.name_type': 'Name type: 0 is host_name, the only type defined.',
   'extension.server_name.host_name':

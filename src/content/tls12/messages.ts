@@ -89,7 +89,7 @@ export const messageExplanations: Record<string, MessageExplanation> = {
   finished: {
     title: 'Finished',
     what: 'The first encrypted message: 12 bytes of verify_data = PRF(master_secret, "client finished" or "server finished", hash of every handshake message so far).',
-    why: 'Both sides prove they saw the same handshake and derived the same keys; a man in the middle who altered any byte is caught here (decrypt_error).',
+    why: 'Both sides prove they saw the same handshake and derived the same keys. A change a man in the middle made to the clear hellos shows here at the latest: a changed random already breaks the ServerKeyExchange signature (decrypt_error, in ECDHE suites); any other change, with the extended master secret, makes the keys differ, so this record does not decrypt (bad_record_mac), and without it leaves verify_data that does not match (decrypt_error).',
     rfc: 'RFC 5246 §7.4.9',
   },
   new_session_ticket: {

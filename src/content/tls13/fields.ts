@@ -79,13 +79,13 @@ export const tls13FieldExplanations: Record<string, string> = {
 
 /**
  * Ids TLS 1.3 shares with TLS 1.2 whose bytes mean something else in 1.3: `explainField(id, '1.3')` takes these
- * before the shared table. Sources: RFC 8446 §4.1.2, §4.1.3, §4.4.3, §4.4.4, §5.2, §B.3, §B.4.
+ * before the shared table. Sources: RFC 8446 §4.1.2, §4.1.3, §4.2, §4.4.3, §4.4.4, §4.6.1, §5.1, §5.2, §B.3, §B.4.
  */
 export const tls13Overrides: Record<string, string> = {
   'record.header.content_type':
     'The outer content type: 23 application_data for every protected TLS 1.3 record (the real type is inside, in TLSInnerPlaintext); 22 handshake, 21 alert and 20 change_cipher_spec only in the clear.',
   'record.header.version':
-    'Always 03 03 in a TLS 1.3 record (03 01 is allowed in the first ClientHello): the version is negotiated in supported_versions.',
+    "03 03 in every TLS 1.3 record but the first ClientHello's, which should say 03 01 (RFC 8446 §5.1; OpenSSL and this lab do): the version is negotiated in supported_versions.",
   'record.header.length':
     'Length of the fragment that follows, in bytes: at most 2^14 in the clear, 2^14 + 256 for a protected TLS 1.3 record.',
   'handshake.header.msg_type':
@@ -110,6 +110,10 @@ export const tls13Overrides: Record<string, string> = {
     'One CertificateEntry: cert_data (a 3-byte length and the DER certificate) and its extensions. The Chain Lab decodes the certificate field by field.',
   record:
     'A TLS record: a 5-byte header and a fragment of one content type (at most 2^14 bytes in the clear, 2^14 + 256 when protected in TLS 1.3).',
+  'server_hello.extensions':
+    "The extensions of a TLS 1.3 ServerHello: only what sets up the keys and the version (supported_versions, key_share, pre_shared_key; in a HelloRetryRequest supported_versions, key_share and cookie). Every other answer waits for EncryptedExtensions. The server answers only extensions the client offered, except a HelloRetryRequest's cookie (RFC 8446 §4.1.3, §4.2).",
+  'new_session_ticket.ticket':
+    "An opaque label the client presents to resume with this ticket's PSK (RFC 8446 §4.6.1): a key into the server's session store, or the session sealed under a key only the server holds (OpenSSL's by default). The lab's own server sends random bytes; its runs never resume.",
   'finished.verify_data':
-    "Hash.length bytes (32 for SHA-256 suites, 48 for SHA-384): HMAC(finished_key, Transcript-Hash(handshake messages so far)), finished_key derived from the sender's handshake traffic secret (RFC 8446 §4.4.4). If the peer saw a different handshake, this does not match: decrypt_error.",
+    "Hash.length bytes (32 for SHA-256 suites, 48 for SHA-384): HMAC(finished_key, Transcript-Hash(handshake messages so far)), finished_key derived from the sender's handshake traffic secret (RFC 8446 §4.4.4). A Finished that opens but does not match is decrypt_error. A change on the path to the clear hellos shows earlier: the two sides derive different keys, and the first encrypted record does not open (bad_record_mac).",
 };

@@ -33,7 +33,7 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
   certificate_request: {
     title: 'CertificateRequest',
     what: 'The server asks for a client certificate: a request context and extensions, of which signature_algorithms is required.',
-    why: 'For client-certificate authentication (PostgreSQL clientcert or cert in pg_hba.conf). It is encrypted, unlike in TLS 1.2.',
+    why: 'For client-certificate authentication. PostgreSQL sends it whenever ssl_ca_file is set; a pg_hba.conf line with cert or clientcert= then decides whether a missing or untrusted certificate refuses the connection. It is encrypted, unlike in TLS 1.2.',
     rfc: 'RFC 8446 §4.3.2',
   },
   certificate: {
@@ -56,7 +56,7 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
   finished: {
     title: 'Finished',
     what: 'verify_data = HMAC(finished_key, transcript hash), where finished_key is derived from the sender’s handshake traffic secret.',
-    why: 'It authenticates the handshake and the keys: a man in the middle who changed any byte is caught here (decrypt_error). After the server’s Finished it may already send application data.',
+    why: 'It authenticates the handshake and the keys. A man in the middle who changed a byte of the clear hellos made the two sides derive different keys, so the first encrypted record already fails to open (bad_record_mac); a Finished that opens but does not match is decrypt_error. After the server’s Finished it may already send application data.',
     rfc: 'RFC 8446 §4.4.4',
   },
   new_session_ticket: {
@@ -85,7 +85,7 @@ export const tls13MessageExplanations: Record<string, MessageExplanation> = {
   },
   application_data: {
     title: 'Encrypted record',
-    what: 'Every protected TLS 1.3 record says application_data (23) on the outside; its real type (handshake, alert or application data) is the last non-zero byte inside, after the content and any padding.',
+    what: 'Every protected TLS 1.3 record says application_data (23) on the outside; its real type (handshake, alert or application data) is the byte right after the content, before any zero padding: the last non-zero byte inside.',
     why: 'An eavesdropper sees only lengths, not even which records carry the handshake and which carry data.',
     rfc: 'RFC 8446 §5.2',
   },
