@@ -9,7 +9,7 @@ export const forwardSecrecyLesson: Lesson = {
     {
       id: 'eve-ecdhe',
       title: 'What an eavesdropper sees',
-      body: 'The eavesdropper view is on: for each record you see the bytes on the wire. After ChangeCipherSpec only a 5-byte header and ciphertext are visible. The size and the timing leak; the content does not.\n\nThis run uses an ECDHE suite: both sides make a fresh key pair for this handshake only.',
+      body: 'The eavesdropper view is on: for each record you see the bytes on the wire. After ChangeCipherSpec only a 5-byte header, the 8-byte explicit nonce of an AES-GCM record and ciphertext are visible. The size and the timing leak; the content does not.\n\nThis run uses an ECDHE suite: both sides make a fresh key pair for this handshake only.',
       lab: 'handshake',
       state: { eve: '1' },
       notes:
@@ -50,7 +50,7 @@ export const forwardSecrecyLesson: Lesson = {
         ],
         answer: 'no',
         explanation:
-          'The pre-master secret is the ECDH of two ephemeral keys that are never sent and are discarded after the handshake. The stolen RSA key lets the attacker impersonate the server in FUTURE handshakes, but not decrypt past ones: forward secrecy.',
+          'The pre-master secret is the ECDH of two ephemeral key pairs whose private halves are never sent and are discarded after the handshake. The stolen RSA key lets the attacker impersonate the server in FUTURE handshakes, but not decrypt past ones: forward secrecy.',
       },
     },
     {

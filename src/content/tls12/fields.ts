@@ -25,7 +25,7 @@ export const fieldExplanations: Record<string, string> = {
   handshake: 'A handshake message: a 4-byte header (type and length) and its body.',
   'handshake.header': 'Handshake header: one byte of message type and a 3-byte length.',
   'handshake.header.msg_type':
-    'Which handshake message this is: 1 ClientHello, 2 ServerHello, 11 Certificate, 12 ServerKeyExchange, 13 CertificateRequest, 14 ServerHelloDone, 15 CertificateVerify, 16 ClientKeyExchange, 20 Finished.',
+    'Which handshake message this is: 0 HelloRequest, 1 ClientHello, 2 ServerHello, 4 NewSessionTicket, 11 Certificate, 12 ServerKeyExchange, 13 CertificateRequest, 14 ServerHelloDone, 15 CertificateVerify, 16 ClientKeyExchange, 20 Finished.',
   'handshake.header.length':
     'Length of the message body in bytes (24 bits: a certificate chain can be large).',
   'handshake.body': 'The message body, kept as raw bytes.',
@@ -44,7 +44,7 @@ export const fieldExplanations: Record<string, string> = {
     'The cipher suites the client accepts, most preferred first. Each is 2 bytes; the server must pick one from this list or fail with handshake_failure.',
   'client_hello.cipher_suites.length': 'Length of the cipher suite list in bytes (two per suite).',
   'client_hello.cipher_suites[]':
-    'One cipher suite: key exchange, authentication, bulk cipher and PRF hash. For example C0 2F is ECDHE-RSA-AES128-GCM-SHA256.',
+    "One cipher suite: key exchange, authentication, bulk cipher and a hash (the PRF hash of an AEAD suite; a CBC suite's names its record MAC, and its PRF is SHA-256). For example C0 2F is ECDHE-RSA-AES128-GCM-SHA256.",
   'client_hello.compression_methods':
     'Compression methods. Always just 00 (none): TLS compression enabled the CRIME attack and is no longer used.',
   'client_hello.compression_methods.length': 'Number of compression methods (1).',
@@ -58,7 +58,8 @@ export const fieldExplanations: Record<string, string> = {
   'server_hello.server_version': 'The version the server chose: 03 03 for TLS 1.2.',
   'server_hello.random':
     '32 bytes of fresh randomness from the server. TLS 1.3-capable servers that settle on 1.2 put a downgrade sentinel (44 4F 57 4E 47 52 44 01) in the last 8 bytes.',
-  'server_hello.session_id': 'The session id the server assigned (or echoes, when it resumes a session).',
+  'server_hello.session_id':
+    "The session id the server assigned (or echoes, when it resumes a session). Empty: the session will not be cached, so it cannot be resumed (RFC 5246 §7.4.1.3); the lab's server sends it empty.",
   'server_hello.cipher_suite': "The one cipher suite the server chose from the client's list.",
   'server_hello.compression_method': 'The compression method chosen: 00, none.',
   'server_hello.extensions':
@@ -107,7 +108,7 @@ export const fieldExplanations: Record<string, string> = {
   'extension.alpn.protocol_name_list[]':
     'One protocol name, length-prefixed: "http/1.1", "h2", "postgresql".',
   'extension.extended_master_secret':
-    'extended_master_secret (RFC 7627): empty. When both sides send it, the master secret is bound to the whole handshake, which defeats the triple-handshake attack.',
+    'extended_master_secret (RFC 7627): empty. When both sides send it, the master secret is bound to a hash of the handshake messages up to and including ClientKeyExchange (the certificates and the key exchange with them), which defeats the triple-handshake attack.',
   'extension.session_ticket':
     'session_ticket (RFC 5077): empty in a new handshake, to say the client can store a ticket.',
   'extension.session_ticket.ticket': 'A ticket from an earlier session, to resume it.',
@@ -118,7 +119,7 @@ export const fieldExplanations: Record<string, string> = {
   // Certificate (RFC 5246 §7.4.2)
   certificate: 'The Certificate body.',
   'certificate.certificate_list':
-    'The chain, each certificate prefixed by a 3-byte length. The server certificate comes first.',
+    "The sender's chain, each certificate prefixed by a 3-byte length. The sender's own certificate comes first: the server's in its Certificate, the client's in the client's.",
   'certificate.certificate_list.length': 'Total length of the chain in bytes.',
   'certificate.certificate_list[]':
     'One certificate: its length, then its DER (ASN.1) bytes. The Chain Lab decodes it field by field.',
@@ -163,7 +164,7 @@ export const fieldExplanations: Record<string, string> = {
   'client_key_exchange.body':
     'The key exchange data, kept raw because the key exchange algorithm was not known when decoding.',
   'client_key_exchange.public':
-    "The client's ephemeral public key. Combined with the server's, it gives the pre-master secret by ECDH; it is never sent.",
+    "The client's ephemeral public key. The server combines it with its own ephemeral private key (the client, the server's public key with its private key) to get the pre-master secret by ECDH; the pre-master secret itself is never sent.",
   'client_key_exchange.public.length': 'Length of the public key.',
   'client_key_exchange.encrypted_pre_master_secret':
     "Static RSA: the pre-master secret (03 03 + 46 random bytes) encrypted to the server's RSA key. Whoever later steals that key can decrypt a recording: no forward secrecy.",
@@ -180,7 +181,7 @@ export const fieldExplanations: Record<string, string> = {
   // Finished (RFC 5246 §7.4.9)
   finished: 'The Finished body.',
   'finished.verify_data':
-    '12 bytes: PRF(master_secret, finished_label, Hash(handshake_messages)). If either side saw a different handshake, this does not match: decrypt_error.',
+    '12 bytes: PRF(master_secret, finished_label, Hash(handshake_messages)). Two sides with the same keys that saw different handshakes get different values: decrypt_error. With the extended master secret a changed handshake already changed the keys, so the record carrying it does not decrypt: bad_record_mac.',
 
   // NewSessionTicket (RFC 5077 §3.3)
   new_session_ticket: 'The NewSessionTicket body.',

@@ -59,7 +59,7 @@ export const messageExplanations: Record<string, MessageExplanation> = {
   certificate_request: {
     title: 'CertificateRequest',
     what: 'The server asks the client for a certificate, listing the certificate types, signature algorithms and CA names it accepts.',
-    why: 'Used for client-certificate authentication (PostgreSQL clientcert=verify-full or the cert method in pg_hba.conf).',
+    why: 'For client-certificate authentication. PostgreSQL sends it whenever ssl_ca_file is set; pg_hba.conf (clientcert=verify-ca or verify-full, or the cert method) then decides whether a certificate is required.',
     rfc: 'RFC 5246 §7.4.4',
   },
   server_hello_done: {
@@ -89,7 +89,7 @@ export const messageExplanations: Record<string, MessageExplanation> = {
   finished: {
     title: 'Finished',
     what: 'The first encrypted message: 12 bytes of verify_data = PRF(master_secret, "client finished" or "server finished", hash of every handshake message so far).',
-    why: 'Both sides prove they saw the same handshake and derived the same keys. A change a man in the middle made to the clear hellos shows here at the latest: a changed random already breaks the ServerKeyExchange signature (decrypt_error, in ECDHE suites); any other change, with the extended master secret, makes the keys differ, so this record does not decrypt (bad_record_mac), and without it leaves verify_data that does not match (decrypt_error).',
+    why: 'Both sides prove they saw the same handshake and derived the same keys. A change a man in the middle made to the clear hellos shows here at the latest: a changed random already breaks the ServerKeyExchange signature in ECDHE suites (decrypt_error); a change that changed the keys (a random in static RSA suites; any change, with the extended master secret) leaves this record undecryptable (bad_record_mac); any other change leaves verify_data that does not match (decrypt_error).',
     rfc: 'RFC 5246 §7.4.9',
   },
   new_session_ticket: {

@@ -3,6 +3,8 @@ import { FIELD_IDS } from '../../../src/lib/tls12/wire/field-ids';
 import { FIELD_IDS_13 } from '../../../src/lib/tls13/wire/field-ids';
 import { explainField, fieldExplanations } from '../../../src/content/tls12/fields';
 import { tls13Overrides } from '../../../src/content/tls13/fields';
+import { HandshakeType, messageTitle } from '../../../src/lib/tls12/wire/code-points';
+import { decodeHandshake13 } from '../../../src/lib/tls13/wire/index';
 
 describe('TLS field explanations', () => {
   it('explain every field id the wire layer can emit', () => {
@@ -64,6 +66,41 @@ describe('TLS field explanations', () => {
     );
     // An id 1.3 reads as 1.2 does keeps the shared text.
     expect(explainField('client_hello.session_id', '1.3')).toBe(fieldExplanations['client_hello.session_id']);
+  });
+
+  it('name every handshake message type the wire layers decode in the msg_type text (a review found HelloRequest and NewSessionTicket missing from 1.2)', () => {
+    const types = Object.entries(HandshakeType.values);
+    const missing = (names: string[], version: '1.2' | '1.3') => {
+      const text = explainField('handshake.header.msg_type', version) ?? '';
+      expect(names.length, version).toBeGreaterThan(8);
+      return names.filter(
+        (name) =>
+          !text.includes(
+            `${HandshakeType.values[name as keyof typeof HandshakeType.values]} ${messageTitle(name)}`,
+          ),
+      );
+    };
+    // 1.2: the message ids the wire layer annotates; 1.3: the types its decoder takes (any other is "not a TLS 1.3 handshake message").
+    const decodes13 = (code: number) => {
+      try {
+        decodeHandshake13(Uint8Array.of(code, 0, 0, 0));
+        return true;
+      } catch (error) {
+        return !String(error).includes('is not a TLS 1.3 handshake message');
+      }
+    };
+    expect(
+      missing(
+        types.filter(([name]) => FIELD_IDS.includes(name)).map(([name]) => name),
+        '1.2',
+      ),
+    ).toEqual([]);
+    expect(
+      missing(
+        types.filter(([, code]) => decodes13(code)).map(([name]) => name),
+        '1.3',
+      ),
+    ).toEqual([]);
   });
 
   it('say nothing rather than something wrong for an id they do not know', () => {
