@@ -58,6 +58,7 @@ import {
   tls13WantedLines,
   type Tls13Decryption,
 } from '../tls13/observe.ts';
+import { decodeMessage13 } from '../tls13/message-entry.ts';
 
 /** Bytes of one direction's TCP stream, as reassembled from a capture. */
 export interface ObservedChunk {
@@ -872,8 +873,13 @@ class Observer {
     };
   }
 
-  /** TLS 1.3: every later record goes to the 1.3 reader; without the ClientHello, they stay closed. */
+  /**
+   * TLS 1.3: the hellos read so far become 1.3 messages, as the engine logs them (1.3 field ids, `message13`, a
+   * HelloRetryRequest named for what it is); every later record goes to the 1.3 reader; without the ClientHello,
+   * they stay closed.
+   */
   async #startTls13(serverHello: Uint8Array): Promise<void> {
+    this.#hellosAsTls13();
     const ch = this.#clientHello;
     if (!ch || !this.#clientHelloBytes) {
       for (const d of [this.#dirs.client, this.#dirs.server]) d.protectedFrom = true;
@@ -895,6 +901,21 @@ class Observer {
       },
     );
     await this.#tls13.start(serverHello);
+  }
+
+  /**
+   * The messages logged before the ServerHello said TLS 1.3 (the ClientHello, that ServerHello or HelloRetryRequest)
+   * were read by the 1.2 connection: their entries take the 1.3 decoding. One that does not decode as 1.3 stays.
+   */
+  #hellosAsTls13(): void {
+    for (const [i, e] of this.log.entries()) {
+      if (e.kind !== 'message' || e.message13 !== undefined) continue;
+      try {
+        this.log[i] = { ...e, ...decodeMessage13(e.bytes) };
+      } catch {
+        // kept as read
+      }
+    }
   }
 
   #changeCipherSpec(d: Direction): void {

@@ -5,7 +5,8 @@
 import type { Span } from '../bytes/index.ts';
 import { VERIFY_DATA_LENGTH } from '../tls12/wire/finished.ts';
 import { decodeHandshake, type HandshakeMessage } from '../tls12/wire/handshake.ts';
-import { decodeHandshake13, type Handshake13 } from './wire/index.ts';
+import { HandshakeType } from '../tls12/wire/code-points.ts';
+import { decodeHandshake13, messageName, type Handshake13 } from './wire/index.ts';
 
 const HELLO_MESSAGES = new Set(['client_hello', 'server_hello', 'certificate_verify', 'finished']);
 
@@ -17,16 +18,26 @@ const HELLO_MESSAGES = new Set(['client_hello', 'server_hello', 'certificate_ver
  * @throws DecodeError when the bytes are not one 1.3 handshake message.
  */
 export function decodeMessage13(bytes: Uint8Array): {
+  name: string;
   spans: Span[];
   message: HandshakeMessage;
   message13: Handshake13;
 } {
   const decoded = decodeHandshake13(bytes);
   return {
+    name: messageEntryName13(decoded.message, bytes[0]!),
     spans: decoded.spans,
     message: asTls12Message(decoded.message, bytes),
     message13: decoded.message,
   };
+}
+
+/** The entry name of a TLS 1.3 handshake message: its type's, but a HelloRetryRequest is named for what it is. */
+export function messageEntryName13(m: Handshake13, msgType: number): string {
+  const name = HandshakeType.format(msgType);
+  return m.type === 'server_hello'
+    ? messageName({ name, message: { type: m.type, random: m.message.random } })
+    : name;
 }
 
 function asTls12Message(m: Handshake13, bytes: Uint8Array): HandshakeMessage {

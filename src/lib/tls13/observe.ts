@@ -643,7 +643,7 @@ export class Tls13Observer {
         id: messageId,
         from: side.role,
         msgType: m.msgType,
-        name: HandshakeType.format(m.msgType),
+        name: decoded.name,
         bytes: m.bytes,
         spans: decoded.spans,
         message: decoded.message,

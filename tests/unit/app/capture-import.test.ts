@@ -373,6 +373,37 @@ describe('a TLS 1.3 run exports its own key log and says no word of extended mas
     expect(settings).not.toContain('Extended master secret');
   });
 
+  it('a TLS 1.3 capture, with or without its key log: a 1.3 run whose hellos are 1.3 messages (a review found the 1.2 texts on them)', async () => {
+    for (const keyLog of [
+      undefined,
+      { name: 'k', text: text('fixtures/pcap/tls13-hrr-keyupdate.keys.log') },
+    ]) {
+      const r = await importConnection(
+        opened('hrr.pcap', file('fixtures/pcap/tls13-hrr-keyupdate-lo.pcap')),
+        0,
+        keyLog,
+      );
+      expect(isTls13Run(r.run.eventLog)).toBe(true);
+      const hellos = r.run.eventLog.flatMap((e) =>
+        e.kind === 'message' && /hello/.test(e.name) && !e.encrypted ? [e] : [],
+      );
+      expect(hellos.map((e) => e.name)).toEqual([
+        'client_hello',
+        'hello_retry_request',
+        'client_hello',
+        'server_hello',
+      ]);
+      for (const e of hellos) {
+        expect(e.message13, e.id).toBeDefined();
+        // StepDetail explains a message with the 1.3 texts when it has a 1.3 decoding: the ids are 1.3's.
+        const ids = e.spans.flatMap((s) => s.children ?? []).map((s) => s.id);
+        expect(ids, e.id).toContain(
+          `${e.name === 'client_hello' ? 'client' : 'server'}_hello.legacy_version`,
+        );
+      }
+    }
+  });
+
   it('every encrypted 1.3 message shown has a TLS 1.3 explanation citing RFC 8446, and a title', async () => {
     const r = await importConnection(
       opened('hrr.pcap', file('fixtures/pcap/tls13-hrr-keyupdate-lo.pcap')),

@@ -168,8 +168,9 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
       'finished',
       'key_update',
     ]);
+    // The HelloRetryRequest is named for what it is, as the engine names its own (it was 'server_hello').
     expect(names(seen.eventLog, 'server')).toEqual([
-      'server_hello',
+      'hello_retry_request',
       'server_hello',
       'encrypted_extensions',
       'certificate',
@@ -179,7 +180,7 @@ describe('a HelloRetryRequest and KeyUpdate both ways (fixtures/pcap/tls13-hrr-k
       'new_session_ticket',
       'key_update',
     ]);
-    const hrr = seen.eventLog.find((e) => e.kind === 'message' && e.name === 'server_hello');
+    const hrr = seen.eventLog.find((e) => e.kind === 'message' && e.name === 'hello_retry_request');
     expect(hrr?.kind === 'message' && hrr.message.type === 'server_hello' && toHex(hrr.message.random)).toBe(
       'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c',
     );

@@ -259,7 +259,6 @@ function message13(o: Obj, raw: Uint8Array, path: string): EventLogEntry {
     id: string(o, 'id', path),
     from: role(o, path),
     msgType: raw[0]!,
-    name: HandshakeType.format(raw[0]!),
     bytes: raw,
     ...decoded.value,
     encrypted: boolean(o, 'encrypted', path),

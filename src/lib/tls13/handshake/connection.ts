@@ -8,7 +8,7 @@
  * ChangeCipherSpec (RFC 8446 §5, §D.4) is always a plaintext record and is never protected.
  */
 import { concatBytes, decodeOwnBytes, isDecodeError } from '../../bytes/index.ts';
-import { ContentType, HandshakeType } from '../../tls12/wire/code-points.ts';
+import { ContentType } from '../../tls12/wire/code-points.ts';
 import { encodeAlert } from '../../tls12/wire/alert.ts';
 import {
   endOfStreamAlert,
@@ -31,9 +31,9 @@ import {
   sealRecord13,
   type TrafficKey,
 } from '../record-protection.ts';
-import { decodeMessage13 } from '../message-entry.ts';
+import { decodeMessage13, messageEntryName13 } from '../message-entry.ts';
 import type { Tls13Suite } from '../suites.ts';
-import { encodeHandshake13, messageName, type Handshake13 } from '../wire/index.ts';
+import { encodeHandshake13, type Handshake13 } from '../wire/index.ts';
 import { recordEntry, type RecordEntry } from '../../tls12/handshake/event-log.ts';
 import type { EngineEvent13 } from './event-log.ts';
 import { EventQueue } from '../../tls12/handshake/event-queue.ts';
@@ -49,14 +49,6 @@ export type Received13 =
   | { kind: 'change_cipher_spec' }
   | { kind: 'alert'; level: number; description: number }
   | { kind: 'application_data'; data: Uint8Array };
-
-/** The entry name of a handshake message (`messageName`: a HelloRetryRequest is named for what it is). */
-function entryName(m: Handshake13, msgType: number): string {
-  const name = HandshakeType.format(msgType);
-  return m.type === 'server_hello'
-    ? messageName({ name, message: { type: m.type, random: m.message.random } })
-    : name;
-}
 
 /** What a skipped 0-RTT record's entry says. */
 export const EARLY_DATA_SKIPPED =
@@ -251,7 +243,7 @@ export class Connection13 {
       id,
       from: this.role,
       msgType: bytes[0]!,
-      name: entryName(message, bytes[0]!),
+      name: messageEntryName13(message, bytes[0]!),
       bytes,
       spans: decoded.spans,
       message: decoded.message,
@@ -399,7 +391,7 @@ export class Connection13 {
             id,
             from: this.peer,
             msgType,
-            name: entryName(decoded.message13, msgType),
+            name: decoded.name,
             bytes,
             spans: decoded.spans,
             message: decoded.message,
