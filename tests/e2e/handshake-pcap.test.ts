@@ -173,6 +173,54 @@ describe('Handshake Lab: pcap and pcapng files', () => {
     await context.close();
   });
 
+  it('a TLS 1.3 capture without its key log: the hellos and the closed records are explained as TLS 1.3', async () => {
+    // A review found the 1.2 texts on them: the observer wrote the hellos as 1.2 messages, so the run was not 1.3.
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await openLab(page);
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
+    await expect.poll(() => status(page)).toBe('no-key-log');
+    const titles = await stepTitles(page);
+    await page.locator('.step-list button').nth(titles.indexOf('C→S ClientHello')).click();
+    await page
+      .locator('[role=tree] [role=treeitem]', { hasText: /legacy_version/ })
+      .first()
+      .click();
+    expect(await page.locator('.field-text').textContent()).toMatch(/in supported_versions/);
+    await page.locator('.step-list button').nth(titles.indexOf('S→C ChangeCipherSpec')).click();
+    expect(await page.locator('.step-detail').textContent()).not.toContain(
+      'this side encrypts with the new keys',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a capture cut by its snap length, with no whole record: no steps, a sentence saying why, and the same from the CLI JSON', async () => {
+    const json = join(dir, 'snap150.json');
+    const io = memoryIo();
+    expect(await main(['handshake', '--pcap', `${PCAP}tls13-lo-snap150.pcap`, '--json'], io)).toBe(0);
+    writeFileSync(json, io.stdout());
+    for (const file of [`${PCAP}tls13-lo-snap150.pcap`, json]) {
+      const { page, context, errors } = await openWatchedPage(app.browser, app.url, {
+        viewport: { width: 390, height: 844 },
+      });
+      await openLab(page);
+      await page.locator('#capture-file').setInputFiles(file);
+      await expectOutcome(page, 'Captured handshake, not verified', 'could not check both Finished messages');
+      expect(await page.locator('.stepper').count(), file).toBe(0);
+      expect(await page.locator('.note', { hasText: 'No whole TLS record' }).textContent()).toContain(
+        'no steps to show',
+      );
+      expect(await page.locator('main').textContent()).toContain('the capture is missing 159 bytes');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('End');
+      const violations = await seriousAxeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(errors, file).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('0-RTT early data opened with its key log line, and a fatal alert after a completed handshake ends the connection', async () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await openLab(page);

@@ -160,6 +160,23 @@ describe('what is not a capture, and where', () => {
       'hello.json is not a tls-lab capture because it holds no event log: expected the JSON array printed by `tls-lab handshake --connect HOST:PORT --json` (at $)',
     );
   });
+  it('an empty event log: no capture, unless it carries the report that says why (what --pcap --json writes for a capture of no whole record)', () => {
+    expect(refused('[]').reason).toMatch(/^its event log is empty/);
+    expect(refused('{"eventLog":[]}').reason).toMatch(/^its event log is empty/);
+    const r = parseCapture(
+      JSON.stringify({
+        eventLog: [],
+        observation: {
+          decryption: { status: 'nothing-encrypted', hole: true },
+          decryptionSummary: 'Nothing read from this capture is encrypted.',
+          notes: [],
+        },
+      }),
+    );
+
+    expect(r.ok && r.run.eventLog).toEqual([]);
+    expect(r.ok && r.observation?.decryption.status).toBe('nothing-encrypted');
+  });
   it('text that is not JSON: the byte offset where it stops being JSON', () => {
     const text = TEXT['openssl-s-server-rsa.json']!;
     expect(refused(text.slice(0, 1000))).toMatchObject({ offset: 1000 });
