@@ -6,7 +6,9 @@
  * not; each node a button that shows the run's value and its openssl command; axe in light and dark, and no
  * sideways scroll at 390 px.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from '../kit/programs/app';
@@ -54,7 +56,38 @@ describe('Handshake Lab: the TLS 1.3 key schedule diagram', () => {
     // The spine is not in a key log.
     await node(page, 'handshake_secret (not known)').click();
     expect((await detail.textContent())!.replace(/\s+/g, ' ')).toContain(
-      'Not known from this capture: its key log holds the traffic secrets, not the secrets they were derived from.',
+      'Not known from this capture: a key log holds the traffic secrets, not the secrets they were derived from.',
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a key log without the application secrets: their nodes name the line the key log lacks', async () => {
+    // A review found these blamed on the key log holding only traffic secrets, when it lacked their lines.
+    const dir = mkdtempSync(join(tmpdir(), 'tls-lab-keys-'));
+    const partial = join(dir, 'partial.keys.log');
+    writeFileSync(
+      partial,
+      readFileSync(`${PCAP}tls13.keys.log`, 'utf8')
+        .split('\n')
+        .filter((l) => !/^(CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET) /.test(l))
+        .join('\n'),
+    );
+    const { page, context, errors } = await openWatchedPage(app.browser, app.url);
+    await page.goto(app.url + '#/handshake');
+    await expect.poll(() => outcome(page).textContent(), { timeout: 30_000 }).toBe('Handshake complete');
+    await page.locator('#capture-file').setInputFiles(`${PCAP}tls13-lo.pcap`);
+    await page.locator('#keylog-file').setInputFiles(partial);
+    await expect.poll(() => page.locator('.keylog-report').getAttribute('data-status')).toBe('incomplete');
+    const detail = async () =>
+      (await page.locator('#key-schedule-detail').textContent())!.replace(/\s+/g, ' ');
+    await node(page, 'server_application_traffic_secret_0 (not known)').click();
+    expect(await detail()).toContain(
+      'Not known from this capture: it takes a SERVER_TRAFFIC_SECRET_0 line for this connection in the key log, and none was read.',
+    );
+    await node(page, 'key of client_application_traffic_secret_0 (not known)').click();
+    expect(await detail()).toContain(
+      'Not known from this capture: it is derived from client_application_traffic_secret_0, and it takes a CLIENT_TRAFFIC_SECRET_0 line',
     );
     expect(errors).toEqual([]);
     await context.close();

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pkiVerifier } from '../../../src/lib/tls12/pki-verifier.ts';
 import type { EventLog } from '../../../src/lib/tls12/index.ts';
 import { runHandshake13 } from '../../../src/lib/tls13/index.ts';
-import { keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule.ts';
+import { keyLogLineFor, keyNodes, keyScheduleView } from '../../../src/app/model/handshake/key-schedule.ts';
 import { testPki, type TestPki } from '../../kit/pure/pki.ts';
 
 let pki: TestPki;
@@ -90,5 +90,34 @@ describe('keyScheduleView', () => {
     expect(view.stages.every((s) => s.node.entry === undefined)).toBe(true);
     expect(view.known).toBeGreaterThan(0);
     expect(view.known).toBeLessThan(view.total);
+  });
+});
+
+describe('what a capture does not know, and why (keyLogLineFor)', () => {
+  it("a key log without the application secrets: those nodes name the missing lines, the spine names none (a review found 'its key log holds the traffic secrets' on them)", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { openFileBytes, importConnection } = await import('../../../src/app/model/handshake/import.ts');
+    const text = readFileSync('fixtures/pcap/tls13.keys.log', 'utf8')
+      .split('\n')
+      .filter((l) => !/^(CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET) /.test(l))
+      .join('\n');
+    const opened = openFileBytes(
+      'tls13-lo.pcap',
+      new Uint8Array(readFileSync('fixtures/pcap/tls13-lo.pcap')),
+    );
+    if (opened.kind !== 'capture' || !opened.capture) throw new Error('not opened');
+    const { run } = await importConnection(opened.capture, 0, { name: 'partial.keys.log', text });
+    const unknown = keyNodes(keyScheduleView(run.eventLog)).filter((n) => !n.entry);
+    const lines = unknown.map((n) => keyLogLineFor(n.name)?.label ?? 'none');
+    expect(new Set(lines)).toEqual(
+      new Set(['none', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']),
+    );
+    // A node the key log gave a line for is known: no unknown node names a line the key log holds.
+    for (const label of lines) if (label !== 'none') expect(text).not.toContain(`${label} `);
+    expect(keyLogLineFor('server_application_traffic_secret_0.iv')).toEqual({
+      secret: 'server_application_traffic_secret_0',
+      label: 'SERVER_TRAFFIC_SECRET_0',
+    });
+    expect(keyLogLineFor('handshake_secret')).toBeUndefined();
   });
 });

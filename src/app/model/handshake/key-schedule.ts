@@ -5,7 +5,7 @@
  * node holds the run's own secret entry (its value, formula, inputs and `openssl kdf` command), or none when the
  * run does not know it (a capture opened with a key log knows the traffic secrets, not the spine).
  */
-import type { EventLog, SecretEntry } from '../../../lib/tls12/index';
+import { TLS13_KEY_LOG_LABELS, type EventLog, type SecretEntry } from '../../../lib/tls12/index';
 
 export interface KeyNode {
   /** The secret's name in the event log (RFC 8446's name, in snake case). */
@@ -115,4 +115,15 @@ export function keyNodes(view: KeyScheduleView): KeyNode[] {
     s.node,
     ...s.branches.flatMap((b) => [b.node, ...b.children]),
   ]);
+}
+
+/**
+ * The key log line a capture needs to know a secret: the secret's own line (a traffic or exporter secret), or that of
+ * the traffic secret it is derived from (a key, IV or finished key). Undefined for the secrets no key log holds (the
+ * early, handshake and master secrets, the (EC)DHE shared secret).
+ */
+export function keyLogLineFor(name: string): { secret: string; label: string } | undefined {
+  const secret = name.split('.')[0]!;
+  const label = (TLS13_KEY_LOG_LABELS as Record<string, string | undefined>)[secret];
+  return label ? { secret, label } : undefined;
 }
