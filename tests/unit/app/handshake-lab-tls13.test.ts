@@ -157,6 +157,21 @@ describe('the tls control', () => {
     expect(clear.map(eavesdropperTitle)).toEqual(clear.map((s) => s.title));
   });
 
+  it('the diagram draws a fatal alert as one, an encrypted 1.3 one too, except to the eavesdropper; close_notify is no fault (a review found them the other way round)', async () => {
+    const run = await run13('fault=tls13-client-cert-required');
+    const { steps } = buildSteps(run.eventLog);
+    const at = steps.findIndex((s) => s.alert?.name === 'certificate_required');
+    expect(steps[at]?.record?.encrypted).toBe(true);
+    expect(diagramSteps(steps)[at]?.tone).toBe('alert');
+    expect(diagramSteps(steps, true)[at]?.tone).toBe('secret');
+    const ok = await runLab(buildScenario(controls('tls=1.2')));
+    const closes = buildSteps(ok.eventLog).steps.flatMap((s, i) =>
+      s.alert?.name === 'close_notify' ? [i] : [],
+    );
+    expect(closes.length).toBeGreaterThan(0);
+    for (const i of closes) expect(diagramSteps(buildSteps(ok.eventLog).steps)[i]?.tone).not.toBe('alert');
+  });
+
   it('the key share control shows the share the client sends: the chosen one, else what the groups or a preset set', async () => {
     const notListed = controls('tls=1.3&groups=001d,0017&share=0018');
     expect(groups13(notListed)).toMatchObject({ keyShare: 0x1d, shareSetBy: 'groups' });

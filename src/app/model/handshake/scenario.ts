@@ -28,6 +28,9 @@ import {
 } from '../../../content/handshake/faults';
 import type { HandshakeRun } from '../../../lib/tls12/index';
 
+/** The name the lab's client asks for (SNI, and the name it checks), unless the SNI control says another. */
+const DEFAULT_SERVER_NAME = 'db.example.com';
+
 /** The suites the lab offers, with display names; each suite's certificate key comes from the engine's suite table. */
 const SUITE_LABELS = [
   { code: 0xc02f, name: 'ECDHE-RSA-AES128-GCM-SHA256' },
@@ -91,7 +94,7 @@ export const handshakeSchema = {
   // would claim it accepts TLS 1.0 or 1.1.
   smin: param.oneOf(['1.2'] as const, '1.2'),
   smax: param.oneOf(['1.2'] as const, '1.2'),
-  sni: param.string('db.example.com'),
+  sni: param.string(DEFAULT_SERVER_NAME),
   ems: param.boolean(true),
   pg: param.oneOf(['none', 'sslrequest', 'direct'] as const, 'none'),
   run: param.oneOf(['recognisable', 'fresh'] as const, 'recognisable'),
@@ -183,9 +186,9 @@ function playedOut(fault: FaultPreset, run: RunOutcome): boolean {
   return run.ok && (fault.id !== 'tls13-hello-retry' || retried === true);
 }
 
-/** The chosen preset, when the run on show should stage it. */
+/** The chosen preset, when the run on show stages it ('both' stages only the presets it offers: stagedFault). */
 function chosenPreset(c: HandshakeControls): FaultPreset | undefined {
-  const fault = findFault(c.fault);
+  const fault = findFault(stagedFault(c));
   return fault && fault.id !== 'none' && stagedIn(fault, shownVersion(c)) ? fault : undefined;
 }
 
@@ -203,6 +206,20 @@ export function failureShown(
   if (fault && playedOut(fault, run)) return { fault, staged: true };
   const same = run.ok || !run.alert ? undefined : faultForAlert(run.alert.name, version, run.alert.from);
   return same ? { fault: same, staged: false } : undefined;
+}
+
+/**
+ * What psql prints for the failure the card explains (failureShown): the preset's text, but when the run staged
+ * host-mismatch, with the host the run's client asked for (the SNI control), as libpq names the host it was given.
+ * A failure that is only an instance of a preset is explained as that preset's case, with its text.
+ */
+export function libpqTextOf(
+  failure: { fault: FaultPreset; staged: boolean },
+  c: HandshakeControls,
+): string | undefined {
+  const { fault, staged } = failure;
+  if (!staged || fault.id !== 'host-mismatch' || !fault.libpq) return fault.libpq;
+  return fault.libpq.replace(/host name "[^"]*"$/, `host name "${c.sni || DEFAULT_SERVER_NAME}"`);
 }
 
 /** The chosen preset when the run on show did not end as it says (other settings ended it first), else undefined. */
@@ -320,7 +337,7 @@ export function buildScenarios(c: HandshakeControls, now = Date.now()): LabScena
 /** What the controls stage in either version: the certificate, names, framing and randomness. */
 function common(c: HandshakeControls, now: number) {
   return {
-    ...(c.sni || c.fault === 'host-mismatch' ? { serverName: c.sni || 'db.example.com' } : {}),
+    ...(c.sni || c.fault === 'host-mismatch' ? { serverName: c.sni || DEFAULT_SERVER_NAME } : {}),
     ...(c.pg === 'direct' ? { alpn: ['postgresql'] } : {}),
     trustedRootPem: rootPem,
     postgres: c.pg,

@@ -229,8 +229,9 @@ export function diagramSteps(steps: readonly LabStep[], eavesdropper = false): D
       : s.preamble
         ? `${s.preamble.bytes.length} byte${s.preamble.bytes.length === 1 ? '' : 's'}, PostgreSQL, in clear`
         : undefined,
+    // A fatal alert is drawn as one, except to an eavesdropper of a TLS 1.3 record, whose outer type (23) hides it.
     tone:
-      s.alert && s.record?.contentType === 21
+      s.alert?.level === 2 && (!eavesdropper || s.record?.contentType === 21)
         ? 'alert'
         : s.preamble
           ? 'preamble'
