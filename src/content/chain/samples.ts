@@ -66,7 +66,7 @@ export const chainSamples: readonly ChainSample[] = [
     id: 'azure-one-root',
     title: 'Azure: only one root trusted',
     story:
-      "The same chain as 'Azure: one intermediate, two roots', checked by a client whose root file holds only DigiCert Global Root G2 (an older root.crt, before the migration to Microsoft RSA Root Certificate Authority 2017). The path through the Microsoft-signed CA 07 now ends at an untrusted root; the path through the DigiCert-signed one still ends at a trusted root.",
+      "The same chain as 'Azure: one intermediate, two roots', checked by a client whose root file holds only DigiCert Global Root G2 (an older root.crt, before the migration to Microsoft RSA Root Certificate Authority 2017). The path through the Microsoft-signed CA 07 now stops there: its issuer, Microsoft RSA Root Certificate Authority 2017, is neither sent nor trusted; the path through the DigiCert-signed one still ends at a trusted root.",
     served: [msLeaf, ca07Xsign, ca07Ms].join('\n'),
     anchors: digicertG2,
     host: 'www.microsoft.com',

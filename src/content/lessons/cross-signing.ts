@@ -21,7 +21,7 @@ export const crossSigningLesson: Lesson = {
       lab: 'chain',
       state: { sample: 'azure-one-root' },
       notes:
-        "The lab's sample now trusts only DigiCert Global Root G2: one valid path, through the DigiCert-signed CA 07; the path through the Microsoft-signed one ends at an untrusted root.",
+        "The lab's sample now trusts only DigiCert Global Root G2: one valid path, through the DigiCert-signed CA 07; the path through the Microsoft-signed one stops at that CA 07: its issuer, Microsoft RSA Root Certificate Authority 2017, is neither sent nor trusted.",
       checkpoint: {
         question: 'How many valid paths remain?',
         choices: [

@@ -74,7 +74,7 @@ export const handshakeLesson: Lesson = {
     {
       id: 'tampered-finished',
       title: 'A tampered Finished',
-      body: "This time the client itself flips a bit of verify_data BEFORE encrypting. The record decrypts fine (the tag covers the tampered plaintext), but verify_data does not match the server's own PRF over the handshake hash, so the server sends decrypt_error (RFC 5246 §7.4.9).\n\nThat is the end of the lesson: every message, where encryption starts, and the two checks (record tag, Finished) that catch tampering.",
+      body: "This time the client itself flips a bit of verify_data BEFORE encrypting. The record decrypts fine (the tag covers the tampered plaintext), but verify_data does not match the server's own PRF over the handshake hash, so the server sends decrypt_error (RFC 5246 §7.4.9, §7.2.2).\n\nThat is the end of the lesson: every message, where encryption starts, and the two checks (record tag, Finished) that catch tampering.",
       lab: 'handshake',
       state: { fault: 'tampered-finished' },
       notes:

@@ -80,7 +80,7 @@ export const sslmodeLesson: Lesson = {
         ],
         answer: 'full',
         explanation:
-          'verify-ca accepts any certificate from the trusted CA whatever its name; require accepts any certificate at all. Only verify-full checks the host name.',
+          'verify-ca accepts any certificate from the trusted CA whatever its name. So does require here: with a root.crt present, libpq runs require as verify-ca (without a root file, require accepts any certificate at all). Only verify-full checks the host name.',
       },
     },
   ],
