@@ -526,7 +526,9 @@ export async function handshake(options: Options): Promise<Result> {
               carriedIn: open,
             });
             open = [e.id];
-            if (!reply && (message.type === 'authentication' || message.type === 'error')) reply = message;
+            // The reply is the first authentication message, unless an ErrorResponse follows it: under trust,
+            // AuthenticationOk comes before a FATAL for a role or database that does not exist.
+            if (message.type === 'error' || (!reply && message.type === 'authentication')) reply = message;
             // Trust: AuthenticationOk is followed by ParameterStatus, BackendKeyData and ReadyForQuery; keep
             // reading until the server waits for us (ReadyForQuery, an authentication request) or refused.
             if (message.type === 'authentication' && message.code === 0) waiting = true;

@@ -118,6 +118,20 @@ describe('tls-lab handshake --starttls postgres against PostgreSQL 15', () => {
     expect(r.stdout).toContain('SQLSTATE 28000');
   });
 
+  it('a trusted user asking for a database that does not exist: AuthenticationOk, then the FATAL, and exit 3', async () => {
+    // A review found 'PostgreSQL replied: AuthenticationOk' and exit 0: under trust the FATAL follows AuthenticationOk.
+    const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'nosuchdb']);
+    expect(r.code, r.stdout).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'REFUSED by PostgreSQL after the handshake: FATAL: database "nosuchdb" does not exist (SQLSTATE 3D000)',
+    );
+    const lines = r.stdout.split('\n').map((l) => l.trim());
+    const ok = lines.findIndex((l) => l.includes('PostgreSQL AuthenticationOk'));
+    const fatal = lines.findIndex((l) => l.includes('PostgreSQL FATAL: database "nosuchdb" does not exist'));
+    expect(ok, r.stdout).toBeGreaterThan(0);
+    expect(fatal, r.stdout).toBeGreaterThan(ok);
+  });
+
   it('--json shows the SSLRequest bytes, the S byte and the StartupMessage in the tunnel', async () => {
     const r = await runCli([...base(), '--pg-user', 'alice', '--pg-database', 'postgres', '--json']);
     expect(r.code, r.stderr).toBe(0);
