@@ -12,6 +12,7 @@ import {
   acceptAnyCertificate,
   type AlertEntry,
   type ApplicationDataEntry,
+  CIPHER_SUITES,
   CipherSuite,
   type HandshakeSummary,
   pemToDer,
@@ -23,7 +24,12 @@ import {
   versionName,
 } from '../lib/tls12/index.ts';
 import { pkiVerifier } from '../lib/tls12/pki-verifier.ts';
-import { keyLogLinesOf, type Client13Config, type HandshakeSummary13 } from '../lib/tls13/index.ts';
+import {
+  keyLogLinesOf,
+  TLS13_SUITES,
+  type Client13Config,
+  type HandshakeSummary13,
+} from '../lib/tls13/index.ts';
 import { decodeOwnBytes } from '../lib/bytes/index.ts';
 import {
   BackendMessageSplitter,
@@ -80,8 +86,11 @@ Options for a live connection:
                           TLS 1.2, 0x1301 or TLS_AES_128_GCM_SHA256 for TLS 1.3): the ClientHello offers
                           exactly the suites listed, and only the versions they belong to (only TLS 1.2
                           suites: TLS 1.2 only; only TLS 1.3 suites: TLS 1.3 only; both: both). With --tls,
-                          every suite listed must be of that version
-  --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the first reply
+                          every suite listed must be of that version. Only suites TLS Lab implements (no
+                          CCM, no DHE): another is refused before connecting, with the list
+  --pg-user NAME          send a StartupMessage for NAME in the tunnel and report the reply: the first
+                          authentication message, or the ErrorResponse that refuses it (even after
+                          AuthenticationOk, for a role or database that does not exist)
   --pg-database NAME      database for the StartupMessage (default: the user name)
   --keylog FILE           append the NSS key log lines for Wireshark (the file is opened for appending
                           before connecting, and created if missing): CLIENT_RANDOM ... for TLS 1.2; for
@@ -150,11 +159,19 @@ class UsageError extends Error {}
 /** A 1.3 suite (RFC 8446 §B.4: 0x13xx) is offered by the 1.3 engine, any other by the 1.2 one. */
 const isTls13Suite = (code: number) => code >> 8 === 0x13;
 
+/** The suites the engines implement, TLS 1.3's first: a suite it cannot use would end the handshake it offers. */
+const IMPLEMENTED_SUITES = [...TLS13_SUITES, ...CIPHER_SUITES].map((suite) => suite.code);
+
 function parseSuite(s: string): number {
   const t = s.trim();
-  if (/^0x[0-9a-f]{1,4}$/i.test(t)) return Number.parseInt(t, 16);
-  const v = (CipherSuite.values as Record<string, number>)[t];
+  const v = /^0x[0-9a-f]{1,4}$/i.test(t)
+    ? Number.parseInt(t, 16)
+    : (CipherSuite.values as Record<string, number>)[t];
   if (v === undefined) throw new UsageError(`unknown cipher suite "${t}" (use 0xc02f or an IANA name)`);
+  if (!IMPLEMENTED_SUITES.includes(v))
+    throw new UsageError(
+      `--suites: ${CipherSuite.format(v)} (${hexList([v])}) is not one TLS Lab's client implements, so a server choosing it would end the handshake; list only suites it implements: TLS 1.3 ${hexList(IMPLEMENTED_SUITES.filter(isTls13Suite))}; TLS 1.2 ${hexList(IMPLEMENTED_SUITES.filter((c) => !isTls13Suite(c)))}`,
+    );
   return v;
 }
 
