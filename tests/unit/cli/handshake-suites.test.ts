@@ -94,10 +94,11 @@ describe('--suites that contradict --tls are a usage error naming both', () => {
   });
 
   it('a suite the engines do not implement is refused before connecting (it was offered, and the server choosing it was told we had not)', async () => {
-    for (const [arg, name] of [
+    const cases: [arg: string, name: string][] = [
       ['TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_SHA256 (0x1304)'],
       ['0x009e', 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (0x009e)'],
-    ])
+    ];
+    for (const [arg, name] of cases)
       expect(await usageError(['--suites', `0xc02f,${arg}`])).toMatch(
         new RegExp(
           `^tls-lab handshake: --suites: ${name.replace(/[()]/g, '\\$&')} is not one TLS Lab's client implements, .*; list only suites it implements: TLS 1\\.3 0x1301, 0x1302, 0x1303; TLS 1\\.2 0xc02f, `,
