@@ -153,6 +153,20 @@ export interface SplitRecord {
  * new bytes and keeps the rest. A header that breaks the rules (oversized, empty handshake) throws a
  * DecodeError with the stream offset; after that the splitter refuses further input.
  */
+/**
+ * Why a peer's first bytes cannot open a TLS record, or undefined when they could: a record starts with a content
+ * type (20 to 24) and a version 03 xx (RFC 8446 §5.1, RFC 5246 §6.2.1). A server that answers with something else
+ * (an HTTP error page, a PostgreSQL server spoken to without its SSLRequest) does not speak TLS there; OpenSSL
+ * says "wrong version number".
+ */
+export function notTlsStart(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 2 || (bytes[0]! >= 20 && bytes[0]! <= 24 && bytes[1] === 3)) return undefined;
+  const shown = bytes.subarray(0, 24);
+  const hex = Array.from(shown.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const text = Array.from(shown, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+  return `not TLS: a record starts with a content type from 20 to 24 and a version 03 xx, these bytes start ${hex} ("${text}")`;
+}
+
 export class RecordSplitter {
   readonly #options: RecordOptions;
   readonly #queue = new ByteQueue();
@@ -174,6 +188,11 @@ export class RecordSplitter {
   /** Total bytes consumed into complete records. */
   get offset(): number {
     return this.#offset;
+  }
+
+  /** Up to `n` of the bytes received but not yet part of a complete record (a copy). */
+  preview(n: number): Uint8Array {
+    return this.#queue.peek(Math.min(n, this.#queue.size));
   }
 
   push(chunk: Uint8Array): SplitRecord[] {
