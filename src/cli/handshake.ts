@@ -101,7 +101,8 @@ Options for a live connection:
                           tell them) with the key log in a Decryption Secrets Block: Wireshark and tshark
                           open it decrypted with no settings (the file is created before connecting; TLS on
                           port 5432 without an SSLRequest needs Decode As TLS in Wireshark 4.0, as the CLI
-                          then says)
+                          then says). The TCP around the bytes is drawn: the handshake, and FINs in the order
+                          the two sides closed (a reset is drawn as a FIN)
   --json                  print the event log as JSON (bytes as {"$hex": ...})
   --timeout MS            give up after MS milliseconds, a whole number from 1 to 2147483647 (default 10000)
 

@@ -2,7 +2,8 @@
  * What `tls-lab handshake --connect ... --pcap-out FILE` writes: the bytes as they went over the socket (each
  * write, each arriving chunk, in that order, with the time it happened), the socket's real addresses and ports,
  * and the connection's key log line, as a pcapng with a Decryption Secrets Block (`src/lib/pcap/write-pcapng.ts`),
- * so Wireshark and tshark open it decrypted with no settings.
+ * so Wireshark and tshark open it decrypted with no settings. The TCP around the bytes is drawn, not captured: the
+ * handshake, and at the end FINs in the order the two sides closed (a reset is drawn as a FIN).
  */
 import net from 'node:net';
 import { writeConnectionPcapng, type Direction, type Endpoint, type StreamChunk } from '../lib/pcap/index.ts';
@@ -16,6 +17,8 @@ export const PLACEHOLDER_SERVER_ADDRESS = '192.0.2.2';
 
 export class WireRecorder {
   readonly chunks: StreamChunk[] = [];
+  /** Where and when the server closed its side (its FIN arrived), if it did before the client closed. */
+  serverClosed: { afterChunks: number; time: number } | undefined;
   readonly #next: Record<Direction, number> = { client: 0, server: 0 };
   #unread = 0;
 
@@ -34,6 +37,9 @@ export class WireRecorder {
       const skip = Math.min(this.#unread, d.length);
       this.#unread -= skip;
       this.record('server', new Uint8Array(d.subarray(skip)));
+    });
+    socket.on('end', () => {
+      if (!socket.writableEnded) this.serverClosed ??= { afterChunks: this.chunks.length, time: this.now() };
     });
   }
 
@@ -72,6 +78,7 @@ export function recordedPcapng(
   return writeConnectionPcapng({
     ...ends,
     chunks: recorder.chunks,
+    ...(recorder.serverClosed ? { serverClosed: recorder.serverClosed } : {}),
     ...(keyLog ? { keyLog } : {}),
   });
 }

@@ -152,4 +152,29 @@ describe('--pcap-out against PostgreSQL 15 (--starttls postgres --pg-user alice)
     expect(follow).toContain('alice');
     expect(follow).toContain('server_version');
   });
+
+  it('PostgreSQL 15 spoken to with direct TLS closes first: the file puts its FIN before our alert, as the wire had it', async () => {
+    // A review found the file drawing our FIN first, contradicting the CLI's own 'the server closed the connection'.
+    const out = join(dir, 'direct.pcapng');
+    const r = await runCli([
+      'handshake',
+      '--connect',
+      `127.0.0.1:${pg.port}`,
+      '--direct-postgres',
+      '--pcap-out',
+      out,
+    ]);
+    expect(r.stdout + r.stderr).toContain('the server closed the connection');
+    const rows = tsharkRun(out, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.fin', '-e', 'tcp.len')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const fromServer = (row: string[]) => row[0] === String(pg.port);
+    const firstFin = rows.findIndex((row) => row[1] === '1' || row[1] === 'True');
+    expect(firstFin, JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(fromServer(rows[firstFin]!), JSON.stringify(rows)).toBe(true);
+    // Our alert (client data) comes after the server's FIN.
+    const lastClientData = rows.findLastIndex((row) => !fromServer(row) && Number(row[2]) > 0);
+    expect(lastClientData, JSON.stringify(rows)).toBeGreaterThan(firstFin);
+  });
 });

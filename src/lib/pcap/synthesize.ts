@@ -1,7 +1,9 @@
 /**
  * A TCP conversation that carries a connection's byte streams, as IP packets (RFC 9293): the three-way
  * handshake, each chunk cut into segments of at most `mss` bytes with seq/ack numbers that follow both streams
- * (a gap in a stream leaves the same hole in sequence space), then FIN from the client, FIN+ACK, ACK. IPv4
+ * (a gap in a stream leaves the same hole in sequence space), then FIN from the client, FIN+ACK, ACK; or, when the
+ * server closed first (`serverClosed`), its FIN where it came among the chunks, the client's FIN after the last
+ * chunk and the server's ACK. Resets are not drawn: a connection a peer reset ends with FINs here. IPv4
  * (RFC 791, header checksum, DF, incrementing identification) or IPv6 (RFC 8200), chosen by the addresses.
  * Checksums are computed, so Wireshark and tshark flag nothing.
  */
@@ -24,6 +26,11 @@ export interface ConversationInput {
   serverIsn?: number;
   /** Time of the SYN when the chunks carry none (ms since the epoch; default 0). */
   startTime?: number;
+  /**
+   * The server closed its side first: its FIN came after the first `afterChunks` chunks, at `time` (ms since the
+   * epoch); the chunks after it (the client's) follow it.
+   */
+  serverClosed?: { afterChunks: number; time: number };
 }
 
 export interface IpPacket {
@@ -83,7 +90,18 @@ export function synthesizeConversation(input: ConversationInput): IpPacket[] {
   emit('client', clock, isn.client, 0, TCP_SYN, new Uint8Array(0));
   emit('server', clock + 0.1, isn.server, seqOf('client', 0), TCP_SYN | TCP_ACK, new Uint8Array(0));
   emit('client', clock + 0.1, seqOf('client', 0), seqOf('server', 0), TCP_ACK, new Uint8Array(0));
-  for (const c of input.chunks) {
+  const fin = (from: Direction, flags: number, time = clock): void => {
+    emit(from, time, seqOf(from, sent[from]), ackOf(from), flags, new Uint8Array(0));
+  };
+  let serverFin = false;
+  const closeServer = (time: number): void => {
+    fin('server', TCP_FIN | TCP_ACK, time);
+    sent.server += 1; // the FIN takes one sequence number
+    serverFin = true;
+  };
+  const closed = input.serverClosed;
+  for (const [n, c] of input.chunks.entries()) {
+    if (closed && !serverFin && n >= closed.afterChunks) closeServer(closed.time);
     for (let i = 0; i < c.bytes.length; i += mss) {
       const piece = c.bytes.subarray(i, i + mss);
       const last = i + mss >= c.bytes.length;
@@ -91,9 +109,13 @@ export function synthesizeConversation(input: ConversationInput): IpPacket[] {
     }
     sent[c.from] = Math.max(sent[c.from], c.offset + c.bytes.length);
   }
-  const fin = (from: Direction, flags: number): void => {
-    emit(from, clock, seqOf(from, sent[from]), ackOf(from), flags, new Uint8Array(0));
-  };
+  if (closed && !serverFin) closeServer(closed.time);
+  if (serverFin) {
+    fin('client', TCP_FIN | TCP_ACK);
+    sent.client += 1;
+    fin('server', TCP_ACK);
+    return packets;
+  }
   fin('client', TCP_FIN | TCP_ACK);
   sent.client += 1; // the FIN takes one sequence number
   fin('server', TCP_FIN | TCP_ACK);
