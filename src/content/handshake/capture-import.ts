@@ -5,7 +5,7 @@
  * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection; four
  * traffic-secret lines, CLIENT_/SERVER_HANDSHAKE_TRAFFIC_SECRET and CLIENT_/SERVER_TRAFFIC_SECRET_0, per TLS 1.3 one).
  */
-import { describeWarning, plural, type OpenedCapture } from '../../lib/pcap/index.ts';
+import { describeWarning, plural, sslRequestRefused, type OpenedCapture } from '../../lib/pcap/index.ts';
 
 export const CAPTURE_HELP = {
   open:
@@ -49,5 +49,12 @@ export function noTlsMessage(name: string, capture: OpenedCapture): string {
   const skipped = first ? ` The reader skipped or stopped at ${describeWarning(first)}.` : '';
   if (capture.connections.length === 0)
     return `${name} holds no TCP connection (${held}), so there is no TLS to show.${skipped}`;
+  const refused = capture.connections.filter((c) => sslRequestRefused(c.chunks));
+  if (refused.length > 0) {
+    const which = refused.map(
+      (c) => `${c.index + 1} (${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port})`,
+    );
+    return `${name} holds no TLS (${held}): PostgreSQL answered 'N' to the SSLRequest of connection ${which.join(', ')}: that server does not accept SSL (PostgreSQL with ssl = off, or a pooler without TLS), so the client went on unencrypted (sslmode prefer or allow) or gave up (require and stricter).${skipped}`;
+  }
   return `${name} holds no TLS (${held}): no connection starts with a TLS record or PostgreSQL's SSLRequest.${skipped}`;
 }

@@ -14,7 +14,7 @@ export { PcapError, isPcapError, type PcapErrorKind } from './errors.ts';
 export { openCapture, readCapture, tlsConnections, MAX_WARNINGS, type OpenedCapture } from './open.ts';
 export { writeConnectionPcapng, writePcapng, ethernetFrame, type PcapngPacket } from './write-pcapng.ts';
 export { synthesizeConversation, type ConversationInput, type IpPacket } from './synthesize.ts';
-export { classify, clientHelloFacts, streamPrefix, SSL_REQUEST } from './classify.ts';
+export { classify, clientHelloFacts, sslRequestRefused, streamPrefix, SSL_REQUEST } from './classify.ts';
 export { formatIpv4, formatIpv6, parseAddress } from './address.ts';
 export * from './link.ts';
 export {

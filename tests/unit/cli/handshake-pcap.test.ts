@@ -934,6 +934,25 @@ describe('bad input: one sentence naming what and where, exit 1, never a stack t
         ),
       /^.* holds no TLS \(7 packets, 1 TCP connection\): no connection starts with a TLS record or PostgreSQL's SSLRequest\.$/,
     ],
+    [
+      // A review found a capture the CLI itself wrote of this (--pcap-out, ssl = off) called one with no SSLRequest.
+      "PostgreSQL answering 'N' to the SSLRequest",
+      () =>
+        temp(
+          writePcapng(
+            conversationFrames(
+              50003,
+              5432,
+              [
+                { from: 'client', bytes: Uint8Array.of(0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f), offset: 0, time: 0 },
+                { from: 'server', bytes: new TextEncoder().encode('N'), offset: 0, time: 1 },
+              ],
+              1_700_000_000_000,
+            ),
+          ),
+        ),
+      /^.* holds no TLS \(\d+ packets, 1 TCP connection\): PostgreSQL answered 'N' to the SSLRequest of connection 1 \(10\.0\.0\.1:50003 → 10\.0\.0\.2:5432\): that server does not accept SSL \(PostgreSQL with ssl = off, or a pooler without TLS\), so the client went on unencrypted \(sslmode prefer or allow\) or gave up \(require and stricter\)\.$/,
+    ],
   ])('%s', async (_name, path, message) => {
     const r = await cli('--pcap', path());
     expect(r.code).toBe(1);
