@@ -5,7 +5,13 @@
  * the NSS key log format (one `CLIENT_RANDOM <client random> <master secret>` line per TLS 1.2 connection; four
  * traffic-secret lines, CLIENT_/SERVER_HANDSHAKE_TRAFFIC_SECRET and CLIENT_/SERVER_TRAFFIC_SECRET_0, per TLS 1.3 one).
  */
-import { describeWarning, plural, sslRequestRefused, type OpenedCapture } from '../../lib/pcap/index.ts';
+import {
+  describeWarning,
+  formatEndpoint,
+  plural,
+  sslRequestRefused,
+  type OpenedCapture,
+} from '../../lib/pcap/index.ts';
 
 export const CAPTURE_HELP = {
   open:
@@ -52,7 +58,7 @@ export function noTlsMessage(name: string, capture: OpenedCapture): string {
   const refused = capture.connections.filter((c) => sslRequestRefused(c.chunks));
   if (refused.length > 0) {
     const which = refused.map(
-      (c) => `${c.index + 1} (${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port})`,
+      (c) => `${c.index + 1} (${formatEndpoint(c.client)} → ${formatEndpoint(c.server)})`,
     );
     return `${name} holds no TLS (${held}): PostgreSQL answered 'N' to the SSLRequest of connection ${which.join(', ')}: that server does not accept SSL (PostgreSQL with ssl = off, or a pooler without TLS), so the client went on unencrypted (sslmode prefer or allow) or gave up (require and stricter).${skipped}`;
   }

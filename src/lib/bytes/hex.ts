@@ -16,6 +16,11 @@ export function toHex(bytes: Uint8Array, separator = ''): string {
   return out;
 }
 
+/** A byte as a hex dump's text column shows it: printable ASCII as itself, anything else as a dot. */
+export function printableChar(b: number): string {
+  return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+}
+
 function nibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
   if (code >= 97 && code <= 102) return code - 87; // a-f

@@ -10,7 +10,7 @@ export {
   type DecodeErrorKind,
   type DecodeResult,
 } from './errors.ts';
-export { bytesEqual, concatBytes, fromHex, toHex } from './hex.ts';
+export { bytesEqual, concatBytes, fromHex, printableChar, toHex } from './hex.ts';
 export {
   Reader,
   showBytes,

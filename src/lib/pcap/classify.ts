@@ -64,7 +64,8 @@ export function isSslRequest(b: Uint8Array): boolean {
 
 /**
  * A PostgreSQL connection whose server answered its SSLRequest with 'N' (it does not accept SSL: ssl = off, a server
- * built without it, a pooler without TLS), so no TLS followed: the client went on unencrypted (sslmode prefer or allow) or gave up.
+ * built without it, a pooler without TLS), so no TLS followed: the client went on unencrypted (sslmode prefer or
+ * allow) or gave up.
  */
 export function sslRequestRefused(chunks: readonly StreamChunk[]): boolean {
   return isSslRequest(streamPrefix(chunks, 'client')) && streamPrefix(chunks, 'server')[0] === 0x4e;

@@ -110,17 +110,13 @@ export function synthesizeConversation(input: ConversationInput): IpPacket[] {
     sent[c.from] = Math.max(sent[c.from], c.offset + c.bytes.length);
   }
   if (closed && !serverFin) closeServer(closed.time);
-  if (serverFin) {
-    fin('client', TCP_FIN | TCP_ACK);
-    sent.client += 1;
-    fin('server', TCP_ACK);
-    return packets;
-  }
   fin('client', TCP_FIN | TCP_ACK);
   sent.client += 1; // the FIN takes one sequence number
-  fin('server', TCP_FIN | TCP_ACK);
-  sent.server += 1;
-  fin('client', TCP_ACK);
+  if (serverFin) fin('server', TCP_ACK);
+  else {
+    closeServer(clock);
+    fin('client', TCP_ACK);
+  }
   return packets;
 }
 

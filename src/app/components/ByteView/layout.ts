@@ -1,3 +1,4 @@
+import { printableChar } from '../../../lib/bytes/hex';
 import { leafSpans, walkSpans, type Span } from '../../../lib/bytes/spans';
 
 /** One byte cell of the grid: its offset, its hex and printable char, and the leaf field that owns it. */
@@ -25,7 +26,7 @@ export function byteRows(bytes: Uint8Array, spans: readonly Span[], width: numbe
       cells.push({
         offset: i,
         hex: b.toString(16).padStart(2, '0'),
-        ascii: b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.',
+        ascii: printableChar(b),
         fieldId: owner[i],
         fieldStart: starts.has(i),
       });

@@ -7,20 +7,14 @@
  * Sending stays a plain call: a protected record is sealed at once but its events join the queue in order,
  * and `drain()` (awaited at the end of each step) hands back the events with every record sealed.
  */
-import { concatBytes, decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
+import { decodeOwnBytes, isDecodeError, type Span } from '../../bytes/index.ts';
 import { AlertLevel, ContentType, HandshakeType } from '../wire/code-points.ts';
 import { decodeAlert, encodeAlert } from '../wire/alert.ts';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../wire/handshake.ts';
 import { HandshakeReassembler } from '../wire/handshake-reassembler.ts';
 import type { KeyExchange } from '../wire/key-exchange.ts';
 import { HANDSHAKE_HEADER_LENGTH } from '../wire/handshake-header.ts';
-import {
-  encodeRecord,
-  MAX_PLAINTEXT_LENGTH,
-  notTlsStart,
-  RECORD_HEADER_LENGTH,
-  RecordSplitter,
-} from '../wire/record.ts';
+import { encodeRecord, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordSplitter } from '../wire/record.ts';
 import {
   CryptoError,
   openRecord,
@@ -252,10 +246,8 @@ export class Connection {
    * machine switches keys before the next record in the same chunk is opened.
    */
   async *receive(bytes: Uint8Array): AsyncGenerator<Received> {
-    // The first bytes of the peer's stream: bytes that are no TLS at all say so at once (RFC 8446 §5: an unknown
-    // record type is unexpected_message), rather than as a length that looks too large, or a wait for more bytes.
-    const notTls =
-      this.#splitter.offset === 0 ? notTlsStart(concatBytes(this.#splitter.preview(24), bytes)) : undefined;
+    // RFC 8446 §5: an unknown record type is unexpected_message.
+    const notTls = this.#splitter.notTlsWith(bytes);
     if (notTls) throw new TlsAlert('unexpected_message', `the ${this.peer}'s first bytes are ${notTls}`);
     let records;
     try {

@@ -11,7 +11,7 @@
  * The same 5-byte header frames TLSCompressed and TLSCiphertext (§6.2.2, §6.2.3); only the limits differ:
  * plaintext fragments are at most 2^14 bytes, ciphertext fragments at most 2^14 + 2048.
  */
-import { ByteQueue, Reader, Writer } from '../../bytes/index.ts';
+import { ByteQueue, concatBytes, printableChar, Reader, toHex, Writer } from '../../bytes/index.ts';
 import { ContentType, versionName } from './code-points.ts';
 import type { Decoded } from './decoded.ts';
 
@@ -149,11 +149,6 @@ export interface SplitRecord {
 }
 
 /**
- * Turns a byte stream into records, tolerant of partial input: `push` returns the records completed by the
- * new bytes and keeps the rest. A header that breaks the rules (oversized, empty handshake) throws a
- * DecodeError with the stream offset; after that the splitter refuses further input.
- */
-/**
  * Why a peer's first bytes cannot open a TLS record, or undefined when they could: a record starts with a content
  * type (20 to 24) and a version 03 xx (RFC 8446 §5.1, RFC 5246 §6.2.1). A server that answers with something else
  * (an HTTP error page, a PostgreSQL server spoken to without its SSLRequest) does not speak TLS there; OpenSSL
@@ -162,11 +157,15 @@ export interface SplitRecord {
 export function notTlsStart(bytes: Uint8Array): string | undefined {
   if (bytes.length < 2 || (bytes[0]! >= 20 && bytes[0]! <= 24 && bytes[1] === 3)) return undefined;
   const shown = bytes.subarray(0, 24);
-  const hex = Array.from(shown.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  const text = Array.from(shown, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  return `not TLS: a record starts with a content type from 20 to 24 and a version 03 xx, these bytes start ${hex} ("${text}")`;
+  const text = Array.from(shown, printableChar).join('');
+  return `not TLS: a record starts with a content type from 20 to 24 and a version 03 xx, these bytes start ${toHex(shown.subarray(0, 8), ' ')} ("${text}")`;
 }
 
+/**
+ * Turns a byte stream into records, tolerant of partial input: `push` returns the records completed by the
+ * new bytes and keeps the rest. A header that breaks the rules (oversized, empty handshake) throws a
+ * DecodeError with the stream offset; after that the splitter refuses further input.
+ */
 export class RecordSplitter {
   readonly #options: RecordOptions;
   readonly #queue = new ByteQueue();
@@ -190,9 +189,14 @@ export class RecordSplitter {
     return this.#offset;
   }
 
-  /** Up to `n` of the bytes received but not yet part of a complete record (a copy). */
-  preview(n: number): Uint8Array {
-    return this.#queue.peek(Math.min(n, this.#queue.size));
+  /**
+   * Why the stream's first bytes, with `chunk` added, cannot open a TLS record (`notTlsStart`), or undefined when
+   * they could or a record has already been read. A connection asks before `push`, so bytes that are no TLS at all
+   * are said to be so at once, rather than as a length that looks too large, or a wait for more bytes.
+   */
+  notTlsWith(chunk: Uint8Array): string | undefined {
+    if (this.#offset !== 0) return undefined;
+    return notTlsStart(concatBytes(this.#queue.peek(Math.min(24, this.#queue.size)), chunk));
   }
 
   push(chunk: Uint8Array): SplitRecord[] {

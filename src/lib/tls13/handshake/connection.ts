@@ -17,7 +17,7 @@ import {
   reassembledMessages,
 } from '../../tls12/handshake/connection.ts';
 import { HandshakeReassembler } from '../../tls12/wire/handshake-reassembler.ts';
-import { encodeRecord, MAX_PLAINTEXT_LENGTH, notTlsStart, RecordSplitter } from '../../tls12/wire/record.ts';
+import { encodeRecord, MAX_PLAINTEXT_LENGTH, RecordSplitter } from '../../tls12/wire/record.ts';
 import { CryptoError, type CryptoProvider } from '../../tls12/crypto/index.ts';
 import { RunningHash } from '../../tls12/crypto/hash.ts';
 import { engineProvider } from '../../tls12/crypto/provider.ts';
@@ -291,10 +291,8 @@ export class Connection13 {
   /** Parses incoming bytes one item at a time (a generator: a key change applies from the next record on). */
   async *receive(bytes: Uint8Array): AsyncGenerator<Received13> {
     this.receivedSoFar?.push(bytes.slice());
-    // The first bytes of the peer's stream: bytes that are no TLS at all say so at once (RFC 8446 §5: an unknown
-    // record type is unexpected_message), rather than as a length that looks too large, or a wait for more bytes.
-    const notTls =
-      this.#splitter.offset === 0 ? notTlsStart(concatBytes(this.#splitter.preview(24), bytes)) : undefined;
+    // RFC 8446 §5: an unknown record type is unexpected_message.
+    const notTls = this.#splitter.notTlsWith(bytes);
     if (notTls) throw new TlsAlert('unexpected_message', `the ${this.peer}'s first bytes are ${notTls}`);
     let records;
     try {
