@@ -41,6 +41,7 @@ import {
   withDowngradeSentinel,
   type Scenario13,
 } from '../../../src/lib/tls13/index.ts';
+import { concatBytes } from '../../../src/lib/bytes/index.ts';
 import { testPki, type TestPki } from '../../kit/pure/pki.ts';
 
 let pki: TestPki;
@@ -542,6 +543,69 @@ describe("a client's alert in the clear (OpenSSL's client sends it so when our f
     const alert = r.events.find((e) => e.kind === 'alert');
     expect(alert?.kind === 'alert' && [alert.from, alert.name]).toEqual(['server', 'unexpected_message']);
     expect(alert?.kind === 'alert' && alert.reason).toMatch(/in clear after the keys changed/);
+  });
+});
+
+describe('a HelloRetryRequest and the ChangeCipherSpec sent with it, read in one input', () => {
+  // OpenSSL's server writes both in one TCP segment: the client reads both before it answers, so its event log
+  // (the CLI's transcript) lists them in the order they reached it.
+  const client = () =>
+    newClient13({
+      serverName: 'localhost',
+      groups: [29, 23],
+      verifier: pkiVerifier({ anchors: [pki.ca.certDer] }),
+      random: deterministicRandom('hrr-ccs/client'),
+      now: () => NOW,
+    });
+  const server = () =>
+    newServer13({
+      certificates: [{ chain: [pki.rsa.certDer], privateKey: pki.rsa.keyDer }],
+      groups: [23],
+      random: deterministicRandom('hrr-ccs/server'),
+      now: () => NOW,
+    });
+  const sent = (events: AnyEngineEvent[]) => events.flatMap((e) => (e.kind === 'send' ? [e.bytes] : []));
+  const order = (events: AnyEngineEvent[]) =>
+    events.flatMap((e) =>
+      e.kind === 'record' ? [`${e.from}:${e.contentType === 20 ? 'ccs' : e.contentType}`] : [],
+    );
+  async function serverAnswer() {
+    const start = await client13Step(client(), { kind: 'start' });
+    let s = server();
+    const out: Uint8Array[] = [];
+    for (const bytes of sent(start.events)) {
+      const r = await server13Step(s, { kind: 'bytes', data: bytes });
+      s = r.state;
+      out.push(...sent(r.events));
+    }
+    return { client: start.state, server: s, hrrAndCcs: out };
+  }
+
+  it('lists the server CCS before our CCS and second ClientHello, and then completes', async () => {
+    const answer = await serverAnswer();
+    expect(answer.hrrAndCcs).toHaveLength(2);
+    let c = await client13Step(answer.client, { kind: 'bytes', data: concatBytes(...answer.hrrAndCcs) });
+    expect(order(c.events)).toEqual(['server:22', 'server:ccs', 'client:ccs', 'client:22']);
+    expect(c.state.name).toBe('ExpectServerHello');
+    let s = answer.server;
+    for (let round = 0; round < 4 && sent(c.events).length > 0; round++) {
+      const toClient: Uint8Array[] = [];
+      for (const data of sent(c.events)) {
+        const r = await server13Step(s, { kind: 'bytes', data });
+        s = r.state;
+        toClient.push(...sent(r.events));
+      }
+      c = await client13Step(c.state, { kind: 'bytes', data: concatBytes(...toClient) });
+    }
+    expect([c.state.name, s.name]).toEqual(['Established', 'Established']);
+  });
+
+  it('answers in order when the CCS comes in an input of its own', async () => {
+    const { client: c, hrrAndCcs } = await serverAnswer();
+    const first = await client13Step(c, { kind: 'bytes', data: hrrAndCcs[0]! });
+    expect(order(first.events)).toEqual(['server:22', 'client:ccs', 'client:22']);
+    const second = await client13Step(first.state, { kind: 'bytes', data: hrrAndCcs[1]! });
+    expect(order(second.events)).toEqual(['server:ccs']);
   });
 });
 

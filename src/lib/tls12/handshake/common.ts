@@ -161,6 +161,8 @@ export interface Side<
   closed(state: S, reason: string): S;
   /** One received item (handshake message, alert, CCS, application data) in the state that expects it. */
   handleItem(state: S, item: R): Promise<S>;
+  /** After every item of one `bytes` input is handled (unless closed): what waited for the rest of that input. */
+  afterInput?(state: S): Promise<S>;
 }
 
 const isAlert = (item: { kind: string }): item is AlertItem => item.kind === 'alert';
@@ -213,7 +215,7 @@ async function applyInput<
         }
         s = await side.handleItem(s, item);
       }
-      return s;
+      return side.afterInput && s.name !== 'Closed' ? side.afterInput(s) : s;
     }
   }
 }

@@ -38,6 +38,7 @@ export async function onServerFlight(state: Client13State, item: Received13): Pr
   switch (state.name) {
     case 'ClientStart':
     case 'ExpectServerHello':
+    case 'AnswerHelloRetryRequest':
       throw new TlsAlert('unexpected_message', `unexpected ${describe(item)} before ServerHello`);
     case 'ExpectEncryptedExtensions': {
       const h = expect(item, 'encrypted_extensions', 'EncryptedExtensions');

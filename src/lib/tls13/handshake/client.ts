@@ -65,6 +65,8 @@ const SIDE: Side<Client13State, Received13, EngineEvent13> = {
   },
   closed: (state, reason) => ({ ...base13(state), name: 'Closed', reason }),
   handleItem,
+  afterInput: async (state) =>
+    state.name === 'AnswerHelloRetryRequest' ? answerHelloRetryRequest(state) : state,
 };
 
 async function startHandshake(
@@ -132,6 +134,12 @@ function sendClientHello(state: Client13State, hello: ClientHelloSent, cookie?: 
 }
 
 async function handleItem(state: Client13State, item: Received13): Promise<Client13State> {
+  if (state.name === 'AnswerHelloRetryRequest') {
+    // The middlebox ChangeCipherSpec that came with the HelloRetryRequest is read before we answer; anything else
+    // (a server that did not wait for our answer) is read after it, as before.
+    if (item.kind === 'change_cipher_spec') return state;
+    state = await answerHelloRetryRequest(state);
+  }
   if (item.kind === 'alert') return { ...base13(state), name: 'Closed', reason: onAlert(state.conn, item) };
   if (item.kind === 'change_cipher_spec') {
     // RFC 8446 §5: one middlebox ChangeCipherSpec may arrive between the first ClientHello and the Finished.
@@ -282,11 +290,25 @@ async function onHelloRetryRequest(
   const ch1 = conn.transcript.splice(0, conn.transcript.length);
   const digest = hashSync(suite.hash, concatBytes(...ch1));
   conn.transcript.push(concatBytes(Uint8Array.of(254, 0, 0, digest.length), digest), bytes);
-  const shares = group !== undefined ? [await newShare(state, group)] : hello.shares;
-  const next: ClientHelloSent = { ...hello, shares, retried: true, retrySuite: suite.code };
+  return {
+    ...base13(state),
+    name: 'AnswerHelloRetryRequest',
+    hello: { ...hello, retried: true, retrySuite: suite.code },
+    ...(group !== undefined ? { group } : {}),
+    ...(cookie ? { cookie: cookie.cookie } : {}),
+  };
+}
+
+/** The second ClientHello: a key share for the group the HelloRetryRequest asked for, and its cookie. */
+async function answerHelloRetryRequest(
+  state: Extract<Client13State, { name: 'AnswerHelloRetryRequest' }>,
+): Promise<Client13State> {
+  const { group, cookie, resolved, conn } = state;
+  const shares = group !== undefined ? [await newShare(state, group)] : state.hello.shares;
+  const next: ClientHelloSent = { ...state.hello, shares };
   // RFC 8446 §D.4: the middlebox ChangeCipherSpec goes before the second ClientHello (OpenSSL does the same).
   if (resolved.middleboxCompat) conn.sendChangeCipherSpec();
-  sendClientHello(state, next, cookie?.cookie);
+  sendClientHello(state, next, cookie);
   return { ...base13(state), name: 'ExpectServerHello', hello: next };
 }
 

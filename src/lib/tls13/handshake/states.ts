@@ -66,6 +66,17 @@ export interface ClientHelloSent {
 export type Client13State =
   | (ClientBase & { name: 'ClientStart' })
   | (ClientBase & { name: 'ExpectServerHello'; hello: ClientHelloSent })
+  | (ClientBase & {
+      /**
+       * A HelloRetryRequest was read and accepted; the second ClientHello goes once the records that arrived with it
+       * are read (the middlebox ChangeCipherSpec a server sends right after it), so the event log lists them in the
+       * order they reached us. `hello` is the ClientHello we answer with, but for the key share `group` asks for.
+       */
+      name: 'AnswerHelloRetryRequest';
+      hello: ClientHelloSent;
+      group?: number;
+      cookie?: Uint8Array;
+    })
   | (ClientBase & { name: 'ExpectEncryptedExtensions'; hs: Negotiated13 })
   | (ClientBase & { name: 'ExpectCertificateOrCertificateRequest'; hs: Negotiated13 })
   | (ClientBase & { name: 'ExpectCertificate'; hs: Negotiated13; request: CertificateRequestSeen })
