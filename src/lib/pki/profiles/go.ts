@@ -9,7 +9,10 @@
  *    100 signature checks. A candidate whose signature fails (SHA-1 signatures always do: "insecure algorithm")
  *    becomes the hint of UnknownAuthorityError; a candidate failing `isValid` (time, EKU, name constraints on the
  *    leaf's SANs, intermediates must be CAs, pathLen counting every intermediate) sets the returned error
- *    directly (the last one wins). keyUsage is ignored entirely.
+ *    directly (the last one wins). Before a candidate's signature, `CheckSignatureFrom` refuses a parent that may
+ *    not sign (a v3 certificate without basicConstraints or with cA false, or a keyUsage without keyCertSign):
+ *    "x509: invalid signature: parent certificate cannot sign this kind of certificate", the hint. keyUsage
+ *    counts nowhere else.
  * Go returns every chain; the verdict path here is the first one found.
  */
 import type { CertView } from '../types.ts';
@@ -159,6 +162,17 @@ function isValid(
  * below 1024 bits (Go 1.24 `checkKeySize`, GODEBUG rsa1024min).
  */
 function goSignatureRefusal(child: CertView, issuer: CertView): string | null {
+  // CheckSignatureFrom (x509.go) refuses a parent that may not sign certificates before it looks at the signature:
+  // RFC 5280 §4.2.1.9 (a v3 certificate without basicConstraints, or with cA false) and §4.2.1.3 (a keyUsage
+  // without keyCertSign; an extension with no bit set is Go's KeyUsage 0, which passes). ConstraintViolationError.
+  const bc = issuer.basicConstraints;
+  const keyUsage = issuer.keyUsage ?? [];
+  if (
+    (issuer.version === 3 && !bc) ||
+    (bc && !bc.ca) ||
+    (keyUsage.length > 0 && !keyUsage.includes('keyCertSign'))
+  )
+    return 'x509: invalid signature: parent certificate cannot sign this kind of certificate';
   const h = signatureHash(child);
   const n = child.signatureAlgorithm.name.toLowerCase();
   if (h === 'SHA-1' || h === 'MD5' || h === 'MD2') {

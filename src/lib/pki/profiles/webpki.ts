@@ -5,7 +5,8 @@
  *   validity period (CertExpired / CertNotValidYet), basicConstraints (an end entity with cA=TRUE is
  *   CaUsedAsEndEntity; an issuer without cA=TRUE is EndEntityUsedAsCa), pathLenConstraint
  *   (PathLenConstraintViolated), EKU where present must contain the purpose, anyExtendedKeyUsage does not count
- *   (RequiredEkuNotFound), unknown critical extensions (UnsupportedCriticalExtension); keyUsage is ignored;
+ *   (RequiredEkuNotFound), unknown critical extensions (UnsupportedCriticalExtension); keyUsage is ignored (as released, up to 0.103.13;
+ *   rustls/webpki#510, on main since June 2026 and not yet released, adds IssuerNotCertSigner);
  * - issuers are found by byte-equal names, trust anchors first, then the intermediates in the order sent;
  *   at most 6 intermediates (MaximumPathDepthExceeded) and 100 signature checks
  *   (MaximumSignatureChecksExceeded); loops are cut (same subject and key);
