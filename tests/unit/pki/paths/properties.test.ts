@@ -96,8 +96,8 @@ const DOCUMENTED_BY_PROFILE: Record<
   // anyExtendedKeyUsage is not the serverAuth purpose, so OpenSSL is stricter there, never looser.
   'openssl-3': (r) => r.code === 'hostname-mismatch' || r.code === 'name-constraint-excluded',
   'openssl-1.0.2': (r) => r.code === 'hostname-mismatch' || r.code === 'name-constraint-excluded',
-  // keyUsage is ignored entirely (verify.go isValid).
-  go: (r) => r.code === 'key-usage-no-cert-sign',
+  // None: CheckSignatureFrom refuses a signer without cA or keyCertSign (x509.go), as rfc5280 does.
+  go: () => false,
   // The trust anchor is a name, a key and name constraints (no validity, no pathLen); keyUsage is not checked.
   webpki: (r, anchorDepth) =>
     r.code === 'key-usage-no-cert-sign' ||
