@@ -29,6 +29,14 @@ export interface DistinguishedName {
   readonly derHex: string;
 }
 
+/** An authority key identifier's issuer fields (RFC 5280 §4.2.1.1). */
+export interface AuthorityCertIssuer {
+  /** The first directoryName of authorityCertIssuer, the one OpenSSL compares; null when it has none. */
+  readonly dirName: DistinguishedName | null;
+  /** authorityCertSerialNumber, lower-case hex as encoded; null when absent. */
+  readonly serialHex: string | null;
+}
+
 export interface Validity {
   /** ISO 8601, UTC. */
   readonly notBefore: string;
@@ -201,6 +209,11 @@ export interface CertView {
   readonly inhibitAnyPolicy: number | null;
   /** Authority key identifier's keyIdentifier, hex. */
   readonly authorityKeyId: string | null;
+  /**
+   * The authority key identifier's authorityCertIssuer and authorityCertSerialNumber, when it has either (Microsoft
+   * AD CS writes them): OpenSSL takes an issuer only if they name it (X509_check_akid). Absent: neither.
+   */
+  readonly authorityCertIssuer?: AuthorityCertIssuer;
   readonly subjectKeyId: string | null;
   readonly aia: { readonly ocsp: readonly string[]; readonly caIssuers: readonly string[] } | null;
   readonly crlDistributionPoints: readonly string[] | null;

@@ -386,9 +386,12 @@ function applyExtension(oid: string, v: Uint8Array, view: Mutable<CertView>, def
     case '2.5.29.54':
       view.inhibitAnyPolicy = ext.decodeInhibitAnyPolicy(v);
       break;
-    case '2.5.29.35':
-      view.authorityKeyId = ext.decodeAuthorityKeyId(v);
+    case '2.5.29.35': {
+      const akid = ext.decodeAuthorityKeyIdentifier(v);
+      view.authorityKeyId = akid.keyId;
+      if (akid.issuer) view.authorityCertIssuer = akid.issuer;
       break;
+    }
     case '2.5.29.14':
       view.subjectKeyId = ext.decodeSubjectKeyId(v);
       break;

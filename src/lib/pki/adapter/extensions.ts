@@ -1,5 +1,6 @@
 /** Certificate extensions (RFC 5280 §4.2), decoded from the extnValue DER into the model's plain data. */
 import type {
+  AuthorityCertIssuer,
   BasicConstraints,
   GeneralName,
   NameConstraints,
@@ -198,9 +199,30 @@ export function decodeInhibitAnyPolicy(v: Uint8Array): number {
 
 /** §4.2.1.1: keyIdentifier [0] only. */
 export function decodeAuthorityKeyId(v: Uint8Array): string | null {
+  return decodeAuthorityKeyIdentifier(v).keyId;
+}
+
+/**
+ * §4.2.1.1 in full: keyIdentifier [0], and authorityCertIssuer [1] (its first directoryName, the one OpenSSL's
+ * X509_check_akid compares) with authorityCertSerialNumber [2] (hex, as encoded).
+ */
+export function decodeAuthorityKeyIdentifier(v: Uint8Array): {
+  keyId: string | null;
+  issuer: AuthorityCertIssuer | null;
+} {
   const seq = expectUniversal(single(v, 'authorityKeyIdentifier'), Tag.SEQUENCE, 'authorityKeyIdentifier', 0);
-  const kid = childrenOf(v, seq).find((t) => isContext(t, 0));
-  return kid === undefined ? null : toHex(contents(v, kid));
+  const parts = childrenOf(v, seq);
+  const kid = parts.find((t) => isContext(t, 0));
+  const names = parts.find((t) => isContext(t, 1));
+  const serial = parts.find((t) => isContext(t, 2));
+  const dirName = names
+    ? decodeGeneralNames(v, names).find((n) => n.kind === 'dn' && n.name !== undefined)?.name
+    : undefined;
+  const issuer =
+    names || serial
+      ? { dirName: dirName ?? null, serialHex: serial ? toHex(contents(v, serial)) : null }
+      : null;
+  return { keyId: kid === undefined ? null : toHex(contents(v, kid)), issuer };
 }
 
 /** §4.2.1.2 */

@@ -18,6 +18,7 @@
  *   rejected, error 28).
  */
 import type { CertView } from '../types.ts';
+import { SIGNATURE_ALGORITHMS } from '../adapter/oids.ts';
 import { matchHostname } from '../paths/hostname.ts';
 import { unhandledCritical } from './critical.ts';
 import { opensslInvalid, opensslTimeFormatError } from '../paths/defects.ts';
@@ -93,8 +94,14 @@ class Failure {
 const SERVER_KU = ['digitalSignature', 'keyEncipherment', 'keyAgreement'];
 const CLIENT_KU = ['digitalSignature', 'keyAgreement'];
 
-/** ossl_x509_likely_issued without the signature: names equal, AKID consistent with the issuer's SKID. */
-function checkIssued(child: CertView, issuer: CertView): boolean {
+/**
+ * ossl_x509_likely_issued without the signature (3.0 v3_purp.c; 1.0.2's X509_check_issued has the first two):
+ * names equal; X509_check_akid, the child's authority key identifier consistent with the issuer (its keyIdentifier
+ * with the issuer's SKID, its authorityCertSerialNumber with the issuer's serial, its first directoryName with the
+ * issuer's issuer); and, in 3.0, check_sig_alg_match: the child's signature algorithm is one for the issuer's key
+ * type (an RSA key also signs RSASSA-PSS).
+ */
+function checkIssued(child: CertView, issuer: CertView, version: OpenSslVersion = '3'): boolean {
   if (child.issuer.key !== issuer.subject.key) return false;
   if (
     child.authorityKeyId &&
@@ -102,7 +109,19 @@ function checkIssued(child: CertView, issuer: CertView): boolean {
     child.authorityKeyId.toLowerCase() !== issuer.subjectKeyId.toLowerCase()
   )
     return false;
-  return true;
+  const akidIssuer = child.authorityCertIssuer;
+  if (akidIssuer?.serialHex && akidIssuer.serialHex !== issuer.serialHex.toLowerCase()) return false;
+  if (akidIssuer?.dirName && akidIssuer.dirName.key !== issuer.issuer.key) return false;
+  return version === '1.0.2' || signatureFitsKey(child, issuer);
+}
+
+/** check_sig_alg_match (3.0): the key type the child's signature algorithm needs is the issuer's. */
+function signatureFitsKey(child: CertView, issuer: CertView): boolean {
+  const needs = SIGNATURE_ALGORITHMS[child.signatureAlgorithm.oid]?.keyType;
+  // An algorithm OpenSSL does not know fails later, at its signature (as the profile already reports it).
+  if (needs === undefined) return true;
+  const has = issuer.publicKey.pssOnly ? 'RSA-PSS' : issuer.publicKey.algorithm;
+  return needs === has || (needs === 'RSA-PSS' && has === 'RSA');
 }
 
 /** EXFLAG_SS (ossl_x509v3_cache_extensions): self-issued and its AKID (if any) matches its own SKID. */
@@ -122,11 +141,12 @@ function bestIssuer(
   x: CertView,
   time: number,
   exclude: readonly CertView[] = [],
+  version: OpenSslVersion = '3',
 ): CertView | null {
   let best: CertView | null = null;
   for (const c of list) {
     if (exclude.some((e) => e.id === c.id)) continue;
-    if (!checkIssued(x, c)) continue;
+    if (!checkIssued(x, c, version)) continue;
     if (timeOk(c, time)) return c;
     if (best === null || c.validity.notAfterMs > best.validity.notAfterMs) best = c;
   }
@@ -366,7 +386,7 @@ function buildChain102(
       }
     }
     while (!selfSignedFlag(x)) {
-      const issuer = bestIssuer(store, x, time);
+      const issuer = bestIssuer(store, x, time, [], '1.0.2');
       if (!issuer) break;
       chain.push(issuer);
       trace.push(`trust store has an issuer for ${label(x)}: ${label(issuer)}`);
@@ -377,7 +397,7 @@ function buildChain102(
     if (!trusted) {
       while (j-- > 1) {
         const mid = chain[j - 1] as CertView;
-        if (bestIssuer(store, mid, time)) {
+        if (bestIssuer(store, mid, time, [], '1.0.2')) {
           chain = chain.slice(0, j);
           lastUntrusted = chain.length;
           trace.push(
@@ -391,7 +411,7 @@ function buildChain102(
   } while (retry);
   x = chain[chain.length - 1] as CertView;
   if (!selfSignedFlag(x)) {
-    if (chainSs === null || !checkIssued(x, chainSs)) {
+    if (chainSs === null || !checkIssued(x, chainSs, '1.0.2')) {
       const errno: ErrNo = lastUntrusted >= chain.length ? 20 : 2;
       return { chain, numUntrusted: lastUntrusted, failure: new Failure(errno, chain.length - 1, x) };
     }
@@ -412,7 +432,7 @@ function buildChain102(
 function findIssuer102(list: readonly CertView[], x: CertView, time: number): CertView | null {
   let rv: CertView | null = null;
   for (const c of list) {
-    if (!checkIssued(x, c)) continue;
+    if (!checkIssued(x, c, '1.0.2')) continue;
     rv = c;
     if (timeOk(c, time)) break;
   }
