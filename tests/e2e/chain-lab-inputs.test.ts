@@ -69,7 +69,7 @@ describe('Chain Lab: your own certificates', () => {
     );
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 30_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+      .toBe('OpenSSL 3 (libpq, psql): verified');
     expect(await loadReport(page).getByRole('list', { name: 'Files and texts loaded' }).textContent()).toBe(
       'ca-certificates.crt: the trust store (roots the client trusts)' +
         "leaf_www.microsoft.com_by-azure-rsa-tls-issuing-ca-07_2023.pem: the server's chain (its certificate and intermediates)" +
@@ -132,7 +132,7 @@ describe('Chain Lab: your own certificates', () => {
     expect(await page.locator('.paths > li').first().locator('.chain li').first().textContent()).toContain(
       'www.microsoft.com',
     );
-    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verified');
+    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql): verified');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -227,7 +227,7 @@ describe('Chain Lab: your own certificates', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Clear my certificates' }).count()).toBe(0);
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 20_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+      .toBe('OpenSSL 3 (libpq, psql): verified');
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toMatch(/input is empty/);
     expect(await loadReport(page).count()).toBe(0);

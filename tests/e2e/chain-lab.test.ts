@@ -23,7 +23,7 @@ describe('Chain Lab', () => {
     const { page, context, errors } = await openWatchedPage(app.browser, app.url);
     await page.goto(app.url + '#/chain');
     await expect.poll(() => pathsTitle(page).textContent(), { timeout: 20_000 }).toBe('Every path (2)');
-    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verified');
+    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql): verified');
     expect(await page.locator('.paths > li.valid').count()).toBe(2);
     await screenshot(page, 'chain-azure');
     expect(errors).toEqual([]);
@@ -91,7 +91,7 @@ describe('Chain Lab', () => {
         `store until Debian ca-certificates 20230311+deb12u1 (${MOZILLA_META.removed.find((r) => r.subject.startsWith('CN=AAA'))?.lastDate}); ` +
         `the preset's ca-certificates ${MOZILLA_META.debianPackageVersion} no longer has it, so a path that ends there is not trusted with this store.`,
     );
-    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
+    expect(await verdict(page).textContent()).toBe('OpenSSL 3 (libpq, psql): verification fails');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -117,7 +117,7 @@ describe('Chain Lab', () => {
     await page.locator('select').filter({ hasText: 'OpenSSL 3' }).selectOption('openssl-3');
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 20_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+      .toBe('OpenSSL 3 (libpq, psql): verified');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -227,7 +227,7 @@ describe('Chain Lab with a large bundle', () => {
     await expect.poll(() => page.getByText('Found 1000 certificates.').count(), { timeout: 60_000 }).toBe(1);
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 60_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
+      .toBe('OpenSSL 3 (libpq, psql): verification fails');
     // Only the leaf's part of the pool is drawn: the other 999 unrelated certificates stay in the worker.
     expect(await page.locator('.graph .node').count()).toBe(1);
     expect(await page.locator('.verdict code').textContent()).toBe(
@@ -247,7 +247,7 @@ describe('Chain Lab with a large bundle', () => {
     await trustList.getByRole('checkbox').check();
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 60_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verified');
+      .toBe('OpenSSL 3 (libpq, psql): verified');
     await trustList.getByLabel('Filter by name').fill('no such name');
     expect(await trustList.textContent()).toContain(
       "No certificate's subject or issuer contains “no such name”.",
@@ -275,7 +275,7 @@ describe('Chain Lab with a large bundle', () => {
     );
     await expect
       .poll(() => verdict(page).textContent(), { timeout: 60_000 })
-      .toBe('OpenSSL 3 (libpq, psql, Node): verification fails');
+      .toBe('OpenSSL 3 (libpq, psql): verification fails');
     // A small paste still lands in the box, to be read or edited before it is added.
     const small = '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n';
     await page.evaluate((text) => navigator.clipboard.writeText(text), small);

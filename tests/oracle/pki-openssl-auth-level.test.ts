@@ -309,3 +309,18 @@ describe('openssl-3 profile agrees with `openssl verify -auth_level 2` (OpenSSL 
     expect(mine).toEqual(real);
   });
 });
+
+// Node's level (NODE_OPENSSL_AUTH_LEVEL, 1: Node reads openssl.cnf's nodejs_conf section, not Debian's SECLEVEL=2):
+// the key and signature cases again, where levels 1 and 2 differ.
+const LEVEL_1 = CASES.filter((c) => /RSA-1024|SHA-1|P-192|DSA/.test(c.name));
+
+describe("openssl-3 profile at Node's level agrees with `openssl verify -auth_level 1`", () => {
+  it('has the weak-key and weak-hash cases to run', () => {
+    expect(LEVEL_1.length).toBeGreaterThan(3);
+  });
+  it.each(LEVEL_1)('$name', async (c) => {
+    const g = await generate(c.desc);
+    const v = { leaf: g.leafPem, served: g.intermediatePems, anchors: g.rootPems, at: T0, authLevel: 1 };
+    expect(await opensslProfile(v)).toEqual(opensslVerify(work.dir, v));
+  });
+});

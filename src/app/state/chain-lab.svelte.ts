@@ -12,7 +12,7 @@ import type { PkiMethods } from '../workers/pki.worker';
 import type { ChainSessionResult, InputRole, PoolEntry } from '../workers/chain-session';
 
 export const PROFILES: readonly { id: ProfileName; label: string }[] = [
-  { id: 'openssl-3', label: 'OpenSSL 3 (libpq, psql, Node)' },
+  { id: 'openssl-3', label: 'OpenSSL 3 (libpq, psql)' },
   { id: 'openssl-1.0.2', label: 'OpenSSL 1.0.2 (old clients)' },
   { id: 'go', label: 'Go crypto/x509 (pgx)' },
   { id: 'webpki', label: 'rustls / webpki' },

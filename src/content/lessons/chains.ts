@@ -24,7 +24,7 @@ export const chainsLesson: Lesson = {
       notes:
         'The single most common chain error in practice. Browsers may hide it (AIA fetching); libpq, Go and rustls do not.',
       checkpoint: {
-        question: 'What does OpenSSL 3 (libpq, psql, Node) say?',
+        question: 'What does OpenSSL 3 (libpq, psql) say?',
         choices: [
           { id: 'ok', text: 'Valid: the root is trusted' },
           { id: 'issuer', text: 'unable to get local issuer certificate' },

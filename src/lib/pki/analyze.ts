@@ -24,7 +24,10 @@ const noCrlVerifier: VerifyCrl = async () => ({
 });
 
 /** What is judged, as the profiles get it (they get the issuer graph built here too), and how. */
-export interface AnalyzeViewsInput extends Pick<ProfileInput, 'served' | 'anchors' | 'time' | 'hostname'> {
+export interface AnalyzeViewsInput extends Pick<
+  ProfileInput,
+  'served' | 'anchors' | 'time' | 'hostname' | 'opensslAuthLevel'
+> {
   readonly verify: VerifySignature;
   readonly purpose?: Purpose;
   readonly profile?: ProfileName;
@@ -82,6 +85,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
     ...(input.hostname ? { hostname: input.hostname } : {}),
     purpose,
     maxChainDepth,
+    ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
   };
   const run = async (name: ProfileName): Promise<ProfileVerdict> => {
     switch (name) {

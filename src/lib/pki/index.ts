@@ -28,6 +28,7 @@ export { commonNames } from './paths/names.ts';
 export { analyzeCertViews } from './analyze.ts';
 export { matchKeyToCert, type KeyMatch } from './key-match.ts';
 export { opensslVerifyAlert, VERIFY_ALERT_NUMBERS, type VerifyAlertName } from './openssl-alerts.ts';
+export { NODE_OPENSSL_AUTH_LEVEL } from './profiles/openssl.ts';
 export { label as certificateLabel } from './paths/reasons.ts';
 export { pathProblems, verdictAdvice, whatWouldPass } from './remedies.ts';
 export type {
@@ -51,6 +52,8 @@ export interface AnalyzeChainInput {
   readonly purpose?: Purpose;
   readonly profile?: ProfileName;
   readonly maxChainDepth?: number;
+  /** The openssl-3 profile's security level (ProfileInput.opensslAuthLevel; default 2). */
+  readonly opensslAuthLevel?: number;
   /**
    * Also compute every other profile's verdict (`ChainAnalysis.profiles`, for side-by-side comparison, as
    * `tls-lab chain` prints them). Off by default: only `profile` is computed.
@@ -148,6 +151,7 @@ export async function analyzeChain(input: AnalyzeChainInput): Promise<ChainAnaly
       ? { leafProblem: (served.firstProblem ?? input.firstCertificateProblem) as ParseProblem }
       : {}),
     ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}),
+    ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
     problems: [...served.problems, ...anchors.problems],
   });
 }

@@ -8,7 +8,7 @@
  * checkServerIdentity against servername || 'localhost'), lib/tls.js checkServerIdentity().
  */
 
-import { matchKeyToCert } from '../pki/index.ts';
+import { matchKeyToCert, NODE_OPENSSL_AUTH_LEVEL } from '../pki/index.ts';
 import {
   clientCertFix,
   nodeAlertMessage,
@@ -512,6 +512,7 @@ async function verifyChain(run: NodeRun, version: TlsVersion): Promise<Failure |
     rootsPem: cfg.ssl.ca ?? '',
     time: run.now,
     continueOnError: true,
+    opensslAuthLevel: NODE_OPENSSL_AUTH_LEVEL,
   });
   if (!check.trusted) {
     const message = check.error?.message ?? 'certificate verify failed';

@@ -106,6 +106,8 @@ export async function verifyServerChain(input: {
    * the JDK's PKIX trust manager (`jdkTrusted`).
    */
   readonly profile?: 'openssl-3' | 'go' | 'rfc5280' | 'jdk';
+  /** The openssl-3 profile's security level: 2 by default (libpq, Python), `NODE_OPENSSL_AUTH_LEVEL` for Node. */
+  readonly opensslAuthLevel?: number;
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
@@ -113,6 +115,7 @@ export async function verifyServerChain(input: {
     time: input.time,
     purpose: 'serverAuth',
     profile: input.profile === 'jdk' ? 'rfc5280' : (input.profile ?? 'openssl-3'),
+    ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
   });
   const subjectOf = new Map(
     [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),

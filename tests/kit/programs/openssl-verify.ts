@@ -87,6 +87,7 @@ export async function opensslProfile(c: VerifyCase): Promise<Outcome> {
     time: c.at,
     profile: 'openssl-3',
     ...(c.host ? { hostname: c.host } : {}),
+    ...(c.authLevel !== undefined ? { opensslAuthLevel: c.authLevel } : {}),
   });
   const e = a.verdict.error;
   return a.verdict.valid

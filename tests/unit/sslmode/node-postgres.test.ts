@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
 import { explainConnection } from '../../../src/lib/sslmode/index.ts';
 import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+import { generate, T0 } from '../../kit/pure/trust-graph.ts';
 
 const server: Scenario['server'] = {
   ssl: true,
@@ -106,5 +107,41 @@ describe('node-postgres configuration', () => {
     expect(out.fix).toMatch(
       /^"in certificate chain": the server sent a self-signed certificate \(its root CA\)/,
     );
+  });
+});
+
+describe("Node's OpenSSL security level is 1, libpq's on Debian 2", () => {
+  // Node reads openssl.cnf's nodejs_conf section, not Debian's SECLEVEL=2 (Node 20 accepts this leaf; openssl
+  // verify -auth_level 1 agrees, tests/oracle/pki-openssl-auth-level.test.ts).
+  it('an RSA-1024 leaf verifies for node-postgres and fails for libpq', async () => {
+    const g = await generate({
+      roots: ['root'],
+      leaf: 'leaf',
+      graph: [{ issuer: 'root', subject: 'leaf', mutate: (t) => (t.ips = ['127.0.0.1']) }],
+      rsa: { leaf: 1024 },
+    });
+    const weak = { ssl: true, certificateChain: g.leafPem, hba: ['host all all 127.0.0.1/32 trust'] };
+    const files = { '/ca.pem': g.rootPems.join('') };
+    const time = T0.toISOString();
+    const node = await explainConnection({
+      client: {
+        driver: 'node-postgres',
+        conninfo: 'postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=/ca.pem',
+        files,
+      },
+      server: weak,
+      time,
+    });
+    expect([node.connected, node.chainVerified, node.hostnameVerified]).toEqual([true, true, true]);
+    const libpq = await explainConnection({
+      client: {
+        driver: 'libpq',
+        conninfo: 'host=127.0.0.1 dbname=app user=app sslmode=verify-full sslrootcert=/ca.pem',
+        files,
+      },
+      server: weak,
+      time,
+    });
+    expect(libpq.error).toMatch(/certificate verify failed/);
   });
 });

@@ -37,6 +37,13 @@ export type OpenSslVersion = '3' | '1.0.2';
  */
 export const OPENSSL3_AUTH_LEVEL = 2;
 
+/**
+ * Node's: it reads the `nodejs_conf` section of openssl.cnf, not Debian's system default, so its TLS contexts keep
+ * OpenSSL 3.0's built-in level 1 (an RSA-1024 leaf verifies; a SHA-1 CA signature, 63 bits, does not: "ca md too
+ * weak"). Checked with Node 20 on Debian's OpenSSL 3.0.
+ */
+export const NODE_OPENSSL_AUTH_LEVEL = 1;
+
 /** X509_V_ERR_* numbers and their texts (3.0 x509_txt.c; 1.0.2 differs where noted). */
 const ERRORS = {
   1: ['X509_V_ERR_UNSPECIFIED', 'unspecified certificate verification error'],
@@ -188,7 +195,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
   };
   const store = input.anchors.filter(usable);
   const untrusted = dedupe(input.served.slice(1)).filter((c) => c.id !== leaf.id && usable(c));
-  const authLevel = version === '3' ? OPENSSL3_AUTH_LEVEL : 0;
+  const authLevel = version === '3' ? (input.opensslAuthLevel ?? OPENSSL3_AUTH_LEVEL) : 0;
 
   const built =
     version === '3'

@@ -23,6 +23,12 @@ export interface ProfileInput {
   readonly hostname?: string;
   readonly purpose: Purpose;
   readonly maxChainDepth: number;
+  /**
+   * The openssl-3 profile's security level (`auth_level`); default `OPENSSL3_AUTH_LEVEL`, 2, what Debian's
+   * openssl.cnf gives libpq and Python. Node reads its own `nodejs_conf` section instead, so it stays at OpenSSL
+   * 3.0's built-in level 1 (`NODE_OPENSSL_AUTH_LEVEL`).
+   */
+  readonly opensslAuthLevel?: number;
 }
 
 export interface ProfileError {
