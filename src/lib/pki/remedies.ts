@@ -225,8 +225,11 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
     });
   }
 
-  // The profile settled on a path through a sent certificate that no valid path needs.
-  if (validPaths.length && analysis.verdict.path) {
+  // The profile settled on a path through a sent certificate that no valid path needs. Only paths with no warning
+  // at all count: a warning of the RFC 5280 checks (a SHA-1 signature, a weak key) is an error for some client (the
+  // openssl-3 profile's security level), so dropping the certificate might only trade one failure for another.
+  const cleanPaths = validPaths.filter((p) => p.reasons.length === 0);
+  if (cleanPaths.length && analysis.verdict.path) {
     const needed = new Set(validPaths.flatMap((p) => p.certificates));
     analysis.verdict.path.forEach((id, depth) => {
       if (depth === 0 || !sentIds.has(id) || needed.has(id)) return;
@@ -235,7 +238,7 @@ export function whatWouldPass(analysis: ChainAnalysis, pool: readonly PoolEntry[
       const position = analysis.certificates.findIndex((s) => s.id === id) + 1;
       push(`drop:${id}`, {
         kind: 'stop-sending',
-        message: `stop sending ${label(c)} (certificate ${position} of the ${analysis.certificates.length} sent): ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(validPaths[0]!) + 1} (valid by the RFC 5280 checks) does not need it`,
+        message: `stop sending ${label(c)} (certificate ${position} of the ${analysis.certificates.length} sent): ${analysis.verdict.profile} builds its chain through it, and path ${analysis.paths.indexOf(cleanPaths[0]!) + 1} (valid by the RFC 5280 checks, with no warning) does not need it`,
         certificate: certRef(c),
       });
     });

@@ -15,6 +15,7 @@ import {
   type PoolEntry,
 } from '../../../src/lib/pki/index.ts';
 import { findSample } from '../../../src/content/chain/samples.ts';
+import { generate, T0 } from '../../kit/pure/trust-graph.ts';
 
 const fixture = (path: string) =>
   readFileSync(new URL(`../../../fixtures/public-ca/${path}`, import.meta.url), 'utf8');
@@ -248,9 +249,34 @@ describe('verdictAdvice: the Chain Lab card says each fact once', () => {
       served.map((certificate) => ({ certificate, source: 'served' })),
     ).map((a) => a.text);
     expect(texts).toEqual([
-      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid by the RFC 5280 checks) does not need it',
+      'stop sending "ISRG Root X1" (certificate 2 of the 2 sent): openssl-1.0.2 builds its chain through it, and path 1 (valid by the RFC 5280 checks, with no warning) does not need it',
       '"DST Root CA X3" is valid from 2000-09-30 to 2021-09-30; the check date 2021-10-01 is after that.',
       'Every certificate on this path is valid from 2021-01-20 to 2021-09-30.',
     ]);
+  });
+});
+
+describe('whatWouldPass: stop sending a certificate only when the path left has no warning', () => {
+  it('a path valid by RFC 5280 but for a SHA-1 signature is no reason to stop sending the other certificate', async () => {
+    // "inter" twice, one key: by an untrusted root (sent first, which openssl-3 takes: error 20) and by the
+    // trusted root with SHA-1 (valid by RFC 5280 with a warning; openssl-3 at level 2 refuses it: error 68).
+    const g = await generate({
+      roots: ['root t', 'root u'],
+      leaf: 'leaf',
+      graph: [
+        { issuer: 'root u', subject: 'inter' },
+        { issuer: 'root t', subject: 'inter', mutate: (t) => (t.sha1 = true) },
+        { issuer: 'inter', subject: 'leaf' },
+      ],
+    });
+    const analysis = await analyzeChain({
+      certificates: g.leafPem + g.intermediatePems.join(''),
+      trustAnchors: g.pem.get('root:root t')!,
+      time: T0,
+      profile: 'openssl-3',
+    });
+    expect(analysis.verdict.error?.number).toBe(20);
+    expect(analysis.paths.some((p) => p.valid)).toBe(true);
+    expect(whatWouldPass(analysis).filter((r) => r.kind === 'stop-sending')).toEqual([]);
   });
 });
