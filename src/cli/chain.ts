@@ -38,6 +38,7 @@ import { InputError, messageOf, painter, parseIsoDate, processIo, readInputFile,
 import { validationTime } from '../lib/pki/validation-time.ts';
 import { discardedKeysNotice } from '../content/chain/notices.ts';
 import { leafFirst, pickLeaf } from '../lib/pki/leaf.ts';
+import { libpqHostCheck } from '../lib/sslmode/hostname.ts';
 import { DEFAULT_BUILD_OPTIONS } from '../lib/pki/paths/build-paths.ts';
 
 const PRESETS = TRUST_STORE_PRESETS.map((p) => p.name);
@@ -54,7 +55,9 @@ The report starts with the chosen profile's verdict and the error text that clie
                        any file is discarded: it is not kept, shown or analysed, only counted
   --trust FILE|PRESET  trust anchors: a file or a preset (${PRESETS.join(', ')}); repeatable;
                        default mozilla
-  --host NAME          the host name (or IP address) the leaf must match
+  --host NAME          the host name (or IP address) the leaf must match; for openssl-3 libpq's own
+                       check, once the chain verified, and its words (server certificate for "…" does
+                       not match host name "…")
   --at DATE            validation time, ISO 8601, UTC unless an offset is given; a date alone is 12:00
                        UTC that day, as the Chain Lab's date (default: now)
   --profile NAME       the client whose verdict leads: ${PROFILE_NAMES.join(', ')} (default
@@ -317,7 +320,7 @@ export async function analyze(args: Args): Promise<ChainReport> {
     purpose: args.purpose,
     compareProfiles: true,
     ...(leafProblem ? { firstCertificateProblem: leafProblem } : {}),
-    ...(args.host !== undefined ? { hostname: args.host } : {}),
+    ...(args.host !== undefined ? { hostname: args.host, hostCheck: libpqHostCheck } : {}),
     ...(args.maxDepth !== undefined ? { maxChainDepth: args.maxDepth } : {}),
   });
   const analysis: ChainAnalysis = { ...result, problems: [...problems, ...result.problems] };

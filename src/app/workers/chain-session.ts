@@ -17,6 +17,7 @@ import {
   type VerdictAdvice,
 } from '../../lib/pki/index';
 import { leafFirst, namesCertificate, pickLeaf } from '../../lib/pki/leaf';
+import { libpqHostCheck } from '../../lib/sslmode/hostname';
 import { labelFacts, type LabelFacts } from '../lib/chain-labels';
 import type { CertView, ParseReport } from '../../lib/pki/types';
 import {
@@ -250,7 +251,7 @@ export async function runChainSession(req: ChainSessionRequest): Promise<ChainSe
     certificates: chain,
     trustAnchors: await anchorsFor(req, all, loadedTrust),
     time: req.time,
-    ...(req.hostname ? { hostname: req.hostname } : {}),
+    ...(req.hostname ? { hostname: req.hostname, hostCheck: libpqHostCheck } : {}),
     purpose: req.purpose,
     profile: req.profile,
     ...(leafProblem ? { firstCertificateProblem: leafProblem } : {}),

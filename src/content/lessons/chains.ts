@@ -56,11 +56,11 @@ export const chainsLesson: Lesson = {
         question: 'Is the certificate accepted for db.example.com?',
         choices: [
           { id: 'yes', text: 'Yes: the chain is trusted, that is enough' },
-          { id: 'no', text: 'No: hostname mismatch' },
+          { id: 'no', text: 'No: the name does not match' },
         ],
         answer: 'no',
         explanation:
-          'Signatures, dates and constraints all check out; only the name check fails: "hostname mismatch" (the lab counts it against the path, so the path shows as invalid for that one reason). In PostgreSQL only sslmode=verify-full makes libpq check the name.',
+          'Signatures, dates and constraints all check out; only the name check fails. libpq makes it itself, after OpenSSL has verified the chain, and says: server certificate for "other.example.com" does not match host name "db.example.com" (the lab counts it against the path, so the path shows as invalid for that one reason). Only sslmode=verify-full makes libpq check the name.',
       },
     },
     {

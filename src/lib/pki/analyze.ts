@@ -26,7 +26,7 @@ const noCrlVerifier: VerifyCrl = async () => ({
 /** What is judged, as the profiles get it (they get the issuer graph built here too), and how. */
 export interface AnalyzeViewsInput extends Pick<
   ProfileInput,
-  'served' | 'anchors' | 'time' | 'hostname' | 'opensslAuthLevel'
+  'served' | 'anchors' | 'time' | 'hostname' | 'opensslAuthLevel' | 'hostCheck'
 > {
   readonly verify: VerifySignature;
   readonly purpose?: Purpose;
@@ -86,6 +86,7 @@ export async function analyzeCertViews(input: AnalyzeViewsInput): Promise<ChainA
     purpose,
     maxChainDepth,
     ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
+    ...(input.hostCheck ? { hostCheck: input.hostCheck } : {}),
   };
   const run = async (name: ProfileName): Promise<ProfileVerdict> => {
     switch (name) {

@@ -10,11 +10,12 @@ import type { CertView, ParseProblem, ParseReport } from './types.ts';
 import { parseCertificates, verifyCertificateSignature } from './parse.ts';
 import { analyzeCertViews } from './analyze.ts';
 import type { ChainAnalysis } from './analyze-types.ts';
-import type { ProfileName } from './profiles/types.ts';
+import type { HostCheck, ProfileName } from './profiles/types.ts';
 import type { Purpose } from './paths/validate.ts';
 
 export type * from './types.ts';
 export type { AnalyzedPath, ChainAnalysis, ChainVerdict } from './analyze-types.ts';
+export type { HostCheck } from './profiles/types.ts';
 export type { Reason, ReasonCode, Severity, CertRef } from './paths/reasons.ts';
 export type { GraphNode, GraphEdge, Identity, IssuerGraphData } from './paths/graph.ts';
 export type { ProfileName, ProfileVerdict, ProfileError } from './profiles/types.ts';
@@ -54,6 +55,8 @@ export interface AnalyzeChainInput {
   readonly maxChainDepth?: number;
   /** The openssl-3 profile's security level (ProfileInput.opensslAuthLevel; default 2). */
   readonly opensslAuthLevel?: number;
+  /** The client's own host-name check after the chain (ProfileInput.hostCheck: libpq's), for openssl-3. */
+  readonly hostCheck?: HostCheck;
   /**
    * Also compute every other profile's verdict (`ChainAnalysis.profiles`, for side-by-side comparison, as
    * `tls-lab chain` prints them). Off by default: only `profile` is computed.
@@ -152,6 +155,7 @@ export async function analyzeChain(input: AnalyzeChainInput): Promise<ChainAnaly
       : {}),
     ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}),
     ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
+    ...(input.hostCheck ? { hostCheck: input.hostCheck } : {}),
     problems: [...served.problems, ...anchors.problems],
   });
 }

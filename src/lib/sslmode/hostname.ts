@@ -171,3 +171,12 @@ export function nodeCheckServerIdentity(hostname: string, leaf: LeafNames): Name
   }
   return { ok: false, error: `Hostname/IP does not match certificate's altnames: ${reason}` };
 }
+
+/**
+ * libpq's check as the Chain Lab and `tls-lab chain` apply it to the openssl-3 verdict (pki's `HostCheck`): libpq
+ * asks OpenSSL for the chain only and compares the name itself, in its own words.
+ */
+export function libpqHostCheck(host: string, leaf: CertView): string | null {
+  const r = libpqHostnameCheck(host, leafNamesOf(leaf));
+  return r.ok ? null : r.error;
+}

@@ -34,7 +34,12 @@ export {
   tlsVersion,
 } from './server.ts';
 import type { HbaProblem } from './hba.ts';
-export { libpqHostnameCheck, nodeCheckServerIdentity, libpqWildcardMatch } from './hostname.ts';
+export {
+  libpqHostCheck,
+  libpqHostnameCheck,
+  nodeCheckServerIdentity,
+  libpqWildcardMatch,
+} from './hostname.ts';
 export { RULES };
 export { DRIVER_RULES } from './drivers/rules.ts';
 export {

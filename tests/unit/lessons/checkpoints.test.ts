@@ -101,7 +101,9 @@ const CLAIMS: Record<string, Record<string, (step: Step) => Promise<boolean>>> =
   },
   'certificates-and-chains/host-mismatch': {
     yes: async (s) => (await chainRun(s)).verdict.valid,
-    no: async (s) => verdictMessage(await chainRun(s)) === 'hostname mismatch',
+    no: async (s) =>
+      verdictMessage(await chainRun(s)) ===
+      'server certificate for "other.example.com" does not match host name "db.example.com"',
   },
   'cross-signing/azure-one-root': {
     zero: async (s) => validPaths(await chainRun(s)) === 0,

@@ -241,7 +241,7 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
     ...(version === '3'
       ? [
           () => checkAuthLevel(chain, authLevel),
-          () => checkId(chain, input),
+          () => (input.hostCheck ? null : checkId(chain, input)),
           () => internalVerify(chain, input, graph, version),
           () => checkNames(chain),
         ]
@@ -257,6 +257,18 @@ export async function openssl(input: ProfileInput, version: OpenSslVersion): Pro
     if (f) return fail(f);
   }
   trace.push(`verified: ${chain.map(label).join(' -> ')}`);
+  const hostError =
+    version === '3' && input.hostCheck && input.hostname ? input.hostCheck(input.hostname, leaf) : null;
+  if (hostError !== null) {
+    trace.push(`the client's own host-name check, after the chain: ${hostError}`);
+    const error: ProfileError = {
+      code: 'HOST_NAME_MISMATCH',
+      message: hostError,
+      depth: 0,
+      certificate: certRef(leaf),
+    };
+    return { profile, valid: false, path: ids, error, trace };
+  }
   return { profile, valid: true, path: ids, trace };
 }
 

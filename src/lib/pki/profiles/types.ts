@@ -29,7 +29,17 @@ export interface ProfileInput {
    * 3.0's built-in level 1 (`NODE_OPENSSL_AUTH_LEVEL`).
    */
   readonly opensslAuthLevel?: number;
+  /**
+   * The client checks the host name itself once OpenSSL 3 has verified the chain, as libpq does
+   * (`pgtls_verify_peer_name_matches_certificate_guts`), instead of asking OpenSSL to (X509_check_host, error
+   * 62/64): the openssl-3 profile then leaves the name to this check, whose text is the client's error (null: the
+   * name matches). The Chain Lab and `tls-lab chain` pass libpq's.
+   */
+  readonly hostCheck?: HostCheck;
 }
+
+/** A client's own host-name check: its error text, or null when `host` matches the leaf. */
+export type HostCheck = (host: string, leaf: CertView) => string | null;
 
 export interface ProfileError {
   /** The client's own identifier: "X509_V_ERR_CERT_HAS_EXPIRED", "CertExpired", "x509.CertificateInvalidError" … */
