@@ -131,7 +131,7 @@ function signatureFitsKey(child: CertView, issuer: CertView): boolean {
   return needs === has || (needs === 'RSA-PSS' && has === 'RSA');
 }
 
-/** EXFLAG_SS (ossl_x509v3_cache_extensions): self-issued and its AKID (if any) matches its own SKID. */
+/** EXFLAG_SS (ossl_x509v3_cache_extensions): self-issued, its AKID (if any) matches itself and (3.0) its signature algorithm fits its own key. */
 function selfSignedFlag(cert: CertView): boolean {
   return checkIssued(cert, cert);
 }
