@@ -244,7 +244,7 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
   it('require verifies the chain when root.crt exists (the sslrootcert default), and says so in ConnectError form', async () => {
     const out = await pgx('host=localhost user=app sslmode=require', { '~/.postgresql/root.crt': pki.rootB });
     expect(out.error).toBe(
-      'failed to connect to `user=app database=app`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
     );
   });
   it('sslrootcert=system forces verify-full whatever sslmode says', async () => {
@@ -265,7 +265,7 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
       server({ hba: ['local all all peer'] }),
     );
     expect(both.error).toBe(
-      'failed to connect to `user=app database=app`:\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption (SQLSTATE 28000)\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption (SQLSTATE 28000)',
+      'failed to connect to `user=app database=`:\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption (SQLSTATE 28000)\n\t127.0.0.1:5432 (localhost): server error: FATAL: no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption (SQLSTATE 28000)',
     );
   });
   it('a wrong password (28P01) stops without the plaintext retry', async () => {
@@ -275,7 +275,47 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
       server({ hba: ['host all all 127.0.0.1/32 scram-sha-256'], users: { app: 'good' } }),
     );
     expect(out.error).toBe(
-      'failed to connect to `user=app database=app`: 127.0.0.1:5432 (localhost): server error: FATAL: password authentication failed for user "app" (SQLSTATE 28P01)',
+      'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): server error: FATAL: password authentication failed for user "app" (SQLSTATE 28P01)',
+    );
+  });
+});
+
+describe('pgx v5.10.0 settings (pgconn/config.go ParseConfigWithOptions, configTLS, errors.go ConnectError)', () => {
+  const pgx = (conninfo: string, files: Record<string, string> = {}, s = server()) =>
+    explainConnection({ client: { driver: 'pgx', conninfo, files }, server: s });
+  it.each(['disable', 'prefer', 'require', 'verify-ca'])(
+    'a missing sslrootcert fails ParseConfig in sslmode=%s (configTLS reads it before its switch)',
+    async (mode) => {
+      const conninfo = `host=localhost user=app sslmode=${mode} sslrootcert=/missing.pem`;
+      const out = await pgx(conninfo);
+      expect(out.connected).toBe(false);
+      expect(out.error).toBe(
+        `cannot parse \`${conninfo}\`: failed to configure TLS (unable to read CA file: open /missing.pem: no such file or directory)`,
+      );
+    },
+  );
+  it('ConnectError prints the configured database, empty when none is given', async () => {
+    const out = await pgx(
+      'host=localhost user=app sslmode=disable password=bad',
+      {},
+      server({
+        hba: ['host all all 127.0.0.1/32 scram-sha-256'],
+        users: { app: 'good' },
+      }),
+    );
+    expect(out.error).toMatch(/^failed to connect to `user=app database=`: /);
+    const named = await pgx(
+      'host=localhost user=app dbname=shop sslmode=disable',
+      {},
+      server({ hba: ['host all all 127.0.0.1/32 reject'] }),
+    );
+    expect(named.error).toMatch(/^failed to connect to `user=app database=shop`: /);
+  });
+  it('?ssl=true is no alias in v5.10.0: it is sent as a run-time parameter and the server refuses it', async () => {
+    const out = await pgx('postgres://app@localhost:5432/app?ssl=true');
+    expect(out.sslmode).toBe('prefer');
+    expect(out.error).toBe(
+      'failed to connect to `user=app database=app`:\n\t127.0.0.1:5432 (localhost): server error: FATAL: parameter "ssl" cannot be changed now (SQLSTATE 55P02)\n\t127.0.0.1:5432 (localhost): server error: FATAL: parameter "ssl" cannot be changed now (SQLSTATE 55P02)',
     );
   });
 });

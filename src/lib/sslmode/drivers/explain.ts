@@ -19,7 +19,6 @@ import {
   serverStartup,
   serverTlsRange,
   type EffectiveHba,
-  type StartupResult,
 } from '../server.ts';
 import { libpqKeywords } from '../conninfo.ts';
 import { StepLog } from '../steps.ts';
@@ -181,7 +180,8 @@ async function attempts(
       if (refused) {
         log.push(attempt, 'startup', 'fail', refused.detail, 'server.startup-settings');
         errors.push(wrap(table.texts.serverError('FATAL', refused.message, refused.sqlstate)));
-        break;
+        if (last || !retriesServerError(run, refused.sqlstate, encrypted)) break;
+        continue;
       }
       if (cfg.serverSettings?.length)
         log.push(
@@ -207,12 +207,12 @@ async function attempts(
           : result.message,
       ),
     );
-    if (last || !retriesServerError(run, result, encrypted)) break;
+    if (last || !retriesServerError(run, result.sqlstate ?? '', encrypted)) break;
   }
   const reports = table.fallback.reports;
   const error =
     reports === 'all'
-      ? `failed to connect to \`user=${cfg.user} database=${cfg.database}\`:${errors.length > 1 ? '\n\t' + errors.join('\n\t') : ' ' + (errors[0] ?? '')}`
+      ? `failed to connect to \`user=${cfg.user} database=${cfg.configuredDatabase ?? cfg.database}\`:${errors.length > 1 ? '\n\t' + errors.join('\n\t') : ' ' + (errors[0] ?? '')}`
       : ((reports === 'first' ? errors[0] : errors[errors.length - 1]) ?? 'connection failed');
   return failure(error, 'See the steps: the rule that failed is cited.');
 }
@@ -253,12 +253,7 @@ function refusedSetting(
 }
 
 /** The table's fallback rule for a server error (by SQLSTATE); Npgsql's Prefer only after SSL was established. */
-function retriesServerError(
-  run: DriverRun,
-  result: StartupResult & { ok: false },
-  encrypted: boolean,
-): boolean {
-  const code = result.sqlstate ?? '';
+function retriesServerError(run: DriverRun, code: string, encrypted: boolean): boolean {
   const rule = run.table.fallback.retryServerErrors;
   const retry = 'only' in rule ? rule.only.includes(code) : !rule.anyExcept.includes(code);
   const npgsqlOk = run.driver !== 'npgsql' || run.cfg.sslmode !== 'prefer' || encrypted;

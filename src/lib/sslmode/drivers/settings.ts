@@ -10,7 +10,7 @@ import { ipBytes } from '../hba.ts';
 import { isOneOf, SSLMODES, type SslMode } from '../names.ts';
 import { pyInt, pyParseQsStrict, pyRepr, pyUnquote, pyUrlsplit } from '../py-url.ts';
 import type { Scenario, TlsVersion } from '../types.ts';
-import type { RuleTableDriver } from './rules.ts';
+import { DRIVER_RULES, type RuleTableDriver } from './rules.ts';
 
 export interface DriverSettings {
   host: string;
@@ -39,9 +39,11 @@ export interface DriverSettings {
   unmodelledHostCheck?: string;
   /** asyncpg: ssl_min/max_protocol_version (DSN, else PGSSL{MIN,MAX}PROTOCOLVERSION); the minimum defaults to TLSv1.2. */
   tlsRange?: { readonly min: TlsVersion; readonly max: TlsVersion | undefined };
+  /** pgx: the database as configured ('' when not given), which ConnectError prints. */
+  configuredDatabase?: string;
   /**
-   * asyncpg: the DSN's query parameters it does not read itself, which it sends to the server as run-time settings
-   * (server_settings), in the DSN's order.
+   * asyncpg and pgx: the connection string's parameters the driver does not read itself, which it sends to the
+   * server as run-time settings (asyncpg's server_settings, pgx's RuntimeParams), in the string's order.
    */
   serverSettings?: readonly string[];
 }
@@ -144,33 +146,75 @@ export function parseDriverSettings(
     opts = parsed.options;
   }
   const get = (k: string, e: string): string | undefined => opts.get(k) ?? env[e];
-  // Every host is paired with its port (or the first one) and each port parsed before TLS is configured.
-  const hostCount = (get('host', 'PGHOST') ?? 'localhost').split(',').length;
-  const ports = (get('port', 'PGPORT') ?? '5432').split(',');
-  for (let i = 0; i < hostCount; i++) {
-    const portError = goPortError(ports[i] ?? ports[0]!);
-    if (portError)
-      return { error: `cannot parse \`${redactPgxPassword(text)}\`: invalid port (${portError})` };
-  }
+  const parseError = (msg: string): { error: string } => ({
+    error: `cannot parse \`${redactPgxPassword(text)}\`: ${msg}`,
+  });
   let sslmode = get('sslmode', 'PGSSLMODE') ?? 'prefer';
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
-  if (sslrootcert === 'system') sslmode = 'verify-full';
-  if (!isOneOf(SSLMODES, sslmode)) {
-    return {
-      error: `cannot parse \`${redactPgxPassword(text)}\`: failed to configure TLS (sslmode is invalid)`,
-    };
+  // ParseConfigWithOptions() (v5.10.0 config.go 446-469): per host, its port (or the first one) is parsed, then
+  // configTLS() runs unless the host is a Unix socket directory. configTLS() (config.go 803-831) reads a named
+  // sslrootcert before it looks at sslmode, so a missing file fails ParseConfig in every sslmode, disable too.
+  const hosts = (get('host', 'PGHOST') ?? 'localhost').split(',');
+  const ports = (get('port', 'PGPORT') ?? '5432').split(',');
+  for (const [i, host] of hosts.entries()) {
+    const portError = goPortError(ports[i] ?? ports[0]!);
+    if (portError) return parseError(`invalid port (${portError})`);
+    if (host.startsWith('/')) continue;
+    if (sslrootcert !== undefined && sslrootcert !== '' && sslrootcert !== 'system') {
+      if (s.client.files?.[sslrootcert] === undefined)
+        return parseError(`failed to configure TLS (${DRIVER_RULES.pgx.texts.rootMissing(sslrootcert)})`);
+    }
+    if (sslrootcert === 'system') sslmode = 'verify-full';
+    if (!isOneOf(SSLMODES, sslmode)) return parseError('failed to configure TLS (sslmode is invalid)');
   }
+  if (!isOneOf(SSLMODES, sslmode)) return parseError('failed to configure TLS (sslmode is invalid)');
   const user = get('user', 'PGUSER') ?? fallbackUser;
+  // config.go: every setting but the ones in notRuntimeParams is sent to the server as a run-time parameter.
+  const serverSettings = [...opts.keys()].filter((k) => !PGX_NOT_RUNTIME_PARAMS.has(k));
+  const database = get('dbname', 'PGDATABASE');
   return {
-    host: (get('host', 'PGHOST') ?? 'localhost').split(',')[0]!,
+    ...(serverSettings.length > 0 ? { serverSettings } : {}),
+    host: hosts[0]!,
     port: ports[0]!,
     user,
-    database: get('dbname', 'PGDATABASE') ?? user,
+    // Not sent when empty (pgconn.go connect()): the server then takes the user name.
+    database: database || user,
+    configuredDatabase: database ?? '',
     password: get('password', 'PGPASSWORD'),
     sslmode,
     sslrootcert,
   };
 }
+
+/**
+ * pgconn/config.go ParseConfigWithOptions() notRuntimeParams (v5.10.0, lines 399-423), keyed as the model reads
+ * them (dbname for pgx's canonical "database"): every other setting is a run-time parameter for the server.
+ */
+const PGX_NOT_RUNTIME_PARAMS = new Set([
+  'host',
+  'port',
+  'dbname',
+  'user',
+  'password',
+  'passfile',
+  'connect_timeout',
+  'sslmode',
+  'sslkey',
+  'sslcert',
+  'sslrootcert',
+  'sslnegotiation',
+  'sslpassword',
+  'sslsni',
+  'krbspn',
+  'krbsrvname',
+  'target_session_attrs',
+  'service',
+  'servicefile',
+  'min_protocol_version',
+  'max_protocol_version',
+  'channel_binding',
+  'require_auth',
+]);
 
 /**
  * pgconn/config.go parseURLSettings() (v5.10): Go's url.Parse, then each comma-separated host[:port] of the
@@ -206,9 +250,9 @@ function pgxUrlSettings(text: string): Map<string, string> | { error: string } {
   if (ports.length > 0) m.set('port', ports.join(','));
   const database = url.path.replace(/^\/+/, '');
   if (database !== '') m.set('dbname', database);
+  // No ssl=true alias in v5.10.0 (pgx main added one after the release, commit 023281e5): "ssl" is a run-time
+  // parameter like any other query key.
   for (const [k, v] of goQuery(url.rawQuery)) m.set(k === 'database' ? 'dbname' : k, v[0]!);
-  // parse_url.go: ssl=true becomes sslmode=require.
-  if (m.get('ssl') === 'true' && !m.has('sslmode')) m.set('sslmode', 'require');
   return m;
 }
 
