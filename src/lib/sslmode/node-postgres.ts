@@ -135,7 +135,10 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
   const readFile = nodeFileReader(s);
 
   // pg-connection-string parse(): ssl=true/1 -> true, ssl=0 -> false; any of sslcert/sslkey/sslrootcert/sslmode
-  // replaces it with an options object {} (full verification); files are read with fs.readFileSync.
+  // replaces it with an options object {} (full verification); files are read with fs.readFileSync. Each test is
+  // on the value's truthiness (index.js 69-99), so an empty value counts as absent: ?sslmode= or ?sslrootcert=
+  // turns nothing on, and ?ssl= leaves the string '' (falsy: no TLS, and PGSSLMODE is not read either, as the
+  // config has an ssl key).
   const full: NodeSsl = { on: true, rejectUnauthorized: true, checkHost: true };
   let ssl: NodeSsl | undefined;
   let sslmode = 'none';
@@ -144,7 +147,7 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
     sslmode = `ssl=${sslParam}`;
     // connection-parameters.js: 'no-verify' -> {rejectUnauthorized:false}; '0' -> false; any other string is truthy.
     ssl =
-      sslParam === '0'
+      sslParam === '0' || sslParam === ''
         ? { ...full, on: false }
         : sslParam === 'no-verify'
           ? { on: true, rejectUnauthorized: false, checkHost: false }
@@ -152,14 +155,14 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
   }
   const mode = q.get('sslmode');
   const rootPath = q.get('sslrootcert');
-  if (q.get('sslcert') !== null || q.get('sslkey') !== null || rootPath !== null || mode !== null) ssl = full;
+  if (q.get('sslcert') || q.get('sslkey') || rootPath || mode) ssl = full;
   if (q.get('sslnegotiation') === 'direct' && ssl === undefined) ssl = full;
   let ca: string | undefined;
   let certPem: string | undefined;
   let keyPem: string | undefined;
   for (const key of ['sslcert', 'sslkey', 'sslrootcert']) {
     const path = q.get(key);
-    if (path === null) continue;
+    if (!path) continue;
     const r = readFile(path);
     if (typeof r !== 'string') return r;
     if (key === 'sslrootcert') ca = r;
@@ -167,7 +170,7 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
     else keyPem = r;
   }
   if (ssl?.on && ca) ssl = { ...ssl, ca };
-  if (mode !== null) sslmode = mode;
+  if (mode) sslmode = mode;
   if (compat) {
     if (mode === 'disable') ssl = { ...full, on: false };
     else if (mode === 'prefer') ssl = { ...ssl!, rejectUnauthorized: false };

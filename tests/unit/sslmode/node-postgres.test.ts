@@ -37,6 +37,20 @@ describe('node-postgres configuration', () => {
     });
     expect(out.encrypted).toBe(false);
   });
+  it.each(['ssl=', 'sslmode=', 'sslrootcert=', 'sslcert=&sslkey='])(
+    'an empty ?%s turns no TLS on (pg-connection-string tests each value for truthiness)',
+    async (query) => {
+      const out = await run(`postgres://app@127.0.0.1/app?${query}`);
+      expect(out.connected && !out.encrypted).toBe(true);
+    },
+  );
+  it('an empty ?ssl= is still an ssl key, so PGSSLMODE is not read; an empty ?sslmode= is not', async () => {
+    const env = { PGSSLMODE: 'require' };
+    expect((await run('postgres://app@127.0.0.1/app?ssl=', { env })).encrypted).toBe(false);
+    expect((await run('postgres://app@127.0.0.1/app?sslmode=', { env })).error).toBe(
+      'unable to verify the first certificate',
+    );
+  });
   it('a missing sslrootcert file is an fs error at parse time', async () => {
     expect((await run('postgres://app@127.0.0.1/app?sslrootcert=/nope.pem')).error).toBe(
       "ENOENT: no such file or directory, open '/nope.pem'",
