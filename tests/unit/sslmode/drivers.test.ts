@@ -224,6 +224,17 @@ describe('Npgsql (NpgsqlConnector.cs, NpgsqlConnectionStringBuilder.cs)', () => 
       'SSL connection requested. No SSL enabled connection from this host is configured.',
     );
   });
+  it("SSL Mode is Enum.Parse(ignoreCase): member names in any case, not libpq's verify-full", async () => {
+    expect((await npg('Host=localhost;Username=app;SSL Mode=verifyca')).sslmode).toBe('verify-ca');
+    expect((await npg('Host=localhost;Username=app;SslMode=5')).sslmode).toBe('verify-full');
+    const dashed = await npg('Host=localhost;Username=app; SSL Mode =verify-full');
+    expect(dashed.connected).toBe(false);
+    expect(dashed.error).toBe("Couldn't set ssl mode (Parameter 'ssl mode')");
+    expect(dashed.steps[0]?.detail).toContain("Requested value 'verify-full' was not found.");
+    expect((await npg('Host=localhost;Username=app;sslmode=verify_full')).error).toBe(
+      "Couldn't set sslmode (Parameter 'sslmode')",
+    );
+  });
   it('Prefer goes plaintext on N and after a failure once SSL was established', async () => {
     expect((await npg('Host=localhost;Username=app', server({ ssl: false }))).encrypted).toBe(false);
     const out = await npg(

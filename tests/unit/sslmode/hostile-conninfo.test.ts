@@ -143,7 +143,7 @@ describe('an sslmode named like an Object.prototype key is an unknown sslmode, n
       'host=localhost sslmode=constructor',
       'cannot parse `host=localhost sslmode=constructor`: failed to configure TLS (sslmode is invalid)',
     ],
-    ['npgsql', 'Host=localhost;SSL Mode=constructor', "Requested value 'constructor' was not found."],
+    ['npgsql', 'Host=localhost;SSL Mode=constructor', "Couldn't set ssl mode (Parameter 'ssl mode')"],
     [
       'asyncpg',
       'postgresql://localhost/app?sslmode=hasOwnProperty',

@@ -67,7 +67,8 @@ export async function explainRuleTableDriver(
   };
   const cfg = parseDriverSettings(driver, s);
   if ('error' in cfg) {
-    log.push(0, 'parse', 'fail', cfg.error, 'libpq.options.parse');
+    const detail = cfg.cause ? `${cfg.error} (inner exception: ${cfg.cause})` : cfg.error;
+    log.push(0, 'parse', 'fail', detail, 'libpq.options.parse');
     return failedOutcome(base, log, 'unknown', { error: cfg.error, fix: 'Fix the connection string.' });
   }
   const row = table.modes[cfg.sslmode];

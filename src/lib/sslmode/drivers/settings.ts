@@ -58,7 +58,7 @@ const NON_VALIDATING_FACTORY = 'org.postgresql.ssl.NonValidatingFactory';
 export function parseDriverSettings(
   driver: RuleTableDriver,
   s: Scenario,
-): DriverSettings | { error: string } {
+): DriverSettings | { error: string; cause?: string } {
   const text = s.client.conninfo;
   const env = s.client.env ?? {};
   const fallbackUser = s.client.osUser ?? 'postgres';
@@ -109,29 +109,7 @@ export function parseDriverSettings(
         : {}),
     };
   }
-  if (driver === 'npgsql') {
-    const kv = new Map<string, string>();
-    for (const part of text.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq === -1) continue;
-      kv.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ''), part.slice(eq + 1).trim());
-    }
-    const modeText = kv.get('sslmode') ?? 'Prefer';
-    // SslMode's members (Disable ... VerifyFull), matched ignoring case, '-' and '_'.
-    const wanted = modeText.toLowerCase().replace(/[-_]/g, '');
-    const sslmode = SSLMODES.find((m) => m.replace('-', '') === wanted);
-    if (!sslmode) return { error: `Requested value '${modeText}' was not found.` };
-    const user = kv.get('username') ?? kv.get('userid') ?? kv.get('user') ?? fallbackUser;
-    return {
-      host: kv.get('host') ?? kv.get('server') ?? 'localhost',
-      port: kv.get('port') ?? '5432',
-      user,
-      database: kv.get('database') ?? kv.get('db') ?? user,
-      password: kv.get('password'),
-      sslmode,
-      sslrootcert: kv.get('rootcertificate') ?? env['PGSSLROOTCERT'],
-    };
-  }
+  if (driver === 'npgsql') return parseNpgsql(text, env, fallbackUser);
   if (driver === 'asyncpg') return parseAsyncpgDsn(text, env, fallbackUser);
   // pgx: libpq-style key=value or URL (pgconn/config.go ParseConfigWithOptions()).
   let opts: ReadonlyMap<string, string>;
@@ -215,6 +193,59 @@ const PGX_NOT_RUNTIME_PARAMS = new Set([
   'channel_binding',
   'require_auth',
 ]);
+
+/** Npgsql's Key=Value; connection string (NpgsqlConnectionStringBuilder), reduced to the settings the model needs. */
+function parseNpgsql(
+  text: string,
+  env: Readonly<Record<string, string>>,
+  fallbackUser: string,
+): DriverSettings | { error: string; cause?: string } {
+  const kv = new Map<string, string>();
+  // The keyword as DbConnectionOptions hands it to the builder's indexer: trimmed, lower-cased (GetKeyName()).
+  const written = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const keyword = part.slice(0, eq).trim().toLowerCase();
+    kv.set(keyword.replace(/\s+/g, ''), part.slice(eq + 1).trim());
+    written.set(keyword.replace(/\s+/g, ''), keyword);
+  }
+  const modeText = kv.get('sslmode') ?? 'Prefer';
+  const sslmode = npgsqlSslMode(modeText);
+  if (!sslmode) {
+    // The generated setter's Enum.Parse throws; the builder's indexer (NpgsqlConnectionStringBuilder.cs
+    // this[keyword] set, v8.0.9 line 116) wraps it: new ArgumentException("Couldn't set " + keyword, keyword, e),
+    // whose Message .NET ends with the parameter name; Enum.Parse's own text is its InnerException.
+    const keyword = written.get('sslmode') ?? 'sslmode';
+    return {
+      error: `Couldn't set ${keyword} (Parameter '${keyword}')`,
+      cause: `Requested value '${modeText}' was not found.`,
+    };
+  }
+  const user = kv.get('username') ?? kv.get('userid') ?? kv.get('user') ?? fallbackUser;
+  return {
+    host: kv.get('host') ?? kv.get('server') ?? 'localhost',
+    port: kv.get('port') ?? '5432',
+    user,
+    database: kv.get('database') ?? kv.get('db') ?? user,
+    password: kv.get('password'),
+    sslmode,
+    sslrootcert: kv.get('rootcertificate') ?? env['PGSSLROOTCERT'],
+  };
+}
+
+/**
+ * Npgsql's SslMode from its connection-string value: the generated setter's GetValue() is
+ * Enum.Parse(typeof(SslMode), s, ignoreCase: true) (src/Npgsql.SourceGenerators/NpgsqlConnectionStringBuilder.snbtxt,
+ * v8.0.9 line 87), so a member name in any case (Disable, Allow, Prefer, Require, VerifyCA, VerifyFull) or its
+ * number (0-5); libpq's spellings with '-' (verify-full) are no member names. Other numbers (which Enum.Parse
+ * accepts) are not modelled: null, like a name that is no member.
+ */
+function npgsqlSslMode(text: string): SslMode | undefined {
+  const members = ['disable', 'allow', 'prefer', 'require', 'verifyca', 'verifyfull'];
+  const i = /^[0-9]+$/.test(text) ? Number(text) : members.indexOf(text.toLowerCase());
+  return SSLMODES[i];
+}
 
 /**
  * pgconn/config.go parseURLSettings() (v5.10): Go's url.Parse, then each comma-separated host[:port] of the
