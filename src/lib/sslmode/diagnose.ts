@@ -757,7 +757,9 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.tls.chain',
     reproduce: () =>
-      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=verify-ca&sslrootcert=/etc/ca.pem', GOOD, {
+      // verify-full: crypto/tls's own verification, whose error carries "tls: failed to verify certificate: "
+      // (verify-ca and require verify in pgx's callback and print the x509 text alone).
+      ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=/etc/ca.pem', GOOD, {
         '/etc/ca.pem': SAMPLE_ROOT_B,
       }),
   },

@@ -108,6 +108,8 @@ export async function verifyServerChain(input: {
   readonly profile?: 'openssl-3' | 'go' | 'rfc5280' | 'jdk';
   /** The openssl-3 profile's security level: 2 by default (libpq, Python), `NODE_OPENSSL_AUTH_LEVEL` for Node. */
   readonly opensslAuthLevel?: number;
+  /** The host name to check with the chain, where the client's verifier does both at once (Go). */
+  readonly hostname?: string;
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
@@ -116,6 +118,7 @@ export async function verifyServerChain(input: {
     purpose: 'serverAuth',
     profile: input.profile === 'jdk' ? 'rfc5280' : (input.profile ?? 'openssl-3'),
     ...(input.opensslAuthLevel !== undefined ? { opensslAuthLevel: input.opensslAuthLevel } : {}),
+    ...(input.hostname !== undefined ? { hostname: input.hostname } : {}),
   });
   const subjectOf = new Map(
     [...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c.subject.rfc4514] as const),

@@ -255,7 +255,7 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
   it('require verifies the chain when root.crt exists (the sslrootcert default), and says so in ConnectError form', async () => {
     const out = await pgx('host=localhost user=app sslmode=require', { '~/.postgresql/root.crt': pki.rootB });
     expect(out.error).toBe(
-      'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: x509: certificate signed by unknown authority',
     );
   });
   it('sslrootcert=system forces verify-full whatever sslmode says', async () => {
@@ -288,6 +288,70 @@ describe('pgx v5 (pgconn/config.go configTLS, pgconn.go connectPreferred, errors
     expect(out.error).toBe(
       'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): server error: FATAL: password authentication failed for user "app" (SQLSTATE 28P01)',
     );
+  });
+});
+
+describe("pgx TLS failures: Go's x509 texts (pki/profiles/go.ts), wrapped only by crypto/tls's own verification", () => {
+  const pgx = (conninfo: string, files: Record<string, string>, s = server()) =>
+    explainConnection({ client: { driver: 'pgx', conninfo, files }, server: s });
+  const prefix =
+    'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): failed to write startup message: write failed: ';
+  it('verify-ca and require with a root file verify in VerifyPeerCertificate: the x509 error unwrapped', async () => {
+    for (const mode of ['verify-ca', 'require']) {
+      const out = await pgx(`host=localhost user=app sslmode=${mode} sslrootcert=/ca.pem`, {
+        '/ca.pem': pki.rootB,
+      });
+      expect(out.error).toBe(`${prefix}x509: certificate signed by unknown authority`);
+    }
+  });
+  it('verify-full: CertificateVerificationError wraps it', async () => {
+    const out = await pgx('host=localhost user=app sslmode=verify-full sslrootcert=/ca.pem', {
+      '/ca.pem': pki.rootB,
+    });
+    expect(out.error).toBe(
+      `${prefix}tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+    );
+  });
+  it("an expired leaf is Go's validity error, not an unknown authority", async () => {
+    const s = server({ certificateChain: pki.servers.expired.chainPem });
+    const ca = await pgx(
+      'host=localhost user=app sslmode=verify-ca sslrootcert=/ca.pem',
+      { '/ca.pem': pki.rootA },
+      s,
+    );
+    expect(ca.error).toMatch(
+      /write failed: x509: certificate has expired or is not yet valid: current time \S+ is after \S+$/,
+    );
+    const full = await pgx(
+      'host=localhost user=app sslmode=verify-full sslrootcert=/ca.pem',
+      { '/ca.pem': pki.rootA },
+      s,
+    );
+    expect(full.error).toMatch(
+      /write failed: tls: failed to verify certificate: x509: certificate has expired or is not yet valid: /,
+    );
+  });
+  it("verify-full checks the host name as Go's VerifyHostname (SANs only), before the chain", async () => {
+    const mismatch = await pgx(
+      'host=localhost user=app sslmode=verify-full sslrootcert=/ca.pem',
+      { '/ca.pem': pki.rootB },
+      server({ certificateChain: pki.servers.mismatch.chainPem }),
+    );
+    expect(mismatch.error).toBe(
+      `${prefix}tls: failed to verify certificate: x509: certificate is valid for other.example.test, not localhost`,
+    );
+    const ip = await pgx(
+      'host=127.0.0.1 user=app sslmode=verify-full sslrootcert=/ca.pem',
+      { '/ca.pem': pki.rootA },
+      server({ certificateChain: pki.servers.noip.chainPem }),
+    );
+    expect(ip.error).toBe(
+      "failed to connect to `user=app database=`: 127.0.0.1:5432 (127.0.0.1): failed to write startup message: write failed: tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs",
+    );
+    const ok = await pgx('host=localhost user=app sslmode=verify-full sslrootcert=/ca.pem', {
+      '/ca.pem': pki.rootA,
+    });
+    expect(ok.connected && ok.chainVerified && ok.hostnameVerified).toBe(true);
   });
 });
 

@@ -268,6 +268,7 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
   const server = serverTlsRange(s.server);
   const version = negotiateVersion(client, server);
   const wantsChain = mode.chain === 'always' || (mode.chain === 'if-root' && rootPem !== undefined);
+  const hostInChain = mode.hostname && table.texts.hostMismatch === 'in-chain';
   let checked: { chainOk: boolean; hostOk: boolean; error: string | null } = {
     chainOk: false,
     hostOk: false,
@@ -283,7 +284,7 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
     };
   else if (wantsChain && rootPem === undefined && mode.rootRequired)
     checked = { ...checked, error: table.texts.rootMissing(run.rootPath) };
-  else if (wantsChain) checked = await verifyChainAndHost(run, attempt);
+  else if (wantsChain || hostInChain) checked = await verifyChainAndHost(run, attempt, hostInChain);
   else if (mode.hostname) checked = await verifyHost(run, attempt, false);
   if (checked.error !== null) {
     log.push(attempt, 'tls', 'fail', checked.error, 'libpq.tls.chain');
@@ -302,13 +303,15 @@ async function handshake(run: DriverRun, attempt: number): Promise<Secured | str
 
 /**
  * The chain against the root file (without one, verify-* use the platform store: JDK cacerts / OS store / Go
- * system pool, empty here), then the host name when the mode checks it.
+ * system pool, empty here), then the host name when the mode checks it. `hostInChain`: the host name is checked
+ * by the chain verification itself (pgx: Go's Certificate.Verify).
  */
 async function verifyChainAndHost(
   run: DriverRun,
   attempt: number,
+  hostInChain: boolean,
 ): Promise<{ chainOk: boolean; hostOk: boolean; error: string | null }> {
-  const { s, driver, table, mode, log } = run;
+  const { s, driver, table, mode, log, cfg } = run;
   const check = await verifyServerChain({
     chainPem: s.server.certificateChain ?? '',
     rootsPem: run.rootPem ?? '',
@@ -316,6 +319,7 @@ async function verifyChainAndHost(
     profile:
       driver === 'pgx' ? 'go' : driver === 'asyncpg' ? 'openssl-3' : driver === 'pgjdbc' ? 'jdk' : 'rfc5280',
     time: run.now,
+    ...(hostInChain ? { hostname: cfg.host } : {}),
   });
   if (!check.trusted) {
     const chainText = table.texts.chainFailed;
@@ -324,10 +328,14 @@ async function verifyChainAndHost(
     return {
       chainOk: false,
       hostOk: false,
-      error: typeof chainText === 'string' ? chainText : chainText(reason),
+      error: typeof chainText === 'string' ? chainText : chainText(reason, hostInChain),
     };
   }
   log.push(attempt, 'chain', 'ok', `Chain verified: ${check.path.join(' -> ')}.`, 'libpq.tls.chain');
+  if (hostInChain) {
+    log.push(attempt, 'hostname', 'ok', `Host "${cfg.host}" matches the certificate.`, 'libpq.hostname');
+    return { chainOk: true, hostOk: true, error: null };
+  }
   if (!mode.hostname) return { chainOk: true, hostOk: false, error: null };
   return verifyHost(run, attempt, true);
 }
@@ -339,6 +347,7 @@ async function verifyHost(
   chainOk: boolean,
 ): Promise<{ chainOk: boolean; hostOk: boolean; error: string | null }> {
   const { s, table, cfg, log } = run;
+  const mismatch = table.texts.hostMismatch;
   if (cfg.unmodelledHostCheck !== undefined) {
     log.push(attempt, 'hostname', 'fail', cfg.unmodelledHostCheck, 'libpq.hostname');
     return { chainOk, hostOk: false, error: cfg.unmodelledHostCheck };
@@ -354,5 +363,10 @@ async function verifyHost(
   );
   return res.ok
     ? { chainOk, hostOk: true, error: null }
-    : { chainOk, hostOk: false, error: table.texts.hostMismatch(cfg.host, cfg.hostnameVerifier) };
+    : {
+        chainOk,
+        hostOk: false,
+        // 'in-chain' tables check the host name in verifyChainAndHost(), never here.
+        error: typeof mismatch === 'function' ? mismatch(cfg.host, cfg.hostnameVerifier) : res.error,
+      };
 }

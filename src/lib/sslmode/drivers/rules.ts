@@ -63,10 +63,18 @@ export interface DriverRuleTable {
     readonly rootMissing: (path: string) => string;
     /** With rootLoadedAtParse: the text when an explicitly named root file is absent. */
     readonly rootMissingExplicit?: (path: string) => string;
-    /** A function when the text carries OpenSSL's verify reason (X509_verify_cert_error_string). */
-    readonly chainFailed: string | ((reason: ChainFailure) => string);
-    /** `verifier`: pgJDBC's sslhostnameverifier as given, which its text names. */
-    readonly hostMismatch: (host: string, verifier?: string) => string;
+    /**
+     * A function when the text carries the verifier's reason (OpenSSL's X509_verify_cert_error_string, Go's x509
+     * error). `builtIn`: the TLS library's own verification (with the host name where hostMismatch is 'in-chain'),
+     * not a callback of the driver's.
+     */
+    readonly chainFailed: string | ((reason: ChainFailure, builtIn: boolean) => string);
+    /**
+     * `verifier`: pgJDBC's sslhostnameverifier as given, which its text names. 'in-chain': the host name is checked
+     * by the chain verification itself (Go's Certificate.Verify with VerifyOptions.DNSName, before the chain is
+     * built), so a mismatch is a chainFailed reason.
+     */
+    readonly hostMismatch: ((host: string, verifier?: string) => string) | 'in-chain';
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
     /**
      * No TLS version in common: the server answers the ClientHello with a protocol_version alert (whichever side's
@@ -243,6 +251,21 @@ const NPGSQL: DriverRuleTable = {
   ],
 };
 
+/**
+ * pgx's text for a rejected chain or host name: the TLS handshake runs on the first write (pgconn.go startTLS()
+ * returns tls.Client(conn, cfg); connect() then writes the startup message). Go's x509 text is the chain profile's
+ * (pki/profiles/go.ts). verify-full uses crypto/tls's own verification, which wraps a Certificate.Verify error
+ * (chain, validity or host name) in CertificateVerificationError ("tls: failed to verify certificate: ");
+ * require with a root file and verify-ca verify in pgx's VerifyPeerCertificate (config.go configTLS()), whose
+ * error handshake_client.go verifyServerCertificate() returns as it is. A certificate Go cannot parse, or a key
+ * too small to check the handshake signature with, fails before or after verification, unwrapped either way.
+ */
+function pgxChainFailed(reason: ChainFailure, builtIn: boolean): string {
+  const unwrapped = reason.code === 'x509.ParseError' || reason.code === 'tls.invalidSignature';
+  const prefix = builtIn && !unwrapped ? 'tls: failed to verify certificate: ' : '';
+  return `failed to write startup message: write failed: ${prefix}${reason.message}`;
+}
+
 const PGX: DriverRuleTable = {
   driver: 'pgx',
   version: '5',
@@ -306,16 +329,11 @@ const PGX: DriverRuleTable = {
   texts: {
     sslNotSupported: 'tls error: server refused TLS connection',
     rootMissing: (path) => `unable to read CA file: open ${path}: no such file or directory`,
-    chainFailed:
-      'failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate signed by unknown authority',
-    hostMismatch: (host) =>
-      `failed to write startup message: write failed: tls: failed to verify certificate: x509: certificate is not valid for ${host}`,
+    chainFailed: pgxChainFailed,
+    hostMismatch: 'in-chain',
     serverError: (severity, message, sqlstate) =>
       `server error: ${severity}: ${message} (SQLSTATE ${sqlstate})`,
-    unverified: [
-      'chainFailed / hostMismatch (Go crypto/tls and x509 texts)',
-      'rootMissing (Go os error text)',
-    ],
+    unverified: ['rootMissing (Go os error text)'],
   },
   sources: [
     'jackc/pgx pgconn/config.go, pgconn/defaults.go, pgconn/pgconn.go, pgconn/errors.go (ConnectError, PgError.Error())',
