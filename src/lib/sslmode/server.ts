@@ -360,21 +360,33 @@ function methodFailed(
         detail: `${at} asks for a password (${line.method}) and the client has none.`,
       };
     }
+    const refused = (message: string, detail: string): StartupFailure => ({
+      ok: false,
+      kind: 'fatal',
+      sqlstate: '28P01',
+      authRequest,
+      line,
+      message,
+      detail,
+    });
+    // A client that sends an empty password (pgx, node-postgres, asyncpg have none to send): auth.c
+    // recv_password_packet() refuses it in a cleartext exchange; no role has an empty password (CREATE/ALTER ROLE
+    // store none), so a SCRAM or MD5 exchange with it fails as a wrong password.
+    if (req.password === '' && line.method === 'password')
+      return refused(
+        'empty password returned by client',
+        `${at} asks for a password in cleartext and the client sent an empty one.`,
+      );
     const users = server.users;
     const stored = users?.[req.user];
     const right =
-      users === undefined || (roleExists(server, req) && stored !== null && stored === req.password);
-    if (!right) {
-      return {
-        ok: false,
-        kind: 'fatal',
-        sqlstate: '28P01',
-        authRequest,
-        line,
-        message: `password authentication failed for user "${req.user}"`,
-        detail: `${at} uses ${line.method}; the password (or the role) is wrong.`,
-      };
-    }
+      req.password !== '' &&
+      (users === undefined || (roleExists(server, req) && stored !== null && stored === req.password));
+    if (!right)
+      return refused(
+        `password authentication failed for user "${req.user}"`,
+        `${at} uses ${line.method}; the password (or the role) is wrong.`,
+      );
     return null;
   }
   if (line.method === 'trust' || line.method === 'cert') return null;

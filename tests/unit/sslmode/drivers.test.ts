@@ -406,3 +406,55 @@ describe('pgx parse errors (pgconn errors.go ParseConfigError, redactPW)', () =>
     );
   });
 });
+
+describe('no password for a password request: each driver its own way', () => {
+  const ask = (driver: 'pgjdbc' | 'npgsql' | 'pgx' | 'asyncpg', conninfo: string, method: string) =>
+    explainConnection({
+      client: { driver, conninfo },
+      server: server({ hba: [`host all all 127.0.0.1/32 ${method}`], users: { app: 'good' } }),
+    });
+  it('pgJDBC: its own PSQLException texts (ConnectionFactoryImpl, AuthenticationPluginManager)', async () => {
+    const url = 'jdbc:postgresql://localhost:5432/app?user=app&sslmode=disable';
+    expect((await ask('pgjdbc', url, 'scram-sha-256')).error).toBe(
+      'The server requested SCRAM-based authentication, but no password was provided.',
+    );
+    expect((await ask('pgjdbc', url, 'password')).error).toBe(
+      'The server requested password-based authentication, but no password was provided by plugin null',
+    );
+  });
+  it('Npgsql: its NpgsqlException, naming the SASL mechanism (-PLUS over TLS)', async () => {
+    expect((await ask('npgsql', 'Host=localhost;Username=app;SSL Mode=Require', 'scram-sha-256')).error).toBe(
+      'No password has been provided but the backend requires one (in SASL/SCRAM-SHA-256-PLUS)',
+    );
+    expect((await ask('npgsql', 'Host=localhost;Username=app;SSL Mode=Disable', 'md5')).error).toBe(
+      'No password has been provided but the backend requires one (in SASL/SCRAM-SHA-256)',
+    );
+    expect((await ask('npgsql', 'Host=localhost;Username=app;SSL Mode=Disable', 'password')).error).toBe(
+      'No password has been provided but the backend requires one (in cleartext)',
+    );
+  });
+  it('pgx sends an empty password: the server answers', async () => {
+    const head =
+      'failed to connect to `user=app database=`: 127.0.0.1:5432 (localhost): server error: FATAL: ';
+    expect((await ask('pgx', 'host=localhost user=app sslmode=disable', 'scram-sha-256')).error).toBe(
+      `${head}password authentication failed for user "app" (SQLSTATE 28P01)`,
+    );
+    expect((await ask('pgx', 'host=localhost user=app sslmode=disable', 'password')).error).toBe(
+      `${head}empty password returned by client (SQLSTATE 28P01)`,
+    );
+  });
+  it('libpq takes an empty password for none, and never sends it', async () => {
+    const out = await explainConnection({
+      client: { driver: 'libpq', conninfo: "host=localhost user=app password='' sslmode=disable" },
+      server: server({ hba: ['host all all 127.0.0.1/32 password'], users: { app: 'good' } }),
+    });
+    expect(out.error).toContain('fe_sendauth: no password supplied');
+  });
+  it("asyncpg sends '' for SCRAM (the server answers), and fails on None for cleartext", async () => {
+    const dsn = 'postgres://app@localhost/app?sslmode=disable';
+    expect((await ask('asyncpg', dsn, 'scram-sha-256')).error).toBe(
+      'password authentication failed for user "app"',
+    );
+    expect((await ask('asyncpg', dsn, 'password')).error).toBe("'NoneType' object has no attribute 'encode'");
+  });
+});

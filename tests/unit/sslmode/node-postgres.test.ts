@@ -159,3 +159,20 @@ describe("Node's OpenSSL security level is 1, libpq's on Debian 2", () => {
     expect(libpq.error).toMatch(/certificate verify failed/);
   });
 });
+
+describe('node-postgres without a password', () => {
+  const ask = (method: string) =>
+    explainConnection({
+      client: { driver: 'node-postgres', conninfo: 'postgres://app@127.0.0.1/app' },
+      server: { ...server, hba: [`host all all 127.0.0.1/32 ${method}`], users: { app: 'good' } },
+      time: '2026-01-01T00:00:00Z',
+    });
+  it('cleartext: sends an empty password (client.js, pg-protocol addCString), which the server refuses', async () => {
+    expect((await ask('password')).error).toBe('empty password returned by client');
+  });
+  it('SCRAM: refused on the client', async () => {
+    expect((await ask('scram-sha-256')).error).toBe(
+      'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string',
+    );
+  });
+});

@@ -19,6 +19,7 @@ import {
   serverStartup,
   serverTlsRange,
   type EffectiveHba,
+  type StartupResult,
 } from '../server.ts';
 import { libpqKeywords } from '../conninfo.ts';
 import { StepLog } from '../steps.ts';
@@ -166,15 +167,23 @@ async function attempts(
       }
       secured = tls;
     }
-    const result = serverStartup(s.server, run.hba.lines, {
-      ssl: encrypted,
-      user: cfg.user,
-      database: cfg.database,
-      password: cfg.password,
-      clientAddress: address,
-      serverAddresses: listen,
-      clientCertificate: null,
-    });
+    const startup = (password: string | undefined): StartupResult =>
+      serverStartup(s.server, run.hba.lines, {
+        ssl: encrypted,
+        user: cfg.user,
+        database: cfg.database,
+        password,
+        clientAddress: address,
+        serverAddresses: listen,
+        clientCertificate: null,
+      });
+    let result = startup(cfg.password);
+    // No password to give: the driver's own error, or an empty password sent for the server to refuse.
+    const noPassword =
+      !result.ok && result.kind === 'client'
+        ? table.texts.noPassword(result.authRequest ?? 'sasl', encrypted)
+        : undefined;
+    if (noPassword === null) result = startup('');
     if (result.ok) {
       log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
       const refused = refusedSetting(cfg.serverSettings ?? []);
@@ -205,7 +214,7 @@ async function attempts(
       wrap(
         result.kind === 'fatal'
           ? table.texts.serverError('FATAL', result.message, result.sqlstate ?? '')
-          : result.message,
+          : (noPassword ?? result.message),
       ),
     );
     if (last || !retriesServerError(run, result.sqlstate ?? '', encrypted)) break;

@@ -8,6 +8,7 @@
  */
 
 import { isIpLiteral } from '../hostname.ts';
+import type { AuthRequest } from '../server.ts';
 import type { Driver, SslMode } from '../types.ts';
 
 export type Attempt = 'ssl' | 'plain';
@@ -76,6 +77,11 @@ export interface DriverRuleTable {
      */
     readonly hostMismatch: ((host: string, verifier?: string) => string) | 'in-chain';
     readonly serverError: (severity: string, message: string, sqlstate: string) => string;
+    /**
+     * The server asked for a password (`request`: cleartext, or SASL, which the engine's md5 lines are too) and none
+     * was given: the driver's own error, or null when it sends an empty password and the server answers.
+     */
+    readonly noPassword: (request: AuthRequest, encrypted: boolean) => string | null;
     /**
      * No TLS version in common: the server answers the ClientHello with a protocol_version alert (whichever side's
      * range is the higher). Absent: the driver's text is not modelled.
@@ -165,6 +171,12 @@ const PGJDBC: DriverRuleTable = {
     hostMismatch: (host, verifier = 'PgjdbcHostnameVerifier') =>
       `The hostname ${host} could not be verified by hostnameverifier ${verifier}.`,
     serverError: (severity, message) => `${severity}: ${message}`,
+    // ConnectionFactoryImpl.java (REL42.7.13) doAuthentication(): AUTH_REQ_SASL line 1012; AUTH_REQ_PASSWORD via
+    // AuthenticationPluginManager.withEncodedPassword() line 113, naming authenticationPluginClassName (null unset).
+    noPassword: (request) =>
+      request === 'cleartext'
+        ? 'The server requested password-based authentication, but no password was provided by plugin null'
+        : 'The server requested SCRAM-based authentication, but no password was provided.',
     unverified: [
       'chainFailed for reasons other than an unknown issuer or a validity period (the JDK names each check that failed)',
       'chainFailed when the served chain is out of order or does not end next to a trusted certificate (the JDK then builds a path, whose failures read differently)',
@@ -241,8 +253,13 @@ const NPGSQL: DriverRuleTable = {
     chainFailed: 'Exception while performing SSL handshake',
     hostMismatch: () => 'Exception while performing SSL handshake',
     serverError: (_severity, message, sqlstate) => `${sqlstate}: ${message}`,
+    // NpgsqlConnector.Auth.cs (v8.0.9) AuthenticateCleartext() line 61, AuthenticateSASL() line 119: the mechanism is
+    // SCRAM-SHA-256-PLUS over TLS (the server offers it there; ChannelBinding defaults to Prefer).
+    noPassword: (request, encrypted) =>
+      `No password has been provided but the backend requires one (in ${request === 'cleartext' ? 'cleartext' : `SASL/SCRAM-SHA-256${encrypted ? '-PLUS' : ''}`})`,
     unverified: [
       'rootMissing (.NET FileNotFoundException text)',
+      "noPassword over TLS: SCRAM-SHA-256 instead of -PLUS when the server certificate's signature hash cannot be bound (RealTransportSecurityHandler)",
       'serverError (PostgresException.Message layout)',
     ],
   },
@@ -333,6 +350,8 @@ const PGX: DriverRuleTable = {
     hostMismatch: 'in-chain',
     serverError: (severity, message, sqlstate) =>
       `server error: ${severity}: ${message} (SQLSTATE ${sqlstate})`,
+    // pgconn.go (v5.10.0) connect(): Config.Password is "" when unset and is sent (cleartext, MD5, SCRAM alike).
+    noPassword: () => null,
     unverified: ['rootMissing (Go os error text)'],
   },
   sources: [
@@ -423,11 +442,15 @@ const ASYNCPG: DriverRuleTable = {
     // str(PostgresError): the message, then DETAIL/HINT lines when the server sent them (it sends none for
     // pg_hba rejects and failed passwords).
     serverError: (_severity, message) => message,
+    // protocol/coreproto.pyx (v0.31.0): MD5 and SCRAM use `self.password or ''` (an empty password, which the server
+    // refuses); _auth_password_message_cleartext() calls self.password.encode() on None.
+    noPassword: (request) => (request === 'cleartext' ? "'NoneType' object has no attribute 'encode'" : null),
     // OpenSSL's reason in CPython's SSLError for the server's protocol_version alert.
     versionRefused: `[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version ${CPYTHON_SSL_LINE}`,
     unverified: [
       'chainFailed / hostMismatch: the (_ssl.c:1006) line is the one of CPython 3.11.7 (the rest of each text is proven by tests/oracle/sslmode-asyncpg.test.ts with asyncpg 0.31.0, OpenSSL 3.0.19, PostgreSQL 15); other CPython builds print another line, and uvloop may surface TLS errors differently',
       'hostMismatch order: OpenSSL reports a host-name mismatch before an expired certificate; the engine checks the chain first',
+      "noPassword for a cleartext request: Python's AttributeError text, read in coreproto.pyx; how asyncpg surfaces it was not run",
     ],
   },
   sources: [
