@@ -69,6 +69,10 @@ export function nodeDeprecationWarning(sslmode: string): string {
 const VERIFY_CA_WITHOUT_ROOT =
   'SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security.';
 
+/** Node's process warning the first time tls.connect runs with NODE_TLS_REJECT_UNAUTHORIZED=0 (getAllowUnauthorized()). */
+const NODE_TLS_REJECT_UNAUTHORIZED_WARNING =
+  "Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification.";
+
 /** The TLS options node-postgres hands to tls.connect, as far as verification goes. */
 interface NodeSsl {
   readonly on: boolean;
@@ -88,6 +92,11 @@ interface NodeConfig {
   /** sslnegotiation=direct: TLS (ALPN "postgresql") right after TCP connect, no SSLRequest (connection.js). */
   readonly direct: boolean;
   readonly warnings: string[];
+  /**
+   * NODE_TLS_REJECT_UNAUTHORIZED=0: tls.connect's default rejectUnauthorized is false (pg never passes true, so
+   * every TLS connection then accepts any certificate).
+   */
+  readonly allowUnauthorizedFromEnv: boolean;
   /** tls cert / key from sslcert / sslkey (PEM text), when given. */
   readonly certPem?: string;
   readonly keyPem?: string;
@@ -208,6 +217,10 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
     };
   const direct = negotiation === 'direct';
   if (direct && !ssl.on) return { error: 'sslnegotiation=direct requires SSL to be enabled' };
+  // _tls_wrap.js connect(): options = { rejectUnauthorized: !getAllowUnauthorized(), ..., ...options }. pg's
+  // options set rejectUnauthorized only to false (no-verify, uselibpqcompat), so the variable turns it off always.
+  const allowUnauthorizedFromEnv = env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0';
+  if (allowUnauthorizedFromEnv && ssl.on) ssl = { ...ssl, rejectUnauthorized: false };
   const user = url.user || env['PGUSER'] || s.client.osUser || 'postgres';
   return {
     direct,
@@ -219,6 +232,7 @@ function parseNodeUrl(s: Scenario): NodeConfig | { error: string } {
     ssl,
     sslmode,
     warnings,
+    allowUnauthorizedFromEnv,
     ...(certPem !== undefined ? { certPem } : {}),
     ...(keyPem !== undefined ? { keyPem } : {}),
   };
@@ -341,6 +355,9 @@ function tcpConnect(run: NodeRun, listen: readonly string[]): string | Failure {
 /** SSLRequest (no fallback on N), the secure context, the handshake and the server's verdict on our certificate. */
 async function tlsConnect(run: NodeRun): Promise<NodeTls | Failure> {
   const { log, s } = run;
+  // tls.connect() is called (on 'S', or at once for direct TLS): getAllowUnauthorized() warns, once per process.
+  if (run.cfg.allowUnauthorizedFromEnv && (run.cfg.direct || s.server.ssl))
+    run.cfg.warnings.push(NODE_TLS_REJECT_UNAUTHORIZED_WARNING);
   if (run.cfg.direct) {
     log.push(
       1,
@@ -485,7 +502,9 @@ async function verifyServer(
       1,
       'chain',
       'skip',
-      'rejectUnauthorized: false: the certificate is not checked.',
+      cfg.allowUnauthorizedFromEnv
+        ? 'rejectUnauthorized: false (tls.connect default under NODE_TLS_REJECT_UNAUTHORIZED=0): the certificate is not checked.'
+        : 'rejectUnauthorized: false: the certificate is not checked.',
       'node.ssl.config',
     );
     return { chainVerified: false, hostVerified: false };

@@ -176,3 +176,23 @@ describe('node-postgres without a password', () => {
     );
   });
 });
+
+describe('NODE_TLS_REJECT_UNAUTHORIZED=0 (_tls_wrap.js connect(): rejectUnauthorized defaults to !getAllowUnauthorized())', () => {
+  const env = { NODE_TLS_REJECT_UNAUTHORIZED: '0' };
+  it('accepts a certificate no root vouches for, and Node warns', async () => {
+    const out = await run('postgres://app@127.0.0.1/app?sslmode=verify-full', { env });
+    expect(out.connected && out.encrypted && !out.chainVerified).toBe(true);
+    expect(out.warnings).toContain(
+      "Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification.",
+    );
+  });
+  it('any other value leaves verification on; without TLS there is no warning', async () => {
+    const other = await run('postgres://app@127.0.0.1/app?sslmode=verify-full', {
+      env: { NODE_TLS_REJECT_UNAUTHORIZED: 'false' },
+    });
+    expect(other.error).toBe('unable to verify the first certificate');
+    const plain = await run('postgres://app@127.0.0.1/app', { env });
+    expect(plain.connected && !plain.encrypted).toBe(true);
+    expect(plain.warnings).toEqual([]);
+  });
+});
