@@ -75,7 +75,7 @@ const node = (url: string, server: Scenario['server'], files?: Record<string, st
 });
 
 const ruleDriver = (
-  driver: 'pgjdbc' | 'pgx',
+  driver: 'pgjdbc' | 'npgsql' | 'pgx',
   conninfo: string,
   server: Scenario['server'],
   files?: Record<string, string>,
@@ -147,6 +147,20 @@ const ASYNCPG_PATTERNS: readonly Pattern[] = [
       const s = asyncpg('postgres://app@localhost/app?sslmode=verify-ca', GOOD);
       return home.startsWith('/') ? { ...s, client: { ...s.client, home } } : s;
     },
+  },
+  {
+    id: 'asyncpg-file-missing',
+    test: /^(?:FileNotFoundError: )?\[Errno 2\] No such file or directory(?:: '([^']+)')?$/m,
+    driver: 'asyncpg',
+    meaning:
+      'Python could not open a file the DSN names: asyncpg loads sslrootcert (or PGSSLROOTCERT), sslcert and sslkey while it parses the DSN, before connecting, and lets the error through as it is (without the file name).',
+    causes: [
+      'sslrootcert= (or PGSSLROOTCERT) points to a wrong path, or the file is not in the container or on the host the program runs on.',
+      'sslcert= or sslkey= points to a missing file.',
+    ],
+    rule: 'asyncpg.rootcert',
+    reproduce: (m) =>
+      asyncpg(`postgres://app@127.0.0.1/app?sslmode=require&sslrootcert=${m[1] ?? '/etc/ca.pem'}`, GOOD),
   },
   {
     id: 'asyncpg-cert-verify',
@@ -745,6 +759,17 @@ const PATTERNS: readonly Pattern[] = [
     reproduce: () =>
       ruleDriver('pgx', 'postgres://app@127.0.0.1/app?sslmode=require', { ssl: false, hba: HBA_ANY }),
   },
+  explained(
+    'pgx-root-missing',
+    /unable to read CA file: open ([^:\n]+): no such file or directory/,
+    'pgx',
+    'libpq.rootcert',
+    'pgx (Go) could not open the file named by sslrootcert (or PGSSLROOTCERT) while building its TLS settings, before connecting.',
+    [
+      'sslrootcert points to a wrong path (a relative path is relative to the working directory of the program).',
+      'The file is not in the container or on the host the program runs on.',
+    ],
+  ),
   {
     id: 'pgx-unknown-authority',
     test: /x509: certificate signed by unknown authority/,
@@ -775,6 +800,23 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.rootcert',
     reproduce: () => ruleDriver('pgjdbc', 'jdbc:postgresql://127.0.0.1:5432/app?user=app&ssl=true', GOOD),
+  },
+  {
+    id: 'pgjdbc-ssl-unsupported',
+    test: /The server does not support SSL\./,
+    driver: 'pgjdbc',
+    meaning:
+      'pgJDBC sent SSLRequest and the server answered N, in a mode that insists on TLS (require, verify-ca, verify-full, or ssl=true).',
+    causes: [
+      'ssl = off on the server, or a pooler or proxy in front of it that does not do TLS.',
+      'ssl=true (or an empty ssl=) in the URL: pgJDBC then insists on TLS (and verifies fully). With sslmode=prefer (its default) it would have gone on without TLS.',
+    ],
+    rule: 'server.ssl-response',
+    reproduce: () =>
+      ruleDriver('pgjdbc', 'jdbc:postgresql://127.0.0.1:5432/app?user=app&sslmode=require', {
+        ssl: false,
+        hba: HBA_ANY,
+      }),
   },
   {
     id: 'pgjdbc-validity',
@@ -891,6 +933,56 @@ const PATTERNS: readonly Pattern[] = [
       'CN-only certificates (old private CAs) fail in Go whatever the name.',
     ],
   ),
+  {
+    id: 'npgsql-ssl-unsupported',
+    test: /SSL connection requested\. No SSL enabled connection from this host is configured/,
+    driver: 'npgsql',
+    meaning:
+      'Npgsql sent SSLRequest and the server answered N, with SSL Mode=Require, VerifyCA or VerifyFull: it does not fall back to plaintext in those modes.',
+    causes: [
+      'ssl = off on the server, or a pooler or proxy in front of it that does not do TLS.',
+      'With SSL Mode=Prefer (the default) Npgsql would have gone on without TLS.',
+    ],
+    rule: 'server.ssl-response',
+    reproduce: () =>
+      ruleDriver('npgsql', 'Host=127.0.0.1;Username=app;SSL Mode=Require', { ssl: false, hba: HBA_ANY }),
+  },
+  explained(
+    'npgsql-root-missing',
+    /Could not find file '([^']+)'/,
+    'npgsql',
+    'libpq.rootcert',
+    '.NET could not open a file named in the connection settings: with Npgsql, the Root Certificate (or PGSSLROOTCERT), SSL Certificate or SSL Key file.',
+    [
+      'Root Certificate= points to a wrong path, or the file is not in the container or on the host the program runs on.',
+      'A relative path, read from the working directory of the process.',
+    ],
+  ),
+  explained(
+    'go-hostname',
+    // Go's HostnameError.Error(); the lab's pgx table prints 'x509: certificate is not valid for <host>'.
+    /x509: certificate is (?:valid for .+, not \S+|not valid for \S+)/,
+    'pgx',
+    'libpq.hostname',
+    "Go's crypto/x509 (pgx, lib/pq): the host the program connected to is not among the certificate's SANs (DNS names for a host name, IP SANs for an address; the Common Name is never used since Go 1.15).",
+    [
+      'Connecting by an alias, a load balancer name or an address the certificate does not list: connect by a name it lists, or reissue it with that name as a SAN.',
+      'A wildcard *.example.com does not cover example.com or a.b.example.com.',
+      'lib/pq checked the host name even with sslmode=verify-ca.',
+    ],
+  ),
+  explained(
+    'go-expired',
+    /x509: certificate has expired or is not yet valid/,
+    'pgx',
+    'libpq.tls.chain',
+    "Go's crypto/x509 (pgx, lib/pq): a certificate of the server's chain is outside its validity period; the rest of the line gives the time now and the date it is past or before.",
+    [
+      'The server certificate expired and was not renewed, or the server was not reloaded after the renewal.',
+      "The client machine's clock is wrong (containers and VMs resumed from a snapshot).",
+      'An intermediate the server sends has expired (a stale chain file after the CA renewed it).',
+    ],
+  ),
   explained(
     'npgsql-validation',
     /RemoteCertificateValidationCallback|RemoteCertificateChainErrors|remote certificate is invalid|please use VerifyFull or VerifyCA instead of Require|cannot be used in conjunction with UserCertificateValidationCallback/,
@@ -904,6 +996,27 @@ const PATTERNS: readonly Pattern[] = [
       'A validation callback together with VerifyCA/VerifyFull or Root Certificate is refused by design.',
     ],
   ),
+  // After npgsql-validation: a paste with the inner exception too is explained by its reason.
+  {
+    id: 'npgsql-handshake',
+    test: /Exception while performing SSL handshake/,
+    driver: 'npgsql',
+    meaning:
+      "Npgsql's TLS handshake failed: .NET (SslStream) threw, and Npgsql wraps its exception in this one. The inner exception (AuthenticationException) names the reason.",
+    causes: [
+      "With SSL Mode=VerifyCA or VerifyFull: the server certificate does not chain to Root Certificate (or, without one, to the operating system store), for example a managed service's private CA.",
+      'With VerifyFull: the host name is not a name of the server certificate (the inner exception says RemoteCertificateNameMismatch).',
+      'No TLS version or cipher in common with the server.',
+    ],
+    rule: 'libpq.tls.chain',
+    reproduce: () =>
+      ruleDriver(
+        'npgsql',
+        'Host=127.0.0.1;Username=app;SSL Mode=VerifyCA;Root Certificate=/etc/ca.pem',
+        GOOD,
+        { '/etc/ca.pem': SAMPLE_ROOT_B },
+      ),
+  },
   explained(
     'ssl-syscall',
     /SSL SYSCALL error/,

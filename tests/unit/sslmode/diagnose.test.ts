@@ -4,7 +4,7 @@
  * The input texts are real client outputs (psql 15.18 and pg 8.23.1 in this project's oracles; spec §1.8).
  */
 import { describe, expect, it } from 'vitest';
-import { diagnoseError, explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { DRIVER_RULES, diagnoseError, explainConnection } from '../../../src/lib/sslmode/index.ts';
 
 const TEXTS: [string, string][] = [
   [
@@ -147,5 +147,61 @@ describe('diagnoseError', () => {
 
   it('says so when it does not know a text', () => {
     expect(diagnoseError('something else entirely')).toMatchObject({ id: 'unknown', reproduce: null });
+  });
+});
+
+describe('every error text the engines print is recognised', () => {
+  it("each driver table's texts (pgJDBC, Npgsql, pgx, asyncpg)", () => {
+    const unknown: string[] = [];
+    for (const table of Object.values(DRIVER_RULES)) {
+      const t = table.texts;
+      const texts = [
+        typeof t.sslNotSupported === 'string' ? t.sslNotSupported : t.sslNotSupported('db.internal', '5432'),
+        t.rootMissing('/etc/ssl/ca.pem'),
+        ...(t.rootMissingExplicit ? [t.rootMissingExplicit('/etc/ssl/ca.pem')] : []),
+        ...[
+          'unable to get local issuer certificate',
+          'certificate has expired',
+          'self-signed certificate',
+        ].map((message) =>
+          typeof t.chainFailed === 'string' ? t.chainFailed : t.chainFailed({ code: 'x', message }),
+        ),
+        t.hostMismatch('other.example.test', 'PgjdbcHostnameVerifier'),
+        t.hostMismatch('10.0.0.7', 'PgjdbcHostnameVerifier'),
+        ...(t.versionRefused ? [t.versionRefused] : []),
+      ];
+      for (const text of texts)
+        if (diagnoseError(text).id === 'unknown') unknown.push(`${table.driver}: ${text}`);
+    }
+    expect(unknown).toEqual([]);
+  });
+  // The same situations as the real programs word them (the lab's chain engine prints Go's x509 texts,
+  // src/lib/pki/profiles/go.ts, from crypto/x509 HostnameError.Error() and CertificateInvalidError.Error()).
+  it.each([
+    ['pgjdbc-ssl-unsupported', 'org.postgresql.util.PSQLException: The server does not support SSL.'],
+    [
+      'npgsql-ssl-unsupported',
+      'SSL connection requested. No SSL enabled connection from this host is configured.',
+    ],
+    ['npgsql-handshake', 'Exception while performing SSL handshake'],
+    ['npgsql-handshake', 'Npgsql.NpgsqlException (0x80004005): Exception while performing SSL handshake'],
+    [
+      'go-hostname',
+      'tls: failed to verify certificate: x509: certificate is valid for db.example.test, not other.example.test',
+    ],
+    ['go-hostname', 'x509: certificate is valid for 127.0.0.1, not 10.0.0.7'],
+    ['go-hostname', 'x509: certificate is not valid for any names, but wanted to match db.internal'],
+    [
+      'go-expired',
+      'x509: certificate has expired or is not yet valid: current time 2026-01-01T00:00:00Z is after 2021-01-01T00:00:00Z',
+    ],
+    [
+      'pgx-root-missing',
+      'cannot parse `sslrootcert=/etc/ca.pem`: failed to configure TLS (unable to read CA file: open /etc/ca.pem: no such file or directory)',
+    ],
+    ['npgsql-root-missing', "Could not find file '/etc/ssl/ca.pem'."],
+    ['asyncpg-file-missing', '[Errno 2] No such file or directory'],
+  ])('%s: %s', (id, text) => {
+    expect(diagnoseError(text).id).toBe(id);
   });
 });

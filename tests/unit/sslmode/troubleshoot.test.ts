@@ -211,6 +211,13 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
   'pgjdbc-hostname': [
     ['The hostname 10.0.0.7 could not be verified by hostnameverifier PgjdbcHostnameVerifier.', 'exact'],
   ],
+  // The texts the lab's own driver tables print (drivers/rules.ts), as pgJDBC, Npgsql and asyncpg word them.
+  'pgjdbc-ssl-unsupported': [['The server does not support SSL.', 'exact']],
+  'npgsql-ssl-unsupported': [
+    ['SSL connection requested. No SSL enabled connection from this host is configured.', 'exact'],
+  ],
+  'npgsql-handshake': [['Exception while performing SSL handshake', 'exact']],
+  'asyncpg-file-missing': [['[Errno 2] No such file or directory', 'exact']],
   'libpq-invalid-sslmode': [['invalid sslmode value: "required"', 'exact']],
   'libpq-direct-weak': [
     [
@@ -270,6 +277,10 @@ const EXPLAINED_ONLY = [
   'server-direct-no-alpn',
   'server-unencrypted-after-sslrequest',
   'libpq-go-unsupported-sslmode',
+  'go-hostname',
+  'go-expired',
+  'pgx-root-missing',
+  'npgsql-root-missing',
 ];
 
 /**
