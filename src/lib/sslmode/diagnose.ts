@@ -1172,6 +1172,17 @@ const PATTERNS: readonly Pattern[] = [
     ],
   ),
   explained(
+    'client-unencrypted-after-sslresponse',
+    /received unencrypted data after SSL response|Additional unencrypted data received after SSL negotiation/i,
+    'unknown',
+    'server.ssl-response',
+    'The client\'s side of CVE-2021-23222: the server\'s one-byte \'S\' (yes to SSLRequest) arrived with more bytes behind it, before the TLS handshake. Those bytes are not protected by TLS, so the client refuses them and closes. libpq 14.1+ (and pgbouncer toward its servers) says "received unencrypted data after SSL response"; Npgsql "Additional unencrypted data received after SSL negotiation - this should never happen, and may be an indication of a man-in-the-middle attack."',
+    [
+      "Something on the path injected plaintext after the server's 'S' (a man in the middle hoping the client takes it for the server's answers): treat it as an attack until shown otherwise.",
+      "A proxy or server that answers 'S' and sends something else before TLS (a bug in it). Older clients (libpq before 14.1) read such bytes as if they had come over TLS, the hole this check closes.",
+    ],
+  ),
+  explained(
     'libpq-go-unsupported-sslmode',
     /unsupported sslmode "([^"]*)"; only "require" \(default\), "verify-full", "verify-ca", and "disable" supported/,
     'unknown',

@@ -277,6 +277,7 @@ const EXPLAINED_ONLY = [
   'server-direct-no-alpn',
   'server-unencrypted-after-sslrequest',
   'libpq-go-unsupported-sslmode',
+  'client-unencrypted-after-sslresponse',
   'go-hostname',
   'go-expired',
   'pgx-root-missing',
@@ -466,6 +467,19 @@ const SITUATIONS: [number, string, string, Match, boolean?][] = [
     35,
     'LOG:  received unencrypted data after SSL request\nDETAIL:  This could be either a client-software bug or evidence of an attempted man-in-the-middle attack.',
     'server-unencrypted-after-sslrequest',
+    'none',
+  ],
+  // The client side of CVE-2021-23222: libpq 14.1+ (fe-connect.c) and Npgsql (NpgsqlConnector.cs) word it so.
+  [
+    35,
+    `${at('db.internal', 5432, '10.0.0.7')}received unencrypted data after SSL response`,
+    'client-unencrypted-after-sslresponse',
+    'none',
+  ],
+  [
+    35,
+    'Additional unencrypted data received after SSL negotiation - this should never happen, and may be an indication of a man-in-the-middle attack.',
+    'client-unencrypted-after-sslresponse',
     'none',
   ],
 ];
