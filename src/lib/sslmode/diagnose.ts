@@ -85,6 +85,22 @@ const ruleDriver = (
   time: TIME,
 });
 
+/**
+ * A pg_hba.conf refusal (m: host, user, database, encryption state) reproduced by libpq: sslmode=disable for a
+ * plaintext state, require for an encrypted one, against `hba` for that case. GSS encryption is not modelled; "SSL
+ * off" / "SSL on" come from a server before PostgreSQL 14.
+ */
+const hbaRefusal = (m: RegExpExecArray, hba: (plaintext: boolean) => string[]): Scenario | null => {
+  const state = m[4]!;
+  if (state === 'GSS encryption') return null;
+  const plaintext = state === 'no encryption' || state === 'SSL off';
+  return libpq(`host=127.0.0.1 sslmode=${plaintext ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`, {
+    ...GOOD,
+    hba: hba(plaintext),
+    ...(state.startsWith('SSL o') ? { majorVersion: 13 } : {}),
+  });
+};
+
 /** A text this troubleshooter explains but that no scenario of the engine produces. */
 const explained = (
   id: string,
@@ -495,21 +511,39 @@ const PATTERNS: readonly Pattern[] = [
       'The user or database name is not listed (check spelling and quoting).',
     ],
     rule: 'server.hba',
-    reproduce: (m) => {
-      const state = m[4]!;
-      // GSS encryption is not modelled; the older wordings come from a server before PostgreSQL 14.
-      if (state === 'GSS encryption') return null;
-      const plaintext = state === 'no encryption' || state === 'SSL off';
-      return libpq(
-        `host=127.0.0.1 sslmode=${plaintext ? 'disable' : 'require'} user=${m[2]} dbname=${m[3]}`,
-        {
-          ...GOOD,
-          hba: plaintext ? HBA : ['hostnossl all all 127.0.0.1/32 trust'],
-          ...(state.startsWith('SSL o') ? { majorVersion: 13 } : {}),
-        },
-      );
-    },
+    reproduce: (m) =>
+      hbaRefusal(m, (plaintext) => (plaintext ? HBA : ['hostnossl all all 127.0.0.1/32 trust'])),
   },
+  {
+    id: 'server-hba-reject',
+    test: /pg_hba\.conf rejects connection for host "([^"]+)", user "([^"]+)", database "([^"]+)", (SSL encryption|no encryption|GSS encryption|SSL off|SSL on)/,
+    driver: 'unknown',
+    meaning:
+      'The first pg_hba.conf line that matches this address, user, database and encryption state has the method reject: the server refuses the connection on purpose (unlike "no pg_hba.conf entry", where no line matched).',
+    causes: [
+      '"no encryption" (PostgreSQL 14+) or "SSL off" (13 and earlier): a "hostnossl ... reject" (or "host ... reject") line that forbids plaintext, and a client that connected without TLS: sslmode=disable, or a prefer/allow attempt without TLS.',
+      '"SSL encryption" or "SSL on": a "hostssl ... reject" line, or a "host ... reject" line above the line meant for this client (pg_hba.conf is read top-down, the first match decides).',
+      'With libpq sslmode=prefer the line appears twice, once per attempt: the reject line covers both.',
+    ],
+    rule: 'server.hba',
+    reproduce: (m) =>
+      hbaRefusal(m, (plaintext) => [
+        `${plaintext ? 'hostnossl' : 'hostssl'} all all 127.0.0.1/32 reject`,
+        ...HBA_ANY,
+      ]),
+  },
+  explained(
+    'server-hba-replication',
+    /(?:no pg_hba\.conf entry for|pg_hba\.conf rejects) replication connection (?:from|for) host "[^"]+", user "[^"]+"/,
+    'unknown',
+    'server.hba',
+    'A physical replication connection (replication=true: pg_basebackup, pg_receivewal, a standby\'s primary_conninfo) matches only pg_hba.conf lines whose database field is "replication", never "all"; none matched (or the first that did has the method reject). The encryption state ends the line as in any pg_hba.conf refusal.',
+    [
+      'No "host replication <user> <address> <method>" line for this user and address.',
+      '"no encryption" or "SSL off": the primary allows replication only on hostssl lines, and the standby connected without TLS (sslmode=disable in primary_conninfo, or a prefer attempt without TLS).',
+      'A user without the REPLICATION attribute gets past pg_hba.conf and fails later ("must be superuser or replication role to start walsender"): this line is about pg_hba.conf alone.',
+    ],
+  ),
   {
     id: 'server-password',
     test: /password authentication failed for user "([^"]+)"/,
@@ -1325,7 +1359,9 @@ export function normalizeErrorText(text: string): string {
       .replace(/(certificate file) (?:\/|[A-Za-z]:\\)\S*?(\.?)$/gm, '$1 PATH$2')
       .replace(/server certificate for "[^"]*"/g, 'server certificate for "NAME"')
       .replace(/host name "[^"]*"/g, 'host name "HOST"')
-      .replace(/entry for host "[^"]*"/g, 'entry for host "HOST"')
+      // The server's pg_hba.conf lines: "no pg_hba.conf entry for host", "rejects connection for host", and the
+      // replication forms ("entry for replication connection from host", "rejects replication connection for host").
+      .replace(/(entry for|connection for|connection from) host "[^"]*"/g, '$1 host "HOST"')
       .replace(/(["'])(?:~|\/|[A-Za-z]:\\)[^"'\n]*\1/g, '$1PATH$1')
       // CPython's "(_ssl.c:N)": its line differs per CPython build, and people often paste without it.
       .replace(/ ?\(_ssl\.c:\d+\)/g, '')

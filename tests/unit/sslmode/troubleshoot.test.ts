@@ -170,6 +170,21 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
       'none',
     ],
   ],
+  // psql 15.18 against PostgreSQL 15 with a reject line (hostssl ... reject, then hostnossl ... reject).
+  'server-hba-reject': [
+    [
+      `${at('127.0.0.1', 56450)}FATAL:  pg_hba.conf rejects connection for host "127.0.0.1", user "app", database "app", SSL encryption`,
+      'exact',
+    ],
+    [
+      `${at('db.internal', 5432, '10.0.0.7')}FATAL:  pg_hba.conf rejects connection for host "10.0.0.9", user "app", database "shop", no encryption`,
+      'exact',
+    ],
+    [
+      `${at('10.0.0.7')}FATAL:  pg_hba.conf rejects connection for host "10.0.0.9", user "app", database "shop", GSS encryption`,
+      'none',
+    ],
+  ],
   'server-password': [[`${at('10.0.0.7')}FATAL:  password authentication failed for user "app"`, 'exact']],
   'libpq-protocol-range': [
     [
@@ -278,6 +293,7 @@ const EXPLAINED_ONLY = [
   'server-unencrypted-after-sslrequest',
   'libpq-go-unsupported-sslmode',
   'client-unencrypted-after-sslresponse',
+  'server-hba-replication',
   'go-hostname',
   'go-expired',
   'pgx-root-missing',
@@ -467,6 +483,26 @@ const SITUATIONS: [number, string, string, Match, boolean?][] = [
     35,
     'LOG:  received unencrypted data after SSL request\nDETAIL:  This could be either a client-software bug or evidence of an attempted man-in-the-middle attack.',
     'server-unencrypted-after-sslrequest',
+    'none',
+  ],
+  // Row 1's other forms (sslmode-spec §2.4; psql 15.18 against PostgreSQL 15): an explicit reject line, and a
+  // replication connection, which only "replication" lines match.
+  [
+    1,
+    'FATAL:  pg_hba.conf rejects connection for host "10.1.1.1", user "app", database "app", no encryption',
+    'server-hba-reject',
+    'exact',
+  ],
+  [
+    1,
+    `psql: error: ${at('127.0.0.1', 56450)}FATAL:  no pg_hba.conf entry for replication connection from host "127.0.0.1", user "rep", no encryption`,
+    'server-hba-replication',
+    'none',
+  ],
+  [
+    1,
+    'FATAL:  pg_hba.conf rejects replication connection for host "127.0.0.1", user "rep", no encryption',
+    'server-hba-replication',
     'none',
   ],
   // The client side of CVE-2021-23222: libpq 14.1+ (fe-connect.c) and Npgsql (NpgsqlConnector.cs) word it so.
