@@ -579,21 +579,6 @@ const PATTERNS: readonly Pattern[] = [
       }),
   },
   {
-    id: 'libpq-direct-eof',
-    test: /SSL error: unexpected eof while reading/,
-    driver: 'libpq',
-    meaning:
-      'The server closed the connection during the TLS handshake (OpenSSL 3 wording; OpenSSL 1.1.1 builds print "SSL SYSCALL error: EOF detected").',
-    causes: [
-      'If the connection string has sslnegotiation=direct (libpq 17+): a server before PostgreSQL 17 takes the TLS ClientHello for a broken startup packet and closes. Use sslnegotiation=postgres (the default) or upgrade the server. A 17+ server with ssl = off closes too.',
-      'Otherwise the connection was cut during the handshake: a proxy, load balancer or firewall that closes it, or the server restarting. OpenSSL 3 reports an unclean shutdown with this text; OpenSSL 1.1.1 printed "SSL SYSCALL error: EOF detected".',
-      'A proxy or connection pooler in front of PostgreSQL that does not accept TLS first.',
-    ],
-    rule: 'libpq.sslnegotiation.direct',
-    reproduce: () =>
-      libpq('host=127.0.0.1 sslmode=require sslnegotiation=direct user=app', { ...GOOD, majorVersion: 16 }),
-  },
-  {
     id: 'libpq-require-auth',
     test: /authentication method requirement "([^"]*)" failed: (server requested a cleartext password|server requested SASL authentication|server did not complete authentication)/,
     driver: 'libpq',
@@ -1227,16 +1212,20 @@ const PATTERNS: readonly Pattern[] = [
       "A typo or another tool's spelling of the mode.",
     ],
   ),
+  // Row 27 of real-world-errors.md: scanners, health checks and cut connections, not an sslmode matter.
   explained(
     'unexpected-eof',
     /unexpected eof while reading/,
     'libpq',
-    'libpq.sslnegotiation.direct',
-    'The peer closed the connection in the middle of the TLS handshake.',
+    'libpq.error.format',
+    'The peer closed the TCP connection in the middle of TLS, without a TLS close_notify: OpenSSL 3 reports such an unclean shutdown as this error (OpenSSL 1.1.1 printed "SSL SYSCALL error: EOF detected"). Nothing about certificates or sslmode was decided.',
     [
-      'sslnegotiation=direct against a server before PostgreSQL 17: it does not expect TLS without SSLRequest and hangs up.',
-      'A proxy or health check that closes TLS connections abruptly; on the server side this is mostly log noise.',
+      'The connection was cut: a proxy, load balancer or firewall that closes connections (idle timeouts, a health check that hangs up), or the server restarting or a backend being terminated.',
+      'A proxy or pooler in front of PostgreSQL that does not accept TLS and hangs up.',
+      'Only with sslnegotiation=direct in the connection string (libpq 17+): a server before PostgreSQL 17 takes the TLS ClientHello for a broken startup packet and closes; use sslnegotiation=postgres (the default) or upgrade the server.',
+      'On the server side ("could not accept SSL connection: unexpected eof while reading"): port scanners and health checks that open TLS and drop it; log noise.',
     ],
+    true,
   ),
   explained(
     'sni-endpoint',

@@ -41,11 +41,6 @@ const TEXTS: [string, string][] = [
     'libpq-protocol-range',
     'SSL error: tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.2.',
   ],
-  // libpq 18.6 (psycopg's binary wheel) against PostgreSQL 15.18 (fixtures/libpq18).
-  [
-    'libpq-direct-eof',
-    'connection to server at "127.0.0.1", port 5432 failed: SSL error: unexpected eof while reading',
-  ],
   [
     'libpq-require-auth',
     'authentication method requirement "scram-sha-256" failed: server requested a cleartext password',
