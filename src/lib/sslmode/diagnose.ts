@@ -1281,9 +1281,10 @@ const PATTERNS: readonly Pattern[] = [
     test: /unrecognized configuration parameter "(channel_binding|gssencmode|[a-z_]+)"/,
     driver: 'unknown',
     meaning:
-      'The server was sent a run-time setting it does not know, and refused the connection after authentication. channel_binding, gssencmode and the like are libpq connection keywords, not server settings: a driver that does not read one itself (asyncpg sends every DSN parameter it does not know) forwards it to the server.',
+      'The server was sent a run-time setting it does not know, and refused the connection after authentication. channel_binding, gssencmode and the like are libpq connection keywords, not server settings: a driver that does not read one itself (Bun.SQL, asyncpg) forwards it to the server.',
     causes: [
-      'asyncpg (or SQLAlchemy with postgresql+asyncpg) with a URL copied for libpq, such as a hosted service\'s "?sslmode=require&channel_binding=require": remove the parameter (asyncpg has no channel_binding option).',
+      'Bun.SQL (Bun\'s built-in PostgreSQL client) with a URL hardened for libpq, such as a hosted service\'s "?sslmode=require&channel_binding=require": Bun forwards channel_binding in the StartupMessage and does no channel binding (oven-sh/bun#41703, open at the time of writing). Remove the parameter, and do not count on channel binding there: use sslmode=verify-full.',
+      'asyncpg (or SQLAlchemy with postgresql+asyncpg) with such a URL: asyncpg sends every DSN parameter it does not know as a server setting, and has no channel_binding option. Remove the parameter.',
       'A typo in a server setting passed as a connection option.',
     ],
     rule: 'server.startup-settings',

@@ -200,3 +200,12 @@ describe('every error text the engines print is recognised', () => {
     expect(diagnoseError(text).id).toBe(id);
   });
 });
+
+describe('row 34: unrecognized configuration parameter "channel_binding"', () => {
+  it('names the documented cause first: Bun.SQL forwarding it (oven-sh/bun#41703), then asyncpg', () => {
+    const d = diagnoseError('FATAL:  unrecognized configuration parameter "channel_binding"');
+    expect(d.id).toBe('channel-binding');
+    expect(d.causes[0]).toMatch(/Bun\.SQL.*oven-sh\/bun#41703/);
+    expect(d.causes[1]).toMatch(/asyncpg/);
+  });
+});
