@@ -61,6 +61,10 @@ interface Pattern {
   readonly rule: RuleId;
   readonly reproduce: (m: RegExpExecArray) => Scenario | null;
   readonly notSslmode?: boolean;
+  /** A match this pattern does not explain after all (the next patterns are tried). */
+  readonly accept?: (m: RegExpExecArray) => boolean;
+  /** Meaning, causes and rule read from the match, instead of the fixed ones. */
+  readonly story?: (m: RegExpExecArray) => { meaning: string; causes: readonly string[]; rule: RuleId };
 }
 
 const libpq = (conninfo: string, server: Scenario['server'], files?: Record<string, string>): Scenario => ({
@@ -123,6 +127,151 @@ const asyncpg = (
   time: TIME,
   ...extra,
 });
+
+/** One attempt's line of libpq (its prefix optional), as sslmode=prefer and allow print one per attempt. */
+const ATTEMPT_LINE = String.raw`(?:connection to server (at "[^"\n]*"(?: \([^)\n]*\))?, port \d+|on socket "[^"\n]*") failed: )?(FATAL: +(?:no pg_hba\.conf entry for|pg_hba\.conf rejects connection for) host "[^"\n]+", user "[^"\n]+", database "[^"\n]+", (?:SSL encryption|no encryption|SSL on|SSL off)|FATAL: +password authentication failed for user "[^"\n]+"|SSL error: certificate verify failed)`;
+const TWO_ATTEMPTS = new RegExp(String.raw`^\s*${ATTEMPT_LINE}[ \t]*\n(?:psql: error: )?${ATTEMPT_LINE}\s*$`);
+
+/** How one attempt failed: refused by pg_hba.conf (no line, or a reject line), a wrong password, or the root file. */
+interface AttemptFailure {
+  readonly kind: 'no-hba' | 'reject' | 'password' | 'verify';
+  /** With TLS or without; null: the line does not say (a failed password). */
+  readonly tls: boolean | null;
+  readonly user?: string;
+  readonly database?: string;
+  /** "SSL on" / "SSL off": a server before PostgreSQL 14. */
+  readonly oldServer: boolean;
+}
+
+function attemptFailure(line: string): AttemptFailure {
+  const hba =
+    /(no pg_hba\.conf entry for|rejects connection for) host "[^"]+", user "([^"]+)", database "([^"]+)", (.+)$/.exec(
+      line,
+    );
+  if (hba) {
+    const state = hba[4]!;
+    return {
+      kind: hba[1]!.startsWith('no') ? 'no-hba' : 'reject',
+      tls: state === 'SSL encryption' || state === 'SSL on',
+      user: hba[2]!,
+      database: hba[3]!,
+      oldServer: state.startsWith('SSL o'),
+    };
+  }
+  const password = /password authentication failed for user "([^"]+)"/.exec(line);
+  if (password) return { kind: 'password', tls: null, user: password[1]!, oldServer: false };
+  return { kind: 'verify', tls: true, oldServer: false };
+}
+
+interface TwoAttempts {
+  readonly mode: 'prefer' | 'allow';
+  readonly withTls: AttemptFailure;
+  readonly withoutTls: AttemptFailure;
+}
+
+/**
+ * Two lines of libpq, one per attempt of sslmode=prefer (with TLS, then without) or allow (without, then with):
+ * which attempt each line is, or null when they are not one such pair (two addresses of one host name, or two hosts,
+ * print two lines with the same encryption, or with another prefix each).
+ */
+function twoAttempts(m: RegExpExecArray): TwoAttempts | null {
+  if (m[1] !== undefined && m[3] !== undefined && m[1] !== m[3]) return null;
+  const first = attemptFailure(m[2]!);
+  const second = attemptFailure(m[4]!);
+  if (first.tls !== null && first.tls === second.tls) return null;
+  // A failed password says nothing of its encryption: the other line does; two of them read as prefer, the default.
+  const preferOrder =
+    first.tls === true || second.tls === false || (first.tls === null && second.tls === null);
+  return preferOrder
+    ? { mode: 'prefer', withTls: first, withoutTls: second }
+    : { mode: 'allow', withTls: second, withoutTls: first };
+}
+
+function attemptWords(f: AttemptFailure, tls: boolean): string {
+  const how = tls ? 'with TLS' : 'without TLS';
+  if (f.kind === 'verify')
+    return `${how}: the server certificate failed verification (a root certificate file makes libpq verify the chain in every sslmode)`;
+  if (f.kind === 'password') return `${how}: the server asked for the password and refused it`;
+  if (f.kind === 'reject') return `${how}: a reject line of pg_hba.conf matched`;
+  return `${how}: no pg_hba.conf line matched`;
+}
+
+function twoAttemptsStory(t: TwoAttempts): { meaning: string; causes: string[]; rule: RuleId } {
+  const [first, second] =
+    t.mode === 'prefer'
+      ? [attemptWords(t.withTls, true), attemptWords(t.withoutTls, false)]
+      : [attemptWords(t.withoutTls, false), attemptWords(t.withTls, true)];
+  const meaning =
+    t.mode === 'prefer'
+      ? `Two attempts, one line each. sslmode=prefer (libpq's default) tried first ${first}; after a failure prefer tries again on a new connection, ${second}. Both failed, so libpq printed both lines.`
+      : `Two attempts, one line each. sslmode=allow tried first ${first}; after a failure allow tries again on a new connection, ${second}. Both failed, so libpq printed both lines.`;
+  const { withTls: tls, withoutTls: plain } = t;
+  const causes: string[] = [];
+  if (tls.kind === 'password' || plain.kind === 'password')
+    causes.push(
+      tls.kind === 'password' && plain.kind === 'password'
+        ? 'The password is wrong (or the role has no password): both attempts reached the password check and failed it. sslmode=allow prints the same two lines.'
+        : `The password is wrong (or the role has no password): the attempt ${tls.kind === 'password' ? 'with' : 'without'} TLS reached the password check and failed it.${[tls.kind, plain.kind].some((k) => k === 'no-hba' || k === 'reject') ? ` The other line is only the ${t.mode} retry, which pg_hba.conf refuses; fix the password and it goes away.` : ''}`,
+    );
+  if (tls.kind === 'verify')
+    causes.push(
+      'A root certificate file (~/.postgresql/root.crt, sslrootcert= or PGSSLROOTCERT) that is not the CA of this server: the attempt with TLS failed verification. Remove the file or put the right CA in it.',
+    );
+  const refused = (f: AttemptFailure): boolean => f.kind === 'no-hba' || f.kind === 'reject';
+  if (tls.kind === 'no-hba' && plain.kind === 'no-hba')
+    causes.push(
+      'No pg_hba.conf line covers this address, user and database at all, with or without TLS: add one (host, or hostssl), or check the user and database names and the client address the server sees (a proxy or NAT changes it).',
+    );
+  else if (refused(tls) && refused(plain))
+    causes.push(
+      'pg_hba.conf refuses this address, user and database both with and without TLS: a reject line (a "host ... reject" line covers both), or a reject line for one and no line for the other. The server refuses this client on purpose; check pg_hba.conf from the top (the first matching line decides).',
+    );
+  else {
+    if (plain.kind === 'no-hba' || plain.kind === 'reject')
+      causes.push(
+        'The server accepts this client only with TLS (hostssl lines alone, or a provider setting such as Azure require_secure_transport or RDS rds.force_ssl): the attempt without TLS is refused, as it should be.',
+      );
+    if (tls.kind === 'no-hba' || tls.kind === 'reject')
+      causes.push(
+        'The server refuses this client with TLS (hostnossl lines alone, or a reject line for hostssl): check pg_hba.conf.',
+      );
+  }
+  if (t.mode === 'allow')
+    causes.push(
+      'sslmode=allow starts without TLS: against a server that requires TLS its first line is expected. Use sslmode=require, or verify-full, so the client starts with TLS and stops there.',
+    );
+  else
+    causes.push(
+      'With sslmode=require (or stronger) libpq makes only the attempt with TLS, and prints only its line.',
+    );
+  return { meaning, causes, rule: t.mode === 'prefer' ? 'libpq.prefer.retry' : 'libpq.allow.retry' };
+}
+
+/** A libpq scenario whose two attempts fail as pasted: pg_hba.conf lines and a password per attempt, a root file. */
+function twoAttemptsScenario(t: TwoAttempts): Scenario | null {
+  // PostgreSQL does not start with an empty pg_hba.conf: a line for another network stands in for "no line".
+  const lines: string[] = ['host all all 10.0.0.0/8 trust'];
+  const { withTls: tls, withoutTls: plain } = t;
+  const hbaFor = (f: AttemptFailure, type: 'hostssl' | 'hostnossl'): void => {
+    if (f.kind === 'password') lines.unshift(`${type} all all 127.0.0.1/32 scram-sha-256`);
+    if (f.kind === 'reject') lines.unshift(`${type} all all 127.0.0.1/32 reject`);
+  };
+  hbaFor(tls, 'hostssl');
+  hbaFor(plain, 'hostnossl');
+  const user = tls.user ?? plain.user ?? 'app';
+  const database = tls.database ?? plain.database ?? 'app';
+  const password = tls.kind === 'password' || plain.kind === 'password';
+  return libpq(
+    `host=127.0.0.1 sslmode=${t.mode} user=${user} dbname=${database}${password ? ' password=wrong' : ''}`,
+    {
+      ...GOOD,
+      hba: lines,
+      ...(password ? { users: { [user]: 'right' } } : {}),
+      ...(tls.oldServer || plain.oldServer ? { majorVersion: 13 } : {}),
+    },
+    tls.kind === 'verify' ? { '~/.postgresql/root.crt': SAMPLE_ROOT_B } : undefined,
+  );
+}
 
 /** asyncpg's own texts (asyncpg connect_utils.py) and CPython's ssl texts: distinctive, so they go first. */
 const ASYNCPG_PATTERNS: readonly Pattern[] = [
@@ -417,6 +566,17 @@ const PATTERNS: readonly Pattern[] = [
         { ...GOOD, hba: HBA, ...(m[3] === 'SSL off' ? { majorVersion: 13 } : {}) },
         { '~/.postgresql/root.crt': SAMPLE_ROOT_B },
       ),
+  },
+  {
+    id: 'libpq-two-attempts',
+    test: TWO_ATTEMPTS,
+    driver: 'libpq',
+    meaning: '',
+    causes: [],
+    rule: 'libpq.prefer.retry',
+    accept: (m) => twoAttempts(m) !== null,
+    story: (m) => twoAttemptsStory(twoAttempts(m)!),
+    reproduce: (m) => twoAttemptsScenario(twoAttempts(m)!),
   },
   explained(
     'libpq-system-verify-failed',
@@ -1298,13 +1458,14 @@ export function diagnoseError(text: string): Diagnosis {
   const clean = text.replace(/^psql: error: /, '').replace(/^Error: /, '');
   for (const p of PATTERNS) {
     const m = p.test.exec(clean);
-    if (!m) continue;
+    if (!m || (p.accept && !p.accept(m))) continue;
+    const { meaning, causes, rule } = p.story?.(m) ?? p;
     return {
       id: p.id,
       driver: p.driver,
-      meaning: p.meaning,
-      causes: p.causes,
-      rule: { id: p.rule, source: RULES[p.rule].source },
+      meaning,
+      causes,
+      rule: { id: rule, source: RULES[rule].source },
       reproduce: p.reproduce(m),
       ...(p.notSslmode ? { notSslmode: true } : {}),
     };

@@ -209,3 +209,33 @@ describe('row 34: unrecognized configuration parameter "channel_binding"', () =>
     expect(d.causes[1]).toMatch(/asyncpg/);
   });
 });
+
+describe("libpq's two lines from sslmode=prefer and allow read as one story (sslmode-spec §1.8)", () => {
+  const at = 'connection to server at "db.internal" (10.0.0.7), port 5432 failed: ';
+  it('prefer with a wrong password against a hostssl-only server: the password, not pg_hba.conf', () => {
+    const d = diagnoseError(
+      `psql: error: ${at}FATAL:  password authentication failed for user "app"\n${at}FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption`,
+    );
+    expect(d.id).toBe('libpq-two-attempts');
+    expect(d.rule?.id).toBe('libpq.prefer.retry');
+    expect(d.meaning).toMatch(
+      /prefer.*first with TLS: the server asked for the password and refused it.*without TLS: no pg_hba\.conf line matched/,
+    );
+    expect(d.causes[0]).toMatch(/^The password is wrong/);
+  });
+  it('allow: the attempt without TLS comes first', () => {
+    const d = diagnoseError(
+      `${at}FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app", no encryption\n${at}SSL error: certificate verify failed`,
+    );
+    expect(d.id).toBe('libpq-two-attempts');
+    expect(d.rule?.id).toBe('libpq.allow.retry');
+    expect(d.causes[0]).toMatch(/root certificate file/);
+  });
+  it('two addresses of one host name (the same encryption on both lines) are not a retry', () => {
+    const d = diagnoseError(
+      'connection to server at "localhost" (::1), port 5432 failed: FATAL:  no pg_hba.conf entry for host "::1", user "app", database "app", no encryption\n' +
+        'connection to server at "localhost" (127.0.0.1), port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
+    );
+    expect(d.id).toBe('server-no-hba');
+  });
+});

@@ -129,6 +129,35 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
       'exact',
     ],
   ],
+  // psql 15.18 against PostgreSQL 15 (sslmode-spec §1.8; Azure/azure-cli#23769): one line per attempt of prefer
+  // (with TLS, then without) and allow (without, then with).
+  'libpq-two-attempts': [
+    // prefer, a hostssl scram line and a wrong password.
+    [
+      `psql: error: ${at('127.0.0.1', 56450)}FATAL:  password authentication failed for user "app"\n${at('127.0.0.1', 56450)}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption`,
+      'exact',
+    ],
+    // prefer, a host scram line and a wrong password: the same failure twice.
+    [
+      `psql: error: ${at('127.0.0.1', 56450)}FATAL:  password authentication failed for user "app"\n${at('127.0.0.1', 56450)}FATAL:  password authentication failed for user "app"`,
+      'exact',
+    ],
+    // prefer, no pg_hba.conf line for this client at all.
+    [
+      `psql: error: ${at('127.0.0.1', 56450)}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", SSL encryption\n${at('127.0.0.1', 56450)}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption`,
+      'exact',
+    ],
+    // prefer, reject lines for both.
+    [
+      `psql: error: ${at('127.0.0.1', 56450)}FATAL:  pg_hba.conf rejects connection for host "127.0.0.1", user "app", database "app", SSL encryption\n${at('127.0.0.1', 56450)}FATAL:  pg_hba.conf rejects connection for host "127.0.0.1", user "app", database "app", no encryption`,
+      'exact',
+    ],
+    // allow, a hostssl-only user and a root.crt of another CA.
+    [
+      `psql: error: ${at('127.0.0.1', 56450)}FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption\n${at('127.0.0.1', 56450)}SSL error: certificate verify failed`,
+      'exact',
+    ],
+  ],
   'libpq-verify-failed': [[`psql: error: ${at('10.0.0.5')}SSL error: certificate verify failed`, 'exact']],
   'libpq-hostname': [
     [
