@@ -3,7 +3,8 @@
  * private keys are thrown away at the end of the run, so nobody can sign with these CAs again):
  * - Root A issues db.example.test (SAN DNS:db.example.test, IP:127.0.0.1), an expired one, and shop.example.test:
  *   a valid certificate for ANOTHER name from the same CA (the attack that verify-ca lets through and
- *   verify-full refuses). Root B is unrelated. A self-signed db.example.test.
+ *   verify-full refuses). Root B is unrelated. A self-signed db.example.test. Self-signed localhost leaves with a CN
+ *   alone and with three names (the counts in libpq's host-name text).
  * - A public-CA-shaped hierarchy for the managed-service presets: Sample Public Root G2 -> Sample Cloud TLS
  *   Issuing CA 07 -> *.postgres.database.azure.com (served with its intermediate, as Azure serves its chain), and
  *   www.example.org from the same issuing CA (what any customer of that public CA can obtain).
@@ -38,6 +39,17 @@ const otherName = await issue({
   ...db,
   dns: ['shop.example.test'],
   ip: [],
+});
+// Self-signed localhost certificates: a CN alone, and three names (two DNS, one IP), for libpq's name counts.
+const localhostCn = await issue({ serial: 0x5a07, subject: 'CN=localhost', ca: false, from: FROM, to: TO });
+const localhostThree = await issue({
+  serial: 0x5a08,
+  subject: 'CN=localhost',
+  ca: false,
+  from: FROM,
+  to: TO,
+  dns: ['localhost', 'localhost.localdomain'],
+  ip: ['::1'],
 });
 const publicRoot = await issue({
   serial: 0x5a10,
@@ -75,8 +87,10 @@ const header = `/**
  * Sample public certificates for examples, the troubleshooter's reproductions and the UI: ECDSA P-256, made by
  * scripts/gen-sslmode-samples.ts (private keys discarded). Valid 2024-01-01 to 2124-01-01 unless named otherwise.
  * Root A issues the db.example.test leaves (SAN DNS:db.example.test, IP:127.0.0.1) and shop.example.test; Root B
- * is unrelated. The public-CA-shaped chain (Sample Public Root G2 -> Sample Cloud TLS Issuing CA 07 -> leaf) has
- * the shape of a managed service's chain: a public root, an issuing intermediate the server sends, a wildcard leaf.
+ * is unrelated. Two self-signed localhost leaves: a CN alone, and three names (DNS:localhost,
+ * DNS:localhost.localdomain, IP:::1). The public-CA-shaped chain (Sample Public Root G2 -> Sample Cloud TLS
+ * Issuing CA 07 -> leaf) has the shape of a managed service's chain: a public root, an issuing intermediate the
+ * server sends, a wildcard leaf.
  */
 `;
 await writeFile(
@@ -91,6 +105,16 @@ await writeFile(
       'Issued by Root A for shop.example.test only: valid, from the right CA, for another name.',
       'SAMPLE_LEAF_OTHER_NAME',
       pem(otherName),
+    ) +
+    constant(
+      'Self-signed, CN=localhost and no subjectAltName: the certificate many self-made setups serve.',
+      'SAMPLE_LEAF_LOCALHOST_CN',
+      pem(localhostCn),
+    ) +
+    constant(
+      'Self-signed, CN=localhost with SAN DNS:localhost, DNS:localhost.localdomain, IP:::1: three names libpq counts.',
+      'SAMPLE_LEAF_LOCALHOST_THREE',
+      pem(localhostThree),
     ) +
     constant('A public-CA-shaped root (self-signed).', 'SAMPLE_PUBLIC_ROOT', pem(publicRoot)) +
     constant(

@@ -6,6 +6,8 @@
 import {
   SAMPLE_LEAF_EXPIRED,
   SAMPLE_LEAF_GOOD,
+  SAMPLE_LEAF_LOCALHOST_CN,
+  SAMPLE_LEAF_LOCALHOST_THREE,
   SAMPLE_LEAF_OTHER_NAME,
   SAMPLE_LEAF_SELF_SIGNED,
   SAMPLE_ROOT_A,
@@ -622,31 +624,37 @@ const PATTERNS: readonly Pattern[] = [
     ],
     rule: 'libpq.hostname',
     reproduce: (m) => {
-      // A sample certificate with as many names as the pasted one (1 or 2), and a DNS host it does not name
-      // (libpq counts the CN as well when an IP host meets a certificate without IP SANs).
+      // A sample certificate with as many names as libpq counts in the pasted text (1 to 3), and a host it does not
+      // name. libpq counts every DNS and IP SAN, and the CN when no SAN is of the host's kind (an IP host against a
+      // certificate without IP SANs). The self-signed localhost samples are their own root.
       const others = Number(m[2] ?? '0');
-      if (others > 1) return null;
       const pasted = m[3] ?? '';
-      if (isIpLiteral(pasted)) {
-        // An IP host against a certificate without IP SANs: libpq counts its DNS names and its CN, so the sample
-        // with one DNS name prints "(and 1 other name)". A certificate with a CN alone (0 others) has no sample.
-        if (others !== 1) return null;
-        return libpq(
-          `host=127.0.0.1 sslmode=verify-full user=app dbname=app`,
-          { ...GOOD, certificateChain: SAMPLE_LEAF_OTHER_NAME },
-          ROOT_A,
-        );
-      }
-      const chain = others === 0 ? SAMPLE_LEAF_OTHER_NAME : SAMPLE_LEAF_GOOD;
-      const named = others === 0 ? ['shop.example.test'] : ['db.example.test'];
-      const host = named.includes(pasted) || pasted === '' ? 'other.example.test' : pasted;
+      const ip = isIpLiteral(pasted);
+      const sample: Readonly<Record<number, readonly [string, string, readonly string[]]>> = ip
+        ? {
+            // CN=localhost alone; DNS:shop.example.test + CN; DNS:localhost, DNS:localhost.localdomain, IP:::1.
+            0: [SAMPLE_LEAF_LOCALHOST_CN, SAMPLE_LEAF_LOCALHOST_CN, []],
+            1: [SAMPLE_LEAF_OTHER_NAME, SAMPLE_ROOT_A, []],
+            2: [SAMPLE_LEAF_LOCALHOST_THREE, SAMPLE_LEAF_LOCALHOST_THREE, []],
+          }
+        : {
+            0: [SAMPLE_LEAF_OTHER_NAME, SAMPLE_ROOT_A, ['shop.example.test']],
+            1: [SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A, ['db.example.test']],
+            2: [
+              SAMPLE_LEAF_LOCALHOST_THREE,
+              SAMPLE_LEAF_LOCALHOST_THREE,
+              ['localhost', 'localhost.localdomain'],
+            ],
+          };
+      const chosen = sample[others];
+      if (!chosen) return null;
+      const [chain, root, named] = chosen;
+      // An IP host connects to 127.0.0.1, which none of these certificates names as an IP SAN.
+      const host = ip ? '127.0.0.1' : named.includes(pasted) || pasted === '' ? 'other.example.test' : pasted;
       return libpq(
-        `host=${host} hostaddr=127.0.0.1 sslmode=verify-full user=app dbname=app`,
-        {
-          ...GOOD,
-          certificateChain: chain,
-        },
-        ROOT_A,
+        `host=${host}${ip ? '' : ' hostaddr=127.0.0.1'} sslmode=verify-full user=app dbname=app`,
+        { ...GOOD, certificateChain: chain },
+        { '~/.postgresql/root.crt': root },
       );
     },
   },

@@ -168,9 +168,17 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
       `${at('db.internal')}server certificate for "localhost" does not match host name "db.internal"`,
       'exact',
     ],
-    // An IP host and a certificate with a CN alone: no sample certificate has only a CN, so no reproduction
-    // (an alias host would print the same words for another cause).
-    [`${at('127.0.0.1')}server certificate for "localhost" does not match host name "127.0.0.1"`, 'none'],
+    // An IP host and a self-signed certificate with a CN alone (psycopg/psycopg2#1543; psql 15.18 prints it so).
+    [`${at('127.0.0.1')}server certificate for "localhost" does not match host name "127.0.0.1"`, 'exact'],
+    // Three names (DNS:localhost, DNS:localhost.localdomain, IP:::1), for an IP host and a DNS host (psql 15.18).
+    [
+      `${at('127.0.0.1', 56450)}server certificate for "localhost" (and 2 other names) does not match host name "127.0.0.1"`,
+      'exact',
+    ],
+    [
+      `${at('127.0.0.1', 56450)}server certificate for "localhost" (and 2 other names) does not match host name "other.example.test"`,
+      'exact',
+    ],
     [
       `${at('pg.example.net', 5432, '10.0.0.7')}server certificate for "*.example.com" (and 5 other names) does not match host name "pg.example.net"`,
       'none',
@@ -374,7 +382,7 @@ const SITUATIONS: [number, string, string, Match, boolean?][] = [
     'pgjdbc-hostname',
     'exact',
   ],
-  [12, 'server certificate for "localhost" does not match host name "127.0.0.1"', 'libpq-hostname', 'none'],
+  [12, 'server certificate for "localhost" does not match host name "127.0.0.1"', 'libpq-hostname', 'exact'],
   [
     13,
     "x509: cannot validate certificate for 34.107.126.58 because it doesn't contain any IP SANs",

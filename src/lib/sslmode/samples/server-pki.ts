@@ -2,8 +2,10 @@
  * Sample public certificates for examples, the troubleshooter's reproductions and the UI: ECDSA P-256, made by
  * scripts/gen-sslmode-samples.ts (private keys discarded). Valid 2024-01-01 to 2124-01-01 unless named otherwise.
  * Root A issues the db.example.test leaves (SAN DNS:db.example.test, IP:127.0.0.1) and shop.example.test; Root B
- * is unrelated. The public-CA-shaped chain (Sample Public Root G2 -> Sample Cloud TLS Issuing CA 07 -> leaf) has
- * the shape of a managed service's chain: a public root, an issuing intermediate the server sends, a wildcard leaf.
+ * is unrelated. Two self-signed localhost leaves: a CN alone, and three names (DNS:localhost,
+ * DNS:localhost.localdomain, IP:::1). The public-CA-shaped chain (Sample Public Root G2 -> Sample Cloud TLS
+ * Issuing CA 07 -> leaf) has the shape of a managed service's chain: a public root, an issuing intermediate the
+ * server sends, a wildcard leaf.
  */
 export const SAMPLE_ROOT_A = `-----BEGIN CERTIFICATE-----
 MIIBZDCCAQqgAwIBAgICWgEwCgYIKoZIzj0EAwIwGDEWMBQGA1UEAxMNU2FtcGxl
@@ -78,6 +80,32 @@ gBRzUu3j0tVdlzV27xq+WYCt0IRkizATBgNVHSUEDDAKBggrBgEFBQcDATAcBgNV
 HREEFTATghFzaG9wLmV4YW1wbGUudGVzdDAKBggqhkjOPQQDAgNHADBEAiBoEFl/
 Nr/Ulr5pg+VYKUEM0sTgqhLo9RQARws1Pt8pngIgYP51ljMy5TVkqpS9bJA9krBB
 TQpdNNAhXXC/NGBxyFI=
+-----END CERTIFICATE-----
+`;
+/** Self-signed, CN=localhost and no subjectAltName: the certificate many self-made setups serve. */
+export const SAMPLE_LEAF_LOCALHOST_CN = `-----BEGIN CERTIFICATE-----
+MIIBbjCCARSgAwIBAgICWgcwCgYIKoZIzj0EAwIwFDESMBAGA1UEAxMJbG9jYWxo
+b3N0MCAXDTI0MDEwMTAwMDAwMFoYDzIxMjQwMTAxMDAwMDAwWjAUMRIwEAYDVQQD
+Ewlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASlGos/icJY3l5f
+Aw/mlgQ1fXme2nXi26j3lmtMr1U3VrHmBYQK8HvX01eKPcp3mj6x8GbzQe4awN/C
+SLpH0jopo1QwUjAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAdBgNVHQ4E
+FgQUcX5DjjfBKQNzWWom7OR9cVFwlgIwEwYDVR0lBAwwCgYIKwYBBQUHAwEwCgYI
+KoZIzj0EAwIDSAAwRQIhAPeNoI7m3aQkBatqRBTEsxI2SL6DhZwmmRUgGpSSui1A
+AiBHALoZk0rNDtL12rBl6fEyZkCv/OBEotTy1qQVX1IfmA==
+-----END CERTIFICATE-----
+`;
+/** Self-signed, CN=localhost with SAN DNS:localhost, DNS:localhost.localdomain, IP:::1: three names libpq counts. */
+export const SAMPLE_LEAF_LOCALHOST_THREE = `-----BEGIN CERTIFICATE-----
+MIIBrjCCAVWgAwIBAgICWggwCgYIKoZIzj0EAwIwFDESMBAGA1UEAxMJbG9jYWxo
+b3N0MCAXDTI0MDEwMTAwMDAwMFoYDzIxMjQwMTAxMDAwMDAwWjAUMRIwEAYDVQQD
+Ewlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQXM6SYww5Yk0YS
+113/FdGFI9NYeIMCG/e9fkZrulGGLShrWkZomSIOMoxG+6bzMdvcWa6YCTb5lyoU
+lUSwSbxvo4GUMIGRMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMB0GA1Ud
+DgQWBBRqsstGZ6+pYOJmGkC14cjGLO7B4jATBgNVHSUEDDAKBggrBgEFBQcDATA9
+BgNVHREENjA0gglsb2NhbGhvc3SCFWxvY2FsaG9zdC5sb2NhbGRvbWFpbocQAAAA
+AAAAAAAAAAAAAAAAATAKBggqhkjOPQQDAgNHADBEAiBC2HDU+jhCAee4W9+IKvU7
+RzfbGt5bMv2/xti41cLBZAIgRZ7jj3q4uvtkJj7ewejqGM/aBFeqGRp029EhVSjQ
+NA4=
 -----END CERTIFICATE-----
 `;
 /** A public-CA-shaped root (self-signed). */
