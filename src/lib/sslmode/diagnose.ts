@@ -474,7 +474,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'client-cert-rejected',
-    test: /alert (unknown ca|certificate expired|bad certificate|unsupported certificate)/,
+    test: /alert (unknown ca|certificate expired|bad certificate|unsupported certificate|certificate revoked|certificate unknown)/,
     driver: 'unknown',
     meaning:
       'The SERVER sent this alert: it rejected the client certificate while verifying it against its ssl_ca_file (any certificate the client sends is checked, whatever pg_hba.conf says).',
@@ -482,17 +482,21 @@ const PATTERNS: readonly Pattern[] = [
       "unknown ca: the client certificate was not issued by a CA in the server's ssl_ca_file (or an intermediate is missing from the client's certificate file).",
       'certificate expired: the client certificate (or a CA above it) is past its notAfter.',
       'unsupported certificate: the certificate does not allow client authentication (EKU without clientAuth).',
+      'certificate revoked: ssl_crl_file (or ssl_crl_dir) on the server lists the client certificate. certificate unknown: another failure of the check (for example an unreadable or unsupported extension).',
       'Under TLS 1.3 libpq sslmode=prefer does not retry after this alert; under TLS 1.2 it retries without SSL.',
     ],
     rule: 'server.clientcert.request',
+    // Sample client certificates exist for an unknown CA and an expired certificate only.
     reproduce: (m) =>
-      libpq(
-        'host=127.0.0.1 sslmode=require user=app dbname=app',
-        MTLS,
-        m[1] === 'certificate expired'
-          ? clientFiles(SAMPLE_CLIENT_EXPIRED_CERT, SAMPLE_CLIENT_EXPIRED_KEY)
-          : clientFiles(SAMPLE_CLIENT_UNTRUSTED_CERT, SAMPLE_CLIENT_UNTRUSTED_KEY),
-      ),
+      m[1] === 'unknown ca' || m[1] === 'certificate expired'
+        ? libpq(
+            'host=127.0.0.1 sslmode=require user=app dbname=app',
+            MTLS,
+            m[1] === 'certificate expired'
+              ? clientFiles(SAMPLE_CLIENT_EXPIRED_CERT, SAMPLE_CLIENT_EXPIRED_KEY)
+              : clientFiles(SAMPLE_CLIENT_UNTRUSTED_CERT, SAMPLE_CLIENT_UNTRUSTED_KEY),
+          )
+        : null,
   },
   {
     id: 'libpq-ssl-required',
@@ -1063,6 +1067,46 @@ const PATTERNS: readonly Pattern[] = [
       ),
   },
   {
+    id: 'libpq-invalid-option',
+    test: /invalid (sslnegotiation|sslcertmode|gssencmode|target_session_attrs) value: "([^"\s]*)"|invalid SSL protocol version range/,
+    driver: 'libpq',
+    meaning:
+      'libpq refused the connection string before connecting: an option it checks up front (sslnegotiation, sslcertmode, gssencmode, target_session_attrs) has a value it does not know, or ssl_min_protocol_version is above ssl_max_protocol_version.',
+    causes: [
+      'A typo, or a value for another libpq version: sslnegotiation (17+) takes postgres or direct; sslcertmode (16+) disable, allow or require; gssencmode disable, prefer or require; target_session_attrs any, read-write, read-only, primary, standby or prefer-standby (14+ for the last four).',
+      'ssl_min_protocol_version=TLSv1.3 with ssl_max_protocol_version=TLSv1.2 (or the PGSSLMINPROTOCOLVERSION / PGSSLMAXPROTOCOLVERSION variables): the range is empty.',
+    ],
+    rule: 'libpq.options.parse',
+    reproduce: (m) =>
+      libpq(
+        m[1] === undefined
+          ? 'host=127.0.0.1 user=app ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2'
+          : `host=127.0.0.1 user=app ${m[1]}=${m[2] ?? ''}`,
+        GOOD,
+      ),
+  },
+  {
+    id: 'libpq-clientcert-unreadable',
+    test: /could not (read certificate|load private key) file "([^"]+)": (?!key values mismatch)(.+)/,
+    driver: 'libpq',
+    meaning:
+      "libpq found the client certificate file (sslcert=, or ~/.postgresql/postgresql.crt) or its key file (sslkey=, or ~/.postgresql/postgresql.key), and OpenSSL could not read it: it gives up before sending anything, whatever the server's pg_hba.conf says.",
+    causes: [
+      '"no start line": the file is not PEM (a DER file, a PKCS#12 bundle, or something else saved under that name); convert it with openssl x509 / openssl pkey.',
+      'The key is encrypted and no sslpassword= is given, or it is in a format this OpenSSL does not read ("unsupported").',
+      'A file left in ~/.postgresql from another setup: libpq reads the default files in every sslmode that does TLS.',
+    ],
+    rule: 'libpq.clientcert.files',
+    reproduce: (m) =>
+      libpq(
+        'host=127.0.0.1 sslmode=require user=app dbname=app',
+        MTLS,
+        m[1] === 'read certificate'
+          ? clientFiles('not a certificate\n', SAMPLE_CLIENT_OTHER_KEY)
+          : clientFiles(SAMPLE_CLIENT_APP_CERT, 'not a key\n'),
+      ),
+  },
+  {
     id: 'libpq-invalid-sslmode',
     test: /invalid sslmode value: "([^"]*)"/,
     driver: 'libpq',
@@ -1248,6 +1292,48 @@ const PATTERNS: readonly Pattern[] = [
       'An ECDSA server certificate and a client (or its crypto policy) that offers only RSA suites, or the reverse.',
       "Under TLS 1.3: no key exchange group in common (the server's ssl_ecdh_curve / ssl_groups against the client's groups).",
     ],
+  ),
+  explained(
+    'tls-internal-error-alert',
+    /alert internal error/,
+    'libpq',
+    'libpq.tls.error',
+    "The server's TLS stack failed for a reason of its own and said so with an internal_error alert: nothing in the client's offer was refused as such. PostgreSQL's OpenSSL also sends it for a few failures while checking a client certificate.",
+    [
+      'With a client certificate: the server could not complete its check of it (see the server log for the reason).',
+      'A TLS proxy or server with a broken configuration (a key it cannot use, a FIPS or crypto policy that forbids what was negotiated).',
+    ],
+  ),
+  explained(
+    'libpq-no-cert-names',
+    /could not get server's host name from server certificate/,
+    'libpq',
+    'libpq.hostname',
+    'verify-full: the server certificate has no name libpq can compare with the host: no DNS or IP subjectAltName and no Common Name.',
+    [
+      'A certificate made without a subject CN and without SANs (some generated or internal certificates): reissue it with the server name as a SAN.',
+    ],
+  ),
+  explained(
+    'connection-refused',
+    /Connection refused(?:\n\s*Is the server running on that host and accepting TCP\/IP connections\?)?/,
+    'libpq',
+    'libpq.socket',
+    'Nothing accepts TCP connections at that address and port: the connection was refused before any PostgreSQL or TLS message. Not a TLS matter.',
+    [
+      'The server is not running, listens on another port, or only on other addresses (listen_addresses, which defaults to localhost).',
+      'A firewall that rejects the connection, or the wrong host or port in the connection string (a local pooler on 6432 instead of 5432).',
+    ],
+    true,
+  ),
+  explained(
+    'host-not-resolved',
+    /could not translate host name "[^"]*" to address/,
+    'libpq',
+    'libpq.host.resolve',
+    'The host name does not resolve (DNS or /etc/hosts): no connection was attempted. Not a TLS matter.',
+    ['A typo in the host name, or a name that only resolves inside another network (a container or a VPN).'],
+    true,
   ),
   explained(
     'tls-decrypt-error-alert',

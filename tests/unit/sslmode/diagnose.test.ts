@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DRIVER_RULES, diagnoseError, explainConnection } from '../../../src/lib/sslmode/index.ts';
+import { ALERT_REASONS, nodeAlertMessage } from '../../../src/lib/sslmode/clientcert.ts';
 
 const TEXTS: [string, string][] = [
   [
@@ -169,6 +170,36 @@ describe('every error text the engines print is recognised', () => {
         if (diagnoseError(text).id === 'unknown') unknown.push(`${table.driver}: ${text}`);
     }
     expect(unknown).toEqual([]);
+  });
+  it('every alert reason the engine prints, as libpq and as Node word it (clientcert.ts ALERT_REASONS)', () => {
+    const unknown = Object.keys(ALERT_REASONS)
+      .map(Number)
+      .flatMap((n) => [`SSL error: ${ALERT_REASONS[n]}`, nodeAlertMessage(n)])
+      .filter((text) => diagnoseError(text).id === 'unknown');
+    expect(unknown).toEqual([]);
+  });
+  // libpq.ts and clientcert.ts: the lines libpq's engine prints besides the ones of the patterns' own samples.
+  it.each([
+    ['libpq-invalid-option', 'invalid sslnegotiation value: "tls"'],
+    ['libpq-invalid-option', 'invalid gssencmode value: "required"'],
+    ['libpq-invalid-option', 'invalid target_session_attrs value: "primary-only"'],
+    ['libpq-invalid-option', 'invalid SSL protocol version range'],
+    [
+      'libpq-clientcert-unreadable',
+      'could not read certificate file "/home/app/.postgresql/postgresql.crt": no start line',
+    ],
+    [
+      'libpq-clientcert-unreadable',
+      'could not load private key file "/home/app/.postgresql/postgresql.key": unsupported',
+    ],
+    ['libpq-no-cert-names', "could not get server's host name from server certificate"],
+    [
+      'connection-refused',
+      'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?',
+    ],
+    ['host-not-resolved', 'could not translate host name "db" to address: Name or service not known'],
+  ])('libpq: %s: %s', (id, text) => {
+    expect(diagnoseError(text).id).toBe(id);
   });
   // The same situations as the real programs word them (the lab's chain engine prints Go's x509 texts,
   // src/lib/pki/profiles/go.ts, from crypto/x509 HostnameError.Error() and CertificateInvalidError.Error()).

@@ -269,6 +269,17 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
   ],
   'npgsql-handshake': [['Exception while performing SSL handshake', 'exact']],
   'asyncpg-file-missing': [['[Errno 2] No such file or directory', 'exact']],
+  'libpq-invalid-option': [
+    ['invalid sslnegotiation value: "tls"', 'exact'],
+    ['invalid sslcertmode value: "verify-full"', 'exact'],
+    ['invalid SSL protocol version range', 'exact'],
+  ],
+  'libpq-clientcert-unreadable': [
+    [
+      `${at('10.0.0.7')}could not read certificate file "/home/me/.postgresql/postgresql.crt": no start line`,
+      'exact',
+    ],
+  ],
   'libpq-invalid-sslmode': [['invalid sslmode value: "required"', 'exact']],
   'libpq-direct-weak': [
     [
@@ -330,6 +341,10 @@ const EXPLAINED_ONLY = [
   'libpq-go-unsupported-sslmode',
   'client-unencrypted-after-sslresponse',
   'server-hba-replication',
+  'tls-internal-error-alert',
+  'libpq-no-cert-names',
+  'connection-refused',
+  'host-not-resolved',
   'go-hostname',
   'go-expired',
   'pgx-root-missing',
