@@ -921,6 +921,107 @@ const PATTERNS: readonly Pattern[] = [
         { '/ca.pem': SAMPLE_ROOT_A },
       ),
   },
+  // OpenSSL's other X509_verify_cert_error_string() texts, which Node prints alone as err.message.
+  explained(
+    'node-verify-other',
+    /^(?:certificate is not yet valid|unable to get issuer certificate|unable to decode issuer public key|certificate signature failure|format error in certificate's not(?:Before|After) field|certificate chain too long|invalid CA certificate|path length constraint exceeded|unsuitable certificate purpose|certificate rejected|key usage does not include certificate signing|unhandled critical extension|(?:permitted|excluded) subtree violation|unsupported or invalid name syntax|(?:EE|CA) certificate key too weak|CA signature digest algorithm too weak|unspecified certificate verification error)$/m,
+    'node-postgres',
+    'node.tls.verify',
+    "Node's OpenSSL rejected the server's chain; the text is OpenSSL's reason (X509_verify_cert_error_string), which Node gives as the error message.",
+    [
+      'certificate is not yet valid: the server certificate (or an intermediate) starts in the future, or the client clock is behind.',
+      'unable to get issuer certificate: the chain reaches a certificate whose issuer is neither sent by the server nor in sslrootcert (ca).',
+      'invalid CA certificate / key usage does not include certificate signing / path length constraint exceeded: a certificate used as a CA on the path is not allowed to be one (basicConstraints, keyUsage, pathLenConstraint).',
+      'key too weak / digest too weak: OpenSSL 3 (security level 1) refuses RSA keys under 2048 bits and SHA-1 signatures; reissue the certificate.',
+    ],
+  ),
+  {
+    id: 'node-file-missing',
+    test: /ENOENT: no such file or directory, open '([^']+)'/,
+    driver: 'node-postgres',
+    meaning:
+      'node-postgres (pg-connection-string) reads the files that sslrootcert, sslcert and sslkey name while it parses the URL, and one of them is not there.',
+    causes: [
+      'A wrong path: a relative path is relative to the working directory of the process, and Node does not expand ~.',
+      'The file is not in the container or on the host the program runs on.',
+    ],
+    rule: 'node.ssl.config',
+    reproduce: (m) =>
+      node(`postgres://app@127.0.0.1/app?sslmode=verify-full&sslrootcert=${m[1] ?? '/etc/ca.pem'}`, GOOD),
+  },
+  {
+    id: 'node-verify-ca-no-root',
+    test: /SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert/,
+    driver: 'node-postgres',
+    meaning:
+      'pg-connection-string with uselibpqcompat=true refuses sslmode=verify-ca without sslrootcert: Node would check the chain against its bundled public CAs without the host name, so anyone with a certificate from a public CA could pass.',
+    causes: [
+      'Give the server CA with sslrootcert=<file>, or use sslmode=verify-full, which checks the host name as well.',
+    ],
+    rule: 'node.ssl.config',
+    reproduce: () => node('postgres://app@127.0.0.1/app?uselibpqcompat=true&sslmode=verify-ca', GOOD),
+  },
+  {
+    id: 'node-sslnegotiation',
+    test: /Invalid sslnegotiation value: "([^"\s]*)"\. Valid values are "postgres" and "direct"|sslnegotiation=direct requires SSL to be enabled/,
+    driver: 'node-postgres',
+    meaning:
+      'node-postgres refused its settings before connecting: sslnegotiation takes postgres or direct, and direct (TLS without SSLRequest, PostgreSQL 17+) needs ssl on.',
+    causes: [
+      'A typo in sslnegotiation.',
+      'sslnegotiation=direct with sslmode=disable, or without any ssl setting: direct TLS cannot fall back to plaintext.',
+    ],
+    rule: 'node.ssl.config',
+    reproduce: (m) =>
+      node(
+        m[1] === undefined
+          ? 'postgres://app@127.0.0.1/app?sslmode=disable&sslnegotiation=direct'
+          : `postgres://app@127.0.0.1/app?sslmode=require&sslnegotiation=${m[1]}`,
+        GOOD,
+      ),
+  },
+  explained(
+    'node-tls-socket-closed',
+    /Client network socket disconnected before secure TLS connection was established/,
+    'node-postgres',
+    'node.ssl.response',
+    "The peer closed the connection during Node's TLS handshake, before it completed.",
+    [
+      'A proxy, load balancer or firewall that cuts the connection (or the server restarting): not a TLS setting.',
+      'sslnegotiation=direct against a server before PostgreSQL 17 (it takes the ClientHello for a broken startup packet and closes), or a 17+ server with ssl = off.',
+      'Something on that port that is not PostgreSQL, or a proxy that expects another protocol.',
+    ],
+  ),
+  {
+    id: 'node-password-missing',
+    test: /SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string/,
+    driver: 'node-postgres',
+    meaning:
+      'The server asked for a SCRAM password (scram-sha-256 in pg_hba.conf) and node-postgres has none: the password is undefined or not a string. It is not a TLS matter.',
+    causes: [
+      'No password in the URL or the config, and PGPASSWORD is not set (often an environment variable that is not loaded, e.g. dotenv not read yet).',
+      'The password is a number or another non-string value from a config file.',
+    ],
+    rule: 'server.auth',
+    reproduce: () =>
+      node('postgres://app@127.0.0.1/app?sslmode=no-verify', {
+        ...GOOD,
+        hba: ['host all all 127.0.0.1/32 scram-sha-256'],
+        users: { app: 'right' },
+      }),
+    notSslmode: true,
+  },
+  explained(
+    'node-pem-unreadable',
+    /PEM routines::no start line|PEM_read_bio:no start line/,
+    'node-postgres',
+    'node.clientcert',
+    "Node's OpenSSL could not read a PEM file it was given: with node-postgres, the sslcert (or sslrootcert, sslkey) file is not PEM.",
+    [
+      'A DER or PKCS#12 file, or a key given as the certificate: convert it with openssl x509 / openssl pkey to PEM.',
+      'The PEM text was damaged when it was pasted into an environment variable (lost line breaks or dashes).',
+    ],
+  ),
   {
     id: 'node-altname',
     test: /Hostname\/IP does not match certificate's altnames/,
@@ -1316,7 +1417,7 @@ const PATTERNS: readonly Pattern[] = [
   ),
   explained(
     'connection-refused',
-    /Connection refused(?:\n\s*Is the server running on that host and accepting TCP\/IP connections\?)?/,
+    /Connection refused|connect ECONNREFUSED/,
     'libpq',
     'libpq.socket',
     'Nothing accepts TCP connections at that address and port: the connection was refused before any PostgreSQL or TLS message. Not a TLS matter.',
@@ -1328,7 +1429,7 @@ const PATTERNS: readonly Pattern[] = [
   ),
   explained(
     'host-not-resolved',
-    /could not translate host name "[^"]*" to address/,
+    /could not translate host name "[^"]*" to address|getaddrinfo ENOTFOUND/,
     'libpq',
     'libpq.host.resolve',
     'The host name does not resolve (DNS or /etc/hosts): no connection was attempted. Not a TLS matter.',

@@ -198,7 +198,18 @@ describe('every error text the engines print is recognised', () => {
       'Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?',
     ],
     ['host-not-resolved', 'could not translate host name "db" to address: Name or service not known'],
-  ])('libpq: %s: %s', (id, text) => {
+    // node-postgres.ts
+    ['host-not-resolved', 'getaddrinfo ENOTFOUND db.internal'],
+    ['connection-refused', 'connect ECONNREFUSED 127.0.0.1:5432'],
+    [
+      'node-tls-socket-closed',
+      'Client network socket disconnected before secure TLS connection was established',
+    ],
+    ['node-pem-unreadable', 'error:0480006C:PEM routines::no start line'],
+    ['node-verify-other', 'certificate is not yet valid'],
+    ['node-verify-other', 'Error: unable to get issuer certificate'],
+    ['node-verify-other', 'CA signature digest algorithm too weak'],
+  ])('libpq, node-postgres: %s: %s', (id, text) => {
     expect(diagnoseError(text).id).toBe(id);
   });
   // The same situations as the real programs word them (the lab's chain engine prints Go's x509 texts,

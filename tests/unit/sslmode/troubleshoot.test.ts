@@ -287,6 +287,19 @@ const SAMPLES: Record<string, [string, 'exact' | 'partial' | 'none'][]> = {
       'exact',
     ],
   ],
+  // node-postgres's other texts (node-postgres.ts).
+  'node-password-missing': [['SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string', 'exact']],
+  'node-file-missing': [["Error: ENOENT: no such file or directory, open '/srv/app/ca.pem'", 'exact']],
+  'node-sslnegotiation': [
+    ['Invalid sslnegotiation value: "tls". Valid values are "postgres" and "direct".', 'exact'],
+    ['sslnegotiation=direct requires SSL to be enabled', 'exact'],
+  ],
+  'node-verify-ca-no-root': [
+    [
+      'SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security.',
+      'exact',
+    ],
+  ],
   'node-ssl-unsupported': [['The server does not support SSL connections', 'exact']],
   'node-self-signed-chain': [
     ['self-signed certificate in certificate chain', 'exact'],
@@ -345,6 +358,9 @@ const EXPLAINED_ONLY = [
   'libpq-no-cert-names',
   'connection-refused',
   'host-not-resolved',
+  'node-verify-other',
+  'node-tls-socket-closed',
+  'node-pem-unreadable',
   'go-hostname',
   'go-expired',
   'pgx-root-missing',
