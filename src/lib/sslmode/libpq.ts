@@ -875,6 +875,7 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
     clientCertificate: a.encrypted && a.judgement.kind === 'accepted' ? a.judgement.peer : null,
   });
   const refusal = refusedByClient(opts, result, a);
+  if (refusal === null || refusal.at === 'ok') logAuthExchange(run, a, result);
   if (refusal !== null) {
     const { by, text } = refusal;
     log.push(
@@ -950,12 +951,12 @@ function refusedByClient(
   opts: Resolved,
   result: StartupResult,
   a: Attempt,
-): { by: 'sslcertmode' | 'require_auth' | 'channel_binding'; text: string } | null {
+): { by: 'sslcertmode' | 'require_auth' | 'channel_binding'; at: 'request' | 'ok'; text: string } | null {
   if (result.authRequest === undefined) return null;
   const byAuth = refusedRequest(result.authRequest, opts.requireAuth);
-  if (byAuth !== null) return { by: 'require_auth', text: byAuth };
+  if (byAuth !== null) return { by: 'require_auth', at: 'request', text: byAuth };
   const cb = refusedByChannelBinding(opts.channelBinding, result.authRequest, a.encrypted, 'request');
-  if (cb !== null) return { by: 'channel_binding', text: cb };
+  if (cb !== null) return { by: 'channel_binding', at: 'request', text: cb };
   if (!(result.ok || result.afterAuthOk)) return null;
   const atOk = refusedAuthOk(result.authRequest, opts.requireAuth, opts.sslcertmode === 'require', {
     requested: a.judgement.kind !== 'not-requested',
@@ -964,10 +965,32 @@ function refusedByClient(
   if (atOk !== null)
     return {
       by: atOk.startsWith('authentication method requirement') ? 'require_auth' : 'sslcertmode',
+      at: 'ok',
       text: atOk,
     };
   const cbOk = refusedByChannelBinding(opts.channelBinding, result.authRequest, a.encrypted, 'ok');
-  return cbOk !== null ? { by: 'channel_binding', text: cbOk } : null;
+  return cbOk !== null ? { by: 'channel_binding', at: 'ok', text: cbOk } : null;
+}
+
+/**
+ * The client answered the server's password request (pg_fe_sendauth()): to a cleartext request it sends the
+ * password itself, to SASL a SCRAM exchange. Recorded with `authExchange`, so a summary can say what crossed an
+ * unencrypted attempt. Not when the client had no password, or refused the request (require_auth, channel_binding).
+ */
+function logAuthExchange(run: LibpqRun, a: Attempt, result: StartupResult): void {
+  const request = result.authRequest;
+  if (run.opts.password === undefined || (request !== 'cleartext' && request !== 'sasl')) return;
+  const how = a.encrypted ? 'inside TLS' : 'without TLS, readable by anyone on the path';
+  run.log.push(
+    a.n,
+    'auth',
+    'info',
+    request === 'cleartext'
+      ? `The server asked for the password in clear text (pg_hba method password): the client sent the password itself, ${how}.`
+      : `The client answered with a SCRAM exchange (no password sent; its salt and proof allow offline password guessing), ${how}.`,
+    'libpq.auth.exchange',
+    { authExchange: request === 'cleartext' ? 'password' : 'scram' },
+  );
 }
 
 function clientCertInfo(run: LibpqRun): ClientCertificateInfo | undefined {

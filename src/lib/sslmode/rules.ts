@@ -180,6 +180,11 @@ export const RULES = {
     'Run-time settings in the startup packet are applied after authentication: an unknown name is FATAL "unrecognized configuration parameter" (42704), a setting only postgresql.conf may change (ssl, ssl_*) FATAL "cannot be changed now" (55P02). asyncpg sends every DSN query parameter it does not read itself as such a setting.',
     'S: src/backend/utils/init/postinit.c process_startup_options(), utils/misc/guc.c set_config_option(); asyncpg connect_utils.py _parse_connect_dsn_and_args() (server_settings = the rest of the query)',
   ),
+  'libpq.auth.exchange': r(
+    'libpq.auth.exchange',
+    "The client answers the server's password request on whatever connection it is on: to AuthenticationCleartextPassword (pg_hba method password) it sends the password itself, to SASL a SCRAM exchange (no password; salt and proof). Without TLS, both cross the network readable.",
+    'S: src/interfaces/libpq/fe-auth.c pg_fe_sendauth() (AUTH_REQ_PASSWORD: pg_password_sendauth() sends the password as is; AUTH_REQ_SASL: pg_SASL_init()); backend auth.c CheckPasswordAuth(); seen with tcpdump against psql 15 (sslmode=prefer, a hostnossl password line)',
+  ),
   'server.auth': r(
     'server.auth',
     'trust accepts; reject and no-match send FATAL 28000; password methods send 28P01 on a wrong password; clientcert/cert need a client certificate.',

@@ -4,7 +4,7 @@ import { RULES, type RuleId } from './rules.ts';
 import type { Protection, Step, StepKind, StepStatus } from './types.ts';
 
 /** What a step states besides its sentence, for code that must not read the sentence (summaries, links). */
-export type StepFacts = Pick<Step, 'protocol' | 'verifyError'>;
+export type StepFacts = Pick<Step, 'protocol' | 'verifyError' | 'authExchange'>;
 
 export class StepLog {
   readonly steps: Step[] = [];

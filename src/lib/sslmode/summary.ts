@@ -30,6 +30,12 @@ export interface OutcomeFacts {
   readonly exposure: Exposure;
   /** Attempts that sent the startup message without TLS (1-based). */
   readonly plaintextAttempts: readonly number[];
+  /**
+   * The authentication exchange each of those attempts carried, where the client answered a password request
+   * (its `auth` step's `authExchange`): 'password', the password itself (pg_hba method password); 'scram', a SCRAM
+   * exchange (no password, but what passwords can be tried against offline).
+   */
+  readonly clearAuth: readonly { readonly attempt: number; readonly exchange: 'password' | 'scram' }[];
 }
 
 function stepStatus(steps: readonly Step[], kind: Step['kind']): CheckFact {
@@ -46,6 +52,10 @@ export function outcomeFacts(outcome: ConnectionOutcome): OutcomeFacts {
   const sentStartup = (a: number) =>
     of(a).some((s) => s.kind === 'startup' || s.kind === 'pg_hba' || s.kind === 'auth');
   const plaintextAttempts = attempts.filter((a) => sentStartup(a) && !tlsOk(a));
+  const clearAuth = plaintextAttempts.flatMap((a) => {
+    const exchange = of(a).find((s) => s.authExchange !== undefined)?.authExchange;
+    return exchange ? [{ attempt: a, exchange }] : [];
+  });
   const decisive = of(attempt);
   const encrypted = tlsOk(attempt);
   // A failed connection has no outcome.protocol; its TLS step holds the version it completed.
@@ -60,7 +70,31 @@ export function outcomeFacts(outcome: ConnectionOutcome): OutcomeFacts {
     hostname: stepStatus(decisive, 'hostname'),
     exposure: outcome.connected && !encrypted ? 'session' : plaintextAttempts.length ? 'startup' : 'nothing',
     plaintextAttempts,
+    clearAuth,
   };
+}
+
+/** The attempts (in words) whose unencrypted exchange carried `exchange`; '' when none did. */
+function clearAuthIn(facts: OutcomeFacts, exchange: 'password' | 'scram', except?: number): string {
+  const n = facts.clearAuth
+    .filter((c) => c.exchange === exchange && c.attempt !== except)
+    .map((c) => c.attempt);
+  return n.length ? `attempt ${n.join(' and ')}` : '';
+}
+
+/** What the unencrypted authentication carried, as a clause: ", and the password itself in attempt 1 (...)". */
+function clearAuthClause(facts: OutcomeFacts, withAttempt: boolean): string {
+  const password = clearAuthIn(facts, 'password');
+  const scram = clearAuthIn(facts, 'scram');
+  const at = (where: string) => (withAttempt ? ` in ${where}` : '');
+  return [
+    password
+      ? `, and the password itself${at(password)} (the server asked for it in clear text: pg_hba method password)`
+      : '',
+    scram
+      ? `, and a SCRAM exchange${at(scram)} (no password, but its salt and proof let an eavesdropper try passwords offline)`
+      : '',
+  ].join('');
 }
 
 const CHECK_TEXT: Record<CheckFact, string> = {
@@ -95,14 +129,24 @@ export function summaryLines(facts: OutcomeFacts): SummaryLine[] {
 
 function exposureText(facts: OutcomeFacts): string {
   switch (facts.exposure) {
-    case 'session':
-      return 'everything: the user name, the authentication exchange, every query and result';
+    case 'session': {
+      const exchange = facts.clearAuth.find((c) => c.attempt === facts.attempt)?.exchange;
+      const auth =
+        exchange === 'password'
+          ? 'the password itself (the server asked for it in clear text: pg_hba method password)'
+          : exchange === 'scram'
+            ? 'the SCRAM exchange (no password, but its salt and proof let an eavesdropper try passwords offline)'
+            : 'the authentication exchange';
+      const earlier = clearAuthIn(facts, 'password', facts.attempt);
+      return `everything: the user name, ${auth}, every query and result${earlier ? `; the password itself also in ${earlier}` : ''}`;
+    }
     case 'startup': {
       const n = facts.plaintextAttempts;
       const failed = n.length > 1 ? 'those attempts failed' : 'that attempt failed';
-      return `the startup message (user and database names) in attempt ${n.join(' and ')}, before ${
-        facts.connected ? `${failed}; attempt ${facts.attempt} then connected` : 'the connection failed'
-      }`;
+      return `the startup message (user and database names) in attempt ${n.join(' and ')}${clearAuthClause(
+        facts,
+        n.length > 1,
+      )}, before ${facts.connected ? `${failed}; attempt ${facts.attempt} then connected` : 'the connection failed'}`;
     }
     case 'nothing':
       return facts.connected
@@ -113,9 +157,14 @@ function exposureText(facts: OutcomeFacts): string {
 
 /** One-sentence protection statement consistent with the facts (replaces the engine's on a failed connection). */
 export function protectionText(outcome: ConnectionOutcome, facts: OutcomeFacts): string {
-  if (outcome.connected) return outcome.protection.explanation;
+  if (outcome.connected) {
+    const earlier = facts.exposure === 'startup' ? clearAuthIn(facts, 'password') : '';
+    return earlier
+      ? `${outcome.protection.explanation} But before that, ${earlier}, without TLS, sent the password itself in the clear (pg_hba method password).`
+      : outcome.protection.explanation;
+  }
   return facts.exposure === 'startup'
-    ? 'No connection. Before it failed, an attempt without TLS carried the user and database names in the clear; no query was sent.'
+    ? `No connection. Before it failed, an attempt without TLS carried the user and database names in the clear${clearAuthClause(facts, false)}; no query was sent.`
     : 'No connection, and nothing was exposed: the client gave up before sending a user name, a password or a query.';
 }
 
@@ -137,12 +186,14 @@ export interface AttackVerdict {
 export function attackVerdict(kind: AttackKind, outcome: ConnectionOutcome): AttackVerdict {
   const facts = outcomeFacts(outcome);
   if (!facts.connected) {
+    const password = clearAuthIn(facts, 'password') !== '';
     return facts.exposure === 'startup'
       ? {
           safe: false,
-          title: 'Refused, after leaking the user and database names',
-          explanation:
-            'The client did not finish connecting to the attacker, but an attempt without TLS sent its startup message in the clear first.',
+          title: password
+            ? 'Refused, after sending the password in clear text'
+            : 'Refused, after leaking the user and database names',
+          explanation: `The client did not finish connecting to the attacker, but an attempt without TLS sent its startup message in the clear first${clearAuthClause(facts, false)}.`,
           fix: 'Use sslmode=verify-full so no attempt goes out without TLS.',
         }
       : {

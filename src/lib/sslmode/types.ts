@@ -121,6 +121,12 @@ export interface Step {
    * step that failed because the server rejected the certificate: the server's verify error on it, likewise.
    */
   readonly verifyError?: string;
+  /**
+   * An `auth` step where the client answered the server's password request: 'password' (pg_hba method password,
+   * AuthenticationCleartextPassword: the password itself went over this connection), 'scram' (a SCRAM exchange:
+   * no password, but its salt and proof, against which passwords can be tried offline).
+   */
+  readonly authExchange?: 'password' | 'scram';
 }
 
 export type MitmProtection = 'none' | 'chain-only' | 'full';

@@ -271,3 +271,57 @@ describe("libpq's fix when both of prefer's attempts fail on the password", () =
     );
   });
 });
+
+describe('what the authentication exchange of a plaintext attempt carried', () => {
+  // prefer: TLS fails on the wrong root file, the plaintext retry meets a hostnossl line (psql 15, tcpdump: the
+  // PasswordMessage carried "secret" in clear text after AuthenticationCleartextPassword).
+  const run = (method: string, extra = '', hba?: string[]) =>
+    explainConnection(
+      buildScenario(
+        sslmodeControls({
+          conninfo: `host=db.example.test dbname=app user=app sslmode=prefer ${extra}`,
+          root: 'root-b',
+          hba: hba ?? ['hostssl all all 0.0.0.0/0 scram-sha-256', `hostnossl all all 0.0.0.0/0 ${method}`],
+        }),
+      ),
+    );
+  const sent = (o: ConnectionOutcome) =>
+    summaryLines(outcomeFacts(o)).find((l) => l.label.startsWith('Sent unencrypted'))!.value;
+
+  it('method password: the password itself, connected or not', async () => {
+    const ok = await run('password', 'password=secret');
+    expect(ok.connected).toBe(true);
+    expect(outcomeFacts(ok).clearAuth).toEqual([{ attempt: 2, exchange: 'password' }]);
+    expect(sent(ok)).toMatch(
+      /^everything: the user name, the password itself \(the server asked for it in clear text/,
+    );
+    const wrong = await run('password', 'password=wrong');
+    expect(wrong.connected).toBe(false);
+    expect(sent(wrong)).toContain('and the password itself (the server asked for it in clear text');
+    expect(protectionText(wrong, outcomeFacts(wrong))).toContain('the password itself');
+  });
+
+  it('SCRAM: no password, but what passwords can be tried against offline; no password sent: nothing of it', async () => {
+    const scram = await run('scram-sha-256', 'password=wrong');
+    expect(sent(scram)).toContain('a SCRAM exchange (no password');
+    expect(sent(scram)).not.toContain('password itself');
+    const none = await run('password');
+    expect(none.error).toContain('fe_sendauth: no password supplied');
+    expect(outcomeFacts(none).clearAuth).toEqual([]);
+  });
+
+  it('a TLS connection after a plaintext attempt that sent the password says so', async () => {
+    // allow: plaintext first; the hostnossl password line fails the password, allow retries with TLS (trust).
+    const o = await explainConnection(
+      buildScenario(
+        sslmodeControls({
+          conninfo: 'host=db.example.test dbname=app user=app password=wrong sslmode=allow',
+          hba: ['hostnossl all all 0.0.0.0/0 password', 'hostssl all all 0.0.0.0/0 trust'],
+        }),
+      ),
+    );
+    expect([o.connected, o.encrypted]).toEqual([true, true]);
+    expect(sent(o)).toContain('in attempt 1, and the password itself (the server asked');
+    expect(protectionText(o, outcomeFacts(o))).toContain('attempt 1, without TLS, sent the password itself');
+  });
+});
