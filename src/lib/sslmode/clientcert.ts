@@ -130,11 +130,24 @@ export type LoadedClientCert =
       readonly detail: string;
     };
 
-const lookupFile = (
+/**
+ * A file libpq reads in initialize_SSL(): the option's value as written (an empty value is unset), else
+ * `name` under $HOME/.postgresql, printed with HOME expanded. libpq expands no `~`: a value starting with it
+ * names a directory "~" in the working directory, which the lab never holds (psql 15:
+ * `root certificate file "~/.postgresql/root.crt" does not exist`). The scenario's key `~/.postgresql/<name>` is
+ * the file in $HOME, found by the default and by its absolute path.
+ */
+export function libpqFile(
   files: Readonly<Record<string, string>>,
-  asWritten: string,
-  full: string,
-): string | undefined => files[asWritten] ?? files[full];
+  home: string,
+  value: string | undefined,
+  name: string,
+): { readonly path: string; readonly pem: string | undefined } {
+  const path = value ?? `${home}/.postgresql/${name}`;
+  if (path.startsWith('~')) return { path, pem: undefined };
+  const homeKey = path.startsWith(`${home}/`) ? `~/${path.slice(home.length + 1)}` : undefined;
+  return { path, pem: files[path] ?? (homeKey === undefined ? undefined : files[homeKey]) };
+}
 
 /**
  * libpq initialize_SSL(): the certificate file, then the key file, then whether they belong together.
@@ -149,8 +162,12 @@ export async function loadLibpqClientCert(input: {
 }): Promise<LoadedClientCert> {
   if (input.sslcertmode === 'disable')
     return { kind: 'none', detail: 'sslcertmode=disable: no client certificate is sent.' };
-  const certPath = input.sslcert ?? `${input.home}/.postgresql/postgresql.crt`;
-  const certPem = lookupFile(input.files, input.sslcert ?? '~/.postgresql/postgresql.crt', certPath);
+  const { path: certPath, pem: certPem } = libpqFile(
+    input.files,
+    input.home,
+    input.sslcert,
+    'postgresql.crt',
+  );
   if (certPem === undefined) {
     return {
       kind: 'none',
@@ -166,8 +183,7 @@ export async function loadLibpqClientCert(input: {
       detail: `${certPath} holds no certificate (${file.error}).`,
     };
   }
-  const keyPath = input.sslkey ?? `${input.home}/.postgresql/postgresql.key`;
-  const keyPem = lookupFile(input.files, input.sslkey ?? '~/.postgresql/postgresql.key', keyPath);
+  const { path: keyPath, pem: keyPem } = libpqFile(input.files, input.home, input.sslkey, 'postgresql.key');
   if (keyPem === undefined) {
     return {
       kind: 'error',

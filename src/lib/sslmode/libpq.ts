@@ -28,6 +28,7 @@ import {
 import { StepLog } from './steps.ts';
 import {
   clientCertFix,
+  libpqFile,
   loadLibpqClientCert,
   logRejection,
   serverJudgesClientCert,
@@ -132,8 +133,8 @@ interface Resolved {
 }
 
 /**
- * A keyword's value: the connection string's, else its environment variable's. `get`: an empty value is unset, as
- * libpq reads most options (a file name, require_auth); `getSet`: an empty value is the value "", which the options
+ * A keyword's value: the connection string's, else its environment variable's. `get`: an empty value is the
+ * option's default, as libpq reads most options (a file name, require_auth); `getSet`: an empty value is the value "", which the options
  * libpq checks against a list (sslmode, channel_binding, gssencmode, sslcertmode, sslnegotiation) refuse.
  */
 type Getter = (key: string, envVar?: string) => string | undefined;
@@ -146,11 +147,12 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
   const parsed = parseConninfo(s.client.conninfo, major);
   if (!parsed.ok) return { error: parsed.error };
   const env = s.client.env ?? {};
+  // conninfo_add_defaults() reads the environment only for an option the string left NULL: an empty value there
+  // (host='', sslrootcert='') is set, and ignores PGHOST, PGSSLROOTCERT...; libpq then treats "" as the option's
+  // own default (the socket, $HOME/.postgresql/root.crt, port 5432, the OS user; psql 15).
   const get: Getter = (key, envVar) => {
-    const v = parsed.options.get(key);
-    if (v !== undefined && v !== '') return v;
-    const e = envVar ? env[envVar] : undefined;
-    return e !== undefined && e !== '' ? e : undefined;
+    const v = parsed.options.get(key) ?? (envVar ? env[envVar] : undefined);
+    return v === '' ? undefined : v;
   };
   const getSet: Getter = (key, envVar) => parsed.options.get(key) ?? (envVar ? env[envVar] : undefined);
   const sslrootcert = get('sslrootcert', 'PGSSLROOTCERT');
@@ -438,10 +440,9 @@ async function startRun(
   const home = s.client.home ?? `/home/${s.client.osUser ?? 'postgres'}`;
   logServerConfig(s.server, r.hba, r.log);
   const isSystem = opts.major >= 16 && opts.sslrootcert === 'system';
-  const path = opts.sslrootcert ?? `${home}/.postgresql/root.crt`;
-  const pem = isSystem
-    ? files['system']
-    : (files[opts.sslrootcert ?? '~/.postgresql/root.crt'] ?? files[path]);
+  const file = libpqFile(files, home, opts.sslrootcert, 'root.crt');
+  const path = file.path;
+  const pem = isSystem ? files['system'] : file.pem;
   const clientCert = await loadLibpqClientCert({
     sslcert: opts.sslcert,
     sslkey: opts.sslkey,

@@ -17,8 +17,9 @@ export interface ClientSpec {
   /** libpq key=value or postgres:// URI (node-postgres: URL; pgJDBC: jdbc:postgresql:// URL or key=value; Npgsql: Key=Value;...). */
   readonly conninfo: string;
   /**
-   * Files the client can see: a path as written in conninfo, or `~/.postgresql/<name>`, mapped to its PEM
-   * text. A path that is absent here does not exist.
+   * Files the client can see: a path as written in conninfo, or `~/.postgresql/<name>` (that file in $HOME),
+   * mapped to its PEM text. A path that is absent here does not exist. libpq expands no `~` in a value, so for it
+   * `sslrootcert=~/.postgresql/root.crt` never finds the home file (clientcert.ts libpqFile).
    */
   readonly files?: Readonly<Record<string, string>>;
   /** Environment variables the driver reads (PGSSLMODE, PGSSLROOTCERT, ...). Default: none set. */

@@ -1,0 +1,99 @@
+/**
+ * How libpq reads option values and the files they name, as psql 15 showed (tests/oracle/sslmode-libpq.test.ts
+ * block K runs the same cases against it): no `~` expansion; an empty value is set (the environment is read only
+ * for an option the string leaves out, conninfo_add_defaults()) and then means the option's own default.
+ */
+import { describe, expect, it } from 'vitest';
+import { explainConnection } from '../../../src/lib/sslmode/index.ts';
+import type { Scenario } from '../../../src/lib/sslmode/types.ts';
+import {
+  SAMPLE_CLIENT_APP_CERT,
+  SAMPLE_CLIENT_APP_KEY,
+} from '../../../src/lib/sslmode/samples/client-pki.ts';
+import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
+
+const AT = 'connection to server at "db.example.test" (127.0.0.1), port 5432 failed: ';
+const HINT = 'Either provide the file or change sslmode to disable server certificate verification.';
+
+function scenario(
+  conninfo: string,
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): Scenario {
+  return {
+    client: {
+      driver: 'libpq',
+      version: '15',
+      conninfo,
+      env,
+      home: '/home/postgres',
+      files: { '~/.postgresql/root.crt': SAMPLE_ROOT_A, ...files },
+    },
+    server: { ssl: true, certificateChain: SAMPLE_LEAF_GOOD, hba: ['host all all 0.0.0.0/0 trust'] },
+    resolve: { 'db.example.test': ['127.0.0.1'] },
+    time: '2026-01-01T00:00:00Z',
+  };
+}
+
+describe('libpq expands no ~ in a file name', () => {
+  it('sslrootcert=~/.postgresql/root.crt is not the home file', async () => {
+    const out = await explainConnection(
+      scenario('host=db.example.test sslmode=verify-full sslrootcert=~/.postgresql/root.crt'),
+    );
+    expect(out.error).toBe(`${AT}root certificate file "~/.postgresql/root.crt" does not exist\n${HINT}`);
+  });
+
+  it('the home file by its absolute path, and by default', async () => {
+    for (const extra of ['', ' sslrootcert=/home/postgres/.postgresql/root.crt']) {
+      const out = await explainConnection(scenario(`host=db.example.test sslmode=verify-full${extra}`));
+      expect(out.connected, extra).toBe(true);
+    }
+  });
+
+  it('sslcert=~/... names no file: libpq goes on without a client certificate', async () => {
+    const files = {
+      '~/.postgresql/postgresql.crt': SAMPLE_CLIENT_APP_CERT,
+      '~/.postgresql/postgresql.key': SAMPLE_CLIENT_APP_KEY,
+    };
+    const out = await explainConnection(
+      scenario('host=db.example.test sslmode=require sslcert=~/.postgresql/postgresql.crt', {}, files),
+    );
+    expect(out.connected).toBe(true);
+    expect(out.clientCertificate).toBeUndefined();
+    const dflt = await explainConnection(scenario('host=db.example.test sslmode=require', {}, files));
+    expect(dflt.clientCertificate?.subject).toBe('CN=app');
+  });
+});
+
+describe('an empty value is set: the environment is not read for it', () => {
+  it("sslrootcert='' is the default root file, not PGSSLROOTCERT", async () => {
+    const env = { PGSSLROOTCERT: '/nonexistent.crt' };
+    const out = await explainConnection(
+      scenario("host=db.example.test sslmode=verify-full sslrootcert=''", env),
+    );
+    expect(out.connected).toBe(true);
+    const fromEnv = await explainConnection(scenario('host=db.example.test sslmode=verify-full', env));
+    expect(fromEnv.error).toBe(`${AT}root certificate file "/nonexistent.crt" does not exist\n${HINT}`);
+  });
+
+  it("host='' is the Unix-domain socket, not PGHOST", async () => {
+    const out = await explainConnection(scenario("host='' sslmode=require", { PGHOST: 'db.example.test' }));
+    expect(out.error).toBe(
+      'connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?',
+    );
+  });
+
+  it("sslcert='' is the default certificate file, not PGSSLCERT; port='' is 5432, not PGPORT", async () => {
+    const s = scenario(
+      "host=db.example.test sslmode=require sslcert='' port=''",
+      { PGSSLCERT: '/nonexistent.crt', PGPORT: '6543' },
+      {
+        '~/.postgresql/postgresql.crt': SAMPLE_CLIENT_APP_CERT,
+        '~/.postgresql/postgresql.key': SAMPLE_CLIENT_APP_KEY,
+      },
+    );
+    const out = await explainConnection({ ...s, server: { ...s.server, port: 5432 } });
+    expect(out.connected).toBe(true);
+    expect(out.clientCertificate?.subject).toBe('CN=app');
+  });
+});
