@@ -733,11 +733,13 @@ async function handshake(run: LibpqRun, a: Attempt): Promise<SslEnd> {
     logRejection(log, a.n, judgement, 'libpq.clientcert.alert');
     return failSsl(run, a, `SSL error: ${judgement.reason}`);
   }
-  if (!(await checkHostName(run, a))) return 'stop';
-  a.encrypted = true;
+  // pgtls_open_client(): SSL_connect() has completed the handshake (the chain included) before
+  // pq_verify_peer_name_matches_certificate() compares the host name; a mismatch closes a finished TLS session.
   log.push(a.n, 'tls', 'ok', `TLS handshake complete (${version}).`, 'libpq.tls.protocol', {
     protocol: version,
   });
+  if (!(await checkHostName(run, a))) return 'stop';
+  a.encrypted = true;
   if (judgement.kind === 'rejected') {
     logRejection(log, a.n, judgement, 'libpq.clientcert.alert');
     run.lines.push(a.prefix + `SSL error: ${judgement.reason}`);

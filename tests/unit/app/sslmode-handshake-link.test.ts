@@ -28,6 +28,16 @@ const handshakeControls = (href: string) =>
   readParams(handshakeSchema, new URLSearchParams(href.replace('#/handshake?', '')));
 
 describe('the TLS 1.3 Handshake Lab link of an sslmode outcome', () => {
+  it('a host-name mismatch: the TLS 1.3 handshake completed before libpq compared the name, so the lab links it', async () => {
+    const { outcome, link: href } = await link({
+      conninfo: 'host=localhost dbname=app user=app password=secret sslmode=verify-full',
+      root: 'root-a',
+    });
+    expect(outcome.error).toMatch(/does not match host name "localhost"/);
+    expect(href).toBe('#/handshake?tls=1.3&pg=sslrequest');
+    expect(tls13FailureUnstaged(outcome)).toBe(false);
+  });
+
   it('a verify-full connection that negotiated TLSv1.3 links the 1.3 lab with SSLRequest framing', async () => {
     const { outcome, link: href } = await link({
       conninfo: `${CONNINFO} sslmode=verify-full`,

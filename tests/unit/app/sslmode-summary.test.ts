@@ -108,6 +108,11 @@ describe('sslmode Lab summary', () => {
       );
     const mismatch = outcomeFacts(await cell('host=pg.example.net user=app password=secret'));
     expect([mismatch.chain, mismatch.hostname, mismatch.exposure]).toEqual(['verified', 'failed', 'nothing']);
+    // pgtls_open_client(): the name is compared after SSL_connect() completed the handshake.
+    expect(summaryLines(mismatch)[0]).toEqual({
+      label: 'Encryption',
+      value: 'TLS handshake completed (TLSv1.3)',
+    });
     const noPassword = await cell('host=db.example.test dbname=app user=app');
     expect(noPassword.connected).toBe(false);
     expect(summaryLines(outcomeFacts(noPassword))).toEqual([
