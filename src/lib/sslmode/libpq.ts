@@ -682,9 +682,9 @@ async function initializeSsl(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' 
     const text = `root certificate file "${root.path}" does not exist\n${rootMissingHint(major)}`;
     log.push(
       a.n,
-      'chain',
+      'root-file',
       'fail',
-      `${sslmode} needs a root CA file and ${root.path} does not exist.`,
+      `${sslmode} needs a root CA file and ${root.path} does not exist: libpq stops before the handshake, without looking at any certificate.`,
       'libpq.rootcert',
     );
     run.lines.push(a.prefix + text);
@@ -699,7 +699,7 @@ async function initializeSsl(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' 
         a,
         `could not read root certificate file "${root.path}": no certificate or crl found`,
       );
-      log.push(a.n, 'chain', 'fail', `${root.path} holds no certificate.`, 'libpq.rootcert');
+      log.push(a.n, 'root-file', 'fail', `${root.path} holds no certificate.`, 'libpq.rootcert');
       return r;
     }
   }

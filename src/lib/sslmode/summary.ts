@@ -232,6 +232,8 @@ function refusalReason(outcome: ConnectionOutcome, facts: OutcomeFacts): string 
   if (facts.chain === 'failed') return ': its certificate does not chain to a trusted CA';
   const failed = outcome.steps.find((s) => s.attempt === facts.attempt && s.status === 'fail');
   if (failed?.kind === 'ssl-response') return ': it would not do TLS and the client requires it';
+  if (failed?.kind === 'root-file')
+    return ': the client has no usable root certificate file, so it stopped before looking at any server certificate';
   if (failed && failed.kind !== 'result')
     return ` (it stopped on its own ${STEP_WORDS[failed.kind] ?? failed.kind} step, before it trusted the attacker)`;
   return '';

@@ -94,6 +94,8 @@ export type StepKind =
   | 'ssl-request'
   | 'ssl-response'
   | 'tls'
+  /** libpq's root CA file (initialize_SSL()), read before the handshake: no server certificate is seen yet. */
+  | 'root-file'
   | 'chain'
   | 'hostname'
   | 'client-cert'

@@ -130,7 +130,7 @@ describe('sslmode Lab summary', () => {
 describe('sslmode Lab attacker', () => {
   async function verdicts(values: Partial<SslmodeControls>) {
     const c = controls(values);
-    const out: Record<string, { safe: boolean; title: string; fix?: string }> = {};
+    const out: Record<string, { safe: boolean; title: string; explanation: string; fix?: string }> = {};
     for (const attack of attackerScenarios(c)) {
       out[attack.kind] = attackVerdict(attack.kind, await explainConnection(attack.scenario!));
     }
@@ -151,6 +151,25 @@ describe('sslmode Lab attacker', () => {
     expect(v.impersonate).toMatchObject({ safe: true, title: 'Refused: safe' });
     expect(v['other-name']).toMatchObject({ safe: false, title: 'Encrypted, to the attacker' });
     expect(v['other-name']!.fix).toContain('verify-full');
+  });
+
+  it('verify-ca without a root file: refused before any certificate was seen, which is what the cards say', async () => {
+    const v = await verdicts({ conninfo: `${target} sslmode=verify-ca`, root: 'none' });
+    for (const kind of ['impersonate', 'other-name']) {
+      expect(v[kind], kind).toMatchObject({ safe: true, title: 'Refused: safe' });
+      expect(v[kind]!.explanation, kind).toContain('no usable root certificate file');
+      expect(v[kind]!.explanation, kind).not.toContain('does not chain');
+    }
+    const real = await explainConnection(
+      buildScenario(controls({ conninfo: `${target} sslmode=verify-ca`, root: 'none' })),
+    );
+    expect(real.error).toContain(
+      'root certificate file "/home/postgres/.postgresql/root.crt" does not exist',
+    );
+    expect(summaryLines(outcomeFacts(real))[1]).toEqual({
+      label: 'Server certificate chain',
+      value: 'not checked',
+    });
   });
 
   it('verify-full with the right root refuses all three, with no fix offered', async () => {
