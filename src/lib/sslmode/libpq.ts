@@ -1015,7 +1015,7 @@ function connected(run: LibpqRun, a: Attempt): ConnectionOutcome {
     hostnameVerified: a.hostVerified,
     downgradable: sslmode === 'allow' || sslmode === 'prefer' || sslmode === 'disable',
     clientCertVerified: a.encrypted && a.judgement.kind === 'accepted',
-    fix: fixFor(sslmode, a.encrypted, a.chainVerified, a.hostVerified),
+    fix: a.encrypted ? fixFor(a.chainVerified, a.hostVerified) : plaintextFix(run, a),
     clientCertificate: clientCertInfo(run),
   });
 }
@@ -1032,12 +1032,27 @@ function everyAttemptFailed(run: LibpqRun): ConnectionOutcome {
   });
 }
 
-function fixFor(sslmode: SslMode, encrypted: boolean, chain: boolean, host: boolean): string | undefined {
-  if (!encrypted) {
-    return sslmode === 'disable'
-      ? 'Traffic is plaintext by request. Use sslmode=verify-full with the server CA in sslrootcert once the server has ssl=on.'
-      : 'Connected without encryption: an active attacker could have forced this. Turn ssl=on on the server and use sslmode=verify-full.';
-  }
+/**
+ * The fix for a plaintext connection, from why it is plaintext: disable asked for it; allow tried without TLS
+ * first and the server took it; the server answered N; or a TLS attempt failed (its line is in the error so far)
+ * and the sslmode went on without TLS, where turning ssl on cannot help: the TLS failure is what to fix.
+ */
+function plaintextFix(run: LibpqRun, a: Attempt): string {
+  const { sslmode } = run.opts;
+  if (sslmode === 'disable')
+    return 'Traffic is plaintext by request. Use sslmode=verify-full with the server CA in sslrootcert once the server has ssl=on.';
+  const answeredN = run.log.steps.some(
+    (st) => st.attempt === a.n && st.kind === 'ssl-response' && st.status === 'fail',
+  );
+  if (answeredN)
+    return 'Connected without encryption: the server answered the SSLRequest with N (ssl is off), and an active attacker could have done the same. Turn ssl=on on the server and use sslmode=verify-full.';
+  const failedTls = run.lines.filter((l) => l.startsWith(a.prefix)).join('\n');
+  if (sslmode === 'prefer' && failedTls !== '')
+    return `Connected without encryption because the attempt with TLS failed and prefer then went on without TLS (an active attacker can break TLS the same way). ${fixForError(failedTls, sslmode)} Then use sslmode=verify-full, which fails instead of falling back to plaintext.`;
+  return `Connected without encryption: sslmode=${sslmode} tries without TLS first and the server accepted it. Use sslmode=verify-full with the server CA in sslrootcert.`;
+}
+
+function fixFor(chain: boolean, host: boolean): string | undefined {
   if (!chain)
     return 'Encrypted but the server is not authenticated: put the server CA in sslrootcert and use sslmode=verify-full.';
   if (!host) return 'The chain is checked but not the host name: use sslmode=verify-full.';

@@ -10,7 +10,11 @@ import {
   SAMPLE_CLIENT_APP_CERT,
   SAMPLE_CLIENT_APP_KEY,
 } from '../../../src/lib/sslmode/samples/client-pki.ts';
-import { SAMPLE_LEAF_GOOD, SAMPLE_ROOT_A } from '../../../src/lib/sslmode/samples/server-pki.ts';
+import {
+  SAMPLE_LEAF_GOOD,
+  SAMPLE_ROOT_A,
+  SAMPLE_ROOT_B,
+} from '../../../src/lib/sslmode/samples/server-pki.ts';
 
 const AT = 'connection to server at "db.example.test" (127.0.0.1), port 5432 failed: ';
 const HINT = 'Either provide the file or change sslmode to disable server certificate verification.';
@@ -95,5 +99,31 @@ describe('an empty value is set: the environment is not read for it', () => {
     const out = await explainConnection({ ...s, server: { ...s.server, port: 5432 } });
     expect(out.connected).toBe(true);
     expect(out.clientCertificate?.subject).toBe('CN=app');
+  });
+});
+
+describe("libpq's fix for a connection that ended without TLS", () => {
+  const fix = async (conninfo: string, root: string, ssl = true) => {
+    const s = scenario(conninfo, {}, {});
+    return explainConnection({
+      ...s,
+      client: { ...s.client, files: root ? { '~/.postgresql/root.crt': root } : {} },
+      server: { ...s.server, ssl },
+    });
+  };
+
+  it('prefer after a failed verify: the root file is the problem, not the server ssl setting', async () => {
+    const out = await fix('host=db.example.test', SAMPLE_ROOT_B);
+    expect([out.connected, out.encrypted]).toEqual([true, false]);
+    expect(out.fix).toContain('The root file does not anchor the server chain');
+    expect(out.fix).not.toContain('Turn ssl=on');
+  });
+
+  it('the server answered N: turn ssl on; allow took plaintext first: no word of ssl=on', async () => {
+    expect((await fix('host=db.example.test sslmode=prefer', '', false)).fix).toContain('Turn ssl=on');
+    const allow = await fix('host=db.example.test sslmode=allow', SAMPLE_ROOT_A);
+    expect(allow.fix).toBe(
+      'Connected without encryption: sslmode=allow tries without TLS first and the server accepted it. Use sslmode=verify-full with the server CA in sslrootcert.',
+    );
   });
 });
