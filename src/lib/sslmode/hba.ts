@@ -280,8 +280,12 @@ export function ipBytes(text: string): Uint8Array | null {
   return bytes;
 }
 
-/** getaddrinfo(AI_NUMERICHOST): an IPv4 literal the way inet_aton reads it, else an IPv6 literal. */
-const numericHost = (text: string): Uint8Array | null =>
+/**
+ * getaddrinfo(AI_NUMERICHOST): an IPv4 literal the way inet_aton reads it ("127.1", "2130706433",
+ * "127.000.000.001"), else an IPv6 literal. Also libpq's own test for an IP host (fe-secure-common.c
+ * is_ip_address(), pq_verify_peer_name_matches_certificate_ip(): inet_aton, then inet_pton(AF_INET6)).
+ */
+export const numericHost = (text: string): Uint8Array | null =>
   text.includes(':') ? ipBytes(text) : inetAton(text);
 
 /** pg_sockaddr_cidr_mask(): strtol(base 10) of the whole suffix, 0..32 or 0..128. */

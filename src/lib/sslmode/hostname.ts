@@ -8,7 +8,8 @@
  */
 
 import type { CertView } from '../pki/types.ts';
-import { ipBytes } from './hba.ts';
+import { formatIp } from '../pki/adapter/general-names.ts';
+import { ipBytes, numericHost } from './hba.ts';
 import type { Scenario } from './types.ts';
 
 /**
@@ -61,9 +62,21 @@ export function libpqWildcardMatch(pattern: string, host: string): boolean {
   return true;
 }
 
-/** `inet_aton()` || `inet_pton(AF_INET6)`: libpq's test for "the host is an IP literal". */
+/**
+ * `inet_pton()` for IPv4 or IPv6: a strict IP literal (dotted quad), as Node's net.isIP reads one. libpq reads
+ * more (`inet_aton()`: "127.1"): `libpqNumericAddress`.
+ */
 export function isIpLiteral(host: string): boolean {
   return ipBytes(host) !== null;
+}
+
+/**
+ * libpq's address for an IP host or hostaddr (getaddrinfo AI_NUMERICHOST, printed back with inet_ntop): "127.1"
+ * is 127.0.0.1; null when the text is not an IP literal in glibc's reading.
+ */
+export function libpqNumericAddress(host: string): string | null {
+  const bytes = numericHost(host);
+  return bytes === null ? null : formatIp(bytes);
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
@@ -76,7 +89,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
  */
 export function libpqHostnameCheck(host: string | undefined, leaf: LeafNames): NameCheck {
   if (!host) return { ok: false, error: 'host name must be specified for a verified SSL connection' };
-  const hostIp = ipBytes(host);
+  const hostIp = numericHost(host);
   let examined = 0;
   let firstName: string | null = null;
   let hasDns = false;

@@ -8,7 +8,7 @@
  */
 
 import { parseConninfo } from './conninfo.ts';
-import { isIpLiteral, libpqHostnameCheck, resolveName } from './hostname.ts';
+import { libpqHostnameCheck, libpqNumericAddress, resolveName } from './hostname.ts';
 import { DEFAULT_LIBPQ_VERSION, isOneOf, LIBPQ_VERSIONS, SSLMODES, type SslMode } from './names.ts';
 import { connectedOutcome, failedOutcome, type OutcomeBase } from './outcome.ts';
 import {
@@ -130,6 +130,8 @@ interface Resolved {
   readonly minVersion: TlsVersion;
   readonly maxVersion: TlsVersion | undefined;
   readonly direct: boolean;
+  /** connect_timeout as given ("" included): connectDBComplete() parses it once the first connect has started. */
+  readonly connectTimeout: string | undefined;
 }
 
 /**
@@ -147,6 +149,9 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
   const parsed = parseConninfo(s.client.conninfo, major);
   if (!parsed.ok) return { error: parsed.error };
   const env = s.client.env ?? {};
+  // conninfo_add_defaults() -> parseServiceInfo(): the lab has no pg_service.conf, so no service is defined.
+  const service = parsed.options.get('service') ?? env['PGSERVICE'];
+  if (service !== undefined) return { error: `definition of service "${service}" not found` };
   // conninfo_add_defaults() reads the environment only for an option the string left NULL: an empty value there
   // (host='', sslrootcert='') is set, and ignores PGHOST, PGSSLROOTCERT...; libpq then treats "" as the option's
   // own default (the socket, $HOME/.postgresql/root.crt, port 5432, the OS user; psql 15).
@@ -184,6 +189,7 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     minVersion: ssl.minVersion,
     maxVersion: ssl.maxVersion,
     direct: ssl.direct,
+    connectTimeout: parsed.options.get('connect_timeout') ?? env['PGCONNECT_TIMEOUT'],
   };
 }
 
@@ -485,8 +491,22 @@ function hostAddresses(run: LibpqRun, h: HostEntry): readonly string[] {
     );
     return [];
   }
-  if (h.hostaddr !== undefined) return [h.hostaddr];
-  if (isIpLiteral(h.host!)) return [h.host!];
+  if (h.hostaddr !== undefined) {
+    const address = libpqNumericAddress(h.hostaddr);
+    if (address !== null) return [address];
+    // PQconnectPoll() CHT_HOST_ADDRESS: getaddrinfo(AI_NUMERICHOST) fails; the next host is tried.
+    lines.push(`could not parse network address "${h.hostaddr}": Name or service not known`);
+    log.push(
+      run.attempt,
+      'tcp',
+      'fail',
+      `hostaddr "${h.hostaddr}" is not an IP address.`,
+      'libpq.host.resolve',
+    );
+    return [];
+  }
+  const literal = libpqNumericAddress(h.host!);
+  if (literal !== null) return [literal];
   const found = resolveName(run.s.resolve, h.host!);
   if (!found || found.length === 0) {
     lines.push(`could not translate host name "${h.host}" to address: Name or service not known`);
@@ -506,6 +526,15 @@ async function tryAddress(run: LibpqRun, h: HostEntry, address: string): Promise
     h.hostaddr === undefined && displayed !== address
       ? `connection to server at "${displayed}" (${address}), port ${h.port} failed: `
       : `connection to server at "${displayed}", port ${h.port} failed: `;
+  const timeout = opts.connectTimeout;
+  if (timeout !== undefined && !/^\s*[+-]?\d+\s*$/.test(timeout)) {
+    // connectDBComplete() -> parse_int_param(), after connectDBStart() began the TCP connect to this address.
+    run.attempt++;
+    const text = `invalid integer value "${timeout}" for connection option "connect_timeout"`;
+    log.push(run.attempt, 'parse', 'fail', text, 'libpq.options.parse');
+    run.lines.push(prefix + text);
+    return STOP;
+  }
   const methods = METHODS[sslmode];
   let idx = 0;
   while (idx < methods.length) {

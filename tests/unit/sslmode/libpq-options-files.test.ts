@@ -127,3 +127,54 @@ describe("libpq's fix for a connection that ended without TLS", () => {
     );
   });
 });
+
+describe('options libpq validates (psql 15.18 and libpq 18.6 print the same)', () => {
+  const error = async (conninfo: string, env: Record<string, string> = {}) =>
+    (await explainConnection(scenario(conninfo, env))).error;
+
+  it('hostaddr that is not an IP address: no prefix, the next host is tried', async () => {
+    expect(await error('host=db.example.test hostaddr=notanip sslmode=require')).toBe(
+      'could not parse network address "notanip": Name or service not known',
+    );
+    const next = await explainConnection(scenario('host=a,b hostaddr=notanip,127.0.0.1 sslmode=verify-ca'));
+    expect(next.connected).toBe(true);
+  });
+
+  it('connect_timeout that is not an integer: after the first connect started, with its prefix', async () => {
+    expect(await error('host=db.example.test connect_timeout=abc sslmode=require')).toBe(
+      `${AT}invalid integer value "abc" for connection option "connect_timeout"`,
+    );
+    expect(await error('host=db.example.test connect_timeout=-5 sslmode=verify-full')).toBeUndefined();
+    expect(await error('host=nosuch.invalid connect_timeout=abc')).toBe(
+      'could not translate host name "nosuch.invalid" to address: Name or service not known',
+    );
+  });
+
+  it('service: the lab has no pg_service.conf, so every service is undefined, before the other options', async () => {
+    expect(await error('service=nosuch host=db.example.test sslmode=foo')).toBe(
+      'definition of service "nosuch" not found',
+    );
+    expect(await error("service='' host=db.example.test")).toBe('definition of service "" not found');
+    expect(await error('host=db.example.test', { PGSERVICE: 'x' })).toBe(
+      'definition of service "x" not found',
+    );
+  });
+});
+
+describe('IP hosts as libpq reads them (inet_aton)', () => {
+  it.each(['127.1', '2130706433', '127.000.000.001'])(
+    'host=%s is 127.0.0.1, and verify-full matches the IP SAN 127.0.0.1',
+    async (host) => {
+      const out = await explainConnection(scenario(`host=${host} sslmode=verify-full`));
+      expect(out.connected).toBe(true);
+      expect(out.hostnameVerified).toBe(true);
+      const refused = await explainConnection({
+        ...scenario(`host=${host} sslmode=verify-full`),
+        server: { ssl: false, hba: [], listen: ['::1'] },
+      });
+      expect(refused.error).toBe(
+        `connection to server at "${host}" (127.0.0.1), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`,
+      );
+    },
+  );
+});
