@@ -37,6 +37,7 @@ import type { HbaProblem } from './hba.ts';
 export {
   libpqHostCheck,
   libpqHostnameCheck,
+  libpqNumericAddress,
   nodeCheckServerIdentity,
   libpqWildcardMatch,
 } from './hostname.ts';

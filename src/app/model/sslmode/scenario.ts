@@ -36,6 +36,7 @@ import {
   SSLMODES,
   writeSettings,
   explainConnection,
+  libpqNumericAddress,
   reproductionMatch,
   type AttackKind,
   type Driver,
@@ -200,8 +201,8 @@ export function chainLabProblem(c: SslmodeControls, handoff: HandoffChain | null
  * Every host name of a connection string in any driver's syntax (`readSettings`; IP addresses included, the engine
  * tells them apart).
  */
-function hostNames(conninfo: string): string[] {
-  const hosts = readSettings(conninfo)?.get('host') ?? '';
+function hostNames(conninfo: string, key: 'host' | 'hostaddr' = 'host'): string[] {
+  const hosts = readSettings(conninfo)?.get(key) ?? '';
   return hosts
     .split(',')
     .map((h) => h.trim())
@@ -245,6 +246,9 @@ export function buildScenario(
       majorVersion: Number(c.pgver),
       hba: labHba(c),
       users: { app: 'secret', postgres: null },
+      // The lab's one server also listens on every IP address the connection string dials (host or hostaddr), so
+      // "verify-full to an IP" reaches it: the certificate, not the network, decides.
+      listen: labListen([c.conninfo, conninfo]),
       ...(c.preset !== 'none' ? { preset: c.preset } : {}),
     },
     // Every name the connection string uses reaches the lab's one server (a real name the user typed, too).
@@ -258,6 +262,13 @@ export function buildScenario(
     // The samples are judged at a fixed date; a chain from the Chain Lab at the date the Chain Lab uses.
     time: fromChainLab ? (handoff as HandoffChain).time : LAB_TIME,
   };
+}
+
+/** 127.0.0.1 and ::1 (the engine's default), and each IP address the strings dial, as libpq reads it ("127.1"). */
+function labListen(conninfos: readonly string[]): string[] {
+  const typed = conninfos.flatMap((ci) => [...hostNames(ci), ...hostNames(ci, 'hostaddr')]);
+  const ips = typed.flatMap((h) => libpqNumericAddress(h.replace(/^\[(.*)\]$/, '$1')) ?? []);
+  return [...new Set(['127.0.0.1', '::1', ...ips])];
 }
 
 /**
