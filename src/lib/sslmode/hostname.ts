@@ -79,6 +79,16 @@ export function libpqNumericAddress(host: string): string | null {
   return bytes === null ? null : formatIp(bytes);
 }
 
+/**
+ * The client's source address for a connection to `address` on the server's own machine, the lab's setting
+ * (Linux source selection): 127.0.0.1 for any 127.0.0.0/8 address (lo's primary address; psql 15 to 127.0.0.2
+ * gets `no pg_hba.conf entry for host "127.0.0.1"`), else the dialled local address itself.
+ */
+export function sameMachineSource(address: string): string {
+  const bytes = numericHost(address);
+  return bytes !== null && bytes.length === 4 && bytes[0] === 127 ? '127.0.0.1' : address;
+}
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 

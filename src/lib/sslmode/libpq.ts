@@ -8,7 +8,7 @@
  */
 
 import { parseConninfo } from './conninfo.ts';
-import { libpqHostnameCheck, libpqNumericAddress, resolveName } from './hostname.ts';
+import { libpqHostnameCheck, libpqNumericAddress, resolveName, sameMachineSource } from './hostname.ts';
 import { DEFAULT_LIBPQ_VERSION, isOneOf, LIBPQ_VERSIONS, SSLMODES, type SslMode } from './names.ts';
 import { connectedOutcome, failedOutcome, type OutcomeBase } from './outcome.ts';
 import {
@@ -902,7 +902,7 @@ function startup(run: LibpqRun, a: Attempt): AttemptEnd {
     user: opts.user,
     database: opts.database,
     password: opts.password,
-    clientAddress: a.address,
+    clientAddress: sameMachineSource(a.address),
     serverAddresses: run.listen,
     clientCertificate: a.encrypted && a.judgement.kind === 'accepted' ? a.judgement.peer : null,
   });

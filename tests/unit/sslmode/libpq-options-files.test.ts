@@ -178,3 +178,21 @@ describe('IP hosts as libpq reads them (inet_aton)', () => {
     },
   );
 });
+
+describe("pg_hba sees the client's source address", () => {
+  it('127.0.0.2 dialled on the same machine comes from 127.0.0.1 (psql 15.18)', async () => {
+    const s = scenario('host=127.0.0.2 sslmode=disable');
+    const out = await explainConnection({
+      ...s,
+      server: {
+        ...s.server,
+        ssl: false,
+        listen: ['127.0.0.1', '127.0.0.2'],
+        hba: ['hostssl all all 127.0.0.1/32 trust'],
+      },
+    });
+    expect(out.error).toBe(
+      'connection to server at "127.0.0.2", port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "postgres", database "postgres", no encryption',
+    );
+  });
+});
