@@ -79,6 +79,8 @@ interface Cell {
   readonly conninfo: string;
   readonly root: RootForm;
   readonly password?: string;
+  /** Environment variables for psql and the engine alike (PGSSLROOTCERT ...). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Client certificate files: what psql's HOME/.postgresql holds and extra conninfo, and the engine's `files`. */
   readonly client?: ClientFiles;
 }
@@ -183,7 +185,9 @@ async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
   const real = await pg.psql(conninfo, {
     home: rf.home,
     ...(cell.password !== undefined ? { password: cell.password } : {}),
+    ...(cell.env ? { env: cell.env } : {}),
   });
+  const env = { ...cell.env, ...(cell.password !== undefined ? { PGPASSWORD: cell.password } : {}) };
   const scenario: Scenario = {
     client: {
       driver: 'libpq',
@@ -191,7 +195,7 @@ async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
       conninfo,
       files: rf.files,
       home: rf.home,
-      ...(cell.password !== undefined ? { env: { PGPASSWORD: cell.password } } : {}),
+      ...(Object.keys(env).length > 0 ? { env } : {}),
     },
     server: serverSpec(setup),
     resolve: { localhost: localhostAddrs },
@@ -580,6 +584,30 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
       client: v.client,
     }));
     expectAgreement(await runAll('clientca', cells));
+  });
+
+  it('K: file names without ~ expansion, empty values, options libpq validates, inet_aton hosts', async () => {
+    const base = 'user=anyuser dbname=postgres';
+    const missing = { PGSSLROOTCERT: '/nonexistent/root.crt', PGSSLCERT: '/nonexistent/client.crt' };
+    const cells: Cell[] = [
+      ['host=localhost sslmode=verify-full sslrootcert=~/.postgresql/root.crt', {}],
+      ["host=localhost sslmode=verify-full sslrootcert=''", missing],
+      ['host=localhost sslmode=verify-full', missing],
+      ["host=localhost sslmode=require sslcert=''", missing],
+      ["host='' sslmode=require", { PGHOST: 'localhost' }],
+      ['host=localhost hostaddr=notanip sslmode=require', {}],
+      ['host=localhost connect_timeout=abc sslmode=require', {}],
+      ['service=nosuch host=localhost sslmode=foo', {}],
+      ['host=127.1 sslmode=verify-full', {}],
+      ['host=2130706433 sslmode=verify-full', {}],
+      ['host=127.000.000.001 sslmode=verify-full', {}],
+    ].map(([conninfo, env]) => ({
+      name: `${conninfo as string} ${JSON.stringify(env)}`,
+      conninfo: `${conninfo as string} ${base}`,
+      root: 'home' as const,
+      env: env as Record<string, string>,
+    }));
+    expectAgreement(await runAll('good', cells));
   });
 
   it('F: connection strings libpq rejects before connecting', async () => {

@@ -335,10 +335,11 @@ export class PgOracleServer {
    */
   psql(
     conninfo: string,
-    opts: { home: string; password?: string; program?: PsqlProgram },
+    opts: { home: string; password?: string; program?: PsqlProgram; env?: Readonly<Record<string, string>> },
   ): Promise<PsqlResult> {
     const env = psqlEnv(opts.home);
     if (opts.password !== undefined) env.PGPASSWORD = opts.password;
+    Object.assign(env, opts.env ?? {});
     Object.assign(env, opts.program?.env ?? {});
     const sql = 'select ssl, version from pg_stat_ssl where pid = pg_backend_pid()';
     return new Promise((resolve) => {

@@ -309,6 +309,29 @@ export function cellDefs(): CellDef[] {
   ];
   for (const extra of rejected)
     cells.push({ name: `rejected: ${extra}`, setup: 'good', conninfo: `${base} user=anyuser ${extra}` });
+
+  // Values as libpq reads them (psql 15 agrees: tests/oracle/sslmode-libpq.test.ts block K): no ~ expansion; an
+  // empty value is set, so the environment is not read for it; hostaddr, connect_timeout and service checks;
+  // inet_aton hosts.
+  const missing = { PGSSLROOTCERT: '/nonexistent/root.crt' };
+  const read: [string, Record<string, string>][] = [
+    ['host=localhost hostaddr=127.0.0.1 sslmode=verify-full sslrootcert=~/.postgresql/root.crt', {}],
+    ["host=localhost hostaddr=127.0.0.1 sslmode=verify-full sslrootcert=''", missing],
+    ["host='' sslmode=require", { PGHOST: 'localhost' }],
+    ['host=localhost hostaddr=notanip sslmode=require', {}],
+    ['host=localhost hostaddr=127.0.0.1 connect_timeout=abc sslmode=require', {}],
+    ['service=nosuch host=localhost sslmode=foo', {}],
+    ['host=127.1 sslmode=verify-full', {}],
+    ['host=2130706433 sslmode=verify-full', {}],
+  ];
+  for (const [extra, env] of read)
+    cells.push({
+      name: `read: ${extra}${Object.keys(env).length ? ` ${JSON.stringify(env)}` : ''}`,
+      setup: 'good',
+      conninfo: `${extra} user=anyuser dbname=postgres`,
+      home: { 'root.crt': 'rootA' },
+      ...(Object.keys(env).length ? { env } : {}),
+    });
   return cells;
 }
 
