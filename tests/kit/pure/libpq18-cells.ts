@@ -375,13 +375,18 @@ export function toScenario(f: Libpq18Fixture, cell: RecordedCell): Scenario {
 
 /** A cell's result without what differs between runs (the temp directory, the port). */
 export function normalized(f: Pick<Libpq18Fixture, 'dir' | 'port'>, cell: RecordedCell): string {
-  return JSON.stringify({ name: cell.name, conninfo: cell.conninfo, home: cell.home, real: cell.real })
-    .split(f.dir)
-    .join('<dir>')
-    .split(`port ${f.port}`)
-    .join('port <port>')
-    .split(`port=${f.port}`)
-    .join('port=<port>');
+  return (
+    JSON.stringify({ name: cell.name, conninfo: cell.conninfo, home: cell.home, real: cell.real })
+      .split(f.dir)
+      .join('<dir>')
+      .split(`port ${f.port}`)
+      .join('port <port>')
+      .split(`port=${f.port}`)
+      .join('port=<port>')
+      // A Unix-socket path names the port too (host='' dials the socket).
+      .split(`.s.PGSQL.${f.port}`)
+      .join('.s.PGSQL.<port>')
+  );
 }
 
 /** The cells whose engine prediction (libpq 18) differs from what the real client did, with both. */
