@@ -189,7 +189,9 @@ export class PgOracleServer {
     const bins = findPostgres();
     const dir = mkdtempSync(join(tmpdir(), 'tls-lab-pg-'));
     chmodSync(dir, 0o755);
-    const server = new PgOracleServer(bins, dir, await freePort());
+    // PG_ORACLE_PORT: a fixed port (a range set aside for one run on a shared machine).
+    const fixed = Number(process.env.PG_ORACLE_PORT ?? 0);
+    const server = new PgOracleServer(bins, dir, fixed > 0 ? fixed : await freePort());
     server.own(dir);
     mkdirSync(server.socketDir);
     server.own(server.socketDir);

@@ -68,6 +68,14 @@ export interface OraclePki {
       ServerCredential
     >
   >;
+  /**
+   * A CRL (PEM) signed by Root A or by the Intermediate (the good leaf's issuer), listing the serials of
+   * `revoke` (certificate PEMs); `expired`: nextUpdate in the past.
+   */
+  readonly crl: (
+    issuer: 'rootA' | 'intermediate',
+    opts?: { readonly revoke?: readonly string[]; readonly expired?: boolean },
+  ) => Promise<string>;
 }
 
 function toPem(der: ArrayBuffer, label: string): string {
@@ -312,7 +320,27 @@ export async function makeOraclePki(clientRole = 'certuser'): Promise<OraclePki>
     ca: false,
     san: goodSan,
   });
+  const crl: OraclePki['crl'] = async (issuer, opts = {}) => {
+    const now = Date.now();
+    const made = await x509.X509CrlGenerator.create(
+      {
+        issuer: issuer === 'rootA' ? 'CN=TLS Lab Root A' : interName,
+        thisUpdate: new Date(now - (opts.expired ? 10 : 1) * DAY),
+        nextUpdate: new Date(opts.expired ? now - 2 * DAY : now + 30 * DAY),
+        signingAlgorithm: ALG,
+        signingKey: (issuer === 'rootA' ? ka : ki).privateKey,
+        entries: (opts.revoke ?? []).map((pem) => ({
+          serialNumber: new x509.X509Certificate(pem).serialNumber,
+          revocationDate: new Date(now - DAY),
+        })),
+      },
+      webcrypto as unknown as Crypto,
+    );
+    // @peculiar/x509 writes "BEGIN CRL"; OpenSSL's PEM reader knows only "X509 CRL".
+    return made.toString('pem').replace(/-----(BEGIN|END) CRL-----/g, '-----$1 X509 CRL-----') + '\n';
+  };
   return {
+    crl,
     clients: await makeClientPki(clientRole),
     rootA,
     rootB,
