@@ -18,7 +18,9 @@
  *      certificates under TLS 1.2; H4 a serverAuth-only leaf + intermediate; H5 verify-full name failure vs a rejected
  *      certificate (TLS 1.3 / 1.2); H6 certificate and key files that are not PEM
  */
-import { appendFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSLMODES, explainConnection } from '../../src/lib/sslmode/index.ts';
@@ -83,6 +85,8 @@ interface Cell {
   readonly env?: Readonly<Record<string, string>>;
   /** Client certificate files: what psql's HOME/.postgresql holds and extra conninfo, and the engine's `files`. */
   readonly client?: ClientFiles;
+  /** CRL files (sslcrl=, sslcrldir=, ~/.postgresql/root.crl): on disk for psql, in the engine's `files`. */
+  readonly crl?: ClientFiles;
 }
 
 interface ClientFiles {
@@ -139,36 +143,46 @@ function serverSpec(tls: ServerTls): ServerSpec {
   };
 }
 
-/** The root file a cell uses: on disk for psql, in `files` for the engine. */
+/** The root file a cell uses: on disk for psql, in `files` for the engine; then the cell's CRL files, if any. */
 function rootFiles(
   root: RootForm,
   client?: ClientFiles,
+  crl?: ClientFiles,
 ): { home: string; files: Record<string, string>; extra: string } {
+  const base = rootFilesOnly(root, client);
+  return {
+    home: pg.home({ ...base.homeFiles, ...crl?.homeFiles }),
+    files: { ...base.files, ...crl?.files },
+    extra: base.extra + (crl?.extra ?? ''),
+  };
+}
+
+function rootFilesOnly(root: RootForm, client?: ClientFiles): ClientFiles {
   if (client) {
     const path = pg.clientFile('root-a.crt', pki.rootA);
     return {
-      home: pg.home(client.homeFiles),
+      homeFiles: client.homeFiles,
       files: { [path]: pki.rootA, ...client.files },
       extra: ` sslrootcert=${path}${client.extra}`,
     };
   }
   if (root === 'home')
     return {
-      home: pg.home({ 'root.crt': pki.rootA }),
+      homeFiles: { 'root.crt': pki.rootA },
       files: { '~/.postgresql/root.crt': pki.rootA },
       extra: '',
     };
   if (root === 'wrong')
     return {
-      home: pg.home({ 'root.crt': pki.rootB }),
+      homeFiles: { 'root.crt': pki.rootB },
       files: { '~/.postgresql/root.crt': pki.rootB },
       extra: '',
     };
   if (root === 'path') {
     const path = pg.clientFile('root-a.crt', pki.rootA);
-    return { home: pg.home({}), files: { [path]: pki.rootA }, extra: ` sslrootcert=${path}` };
+    return { homeFiles: {}, files: { [path]: pki.rootA }, extra: ` sslrootcert=${path}` };
   }
-  return { home: pg.home({}), files: {}, extra: '' };
+  return { homeFiles: {}, files: {}, extra: '' };
 }
 
 interface Compared {
@@ -178,7 +192,7 @@ interface Compared {
 }
 
 async function runCell(setup: ServerTls, cell: Cell): Promise<Compared> {
-  const rf = rootFiles(cell.root, cell.client);
+  const rf = rootFiles(cell.root, cell.client, cell.crl);
   const conninfo = cell.conninfo.includes('port=')
     ? `${cell.conninfo}${rf.extra}`
     : `${cell.conninfo} port=${pg.port}${rf.extra}`;
@@ -607,6 +621,97 @@ describe(`libpq ${findPostgres().psqlVersion} against a real server: explainConn
       root: 'home' as const,
       env: env as Record<string, string>,
     }));
+    expectAgreement(await runAll('good', cells));
+  });
+
+  it('L: certificate revocation lists (sslcrl, sslcrldir, ~/.postgresql/root.crl)', async () => {
+    const leaf = pki.servers.good.chainPem.split(/(?<=-----END CERTIFICATE-----\n)/)[0]!;
+    const clean = (await pki.crl('intermediate')) + (await pki.crl('rootA'));
+    const revokedLeaf = (await pki.crl('intermediate', { revoke: [leaf] })) + (await pki.crl('rootA'));
+    const crls = {
+      revokedLeaf,
+      clean,
+      interOnly: await pki.crl('intermediate'),
+      rootOnly: await pki.crl('rootA'),
+      expired: (await pki.crl('intermediate', { expired: true })) + (await pki.crl('rootA')),
+      revokedInter:
+        (await pki.crl('intermediate')) + (await pki.crl('rootA', { revoke: [pki.intermediateFromA] })),
+      /** The revoking CRLs under the label @peculiar/x509 writes, which OpenSSL's PEM reader does not know. */
+      badLabel: revokedLeaf.replace(/X509 CRL/g, 'CRL'),
+      /** A certificate and no CRL: the file loads (its certificate too), so the CRL checks are on. */
+      certOnly: pki.rootB,
+      /** Root A's certificate with the clean CRLs: the file's certificates join the trust store. */
+      rootAclean: pki.rootA + clean,
+    };
+    const byPath = (name: keyof typeof crls): ClientFiles => {
+      const path = pg.clientFile(`${name}.crl`, crls[name]);
+      return { homeFiles: {}, files: { [path]: crls[name] }, extra: ` sslcrl=${path}` };
+    };
+    const inHome = (name: keyof typeof crls): ClientFiles => ({
+      homeFiles: { 'root.crl': crls[name] },
+      files: { '~/.postgresql/root.crl': crls[name] },
+      extra: '',
+    });
+    const missing = pg.missingClientFile('nothing.crl');
+    // sslcrldir: X509_LOOKUP_hash_dir finds a CRL as <issuer name hash>.r0, the name "openssl rehash" gives it.
+    const oneEach = (pem: string): string[] =>
+      pem.split(/(?<=-----END X509 CRL-----\n)/).filter((p) => p.trim() !== '');
+    const byDir = (name: string, pems: readonly string[]): ClientFiles => {
+      const dir = join(dirname(dirname(pg.missingClientFile('x'))), name);
+      mkdirSync(dir, { recursive: true });
+      const files: Record<string, string> = {};
+      for (const pem of pems) {
+        const hash = execFileSync('openssl', ['crl', '-noout', '-hash'], { input: pem }).toString().trim();
+        writeFileSync(join(dir, `${hash}.r0`), pem);
+        files[join(dir, `${hash}.r0`)] = pem;
+      }
+      return { homeFiles: {}, files, extra: ` sslcrldir=${dir}` };
+    };
+    const dirEmpty = byDir('crl-dir-empty', []);
+    const variants: { name: string; crl: ClientFiles; root?: RootForm }[] = [
+      { name: 'sslcrl revokes the leaf', crl: byPath('revokedLeaf') },
+      { name: 'sslcrl revokes nothing', crl: byPath('clean') },
+      { name: "sslcrl: only the leaf's issuer's CRL", crl: byPath('interOnly') },
+      { name: "sslcrl: only the root's CRL", crl: byPath('rootOnly') },
+      { name: 'sslcrl: the intermediate CRL has expired', crl: byPath('expired') },
+      { name: 'sslcrl: Root A revokes the intermediate', crl: byPath('revokedInter') },
+      { name: 'sslcrl: revoking CRLs under "BEGIN CRL"', crl: byPath('badLabel') },
+      { name: 'sslcrl holds a certificate, no CRL', crl: byPath('certOnly') },
+      { name: 'sslcrl names a missing file', crl: { homeFiles: {}, files: {}, extra: ` sslcrl=${missing}` } },
+      { name: 'root.crl revokes the leaf, root.crt', crl: inHome('revokedLeaf'), root: 'home' },
+      { name: 'root.crl revokes nothing, root.crt', crl: inHome('clean'), root: 'home' },
+      { name: 'root.crl revokes the leaf, sslrootcert', crl: inHome('revokedLeaf') },
+      { name: 'sslcrl revokes the leaf, no root file', crl: byPath('revokedLeaf'), root: 'none' },
+      {
+        name: 'sslcrl revokes nothing, root.crl (not read) revokes the leaf',
+        crl: { ...byPath('clean'), homeFiles: { 'root.crl': crls.revokedLeaf } },
+      },
+      {
+        name: 'root.crt Root B, sslcrl holds Root A and the clean CRLs',
+        crl: byPath('rootAclean'),
+        root: 'wrong',
+      },
+      { name: 'sslcrldir: CRLs revoking nothing', crl: byDir('crl-dir-clean', oneEach(crls.clean)) },
+      { name: 'sslcrldir: CRLs revoking the leaf', crl: byDir('crl-dir-revoked', oneEach(crls.revokedLeaf)) },
+      { name: 'sslcrldir: an empty directory', crl: dirEmpty },
+      {
+        name: 'sslcrldir: an empty directory, sslcrl a missing file',
+        crl: { ...dirEmpty, extra: `${dirEmpty.extra} sslcrl=${missing}` },
+      },
+      {
+        name: 'sslcrldir: an empty directory, sslcrl revoking nothing',
+        crl: { ...byPath('clean'), extra: `${dirEmpty.extra}${byPath('clean').extra}` },
+      },
+    ];
+    const cells: Cell[] = [];
+    for (const mode of ['prefer', 'require', 'verify-full'] as const)
+      for (const v of variants)
+        cells.push({
+          name: `sslmode=${mode} ${v.name}`,
+          conninfo: `host=db.example.test hostaddr=127.0.0.1 user=anyuser dbname=postgres sslmode=${mode}`,
+          root: v.root ?? 'path',
+          crl: v.crl,
+        });
     expectAgreement(await runAll('good', cells));
   });
 

@@ -7,6 +7,7 @@
  * initialize_SSL() / open_client_SSL() in fe-secure-openssl.c. Each decision is a Step citing a rule in rules.ts.
  */
 
+import type { CrlView } from '../pki/index.ts';
 import { parseConninfo } from './conninfo.ts';
 import { libpqHostnameCheck, libpqNumericAddress, resolveName, sameMachineSource } from './hostname.ts';
 import { DEFAULT_LIBPQ_VERSION, isOneOf, LIBPQ_VERSIONS, SSLMODES, type SslMode } from './names.ts';
@@ -45,7 +46,7 @@ import {
   type RequireAuth,
 } from './require-auth.ts';
 import type { ClientCertificateInfo, ConnectionOutcome, Scenario, TlsVersion } from './types.ts';
-import { readLeaf, readPem, verifyServerChain } from './verify.ts';
+import { readCertCrlFile, readLeaf, readPem, verifyServerChain } from './verify.ts';
 
 export const LIBPQ_USERS = [
   'psql and the other PostgreSQL command-line tools',
@@ -117,6 +118,8 @@ interface Resolved {
   readonly sslrootcert: string | undefined;
   readonly sslcert: string | undefined;
   readonly sslkey: string | undefined;
+  readonly sslcrl: string | undefined;
+  readonly sslcrldir: string | undefined;
   /** sslcertmode (16+): "disable" never sends a certificate; "require" needs the server to ask for one. */
   readonly sslcertmode: string | undefined;
   /** require_auth (16+). */
@@ -181,6 +184,8 @@ function resolveOptions(s: Scenario, log: StepLog): Resolved | Invalid {
     sslrootcert,
     sslcert: get('sslcert', 'PGSSLCERT'),
     sslkey: get('sslkey', 'PGSSLKEY'),
+    sslcrl: get('sslcrl', 'PGSSLCRL'),
+    sslcrldir: get('sslcrldir', 'PGSSLCRLDIR'),
     sslcertmode: ssl.sslcertmode,
     requireAuth: ssl.requireAuth,
     channelBinding: ssl.channelBinding,
@@ -338,6 +343,20 @@ interface RootFile {
   readonly present: boolean;
 }
 
+/**
+ * initialize_SSL(), once a root file is loaded: X509_STORE_load_locations(sslcrl, sslcrldir), sslcrl defaulting
+ * to ~/.postgresql/root.crl when neither is set. Only when that load succeeds are X509_V_FLAG_CRL_CHECK |
+ * X509_V_FLAG_CRL_CHECK_ALL set ("if not found, silently ignore; we do not require CRL").
+ */
+interface CrlStore {
+  /** Whether the CRL checks are on. */
+  readonly checked: boolean;
+  readonly crls: readonly CrlView[];
+  /** Certificates of the sslcrl file: X509_load_cert_crl_file() adds them to the trust store. */
+  readonly certificatesPem: string;
+  readonly detail: string;
+}
+
 /** One libpq connection: what every attempt shares, and what accumulates across attempts. */
 interface LibpqRun {
   readonly s: Scenario;
@@ -351,6 +370,7 @@ interface LibpqRun {
   readonly serverRange: { readonly min: TlsVersion; readonly max: TlsVersion };
   readonly clientRange: { readonly min: TlsVersion; readonly max: TlsVersion };
   readonly root: RootFile;
+  readonly crl: CrlStore;
   /** The client certificate and key (initialize_SSL), read once: every SSL attempt loads the same files. */
   readonly clientCert: LoadedClientCert;
   /** PQerrorMessage's lines so far, one per failed attempt. */
@@ -462,6 +482,7 @@ async function startRun(
     serverRange: serverTlsRange(s.server),
     clientRange: { min: opts.minVersion, max: opts.maxVersion ?? 'TLSv1.3' },
     root: { isSystem, path, pem, present: isSystem || pem !== undefined },
+    crl: await loadCrlStore(opts, files, home, !isSystem && pem !== undefined),
     clientCert,
     lines: [],
     attempt: 0,
@@ -826,6 +847,49 @@ function negotiate(run: LibpqRun, a: Attempt): TlsVersion | 'retry' | 'stop' {
   );
 }
 
+const NO_CRL_CHECK: CrlStore = { checked: false, crls: [], certificatesPem: '', detail: '' };
+
+async function loadCrlStore(
+  opts: Resolved,
+  files: Readonly<Record<string, string>>,
+  home: string,
+  rootFileLoaded: boolean,
+): Promise<CrlStore> {
+  // PG16+: sslrootcert=system loads the system store in its own branch, which reads no CRL.
+  if (!rootFileLoaded) return NO_CRL_CHECK;
+  const dir = opts.sslcrldir;
+  const file =
+    opts.sslcrl !== undefined || dir === undefined ? libpqFile(files, home, opts.sslcrl, 'root.crl') : null;
+  // X509_STORE_load_locations(): the file first (X509_load_cert_crl_file(): no certificate or CRL fails the
+  // load), then the directory, whose X509_LOOKUP_hash_dir is added without looking at it.
+  let read: Awaited<ReturnType<typeof readCertCrlFile>> | null = null;
+  if (file) {
+    read = file.pem === undefined ? null : await readCertCrlFile(file.pem);
+    if (!read || read.count === 0)
+      return {
+        ...NO_CRL_CHECK,
+        detail: `${file.path} ${read ? 'holds no certificate or X509 CRL OpenSSL reads' : 'does not exist'}: no CRL is checked.`,
+      };
+  }
+  // The directory: X509_LOOKUP_hash_dir finds a CRL by its issuer's name hash, <hash>.r0, r1 ... ("openssl
+  // rehash" names them); the lab takes every file so named as found, without computing the hash.
+  const inDir =
+    dir === undefined
+      ? []
+      : Object.entries(files).filter(
+          ([k]) => k.startsWith(`${dir.replace(/\/+$/, '')}/`) && /\/[0-9a-f]{8}\.r\d+$/.test(k),
+        );
+  const fromDir = (await Promise.all(inDir.map(([, pem]) => readCertCrlFile(pem)))).flatMap((r) => r.crls);
+  const crls = [...(read?.crls ?? []), ...fromDir];
+  const where = [file?.path, dir].filter((x) => x !== undefined).join(' and ');
+  return {
+    checked: true,
+    crls,
+    certificatesPem: read?.certificatesPem ?? '',
+    detail: `CRLs from ${where} (${crls.length}): every certificate of the chain needs a current CRL from its issuer (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL).`,
+  };
+}
+
 /** The server chain against the root file; without one, the certificate is not checked at all. */
 async function verifyChain(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 'stop'> {
   const { log, root } = run;
@@ -839,10 +903,13 @@ async function verifyChain(run: LibpqRun, a: Attempt): Promise<'ok' | 'retry' | 
     );
     return 'ok';
   }
+  const { crl } = run;
+  if (crl.detail) log.push(a.n, 'chain', 'info', crl.detail, 'libpq.crl');
   const check = await verifyServerChain({
     chainPem: run.s.server.certificateChain ?? '',
-    rootsPem: root.pem ?? '',
+    rootsPem: (root.pem ?? '') + (crl.certificatesPem ? `\n${crl.certificatesPem}` : ''),
     time: run.now,
+    ...(crl.checked ? { crls: crl.crls } : {}),
   });
   if (!check.trusted) {
     const why = check.error ? `${check.error.message} (${check.error.code})` : 'untrusted';

@@ -94,6 +94,11 @@ export const RULES = {
     'If the root CA file (sslrootcert or ~/.postgresql/root.crt) exists, the chain is verified in EVERY sslmode; verify-ca/verify-full require it.',
     'S: fe-secure-openssl.c initialize_SSL() "if (have_rootcert) SSL_set_verify(...)"; D: libpq-ssl.html note on require',
   ),
+  'libpq.crl': r(
+    'libpq.crl',
+    'With a root FILE loaded, libpq loads sslcrl and sslcrldir (or ~/.postgresql/root.crl when neither is set); when that load succeeds, EVERY certificate of the chain needs a current CRL from its issuer and a listed one fails: "SSL error: certificate verify failed". A missing or unreadable CRL file is ignored; certificates in the sslcrl file are trusted too.',
+    'S: fe-secure-openssl.c initialize_SSL() X509_STORE_load_locations(), X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL; openssl crypto/x509/x509_vfy.c check_revocation(); D: libpq-connect.html sslcrl',
+  ),
   'libpq.tls.protocol': r(
     'libpq.tls.protocol',
     'Client ssl_min_protocol_version defaults to TLSv1.2; with no overlap the handshake fails with a hint naming the client range.',

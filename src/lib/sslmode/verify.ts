@@ -6,7 +6,15 @@
  * hostname.ts.
  */
 
-import { analyzeChain, parseCertificates, type ChainAnalysis } from '../pki/index.ts';
+import {
+  analyzeChain,
+  parseCertificates,
+  serialKey,
+  verifyCrlSignature,
+  type CertView,
+  type ChainAnalysis,
+  type CrlView,
+} from '../pki/index.ts';
 import { leafNamesOf, type LeafNames } from './hostname.ts';
 
 export interface ChainCheck {
@@ -110,6 +118,11 @@ export async function verifyServerChain(input: {
   readonly opensslAuthLevel?: number;
   /** The host name to check with the chain, where the client's verifier does both at once (Go). */
   readonly hostname?: string;
+  /**
+   * openssl-3 only: the CRLs the client's X509_STORE holds with X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL
+   * set (libpq's sslcrl / sslcrldir / root.crl); `opensslCrlCheck` runs on the chain OpenSSL settled on.
+   */
+  readonly crls?: readonly CrlView[];
 }): Promise<ChainCheck> {
   const analysis = await analyzeChain({
     certificates: input.chainPem,
@@ -158,9 +171,21 @@ export async function verifyServerChain(input: {
       }
     }
   }
+  let trusted = analysis.verdict.valid;
+  // verify_chain(): check_revocation() runs before internal_verify(), whose errors (signatures, validity
+  // periods) it therefore takes the place of; errors of chain building and check_extensions() come first.
+  if (input.crls && (trusted || (e && INTERNAL_VERIFY_ERRORS.has(e.code)))) {
+    const byId = new Map([...analysis.certificates, ...analysis.anchors].map((c) => [c.id, c] as const));
+    const chain = (analysis.verdict.path ?? []).map((id) => byId.get(id)).filter((c) => c !== undefined);
+    const crlError = await opensslCrlCheck(chain, input.crls, input.time.getTime());
+    if (crlError) {
+      trusted = false;
+      e = crlError;
+    }
+  }
   return {
-    trusted: analysis.verdict.valid,
-    ...(analysis.verdict.valid || !e
+    trusted,
+    ...(trusted || !e
       ? {}
       : {
           error: { code: e.code, message: e.message, ...(e.depth !== undefined ? { depth: e.depth } : {}) },
@@ -168,4 +193,82 @@ export async function verifyServerChain(input: {
     path,
     trace: analysis.verdict.trace,
   };
+}
+
+/** Errors X509_verify_cert() sets in internal_verify(), after check_revocation(). */
+const INTERNAL_VERIFY_ERRORS = new Set([
+  'X509_V_ERR_CERT_HAS_EXPIRED',
+  'X509_V_ERR_CERT_NOT_YET_VALID',
+  'X509_V_ERR_CERT_SIGNATURE_FAILURE',
+  'X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+]);
+
+/** CRL extensions OpenSSL handles (crl_cb()): any other critical one is X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION. */
+const OPENSSL_CRL_EXTENSIONS = new Set(['2.5.29.28', '2.5.29.35', '2.5.29.27']);
+
+type VerifyError = NonNullable<ChainCheck['error']>;
+
+/**
+ * OpenSSL 3's check_revocation() with X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL: every certificate of
+ * the chain (leaf first, the self-signed root included, which its own CRL covers) needs a CRL from its issuer
+ * (get_crl(): the issuer names must be equal; a current CRL is preferred). check_crl(): the issuer's keyUsage
+ * must allow cRLSign, the CRL must be current, its signature must verify with the issuer's key; cert_crl(): no
+ * unhandled critical CRL extension, and the serial must not be listed. The first failure, as
+ * X509_verify_cert_error_string() names it. NOT modelled: delta CRLs, issuing distribution points (scope),
+ * indirect CRLs and CRL issuers outside the chain, the removeFromCRL reason.
+ * S: openssl crypto/x509/x509_vfy.c check_revocation(), check_cert(), get_crl_sk(), check_crl(), cert_crl().
+ */
+export async function opensslCrlCheck(
+  chain: readonly CertView[],
+  crls: readonly CrlView[],
+  time: number,
+): Promise<VerifyError | undefined> {
+  const current = (c: CrlView): boolean =>
+    Date.parse(c.thisUpdate) <= time && (c.nextUpdate === undefined || Date.parse(c.nextUpdate) >= time);
+  for (const [depth, cert] of chain.entries()) {
+    const issuer = chain[depth + 1] ?? cert;
+    const named = crls.filter((c) => c.issuer.key === cert.issuer.key);
+    const crl = named.find(current) ?? named[0];
+    if (!crl)
+      return { code: 'X509_V_ERR_UNABLE_TO_GET_CRL', message: 'unable to get certificate CRL', depth };
+    if (issuer.keyUsage !== null && !issuer.keyUsage.includes('cRLSign'))
+      return {
+        code: 'X509_V_ERR_KEYUSAGE_NO_CRL_SIGN',
+        message: 'key usage does not include CRL signing',
+        depth,
+      };
+    if (Date.parse(crl.thisUpdate) > time)
+      return { code: 'X509_V_ERR_CRL_NOT_YET_VALID', message: 'CRL is not yet valid', depth };
+    if (crl.nextUpdate !== undefined && Date.parse(crl.nextUpdate) < time)
+      return { code: 'X509_V_ERR_CRL_HAS_EXPIRED', message: 'CRL has expired', depth };
+    if (!(await verifyCrlSignature(crl, issuer)).ok)
+      return { code: 'X509_V_ERR_CRL_SIGNATURE_FAILURE', message: 'CRL signature failure', depth };
+    if ((crl.extensions ?? []).some((x) => x.critical && !OPENSSL_CRL_EXTENSIONS.has(x.oid)))
+      return {
+        code: 'X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION',
+        message: 'unhandled critical CRL extension',
+        depth,
+      };
+    const serial = serialKey(cert.serialHex);
+    if (crl.revokedSerials.some((r) => serialKey(r) === serial))
+      return { code: 'X509_V_ERR_CERT_REVOKED', message: 'certificate revoked', depth };
+  }
+  return undefined;
+}
+
+/** PEM blocks OpenSSL's PEM_X509_INFO_read_bio() takes: certificates and "X509 CRL" (not "CRL"); others are skipped. */
+const OPENSSL_INFO_BLOCK =
+  /-----BEGIN (CERTIFICATE|X509 CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL)-----[\s\S]*?-----END \1-----/g;
+
+/**
+ * What X509_STORE_load_file() takes from a file (X509_load_cert_crl_file(), PEM): its certificates, which join
+ * the trust store, and its CRLs. `count` 0: the load fails.
+ */
+export async function readCertCrlFile(
+  text: string,
+): Promise<{ readonly certificatesPem: string; readonly crls: readonly CrlView[]; readonly count: number }> {
+  const blocks = text.match(OPENSSL_INFO_BLOCK) ?? [];
+  const certificatesPem = blocks.filter((b) => !b.startsWith('-----BEGIN X509 CRL')).join('\n');
+  const report = await parsePem(blocks.join('\n'));
+  return { certificatesPem, crls: report.crls, count: report.certificates.length + report.crls.length };
 }

@@ -80,7 +80,8 @@ export function parseIdp(valueHex: string): IdpScope {
   return out;
 }
 
-function serialKey(hex: string): string {
+/** A serial as CRL entries are compared: the encoded value, lower-case hex digits only. */
+export function serialKey(hex: string): string {
   return hex.toLowerCase().replace(/[^0-9a-f]/g, '');
 }
 
