@@ -31,6 +31,7 @@ export { analyzeCertViews } from './analyze.ts';
 export { matchKeyToCert, type KeyMatch } from './key-match.ts';
 export { opensslVerifyAlert, VERIFY_ALERT_NUMBERS, type VerifyAlertName } from './openssl-alerts.ts';
 export { NODE_OPENSSL_AUTH_LEVEL } from './profiles/openssl.ts';
+export { wholeSecond } from './paths/validate.ts';
 export { label as certificateLabel } from './paths/reasons.ts';
 export { pathProblems, verdictAdvice, whatWouldPass } from './remedies.ts';
 export type {

@@ -50,7 +50,8 @@ export interface PoolEntry {
 
 const TIME_CODES = new Set(['expired', 'not-yet-valid']);
 const NO_ISSUER = /ISSUER|UNABLE_TO_VERIFY_LEAF|UnknownAuthority|unknown-issuer/i;
-const HOST = /HOSTNAME|IP_ADDRESS_MISMATCH|HostnameError|NotValidForName|hostname-mismatch/i;
+const HOST =
+  /HOSTNAME|HOST_NAME_MISMATCH|IP_ADDRESS_MISMATCH|HostnameError|NotValidForName|hostname-mismatch/i;
 
 function fitsAsIssuer(child: CertView, issuer: CertView): boolean {
   if (issuer.id === child.id || issuer.subject.key !== child.issuer.key) return false;

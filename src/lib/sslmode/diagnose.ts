@@ -213,7 +213,7 @@ function twoAttemptsStory(t: TwoAttempts): { meaning: string; causes: string[]; 
     causes.push(
       tls.kind === 'password' && plain.kind === 'password'
         ? 'The password is wrong (or the role has no password): both attempts reached the password check and failed it. sslmode=allow prints the same two lines.'
-        : `The password is wrong (or the role has no password): the attempt ${tls.kind === 'password' ? 'with' : 'without'} TLS reached the password check and failed it.${[tls.kind, plain.kind].some((k) => k === 'no-hba' || k === 'reject') ? ` The other line is only the ${t.mode} retry, which pg_hba.conf refuses; fix the password and it goes away.` : ''}`,
+        : `The password is wrong (or the role has no password): the attempt ${tls.kind === 'password' ? 'with' : 'without'} TLS reached the password check and failed it.${[tls.kind, plain.kind].some((k) => k === 'no-hba' || k === 'reject') ? ` The other line is only the ${(t.mode === 'prefer' ? tls : plain).kind === 'password' ? `${t.mode} retry` : 'first attempt'}, which pg_hba.conf refuses; fix the password and it goes away.` : ''}`,
     );
   if (tls.kind === 'verify')
     causes.push(
@@ -1292,7 +1292,7 @@ const PATTERNS: readonly Pattern[] = [
   ),
   explained(
     'go-hostname',
-    // Go's HostnameError.Error(); the lab's pgx table prints 'x509: certificate is not valid for <host>'.
+    // Go's HostnameError.Error(), as pki/profiles/go.ts (the lab's pgx) prints it.
     /x509: certificate is (?:valid for .+, not \S+|not valid for \S+)/,
     'pgx',
     'libpq.hostname',

@@ -35,7 +35,6 @@ export {
 } from './server.ts';
 import type { HbaProblem } from './hba.ts';
 export {
-  libpqHostCheck,
   libpqHostnameCheck,
   libpqNumericAddress,
   nodeCheckServerIdentity,

@@ -599,7 +599,7 @@ function startup(
 ): ConnectionOutcome | Failure {
   const { cfg, log } = run;
   const { ssl } = cfg;
-  const startup = (password: string | undefined) =>
+  const askServer = (password: string | undefined) =>
     serverStartup(run.s.server, run.hba.lines, {
       ssl: ssl.on,
       user: cfg.user,
@@ -609,11 +609,11 @@ function startup(
       serverAddresses: listen,
       clientCertificate: tls.peer,
     });
-  let result = startup(cfg.password);
+  let result = askServer(cfg.password);
   // No password for a cleartext request: client.js _handleAuthCleartextPassword() sends this.password (null), which
   // pg-protocol's addCString() writes as an empty string, and the server refuses it. SCRAM refuses a non-string
   // password on the client (the text below).
-  if (!result.ok && result.kind === 'client' && result.authRequest === 'cleartext') result = startup('');
+  if (!result.ok && result.kind === 'client' && result.authRequest === 'cleartext') result = askServer('');
   if (!result.ok) {
     log.push(1, 'pg_hba', 'fail', result.detail, 'server.auth');
     return failure(

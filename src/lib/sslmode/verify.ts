@@ -11,6 +11,7 @@ import {
   parseCertificates,
   serialKey,
   verifyCrlSignature,
+  wholeSecond,
   type CertView,
   type ChainAnalysis,
   type CrlView,
@@ -195,12 +196,22 @@ export async function verifyServerChain(input: {
   };
 }
 
-/** Errors X509_verify_cert() sets in internal_verify(), after check_revocation(). */
+/**
+ * The openssl-3 profile's errors that verify_chain() finds after check_revocation(): internal_verify()'s (the
+ * issuer's keyUsage and key, the signature, the validity period and its format) and check_name_constraints()'s.
+ */
 const INTERNAL_VERIFY_ERRORS = new Set([
+  'X509_V_ERR_KEYUSAGE_NO_CERTSIGN',
+  'X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'X509_V_ERR_CERT_SIGNATURE_FAILURE',
+  'X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD',
   'X509_V_ERR_CERT_HAS_EXPIRED',
   'X509_V_ERR_CERT_NOT_YET_VALID',
-  'X509_V_ERR_CERT_SIGNATURE_FAILURE',
-  'X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'X509_V_ERR_PERMITTED_VIOLATION',
+  'X509_V_ERR_EXCLUDED_VIOLATION',
+  'X509_V_ERR_UNSUPPORTED_NAME_SYNTAX',
+  'X509_V_ERR_UNSPECIFIED',
 ]);
 
 /** CRL extensions OpenSSL handles (crl_cb()): any other critical one is X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION. */
@@ -218,13 +229,15 @@ type VerifyError = NonNullable<ChainCheck['error']>;
  * indirect CRLs and CRL issuers outside the chain, the removeFromCRL reason.
  * S: openssl crypto/x509/x509_vfy.c check_revocation(), check_cert(), get_crl_sk(), check_crl(), cert_crl().
  */
-export async function opensslCrlCheck(
+async function opensslCrlCheck(
   chain: readonly CertView[],
   crls: readonly CrlView[],
   time: number,
 ): Promise<VerifyError | undefined> {
+  // check_crl_time() compares whole seconds (X509_cmp_time): not yet valid before thisUpdate, expired AT nextUpdate.
+  const now = wholeSecond(time);
   const current = (c: CrlView): boolean =>
-    Date.parse(c.thisUpdate) <= time && (c.nextUpdate === undefined || Date.parse(c.nextUpdate) >= time);
+    Date.parse(c.thisUpdate) <= now && (c.nextUpdate === undefined || Date.parse(c.nextUpdate) > now);
   for (const [depth, cert] of chain.entries()) {
     const issuer = chain[depth + 1] ?? cert;
     const named = crls.filter((c) => c.issuer.key === cert.issuer.key);
@@ -237,9 +250,9 @@ export async function opensslCrlCheck(
         message: 'key usage does not include CRL signing',
         depth,
       };
-    if (Date.parse(crl.thisUpdate) > time)
+    if (Date.parse(crl.thisUpdate) > now)
       return { code: 'X509_V_ERR_CRL_NOT_YET_VALID', message: 'CRL is not yet valid', depth };
-    if (crl.nextUpdate !== undefined && Date.parse(crl.nextUpdate) < time)
+    if (crl.nextUpdate !== undefined && Date.parse(crl.nextUpdate) <= now)
       return { code: 'X509_V_ERR_CRL_HAS_EXPIRED', message: 'CRL has expired', depth };
     if (!(await verifyCrlSignature(crl, issuer)).ok)
       return { code: 'X509_V_ERR_CRL_SIGNATURE_FAILURE', message: 'CRL signature failure', depth };

@@ -280,3 +280,20 @@ describe('whatWouldPass: stop sending a certificate only when the path left has 
     expect(whatWouldPass(analysis).filter((r) => r.kind === 'stop-sending')).toEqual([]);
   });
 });
+
+describe("whatWouldPass: the client's own host-name check (libpq's, in the Chain Lab)", () => {
+  it('its failure, alone on an otherwise valid chain, gets the names the certificate holds', async () => {
+    const g = await generate({ roots: ['root'], leaf: 'leaf', graph: [{ issuer: 'root', subject: 'leaf' }] });
+    const analysis = await analyzeChain({
+      certificates: g.leafPem,
+      trustAnchors: g.rootPems.join(''),
+      time: T0,
+      profile: 'openssl-3',
+      hostname: 'leaf.example.com',
+      hostCheck: () => 'server certificate for "leaf.example.com" does not match host name "x"',
+    });
+    expect(analysis.verdict.error?.code).toBe('HOST_NAME_MISMATCH');
+    expect(analysis.paths.every((p) => p.valid)).toBe(true);
+    expect(whatWouldPass(analysis).map((r) => r.kind)).toContain('use-listed-name');
+  });
+});

@@ -145,6 +145,7 @@ export function parseDriverSettings(
     if (sslrootcert === 'system') sslmode = 'verify-full';
     if (!isOneOf(SSLMODES, sslmode)) return parseError('failed to configure TLS (sslmode is invalid)');
   }
+  // Not modelled: a string of Unix-socket hosts only, for which pgx never runs configTLS() and so never checks sslmode.
   if (!isOneOf(SSLMODES, sslmode)) return parseError('failed to configure TLS (sslmode is invalid)');
   const user = get('user', 'PGUSER') ?? fallbackUser;
   // config.go: every setting but the ones in notRuntimeParams is sent to the server as a run-time parameter.
@@ -239,7 +240,7 @@ function parseNpgsql(
  * Enum.Parse(typeof(SslMode), s, ignoreCase: true) (src/Npgsql.SourceGenerators/NpgsqlConnectionStringBuilder.snbtxt,
  * v8.0.9 line 87), so a member name in any case (Disable, Allow, Prefer, Require, VerifyCA, VerifyFull) or its
  * number (0-5); libpq's spellings with '-' (verify-full) are no member names. Other numbers (which Enum.Parse
- * accepts) are not modelled: null, like a name that is no member.
+ * accepts) are not modelled: undefined, like a name that is no member.
  */
 function npgsqlSslMode(text: string): SslMode | undefined {
   const members = ['disable', 'allow', 'prefer', 'require', 'verifyca', 'verifyfull'];
