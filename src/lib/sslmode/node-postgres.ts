@@ -36,7 +36,7 @@ import {
   negotiateVersion,
   serverListen,
   serverMajorVersion,
-  serverStartup,
+  startupSendingEmptyPassword,
   serverTlsRange,
   type EffectiveHba,
 } from './server.ts';
@@ -599,21 +599,23 @@ function startup(
 ): ConnectionOutcome | Failure {
   const { cfg, log } = run;
   const { ssl } = cfg;
-  const askServer = (password: string | undefined) =>
-    serverStartup(run.s.server, run.hba.lines, {
-      ssl: ssl.on,
-      user: cfg.user,
-      database: cfg.database,
-      password,
-      clientAddress: address,
-      serverAddresses: listen,
-      clientCertificate: tls.peer,
-    });
-  let result = askServer(cfg.password);
   // No password for a cleartext request: client.js _handleAuthCleartextPassword() sends this.password (null), which
   // pg-protocol's addCString() writes as an empty string, and the server refuses it. SCRAM refuses a non-string
   // password on the client (the text below).
-  if (!result.ok && result.kind === 'client' && result.authRequest === 'cleartext') result = askServer('');
+  const result = startupSendingEmptyPassword(
+    run.s.server,
+    run.hba.lines,
+    {
+      ssl: ssl.on,
+      user: cfg.user,
+      database: cfg.database,
+      password: cfg.password,
+      clientAddress: address,
+      serverAddresses: listen,
+      clientCertificate: tls.peer,
+    },
+    (request) => request === 'cleartext',
+  );
   if (!result.ok) {
     log.push(1, 'pg_hba', 'fail', result.detail, 'server.auth');
     return failure(

@@ -458,3 +458,18 @@ function afterAuthFailed(
   }
   return null;
 }
+
+/**
+ * serverStartup for a driver that may have no password: when the server asks for one the client lacks (`kind`
+ * 'client') and `sendsEmpty(request)` says the driver then sends an empty one anyway, the server judges ''.
+ */
+export function startupSendingEmptyPassword(
+  server: ServerSpec,
+  hba: readonly HbaLine[],
+  req: StartupRequest,
+  sendsEmpty: (request: AuthRequest) => boolean,
+): StartupResult {
+  const result = serverStartup(server, hba, req);
+  if (result.ok || result.kind !== 'client' || !sendsEmpty(result.authRequest ?? 'sasl')) return result;
+  return serverStartup(server, hba, { ...req, password: '' });
+}

@@ -16,7 +16,7 @@ import {
   logServerConfig,
   negotiateVersion,
   serverListen,
-  serverStartup,
+  startupSendingEmptyPassword,
   serverTlsRange,
   type EffectiveHba,
   type StartupResult,
@@ -167,23 +167,26 @@ async function attempts(
       }
       secured = tls;
     }
-    const startup = (password: string | undefined): StartupResult =>
-      serverStartup(s.server, run.hba.lines, {
+    // No password to give: the driver's own error, or (noPassword null) an empty password sent for the server to
+    // refuse.
+    const result: StartupResult = startupSendingEmptyPassword(
+      s.server,
+      run.hba.lines,
+      {
         ssl: encrypted,
         user: cfg.user,
         database: cfg.database,
-        password,
+        password: cfg.password,
         clientAddress: address,
         serverAddresses: listen,
         clientCertificate: null,
-      });
-    let result = startup(cfg.password);
-    // No password to give: the driver's own error, or an empty password sent for the server to refuse.
+      },
+      (request) => table.texts.noPassword(request, encrypted) === null,
+    );
     const noPassword =
       !result.ok && result.kind === 'client'
         ? table.texts.noPassword(result.authRequest ?? 'sasl', encrypted)
         : undefined;
-    if (noPassword === null) result = startup('');
     if (result.ok) {
       log.push(attempt, 'pg_hba', 'ok', result.detail, 'server.hba');
       const refused = refusedSetting(cfg.serverSettings ?? []);
